@@ -1,0 +1,72 @@
+"""The ``keyturn`` command line. One module per verb group; only the verb's module is imported.
+
+Exit codes everywhere: 0 allow, 3 ask, 4 deny, 2 bad usage or bad input (one line on stderr),
+1 keyturn's own failure.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Sequence
+
+from keyturn.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, KeyturnError
+
+# verb -> module exposing ``run(argv: list[str]) -> int``. Imported lazily: a hook judging one
+# shell command must not pay for the server or botocore.
+VERBS: dict[str, str] = {
+    "check": "keyturn.cli.check",
+    "init": "keyturn.cli.init",
+    "policy": "keyturn.cli.policy",
+    "token": "keyturn.cli.token",
+    "requests": "keyturn.cli.requests",
+    "approve": "keyturn.cli.review",
+    "reject": "keyturn.cli.review",
+    "cancel": "keyturn.cli.review",
+    "exec": "keyturn.cli.exec",
+    "audit": "keyturn.cli.audit",
+    "serve": "keyturn.cli.serve",
+    "hook": "keyturn.cli.hook",
+    "mcp-proxy": "keyturn.cli.mcp_proxy",
+    "demo": "keyturn.cli.demo",
+}
+
+USAGE = "usage: keyturn {" + ",".join(sorted(VERBS)) + "} ..."
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help"):
+        print(USAGE)
+        print("Run 'keyturn VERB --help' for a verb's options.")
+        return 0 if args else EXIT_BAD_INPUT
+    if args[0] == "--version":
+        from keyturn import __version__
+
+        print(f"keyturn {__version__}")
+        return 0
+    verb, rest = args[0], args[1:]
+    module_name = VERBS.get(verb)
+    if module_name is None:
+        print(f"keyturn: unknown command '{verb}' ({USAGE})", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name == module_name:
+            print(f"keyturn {verb}: not available in this build", file=sys.stderr)
+            return EXIT_INTERNAL
+        raise
+    try:
+        code: int = module.run([verb, *rest] if module_name.endswith("review") else rest)
+        return code
+    except KeyturnError as exc:
+        print(f"keyturn {verb}: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"keyturn {verb}: interrupted", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def entry() -> None:
+    sys.exit(main())

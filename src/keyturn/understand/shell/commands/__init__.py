@@ -1,0 +1,1 @@
+"""Per-tool meanings of shell commands; every module here registers handlers on import."""

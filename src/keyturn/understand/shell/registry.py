@@ -1,0 +1,128 @@
+"""The contract between the shell structure (parsing, unwrapping) and per-tool meanings.
+
+The structure side (``keyturn.understand.shell``) parses a command line into
+:class:`SimpleCommand` values: quotes removed, wrappers and leading assignments stripped, the
+program name normalised to its basename. For each one it looks up a handler by program name.
+A handler turns one SimpleCommand into effects, or returns ``None`` when it does not recognise
+the form (the structure side then reports an ``unknown`` effect, never nothing).
+
+Handlers live in ``keyturn.understand.shell.commands.<module>`` and register with
+:func:`command`. They are pure: files are read only through ``ctx.files``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from keyturn.model import Effect, Target
+from keyturn.understand import FileReader, NoFiles
+
+
+@dataclass(frozen=True, slots=True)
+class Redirect:
+    """A redirection on a simple command: ``op`` is ``>``, ``>>``, ``<``, ``&>``, ``>|``...;
+    ``target`` the unquoted word (a path, or ``&1``); ``dynamic`` when the target is computed
+    at run time."""
+
+    op: str
+    target: str
+    dynamic: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SimpleCommand:
+    """One simple command, after quoting, wrappers and leading assignments are resolved.
+
+    - ``argv``: words with quotes removed; ``argv[0]`` is the program's basename (``/bin/rm`` ->
+      ``rm``).
+    - ``program``: argv[0] as written (``/bin/rm``), for messages.
+    - ``assignments``: leading ``VAR=value`` and those set by ``env``/``sudo`` wrappers.
+    - ``wrappers``: the wrappers stripped (``sudo``, ``timeout``...), outermost first.
+    - ``stdin_text``: literal text fed on stdin (heredoc, herestring, or a constant ``echo``
+      piped in), when it is known.
+    - ``stdin_dynamic``: stdin comes from something whose content is not known (``curl ... |``).
+    - ``dynamic_words``: indexes into argv of words whose value is decided at run time.
+    - ``text``: the normalised command text ``command:`` rules match (``git push --force x``).
+    """
+
+    argv: tuple[str, ...]
+    program: str
+    assignments: Mapping[str, str] = field(default_factory=dict)
+    wrappers: tuple[str, ...] = ()
+    redirects: tuple[Redirect, ...] = ()
+    stdin_text: str | None = None
+    stdin_dynamic: bool = False
+    dynamic_words: frozenset[int] = frozenset()
+    text: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.argv[0] if self.argv else ""
+
+    @property
+    def args(self) -> tuple[str, ...]:
+        return self.argv[1:]
+
+
+@dataclass(frozen=True, slots=True)
+class ShellContext:
+    """What a handler may know beyond the command itself.
+
+    - ``cwd``/``home``: absolute paths used to normalise relative paths and ``~``.
+    - ``env``: variables known to be in effect (the caller's environment as given, plus
+      assignments made earlier on the line).
+    - ``target``: environment hints gathered so far (``AWS_PROFILE``, ``TF_WORKSPACE``...);
+      handlers merge their own flags (``--profile``, ``--context``) over it.
+    - ``files``: read-only file access.
+    - ``understand_nested``: understand another shell command line (``ssh host 'cmd'``, a
+      script's text) with the same context; returns its effects.
+    """
+
+    cwd: str = "/"
+    home: str = "/root"
+    env: Mapping[str, str] = field(default_factory=dict)
+    target: Target = field(default_factory=Target)
+    files: FileReader = field(default_factory=NoFiles)
+    understand_nested: Callable[[str], list[Effect]] | None = None
+    depth: int = 0
+
+
+Handler = Callable[[SimpleCommand, ShellContext], "list[Effect] | None"]
+_HANDLERS: dict[str, Handler] = {}
+
+
+def command(*names: str) -> Callable[[Handler], Handler]:
+    """Register the decorated handler for each program name in ``names``."""
+
+    def decorate(handler: Handler) -> Handler:
+        for name in names:
+            _HANDLERS[name] = handler
+        return handler
+
+    return decorate
+
+
+def handler_for(name: str) -> Handler | None:
+    """The handler registered for program ``name`` (basename), if any."""
+    _load_builtin_commands()
+    return _HANDLERS.get(name)
+
+
+_LOADED = False
+
+
+def _load_builtin_commands() -> None:
+    """Import every module in ``keyturn.understand.shell.commands`` once, so they register."""
+    global _LOADED
+    if _LOADED:
+        return
+    _LOADED = True
+    import importlib
+    import pkgutil
+
+    from keyturn.understand.shell import commands
+
+    for info in pkgutil.iter_modules(commands.__path__):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"{commands.__name__}.{info.name}")
