@@ -50,6 +50,4 @@ def describe_decision(decision: Decision) -> str:
     if verdict is Verdict.DENY:
         return f"denied: {reasons}"
     groups = ", ".join(decision.reviewers) or "any reviewer"
-    return (
-        f"needs {decision.approvals_required} approval(s) from {groups}: {reasons}"
-    )
+    return f"needs {decision.approvals_required} approval(s) from {groups}: {reasons}"

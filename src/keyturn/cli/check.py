@@ -1,0 +1,231 @@
+"""``keyturn check KIND ...``: understand one action, judge it, print the decision.
+
+Exit codes: 0 allow, 3 ask, 4 deny, 2 bad usage or input (including a policy that does not
+load: every check is then refused), 1 keyturn's own failure. ``check`` is a dry run: it records
+nothing and opens no request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from keyturn.cli._args import ArgumentParser, add_actor_options, add_policy_option
+from keyturn.errors import EXIT_ALLOW, EXIT_ASK, EXIT_DENY, InputError, UsageError
+from keyturn.model import Action, ActionKind, Actor, Decision, Target, Verdict
+
+# Inputs larger than this are refused rather than read (a plan of 100,000 resources is ~100 MB).
+MAX_INPUT_BYTES = 1 << 30
+
+EXIT_FOR_VERDICT = {Verdict.ALLOW: EXIT_ALLOW, Verdict.ASK: EXIT_ASK, Verdict.DENY: EXIT_DENY}
+
+
+def build_parser() -> ArgumentParser:
+    common = _common_options()
+    p = ArgumentParser(
+        prog="keyturn check",
+        description="Understand an action, judge it against the policy, print the decision.",
+        parents=[common],
+        allow_abbrev=False,
+    )
+    kinds = p.add_subparsers(
+        dest="kind", metavar="KIND", required=True, parser_class=ArgumentParser
+    )
+    shell = kinds.add_parser("shell", parents=[common], help="a shell command line")
+    shell.add_argument("command", metavar="'COMMAND STRING'")
+    shell.add_argument("--cwd", default=None, help="working directory (default: the current one)")
+    aws = kinds.add_parser("aws", parents=[common], help="an AWS API call")
+    aws.add_argument("service")
+    aws.add_argument("operation")
+    aws.add_argument("--params", default=None, metavar="JSON", help="the call's parameters")
+    aws.add_argument("--region")
+    aws.add_argument("--profile")
+    aws.add_argument("--account")
+    tf = kinds.add_parser("terraform", parents=[common], help="terraform/tofu show -json output")
+    tf.add_argument("file", metavar="PLAN.json", help="plan JSON file, or - for standard input")
+    tf.add_argument("--workspace", help="the Terraform workspace the plan is for")
+    k8s = kinds.add_parser("k8s", parents=[common], help="an AdmissionReview v1 request")
+    k8s.add_argument("file", metavar="ADMISSION_REVIEW.json")
+    k8s.add_argument("--context", help="the kube context (cluster) the request is for")
+    cfn = kinds.add_parser("cloudformation", parents=[common], help="DescribeChangeSet output")
+    cfn.add_argument("file", metavar="CHANGE_SET.json")
+    cfn.add_argument("--region")
+    cfn.add_argument("--account")
+    mcp = kinds.add_parser("mcp", parents=[common], help="an MCP tool call")
+    mcp.add_argument("server")
+    mcp.add_argument("tool")
+    mcp.add_argument("--args", default=None, metavar="JSON", help="the call's arguments object")
+    mcp.add_argument("--cwd", default=None)
+    return p
+
+
+def _common_options() -> argparse.ArgumentParser:
+    """Options accepted before or after KIND (``--json`` at the end is what people type)."""
+    common = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    add_policy_option(common)
+    add_actor_options(common)
+    common.add_argument("--env", help="the environment the action lands in, when known")
+    common.add_argument("--json", action="store_true", help="print one JSON object")
+    return common
+
+
+def run(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    options = _resolved_options(args)
+    from keyturn.policy import load_policy_file
+
+    policy = load_policy_file(options["policy"])
+    env = options["env"]
+    if env is not None and env not in policy.environment_names:
+        raise UsageError(_unknown_environment(env, policy.environment_names))
+    action = understand(args, environment=env, mcp_mappings=policy.mcp_mappings)
+    actor = Actor(agent=options["agent"], operator=options["operator"], session=options["session"])
+    decision = policy.judge(action, actor=actor)
+    if options["json"]:
+        print(json.dumps(decision.to_json(), indent=2, sort_keys=False))
+    else:
+        print(render(decision))
+    return EXIT_FOR_VERDICT[decision.decision]
+
+
+def _resolved_options(args: argparse.Namespace) -> dict[str, Any]:
+    """Common options with their defaults (SUPPRESS leaves unset ones out of the namespace)."""
+    return {
+        "policy": getattr(args, "policy", None) or os.environ.get("KEYTURN_POLICY", "keyturn.yaml"),
+        "agent": getattr(args, "agent", None) or os.environ.get("KEYTURN_AGENT") or "agent",
+        "operator": getattr(args, "operator", None) or os.environ.get("USER") or "unknown",
+        "session": getattr(args, "session", None) or os.environ.get("KEYTURN_SESSION"),
+        "env": getattr(args, "env", None),
+        "json": getattr(args, "json", False),
+    }
+
+
+def _unknown_environment(name: str, known: tuple[str, ...]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(known)})"
+    return f"--env: unknown environment '{name}'{hint}"
+
+
+def understand(
+    args: argparse.Namespace, *, environment: str | None, mcp_mappings: Any = ()
+) -> Action:
+    """Turn the parsed command line into an understood Action (no judging)."""
+    from keyturn.understand import understander
+
+    kind = ActionKind(args.kind)
+    fn: Callable[..., Action] = understander(kind)
+    if kind is ActionKind.SHELL:
+        from keyturn.localfiles import LocalFiles
+
+        cwd = os.path.abspath(args.cwd or os.getcwd())
+        return fn(
+            args.command,
+            cwd=cwd,
+            home=os.path.expanduser("~"),
+            env=dict(os.environ),
+            target=Target(environment=environment),
+            files=LocalFiles(),
+        )
+    if kind is ActionKind.AWS:
+        target = Target(
+            environment=environment,
+            aws_region=args.region,
+            aws_profile=args.profile,
+            aws_account=args.account,
+        )
+        params = _json_object(args.params, what="--params")
+        return fn(args.service, args.operation, params, target=target)
+    if kind is ActionKind.MCP:
+        from keyturn.localfiles import LocalFiles
+
+        arguments = _json_object(args.args, what="--args")
+        return fn(
+            args.server,
+            args.tool,
+            arguments,
+            mappings=mcp_mappings,
+            target=Target(environment=environment),
+            cwd=os.path.abspath(args.cwd or os.getcwd()),
+            home=os.path.expanduser("~"),
+            files=LocalFiles(),
+        )
+    text, source = read_input(args.file)
+    if kind is ActionKind.TERRAFORM:
+        target = Target(environment=environment, terraform_workspace=args.workspace)
+    elif kind is ActionKind.K8S:
+        target = Target(environment=environment, kube_context=args.context)
+    else:
+        target = Target(environment=environment, aws_region=args.region, aws_account=args.account)
+    return fn(text, source=source, target=target)
+
+
+def _json_object(text: str | None, *, what: str) -> Mapping[str, Any]:
+    if text is None:
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{what}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(value, dict):
+        raise InputError(f"{what}: expected a JSON object, got {type(value).__name__}")
+    return value
+
+
+def read_input(name: str) -> tuple[bytes, str]:
+    """Read an input file (or ``-`` for stdin) as bytes, bounded; one-line errors."""
+    if name == "-":
+        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        source = "<stdin>"
+    else:
+        path = Path(name)
+        try:
+            if path.stat().st_size > MAX_INPUT_BYTES:
+                raise InputError(f"{name}: larger than {MAX_INPUT_BYTES} bytes; refusing to read")
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise InputError(f"{name}: no such file") from None
+        except IsADirectoryError:
+            raise InputError(f"{name}: is a directory, expected a JSON file") from None
+        except OSError as exc:
+            raise InputError(f"{name}: cannot read ({exc.strerror})") from None
+        source = name
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(f"{source}: larger than {MAX_INPUT_BYTES} bytes; refusing to read")
+    return data, source
+
+
+_MARK = {Verdict.ALLOW: "ALLOW", Verdict.ASK: "ASK", Verdict.DENY: "DENY"}
+
+
+def render(decision: Decision) -> str:
+    """Human output a reviewer reads in five seconds: the verdict, then a line per effect."""
+    head = _MARK[decision.decision]
+    if decision.decision is Verdict.ASK:
+        groups = ", ".join(decision.reviewers) or "any reviewer"
+        head += f" — {decision.approvals_required} approval(s) from {groups}"
+    lines = [f"{head}: {decision.action.summary}"]
+    rows = [
+        (
+            j.effect.effect.value,
+            j.effect.resource.name + (" [protected]" if j.protected else ""),
+            j.environment,
+            j.decision.value,
+            j.rule,
+        )
+        for j in decision.judgements
+    ]
+    widths = [max(len(r[i]) for r in rows) for i in range(4)] if rows else []
+    for row in rows:
+        cells = [row[i].ljust(widths[i]) for i in range(4)]
+        lines.append("  " + "  ".join(cells) + "  " + row[4])
+    for reason in decision.reasons:
+        lines.append(f"  why: {reason}")
+    lines.append(f"  digest: {decision.digest}")
+    return "\n".join(lines)
