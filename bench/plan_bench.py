@@ -98,11 +98,11 @@ def _best_of(fn: Any, repeat: int = 3) -> float:
 def run() -> list[str]:
     import msgspec
     import yaml
+    from keyturn.understand.terraform import understand_terraform
+    from tests.conftest import BRIEF_POLICY
 
     from keyturn.model import Actor, Target
     from keyturn.policy import load_policy
-    from keyturn.understand.terraform import understand_terraform
-    from tests.conftest import BRIEF_POLICY
 
     data = generated_plan()
     policy = load_policy(BRIEF_POLICY, source="brief.yaml")
@@ -134,5 +134,6 @@ def run() -> list[str]:
         f"msgspec.json.decode alone: {parse * 1000:.0f} ms",
         f"keyturn understand + judge: {judged * 1000:.0f} ms "
         f"= {judged / parse:.2f}x the parse (target <= 2x)",
-        f"peak traced memory: {peak / 1e6:.1f} MB = {peak / len(data):.2f}x the file (target <= 3x)",
+        f"peak traced memory: {peak / 1e6:.1f} MB = {peak / len(data):.2f}x the file "
+        "(target <= 3x)",
     ]

@@ -35,12 +35,12 @@ def run() -> list[str]:
     import time
 
     import tree_sitter_bash
+    from tests.conftest import BRIEF_POLICY
     from tree_sitter import Language, Parser
 
     from keyturn.model import Actor, Target
     from keyturn.policy import load_policy
     from keyturn.understand.shell import understand_shell
-    from tests.conftest import BRIEF_POLICY
 
     parser = Parser(Language(tree_sitter_bash.language()))
     policy = load_policy(BRIEF_POLICY, source="brief.yaml")
