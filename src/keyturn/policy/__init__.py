@@ -1,0 +1,47 @@
+"""The policy: load and validate the policy file, compile it, judge actions (BRIEF §4.1).
+
+``load_policy(text)`` / ``load_policy_file(path)`` give a :class:`Policy`; ``Policy.judge``
+turns an understood :class:`~keyturn.model.Action` into a :class:`~keyturn.model.Decision`.
+A policy that does not load raises :class:`~keyturn.errors.PolicyError` (one line naming file,
+line and key); callers then refuse everything.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from keyturn.errors import PolicyError
+from keyturn.policy.engine import Policy
+from keyturn.policy.loader import MAX_POLICY_BYTES, load_yaml
+from keyturn.policy.schema import AwsCredential, Credentials, Settings
+from keyturn.policy.validate import build_document
+
+__all__ = [
+    "AwsCredential",
+    "Credentials",
+    "Policy",
+    "Settings",
+    "load_policy",
+    "load_policy_file",
+]
+
+
+def load_policy(text: str | bytes, *, source: str = "keyturn.yaml") -> Policy:
+    """Parse, validate and compile a policy; ``source`` names the file in error messages."""
+    return Policy(build_document(load_yaml(text, source=source)))
+
+
+def load_policy_file(path: str | os.PathLike[str]) -> Policy:
+    """Load the policy file at ``path``; unreadable or invalid files raise PolicyError."""
+    file = Path(path)
+    try:
+        with file.open("rb") as handle:
+            data = handle.read(MAX_POLICY_BYTES + 1)
+    except FileNotFoundError:
+        raise PolicyError(f"{file}: policy file not found") from None
+    except IsADirectoryError:
+        raise PolicyError(f"{file}: is a directory, not a policy file") from None
+    except OSError as exc:
+        raise PolicyError(f"{file}: cannot read the policy file ({exc.strerror})") from None
+    return load_policy(data, source=str(file))

@@ -1,0 +1,343 @@
+"""The compiled policy: judges actions effect by effect (BRIEF §4.1).
+
+Per effect, in order: the built-in catastrophic set (deny), protection (deny), then the agent's
+rules: a matching ``deny`` wins, else a matching ``ask`` (the one asking most approvals), else a
+matching ``allow``, else ``default``. ``unknown`` effects are at least ``ask`` and ``deny`` in
+production unless an ask rule naming ``unknown`` matches. The action's decision is the strictest
+of its effects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from keyturn.model import (
+    DESTRUCTIVE_EFFECTS,
+    Action,
+    ActionKind,
+    Actor,
+    Decision,
+    Effect,
+    EffectKind,
+    Judgement,
+    McpToolMapping,
+    Target,
+    Verdict,
+    canonical_json,
+)
+from keyturn.policy import builtin
+from keyturn.policy.environments import EnvironmentResolver
+from keyturn.policy.matching import GlobSet
+from keyturn.policy.rules import AgentRules, CompiledRule, sections_for
+from keyturn.policy.schema import Credentials, PolicyDocument, Rule, Settings
+
+_MEMO_LIMIT = 65_536
+_AGENT_CACHE_LIMIT = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    """The outcome of the rules on one effect, before it is dressed as a Judgement."""
+
+    decision: Verdict
+    rule: str
+    reason: str
+    approvals: int = 0
+    reviewers: tuple[str, ...] = ()
+    protected: bool = False
+
+
+class Policy:
+    """A loaded, validated and compiled policy. Immutable once built; safe to share."""
+
+    def __init__(self, document: PolicyDocument) -> None:
+        self.document = document
+        self.digest = "sha256:" + hashlib.sha256(canonical_json(document.canonical())).hexdigest()
+        names = [e.name for e in document.environments]
+        if document.unknown_environment not in names:
+            names.append(document.unknown_environment)
+        self.environment_names: tuple[str, ...] = tuple(names)
+        self._resolver = EnvironmentResolver(
+            document.environments, unknown_environment=document.unknown_environment
+        )
+        self._protected = GlobSet(document.protected) if document.protected else None
+        self._all_groups = tuple(document.reviewers)
+        self._agents: dict[str, AgentRules] = {}
+        self._memo: dict[tuple[str, ActionKind, Target, Effect], Judgement] = {}
+
+    # -- the public surface -------------------------------------------------------------------
+
+    @property
+    def source(self) -> str:
+        """The file the policy came from (for messages)."""
+        return self.document.source
+
+    @property
+    def default(self) -> Verdict:
+        """The decision for an effect no rule covers."""
+        return self.document.default
+
+    @property
+    def unknown_environment(self) -> str:
+        """The environment assumed when none can be told."""
+        return self.document.unknown_environment
+
+    @property
+    def production_environments(self) -> frozenset[str]:
+        """The environments treated as production (``production``, or the ``production:`` list)."""
+        return self.document.production
+
+    @property
+    def reviewers(self) -> Mapping[str, tuple[str, ...]]:
+        """Reviewer group -> people."""
+        return self.document.reviewers
+
+    @property
+    def protected(self) -> tuple[str, ...]:
+        """The protected resource patterns."""
+        return self.document.protected
+
+    @property
+    def mcp_mappings(self) -> tuple[McpToolMapping, ...]:
+        """The ``mcp:`` section's tool mappings."""
+        return self.document.mcp_mappings
+
+    @property
+    def settings(self) -> Settings:
+        """Request/grant lifetimes and the MCP wait."""
+        return self.document.settings
+
+    @property
+    def credentials(self) -> Credentials:
+        """Brokered credentials per environment."""
+        return self.document.credentials
+
+    def rules_for(self, agent: str) -> AgentRules:
+        """The indexed rules applying to ``agent`` (cached)."""
+        rules = self._agents.get(agent)
+        if rules is None:
+            sections = sections_for(agent, self.document.agents)
+            rules = AgentRules(sections, self.environment_names)
+            if len(self._agents) >= _AGENT_CACHE_LIMIT:
+                self._agents.clear()
+            self._agents[agent] = rules
+        return rules
+
+    def environment_of(self, effect: Effect, *, action_target: Target) -> str:
+        """The environment ``effect`` lands in."""
+        return self._resolver.resolve(
+            effect.target.merged_over(action_target), effect.resource.names
+        )
+
+    def judge(self, action: Action, *, actor: Actor) -> Decision:
+        """Judge every effect of ``action`` for ``actor``; the decision is the strictest."""
+        judgements = tuple(
+            self.judge_effect(e, agent=actor.agent, kind=action.kind, action_target=action.target)
+            for e in action.effects
+        )
+        if not judgements:
+            return Decision(
+                action=action,
+                actor=actor,
+                decision=Verdict.DENY,
+                approvals_required=0,
+                reviewers=(),
+                judgements=(),
+                reasons=(
+                    f"nothing to judge: the action has no effects ({builtin.NO_EFFECTS_RULE})",
+                ),
+                policy_digest=self.digest,
+            )
+        decision = Verdict.ALLOW
+        for j in judgements:
+            decision = decision.stricter(j.decision)
+        approvals, groups = 0, []
+        if decision is Verdict.ASK:
+            for j in judgements:
+                if j.decision is Verdict.ASK:
+                    approvals = max(approvals, j.approvals)
+                    groups.extend(g for g in j.reviewers if g not in groups)
+        return Decision(
+            action=action,
+            actor=actor,
+            decision=decision,
+            approvals_required=approvals,
+            reviewers=tuple(groups),
+            judgements=judgements,
+            reasons=tuple(_reason_line(j) for j in judgements if j.decision is not Verdict.ALLOW),
+            policy_digest=self.digest,
+        )
+
+    def judge_effect(
+        self, effect: Effect, *, agent: str, kind: ActionKind, action_target: Target
+    ) -> Judgement:
+        """Judge one effect of an action of ``kind`` for ``agent`` (memoised, bounded)."""
+        key = (agent, kind, action_target, effect)
+        judgement = self._memo.get(key)
+        if judgement is None:
+            env = self.environment_of(effect, action_target=action_target)
+            v = self._decide(effect, agent=agent, kind=kind, env=env)
+            judgement = Judgement(
+                effect=effect,
+                environment=env,
+                decision=v.decision,
+                rule=v.rule,
+                reason=v.reason,
+                approvals=v.approvals,
+                reviewers=v.reviewers,
+                protected=v.protected,
+            )
+            if len(self._memo) >= _MEMO_LIMIT:
+                self._memo.clear()
+            self._memo[key] = judgement
+        return judgement
+
+    # -- the decision on one effect --------------------------------------------------------------
+
+    def _decide(self, effect: Effect, *, agent: str, kind: ActionKind, env: str) -> _Verdict:
+        builtin_verdict = self._builtins(effect)
+        if builtin_verdict is not None:
+            return builtin_verdict
+        protected = self._protected is not None and self._protected.match_any(effect.resource.names)
+        rules = self.rules_for(agent)
+        env_key = env if env in self.environment_names else None
+        deny = _first(rules.candidates(Verdict.DENY, effect.effect, env_key), effect, kind)
+        if deny is not None:
+            reason = deny.reason or "denied by policy"
+            return _Verdict(Verdict.DENY, deny.rule_id, reason, protected=protected)
+        ask = _largest_ask(rules.candidates(Verdict.ASK, effect.effect, env_key), effect, kind)
+        if effect.effect is EffectKind.UNKNOWN:
+            return self._unknown(effect, kind=kind, env=env, ask=ask, rules=rules, env_key=env_key)
+        if ask is not None:
+            return self._ask_verdict(
+                ask.rule_id, ask.reason, ask.approvals, ask.reviewers, protected=protected
+            )
+        allow = _first(rules.candidates(Verdict.ALLOW, effect.effect, env_key), effect, kind)
+        if allow is not None:
+            return _Verdict(
+                Verdict.ALLOW,
+                allow.rule_id,
+                allow.reason or "allowed by policy",
+                protected=protected,
+            )
+        return self._default(protected=protected)
+
+    def _builtins(self, effect: Effect) -> _Verdict | None:
+        reason = builtin.catastrophic_reason(effect)
+        if reason is not None:
+            return _Verdict(Verdict.DENY, builtin.CATASTROPHIC_RULE, f"catastrophic: {reason}")
+        destructive = effect.effect in DESTRUCTIVE_EFFECTS
+        if self._protected is not None and (destructive or effect.removes_protection):
+            index = self._protected.first_match(effect.resource.names)
+            if index is not None:
+                why = (
+                    "protected resource"
+                    if destructive
+                    else ("switches off the protection of a protected resource")
+                )
+                return _Verdict(Verdict.DENY, f"protected[{index}]", why, protected=True)
+        if destructive and effect.protected_by:
+            return _Verdict(
+                Verdict.DENY,
+                builtin.PROTECTION_REMOVED_RULE,
+                f"its protection was removed earlier ({effect.protected_by})",
+                protected=True,
+            )
+        return None
+
+    def _unknown(
+        self,
+        effect: Effect,
+        *,
+        kind: ActionKind,
+        env: str,
+        ask: Rule | None,
+        rules: AgentRules,
+        env_key: str | None,
+    ) -> _Verdict:
+        """``unknown``: at least ask; deny in production unless an ask rule names ``unknown``."""
+        explicit = _largest_ask(
+            tuple(
+                c
+                for c in rules.candidates(Verdict.ASK, effect.effect, env_key)
+                if c.rule.names_unknown
+            ),
+            effect,
+            kind,
+        )
+        what = effect.detail or "keyturn cannot tell what this does"
+        if env in self.production_environments:
+            if explicit is None:
+                return _Verdict(
+                    Verdict.DENY,
+                    builtin.UNKNOWN_IN_PRODUCTION_RULE,
+                    f"not understood, in production: {what}",
+                )
+            return self._ask_verdict(
+                explicit.rule_id, explicit.reason, explicit.approvals, explicit.reviewers
+            )
+        chosen = explicit or ask
+        if chosen is not None:
+            return self._ask_verdict(
+                chosen.rule_id, chosen.reason, chosen.approvals, chosen.reviewers
+            )
+        allow = _first(rules.candidates(Verdict.ALLOW, effect.effect, env_key), effect, kind)
+        if self.default is Verdict.DENY and allow is None:
+            return _Verdict(Verdict.DENY, "default", f"not understood: {what}; default is deny")
+        return self._ask_verdict(
+            builtin.UNKNOWN_AT_LEAST_ASK_RULE,
+            f"not understood, needs review: {what}",
+            1,
+            self._all_groups,
+        )
+
+    def _ask_verdict(
+        self,
+        rule_id: str,
+        reason: str | None,
+        approvals: int,
+        reviewers: tuple[str, ...],
+        *,
+        protected: bool = False,
+    ) -> _Verdict:
+        groups = ", ".join(reviewers) or "any reviewer"
+        return _Verdict(
+            Verdict.ASK,
+            rule_id,
+            reason or f"needs {approvals} approval(s) from {groups}",
+            approvals=approvals,
+            reviewers=reviewers,
+            protected=protected,
+        )
+
+    def _default(self, *, protected: bool) -> _Verdict:
+        default = self.default
+        reason = f"no rule matches; the policy's default is {default.value}"
+        if default is Verdict.ASK:
+            return self._ask_verdict("default", reason, 1, self._all_groups, protected=protected)
+        return _Verdict(default, "default", reason, protected=protected)
+
+
+def _first(candidates: tuple[CompiledRule, ...], effect: Effect, kind: ActionKind) -> Rule | None:
+    for c in candidates:
+        if c.matches(effect, kind):
+            return c.rule
+    return None
+
+
+def _largest_ask(
+    candidates: tuple[CompiledRule, ...], effect: Effect, kind: ActionKind
+) -> Rule | None:
+    """The matching ask rule asking the most approvals (the first on a tie)."""
+    best: Rule | None = None
+    for c in candidates:
+        if (best is None or c.rule.approvals > best.approvals) and c.matches(effect, kind):
+            best = c.rule
+    return best
+
+
+def _reason_line(j: Judgement) -> str:
+    e = j.effect
+    return f"{e.effect.value} {e.resource.name} in {j.environment}: {j.reason} ({j.rule})"

@@ -1,0 +1,62 @@
+"""Telling which environment an effect lands in.
+
+An environment given outright (``--env``, or named by the input) wins when the policy defines
+it; a name the policy does not define is treated as the ``unknown_environment`` (fail closed: a
+typo in ``--env`` must not escape production's rules). Otherwise the first environment, in file
+order, with any criterion matching the target's hints or any of the resource's names; otherwise
+``unknown_environment``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from keyturn.model import Target
+from keyturn.policy.schema import EnvironmentSpec
+
+_MEMO_LIMIT = 65_536
+
+
+class EnvironmentResolver:
+    """Resolves (target, resource names) to an environment name, with a bounded memo."""
+
+    __slots__ = ("_defined", "_memo", "_specs", "_unknown")
+
+    def __init__(self, specs: Sequence[EnvironmentSpec], *, unknown_environment: str) -> None:
+        self._specs = tuple(specs)
+        self._defined = frozenset(s.name for s in self._specs) | {unknown_environment}
+        self._unknown = unknown_environment
+        self._memo: dict[tuple[Target, tuple[str, ...]], str] = {}
+
+    def resolve(self, target: Target, names: tuple[str, ...]) -> str:
+        """The environment of an effect on a resource called ``names`` under ``target``."""
+        key = (target, names)
+        env = self._memo.get(key)
+        if env is None:
+            env = self._resolve(target, names)
+            if len(self._memo) >= _MEMO_LIMIT:
+                self._memo.clear()
+            self._memo[key] = env
+        return env
+
+    def _resolve(self, target: Target, names: tuple[str, ...]) -> str:
+        if target.environment:
+            return target.environment if target.environment in self._defined else self._unknown
+        for spec in self._specs:
+            if _matches(spec, target, names):
+                return spec.name
+        return self._unknown
+
+
+def _matches(spec: EnvironmentSpec, target: Target, names: tuple[str, ...]) -> bool:
+    if spec.aws_accounts is not None and spec.aws_accounts.match(target.aws_account):
+        return True
+    if spec.aws_profiles is not None and spec.aws_profiles.match(target.aws_profile):
+        return True
+    if spec.kube_contexts is not None and spec.kube_contexts.match(target.kube_context):
+        return True
+    if spec.terraform_workspaces is not None and spec.terraform_workspaces.match(
+        target.terraform_workspace
+    ):
+        return True
+    return spec.resources is not None and spec.resources.match_any(names)

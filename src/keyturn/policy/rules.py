@@ -1,0 +1,97 @@
+"""Rules compiled for one agent and indexed by (verdict, effect kind, environment).
+
+Judging one effect then looks at three short tuples; a rule that constrains only effect and
+environment is matched by the index alone (``unconditional``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from keyturn.model import ActionKind, Effect, EffectKind, Verdict
+from keyturn.policy.matching import GlobSet, is_literal
+from keyturn.policy.schema import AgentSection, Rule
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """A rule with its remaining (non-indexed) criteria pulled out for speed."""
+
+    rule: Rule
+    unconditional: bool
+    kinds: frozenset[ActionKind] | None
+    services: GlobSet | None
+    commands: GlobSet | None
+    tools: GlobSet | None
+    resources: GlobSet | None
+
+    @classmethod
+    def of(cls, rule: Rule) -> CompiledRule:
+        return cls(
+            rule=rule,
+            unconditional=not rule.narrowing,
+            kinds=rule.kinds,
+            services=rule.services,
+            commands=rule.commands,
+            tools=rule.tools,
+            resources=rule.resources,
+        )
+
+    def matches(self, effect: Effect, kind: ActionKind) -> bool:
+        """Whether the non-indexed criteria hold for ``effect`` of an action of ``kind``."""
+        if self.unconditional:
+            return True
+        if self.kinds is not None and kind not in self.kinds:
+            return False
+        if self.services is not None and not self.services.match(effect.service):
+            return False
+        if self.commands is not None and not self.commands.match(effect.command):
+            return False
+        if self.tools is not None and not self.tools.match(effect.tool):
+            return False
+        return self.resources is None or self.resources.match_any(effect.resource.names)
+
+
+Key = tuple[Verdict, EffectKind, str | None]
+
+
+class AgentRules:
+    """The rules that apply to one agent, indexed. ``None`` as environment stands for a name the
+    policy does not define (only rules without an ``environment`` criterion reach it)."""
+
+    __slots__ = ("_index", "sections")
+
+    def __init__(self, sections: Sequence[AgentSection], environments: Iterable[str]) -> None:
+        self.sections = tuple(sections)
+        compiled = [CompiledRule.of(r) for s in self.sections for r in s.rules]
+        self._index: dict[Key, tuple[CompiledRule, ...]] = {}
+        for env in (*environments, None):
+            for effect_kind in EffectKind:
+                for verdict in Verdict:
+                    self._index[(verdict, effect_kind, env)] = tuple(
+                        c
+                        for c in compiled
+                        if c.rule.verdict is verdict
+                        and effect_kind in c.rule.applies_to_effects
+                        and (c.rule.environments is None or env in c.rule.environments)
+                    )
+
+    def candidates(
+        self, verdict: Verdict, effect_kind: EffectKind, env: str | None
+    ) -> tuple[CompiledRule, ...]:
+        """The rules of ``verdict`` that may match ``effect_kind`` in ``env``, in file order."""
+        return self._index[(verdict, effect_kind, env)]
+
+
+def sections_for(agent: str, sections: Sequence[AgentSection]) -> tuple[AgentSection, ...]:
+    """The sections applying to ``agent``: its own key, then glob keys matching it (file order),
+    then ``*``."""
+    own = [s for s in sections if s.key == agent and s.key != "*"]
+    globbed = [
+        s
+        for s in sections
+        if s.key not in (agent, "*") and not is_literal(s.key) and GlobSet((s.key,)).match(agent)
+    ]
+    every = [s for s in sections if s.key == "*"]
+    return (*own, *globbed, *every)
