@@ -1,0 +1,44 @@
+"""The two-person rule, as a pure state machine.
+
+A request moves pending -> approved | rejected | expired | cancelled. Approval needs the
+required number of distinct eligible humans; the agent, its operator and the requester never
+count. An approved request yields one grant, usable once, for that exact action digest, until
+it expires. Nothing here touches the world: the store runs each transition inside one locked
+transaction, and the clock arrives as ``now``. See ``docs/design/approvals.md``.
+"""
+
+from __future__ import annotations
+
+from keyturn.approval.machine import (
+    Transition,
+    approve,
+    cancel,
+    check_grant,
+    expire_if_due,
+    reject,
+)
+from keyturn.approval.model import (
+    ApprovalRequest,
+    Grant,
+    RequestDraft,
+    RequestState,
+    Role,
+    Vote,
+    VoteKind,
+)
+
+__all__ = [
+    "ApprovalRequest",
+    "Grant",
+    "RequestDraft",
+    "RequestState",
+    "Role",
+    "Transition",
+    "Vote",
+    "VoteKind",
+    "approve",
+    "cancel",
+    "check_grant",
+    "expire_if_due",
+    "reject",
+]

@@ -1,0 +1,245 @@
+"""Transitions of the two-person rule. Each function takes a request as it stands and returns
+a :class:`Transition`: the request after the step, what to write, what to audit, and, when the
+step is refused, why (a refusal still carries audit entries: refused votes are recorded).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from keyturn.approval.model import ApprovalRequest, Grant, RequestState, Role, Vote, VoteKind
+from keyturn.audit.record import AuditEntry, AuditKind, iso_time
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """The outcome of one step on a request.
+
+    ``grant_expires_at`` is set when the step approved the request (the store creates the grant
+    in the same transaction). ``refusal`` is the one-line reason when the step was refused; the
+    store still writes ``request`` (an expiry found on the way is kept) and ``audit``.
+    """
+
+    request: ApprovalRequest
+    audit: tuple[AuditEntry, ...] = ()
+    vote: Vote | None = None
+    grant_expires_at: float | None = None
+    refusal: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.vote is not None or self.request.closed_at is not None
+
+
+def _entry(
+    kind: AuditKind, req: ApprovalRequest, *, who: str, role: str, now: float, **data: object
+) -> AuditEntry:
+    d = req.draft
+    return AuditEntry(
+        kind=kind,
+        at=now,
+        actor={"name": who, "role": role},
+        data={
+            "request": req.id,
+            "digest": d.digest,
+            "agent": d.agent,
+            "operator": d.operator,
+            **data,
+        },
+    )
+
+
+def expire_if_due(req: ApprovalRequest, *, now: float) -> Transition | None:
+    """The expiry of a pending request whose time is up, or ``None``."""
+    if req.state is not RequestState.PENDING or now < req.expires_at:
+        return None
+    expired = replace(
+        req,
+        state=RequestState.EXPIRED,
+        closed_at=now,
+        closed_by="keyturn",
+        close_reason=f"expired at {iso_time(req.expires_at)}",
+    )
+    return Transition(
+        request=expired,
+        audit=(_entry(AuditKind.REQUEST_EXPIRED, expired, who="keyturn", role="system", now=now),),
+    )
+
+
+def _not_open(req: ApprovalRequest, *, now: float) -> Transition | None:
+    """A refusal when the request no longer takes votes (expiring it if due)."""
+    expiry = expire_if_due(req, now=now)
+    if expiry is not None:
+        return replace(expiry, refusal=f"request {req.id} {expiry.request.close_reason}")
+    if req.state is not RequestState.PENDING:
+        return Transition(request=req, refusal=f"request {req.id} is {req.state}, not pending")
+    return None
+
+
+def _identity_refusal(req: ApprovalRequest, reviewer: str, role: Role) -> str | None:
+    """Why ``reviewer`` may not approve ``req``, or ``None``. Checked on names, whatever
+    token they hold: the agent, its operator and the requester never count."""
+    d = req.draft
+    if role is Role.AGENT:
+        return f"{reviewer} holds an agent token; approvals need a reviewer token"
+    if reviewer == d.agent:
+        return f"{reviewer} is the agent of this request and cannot approve it"
+    if reviewer == d.operator:
+        return f"{reviewer} is the operator of this agent and cannot approve its requests"
+    if reviewer == d.requester:
+        return f"{reviewer} made this request and cannot approve it"
+    if reviewer not in d.eligible:
+        groups = ", ".join(d.reviewer_groups) or "(none named)"
+        return f"{reviewer} is not in the reviewer group(s) of this request: {groups}"
+    if any(v.reviewer == reviewer for v in req.votes):
+        return f"{reviewer} has already voted on request {req.id}; approvals must be distinct"
+    return None
+
+
+def approve(
+    req: ApprovalRequest, *, reviewer: str, role: Role, reason: str, now: float
+) -> Transition:
+    """``reviewer`` approves. With enough distinct approvals the request is approved and a
+    grant, valid for the request's grant TTL, is issued."""
+    closed = _not_open(req, now=now)
+    if closed is not None:
+        return closed
+    refusal = _identity_refusal(req, reviewer, role)
+    if refusal is not None:
+        entry = _entry(
+            AuditKind.VOTE_REFUSED,
+            req,
+            who=reviewer,
+            role=role.value,
+            now=now,
+            vote="approve",
+            reason=refusal,
+        )
+        return Transition(request=req, audit=(entry,), refusal=refusal)
+    vote = Vote(reviewer=reviewer, vote=VoteKind.APPROVE, reason=reason, at=now)
+    voted = replace(req, votes=(*req.votes, vote))
+    audit = [
+        _entry(
+            AuditKind.VOTE,
+            voted,
+            who=reviewer,
+            role=role.value,
+            now=now,
+            vote="approve",
+            reason=reason,
+        )
+    ]
+    if voted.still_needed > 0:
+        return Transition(request=voted, audit=tuple(audit), vote=vote)
+    approved = replace(
+        voted,
+        state=RequestState.APPROVED,
+        closed_at=now,
+        closed_by=reviewer,
+        close_reason="approved",
+    )
+    grant_expires = now + req.draft.grant_ttl_seconds
+    audit.append(
+        _entry(
+            AuditKind.REQUEST_APPROVED,
+            approved,
+            who=reviewer,
+            role=role.value,
+            now=now,
+            approvers=list(approved.approvals),
+            grant_expires_at=iso_time(grant_expires),
+        )
+    )
+    return Transition(
+        request=approved, audit=tuple(audit), vote=vote, grant_expires_at=grant_expires
+    )
+
+
+def reject(
+    req: ApprovalRequest, *, reviewer: str, role: Role, reason: str, now: float
+) -> Transition:
+    """One rejection rejects. Any eligible reviewer (the operator included: saying no is always
+    safe) or an admin may reject; the agent cancels instead."""
+    closed = _not_open(req, now=now)
+    if closed is not None:
+        return closed
+    eligible = reviewer in req.draft.eligible or role is Role.ADMIN
+    if role is Role.AGENT or not eligible or reviewer == req.draft.agent:
+        refusal = f"{reviewer} is not a reviewer of this request and cannot reject it"
+        entry = _entry(
+            AuditKind.VOTE_REFUSED,
+            req,
+            who=reviewer,
+            role=role.value,
+            now=now,
+            vote="reject",
+            reason=refusal,
+        )
+        return Transition(request=req, audit=(entry,), refusal=refusal)
+    vote = Vote(reviewer=reviewer, vote=VoteKind.REJECT, reason=reason, at=now)
+    rejected = replace(
+        req,
+        votes=(*req.votes, vote),
+        state=RequestState.REJECTED,
+        closed_at=now,
+        closed_by=reviewer,
+        close_reason=reason or "rejected",
+    )
+    return Transition(
+        request=rejected,
+        vote=vote,
+        audit=(
+            _entry(
+                AuditKind.VOTE,
+                rejected,
+                who=reviewer,
+                role=role.value,
+                now=now,
+                vote="reject",
+                reason=reason,
+            ),
+            _entry(
+                AuditKind.REQUEST_REJECTED,
+                rejected,
+                who=reviewer,
+                role=role.value,
+                now=now,
+                reason=reason,
+            ),
+        ),
+    )
+
+
+def cancel(req: ApprovalRequest, *, by: str, role: Role, reason: str, now: float) -> Transition:
+    """The requester, the agent, its operator or an admin withdraws a pending request."""
+    closed = _not_open(req, now=now)
+    if closed is not None:
+        return closed
+    d = req.draft
+    if by not in (d.requester, d.agent, d.operator) and role is not Role.ADMIN:
+        refusal = f"{by} did not make request {req.id} and is not an admin: cannot cancel it"
+        return Transition(request=req, refusal=refusal)
+    cancelled = replace(
+        req,
+        state=RequestState.CANCELLED,
+        closed_at=now,
+        closed_by=by,
+        close_reason=reason or "cancelled",
+    )
+    entry = _entry(
+        AuditKind.REQUEST_CANCELLED, cancelled, who=by, role=role.value, now=now, reason=reason
+    )
+    return Transition(request=cancelled, audit=(entry,))
+
+
+def check_grant(grant: Grant, *, digest: str, agent: str, operator: str, now: float) -> str | None:
+    """Why ``grant`` cannot be used for this action, or ``None`` when it can."""
+    if grant.used_at is not None:
+        return f"grant {grant.id} was already used at {iso_time(grant.used_at)}"
+    if now >= grant.expires_at:
+        return f"grant {grant.id} expired at {iso_time(grant.expires_at)}"
+    if grant.digest != digest:
+        return f"grant {grant.id} is for another action ({grant.digest}), not {digest}"
+    if grant.agent != agent or grant.operator != operator:
+        return f"grant {grant.id} is for agent {grant.agent} acting for {grant.operator}"
+    return None

@@ -1,0 +1,149 @@
+"""Values of the approval state machine: requests, votes, grants, roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class RequestState(StrEnum):
+    """Where a request stands. Only ``pending`` ever changes."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+
+
+class Role(StrEnum):
+    """What a token may do. Reviewers approve; agents ask; admins manage (and may cancel)."""
+
+    AGENT = "agent"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+
+
+class VoteKind(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    """One reviewer's vote on a request."""
+
+    reviewer: str
+    vote: VoteKind
+    reason: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """The permission an approved request yields: one use of ``digest`` by ``agent`` for
+    ``operator`` before ``expires_at``."""
+
+    id: int
+    request_id: int
+    digest: str
+    agent: str
+    operator: str
+    created_at: float
+    expires_at: float
+    used_at: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RequestDraft:
+    """What opening a request binds: the exact action, the policy, who asks, who may approve.
+
+    ``eligible`` is the set of humans in the policy's named reviewer groups when the request
+    was opened: approval is judged against the policy the request was made under.
+    ``decision`` is the stored decision (``keyturn.approval.codec``), effects included.
+    """
+
+    digest: str
+    policy_digest: str
+    agent: str
+    operator: str
+    requester: str
+    session: str | None
+    environment: str
+    summary: str
+    approvals_required: int
+    reviewer_groups: tuple[str, ...]
+    eligible: tuple[str, ...]
+    decision: dict[str, Any]
+    ttl_seconds: float
+    grant_ttl_seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalRequest:
+    """A request as stored, with its votes and (once approved) its grant."""
+
+    id: int
+    draft: RequestDraft
+    state: RequestState
+    created_at: float
+    expires_at: float
+    closed_at: float | None = None
+    closed_by: str | None = None
+    close_reason: str = ""
+    votes: tuple[Vote, ...] = field(default=())
+    grant: Grant | None = None
+
+    @property
+    def approvals(self) -> tuple[str, ...]:
+        """The reviewers who approved, in order."""
+        return tuple(v.reviewer for v in self.votes if v.vote is VoteKind.APPROVE)
+
+    @property
+    def still_needed(self) -> int:
+        return max(0, self.draft.approvals_required - len(self.approvals))
+
+    def describe_needed(self) -> str:
+        """ "1 more approval from sre (approved by alice)" -- what the request still waits for."""
+        groups = ", ".join(self.draft.reviewer_groups) or "any reviewer group"
+        done = f" (approved by {', '.join(self.approvals)})" if self.approvals else ""
+        n = self.still_needed
+        return f"{n} more approval{'s' if n != 1 else ''} from {groups}{done}"
+
+    def to_json(self) -> dict[str, Any]:
+        d = self.draft
+        return {
+            "id": self.id,
+            "state": self.state.value,
+            "digest": d.digest,
+            "policy_digest": d.policy_digest,
+            "agent": d.agent,
+            "operator": d.operator,
+            "requester": d.requester,
+            "session": d.session,
+            "environment": d.environment,
+            "summary": d.summary,
+            "approvals_required": d.approvals_required,
+            "reviewer_groups": list(d.reviewer_groups),
+            "eligible": list(d.eligible),
+            "approvals": list(self.approvals),
+            "still_needed": self.still_needed,
+            "votes": [
+                {"reviewer": v.reviewer, "vote": v.vote.value, "reason": v.reason, "at": v.at}
+                for v in self.votes
+            ],
+            "created_at": self.created_at,
+            "expires_at": self.expires_at,
+            "closed_at": self.closed_at,
+            "closed_by": self.closed_by,
+            "close_reason": self.close_reason,
+            "grant": None
+            if self.grant is None
+            else {
+                "id": self.grant.id,
+                "expires_at": self.grant.expires_at,
+                "used_at": self.grant.used_at,
+            },
+            "decision": d.decision,
+        }

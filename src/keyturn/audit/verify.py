@@ -1,0 +1,138 @@
+"""Verify the audit log: recompute the chain from the stored bytes and check every signed
+checkpoint. Works the same on the database and on an export (only the public key is needed).
+
+The first problem found is named by record number; verification stops there, because nothing
+after a broken link can be trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from keyturn.audit.chain import CHAIN_PREFIX, GENESIS, LEAF_PREFIX
+from keyturn.audit.record import StoredRecord
+from keyturn.audit.signing import Checkpoint, key_id, signature_valid
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyReport:
+    """The result of verifying a log: ``ok``, how much was checked, and the first problem."""
+
+    ok: bool
+    records: int
+    checkpoints: int
+    head_chain: str
+    problem: str = ""
+    bad_seq: int | None = None
+
+    def summary(self) -> str:
+        if self.ok:
+            signed = f"{self.checkpoints} signed checkpoint(s)"
+            return f"audit log verifies: {self.records} record(s), {signed}, head {self.head_chain}"
+        return f"audit log does NOT verify: {self.problem}"
+
+
+class _Failure(Exception):
+    def __init__(self, problem: str, seq: int | None) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.seq = seq
+
+
+def verify_log(
+    records: Iterable[StoredRecord],
+    checkpoints: Sequence[Checkpoint],
+    *,
+    public_key: Ed25519PublicKey | None,
+    head: tuple[int, str] | None = None,
+) -> VerifyReport:
+    """Verify ``records`` (in stored order) against ``checkpoints`` and, when given, the store's
+    head ``(seq, chain hex)``. Without a public key the signatures cannot be checked, and the
+    report says the log does not verify as soon as there is a checkpoint to check."""
+    pending = sorted(checkpoints, key=lambda c: c.seq)
+    try:
+        count, chain = _walk(records, pending, public_key)
+        for cp in pending:
+            if cp.seq > count:
+                raise _Failure(
+                    f"signed checkpoint at record {cp.seq} is beyond the last record {count}: "
+                    "records were deleted from the end",
+                    count + 1,
+                )
+        if head is not None and (head[0] != count or head[1] != chain.hex()):
+            raise _Failure(
+                f"the log head says record {head[0]} but the records end at {count} with a "
+                "different chain value: records were added or removed at the end",
+                min(head[0], count) + 1,
+            )
+    except _Failure as failure:
+        return VerifyReport(
+            ok=False,
+            records=0,
+            checkpoints=len(pending),
+            head_chain="",
+            problem=failure.problem,
+            bad_seq=failure.seq,
+        )
+    return VerifyReport(ok=True, records=count, checkpoints=len(pending), head_chain=chain.hex())
+
+
+def _walk(
+    records: Iterable[StoredRecord],
+    checkpoints: list[Checkpoint],
+    public_key: Ed25519PublicKey | None,
+) -> tuple[int, bytes]:
+    """Recompute the chain over the records; check each checkpoint as its record passes."""
+    by_seq = {cp.seq: cp for cp in checkpoints}
+    expected_key = key_id(public_key) if public_key is not None else None
+    sha256 = hashlib.sha256
+    chain = GENESIS
+    seq = 0
+    for rec in records:
+        seq += 1
+        if rec.seq != seq:
+            what = "missing (deleted)" if rec.seq > seq else "out of order (inserted or moved)"
+            raise _Failure(f"record {seq}: {what}; found record {rec.seq} in its place", seq)
+        data = rec.canonical.encode("utf-8")
+        # The record's own number is its last key (sorted keys: ..., "schema", "seq"), so a
+        # record copied to another position is caught even before the chain is compared.
+        if not rec.canonical.endswith(f',"seq":{seq}}}'):
+            raise _Failure(f"record {seq}: its content does not carry its own number", seq)
+        chain = sha256(CHAIN_PREFIX + chain + sha256(LEAF_PREFIX + data).digest()).digest()
+        if chain.hex() != rec.chain:
+            raise _Failure(
+                f"record {seq}: hash does not match the chain (the record was edited, inserted "
+                "or moved)",
+                seq,
+            )
+        cp = by_seq.get(seq)
+        if cp is not None:
+            _check_checkpoint(cp, chain, expected_key, public_key)
+    return seq, chain
+
+
+def _check_checkpoint(
+    cp: Checkpoint,
+    chain: bytes,
+    expected_key: str | None,
+    public_key: Ed25519PublicKey | None,
+) -> None:
+    if public_key is None:
+        raise _Failure(f"checkpoint at record {cp.seq}: no public key to check it with", cp.seq)
+    if cp.key_id != expected_key:
+        raise _Failure(
+            f"checkpoint at record {cp.seq}: signed by key {cp.key_id}, not {expected_key}",
+            cp.seq,
+        )
+    if not signature_valid(cp, public_key):
+        raise _Failure(f"checkpoint at record {cp.seq}: bad signature", cp.seq)
+    if cp.chain != chain.hex():
+        raise _Failure(
+            f"checkpoint at record {cp.seq}: the records up to {cp.seq} do not hash to the "
+            "signed chain value (a record at or before it was changed and re-hashed)",
+            cp.seq,
+        )
