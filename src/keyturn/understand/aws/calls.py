@@ -1,0 +1,257 @@
+"""One AWS API call -> its effects: the verb's effect, refined by parameters, on named resources."""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from keyturn.errors import InputError
+from keyturn.model import Effect, EffectKind, Resource, Target
+from keyturn.understand.aws import catalog, naming, special
+from keyturn.understand.aws.verbs import VerbMeaning, classify
+
+
+@dataclass(frozen=True, slots=True)
+class AwsCall:
+    """A resolved call: botocore service name, CamelCase operation, JSON-safe parameters."""
+
+    service: str
+    operation: str
+    params: Mapping[str, Any]
+    meaning: VerbMeaning
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.service}:{self.operation}"
+
+    def subject(self) -> dict[str, Any]:
+        """What the digest binds to besides the effects: the call itself, normalised."""
+        return {"service": self.service, "operation": self.operation, "params": self.params}
+
+
+def json_safe(value: Any, *, where: str) -> Any:
+    """Parameters as plain JSON values: bytes as ``{"$bytes": base64}``, datetimes as ISO text."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, bytes | bytearray):
+        return {"$bytes": base64.b64encode(bytes(value)).decode("ascii")}
+    if isinstance(value, _dt.datetime | _dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise InputError(f"{where}: parameter names must be strings, got {key!r}")
+            out[key] = json_safe(item, where=f"{where}.{key}")
+        return out
+    if isinstance(value, list | tuple):
+        return [json_safe(v, where=f"{where}[{i}]") for i, v in enumerate(value)]
+    raise InputError(f"{where}: unsupported parameter value of type {type(value).__name__}")
+
+
+def resolve_call(service: str, operation: str, params: Mapping[str, Any] | None) -> AwsCall:
+    """Resolve names through botocore's models and normalise the parameters."""
+    if not isinstance(service, str) or not isinstance(operation, str):
+        raise InputError("aws: service and operation must be strings")
+    name = catalog.resolve_service(service)
+    op = catalog.resolve_operation(name, operation)
+    if params is None:
+        params = {}
+    if not isinstance(params, Mapping):
+        raise InputError(f"aws: {name}:{op}: parameters must be a JSON object")
+    safe = json_safe(params, where=f"{name}:{op}")
+    return AwsCall(service=name, operation=op, params=safe, meaning=classify(name, op))
+
+
+def arn_hints(params: Any) -> tuple[str | None, str | None]:
+    """``(region, account)`` from the first ARN among the parameters that tells them."""
+    region = account = None
+    stack: list[Any] = [params]
+    while stack and not (region and account):
+        value = stack.pop(0)
+        if isinstance(value, Mapping):
+            stack.extend(value[k] for k in sorted(value))
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str) and value.startswith("arn:"):
+            parts = value.split(":", 5)
+            if len(parts) == 6:
+                region = region or (parts[3] if parts[3] not in ("", "*") else None)
+                account = account or (parts[4] if parts[4].isdigit() else None)
+    return region, account
+
+
+def call_target(call: AwsCall, target: Target) -> Target:
+    """The target hints of a call: the caller's, then what ARNs among the parameters tell."""
+    region, account = arn_hints(call.params)
+    return target.merged_over(Target(aws_region=region, aws_account=account))
+
+
+def _where(target: Target) -> naming.Where:
+    return naming.Where(region=target.aws_region or "*", account=target.aws_account or "*")
+
+
+def _resources(call: AwsCall, where: naming.Where) -> list[Resource]:
+    """The resources a call acts on, one per identifier value (lists fan out)."""
+    model = catalog.operation_model(call.service, call.operation)
+    signing = model.service_model.signing_name or call.service
+    params = call.params
+    if call.service == "s3" and isinstance(params.get("Bucket"), str):
+        return [_s3_resource(params["Bucket"], params.get("Key"))]
+    shape = model.input_shape
+    members = shape.members if shape is not None else {}
+    required = frozenset(shape.required_members) if shape is not None else frozenset()
+    chosen = naming.choose_identifiers(members, required, call.meaning.noun, params)
+    chosen = _drop_qualifiers(call, chosen)
+    if not chosen:
+        return [naming.service_wide(signing)]
+
+    def names_of(member: str, value: str) -> list[str]:
+        return naming.arn_for(
+            call.service, signing, member, value, noun=call.meaning.noun, where=where
+        )
+
+    resources: list[Resource] = []
+    scalars: list[str] = []
+    for ident in chosen:
+        if ident.many:
+            resources += [Resource(names=tuple(names_of(ident.member, v))) for v in ident.values]
+        else:
+            scalars += [n for n in names_of(ident.member, ident.values[0]) if n not in scalars]
+    if scalars:
+        resources.insert(0, Resource(names=tuple(scalars)))
+    return resources
+
+
+def _drop_qualifiers(call: AwsCall, chosen: list[naming.Identifier]) -> list[naming.Identifier]:
+    """Leave out identifiers that only qualify another (an inline policy's name, an ECS
+    service's cluster), folding them into the qualified name where the ARN needs them."""
+    by_member = {c.member: c for c in chosen}
+    if call.service == "iam" and by_member.keys() & {"RoleName", "UserName", "GroupName"}:
+        return [c for c in chosen if c.member != "PolicyName"]
+    cluster_param = call.params.get("cluster")
+    if call.service == "ecs" and "service" in by_member and isinstance(cluster_param, str):
+        cluster = cluster_param.rsplit("/", 1)[-1]
+        service = by_member["service"].values[0]
+        value = service if service.startswith("arn:") else f"{cluster}/{service}"
+        rest = [c for c in chosen if c.member not in ("cluster", "service")]
+        return [naming.Identifier("service", (value,)), *rest]
+    return chosen
+
+
+def _s3_resource(bucket: str, key: Any) -> Resource:
+    if isinstance(key, str) and key:
+        return Resource(
+            names=(f"arn:aws:s3:::{bucket}/{key}", f"s3://{bucket}/{key}"), type="s3-object"
+        )
+    return Resource(names=(f"arn:aws:s3:::{bucket}", f"s3://{bucket}"), type="s3-bucket")
+
+
+def effects_of(call: AwsCall, target: Target) -> list[Effect]:
+    """Every effect of one resolved call under ``target`` (never empty)."""
+    target = call_target(call, target)
+    found = _special_effects(call, target)
+    if found:
+        return found
+    kind, notes = call.meaning.effect, list(call.meaning.notes)
+    params = call.params
+    removal = None
+    if special.is_dry_run(params):
+        kind, notes = EffectKind.READ, ["dry run: only checks permissions"]
+    else:
+        removal = special.removes_protection(
+            verb=call.meaning.verb, noun=call.meaning.noun, params=params
+        )
+        if removal:
+            notes.append(f"removes protection: {removal}")
+        if special.scales_to_zero(call.service, call.operation, params):
+            notes.append("disruptive: scales to zero")
+        if call.qualified == "cloudformation:ExecuteChangeSet":
+            notes.append("judge the change set")
+    resources = _resources(call, _where(target))
+    return [_effect(call, kind, r, target, notes, removes=bool(removal)) for r in resources]
+
+
+def _effect(
+    call: AwsCall,
+    kind: EffectKind,
+    resource: Resource,
+    target: Target,
+    notes: list[str],
+    *,
+    removes: bool = False,
+) -> Effect:
+    return Effect(
+        effect=kind,
+        resource=resource,
+        target=target,
+        service=call.service,
+        operation=call.qualified,
+        removes_protection=removes,
+        detail="; ".join(notes) or call.qualified,
+    )
+
+
+def _special_effects(call: AwsCall, target: Target) -> list[Effect]:
+    """Operations whose parameters decide the effect; empty when the call is not one."""
+    params, where = call.params, _where(target)
+    if call.qualified == "route53:ChangeResourceRecordSets":
+        return [
+            _effect(call, kind, res, target, [detail])
+            for kind, res, detail in special.route53_changes(params)
+        ]
+    if call.qualified == "s3:DeleteObjects" and isinstance(params.get("Bucket"), str):
+        bucket = params["Bucket"]
+        return [
+            _effect(call, EffectKind.DELETE, _s3_resource(bucket, key), target, [])
+            for key in special.s3_deleted_keys(params)
+        ]
+    if call.qualified in ("dynamodb:BatchWriteItem", "dynamodb:TransactWriteItems"):
+        return [
+            _effect(call, kind, Resource(names=(_table_arn(table, where),)), target, [])
+            for kind, table in special.dynamodb_writes(call.operation, params)
+        ]
+    if call.qualified in ("rds-data:ExecuteStatement", "rds-data:BatchExecuteStatement"):
+        return _sql_effects(call, target)
+    return []
+
+
+def _table_arn(table: str, where: naming.Where) -> str:
+    if table.startswith("arn:"):
+        return table
+    return f"arn:aws:dynamodb:{where.region}:{where.account}:table/{table}"
+
+
+def _sql_effects(call: AwsCall, target: Target) -> list[Effect]:
+    """The SQL of an rds-data statement, understood as SQL when that understanding exists."""
+    sql, database = call.params.get("sql"), call.params.get("database")
+    cluster = str(call.params.get("resourceArn") or "arn:aws:rds:*:*:cluster:*")
+    unknown = _effect(
+        call,
+        EffectKind.UNKNOWN,
+        Resource(names=(cluster,)),
+        target,
+        ["runs SQL: the statement could not be understood, judge the SQL"],
+    )
+    if not isinstance(sql, str) or not sql.strip():
+        return [unknown]
+    try:
+        from keyturn.understand.sql import sql_effects
+    except ImportError:
+        return [unknown]
+    db = database if isinstance(database, str) and database else None
+    effects = sql_effects(sql, engine="aurora", database=db, target=target)
+    if not effects:
+        return [unknown]
+    return [_with_call(e, call) for e in effects]
+
+
+def _with_call(effect: Effect, call: AwsCall) -> Effect:
+    from dataclasses import replace
+
+    return replace(effect, service=effect.service or call.service, operation=call.qualified)

@@ -1,0 +1,246 @@
+"""Resource names for an AWS API call, from the operation's identifier parameters.
+
+Which parameters identify the resource acted on is read from the operation's input shape: a
+member named like an identifier (``*Identifier``, ``*Name``, ``*Id``, ``*Ids``, ``*Arn``,
+``*Url``, ``Bucket``, ``Key``...). Of those given, the ones whose stem is the operation's noun
+win (``DeleteDBInstance`` -> ``DBInstanceIdentifier``, ``TerminateInstances`` ->
+``InstanceIds``), then the required ones, then any. A list value gives one resource per item.
+
+Names are ARNs with the account and region written as ``*`` when the call does not tell them:
+
+- the main services have their real ARN layout (``arn:aws:rds:*:*:db:prod-db``,
+  ``arn:aws:iam::*:role/x``, ``arn:aws:s3:::bucket/key`` plus the alias ``s3://bucket/key``,
+  ``arn:aws:sqs:<region>:<account>:<queue>`` from a queue URL...);
+- a value that already is an ARN is used as it is;
+- any other service gets the generic ``arn:aws:<signing name>:<region>:<account>:<stem>/<value>``
+  where ``<stem>`` is the parameter name without its ``Id``/``Name``/``Arn`` suffix in kebab case
+  (``ResolverQueryLogConfigId`` -> ``resolver-query-log-config``), or the operation's noun when
+  the parameter is just ``Name``/``Id``; for many services this is the real ARN layout;
+- an operation with no identifier given names the whole service: ``arn:aws:<service>:*:*:*``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from keyturn.model import Resource
+
+_ID_SUFFIX = re.compile(r"(Identifiers?|Names?|Ids?|IDs?|Arns?|ARNs?|Urls?|URLs?)$", re.I)
+_EXTRA_IDS = frozenset({"bucket", "key", "cluster", "service", "taskdefinition", "resources"})
+# Members that look like identifiers but never name the resource acted on.
+_NOT_IDS = frozenset({"clienttoken", "nexttoken", "rolesessionname", "dryrun", "hostname"})
+_GLOBAL = frozenset({"iam", "route53", "organizations", "s3", "cloudfront", "s3control"})
+
+# (service, parameter name lower-cased, possibly a suffix) -> ARN template.
+_ARN: dict[str, dict[str, str]] = {
+    "rds": {
+        "dbinstanceidentifier": "arn:aws:rds:{r}:{a}:db:{v}",
+        "dbclusteridentifier": "arn:aws:rds:{r}:{a}:cluster:{v}",
+        "dbsnapshotidentifier": "arn:aws:rds:{r}:{a}:snapshot:{v}",
+        "dbclustersnapshotidentifier": "arn:aws:rds:{r}:{a}:cluster-snapshot:{v}",
+        "dbsubnetgroupname": "arn:aws:rds:{r}:{a}:subgrp:{v}",
+        "dbparametergroupname": "arn:aws:rds:{r}:{a}:pg:{v}",
+        "dbclusterparametergroupname": "arn:aws:rds:{r}:{a}:cluster-pg:{v}",
+        "optiongroupname": "arn:aws:rds:{r}:{a}:og:{v}",
+        "globalclusteridentifier": "arn:aws:rds::{a}:global-cluster:{v}",
+        "dbproxyname": "arn:aws:rds:{r}:{a}:db-proxy:{v}",
+    },
+    "dynamodb": {
+        "tablename": "arn:aws:dynamodb:{r}:{a}:table/{v}",
+        "globaltablename": "arn:aws:dynamodb::{a}:global-table/{v}",
+    },
+    "ec2": {
+        "groupid": "arn:aws:ec2:{r}:{a}:security-group/{v}",
+        "groupname": "arn:aws:ec2:{r}:{a}:security-group/{v}",
+        "imageid": "arn:aws:ec2:{r}::image/{v}",
+        "keyname": "arn:aws:ec2:{r}:{a}:key-pair/{v}",
+        "allocationid": "arn:aws:ec2:{r}:{a}:elastic-ip/{v}",
+    },
+    "iam": {
+        "username": "arn:aws:iam::{a}:user/{v}",
+        "rolename": "arn:aws:iam::{a}:role/{v}",
+        "groupname": "arn:aws:iam::{a}:group/{v}",
+        "policyname": "arn:aws:iam::{a}:policy/{v}",
+        "instanceprofilename": "arn:aws:iam::{a}:instance-profile/{v}",
+        "servercertificatename": "arn:aws:iam::{a}:server-certificate/{v}",
+    },
+    "lambda": {
+        "functionname": "arn:aws:lambda:{r}:{a}:function:{v}",
+        "layername": "arn:aws:lambda:{r}:{a}:layer:{v}",
+    },
+    "cloudformation": {
+        "stackname": "arn:aws:cloudformation:{r}:{a}:stack/{v}/*",
+        "changesetname": "arn:aws:cloudformation:{r}:{a}:changeSet/{v}/*",
+        "stacksetname": "arn:aws:cloudformation:{r}:{a}:stackset/{v}:*",
+    },
+    "sqs": {"queuename": "arn:aws:sqs:{r}:{a}:{v}"},
+    "sns": {"name": "arn:aws:sns:{r}:{a}:{v}"},
+    "secretsmanager": {
+        "secretid": "arn:aws:secretsmanager:{r}:{a}:secret:{v}",
+        "name": "arn:aws:secretsmanager:{r}:{a}:secret:{v}",
+    },
+    "eks": {
+        "clustername": "arn:aws:eks:{r}:{a}:cluster/{v}",
+        "name": "arn:aws:eks:{r}:{a}:cluster/{v}",
+    },
+    "ecs": {
+        "cluster": "arn:aws:ecs:{r}:{a}:cluster/{v}",
+        "taskdefinition": "arn:aws:ecs:{r}:{a}:task-definition/{v}",
+    },
+    "logs": {
+        "loggroupname": "arn:aws:logs:{r}:{a}:log-group:{v}",
+        "loggroupidentifier": "arn:aws:logs:{r}:{a}:log-group:{v}",
+    },
+    "cloudtrail": {
+        "name": "arn:aws:cloudtrail:{r}:{a}:trail/{v}",
+        "trailname": "arn:aws:cloudtrail:{r}:{a}:trail/{v}",
+    },
+    "autoscaling": {
+        "autoscalinggroupname": "arn:aws:autoscaling:{r}:{a}:autoScalingGroup:*:"
+        "autoScalingGroupName/{v}",
+    },
+    "elasticache": {
+        "cacheclusterid": "arn:aws:elasticache:{r}:{a}:cluster:{v}",
+        "replicationgroupid": "arn:aws:elasticache:{r}:{a}:replicationgroup:{v}",
+    },
+    "redshift": {"clusteridentifier": "arn:aws:redshift:{r}:{a}:cluster:{v}"},
+    "organizations": {"accountid": "arn:aws:organizations::{a}:account/*/{v}"},
+    "ecr": {"repositoryname": "arn:aws:ecr:{r}:{a}:repository/{v}"},
+    "efs": {"filesystemid": "arn:aws:elasticfilesystem:{r}:{a}:file-system/{v}"},
+}
+_ARN["docdb"] = _ARN["neptune"] = _ARN["rds"]
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Account and region to write into names; ``*`` when unknown."""
+
+    region: str = "*"
+    account: str = "*"
+
+
+@dataclass(frozen=True, slots=True)
+class Identifier:
+    """An identifier parameter given in a call: its name, its values, and whether it is a list
+    (one resource per value) or a single value."""
+
+    member: str
+    values: tuple[str, ...]
+    many: bool = False
+
+
+def singular(noun: str) -> str:
+    """``Instances`` -> ``Instance``, ``Policies`` -> ``Policy``; other words unchanged."""
+    if noun.endswith("ies"):
+        return noun[:-3] + "y"
+    if noun.endswith("s") and not noun.endswith("ss"):
+        return noun[:-1]
+    return noun
+
+
+def _stem(member: str) -> str:
+    return _ID_SUFFIX.sub("", member)
+
+
+def is_identifier(member: str) -> bool:
+    """Whether an input member's name says it identifies a resource."""
+    low = member.lower()
+    if low in _NOT_IDS:
+        return False
+    return low in _EXTRA_IDS or bool(_ID_SUFFIX.search(member))
+
+
+def _values(value: Any) -> list[str] | None:
+    """The identifier values of a parameter: a string, a number, or a list of them."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str | int):
+        return [str(value)] if str(value) else []
+    if isinstance(value, list | tuple) and all(
+        isinstance(v, str | int) and not isinstance(v, bool) for v in value
+    ):
+        return [str(v) for v in value if str(v)]
+    return None
+
+
+def _noun_match(member: str, noun: str) -> bool:
+    stem = _stem(member).lower()
+    noun_low, one = noun.lower(), singular(noun).lower()
+    if not stem:
+        return True
+    return stem in (noun_low, one) or (
+        bool(noun_low) and (noun_low.startswith(stem) or one.endswith(stem))
+    )
+
+
+def choose_identifiers(
+    members: Mapping[str, Any], required: frozenset[str], noun: str, params: Mapping[str, Any]
+) -> list[Identifier]:
+    """The identifier parameters that name the resource acted on, with their values."""
+    given = [
+        Identifier(m, tuple(vals), many=isinstance(params[m], list | tuple))
+        for m in members
+        if m in params and is_identifier(m) and (vals := _values(params[m]))
+    ]
+    tiers = (
+        [g for g in given if _noun_match(g.member, noun)],
+        [g for g in given if g.member in required],
+        given,
+    )
+    return next((t for t in tiers if t), [])
+
+
+def _kebab(word: str) -> str:
+    from botocore import xform_name
+
+    return xform_name(word, "-")
+
+
+def arn_for(
+    service: str, signing_name: str, member: str, value: str, *, noun: str, where: Where
+) -> list[str]:
+    """The names of one resource: its ARN (and aliases) for one identifier value."""
+    if value.startswith("arn:"):
+        return [value]
+    region = "" if service in _GLOBAL else where.region
+    if service == "s3" and member.lower() == "bucket":
+        return [f"arn:aws:s3:::{value}", f"s3://{value}"]
+    if service == "sqs" and member.lower() == "queueurl":
+        return [queue_arn(value, where=where), value]
+    if service == "route53" and member.lower() in ("hostedzoneid", "id"):
+        return [f"arn:aws:route53:::hostedzone/{value.rsplit('/', 1)[-1]}"]
+    if service == "kms" and member.lower() in ("keyid", "aliasname", "targetkeyid"):
+        kind = "" if value.startswith("alias/") else "key/"
+        return [f"arn:aws:kms:{region}:{where.account}:{kind}{value}"]
+    table = _ARN.get(service, {})
+    for key in sorted(table, key=len, reverse=True):
+        if member.lower().endswith(key):
+            return [table[key].format(r=region, a=where.account, v=value)]
+    if service == "ecs" and member.lower() in ("service", "servicename"):
+        path = value if "/" in value else f"*/{value}"
+        return [f"arn:aws:ecs:{region}:{where.account}:service/{path}"]
+    if service == "ssm" and "Parameter" in noun:
+        return [f"arn:aws:ssm:{region}:{where.account}:parameter/{value.lstrip('/')}"]
+    stem = _stem(member) or singular(noun) or member
+    return [f"arn:aws:{signing_name}:{region}:{where.account}:{_kebab(stem)}/{value}"]
+
+
+def queue_arn(url: str, *, where: Where) -> str:
+    """``https://sqs.eu-west-1.amazonaws.com/123456789012/q`` -> its queue ARN."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    path = [p for p in parts.path.split("/") if p]
+    name = path[-1] if path else url
+    account = path[-2] if len(path) >= 2 and re.fullmatch(r"\d{12}", path[-2]) else where.account
+    host = re.match(r"^(?:sqs\.)?([a-z]{2}(?:-[a-z]+)+-\d+)\.", parts.hostname or "")
+    region = host.group(1) if host else where.region
+    return f"arn:aws:sqs:{region}:{account}:{name}"
+
+
+def service_wide(signing_name: str) -> Resource:
+    """The name of a whole service, for an operation that names no resource."""
+    return Resource(names=(f"arn:aws:{signing_name}:*:*:*",), type="aws-service")
