@@ -36,6 +36,7 @@ from keyturn.model import Action, ActionKind, Effect, EffectKind, McpToolMapping
 from keyturn.understand import FileReader, NoFiles
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+_INDEX = re.compile(r"\[(\d+)\]")
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 # Argument names whose text is SQL / a shell command whatever the tool (issue 3, item 4).
 SQL_ARGUMENTS = ("sql",)
@@ -63,6 +64,9 @@ class McpCall:
     cwd: str = "/"
     home: str = "/root"
     files: FileReader = field(default_factory=NoFiles)
+    # Set when judging a tool without its arguments (``probe_mcp``): a missing argument then
+    # gives the tool's nominal effect instead of ``unknown``.
+    probe: bool = False
 
     @property
     def name(self) -> str:
@@ -192,6 +196,45 @@ def understand_mcp(
     )
 
 
+def probe_mcp(
+    server: str,
+    tool: str,
+    *,
+    mappings: Sequence[McpToolMapping] = (),
+    annotations: Mapping[str, Any] | None = None,
+    target: Target = Target(),  # noqa: B008 - frozen value, safe as a default
+) -> Action:
+    """A tool judged at its mildest, without arguments: what no arguments could make milder.
+
+    A mapped tool gets its nominal effects on the tool itself; what only its arguments could
+    tell (SQL or shell text) reads as a read. An unmapped tool stays ``unknown``: no argument
+    makes it known. The proxy hides a tool from ``tools/list`` when this is denied.
+    """
+    name = _check_names(server, tool)
+    hints = _check_annotations(name, annotations)
+    call = McpCall(server, tool, {}, target=target, probe=True)
+    effects = _tool_effects(call, mappings, hints)
+    if understood_by(server, tool, mappings) is not None:
+        effects = [
+            replace(e, effect=EffectKind.READ) if e.effect is EffectKind.UNKNOWN else e
+            for e in effects
+        ]
+    subject = {"server": server, "tool": tool, "probe": True}
+    return Action(
+        ActionKind.MCP, f"{name} (any arguments)", tuple(_dedupe(effects)), target, subject
+    )
+
+
+def understood_by(server: str, tool: str, mappings: Sequence[McpToolMapping] = ()) -> str | None:
+    """What gives a tool its meaning: ``"policy"``, ``"builtin"``, or ``None`` (unknown
+    whatever its arguments)."""
+    from keyturn.understand import mcp_servers
+
+    if any(fnmatchcase(server, m.server) and fnmatchcase(tool, m.tool) for m in mappings):
+        return "policy"
+    return "builtin" if mcp_servers.knows(server, tool) else None
+
+
 def _tool_effects(
     call: McpCall, mappings: Sequence[McpToolMapping], hints: Mapping[str, Any]
 ) -> list[Effect]:
@@ -213,12 +256,16 @@ def _apply_mapping(
     """Effects the policy's mapping gives: its effect on the templated resources, plus the
     effects of the SQL / shell text it names."""
     own: list[Effect] = []
-    for template in mapping.resources or ():
+    # A mapping that names SQL or shell text and no effect lets the text say what happens.
+    text_only = mapping.effect is EffectKind.UNKNOWN and (
+        mapping.sql_argument or mapping.shell_argument
+    )
+    for template in () if text_only else mapping.resources:
         names = fill_template(template, call.arguments, cwd=call.cwd, home=call.home)
         if not names:
             own.append(call.effect(mapping.effect, detail=f"template {template!r} not filled"))
         own.extend(call.effect(mapping.effect, [n]) for n in names)
-    if not mapping.resources:
+    if not mapping.resources and not text_only:
         own.append(call.effect(mapping.effect, detail="mapped by policy"))
     derived: list[Effect] = []
     if mapping.sql_argument:
@@ -315,9 +362,9 @@ def _normalise_name(name: str, *, cwd: str, home: str) -> str:
 
 
 def lookup(value: Any, path: str) -> Any:
-    """The value at a dotted path inside JSON-like data; list elements by index. ``None`` when
-    absent."""
-    for part in path.split("."):
+    """The value at an argument path inside JSON-like data (``a.b``, ``files[0].path`` or
+    ``files.0.path``). ``None`` when absent."""
+    for part in _INDEX.sub(r".\1", path).split("."):
         if isinstance(value, Mapping):
             value = value.get(part)
         elif isinstance(value, list) and part.isdigit() and int(part) < len(value):

@@ -60,31 +60,44 @@ class ServerFamily:
 
 def builtin_effects(call: McpCall) -> BuiltinEffects | None:
     """The built-in understanding of ``call``, or ``None`` when no built-in mapping knows it."""
-    server = call.server.lower()
+    family = _family(call.server)
+    if family is None:
+        return None
+    for glob, handler in family.tools.items():
+        if fnmatchcase(call.tool, glob):
+            return handler(call)
+    return None
+
+
+def knows(server: str, tool: str) -> bool:
+    """Whether a built-in mapping gives ``tool`` of ``server`` a meaning."""
+    family = _family(server)
+    return family is not None and any(fnmatchcase(tool, glob) for glob in family.tools)
+
+
+def _family(server: str) -> ServerFamily | None:
+    server = server.lower()
     for family in FAMILIES:
         if any(fnmatchcase(server, pattern) for pattern in family.servers):
-            for glob, handler in family.tools.items():
-                if fnmatchcase(call.tool, glob):
-                    return handler(call)
-            return None
+            return family
     return None
 
 
 def family_for(server: str) -> str | None:
     """The name of the built-in family a server name falls in, if any."""
-    server = server.lower()
-    for family in FAMILIES:
-        if any(fnmatchcase(server, pattern) for pattern in family.servers):
-            return family.name
-    return None
+    family = _family(server)
+    return family.name if family else None
 
 
 def _own(*effects: Effect) -> BuiltinEffects:
     return BuiltinEffects(list(effects), [])
 
 
-def _missing(call: McpCall, *args: str) -> BuiltinEffects:
-    return _own(call.unknown(f"argument {' or '.join(repr(a) for a in args)} missing or not text"))
+def _missing(call: McpCall, kind: EffectKind, *args: str) -> BuiltinEffects:
+    """An argument the meaning needs is absent: unknown, or when probing the tool without
+    arguments, its nominal effect on itself."""
+    what = f"argument {' or '.join(repr(a) for a in args)} missing or not text"
+    return _own(call.effect(kind, detail=what) if call.probe else call.unknown(what))
 
 
 def _on_tool(kind: EffectKind, service: str = "mcp") -> Handler:
@@ -114,7 +127,7 @@ def _on_paths(kind: EffectKind, *keys: str) -> Handler:
                         for p in paths
                     )
                 )
-        return _missing(call, *keys)
+        return _missing(call, kind, *keys)
 
     return handle
 
@@ -128,7 +141,7 @@ def _write_kind(call: McpCall, path: str) -> EffectKind:
 def _write_file(call: McpCall) -> BuiltinEffects:
     path = call.text_arg("path")
     if path is None:
-        return _missing(call, "path")
+        return _missing(call, C, "path")
     kind = _write_kind(call, path)
     return _own(call.effect(kind, [call.file(path)], type_="file", service="file"))
 
@@ -136,7 +149,7 @@ def _write_file(call: McpCall) -> BuiltinEffects:
 def _edit_file(call: McpCall) -> BuiltinEffects:
     path = call.text_arg("path")
     if path is None:
-        return _missing(call, "path")
+        return _missing(call, U, "path")
     kind = R if call.arg("dryRun") is True else U
     return _own(call.effect(kind, [call.file(path)], type_="file", service="file"))
 
@@ -144,7 +157,7 @@ def _edit_file(call: McpCall) -> BuiltinEffects:
 def _move_file(call: McpCall) -> BuiltinEffects:
     source, destination = call.text_arg("source"), call.text_arg("destination")
     if source is None or destination is None:
-        return _missing(call, "source", "destination")
+        return _missing(call, D, "source", "destination")
     return _own(
         call.effect(D, [call.file(source)], type_="file", service="file", detail="moved away"),
         call.effect(
@@ -183,7 +196,7 @@ def _on_repo(kind: EffectKind, detail: str = "") -> Handler:
     def handle(call: McpCall) -> BuiltinEffects:
         repo = call.text_arg("repo_path")
         if repo is None:
-            return _missing(call, "repo_path")
+            return _missing(call, kind, "repo_path")
         return _own(
             call.effect(
                 kind, [call.file(repo)], type_="git_repository", service="git", detail=detail
@@ -249,7 +262,7 @@ def _push_files(call: McpCall) -> BuiltinEffects:
     owner, repo = call.text_arg("owner") or "*", call.text_arg("repo")
     files = call.arg("files")
     if repo is None or not isinstance(files, list) or not files:
-        return _missing(call, "repo", "files")
+        return _missing(call, U, "repo", "files")
     effects = []
     for entry in files:
         path = entry.get("path") if isinstance(entry, dict) else None
@@ -298,7 +311,7 @@ def _on_sql(*keys: str) -> Handler:
 
         text = call.text_arg(*keys)
         if text is None:
-            return _missing(call, *keys)
+            return _missing(call, EffectKind.UNKNOWN, *keys)
         engine = sql_engine(call.server)
         if engine == "sql":
             engine = "postgres"
@@ -388,7 +401,7 @@ def _create_or_update(call: McpCall) -> BuiltinEffects:
     """``resources_create_or_update``: an update of every object in the YAML/JSON text."""
     text = call.text_arg("resource", "manifest")
     if text is None:
-        return _missing(call, "resource")
+        return _missing(call, U, "resource")
     try:
         docs = [d for d in yaml.safe_load_all(text) if d is not None]
     except yaml.YAMLError:
@@ -475,7 +488,7 @@ def _call_aws(call: McpCall) -> BuiltinEffects:
     value = call.arg("cli_command")
     commands = value if isinstance(value, list) else [value]
     if not commands or not all(isinstance(c, str) and c.strip() for c in commands):
-        return _missing(call, "cli_command")
+        return _missing(call, EffectKind.UNKNOWN, "cli_command")
     derived: list[Effect] = []
     for command in commands:
         derived += call.shell(command)

@@ -1,0 +1,98 @@
+"""``keyturn mcp-proxy [--name N] [--policy FILE] [--agent A] [--operator U] -- UPSTREAM CMD…``
+
+Runs a stdio MCP server that judges every tool call before the upstream stdio MCP server
+``UPSTREAM CMD…`` sees it. Configure the agent to launch this command instead of the server.
+stdout carries the protocol only; every log line goes to stderr.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import posixpath
+import re
+import sys
+from collections.abc import Sequence
+
+from keyturn.cli._args import add_actor_options, add_policy_option, parser
+from keyturn.errors import UsageError
+from keyturn.model import Actor
+
+_SERVER_WORD = re.compile(r"(?:mcp-server-|server-)([A-Za-z0-9][\w.-]*)")
+
+
+def run(argv: list[str]) -> int:
+    """Run the proxy until the client closes stdin. Exit 0 then; 2 on bad usage or policy."""
+    options, upstream = _split(argv)
+    p = parser("mcp-proxy", "Judge every MCP tool call before the upstream server sees it.")
+    p.add_argument("--name", help="the server's name in policy rules (mcp:NAME/TOOL)")
+    add_policy_option(p)
+    add_actor_options(p)
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=120.0,
+        help="seconds an upstream call may take before it fails closed (default 120)",
+    )
+    args = p.parse_args(options)
+    if args.timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+
+    from keyturn.integrations.mcp_proxy import (
+        McpProxy,
+        ProxySettings,
+        policy_decide,
+        upstream_parameters,
+    )
+    from keyturn.policy import load_policy_file
+
+    logging.basicConfig(
+        stream=sys.stderr, level=logging.INFO, format="keyturn mcp-proxy: %(message)s"
+    )
+    policy = load_policy_file(args.policy)
+    name = args.name or server_name(upstream)
+    settings = ProxySettings(
+        name=name,
+        upstream=upstream_parameters(upstream, env=os.environ),
+        actor=Actor(agent=args.agent, operator=args.operator, session=args.session),
+        call_timeout=args.timeout,
+        cwd=os.getcwd(),
+        home=os.path.expanduser("~"),
+    )
+    proxy = McpProxy(settings=settings, policy=policy, decide=policy_decide(policy))
+    logging.getLogger("keyturn.mcp_proxy").info(
+        "serving %s (policy %s) in front of %s", name, args.policy, " ".join(upstream)
+    )
+    import anyio
+
+    anyio.run(proxy.serve_stdio)
+    return 0
+
+
+def _split(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Options before ``--``, the upstream command after it."""
+    if "--" not in argv:
+        if any(a in ("-h", "--help") for a in argv):
+            return list(argv), []
+        raise UsageError(
+            "give the upstream server's command after '--' (keyturn mcp-proxy -- CMD…)"
+        )
+    at = list(argv).index("--")
+    upstream = list(argv[at + 1 :])
+    if not upstream:
+        raise UsageError("no upstream command after '--'")
+    return list(argv[:at]), upstream
+
+
+def server_name(command: Sequence[str]) -> str:
+    """A server name from its command line when ``--name`` is not given:
+    ``npx @modelcontextprotocol/server-filesystem /srv`` -> ``filesystem``,
+    ``uvx mcp-server-git`` -> ``git``, else the program's base name."""
+    for word in command:
+        match = _SERVER_WORD.search(posixpath.basename(word.rstrip("/")) or word)
+        if match is None:
+            match = _SERVER_WORD.search(word)
+        if match is not None:
+            return match.group(1).removesuffix(".js").removesuffix(".py")
+    base = posixpath.basename(command[0]) if command else "upstream"
+    return base.rsplit(".", 1)[0] or "upstream"
