@@ -1,0 +1,221 @@
+"""Claude Code's ``PreToolUse`` (and ``PermissionRequest``) hook (formats.md §1).
+
+Input: ``session_id``, ``cwd``, ``hook_event_name``, ``tool_name``, ``tool_input``. Output: JSON
+``hookSpecificOutput.permissionDecision`` (``allow``/``deny``/``ask``) with
+``permissionDecisionReason`` and exit 0; the reason of a ``deny`` is shown to the model.
+Failures exit 2 with the reason on stderr (exit 1 does *not* block in Claude Code) and a deny
+on stdout too, since Claude Code reads JSON even on exit 2.
+
+A call held for review is answered ``deny`` with the request id, not ``ask``: Claude Code's own
+prompt would let the operator approve it alone, which the two-person rule forbids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from keyturn.errors import InputError
+
+from .events import ToolCall, ToolCategory
+from .protocol import Answer, Reply, Stance, dumps, field, held_reason, optional, text
+
+NAME = "claude-code"
+PRE_TOOL_USE = "PreToolUse"
+PERMISSION_REQUEST = "PermissionRequest"
+
+# Tools that only touch the agent's own state (their sub-agents' tool calls are hooked too).
+INTERNAL_TOOLS = frozenset(
+    {
+        "Agent",
+        "Task",
+        "TodoWrite",
+        "TodoRead",
+        "AskUserQuestion",
+        "ExitPlanMode",
+        "EnterPlanMode",
+        "BashOutput",
+        "KillShell",
+        "KillBash",
+        "Skill",
+        "SlashCommand",
+    }
+)
+
+
+def read_claude_style(
+    payload: Mapping[str, Any], *, agent: str, home: str, events: tuple[str, ...]
+) -> ToolCall:
+    """The tool call of a Claude-style event (shared with Codex, which copied the format)."""
+    where = f"{agent} event"
+    event = field(payload, "hook_event_name", str, where=where)
+    if event not in events:
+        raise InputError(f"{where}: hook_event_name '{event}' is not one of {', '.join(events)}")
+    tool = field(payload, "tool_name", str, where=where)
+    args = field(payload, "tool_input", dict, where=where)
+    cwd = field(payload, "cwd", str, where=where)
+    session = optional(payload, "session_id", str, where=where)
+    category, normal, server, name = claude_tool(tool, args, where=where)
+    return ToolCall(
+        agent=agent,
+        tool=tool,
+        category=category,
+        arguments=normal,
+        cwd=cwd,
+        home=home,
+        session=session,
+        mcp_server=server,
+        mcp_tool=name,
+        event=event,
+    )
+
+
+def claude_tool(
+    tool: str, args: Mapping[str, Any], *, where: str
+) -> tuple[ToolCategory, dict[str, Any], str | None, str | None]:
+    """Category and normalised arguments of a Claude Code tool (and MCP server/tool)."""
+    if tool.startswith("mcp__"):
+        server, sep, name = tool[len("mcp__") :].partition("__")
+        if not sep or not server or not name:
+            raise InputError(f"{where}: tool_name '{tool}': expected mcp__<server>__<tool>")
+        return ToolCategory.MCP, {"arguments": dict(args)}, server, name
+    match tool:
+        case "Bash":
+            return ToolCategory.SHELL, {"command": _command(args, where=where)}, None, None
+        case "PowerShell":
+            return (
+                ToolCategory.POWERSHELL,
+                {"command": text(args, "command", where=where)},
+                None,
+                None,
+            )
+        case "Write":
+            path = text(args, "file_path", where=where)
+            return (
+                ToolCategory.WRITE,
+                {"path": path, "content": str(args.get("content") or "")},
+                None,
+                None,
+            )
+        case "Edit":
+            edit = {
+                "old": args.get("old_string"),
+                "new": args.get("new_string"),
+                "all": bool(args.get("replace_all")),
+            }
+            return (
+                ToolCategory.EDIT,
+                {"path": text(args, "file_path", where=where), "edits": [edit]},
+                None,
+                None,
+            )
+        case "MultiEdit":
+            edits = [
+                {
+                    "old": e.get("old_string"),
+                    "new": e.get("new_string"),
+                    "all": bool(e.get("replace_all")),
+                }
+                for e in args.get("edits") or ()
+                if isinstance(e, dict)
+            ]
+            return (
+                ToolCategory.EDIT,
+                {"path": text(args, "file_path", where=where), "edits": edits},
+                None,
+                None,
+            )
+        case "NotebookEdit":
+            path = text(args, "notebook_path", where=where)
+            return (
+                ToolCategory.EDIT,
+                {"path": path, "edits": [{"old": "", "new": args.get("new_source")}]},
+                None,
+                None,
+            )
+        case "Read":
+            return ToolCategory.READ, {"paths": [text(args, "file_path", where=where)]}, None, None
+        case "Glob" | "Grep" | "LS":
+            path = args.get("path")
+            return (
+                ToolCategory.READ,
+                {"paths": [path] if isinstance(path, str) and path else []},
+                None,
+                None,
+            )
+        case "WebFetch":
+            return ToolCategory.FETCH, {"urls": [text(args, "url", where=where)]}, None, None
+        case "WebSearch":
+            return ToolCategory.WEB_SEARCH, {"query": args.get("query")}, None, None
+    if tool in INTERNAL_TOOLS:
+        return ToolCategory.INTERNAL, dict(args), None, None
+    return ToolCategory.UNKNOWN, dict(args), None, None
+
+
+def _command(args: Mapping[str, Any], *, where: str) -> str:
+    """``tool_input.command``; an argv list (Codex's exec form) is joined as the shell would."""
+    value = args.get("command")
+    if isinstance(value, list) and value and all(isinstance(w, str) for w in value):
+        import shlex
+
+        return shlex.join(value)
+    return text(args, "command", where=where)
+
+
+class ClaudeCode:
+    """Claude Code's hook protocol."""
+
+    name = NAME
+
+    def read(self, payload: Mapping[str, Any], *, home: str) -> ToolCall:
+        return read_claude_style(
+            payload, agent=NAME, home=home, events=(PRE_TOOL_USE, PERMISSION_REQUEST)
+        )
+
+    def render(self, answer: Answer, *, event: str) -> Reply:
+        if event == PERMISSION_REQUEST:
+            return _render_permission_request(answer)
+        decision, reason = {
+            Stance.ALLOW: ("allow", f"keyturn: {answer.reason}"),
+            Stance.HELD: ("deny", held_reason(answer)),
+            Stance.DENY: ("deny", f"keyturn: {answer.reason}"),
+        }[answer.stance]
+        return Reply(stdout=dumps(_pre_tool_use(decision, reason)))
+
+    def blocking(self, reason: str, *, event: str) -> Reply:
+        message = f"keyturn: refused ({reason})"
+        if event == PERMISSION_REQUEST:
+            body = _render_permission_request(Answer(Stance.DENY, f"refused ({reason})")).stdout
+            return Reply(stdout=body, stderr=message + "\n", exit_code=2)
+        return Reply(
+            stdout=dumps(_pre_tool_use("deny", message)), stderr=message + "\n", exit_code=2
+        )
+
+
+def _pre_tool_use(decision: str, reason: str) -> dict[str, Any]:
+    return {
+        "hookSpecificOutput": {
+            "hookEventName": PRE_TOOL_USE,
+            "permissionDecision": decision,
+            "permissionDecisionReason": reason,
+        }
+    }
+
+
+def _render_permission_request(answer: Answer) -> Reply:
+    """``PermissionRequest`` knows only allow and deny."""
+    if answer.stance is Stance.ALLOW:
+        decision: dict[str, Any] = {"behavior": "allow"}
+    else:
+        message = (
+            held_reason(answer) if answer.stance is Stance.HELD else f"keyturn: {answer.reason}"
+        )
+        decision = {"behavior": "deny", "message": message}
+    return Reply(
+        stdout=dumps(
+            {"hookSpecificOutput": {"hookEventName": PERMISSION_REQUEST, "decision": decision}}
+        )
+    )
+
+
+PROTOCOL = ClaudeCode()

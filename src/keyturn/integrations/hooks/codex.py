@@ -1,0 +1,101 @@
+"""OpenAI Codex CLI's ``PreToolUse`` / ``PermissionRequest`` hook (formats.md §2.1).
+
+Codex copies Claude Code's event shape but is stricter about output, and fails *open* on any
+output it does not accept:
+
+- ``ask`` is unsupported: a held call or one needing confirmation is a ``deny`` whose reason
+  says what to do next;
+- ``allow`` is accepted only with ``updatedInput``; echoing the input back could override
+  another hook's rewrite, so an allowed call gets no output at all (exit 0), which leaves
+  Codex's own approval flow in place;
+- ``deny`` needs a non-empty ``permissionDecisionReason``;
+- exit 2 blocks only with a non-empty stderr, and is not a blocking mechanism for
+  ``PermissionRequest``, which gets a JSON ``decision`` deny instead.
+
+``apply_patch`` arrives as ``{"command": <patch text>}`` and is read as file effects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .claude_code import read_claude_style
+from .events import ToolCall, ToolCategory
+from .protocol import Answer, Reply, Stance, dumps, held_reason
+
+NAME = "codex"
+PRE_TOOL_USE = "PreToolUse"
+PERMISSION_REQUEST = "PermissionRequest"
+_PATCH_TOOLS = frozenset({"apply_patch", "ApplyPatch"})
+
+
+class Codex:
+    """Codex's hook protocol."""
+
+    name = NAME
+
+    def read(self, payload: Mapping[str, Any], *, home: str) -> ToolCall:
+        tool = payload.get("tool_name")
+        args = payload.get("tool_input")
+        if tool in _PATCH_TOOLS and isinstance(args, dict) and isinstance(args.get("command"), str):
+            # apply_patch carries the patch as "command": read it as file effects, not shell.
+            call = read_claude_style(
+                {**payload, "tool_name": "Bash"},
+                agent=NAME,
+                home=home,
+                events=(PRE_TOOL_USE, PERMISSION_REQUEST),
+            )
+            return ToolCall(
+                agent=NAME,
+                tool=str(tool),
+                category=ToolCategory.PATCH,
+                arguments={"patch": args["command"]},
+                cwd=call.cwd,
+                home=home,
+                session=call.session,
+                event=call.event,
+            )
+        return read_claude_style(
+            payload, agent=NAME, home=home, events=(PRE_TOOL_USE, PERMISSION_REQUEST)
+        )
+
+    def render(self, answer: Answer, *, event: str) -> Reply:
+        if answer.stance is Stance.ALLOW:
+            if event == PERMISSION_REQUEST:
+                return Reply(stdout=dumps(_permission("allow", None)))
+            return Reply()
+        if answer.stance is Stance.DENY:
+            reason = f"keyturn: {answer.reason}"
+        else:
+            reason = held_reason(answer)
+        if event == PERMISSION_REQUEST:
+            return Reply(stdout=dumps(_permission("deny", reason)))
+        return Reply(stdout=dumps(_deny(reason)))
+
+    def blocking(self, reason: str, *, event: str) -> Reply:
+        message = f"keyturn: refused ({reason})"
+        if event == PERMISSION_REQUEST:
+            return Reply(stdout=dumps(_permission("deny", message)), stderr=message + "\n")
+        # Exit 2 with a non-empty stderr is Codex's one blocking failure form.
+        return Reply(stderr=message + "\n", exit_code=2)
+
+
+def _deny(reason: str) -> dict[str, Any]:
+    return {
+        "hookSpecificOutput": {
+            "hookEventName": PRE_TOOL_USE,
+            "permissionDecision": "deny",
+            "permissionDecisionReason": reason,
+        }
+    }
+
+
+def _permission(behavior: str, message: str | None) -> dict[str, Any]:
+    decision: dict[str, Any] = {"behavior": behavior}
+    if message:
+        decision["message"] = message
+    return {"hookSpecificOutput": {"hookEventName": PERMISSION_REQUEST, "decision": decision}}
+
+
+PROTOCOL = Codex()

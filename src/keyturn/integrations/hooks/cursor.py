@@ -1,0 +1,187 @@
+"""Cursor's permission hooks (formats.md §2.3): ``beforeShellExecution``,
+``beforeMCPExecution``, ``beforeReadFile`` and ``preToolUse``.
+
+Input: ``conversation_id``, ``hook_event_name``, ``workspace_roots`` plus the event's own
+fields (``command``/``cwd``; ``tool_name``/``tool_input`` (a JSON *string* in the official
+copy) and ``url`` or ``command`` naming the MCP server; ``file_path``). Output:
+``{"permission": "allow"|"deny"|"ask", "user_message", "agent_message"}`` on stdout (both
+spellings of the message fields, as copies disagree); ``beforeReadFile`` honours only
+``permission``. Exit 2 blocks.
+
+Cursor's native ``ask`` asks the user at the keyboard; a call held for two-person review is a
+``deny`` with the request id instead, because the operator alone may not approve it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from keyturn.errors import InputError
+
+from .events import ToolCall, ToolCategory
+from .protocol import Answer, Reply, Stance, dumps, field, first_text, held_reason, optional, text
+
+NAME = "cursor"
+SHELL, MCP, READ_FILE, PRE_TOOL_USE = (
+    "beforeShellExecution",
+    "beforeMCPExecution",
+    "beforeReadFile",
+    "preToolUse",
+)
+EVENTS = (SHELL, MCP, READ_FILE, PRE_TOOL_USE)
+
+
+class Cursor:
+    """Cursor's hook protocol."""
+
+    name = NAME
+
+    def read(self, payload: Mapping[str, Any], *, home: str) -> ToolCall:
+        where = "cursor event"
+        event = field(payload, "hook_event_name", str, where=where)
+        if event not in EVENTS:
+            raise InputError(
+                f"{where}: hook_event_name '{event}' is not one of {', '.join(EVENTS)}"
+            )
+        cwd = _cwd(payload, where=where)
+        session = optional(payload, "conversation_id", str, where=where)
+        base = {"agent": NAME, "cwd": cwd, "home": home, "session": session, "event": event}
+        if event == SHELL:
+            command = field(payload, "command", str, where=where)
+            return ToolCall(
+                tool="Shell", category=ToolCategory.SHELL, arguments={"command": command}, **base
+            )
+        if event == READ_FILE:
+            path = field(payload, "file_path", str, where=where)
+            return ToolCall(
+                tool="Read", category=ToolCategory.READ, arguments={"paths": [path]}, **base
+            )
+        tool = field(payload, "tool_name", str, where=where)
+        args = _tool_input(payload, where=where)
+        if event == MCP:
+            return ToolCall(
+                tool=tool,
+                category=ToolCategory.MCP,
+                arguments={"arguments": args},
+                mcp_server=_server_name(payload),
+                mcp_tool=tool,
+                **base,
+            )
+        category, normal, server, name = _pre_tool(tool, args, where=where)
+        return ToolCall(
+            tool=tool, category=category, arguments=normal, mcp_server=server, mcp_tool=name, **base
+        )
+
+    def render(self, answer: Answer, *, event: str) -> Reply:
+        permission, message = {
+            Stance.ALLOW: ("allow", f"keyturn: {answer.reason}"),
+            Stance.HELD: ("deny", held_reason(answer)),
+            Stance.DENY: ("deny", f"keyturn: {answer.reason}"),
+        }[answer.stance]
+        if event == READ_FILE:
+            # beforeReadFile has no ask, and honours only "permission".
+            return Reply(stdout=dumps({"permission": "allow" if permission == "allow" else "deny"}))
+        return Reply(stdout=dumps(_output(permission, message)))
+
+    def blocking(self, reason: str, *, event: str) -> Reply:
+        message = f"keyturn: refused ({reason})"
+        body = {"permission": "deny"} if event == READ_FILE else _output("deny", message)
+        return Reply(stdout=dumps(body), stderr=message + "\n", exit_code=2)
+
+
+def _output(permission: str, message: str) -> dict[str, Any]:
+    return {
+        "permission": permission,
+        "user_message": message,
+        "agent_message": message,
+        "userMessage": message,
+        "agentMessage": message,
+    }
+
+
+def _cwd(payload: Mapping[str, Any], *, where: str) -> str:
+    cwd = payload.get("cwd")
+    if isinstance(cwd, str) and cwd:
+        return cwd
+    roots = payload.get("workspace_roots")
+    if isinstance(roots, list) and roots and isinstance(roots[0], str) and roots[0]:
+        return roots[0]
+    raise InputError(f"{where}: missing field 'cwd' (and no workspace_roots)")
+
+
+def _tool_input(payload: Mapping[str, Any], *, where: str) -> dict[str, Any]:
+    """``tool_input``: an object, or (in the official copy) a JSON string of one."""
+    value = payload.get("tool_input")
+    if isinstance(value, str):
+        try:
+            value = json.loads(value) if value.strip() else {}
+        except ValueError as exc:
+            raise InputError(f"{where}: tool_input: not valid JSON ({exc.msg})") from None
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InputError(f"{where}: tool_input: expected an object")
+    return value
+
+
+def _server_name(payload: Mapping[str, Any]) -> str:
+    """The MCP server's name: Cursor sends the server's ``url`` or launch ``command``."""
+    for key in ("server_name", "server"):
+        if isinstance(payload.get(key), str) and payload[key]:
+            return str(payload[key])
+    url = payload.get("url")
+    if isinstance(url, str) and url:
+        from urllib.parse import urlsplit
+
+        return urlsplit(url).hostname or url
+    command = payload.get("command")
+    if isinstance(command, str) and command.strip():
+        words = command.split()
+        # "npx -y @scope/server-x" names the package, not npx.
+        meaningful = [w for w in words if not w.startswith("-")]
+        return (meaningful[-1] if meaningful[0] in ("npx", "uvx", "bunx") else words[0]).rsplit(
+            "/", 1
+        )[-1]
+    return "unknown"
+
+
+def _pre_tool(
+    tool: str, args: Mapping[str, Any], *, where: str
+) -> tuple[ToolCategory, dict[str, Any], str | None, str | None]:
+    if tool.startswith("mcp__"):
+        server, _, name = tool[len("mcp__") :].partition("__")
+        return ToolCategory.MCP, {"arguments": dict(args)}, server or "unknown", name or tool
+    match tool:
+        case "Shell":
+            return ToolCategory.SHELL, {"command": text(args, "command", where=where)}, None, None
+        case "Write":
+            path = first_text(args, ("file_path", "path", "target_file"), where=where)
+            content = args.get("contents", args.get("content")) or ""
+            return ToolCategory.WRITE, {"path": path, "content": str(content)}, None, None
+        case "StrReplace" | "Edit" | "MultiEdit":
+            path = first_text(args, ("file_path", "path", "target_file"), where=where)
+            edit = {
+                "old": args.get("old_string"),
+                "new": args.get("new_string"),
+                "all": bool(args.get("replace_all")),
+            }
+            return ToolCategory.EDIT, {"path": path, "edits": [edit]}, None, None
+        case "Delete":
+            path = first_text(args, ("file_path", "path", "target_file"), where=where)
+            return ToolCategory.DELETE, {"path": path}, None, None
+        case "Read" | "Grep" | "Glob" | "LS":
+            path = args.get("file_path") or args.get("path") or args.get("target_file")
+            return (
+                ToolCategory.READ,
+                {"paths": [path] if isinstance(path, str) and path else []},
+                None,
+                None,
+            )
+        case "Task" | "TodoWrite":
+            return ToolCategory.INTERNAL, dict(args), None, None
+    return ToolCategory.UNKNOWN, dict(args), None, None
+
+
+PROTOCOL = Cursor()

@@ -1,0 +1,257 @@
+"""One agent tool call, whatever agent sent it, turned into an :class:`~keyturn.model.Action`.
+
+Each agent protocol module (``claude_code``, ``codex``...) reads its own event shape into a
+:class:`ToolCall`: the tool's :class:`ToolCategory` plus its arguments under the normalised keys
+that category expects (listed on the enum). :func:`action_for_call` then understands it:
+
+- shell tools through :func:`keyturn.understand.shell.understand_shell`;
+- MCP tools through :func:`keyturn.understand.mcp.understand_mcp`, with the policy's mappings;
+- file writes and edits as ``file:`` effects (:mod:`.file_tools`), reads and web fetches as
+  ``read``;
+- anything else as an ``unknown`` effect with a reason: never nothing, never a silent allow.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from keyturn.model import (
+    Action,
+    ActionKind,
+    Effect,
+    EffectKind,
+    McpToolMapping,
+    Resource,
+    Target,
+    canonical_json,
+)
+from keyturn.understand import FileReader, NoFiles
+
+from .file_tools import (
+    delete_action,
+    edit_action,
+    file_name,
+    patch_action,
+    read_action,
+    write_action,
+)
+
+
+class ToolCategory(StrEnum):
+    """What a tool does, with the normalised argument keys a :class:`ToolCall` carries."""
+
+    SHELL = "shell"  # command (str); optional workdir
+    POWERSHELL = "powershell"  # command (str)
+    AWS_CLI = "aws_cli"  # service, operation, parameters (CLI names), region, profile
+    WRITE = "write"  # path, content
+    EDIT = "edit"  # path, edits: [{old, new, all}]
+    PATCH = "patch"  # patch (apply_patch text)
+    DELETE = "delete"  # path
+    READ = "read"  # paths (list)
+    FETCH = "fetch"  # urls (list)
+    WEB_SEARCH = "web_search"  # query
+    MCP = "mcp"  # arguments; ToolCall.mcp_server / mcp_tool set
+    INTERNAL = "internal"  # the agent's own bookkeeping (todo lists, sub-agents, questions)
+    UNKNOWN = "unknown"  # arguments as sent
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCall:
+    """One tool call, read from an agent's event.
+
+    - ``agent``: the protocol that sent it (``claude-code``...), ``tool``: the name as sent.
+    - ``cwd``/``home``: absolute directories that relative paths and ``~`` resolve against.
+    - ``session``: the agent's session id, when the event carries one.
+    """
+
+    agent: str
+    tool: str
+    category: ToolCategory
+    arguments: Mapping[str, Any]
+    cwd: str
+    home: str
+    session: str | None = None
+    mcp_server: str | None = None
+    mcp_tool: str | None = None
+    event: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+def action_for_call(
+    call: ToolCall,
+    *,
+    env: Mapping[str, str],
+    files: FileReader = NoFiles(),  # noqa: B008 - NoFiles is stateless
+    mcp_mappings: Sequence[McpToolMapping] = (),
+    target: Target = Target(),  # noqa: B008 - Target is frozen
+) -> Action:
+    """Understand ``call`` into an Action (pure apart from ``files``)."""
+    args = call.arguments
+    match call.category:
+        case ToolCategory.SHELL:
+            cwd = _join(call.cwd, str(args.get("workdir") or ""))
+            return _shell(str(args["command"]), call=call, cwd=cwd, env=env, files=files, t=target)
+        case ToolCategory.AWS_CLI:
+            return _shell(
+                _aws_command_line(args), call=call, cwd=call.cwd, env=env, files=files, t=target
+            )
+        case ToolCategory.MCP:
+            from keyturn.understand.mcp import understand_mcp
+
+            return understand_mcp(
+                call.mcp_server or "",
+                call.mcp_tool or "",
+                dict(args.get("arguments") or {}),
+                mappings=mcp_mappings,
+                target=target,
+                cwd=call.cwd,
+                home=call.home,
+                files=files,
+            )
+        case ToolCategory.WRITE:
+            path = file_name(str(args["path"]), cwd=call.cwd, home=call.home)
+            return write_action(
+                call.tool, path, str(args.get("content") or ""), files=files, target=target
+            )
+        case ToolCategory.EDIT:
+            path = file_name(str(args["path"]), cwd=call.cwd, home=call.home)
+            return edit_action(call.tool, path, list(args["edits"]), files=files, target=target)
+        case ToolCategory.PATCH:
+            return patch_action(
+                call.tool, str(args["patch"]), cwd=call.cwd, home=call.home, target=target
+            )
+        case ToolCategory.DELETE:
+            path = file_name(str(args["path"]), cwd=call.cwd, home=call.home)
+            return delete_action(call.tool, path, target=target)
+        case ToolCategory.READ:
+            paths = [file_name(str(p), cwd=call.cwd, home=call.home) for p in args["paths"]]
+            return read_action(
+                call.tool, paths or [file_name(call.cwd, cwd="/", home="/")], target=target
+            )
+        case ToolCategory.FETCH | ToolCategory.WEB_SEARCH | ToolCategory.INTERNAL:
+            return _harmless(call, target=target)
+        case ToolCategory.POWERSHELL:
+            return unknown_action(call, "PowerShell commands are not understood yet", target=target)
+        case ToolCategory.UNKNOWN:
+            return unknown_action(
+                call, f"{call.agent} tool '{call.tool}' is not understood", target=target
+            )
+
+
+def _shell(
+    command: str,
+    *,
+    call: ToolCall,
+    cwd: str,
+    env: Mapping[str, str],
+    files: FileReader,
+    t: Target,
+) -> Action:
+    from keyturn.understand.shell import understand_shell
+
+    return understand_shell(command, cwd=cwd, home=call.home, env=env, target=t, files=files)
+
+
+def _aws_command_line(args: Mapping[str, Any]) -> str:
+    """Kiro's ``use_aws`` call as the equivalent ``aws`` command line, so that the shell's
+    ``aws`` understanding (CLI names -> API operation and parameters) judges it."""
+    import shlex
+
+    words = ["aws", str(args["service"]), str(args["operation"])]
+    for key, value in sorted(dict(args.get("parameters") or {}).items()):
+        flag = "--" + str(key).lstrip("-")
+        if value is True:
+            words.append(flag)
+        elif value is False:
+            words.append("--no-" + flag[2:])
+        elif isinstance(value, list):
+            words += [
+                flag,
+                *(v if isinstance(v, str) else canonical_json(v).decode() for v in value),
+            ]
+        elif isinstance(value, dict):
+            words += [flag, canonical_json(value).decode()]
+        elif value is not None:
+            words += [flag, str(value)]
+    for key in ("region", "profile"):
+        if args.get(key):
+            words += [f"--{key}", str(args[key])]
+    return shlex.join(words)
+
+
+def _harmless(call: ToolCall, *, target: Target) -> Action:
+    """Web fetches and searches read from the web; the agent's own bookkeeping tools (todo
+    lists, questions to the user, sub-agents whose own tool calls are hooked) act on nothing
+    outside it. Both are reads of a resource naming the tool."""
+    args = call.arguments
+    if call.category is ToolCategory.FETCH:
+        names = [str(u) for u in args.get("urls") or ()] or [f"web:{call.tool}"]
+        service = "web"
+    elif call.category is ToolCategory.WEB_SEARCH:
+        names, service = ["web:search"], "web"
+    else:
+        names, service = [f"agent:{call.agent}/{call.tool}"], "agent"
+    effects = tuple(
+        Effect(
+            EffectKind.READ,
+            Resource((name,), type=service),
+            target=target,
+            service=service,
+            operation=call.tool,
+            detail=f"{call.tool} {name}",
+        )
+        for name in dict.fromkeys(names)
+    )
+    return Action(
+        ActionKind.SHELL,
+        f"{call.tool} {' '.join(dict.fromkeys(names))}",
+        effects,
+        target=target,
+        subject={"tool": call.tool, "arguments": _digestible(args)},
+    )
+
+
+def unknown_action(call: ToolCall, reason: str, *, target: Target = Target()) -> Action:  # noqa: B008
+    """An action keyturn cannot interpret: one ``unknown`` effect on the tool, with why."""
+    name = f"tool:{call.agent}/{call.tool}"
+    effect = Effect(
+        EffectKind.UNKNOWN,
+        Resource((name,), type="tool"),
+        target=target,
+        service="tool",
+        operation=call.tool,
+        detail=reason,
+    )
+    return Action(
+        ActionKind.SHELL,
+        f"{call.tool} (not understood)",
+        (effect,),
+        target=target,
+        subject={"tool": call.tool, "arguments": _digestible(call.arguments)},
+    )
+
+
+def _digestible(args: Mapping[str, Any]) -> dict[str, Any]:
+    """The arguments as the digest binds them: long values by their SHA-256, so that the
+    approval is bound to the exact content without carrying it."""
+    out: dict[str, Any] = {}
+    for key, value in args.items():
+        text = canonical_json(value).decode() if not isinstance(value, str) else value
+        out[str(key)] = value if len(text) <= 256 else "sha256:" + _sha(text)
+    return out
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _join(cwd: str, sub: str) -> str:
+    import posixpath
+
+    if not sub:
+        return cwd
+    return posixpath.normpath(posixpath.join(cwd, sub))

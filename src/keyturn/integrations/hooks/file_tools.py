@@ -1,0 +1,263 @@
+"""Agent file tools (write, edit, patch, delete, read) as ``file:`` effects.
+
+Two things make a file write more than an ``update``:
+
+- a Terraform file whose edit drops ``prevent_destroy = true`` from a resource block switches
+  that resource's protection off: the effect carries ``removes_protection`` and names the
+  resource's address too, so a ``protected`` pattern on the address matches;
+- a write to an agent's own hook settings (or keyturn's policy) could take keyturn out of the
+  agent's path, so it is judged as removing a protection keyturn itself knows about
+  (landscape §5.3 C1: agents editing their own settings to drop the hook).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ntpath
+import posixpath
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from keyturn.model import Action, ActionKind, Effect, EffectKind, Resource, Target
+from keyturn.understand import FileReader
+
+_RESOURCE_HEADER = re.compile(r'^\s*resource\s+"([^"]+)"\s+"([^"]+)"', re.MULTILINE)
+_PREVENT_DESTROY = re.compile(r"prevent_destroy\s*=\s*true")
+# Paths (suffixes of the absolute path) whose content decides whether keyturn is consulted.
+_GUARD_FILES = (
+    "/.claude/settings.json",
+    "/.claude/settings.local.json",
+    "/.codex/hooks.json",
+    "/.codex/config.toml",
+    "/.gemini/settings.json",
+    "/.cursor/hooks.json",
+    "/keyturn.yaml",
+)
+_GUARD_DIRS = ("/.kiro/agents/", "/.kiro/hooks/", "/.kiro/settings/")
+
+
+def file_name(path: str, *, cwd: str, home: str) -> str:
+    """``file:/absolute/path`` for ``path`` as an agent sent it (relative to ``cwd``, ``~``
+    for ``home``); Windows paths as ``file:C:/path`` with forward slashes."""
+    if ntpath.splitdrive(path)[0] or "\\" in path:
+        drive, rest = ntpath.splitdrive(ntpath.normpath(path))
+        return "file:" + drive + rest.replace("\\", "/")
+    if path == "~" or path.startswith("~/"):
+        path = home + path[1:]
+    if not path.startswith("/"):
+        path = posixpath.join(cwd, path)
+    normal = posixpath.normpath(path)
+    return "file:" + ("/" + normal.lstrip("/"))
+
+
+def _path_of(name: str) -> str:
+    return name.removeprefix("file:")
+
+
+def guards_keyturn(name: str) -> bool:
+    """Whether writing this file can change whether keyturn is consulted."""
+    path = _path_of(name)
+    return path.endswith(_GUARD_FILES) or any(d in path for d in _GUARD_DIRS)
+
+
+def protected_addresses(text: str) -> set[str]:
+    """Terraform addresses whose block in ``text`` sets ``prevent_destroy = true``."""
+    found: set[str] = set()
+    headers = list(_RESOURCE_HEADER.finditer(text))
+    for i, header in enumerate(headers):
+        end = headers[i + 1].start() if i + 1 < len(headers) else len(text)
+        if _PREVENT_DESTROY.search(text, header.end(), end):
+            found.add(f"{header.group(1)}.{header.group(2)}")
+    if not headers and _PREVENT_DESTROY.search(text):
+        found.add("")  # a fragment without its header: the protection of an unnamed block
+    return found
+
+
+def _change_effects(
+    tool: str, name: str, kind: EffectKind, before: str | None, after: str | None, *, target: Target
+) -> list[Effect]:
+    """The effect of turning ``before`` into ``after`` in file ``name``."""
+    dropped: set[str] = set()
+    if name.endswith(".tf") and before is not None and after is not None:
+        dropped = protected_addresses(before) - protected_addresses(after)
+    names = (name, *sorted(a for a in dropped if a))
+    if guards_keyturn(name):
+        detail = f"{tool} {_path_of(name)}: changes whether keyturn is consulted"
+        return [
+            Effect(
+                kind,
+                Resource((name,), type="file"),
+                target=target,
+                service="file",
+                operation=tool,
+                removes_protection=True,
+                protected_by="agent hook settings",
+                detail=detail,
+            )
+        ]
+    if dropped:
+        what = ", ".join(sorted(a or "a resource" for a in dropped))
+        detail = f"{tool} {_path_of(name)}: removes prevent_destroy from {what}"
+        return [
+            Effect(
+                kind,
+                Resource(names, type="file"),
+                target=target,
+                service="file",
+                operation=tool,
+                removes_protection=True,
+                detail=detail,
+            )
+        ]
+    return [
+        Effect(
+            kind,
+            Resource((name,), type="file"),
+            target=target,
+            service="file",
+            operation=tool,
+            detail=f"{tool} {_path_of(name)}",
+        )
+    ]
+
+
+def _sha(text: str) -> str:
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _action(summary: str, effects: Iterable[Effect], subject: Any, *, target: Target) -> Action:
+    # Built-in agent tools act on the local machine the way a shell command would.
+    return Action(ActionKind.SHELL, summary, tuple(effects), target=target, subject=subject)
+
+
+def write_action(
+    tool: str, name: str, content: str, *, files: FileReader, target: Target
+) -> Action:
+    """A whole-file write: ``create`` when the file is absent, else ``update``."""
+    path = _path_of(name)
+    before = files.read_text(path) if files.exists(path) else None
+    kind = EffectKind.UPDATE if files.exists(path) else EffectKind.CREATE
+    effects = _change_effects(
+        tool, name, kind, before if before is not None else "", content, target=target
+    )
+    subject = {"tool": tool, "path": name, "content": _sha(content)}
+    return _action(f"{tool} {path}", effects, subject, target=target)
+
+
+def edit_action(
+    tool: str, name: str, edits: Sequence[Mapping[str, Any]], *, files: FileReader, target: Target
+) -> Action:
+    """String replacements in one file (``edits``: ``{old, new, all}``): an ``update``."""
+    path = _path_of(name)
+    before = files.read_text(path)
+    olds = "\n".join(str(e.get("old") or "") for e in edits)
+    news = "\n".join(str(e.get("new") or "") for e in edits)
+    after = before
+    if before is not None:
+        for e in edits:
+            old, new = str(e.get("old") or ""), str(e.get("new") or "")
+            after = after.replace(old, new) if e.get("all") else after.replace(old, new, 1)  # type: ignore[union-attr]
+    else:
+        before, after = olds, news  # judge the fragments when the file cannot be read
+    effects = _change_effects(tool, name, EffectKind.UPDATE, before, after, target=target)
+    subject = {
+        "tool": tool,
+        "path": name,
+        "edits": [
+            [_sha(str(e.get("old") or "")), _sha(str(e.get("new") or "")), bool(e.get("all"))]
+            for e in edits
+        ],
+    }
+    return _action(f"{tool} {path}", effects, subject, target=target)
+
+
+def delete_action(tool: str, name: str, *, target: Target) -> Action:
+    """A file deletion."""
+    effects = [
+        Effect(
+            EffectKind.DELETE,
+            Resource((name,), type="file"),
+            target=target,
+            service="file",
+            operation=tool,
+            detail=f"{tool} {_path_of(name)}",
+            removes_protection=guards_keyturn(name),
+            protected_by="agent hook settings" if guards_keyturn(name) else None,
+        )
+    ]
+    return _action(f"{tool} {_path_of(name)}", effects, {"tool": tool, "path": name}, target=target)
+
+
+def read_action(tool: str, names: Sequence[str], *, target: Target) -> Action:
+    """Reads of files or directories."""
+    unique = list(dict.fromkeys(names))
+    effects = [
+        Effect(
+            EffectKind.READ,
+            Resource((n,), type="file"),
+            target=target,
+            service="file",
+            operation=tool,
+            detail=f"{tool} {_path_of(n)}",
+        )
+        for n in unique
+    ]
+    return _action(
+        f"{tool} {' '.join(_path_of(n) for n in unique)}",
+        effects,
+        {"tool": tool, "paths": unique},
+        target=target,
+    )
+
+
+_PATCH_LINE = re.compile(r"^\*\*\* (Add|Update|Delete) File: (.+?)\s*$|^\*\*\* Move to: (.+?)\s*$")
+
+
+def patch_action(tool: str, patch: str, *, cwd: str, home: str, target: Target) -> Action:
+    """Codex's ``apply_patch`` text: each ``*** Add/Update/Delete File:`` (and ``Move to:``)
+    header is one effect; a patch with no header is not understood."""
+    kinds = {"Add": EffectKind.CREATE, "Update": EffectKind.UPDATE, "Delete": EffectKind.DELETE}
+    effects: list[Effect] = []
+    for line in patch.splitlines():
+        m = _PATCH_LINE.match(line)
+        if not m:
+            continue
+        kind = kinds[m.group(1)] if m.group(1) else EffectKind.CREATE
+        name = file_name(m.group(2) or m.group(3), cwd=cwd, home=home)
+        # The patch body is not applied here: a .tf update is judged on its -/+ lines below.
+        effects += _change_effects(tool, name, kind, None, None, target=target)
+    removed = "\n".join(ln[1:] for ln in patch.splitlines() if ln.startswith("-"))
+    added = "\n".join(ln[1:] for ln in patch.splitlines() if ln.startswith("+"))
+    if _PREVENT_DESTROY.search(removed) and not _PREVENT_DESTROY.search(added):
+        effects = [_drop_protection(e) if e.resource.name.endswith(".tf") else e for e in effects]
+    if not effects:
+        effects = [
+            Effect(
+                EffectKind.UNKNOWN,
+                Resource((f"tool:{tool}",), type="tool"),
+                target=target,
+                service="file",
+                operation=tool,
+                detail=f"{tool}: no '*** Add/Update/Delete File:' header in the patch",
+            )
+        ]
+    return _action(
+        f"{tool} ({len(effects)} file(s))",
+        effects,
+        {"tool": tool, "patch": _sha(patch)},
+        target=target,
+    )
+
+
+def _drop_protection(effect: Effect) -> Effect:
+    return Effect(
+        effect.effect,
+        effect.resource,
+        target=effect.target,
+        service=effect.service,
+        operation=effect.operation,
+        removes_protection=True,
+        protected_by=effect.protected_by,
+        detail=effect.detail + ": removes prevent_destroy",
+    )

@@ -1,0 +1,158 @@
+"""Gemini CLI's ``BeforeTool`` hook (formats.md §2.2).
+
+Input: ``session_id``, ``cwd``, ``hook_event_name``, ``tool_name``, ``tool_input`` and, for MCP
+tools, ``mcp_context``. MCP tools are named ``mcp_<server>_<tool>`` (one underscore). Output:
+``{"decision": "allow"|"deny", "reason"}`` on stdout, exit 0; exit 2 blocks with stderr as the
+reason. ``ask`` is accepted by Gemini's code but not documented, so anything short of an
+allow is answered ``deny`` with a reason saying what to do next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from keyturn.errors import InputError
+
+from .events import ToolCall, ToolCategory
+from .protocol import Answer, Reply, Stance, dumps, field, first_text, held_reason, optional
+
+NAME = "gemini"
+BEFORE_TOOL = "BeforeTool"
+_INTERNAL = frozenset(
+    {
+        "write_todos",
+        "activate_skill",
+        "ask_user",
+        "exit_plan_mode",
+        "enter_plan_mode",
+        "delegate_to_agent",
+    }
+)
+
+
+class Gemini:
+    """Gemini CLI's hook protocol."""
+
+    name = NAME
+
+    def read(self, payload: Mapping[str, Any], *, home: str) -> ToolCall:
+        where = "gemini event"
+        event = field(payload, "hook_event_name", str, where=where)
+        if event != BEFORE_TOOL:
+            raise InputError(f"{where}: hook_event_name '{event}' is not {BEFORE_TOOL}")
+        tool = field(payload, "tool_name", str, where=where)
+        args = field(payload, "tool_input", dict, where=where)
+        cwd = field(payload, "cwd", str, where=where)
+        session = optional(payload, "session_id", str, where=where)
+        context = optional(payload, "mcp_context", dict, where=where)
+        if context is not None or tool.startswith("mcp_"):
+            server, name = _mcp_names(tool, context or {}, where=where)
+            return ToolCall(
+                agent=NAME,
+                tool=tool,
+                category=ToolCategory.MCP,
+                arguments={"arguments": dict(args)},
+                cwd=cwd,
+                home=home,
+                session=session,
+                mcp_server=server,
+                mcp_tool=name,
+                event=event,
+            )
+        category, normal = _builtin(tool, args, home=home, where=where)
+        return ToolCall(
+            agent=NAME,
+            tool=tool,
+            category=category,
+            arguments=normal,
+            cwd=cwd,
+            home=home,
+            session=session,
+            event=event,
+        )
+
+    def render(self, answer: Answer, *, event: str) -> Reply:
+        if answer.stance is Stance.ALLOW:
+            return Reply(stdout=dumps({"decision": "allow", "reason": f"keyturn: {answer.reason}"}))
+        if answer.stance is Stance.HELD:
+            reason = held_reason(answer)
+        else:
+            reason = f"keyturn: {answer.reason}"
+        return Reply(stdout=dumps({"decision": "deny", "reason": reason}))
+
+    def blocking(self, reason: str, *, event: str) -> Reply:
+        return Reply(stderr=f"keyturn: refused ({reason})\n", exit_code=2)
+
+
+def _mcp_names(tool: str, context: Mapping[str, Any], *, where: str) -> tuple[str, str]:
+    """Server and tool of an MCP call: from ``mcp_context`` when it names them (server names
+    may contain underscores), else split ``mcp_<server>_<tool>`` at its first underscore."""
+    server = context.get("server_name") or context.get("serverName")
+    name = context.get("tool_name") or context.get("toolName")
+    if isinstance(server, str) and server:
+        if not (isinstance(name, str) and name):
+            prefix = f"mcp_{server}_"
+            name = tool[len(prefix) :] if tool.startswith(prefix) else tool
+        return server, name
+    server, sep, name = tool.removeprefix("mcp_").partition("_")
+    if not sep or not server or not name:
+        raise InputError(f"{where}: tool_name '{tool}': expected mcp_<server>_<tool>")
+    return server, name
+
+
+def _builtin(
+    tool: str, args: Mapping[str, Any], *, home: str, where: str
+) -> tuple[ToolCategory, dict[str, Any]]:
+    match tool:
+        case "run_shell_command":
+            command = first_text(args, ("command",), where=where)
+            workdir = args.get("directory") or args.get("dir_path") or ""
+            return ToolCategory.SHELL, {"command": command, "workdir": workdir}
+        case "write_file":
+            path = first_text(args, ("file_path", "absolute_path"), where=where)
+            return ToolCategory.WRITE, {"path": path, "content": str(args.get("content") or "")}
+        case "replace" | "edit":
+            path = first_text(args, ("file_path", "absolute_path"), where=where)
+            edit = {
+                "old": args.get("old_string"),
+                "new": args.get("new_string"),
+                "all": int(args.get("expected_replacements") or 1) > 1,
+            }
+            return ToolCategory.EDIT, {"path": path, "edits": [edit]}
+        case "read_file":
+            return ToolCategory.READ, {
+                "paths": [first_text(args, ("file_path", "absolute_path"), where=where)]
+            }
+        case "read_many_files":
+            paths = [
+                p for p in args.get("paths") or args.get("include") or () if isinstance(p, str)
+            ]
+            return ToolCategory.READ, {"paths": paths}
+        case "list_directory" | "glob" | "search_file_content" | "grep" | "ls":
+            path = args.get("dir_path") or args.get("path")
+            return ToolCategory.READ, {"paths": [path] if isinstance(path, str) and path else []}
+        case "web_fetch":
+            return ToolCategory.FETCH, {
+                "urls": _urls(str(args.get("prompt") or args.get("url") or ""))
+            }
+        case "google_web_search":
+            return ToolCategory.WEB_SEARCH, {"query": args.get("query")}
+        case "save_memory":
+            return ToolCategory.EDIT, {
+                "path": f"{home}/.gemini/GEMINI.md",
+                "edits": [{"old": "", "new": str(args.get("fact") or "")}],
+            }
+    if tool in _INTERNAL:
+        return ToolCategory.INTERNAL, dict(args)
+    return ToolCategory.UNKNOWN, dict(args)
+
+
+def _urls(prompt: str) -> list[str]:
+    """web_fetch takes a prompt with the URLs in it."""
+    import re
+
+    return list(dict.fromkeys(re.findall(r"https?://[^\s\"'<>)]+", prompt)))
+
+
+PROTOCOL = Gemini()

@@ -1,0 +1,160 @@
+"""Kiro CLI's ``preToolUse`` hook (formats.md §2.4 (a)).
+
+Input: ``{"hook_event_name": "preToolUse", "cwd", "tool_name", "tool_input"}``. Kiro has no
+JSON answer: exit 0 lets the call run, exit 2 blocks it and returns stderr to the model; any
+other exit code is only a warning. So everything short of an allow is exit 2 with the reason.
+
+Built-in tool names changed between Kiro versions (``execute_bash``/``shell``,
+``fs_write``/``write``, ``fs_read``/``read``, ``use_aws``/``aws``): both spellings are read.
+``use_aws`` is judged as the equivalent ``aws`` command line. MCP tools arrive as
+``@server/tool`` (the matcher's form) or ``server___tool``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from keyturn.errors import InputError
+
+from .events import ToolCall, ToolCategory
+from .protocol import Answer, Reply, Stance, field, first_text, held_reason, optional, text
+
+NAME = "kiro"
+PRE_TOOL_USE = "preToolUse"
+_INTERNAL = frozenset(
+    {
+        "report_issue",
+        "introspect",
+        "thinking",
+        "todo_list",
+        "knowledge",
+        "use_subagent",
+        "delegate",
+        "dummy",
+    }
+)
+
+
+class Kiro:
+    """Kiro CLI's hook protocol."""
+
+    name = NAME
+
+    def read(self, payload: Mapping[str, Any], *, home: str) -> ToolCall:
+        where = "kiro event"
+        event = field(payload, "hook_event_name", str, where=where)
+        if event != PRE_TOOL_USE:
+            raise InputError(f"{where}: hook_event_name '{event}' is not {PRE_TOOL_USE}")
+        tool = field(payload, "tool_name", str, where=where)
+        args = field(payload, "tool_input", dict, where=where)
+        cwd = field(payload, "cwd", str, where=where)
+        session = optional(payload, "session_id", str, where=where)
+        base = {
+            "agent": NAME,
+            "tool": tool,
+            "cwd": cwd,
+            "home": home,
+            "session": session,
+            "event": event,
+        }
+        mcp = _mcp_names(tool)
+        if mcp:
+            return ToolCall(
+                category=ToolCategory.MCP,
+                arguments={"arguments": dict(args)},
+                mcp_server=mcp[0],
+                mcp_tool=mcp[1],
+                **base,
+            )
+        category, normal = _builtin(tool, args, where=where)
+        return ToolCall(category=category, arguments=normal, **base)
+
+    def render(self, answer: Answer, *, event: str) -> Reply:
+        if answer.stance is Stance.ALLOW:
+            return Reply()
+        if answer.stance is Stance.HELD:
+            reason = held_reason(answer)
+        else:
+            reason = f"keyturn: {answer.reason}"
+        return Reply(stderr=reason + "\n", exit_code=2)
+
+    def blocking(self, reason: str, *, event: str) -> Reply:
+        return Reply(stderr=f"keyturn: refused ({reason})\n", exit_code=2)
+
+
+def _mcp_names(tool: str) -> tuple[str, str] | None:
+    if tool.startswith("@") and "/" in tool:
+        server, _, name = tool[1:].partition("/")
+        return (server, name) if server and name else None
+    if "___" in tool:
+        server, _, name = tool.partition("___")
+        return (server, name) if server and name else None
+    return None
+
+
+def _builtin(
+    tool: str, args: Mapping[str, Any], *, where: str
+) -> tuple[ToolCategory, dict[str, Any]]:
+    match tool:
+        case "execute_bash" | "execute_cmd" | "shell":
+            return ToolCategory.SHELL, {
+                "command": text(args, "command", where=where),
+                "workdir": args.get("working_dir") or "",
+            }
+        case "fs_write" | "write":
+            return _write(args, where=where)
+        case "fs_read" | "read" | "glob" | "grep":
+            return ToolCategory.READ, {"paths": _read_paths(args)}
+        case "use_aws" | "aws":
+            return ToolCategory.AWS_CLI, {
+                "service": text(args, "service_name", where=where),
+                "operation": text(args, "operation_name", where=where),
+                "parameters": args.get("parameters") or {},
+                "region": args.get("region"),
+                "profile": args.get("profile_name"),
+            }
+        case "web_fetch":
+            return ToolCategory.FETCH, {"urls": [text(args, "url", where=where)]}
+        case "web_search":
+            return ToolCategory.WEB_SEARCH, {"query": args.get("query")}
+    if tool in _INTERNAL:
+        return ToolCategory.INTERNAL, dict(args)
+    return ToolCategory.UNKNOWN, dict(args)
+
+
+def _write(args: Mapping[str, Any], *, where: str) -> tuple[ToolCategory, dict[str, Any]]:
+    """``fs_write``: ``command`` is create | str_replace | insert | append."""
+    path = first_text(args, ("path", "file_path"), where=where)
+    command = args.get("command") or "create"
+    if command == "create":
+        return ToolCategory.WRITE, {"path": path, "content": str(args.get("file_text") or "")}
+    if command == "str_replace":
+        edit = {"old": args.get("old_str"), "new": args.get("new_str"), "all": False}
+        return ToolCategory.EDIT, {"path": path, "edits": [edit]}
+    if command in ("insert", "append"):
+        return ToolCategory.EDIT, {
+            "path": path,
+            "edits": [{"old": "", "new": args.get("new_str"), "all": False}],
+        }
+    raise InputError(
+        f"{where}: tool_input.command: '{command}' is not create, str_replace, insert or append"
+    )
+
+
+def _read_paths(args: Mapping[str, Any]) -> list[str]:
+    operations = args.get("operations")
+    items = operations if isinstance(operations, list) else [args]
+    paths = []
+    for item in items:
+        if isinstance(item, dict):
+            for key in ("path", "file_path", "image_paths"):
+                value = item.get(key)
+                if isinstance(value, str) and value:
+                    paths.append(value)
+                elif isinstance(value, list):
+                    paths += [v for v in value if isinstance(v, str) and v]
+    return paths
+
+
+PROTOCOL = Kiro()

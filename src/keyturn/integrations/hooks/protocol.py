@@ -1,0 +1,112 @@
+"""What every agent protocol module provides, and the values passed between the steps.
+
+A protocol reads its agent's event (:meth:`HookProtocol.read`) into a
+:class:`~keyturn.integrations.hooks.events.ToolCall`, and writes an :class:`Answer` back in the
+form that agent honours (:meth:`HookProtocol.render`) as a :class:`Reply`: stdout, stderr and
+the exit code. :meth:`HookProtocol.blocking` is the answer when anything went wrong: the
+agent's *blocking* form, since most agents treat a crashed, silent or slow hook as "go ahead".
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Protocol
+
+from keyturn.errors import InputError
+
+from .events import ToolCall
+
+
+class Stance(StrEnum):
+    """What the hook tells the agent."""
+
+    ALLOW = "allow"  # allowed by policy, or an approved request's grant was used
+    HELD = "held"  # held for review: the agent must wait and retry after approval
+    DENY = "deny"
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The hook's answer and the one-line reason the model (or person) reads."""
+
+    stance: Stance
+    reason: str
+    request_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What the hook process writes and how it exits."""
+
+    stdout: str = ""
+    stderr: str = ""
+    exit_code: int = 0
+
+
+class HookProtocol(Protocol):
+    """One agent's hook protocol."""
+
+    name: str
+
+    def read(self, payload: Mapping[str, Any], *, home: str) -> ToolCall:
+        """The tool call in the agent's event; :class:`InputError` when it is not one."""
+        ...
+
+    def render(self, answer: Answer, *, event: str) -> Reply:
+        """The answer in the form the agent honours."""
+        ...
+
+    def blocking(self, reason: str, *, event: str) -> Reply:
+        """The agent's blocking answer, for failures (bad input, errors, timeouts)."""
+        ...
+
+
+def dumps(value: Mapping[str, Any]) -> str:
+    """JSON for stdout: one line, ASCII-safe."""
+    return json.dumps(value, separators=(",", ":")) + "\n"
+
+
+def field(payload: Mapping[str, Any], key: str, kind: type, *, where: str) -> Any:
+    """``payload[key]``, which must be of ``kind``; a one-line InputError otherwise."""
+    if key not in payload:
+        raise InputError(f"{where}: missing field '{key}'")
+    value = payload[key]
+    if not isinstance(value, kind) or (kind is str and not value):
+        raise InputError(f"{where}: field '{key}': expected a non-empty {kind.__name__}")
+    return value
+
+
+def optional(payload: Mapping[str, Any], key: str, kind: type, *, where: str) -> Any:
+    """``payload[key]`` when present and not null, checked like :func:`field`; else None."""
+    if payload.get(key) is None:
+        return None
+    return field(payload, key, kind, where=where)
+
+
+def text(args: Mapping[str, Any], key: str, *, where: str) -> str:
+    """A string argument of a tool call (``tool_input.command``)."""
+    value = args.get(key)
+    if not isinstance(value, str) or not value:
+        raise InputError(f"{where}: tool_input.{key}: expected a non-empty string")
+    return value
+
+
+def first_text(args: Mapping[str, Any], keys: tuple[str, ...], *, where: str) -> str:
+    """The first of ``keys`` present as a string (agents renamed fields across versions)."""
+    for key in keys:
+        if isinstance(args.get(key), str) and args[key]:
+            return str(args[key])
+    raise InputError(f"{where}: tool_input.{keys[0]}: expected a non-empty string")
+
+
+def held_reason(answer: Answer) -> str:
+    """The reason for a held call, telling the model what to do next."""
+    if answer.request_id:
+        return (
+            f"keyturn: held for review: request {answer.request_id} ({answer.reason}); "
+            "retry the same command after approval"
+        )
+    return f"keyturn: held for review ({answer.reason}); retry the same command after approval"

@@ -1,0 +1,101 @@
+"""Judge one tool call and settle what the hook answers: the seam between hooks and the gate.
+
+- ``KEYTURN_SERVER`` set: the action goes to the server (:mod:`.remote`), which judges it and
+  opens the request; an unreachable server is a failure (the caller blocks).
+- otherwise the local policy judges it. An allow or a deny is answered at once, without
+  loading any store (a hook's start-up time is paid on every tool call). An ``ask`` goes to the
+  local gate (:func:`local_gate`), which opens the request, or lets the call through once when
+  an approved grant for this exact action exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from keyturn.model import Actor, Decision, Verdict
+
+from .events import ToolCall, action_for_call
+from .protocol import Answer, Stance
+
+if TYPE_CHECKING:
+    from keyturn.gate import Gate, Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class HookOptions:
+    """How the hook was invoked: the policy file and the agent name the policy knows it by."""
+
+    policy_path: str
+    agent: str
+
+
+def settle(call: ToolCall, *, options: HookOptions, env: Mapping[str, str]) -> Answer:
+    """Understand and judge ``call``; raises on any failure (the caller answers blocking)."""
+    from keyturn.localfiles import LocalFiles
+
+    actor = Actor(agent=options.agent, operator=_operator(env), session=call.session)
+    server = env.get("KEYTURN_SERVER")
+    if server:
+        from .remote import submit_remote
+
+        policy = _policy_if_present(options.policy_path)
+        mappings = policy.mcp_mappings if policy is not None else ()
+        action = action_for_call(call, env=env, files=LocalFiles(), mcp_mappings=mappings)
+        return answer_for(submit_remote(server, action, actor=actor, env=env))
+    from keyturn.policy import load_policy_file
+
+    policy = load_policy_file(options.policy_path)
+    action = action_for_call(call, env=env, files=LocalFiles(), mcp_mappings=policy.mcp_mappings)
+    decision = policy.judge(action, actor=actor)
+    if decision.decision is not Verdict.ASK:
+        return _answer_decision(decision)
+    outcome = local_gate(env, policy_path=options.policy_path).submit(action, actor=actor)
+    return answer_for(outcome)
+
+
+def answer_for(outcome: Outcome | Mapping[str, Any]) -> Answer:
+    """The hook's answer for the gate's (or the server's) outcome."""
+    if isinstance(outcome, Mapping):
+        verdict = Verdict(str(outcome["verdict"]))
+        message, request_id = str(outcome.get("message") or verdict), outcome.get("request_id")
+    else:
+        verdict, message, request_id = outcome.verdict, outcome.message, outcome.request_id
+    if verdict is Verdict.ALLOW:
+        return Answer(Stance.ALLOW, message)
+    if verdict is Verdict.DENY:
+        return Answer(Stance.DENY, message)
+    return Answer(Stance.HELD, message, request_id=str(request_id) if request_id else None)
+
+
+def local_gate(env: Mapping[str, str], *, policy_path: str) -> Gate:
+    """The local gate (settings -> store -> gate) through :mod:`keyturn.bootstrap`.
+
+    The one adapter to the store: imported only for an ``ask``, so an allowed or denied call
+    never loads a store.
+    """
+    from keyturn.bootstrap import build_gate, load_settings
+
+    return build_gate(load_settings(policy=policy_path, environ=env))
+
+
+def _answer_decision(decision: Decision) -> Answer:
+    from keyturn.gate import describe_decision
+
+    stance = Stance.ALLOW if decision.decision is Verdict.ALLOW else Stance.DENY
+    return Answer(stance, describe_decision(decision))
+
+
+def _policy_if_present(path: str) -> Any:
+    import os
+
+    if not os.path.exists(path):
+        return None
+    from keyturn.policy import load_policy_file
+
+    return load_policy_file(path)
+
+
+def _operator(env: Mapping[str, str]) -> str:
+    return env.get("KEYTURN_OPERATOR") or env.get("USER") or env.get("LOGNAME") or "unknown"
