@@ -1,0 +1,195 @@
+"""Schema statements: DROP, TRUNCATE, CREATE, ALTER, GRANT/REVOKE, RENAME."""
+
+from __future__ import annotations
+
+from keyturn.model import Effect, EffectKind, Resource
+from keyturn.understand.sql.names import Session
+from keyturn.understand.sql.parsing import (
+    Tokens,
+    is_punct,
+    is_word,
+    name_at,
+    names_list,
+    skip_if_exists,
+    skip_words,
+    top_index,
+)
+
+_ROLE_KINDS = frozenset({"role", "user", "group"})
+_OBJECT_KINDS = frozenset(
+    {"table", "view", "index", "database", "schema", "sequence", "function", "procedure"}
+    | {"trigger", "type", "extension", "policy", "rule", "domain", "server", "tablespace"}
+    | {"publication", "subscription", "collation", "aggregate", "operator", "cast"}
+    | {"statistics", "conversion", "language", "routine", "owned", "system", "mapping"}
+    | _ROLE_KINDS
+)
+_DROP_STOP = frozenset({"cascade", "restrict", "on", "force", "from", "in", "for"})
+
+
+def _object_kind(tokens: Tokens) -> tuple[str | None, int, bool]:
+    """(kind, index after it, OR REPLACE given) of ``CREATE/DROP/ALTER [modifiers] KIND``.
+
+    MySQL's ``DEFINER = `u`@`h``` and ``ALGORITHM = x`` clauses are skipped."""
+    i, or_replace = 1, False
+    while i < len(tokens) and i < 24:
+        t = tokens[i]
+        if t.kind == "word" and t.text in _OBJECT_KINDS:
+            return t.text, i + 1, or_replace
+        or_replace = or_replace or (t.kind == "word" and t.text == "replace")
+        i += 1
+    return None, i, or_replace
+
+
+def _resource(s: Session, kind: str, parts: list[str]) -> Resource:
+    if kind == "database" or (kind == "schema" and s.engine == "mysql"):
+        return s.database_resource(parts[-1])
+    if kind in _ROLE_KINDS:
+        return s.role_resource(parts[-1])
+    return s.object_resource(parts, kind)
+
+
+def drop(tokens: Tokens, s: Session) -> list[Effect]:
+    """DROP <kind> [IF EXISTS] a, b [CASCADE]: delete of each object."""
+    kind, i, _ = _object_kind(tokens)
+    if kind is None:
+        return [s.unknown("DROP of an object kind not understood", "DROP")]
+    op = f"DROP {kind.upper()}"
+    if kind == "owned":  # DROP OWNED BY role: every object the role owns in this database
+        return [s.effect(EffectKind.DELETE, s.database_resource(), op, "every object owned")]
+    i = skip_if_exists(tokens, skip_words(tokens, i, {"concurrently"}))
+    names, _ = names_list(tokens, i, _DROP_STOP)
+    if not names:
+        return [s.unknown(f"{op} without a name", op)]
+    detail = "CASCADE: dependent objects too" if top_index(tokens, "cascade") >= 0 else ""
+    return [s.effect(EffectKind.DELETE, _resource(s, kind, p), op, detail) for p in names]
+
+
+def truncate(tokens: Tokens, s: Session) -> list[Effect]:
+    """TRUNCATE [TABLE] [ONLY] a, b: delete of every row of each table."""
+    i = skip_words(tokens, 1, {"table", "only"})
+    names, _ = names_list(tokens, i, frozenset({"restart", "continue", "cascade", "restrict"}))
+    if not names:
+        return [s.unknown("TRUNCATE without a table", "TRUNCATE")]
+    detail = "TRUNCATE: every row"
+    if top_index(tokens, "cascade") >= 0:
+        detail += "; CASCADE: referencing tables too"
+    return [
+        s.effect(EffectKind.DELETE, s.object_resource(p, "table"), "TRUNCATE", detail)
+        for p in names
+    ]
+
+
+def create(tokens: Tokens, s: Session) -> list[Effect]:
+    """CREATE [OR REPLACE] <kind> name: create (replace of a table; update of a definition)."""
+    kind, i, or_replace = _object_kind(tokens)
+    if kind is None:
+        return [s.unknown("CREATE of an object kind not understood", "CREATE")]
+    op = f"CREATE {kind.upper()}"
+    i = skip_if_exists(tokens, skip_words(tokens, i, {"concurrently"}))
+    if kind == "index" and is_word(tokens, i, "on"):  # an unnamed index: name its table
+        i = skip_words(tokens, i + 1, {"only"})
+    parts, _ = name_at(tokens, i, strings=kind in _ROLE_KINDS)
+    if not parts:
+        return [s.unknown(f"{op} without a name", op)]
+    effect = EffectKind.CREATE
+    if or_replace:
+        effect = EffectKind.REPLACE if kind == "table" else EffectKind.UPDATE
+    return [s.effect(effect, _resource(s, kind, parts), op)]
+
+
+def alter(tokens: Tokens, s: Session) -> list[Effect]:
+    """ALTER <kind> name ...: update; ALTER TABLE ... DROP COLUMN / DROP PARTITION: delete."""
+    kind, i, _ = _object_kind(tokens)
+    if kind is None:
+        return [s.unknown("ALTER of an object kind not understood", "ALTER")]
+    op = f"ALTER {kind.upper()}"
+    if kind == "system":
+        return [s.effect(EffectKind.UPDATE, s.database_resource(), op, "server configuration")]
+    i = skip_words(tokens, skip_if_exists(tokens, i), {"only"})
+    parts, i = name_at(tokens, i, strings=kind in _ROLE_KINDS)
+    if not parts:
+        return [s.unknown(f"{op} without a name", op)]
+    if kind != "table":
+        return [s.effect(EffectKind.UPDATE, _resource(s, kind, parts), op)]
+    return _alter_table_actions(tokens, i, parts, s)
+
+
+def _alter_table_actions(tokens: Tokens, i: int, table: list[str], s: Session) -> list[Effect]:
+    out: list[Effect] = []
+    base = tokens[0].depth
+    while i < len(tokens):
+        end = i
+        while end < len(tokens) and not (tokens[end].depth == base and is_punct(tokens, end, ",")):
+            end += 1
+        out.append(_alter_table_action(tokens[i:end], table, s))
+        i = end + 1
+    return out or [s.effect(EffectKind.UPDATE, s.object_resource(table, "table"), "ALTER TABLE")]
+
+
+_DROP_NON_DATA = frozenset(
+    {"constraint", "index", "key", "primary", "foreign", "check", "default", "not", "identity"}
+    | {"expression", "trigger", "system"}
+)
+
+
+def _alter_table_action(action: Tokens, table: list[str], s: Session) -> Effect:
+    table_res = s.object_resource(table, "table")
+    verb = action[0].text if action and action[0].kind == "word" else ""
+    if verb == "truncate" or (verb == "drop" and is_word(action, 1, "partition")):
+        op = f"ALTER TABLE {verb.upper()} PARTITION"
+        return s.effect(EffectKind.DELETE, table_res, op, "every row of the partition")
+    if verb != "drop":
+        detail = "renames" if verb == "rename" else ""
+        return s.effect(EffectKind.UPDATE, table_res, f"ALTER TABLE {verb.upper()}", detail)
+    if is_word(action, 1) and action[1].text in _DROP_NON_DATA:
+        what = action[1].text.upper()
+        return s.effect(EffectKind.UPDATE, table_res, "ALTER TABLE DROP", f"drops a {what}")
+    j = skip_if_exists(action, skip_words(action, 1, {"column"}))
+    column, _ = name_at(action, j)
+    if not column:
+        return s.unknown("ALTER TABLE DROP of something not understood", "ALTER TABLE DROP")
+    res = s.column_resource(table, column[-1])
+    return s.effect(EffectKind.DELETE, res, "ALTER TABLE DROP COLUMN", "the column's data")
+
+
+_GRANT_KINDS = frozenset(
+    {"table", "sequence", "database", "schema", "function", "procedure", "routine", "all"}
+    | {"tables", "sequences", "functions", "procedures", "routines", "in", "foreign"}
+    | {"server", "language", "large", "object", "tablespace", "type", "domain", "data"}
+    | {"wrapper"}
+)
+
+
+def grant(tokens: Tokens, s: Session) -> list[Effect]:
+    """GRANT/REVOKE: update of the objects and of the roles whose rights change."""
+    op = tokens[0].text.upper()
+    on = top_index(tokens, "on")
+    to = max(top_index(tokens, "to"), top_index(tokens, "from"))
+    out: list[Effect] = []
+    if on >= 0:
+        kind_words = skip_words(tokens, on + 1, _GRANT_KINDS)
+        kind = "database" if is_word(tokens, on + 1, "database") else "object"
+        if is_word(tokens, kind_words - 1, "schema") and kind_words - 1 > on + 1:
+            kind = "schema"
+        stop = frozenset({"to", "from"})
+        for parts in names_list(tokens, kind_words, stop)[0]:
+            out.append(s.effect(EffectKind.UPDATE, _resource(s, kind, parts), op))
+    if to >= 0:
+        for parts in names_list(tokens, to + 1, frozenset({"with", "granted", "cascade"}))[0]:
+            out.append(s.effect(EffectKind.UPDATE, s.role_resource(parts[-1]), op))
+    return out or [s.effect(EffectKind.UPDATE, s.database_resource(), op)]
+
+
+def rename(tokens: Tokens, s: Session) -> list[Effect]:
+    """MySQL RENAME TABLE a TO b[, ...] / RENAME USER: update of the renamed objects."""
+    kind = "user" if is_word(tokens, 1, "user") else "table"
+    i = skip_words(tokens, 1, {"table", "tables", "user"})
+    out: list[Effect] = []
+    while i < len(tokens):
+        parts, i = name_at(tokens, i, strings=kind == "user")
+        if parts:
+            out.append(s.effect(EffectKind.UPDATE, _resource(s, kind, parts), "RENAME", "renames"))
+        while i < len(tokens) and not is_punct(tokens, i, ","):
+            i += 1
+        i += 1
+    return out or [s.unknown("RENAME of something not understood", "RENAME")]

@@ -1,0 +1,88 @@
+"""Resource names of SQL objects, and the session a run of statements shares.
+
+``db:<engine>/<database>`` for a database, ``db:<engine>/<database>/<object>`` for a table,
+view, index, schema or other object, ``db:<engine>/<database>/<table>/<column>`` for a column,
+``db:<engine>/role:<name>`` for roles and users (they belong to the server, not a database).
+The database is ``*`` when not known.
+
+Object names are normalised the way the engine resolves them: unquoted identifiers lower-cased,
+PostgreSQL's default ``public`` schema and SQLite's ``main`` dropped, and a MySQL ``db.table``
+naming another database, so that ``DROP TABLE public.Users`` and ``drop table users`` name the
+same resource.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from keyturn.model import Effect, EffectKind, Resource, Target
+
+_DEFAULT_SCHEMAS = {"postgres": "public", "redshift": "public", "sqlite": "main"}
+
+
+@dataclass(slots=True)
+class Session:
+    """What a run of statements shares: the engine, the current database (``USE``/``\\c``
+    change it), the server's host when known, and the target hints."""
+
+    engine: str
+    database: str
+    host: str | None
+    target: Target
+
+    def _resource(self, primary: str, type_: str, *extra: str) -> Resource:
+        names = [primary, *extra]
+        if self.host:
+            names += [f"{n}@{self.host}" for n in (primary, *extra)]
+        return Resource(names=tuple(names), type=type_)
+
+    def database_resource(self, name: str | None = None) -> Resource:
+        """The database ``name`` (the current one by default)."""
+        return self._resource(f"db:{self.engine}/{name or self.database}", "database")
+
+    def object_resource(self, parts: Sequence[str], type_: str) -> Resource:
+        """A table-like object named by its (possibly qualified) name parts."""
+        database, name = self.resolve(parts)
+        return self._resource(f"db:{self.engine}/{database}/{name}", type_)
+
+    def column_resource(self, table: Sequence[str], column: str) -> Resource:
+        """A column: named as itself and as its table (dropping it loses the table's data)."""
+        database, name = self.resolve(table)
+        base = f"db:{self.engine}/{database}/{name}"
+        return self._resource(f"{base}/{column}", "column", base)
+
+    def role_resource(self, name: str) -> Resource:
+        """A role or user of the server."""
+        return self._resource(f"db:{self.engine}/role:{name}", "role")
+
+    def resolve(self, parts: Sequence[str]) -> tuple[str, str]:
+        """(database, object name) of a qualified name, as the engine resolves it."""
+        parts = [p for p in parts if p] or ["*"]
+        if len(parts) == 1:
+            return self.database, parts[0]
+        if self.engine == "mysql":
+            return parts[-2], parts[-1]
+        database = self.database
+        if len(parts) >= 3 and self.engine != "sqlite":
+            database, parts = parts[0], parts[1:]
+        if parts[0] == _DEFAULT_SCHEMAS.get(self.engine):
+            parts = parts[1:]
+        return database, ".".join(parts)
+
+    def effect(
+        self, kind: EffectKind, resource: Resource, operation: str, detail: str = ""
+    ) -> Effect:
+        """An effect of one statement."""
+        return Effect(
+            effect=kind,
+            resource=resource,
+            target=self.target,
+            service="db",
+            operation=f"sql:{operation}",
+            detail=detail,
+        )
+
+    def unknown(self, reason: str, operation: str = "unknown") -> Effect:
+        """An effect on the current database that could not be understood, with why."""
+        return self.effect(EffectKind.UNKNOWN, self.database_resource(), operation, reason)

@@ -1,0 +1,362 @@
+"""Classify one SQL statement (a token list from :mod:`keyturn.understand.sql.tokens`).
+
+The statement's first word picks a reader; a statement no reader knows is ``unknown`` with the
+word in the reason. Data-modifying statements in parentheses (PostgreSQL's
+``WITH d AS (DELETE ...) SELECT ...``) are classified wherever they appear.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from keyturn.model import Effect, EffectKind
+from keyturn.understand.sql import ddl
+from keyturn.understand.sql.meta import meta_command
+from keyturn.understand.sql.names import Session
+from keyturn.understand.sql.parsing import (
+    Tokens,
+    closing,
+    is_punct,
+    is_word,
+    name_at,
+    names_list,
+    skip_words,
+    top_index,
+    where_always_true,
+)
+
+_DML = frozenset({"insert", "update", "delete", "merge", "replace"})
+_STARTS = _DML | {"select", "values", "table", "with"}
+
+# functions that change state even when called from a SELECT
+_SIDE_EFFECT_FUNCTIONS = {
+    "lo_unlink": EffectKind.DELETE,
+    "pg_drop_replication_slot": EffectKind.DELETE,
+    "drop_chunks": EffectKind.DELETE,
+    "pg_file_unlink": EffectKind.DELETE,
+    "pg_terminate_backend": EffectKind.UPDATE,
+    "pg_cancel_backend": EffectKind.UPDATE,
+    "pg_reload_conf": EffectKind.UPDATE,
+    "pg_promote": EffectKind.UPDATE,
+    "pg_switch_wal": EffectKind.UPDATE,
+    "setval": EffectKind.UPDATE,
+    "pg_file_write": EffectKind.UPDATE,
+    "dblink_exec": EffectKind.UNKNOWN,
+    "sys_exec": EffectKind.UNKNOWN,
+    "sys_eval": EffectKind.UNKNOWN,
+}
+
+
+def classify(tokens: Tokens, s: Session) -> list[Effect]:
+    """The effects of one statement."""
+    if any(t.kind == "bad" for t in tokens):
+        return [s.unknown("unterminated quote or comment")]
+    first = tokens[0]
+    if first.kind == "meta":
+        return meta_command(first.text, s, classify)
+    if first.kind == "punct" and first.text == "(":
+        out = select(tokens, s)
+    elif first.kind != "word":
+        return [s.unknown(f"statement not understood: starts with {first.text[:20]!r}")]
+    else:
+        reader = _READERS.get(first.text)
+        if reader is None:
+            return [s.unknown(f"statement not understood: {first.text.upper()}")]
+        out = reader(tokens, s)
+    return out + _nested_dml(tokens, s)
+
+
+def _nested_dml(tokens: Tokens, s: Session) -> list[Effect]:
+    out: list[Effect] = []
+    i = 1
+    while i < len(tokens):
+        if is_punct(tokens, i, "(") and is_word(tokens, i + 1) and tokens[i + 1].text in _DML:
+            end = closing(tokens, i)
+            out += classify(tokens[i + 1 : end], s)
+            i = end
+        i += 1
+    return out
+
+
+def _read(tokens: Tokens, s: Session) -> list[Effect]:
+    return [s.effect(EffectKind.READ, s.database_resource(), tokens[0].text.upper())]
+
+
+def _nothing(tokens: Tokens, s: Session) -> list[Effect]:
+    return []
+
+
+def select(tokens: Tokens, s: Session) -> list[Effect]:
+    """SELECT: read; ``INTO table`` creates it; side-effecting functions count."""
+    out = _read(tokens, s) if tokens[0].kind == "word" else []
+    out = out or [s.effect(EffectKind.READ, s.database_resource(), "SELECT")]
+    into = top_index(tokens, "into")
+    if into >= 0:
+        if is_word(tokens, into + 1, "outfile", "dumpfile"):
+            out.append(s.unknown("writes a file on the database server", "SELECT INTO OUTFILE"))
+        else:
+            i = skip_words(tokens, into + 1, {"temporary", "temp", "unlogged", "table"})
+            parts, _ = name_at(tokens, i)
+            if parts:
+                out.append(
+                    s.effect(EffectKind.CREATE, s.object_resource(parts, "table"), "SELECT INTO")
+                )
+    for i, t in enumerate(tokens[:-1]):
+        kind = _SIDE_EFFECT_FUNCTIONS.get(t.text) if t.kind == "word" else None
+        if kind is not None and is_punct(tokens, i + 1, "("):
+            op = f"SELECT {t.text}()"
+            out.append(s.effect(kind, s.database_resource(), op, f"calls {t.text}()"))
+    return out
+
+
+def _with(tokens: Tokens, s: Session) -> list[Effect]:
+    """WITH ... <main statement>: the main statement (the CTE bodies are nested DML)."""
+    for i in range(1, len(tokens)):
+        t = tokens[i]
+        if t.depth == tokens[0].depth and t.kind == "word" and t.text in _STARTS - {"with"}:
+            return classify(tokens[i:], s)
+    return [s.unknown("WITH without a statement")]
+
+
+def _explain(tokens: Tokens, s: Session) -> list[Effect]:
+    """EXPLAIN reads; EXPLAIN ANALYZE runs the statement, so it has its effects."""
+    for i in range(1, len(tokens)):
+        t = tokens[i]
+        if t.depth == tokens[0].depth and t.kind == "word" and t.text in _STARTS:
+            if any(is_word(tokens, k, "analyze", "analyse") for k in range(1, i)):
+                return classify(tokens[i:], s)
+            break
+    return _read(tokens, s)
+
+
+def _insert(tokens: Tokens, s: Session) -> list[Effect]:
+    """INSERT INTO t: create of rows; upserts and INSERT OR REPLACE: update; OVERWRITE: replace."""
+    mods = {"low_priority", "delayed", "high_priority", "ignore", "or", "replace", "rollback"}
+    mods |= {"abort", "fail", "overwrite", "into", "table"}
+    i = skip_words(tokens, 1, mods)
+    words = {tokens[k].text for k in range(1, i)}
+    parts, _ = name_at(tokens, i)
+    if not parts:
+        return [s.unknown("INSERT without a table", "INSERT")]
+    upsert = "replace" in words or top_index(tokens, "duplicate") >= 0
+    conflict = top_index(tokens, "conflict")
+    upsert = upsert or (conflict >= 0 and top_index(tokens, "update", conflict) >= 0)
+    kind = EffectKind.UPDATE if upsert else EffectKind.CREATE
+    kind = EffectKind.REPLACE if "overwrite" in words else kind
+    return [s.effect(kind, s.object_resource(parts, "table"), "INSERT", "upsert" * upsert)]
+
+
+def _replace(tokens: Tokens, s: Session) -> list[Effect]:
+    """MySQL/SQLite REPLACE INTO t: delete-then-insert of matching rows -> update."""
+    parts, _ = name_at(tokens, skip_words(tokens, 1, {"low_priority", "delayed", "into"}))
+    if not parts:
+        return [s.unknown("REPLACE without a table", "REPLACE")]
+    return [s.effect(EffectKind.UPDATE, s.object_resource(parts, "table"), "REPLACE")]
+
+
+def _merge(tokens: Tokens, s: Session) -> list[Effect]:
+    """MERGE INTO t ...: update, or delete when a branch deletes."""
+    parts, _ = name_at(tokens, skip_words(tokens, 1, {"into", "only"}))
+    if not parts:
+        return [s.unknown("MERGE without a table", "MERGE")]
+    deletes = any(is_word(tokens, k, "delete") for k in range(2, len(tokens)))
+    kind = EffectKind.DELETE if deletes else EffectKind.UPDATE
+    return [s.effect(kind, s.object_resource(parts, "table"), "MERGE")]
+
+
+def _row_scope(tokens: Tokens, verb: str, after: int) -> str:
+    where = top_index(tokens, "where", after)
+    if where < 0:
+        return f"{verb} without WHERE: every row"
+    if where_always_true(tokens, where):
+        return f"{verb} with an always-true WHERE: every row"
+    return ""
+
+
+def _update(tokens: Tokens, s: Session) -> list[Effect]:
+    """UPDATE t SET ... [WHERE]: update of each target table; every row without a WHERE."""
+    i = skip_words(tokens, 1, {"only", "low_priority", "ignore", "or", "rollback", "abort"})
+    i = skip_words(tokens, i, {"replace", "fail"})
+    set_at = top_index(tokens, "set", i)
+    targets = [name_at(tokens, i)[0]]
+    base = tokens[0].depth
+    for k in range(i, set_at if set_at >= 0 else len(tokens)):
+        joined = is_word(tokens, k, "join") or is_punct(tokens, k, ",")
+        if joined and tokens[k].depth == base:  # MySQL multi-table UPDATE a, b / a JOIN b
+            targets.append(name_at(tokens, skip_words(tokens, k + 1, {"only"}))[0])
+    targets = [t for t in targets if t]
+    if not targets:
+        return [s.unknown("UPDATE without a table", "UPDATE")]
+    detail = _row_scope(tokens, "UPDATE", max(set_at, i))
+    kind = EffectKind.UPDATE
+    return [s.effect(kind, s.object_resource(t, "table"), "UPDATE", detail) for t in targets]
+
+
+def _delete(tokens: Tokens, s: Session) -> list[Effect]:
+    """DELETE FROM t [WHERE]: delete of each target table; every row without a WHERE."""
+    i = skip_words(tokens, 1, {"low_priority", "quick", "ignore"})
+    stop = frozenset({"using", "where", "from", "returning", "order", "limit", "as", "join"})
+    if is_word(tokens, i, "from"):
+        i = skip_words(tokens, i + 1, {"only"})
+        first, j = name_at(tokens, i)
+        targets = [first]
+        if s.engine == "mysql" and is_punct(tokens, j, ","):  # DELETE FROM a, b USING ...
+            targets += names_list(tokens, j + 1, stop)[0]
+    else:  # MySQL multi-table DELETE a, b FROM ...
+        targets = names_list(tokens, i, stop)[0]
+    targets = [[p for p in t if p != "*"] for t in targets if t]
+    if not targets:
+        return [s.unknown("DELETE without a table", "DELETE")]
+    detail = _row_scope(tokens, "DELETE", i) or "rows matching WHERE"
+    return [
+        s.effect(EffectKind.DELETE, s.object_resource(t, "table"), "DELETE", detail)
+        for t in targets
+    ]
+
+
+def _copy(tokens: Tokens, s: Session) -> list[Effect]:
+    """COPY t FROM: create of rows; COPY t/(query) TO: read; ... PROGRAM: unknown."""
+    if top_index(tokens, "program") >= 0:
+        return [s.unknown("COPY ... PROGRAM runs a program", "COPY PROGRAM")]
+    if is_punct(tokens, 1, "("):
+        return _read(tokens, s)
+    parts, _ = name_at(tokens, 1)
+    if not parts:
+        return [s.unknown("COPY without a table", "COPY")]
+    if top_index(tokens, "from") >= 0:
+        return [s.effect(EffectKind.CREATE, s.object_resource(parts, "table"), "COPY FROM")]
+    return [s.effect(EffectKind.READ, s.object_resource(parts, "table"), "COPY TO")]
+
+
+def _load(tokens: Tokens, s: Session) -> list[Effect]:
+    """MySQL LOAD DATA ... INTO TABLE t: create of rows (update with REPLACE)."""
+    into = top_index(tokens, "into")
+    if into < 0:
+        return [s.unknown("LOAD of something other than data", "LOAD")]
+    parts, _ = name_at(tokens, skip_words(tokens, into + 1, {"table"}))
+    if not parts:
+        return [s.unknown("LOAD DATA without a table", "LOAD DATA")]
+    kind = EffectKind.UPDATE if top_index(tokens, "replace") >= 0 else EffectKind.CREATE
+    return [s.effect(kind, s.object_resource(parts, "table"), "LOAD DATA")]
+
+
+def _use(tokens: Tokens, s: Session) -> list[Effect]:
+    """USE db: later statements run on ``db``."""
+    parts, _ = name_at(tokens, 1)
+    if parts:
+        s.database = parts[-1]
+    return []
+
+
+def _set(tokens: Tokens, s: Session) -> list[Effect]:
+    """SET of a session variable has no effect; MySQL SET GLOBAL/PERSIST/PASSWORD updates."""
+    if s.engine == "mysql" and is_word(tokens, 1, "global", "persist", "persist_only", "password"):
+        op = f"SET {tokens[1].text.upper()}"
+        return [s.effect(EffectKind.UPDATE, s.database_resource(), op, "server setting")]
+    return []
+
+
+def _prepare(tokens: Tokens, s: Session) -> list[Effect]:
+    """PREPARE p AS <statement>: judged as the statement; MySQL PREPARE p FROM 'text' too."""
+    at = top_index(tokens, "as")
+    if at >= 0 and at + 1 < len(tokens):
+        return classify(tokens[at + 1 :], s)
+    source = top_index(tokens, "from")
+    if source >= 0 and source + 1 < len(tokens) and tokens[source + 1].kind == "string":
+        from keyturn.understand.sql.tokens import dialect_for, scan
+
+        out: list[Effect] = []
+        for statement in scan(tokens[source + 1].text, dialect_for(s.engine)):
+            out += classify(statement, s)
+        return out
+    return [s.unknown("PREPARE of a statement not at hand", "PREPARE")]
+
+
+def _code(reason: str) -> Callable[[Tokens, Session], list[Effect]]:
+    def read(tokens: Tokens, s: Session) -> list[Effect]:
+        return [s.unknown(reason, tokens[0].text.upper())]
+
+    return read
+
+
+def _update_database(detail: str) -> Callable[[Tokens, Session], list[Effect]]:
+    def read(tokens: Tokens, s: Session) -> list[Effect]:
+        op = tokens[0].text.upper()
+        return [s.effect(EffectKind.UPDATE, s.database_resource(), op, detail)]
+
+    return read
+
+
+def _reset(tokens: Tokens, s: Session) -> list[Effect]:
+    """RESET of a session variable has no effect; MySQL RESET MASTER/REPLICA drops logs."""
+    if s.engine == "mysql":
+        return [s.effect(EffectKind.UPDATE, s.database_resource(), "RESET", "server state")]
+    return []
+
+
+def _pragma(tokens: Tokens, s: Session) -> list[Effect]:
+    """SQLite PRAGMA name reads; PRAGMA name = v / name(v) sets."""
+    if is_punct(tokens, 2, "=") or is_punct(tokens, 2, "(") or is_punct(tokens, 4, "="):
+        return [s.effect(EffectKind.UPDATE, s.database_resource(), "PRAGMA", "sets a pragma")]
+    return _read(tokens, s)
+
+
+_Reader = Callable[[Tokens, Session], list[Effect]]
+_READERS: dict[str, _Reader] = {
+    **dict.fromkeys(
+        ["show", "describe", "desc", "values", "table", "fetch", "declare", "move", "lock"],
+        _read,
+    ),
+    **dict.fromkeys(["help", "check", "checksum", "handler", "get"], _read),
+    **dict.fromkeys(
+        ["begin", "start", "commit", "end", "rollback", "savepoint", "release", "abort"],
+        _nothing,
+    ),
+    **dict.fromkeys(["discard", "deallocate", "close", "listen", "unlisten", "xa"], _nothing),
+    "reset": _reset,
+    "select": select,
+    "with": _with,
+    "explain": _explain,
+    "insert": _insert,
+    "replace": _replace,
+    "upsert": _replace,
+    "merge": _merge,
+    "update": _update,
+    "delete": _delete,
+    "copy": _copy,
+    "load": _load,
+    "use": _use,
+    "set": _set,
+    "prepare": _prepare,
+    "pragma": _pragma,
+    "drop": ddl.drop,
+    "truncate": ddl.truncate,
+    "create": ddl.create,
+    "alter": ddl.alter,
+    "grant": ddl.grant,
+    "revoke": ddl.grant,
+    "rename": ddl.rename,
+    "do": _code("runs a procedural code block"),
+    "call": _code("runs a stored procedure"),
+    "execute": _code("runs a prepared or dynamic statement"),
+    "exec": _code("runs a prepared or dynamic statement"),
+    "system": _code("runs a shell command from the SQL client"),
+    "source": _code("runs SQL from a file"),
+    "attach": _update_database("attaches a database file"),
+    **dict.fromkeys(
+        ["vacuum", "analyze", "analyse", "reindex", "cluster", "optimize", "repair"],
+        _update_database("maintenance"),
+    ),
+    **dict.fromkeys(
+        ["refresh", "comment", "security", "reassign", "notify", "import", "flush", "kill"],
+        _update_database(""),
+    ),
+    **dict.fromkeys(
+        ["install", "uninstall", "purge", "checkpoint", "detach"], _update_database("")
+    ),
+}
+
+
+def session_only(s: Session) -> Effect:
+    """The effect of text with no effectful statement (only BEGIN/SET/...): a read."""
+    return s.effect(EffectKind.READ, s.database_resource(), "session", "no effectful statement")

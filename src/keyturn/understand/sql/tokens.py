@@ -1,0 +1,190 @@
+"""The SQL tokenizer: statements as token lists, respecting every way text can hide in quotes.
+
+Handles ``'..'`` (doubled quotes; backslash escapes in MySQL and in PostgreSQL ``E'..'``),
+``".."``/backtick identifiers, ``--`` and MySQL ``#`` comments, ``/* */`` comments (nested in
+PostgreSQL), MySQL's executable ``/*! .. */`` comments (their inside runs, so it is read as
+code), PostgreSQL dollar quoting, and psql/mysql backslash meta-commands (to end of line, each
+its own statement). An unterminated quote gives a ``bad`` token: the statement is unknown.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """``kind``: word (lower-cased), ident (quoted identifier), string, number, punct, meta, bad.
+    ``depth``: parenthesis depth; a ``(`` or ``)`` carries the depth outside it."""
+
+    kind: str
+    text: str
+    depth: int
+
+
+_SIMPLE = re.compile(
+    r"(?P<ws>\s+)"
+    r"|(?P<word>[^\W\d]\w*(?:\$\w*)*)"
+    r"|(?P<number>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)"
+    r"|(?P<punct>::|<=|>=|<>|!=|\|\||[(),.=*<>+\-/%:?])"
+)
+_DOLLAR = re.compile(r"\$(?:[^\W\d]\w*)?\$")
+_EXEC_COMMENT = re.compile(r"/\*M?!\d*")
+
+
+def _quoted(sql: str, i: int, quote: str, *, backslash: bool) -> tuple[str, int, bool]:
+    """The text of the quoted run opening at ``i``, the index after it, and whether it closed."""
+    out: list[str] = []
+    j, n = i + 1, len(sql)
+    while j < n:
+        ch = sql[j]
+        if backslash and ch == "\\" and j + 1 < n:
+            out.append(sql[j + 1])
+            j += 2
+        elif ch == quote:
+            if sql.startswith(quote, j + 1):
+                out.append(quote)
+                j += 2
+            else:
+                return "".join(out), j + 1, True
+        else:
+            out.append(ch)
+            j += 1
+    return "".join(out), n, False
+
+
+def _block_comment_end(sql: str, i: int, *, nested: bool) -> int:
+    """Index after the ``/* */`` comment opening at ``i`` (end of text when unterminated)."""
+    depth, j, n = 0, i, len(sql)
+    while j < n:
+        if sql.startswith("/*", j):
+            depth = depth + 1 if nested or depth == 0 else depth
+            j += 2
+        elif sql.startswith("*/", j):
+            depth -= 1
+            j += 2
+            if depth == 0:
+                return j
+        else:
+            j += 1
+    return n
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    backslash: bool  # '...' strings take backslash escapes (MySQL)
+    postgres: bool  # nested comments, dollar quotes, E'' strings
+    hash_comments: bool  # '#' starts a comment (MySQL)
+
+
+def scan(sql: str, d: Dialect) -> list[list[Token]]:
+    """Split ``sql`` into statements of tokens (meta-commands are one-token statements)."""
+    statements: list[list[Token]] = []
+    cur: list[Token] = []
+    depth, i, n, in_exec = 0, 0, len(sql), False
+
+    def flush() -> None:
+        nonlocal cur, depth
+        if cur:
+            statements.append(cur)
+        cur, depth = [], 0
+
+    delimiter = ";"
+    while i < n:
+        c = sql[i]
+        if delimiter != ";" and sql.startswith(delimiter, i):
+            flush()
+            i += len(delimiter)
+            continue
+        m = _SIMPLE.match(sql, i)
+        if not cur and m is not None and m.group().lower() == "delimiter":
+            # the mysql client's DELIMITER line: statements end with another text from here on
+            j = sql.find("\n", i)
+            j = n if j < 0 else j
+            delimiter = sql[m.end() : j].strip() or ";"
+            i = j
+            continue
+        if m is not None and m.lastgroup != "punct":
+            if m.lastgroup == "word":
+                # a prefix letter glued to a quote is a string prefix: E'..', N'..', X'..'
+                glued = m.end() < n and sql[m.end()] == "'"
+                if glued and m.group().lower() in ("e", "n", "x", "b"):
+                    esc = d.backslash or (d.postgres and m.group().lower() == "e")
+                    text, i, ok = _quoted(sql, m.end(), "'", backslash=esc)
+                    cur.append(Token("string" if ok else "bad", text, depth))
+                    continue
+                cur.append(Token("word", m.group().lower(), depth))
+            elif m.lastgroup == "number":
+                cur.append(Token("number", m.group(), depth))
+            i = m.end()
+        elif c == ";":
+            flush()
+            i += 1
+        elif sql.startswith("--", i) or (c == "#" and d.hash_comments):
+            j = sql.find("\n", i)
+            i = n if j < 0 else j
+        elif sql.startswith("/*", i):
+            exec_m = _EXEC_COMMENT.match(sql, i)
+            if exec_m is not None:  # MySQL runs the inside of /*! ... */
+                in_exec, i = True, exec_m.end()
+            else:
+                i = _block_comment_end(sql, i, nested=d.postgres)
+        elif in_exec and sql.startswith("*/", i):
+            in_exec, i = False, i + 2
+        elif c == "\\":
+            j = sql.find("\n", i)
+            j = n if j < 0 else j
+            flush()
+            statements.append([Token("meta", sql[i:j].strip(), 0)])
+            i = j
+        elif c in "'\"`":
+            text, i, ok = _quoted(sql, i, c, backslash=d.backslash and c != "`")
+            kind = "string" if c == "'" else "ident"
+            cur.append(Token(kind if ok else "bad", text, depth))
+        elif c == "$" and d.postgres and (dm := _DOLLAR.match(sql, i)) is not None:
+            end = sql.find(dm.group(), dm.end())
+            body = sql[dm.end() : n if end < 0 else end]
+            cur.append(Token("string" if end >= 0 else "bad", body, depth))
+            i = n if end < 0 else end + len(dm.group())
+        elif c == "(":
+            cur.append(Token("punct", "(", depth))
+            depth, i = depth + 1, i + 1
+        elif c == ")":
+            depth = max(depth - 1, 0)
+            cur.append(Token("punct", ")", depth))
+            i += 1
+        elif m is not None:
+            cur.append(Token("punct", m.group(), depth))
+            i = m.end()
+        else:
+            cur.append(Token("punct", c, depth))
+            i += 1
+    flush()
+    return statements
+
+
+def dialect_for(engine: str, *, backslash: bool | None = None) -> Dialect:
+    """The quoting rules of ``engine``; ``backslash`` overrides whether strings take escapes."""
+    mysql = engine == "mysql"
+    return Dialect(
+        backslash=mysql if backslash is None else backslash,
+        # unknown engines get PostgreSQL's richer quoting: more text is read as quoted, and the
+        # other backslash reading is judged too (see keyturn.understand.sql)
+        postgres=not mysql and engine != "sqlite",
+        hash_comments=mysql,
+    )
+
+
+def readings(sql: str, *, engine: str) -> list[Dialect]:
+    """Every quoting reading of ``sql`` to judge: the engine's own, plus the other backslash
+    reading when backslashes occur (MySQL's NO_BACKSLASH_ESCAPES, PostgreSQL's E-strings), plus
+    the non-PostgreSQL reading for an unknown engine when dollar quotes or comments occur. The
+    effects of all are kept, so a quoting trick cannot hide a statement."""
+    first = dialect_for(engine)
+    out = [first]
+    if "\\" in sql:
+        out.append(dialect_for(engine, backslash=not first.backslash))
+    if engine not in ("postgres", "mysql", "sqlite") and ("$" in sql or "/*" in sql):
+        out.append(Dialect(backslash=False, postgres=False, hash_comments=False))
+    return out
