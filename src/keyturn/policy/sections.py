@@ -30,7 +30,7 @@ def parse_duration(check: Checker, value: Any, path: str) -> int:
         parts = match.groups()
         if not any(parts):
             raise check.fail(path, f"'{value}' is not a duration (like 90s, 15m, 1h)")
-        seconds = sum(int(p) * unit for p, unit in zip(parts, _UNIT_SECONDS) if p)
+        seconds = sum(int(p) * unit for p, unit in zip(parts, _UNIT_SECONDS, strict=True) if p)
     else:
         raise check.fail(path, f"{value!r} is not a duration (like 90s, 15m, 1h)")
     if seconds <= 0:

@@ -15,7 +15,6 @@ from keyturn.errors import PolicyError
 from keyturn.model import ActionKind, EffectKind, Verdict
 from keyturn.policy.loader import Located, child_path
 from keyturn.policy.matching import GlobSet
-from keyturn.policy.sections import parse_credentials, parse_mcp, parse_settings
 from keyturn.policy.schema import (
     AgentSection,
     Credentials,
@@ -23,6 +22,7 @@ from keyturn.policy.schema import (
     PolicyDocument,
     Rule,
 )
+from keyturn.policy.sections import parse_credentials, parse_mcp, parse_settings
 
 TOP_KEYS = (
     "version",
