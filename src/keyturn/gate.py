@@ -8,13 +8,19 @@ in the audit log, or the approval state cannot be reached, the outcome is ``deny
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from keyturn.approval.codec import decision_from_json, decision_to_json
+from keyturn.approval.model import ApprovalRequest, RequestDraft, RequestState
+from keyturn.audit.record import AuditEntry, AuditKind
+from keyturn.errors import ApprovalError
 from keyturn.model import Action, Actor, Decision, Verdict
 
 if TYPE_CHECKING:
     from keyturn.policy import Policy
+    from keyturn.store.interface import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,3 +57,248 @@ def describe_decision(decision: Decision) -> str:
         return f"denied: {reasons}"
     groups = ", ".join(decision.reviewers) or "any reviewer"
     return f"needs {decision.approvals_required} approval(s) from {groups}: {reasons}"
+
+
+class Gate:
+    """Judge, record, and hold: the one path every action takes.
+
+    Fail closed: if the decision cannot be appended to the audit log, or the approval state
+    cannot be reached, the outcome is ``deny`` -- nothing runs unrecorded or unreviewed.
+    ``clock`` and ``sleep`` are the world, passed in.
+    """
+
+    def __init__(
+        self,
+        *,
+        policy: Policy,
+        store: Store,
+        clock: Callable[[], float],
+        sleep: Callable[[float], None],
+    ) -> None:
+        self.policy = policy
+        self.store = store
+        self._clock = clock
+        self._sleep = sleep
+
+    def submit(
+        self,
+        action: Action,
+        *,
+        actor: Actor,
+        consume_grant: bool = True,
+        requester: str | None = None,
+    ) -> Outcome:
+        """Judge ``action`` for ``actor`` and say what to do. ``ask`` is answered by consuming
+        an approved grant for this exact digest (once) or by opening -- or finding -- the
+        request that waits for reviewers. ``requester`` is who submits (a token's name); it
+        defaults to the operator."""
+        decision = judge(action, policy=self.policy, actor=actor)
+        now = self._clock()
+        who = requester or actor.operator
+        try:
+            self.store.append_audit([_decision_entry(decision, requester=who, now=now)])
+        except Exception as exc:  # any failure to record is a refusal, whatever its type
+            return Outcome(
+                verdict=Verdict.DENY,
+                decision=decision,
+                message=f"denied: the decision could not be recorded in the audit log ({exc})",
+            )
+        if decision.decision is Verdict.ALLOW:
+            return Outcome(
+                verdict=Verdict.ALLOW, decision=decision, message=describe_decision(decision)
+            )
+        if decision.decision is Verdict.DENY:
+            return Outcome(
+                verdict=Verdict.DENY, decision=decision, message=describe_decision(decision)
+            )
+        try:
+            return self._hold(decision, requester=who, consume_grant=consume_grant, now=now)
+        except ApprovalError:
+            raise
+        except Exception as exc:
+            return Outcome(
+                verdict=Verdict.DENY,
+                decision=decision,
+                message=f"denied: the approval state could not be reached ({exc})",
+            )
+
+    def _hold(
+        self, decision: Decision, *, requester: str, consume_grant: bool, now: float
+    ) -> Outcome:
+        actor = decision.actor
+        if consume_grant:
+            grant = self.store.consume_grant(
+                digest=decision.digest,
+                agent=actor.agent,
+                operator=actor.operator,
+                now=now,
+                actor=_actor_json(actor, requester),
+            )
+            if grant is not None:
+                return Outcome(
+                    verdict=Verdict.ALLOW,
+                    decision=decision,
+                    message=f"allowed once by grant {grant.id} of approved request "
+                    f"{grant.request_id}: {decision.action.summary}",
+                    request_id=str(grant.request_id),
+                    grant_id=str(grant.id),
+                )
+        draft = self._draft(decision, requester=requester)
+        entry = AuditEntry(
+            kind=AuditKind.REQUEST_OPENED,
+            at=now,
+            actor=_actor_json(actor, requester),
+            data={
+                "digest": decision.digest,
+                "policy_digest": decision.policy_digest,
+                "approvals_required": draft.approvals_required,
+                "reviewer_groups": list(draft.reviewer_groups),
+                "environment": draft.environment,
+                "summary": draft.summary,
+            },
+        )
+        request, _ = self.store.open_request(draft, now=now, entry=entry)
+        return self._held(decision, request)
+
+    def _draft(self, decision: Decision, *, requester: str) -> RequestDraft:
+        groups = decision.reviewers or tuple(self.policy.reviewers)
+        eligible = sorted({p for g in groups for p in self.policy.reviewers.get(g, ())})
+        envs = sorted({j.environment for j in decision.judgements if j.decision is Verdict.ASK})
+        settings = self.policy.settings
+        return RequestDraft(
+            digest=decision.digest,
+            policy_digest=decision.policy_digest,
+            agent=decision.actor.agent,
+            operator=decision.actor.operator,
+            requester=requester,
+            session=decision.actor.session,
+            environment=", ".join(envs) or "unknown",
+            summary=decision.action.summary,
+            # An ask that names no number still needs a human: never zero approvals.
+            approvals_required=max(1, decision.approvals_required),
+            reviewer_groups=tuple(groups),
+            eligible=tuple(eligible),
+            decision=decision_to_json(decision),
+            ttl_seconds=float(settings.request_ttl_seconds),
+            grant_ttl_seconds=float(settings.grant_ttl_seconds),
+        )
+
+    @staticmethod
+    def _held(decision: Decision, request: ApprovalRequest) -> Outcome:
+        groups = ", ".join(request.draft.reviewer_groups) or "any reviewer"
+        n = request.draft.approvals_required
+        have = len(request.approvals)
+        progress = f" ({have} of {n} so far)" if have else ""
+        return Outcome(
+            verdict=Verdict.ASK,
+            decision=decision,
+            message=f"held for {n} review{'s' if n != 1 else ''} from {groups}{progress}: "
+            f"request {request.id}; retry the same command after approval",
+            request_id=str(request.id),
+        )
+
+    def wait(
+        self,
+        request_id: str,
+        *,
+        timeout: float,
+        poll_seconds: float = 1.0,
+        on_progress: Callable[[ApprovalRequest], None] | None = None,
+    ) -> Outcome:
+        """Wait until the request is decided or ``timeout`` seconds pass. ``allow`` once it is
+        approved (submit the same action again to use the grant), ``deny`` when it is
+        rejected, expired or cancelled, ``ask`` when time ran out. ``on_progress`` is called
+        with the request whenever its votes change."""
+        deadline = self._clock() + timeout
+        seen: tuple[object, ...] | None = None
+        while True:
+            now = self._clock()
+            self.store.expire_due(now=now)
+            request = self.store.get_request(int(request_id))
+            decision = decision_from_json(request.draft.decision)
+            state = (request.state, request.votes)
+            if state != seen and on_progress is not None:
+                on_progress(request)
+            seen = state
+            if request.state is RequestState.APPROVED:
+                who = ", ".join(request.approvals)
+                return Outcome(
+                    verdict=Verdict.ALLOW,
+                    decision=decision,
+                    message=f"request {request.id} approved by {who}",
+                    request_id=str(request.id),
+                    grant_id=None if request.grant is None else str(request.grant.id),
+                )
+            if request.state is not RequestState.PENDING:
+                return Outcome(
+                    verdict=Verdict.DENY,
+                    decision=decision,
+                    message=f"request {request.id} {request.state}: {request.close_reason}",
+                    request_id=str(request.id),
+                )
+            if now >= deadline:
+                held = self._held(decision, request)
+                return replace(held, message=f"still waiting: {held.message}")
+            self._sleep(min(poll_seconds, max(0.0, deadline - now)))
+
+    def record_execution(
+        self, outcome: Outcome, *, exit_status: int | None, detail: str = ""
+    ) -> None:
+        """Audit what happened when an allowed action ran (its exit status)."""
+        decision = outcome.decision
+        self.store.append_audit(
+            [
+                AuditEntry(
+                    kind=AuditKind.EXECUTION,
+                    at=self._clock(),
+                    actor=_actor_json(decision.actor, None),
+                    data={
+                        "digest": decision.digest,
+                        "summary": decision.action.summary,
+                        "request": None if outcome.request_id is None else int(outcome.request_id),
+                        "grant": None if outcome.grant_id is None else int(outcome.grant_id),
+                        "exit_status": exit_status,
+                        "detail": detail,
+                    },
+                )
+            ]
+        )
+
+
+def _actor_json(actor: Actor, requester: str | None) -> dict[str, str | None]:
+    return {
+        "agent": actor.agent,
+        "operator": actor.operator,
+        "session": actor.session,
+        "requester": requester,
+    }
+
+
+def _decision_entry(decision: Decision, *, requester: str, now: float) -> AuditEntry:
+    """The audit record of a decision: enough to trace it without the policy at hand."""
+    return AuditEntry(
+        kind=AuditKind.DECISION,
+        at=now,
+        actor=_actor_json(decision.actor, requester),
+        data={
+            "digest": decision.digest,
+            "policy_digest": decision.policy_digest,
+            "kind": decision.action.kind.value,
+            "summary": decision.action.summary,
+            "decision": decision.decision.value,
+            "approvals_required": decision.approvals_required,
+            "reviewer_groups": list(decision.reviewers),
+            "effects": [
+                {
+                    "effect": j.effect.effect.value,
+                    "resource": list(j.effect.resource.names),
+                    "environment": j.environment,
+                    "decision": j.decision.value,
+                    "rule": j.rule,
+                    "reason": j.reason,
+                }
+                for j in decision.judgements
+            ],
+            "reasons": list(decision.reasons),
+        },
+    )

@@ -1,0 +1,75 @@
+"""``keyturn approve ID --reason ...``, ``keyturn reject ID --reason ...``, ``keyturn cancel ID``.
+
+Act as the holder of ``$KEYTURN_TOKEN``. A refused step says why and exits 4; an unknown
+request exits 2.
+"""
+
+from __future__ import annotations
+
+import time
+
+from keyturn.approval import approve, cancel, reject
+from keyturn.approval.model import ApprovalRequest, RequestState
+from keyturn.bootstrap import open_state
+from keyturn.cli._args import parser
+from keyturn.cli._state import add_state_options, current_holder, settings_of
+from keyturn.cli.requests import parse_id
+from keyturn.errors import UsageError
+
+_HELP = {
+    "approve": "Approve a pending request (counts once per distinct eligible reviewer).",
+    "reject": "Reject a pending request (one rejection rejects).",
+    "cancel": "Withdraw a pending request (its requester, agent, operator, or an admin).",
+}
+
+
+def run(argv: list[str]) -> int:
+    if not argv or argv[0] not in _HELP:
+        raise UsageError("expected approve, reject or cancel")
+    verb = argv[0]
+    p = parser(verb, _HELP[verb])
+    add_state_options(p)
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--reason", required=verb != "cancel", default="", help="why (recorded)")
+    args = p.parse_args(argv[1:])
+    request_id = parse_id(args.id)
+    store = open_state(settings_of(args))
+    try:
+        holder = current_holder(store)
+        now = time.time()
+        store.get_request(request_id)  # unknown id -> exit 2 before anything is recorded
+        if verb == "approve":
+            result = store.transition(
+                request_id,
+                lambda r: approve(
+                    r, reviewer=holder.name, role=holder.role, reason=args.reason, now=now
+                ),
+                now=now,
+            )
+        elif verb == "reject":
+            result = store.transition(
+                request_id,
+                lambda r: reject(
+                    r, reviewer=holder.name, role=holder.role, reason=args.reason, now=now
+                ),
+                now=now,
+            )
+        else:
+            result = store.transition(
+                request_id,
+                lambda r: cancel(r, by=holder.name, role=holder.role, reason=args.reason, now=now),
+                now=now,
+            )
+    finally:
+        store.close()
+    print(_describe(result, verb=verb, who=holder.name))
+    return 0
+
+
+def _describe(r: ApprovalRequest, *, verb: str, who: str) -> str:
+    if r.state is RequestState.PENDING:
+        return f"request {r.id}: {verb}d by {who}; still pending: {r.describe_needed()}"
+    if r.state is RequestState.APPROVED:
+        grant = f"; grant {r.grant.id} usable once until it expires" if r.grant else ""
+        return f"request {r.id}: approved by {', '.join(r.approvals)}{grant}"
+    return f"request {r.id}: {r.state.value} by {who}"
