@@ -185,7 +185,8 @@ def understand_mcp(
     args = _check_arguments(name, arguments)
     hints = _check_annotations(name, annotations)
     call = McpCall(server, tool, args, target=target, cwd=cwd, home=home, files=files)
-    effects = _tool_effects(call, mappings, hints) + _text_argument_effects(call)
+    effects = _tool_effects(call, mappings, hints)
+    effects += _text_argument_effects(call, consumed=_consumed(call, mappings))
     subject = {"server": server, "tool": tool, "arguments": _canonical(name, args)}
     return Action(
         kind=ActionKind.MCP,
@@ -285,15 +286,29 @@ def _apply_mapping(
     return [stricter_by_annotations(e, hints) for e in own] + derived
 
 
-def _text_argument_effects(call: McpCall) -> list[Effect]:
+def _consumed(call: McpCall, mappings: Sequence[McpToolMapping]) -> frozenset[str]:
+    """Text arguments the tool's mapping already understood (not to be understood twice)."""
+    from keyturn.understand import mcp_servers
+
+    for m in mappings:
+        if fnmatchcase(call.server, m.server) and fnmatchcase(call.tool, m.tool):
+            return frozenset(a for a in (m.sql_argument, m.shell_argument) if a)
+    return mcp_servers.text_arguments(call.server, call.tool)
+
+
+def _text_argument_effects(call: McpCall, *, consumed: frozenset[str]) -> list[Effect]:
     """SQL (``sql``) and shell (``command``, ``cmd``) text arguments of any tool."""
     effects: list[Effect] = []
     for key in SQL_ARGUMENTS:
+        if key in consumed:
+            continue
         text = call.arguments.get(key)
         if isinstance(text, str) and text.strip():
             engine = sql_engine(call.server)
             effects += call.sql(text, engine=engine, database=call.text_arg("database"))
     for key in SHELL_ARGUMENTS:
+        if key in consumed:
+            continue
         text = call.arguments.get(key)
         if isinstance(text, str) and text.strip():
             effects += call.shell(text)

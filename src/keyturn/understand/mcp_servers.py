@@ -83,6 +83,20 @@ def _family(server: str) -> ServerFamily | None:
     return None
 
 
+# Tools whose built-in meaning already reads a text argument as SQL or shell.
+_TEXT_ARGUMENTS = {
+    ("postgres", "query"): frozenset({"sql"}),
+    ("postgres", "execute_sql"): frozenset({"sql"}),
+    ("kubernetes", "pods_exec"): frozenset({"command"}),
+}
+
+
+def text_arguments(server: str, tool: str) -> frozenset[str]:
+    """The text arguments a built-in meaning of ``tool`` understands itself."""
+    family = _family(server)
+    return _TEXT_ARGUMENTS.get((family.name, tool), frozenset()) if family else frozenset()
+
+
 def family_for(server: str) -> str | None:
     """The name of the built-in family a server name falls in, if any."""
     family = _family(server)

@@ -1,9 +1,10 @@
 """An MCP server built on the SDK's MCPServer, run over stdio as the upstream of
 ``keyturn mcp-proxy`` in the end-to-end tests.
 
-Tools: ``list_dbs`` (read-only), ``rename_db`` (an update) and ``drop_db`` and ``wipe_all`` (destructive), ``slow``. Every
-call that reaches the server is appended to the file named by ``$INVENTORY_LOG``, so a test can
-tell whether the proxy forwarded it.
+Tools: ``list_dbs`` (read-only), ``rename_db`` (an update), ``drop_db`` and ``wipe_all``
+(destructive), ``slow`` (sleeps) and ``crash`` (the server dies). Every call that reaches the
+server is appended to the file named by ``$INVENTORY_LOG``, so a test can tell whether the proxy
+forwarded it.
 """
 
 from __future__ import annotations
@@ -58,6 +59,13 @@ def slow(seconds: float) -> str:
     _record("slow")
     time.sleep(seconds)
     return "done"
+
+
+@server.tool()
+def crash() -> str:
+    """Exit the server process in the middle of the call."""
+    _record("crash")
+    os._exit(3)
 
 
 if __name__ == "__main__":
