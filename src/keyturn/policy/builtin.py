@@ -85,7 +85,7 @@ def catastrophic_reason(effect: Effect) -> str | None:
 def _system_path(path: str) -> str | None:
     """``"the home directory"`` etc. when ``path`` is a root, system or home directory."""
     if _WINDOWS_PATH.match(path):
-        rest = posixpath.normpath("/" + path[2:].replace("\\", "/"))
+        rest = posixpath.normpath("/" + path[2:].replace("\\", "/").lstrip("/"))
         folded = (path[:2] + rest).lower()
         if _WINDOWS_SYSTEM.match(folded):
             return "the drive root" if rest == "/" else "a system or home directory"
