@@ -96,20 +96,25 @@ def _where(target: Target) -> naming.Where:
     return naming.Where(region=target.aws_region or "*", account=target.aws_account or "*")
 
 
-def _resources(call: AwsCall, where: naming.Where) -> list[Resource]:
-    """The resources a call acts on, one per identifier value (lists fan out)."""
+def _resources(call: AwsCall, where: naming.Where) -> tuple[list[Resource], bool]:
+    """The resources a call acts on, one per identifier value (lists fan out), and whether
+    the call acts on a part of them (``DeleteBucketPolicy`` names the bucket, ``DeleteTags`` the
+    tagged instance) rather than on the resources themselves."""
     model = catalog.operation_model(call.service, call.operation)
     signing = model.service_model.signing_name or call.service
-    params = call.params
+    params, noun = call.params, call.meaning.noun
     if call.service == "s3" and isinstance(params.get("Bucket"), str):
-        return [_s3_resource(params["Bucket"], params.get("Key"))]
+        key = params.get("Key")
+        whole = ("Object", "Objects") if isinstance(key, str) and key else ("Bucket",)
+        return [_s3_resource(params["Bucket"], key)], noun not in whole
     shape = model.input_shape
     members = shape.members if shape is not None else {}
     required = frozenset(shape.required_members) if shape is not None else frozenset()
-    chosen = naming.choose_identifiers(members, required, call.meaning.noun, params)
+    chosen = naming.choose_identifiers(members, required, noun, params)
     chosen = _drop_qualifiers(call, chosen)
     if not chosen:
-        return [naming.service_wide(signing)]
+        return [naming.service_wide(signing)], False
+    part = noun.startswith("Tag") or all(naming.names_part(c.member, noun) for c in chosen)
 
     def names_of(member: str, value: str) -> list[str]:
         return naming.arn_for(
@@ -125,13 +130,17 @@ def _resources(call: AwsCall, where: naming.Where) -> list[Resource]:
             scalars += [n for n in names_of(ident.member, ident.values[0]) if n not in scalars]
     if scalars:
         resources.insert(0, Resource(names=tuple(scalars)))
-    return resources
+    return resources, part
 
 
 def _drop_qualifiers(call: AwsCall, chosen: list[naming.Identifier]) -> list[naming.Identifier]:
     """Leave out identifiers that only qualify another (an inline policy's name, an ECS
     service's cluster), folding them into the qualified name where the ARN needs them."""
     by_member = {c.member: c for c in chosen}
+    stack = call.params.get("StackName")
+    if call.qualified == "cloudformation:ExecuteChangeSet" and isinstance(stack, str) and stack:
+        rest = [c for c in chosen if c.member != "StackName"]
+        return [naming.Identifier("StackName", (stack,)), *rest]
     if call.service == "iam" and by_member.keys() & {"RoleName", "UserName", "GroupName"}:
         return [c for c in chosen if c.member != "PolicyName"]
     cluster_param = call.params.get("cluster")
@@ -173,8 +182,18 @@ def effects_of(call: AwsCall, target: Target) -> list[Effect]:
             notes.append("disruptive: scales to zero")
         if call.qualified == "cloudformation:ExecuteChangeSet":
             notes.append("judge the change set")
-    resources = _resources(call, _where(target))
+    resources, part = _resources(call, _where(target))
+    if part and kind in (EffectKind.CREATE, EffectKind.DELETE) and not _exact(call):
+        notes.append(f"{call.meaning.verb.lower()}s the {call.meaning.noun} of the resource")
+        kind = EffectKind.UPDATE
     return [_effect(call, kind, r, target, notes, removes=bool(removal)) for r in resources]
+
+
+def _exact(call: AwsCall) -> bool:
+    """Operations whose whole name fixes the effect (``ScheduleKeyDeletion``)."""
+    from keyturn.understand.aws.verbs import EXACT
+
+    return call.operation in EXACT
 
 
 def _effect(

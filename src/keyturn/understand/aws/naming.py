@@ -113,6 +113,27 @@ _ARN: dict[str, dict[str, str]] = {
 }
 _ARN["docdb"] = _ARN["neptune"] = _ARN["rds"]
 
+# EC2 IDs tell their own resource type, whatever parameter carries them (CreateTags Resources).
+_EC2_PREFIXES = {
+    "i": "instance",
+    "vol": "volume",
+    "sg": "security-group",
+    "vpc": "vpc",
+    "subnet": "subnet",
+    "snap": "snapshot",
+    "ami": "image",
+    "eni": "network-interface",
+    "igw": "internet-gateway",
+    "nat": "natgateway",
+    "rtb": "route-table",
+    "eipalloc": "elastic-ip",
+    "lt": "launch-template",
+    "tgw": "transit-gateway",
+    "vpce": "vpc-endpoint",
+    "acl": "network-acl",
+    "pcx": "vpc-peering-connection",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Where:
@@ -176,6 +197,13 @@ def _noun_match(member: str, noun: str) -> bool:
     )
 
 
+def names_part(member: str, noun: str) -> bool:
+    """Whether ``member`` names a resource of which ``noun`` is a part
+    (``RoleName`` of ``RolePolicy``, ``NetworkAclId`` of ``NetworkAclEntry``)."""
+    stem, low = _stem(member).lower(), noun.lower()
+    return bool(stem) and low.startswith(stem) and stem not in (low, singular(noun).lower())
+
+
 def choose_identifiers(
     members: Mapping[str, Any], required: frozenset[str], noun: str, params: Mapping[str, Any]
 ) -> list[Identifier]:
@@ -215,6 +243,9 @@ def arn_for(
     if service == "kms" and member.lower() in ("keyid", "aliasname", "targetkeyid"):
         kind = "" if value.startswith("alias/") else "key/"
         return [f"arn:aws:kms:{region}:{where.account}:{kind}{value}"]
+    if service == "ec2" and (kind := _EC2_PREFIXES.get(value.split("-", 1)[0])) and "-" in value:
+        account = "" if kind == "image" else where.account
+        return [f"arn:aws:ec2:{region}:{account}:{kind}/{value}"]
     table = _ARN.get(service, {})
     for key in sorted(table, key=len, reverse=True):
         if member.lower().endswith(key):

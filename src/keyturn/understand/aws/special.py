@@ -36,6 +36,7 @@ def _walk(value: Any) -> Iterator[tuple[str, Any]]:
             yield from _walk(item)
     elif isinstance(value, list | tuple):
         for item in value:
+            yield "", item
             yield from _walk(item)
 
 
@@ -132,9 +133,8 @@ def dynamodb_writes(operation: str, params: Mapping[str, Any]) -> list[tuple[Eff
     found: dict[str, EffectKind] = {}
 
     def note(table: Any, kind: EffectKind) -> None:
-        if isinstance(table, str) and table:
-            if found.get(table) is not EffectKind.DELETE:
-                found[table] = kind
+        if isinstance(table, str) and table and found.get(table) is not EffectKind.DELETE:
+            found[table] = kind
 
     if operation == "BatchWriteItem":
         items = params.get("RequestItems")

@@ -34,6 +34,7 @@ Begin Install Dismiss Deliver Skip Invalidate Exchange Redeem Provide Regenerate
 Mark Vote Take Insert Peer Setup Checkpoint Group Ungroup Push Return Redrive Amend Recall Archive
 Unarchive Evict Opt Save Process Synchronize Sync Publish Distribute Deprecate Undeprecate Join
 Receive Assume Write Deploy Increase Rename Exit Monitor Logout Global Forgot Channel Signal Allow
+Resume Resync Insight
 Deny Converge End Deliver Upload Write Transact Admin Bulk Batch Migrate Convert Manage"""
 
 # Updates that interrupt a running service; said so in the effect's detail.
@@ -42,10 +43,10 @@ Rollback Deactivate Shrink Backtrack Drain Disconnect Enter Rebuild Unmonitor"""
 
 _DELETE = """Delete Terminate Remove Purge Deregister Release Deprovision Disassociate Dissociate
 Detach Revoke Cancel Abort Close Retire Unregister Discard Clear Expire Forget Shutdown Destroy
-Drop Empty Leave Dispose Deauthorize Undeploy Disallow Evict"""
+Drop Empty Leave Dispose Deauthorize Undeploy Disallow Evict Unpeer"""
 
 # Whole operation names whose first word misleads.
-_EXACT: dict[str, EffectKind] = {
+EXACT: dict[str, EffectKind] = {
     "ScheduleKeyDeletion": EffectKind.DELETE,
     "LeaveOrganization": EffectKind.DELETE,
     "RemoveAccountFromOrganization": EffectKind.DELETE,
@@ -139,8 +140,8 @@ def classify(service: str, operation: str) -> VerbMeaning:
     verb = words[verb_words - 1] if words else ""
     noun = "".join(words[verb_words:])
     kind, disruptive = VERBS.get(verb, (EffectKind.UNKNOWN, False))
-    if operation in _EXACT:
-        kind = _EXACT[operation]
+    if operation in EXACT:
+        kind = EXACT[operation]
     notes: list[str] = []
     if kind is EffectKind.UNKNOWN:
         notes.append(f"verb {verb!r} of {operation} is not understood")
