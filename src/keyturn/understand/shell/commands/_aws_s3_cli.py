@@ -20,7 +20,39 @@ from keyturn.understand.shell.registry import ShellContext
 
 # Options of the s3 commands that take a value (everything else is a flag).
 _VALUE_OPTIONS = frozenset(
-    ["--exclude", "--include", "--acl", "--sse", "--sse-c", "--sse-c-key", "--sse-kms-key-id", "--storage-class", "--grants", "--website-redirect", "--content-type", "--cache-control", "--content-disposition", "--content-encoding", "--content-language", "--expires", "--source-region", "--metadata", "--metadata-directive", "--expected-size", "--page-size", "--sse-c-copy-source", "--sse-c-copy-source-key", "--request-payer", "--checksum-mode", "--checksum-algorithm", "--expires-in", "--index-document", "--error-document", "--copy-props", "--bucket-region"]
+    [
+        "--exclude",
+        "--include",
+        "--acl",
+        "--sse",
+        "--sse-c",
+        "--sse-c-key",
+        "--sse-kms-key-id",
+        "--storage-class",
+        "--grants",
+        "--website-redirect",
+        "--content-type",
+        "--cache-control",
+        "--content-disposition",
+        "--content-encoding",
+        "--content-language",
+        "--expires",
+        "--source-region",
+        "--metadata",
+        "--metadata-directive",
+        "--expected-size",
+        "--page-size",
+        "--sse-c-copy-source",
+        "--sse-c-copy-source-key",
+        "--request-payer",
+        "--checksum-mode",
+        "--checksum-algorithm",
+        "--expires-in",
+        "--index-document",
+        "--error-document",
+        "--copy-props",
+        "--bucket-region",
+    ]
 )
 
 
