@@ -22,10 +22,10 @@ def effect(
 
 
 def action(
-    *effects: Effect, kind: ActionKind = ActionKind.SHELL, target: Target = Target()
+    *effects: Effect, kind: ActionKind = ActionKind.SHELL, target: Target | None = None
 ) -> Action:
     """An action made of ``effects``."""
-    return Action(kind=kind, summary="test action", effects=effects, target=target)
+    return Action(kind=kind, summary="test action", effects=effects, target=target or Target())
 
 
 def actor(agent: str = "claude-code") -> Actor:

@@ -109,7 +109,8 @@ def test_reviewers_are_the_union_of_asked_groups() -> None:
 def test_largest_matching_ask_decides() -> None:
     policy = load_policy(
         "version: 1\nenvironments: {production: {}}\nreviewers: {sre: [a, b, c]}\n"
-        "agents:\n  '*':\n    ask:\n      - {effect: delete}\n      - {effect: delete, approvals: 3, name: three}\n"
+        "agents:\n  '*':\n    ask:\n      - {effect: delete}\n"
+        "      - {effect: delete, approvals: 3, name: three}\n"
     )
     j = judge(policy, effect("delete", "res:x", env="production")).judgements[0]
     assert (j.rule, j.approvals) == ("three", 3)
@@ -148,7 +149,8 @@ def test_rule_criteria(policy: Policy) -> None:
 
 def test_allow_without_effect_does_not_cover_unknown() -> None:
     p = load_policy(
-        "version: 1\ndefault: deny\nenvironments: {production: {}, dev: {}}\nreviewers: {sre: [a]}\n"
+        "version: 1\ndefault: deny\nenvironments: {production: {}, dev: {}}\n"
+        "reviewers: {sre: [a]}\n"
         "agents:\n  '*':\n    allow: [{environment: dev}]\n"
     )
     d = judge(p, effect("unknown", "res:x", env="dev"))
@@ -157,7 +159,8 @@ def test_allow_without_effect_does_not_cover_unknown() -> None:
 
 def test_unknown_is_at_least_ask_outside_production() -> None:
     p = load_policy(
-        "version: 1\ndefault: allow\nenvironments: {production: {}, dev: {}}\nreviewers: {sre: [a]}\n"
+        "version: 1\ndefault: allow\nenvironments: {production: {}, dev: {}}\n"
+        "reviewers: {sre: [a]}\n"
         "agents:\n  '*':\n    allow: [{effect: [read, unknown], environment: dev}]\n"
     )
     d = judge(p, effect("unknown", "res:x", env="dev", detail="curl POST to an unknown API"))
@@ -296,7 +299,7 @@ def test_allow_rules_cannot_override_protection() -> None:
 
 
 def test_environment_resolution(policy: Policy) -> None:
-    def env_of(e, target=Target()):  # type: ignore[no-untyped-def]
+    def env_of(e, target=None):  # type: ignore[no-untyped-def]
         return policy.judge(action(e, target=target), actor=actor()).judgements[0].environment
 
     assert env_of(effect("read", "res:x", target=Target(aws_profile="prod-admin"))) == "production"
@@ -330,7 +333,8 @@ def test_environment_resolution(policy: Policy) -> None:
 
 def test_first_matching_environment_wins() -> None:
     p = load_policy(
-        "version: 1\nenvironments:\n  production: {aws_profiles: ['*']}\n  dev: {aws_profiles: [dev]}\n"
+        "version: 1\nenvironments:\n  production: {aws_profiles: ['*']}\n"
+        "  dev: {aws_profiles: [dev]}\n"
     )
     j = p.judge(
         action(effect("read", "x:y", target=Target(aws_profile="dev"))), actor=actor()
