@@ -1,0 +1,140 @@
+"""Kubernetes kind names: one spelling per kind, and which kinds live outside namespaces.
+
+kubectl accepts a kind as a short name (``deploy``), a plural (``deployments``), a
+group-qualified plural (``deployments.apps``) or the CamelCase kind (``Deployment``); resource
+names (BRIEF §4.2) use one spelling: lower-case singular (``deployment``). Every surface that
+names Kubernetes objects (kubectl, admission reviews, the Terraform kubernetes provider, REST
+calls) goes through :func:`normalize_kind` so a policy pattern matches all of them alike.
+"""
+
+from __future__ import annotations
+
+# kubectl's short names (``kubectl api-resources``), plus the plurals that do not end in a
+# plain "s" after the singular.
+_SHORT_NAMES: dict[str, str] = {
+    "cs": "componentstatus",
+    "cm": "configmap",
+    "ep": "endpoints",
+    "ev": "event",
+    "limits": "limitrange",
+    "ns": "namespace",
+    "no": "node",
+    "pvc": "persistentvolumeclaim",
+    "pv": "persistentvolume",
+    "po": "pod",
+    "rc": "replicationcontroller",
+    "quota": "resourcequota",
+    "sa": "serviceaccount",
+    "svc": "service",
+    "crd": "customresourcedefinition",
+    "crds": "customresourcedefinition",
+    "ds": "daemonset",
+    "deploy": "deployment",
+    "rs": "replicaset",
+    "sts": "statefulset",
+    "hpa": "horizontalpodautoscaler",
+    "cj": "cronjob",
+    "csr": "certificatesigningrequest",
+    "ing": "ingress",
+    "netpol": "networkpolicy",
+    "pdb": "poddisruptionbudget",
+    "pc": "priorityclass",
+    "sc": "storageclass",
+    "psp": "podsecuritypolicy",
+    "ingresses": "ingress",
+    "endpoints": "endpoints",
+    "endpointslices": "endpointslice",
+    "componentstatuses": "componentstatus",
+    "networkpolicies": "networkpolicy",
+    "podsecuritypolicies": "podsecuritypolicy",
+    "priorityclasses": "priorityclass",
+    "storageclasses": "storageclass",
+    "ingressclasses": "ingressclass",
+    "runtimeclasses": "runtimeclass",
+    "leases": "lease",
+    "events": "event",
+}
+
+# Kinds that are not namespaced (``kubectl api-resources --namespaced=false``).
+_CLUSTER_SCOPED = frozenset(
+    {
+        "namespace",
+        "node",
+        "persistentvolume",
+        "componentstatus",
+        "customresourcedefinition",
+        "clusterrole",
+        "clusterrolebinding",
+        "storageclass",
+        "csidriver",
+        "csinode",
+        "volumeattachment",
+        "priorityclass",
+        "runtimeclass",
+        "ingressclass",
+        "podsecuritypolicy",
+        "certificatesigningrequest",
+        "mutatingwebhookconfiguration",
+        "validatingwebhookconfiguration",
+        "validatingadmissionpolicy",
+        "validatingadmissionpolicybinding",
+        "apiservice",
+        "tokenreview",
+        "selfsubjectaccessreview",
+        "selfsubjectrulesreview",
+        "subjectaccessreview",
+        "flowschema",
+        "prioritylevelconfiguration",
+        "ipaddress",
+        "servicecidr",
+        "clusterpolicy",
+        "clusterissuer",
+        "clusteradmissionpolicy",
+        "policyserver",
+    }
+)
+
+# Singulars that end in "s" and must not lose it.
+_KEEP_S = frozenset({"endpoints", "ingress", "status", "componentstatus", "address"})
+
+
+def normalize_kind(word: str) -> str:
+    """The lower-case singular kind of a kubectl/API spelling.
+
+    ``deploy``, ``deployments``, ``deployments.apps``, ``Deployment`` and
+    ``deployment.v1.apps`` all give ``deployment``; ``ns`` gives ``namespace``. An unknown word
+    is lower-cased and de-pluralised by the usual English rules (``foos`` -> ``foo``,
+    ``policies`` -> ``policy``), which is how the API server names custom resources too.
+    """
+    kind = word.strip().split(".", 1)[0].lower()
+    if kind in _SHORT_NAMES:
+        return _SHORT_NAMES[kind]
+    if kind in _KEEP_S or kind in _CLUSTER_SCOPED:
+        return kind
+    if kind.endswith("ies") and len(kind) > 3:
+        return kind[:-3] + "y"
+    if kind.endswith(("sses", "ches", "shes", "xes")):
+        return kind[:-2]
+    if kind.endswith("s") and not kind.endswith("ss"):
+        return kind[:-1]
+    return kind
+
+
+def is_cluster_scoped(kind: str) -> bool:
+    """Whether objects of ``kind`` (any spelling) live outside namespaces."""
+    return normalize_kind(kind) in _CLUSTER_SCOPED
+
+
+def object_names(kind: str, name: str, namespace: str | None) -> tuple[str, ...]:
+    """The resource names (BRIEF §4.2) of one object.
+
+    ``k8s:<namespace>/<kind>/<name>``, or ``k8s:<kind>/<name>`` when the kind is cluster-scoped
+    (or no namespace is known and the kind is not a known namespaced one). A Namespace also
+    carries ``k8s:<name>/*``: whatever happens to a namespace happens to everything in it.
+    """
+    kind = normalize_kind(kind)
+    if kind == "namespace":
+        return (f"k8s:namespace/{name}", f"k8s:{name}/*")
+    if kind in _CLUSTER_SCOPED or not namespace:
+        return (f"k8s:{kind}/{name}",)
+    return (f"k8s:{namespace}/{kind}/{name}",)

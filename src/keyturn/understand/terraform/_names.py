@@ -1,0 +1,126 @@
+"""Names and services of Terraform resources (BRIEF §4.2).
+
+A resource is named by its address, by the ID/ARN the plan knows, and by names derived from its
+type (an ``aws_db_instance``'s identifier gives ``arn:aws:rds:*:*:db:<identifier>``; a
+``kubernetes_namespace``'s ``metadata.name`` gives ``k8s:namespace/<name>``), so a policy
+pattern written for any surface matches a plan too.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from keyturn.understand.aws_names import TERRAFORM_TYPES, resource_names
+from keyturn.understand.k8s_kinds import is_cluster_scoped, normalize_kind, object_names
+
+# Prefix of a resource type after "aws_" -> the service a ``service:`` rule names.
+_AWS_SERVICES: dict[str, str] = {
+    "db": "rds",
+    "rds": "rds",
+    "docdb": "rds",
+    "neptune": "rds",
+    "instance": "ec2",
+    "ebs": "ec2",
+    "vpc": "ec2",
+    "subnet": "ec2",
+    "security": "ec2",
+    "nat": "ec2",
+    "eip": "ec2",
+    "ami": "ec2",
+    "launch": "ec2",
+    "key": "ec2",
+    "network": "ec2",
+    "route": "ec2",
+    "internet": "ec2",
+    "default": "ec2",
+    "ec2": "ec2",
+    "lb": "elasticloadbalancing",
+    "alb": "elasticloadbalancing",
+    "elb": "elasticloadbalancing",
+    "efs": "elasticfilesystem",
+    "opensearch": "es",
+    "elasticsearch": "es",
+    "sfn": "states",
+    "api": "apigateway",
+    "route53": "route53",
+    "autoscaling": "autoscaling",
+}
+_CLOUDWATCH = {"log": "logs", "event": "events"}
+_PROVIDER_SERVICES = {
+    "kubernetes": "k8s",
+    "helm": "k8s",
+    "google": "gcp",
+    "azurerm": "azure",
+    "azuread": "azure",
+    "terraform": "terraform",
+}
+_K8S_VERSION = re.compile(r"_v\d+(?:(?:alpha|beta)\d+)?$")
+_SERVICE_CACHE: dict[str, str] = {}
+
+
+def service_of(resource_type: str) -> str:
+    """The service of a Terraform resource type: ``aws_iam_role`` -> ``iam``,
+    ``aws_db_instance`` -> ``rds``, ``kubernetes_namespace`` -> ``k8s``."""
+    cached = _SERVICE_CACHE.get(resource_type)
+    if cached is None:
+        cached = _SERVICE_CACHE[resource_type] = _service(resource_type)
+    return cached
+
+
+def _service(resource_type: str) -> str:
+    provider, _, rest = resource_type.partition("_")
+    if provider != "aws":
+        return _PROVIDER_SERVICES.get(provider, provider or "terraform")
+    words = rest.split("_")
+    if words[0] == "cloudwatch" and len(words) > 1:
+        return _CLOUDWATCH.get(words[1], "cloudwatch")
+    return _AWS_SERVICES.get(words[0], words[0])
+
+
+def derived_names(resource_type: str, values: Any) -> list[str]:
+    """Names the plan's values give a resource: its ``arn``, ``id`` and type-derived names."""
+    if not isinstance(values, dict):
+        return []
+    names: list[str] = []
+    arn = values.get("arn")
+    if arn and isinstance(arn, str):
+        names.append(arn)
+    ident = values.get("id")
+    if ident and isinstance(ident, str):
+        names.append(ident)
+    known = TERRAFORM_TYPES.get(resource_type)
+    if known is not None:
+        value = values.get(known[1])
+        if value and isinstance(value, str):
+            names.extend(resource_names(known[0], value))
+    elif resource_type.startswith("kubernetes_"):
+        names.extend(_kubernetes_names(resource_type, values))
+    elif resource_type == "helm_release":
+        name, namespace = values.get("name"), values.get("namespace") or "default"
+        if isinstance(name, str) and name and isinstance(namespace, str):
+            names.append(f"helm:{namespace}/{name}")
+    return names
+
+
+def _kubernetes_names(resource_type: str, values: dict[str, Any]) -> tuple[str, ...]:
+    """``k8s:`` names from the kubernetes provider's ``metadata`` block (or ``manifest``)."""
+    if resource_type == "kubernetes_manifest":
+        manifest = values.get("manifest")
+        if not isinstance(manifest, dict):
+            return ()
+        kind, metadata = manifest.get("kind"), manifest.get("metadata")
+    else:
+        kind = _K8S_VERSION.sub("", resource_type.removeprefix("kubernetes_")).replace("_", "")
+        metadata = values.get("metadata")
+    if isinstance(metadata, list):
+        metadata = metadata[0] if metadata else None
+    if not isinstance(kind, str) or not kind or not isinstance(metadata, dict):
+        return ()
+    name = metadata.get("name")
+    if not isinstance(name, str) or not name:
+        return ()
+    namespace = metadata.get("namespace")
+    if not isinstance(namespace, str) or not namespace:
+        namespace = None if is_cluster_scoped(kind) else "default"
+    return object_names(normalize_kind(kind), name, namespace)
