@@ -1,0 +1,140 @@
+"""``keyturn exec [--no-wait] [--env E] -- CMD...``: judge a command, run it when allowed.
+
+- allow: run it (no shell; the exit status passes through) and record the outcome;
+- deny: exit 4 with the reason on stderr; nothing runs;
+- ask: open (or find) the request and wait for reviewers, showing progress on stderr; once
+  approved, the grant is consumed and the command runs. With ``--no-wait`` print the request
+  id and exit 3; running the same ``keyturn exec`` after approval runs it, once.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+import subprocess
+import sys
+
+from keyturn.approval.model import ApprovalRequest, Role
+from keyturn.bootstrap import build_gate, open_state
+from keyturn.cli._args import parser
+from keyturn.cli._state import add_state_options, current_holder, settings_of
+from keyturn.errors import EXIT_ASK, EXIT_DENY, AuthError, UsageError
+from keyturn.gate import Gate, Outcome
+from keyturn.localfiles import LocalFiles
+from keyturn.model import Action, Actor, Target, Verdict
+
+DEFAULT_WAIT_SECONDS = 3600.0
+
+
+def run(argv: list[str]) -> int:
+    p = parser("exec", "Judge a command against the policy and run it when allowed or approved.")
+    add_state_options(p, policy=True)
+    p.add_argument("--no-wait", action="store_true", help="when approval is needed, exit 3")
+    p.add_argument("--env", help="the environment the command acts on (e.g. production)")
+    p.add_argument("--agent", default=os.environ.get("KEYTURN_AGENT") or "agent")
+    p.add_argument("--operator", default=os.environ.get("USER") or "unknown")
+    p.add_argument("--session", default=os.environ.get("KEYTURN_SESSION"))
+    p.add_argument("--timeout", type=float, default=DEFAULT_WAIT_SECONDS, metavar="S")
+    p.add_argument("--poll", type=float, default=1.0, metavar="S", help=argparse_hidden())
+    p.add_argument("command", nargs="*", metavar="-- CMD")
+    args = p.parse_args(argv)
+    if not args.command:
+        raise UsageError("nothing to run: keyturn exec [options] -- CMD ...")
+    settings = settings_of(args)
+    store = open_state(settings)
+    try:
+        agent, requester = _who(store, agent=args.agent, operator=args.operator)
+        gate = build_gate(settings, store=store)  # a broken policy raises here: nothing runs
+        actor = Actor(agent=agent, operator=args.operator, session=args.session)
+        action = _understand(args.command, env=args.env)
+        outcome = gate.submit(action, actor=actor, requester=requester)
+        if outcome.verdict is Verdict.ASK:
+            outcome = _held(
+                gate, outcome, action=action, actor=actor, requester=requester, args=args
+            )
+            if outcome.verdict is Verdict.ASK:
+                return EXIT_ASK
+        if outcome.verdict is Verdict.DENY:
+            print(f"keyturn exec: {outcome.message}", file=sys.stderr)
+            return EXIT_DENY
+        return _run(gate, outcome, args.command)
+    finally:
+        store.close()
+
+
+def argparse_hidden() -> str:
+    import argparse
+
+    return argparse.SUPPRESS
+
+
+def _who(store: object, *, agent: str, operator: str) -> tuple[str, str]:
+    """The agent and the requester. With ``$KEYTURN_TOKEN``, an agent token names the agent
+    (``--agent`` cannot claim another) and its holder is the requester."""
+    if not os.environ.get("KEYTURN_TOKEN"):
+        return agent, operator
+    holder = current_holder(store)  # type: ignore[arg-type]
+    if holder.role is Role.AGENT:
+        if agent not in ("agent", holder.name):
+            raise AuthError(f"the token is {holder.name}'s; it cannot act as agent {agent}")
+        return holder.name, holder.name
+    return agent, holder.name
+
+
+def _understand(command: list[str], *, env: str | None) -> Action:
+    from keyturn.understand.shell import understand_shell
+
+    return understand_shell(
+        shlex.join(command),
+        cwd=os.getcwd(),
+        home=os.path.expanduser("~"),
+        env=os.environ,
+        target=Target(environment=env),
+        files=LocalFiles(),
+    )
+
+
+def _held(
+    gate: Gate, outcome: Outcome, *, action: Action, actor: Actor, requester: str, args: object
+) -> Outcome:
+    """Print the request; wait for it unless told not to; once approved, consume the grant."""
+    print(f"keyturn exec: {outcome.message}", file=sys.stderr)
+    if getattr(args, "no_wait", False):
+        print(outcome.request_id)
+        return outcome
+    assert outcome.request_id is not None
+    waited = gate.wait(
+        outcome.request_id,
+        timeout=float(getattr(args, "timeout", DEFAULT_WAIT_SECONDS)),
+        poll_seconds=float(getattr(args, "poll", 1.0)),
+        on_progress=_progress,
+    )
+    if waited.verdict is not Verdict.ALLOW:
+        if waited.verdict is Verdict.ASK:
+            print(f"keyturn exec: {waited.message}", file=sys.stderr)
+        return waited
+    print(f"keyturn exec: {waited.message}", file=sys.stderr)
+    return gate.submit(action, actor=actor, requester=requester)
+
+
+def _progress(request: ApprovalRequest) -> None:
+    print(f"keyturn exec: request {request.id}: {request.describe_needed()}", file=sys.stderr)
+
+
+def _run(gate: Gate, outcome: Outcome, command: list[str]) -> int:
+    """Run the command without a shell, pass its exit status through, and record it."""
+    try:
+        proc = subprocess.run(command, check=False)
+        status, detail = proc.returncode, ""
+    except FileNotFoundError:
+        status, detail = 127, f"{command[0]}: command not found"
+    except PermissionError:
+        status, detail = 126, f"{command[0]}: permission denied"
+    if status < 0:  # killed by a signal: report it the way a shell does
+        detail = f"killed by {signal.Signals(-status).name}"
+        status = 128 - status
+    if detail:
+        print(f"keyturn exec: {detail}", file=sys.stderr)
+    gate.record_execution(outcome, exit_status=status, detail=detail)
+    return status
