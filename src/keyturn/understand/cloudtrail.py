@@ -1,0 +1,221 @@
+"""CloudTrail records, understood as the same effects keyturn gives the API call itself.
+
+A record (formats.md §7.3) names the call by ``eventSource`` (``rds.amazonaws.com``, the
+service's endpoint prefix) and ``eventName`` (the API operation), with ``requestParameters`` in
+camelCase (``dBInstanceIdentifier``). These are mapped back onto botocore's model of the call
+(members matched case-insensitively; EC2's ``instancesSet.items[].instanceId`` onto
+``InstanceIds``) and understood by :func:`keyturn.understand.aws.aws_effects`, so that a record
+and the call keyturn judged name the same resources (``keyturn audit reconcile cloudtrail``).
+
+A record that is not an API call botocore knows (a console sign-in) gives an ``unknown``
+effect with the reason; a record that is not a record at all raises InputError.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from keyturn.errors import InputError
+from keyturn.model import Effect, EffectKind, Resource, Target
+
+__all__ = [
+    "cloudtrail_effects",
+    "cloudtrail_identity",
+    "cloudtrail_records",
+    "cloudtrail_target",
+    "failed",
+    "is_read_only",
+]
+
+# CloudTrail's names for parameters whose camelCase is not the member's name.
+_RENAMED = {("s3", "bucketname"): "Bucket"}
+
+
+def cloudtrail_records(document: Any, *, source: str = "cloudtrail") -> list[Mapping[str, Any]]:
+    """The records of a CloudTrail document: ``{"Records": [...]}`` or one record."""
+    if isinstance(document, Mapping) and "Records" in document:
+        records = document["Records"]
+        if not isinstance(records, list) or not all(isinstance(r, Mapping) for r in records):
+            raise InputError(f"{source}: Records: expected a list of objects")
+        return list(records)
+    if isinstance(document, Mapping):
+        return [document]
+    raise InputError(f"{source}: expected a CloudTrail record or {{'Records': [...]}}")
+
+
+def _text(record: Mapping[str, Any], key: str, *, required: bool = False) -> str | None:
+    value = record.get(key)
+    if value is None or value == "":
+        if required:
+            raise InputError(f"cloudtrail record: {key}: missing")
+        return None
+    if not isinstance(value, str):
+        raise InputError(f"cloudtrail record: {key}: expected a string")
+    return value
+
+
+def cloudtrail_target(record: Mapping[str, Any]) -> Target:
+    """Region and account the recorded call landed in."""
+    identity = record.get("userIdentity")
+    account = _text(record, "recipientAccountId")
+    if account is None and isinstance(identity, Mapping):
+        account = identity.get("accountId") if isinstance(identity.get("accountId"), str) else None
+    return Target(aws_region=_text(record, "awsRegion"), aws_account=account)
+
+
+def _check(record: Any) -> Mapping[str, Any]:
+    if not isinstance(record, Mapping):
+        raise InputError("cloudtrail record: expected a JSON object")
+    return record
+
+
+def cloudtrail_effects(record: Mapping[str, Any]) -> list[Effect]:
+    """The effects of the call one CloudTrail record describes (never empty)."""
+    from keyturn.understand.aws import aws_effects, catalog
+
+    record = _check(record)
+    source = _text(record, "eventSource", required=True) or ""
+    name = _text(record, "eventName", required=True) or ""
+    target = cloudtrail_target(record)
+    prefix = source.removesuffix(".amazonaws.com")
+    for service in catalog.services_for_endpoint(prefix):
+        try:
+            operation = catalog.resolve_operation(service, name)
+        except InputError:
+            continue
+        model = catalog.operation_model(service, operation)
+        params = request_params(record.get("requestParameters"), model.input_shape, service)
+        return aws_effects(service, operation, params, target=target)
+    reason = f"{source} {name} is not an API operation botocore knows"
+    kind = str(record.get("eventType") or "")
+    if kind and kind != "AwsApiCall":
+        reason += f" ({kind})"
+    region, account = target.aws_region or "*", target.aws_account or "*"
+    return [
+        Effect(
+            effect=EffectKind.UNKNOWN,
+            resource=Resource(names=(f"arn:aws:{prefix}:{region}:{account}:*",)),
+            target=target,
+            service=prefix,
+            operation=f"{prefix}:{name}",
+            detail=reason,
+        )
+    ]
+
+
+def request_params(value: Any, shape: Any, service: str) -> dict[str, Any]:
+    """CloudTrail's camelCase ``requestParameters`` as the operation's input parameters."""
+    if not isinstance(value, Mapping) or shape is None:
+        return {}
+    mapped = _structure(value, shape, service)
+    return mapped if isinstance(mapped, dict) else {}
+
+
+def _structure(value: Mapping[str, Any], shape: Any, service: str) -> dict[str, Any]:
+    members = getattr(shape, "members", {})
+    by_lower = {m.lower(): m for m in members}
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        low = str(key).lower()
+        member = _RENAMED.get((service, low)) or by_lower.get(low)
+        if member is not None:
+            out[member] = _convert(item, members[member], service)
+        elif low.endswith("set") and isinstance(item, Mapping):
+            # EC2's query-protocol lists: instancesSet.items[].instanceId -> InstanceIds.
+            ids = _set_items(item)
+            target = by_lower.get(ids[0].lower() + "s") if ids else None
+            if target is not None:
+                out[target] = ids[1]
+    return out
+
+
+def _set_items(value: Mapping[str, Any]) -> tuple[str, list[Any]] | None:
+    items = value.get("items")
+    if not isinstance(items, list) or not items:
+        return None
+    keys = {k for i in items if isinstance(i, Mapping) for k in i}
+    if len(keys) != 1:
+        return None
+    key = keys.pop()
+    return key, [i[key] for i in items if isinstance(i, Mapping)]
+
+
+def _convert(value: Any, shape: Any, service: str) -> Any:
+    kind = getattr(shape, "type_name", "")
+    if kind == "structure" and isinstance(value, Mapping):
+        return _structure(value, shape, service)
+    if kind == "list" and isinstance(value, list):
+        return [_convert(v, shape.member, service) for v in value]
+    return value
+
+
+def cloudtrail_identity(record: Mapping[str, Any]) -> dict[str, Any]:
+    """Who made the recorded call: principal type, ARN, session issuer, source identity,
+    session tags, user name, access key, and the raw ``sessionContext``. Absent parts are
+    left out."""
+    record = _check(record)
+    ident = record.get("userIdentity")
+    ident = ident if isinstance(ident, Mapping) else {}
+    context = ident.get("sessionContext")
+    context = context if isinstance(context, Mapping) else {}
+    issuer = context.get("sessionIssuer")
+    issuer = issuer if isinstance(issuer, Mapping) and issuer else None
+    arn = ident.get("arn")
+    found: dict[str, Any] = {
+        "type": ident.get("type"),
+        "arn": arn,
+        "principal_id": ident.get("principalId"),
+        "account_id": ident.get("accountId"),
+        "user_name": ident.get("userName") or (issuer or {}).get("userName"),
+        "access_key_id": ident.get("accessKeyId"),
+        "invoked_by": ident.get("invokedBy"),
+        "session_name": _session_name(arn),
+        "session_issuer": dict(issuer) if issuer else None,
+        "source_identity": context.get("sourceIdentity") or ident.get("sourceIdentity"),
+        "session_tags": _tags(record, ident, context),
+        "on_behalf_of": ident.get("onBehalfOf"),
+        "session_context": dict(context) if context else None,
+    }
+    return {k: v for k, v in found.items() if v not in (None, "", {})}
+
+
+def _session_name(arn: Any) -> str | None:
+    """``arn:aws:sts::1:assumed-role/Role/session`` -> ``session``."""
+    if isinstance(arn, str) and ":assumed-role/" in arn:
+        parts = arn.split(":assumed-role/", 1)[1].split("/")
+        return parts[1] if len(parts) > 1 else None
+    return None
+
+
+def _tags(
+    record: Mapping[str, Any], ident: Mapping[str, Any], context: Mapping[str, Any]
+) -> dict[str, str]:
+    """Session tags: the principal's tags, and those an AssumeRole record sets."""
+    tags: dict[str, str] = {}
+    for source in (ident.get("principalTags"), context.get("principalTags")):
+        if isinstance(source, Mapping):
+            tags.update({str(k): str(v) for k, v in source.items()})
+    params = record.get("requestParameters")
+    listed = params.get("tags") if isinstance(params, Mapping) else None
+    for tag in listed if isinstance(listed, list) else ():
+        if isinstance(tag, Mapping) and "key" in tag:
+            tags[str(tag["key"])] = str(tag.get("value", ""))
+    return tags
+
+
+def failed(record: Mapping[str, Any]) -> str | None:
+    """The error code of a call that failed, or None when it succeeded."""
+    code = _check(record).get("errorCode")
+    return code if isinstance(code, str) and code else None
+
+
+def is_read_only(record: Mapping[str, Any]) -> bool:
+    """Whether the call only read: the record's ``readOnly`` when present, else whether every
+    effect keyturn sees in it is a read."""
+    flag = _check(record).get("readOnly")
+    if isinstance(flag, bool):
+        return flag
+    if isinstance(flag, str) and flag.lower() in ("true", "false"):
+        return flag.lower() == "true"
+    return all(e.effect is EffectKind.READ for e in cloudtrail_effects(record))
