@@ -4,6 +4,7 @@ revisions, and the published npm ``@modelcontextprotocol/server-filesystem``."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -60,8 +61,9 @@ agents:
 def proxy_params(
     policy: Path, upstream: list[str], *, env: dict[str, str], extra: tuple[str, ...] = ()
 ) -> StdioServerParameters:
-    """``keyturn mcp-proxy`` as an agent would launch it."""
+    """``keyturn mcp-proxy`` as an agent would launch it, its state beside the policy."""
     args = ["-m", "keyturn", "mcp-proxy", "--policy", str(policy), "--agent", "claude", *extra]
+    env = {"KEYTURN_HOME": str(policy.parent / "home"), **env}
     return StdioServerParameters(
         command=sys.executable, args=[*args, "--", *upstream], env=env, cwd=str(REPO)
     )
@@ -125,6 +127,7 @@ def test_sdk_server_through_the_proxy_in_both_revisions(
             held = await client.call_tool("drop_db", {"name": "billing"})
             assert held.is_error
             assert "keyturn held mcp:inventory/drop_db: held for 2 approval(s)" in texts(held)
+            assert re.search(r"request \d+; retry after approval", texts(held)), texts(held)
 
             hidden = await client.call_tool("wipe_all", {})
             assert hidden.is_error

@@ -13,6 +13,7 @@ import posixpath
 import re
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from keyturn.cli._args import add_actor_options, add_policy_option, parser
 from keyturn.errors import UsageError
@@ -34,22 +35,27 @@ def run(argv: list[str]) -> int:
         default=120.0,
         help="seconds an upstream call may take before it fails closed (default 120)",
     )
+    p.add_argument(
+        "--wait",
+        action="store_true",
+        help="hold a call needing review until it is decided (up to the policy's "
+        "settings.mcp_wait) instead of answering at once with the request id",
+    )
+    p.add_argument(
+        "--no-store",
+        action="store_true",
+        help="judge only, recording nothing: calls needing review are refused with no request",
+    )
     args = p.parse_args(options)
     if args.timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
 
-    from keyturn.integrations.mcp_proxy import (
-        McpProxy,
-        ProxySettings,
-        policy_decide,
-        upstream_parameters,
-    )
-    from keyturn.policy import load_policy_file
+    from keyturn.integrations.mcp_proxy import McpProxy, ProxySettings, upstream_parameters
 
     logging.basicConfig(
         stream=sys.stderr, level=logging.INFO, format="keyturn mcp-proxy: %(message)s"
     )
-    policy = load_policy_file(args.policy)
+    policy, decide = _judging(args.policy, no_store=args.no_store, wait=args.wait)
     name = args.name or server_name(upstream)
     settings = ProxySettings(
         name=name,
@@ -59,7 +65,7 @@ def run(argv: list[str]) -> int:
         cwd=os.getcwd(),
         home=os.path.expanduser("~"),
     )
-    proxy = McpProxy(settings=settings, policy=policy, decide=policy_decide(policy))
+    proxy = McpProxy(settings=settings, policy=policy, decide=decide)
     logging.getLogger("keyturn.mcp_proxy").info(
         "serving %s (policy %s) in front of %s", name, args.policy, " ".join(upstream)
     )
@@ -67,6 +73,23 @@ def run(argv: list[str]) -> int:
 
     anyio.run(proxy.serve_stdio)
     return 0
+
+
+def _judging(policy_path: str, *, no_store: bool, wait: bool) -> tuple[Any, Any]:
+    """The policy and the ``decide`` callable: through the gate (recorded in the audit log,
+    asks held as requests) unless ``--no-store``. A policy that does not load raises."""
+    from keyturn.integrations.mcp_proxy import gate_decide, policy_decide
+
+    if no_store:
+        from keyturn.policy import load_policy_file
+
+        policy = load_policy_file(policy_path)
+        return policy, policy_decide(policy)
+    from keyturn.bootstrap import build_gate, load_settings
+
+    gate = build_gate(load_settings(policy=policy_path))
+    wait_seconds = float(gate.policy.settings.mcp_wait_seconds) if wait else 0.0
+    return gate.policy, gate_decide(gate, wait_seconds=wait_seconds)
 
 
 def _split(argv: Sequence[str]) -> tuple[list[str], list[str]]:

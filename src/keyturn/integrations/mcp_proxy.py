@@ -239,6 +239,31 @@ def policy_decide(policy: JudgingPolicy) -> Decide:
     return decide
 
 
+class HoldingGate(Protocol):
+    """What :func:`gate_decide` needs of :class:`keyturn.gate.Gate`."""
+
+    def submit(self, action: Action, *, actor: Actor) -> Outcome: ...
+
+    def wait(self, request_id: str, *, timeout: float) -> Outcome: ...
+
+
+def gate_decide(gate: HoldingGate, *, wait_seconds: float = 0.0) -> Decide:
+    """``decide`` through the gate (judged, recorded, held for review). With ``wait_seconds``
+    a held call waits that long for the reviewers; once approved, the same action is submitted
+    again to use the grant once. Otherwise it is answered at once with the request id."""
+
+    def decide(action: Action, actor: Actor) -> Outcome:
+        outcome = gate.submit(action, actor=actor)
+        if outcome.verdict is not Verdict.ASK or not outcome.request_id or wait_seconds <= 0:
+            return outcome
+        waited = gate.wait(outcome.request_id, timeout=wait_seconds)
+        if waited.verdict is Verdict.ALLOW:
+            return gate.submit(action, actor=actor)
+        return waited if waited.verdict is Verdict.DENY else outcome
+
+    return decide
+
+
 async def _all_tools(client: Client) -> list[mcp_types.Tool]:
     """Every page of the upstream's tool list (bounded, in case a server loops cursors)."""
     tools: list[mcp_types.Tool] = []
