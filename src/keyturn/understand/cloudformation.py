@@ -1,0 +1,216 @@
+"""CloudFormation change sets (``aws cloudformation describe-change-set`` output) -> Action.
+
+One effect per ``ResourceChange`` (formats.md §5.2):
+
+- ``Add`` -> create; ``Remove`` -> delete, unless ``PolicyAction`` is ``Retain`` (-> update
+  "removed from stack, retained": the physical resource stays);
+- ``Modify`` -> update, or replace when ``Replacement`` is ``True`` (``Conditional``: replace
+  with the detail "may replace");
+- ``Import`` -> update (brought under management); ``Dynamic`` -> unknown (decided only when
+  the change set runs); ``SyncWithActual`` -> read (only CloudFormation's own record changes).
+
+Names: ``cfn:<StackName>/<LogicalResourceId>``, the physical id, and the ARN derived from the
+type. A ``Modify`` that turns ``DeletionPolicy`` from Retain/Snapshot to Delete, or sets
+``DeletionProtection``/``DeletionProtectionEnabled``/``DisableApiTermination`` off, removes
+protection; when the change set carries no values (``IncludePropertyValues`` unset), changing
+one of those at all counts as removing it (fail closed). A change set with a ``NextToken`` has
+more pages: what they hold is unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import msgspec
+
+from keyturn.errors import InputError
+from keyturn.model import Action, ActionKind, Effect, EffectKind, Resource, Target
+from keyturn.understand.aws_names import cloudformation_names
+
+__all__ = ["understand_change_set"]
+
+_E = EffectKind
+_ACTIONS: dict[str, tuple[EffectKind, str]] = {
+    "Add": (_E.CREATE, "add"),
+    "Modify": (_E.UPDATE, "modify in place"),
+    "Remove": (_E.DELETE, "remove"),
+    "Import": (_E.UPDATE, "import: brought under management"),
+    "Dynamic": (_E.UNKNOWN, "dynamic: the action is decided only when the change set runs"),
+    "SyncWithActual": (_E.READ, "sync with actual: only CloudFormation's record changes"),
+}
+_PROTECTING_PROPERTIES = frozenset(
+    {
+        "DeletionProtection",
+        "DeletionProtectionEnabled",
+        "DisableApiTermination",
+        "EnableTerminationProtection",
+        "TerminationProtection",
+    }
+)
+_KEEPING_POLICIES = frozenset({"Retain", "RetainExceptOnCreate", "Snapshot"})
+_NO_TARGET = Target()
+
+
+def understand_change_set(
+    text: str | bytes, *, source: str = "change-set.json", target: Target = _NO_TARGET
+) -> Action:
+    """Understand a DescribeChangeSet response.
+
+    Raises :class:`keyturn.errors.InputError` when the text is not JSON, names no stack, or a
+    change has the wrong shape.
+    """
+    doc = _decode(text, source)
+    stack = _stack_name(doc, source)
+    changes = doc.get("Changes") or []
+    if not isinstance(changes, list):
+        raise InputError(f"{source}: Changes: expected a list")
+    effects: list[Effect] = []
+    records: list[Any] = []
+    for index, change in enumerate(changes):
+        where = f"{source}: Changes[{index}]"
+        rc = change.get("ResourceChange") if isinstance(change, dict) else None
+        if not isinstance(rc, dict):
+            raise InputError(f"{where}.ResourceChange: expected an object")
+        effects.extend(_resource_effects(rc, stack, target, where))
+        records.append(_record(rc))
+    if doc.get("NextToken"):
+        effects.append(_stack_effect(stack, target, _E.UNKNOWN, "more pages (NextToken) not seen"))
+    if not effects:
+        effects.append(_stack_effect(stack, target, _E.READ, "change set with no changes"))
+    records.sort(key=lambda r: (r["logical"], r["action"]))
+    return Action(
+        kind=ActionKind.CLOUDFORMATION,
+        summary=f"cloudformation change set on {stack}: {len(changes)} change(s)",
+        effects=tuple(effects),
+        target=target,
+        subject={"stack": stack, "changes": records, "more": bool(doc.get("NextToken"))},
+    )
+
+
+def _decode(text: str | bytes, source: str) -> Mapping[str, Any]:
+    try:
+        doc = msgspec.json.decode(text)
+    except msgspec.DecodeError as exc:
+        raise InputError(f"{source}: not valid JSON: {exc}") from None
+    if not isinstance(doc, dict):
+        raise InputError(f"{source}: expected a DescribeChangeSet object")
+    return doc
+
+
+def _stack_name(doc: Mapping[str, Any], source: str) -> str:
+    name = doc.get("StackName")
+    if isinstance(name, str) and name:
+        return name
+    stack_id = doc.get("StackId")
+    # arn:aws:cloudformation:REGION:ACCOUNT:stack/NAME/GUID
+    if isinstance(stack_id, str) and ":stack/" in stack_id:
+        return stack_id.split(":stack/", 1)[1].split("/", 1)[0]
+    raise InputError(f"{source}: StackName: missing (and no StackId)")
+
+
+def _text(rc: Mapping[str, Any], key: str, where: str, *, required: bool = False) -> str:
+    value = rc.get(key)
+    if value is None or value == "":
+        if required:
+            raise InputError(f"{where}.ResourceChange.{key}: missing")
+        return ""
+    if not isinstance(value, str):
+        raise InputError(f"{where}.ResourceChange.{key}: expected a string")
+    return value
+
+
+def _resource_effects(
+    rc: Mapping[str, Any], stack: str, target: Target, where: str
+) -> list[Effect]:
+    action = _text(rc, "Action", where, required=True)
+    logical = _text(rc, "LogicalResourceId", where, required=True)
+    physical = _text(rc, "PhysicalResourceId", where)
+    rtype = _text(rc, "ResourceType", where)
+    policy = _text(rc, "PolicyAction", where)
+    kind, meaning = _ACTIONS.get(action, (_E.UNKNOWN, f"unrecognised action {action!r}"))
+    replacement = _text(rc, "Replacement", where)
+    if action == "Modify" and replacement in ("True", "Conditional"):
+        kind = _E.REPLACE
+        meaning = "replace" if replacement == "True" else "may replace (replacement conditional)"
+    if action == "Remove" and policy.startswith("Retain"):
+        kind, meaning = _E.UPDATE, "removed from stack, retained"
+    unprotects = _protection_removed(rc, where) if action == "Modify" else None
+    details = [meaning]
+    if policy:
+        details.append(f"policy action {policy}")
+    if unprotects:
+        details.append(f"protection removed: {unprotects}")
+    names = (f"cfn:{stack}/{logical}", *([physical] if physical else ()))
+    names += cloudformation_names(rtype, physical) if physical else ()
+    service = rtype.split("::")[1].lower() if rtype.count("::") >= 2 else "cloudformation"
+    effects = [
+        Effect(
+            kind,
+            Resource(tuple(dict.fromkeys(names)), rtype),
+            target,
+            service,
+            operation=f"cloudformation {action}",
+            removes_protection=unprotects is not None,
+            detail="; ".join(details),
+        )
+    ]
+    if rtype == "AWS::CloudFormation::Stack" and action in ("Modify", "Dynamic"):
+        effects.append(_stack_effect(logical, target, _E.UNKNOWN, "nested stack changes not seen"))
+    return effects
+
+
+def _protection_removed(rc: Mapping[str, Any], where: str) -> str | None:
+    """What a Modify's details switch off: DeletionPolicy to Delete, a protection property off."""
+    details = rc.get("Details") or []
+    if not isinstance(details, list):
+        raise InputError(f"{where}.ResourceChange.Details: expected a list")
+    for detail in details:
+        tgt = detail.get("Target") if isinstance(detail, dict) else None
+        if not isinstance(tgt, dict):
+            continue
+        attribute, name = tgt.get("Attribute"), tgt.get("Name")
+        before, after = tgt.get("BeforeValue"), tgt.get("AfterValue")
+        if attribute in ("DeletionPolicy", "UpdateReplacePolicy") and _policy_weakened(
+            before, after
+        ):
+            return f"{attribute} now {after or 'changed'}"
+        if attribute == "Properties" and name in _PROTECTING_PROPERTIES and _switched_off(after):
+            return f"{name} {'changed' if after is None else 'off'}"
+    return None
+
+
+def _policy_weakened(before: Any, after: Any) -> bool:
+    # Without values (IncludePropertyValues unset) the direction is unknown: fail closed.
+    if after is None:
+        return True
+    return after == "Delete" and (before is None or before in _KEEPING_POLICIES)
+
+
+def _switched_off(after: Any) -> bool:
+    return after is None or str(after).lower() in ("false", "")
+
+
+def _stack_effect(stack: str, target: Target, kind: EffectKind, detail: str) -> Effect:
+    return Effect(
+        kind,
+        Resource((f"cfn:{stack}", *cloudformation_names("AWS::CloudFormation::Stack", stack))),
+        target,
+        "cloudformation",
+        operation="cloudformation change set",
+        detail=detail,
+    )
+
+
+def _record(rc: Mapping[str, Any]) -> dict[str, Any]:
+    """The canonical record of one change the digest binds to."""
+    keys = ("Action", "Replacement", "PolicyAction", "PhysicalResourceId", "ResourceType")
+    return {
+        "logical": rc.get("LogicalResourceId"),
+        "action": rc.get("Action"),
+        **{key: rc.get(key) for key in keys},
+        "scope": sorted(str(s) for s in rc.get("Scope") or ()),
+        "details": sorted(
+            (msgspec.json.encode(d, order="sorted").decode() for d in rc.get("Details") or ()),
+        ),
+    }
