@@ -58,7 +58,11 @@ E = TypeVar("E", bound=StrEnum)
 
 def suggest(word: str, choices: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` when a close choice exists, else ``""``."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    options = list(choices)
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if not close and word:
+        # An abbreviation (``prod`` for ``production``) is as likely as a typo.
+        close = [o for o in options if o.startswith(word)][:1]
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
