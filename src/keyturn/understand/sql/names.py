@@ -79,7 +79,8 @@ class Session:
             resource=resource,
             target=self.target,
             service="db",
-            operation=f"sql:{operation}",
+            # SQL statements read "sql:DROP TABLE"; other stores name themselves ("redis:DEL")
+            operation=operation if ":" in operation else f"sql:{operation}",
             detail=detail,
         )
 

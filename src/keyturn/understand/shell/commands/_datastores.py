@@ -1,0 +1,230 @@
+"""``redis-cli`` and ``mongosh``/``mongo``.
+
+Names: ``db:redis/<n>`` for Redis logical database ``n`` (``-n``, default 0; ``*`` for all of
+them: ``FLUSHALL``, server settings), ``db:redis/<n>/<key>`` for a key; ``db:mongodb/<db>`` and
+``db:mongodb/<db>/<collection>``. The host, when given, is a second name ``<name>@<host>``
+(see :mod:`.sql_clients`).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from keyturn.model import Effect, EffectKind, Resource
+from keyturn.understand.shell.commands._argv import Spec, is_dynamic, parse, with_command
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
+from keyturn.understand.sql.names import Session
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_REDIS = Spec(
+    short="hpnasuri",
+    long={"user": "user", "pass": "a", "askpass": "askpass"},
+    long_valued=frozenset({"user", "a", "pattern", "rdb", "eval", "count", "functions-rdb"}),
+    stop_at_operand=True,
+)
+_REDIS_READS = _words(
+    "get mget keys scan exists type ttl pttl strlen hget hgetall hkeys hvals hlen hexists "
+    "hmget hscan lrange llen lindex smembers scard sismember sscan zrange zrangebyscore "
+    "zscore zcard zscan zrank info ping dbsize echo time memory object monitor subscribe "
+    "psubscribe slowlog latency lastsave role command xrange xlen xread xinfo pfcount "
+    "getrange bitcount getbit randomkey dump select auth hello wait save bgsave bgrewriteaof "
+    "sinter sunion sdiff zrevrange zcount lpos srandmember hrandfield hstrlen geopos geodist "
+    "georadius"
+)
+_REDIS_KEY_WRITES = _words(
+    "set setex psetex setnx append incr incrby incrbyfloat decr decrby getset hset hsetnx "
+    "hmset hincrby hincrbyfloat lpush rpush lpushx rpushx lset linsert lpop rpop lrem ltrim "
+    "sadd srem spop smove zadd zrem zincrby zpopmin zpopmax zremrangebyscore zremrangebyrank "
+    "zremrangebylex expire pexpire expireat pexpireat persist rename renamenx restore xadd "
+    "xdel xtrim setrange setbit pfadd copy move hdel getex lmove rpoplpush geoadd"
+)
+_REDIS_DELETES = frozenset({"del", "unlink", "getdel"})
+_REDIS_UNKNOWN = {
+    "eval": "runs a Lua script",
+    "evalsha": "runs a Lua script",
+    "eval_ro": "runs a Lua script",
+    "fcall": "runs a server function",
+    "function": "loads or deletes server functions",
+    "script": "manages Lua scripts",
+    "module": "loads server modules",
+    "debug": "debug commands can crash or change the server",
+    "shutdown": "stops the server",
+    "cluster": "changes the cluster",
+}
+
+
+def _redis_session(cmd: SimpleCommand, ctx: ShellContext) -> tuple[Session, list[str], bool]:
+    """The session, the command words, and whether any of them is decided at run time."""
+    args = parse(cmd, _REDIS)
+    host, db = None, "0"
+    for arg in args.options:
+        if arg.key == "h":
+            host = arg.value
+        elif arg.key == "n":
+            db = arg.value
+        elif arg.key == "u":  # redis://user:pass@host:port/db
+            parts = urlsplit(arg.value)
+            host = parts.hostname or host
+            db = parts.path.strip("/") or db
+    words = [a.value for a in args.operands]
+    dynamic = any(is_dynamic(cmd, a) for a in args.operands)
+    if args.has("eval"):
+        words = ["eval"]
+    return Session("redis", db, host, ctx.target), words, dynamic
+
+
+@command("redis-cli", "valkey-cli", "keydb-cli")
+def redis_cli(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """``redis-cli [-h HOST] [-n DB] COMMAND ARGS...`` (commands on stdin when none given)."""
+    s, words, dynamic = _redis_session(cmd, ctx)
+    if dynamic:
+        return with_command([s.unknown("a Redis command decided at run time")], cmd)
+    if words:
+        return with_command(_redis_command(words, s), cmd)
+    if cmd.stdin_text is not None:
+        effects: list[Effect] = []
+        for line in cmd.stdin_text.splitlines():
+            if line.strip():
+                effects += _redis_command(line.split(), s)
+        return with_command(effects or [s.unknown("no Redis command")], cmd)
+    return with_command([s.unknown("interactive redis-cli: the commands are not known")], cmd)
+
+
+def _redis_command(words: list[str], s: Session) -> list[Effect]:
+    name, args = words[0].lower(), words[1:]
+    op = f"redis:{name.upper()}"
+    everything = Session("redis", "*", s.host, s.target).database_resource()
+    if name == "flushall":
+        return [s.effect(EffectKind.DELETE, everything, op, "every key of every database")]
+    if name == "flushdb":
+        return [s.effect(EffectKind.DELETE, s.database_resource(), op, "every key")]
+    if name in ("replicaof", "slaveof") and [a.lower() for a in args] != ["no", "one"]:
+        return [s.effect(EffectKind.DELETE, everything, op, "replaces the data with a primary's")]
+    if name == "config":
+        sub = args[0].lower() if args else ""
+        kind = EffectKind.READ if sub == "get" else EffectKind.UPDATE
+        return [s.effect(kind, everything, f"{op} {sub.upper()}".strip())]
+    if name in _REDIS_UNKNOWN:
+        return [s.unknown(_REDIS_UNKNOWN[name], op)]
+    if name in _REDIS_READS or (name == "client" and args[:1] != ["kill"]):
+        return [s.effect(EffectKind.READ, s.database_resource(), op)]
+    if name in _REDIS_DELETES:
+        return [s.effect(EffectKind.DELETE, _key(s, k), op) for k in args] or [
+            s.unknown(f"{op} without keys", op)
+        ]
+    if name in ("mset", "msetnx"):
+        return [s.effect(EffectKind.UPDATE, _key(s, k), op) for k in args[::2]]
+    if name in _REDIS_KEY_WRITES and args:
+        return [s.effect(EffectKind.UPDATE, _key(s, args[0]), op)]
+    if name in ("swapdb", "acl", "client", "failover", "bgrewriteaof"):
+        return [s.effect(EffectKind.UPDATE, everything, op)]
+    return [s.unknown(f"Redis command not understood: {name.upper()}", op)]
+
+
+def _key(s: Session, key: str) -> Resource:
+    return s.object_resource([key], "key")
+
+
+_MONGO = Spec(
+    short="uphf",
+    long={"username": "u", "password": "p", "host": "h", "file": "f"},
+    long_valued=frozenset({"eval", "port", "authenticationDatabase", "tls", "apiVersion"}),
+)
+_CALL = re.compile(r"\.\s*([A-Za-z_$][\w$]*)\s*\(\s*([^)]*)\)")
+_COLLECTION = re.compile(
+    r"\b(?:db|getSiblingDB\(\s*['\"]([\w.-]+)['\"]\s*\))\s*"
+    r"(?:\.\s*getCollection\(\s*['\"]([^'\"]+)['\"]\s*\)|\[\s*['\"]([^'\"]+)['\"]\s*\]"
+    r"|\.\s*([A-Za-z_][\w]*))?\s*\.\s*(\w+)\s*\(([^)]*)\)"
+)
+_MONGO_READS = _words(
+    "find findOne count countDocuments estimatedDocumentCount distinct getIndexes stats "
+    "getCollectionNames getCollectionInfos listCollections explain hello isMaster "
+    "serverStatus version getName printjson print getUsers getUser currentOp toArray forEach "
+    "pretty limit sort skip itcount hasNext next map"
+)
+_MONGO_WRITES = {
+    "insertOne": EffectKind.CREATE,
+    "insertMany": EffectKind.CREATE,
+    "insert": EffectKind.CREATE,
+    "updateOne": EffectKind.UPDATE,
+    "updateMany": EffectKind.UPDATE,
+    "update": EffectKind.UPDATE,
+    "replaceOne": EffectKind.UPDATE,
+    "findOneAndUpdate": EffectKind.UPDATE,
+    "findOneAndReplace": EffectKind.UPDATE,
+    "createIndex": EffectKind.UPDATE,
+    "createCollection": EffectKind.CREATE,
+    "renameCollection": EffectKind.UPDATE,
+    "dropIndex": EffectKind.UPDATE,
+    "dropIndexes": EffectKind.UPDATE,
+    "deleteOne": EffectKind.DELETE,
+    "deleteMany": EffectKind.DELETE,
+    "remove": EffectKind.DELETE,
+    "findOneAndDelete": EffectKind.DELETE,
+    "drop": EffectKind.DELETE,
+    "dropDatabase": EffectKind.DELETE,
+    "dropAllUsers": EffectKind.DELETE,
+    "dropUser": EffectKind.DELETE,
+}
+
+
+@command("mongosh", "mongo")
+def mongosh(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """``mongosh [URI|DB] --eval 'JS'``: known calls judged; other code is unknown."""
+    args = parse(cmd, _MONGO)
+    host, database = None, None
+    for operand in args.operands[:1]:
+        if "://" in operand.value:
+            parts = urlsplit(operand.value)
+            host = parts.hostname
+            database = parts.path.strip("/") or None
+        elif not operand.value.endswith(".js"):
+            database = operand.value
+    host = (args.last("h").value if args.has("h") else None) or host  # type: ignore[union-attr]
+    s = Session("mongodb", database or "*", host, ctx.target)
+    code = args.all("eval")
+    if not code:
+        reason = "runs a script file" if args.operands[1:] or args.has("f") else "interactive"
+        text = cmd.stdin_text
+        if text is None:
+            return with_command([s.unknown(f"mongosh {reason}: the code is not known")], cmd)
+        return with_command(_mongo_code(text, s), cmd)
+    effects: list[Effect] = []
+    for arg in code:
+        if is_dynamic(cmd, arg):
+            effects.append(s.unknown("runs code decided at run time"))
+        else:
+            effects += _mongo_code(arg.value, s)
+    return with_command(effects, cmd)
+
+
+def _mongo_code(code: str, s: Session) -> list[Effect]:
+    effects: list[Effect] = []
+    for m in _COLLECTION.finditer(code):
+        sibling, coll_a, coll_b, coll_c, method, call_args = m.groups()
+        collection = coll_a or coll_b or coll_c
+        database = sibling or s.database
+        kind = _MONGO_WRITES.get(method)
+        if kind is None:
+            continue
+        op = f"mongo:{method}"
+        if collection is None or method == "dropDatabase":
+            resource = s.database_resource(database)
+        else:
+            resource = Session("mongodb", database, s.host, s.target).object_resource(
+                [collection], "collection"
+            )
+        empty = call_args.strip() in ("", "{}")
+        detail = "every document" if kind is EffectKind.DELETE and empty else ""
+        effects.append(s.effect(kind, resource, op, detail))
+    methods = {m.group(1) for m in _CALL.finditer(code)}
+    other = methods - _MONGO_READS - set(_MONGO_WRITES) - {"getSiblingDB", "getCollection"}
+    if other or (not methods and code.strip() not in ("show dbs", "show collections")):
+        what = ", ".join(sorted(other)[:5]) or code.strip()[:40]
+        effects.append(s.unknown(f"mongosh code not understood: {what}"))
+    return effects or [s.effect(EffectKind.READ, s.database_resource(), "mongo:read")]
