@@ -243,7 +243,7 @@ def patch_action(tool: str, patch: str, *, cwd: str, home: str, target: Target) 
             )
         ]
     return _action(
-        f"{tool} ({len(effects)} file(s))",
+        f"{tool} {' '.join(dict.fromkeys(_path_of(e.resource.name) for e in effects))}",
         effects,
         {"tool": tool, "patch": _sha(patch)},
         target=target,

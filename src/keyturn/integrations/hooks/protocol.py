@@ -104,6 +104,8 @@ def first_text(args: Mapping[str, Any], keys: tuple[str, ...], *, where: str) ->
 
 def held_reason(answer: Answer) -> str:
     """The reason for a held call, telling the model what to do next."""
+    if "retry" in answer.reason:  # the gate's own message already says what to do
+        return f"keyturn: {answer.reason}"
     if answer.request_id:
         return (
             f"keyturn: held for review: request {answer.request_id} ({answer.reason}); "

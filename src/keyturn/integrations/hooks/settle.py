@@ -43,7 +43,9 @@ def settle(call: ToolCall, *, options: HookOptions, env: Mapping[str, str]) -> A
         policy = _policy_if_present(options.policy_path)
         mappings = policy.mcp_mappings if policy is not None else ()
         action = action_for_call(call, env=env, files=LocalFiles(), mcp_mappings=mappings)
-        return answer_for(submit_remote(server, action, actor=actor, env=env))
+        return answer_for(
+            submit_remote(server, action, actor=actor, env=env), summary=action.summary
+        )
     from keyturn.policy import load_policy_file
 
     policy = load_policy_file(options.policy_path)
@@ -52,11 +54,12 @@ def settle(call: ToolCall, *, options: HookOptions, env: Mapping[str, str]) -> A
     if decision.decision is not Verdict.ASK:
         return _answer_decision(decision)
     outcome = local_gate(env, policy_path=options.policy_path).submit(action, actor=actor)
-    return answer_for(outcome)
+    return answer_for(outcome, summary=action.summary)
 
 
-def answer_for(outcome: Outcome | Mapping[str, Any]) -> Answer:
-    """The hook's answer for the gate's (or the server's) outcome."""
+def answer_for(outcome: Outcome | Mapping[str, Any], *, summary: str = "") -> Answer:
+    """The hook's answer for the gate's (or the server's) outcome; a held call's reason starts
+    with what was held (``summary``)."""
     if isinstance(outcome, Mapping):
         verdict = Verdict(str(outcome["verdict"]))
         message, request_id = str(outcome.get("message") or verdict), outcome.get("request_id")
@@ -66,7 +69,8 @@ def answer_for(outcome: Outcome | Mapping[str, Any]) -> Answer:
         return Answer(Stance.ALLOW, message)
     if verdict is Verdict.DENY:
         return Answer(Stance.DENY, message)
-    return Answer(Stance.HELD, message, request_id=str(request_id) if request_id else None)
+    held = f"{summary}: {message}" if summary else message
+    return Answer(Stance.HELD, held, request_id=str(request_id) if request_id else None)
 
 
 def local_gate(env: Mapping[str, str], *, policy_path: str) -> Gate:
