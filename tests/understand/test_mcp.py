@@ -458,3 +458,25 @@ def test_any_arguments_give_attributed_effects_and_never_raise(
 ) -> None:
     action = understand_mcp(server, tool, arguments)
     assert_attributed(action, server, tool)
+
+
+def test_with_the_real_sql_understanding_a_drop_is_a_delete_of_the_table() -> None:
+    try:
+        from keyturn.understand.sql import sql_effects  # noqa: F401
+    except ImportError:
+        pytest.skip("the SQL understanding is not in this build")
+    action = understand_mcp("postgres", "query", {"sql": "DROP TABLE orders"})
+    assert D in kinds(action)
+    assert all(n[0].startswith("db:postgres") for n in names(action))
+    assert_attributed(action, "postgres", "query")
+
+
+def test_with_the_real_shell_understanding_call_aws_deletes_the_instance() -> None:
+    try:
+        from keyturn.understand.shell import understand_shell  # noqa: F401
+    except ImportError:
+        pytest.skip("the shell understanding is not in this build")
+    command = "aws rds delete-db-instance --db-instance-identifier prod-db"
+    action = understand_mcp("aws", "call_aws", {"cli_command": command})
+    assert D in kinds(action)
+    assert any("arn:aws:rds:*:*:db:prod-db" in n for n in names(action))
