@@ -89,7 +89,8 @@ def test_protected_pattern_matching_nothing() -> None:
 def test_shadowed_rule() -> None:
     text = BASE + (
         "reviewers: {sre: [a]}\nagents:\n  '*':\n    deny:\n      - {command: 'git push*'}\n"
-        "  kiro:\n    ask:\n      - {command: 'git push --force*'}\n      - {command: 'git pull*'}\n"
+        "  kiro:\n    ask:\n      - {command: 'git push --force*'}\n"
+        "      - {command: 'git pull*'}\n"
     )
     (finding,) = codes(text)["shadowed-rule"]
     assert finding.severity is Severity.WARNING and finding.line == 10

@@ -19,9 +19,10 @@ from .helpers import effect
 
 
 def fake_shell(
-    command: str, *, cwd: str = "/", home: str = "/root", target: Target = Target(), **_: Any
+    command: str, *, cwd: str = "/", home: str = "/root", target: Target | None = None, **_: Any
 ) -> Action:
     """A stand-in shell understander: ``rm -rf PATH`` deletes ``file:PATH``, else unknown."""
+    target = target or Target()
     words = command.split()
     if words[:2] == ["rm", "-rf"]:
         path = words[2].replace("~", home)
