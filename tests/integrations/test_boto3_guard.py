@@ -1,0 +1,128 @@
+"""``keyturn.aws.guard``: AWS calls judged in-process before they are sent, against moto's
+server on a loopback port (real HTTP, real botocore serialisation)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+
+from keyturn.aws import ActionRefused, guard, guard_client
+from keyturn.policy import load_policy
+
+MOTO = str(Path(sys.executable).with_name("moto_server"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def moto_url() -> Iterator[str]:
+    port = free_port()
+    server = subprocess.Popen(
+        [MOTO, "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("moto_server did not start")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def session() -> boto3.Session:
+    return boto3.Session(
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",  # noqa: S106
+        region_name="eu-west-1",
+    )
+
+
+@pytest.fixture()
+def prod_db(moto_url: str) -> str:
+    rds = session().client("rds", endpoint_url=moto_url)
+    name = f"prod-db-{time.monotonic_ns()}"
+    rds.create_db_instance(
+        DBInstanceIdentifier=name,
+        DBInstanceClass="db.t3.micro",
+        Engine="postgres",
+        MasterUsername="admin",
+        MasterUserPassword="secret-password",
+        AllocatedStorage=20,
+    )  # noqa: S106
+    return name
+
+
+def exists(moto_url: str, name: str) -> bool:
+    rds = session().client("rds", endpoint_url=moto_url)
+    found = rds.describe_db_instances()["DBInstances"]
+    return any(db["DBInstanceIdentifier"] == name for db in found)
+
+
+def test_protected_delete_is_refused_before_the_server_sees_it(
+    moto_url, prod_db, brief_policy_text
+):
+    guarded = guard(
+        session(), policy=load_policy(brief_policy_text), agent="claude-code", operator="olivia"
+    )
+    rds = guarded.client("rds", endpoint_url=moto_url)
+    with pytest.raises(ActionRefused) as refused:
+        rds.delete_db_instance(DBInstanceIdentifier=prod_db, SkipFinalSnapshot=True)
+    assert refused.value.decision is not None
+    assert refused.value.decision.decision.value == "deny"
+    names = refused.value.decision.judgements[0].effect.resource.names
+    assert f"arn:aws:rds:eu-west-1:*:db:{prod_db}" in names  # the client's region is known
+    assert "protected" in str(refused.value)
+    assert exists(moto_url, prod_db)  # moto still has it: the call never left the process
+
+
+def test_allowed_describe_passes(moto_url, prod_db, brief_policy_text):
+    guarded = guard(
+        session(), policy=load_policy(brief_policy_text), agent="claude-code", operator="olivia"
+    )
+    found = guarded.client("rds", endpoint_url=moto_url).describe_db_instances(
+        DBInstanceIdentifier=prod_db
+    )
+    assert found["DBInstances"][0]["DBInstanceIdentifier"] == prod_db
+
+
+def test_client_created_before_guarding_needs_the_client_guard(
+    moto_url, prod_db, brief_policy_text
+):
+    plain = session()
+    early = plain.client("rds", endpoint_url=moto_url)
+    guard(plain, policy=load_policy(brief_policy_text), agent="claude-code", operator="olivia")
+    guard_client(
+        early, policy=load_policy(brief_policy_text), agent="claude-code", operator="olivia"
+    )
+    with pytest.raises(ActionRefused):
+        early.delete_db_instance(DBInstanceIdentifier=prod_db, SkipFinalSnapshot=True)
+    assert exists(moto_url, prod_db)
+
+
+def test_a_broken_policy_refuses_to_guard(tmp_path, moto_url):
+    from keyturn.errors import PolicyError
+
+    bad = tmp_path / "keyturn.yaml"
+    bad.write_text("version: 1\ndefault: sometimes\n")
+    with pytest.raises(PolicyError):
+        guard(session(), policy=bad)
