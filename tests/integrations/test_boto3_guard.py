@@ -52,7 +52,7 @@ def moto_url() -> Iterator[str]:
 def session() -> boto3.Session:
     return boto3.Session(
         aws_access_key_id="testing",
-        aws_secret_access_key="testing",  # noqa: S106
+        aws_secret_access_key="testing",
         region_name="eu-west-1",
     )
 
@@ -68,7 +68,7 @@ def prod_db(moto_url: str) -> str:
         MasterUsername="admin",
         MasterUserPassword="secret-password",
         AllocatedStorage=20,
-    )  # noqa: S106
+    )
     return name
 
 

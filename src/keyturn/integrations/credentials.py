@@ -87,10 +87,9 @@ def _write_private(path: Path, text: str) -> None:
 
 def sanitized_identity(value: str) -> str:
     """A ``SourceIdentity`` / ``RoleSessionName``: ``[\\w+=,.@-]``, 2 to 64 characters."""
+    # ":" is replaced too, so the reserved "aws:" prefix cannot survive.
     cleaned = _ALLOWED.sub("-", value).strip("-")[:64]
-    if cleaned.lower().startswith("aws:"):  # reserved prefix
-        cleaned = "kt-" + cleaned[:61]
-    return cleaned if len(cleaned) >= 2 else ("kt-" + cleaned)[:64].ljust(2, "-")
+    return cleaned if len(cleaned) >= 2 else "kt-" + cleaned
 
 
 def _tag_value(value: str) -> str:
