@@ -20,7 +20,7 @@ from keyturn.model import Action, ActionKind, Effect, EffectKind, Resource, Targ
 
 
 def _fake_understand(command: list[str], *, env: str | None) -> Action:
-    kind = {"rm": EffectKind.DELETE, "aws": EffectKind.UPDATE}.get(command[0], EffectKind.READ)
+    kind = {"rm": EffectKind.DELETE, "iamctl": EffectKind.UPDATE}.get(command[0], EffectKind.READ)
     return Action(
         kind=ActionKind.SHELL,
         summary=" ".join(command),
@@ -29,7 +29,7 @@ def _fake_understand(command: list[str], *, env: str | None) -> Action:
                 effect=kind,
                 resource=Resource(names=(f"file:/work/{command[-1]}",)),
                 target=Target(environment=env),
-                service="file",
+                service="iam" if command[0] == "iamctl" else "file",
                 command=" ".join(command),
             ),
         ),
@@ -71,7 +71,7 @@ def test_allowed_command_runs_and_its_exit_status_passes_through(home: Path) -> 
 
 
 def test_denied_command_does_not_run(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["exec", "--env", "dev", "--agent", "kiro", "--", "aws", "iam", "x"])
+    code = main(["exec", "--env", "dev", "--agent", "kiro", "--", "iamctl", "x"])
     assert code == 4
     assert "denied" in capsys.readouterr().err
     assert not [r for r in _records() if r["kind"] == "execution"]
