@@ -44,6 +44,9 @@ class SimpleCommand:
     - ``stdin_dynamic``: stdin comes from something whose content is not known (``curl ... |``).
     - ``dynamic_words``: indexes into argv of words whose value is decided at run time.
     - ``text``: the normalised command text ``command:`` rules match (``git push --force x``).
+    - ``raw_argv``: the words as written (quotes and backslashes kept), aligned with ``argv``
+      when known; Windows commands read their paths from it (``C:\\x`` loses its backslash
+      to bash unquoting).
     """
 
     argv: tuple[str, ...]
@@ -55,6 +58,7 @@ class SimpleCommand:
     stdin_dynamic: bool = False
     dynamic_words: frozenset[int] = frozenset()
     text: str = ""
+    raw_argv: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:

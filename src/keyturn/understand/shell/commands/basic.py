@@ -1,0 +1,227 @@
+"""Everyday commands that only read (``ls``, ``cat``, ``grep``…) or only create (``mkdir``).
+
+A reading command names the files it reads (``file:/abs/path``), so that a policy can still
+deny reading ``file:/etc/shadow``; one that reads no named file is named ``shell:<program>``.
+"""
+
+from __future__ import annotations
+
+from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.effects import (
+    command_effect,
+    file_effect,
+    file_path,
+    unknown_effect,
+)
+from keyturn.understand.shell.flags import OptionSpec, parse_options
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
+
+# Programs that read the files named by their operands; the letters are options taking a value.
+_FILE_READERS: dict[str, str] = {
+    "ls": "IwT",
+    "cat": "",
+    "tac": "s",
+    "nl": "bdfhilnsvw",
+    "head": "nc",
+    "tail": "ncsF",
+    "wc": "",
+    "stat": "fc",
+    "file": "fmeFP",
+    "du": "dBtX",
+    "sort": "kotSTy",
+    "uniq": "fsw",
+    "diff": "CUWIFSxXL",
+    "cmp": "inIs",
+    "comm": "",
+    "tree": "LIPo",
+    "less": "bhjkoOpPtTxyz",
+    "more": "n",
+    "md5sum": "",
+    "sha1sum": "",
+    "sha256sum": "",
+    "sha512sum": "",
+    "cksum": "",
+    "strings": "nte",
+    "od": "AjNtw",
+    "hexdump": "eNns",
+    "xxd": "clgso",
+    "readlink": "",
+    "realpath": "",
+    "basename": "s",
+    "dirname": "",
+    "column": "cstoN",
+    "cut": "bcdf",
+    "paste": "d",
+    "fold": "w",
+    "fmt": "wpg",
+    "expand": "t",
+    "bat": "lLmrH",
+    "lsattr": "",
+    "getfacl": "",
+    "base64": "w",
+    "base32": "w",
+    "gzip": "S",
+    "gunzip": "S",
+    "zcat": "",
+    "bzcat": "",
+    "xzcat": "",
+}
+# Programs whose first operand is a pattern or expression, the rest files.
+_PATTERN_READERS: dict[str, str] = {
+    "grep": "efmABCd",
+    "egrep": "efmABCd",
+    "fgrep": "efmABCd",
+    "rg": "efmABCgtTjM",
+    "ag": "ABCGgm",
+    "jq": "f",
+    "yq": "",
+    "awk": "fFv",
+    "tr": "",
+}
+# Programs that touch no named resource and change nothing.
+_HARMLESS = [
+    "echo",
+    "printf",
+    "pwd",
+    "which",
+    "whereis",
+    "type",
+    "whoami",
+    "id",
+    "uname",
+    "hostname",
+    "date",
+    "cal",
+    "true",
+    "false",
+    "test",
+    "[",
+    "[[",
+    "sleep",
+    "ps",
+    "pgrep",
+    "top",
+    "htop",
+    "uptime",
+    "free",
+    "df",
+    "lsblk",
+    "lscpu",
+    "lsof",
+    "env",
+    "printenv",
+    "groups",
+    "history",
+    "alias",
+    "seq",
+    "yes",
+    "read",
+    "wait",
+    "jobs",
+    "fg",
+    "bg",
+    "hash",
+    "locale",
+    "tty",
+    "man",
+    "help",
+    "info",
+    ":",
+    "shift",
+    "set",
+    "shopt",
+    "declare",
+    "typeset",
+    "local",
+    "export",
+    "readonly",
+    "getopts",
+    "let",
+    "umask",
+    "ulimit",
+    "trap",
+    "return",
+    "exit",
+    "logout",
+    "popd",
+    "dirs",
+    "clear",
+    "reset",
+    "nproc",
+    "arch",
+    "mount",
+    "findmnt",
+    "blkid",
+    "ip",
+    "ifconfig",
+    "ss",
+    "netstat",
+    "dig",
+    "nslookup",
+    "host",
+    "ping",
+    "tput",
+    "stty",
+    "time",
+    "times",
+    "unalias",
+]
+
+
+@command(*_HARMLESS)
+def harmless(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """Commands that read the machine's state and change nothing."""
+    if cmd.name in ("mount",) and len(cmd.args) >= 2:
+        return None  # mounting something changes the system: not judged here
+    return [command_effect(EffectKind.READ, cmd, ctx)]
+
+
+@command(*_FILE_READERS)
+def file_reader(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """Reading named files (``cat /etc/os-release``)."""
+    return _read(cmd, ctx, _FILE_READERS[cmd.name], skip=0)
+
+
+@command(*_PATTERN_READERS)
+def pattern_reader(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """``grep PATTERN FILES``: the pattern is no file (unless given with ``-e``/``-f``)."""
+    valued = _PATTERN_READERS[cmd.name]
+    opts = parse_options(cmd.args, OptionSpec(valued=valued))
+    if cmd.name == "awk" and "system(" in " ".join(cmd.args):
+        return None  # awk runs commands: not judged
+    skip = 0 if opts.has("e", "f") else 1
+    return _read(cmd, ctx, valued, skip=skip)
+
+
+def _read(cmd: SimpleCommand, ctx: ShellContext, valued: str, *, skip: int) -> list[Effect]:
+    opts = parse_options(cmd.args, OptionSpec(valued=valued))
+    operands = [op for op in opts.operands[skip:] if op != "-"]
+    if not operands:
+        return [command_effect(EffectKind.READ, cmd, ctx)]
+    return [file_effect(EffectKind.READ, [file_path(p, ctx) for p in operands], cmd, ctx)]
+
+
+@command("cd", "pushd")
+def change_directory(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """``cd``: reads; a directory decided at run time leaves what follows unknown."""
+    if any(i > 0 for i in cmd.dynamic_words):
+        reason = "changes to a directory decided at run time: what follows is not judged"
+        return [unknown_effect(cmd, reason, ctx)]
+    operands = [a for a in cmd.args if not a.startswith("-")]
+    paths = [file_path(operands[0], ctx)] if operands else [ctx.home]
+    return [file_effect(EffectKind.READ, paths, cmd, ctx)]
+
+
+@command("mkdir", "touch")
+def creator(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """``mkdir``/``touch``: create (``touch`` of an existing file updates its times)."""
+    valued = "m" if cmd.name == "mkdir" else "drt"
+    opts = parse_options(cmd.args, OptionSpec(valued=valued, long={"mode": "m"}))
+    if not opts.operands:
+        return None
+    effects = []
+    for operand in opts.operands:
+        path = file_path(operand, ctx)
+        kind = EffectKind.UPDATE if ctx.files.exists(path) else EffectKind.CREATE
+        effects.append(file_effect(kind, [path], cmd, ctx))
+    return effects

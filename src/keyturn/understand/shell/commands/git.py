@@ -1,0 +1,431 @@
+"""What ``git`` does, by subcommand.
+
+Names:
+- a remote branch ``git:<remote>/<branch>`` (``git:origin/main``; tags ``git:origin/tags/v1``;
+  the branch a bare ``git push`` pushes is ``git:<remote>/HEAD``; ``--mirror``/``--all``
+  ``git:<remote>/*``);
+- a local branch ``git:local/<branch>``; the stash ``git:local/stash``; history rewritten by
+  ``filter-repo``/``filter-branch`` ``git:local/*``; unreachable objects ``git:local/objects``;
+- uncommitted work in the working tree: the files, ``file:<repo>/*`` for the whole tree
+  (``reset --hard``, ``clean -f``, ``checkout .``) or ``file:<path>`` for named paths.
+
+Forced pushes (``-f``, ``--force``, ``--force-with-lease``, ``--force-if-includes``, a ``+``
+refspec) and ``--mirror`` replace; ``--delete``/``:branch`` delete; a plain push updates.
+The normalised text spells forcing as ``git push --force…`` before the operands, so that the
+policy's ``command: "git push --force*"`` matches every spelling.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from keyturn.model import Effect, EffectKind, Resource
+from keyturn.understand.shell.effects import file_effect, file_path
+from keyturn.understand.shell.flags import Options, OptionSpec, parse_options, register_canonical
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
+
+_GLOBAL_VALUED = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path"})
+PUSH = OptionSpec(
+    valued="o",
+    long={
+        "force": "f",
+        "delete": "d",
+        "dry-run": "n",
+        "set-upstream": "u",
+        "quiet": "q",
+        "verbose": "v",
+        "push-option": "o",
+        "repo": "repo",
+    },
+    long_valued=frozenset({"o", "repo", "receive-pack", "exec"}),
+)
+
+
+def _split_global(args: Sequence[str], ctx: ShellContext) -> tuple[str, list[str]]:
+    """Global options before the subcommand: ``-C DIR`` changes the repository directory."""
+    repo = ctx.cwd
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        arg = args[i]
+        if arg == "-C" and i + 1 < len(args):
+            repo = file_path(args[i + 1], ctx if repo == ctx.cwd else _at(ctx, repo))
+        if arg in _GLOBAL_VALUED:
+            i += 2
+            continue
+        if arg.startswith("--work-tree="):
+            repo = file_path(arg.split("=", 1)[1], ctx)
+        i += 1
+    return repo, list(args[i:])
+
+
+def _at(ctx: ShellContext, cwd: str) -> ShellContext:
+    from dataclasses import replace
+
+    return replace(ctx, cwd=cwd)
+
+
+def _canonical(argv: Sequence[str]) -> tuple[str, ...]:
+    """``git push origin main -f`` -> ``git push --force origin main``."""
+    args = list(argv[1:])
+    sub_at = next((i for i, a in enumerate(args) if not a.startswith("-")), None)
+    if sub_at is None or args[sub_at] != "push":
+        return tuple(argv)
+    head, rest = args[: sub_at + 1], args[sub_at + 1 :]
+    opts = parse_options(rest, PUSH)
+    forced = [f for f in ("force-with-lease", "force-if-includes") if opts.has(f)]
+    if opts.has("f") or any(op.startswith("+") for op in opts.operands[1:]):
+        forced.insert(0, "force")
+    flags = [f"--{f}" for f in forced]
+    flags += sorted(
+        ("-" + k if len(k) == 1 else "--" + k)
+        for k in opts.flags
+        if k not in ("f", "force-with-lease", "force-if-includes")
+    )
+    for key in sorted(opts.values):
+        if key not in ("force-with-lease",):
+            flags += [f"--{key}={v}" if len(key) > 1 else f"-{key}{v}" for v in opts.values[key]]
+    return (argv[0], *head, *flags, *opts.operands)
+
+
+register_canonical("git", _canonical)
+
+
+def _effect(
+    kind: EffectKind, name: str, cmd: SimpleCommand, ctx: ShellContext, *, detail: str = ""
+) -> Effect:
+    return Effect(
+        effect=kind,
+        resource=Resource((name,), type="git_ref" if name.startswith("git:") else "file"),
+        target=ctx.target,
+        service="git",
+        command=cmd.text,
+        operation=f"git {cmd.args[0] if cmd.args else ''}".strip(),
+        detail=detail,
+    )
+
+
+def _worktree(
+    kind: EffectKind, paths: list[str], cmd: SimpleCommand, ctx: ShellContext, detail: str
+) -> Effect:
+    return file_effect(kind, paths, cmd, ctx, detail=detail, service="git")
+
+
+@command("git")
+def git(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """Every ``git`` subcommand keyturn knows; others are not understood (unknown)."""
+    repo, rest = _split_global(cmd.args, ctx)
+    if not rest:
+        return [_effect(EffectKind.READ, "git:local/HEAD", cmd, ctx)]
+    sub, args = rest[0], rest[1:]
+    handler = _SUBCOMMANDS.get(sub)
+    if handler is None:
+        if sub in _READS:
+            return [_effect(EffectKind.READ, "git:local/HEAD", cmd, ctx)]
+        return None
+    return handler(args, repo, cmd, _at(ctx, repo))
+
+
+def _ref(ref: str) -> str:
+    for prefix in ("refs/heads/", "refs/"):
+        if ref.startswith(prefix):
+            return ref[len(prefix) :]
+    return ref
+
+
+def _push(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    opts = parse_options(args, PUSH)
+    if opts.has("n"):
+        return [_effect(EffectKind.READ, "git:local/HEAD", cmd, ctx, detail="dry run")]
+    remote = opts.operands[0] if opts.operands else opts.value("repo") or "origin"
+    refspecs = list(opts.operands[1:])
+    forced = opts.has("f", "force-with-lease", "force-if-includes")
+    if opts.has("mirror") or (opts.has("all") and forced):
+        return [_effect(EffectKind.REPLACE, f"git:{remote}/*", cmd, ctx, detail="mirror push")]
+    if not refspecs:
+        refspecs = ["*"] if opts.has("all", "tags") else ["HEAD"]
+    return [_push_one(spec, remote, opts, forced, cmd, ctx) for spec in refspecs]
+
+
+def _push_one(
+    spec: str, remote: str, opts: Options, forced: bool, cmd: SimpleCommand, ctx: ShellContext
+) -> Effect:
+    plus = spec.startswith("+")
+    src, colon, dst = spec.lstrip("+").partition(":")
+    branch = _ref(dst if colon else src)
+    if branch.startswith("HEAD") and colon and dst:
+        branch = _ref(dst)
+    name = f"git:{remote}/{branch or 'HEAD'}"
+    if opts.has("d") or (colon and not src):
+        return _effect(EffectKind.DELETE, name, cmd, ctx, detail="deletes the remote branch")
+    if forced or plus:
+        return _effect(EffectKind.REPLACE, name, cmd, ctx, detail="force push: rewrites history")
+    return _effect(EffectKind.UPDATE, name, cmd, ctx)
+
+
+def _reset(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    if "--hard" in args or "--merge" in args:
+        return [
+            _worktree(
+                EffectKind.DELETE,
+                [repo + "/*"],
+                cmd,
+                ctx,
+                "discards uncommitted changes in the working tree",
+            )
+        ]
+    paths = args[args.index("--") + 1 :] if "--" in args else []
+    return [_effect(EffectKind.UPDATE, "git:local/HEAD", cmd, ctx)] + (
+        [_worktree(EffectKind.UPDATE, [file_path(p, ctx) for p in paths], cmd, ctx, "unstages")]
+        if paths
+        else []
+    )
+
+
+def _clean(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    opts = parse_options(args, OptionSpec(valued="e", long={"dry-run": "n", "force": "f"}))
+    paths = [file_path(p, ctx) for p in opts.operands] or [repo + "/*"]
+    if opts.has("n") and not opts.has("f"):
+        return [_worktree(EffectKind.READ, paths, cmd, ctx, "dry run")]
+    ignored = " including ignored files" if opts.has("x", "X") else ""
+    return [_worktree(EffectKind.DELETE, paths, cmd, ctx, f"deletes untracked files{ignored}")]
+
+
+def _discard(paths: list[str], cmd: SimpleCommand, ctx: ShellContext) -> Effect:
+    names = [file_path(p, ctx) for p in paths]
+    names = [
+        n + "/*" if p in (".", "./", ":/") or p.endswith("/") else n
+        for n, p in zip(names, paths, strict=True)
+    ]
+    return _worktree(EffectKind.DELETE, names, cmd, ctx, "discards uncommitted changes")
+
+
+def _checkout(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    if "--" in args:
+        paths = args[args.index("--") + 1 :]
+        return [_discard(paths or ["."], cmd, ctx)]
+    operands = [a for a in args if not a.startswith("-")]
+    if "-b" in args or "-B" in args or "--orphan" in args:
+        return [
+            _effect(EffectKind.CREATE, f"git:local/{operands[0] if operands else 'HEAD'}", cmd, ctx)
+        ]
+    pathlike = [
+        o
+        for o in operands
+        if o in (".", ":/") or "/" in o or "*" in o or ctx.files.exists(file_path(o, ctx))
+    ]
+    if pathlike or len(operands) > 1:
+        return [_discard(pathlike or operands[1:], cmd, ctx)]
+    if "-f" in args or "--force" in args:
+        return [_worktree(EffectKind.DELETE, [repo + "/*"], cmd, ctx, "discards local changes")]
+    return [_effect(EffectKind.UPDATE, "git:local/HEAD", cmd, ctx, detail="switches branch")]
+
+
+def _restore(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    opts = parse_options(
+        args, OptionSpec(valued="s", long={"source": "s", "staged": "S", "worktree": "W"})
+    )
+    paths = list(opts.operands) or ["."]
+    if opts.has("S") and not opts.has("W"):
+        return [
+            _worktree(EffectKind.UPDATE, [file_path(p, ctx) for p in paths], cmd, ctx, "unstages")
+        ]
+    return [_discard(paths, cmd, ctx)]
+
+
+def _branch(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    opts = parse_options(args, OptionSpec(long={"delete": "d", "move": "m", "force": "f"}))
+    names = list(opts.operands)
+    if opts.has("D", "d"):
+        force = " (unmerged work lost)" if opts.has("D") or opts.has("f") else ""
+        return [
+            _effect(
+                EffectKind.DELETE,
+                f"git:local/{_ref(n)}",
+                cmd,
+                ctx,
+                detail="deletes the branch" + force,
+            )
+            for n in names
+        ] or [_effect(EffectKind.DELETE, "git:local/?", cmd, ctx)]
+    if opts.has("M", "m") and names:
+        return [
+            _effect(
+                EffectKind.REPLACE if opts.has("M") else EffectKind.UPDATE,
+                f"git:local/{_ref(names[-1])}",
+                cmd,
+                ctx,
+                detail="renames a branch",
+            )
+        ]
+    if names and not opts.has("l", "a", "r", "list", "v", "contains", "merged"):
+        kind = EffectKind.REPLACE if opts.has("f") else EffectKind.CREATE
+        return [_effect(kind, f"git:local/{_ref(names[0])}", cmd, ctx)]
+    return [_effect(EffectKind.READ, "git:local/*", cmd, ctx)]
+
+
+def _stash(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    sub = args[0] if args else "push"
+    if sub == "clear":
+        return [_effect(EffectKind.DELETE, "git:local/stash", cmd, ctx, detail="drops every stash")]
+    if sub == "drop":
+        return [_effect(EffectKind.DELETE, "git:local/stash", cmd, ctx, detail="drops a stash")]
+    if sub in ("list", "show"):
+        return [_effect(EffectKind.READ, "git:local/stash", cmd, ctx)]
+    return [
+        _effect(EffectKind.UPDATE, "git:local/stash", cmd, ctx),
+        _worktree(EffectKind.UPDATE, [repo + "/*"], cmd, ctx, "stash changes the worktree"),
+    ]
+
+
+def _rewrite(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    return [_effect(EffectKind.REPLACE, "git:local/*", cmd, ctx, detail="rewrites history")]
+
+
+def _reflog(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    if args[:1] in (["expire"], ["delete"]):
+        return [
+            _effect(
+                EffectKind.DELETE,
+                "git:local/reflog",
+                cmd,
+                ctx,
+                detail="drops reflog entries (the way back to lost commits)",
+            )
+        ]
+    return [_effect(EffectKind.READ, "git:local/reflog", cmd, ctx)]
+
+
+def _gc(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    if any(a.startswith("--prune") and a not in ("--prune", "--no-prune") for a in args):
+        return [
+            _effect(
+                EffectKind.DELETE,
+                "git:local/objects",
+                cmd,
+                ctx,
+                detail="prunes unreachable commits now",
+            )
+        ]
+    return [_effect(EffectKind.UPDATE, "git:local/objects", cmd, ctx)]
+
+
+def _prune(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    if "-n" in args or "--dry-run" in args:
+        return [_effect(EffectKind.READ, "git:local/objects", cmd, ctx)]
+    return [_effect(EffectKind.DELETE, "git:local/objects", cmd, ctx)]
+
+
+def _tag(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    opts = parse_options(args, OptionSpec(valued="mFu", long={"delete": "d", "force": "f"}))
+    names = list(opts.operands)
+    if opts.has("d"):
+        return [_effect(EffectKind.DELETE, f"git:local/tags/{n}", cmd, ctx) for n in names] or [
+            _effect(EffectKind.DELETE, "git:local/tags/?", cmd, ctx)
+        ]
+    if names and not opts.has("l", "list", "n", "v"):
+        kind = EffectKind.REPLACE if opts.has("f") else EffectKind.CREATE
+        return [_effect(kind, f"git:local/tags/{names[0]}", cmd, ctx)]
+    return [_effect(EffectKind.READ, "git:local/tags/*", cmd, ctx)]
+
+
+def _switch(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    if {"-f", "--force", "--discard-changes"} & set(args):
+        return [_worktree(EffectKind.DELETE, [repo + "/*"], cmd, ctx, "discards local changes")]
+    return [_effect(EffectKind.UPDATE, "git:local/HEAD", cmd, ctx)]
+
+
+def _local_write(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    return [
+        _effect(EffectKind.UPDATE, "git:local/HEAD", cmd, ctx),
+        _worktree(EffectKind.UPDATE, [repo + "/*"], cmd, ctx, "changes the working tree"),
+    ]
+
+
+def _create(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    operands = [a for a in args if not a.startswith("-")]
+    where = operands[-1] if operands and (cmd.args[0] == "init" or len(operands) > 1) else None
+    path = file_path(where, ctx) if where else repo
+    return [_worktree(EffectKind.CREATE, [path], cmd, ctx, "new repository")]
+
+
+def _read(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    return [_effect(EffectKind.READ, "git:local/HEAD", cmd, ctx)]
+
+
+_Sub = Callable[[list[str], str, SimpleCommand, ShellContext], list[Effect]]
+_SUBCOMMANDS: dict[str, _Sub] = {
+    "push": _push,
+    "reset": _reset,
+    "clean": _clean,
+    "checkout": _checkout,
+    "restore": _restore,
+    "branch": _branch,
+    "stash": _stash,
+    "filter-repo": _rewrite,
+    "filter-branch": _rewrite,
+    "reflog": _reflog,
+    "gc": _gc,
+    "prune": _prune,
+    "tag": _tag,
+    "switch": _switch,
+    "init": _create,
+    "clone": _create,
+}
+for _name in (
+    "add",
+    "commit",
+    "merge",
+    "rebase",
+    "pull",
+    "cherry-pick",
+    "revert",
+    "am",
+    "apply",
+    "mv",
+    "rm",
+    "commit-tree",
+    "update-index",
+    "notes",
+    "worktree",
+    "submodule",
+):
+    _SUBCOMMANDS[_name] = _local_write
+_READS = frozenset(
+    [
+        "status",
+        "log",
+        "diff",
+        "show",
+        "fetch",
+        "ls-files",
+        "ls-remote",
+        "ls-tree",
+        "rev-parse",
+        "rev-list",
+        "describe",
+        "blame",
+        "grep",
+        "shortlog",
+        "whatchanged",
+        "cat-file",
+        "show-ref",
+        "show-branch",
+        "for-each-ref",
+        "config",
+        "remote",
+        "help",
+        "version",
+        "count-objects",
+        "fsck",
+        "name-rev",
+        "cherry",
+        "range-diff",
+        "annotate",
+        "bisect",
+        "var",
+        "check-ignore",
+        "merge-base",
+    ]
+)
+for _name in _READS:
+    _SUBCOMMANDS[_name] = _read

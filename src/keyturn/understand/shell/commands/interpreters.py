@@ -1,0 +1,131 @@
+"""Commands that run other code: shells, ``eval``, ``source``, language interpreters, ``npx``.
+
+A shell's script is judged when its text is at hand (``bash -c '…'``, a heredoc, a constant
+piped in, a script file readable through ``ctx.files``); otherwise it is unknown. Code for another
+language (``python -c``, ``node -e``…) is never judged from inside: it is unknown with a reason,
+so that it is at least asked about.
+"""
+
+from __future__ import annotations
+
+from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.effects import command_effect, unknown_effect
+from keyturn.understand.shell.nested import SHELLS, script_file, shell_script
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
+
+_VERSION_FLAGS = frozenset({"--version", "-V", "--help", "-h", "-v"})
+
+
+def _nested(text: str, origin: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    if ctx.understand_nested is None:
+        return [unknown_effect(cmd, f"{origin}: nested commands not understood here", ctx)]
+    return ctx.understand_nested(text)
+
+
+@command(*SHELLS)
+def shell(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """``bash -c TEXT``, ``bash script.sh``, ``… | sh``, ``bash <<EOF``: judge the script."""
+    if cmd.args and all(a in _VERSION_FLAGS for a in cmd.args):
+        return [command_effect(EffectKind.READ, cmd, ctx)]
+    script = shell_script(cmd, ctx)
+    if script.text is None:
+        return [unknown_effect(cmd, script.reason, ctx)]
+    return _nested(script.text, script.origin, cmd, ctx)
+
+
+@command("eval")
+def eval_(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """``eval WORDS``: the words joined are run as a command line (constant text only)."""
+    if any(i > 0 for i in cmd.dynamic_words):
+        return [unknown_effect(cmd, "eval of text decided at run time", ctx)]
+    if not cmd.args:
+        return [command_effect(EffectKind.READ, cmd, ctx)]
+    return _nested(" ".join(cmd.args), "eval", cmd, ctx)
+
+
+@command("source", ".")
+def source(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """``source FILE`` / ``. FILE``: judge the file's text when it can be read."""
+    if not cmd.args:
+        return None
+    script = script_file(cmd.args[0], cmd, ctx, index=1)
+    if script.text is None:
+        return [unknown_effect(cmd, script.reason, ctx)]
+    return _nested(script.text, script.origin, cmd, ctx)
+
+
+@command("trap")
+def trap(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """``trap 'CMD' SIGNAL``: CMD runs later, on the signal; judge it now."""
+    args = [a for a in cmd.args if a not in ("-p", "-l", "--")]
+    if len(args) < 2 or args[0] in ("", "-"):
+        return [command_effect(EffectKind.READ, cmd, ctx)]
+    if 1 + cmd.args.index(args[0]) in cmd.dynamic_words:
+        return [unknown_effect(cmd, "trap of a command decided at run time", ctx)]
+    return _nested(args[0], "trap", cmd, ctx)
+
+
+@command("at", "batch")
+def at(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """``at`` runs the commands on its stdin later: judge them now when they are known."""
+    if "-l" in cmd.args or ("-q" in cmd.args and len(cmd.args) == 2) or cmd.name == "atq":
+        return [command_effect(EffectKind.READ, cmd, ctx)]
+    if "-f" in cmd.args:
+        index = cmd.args.index("-f") + 1
+        path = cmd.args[index] if index < len(cmd.args) else ""
+        script = script_file(path, cmd, ctx, index=index + 1)
+    elif cmd.stdin_text is not None:
+        return _nested(cmd.stdin_text, "at", cmd, ctx)
+    else:
+        return [unknown_effect(cmd, "at runs commands read from its input", ctx)]
+    if script.text is None:
+        return [unknown_effect(cmd, script.reason, ctx)]
+    return _nested(script.text, script.origin, cmd, ctx)
+
+
+# Interpreter -> the options that take inline code.
+_INTERPRETERS: dict[str, tuple[str, ...]] = {
+    "python": ("-c", "-m"),
+    "python2": ("-c", "-m"),
+    "python3": ("-c", "-m"),
+    "pypy": ("-c", "-m"),
+    "pypy3": ("-c", "-m"),
+    "node": ("-e", "-p", "--eval", "--print"),
+    "nodejs": ("-e", "-p", "--eval", "--print"),
+    "deno": ("eval",),
+    "bun": ("-e", "--eval"),
+    "perl": ("-e", "-E"),
+    "ruby": ("-e",),
+    "php": ("-r",),
+    "lua": ("-e",),
+    "Rscript": ("-e",),
+    "osascript": ("-e",),
+    "pwsh-code": (),
+    "tclsh": (),
+    "java": (),
+    "groovy": ("-e",),
+}
+
+
+@command(*(name for name in _INTERPRETERS if name != "pwsh-code"))
+def interpreter(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """Another language's code: unknown (``python -c``, ``node -e``, ``python x.py``)."""
+    if cmd.args and all(a in _VERSION_FLAGS for a in cmd.args):
+        return [command_effect(EffectKind.READ, cmd, ctx)]
+    inline = next((a for a in cmd.args if a in _INTERPRETERS.get(cmd.name, ())), None)
+    if inline is not None:
+        reason = f"runs {cmd.name} code ({cmd.name} {inline}): its effects are not judged"
+    elif any(not a.startswith("-") for a in cmd.args):
+        script = next(a for a in cmd.args if not a.startswith("-"))
+        reason = f"runs the {cmd.name} program {script}: its effects are not judged"
+    else:
+        reason = f"runs {cmd.name} code read from its input: its effects are not judged"
+    return [unknown_effect(cmd, reason, ctx)]
+
+
+@command("npx", "bunx", "uvx", "pipx")
+def package_runner(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """Download-and-run: the package's code is not known."""
+    package = next((a for a in cmd.args if not a.startswith("-")), "?")
+    reason = f"downloads and runs the package {package}: its effects are not judged"
+    return [unknown_effect(cmd, reason, ctx)]

@@ -1,0 +1,150 @@
+"""One parsed simple command -> its effects: unwrap, find the handler, fill in what it left out.
+
+Fail closed at every step: a command name decided at run time, a glob in command position, a
+program with no handler, a handler that does not recognise the form (returns ``None``) or fails,
+all give an ``unknown`` effect with the reason, never nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from keyturn.model import Effect, EffectKind, Target
+from keyturn.understand.shell import nested, registry
+from keyturn.understand.shell.effects import command_effect, shell_name, unknown_effect
+from keyturn.understand.shell.flags import canonical_text
+from keyturn.understand.shell.parse import RawCommand
+from keyturn.understand.shell.redirects import redirect_effects
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand
+from keyturn.understand.shell.wrappers import unwrap
+
+_TARGET_VARIABLES = {
+    "AWS_PROFILE": "aws_profile",
+    "AWS_DEFAULT_PROFILE": "aws_profile",
+    "AWS_REGION": "aws_region",
+    "AWS_DEFAULT_REGION": "aws_region",
+    "TF_WORKSPACE": "terraform_workspace",
+    "KUBECONTEXT": "kube_context",
+    "KUBE_CONTEXT": "kube_context",
+    "KUBE_NAMESPACE": "kube_namespace",
+    "KEYTURN_ENV": "environment",
+}
+
+
+def target_from_variables(variables: Mapping[str, str]) -> Target:
+    """The target hints environment variables give (``AWS_PROFILE=prod`` -> profile ``prod``)."""
+    hints: dict[str, str] = {}
+    for name, field_name in _TARGET_VARIABLES.items():
+        value = variables.get(name)
+        if value and field_name not in hints:
+            hints[field_name] = value
+    return Target(**hints)
+
+
+def build_command(raw: RawCommand) -> SimpleCommand:
+    """The SimpleCommand as written (before wrappers are stripped)."""
+    argv = tuple(w.text for w in raw.words)
+    dynamic = frozenset(i for i, w in enumerate(raw.words) if w.dynamic or (i == 0 and w.glob))
+    return SimpleCommand(
+        argv=argv,
+        program=argv[0] if argv else "",
+        assignments={name: word.text for name, word in raw.assignments},
+        redirects=raw.redirects,
+        stdin_text=raw.stdin_text,
+        stdin_dynamic=raw.stdin_dynamic,
+        dynamic_words=dynamic,
+        text=" ".join(argv),
+        raw_argv=tuple(w.raw for w in raw.words),
+    )
+
+
+def command_context(cmd: SimpleCommand, ctx: ShellContext) -> ShellContext:
+    """The context one command runs in: its assignments added to the environment and target."""
+    if not cmd.assignments:
+        return ctx
+    env = {**ctx.env, **cmd.assignments}
+    return replace(
+        ctx, env=env, target=target_from_variables(cmd.assignments).merged_over(ctx.target)
+    )
+
+
+def effects_of(raw: RawCommand, ctx: ShellContext) -> tuple[list[Effect], SimpleCommand]:
+    """The effects of one simple command, and the command as understood (for the subject)."""
+    written = build_command(raw)
+    effects, understood = _command_effects(raw, written, ctx)
+    return effects + redirect_effects(understood, command_context(understood, ctx)), understood
+
+
+def _command_effects(
+    raw: RawCommand, written: SimpleCommand, ctx: ShellContext
+) -> tuple[list[Effect], SimpleCommand]:
+    if raw.fork_bomb:
+        reason = "a function that calls itself in a pipeline or in the background: a fork bomb"
+        bomb = unknown_effect(written, reason, ctx)
+        return [replace(bomb, catastrophic="fork bomb: exhausts the machine")], written
+    if not written.argv:
+        return [], written
+    outcome = unwrap(written)
+    if outcome.command is None:
+        if outcome.unknown:
+            return [unknown_effect(written, outcome.unknown, ctx)], written
+        return [
+            command_effect(EffectKind.READ, written, ctx, detail="runs nothing judged")
+        ], written
+    registry.handler_for("")  # load every built-in handler (and its canonical spelling)
+    cmd = replace(outcome.command, text=canonical_text(outcome.command.argv))
+    cmd_ctx = command_context(cmd, ctx)
+    effects = _handle(cmd, cmd_ctx, function_call=raw.function_call)
+    return [_complete(e, cmd, cmd_ctx) for e in effects], cmd
+
+
+def _handle(cmd: SimpleCommand, ctx: ShellContext, *, function_call: bool) -> list[Effect]:
+    if 0 in cmd.dynamic_words:
+        what = "a glob pattern" if any(c in cmd.program for c in "*?[") else "decided at run time"
+        return [unknown_effect(cmd, f"the command name is {what} ({cmd.raw_argv[:1]})", ctx)]
+    handler = registry.handler_for(cmd.name)
+    if handler is None:
+        if function_call:
+            return []  # a function defined on this line: its body was judged where defined
+        if "/" in cmd.program:
+            return _script(cmd, ctx)
+        return [unknown_effect(cmd, f"keyturn does not know what {cmd.name!r} does", ctx)]
+    try:
+        found = handler(cmd, ctx)
+    except Exception as exc:  # a handler bug must fail closed, never crash the judge
+        return [unknown_effect(cmd, f"could not understand {cmd.name}: {type(exc).__name__}", ctx)]
+    if found is None:
+        return [unknown_effect(cmd, f"this form of {cmd.name!r} is not understood", ctx)]
+    if not found:
+        return [unknown_effect(cmd, f"no effect of {cmd.name!r} could be named", ctx)]
+    return list(found)
+
+
+def _script(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    script = nested.script_file(cmd.program, cmd, ctx, index=0)
+    if script.text is None or ctx.understand_nested is None:
+        return [unknown_effect(cmd, script.reason or "runs a script", ctx)]
+    return ctx.understand_nested(script.text)
+
+
+def _complete(effect: Effect, cmd: SimpleCommand, ctx: ShellContext) -> Effect:
+    """Fill in what a handler left unset: the command text, the target, the wrappers' notes."""
+    notes = [w for w in cmd.wrappers if ":" in w]
+    detail = effect.detail
+    if notes:
+        detail = (detail + " " if detail else "") + f"(via {', '.join(notes)})"
+    return replace(
+        effect,
+        command=effect.command or cmd.text or None,
+        target=effect.target if effect.target != Target() else ctx.target,
+        service=effect.service or "shell",
+        detail=detail,
+    )
+
+
+def empty_line_effect(text: str, ctx: ShellContext) -> Effect:
+    """A line with nothing to run (blank, comments, assignments only)."""
+    cmd = SimpleCommand(argv=(), program="", text="")
+    effect = command_effect(EffectKind.READ, cmd, ctx, detail="runs no command")
+    return replace(effect, resource=replace(effect.resource, names=(shell_name(text),)))

@@ -1,0 +1,105 @@
+"""Building shell effects: names for files and commands, and the built-in catastrophic set.
+
+Resource names (BRIEF §4.2): files ``file:/absolute/path`` (``file:/path/*`` stands for
+everything under a directory); a command that touches no named resource, or is not understood,
+is named ``shell:<command text>``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from keyturn.model import Effect, EffectKind, Resource
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand
+from keyturn.understand.shell.words import normalize_path
+
+MAX_NAME = 200
+_BLOCK_DEVICE = re.compile(
+    r"/dev/(sd[a-z]+\d*|hd[a-z]+\d*|vd[a-z]+\d*|xvd[a-z]+\d*|nvme\d+(n\d+)?(p\d+)?|"
+    r"mmcblk\d+(p\d+)?|r?disk\d+(s\d+)?|md\d+|dm-\d+|mapper/.+|loop\d+|sr\d+|"
+    r"disk/by-.+|root|mtdblock\d+|nbd\d+)"
+)
+
+
+def shell_name(text: str) -> str:
+    """``shell:<text>``, bounded, for commands that touch no named resource."""
+    return "shell:" + (" ".join(text.split())[:MAX_NAME] or "?")
+
+
+def unknown_effect(
+    cmd: SimpleCommand | None, reason: str, ctx: ShellContext, text: str = ""
+) -> Effect:
+    """An effect keyturn cannot judge: at least ``ask`` under any policy."""
+    shown = cmd.text if cmd is not None and cmd.text else text
+    return Effect(
+        effect=EffectKind.UNKNOWN,
+        resource=Resource((shell_name(shown),), type="command"),
+        target=ctx.target,
+        service="shell",
+        command=cmd.text if cmd is not None else None,
+        operation=cmd.name if cmd is not None and cmd.name else None,
+        detail=reason,
+    )
+
+
+def command_effect(
+    kind: EffectKind, cmd: SimpleCommand, ctx: ShellContext, *, detail: str = ""
+) -> Effect:
+    """An effect on the command itself (``echo``, ``date``): no other resource is named."""
+    return Effect(
+        effect=kind,
+        resource=Resource((shell_name(cmd.name),), type="command"),
+        target=ctx.target,
+        service="shell",
+        command=cmd.text,
+        operation=cmd.name,
+        detail=detail,
+    )
+
+
+def file_path(path: str, ctx: ShellContext) -> str:
+    """An absolute path for a path word (relative to the working directory)."""
+    return normalize_path(path, cwd=ctx.cwd)
+
+
+def file_effect(
+    kind: EffectKind,
+    paths: Iterable[str],
+    cmd: SimpleCommand,
+    ctx: ShellContext,
+    *,
+    detail: str = "",
+    catastrophic: str | None = None,
+    service: str = "file",
+) -> Effect:
+    """One effect on the files ``paths`` (absolute already), named ``file:<path>``."""
+    names = tuple(dict.fromkeys("file:" + p for p in paths)) or ("file:?",)
+    return Effect(
+        effect=kind,
+        resource=Resource(names, type="file"),
+        target=ctx.target,
+        service=service,
+        command=cmd.text,
+        operation=cmd.name,
+        catastrophic=catastrophic,
+        detail=detail,
+    )
+
+
+def is_block_device(path: str) -> bool:
+    """A disk or partition device: writing it destroys a filesystem."""
+    return bool(_BLOCK_DEVICE.fullmatch(path))
+
+
+def home_or_root(path: str, *, home: str) -> str | None:
+    """Why removing ``path`` recursively is catastrophic (``/``, a home directory, everything
+    under them), or ``None``."""
+    base = path[:-2] if path.endswith("/*") else path
+    base = base.rstrip("/") or "/"
+    if base == "/":
+        return "removes the root filesystem"
+    homes = {home.rstrip("/") or "/", "/root", "/home", "/Users"}
+    if base in homes or re.fullmatch(r"/(home|Users)/[^/]+", base):
+        return f"removes a home directory ({base})"
+    return None

@@ -1,0 +1,424 @@
+"""A bash command line -> the simple commands it runs, in order, with tree-sitter-bash.
+
+Every command is found wherever it sits: lists, pipelines, subshells, groups, ``$( )``,
+backticks, process substitution, heredoc continuations, function bodies, loops, conditionals,
+``[[ ]]``, ``case``, ``$(( ))``, ``${x:-$(cmd)}``. What cannot be read is reported as a
+:class:`Problem` (a syntax error, nesting too deep, too many commands) next to whatever was
+recovered, never instead of it.
+
+The output is raw: words are unquoted and expanded as far as the text decides, but wrappers are
+not stripped and program names are not resolved (``keyturn.understand.shell.wrappers`` does that).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+import tree_sitter_bash
+from tree_sitter import Language, Node, Parser
+
+from keyturn.understand.shell import nested
+from keyturn.understand.shell.registry import Redirect
+from keyturn.understand.shell.words import Word, WordEvaluator, expand_braces
+
+MAX_COMMANDS = 2000
+MAX_NODE_DEPTH = 150
+_LANGUAGE = Language(tree_sitter_bash.language())
+_WORD_TYPES = frozenset(
+    {
+        "word",
+        "string",
+        "raw_string",
+        "ansi_c_string",
+        "translated_string",
+        "concatenation",
+        "simple_expansion",
+        "expansion",
+        "command_substitution",
+        "process_substitution",
+        "arithmetic_expansion",
+        "number",
+        "brace_expression",
+    }
+)
+_REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
+
+
+@dataclass(frozen=True, slots=True)
+class RawCommand:
+    """One simple command as written, words expanded, nothing stripped yet."""
+
+    words: tuple[Word, ...]
+    assignments: tuple[tuple[str, Word], ...] = ()
+    redirects: tuple[Redirect, ...] = ()
+    stdin_text: str | None = None
+    stdin_dynamic: bool = False
+    source: str = ""
+    fork_bomb: bool = False
+    function_call: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A part of the line that could not be read; ``reason`` is one line for people."""
+
+    reason: str
+    source: str = ""
+
+
+Item = RawCommand | Problem
+
+
+@dataclass(frozen=True, slots=True)
+class _Stdin:
+    text: str | None = None
+    dynamic: bool = False
+
+
+_TERMINAL = _Stdin()
+
+
+@dataclass(slots=True)
+class ParsedLine:
+    """The simple commands and problems of one command line, in execution order."""
+
+    items: list[Item] = field(default_factory=list)
+    has_error: bool = False
+
+
+def parse_line(
+    command: str, *, variables: Mapping[str, str | None], home: str, brace_retry: bool = False
+) -> ParsedLine:
+    """Parse ``command`` and collect every simple command in it. Never raises on any text."""
+    tree = Parser(_LANGUAGE).parse(command.encode("utf-8", "surrogatepass"))
+    root = tree.root_node
+    known = dict(variables)
+    known.update(_assigned_variables(root, variables))
+    walker = _Walker(variables=known, home=home, functions=_function_names(root))
+    walker.visit(root, _TERMINAL, depth=0)
+    line = ParsedLine(items=walker.items, has_error=root.has_error)
+    if root.has_error:
+        line.items.append(Problem(f"could not parse: {_error_snippet(root)}", command[:200]))
+        retry = _BRACE_COMMAND.sub(lambda m: " ".join(expand_braces(m.group(0))), command)
+        if retry != command and not brace_retry:
+            line.items.extend(
+                parse_line(retry, variables=variables, home=home, brace_retry=True).items
+            )
+    return line
+
+
+# tree-sitter-bash cannot parse a brace expansion in command position ({rm,-rf,/}), which bash
+# expands into words: on a syntax error, such words are expanded and the line parsed again.
+_BRACE_COMMAND = re.compile(r"(?<![\w$])\{[^{}\s'\"]*,[^{}\s'\"]*\}")
+
+
+def _error_snippet(root: Node) -> str:
+    for node in _descendants(root, limit=100_000):
+        if node.is_error or node.is_missing:
+            text = _text(node)[:60] or node.type
+            return f"syntax error near {text!r} (offset {node.start_byte})"
+    return "syntax error"
+
+
+def _descendants(node: Node, *, limit: int) -> Iterator[Node]:
+    stack = [node]
+    seen = 0
+    while stack and seen < limit:
+        current = stack.pop()
+        seen += 1
+        yield current
+        stack.extend(reversed(current.children))
+
+
+def _function_names(root: Node) -> frozenset[str]:
+    return frozenset(
+        _text(name)
+        for node in _descendants(root, limit=200_000)
+        if node.type == "function_definition"
+        and (name := node.child_by_field_name("name")) is not None
+    )
+
+
+def _assigned_variables(root: Node, given: Mapping[str, str | None]) -> dict[str, str | None]:
+    """Variables the line assigns: a name assigned one constant value (and not given otherwise)
+    is known; any other assignment (several values, a computed value, a loop) makes it run-time.
+    """
+    literal = WordEvaluator(
+        variables={}, home="", substitute=lambda _n: None, visit=lambda _n: None
+    )
+    seen: dict[str, set[str | None]] = {}
+    for node in _descendants(root, limit=200_000):
+        if node.type == "variable_assignment":
+            name_node, value_node = (
+                node.child_by_field_name("name"),
+                node.child_by_field_name("value"),
+            )
+            if name_node is None:
+                continue
+            name = _text(name_node)
+            value: str | None = ""
+            if value_node is not None:
+                word = literal.word(value_node) if value_node.type in _WORD_TYPES else None
+                value = None if word is None or word.dynamic else word.text
+            if "+=" in _text(node)[: len(name) + 2]:
+                value = None
+            seen.setdefault(name, set()).add(value)
+        elif node.type in ("for_statement", "select_statement"):
+            var = node.child_by_field_name("variable")
+            if var is not None:
+                seen.setdefault(_text(var), set()).add(None)
+    out: dict[str, str | None] = {}
+    for name, values in seen.items():
+        if name in given and given[name] is not None:
+            values = values | {given[name]}
+        out[name] = values.pop() if len(values) == 1 else None
+    return out
+
+
+def _text(node: Node) -> str:
+    return (node.text or b"").decode("utf-8", "replace")
+
+
+class _Walker:
+    """Walks the tree in execution order, collecting :class:`RawCommand` and :class:`Problem`."""
+
+    def __init__(
+        self, *, variables: Mapping[str, str | None], home: str, functions: frozenset[str]
+    ) -> None:
+        self.items: list[Item] = []
+        self._functions = functions
+        self._defining: list[str] = []
+        self._depth = 0
+        self._truncated = False
+        self._eval = WordEvaluator(
+            variables=variables, home=home, substitute=self._substitute, visit=self._visit_any
+        )
+
+    # -- statements -------------------------------------------------------------------------
+
+    def visit(
+        self, node: Node, stdin: _Stdin, *, depth: int, background: bool = False
+    ) -> str | None:
+        """Visit a statement; return its output when it is constant text (``echo x``)."""
+        if depth > MAX_NODE_DEPTH:
+            self._problem("nested too deeply to understand", node)
+            return None
+        kind = node.type
+        if kind == "command":
+            return self._command(node, stdin, (), background=background, depth=depth)
+        if kind == "redirected_statement":
+            return self._redirected(node, stdin, depth=depth, background=background)
+        if kind == "pipeline":
+            return self._pipeline(node, stdin, depth=depth)
+        if kind == "function_definition":
+            self._function(node, depth=depth)
+            return None
+        if kind == "test_command":
+            self._add(RawCommand(words=(Word("[[", "[["),), source=_text(node)))
+        if kind in _WORD_TYPES:
+            self._eval.words(node)
+            return None
+        self._children(node, stdin, depth=depth)
+        return None
+
+    def _children(self, node: Node, stdin: _Stdin, *, depth: int) -> None:
+        kids = node.children
+        for i, child in enumerate(kids):
+            if not child.is_named or child.type == "comment":
+                continue
+            background = i + 1 < len(kids) and kids[i + 1].type == "&"
+            self.visit(child, stdin, depth=depth + 1, background=background)
+
+    def _visit_any(self, node: Node) -> None:
+        self._children(node, _TERMINAL, depth=self._depth + 1)
+
+    def _function(self, node: Node, *, depth: int) -> None:
+        name = node.child_by_field_name("name")
+        body = node.child_by_field_name("body")
+        self._defining.append(_text(name) if name is not None else "")
+        try:
+            if body is not None:
+                self.visit(body, _TERMINAL, depth=depth + 1)
+        finally:
+            self._defining.pop()
+
+    def _pipeline(self, node: Node, stdin: _Stdin, *, depth: int) -> str | None:
+        stages = list(_pipeline_stages(node))
+        output: str | None = None
+        current = stdin
+        for index, stage in enumerate(stages):
+            self._in_pipeline = len(stages) > 1
+            output = self.visit(stage, current, depth=depth + 1)
+            current = _Stdin(text=output, dynamic=output is None)
+            if index == len(stages) - 1:
+                break
+        self._in_pipeline = False
+        return output
+
+    _in_pipeline = False
+
+    def _redirected(self, node: Node, stdin: _Stdin, *, depth: int, background: bool) -> str | None:
+        body = node.child_by_field_name("body")
+        redirects, stdin, continuations = self._redirects(
+            node.children_by_field_name("redirect"), stdin
+        )
+        if body is not None and body.type == "command":
+            output = self._command(body, stdin, redirects, background=background, depth=depth)
+        else:
+            output = None
+            if body is not None:
+                self.visit(body, stdin, depth=depth + 1, background=background)
+            if redirects:
+                self._add(RawCommand(words=(), redirects=redirects, source=_text(node)))
+        for continuation, piped in continuations:
+            follow = _Stdin(text=output, dynamic=output is None) if piped else _TERMINAL
+            self._continue(continuation, follow, depth=depth)
+        return None if continuations else output
+
+    def _continue(self, node: Node, stdin: _Stdin, *, depth: int) -> None:
+        if node.type == "pipeline":
+            self._pipeline(node, stdin, depth=depth + 1)
+        else:
+            self.visit(node, stdin, depth=depth + 1)
+
+    def _redirects(
+        self, nodes: list[Node], stdin: _Stdin
+    ) -> tuple[tuple[Redirect, ...], _Stdin, list[tuple[Node, bool]]]:
+        found: list[Redirect] = []
+        continuations: list[tuple[Node, bool]] = []
+        for node in nodes:
+            if node.type == "file_redirect":
+                found.append(self._file_redirect(node))
+                if found[-1].op in ("<", "<>"):
+                    stdin = _Stdin(dynamic=True)
+            elif node.type == "herestring_redirect":
+                word = self._word_after(node)
+                stdin = _Stdin(text=word.text + "\n") if word and not word.dynamic else _Stdin(True)
+            elif node.type == "heredoc_redirect":
+                stdin = self._heredoc(node, found, continuations)
+        return tuple(found), stdin, continuations
+
+    def _heredoc(
+        self, node: Node, found: list[Redirect], continuations: list[tuple[Node, bool]]
+    ) -> _Stdin:
+        text = ""
+        piped_after = node.child_by_field_name("right") is None
+        for child in node.named_children:
+            if child.type == "heredoc_body":
+                text = _text(child)
+                for sub in child.named_children:
+                    if sub.type != "heredoc_content":
+                        self._eval.words(sub)
+            elif child.type == "file_redirect":
+                found.append(self._file_redirect(child))
+            elif child.type not in ("heredoc_start", "heredoc_end"):
+                continuations.append((child, piped_after))
+        return _Stdin(text=text)
+
+    def _file_redirect(self, node: Node) -> Redirect:
+        op = next((_text(c) for c in node.children if not c.is_named), ">")
+        dest = node.child_by_field_name("destination")
+        descriptor = next((c for c in node.named_children if c.type == "file_descriptor"), None)
+        if descriptor is not None and op in (">", ">>"):
+            op = _text(descriptor) + op
+        if dest is None:
+            return Redirect(op=op, target="", dynamic=True)
+        word = self._eval.word(dest)
+        return Redirect(op=op, target=word.text, dynamic=word.dynamic or word.glob)
+
+    def _word_after(self, node: Node) -> Word | None:
+        for child in node.named_children:
+            if child.type in _WORD_TYPES:
+                return self._eval.word(child)
+        return None
+
+    # -- simple commands --------------------------------------------------------------------
+
+    def _command(
+        self,
+        node: Node,
+        stdin: _Stdin,
+        redirects: tuple[Redirect, ...],
+        *,
+        background: bool,
+        depth: int,
+    ) -> str | None:
+        words: list[Word] = []
+        assignments: list[tuple[str, Word]] = []
+        own: list[Node] = []
+        self._depth = depth
+        for child in node.children:
+            if not child.is_named or child.type == "comment":
+                continue
+            if child.type == "variable_assignment":
+                assignments.append(self._assignment(child))
+            elif child.type == "command_name":
+                for part in child.named_children:
+                    words.extend(self._eval.words(part))
+            elif child.type in _REDIRECTS:
+                own.append(child)
+            else:
+                words.extend(self._eval.words(child))
+        more, stdin, continuations = self._redirects(own, stdin)
+        name = words[0].text if words and not words[0].dynamic else ""
+        calls_function = name in self._functions
+        fork_bomb = name in self._defining and (self._in_pipeline or background)
+        self._add(
+            RawCommand(
+                words=tuple(words),
+                assignments=tuple(assignments),
+                redirects=redirects + more,
+                stdin_text=stdin.text,
+                stdin_dynamic=stdin.dynamic,
+                source=_text(node),
+                fork_bomb=fork_bomb,
+                function_call=calls_function,
+            )
+        )
+        output = None
+        if not any(w.dynamic for w in words):
+            output = nested.constant_output(tuple(w.text for w in words), stdin_text=stdin.text)
+        for continuation, piped in continuations:
+            follow = _Stdin(text=output, dynamic=output is None) if piped else _TERMINAL
+            self._continue(continuation, follow, depth=depth)
+        return None if continuations else output
+
+    def _assignment(self, node: Node) -> tuple[str, Word]:
+        name_node, value_node = node.child_by_field_name("name"), node.child_by_field_name("value")
+        name = _text(name_node) if name_node is not None else ""
+        if value_node is None:
+            return name, Word("", "")
+        if value_node.type in _WORD_TYPES:
+            return name, self._eval.word(value_node)
+        self._visit_any(value_node)
+        return name, Word(_text(value_node), _text(value_node), dynamic=True)
+
+    def _substitute(self, node: Node) -> str | None:
+        statements = [c for c in node.named_children if c.type != "comment"]
+        outputs = [self.visit(s, _TERMINAL, depth=self._depth + 1) for s in statements]
+        if len(outputs) != 1 or outputs[0] is None:
+            return None
+        return outputs[0].rstrip("\n")
+
+    # -- bookkeeping ------------------------------------------------------------------------
+
+    def _add(self, item: Item) -> None:
+        if len(self.items) >= MAX_COMMANDS:
+            if not self._truncated:
+                self._truncated = True
+                self.items.append(Problem(f"more than {MAX_COMMANDS} commands: not all judged"))
+            return
+        self.items.append(item)
+
+    def _problem(self, reason: str, node: Node) -> None:
+        self._add(Problem(reason, _text(node)[:200]))
+
+
+def _pipeline_stages(node: Node) -> Iterator[Node]:
+    for child in node.named_children:
+        if child.type == "pipeline":
+            yield from _pipeline_stages(child)
+        elif child.type != "comment":
+            yield child

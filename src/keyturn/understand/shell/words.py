@@ -1,0 +1,353 @@
+"""Shell words: quote removal, ``$'…'``, brace expansion, ``~``/``$HOME`` and path normalisation.
+
+tree-sitter-bash gives words as raw source text (``'kubectl delete ns prod'`` keeps its quotes).
+This module turns one word node into the value(s) bash would pass to the program, as far as they
+are decided by the text: quotes removed, escapes resolved, ``$'\\x72m'`` decoded, ``{a,b}``
+expanded, ``~`` and known variables substituted. Whatever depends on run time (an unknown
+variable, a command substitution whose output is not constant, arithmetic) makes the word
+*dynamic*: callers must then not rely on its value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+# Brace expansion is bounded: a word like {a,b}{a,b}... must not blow up memory.
+MAX_BRACE_WORDS = 256
+_GLOB = re.compile(r"(?<!\\)[*?\[]")
+_LITERAL_TYPES = frozenset({"word", "number", "brace_expression", "concatenation"})
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One shell word after expansion.
+
+    - ``text``: the value, as far as the source decides it (for dynamic words, the best guess
+      with the unknown parts kept as written).
+    - ``raw``: the source text.
+    - ``dynamic``: some part is decided at run time.
+    - ``glob``: an unquoted ``*``, ``?`` or ``[`` (pathname expansion applies).
+    """
+
+    text: str
+    raw: str
+    dynamic: bool = False
+    glob: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    text: str
+    quoted: bool
+    dynamic: bool = False
+    splittable: bool = False  # unquoted expansion: bash splits its value on whitespace
+
+
+Substitution = Callable[[Node], "str | None"]
+Visit = Callable[[Node], None]
+
+
+class WordEvaluator:
+    """Evaluate word nodes with known variables.
+
+    ``variables`` maps names to their value, or ``None`` when the name is known to be set at run
+    time to something not known now. ``substitute`` judges the commands inside ``$( )`` and
+    returns their constant output, or ``None``. ``visit`` judges commands inside any other node
+    (arithmetic, ``${x:-$(cmd)}``, process substitution).
+    """
+
+    def __init__(
+        self,
+        *,
+        variables: Mapping[str, str | None],
+        home: str,
+        substitute: Substitution,
+        visit: Visit,
+    ) -> None:
+        self._vars = variables
+        self._home = home
+        self._substitute = substitute
+        self._visit = visit
+
+    def words(self, node: Node) -> list[Word]:
+        """The words one argument node stands for (several after brace expansion or splitting)."""
+        raw = _text(node)
+        if node.type in _LITERAL_TYPES and _is_plain_literal(node) and "{" in raw:
+            expanded = expand_braces(raw)
+            if len(expanded) > 1:
+                return [self._literal_word(piece) for piece in expanded]
+        segments = self._segments(node)
+        if len(segments) == 1 and segments[0].splittable and not segments[0].dynamic:
+            pieces = segments[0].text.split()
+            if len(pieces) != 1:
+                return [Word(text=p, raw=raw) for p in pieces]
+        return [self._assemble(segments, raw)]
+
+    def word(self, node: Node) -> Word:
+        """One word (brace expansion and splitting joined back with spaces)."""
+        found = self.words(node)
+        if len(found) == 1:
+            return found[0]
+        return Word(
+            text=" ".join(w.text for w in found),
+            raw=_text(node),
+            dynamic=any(w.dynamic for w in found),
+            glob=any(w.glob for w in found),
+        )
+
+    def _literal_word(self, raw: str) -> Word:
+        text = self._tilde(unescape_unquoted(raw), raw)
+        return Word(text=text, raw=raw, glob=bool(_GLOB.search(raw)))
+
+    def _assemble(self, segments: list[_Segment], raw: str) -> Word:
+        text = "".join(s.text for s in segments)
+        if segments and not segments[0].quoted and not segments[0].dynamic:
+            text = self._tilde(text, raw)
+        glob = any(not s.quoted and not s.dynamic and _GLOB.search(s.text) for s in segments)
+        return Word(text=text, raw=raw, dynamic=any(s.dynamic for s in segments), glob=glob)
+
+    def _tilde(self, text: str, raw: str) -> str:
+        if not raw.startswith("~"):
+            return text
+        head, sep, tail = text.partition("/")
+        if head == "~":
+            home = self._vars.get("HOME") or self._home
+        elif re.fullmatch(r"~[A-Za-z_][A-Za-z0-9_.-]*", head):
+            user = head[1:]
+            home = "/root" if user == "root" else f"/home/{user}"
+        else:
+            return text
+        return home + sep + tail
+
+    def _segments(self, node: Node) -> list[_Segment]:
+        kind = node.type
+        if kind in ("word", "number", "brace_expression"):
+            return [_Segment(unescape_unquoted(_text(node)), quoted=False)]
+        if kind == "raw_string":
+            return [_Segment(_text(node)[1:-1], quoted=True)]
+        if kind == "ansi_c_string":
+            return [_Segment(decode_ansi_c(_text(node)[2:-1]), quoted=True)]
+        if kind in ("string", "translated_string"):
+            return [self._string(node)]
+        if kind == "concatenation":
+            return [s for child in node.named_children for s in self._segments(child)]
+        if kind == "simple_expansion":
+            return [self._variable(node, _simple_name(node))]
+        if kind == "expansion":
+            return [self._variable(node, _plain_expansion_name(node))]
+        if kind == "command_substitution":
+            out = self._substitute(node)
+            if out is None:
+                return [_Segment(_text(node), quoted=False, dynamic=True)]
+            return [_Segment(out, quoted=False, splittable=True)]
+        self._visit(node)
+        return [_Segment(_text(node), quoted=False, dynamic=True)]
+
+    def _string(self, node: Node) -> _Segment:
+        parts: list[str] = []
+        dynamic = False
+        for child in node.named_children:
+            if child.type == "string_content":
+                parts.append(unescape_double_quoted(_text(child)))
+                continue
+            for seg in self._segments(child):
+                parts.append(seg.text)
+                dynamic = dynamic or seg.dynamic
+        return _Segment("".join(parts), quoted=True, dynamic=dynamic)
+
+    def _variable(self, node: Node, name: str | None) -> _Segment:
+        if name is None:
+            self._visit(node)
+            return _Segment(_text(node), quoted=False, dynamic=True)
+        value = self._vars.get(name)
+        if value is None:
+            return _Segment(_text(node), quoted=False, dynamic=True)
+        return _Segment(value, quoted=False, splittable=True)
+
+
+def _text(node: Node) -> str:
+    return (node.text or b"").decode("utf-8", "replace")
+
+
+def _is_plain_literal(node: Node) -> bool:
+    if node.type != "concatenation":
+        return node.type in ("word", "number", "brace_expression")
+    return all(c.type in ("word", "number", "brace_expression") for c in node.named_children)
+
+
+def _simple_name(node: Node) -> str | None:
+    for child in node.named_children:
+        if child.type == "variable_name":
+            return _text(child)
+    return None
+
+
+def _plain_expansion_name(node: Node) -> str | None:
+    """``${NAME}`` only; any operator (``${x:-y}``, ``${#x}``, ``${x[@]}``) is run-time."""
+    kids = node.children
+    if len(kids) == 3 and kids[1].type == "variable_name":
+        return _text(kids[1])
+    return None
+
+
+def unescape_unquoted(text: str) -> str:
+    """Remove backslash escapes from unquoted text (``\\rm`` -> ``rm``)."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text):
+            if text[i + 1] != "\n":
+                out.append(text[i + 1])
+            i += 2
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def unescape_double_quoted(text: str) -> str:
+    """Inside double quotes a backslash escapes only ``$ ` " \\`` and newline."""
+    return re.sub(r'\\([$`"\\\n])', lambda m: "" if m.group(1) == "\n" else m.group(1), text)
+
+
+_ANSI_SIMPLE = {
+    "a": "\a",
+    "b": "\b",
+    "e": "\x1b",
+    "E": "\x1b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "v": "\v",
+    "\\": "\\",
+    "'": "'",
+    '"': '"',
+    "?": "?",
+}
+_ANSI_ESCAPE = re.compile(
+    r"\\(?:([abeEfnrtv\\'\"?])|([0-7]{1,3})|x([0-9A-Fa-f]{1,2})|u([0-9A-Fa-f]{1,4})"
+    r"|U([0-9A-Fa-f]{1,8})|c(.))"
+)
+
+
+def decode_ansi_c(body: str) -> str:
+    """Decode the body of a ``$'…'`` string (also used for ``printf``/``echo -e`` escapes)."""
+
+    def one(m: re.Match[str]) -> str:
+        simple, octal, hex2, u4, u8, ctrl = m.groups()
+        if simple:
+            return _ANSI_SIMPLE[simple]
+        if octal:
+            return chr(int(octal, 8) & 0xFF)
+        if hex2 or u4 or u8:
+            code = int(hex2 or u4 or u8, 16)
+            return chr(code) if code <= 0x10FFFF else ""
+        return chr(ord(ctrl) & 0x1F)
+
+    return _ANSI_ESCAPE.sub(one, body)
+
+
+def expand_braces(raw: str) -> list[str]:
+    """Bash brace expansion of an unquoted word (``{rm,-rf,/}``, ``a{1..3}``), bounded."""
+    results = _expand(raw)
+    return results[:MAX_BRACE_WORDS]
+
+
+def _expand(raw: str) -> list[str]:
+    span = _first_brace(raw)
+    if span is None:
+        return [raw]
+    start, end, alternatives = span
+    prefix, suffix = raw[:start], raw[end + 1 :]
+    out: list[str] = []
+    for alt in alternatives:
+        for rest in _expand(prefix + alt + suffix):
+            out.append(rest)
+            if len(out) >= MAX_BRACE_WORDS:
+                return out
+    return out
+
+
+def _first_brace(raw: str) -> tuple[int, int, list[str]] | None:
+    i = 0
+    while i < len(raw):
+        if raw[i] == "\\":
+            i += 2
+            continue
+        if raw[i] == "{":
+            found = _brace_body(raw, i)
+            if found is not None:
+                return found
+        i += 1
+    return None
+
+
+def _brace_body(raw: str, start: int) -> tuple[int, int, list[str]] | None:
+    depth, i, parts, last = 0, start, [], start + 1
+    while i < len(raw):
+        ch = raw[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                parts.append(raw[last:i])
+                if len(parts) > 1:
+                    return start, i, parts
+                seq = _sequence(parts[0])
+                return (start, i, seq) if seq else None
+        elif ch == "," and depth == 1:
+            parts.append(raw[last:i])
+            last = i + 1
+        i += 1
+    return None
+
+
+def _sequence(body: str) -> list[str] | None:
+    m = re.fullmatch(r"(-?\d+)\.\.(-?\d+)(?:\.\.(-?\d+))?", body)
+    if m:
+        a, b = int(m.group(1)), int(m.group(2))
+        step = abs(int(m.group(3) or 1)) or 1
+        rng = range(a, b + 1, step) if a <= b else range(a, b - 1, -step)
+        return [str(n) for n in list(rng[:MAX_BRACE_WORDS])]
+    m = re.fullmatch(r"([A-Za-z])\.\.([A-Za-z])", body)
+    if m:
+        a, b = ord(m.group(1)), ord(m.group(2))
+        rng = range(a, b + 1) if a <= b else range(a, b - 1, -1)
+        return [chr(n) for n in rng]
+    return None
+
+
+def normalize_path(path: str, *, cwd: str) -> str:
+    """An absolute POSIX path: relative paths against ``cwd``, ``.``/``..``/``//`` resolved.
+
+    The trailing ``/*`` of a glob is kept (``/*`` stays ``/*``) so that callers can tell
+    "everything under" from the directory itself.
+    """
+    if not path.startswith("/"):
+        path = cwd.rstrip("/") + "/" + path
+    parts: list[str] = []
+    for piece in path.split("/"):
+        if piece in ("", "."):
+            continue
+        if piece == "..":
+            if parts:
+                parts.pop()
+            continue
+        parts.append(piece)
+    return "/" + "/".join(parts)
+
+
+def basename(program: str) -> str:
+    """The program's basename: ``/bin/rm`` -> ``rm``, ``C:\\Windows\\cmd.exe`` -> ``cmd.exe``."""
+    name = program.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    return name or program

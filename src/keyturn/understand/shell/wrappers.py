@@ -1,0 +1,331 @@
+"""Wrappers: commands that run another command (``sudo``, ``env``, ``timeout``, ``xargs``…).
+
+:func:`unwrap` strips them, with their options, to reach the command that really runs, keeping
+what they add: assignments (``env A=1``, ``sudo VAR=x``), the wrapper itself in
+``SimpleCommand.wrappers`` (``ssh:db1`` names the remote host). Wrappers that hand a *string* to a
+shell (``ssh host 'cmd'``, ``su -c``, ``watch``, ``flock -c``, ``env -S``) become ``sh -c TEXT``
+so that the text is parsed like any nested shell. An unknown wrapper is simply an unknown program.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from enum import Enum
+
+from keyturn.understand.shell.flags import OptionSpec, parse_options
+from keyturn.understand.shell.registry import SimpleCommand
+from keyturn.understand.shell.words import basename
+
+MAX_WRAPPERS = 16
+STDIN_WORD = "{stdin}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Wrapper:
+    spec: OptionSpec = field(default_factory=lambda: _s())
+    positional: int = 0  # operands before the command (timeout's duration, ssh's host)
+    assignments: bool = False  # VAR=x words may come before the command
+    shell_string: bool = False  # the command words are joined and run by a shell
+    bare: str = ""  # without a command: "" = harmless, else the reason it is unknown
+
+
+def _s(valued: str = "", **long: str) -> OptionSpec:
+    return OptionSpec(
+        valued=valued,
+        long=long,
+        long_valued=frozenset(v for v in long.values() if len(v) == 1 and v in valued),
+        stop_at_operand=True,
+    )
+
+
+_WRAPPERS: dict[str, _Wrapper] = {
+    "sudo": _Wrapper(
+        _s("ugpCDrtTUh", user="u", group="g", prompt="p", chdir="D", role="r", type="t"),
+        assignments=True,
+        bare="an interactive root shell (sudo without a command)",
+    ),
+    "doas": _Wrapper(_s("uC"), bare="an interactive root shell (doas without a command)"),
+    "env": _Wrapper(_s("uCS", unset="u", chdir="C", **{"split-string": "S"}), assignments=True),
+    "nohup": _Wrapper(),
+    "time": _Wrapper(_s("fo", format="f", output="o")),
+    "command": _Wrapper(_s()),
+    "builtin": _Wrapper(_s()),
+    "exec": _Wrapper(_s("a")),
+    "noglob": _Wrapper(),
+    "nocorrect": _Wrapper(),
+    "coproc": _Wrapper(),
+    "timeout": _Wrapper(_s("sk", signal="s", **{"kill-after": "k"}), positional=1),
+    "nice": _Wrapper(_s("n", adjustment="n")),
+    "ionice": _Wrapper(_s("cnpPu", **{"class": "c", "classdata": "n", "pid": "p"})),
+    "stdbuf": _Wrapper(_s("ioe", input="i", output="o", error="e")),
+    "setsid": _Wrapper(_s()),
+    "chroot": _Wrapper(_s(), positional=1, bare="an interactive shell in a chroot"),
+    "unshare": _Wrapper(_s("SGRw", setuid="S", setgid="G", root="R", wd="w")),
+    "nsenter": _Wrapper(_s("tSG", target="t", setuid="S", setgid="G")),
+    "busybox": _Wrapper(),
+    "ssh": _Wrapper(
+        _s("bcDEeFIiJLlmOopQRSWw"),
+        positional=1,
+        shell_string=True,
+        bare="an interactive ssh session: what it runs is not known",
+    ),
+    "watch": _Wrapper(_s("nq", interval="n"), shell_string=True),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Unwrapped:
+    """The command that really runs (``command``), or why it is not known (``unknown``).
+
+    Both ``None``: the wrappers ran nothing judged (``env`` alone prints the environment)."""
+
+    command: SimpleCommand | None
+    unknown: str | None = None
+
+
+@dataclass(slots=True)
+class _State:
+    argv: list[str]
+    raw: list[str]
+    dynamic: list[bool]
+    assignments: dict[str, str]
+    wrappers: list[str]
+
+    def drop(self, count: int) -> None:
+        del self.argv[:count], self.raw[:count], self.dynamic[:count]
+
+    def build(self, cmd: SimpleCommand) -> SimpleCommand:
+        return replace(
+            cmd,
+            argv=(basename(self.argv[0]), *self.argv[1:]) if self.argv else (),
+            program=self.argv[0] if self.argv else "",
+            raw_argv=tuple(self.raw),
+            dynamic_words=frozenset(i for i, d in enumerate(self.dynamic) if d),
+            assignments=dict(self.assignments),
+            wrappers=tuple(self.wrappers),
+        )
+
+
+def unwrap(cmd: SimpleCommand) -> Unwrapped:
+    """Strip the wrappers in front of ``cmd`` (argv[0] may still be a path)."""
+    raw = list(cmd.raw_argv) if len(cmd.raw_argv) == len(cmd.argv) else list(cmd.argv)
+    state = _State(
+        argv=list(cmd.argv),
+        raw=raw,
+        dynamic=[i in cmd.dynamic_words for i in range(len(cmd.argv))],
+        assignments=dict(cmd.assignments),
+        wrappers=list(cmd.wrappers),
+    )
+    for _ in range(MAX_WRAPPERS):
+        if not state.argv or state.dynamic[0]:
+            return Unwrapped(state.build(cmd))
+        step = _strip_one(state)
+        if step is _Step.STOP:
+            return Unwrapped(state.build(cmd))
+        if isinstance(step, Unwrapped):
+            return step
+    return Unwrapped(None, unknown=f"more than {MAX_WRAPPERS} wrappers")
+
+
+class _Step(Enum):
+    GO_ON = "go on"  # a wrapper was stripped: look at the new argv[0]
+    STOP = "stop"  # argv[0] is no wrapper
+
+
+_Outcome = Unwrapped | _Step
+
+
+def _strip_one(state: _State) -> _Outcome:
+    """Strip one wrapper, or say there is none, or give the final outcome."""
+    name = basename(state.argv[0])
+    special = _SPECIAL.get(name)
+    if special is not None:
+        return special(state)
+    wrapper = _WRAPPERS.get(name)
+    if wrapper is None:
+        return _Step.STOP
+    return _generic(state, name, wrapper)
+
+
+def _generic(state: _State, name: str, wrapper: _Wrapper) -> _Outcome:
+    opts = parse_options(state.argv[1:], wrapper.spec)
+    rest_start = len(state.argv) - len(opts.rest)
+    if name == "env" and opts.value("S") is not None:
+        return _as_shell(state, rest_start, "env -S", text=opts.value("S"))
+    if name == "command" and opts.has("v", "V"):
+        return Unwrapped(None)
+    if name == "ionice" and opts.has("p", "P", "u"):
+        return Unwrapped(None)
+    index = rest_start
+    label = name
+    for _ in range(wrapper.positional):
+        if index < len(state.argv):
+            label = f"{name}:{state.argv[index]}"
+            index += 1
+    if wrapper.assignments:
+        while index < len(state.argv) and _is_assignment(state.argv[index]):
+            key, _, value = state.argv[index].partition("=")
+            state.assignments[key] = value
+            index += 1
+    if index >= len(state.argv):
+        if name == "sudo" and opts.has("l", "v", "k", "K", "V"):
+            return Unwrapped(None)  # list, validate or forget credentials: runs nothing
+        return Unwrapped(None, unknown=wrapper.bare or None)
+    state.wrappers.append(label)
+    if wrapper.shell_string and not (name == "watch" and opts.has("x", "exec")):
+        return _as_shell(state, index, label)
+    state.drop(index)
+    return _Step.GO_ON
+
+
+def _as_shell(state: _State, index: int, label: str, *, text: str | None = None) -> _Outcome:
+    """Replace the rest of argv by ``sh -c TEXT`` (the wrapper hands a string to a shell)."""
+    if text is None:
+        words = state.argv[index:]
+        dynamic = any(state.dynamic[index:])
+        text = " ".join(words)
+    else:
+        dynamic = False
+    if label not in state.wrappers:
+        state.wrappers.append(label)
+    state.argv[:] = ["sh", "-c", text]
+    state.raw[:] = ["sh", "-c", text]
+    state.dynamic[:] = [False, False, dynamic]
+    return _Step.GO_ON
+
+
+def _is_assignment(word: str) -> bool:
+    key, eq, _ = word.partition("=")
+    return bool(eq) and key.replace("_", "a").isalnum() and not key[0].isdigit()
+
+
+def _su(state: _State) -> _Outcome:
+    spec = OptionSpec(
+        valued="cgGsw",
+        long={"command": "c", "shell": "s", "group": "g", "login": "l"},
+        long_valued=frozenset({"c", "s", "g"}),
+    )
+    opts = parse_options(state.argv[1:], spec)
+    user = next((op for op in opts.operands if op != "-"), "root")
+    text = opts.value("c")
+    if text is None:
+        return Unwrapped(None, unknown=f"an interactive shell as {user} (su without -c)")
+    state.wrappers.append(f"su:{user}")
+    return _as_shell(state, 0, f"su:{user}", text=text)
+
+
+def _xargs(state: _State) -> _Outcome:
+    spec = OptionSpec(
+        valued="ILnPsdEa",
+        long={"replace": "I", "max-args": "n", "max-procs": "P", "delimiter": "d", "null": "0"},
+        long_valued=frozenset({"I", "n", "P", "d"}),
+        stop_at_operand=True,
+    )
+    opts = parse_options(state.argv[1:], spec)
+    index = len(state.argv) - len(opts.rest)
+    replace_str = opts.value("I") or ("{}" if opts.has("i") else None)
+    state.wrappers.append("xargs")
+    if index >= len(state.argv):
+        state.argv[:], state.raw[:], state.dynamic[:] = ["echo"], ["echo"], [False]
+        return _Step.GO_ON
+    state.drop(index)
+    if replace_str:
+        for i, word in enumerate(state.argv):
+            if i and replace_str in word:
+                state.dynamic[i] = True
+    else:
+        state.argv.append(STDIN_WORD)
+        state.raw.append(STDIN_WORD)
+        state.dynamic.append(True)
+    return _Step.GO_ON
+
+
+def _parallel(state: _State) -> _Outcome:
+    args = state.argv[1:]
+    end = next((i for i, a in enumerate(args) if a in (":::", "::::", ":::+")), len(args))
+    start = 0
+    while start < end and args[start].startswith("-"):
+        start += 2 if args[start] in ("-j", "-S", "--jobs", "-X", "--sshlogin") else 1
+    command = args[start:end]
+    state.wrappers.append("parallel")
+    if not command:
+        return Unwrapped(None, unknown="parallel runs commands read from its input")
+    if len(command) == 1 and " " in command[0]:
+        return _as_shell(state, start + 1, "parallel", text=command[0])
+    state.drop(start + 1)
+    del state.argv[len(command) :], state.raw[len(command) :], state.dynamic[len(command) :]
+    if not any("{" in w for w in state.argv[1:]):
+        state.argv.append(STDIN_WORD)
+        state.raw.append(STDIN_WORD)
+        state.dynamic.append(True)
+    state.dynamic[:] = [d or "{" in w for d, w in zip(state.dynamic, state.argv, strict=True)]
+    return _Step.GO_ON
+
+
+def _flock(state: _State) -> _Outcome:
+    spec = OptionSpec(valued="wEc", long={"timeout": "w", "command": "c"}, stop_at_operand=True)
+    opts = parse_options(state.argv[1:], spec)
+    index = len(state.argv) - len(opts.rest) + 1  # the lock file
+    if opts.value("c") is not None:
+        return _as_shell(state, index, "flock", text=opts.value("c"))
+    rest = state.argv[index:]
+    if rest[:1] in (["-c"], ["--command"]) and len(rest) > 1:
+        return _as_shell(state, index, "flock", text=rest[1])
+    if index >= len(state.argv):
+        return Unwrapped(None)
+    state.wrappers.append("flock")
+    state.drop(index)
+    return _Step.GO_ON
+
+
+def _container_exec(state: _State) -> _Outcome:
+    tool = basename(state.argv[0])
+    args = state.argv[1:]
+    skip = 1 if args[:1] == ["exec"] else 2 if args[:2] == ["container", "exec"] else 0
+    if not skip:
+        return _Step.STOP
+    spec = OptionSpec(
+        valued="eguw",
+        long={"env": "e", "user": "u", "workdir": "w", "env-file": "env-file"},
+        long_valued=frozenset({"e", "u", "w", "env-file", "detach-keys"}),
+        stop_at_operand=True,
+    )
+    opts = parse_options(args[skip:], spec)
+    index = len(state.argv) - len(opts.rest)
+    if index + 1 >= len(state.argv):
+        return Unwrapped(None, unknown=f"{tool} exec without a command")
+    state.wrappers.append(f"{tool}-exec:{state.argv[index]}")
+    state.drop(index + 1)
+    return _Step.GO_ON
+
+
+def _kubectl_exec(state: _State) -> _Outcome:
+    args = state.argv[1:]
+    if "exec" not in args or "--" not in args or args.index("exec") > args.index("--"):
+        return _Step.STOP
+    cut = args.index("--") + 1
+    pod = next((a for a in args[args.index("exec") + 1 : cut - 1] if not a.startswith("-")), "?")
+    if cut >= len(args):
+        return Unwrapped(None, unknown="kubectl exec without a command")
+    state.wrappers.append(f"kubectl-exec:{pod}")
+    state.drop(cut + 1)
+    return _Step.GO_ON
+
+
+_SPECIAL = {
+    "su": _su,
+    "xargs": _xargs,
+    "parallel": _parallel,
+    "flock": _flock,
+    "docker": _container_exec,
+    "podman": _container_exec,
+    "nerdctl": _container_exec,
+    "kubectl": _kubectl_exec,
+    "oc": _kubectl_exec,
+}
+
+
+def wrapper_names() -> Sequence[str]:
+    """Every program name treated as a wrapper (for tests and docs)."""
+    return sorted(set(_WRAPPERS) | set(_SPECIAL))
