@@ -1,0 +1,288 @@
+"""What one HTTP request does, whichever client sends it.
+
+- Kubernetes API paths (``/api/v1/namespaces/prod``, ``/apis/apps/v1/namespaces/x/deployments/
+  web``) -> the same effects and names as ``kubectl`` and admission reviews
+  (:func:`keyturn.understand.k8s_kinds.object_names`); a collection is ``.../<kind>/*``.
+- AWS endpoints (``https://<service>.<region>.amazonaws.com``): the query API (``Action=...``
+  in the URL or a form body), JSON APIs (``X-Amz-Target``) and S3 REST calls are understood as the
+  API call they make (:func:`keyturn.understand.aws.aws_effects`).
+- GraphQL (``/graphql``, or a JSON body with a ``query``): each mutation is an effect on
+  ``graphql:<host>/<mutation>`` (plus ``graphql:<host>/<mutation>/<id>`` for each literal or
+  variable id argument); a mutation named like delete/destroy/drop/remove/purge/wipe is a delete
+  (Railway's ``volumeDelete``), ``create``/``add`` a create, others an update. Queries read.
+- Anything else: the URL itself names the resource (``https://api.example.com/v1/items/7``,
+  without user info, query or fragment, so tokens in them never reach a name); DELETE/PURGE ->
+  delete, PUT/PATCH -> update, POST -> create (delete when the path names a destructive action),
+  GET/HEAD/OPTIONS -> read, other methods -> unknown.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from keyturn.errors import KeyturnError
+from keyturn.model import Effect, EffectKind, Resource, Target
+from keyturn.understand.k8s_kinds import is_cluster_scoped, normalize_kind, object_names
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One request as far as the command line tells. ``body`` is ``None`` when there is none;
+    ``body_unknown`` when there is one whose text is not at hand."""
+
+    method: str
+    url: str
+    body: str | None = None
+    body_unknown: bool = False
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_METHOD_EFFECTS = {
+    "DELETE": EffectKind.DELETE,
+    "PURGE": EffectKind.DELETE,
+    "PUT": EffectKind.UPDATE,
+    "PATCH": EffectKind.UPDATE,
+    "POST": EffectKind.CREATE,
+}
+_DESTRUCTIVE_WORD = re.compile(
+    r"(delete|destroy|drop|remove|purge|wipe|reset|erase|truncate|terminate|nuke|flush)",
+    re.IGNORECASE,
+)
+
+
+def url_name(url: str) -> str:
+    """The URL as a resource name: scheme, host, port and path; no user info, query, fragment."""
+    try:
+        parts = urlsplit(url if "://" in url else "http://" + url)
+        host = (parts.hostname or "").lower()
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return url.split("?", 1)[0].split("#", 1)[0] or "http:unknown"
+    return f"{parts.scheme.lower()}://{host}{port}{parts.path or '/'}"
+
+
+def request_effects(req: Request, *, target: Target) -> list[Effect]:
+    """The effects of ``req``."""
+    parts = urlsplit(req.url if "://" in req.url else "http://" + req.url)
+    host = (parts.hostname or "") if _valid_port(req.url) else ""
+    path = parts.path or "/"
+    if path.startswith(("/api/", "/apis/")) and (effects := _kubernetes(req, path, target)):
+        return effects
+    if host.endswith((".amazonaws.com", ".amazonaws.com.cn")):
+        return _aws(req, host, parts.path, parts.query, target)
+    if path.rstrip("/").endswith("graphql") or _graphql_body(req.body) is not None:
+        return _graphql(req, host, target)
+    return [_generic(req, target)]
+
+
+def _valid_port(url: str) -> bool:
+    try:
+        urlsplit(url if "://" in url else "http://" + url).port  # noqa: B018
+    except ValueError:
+        return False
+    return True
+
+
+def _generic(req: Request, target: Target) -> Effect:
+    method = req.method.upper()
+    name = url_name(req.url)
+    kind = EffectKind.READ if method in _READ_METHODS else _METHOD_EFFECTS.get(method)
+    if kind is EffectKind.CREATE and _DESTRUCTIVE_WORD.search(urlsplit(name).path):
+        kind = EffectKind.DELETE
+    detail = "" if kind else f"HTTP method {method} not understood"
+    return Effect(
+        effect=kind or EffectKind.UNKNOWN,
+        resource=Resource(names=(name,), type="http"),
+        target=target,
+        service="http",
+        operation=f"http:{method}",
+        detail=detail,
+    )
+
+
+_K8S_VERBS = {
+    "DELETE": EffectKind.DELETE,
+    "PUT": EffectKind.UPDATE,
+    "PATCH": EffectKind.UPDATE,
+    "POST": EffectKind.CREATE,
+}
+_REGION = re.compile(r"[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d")
+_K8S_EXEC = frozenset({"exec", "attach", "portforward", "proxy"})
+
+
+def _k8s_object(segs: list[str]) -> tuple[str | None, str, str, str] | None:
+    """(namespace, kind, name or ``*``, subresource) of an API path, or ``None``."""
+    rest = segs[2:] if segs[0] == "api" else segs[3:]
+    if (segs[0] == "apis" and len(segs) < 3) or not rest:
+        return None
+    if rest[0] == "namespaces" and len(rest) >= 4:
+        return rest[1], rest[2], rest[3] if len(rest) > 3 else "*", "/".join(rest[4:])
+    if rest[0] == "namespaces" and len(rest) == 3 and rest[2] not in ("status", "finalize"):
+        return rest[1], rest[2], "*", ""
+    return None, rest[0], rest[1] if len(rest) > 1 else "*", "/".join(rest[2:])
+
+
+def _kubernetes(req: Request, path: str, target: Target) -> list[Effect]:
+    """Effects of a Kubernetes API call, or ``[]`` when the path is not one."""
+    found = _k8s_object([s for s in path.split("/") if s])
+    if found is None:
+        return []
+    namespace, plural, name, sub = found
+    kind, method = normalize_kind(plural), req.method.upper()
+    effect = EffectKind.READ if method in _READ_METHODS else _K8S_VERBS.get(method)
+    detail = "every object of the collection" if name == "*" else ""
+    if method == "POST" and not sub:
+        # POST creates into a collection; the new object's name is in the body
+        body = _json_object(req.body) or {}
+        metadata = body.get("metadata")
+        name = str(metadata.get("name") or "*") if isinstance(metadata, dict) else "*"
+        detail = ""
+    elif method == "POST" and sub == "eviction":
+        effect, detail = EffectKind.DELETE, "evicts the pod"
+    if sub.split("/")[0] in _K8S_EXEC:
+        effect, detail = EffectKind.UNKNOWN, f"runs commands in the cluster ({sub})"
+    if namespace is None and not is_cluster_scoped(kind):
+        namespace = "*"  # a namespaced kind listed across every namespace
+    names = object_names(kind, name, namespace)
+    return [
+        Effect(
+            effect=effect or EffectKind.UNKNOWN,
+            resource=Resource(names=names, type=kind),
+            target=target,
+            service="k8s",
+            operation=f"k8s:{method} {kind}" + (f"/{sub}" if sub else ""),
+            detail=detail if effect else f"HTTP method {method} not understood",
+        )
+    ]
+
+
+def _aws(req: Request, host: str, path: str, query: str, target: Target) -> list[Effect]:
+    from keyturn.understand.aws import aws_effects
+
+    labels = host.split(".")
+    service = labels[0]
+    region = next((label for label in labels[1:] if _REGION.fullmatch(label)), None)
+    where = Target(aws_region=region).merged_over(target) if region else target
+    params: dict[str, Any] = dict(parse_qsl(query))
+    if req.body and "=" in req.body and not req.body.lstrip().startswith("{"):
+        params.update(parse_qsl(req.body))
+    amz_target = next((v for k, v in req.headers if k.lower() == "x-amz-target"), None)
+    if "Action" in params:
+        operation = params.pop("Action")
+        params.pop("Version", None)
+    elif amz_target:
+        operation = amz_target.rsplit(".", 1)[-1]
+        params = _json_object(req.body) or {}
+    elif service == "s3" or ".s3." in host or labels[1:2] == ["s3"]:
+        return _s3(req, host, path, where)
+    else:
+        return [_unknown_aws(req, where, "an AWS REST call keyturn does not map")]
+    try:
+        return aws_effects(service, operation, params, target=where)
+    except KeyturnError as exc:
+        return [_unknown_aws(req, where, f"AWS call not understood: {exc}")]
+
+
+def _s3(req: Request, host: str, path: str, target: Target) -> list[Effect]:
+    from keyturn.understand.aws import aws_effects
+
+    if host.startswith("s3.") or host.startswith("s3-"):  # path style: /bucket/key
+        bucket, _, key = path.lstrip("/").partition("/")
+    else:  # virtual-hosted style: bucket.s3.region.amazonaws.com/key
+        bucket, key = host.split(".s3", 1)[0], path.lstrip("/")
+    method = req.method.upper()
+    if not bucket:
+        return [_unknown_aws(req, target, "S3 call without a bucket")]
+    ops = {"DELETE": "Delete", "PUT": "Put", "GET": "Get", "HEAD": "Head"}
+    if method not in ops:
+        return [_unknown_aws(req, target, f"S3 {method} not understood")]
+    if key:
+        operation, params = f"{ops[method]}Object", {"Bucket": bucket, "Key": key}
+    else:
+        names = {"PUT": "CreateBucket", "GET": "ListObjectsV2", "HEAD": "HeadBucket"}
+        operation = names.get(method, f"{ops[method]}Bucket")
+        params = {"Bucket": bucket}
+    return aws_effects("s3", operation, params, target=target)
+
+
+def _unknown_aws(req: Request, target: Target, reason: str) -> Effect:
+    effect = _generic(req, target)
+    kind = EffectKind.READ if effect.effect is EffectKind.READ else EffectKind.UNKNOWN
+    return Effect(
+        effect=kind,
+        resource=effect.resource,
+        target=target,
+        service="aws",
+        operation=effect.operation,
+        detail="" if kind is EffectKind.READ else reason,
+    )
+
+
+def _json_object(text: str | None) -> dict[str, Any] | None:
+    try:
+        value = json.loads(text) if text else None
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _graphql_body(body: str | None) -> list[dict[str, Any]] | None:
+    """The GraphQL operations in a JSON body (one object, or a batch list), else ``None``."""
+    try:
+        value = json.loads(body) if body else None
+    except ValueError:
+        return None
+    ops = value if isinstance(value, list) else [value]
+    if ops and all(isinstance(o, dict) and isinstance(o.get("query"), str) for o in ops):
+        return ops
+    return None
+
+
+def _graphql(req: Request, host: str, target: Target) -> list[Effect]:
+    from keyturn.understand.shell.commands._graphql import mutation_fields
+
+    ops = _graphql_body(req.body)
+    if ops is None:
+        if req.method.upper() in _READ_METHODS and not req.body_unknown:
+            return [_generic(req, target)]
+        return [_graphql_effect(EffectKind.UNKNOWN, host, "*", (), target, "GraphQL body unknown")]
+    effects: list[Effect] = []
+    for op in ops:
+        variables = op.get("variables")
+        fields = mutation_fields(op["query"], variables if isinstance(variables, Mapping) else {})
+        if fields is None:
+            reason = "GraphQL document not understood"
+            effects.append(_graphql_effect(EffectKind.UNKNOWN, host, "*", (), target, reason))
+        for field, ids in fields or ():
+            effects.append(_graphql_effect(_mutation_kind(field), host, field, ids, target, ""))
+    return effects or [_graphql_effect(EffectKind.READ, host, "query", (), target, "")]
+
+
+def _mutation_kind(field: str) -> EffectKind:
+    if _DESTRUCTIVE_WORD.search(field):
+        return EffectKind.DELETE
+    if re.match(r"(create|add|insert|new)", field, re.IGNORECASE) or re.search(
+        r"(Create|Add|Insert)$", field
+    ):
+        return EffectKind.CREATE
+    return EffectKind.UPDATE
+
+
+def _graphql_effect(
+    kind: EffectKind, host: str, field: str, ids: tuple[str, ...], target: Target, detail: str
+) -> Effect:
+    base = f"graphql:{host or '*'}/{field}"
+    return Effect(
+        effect=kind,
+        resource=Resource(names=(base, *(f"{base}/{i}" for i in ids)), type="graphql"),
+        target=target,
+        service="graphql",
+        operation=f"graphql:{field}",
+        detail=detail,
+    )
