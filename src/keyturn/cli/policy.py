@@ -106,12 +106,13 @@ def _test(argv: list[str]) -> int:
         policy_path = _policy_path(args.policy, parsed.policy, file)
         if policy_path not in policies:
             policies[policy_path] = load_policy_file(policy_path)
+        base = file.parent
+
+        def read_text(path: str, base: Path = base) -> str:
+            return _read_beside(base, path)
+
         for scenario in parsed.scenarios:
-            result = run_scenario(
-                scenario,
-                policy=policies[policy_path],
-                read_text=lambda path, base=file.parent: _read_beside(base, path),
-            )
+            result = run_scenario(scenario, policy=policies[policy_path], read_text=read_text)
             print(result)
             passed += result.passed
             failed += not result.passed

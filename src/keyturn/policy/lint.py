@@ -276,7 +276,7 @@ def covers(broad: Rule, narrow: Rule) -> bool:
     if not broad.applies_to_effects >= narrow.applies_to_effects:
         return False
     for mine, theirs in ((broad.environments, narrow.environments), (broad.kinds, narrow.kinds)):
-        if mine is not None and (theirs is None or not theirs <= mine):  # type: ignore[operator]
+        if mine is not None and (theirs is None or not theirs <= mine):
             return False
     pairs = (
         (broad.resources, narrow.resources),

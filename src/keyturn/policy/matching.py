@@ -82,7 +82,11 @@ class GlobSet:
 
     def match_any(self, values: Iterable[str]) -> bool:
         """Whether any of ``values`` matches any glob."""
-        return any(self.match(v) for v in values)
+        literals, regex = self._literals, self._regex
+        for value in values:
+            if value in literals or (regex is not None and regex.match(value) is not None):
+                return True
+        return False
 
     def first_match(self, values: Iterable[str]) -> int | None:
         """The index (in ``patterns``) of the first glob matching any of ``values``."""

@@ -53,7 +53,8 @@ class CompiledRule:
         return self.resources is None or self.resources.match_any(effect.resource.names)
 
 
-Key = tuple[Verdict, EffectKind, str | None]
+Slots = tuple[tuple[CompiledRule, ...], tuple[CompiledRule, ...], tuple[CompiledRule, ...]]
+_SLOT = {Verdict.DENY: 0, Verdict.ASK: 1, Verdict.ALLOW: 2}
 
 
 class AgentRules:
@@ -65,23 +66,34 @@ class AgentRules:
     def __init__(self, sections: Sequence[AgentSection], environments: Iterable[str]) -> None:
         self.sections = tuple(sections)
         compiled = [CompiledRule.of(r) for s in self.sections for r in s.rules]
-        self._index: dict[Key, tuple[CompiledRule, ...]] = {}
+        # env -> effect kind -> (deny, ask, allow): one lookup per judged effect.
+        self._index: dict[str | None, dict[EffectKind, Slots]] = {}
         for env in (*environments, None):
+            per_kind: dict[EffectKind, Slots] = {}
             for effect_kind in EffectKind:
-                for verdict in Verdict:
-                    self._index[(verdict, effect_kind, env)] = tuple(
+                deny, ask, allow = (
+                    tuple(
                         c
                         for c in compiled
                         if c.rule.verdict is verdict
                         and effect_kind in c.rule.applies_to_effects
                         and (c.rule.environments is None or env in c.rule.environments)
                     )
+                    for verdict in (Verdict.DENY, Verdict.ASK, Verdict.ALLOW)
+                )
+                per_kind[effect_kind] = (deny, ask, allow)
+            self._index[env] = per_kind
+
+    def slots(self, effect_kind: EffectKind, env: str | None) -> Slots:
+        """(deny, ask, allow) rules that may match ``effect_kind`` in ``env``, in file order."""
+        per_kind = self._index.get(env) or self._index[None]
+        return per_kind[effect_kind]
 
     def candidates(
         self, verdict: Verdict, effect_kind: EffectKind, env: str | None
     ) -> tuple[CompiledRule, ...]:
         """The rules of ``verdict`` that may match ``effect_kind`` in ``env``, in file order."""
-        return self._index[(verdict, effect_kind, env)]
+        return self.slots(effect_kind, env)[_SLOT[verdict]]
 
 
 def sections_for(agent: str, sections: Sequence[AgentSection]) -> tuple[AgentSection, ...]:

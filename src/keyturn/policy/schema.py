@@ -84,13 +84,13 @@ class Rule:
             return None if value is None else sorted(value)
 
         data: dict[str, Any] = {
-            "effect": names(self.effects),  # type: ignore[arg-type]
+            "effect": names(self.effects),
             "environment": names(self.environments),
             "resource": globs(self.resources),
             "service": globs(self.services),
             "command": globs(self.commands),
             "tool": globs(self.tools),
-            "kind": names(self.kinds),  # type: ignore[arg-type]
+            "kind": names(self.kinds),
             "name": self.name,
             "reason": self.reason,
         }

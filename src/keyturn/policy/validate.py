@@ -139,8 +139,11 @@ class Checker:
             raise self.fail(
                 path, f"expected a string or a list of strings, got {_type_name(value)}"
             )
-        where = (lambda i: path) if isinstance(value, str) else (lambda i: child_path(path, i))
-        return frozenset(self.choice(item, where(i), enum) for i, item in enumerate(items))
+        single = isinstance(value, str)
+        return frozenset(
+            self.choice(item, path if single else child_path(path, i), enum)
+            for i, item in enumerate(items)
+        )
 
     def reference(self, value: str, path: str, defined: Iterable[str], what: str) -> str:
         defined = tuple(defined)
