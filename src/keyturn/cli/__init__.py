@@ -63,6 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyturnError as exc:
         print(f"keyturn {verb}: {exc.message}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:
+        # The reader went away (``keyturn check ... | head``): not keyturn's failure.
+        sys.stderr.close()
+        return EXIT_INTERNAL
     except KeyboardInterrupt:
         print(f"keyturn {verb}: interrupted", file=sys.stderr)
         return EXIT_INTERNAL

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from keyturn.cli._args import ArgumentParser, add_actor_options, add_policy_option
+from keyturn.cli._args import ArgumentParser
 from keyturn.errors import EXIT_ALLOW, EXIT_ASK, EXIT_DENY, InputError, UsageError
 from keyturn.model import Action, ActionKind, Actor, Decision, Target, Verdict
 
@@ -65,10 +65,18 @@ def build_parser() -> ArgumentParser:
 
 
 def _common_options() -> argparse.ArgumentParser:
-    """Options accepted before or after KIND (``--json`` at the end is what people type)."""
+    """Options accepted before or after KIND (``--json`` at the end is what people type).
+
+    Defaults are left out (SUPPRESS) so that a value given before KIND is not overwritten by the
+    kind's parser; :func:`_resolved_options` fills in the defaults afterwards.
+    """
     common = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
-    add_policy_option(common)
-    add_actor_options(common)
+    common.add_argument(
+        "--policy", metavar="FILE", help="policy file (default: $KEYTURN_POLICY or ./keyturn.yaml)"
+    )
+    common.add_argument("--agent", help="the agent acting (default: $KEYTURN_AGENT)")
+    common.add_argument("--operator", help="the human the agent acts for (default: $USER)")
+    common.add_argument("--session", help="the agent's session id")
     common.add_argument("--env", help="the environment the action lands in, when known")
     common.add_argument("--json", action="store_true", help="print one JSON object")
     return common
@@ -108,7 +116,10 @@ def _resolved_options(args: argparse.Namespace) -> dict[str, Any]:
 def _unknown_environment(name: str, known: tuple[str, ...]) -> str:
     import difflib
 
-    close = difflib.get_close_matches(name, known, n=1)
+    # "prod" should find "production": prefixes first, then near spellings.
+    close = [k for k in known if k.startswith(name)] or difflib.get_close_matches(
+        name, known, n=1, cutoff=0.5
+    )
     hint = f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(known)})"
     return f"--env: unknown environment '{name}'{hint}"
 
