@@ -62,7 +62,8 @@ def understand_change_set(
     """
     doc = _decode(text, source)
     stack = _stack_name(doc, source)
-    changes = doc.get("Changes") or []
+    changes = doc.get("Changes")
+    changes = [] if changes is None else changes
     if not isinstance(changes, list):
         raise InputError(f"{source}: Changes: expected a list")
     effects: list[Effect] = []
