@@ -124,8 +124,7 @@ def _structure(value: Mapping[str, Any], shape: Any, service: str) -> dict[str, 
         elif low.endswith("set") and isinstance(item, Mapping):
             # EC2's query-protocol lists: instancesSet.items[].instanceId -> InstanceIds.
             ids = _set_items(item)
-            target = by_lower.get(ids[0].lower() + "s") if ids else None
-            if target is not None:
+            if ids is not None and (target := by_lower.get(ids[0].lower() + "s")):
                 out[target] = ids[1]
     return out
 

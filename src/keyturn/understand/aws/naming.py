@@ -224,7 +224,8 @@ def choose_identifiers(
 def _kebab(word: str) -> str:
     from botocore import xform_name
 
-    return xform_name(word, "-")
+    kebab: str = xform_name(word, "-")
+    return kebab
 
 
 def arn_for(
@@ -241,11 +242,12 @@ def arn_for(
     if service == "route53" and member.lower() in ("hostedzoneid", "id"):
         return [f"arn:aws:route53:::hostedzone/{value.rsplit('/', 1)[-1]}"]
     if service == "kms" and member.lower() in ("keyid", "aliasname", "targetkeyid"):
-        kind = "" if value.startswith("alias/") else "key/"
-        return [f"arn:aws:kms:{region}:{where.account}:{kind}{value}"]
-    if service == "ec2" and (kind := _EC2_PREFIXES.get(value.split("-", 1)[0])) and "-" in value:
-        account = "" if kind == "image" else where.account
-        return [f"arn:aws:ec2:{region}:{account}:{kind}/{value}"]
+        prefix = "" if value.startswith("alias/") else "key/"
+        return [f"arn:aws:kms:{region}:{where.account}:{prefix}{value}"]
+    ec2_kind = _EC2_PREFIXES.get(value.split("-", 1)[0]) if "-" in value else None
+    if service == "ec2" and ec2_kind:
+        account = "" if ec2_kind == "image" else where.account
+        return [f"arn:aws:ec2:{region}:{account}:{ec2_kind}/{value}"]
     table = _ARN.get(service, {})
     for key in sorted(table, key=len, reverse=True):
         if member.lower().endswith(key):
