@@ -31,15 +31,6 @@ from keyturn.model import (
 )
 from keyturn.understand import FileReader, NoFiles
 
-from .file_tools import (
-    delete_action,
-    edit_action,
-    file_name,
-    patch_action,
-    read_action,
-    write_action,
-)
-
 
 class ToolCategory(StrEnum):
     """What a tool does, with the normalised argument keys a :class:`ToolCall` carries."""
@@ -90,6 +81,16 @@ def action_for_call(
     target: Target = Target(),  # noqa: B008 - Target is frozen
 ) -> Action:
     """Understand ``call`` into an Action (pure apart from ``files``)."""
+    # Imported here: a shell or MCP call does not need the file tools.
+    from .file_tools import (
+        delete_action,
+        edit_action,
+        file_name,
+        patch_action,
+        read_action,
+        write_action,
+    )
+
     args = call.arguments
     match call.category:
         case ToolCategory.SHELL:

@@ -85,10 +85,12 @@ def local_gate(env: Mapping[str, str], *, policy_path: str) -> Gate:
 
 
 def _answer_decision(decision: Decision) -> Answer:
-    from keyturn.gate import describe_decision
-
-    stance = Stance.ALLOW if decision.decision is Verdict.ALLOW else Stance.DENY
-    return Answer(stance, describe_decision(decision))
+    """An allow or deny, worded as :func:`keyturn.gate.describe_decision` words it; not
+    imported from there, because the gate module loads the approval machinery, which an
+    allowed call does not need."""
+    if decision.decision is Verdict.ALLOW:
+        return Answer(Stance.ALLOW, f"allowed: {decision.action.summary}")
+    return Answer(Stance.DENY, f"denied: {'; '.join(decision.reasons) or decision.action.summary}")
 
 
 def _policy_if_present(path: str) -> Any:
