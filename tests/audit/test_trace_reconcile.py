@@ -1,0 +1,163 @@
+"""Attribution from audit records, and CloudTrail reconciliation on the real fixtures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from keyturn.audit.reconcile import event_time, reconcile, used_grants
+from keyturn.audit.trace import render, trace
+
+
+def _rec(seq: int, at: str, kind: str, actor: dict[str, Any], data: dict[str, Any]) -> dict:
+    return {
+        "seq": seq,
+        "at": at,
+        "kind": kind,
+        "actor": actor,
+        "data": data,
+        "schema": "keyturn.audit.record/1",
+    }
+
+
+DIGEST = "sha256:" + "d" * 64
+RDS = "arn:aws:rds:*:*:db:production-mysql-db"
+
+
+def _story(at_used: str = "2024-01-15T14:29:00.000000Z") -> list[dict]:
+    who = {"agent": "kiro", "operator": "bob", "session": "s-9"}
+    effects = [
+        {
+            "effect": "delete",
+            "resource": [RDS],
+            "environment": "production",
+            "decision": "ask",
+            "rule": "agents.*.ask[1]",
+            "reason": "needs 2",
+        }
+    ]
+    return [
+        _rec(
+            1,
+            "2024-01-15T14:00:00.000000Z",
+            "decision",
+            who,
+            {
+                "digest": DIGEST,
+                "summary": "aws rds delete-db-instance",
+                "decision": "ask",
+                "effects": effects,
+            },
+        ),
+        _rec(
+            2,
+            "2024-01-15T14:00:00.000000Z",
+            "request.opened",
+            who,
+            {"digest": DIGEST, "request": 7},
+        ),
+        _rec(
+            3,
+            "2024-01-15T14:05:00.000000Z",
+            "vote.refused",
+            {"name": "bob"},
+            {"digest": DIGEST, "request": 7, "reason": "bob is the operator"},
+        ),
+        _rec(
+            4,
+            "2024-01-15T14:10:00.000000Z",
+            "vote",
+            {"name": "alice"},
+            {"digest": DIGEST, "request": 7, "vote": "approve"},
+        ),
+        _rec(
+            5,
+            "2024-01-15T14:20:00.000000Z",
+            "vote",
+            {"name": "carol"},
+            {"digest": DIGEST, "request": 7, "vote": "approve"},
+        ),
+        _rec(
+            6,
+            "2024-01-15T14:20:00.000000Z",
+            "request.approved",
+            {"name": "carol"},
+            {"digest": DIGEST, "request": 7, "approvers": ["alice", "carol"]},
+        ),
+        _rec(
+            7,
+            at_used,
+            "grant.used",
+            who,
+            {"digest": DIGEST, "request": 7, "grant": 3, "agent": "kiro", "operator": "bob"},
+        ),
+        _rec(8, at_used, "execution", who, {"digest": DIGEST, "exit_status": 0}),
+    ]
+
+
+def test_trace_answers_who_asked_who_approved_what_happened() -> None:
+    stories = trace(_story(), pattern="*production-mysql*")
+    assert len(stories) == 1
+    s = stories[0]
+    assert (s.agent, s.operator, sorted(s.sessions)) == ("kiro", "bob", ["s-9"])
+    assert s.approvers == ["alice", "carol"] and s.requests == [7]
+    assert s.refused == ["bob: bob is the operator"]
+    assert s.rules == ["agents.*.ask[1]: needs 2"]
+    assert "ran at 2024-01-15T14:29:00.000000Z: exit status 0" in s.outcomes
+    text = render(stories)
+    assert "agent kiro (session s-9) for operator bob" in text and "approvers: alice, carol" in text
+
+
+def test_trace_filters_by_resource_and_time() -> None:
+    assert trace(_story(), pattern="k8s:*") == []
+    assert trace(_story(), pattern="production-mysql", since=2e9) == []
+
+
+def _ct(fixtures: Path, name: str) -> dict:
+    return json.loads((fixtures / "cloudtrail" / "derived" / name).read_text())
+
+
+def test_destructive_event_with_a_matching_grant_is_gated(fixtures: Path) -> None:
+    result = reconcile([_ct(fixtures, "ct-001.json")], used_grants(_story()))
+    [finding] = result.findings
+    assert finding.status == "gated" and finding.request == 7
+    assert finding.approvers == ("alice", "carol") and finding.destructive
+
+
+def test_event_outside_the_window_or_on_another_resource_is_ungated(fixtures: Path) -> None:
+    late = used_grants(_story(at_used="2024-01-14T10:00:00.000000Z"))
+    assert reconcile([_ct(fixtures, "ct-001.json")], late).findings[0].status == "UNGATED"
+    other = reconcile([_ct(fixtures, "ct-002.json")], used_grants(_story()))
+    assert other.findings[0].status == "UNGATED"
+
+
+def test_a_session_tag_naming_another_request_does_not_match(fixtures: Path) -> None:
+    event = _ct(fixtures, "ct-001.json")
+    event["userIdentity"]["principalTags"] = {"request": "99"}
+    assert reconcile([event], used_grants(_story())).findings[0].status == "UNGATED"
+
+
+def test_failed_calls_are_attempts_and_reads_are_counted(fixtures: Path) -> None:
+    failed = _ct(fixtures, "ct-003.json")
+    read = dict(_ct(fixtures, "ct-001.json"), readOnly=True, eventName="DescribeDBInstances")
+    result = reconcile([failed, read], [])
+    assert [f.status for f in result.findings] == ["attempt"]
+    assert "AccessDenied" in result.findings[0].note
+    assert result.read_only == {"rds:DescribeDBInstances": 1}
+    assert result.ungated == []
+
+
+def test_every_fixture_reconciles(fixtures: Path) -> None:
+    events = [
+        json.loads(p.read_text())
+        for p in sorted((fixtures / "cloudtrail" / "derived").glob("*.json"))
+    ]
+    result = reconcile(events, [])
+    assert len(result.findings) + sum(result.read_only.values()) == len(events)
+    assert {f.status for f in result.findings} <= {"UNGATED", "attempt"}
+
+
+def test_event_time_spellings() -> None:
+    a = event_time("2024-11-27 18:18:58.000000000")
+    assert a == event_time("2024-11-27T18:18:58Z")
