@@ -1,0 +1,148 @@
+"""kubectl and helm command lines."""
+
+from __future__ import annotations
+
+import shlex
+
+import pytest
+
+from keyturn.model import Effect, EffectKind, Target
+from keyturn.understand import MemoryFiles
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand, handler_for
+
+E = EffectKind
+
+
+def run(line: str, **ctx: object) -> list[Effect]:
+    argv = tuple(shlex.split(line))
+    cmd = SimpleCommand(argv=argv, program=argv[0], text=line)
+    handler = handler_for(argv[0])
+    assert handler is not None
+    effects = handler(cmd, ShellContext(**ctx))  # type: ignore[arg-type]
+    assert effects
+    return effects
+
+
+def kinds(effects: list[Effect]) -> list[EffectKind]:
+    return [e.effect for e in effects]
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "name"),
+    [
+        ("kubectl delete ns payments", E.DELETE, "k8s:namespace/payments"),
+        ("kubectl -n shop delete deploy web", E.DELETE, "k8s:shop/deployment/web"),
+        ("kubectl delete pod/a -n=shop", E.DELETE, "k8s:shop/pod/a"),
+        ("kubectl delete pods -l app=web", E.DELETE, "k8s:default/pod/*"),
+        ("kubectl delete pods --all -A", E.DELETE, "k8s:*/pod/*"),
+        ("kubectl cordon node-1", E.UPDATE, "k8s:node/node-1"),
+        ("kubectl scale deploy/web --replicas=0", E.UPDATE, "k8s:default/deployment/web"),
+        ("kubectl replace --force -f x.yaml", E.UNKNOWN, "k8s:default/*"),
+        ("kubectl patch deploy web -p {}", E.UPDATE, "k8s:default/deployment/web"),
+        ("kubectl label ns prod team=a --overwrite", E.UPDATE, "k8s:namespace/prod"),
+        ("kubectl set image deploy/web app=nginx:2", E.UPDATE, "k8s:default/deployment/web"),
+        ("kubectl rollout undo deploy/web", E.UPDATE, "k8s:default/deployment/web"),
+        ("kubectl rollout restart deployment web", E.UPDATE, "k8s:default/deployment/web"),
+        ("kubectl rollout status deploy/web", E.READ, "k8s:default/deployment/web"),
+        ("kubectl exec -it web-1 -- sh", E.UNKNOWN, "k8s:default/pod/web-1"),
+        ("kubectl cp shop/web-1:/data ./d", E.UNKNOWN, "k8s:default/pod/web-1"),
+        ("kubectl get pods -A", E.READ, "k8s:*"),
+        ("kubectl logs web-1", E.READ, "k8s:*"),
+        ("kubectl create ns team-b", E.CREATE, "k8s:namespace/team-b"),
+        ("kubectl create secret generic creds --from-literal=a=b", E.CREATE, "k8s:default/secret/creds"),  # noqa: E501
+        ("kubectl run tmp --image=busybox", E.CREATE, "k8s:default/pod/tmp"),
+        ("kubectl certificate approve csr-1", E.UPDATE, "k8s:certificatesigningrequest/csr-1"),
+        ("kubectl delete ns prod --dry-run=server", E.READ, "k8s:namespace/prod"),
+    ],
+)  # fmt: skip
+def test_kubectl_forms(line: str, kind: EffectKind, name: str) -> None:
+    effects = run(line)
+    assert effects[0].effect is kind
+    assert effects[0].resource.names[0] == name
+    assert effects[0].service == "k8s"
+    assert effects[0].command == line
+
+
+def test_namespace_delete_also_names_its_contents() -> None:
+    (effect,) = run("kubectl delete namespace payments")
+    assert effect.resource.names == ("k8s:namespace/payments", "k8s:payments/*")
+
+
+def test_drain_updates_the_node_and_deletes_its_pods() -> None:
+    effects = run("kubectl drain node-1 --ignore-daemonsets --delete-emptydir-data")
+    assert kinds(effects) == [E.UPDATE, E.DELETE]
+    assert effects[1].resource.names == ("k8s:node/node-1/pods", "k8s:*/pod/*")
+
+
+def test_noexecute_taint_evicts() -> None:
+    assert kinds(run("kubectl taint nodes n1 k=v:NoExecute")) == [E.UPDATE, E.DELETE]
+    assert kinds(run("kubectl taint nodes n1 k=v:NoSchedule")) == [E.UPDATE]
+
+
+def test_scale_to_zero_is_called_disruptive() -> None:
+    (effect,) = run("kubectl scale --replicas=0 statefulset db")
+    assert "scaled to 0" in effect.detail
+    assert effect.resource.names == ("k8s:default/statefulset/db",)
+
+
+def test_replace_force_is_replace_and_apply_prune_deletes() -> None:
+    manifest = "kind: Deployment\nmetadata: {name: web, namespace: shop}\n"
+    files = MemoryFiles({"/w/app.yaml": manifest})
+    (replaced,) = run("kubectl replace --force -f app.yaml", cwd="/w", files=files)
+    assert replaced.effect is E.REPLACE
+    assert replaced.resource.names == ("k8s:shop/deployment/web",)
+    effects = run("kubectl apply -f app.yaml --prune -l app=web", cwd="/w", files=files)
+    assert kinds(effects) == [E.UPDATE, E.DELETE]
+    assert effects[1].resource.names == ("k8s:default/*",)
+
+
+def test_delete_from_readable_manifest_and_unreadable_is_unknown() -> None:
+    manifest = (
+        "---\nkind: Namespace\nmetadata: {name: prod}\n---\nkind: Service\nmetadata: {name: api}\n"
+    )
+    files = MemoryFiles({"/w/all.yaml": manifest})
+    effects = run("kubectl delete -f /w/all.yaml", files=files)
+    assert [e.resource.names[0] for e in effects] == [
+        "k8s:namespace/prod",
+        "k8s:default/service/api",
+    ]
+    assert all(e.effect is E.DELETE for e in effects)
+    assert kinds(run("kubectl delete -f https://x/y.yaml")) == [E.UNKNOWN]
+    assert kinds(run("kubectl delete -k overlays/prod")) == [E.UNKNOWN]
+
+
+def test_context_and_namespace_go_to_target() -> None:
+    ctx_target = Target(aws_profile="dev")
+    (effect,) = run("kubectl --context prod-eu -n shop delete pod a", target=ctx_target)
+    assert effect.target.kube_context == "prod-eu"
+    assert effect.target.kube_namespace == "shop"
+    assert effect.target.aws_profile == "dev"
+    (noted,) = run("kubectl delete pod a", env={"KUBECONFIG": "/k/prod.yaml"})
+    assert "/k/prod.yaml" in noted.detail
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "name"),
+    [
+        ("helm uninstall redis -n cache", E.DELETE, "helm:cache/redis"),
+        ("helm del redis", E.DELETE, "helm:default/redis"),
+        ("helm un redis", E.DELETE, "helm:default/redis"),
+        ("helm delete redis --namespace cache", E.DELETE, "helm:cache/redis"),
+        ("helm rollback redis 3", E.UPDATE, "helm:default/redis"),
+        ("helm upgrade redis bitnami/redis", E.UPDATE, "helm:default/redis"),
+        ("helm upgrade redis bitnami/redis --force", E.REPLACE, "helm:default/redis"),
+        ("helm install redis bitnami/redis", E.CREATE, "helm:default/redis"),
+        ("helm list -A", E.READ, "helm:*/*"),
+        ("helm status redis", E.READ, "helm:default/*"),
+        ("helm template x ./chart", E.READ, "helm:default/*"),
+    ],
+)
+def test_helm_forms(line: str, kind: EffectKind, name: str) -> None:
+    (effect,) = run(line)
+    assert effect.effect is kind
+    assert effect.resource.names[0] == name
+
+
+def test_helm_kube_context() -> None:
+    (effect,) = run("helm --kube-context prod-1 uninstall api")
+    assert effect.target.kube_context == "prod-1"

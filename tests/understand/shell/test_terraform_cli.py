@@ -1,0 +1,114 @@
+"""terraform and tofu command lines."""
+
+from __future__ import annotations
+
+import json
+import shlex
+
+import pytest
+
+from keyturn.model import Effect, EffectKind
+from keyturn.understand import MemoryFiles
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand, handler_for
+
+E = EffectKind
+
+
+def run(line: str, assignments: dict[str, str] | None = None, **ctx: object) -> list[Effect]:
+    argv = tuple(shlex.split(line))
+    cmd = SimpleCommand(argv=argv, program=argv[0], text=line, assignments=assignments or {})
+    handler = handler_for(argv[0])
+    assert handler is not None
+    effects = handler(cmd, ShellContext(**ctx))  # type: ignore[arg-type]
+    assert effects
+    return effects
+
+
+@pytest.mark.parametrize("tool", ["terraform", "tofu"])
+@pytest.mark.parametrize("line", ["{} destroy -auto-approve", "{} apply -destroy"])
+def test_destroy_deletes_the_workspace(tool: str, line: str) -> None:
+    (effect,) = run(line.format(tool), cwd="/srv/infra")
+    assert effect.effect is E.DELETE
+    assert effect.resource.names == ("terraform:workspace/default", "terraform:dir:/srv/infra")
+    assert effect.service == "terraform"
+
+
+def test_plan_destroy_only_reads() -> None:
+    assert [e.effect for e in run("terraform plan -destroy")] == [E.READ]
+
+
+def test_workspace_from_env_and_chdir() -> None:
+    (effect,) = run("terraform -chdir=prod destroy", {"TF_WORKSPACE": "prod-eu"}, cwd="/w")
+    assert effect.resource.names == ("terraform:workspace/prod-eu", "terraform:dir:/w/prod")
+    assert effect.target.terraform_workspace == "prod-eu"
+    (from_env,) = run("terraform destroy", env={"TF_WORKSPACE": "stage"})
+    assert from_env.target.terraform_workspace == "stage"
+
+
+def test_tf_cli_args_can_turn_apply_into_destroy() -> None:
+    (effect,) = run("terraform apply", {"TF_CLI_ARGS_apply": "-destroy"})
+    assert effect.effect is E.DELETE
+
+
+def test_destroy_with_targets_names_them() -> None:
+    (effect,) = run("terraform destroy -target=aws_db_instance.main")
+    assert effect.resource.names[0] == "aws_db_instance.main"
+
+
+def test_apply_replace_and_unplanned_apply() -> None:
+    effects = run("terraform apply -replace=aws_instance.a -replace=aws_instance.b")
+    assert [e.effect for e in effects] == [E.REPLACE, E.REPLACE, E.UNKNOWN]
+    assert [e.resource.names[0] for e in effects[:2]] == ["aws_instance.a", "aws_instance.b"]
+    (unknown,) = run("terraform apply -auto-approve")
+    assert unknown.effect is E.UNKNOWN and "not known until planned" in unknown.detail
+
+
+def test_apply_plan_file_uses_its_json() -> None:
+    plan = {
+        "format_version": "1.2",
+        "resource_changes": [
+            {"address": "aws_db_instance.main", "type": "aws_db_instance",
+             "change": {"actions": ["delete"], "before": {"identifier": "prod-db"}}}
+        ],
+    }  # fmt: skip
+    files = MemoryFiles({"/w/tfplan.json": json.dumps(plan)})
+    (effect,) = run("terraform apply tfplan", cwd="/w", files=files)
+    assert effect.effect is E.DELETE
+    assert "arn:aws:rds:*:*:db:prod-db" in effect.resource.names
+    (unknown,) = run("terraform apply other.tfplan", cwd="/w", files=files)
+    assert unknown.effect is E.UNKNOWN and "/w/other.tfplan" in unknown.resource.names
+    bad = MemoryFiles({"/w/tfplan.json": '{"format_version": "9.0"}'})
+    (rejected,) = run("terraform apply tfplan", cwd="/w", files=bad)
+    assert rejected.effect is E.UNKNOWN and "unknown major" in rejected.detail
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "name"),
+    [
+        ("terraform taint aws_instance.a", E.REPLACE, "aws_instance.a"),
+        ("terraform untaint aws_instance.a", E.UPDATE, "aws_instance.a"),
+        ("terraform state rm aws_instance.a", E.UPDATE, "aws_instance.a"),
+        ("terraform state mv aws_instance.a aws_instance.b", E.UPDATE, "aws_instance.a"),
+        ("terraform import aws_instance.a i-1", E.UPDATE, "aws_instance.a"),
+        ("terraform workspace delete prod", E.DELETE, "terraform:workspace/prod"),
+        ("terraform force-unlock 123", E.UPDATE, "terraform:workspace/default"),
+        ("terraform state list", E.READ, "terraform:workspace/default"),
+        ("terraform init -upgrade", E.READ, "terraform:workspace/default"),
+        ("tofu validate", E.READ, "terraform:workspace/default"),
+        ("terraform fmt -recursive", E.READ, "terraform:workspace/default"),
+        ("terraform show -json tfplan", E.READ, "terraform:workspace/default"),
+        ("terraform output", E.READ, "terraform:workspace/default"),
+        ("terraform version", E.READ, "terraform:workspace/default"),
+        ("terraform providers", E.READ, "terraform:workspace/default"),
+        ("terraform test", E.UNKNOWN, "terraform:workspace/default"),
+    ],
+)
+def test_subcommands(line: str, kind: EffectKind, name: str) -> None:
+    (effect,) = run(line)
+    assert effect.effect is kind
+    assert effect.resource.names[0] == name
+
+
+def test_state_rm_says_forgotten() -> None:
+    (effect,) = run("terraform state rm module.db.aws_db_instance.main")
+    assert "forgotten" in effect.detail
