@@ -187,7 +187,7 @@ def _scaled_to_zero(request: Mapping[str, Any]) -> bool:
         spec = obj.get("spec") if isinstance(obj, dict) else None
         return spec.get("replicas") if isinstance(spec, dict) else None
 
-    return replicas("object") == 0 and replicas("oldObject") != 0
+    return bool(replicas("object") == 0 and replicas("oldObject") != 0)
 
 
 def _dry(request: Mapping[str, Any]) -> bool:

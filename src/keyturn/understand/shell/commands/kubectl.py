@@ -207,7 +207,7 @@ def _as_dry_run(call: _Call, effect: Effect) -> Effect:
 
 def _kubectl_verb(call: _Call) -> list[Effect]:
     verb, words = call.verb, call.args.words[1:]
-    if verb in _READ_VERBS or (verb == "auth" and words[:1] != ["reconcile"]):
+    if verb in _READ_VERBS or (verb == "auth" and words[:1] != ("reconcile",)):
         return [call.effect(_E.READ, ("k8s:*",), "", f"kubectl {verb}: reads only")]
     if verb == "config":
         return _config(call, words)
