@@ -1,0 +1,290 @@
+"""Google Cloud and Azure command lines: ``gcloud``, ``gsutil``, ``az``.
+
+Names (decided here; ``keyturn policy lint`` should know these forms):
+- ``gcloud <group...> <verb> NAME`` -> ``gcp:<group path>/<name>`` (``gcp:compute/instances/
+  web-1``, ``gcp:projects/acme-prod``), plus ``gcp:<project>/<group path>/<name>`` when the
+  project is known (``--project``, ``CLOUDSDK_CORE_PROJECT``), so ``*prod*`` tells the
+  environment by project too. Cloud Storage objects are ``gs://bucket/path``.
+- ``az <group...> <verb> -n NAME -g RG`` -> ``azure:<group path>/<name>`` (``azure:vm/web``,
+  ``azure:group/rg-prod``), plus ``azure:<rg>/<group path>/<name>`` when the resource group is
+  known; ``--ids`` ARM ids are ``azure:<id>``.
+
+Verbs: delete/purge -> delete; list/describe/show/get-* -> read; create/add -> create;
+IAM bindings -> update of service ``iam``; ``az lock delete`` -> removes the protection of the
+locked scope; ``az deployment group create --mode Complete`` -> delete of everything in the
+group not in the template (``azure:<rg>/*``); ``gcloud compute ssh --command`` and ``az vm
+run-command invoke --scripts`` -> the nested command's effects; other verbs -> update. A line
+whose group or verb is not recognised is unknown. ``--quiet``/``--yes`` is noted in the detail.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from keyturn.model import Effect, EffectKind, Resource
+from keyturn.understand.shell.commands._argv import setting, with_command
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
+
+_READ_VERBS = frozenset({"list", "describe", "show", "get", "read", "export", "ls", "cat"})
+_READ_PREFIXES = ("list-", "get-", "describe-", "show-", "check-", "wait")
+_DELETE_VERBS = frozenset({"delete", "purge", "remove", "rm", "destroy", "rb", "abandon"})
+_CREATE_VERBS = frozenset({"create", "add", "mb", "deploy", "submit", "import"})
+_IAM_VERBS = frozenset({"add-iam-policy-binding", "remove-iam-policy-binding", "set-iam-policy"})
+_VERB = re.compile(r"[a-z][a-z0-9-]*\Z")
+
+
+def _verb_effect(verb: str) -> EffectKind:
+    if verb in _READ_VERBS or verb.startswith(_READ_PREFIXES):
+        return EffectKind.READ
+    if verb in _DELETE_VERBS or verb.startswith(("delete-", "remove-", "purge-")):
+        return EffectKind.DELETE
+    if verb in _CREATE_VERBS or verb.startswith("create-"):
+        return EffectKind.CREATE
+    return EffectKind.UPDATE
+
+
+def _split(
+    argv: Sequence[str], valued: frozenset[str], short: dict[str, str]
+) -> tuple[list[str], dict[str, list[str]]]:
+    """Positional words and ``--flag value`` options (flags not in ``valued`` take none)."""
+    words: list[str] = []
+    flags: dict[str, list[str]] = {}
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word.startswith("-") and len(word) > 1:
+            name, eq, value = word.lstrip("-").partition("=")
+            name = short.get(name, name) if not word.startswith("--") else name
+            if not eq and name in valued and i + 1 < len(argv):
+                value, i = argv[i + 1], i + 1
+            flags.setdefault(name, []).append(value)
+            if name == "ids":  # az --ids takes several
+                while i + 1 < len(argv) and not argv[i + 1].startswith("-"):
+                    flags[name].append(argv[i + 1])
+                    i += 1
+        else:
+            words.append(word)
+        i += 1
+    return words, flags
+
+
+def _effect(
+    kind: EffectKind,
+    names: Sequence[str],
+    ctx: ShellContext,
+    *,
+    service: str,
+    operation: str,
+    detail: str = "",
+    removes_protection: bool = False,
+) -> Effect:
+    return Effect(
+        effect=kind,
+        resource=Resource(names=tuple(dict.fromkeys(names)), type=service),
+        target=ctx.target,
+        service=service,
+        operation=operation,
+        detail=detail,
+        removes_protection=removes_protection,
+    )
+
+
+_GCLOUD_VALUED = frozenset(
+    {"project", "zone", "region", "format", "filter", "location", "account", "configuration"}
+    | {"member", "role", "cluster", "instance", "database", "limit", "sort-by", "keyring"}
+    | {"billing-account", "folder", "organization", "impersonate-service-account", "command"}
+    | {"verbosity", "page-size", "service", "namespace", "platform", "image", "machine-type"}
+    | {"condition", "policy-file", "key", "network", "subnet", "tier", "bucket", "topic"}
+)
+_STORAGE_VERBS = frozenset({"rm", "cp", "mv", "rsync", "ls", "cat", "du"})
+_GCLOUD_GROUP_SERVICE = {"projects": "resourcemanager", "iam": "iam", "storage": "storage"}
+
+
+@command("gcloud")
+def gcloud(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """``gcloud [--project P] GROUP... VERB [NAME...] [--flags]``."""
+    words, flags = _split(cmd.args, _GCLOUD_VALUED, {"q": "quiet"})
+    project = (flags.get("project") or [None])[-1] or setting(cmd, ctx.env, "CLOUDSDK_CORE_PROJECT")
+    if words[:1] == ["storage"] and len(words) > 1 and words[1] in _STORAGE_VERBS:
+        recursive = "r" in flags or "recursive" in flags
+        if words[1] == "rsync" and "delete-unmatched-destination-objects" in flags:
+            return with_command(_storage("rm", words[-1:], recursive, cmd, ctx), cmd)
+        return with_command(_storage(words[1], words[2:], recursive, cmd, ctx), cmd)
+    at = next((i for i, w in enumerate(words) if i > 0 and _is_verb(w)), -1)
+    if at < 0:
+        return None
+    group, verb, names = words[:at], words[at], words[at + 1 :]
+    if verb == "ssh" and "command" in flags:
+        return with_command(_nested(flags["command"][-1], cmd, ctx), cmd)
+    if verb in ("ssh", "connect", "call", "scp"):
+        return None
+    path = "/".join(group)
+    if not names:
+        names = [project or "*"] if group == ["projects"] else ["*"]
+    service = _GCLOUD_GROUP_SERVICE.get(group[0], group[0])
+    kind = _verb_effect(verb)
+    if verb in _IAM_VERBS:
+        kind, service = EffectKind.UPDATE, "iam"
+    detail = "--quiet: no confirmation prompt" if "quiet" in flags else ""
+    out = []
+    for name in names:
+        resource = [name] if name.startswith("gs://") else [f"gcp:{path}/{name}"]
+        if project and group != ["projects"]:
+            resource.append(f"gcp:{project}/{path}/{name}")
+        op = f"gcloud {' '.join(group)} {verb}"
+        out.append(_effect(kind, resource, ctx, service=service, operation=op, detail=detail))
+    return with_command(out, cmd)
+
+
+def _is_verb(word: str) -> bool:
+    return (
+        word in _READ_VERBS
+        or word in _DELETE_VERBS
+        or word in _CREATE_VERBS
+        or word in _IAM_VERBS
+        or word.startswith((*_READ_PREFIXES, "delete-", "create-", "remove-", "set-", "update"))
+        or word in ("update", "patch", "resize", "start", "stop", "reset", "restart", "ssh")
+        or word in ("connect", "call", "scp", "set", "unset", "enable", "disable", "execute")
+    ) and _VERB.match(word) is not None
+
+
+def _nested(text: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    if ctx.understand_nested is None:
+        return [
+            _effect(
+                EffectKind.UNKNOWN,
+                ["gcp:remote-command"],
+                ctx,
+                service="shell",
+                operation=f"{cmd.name} remote command",
+                detail="runs a command on a remote host",
+            )
+        ]
+    return ctx.understand_nested(text)
+
+
+def _storage(
+    verb: str, args: list[str], recursive: bool, cmd: SimpleCommand, ctx: ShellContext
+) -> list[Effect]:
+    """``gcloud storage``/``gsutil`` verbs over ``gs://`` URLs."""
+    urls = [a for a in args if a.startswith("gs://")]
+    kind = _verb_effect(verb)
+    if verb in ("cp", "rsync"):
+        kind = EffectKind.UPDATE
+    if verb == "mv" and urls:
+        urls, kind = urls[:1], EffectKind.DELETE  # the source is deleted
+    if not urls:
+        urls = ["gs://*"]
+    if verb in ("cp", "mv", "rsync") and args and not args[-1].startswith("gs://"):
+        kind = EffectKind.READ if verb != "mv" else kind  # downloading reads the bucket
+    detail = "recursive" if recursive else ""
+    op = f"{cmd.name} storage {verb}" if cmd.name == "gcloud" else f"gsutil {verb}"
+    return [
+        _effect(kind, [u.rstrip("/") or u], ctx, service="storage", operation=op, detail=detail)
+        for u in urls
+    ]
+
+
+@command("gsutil")
+def gsutil(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """``gsutil [-m] [-o OPT] [-u PROJECT] VERB [-r] gs://...``."""
+    args = list(cmd.args)
+    while args and args[0].startswith("-"):
+        args = args[2:] if args[0] in ("-o", "-u", "-h", "-i") else args[1:]
+    if not args:
+        return None
+    verb, rest = args[0], args[1:]
+    recursive = any(a.startswith("-") and ("r" in a or "R" in a) for a in rest)
+    if verb == "rsync" and any(a.startswith("-") and "d" in a for a in rest):
+        urls = [a for a in rest if not a.startswith("-")][-1:]
+        effects = _storage("rm", urls, recursive, cmd, ctx)
+        return with_command(effects, cmd)
+    if verb in ("acl", "iam", "defacl", "lifecycle", "setmeta", "label", "retention"):
+        sub = rest[0] if rest else ""
+        kind = EffectKind.READ if sub == "get" else EffectKind.UPDATE
+        urls = [a for a in rest if a.startswith("gs://")] or ["gs://*"]
+        service = "iam" if verb == "iam" else "storage"
+        op = f"gsutil {verb} {sub}".strip()
+        return with_command([_effect(kind, urls, ctx, service=service, operation=op)], cmd)
+    return with_command(_storage(verb, rest, recursive, cmd, ctx), cmd)
+
+
+_AZ_VALUED = frozenset(
+    {"name", "resource-group", "subscription", "location", "output", "query", "ids", "mode"}
+    | {"template-file", "template-uri", "parameters", "scripts", "command-id", "resource"}
+    | {"resource-type", "namespace", "parent", "vault-name", "server", "account-name"}
+    | {"lock-name", "image", "size", "sku", "scope", "assignee", "role", "tags", "set"}
+)
+_AZ_SHORT = {"n": "name", "g": "resource-group", "l": "location", "o": "output", "y": "yes"}
+
+
+@command("az")
+def az(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """``az GROUP... VERB [-n NAME] [-g RG] [--ids ID...]``."""
+    words, flags = _split(cmd.args, _AZ_VALUED, _AZ_SHORT)
+    if len(words) < 2 or _VERB.match(words[-1]) is None:
+        return None
+    group, verb = words[:-1], words[-1]  # az takes no positional names: the last word is the verb
+    rg = (flags.get("resource-group") or [None])[-1]
+    detail = "--yes: no confirmation prompt" if "yes" in flags else ""
+    if group[-1:] == ["lock"] and verb == "delete":
+        return with_command(_az_lock(group, flags, rg, ctx), cmd)
+    if group == ["vm", "run-command"] and "scripts" in flags:
+        return with_command(_nested(" ".join(flags["scripts"]), cmd, ctx), cmd)
+    if group[:2] == ["deployment", "group"] and verb == "create":
+        return with_command(_az_deployment(flags, rg, ctx), cmd)
+    path = "/".join(group)
+    kind = _verb_effect(verb)
+    if verb == "purge":
+        detail = "permanent: cannot be recovered"
+    names = flags.get("name") or flags.get("lock-name") or []
+    if group == ["group"] and not names and rg:
+        names, rg = [rg], None
+    if not names and not flags.get("ids"):
+        names = ["*"]
+    out = []
+    for name in names:
+        resource = [f"azure:{path}/{name}"] + ([f"azure:{rg}/{path}/{name}"] if rg else [])
+        op = f"az {' '.join(group)} {verb}"
+        out.append(_effect(kind, resource, ctx, service=group[0], operation=op, detail=detail))
+    for arm_id in flags.get("ids", []):
+        op = f"az {' '.join(group)} {verb}"
+        out.append(_effect(kind, [f"azure:{arm_id}"], ctx, service=group[0], operation=op))
+    return with_command(out, cmd)
+
+
+def _az_lock(
+    group: list[str], flags: dict[str, list[str]], rg: str | None, ctx: ShellContext
+) -> list[Effect]:
+    """Deleting a lock removes the protection of what it locks (the group, or a resource)."""
+    resource = (flags.get("resource") or [None])[-1]
+    names = [f"azure:{arm}" for arm in flags.get("ids", [])]
+    if resource:
+        names += [f"azure:{rg}/{resource}" if rg else f"azure:*/{resource}"]
+    elif rg:
+        names += [f"azure:group/{rg}"]
+    return [
+        _effect(
+            EffectKind.UPDATE,
+            names or ["azure:*"],
+            ctx,
+            service="azure",
+            operation=f"az {' '.join(group)} delete",
+            detail="removes a delete lock",
+            removes_protection=True,
+        )
+    ]
+
+
+def _az_deployment(flags: dict[str, list[str]], rg: str | None, ctx: ShellContext) -> list[Effect]:
+    group = f"azure:group/{rg or '*'}"
+    op = "az deployment group create"
+    out = [_effect(EffectKind.UPDATE, [group], ctx, service="resources", operation=op)]
+    if (flags.get("mode") or [""])[-1].lower() == "complete":
+        detail = "Complete mode deletes every resource of the group not in the template"
+        names = [f"azure:{rg or '*'}/*", group]
+        out.append(
+            _effect(EffectKind.DELETE, names, ctx, service="resources", operation=op, detail=detail)
+        )
+    return out
