@@ -136,10 +136,10 @@ def claude_tool(
         case "Read":
             return ToolCategory.READ, {"paths": [text(args, "file_path", where=where)]}, None, None
         case "Glob" | "Grep" | "LS":
-            path = args.get("path")
+            where_to = args.get("path")
             return (
                 ToolCategory.READ,
-                {"paths": [path] if isinstance(path, str) and path else []},
+                {"paths": [where_to] if isinstance(where_to, str) and where_to else []},
                 None,
                 None,
             )

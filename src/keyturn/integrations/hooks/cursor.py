@@ -118,7 +118,7 @@ def _tool_input(payload: Mapping[str, Any], *, where: str) -> dict[str, Any]:
         try:
             value = json.loads(value) if value.strip() else {}
         except ValueError as exc:
-            raise InputError(f"{where}: tool_input: not valid JSON ({exc.msg})") from None
+            raise InputError(f"{where}: tool_input: not valid JSON ({exc})") from None
     if value is None:
         return {}
     if not isinstance(value, dict):
@@ -172,10 +172,10 @@ def _pre_tool(
             path = first_text(args, ("file_path", "path", "target_file"), where=where)
             return ToolCategory.DELETE, {"path": path}, None, None
         case "Read" | "Grep" | "Glob" | "LS":
-            path = args.get("file_path") or args.get("path") or args.get("target_file")
+            read = args.get("file_path") or args.get("path") or args.get("target_file")
             return (
                 ToolCategory.READ,
-                {"paths": [path] if isinstance(path, str) and path else []},
+                {"paths": [read] if isinstance(read, str) and read else []},
                 None,
                 None,
             )

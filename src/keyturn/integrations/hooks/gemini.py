@@ -130,8 +130,8 @@ def _builtin(
             ]
             return ToolCategory.READ, {"paths": paths}
         case "list_directory" | "glob" | "search_file_content" | "grep" | "ls":
-            path = args.get("dir_path") or args.get("path")
-            return ToolCategory.READ, {"paths": [path] if isinstance(path, str) and path else []}
+            where_to = args.get("dir_path") or args.get("path")
+            return ToolCategory.READ, {"paths": [where_to] if isinstance(where_to, str) else []}
         case "web_fetch":
             return ToolCategory.FETCH, {
                 "urls": _urls(str(args.get("prompt") or args.get("url") or ""))
