@@ -253,13 +253,21 @@ def _parallel(state: _State) -> _Outcome:
         return Unwrapped(None, unknown="parallel runs commands read from its input")
     if len(command) == 1 and " " in command[0]:
         return _as_shell(state, start + 1, "parallel", text=command[0])
+    values = args[end + 1 :] if end < len(args) and args[end] == ":::" else []
     state.drop(start + 1)
     del state.argv[len(command) :], state.raw[len(command) :], state.dynamic[len(command) :]
-    if not any("{" in w for w in state.argv[1:]):
-        state.argv.append(STDIN_WORD)
-        state.raw.append(STDIN_WORD)
-        state.dynamic.append(True)
-    state.dynamic[:] = [d or "{" in w for d, w in zip(state.dynamic, state.argv, strict=True)]
+    # Each value after ::: is run in turn: judge one command over all of them.
+    words: list[tuple[str, bool]] = []
+    for word, dynamic in zip(state.argv, state.dynamic, strict=True):
+        if word == "{}" and values:
+            words.extend((v, False) for v in values)
+        else:
+            words.append((word, dynamic or "{" in word))
+    if not any(w == "{}" for w in command):
+        words.extend([(v, False) for v in values] or [(STDIN_WORD, True)])
+    state.argv[:] = [w for w, _ in words]
+    state.raw[:] = list(state.argv)
+    state.dynamic[:] = [d for _, d in words]
     return _Step.GO_ON
 
 

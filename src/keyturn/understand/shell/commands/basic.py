@@ -60,8 +60,6 @@ _FILE_READERS: dict[str, str] = {
     "getfacl": "",
     "base64": "w",
     "base32": "w",
-    "gzip": "S",
-    "gunzip": "S",
     "zcat": "",
     "bzcat": "",
     "xzcat": "",
