@@ -87,9 +87,12 @@ def _walk(
     public_key: Ed25519PublicKey | None,
 ) -> tuple[int, bytes]:
     """Recompute the chain over the records; check each checkpoint as its record passes."""
-    by_seq = {cp.seq: cp for cp in checkpoints}
     expected_key = key_id(public_key) if public_key is not None else None
+    # Checkpoints are met in order: compare one integer per record instead of a dict lookup.
+    queue = iter(checkpoints)
+    next_cp = next(queue, None)
     sha256 = hashlib.sha256
+    leaf_prefix, chain_prefix = LEAF_PREFIX, CHAIN_PREFIX
     chain = GENESIS
     seq = 0
     for rec in records:
@@ -97,21 +100,22 @@ def _walk(
         if rec.seq != seq:
             what = "missing (deleted)" if rec.seq > seq else "out of order (inserted or moved)"
             raise _Failure(f"record {seq}: {what}; found record {rec.seq} in its place", seq)
-        data = rec.canonical.encode("utf-8")
+        text = rec.canonical
         # The record's own number is its last key (sorted keys: ..., "schema", "seq"), so a
         # record copied to another position is caught even before the chain is compared.
-        if not rec.canonical.endswith(f',"seq":{seq}}}'):
+        if not text.endswith(f',"seq":{seq}}}'):
             raise _Failure(f"record {seq}: its content does not carry its own number", seq)
-        chain = sha256(CHAIN_PREFIX + chain + sha256(LEAF_PREFIX + data).digest()).digest()
+        chain = sha256(chain_prefix + chain + sha256(leaf_prefix + text.encode()).digest()).digest()
         if chain.hex() != rec.chain:
             raise _Failure(
                 f"record {seq}: hash does not match the chain (the record was edited, inserted "
                 "or moved)",
                 seq,
             )
-        cp = by_seq.get(seq)
-        if cp is not None:
-            _check_checkpoint(cp, chain, expected_key, public_key)
+        while next_cp is not None and next_cp.seq <= seq:
+            if next_cp.seq == seq:
+                _check_checkpoint(next_cp, chain, expected_key, public_key)
+            next_cp = next(queue, None)
     return seq, chain
 
 
