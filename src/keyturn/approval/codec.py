@@ -32,7 +32,7 @@ def decision_to_json(decision: Decision) -> dict[str, Any]:
 
 
 def _target(raw: dict[str, Any]) -> Target:
-    return Target(**{k: raw.get(k) for k in Target.__slots__})  # type: ignore[attr-defined]
+    return Target(**{k: raw.get(k) for k in Target.__slots__})
 
 
 def _effect(raw: dict[str, Any], detail: str) -> Effect:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 from typing import Any
@@ -165,10 +165,18 @@ def _finding(
     )
     who = str(identity.get("arn") or identity.get("principal") or identity.get("type") or "?")
     when = str(event.get("eventTime", ""))
-    base = {"event": name, "time": when, "who": who, "resources": names, "destructive": destructive}
+    base = Finding(
+        status="UNGATED",
+        event=name,
+        time=when,
+        who=who,
+        resources=names,
+        destructive=destructive,
+        note="no keyturn grant matches: it went around keyturn",
+    )
     error = reader.failed(event)
     if error:
-        return Finding(status="attempt", note=f"failed ({error}): no change", **base)
+        return replace(base, status="attempt", note=f"failed ({error}): no change")
     at = event_time(when)
     hint = _request_hint(identity)
     for g in grants:
@@ -177,16 +185,14 @@ def _finding(
         if g.used_at - SKEW_SECONDS <= at <= g.used_at + window and _names_match(
             g.resources, names
         ):
-            return Finding(
+            return replace(
+                base,
                 status="gated",
                 request=g.request,
                 approvers=g.approvers,
                 note=f"grant {g.grant} used by {g.agent} for {g.operator}",
-                **base,
             )
-    return Finding(
-        status="UNGATED", note="no keyturn grant matches: it went around keyturn", **base
-    )
+    return base
 
 
 def render(result: Reconciliation) -> str:

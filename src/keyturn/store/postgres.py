@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, ClassVar
 
 import psycopg
@@ -79,13 +79,13 @@ class PostgresStore(SqlStore):
         except psycopg.Error as exc:
             raise StoreError(f"PostgreSQL at {self._where}: {exc}") from exc
 
-    def _write(self) -> Iterator[Cursor]:  # type: ignore[override]
+    def _write(self) -> AbstractContextManager[Cursor]:
         return self._tx("SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE")
 
-    def _read(self) -> Iterator[Cursor]:  # type: ignore[override]
+    def _read(self) -> AbstractContextManager[Cursor]:
         return self._tx(None)
 
-    def _migrating(self) -> Iterator[Cursor]:  # type: ignore[override]
+    def _migrating(self) -> AbstractContextManager[Cursor]:
         return self._tx(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
 
     def _has_table(self, cur: Cursor, name: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import ClassVar
 
@@ -76,13 +76,13 @@ class SqliteStore(SqlStore):
         finally:
             cur.close()
 
-    def _write(self) -> Iterator[Cursor]:  # type: ignore[override]
+    def _write(self) -> AbstractContextManager[Cursor]:
         return self._tx("BEGIN IMMEDIATE")
 
-    def _read(self) -> Iterator[Cursor]:  # type: ignore[override]
+    def _read(self) -> AbstractContextManager[Cursor]:
         return self._tx("BEGIN")
 
-    def _migrating(self) -> Iterator[Cursor]:  # type: ignore[override]
+    def _migrating(self) -> AbstractContextManager[Cursor]:
         return self._tx("BEGIN IMMEDIATE")
 
     def _has_table(self, cur: Cursor, name: str) -> bool:
