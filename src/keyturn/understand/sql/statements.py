@@ -295,8 +295,8 @@ def _reset(tokens: Tokens, s: Session) -> list[Effect]:
 
 
 def _pragma(tokens: Tokens, s: Session) -> list[Effect]:
-    """SQLite PRAGMA name reads; PRAGMA name = v / name(v) sets."""
-    if is_punct(tokens, 2, "=") or is_punct(tokens, 2, "(") or is_punct(tokens, 4, "="):
+    """SQLite PRAGMA name / name(arg) reads; PRAGMA name = v sets."""
+    if is_punct(tokens, 2, "=") or is_punct(tokens, 4, "="):
         return [s.effect(EffectKind.UPDATE, s.database_resource(), "PRAGMA", "sets a pragma")]
     return _read(tokens, s)
 
