@@ -23,6 +23,7 @@ from keyturn.errors import EXIT_ASK, EXIT_DENY, AuthError, UsageError
 from keyturn.gate import Gate, Outcome
 from keyturn.localfiles import LocalFiles
 from keyturn.model import Action, Actor, Target, Verdict
+from keyturn.store.interface import Store
 
 DEFAULT_WAIT_SECONDS = 3600.0
 
@@ -69,12 +70,12 @@ def argparse_hidden() -> str:
     return argparse.SUPPRESS
 
 
-def _who(store: object, *, agent: str, operator: str) -> tuple[str, str]:
+def _who(store: Store, *, agent: str, operator: str) -> tuple[str, str]:
     """The agent and the requester. With ``$KEYTURN_TOKEN``, an agent token names the agent
     (``--agent`` cannot claim another) and its holder is the requester."""
     if not os.environ.get("KEYTURN_TOKEN"):
         return agent, operator
-    holder = current_holder(store)  # type: ignore[arg-type]
+    holder = current_holder(store)
     if holder.role is Role.AGENT:
         if agent not in ("agent", holder.name):
             raise AuthError(f"the token is {holder.name}'s; it cannot act as agent {agent}")
