@@ -65,10 +65,12 @@ def _at(ctx: ShellContext, cwd: str) -> ShellContext:
 
 
 def _canonical(argv: Sequence[str]) -> tuple[str, ...]:
-    """``git push origin main -f`` -> ``git push --force origin main``."""
+    """``git -C x push origin main -f`` -> ``git push --force origin main -C x``."""
     args = list(argv[1:])
-    sub_at = next((i for i, a in enumerate(args) if not a.startswith("-")), None)
-    if sub_at is None or args[sub_at] != "push":
+    sub_at = 0
+    while sub_at < len(args) and args[sub_at].startswith("-"):
+        sub_at += 2 if args[sub_at] in _GLOBAL_VALUED else 1
+    if sub_at >= len(args) or args[sub_at] != "push":
         return tuple(argv)
     head, rest = args[: sub_at + 1], args[sub_at + 1 :]
     opts = parse_options(rest, PUSH)
@@ -84,7 +86,8 @@ def _canonical(argv: Sequence[str]) -> tuple[str, ...]:
     for key in sorted(opts.values):
         if key not in ("force-with-lease",):
             flags += [f"--{key}={v}" if len(key) > 1 else f"-{key}{v}" for v in opts.values[key]]
-    return (argv[0], *head, *flags, *opts.operands)
+    # Global options (-C DIR, -c k=v) go last so that "git push --force*" matches every spelling.
+    return (argv[0], head[-1], *flags, *opts.operands, *head[:-1])
 
 
 register_canonical("git", _canonical)
