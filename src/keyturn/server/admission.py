@@ -1,0 +1,80 @@
+"""``POST /k8s/admission``: a Kubernetes validating admission webhook (AdmissionReview v1).
+
+Each review is understood by ``keyturn.understand.kubernetes.understand_admission`` and taken
+through the same gate as every other action, the acting user (``userInfo.username``) as both
+agent and operator. ``allow`` admits; ``deny`` refuses with code 403 and the reason; ``ask``
+refuses with the request id in the message (retrying the same request after approval uses
+the grant, once). A review that cannot be read is answered 400, which the API server treats
+as a webhook failure: with ``failurePolicy: Fail`` the object is refused.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from keyturn.model import Action, Actor, Target, Verdict
+from keyturn.server.api import MAX_BODY_BYTES, submit
+from keyturn.server.app import backend_of
+from keyturn.server.errors import ApiError
+
+
+def _uid_and_user(review: Any) -> tuple[str, str]:
+    request = review.get("request") if isinstance(review, dict) else None
+    if not isinstance(request, dict) or not isinstance(request.get("uid"), str):
+        raise ApiError(400, "bad_input", "review.json: request.uid: expected a string")
+    user = request.get("userInfo") or {}
+    name = user.get("username") if isinstance(user, dict) else None
+    return request["uid"], name if isinstance(name, str) and name else "system:unknown"
+
+
+def _understand(raw: bytes, context: str | None) -> Action:
+    from keyturn.understand.kubernetes import understand_admission
+
+    return understand_admission(raw, source="review.json", target=Target(kube_context=context))
+
+
+async def admission(request: Request) -> JSONResponse:
+    """Answer one AdmissionReview."""
+    backend = backend_of(request)
+    raw = await request.body()
+    if len(raw) > MAX_BODY_BYTES:
+        raise ApiError(413, "too_large", "review larger than the limit")
+    try:
+        review = json.loads(raw)
+    except ValueError:
+        raise ApiError(400, "bad_input", "review.json: not valid JSON") from None
+    uid, user = _uid_and_user(review)
+    action = await run_in_threadpool(_understand, raw, request.query_params.get("context"))
+    actor = Actor(agent=user, operator=user)
+    outcome, opened = await backend.run(
+        submit, backend, action, actor=actor, requester=user, details=None
+    )
+    if opened is not None:
+        from keyturn.server.api import link_of
+
+        backend.notifier.publish("request.opened", opened, link=link_of(request, opened.id))
+    response: dict[str, Any] = {"uid": uid, "allowed": outcome.verdict is Verdict.ALLOW}
+    if outcome.verdict is not Verdict.ALLOW:
+        response["status"] = {
+            "code": 403,
+            "reason": "Forbidden",
+            "message": f"keyturn: {outcome.message}",
+        }
+    warnings = [
+        f"keyturn: {j.effect.resource.name} is protected"
+        for j in outcome.decision.judgements
+        if j.protected
+    ]
+    if outcome.verdict is Verdict.ALLOW and outcome.grant_id is not None:
+        warnings.append(f"keyturn: admitted once by grant {outcome.grant_id}")
+    if warnings:
+        response["warnings"] = warnings
+    api_version = review.get("apiVersion", "admission.k8s.io/v1")
+    return JSONResponse(
+        {"apiVersion": api_version, "kind": "AdmissionReview", "response": response}
+    )

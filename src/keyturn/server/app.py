@@ -1,0 +1,198 @@
+"""The ASGI application: ``create_app(settings)`` wires the store, the gate, notifications,
+the JSON API, the admission webhook and the reviewers' pages.
+
+The store is synchronous (SQLite or psycopg on one connection), so every use of it runs in a
+worker thread under one lock per process: transactions on a shared connection never
+interleave, and the event loop never blocks on a disk flush. Across processes the store's own
+write lock (SQLite ``BEGIN IMMEDIATE``, the PostgreSQL audit-head row) serialises writers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import secrets
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from keyturn.approval.model import Role
+from keyturn.bootstrap import Settings, authenticate, build_gate, open_state, write_private
+from keyturn.errors import AuthError
+from keyturn.gate import Gate
+from keyturn.server.auth import FailureLimiter, Principal, SessionSigner, bearer_of
+from keyturn.server.errors import EXCEPTION_HANDLERS, ApiError
+from keyturn.server.notify import Notifier
+from keyturn.server.wait import Changes
+from keyturn.store.interface import Store
+
+log = logging.getLogger("keyturn.server")
+T = TypeVar("T")
+SESSION_SECRET_FILE = "session-secret"
+STATIC_DIR = Path(__file__).parent / "static"
+
+SECURITY_HEADERS = [
+    (
+        b"content-security-policy",
+        b"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        b"frame-ancestors 'none'; base-uri 'none'",
+    ),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cache-control", b"no-store"),
+]
+
+
+class Backend:
+    """What every route shares: the gate and store (used under one lock), the session signer,
+    the failure limiter, in-process change signals and the notifier."""
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        gate: Gate,
+        session_secret: bytes,
+        notifier: Notifier,
+        poll_seconds: float,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.settings = settings
+        self.gate = gate
+        self.store: Store = gate.store
+        self.policy = gate.policy
+        self.sessions = SessionSigner(session_secret)
+        self.limiter = FailureLimiter()
+        self.notifier = notifier
+        self.changes = Changes(poll_seconds=poll_seconds)
+        self.clock = clock
+        self._lock = threading.Lock()
+
+    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run ``fn`` (which uses the store) in a worker thread, under the store lock."""
+        return await run_in_threadpool(self._locked, fn, args, kwargs)
+
+    def _locked(self, fn: Callable[..., T], args: Sequence[Any], kwargs: dict[str, Any]) -> T:
+        with self._lock:
+            return fn(*args, **kwargs)
+
+    async def authenticate(self, request: Request) -> Principal:
+        """The holder of the request's bearer token (401, or 429 after repeated failures)."""
+        client = request.client.host if request.client else "?"
+        self.limiter.check(client)
+        token = bearer_of(request.headers.get("authorization"))
+        if token is None:
+            self.limiter.failed(client)
+            raise ApiError(401, "unauthorized", "this needs 'Authorization: Bearer <token>'")
+        return await self.principal_of_token(token, client=client)
+
+    async def principal_of_token(self, token: str, *, client: str) -> Principal:
+        try:
+            record = await self.run(authenticate, self.store, token)
+        except AuthError:
+            self.limiter.failed(client)
+            raise ApiError(401, "unauthorized", "unknown or revoked token") from None
+        return Principal(token_id=record.id, name=record.name, role=record.role)
+
+    def live_token(self, token_id: int) -> bool:
+        """Whether the token with this id is still live (sessions end when it is revoked)."""
+        return any(t.id == token_id and t.revoked_at is None for t in self.store.list_tokens())
+
+
+def backend_of(request: Request) -> Backend:
+    backend: Backend = request.app.state.backend
+    return backend
+
+
+class SecurityHeaders:
+    """Adds the security headers to every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                names = {k for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in names]
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def session_secret(settings: Settings) -> bytes:
+    """The install's session secret: ``$KEYTURN_SESSION_SECRET``, else a 0600 file in home
+    made on first use (servers sharing a database share it through the same home or env)."""
+    env = os.environ.get("KEYTURN_SESSION_SECRET")
+    if env:
+        return env.encode()
+    path = settings.home / SESSION_SECRET_FILE
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        settings.home.mkdir(parents=True, exist_ok=True, mode=0o700)
+        write_private(path, secrets.token_bytes(32))
+        return path.read_bytes()
+
+
+def create_app(
+    settings: Settings,
+    *,
+    gate: Gate | None = None,
+    webhooks: Sequence[str] = (),
+    secret: bytes | None = None,
+    poll_seconds: float = 0.25,
+    notify_backoff: float = 0.5,
+) -> Starlette:
+    """The keyturn server for ``settings`` (a gate may be passed in, e.g. by tests)."""
+    from keyturn.server import admission, api, web
+    from keyturn.server.openapi import openapi_route
+
+    the_gate = gate or build_gate(settings, store=open_state(settings))
+    notifier = Notifier(urls=tuple(webhooks), backoff=notify_backoff)
+    backend = Backend(
+        settings=settings,
+        gate=the_gate,
+        session_secret=secret or session_secret(settings),
+        notifier=notifier,
+        poll_seconds=poll_seconds,
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        notifier.start()
+        try:
+            yield
+        finally:
+            await notifier.stop()
+
+    routes = [
+        *api.routes(),
+        Route("/k8s/admission", admission.admission, methods=["POST"]),
+        openapi_route(),
+        *web.routes(),
+        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+    ]
+    app = Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS, lifespan=lifespan)  # type: ignore[arg-type]
+    app.state.backend = backend
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+__all__ = ["Backend", "Principal", "Role", "backend_of", "create_app"]

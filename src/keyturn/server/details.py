@@ -1,0 +1,191 @@
+"""What a reviewer needs to see beyond the effects, kept beside the request.
+
+The action digest binds a Terraform plan only through a hash of its changes, so the
+resource-level diff (before/after of the changed attributes) and the count of resources that
+depend on what is replaced or deleted are computed from the raw plan when the decision is made
+and stored by digest in the server's own ``keyturn_request_details`` table, in the same
+database as the requests (so every server on one PostgreSQL sees them).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from keyturn.model import Action, ActionKind
+from keyturn.store.interface import Store
+
+_TABLE = "keyturn_request_details"
+MAX_SHOWN_ATTRIBUTES = 40
+_REPLACING = {("delete", "create"), ("create", "delete"), ("delete",)}
+
+
+def details_of(action: Action, body: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The reviewer's extra view of ``action`` from the raw request ``body`` (or ``None``)."""
+    if action.kind is ActionKind.TERRAFORM:
+        payload = body.get("payload") or {}
+        document = payload.get("document") if isinstance(payload, dict) else None
+        if isinstance(document, str):
+            try:
+                document = json.loads(document)
+            except ValueError:
+                return None
+        return terraform_details(document) if isinstance(document, dict) else None
+    if action.kind is ActionKind.SHELL and isinstance(action.subject, list):
+        return {"commands": [_command_line(c) for c in action.subject if isinstance(c, dict)]}
+    return None
+
+
+def _command_line(entry: Mapping[str, Any]) -> dict[str, Any]:
+    argv = entry.get("argv") or []
+    return {
+        "argv": [str(a) for a in argv],
+        "assignments": entry.get("assignments") or {},
+        "wrappers": entry.get("wrappers") or [],
+        "redirects": entry.get("redirects") or [],
+        "problem": entry.get("problem"),
+    }
+
+
+def terraform_details(plan: Mapping[str, Any]) -> dict[str, Any]:
+    """Per changed resource: address, actions, changed attributes, and dependents."""
+    graph = _dependency_graph(plan)
+    rows = []
+    for rc in plan.get("resource_changes") or []:
+        if not isinstance(rc, dict):
+            continue
+        change = rc.get("change") or {}
+        actions = tuple(change.get("actions") or ())
+        if actions in (("no-op",), ("read",)):
+            continue
+        address = str(rc.get("address", "?"))
+        dependents = None
+        if graph is not None and actions in _REPLACING:
+            dependents = len(_dependents(graph, _config_address(rc)))
+        rows.append(
+            {
+                "address": address,
+                "actions": list(actions),
+                "changes": _changed_attributes(change.get("before"), change.get("after")),
+                "dependents": dependents,
+            }
+        )
+    return {"terraform": rows, "dependencies_known": graph is not None}
+
+
+def _changed_attributes(before: Any, after: Any) -> list[dict[str, Any]]:
+    b = before if isinstance(before, dict) else {}
+    a = after if isinstance(after, dict) else {}
+    keys = sorted(set(b) | set(a))
+    out = [
+        {"attribute": k, "before": _short(b.get(k)), "after": _short(a.get(k))}
+        for k in keys
+        if b.get(k) != a.get(k) or before is None or after is None
+    ]
+    return out[:MAX_SHOWN_ATTRIBUTES]
+
+
+def _short(value: Any) -> str:
+    if value is None:
+        return "-"
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _config_address(rc: Mapping[str, Any]) -> str:
+    """``module.x.aws_vpc.main[0]`` -> ``module.x.aws_vpc.main``: the configuration's name."""
+    address = str(rc.get("address", ""))
+    return address.split("[", 1)[0]
+
+
+def _dependency_graph(plan: Mapping[str, Any]) -> dict[str, set[str]] | None:
+    """``address -> addresses it depends on`` from the plan's ``configuration`` (``None``
+    when the plan carries no configuration: then the count is unknown)."""
+    config = plan.get("configuration")
+    if not isinstance(config, dict) or not isinstance(config.get("root_module"), dict):
+        return None
+    graph: dict[str, set[str]] = {}
+    for resource in _config_resources(config["root_module"], prefix=""):
+        address, refs = resource
+        graph.setdefault(address, set()).update(refs)
+    return graph
+
+
+def _config_resources(module: Mapping[str, Any], *, prefix: str) -> Iterable[tuple[str, set[str]]]:
+    for res in module.get("resources") or []:
+        if not isinstance(res, dict) or "address" not in res:
+            continue
+        refs = {prefix + str(d) for d in res.get("depends_on") or []}
+        refs.update(prefix + r for r in _references(res.get("expressions")))
+        yield prefix + str(res["address"]), refs
+    for name, call in (module.get("module_calls") or {}).items():
+        if isinstance(call, dict) and isinstance(call.get("module"), dict):
+            yield from _config_resources(call["module"], prefix=f"{prefix}module.{name}.")
+
+
+def _references(value: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "references" and isinstance(item, list):
+                found.update(_resource_part(r) for r in item if isinstance(r, str))
+            else:
+                found |= _references(item)
+    elif isinstance(value, list):
+        for item in value:
+            found |= _references(item)
+    return {r for r in found if r}
+
+
+def _resource_part(ref: str) -> str:
+    """``aws_vpc.main.id`` -> ``aws_vpc.main`` (references list both; keep resource names)."""
+    parts = ref.split(".")
+    if parts[0] in ("var", "local", "each", "count", "path", "terraform", "self"):
+        return ""
+    if parts[0] == "data" and len(parts) >= 3:
+        return ".".join(parts[:3])
+    return ".".join(parts[:2]) if len(parts) >= 2 else ""
+
+
+def _dependents(graph: Mapping[str, set[str]], address: str) -> set[str]:
+    """Every resource that depends on ``address``, directly or through others."""
+    found: set[str] = set()
+    frontier = [address]
+    while frontier:
+        current = frontier.pop()
+        for other, deps in graph.items():
+            if current in deps and other not in found and other != address:
+                found.add(other)
+                frontier.append(other)
+    return found
+
+
+# -- storage ----------------------------------------------------------------------------------
+
+
+def save_details(store: Store, *, digest: str, details: Mapping[str, Any]) -> None:
+    """Keep ``details`` for ``digest`` (the first write wins: equal digest, equal plan)."""
+    text = json.dumps(details, sort_keys=True)
+    with store._write() as cur:  # type: ignore[attr-defined]
+        _ensure_table(store, cur)
+        row = store._x(cur, f"SELECT 1 FROM {_TABLE} WHERE digest = ?", (digest,)).fetchone()  # type: ignore[attr-defined]  # noqa: S608
+        if row is None:
+            store._x(cur, f"INSERT INTO {_TABLE} (digest, body) VALUES (?, ?)", (digest, text))  # type: ignore[attr-defined]  # noqa: S608
+
+
+def load_details(store: Store, *, digest: str) -> dict[str, Any] | None:
+    """The details kept for ``digest``, or ``None``."""
+    with store._write() as cur:  # type: ignore[attr-defined]
+        _ensure_table(store, cur)
+        row = store._x(cur, f"SELECT body FROM {_TABLE} WHERE digest = ?", (digest,)).fetchone()  # type: ignore[attr-defined]  # noqa: S608
+    if row is None:
+        return None
+    value = json.loads(row[0])
+    return value if isinstance(value, dict) else None
+
+
+def _ensure_table(store: Store, cur: Any) -> None:
+    store._x(  # type: ignore[attr-defined]
+        cur, f"CREATE TABLE IF NOT EXISTS {_TABLE} (digest TEXT PRIMARY KEY, body TEXT NOT NULL)"
+    )

@@ -1,0 +1,178 @@
+"""Webhook notifications when a request is opened and when it is resolved.
+
+Deliveries run in a background task: a slow or failing webhook never blocks a decision and
+never loses a request (the request is in the store before anything is sent). Each delivery is
+retried with exponential backoff; every attempt's outcome is kept (the last
+``MAX_DELIVERIES``) for ``GET /v1/notifications`` and the admin page, and failures are logged.
+
+Slack's incoming webhooks (``hooks.slack.com``) get a Slack body (``text`` + ``blocks``); every
+other URL gets the generic JSON body, which carries the same ``text``/``blocks`` (so
+Slack-compatible chat tools render it) plus ``event`` and ``request``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from keyturn.approval.model import ApprovalRequest
+
+log = logging.getLogger("keyturn.server.notify")
+
+MAX_ATTEMPTS = 5
+MAX_DELIVERIES = 200
+TIMEOUT_SECONDS = 10.0
+
+
+@dataclass(slots=True)
+class Delivery:
+    """One notification to one URL and how its attempts went."""
+
+    id: int
+    event: str
+    request_id: int
+    url: str
+    attempts: int = 0
+    status: str = "pending"  # pending | delivered | failed
+    last_error: str = ""
+    created_at: float = field(default_factory=time.time)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "event": self.event,
+            "request_id": self.request_id,
+            "url": redact(self.url),
+            "attempts": self.attempts,
+            "status": self.status,
+            "last_error": self.last_error,
+            "created_at": self.created_at,
+        }
+
+
+def redact(url: str) -> str:
+    """A webhook URL without its path and query (Slack's path is the secret)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/…" if parts.path not in ("", "/") else url
+
+
+def bodies(
+    event: str, request: ApprovalRequest, *, link: str | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The Slack body and the generic body for ``event`` on ``request``."""
+    d = request.draft
+    verb = {
+        "request.opened": "needs review",
+        "request.approved": "approved",
+        "request.rejected": "rejected",
+        "request.cancelled": "cancelled",
+        "request.expired": "expired",
+    }.get(event, event)
+    text = (
+        f"keyturn request {request.id} {verb}: {d.summary} — agent {d.agent} for {d.operator}, "
+        f"environment {d.environment}"
+    )
+    if event == "request.opened":
+        text += f"; needs {d.approvals_required} approval(s) from {', '.join(d.reviewer_groups)}"
+    blocks: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
+    if link:
+        blocks.append(
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": f"<{link}|Open request {request.id}>"},
+            }
+        )
+    slack = {"text": text, "blocks": blocks}
+    generic = {
+        **slack,
+        "event": event,
+        "request": {
+            "id": request.id,
+            "state": request.state.value,
+            "summary": d.summary,
+            "agent": d.agent,
+            "operator": d.operator,
+            "environment": d.environment,
+            "digest": d.digest,
+            "approvals_required": d.approvals_required,
+            "approvals": list(request.approvals),
+            "url": link,
+        },
+    }
+    return slack, generic
+
+
+class Notifier:
+    """Queues notifications and delivers them in the background with retries."""
+
+    def __init__(self, *, urls: Sequence[str], backoff: float = 0.5) -> None:
+        self.urls = tuple(u for u in urls if u)
+        self.backoff = backoff
+        self.deliveries: deque[Delivery] = deque(maxlen=MAX_DELIVERIES)
+        self._queue: asyncio.Queue[tuple[Delivery, dict[str, Any]]] | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._next_id = 0
+
+    def start(self) -> None:
+        if self.urls and self._task is None:
+            self._queue = asyncio.Queue()
+            self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    def publish(self, event: str, request: ApprovalRequest, *, link: str | None) -> None:
+        """Queue ``event`` on ``request`` for every configured URL (never blocks)."""
+        if self._queue is None:
+            return
+        slack, generic = bodies(event, request, link=link)
+        for url in self.urls:
+            self._next_id += 1
+            delivery = Delivery(id=self._next_id, event=event, request_id=request.id, url=url)
+            self.deliveries.append(delivery)
+            body = slack if urlsplit(url).hostname in ("hooks.slack.com",) else generic
+            self._queue.put_nowait((delivery, body))
+
+    async def _run(self) -> None:
+        import httpx
+
+        assert self._queue is not None
+        async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS) as client:
+            while True:
+                delivery, body = await self._queue.get()
+                # Each delivery retries on its own so one dead URL does not hold up the rest.
+                asyncio.create_task(self._deliver(client, delivery, body))
+
+    async def _deliver(self, client: Any, delivery: Delivery, body: dict[str, Any]) -> None:
+        delay = self.backoff
+        while delivery.attempts < MAX_ATTEMPTS:
+            delivery.attempts += 1
+            try:
+                response = await client.post(delivery.url, json=body)
+                if 200 <= response.status_code < 300:
+                    delivery.status, delivery.last_error = "delivered", ""
+                    return
+                delivery.last_error = f"HTTP {response.status_code}"
+            except Exception as exc:  # any failure of the far end is retried, then reported
+                delivery.last_error = type(exc).__name__
+            await asyncio.sleep(delay)
+            delay *= 2
+        delivery.status = "failed"
+        log.warning(
+            "webhook %s for request %s failed after %s attempts: %s",
+            redact(delivery.url),
+            delivery.request_id,
+            delivery.attempts,
+            delivery.last_error,
+        )
