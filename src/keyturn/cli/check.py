@@ -184,6 +184,8 @@ def _json_object(text: str | None, *, what: str) -> Mapping[str, Any]:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{what}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise InputError(f"{what}: JSON nested too deeply; refusing it") from None
     if not isinstance(value, dict):
         raise InputError(f"{what}: expected a JSON object, got {type(value).__name__}")
     return value

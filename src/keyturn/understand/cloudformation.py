@@ -94,6 +94,8 @@ def _decode(text: str | bytes, source: str) -> Mapping[str, Any]:
         doc = msgspec.json.decode(text)
     except msgspec.DecodeError as exc:
         raise InputError(f"{source}: not valid JSON: {exc}") from None
+    except RecursionError:
+        raise InputError(f"{source}: JSON nested too deeply; refusing it") from None
     if not isinstance(doc, dict):
         raise InputError(f"{source}: expected a DescribeChangeSet object")
     return doc

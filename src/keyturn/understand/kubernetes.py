@@ -87,6 +87,8 @@ def _decode(text: str | bytes, source: str) -> Any:
         return msgspec.json.decode(text)
     except msgspec.DecodeError as exc:
         raise InputError(f"{source}: not valid JSON: {exc}") from None
+    except RecursionError:
+        raise InputError(f"{source}: JSON nested too deeply; refusing it") from None
 
 
 def _request(review: Any, source: str) -> Mapping[str, Any]:

@@ -10,7 +10,7 @@ Everything else in the plan (``planned_values``, ``prior_state``, ``configuratio
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
@@ -34,7 +34,8 @@ class Change(msgspec.Struct, frozen=True):
 class ResourceChange(msgspec.Struct, frozen=True):
     """One entry of ``resource_changes``."""
 
-    address: str
+    # An empty address would name no resource: refused as malformed, never a crash.
+    address: Annotated[str, msgspec.Meta(min_length=1)]
     change: Change
     mode: str = "managed"
     type: str = ""
@@ -81,6 +82,9 @@ def decode_plan(text: str | bytes, *, source: str) -> Plan:
         raise InputError(_validation_message(str(exc), source)) from None
     except msgspec.DecodeError as exc:
         raise InputError(f"{source}: not valid JSON: {exc}") from None
+    except RecursionError:
+        # Hostile input: thousands of nested arrays/objects. Refused, never a crash.
+        raise InputError(f"{source}: JSON nested too deeply; refusing it") from None
     if plan.format_version is None:
         raise InputError(
             f"{source}: format_version: missing (expected `terraform show -json PLANFILE` output)"
