@@ -17,6 +17,9 @@ from keyturn.errors import PolicyError
 MAX_POLICY_BYTES = 1 << 20
 MAX_ALIASES = 16
 MAX_NODES = 200_000
+# Deeper nesting than any real policy needs; refused before composing (the composer and our
+# walker recurse, so a hostile file of thousands of ``[`` would otherwise crash or crawl).
+MAX_NESTING = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +89,21 @@ def load_yaml(text: str | bytes, *, source: str) -> Located:
 
 
 def _check_aliases(text: str, *, source: str) -> None:
-    """Refuse documents that lean on aliases: they are how YAML bombs are built."""
-    count = 0
+    """Refuse documents that lean on aliases (how YAML bombs are built) or nest too deeply."""
+    count = depth = 0
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_NESTING:
+                    line = event.start_mark.line + 1 if event.start_mark else 1
+                    raise PolicyError(
+                        f"{source}:{line}: nested more than {MAX_NESTING} levels deep; "
+                        "refusing to load it"
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, yaml.AliasEvent):
                 count += 1
                 if count > MAX_ALIASES:
                     line = event.start_mark.line + 1 if event.start_mark else 1
