@@ -17,7 +17,8 @@ name or a detail. ``curl URL | sh`` is the structure side's business: ``curl`` i
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from keyturn.model import Effect, EffectKind, Resource
@@ -27,8 +28,8 @@ from keyturn.understand.shell.commands._argv import (
     Spec,
     is_dynamic,
     parse,
-    with_command,
 )
+from keyturn.understand.shell.commands._argv import with_command as _with_command
 from keyturn.understand.shell.commands._http_meaning import Request, request_effects, url_name
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 from keyturn.understand.shell.words import normalize_path
@@ -70,6 +71,44 @@ _CURL = Spec(
         | {"aws-sigv4", "unix-socket", "request-target", "retry-delay", "retry-max-time"}
     ),
 )
+_SECRET_OPTIONS = frozenset(
+    {"-u", "--user", "-U", "--proxy-user", "--oauth2-bearer", "-a", "--auth", "--password"}
+    | {"--http-password", "--http-user", "-b", "--cookie"}
+)
+_SECRET_QUERY = re.compile(
+    r"([?&][^=&#]*(?:token|key|secret|sig|signature|password|auth)[^=&#]*)=[^&#]*", re.I
+)
+_SECRET_HEADERS = ("authorization", "cookie", "proxy-authorization", "x-api-key", "api-key")
+
+
+def _redact(word: str, previous: str) -> str:
+    """One argv word with any credential in it replaced (options, headers, URL user info)."""
+    name = word.partition("=")[0]
+    if previous in _SECRET_OPTIONS:
+        return "<redacted>"
+    if name in _SECRET_OPTIONS and "=" in word:
+        return f"{name}=<redacted>"
+    lowered = word.lower()
+    header = lowered.partition(":")[0].strip()
+    if header in _SECRET_HEADERS or "token" in header or "secret" in header:
+        return word.partition(":")[0] + ": <redacted>"
+    if "://" in word and "@" in word.split("://", 1)[1].split("/", 1)[0]:
+        scheme, rest = word.split("://", 1)
+        word = f"{scheme}://<redacted>@{rest.split('@', 1)[1]}"
+    if "://" in word and "?" in word:
+        word = _SECRET_QUERY.sub(r"\1=<redacted>", word)
+    return word
+
+
+def with_command(effects: list[Effect], cmd: SimpleCommand) -> list[Effect]:
+    """``effects`` with the command text filled in, credentials redacted."""
+    words = [_redact(w, cmd.argv[i - 1] if i else "") for i, w in enumerate(cmd.argv)]
+    if words == list(cmd.argv):
+        return _with_command(effects, cmd)
+    text = " ".join(words)
+    return [e if e.command else replace(e, command=text) for e in effects]
+
+
 _CURL_BODY = ("d", "data-raw", "data-binary", "data-urlencode", "json", "F", "form-string")
 
 

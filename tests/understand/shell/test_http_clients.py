@@ -1,0 +1,156 @@
+"""HTTP clients: surface switches to the Kubernetes and AWS APIs, GraphQL, plain URLs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from keyturn.model import EffectKind
+from keyturn.understand import MemoryFiles
+from keyturn.understand.shell import understand_shell
+
+D, R, C, U, UNK = (
+    EffectKind.DELETE,
+    EffectKind.READ,
+    EffectKind.CREATE,
+    EffectKind.UPDATE,
+    EffectKind.UNKNOWN,
+)
+
+
+def effects(
+    command: str, files: dict[str, str] | None = None
+) -> list[tuple[EffectKind, tuple[str, ...]]]:
+    action = understand_shell(command, cwd="/app", files=MemoryFiles(files or {}))
+    return [(e.effect, e.resource.names) for e in action.effects]
+
+
+@pytest.mark.parametrize(
+    ("curl", "kubectl"),
+    [
+        (
+            "curl -X DELETE https://k8s.internal:6443/api/v1/namespaces/prod",
+            "kubectl delete ns prod",
+        ),
+        (
+            "curl -XDELETE https://10.0.0.1/apis/apps/v1/namespaces/web/deployments/api",
+            "kubectl delete deployment api -n web",
+        ),
+        ("curl --request DELETE https://k/api/v1/nodes/node-1", "kubectl delete node node-1"),
+        (
+            "curl -X DELETE https://k/api/v1/namespaces/prod/secrets/db",
+            "kubectl -n prod delete secret db",
+        ),
+    ],
+)
+def test_kubernetes_api_names_equal_kubectl(curl: str, kubectl: str) -> None:
+    by_curl, by_kubectl = effects(curl), effects(kubectl)
+    assert by_curl[0][0] is D
+    assert {n for _, names in by_curl for n in names} == {
+        n for _, names in by_kubectl for n in names
+    }
+
+
+def test_kubernetes_collection_and_eviction() -> None:
+    assert effects("curl -X DELETE https://k/api/v1/namespaces/prod/pods") == [
+        (D, ("k8s:prod/pod/*",))
+    ]
+    assert effects("curl -X POST https://k/api/v1/namespaces/p/pods/w/eviction") == [
+        (D, ("k8s:p/pod/w",))
+    ]
+    assert effects("curl https://k/api/v1/namespaces/p/pods/w/exec?command=sh")[0][0] is UNK
+
+
+def test_railway_volume_delete_pocketos() -> None:
+    body = json.dumps({"query": 'mutation { volumeDelete(volumeId: "vol-3f9") }'})
+    command = (
+        "curl -X POST https://backboard.railway.app/graphql/v2 -H 'Authorization: Bearer TOKEN123' "
+        f"-H 'Content-Type: application/json' -d '{body}'"
+    )
+    action = understand_shell(command, cwd="/app")
+    (effect,) = action.effects
+    assert effect.effect is D
+    assert effect.resource.names == (
+        "graphql:backboard.railway.app/volumeDelete",
+        "graphql:backboard.railway.app/volumeDelete/vol-3f9",
+    )
+    assert "TOKEN123" not in repr(effect.canonical()) + effect.detail
+
+
+def test_graphql_variables_aliases_and_body_file() -> None:
+    body = json.dumps(
+        {
+            "query": "mutation M($id: ID!) { x: projectDelete(id: $id) { id } }",
+            "variables": {"id": "p1"},
+        }
+    )
+    found = effects(
+        "curl https://api.example.com/graphql --data-binary @q.json", {"/app/q.json": body}
+    )
+    assert found == [
+        (D, ("graphql:api.example.com/projectDelete", "graphql:api.example.com/projectDelete/p1"))
+    ]
+    query = json.dumps({"query": "query { me { id } }"})
+    assert effects(f"curl https://api.example.com/graphql -d '{query}'")[0][0] is R
+
+
+def test_aws_query_api_and_s3_rest() -> None:
+    found = effects(
+        "curl 'https://rds.us-east-1.amazonaws.com/?Action=DeleteDBInstance&DBInstanceIdentifier=prod-db'"
+    )
+    assert found == [(D, ("arn:aws:rds:us-east-1:*:db:prod-db",))]
+    s3 = effects("curl -X DELETE https://acme-data.s3.amazonaws.com/k/f.csv")
+    assert s3[0][0] is D and "s3://acme-data/k/f.csv" in s3[0][1]
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        (
+            "curl -X DELETE 'https://api.prod.example.com/v1/users/7?token=abc'",
+            [(D, ("https://api.prod.example.com/v1/users/7",))],
+        ),
+        ("curl -u admin:pw -X PUT https://x.example.com/a", [(U, ("https://x.example.com/a",))]),
+        ("curl -d name=x https://x.example.com/items", [(C, ("https://x.example.com/items",))]),
+        (
+            "curl -X POST https://x.example.com/admin/purge-cache",
+            [(D, ("https://x.example.com/admin/purge-cache",))],
+        ),
+        ("curl https://example.com/", [(R, ("https://example.com/",))]),
+        (
+            "curl -o out.bin https://example.com/f",
+            [(C, ("file:/app/out.bin",)), (R, ("https://example.com/f",))],
+        ),
+        (
+            "wget --method=DELETE -O - https://api.example.com/i/1",
+            [(D, ("https://api.example.com/i/1",))],
+        ),
+        (
+            "wget https://example.com/a.tgz",
+            [(C, ("file:/app/a.tgz",)), (R, ("https://example.com/a.tgz",))],
+        ),
+        (
+            "http DELETE api.example.com/items/1 'Authorization:Bearer x'",
+            [(D, ("http://api.example.com/items/1",))],
+        ),
+        ("xh post api.example.com/items name=x", [(C, ("http://api.example.com/items",))]),
+        ("https example.com", [(R, ("https://example.com/",))]),
+    ],
+)
+def test_plain_urls(command: str, expected: list[tuple[EffectKind, tuple[str, ...]]]) -> None:
+    assert effects(command) == expected
+
+
+def test_run_time_url_or_method_is_unknown() -> None:
+    assert effects('curl -X DELETE "$TARGET"')[0][0] is UNK
+    assert effects('curl -X "$M" https://x.example.com')[0][0] is UNK
+
+
+def test_secrets_never_in_names() -> None:
+    action = understand_shell(
+        "curl -u me:s3cr3t -H 'Authorization: Bearer zzz' -X DELETE 'https://me:pw@x.io/a?key=k'",
+        cwd="/",
+    )
+    text = repr([(e.resource.names, e.detail, e.command) for e in action.effects])
+    assert not any(s in text for s in ("s3cr3t", "zzz", "pw@", "key=k"))
