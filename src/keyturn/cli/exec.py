@@ -14,6 +14,8 @@ import shlex
 import signal
 import subprocess
 import sys
+from collections.abc import Mapping
+from pathlib import Path
 
 from keyturn.approval.model import ApprovalRequest, Role
 from keyturn.bootstrap import build_gate, open_state
@@ -21,6 +23,14 @@ from keyturn.cli._args import parser
 from keyturn.cli._state import add_state_options, current_holder, settings_of
 from keyturn.errors import EXIT_ASK, EXIT_DENY, AuthError, UsageError
 from keyturn.gate import Gate, Outcome
+from keyturn.integrations.execution.environment import child_environment
+from keyturn.integrations.execution.terraform_apply import (
+    ApplyContext,
+    PreparedApply,
+    apply_environment,
+    parse_apply,
+    prepare_apply,
+)
 from keyturn.localfiles import LocalFiles
 from keyturn.model import Action, Actor, Target, Verdict
 from keyturn.store.interface import Store
@@ -48,20 +58,51 @@ def run(argv: list[str]) -> int:
         agent, requester = _who(store, agent=args.agent, operator=args.operator)
         gate = build_gate(settings, store=store)  # a broken policy raises here: nothing runs
         actor = Actor(agent=agent, operator=args.operator, session=args.session)
-        action = _understand(args.command, env=args.env)
+        planned = _planned_apply(
+            args, gate=gate, actor=actor, requester=requester, home=settings.home
+        )
+        action = planned.action if planned else _understand(args.command, env=args.env)
         outcome = gate.submit(action, actor=actor, requester=requester)
         if outcome.verdict is Verdict.ASK:
             outcome = _held(
                 gate, outcome, action=action, actor=actor, requester=requester, args=args
             )
             if outcome.verdict is Verdict.ASK:
-                return EXIT_ASK
+                return EXIT_ASK  # a planned apply keeps its plan file for the retry
         if outcome.verdict is Verdict.DENY:
+            if planned:
+                planned.discard()
             print(f"keyturn exec: {outcome.message}", file=sys.stderr)
             return EXIT_DENY
-        return _run(gate, outcome, args.command)
+        child = child_environment(
+            outcome, policy=gate.policy, environ=os.environ, state_dir=settings.home,
+            environment=args.env,
+        )  # fmt: skip
+        print(f"keyturn exec: {child.note}", file=sys.stderr)
+        if planned is None:
+            return _run(gate, outcome, args.command, env=child.variables)
+        try:
+            argv = planned.checked_argv()
+            return _run(gate, outcome, argv, env=apply_environment(child.variables))
+        finally:
+            planned.discard()  # applied (or refused) once: the grant is used up either way
     finally:
         store.close()
+
+
+def _planned_apply(
+    args: object, *, gate: Gate, actor: Actor, requester: str, home: Path
+) -> PreparedApply | None:
+    """``terraform``/``tofu apply`` without a saved plan: planned, judged on that plan."""
+    command = list(getattr(args, "command", []))
+    apply = parse_apply(command, cwd=os.getcwd(), environ=os.environ)
+    if apply is None:
+        return None
+    context = ApplyContext(
+        gate=gate, actor=actor, requester=requester, home=home,
+        environment=getattr(args, "env", None), environ=os.environ,
+    )  # fmt: skip
+    return prepare_apply(apply, context)
 
 
 def argparse_hidden() -> str:
@@ -123,10 +164,12 @@ def _progress(request: ApprovalRequest) -> None:
     print(f"keyturn exec: request {request.id}: {request.describe_needed()}", file=sys.stderr)
 
 
-def _run(gate: Gate, outcome: Outcome, command: list[str]) -> int:
+def _run(
+    gate: Gate, outcome: Outcome, command: list[str], *, env: Mapping[str, str] | None = None
+) -> int:
     """Run the command without a shell, pass its exit status through, and record it."""
     try:
-        proc = subprocess.run(command, check=False)
+        proc = subprocess.run(command, check=False, env=None if env is None else dict(env))
         status, detail = proc.returncode, ""
     except FileNotFoundError:
         status, detail = 127, f"{command[0]}: command not found"
