@@ -9,8 +9,7 @@ import pytest
 from keyturn.errors import InputError
 from keyturn.model import Effect, EffectKind, Target
 from keyturn.understand import MemoryFiles
-from keyturn.understand.shell import understand_shell
-from keyturn.understand.shell import registry
+from keyturn.understand.shell import registry, understand_shell
 from keyturn.understand.shell.sequences import PROTECTION_REMOVED
 
 HOME = "/home/u"
@@ -264,15 +263,28 @@ def test_empty_and_comment_lines_have_one_effect() -> None:
     assert kinds("# rm -rf /") == ["read"]
 
 
-def test_assignments_set_the_target() -> None:
-    found = effects("AWS_PROFILE=prod-admin TF_WORKSPACE=prod rm /x")
+@registry.command("test-target")
+def _show_target(cmd: registry.SimpleCommand, ctx: registry.ShellContext) -> list[Effect]:
+    from keyturn.model import Resource
+
+    return [Effect(effect=EffectKind.READ, resource=Resource(("x:y",)), target=ctx.target)]
+
+
+def test_assignments_reach_the_handler_target() -> None:
+    found = effects("AWS_PROFILE=prod-admin TF_WORKSPACE=prod test-target")
     assert found[0].target.aws_profile == "prod-admin"
     assert found[0].target.terraform_workspace == "prod"
 
 
-def test_given_target_and_env_are_kept() -> None:
-    found = effects("rm /x", env={"AWS_PROFILE": "dev"}, target=Target(environment="staging"))
+def test_given_target_and_env_reach_the_handler() -> None:
+    found = effects("test-target", env={"AWS_PROFILE": "dev"}, target=Target(environment="staging"))
     assert found[0].target == Target(environment="staging", aws_profile="dev")
+
+
+def test_cloud_hints_do_not_move_local_files() -> None:
+    found = effects("AWS_PROFILE=dev rm /x", target=Target(environment="staging"))
+    assert found[0].target == Target(environment="staging")
+    assert effects("AWS_PROFILE=dev rm /x")[0].target == Target()
 
 
 def test_cd_changes_later_relative_paths() -> None:

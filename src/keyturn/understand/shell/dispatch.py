@@ -12,7 +12,12 @@ from dataclasses import replace
 
 from keyturn.model import Effect, EffectKind, Target
 from keyturn.understand.shell import nested, registry
-from keyturn.understand.shell.effects import command_effect, shell_name, unknown_effect
+from keyturn.understand.shell.effects import (
+    command_effect,
+    local_target,
+    shell_name,
+    unknown_effect,
+)
 from keyturn.understand.shell.flags import canonical_text
 from keyturn.understand.shell.parse import RawCommand
 from keyturn.understand.shell.redirects import redirect_effects
@@ -28,7 +33,6 @@ _TARGET_VARIABLES = {
     "KUBECONTEXT": "kube_context",
     "KUBE_CONTEXT": "kube_context",
     "KUBE_NAMESPACE": "kube_namespace",
-    "KEYTURN_ENV": "environment",
 }
 
 
@@ -129,7 +133,8 @@ def _script(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
 
 
 def _complete(effect: Effect, cmd: SimpleCommand, ctx: ShellContext) -> Effect:
-    """Fill in what a handler left unset: the command text, the target, the wrappers' notes."""
+    """Fill in what a handler left unset: the command text, the wrappers' notes, and a target
+    (the given environment only: handlers that know cloud hints set them themselves)."""
     notes = [w for w in cmd.wrappers if ":" in w]
     detail = effect.detail
     if notes:
@@ -137,7 +142,7 @@ def _complete(effect: Effect, cmd: SimpleCommand, ctx: ShellContext) -> Effect:
     return replace(
         effect,
         command=effect.command or cmd.text or None,
-        target=effect.target if effect.target != Target() else ctx.target,
+        target=effect.target if effect.target != Target() else local_target(ctx),
         service=effect.service or "shell",
         detail=detail,
     )

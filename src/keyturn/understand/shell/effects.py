@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from keyturn.model import Effect, EffectKind, Resource
+from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 from keyturn.understand.shell.words import normalize_path
 
@@ -20,6 +20,13 @@ _BLOCK_DEVICE = re.compile(
     r"mmcblk\d+(p\d+)?|r?disk\d+(s\d+)?|md\d+|dm-\d+|mapper/.+|loop\d+|sr\d+|"
     r"disk/by-.+|root|mtdblock\d+|nbd\d+)"
 )
+
+
+def local_target(ctx: ShellContext) -> Target:
+    """The target of an effect on the machine the command runs on: only the environment given
+    outright counts. Cloud hints (``AWS_PROFILE=dev``) say nothing about local files, and must
+    not let a prefix move a local delete into a laxer environment."""
+    return Target(environment=ctx.target.environment)
 
 
 def shell_name(text: str) -> str:
@@ -35,7 +42,7 @@ def unknown_effect(
     return Effect(
         effect=EffectKind.UNKNOWN,
         resource=Resource((shell_name(shown),), type="command"),
-        target=ctx.target,
+        target=local_target(ctx),
         service="shell",
         command=cmd.text if cmd is not None else None,
         operation=cmd.name if cmd is not None and cmd.name else None,
@@ -50,7 +57,7 @@ def command_effect(
     return Effect(
         effect=kind,
         resource=Resource((shell_name(cmd.name),), type="command"),
-        target=ctx.target,
+        target=local_target(ctx),
         service="shell",
         command=cmd.text,
         operation=cmd.name,
@@ -78,7 +85,7 @@ def file_effect(
     return Effect(
         effect=kind,
         resource=Resource(names, type="file"),
-        target=ctx.target,
+        target=local_target(ctx),
         service=service,
         command=cmd.text,
         operation=cmd.name,

@@ -163,7 +163,9 @@ def _generic(state: _State, name: str, wrapper: _Wrapper) -> _Outcome:
         if index < len(state.argv):
             label = f"{name}:{state.argv[index]}"
             index += 1
-    if wrapper.assignments:
+    # Only some wrappers take VAR=x; for the others such a word would fail to run, but judging
+    # what follows it is stricter than calling the line unknown-and-harmless.
+    if wrapper.assignments or not wrapper.shell_string:
         while index < len(state.argv) and _is_assignment(state.argv[index]):
             key, _, value = state.argv[index].partition("=")
             state.assignments[key] = value

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from keyturn.model import Effect, EffectKind, Resource
-from keyturn.understand.shell.effects import file_effect, file_path
+from keyturn.understand.shell.effects import file_effect, file_path, local_target
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options, register_canonical
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 
@@ -99,7 +99,7 @@ def _effect(
     return Effect(
         effect=kind,
         resource=Resource((name,), type="git_ref" if name.startswith("git:") else "file"),
-        target=ctx.target,
+        target=local_target(ctx),
         service="git",
         command=cmd.text,
         operation=f"git {cmd.args[0] if cmd.args else ''}".strip(),
