@@ -1,4 +1,4 @@
-"""Properties of shell understanding (hypothesis): total, never empty, never loosened by spelling."""
+"""Shell understanding properties (hypothesis): total, never empty, never loosened by spelling."""
 
 from __future__ import annotations
 
