@@ -1,0 +1,82 @@
+"""A keyturn server app on a fresh SQLite state with the BRIEF's policy and one token per
+person: admin, alice/carol (sre reviewers), bob (sre reviewer and kiro's operator), dave (dba
+reviewer), kiro and other (agents)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from keyturn.approval.model import Role
+from keyturn.audit.record import AuditEntry, AuditKind
+from keyturn.bootstrap import build_gate, hash_token, load_settings, new_token, open_store
+from keyturn.server import create_app
+
+PEOPLE = {
+    "admin": Role.ADMIN,
+    "alice": Role.REVIEWER,
+    "bob": Role.REVIEWER,
+    "carol": Role.REVIEWER,
+    "dave": Role.REVIEWER,
+    "kiro": Role.AGENT,
+    "other": Role.AGENT,
+}
+
+
+@dataclass
+class Server:
+    client: TestClient
+    tokens: dict[str, str]
+
+    def h(self, who: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[who]}"}
+
+    def get(self, path: str, who: str, **kw):  # type: ignore[no-untyped-def]
+        return self.client.get(path, headers=self.h(who), **kw)
+
+    def post(self, path: str, who: str, body: object = None, **kw):  # type: ignore[no-untyped-def]
+        return self.client.post(path, headers=self.h(who), json=body if body is not None else {}, **kw)
+
+    def ask_rm(self, who: str = "kiro", *, path: str = "./scratch") -> dict:  # type: ignore[type-arg]
+        """kiro asks to run a production delete that needs two sre approvals."""
+        r = self.post(
+            "/v1/decisions",
+            who,
+            {
+                "kind": "shell",
+                "payload": {"command": f"rm -rf {path}", "cwd": "/srv/app"},
+                "environment": "production",
+                "actor": {"operator": "bob", "session": "s1"},
+            },
+        )
+        assert r.status_code == 200, r.text
+        return r.json()
+
+
+def make_tokens(store, names=PEOPLE) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    tokens = {}
+    for name, role in names.items():
+        token = new_token()
+        entry = AuditEntry(kind=AuditKind.TOKEN_CREATED, at=time.time(), actor={"name": "test"}, data={"token": name})
+        store.create_token(name=name, role=role, token_hash=hash_token(token), entry=entry)
+        tokens[name] = token
+    return tokens
+
+
+@pytest.fixture()
+def server(tmp_path: Path, brief_policy_text: str) -> Iterator[Server]:
+    policy = tmp_path / "keyturn.yaml"
+    policy.write_text(brief_policy_text)
+    settings = load_settings(home=str(tmp_path / "home"), policy=str(policy), environ={})
+    store = open_store(settings)
+    tokens = make_tokens(store)
+    gate = build_gate(settings, store=store)
+    app = create_app(settings, gate=gate, secret=b"s" * 32, poll_seconds=0.05)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield Server(client=client, tokens=tokens)
+    store.close()
