@@ -258,7 +258,10 @@ def test_duplicates_are_folded() -> None:
 
 
 def test_a_typical_statement_is_fast() -> None:
-    sql = "WITH d AS (SELECT id FROM a WHERE x > 3) UPDATE orders SET s = 'x' FROM d WHERE orders.id = d.id"
+    sql = (
+        "WITH d AS (SELECT id FROM a WHERE x > 3) "
+        "UPDATE orders SET s = 'x' FROM d WHERE orders.id = d.id"
+    )
     sql_effects(sql, engine="postgres", database="app", target=Target())
     runs = 200
     start = time.perf_counter()

@@ -141,9 +141,12 @@ def _run_script(
     return effects
 
 
-@command("npm", "yarn", "pnpm", "bun")
+@command("npm", "yarn", "pnpm")
 def npm(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """Scripts from package.json judged as shell text; installs create node_modules."""
+    """Scripts from package.json judged as shell text; installs create node_modules.
+
+    Also understands ``bun run X``/``bun install``/``bun x`` when called for ``bun`` (``bun``
+    itself is registered with the interpreters, which hand its runner forms here)."""
     directory, words, flags = _split_npm(cmd, ctx)
     path = f"{directory.rstrip('/')}/package.json"
     sub = words[0] if words else ("install" if cmd.name in ("yarn",) else "")
