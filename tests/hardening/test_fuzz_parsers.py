@@ -153,7 +153,10 @@ def change_sets(draw: st.DrawFn) -> Any:
         "Replacement": draw(maybe(st.sampled_from(["True", "False", "Conditional"]))),
         "Details": draw(maybe(st.lists(json_values(6), max_size=2))),
     }
-    item = {"Type": draw(maybe(st.just("Resource"))), "ResourceChange": draw(maybe(st.just(change)))}
+    item = {
+        "Type": draw(maybe(st.just("Resource"))),
+        "ResourceChange": draw(maybe(st.just(change))),
+    }
     return {
         "StackName": draw(maybe(st.sampled_from(["payments", ""]))),
         "StackId": draw(maybe(st.just("arn:aws:cloudformation:us-east-1:1:stack/p/x"))),
@@ -171,8 +174,17 @@ def test_change_sets(doc: Any) -> None:
 
 _SERVICES = ["s3", "s3api", "rds", "iam", "ec2", "secretsmanager", "secrets-manager", "dynamodb"]
 _OPERATIONS = [
-    "DeleteDBInstance", "delete-db-instance", "DeleteBucket", "PutObject", "ListBuckets",
-    "TerminateInstances", "ModifyDBInstance", "DeleteSecret", "AttachRolePolicy", "Foo", "",
+    "DeleteDBInstance",
+    "delete-db-instance",
+    "DeleteBucket",
+    "PutObject",
+    "ListBuckets",
+    "TerminateInstances",
+    "ModifyDBInstance",
+    "DeleteSecret",
+    "AttachRolePolicy",
+    "Foo",
+    "",
 ]
 
 
