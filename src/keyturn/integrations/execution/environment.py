@@ -64,12 +64,13 @@ def child_environment(
     environ: Mapping[str, str],
     state_dir: str | os.PathLike[str],
     environment: str | None = None,
-    sts_client_factory: Callable[[], Any] = sts_client_from_process,
+    sts_client_factory: Callable[[], Any] | None = None,
 ) -> ChildEnvironment:
     """The environment for the command of ``outcome``: always scrubbed; with brokered
     credentials only when the outcome is ``allow`` and the policy names a role for the
     command's environment. A broker failure leaves the command without credentials (it never
-    falls back to the operator's)."""
+    falls back to the operator's). ``sts_client_factory`` defaults to
+    :func:`sts_client_from_process`."""
     base = scrubbed_environment(environ, state_dir=state_dir)
     if outcome.verdict is not Verdict.ALLOW:
         return ChildEnvironment(base, None, "not allowed: no cloud credentials")
@@ -97,7 +98,7 @@ def child_environment(
             environment=env_name,
             actor=actor,
             request_id=outcome.request_id,
-            sts_client_factory=sts_client_factory,
+            sts_client_factory=sts_client_factory or sts_client_from_process,
         )
     except KeyturnError as exc:
         return ChildEnvironment(

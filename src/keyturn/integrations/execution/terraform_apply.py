@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from keyturn.errors import EXIT_ASK, EXIT_DENY, KeyturnError, UsageError
 from keyturn.integrations.execution import saved_plans
-from keyturn.integrations.execution.environment import child_environment, sts_client_from_process
+from keyturn.integrations.execution.environment import child_environment
 from keyturn.integrations.execution.saved_plans import SavedPlan
 from keyturn.model import Action, Actor, Target, Verdict
 
@@ -210,7 +210,7 @@ class ApplyContext:
     home: Path
     environment: str | None
     environ: Mapping[str, str]
-    sts_client_factory: Callable[[], Any] = sts_client_from_process
+    sts_client_factory: Callable[[], Any] | None = None
     clock: Callable[[], float] = time.time
 
     def say(self, line: str) -> None:
