@@ -40,7 +40,9 @@ class Server:
         return self.client.get(path, headers=self.h(who), **kw)
 
     def post(self, path: str, who: str, body: object = None, **kw):  # type: ignore[no-untyped-def]
-        return self.client.post(path, headers=self.h(who), json=body if body is not None else {}, **kw)
+        return self.client.post(
+            path, headers=self.h(who), json=body if body is not None else {}, **kw
+        )
 
     def ask_rm(self, who: str = "kiro", *, path: str = "./scratch") -> dict:  # type: ignore[type-arg]
         """kiro asks to run a production delete that needs two sre approvals."""
@@ -62,7 +64,12 @@ def make_tokens(store, names=PEOPLE) -> dict[str, str]:  # type: ignore[no-untyp
     tokens = {}
     for name, role in names.items():
         token = new_token()
-        entry = AuditEntry(kind=AuditKind.TOKEN_CREATED, at=time.time(), actor={"name": "test"}, data={"token": name})
+        entry = AuditEntry(
+            kind=AuditKind.TOKEN_CREATED,
+            at=time.time(),
+            actor={"name": "test"},
+            data={"token": name},
+        )
         store.create_token(name=name, role=role, token_hash=hash_token(token), entry=entry)
         tokens[name] = token
     return tokens

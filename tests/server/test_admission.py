@@ -33,7 +33,9 @@ def test_every_fixture_gets_an_admission_answer(server: Server, fixtures: Path) 
         resp = body["response"]
         assert resp["uid"] == review["request"]["uid"]
         if not resp["allowed"]:
-            assert resp["status"]["code"] == 403 and resp["status"]["message"].startswith("keyturn:")
+            assert resp["status"]["code"] == 403 and resp["status"]["message"].startswith(
+                "keyturn:"
+            )
 
 
 def _namespace_delete(name: str, uid: str = "705ab4f5-6393-11e8-b7cc-42010a800002") -> dict:  # type: ignore[type-arg]

@@ -37,7 +37,9 @@ def test_malformed_body_and_bad_input_are_one_line_errors(server: Server) -> Non
     r = server.post("/v1/decisions", "kiro", {"kind": "nope", "payload": {}})
     assert_error(r, 422, "bad_input")
     assert "kind" in r.json()["error"]["message"]
-    r = server.post("/v1/decisions", "kiro", {"kind": "terraform", "payload": {"document": {"x": 1}}})
+    r = server.post(
+        "/v1/decisions", "kiro", {"kind": "terraform", "payload": {"document": {"x": 1}}}
+    )
     assert_error(r, 422, "bad_input")
     assert "\n" not in r.json()["error"]["message"]
 
@@ -55,7 +57,11 @@ def test_a_500_leaks_nothing(server: Server, monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_security_headers_on_every_response(server: Server) -> None:
-    for r in (server.client.get("/v1/health"), server.client.get("/login"), server.client.get("/x")):
+    for r in (
+        server.client.get("/v1/health"),
+        server.client.get("/login"),
+        server.client.get("/x"),
+    ):
         assert r.headers["x-frame-options"] == "DENY"
         assert r.headers["x-content-type-options"] == "nosniff"
         assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
@@ -76,7 +82,10 @@ def test_unknown_token_is_401_and_repeated_failures_are_rate_limited(server: Ser
 
 def test_revoked_token_no_longer_works(server: Server) -> None:
     assert server.get("/v1/policy", "dave").status_code == 200
-    assert server.client.delete("/v1/tokens/dave", headers=server.h("admin")).json() == {"name": "dave", "revoked": True}
+    assert server.client.delete("/v1/tokens/dave", headers=server.h("admin")).json() == {
+        "name": "dave",
+        "revoked": True,
+    }
     assert_error(server.get("/v1/policy", "dave"), 401)
 
 
@@ -84,9 +93,15 @@ def test_revoked_token_no_longer_works(server: Server) -> None:
 
 
 def test_agent_allow_deny_ask(server: Server) -> None:
-    allow = server.post("/v1/decisions", "kiro", {"kind": "shell", "payload": {"command": "ls -la", "cwd": "/srv"}}).json()
+    allow = server.post(
+        "/v1/decisions", "kiro", {"kind": "shell", "payload": {"command": "ls -la", "cwd": "/srv"}}
+    ).json()
     assert allow["verdict"] == "allow" and allow["request_id"] is None
-    deny = server.post("/v1/decisions", "kiro", {"kind": "shell", "payload": {"command": "git push --force origin main"}}).json()
+    deny = server.post(
+        "/v1/decisions",
+        "kiro",
+        {"kind": "shell", "payload": {"command": "git push --force origin main"}},
+    ).json()
     assert deny["verdict"] == "deny"
     ask = server.ask_rm()
     assert ask["verdict"] == "ask" and isinstance(ask["request_id"], int)
@@ -98,15 +113,46 @@ def test_agent_allow_deny_ask(server: Server) -> None:
 def test_every_kind_of_payload(server: Server, fixtures) -> None:  # type: ignore[no-untyped-def]
     import json
 
-    aws = server.post("/v1/decisions", "kiro", {"kind": "aws", "payload": {"service": "rds", "operation": "DeleteDBInstance", "params": {"DBInstanceIdentifier": "prod-db"}, "account": "111111111111"}}).json()
+    aws = server.post(
+        "/v1/decisions",
+        "kiro",
+        {
+            "kind": "aws",
+            "payload": {
+                "service": "rds",
+                "operation": "DeleteDBInstance",
+                "params": {"DBInstanceIdentifier": "prod-db"},
+                "account": "111111111111",
+            },
+        },
+    ).json()
     assert aws["verdict"] == "deny"  # protected
-    mcp = server.post("/v1/decisions", "kiro", {"kind": "mcp", "payload": {"server": "filesystem", "tool": "read_file", "arguments": {"path": "/tmp/x"}}}).json()
+    mcp = server.post(
+        "/v1/decisions",
+        "kiro",
+        {
+            "kind": "mcp",
+            "payload": {
+                "server": "filesystem",
+                "tool": "read_file",
+                "arguments": {"path": "/tmp/x"},
+            },
+        },
+    ).json()
     assert mcp["verdict"] in ("allow", "ask")
     review = next((fixtures / "k8s" / "derived").glob("*.json"))
-    k8s = server.post("/v1/decisions", "kiro", {"kind": "k8s", "payload": {"document": json.loads(review.read_text())}})
+    k8s = server.post(
+        "/v1/decisions",
+        "kiro",
+        {"kind": "k8s", "payload": {"document": json.loads(review.read_text())}},
+    )
     assert k8s.status_code == 200 and k8s.json()["verdict"] in ("allow", "ask", "deny")
     plan = next((fixtures / "terraform").rglob("*.json"))
-    tf = server.post("/v1/decisions", "kiro", {"kind": "terraform", "payload": {"document": plan.read_text(), "workspace": "prod"}})
+    tf = server.post(
+        "/v1/decisions",
+        "kiro",
+        {"kind": "terraform", "payload": {"document": plan.read_text(), "workspace": "prod"}},
+    )
     assert tf.status_code in (200, 422)
 
 
@@ -114,8 +160,14 @@ def test_normalised_action_and_the_hook_path(server: Server) -> None:
     from keyturn.understand.shell import understand_shell
     from keyturn.model import Target
 
-    action = understand_shell("rm -rf ./scratch", cwd="/srv/app", target=Target(environment="production"))
-    body = {"action": action.canonical(), "summary": action.summary, "actor": {"agent": "kiro", "operator": "bob"}}
+    action = understand_shell(
+        "rm -rf ./scratch", cwd="/srv/app", target=Target(environment="production")
+    )
+    body = {
+        "action": action.canonical(),
+        "summary": action.summary,
+        "actor": {"agent": "kiro", "operator": "bob"},
+    }
     a = server.post("/v1/decisions", "kiro", body).json()
     b = server.post("/api/v1/submit", "kiro", body).json()
     assert a["verdict"] == b["verdict"] == "ask"
@@ -124,10 +176,23 @@ def test_normalised_action_and_the_hook_path(server: Server) -> None:
 
 
 def test_agent_cannot_act_as_another_agent_and_reviewers_cannot_decide(server: Server) -> None:
-    r = server.post("/v1/decisions", "kiro", {"kind": "shell", "payload": {"command": "ls"}, "actor": {"agent": "claude"}})
+    r = server.post(
+        "/v1/decisions",
+        "kiro",
+        {"kind": "shell", "payload": {"command": "ls"}, "actor": {"agent": "claude"}},
+    )
     assert_error(r, 403, "forbidden")
-    assert_error(server.post("/v1/decisions", "alice", {"kind": "shell", "payload": {"command": "ls"}}), 403, "forbidden")
-    assert server.post("/v1/decisions", "admin", {"kind": "shell", "payload": {"command": "ls"}}).json()["verdict"] == "allow"
+    assert_error(
+        server.post("/v1/decisions", "alice", {"kind": "shell", "payload": {"command": "ls"}}),
+        403,
+        "forbidden",
+    )
+    assert (
+        server.post(
+            "/v1/decisions", "admin", {"kind": "shell", "payload": {"command": "ls"}}
+        ).json()["verdict"]
+        == "allow"
+    )
 
 
 # -- requests: the two-person rule through the API ------------------------------------------------
@@ -139,7 +204,9 @@ def test_two_person_rule_and_grant_used_once(server: Server) -> None:
     r = server.post(f"/v1/requests/{rid}/approve", "bob", {"reason": "mine"})
     assert_error(r, 403, "approval_refused")
     assert "operator" in r.json()["error"]["message"]
-    assert_error(server.post(f"/v1/requests/{rid}/approve", "kiro", {"reason": "x"}), 403, "forbidden")
+    assert_error(
+        server.post(f"/v1/requests/{rid}/approve", "kiro", {"reason": "x"}), 403, "forbidden"
+    )
     r = server.post(f"/v1/requests/{rid}/approve", "dave", {"reason": "x"})
     assert_error(r, 403, "approval_refused")
     assert "not in the reviewer group" in r.json()["error"]["message"]
@@ -165,7 +232,9 @@ def test_grant_use_endpoint(server: Server) -> None:
     assert_error(server.post("/v1/grants/use", "other", {"request_id": rid}), 404, "not_found")
     used = server.post("/v1/grants/use", "kiro", {"request_id": rid}).json()
     assert used["verdict"] == "allow" and used["request_id"] == rid
-    assert_error(server.post("/v1/grants/use", "kiro", {"request_id": rid}), 403, "approval_refused")
+    assert_error(
+        server.post("/v1/grants/use", "kiro", {"request_id": rid}), 403, "approval_refused"
+    )
     assert_error(server.post("/v1/grants/use", "kiro", {"request_id": "x"}), 422, "bad_input")
 
 
@@ -186,11 +255,18 @@ def test_reject_and_cancel_by_role(server: Server) -> None:
     rid = server.ask_rm()["request_id"]
     assert_error(server.post(f"/v1/requests/{rid}/reject", "kiro", {"reason": "x"}), 403)
     assert_error(server.post(f"/v1/requests/{rid}/cancel", "other", {"reason": "x"}), 404)
-    assert_error(server.post(f"/v1/requests/{rid}/cancel", "alice", {"reason": "x"}), 403, "approval_refused")
+    assert_error(
+        server.post(f"/v1/requests/{rid}/cancel", "alice", {"reason": "x"}), 403, "approval_refused"
+    )
     rejected = server.post(f"/v1/requests/{rid}/reject", "bob", {"reason": "no: wrong env"}).json()
     assert rejected["state"] == "rejected"  # saying no is always safe, the operator included
     rid2 = server.ask_rm(path="./other")["request_id"]
-    assert server.post(f"/v1/requests/{rid2}/cancel", "kiro", {"reason": "changed my mind"}).json()["state"] == "cancelled"
+    assert (
+        server.post(f"/v1/requests/{rid2}/cancel", "kiro", {"reason": "changed my mind"}).json()[
+            "state"
+        ]
+        == "cancelled"
+    )
     rid3 = server.ask_rm(path="./third")["request_id"]
     assert server.post(f"/v1/requests/{rid3}/cancel", "admin", {}).json()["state"] == "cancelled"
 
@@ -217,7 +293,9 @@ def test_wait_is_released_by_a_vote(server: Server) -> None:
 # -- audit, policy, tokens, notifications ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/v1/audit", "/v1/audit/verify", "/v1/audit/trace?resource=scratch", "/v1/policy/lint"])
+@pytest.mark.parametrize(
+    "path", ["/v1/audit", "/v1/audit/verify", "/v1/audit/trace?resource=scratch", "/v1/policy/lint"]
+)
 def test_reviewer_and_admin_views_are_closed_to_agents(server: Server, path: str) -> None:
     server.ask_rm()
     assert_error(server.get(path, "kiro"), 403, "forbidden")
@@ -239,7 +317,11 @@ def test_audit_views(server: Server) -> None:
 def test_policy_for_everyone(server: Server) -> None:
     for who in ("kiro", "alice", "admin"):
         body = server.get("/v1/policy", who).json()
-        assert body["digest"].startswith("sha256:") and body["reviewers"]["sre"] == ["alice", "bob", "carol"]
+        assert body["digest"].startswith("sha256:") and body["reviewers"]["sre"] == [
+            "alice",
+            "bob",
+            "carol",
+        ]
 
 
 def test_tokens_only_for_admins(server: Server) -> None:
@@ -251,8 +333,15 @@ def test_tokens_only_for_admins(server: Server) -> None:
     made = server.post("/v1/tokens", "admin", {"name": "erin", "role": "reviewer"})
     assert made.status_code == 201 and made.json()["token"].startswith("kt_")
     names = {t["name"] for t in server.get("/v1/tokens", "admin").json()["tokens"]}
-    assert "erin" in names and all("token" not in t for t in server.get("/v1/tokens", "admin").json()["tokens"])
-    assert server.client.get("/v1/policy", headers={"Authorization": f"Bearer {made.json()['token']}"}).status_code == 200
+    assert "erin" in names and all(
+        "token" not in t for t in server.get("/v1/tokens", "admin").json()["tokens"]
+    )
+    assert (
+        server.client.get(
+            "/v1/policy", headers={"Authorization": f"Bearer {made.json()['token']}"}
+        ).status_code
+        == 200
+    )
     assert_error(server.post("/v1/tokens", "admin", {"name": "erin", "role": "reviewer"}), 422)
     assert_error(server.post("/v1/tokens", "admin", {"name": "x y", "role": "reviewer"}), 422)
     assert_error(server.post("/v1/tokens", "admin", {"name": "z", "role": "god"}), 422)

@@ -29,8 +29,24 @@ def _serve(home: Path, policy: Path, url: str, port: int) -> subprocess.Popen[st
     env = {k: v for k, v in os.environ.items() if not k.startswith("KEYTURN_")}
     env.update(KEYTURN_HOME=str(home), KEYTURN_SESSION_SECRET="shared-secret-for-both")
     return subprocess.Popen(
-        [sys.executable, "-m", "keyturn", "serve", "--port", str(port), "--database", url, "--policy", str(policy), "--log-level", "warning"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "keyturn",
+            "serve",
+            "--port",
+            str(port),
+            "--database",
+            url,
+            "--policy",
+            str(policy),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
 
 
@@ -59,7 +75,9 @@ def pair(tmp_path: Path, brief_policy_text: str) -> Iterator[tuple[str, str, dic
     url = f"{PG}?schema={schema}"
     policy = tmp_path / "keyturn.yaml"
     policy.write_text(brief_policy_text)
-    store = open_store(load_settings(home=str(tmp_path), database=url, policy=str(policy), environ={}))
+    store = open_store(
+        load_settings(home=str(tmp_path), database=url, policy=str(policy), environ={})
+    )
     tokens = make_tokens(store)
     store.close()
     ports = free_port(), free_port()
@@ -83,7 +101,12 @@ def test_opened_on_one_approved_on_the_other_waiter_released(pair) -> None:  # t
     def h(who: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {tokens[who]}"}
 
-    body = {"kind": "shell", "payload": {"command": "rm -rf ./scratch", "cwd": "/srv"}, "environment": "production", "actor": {"operator": "bob"}}
+    body = {
+        "kind": "shell",
+        "payload": {"command": "rm -rf ./scratch", "cwd": "/srv"},
+        "environment": "production",
+        "actor": {"operator": "bob"},
+    }
     asked = httpx.post(a + "/v1/decisions", json=body, headers=h("kiro"), timeout=30).json()
     assert asked["verdict"] == "ask"
     rid = asked["request_id"]
@@ -101,10 +124,22 @@ def test_opened_on_one_approved_on_the_other_waiter_released(pair) -> None:  # t
     waiter = threading.Thread(target=wait_on_a)
     waiter.start()
     time.sleep(0.5)
-    refused = httpx.post(f"{b}/v1/requests/{rid}/approve", json={"reason": "mine"}, headers=h("bob"), timeout=30)
+    refused = httpx.post(
+        f"{b}/v1/requests/{rid}/approve", json={"reason": "mine"}, headers=h("bob"), timeout=30
+    )
     assert refused.status_code == 403 and "operator" in refused.json()["error"]["message"]
-    assert httpx.post(f"{b}/v1/requests/{rid}/approve", json={"reason": "ok"}, headers=h("alice"), timeout=30).json()["state"] == "pending"
-    assert httpx.post(f"{a}/v1/requests/{rid}/approve", json={"reason": "ok"}, headers=h("carol"), timeout=30).json()["state"] == "approved"
+    assert (
+        httpx.post(
+            f"{b}/v1/requests/{rid}/approve", json={"reason": "ok"}, headers=h("alice"), timeout=30
+        ).json()["state"]
+        == "pending"
+    )
+    assert (
+        httpx.post(
+            f"{a}/v1/requests/{rid}/approve", json={"reason": "ok"}, headers=h("carol"), timeout=30
+        ).json()["state"]
+        == "approved"
+    )
     waiter.join(timeout=90)
     body_seen = released["body"]
     assert isinstance(body_seen, dict) and body_seen["verdict"] == "allow"
@@ -125,7 +160,11 @@ def test_concurrent_decisions_on_both_servers_keep_one_chain(pair) -> None:  # t
     def burst(base: str) -> None:
         with httpx.Client(timeout=30) as client:
             for i in range(15):
-                r = client.post(base + "/v1/decisions", headers=headers, json={"kind": "shell", "payload": {"command": f"ls /tmp/{i}"}})
+                r = client.post(
+                    base + "/v1/decisions",
+                    headers=headers,
+                    json={"kind": "shell", "payload": {"command": f"ls /tmp/{i}"}},
+                )
                 assert r.status_code == 200
 
     threads = [threading.Thread(target=burst, args=(base,)) for base in (a, b)]
@@ -133,5 +172,7 @@ def test_concurrent_decisions_on_both_servers_keep_one_chain(pair) -> None:  # t
         t.start()
     for t in threads:
         t.join()
-    report = httpx.get(a + "/v1/audit/verify", headers={"Authorization": f"Bearer {tokens['admin']}"}, timeout=30).json()
+    report = httpx.get(
+        a + "/v1/audit/verify", headers={"Authorization": f"Bearer {tokens['admin']}"}, timeout=30
+    ).json()
     assert report["ok"] is True and report["records"] >= 30

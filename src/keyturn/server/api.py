@@ -33,6 +33,7 @@ from keyturn.server.errors import ApiError
 from keyturn.server.wait import current, wait_decided
 
 MAX_BODY_BYTES = 64 << 20
+MAX_ID = 2**62  # ids beyond what the databases store are simply not found
 _A, _R, _ADMIN = Role.AGENT, Role.REVIEWER, Role.ADMIN
 
 
@@ -59,7 +60,7 @@ def _reason(body: dict[str, Any]) -> str:
 
 def request_id_of(request: Request) -> int:
     value = request.path_params["request_id"]
-    if not isinstance(value, int) or value <= 0:
+    if not isinstance(value, int) or not 0 < value <= MAX_ID:
         raise ApiError(404, "not_found", "no such request")
     return value
 
@@ -278,7 +279,11 @@ async def use_grant(request: Request) -> JSONResponse:
     principal.require(_A, _ADMIN)
     body = await body_json(request)
     request_id = body.get("request_id")
-    if not isinstance(request_id, int) or isinstance(request_id, bool) or request_id <= 0:
+    if (
+        not isinstance(request_id, int)
+        or isinstance(request_id, bool)
+        or not 0 < request_id <= MAX_ID
+    ):
         raise InputError("request_id: expected a positive integer")
     req = await own_request(backend, principal, request_id)
     if req.grant is None:

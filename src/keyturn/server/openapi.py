@@ -278,7 +278,9 @@ def document() -> dict[str, Any]:
                     "Used",
                 ),
                 errors=(*_AUTH, 400, 404, 409, 422),
-                body=_obj(["request_id"], request_id={"type": "integer", "minimum": 1}),
+                body=_obj(
+                    ["request_id"], request_id={"type": "integer", "minimum": 1, "maximum": 2**62}
+                ),
             )
         },
         "/v1/audit": {
