@@ -27,6 +27,7 @@ from keyturn.understand.sql.parsing import (
 
 _DML = frozenset({"insert", "update", "delete", "merge", "replace"})
 _STARTS = _DML | {"select", "values", "table", "with"}
+_STRAY = frozenset({"drop", "truncate", "delete", "alter", "create", "grant", "revoke", "insert"})
 
 # functions that change state even when called from a SELECT
 _SIDE_EFFECT_FUNCTIONS = {
@@ -101,6 +102,12 @@ def select(tokens: Tokens, s: Session) -> list[Effect]:
                 out.append(
                     s.effect(EffectKind.CREATE, s.object_resource(parts, "table"), "SELECT INTO")
                 )
+    base = tokens[0].depth
+    stray = [
+        t.text for t in tokens[1:] if t.depth == base and t.kind == "word" and t.text in _STRAY
+    ]
+    if stray:  # "SELECT 1 DROP TABLE t": a statement run on without its ';' is not a read
+        out.append(s.unknown(f"statement keyword {stray[0].upper()} inside a SELECT"))
     for i, t in enumerate(tokens[:-1]):
         kind = _SIDE_EFFECT_FUNCTIONS.get(t.text) if t.kind == "word" else None
         if kind is not None and is_punct(tokens, i + 1, "("):
