@@ -64,13 +64,13 @@ def build_parser() -> ArgumentParser:
     return p
 
 
-def _common_options() -> argparse.ArgumentParser:
+def _common_options() -> ArgumentParser:
     """Options accepted before or after KIND (``--json`` at the end is what people type).
 
     Defaults are left out (SUPPRESS) so that a value given before KIND is not overwritten by the
     kind's parser; :func:`_resolved_options` fills in the defaults afterwards.
     """
-    common = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    common = ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
     common.add_argument(
         "--policy", metavar="FILE", help="policy file (default: $KEYTURN_POLICY or ./keyturn.yaml)"
     )
