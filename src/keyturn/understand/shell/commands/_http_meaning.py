@@ -238,10 +238,9 @@ def _graphql_body(body: str | None) -> list[dict[str, Any]] | None:
         value = json.loads(body) if body else None
     except ValueError:
         return None
-    ops = value if isinstance(value, list) else [value]
-    if ops and all(isinstance(o, dict) and isinstance(o.get("query"), str) for o in ops):
-        return ops
-    return None
+    items: list[Any] = value if isinstance(value, list) else [value]
+    ops = [o for o in items if isinstance(o, dict) and isinstance(o.get("query"), str)]
+    return ops if ops and len(ops) == len(items) else None
 
 
 def _graphql(req: Request, host: str, target: Target) -> list[Effect]:

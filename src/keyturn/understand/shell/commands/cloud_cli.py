@@ -69,6 +69,12 @@ def _split(
     return words, flags
 
 
+def _last(flags: dict[str, list[str]], name: str) -> str | None:
+    """The last value given for ``--name``, if any."""
+    values = flags.get(name)
+    return values[-1] if values else None
+
+
 def _effect(
     kind: EffectKind,
     names: Sequence[str],
@@ -105,7 +111,7 @@ _GCLOUD_GROUP_SERVICE = {"projects": "resourcemanager", "iam": "iam", "storage":
 def gcloud(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``gcloud [--project P] GROUP... VERB [NAME...] [--flags]``."""
     words, flags = _split(cmd.args, _GCLOUD_VALUED, {"q": "quiet"})
-    project = (flags.get("project") or [None])[-1] or setting(cmd, ctx.env, "CLOUDSDK_CORE_PROJECT")
+    project = _last(flags, "project") or setting(cmd, ctx.env, "CLOUDSDK_CORE_PROJECT")
     if words[:1] == ["storage"] and len(words) > 1 and words[1] in _STORAGE_VERBS:
         recursive = "r" in flags or "recursive" in flags
         if words[1] == "rsync" and "delete-unmatched-destination-objects" in flags:
@@ -226,7 +232,7 @@ def az(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     if len(words) < 2 or _VERB.match(words[-1]) is None:
         return None
     group, verb = words[:-1], words[-1]  # az takes no positional names: the last word is the verb
-    rg = (flags.get("resource-group") or [None])[-1]
+    rg = _last(flags, "resource-group")
     detail = "--yes: no confirmation prompt" if "yes" in flags else ""
     if group[-1:] == ["lock"] and verb == "delete":
         return with_command(_az_lock(group, flags, rg, ctx), cmd)
@@ -258,7 +264,7 @@ def _az_lock(
     group: list[str], flags: dict[str, list[str]], rg: str | None, ctx: ShellContext
 ) -> list[Effect]:
     """Deleting a lock removes the protection of what it locks (the group, or a resource)."""
-    resource = (flags.get("resource") or [None])[-1]
+    resource = _last(flags, "resource")
     names = [f"azure:{arm}" for arm in flags.get("ids", [])]
     if resource:
         names += [f"azure:{rg}/{resource}" if rg else f"azure:*/{resource}"]

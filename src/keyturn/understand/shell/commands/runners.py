@@ -421,7 +421,8 @@ def _taskfile(text: str) -> tuple[dict[str, Any] | None, dict[str, str]]:
         return None, {}
     if not isinstance(data, dict) or not isinstance(data.get("tasks"), dict):
         return None, {}
-    raw_vars = data.get("vars") if isinstance(data.get("vars"), dict) else {}
+    raw_vars = data.get("vars")
+    raw_vars = raw_vars if isinstance(raw_vars, dict) else {}
     variables = {str(k): str(v) for k, v in raw_vars.items() if isinstance(v, (str, int))}
     return data["tasks"], variables
 
@@ -444,7 +445,8 @@ def _task(
         spec = {"cmds": spec if isinstance(spec, list) else [spec]}
     if not isinstance(spec, dict):
         return [_unknown(f"task {name!r} not understood", path, ctx)]
-    local = spec.get("vars") if isinstance(spec.get("vars"), dict) else {}
+    local = spec.get("vars")
+    local = local if isinstance(local, dict) else {}
     values = {**variables, **{str(k): str(v) for k, v in local.items() if isinstance(v, str)}}
     effects: list[Effect] = []
     for dep in spec.get("deps") or []:
