@@ -1,0 +1,117 @@
+"""The HTTP client of ``keyturn serve``, used by the CLI when ``KEYTURN_SERVER`` is set.
+
+``KEYTURN_SERVER`` is the server's base URL and ``KEYTURN_TOKEN`` the bearer token. Every
+failure (unreachable server, timeout, an error answer) raises a :class:`KeyturnError` carrying
+the server's one-line message, so the CLI exits non-zero and nothing runs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from keyturn.errors import ApprovalError, AuthError, InputError, KeyturnError, NotFoundError
+
+
+class ServerError(KeyturnError):
+    """The keyturn server could not be reached or failed (so nothing may proceed)."""
+
+    code = "server_unreachable"
+
+
+_BY_STATUS: dict[int, type[KeyturnError]] = {
+    401: AuthError,
+    404: NotFoundError,
+    422: InputError,
+    400: InputError,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    """A keyturn server at ``base`` acting as the holder of ``token``."""
+
+    base: str
+    token: str | None = field(default=None, repr=False)
+    timeout: float = 30.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Client:
+        e = os.environ if env is None else env
+        base = e.get("KEYTURN_SERVER", "")
+        if not base.startswith(("http://", "https://")):
+            raise InputError(f"KEYTURN_SERVER: expected an http(s):// URL, got {base!r}")
+        return cls(base=base.rstrip("/"), token=e.get("KEYTURN_TOKEN"))
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        params: Mapping[str, Any] | None = None,
+        timeout: float | None = None,
+    ) -> Any:
+        """One API call; the JSON answer, or the server's error raised as a KeyturnError."""
+        import httpx
+
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        try:
+            r = httpx.request(
+                method,
+                self.base + path,
+                json=body,
+                params=params,
+                headers=headers,
+                timeout=timeout or self.timeout,
+            )
+        except httpx.HTTPError as exc:
+            raise ServerError(
+                f"keyturn server {self.base} unreachable: {type(exc).__name__}"
+            ) from None
+        try:
+            data = r.json()
+        except ValueError:
+            raise ServerError(
+                f"keyturn server {self.base}: answered HTTP {r.status_code} without JSON"
+            ) from None
+        if r.status_code >= 400:
+            err = data.get("error", {}) if isinstance(data, dict) else {}
+            message = str(err.get("message") or f"HTTP {r.status_code}")
+            if err.get("code") == "approval_refused":
+                raise ApprovalError(message)
+            raise _BY_STATUS.get(r.status_code, ServerError)(message)
+        return data
+
+    def decide(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        return dict(self.call("POST", "/v1/decisions", body=dict(body)))
+
+    def requests(self, *, state: str = "pending") -> list[dict[str, Any]]:
+        return list(self.call("GET", "/v1/requests", params={"state": state})["requests"])
+
+    def request(self, request_id: int) -> dict[str, Any]:
+        return dict(self.call("GET", f"/v1/requests/{request_id}"))
+
+    def vote(self, verb: str, request_id: int, *, reason: str) -> dict[str, Any]:
+        """``approve``, ``reject`` or ``cancel`` the request."""
+        return dict(self.call("POST", f"/v1/requests/{request_id}/{verb}", body={"reason": reason}))
+
+    def wait(self, request_id: int, *, timeout: float) -> dict[str, Any]:
+        """Long-poll until decided or ``timeout`` seconds pass (in slices the server allows)."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            left = max(0.0, min(deadline - time.monotonic(), 60.0))
+            answer = dict(
+                self.call(
+                    "GET",
+                    f"/v1/requests/{request_id}/wait",
+                    params={"timeout": left},
+                    timeout=left + 30,
+                )
+            )
+            if answer["verdict"] != "ask" or time.monotonic() >= deadline:
+                return answer

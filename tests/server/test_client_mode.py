@@ -1,0 +1,39 @@
+"""The CLI as a client of a real server (``KEYTURN_SERVER``): exec held, approved by two
+reviewers through ``keyturn approve``, then run once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.browser.test_review_pages import demo  # noqa: F401  (the fixture)
+
+pytestmark = pytest.mark.slow
+
+
+def cli(url: str, token: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KEYTURN_")}
+    env.update(KEYTURN_SERVER=url, KEYTURN_TOKEN=token)
+    return subprocess.run([sys.executable, "-m", "keyturn", *args], env=env, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_exec_requests_approve_through_the_server(demo) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    url, tokens = demo
+    cmd = ["exec", "--no-wait", "--env", "production", "--operator", "bob", "--", "rm", "-rf", "./nothing-here"]
+    held = cli(url, tokens["kiro"], *cmd)
+    assert held.returncode == 3, held.stderr
+    rid = held.stdout.strip()
+    listed = cli(url, tokens["alice"], "requests")
+    assert listed.returncode == 0 and rid in listed.stdout
+    refused = cli(url, tokens["bob"], "approve", rid, "--reason", "mine")
+    assert refused.returncode == 4 and "operator" in refused.stderr
+    assert cli(url, tokens["alice"], "approve", rid, "--reason", "ok").returncode == 0
+    done = cli(url, tokens["carol"], "approve", rid, "--reason", "ok")
+    assert done.returncode == 0 and "approved" in done.stdout
+    ran = cli(url, tokens["kiro"], *cmd)
+    assert ran.returncode == 0, ran.stderr
+    again = cli(url, tokens["kiro"], *cmd)
+    assert again.returncode == 3  # the grant was used once
