@@ -52,6 +52,10 @@ def run(argv: list[str]) -> int:
     args = p.parse_args(argv)
     if not args.command:
         raise UsageError("nothing to run: keyturn exec [options] -- CMD ...")
+    if os.environ.get("KEYTURN_SERVER"):
+        from keyturn.cli.exec_remote import run_remote
+
+        return run_remote(args)
     settings = settings_of(args)
     store = open_state(settings)
     try:

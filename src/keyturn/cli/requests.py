@@ -4,7 +4,10 @@ review, for how long, for whom, and what it still needs."""
 from __future__ import annotations
 
 import json
+import os
 import time
+
+import argparse
 
 from keyturn.approval.model import ApprovalRequest, RequestState
 from keyturn.bootstrap import open_state
@@ -20,6 +23,8 @@ def run(argv: list[str]) -> int:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("words", nargs="*", metavar="show ID")
     args = p.parse_args(argv)
+    if os.environ.get("KEYTURN_SERVER"):
+        return _remote(args)
     store = open_state(settings_of(args))
     try:
         now = time.time()
@@ -104,3 +109,26 @@ def render(r: ApprovalRequest, *, now: float) -> str:
         )
         lines.append(f"  grant:     {r.grant.id} ({used})")
     return "\n".join(lines)
+
+
+def _remote(args: argparse.Namespace) -> int:
+    """The same listing from the server at ``$KEYTURN_SERVER``."""
+    from keyturn.client import Client
+
+    client = Client.from_env()
+    if args.words:
+        if len(args.words) != 2 or args.words[0] != "show":
+            raise UsageError("expected 'keyturn requests show ID' (see 'keyturn requests --help')")
+        print(json.dumps(client.request(parse_id(args.words[1])), indent=2))
+        return 0
+    found = client.requests(state="all" if args.all else "pending")
+    if args.json:
+        print(json.dumps(found, indent=2))
+        return 0
+    if not found:
+        print("no pending requests" if not args.all else "no requests")
+    for r in found:
+        print(
+            f"{r['id']:>5}  {r['state']:<9}  {r['agent']:<12} {r['operator']:<10} {r['environment']:<11} {r['summary']}"
+        )
+    return 0

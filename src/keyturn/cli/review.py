@@ -6,6 +6,7 @@ request exits 2.
 
 from __future__ import annotations
 
+import os
 import time
 
 from keyturn.approval import approve, cancel, reject
@@ -33,6 +34,14 @@ def run(argv: list[str]) -> int:
     p.add_argument("--reason", required=verb != "cancel", default="", help="why (recorded)")
     args = p.parse_args(argv[1:])
     request_id = parse_id(args.id)
+    if os.environ.get("KEYTURN_SERVER"):
+        from keyturn.client import Client
+
+        answer = Client.from_env().vote(verb, request_id, reason=args.reason)
+        print(
+            f"request {answer['id']}: {answer['state']}; approvals: {', '.join(answer['approvals']) or '-'}"
+        )
+        return 0
     store = open_state(settings_of(args))
     try:
         holder = current_holder(store)
