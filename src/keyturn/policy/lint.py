@@ -48,7 +48,28 @@ class Finding:
         return f"{self.source}:{self.line}: {self.severity.value} {self.code}: {self.message}"
 
 
-NAME_FORMS = ("arn:", "s3://", "k8s:", "file:/", "db:", "mcp:")
+# Every resource-name form an understander produces (BRIEF §4.2 and the forms the shell, MCP,
+# Terraform and CloudFormation understandings add): a protected pattern must start like one.
+NAME_FORMS = (
+    "arn:",
+    "s3://",
+    "k8s:",
+    "file:/",
+    "db:",
+    "mcp:",
+    "gs://",
+    "gcp:",
+    "azure:",
+    "graphql:",
+    "http://",
+    "https://",
+    "helm:",
+    "git:",
+    "github:",
+    "terraform:",
+    "cfn:",
+    "env:",
+)
 _WINDOWS_FILE = re.compile(r"file:[A-Za-z](?::(?:/.*)?)?\Z", re.DOTALL)
 _TERRAFORM_ADDRESS = re.compile(
     r"(?:module\.[\w-]+(?:\[[^\]]+\])?\.)*(?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*"
@@ -226,8 +247,7 @@ def protected_pattern_problem(pattern: str) -> str | None:
     if _TERRAFORM_ADDRESS.match(sample):
         return None
     return (
-        "matches no resource name form (arn:, s3://, k8s:, file:/, db:, mcp:, or a Terraform "
-        "address type.name)"
+        f"matches no resource name form ({', '.join(NAME_FORMS)}, or a Terraform address type.name)"
     )
 
 
