@@ -160,7 +160,16 @@ def register_canonical(name: str, how: OptionSpec | Canonicaliser) -> None:
 
 def canonical_words(argv: Sequence[str]) -> tuple[str, ...]:
     """``argv`` with options spelled canonically when the program declared how; else as is."""
-    how = _CANONICAL.get(argv[0]) if argv else None
+    if not argv:
+        return ()
+    how = _CANONICAL.get(argv[0])
+    if how is None:
+        # Spellings register with their program's handler module, which is imported on first
+        # use: load it so that the text never depends on which commands were seen before.
+        from keyturn.understand.shell.registry import load_command
+
+        load_command(argv[0])
+        how = _CANONICAL.get(argv[0])
     return how(argv) if how is not None else tuple(argv)
 
 

@@ -12,6 +12,7 @@ Handlers live in ``keyturn.understand.shell.commands.<module>`` and register wit
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -94,6 +95,10 @@ class ShellContext:
 
 Handler = Callable[[SimpleCommand, ShellContext], "list[Effect] | None"]
 _HANDLERS: dict[str, Handler] = {}
+# Names registered twice with different handlers: which one wins would depend on import order,
+# and handler_for imports lazily, so the index test requires this to stay empty.
+_CLASHES: set[str] = set()
+_PACKAGE = "keyturn.understand.shell.commands"
 
 
 def command(*names: str) -> Callable[[Handler], Handler]:
@@ -101,6 +106,8 @@ def command(*names: str) -> Callable[[Handler], Handler]:
 
     def decorate(handler: Handler) -> Handler:
         for name in names:
+            if _HANDLERS.get(name, handler) is not handler:
+                _CLASHES.add(name)
             _HANDLERS[name] = handler
         return handler
 
@@ -108,25 +115,47 @@ def command(*names: str) -> Callable[[Handler], Handler]:
 
 
 def handler_for(name: str) -> Handler | None:
-    """The handler registered for program ``name`` (basename), if any."""
-    _load_builtin_commands()
-    return _HANDLERS.get(name)
+    """The handler registered for program ``name`` (basename), if any.
+
+    Only the module that defines it is imported (found through the generated
+    ``commands/_index.py``): importing every handler module costs each hook most of its
+    start-up time.
+    """
+    found = _HANDLERS.get(name)
+    if found is None:
+        load_command(name)
+        found = _HANDLERS.get(name)
+    return found
 
 
-_LOADED = False
+def load_command(name: str) -> None:
+    """Import the handler module for program ``name`` (its handler and its canonical
+    spelling register on import); nothing happens for a name no module handles."""
+    from keyturn.understand.shell.commands._index import MODULES
+
+    module = MODULES.get(name)
+    if module is not None:
+        importlib.import_module(f"{_PACKAGE}.{module}")
 
 
-def _load_builtin_commands() -> None:
-    """Import every module in ``keyturn.understand.shell.commands`` once, so they register."""
-    global _LOADED
-    if _LOADED:
-        return
-    _LOADED = True
-    import importlib
+def load_all_commands() -> None:
+    """Import every module in ``keyturn.understand.shell.commands``, so they all register."""
     import pkgutil
 
     from keyturn.understand.shell import commands
 
     for info in pkgutil.iter_modules(commands.__path__):
         if not info.name.startswith("_"):
-            importlib.import_module(f"{commands.__name__}.{info.name}")
+            importlib.import_module(f"{_PACKAGE}.{info.name}")
+
+
+def registrations() -> dict[str, str]:
+    """Every program name a built-in module registers -> that module (under ``commands``),
+    after importing them all: what ``commands/_index.py`` must say."""
+    load_all_commands()
+    prefix = _PACKAGE + "."
+    return {
+        name: handler.__module__.removeprefix(prefix)
+        for name, handler in _HANDLERS.items()
+        if handler.__module__.startswith(prefix)
+    }

@@ -137,7 +137,6 @@ _HARMLESS = [
     "let",
     "umask",
     "ulimit",
-    "trap",
     "return",
     "exit",
     "logout",
