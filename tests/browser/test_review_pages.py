@@ -21,7 +21,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = REPO / "artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def free_port() -> int:
@@ -36,8 +43,22 @@ def demo(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KEYTURN_")}
     env["KEYTURN_HOME"] = str(tmp_path / "home")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "keyturn", "serve", "--demo", "--port", str(port), "--log-level", "warning"],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "keyturn",
+            "serve",
+            "--demo",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -50,7 +71,9 @@ def demo(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
                 time.sleep(0.2)
         else:
             proc.kill()
-            pytest.fail("keyturn serve --demo did not start: " + (proc.stdout.read() if proc.stdout else ""))
+            pytest.fail(
+                "keyturn serve --demo did not start: " + (proc.stdout.read() if proc.stdout else "")
+            )
         tokens = json.loads((tmp_path / "home" / "demo-tokens.json").read_text())
         yield url, tokens
     finally:
@@ -58,7 +81,9 @@ def demo(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
         proc.wait(timeout=30)
 
 
-def test_two_reviewers_approve_and_the_operator_is_refused(demo: tuple[str, dict[str, str]]) -> None:
+def test_two_reviewers_approve_and_the_operator_is_refused(
+    demo: tuple[str, dict[str, str]],
+) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     if not Path(CHROMIUM).exists():

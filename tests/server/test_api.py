@@ -6,7 +6,6 @@ import threading
 import time
 
 import pytest
-
 from tests.server.conftest import Server
 
 ERROR_KEYS = {"error"}
@@ -157,8 +156,8 @@ def test_every_kind_of_payload(server: Server, fixtures) -> None:  # type: ignor
 
 
 def test_normalised_action_and_the_hook_path(server: Server) -> None:
-    from keyturn.understand.shell import understand_shell
     from keyturn.model import Target
+    from keyturn.understand.shell import understand_shell
 
     action = understand_shell(
         "rm -rf ./scratch", cwd="/srv/app", target=Target(environment="production")

@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-
 from tests.browser.test_review_pages import demo  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.slow
@@ -17,12 +16,30 @@ pytestmark = pytest.mark.slow
 def cli(url: str, token: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KEYTURN_")}
     env.update(KEYTURN_SERVER=url, KEYTURN_TOKEN=token)
-    return subprocess.run([sys.executable, "-m", "keyturn", *args], env=env, capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "keyturn", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_exec_requests_approve_through_the_server(demo) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     url, tokens = demo
-    cmd = ["exec", "--no-wait", "--env", "production", "--operator", "bob", "--", "rm", "-rf", "./nothing-here"]
+    cmd = [
+        "exec",
+        "--no-wait",
+        "--env",
+        "production",
+        "--operator",
+        "bob",
+        "--",
+        "rm",
+        "-rf",
+        "./nothing-here",
+    ]
     held = cli(url, tokens["kiro"], *cmd)
     assert held.returncode == 3, held.stderr
     rid = held.stdout.strip()

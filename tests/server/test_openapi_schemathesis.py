@@ -5,18 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
 )
+from tests.conftest import BRIEF_POLICY
+from tests.server.conftest import make_tokens
 
 from keyturn.bootstrap import build_gate, load_settings, open_store
 from keyturn.server import create_app
-from tests.conftest import BRIEF_POLICY
-from tests.server.conftest import make_tokens
 
 
 def _app(root: Path):  # type: ignore[no-untyped-def]

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-
-from keyturn.bootstrap import load_settings, open_store
 from tests.browser.test_review_pages import free_port
 from tests.server.conftest import make_tokens
+
+from keyturn.bootstrap import load_settings, open_store
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
