@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from keyturn.approval import Role, approve
+from keyturn.approval import ApprovalRequest, Role, Transition, approve
 from keyturn.bootstrap import Settings, build_gate, load_signer, open_store, write_private
 from keyturn.cli._args import parser
 from keyturn.errors import ApprovalError
@@ -178,25 +178,8 @@ def _review(gate: Gate, tally: Tally, request_id: str) -> None:
         tally.expect("a held request", None, "a request id")
         return
     for reviewer, counts in (("bob", False), ("alice", True), ("carol", True)):
-        now = time.time()
-        try:
-            after = gate.store.transition(
-                int(request_id),
-                lambda r, w=reviewer, t=now: approve(
-                    r, reviewer=w, role=Role.REVIEWER, reason="demo review", now=t
-                ),
-                now=now,
-            )
-            state = (
-                f"approved: grant {after.grant.id}, usable once"
-                if after.grant is not None
-                else after.describe_needed()
-            )
-            print(f"  {reviewer:<6} approves -> counted; {state}")
-        except ApprovalError as exc:
-            print(f"  {reviewer:<6} approves -> REFUSED: {exc.message}")
-            after = None
-        tally.expect(f"{reviewer}'s approval counted", after is not None, counts)
+        counted = _approve(gate, int(request_id), reviewer)
+        tally.expect(f"{reviewer}'s approval counted", counted, counts)
     retry = gate.submit(_shell(command), actor=ACTOR)
     _line(command + "   (retry)", retry)
     tally.expect("retry after approval", retry.verdict, Verdict.ALLOW)
@@ -205,6 +188,27 @@ def _review(gate: Gate, tally: Tally, request_id: str) -> None:
     again = gate.submit(_shell(command), actor=ACTOR)
     _line(command + "   (once more)", again)
     tally.expect("second retry (grant used once)", again.verdict, Verdict.ASK)
+
+
+def _approve(gate: Gate, request_id: int, reviewer: str) -> bool:
+    """``reviewer`` approves ``request_id`` as ``keyturn approve`` would; whether it counted."""
+    now = time.time()
+
+    def step(request: ApprovalRequest) -> Transition:
+        return approve(request, reviewer=reviewer, role=Role.REVIEWER, reason="demo", now=now)
+
+    try:
+        after = gate.store.transition(request_id, step, now=now)
+    except ApprovalError as exc:
+        print(f"  {reviewer:<6} approves -> REFUSED: {exc.message}")
+        return False
+    state = (
+        f"approved: grant {after.grant.id}, usable once"
+        if after.grant is not None
+        else after.describe_needed()
+    )
+    print(f"  {reviewer:<6} approves -> counted; {state}")
+    return True
 
 
 def _harmless_run(gate: Gate, outcome: Outcome, command: str) -> None:
