@@ -10,6 +10,7 @@ run prints the same ones; the pending request is opened once (the gate finds it 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from importlib import resources
@@ -95,10 +96,8 @@ def _create(store: Store, name: str, role: Role) -> str:
             actor={"name": "keyturn-demo"},
             data={"token": name},
         )
-        try:
+        with contextlib.suppress(NotFoundError):
             store.revoke_token(name=name, entry=revoke)
-        except NotFoundError:
-            pass
         store.create_token(name=name, role=role, token_hash=hash_token(token), entry=entry)
     return token
 

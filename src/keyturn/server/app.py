@@ -38,7 +38,7 @@ from keyturn.store.interface import Store
 
 log = logging.getLogger("keyturn.server")
 T = TypeVar("T")
-SESSION_SECRET_FILE = "session-secret"
+SESSION_SECRET_FILE = "session-secret"  # noqa: S105 (a file name)
 STATIC_DIR = Path(__file__).parent / "static"
 
 SECURITY_HEADERS = [

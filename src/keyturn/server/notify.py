@@ -119,6 +119,7 @@ class Notifier:
         self._queue: asyncio.Queue[tuple[Delivery, dict[str, Any]]] | None = None
         self._task: asyncio.Task[None] | None = None
         self._next_id = 0
+        self._running: set[asyncio.Task[None]] = set()
 
     def start(self) -> None:
         if self.urls and self._task is None:
@@ -152,7 +153,9 @@ class Notifier:
             while True:
                 delivery, body = await self._queue.get()
                 # Each delivery retries on its own so one dead URL does not hold up the rest.
-                asyncio.create_task(self._deliver(client, delivery, body))
+                task = asyncio.create_task(self._deliver(client, delivery, body))
+                self._running.add(task)  # a reference, so the task is not collected mid-retry
+                task.add_done_callback(self._running.discard)
 
     async def _deliver(self, client: Any, delivery: Delivery, body: dict[str, Any]) -> None:
         delay = self.backoff

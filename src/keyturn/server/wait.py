@@ -10,6 +10,7 @@ its waiter too.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from typing import TYPE_CHECKING
 
@@ -40,10 +41,8 @@ class Changes:
         if self._event is None:
             self._event = asyncio.Event()
         event = self._event
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(event.wait(), timeout=max(0.0, seconds))
-        except TimeoutError:
-            pass
 
 
 def current(store: Store, request_id: int, *, now: float) -> ApprovalRequest:
