@@ -8,6 +8,7 @@ was applied.
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -213,3 +214,44 @@ def test_an_option_that_cannot_be_planned_is_bad_usage(home: Path) -> None:
         parse_apply(["terraform", "apply", "-state-out=x"], cwd="/w", environ={})
     assert main(["exec", "--", str(STANDIN), "apply", "-var"]) == 2
     assert log(home) == []
+
+
+def _approve_when_held(home: Path, *, tamper: bool) -> None:
+    store = open_state(load_settings())
+    try:
+        for _ in range(600):
+            if store.list_requests():
+                break
+            time.sleep(0.05)
+        request_id = store.list_requests()[0].id
+    finally:
+        store.close()
+    if tamper:
+        [kept] = plans(home)
+        (kept / "plan.tfplan").write_text("swapped while waiting for review\n")
+    approve_all(request_id, "alice", "carol")
+
+
+@pytest.mark.parametrize("tamper", [False, True], ids=["untouched", "swapped-while-waiting"])
+def test_waiting_apply_runs_the_judged_file_or_nothing(home: Path, tamper: bool) -> None:
+    argv = ["exec", "--poll", "0.05", "--agent", "kiro", "--", str(STANDIN), "apply"]
+    result: list[int] = []
+    waiter = threading.Thread(target=lambda: result.append(main(argv)))
+    waiter.start()
+    _approve_when_held(home, tamper=tamper)
+    waiter.join(timeout=60)
+    applied = [line for line in log(home) if line.startswith("apply ")]
+    if tamper:
+        assert result == [4]  # the bytes are no longer those judged: not applied
+        assert applied == []
+        store = open_state(load_settings())
+        try:
+            runs = [r.parsed() for r in store.audit_records() if r.parsed()["kind"] == "execution"]
+        finally:
+            store.close()
+        assert "changed after it was judged" in runs[-1]["data"]["detail"]
+    else:
+        assert result == [0]
+        [planned] = [line for line in log(home) if line.startswith("plan ")]
+        assert [sha_of(line) for line in applied] == [sha_of(planned)]
+    assert plans(home) == []
