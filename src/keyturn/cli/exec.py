@@ -26,6 +26,7 @@ from keyturn.gate import Gate, Outcome
 from keyturn.integrations.execution.environment import child_environment
 from keyturn.integrations.execution.terraform_apply import (
     ApplyContext,
+    PlanChanged,
     PreparedApply,
     apply_environment,
     parse_apply,
@@ -86,7 +87,11 @@ def run(argv: list[str]) -> int:
         if planned is None:
             return _run(gate, outcome, args.command, env=child.variables)
         try:
-            argv = planned.checked_argv()
+            try:
+                argv = planned.checked_argv()
+            except PlanChanged as exc:  # on the record: the grant was used, nothing ran
+                gate.record_execution(outcome, exit_status=None, detail=exc.message)
+                raise
             return _run(gate, outcome, argv, env=apply_environment(child.variables))
         finally:
             planned.discard()  # applied (or refused) once: the grant is used up either way
