@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -286,8 +287,8 @@ def _plan(command: ApplyCommand, target: Target, ctx: ApplyContext) -> PreparedA
         action, digest = _judgeable(command, planning / saved_plans.PLAN_FILE, target, ctx)
         kept = saved_plans.keep(planning, key=command.key(), digest=action.digest,
                                 created=ctx.clock())  # fmt: skip
-    except BaseException:
-        saved_plans.SavedPlan(planning, "", 0.0, "").discard()
+    except BaseException:  # refused, failed or interrupted: no half-made plan is kept
+        shutil.rmtree(planning, ignore_errors=True)
         raise
     ctx.say(f"plan kept at {kept.plan_file} ({digest})")
     return PreparedApply(action=action, command=command, saved=kept, file_digest=digest)
