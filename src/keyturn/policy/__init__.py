@@ -9,6 +9,7 @@ line and key); callers then refuse everything.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from keyturn.errors import PolicyError
@@ -27,13 +28,35 @@ __all__ = [
 ]
 
 
-def load_policy(text: str | bytes, *, source: str = "keyturn.yaml") -> Policy:
-    """Parse, validate and compile a policy; ``source`` names the file in error messages."""
-    return Policy(build_document(load_yaml(text, source=source)))
+def load_policy(
+    text: str | bytes,
+    *,
+    source: str = "keyturn.yaml",
+    guarded_paths: Iterable[str | os.PathLike[str]] | None = None,
+) -> Policy:
+    """Parse, validate and compile a policy; ``source`` names the file in error messages.
+
+    ``guarded_paths`` are keyturn's own files no agent may change (the policy file, the state
+    directory), on top of the built-in patterns (any ``keyturn.yaml``, ``~/.keyturn``, the
+    agents' hook settings). By default: ``source`` when it is an absolute path.
+    """
+    if guarded_paths is None:
+        guarded_paths = (source,) if source.startswith("/") or source[1:3] == ":/" else ()
+    return Policy(
+        build_document(load_yaml(text, source=source)),
+        guarded_paths=tuple(os.fspath(p) for p in guarded_paths),
+    )
 
 
-def load_policy_file(path: str | os.PathLike[str]) -> Policy:
-    """Load the policy file at ``path``; unreadable or invalid files raise PolicyError."""
+def load_policy_file(
+    path: str | os.PathLike[str],
+    *,
+    guarded_paths: Iterable[str | os.PathLike[str]] = (),
+) -> Policy:
+    """Load the policy file at ``path``; unreadable or invalid files raise PolicyError.
+
+    The file itself (absolute) is always guarded, plus ``guarded_paths`` (the state directory).
+    """
     file = Path(path)
     try:
         with file.open("rb") as handle:
@@ -44,4 +67,5 @@ def load_policy_file(path: str | os.PathLike[str]) -> Policy:
         raise PolicyError(f"{file}: is a directory, not a policy file") from None
     except OSError as exc:
         raise PolicyError(f"{file}: cannot read the policy file ({exc.strerror})") from None
-    return load_policy(data, source=str(file))
+    guarded = (str(file.absolute()), *(os.fspath(p) for p in guarded_paths))
+    return load_policy(data, source=str(file), guarded_paths=guarded)

@@ -10,7 +10,7 @@ of its effects.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from keyturn.model import (
@@ -32,6 +32,7 @@ from keyturn.policy.environments import EnvironmentResolver
 from keyturn.policy.matching import GlobSet
 from keyturn.policy.rules import AgentRules, CompiledRule, sections_for
 from keyturn.policy.schema import Credentials, PolicyDocument, Rule, Settings
+from keyturn.policy.selfprotect import SELF_PROTECTION_RULE, SelfProtection, warn_opt_out
 
 _MEMO_LIMIT = 65_536
 _NO_HINTS = Target()
@@ -53,10 +54,19 @@ class _Verdict(NamedTuple):
 
 
 class Policy:
-    """A loaded, validated and compiled policy. Immutable once built; safe to share."""
+    """A loaded, validated and compiled policy. Immutable once built; safe to share.
 
-    def __init__(self, document: PolicyDocument) -> None:
+    ``guarded_paths``: absolute paths of keyturn's own files (the policy file, the state
+    directory) that no agent may change, besides the built-in patterns (``policy/selfprotect``).
+    """
+
+    def __init__(self, document: PolicyDocument, *, guarded_paths: Iterable[str] = ()) -> None:
         self.document = document
+        self.warnings: tuple[str, ...] = ()
+        self._self_protection: SelfProtection | None = SelfProtection.build(guarded_paths)
+        if document.settings.unsafe_allow_self_modification:
+            self._self_protection = None
+            self.warnings = (warn_opt_out(document.source),)
         self.digest = "sha256:" + hashlib.sha256(canonical_json(document.canonical())).hexdigest()
         names = [e.name for e in document.environments]
         if document.unknown_environment not in names:
@@ -251,6 +261,11 @@ class Policy:
         reason = builtin.catastrophic_reason(effect)
         if reason is not None:
             return _Verdict(Verdict.DENY, builtin.CATASTROPHIC_RULE, f"catastrophic: {reason}")
+        guard = self._self_protection
+        if guard is not None:
+            reason = guard.reason(effect)
+            if reason is not None:
+                return _Verdict(Verdict.DENY, SELF_PROTECTION_RULE, reason)
         destructive = effect.effect in DESTRUCTIVE_EFFECTS
         if self._protected is not None and (destructive or effect.removes_protection):
             index = self._protected.first_match(effect.resource.names)

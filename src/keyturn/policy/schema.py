@@ -145,13 +145,18 @@ class Settings:
     request_ttl_seconds: int = 3600
     grant_ttl_seconds: int = 900
     mcp_wait_seconds: int = 300
+    # Switches off the built-in self-protection (warned on every load); see policy/selfprotect.
+    unsafe_allow_self_modification: bool = False
 
     def canonical(self) -> dict[str, Any]:
-        return {
+        canonical: dict[str, Any] = {
             "request_ttl_seconds": self.request_ttl_seconds,
             "grant_ttl_seconds": self.grant_ttl_seconds,
             "mcp_wait_seconds": self.mcp_wait_seconds,
         }
+        if self.unsafe_allow_self_modification:  # only when set: older digests stay the same
+            canonical["unsafe_allow_self_modification"] = True
+        return canonical
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,11 @@ if TYPE_CHECKING:
     from keyturn.policy.validate import Checker
 
 _SETTINGS = ("request_ttl", "grant_ttl", "mcp_wait")
-SETTINGS_KEYS = _SETTINGS + tuple(f"{k}_seconds" for k in _SETTINGS)
+SETTINGS_KEYS = (
+    *_SETTINGS,
+    *(f"{k}_seconds" for k in _SETTINGS),
+    "unsafe_allow_self_modification",
+)
 _DURATION = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?\Z")
 _UNIT_SECONDS = (86400, 3600, 60, 1)
 _ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+\Z")
@@ -50,10 +54,14 @@ def parse_settings(check: Checker, value: Any) -> Settings:
             raise check.fail(f"settings.{given[1]}", f"give either '{key}' or '{given[1]}'")
         if given:
             seconds[key] = parse_duration(check, body[given[0]], f"settings.{given[0]}")
+    unsafe = body.get("unsafe_allow_self_modification", False)
+    if not isinstance(unsafe, bool):
+        raise check.fail("settings.unsafe_allow_self_modification", "expected true or false")
     return Settings(
         request_ttl_seconds=seconds.get("request_ttl", defaults.request_ttl_seconds),
         grant_ttl_seconds=seconds.get("grant_ttl", defaults.grant_ttl_seconds),
         mcp_wait_seconds=seconds.get("mcp_wait", defaults.mcp_wait_seconds),
+        unsafe_allow_self_modification=unsafe,
     )
 
 

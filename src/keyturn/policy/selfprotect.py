@@ -1,0 +1,122 @@
+"""Self-protection: the agent cannot weaken its own guard (built-in, before the policy's rules).
+
+Denied, whatever the policy's allow rules say:
+
+- any write, move or delete of the policy file, keyturn's state directory (``$KEYTURN_HOME``,
+  ``~/.keyturn`` by default) and the agents' hook settings (``.claude/settings*.json``,
+  ``.codex/``, ``.gemini/``, ``.kiro/``, ``.cursor/`` under any directory);
+- deleting or replacing a ``.claude`` directory (it holds the hook settings);
+- any access, reading included, to the audit signing key (it would let checkpoints be forged);
+- setting, overriding or unsetting a keyturn variable (``env:KEYTURN_*``).
+
+The policy engine knows neither where its own file is nor ``$KEYTURN_HOME``: the caller passes
+those paths in as data (:func:`guarded_patterns`). An explicit opt-out exists for people who
+test keyturn on itself: ``settings: {unsafe_allow_self_modification: true}``; it warns on every
+load.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from keyturn.model import Effect, EffectKind
+from keyturn.policy.matching import GlobSet
+
+SELF_PROTECTION_RULE = "builtin:self-protection"
+OPT_OUT_SETTING = "unsafe_allow_self_modification"
+
+log = logging.getLogger("keyturn.policy")
+
+# Any effect but a read of these is denied. ``*`` matches ``/`` too, so ``file:*/.kiro/*``
+# covers every directory and the user-level copies under any home.
+_WRITE_GUARDED = (
+    "file:*/keyturn.yaml",
+    "file:*/.keyturn",
+    "file:*/.keyturn/*",
+    "file:*/.claude/settings*.json",
+    "file:*/.codex",
+    "file:*/.codex/*",
+    "file:*/.gemini",
+    "file:*/.gemini/*",
+    "file:*/.kiro",
+    "file:*/.kiro/*",
+    "file:*/.cursor",
+    "file:*/.cursor/*",
+    "env:KEYTURN_*",
+)
+# Only removing the directory as a whole: the rest of ``.claude`` (commands, agents) is the
+# project's own and may be edited.
+_REMOVE_GUARDED = ("file:*/.claude",)
+# Not even read.
+_ALL_GUARDED = ("file:*/audit-signing.key",)
+
+_CHANGES = frozenset(
+    {
+        EffectKind.CREATE,
+        EffectKind.UPDATE,
+        EffectKind.DELETE,
+        EffectKind.REPLACE,
+        EffectKind.UNKNOWN,
+    }
+)
+_REMOVES = frozenset({EffectKind.DELETE, EffectKind.REPLACE, EffectKind.UPDATE, EffectKind.UNKNOWN})
+
+
+def guarded_patterns(paths: Iterable[str]) -> tuple[str, ...]:
+    """``file:`` patterns for ``paths`` (the policy file, the state directory): each path and
+    everything below it. Windows paths are spelled with forward slashes, like the understanders'
+    ``file:C:/...`` names."""
+    patterns: list[str] = []
+    for path in paths:
+        spelled = str(path).replace("\\", "/").rstrip("/")
+        if not spelled:
+            continue
+        patterns.extend((f"file:{spelled}", f"file:{spelled}/*"))
+    return tuple(dict.fromkeys(patterns))
+
+
+_REMOVES_SET = GlobSet(_REMOVE_GUARDED)
+_ALL_SET = GlobSet(_ALL_GUARDED)
+
+
+@dataclass(frozen=True, slots=True)
+class SelfProtection:
+    """The compiled self-protection check for one policy: the built-in patterns plus the
+    ``file:`` patterns of the paths the caller guards (``extra_paths``)."""
+
+    extra_paths: tuple[str, ...]
+    writes: GlobSet
+
+    @classmethod
+    def build(cls, paths: Iterable[str]) -> SelfProtection:
+        """Self-protection over the built-in patterns plus ``paths`` (absolute paths)."""
+        extra = guarded_patterns(paths)
+        return cls(extra_paths=extra, writes=GlobSet(_WRITE_GUARDED + extra))
+
+    def reason(self, effect: Effect) -> str | None:
+        """Why ``effect`` would weaken keyturn's own guard, or ``None``."""
+        names = effect.resource.names
+        if _ALL_SET.match_any(names):
+            return f"the audit signing key is keyturn's own ({effect.resource.name})"
+        kind = effect.effect
+        if kind in _CHANGES and self.writes.match_any(names):
+            what = "variable" if effect.resource.name.startswith("env:") else "file"
+            return (
+                f"{kind.value} of keyturn's own {what} {effect.resource.name}: "
+                "an agent may not change its own guard"
+            )
+        if kind in _REMOVES and _REMOVES_SET.match_any(names):
+            return f"{kind.value} of agent hook settings {effect.resource.name}"
+        return None
+
+
+def warn_opt_out(source: str) -> str:
+    """Log (every load) that self-protection is off; the message, for ``Policy.warnings``."""
+    message = (
+        f"{source}: settings.{OPT_OUT_SETTING} is true: agents may edit the policy, keyturn's "
+        "state and their own hook settings (unsafe)"
+    )
+    log.warning(message)
+    return message

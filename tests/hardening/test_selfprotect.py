@@ -1,0 +1,238 @@
+"""Self-protection: an agent cannot weaken its own guard, under a policy that allows everything
+else (issue 7, item 4). Built-in rule ``builtin:self-protection``; opt-out only through
+``settings.unsafe_allow_self_modification``, which warns on every load."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from keyturn.errors import PolicyError
+from keyturn.model import Action, Actor, Verdict
+from keyturn.policy import Policy, load_policy, load_policy_file
+from keyturn.policy.selfprotect import SELF_PROTECTION_RULE
+from keyturn.understand.mcp import understand_mcp
+from keyturn.understand.shell import understand_shell
+
+HOME = "/home/dev"
+CWD = "/home/dev/repo"
+STATE = "/var/lib/keyturn"  # a $KEYTURN_HOME outside the home directory
+POLICY_PATH = "/etc/keyturn/policy.yaml"
+
+# Everything is allowed, everywhere: only built-ins can refuse.
+PERMISSIVE = """\
+version: 1
+default: allow
+unknown_environment: dev
+environments:
+  dev:
+    resources: ["*"]
+agents:
+  "*":
+    allow:
+      - effect: [read, create, update, delete, replace]
+"""
+ACTOR = Actor(agent="claude-code", operator="dev")
+
+
+@pytest.fixture(scope="module")
+def policy() -> Policy:
+    return load_policy(PERMISSIVE, source=POLICY_PATH, guarded_paths=(POLICY_PATH, STATE))
+
+
+def _judge(policy: Policy, action: Action) -> tuple[Verdict, set[str]]:
+    decision = policy.judge(action, actor=ACTOR)
+    return decision.decision, {j.rule for j in decision.judgements}
+
+
+def _shell(command: str) -> Action:
+    return understand_shell(command, cwd=CWD, home=HOME)
+
+
+DENIED_COMMANDS = [
+    # the state directory, by default under home and as passed in
+    "rm -rf ~/.keyturn",
+    "rm ~/.keyturn/keyturn.db",
+    "mv ~/.keyturn /tmp/gone",
+    "cp /tmp/mine.yaml ~/.keyturn/keyturn.yaml",
+    "echo '' > ~/.keyturn/keyturn.db",
+    "dd if=/dev/zero of=/home/dev/.keyturn/keyturn.db",
+    "rm -rf /var/lib/keyturn",
+    "find /var/lib/keyturn -delete",
+    "chmod 000 /var/lib/keyturn/keyturn.db",
+    # the policy file, wherever it is
+    "sed -i 's/deny/allow/' /etc/keyturn/policy.yaml",
+    "truncate -s0 keyturn.yaml",
+    "tee keyturn.yaml < /tmp/open.yaml",
+    "cat /tmp/open.yaml >> keyturn.yaml",
+    "ln -sf /tmp/open.yaml keyturn.yaml",
+    "bash -c 'rm -f /etc/keyturn/policy.yaml'",
+    "sudo sh -c 'echo default: allow > /etc/keyturn/policy.yaml'",
+    # the agents' hook settings, in the project and at user level
+    "echo '{}' > .claude/settings.json",
+    "echo '{}' > .claude/settings.local.json",
+    "rm ~/.claude/settings.json",
+    "rm -rf .claude",
+    "mv .codex/hooks.json /tmp/",
+    "cat x > ~/.codex/config.toml",
+    "bash -c 'rm ~/.gemini/settings.json'",
+    "rm -rf .kiro/hooks",
+    "echo '{}' | tee .cursor/hooks.json",
+    # keyturn's variables
+    "unset KEYTURN_POLICY",
+    "export KEYTURN_POLICY=/tmp/open.yaml",
+    "export KEYTURN_HOME=",
+    "declare -x KEYTURN_HOME=/tmp/x",
+    "typeset KEYTURN_AGENT=nobody",
+    "KEYTURN_POLICY=/tmp/open.yaml keyturn exec -- rm -rf /srv",
+    "KEYTURN_ENV=dev kubectl delete ns payments",
+    "env -u KEYTURN_POLICY claude",
+    "env KEYTURN_HOME=/tmp ls",
+    "unset KEY''TURN_POLICY",
+    "bash -c 'unset KEYTURN_POLICY; ls'",
+    "KEYTURN_POLICY=/tmp/open.yaml",
+    # the audit signing key may not even be read
+    "cat ~/.keyturn/audit-signing.key",
+]
+
+
+@pytest.mark.parametrize("command", DENIED_COMMANDS)
+def test_shell_forms_are_denied(policy: Policy, command: str) -> None:
+    verdict, rules = _judge(policy, _shell(command))
+    assert verdict is Verdict.DENY, command
+    assert SELF_PROTECTION_RULE in rules, (command, rules)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "cat keyturn.yaml",
+        "cat ~/.claude/settings.json",
+        "ls ~/.keyturn",
+        "echo $KEYTURN_POLICY",
+        "grep -r deny keyturn.yaml",
+        "mkdir -p .claude/commands && echo hi > .claude/commands/hi.md",
+        "unset AWS_PROFILE",
+        "export PATH=$PATH:/opt/bin",
+    ],
+)
+def test_reads_and_other_files_stay_allowed(policy: Policy, command: str) -> None:
+    verdict, rules = _judge(policy, _shell(command))
+    assert verdict is Verdict.ALLOW, (command, rules)
+
+
+def test_python_writing_the_policy_is_not_allowed(policy: Policy) -> None:
+    # Interpreters are not understood: at least ask (here: the permissive policy still asks).
+    verdict, _ = _judge(policy, _shell('python -c \'open("keyturn.yaml","w").write("")\''))
+    assert verdict is not Verdict.ALLOW
+
+
+@pytest.mark.parametrize(
+    ("tool", "arguments"),
+    [
+        ("write_file", {"path": "/home/dev/.keyturn/keyturn.yaml", "content": "default: allow"}),
+        ("write_file", {"path": "/etc/keyturn/policy.yaml", "content": "default: allow"}),
+        ("write_file", {"path": ".claude/settings.local.json", "content": "{}"}),
+        ("edit_file", {"path": "keyturn.yaml", "edits": [{"oldText": "deny", "newText": "allow"}]}),
+        ("edit_file", {"path": "/home/dev/.gemini/settings.json", "edits": []}),
+        ("move_file", {"source": ".codex/hooks.json", "destination": "/tmp/hooks.json"}),
+        ("move_file", {"source": "/tmp/x.yaml", "destination": "/var/lib/keyturn/keyturn.db"}),
+    ],
+)
+def test_mcp_filesystem_tools_are_denied(
+    policy: Policy, tool: str, arguments: dict[str, Any]
+) -> None:
+    action = understand_mcp("filesystem", tool, arguments, cwd=CWD, home=HOME)
+    verdict, rules = _judge(policy, action)
+    assert verdict is Verdict.DENY and SELF_PROTECTION_RULE in rules, (tool, arguments, rules)
+
+
+hooks = pytest.importorskip("keyturn.integrations.hooks.claude_code")
+
+
+@pytest.mark.parametrize(
+    ("tool", "tool_input"),
+    [
+        ("Write", {"file_path": "/home/dev/repo/.claude/settings.json", "content": "{}"}),
+        ("Write", {"file_path": "/home/dev/.keyturn/keyturn.yaml", "content": "default: allow"}),
+        (
+            "Edit",
+            {"file_path": "/etc/keyturn/policy.yaml", "old_string": "deny", "new_string": "allow"},
+        ),
+        ("Bash", {"command": "unset KEYTURN_POLICY && git push"}),
+    ],
+)
+def test_claude_code_tool_calls_are_denied(
+    policy: Policy, tool: str, tool_input: dict[str, Any]
+) -> None:
+    from keyturn.integrations.hooks.events import action_for_call
+
+    event = {
+        "hook_event_name": "PreToolUse",
+        "tool_name": tool,
+        "tool_input": tool_input,
+        "cwd": CWD,
+        "session_id": "s1",
+    }
+    call = hooks.read_claude_style(event, agent="claude-code", home=HOME, events=("PreToolUse",))
+    verdict, rules = _judge(policy, action_for_call(call, env={}))
+    assert verdict is Verdict.DENY and SELF_PROTECTION_RULE in rules, (tool, rules)
+
+
+def test_allow_rules_cannot_loosen_it() -> None:
+    text = PERMISSIVE + "    allow_more: []\n"
+    with pytest.raises(PolicyError):
+        load_policy(text)  # no such key: there is no allow-list for keyturn's own files
+    explicit = PERMISSIVE.replace(
+        "      - effect: [read, create, update, delete, replace]",
+        '      - effect: [read, create, update, delete, replace]\n        resource: "file:*"',
+    )
+    verdict, rules = _judge(load_policy(explicit), _shell("rm -rf ~/.keyturn"))
+    assert verdict is Verdict.DENY and SELF_PROTECTION_RULE in rules
+
+
+def test_opt_out_is_explicit_and_warns_on_every_load(caplog: pytest.LogCaptureFixture) -> None:
+    text = PERMISSIVE + "settings:\n  unsafe_allow_self_modification: true\n"
+    with caplog.at_level(logging.WARNING, logger="keyturn.policy"):
+        first = load_policy(text)
+        load_policy(text)
+    warnings = [r for r in caplog.records if "unsafe_allow_self_modification" in r.message]
+    assert len(warnings) == 2
+    assert first.warnings and "unsafe" in first.warnings[0]
+    verdict, _ = _judge(first, _shell("rm -rf ~/.keyturn"))
+    assert verdict is Verdict.ALLOW
+    assert first.digest != load_policy(PERMISSIVE).digest  # the opt-out is part of the digest
+
+
+def test_opt_out_must_be_a_boolean() -> None:
+    with pytest.raises(PolicyError, match="unsafe_allow_self_modification"):
+        load_policy(PERMISSIVE + "settings:\n  unsafe_allow_self_modification: yes please\n")
+
+
+def test_policy_file_guards_itself_and_the_state_given(tmp_path: Path) -> None:
+    path = tmp_path / "custom-name.yml"
+    path.write_text(PERMISSIVE, encoding="utf-8")
+    loaded = load_policy_file(path, guarded_paths=(tmp_path / "state",))
+    for command in (f"rm {path}", f"rm -rf {tmp_path}/state", f"echo x > {tmp_path}/state/db"):
+        verdict, rules = _judge(loaded, understand_shell(command, cwd=str(tmp_path)))
+        assert verdict is Verdict.DENY and SELF_PROTECTION_RULE in rules, command
+    verdict, _ = _judge(loaded, understand_shell(f"echo x > {tmp_path}/other", cwd="/"))
+    assert verdict is Verdict.ALLOW
+
+
+def test_windows_state_path_is_guarded() -> None:
+    loaded = load_policy(PERMISSIVE, guarded_paths=("C:\\ProgramData\\keyturn",))
+    action = understand_mcp(
+        "filesystem", "write_file", {"path": "C:\\ProgramData\\keyturn\\keyturn.db", "content": ""}
+    )
+    verdict, rules = _judge(loaded, action)
+    assert verdict is Verdict.DENY and SELF_PROTECTION_RULE in rules
+
+
+def test_existing_policy_digests_do_not_change() -> None:
+    # The opt-out only enters the canonical form when set: approvals bound to old digests hold.
+    canonical = load_policy(PERMISSIVE).document.canonical()
+    assert "unsafe_allow_self_modification" not in canonical["settings"]
