@@ -18,6 +18,7 @@ from keyturn.errors import InputError
 from keyturn.model import Action, ActionKind, Effect, Target
 from keyturn.understand import FileReader, NoFiles
 from keyturn.understand.shell.commands import windows as windows_line
+from keyturn.understand.shell.commands._keyturn_vars import variable_effects
 from keyturn.understand.shell.dispatch import (
     effects_of,
     empty_line_effect,
@@ -58,6 +59,8 @@ def understand_shell(
     )
     run = _Run()
     effects = run.line(command, ctx, top=True)
+    # KEYTURN_* set or unset anywhere on the line reconfigures the guard (self-protection).
+    effects += variable_effects(command, target=base)
     effects = _dedupe(mark_unprotected_deletes(effects))
     if not effects:
         effects = [empty_line_effect(command, ctx)]
