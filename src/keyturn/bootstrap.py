@@ -154,7 +154,8 @@ def build_gate(settings: Settings, *, store: Store | None = None) -> Gate:
     the audit log when it changed, and build the gate on the configured store."""
     from keyturn.policy import load_policy_file
 
-    policy = load_policy_file(settings.policy_path)
+    # keyturn's own state is guarded from agents (the policy file is guarded by its loader).
+    policy = load_policy_file(settings.policy_path, guarded_paths=(settings.home,))
     state = store or open_state(settings)
     state.note_policy(digest=policy.digest, source=str(settings.policy_path), now=time.time())
     return Gate(policy=policy, store=state, clock=time.time, sleep=time.sleep)
