@@ -178,6 +178,8 @@ def rego_text(policy: dict[str, Any]) -> str:
             conds.append(f"regex.match({json.dumps(_glob_regex(rule['command']))}, input.command)")
         body = "; ".join(conds) or "true"
         lines.append(f'{verdict} contains "r{n}" if {{ {body} }}')
+    # One rule to query: regorus evaluates rule paths only (``data.keyturn`` is refused).
+    lines.append('decision := {"deny": deny, "ask": ask, "allow": allow}')
     return "\n".join(lines) + "\n"
 
 
@@ -251,7 +253,7 @@ def rego_judge(policy: dict[str, Any]) -> tuple[Any, Any]:
     folder = tempfile.mkdtemp(prefix="keyturn-bench-")
     path = Path(folder, "policy.rego")
     path.write_text(rego_text(policy))
-    engine = opa_eval.OpaEval(str(path), query="data.keyturn")
+    engine = opa_eval.OpaEval(str(path), query="data.keyturn.decision")
     default = policy["default"]
 
     def prepare(p: Probe) -> str:
