@@ -58,7 +58,9 @@ class PostgresStore(SqlStore):
                 self._conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
                 self._conn.execute(f"SET search_path TO {schema}")
         except psycopg.Error as exc:
-            raise StoreError(f"cannot reach PostgreSQL at {self._where}: {exc}") from exc
+            raise StoreError(
+                f"cannot reach PostgreSQL at {self._where}: {_first_line(exc)}"
+            ) from exc
 
     def __repr__(self) -> str:
         return f"PostgresStore({self._where!r}, schema={self.schema!r})"
@@ -77,7 +79,7 @@ class PostgresStore(SqlStore):
                     cur.execute(lock)
                 yield cur
         except psycopg.Error as exc:
-            raise StoreError(f"PostgreSQL at {self._where}: {exc}") from exc
+            raise StoreError(f"PostgreSQL at {self._where}: {_first_line(exc)}") from exc
 
     def _write(self) -> AbstractContextManager[Cursor]:
         return self._tx("SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE")
@@ -91,3 +93,8 @@ class PostgresStore(SqlStore):
     def _has_table(self, cur: Cursor, name: str) -> bool:
         row = cur.execute("SELECT to_regclass(%s)", (name,)).fetchone()
         return row is not None and row[0] is not None
+
+
+def _first_line(exc: BaseException) -> str:
+    """libpq's messages run over several lines (hints); errors are one line (STYLE §5)."""
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
