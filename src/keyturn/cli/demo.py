@@ -22,6 +22,7 @@ from pathlib import Path
 from keyturn.approval import ApprovalRequest, Role, Transition, approve
 from keyturn.bootstrap import Settings, build_gate, load_signer, open_store, write_private
 from keyturn.cli._args import parser
+from keyturn.demo_seed import demo_file
 from keyturn.errors import ApprovalError
 from keyturn.gate import Gate, Outcome
 from keyturn.model import Action, Actor, Target, Verdict
@@ -79,7 +80,9 @@ def _set_up(home: Path) -> Settings:
     """A state directory with the demo policy and an audit signing key (SQLite, always)."""
     home.mkdir(parents=True, exist_ok=True, mode=0o700)
     settings = Settings(home=home, policy_path=home / "demo-policy.yaml")
-    settings.policy_path.write_text(DEMO_POLICY, encoding="utf-8")
+    # The brief's example policy (BRIEF §4.1), as a team would write it: the same file the
+    # server's demo (`make run`) starts from.
+    settings.policy_path.write_text(demo_file("keyturn.yaml"), encoding="utf-8")
     if load_signer(settings) is None:
         from keyturn.audit.signing import Signer
 
@@ -247,55 +250,6 @@ def _audit(gate: Gate, tally: Tally, *, home: Path, kept: bool) -> None:
 
 # -- the story ---------------------------------------------------------------------------------
 
-# The brief's example policy (BRIEF §4.1), as a team would write it.
-DEMO_POLICY = """\
-version: 1
-default: ask
-unknown_environment: production
-environments:
-  production:
-    aws_accounts: ["111111111111"]
-    aws_profiles: ["prod*"]
-    kube_contexts: ["prod-*"]
-    terraform_workspaces: ["prod*"]
-    resources: ["*prod*"]
-  staging:
-    aws_profiles: ["staging*"]
-    kube_contexts: ["staging-*"]
-  dev:
-    aws_profiles: ["dev*", "default"]
-    kube_contexts: ["kind-*", "dev-*"]
-reviewers:
-  sre: [alice, bob, carol]
-  dba: [dave, erin]
-protected:
-  - "arn:aws:rds:*:*:db:prod-*"
-  - "aws_db_instance.main"
-  - "k8s:namespace/payments"
-  - "arn:aws:s3:::acme-terraform-state*"
-agents:
-  "*":
-    allow:
-      - effect: read
-      - effect: [create, update, delete, replace]
-        environment: dev
-      - effect: [create, update]
-        environment: staging
-    ask:
-      - effect: [create, update]
-        environment: production
-        approvals: 1
-        reviewers: [sre]
-      - effect: [delete, replace]
-        environment: [staging, production]
-        approvals: 2
-        reviewers: [sre]
-    deny:
-      - command: "git push --force*"
-  kiro:
-    deny:
-      - service: iam
-"""
 
 # The agent's shell: bob's broad credentials, as in the incident (AWS's documented example keys).
 AGENT_ENVIRONMENT = {
