@@ -30,6 +30,9 @@ class EnvironmentResolver:
 
     def resolve(self, target: Target, names: tuple[str, ...]) -> str:
         """The environment of an effect on a resource called ``names`` under ``target``."""
+        given = target.environment
+        if given:  # decided outright: cheaper than hashing the target for the memo
+            return given if given in self._defined else self._unknown
         key = (target, names)
         env = self._memo.get(key)
         if env is None:

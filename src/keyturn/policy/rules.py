@@ -66,23 +66,32 @@ class AgentRules:
     def __init__(self, sections: Sequence[AgentSection], environments: Iterable[str]) -> None:
         self.sections = tuple(sections)
         compiled = [CompiledRule.of(r) for s in self.sections for r in s.rules]
-        # env -> effect kind -> (deny, ask, allow): one lookup per judged effect.
-        self._index: dict[str | None, dict[EffectKind, Slots]] = {}
-        for env in (*environments, None):
-            per_kind: dict[EffectKind, Slots] = {}
-            for effect_kind in EffectKind:
-                deny, ask, allow = (
-                    tuple(
-                        c
-                        for c in compiled
-                        if c.rule.verdict is verdict
-                        and effect_kind in c.rule.applies_to_effects
-                        and (c.rule.environments is None or env in c.rule.environments)
-                    )
-                    for verdict in (Verdict.DENY, Verdict.ASK, Verdict.ALLOW)
-                )
-                per_kind[effect_kind] = (deny, ask, allow)
-            self._index[env] = per_kind
+        # env -> effect kind -> (deny, ask, allow): one lookup per judged effect. Built in one
+        # pass over the rules (in file order, so each list keeps it): the first effect an agent
+        # sends pays for this, so it must stay cheap even for hundreds of rules.
+        envs = (*environments, None)
+        lists: dict[str | None, dict[EffectKind, tuple[list[CompiledRule], ...]]] = {
+            env: {kind: ([], [], []) for kind in EffectKind} for env in envs
+        }
+        for c in compiled:
+            slot = _SLOT[c.rule.verdict]
+            where = (
+                envs
+                if c.rule.environments is None
+                else [env for env in envs if env in c.rule.environments]
+            )
+            kinds = c.rule.applies_to_effects
+            for env in where:
+                per_kind = lists[env]
+                for kind in kinds:
+                    per_kind[kind][slot].append(c)
+        self._index: dict[str | None, dict[EffectKind, Slots]] = {
+            env: {
+                kind: (tuple(deny), tuple(ask), tuple(allow))
+                for kind, (deny, ask, allow) in per_kind.items()
+            }
+            for env, per_kind in lists.items()
+        }
 
     def slots(self, effect_kind: EffectKind, env: str | None) -> Slots:
         """(deny, ask, allow) rules that may match ``effect_kind`` in ``env``, in file order."""
