@@ -37,6 +37,7 @@ from keyturn.policy.selfprotect import SELF_PROTECTION_RULE, SelfProtection, war
 _MEMO_LIMIT = 65_536
 _NO_HINTS = Target()
 _AGENT_CACHE_LIMIT = 1024
+_BULK_EFFECTS = 1024
 
 
 class _Verdict(NamedTuple):
@@ -152,10 +153,19 @@ class Policy:
 
     def judge(self, action: Action, *, actor: Actor) -> Decision:
         """Judge every effect of ``action`` for ``actor``; the decision is the strictest."""
-        judgements = tuple(
-            self.judge_effect(e, agent=actor.agent, kind=action.kind, action_target=action.target)
-            for e in action.effects
-        )
+        agent, kind, target = actor.agent, action.kind, action.target
+        if len(action.effects) > _BULK_EFFECTS:
+            # A plan of thousands of resources has one effect per address: memos would only
+            # hash and store effects never seen again (and evict those worth keeping).
+            judgements = tuple(
+                self._judgement(e, agent=agent, kind=kind, action_target=target)
+                for e in action.effects
+            )
+        else:
+            judgements = tuple(
+                self.judge_effect(e, agent=agent, kind=kind, action_target=target)
+                for e in action.effects
+            )
         if not judgements:
             return Decision(
                 action=action,
@@ -209,22 +219,27 @@ class Policy:
         key = (agent, kind, action_target, effect)
         judgement = self._memo.get(key)
         if judgement is None:
-            env = self.environment_of(effect, action_target=action_target)
-            v = self._decide(effect, agent=agent, kind=kind, env=env)
-            judgement = Judgement(
-                effect=effect,
-                environment=env,
-                decision=v.decision,
-                rule=v.rule,
-                reason=v.reason,
-                approvals=v.approvals,
-                reviewers=v.reviewers,
-                protected=v.protected,
-            )
+            judgement = self._judgement(effect, agent=agent, kind=kind, action_target=action_target)
             if len(self._memo) >= _MEMO_LIMIT:
                 self._memo.clear()
             self._memo[key] = judgement
         return judgement
+
+    def _judgement(
+        self, effect: Effect, *, agent: str, kind: ActionKind, action_target: Target
+    ) -> Judgement:
+        env = self.environment_of(effect, action_target=action_target)
+        v = self._decide(effect, agent=agent, kind=kind, env=env)
+        return Judgement(
+            effect=effect,
+            environment=env,
+            decision=v.decision,
+            rule=v.rule,
+            reason=v.reason,
+            approvals=v.approvals,
+            reviewers=v.reviewers,
+            protected=v.protected,
+        )
 
     # -- the decision on one effect --------------------------------------------------------------
 
