@@ -17,7 +17,6 @@ load.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -26,8 +25,6 @@ from keyturn.policy.matching import GlobSet
 
 SELF_PROTECTION_RULE = "builtin:self-protection"
 OPT_OUT_SETTING = "unsafe_allow_self_modification"
-
-log = logging.getLogger("keyturn.policy")
 
 # Any effect but a read of these is denied. ``*`` matches ``/`` too, so ``file:*/.kiro/*``
 # covers every directory and the user-level copies under any home.
@@ -118,5 +115,8 @@ def warn_opt_out(source: str) -> str:
         f"{source}: settings.{OPT_OUT_SETTING} is true: agents may edit the policy, keyturn's "
         "state and their own hook settings (unsafe)"
     )
-    log.warning(message)
+    # Imported here: ``logging`` costs every hook start-up a few ms, and this is the rare path.
+    import logging
+
+    logging.getLogger("keyturn.policy").warning(message)
     return message
