@@ -61,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = module.run([verb, *rest] if module_name.endswith("review") else rest)
         return code
     except KeyturnError as exc:
-        print(f"keyturn {verb}: {exc.message}", file=sys.stderr)
+        print(f"keyturn {verb}: {one_line(exc.message)}", file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:
         # The reader went away (``keyturn check ... | head``): not keyturn's failure.
@@ -70,6 +70,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"keyturn {verb}: interrupted", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def one_line(message: str) -> str:
+    """``message`` with control characters escaped: hostile input echoed in an error (a ``\\r``
+    in an argument, a newline in a file name) must not break the one-line contract or forge
+    lines in a terminal or log."""
+    if message.isprintable():
+        return message
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
 
 
 def entry() -> None:
