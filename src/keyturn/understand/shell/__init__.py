@@ -17,7 +17,6 @@ from typing import Any
 from keyturn.errors import InputError
 from keyturn.model import Action, ActionKind, Effect, Target
 from keyturn.understand import FileReader, NoFiles
-from keyturn.understand.shell.commands import windows as windows_line
 from keyturn.understand.shell.commands._keyturn_vars import variable_effects
 from keyturn.understand.shell.dispatch import (
     effects_of,
@@ -99,8 +98,12 @@ class _Run:
             if top:
                 self.subject.append(_subject_entry(cmd))
             ctx = _after(cmd, ctx)
-        if parsed.has_error and windows_line.looks_windows(text):
-            effects.extend(windows_line.understand_windows_line(text, ctx))
+        if parsed.has_error:
+            # Imported on first use: most lines parse, and every hook pays for each import.
+            from keyturn.understand.shell.commands import windows as windows_line
+
+            if windows_line.looks_windows(text):
+                effects.extend(windows_line.understand_windows_line(text, ctx))
         return effects
 
     def nested(self, text: str, ctx: ShellContext) -> list[Effect]:
