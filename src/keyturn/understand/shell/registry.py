@@ -99,6 +99,10 @@ _HANDLERS: dict[str, Handler] = {}
 # and handler_for imports lazily, so the index test requires this to stay empty.
 _CLASHES: set[str] = set()
 _PACKAGE = "keyturn.understand.shell.commands"
+# Names whose module was already imported (or that no module handles); bounded, since program
+# names come from untrusted command lines.
+_LOOKED_UP: set[str] = set()
+_LOOKED_UP_LIMIT = 4096
 
 
 def command(*names: str) -> Callable[[Handler], Handler]:
@@ -131,11 +135,15 @@ def handler_for(name: str) -> Handler | None:
 def load_command(name: str) -> None:
     """Import the handler module for program ``name`` (its handler and its canonical
     spelling register on import); nothing happens for a name no module handles."""
+    if name in _LOOKED_UP:  # every command's text asks: keep the repeat cheap
+        return
     from keyturn.understand.shell.commands._index import MODULES
 
     module = MODULES.get(name)
     if module is not None:
         importlib.import_module(f"{_PACKAGE}.{module}")
+    if len(_LOOKED_UP) < _LOOKED_UP_LIMIT:
+        _LOOKED_UP.add(name)
 
 
 def load_all_commands() -> None:
