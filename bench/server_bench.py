@@ -110,7 +110,10 @@ def run() -> list[str]:
             )
             ratio = decided / trivial
             lines.append(
-                f"concurrency {concurrency:>2}: decisions {decided:7.0f}/s p99 {decided_p99:6.1f} ms | trivial {trivial:7.0f}/s p99 {trivial_p99:6.1f} ms | ratio {ratio:.2f}x (target >= 0.5x) {'ok' if ratio >= 0.5 else 'BELOW TARGET'}"
+                f"concurrency {concurrency:>2}: decisions {decided:7.0f}/s "
+                f"p99 {decided_p99:6.1f} ms | trivial {trivial:7.0f}/s p99 {trivial_p99:6.1f} ms"
+                f" | ratio {ratio:.2f}x (target >= 0.5x) "
+                f"{'ok' if ratio >= 0.5 else 'BELOW TARGET'}"
             )
     finally:
         proc.terminate()

@@ -9,6 +9,7 @@ import os
 import shlex
 import subprocess
 import sys
+from typing import Any
 
 from keyturn.errors import EXIT_ASK, EXIT_DENY
 
@@ -17,7 +18,7 @@ def run_remote(args: argparse.Namespace) -> int:
     from keyturn.client import Client
 
     client = Client.from_env()
-    body = {
+    body: dict[str, Any] = {
         "kind": "shell",
         "payload": {
             "command": shlex.join(args.command),

@@ -3,11 +3,10 @@ review, for how long, for whom, and what it still needs."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import time
-
-import argparse
 
 from keyturn.approval.model import ApprovalRequest, RequestState
 from keyturn.bootstrap import open_state
@@ -129,6 +128,7 @@ def _remote(args: argparse.Namespace) -> int:
         print("no pending requests" if not args.all else "no requests")
     for r in found:
         print(
-            f"{r['id']:>5}  {r['state']:<9}  {r['agent']:<12} {r['operator']:<10} {r['environment']:<11} {r['summary']}"
+            f"{r['id']:>5}  {r['state']:<9}  {r['agent']:<12} {r['operator']:<10} "
+            f"{r['environment']:<11} {r['summary']}"
         )
     return 0

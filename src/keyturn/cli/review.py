@@ -39,7 +39,8 @@ def run(argv: list[str]) -> int:
 
         answer = Client.from_env().vote(verb, request_id, reason=args.reason)
         print(
-            f"request {answer['id']}: {answer['state']}; approvals: {', '.join(answer['approvals']) or '-'}"
+            f"request {answer['id']}: {answer['state']}; "
+            f"approvals: {', '.join(answer['approvals']) or '-'}"
         )
         return 0
     store = open_state(settings_of(args))

@@ -1,4 +1,5 @@
-"""``keyturn serve [--host H] [--port P] [--database URL] [--policy FILE] [--webhook URL]... [--demo]``.
+"""``keyturn serve [--host H] [--port P] [--database URL] [--policy FILE] [--webhook URL]...
+[--demo]``.
 
 Runs the keyturn server (Starlette on uvicorn): the JSON API under ``/v1``, the admission
 webhook at ``/k8s/admission`` and the reviewers' pages at ``/``. ``--demo`` (what ``make run``
@@ -76,7 +77,8 @@ def _prepare(settings: Settings, *, demo: bool, url: str):  # type: ignore[no-un
     print(f"keyturn demo: state in {settings.home}", file=out)
     if request_id is not None:
         print(
-            f"keyturn demo: request {request_id} (kiro, for bob: delete and recreate production) waits for two reviews",
+            f"keyturn demo: request {request_id} (kiro, for bob: delete and recreate production) "
+            "waits for two reviews",
             file=out,
         )
     print(

@@ -177,7 +177,8 @@ async def list_requests(request: Request) -> JSONResponse:
             states = [RequestState(state)]
         except ValueError:
             raise InputError(
-                f"state: expected pending, approved, rejected, expired, cancelled or all, got {state!r}"
+                "state: expected pending, approved, rejected, expired, cancelled or all, "
+                f"got {state!r}"
             ) from None
 
     def load() -> list[ApprovalRequest]:
@@ -439,7 +440,7 @@ async def create_token(request: Request) -> JSONResponse:
     if not isinstance(name, str) or not name or len(name) > 64 or any(c.isspace() for c in name):
         raise InputError("name: expected one word of at most 64 characters")
     try:
-        the_role = Role(role)
+        the_role = Role(str(role))
     except ValueError:
         raise InputError("role: expected agent, reviewer or admin") from None
     token = new_token()

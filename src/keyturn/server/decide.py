@@ -32,7 +32,7 @@ def action_of(body: Mapping[str, Any], *, mcp_mappings: Sequence[McpToolMapping]
         return action_from_canonical(body["action"], summary=body.get("summary"))
     kind_text = body.get("kind")
     try:
-        kind = ActionKind(kind_text)
+        kind = ActionKind(str(kind_text))
     except ValueError:
         known = ", ".join(k.value for k in ActionKind)
         raise InputError(f"kind: expected one of {known}, got {kind_text!r}") from None

@@ -141,7 +141,10 @@ def _schemas() -> dict[str, Any]:
         ),
         "DecisionInput": {
             "type": "object",
-            "description": "Either {kind, payload} with the raw payload of a kind keyturn check knows, or {action} with a canonical action.",
+            "description": (
+                "Either {kind, payload} with the raw payload of a kind keyturn check knows, "
+                "or {action} with a canonical action."
+            ),
             "properties": {
                 "kind": {"enum": ["shell", "aws", "terraform", "k8s", "cloudformation", "mcp"]},
                 "payload": {"type": "object"},
@@ -177,7 +180,8 @@ def document() -> dict[str, Any]:
         },
         "/v1/decisions": {
             "post": _op(
-                "Judge an action; an ask opens or finds its request; an approved grant is used once",
+                "Judge an action; an ask opens or finds its request; "
+                "an approved grant is used once",
                 _json({"$ref": "#/components/schemas/Outcome"}, "The outcome"),
                 errors=(*_AUTH, 400, 413, 422),
                 body={"$ref": "#/components/schemas/DecisionInput"},
@@ -448,7 +452,10 @@ def document() -> dict[str, Any]:
         "info": {
             "title": "keyturn",
             "version": __version__,
-            "description": 'Judge, hold and record what AI agents do to infrastructure. Every error is {"error": {"code", "message"}}.',
+            "description": (
+                "Judge, hold and record what AI agents do to infrastructure. "
+                'Every error is {"error": {"code", "message"}}.'
+            ),
         },
         "paths": paths,
         "components": {

@@ -295,7 +295,11 @@ class _Walker:
                     stdin = _Stdin(dynamic=True)
             elif node.type == "herestring_redirect":
                 word = self._word_after(node)
-                stdin = _Stdin(text=word.text + "\n") if word and not word.dynamic else _Stdin(dynamic=True)
+                stdin = (
+                    _Stdin(text=word.text + "\n")
+                    if word and not word.dynamic
+                    else _Stdin(dynamic=True)
+                )
             elif node.type == "heredoc_redirect":
                 stdin = self._heredoc(node, found, continuations)
         return tuple(found), stdin, continuations

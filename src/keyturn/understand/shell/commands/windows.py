@@ -239,7 +239,8 @@ def _remove(
     powershell: bool,
     files_only: bool,
 ) -> list[Effect]:
-    recursive, paths = False, []
+    recursive = False
+    paths: list[str] = []
     i = 0
     while i < len(args):
         arg, low = args[i], args[i].lower()
