@@ -37,7 +37,10 @@ def run(argv: list[str]) -> int:
     tr.add_argument("--resource", required=True, metavar="PATTERN")
     tr.add_argument("--since", metavar="T", help="ISO time (2026-01-31T12:00:00Z) or 2h / 3d ago")
     tr.add_argument("--json", action="store_true")
-    rc = sub.add_parser("reconcile", help="match CloudTrail records to keyturn grants")
+    rc = sub.add_parser(
+        "reconcile",
+        help="match CloudTrail records to keyturn grants (exit 1 when any change is UNGATED)",
+    )
     rc.add_argument("source", choices=["cloudtrail"])
     rc.add_argument("files", nargs="+", metavar="FILE")
     rc.add_argument("--window", type=float, default=3600.0, metavar="SECONDS")
@@ -186,7 +189,9 @@ def _reconcile(args: Any) -> int:
         )
     else:
         print(render(result))
-    return 0
+    # Like `audit verify` and `policy lint`: a finding that needs someone's attention is exit 1,
+    # so a scheduled reconcile can alert on it.
+    return 1 if result.ungated else 0
 
 
 def _cloudtrail_events(name: str) -> list[dict[str, Any]]:
