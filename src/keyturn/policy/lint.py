@@ -85,6 +85,7 @@ def lint(policy: Policy) -> list[Finding]:
         *_unknown_allowed_in_production(policy),
         *_reviewer_groups(policy),
         *_reviewer_is_agent(policy),
+        *_reviewer_is_operator(policy),
         *_protected_patterns(policy),
         *_shadowed(policy),
     ]
@@ -212,6 +213,39 @@ def _reviewer_is_agent(policy: Policy) -> list[Finding]:
                         f"(agents.{section.key}): an agent must never approve",
                     )
                 )
+    return findings
+
+
+def _reviewer_is_operator(policy: Policy) -> list[Finding]:
+    """A reviewer group that contains the operator of an agent it reviews: that person can never
+    approve the agent's requests, so the group has fewer people for it than it seems — an error
+    when too few are left to give the approvals asked, a warning otherwise."""
+    findings = []
+    for section in policy.document.agents:
+        if not section.operators or section.key == "*":
+            continue
+        for rule in (r for s in policy.rules_for(section.key).sections for r in s.rules):
+            if rule.verdict is not Verdict.ASK:
+                continue
+            groups = rule.reviewers or tuple(policy.reviewers)
+            members = {p for g in groups for p in policy.reviewers.get(g, ())}
+            conflicted = sorted(members & {*section.operators, section.key})
+            if not conflicted:
+                continue
+            eligible = sorted(members - set(conflicted))
+            short = len(eligible) < rule.approvals
+            findings.append(
+                _finding(
+                    policy,
+                    Severity.ERROR if short else Severity.WARNING,
+                    "reviewer-is-operator",
+                    rule.line,
+                    f"{', '.join(conflicted)} operate(s) {section.key} and review in "
+                    f"{', '.join(groups)}: for {rule.rule_id} ({rule.approvals} approval(s)) only "
+                    f"{', '.join(eligible) or 'nobody'} can approve {section.key}'s requests"
+                    + (": they can never be approved" if short else ""),
+                )
+            )
     return findings
 
 

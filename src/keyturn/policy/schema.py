@@ -107,12 +107,16 @@ class AgentSection:
     key: str
     line: int
     rules: tuple[Rule, ...]
+    operators: tuple[str, ...] = ()
 
     def canonical(self) -> dict[str, Any]:
-        return {
+        body: dict[str, Any] = {
             verdict.value: [r.canonical() for r in self.rules if r.verdict is verdict]
             for verdict in VERDICT_ORDER
         }
+        if self.operators:  # only when given, so that existing digests stay as they were
+            body["operators"] = sorted(self.operators)
+        return body
 
 
 @dataclass(frozen=True, slots=True)

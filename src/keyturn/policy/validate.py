@@ -51,7 +51,10 @@ RULE_KEYS = (
     "name",
     "reason",
 )
-SECTION_KEYS = tuple(v.value for v in Verdict)
+# An agent section holds its rules and, optionally, who operates that agent (``operators``):
+# people who run the agent can never approve its requests, and lint checks the groups still
+# have enough other people.
+SECTION_KEYS = (*(v.value for v in Verdict), "operators")
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -258,7 +261,10 @@ def _agents(
         path = child_path("agents", key)
         verdicts = check.mapping(body, path, SECTION_KEYS)
         rules: list[Rule] = []
+        operators = _operators(check, verdicts.get("operators"), child_path(path, "operators"))
         for verdict_name, rule_list in verdicts.items():
+            if verdict_name == "operators":
+                continue
             verdict = Verdict(verdict_name)
             list_path = child_path(path, verdict_name)
             if rule_list is None:
@@ -285,8 +291,21 @@ def _agents(
                         )
                     seen_names[rule.name] = rule.path
                 rules.append(rule)
-        sections.append(AgentSection(key=key, line=check.doc.line(path), rules=tuple(rules)))
+        sections.append(
+            AgentSection(
+                key=key, line=check.doc.line(path), rules=tuple(rules), operators=operators
+            )
+        )
     return tuple(sections)
+
+
+def _operators(check: Checker, value: Any, path: str) -> tuple[str, ...]:
+    """An agent section's ``operators``: the people who run that agent."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise check.fail(path, f"expected a list of people, got {_type_name(value)}")
+    return tuple(check.string(p, child_path(path, i)) for i, p in enumerate(value))
 
 
 def _rule(
