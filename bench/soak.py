@@ -17,6 +17,9 @@ import uuid
 from typing import Any
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
+# Pods named from a working set of this many: the policy engine memoises up to 65,536
+# judgements by design, so with ever-new names RSS would grow until that cache is full.
+_NAMES = 2000
 POLICY = """\
 version: 1
 default: ask
@@ -59,11 +62,11 @@ def _worker(name: str, url: str, schema: str, seconds: float, out: Any) -> None:
         n += 1
         try:
             if n % 5:  # four in five: a plain decision
-                gate.submit(understand_shell(f"kubectl --context dev-1 delete pod {name}{n}"),
+                gate.submit(understand_shell(f"kubectl --context dev-1 delete pod {name}{n % _NAMES}"),
                             actor=actor)  # fmt: skip
                 counts["decisions"] += 1
                 continue
-            action = understand_shell(f"kubectl --context prod-1 delete pod {name}{n}")
+            action = understand_shell(f"kubectl --context prod-1 delete pod {name}{n % _NAMES}")
             held = gate.submit(action, actor=actor)
             counts["decisions"] += 1
             rid = int(held.request_id) if held.request_id else None
