@@ -62,8 +62,8 @@ def _worker(name: str, url: str, schema: str, seconds: float, out: Any) -> None:
         n += 1
         try:
             if n % 5:  # four in five: a plain decision
-                gate.submit(understand_shell(f"kubectl --context dev-1 delete pod {name}{n % _NAMES}"),
-                            actor=actor)  # fmt: skip
+                command = f"kubectl --context dev-1 delete pod {name}{n % _NAMES}"
+                gate.submit(understand_shell(command), actor=actor)
                 counts["decisions"] += 1
                 continue
             action = understand_shell(f"kubectl --context prod-1 delete pod {name}{n % _NAMES}")
