@@ -123,6 +123,16 @@ def submit(
     return outcome, opened
 
 
+def _understand_and_submit(
+    backend: Backend, body: dict[str, Any], *, actor: Actor, requester: str
+) -> tuple[Outcome, ApprovalRequest | None]:
+    action = action_of(body, mcp_mappings=backend.policy.mcp_mappings)
+    details = details_of(action, body)
+    return backend.locked(
+        submit, backend, action, actor=actor, requester=requester, details=details
+    )
+
+
 async def decide(request: Request) -> JSONResponse:
     """``POST /v1/decisions``: judge an action; ``ask`` opens (or finds) its request."""
     backend = backend_of(request)
@@ -130,10 +140,10 @@ async def decide(request: Request) -> JSONResponse:
     principal.require(_A, _ADMIN)
     body = await body_json(request)
     actor = actor_of(body, principal)
-    action = await run_in_threadpool(action_of, body, mcp_mappings=backend.policy.mcp_mappings)
-    details = details_of(action, body)
-    outcome, opened = await backend.run(
-        submit, backend, action, actor=actor, requester=principal.name, details=details
+    # One worker-thread hop for the whole decision (understand, judge, record): each hop costs
+    # about as much as judging, and the store lock is taken only around the store work.
+    outcome, opened = await run_in_threadpool(
+        _understand_and_submit, backend, body, actor=actor, requester=principal.name
     )
     if opened is not None:
         backend.notifier.publish("request.opened", opened, link=link_of(request, opened.id))
@@ -470,6 +480,7 @@ async def revoke_token(request: Request) -> JSONResponse:
         data={"token": name},
     )
     await backend.run(lambda: backend.store.revoke_token(name=name, entry=entry))
+    backend.forget_principals()
     return JSONResponse({"name": name, "revoked": True})
 
 

@@ -27,7 +27,14 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from keyturn.approval.model import Role
-from keyturn.bootstrap import Settings, authenticate, build_gate, open_state, write_private
+from keyturn.bootstrap import (
+    Settings,
+    authenticate,
+    build_gate,
+    hash_token,
+    open_state,
+    write_private,
+)
 from keyturn.errors import AuthError
 from keyturn.gate import Gate
 from keyturn.server.auth import FailureLimiter, Principal, SessionSigner, bearer_of
@@ -54,6 +61,10 @@ SECURITY_HEADERS = [
 ]
 
 
+AUTH_CACHE_SECONDS = 1.0
+AUTH_CACHE_LIMIT = 4096
+
+
 class Backend:
     """What every route shares: the gate and store (used under one lock), the session signer,
     the failure limiter, in-process change signals and the notifier."""
@@ -78,10 +89,18 @@ class Backend:
         self.changes = Changes(poll_seconds=poll_seconds)
         self.clock = clock
         self._lock = threading.Lock()
+        # token hash -> (principal, monotonic expiry): a burst of an agent's calls costs one
+        # store read per AUTH_CACHE_SECONDS. Revoking on this server clears it at once; another
+        # server sharing the database sees a revocation within AUTH_CACHE_SECONDS.
+        self._principals: dict[str, tuple[Principal, float]] = {}
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``fn`` (which uses the store) in a worker thread, under the store lock."""
         return await run_in_threadpool(self._locked, fn, args, kwargs)
+
+    def locked(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run ``fn`` (which uses the store) in the calling worker thread, under the store lock."""
+        return self._locked(fn, args, kwargs)
 
     def _locked(self, fn: Callable[..., T], args: Sequence[Any], kwargs: dict[str, Any]) -> T:
         with self._lock:
@@ -98,12 +117,24 @@ class Backend:
         return await self.principal_of_token(token, client=client)
 
     async def principal_of_token(self, token: str, *, client: str) -> Principal:
+        key = hash_token(token.strip())
+        cached = self._principals.get(key)
+        if cached is not None and cached[1] > time.monotonic():
+            return cached[0]
         try:
             record = await self.run(authenticate, self.store, token)
         except AuthError:
             self.limiter.failed(client)
             raise ApiError(401, "unauthorized", "unknown or revoked token") from None
-        return Principal(token_id=record.id, name=record.name, role=record.role)
+        principal = Principal(token_id=record.id, name=record.name, role=record.role)
+        if len(self._principals) >= AUTH_CACHE_LIMIT:
+            self._principals.clear()
+        self._principals[key] = (principal, time.monotonic() + AUTH_CACHE_SECONDS)
+        return principal
+
+    def forget_principals(self) -> None:
+        """Drop cached authentications (a token was revoked)."""
+        self._principals.clear()
 
     def live_token(self, token_id: int) -> bool:
         """Whether the token with this id is still live (sessions end when it is revoked)."""
