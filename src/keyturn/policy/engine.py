@@ -144,12 +144,12 @@ class Policy:
             self._agents[agent] = rules
         return rules
 
-    def environment_of(self, effect: Effect, *, action_target: Target) -> str:
+    def environment_of(self, effect: Effect, *, action_target: Target, memo: bool = True) -> str:
         """The environment ``effect`` lands in."""
         target = effect.target
         # Most effects carry no hints of their own: skip building a merged Target for them.
         merged = action_target if target == _NO_HINTS else target.merged_over(action_target)
-        return self._resolver.resolve(merged, effect.resource.names)
+        return self._resolver.resolve(merged, effect.resource.names, memo=memo)
 
     def judge(self, action: Action, *, actor: Actor) -> Decision:
         """Judge every effect of ``action`` for ``actor``; the decision is the strictest."""
@@ -158,7 +158,7 @@ class Policy:
             # A plan of thousands of resources has one effect per address: memos would only
             # hash and store effects never seen again (and evict those worth keeping).
             judgements = tuple(
-                self._judgement(e, agent=agent, kind=kind, action_target=target)
+                self._judgement(e, agent=agent, kind=kind, action_target=target, memo=False)
                 for e in action.effects
             )
         else:
@@ -226,9 +226,15 @@ class Policy:
         return judgement
 
     def _judgement(
-        self, effect: Effect, *, agent: str, kind: ActionKind, action_target: Target
+        self,
+        effect: Effect,
+        *,
+        agent: str,
+        kind: ActionKind,
+        action_target: Target,
+        memo: bool = True,
     ) -> Judgement:
-        env = self.environment_of(effect, action_target=action_target)
+        env = self.environment_of(effect, action_target=action_target, memo=memo)
         v = self._decide(effect, agent=agent, kind=kind, env=env)
         return Judgement(
             effect=effect,

@@ -15,24 +15,29 @@ from keyturn.model import Target
 from keyturn.policy.schema import EnvironmentSpec
 
 _MEMO_LIMIT = 65_536
+_NO_HINTS = Target()
 
 
 class EnvironmentResolver:
     """Resolves (target, resource names) to an environment name, with a bounded memo."""
 
-    __slots__ = ("_defined", "_memo", "_specs", "_unknown")
+    __slots__ = ("_by_resource", "_defined", "_memo", "_specs", "_unknown")
 
     def __init__(self, specs: Sequence[EnvironmentSpec], *, unknown_environment: str) -> None:
         self._specs = tuple(specs)
         self._defined = frozenset(s.name for s in self._specs) | {unknown_environment}
         self._unknown = unknown_environment
         self._memo: dict[tuple[Target, tuple[str, ...]], str] = {}
+        self._by_resource = tuple(s for s in self._specs if s.resources is not None)
 
-    def resolve(self, target: Target, names: tuple[str, ...]) -> str:
-        """The environment of an effect on a resource called ``names`` under ``target``."""
+    def resolve(self, target: Target, names: tuple[str, ...], *, memo: bool = True) -> str:
+        """The environment of an effect on a resource called ``names`` under ``target``
+        (``memo=False`` for names never seen again, such as a big plan's addresses)."""
         given = target.environment
         if given:  # decided outright: cheaper than hashing the target for the memo
             return given if given in self._defined else self._unknown
+        if not memo:
+            return self._resolve(target, names)
         key = (target, names)
         env = self._memo.get(key)
         if env is None:
@@ -45,6 +50,11 @@ class EnvironmentResolver:
     def _resolve(self, target: Target, names: tuple[str, ...]) -> str:
         if target.environment:
             return target.environment if target.environment in self._defined else self._unknown
+        if target == _NO_HINTS:  # only resource patterns can tell (hint criteria need a hint)
+            for spec in self._by_resource:
+                if spec.resources is not None and spec.resources.match_any(names):
+                    return spec.name
+            return self._unknown
         for spec in self._specs:
             if _matches(spec, target, names):
                 return spec.name

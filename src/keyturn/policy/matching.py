@@ -91,6 +91,10 @@ class GlobSet:
     def first_match(self, values: Iterable[str]) -> int | None:
         """The index (in ``patterns``) of the first glob matching any of ``values``."""
         values = tuple(values)
+        # One lookup and one combined match settle the common case (nothing matches) before
+        # the globs are tried one by one.
+        if not self.match_any(values):
+            return None
         for index, pattern in enumerate(self.patterns):
             if is_literal(pattern):
                 if pattern in values:
