@@ -1,5 +1,5 @@
 """``keyturn serve [--host H] [--port P] [--database URL] [--policy FILE] [--webhook URL]...
-[--demo]``.
+[--tls-cert FILE --tls-key FILE] [--demo]``.
 
 Runs the keyturn server (Starlette on uvicorn): the JSON API under ``/v1``, the admission
 webhook at ``/k8s/admission`` and the reviewers' pages at ``/``. ``--demo`` (what ``make run``
@@ -34,21 +34,36 @@ def run(argv: list[str]) -> int:
         "--demo", action="store_true", help="seed the December 2025 scenario and print demo tokens"
     )
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    p.add_argument("--tls-cert", metavar="FILE", help="serve https with this PEM certificate")
+    p.add_argument("--tls-key", metavar="FILE", help="the PEM private key of --tls-cert")
     args = p.parse_args(argv)
     if not 0 < args.port < 65536:
         raise UsageError(f"--port: expected 1..65535, got {args.port}")
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise UsageError("--tls-cert and --tls-key go together")
+    scheme = "https" if args.tls_cert else "http"
     settings = settings_of(args)
     webhooks = [*args.webhook, *_env_webhooks()]
     import uvicorn
 
     from keyturn.server import create_app
 
-    gate = _prepare(settings, demo=args.demo, url=f"http://{_shown_host(args.host)}:{args.port}/")
+    gate = _prepare(
+        settings, demo=args.demo, url=f"{scheme}://{_shown_host(args.host)}:{args.port}/"
+    )
     app = create_app(settings, gate=gate, webhooks=webhooks)
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     # access_log on: uvicorn logs method and path only -- tokens travel in headers and form
     # bodies, never in URLs, so nothing secret reaches the log.
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, proxy_headers=True)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        proxy_headers=True,
+        ssl_certfile=args.tls_cert,
+        ssl_keyfile=args.tls_key,
+    )
     return 0
 
 
