@@ -118,9 +118,15 @@ async def logout(request: Request) -> Response:
     return response
 
 
-def _list(backend: Backend, states: list[RequestState] | None) -> list[ApprovalRequest]:
+def _list(
+    backend: Backend, states: list[RequestState] | None, session: Session
+) -> list[ApprovalRequest]:
+    """The requests ``session`` may see: an agent only its own, as in the API."""
     backend.store.expire_due(now=backend.clock())
-    return backend.store.list_requests(states=states)
+    found = backend.store.list_requests(states=states)
+    if session.role is Role.AGENT:
+        return [r for r in found if r.draft.agent == session.name]
+    return found
 
 
 async def queue(request: Request) -> Response:
@@ -128,7 +134,7 @@ async def queue(request: Request) -> Response:
     if session is None:
         return to_login()
     backend = backend_of(request)
-    pending = await backend.run(_list, backend, [RequestState.PENDING])
+    pending = await backend.run(_list, backend, [RequestState.PENDING], session)
     return page(
         request, "queue.html", {"session": session, "requests": pending, "now": backend.clock()}
     )
@@ -140,7 +146,9 @@ async def history(request: Request) -> Response:
         return to_login()
     backend = backend_of(request)
     closed = [
-        r for r in await backend.run(_list, backend, None) if r.state is not RequestState.PENDING
+        r
+        for r in await backend.run(_list, backend, None, session)
+        if r.state is not RequestState.PENDING
     ]
     closed.sort(key=lambda r: r.closed_at or 0, reverse=True)
     return page(
