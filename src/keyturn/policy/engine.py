@@ -148,8 +148,14 @@ class Policy:
     def environment_of(self, effect: Effect, *, action_target: Target, memo: bool = True) -> str:
         """The environment ``effect`` lands in."""
         target = effect.target
-        # Most effects carry no hints of their own: skip building a merged Target for them.
-        merged = action_target if target == _NO_HINTS else target.merged_over(action_target)
+        # Most effects carry no hints of their own, and one naming its environment outright is
+        # decided by that alone: skip building a merged Target for them.
+        if target.environment:
+            merged = target
+        elif target == _NO_HINTS:
+            merged = action_target
+        else:
+            merged = target.merged_over(action_target)
         return self._resolver.resolve(merged, effect.resource.names, memo=memo)
 
     def judge(self, action: Action, *, actor: Actor) -> Decision:
