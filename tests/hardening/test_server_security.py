@@ -403,3 +403,158 @@ def test_the_api_ignores_session_cookies(env: Env) -> None:
     r = alice.post(f"/v1/requests/{rid}/approve", json={})
     assert r.status_code == 401
     assert env.state(rid)["votes"] == []
+
+
+# -- a real server: no secrets in its output or pages; TLS -----------------------------------
+
+
+def _drive(served: Any, verify: Any = True) -> list[str]:
+    """Sign in, look at every page, ask, approve, use the grant; the HTML of every page."""
+    pages: list[str] = []
+    base = served.url
+    with httpx.Client(base_url=base, timeout=20, verify=verify) as api:
+        auth = {"Authorization": f"Bearer {served.tokens['kiro']}"}
+        asked = api.post(
+            "/v1/decisions",
+            headers=auth,
+            json={
+                "kind": "shell",
+                "payload": {"command": "kubectl --context prod-1 delete pod web"},
+                "actor": {"operator": "olivia"},
+            },
+        ).json()
+        rid = asked["request_id"]
+        api.get("/v1/requests", headers={"Authorization": "Bearer kt_wrong"})
+    for who in ("alice", "carol", "admin"):
+        with httpx.Client(
+            base_url=base, timeout=20, verify=verify, follow_redirects=True
+        ) as browser:
+            signed = browser.post("/login", data={"token": served.tokens[who]})
+            assert signed.status_code == 200, signed.text  # redirected to the queue
+            for path in ("/", "/history", "/audit", "/admin/notifications", f"/requests/{rid}"):
+                pages.append(browser.get(path).text)
+            match = re.search(r'name="csrf" value="([^"]+)"', pages[-1])
+            assert match
+            if who != "admin":
+                voted = browser.post(
+                    f"/requests/{rid}/approve", data={"csrf": match.group(1), "reason": "ok"}
+                )
+                pages.append(voted.text)
+            pages.append(browser.post("/login", data={"token": "kt_wrong"}).text)
+    with httpx.Client(base_url=base, timeout=20, verify=verify) as api:
+        used = api.post("/v1/grants/use", headers=auth, json={"request_id": rid})
+        assert used.status_code == 200, used.text
+    return pages
+
+
+def _secrets(tmp: Path, served: Any, cookies: list[str]) -> list[str]:
+    home = tmp / "home"
+    found = [*served.tokens.values(), *cookies]
+    for name in ("audit-signing.key", "session-secret"):
+        path = home / name
+        if path.exists():
+            raw = path.read_bytes()
+            found.append(raw.hex())
+            found.extend(
+                line for line in raw.decode(errors="replace").splitlines() if len(line) > 20
+            )
+    return found
+
+
+def test_no_secret_in_a_real_servers_output_or_pages(tmp_path: Path) -> None:
+    from ._cli import keyturn
+    from ._serve import make_tokens, serve_env, start_serve
+
+    env = serve_env(tmp_path)
+    assert keyturn(env, "init").code == 0  # a signing key to keep out of sight
+    tokens = make_tokens(env)
+    served = start_serve(env, tmp_path, extra=("--log-level", "debug"))
+    served.tokens = tokens
+    try:
+        pages = _drive(served)
+        with httpx.Client(base_url=served.url) as browser:
+            browser.post("/login", data={"token": tokens["alice"]})
+            cookies = [c for c in browser.cookies.values()]
+        pages.append(httpx.get(f"{served.url}/openapi.json").text)
+    finally:
+        served.stop()
+    output = served.output()
+    assert "POST /login" in output and "/v1/grants/use" in output  # the log did record calls
+    secrets = _secrets(tmp_path, served, cookies)
+    assert len(secrets) >= len(tokens) + 2
+    for secret in secrets:
+        assert secret not in output, "a secret in the server's output"
+        assert not any(secret in html for html in pages), "a secret in a page"
+
+
+def _self_signed(tmp: Path) -> tuple[Path, Path]:
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp / "server.crt", tmp / "server.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+def test_tls_serves_https_and_marks_the_session_cookie_secure(tmp_path: Path) -> None:
+    import ssl
+
+    from ._serve import make_tokens, serve_env, start_serve, wait_healthy
+
+    cert, key = _self_signed(tmp_path)
+    env = serve_env(tmp_path)
+    tokens = make_tokens(env)
+    served = start_serve(env, tmp_path, extra=("--tls-cert", str(cert), "--tls-key", str(key)))
+    served.tokens = tokens
+    trust = ssl.create_default_context(cafile=str(cert))
+    try:
+        wait_healthy(served, verify=trust)
+        with httpx.Client(base_url=served.url, verify=trust, timeout=20) as browser:
+            r = browser.post("/login", data={"token": tokens["alice"]}, follow_redirects=False)
+            assert r.status_code == 303
+            cookie = r.headers["set-cookie"].lower()
+            assert "secure" in cookie and "httponly" in cookie and "samesite=strict" in cookie
+        with pytest.raises(httpx.ConnectError):  # an unverified certificate is refused
+            httpx.get(f"{served.url}/v1/health", timeout=5)
+        with pytest.raises(httpx.HTTPError):  # no plain http on the TLS port
+            httpx.get(served.url.replace("https", "http") + "/v1/health", timeout=5)
+    finally:
+        served.stop()
+
+
+def test_tls_options_go_together(tmp_path: Path) -> None:
+    from ._cli import keyturn
+    from ._serve import serve_env
+
+    run = keyturn(serve_env(tmp_path), "serve", "--tls-cert", str(tmp_path / "c.pem"))
+    assert run.code == 2 and "--tls-cert and --tls-key go together" in run.stderr
