@@ -16,7 +16,6 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
 
 from keyturn.understand.shell import nested
@@ -25,7 +24,34 @@ from keyturn.understand.shell.words import Word, WordEvaluator, expand_braces
 
 MAX_COMMANDS = 2000
 MAX_NODE_DEPTH = 150
-_LANGUAGE = Language(tree_sitter_bash.language())
+
+
+def _bash_language() -> Language:
+    """tree-sitter-bash's compiled grammar.
+
+    The ``tree_sitter_bash`` package imports ``importlib.resources`` (for query files keyturn
+    never reads), about a tenth of a hook's start-up; so its compiled binding, the very module
+    the package re-exports, is loaded by itself. Anything unexpected: the ordinary import.
+    """
+    import importlib.machinery
+    import importlib.util
+    from pathlib import Path
+
+    package = importlib.util.find_spec("tree_sitter_bash")
+    for folder in (package.submodule_search_locations or ()) if package else ():
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            path = Path(folder, "_binding" + suffix)
+            spec = importlib.util.spec_from_file_location("tree_sitter_bash._binding", path)
+            if path.is_file() and spec is not None and spec.loader is not None:
+                binding = importlib.util.module_from_spec(spec)
+                spec.loader.exec_module(binding)
+                return Language(binding.language())
+    import tree_sitter_bash
+
+    return Language(tree_sitter_bash.language())
+
+
+_LANGUAGE = _bash_language()
 _WORD_TYPES = frozenset(
     {
         "word",
