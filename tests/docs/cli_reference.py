@@ -137,7 +137,7 @@ FALLBACK_HELP: dict[tuple[str, str], str] = {
     ("keyturn audit trace", "--resource"): "resource name pattern (* and ?)",
     ("keyturn audit trace", "--json"): "print JSON",
     ("keyturn audit reconcile", "source"): "where the records come from",
-    ("keyturn audit reconcile", "files"): "CloudTrail files: {\"Records\": [...]}, a list, or one",
+    ("keyturn audit reconcile", "files"): 'CloudTrail files: {"Records": [...]}, a list, or one',
     ("keyturn audit reconcile", "--window"): "seconds a grant covers CloudTrail records (3600)",
     ("keyturn audit reconcile", "--json"): "print one JSON object",
     ("keyturn serve", "--log-level"): "log level (default info)",
@@ -199,8 +199,20 @@ def _hook_command() -> Command:
 
 def collect() -> list[Command]:
     """Every command of the CLI with its options, in the order of ``keyturn.cli.VERBS``."""
-    from keyturn.cli import VERBS, check, exec, init, mcp_proxy, policy, requests, review
-    from keyturn.cli import audit, demo, serve, token
+    from keyturn.cli import (
+        VERBS,
+        audit,
+        check,
+        demo,
+        exec,
+        init,
+        mcp_proxy,
+        policy,
+        requests,
+        review,
+        serve,
+        token,
+    )
     from keyturn.integrations.hooks.install import run_install
 
     built: dict[str, list[Command]] = {
@@ -270,9 +282,8 @@ def render(commands: list[Command]) -> str:
             continue
         out += ["| argument | meaning | notes |", "|---|---|---|"]
         for option in command.options:
-            out.append(
-                f"| {_usage(option)} | {_cell(option.help) or '-'} | {_cell(_notes(option)) or '-'} |"
-            )
+            meaning, notes = _cell(option.help) or "-", _cell(_notes(option)) or "-"
+            out.append(f"| {_usage(option)} | {meaning} | {notes} |")
         out.append("")
     out.append(END)
     return "\n".join(out)
