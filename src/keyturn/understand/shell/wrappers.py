@@ -9,6 +9,7 @@ so that the text is parsed like any nested shell. An unknown wrapper is simply a
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -187,6 +188,12 @@ def _as_shell(state: _State, index: int, label: str, *, text: str | None = None)
         words = state.argv[index:]
         dynamic = any(state.dynamic[index:])
         text = " ".join(words)
+        meant = shlex.join(words)
+        if len(words) > 1 and meant != text:
+            # The wrapper joins its words with spaces for a shell, so quoting inside them is
+            # lost (`watch bash -c 'rm -rf /'` really runs `bash -c rm -rf /`). Judge that
+            # reading and the one the words meant, one per line: the stricter decides.
+            text = f"{text}\n{meant}"
     else:
         dynamic = False
     if label not in state.wrappers:
@@ -282,6 +289,12 @@ def _flock(state: _State) -> _Outcome:
     rest = state.argv[index:]
     if rest[:1] in (["-c"], ["--command"]) and len(rest) > 1:
         return _as_shell(state, index, "flock", text=rest[1])
+    # As for the generic wrappers: a VAR=x word would fail to run under flock, but judging what
+    # follows it is stricter than calling the line unknown.
+    while index < len(state.argv) and _is_assignment(state.argv[index]):
+        key, _, value = state.argv[index].partition("=")
+        state.assignments[key] = value
+        index += 1
     if index >= len(state.argv):
         return Unwrapped(None)
     state.wrappers.append("flock")
