@@ -167,3 +167,40 @@ def test_documented_setting_defaults_are_the_real_ones() -> None:
         row = next(line for line in section.splitlines() if line.startswith(f"| `{key}`"))
         assert f"({seconds} s)" in row, row
     assert defaults.unsafe_allow_self_modification is False
+
+
+def test_explain_output_shown_is_the_real_one() -> None:
+    from keyturn.policy.explain import explain
+
+    section = _section("keyturn policy explain")
+    shown = re.search(r"```text\n(.*?)\n```", section, flags=re.S)
+    assert shown
+    policy = load_policy(EXAMPLES[0])
+    rendered = explain(policy, agent="kiro", environments=["production"]).render()
+    # The page leaves out the closing reminder line that every explanation ends with.
+    assert rendered.startswith(shown.group(1) + "\n")
+
+
+@pytest.mark.parametrize(
+    ("tool", "arguments", "verdict", "approvals"),
+    [
+        ("postgres query", {"sql": "DELETE FROM t", "database": "orders"}, "ask", 2),
+        ("fs write_file", {"path": "/srv/app/a.py"}, "allow", 0),
+        ("tickets close", {"id": 7}, "ask", 1),
+    ],
+)
+def test_mcp_example_decides_as_the_page_says(
+    tool: str, arguments: dict[str, object], verdict: str, approvals: int
+) -> None:
+    import json
+
+    from keyturn.model import Actor
+    from keyturn.understand.mcp import understand_mcp
+
+    command = f"keyturn check mcp {tool} --args '{json.dumps(arguments)}'"
+    assert command in DOC, command
+    policy = load_policy(EXAMPLES[2])
+    server, name = tool.split()
+    action = understand_mcp(server, name, arguments, mappings=policy.mcp_mappings)
+    decision = policy.judge(action, actor=Actor(agent="agent", operator="operator"))
+    assert (decision.decision.value, decision.approvals_required) == (verdict, approvals)
