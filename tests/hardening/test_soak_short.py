@@ -1,5 +1,6 @@
-"""A few seconds of the soak (``make soak`` runs minutes): two processes, one PostgreSQL
-store, mixed decisions and approvals; no errors, no lost records, the chain verifies."""
+"""A few seconds of the soak (``make soak`` runs minutes): two ``keyturn serve`` processes on
+one PostgreSQL schema, mixed decisions, approvals, waits and grant uses through HTTP; no errors,
+no lost records, no grant used twice, the chain verifies."""
 
 from __future__ import annotations
 
@@ -14,4 +15,5 @@ soak = pytest.importorskip("bench.soak")
 def test_short_soak(capsys: pytest.CaptureFixture[str]) -> None:
     assert soak.main(["--seconds", "4"]) == 0
     out = capsys.readouterr().out
-    assert "0 errors" in out and "soak: OK" in out
+    assert "soak: 0 errors" in out and "soak: OK" in out
+    assert "0 used twice" in out and "audit log verifies" in out
