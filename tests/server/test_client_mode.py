@@ -54,3 +54,37 @@ def test_exec_requests_approve_through_the_server(demo) -> None:  # type: ignore
     assert ran.returncode == 0, ran.stderr
     again = cli(url, tokens["kiro"], *cmd)
     assert again.returncode == 3  # the grant was used once
+
+
+def test_exec_through_the_server_runs_without_the_operators_credentials(demo, tmp_path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    url, tokens = demo
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KEYTURN_", "AWS_"))}
+    env.update(
+        KEYTURN_SERVER=url,
+        KEYTURN_TOKEN=tokens["kiro"],
+        KEYTURN_HOME=str(tmp_path / "home"),
+        AWS_ACCESS_KEY_ID="AKIAOPERATORKEY00000",
+        AWS_SECRET_ACCESS_KEY="operator-secret",
+        AWS_PROFILE="prod-admin",
+    )
+    ran = subprocess.run(
+        [sys.executable, "-m", "keyturn", "exec", "--operator", "bob", "--", "env"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert "AKIAOPERATORKEY00000" not in ran.stdout
+    assert "operator-secret" not in ran.stdout
+    assert "AWS_PROFILE=" not in ran.stdout
+    assert f"AWS_SHARED_CREDENTIALS_FILE={tmp_path / 'home'}" in ran.stdout
+
+
+def test_terraform_apply_through_the_server_is_refused(demo) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    url, tokens = demo
+    refused = cli(url, tokens["kiro"], "exec", "--", "terraform", "apply", "-auto-approve")
+    assert refused.returncode == 2
+    assert len(refused.stderr.strip().splitlines()) == 1
+    assert "local mode" in refused.stderr
