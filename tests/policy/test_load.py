@@ -196,7 +196,7 @@ def test_source_names_the_file() -> None:
         (
             "credentials:\n  aws:\n    production:\n"
             "      role_arn: arn:aws:iam::111111111111:role/a\n      duration_seconds: 60\n",
-            "between 900 and 43200",
+            "between 900 and 3600",
         ),
         (
             "credentials:\n  aws:\n    prod: {role_arn: 'arn:aws:iam::111111111111:role/a'}\n",

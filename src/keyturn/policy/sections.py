@@ -86,7 +86,7 @@ def parse_credentials(check: Checker, value: Any, env_names: tuple[str, ...]) ->
             fields.get("duration_seconds", 900),
             child_path(path, "duration_seconds"),
             low=900,
-            high=43200,
+            high=3600,  # agents get short-lived credentials: at most an hour
         )
         result[env] = AwsCredential(role_arn=role_arn, duration_seconds=duration)
     return Credentials(aws=MappingProxyType(result))
