@@ -6,11 +6,12 @@ Exit codes everywhere: 0 allow, 3 ask, 4 deny, 2 bad usage or bad input (one lin
 
 from __future__ import annotations
 
-import importlib
 import sys
-from collections.abc import Sequence
 
-from keyturn.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, KeyturnError
+# Not ``typing.TYPE_CHECKING``: importing ``typing`` costs a hook's start-up ~10 ms.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 # verb -> module exposing ``run(argv: list[str]) -> int``. Imported lazily: a hook judging one
 # shell command must not pay for the server or botocore.
@@ -35,6 +36,11 @@ USAGE = "usage: keyturn {" + ",".join(sorted(VERBS)) + "} ..."
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one ``keyturn`` command line; returns the exit code."""
+    import importlib
+
+    from keyturn.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, KeyturnError
+
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in ("-h", "--help"):
         print(USAGE)
@@ -82,4 +88,17 @@ def one_line(message: str) -> str:
 
 
 def entry() -> None:
+    """The console script. ``keyturn hook AGENT`` first asks the resident hook daemon, before
+    importing anything else (see :mod:`keyturn.integrations.hooks.fastpath`)."""
+    args = sys.argv[1:]
+    if len(args) >= 2 and args[0] == "hook" and args[1] not in _HOOK_SUBCOMMANDS:
+        from keyturn.integrations.hooks import fastpath
+
+        code = fastpath.answer(args[1:])
+        if code is not None:
+            sys.exit(code)
     sys.exit(main())
+
+
+# ``keyturn hook`` words that are not an agent: they never take the fast path.
+_HOOK_SUBCOMMANDS = frozenset({"install", "daemon", "-h", "--help"})

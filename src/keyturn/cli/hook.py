@@ -1,4 +1,5 @@
-"""``keyturn hook AGENT`` (answer one pre-tool event on stdin) and ``keyturn hook install AGENT``.
+"""``keyturn hook AGENT`` (answer one pre-tool event on stdin), ``keyturn hook install AGENT``
+and ``keyturn hook daemon`` (the resident process that answers hooks fast, docs/hooks-daemon.md).
 
 The hook path runs on every tool call an agent makes, so it parses its few options by hand
 (argparse alone costs a noticeable share of a hook's start-up) and imports only the agent's
@@ -7,14 +8,22 @@ own protocol module.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from keyturn.errors import UsageError
 
+if TYPE_CHECKING:
+    from keyturn.integrations.hooks.protocol import HookProtocol
+    from keyturn.integrations.hooks.settle import HookOptions
+
 USAGE = (
     "usage: keyturn hook {claude-code,codex,gemini,cursor,kiro} [--policy FILE] [--agent NAME]\n"
-    "       keyturn hook install AGENT [--scope user|project] [--project DIR] [--policy FILE]"
+    "       keyturn hook install AGENT [--scope user|project] [--project DIR] [--policy FILE]\n"
+    "       keyturn hook daemon [--idle-timeout SECONDS] [--socket PATH]"
 )
 
 
@@ -27,29 +36,53 @@ def run(argv: list[str]) -> int:
         from keyturn.integrations.hooks.install import run_install
 
         return run_install(argv[1:])
+    if argv[0] == "daemon":
+        from keyturn.integrations.hooks.daemon import run_daemon
+
+        return run_daemon(argv[1:])
     return _run_hook(argv[0], argv[1:])
 
 
 def _run_hook(agent: str, rest: list[str]) -> int:
+    from keyturn.integrations.hooks import fastpath
+    from keyturn.integrations.hooks.runner import run_hook
+
+    protocol, options = hook_setup(agent, rest, env=os.environ)
+    # The fast path may have read the event already (and found no daemon to answer it).
+    read = fastpath.EVENT
+    code = run_hook(
+        protocol,
+        options,
+        env=os.environ,
+        stdin=io.BytesIO(read) if read is not None else sys.stdin.buffer,
+        out=sys.stdout,
+        err=sys.stderr,
+        cwd=os.getcwd(),
+        started=fastpath.STARTED,
+    )
+    if fastpath.START_DAEMON:  # after answering: the agent never waits for it
+        from keyturn.integrations.hooks.daemon import start_in_background
+
+        start_in_background(os.environ)
+    return code
+
+
+def hook_setup(
+    agent: str, rest: list[str], *, env: Mapping[str, str]
+) -> tuple[HookProtocol, HookOptions]:
+    """The agent's protocol and the hook's options for ``keyturn hook AGENT REST...`` run with
+    ``env``: shared by the in-process hook and the hook daemon."""
     import importlib
 
     from keyturn.integrations.hooks import AGENTS
-    from keyturn.integrations.hooks.runner import run_hook
     from keyturn.integrations.hooks.settle import HookOptions
 
     if agent not in AGENTS:
         raise UsageError(f"unknown agent '{agent}' (one of {', '.join(AGENTS)})")
     options = _options(rest)
-    policy = options.get("--policy") or os.environ.get("KEYTURN_POLICY") or "keyturn.yaml"
+    policy = options.get("--policy") or env.get("KEYTURN_POLICY") or "keyturn.yaml"
     protocol = importlib.import_module(AGENTS[agent]).PROTOCOL
-    return run_hook(
-        protocol,
-        HookOptions(policy_path=policy, agent=options.get("--agent") or agent),
-        env=os.environ,
-        stdin=sys.stdin.buffer,
-        out=sys.stdout,
-        err=sys.stderr,
-    )
+    return protocol, HookOptions(policy_path=policy, agent=options.get("--agent") or agent)
 
 
 def _options(rest: list[str]) -> dict[str, str]:

@@ -45,6 +45,8 @@ def hook_env(tmp_path: Path, brief_policy_text: str) -> dict[str, str]:
         KEYTURN_HOME=str(tmp_path / "state"),
         HOME=str(tmp_path / "home"),
         USER="olivia",
+        # Each test judges in-process; tests/integrations/hooks/test_daemon*.py cover the daemon.
+        KEYTURN_HOOK_DAEMON="off",
     )
     (tmp_path / "home").mkdir()
     return env

@@ -4,14 +4,21 @@ Agents treat a hook that crashes, exits 1 or overruns its timeout as "go ahead".
 failure, including keyturn's own bugs, becomes the agent's *blocking* answer, and a watchdog
 answers blocking before the agent's own timeout would (``KEYTURN_HOOK_DEADLINE`` seconds,
 default :data:`DEFAULT_DEADLINE`; install with an agent timeout above it).
+
+:func:`answer_event` is the one function that turns an event into a reply. The in-process hook
+(:func:`run_hook`) and the resident hook daemon (:mod:`.daemon`) both call it, with the event
+text, the environment and the working directory as arguments, so their answers cannot differ.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import posixpath
 import threading
+import time
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import IO, Any
 
 from keyturn.errors import InputError, KeyturnError
@@ -21,6 +28,7 @@ from .settle import HookOptions, settle
 
 DEFAULT_DEADLINE = 20.0
 MAX_EVENT_BYTES = 16 << 20
+STATE_DIR = ".keyturn"
 
 
 class _Answerer:
@@ -54,6 +62,13 @@ def deadline_seconds(env: Mapping[str, str]) -> float:
     return value if 0 < value <= 3600 else DEFAULT_DEADLINE
 
 
+def expired(protocol: HookProtocol, limit: float, *, event: str) -> Reply:
+    """The blocking reply when no decision came within ``limit`` seconds; never exit 0, since
+    the work may still be running (and an agent reads a silent exit 0 as "go ahead")."""
+    reply = protocol.blocking(f"no decision within {limit:g}s", event=event)
+    return replace(reply, exit_code=reply.exit_code or 2)
+
+
 def run_hook(
     protocol: HookProtocol,
     options: HookOptions,
@@ -62,43 +77,68 @@ def run_hook(
     stdin: IO[bytes],
     out: IO[str],
     err: IO[str],
+    cwd: str | None = None,
+    started: float | None = None,
 ) -> int:
-    """Answer one event read from ``stdin``; returns the exit code."""
+    """Answer one event read from ``stdin``; returns the exit code.
+
+    ``started`` (``time.monotonic()``) is when the hook process began waiting on something else
+    (the daemon), so that the watchdog keeps to the one deadline the agent was promised.
+    """
     answerer = _Answerer(out, err)
     seen: dict[str, str] = {"event": ""}
     limit = deadline_seconds(env)
+    spent = time.monotonic() - started if started is not None else 0.0
 
     def expire() -> None:
-        reply = protocol.blocking(f"no decision within {limit:g}s", event=seen["event"])
+        reply = expired(protocol, limit, event=seen["event"])
         if answerer.answer(reply):
-            os._exit(reply.exit_code or 2)
+            os._exit(reply.exit_code)
 
-    watchdog = threading.Timer(limit, expire)
+    watchdog = threading.Timer(max(limit - spent, 0.05), expire)
     watchdog.daemon = True
     watchdog.start()
     try:
-        reply = _judge(protocol, options, env=env, stdin=stdin, seen=seen)
+        data = stdin.read(MAX_EVENT_BYTES + 1)
+        reply = answer_event(
+            protocol, options, data=data, env=env, cwd=cwd or os.getcwd(), seen=seen
+        )
     finally:
         watchdog.cancel()
     answerer.answer(reply)
     return reply.exit_code
 
 
-def _judge(
+def answer_event(
     protocol: HookProtocol,
     options: HookOptions,
     *,
+    data: bytes,
     env: Mapping[str, str],
-    stdin: IO[bytes],
-    seen: dict[str, str],
+    cwd: str,
+    seen: dict[str, str] | None = None,
 ) -> Reply:
+    """The reply to one event (``data``, the hook's stdin), judged with ``env`` as the hook's
+    environment and ``cwd`` as its working directory; never raises.
+
+    Nothing here reads the process's own environment or working directory: relative paths
+    (the policy, ``$KEYTURN_HOME``) resolve against ``cwd``. ``seen["event"]`` is set to the
+    event's name as soon as it is known (for the deadline's blocking reply).
+    """
+    seen = {} if seen is None else seen
+    seen.setdefault("event", "")
     try:
-        payload = _read_event(stdin, agent=protocol.name)
+        payload = _parse_event(data, agent=protocol.name)
         event = payload.get("hook_event_name")
         seen["event"] = event if isinstance(event, str) else ""
-        home = env.get("HOME") or os.path.expanduser("~")
+        home = env.get("HOME") or _account_home()
         call = protocol.read(payload, home=home)
-        return protocol.render(settle(call, options=options, env=env), event=seen["event"])
+        resolved = replace(
+            options,
+            policy_path=posixpath.join(cwd, options.policy_path),
+            home=state_home(env, cwd=cwd),
+        )
+        return protocol.render(settle(call, options=resolved, env=env), event=seen["event"])
     except KeyturnError as exc:
         return protocol.blocking(exc.message, event=seen["event"])
     except Exception as exc:  # a bug in keyturn must still block, never let the call through
@@ -107,8 +147,27 @@ def _judge(
         )
 
 
-def _read_event(stdin: IO[bytes], *, agent: str) -> dict[str, Any]:
-    data = stdin.read(MAX_EVENT_BYTES + 1)
+def state_home(env: Mapping[str, str], *, cwd: str) -> str:
+    """keyturn's state directory for this environment: ``$KEYTURN_HOME``, else ``~/.keyturn``
+    (``~`` from the environment's ``HOME``), absolute against ``cwd``."""
+    home = env.get("HOME") or _account_home()
+    chosen = env.get("KEYTURN_HOME") or posixpath.join(home, STATE_DIR)
+    if chosen == "~" or chosen.startswith("~/"):
+        chosen = home + chosen[1:]
+    return posixpath.normpath(posixpath.join(cwd, chosen))
+
+
+def _account_home() -> str:
+    """The account's home directory from the password database (``HOME`` unset)."""
+    import pwd
+
+    try:
+        return pwd.getpwuid(os.getuid()).pw_dir
+    except KeyError:
+        return "/"
+
+
+def _parse_event(data: bytes, *, agent: str) -> dict[str, Any]:
     if len(data) > MAX_EVENT_BYTES:
         raise InputError(f"{agent} event: larger than {MAX_EVENT_BYTES} bytes")
     if not data.strip():

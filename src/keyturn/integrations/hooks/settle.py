@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,14 +21,23 @@ from .protocol import Answer, Stance
 
 if TYPE_CHECKING:
     from keyturn.gate import Gate, Outcome
+    from keyturn.policy import Policy
 
 
 @dataclass(frozen=True, slots=True)
 class HookOptions:
-    """How the hook was invoked: the policy file and the agent name the policy knows it by."""
+    """How the hook was invoked: the policy file and the agent name the policy knows it by.
+
+    - ``home``: the state directory (``$KEYTURN_HOME``) when the caller resolved it; it is then
+      guarded by self-protection and used by the local gate.
+    - ``load_policy``: how the policy file is loaded, with the signature of
+      :func:`keyturn.policy.load_policy_file` (the hook daemon passes its reloading cache).
+    """
 
     policy_path: str
     agent: str
+    home: str | None = None
+    load_policy: Callable[..., Policy] | None = None
 
 
 def settle(call: ToolCall, *, options: HookOptions, env: Mapping[str, str]) -> Answer:
@@ -40,20 +49,19 @@ def settle(call: ToolCall, *, options: HookOptions, env: Mapping[str, str]) -> A
     if server:
         from .remote import submit_remote
 
-        policy = _policy_if_present(options.policy_path)
+        policy = _policy_if_present(options)
         mappings = policy.mcp_mappings if policy is not None else ()
         action = action_for_call(call, env=env, files=LocalFiles(), mcp_mappings=mappings)
         return answer_for(
             submit_remote(server, action, actor=actor, env=env), summary=action.summary
         )
-    from keyturn.policy import load_policy_file
-
-    policy = load_policy_file(options.policy_path)
+    policy = _load_policy(options)
     action = action_for_call(call, env=env, files=LocalFiles(), mcp_mappings=policy.mcp_mappings)
     decision = policy.judge(action, actor=actor)
     if decision.decision is not Verdict.ASK:
         return _answer_decision(decision)
-    outcome = local_gate(env, policy_path=options.policy_path).submit(action, actor=actor)
+    gate = local_gate(env, policy_path=options.policy_path, home=options.home)
+    outcome = gate.submit(action, actor=actor)
     return answer_for(outcome, summary=action.summary)
 
 
@@ -73,7 +81,7 @@ def answer_for(outcome: Outcome | Mapping[str, Any], *, summary: str = "") -> An
     return Answer(Stance.HELD, held, request_id=str(request_id) if request_id else None)
 
 
-def local_gate(env: Mapping[str, str], *, policy_path: str) -> Gate:
+def local_gate(env: Mapping[str, str], *, policy_path: str, home: str | None = None) -> Gate:
     """The local gate (settings -> store -> gate) through :mod:`keyturn.bootstrap`.
 
     The one adapter to the store: imported only for an ``ask``, so an allowed or denied call
@@ -81,7 +89,7 @@ def local_gate(env: Mapping[str, str], *, policy_path: str) -> Gate:
     """
     from keyturn.bootstrap import build_gate, load_settings
 
-    return build_gate(load_settings(policy=policy_path, environ=env))
+    return build_gate(load_settings(home=home, policy=policy_path, environ=env))
 
 
 def _answer_decision(decision: Decision) -> Answer:
@@ -93,14 +101,21 @@ def _answer_decision(decision: Decision) -> Answer:
     return Answer(Stance.DENY, f"denied: {'; '.join(decision.reasons) or decision.action.summary}")
 
 
-def _policy_if_present(path: str) -> Any:
+def _policy_if_present(options: HookOptions) -> Policy | None:
     import os
 
-    if not os.path.exists(path):
+    if not os.path.exists(options.policy_path):
         return None
+    return _load_policy(options)
+
+
+def _load_policy(options: HookOptions) -> Policy:
+    """The policy, with the state directory guarded by self-protection when it is known."""
     from keyturn.policy import load_policy_file
 
-    return load_policy_file(path)
+    load = options.load_policy or load_policy_file
+    guarded = (options.home,) if options.home else ()
+    return load(options.policy_path, guarded_paths=guarded)
 
 
 def _operator(env: Mapping[str, str]) -> str:

@@ -1,0 +1,339 @@
+"""``keyturn hook daemon``: a resident process that answers hook events over a Unix socket.
+
+A hook process pays ~100 ms of imports before it judges anything; the daemon pays them once.
+The hook's fast path (:mod:`.fastpath`) sends it one JSON request per connection::
+
+    {"v": 1, "agent": "claude-code", "args": [...], "stdin": "<event>", "env": {...}, "cwd": "/x"}
+
+and it answers ``{"v": 1, "stdout": "...", "stderr": "...", "exit": N}`` by running exactly the
+function the in-process hook runs (:func:`.runner.answer_event`) with the request's
+environment and working directory, never its own. A request it will not answer (malformed, for
+another state directory) gets ``{"v": 1, "error": "..."}`` and the hook answers in-process.
+
+- Files in ``$KEYTURN_HOME``: ``hookd.sock`` (0600), ``hookd.lock`` (``flock``ed for the
+  daemon's life, holding its pid: one daemon per directory), ``hookd.log``. The directory must
+  be this user's and not writable by others, or the daemon refuses to start.
+- The policy file is re-checked on every request (:class:`PolicyCache`).
+- A thread per connection; requests bounded in size and answered within the hook's deadline
+  (the agent's blocking answer when the judging overruns it); exits after ``--idle-timeout``.
+
+Design and threat notes: docs/hooks-daemon.md.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from keyturn.errors import InputError, KeyturnError
+
+from .fastpath import MAX_REQUEST_BYTES, SOCKET_NAME, VERSION, same_user
+from .runner import answer_event, deadline_seconds, expired, state_home
+
+if TYPE_CHECKING:
+    from keyturn.policy import Policy
+
+    from .settle import HookOptions
+
+LOCK_NAME = "hookd.lock"
+LOG_NAME = "hookd.log"
+DEFAULT_IDLE_TIMEOUT = 900.0
+READ_TIMEOUT = 5.0  # to receive a whole request once connected
+# The daemon answers (blocking) this long before the hook's deadline, so that its answer,
+# not the hook's own watchdog or the fast path's timeout, is what the agent gets.
+DEADLINE_MARGIN = 0.5
+ACCEPT_POLL = 0.5
+
+
+class DaemonError(KeyturnError):
+    """The hook daemon cannot start safely (state directory not private, socket in use)."""
+
+    code = "hook_daemon"
+
+
+@dataclass(frozen=True, slots=True)
+class _Stamp:
+    """What identifies a policy file's version cheaply; its bytes' digest when it changes."""
+
+    device: int
+    inode: int
+    size: int
+    mtime_ns: int
+
+
+class PolicyCache:
+    """Policies by (path, guarded paths), reloaded when the file changes.
+
+    Each call stats the file; when (device, inode, size, mtime_ns) differ from the cached
+    version the bytes are read and hashed, and the policy is parsed again only if the SHA-256
+    differs. A file that cannot be read goes to :func:`keyturn.policy.load_policy_file`, which
+    raises the in-process hook's own error; a policy that does not load is never cached.
+    Called with the signature of ``load_policy_file`` (``HookOptions.load_policy``).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[tuple[str, tuple[str, ...]], tuple[_Stamp, str, Policy]] = {}
+
+    def __call__(self, path: str, *, guarded_paths: tuple[str, ...] = ()) -> Policy:
+        from keyturn.policy import load_policy, load_policy_file
+        from keyturn.policy.loader import MAX_POLICY_BYTES
+
+        key = (path, tuple(guarded_paths))
+        try:
+            info = os.stat(path)
+            stamp = _Stamp(info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+            with self._lock:
+                cached = self._entries.get(key)
+            if cached is not None and cached[0] == stamp:
+                return cached[2]
+            with open(path, "rb") as handle:
+                data = handle.read(MAX_POLICY_BYTES + 1)
+        except OSError:
+            with self._lock:
+                self._entries.pop(key, None)
+            return load_policy_file(path, guarded_paths=guarded_paths)
+        digest = hashlib.sha256(data).hexdigest()
+        if cached is not None and cached[1] == digest:
+            policy = cached[2]
+        else:
+            file = Path(path)  # the arguments load_policy_file passes, for the same errors
+            guarded = (str(file.absolute()), *guarded_paths)
+            policy = load_policy(data, source=str(file), guarded_paths=guarded)
+        with self._lock:
+            self._entries[key] = (stamp, digest, policy)
+        return policy
+
+
+class _Log:
+    """``hookd.log``: start, stop and refused requests, one line each (never event contents)."""
+
+    def __init__(self, path: Path) -> None:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        self._file: TextIO = os.fdopen(fd, "a", encoding="utf-8", buffering=1)
+        self._lock = threading.Lock()
+
+    def write(self, message: str) -> None:
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        with self._lock:
+            self._file.write(f"{stamp} pid {os.getpid()}: {message}\n")
+
+
+class HookDaemon:
+    """Serves hook requests on ``sock`` for the state directory ``home`` until idle."""
+
+    def __init__(self, *, home: str, sock: socket.socket, idle_timeout: float, log: _Log) -> None:
+        self.home, self._sock, self._idle, self._log = home, sock, idle_timeout, log
+        self._policies = PolicyCache()
+        self._busy = 0
+        self._last = time.monotonic()
+        self._lock = threading.Lock()
+
+    def serve(self) -> None:
+        """Accept connections until nothing happened for the idle timeout."""
+        self._sock.settimeout(ACCEPT_POLL)
+        while True:
+            try:
+                conn, _ = self._sock.accept()
+            except TimeoutError:
+                with self._lock:
+                    if self._busy == 0 and time.monotonic() - self._last >= self._idle:
+                        return
+                continue
+            with self._lock:
+                self._busy += 1
+                self._last = time.monotonic()
+            threading.Thread(target=self._connection, args=(conn,), daemon=True).start()
+
+    def _connection(self, conn: socket.socket) -> None:
+        try:
+            with conn:
+                if not same_user(conn):
+                    self._log.write("refused a connection from another user")
+                    return
+                conn.settimeout(READ_TIMEOUT)
+                reply = self._reply(_receive(conn))
+                conn.sendall(json.dumps(reply).encode("utf-8"))
+        except (OSError, ValueError) as exc:
+            self._log.write(f"connection failed: {type(exc).__name__}: {exc}")
+        finally:
+            with self._lock:
+                self._busy -= 1
+                self._last = time.monotonic()
+
+    def _reply(self, data: bytes) -> dict[str, Any]:
+        try:
+            request = _request(data)
+            return self.answer(request)
+        except KeyturnError as exc:  # the hook then answers in-process, with its own errors
+            self._log.write(f"request not answered: {exc.message}")
+            return {"v": VERSION, "error": exc.message}
+
+    def answer(self, request: Mapping[str, Any]) -> dict[str, Any]:
+        """The reply to a checked request, within its deadline."""
+        from keyturn.cli.hook import hook_setup
+
+        env: dict[str, str] = request["env"]
+        cwd: str = request["cwd"]
+        if state_home(env, cwd=cwd) != self.home:
+            raise InputError(f"request for another state directory than {self.home}")
+        protocol, options = hook_setup(request["agent"], request["args"], env=env)
+        options = _with_loader(options, self._policies)
+        seen: dict[str, str] = {"event": ""}
+        result: list[Any] = []
+
+        def work() -> None:
+            data = request["stdin"].encode("utf-8")
+            result.append(answer_event(protocol, options, data=data, env=env, cwd=cwd, seen=seen))
+
+        limit = deadline_seconds(env)
+        worker = threading.Thread(target=work, daemon=True)
+        worker.start()
+        worker.join(max(limit - DEADLINE_MARGIN, limit / 2))
+        reply = result[0] if result else expired(protocol, limit, event=seen["event"])
+        return {
+            "v": VERSION,
+            "stdout": reply.stdout,
+            "stderr": reply.stderr,
+            "exit": reply.exit_code,
+        }
+
+
+def _with_loader(options: HookOptions, loader: PolicyCache) -> HookOptions:
+    from dataclasses import replace
+
+    return replace(options, load_policy=loader)
+
+
+def _receive(conn: socket.socket) -> bytes:
+    chunks: list[bytes] = []
+    total = 0
+    while chunk := conn.recv(65536):
+        total += len(chunk)
+        if total > MAX_REQUEST_BYTES:
+            raise ValueError(f"request larger than {MAX_REQUEST_BYTES} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _request(data: bytes) -> dict[str, Any]:
+    """The request, checked field by field; :class:`InputError` otherwise."""
+    try:
+        request = json.loads(data)
+    except ValueError:
+        raise InputError("request is not JSON") from None
+    if not isinstance(request, dict) or request.get("v") != VERSION:
+        raise InputError(f"request is not a version {VERSION} object")
+    env, args = request.get("env"), request.get("args")
+    checks = (
+        isinstance(request.get("agent"), str),
+        isinstance(request.get("stdin"), str),
+        isinstance(args, list) and all(isinstance(a, str) for a in args),
+        isinstance(env, dict) and all(isinstance(v, str) for v in env.values()),
+        isinstance(request.get("cwd"), str) and os.path.isabs(request["cwd"]),
+    )
+    if not all(checks):
+        raise InputError("request fields malformed")
+    return request
+
+
+def private_home(home: str) -> None:
+    """Create ``home`` (0700) if missing; refuse one that is not a directory of this user's
+    or that others can write to (they could swap the socket)."""
+    os.makedirs(home, mode=0o700, exist_ok=True)
+    info = os.lstat(home)
+    if not stat.S_ISDIR(info.st_mode):
+        raise DaemonError(f"{home}: not a directory")
+    if info.st_uid != os.getuid():
+        raise DaemonError(f"{home}: owned by uid {info.st_uid}, not this user")
+    if info.st_mode & 0o022:
+        raise DaemonError(f"{home}: writable by group or others (chmod 700 it)")
+
+
+def listen(path: str) -> socket.socket:
+    """A Unix socket at ``path`` (0600 from the start); a stale file there is replaced.
+    The caller holds the lock, so no other daemon is listening on it."""
+    if os.path.lexists(path):
+        if not stat.S_ISSOCK(os.lstat(path).st_mode):
+            raise DaemonError(f"{path}: exists and is not a socket")
+        os.unlink(path)
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    old = os.umask(0o177)  # no window in which the socket is open to others
+    try:
+        sock.bind(path)
+    finally:
+        os.umask(old)
+    os.chmod(path, 0o600)
+    sock.listen(128)
+    return sock
+
+
+def run_daemon(argv: list[str]) -> int:
+    """``keyturn hook daemon``: serve until idle; exit 0 at once when one already runs."""
+    from keyturn.cli._args import parser
+
+    p = parser("hook daemon", "Answer agent hooks from a resident process (a Unix socket).")
+    p.add_argument("--idle-timeout", type=float, default=DEFAULT_IDLE_TIMEOUT, metavar="SECONDS")
+    p.add_argument("--socket", metavar="PATH", help="default: $KEYTURN_HOME/hookd.sock")
+    args = p.parse_args(argv)
+    if not 0 < args.idle_timeout <= 7 * 86400:
+        raise InputError("--idle-timeout: expected seconds between 0 and 604800")
+    home = state_home(os.environ, cwd=os.getcwd())
+    private_home(home)
+    lock_fd = os.open(os.path.join(home, LOCK_NAME), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(lock_fd)
+        print("keyturn hook daemon: already running", file=sys.stderr)
+        return 0
+    os.ftruncate(lock_fd, 0)
+    os.write(lock_fd, f"{os.getpid()}\n".encode())
+    path = os.path.abspath(args.socket or os.path.join(home, SOCKET_NAME))
+    log = _Log(Path(home) / LOG_NAME)
+    sock = listen(path)
+    log.write(f"listening on {path} (idle timeout {args.idle_timeout:g}s)")
+    # SIGTERM ends it like the idle timeout: the socket file goes with it.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        HookDaemon(home=home, sock=sock, idle_timeout=args.idle_timeout, log=log).serve()
+    finally:
+        os.unlink(path)  # before the lock goes: a successor may already be starting
+        sock.close()
+        log.write("stopped")
+        os.close(lock_fd)
+    return 0
+
+
+def start_in_background(env: Mapping[str, str]) -> None:
+    """Start ``keyturn hook daemon`` detached (its own session, stdio on /dev/null), unless
+    ``KEYTURN_HOOK_DAEMON=off``. Never raises: the hook has already answered."""
+    if env.get("KEYTURN_HOOK_DAEMON", "").lower() in ("off", "0", "no", "false"):
+        return
+    try:
+        home = state_home(env, cwd=os.getcwd())
+        subprocess.Popen(
+            [sys.executable, "-m", "keyturn", "hook", "daemon"],
+            cwd=home if os.path.isdir(home) else "/",
+            env={**env, "KEYTURN_HOME": home},
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            close_fds=True,
+        )
+    except OSError:
+        pass

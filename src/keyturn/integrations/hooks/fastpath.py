@@ -1,0 +1,185 @@
+"""The hook's fast path: ask the resident hook daemon (:mod:`.daemon`) over its Unix socket.
+
+Imported by ``keyturn.cli.entry`` before anything else of keyturn, so it uses the standard
+library's cheapest modules only (``os``, ``sys``, ``socket``, ``json``, ``struct``, ``time``):
+the point is to skip the ~100 ms of imports a judging hook process otherwise pays.
+
+The daemon's answer is trusted only when everything checks out: the state directory and the
+socket are owned by this user and not writable by others, the listening process runs as this
+user (``SO_PEERCRED``), and the reply is a well-formed version-1 object. Anything else (no
+socket, refused, slow, malformed, oversized, another uid) returns ``None`` and the caller
+answers in-process, which is correct and fail-closed on its own. The event already read from
+stdin is kept in :data:`EVENT` for that; :data:`START_DAEMON` says whether to start a daemon
+after answering (none was listening).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sys
+import time
+
+VERSION = 1
+SOCKET_NAME = "hookd.sock"
+CONNECT_TIMEOUT = 0.05
+# Kept back from the hook's deadline: the reply still has to be written, or, if the daemon
+# failed, a blocking answer given in-process.
+MARGIN = 0.25
+MAX_REQUEST_BYTES = 1 << 20
+MAX_REPLY_BYTES = 1 << 20
+MAX_EVENT_BYTES = 16 << 20  # as the in-process runner reads
+DEFAULT_DEADLINE = 20.0  # as keyturn.integrations.hooks.runner
+
+EVENT: bytes | None = None
+START_DAEMON = False
+STARTED: float | None = None
+
+
+def answer(args: list[str]) -> int | None:
+    """Answer ``keyturn hook AGENT [options]`` (``args`` after ``hook``) through the daemon:
+    the exit code after writing its reply, or ``None`` to answer in-process."""
+    global EVENT, START_DAEMON, STARTED
+    env = os.environ
+    if env.get("KEYTURN_HOOK_DAEMON", "").lower() in ("off", "0", "no", "false"):
+        return None
+    STARTED = time.monotonic()
+    home = state_home(env)
+    if home is not None and not os.path.lexists(home):
+        START_DAEMON = True  # it creates the directory, private
+        return None
+    path = socket_path(env)
+    if path is None:
+        return None
+    EVENT = sys.stdin.buffer.read(MAX_EVENT_BYTES + 1)
+    try:
+        text = EVENT.decode("utf-8")
+        cwd = os.getcwd()
+    except (UnicodeDecodeError, OSError):
+        return None
+    request = {"v": VERSION, "agent": args[0], "args": args[1:], "stdin": text}
+    request.update(env=dict(env), cwd=cwd)
+    body = json.dumps(request).encode("utf-8")
+    if len(body) > MAX_REQUEST_BYTES:
+        return None
+    reply = _ask(path, body, deadline=STARTED + deadline_seconds(env) - MARGIN)
+    if reply is None:
+        return None
+    stdout, stderr, code = reply
+    sys.stdout.write(stdout)
+    sys.stderr.write(stderr)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    return code
+
+
+def state_home(env: os._Environ[str] | dict[str, str]) -> str | None:
+    """``$KEYTURN_HOME`` or ``~/.keyturn``; ``None`` unless absolute (a relative one is left
+    to the in-process path, which resolves it against the working directory)."""
+    home = env.get("KEYTURN_HOME") or (
+        os.path.join(env["HOME"], ".keyturn") if env.get("HOME") else ""
+    )
+    return os.path.normpath(home) if os.path.isabs(home) else None
+
+
+def socket_path(env: os._Environ[str] | dict[str, str]) -> str | None:
+    """The daemon's socket for this environment, if its directory is safe to trust."""
+    home = state_home(env)
+    if home is None or not _private(home, directory=True):
+        return None
+    return os.path.join(home, SOCKET_NAME)
+
+
+def deadline_seconds(env: os._Environ[str] | dict[str, str]) -> float:
+    """``KEYTURN_HOOK_DEADLINE`` read as the runner reads it."""
+    try:
+        value = float(env.get("KEYTURN_HOOK_DEADLINE") or DEFAULT_DEADLINE)
+    except ValueError:
+        return DEFAULT_DEADLINE
+    return value if 0 < value <= 3600 else DEFAULT_DEADLINE
+
+
+def _private(path: str, *, directory: bool) -> bool:
+    """Owned by this user, of the expected type, not writable by group or others."""
+    import stat
+
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    kind = stat.S_ISDIR if directory else stat.S_ISSOCK
+    return kind(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
+def _ask(path: str, body: bytes, *, deadline: float) -> tuple[str, str, int] | None:
+    """Send ``body``, read the reply; ``None`` on any failure. No listener at all (no socket
+    file, or nobody accepting) sets :data:`START_DAEMON`."""
+    global START_DAEMON
+    if not os.path.exists(path):
+        START_DAEMON = True
+        return None
+    if not _private(path, directory=False):
+        return None
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        try:
+            sock.settimeout(CONNECT_TIMEOUT)
+            sock.connect(path)
+        except (ConnectionRefusedError, FileNotFoundError):
+            START_DAEMON = True
+            return None
+        except OSError:
+            return None
+        try:
+            if not same_user(sock):
+                return None
+            sock.settimeout(max(deadline - time.monotonic(), 0.01))
+            sock.sendall(body)
+            sock.shutdown(socket.SHUT_WR)
+            return _reply(_read_all(sock, deadline=deadline))
+        except (OSError, ValueError):
+            return None
+
+
+def same_user(sock: socket.socket) -> bool:
+    """The process at the other end runs as this user (Linux ``SO_PEERCRED``; elsewhere the
+    socket file's owner, checked before connecting, has to do)."""
+    option = getattr(socket, "SO_PEERCRED", None)
+    if option is None:
+        return True
+    import struct
+
+    size = struct.calcsize("3i")
+    _pid, uid, _gid = struct.unpack("3i", sock.getsockopt(socket.SOL_SOCKET, option, size))
+    return bool(uid == os.getuid())
+
+
+def _read_all(sock: socket.socket, *, deadline: float) -> bytes:
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        sock.settimeout(max(deadline - time.monotonic(), 0.01))
+        chunk = sock.recv(65536)
+        if not chunk:
+            return b"".join(chunks)
+        total += len(chunk)
+        if total > MAX_REPLY_BYTES:
+            raise ValueError("reply too large")
+        chunks.append(chunk)
+
+
+def _reply(data: bytes) -> tuple[str, str, int] | None:
+    """(stdout, stderr, exit) if the reply is exactly ``{"v": 1, "stdout": str, "stderr": str,
+    "exit": int}``."""
+    reply = json.loads(data)
+    if not isinstance(reply, dict) or set(reply) != {"v", "stdout", "stderr", "exit"}:
+        return None
+    stdout, stderr, code = reply["stdout"], reply["stderr"], reply["exit"]
+    ok = (
+        reply["v"] == VERSION
+        and isinstance(stdout, str)
+        and isinstance(stderr, str)
+        and type(code) is int
+        and 0 <= code <= 255
+    )
+    return (stdout, stderr, code) if ok else None
