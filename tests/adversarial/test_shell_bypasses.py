@@ -195,7 +195,7 @@ CASES = [
     Case("W-exec", "exec rm -rf /", DENY),
     Case("W-stdbuf", "stdbuf -oL rm -rf /", DENY),
     Case("W-setsid", "setsid rm -rf /", DENY),
-    Case("W-xargs", "echo / | xargs rm -rf", ASK),
+    Case("W-xargs", "echo / | xargs rm -rf", DENY),  # the piped text is known: rm -rf /
     Case("W-xargs-sh", "ls | xargs -I{} sh -c 'rm -rf /'", DENY),
     Case("W-watch", "watch -n 1 rm -rf /", DENY),
     Case("W-parallel", "parallel rm -rf ::: / /tmp", DENY),

@@ -121,9 +121,15 @@ def test_not_catastrophic(command: str) -> None:
 
 
 def test_dynamic_path_is_said() -> None:
+    # $TARGET could be / or climb out with ..: where the delete lands cannot be told.
     found = effects("rm -rf $TARGET")
-    assert found[0].effect is EffectKind.DELETE
+    assert found[0].effect is EffectKind.UNKNOWN
     assert "decided at run time" in found[0].detail
+
+
+def test_quoted_dollar_is_a_literal_path() -> None:
+    found = effects("rm -rf './$TARGET'")
+    assert found[0].effect is EffectKind.DELETE
 
 
 def test_service_and_command_are_set() -> None:

@@ -40,3 +40,29 @@ def test_wrappers_never_hide_a_catastrophic_delete(command: str) -> None:
 def test_a_single_quoted_ssh_command_is_read_once() -> None:
     action = understand_shell("ssh db1 'rm -rf /x'", cwd="/srv", home="/root")
     assert [e.effect for e in action.effects] == [EffectKind.DELETE]
+
+
+@pytest.mark.parametrize(
+    ("command", "why"),
+    [
+        ("echo / | xargs rm -rf", "removes the root filesystem"),  # xargs's input is known
+        ("xargs rm -rf <<< /", "removes the root filesystem"),
+        ("chmod -R 000 /", "chmod -R the root filesystem"),
+        ("chown -R nobody ~", "chown -R a home directory"),
+        ("rsync -a --delete /tmp/empty/ /", "rsync --delete onto /"),
+        ("env -S 'rm -rf' /", "removes the root filesystem"),  # env -S words, then the rest
+    ],
+)
+def test_more_catastrophic_spellings(command: str, why: str) -> None:
+    action = understand_shell(command, cwd="/srv", home="/root")
+    assert any(e.catastrophic and why in e.catastrophic for e in action.effects), action.effects
+
+
+@pytest.mark.parametrize(
+    "command",
+    ['rm -rf "$X"', 'f() { rm -rf "$1"; }; f /', "cat list | xargs rm", "echo x > $LOG"],
+)
+def test_writes_to_paths_decided_at_run_time_are_unknown(command: str) -> None:
+    action = understand_shell(command, cwd="/srv", home="/root")
+    writes = [e for e in action.effects if e.service == "file" and e.effect is not EffectKind.READ]
+    assert writes and all(e.effect is EffectKind.UNKNOWN for e in writes), action.effects

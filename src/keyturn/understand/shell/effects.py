@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 from keyturn.understand.shell.words import normalize_path
+from keyturn.understand.shell.wrappers import STDIN_WORD
 
 MAX_NAME = 200
 _BLOCK_DEVICE = re.compile(
@@ -79,8 +80,20 @@ def file_effect(
     detail: str = "",
     catastrophic: str | None = None,
     service: str = "file",
+    run_time: bool | None = None,
 ) -> Effect:
-    """One effect on the files ``paths`` (absolute already), named ``file:<path>``."""
+    """One effect on the files ``paths`` (absolute already), named ``file:<path>``.
+
+    A write, delete or replace of a path decided at run time (``rm -rf "$X"``, ``> $LOG``,
+    xargs's arguments) is ``unknown``: the path could be ``/`` or climb out with ``..``, so where
+    it lands cannot be told (a catastrophic one stays catastrophic). ``run_time`` says so
+    outright; by default a path is run-time when it comes from a word the parser marked so."""
+    paths = list(paths)
+    if run_time is None:
+        run_time = any(_from_run_time_word(p, cmd) for p in paths)
+    if kind in _WRITES and catastrophic is None and run_time:
+        kind = EffectKind.UNKNOWN
+        detail = (detail + "; " if detail else "") + "where it lands is decided at run time"
     names = tuple(dict.fromkeys("file:" + p for p in paths)) or ("file:?",)
     return Effect(
         effect=kind,
@@ -92,6 +105,20 @@ def file_effect(
         catastrophic=catastrophic,
         detail=detail,
     )
+
+
+_WRITES = frozenset({EffectKind.UPDATE, EffectKind.DELETE, EffectKind.REPLACE})
+
+
+def _from_run_time_word(path: str, cmd: SimpleCommand) -> bool:
+    """Whether ``path`` holds a word of ``cmd`` decided at run time (a variable, a substitution,
+    xargs's input) — quoted text such as ``'C:\\$x'`` is literal and does not count."""
+    for index in cmd.dynamic_words:
+        if 0 < index < len(cmd.argv):
+            word = cmd.argv[index].replace("\\", "/").rstrip("/")
+            if word and (word in path or word.lstrip("./") in path):
+                return True
+    return STDIN_WORD in path
 
 
 def is_block_device(path: str) -> bool:

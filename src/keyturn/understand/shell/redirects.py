@@ -30,6 +30,7 @@ def _one(redirect: Redirect, cmd: SimpleCommand, ctx: ShellContext) -> Effect | 
             cmd,
             ctx,
             detail=f"writes to a path decided at run time ({redirect.op} {redirect.target})",
+            run_time=True,
         )
     path = file_path(redirect.target, ctx)
     if path in _HARMLESS or path.startswith("/dev/fd/") or path.startswith("/proc/self/fd/"):

@@ -92,6 +92,7 @@ class _State:
     dynamic: list[bool]
     assignments: dict[str, str]
     wrappers: list[str]
+    stdin_text: str | None = None  # literal text on stdin (xargs reads its arguments there)
 
     def drop(self, count: int) -> None:
         del self.argv[:count], self.raw[:count], self.dynamic[:count]
@@ -117,6 +118,7 @@ def unwrap(cmd: SimpleCommand) -> Unwrapped:
         dynamic=[i in cmd.dynamic_words for i in range(len(cmd.argv))],
         assignments=dict(cmd.assignments),
         wrappers=list(cmd.wrappers),
+        stdin_text=cmd.stdin_text,
     )
     for _ in range(MAX_WRAPPERS):
         if not state.argv or state.dynamic[0]:
@@ -153,7 +155,10 @@ def _generic(state: _State, name: str, wrapper: _Wrapper) -> _Outcome:
     opts = parse_options(state.argv[1:], wrapper.spec)
     rest_start = len(state.argv) - len(opts.rest)
     if name == "env" and opts.value("S") is not None:
-        return _as_shell(state, rest_start, "env -S", text=opts.value("S"))
+        # env -S splits its string into words and runs them followed by the remaining words.
+        following = state.argv[rest_start:]
+        text = opts.value("S") + (" " + shlex.join(following) if following else "")
+        return _as_shell(state, rest_start, "env -S", text=text)
     if name == "command" and opts.has("v", "V"):
         return Unwrapped(None)
     if name == "ionice" and opts.has("p", "P", "u"):
@@ -243,11 +248,28 @@ def _xargs(state: _State) -> _Outcome:
         for i, word in enumerate(state.argv):
             if i and replace_str in word:
                 state.dynamic[i] = True
-    else:
+        return _Step.GO_ON
+    known = _stdin_words(state.stdin_text) if not opts.has("0", "d", "a") else None
+    if known is None:
         state.argv.append(STDIN_WORD)
         state.raw.append(STDIN_WORD)
         state.dynamic.append(True)
+    else:
+        # The text piped in is known (`echo / | xargs rm -rf`): its words are the arguments.
+        state.argv.extend(known)
+        state.raw.extend(known)
+        state.dynamic.extend(False for _ in known)
     return _Step.GO_ON
+
+
+def _stdin_words(text: str | None) -> list[str] | None:
+    """xargs's arguments from literal stdin text (blank-separated, quotes honoured)."""
+    if text is None:
+        return None
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return None
 
 
 def _parallel(state: _State) -> _Outcome:

@@ -244,8 +244,17 @@ def permissions(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     if not operands:
         return None
     recursive = opts.has("R")
-    names = [n for p in _paths(cmd, operands, ctx) for n in (_tree(p) if recursive else [p])]
-    return [file_effect(EffectKind.UPDATE, names, cmd, ctx, detail=_run_time(cmd).strip())]
+    paths = _paths(cmd, operands, ctx)
+    names = [n for p in paths for n in (_tree(p) if recursive else [p])]
+    # Recursively re-moding or re-owning / or a home directory breaks the system or the user's
+    # account beyond repair (`chmod -R 000 /`): catastrophic, like removing it.
+    wrecked = next((r for p in paths if (r := home_or_root(p, home=ctx.home))), None)
+    reason = f"{cmd.name} -R {wrecked.removeprefix('removes ')}" if recursive and wrecked else None
+    return [
+        file_effect(
+            EffectKind.UPDATE, names, cmd, ctx, detail=_run_time(cmd).strip(), catastrophic=reason
+        )
+    ]
 
 
 @command("ln")
@@ -281,6 +290,8 @@ def rsync(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     path = dest if ":" in dest.split("/", 1)[0] else file_path(dest, ctx)
     effects = [file_effect(EffectKind.UPDATE, _tree(path), cmd, ctx)]
     if any(f.startswith("del") for f in opts.flags):
+        local = ":" not in dest.split("/", 1)[0]
+        wrecked = home_or_root(path, home=ctx.home) if local else None
         effects.append(
             file_effect(
                 EffectKind.DELETE,
@@ -288,6 +299,7 @@ def rsync(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
                 cmd,
                 ctx,
                 detail="deletes files at the destination not in the source",
+                catastrophic=f"rsync --delete onto / or a home: {wrecked}" if wrecked else None,
             )
         )
     if opts.has("remove-source-files"):
