@@ -154,10 +154,11 @@ def _strip_one(state: _State) -> _Outcome:
 def _generic(state: _State, name: str, wrapper: _Wrapper) -> _Outcome:
     opts = parse_options(state.argv[1:], wrapper.spec)
     rest_start = len(state.argv) - len(opts.rest)
-    if name == "env" and opts.value("S") is not None:
+    split_string = opts.value("S") if name == "env" else None
+    if split_string is not None:
         # env -S splits its string into words and runs them followed by the remaining words.
         following = state.argv[rest_start:]
-        text = opts.value("S") + (" " + shlex.join(following) if following else "")
+        text = split_string + (" " + shlex.join(following) if following else "")
         return _as_shell(state, rest_start, "env -S", text=text)
     if name == "command" and opts.has("v", "V"):
         return Unwrapped(None)
