@@ -22,6 +22,7 @@ Design and threat notes: docs/hooks-daemon.md.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import json
@@ -135,8 +136,11 @@ class _Log:
 class HookDaemon:
     """Serves hook requests on ``sock`` for the state directory ``home`` until idle."""
 
-    def __init__(self, *, home: str, sock: socket.socket, idle_timeout: float, log: _Log) -> None:
-        self.home, self._sock, self._idle, self._log = home, sock, idle_timeout, log
+    def __init__(
+        self, *, home: str, sock: socket.socket, path: str, idle_timeout: float, log: _Log
+    ) -> None:
+        self.home, self._sock, self._path = home, sock, path
+        self._idle, self._log = idle_timeout, log
         self._policies = PolicyCache()
         self._busy = 0
         self._last = time.monotonic()
@@ -149,6 +153,8 @@ class HookDaemon:
             try:
                 conn, _ = self._sock.accept()
             except TimeoutError:
+                if not os.path.exists(self._path):
+                    return  # removed (its directory too, perhaps): no hook can reach it now
                 with self._lock:
                     if self._busy == 0 and time.monotonic() - self._last >= self._idle:
                         return
@@ -309,9 +315,13 @@ def run_daemon(argv: list[str]) -> int:
     # SIGTERM ends it like the idle timeout: the socket file goes with it.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        HookDaemon(home=home, sock=sock, idle_timeout=args.idle_timeout, log=log).serve()
+        daemon = HookDaemon(
+            home=home, sock=sock, path=path, idle_timeout=args.idle_timeout, log=log
+        )
+        daemon.serve()
     finally:
-        os.unlink(path)  # before the lock goes: a successor may already be starting
+        with contextlib.suppress(OSError):  # before the lock goes: a successor may be starting
+            os.unlink(path)
         sock.close()
         log.write("stopped")
         os.close(lock_fd)
