@@ -1,0 +1,173 @@
+"""The hook trusts the daemon's answer only when it is well-formed and from this user: a
+garbage, oversized, wrong-version or silent reply, a socket owned by another uid and a listener
+running as another uid are all ignored, and the in-process path answers (here: a deny)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from tests.integrations.hooks.test_daemon import DENY, World, claude_bash, make_world
+
+ALLOW = json.dumps(
+    {
+        "hookSpecificOutput": {
+            "hookEventName": "PreToolUse",
+            "permissionDecision": "allow",
+            "permissionDecisionReason": "forged",
+        }
+    }
+)
+NOBODY = 65534
+
+
+def _reply(**fields: object) -> bytes:
+    return json.dumps({"v": 1, "stdout": ALLOW + "\n", "stderr": "", "exit": 0, **fields}).encode()
+
+
+@pytest.fixture()
+def world(tmp_path: Path, brief_policy_text: str) -> Iterator[World]:
+    w = make_world(tmp_path / "w", brief_policy_text)
+    w.state.mkdir(mode=0o700)
+    yield w
+    w.stop_daemon()
+
+
+class FakeDaemon:
+    """A listener on the hook socket that answers every request with ``reply``."""
+
+    def __init__(self, path: Path, reply: bytes | None) -> None:
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.bind(str(path))
+        self.sock.listen(8)
+        self.reply = reply
+        self.requests = 0
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            # The client hangs up on an oversized or silent reply: not this fake's failure.
+            with conn, contextlib.suppress(OSError):
+                self.requests += 1
+                while conn.recv(65536):
+                    pass
+                if self.reply is not None:
+                    conn.sendall(self.reply)
+                else:  # silent: hold the connection until the client gives up
+                    conn.settimeout(10)
+                    conn.recv(1)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+FORGERIES = {
+    "not json": b"garbage",
+    "version 2": _reply(v=2),
+    "an extra field": _reply(note="x"),
+    "exit out of range": _reply(exit=300),
+    "exit not an integer": _reply(exit="0"),
+    "oversized": _reply(stderr="x" * (2 << 20)),
+    "empty": b"",
+}
+
+
+@pytest.mark.parametrize("forgery", sorted(FORGERIES))
+def test_a_malformed_reply_is_ignored(world: World, forgery: str) -> None:
+    fake = FakeDaemon(world.state / "hookd.sock", FORGERIES[forgery])
+    try:
+        answer = world.hook("claude-code", claude_bash(DENY), KEYTURN_HOOK_DAEMON="on")
+    finally:
+        fake.close()
+    assert fake.requests == 1  # it was asked, and not believed
+    assert answer.path == "in-process"
+    assert answer.code == 0 and '"deny"' in answer.stdout and "forged" not in answer.stdout
+
+
+def test_a_well_formed_reply_from_this_user_is_used(world: World) -> None:
+    """The control for the tests above: the same fake, well-formed, is believed."""
+    fake = FakeDaemon(world.state / "hookd.sock", _reply())
+    try:
+        answer = world.hook("claude-code", claude_bash(DENY))
+    finally:
+        fake.close()
+    assert answer.path == "daemon" and "forged" in answer.stdout
+
+
+def test_a_silent_daemon_is_left_within_the_deadline(world: World) -> None:
+    fake = FakeDaemon(world.state / "hookd.sock", None)
+    try:
+        answer = world.hook("claude-code", claude_bash(DENY), KEYTURN_HOOK_DEADLINE="3")
+    finally:
+        fake.close()
+    assert answer.path == "in-process"
+    assert '"deny"' in answer.stdout and '"allow"' not in answer.stdout
+
+
+root_only = pytest.mark.skipif(os.getuid() != 0, reason="needs root to act as another uid")
+
+
+@root_only
+def test_a_socket_owned_by_another_uid_is_ignored(world: World) -> None:
+    fake = FakeDaemon(world.state / "hookd.sock", _reply())
+    os.chown(world.state / "hookd.sock", NOBODY, NOBODY)
+    try:
+        answer = world.hook("claude-code", claude_bash(DENY))
+    finally:
+        fake.close()
+    assert fake.requests == 0
+    assert answer.path == "in-process" and '"deny"' in answer.stdout
+
+
+def _listen_as(uid: int, sock: socket.socket, reply: bytes) -> int:
+    """Fork a child that becomes ``uid`` and then listens on ``sock``: the peer credentials a
+    client sees are the ones in effect at ``listen()``."""
+    ready_r, ready_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: no pytest machinery from here on
+        try:
+            os.setgid(uid)
+            os.setuid(uid)
+            sock.listen(8)
+            os.write(ready_w, b"1")
+            while True:
+                conn, _ = sock.accept()
+                with conn:
+                    while conn.recv(65536):
+                        pass
+                    conn.sendall(reply)
+        finally:
+            os._exit(0)
+    os.close(ready_w)
+    assert os.read(ready_r, 1) == b"1"
+    os.close(ready_r)
+    return pid
+
+
+@root_only
+def test_a_listener_running_as_another_uid_is_ignored(world: World) -> None:
+    """Our own socket file, but the process listening on it is another user's (SO_PEERCRED)."""
+    path = world.state / "hookd.sock"
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.bind(str(path))
+    pid = _listen_as(NOBODY, sock, _reply())
+    try:
+        answer = world.hook("claude-code", claude_bash(DENY))
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        sock.close()
+    assert path.stat().st_uid == os.getuid()
+    assert answer.path == "in-process"
+    assert '"deny"' in answer.stdout and "forged" not in answer.stdout
