@@ -12,7 +12,6 @@ from __future__ import annotations
 import gc
 import hashlib
 from collections.abc import Iterable, Mapping
-from typing import NamedTuple
 
 from keyturn.model import (
     DESTRUCTIVE_EFFECTS,
@@ -30,7 +29,8 @@ from keyturn.model import (
 )
 from keyturn.policy import builtin
 from keyturn.policy.environments import EnvironmentResolver
-from keyturn.policy.matching import GlobSet
+from keyturn.policy.matching import GlobSet, is_literal
+from keyturn.policy.outcome import Outcome, ask_outcome, decision, judgement
 from keyturn.policy.rules import AgentRules, CompiledRule, sections_for
 from keyturn.policy.schema import Credentials, PolicyDocument, Rule, Settings
 from keyturn.policy.selfprotect import SELF_PROTECTION_RULE, SelfProtection, warn_opt_out
@@ -42,20 +42,6 @@ _MEMO_LIMIT = 8_192
 _NO_HINTS = Target()
 _AGENT_CACHE_LIMIT = 1024
 _BULK_EFFECTS = 1024
-
-
-class _Verdict(NamedTuple):
-    """The outcome of the rules on one effect, before it is dressed as a Judgement.
-
-    A NamedTuple rather than a frozen dataclass: it is built once per judged effect, on the
-    hot path, and tuples are several times cheaper to build."""
-
-    decision: Verdict
-    rule: str
-    reason: str
-    approvals: int = 0
-    reviewers: tuple[str, ...] = ()
-    protected: bool = False
 
 
 class Policy:
@@ -83,10 +69,19 @@ class Policy:
         )
         self._protected = GlobSet(document.protected) if document.protected else None
         self._all_groups = tuple(document.reviewers)
+        # What no rule matching gives: (resource unprotected, protected).
+        self._defaults = (self._default(protected=False), self._default(protected=True))
         self._agents: dict[str, AgentRules] = {}
-        self._memo: dict[tuple[str, ActionKind, Target, Effect], Judgement] = {}
-        # Identity memo in front of the value memo: hashing a nested frozen Effect costs more
-        # than judging it cheaply; the entry holds the objects, so their ids cannot be reused.
+        # Index the rules of every agent the file names now, as part of compiling the policy:
+        # otherwise the first effect each agent sends pays for it (hundreds of microseconds
+        # with a few hundred rules). Agents reached only through a glob key are indexed on
+        # first use.
+        for section in document.agents:
+            if is_literal(section.key) and len(self._agents) < _AGENT_CACHE_LIMIT:
+                self.rules_for(section.key)
+        # Memo by identity only: hashing a nested frozen Effect (twice: look-up and store) cost
+        # more than judging it afresh does now, so there is no memo by value; the entry holds
+        # the objects, so their ids cannot be reused.
         self._by_identity: dict[tuple[str, ActionKind, int, int], tuple[Effect, Target, Judgement]]
         self._by_identity = {}
 
@@ -164,6 +159,11 @@ class Policy:
     def judge(self, action: Action, *, actor: Actor) -> Decision:
         """Judge every effect of ``action`` for ``actor``; the decision is the strictest."""
         agent, kind, target = actor.agent, action.kind, action.target
+        if len(action.effects) == 1:
+            only = self.judge_effect(
+                action.effects[0], agent=agent, kind=kind, action_target=target
+            )
+            return self._single(action, actor, only)
         if len(action.effects) > _BULK_EFFECTS:
             judgements = self._judge_bulk(action.effects, agent=agent, kind=kind, target=target)
         else:
@@ -204,6 +204,33 @@ class Policy:
             policy_digest=self.digest,
         )
 
+    def _single(self, action: Action, actor: Actor, j: Judgement) -> Decision:
+        """The decision on an action of one effect: what :meth:`judge` computes for many,
+        without the loops (the common case: one command, one call)."""
+        verdict = j.decision
+        if verdict is Verdict.ALLOW:
+            return decision(
+                action=action,
+                actor=actor,
+                verdict=verdict,
+                approvals_required=0,
+                reviewers=(),
+                judgements=(j,),
+                reasons=(),
+                policy_digest=self.digest,
+            )
+        asked = verdict is Verdict.ASK
+        return decision(
+            action=action,
+            actor=actor,
+            verdict=verdict,
+            approvals_required=max(0, j.approvals) if asked else 0,
+            reviewers=tuple(dict.fromkeys(j.reviewers)) if asked else (),
+            judgements=(j,),
+            reasons=(_reason_line(j),),
+            policy_digest=self.digest,
+        )
+
     def _judge_bulk(
         self, effects: Iterable[Effect], *, agent: str, kind: ActionKind, target: Target
     ) -> tuple[Judgement, ...]:
@@ -232,22 +259,10 @@ class Policy:
         hit = self._by_identity.get(fast_key)
         if hit is not None and hit[0] is effect and hit[1] is action_target:
             return hit[2]
-        judgement = self._judge_effect(effect, agent=agent, kind=kind, action_target=action_target)
+        judgement = self._judgement(effect, agent=agent, kind=kind, action_target=action_target)
         if len(self._by_identity) >= _MEMO_LIMIT:
             self._by_identity.clear()
         self._by_identity[fast_key] = (effect, action_target, judgement)
-        return judgement
-
-    def _judge_effect(
-        self, effect: Effect, *, agent: str, kind: ActionKind, action_target: Target
-    ) -> Judgement:
-        key = (agent, kind, action_target, effect)
-        judgement = self._memo.get(key)
-        if judgement is None:
-            judgement = self._judgement(effect, agent=agent, kind=kind, action_target=action_target)
-            if len(self._memo) >= _MEMO_LIMIT:
-                self._memo.clear()
-            self._memo[key] = judgement
         return judgement
 
     def _judgement(
@@ -260,58 +275,43 @@ class Policy:
         memo: bool = True,
     ) -> Judgement:
         env = self.environment_of(effect, action_target=action_target, memo=memo)
-        v = self._decide(effect, agent=agent, kind=kind, env=env)
-        return Judgement(
-            effect=effect,
-            environment=env,
-            decision=v.decision,
-            rule=v.rule,
-            reason=v.reason,
-            approvals=v.approvals,
-            reviewers=v.reviewers,
-            protected=v.protected,
-        )
+        return judgement(effect, env, self._decide(effect, agent=agent, kind=kind, env=env))
 
     # -- the decision on one effect --------------------------------------------------------------
 
-    def _decide(self, effect: Effect, *, agent: str, kind: ActionKind, env: str) -> _Verdict:
+    def _decide(self, effect: Effect, *, agent: str, kind: ActionKind, env: str) -> Outcome:
         builtin_verdict = self._builtins(effect)
         if builtin_verdict is not None:
             return builtin_verdict
         protected = self._protected is not None and self._protected.match_any(effect.resource.names)
         rules = self.rules_for(agent)
         env_key = env if env in self._env_set else None
-        denies, asks, allows = rules.slots(effect.effect, env_key)
+        denies, asks, allows = rules.live_slots(effect, env_key)
         deny = _first(denies, effect, kind)
         if deny is not None:
-            reason = deny.reason or "denied by policy"
-            return _Verdict(Verdict.DENY, deny.rule_id, reason, protected=protected)
+            return deny.outcomes[protected]
         ask = _largest_ask(asks, effect, kind)
         if effect.effect is EffectKind.UNKNOWN:
-            return self._unknown(effect, kind=kind, env=env, ask=ask, rules=rules, env_key=env_key)
-        if ask is not None:
-            return self._ask_verdict(
-                ask.rule_id, ask.reason, ask.approvals, ask.reviewers, protected=protected
+            chosen = None if ask is None else ask.rule
+            return self._unknown(
+                effect, kind=kind, env=env, ask=chosen, rules=rules, env_key=env_key
             )
+        if ask is not None:
+            return ask.outcomes[protected]
         allow = _first(allows, effect, kind)
         if allow is not None:
-            return _Verdict(
-                Verdict.ALLOW,
-                allow.rule_id,
-                allow.reason or "allowed by policy",
-                protected=protected,
-            )
-        return self._default(protected=protected)
+            return allow.outcomes[protected]
+        return self._defaults[protected]
 
-    def _builtins(self, effect: Effect) -> _Verdict | None:
+    def _builtins(self, effect: Effect) -> Outcome | None:
         reason = builtin.catastrophic_reason(effect)
         if reason is not None:
-            return _Verdict(Verdict.DENY, builtin.CATASTROPHIC_RULE, f"catastrophic: {reason}")
+            return Outcome(Verdict.DENY, builtin.CATASTROPHIC_RULE, f"catastrophic: {reason}")
         guard = self._self_protection
         if guard is not None:
             reason = guard.reason(effect)
             if reason is not None:
-                return _Verdict(Verdict.DENY, SELF_PROTECTION_RULE, reason)
+                return Outcome(Verdict.DENY, SELF_PROTECTION_RULE, reason)
         destructive = effect.effect in DESTRUCTIVE_EFFECTS
         if self._protected is not None and (destructive or effect.removes_protection):
             index = self._protected.first_match(effect.resource.names)
@@ -321,9 +321,9 @@ class Policy:
                     if destructive
                     else ("switches off the protection of a protected resource")
                 )
-                return _Verdict(Verdict.DENY, f"protected[{index}]", why, protected=True)
+                return Outcome(Verdict.DENY, f"protected[{index}]", why, protected=True)
         if destructive and effect.protected_by:
-            return _Verdict(
+            return Outcome(
                 Verdict.DENY,
                 builtin.PROTECTION_REMOVED_RULE,
                 f"its protection was removed earlier ({effect.protected_by})",
@@ -340,9 +340,9 @@ class Policy:
         ask: Rule | None,
         rules: AgentRules,
         env_key: str | None,
-    ) -> _Verdict:
+    ) -> Outcome:
         """``unknown``: at least ask; deny in production unless an ask rule names ``unknown``."""
-        explicit = _largest_ask(
+        named = _largest_ask(
             tuple(
                 c
                 for c in rules.candidates(Verdict.ASK, effect.effect, env_key)
@@ -351,74 +351,56 @@ class Policy:
             effect,
             kind,
         )
+        explicit = None if named is None else named.rule
         what = effect.detail or "keyturn cannot tell what this does"
         if env in self.production_environments:
             if explicit is None:
-                return _Verdict(
+                return Outcome(
                     Verdict.DENY,
                     builtin.UNKNOWN_IN_PRODUCTION_RULE,
                     f"not understood, in production: {what}",
                 )
-            return self._ask_verdict(
+            return ask_outcome(
                 explicit.rule_id, explicit.reason, explicit.approvals, explicit.reviewers
             )
         chosen = explicit or ask
         if chosen is not None:
-            return self._ask_verdict(
-                chosen.rule_id, chosen.reason, chosen.approvals, chosen.reviewers
-            )
+            return ask_outcome(chosen.rule_id, chosen.reason, chosen.approvals, chosen.reviewers)
         allow = _first(rules.candidates(Verdict.ALLOW, effect.effect, env_key), effect, kind)
         if self.default is Verdict.DENY and allow is None:
-            return _Verdict(Verdict.DENY, "default", f"not understood: {what}; default is deny")
-        return self._ask_verdict(
+            return Outcome(Verdict.DENY, "default", f"not understood: {what}; default is deny")
+        return ask_outcome(
             builtin.UNKNOWN_AT_LEAST_ASK_RULE,
             f"not understood, needs review: {what}",
             1,
             self._all_groups,
         )
 
-    def _ask_verdict(
-        self,
-        rule_id: str,
-        reason: str | None,
-        approvals: int,
-        reviewers: tuple[str, ...],
-        *,
-        protected: bool = False,
-    ) -> _Verdict:
-        groups = ", ".join(reviewers) or "any reviewer"
-        return _Verdict(
-            Verdict.ASK,
-            rule_id,
-            reason or f"needs {approvals} approval(s) from {groups}",
-            approvals=approvals,
-            reviewers=reviewers,
-            protected=protected,
-        )
-
-    def _default(self, *, protected: bool) -> _Verdict:
+    def _default(self, *, protected: bool) -> Outcome:
         default = self.default
         reason = f"no rule matches; the policy's default is {default.value}"
         if default is Verdict.ASK:
-            return self._ask_verdict("default", reason, 1, self._all_groups, protected=protected)
-        return _Verdict(default, "default", reason, protected=protected)
+            return ask_outcome("default", reason, 1, self._all_groups, protected=protected)
+        return Outcome(default, "default", reason, protected=protected)
 
 
-def _first(candidates: tuple[CompiledRule, ...], effect: Effect, kind: ActionKind) -> Rule | None:
+def _first(
+    candidates: tuple[CompiledRule, ...], effect: Effect, kind: ActionKind
+) -> CompiledRule | None:
     for c in candidates:
         if c.matches(effect, kind):
-            return c.rule
+            return c
     return None
 
 
 def _largest_ask(
     candidates: tuple[CompiledRule, ...], effect: Effect, kind: ActionKind
-) -> Rule | None:
+) -> CompiledRule | None:
     """The matching ask rule asking the most approvals (the first on a tie)."""
-    best: Rule | None = None
+    best: CompiledRule | None = None
     for c in candidates:
-        if (best is None or c.rule.approvals > best.approvals) and c.matches(effect, kind):
-            best = c.rule
+        if (best is None or c.rule.approvals > best.rule.approvals) and c.matches(effect, kind):
+            best = c
     return best
 
 

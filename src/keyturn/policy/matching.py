@@ -47,12 +47,16 @@ class GlobSet:
     """A list of globs; matches a string when any glob matches it.
 
     Literal globs are looked up in a frozenset; the others are joined into one alternation.
+    A glob matches only strings starting with the literal before its first wildcard, so when
+    every glob has such a prefix, a value starting with none of them skips the regex (a
+    C-level ``startswith``, several times cheaper than a failing match).
     """
 
     patterns: tuple[str, ...]
     _literals: frozenset[str] = field(init=False, repr=False, compare=False)
     _regex: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
     _everything: bool = field(init=False, repr=False, compare=False)
+    _prefixes: tuple[str, ...] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         literals = frozenset(p for p in self.patterns if is_literal(p))
@@ -65,6 +69,8 @@ class GlobSet:
         object.__setattr__(self, "_literals", literals)
         object.__setattr__(self, "_regex", regex)
         object.__setattr__(self, "_everything", any(set(p) == {"*"} for p in globs))
+        prefixes = tuple(sorted({literal_prefix(p) for p in globs}))
+        object.__setattr__(self, "_prefixes", prefixes if all(prefixes) else None)
 
     @property
     def matches_everything(self) -> bool:
@@ -77,14 +83,20 @@ class GlobSet:
             return False
         if value in self._literals:
             return True
-        regex = self._regex
-        return regex is not None and regex.match(value) is not None
+        regex, prefixes = self._regex, self._prefixes
+        if regex is None or (prefixes is not None and not value.startswith(prefixes)):
+            return False
+        return regex.match(value) is not None
 
     def match_any(self, values: Iterable[str]) -> bool:
         """Whether any of ``values`` matches any glob."""
-        literals, regex = self._literals, self._regex
+        literals, regex, prefixes = self._literals, self._regex, self._prefixes
         for value in values:
-            if value in literals or (regex is not None and regex.match(value) is not None):
+            if value in literals:
+                return True
+            if regex is None or (prefixes is not None and not value.startswith(prefixes)):
+                continue
+            if regex.match(value) is not None:
                 return True
         return False
 

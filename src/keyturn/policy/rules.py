@@ -1,7 +1,12 @@
 """Rules compiled for one agent and indexed by (verdict, effect kind, environment).
 
 Judging one effect then looks at three short tuples; a rule that constrains only effect and
-environment is matched by the index alone (``unconditional``).
+environment is matched by the index alone (``unconditional``). Each (environment, effect kind)
+slot also carries *gates*: per criterion (resource, tool, command, service), the literals and
+literal prefixes of the slot's rules keyed by it. A value outside a gate cannot match any of
+those rules, so an effect that matches none of a hundred resource patterns costs a set look-up
+and one ``startswith``, not a hundred rule checks; the rules left are still checked in full, in
+file order.
 """
 
 from __future__ import annotations
@@ -10,7 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from keyturn.model import ActionKind, Effect, EffectKind, Verdict
-from keyturn.policy.matching import GlobSet, is_literal
+from keyturn.policy.matching import GlobSet, is_literal, literal_prefix
+from keyturn.policy.outcome import Outcome, ask_outcome
 from keyturn.policy.schema import AgentSection, Rule
 
 
@@ -25,6 +31,10 @@ class CompiledRule:
     commands: GlobSet | None
     tools: GlobSet | None
     resources: GlobSet | None
+    rule_id: str
+    gate: int
+    # What the rule decides when it is the deciding one: (resource unprotected, protected).
+    outcomes: tuple[Outcome, Outcome]
 
     @classmethod
     def of(cls, rule: Rule) -> CompiledRule:
@@ -36,6 +46,9 @@ class CompiledRule:
             commands=rule.commands,
             tools=rule.tools,
             resources=rule.resources,
+            rule_id=rule.rule_id,
+            gate=_gate_of(rule),
+            outcomes=(_outcome(rule, protected=False), _outcome(rule, protected=True)),
         )
 
     def matches(self, effect: Effect, kind: ActionKind) -> bool:
@@ -53,15 +66,107 @@ class CompiledRule:
         return self.resources is None or self.resources.match_any(effect.resource.names)
 
 
+def _outcome(rule: Rule, *, protected: bool) -> Outcome:
+    if rule.verdict is Verdict.ASK:
+        return ask_outcome(
+            rule.rule_id, rule.reason, rule.approvals, rule.reviewers, protected=protected
+        )
+    default = "denied by policy" if rule.verdict is Verdict.DENY else "allowed by policy"
+    return Outcome(rule.verdict, rule.rule_id, rule.reason or default, protected=protected)
+
+
+# The criterion a rule is gated on: the first of these whose globs all start with a literal
+# (resource names are the most specific). A rule with none such is never gated out.
+_RESOURCE, _TOOL, _COMMAND, _SERVICE, _UNGATED = range(5)
+
+
+def _gate_of(rule: Rule) -> int:
+    for gate, criterion in enumerate((rule.resources, rule.tools, rule.commands, rule.services)):
+        if criterion is not None and all(literal_prefix(p) for p in criterion.patterns):
+            return gate
+    return _UNGATED
+
+
+def _criterion(rule: CompiledRule, gate: int) -> GlobSet | None:
+    return (rule.resources, rule.tools, rule.commands, rule.services)[gate]
+
+
 Slots = tuple[tuple[CompiledRule, ...], tuple[CompiledRule, ...], tuple[CompiledRule, ...]]
 _SLOT = {Verdict.DENY: 0, Verdict.ASK: 1, Verdict.ALLOW: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class _Gate:
+    """Whether a value can match any of some globs: a glob matches only values starting with
+    the literal before its first wildcard (a literal glob only itself). Built without
+    compiling anything, so indexing an agent's rules stays cheap."""
+
+    criterion: int
+    literals: frozenset[str]
+    prefixes: tuple[str, ...]
+
+    @classmethod
+    def over(cls, criterion: int, rules: Iterable[CompiledRule]) -> _Gate:
+        patterns = {p for c in rules for p in _criterion(c, criterion).patterns}  # type: ignore[union-attr]
+        literals = frozenset(p for p in patterns if is_literal(p))
+        prefixes = tuple(sorted({literal_prefix(p) for p in patterns - literals}))
+        return cls(criterion, literals, prefixes)
+
+    def open_for(self, value: str | None) -> bool:
+        return value is not None and (value in self.literals or value.startswith(self.prefixes))
+
+
+class GatedSlot:
+    """The (deny, ask, allow) rules of one (environment, effect kind), with their gates.
+
+    ``live[mask]`` holds the rules whose gate is open in ``mask`` (bit i: gate i open), plus
+    the ungated ones, in file order: every rule that can match an effect opening those gates.
+    Built for every mask of the gates present (at most 16)."""
+
+    __slots__ = ("all", "gates", "live")
+
+    def __init__(self, rules: Slots) -> None:
+        self.all = rules
+        present = sorted({c.gate for lst in rules for c in lst if c.gate != _UNGATED})
+        self.gates = tuple(
+            _Gate.over(g, (c for lst in rules for c in lst if c.gate == g)) for g in present
+        )
+        bit = {gate: 1 << i for i, gate in enumerate(present)}
+        self.live: tuple[Slots, ...] = tuple(
+            _open_rules(rules, mask, bit) for mask in range(1 << len(present))
+        )
+
+    def for_effect(self, effect: Effect) -> Slots:
+        """The (deny, ask, allow) rules that can match ``effect``, in file order."""
+        mask = 0
+        for i, gate in enumerate(self.gates):
+            criterion = gate.criterion
+            if criterion == _RESOURCE:
+                hit = any(gate.open_for(name) for name in effect.resource.names)
+            elif criterion == _TOOL:
+                hit = gate.open_for(effect.tool)
+            elif criterion == _COMMAND:
+                hit = gate.open_for(effect.command)
+            else:
+                hit = gate.open_for(effect.service)
+            if hit:
+                mask |= 1 << i
+        return self.live[mask]
+
+
+def _open_rules(rules: Slots, mask: int, bit: dict[int, int]) -> Slots:
+    def keep(c: CompiledRule) -> bool:
+        return c.gate == _UNGATED or bool(mask & bit[c.gate])
+
+    deny, ask, allow = (tuple(c for c in lst if keep(c)) for lst in rules)
+    return deny, ask, allow
 
 
 class AgentRules:
     """The rules that apply to one agent, indexed. ``None`` as environment stands for a name the
     policy does not define (only rules without an ``environment`` criterion reach it)."""
 
-    __slots__ = ("_index", "sections")
+    __slots__ = ("_gated", "_index", "sections")
 
     def __init__(self, sections: Sequence[AgentSection], environments: Iterable[str]) -> None:
         self.sections = tuple(sections)
@@ -92,11 +197,28 @@ class AgentRules:
             }
             for env, per_kind in lists.items()
         }
+        # Slots with the same rules share one GatedSlot.
+        shared: dict[tuple[int, ...], GatedSlot] = {}
+        self._gated: dict[str | None, dict[EffectKind, GatedSlot]] = {}
+        for env, per_kind_slots in self._index.items():
+            gated = self._gated[env] = {}
+            for kind, rules in per_kind_slots.items():
+                ident = tuple(id(c) for lst in rules for c in (*lst, None))
+                slot_rules = shared.get(ident)
+                if slot_rules is None:
+                    slot_rules = shared[ident] = GatedSlot(rules)
+                gated[kind] = slot_rules
 
     def slots(self, effect_kind: EffectKind, env: str | None) -> Slots:
         """(deny, ask, allow) rules that may match ``effect_kind`` in ``env``, in file order."""
         per_kind = self._index.get(env) or self._index[None]
         return per_kind[effect_kind]
+
+    def live_slots(self, effect: Effect, env: str | None) -> Slots:
+        """(deny, ask, allow) rules that can match ``effect`` in ``env``, in file order: those of
+        :meth:`slots` less the ones a gate rules out."""
+        per_kind = self._gated.get(env) or self._gated[None]
+        return per_kind[effect.effect].for_effect(effect)
 
     def candidates(
         self, verdict: Verdict, effect_kind: EffectKind, env: str | None

@@ -1,0 +1,157 @@
+"""The judging fast paths decide exactly what the plain definitions do.
+
+Gates (rules.py) may only leave out rules that cannot match; a GlobSet's prefix check may only
+skip values no glob matches; the result builders (outcome.py) build values equal to the
+constructors'.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from keyturn.model import (
+    ActionKind,
+    Decision,
+    Effect,
+    EffectKind,
+    Judgement,
+    Resource,
+    Target,
+    Verdict,
+)
+from keyturn.policy import load_policy
+from keyturn.policy.matching import GlobSet
+from keyturn.policy.outcome import Outcome, decision, judgement
+
+from .helpers import action, actor
+
+ALPHABET = "ab:/*?-"
+globs = st.text(alphabet=ALPHABET, min_size=0, max_size=6)
+values = st.text(alphabet="ab:/-", min_size=0, max_size=7)
+
+
+def _reference(patterns: tuple[str, ...], value: str) -> bool:
+    """What a glob means, one pattern at a time (``*`` any run, ``?`` one character)."""
+    for p in patterns:
+        body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in p)
+        if re.fullmatch(body, value, re.DOTALL):
+            return True
+    return False
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(globs, min_size=1, max_size=4), st.lists(values, min_size=1, max_size=3))
+def test_globset_matches_as_its_globs(patterns: list[str], names: list[str]) -> None:
+    gs = GlobSet(tuple(patterns))
+    for name in names:
+        assert gs.match(name) is _reference(gs.patterns, name)
+    assert gs.match_any(names) is any(_reference(gs.patterns, n) for n in names)
+
+
+RULE_GLOBS = ["a*", "ab", "*b", "a:?", "b:*", "ab:*:b", "?"]
+
+
+def _policy_text(rules: list[tuple[str, str, str]]) -> str:
+    lines = ["version: 1", "default: ask", "agents:", "  kiro:"]
+    by_verdict: dict[str, list[str]] = {}
+    for verdict, criterion, glob in rules:
+        by_verdict.setdefault(verdict, []).append(f'      - {criterion}: "{glob}"')
+    for verdict, body in by_verdict.items():
+        lines.append(f"    {verdict}:")
+        lines.extend(body)
+    return "\n".join(lines) + "\n"
+
+
+rules_strategy = st.lists(
+    st.tuples(
+        st.sampled_from(["deny", "ask", "allow"]),
+        st.sampled_from(["resource", "service", "command", "tool"]),
+        st.sampled_from(RULE_GLOBS),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rules_strategy,
+    st.sampled_from(list(EffectKind)),
+    st.lists(values.filter(bool), min_size=1, max_size=2),
+    st.one_of(st.none(), values),
+    st.one_of(st.none(), values),
+)
+def test_gates_leave_out_only_rules_that_cannot_match(
+    rules: list[tuple[str, str, str]],
+    kind: EffectKind,
+    names: list[str],
+    service: str | None,
+    command: str | None,
+) -> None:
+    policy = load_policy(_policy_text(rules))
+    indexed = policy.rules_for("kiro")
+    e = Effect(
+        effect=kind,
+        resource=Resource(names=tuple(names)),
+        service=service,
+        command=command,
+        tool=command,
+    )
+    for env in (*policy.environment_names, None):
+        live = indexed.live_slots(e, env)
+        every = indexed.slots(kind, env)
+        for some, all_ in zip(live, every, strict=True):
+            assert set(some) <= set(all_)
+            assert [c for c in some if c.matches(e, ActionKind.SHELL)] == [
+                c for c in all_ if c.matches(e, ActionKind.SHELL)
+            ]
+
+
+def test_builders_equal_the_constructors(brief_policy_text: str) -> None:
+    e = Effect(effect=EffectKind.DELETE, resource=Resource(names=("arn:aws:s3:::x",)))
+    outcome = Outcome(Verdict.ASK, "r", "why", approvals=2, reviewers=("sre",), protected=True)
+    built = judgement(e, "production", outcome)
+    assert built == Judgement(
+        effect=e,
+        environment="production",
+        decision=Verdict.ASK,
+        rule="r",
+        reason="why",
+        approvals=2,
+        reviewers=("sre",),
+        protected=True,
+    )
+    assert hash(built) == hash(Judgement(e, "production", *outcome))
+    a, who = action(e), actor()
+    made = decision(
+        action=a,
+        actor=who,
+        verdict=Verdict.ASK,
+        approvals_required=2,
+        reviewers=("sre",),
+        judgements=(built,),
+        reasons=("x",),
+        policy_digest="sha256:0",
+    )
+    assert made == Decision(a, who, Verdict.ASK, 2, ("sre",), (built,), ("x",), "sha256:0")
+
+
+def test_one_effect_decides_as_two_equal_effects_do(brief_policy_text: str) -> None:
+    policy = load_policy(brief_policy_text)
+    for kind in ("read", "delete", "unknown", "update"):
+        for env in ("production", "staging", "dev", "nowhere"):
+            e = Effect(
+                effect=EffectKind(kind),
+                resource=Resource(names=("arn:aws:s3:::b",)),
+                target=Target(environment=env),
+            )
+            one = policy.judge(action(e), actor=actor("kiro"))
+            two = policy.judge(action(e, e), actor=actor("kiro"))
+            assert one.decision is two.decision
+            assert one.approvals_required == two.approvals_required
+            assert one.reviewers == two.reviewers
+            assert one.reasons == two.reasons[: len(one.reasons)]
+            assert one.judgements[0] == two.judgements[0]
