@@ -239,9 +239,9 @@ MATRIX: dict[tuple[str, str], tuple[Cell, tuple[int, ...]]] = {
     ),
     ("/v1/tokens/{name}", "DELETE"): (api_call("DELETE", "/v1/tokens/{name}"), ADMIN_ONLY),
     ("/v1/notifications", "GET"): (api_call("GET", "/v1/notifications"), ADMIN_ONLY),
-    # The admission webhook is called by the Kubernetes API server, which presents no keyturn
-    # token: it is protected by where it listens (TLS, network policy), see docs/security.md.
-    ("/k8s/admission", "POST"): (admission, ALL_200),
+    # The admission webhook: the Kubernetes API server presents the cluster's agent token
+    # (AdmissionConfiguration kubeConfigFile); reviewers cannot have reviews judged.
+    ("/k8s/admission", "POST"): (admission, (401, 200, 200, 403, 403, 200)),
     ("/openapi.json", "GET"): (api_call("GET", "/openapi.json"), ALL_200),
     ("/", "GET"): (web_call("GET", "/"), PAGE),
     ("/login", "GET"): (web_call("GET", "/login"), ALL_200),

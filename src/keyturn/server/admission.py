@@ -1,11 +1,15 @@
 """``POST /k8s/admission``: a Kubernetes validating admission webhook (AdmissionReview v1).
 
-Each review is understood by ``keyturn.understand.kubernetes.understand_admission`` and taken
-through the same gate as every other action, the acting user (``userInfo.username``) as both
-agent and operator. ``allow`` admits; ``deny`` refuses with code 403 and the reason; ``ask``
-refuses with the request id in the message (retrying the same request after approval uses
-the grant, once). A review that cannot be read is answered 400, which the API server treats
-as a webhook failure: with ``failurePolicy: Fail`` the object is refused.
+The API server authenticates to the webhook with a keyturn token of role ``agent`` or ``admin``
+(``Authorization: Bearer``, set through an AdmissionConfiguration ``kubeConfigFile``; see
+docs/kubernetes.md): without one the review is refused 401, which ``failurePolicy: Fail`` turns
+into a refused object. Each review is understood by
+``keyturn.understand.kubernetes.understand_admission`` and taken through the same gate as every
+other action, the acting user (``userInfo.username``) as both agent and operator, the token's
+holder (the cluster) as the requester. ``allow`` admits; ``deny`` refuses with code 403 and the
+reason; ``ask`` refuses with the request id in the message (retrying the same request after
+approval uses the grant, once). A review that cannot be read is answered 400, which the API
+server treats as a webhook failure: with ``failurePolicy: Fail`` the object is refused.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from keyturn.approval.model import Role
 from keyturn.model import Action, Actor, Target, Verdict
 from keyturn.server.api import MAX_BODY_BYTES, submit
 from keyturn.server.app import backend_of
@@ -41,6 +46,9 @@ def _understand(raw: bytes, context: str | None) -> Action:
 async def admission(request: Request) -> JSONResponse:
     """Answer one AdmissionReview."""
     backend = backend_of(request)
+    # Only the cluster's own token may have reviews judged and recorded (and grants used).
+    cluster = await backend.authenticate(request)
+    cluster.require(Role.AGENT, Role.ADMIN)
     raw = await request.body()
     if len(raw) > MAX_BODY_BYTES:
         raise ApiError(413, "too_large", "review larger than the limit")
@@ -52,7 +60,7 @@ async def admission(request: Request) -> JSONResponse:
     action = await run_in_threadpool(_understand, raw, request.query_params.get("context"))
     actor = Actor(agent=user, operator=user)
     outcome, opened = await backend.run(
-        submit, backend, action, actor=actor, requester=user, details=None
+        submit, backend, action, actor=actor, requester=cluster.name, details=None
     )
     if opened is not None:
         from keyturn.server.api import link_of

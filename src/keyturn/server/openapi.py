@@ -436,7 +436,7 @@ def document() -> dict[str, Any]:
                     ),
                     "The review's answer",
                 ),
-                errors=(400, 413, 422, 503),
+                errors=(*_AUTH, 400, 413, 422, 503),
                 body=_obj(
                     ["apiVersion", "kind", "request"],
                     apiVersion=_STR,
