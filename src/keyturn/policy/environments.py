@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from keyturn.model import Target
 from keyturn.policy.schema import EnvironmentSpec
 
-_MEMO_LIMIT = 65_536
+_MEMO_LIMIT = 8_192  # like the judgement memo: bounded memory under ever-new names
 _NO_HINTS = Target()
 
 
