@@ -80,10 +80,10 @@ class Policy:
             if is_literal(section.key) and len(self._agents) < _AGENT_CACHE_LIMIT:
                 self.rules_for(section.key)
         # Memo by identity only: hashing a nested frozen Effect (twice: look-up and store) cost
-        # more than judging it afresh does now, so there is no memo by value; the entry holds
-        # the objects, so their ids cannot be reused.
-        self._by_identity: dict[tuple[str, ActionKind, int, int], tuple[Effect, Target, Judgement]]
-        self._by_identity = {}
+        # more than judging it afresh does now, so there is no memo by value. Keyed by the
+        # effect's id (an int hashes for free); the entry holds the effect, so its id cannot be
+        # reused, and the rest of the key is compared on a hit.
+        self._by_identity: dict[int, tuple[Effect, Target, str, ActionKind, Judgement]] = {}
 
     # -- the public surface -------------------------------------------------------------------
 
@@ -255,14 +255,20 @@ class Policy:
         self, effect: Effect, *, agent: str, kind: ActionKind, action_target: Target
     ) -> Judgement:
         """Judge one effect of an action of ``kind`` for ``agent`` (memoised, bounded)."""
-        fast_key = (agent, kind, id(action_target), id(effect))
-        hit = self._by_identity.get(fast_key)
-        if hit is not None and hit[0] is effect and hit[1] is action_target:
-            return hit[2]
+        memo = self._by_identity
+        hit = memo.get(id(effect))
+        if (
+            hit is not None
+            and hit[0] is effect
+            and hit[1] is action_target
+            and hit[2] == agent
+            and hit[3] is kind
+        ):
+            return hit[4]
         judgement = self._judgement(effect, agent=agent, kind=kind, action_target=action_target)
-        if len(self._by_identity) >= _MEMO_LIMIT:
-            self._by_identity.clear()
-        self._by_identity[fast_key] = (effect, action_target, judgement)
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        memo[id(effect)] = (effect, action_target, agent, kind, judgement)
         return judgement
 
     def _judgement(
@@ -274,20 +280,24 @@ class Policy:
         action_target: Target,
         memo: bool = True,
     ) -> Judgement:
-        env = self.environment_of(effect, action_target=action_target, memo=memo)
+        given = effect.target.environment
+        if given:  # named outright (what environment_of decides first), without the calls
+            env = given if given in self._env_set else self.document.unknown_environment
+        else:
+            env = self.environment_of(effect, action_target=action_target, memo=memo)
         return judgement(effect, env, self._decide(effect, agent=agent, kind=kind, env=env))
 
     # -- the decision on one effect --------------------------------------------------------------
 
     def _decide(self, effect: Effect, *, agent: str, kind: ActionKind, env: str) -> Outcome:
-        builtin_verdict = self._builtins(effect)
+        protected = self._protected is not None and self._protected.match_any(effect.resource.names)
+        builtin_verdict = self._builtins(effect, protected=protected)
         if builtin_verdict is not None:
             return builtin_verdict
-        protected = self._protected is not None and self._protected.match_any(effect.resource.names)
-        rules = self.rules_for(agent)
+        rules = self._agents.get(agent) or self.rules_for(agent)
         env_key = env if env in self._env_set else None
         denies, asks, allows = rules.live_slots(effect, env_key)
-        deny = _first(denies, effect, kind)
+        deny = _first(denies, effect, kind) if denies else None
         if deny is not None:
             return deny.outcomes[protected]
         ask = _largest_ask(asks, effect, kind)
@@ -303,17 +313,20 @@ class Policy:
             return allow.outcomes[protected]
         return self._defaults[protected]
 
-    def _builtins(self, effect: Effect) -> Outcome | None:
-        reason = builtin.catastrophic_reason(effect)
-        if reason is not None:
-            return Outcome(Verdict.DENY, builtin.CATASTROPHIC_RULE, f"catastrophic: {reason}")
+    def _builtins(self, effect: Effect, *, protected: bool) -> Outcome | None:
+        """The built-in rules; ``protected``: whether a ``protected`` pattern names it."""
+        destructive = effect.effect in DESTRUCTIVE_EFFECTS
+        # catastrophic_reason looks no further than these two: spare the call otherwise.
+        if destructive or effect.catastrophic:
+            reason = builtin.catastrophic_reason(effect)
+            if reason is not None:
+                return Outcome(Verdict.DENY, builtin.CATASTROPHIC_RULE, f"catastrophic: {reason}")
         guard = self._self_protection
         if guard is not None:
             reason = guard.reason(effect)
             if reason is not None:
                 return Outcome(Verdict.DENY, SELF_PROTECTION_RULE, reason)
-        destructive = effect.effect in DESTRUCTIVE_EFFECTS
-        if self._protected is not None and (destructive or effect.removes_protection):
+        if protected and self._protected is not None and (destructive or effect.removes_protection):
             index = self._protected.first_match(effect.resource.names)
             if index is not None:
                 why = (
@@ -404,6 +417,9 @@ def _largest_ask(
     return best
 
 
+_KIND_WORD = {kind: kind.value for kind in EffectKind}  # ``.value`` is a slow descriptor
+
+
 def _reason_line(j: Judgement) -> str:
     e = j.effect
-    return f"{e.effect.value} {e.resource.name} in {j.environment}: {j.reason} ({j.rule})"
+    return f"{_KIND_WORD[e.effect]} {e.resource.names[0]} in {j.environment}: {j.reason} ({j.rule})"

@@ -138,19 +138,26 @@ class GatedSlot:
 
     def for_effect(self, effect: Effect) -> Slots:
         """The (deny, ask, allow) rules that can match ``effect``, in file order."""
-        mask = 0
-        for i, gate in enumerate(self.gates):
-            criterion = gate.criterion
+        mask, bit = 0, 1
+        # Inlined (no calls per gate): this runs for every judged effect.
+        for gate in self.gates:
+            criterion, literals, prefixes = gate.criterion, gate.literals, gate.prefixes
             if criterion == _RESOURCE:
-                hit = any(gate.open_for(name) for name in effect.resource.names)
-            elif criterion == _TOOL:
-                hit = gate.open_for(effect.tool)
-            elif criterion == _COMMAND:
-                hit = gate.open_for(effect.command)
+                for name in effect.resource.names:
+                    if name in literals or name.startswith(prefixes):
+                        mask |= bit
+                        break
             else:
-                hit = gate.open_for(effect.service)
-            if hit:
-                mask |= 1 << i
+                value = (
+                    effect.tool
+                    if criterion == _TOOL
+                    else effect.command
+                    if criterion == _COMMAND
+                    else effect.service
+                )
+                if value is not None and (value in literals or value.startswith(prefixes)):
+                    mask |= bit
+            bit <<= 1
         return self.live[mask]
 
 
@@ -218,7 +225,8 @@ class AgentRules:
         """(deny, ask, allow) rules that can match ``effect`` in ``env``, in file order: those of
         :meth:`slots` less the ones a gate rules out."""
         per_kind = self._gated.get(env) or self._gated[None]
-        return per_kind[effect.effect].for_effect(effect)
+        slot = per_kind[effect.effect]
+        return slot.for_effect(effect) if slot.gates else slot.all
 
     def candidates(
         self, verdict: Verdict, effect_kind: EffectKind, env: str | None

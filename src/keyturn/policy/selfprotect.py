@@ -74,6 +74,11 @@ def guarded_patterns(paths: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(patterns))
 
 
+_GUARDED_PREFIXES = ("file:", "env:")
+if not all(
+    p.startswith(_GUARDED_PREFIXES) for p in (*_WRITE_GUARDED, *_REMOVE_GUARDED, *_ALL_GUARDED)
+):  # the early exit in SelfProtection.reason relies on it
+    raise RuntimeError("a self-protection pattern starts with neither file: nor env:")
 _REMOVES_SET = GlobSet(_REMOVE_GUARDED)
 _ALL_SET = GlobSet(_ALL_GUARDED)
 
@@ -95,6 +100,13 @@ class SelfProtection:
     def reason(self, effect: Effect) -> str | None:
         """Why ``effect`` would weaken keyturn's own guard, or ``None``."""
         names = effect.resource.names
+        # Every guarded pattern starts with ``file:`` or ``env:`` (``guarded_patterns`` spells
+        # them so): most names (ARNs, k8s:, db:) are settled by this alone.
+        for n in names:
+            if n.startswith(_GUARDED_PREFIXES):
+                break
+        else:
+            return None
         if _ALL_SET.match_any(names):
             return f"the audit signing key is keyturn's own ({effect.resource.name})"
         kind = effect.effect
