@@ -119,7 +119,9 @@ def _handler(
     else:
         # No policy given: the one keyturn would use; a policy that does not load raises
         # here, so no unguarded session is handed back.
-        loaded = load_policy_file(policy or os.environ.get("KEYTURN_POLICY") or "keyturn.yaml")
+        from keyturn.paths import policy_path
+
+        loaded = load_policy_file(policy or policy_path())
     actor = Actor(
         agent=agent or os.environ.get("KEYTURN_AGENT") or "agent",
         operator=operator or os.environ.get("USER") or "unknown",
@@ -139,7 +141,8 @@ def guard(
     """Judge every call of every client created *from now on* from ``session`` (a
     ``boto3.Session`` or botocore session); returns the session.
 
-    ``policy``: a Policy, a policy file, or None for ``$KEYTURN_POLICY`` / ``./keyturn.yaml``.
+    ``policy``: a Policy, a policy file, or None for the usual chain (``$KEYTURN_POLICY``,
+    ``./keyturn.yaml``, ``$KEYTURN_HOME/keyturn.yaml``).
     ``gate``: when given, calls go through it (recorded; an ``ask`` opens or finds its request
     and an approved grant lets the same call through once); else the policy alone judges and
     anything short of ``allow`` is refused. Clients created before this call are *not* guarded:

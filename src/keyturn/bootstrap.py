@@ -77,15 +77,10 @@ def load_settings(
 
 
 def _policy_path(explicit: str | None, env: Mapping[str, str], home: Path) -> Path:
-    """``--policy``, else ``$KEYTURN_POLICY``, else ``./keyturn.yaml`` when present, else the
-    one in ``$KEYTURN_HOME``."""
-    chosen = explicit or env.get("KEYTURN_POLICY")
-    if chosen:
-        return Path(chosen).expanduser().absolute()
-    local = Path(POLICY_FILE)
-    if local.exists():
-        return local.absolute()
-    return (home / POLICY_FILE).absolute()
+    """The policy file (:func:`keyturn.paths.policy_path`: one chain for every verb)."""
+    from keyturn.paths import policy_path
+
+    return policy_path(explicit, env, home=home)
 
 
 def load_signer(settings: Settings) -> Signer | None:

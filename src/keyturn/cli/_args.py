@@ -20,13 +20,21 @@ def parser(prog: str, description: str) -> ArgumentParser:
     return ArgumentParser(prog=f"keyturn {prog}", description=description, allow_abbrev=False)
 
 
+POLICY_HELP = (
+    "policy file (default: $KEYTURN_POLICY, ./keyturn.yaml, or $KEYTURN_HOME/keyturn.yaml)"
+)
+
+
 def add_policy_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--policy",
-        metavar="FILE",
-        default=os.environ.get("KEYTURN_POLICY", "keyturn.yaml"),
-        help="policy file (default: $KEYTURN_POLICY or ./keyturn.yaml)",
-    )
+    """``--policy FILE``; resolve the value with :func:`policy_file`."""
+    p.add_argument("--policy", metavar="FILE", default=None, help=POLICY_HELP)
+
+
+def policy_file(given: str | None) -> str:
+    """The policy file for ``--policy`` (or its absence): the chain every verb shares."""
+    from keyturn.paths import policy_path
+
+    return str(policy_path(given))
 
 
 def add_actor_options(p: argparse.ArgumentParser) -> None:

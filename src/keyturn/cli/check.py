@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from keyturn.cli._args import ArgumentParser
+from keyturn.cli._args import POLICY_HELP, ArgumentParser, policy_file
 from keyturn.errors import EXIT_ALLOW, EXIT_ASK, EXIT_DENY, InputError, UsageError
 from keyturn.model import Action, ActionKind, Actor, Decision, Target, Verdict
 
@@ -71,9 +71,7 @@ def _common_options() -> ArgumentParser:
     kind's parser; :func:`_resolved_options` fills in the defaults afterwards.
     """
     common = ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
-    common.add_argument(
-        "--policy", metavar="FILE", help="policy file (default: $KEYTURN_POLICY or ./keyturn.yaml)"
-    )
+    common.add_argument("--policy", metavar="FILE", help=POLICY_HELP)
     common.add_argument("--agent", help="the agent acting (default: $KEYTURN_AGENT)")
     common.add_argument("--operator", help="the human the agent acts for (default: $USER)")
     common.add_argument("--session", help="the agent's session id")
@@ -104,7 +102,7 @@ def run(argv: list[str]) -> int:
 def _resolved_options(args: argparse.Namespace) -> dict[str, Any]:
     """Common options with their defaults (SUPPRESS leaves unset ones out of the namespace)."""
     return {
-        "policy": getattr(args, "policy", None) or os.environ.get("KEYTURN_POLICY", "keyturn.yaml"),
+        "policy": policy_file(getattr(args, "policy", None)),
         "agent": getattr(args, "agent", None) or os.environ.get("KEYTURN_AGENT") or "agent",
         "operator": getattr(args, "operator", None) or os.environ.get("USER") or "unknown",
         "session": getattr(args, "session", None) or os.environ.get("KEYTURN_SESSION"),

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from keyturn.cli._args import add_actor_options, add_policy_option, parser
+from keyturn.cli._args import add_actor_options, add_policy_option, parser, policy_file
 from keyturn.errors import UsageError
 from keyturn.model import Actor
 
@@ -55,6 +55,7 @@ def run(argv: list[str]) -> int:
     logging.basicConfig(
         stream=sys.stderr, level=logging.INFO, format="keyturn mcp-proxy: %(message)s"
     )
+    args.policy = policy_file(args.policy)
     policy, decide = _judging(args.policy, no_store=args.no_store, wait=args.wait)
     name = args.name or server_name(upstream)
     settings = ProxySettings(

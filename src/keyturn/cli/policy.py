@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from keyturn.cli._args import add_policy_option, parser
+from keyturn.cli._args import add_policy_option, parser, policy_file
 from keyturn.errors import EXIT_BAD_INPUT, InputError, UsageError
 from keyturn.policy import Policy, load_policy_file
 from keyturn.policy.validate import suggest
@@ -39,7 +39,7 @@ def _lint(argv: list[str]) -> int:
     add_policy_option(p)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     args = p.parse_args(argv)
-    policy = load_policy_file(args.policy)
+    policy = load_policy_file(policy_file(args.policy))
     findings = lint(policy)
     errors = sum(f.severity is Severity.ERROR for f in findings)
     if args.json:
@@ -71,7 +71,7 @@ def _explain(argv: list[str]) -> int:
     p.add_argument("--env", action="append", help="only this environment (repeatable)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     args = p.parse_args(argv)
-    policy = load_policy_file(args.policy)
+    policy = load_policy_file(policy_file(args.policy))
     for env in args.env or ():
         if env not in policy.environment_names:
             raise UsageError(
@@ -95,7 +95,7 @@ def _test(argv: list[str]) -> int:
         "--policy",
         metavar="FILE",
         help="policy file (default: the scenario file's "
-        "'policy:', else $KEYTURN_POLICY or ./keyturn.yaml)",
+        "'policy:', else $KEYTURN_POLICY, ./keyturn.yaml or $KEYTURN_HOME/keyturn.yaml)",
     )
     args = p.parse_args(argv)
     passed = failed = 0
@@ -125,7 +125,7 @@ def _policy_path(flag: str | None, named: str | None, scenario_file: Path) -> Pa
         return Path(flag)
     if named:
         return scenario_file.parent / named
-    return Path(os.environ.get("KEYTURN_POLICY", "keyturn.yaml"))
+    return Path(policy_file(None))
 
 
 def _read(file: Path) -> str:

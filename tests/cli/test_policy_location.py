@@ -1,0 +1,41 @@
+"""Every verb finds the policy the same way: --policy, $KEYTURN_POLICY, ./keyturn.yaml, then
+the one in $KEYTURN_HOME (where `keyturn init` writes it when there is no local one)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from keyturn.paths import policy_path
+
+KEYTURN = str(Path(sys.executable).with_name("keyturn"))
+
+
+def _run(cwd: Path, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KEYTURN_")}
+    env["KEYTURN_HOME"] = str(home)
+    return subprocess.run(
+        [KEYTURN, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_init_then_lint_and_check_find_the_same_policy(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert _run(tmp_path, home, "init").returncode == 0
+    assert (home / "keyturn.yaml").is_file()
+    assert _run(tmp_path, home, "policy", "lint").returncode == 0
+    assert _run(tmp_path, home, "check", "shell", "ls").returncode == 0
+    assert _run(tmp_path, home, "check", "--env", "production", "shell", "rm -rf x").returncode == 3
+
+
+def test_the_chain(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    env = {"KEYTURN_HOME": str(home)}
+    assert policy_path(None, env, cwd=str(tmp_path)) == home / "keyturn.yaml"
+    (tmp_path / "keyturn.yaml").write_text("version: 1\n")
+    assert policy_path(None, env, cwd=str(tmp_path)) == tmp_path / "keyturn.yaml"
+    env["KEYTURN_POLICY"] = "p.yaml"
+    assert policy_path(None, env, cwd=str(tmp_path)) == tmp_path / "p.yaml"
+    assert policy_path("/x/q.yaml", env, cwd=str(tmp_path)) == Path("/x/q.yaml")
