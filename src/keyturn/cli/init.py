@@ -39,6 +39,13 @@ def run(argv: list[str]) -> int:
     print(f"state: {where} (schema version {version})")
     print(f"audit signing key: {settings.signing_key_path} ({key_note}, key id {signer.key_id})")
     print(f"audit public key: {settings.public_key_path}")
+    print(
+        "next: edit the policy (reviewers, environments, protected), then\n"
+        "  keyturn policy lint                      # the holes that caused real incidents\n"
+        "  keyturn policy explain --agent NAME      # what an agent can really do\n"
+        "  keyturn hook install claude-code         # or codex, gemini, cursor, kiro\n"
+        "  keyturn token create alice --role reviewer"
+    )
     return 0
 
 
