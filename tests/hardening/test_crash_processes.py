@@ -265,6 +265,9 @@ def _request_ids(env: dict[str, str]) -> dict[str, int]:
 def test_kill_9_hook_gives_the_agent_no_allow(tmp_path: Path) -> None:
     env = serve_env(tmp_path)
     env["USER"] = "olivia"
+    # The in-process hook is what gets killed here (a resident hook daemon would answer
+    # before any kill lands; its own tests are tests/integrations/hooks/test_daemon*.py).
+    env["KEYTURN_HOOK_DAEMON"] = "off"
     rng = random.Random(7)
     acks = Acks()
     killed = 0

@@ -60,7 +60,7 @@ def _run_hook(agent: str, rest: list[str]) -> int:
         cwd=os.getcwd(),
         started=fastpath.STARTED,
     )
-    if fastpath.START_DAEMON:  # after answering: the agent never waits for it
+    if fastpath.START_DAEMON and os.name == "posix":  # after answering: never waited for
         from keyturn.integrations.hooks.daemon import start_in_background
 
         start_in_background(os.environ)

@@ -371,3 +371,19 @@ def test_refuses_a_directory_others_can_write(world: World) -> None:
     # And a hook never trusts a socket there.
     answer = world.hook("claude-code", claude_bash(DENY))
     assert answer.path == "in-process" and '"deny"' in answer.stdout
+
+
+def test_the_daemon_files_are_guarded(world: World) -> None:
+    """A custom ``$KEYTURN_HOME`` is guarded too: an agent cannot swap the daemon's socket."""
+    world.start_daemon()
+    for command in (
+        f"rm -f {world.state}/hookd.sock",
+        f"mv /tmp/evil.sock {world.state}/hookd.sock",
+        f"echo x > {world.state}/hookd.lock",
+    ):
+        via = world.hook("claude-code", claude_bash(command))
+        alone = world.in_process("claude-code", claude_bash(command))
+        assert via.path == "daemon" and via.stdout == alone.stdout
+        reason = json.loads(via.stdout)["hookSpecificOutput"]
+        assert reason["permissionDecision"] == "deny", command
+        assert "keyturn's own file" in reason["permissionDecisionReason"], command

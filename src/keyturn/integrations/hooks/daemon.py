@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from keyturn.errors import InputError, KeyturnError
 
-from .fastpath import MAX_REQUEST_BYTES, SOCKET_NAME, VERSION, same_user
+from .fastpath import MAX_REQUEST_BYTES, OFF, SOCKET_NAME, VERSION, same_user
 from .runner import answer_event, deadline_seconds, expired, state_home
 
 if TYPE_CHECKING:
@@ -331,7 +331,7 @@ def run_daemon(argv: list[str]) -> int:
 def start_in_background(env: Mapping[str, str]) -> None:
     """Start ``keyturn hook daemon`` detached (its own session, stdio on /dev/null), unless
     ``KEYTURN_HOOK_DAEMON=off``. Never raises: the hook has already answered."""
-    if env.get("KEYTURN_HOOK_DAEMON", "").lower() in ("off", "0", "no", "false"):
+    if env.get("KEYTURN_HOOK_DAEMON", "").lower() in OFF:
         return
     try:
         home = state_home(env, cwd=os.getcwd())

@@ -32,6 +32,8 @@ MAX_REPLY_BYTES = 1 << 20
 MAX_EVENT_BYTES = 16 << 20  # as the in-process runner reads
 DEFAULT_DEADLINE = 20.0  # as keyturn.integrations.hooks.runner
 
+OFF = ("off", "0", "no", "false")  # KEYTURN_HOOK_DAEMON values that disable it
+
 EVENT: bytes | None = None
 START_DAEMON = False
 STARTED: float | None = None
@@ -42,7 +44,7 @@ def answer(args: list[str]) -> int | None:
     the exit code after writing its reply, or ``None`` to answer in-process."""
     global EVENT, START_DAEMON, STARTED
     env = os.environ
-    if env.get("KEYTURN_HOOK_DAEMON", "").lower() in ("off", "0", "no", "false"):
+    if os.name != "posix" or env.get("KEYTURN_HOOK_DAEMON", "").lower() in OFF:
         return None
     STARTED = time.monotonic()
     home = state_home(env)

@@ -228,4 +228,9 @@ def run_install(argv: list[str]) -> int:
     changed = install(args.agent, path=path, command=hook_command(args.agent, policy=args.policy))
     state = "installed" if changed else "already installed"
     print(f"keyturn hook {state} for {args.agent} in {path}")
+    print(
+        "The first hook starts a resident daemon (keyturn hook daemon, socket in $KEYTURN_HOME) "
+        "that answers the next ones fast; KEYTURN_HOOK_DAEMON=off judges every call in-process "
+        "(docs/hooks-daemon.md)."
+    )
     return 0
