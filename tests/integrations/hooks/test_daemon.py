@@ -387,3 +387,21 @@ def test_the_daemon_files_are_guarded(world: World) -> None:
         reason = json.loads(via.stdout)["hookSpecificOutput"]
         assert reason["permissionDecision"] == "deny", command
         assert "keyturn's own file" in reason["permissionDecisionReason"], command
+
+
+def test_a_daemon_of_another_keyturn_version_steps_aside(world: World) -> None:
+    proc = world.start_daemon()
+    request = {"v": 1, "keyturn": "0.0.0-other", "agent": "claude-code", "args": []}
+    request.update(stdin=json.dumps(claude_bash("ls")), env=world.env, cwd=str(world.root))
+    import socket
+
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.connect(str(world.state / "hookd.sock"))
+        sock.sendall(json.dumps(request).encode())
+        sock.shutdown(socket.SHUT_WR)
+        reply = json.loads(sock.makefile("rb").read())
+    assert set(reply) == {"v", "error"} and "0.0.0-other" in reply["error"]
+    assert proc.wait(timeout=30) == 0  # it left: the next hook starts one of its own version
+    first = world.hook("claude-code", claude_bash("ls"))
+    assert first.path == "in-process" and '"allow"' in first.stdout
+    assert _wait(lambda: world.hook("claude-code", claude_bash("ls")).path == "daemon")

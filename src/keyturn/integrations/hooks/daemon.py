@@ -144,6 +144,7 @@ class HookDaemon:
         self._policies = PolicyCache()
         self._busy = 0
         self._last = time.monotonic()
+        self._stopping = threading.Event()
         self._lock = threading.Lock()
 
     def serve(self) -> None:
@@ -153,8 +154,8 @@ class HookDaemon:
             try:
                 conn, _ = self._sock.accept()
             except TimeoutError:
-                if not os.path.exists(self._path):
-                    return  # removed (its directory too, perhaps): no hook can reach it now
+                if self._stopping.is_set() or not os.path.exists(self._path):
+                    return  # superseded, or removed (its directory too): no hook should reach it
                 with self._lock:
                     if self._busy == 0 and time.monotonic() - self._last >= self._idle:
                         return
@@ -181,8 +182,15 @@ class HookDaemon:
                 self._last = time.monotonic()
 
     def _reply(self, data: bytes) -> dict[str, Any]:
+        from keyturn import __version__
+
         try:
             request = _request(data)
+            if request.get("keyturn") != __version__:
+                # Another keyturn was installed since this daemon started: leave the socket
+                # to a daemon of the hook's own version (the next hook starts it).
+                self._stopping.set()
+                raise InputError(f"keyturn {request.get('keyturn')} asked daemon {__version__}")
             return self.answer(request)
         except KeyturnError as exc:  # the hook then answers in-process, with its own errors
             self._log.write(f"request not answered: {exc.message}")

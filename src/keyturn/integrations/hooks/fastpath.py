@@ -60,8 +60,10 @@ def answer(args: list[str]) -> int | None:
         cwd = os.getcwd()
     except (UnicodeDecodeError, OSError):
         return None
-    request = {"v": VERSION, "agent": args[0], "args": args[1:], "stdin": text}
-    request.update(env=dict(env), cwd=cwd)
+    from keyturn import __version__  # the package itself is already imported: free
+
+    request = {"v": VERSION, "keyturn": __version__, "agent": args[0], "args": args[1:]}
+    request.update(stdin=text, env=dict(env), cwd=cwd)
     body = json.dumps(request).encode("utf-8")
     if len(body) > MAX_REQUEST_BYTES:
         return None
