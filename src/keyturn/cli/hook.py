@@ -8,7 +8,6 @@ own protocol module.
 
 from __future__ import annotations
 
-import io
 import os
 import sys
 from collections.abc import Mapping
@@ -48,13 +47,12 @@ def _run_hook(agent: str, rest: list[str]) -> int:
     from keyturn.integrations.hooks.runner import run_hook
 
     protocol, options = hook_setup(agent, rest, env=os.environ)
-    # The fast path may have read the event already (and found no daemon to answer it).
-    read = fastpath.EVENT
     code = run_hook(
         protocol,
         options,
         env=os.environ,
-        stdin=io.BytesIO(read) if read is not None else sys.stdin.buffer,
+        # The fast path may have read (some of) the event already, and found no daemon.
+        stdin=fastpath.stdin_rest(sys.stdin.buffer),
         out=sys.stdout,
         err=sys.stderr,
         cwd=os.getcwd(),

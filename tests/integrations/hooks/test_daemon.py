@@ -405,3 +405,48 @@ def test_a_daemon_of_another_keyturn_version_steps_aside(world: World) -> None:
     first = world.hook("claude-code", claude_bash("ls"))
     assert first.path == "in-process" and '"allow"' in first.stdout
     assert _wait(lambda: world.hook("claude-code", claude_bash("ls")).path == "daemon")
+
+
+def test_stdin_never_closed_still_gets_the_blocking_answer(world: World) -> None:
+    """The fast path reads stdin under the deadline too: an agent that never closes it gets
+    the watchdog's blocking answer, as in-process, not a hook that hangs (read as "allow")."""
+    world.start_daemon()
+    child = subprocess.Popen(
+        [KEYTURN, "hook", "claude-code"],
+        env={**world.env, "KEYTURN_HOOK_DEADLINE": "1"},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    pipe, child.stdin = child.stdin, None  # so that communicate() leaves it open
+    assert pipe is not None
+    pipe.write(json.dumps(claude_bash("ls"))[:20].encode())
+    pipe.flush()
+    try:
+        out, err = child.communicate(timeout=30)
+    finally:
+        pipe.close()
+    assert child.returncode == 2
+    assert "no decision within 1s" in err.decode() and '"deny"' in out.decode()
+
+
+def test_a_split_event_is_read_whole(world: World) -> None:
+    """An event that arrives in pieces is put together before the daemon judges it."""
+    world.start_daemon()
+    data = json.dumps(claude_bash(DENY)).encode()
+    child = subprocess.Popen(
+        [KEYTURN, "hook", "claude-code"],
+        env=world.env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdin is not None
+    child.stdin.write(data[:10])
+    child.stdin.flush()
+    time.sleep(0.2)
+    child.stdin.write(data[10:])
+    child.stdin.close()
+    child.stdin = None
+    out, _ = child.communicate(timeout=30)
+    assert child.returncode == 0 and '"deny"' in out.decode()

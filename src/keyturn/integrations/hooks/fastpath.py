@@ -34,6 +34,10 @@ DEFAULT_DEADLINE = 20.0  # as keyturn.integrations.hooks.runner
 
 OFF = ("off", "0", "no", "false")  # KEYTURN_HOOK_DAEMON values that disable it
 
+TYPE_CHECKING = False  # not typing's: importing typing costs a hook ~10 ms
+if TYPE_CHECKING:
+    from .runner import ByteSource
+
 EVENT: bytes | None = None
 START_DAEMON = False
 STARTED: float | None = None
@@ -54,7 +58,10 @@ def answer(args: list[str]) -> int | None:
     path = socket_path(env)
     if path is None:
         return None
-    EVENT = sys.stdin.buffer.read(MAX_EVENT_BYTES + 1)
+    deadline = STARTED + deadline_seconds(env) - MARGIN
+    EVENT, complete = _read_stdin(deadline)
+    if not complete:  # the in-process hook reads the rest, under its watchdog
+        return None
     try:
         text = EVENT.decode("utf-8")
         cwd = os.getcwd()
@@ -67,7 +74,7 @@ def answer(args: list[str]) -> int | None:
     body = json.dumps(request).encode("utf-8")
     if len(body) > MAX_REQUEST_BYTES:
         return None
-    reply = _ask(path, body, deadline=STARTED + deadline_seconds(env) - MARGIN)
+    reply = _ask(path, body, deadline=deadline)
     if reply is None:
         return None
     stdout, stderr, code = reply
@@ -76,6 +83,53 @@ def answer(args: list[str]) -> int | None:
     sys.stdout.flush()
     sys.stderr.flush()
     return code
+
+
+def _read_stdin(deadline: float) -> tuple[bytes, bool]:
+    """Stdin until end of file, (bytes, True); what arrived by ``deadline`` (or the first
+    ``MAX_EVENT_BYTES + 1`` bytes), (bytes, False). Never blocks past the deadline: an agent
+    that does not close stdin must still get the watchdog's blocking answer."""
+    import select
+
+    chunks: list[bytes] = []
+    total = 0
+    try:
+        fd = sys.stdin.fileno()
+        while total <= MAX_EVENT_BYTES:
+            ready, _, _ = select.select([fd], [], [], max(deadline - time.monotonic(), 0))
+            if not ready:
+                break
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                return b"".join(chunks), True
+            chunks.append(chunk)
+            total += len(chunk)
+    except (OSError, ValueError, AttributeError):
+        pass
+    return b"".join(chunks), False
+
+
+class Prefixed:
+    """Stdin with the bytes the fast path already read put back in front."""
+
+    def __init__(self, head: bytes, rest: ByteSource) -> None:
+        self._head, self._rest = head, rest
+
+    def read(self, size: int = -1) -> bytes:
+        """Like ``BufferedReader.read``: ``size`` bytes, fewer only at end of file."""
+        head, self._head = self._head, b""
+        if size < 0:
+            return head + self._rest.read()
+        if len(head) >= size:
+            self._head = head[size:]
+            return head[:size]
+        return head + self._rest.read(size - len(head))
+
+
+def stdin_rest(stdin: ByteSource) -> ByteSource:
+    """The hook's stdin as the in-process path must read it: ``stdin`` itself, or with what
+    :func:`answer` read of it in front."""
+    return stdin if EVENT is None else Prefixed(EVENT, stdin)
 
 
 def state_home(env: os._Environ[str] | dict[str, str]) -> str | None:

@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from keyturn.errors import InputError, KeyturnError
 
@@ -29,6 +29,14 @@ from .settle import HookOptions, settle
 DEFAULT_DEADLINE = 20.0
 MAX_EVENT_BYTES = 16 << 20
 STATE_DIR = ".keyturn"
+
+
+class ByteSource(Protocol):
+    """What the hook reads its event from (stdin, or stdin with a part already read)."""
+
+    def read(self, size: int = -1, /) -> bytes:
+        """Up to ``size`` bytes; fewer only at end of file."""
+        ...
 
 
 class _Answerer:
@@ -74,7 +82,7 @@ def run_hook(
     options: HookOptions,
     *,
     env: Mapping[str, str],
-    stdin: IO[bytes],
+    stdin: ByteSource,
     out: IO[str],
     err: IO[str],
     cwd: str | None = None,
