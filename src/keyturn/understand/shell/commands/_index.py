@@ -102,7 +102,7 @@ MODULES: dict[str, str] = {
     "gsutil": "cloud_cli",
     "hash": "basic",
     "head": "basic",
-    "helm": "kubectl",
+    "helm": "helm",
     "help": "basic",
     "hexdump": "basic",
     "history": "basic",

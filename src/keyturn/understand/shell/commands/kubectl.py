@@ -1,4 +1,4 @@
-"""kubectl and helm command lines -> effects on ``k8s:`` / ``helm:`` resources.
+"""kubectl command lines -> effects on ``k8s:`` resources (helm: :mod:`.helm`).
 
 Choices worth knowing:
 
@@ -11,19 +11,15 @@ Choices worth knowing:
 - ``--dry-run=client|server`` turns any verb into a read. Namespace: ``-n``, else the target's,
   else ``default``. ``--context`` sets ``target.kube_context``; ``--kubeconfig``/``KUBECONFIG``
   are noted in the detail (the context they select is not known here).
-- helm releases are ``helm:<namespace>/<release>``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
-import yaml
-
-from keyturn.model import Effect, EffectKind, Resource, Target
+from keyturn.model import Effect, EffectKind
 from keyturn.understand.k8s_kinds import normalize_kind, object_names
-from keyturn.understand.shell.commands._kube_args import ParsedArgs, parse_args
+from keyturn.understand.shell.commands._kube_args import parse_args
+from keyturn.understand.shell.commands._kube_call import KubeCall, kube_call
+from keyturn.understand.shell.commands._kube_manifests import manifest_objects
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 
 _E = EffectKind
@@ -137,37 +133,11 @@ _CONFIG_READS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Call:
-    """One kubectl/helm invocation being understood."""
-
-    tool: str
-    verb: str
-    args: ParsedArgs
-    cmd: SimpleCommand
-    ctx: ShellContext
-    target: Target
-    namespace: str
-    note: str
-
-    def effect(self, kind: EffectKind, names: tuple[str, ...], rtype: str, detail: str) -> Effect:
-        """An effect of this call, with its target, command text and notes."""
-        return Effect(
-            kind,
-            Resource(names, rtype),
-            self.target,
-            "k8s",
-            command=self.cmd.text or None,
-            operation=f"{self.tool} {self.verb}".strip(),
-            detail="; ".join(p for p in (detail, self.note) if p),
-        )
-
-
 @command("kubectl", "oc")
 def kubectl(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """kubectl: read verbs read; delete/drain/scale/apply/... as the module docstring says."""
     args = parse_args(cmd.args, value_flags=_KUBECTL_VALUE_FLAGS, aliases=_KUBECTL_ALIASES)
-    call = _call("kubectl", args, cmd, ctx, context_flag="--context")
+    call = kube_call("kubectl", args, cmd, ctx, context_flag="--context")
     if not call.verb:
         return [call.effect(_E.READ, ("k8s:*",), "", "kubectl without a verb: prints help")]
     dry = (args.value("--dry-run") or "none").lower() in ("client", "server", "true")
@@ -177,26 +147,7 @@ def kubectl(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     return effects
 
 
-def _call(
-    tool: str, args: ParsedArgs, cmd: SimpleCommand, ctx: ShellContext, *, context_flag: str
-) -> _Call:
-    namespace_flag = args.value("--namespace")
-    target = Target(kube_context=args.value(context_flag), kube_namespace=namespace_flag)
-    target = target.merged_over(ctx.target)
-    notes = []
-    kubeconfig = args.value("--kubeconfig") or cmd.assignments.get("KUBECONFIG")
-    kubeconfig = kubeconfig or ctx.env.get("KUBECONFIG")
-    if kubeconfig:
-        notes.append(f"kubeconfig {kubeconfig}")
-    env_context = cmd.assignments.get("KUBE_CONTEXT") or ctx.env.get("KUBE_CONTEXT")
-    if env_context and not target.kube_context:
-        notes.append(f"KUBE_CONTEXT={env_context} (not read by {tool})")
-    verb = args.words[0] if args.words else ""
-    namespace = "*" if args.has("--all-namespaces") else target.kube_namespace or "default"
-    return _Call(tool, verb, args, cmd, ctx, target, namespace, "; ".join(notes))
-
-
-def _as_dry_run(call: _Call, effect: Effect) -> Effect:
+def _as_dry_run(call: KubeCall, effect: Effect) -> Effect:
     return call.effect(
         _E.READ,
         effect.resource.names,
@@ -205,7 +156,7 @@ def _as_dry_run(call: _Call, effect: Effect) -> Effect:
     )
 
 
-def _kubectl_verb(call: _Call) -> list[Effect]:
+def _kubectl_verb(call: KubeCall) -> list[Effect]:
     verb, words = call.verb, call.args.words[1:]
     if verb in _READ_VERBS or (verb == "auth" and words[:1] != ("reconcile",)):
         return [call.effect(_E.READ, ("k8s:*",), "", f"kubectl {verb}: reads only")]
@@ -241,7 +192,7 @@ def _kubectl_verb(call: _Call) -> list[Effect]:
     return [call.effect(_E.UNKNOWN, ("k8s:*",), "", f"kubectl {verb}: not understood")]
 
 
-def _targets(call: _Call, words: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
+def _targets(call: KubeCall, words: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
     """``TYPE NAME...``, ``TYPE/NAME...`` or ``TYPE[,TYPE]`` with ``-l``/``--all`` ->
     (kind, name) pairs; ``*`` for every object the selector picks."""
     pairs: list[tuple[str, str]] = []
@@ -259,14 +210,14 @@ def _targets(call: _Call, words: tuple[str, ...] | list[str]) -> list[tuple[str,
     return pairs
 
 
-def _names(call: _Call, kind: str, name: str) -> tuple[str, ...]:
+def _names(call: KubeCall, kind: str, name: str) -> tuple[str, ...]:
     return object_names(kind, name, call.namespace)
 
 
 def _objects_or_unknown(
-    call: _Call, words: tuple[str, ...] | list[str], kind: EffectKind, detail: str
+    call: KubeCall, words: tuple[str, ...] | list[str], kind: EffectKind, detail: str
 ) -> list[Effect]:
-    manifest = _manifest_objects(call)
+    manifest = manifest_objects(call)
     if manifest is not None:
         pairs = manifest
     elif call.args.value("--filename") or call.args.value("--kustomize"):
@@ -293,60 +244,7 @@ def _objects_or_unknown(
     ]
 
 
-def _manifest_objects(call: _Call) -> list[tuple[str, str, str | None]] | None:
-    """(kind, name, namespace) of each object in the ``-f`` manifests, or ``None``."""
-    sources = call.args.flags.get("--filename")
-    if not sources or call.args.value("--kustomize"):
-        return None
-    objects: list[tuple[str, str, str | None]] = []
-    for source in sources:
-        text = _read_manifest(call, source)
-        if text is None:
-            return None
-        try:
-            docs = list(yaml.safe_load_all(text))
-        except yaml.YAMLError:
-            return None
-        for doc in docs:
-            if not _collect(doc, objects):
-                return None
-    return objects
-
-
-def _read_manifest(call: _Call, source: str) -> str | None:
-    if source == "-":
-        return None if call.cmd.stdin_dynamic else call.cmd.stdin_text
-    if "://" in source:
-        return None
-    path = source.replace("~", call.ctx.home, 1) if source.startswith("~") else source
-    path = path if path.startswith("/") else f"{call.ctx.cwd.rstrip('/')}/{path}"
-    if call.ctx.files.is_dir(path):
-        return None
-    return call.ctx.files.read_text(path)
-
-
-def _collect(doc: Any, out: list[tuple[str, str, str | None]]) -> bool:
-    if doc is None:
-        return True
-    if not isinstance(doc, dict) or not isinstance(doc.get("kind"), str):
-        return False
-    if doc["kind"] == "List" or (doc["kind"].endswith("List") and "items" in doc):
-        return all(_collect(item, out) for item in doc.get("items") or ())
-    metadata = doc.get("metadata")
-    name = metadata.get("name") if isinstance(metadata, dict) else None
-    if not isinstance(name, str):
-        generate = metadata.get("generateName") if isinstance(metadata, dict) else None
-        name = f"{generate}*" if isinstance(generate, str) else None
-    if not name:
-        return False
-    namespace = metadata.get("namespace") if isinstance(metadata, dict) else None
-    out.append(
-        (normalize_kind(doc["kind"]), name, namespace if isinstance(namespace, str) else None)
-    )
-    return True
-
-
-def _apply_like(call: _Call, words: tuple[str, ...]) -> list[Effect]:
+def _apply_like(call: KubeCall, words: tuple[str, ...]) -> list[Effect]:
     verb = call.verb
     if verb == "create" and words and not call.args.value("--filename"):
         return _create_named(call, words)
@@ -372,7 +270,7 @@ def _apply_like(call: _Call, words: tuple[str, ...]) -> list[Effect]:
 _SUBTYPED = frozenset({"secret", "service"})
 
 
-def _create_named(call: _Call, words: tuple[str, ...]) -> list[Effect]:
+def _create_named(call: KubeCall, words: tuple[str, ...]) -> list[Effect]:
     """``kubectl create KIND [SUBTYPE] NAME``."""
     kind = normalize_kind(words[0])
     rest = [w for w in words[1:] if "=" not in w]
@@ -386,7 +284,7 @@ def _create_named(call: _Call, words: tuple[str, ...]) -> list[Effect]:
     return [call.effect(_E.CREATE, _names(call, kind, rest[0]), kind, f"create {kind}")]
 
 
-def _node_verbs(call: _Call, words: tuple[str, ...]) -> list[Effect]:
+def _node_verbs(call: KubeCall, words: tuple[str, ...]) -> list[Effect]:
     verb = call.verb
     nodes = [w for w in words if w not in ("node", "nodes", "no")]
     if verb == "taint":
@@ -411,7 +309,7 @@ def _node_verbs(call: _Call, words: tuple[str, ...]) -> list[Effect]:
     return effects
 
 
-def _run_expose(call: _Call, words: tuple[str, ...]) -> list[Effect]:
+def _run_expose(call: KubeCall, words: tuple[str, ...]) -> list[Effect]:
     if call.verb == "run":
         names = _names(call, "pod", words[0]) if words else ("k8s:*",)
         return [call.effect(_E.CREATE, names, "pod", "run: creates a pod")]
@@ -420,7 +318,7 @@ def _run_expose(call: _Call, words: tuple[str, ...]) -> list[Effect]:
     return [call.effect(_E.CREATE, _names(call, "service", name), "service", "expose")]
 
 
-def _exec_names(call: _Call, words: tuple[str, ...]) -> tuple[str, ...]:
+def _exec_names(call: KubeCall, words: tuple[str, ...]) -> tuple[str, ...]:
     if call.verb == "cp":
         remote = next((w for w in words if ":" in w), "")
         pod = remote.partition(":")[0].rpartition("/")[2]
@@ -430,7 +328,7 @@ def _exec_names(call: _Call, words: tuple[str, ...]) -> tuple[str, ...]:
     return _names(call, "pod", pod or "*")
 
 
-def _config(call: _Call, words: tuple[str, ...]) -> list[Effect]:
+def _config(call: KubeCall, words: tuple[str, ...]) -> list[Effect]:
     sub = words[0] if words else "view"
     if sub in _CONFIG_READS:
         return [call.effect(_E.READ, ("k8s:*",), "", f"config {sub}")]
@@ -442,117 +340,3 @@ def _config(call: _Call, words: tuple[str, ...]) -> list[Effect]:
 def _without_assignments(words: tuple[str, ...]) -> list[str]:
     """Drop ``key=value``/``key-`` words (label, annotate, set image) after the first."""
     return [w for i, w in enumerate(words) if i == 0 or ("=" not in w and not w.endswith("-"))]
-
-
-# helm ---------------------------------------------------------------------------------------
-
-_HELM_VALUE_FLAGS = frozenset(
-    [
-        "-n",
-        "--namespace",
-        "--kube-context",
-        "--kubeconfig",
-        "-f",
-        "--values",
-        "--set",
-        "--set-string",
-        "--set-file",
-        "--set-json",
-        "--version",
-        "--repo",
-        "-o",
-        "--output",
-        "--timeout",
-        "--description",
-        "--post-renderer",
-        "--username",
-        "--password",
-        "--ca-file",
-        "--cert-file",
-        "--key-file",
-        "--kube-apiserver",
-        "--kube-token",
-        "--kube-as-user",
-        "--kube-as-group",
-        "--registry-config",
-        "--repository-config",
-        "--repository-cache",
-        "--max",
-        "--revision",
-        "--history-max",
-        "--name-template",
-        "--cascade",
-        "--wait-for",
-    ]
-)
-_HELM_ALIASES = {"-n": "--namespace", "-f": "--values", "-o": "--output", "-A": "--all-namespaces"}
-_HELM_READS = frozenset(
-    [
-        "list",
-        "ls",
-        "status",
-        "get",
-        "template",
-        "show",
-        "inspect",
-        "search",
-        "repo",
-        "version",
-        "history",
-        "hist",
-        "env",
-        "lint",
-        "package",
-        "pull",
-        "fetch",
-        "dependency",
-        "dep",
-        "verify",
-        "completion",
-        "help",
-        "create",
-    ]
-)
-
-
-@command("helm")
-def helm(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """helm: uninstall -> delete, rollback/upgrade -> update (``--force`` -> replace),
-    install -> create (``--replace`` -> replace), list/status/get/template -> read."""
-    args = parse_args(cmd.args, value_flags=_HELM_VALUE_FLAGS, aliases=_HELM_ALIASES)
-    call = _call("helm", args, cmd, ctx, context_flag="--kube-context")
-    verb, words = call.verb, args.words[1:]
-    kind, detail = _helm_meaning(call, words)
-    if kind is not _E.READ and args.value("--dry-run") not in (None, "false", "none"):
-        kind, detail = _E.READ, f"dry run of {detail}: changes nothing"
-    if verb in ("install",) and (args.has("--generate-name") or len(words) < 2):
-        releases = ["*"]
-    elif verb in ("uninstall", "del", "delete", "un"):
-        releases = list(words) or ["*"]
-    else:
-        releases = list(words[:1]) or ["*"]
-    if kind is _E.READ and verb in _HELM_READS:
-        return [call.effect(kind, (f"helm:{call.namespace}/*",), "helm_release", detail)]
-    return [
-        call.effect(kind, (f"helm:{call.namespace}/{r}",), "helm_release", detail) for r in releases
-    ]
-
-
-def _helm_meaning(call: _Call, words: tuple[str, ...]) -> tuple[EffectKind, str]:
-    verb, args = call.verb, call.args
-    if verb in ("uninstall", "del", "delete", "un"):
-        keep = " (--keep-history)" if args.has("--keep-history") else ""
-        return _E.DELETE, f"uninstall release: deletes its objects{keep}"
-    if verb == "rollback":
-        return _E.UPDATE, "rollback"
-    if verb == "upgrade":
-        if args.has("--force"):
-            return _E.REPLACE, "upgrade --force: objects deleted and recreated"
-        return _E.UPDATE, "upgrade" + (" --install" if args.has("--install") else "")
-    if verb == "install":
-        if args.has("--replace"):
-            return _E.REPLACE, "install --replace"
-        return _E.CREATE, "install"
-    if verb in _HELM_READS or not verb:
-        return _E.READ, f"helm {verb}: reads only"
-    return _E.UNKNOWN, f"helm {verb}: not understood"
