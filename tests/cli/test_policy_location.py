@@ -3,6 +3,7 @@ the one in $KEYTURN_HOME (where `keyturn init` writes it when there is no local 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -39,3 +40,31 @@ def test_the_chain(tmp_path: Path) -> None:
     env["KEYTURN_POLICY"] = "p.yaml"
     assert policy_path(None, env, cwd=str(tmp_path)) == tmp_path / "p.yaml"
     assert policy_path("/x/q.yaml", env, cwd=str(tmp_path)) == Path("/x/q.yaml")
+
+
+def test_the_hook_finds_the_policy_init_wrote(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert _run(tmp_path, home, "init").returncode == 0
+    event = json.dumps(
+        {
+            "session_id": "s",
+            "cwd": str(tmp_path),
+            "hook_event_name": "PreToolUse",
+            "tool_name": "Bash",
+            "tool_input": {"command": "ls -la"},
+            "tool_use_id": "t",
+        }
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KEYTURN_")}
+    env.update(KEYTURN_HOME=str(home), KEYTURN_HOOK_DAEMON="off")
+    answered = subprocess.run(
+        [KEYTURN, "hook", "claude-code"],
+        cwd=tmp_path,
+        env=env,
+        input=event,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert answered.returncode == 0, answered.stderr
+    assert '"permissionDecision":"allow"' in answered.stdout.replace(" ", "")

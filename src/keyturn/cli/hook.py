@@ -78,7 +78,7 @@ def hook_setup(
     if agent not in AGENTS:
         raise UsageError(f"unknown agent '{agent}' (one of {', '.join(AGENTS)})")
     options = _options(rest)
-    policy = options.get("--policy") or env.get("KEYTURN_POLICY") or "keyturn.yaml"
+    policy = options.get("--policy") or ""  # empty: the usual chain, resolved per event
     protocol = importlib.import_module(AGENTS[agent]).PROTOCOL
     return protocol, HookOptions(policy_path=policy, agent=options.get("--agent") or agent)
 

@@ -19,9 +19,11 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import replace
+from pathlib import Path
 from typing import IO, Any, Protocol
 
 from keyturn.errors import InputError, KeyturnError
+from keyturn.paths import policy_path as locate_policy
 
 from .protocol import HookProtocol, Reply
 from .settle import HookOptions, settle
@@ -141,11 +143,11 @@ def answer_event(
         seen["event"] = event if isinstance(event, str) else ""
         home = env.get("HOME") or _account_home()
         call = protocol.read(payload, home=home)
-        resolved = replace(
-            options,
-            policy_path=posixpath.join(cwd, options.policy_path),
-            home=state_home(env, cwd=cwd),
-        )
+        home_dir = state_home(env, cwd=cwd)
+        # The chain every verb shares (--policy, $KEYTURN_POLICY, ./keyturn.yaml, the one in
+        # $KEYTURN_HOME), from the hook's own environment and directory, never the daemon's.
+        policy = locate_policy(options.policy_path or None, env, home=Path(home_dir), cwd=cwd)
+        resolved = replace(options, policy_path=str(policy), home=home_dir)
         return protocol.render(settle(call, options=resolved, env=env), event=seen["event"])
     except KeyturnError as exc:
         return protocol.blocking(exc.message, event=seen["event"])
