@@ -1,0 +1,96 @@
+"""``/v1/audit`` and ``/v1/policy``: read, verify and trace the audit log; the policy in force
+and its lint findings. Reviewers and admins only (the policy's digest: any token)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from keyturn.approval.model import Role
+from keyturn.errors import InputError
+from keyturn.server.api_input import int_param
+from keyturn.server.app import Backend, backend_of
+
+
+def audit_page(backend: Backend, *, after: int, limit: int) -> dict[str, Any]:
+    records = []
+    for rec in backend.store.audit_records(after=after):
+        records.append({"seq": rec.seq, "chain": rec.chain, "record": rec.parsed()})
+        if len(records) >= limit:
+            break
+    seq, chain = backend.store.audit_head()
+    return {"records": records, "head": {"seq": seq, "chain": chain}}
+
+
+async def audit_list(request: Request) -> JSONResponse:
+    backend = backend_of(request)
+    (await backend.authenticate(request)).require(Role.REVIEWER, Role.ADMIN)
+    after = int_param(request, "after", 0, low=0, high=2**62)
+    limit = int_param(request, "limit", 100, low=1, high=1000)
+    return JSONResponse(await backend.run(audit_page, backend, after=after, limit=limit))
+
+
+def verify_report(backend: Backend) -> dict[str, Any]:
+    from keyturn.audit.verify import verify_log
+    from keyturn.bootstrap import load_public_key_file
+
+    path = backend.settings.public_key_path
+    key = load_public_key_file(path) if path.exists() else None
+    store = backend.store
+    report = verify_log(
+        store.audit_records(), store.checkpoints(), public_key=key, head=store.audit_head()
+    )
+    return {
+        "ok": report.ok,
+        "records": report.records,
+        "checkpoints": report.checkpoints,
+        "head_chain": report.head_chain,
+        "problem": report.problem,
+        "summary": report.summary(),
+    }
+
+
+async def audit_verify(request: Request) -> JSONResponse:
+    backend = backend_of(request)
+    (await backend.authenticate(request)).require(Role.REVIEWER, Role.ADMIN)
+    return JSONResponse(await backend.run(verify_report, backend))
+
+
+async def audit_trace(request: Request) -> JSONResponse:
+    from keyturn.audit.trace import trace
+
+    backend = backend_of(request)
+    (await backend.authenticate(request)).require(Role.REVIEWER, Role.ADMIN)
+    pattern = request.query_params.get("resource", "")
+    if not pattern:
+        raise InputError("resource: expected a resource name or pattern")
+    records = await backend.run(lambda: [r.parsed() for r in backend.store.audit_records()])
+    stories = trace(records, pattern=pattern)
+    return JSONResponse({"stories": [s.to_json() for s in stories]})
+
+
+async def policy_info(request: Request) -> JSONResponse:
+    backend = backend_of(request)
+    await backend.authenticate(request)
+    policy = backend.policy
+    return JSONResponse(
+        {
+            "digest": policy.digest,
+            "source": str(backend.settings.policy_path),
+            "reviewers": {k: list(v) for k, v in policy.reviewers.items()},
+        }
+    )
+
+
+async def policy_lint(request: Request) -> JSONResponse:
+    from keyturn.policy.lint import lint
+
+    backend = backend_of(request)
+    (await backend.authenticate(request)).require(Role.REVIEWER, Role.ADMIN)
+    findings = await run_in_threadpool(lint, backend.policy)
+    return JSONResponse(
+        {"digest": backend.policy.digest, "findings": [f.to_json() for f in findings]}
+    )

@@ -1,0 +1,64 @@
+"""What the API's handlers read from a request (its JSON body, path and query parameters) and
+the web page they link an approval request to."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.requests import Request
+
+from keyturn.errors import InputError
+from keyturn.server.errors import ApiError
+
+MAX_BODY_BYTES = 64 << 20
+MAX_ID = 2**62  # ids beyond what the databases store are simply not found
+
+
+async def body_json(request: Request) -> dict[str, Any]:
+    """The request's JSON object body (400 when it is not one)."""
+    raw = await request.body()
+    if len(raw) > MAX_BODY_BYTES:
+        raise ApiError(413, "too_large", f"body larger than {MAX_BODY_BYTES} bytes")
+    try:
+        value = json.loads(raw or b"{}")
+    except ValueError:
+        raise ApiError(400, "bad_request", "body: not valid JSON") from None
+    if not isinstance(value, dict):
+        raise ApiError(400, "bad_request", "body: expected a JSON object")
+    return value
+
+
+def reason_of(body: dict[str, Any]) -> str:
+    """The body's optional ``reason``, trimmed."""
+    reason = body.get("reason", "")
+    if not isinstance(reason, str):
+        raise InputError("reason: expected a string")
+    return reason.strip()
+
+
+def request_id_of(request: Request) -> int:
+    """The ``{request_id}`` path parameter (404 when out of range)."""
+    value = request.path_params["request_id"]
+    if not isinstance(value, int) or not 0 < value <= MAX_ID:
+        raise ApiError(404, "not_found", "no such request")
+    return value
+
+
+def int_param(request: Request, name: str, default: int, *, low: int, high: int) -> int:
+    """Query parameter ``name`` as an integer in ``low..high`` (``default`` when absent)."""
+    text = request.query_params.get(name)
+    if text is None:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise InputError(f"{name}: expected an integer") from None
+    if not low <= value <= high:
+        raise InputError(f"{name}: expected {low}..{high}")
+    return value
+
+
+def link_of(request: Request, request_id: int) -> str:
+    """The web page of approval request ``request_id``."""
+    return str(request.url_for("web_request", request_id=request_id))
