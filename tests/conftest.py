@@ -13,6 +13,10 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 
+# A hook run by a test must not leave a resident hook daemon behind: tests of the daemon turn it
+# on explicitly; everything else runs hooks in process.
+os.environ.setdefault("KEYTURN_HOOK_DAEMON", "off")
+
 
 def fixtures_root() -> Path:
     root = Path(os.environ.get("KEYTURN_FIXTURES", REPO.parent / "shared" / "fixtures"))
