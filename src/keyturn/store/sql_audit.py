@@ -1,0 +1,124 @@
+"""The audit log in SQL: append (number, hash-chain, checkpoint under the write lock), read,
+and signed checkpoints. Every other write appends its audit records in its own transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from keyturn.audit.chain import extend
+from keyturn.audit.record import AuditEntry, AuditKind, StoredRecord, iso_time
+from keyturn.audit.signing import Checkpoint
+from keyturn.errors import AuditError
+from keyturn.store.sql_base import Cursor, SqlBase
+
+
+class SqlAudit(SqlBase):
+    """The audit log and policy notes of the SQL store. Not for direct use."""
+
+    def append_audit(self, entries: Sequence[AuditEntry]) -> list[StoredRecord]:
+        try:
+            with self._lock, self._write() as cur:
+                return self._append(cur, entries)
+        except AuditError:
+            raise
+        except Exception as exc:
+            raise AuditError(f"could not append to the audit log: {exc}") from exc
+
+    def _append(self, cur: Cursor, entries: Sequence[AuditEntry]) -> list[StoredRecord]:
+        """Append under the write lock the caller holds: number, hash, checkpoint."""
+        if not entries:
+            return []
+        seq, chain_hex = self._x(cur, "SELECT seq, chain FROM audit_head WHERE id = 1").fetchone()
+        start, prev = int(seq), bytes.fromhex(chain_hex)
+        stored: list[StoredRecord] = []
+        for i, entry in enumerate(entries, start=start + 1):
+            canonical = entry.canonical(i)
+            _, prev = extend(prev, canonical)
+            stored.append(
+                StoredRecord(seq=i, canonical=canonical.decode("utf-8"), chain=prev.hex())
+            )
+        self._insert_records(cur, stored)
+        last = stored[-1]
+        self._x(
+            cur, "UPDATE audit_head SET seq = ?, chain = ? WHERE id = 1", (last.seq, last.chain)
+        )
+        if self._signer is not None and last.seq // self._every > start // self._every:
+            self._sign(cur, last.seq, last.chain, entries[-1].at)
+        return stored
+
+    def _insert_records(self, cur: Cursor, stored: Sequence[StoredRecord]) -> None:
+        cur.executemany(
+            self._sql("INSERT INTO audit_log (seq, record, chain) VALUES (?, ?, ?)"),
+            [(r.seq, r.canonical, r.chain) for r in stored],
+        )
+
+    def _sign(self, cur: Cursor, seq: int, chain: str, at: float) -> Checkpoint:
+        assert self._signer is not None
+        cp = self._signer.sign(seq=seq, chain=chain, at=iso_time(at))
+        self._x(
+            cur,
+            "INSERT INTO audit_checkpoints (seq, chain, at, key_id, signature) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (cp.seq, cp.chain, cp.at, cp.key_id, cp.signature),
+        )
+        return cp
+
+    def note_policy(self, *, digest: str, source: str, now: float) -> bool:
+        with self._lock, self._write() as cur:
+            row = self._x(cur, "SELECT value FROM meta WHERE key = 'policy_digest'").fetchone()
+            if row is not None and row[0] == digest:
+                return False
+            self._x(cur, "DELETE FROM meta WHERE key = 'policy_digest'")
+            self._x(cur, "INSERT INTO meta (key, value) VALUES ('policy_digest', ?)", (digest,))
+            entry = AuditEntry(
+                kind=AuditKind.POLICY_LOADED,
+                at=now,
+                actor={"name": "keyturn", "role": "system"},
+                data={
+                    "policy_digest": digest,
+                    "source": source,
+                    "previous": None if row is None else row[0],
+                },
+            )
+            self._append(cur, [entry])
+            return True
+
+    def audit_records(self, *, after: int = 0) -> Iterator[StoredRecord]:
+        with self._lock, self._read() as cur:
+            rows = self._x(
+                cur, "SELECT seq, record, chain FROM audit_log WHERE seq > ? ORDER BY seq", (after,)
+            ).fetchall()
+        return iter([StoredRecord(seq=int(r[0]), canonical=r[1], chain=r[2]) for r in rows])
+
+    def audit_head(self) -> tuple[int, str]:
+        with self._lock, self._read() as cur:
+            seq, chain = self._x(cur, "SELECT seq, chain FROM audit_head WHERE id = 1").fetchone()
+        return int(seq), str(chain)
+
+    def checkpoints(self) -> list[Checkpoint]:
+        with self._lock, self._read() as cur:
+            rows = self._x(
+                cur, "SELECT seq, chain, at, key_id, signature FROM audit_checkpoints ORDER BY seq"
+            ).fetchall()
+        return [
+            Checkpoint(seq=int(r[0]), chain=r[1], at=r[2], key_id=r[3], signature=r[4])
+            for r in rows
+        ]
+
+    def checkpoint(self, *, now: float) -> Checkpoint | None:
+        if self._signer is None:
+            return None
+        with self._lock, self._write() as cur:
+            seq, chain = self._x(cur, "SELECT seq, chain FROM audit_head WHERE id = 1").fetchone()
+            if int(seq) == 0:
+                return None
+            have = self._x(
+                cur,
+                "SELECT seq, chain, at, key_id, signature FROM audit_checkpoints WHERE seq = ?",
+                (seq,),
+            ).fetchone()
+            if have is not None:
+                return Checkpoint(
+                    seq=int(have[0]), chain=have[1], at=have[2], key_id=have[3], signature=have[4]
+                )
+            return self._sign(cur, int(seq), str(chain), now)

@@ -1,0 +1,82 @@
+"""The base of the SQL store: a backend's hooks (connection, placeholders, DDL words, how a write
+transaction takes the store-wide write lock) and the schema migrations run through them."""
+
+from __future__ import annotations
+
+import threading
+from abc import abstractmethod
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from typing import Any, ClassVar
+
+from keyturn.audit.signing import Signer
+from keyturn.store.interface import Store
+from keyturn.store.migrations import MIGRATIONS
+
+Cursor = Any
+
+
+class SqlBase(Store):
+    """Connections, locking and schema. Not for direct use."""
+
+    ddl_words: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, *, signer: Signer | None, checkpoint_every: int) -> None:
+        self._signer = signer
+        self._every = max(1, checkpoint_every)
+        # One connection per store; the lock keeps threads of one process from sharing a
+        # transaction (the database lock does the same between processes).
+        self._lock = threading.RLock()
+
+    # -- backend hooks ---------------------------------------------------------------------------
+
+    @abstractmethod
+    def _write(self) -> AbstractContextManager[Cursor]:
+        """A transaction holding the store-wide write lock; commits on success."""
+
+    @abstractmethod
+    def _read(self) -> AbstractContextManager[Cursor]:
+        """A consistent read-only snapshot."""
+
+    @abstractmethod
+    def _migrating(self) -> AbstractContextManager[Cursor]:
+        """A transaction that serialises concurrent migrations."""
+
+    def _sql(self, text: str) -> str:
+        return text
+
+    def _x(self, cur: Cursor, text: str, params: Sequence[Any] = ()) -> Cursor:
+        cur.execute(self._sql(text), tuple(params))
+        return cur
+
+    # -- schema -----------------------------------------------------------------------------------
+
+    def migrate(self) -> int:
+        with self._lock, self._migrating() as cur:
+            self._x(
+                cur,
+                "CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(version INTEGER PRIMARY KEY, description TEXT NOT NULL)",
+            )
+            done = {row[0] for row in self._x(cur, "SELECT version FROM schema_migrations")}
+            for version, description, statements in MIGRATIONS:
+                if version in done:
+                    continue
+                for statement in statements:
+                    self._x(cur, statement.format(**self.ddl_words))
+                self._x(
+                    cur,
+                    "INSERT INTO schema_migrations (version, description) VALUES (?, ?)",
+                    (version, description),
+                )
+        return self.schema_version()
+
+    def schema_version(self) -> int:
+        with self._lock, self._read() as cur:
+            if not self._has_table(cur, "schema_migrations"):
+                return 0
+            row = self._x(cur, "SELECT MAX(version) FROM schema_migrations").fetchone()
+            return int(row[0] or 0)
+
+    @abstractmethod
+    def _has_table(self, cur: Cursor, name: str) -> bool: ...
