@@ -180,7 +180,8 @@ def _hook_command() -> Command:
     first = hook.USAGE.splitlines()[0]
     flags = re.findall(r"\[(--[\w-]+) (\w+)\]", first)
     helps = {
-        "--policy": "policy file (default: $KEYTURN_POLICY or ./keyturn.yaml)",
+        "--policy": "policy file (default: $KEYTURN_POLICY, ./keyturn.yaml, "
+        "or $KEYTURN_HOME/keyturn.yaml)",
         "--agent": "the agent name the policy knows it by (default: AGENT)",
     }
     options = [
@@ -213,6 +214,7 @@ def collect() -> list[Command]:
         serve,
         token,
     )
+    from keyturn.integrations.hooks.daemon import run_daemon
     from keyturn.integrations.hooks.install import run_install
 
     built: dict[str, list[Command]] = {
@@ -234,6 +236,7 @@ def collect() -> list[Command]:
         "hook": [
             _hook_command(),
             *_commands("keyturn hook install", _parser_of(run_install, [])),
+            *_commands("keyturn hook daemon", _parser_of(run_daemon, [])),
         ],
         "mcp-proxy": _commands("keyturn mcp-proxy", _parser_of(mcp_proxy.run, ["--", "x"])),
         "demo": _commands("keyturn demo", _parser_of(demo.run, [])),

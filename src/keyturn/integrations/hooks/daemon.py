@@ -300,7 +300,13 @@ def run_daemon(argv: list[str]) -> int:
     from keyturn.cli._args import parser
 
     p = parser("hook daemon", "Answer agent hooks from a resident process (a Unix socket).")
-    p.add_argument("--idle-timeout", type=float, default=DEFAULT_IDLE_TIMEOUT, metavar="SECONDS")
+    p.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=DEFAULT_IDLE_TIMEOUT,
+        metavar="SECONDS",
+        help=f"exit after this long without a call (default {DEFAULT_IDLE_TIMEOUT:.0f})",
+    )
     p.add_argument("--socket", metavar="PATH", help="default: $KEYTURN_HOME/hookd.sock")
     args = p.parse_args(argv)
     if not 0 < args.idle_timeout <= 7 * 86400:
