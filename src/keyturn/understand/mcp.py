@@ -19,147 +19,42 @@ SQL and shell text, so a tool nobody mapped still shows what its text would do.
 Server-declared annotations are untrusted hints (MCP spec): they may make a judgment stricter,
 never looser. They apply to the tool's own effect, not to effects understood from SQL or shell
 text in the arguments, which say more precisely what happens than a tool-wide hint.
+
+The call and its naming are :mod:`.mcp_call`; mappings and annotations :mod:`.mcp_mapping`.
 """
 
 from __future__ import annotations
 
 import json
-import posixpath
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from fnmatch import fnmatchcase
+from dataclasses import replace
 from typing import Any
 
 from keyturn.errors import InputError
-from keyturn.model import Action, ActionKind, Effect, EffectKind, McpToolMapping, Resource, Target
+from keyturn.model import Action, ActionKind, Effect, EffectKind, McpToolMapping, Target
 from keyturn.understand import FileReader, NoFiles
+from keyturn.understand.mcp_call import McpCall, sql_engine, tool_name
+from keyturn.understand.mcp_mapping import (
+    apply_mapping,
+    matching_mapping,
+    stricter_by_annotations,
+)
 
-_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
-_INDEX = re.compile(r"\[(\d+)\]")
-_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+# Names other modules take from here (the built-in servers' meanings, the MCP proxy).
+__all__ = [
+    "SHELL_ARGUMENTS",
+    "SQL_ARGUMENTS",
+    "McpCall",
+    "probe_mcp",
+    "sql_engine",
+    "tool_name",
+    "understand_mcp",
+    "understood_by",
+]
+
 # Argument names whose text is SQL / a shell command whatever the tool (issue 3, item 4).
 SQL_ARGUMENTS = ("sql",)
 SHELL_ARGUMENTS = ("command", "cmd")
-_MAX_NESTED_TEXT = 100_000
-
-
-def tool_name(server: str, tool: str) -> str:
-    """The resource and ``tool:`` name of an MCP tool: ``mcp:<server>/<tool>``."""
-    return f"mcp:{server}/{tool}"
-
-
-@dataclass(frozen=True, slots=True)
-class McpCall:
-    """One tool call being understood, with what is needed to name its resources.
-
-    Built-in meanings (``mcp_servers``) receive it and build effects through its methods, so
-    every effect gets the tool name, the MCP resource name and the target in the same way.
-    """
-
-    server: str
-    tool: str
-    arguments: Mapping[str, Any]
-    target: Target = field(default_factory=Target)
-    cwd: str = "/"
-    home: str = "/root"
-    files: FileReader = field(default_factory=NoFiles)
-    # Set when judging a tool without its arguments (``probe_mcp``): a missing argument then
-    # gives the tool's nominal effect instead of ``unknown``.
-    probe: bool = False
-
-    @property
-    def name(self) -> str:
-        return tool_name(self.server, self.tool)
-
-    def arg(self, path: str) -> Any:
-        """The argument at a dotted path (``options.name``, ``files.0.path``), or ``None``."""
-        return lookup(self.arguments, path)
-
-    def text_arg(self, *paths: str) -> str | None:
-        """The first of ``paths`` holding a non-empty string."""
-        for path in paths:
-            value = self.arg(path)
-            if isinstance(value, str) and value:
-                return value
-        return None
-
-    def file(self, path: str) -> str:
-        """``file:`` name of a path argument, made absolute against cwd and home."""
-        return "file:" + normalise_path(path, cwd=self.cwd, home=self.home)
-
-    def effect(
-        self,
-        kind: EffectKind,
-        names: Sequence[str] = (),
-        *,
-        type_: str = "",
-        service: str = "mcp",
-        detail: str = "",
-        target: Target | None = None,
-    ) -> Effect:
-        """An effect of this tool on the resource named ``names`` (plus the MCP tool name)."""
-        all_names = tuple(dict.fromkeys([*names, self.name]))
-        return Effect(
-            effect=kind,
-            resource=Resource(all_names, type_ or ("mcp_tool" if not names else "")),
-            target=(target or Target()).merged_over(self.target),
-            service=service,
-            tool=self.name,
-            operation=f"mcp {self.tool}",
-            detail=detail,
-        )
-
-    def unknown(self, reason: str) -> Effect:
-        """An ``unknown`` effect on the tool itself, saying why."""
-        return self.effect(EffectKind.UNKNOWN, detail=reason)
-
-    def sql(self, text: str, *, engine: str, database: str | None = None) -> list[Effect]:
-        """Effects of SQL text passed as an argument, attributed to this tool."""
-        try:
-            from keyturn.understand.sql import sql_effects
-        except ImportError:
-            return [self.unknown("SQL understanding is not available in this build")]
-        try:
-            found = sql_effects(
-                text[:_MAX_NESTED_TEXT], engine=engine, database=database, target=self.target
-            )
-        except InputError as exc:
-            return [self.unknown(f"SQL argument not understood: {exc.message}")]
-        return self.adopt(found) or [self.unknown("SQL argument has no statement")]
-
-    def shell(self, text: str) -> list[Effect]:
-        """Effects of a shell command line passed as an argument, attributed to this tool."""
-        try:
-            from keyturn.understand.shell import understand_shell
-        except ImportError:
-            return [self.unknown("shell understanding is not available in this build")]
-        try:
-            action = understand_shell(
-                text[:_MAX_NESTED_TEXT],
-                cwd=self.cwd,
-                home=self.home,
-                target=self.target,
-                files=self.files,
-            )
-        except InputError as exc:
-            return [self.unknown(f"shell argument not understood: {exc.message}")]
-        return self.adopt(action.effects) or [self.unknown("shell argument has no command")]
-
-    def adopt(self, effects: Sequence[Effect]) -> list[Effect]:
-        """Effects understood from argument text, re-attributed to this tool."""
-        adopted = []
-        for e in effects:
-            names = tuple(dict.fromkeys([*e.resource.names, self.name]))
-            adopted.append(
-                replace(
-                    e,
-                    resource=Resource(names, e.resource.type),
-                    target=e.target.merged_over(self.target),
-                    tool=self.name,
-                )
-            )
-        return adopted
 
 
 def understand_mcp(
@@ -231,7 +126,7 @@ def understood_by(server: str, tool: str, mappings: Sequence[McpToolMapping] = (
     whatever its arguments)."""
     from keyturn.understand import mcp_servers
 
-    if any(fnmatchcase(server, m.server) and fnmatchcase(tool, m.tool) for m in mappings):
+    if matching_mapping(server, tool, mappings) is not None:
         return "policy"
     return "builtin" if mcp_servers.knows(server, tool) else None
 
@@ -242,57 +137,22 @@ def _tool_effects(
     """The tool's own effects: policy mapping first, then built-ins, else unknown."""
     from keyturn.understand import mcp_servers
 
-    for mapping in mappings:
-        if fnmatchcase(call.server, mapping.server) and fnmatchcase(call.tool, mapping.tool):
-            return _apply_mapping(call, mapping, hints)
+    mapping = matching_mapping(call.server, call.tool, mappings)
+    if mapping is not None:
+        return apply_mapping(call, mapping, hints)
     builtin = mcp_servers.builtin_effects(call)
     if builtin is not None:
         return [stricter_by_annotations(e, hints) for e in builtin.own] + builtin.derived
     return [call.unknown(f"no mapping for tool {call.tool!r} of MCP server {call.server!r}")]
 
 
-def _apply_mapping(
-    call: McpCall, mapping: McpToolMapping, hints: Mapping[str, Any]
-) -> list[Effect]:
-    """Effects the policy's mapping gives: its effect on the templated resources, plus the
-    effects of the SQL / shell text it names."""
-    own: list[Effect] = []
-    # A mapping that names SQL or shell text and no effect lets the text say what happens.
-    text_only = mapping.effect is EffectKind.UNKNOWN and (
-        mapping.sql_argument or mapping.shell_argument
-    )
-    for template in () if text_only else mapping.resources:
-        names = fill_template(template, call.arguments, cwd=call.cwd, home=call.home)
-        if not names:
-            own.append(call.effect(mapping.effect, detail=f"template {template!r} not filled"))
-        own.extend(call.effect(mapping.effect, [n]) for n in names)
-    if not mapping.resources and not text_only:
-        own.append(call.effect(mapping.effect, detail="mapped by policy"))
-    derived: list[Effect] = []
-    if mapping.sql_argument:
-        text = call.arg(mapping.sql_argument)
-        derived += (
-            call.sql(text, engine=sql_engine(call.server), database=call.text_arg("database"))
-            if isinstance(text, str) and text.strip()
-            else [call.unknown(f"SQL argument {mapping.sql_argument!r} missing or not text")]
-        )
-    if mapping.shell_argument:
-        text = call.arg(mapping.shell_argument)
-        derived += (
-            call.shell(text)
-            if isinstance(text, str) and text.strip()
-            else [call.unknown(f"shell argument {mapping.shell_argument!r} missing or not text")]
-        )
-    return [stricter_by_annotations(e, hints) for e in own] + derived
-
-
 def _consumed(call: McpCall, mappings: Sequence[McpToolMapping]) -> frozenset[str]:
     """Text arguments the tool's mapping already understood (not to be understood twice)."""
     from keyturn.understand import mcp_servers
 
-    for m in mappings:
-        if fnmatchcase(call.server, m.server) and fnmatchcase(call.tool, m.tool):
-            return frozenset(a for a in (m.sql_argument, m.shell_argument) if a)
+    m = matching_mapping(call.server, call.tool, mappings)
+    if m is not None:
+        return frozenset(a for a in (m.sql_argument, m.shell_argument) if a)
     return mcp_servers.text_arguments(call.server, call.tool)
 
 
@@ -313,112 +173,6 @@ def _text_argument_effects(call: McpCall, *, consumed: frozenset[str]) -> list[E
         if isinstance(text, str) and text.strip():
             effects += call.shell(text)
     return effects
-
-
-def stricter_by_annotations(effect: Effect, hints: Mapping[str, Any]) -> Effect:
-    """Apply a tool's declared annotations to one of its effects, only ever more strictly.
-
-    Only explicit values count: the spec's defaults (``destructiveHint`` true when absent) would
-    turn every mapped write into a delete, and the mapping knows more than an absent hint.
-    ``destructiveHint: true`` makes a read/create/update a delete; ``readOnlyHint: false`` makes
-    a read an update; ``readOnlyHint: true`` changes nothing (a hint never loosens).
-    """
-    kind = effect.effect
-    if kind in (EffectKind.UNKNOWN, EffectKind.DELETE, EffectKind.REPLACE):
-        return effect
-    if hints.get("destructiveHint") is True:
-        return _reclassify(effect, EffectKind.DELETE, "server declares destructiveHint")
-    if kind is EffectKind.READ and hints.get("readOnlyHint") is False:
-        return _reclassify(effect, EffectKind.UPDATE, "server declares readOnlyHint: false")
-    return effect
-
-
-def _reclassify(effect: Effect, kind: EffectKind, why: str) -> Effect:
-    detail = f"{effect.effect.value} judged as {kind.value}: {why}"
-    return replace(effect, effect=kind, detail="; ".join(x for x in (effect.detail, detail) if x))
-
-
-def fill_template(template: str, arguments: Mapping[str, Any], *, cwd: str, home: str) -> list[str]:
-    """Resource names from a template with ``{arg.path}`` placeholders.
-
-    A placeholder naming a list gives one name per element. A placeholder that names nothing (or
-    an object) leaves the template unfilled: ``[]``. ``file:`` names are made absolute.
-    """
-    names = [""]
-    pos = 0
-    for match in _PLACEHOLDER.finditer(template):
-        values = _placeholder_values(match.group(1).strip(), arguments)
-        if not values:
-            return []
-        literal = template[pos : match.start()]
-        names = [n + literal + v for n in names for v in values]
-        pos = match.end()
-    names = [n + template[pos:] for n in names]
-    return [_normalise_name(n, cwd=cwd, home=home) for n in names if n]
-
-
-def _placeholder_values(path: str, arguments: Mapping[str, Any]) -> list[str]:
-    value = lookup(arguments, path)
-    if value is None and path.startswith("arg.") and "arg" not in arguments:
-        value = lookup(arguments, path[4:])
-    items = value if isinstance(value, list) else [value]
-    out = []
-    for item in items:
-        if isinstance(item, bool) or not isinstance(item, str | int | float):
-            return []
-        out.append(str(item))
-    return [v for v in out if v]
-
-
-def _normalise_name(name: str, *, cwd: str, home: str) -> str:
-    if name.startswith("file:"):
-        return "file:" + normalise_path(name[5:], cwd=cwd, home=home)
-    return name
-
-
-def lookup(value: Any, path: str) -> Any:
-    """The value at an argument path inside JSON-like data (``a.b``, ``files[0].path`` or
-    ``files.0.path``). ``None`` when absent."""
-    for part in _INDEX.sub(r".\1", path).split("."):
-        if isinstance(value, Mapping):
-            value = value.get(part)
-        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
-            value = value[int(part)]
-        else:
-            return None
-    return value
-
-
-def normalise_path(path: str, *, cwd: str, home: str) -> str:
-    """An absolute, normalised path: ``~`` expanded, relative paths joined to ``cwd``; Windows
-    drive paths keep their drive with forward slashes (``C:/Users/x``)."""
-    if _WINDOWS_DRIVE.match(path):
-        drive, rest = path[:2].upper(), path[2:].replace("\\", "/")
-        return drive + posixpath.normpath(rest)
-    if path == "~" or path.startswith("~/"):
-        path = home + path[1:]
-    if not path.startswith("/"):
-        path = posixpath.join(cwd, path)
-    normal = posixpath.normpath(path)
-    # POSIX keeps a leading "//"; it names the same directory as "/" here.
-    return "/" + normal.lstrip("/")
-
-
-def sql_engine(server: str) -> str:
-    """The SQL engine a server's name suggests (``postgres``, ``mysql``...), else ``sql``."""
-    lowered = server.lower()
-    for engine, hints in _ENGINES:
-        if any(h in lowered for h in hints):
-            return engine
-    return "sql"
-
-
-_ENGINES = (
-    ("postgres", ("postgres", "pg", "supabase", "neon")),
-    ("mysql", ("mysql", "mariadb")),
-    ("sqlite", ("sqlite",)),
-    ("mssql", ("mssql", "sqlserver")),
-)
 
 
 def _check_names(server: Any, tool: Any) -> str:
