@@ -96,6 +96,22 @@ def _identity_refusal(req: ApprovalRequest, reviewer: str, role: Role) -> str | 
     return None
 
 
+def _refused(
+    req: ApprovalRequest, *, reviewer: str, role: Role, vote: str, refusal: str, now: float
+) -> Transition:
+    """The request unchanged, the refused vote recorded with the reason it was refused."""
+    entry = _entry(
+        AuditKind.VOTE_REFUSED,
+        req,
+        who=reviewer,
+        role=role.value,
+        now=now,
+        vote=vote,
+        reason=refusal,
+    )
+    return Transition(request=req, audit=(entry,), refusal=refusal)
+
+
 def approve(
     req: ApprovalRequest, *, reviewer: str, role: Role, reason: str, now: float
 ) -> Transition:
@@ -106,16 +122,7 @@ def approve(
         return closed
     refusal = _identity_refusal(req, reviewer, role)
     if refusal is not None:
-        entry = _entry(
-            AuditKind.VOTE_REFUSED,
-            req,
-            who=reviewer,
-            role=role.value,
-            now=now,
-            vote="approve",
-            reason=refusal,
-        )
-        return Transition(request=req, audit=(entry,), refusal=refusal)
+        return _refused(req, reviewer=reviewer, role=role, vote="approve", refusal=refusal, now=now)
     vote = Vote(reviewer=reviewer, vote=VoteKind.APPROVE, reason=reason, at=now)
     voted = replace(req, votes=(*req.votes, vote))
     audit = [
@@ -166,16 +173,7 @@ def reject(
     eligible = reviewer in req.draft.eligible or role is Role.ADMIN
     if role is Role.AGENT or not eligible or reviewer == req.draft.agent:
         refusal = f"{reviewer} is not a reviewer of this request and cannot reject it"
-        entry = _entry(
-            AuditKind.VOTE_REFUSED,
-            req,
-            who=reviewer,
-            role=role.value,
-            now=now,
-            vote="reject",
-            reason=refusal,
-        )
-        return Transition(request=req, audit=(entry,), refusal=refusal)
+        return _refused(req, reviewer=reviewer, role=role, vote="reject", refusal=refusal, now=now)
     vote = Vote(reviewer=reviewer, vote=VoteKind.REJECT, reason=reason, at=now)
     rejected = replace(
         req,
