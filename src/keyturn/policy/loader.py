@@ -96,14 +96,19 @@ def _compose(text: str, *, source: str, loader: Any) -> yaml.Node | None:
     _check_aliases(text, source=source, loader=loader)
     try:
         node: yaml.Node | None = yaml.compose(text, Loader=loader)
-    except yaml.MarkedYAMLError as exc:
+    except yaml.YAMLError as exc:
+        raise _invalid_yaml(exc, source=source) from None
+    return node
+
+
+def _invalid_yaml(exc: yaml.YAMLError, *, source: str) -> PolicyError:
+    """The one-line error for YAML that does not parse, with its line when the parser knows it."""
+    if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         problem = exc.problem or exc.context or "invalid YAML"
-        raise PolicyError(f"{source}:{line}: invalid YAML: {problem}") from None
-    except yaml.YAMLError as exc:
-        raise PolicyError(f"{source}: invalid YAML: {str(exc).splitlines()[0]}") from None
-    return node
+        return PolicyError(f"{source}:{line}: invalid YAML: {problem}")
+    return PolicyError(f"{source}: invalid YAML: {str(exc).splitlines()[0]}")
 
 
 def _check_aliases(text: str, *, source: str, loader: Any) -> None:
@@ -129,13 +134,8 @@ def _check_aliases(text: str, *, source: str, loader: Any) -> None:
                         f"{source}:{line}: more than {MAX_ALIASES} YAML aliases; "
                         "refusing to expand them (write the values out)"
                     )
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise PolicyError(f"{source}:{line}: invalid YAML: {problem}") from None
     except yaml.YAMLError as exc:
-        raise PolicyError(f"{source}: invalid YAML: {str(exc).splitlines()[0]}") from None
+        raise _invalid_yaml(exc, source=source) from None
 
 
 class _Walker:
