@@ -126,6 +126,36 @@ def is_block_device(path: str) -> bool:
     return bool(_BLOCK_DEVICE.fullmatch(path))
 
 
+def write_effect(
+    path: str,
+    cmd: SimpleCommand,
+    ctx: ShellContext,
+    *,
+    detail: str = "",
+    block_detail: str | None = None,
+    appends: bool = False,
+) -> Effect:
+    """Writing the file ``path`` (absolute already): onto a block device it replaces a filesystem
+    (catastrophic, with ``block_detail`` when given); otherwise an update when it appends or the
+    file is there, else a create."""
+    from keyturn.understand import NoFiles
+
+    if is_block_device(path):
+        return file_effect(
+            EffectKind.REPLACE,
+            [path],
+            cmd,
+            ctx,
+            detail=detail if block_detail is None else block_detail,
+            catastrophic=f"overwrites the block device {path}",
+        )
+    # Without file access we cannot tell whether the file exists; a truncating write over an
+    # existing file is an update, so "create" is claimed only when the reader says it is absent.
+    exists = appends or isinstance(ctx.files, NoFiles) or ctx.files.exists(path)
+    kind = EffectKind.UPDATE if exists else EffectKind.CREATE
+    return file_effect(kind, [path], cmd, ctx, detail=detail)
+
+
 def home_or_root(path: str, *, home: str) -> str | None:
     """Why removing ``path`` recursively is catastrophic (``/``, a home directory, everything
     under them), or ``None``."""

@@ -4,8 +4,7 @@ redirect onto a block device destroys a filesystem (catastrophic)."""
 from __future__ import annotations
 
 from keyturn.model import Effect, EffectKind
-from keyturn.understand import NoFiles
-from keyturn.understand.shell.effects import file_effect, file_path, is_block_device
+from keyturn.understand.shell.effects import file_effect, file_path, write_effect
 from keyturn.understand.shell.registry import Redirect, ShellContext, SimpleCommand
 
 # Targets that are streams, not stored data.
@@ -35,19 +34,13 @@ def _one(redirect: Redirect, cmd: SimpleCommand, ctx: ShellContext) -> Effect | 
     path = file_path(redirect.target, ctx)
     if path in _HARMLESS or path.startswith("/dev/fd/") or path.startswith("/proc/self/fd/"):
         return None
-    if is_block_device(path):
-        return file_effect(
-            EffectKind.REPLACE,
-            [path],
-            cmd,
-            ctx,
-            detail=f"redirect onto the block device {path}",
-            catastrophic=f"overwrites the block device {path}",
-        )
     appends = op in (">>", "&>>")
-    # Without file access we cannot tell whether the file exists; a truncating write over an
-    # existing file is an update, so "create" is claimed only when the reader says it is absent.
-    unseen = isinstance(ctx.files, NoFiles) or ctx.files.exists(path)
-    kind = EffectKind.UPDATE if appends or unseen else EffectKind.CREATE
     verb = "appends to" if appends else "overwrites"
-    return file_effect(kind, [path], cmd, ctx, detail=f"{verb} {path} ({redirect.op})")
+    return write_effect(
+        path,
+        cmd,
+        ctx,
+        detail=f"{verb} {path} ({redirect.op})",
+        block_detail=f"redirect onto the block device {path}",
+        appends=appends,
+    )

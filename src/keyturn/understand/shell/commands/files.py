@@ -17,6 +17,7 @@ from keyturn.understand.shell.effects import (
     home_or_root,
     is_block_device,
     unknown_effect,
+    write_effect,
 )
 from keyturn.understand.shell.flags import OptionSpec, parse_options, register_canonical
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
@@ -129,26 +130,8 @@ def mv(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         if dest == "/dev/null":
             continue
         target = dest.rstrip("/") + "/" + src.rsplit("/", 1)[-1] if is_dir else dest
-        effects.append(_write(target, cmd, ctx, detail=f"moved from {src}"))
+        effects.append(write_effect(target, cmd, ctx, detail=f"moved from {src}"))
     return effects
-
-
-def _write(path: str, cmd: SimpleCommand, ctx: ShellContext, *, detail: str = "") -> Effect:
-    """Writing ``path``: update when the file is there (or cannot be seen), else create."""
-    from keyturn.understand import NoFiles
-
-    exists = isinstance(ctx.files, NoFiles) or ctx.files.exists(path)
-    kind = EffectKind.UPDATE if exists else EffectKind.CREATE
-    if is_block_device(path):
-        return file_effect(
-            EffectKind.REPLACE,
-            [path],
-            cmd,
-            ctx,
-            detail=detail,
-            catastrophic=f"overwrites the block device {path}",
-        )
-    return file_effect(kind, [path], cmd, ctx, detail=detail)
 
 
 @command("cp", "install")
@@ -160,7 +143,7 @@ def copy(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     )
     opts = parse_options(cmd.args, spec)
     if cmd.name == "install" and opts.has("d"):
-        return [_write(p, cmd, ctx) for p in _paths(cmd, opts.operands, ctx)] or None
+        return [write_effect(p, cmd, ctx) for p in _paths(cmd, opts.operands, ctx)] or None
     found = _destination(cmd, list(opts.operands), opts.value("t"), ctx)
     if found is None:
         return None
@@ -170,7 +153,7 @@ def copy(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     effects = [file_effect(EffectKind.READ, _paths(cmd, sources, ctx), cmd, ctx)]
     for src in _paths(cmd, sources, ctx):
         target = dest.rstrip("/") + "/" + src.rsplit("/", 1)[-1] if is_dir else dest
-        effects.append(_write(target, cmd, ctx, detail=f"copied from {src}{note}"))
+        effects.append(write_effect(target, cmd, ctx, detail=f"copied from {src}{note}"))
     return effects
 
 
@@ -196,7 +179,9 @@ def dd(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     if "if" in operands:
         effects.append(file_effect(EffectKind.READ, [file_path(operands["if"], ctx)], cmd, ctx))
     if "of" in operands:
-        effects.append(_write(file_path(operands["of"], ctx), cmd, ctx, detail="written by dd"))
+        effects.append(
+            write_effect(file_path(operands["of"], ctx), cmd, ctx, detail="written by dd")
+        )
     return effects or [file_effect(EffectKind.READ, ["/dev/stdin"], cmd, ctx)]
 
 
@@ -329,7 +314,7 @@ def tee(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     paths = [p for p in _paths(cmd, opts.operands, ctx) if p != "/dev/null"]
     if not paths:
         return [file_effect(EffectKind.READ, ["/dev/stdin"], cmd, ctx)]
-    return [_write(p, cmd, ctx) for p in paths]
+    return [write_effect(p, cmd, ctx) for p in paths]
 
 
 _FIND_VALUED = frozenset(
