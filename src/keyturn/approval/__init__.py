@@ -16,6 +16,7 @@ from keyturn.approval.machine import (
     check_grant,
     expire_if_due,
     reject,
+    vote_step,
 )
 from keyturn.approval.model import (
     ApprovalRequest,
@@ -41,4 +42,5 @@ __all__ = [
     "check_grant",
     "expire_if_due",
     "reject",
+    "vote_step",
 ]

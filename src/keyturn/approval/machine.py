@@ -5,6 +5,7 @@ step is refused, why (a refusal still carries audit entries: refused votes are r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from keyturn.approval.model import ApprovalRequest, Grant, RequestState, Role, Vote, VoteKind
@@ -241,3 +242,15 @@ def check_grant(grant: Grant, *, digest: str, agent: str, operator: str, now: fl
     if grant.agent != agent or grant.operator != operator:
         return f"grant {grant.id} is for agent {grant.agent} acting for {grant.operator}"
     return None
+
+
+def vote_step(
+    verb: str, *, by: str, role: Role, reason: str, now: float
+) -> Callable[[ApprovalRequest], Transition]:
+    """The step ``by`` takes on a request: ``approve``, ``reject``, else ``cancel`` (what the
+    store runs inside its transaction)."""
+    if verb == "approve":
+        return lambda r: approve(r, reviewer=by, role=role, reason=reason, now=now)
+    if verb == "reject":
+        return lambda r: reject(r, reviewer=by, role=role, reason=reason, now=now)
+    return lambda r: cancel(r, by=by, role=role, reason=reason, now=now)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import time
 
-from keyturn.approval import approve, cancel, reject
+from keyturn.approval import vote_step
 from keyturn.approval.model import ApprovalRequest, RequestState
 from keyturn.bootstrap import open_state
 from keyturn.cli._args import parser
@@ -48,28 +48,8 @@ def run(argv: list[str]) -> int:
         holder = current_holder(store)
         now = time.time()
         store.get_request(request_id)  # unknown id -> exit 2 before anything is recorded
-        if verb == "approve":
-            result = store.transition(
-                request_id,
-                lambda r: approve(
-                    r, reviewer=holder.name, role=holder.role, reason=args.reason, now=now
-                ),
-                now=now,
-            )
-        elif verb == "reject":
-            result = store.transition(
-                request_id,
-                lambda r: reject(
-                    r, reviewer=holder.name, role=holder.role, reason=args.reason, now=now
-                ),
-                now=now,
-            )
-        else:
-            result = store.transition(
-                request_id,
-                lambda r: cancel(r, by=holder.name, role=holder.role, reason=args.reason, now=now),
-                now=now,
-            )
+        step = vote_step(verb, by=holder.name, role=holder.role, reason=args.reason, now=now)
+        result = store.transition(request_id, step, now=now)
     finally:
         store.close()
     print(_describe(result, verb=verb, who=holder.name))

@@ -8,7 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from keyturn.approval import approve, cancel, reject
+from keyturn.approval import vote_step
 from keyturn.approval.model import ApprovalRequest, RequestState, Role
 from keyturn.errors import InputError, NotFoundError
 from keyturn.server.api_input import MAX_ID, body_json, link_of, reason_of, request_id_of
@@ -69,18 +69,6 @@ async def show_request(request: Request) -> JSONResponse:
     return JSONResponse(request_json(req, details=details))
 
 
-def vote_step(verb: str, principal: Principal, reason: str, now: float) -> Any:
-    if verb == "approve":
-        return lambda r: approve(
-            r, reviewer=principal.name, role=principal.role, reason=reason, now=now
-        )
-    if verb == "reject":
-        return lambda r: reject(
-            r, reviewer=principal.name, role=principal.role, reason=reason, now=now
-        )
-    return lambda r: cancel(r, by=principal.name, role=principal.role, reason=reason, now=now)
-
-
 async def act_on_request(
     backend: Backend, request: Request, principal: Principal, verb: str, reason: str
 ) -> ApprovalRequest:
@@ -96,7 +84,10 @@ async def act_on_request(
     now = backend.clock()
     try:
         result = await backend.run(
-            backend.store.transition, request_id, vote_step(verb, principal, reason, now), now=now
+            backend.store.transition,
+            request_id,
+            vote_step(verb, by=principal.name, role=principal.role, reason=reason, now=now),
+            now=now,
         )
     finally:
         backend.changes.notify()
