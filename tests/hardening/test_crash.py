@@ -1,5 +1,5 @@
 """Crash safety: ``kill -9`` during a load of decisions; after restart every acknowledged
-decision is in the audit log and the chain verifies (issue 7, item 4)."""
+decision is in the audit log and the chain verifies."""
 
 from __future__ import annotations
 

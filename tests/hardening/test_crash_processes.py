@@ -1,6 +1,6 @@
 """Crash safety of every long- or short-lived keyturn process: ``kill -9`` of ``keyturn serve``
 (SQLite and PostgreSQL), of ``keyturn hook claude-code`` and of ``keyturn mcp-proxy`` during a
-load of decisions, approvals and grant uses (issue 7, item 1).
+load of decisions, approvals and grant uses.
 
 After a restart: nothing acknowledged (an HTTP response or the process's output received before
 the kill) is missing from the audit log, ``keyturn audit verify`` passes, and no grant has

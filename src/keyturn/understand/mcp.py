@@ -52,7 +52,7 @@ __all__ = [
     "understood_by",
 ]
 
-# Argument names whose text is SQL / a shell command whatever the tool (issue 3, item 4).
+# Argument names whose text is SQL / a shell command whatever the tool.
 SQL_ARGUMENTS = ("sql",)
 SHELL_ARGUMENTS = ("command", "cmd")
 
