@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from bench.soak import POLICY as SOAK_POLICY
 
 from keyturn.approval.model import Role
 from keyturn.audit.record import AuditEntry, AuditKind
@@ -18,23 +19,9 @@ from keyturn.bootstrap import hash_token, load_settings, new_token, open_store
 
 from ._cli import KEYTURN
 
-# kube contexts name the environment; two other sre reviewers approve a production delete.
-SERVE_POLICY = """\
-version: 1
-default: ask
-environments:
-  production: {kube_contexts: ["prod-*"]}
-  dev: {kube_contexts: ["dev-*"]}
-reviewers:
-  sre: [alice, bob, carol]
-agents:
-  "*":
-    allow:
-      - effect: read
-      - {effect: [create, update, delete], environment: dev}
-    ask:
-      - {effect: [delete], environment: production, approvals: 2, reviewers: [sre]}
-"""
+# kube contexts name the environment; two other sre reviewers approve a production delete: the
+# soak's policy, so the crash tests and `make soak` load the same server.
+SERVE_POLICY = SOAK_POLICY
 
 PEOPLE = {
     "admin": Role.ADMIN,
