@@ -261,3 +261,63 @@ def test_published_filesystem_server_read_passes_write_is_refused(
     run(scenario)
     assert notes.read_text() == "original"
     assert not (shared / "new.txt").exists()
+
+
+def _keyturn(home: Path, *args: str, token: str | None = None) -> subprocess.CompletedProcess[str]:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KEYTURN_")}
+    env.update(KEYTURN_HOME=str(home), USER="olivia")
+    if token:
+        env["KEYTURN_TOKEN"] = token
+    return subprocess.run(
+        [sys.executable, "-m", "keyturn", *args], env=env, capture_output=True, text=True,
+        timeout=60, cwd=str(REPO),
+    )  # fmt: skip
+
+
+def test_a_call_waiting_for_reviewers_does_not_hold_up_the_proxy(
+    inventory: tuple[Path, Path],
+) -> None:
+    policy, log = inventory
+    policy.write_text(INVENTORY_POLICY + "settings:\n  mcp_wait: 60s\n")
+    home = policy.parent / "home"
+    tokens = {}
+    for who in ("alice", "bob"):
+        made = _keyturn(home, "token", "create", who, "--role", "reviewer")
+        assert made.returncode == 0, made.stderr
+        tokens[who] = re.findall(r"kt_[\w-]+", made.stdout)[0]
+    params = inventory_params(policy, log, "--wait", "--operator", "olivia")
+
+    async def scenario() -> None:
+        async with Client(params, mode="legacy") as client:
+            results: dict[str, Any] = {}
+
+            async def held_call() -> None:
+                results["held"] = await client.call_tool("drop_db", {"name": "billing"})
+
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(held_call)
+                pending: list[str] = []
+                with anyio.fail_after(30):
+                    while not pending:  # the held call opened its request and is waiting
+                        await anyio.sleep(0.2)
+                        listed = await anyio.to_thread.run_sync(
+                            lambda: _keyturn(home, "requests", token=tokens["alice"])
+                        )
+                        pending = re.findall(r"^\s*(\d+)\s+\S+\s+pending", listed.stdout, re.M)
+                # Meanwhile the proxy answers other calls at once.
+                with anyio.fail_after(10):
+                    other = await client.call_tool("list_dbs", {})
+                assert not other.is_error and "held" not in results
+                for who in ("alice", "bob"):
+                    voted = await anyio.to_thread.run_sync(
+                        lambda who=who: _keyturn(
+                            home, "approve", pending[0], "--reason", "ok", token=tokens[who]
+                        )
+                    )
+                    assert voted.returncode == 0, voted.stderr
+            assert not results["held"].is_error, texts(results["held"])
+            assert forwarded(log) == ["list_dbs", "drop_db billing"]  # once, after approval
+
+    run(scenario)

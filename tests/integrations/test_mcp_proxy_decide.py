@@ -60,18 +60,44 @@ def test_without_waiting_a_held_call_is_answered_with_its_request() -> None:
     assert gate.calls == ["submit True"]
 
 
+class FakeClock:
+    """A clock that only moves when slept on (the waiting loop's time, without waiting)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
 def test_waiting_for_approval_submits_again_to_use_the_grant_once() -> None:
     gate = FakeGate([HELD, GRANTED], waited=APPROVED)
-    outcome = gate_decide(gate, wait_seconds=30)(ACTION, ACTOR)
+    clock = FakeClock()
+    decide = gate_decide(gate, wait_seconds=30, sleep=clock.sleep, clock=clock)
+    outcome = decide(ACTION, ACTOR)
     assert outcome is GRANTED
-    assert gate.calls == ["submit True", "wait 42 30", "submit True"]
+    # The store is polled without blocking (timeout 0); the waiting happens between polls.
+    assert gate.calls == ["submit True", "wait 42 0", "submit True"]
 
 
 def test_waiting_ends_in_a_refusal_when_rejected_and_stays_held_on_timeout() -> None:
-    rejected = gate_decide(FakeGate([HELD], waited=REJECTED), wait_seconds=5)(ACTION, ACTOR)
-    timed_out = gate_decide(FakeGate([HELD], waited=HELD), wait_seconds=5)(ACTION, ACTOR)
+    clock = FakeClock()
+    rejected = gate_decide(
+        FakeGate([HELD], waited=REJECTED), wait_seconds=5, sleep=clock.sleep, clock=clock
+    )(ACTION, ACTOR)
+    held_gate = FakeGate([HELD], waited=HELD)
+    timed_out = gate_decide(held_gate, wait_seconds=5, sleep=clock.sleep, clock=clock)(
+        ACTION, ACTOR
+    )
     assert rejected.verdict is Verdict.DENY
     assert timed_out is HELD
+    assert sum(clock.slept) == 5  # waited the whole time, a second at a time
+    assert held_gate.calls.count("wait 42 0") == 6
 
 
 def test_refusal_texts_say_what_happened_and_what_next() -> None:

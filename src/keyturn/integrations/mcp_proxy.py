@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import inspect
 import logging
+import threading
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -178,7 +180,12 @@ class McpProxy:
         return await self._forward(upstream, name, params)
 
     async def _decide(self, action: Action) -> Outcome:
-        result = self.decide(action, self.settings.actor)
+        if inspect.iscoroutinefunction(self.decide):
+            result = await self.decide(action, self.settings.actor)
+        else:
+            # A plain decide touches the store and may wait for reviewers: in a worker thread,
+            # so the proxy keeps serving (pings, listings, other calls) meanwhile.
+            result = await anyio.to_thread.run_sync(self.decide, action, self.settings.actor)
         if inspect.isawaitable(result):
             result = await result
         if not isinstance(result, Outcome):
@@ -247,19 +254,40 @@ class HoldingGate(Protocol):
     def wait(self, request_id: str, *, timeout: float) -> Outcome: ...
 
 
-def gate_decide(gate: HoldingGate, *, wait_seconds: float = 0.0) -> Decide:
+def gate_decide(
+    gate: HoldingGate,
+    *,
+    wait_seconds: float = 0.0,
+    poll_seconds: float = 1.0,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> Decide:
     """``decide`` through the gate (judged, recorded, held for review). With ``wait_seconds``
     a held call waits that long for the reviewers; once approved, the same action is submitted
-    again to use the grant once. Otherwise it is answered at once with the request id."""
+    again to use the grant once. Otherwise it is answered at once with the request id.
+
+    The proxy runs it in a worker thread. The store is touched under one lock, held only for
+    each store call: a call waiting for its reviewers never holds up another call."""
+    lock = threading.Lock()
 
     def decide(action: Action, actor: Actor) -> Outcome:
-        outcome = gate.submit(action, actor=actor)
+        with lock:
+            outcome = gate.submit(action, actor=actor)
         if outcome.verdict is not Verdict.ASK or not outcome.request_id or wait_seconds <= 0:
             return outcome
-        waited = gate.wait(outcome.request_id, timeout=wait_seconds)
-        if waited.verdict is Verdict.ALLOW:
-            return gate.submit(action, actor=actor)
-        return waited if waited.verdict is Verdict.DENY else outcome
+        deadline = clock() + wait_seconds
+        while True:
+            with lock:
+                waited = gate.wait(outcome.request_id, timeout=0)
+            if waited.verdict is Verdict.ALLOW:
+                with lock:
+                    return gate.submit(action, actor=actor)
+            if waited.verdict is Verdict.DENY:
+                return waited
+            left = deadline - clock()
+            if left <= 0:
+                return outcome
+            sleep(min(poll_seconds, left))
 
     return decide
 
