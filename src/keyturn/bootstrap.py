@@ -65,7 +65,9 @@ def load_settings(
 ) -> Settings:
     """Settings from explicit options, then the environment, then the defaults."""
     env = os.environ if environ is None else environ
-    home_dir = Path(home or env.get("KEYTURN_HOME") or Path.home() / ".keyturn").expanduser()
+    from keyturn.paths import keyturn_home
+
+    home_dir = keyturn_home(env, explicit=home)
     url = database or env.get("KEYTURN_DATABASE") or None
     if url is not None and not url.startswith(("postgresql://", "postgres://")):
         raise InputError(f"--database: expected a postgresql:// URL, got {redact_url(url)!r}")

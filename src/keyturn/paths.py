@@ -10,13 +10,34 @@ from collections.abc import Mapping
 from pathlib import Path
 
 POLICY_FILE = "keyturn.yaml"
+STATE_DIR = ".keyturn"
 
 
-def keyturn_home(env: Mapping[str, str] | None = None, explicit: str | None = None) -> Path:
-    """``explicit`` (``--home``), else ``$KEYTURN_HOME``, else ``~/.keyturn``."""
+def keyturn_home(
+    env: Mapping[str, str] | None = None, explicit: str | None = None, *, cwd: str | None = None
+) -> Path:
+    """``explicit`` (``--home``), else ``$KEYTURN_HOME``, else ``~/.keyturn``: ``~`` is the
+    given environment's ``HOME`` (the account's home when unset), a relative path is taken
+    against ``cwd`` (default: the current directory). The environment is an argument so that
+    the hook daemon resolves each hook's home, never its own."""
     environ = os.environ if env is None else env
-    chosen = explicit or environ.get("KEYTURN_HOME")
-    return (Path(chosen) if chosen else Path.home() / ".keyturn").expanduser().absolute()
+    home = environ.get("HOME") or account_home()
+    chosen = explicit or environ.get("KEYTURN_HOME") or os.path.join(home, STATE_DIR)
+    if chosen == "~" or chosen.startswith("~/"):
+        chosen = home + chosen[1:]
+    elif chosen.startswith("~"):
+        chosen = os.path.expanduser(chosen)  # ~user/...
+    return Path(os.path.normpath(os.path.join(cwd or os.getcwd(), chosen)))
+
+
+def account_home() -> str:
+    """The account's home directory from the password database (for when ``HOME`` is unset)."""
+    import pwd
+
+    try:
+        return pwd.getpwuid(os.getuid()).pw_dir
+    except KeyError:
+        return "/"
 
 
 def policy_path(
@@ -37,4 +58,4 @@ def policy_path(
     local = base / POLICY_FILE
     if local.exists():
         return local.absolute()
-    return (home or keyturn_home(environ)) / POLICY_FILE
+    return (home or keyturn_home(environ, cwd=cwd)) / POLICY_FILE

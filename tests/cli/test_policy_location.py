@@ -68,3 +68,15 @@ def test_the_hook_finds_the_policy_init_wrote(tmp_path: Path) -> None:
     )
     assert answered.returncode == 0, answered.stderr
     assert '"permissionDecision":"allow"' in answered.stdout.replace(" ", "")
+
+
+def test_the_home_comes_from_the_given_environment(tmp_path: Path) -> None:
+    from keyturn.paths import keyturn_home
+
+    # HOME and KEYTURN_HOME are the caller's (a hook's), never the resolving process's own.
+    assert keyturn_home({"HOME": "/u/olivia"}, cwd="/w") == Path("/u/olivia/.keyturn")
+    assert keyturn_home({"HOME": "/u/olivia", "KEYTURN_HOME": "~/kt"}, cwd="/w") == Path(
+        "/u/olivia/kt"
+    )
+    assert keyturn_home({"KEYTURN_HOME": "state/../kt"}, cwd="/w") == Path("/w/kt")
+    assert keyturn_home({"HOME": "/u/o"}, explicit=str(tmp_path), cwd="/w") == tmp_path

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import posixpath
 import threading
 import time
 from collections.abc import Mapping
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from keyturn.errors import InputError, KeyturnError
+from keyturn.paths import account_home, keyturn_home
 from keyturn.paths import policy_path as locate_policy
 
 from .protocol import HookProtocol, Reply
@@ -30,7 +30,6 @@ from .settle import HookOptions, settle
 
 DEFAULT_DEADLINE = 20.0
 MAX_EVENT_BYTES = 16 << 20
-STATE_DIR = ".keyturn"
 
 
 class ByteSource(Protocol):
@@ -141,7 +140,7 @@ def answer_event(
         payload = _parse_event(data, agent=protocol.name)
         event = payload.get("hook_event_name")
         seen["event"] = event if isinstance(event, str) else ""
-        home = env.get("HOME") or _account_home()
+        home = env.get("HOME") or account_home()
         call = protocol.read(payload, home=home)
         home_dir = state_home(env, cwd=cwd)
         # The chain every verb shares (--policy, $KEYTURN_POLICY, ./keyturn.yaml, the one in
@@ -158,23 +157,8 @@ def answer_event(
 
 
 def state_home(env: Mapping[str, str], *, cwd: str) -> str:
-    """keyturn's state directory for this environment: ``$KEYTURN_HOME``, else ``~/.keyturn``
-    (``~`` from the environment's ``HOME``), absolute against ``cwd``."""
-    home = env.get("HOME") or _account_home()
-    chosen = env.get("KEYTURN_HOME") or posixpath.join(home, STATE_DIR)
-    if chosen == "~" or chosen.startswith("~/"):
-        chosen = home + chosen[1:]
-    return posixpath.normpath(posixpath.join(cwd, chosen))
-
-
-def _account_home() -> str:
-    """The account's home directory from the password database (``HOME`` unset)."""
-    import pwd
-
-    try:
-        return pwd.getpwuid(os.getuid()).pw_dir
-    except KeyError:
-        return "/"
+    """keyturn's state directory for this environment (:func:`keyturn.paths.keyturn_home`)."""
+    return str(keyturn_home(env, cwd=cwd))
 
 
 def _parse_event(data: bytes, *, agent: str) -> dict[str, Any]:
