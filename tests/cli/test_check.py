@@ -123,6 +123,7 @@ def test_digest_is_stable_across_key_order_and_whitespace(workdir: Path, fixture
         (("--frobnicate", "shell", "ls"), None, "unrecognized arguments: --frobnicate"),
         (("--env", "prod", "shell", "ls"), None, "did you mean 'production'"),
         (("nosuchkind", "x"), None, "invalid choice"),
+        (("shell", ""), None, "command: expected a non-empty string"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(

@@ -11,13 +11,13 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from keyturn.cli._args import POLICY_HELP, ArgumentParser, policy_file
 from keyturn.errors import EXIT_ALLOW, EXIT_ASK, EXIT_DENY, InputError, UsageError
-from keyturn.model import Action, ActionKind, Actor, Decision, Target, Verdict
+from keyturn.model import Action, ActionKind, Actor, Decision, Verdict
 
 # Inputs larger than this are refused rather than read (a plan of 100,000 resources is ~100 MB).
 MAX_INPUT_BYTES = 1 << 30
@@ -125,54 +125,45 @@ def _unknown_environment(name: str, known: tuple[str, ...]) -> str:
 def understand(
     args: argparse.Namespace, *, environment: str | None, mcp_mappings: Any = ()
 ) -> Action:
-    """Turn the parsed command line into an understood Action (no judging)."""
-    from keyturn.understand import understander
+    """Turn the parsed command line into an understood Action (no judging): the command line's
+    fields as a payload, understood as the server understands one, but with this machine's
+    files and environment."""
+    from keyturn.localfiles import LocalFiles
+    from keyturn.understand.payload import understand_payload
 
     kind = ActionKind(args.kind)
-    fn: Callable[..., Action] = understander(kind)
+    here = {"cwd": os.path.abspath(getattr(args, "cwd", None) or os.getcwd())}
+    here["home"] = os.path.expanduser("~")
+    payload: dict[str, Any]
     if kind is ActionKind.SHELL:
-        from keyturn.localfiles import LocalFiles
-
-        cwd = os.path.abspath(args.cwd or os.getcwd())
-        return fn(
-            args.command,
-            cwd=cwd,
-            home=os.path.expanduser("~"),
-            env=dict(os.environ),
-            target=Target(environment=environment),
-            files=LocalFiles(),
-        )
-    if kind is ActionKind.AWS:
-        target = Target(
-            environment=environment,
-            aws_region=args.region,
-            aws_profile=args.profile,
-            aws_account=args.account,
-        )
-        params = _json_object(args.params, what="--params")
-        return fn(args.service, args.operation, params, target=target)
-    if kind is ActionKind.MCP:
-        from keyturn.localfiles import LocalFiles
-
+        payload = {"command": args.command, **here}
+    elif kind is ActionKind.AWS:
+        payload = {
+            "service": args.service,
+            "operation": args.operation,
+            "params": _json_object(args.params, what="--params"),
+            "region": args.region,
+            "profile": args.profile,
+            "account": args.account,
+        }
+    elif kind is ActionKind.MCP:
         arguments = _json_object(args.args, what="--args")
-        return fn(
-            args.server,
-            args.tool,
-            arguments,
-            mappings=mcp_mappings,
-            target=Target(environment=environment),
-            cwd=os.path.abspath(args.cwd or os.getcwd()),
-            home=os.path.expanduser("~"),
-            files=LocalFiles(),
-        )
-    text, source = read_input(args.file)
-    if kind is ActionKind.TERRAFORM:
-        target = Target(environment=environment, terraform_workspace=args.workspace)
-    elif kind is ActionKind.K8S:
-        target = Target(environment=environment, kube_context=args.context)
+        payload = {"server": args.server, "tool": args.tool, "arguments": arguments, **here}
     else:
-        target = Target(environment=environment, aws_region=args.region, aws_account=args.account)
-    return fn(text, source=source, target=target)
+        document, source = read_input(args.file)
+        payload = {"document": document, "source": source}
+        payload.update(
+            {k: getattr(args, k, None) for k in ("workspace", "context", "region", "account")}
+        )
+    return understand_payload(
+        kind,
+        payload,
+        environment=environment,
+        mcp_mappings=mcp_mappings,
+        files=LocalFiles(),
+        env=os.environ,
+        where="",
+    )
 
 
 def _json_object(text: str | None, *, what: str) -> Mapping[str, Any]:
