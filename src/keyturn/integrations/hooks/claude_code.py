@@ -18,7 +18,7 @@ from typing import Any
 from keyturn.errors import InputError
 
 from .events import ToolCall, ToolCategory
-from .protocol import Answer, Reply, Stance, dumps, field, held_reason, optional, text
+from .protocol import Answer, Reply, Stance, dumps, held_reason, text, tool_event
 
 NAME = "claude-code"
 PRE_TOOL_USE = "PreToolUse"
@@ -48,13 +48,8 @@ def read_claude_style(
 ) -> ToolCall:
     """The tool call of a Claude-style event (shared with Codex, which copied the format)."""
     where = f"{agent} event"
-    event = field(payload, "hook_event_name", str, where=where)
-    if event not in events:
-        raise InputError(f"{where}: hook_event_name '{event}' is not one of {', '.join(events)}")
-    tool = field(payload, "tool_name", str, where=where)
-    args = field(payload, "tool_input", dict, where=where)
-    cwd = field(payload, "cwd", str, where=where)
-    session = optional(payload, "session_id", str, where=where)
+    head = tool_event(payload, where=where, events=events)
+    event, tool, args, cwd, session = head.event, head.tool, head.args, head.cwd, head.session
     category, normal, server, name = claude_tool(tool, args, where=where)
     return ToolCall(
         agent=agent,

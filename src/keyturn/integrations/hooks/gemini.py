@@ -15,7 +15,16 @@ from typing import Any
 from keyturn.errors import InputError
 
 from .events import ToolCall, ToolCategory
-from .protocol import Answer, Reply, Stance, dumps, field, first_text, held_reason, optional
+from .protocol import (
+    Answer,
+    Reply,
+    Stance,
+    dumps,
+    first_text,
+    held_reason,
+    optional,
+    tool_event,
+)
 
 NAME = "gemini"
 BEFORE_TOOL = "BeforeTool"
@@ -38,13 +47,8 @@ class Gemini:
 
     def read(self, payload: Mapping[str, Any], *, home: str) -> ToolCall:
         where = "gemini event"
-        event = field(payload, "hook_event_name", str, where=where)
-        if event != BEFORE_TOOL:
-            raise InputError(f"{where}: hook_event_name '{event}' is not {BEFORE_TOOL}")
-        tool = field(payload, "tool_name", str, where=where)
-        args = field(payload, "tool_input", dict, where=where)
-        cwd = field(payload, "cwd", str, where=where)
-        session = optional(payload, "session_id", str, where=where)
+        head = tool_event(payload, where=where, events=(BEFORE_TOOL,))
+        event, tool, args, cwd, session = head.event, head.tool, head.args, head.cwd, head.session
         context = optional(payload, "mcp_context", dict, where=where)
         if context is not None or tool.startswith("mcp_"):
             server, name = _mcp_names(tool, context or {}, where=where)

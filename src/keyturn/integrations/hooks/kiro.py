@@ -18,7 +18,15 @@ from typing import Any
 from keyturn.errors import InputError
 
 from .events import ToolCall, ToolCategory
-from .protocol import Answer, Reply, Stance, field, first_text, held_reason, optional, text
+from .protocol import (
+    Answer,
+    Reply,
+    Stance,
+    first_text,
+    held_reason,
+    text,
+    tool_event,
+)
 
 NAME = "kiro"
 PRE_TOOL_USE = "preToolUse"
@@ -43,14 +51,9 @@ class Kiro:
 
     def read(self, payload: Mapping[str, Any], *, home: str) -> ToolCall:
         where = "kiro event"
-        event = field(payload, "hook_event_name", str, where=where)
-        if event != PRE_TOOL_USE:
-            raise InputError(f"{where}: hook_event_name '{event}' is not {PRE_TOOL_USE}")
-        tool = field(payload, "tool_name", str, where=where)
-        args = field(payload, "tool_input", dict, where=where)
-        cwd = field(payload, "cwd", str, where=where)
-        session = optional(payload, "session_id", str, where=where)
-        base = {
+        head = tool_event(payload, where=where, events=(PRE_TOOL_USE,))
+        event, tool, args, cwd, session = head.event, head.tool, head.args, head.cwd, head.session
+        base: dict[str, Any] = {
             "agent": NAME,
             "tool": tool,
             "cwd": cwd,

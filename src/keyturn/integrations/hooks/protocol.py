@@ -86,6 +86,32 @@ def optional(payload: Mapping[str, Any], key: str, kind: type, *, where: str) ->
     return field(payload, key, kind, where=where)
 
 
+@dataclass(frozen=True, slots=True)
+class ToolEvent:
+    """The fields every pre-tool event carries, checked."""
+
+    event: str
+    tool: str
+    args: Mapping[str, Any]
+    cwd: str
+    session: str | None
+
+
+def tool_event(payload: Mapping[str, Any], *, where: str, events: tuple[str, ...]) -> ToolEvent:
+    """The event's name (one of ``events``), tool, tool input, directory and session."""
+    event = field(payload, "hook_event_name", str, where=where)
+    if event not in events:
+        wanted = events[0] if len(events) == 1 else f"one of {', '.join(events)}"
+        raise InputError(f"{where}: hook_event_name '{event}' is not {wanted}")
+    return ToolEvent(
+        event=event,
+        tool=field(payload, "tool_name", str, where=where),
+        args=field(payload, "tool_input", dict, where=where),
+        cwd=field(payload, "cwd", str, where=where),
+        session=optional(payload, "session_id", str, where=where),
+    )
+
+
 def text(args: Mapping[str, Any], key: str, *, where: str) -> str:
     """A string argument of a tool call (``tool_input.command``)."""
     value = args.get(key)
