@@ -81,9 +81,7 @@ class _Judge:
             return
         decision = self.policy.judge(action, actor=self.actor)
         if decision.decision is not Verdict.ALLOW:
-            from keyturn.gate import describe_decision
-
-            raise ActionRefused(describe_decision(decision), decision=decision)
+            raise ActionRefused(decision.describe(), decision=decision)
 
     def _understand(self, params: Mapping[str, Any], model: Any, context: Any) -> Any:
         from keyturn.understand.aws import understand_aws

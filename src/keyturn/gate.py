@@ -47,18 +47,6 @@ def judge(action: Action, *, policy: Policy, actor: Actor) -> Decision:
     return policy.judge(action, actor=actor)
 
 
-def describe_decision(decision: Decision) -> str:
-    """A one-line account of a decision for agents and logs."""
-    verdict = decision.decision
-    if verdict is Verdict.ALLOW:
-        return f"allowed: {decision.action.summary}"
-    reasons = "; ".join(decision.reasons) or decision.action.summary
-    if verdict is Verdict.DENY:
-        return f"denied: {reasons}"
-    groups = ", ".join(decision.reviewers) or "any reviewer"
-    return f"needs {decision.approvals_required} approval(s) from {groups}: {reasons}"
-
-
 class Gate:
     """Judge, record, and hold: the one path every action takes.
 
@@ -104,13 +92,9 @@ class Gate:
                 message=f"denied: the decision could not be recorded in the audit log ({exc})",
             )
         if decision.decision is Verdict.ALLOW:
-            return Outcome(
-                verdict=Verdict.ALLOW, decision=decision, message=describe_decision(decision)
-            )
+            return Outcome(verdict=Verdict.ALLOW, decision=decision, message=decision.describe())
         if decision.decision is Verdict.DENY:
-            return Outcome(
-                verdict=Verdict.DENY, decision=decision, message=describe_decision(decision)
-            )
+            return Outcome(verdict=Verdict.DENY, decision=decision, message=decision.describe())
         try:
             return self._hold(decision, requester=who, consume_grant=consume_grant, now=now)
         except ApprovalError:

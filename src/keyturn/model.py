@@ -282,6 +282,16 @@ class Decision:
     def digest(self) -> str:
         return self.action.digest
 
+    def describe(self) -> str:
+        """A one-line account of the decision for agents and logs."""
+        if self.decision is Verdict.ALLOW:
+            return f"allowed: {self.action.summary}"
+        reasons = "; ".join(self.reasons) or self.action.summary
+        if self.decision is Verdict.DENY:
+            return f"denied: {reasons}"
+        groups = ", ".join(self.reviewers) or "any reviewer"
+        return f"needs {self.approvals_required} approval(s) from {groups}: {reasons}"
+
     def to_json(self) -> dict[str, Any]:
         return {
             "decision": self.decision.value,

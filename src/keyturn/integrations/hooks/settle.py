@@ -93,12 +93,9 @@ def local_gate(env: Mapping[str, str], *, policy_path: str, home: str | None = N
 
 
 def _answer_decision(decision: Decision) -> Answer:
-    """An allow or deny, worded as :func:`keyturn.gate.describe_decision` words it; not
-    imported from there, because the gate module loads the approval machinery, which an
-    allowed call does not need."""
-    if decision.decision is Verdict.ALLOW:
-        return Answer(Stance.ALLOW, f"allowed: {decision.action.summary}")
-    return Answer(Stance.DENY, f"denied: {'; '.join(decision.reasons) or decision.action.summary}")
+    """An allow or deny, worded by the decision itself."""
+    stance = Stance.ALLOW if decision.decision is Verdict.ALLOW else Stance.DENY
+    return Answer(stance, decision.describe())
 
 
 def _policy_if_present(options: HookOptions) -> Policy | None:
