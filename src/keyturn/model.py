@@ -204,6 +204,9 @@ class Action:
     effects: tuple[Effect, ...]
     target: Target = field(default_factory=Target)
     subject: Any = None
+    # The digest, computed on first use: the gate, the audit record and the answer each ask
+    # for it, and each computation is a canonical encoding plus a SHA-256.
+    _digest: str | None = field(default=None, init=False, repr=False, compare=False)
 
     def canonical(self) -> dict[str, Any]:
         return {
@@ -220,7 +223,11 @@ class Action:
     @property
     def digest(self) -> str:
         """``sha256:<hex>`` of the canonical encoding: what approvals bind to."""
-        return "sha256:" + hashlib.sha256(self.canonical_bytes()).hexdigest()
+        digest = self._digest
+        if digest is None:
+            digest = "sha256:" + hashlib.sha256(self.canonical_bytes()).hexdigest()
+            object.__setattr__(self, "_digest", digest)
+        return digest
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,15 +17,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 
 from keyturn.approval.model import Role
 from keyturn.model import Action, Actor, Target, Verdict
 from keyturn.server.api import MAX_BODY_BYTES, submit
 from keyturn.server.app import backend_of
 from keyturn.server.errors import ApiError
+from keyturn.server.responses import JSONResponse
 
 
 def _uid_and_user(review: Any) -> tuple[str, str]:
@@ -57,7 +56,7 @@ async def admission(request: Request) -> JSONResponse:
     except ValueError:
         raise ApiError(400, "bad_input", "review.json: not valid JSON") from None
     uid, user = _uid_and_user(review)
-    action = await run_in_threadpool(_understand, raw, request.query_params.get("context"))
+    action = await backend.offload(_understand, raw, request.query_params.get("context"))
     actor = Actor(agent=user, operator=user)
     outcome, opened = await backend.run(
         submit, backend, action, actor=actor, requester=cluster.name, details=None

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from keyturn.approval.model import ApprovalRequest, Role
@@ -48,6 +46,7 @@ from keyturn.server.auth import Principal
 from keyturn.server.decide import action_of
 from keyturn.server.details import details_of, save_details
 from keyturn.server.errors import ApiError
+from keyturn.server.responses import JSONResponse
 
 # Names the web UI and the admission webhook take from here.
 __all__ = [
@@ -135,7 +134,7 @@ async def decide(request: Request) -> JSONResponse:
     actor = actor_of(body, principal)
     # One worker-thread hop for the whole decision (understand, judge, record): each hop costs
     # about as much as judging, and the store lock is taken only around the store work.
-    outcome, opened = await run_in_threadpool(
+    outcome, opened = await backend.offload(
         _understand_and_submit, backend, body, actor=actor, requester=principal.name
     )
     if opened is not None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 
 from keyturn.approval.model import Role
 from keyturn.errors import InputError
 from keyturn.server.api_input import int_param
 from keyturn.server.app import Backend, backend_of
+from keyturn.server.responses import JSONResponse
 
 
 def audit_page(backend: Backend, *, after: int, limit: int) -> dict[str, Any]:
@@ -90,7 +89,7 @@ async def policy_lint(request: Request) -> JSONResponse:
 
     backend = backend_of(request)
     (await backend.authenticate(request)).require(Role.REVIEWER, Role.ADMIN)
-    findings = await run_in_threadpool(lint, backend.policy)
+    findings = await backend.offload(lint, backend.policy)
     return JSONResponse(
         {"digest": backend.policy.digest, "findings": [f.to_json() for f in findings]}
     )

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 
 from keyturn.approval import vote_step
 from keyturn.approval.model import ApprovalRequest, RequestState, Role
@@ -16,6 +15,7 @@ from keyturn.server.app import Backend, backend_of
 from keyturn.server.auth import Principal
 from keyturn.server.details import load_details
 from keyturn.server.errors import ApiError
+from keyturn.server.responses import JSONResponse
 from keyturn.server.wait import current, wait_decided
 
 

@@ -7,7 +7,6 @@ import time
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 
 from keyturn.approval.model import Role
 from keyturn.audit.record import AuditEntry, AuditKind
@@ -15,6 +14,7 @@ from keyturn.bootstrap import hash_token, new_token
 from keyturn.errors import InputError
 from keyturn.server.api_input import body_json
 from keyturn.server.app import backend_of
+from keyturn.server.responses import JSONResponse
 
 
 def token_json(t: Any) -> dict[str, Any]:

@@ -9,18 +9,20 @@ write lock (SQLite ``BEGIN IMMEDIATE``, the PostgreSQL audit-head row) serialise
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import functools
 import logging
 import os
 import secrets
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -63,6 +65,9 @@ SECURITY_HEADERS = [
 
 AUTH_CACHE_SECONDS = 1.0
 AUTH_CACHE_LIMIT = 4096
+# Worker threads for the store and for understanding inputs. The store lock lets one of them
+# in at a time; the others wait there, not in a queue the event loop would have to poll.
+WORKER_THREADS = 32
 
 
 class Backend:
@@ -89,6 +94,10 @@ class Backend:
         self.changes = Changes(poll_seconds=poll_seconds)
         self.clock = clock
         self._lock = threading.Lock()
+        # A plain executor rather than anyio's thread pool: the hop to a worker and back is on
+        # every decision's path, and asyncio's own costs about two thirds of anyio's. Made on
+        # first use and let go at shutdown (an app may be started again, as tests do).
+        self._workers: ThreadPoolExecutor | None = None
         # token hash -> (principal, monotonic expiry): a burst of an agent's calls costs one
         # store read per AUTH_CACHE_SECONDS. Revoking on this server clears it at once; another
         # server sharing the database sees a revocation within AUTH_CACHE_SECONDS.
@@ -96,7 +105,23 @@ class Backend:
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``fn`` (which uses the store) in a worker thread, under the store lock."""
-        return await run_in_threadpool(self._locked, fn, args, kwargs)
+        return await self.offload(self._locked, fn, args, kwargs)
+
+    async def offload(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run ``fn`` in a worker thread (CPU work, or store work that takes the lock itself)."""
+        workers = self._workers
+        if workers is None:
+            workers = self._workers = ThreadPoolExecutor(
+                WORKER_THREADS, thread_name_prefix="keyturn-worker"
+            )
+        call = functools.partial(fn, *args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(workers, call)
+
+    def close(self) -> None:
+        """Let the worker threads go once they are idle."""
+        workers, self._workers = self._workers, None
+        if workers is not None:
+            workers.shutdown(wait=False)
 
     def locked(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``fn`` (which uses the store) in the calling worker thread, under the store lock."""
@@ -212,6 +237,7 @@ def create_app(
             yield
         finally:
             await notifier.stop()
+            backend.close()
 
     routes = [
         *api.routes(),

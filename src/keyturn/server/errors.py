@@ -11,7 +11,7 @@ import logging
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from keyturn.errors import (
     ApprovalError,
@@ -22,6 +22,7 @@ from keyturn.errors import (
     NotFoundError,
     StoreError,
 )
+from keyturn.server.responses import JSONResponse
 
 log = logging.getLogger("keyturn.server")
 

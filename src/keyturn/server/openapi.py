@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from keyturn import __version__
+from keyturn.server.responses import JSONResponse
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
 _STR = {"type": "string"}
