@@ -98,11 +98,11 @@ def _best_of(fn: Any, repeat: int = 3) -> float:
 def run() -> list[str]:
     import msgspec
     import yaml
-    from keyturn.understand.terraform import understand_terraform
     from tests.conftest import BRIEF_POLICY
 
     from keyturn.model import Actor, Target
     from keyturn.policy import load_policy
+    from keyturn.understand.terraform import understand_terraform
 
     data = generated_plan()
     policy = load_policy(BRIEF_POLICY, source="brief.yaml")

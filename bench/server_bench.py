@@ -3,7 +3,7 @@
 against the trivial ``GET /v1/health`` on the same server stack in the same run (target: at
 least 0.5x its throughput). The server is a real ``keyturn serve`` process on a loopback port;
 the load comes from a bounded httpx async generator (a fixed count of requests, and a time
-limit per phase)."""
+limit per phase). Trivial and decision phases alternate over three rounds."""
 
 from __future__ import annotations
 
@@ -15,10 +15,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from bench._stats import percentile
 
-REQUESTS = {1: 300, 32: 1500}
+REQUESTS = {1: 600, 32: 1500}
+ROUNDS = 3
 PHASE_LIMIT_SECONDS = 60.0
 
 
@@ -30,8 +32,9 @@ def _free_port() -> int:
 
 async def _phase(
     base: str, *, decide: bool, concurrency: int, count: int, token: str
-) -> tuple[float, float]:
-    """(requests per second, p99 ms) for ``count`` requests from ``concurrency`` workers."""
+) -> tuple[float, list[float]]:
+    """(seconds taken, each request's latency in seconds) for ``count`` requests from
+    ``concurrency`` workers."""
     import httpx
 
     headers = {"Authorization": f"Bearer {token}"}
@@ -57,7 +60,28 @@ async def _phase(
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
-    return len(latencies) / elapsed, percentile(latencies, 99) * 1000
+    return elapsed, latencies
+
+
+def _measure(base: str, *, concurrency: int, count: int, token: str) -> dict[bool, list[Any]]:
+    """Trivial and decision phases in alternating rounds, so that the machine's drift over the
+    run (a shared host speeds up and slows down by tens of percent) falls on both alike.
+    ``{decide: [seconds, latencies]}`` summed over the rounds."""
+    totals: dict[bool, list[Any]] = {False: [0.0, []], True: [0.0, []]}
+    for _ in range(ROUNDS):
+        for decide in (False, True):
+            elapsed, latencies = asyncio.run(
+                _phase(
+                    base,
+                    decide=decide,
+                    concurrency=concurrency,
+                    count=count // ROUNDS,
+                    token=token,
+                )
+            )
+            totals[decide][0] += elapsed
+            totals[decide][1].extend(latencies)
+    return totals
 
 
 def run() -> list[str]:
@@ -102,12 +126,10 @@ def run() -> list[str]:
     try:
         _wait_ready(base)
         for concurrency, count in REQUESTS.items():
-            trivial, trivial_p99 = asyncio.run(
-                _phase(base, decide=False, concurrency=concurrency, count=count, token=token)
-            )
-            decided, decided_p99 = asyncio.run(
-                _phase(base, decide=True, concurrency=concurrency, count=count, token=token)
-            )
+            totals = _measure(base, concurrency=concurrency, count=count, token=token)
+            (t_seconds, t_lat), (d_seconds, d_lat) = totals[False], totals[True]
+            trivial, trivial_p99 = len(t_lat) / t_seconds, percentile(t_lat, 99) * 1000
+            decided, decided_p99 = len(d_lat) / d_seconds, percentile(d_lat, 99) * 1000
             ratio = decided / trivial
             lines.append(
                 f"concurrency {concurrency:>2}: decisions {decided:7.0f}/s "
