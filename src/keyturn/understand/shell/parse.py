@@ -114,10 +114,53 @@ class ParsedLine:
     has_error: bool = False
 
 
+# A line of plain words -- letters, digits and ``_ . / @ % + , : - =`` separated by blanks, the
+# first word a name or path (letters, digits, ``_ . / -``, not starting with a digit or ``-``)
+# and not a word bash or the grammar reads otherwise (the grammar stumbles on ``user@host`` or
+# ``-`` as a command name) -- holds nothing
+# bash would treat specially (no quoting, expansion, globbing, operator, redirection, comment):
+# it is one simple command whose words are the line split on blanks. Most lines agents run look
+# like this; for them the grammar and the walk are skipped (a test holds the two paths equal).
+_PLAIN_LINE = re.compile(r"[ \t]*([A-Za-z_./][\w./-]*(?:[ \t]+[\w./@%+,:=-]+)*)[ \t]*\Z", re.ASCII)
+_SYNTAX_WORDS = frozenset(
+    {
+        *("case", "coproc", "do", "done", "elif", "else", "esac", "fi", "for", "function"),
+        *("if", "in", "select", "then", "time", "until", "while"),
+        # the grammar's declaration and unset commands (their words are not a simple command)
+        *("declare", "typeset", "export", "readonly", "local", "unset", "unsetenv"),
+    }
+)
+
+
+def plain_command(command: str) -> RawCommand | None:
+    """The one simple command of a line of plain words, or None when the line is not one."""
+    match = _PLAIN_LINE.match(command)
+    if match is None:
+        return None
+    source = match.group(1)
+    texts = source.split()
+    # The grammar reads a word of ``=`` alone as an operator (and drops it): the long way.
+    if texts[0] in _SYNTAX_WORDS:
+        return None
+    if "=" in source and any(not t.strip("=") for t in texts):
+        return None
+    return RawCommand(words=tuple(Word(t, t) for t in texts), source=source)
+
+
 def parse_line(
     command: str, *, variables: Mapping[str, str | None], home: str, brace_retry: bool = False
 ) -> ParsedLine:
     """Parse ``command`` and collect every simple command in it. Never raises on any text."""
+    plain = plain_command(command)
+    if plain is not None:
+        return ParsedLine(items=[plain])
+    return parse_tree(command, variables=variables, home=home, brace_retry=brace_retry)
+
+
+def parse_tree(
+    command: str, *, variables: Mapping[str, str | None], home: str, brace_retry: bool = False
+) -> ParsedLine:
+    """:func:`parse_line` through the grammar, whatever the line (the plain-line path aside)."""
     tree = Parser(_LANGUAGE).parse(command.encode("utf-8", "surrogatepass"))
     root = tree.root_node
     known = dict(variables)
