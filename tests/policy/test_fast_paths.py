@@ -155,3 +155,60 @@ def test_one_effect_decides_as_two_equal_effects_do(brief_policy_text: str) -> N
             assert one.reviewers == two.reviewers
             assert one.reasons == two.reasons[: len(one.reasons)]
             assert one.judgements[0] == two.judgements[0]
+
+
+def _winning_policy(rules: list[tuple[str, int, str, list[str]]]) -> str:
+    lines = ["version: 1", "default: ask", "reviewers:", "  sre: [ann, ben, cat]", "agents:"]
+    lines.append("  kiro:")
+    by_verdict: dict[str, list[str]] = {}
+    for verdict, approvals, criterion, globs in rules:
+        quoted = ", ".join(f'"{g}"' for g in globs)
+        body = f"      - {{{criterion}: [{quoted}]"
+        if verdict == "ask":
+            body += f", approvals: {approvals}, reviewers: [sre]"
+        by_verdict.setdefault(verdict, []).append(body + "}")
+    for verdict, body in by_verdict.items():
+        lines.append(f"    {verdict}:")
+        lines.extend(body)
+    return "\n".join(lines) + "\n"
+
+
+winning_rules = st.lists(
+    st.tuples(
+        st.sampled_from(["deny", "ask", "allow"]),
+        st.integers(min_value=1, max_value=3),
+        st.sampled_from(["resource", "resource", "resource", "service"]),
+        st.lists(st.sampled_from(RULE_GLOBS), min_size=1, max_size=2),
+    ),
+    min_size=1,
+    max_size=10,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    winning_rules,
+    st.sampled_from(list(EffectKind)),
+    st.lists(values.filter(bool), min_size=1, max_size=3),
+    st.one_of(st.none(), values),
+)
+def test_the_deciding_rule_is_the_one_the_plain_definition_picks(
+    rules: list[tuple[str, int, str, list[str]]],
+    kind: EffectKind,
+    names: list[str],
+    service: str | None,
+) -> None:
+    """Deny and allow: the first matching rule in file order; ask: the most approvals, the
+    first on a tie -- whether a rule is tried in the combined expression or on its own."""
+    policy = load_policy(_winning_policy(rules))
+    indexed = policy.rules_for("kiro")
+    e = Effect(effect=kind, resource=Resource(names=tuple(names)), service=service)
+    for env in (*policy.environment_names, None):
+        lists = indexed.live_lists(e, env)
+        every = indexed.slots(kind, env)
+        for position, (rule_list, all_) in enumerate(zip(lists, every, strict=True)):
+            matching = [c for c in all_ if c.matches(e, ActionKind.SHELL)]
+            if position == 1:  # ask: most approvals first, file order on a tie
+                matching.sort(key=lambda c: -c.rule.approvals)
+            expected = matching[0] if matching else None
+            assert rule_list.winner(e, ActionKind.SHELL) is expected

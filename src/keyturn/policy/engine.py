@@ -296,11 +296,11 @@ class Policy:
             return builtin_verdict
         rules = self._agents.get(agent) or self.rules_for(agent)
         env_key = env if env in self._env_set else None
-        denies, asks, allows = rules.live_slots(effect, env_key)
-        deny = _first(denies, effect, kind) if denies else None
+        denies, asks, allows = rules.live_lists(effect, env_key)
+        deny = denies.winner(effect, kind) if denies.rules else None
         if deny is not None:
             return deny.outcomes[protected]
-        ask = _largest_ask(asks, effect, kind)
+        ask = asks.winner(effect, kind) if asks.rules else None
         if effect.effect is EffectKind.UNKNOWN:
             chosen = None if ask is None else ask.rule
             return self._unknown(
@@ -308,7 +308,7 @@ class Policy:
             )
         if ask is not None:
             return ask.outcomes[protected]
-        allow = _first(allows, effect, kind)
+        allow = allows.winner(effect, kind) if allows.rules else None
         if allow is not None:
             return allow.outcomes[protected]
         return self._defaults[protected]

@@ -11,11 +11,12 @@ file order.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from keyturn.model import ActionKind, Effect, EffectKind, Verdict
-from keyturn.policy.matching import GlobSet, is_literal, literal_prefix
+from keyturn.policy.matching import GlobSet, glob_to_regex, is_literal, literal_prefix
 from keyturn.policy.outcome import Outcome, ask_outcome
 from keyturn.policy.schema import AgentSection, Rule
 
@@ -95,6 +96,79 @@ Slots = tuple[tuple[CompiledRule, ...], tuple[CompiledRule, ...], tuple[Compiled
 _SLOT = {Verdict.DENY: 0, Verdict.ASK: 1, Verdict.ALLOW: 2}
 
 
+def _by_resource_only(c: CompiledRule) -> bool:
+    """Whether the resource is the only criterion of ``c`` the index leaves to check."""
+    return (
+        c.resources is not None
+        and not c.unconditional
+        and c.kinds is None
+        and c.services is None
+        and c.commands is None
+        and c.tools is None
+    )
+
+
+class RuleList:
+    """The rules of one verdict that can match an effect, and the one among them that decides.
+
+    The deciding rule is the first matching one in *winning order*: file order, or for ``ask``
+    the most approvals first (file order on a tie). The rules whose only criterion left is the
+    resource -- most of a large policy -- are tried together, as one regular expression with
+    one alternative per rule in winning order (the regex engine reports the first alternative
+    that matches), rather than one Python call per rule; the others are checked one by one.
+    """
+
+    __slots__ = ("_others", "_ranked", "_regex", "_regex_ranks", "rules")
+
+    def __init__(self, rules: tuple[CompiledRule, ...], *, most_approvals_first: bool) -> None:
+        self.rules = rules
+        order = sorted(
+            range(len(rules)),
+            key=(lambda i: (-rules[i].rule.approvals, i)) if most_approvals_first else None,
+        )
+        self._ranked = tuple(rules[i] for i in order)
+        together = [r for r, c in enumerate(self._ranked) if _by_resource_only(c)]
+        if len(together) < 2:  # one rule is tried as fast on its own
+            together = []
+        alternatives = [
+            "(" + "|".join(glob_to_regex(p) for p in _resource_patterns(self._ranked[r])) + ")"
+            for r in together
+        ]
+        self._regex = (
+            re.compile("(?:" + "|".join(alternatives) + r")\Z", re.DOTALL) if together else None
+        )
+        self._regex_ranks = tuple(together)
+        joined = set(together)
+        self._others = tuple((r, c) for r, c in enumerate(self._ranked) if r not in joined)
+
+    def winner(self, effect: Effect, kind: ActionKind) -> CompiledRule | None:
+        """The deciding rule for ``effect`` of an action of ``kind``, or None."""
+        best = len(self._ranked)
+        regex = self._regex
+        if regex is not None:
+            ranks = self._regex_ranks
+            for name in effect.resource.names:
+                m = regex.match(name)
+                if m is not None:
+                    rank = ranks[m.lastindex - 1]  # type: ignore[operator]
+                    if rank < best:
+                        best = rank
+        for rank, c in self._others:
+            if rank >= best:
+                break
+            if c.matches(effect, kind):
+                best = rank
+                break
+        return self._ranked[best] if best < len(self._ranked) else None
+
+
+def _resource_patterns(c: CompiledRule) -> tuple[str, ...]:
+    return c.resources.patterns if c.resources is not None else ()
+
+
+Lists = tuple[RuleList, RuleList, RuleList]
+
+
 @dataclass(frozen=True, slots=True)
 class _Gate:
     """Whether a value can match any of some globs: a glob matches only values starting with
@@ -123,9 +197,11 @@ class GatedSlot:
     the ungated ones, in file order: every rule that can match an effect opening those gates.
     Built for every mask of the gates present (at most 16)."""
 
-    __slots__ = ("all", "gates", "live")
+    __slots__ = ("all", "all_lists", "gates", "lists", "live")
 
-    def __init__(self, rules: Slots) -> None:
+    def __init__(self, rules: Slots, made: dict[tuple[object, ...], RuleList]) -> None:
+        """``made``: the rule lists built so far for this agent, shared (each compiles a
+        regular expression, and the same rules recur across masks and slots)."""
         self.all = rules
         present = sorted({c.gate for lst in rules for c in lst if c.gate != _UNGATED})
         self.gates = tuple(
@@ -135,9 +211,16 @@ class GatedSlot:
         self.live: tuple[Slots, ...] = tuple(
             _open_rules(rules, mask, bit) for mask in range(1 << len(present))
         )
+        self.lists: tuple[Lists, ...] = tuple(_lists(live, made) for live in self.live)
+        # With every gate open, the live rules are all the rules.
+        self.all_lists = self.lists[-1]
 
     def for_effect(self, effect: Effect) -> Slots:
         """The (deny, ask, allow) rules that can match ``effect``, in file order."""
+        return self.live[self.mask(effect)]
+
+    def mask(self, effect: Effect) -> int:
+        """Which gates ``effect`` opens (bit i: gate i)."""
         mask, bit = 0, 1
         # Inlined (no calls per gate): this runs for every judged effect.
         for gate in self.gates:
@@ -158,7 +241,29 @@ class GatedSlot:
                 if value is not None and (value in literals or value.startswith(prefixes)):
                     mask |= bit
             bit <<= 1
-        return self.live[mask]
+        return mask
+
+
+def _lists(slots: Slots, made: dict[tuple[object, ...], RuleList]) -> Lists:
+    deny, ask, allow = slots
+    return (
+        _rule_list(deny, made, most_approvals_first=False),
+        _rule_list(ask, made, most_approvals_first=True),
+        _rule_list(allow, made, most_approvals_first=False),
+    )
+
+
+def _rule_list(
+    rules: tuple[CompiledRule, ...],
+    made: dict[tuple[object, ...], RuleList],
+    *,
+    most_approvals_first: bool,
+) -> RuleList:
+    key = (most_approvals_first, *map(id, rules))
+    found = made.get(key)
+    if found is None:
+        found = made[key] = RuleList(rules, most_approvals_first=most_approvals_first)
+    return found
 
 
 def _open_rules(rules: Slots, mask: int, bit: dict[int, int]) -> Slots:
@@ -206,6 +311,7 @@ class AgentRules:
         }
         # Slots with the same rules share one GatedSlot.
         shared: dict[tuple[int, ...], GatedSlot] = {}
+        made: dict[tuple[object, ...], RuleList] = {}
         self._gated: dict[str | None, dict[EffectKind, GatedSlot]] = {}
         for env, per_kind_slots in self._index.items():
             gated = self._gated[env] = {}
@@ -213,7 +319,7 @@ class AgentRules:
                 ident = tuple(id(c) for lst in rules for c in (*lst, None))
                 slot_rules = shared.get(ident)
                 if slot_rules is None:
-                    slot_rules = shared[ident] = GatedSlot(rules)
+                    slot_rules = shared[ident] = GatedSlot(rules, made)
                 gated[kind] = slot_rules
 
     def slots(self, effect_kind: EffectKind, env: str | None) -> Slots:
@@ -227,6 +333,12 @@ class AgentRules:
         per_kind = self._gated.get(env) or self._gated[None]
         slot = per_kind[effect.effect]
         return slot.for_effect(effect) if slot.gates else slot.all
+
+    def live_lists(self, effect: Effect, env: str | None) -> Lists:
+        """What :meth:`live_slots` gives, as the :class:`RuleList` that pick the deciding rule."""
+        per_kind = self._gated.get(env) or self._gated[None]
+        slot = per_kind[effect.effect]
+        return slot.lists[slot.mask(effect)] if slot.gates else slot.all_lists
 
     def candidates(
         self, verdict: Verdict, effect_kind: EffectKind, env: str | None
