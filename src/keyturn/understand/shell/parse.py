@@ -20,6 +20,7 @@ from tree_sitter import Language, Node, Parser
 
 from keyturn.understand.shell import nested
 from keyturn.understand.shell.registry import Redirect
+from keyturn.understand.shell.source import node_text, reading, shadow
 from keyturn.understand.shell.words import Word, WordEvaluator, expand_braces
 
 MAX_COMMANDS = 2000
@@ -161,15 +162,19 @@ def parse_tree(
     command: str, *, variables: Mapping[str, str | None], home: str, brace_retry: bool = False
 ) -> ParsedLine:
     """:func:`parse_line` through the grammar, whatever the line (the plain-line path aside)."""
-    tree = Parser(_LANGUAGE).parse(command.encode("utf-8", "surrogatepass"))
-    root = tree.root_node
-    known = dict(variables)
-    known.update(_assigned_variables(root, variables))
-    walker = _Walker(variables=known, home=home, functions=_function_names(root))
-    walker.visit(root, _TERMINAL, depth=0)
-    line = ParsedLine(items=walker.items, has_error=root.has_error)
+    source = command.encode("utf-8", "surrogatepass")
+    # The grammar sees an ASCII shadow of the line (its scanner crashes on some characters);
+    # node texts are read from the real line (keyturn.understand.shell.source).
+    root = Parser(_LANGUAGE).parse(shadow(source)).root_node
+    with reading(source):
+        known = dict(variables)
+        known.update(_assigned_variables(root, variables))
+        walker = _Walker(variables=known, home=home, functions=_function_names(root))
+        walker.visit(root, _TERMINAL, depth=0)
+        line = ParsedLine(items=walker.items, has_error=root.has_error)
+        snippet = _error_snippet(root) if root.has_error else ""
     if root.has_error:
-        line.items.append(Problem(f"could not parse: {_error_snippet(root)}", command[:200]))
+        line.items.append(Problem(f"could not parse: {snippet}", command[:200]))
         retry = _BRACE_COMMAND.sub(lambda m: " ".join(expand_braces(m.group(0))), command)
         if retry != command and not brace_retry:
             line.items.extend(
@@ -186,7 +191,7 @@ _BRACE_COMMAND = re.compile(r"(?<![\w$])\{[^{}\s'\"]*,[^{}\s'\"]*\}")
 def _error_snippet(root: Node) -> str:
     for node in _descendants(root, limit=100_000):
         if node.is_error or node.is_missing:
-            text = _text(node)[:60] or node.type
+            text = node_text(node)[:60] or node.type
             return f"syntax error near {text!r} (offset {node.start_byte})"
     return "syntax error"
 
@@ -203,7 +208,7 @@ def _descendants(node: Node, *, limit: int) -> Iterator[Node]:
 
 def _function_names(root: Node) -> frozenset[str]:
     return frozenset(
-        _text(name)
+        node_text(name)
         for node in _descendants(root, limit=200_000)
         if node.type == "function_definition"
         and (name := node.child_by_field_name("name")) is not None
@@ -226,28 +231,24 @@ def _assigned_variables(root: Node, given: Mapping[str, str | None]) -> dict[str
             )
             if name_node is None:
                 continue
-            name = _text(name_node)
+            name = node_text(name_node)
             value: str | None = ""
             if value_node is not None:
                 word = literal.word(value_node) if value_node.type in _WORD_TYPES else None
                 value = None if word is None or word.dynamic else word.text
-            if "+=" in _text(node)[: len(name) + 2]:
+            if "+=" in node_text(node)[: len(name) + 2]:
                 value = None
             seen.setdefault(name, set()).add(value)
         elif node.type in ("for_statement", "select_statement"):
             var = node.child_by_field_name("variable")
             if var is not None:
-                seen.setdefault(_text(var), set()).add(None)
+                seen.setdefault(node_text(var), set()).add(None)
     out: dict[str, str | None] = {}
     for name, values in seen.items():
         if name in given and given[name] is not None:
             values = values | {given[name]}
         out[name] = values.pop() if len(values) == 1 else None
     return out
-
-
-def _text(node: Node) -> str:
-    return (node.text or b"").decode("utf-8", "replace")
 
 
 class _Walker:
@@ -285,7 +286,7 @@ class _Walker:
             self._function(node, depth=depth)
             return None
         if kind == "test_command":
-            self._add(RawCommand(words=(Word("[[", "[["),), source=_text(node)))
+            self._add(RawCommand(words=(Word("[[", "[["),), source=node_text(node)))
         if kind in _WORD_TYPES:
             self._eval.words(node)
             return None
@@ -306,7 +307,7 @@ class _Walker:
     def _function(self, node: Node, *, depth: int) -> None:
         name = node.child_by_field_name("name")
         body = node.child_by_field_name("body")
-        self._defining.append(_text(name) if name is not None else "")
+        self._defining.append(node_text(name) if name is not None else "")
         try:
             if body is not None:
                 self.visit(body, _TERMINAL, depth=depth + 1)
@@ -340,7 +341,7 @@ class _Walker:
             if body is not None:
                 self.visit(body, stdin, depth=depth + 1, background=background)
             if redirects:
-                self._add(RawCommand(words=(), redirects=redirects, source=_text(node)))
+                self._add(RawCommand(words=(), redirects=redirects, source=node_text(node)))
         for continuation, piped in continuations:
             follow = _Stdin(text=output, dynamic=output is None) if piped else _TERMINAL
             self._continue(continuation, follow, depth=depth)
@@ -380,7 +381,7 @@ class _Walker:
         piped_after = node.child_by_field_name("right") is None
         for child in node.named_children:
             if child.type == "heredoc_body":
-                text = _text(child)
+                text = node_text(child)
                 for sub in child.named_children:
                     if sub.type != "heredoc_content":
                         self._eval.words(sub)
@@ -391,11 +392,11 @@ class _Walker:
         return _Stdin(text=text)
 
     def _file_redirect(self, node: Node) -> Redirect:
-        op = next((_text(c) for c in node.children if not c.is_named), ">")
+        op = next((node_text(c) for c in node.children if not c.is_named), ">")
         dest = node.child_by_field_name("destination")
         descriptor = next((c for c in node.named_children if c.type == "file_descriptor"), None)
         if descriptor is not None and op in (">", ">>"):
-            op = _text(descriptor) + op
+            op = node_text(descriptor) + op
         if dest is None:
             return Redirect(op=op, target="", dynamic=True)
         word = self._eval.word(dest)
@@ -445,7 +446,7 @@ class _Walker:
                 redirects=redirects + more,
                 stdin_text=stdin.text,
                 stdin_dynamic=stdin.dynamic,
-                source=_text(node),
+                source=node_text(node),
                 fork_bomb=fork_bomb,
                 function_call=calls_function,
             )
@@ -460,13 +461,13 @@ class _Walker:
 
     def _assignment(self, node: Node) -> tuple[str, Word]:
         name_node, value_node = node.child_by_field_name("name"), node.child_by_field_name("value")
-        name = _text(name_node) if name_node is not None else ""
+        name = node_text(name_node) if name_node is not None else ""
         if value_node is None:
             return name, Word("", "")
         if value_node.type in _WORD_TYPES:
             return name, self._eval.word(value_node)
         self._visit_any(value_node)
-        return name, Word(_text(value_node), _text(value_node), dynamic=True)
+        return name, Word(node_text(value_node), node_text(value_node), dynamic=True)
 
     def _substitute(self, node: Node) -> str | None:
         statements = [c for c in node.named_children if c.type != "comment"]
@@ -486,7 +487,7 @@ class _Walker:
         self.items.append(item)
 
     def _problem(self, reason: str, node: Node) -> None:
-        self._add(Problem(reason, _text(node)[:200]))
+        self._add(Problem(reason, node_text(node)[:200]))
 
 
 def _pipeline_stages(node: Node) -> Iterator[Node]:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
+from keyturn.understand.shell.source import node_text
+
 # Brace expansion is bounded: a word like {a,b}{a,b}... must not blow up memory.
 MAX_BRACE_WORDS = 256
 _GLOB = re.compile(r"(?<!\\)[*?\[]")
@@ -75,7 +77,7 @@ class WordEvaluator:
 
     def words(self, node: Node) -> list[Word]:
         """The words one argument node stands for (several after brace expansion or splitting)."""
-        raw = _text(node)
+        raw = node_text(node)
         if node.type in _LITERAL_TYPES and _is_plain_literal(node) and "{" in raw:
             expanded = expand_braces(raw)
             if len(expanded) > 1:
@@ -94,7 +96,7 @@ class WordEvaluator:
             return found[0]
         return Word(
             text=" ".join(w.text for w in found),
-            raw=_text(node),
+            raw=node_text(node),
             dynamic=any(w.dynamic for w in found),
             glob=any(w.glob for w in found),
         )
@@ -126,11 +128,11 @@ class WordEvaluator:
     def _segments(self, node: Node) -> list[_Segment]:
         kind = node.type
         if kind in ("word", "number", "brace_expression"):
-            return [_Segment(unescape_unquoted(_text(node)), quoted=False)]
+            return [_Segment(unescape_unquoted(node_text(node)), quoted=False)]
         if kind == "raw_string":
-            return [_Segment(_text(node)[1:-1], quoted=True)]
+            return [_Segment(node_text(node)[1:-1], quoted=True)]
         if kind == "ansi_c_string":
-            return [_Segment(decode_ansi_c(_text(node)[2:-1]), quoted=True)]
+            return [_Segment(decode_ansi_c(node_text(node)[2:-1]), quoted=True)]
         if kind in ("string", "translated_string"):
             return [self._string(node)]
         if kind == "concatenation":
@@ -142,17 +144,17 @@ class WordEvaluator:
         if kind == "command_substitution":
             out = self._substitute(node)
             if out is None:
-                return [_Segment(_text(node), quoted=False, dynamic=True)]
+                return [_Segment(node_text(node), quoted=False, dynamic=True)]
             return [_Segment(out, quoted=False, splittable=True)]
         self._visit(node)
-        return [_Segment(_text(node), quoted=False, dynamic=True)]
+        return [_Segment(node_text(node), quoted=False, dynamic=True)]
 
     def _string(self, node: Node) -> _Segment:
         parts: list[str] = []
         dynamic = False
         for child in node.named_children:
             if child.type == "string_content":
-                parts.append(unescape_double_quoted(_text(child)))
+                parts.append(unescape_double_quoted(node_text(child)))
                 continue
             for seg in self._segments(child):
                 parts.append(seg.text)
@@ -162,15 +164,11 @@ class WordEvaluator:
     def _variable(self, node: Node, name: str | None) -> _Segment:
         if name is None:
             self._visit(node)
-            return _Segment(_text(node), quoted=False, dynamic=True)
+            return _Segment(node_text(node), quoted=False, dynamic=True)
         value = self._vars.get(name)
         if value is None:
-            return _Segment(_text(node), quoted=False, dynamic=True)
+            return _Segment(node_text(node), quoted=False, dynamic=True)
         return _Segment(value, quoted=False, splittable=True)
-
-
-def _text(node: Node) -> str:
-    return (node.text or b"").decode("utf-8", "replace")
 
 
 def _is_plain_literal(node: Node) -> bool:
@@ -182,7 +180,7 @@ def _is_plain_literal(node: Node) -> bool:
 def _simple_name(node: Node) -> str | None:
     for child in node.named_children:
         if child.type == "variable_name":
-            return _text(child)
+            return node_text(child)
     return None
 
 
@@ -190,7 +188,7 @@ def _plain_expansion_name(node: Node) -> str | None:
     """``${NAME}`` only; any operator (``${x:-y}``, ``${#x}``, ``${x[@]}``) is run-time."""
     kids = node.children
     if len(kids) == 3 and kids[1].type == "variable_name":
-        return _text(kids[1])
+        return node_text(kids[1])
     return None
 
 
