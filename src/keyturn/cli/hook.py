@@ -42,6 +42,12 @@ def run(argv: list[str]) -> int:
     return _run_hook(argv[0], argv[1:])
 
 
+# What would kill the daemon would kill this process too: refused, not judged again here.
+DAEMON_DIED_REASON = (
+    "keyturn's hook daemon stopped while judging this action; refused (run it again to retry)"
+)
+
+
 def _run_hook(agent: str, rest: list[str]) -> int:
     from keyturn.integrations.hooks import fastpath
     from keyturn.integrations.hooks.runner import run_hook
@@ -57,6 +63,7 @@ def _run_hook(agent: str, rest: list[str]) -> int:
         err=sys.stderr,
         cwd=os.getcwd(),
         started=fastpath.STARTED,
+        refuse=DAEMON_DIED_REASON if fastpath.DAEMON_DIED else None,
     )
     if fastpath.START_DAEMON and os.name == "posix":  # after answering: never waited for
         from keyturn.integrations.hooks.daemon import start_in_background

@@ -1,6 +1,7 @@
 """The hook trusts the daemon's answer only when it is well-formed and from this user: a
 garbage, oversized, wrong-version or silent reply, a socket owned by another uid and a listener
-running as another uid are all ignored, and the in-process path answers (here: a deny)."""
+running as another uid are all ignored, and the in-process path answers (here: a deny). A
+daemon that hangs up without a reply died on the request: the action is refused."""
 
 from __future__ import annotations
 
@@ -79,7 +80,6 @@ FORGERIES = {
     "exit out of range": _reply(exit=300),
     "exit not an integer": _reply(exit="0"),
     "oversized": _reply(stderr="x" * (2 << 20)),
-    "empty": b"",
 }
 
 
@@ -93,6 +93,22 @@ def test_a_malformed_reply_is_ignored(world: World, forgery: str) -> None:
     assert fake.requests == 1  # it was asked, and not believed
     assert answer.path == "in-process"
     assert answer.code == 0 and '"deny"' in answer.stdout and "forged" not in answer.stdout
+
+
+def test_a_daemon_that_hangs_up_holding_the_request_gets_it_refused(world: World) -> None:
+    """The daemon died on this event (what kills it would kill the hook too): refused, even an
+    action the policy allows, and not judged again in-process."""
+    allowed = claude_bash("ls -la")
+    alone = world.hook("claude-code", allowed, KEYTURN_HOOK_DAEMON="off")
+    assert '"allow"' in alone.stdout  # the control: judged, this is allowed
+    fake = FakeDaemon(world.state / "hookd.sock", b"")
+    try:
+        answer = world.hook("claude-code", allowed, KEYTURN_HOOK_DAEMON="on")
+    finally:
+        fake.close()
+    assert fake.requests == 1
+    assert '"deny"' in answer.stdout and '"allow"' not in answer.stdout
+    assert "hook daemon stopped while judging this action" in answer.stdout
 
 
 def test_a_well_formed_reply_from_this_user_is_used(world: World) -> None:

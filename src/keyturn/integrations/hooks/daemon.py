@@ -154,10 +154,14 @@ class HookDaemon:
             try:
                 conn, _ = self._sock.accept()
             except TimeoutError:
-                if self._stopping.is_set() or not os.path.exists(self._path):
-                    return  # superseded, or removed (its directory too): no hook should reach it
+                # Never exit with a request in hand: a hook reads a hang-up as the daemon
+                # having died on its request, and refuses the action.
                 with self._lock:
-                    if self._busy == 0 and time.monotonic() - self._last >= self._idle:
+                    if self._busy:
+                        continue
+                    if self._stopping.is_set() or not os.path.exists(self._path):
+                        return  # superseded, or removed: no hook should reach it
+                    if time.monotonic() - self._last >= self._idle:
                         return
                 continue
             with self._lock:

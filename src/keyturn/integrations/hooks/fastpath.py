@@ -11,6 +11,12 @@ socket, refused, slow, malformed, oversized, another uid) returns ``None`` and t
 answers in-process, which is correct and fail-closed on its own. The event already read from
 stdin is kept in :data:`EVENT` for that; :data:`START_DAEMON` says whether to start a daemon
 after answering (none was listening).
+
+One failure is not handed to the in-process path: a daemon that took the request and hung up
+without a word died on it (it never exits with a request in hand). Whatever killed it -- a
+crash in a parser's native code -- would kill the hook's own process the same way, and a hook
+that dies is, to most agents, a hook that did not object. :data:`DAEMON_DIED` tells the caller
+to refuse the action instead.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ if TYPE_CHECKING:
 EVENT: bytes | None = None
 START_DAEMON = False
 STARTED: float | None = None
+DAEMON_DIED = False
 
 
 def answer(args: list[str]) -> int | None:
@@ -172,8 +179,9 @@ def _private(path: str, *, directory: bool) -> bool:
 
 def _ask(path: str, body: bytes, *, deadline: float) -> tuple[str, str, int] | None:
     """Send ``body``, read the reply; ``None`` on any failure. No listener at all (no socket
-    file, or nobody accepting) sets :data:`START_DAEMON`."""
-    global START_DAEMON
+    file, or nobody accepting) sets :data:`START_DAEMON`; a listener that hangs up without
+    replying sets :data:`DAEMON_DIED`."""
+    global START_DAEMON, DAEMON_DIED
     if not os.path.exists(path):
         START_DAEMON = True
         return None
@@ -194,8 +202,15 @@ def _ask(path: str, body: bytes, *, deadline: float) -> tuple[str, str, int] | N
             sock.settimeout(max(deadline - time.monotonic(), 0.01))
             sock.sendall(body)
             sock.shutdown(socket.SHUT_WR)
-            return _reply(_read_all(sock, deadline=deadline))
+            data = _read_all(sock, deadline=deadline)
         except (OSError, ValueError):
+            return None
+        if not data:  # end of file, not a timeout: the daemon went away holding the request
+            DAEMON_DIED = True
+            return None
+        try:
+            return _reply(data)
+        except ValueError:
             return None
 
 

@@ -88,11 +88,13 @@ def run_hook(
     err: IO[str],
     cwd: str | None = None,
     started: float | None = None,
+    refuse: str | None = None,
 ) -> int:
     """Answer one event read from ``stdin``; returns the exit code.
 
     ``started`` (``time.monotonic()``) is when the hook process began waiting on something else
     (the daemon), so that the watchdog keeps to the one deadline the agent was promised.
+    ``refuse``: answer blocking with this reason, without judging (the daemon died judging it).
     """
     answerer = _Answerer(out, err)
     seen: dict[str, str] = {"event": ""}
@@ -109,9 +111,12 @@ def run_hook(
     watchdog.start()
     try:
         data = stdin.read(MAX_EVENT_BYTES + 1)
-        reply = answer_event(
-            protocol, options, data=data, env=env, cwd=cwd or os.getcwd(), seen=seen
-        )
+        if refuse is not None:
+            reply = refusal(protocol, refuse, data=data)
+        else:
+            reply = answer_event(
+                protocol, options, data=data, env=env, cwd=cwd or os.getcwd(), seen=seen
+            )
     finally:
         watchdog.cancel()
     answerer.answer(reply)
@@ -154,6 +159,17 @@ def answer_event(
         return protocol.blocking(
             f"internal error: {type(exc).__name__}: {exc}".splitlines()[0], event=seen["event"]
         )
+
+
+def refusal(protocol: HookProtocol, reason: str, *, data: bytes) -> Reply:
+    """The blocking answer to the event in ``data``, whatever it asks (nothing is judged)."""
+    event = ""
+    try:
+        name = _parse_event(data, agent=protocol.name).get("hook_event_name")
+        event = name if isinstance(name, str) else ""
+    except Exception:  # noqa: S110 (the refusal stands whatever the event looks like)
+        pass
+    return protocol.blocking(reason, event=event)
 
 
 def state_home(env: Mapping[str, str], *, cwd: str) -> str:
