@@ -3,7 +3,10 @@
 Agents treat a hook that crashes, exits 1 or overruns its timeout as "go ahead". So every
 failure, including keyturn's own bugs, becomes the agent's *blocking* answer, and a watchdog
 answers blocking before the agent's own timeout would (``KEYTURN_HOOK_DEADLINE`` seconds,
-default :data:`DEFAULT_DEADLINE`; install with an agent timeout above it).
+default :data:`DEFAULT_DEADLINE`; install with an agent timeout above it). A crash no Python
+code can catch -- a parser's native code faulting on hostile text -- is kept from killing the
+hook: on POSIX the event is judged in a forked child, and a child that dies is answered
+blocking by the hook (:func:`judge_in_child`).
 
 :func:`answer_event` is the one function that turns an event into a reply. The in-process hook
 (:func:`run_hook`) and the resident hook daemon (:mod:`.daemon`) both call it, with the event
@@ -12,8 +15,11 @@ text, the environment and the working directory as arguments, so their answers c
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
+import sys
 import threading
 import time
 from collections.abc import Mapping
@@ -101,9 +107,14 @@ def run_hook(
     limit = deadline_seconds(env)
     spent = time.monotonic() - started if started is not None else 0.0
 
+    children: list[int] = []
+
     def expire() -> None:
         reply = expired(protocol, limit, event=seen["event"])
         if answerer.answer(reply):
+            for pid in children:  # the judging child must not act on after the answer
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
             os._exit(reply.exit_code)
 
     watchdog = threading.Timer(max(limit - spent, 0.05), expire)
@@ -113,6 +124,11 @@ def run_hook(
         data = stdin.read(MAX_EVENT_BYTES + 1)
         if refuse is not None:
             reply = refusal(protocol, refuse, data=data)
+        elif hasattr(os, "fork"):
+            seen["event"] = event_name(data, protocol=protocol)
+            reply = judge_in_child(
+                protocol, options, data=data, env=env, cwd=cwd or os.getcwd(), children=children
+            )
         else:
             reply = answer_event(
                 protocol, options, data=data, env=env, cwd=cwd or os.getcwd(), seen=seen
@@ -121,6 +137,58 @@ def run_hook(
         watchdog.cancel()
     answerer.answer(reply)
     return reply.exit_code
+
+
+def judge_in_child(
+    protocol: HookProtocol,
+    options: HookOptions,
+    *,
+    data: bytes,
+    env: Mapping[str, str],
+    cwd: str,
+    children: list[int],
+) -> Reply:
+    """:func:`answer_event` in a forked child, its reply sent back through a pipe; a child that
+    dies instead (a signal, or no reply) gets the blocking answer. ``children`` receives the
+    child's pid while it runs (for the watchdog)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: judge, send the reply, and leave without running exit handlers
+        try:
+            os.close(read_end)
+            reply = answer_event(protocol, options, data=data, env=env, cwd=cwd)
+            message = json.dumps([reply.stdout, reply.stderr, reply.exit_code]).encode()
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(message)
+        finally:
+            os._exit(0)
+    children.append(pid)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        message = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    children.remove(pid)
+    try:
+        stdout, stderr, code = json.loads(message)
+        if os.waitstatus_to_exitcode(status) == 0:
+            return Reply(stdout=str(stdout), stderr=str(stderr), exit_code=int(code))
+    except (ValueError, TypeError):
+        pass
+    how = os.waitstatus_to_exitcode(status)
+    what = f"signal {-how}" if how < 0 else f"exit {how}"
+    event = event_name(data, protocol=protocol)
+    return protocol.blocking(f"judging this action failed ({what}); refused", event=event)
+
+
+def event_name(data: bytes, *, protocol: HookProtocol) -> str:
+    """The event's ``hook_event_name``, or "" (for the blocking answers)."""
+    try:
+        name = _parse_event(data, agent=protocol.name).get("hook_event_name")
+    except Exception:  # the blocking answers are given whatever the event looks like
+        return ""
+    return name if isinstance(name, str) else ""
 
 
 def answer_event(
@@ -163,13 +231,7 @@ def answer_event(
 
 def refusal(protocol: HookProtocol, reason: str, *, data: bytes) -> Reply:
     """The blocking answer to the event in ``data``, whatever it asks (nothing is judged)."""
-    event = ""
-    try:
-        name = _parse_event(data, agent=protocol.name).get("hook_event_name")
-        event = name if isinstance(name, str) else ""
-    except Exception:  # noqa: S110 (the refusal stands whatever the event looks like)
-        pass
-    return protocol.blocking(reason, event=event)
+    return protocol.blocking(reason, event=event_name(data, protocol=protocol))
 
 
 def state_home(env: Mapping[str, str], *, cwd: str) -> str:
