@@ -187,3 +187,27 @@ def test_a_listener_running_as_another_uid_is_ignored(world: World) -> None:
     assert path.stat().st_uid == os.getuid()
     assert answer.path == "in-process"
     assert '"deny"' in answer.stdout and "forged" not in answer.stdout
+
+
+def test_a_stopped_daemon_answers_the_requests_in_hand_first(tmp_path: Path) -> None:
+    """SIGTERM (stop), a superseded daemon and a removed socket all wait for the requests in
+    hand: a hook reads a hang-up as the daemon having died on its request."""
+    from keyturn.integrations.hooks.daemon import HookDaemon, _Log, listen
+
+    path = str(tmp_path / "hookd.sock")
+    sock = listen(path)
+    daemon = HookDaemon(
+        home=str(tmp_path), sock=sock, path=path, idle_timeout=0.0, log=_Log(tmp_path / "log")
+    )
+    with daemon._lock:
+        daemon._busy = 1  # a request in hand
+    daemon.stop()
+    serving = threading.Thread(target=daemon.serve, daemon=True)
+    serving.start()
+    serving.join(1.0)
+    assert serving.is_alive()  # neither the stop nor the idle timeout ends it yet
+    with daemon._lock:
+        daemon._busy = 0
+    serving.join(5.0)
+    assert not serving.is_alive()
+    sock.close()

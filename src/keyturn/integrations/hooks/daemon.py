@@ -147,27 +147,37 @@ class HookDaemon:
         self._stopping = threading.Event()
         self._lock = threading.Lock()
 
+    def stop(self) -> None:
+        """Stop accepting, and end once the requests in hand are answered."""
+        self._stopping.set()
+
     def serve(self) -> None:
         """Accept connections until nothing happened for the idle timeout."""
         self._sock.settimeout(ACCEPT_POLL)
         while True:
+            if self._stopping.is_set() or not os.path.exists(self._path):
+                self._drain()  # superseded, stopped, or removed: no hook should reach it
+                return
             try:
                 conn, _ = self._sock.accept()
             except TimeoutError:
-                # Never exit with a request in hand: a hook reads a hang-up as the daemon
-                # having died on its request, and refuses the action.
                 with self._lock:
-                    if self._busy:
-                        continue
-                    if self._stopping.is_set() or not os.path.exists(self._path):
-                        return  # superseded, or removed: no hook should reach it
-                    if time.monotonic() - self._last >= self._idle:
+                    if not self._busy and time.monotonic() - self._last >= self._idle:
                         return
                 continue
             with self._lock:
                 self._busy += 1
                 self._last = time.monotonic()
             threading.Thread(target=self._connection, args=(conn,), daemon=True).start()
+
+    def _drain(self) -> None:
+        """Wait until the requests in hand are answered: never exit holding one (a hook reads
+        a hang-up as the daemon having died on its request, and refuses the action)."""
+        while True:
+            with self._lock:
+                if not self._busy:
+                    return
+            time.sleep(0.01)
 
     def _connection(self, conn: socket.socket) -> None:
         try:
@@ -330,12 +340,13 @@ def run_daemon(argv: list[str]) -> int:
     log = _Log(Path(home) / LOG_NAME)
     sock = listen(path)
     log.write(f"listening on {path} (idle timeout {args.idle_timeout:g}s)")
-    # SIGTERM ends it like the idle timeout: the socket file goes with it.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         daemon = HookDaemon(
             home=home, sock=sock, path=path, idle_timeout=args.idle_timeout, log=log
         )
+        # SIGTERM ends it like the idle timeout, once the requests in hand are answered (a
+        # hook reads a hang-up as the daemon dying on its request); the socket goes with it.
+        signal.signal(signal.SIGTERM, lambda *_: daemon.stop())
         daemon.serve()
     finally:
         with contextlib.suppress(OSError):  # before the lock goes: a successor may be starting
