@@ -22,6 +22,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -154,7 +155,11 @@ def judge_in_child(
     sys.stdout.flush()
     sys.stderr.flush()
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    with warnings.catch_warnings():
+        # Python 3.12+ warns of fork() beside other threads; the only other thread is the
+        # watchdog, asleep on its timer and holding no lock the child could need.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
     if pid == 0:  # the child: judge, send the reply, and leave without running exit handlers
         try:
             os.close(read_end)
