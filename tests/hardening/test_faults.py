@@ -1,5 +1,5 @@
 """Faults: the database gone or read-only, the disk full, clocks apart. keyturn refuses or
-holds (never allows), says why in one line, and leaves nothing half-written (issue 7, item 2).
+holds (never allows), says why in one line, and leaves nothing half-written.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A read-only SQLite state: keyturn refuses with one line and never allows (issue 7, item 2).
+"""A read-only SQLite state: keyturn refuses with one line and never allows.
 
 Tests run as root, for whom ``chmod`` restricts nothing. So the state directory is made
 read-only for real: a read-only bind mount when this machine allows mounting, else the CLI

@@ -1,4 +1,4 @@
-"""A short coverage-guided atheris run over the shell understander (issue 7, item 3)."""
+"""A short coverage-guided atheris run over the shell understander."""
 
 from __future__ import annotations
 

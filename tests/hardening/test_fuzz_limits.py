@@ -1,5 +1,5 @@
 """Deeply nested and very large hostile input: refused in one line or understood as unknown,
-in bounded time, never a crash (issue 7, item 3)."""
+in bounded time, never a crash."""
 
 from __future__ import annotations
 

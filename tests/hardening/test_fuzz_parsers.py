@@ -1,5 +1,5 @@
 """Hostile input to every understander: only InputError, never a hang, never an allow from a
-problem (issue 7, item 3).
+problem.
 
 Every action that comes back is judged under three policies (BRIEF, read-only-allow and
 default-allow); an ``unknown`` effect is never allowed under any of them.

@@ -1,5 +1,5 @@
 """Hostile policy files and command lines: PolicyError / exit 2, never a crash or an allow of
-something not understood (issue 7, item 3)."""
+something not understood."""
 
 from __future__ import annotations
 

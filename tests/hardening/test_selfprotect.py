@@ -1,5 +1,5 @@
 """Self-protection: an agent cannot weaken its own guard, under a policy that allows everything
-else (issue 7, item 4). Built-in rule ``builtin:self-protection``; opt-out only through
+else. Built-in rule ``builtin:self-protection``; opt-out only through
 ``settings.unsafe_allow_self_modification``, which warns on every load."""
 
 from __future__ import annotations

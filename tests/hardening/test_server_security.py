@@ -1,4 +1,4 @@
-"""The server's security (issue 7, item 5): an authorisation matrix over EVERY route of the app
+"""The server's security: an authorisation matrix over EVERY route of the app
 (a new route without a row fails), rate limiting of failed token attempts, token comparison,
 CSRF on every state-changing form, security headers on every response."""
 
