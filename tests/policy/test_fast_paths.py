@@ -101,7 +101,7 @@ def test_gates_leave_out_only_rules_that_cannot_match(
         tool=command,
     )
     for env in (*policy.environment_names, None):
-        live = indexed.live_slots(e, env)
+        live = tuple(rule_list.rules for rule_list in indexed.live_lists(e, env))
         every = indexed.slots(kind, env)
         for some, all_ in zip(live, every, strict=True):
             assert set(some) <= set(all_)

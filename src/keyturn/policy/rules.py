@@ -193,31 +193,23 @@ class _Gate:
 class GatedSlot:
     """The (deny, ask, allow) rules of one (environment, effect kind), with their gates.
 
-    ``live[mask]`` holds the rules whose gate is open in ``mask`` (bit i: gate i open), plus
-    the ungated ones, in file order: every rule that can match an effect opening those gates.
-    Built for every mask of the gates present (at most 16)."""
+    ``lists[mask]`` holds, as :class:`RuleList`, the rules whose gate is open in ``mask`` (bit
+    i: gate i open), plus the ungated ones, in file order: every rule that can match an effect
+    opening those gates. Built for every mask of the gates present (at most 16)."""
 
-    __slots__ = ("all", "all_lists", "gates", "lists", "live")
+    __slots__ = ("gates", "lists")
 
     def __init__(self, rules: Slots, made: dict[tuple[object, ...], RuleList]) -> None:
         """``made``: the rule lists built so far for this agent, shared (each compiles a
         regular expression, and the same rules recur across masks and slots)."""
-        self.all = rules
         present = sorted({c.gate for lst in rules for c in lst if c.gate != _UNGATED})
         self.gates = tuple(
             _Gate.over(g, (c for lst in rules for c in lst if c.gate == g)) for g in present
         )
         bit = {gate: 1 << i for i, gate in enumerate(present)}
-        self.live: tuple[Slots, ...] = tuple(
-            _open_rules(rules, mask, bit) for mask in range(1 << len(present))
+        self.lists: tuple[Lists, ...] = tuple(
+            _lists(_open_rules(rules, mask, bit), made) for mask in range(1 << len(present))
         )
-        self.lists: tuple[Lists, ...] = tuple(_lists(live, made) for live in self.live)
-        # With every gate open, the live rules are all the rules.
-        self.all_lists = self.lists[-1]
-
-    def for_effect(self, effect: Effect) -> Slots:
-        """The (deny, ask, allow) rules that can match ``effect``, in file order."""
-        return self.live[self.mask(effect)]
 
     def mask(self, effect: Effect) -> int:
         """Which gates ``effect`` opens (bit i: gate i)."""
@@ -327,18 +319,13 @@ class AgentRules:
         per_kind = self._index.get(env) or self._index[None]
         return per_kind[effect_kind]
 
-    def live_slots(self, effect: Effect, env: str | None) -> Slots:
-        """(deny, ask, allow) rules that can match ``effect`` in ``env``, in file order: those of
-        :meth:`slots` less the ones a gate rules out."""
-        per_kind = self._gated.get(env) or self._gated[None]
-        slot = per_kind[effect.effect]
-        return slot.for_effect(effect) if slot.gates else slot.all
-
     def live_lists(self, effect: Effect, env: str | None) -> Lists:
-        """What :meth:`live_slots` gives, as the :class:`RuleList` that pick the deciding rule."""
+        """The (deny, ask, allow) rules that can match ``effect`` in ``env``, as the
+        :class:`RuleList` that pick the deciding rule: those of :meth:`slots` less the ones a
+        gate rules out (``.rules`` of each, in file order)."""
         per_kind = self._gated.get(env) or self._gated[None]
         slot = per_kind[effect.effect]
-        return slot.lists[slot.mask(effect)] if slot.gates else slot.all_lists
+        return slot.lists[slot.mask(effect)] if slot.gates else slot.lists[0]
 
     def candidates(
         self, verdict: Verdict, effect_kind: EffectKind, env: str | None
