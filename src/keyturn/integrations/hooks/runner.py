@@ -128,7 +128,13 @@ def run_hook(
         elif hasattr(os, "fork"):
             seen["event"] = event_name(data, protocol=protocol)
             reply = judge_in_child(
-                protocol, options, data=data, env=env, cwd=cwd or os.getcwd(), children=children
+                protocol,
+                options,
+                data=data,
+                env=env,
+                cwd=cwd or os.getcwd(),
+                event=seen["event"],
+                children=children,
             )
         else:
             reply = answer_event(
@@ -147,11 +153,12 @@ def judge_in_child(
     data: bytes,
     env: Mapping[str, str],
     cwd: str,
+    event: str,
     children: list[int],
 ) -> Reply:
     """:func:`answer_event` in a forked child, its reply sent back through a pipe; a child that
-    dies instead (a signal, or no reply) gets the blocking answer. ``children`` receives the
-    child's pid while it runs (for the watchdog)."""
+    dies instead (a signal, or no reply) gets the blocking answer to ``event`` (the event's
+    name). ``children`` receives the child's pid while it runs (for the watchdog)."""
     sys.stdout.flush()
     sys.stderr.flush()
     read_end, write_end = os.pipe()
@@ -175,15 +182,14 @@ def judge_in_child(
         message = pipe.read()
     _, status = os.waitpid(pid, 0)
     children.remove(pid)
-    try:
-        stdout, stderr, code = json.loads(message)
-        if os.waitstatus_to_exitcode(status) == 0:
-            return Reply(stdout=str(stdout), stderr=str(stderr), exit_code=int(code))
-    except (ValueError, TypeError):
-        pass
     how = os.waitstatus_to_exitcode(status)
+    if how == 0:
+        try:
+            stdout, stderr, code = json.loads(message)
+            return Reply(stdout=str(stdout), stderr=str(stderr), exit_code=int(code))
+        except (ValueError, TypeError):
+            pass
     what = f"signal {-how}" if how < 0 else f"exit {how}"
-    event = event_name(data, protocol=protocol)
     return protocol.blocking(f"judging this action failed ({what}); refused", event=event)
 
 
