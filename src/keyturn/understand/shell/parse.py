@@ -118,10 +118,10 @@ class ParsedLine:
 # A line of plain words -- letters, digits and ``_ . / @ % + , : - =`` separated by blanks, the
 # first word a name or path (letters, digits, ``_ . / -``, not starting with a digit or ``-``)
 # and not a word bash or the grammar reads otherwise (the grammar stumbles on ``user@host`` or
-# ``-`` as a command name) -- holds nothing
-# bash would treat specially (no quoting, expansion, globbing, operator, redirection, comment):
-# it is one simple command whose words are the line split on blanks. Most lines agents run look
-# like this; for them the grammar and the walk are skipped (a test holds the two paths equal).
+# ``-`` as a command name) -- holds nothing bash would treat specially (no quoting, expansion,
+# globbing, operator, redirection, comment): it is one simple command whose words are the line
+# split on blanks. Most lines agents run look like this; for them the grammar and the walk are
+# skipped (a test holds the two paths equal).
 _PLAIN_LINE = re.compile(r"[ \t]*([A-Za-z_./][\w./-]*(?:[ \t]+[\w./@%+,:=-]+)*)[ \t]*\Z", re.ASCII)
 _SYNTAX_WORDS = frozenset(
     {
@@ -140,9 +140,9 @@ def plain_command(command: str) -> RawCommand | None:
         return None
     source = match.group(1)
     texts = source.split()
-    # The grammar reads a word of ``=`` alone as an operator (and drops it): the long way.
     if texts[0] in _SYNTAX_WORDS:
         return None
+    # The grammar reads a word of ``=`` alone as an operator (and drops it): the long way.
     if "=" in source and any(not t.strip("=") for t in texts):
         return None
     return RawCommand(words=tuple(Word(t, t) for t in texts), source=source)
