@@ -54,14 +54,21 @@ def test_globset_matches_as_its_globs(patterns: list[str], names: list[str]) -> 
 RULE_GLOBS = ["a*", "ab", "*b", "a:?", "b:*", "ab:*:b", "?"]
 
 
-def _policy_text(rules: list[tuple[str, str, str]]) -> str:
-    lines = ["version: 1", "default: ask", "agents:", "  kiro:"]
+def _policy_text(rules: list[tuple[str, int | None, str, list[str]]]) -> str:
+    """kiro's rules as a policy: (verdict, approvals an ask asks of sre or None, criterion,
+    globs)."""
+    lines = ["version: 1", "default: ask", "reviewers:", "  sre: [ann, ben, cat]", "agents:"]
+    lines.append("  kiro:")
     by_verdict: dict[str, list[str]] = {}
-    for verdict, criterion, glob in rules:
-        by_verdict.setdefault(verdict, []).append(f'      - {criterion}: "{glob}"')
-    for verdict, body in by_verdict.items():
+    for verdict, approvals, criterion, globs in rules:
+        quoted = ", ".join(f'"{g}"' for g in globs)
+        body = f"      - {{{criterion}: [{quoted}]"
+        if verdict == "ask" and approvals is not None:
+            body += f", approvals: {approvals}, reviewers: [sre]"
+        by_verdict.setdefault(verdict, []).append(body + "}")
+    for verdict, entries in by_verdict.items():
         lines.append(f"    {verdict}:")
-        lines.extend(body)
+        lines.extend(entries)
     return "\n".join(lines) + "\n"
 
 
@@ -91,7 +98,7 @@ def test_gates_leave_out_only_rules_that_cannot_match(
     service: str | None,
     command: str | None,
 ) -> None:
-    policy = load_policy(_policy_text(rules))
+    policy = load_policy(_policy_text([(v, None, c, [g]) for v, c, g in rules]))
     indexed = policy.rules_for("kiro")
     e = Effect(
         effect=kind,
@@ -157,22 +164,6 @@ def test_one_effect_decides_as_two_equal_effects_do(brief_policy_text: str) -> N
             assert one.judgements[0] == two.judgements[0]
 
 
-def _winning_policy(rules: list[tuple[str, int, str, list[str]]]) -> str:
-    lines = ["version: 1", "default: ask", "reviewers:", "  sre: [ann, ben, cat]", "agents:"]
-    lines.append("  kiro:")
-    by_verdict: dict[str, list[str]] = {}
-    for verdict, approvals, criterion, globs in rules:
-        quoted = ", ".join(f'"{g}"' for g in globs)
-        body = f"      - {{{criterion}: [{quoted}]"
-        if verdict == "ask":
-            body += f", approvals: {approvals}, reviewers: [sre]"
-        by_verdict.setdefault(verdict, []).append(body + "}")
-    for verdict, body in by_verdict.items():
-        lines.append(f"    {verdict}:")
-        lines.extend(body)
-    return "\n".join(lines) + "\n"
-
-
 winning_rules = st.lists(
     st.tuples(
         st.sampled_from(["deny", "ask", "allow"]),
@@ -200,7 +191,7 @@ def test_the_deciding_rule_is_the_one_the_plain_definition_picks(
 ) -> None:
     """Deny and allow: the first matching rule in file order; ask: the most approvals, the
     first on a tie -- whether a rule is tried in the combined expression or on its own."""
-    policy = load_policy(_winning_policy(rules))
+    policy = load_policy(_policy_text(list(rules)))
     indexed = policy.rules_for("kiro")
     e = Effect(effect=kind, resource=Resource(names=tuple(names)), service=service)
     for env in (*policy.environment_names, None):
