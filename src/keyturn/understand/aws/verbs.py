@@ -17,7 +17,7 @@ _READ = """Describe List Get Head Search Lookup Scan Query Select Validate Estim
 Simulate Check Detect Count Compare Evaluate Calculate Predict Analyze Recognize Classify Contains
 Infer Geocode Autocomplete Suggest Forecast Filter View Is Retrieve Decrypt Encrypt Decode
 Decapsulate Encapsulate Derive Generate Sample Probe Rescore Rerank Converse Chat Synthesize
-Download Export Render Translate Introspect Snap Discover Resolve Optimize Agentic Domain
+Download Export Render Translate Transcribe Introspect Snap Discover Resolve Optimize Agentic Domain
 Phone Carrier Re"""
 
 _CREATE = """Create Run Register Import Allocate Issue Request Launch Copy Clone Purchase Provision
