@@ -1,12 +1,13 @@
 """The judging fast paths decide exactly what the plain definitions do.
 
 Gates (rules.py) may only leave out rules that cannot match; a GlobSet's prefix check may only
-skip values no glob matches; the result builders (outcome.py) build values equal to the
-constructors'.
+skip values no glob matches, and its first match is the first glob matching; the results are
+plain values.
 """
 
 from __future__ import annotations
 
+import gc
 import re
 
 from hypothesis import given, settings
@@ -24,7 +25,7 @@ from keyturn.model import (
 )
 from keyturn.policy import load_policy
 from keyturn.policy.matching import GlobSet
-from keyturn.policy.outcome import Outcome, decision, judgement
+from keyturn.policy.outcome import Outcome
 
 from .helpers import action, actor
 
@@ -49,6 +50,8 @@ def test_globset_matches_as_its_globs(patterns: list[str], names: list[str]) -> 
     for name in names:
         assert gs.match(name) is _reference(gs.patterns, name)
     assert gs.match_any(names) is any(_reference(gs.patterns, n) for n in names)
+    first = [i for i, p in enumerate(gs.patterns) if any(_reference((p,), n) for n in names)]
+    assert gs.first_match(names) == (first[0] if first else None)
 
 
 RULE_GLOBS = ["a*", "ab", "*b", "a:?", "b:*", "ab:*:b", "?"]
@@ -117,10 +120,10 @@ def test_gates_leave_out_only_rules_that_cannot_match(
             ]
 
 
-def test_builders_equal_the_constructors(brief_policy_text: str) -> None:
+def test_results_are_values_the_collector_does_not_walk(brief_policy_text: str) -> None:
     e = Effect(effect=EffectKind.DELETE, resource=Resource(names=("arn:aws:s3:::x",)))
     outcome = Outcome(Verdict.ASK, "r", "why", approvals=2, reviewers=("sre",), protected=True)
-    built = judgement(e, "production", outcome)
+    built = Judgement(e, "production", *outcome)
     assert built == Judgement(
         effect=e,
         environment="production",
@@ -132,18 +135,23 @@ def test_builders_equal_the_constructors(brief_policy_text: str) -> None:
         protected=True,
     )
     assert hash(built) == hash(Judgement(e, "production", *outcome))
+    assert built != Judgement(e, "staging", *outcome)
     a, who = action(e), actor()
-    made = decision(
+    made = Decision(a, who, Verdict.ASK, 2, ("sre",), (built,), ("x",), "sha256:0")
+    assert made == Decision(
         action=a,
         actor=who,
-        verdict=Verdict.ASK,
+        decision=Verdict.ASK,
         approvals_required=2,
         reviewers=("sre",),
         judgements=(built,),
         reasons=("x",),
         policy_digest="sha256:0",
     )
-    assert made == Decision(a, who, Verdict.ASK, 2, ("sre",), (built,), ("x",), "sha256:0")
+    # Judging builds one of each per action: untracked, they never trigger a collection.
+    judged = load_policy(brief_policy_text).judge(a, actor=who)
+    assert not gc.is_tracked(judged)
+    assert not gc.is_tracked(judged.judgements[0])
 
 
 def test_one_effect_decides_as_two_equal_effects_do(brief_policy_text: str) -> None:

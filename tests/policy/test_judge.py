@@ -355,7 +355,7 @@ def test_judgement_json_and_digest(policy: Policy) -> None:
     assert data["effects"][0]["environment"] == "production"
 
 
-def test_memo_returns_equal_judgements(policy: Policy) -> None:
+def test_judging_again_gives_equal_judgements(policy: Policy) -> None:
     e = effect("delete", "aws_instance.web", env="production")
     first = judge(policy, e).judgements[0]
     second = judge(policy, effect("delete", "aws_instance.web", env="production")).judgements[0]

@@ -30,15 +30,16 @@ from keyturn.model import (
 from keyturn.policy import builtin
 from keyturn.policy.environments import EnvironmentResolver
 from keyturn.policy.matching import GlobSet, is_literal
-from keyturn.policy.outcome import Outcome, ask_outcome, decision, judgement
+from keyturn.policy.outcome import Outcome, ask_outcome
 from keyturn.policy.rules import AgentRules, CompiledRule, sections_for
 from keyturn.policy.schema import Credentials, PolicyDocument, Rule, Settings
-from keyturn.policy.selfprotect import SELF_PROTECTION_RULE, SelfProtection, warn_opt_out
+from keyturn.policy.selfprotect import (
+    GUARDED_PREFIXES,
+    SELF_PROTECTION_RULE,
+    SelfProtection,
+    warn_opt_out,
+)
 
-# Per memo. An entry keeps its effect and target alive (~1.6 KB): at 65,536 a server judging
-# ever-new resource names grew by ~100 MB for tens of minutes before the memo first cleared.
-# 8,192 (~13 MB) still holds an agent's working set, which is where the warm benefit comes from.
-_MEMO_LIMIT = 8_192
 _NO_HINTS = Target()
 _AGENT_CACHE_LIMIT = 1024
 _BULK_EFFECTS = 1024
@@ -68,6 +69,8 @@ class Policy:
             document.environments, unknown_environment=document.unknown_environment
         )
         self._protected = GlobSet(document.protected) if document.protected else None
+        if self._protected is not None:
+            self._protected.first_match(())  # compiles its expression now, not on a first delete
         self._all_groups = tuple(document.reviewers)
         # What no rule matching gives: (resource unprotected, protected).
         self._defaults = (self._default(protected=False), self._default(protected=True))
@@ -79,11 +82,6 @@ class Policy:
         for section in document.agents:
             if is_literal(section.key) and len(self._agents) < _AGENT_CACHE_LIMIT:
                 self.rules_for(section.key)
-        # Memo by identity only: hashing a nested frozen Effect (twice: look-up and store) cost
-        # more than judging it afresh does now, so there is no memo by value. Keyed by the
-        # effect's id (an int hashes for free); the entry holds the effect, so its id cannot be
-        # reused, and the rest of the key is compared on a hit.
-        self._by_identity: dict[int, tuple[Effect, Target, str, ActionKind, Judgement]] = {}
 
     # -- the public surface -------------------------------------------------------------------
 
@@ -209,42 +207,35 @@ class Policy:
         without the loops (the common case: one command, one call)."""
         verdict = j.decision
         if verdict is Verdict.ALLOW:
-            return decision(
-                action=action,
-                actor=actor,
-                verdict=verdict,
-                approvals_required=0,
-                reviewers=(),
-                judgements=(j,),
-                reasons=(),
-                policy_digest=self.digest,
+            return Decision(action, actor, verdict, 0, (), (j,), (), self.digest)
+        if verdict is Verdict.ASK:
+            return Decision(
+                action,
+                actor,
+                verdict,
+                max(0, j.approvals),
+                tuple(dict.fromkeys(j.reviewers)),
+                (j,),
+                (_reason_line(j),),
+                self.digest,
             )
-        asked = verdict is Verdict.ASK
-        return decision(
-            action=action,
-            actor=actor,
-            verdict=verdict,
-            approvals_required=max(0, j.approvals) if asked else 0,
-            reviewers=tuple(dict.fromkeys(j.reviewers)) if asked else (),
-            judgements=(j,),
-            reasons=(_reason_line(j),),
-            policy_digest=self.digest,
-        )
+        return Decision(action, actor, verdict, 0, (), (j,), (_reason_line(j),), self.digest)
 
     def _judge_bulk(
         self, effects: Iterable[Effect], *, agent: str, kind: ActionKind, target: Target
     ) -> tuple[Judgement, ...]:
         """Judge the effects of a big action (a plan of thousands of resources).
 
-        They are one per address, never seen again: memos would only hash and store them (and
-        evict entries worth keeping). The cyclic collector is held off meanwhile: judgements
-        hold no cycles, and it would walk the whole plan again and again (a tenth of the time).
+        They are one per address, never seen again: the environment resolver's memo would only
+        hash and store them (and evict entries worth keeping). The cyclic collector is held off
+        meanwhile: judgements hold no cycles, and it would walk the whole plan again and again
+        (a tenth of the time).
         """
         was_enabled = gc.isenabled()
         gc.disable()
         try:
             return tuple(
-                self._judgement(e, agent=agent, kind=kind, action_target=target, memo=False)
+                self.judge_effect(e, agent=agent, kind=kind, action_target=target, memo=False)
                 for e in effects
             )
         finally:
@@ -252,26 +243,6 @@ class Policy:
                 gc.enable()
 
     def judge_effect(
-        self, effect: Effect, *, agent: str, kind: ActionKind, action_target: Target
-    ) -> Judgement:
-        """Judge one effect of an action of ``kind`` for ``agent`` (memoised, bounded)."""
-        memo = self._by_identity
-        hit = memo.get(id(effect))
-        if (
-            hit is not None
-            and hit[0] is effect
-            and hit[1] is action_target
-            and hit[2] == agent
-            and hit[3] is kind
-        ):
-            return hit[4]
-        judgement = self._judgement(effect, agent=agent, kind=kind, action_target=action_target)
-        if len(memo) >= _MEMO_LIMIT:
-            memo.clear()
-        memo[id(effect)] = (effect, action_target, agent, kind, judgement)
-        return judgement
-
-    def _judgement(
         self,
         effect: Effect,
         *,
@@ -280,20 +251,38 @@ class Policy:
         action_target: Target,
         memo: bool = True,
     ) -> Judgement:
+        """Judge one effect of an action of ``kind`` for ``agent``.
+
+        ``memo``: let the environment resolver remember what these resource names told (off for
+        the one-off resources of a big plan). Judgements themselves are not memoised: agents
+        send new objects every time, and a memo's look-ups, stores and resizes cost more than
+        judging afresh (they were the slowest judgements).
+        """
         given = effect.target.environment
         if given:  # named outright (what environment_of decides first), without the calls
             env = given if given in self._env_set else self.document.unknown_environment
         else:
             env = self.environment_of(effect, action_target=action_target, memo=memo)
-        return judgement(effect, env, self._decide(effect, agent=agent, kind=kind, env=env))
+        return Judgement(effect, env, *self._decide(effect, agent=agent, kind=kind, env=env))
 
     # -- the decision on one effect --------------------------------------------------------------
 
     def _decide(self, effect: Effect, *, agent: str, kind: ActionKind, env: str) -> Outcome:
-        protected = self._protected is not None and self._protected.match_any(effect.resource.names)
-        builtin_verdict = self._builtins(effect, protected=protected)
-        if builtin_verdict is not None:
-            return builtin_verdict
+        names = effect.resource.names
+        protected = self._protected is not None and self._protected.match_any(names)
+        # The built-in rules can only decide an effect that is destructive, flagged, protected
+        # or names a file or an environment variable (self-protection looks at no other name):
+        # most effects skip the call.
+        if (
+            effect.effect in DESTRUCTIVE_EFFECTS
+            or effect.catastrophic
+            or (protected and effect.removes_protection)
+            or names[0].startswith(GUARDED_PREFIXES)
+            or (len(names) > 1 and any(n.startswith(GUARDED_PREFIXES) for n in names))
+        ):
+            builtin_verdict = self._builtins(effect, protected=protected)
+            if builtin_verdict is not None:
+                return builtin_verdict
         rules = self._agents.get(agent) or self.rules_for(agent)
         env_key = env if env in self._env_set else None
         denies, asks, allows = rules.live_lists(effect, env_key)

@@ -74,10 +74,10 @@ def guarded_patterns(paths: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(patterns))
 
 
-_GUARDED_PREFIXES = ("file:", "env:")
+GUARDED_PREFIXES = ("file:", "env:")
 if not all(
-    p.startswith(_GUARDED_PREFIXES) for p in (*_WRITE_GUARDED, *_REMOVE_GUARDED, *_ALL_GUARDED)
-):  # the early exit in SelfProtection.reason relies on it
+    p.startswith(GUARDED_PREFIXES) for p in (*_WRITE_GUARDED, *_REMOVE_GUARDED, *_ALL_GUARDED)
+):  # SelfProtection.reason's early exit and the engine's skip of the built-ins rely on it
     raise RuntimeError("a self-protection pattern starts with neither file: nor env:")
 _REMOVES_SET = GlobSet(_REMOVE_GUARDED)
 _ALL_SET = GlobSet(_ALL_GUARDED)
@@ -103,7 +103,7 @@ class SelfProtection:
         # Every guarded pattern starts with ``file:`` or ``env:`` (``guarded_patterns`` spells
         # them so): most names (ARNs, k8s:, db:) are settled by this alone.
         for n in names:
-            if n.startswith(_GUARDED_PREFIXES):
+            if n.startswith(GUARDED_PREFIXES):
                 break
         else:
             return None
