@@ -24,7 +24,7 @@ from keyturn.model import (
     Verdict,
 )
 from keyturn.policy import load_policy
-from keyturn.policy.matching import GlobSet
+from keyturn.policy.matching import GlobSet, RequiredText, required_text
 from keyturn.policy.outcome import Outcome
 
 from .helpers import action, actor
@@ -52,6 +52,13 @@ def test_globset_matches_as_its_globs(patterns: list[str], names: list[str]) -> 
     assert gs.match_any(names) is any(_reference(gs.patterns, n) for n in names)
     first = [i for i, p in enumerate(gs.patterns) if any(_reference((p,), n) for n in names)]
     assert gs.first_match(names) == (first[0] if first else None)
+    required = RequiredText.of(gs.patterns)
+    for pattern in gs.patterns:
+        for name in names:
+            if _reference((pattern,), name):
+                text, at_start = required_text(pattern)
+                assert name.startswith(text) if at_start else text in name
+                assert required is None or required.found_in(name)
 
 
 RULE_GLOBS = ["a*", "ab", "*b", "a:?", "b:*", "ab:*:b", "?"]

@@ -209,12 +209,13 @@ class Policy:
         if verdict is Verdict.ALLOW:
             return Decision(action, actor, verdict, 0, (), (j,), (), self.digest)
         if verdict is Verdict.ASK:
+            # An ask outcome's reviewers are already without repeats (ask_outcome).
             return Decision(
                 action,
                 actor,
                 verdict,
-                max(0, j.approvals),
-                tuple(dict.fromkeys(j.reviewers)),
+                j.approvals,
+                j.reviewers,
                 (j,),
                 (_reason_line(j),),
                 self.digest,

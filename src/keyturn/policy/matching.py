@@ -41,6 +41,45 @@ def _piece(text: str) -> str:
     return "".join("." if char == "?" else re.escape(char) for char in text)
 
 
+def required_text(pattern: str) -> tuple[str, bool]:
+    """A run of literal characters every value ``pattern`` matches contains, and whether it is
+    the value's start: the longest after the first wildcard, else the leading literal ("" when
+    the pattern has none). Names of one kind share their start (``arn:aws:``, ``file:/``) and
+    differ further in."""
+    first, *rest = _WILDCARD_RUNS.split(pattern)
+    return (max(rest, key=len), False) if any(rest) else (first, True)
+
+
+_WILDCARD_RUNS = re.compile(r"[*?]+")
+
+
+@dataclass(frozen=True, slots=True)
+class RequiredText:
+    """The texts some globs require (:func:`required_text`): a value holding none of them
+    matches none of the globs. ``prefixes`` must start it, ``inner`` is found anywhere."""
+
+    prefixes: tuple[str, ...]
+    inner: re.Pattern[str] | None
+
+    @classmethod
+    def of(cls, patterns: Iterable[str]) -> RequiredText | None:
+        """None when some pattern requires nothing (``*``)."""
+        texts = {required_text(p) for p in patterns}
+        if not texts or any(not text for text, _ in texts):
+            return None
+        inner = sorted((t for t, at_start in texts if not at_start), key=len, reverse=True)
+        return cls(
+            prefixes=tuple(sorted(t for t, at_start in texts if at_start)),
+            inner=re.compile("|".join(map(re.escape, inner))) if inner else None,
+        )
+
+    def found_in(self, value: str) -> bool:
+        inner = self.inner
+        return value.startswith(self.prefixes) or (
+            inner is not None and inner.search(value) is not None
+        )
+
+
 def is_literal(pattern: str) -> bool:
     """True when ``pattern`` has no wildcard."""
     return not WILDCARDS.intersection(pattern)

@@ -29,7 +29,9 @@ def ask_outcome(
     *,
     protected: bool = False,
 ) -> Outcome:
-    """An ``ask``: the rule's reason, else how many approvals from whom."""
+    """An ``ask``: the rule's reason, else how many approvals from whom. ``reviewers`` once
+    each (the decision on one effect takes them as they are)."""
+    reviewers = tuple(dict.fromkeys(reviewers))
     groups = ", ".join(reviewers) or "any reviewer"
     return Outcome(
         Verdict.ASK,
