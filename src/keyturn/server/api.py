@@ -120,9 +120,10 @@ def _understand_and_submit(
 ) -> tuple[Outcome, ApprovalRequest | None]:
     action = action_of(body, mcp_mappings=backend.policy.mcp_mappings)
     details = details_of(action, body)
-    return backend.locked(
-        submit, backend, action, actor=actor, requester=requester, details=details
-    )
+    # Not under the backend's lock: each store call is a transaction of its own (as it must be
+    # for several servers sharing one database), and the decision's audit append waits for its
+    # durable commit without holding up the other decisions, which share that commit.
+    return submit(backend, action, actor=actor, requester=requester, details=details)
 
 
 async def decide(request: Request) -> JSONResponse:
@@ -133,7 +134,7 @@ async def decide(request: Request) -> JSONResponse:
     body = await body_json(request)
     actor = actor_of(body, principal)
     # One worker-thread hop for the whole decision (understand, judge, record): each hop costs
-    # about as much as judging, and the store lock is taken only around the store work.
+    # about as much as judging.
     outcome, opened = await backend.offload(
         _understand_and_submit, backend, body, actor=actor, requester=principal.name
     )

@@ -167,7 +167,8 @@ def _dependents(graph: Mapping[str, set[str]], address: str) -> set[str]:
 def save_details(store: Store, *, digest: str, details: Mapping[str, Any]) -> None:
     """Keep ``details`` for ``digest`` (the first write wins: equal digest, equal plan)."""
     text = json.dumps(details, sort_keys=True)
-    with store._write() as cur:  # type: ignore[attr-defined]
+    # The store's own lock too: its one connection must not carry two threads' transactions.
+    with store._lock, store._write() as cur:  # type: ignore[attr-defined]
         _ensure_table(store, cur)
         row = store._x(cur, f"SELECT 1 FROM {_TABLE} WHERE digest = ?", (digest,)).fetchone()  # type: ignore[attr-defined]  # noqa: S608
         if row is None:
@@ -176,7 +177,7 @@ def save_details(store: Store, *, digest: str, details: Mapping[str, Any]) -> No
 
 def load_details(store: Store, *, digest: str) -> dict[str, Any] | None:
     """The details kept for ``digest``, or ``None``."""
-    with store._write() as cur:  # type: ignore[attr-defined]
+    with store._lock, store._write() as cur:  # type: ignore[attr-defined]
         _ensure_table(store, cur)
         row = store._x(cur, f"SELECT body FROM {_TABLE} WHERE digest = ?", (digest,)).fetchone()  # type: ignore[attr-defined]  # noqa: S608
     if row is None:

@@ -4,6 +4,7 @@ and signed checkpoints. Every other write appends its audit records in its own t
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from keyturn.audit.chain import extend
 from keyturn.audit.record import AuditEntry, AuditKind, StoredRecord, iso_time
@@ -12,17 +13,59 @@ from keyturn.errors import AuditError
 from keyturn.store.sql_base import Cursor, SqlBase
 
 
+@dataclass(slots=True)
+class _QueuedAppend:
+    """One caller's entries waiting for a group commit, and what came of them."""
+
+    entries: Sequence[AuditEntry]
+    stored: list[StoredRecord] | None = None
+    error: Exception | None = None
+
+
 class SqlAudit(SqlBase):
     """The audit log and policy notes of the SQL store. Not for direct use."""
 
     def append_audit(self, entries: Sequence[AuditEntry]) -> list[StoredRecord]:
+        """Append durably, committing together with the appends of other threads that wait.
+
+        A group commit: every caller queues its entries, then takes the store's write lock.
+        The first to get it writes everything queued so far in one transaction -- one durable
+        commit, one fsync, for all of them -- and the others, getting the lock after it, find
+        theirs written and return. Each caller still returns only once its own records are
+        durable, and a failed commit fails every caller in it (who then refuses its action).
+        With many decisions in flight the commit's cost is shared instead of queued.
+        """
+        if not entries:
+            return []
+        mine = _QueuedAppend(entries)
+        with self._queue_lock:
+            self._queued_appends.append(mine)
+        with self._lock:
+            if mine.stored is None and mine.error is None:
+                self._commit_queued()
+        if mine.error is not None:
+            if isinstance(mine.error, AuditError):
+                raise mine.error
+            raise AuditError(f"could not append to the audit log: {mine.error}") from mine.error
+        assert mine.stored is not None
+        return mine.stored
+
+    def _commit_queued(self) -> None:
+        """Write every queued append in one transaction (the caller holds the write lock)."""
+        with self._queue_lock:
+            batch: list[_QueuedAppend] = self._queued_appends
+            self._queued_appends = []
         try:
-            with self._lock, self._write() as cur:
-                return self._append(cur, entries)
-        except AuditError:
-            raise
+            with self._write() as cur:
+                stored = self._append(cur, [e for queued in batch for e in queued.entries])
         except Exception as exc:
-            raise AuditError(f"could not append to the audit log: {exc}") from exc
+            for queued in batch:
+                queued.error = exc
+            return
+        start = 0
+        for queued in batch:
+            queued.stored = stored[start : start + len(queued.entries)]
+            start += len(queued.entries)
 
     def _append(self, cur: Cursor, entries: Sequence[AuditEntry]) -> list[StoredRecord]:
         """Append under the write lock the caller holds: number, hash, checkpoint."""

@@ -27,6 +27,10 @@ class SqlBase(Store):
         # One connection per store; the lock keeps threads of one process from sharing a
         # transaction (the database lock does the same between processes).
         self._lock = threading.RLock()
+        # Audit appends waiting for the next group commit (sql_audit.append_audit), and the
+        # lock of that queue alone (taken briefly, never while writing).
+        self._queued_appends: list[Any] = []
+        self._queue_lock = threading.Lock()
 
     # -- backend hooks ---------------------------------------------------------------------------
 
