@@ -214,7 +214,7 @@ def keyturn_judge(policy: dict[str, Any]) -> tuple[Any, Any]:
 
     def judge(prepared: tuple[Any, Any]) -> str:
         action, actor = prepared
-        return str(compiled.judge(action, actor=actor).decision.value)
+        return str(compiled.judge(action, actor=actor).decision)  # a StrEnum: its value
 
     return prepare, judge
 

@@ -12,6 +12,7 @@ import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.conftest import BRIEF_POLICY
 
 from keyturn.model import (
     ActionKind,
@@ -218,3 +219,53 @@ def test_the_deciding_rule_is_the_one_the_plain_definition_picks(
                 matching.sort(key=lambda c: -c.rule.approvals)
             expected = matching[0] if matching else None
             assert rule_list.winner(e, ActionKind.SHELL) is expected
+
+
+_GUARDED_BRIEF = load_policy(BRIEF_POLICY, guarded_paths=("/etc/keyturn/keyturn.yaml",))
+BUILTIN_NAMES = [
+    "arn:aws:rds:*:*:db:prod-7",  # protected
+    "aws_db_instance.main",  # protected
+    "arn:aws:s3:::plain",
+    "file:/",
+    "file:/home/bob",
+    "file:/srv/app/build",
+    "file:/etc/keyturn/keyturn.yaml",  # keyturn's own (guarded below)
+    "file:/root/.claude/settings.json",
+    "env:KEYTURN_POLICY",
+    "env:PATH",
+    "k8s:namespace/payments",  # protected
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from(list(EffectKind)),
+    st.lists(st.sampled_from(BUILTIN_NAMES), min_size=1, max_size=3),
+    st.sampled_from([None, "fork bomb"]),
+    st.booleans(),
+    st.sampled_from([None, "aws_db_instance.main"]),
+)
+def test_skipping_the_built_ins_never_skips_a_built_in_verdict(
+    kind: EffectKind,
+    names: list[str],
+    catastrophic: str | None,
+    removes_protection: bool,
+    protected_by: str | None,
+) -> None:
+    """The engine calls the built-in rules only for effects they can decide: whatever they
+    would decide is what it decides."""
+    policy = _GUARDED_BRIEF
+    e = Effect(
+        effect=kind,
+        resource=Resource(names=tuple(names)),
+        catastrophic=catastrophic,
+        removes_protection=removes_protection,
+        protected_by=protected_by,
+    )
+    protected = policy._protected is not None and policy._protected.match_any(e.resource.names)
+    built_in = policy._builtins(e, protected=protected)
+    decided = policy._decide(e, "kiro", ActionKind.SHELL, "production")
+    if built_in is not None:
+        assert decided == built_in
+    else:
+        assert not decided.rule.startswith(("builtin:catastrophic", "builtin:self", "protected["))

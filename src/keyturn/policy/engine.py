@@ -158,17 +158,13 @@ class Policy:
         """Judge every effect of ``action`` for ``actor``; the decision is the strictest."""
         agent, kind, target = actor.agent, action.kind, action.target
         if len(action.effects) == 1:
-            only = self.judge_effect(
-                action.effects[0], agent=agent, kind=kind, action_target=target
+            return self._single(
+                action, actor, self._judge_one(action.effects[0], agent, kind, target)
             )
-            return self._single(action, actor, only)
         if len(action.effects) > _BULK_EFFECTS:
             judgements = self._judge_bulk(action.effects, agent=agent, kind=kind, target=target)
         else:
-            judgements = tuple(
-                self.judge_effect(e, agent=agent, kind=kind, action_target=target)
-                for e in action.effects
-            )
+            judgements = tuple(self._judge_one(e, agent, kind, target) for e in action.effects)
         if not judgements:
             return Decision(
                 action=action,
@@ -235,10 +231,7 @@ class Policy:
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            return tuple(
-                self.judge_effect(e, agent=agent, kind=kind, action_target=target, memo=False)
-                for e in effects
-            )
+            return tuple(self._judge_one(e, agent, kind, target, memo=False) for e in effects)
         finally:
             if was_enabled:
                 gc.enable()
@@ -259,25 +252,35 @@ class Policy:
         send new objects every time, and a memo's look-ups, stores and resizes cost more than
         judging afresh (they were the slowest judgements).
         """
+        return self._judge_one(effect, agent, kind, action_target, memo=memo)
+
+    def _judge_one(
+        self, effect: Effect, agent: str, kind: ActionKind, action_target: Target, memo: bool = True
+    ) -> Judgement:
+        """:meth:`judge_effect` (positional arguments: this runs for every judged effect)."""
         given = effect.target.environment
         if given:  # named outright (what environment_of decides first), without the calls
             env = given if given in self._env_set else self.document.unknown_environment
         else:
             env = self.environment_of(effect, action_target=action_target, memo=memo)
-        return Judgement(effect, env, *self._decide(effect, agent=agent, kind=kind, env=env))
+        return Judgement(effect, env, *self._decide(effect, agent, kind, env))
 
     # -- the decision on one effect --------------------------------------------------------------
 
-    def _decide(self, effect: Effect, *, agent: str, kind: ActionKind, env: str) -> Outcome:
+    def _decide(self, effect: Effect, agent: str, kind: ActionKind, env: str) -> Outcome:
         names = effect.resource.names
         protected = self._protected is not None and self._protected.match_any(names)
-        # The built-in rules can only decide an effect that is destructive, flagged, protected
-        # or names a file or an environment variable (self-protection looks at no other name):
-        # most effects skip the call.
+        # The built-in rules can only decide an effect that is flagged catastrophic, a
+        # destructive or protection-removing one on a protected resource, a destructive one
+        # whose protection went earlier, or one naming a file or an environment variable (the
+        # catastrophic paths and keyturn's own files and settings have no other names): most
+        # effects skip the call.
         if (
-            effect.effect in DESTRUCTIVE_EFFECTS
-            or effect.catastrophic
-            or (protected and effect.removes_protection)
+            effect.catastrophic
+            or (
+                (protected or effect.protected_by)
+                and (effect.effect in DESTRUCTIVE_EFFECTS or effect.removes_protection)
+            )
             or names[0].startswith(GUARDED_PREFIXES)
             or (len(names) > 1 and any(n.startswith(GUARDED_PREFIXES) for n in names))
         ):

@@ -227,30 +227,6 @@ class GatedSlot:
             _lists(_open_rules(rules, mask, bit), made) for mask in range(1 << len(present))
         )
 
-    def mask(self, effect: Effect) -> int:
-        """Which gates ``effect`` opens (bit i: gate i)."""
-        mask, bit = 0, 1
-        # Inlined (no calls per gate): this runs for every judged effect.
-        for gate in self.gates:
-            criterion, literals, prefixes = gate.criterion, gate.literals, gate.prefixes
-            if criterion == _RESOURCE:
-                for name in effect.resource.names:
-                    if name in literals or name.startswith(prefixes):
-                        mask |= bit
-                        break
-            else:
-                value = (
-                    effect.tool
-                    if criterion == _TOOL
-                    else effect.command
-                    if criterion == _COMMAND
-                    else effect.service
-                )
-                if value is not None and (value in literals or value.startswith(prefixes)):
-                    mask |= bit
-            bit <<= 1
-        return mask
-
 
 def _lists(slots: Slots, made: dict[tuple[object, ...], RuleList]) -> Lists:
     deny, ask, allow = slots
@@ -341,7 +317,31 @@ class AgentRules:
         gate rules out (``.rules`` of each, in file order)."""
         per_kind = self._gated.get(env) or self._gated[None]
         slot = per_kind[effect.effect]
-        return slot.lists[slot.mask(effect)] if slot.gates else slot.lists[0]
+        gates = slot.gates
+        if not gates:
+            return slot.lists[0]
+        # Which gates ``effect`` opens (bit i: gate i), inlined: this runs for every judged
+        # effect, and a call per gate (or per slot) cost as much as the checks.
+        mask, bit = 0, 1
+        for gate in gates:
+            criterion, literals, prefixes = gate.criterion, gate.literals, gate.prefixes
+            if criterion == _RESOURCE:
+                for name in effect.resource.names:
+                    if name in literals or name.startswith(prefixes):
+                        mask |= bit
+                        break
+            else:
+                value = (
+                    effect.tool
+                    if criterion == _TOOL
+                    else effect.command
+                    if criterion == _COMMAND
+                    else effect.service
+                )
+                if value is not None and (value in literals or value.startswith(prefixes)):
+                    mask |= bit
+            bit <<= 1
+        return slot.lists[mask]
 
     def candidates(
         self, verdict: Verdict, effect_kind: EffectKind, env: str | None
