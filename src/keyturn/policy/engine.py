@@ -71,6 +71,19 @@ class Policy:
         self._protected = GlobSet(document.protected) if document.protected else None
         if self._protected is not None:
             self._protected.first_match(())  # compiles its expression now, not on a first delete
+        # What protected[i] decides: (a delete or replace of it, switching its protection off).
+        self._protected_outcomes = tuple(
+            (
+                Outcome(Verdict.DENY, f"protected[{i}]", "protected resource", protected=True),
+                Outcome(
+                    Verdict.DENY,
+                    f"protected[{i}]",
+                    "switches off the protection of a protected resource",
+                    protected=True,
+                ),
+            )
+            for i in range(len(document.protected))
+        )
         self._all_groups = tuple(document.reviewers)
         # What no rule matching gives: (resource unprotected, protected).
         self._defaults = (self._default(protected=False), self._default(protected=True))
@@ -322,12 +335,7 @@ class Policy:
         if protected and self._protected is not None and (destructive or effect.removes_protection):
             index = self._protected.first_match(effect.resource.names)
             if index is not None:
-                why = (
-                    "protected resource"
-                    if destructive
-                    else ("switches off the protection of a protected resource")
-                )
-                return Outcome(Verdict.DENY, f"protected[{index}]", why, protected=True)
+                return self._protected_outcomes[index][0 if destructive else 1]
         if destructive and effect.protected_by:
             return Outcome(
                 Verdict.DENY,
