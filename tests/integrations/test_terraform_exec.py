@@ -8,6 +8,7 @@ was applied.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from pathlib import Path
@@ -43,6 +44,9 @@ def home(
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAOPERATORBROADKEY")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "operator-secret")
     (tmp_path / "tf").mkdir()
+    # On PATH, as terraform is installed: a program run by a path in the project is judged as
+    # the file it is, not as the tool it is named like.
+    monkeypatch.setenv("PATH", f"{STANDIN.parent}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setenv("STANDIN_TF_LOG", str(tmp_path / "tf" / "log"))
     monkeypatch.setenv("STANDIN_TF_PLAN", str(fixtures / "terraform" / REPLACE_PLAN))
     monkeypatch.delenv("STANDIN_TF_SECOND_PLAN", raising=False)
@@ -84,7 +88,7 @@ def request_state(request_id: int) -> tuple[str, bool]:
         store.close()
 
 
-APPLY = ["exec", "--no-wait", "--agent", "kiro", "--", str(STANDIN), "apply", "-auto-approve"]
+APPLY = ["exec", "--no-wait", "--agent", "kiro", "--", "terraform", "apply", "-auto-approve"]
 APPLY += ["-var", "size=large", "-target=test_instance.test"]
 
 
@@ -170,7 +174,7 @@ def test_denied_plan_is_not_applied_nor_kept(
 def test_allowed_plan_is_applied_straight_away(
     home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["exec", "--env", "dev", "--", str(STANDIN), "-chdir=infra", "apply"]) == 0
+    assert main(["exec", "--env", "dev", "--", "terraform", "-chdir=infra", "apply"]) == 0
     lines = log(home)
     assert lines[0] == "chdir infra"
     assert [line.split()[0] for line in lines if not line.startswith("chdir")] == [
@@ -212,7 +216,7 @@ def test_apply_options_are_carried_to_plan(tmp_path: Path) -> None:
 def test_an_option_that_cannot_be_planned_is_bad_usage(home: Path) -> None:
     with pytest.raises(UsageError, match="-state-out=x cannot be carried over"):
         parse_apply(["terraform", "apply", "-state-out=x"], cwd="/w", environ={})
-    assert main(["exec", "--", str(STANDIN), "apply", "-var"]) == 2
+    assert main(["exec", "--", "terraform", "apply", "-var"]) == 2
     assert log(home) == []
 
 
@@ -234,7 +238,7 @@ def _approve_when_held(home: Path, *, tamper: bool) -> None:
 
 @pytest.mark.parametrize("tamper", [False, True], ids=["untouched", "swapped-while-waiting"])
 def test_waiting_apply_runs_the_judged_file_or_nothing(home: Path, tamper: bool) -> None:
-    argv = ["exec", "--poll", "0.05", "--agent", "kiro", "--", str(STANDIN), "apply"]
+    argv = ["exec", "--poll", "0.05", "--agent", "kiro", "--", "terraform", "apply"]
     result: list[int] = []
     waiter = threading.Thread(target=lambda: result.append(main(argv)))
     waiter.start()

@@ -2,8 +2,8 @@
 
 1. Catastrophic: an effect the understanding flags as catastrophic (``rm -rf /``, ``mkfs``,
    ``dd`` onto a block device, fork bombs), and any delete or replace of the file-system root, a
-   top-level system directory, a drive root or a home directory, in any spelling the
-   understanders normalise to ``file:`` names.
+   top-level system directory, a drive root or a home directory, or of everything in one
+   (``file:/home/bob/*``), in any spelling the understanders normalise to ``file:`` names.
 2. Protection: a delete or replace of a protected resource, or any effect switching its
    protection off, or a delete or replace of a resource whose protection the same action removed
    earlier.
@@ -76,9 +76,13 @@ def catastrophic_reason(effect: Effect) -> str | None:
         return None
     for name in effect.resource.names:
         if name.startswith("file:"):
-            what = _system_path(name[5:])
+            path = name[5:]
+            # ``<dir>/*`` names everything in the directory (``git clean`` of a work tree,
+            # ``rm -rf ~/*``): for the root, a system or a home directory, as catastrophic as
+            # the directory itself.
+            what = _system_path(path[:-2] or "/" if path.endswith("/*") else path)
             if what is not None:
-                return f"{effect.effect.value} of {what} {name[5:]}"
+                return f"{effect.effect.value} of {what} {path}"
     return None
 
 

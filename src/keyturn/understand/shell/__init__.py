@@ -17,7 +17,10 @@ from typing import Any
 from keyturn.errors import InputError
 from keyturn.model import Action, ActionKind, Effect, Target
 from keyturn.understand import FileReader, NoFiles
-from keyturn.understand.shell.commands._keyturn_vars import variable_effects
+from keyturn.understand.shell.code_settings import variable_effects
+from keyturn.understand.shell.commands._keyturn_vars import (
+    variable_effects as keyturn_variable_effects,
+)
 from keyturn.understand.shell.dispatch import (
     effects_of,
     empty_line_effect,
@@ -59,7 +62,7 @@ def understand_shell(
     run = _Run()
     effects = run.line(command, ctx, top=True)
     # KEYTURN_* set or unset anywhere on the line reconfigures the guard (self-protection).
-    effects += variable_effects(command, target=base)
+    effects += keyturn_variable_effects(command, target=base)
     effects = _dedupe(mark_unprotected_deletes(effects))
     if not effects:
         effects = [empty_line_effect(command, ctx)]
@@ -98,6 +101,9 @@ class _Run:
             if top:
                 self.subject.append(_subject_entry(cmd))
             ctx = _after(cmd, ctx)
+        if parsed.assigned:
+            # What a pager, editor, preload... variable set on the line runs (code_settings).
+            effects.extend(variable_effects(parsed.assigned, None, ctx))
         if parsed.has_error:
             # Imported on first use: most lines parse, and every hook pays for each import.
             from keyturn.understand.shell.commands import windows as windows_line

@@ -7,11 +7,14 @@ all give an ``unknown`` effect with the reason, never nothing.
 
 from __future__ import annotations
 
+import posixpath
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 
 from keyturn.model import Effect, EffectKind, Target
 from keyturn.understand.shell import nested, registry
+from keyturn.understand.shell.code_settings import variable_effects
 from keyturn.understand.shell.effects import (
     command_effect,
     local_target,
@@ -22,6 +25,7 @@ from keyturn.understand.shell.flags import canonical_text
 from keyturn.understand.shell.parse import RawCommand
 from keyturn.understand.shell.redirects import redirect_effects
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
+from keyturn.understand.shell.words import normalize_path
 from keyturn.understand.shell.wrappers import unwrap
 
 _TARGET_VARIABLES = {
@@ -73,6 +77,41 @@ def command_context(cmd: SimpleCommand, ctx: ShellContext) -> ShellContext:
     )
 
 
+# A program named by a path is the tool of that name only where tools are installed: the
+# system's program directories and the places installers and version managers put them
+# (``/opt/…``, ``/usr/local/…``, ``/nix/…``, ``~/.local/bin``, ``~/.nvm/…``...). Anywhere else
+# -- a relative path, the project, a temporary directory, the rest of the home directory, where
+# an agent can drop a file -- it is that file: ``./tools/git`` is whatever ``./tools/git``
+# holds, judged as a script when its text can be read, else unknown.
+_INSTALL_DIRS = (
+    *("/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local", "/opt", "/nix", "/snap"),
+    *("/usr/lib", "/usr/libexec", "/usr/share", "/home/linuxbrew/.linuxbrew"),
+    *("/run/current-system/sw", "/Applications", "/Library", "/System"),
+)
+_HOME_TOOL_DIRS = (
+    *(".local/bin", ".cargo/bin", "go/bin", ".nvm", ".pyenv", ".rbenv", ".tfenv", ".asdf"),
+    *(".volta", ".bun/bin", ".deno/bin", ".krew/bin", ".linuxbrew", ".sdkman"),
+    "google-cloud-sdk/bin",
+)
+_WINDOWS_INSTALL_DIRS = ("/windows", "/program files")
+_DRIVE = re.compile(r"[A-Za-z]:[/\\]")
+
+
+def foreign_program(program: str, ctx: ShellContext) -> bool:
+    """Whether ``program`` names a file that is not an installed tool (see above)."""
+    if "/" not in program and "\\" not in program:
+        return False  # found on PATH: the tool of that name
+    if _DRIVE.match(program):
+        folder = posixpath.dirname(program.replace("\\", "/")).lower()
+        return not folder[2:].startswith(_WINDOWS_INSTALL_DIRS)
+    if not program.startswith(("/", "~")):
+        return True  # relative to the working directory: the project's own file
+    folder = posixpath.dirname(normalize_path(program, cwd=ctx.cwd))
+    home = ctx.home.rstrip("/")
+    installed = (*_INSTALL_DIRS, *(f"{home}/{d}" for d in _HOME_TOOL_DIRS if home))
+    return not any(folder == d or folder.startswith(d + "/") for d in installed)
+
+
 def effects_of(raw: RawCommand, ctx: ShellContext) -> tuple[list[Effect], SimpleCommand]:
     """The effects of one simple command, and the command as understood (for the subject)."""
     written = build_command(raw)
@@ -89,6 +128,9 @@ def _command_effects(
         return [replace(bomb, catastrophic="fork bomb: exhausts the machine")], written
     if not written.argv:
         return [], written
+    if 0 not in written.dynamic_words and foreign_program(written.program, ctx):
+        # Before unwrapping: ``./bin/timeout 5 ls`` runs ./bin/timeout, not the wrapper.
+        return [_complete(e, written, ctx) for e in _script(written, ctx)], written
     outcome = unwrap(written)
     if outcome.command is None:
         if outcome.unknown:
@@ -100,6 +142,11 @@ def _command_effects(
     cmd = replace(outcome.command, text=canonical_text(outcome.command.argv))
     cmd_ctx = command_context(cmd, ctx)
     effects = _handle(cmd, cmd_ctx, function_call=raw.function_call)
+    # Variables a wrapper sets (``env GIT_PAGER=… git log``); those written before the command
+    # are among the line's own assignments, judged once for the whole line.
+    by_wrappers = {k: v for k, v in cmd.assignments.items() if k not in written.assignments}
+    if by_wrappers:
+        effects.extend(variable_effects(by_wrappers, cmd, cmd_ctx))
     return [_complete(e, cmd, cmd_ctx) for e in effects], cmd
 
 
@@ -107,12 +154,12 @@ def _handle(cmd: SimpleCommand, ctx: ShellContext, *, function_call: bool) -> li
     if 0 in cmd.dynamic_words:
         what = "a glob pattern" if any(c in cmd.program for c in "*?[") else "decided at run time"
         return [unknown_effect(cmd, f"the command name is {what} ({cmd.raw_argv[:1]})", ctx)]
+    if foreign_program(cmd.program, ctx):
+        return _script(cmd, ctx)
     handler = registry.handler_for(cmd.name)
     if handler is None:
         if function_call:
             return []  # a function defined on this line: its body was judged where defined
-        if "/" in cmd.program:
-            return _script(cmd, ctx)
         return [unknown_effect(cmd, f"keyturn does not know what {cmd.name!r} does", ctx)]
     try:
         found = handler(cmd, ctx)

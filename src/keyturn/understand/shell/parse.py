@@ -113,6 +113,9 @@ class ParsedLine:
 
     items: list[Item] = field(default_factory=list)
     has_error: bool = False
+    # Variables the line itself assigns, anywhere (``VAR=x cmd``, ``export``, bare): the one
+    # literal value, or None when it is decided at run time or assigned several values.
+    assigned: dict[str, str | None] = field(default_factory=dict)
 
 
 # A line of plain words -- letters, digits and ``_ . / @ % + , : - =`` separated by blanks, the
@@ -167,19 +170,23 @@ def parse_tree(
     # node texts are read from the real line (keyturn.understand.shell.source).
     root = Parser(_LANGUAGE).parse(shadow(source)).root_node
     with reading(source):
+        assigned = _assigned_variables(root)
         known = dict(variables)
-        known.update(_assigned_variables(root, variables))
+        for name, value in assigned.items():
+            # A value the caller gave that the line assigns differently is known no longer.
+            given = variables.get(name)
+            known[name] = value if given is None or given == value else None
         walker = _Walker(variables=known, home=home, functions=_function_names(root))
         walker.visit(root, _TERMINAL, depth=0)
-        line = ParsedLine(items=walker.items, has_error=root.has_error)
+        line = ParsedLine(items=walker.items, has_error=root.has_error, assigned=assigned)
         snippet = _error_snippet(root) if root.has_error else ""
     if root.has_error:
         line.items.append(Problem(f"could not parse: {snippet}", command[:200]))
         retry = _BRACE_COMMAND.sub(lambda m: " ".join(expand_braces(m.group(0))), command)
         if retry != command and not brace_retry:
-            line.items.extend(
-                parse_line(retry, variables=variables, home=home, brace_retry=True).items
-            )
+            again = parse_line(retry, variables=variables, home=home, brace_retry=True)
+            line.items.extend(again.items)
+            line.assigned.update(again.assigned)
     return line
 
 
@@ -215,10 +222,9 @@ def _function_names(root: Node) -> frozenset[str]:
     )
 
 
-def _assigned_variables(root: Node, given: Mapping[str, str | None]) -> dict[str, str | None]:
-    """Variables the line assigns: a name assigned one constant value (and not given otherwise)
-    is known; any other assignment (several values, a computed value, a loop) makes it run-time.
-    """
+def _assigned_variables(root: Node) -> dict[str, str | None]:
+    """Variables the line assigns: a name assigned one constant value is known; any other
+    assignment (several values, a computed value, a loop) makes it run-time."""
     literal = WordEvaluator(
         variables={}, home="", substitute=lambda _n: None, visit=lambda _n: None
     )
@@ -243,12 +249,7 @@ def _assigned_variables(root: Node, given: Mapping[str, str | None]) -> dict[str
             var = node.child_by_field_name("variable")
             if var is not None:
                 seen.setdefault(node_text(var), set()).add(None)
-    out: dict[str, str | None] = {}
-    for name, values in seen.items():
-        if name in given and given[name] is not None:
-            values = values | {given[name]}
-        out[name] = values.pop() if len(values) == 1 else None
-    return out
+    return {name: values.pop() if len(values) == 1 else None for name, values in seen.items()}
 
 
 class _Walker:

@@ -20,11 +20,23 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from keyturn.model import Effect, EffectKind, Resource
-from keyturn.understand.shell.effects import file_effect, file_path, local_target
+from keyturn.understand.shell.commands._git_config import (
+    GLOBAL_VALUED as _GLOBAL_VALUED,
+)
+from keyturn.understand.shell.commands._git_config import (
+    command_transports,
+    config,
+    settings_given,
+)
+from keyturn.understand.shell.effects import (
+    file_effect,
+    file_path,
+    local_target,
+    unknown_effect,
+)
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options, register_canonical
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 
-_GLOBAL_VALUED = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path"})
 PUSH = OptionSpec(
     valued="o",
     long={
@@ -115,17 +127,21 @@ def _worktree(
 
 @command("git")
 def git(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """Every ``git`` subcommand keyturn knows; others are not understood (unknown)."""
+    """Every ``git`` subcommand keyturn knows; others are not understood (unknown). Settings
+    given with ``-c``/``--config-env`` and ``ext::`` addresses add what they make git run."""
     repo, rest = _split_global(cmd.args, ctx)
+    extra = settings_given(cmd, ctx) + command_transports(cmd, ctx)
     if not rest:
-        return [_effect(EffectKind.READ, "git:local/HEAD", cmd, ctx)]
+        return [_effect(EffectKind.READ, "git:local/HEAD", cmd, ctx), *extra]
     sub, args = rest[0], rest[1:]
     handler = _SUBCOMMANDS.get(sub)
     if handler is None:
         if sub in _READS:
-            return [_effect(EffectKind.READ, "git:local/HEAD", cmd, ctx)]
+            return [_effect(EffectKind.READ, "git:local/HEAD", cmd, ctx), *extra]
+        if extra:  # what the settings run is judged even when the subcommand is not known
+            return [unknown_effect(cmd, f"git {sub!r} is not understood", ctx), *extra]
         return None
-    return handler(args, repo, cmd, _at(ctx, repo))
+    return [*handler(args, repo, cmd, _at(ctx, repo)), *extra]
 
 
 def _ref(ref: str) -> str:
@@ -373,6 +389,7 @@ _SUBCOMMANDS: dict[str, _Sub] = {
     "switch": _switch,
     "init": _create,
     "clone": _create,
+    "config": config,
 }
 for _name in (
     "add",
@@ -414,7 +431,6 @@ _READS = frozenset(
         "show-ref",
         "show-branch",
         "for-each-ref",
-        "config",
         "remote",
         "help",
         "version",

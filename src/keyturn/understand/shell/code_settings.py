@@ -1,0 +1,137 @@
+"""Settings whose value is code some program runs: environment variables and git settings.
+
+``git log`` only reads, unless ``GIT_PAGER`` (or ``git -c core.pager=…``, or a ``core.fsmonitor``
+that ``git config`` stored for every later ``git status``) names a command: then git runs that
+command. ``LD_PRELOAD``, ``BASH_ENV``, ``NODE_OPTIONS`` and their kind make any program load code
+from where they point. A command line that sets one of these is judged by what that value runs:
+
+- a *command* setting (``GIT_PAGER``, ``EDITOR``, ``GIT_SSH_COMMAND``, ``core.pager``, an
+  ``alias.*`` starting with ``!``...) whose value the line spells out is understood as a command
+  line of its own (``GIT_PAGER=cat`` reads; ``GIT_PAGER='rm -rf /'`` is denied like the
+  ``rm``); a value decided at run time is ``unknown``;
+- a *loading* setting (``LD_PRELOAD``, ``PYTHONPATH``, ``include.path``, ``core.hooksPath``...)
+  is ``unknown``: the code it loads is in files keyturn does not judge.
+
+Every way of setting a variable counts, wherever it sits on the line (``VAR=… cmd``,
+``env VAR=… cmd``, ``export``/``declare``, a bare assignment that ``set -a`` exports). The
+caller's own environment is not judged: only what the line sets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from keyturn.model import Effect
+from keyturn.understand.shell.effects import unknown_effect
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand
+
+# Variables holding a command line (or a program) that some program runs.
+COMMAND_VARIABLES = frozenset(
+    {
+        *("GIT_PAGER", "PAGER", "MANPAGER", "SYSTEMD_PAGER", "BAT_PAGER", "DELTA_PAGER"),
+        *("GIT_EDITOR", "EDITOR", "VISUAL", "SUDO_EDITOR", "GIT_SEQUENCE_EDITOR", "FCEDIT"),
+        *("GIT_SSH_COMMAND", "GIT_SSH", "GIT_EXTERNAL_DIFF", "GIT_PROXY_COMMAND"),
+        *("GIT_ASKPASS", "SSH_ASKPASS", "SUDO_ASKPASS", "KUBE_EDITOR", "LESSOPEN", "LESSCLOSE"),
+        *("PROMPT_COMMAND", "BROWSER"),
+    }
+)
+# Variables that make a program load code (a library, a startup file, interpreter options).
+LOADING_VARIABLES = frozenset(
+    {
+        *("LD_PRELOAD", "LD_AUDIT", "LD_LIBRARY_PATH", "DYLD_INSERT_LIBRARIES"),
+        *("DYLD_LIBRARY_PATH", "DYLD_FRAMEWORK_PATH", "BASH_ENV", "ENV", "PS4", "SHELLOPTS"),
+        *("BASHOPTS", "PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME", "PYTHONUSERBASE"),
+        *("NODE_OPTIONS", "NODE_PATH", "PERL5OPT", "PERL5LIB", "PERLLIB", "RUBYOPT", "RUBYLIB"),
+        *("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "GIT_CONFIG_PARAMETERS"),
+        *("GIT_CONFIG_COUNT", "GIT_CONFIG", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM"),
+        *("GIT_EXEC_PATH", "GIT_TEMPLATE_DIR", "GIT_ALLOW_PROTOCOL"),
+    }
+)
+# ``GIT_CONFIG_KEY_<n>``/``GIT_CONFIG_VALUE_<n>`` set any git setting, like ``git -c``.
+_GIT_CONFIG_PAIR = re.compile(r"GIT_CONFIG_(?:KEY|VALUE)_\d+\Z")
+
+
+def _key_pattern(patterns: Iterable[str]) -> re.Pattern[str]:
+    """Git setting names as ``section.name`` or ``section.*.name`` (any subsection)."""
+    return re.compile(
+        "(?:" + "|".join(re.escape(p).replace(r"\*", ".+") for p in patterns) + r")\Z"
+    )
+
+
+# Git settings whose value git runs as a command (matched lower-cased; ``alias.*`` and
+# ``credential*.helper`` only when the value starts with ``!``, see git_setting_effects).
+_GIT_COMMAND_KEYS = _key_pattern(
+    (
+        *("core.pager", "core.editor", "core.sshcommand", "core.fsmonitor", "core.askpass"),
+        *("core.gitproxy", "sequence.editor", "pager.*", "diff.external", "diff.*.command"),
+        *("diff.*.textconv", "merge.*.driver", "filter.*.clean", "filter.*.smudge"),
+        *("filter.*.process", "gpg.program", "gpg.*.program", "interactive.difffilter"),
+        *("uploadpack.packobjectshook", "web.browser", "browser.*.cmd", "man.*.cmd"),
+        *("sendemail.sendmailcmd", "remote.*.uploadpack", "remote.*.receivepack"),
+        *("mergetool.*.cmd", "difftool.*.cmd"),
+    )
+)
+# Git settings that make git load or run code from elsewhere: other config files, hook and
+# template directories, and transports that run commands (``ext::``) or redirect URLs to them.
+_GIT_LOADING_KEYS = _key_pattern(
+    (
+        *("include.path", "includeif.*.path", "core.hookspath", "init.templatedir"),
+        *("protocol.allow", "protocol.*.allow", "url.*.insteadof", "url.*.pushinsteadof"),
+        "core.worktree",
+    )
+)
+_SHELL_VALUED_KEYS = _key_pattern(("alias.*", "credential.helper", "credential.*.helper"))
+
+
+def variable_effects(
+    assigned: Mapping[str, str | None], cmd: SimpleCommand | None, ctx: ShellContext
+) -> list[Effect]:
+    """What the code-running variables among ``assigned`` run (``None``: a run-time value)."""
+    effects: list[Effect] = []
+    for name, value in assigned.items():
+        if name in COMMAND_VARIABLES:
+            effects.extend(_runs(value, f"${name}", cmd, ctx))
+        elif (name in LOADING_VARIABLES or _GIT_CONFIG_PAIR.match(name)) and value != "":
+            effects.append(_loads(f"{name}={value or '…'}", cmd, ctx))
+    return effects
+
+
+def git_setting_effects(
+    key: str, value: str | None, cmd: SimpleCommand, ctx: ShellContext
+) -> list[Effect]:
+    """What setting git's ``key`` to ``value`` makes git run (``None``: a run-time value)."""
+    folded = key.lower()
+    if _GIT_COMMAND_KEYS.match(folded):
+        return _runs(value, f"git's {key}", cmd, ctx)
+    if _SHELL_VALUED_KEYS.match(folded):
+        if value is None:
+            return [_loads(f"{key}=…", cmd, ctx)]
+        if value.startswith("!"):
+            return _runs(value[1:], f"git's {key}", cmd, ctx)
+        if folded.startswith("alias.") and ctx.understand_nested is not None:
+            return ctx.understand_nested("git " + value)  # an alias is more git arguments
+        if "/" in value:
+            return _runs(value, f"git's {key}", cmd, ctx)  # a helper program by path
+        return []
+    if _GIT_LOADING_KEYS.match(folded) and value != "":
+        return [_loads(f"{key}={value or '…'}", cmd, ctx)]
+    return []
+
+
+def _runs(
+    value: str | None, what: str, cmd: SimpleCommand | None, ctx: ShellContext
+) -> list[Effect]:
+    """A command line some program will run: understood when it is spelled out."""
+    if value is None:
+        return [unknown_effect(cmd, f"{what} is set to a command decided at run time", ctx, what)]
+    if not value.strip():
+        return []
+    if ctx.understand_nested is None:
+        return [unknown_effect(cmd, f"{what} is set to a command: {value[:80]}", ctx, value)]
+    return ctx.understand_nested(value)
+
+
+def _loads(setting: str, cmd: SimpleCommand | None, ctx: ShellContext) -> Effect:
+    reason = f"{setting[:120]} makes programs load or run code keyturn does not judge"
+    return unknown_effect(cmd, reason, ctx, setting)
