@@ -302,6 +302,13 @@ CASES = [
     Case("G-preload", "LD_PRELOAD=/tmp/evil.so ls", ASK, env="dev"),
     Case("G-bash-env", "BASH_ENV=/tmp/evil.sh bash -c ls", ASK, env="dev"),
     Case("G-node-options", 'NODE_OPTIONS="--require /tmp/evil.js" git status', ASK, env="dev"),
+    Case("G-sed-e-command", "sed -n '1e rm -rf /' notes.txt", DENY, env="dev"),
+    Case("G-sed-e-flag", "sed 's/x/y/e' notes.txt", ASK, env="dev"),
+    Case("G-sed-edit", "sed -i 's/foo/bar/g' notes.txt", ALLOW, env="dev", destructive=False),
+    Case("G-sort-compressor", "sort --compress-program='rm -rf /' notes.txt", ASK, env="dev"),
+    Case("G-rsync-shell", "rsync -e 'rm -rf ~' a host:b", DENY, env="dev"),
+    Case("G-man-pager", "man -P 'rm -rf /' ls", ASK, env="dev"),
+    Case("G-git-log-output", "git log --output=/etc/cron.d/job", ASK),
     # A program named by a path outside the system's directories is that file, not the tool.
     Case("P-local-git", "./tools/git status", ASK, env="dev"),
     Case("P-tmp-rm", "/tmp/rm -rf build", ASK, env="dev"),

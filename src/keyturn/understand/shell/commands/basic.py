@@ -170,12 +170,16 @@ def harmless(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """Commands that read the machine's state and change nothing."""
     if cmd.name in ("mount",) and len(cmd.args) >= 2:
         return None  # mounting something changes the system: not judged here
+    if cmd.name == "man" and any(a == "-P" or a.startswith(("--pager", "-P")) for a in cmd.args):
+        return None  # the pager man runs is a command of its own: not judged here
     return [command_effect(EffectKind.READ, cmd, ctx)]
 
 
 @command(*_FILE_READERS)
 def file_reader(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """Reading named files (``cat /etc/os-release``)."""
+    if cmd.name == "sort" and any(a.startswith("--compress-prog") for a in cmd.args):
+        return None  # sort runs the compressor it is given: not judged here
     return _read(cmd, ctx, _FILE_READERS[cmd.name], skip=0)
 
 

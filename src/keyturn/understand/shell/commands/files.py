@@ -11,6 +11,7 @@ from __future__ import annotations
 import shlex
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.commands._sed_script import read_script
 from keyturn.understand.shell.effects import (
     file_effect,
     file_path,
@@ -19,7 +20,12 @@ from keyturn.understand.shell.effects import (
     unknown_effect,
     write_effect,
 )
-from keyturn.understand.shell.flags import OptionSpec, parse_options, register_canonical
+from keyturn.understand.shell.flags import (
+    Options,
+    OptionSpec,
+    parse_options,
+    register_canonical,
+)
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 
 RM = OptionSpec(
@@ -268,12 +274,23 @@ def ln(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
 @command("rsync")
 def rsync(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``rsync``: writes the destination; ``--delete*`` deletes what is not in the source."""
-    opts = parse_options(cmd.args, OptionSpec(valued="ef", long_valued=frozenset({"exclude"})))
+    opts = parse_options(
+        cmd.args,
+        OptionSpec(valued="ef", long={"rsh": "e"}, long_valued=frozenset({"exclude", "rsh"})),
+    )
     if len(opts.operands) < 2:
         return None
     *sources, dest = opts.operands
     path = dest if ":" in dest.split("/", 1)[0] else file_path(dest, ctx)
     effects = [file_effect(EffectKind.UPDATE, _tree(path), cmd, ctx)]
+    for shell in opts.values.get("e", ()):  # ``-e CMD``: the remote shell rsync runs
+        if shell.split(maxsplit=1)[:1] in (["ssh"], ["/usr/bin/ssh"]):
+            continue  # ssh with its options: the usual transport
+        effects.extend(
+            ctx.understand_nested(shell)
+            if ctx.understand_nested is not None
+            else [unknown_effect(cmd, f"rsync runs {shell[:60]!r}", ctx)]
+        )
     if any(f.startswith("del") for f in opts.flags):
         local = ":" not in dest.split("/", 1)[0]
         wrecked = home_or_root(path, home=ctx.home) if local else None
@@ -295,16 +312,44 @@ def rsync(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
 
 @command("sed", "perl-i")
 def sed(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """``sed -i`` updates the files it edits; plain ``sed`` reads."""
+    """``sed -i`` updates the files it edits; plain ``sed`` reads. What the script itself runs
+    (``e``, ``s///e``) or writes (``w FILE``) is added (:mod:`._sed_script`)."""
     opts = parse_options(
-        cmd.args, OptionSpec(valued="ef", long={"in-place": "i", "expression": "e"})
+        cmd.args,
+        OptionSpec(valued="ef", long={"in-place": "i", "expression": "e", "file": "f"}),
     )
     operands = list(opts.operands) if opts.has("e", "f") else list(opts.operands[1:])
     in_place = opts.has("i") or any(a.startswith("-i") for a in cmd.args)
     kind = EffectKind.UPDATE if in_place else EffectKind.READ
+    scripted = _script_effects(cmd, opts, ctx) if cmd.name == "sed" else []
     if not operands:
-        return [file_effect(kind, ["/dev/stdin"], cmd, ctx)] if not in_place else None
-    return [file_effect(kind, _paths(cmd, operands, ctx), cmd, ctx)]
+        if in_place:
+            return None
+        return [file_effect(kind, ["/dev/stdin"], cmd, ctx), *scripted]
+    return [file_effect(kind, _paths(cmd, operands, ctx), cmd, ctx), *scripted]
+
+
+def _script_effects(cmd: SimpleCommand, opts: Options, ctx: ShellContext) -> list[Effect]:
+    if opts.has("f"):
+        return [unknown_effect(cmd, "sed runs a script file it reads", ctx)]
+    texts = opts.values.get("e") or opts.operands[:1]
+    effects: list[Effect] = []
+    for text in texts:
+        script = read_script(text)
+        if script.unreadable is not None:
+            effects.append(
+                unknown_effect(cmd, f"sed script not understood: {script.unreadable}", ctx)
+            )
+        if script.runs_pattern_space:
+            effects.append(unknown_effect(cmd, "sed runs the text it edits as a command", ctx))
+        for run in script.runs:
+            effects.extend(
+                ctx.understand_nested(run)
+                if ctx.understand_nested is not None
+                else [unknown_effect(cmd, f"sed runs {run[:60]!r}", ctx)]
+            )
+        effects.extend(write_effect(file_path(p, ctx), cmd, ctx) for p in script.writes if p)
+    return effects
 
 
 @command("tee")

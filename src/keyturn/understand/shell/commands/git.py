@@ -33,6 +33,7 @@ from keyturn.understand.shell.effects import (
     file_path,
     local_target,
     unknown_effect,
+    write_effect,
 )
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options, register_canonical
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
@@ -368,7 +369,15 @@ def _create(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -
 
 
 def _read(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
-    return [_effect(EffectKind.READ, "git:local/HEAD", cmd, ctx)]
+    """A reading subcommand; ``--output=FILE`` (log, diff, show...) writes FILE."""
+    effects = [_effect(EffectKind.READ, "git:local/HEAD", cmd, ctx)]
+    for i, arg in enumerate(args):
+        written = arg.removeprefix("--output=") if arg.startswith("--output=") else None
+        if arg == "--output" and i + 1 < len(args):
+            written = args[i + 1]
+        if written:
+            effects.append(write_effect(file_path(written, ctx), cmd, ctx))
+    return effects
 
 
 _Sub = Callable[[list[str], str, SimpleCommand, ShellContext], list[Effect]]
