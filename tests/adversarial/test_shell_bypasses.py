@@ -309,6 +309,12 @@ CASES = [
     Case("G-rsync-shell", "rsync -e 'rm -rf ~' a host:b", DENY, env="dev"),
     Case("G-man-pager", "man -P 'rm -rf /' ls", ASK, env="dev"),
     Case("G-git-log-output", "git log --output=/etc/cron.d/job", ASK),
+    Case("G-source-stdin", "source /dev/stdin <<< 'rm -rf /'", DENY, env="dev"),
+    Case("G-bash-stdin-file", "bash /dev/stdin <<< 'rm -rf ~'", DENY, env="dev"),
+    Case("G-dot-fd0-pipe", "echo 'rm -rf /' | . /dev/fd/0", DENY, env="dev"),
+    Case("G-bash-proc", "bash /proc/self/environ", ASK, env="dev"),
+    Case("G-alias-next-line", "shopt -s expand_aliases\nalias ls='rm -rf /'\nls", DENY, env="dev"),
+    Case("G-alias-harmless", "alias ll='ls -la'", ALLOW, env="dev", destructive=False),
     # A program named by a path outside the system's directories is that file, not the tool.
     Case("P-local-git", "./tools/git status", ASK, env="dev"),
     Case("P-tmp-rm", "/tmp/rm -rf build", ASK, env="dev"),

@@ -166,6 +166,10 @@ def _from_stdin(cmd: SimpleCommand, ctx: ShellContext) -> Script:
     return Script(None, f"interactive {cmd.name}: what it runs is not known")
 
 
+# Names of a command's standard input: reading them here would read keyturn's own.
+_STDIN_FILES = frozenset({"/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
+
+
 def script_file(
     path: str, cmd: SimpleCommand, ctx: ShellContext, *, index: int, dynamic: bool = False
 ) -> Script:
@@ -173,6 +177,12 @@ def script_file(
     if dynamic or (index >= 1 and index in cmd.dynamic_words):
         return Script(None, f"runs a script whose path is decided at run time ({path})")
     absolute = normalize_path(path, cwd=ctx.cwd)
+    if absolute in _STDIN_FILES:  # the command's own stdin (``bash /dev/stdin <<< '…'``)
+        if cmd.stdin_text is not None:
+            return Script(cmd.stdin_text, origin="its standard input")
+        return Script(None, f"runs {absolute}: text decided at run time")
+    if absolute.startswith(("/dev/", "/proc/")):
+        return Script(None, f"runs {absolute}, a device or process file")
     text = ctx.files.read_text(absolute, limit=MAX_OUTPUT)
     if text is None:
         return Script(None, f"runs the script {absolute}, which could not be read")

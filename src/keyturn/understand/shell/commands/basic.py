@@ -110,7 +110,6 @@ _HARMLESS = [
     "printenv",
     "groups",
     "history",
-    "alias",
     "seq",
     "yes",
     "read",
@@ -173,6 +172,22 @@ def harmless(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     if cmd.name == "man" and any(a == "-P" or a.startswith(("--pager", "-P")) for a in cmd.args):
         return None  # the pager man runs is a command of its own: not judged here
     return [command_effect(EffectKind.READ, cmd, ctx)]
+
+
+@command("alias")
+def alias(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """``alias NAME=VALUE``: from the next line read on (or in a shell session that lives on),
+    ``NAME`` runs ``VALUE``, which is judged as the command it is (``alias ls='rm -rf /'``)."""
+    effects = [command_effect(EffectKind.READ, cmd, ctx)]
+    for arg in cmd.args:
+        _, equals, value = arg.partition("=")
+        if equals and value.strip():
+            effects.extend(
+                ctx.understand_nested(value)
+                if ctx.understand_nested is not None
+                else [unknown_effect(cmd, f"defines an alias running {value[:60]!r}", ctx)]
+            )
+    return effects
 
 
 @command(*_FILE_READERS)
