@@ -8,13 +8,20 @@
   (``core.fsmonitor`` runs on each ``git status``). ``--unset``, sections, ``--edit``: an
   ``update``. ``KEY`` alone, ``--get*``, ``--list``, ``get``, ``list``: a ``read``.
 - ``ext::<command>`` addresses (``git clone 'ext::sh -c …'``) run a command: ``unknown``.
+- The repository's own ``.git/config`` and hooks: what they make the command run
+  (:func:`stored_settings`). The user's global settings are theirs and are not judged.
 """
 
 from __future__ import annotations
 
+import posixpath
+import re
+from dataclasses import replace
+
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.code_settings import git_setting_effects
 from keyturn.understand.shell.effects import file_effect, file_path, unknown_effect
+from keyturn.understand.shell.nested import script_file
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 
 # git options before the subcommand that take the next word as their value.
@@ -119,3 +126,121 @@ def config(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) ->
 
 def _run_time(cmd: SimpleCommand, argv_index: int) -> bool:
     return argv_index in cmd.dynamic_words
+
+
+# The client-side hooks each subcommand runs (githooks(5)); ``--no-verify`` skips the first
+# group of ``commit``'s and ``push``'s.
+_HOOKS = {
+    "commit": ("pre-commit", "prepare-commit-msg", "commit-msg", "post-commit", "post-rewrite"),
+    "merge": ("pre-merge-commit", "prepare-commit-msg", "commit-msg", "post-merge"),
+    "pull": ("pre-merge-commit", "prepare-commit-msg", "commit-msg", "post-merge", "post-rewrite"),
+    "push": ("pre-push",),
+    "checkout": ("post-checkout",),
+    "switch": ("post-checkout",),
+    "clone": ("post-checkout",),
+    "rebase": ("pre-rebase", "post-rewrite", "post-checkout"),
+    "am": ("applypatch-msg", "pre-applypatch", "post-applypatch"),
+    "cherry-pick": ("prepare-commit-msg", "commit-msg", "post-commit"),
+    "revert": ("prepare-commit-msg", "commit-msg", "post-commit"),
+    "gc": ("pre-auto-gc",),
+}
+_NO_VERIFY_SKIPS = frozenset({"pre-commit", "commit-msg", "pre-push", "pre-merge-commit"})
+_MAX_LEVELS = 32
+# Stored settings git installations write themselves: not judged as commands (Git LFS's
+# filters; the built-in file-system monitor is ``core.fsmonitor = true``).
+_STOCK_VALUES = ("git-lfs ", "git lfs ")
+
+
+def stored_settings(sub: str, repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    """What the repository's own settings and hooks make this git command run.
+
+    An agent can plant a command in ``.git/config`` (``core.fsmonitor`` runs on every
+    ``git status``) or a hook in ``.git/hooks`` with an ordinary file write, then run git: the
+    stored value or the hook's text is judged here, as a script's text is where it runs.
+    """
+    root = _repository(repo, ctx)
+    if root is None:
+        return []
+    effects: list[Effect] = []
+    hooks_dir = root + "/.git/hooks"
+    text = ctx.files.read_text(root + "/.git/config", limit=262_144) or ""
+    for key, value in _settings(text):
+        folded = key.lower()
+        if folded == "core.hookspath":
+            hooks_dir = file_path(value, _at(ctx, root)) if value else hooks_dir
+        elif not (
+            value.startswith(_STOCK_VALUES)
+            or (folded == "core.fsmonitor" and value.lower() in ("true", "false", ""))
+        ):
+            effects += git_setting_effects(key, value, cmd, ctx)
+    no_verify = "--no-verify" in cmd.args or (sub == "commit" and "-n" in cmd.args)
+    for hook in _HOOKS.get(sub, ()):
+        path = f"{hooks_dir}/{hook}"
+        if not (no_verify and hook in _NO_VERIFY_SKIPS) and ctx.files.exists(path):
+            effects += _hook_effects(path, hook, cmd, ctx)
+    return effects
+
+
+def _repository(start: str, ctx: ShellContext) -> str | None:
+    """The work tree holding ``start`` (the nearest directory up whose ``.git`` is one)."""
+    folder = start.rstrip("/") or "/"
+    for _ in range(_MAX_LEVELS):
+        if ctx.files.is_dir(folder.rstrip("/") + "/.git"):
+            return folder.rstrip("/")
+        if folder == "/":
+            return None
+        folder = posixpath.dirname(folder)
+    return None
+
+
+def _hook_effects(path: str, hook: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    script = script_file(path, cmd, ctx, index=0)
+    if script.text is None or ctx.understand_nested is None:
+        return [unknown_effect(cmd, f"runs git's {hook} hook: {script.reason}", ctx)]
+    return ctx.understand_nested(script.text)
+
+
+_SECTION = re.compile(r'\s*\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]')
+_ITEM = re.compile(r"\s*([A-Za-z][A-Za-z0-9-]*)\s*(?:=\s*(.*?))?\s*\Z")
+
+
+def _settings(text: str) -> list[tuple[str, str]]:
+    """``(section[.subsection].name, value)`` pairs of a git config file (quotes and trailing
+    comments removed: enough to find the settings that run commands)."""
+    out: list[tuple[str, str]] = []
+    section = ""
+    for line in text.splitlines():
+        header = _SECTION.match(line)
+        if header is not None:
+            name, sub = header.group(1), header.group(2)
+            section = f"{name}.{sub}" if sub is not None else name
+            line = line[header.end() :]
+        stripped = line.strip()
+        if not stripped or stripped[0] in "#;" or not section:
+            continue
+        item = _ITEM.match(stripped)
+        if item is not None:
+            out.append((f"{section}.{item.group(1)}", _value(item.group(2) or "")))
+    return out
+
+
+def _value(raw: str) -> str:
+    """A config value as git reads it: quotes joined, escapes resolved, a comment cut."""
+    out, quoted, i = [], False, 0
+    while i < len(raw):
+        c = raw[i]
+        if c == '"':
+            quoted = not quoted
+        elif c == "\\" and i + 1 < len(raw):
+            i += 1
+            out.append({"n": "\n", "t": "\t"}.get(raw[i], raw[i]))
+        elif c in "#;" and not quoted:
+            break
+        else:
+            out.append(c)
+        i += 1
+    return "".join(out).strip()
+
+
+def _at(ctx: ShellContext, cwd: str) -> ShellContext:
+    return replace(ctx, cwd=cwd)

@@ -27,6 +27,7 @@ from keyturn.understand.shell.commands._git_config import (
     command_transports,
     config,
     settings_given,
+    stored_settings,
 )
 from keyturn.understand.shell.effects import (
     file_effect,
@@ -132,6 +133,8 @@ def git(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     given with ``-c``/``--config-env`` and ``ext::`` addresses add what they make git run."""
     repo, rest = _split_global(cmd.args, ctx)
     extra = settings_given(cmd, ctx) + command_transports(cmd, ctx)
+    if rest:
+        extra += stored_settings(rest[0], repo, cmd, ctx)
     if not rest:
         return [_effect(EffectKind.READ, "git:local/HEAD", cmd, ctx), *extra]
     sub, args = rest[0], rest[1:]
