@@ -22,9 +22,12 @@ from keyturn.understand.shell.commands._keyturn_vars import (
     variable_effects as keyturn_variable_effects,
 )
 from keyturn.understand.shell.dispatch import (
+    RUN_TIME_HINT,
     effects_of,
     empty_line_effect,
     target_from_variables,
+    target_switch,
+    target_variables_switch,
 )
 from keyturn.understand.shell.effects import unknown_effect
 from keyturn.understand.shell.flags import canonical_words
@@ -61,6 +64,17 @@ def understand_shell(
     )
     run = _Run()
     effects = run.line(command, ctx, top=True)
+    if run.switched:
+        # The line switches where later commands land (``export AWS_PROFILE=…``, ``kubectl
+        # config use-context …``, ``terraform workspace select …``): it is judged again there,
+        # and the stricter of the two judgements stands. Judging it only where the switch leads
+        # would let a switch written after a command move that command too.
+        there = Target(**run.switched).merged_over(ctx.target)
+        if RUN_TIME_HINT in run.switched.values():
+            # Switched to somewhere decided at run time: no environment can be told (the
+            # policy's unknown_environment), whatever the other hints say.
+            there = replace(there, environment=RUN_TIME_HINT)
+        effects += run.line(command, replace(ctx, target=there, env={**ctx.env, **run.set_env}))
     # KEYTURN_* set or unset anywhere on the line reconfigures the guard (self-protection).
     effects += keyturn_variable_effects(command, target=base)
     effects = _dedupe(mark_unprotected_deletes(effects))
@@ -82,6 +96,10 @@ class _Run:
 
     subject: list[Any] = field(default_factory=list)
     nested_lines: int = 0
+    # Target hints the line switches to (field -> value), seen anywhere in it, and the
+    # variables behind those set by assignment (handlers such as the AWS CLI read them).
+    switched: dict[str, str] = field(default_factory=dict)
+    set_env: dict[str, str] = field(default_factory=dict)
 
     def line(self, text: str, ctx: ShellContext, *, top: bool = False) -> list[Effect]:
         if len(text) > MAX_INPUT:
@@ -98,12 +116,16 @@ class _Run:
                 continue
             found, cmd = effects_of(item, ctx)
             effects.extend(found)
+            self.switched.update(target_switch(cmd))
             if top:
                 self.subject.append(_subject_entry(cmd))
             ctx = _after(cmd, ctx)
         if parsed.assigned:
             # What a pager, editor, preload... variable set on the line runs (code_settings).
             effects.extend(variable_effects(parsed.assigned, None, ctx))
+            hints, set_variables = target_variables_switch(parsed.assigned)
+            self.switched.update(hints)
+            self.set_env.update(set_variables)
         if parsed.has_error:
             # Imported on first use: most lines parse, and every hook pays for each import.
             from keyturn.understand.shell.commands import windows as windows_line

@@ -50,6 +50,44 @@ def target_from_variables(variables: Mapping[str, str]) -> Target:
     return Target(**hints)
 
 
+# A value decided at run time: no environment's pattern names it, so where the command lands
+# cannot be told from it.
+RUN_TIME_HINT = "(decided at run time)"
+
+
+def target_variables_switch(
+    assigned: Mapping[str, str | None],
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Target hints set by the line's own assignments (``export AWS_PROFILE=prod``), and those
+    variables with their values."""
+    hints: dict[str, str] = {}
+    variables: dict[str, str] = {}
+    for name, field_name in _TARGET_VARIABLES.items():
+        if name in assigned:
+            variables[name] = assigned[name] or RUN_TIME_HINT
+            hints.setdefault(field_name, variables[name])
+    return hints, variables
+
+
+def target_switch(cmd: SimpleCommand) -> dict[str, str]:
+    """Target hints a command switches to for what follows it: ``kubectl config use-context
+    X``, ``kubectx X``, ``terraform``/``tofu workspace select|new X``."""
+    args = [a for a in cmd.args if not a.startswith("-")]
+    run_time = any(i > 0 for i in cmd.dynamic_words)
+    if cmd.name == "kubectl" and args[:2] == ["config", "use-context"] and len(args) > 2:
+        return {"kube_context": RUN_TIME_HINT if run_time else args[2]}
+    if cmd.name == "kubectx" and args:
+        return {"kube_context": RUN_TIME_HINT if run_time else args[-1]}
+    if cmd.name in ("terraform", "tofu") and args[:2] in (
+        ["workspace", "select"],
+        ["workspace", "new"],
+    ):
+        return (
+            {"terraform_workspace": RUN_TIME_HINT if run_time else args[2]} if len(args) > 2 else {}
+        )
+    return {}
+
+
 def build_command(raw: RawCommand) -> SimpleCommand:
     """The SimpleCommand as written (before wrappers are stripped)."""
     argv = tuple(w.text for w in raw.words)
