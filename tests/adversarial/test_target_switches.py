@@ -29,3 +29,11 @@ def test_a_switch_anywhere_on_the_line_is_judged_where_it_leads(
 ) -> None:
     decision = judge_shell(command, variables=DEV)
     assert decision.decision.value == expected, list(decision.reasons)
+
+
+def test_an_aws_profile_says_nothing_of_the_cluster(judge_shell) -> None:
+    """kubectl acts on its kubeconfig's current context, whatever profile AWS calls use."""
+    files = {"/home/kiro/.kube/config": "current-context: prod-eu\n"}
+    judged = judge_shell("kubectl delete deploy api", variables={"AWS_PROFILE": "dev"}, files=files)
+    assert judged.decision.value == "ask"
+    assert {j.environment for j in judged.judgements} == {"production"}

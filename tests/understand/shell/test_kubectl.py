@@ -112,13 +112,26 @@ def test_delete_from_readable_manifest_and_unreadable_is_unknown() -> None:
 
 
 def test_context_and_namespace_go_to_target() -> None:
-    ctx_target = Target(aws_profile="dev")
+    ctx_target = Target(aws_profile="dev", environment="staging")
     (effect,) = run("kubectl --context prod-eu -n shop delete pod a", target=ctx_target)
     assert effect.target.kube_context == "prod-eu"
     assert effect.target.kube_namespace == "shop"
-    assert effect.target.aws_profile == "dev"
+    # The cluster is named by kube hints only: an AWS profile says nothing of it.
+    assert effect.target.aws_profile is None
+    assert effect.target.environment == "staging"  # told outright (--env)
     (noted,) = run("kubectl delete pod a", env={"KUBECONFIG": "/k/prod.yaml"})
     assert "/k/prod.yaml" in noted.detail
+
+
+def test_the_kubeconfig_current_context_names_the_cluster() -> None:
+    config = "apiVersion: v1\nkind: Config\ncurrent-context: prod-eu # the live one\n"
+    files = MemoryFiles({"/root/.kube/config": config, "/k/dev.yaml": "current-context: kind-x\n"})
+    (effect,) = run("kubectl delete pod a", files=files)
+    assert effect.target.kube_context == "prod-eu"
+    (chosen,) = run("kubectl delete pod a", files=files, env={"KUBECONFIG": "/k/none:/k/dev.yaml"})
+    assert chosen.target.kube_context == "kind-x"
+    (unread,) = run("kubectl delete pod a")
+    assert unread.target.kube_context is None
 
 
 @pytest.mark.parametrize(

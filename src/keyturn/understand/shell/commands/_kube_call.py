@@ -6,11 +6,13 @@ Both tools name the cluster the same way (``--namespace``, a context flag, ``--k
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.shell.commands._kube_args import ParsedArgs
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
+from keyturn.understand.shell.words import normalize_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +47,20 @@ def kube_call(
     """The call ``tool args`` with its target (context flag, ``-n``, the shell's target), its
     namespace (``*`` for ``-A``, else ``default``) and notes on kubeconfig/KUBE_CONTEXT."""
     namespace_flag = args.value("--namespace")
-    target = Target(kube_context=args.value(context_flag), kube_namespace=namespace_flag)
-    target = target.merged_over(ctx.target)
-    notes = []
     kubeconfig = args.value("--kubeconfig") or cmd.assignments.get("KUBECONFIG")
     kubeconfig = kubeconfig or ctx.env.get("KUBECONFIG")
+    # Only what names the cluster tells where a call lands: the context flag, a context the
+    # line switched to or the caller named, else the kubeconfig's current context. The other
+    # hints of the shell (an AWS profile) say nothing of the cluster: an AWS_PROFILE=dev must
+    # not make a delete on the production cluster a dev one.
+    context = args.value(context_flag) or ctx.target.kube_context
+    context = context or current_context(kubeconfig, ctx)
+    target = Target(
+        environment=ctx.target.environment,
+        kube_context=context,
+        kube_namespace=namespace_flag or ctx.target.kube_namespace,
+    )
+    notes = []
     if kubeconfig:
         notes.append(f"kubeconfig {kubeconfig}")
     env_context = cmd.assignments.get("KUBE_CONTEXT") or ctx.env.get("KUBE_CONTEXT")
@@ -58,3 +69,20 @@ def kube_call(
     verb = args.words[0] if args.words else ""
     namespace = "*" if args.has("--all-namespaces") else target.kube_namespace or "default"
     return KubeCall(tool, verb, args, cmd, ctx, target, namespace, "; ".join(notes))
+
+
+_CURRENT_CONTEXT = re.compile(r"""^current-context:[ \t]*["']?([^"'\s#]+)""", re.MULTILINE)
+
+
+def current_context(kubeconfig: str | None, ctx: ShellContext) -> str | None:
+    """The current context of the kubeconfig kubectl would read (the first file of the list that
+    sets one), or None when it cannot be read."""
+    paths = kubeconfig.split(":") if kubeconfig else [ctx.home.rstrip("/") + "/.kube/config"]
+    for path in paths:
+        if not path:
+            continue
+        text = ctx.files.read_text(normalize_path(path, cwd=ctx.cwd), limit=1_000_000)
+        found = _CURRENT_CONTEXT.search(text or "")
+        if found is not None:
+            return found.group(1)
+    return None
