@@ -91,7 +91,7 @@ def variable_effects(
     effects: list[Effect] = []
     for name, value in assigned.items():
         if name in COMMAND_VARIABLES:
-            effects.extend(_runs(value, f"${name}", cmd, ctx))
+            effects.extend(runs_command(value, f"${name}", cmd, ctx))
         elif (name in LOADING_VARIABLES or _GIT_CONFIG_PAIR.match(name)) and value != "":
             effects.append(_loads(f"{name}={value or '…'}", cmd, ctx))
     return effects
@@ -103,26 +103,27 @@ def git_setting_effects(
     """What setting git's ``key`` to ``value`` makes git run (``None``: a run-time value)."""
     folded = key.lower()
     if _GIT_COMMAND_KEYS.match(folded):
-        return _runs(value, f"git's {key}", cmd, ctx)
+        return runs_command(value, f"git's {key}", cmd, ctx)
     if _SHELL_VALUED_KEYS.match(folded):
         if value is None:
             return [_loads(f"{key}=…", cmd, ctx)]
         if value.startswith("!"):
-            return _runs(value[1:], f"git's {key}", cmd, ctx)
+            return runs_command(value[1:], f"git's {key}", cmd, ctx)
         if folded.startswith("alias.") and ctx.understand_nested is not None:
             return ctx.understand_nested("git " + value)  # an alias is more git arguments
         if "/" in value:
-            return _runs(value, f"git's {key}", cmd, ctx)  # a helper program by path
+            return runs_command(value, f"git's {key}", cmd, ctx)  # a helper program by path
         return []
     if _GIT_LOADING_KEYS.match(folded) and value != "":
         return [_loads(f"{key}={value or '…'}", cmd, ctx)]
     return []
 
 
-def _runs(
+def runs_command(
     value: str | None, what: str, cmd: SimpleCommand | None, ctx: ShellContext
 ) -> list[Effect]:
-    """A command line some program will run: understood when it is spelled out."""
+    """The effects of ``value``, a command line some program will run (``what`` says which, for
+    the reason): understood when it is spelled out, unknown when decided at run time."""
     if value is None:
         return [unknown_effect(cmd, f"{what} is set to a command decided at run time", ctx, what)]
     if not value.strip():

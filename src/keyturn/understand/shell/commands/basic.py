@@ -7,6 +7,7 @@ deny reading ``file:/etc/shadow``; one that reads no named file is named ``shell
 from __future__ import annotations
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.code_settings import runs_command
 from keyturn.understand.shell.effects import (
     command_effect,
     file_effect,
@@ -181,12 +182,8 @@ def alias(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     effects = [command_effect(EffectKind.READ, cmd, ctx)]
     for arg in cmd.args:
         _, equals, value = arg.partition("=")
-        if equals and value.strip():
-            effects.extend(
-                ctx.understand_nested(value)
-                if ctx.understand_nested is not None
-                else [unknown_effect(cmd, f"defines an alias running {value[:60]!r}", ctx)]
-            )
+        if equals:
+            effects.extend(runs_command(value, "an alias", cmd, ctx))
     return effects
 
 

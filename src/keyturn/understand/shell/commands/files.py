@@ -11,6 +11,7 @@ from __future__ import annotations
 import shlex
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.code_settings import runs_command
 from keyturn.understand.shell.commands._sed_script import read_script
 from keyturn.understand.shell.effects import (
     file_effect,
@@ -286,11 +287,7 @@ def rsync(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     for shell in opts.values.get("e", ()):  # ``-e CMD``: the remote shell rsync runs
         if shell.split(maxsplit=1)[:1] in (["ssh"], ["/usr/bin/ssh"]):
             continue  # ssh with its options: the usual transport
-        effects.extend(
-            ctx.understand_nested(shell)
-            if ctx.understand_nested is not None
-            else [unknown_effect(cmd, f"rsync runs {shell[:60]!r}", ctx)]
-        )
+        effects.extend(runs_command(shell, "rsync's remote shell", cmd, ctx))
     if any(f.startswith("del") for f in opts.flags):
         local = ":" not in dest.split("/", 1)[0]
         wrecked = home_or_root(path, home=ctx.home) if local else None
@@ -343,11 +340,7 @@ def _script_effects(cmd: SimpleCommand, opts: Options, ctx: ShellContext) -> lis
         if script.runs_pattern_space:
             effects.append(unknown_effect(cmd, "sed runs the text it edits as a command", ctx))
         for run in script.runs:
-            effects.extend(
-                ctx.understand_nested(run)
-                if ctx.understand_nested is not None
-                else [unknown_effect(cmd, f"sed runs {run[:60]!r}", ctx)]
-            )
+            effects.extend(runs_command(run, "sed's e command", cmd, ctx))
         effects.extend(write_effect(file_path(p, ctx), cmd, ctx) for p in script.writes if p)
     return effects
 
