@@ -315,6 +315,9 @@ CASES = [
     Case("G-bash-proc", "bash /proc/self/environ", ASK, env="dev"),
     Case("G-alias-next-line", "shopt -s expand_aliases\nalias ls='rm -rf /'\nls", DENY, env="dev"),
     Case("G-alias-harmless", "alias ll='ls -la'", ALLOW, env="dev", destructive=False),
+    Case("G-make-shell", "make SHELL='rm -rf /'", DENY, env="dev"),
+    Case("G-make-bash", "make SHELL=/bin/bash build", ASK, env="dev", destructive=False),
+    Case("G-npm-script-shell", "npm test --script-shell='rm -rf ~'", DENY, env="dev"),
     # A program named by a path outside the system's directories is that file, not the tool.
     Case("P-local-git", "./tools/git status", ASK, env="dev"),
     Case("P-tmp-rm", "/tmp/rm -rf build", ASK, env="dev"),

@@ -33,7 +33,7 @@ COMMAND_VARIABLES = frozenset(
         *("GIT_EDITOR", "EDITOR", "VISUAL", "SUDO_EDITOR", "GIT_SEQUENCE_EDITOR", "FCEDIT"),
         *("GIT_SSH_COMMAND", "GIT_SSH", "GIT_EXTERNAL_DIFF", "GIT_PROXY_COMMAND"),
         *("GIT_ASKPASS", "SSH_ASKPASS", "SUDO_ASKPASS", "KUBE_EDITOR", "LESSOPEN", "LESSCLOSE"),
-        *("PROMPT_COMMAND", "BROWSER"),
+        *("PROMPT_COMMAND", "BROWSER", "npm_config_script_shell", "NPM_CONFIG_SCRIPT_SHELL"),
     }
 )
 # Variables that make a program load code (a library, a startup file, interpreter options).
@@ -119,13 +119,27 @@ def git_setting_effects(
     return []
 
 
+def shell_setting_effects(
+    value: str | None, what: str, cmd: SimpleCommand, ctx: ShellContext
+) -> list[Effect]:
+    """A setting naming the shell scripts run with (make's ``SHELL``, npm's ``--script-shell``):
+    nothing more to judge for a system shell, else the command it names."""
+    if value is not None and _STANDARD_SHELL.match(value.strip()):
+        return []
+    return runs_command(value, what, cmd, ctx)
+
+
+_STANDARD_SHELL = re.compile(r"(?:/usr)?(?:/local)?(?:/bin/)?(?:ba|da|z|k|c|tc|fi)?sh\Z")
+
+
 def runs_command(
     value: str | None, what: str, cmd: SimpleCommand | None, ctx: ShellContext
 ) -> list[Effect]:
     """The effects of ``value``, a command line some program will run (``what`` says which, for
     the reason): understood when it is spelled out, unknown when decided at run time."""
     if value is None:
-        return [unknown_effect(cmd, f"{what} is set to a command decided at run time", ctx, what)]
+        reason = f"{what} is set to a command decided at run time"
+        return [unknown_effect(cmd, reason, ctx, what)]
     if not value.strip():
         return []
     if ctx.understand_nested is None:

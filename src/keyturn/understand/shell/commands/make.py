@@ -7,6 +7,7 @@ recipe that is not at hand is ``unknown`` with the reason.
 from __future__ import annotations
 
 from keyturn.model import Effect
+from keyturn.understand.shell.code_settings import shell_setting_effects
 from keyturn.understand.shell.commands._argv import with_command
 from keyturn.understand.shell.commands._makefile import Rules, expand, parse_makefile, strip_prefix
 from keyturn.understand.shell.commands._runner_files import (
@@ -53,15 +54,25 @@ def make(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         f"{directory.rstrip('/')}/{name}" for name in _MAKEFILES
     ]
     path, text = first_readable(paths, ctx) or (paths[-1], None)
+    # Recipes run through $(SHELL): one given on the command line, or set in the Makefile,
+    # is what runs them.
+    given_shell = (
+        shell_setting_effects(overrides["SHELL"], "make's SHELL", cmd, ctx)
+        if "SHELL" in overrides
+        else []
+    )
     if text is None:
-        return with_command(
-            [unknown_run(f"no Makefile readable at {paths[-1]}", paths[-1], ctx)], cmd
-        )
+        unreadable = unknown_run(f"no Makefile readable at {paths[-1]}", paths[-1], ctx)
+        return with_command([unreadable, *given_shell], cmd)
     if dry:
         return with_command([nothing_to_run(path, ctx)], cmd)
     rules = parse_makefile(text)
     rules.variables.update(overrides)
-    effects: list[Effect] = []
+    effects: list[Effect] = given_shell or (
+        shell_setting_effects(rules.variables["SHELL"], "make's SHELL", cmd, ctx)
+        if "SHELL" in rules.variables
+        else []
+    )
     seen: set[str] = set()
     for target in targets or [rules.default or ""]:
         effects += _make_target(target, rules, path, ctx, seen, 0)

@@ -20,6 +20,7 @@ import json
 from collections.abc import Sequence
 
 from keyturn.model import Effect, EffectKind, Resource
+from keyturn.understand.shell.code_settings import shell_setting_effects
 from keyturn.understand.shell.commands._argv import with_command
 from keyturn.understand.shell.commands._runner_files import (
     judge_text,
@@ -106,6 +107,32 @@ def npm(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     itself is registered with the interpreters, which hand its runner forms here)."""
     directory, words, flags = _split_npm(cmd, ctx)
     path = f"{directory.rstrip('/')}/package.json"
+    shells = [_script_shell(cmd)] if any(a.startswith("--script-shell") for a in cmd.args) else []
+    found = _npm(cmd, ctx, directory, words, flags, path)
+    if found is None or not shells:
+        return found
+    return [*found, *shell_setting_effects(shells[0], f"{cmd.name}'s --script-shell", cmd, ctx)]
+
+
+def _script_shell(cmd: SimpleCommand) -> str | None:
+    """The value of ``--script-shell`` (``=VALUE`` or the next word)."""
+    args = list(cmd.args)
+    for i, arg in enumerate(args):
+        if arg.startswith("--script-shell="):
+            return arg.partition("=")[2]
+        if arg == "--script-shell":
+            return args[i + 1] if i + 1 < len(args) else None
+    return None
+
+
+def _npm(
+    cmd: SimpleCommand,
+    ctx: ShellContext,
+    directory: str,
+    words: list[str],
+    flags: set[str],
+    path: str,
+) -> list[Effect] | None:
     sub = words[0] if words else ("install" if cmd.name in ("yarn",) else "")
     rest = [w for w in words[1:] if w != "--"]
     scripts = _scripts(path, ctx)
