@@ -4,6 +4,8 @@ are read without false alarms."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from keyturn.understand.shell.commands._sed_script import read_script
 
@@ -65,3 +67,10 @@ def test_commands_run_and_files_written_are_found(
 @pytest.mark.parametrize("text", ["s/x/y/Z", "s/unterminated", "1~", "k"])
 def test_what_cannot_be_walked_is_said(text: str) -> None:
     assert read_script(text).unreadable
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="sewyp/|#;{}!$,~0123456789 \\\n[]^aIgM", max_size=40))
+def test_any_script_is_walked_or_said_unreadable(text: str) -> None:
+    script = read_script(text)  # never raises
+    assert script.unreadable is None or script.unreadable
