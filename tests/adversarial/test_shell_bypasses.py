@@ -318,6 +318,18 @@ CASES = [
     Case("G-make-shell", "make SHELL='rm -rf /'", DENY, env="dev"),
     Case("G-make-bash", "make SHELL=/bin/bash build", ASK, env="dev", destructive=False),
     Case("G-npm-script-shell", "npm test --script-shell='rm -rf ~'", DENY, env="dev"),
+    Case("G-git-bisect-run", "git bisect run rm -rf /", DENY, env="dev"),
+    Case("G-git-rebase-exec", "git rebase -x 'rm -rf ~' HEAD~3", DENY, env="dev"),
+    Case("G-git-filter", "git filter-branch --tree-filter 'rm -rf /' HEAD", DENY, env="dev"),
+    Case("G-git-upload-pack", "git clone -u 'rm -rf ~' file:///srv/repo copy", DENY, env="dev"),
+    Case("G-git-grep-pager", "git grep -O'rm -rf /' needle", DENY, env="dev"),
+    Case(
+        "G-git-submodule-status",
+        "git submodule foreach git status",
+        ALLOW,
+        env="dev",
+        destructive=False,
+    ),
     # A program named by a path outside the system's directories is that file, not the tool.
     Case("P-local-git", "./tools/git status", ASK, env="dev"),
     Case("P-tmp-rm", "/tmp/rm -rf build", ASK, env="dev"),

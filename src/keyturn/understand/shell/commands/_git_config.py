@@ -8,6 +8,9 @@
   (``core.fsmonitor`` runs on each ``git status``). ``--unset``, sections, ``--edit``: an
   ``update``. ``KEY`` alone, ``--get*``, ``--list``, ``get``, ``list``: a ``read``.
 - ``ext::<command>`` addresses (``git clone 'ext::sh -c …'``) run a command: ``unknown``.
+- Options that take a command (``rebase -x``, ``bisect run``, ``submodule foreach``,
+  ``filter-branch --tree-filter``, ``clone -u``...): the command is judged
+  (:func:`option_commands`).
 - The repository's own ``.git/config`` and hooks: what they make the command run
   (:func:`stored_settings`). The user's global settings are theirs and are not judged.
 """
@@ -16,10 +19,11 @@ from __future__ import annotations
 
 import posixpath
 import re
+import shlex
 from dataclasses import replace
 
 from keyturn.model import Effect, EffectKind
-from keyturn.understand.shell.code_settings import git_setting_effects
+from keyturn.understand.shell.code_settings import git_setting_effects, runs_command
 from keyturn.understand.shell.effects import file_effect, file_path, unknown_effect
 from keyturn.understand.shell.nested import script_file
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
@@ -244,3 +248,48 @@ def _value(raw: str) -> str:
 
 def _at(ctx: ShellContext, cwd: str) -> ShellContext:
     return replace(ctx, cwd=cwd)
+
+
+# Subcommand options whose value is a command git runs (locally: a file:// or local-path
+# remote runs its upload-pack/receive-pack here).
+_COMMAND_OPTIONS = {
+    "rebase": ("-x", "--exec"),
+    "filter-branch": (
+        *("--tree-filter", "--index-filter", "--env-filter", "--msg-filter"),
+        *("--commit-filter", "--parent-filter", "--tag-name-filter"),
+    ),
+    "grep": ("--open-files-in-pager",),
+    "clone": ("-u", "--upload-pack"),
+    "fetch": ("--upload-pack",),
+    "pull": ("--upload-pack",),
+    "ls-remote": ("--upload-pack",),
+    "archive": ("--exec",),
+    "push": ("--receive-pack", "--exec"),
+    "send-email": ("--to-cmd", "--cc-cmd", "--sendmail-cmd"),
+    "instaweb": ("--httpd",),
+    "difftool": ("-x", "--extcmd"),
+    "mergetool": ("--tool-path",),
+}
+
+
+def option_commands(
+    sub: str, args: list[str], cmd: SimpleCommand, ctx: ShellContext
+) -> list[Effect]:
+    """The commands a subcommand's own options make git run (``rebase -x``, ``bisect run``,
+    ``submodule foreach``, ``filter-branch --tree-filter``, ``clone -u``...)."""
+    effects: list[Effect] = []
+    if sub == "bisect" and args[:1] == ["run"] and len(args) > 1:
+        return runs_command(shlex.join(args[1:]), "git bisect run", cmd, ctx)
+    if sub == "submodule" and "foreach" in args:
+        words = [a for a in args[args.index("foreach") + 1 :] if a != "--recursive"]
+        return runs_command(" ".join(words), "git submodule foreach", cmd, ctx) if words else []
+    options = _COMMAND_OPTIONS.get(sub, ())
+    for i, arg in enumerate(args):
+        name, equals, value = arg.partition("=")
+        if name in options and equals:
+            effects += runs_command(value, f"git {sub} {name}", cmd, ctx)
+        elif arg in options and i + 1 < len(args):
+            effects += runs_command(args[i + 1], f"git {sub} {arg}", cmd, ctx)
+        elif sub == "grep" and arg.startswith("-O") and len(arg) > 2:
+            effects += runs_command(arg[2:], "git grep -O", cmd, ctx)
+    return effects

@@ -26,6 +26,7 @@ from keyturn.understand.shell.commands._git_config import (
 from keyturn.understand.shell.commands._git_config import (
     command_transports,
     config,
+    option_commands,
     settings_given,
     stored_settings,
 )
@@ -135,6 +136,7 @@ def git(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     extra = settings_given(cmd, ctx) + command_transports(cmd, ctx)
     if rest:
         extra += stored_settings(rest[0], repo, cmd, ctx)
+        extra += option_commands(rest[0], rest[1:], cmd, ctx)
     if not rest:
         return [_effect(EffectKind.READ, "git:local/HEAD", cmd, ctx), *extra]
     sub, args = rest[0], rest[1:]
