@@ -330,6 +330,12 @@ CASES = [
         env="dev",
         destructive=False,
     ),
+    Case("G-awk-pipe", "awk '{print | \"sh\"}' cmds.txt", ASK, env="dev"),
+    Case("G-awk-getline", "awk 'BEGIN { \"rm -rf /\" | getline }'", ASK, env="dev"),
+    Case("G-awk-write", "awk '{print > \"/etc/cron.d/x\"}' in.txt", ASK, env="dev"),
+    Case("G-awk-compare", "awk '$3 > 100' data.txt", ALLOW, env="dev", destructive=False),
+    Case("G-less-startup", "less '+!rm -rf /' notes.txt", ASK, env="dev"),
+    Case("G-find-fprint", "find . -fprint /etc/cron.d/job", ASK),
     # A program named by a path outside the system's directories is that file, not the tool.
     Case("P-local-git", "./tools/git status", ASK, env="dev"),
     Case("P-tmp-rm", "/tmp/rm -rf build", ASK, env="dev"),

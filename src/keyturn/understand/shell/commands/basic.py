@@ -6,6 +6,8 @@ deny reading ``file:/etc/shadow``; one that reads no named file is named ``shell
 
 from __future__ import annotations
 
+import re
+
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.code_settings import runs_command
 from keyturn.understand.shell.effects import (
@@ -187,9 +189,22 @@ def alias(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     return effects
 
 
+_AWKS = frozenset({"awk", "gawk", "mawk", "nawk"})
+# An awk program that runs a command (``system()``, ``print | "cmd"``, ``"cmd" | getline``) or
+# writes a file (``print > "file"``): a comparison such as ``$3 > 100`` is none of these.
+_AWK_RUNS_OR_WRITES = re.compile(
+    r"\bsystem\s*\(|\|\s*(?:getline|&)|\b(?:print|printf)\b[^;{}\n]*[|>]"
+)
+# less and more run the ``+`` command they are given at start: ``!`` runs a shell command and
+# ``|`` pipes to one.
+_STARTUP_COMMAND = re.compile(r"\+.*[!|]")
+
+
 @command(*_FILE_READERS)
 def file_reader(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """Reading named files (``cat /etc/os-release``)."""
+    if cmd.name in ("less", "more") and any(_STARTUP_COMMAND.match(a) for a in cmd.args):
+        return None  # a startup command that runs a command: not judged here
     if cmd.name == "sort" and any(a.startswith("--compress-prog") for a in cmd.args):
         return None  # sort runs the compressor it is given: not judged here
     return _read(cmd, ctx, _FILE_READERS[cmd.name], skip=0)
@@ -200,8 +215,8 @@ def pattern_reader(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None
     """``grep PATTERN FILES``: the pattern is no file (unless given with ``-e``/``-f``)."""
     valued = _PATTERN_READERS[cmd.name]
     opts = parse_options(cmd.args, OptionSpec(valued=valued))
-    if cmd.name == "awk" and "system(" in " ".join(cmd.args):
-        return None  # awk runs commands: not judged
+    if cmd.name in _AWKS and _AWK_RUNS_OR_WRITES.search(" ".join(cmd.args)):
+        return None  # the program runs commands or writes files: not judged here
     skip = 0 if opts.has("e", "f") else 1
     return _read(cmd, ctx, valued, skip=skip)
 

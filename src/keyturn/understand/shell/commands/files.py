@@ -428,10 +428,17 @@ def find(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
             )
             effects.extend(_find_exec(args[i + 1 : end], under, cmd, ctx))
             i = end
+        elif arg in _FIND_WRITES and i + 1 < len(args):
+            effects.append(write_effect(file_path(args[i + 1], ctx), cmd, ctx))
+            i += 1
         elif arg in _FIND_VALUED:
             i += 1
         i += 1
     return effects
+
+
+# Actions that write the file they name (truncating it first).
+_FIND_WRITES = frozenset({"-fprint", "-fprint0", "-fprintf", "-fls"})
 
 
 def _find_exec(
