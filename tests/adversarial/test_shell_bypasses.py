@@ -2,7 +2,8 @@
 
 Each case: an id naming the bypass class (S1…S18 for §5.1, X… for §5.2, C… for §5.3, plus the
 spelling families of formats.md §8.3; G: a tool made to run a command by its settings; P: a
-program named by a path outside where tools are installed; H: everything in a home directory),
+program named by a path outside where tools are installed; H: everything in a home directory;
+M: a reading command in a form that changes the machine),
 the command, and the decision keyturn must reach for agent ``kiro``. With no ``env`` the
 environment cannot be told, so it is production (the policy's ``unknown_environment``): deletes
 ask for two reviewers, unknown effects are denied.
@@ -336,6 +337,13 @@ CASES = [
     Case("G-awk-compare", "awk '$3 > 100' data.txt", ALLOW, env="dev", destructive=False),
     Case("G-less-startup", "less '+!rm -rf /' notes.txt", ASK, env="dev"),
     Case("G-find-fprint", "find . -fprint /etc/cron.d/job", ASK),
+    # Reading commands in the forms that change the machine.
+    Case("M-ip-down", "ip link set eth0 down", ASK, env="dev"),
+    Case("M-ip-flush", "ip route flush all", ASK, env="dev"),
+    Case("M-ifconfig-down", "ifconfig eth0 down", ASK, env="dev"),
+    Case("M-date-set", "date -s '2020-01-01'", ASK, env="dev"),
+    Case("M-hostname-set", "hostname other", ASK, env="dev"),
+    Case("M-ip-show", "ip -br addr show", ALLOW, env="dev", destructive=False),
     # A program named by a path outside the system's directories is that file, not the tool.
     Case("P-local-git", "./tools/git status", ASK, env="dev"),
     Case("P-tmp-rm", "/tmp/rm -rf build", ASK, env="dev"),

@@ -174,6 +174,8 @@ def harmless(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         return None  # mounting something changes the system: not judged here
     if cmd.name == "man" and any(a == "-P" or a.startswith(("--pager", "-P")) for a in cmd.args):
         return None  # the pager man runs is a command of its own: not judged here
+    if _changes_the_machine(cmd):
+        return None  # setting the clock, the host name or the network: not judged here
     return [command_effect(EffectKind.READ, cmd, ctx)]
 
 
@@ -187,6 +189,26 @@ def alias(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         if equals:
             effects.extend(runs_command(value, "an alias", cmd, ctx))
     return effects
+
+
+_IP_CHANGES = frozenset(
+    {"add", "del", "delete", "change", "replace", "set", "flush", "append", "prepend", "restore"}
+)
+
+
+def _changes_the_machine(cmd: SimpleCommand) -> bool:
+    """The forms of these reading commands that change the machine: ``date -s``, ``hostname
+    NAME``, ``ip link set …``/``ip route del …``, ``ifconfig eth0 down``."""
+    operands = [a for a in cmd.args if not a.startswith("-")]
+    if cmd.name == "date":
+        return any(a in ("-s", "--set") or a.startswith(("--set=", "-s")) for a in cmd.args)
+    if cmd.name == "hostname":
+        return bool(operands) or any(a in ("-F", "--file", "-b", "--boot") for a in cmd.args)
+    if cmd.name == "ip":
+        return any(a in _IP_CHANGES for a in operands)
+    if cmd.name == "ifconfig":
+        return len(operands) > 1
+    return False
 
 
 _AWKS = frozenset({"awk", "gawk", "mawk", "nawk"})
