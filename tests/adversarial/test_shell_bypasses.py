@@ -337,6 +337,12 @@ CASES = [
     Case("G-awk-compare", "awk '$3 > 100' data.txt", ALLOW, env="dev", destructive=False),
     Case("G-less-startup", "less '+!rm -rf /' notes.txt", ASK, env="dev"),
     Case("G-find-fprint", "find . -fprint /etc/cron.d/job", ASK),
+    Case("G-sort-output", "sort -o /etc/cron.d/job notes.txt", ASK),
+    Case("G-xxd-out", "xxd -r hex.txt /usr/local/bin/git", ASK),
+    Case("G-less-log", "less -o /etc/passwd notes.txt", ASK),
+    Case("G-rg-pre", "rg --pre 'rm -rf /' needle", DENY, env="dev"),
+    Case("G-bat-pager", "bat --pager='rm -rf ~' notes.txt", DENY, env="dev"),
+    Case("G-yq-in-place", "yq -i '.a = 1' deploy.yaml", ASK),
     # Reading commands in the forms that change the machine.
     Case("M-ip-down", "ip link set eth0 down", ASK, env="dev"),
     Case("M-ip-flush", "ip route flush all", ASK, env="dev"),

@@ -15,6 +15,7 @@ from keyturn.understand.shell.effects import (
     file_effect,
     file_path,
     unknown_effect,
+    write_effect,
 )
 from keyturn.understand.shell.flags import OptionSpec, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
@@ -246,9 +247,39 @@ def pattern_reader(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None
 def _read(cmd: SimpleCommand, ctx: ShellContext, valued: str, *, skip: int) -> list[Effect]:
     opts = parse_options(cmd.args, OptionSpec(valued=valued))
     operands = [op for op in opts.operands[skip:] if op != "-"]
+    also = _writes_and_runs(cmd, ctx)
+    if cmd.name == "xxd" and len(operands) > 1:  # ``xxd [-r] IN OUT`` writes OUT
+        also.append(write_effect(file_path(operands.pop(), ctx), cmd, ctx))
+    if cmd.name == "yq" and ({"-i", "--inplace"} & set(cmd.args)) and operands:
+        return [*(write_effect(file_path(p, ctx), cmd, ctx) for p in operands), *also]
     if not operands:
-        return [command_effect(EffectKind.READ, cmd, ctx)]
-    return [file_effect(EffectKind.READ, [file_path(p, ctx) for p in operands], cmd, ctx)]
+        return [command_effect(EffectKind.READ, cmd, ctx), *also]
+    return [file_effect(EffectKind.READ, [file_path(p, ctx) for p in operands], cmd, ctx), *also]
+
+
+# Options of reading tools that write the file they name, or run the command they name.
+_WRITING_OPTIONS = {
+    "sort": ("-o", "--output"),
+    "tree": ("-o",),
+    "less": ("-o", "-O", "--log-file", "--LOG-FILE"),
+}
+_COMMAND_OPTIONS = {"rg": ("--pre",), "bat": ("--pager",), "ag": ("--pager",)}
+
+
+def _writes_and_runs(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    writing, running = _WRITING_OPTIONS.get(cmd.name, ()), _COMMAND_OPTIONS.get(cmd.name, ())
+    if not (writing or running):
+        return []
+    effects: list[Effect] = []
+    args = list(cmd.args)
+    for i, arg in enumerate(args):
+        name, equals, value = arg.partition("=")
+        given = value if equals else (args[i + 1] if i + 1 < len(args) else None)
+        if name in writing and given:
+            effects.append(write_effect(file_path(given, ctx), cmd, ctx))
+        elif name in running:
+            effects.extend(runs_command(given, f"{cmd.name} {name}", cmd, ctx))
+    return effects
 
 
 @command("cd", "pushd")
