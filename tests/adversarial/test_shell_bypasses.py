@@ -350,6 +350,8 @@ CASES = [
     Case("M-date-set", "date -s '2020-01-01'", ASK, env="dev"),
     Case("M-hostname-set", "hostname other", ASK, env="dev"),
     Case("M-ip-show", "ip -br addr show", ALLOW, env="dev", destructive=False),
+    Case("M-sysrq", "echo b > /proc/sysrq-trigger", DENY, env="dev"),
+    Case("M-dev-mem", "cat /dev/urandom > /dev/mem", DENY, env="dev"),
     # A program named by a path outside the system's directories is that file, not the tool.
     Case("P-local-git", "./tools/git status", ASK, env="dev"),
     Case("P-tmp-rm", "/tmp/rm -rf build", ASK, env="dev"),

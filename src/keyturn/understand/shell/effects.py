@@ -121,6 +121,15 @@ def _from_run_time_word(path: str, cmd: SimpleCommand) -> bool:
     return STDIN_WORD in path
 
 
+# Files whose writing takes the machine down at once, whatever is written.
+_MACHINE_KILLERS = {
+    "/proc/sysrq-trigger": "reboots, crashes or halts the kernel at once",
+    "/dev/mem": "overwrites physical memory",
+    "/dev/kmem": "overwrites kernel memory",
+    "/dev/port": "writes hardware I/O ports",
+}
+
+
 def is_block_device(path: str) -> bool:
     """A disk or partition device: writing it destroys a filesystem."""
     return bool(_BLOCK_DEVICE.fullmatch(path))
@@ -148,6 +157,15 @@ def write_effect(
             ctx,
             detail=detail if block_detail is None else block_detail,
             catastrophic=f"overwrites the block device {path}",
+        )
+    if path in _MACHINE_KILLERS:
+        return file_effect(
+            EffectKind.REPLACE,
+            [path],
+            cmd,
+            ctx,
+            detail=detail,
+            catastrophic=f"writes {path}: {_MACHINE_KILLERS[path]}",
         )
     # Without file access we cannot tell whether the file exists; a truncating write over an
     # existing file is an update, so "create" is claimed only when the reader says it is absent.
