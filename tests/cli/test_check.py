@@ -26,6 +26,9 @@ def workdir(tmp_path: Path, brief_policy_text: str) -> Path:
 def check(workdir: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KEYTURN_")}
     env["KEYTURN_FIXTURES"] = os.environ.get("KEYTURN_FIXTURES", "")
+    # A state directory of the test's own: the machine's ~/.keyturn (where `make run` or
+    # `keyturn init` put a policy) must not be found instead of the test's.
+    env["KEYTURN_HOME"] = str(workdir / ".keyturn-home")
     env["USER"] = "bob"
     return subprocess.run(
         [KEYTURN, "check", *args],
