@@ -46,6 +46,8 @@ LOADING_VARIABLES = frozenset(
         *("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "GIT_CONFIG_PARAMETERS"),
         *("GIT_CONFIG_COUNT", "GIT_CONFIG", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM"),
         *("GIT_EXEC_PATH", "GIT_TEMPLATE_DIR", "GIT_ALLOW_PROTOCOL"),
+        # Which program a name runs: ``PATH=./tools:$PATH git status`` runs ./tools/git.
+        "PATH",
     }
 )
 # ``GIT_CONFIG_KEY_<n>``/``GIT_CONFIG_VALUE_<n>`` set any git setting, like ``git -c``.
