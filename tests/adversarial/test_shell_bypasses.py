@@ -361,6 +361,13 @@ CASES = [
     Case("P-system-path", "/usr/bin/git status", ALLOW, env="dev", destructive=False),
     Case("P-path-prefix", "PATH=./tools:$PATH git status", ASK, env="dev"),
     Case("P-path-export", "export PATH=/tmp/evil:$PATH; git status", ASK, env="dev"),
+    Case(
+        "P-path-append",
+        'export PATH="$PATH:/opt/bin"; git status',
+        ALLOW,
+        env="dev",
+        destructive=False,
+    ),
     # Everything in a home or system directory is as catastrophic as the directory.
     Case("H-git-clean-home", "git -C ~ clean -fdx", DENY, env="dev"),
     Case("H-git-clean-root", "cd / && git clean -fdx", DENY, env="dev"),

@@ -122,7 +122,7 @@ class _Run:
             ctx = _after(cmd, ctx)
         if parsed.assigned:
             # What a pager, editor, preload... variable set on the line runs (code_settings).
-            effects.extend(variable_effects(parsed.assigned, None, ctx))
+            effects.extend(variable_effects(parsed.assigned, None, ctx, line=text))
             hints, set_variables = target_variables_switch(parsed.assigned)
             self.switched.update(hints)
             self.set_env.update(set_variables)

@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from keyturn.model import Effect
-from keyturn.understand.shell.effects import unknown_effect
+from keyturn.understand.shell.effects import installed_folder, unknown_effect
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 
 # Variables holding a command line (or a program) that some program runs.
@@ -46,10 +46,12 @@ LOADING_VARIABLES = frozenset(
         *("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "GIT_CONFIG_PARAMETERS"),
         *("GIT_CONFIG_COUNT", "GIT_CONFIG", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM"),
         *("GIT_EXEC_PATH", "GIT_TEMPLATE_DIR", "GIT_ALLOW_PROTOCOL"),
-        # Which program a name runs: ``PATH=./tools:$PATH git status`` runs ./tools/git.
-        "PATH",
     }
 )
+# ``PATH=…:$PATH`` (or ``PATH+=…``) only adds places to look after the usual ones; any other
+# value decides which program a name runs (``PATH=./tools:$PATH git status`` runs ./tools/git).
+_APPENDS_TO_PATH = re.compile(r"""(?<![\w$])PATH(?:\+=|=["']?\$\{?PATH\b)""")
+_SETS_PATH = re.compile(r"(?<![\w$])PATH\+?=")
 # ``GIT_CONFIG_KEY_<n>``/``GIT_CONFIG_VALUE_<n>`` set any git setting, like ``git -c``.
 _GIT_CONFIG_PAIR = re.compile(r"GIT_CONFIG_(?:KEY|VALUE)_\d+\Z")
 
@@ -87,16 +89,32 @@ _SHELL_VALUED_KEYS = _key_pattern(("alias.*", "credential.helper", "credential.*
 
 
 def variable_effects(
-    assigned: Mapping[str, str | None], cmd: SimpleCommand | None, ctx: ShellContext
+    assigned: Mapping[str, str | None],
+    cmd: SimpleCommand | None,
+    ctx: ShellContext,
+    *,
+    line: str = "",
 ) -> list[Effect]:
-    """What the code-running variables among ``assigned`` run (``None``: a run-time value)."""
+    """What the code-running variables among ``assigned`` run (``None``: a run-time value;
+    ``line``: the text they were assigned in, to tell how a run-time ``PATH`` was built)."""
     effects: list[Effect] = []
     for name, value in assigned.items():
+        if name == "PATH" and not _path_only_appends(value, line, ctx):
+            effects.append(_loads(f"PATH={value or '…'}", cmd, ctx))
         if name in COMMAND_VARIABLES:
             effects.extend(runs_command(value, f"${name}", cmd, ctx))
         elif (name in LOADING_VARIABLES or _GIT_CONFIG_PAIR.match(name)) and value != "":
             effects.append(_loads(f"{name}={value or '…'}", cmd, ctx))
     return effects
+
+
+def _path_only_appends(value: str | None, line: str, ctx: ShellContext) -> bool:
+    """Whether a ``PATH`` assignment keeps the usual places first: every folder of a known
+    value is one tools are installed in, or every assignment in ``line`` starts from ``$PATH``."""
+    if value is not None:
+        folders = [f for f in value.split(":") if f]
+        return all(installed_folder(f.rstrip("/"), home=ctx.home) for f in folders)
+    return len(_APPENDS_TO_PATH.findall(line)) == len(_SETS_PATH.findall(line)) > 0
 
 
 def git_setting_effects(

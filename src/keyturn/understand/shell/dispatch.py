@@ -17,6 +17,7 @@ from keyturn.understand.shell import nested, registry
 from keyturn.understand.shell.code_settings import variable_effects
 from keyturn.understand.shell.effects import (
     command_effect,
+    installed_folder,
     local_target,
     shell_name,
     unknown_effect,
@@ -121,16 +122,6 @@ def command_context(cmd: SimpleCommand, ctx: ShellContext) -> ShellContext:
 # -- a relative path, the project, a temporary directory, the rest of the home directory, where
 # an agent can drop a file -- it is that file: ``./tools/git`` is whatever ``./tools/git``
 # holds, judged as a script when its text can be read, else unknown.
-_INSTALL_DIRS = (
-    *("/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local", "/opt", "/nix", "/snap"),
-    *("/usr/lib", "/usr/libexec", "/usr/share", "/home/linuxbrew/.linuxbrew"),
-    *("/run/current-system/sw", "/Applications", "/Library", "/System"),
-)
-_HOME_TOOL_DIRS = (
-    *(".local/bin", ".cargo/bin", "go/bin", ".nvm", ".pyenv", ".rbenv", ".tfenv", ".asdf"),
-    *(".volta", ".bun/bin", ".deno/bin", ".krew/bin", ".linuxbrew", ".sdkman"),
-    "google-cloud-sdk/bin",
-)
 _WINDOWS_INSTALL_DIRS = ("/windows", "/program files")
 _DRIVE = re.compile(r"[A-Za-z]:[/\\]")
 
@@ -145,9 +136,7 @@ def foreign_program(program: str, ctx: ShellContext) -> bool:
     if not program.startswith(("/", "~")):
         return True  # relative to the working directory: the project's own file
     folder = posixpath.dirname(normalize_path(program, cwd=ctx.cwd))
-    home = ctx.home.rstrip("/")
-    installed = (*_INSTALL_DIRS, *(f"{home}/{d}" for d in _HOME_TOOL_DIRS if home))
-    return not any(folder == d or folder.startswith(d + "/") for d in installed)
+    return not installed_folder(folder, home=ctx.home)
 
 
 def effects_of(raw: RawCommand, ctx: ShellContext) -> tuple[list[Effect], SimpleCommand]:

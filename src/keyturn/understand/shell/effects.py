@@ -130,6 +130,27 @@ _MACHINE_KILLERS = {
 }
 
 
+# Where tools are installed (see dispatch.foreign_program): the system's program directories
+# and the places installers and version managers put them.
+_INSTALL_DIRS = (
+    *("/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local", "/opt", "/nix", "/snap"),
+    *("/usr/lib", "/usr/libexec", "/usr/share", "/home/linuxbrew/.linuxbrew"),
+    *("/run/current-system/sw", "/Applications", "/Library", "/System"),
+)
+_HOME_TOOL_DIRS = (
+    *(".local/bin", ".cargo/bin", "go/bin", ".nvm", ".pyenv", ".rbenv", ".tfenv", ".asdf"),
+    *(".volta", ".bun/bin", ".deno/bin", ".krew/bin", ".linuxbrew", ".sdkman"),
+    "google-cloud-sdk/bin",
+)
+
+
+def installed_folder(folder: str, *, home: str) -> bool:
+    """Whether the absolute ``folder`` is one tools are installed in."""
+    home = home.rstrip("/")
+    installed = (*_INSTALL_DIRS, *(f"{home}/{d}" for d in _HOME_TOOL_DIRS if home))
+    return any(folder == d or folder.startswith(d + "/") for d in installed)
+
+
 def is_block_device(path: str) -> bool:
     """A disk or partition device: writing it destroys a filesystem."""
     return bool(_BLOCK_DEVICE.fullmatch(path))
