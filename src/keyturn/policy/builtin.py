@@ -80,7 +80,7 @@ def catastrophic_reason(effect: Effect) -> str | None:
             # ``<dir>/*`` names everything in the directory (``git clean`` of a work tree,
             # ``rm -rf ~/*``): for the root, a system or a home directory, as catastrophic as
             # the directory itself.
-            what = _system_path(path[:-2] or "/" if path.endswith("/*") else path)
+            what = _system_path((path[:-2] or "/") if path.endswith("/*") else path)
             if what is not None:
                 return f"{effect.effect.value} of {what} {path}"
     return None

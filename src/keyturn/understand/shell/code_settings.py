@@ -99,9 +99,10 @@ def variable_effects(
     ``line``: the text they were assigned in, to tell how a run-time ``PATH`` was built)."""
     effects: list[Effect] = []
     for name, value in assigned.items():
-        if name == "PATH" and not _path_only_appends(value, line, ctx):
-            effects.append(_loads(f"PATH={value or '…'}", cmd, ctx))
-        if name in COMMAND_VARIABLES:
+        if name == "PATH":
+            if not _path_only_appends(value, line, ctx):
+                effects.append(_loads(f"PATH={value or '…'}", cmd, ctx))
+        elif name in COMMAND_VARIABLES:
             effects.extend(runs_command(value, f"${name}", cmd, ctx))
         elif (name in LOADING_VARIABLES or _GIT_CONFIG_PAIR.match(name)) and value != "":
             effects.append(_loads(f"{name}={value or '…'}", cmd, ctx))
@@ -129,8 +130,8 @@ def git_setting_effects(
             return [_loads(f"{key}=…", cmd, ctx)]
         if value.startswith("!"):
             return runs_command(value[1:], f"git's {key}", cmd, ctx)
-        if folded.startswith("alias.") and ctx.understand_nested is not None:
-            return ctx.understand_nested("git " + value)  # an alias is more git arguments
+        if folded.startswith("alias."):  # an alias without ``!`` is more git arguments
+            return runs_command("git " + value, f"git's {key}", cmd, ctx)
         if "/" in value:
             return runs_command(value, f"git's {key}", cmd, ctx)  # a helper program by path
         return []

@@ -79,13 +79,9 @@ def target_switch(cmd: SimpleCommand) -> dict[str, str]:
         return {"kube_context": RUN_TIME_HINT if run_time else args[2]}
     if cmd.name == "kubectx" and args:
         return {"kube_context": RUN_TIME_HINT if run_time else args[-1]}
-    if cmd.name in ("terraform", "tofu") and args[:2] in (
-        ["workspace", "select"],
-        ["workspace", "new"],
-    ):
-        return (
-            {"terraform_workspace": RUN_TIME_HINT if run_time else args[2]} if len(args) > 2 else {}
-        )
+    workspace = args[:2] in (["workspace", "select"], ["workspace", "new"])
+    if cmd.name in ("terraform", "tofu") and workspace and len(args) > 2:
+        return {"terraform_workspace": RUN_TIME_HINT if run_time else args[2]}
     return {}
 
 
@@ -200,10 +196,7 @@ def _handle(cmd: SimpleCommand, ctx: ShellContext, *, function_call: bool) -> li
 
 
 def _script(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
-    script = nested.script_file(cmd.program, cmd, ctx, index=0)
-    if script.text is None or ctx.understand_nested is None:
-        return [unknown_effect(cmd, script.reason or "runs a script", ctx)]
-    return ctx.understand_nested(script.text)
+    return nested.script_file_effects(cmd.program, cmd, ctx)
 
 
 def _complete(effect: Effect, cmd: SimpleCommand, ctx: ShellContext) -> Effect:

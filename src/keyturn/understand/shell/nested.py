@@ -16,6 +16,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from keyturn.model import Effect
+from keyturn.understand.shell.effects import unknown_effect
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 from keyturn.understand.shell.words import basename, decode_ansi_c, normalize_path
 
@@ -164,6 +166,18 @@ def _from_stdin(cmd: SimpleCommand, ctx: ShellContext) -> Script:
     if cmd.stdin_dynamic:
         return Script(None, f"{cmd.name} runs text piped in that is decided at run time")
     return Script(None, f"interactive {cmd.name}: what it runs is not known")
+
+
+def script_file_effects(
+    path: str, cmd: SimpleCommand, ctx: ShellContext, *, what: str = ""
+) -> list[Effect]:
+    """The effects of running the script file ``path``: its text judged when it can be read,
+    else one unknown effect with the reason (``what`` says what runs it)."""
+    script = script_file(path, cmd, ctx, index=0)
+    if script.text is None or ctx.understand_nested is None:
+        reason = script.reason or "runs a script"
+        return [unknown_effect(cmd, f"{what}: {reason}" if what else reason, ctx)]
+    return ctx.understand_nested(script.text)
 
 
 # Names of a command's standard input: reading them here would read keyturn's own.

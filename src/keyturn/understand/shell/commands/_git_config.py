@@ -25,7 +25,7 @@ from dataclasses import replace
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.code_settings import git_setting_effects, runs_command
 from keyturn.understand.shell.effects import file_effect, file_path, unknown_effect
-from keyturn.understand.shell.nested import script_file
+from keyturn.understand.shell.nested import script_file_effects
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 
 # git options before the subcommand that take the next word as their value.
@@ -171,7 +171,7 @@ def stored_settings(sub: str, repo: str, cmd: SimpleCommand, ctx: ShellContext) 
     for key, value in _settings(text):
         folded = key.lower()
         if folded == "core.hookspath":
-            hooks_dir = file_path(value, _at(ctx, root)) if value else hooks_dir
+            hooks_dir = file_path(value, at(ctx, root)) if value else hooks_dir
         elif not (
             value.startswith(_STOCK_VALUES)
             or (folded == "core.fsmonitor" and value.lower() in ("true", "false", ""))
@@ -181,7 +181,7 @@ def stored_settings(sub: str, repo: str, cmd: SimpleCommand, ctx: ShellContext) 
     for hook in _HOOKS.get(sub, ()):
         path = f"{hooks_dir}/{hook}"
         if not (no_verify and hook in _NO_VERIFY_SKIPS) and ctx.files.exists(path):
-            effects += _hook_effects(path, hook, cmd, ctx)
+            effects += script_file_effects(path, cmd, ctx, what=f"runs git's {hook} hook")
     return effects
 
 
@@ -195,13 +195,6 @@ def _repository(start: str, ctx: ShellContext) -> str | None:
             return None
         folder = posixpath.dirname(folder)
     return None
-
-
-def _hook_effects(path: str, hook: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
-    script = script_file(path, cmd, ctx, index=0)
-    if script.text is None or ctx.understand_nested is None:
-        return [unknown_effect(cmd, f"runs git's {hook} hook: {script.reason}", ctx)]
-    return ctx.understand_nested(script.text)
 
 
 _SECTION = re.compile(r'\s*\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]')
@@ -246,7 +239,8 @@ def _value(raw: str) -> str:
     return "".join(out).strip()
 
 
-def _at(ctx: ShellContext, cwd: str) -> ShellContext:
+def at(ctx: ShellContext, cwd: str) -> ShellContext:
+    """``ctx`` with ``cwd`` as its working directory (git's ``-C``, the repository's root)."""
     return replace(ctx, cwd=cwd)
 
 

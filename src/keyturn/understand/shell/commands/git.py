@@ -24,6 +24,7 @@ from keyturn.understand.shell.commands._git_config import (
     GLOBAL_VALUED as _GLOBAL_VALUED,
 )
 from keyturn.understand.shell.commands._git_config import (
+    at,
     command_transports,
     config,
     option_commands,
@@ -63,7 +64,7 @@ def _split_global(args: Sequence[str], ctx: ShellContext) -> tuple[str, list[str
     while i < len(args) and args[i].startswith("-"):
         arg = args[i]
         if arg == "-C" and i + 1 < len(args):
-            repo = file_path(args[i + 1], ctx if repo == ctx.cwd else _at(ctx, repo))
+            repo = file_path(args[i + 1], ctx if repo == ctx.cwd else at(ctx, repo))
         if arg in _GLOBAL_VALUED:
             i += 2
             continue
@@ -71,12 +72,6 @@ def _split_global(args: Sequence[str], ctx: ShellContext) -> tuple[str, list[str
             repo = file_path(arg.split("=", 1)[1], ctx)
         i += 1
     return repo, list(args[i:])
-
-
-def _at(ctx: ShellContext, cwd: str) -> ShellContext:
-    from dataclasses import replace
-
-    return replace(ctx, cwd=cwd)
 
 
 def _canonical(argv: Sequence[str]) -> tuple[str, ...]:
@@ -147,7 +142,7 @@ def git(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         if extra:  # what the settings run is judged even when the subcommand is not known
             return [unknown_effect(cmd, f"git {sub!r} is not understood", ctx), *extra]
         return None
-    return [*handler(args, repo, cmd, _at(ctx, repo)), *extra]
+    return [*handler(args, repo, cmd, at(ctx, repo)), *extra]
 
 
 def _ref(ref: str) -> str:

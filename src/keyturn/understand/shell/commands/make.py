@@ -54,29 +54,26 @@ def make(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         f"{directory.rstrip('/')}/{name}" for name in _MAKEFILES
     ]
     path, text = first_readable(paths, ctx) or (paths[-1], None)
-    # Recipes run through $(SHELL): one given on the command line, or set in the Makefile,
-    # is what runs them.
-    given_shell = (
-        shell_setting_effects(overrides["SHELL"], "make's SHELL", cmd, ctx)
-        if "SHELL" in overrides
-        else []
-    )
     if text is None:
         unreadable = unknown_run(f"no Makefile readable at {paths[-1]}", paths[-1], ctx)
-        return with_command([unreadable, *given_shell], cmd)
+        return with_command([unreadable, *_shell(overrides, cmd, ctx)], cmd)
     if dry:
         return with_command([nothing_to_run(path, ctx)], cmd)
     rules = parse_makefile(text)
     rules.variables.update(overrides)
-    effects: list[Effect] = given_shell or (
-        shell_setting_effects(rules.variables["SHELL"], "make's SHELL", cmd, ctx)
-        if "SHELL" in rules.variables
-        else []
-    )
+    effects = _shell(rules.variables, cmd, ctx)
     seen: set[str] = set()
     for target in targets or [rules.default or ""]:
         effects += _make_target(target, rules, path, ctx, seen, 0)
     return with_command(effects or [nothing_to_run(path, ctx)], cmd)
+
+
+def _shell(variables: dict[str, str], cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    """Recipes run through $(SHELL): the one given on the command line or set in the Makefile
+    is what runs them."""
+    if "SHELL" not in variables:
+        return []
+    return shell_setting_effects(variables["SHELL"], "make's SHELL", cmd, ctx)
 
 
 def _make_target(

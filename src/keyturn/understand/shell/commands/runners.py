@@ -107,11 +107,11 @@ def npm(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     itself is registered with the interpreters, which hand its runner forms here)."""
     directory, words, flags = _split_npm(cmd, ctx)
     path = f"{directory.rstrip('/')}/package.json"
-    shells = [_script_shell(cmd)] if any(a.startswith("--script-shell") for a in cmd.args) else []
     found = _npm(cmd, ctx, directory, words, flags, path)
-    if found is None or not shells:
+    if found is None or not any(a.startswith("--script-shell") for a in cmd.args):
         return found
-    return [*found, *shell_setting_effects(shells[0], f"{cmd.name}'s --script-shell", cmd, ctx)]
+    shell = _script_shell(cmd)
+    return [*found, *shell_setting_effects(shell, f"{cmd.name}'s --script-shell", cmd, ctx)]
 
 
 def _script_shell(cmd: SimpleCommand) -> str | None:
