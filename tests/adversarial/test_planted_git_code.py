@@ -5,8 +5,7 @@ a hook in ``.git/hooks`` -- is judged when a git command would run it (the BRIEF
 from __future__ import annotations
 
 import pytest
-
-CWD = "/home/kiro/project"  # the adversarial judge's working directory (conftest.py)
+from tests.adversarial.conftest import CWD
 
 GIT = f"{CWD}/.git"
 PLAIN_CONFIG = "[core]\n\trepositoryformatversion = 0\n\tbare = false\n"

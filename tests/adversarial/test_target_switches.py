@@ -6,6 +6,7 @@ The caller's own environment says dev (``AWS_PROFILE=dev``, ``KUBECONTEXT=dev-1`
 from __future__ import annotations
 
 import pytest
+from tests.adversarial.conftest import HOME
 
 DEV = {"AWS_PROFILE": "dev", "KUBECONTEXT": "dev-1"}
 
@@ -33,7 +34,7 @@ def test_a_switch_anywhere_on_the_line_is_judged_where_it_leads(
 
 def test_an_aws_profile_says_nothing_of_the_cluster(judge_shell) -> None:
     """kubectl acts on its kubeconfig's current context, whatever profile AWS calls use."""
-    files = {"/home/kiro/.kube/config": "current-context: prod-eu\n"}
+    files = {f"{HOME}/.kube/config": "current-context: prod-eu\n"}
     judged = judge_shell("kubectl delete deploy api", variables={"AWS_PROFILE": "dev"}, files=files)
     assert judged.decision.value == "ask"
     assert {j.environment for j in judged.judgements} == {"production"}
