@@ -301,22 +301,20 @@ class Policy:
             if builtin_verdict is not None:
                 return builtin_verdict
         rules = self._agents.get(agent) or self.rules_for(agent)
-        env_key = env if env in self._env_set else None
-        denies, asks, allows = rules.live_lists(effect, env_key)
-        deny = denies.winner(effect, kind) if denies.rules else None
-        if deny is not None:
-            return deny.outcomes[protected]
-        ask = asks.winner(effect, kind) if asks.rules else None
+        per_kind = rules.plans.get(env) or rules.plans[None]
+        plan = per_kind[effect.effect]
+        best = plan.winning_rank(effect, kind)
+        ranked = plan.ranked
+        if best < plan.deny_end:
+            return ranked[best].outcomes[protected]
         if effect.effect is EffectKind.UNKNOWN:
-            chosen = None if ask is None else ask.rule
+            chosen = ranked[best].rule if best < plan.ask_end else None
+            env_key = env if env in self._env_set else None
             return self._unknown(
                 effect, kind=kind, env=env, ask=chosen, rules=rules, env_key=env_key
             )
-        if ask is not None:
-            return ask.outcomes[protected]
-        allow = allows.winner(effect, kind) if allows.rules else None
-        if allow is not None:
-            return allow.outcomes[protected]
+        if best < len(ranked):
+            return ranked[best].outcomes[protected]
         return self._defaults[protected]
 
     def _builtins(self, effect: Effect, *, protected: bool) -> Outcome | None:
