@@ -259,3 +259,17 @@ def test_a_slot_ranks_deny_then_the_largest_ask_then_allow() -> None:
     assert winner("a", service="bb") == "agents.kiro.deny[1]"
     # Nothing ranked after the unconditional ask is ever looked at.
     assert plan.cap == 2 + 1 and len(plan.ranked) == 2 + 3 + 1  # 2 denies, ask[1], ask[2]
+
+
+def test_agents_share_the_rules_and_plans_they_have_in_common(brief_policy_text: str) -> None:
+    policy = load_policy(brief_policy_text)
+    kiro, other = policy.rules_for("kiro"), policy.rules_for("someone-else")
+    kind, env = EffectKind.DELETE, "production"
+    every = {c.rule_id: c for c in other.plan(kind, env).ranked}
+    # kiro's own deny (service: iam) ranks first; the "*" rules after it are the same objects.
+    for c in kiro.plan(kind, env).ranked:
+        if c.rule_id.startswith("agents.*."):
+            assert every[c.rule_id] is c
+    # Two agents with no rules of their own have one plan per slot between them.
+    assert policy.rules_for("a").plan(kind, env) is policy.rules_for("b").plan(kind, env)
+    assert kiro.plan(kind, env) is not other.plan(kind, env)

@@ -31,7 +31,7 @@ from keyturn.policy import builtin
 from keyturn.policy.environments import EnvironmentResolver
 from keyturn.policy.matching import GlobSet, is_literal
 from keyturn.policy.outcome import Outcome, ask_outcome
-from keyturn.policy.rules import AgentRules, CompiledRule, sections_for
+from keyturn.policy.rules import AgentRules, CompiledRule, SharedParts, sections_for
 from keyturn.policy.schema import Credentials, PolicyDocument, Rule, Settings
 from keyturn.policy.selfprotect import (
     GUARDED_PREFIXES,
@@ -88,6 +88,7 @@ class Policy:
         # What no rule matching gives: (resource unprotected, protected).
         self._defaults = (self._default(protected=False), self._default(protected=True))
         self._agents: dict[str, AgentRules] = {}
+        self._shared = SharedParts()
         # Index the rules of every agent the file names now, as part of compiling the policy:
         # otherwise the first effect each agent sends pays for it (hundreds of microseconds
         # with a few hundred rules). Agents reached only through a glob key are indexed on
@@ -148,9 +149,10 @@ class Policy:
         rules = self._agents.get(agent)
         if rules is None:
             sections = sections_for(agent, self.document.agents)
-            rules = AgentRules(sections, self.environment_names)
             if len(self._agents) >= _AGENT_CACHE_LIMIT:
                 self._agents.clear()
+                self._shared = SharedParts()
+            rules = AgentRules(sections, self.environment_names, self._shared)
             self._agents[agent] = rules
         return rules
 

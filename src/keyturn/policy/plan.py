@@ -49,7 +49,10 @@ class SlotPlan:
         "regex_ranks",
     )
 
-    def __init__(self, slots: Slots) -> None:
+    def __init__(self, slots: Slots, interned: dict[object, object] | None = None) -> None:
+        """``interned``: equal parts of the plans of one policy, kept once (most slots of most
+        agents carry the same gates, e.g. that of a ``*`` rule on ``git push --force*``)."""
+        interned = {} if interned is None else interned
         deny, ask, allow = slots
         # sorted() is stable: asks asking as many approvals keep their file order.
         asks = sorted(ask, key=lambda c: -c.rule.approvals)
@@ -80,7 +83,8 @@ class SlotPlan:
         # ``arn:aws:*:*:*:*team7-*``) matches none of them: a ``startswith`` and one search
         # for those texts settle most names, where the expression would try every alternative.
         required = RequiredText.of(patterns) if patterns else None
-        self.prefixes: tuple[str, ...] | None = None if required is None else required.prefixes
+        prefixes = None if required is None else required.prefixes
+        self.prefixes: tuple[str, ...] | None = interned.setdefault(prefixes, prefixes)  # type: ignore[assignment]
         self.inner: re.Pattern[str] | None = None if required is None else required.inner
         joined = set(together)
         others = [(rank, c) for rank, c in enumerate(below_cap) if rank not in joined]
@@ -90,11 +94,12 @@ class SlotPlan:
         # gates an effect opens is a mask; others[mask] holds the rules left, in rank order.
         gated = {rank: _gate_field(c) for rank, c in others}
         fields = sorted({f for f in gated.values() if f is not None})
-        self.gates: tuple[tuple[str, frozenset[str], tuple[str, ...] | None], ...] = tuple(
-            _gate_over(f, [c for rank, c in others if gated[rank] == f]) for f in fields
+        gates = tuple(_gate_over(f, [c for rank, c in others if gated[rank] == f]) for f in fields)
+        self.gates: tuple[tuple[str, frozenset[str], tuple[str, ...] | None], ...] = (
+            interned.setdefault(gates, gates)  # type: ignore[assignment]
         )
         bit = {f: 1 << i for i, f in enumerate(fields)}
-        self.others: tuple[tuple[tuple[int, CompiledRule], ...], ...] = tuple(
+        by_mask = tuple(
             tuple(
                 (rank, c)
                 for rank, c in others
@@ -102,6 +107,9 @@ class SlotPlan:
             )
             for mask in range(1 << len(fields))
         )
+        self.others: tuple[tuple[tuple[int, CompiledRule], ...], ...] = interned.setdefault(
+            by_mask, by_mask
+        )  # type: ignore[assignment]
 
     def winning_rank(self, effect: Effect, kind: ActionKind) -> int:
         """The rank of the deciding rule for ``effect`` of an action of ``kind``;

@@ -14,11 +14,32 @@ from keyturn.model import EffectKind, Verdict
 from keyturn.policy.compiled import CompiledRule, Slots
 from keyturn.policy.matching import GlobSet, is_literal
 from keyturn.policy.plan import SlotPlan
-from keyturn.policy.schema import AgentSection
+from keyturn.policy.schema import AgentSection, Rule
 
-__all__ = ["AgentRules", "CompiledRule", "Slots", "sections_for"]
+__all__ = ["AgentRules", "CompiledRule", "SharedParts", "Slots", "sections_for"]
 
 _SLOT = {Verdict.DENY: 0, Verdict.ASK: 1, Verdict.ALLOW: 2}
+
+
+class SharedParts:
+    """What the agents of one policy share: each rule compiled once (a ``*`` rule is one object
+    for every agent), and one plan per distinct slot. Besides building less, judging then
+    touches the same objects whichever agent asks -- objects that stay in the processor's
+    caches, where an agent's own copies would have to come back from memory."""
+
+    __slots__ = ("_compiled", "interned", "plans")
+
+    def __init__(self) -> None:
+        self._compiled: dict[int, CompiledRule] = {}
+        self.plans: dict[tuple[int, ...], SlotPlan] = {}
+        self.interned: dict[object, object] = {}
+
+    def compile(self, rule: Rule) -> CompiledRule:
+        """``rule`` compiled (keyed by identity: the policy document holds every rule)."""
+        found = self._compiled.get(id(rule))
+        if found is None or found.rule is not rule:
+            found = self._compiled[id(rule)] = CompiledRule.of(rule)
+        return found
 
 
 class AgentRules:
@@ -27,9 +48,15 @@ class AgentRules:
 
     __slots__ = ("_index", "plans", "sections")
 
-    def __init__(self, sections: Sequence[AgentSection], environments: Iterable[str]) -> None:
+    def __init__(
+        self,
+        sections: Sequence[AgentSection],
+        environments: Iterable[str],
+        shared: SharedParts | None = None,
+    ) -> None:
         self.sections = tuple(sections)
-        compiled = [CompiledRule.of(r) for s in self.sections for r in s.rules]
+        shared = shared or SharedParts()
+        compiled = [shared.compile(r) for s in self.sections for r in s.rules]
         # env -> effect kind -> (deny, ask, allow): one lookup per judged effect. Built in one
         # pass over the rules (in file order, so each list keeps it): the first effect an agent
         # sends pays for this, so it must stay cheap even for hundreds of rules.
@@ -57,16 +84,15 @@ class AgentRules:
             for env, per_kind in lists.items()
         }
         # Slots with the same rules share one plan (each compiles a regular expression).
-        shared: dict[tuple[int, ...], SlotPlan] = {}
         self.plans: dict[str | None, dict[EffectKind, SlotPlan]] = {}
         for env, per_kind_slots in self._index.items():
             plans = self.plans[env] = {}
             for kind, rules in per_kind_slots.items():
                 # The rules' identities, each list closed by a 0 (no object has id 0).
                 ident = tuple(id(c) if c is not None else 0 for lst in rules for c in (*lst, None))
-                plan = shared.get(ident)
+                plan = shared.plans.get(ident)
                 if plan is None:
-                    plan = shared[ident] = SlotPlan(rules)
+                    plan = shared.plans[ident] = SlotPlan(rules, shared.interned)
                 plans[kind] = plan
 
     def slots(self, effect_kind: EffectKind, env: str | None) -> Slots:
