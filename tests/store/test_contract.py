@@ -252,3 +252,12 @@ def test_failed_transaction_leaves_nothing_behind(store: Store) -> None:
         store.create_token(name="x", role=Role.AGENT, token_hash="h2", entry=entry)
     assert store.audit_head()[0] == 1
     assert len(store.list_tokens()) == 1
+
+
+def test_details_are_kept_once_per_digest(store: Store) -> None:
+    digest = "sha256:" + "d" * 64
+    assert store.details(digest) is None  # before the table exists
+    store.keep_details(digest=digest, text='{"diff": 1}')
+    store.keep_details(digest=digest, text='{"diff": 2}')  # the first write wins
+    assert store.details(digest) == '{"diff": 1}'
+    assert store.details("sha256:" + "e" * 64) is None

@@ -16,7 +16,6 @@ from typing import Any
 from keyturn.model import Action, ActionKind
 from keyturn.store.interface import Store
 
-_TABLE = "keyturn_request_details"
 MAX_SHOWN_ATTRIBUTES = 40
 _REPLACING = {("delete", "create"), ("create", "delete"), ("delete",)}
 
@@ -166,27 +165,13 @@ def _dependents(graph: Mapping[str, set[str]], address: str) -> set[str]:
 
 def save_details(store: Store, *, digest: str, details: Mapping[str, Any]) -> None:
     """Keep ``details`` for ``digest`` (the first write wins: equal digest, equal plan)."""
-    text = json.dumps(details, sort_keys=True)
-    # The store's own lock too: its one connection must not carry two threads' transactions.
-    with store._lock, store._write() as cur:  # type: ignore[attr-defined]
-        _ensure_table(store, cur)
-        row = store._x(cur, f"SELECT 1 FROM {_TABLE} WHERE digest = ?", (digest,)).fetchone()  # type: ignore[attr-defined]  # noqa: S608
-        if row is None:
-            store._x(cur, f"INSERT INTO {_TABLE} (digest, body) VALUES (?, ?)", (digest, text))  # type: ignore[attr-defined]  # noqa: S608
+    store.keep_details(digest=digest, text=json.dumps(details, sort_keys=True))
 
 
 def load_details(store: Store, *, digest: str) -> dict[str, Any] | None:
     """The details kept for ``digest``, or ``None``."""
-    with store._lock, store._write() as cur:  # type: ignore[attr-defined]
-        _ensure_table(store, cur)
-        row = store._x(cur, f"SELECT body FROM {_TABLE} WHERE digest = ?", (digest,)).fetchone()  # type: ignore[attr-defined]  # noqa: S608
-    if row is None:
+    text = store.details(digest)
+    if text is None:
         return None
-    value = json.loads(row[0])
+    value = json.loads(text)
     return value if isinstance(value, dict) else None
-
-
-def _ensure_table(store: Store, cur: Any) -> None:
-    store._x(  # type: ignore[attr-defined]
-        cur, f"CREATE TABLE IF NOT EXISTS {_TABLE} (digest TEXT PRIMARY KEY, body TEXT NOT NULL)"
-    )

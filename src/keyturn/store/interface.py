@@ -135,6 +135,17 @@ class Store(ABC):
     def checkpoint(self, *, now: float) -> Checkpoint | None:
         """Sign a checkpoint at the head now (``None`` without a signing key or records)."""
 
+    # -- what reviewers see beside a request ---------------------------------------------------
+
+    @abstractmethod
+    def keep_details(self, *, digest: str, text: str) -> None:
+        """Keep ``text`` (a reviewer's extra view of an action) for ``digest``; the first write
+        wins (equal digest, equal action)."""
+
+    @abstractmethod
+    def details(self, digest: str) -> str | None:
+        """The text kept for ``digest``, or ``None``."""
+
 
 def records_of(store: Store, seqs: Sequence[int]) -> list[StoredRecord]:
     """The stored records with these numbers (for tests and trace)."""

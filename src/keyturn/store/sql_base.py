@@ -84,3 +84,34 @@ class SqlBase(Store):
 
     @abstractmethod
     def _has_table(self, cur: Cursor, name: str) -> bool: ...
+
+    # -- details --------------------------------------------------------------------------------
+
+    # Created on first use rather than by a migration: the details are a server's view, not part
+    # of the approval state, and a store that never served one never needs the table.
+    _DETAILS_TABLE = (
+        "CREATE TABLE IF NOT EXISTS keyturn_request_details "
+        "(digest TEXT PRIMARY KEY, body TEXT NOT NULL)"
+    )
+
+    def keep_details(self, *, digest: str, text: str) -> None:
+        with self._lock, self._write() as cur:
+            self._x(cur, self._DETAILS_TABLE)
+            found = self._x(
+                cur, "SELECT 1 FROM keyturn_request_details WHERE digest = ?", (digest,)
+            ).fetchone()
+            if found is None:
+                self._x(
+                    cur,
+                    "INSERT INTO keyturn_request_details (digest, body) VALUES (?, ?)",
+                    (digest, text),
+                )
+
+    def details(self, digest: str) -> str | None:
+        # A write transaction: the first reader may have to create the table.
+        with self._lock, self._write() as cur:
+            self._x(cur, self._DETAILS_TABLE)
+            row = self._x(
+                cur, "SELECT body FROM keyturn_request_details WHERE digest = ?", (digest,)
+            ).fetchone()
+        return None if row is None else str(row[0])
