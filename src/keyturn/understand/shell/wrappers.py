@@ -40,6 +40,19 @@ def _s(valued: str = "", **long: str) -> OptionSpec:
     )
 
 
+def _with_long(spec: OptionSpec, *names: str) -> OptionSpec:
+    """``spec`` plus long-only options that take a value (``--slice NAME``)."""
+    return replace(
+        spec,
+        long={**spec.long, **{n: n for n in names}},
+        long_valued=spec.long_valued | frozenset(names),
+    )
+
+
+def _long_valued(*names: str) -> OptionSpec:
+    return _with_long(_s(), *names)
+
+
 _WRAPPERS: dict[str, _Wrapper] = {
     "sudo": _Wrapper(
         _s("ugpCDrtTUh", user="u", group="g", prompt="p", chdir="D", role="r", type="t"),
@@ -72,6 +85,81 @@ _WRAPPERS: dict[str, _Wrapper] = {
         bare="an interactive ssh session: what it runs is not known",
     ),
     "watch": _Wrapper(_s("nq", interval="n"), shell_string=True),
+    # Run a command as another user, in another session or scheduler setting.
+    "pkexec": _Wrapper(_s("u", user="u"), bare="an interactive root shell (pkexec alone)"),
+    "runcon": _Wrapper(_s("turl", type="t", user="u", role="r", range="l")),
+    "setpriv": _Wrapper(
+        _long_valued(
+            *("reuid", "regid", "ruid", "rgid", "euid", "egid", "groups", "inh-caps"),
+            *("ambient-caps", "bounding-set", "securebits", "pdeathsig", "selinux-label"),
+            *("apparmor-profile", "landlock-access", "landlock-rule"),
+        )
+    ),
+    "taskset": _Wrapper(_s(), positional=1),  # the mask (``-c``: as a list)
+    "chrt": _Wrapper(
+        _s("TPD", **{"sched-runtime": "T", "sched-period": "P", "sched-deadline": "D"}),
+        positional=1,  # the priority
+    ),
+    "numactl": _Wrapper(
+        _s(
+            "NmCpiw",
+            cpunodebind="N",
+            membind="m",
+            physcpubind="C",
+            preferred="p",
+            interleave="i",
+            weighted="w",
+        )
+    ),
+    "prlimit": _Wrapper(_s("p", pid="p")),  # its limits are attached (-n10, --nofile=10)
+    "cgexec": _Wrapper(_s("g")),
+    "chpst": _Wrapper(_s("uUbe/nlLmdofpcr")),
+    "systemd-run": _Wrapper(
+        _with_long(
+            _s("upEMH", unit="u", property="p", setenv="E", machine="M", host="H"),
+            *("description", "slice", "uid", "gid", "nice", "working-directory"),
+            *("on-active", "on-boot", "on-startup", "on-unit-active", "on-unit-inactive"),
+            *("on-calendar", "on-clock-change", "on-timezone-change", "timer-property"),
+            *("path-property", "socket-property", "service-type", "expand-environment"),
+        ),
+        bare="systemd-run without a command (or with --shell): an interactive shell",
+    ),
+    "setarch": _Wrapper(_s(), positional=1),  # the architecture
+    "linux32": _Wrapper(),
+    "linux64": _Wrapper(),
+    "dbus-run-session": _Wrapper(
+        _with_long(_s(), "config-file", "dbus-daemon"),
+        bare="a session bus without a command",
+    ),
+    "xvfb-run": _Wrapper(
+        _s(
+            "nsfpew",
+            **{"server-num": "n", "server-args": "s", "auth-file": "f", "xauth-protocol": "p"},
+            **{"error-file": "e", "wait": "w"},
+        )
+    ),
+    # Tracing, measuring and shimming a command still runs it.
+    "strace": _Wrapper(_s("eopsuSEPIbaXO")),
+    "ltrace": _Wrapper(_s("eopsulnaAD")),
+    "valgrind": _Wrapper(),  # its options are all --name=value
+    "fakeroot": _Wrapper(_s("sil", lib="l", faked="faked")),
+    "eatmydata": _Wrapper(),
+    "unbuffer": _Wrapper(),
+    "firejail": _Wrapper(),  # its options are all --name=value
+    "torsocks": _Wrapper(_s("uapP")),
+    "proxychains": _Wrapper(_s("f")),
+    "proxychains4": _Wrapper(_s("f")),
+    "caffeinate": _Wrapper(_s("tw")),
+    "catchsegv": _Wrapper(),
+}
+
+
+# Wrappers that, given these options, act on a running process (by pid) instead of a command.
+_PID_ONLY = {
+    "ionice": ("p", "P", "u"),
+    "taskset": ("p", "pid"),
+    "chrt": ("p", "pid"),
+    "prlimit": ("p",),
 }
 
 
@@ -162,8 +250,10 @@ def _generic(state: _State, name: str, wrapper: _Wrapper) -> _Outcome:
         return _as_shell(state, rest_start, "env -S", text=text)
     if name == "command" and opts.has("v", "V"):
         return Unwrapped(None)
-    if name == "ionice" and opts.has("p", "P", "u"):
-        return Unwrapped(None)
+    if name in _PID_ONLY and opts.has(*_PID_ONLY[name]):
+        return Unwrapped(None)  # changes or shows a running process: runs nothing
+    if name == "systemd-run" and opts.has("S", "shell"):
+        return Unwrapped(None, unknown=wrapper.bare)
     index = rest_start
     label = name
     for _ in range(wrapper.positional):
@@ -173,10 +263,7 @@ def _generic(state: _State, name: str, wrapper: _Wrapper) -> _Outcome:
     # Only some wrappers take VAR=x; for the others such a word would fail to run, but judging
     # what follows it is stricter than calling the line unknown-and-harmless.
     if wrapper.assignments or not wrapper.shell_string:
-        while index < len(state.argv) and _is_assignment(state.argv[index]):
-            key, _, value = state.argv[index].partition("=")
-            state.assignments[key] = value
-            index += 1
+        index = _take_assignments(state, index)
     if index >= len(state.argv):
         if name == "sudo" and opts.has("l", "v", "k", "K", "V"):
             return Unwrapped(None)  # list, validate or forget credentials: runs nothing
@@ -208,6 +295,19 @@ def _as_shell(state: _State, index: int, label: str, *, text: str | None = None)
     state.raw[:] = ["sh", "-c", text]
     state.dynamic[:] = [False, False, dynamic]
     return _Step.GO_ON
+
+
+def _take_assignments(state: _State, index: int) -> int:
+    """Take the ``VAR=x`` words from ``index`` on as assignments; the index after them.
+
+    Only some wrappers take such words (``env``, ``sudo``); under the others the word would be
+    run as a program and fail, but judging what follows it is stricter than calling the line
+    unknown-and-harmless."""
+    while index < len(state.argv) and _is_assignment(state.argv[index]):
+        key, _, value = state.argv[index].partition("=")
+        state.assignments[key] = value
+        index += 1
+    return index
 
 
 def _is_assignment(word: str) -> bool:
@@ -312,12 +412,7 @@ def _flock(state: _State) -> _Outcome:
     rest = state.argv[index:]
     if rest[:1] in (["-c"], ["--command"]) and len(rest) > 1:
         return _as_shell(state, index, "flock", text=rest[1])
-    # As for the generic wrappers: a VAR=x word would fail to run under flock, but judging what
-    # follows it is stricter than calling the line unknown.
-    while index < len(state.argv) and _is_assignment(state.argv[index]):
-        key, _, value = state.argv[index].partition("=")
-        state.assignments[key] = value
-        index += 1
+    index = _take_assignments(state, index)
     if index >= len(state.argv):
         return Unwrapped(None)
     state.wrappers.append("flock")
@@ -359,7 +454,157 @@ def _kubectl_exec(state: _State) -> _Outcome:
     return _Step.GO_ON
 
 
+def _runuser(state: _State) -> _Outcome:
+    """``runuser -u USER [--] CMD…`` runs the words; ``runuser [-l] USER -c TEXT`` is su's form."""
+    spec = OptionSpec(
+        valued="ugGcsw",
+        long={"user": "u", "group": "g", "command": "c", "shell": "s", "login": "l"},
+        long_valued=frozenset({"u", "g", "G", "c", "s", "w"}),
+        stop_at_operand=True,
+    )
+    opts = parse_options(state.argv[1:], spec)
+    if opts.value("u") is None:
+        return _su(state)
+    index = _take_assignments(state, len(state.argv) - len(opts.rest))
+    if index >= len(state.argv):
+        return Unwrapped(None, unknown=f"an interactive shell as {opts.value('u')}")
+    state.wrappers.append(f"runuser:{opts.value('u')}")
+    state.drop(index)
+    return _Step.GO_ON
+
+
+def _sg(state: _State) -> _Outcome:
+    """``sg GROUP [-c] TEXT``: a shell runs the text with GROUP as the group."""
+    args = state.argv[1:]
+    words = [a for a in args if a != "-"]
+    if len(words) < 2:
+        return Unwrapped(None, unknown="an interactive shell in another group (sg alone)")
+    group, rest = words[0], words[1:]
+    if rest[0] == "-c":
+        rest = rest[1:]
+    if not rest:
+        return Unwrapped(None, unknown="an interactive shell in another group (sg alone)")
+    return _as_shell(state, 0, f"sg:{group}", text=" ".join(rest))
+
+
+def _script(state: _State) -> _Outcome:
+    """``script -c TEXT [FILE]`` runs the text in a shell; without ``-c`` an interactive one."""
+    spec = OptionSpec(
+        valued="cEIOBTmo",
+        long={"command": "c", "echo": "E", "log-in": "I", "log-out": "O", "log-io": "B"},
+        long_valued=frozenset({"c", "E", "I", "O", "B", "T", "m", "o"}),
+    )
+    text = parse_options(state.argv[1:], spec).value("c")
+    if text is None:
+        return Unwrapped(None, unknown="script starts an interactive shell")
+    return _as_shell(state, 0, "script", text=text)
+
+
+# tmux subcommands whose operands are a shell command (tmux hands one to ``sh -c``), with the
+# letters of their options that take a value.
+_TMUX_COMMANDS = {
+    ("new-session", "new"): "cefFnstxy",
+    ("new-window", "neww"): "ceFnt",
+    ("split-window", "splitw"): "celtF",
+    ("respawn-pane", "respawnp", "respawn-window", "respawnw"): "cet",
+    ("run-shell", "run"): "cdt",
+    ("display-popup", "popup"): "bcdehsStTwxy",
+    ("pipe-pane", "pipep"): "t",
+    ("if-shell", "if"): "t",
+}
+_TMUX_GLOBAL = OptionSpec(valued="LSfcT", stop_at_operand=True)
+
+
+def _tmux(state: _State) -> _Outcome:
+    """A tmux command that runs a shell command: that command, judged like ``sh -c``."""
+    opts = parse_options(state.argv[1:], _TMUX_GLOBAL)
+    if opts.value("c") is not None:  # tmux -c TEXT: runs TEXT with the default shell
+        return _as_shell(state, 0, "tmux", text=opts.value("c"))
+    sub, *args = opts.rest or ("",)
+    if sub in ("send-keys", "send"):
+        return Unwrapped(None, unknown="tmux send-keys types into a terminal: what runs is unknown")
+    valued = next((v for names, v in _TMUX_COMMANDS.items() if sub in names), None)
+    if valued is None:
+        return _Step.STOP  # no command of its own: tmux itself is judged
+    sub_opts = parse_options(args, OptionSpec(valued=valued, stop_at_operand=True))
+    words = list(sub_opts.rest)
+    if sub in ("if-shell", "if"):
+        words = words[:1]  # the test; the rest are tmux commands
+    if not words:
+        return Unwrapped(None, unknown=f"tmux {sub} starts an interactive shell")
+    state.argv[:] = ["tmux", *words]
+    state.raw[:] = list(state.argv)
+    state.dynamic[:] = [False] * len(state.argv)
+    return _as_shell(state, 1, f"tmux-{sub}")
+
+
+_SCREEN = OptionSpec(valued="ceEhpSstTX", stop_at_operand=True)
+
+
+def _screen(state: _State) -> _Outcome:
+    """``screen [-dm] [-S NAME] CMD …`` runs the command; ``-X`` sends one to a session."""
+    opts = parse_options(state.argv[1:], _SCREEN)
+    if opts.has("X"):
+        return Unwrapped(None, unknown="screen -X drives a session: what runs is unknown")
+    index = _take_assignments(state, len(state.argv) - len(opts.rest))
+    if index >= len(state.argv):
+        return Unwrapped(None, unknown="screen without a command: an interactive shell")
+    state.wrappers.append("screen")
+    state.drop(index)
+    return _Step.GO_ON
+
+
+# Environment and version managers that run a command in a project's environment:
+# program -> (its subcommand, operands before the command). Not pdm, hatch or pipenv: their
+# ``run`` also runs scripts the project's files name, which a bare word cannot tell apart.
+_RUNNERS = {
+    "uv": ("run", 0),
+    "poetry": ("run", 0),
+    "conda": ("run", 0),
+    "mamba": ("run", 0),
+    "micromamba": ("run", 0),
+    "bundle": ("exec", 0),
+    "mise": ("exec", 0),
+    "asdf": ("exec", 0),
+    "rbenv": ("exec", 0),
+    "pyenv": ("exec", 0),
+    "nodenv": ("exec", 0),
+    "direnv": ("exec", 1),  # the directory
+}
+_RUNNER_VALUED = frozenset(
+    {"-n", "--name", "-p", "--prefix", "--python", "--with", "--from", "--project", "--directory"}
+    | {"--package", "--group", "--extra", "--env-file", "--index", "--env", "-C", "--cwd"}
+)
+
+
+def _runner(state: _State) -> _Outcome:
+    """``uv run CMD``, ``bundle exec CMD``, ``direnv exec DIR CMD``…: the command runs."""
+    tool = basename(state.argv[0])
+    sub, before = _RUNNERS[tool]
+    args = state.argv[1:]
+    if sub not in args:
+        return _Step.STOP
+    i = args.index(sub) + 1
+    while i < len(args) and args[i].startswith("-"):
+        if args[i] == "--":
+            i += 1
+            break
+        i += 2 if args[i] in _RUNNER_VALUED else 1
+    index = _take_assignments(state, i + before + 1)
+    if index >= len(state.argv):
+        return Unwrapped(None, unknown=f"{tool} {sub} without a command")
+    state.wrappers.append(f"{tool}-{sub}")
+    state.drop(index)
+    return _Step.GO_ON
+
+
 _SPECIAL = {
+    "runuser": _runuser,
+    "sg": _sg,
+    "script": _script,
+    "tmux": _tmux,
+    "screen": _screen,
+    **dict.fromkeys(_RUNNERS, _runner),
     "su": _su,
     "xargs": _xargs,
     "parallel": _parallel,
