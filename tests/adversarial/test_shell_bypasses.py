@@ -30,6 +30,13 @@ class Case(NamedTuple):
 
 
 CASES = [
+    # L: a loop over known words runs its body with each of them.
+    Case("L-root", "for d in /; do rm -rf $d; done", DENY, env="dev"),
+    Case("L-home-quoted", 'for d in /tmp ~; do rm -rf "$d"; done', DENY, env="dev"),
+    Case("L-protected", "for n in payments; do kubectl delete ns $n --context prod-eu; done", DENY),
+    Case("L-plain-words", "for f in a b; do rm -rf $f; done", ASK, env="dev"),
+    Case("L-read-inside", "for i in 1 2; do read d; rm -rf /$d; done", ASK, env="dev"),
+    Case("L-nested", "for a in /; do for b in x; do rm -rf $a; done; done", DENY, env="dev"),
     # W: programs that run the command after them (or a string of shell): judged as it is.
     Case("W-systemd-run", "systemd-run --user -p CPUQuota=5% rm -rf /", DENY, env="dev"),
     Case("W-systemd-run-shell", "systemd-run --shell", ASK, env="dev"),

@@ -323,3 +323,15 @@ def test_handler_failure_is_unknown() -> None:
         raise RuntimeError("bug")
 
     assert kinds("test-broken x") == ["unknown"]
+
+
+def test_nested_loops_over_known_words_stay_bounded() -> None:
+    """Each loop over known words judges its body once per word too, within a budget per line
+    that goes to the outer loops first: twelve nested loops of sixteen words do not multiply
+    into 17**12 passes, and the outer loop's "/" is still seen."""
+    words = " ".join(["/", *(f"w{i}" for i in range(15))])
+    line = "".join(f"for v{n} in {words}; do " for n in range(12)) + "rm -rf $v0"
+    line += "; done" * 12
+    action = understand_shell(line, cwd="/srv", home="/root", env={})
+    assert any(e.catastrophic for e in action.effects)
+    assert any(e.effect is EffectKind.UNKNOWN for e in action.effects)

@@ -25,6 +25,10 @@ from keyturn.understand.shell.words import Word, WordEvaluator, expand_braces
 
 MAX_COMMANDS = 2000
 MAX_NODE_DEPTH = 150
+# A ``for`` loop over at most this many known words is judged once per word as well, within
+# this many such passes per line (nested loops would otherwise multiply them).
+MAX_LOOP_VALUES = 16
+MAX_LOOP_PASSES = 64
 
 
 def _bash_language() -> Language:
@@ -263,6 +267,7 @@ class _Walker:
         self._defining: list[str] = []
         self._depth = 0
         self._truncated = False
+        self._loop_passes_left = MAX_LOOP_PASSES
         self._eval = WordEvaluator(
             variables=variables, home=home, substitute=self._substitute, visit=self._visit_any
         )
@@ -286,6 +291,9 @@ class _Walker:
         if kind == "function_definition":
             self._function(node, depth=depth)
             return None
+        if kind == "for_statement":
+            self._for(node, stdin, depth=depth)
+            return None
         if kind == "test_command":
             self._add(RawCommand(words=(Word("[[", "[["),), source=node_text(node)))
         if kind in _WORD_TYPES:
@@ -301,6 +309,32 @@ class _Walker:
                 continue
             background = i + 1 < len(kids) and kids[i + 1].type == "&"
             self.visit(child, stdin, depth=depth + 1, background=background)
+
+    def _for(self, node: Node, stdin: _Stdin, *, depth: int) -> None:
+        """``for NAME in WORDS; do BODY; done``: BODY is judged with NAME unknown, as anything
+        may set it meanwhile (``read NAME``, ``unset NAME``); and when every word is known
+        (``for d in / ~; do rm -rf $d; done``), once more per word with NAME set to it. The
+        extra passes only add effects: the stricter judgement stands, never a looser one."""
+        name_node = node.child_by_field_name("variable")
+        body = node.child_by_field_name("body")
+        values: list[Word] = []
+        for value in node.children_by_field_name("value"):
+            values.extend(self._eval.words(value))  # judges the commands in $( ) once
+        if body is None:
+            return
+        if (
+            name_node is not None
+            and values
+            and len(values) <= MAX_LOOP_VALUES
+            and not any(w.dynamic or w.glob for w in values)
+            and self._loop_passes_left >= len(values)
+        ):
+            # Taken before the passes: an outer loop's words go before its inner loops'.
+            self._loop_passes_left -= len(values)
+            for word in values:
+                with self._eval.binding(node_text(name_node), word.text):
+                    self.visit(body, stdin, depth=depth + 1)
+        self.visit(body, stdin, depth=depth + 1)
 
     def _visit_any(self, node: Node) -> None:
         self._children(node, _TERMINAL, depth=self._depth + 1)

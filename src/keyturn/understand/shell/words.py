@@ -11,7 +11,8 @@ variable, a command substitution whose output is not constant, arithmetic) makes
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from tree_sitter import Node
@@ -74,6 +75,16 @@ class WordEvaluator:
         self._home = home
         self._substitute = substitute
         self._visit = visit
+
+    @contextmanager
+    def binding(self, name: str, value: str) -> Iterator[None]:
+        """``name`` set to ``value`` meanwhile (a loop's variable in one pass over its body)."""
+        saved = self._vars
+        self._vars = {**saved, name: value}
+        try:
+            yield
+        finally:
+            self._vars = saved
 
     def words(self, node: Node) -> list[Word]:
         """The words one argument node stands for (several after brace expansion or splitting)."""
