@@ -30,6 +30,12 @@ class Case(NamedTuple):
 
 
 CASES = [
+    # C1 (trees): writing everything under a directory that holds the agents' hook settings.
+    Case("C1-tar-into-home", "tar -xf x.tar -C ~", DENY, env="dev"),
+    Case("C1-unzip-into-home", "unzip -o x.zip -d /home/kiro", DENY, env="dev"),
+    Case("C1-tar-into-claude", "tar -xf x.tar -C ~/.claude", DENY, env="dev"),
+    Case("C1-rsync-into-home", "rsync -a dir/ ~/", DENY, env="dev"),
+    Case("C1-tar-into-project", "tar -xf x.tar -C build", ALLOW, env="dev", destructive=False),
     # L: a loop over known words runs its body with each of them.
     Case("L-root", "for d in /; do rm -rf $d; done", DENY, env="dev"),
     Case("L-home-quoted", 'for d in /tmp ~; do rm -rf "$d"; done', DENY, env="dev"),

@@ -96,6 +96,13 @@ DENIED_COMMANDS = [
     "KEYTURN_POLICY=/tmp/open.yaml",
     # the audit signing key may not even be read
     "cat ~/.keyturn/audit-signing.key",
+    # everything under a directory holding them: extracted, synced, copied into
+    "tar -xzf /tmp/dotfiles.tgz -C ~",
+    "unzip -o /tmp/x.zip -d /home/dev/.claude",
+    "rsync -a /tmp/home/ ~/",
+    "tar -xf /tmp/etc.tar -C /etc",
+    "tar -xf /tmp/state.tar -C /var/lib",
+    "tar -xf /tmp/root.tar -C /",
 ]
 
 
@@ -117,6 +124,8 @@ def test_shell_forms_are_denied(policy: Policy, command: str) -> None:
         "mkdir -p .claude/commands && echo hi > .claude/commands/hi.md",
         "unset AWS_PROFILE",
         "export PATH=$PATH:/opt/bin",
+        "tar -xzf /tmp/deps.tgz -C vendor",
+        "rsync -a build/ /srv/www/",
     ],
 )
 def test_reads_and_other_files_stay_allowed(policy: Policy, command: str) -> None:

@@ -7,7 +7,12 @@ Denied, whatever the policy's allow rules say:
   ``.codex/``, ``.gemini/``, ``.kiro/``, ``.cursor/`` under any directory);
 - deleting or replacing a ``.claude`` directory (it holds the hook settings);
 - any access, reading included, to the audit signing key (it would let checkpoints be forged);
-- setting, overriding or unsetting a keyturn variable (``env:KEYTURN_*``).
+- setting, overriding or unsetting a keyturn variable (``env:KEYTURN_*``);
+- changing everything under a directory that holds such files (an archive extracted, a tree
+  synced or copied into ``/``, a home directory, a ``.claude`` directory, or a directory above
+  the guarded paths): the files are not named, but they are among those written. A project
+  directory is not counted, although it may hold ``.claude/settings.json``: extracting into a
+  project is common, and its effects are judged by the policy as usual.
 
 The policy engine knows neither where its own file is nor ``$KEYTURN_HOME``: the caller passes
 those paths in as data (:func:`guarded_patterns`). An explicit opt-out exists for people who
@@ -17,6 +22,7 @@ load.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -80,6 +86,8 @@ if not all(
 ):  # SelfProtection.reason's early exit and the engine's skip of the built-ins rely on it
     raise RuntimeError("a self-protection pattern starts with neither file: nor env:")
 _REMOVES_SET = GlobSet(_REMOVE_GUARDED)
+# Home directories: each holds the user-level hook settings (and ``~/.keyturn``).
+_HOMES = re.compile(r"/root|/home(?:/[^/]+)?|/Users(?:/[^/]+)?")
 _ALL_SET = GlobSet(_ALL_GUARDED)
 
 
@@ -118,6 +126,27 @@ class SelfProtection:
             )
         if kind in _REMOVES and _REMOVES_SET.match_any(names):
             return f"{kind.value} of agent hook settings {effect.resource.name}"
+        if kind in _CHANGES:
+            for name in names:
+                if name.startswith("file:") and name.endswith("/*"):
+                    held = self._held_under(name[5:-2] or "/")
+                    if held is not None:
+                        return (
+                            f"{kind.value} of everything under {name[5:-2] or '/'}, which holds "
+                            f"{held}: an agent may not change its own guard"
+                        )
+        return None
+
+    def _held_under(self, folder: str) -> str | None:
+        """What guarded files the directory ``folder`` holds, or ``None``."""
+        folder = folder.rstrip("/") or "/"
+        if folder == "/" or _HOMES.fullmatch(folder) or folder.endswith("/.claude"):
+            return "agent hook settings (~/.claude, ~/.codex, ~/.gemini...)"
+        inside = folder.rstrip("/") + "/"
+        for pattern in self.extra_paths:
+            path = pattern.removeprefix("file:").removesuffix("/*")
+            if path.startswith(inside):
+                return f"keyturn's own {path}"
         return None
 
 

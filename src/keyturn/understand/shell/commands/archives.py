@@ -1,0 +1,280 @@
+"""Archives and compressors: ``tar``, ``zip``/``unzip``, ``gzip``/``bzip2``/``xz``/``zstd``/``lz4``.
+
+- Listing and testing read the archive. Creating writes it and reads what goes in.
+- Extracting writes into the target directory (``-C``, ``-d``, else the working directory):
+  an ``update`` of everything under it, as the members are not known before the archive is read.
+- What removes the originals is a delete of them: ``tar --remove-files``, ``zip -m``, and the
+  compressors, which replace each file by its compressed (or decompressed) form unless told to
+  keep it (``-k``; zstd and lz4 keep unless ``--rm``). Recursively over ``/`` or a home
+  directory that is catastrophic, as ``rm -r`` is.
+- Options that make them run a command are judged by that command: tar's
+  ``--use-compress-program``/``-I``, ``--to-command``, ``--checkpoint-action=exec=``,
+  ``--info-script``/``-F``, ``--new-volume-script``, ``--rsh-command``, ``--rmt-command``; zip's
+  ``-TT``/``--unzip-command``. A ``host:path`` archive (tar reaches it through a remote shell)
+  and ``TAR_OPTIONS`` set on the line are unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.code_settings import runs_command
+from keyturn.understand.shell.effects import (
+    file_effect,
+    file_path,
+    home_or_root,
+    unknown_effect,
+    write_effect,
+)
+from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
+
+# -- tar ---------------------------------------------------------------------------------------
+
+_TAR = OptionSpec(
+    valued="fCTXbFgHIKLNV",
+    long={
+        "file": "f",
+        "directory": "C",
+        "files-from": "T",
+        "exclude-from": "X",
+        "info-script": "F",
+        "new-volume-script": "F",
+        "use-compress-program": "I",
+        "create": "c",
+        "extract": "x",
+        "get": "x",
+        "list": "t",
+        "append": "r",
+        "update": "u",
+        "catenate": "A",
+        "concatenate": "A",
+        "diff": "d",
+        "compare": "d",
+    },
+    long_valued=frozenset(
+        {"f", "C", "T", "X", "F", "I", "to-command", "checkpoint-action", "rsh-command"}
+        | {"rmt-command", "exclude", "transform", "xform", "format", "owner", "group", "mode"}
+        | {"mtime", "newer", "after-date", "label", "strip-components", "listed-incremental"}
+        | {"blocking-factor", "record-size", "suffix", "newer-mtime", "index-file"}
+    ),
+)
+_TAR_MODES = "cxtruAd"
+
+
+def _tar_argv(args: tuple[str, ...]) -> list[str]:
+    """tar's argv with an old-style first word (``tar czf out.tgz``) given its dash."""
+    if args and not args[0].startswith("-") and args[0] and set(args[0]) <= set(_TAR_LETTERS):
+        return ["-" + args[0], *args[1:]]
+    return list(args)
+
+
+_TAR_LETTERS = "cxtruAdzjJvfCTXpkmOoSGWMBihlPaH"
+
+
+@command("tar", "gtar", "bsdtar")
+def tar(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """``tar``: what it reads and writes, the originals it removes, the commands it runs."""
+    opts = parse_options(_tar_argv(cmd.args), _TAR)
+    effects = _tar_commands(opts, cmd, ctx)
+    if "TAR_OPTIONS" in cmd.assignments:
+        effects.append(unknown_effect(cmd, "TAR_OPTIONS adds options decided elsewhere", ctx))
+    mode = next((m for m in _TAR_MODES if opts.has(m)), "delete" if opts.has("delete") else "")
+    if not mode:
+        return [*effects, unknown_effect(cmd, "tar without a mode (-c, -x, -t...)", ctx)]
+    base = file_path(opts.value("C") or ".", ctx)
+    archive = opts.value("f")
+    if archive is not None and ":" in archive.split("/", 1)[0] and not opts.has("force-local"):
+        effects.append(unknown_effect(cmd, f"the archive {archive} is on another machine", ctx))
+        archive = None
+    archive_path = None if archive in (None, "-") else file_path(archive, ctx)
+    members = [_under(base, op, ctx) for op in opts.operands]
+    if mode in "td":
+        effects += _reads([archive_path], cmd, ctx)
+        if mode == "d":
+            effects += _reads(members or [base], cmd, ctx)
+    elif mode == "x":
+        effects += _reads([archive_path], cmd, ctx)
+        effects.append(_extract(base, members, cmd, ctx))
+    else:  # c, r, u, A, --delete: the archive is written
+        if archive_path is not None:
+            detail = "the archive tar writes"
+            adds = mode != "c"  # -r, -u, -A, --delete change an archive that is there
+            effects.append(write_effect(archive_path, cmd, ctx, detail=detail, appends=adds))
+        if mode != "delete":
+            effects += _reads(members, cmd, ctx)
+        if opts.has("remove-files") and mode in "cru":
+            effects += [_removed(path, cmd, ctx, "tar --remove-files") for path in members]
+    return effects or [file_effect(EffectKind.READ, ["/dev/stdin"], cmd, ctx)]
+
+
+def _tar_commands(opts: Options, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    effects: list[Effect] = []
+    for key, what in (
+        ("I", "tar --use-compress-program"),
+        ("to-command", "tar --to-command"),
+        ("F", "tar --info-script"),
+        ("rsh-command", "tar --rsh-command"),
+        ("rmt-command", "tar --rmt-command"),
+    ):
+        for value in opts.values.get(key, ()):
+            effects += runs_command(value, what, cmd, ctx)
+    for action in opts.values.get("checkpoint-action", ()):
+        kind, _, value = action.partition("=")
+        if kind == "exec":
+            effects += runs_command(value, "tar --checkpoint-action=exec", cmd, ctx)
+    return effects
+
+
+# -- zip / unzip ---------------------------------------------------------------------------------
+
+_ZIP = OptionSpec(
+    valued="bnOPstxiZ",
+    long={"move": "m", "recurse-paths": "r", "delete": "d", "test": "T", "out": "O"},
+    long_valued=frozenset({"O", "unzip-command", "TT", "b", "n", "P", "s", "t", "Z"}),
+)
+
+
+@command("zip")
+def zip_(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """``zip ARCHIVE FILES…``: writes the archive; ``-m`` deletes the files it took in."""
+    args = list(cmd.args)
+    effects: list[Effect] = []
+    # ``-TT CMD`` (two letters, one option) runs CMD to test the archive.
+    for i, arg in enumerate(args):
+        if arg in ("-TT", "--unzip-command") and i + 1 < len(args):
+            effects += runs_command(args[i + 1], "zip -TT", cmd, ctx)
+            args[i : i + 2] = ["", ""]
+        elif arg.startswith("--unzip-command="):
+            effects += runs_command(arg.partition("=")[2], "zip --unzip-command", cmd, ctx)
+    opts = parse_options([a for a in args if a], _ZIP)
+    if not opts.operands:
+        return effects or None
+    archive, *files = opts.operands
+    target = opts.value("O") or archive
+    effects.append(write_effect(file_path(target, ctx), cmd, ctx, detail="the archive zip writes"))
+    if "-@" in cmd.args:
+        effects.append(unknown_effect(cmd, "zip -@ takes the files to add from its input", ctx))
+    paths = [file_path(f, ctx) for f in files]
+    if not opts.has("d"):
+        effects += _reads(paths, cmd, ctx)
+    if opts.has("m"):
+        effects += [_removed(p, cmd, ctx, "zip -m", recursive=opts.has("r")) for p in paths]
+    return effects
+
+
+_UNZIP = OptionSpec(valued="dxP", long={"exdir": "d"}, long_valued=frozenset({"d"}))
+_UNZIP_READS = frozenset("ltvzcpZ")
+
+
+@command("unzip")
+def unzip(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """``unzip ARCHIVE [MEMBERS] [-d DIR]``: reads the archive and writes into DIR."""
+    opts = parse_options(cmd.args, _UNZIP)
+    if not opts.operands:
+        return None
+    archive, *members = opts.operands
+    effects = _reads([file_path(archive, ctx)], cmd, ctx)
+    if opts.has(*_UNZIP_READS):
+        return effects  # lists, tests or prints to the terminal
+    base = file_path(opts.value("d") or ".", ctx)
+    effects.append(_extract(base, [_under(base, m, ctx) for m in members], cmd, ctx))
+    return effects
+
+
+# -- compressors ---------------------------------------------------------------------------------
+
+# program -> (suffix it adds, decompresses by default, keeps the original by default)
+_COMPRESSORS = {
+    "gzip": (".gz", False, False),
+    "gunzip": (".gz", True, False),
+    "bzip2": (".bz2", False, False),
+    "bunzip2": (".bz2", True, False),
+    "xz": (".xz", False, False),
+    "unxz": (".xz", True, False),
+    "lzma": (".lzma", False, False),
+    "unlzma": (".lzma", True, False),
+    "zstd": (".zst", False, True),
+    "unzstd": (".zst", True, True),
+    "lz4": (".lz4", False, True),
+    "unlz4": (".lz4", True, True),
+}
+_COMPRESSOR = OptionSpec(
+    valued="SoTbBCLM",
+    long={
+        "stdout": "c",
+        "to-stdout": "c",
+        "keep": "k",
+        "decompress": "d",
+        "uncompress": "d",
+        "recursive": "r",
+        "list": "l",
+        "test": "t",
+        "suffix": "S",
+        "force": "f",
+        "threads": "T",
+    },
+    long_valued=frozenset({"S", "o", "T", "format", "memory", "memlimit", "patch-from"}),
+)
+
+
+@command(*_COMPRESSORS)
+def compressor(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """``gzip FILE``: FILE becomes FILE.gz (the original goes); ``-d`` the other way."""
+    suffix, decompress, keeps = _COMPRESSORS[cmd.name]
+    opts = parse_options(cmd.args, _COMPRESSOR)
+    paths = [file_path(op, ctx) for op in opts.operands if op != "-"]
+    if not paths:
+        return [file_effect(EffectKind.READ, ["/dev/stdin"], cmd, ctx)]
+    effects = _reads(paths, cmd, ctx)
+    if opts.has("c", "l", "t"):
+        return effects  # to the terminal, a listing, a test: nothing changes
+    decompress = decompress or opts.has("d")
+    suffix = opts.value("S") or suffix
+    output = opts.value("o")
+    keep = opts.has("k") or (keeps and not opts.has("rm"))
+    recursive = opts.has("r")
+    for path in paths:
+        if output is not None:
+            made = file_path(output, ctx)
+        elif recursive:
+            made = path.rstrip("/") + "/*"
+        else:
+            made = path.removesuffix(suffix) if decompress else path + suffix
+        effects.append(write_effect(made, cmd, ctx, detail=f"written by {cmd.name}"))
+        if not keep:
+            effects.append(_removed(path, cmd, ctx, cmd.name, recursive=recursive))
+    return effects
+
+
+# -- shared ------------------------------------------------------------------------------------
+
+
+def _under(base: str, path: str, ctx: ShellContext) -> str:
+    """``path`` as tar or unzip reads it: relative to their target directory."""
+    return path if path.startswith("/") else file_path(f"{base.rstrip('/')}/{path}", ctx)
+
+
+def _reads(paths: Sequence[str | None], cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    known = [p for p in paths if p is not None]
+    return [file_effect(EffectKind.READ, known, cmd, ctx)] if known else []
+
+
+def _extract(base: str, members: list[str], cmd: SimpleCommand, ctx: ShellContext) -> Effect:
+    """Writing an archive's members under ``base`` (all of them unless some are named)."""
+    names = members or [base.rstrip("/") + "/*" if base != "/" else "/*"]
+    return file_effect(
+        EffectKind.UPDATE, names, cmd, ctx, detail=f"extracts the archive into {base}"
+    )
+
+
+def _removed(
+    path: str, cmd: SimpleCommand, ctx: ShellContext, what: str, *, recursive: bool = True
+) -> Effect:
+    """The original ``path`` removed once its contents went into the archive."""
+    names = [path, path.rstrip("/") + "/*"] if recursive else [path]
+    reason = home_or_root(path, home=ctx.home) if recursive else None
+    return file_effect(
+        EffectKind.DELETE, names, cmd, ctx, detail=f"{what} removes {path}", catastrophic=reason
+    )
