@@ -2,7 +2,8 @@
 
 Effects are on ``file:/absolute/path`` names; a recursive operation on a directory also names
 ``file:/path/*`` (everything under it). ``rm -r`` of ``/`` or of a home directory, ``mkfs``,
-``wipefs``, ``dd``/``shred`` onto a block device are catastrophic (denied everywhere).
+``wipefs``, ``dd``/``shred`` onto a block device are catastrophic (denied everywhere); so are the
+partition tools' writes (:mod:`.disks`).
 A path decided at run time keeps its written form and says so in ``detail``.
 """
 
