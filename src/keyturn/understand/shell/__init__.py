@@ -32,7 +32,7 @@ from keyturn.understand.shell.dispatch import (
 from keyturn.understand.shell.effects import unknown_effect
 from keyturn.understand.shell.flags import canonical_words
 from keyturn.understand.shell.parse import Problem, parse_line
-from keyturn.understand.shell.registry import ShellContext, SimpleCommand
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
 from keyturn.understand.shell.sequences import mark_unprotected_deletes
 from keyturn.understand.shell.words import normalize_path
 
@@ -104,7 +104,7 @@ class _Run:
     def line(self, text: str, ctx: ShellContext, *, top: bool = False) -> list[Effect]:
         if len(text) > MAX_INPUT:
             return [unknown_effect(None, f"command longer than {MAX_INPUT} characters", ctx, text)]
-        ctx = replace(ctx, understand_nested=lambda t: self.nested(t, ctx))
+        ctx = evolve(ctx, understand_nested=lambda t: self.nested(t, ctx))
         variables: dict[str, str | None] = {**ctx.env, "HOME": ctx.home, "PWD": ctx.cwd}
         parsed = parse_line(text, variables=variables, home=ctx.home)
         effects: list[Effect] = []
@@ -140,7 +140,7 @@ class _Run:
         if ctx.depth >= MAX_DEPTH or self.nested_lines > MAX_NESTED_LINES:
             reason = f"shell commands nested more than {MAX_DEPTH} deep"
             return [unknown_effect(None, reason, ctx, text)]
-        found = self.line(text, replace(ctx, depth=ctx.depth + 1))
+        found = self.line(text, evolve(ctx, depth=ctx.depth + 1))
         return found or [empty_line_effect(text, ctx)]
 
 
@@ -150,10 +150,10 @@ def _after(cmd: SimpleCommand, ctx: ShellContext) -> ShellContext:
         return ctx
     operands = [a for a in cmd.args if not a.startswith("-")]
     if not operands:
-        return replace(ctx, cwd=ctx.home) if cmd.name == "cd" else ctx
+        return evolve(ctx, cwd=ctx.home) if cmd.name == "cd" else ctx
     if 1 + cmd.args.index(operands[0]) in cmd.dynamic_words:
         return ctx
-    return replace(ctx, cwd=normalize_path(operands[0], cwd=ctx.cwd))
+    return evolve(ctx, cwd=normalize_path(operands[0], cwd=ctx.cwd))
 
 
 def _subject_entry(cmd: SimpleCommand) -> dict[str, Any]:

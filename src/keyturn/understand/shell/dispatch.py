@@ -25,7 +25,7 @@ from keyturn.understand.shell.effects import (
 from keyturn.understand.shell.flags import canonical_text
 from keyturn.understand.shell.parse import RawCommand
 from keyturn.understand.shell.redirects import redirect_effects
-from keyturn.understand.shell.registry import ShellContext, SimpleCommand
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
 from keyturn.understand.shell.words import normalize_path
 from keyturn.understand.shell.wrappers import unwrap
 
@@ -107,7 +107,7 @@ def command_context(cmd: SimpleCommand, ctx: ShellContext) -> ShellContext:
     if not cmd.assignments:
         return ctx
     env = {**ctx.env, **cmd.assignments}
-    return replace(
+    return evolve(
         ctx, env=env, target=target_from_variables(cmd.assignments).merged_over(ctx.target)
     )
 
@@ -162,7 +162,7 @@ def _command_effects(
             command_effect(EffectKind.READ, written, ctx, detail="runs nothing judged")
         ], written
     registry.handler_for("")  # load every built-in handler (and its canonical spelling)
-    cmd = replace(outcome.command, text=canonical_text(outcome.command.argv))
+    cmd = evolve(outcome.command, text=canonical_text(outcome.command.argv))
     cmd_ctx = command_context(cmd, ctx)
     effects = _handle(cmd, cmd_ctx, function_call=raw.function_call)
     # Variables a wrapper sets (``env GIT_PAGER=… git log``); those written before the command
@@ -199,6 +199,9 @@ def _script(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
     return nested.script_file_effects(cmd.program, cmd, ctx)
 
 
+_NO_TARGET = Target()
+
+
 def _complete(effect: Effect, cmd: SimpleCommand, ctx: ShellContext) -> Effect:
     """Fill in what a handler left unset: the command text, the wrappers' notes, and a target
     (the given environment only: handlers that know cloud hints set them themselves)."""
@@ -206,10 +209,12 @@ def _complete(effect: Effect, cmd: SimpleCommand, ctx: ShellContext) -> Effect:
     detail = effect.detail
     if notes:
         detail = (detail + " " if detail else "") + f"(via {', '.join(notes)})"
-    return replace(
+    elif effect.command and effect.service and effect.target != _NO_TARGET:
+        return effect  # nothing to fill in (most effects: the handlers' helpers set them)
+    return evolve(
         effect,
         command=effect.command or cmd.text or None,
-        target=effect.target if effect.target != Target() else local_target(ctx),
+        target=effect.target if effect.target != _NO_TARGET else local_target(ctx),
         service=effect.service or "shell",
         detail=detail,
     )

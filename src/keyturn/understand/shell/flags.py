@@ -156,10 +156,29 @@ def register_canonical(name: str, how: OptionSpec | Canonicaliser) -> None:
         _CANONICAL[name] = lambda argv: canonical_argv(argv, spec)
     else:
         _CANONICAL[name] = how
+    _CANONICAL_MEMO.clear()  # a spelling known now may differ from one remembered
 
 
 def canonical_words(argv: Sequence[str]) -> tuple[str, ...]:
-    """``argv`` with options spelled canonically when the program declared how; else as is."""
+    """``argv`` with options spelled canonically when the program declared how; else as is.
+
+    Remembered per argv (a pure function of it; asked twice per command, for its text and for
+    the action's subject, and agents repeat their commands), in a bounded memo."""
+    key = tuple(argv)
+    found = _CANONICAL_MEMO.get(key)
+    if found is None:
+        found = _canonical_words(key)
+        if len(_CANONICAL_MEMO) >= _CANONICAL_MEMO_LIMIT:
+            _CANONICAL_MEMO.clear()
+        _CANONICAL_MEMO[key] = found
+    return found
+
+
+_CANONICAL_MEMO: dict[tuple[str, ...], tuple[str, ...]] = {}
+_CANONICAL_MEMO_LIMIT = 4096
+
+
+def _canonical_words(argv: tuple[str, ...]) -> tuple[str, ...]:
     if not argv:
         return ()
     how = _CANONICAL.get(argv[0])

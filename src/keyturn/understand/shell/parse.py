@@ -125,11 +125,15 @@ class ParsedLine:
 # A line of plain words -- letters, digits and ``_ . / @ % + , : - =`` separated by blanks, the
 # first word a name or path (letters, digits, ``_ . / -``, not starting with a digit or ``-``)
 # and not a word bash or the grammar reads otherwise (the grammar stumbles on ``user@host`` or
-# ``-`` as a command name) -- holds nothing bash would treat specially (no quoting, expansion,
-# globbing, operator, redirection, comment): it is one simple command whose words are the line
-# split on blanks. Most lines agents run look like this; for them the grammar and the walk are
-# skipped (a test holds the two paths equal).
-_PLAIN_LINE = re.compile(r"[ \t]*([A-Za-z_./][\w./-]*(?:[ \t]+[\w./@%+,:=-]+)*)[ \t]*\Z", re.ASCII)
+# ``-`` as a command name); after the first word, single-quoted runs of printable ASCII too
+# (``psql -c 'DROP TABLE x'``: quoted, nothing in them is special) -- holds nothing bash would
+# treat specially (no expansion, globbing, operator, redirection, comment): it is one simple
+# command whose words are the line split on blanks outside the quotes, quotes removed. Most
+# lines agents run look like this; for them the grammar and the walk are skipped (a property
+# test holds the two paths equal).
+_PLAIN_WORD = r"(?:[\w./@%+,:=-]|'[ -&(-~]*')+"
+_PLAIN_LINE = re.compile(rf"[ \t]*([A-Za-z_./][\w./-]*(?:[ \t]+{_PLAIN_WORD})*)[ \t]*\Z", re.ASCII)
+_WORDS = re.compile(_PLAIN_WORD, re.ASCII)
 _SYNTAX_WORDS = frozenset(
     {
         *("case", "coproc", "do", "done", "elif", "else", "esac", "fi", "for", "function"),
@@ -146,13 +150,13 @@ def plain_command(command: str) -> RawCommand | None:
     if match is None:
         return None
     source = match.group(1)
-    texts = source.split()
-    if texts[0] in _SYNTAX_WORDS:
+    raws = _WORDS.findall(source) if "'" in source else source.split()
+    if raws[0] in _SYNTAX_WORDS:
         return None
     # The grammar reads a word of ``=`` alone as an operator (and drops it): the long way.
-    if "=" in source and any(not t.strip("=") for t in texts):
+    if "=" in source and any(not t.strip("=") for t in raws):
         return None
-    return RawCommand(words=tuple(Word(t, t) for t in texts), source=source)
+    return RawCommand(words=tuple(Word(r.replace("'", ""), r) for r in raws), source=source)
 
 
 def parse_line(

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any, TypeVar
 
 from keyturn.model import Effect, Target
 from keyturn.understand import FileReader, NoFiles
@@ -29,6 +30,33 @@ class Redirect:
     op: str
     target: str
     dynamic: bool = False
+
+
+R = TypeVar("R")
+
+
+def evolve(record: R, **changes: Any) -> R:
+    """``dataclasses.replace`` for the frozen, slotted records understanding passes around
+    (:class:`SimpleCommand`, :class:`ShellContext`, effects): the same copy without
+    ``replace``'s per-call look at the class's fields, which made it a quarter of understanding
+    a command (several copies per command). Only for dataclasses without ``__post_init__``."""
+    kind = type(record)
+    known = _FIELDS.get(kind)
+    if known is None:
+        if hasattr(kind, "__post_init__"):
+            raise TypeError(f"{kind.__name__} checks itself in __post_init__: use replace()")
+        names = tuple(f.name for f in fields(record))  # type: ignore[arg-type]
+        known = _FIELDS[kind] = (names, frozenset(names))
+    names, allowed = known
+    if not allowed.issuperset(changes):
+        raise TypeError(f"{kind.__name__} has no field {sorted(set(changes) - allowed)}")
+    copy = object.__new__(kind)
+    for name in names:
+        object.__setattr__(copy, name, changes[name] if name in changes else getattr(record, name))
+    return copy
+
+
+_FIELDS: dict[type, tuple[tuple[str, ...], frozenset[str]]] = {}
 
 
 @dataclass(frozen=True, slots=True)

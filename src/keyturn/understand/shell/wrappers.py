@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from keyturn.understand.shell.flags import OptionSpec, parse_options
-from keyturn.understand.shell.registry import SimpleCommand
+from keyturn.understand.shell.registry import SimpleCommand, evolve
 from keyturn.understand.shell.words import basename
 
 MAX_WRAPPERS = 16
@@ -186,7 +186,7 @@ class _State:
         del self.argv[:count], self.raw[:count], self.dynamic[:count]
 
     def build(self, cmd: SimpleCommand) -> SimpleCommand:
-        return replace(
+        return evolve(
             cmd,
             argv=(basename(self.argv[0]), *self.argv[1:]) if self.argv else (),
             program=self.argv[0] if self.argv else "",

@@ -20,13 +20,12 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
-from dataclasses import replace
 
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.code_settings import git_setting_effects, runs_command
 from keyturn.understand.shell.effects import file_effect, file_path, unknown_effect
 from keyturn.understand.shell.nested import script_file_effects
-from keyturn.understand.shell.registry import ShellContext, SimpleCommand
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
 
 # git options before the subcommand that take the next word as their value.
 GLOBAL_VALUED = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path"})
@@ -241,7 +240,7 @@ def _value(raw: str) -> str:
 
 def at(ctx: ShellContext, cwd: str) -> ShellContext:
     """``ctx`` with ``cwd`` as its working directory (git's ``-C``, the repository's root)."""
-    return replace(ctx, cwd=cwd)
+    return evolve(ctx, cwd=cwd)
 
 
 # Subcommand options whose value is a command git runs (locally: a file:// or local-path
