@@ -36,6 +36,11 @@ CASES = [
     Case("C1-tar-into-claude", "tar -xf x.tar -C ~/.claude", DENY, env="dev"),
     Case("C1-rsync-into-home", "rsync -a dir/ ~/", DENY, env="dev"),
     Case("C1-tar-into-project", "tar -xf x.tar -C build", ALLOW, env="dev", destructive=False),
+    # xargs -I with one known input line: the line is what runs.
+    Case("S15-xargs-replace-echo", "echo / | xargs -I{} rm -rf {}", DENY, env="dev"),
+    Case("S15-xargs-replace-printf", "printf '/\\n' | xargs -I{} rm -rf {}", DENY, env="dev"),
+    Case("S15-xargs-replace-lines", "printf 'a\\nb\\n' | xargs -I{} rm -rf {}", ASK, env="dev"),
+    Case("S15-xargs-replace-unknown", "ls | xargs -I{} rm -rf {}", ASK, env="dev"),
     # L: a loop over known words runs its body with each of them.
     Case("L-root", "for d in /; do rm -rf $d; done", DENY, env="dev"),
     Case("L-home-quoted", 'for d in /tmp ~; do rm -rf "$d"; done', DENY, env="dev"),

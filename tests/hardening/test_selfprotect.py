@@ -100,6 +100,8 @@ DENIED_COMMANDS = [
     "tar -xzf /tmp/dotfiles.tgz -C ~",
     "unzip -o /tmp/x.zip -d /home/dev/.claude",
     "rsync -a /tmp/home/ ~/",
+    "cp -r /tmp/home/. ~/",
+    "cp -rT /tmp/home ~",
     "tar -xf /tmp/etc.tar -C /etc",
     "tar -xf /tmp/state.tar -C /var/lib",
     "tar -xf /tmp/root.tar -C /",

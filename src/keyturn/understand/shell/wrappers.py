@@ -346,9 +346,17 @@ def _xargs(state: _State) -> _Outcome:
         return _Step.GO_ON
     state.drop(index)
     if replace_str:
+        # ``-I {}`` runs the command once per input line, the line put in place of ``{}``. One
+        # known line without quotes (``echo / | xargs -I{} rm -rf {}``) is put in; otherwise
+        # the words are decided at run time.
+        line = _one_plain_line(state.stdin_text) if not opts.has("0", "d", "a") else None
         for i, word in enumerate(state.argv):
             if i and replace_str in word:
-                state.dynamic[i] = True
+                if line is None:
+                    state.dynamic[i] = True
+                else:
+                    state.argv[i] = word.replace(replace_str, line)
+                    state.raw[i] = state.argv[i]
         return _Step.GO_ON
     known = _stdin_words(state.stdin_text) if not opts.has("0", "d", "a") else None
     if known is None:
@@ -361,6 +369,17 @@ def _xargs(state: _State) -> _Outcome:
         state.raw.extend(known)
         state.dynamic.extend(False for _ in known)
     return _Step.GO_ON
+
+
+def _one_plain_line(text: str | None) -> str | None:
+    """The one input line of ``text`` (blanks around it dropped, as xargs -I does), when there
+    is exactly one and xargs would take it as it is (no quotes or backslashes)."""
+    if text is None:
+        return None
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if len(lines) != 1 or any(c in lines[0] for c in "'\"\\"):
+        return None
+    return lines[0]
 
 
 def _stdin_words(text: str | None) -> list[str] | None:

@@ -159,7 +159,21 @@ def copy(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     mode = opts.value("m") or ""
     note = " sets a setuid/setgid mode" if len(mode) == 4 and mode[0] in "2467" else ""
     effects = [file_effect(EffectKind.READ, _paths(cmd, sources, ctx), cmd, ctx)]
-    for src in _paths(cmd, sources, ctx):
+    recursive = opts.has("r", "R", "a", "recursive", "archive")
+    for raw, src in zip(sources, _paths(cmd, sources, ctx), strict=True):
+        if recursive and (raw == "." or raw.endswith("/.") or opts.has("T")):
+            # ``cp -r dir/. dest`` (or ``-T``): dir's contents go into dest itself, whatever
+            # dest already holds -- everything under it may be written.
+            effects.append(
+                file_effect(
+                    EffectKind.UPDATE,
+                    [dest.rstrip("/") + "/*"],
+                    cmd,
+                    ctx,
+                    detail=f"copies what {src} holds into {dest}{note}",
+                )
+            )
+            continue
         target = dest.rstrip("/") + "/" + src.rsplit("/", 1)[-1] if is_dir else dest
         effects.append(write_effect(target, cmd, ctx, detail=f"copied from {src}{note}"))
     return effects
