@@ -170,3 +170,14 @@ def test_shell_and_mcp_never_allow_what_they_cannot_tell(workdir: Path, kind: st
     assert result.returncode in (3, 4)
     assert out["decision"] in ("ask", "deny")
     assert any(e["effect"] == "unknown" for e in out["effects"])
+
+
+def test_the_state_directory_is_guarded_as_the_hook_guards_it(workdir: Path) -> None:
+    """A dry run answers what the gate would: ``$KEYTURN_HOME`` is keyturn's own, even where the
+    built-in patterns (``~/.keyturn``) do not reach it."""
+    state = workdir / ".keyturn-home"
+    result = check(workdir, "--json", "--env", "dev", "shell", f"rm -rf {state}")
+    assert result.returncode == 4, result.stdout + result.stderr
+    assert "builtin:self-protection" in result.stdout
+    listing = check(workdir, "--env", "dev", "shell", f"ls {state}")
+    assert listing.returncode == 0, listing.stdout + listing.stderr

@@ -101,6 +101,13 @@ DENIED_COMMANDS = [
     "unzip -o /tmp/x.zip -d /home/dev/.claude",
     "rsync -a /tmp/home/ ~/",
     "cp -r /tmp/home/. ~/",
+    # globs that may name them
+    "rm -rf ~/.*",
+    "rm -rf ~/.k*",
+    "chmod 000 ~/.c*",
+    "rm -f .claude/settings*",
+    "rm -rf /var/lib/k*",
+    "sed -i s/deny/allow/ /etc/keyturn/*.yaml",
     "cp -rT /tmp/home ~",
     "tar -xf /tmp/etc.tar -C /etc",
     "tar -xf /tmp/state.tar -C /var/lib",
@@ -127,6 +134,9 @@ def test_shell_forms_are_denied(policy: Policy, command: str) -> None:
         "unset AWS_PROFILE",
         "export PATH=$PATH:/opt/bin",
         "tar -xzf /tmp/deps.tgz -C vendor",
+        "rm -f *.json",
+        "rm -f .claude/commands/*.md",
+        "rm -rf build/*.o",
         "rsync -a build/ /srv/www/",
     ],
 )

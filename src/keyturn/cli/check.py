@@ -83,9 +83,12 @@ def _common_options() -> ArgumentParser:
 def run(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     options = _resolved_options(args)
+    from keyturn.paths import keyturn_home
     from keyturn.policy import load_policy_file
 
-    policy = load_policy_file(options["policy"])
+    # keyturn's state is guarded as the gate guards it (bootstrap.build_gate): a dry run must
+    # answer what the hook would.
+    policy = load_policy_file(options["policy"], guarded_paths=(str(keyturn_home()),))
     env = options["env"]
     if env is not None and env not in policy.environment_names:
         raise UsageError(_unknown_environment(env, policy.environment_names))

@@ -82,9 +82,11 @@ def _judging(policy_path: str, *, no_store: bool, wait: bool) -> tuple[Any, Any]
     from keyturn.integrations.mcp_proxy import gate_decide, policy_decide
 
     if no_store:
+        from keyturn.paths import keyturn_home
         from keyturn.policy import load_policy_file
 
-        policy = load_policy_file(policy_path)
+        # keyturn's state is guarded as the gate guards it, with or without a store.
+        policy = load_policy_file(policy_path, guarded_paths=(str(keyturn_home()),))
         return policy, policy_decide(policy)
     from keyturn.bootstrap import build_gate, load_settings
 

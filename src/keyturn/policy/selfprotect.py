@@ -22,6 +22,7 @@ load.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -86,6 +87,12 @@ if not all(
 ):  # SelfProtection.reason's early exit and the engine's skip of the built-ins rely on it
     raise RuntimeError("a self-protection pattern starts with neither file: nor env:")
 _REMOVES_SET = GlobSet(_REMOVE_GUARDED)
+# The names the built-in patterns guard in any directory (for globs that may match them).
+_GUARDED_NAMES = (
+    *(".keyturn", ".claude", ".codex", ".gemini", ".kiro", ".cursor"),
+    *("keyturn.yaml", "audit-signing.key", ".claude/settings.json", ".claude/settings.local.json"),
+)
+_GLOB = re.compile(r"[*?\[]")
 # Home directories: each holds the user-level hook settings (and ``~/.keyturn``).
 _HOMES = re.compile(r"/root|/home(?:/[^/]+)?|/Users(?:/[^/]+)?")
 _ALL_SET = GlobSet(_ALL_GUARDED)
@@ -128,13 +135,40 @@ class SelfProtection:
             return f"{kind.value} of agent hook settings {effect.resource.name}"
         if kind in _CHANGES:
             for name in names:
-                if name.startswith("file:") and name.endswith("/*"):
+                if not name.startswith("file:"):
+                    continue
+                if name.endswith("/*"):
                     held = self._held_under(name[5:-2] or "/")
                     if held is not None:
                         return (
                             f"{kind.value} of everything under {name[5:-2] or '/'}, which holds "
                             f"{held}: an agent may not change its own guard"
                         )
+                elif _GLOB.search(name):
+                    held = self._matched_by(name[5:])
+                    if held is not None:
+                        return (
+                            f"{kind.value} of {name[5:]}, which matches {held}: "
+                            "an agent may not change its own guard"
+                        )
+        return None
+
+    def _matched_by(self, pattern: str) -> str | None:
+        """What guarded file or directory the glob ``pattern`` (``~/.*``, ``/etc/keyturn/*.y*``)
+        may name, or ``None``. Any directory may hold the agents' settings, so a last part that
+        matches one of their names is enough."""
+        parts = pattern.rstrip("/").rsplit("/", 2)
+        for guarded in _GUARDED_NAMES:
+            # ``.claude/settings.json`` is compared with the last two parts, the rest with one.
+            tail = "/".join(parts[-2:]) if "/" in guarded else parts[-1]
+            if fnmatch.fnmatchcase(guarded, tail):
+                return guarded
+        for extra in self.extra_paths:
+            path = extra.removeprefix("file:").removesuffix("/*")
+            while path not in ("", "/"):
+                if fnmatch.fnmatchcase(path, pattern):
+                    return path
+                path = path.rsplit("/", 1)[0]
         return None
 
     def _held_under(self, folder: str) -> str | None:

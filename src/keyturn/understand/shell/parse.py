@@ -153,8 +153,9 @@ def plain_command(command: str) -> RawCommand | None:
     raws = _WORDS.findall(source) if "'" in source else source.split()
     if raws[0] in _SYNTAX_WORDS:
         return None
-    # The grammar reads a word of ``=`` alone as an operator (and drops it): the long way.
-    if "=" in source and any(not t.strip("=") for t in raws):
+    # The grammar reads a word of ``=`` alone as an operator (and drops it), also before a
+    # quote (``=='x'``): the long way.
+    if "=" in source and any(p and not p.strip("=") for p in (t.partition("'")[0] for t in raws)):
         return None
     return RawCommand(words=tuple(Word(r.replace("'", ""), r) for r in raws), source=source)
 
@@ -191,6 +192,7 @@ def parse_tree(
     if root.has_error:
         line.items.append(Problem(f"could not parse: {snippet}", command[:200]))
         retry = _BRACE_COMMAND.sub(lambda m: " ".join(expand_braces(m.group(0))), command)
+        retry = _NUMBERED_READ_WRITE.sub(" <>", retry)
         if retry != command and not brace_retry:
             again = parse_line(retry, variables=variables, home=home, brace_retry=True)
             line.items.extend(again.items)
@@ -201,6 +203,9 @@ def parse_tree(
 # tree-sitter-bash cannot parse a brace expansion in command position ({rm,-rf,/}), which bash
 # expands into words: on a syntax error, such words are expanded and the line parsed again.
 _BRACE_COMMAND = re.compile(r"(?<![\w$])\{[^{}\s'\"]*,[^{}\s'\"]*\}")
+# Nor a read-write redirect with a descriptor (``1<>/dev/sda``): the retry reads it as ``<>``,
+# which opens the same file for writing. The retry's effects join the error's ``unknown``.
+_NUMBERED_READ_WRITE = re.compile(r"(?<![\w$])\d+<>")
 
 
 def _error_snippet(root: Node) -> str:
