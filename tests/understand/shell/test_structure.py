@@ -335,3 +335,29 @@ def test_nested_loops_over_known_words_stay_bounded() -> None:
     action = understand_shell(line, cwd="/srv", home="/root", env={})
     assert any(e.catastrophic for e in action.effects)
     assert any(e.effect is EffectKind.UNKNOWN for e in action.effects)
+
+
+@pytest.mark.parametrize(
+    ("command", "name"),
+    [
+        ('rm -rf "${HOME:?}/x"', "file:/root/x"),
+        ('rm -rf "${HOME?unset}"/x', "file:/root/x"),
+        ("rm -rf ${HOME:-/tmp}/x", "file:/root/x"),
+        ("rm -rf ${EMPTY:-/tmp}/x", "file:/tmp/x"),
+        ("rm -rf ${EMPTY-/tmp}/x", "file:/x"),  # without the colon: set, even if empty
+        ("rm -rf ${HOME:+/opt}/x", "file:/opt/x"),
+        ("rm -rf ${EMPTY:+/opt}/x", "file:/x"),
+    ],
+)
+def test_defaulting_expansions_of_known_variables(command: str, name: str) -> None:
+    action = understand_shell(command, cwd="/srv", home="/root", env={"EMPTY": ""})
+    assert name in {n for e in action.effects for n in e.resource.names}, action.effects
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["rm -rf ${UNSET:-/tmp}/x", "rm -rf ${EMPTY:?}/x", "rm -rf ${EMPTY:=/}", "rm -rf ${HOME%/*}"],
+)
+def test_other_expansions_stay_decided_at_run_time(command: str) -> None:
+    action = understand_shell(command, cwd="/srv", home="/root", env={"EMPTY": ""})
+    assert any(e.effect is EffectKind.UNKNOWN for e in action.effects), action.effects

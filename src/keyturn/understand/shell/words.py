@@ -151,6 +151,9 @@ class WordEvaluator:
         if kind == "simple_expansion":
             return [self._variable(node, _simple_name(node))]
         if kind == "expansion":
+            operated = self._operated(node)
+            if operated is not None:
+                return [operated]
             return [self._variable(node, _plain_expansion_name(node))]
         if kind == "command_substitution":
             out = self._substitute(node)
@@ -159,6 +162,34 @@ class WordEvaluator:
             return [_Segment(out, quoted=False, splittable=True)]
         self._visit(node)
         return [_Segment(node_text(node), quoted=False, dynamic=True)]
+
+    def _operated(self, node: Node) -> _Segment | None:
+        """``${NAME:?msg}``, ``${NAME:-word}``, ``${NAME:+word}`` and their forms without the
+        colon (not ``:=``, which assigns), for a NAME whose value is known: what bash expands
+        them to. ``None`` for any other expansion, or when NAME or the word is decided at run
+        time."""
+        kids = node.children
+        if len(kids) not in (4, 5) or kids[1].type != "variable_name":
+            return None
+        op = kids[2].type
+        value = self._vars.get(node_text(kids[1]))
+        if op not in _DEFAULTING_OPERATORS or value is None:
+            return None
+        word = ""
+        if len(kids) == 5:
+            literal = kids[3]
+            if literal.type not in ("word", "raw_string", "concatenation", "number"):
+                return None
+            segments = self._segments(literal)
+            if any(seg.dynamic for seg in segments):
+                return None
+            word = "".join(seg.text for seg in segments)
+        empty = value == "" if op.startswith(":") else False
+        if op in (":?", "?"):
+            return None if empty else _Segment(value, quoted=False, splittable=True)
+        if op in (":-", "-"):
+            return _Segment(word if empty else value, quoted=False, splittable=True)
+        return _Segment("" if empty else word, quoted=False, splittable=True)  # :+ and +
 
     def _string(self, node: Node) -> _Segment:
         parts: list[str] = []
@@ -193,6 +224,10 @@ def _simple_name(node: Node) -> str | None:
         if child.type == "variable_name":
             return node_text(child)
     return None
+
+
+# Not ``:=`` and ``=``: they also assign NAME, which later words would have to see.
+_DEFAULTING_OPERATORS = frozenset({":?", "?", ":-", "-", ":+", "+"})
 
 
 def _plain_expansion_name(node: Node) -> str | None:
