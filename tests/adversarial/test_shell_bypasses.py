@@ -265,6 +265,10 @@ CASES = [
     Case("W-stacked", "sudo env A=1 nohup timeout 10 nice bash -c 'rm -rf /'", DENY),
     Case("W-trap", "trap 'rm -rf /' EXIT", DENY),
     # Home directory spellings.
+    Case("H-var-lib-contents", "rm -rf /var/lib/*", DENY, env="dev"),
+    Case("H-usr-share", "rm -rf /usr/share", DENY, env="dev"),
+    Case("H-home-defaulted", 'rm -rf "${HOME:?}/"', DENY, env="dev"),
+    Case("H-an-app-under-var-lib", "rm -rf /var/lib/app", ALLOW, env="dev", destructive=False),
     Case("H-tilde", "rm -rf ~", DENY),
     Case("H-tilde-slash", "rm -rf ~/", DENY),
     Case("H-tilde-star", "rm -rf ~/*", DENY),

@@ -57,6 +57,14 @@ _POSIX_SYSTEM_DIRS = frozenset(
         "/usr/lib",
         "/usr/local",
         "/usr/sbin",
+        # what packages and services keep: a host without them does not come back
+        "/var/lib",
+        "/usr/share",
+        "/usr/lib64",
+        "/usr/libexec",
+        "/usr/local/bin",
+        "/usr/local/lib",
+        "/boot/efi",
     }
 )
 # ``/home/<user>`` and ``/Users/<user>``: one level below a homes directory.
