@@ -41,6 +41,18 @@ CASES = [
     Case("S15-xargs-replace-printf", "printf '/\\n' | xargs -I{} rm -rf {}", DENY, env="dev"),
     Case("S15-xargs-replace-lines", "printf 'a\\nb\\n' | xargs -I{} rm -rf {}", ASK, env="dev"),
     Case("S15-xargs-replace-unknown", "ls | xargs -I{} rm -rf {}", ASK, env="dev"),
+    # F: a script the line writes, then runs: its text comes from the write.
+    Case("F-heredoc", "cat > /tmp/x.sh <<'EOF'\nrm -rf /\nEOF\nbash /tmp/x.sh", DENY, env="dev"),
+    Case("F-echo-and", "echo 'rm -rf /' > z.sh && sh z.sh", DENY, env="dev"),
+    Case(
+        "F-printf-chmod-run", "printf 'rm -rf ~\\n' > z.sh; chmod +x z.sh; ./z.sh", DENY, env="dev"
+    ),
+    Case("F-tee", "echo 'rm -rf /' | tee t.sh; bash t.sh", DENY, env="dev"),
+    Case("F-append", "echo ls > a.sh; echo 'rm -rf /' >> a.sh; bash a.sh", DENY, env="dev"),
+    Case("F-source", "echo 'rm -rf /' > a.sh; . ./a.sh", DENY, env="dev"),
+    Case("F-benign", "echo ls > a.sh; bash a.sh", ALLOW, env="dev", destructive=False),
+    Case("F-copied-over", "echo ls > a.sh; cp /tmp/evil a.sh; bash a.sh", ASK, env="dev"),
+    Case("F-unknown-append", "echo ls > a.sh; curl -s x >> a.sh; bash a.sh", ASK, env="dev"),
     # L: a loop over known words runs its body with each of them.
     Case("L-root", "for d in /; do rm -rf $d; done", DENY, env="dev"),
     Case("L-home-quoted", 'for d in /tmp ~; do rm -rf "$d"; done', DENY, env="dev"),

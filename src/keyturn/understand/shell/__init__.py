@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from keyturn.errors import InputError
-from keyturn.model import Action, ActionKind, Effect, Target
+from keyturn.model import Action, ActionKind, Effect, EffectKind, Target
 from keyturn.understand import FileReader, NoFiles
 from keyturn.understand.shell.code_settings import variable_effects
 from keyturn.understand.shell.commands._keyturn_vars import (
@@ -31,6 +31,8 @@ from keyturn.understand.shell.dispatch import (
 )
 from keyturn.understand.shell.effects import unknown_effect
 from keyturn.understand.shell.flags import canonical_words
+from keyturn.understand.shell.line_writes import note_writes
+from keyturn.understand.shell.nested import constant_output
 from keyturn.understand.shell.parse import Problem, parse_line
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
 from keyturn.understand.shell.sequences import mark_unprotected_deletes
@@ -120,6 +122,11 @@ class _Run:
             if top:
                 self.subject.append(_subject_entry(cmd))
             ctx = _after(cmd, ctx)
+            if any(e.effect is not EffectKind.READ for e in found):
+                output = None
+                if cmd.argv and not cmd.stdin_dynamic:
+                    output = constant_output(cmd.argv, stdin_text=cmd.stdin_text)
+                ctx = note_writes(cmd, found, ctx, output=output)
         if parsed.assigned:
             # What a pager, editor, preload... variable set on the line runs (code_settings).
             effects.extend(variable_effects(parsed.assigned, None, ctx, line=text))

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from keyturn.model import Effect
 from keyturn.understand.shell.effects import unknown_effect
+from keyturn.understand.shell.line_writes import written_text
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 from keyturn.understand.shell.words import basename, decode_ansi_c, normalize_path
 
@@ -198,6 +199,12 @@ def script_file(
     if absolute.startswith(("/dev/", "/proc/")):
         return Script(None, f"runs {absolute}, a device or process file")
     text = ctx.files.read_text(absolute, limit=MAX_OUTPUT)
+    wrote, line_text = written_text(ctx.written, absolute) if ctx.written else (False, None)
+    if wrote:
+        if line_text is None:
+            return Script(None, f"runs {absolute}, which this line changes in a way not known")
+        # What the line wrote runs if that write ran; else what the disk holds: both judged.
+        text = line_text if text is None else f"{line_text}\n{text}"
     if text is None:
         return Script(None, f"runs the script {absolute}, which could not be read")
     first = text.split("\n", 1)[0]

@@ -110,6 +110,7 @@ class ShellContext:
     - ``files``: read-only file access.
     - ``understand_nested``: understand another shell command line (``ssh host 'cmd'``, a
       script's text) with the same context; returns its effects.
+    - ``written``: the files the line wrote before this command, and their text when known.
     """
 
     cwd: str = "/"
@@ -119,6 +120,9 @@ class ShellContext:
     files: FileReader = field(default_factory=NoFiles)
     understand_nested: Callable[[str], list[Effect]] | None = None
     depth: int = 0
+    # Texts of files the line wrote before this command (:mod:`.line_writes`); None: changed in
+    # a way not known.
+    written: Mapping[str, str | None] = field(default_factory=dict)
 
 
 Handler = Callable[[SimpleCommand, ShellContext], "list[Effect] | None"]

@@ -1,0 +1,94 @@
+"""Files a command line writes before it runs them: ``cat > x.sh <<'EOF' … EOF; bash x.sh``.
+
+Agents often write a script and run it on the same line. The file is not on disk when the line
+is judged (or holds something else), so the script's text is taken from the write itself when
+the line spells it out: a redirect of a command whose output is constant (``cat`` of a heredoc,
+``echo``, ``printf``) or ``tee`` of known input. Any other change to the path on the line -- a
+copy, a move, a write whose text is not known, a tree or glob that covers it -- makes its text
+unknown again, and so does appending to a file whose text is not known.
+
+The text from the line is judged *beside* whatever the disk holds (a write that does not run,
+``false && cat > x.sh …``, leaves the old file): a script file run on the line can only be
+judged more strictly for it, never less.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Mapping
+
+from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.effects import file_path
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
+
+MAX_TRACKED = 64  # paths remembered per line; beyond that, what is written is unknown
+
+# What ``written`` holds for a path whose text the line changes in a way not known.
+CHANGED = None
+# Commands that change a file's mode, owner or times, never its text.
+_METADATA_ONLY = frozenset({"chmod", "chown", "chgrp", "chattr", "setfacl", "touch"})
+
+
+def note_writes(
+    cmd: SimpleCommand, effects: list[Effect], ctx: ShellContext, *, output: str | None
+) -> ShellContext:
+    """``ctx`` with what ``cmd`` (judged as ``effects``) wrote noted in ``ctx.written``;
+    ``output``: what ``cmd`` prints, when its text alone decides it."""
+    if cmd.name in _METADATA_ONLY:
+        return ctx  # the text stays what it was (``chmod +x x.sh`` before running it)
+    touched = [
+        name[5:]
+        for e in effects
+        if e.effect is not EffectKind.READ
+        for name in e.resource.names
+        if name.startswith("file:")
+    ]
+    if not touched:
+        return ctx
+    written: dict[str, str | None] = dict(ctx.written)
+    for path in touched:
+        written[path] = CHANGED
+        if path.endswith("/*") or any(c in path for c in "*?["):
+            # A tree or a glob: the files noted before that it covers are changed too.
+            for noted in list(written):
+                if _covers(path, noted):
+                    written[noted] = CHANGED
+    for redirect in cmd.redirects:
+        op = redirect.op.lstrip("1")
+        if redirect.dynamic or op not in (">", ">|", ">>"):
+            continue
+        path = file_path(redirect.target, ctx)
+        if output is None:
+            written[path] = CHANGED
+        elif op == ">>":
+            before = ctx.written.get(path, CHANGED)
+            written[path] = None if before is None else before + output
+        else:
+            written[path] = output
+    if cmd.name == "tee" and cmd.stdin_text is not None and not cmd.stdin_dynamic:
+        appends = any(a in ("-a", "--append") for a in cmd.args)
+        for operand in (a for a in cmd.args if not a.startswith("-")):
+            path = file_path(operand, ctx)
+            before = ctx.written.get(path, CHANGED) if appends else ""
+            written[path] = None if before is None else before + cmd.stdin_text
+    if len(written) > MAX_TRACKED:
+        written = {path: CHANGED for path in list(written)[:MAX_TRACKED]}
+    return evolve(ctx, written=written)
+
+
+def written_text(written: Mapping[str, str | None], path: str) -> tuple[bool, str | None]:
+    """(whether the line wrote ``path`` before, the text it wrote -- ``None`` when not known)."""
+    if path in written:
+        return True, written[path]
+    if any(_covers(name, path) for name in written):
+        return True, CHANGED  # a tree or glob over it: ``cp -r dir/. .``, ``tar -x``, ``rm *``
+    return False, None
+
+
+def _covers(name: str, path: str) -> bool:
+    """Whether the tree (``D/*``) or glob ``name`` may name ``path``."""
+    if name == path:
+        return False
+    if name.endswith("/*") and path.startswith(name[:-1]):
+        return True
+    return any(c in name for c in "*?[") and fnmatch.fnmatchcase(path, name)
