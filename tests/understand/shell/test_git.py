@@ -89,3 +89,24 @@ def test_service_is_git() -> None:
 
 def test_unknown_subcommand_is_unknown() -> None:
     assert [e.effect.value for e in effects("git frobnicate")] == ["unknown"]
+
+
+@pytest.mark.parametrize(
+    ("command", "expected", "absent"),
+    [
+        ("git rm a.txt", ("delete", "file:/repo/a.txt"), None),
+        ("git rm -r src", ("delete", "file:/repo/src/*"), None),
+        ("git rm -rf .", ("delete", "file:/repo"), None),
+        ("git rm --cached a.txt", ("update", "git:local/HEAD"), ("delete", "file:/repo/a.txt")),
+        ("git rm -n -r src", ("update", "git:local/HEAD"), ("delete", "file:/repo/src")),
+        ("git worktree remove ../wt", ("delete", "file:/wt"), None),
+        ("git worktree remove --force /srv/x", ("delete", "file:/srv/x/*"), None),
+        ("git worktree prune", ("update", "git:local/HEAD"), ("delete", "file:/wt")),
+    ],
+)
+def test_what_removes_files_from_the_work_tree(
+    command: str, expected: tuple[str, str], absent: tuple[str, str] | None
+) -> None:
+    found = pairs(command)
+    assert expected in found, found
+    assert absent is None or absent not in found, found

@@ -380,6 +380,38 @@ def _read(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> 
     return effects
 
 
+def _rm(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    """``git rm PATHS``: deletes them from the work tree too (``-r``: directories and all under
+    them); ``--cached`` keeps the files, ``-n`` changes nothing."""
+    opts = parse_options(args, OptionSpec(long={"cached": "cached", "dry-run": "n"}))
+    if opts.has("cached") or opts.has("n") or not opts.operands:
+        return _local_write(args, repo, cmd, ctx)
+    recursive = opts.has("r")
+    effects = [_effect(EffectKind.UPDATE, "git:local/HEAD", cmd, ctx)]
+    for operand in opts.operands:
+        path = file_path(operand, ctx)
+        names = [path, path.rstrip("/") + "/*"] if recursive else [path]
+        effects.append(_worktree(EffectKind.DELETE, names, cmd, ctx, f"git rm deletes {path}"))
+    return effects
+
+
+def _worktree_command(
+    args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext
+) -> list[Effect]:
+    """``git worktree remove [--force] PATH`` deletes that work tree (``--force``: with its
+    uncommitted changes); the other ``worktree`` subcommands change git's records only."""
+    if args[:1] != ["remove"]:
+        return _local_write(args, repo, cmd, ctx)
+    opts = parse_options(args[1:], OptionSpec(long={"force": "f"}))
+    effects = [_effect(EffectKind.UPDATE, "git:local/HEAD", cmd, ctx)]
+    for operand in opts.operands:
+        path = file_path(operand, ctx)
+        lost = " and its uncommitted changes" if opts.has("f") else ""
+        detail = f"removes the work tree {path}{lost}"
+        effects.append(_worktree(EffectKind.DELETE, [path, path + "/*"], cmd, ctx, detail))
+    return effects
+
+
 _Sub = Callable[[list[str], str, SimpleCommand, ShellContext], list[Effect]]
 _SUBCOMMANDS: dict[str, _Sub] = {
     "push": _push,
@@ -399,6 +431,8 @@ _SUBCOMMANDS: dict[str, _Sub] = {
     "init": _create,
     "clone": _create,
     "config": config,
+    "rm": _rm,
+    "worktree": _worktree_command,
 }
 for _name in (
     "add",
@@ -411,11 +445,9 @@ for _name in (
     "am",
     "apply",
     "mv",
-    "rm",
     "commit-tree",
     "update-index",
     "notes",
-    "worktree",
     "submodule",
 ):
     _SUBCOMMANDS[_name] = _local_write
