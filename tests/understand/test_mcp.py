@@ -480,3 +480,21 @@ def test_with_the_real_shell_understanding_call_aws_deletes_the_instance() -> No
     action = understand_mcp("aws", "call_aws", {"cli_command": command})
     assert D in kinds(action)
     assert any("arn:aws:rds:*:*:db:prod-db" in n for n in names(action))
+
+
+def test_sqlite_tools_are_judged_by_their_sql(fake_sql: list[dict[str, Any]]) -> None:
+    """The reference SQLite server: whatever a tool's name says, its SQL decides."""
+    for tool in ("write_query", "read_query", "create_table"):
+        understand_mcp("sqlite", tool, {"query": "DROP TABLE orders"})
+    assert [c["engine"] for c in fake_sql] == ["sqlite"] * 3
+    assert [c["sql"] for c in fake_sql] == ["DROP TABLE orders"] * 3
+    assert kinds(understand_mcp("sqlite", "list_tables", {})) == [EffectKind.READ]
+    assert kinds(understand_mcp("sqlite", "describe_table", {"table_name": "t"})) == [
+        EffectKind.READ
+    ]
+    assert kinds(understand_mcp("sqlite", "write_query", {})) == [X]
+
+
+def test_sqlite_drop_through_read_query_is_a_delete() -> None:
+    action = understand_mcp("sqlite", "read_query", {"query": "SELECT 1; DROP TABLE orders"})
+    assert D in kinds(action)

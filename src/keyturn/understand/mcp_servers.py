@@ -13,6 +13,8 @@ Tool names and arguments come from the servers' own sources:
 - GitHub: ``github/github-mcp-server`` ``pkg/github/__toolsnaps__/*.snap``;
 - postgres: ``modelcontextprotocol/servers-archived`` ``src/postgres`` (``query``: ``sql``) and
   ``crystaldba/postgres-mcp`` (``execute_sql``: ``sql``);
+- SQLite: ``modelcontextprotocol/servers-archived`` ``src/sqlite`` (``read_query``,
+  ``write_query``, ``create_table``: ``query``);
 - Kubernetes: ``containers/kubernetes-mcp-server`` ``pkg/toolsets/{core,helm}``;
 - AWS: ``awslabs/mcp`` ``src/aws-api-mcp-server`` (``call_aws``: ``cli_command``, a string or a
   list of strings; ``suggest_aws_commands``: ``query``).
@@ -87,6 +89,9 @@ def _family(server: str) -> ServerFamily | None:
 _TEXT_ARGUMENTS = {
     ("postgres", "query"): frozenset({"sql"}),
     ("postgres", "execute_sql"): frozenset({"sql"}),
+    ("sqlite", "read_query"): frozenset({"query"}),
+    ("sqlite", "write_query"): frozenset({"query"}),
+    ("sqlite", "create_table"): frozenset({"query"}),
     ("kubernetes", "pods_exec"): frozenset({"command"}),
 }
 
@@ -347,6 +352,22 @@ POSTGRES = ServerFamily(
     },
 )
 
+SQLITE = ServerFamily(
+    "sqlite",
+    ("sqlite*", "*sqlite*"),
+    {
+        # The SQL decides, whatever the tool's name says (a write_query can DROP; the server's
+        # own check that read_query starts with SELECT is not keyturn's to trust).
+        "read_query": _on_sql("query"),
+        "write_query": _on_sql("query"),
+        "create_table": _on_sql("query"),
+        "list_tables": _on_tool(R, "db"),
+        "describe_table": _on_tool(R, "db"),
+        "describe-table": _on_tool(R, "db"),
+        "append_insight": _on_tool(U),  # the server's own memo, not the database
+    },
+)
+
 # -- Kubernetes ------------------------------------------------------------------------------
 
 _CLUSTER_SCOPED_FALLBACK = frozenset(
@@ -518,4 +539,12 @@ AWS = ServerFamily(
     },
 )
 
-FAMILIES: tuple[ServerFamily, ...] = (FILESYSTEM, GITHUB, GIT, POSTGRES, KUBERNETES, AWS)
+FAMILIES: tuple[ServerFamily, ...] = (
+    FILESYSTEM,
+    GITHUB,
+    GIT,
+    POSTGRES,
+    SQLITE,
+    KUBERNETES,
+    AWS,
+)
