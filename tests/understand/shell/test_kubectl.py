@@ -8,6 +8,7 @@ import pytest
 
 from keyturn.model import Effect, EffectKind, Target
 from keyturn.understand import MemoryFiles
+from keyturn.understand.shell import understand_shell
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, handler_for
 
 E = EffectKind
@@ -159,3 +160,36 @@ def test_helm_forms(line: str, kind: EffectKind, name: str) -> None:
 def test_helm_kube_context() -> None:
     (effect,) = run("helm --kube-context prod-1 uninstall api")
     assert effect.target.kube_context == "prod-1"
+
+
+_KUBECONFIG = """\
+apiVersion: v1
+kind: Config
+current-context: prod-eu
+contexts:
+- name: prod-eu
+  context:
+    cluster: c
+    namespace: payments
+- name: dev
+  context: {cluster: d}
+"""
+
+
+def _deleted(line: str) -> set[str]:
+    files = MemoryFiles({"/home/u/.kube/config": _KUBECONFIG})
+    action = understand_shell(line, cwd="/w", home="/home/u", files=files)
+    return {n for e in action.effects if e.effect is EffectKind.DELETE for n in e.resource.names}
+
+
+def test_a_call_without_a_namespace_lands_in_the_contexts_namespace() -> None:
+    assert _deleted("kubectl delete deploy api") == {"k8s:payments/deployment/api"}
+    assert _deleted("kubectl delete deploy api -n web") == {"k8s:web/deployment/api"}
+    assert _deleted("kubectl --context dev delete deploy api") == {"k8s:default/deployment/api"}
+
+
+def test_a_namespace_switch_on_the_line_is_judged_both_ways() -> None:
+    both = {"k8s:payments/deployment/api", "k8s:web/deployment/api"}
+    assert _deleted("kubens web; kubectl delete deploy api") == both
+    line = "kubectl config set-context --current --namespace=web && kubectl delete deploy api"
+    assert _deleted(line) == both

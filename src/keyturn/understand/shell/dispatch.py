@@ -72,17 +72,33 @@ def target_variables_switch(
 
 def target_switch(cmd: SimpleCommand) -> dict[str, str]:
     """Target hints a command switches to for what follows it: ``kubectl config use-context
-    X``, ``kubectx X``, ``terraform``/``tofu workspace select|new X``."""
+    X``, ``kubectx X``, ``kubens X``, ``kubectl config set-context --current --namespace X``,
+    ``terraform``/``tofu workspace select|new X``."""
     args = [a for a in cmd.args if not a.startswith("-")]
     run_time = any(i > 0 for i in cmd.dynamic_words)
     if cmd.name == "kubectl" and args[:2] == ["config", "use-context"] and len(args) > 2:
         return {"kube_context": RUN_TIME_HINT if run_time else args[2]}
     if cmd.name == "kubectx" and args:
         return {"kube_context": RUN_TIME_HINT if run_time else args[-1]}
+    if cmd.name == "kubens" and args:
+        return {"kube_namespace": RUN_TIME_HINT if run_time else args[-1]}
+    if cmd.name == "kubectl" and args[:2] == ["config", "set-context"] and "--current" in cmd.args:
+        namespace = _namespace_option(cmd.args)
+        if namespace is not None:
+            return {"kube_namespace": RUN_TIME_HINT if run_time else namespace}
     workspace = args[:2] in (["workspace", "select"], ["workspace", "new"])
     if cmd.name in ("terraform", "tofu") and workspace and len(args) > 2:
         return {"terraform_workspace": RUN_TIME_HINT if run_time else args[2]}
     return {}
+
+
+def _namespace_option(args: tuple[str, ...]) -> str | None:
+    for i, arg in enumerate(args):
+        if arg.startswith("--namespace="):
+            return arg.partition("=")[2] or None
+        if arg == "--namespace" and i + 1 < len(args):
+            return args[i + 1]
+    return None
 
 
 def build_command(raw: RawCommand) -> SimpleCommand:

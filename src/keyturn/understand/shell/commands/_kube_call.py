@@ -55,10 +55,16 @@ def kube_call(
     # not make a delete on the production cluster a dev one.
     context = args.value(context_flag) or ctx.target.kube_context
     context = context or current_context(kubeconfig, ctx)
+    # The namespace: the flag, a switch on the line (``kubens``, ``set-context --current
+    # --namespace``), else the one the kubeconfig gives the context -- where a call without
+    # ``-n`` really lands, not ``default``.
+    namespace_given = namespace_flag or ctx.target.kube_namespace
+    if namespace_given is None and context is not None and not args.has("--all-namespaces"):
+        namespace_given = context_namespace(kubeconfig, context, ctx)
     target = Target(
         environment=ctx.target.environment,
         kube_context=context,
-        kube_namespace=namespace_flag or ctx.target.kube_namespace,
+        kube_namespace=namespace_given,
     )
     notes = []
     if kubeconfig:
@@ -77,12 +83,38 @@ _CURRENT_CONTEXT = re.compile(r"""^current-context:[ \t]*["']?([^"'\s#]+)""", re
 def current_context(kubeconfig: str | None, ctx: ShellContext) -> str | None:
     """The current context of the kubeconfig kubectl would read (the first file of the list that
     sets one), or None when it cannot be read."""
-    paths = kubeconfig.split(":") if kubeconfig else [ctx.home.rstrip("/") + "/.kube/config"]
-    for path in paths:
-        if not path:
-            continue
+    for path in _kubeconfig_paths(kubeconfig, ctx):
         text = ctx.files.read_text(normalize_path(path, cwd=ctx.cwd), limit=1_000_000)
         found = _CURRENT_CONTEXT.search(text or "")
         if found is not None:
             return found.group(1)
     return None
+
+
+def context_namespace(kubeconfig: str | None, context: str, ctx: ShellContext) -> str | None:
+    """The namespace the kubeconfig sets for ``context`` (the first file of the list that
+    defines the context), or None."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    for path in _kubeconfig_paths(kubeconfig, ctx):
+        text = ctx.files.read_text(normalize_path(path, cwd=ctx.cwd), limit=1_000_000)
+        if not text or context not in text:
+            continue
+        try:
+            document = yaml.load(text, Loader=loader)  # noqa: S506 -- a safe loader
+        except yaml.YAMLError:
+            continue
+        contexts = document.get("contexts") if isinstance(document, dict) else None
+        for entry in contexts if isinstance(contexts, list) else ():
+            if isinstance(entry, dict) and entry.get("name") == context:
+                body = entry.get("context")
+                namespace = body.get("namespace") if isinstance(body, dict) else None
+                return namespace if isinstance(namespace, str) and namespace else None
+    return None
+
+
+def _kubeconfig_paths(kubeconfig: str | None, ctx: ShellContext) -> list[str]:
+    if kubeconfig:
+        return [p for p in kubeconfig.split(":") if p]
+    return [ctx.home.rstrip("/") + "/.kube/config"]
