@@ -195,6 +195,32 @@ def write_effect(
     return file_effect(kind, [path], cmd, ctx, detail=detail)
 
 
+def directory_tree(path: str) -> list[str]:
+    """A directory and everything under it (``path`` and ``path/*``; a ``D/*`` stays itself)."""
+    if path.endswith("/*"):
+        return [path]
+    return [path, path.rstrip("/") + "/*"]
+
+
+def removal_effect(
+    path: str,
+    cmd: SimpleCommand,
+    ctx: ShellContext,
+    *,
+    recursive: bool,
+    detail: str,
+    service: str = "file",
+) -> Effect:
+    """Deleting ``path`` -- with ``recursive``, the directory and everything under it, which for
+    ``/`` or a home directory is catastrophic (``rm -r``, ``git rm -r``, ``tar --remove-files``,
+    compressing a tree in place)."""
+    names = directory_tree(path) if recursive else [path]
+    reason = home_or_root(path, home=ctx.home) if recursive else None
+    return file_effect(
+        EffectKind.DELETE, names, cmd, ctx, detail=detail, catastrophic=reason, service=service
+    )
+
+
 def home_or_root(path: str, *, home: str) -> str | None:
     """Why removing ``path`` recursively is catastrophic (``/``, a home directory, everything
     under them), or ``None``."""

@@ -23,7 +23,7 @@ from keyturn.understand.shell.code_settings import runs_command
 from keyturn.understand.shell.effects import (
     file_effect,
     file_path,
-    home_or_root,
+    removal_effect,
     unknown_effect,
     write_effect,
 )
@@ -273,8 +273,4 @@ def _removed(
     path: str, cmd: SimpleCommand, ctx: ShellContext, what: str, *, recursive: bool = True
 ) -> Effect:
     """The original ``path`` removed once its contents went into the archive."""
-    names = [path, path.rstrip("/") + "/*"] if recursive else [path]
-    reason = home_or_root(path, home=ctx.home) if recursive else None
-    return file_effect(
-        EffectKind.DELETE, names, cmd, ctx, detail=f"{what} removes {path}", catastrophic=reason
-    )
+    return removal_effect(path, cmd, ctx, recursive=recursive, detail=f"{what} removes {path}")

@@ -15,10 +15,12 @@ from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.code_settings import runs_command
 from keyturn.understand.shell.commands._sed_script import read_script
 from keyturn.understand.shell.effects import (
+    directory_tree,
     file_effect,
     file_path,
     home_or_root,
     is_block_device,
+    removal_effect,
     unknown_effect,
     write_effect,
 )
@@ -56,13 +58,6 @@ def _run_time(cmd: SimpleCommand) -> str:
     return f" (paths decided at run time: {' '.join(dynamic)[:100]})" if dynamic else ""
 
 
-def _tree(path: str) -> list[str]:
-    """A directory and everything under it."""
-    if path.endswith("/*"):
-        return [path]
-    return [path, path.rstrip("/") + "/*"]
-
-
 @command("rm")
 def rm(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``rm``: delete; ``-r`` deletes the directory and everything under it."""
@@ -72,12 +67,8 @@ def rm(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     recursive = opts.has("r")
     effects = []
     for path in _paths(cmd, opts.operands, ctx):
-        names = _tree(path) if recursive else [path]
-        reason = home_or_root(path, home=ctx.home) if recursive else None
         detail = ("deletes recursively " if recursive else "deletes ") + path + _run_time(cmd)
-        effects.append(
-            file_effect(EffectKind.DELETE, names, cmd, ctx, detail=detail, catastrophic=reason)
-        )
+        effects.append(removal_effect(path, cmd, ctx, recursive=recursive, detail=detail))
     return effects
 
 
@@ -134,7 +125,9 @@ def mv(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     sources, dest, is_dir = found
     effects = []
     for src in _paths(cmd, sources, ctx):
-        effects.append(file_effect(EffectKind.DELETE, _tree(src), cmd, ctx, detail=f"moves {src}"))
+        effects.append(
+            file_effect(EffectKind.DELETE, directory_tree(src), cmd, ctx, detail=f"moves {src}")
+        )
         if dest == "/dev/null":
             continue
         target = dest.rstrip("/") + "/" + src.rsplit("/", 1)[-1] if is_dir else dest
@@ -252,7 +245,7 @@ def permissions(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         return None
     recursive = opts.has("R")
     paths = _paths(cmd, operands, ctx)
-    names = [n for p in paths for n in (_tree(p) if recursive else [p])]
+    names = [n for p in paths for n in (directory_tree(p) if recursive else [p])]
     # Recursively re-moding or re-owning / or a home directory breaks the system or the user's
     # account beyond repair (`chmod -R 000 /`): catastrophic, like removing it.
     wrecked = next((r for p in paths if (r := home_or_root(p, home=ctx.home))), None)
@@ -298,7 +291,7 @@ def rsync(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         return None
     *sources, dest = opts.operands
     path = dest if ":" in dest.split("/", 1)[0] else file_path(dest, ctx)
-    effects = [file_effect(EffectKind.UPDATE, _tree(path), cmd, ctx)]
+    effects = [file_effect(EffectKind.UPDATE, directory_tree(path), cmd, ctx)]
     for shell in opts.values.get("e", ()):  # ``-e CMD``: the remote shell rsync runs
         if shell.split(maxsplit=1)[:1] in (["ssh"], ["/usr/bin/ssh"]):
             continue  # ssh with its options: the usual transport

@@ -35,6 +35,7 @@ from keyturn.understand.shell.effects import (
     file_effect,
     file_path,
     local_target,
+    removal_effect,
     unknown_effect,
     write_effect,
 )
@@ -386,12 +387,19 @@ def _rm(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> li
     opts = parse_options(args, OptionSpec(long={"cached": "cached", "dry-run": "n"}))
     if opts.has("cached") or opts.has("n") or not opts.operands:
         return _local_write(args, repo, cmd, ctx)
-    recursive = opts.has("r")
     effects = [_effect(EffectKind.UPDATE, "git:local/HEAD", cmd, ctx)]
     for operand in opts.operands:
         path = file_path(operand, ctx)
-        names = [path, path.rstrip("/") + "/*"] if recursive else [path]
-        effects.append(_worktree(EffectKind.DELETE, names, cmd, ctx, f"git rm deletes {path}"))
+        effects.append(
+            removal_effect(
+                path,
+                cmd,
+                ctx,
+                recursive=opts.has("r"),
+                detail=f"git rm deletes {path}",
+                service="git",
+            )
+        )
     return effects
 
 
@@ -408,7 +416,7 @@ def _worktree_command(
         path = file_path(operand, ctx)
         lost = " and its uncommitted changes" if opts.has("f") else ""
         detail = f"removes the work tree {path}{lost}"
-        effects.append(_worktree(EffectKind.DELETE, [path, path + "/*"], cmd, ctx, detail))
+        effects.append(removal_effect(path, cmd, ctx, recursive=True, detail=detail, service="git"))
     return effects
 
 
