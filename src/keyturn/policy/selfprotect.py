@@ -105,12 +105,15 @@ class SelfProtection:
 
     extra_paths: tuple[str, ...]
     writes: GlobSet
+    # The guarded paths themselves, as spelled in ``extra_paths`` (``/etc/keyturn/k.yaml``).
+    guarded: tuple[str, ...] = ()
 
     @classmethod
     def build(cls, paths: Iterable[str]) -> SelfProtection:
         """Self-protection over the built-in patterns plus ``paths`` (absolute paths)."""
         extra = guarded_patterns(paths)
-        return cls(extra_paths=extra, writes=GlobSet(_WRITE_GUARDED + extra))
+        guarded = tuple(dict.fromkeys(p.removeprefix("file:").removesuffix("/*") for p in extra))
+        return cls(extra_paths=extra, writes=GlobSet(_WRITE_GUARDED + extra), guarded=guarded)
 
     def reason(self, effect: Effect) -> str | None:
         """Why ``effect`` would weaken keyturn's own guard, or ``None``."""
@@ -163,8 +166,7 @@ class SelfProtection:
             tail = "/".join(parts[-2:]) if "/" in guarded else parts[-1]
             if fnmatch.fnmatchcase(guarded, tail):
                 return guarded
-        for extra in self.extra_paths:
-            path = extra.removeprefix("file:").removesuffix("/*")
+        for path in self.guarded:
             while path not in ("", "/"):
                 if fnmatch.fnmatchcase(path, pattern):
                     return path
@@ -177,8 +179,7 @@ class SelfProtection:
         if folder == "/" or _HOMES.fullmatch(folder) or folder.endswith("/.claude"):
             return "agent hook settings (~/.claude, ~/.codex, ~/.gemini...)"
         inside = folder.rstrip("/") + "/"
-        for pattern in self.extra_paths:
-            path = pattern.removeprefix("file:").removesuffix("/*")
+        for path in self.guarded:
             if path.startswith(inside):
                 return f"keyturn's own {path}"
         return None

@@ -22,7 +22,7 @@ from keyturn.understand.shell.effects import (
     shell_name,
     unknown_effect,
 )
-from keyturn.understand.shell.flags import canonical_text
+from keyturn.understand.shell.flags import OptionSpec, canonical_text, parse_options
 from keyturn.understand.shell.parse import RawCommand
 from keyturn.understand.shell.redirects import redirect_effects
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
@@ -83,8 +83,8 @@ def target_switch(cmd: SimpleCommand) -> dict[str, str]:
     if cmd.name == "kubens" and args:
         return {"kube_namespace": RUN_TIME_HINT if run_time else args[-1]}
     if cmd.name == "kubectl" and args[:2] == ["config", "set-context"] and "--current" in cmd.args:
-        namespace = _namespace_option(cmd.args)
-        if namespace is not None:
+        namespace = parse_options(cmd.args, _SET_CONTEXT).value("namespace")
+        if namespace:
             return {"kube_namespace": RUN_TIME_HINT if run_time else namespace}
     workspace = args[:2] in (["workspace", "select"], ["workspace", "new"])
     if cmd.name in ("terraform", "tofu") and workspace and len(args) > 2:
@@ -92,13 +92,7 @@ def target_switch(cmd: SimpleCommand) -> dict[str, str]:
     return {}
 
 
-def _namespace_option(args: tuple[str, ...]) -> str | None:
-    for i, arg in enumerate(args):
-        if arg.startswith("--namespace="):
-            return arg.partition("=")[2] or None
-        if arg == "--namespace" and i + 1 < len(args):
-            return args[i + 1]
-    return None
+_SET_CONTEXT = OptionSpec(long_valued=frozenset({"namespace"}))
 
 
 def build_command(raw: RawCommand) -> SimpleCommand:

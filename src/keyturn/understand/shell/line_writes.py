@@ -62,7 +62,7 @@ def note_writes(
             written[path] = CHANGED
         elif op == ">>":
             before = ctx.written.get(path, CHANGED)
-            written[path] = None if before is None else before + output
+            written[path] = CHANGED if before is CHANGED else before + output
         else:
             written[path] = output
     if cmd.name == "tee" and cmd.stdin_text is not None and not cmd.stdin_dynamic:
@@ -70,7 +70,7 @@ def note_writes(
         for operand in (a for a in cmd.args if not a.startswith("-")):
             path = file_path(operand, ctx)
             before = ctx.written.get(path, CHANGED) if appends else ""
-            written[path] = None if before is None else before + cmd.stdin_text
+            written[path] = CHANGED if before is CHANGED else before + cmd.stdin_text
     if len(written) > MAX_TRACKED:
         written = {path: CHANGED for path in list(written)[:MAX_TRACKED]}
     return evolve(ctx, written=written)

@@ -198,11 +198,11 @@ def script_file(
         return Script(None, f"runs {absolute}: text decided at run time")
     if absolute.startswith(("/dev/", "/proc/")):
         return Script(None, f"runs {absolute}, a device or process file")
-    text = ctx.files.read_text(absolute, limit=MAX_OUTPUT)
     wrote, line_text = written_text(ctx.written, absolute) if ctx.written else (False, None)
-    if wrote:
-        if line_text is None:
-            return Script(None, f"runs {absolute}, which this line changes in a way not known")
+    if wrote and line_text is None:
+        return Script(None, f"runs {absolute}, which this line changes in a way not known")
+    text = ctx.files.read_text(absolute, limit=MAX_OUTPUT)
+    if line_text is not None:
         # What the line wrote runs if that write ran; else what the disk holds: both judged.
         text = line_text if text is None else f"{line_text}\n{text}"
     if text is None:

@@ -545,16 +545,14 @@ def _tmux(state: _State) -> _Outcome:
     valued = next((v for names, v in _TMUX_COMMANDS.items() if sub in names), None)
     if valued is None:
         return _Step.STOP  # no command of its own: tmux itself is judged
-    sub_opts = parse_options(args, OptionSpec(valued=valued, stop_at_operand=True))
-    words = list(sub_opts.rest)
-    if sub in ("if-shell", "if"):
-        words = words[:1]  # the test; the rest are tmux commands
-    if not words:
+    # The operands are the tail of argv: they go to a shell with their run-time marks kept.
+    spec = OptionSpec(valued=valued, stop_at_operand=True)
+    start = len(state.argv) - len(parse_options(args, spec).rest)
+    if sub in ("if-shell", "if"):  # the test runs; the words after it are tmux commands
+        del state.argv[start + 1 :], state.raw[start + 1 :], state.dynamic[start + 1 :]
+    if start >= len(state.argv):
         return Unwrapped(None, unknown=f"tmux {sub} starts an interactive shell")
-    state.argv[:] = ["tmux", *words]
-    state.raw[:] = list(state.argv)
-    state.dynamic[:] = [False] * len(state.argv)
-    return _as_shell(state, 1, f"tmux-{sub}")
+    return _as_shell(state, start, f"tmux-{sub}")
 
 
 _SCREEN = OptionSpec(valued="ceEhpSstTX", stop_at_operand=True)
@@ -590,9 +588,15 @@ _RUNNERS = {
     "nodenv": ("exec", 0),
     "direnv": ("exec", 1),  # the directory
 }
-_RUNNER_VALUED = frozenset(
-    {"-n", "--name", "-p", "--prefix", "--python", "--with", "--from", "--project", "--directory"}
-    | {"--package", "--group", "--extra", "--env-file", "--index", "--env", "-C", "--cwd"}
+# The runners' options that take a value (the others are flags).
+_RUNNER_OPTIONS = OptionSpec(
+    valued="npC",
+    long={"name": "n", "prefix": "p", "cwd": "C"},
+    long_valued=frozenset(
+        {"n", "p", "C", "python", "with", "from", "project", "directory", "package", "group"}
+        | {"extra", "env-file", "index", "env"}
+    ),
+    stop_at_operand=True,
 )
 
 
@@ -600,16 +604,11 @@ def _runner(state: _State) -> _Outcome:
     """``uv run CMD``, ``bundle exec CMD``, ``direnv exec DIR CMD``…: the command runs."""
     tool = basename(state.argv[0])
     sub, before = _RUNNERS[tool]
-    args = state.argv[1:]
-    if sub not in args:
+    if sub not in state.argv[1:]:
         return _Step.STOP
-    i = args.index(sub) + 1
-    while i < len(args) and args[i].startswith("-"):
-        if args[i] == "--":
-            i += 1
-            break
-        i += 2 if args[i] in _RUNNER_VALUED else 1
-    index = _take_assignments(state, i + before + 1)
+    start = state.argv.index(sub, 1) + 1
+    rest = parse_options(state.argv[start:], _RUNNER_OPTIONS).rest
+    index = _take_assignments(state, len(state.argv) - len(rest) + before)
     if index >= len(state.argv):
         return Unwrapped(None, unknown=f"{tool} {sub} without a command")
     state.wrappers.append(f"{tool}-{sub}")

@@ -53,14 +53,15 @@ def kube_call(
     # line switched to or the caller named, else the kubeconfig's current context. The other
     # hints of the shell (an AWS profile) say nothing of the cluster: an AWS_PROFILE=dev must
     # not make a delete on the production cluster a dev one.
+    files = _Kubeconfig(kubeconfig, ctx)
     context = args.value(context_flag) or ctx.target.kube_context
-    context = context or current_context(kubeconfig, ctx)
+    context = context or files.current_context()
     # The namespace: the flag, a switch on the line (``kubens``, ``set-context --current
     # --namespace``), else the one the kubeconfig gives the context -- where a call without
     # ``-n`` really lands, not ``default``.
     namespace_given = namespace_flag or ctx.target.kube_namespace
     if namespace_given is None and context is not None and not args.has("--all-namespaces"):
-        namespace_given = context_namespace(kubeconfig, context, ctx)
+        namespace_given = files.namespace_of(context)
     target = Target(
         environment=ctx.target.environment,
         kube_context=context,
@@ -80,41 +81,50 @@ def kube_call(
 _CURRENT_CONTEXT = re.compile(r"""^current-context:[ \t]*["']?([^"'\s#]+)""", re.MULTILINE)
 
 
-def current_context(kubeconfig: str | None, ctx: ShellContext) -> str | None:
-    """The current context of the kubeconfig kubectl would read (the first file of the list that
-    sets one), or None when it cannot be read."""
-    for path in _kubeconfig_paths(kubeconfig, ctx):
-        text = ctx.files.read_text(normalize_path(path, cwd=ctx.cwd), limit=1_000_000)
-        found = _CURRENT_CONTEXT.search(text or "")
-        if found is not None:
-            return found.group(1)
-    return None
+class _Kubeconfig:
+    """The kubeconfig files kubectl would read (``--kubeconfig``/``KUBECONFIG``, a list, else
+    ``~/.kube/config``), each read once, when first asked."""
 
+    def __init__(self, kubeconfig: str | None, ctx: ShellContext) -> None:
+        paths = [p for p in kubeconfig.split(":") if p] if kubeconfig else None
+        self._paths = paths or [ctx.home.rstrip("/") + "/.kube/config"]
+        self._ctx = ctx
+        self._texts: list[str] | None = None
 
-def context_namespace(kubeconfig: str | None, context: str, ctx: ShellContext) -> str | None:
-    """The namespace the kubeconfig sets for ``context`` (the first file of the list that
-    defines the context), or None."""
-    import yaml
+    def texts(self) -> list[str]:
+        if self._texts is None:
+            ctx = self._ctx
+            self._texts = [
+                ctx.files.read_text(normalize_path(p, cwd=ctx.cwd), limit=1_000_000) or ""
+                for p in self._paths
+            ]
+        return self._texts
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    for path in _kubeconfig_paths(kubeconfig, ctx):
-        text = ctx.files.read_text(normalize_path(path, cwd=ctx.cwd), limit=1_000_000)
-        if not text or context not in text:
-            continue
-        try:
-            document = yaml.load(text, Loader=loader)  # noqa: S506 -- a safe loader
-        except yaml.YAMLError:
-            continue
-        contexts = document.get("contexts") if isinstance(document, dict) else None
-        for entry in contexts if isinstance(contexts, list) else ():
-            if isinstance(entry, dict) and entry.get("name") == context:
-                body = entry.get("context")
-                namespace = body.get("namespace") if isinstance(body, dict) else None
-                return namespace if isinstance(namespace, str) and namespace else None
-    return None
+    def current_context(self) -> str | None:
+        """The current context (the first file of the list that sets one), or None."""
+        for text in self.texts():
+            found = _CURRENT_CONTEXT.search(text)
+            if found is not None:
+                return found.group(1)
+        return None
 
+    def namespace_of(self, context: str) -> str | None:
+        """The namespace the kubeconfig sets for ``context`` (the first file that defines the
+        context), or None."""
+        import yaml
 
-def _kubeconfig_paths(kubeconfig: str | None, ctx: ShellContext) -> list[str]:
-    if kubeconfig:
-        return [p for p in kubeconfig.split(":") if p]
-    return [ctx.home.rstrip("/") + "/.kube/config"]
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        for text in self.texts():
+            if context not in text:
+                continue
+            try:
+                document = yaml.load(text, Loader=loader)  # noqa: S506 -- a safe loader
+            except yaml.YAMLError:
+                continue
+            contexts = document.get("contexts") if isinstance(document, dict) else None
+            for entry in contexts if isinstance(contexts, list) else ():
+                if isinstance(entry, dict) and entry.get("name") == context:
+                    body = entry.get("context")
+                    namespace = body.get("namespace") if isinstance(body, dict) else None
+                    return namespace if isinstance(namespace, str) and namespace else None
+        return None
