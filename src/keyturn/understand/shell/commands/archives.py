@@ -263,7 +263,7 @@ def _reads(paths: Sequence[str | None], cmd: SimpleCommand, ctx: ShellContext) -
 
 def _extract(base: str, members: list[str], cmd: SimpleCommand, ctx: ShellContext) -> Effect:
     """Writing an archive's members under ``base`` (all of them unless some are named)."""
-    names = members or [base.rstrip("/") + "/*" if base != "/" else "/*"]
+    names = members or [base.rstrip("/") + "/*"]  # "/" gives "/*" too
     return file_effect(
         EffectKind.UPDATE, names, cmd, ctx, detail=f"extracts the archive into {base}"
     )
