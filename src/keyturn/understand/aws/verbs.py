@@ -18,7 +18,7 @@ Simulate Check Detect Count Compare Evaluate Calculate Predict Analyze Recognize
 Infer Geocode Autocomplete Suggest Forecast Filter View Is Retrieve Decrypt Encrypt Decode
 Decapsulate Encapsulate Derive Generate Sample Probe Rescore Rerank Converse Chat Synthesize
 Download Export Render Translate Transcribe Introspect Snap Discover Resolve Optimize Agentic Domain
-Phone Carrier Re"""
+Phone Carrier Re Traverse"""
 
 _CREATE = """Create Run Register Import Allocate Issue Request Launch Copy Clone Purchase Provision
 Upload Sign Invite Claim Reserve Replicate Restore Bundle Build Index Ingest Split Schedule Open
@@ -34,12 +34,12 @@ Begin Install Dismiss Deliver Skip Invalidate Exchange Redeem Provide Regenerate
 Mark Vote Take Insert Peer Setup Checkpoint Group Ungroup Push Return Redrive Amend Recall Archive
 Unarchive Evict Opt Save Process Synchronize Sync Publish Distribute Deprecate Undeprecate Join
 Receive Assume Write Deploy Increase Rename Exit Monitor Logout Global Forgot Channel Signal Allow
-Resume Resync Insight
+Resume Resync Insight Capture Unquarantine
 Deny Converge End Deliver Upload Write Transact Admin Bulk Batch Migrate Convert Manage"""
 
 # Updates that interrupt a running service; said so in the effect's detail.
 _DISRUPTIVE = """Stop Reboot Restart Failover Switchover Suspend Pause Disable Reset Decrease
-Rollback Deactivate Shrink Backtrack Drain Disconnect Enter Rebuild Unmonitor"""
+Rollback Deactivate Shrink Backtrack Drain Disconnect Enter Rebuild Unmonitor Quarantine"""
 
 _DELETE = """Delete Terminate Remove Purge Deregister Release Deprovision Disassociate Dissociate
 Detach Revoke Cancel Abort Close Retire Unregister Discard Clear Expire Forget Shutdown Destroy
