@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 
-from keyturn.model import Effect, EffectKind, Target
+from keyturn.model import DESTRUCTIVE_EFFECTS, Effect, EffectKind, Target
 from keyturn.understand.shell import nested, registry
 from keyturn.understand.shell.code_settings import variable_effects
 from keyturn.understand.shell.effects import (
@@ -215,6 +215,13 @@ _NO_TARGET = Target()
 def _complete(effect: Effect, cmd: SimpleCommand, ctx: ShellContext) -> Effect:
     """Fill in what a handler left unset: the command text, the wrappers' notes, and a target
     (the given environment only: handlers that know cloud hints set them themselves)."""
+    if cmd.dynamic_words and _named_at_run_time(effect, cmd):
+        effect = evolve(
+            effect,
+            effect=EffectKind.UNKNOWN,
+            detail=(effect.detail + "; " if effect.detail else "")
+            + f"which {effect.resource.type or 'resource'} is decided at run time",
+        )
     notes = [w for w in cmd.wrappers if ":" in w]
     detail = effect.detail
     if notes:
@@ -228,6 +235,24 @@ def _complete(effect: Effect, cmd: SimpleCommand, ctx: ShellContext) -> Effect:
         service=effect.service or "shell",
         detail=detail,
     )
+
+
+def _named_at_run_time(effect: Effect, cmd: SimpleCommand) -> bool:
+    """Whether a delete, replace or unprotecting of ``effect`` names its resource by a word
+    decided at run time (``kubectl delete ns $NS``, ``--db-instance-identifier=$DB``).
+
+    Such a name matches no ``protected`` pattern, whatever it turns out to be, so judged as
+    written it would let ``export DB=prod-main`` in one call and a delete of ``$DB`` in the
+    next reach a protected resource. It is unknown instead, as a run-time path is for files."""
+    if effect.effect not in DESTRUCTIVE_EFFECTS and not effect.removes_protection:
+        return False
+    parts = set()
+    for index in cmd.dynamic_words:
+        if 0 < index < len(cmd.argv):
+            word = cmd.argv[index]
+            parts.update(p for p in (word, word.partition("=")[2]) if p)
+    names = [n for n in effect.resource.names if not n.startswith("shell:")]
+    return any(part in name for part in parts for name in names)
 
 
 def empty_line_effect(text: str, ctx: ShellContext) -> Effect:
