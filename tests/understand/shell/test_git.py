@@ -27,6 +27,8 @@ def pairs(command: str) -> set[tuple[str, str]]:
         ("git push origin +main", ("replace", "git:origin/main")),
         ("git push origin +HEAD:refs/heads/main", ("replace", "git:origin/main")),
         ("git push --mirror origin", ("replace", "git:origin/*")),
+        ("git push --prune origin", ("delete", "git:origin/*")),
+        ("git push origin main --prune", ("delete", "git:origin/*")),
         ("git push --delete origin feature", ("delete", "git:origin/feature")),
         ("git push origin :feature", ("delete", "git:origin/feature")),
         ("git push origin main", ("update", "git:origin/main")),
@@ -71,6 +73,7 @@ def test_git_meanings(command: str, expected: tuple[str, str]) -> None:
         "git push origin +main",
         "git push --force-with-lease",
         "git -C /x push --force",
+        "git push --mirror origin",  # force-updates every remote ref
     ],
 )
 def test_force_push_text_matches_the_policy_pattern(command: str) -> None:

@@ -10,7 +10,8 @@ Names:
   (``reset --hard``, ``clean -f``, ``checkout .``) or ``file:<path>`` for named paths.
 
 Forced pushes (``-f``, ``--force``, ``--force-with-lease``, ``--force-if-includes``, a ``+``
-refspec) and ``--mirror`` replace; ``--delete``/``:branch`` delete; a plain push updates.
+refspec) and ``--mirror`` replace; ``--delete``/``:branch`` delete, and so does ``--prune`` (of
+``git:<remote>/*``: remote branches with no local counterpart go); a plain push updates.
 The normalised text spells forcing as ``git push --force…`` before the operands, so that the
 policy's ``command: "git push --force*"`` matches every spelling.
 """
@@ -86,7 +87,9 @@ def _canonical(argv: Sequence[str]) -> tuple[str, ...]:
     head, rest = args[: sub_at + 1], args[sub_at + 1 :]
     opts = parse_options(rest, PUSH)
     forced = [f for f in ("force-with-lease", "force-if-includes") if opts.has(f)]
-    if opts.has("f") or any(op.startswith("+") for op in opts.operands[1:]):
+    # --mirror force-updates every ref on the remote: a force push, spelled as one.
+    plus = any(op.startswith("+") for op in opts.operands[1:])
+    if opts.has("f") or plus or opts.has("mirror"):
         forced.insert(0, "force")
     flags = [f"--{f}" for f in forced]
     flags += sorted(
@@ -164,7 +167,11 @@ def _push(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> 
         return [_effect(EffectKind.REPLACE, f"git:{remote}/*", cmd, ctx, detail="mirror push")]
     if not refspecs:
         refspecs = ["*"] if opts.has("all", "tags") else ["HEAD"]
-    return [_push_one(spec, remote, opts, forced, cmd, ctx) for spec in refspecs]
+    effects = [_push_one(spec, remote, opts, forced, cmd, ctx) for spec in refspecs]
+    if opts.has("prune"):
+        reason = "--prune: deletes every remote branch with no local counterpart"
+        effects.append(_effect(EffectKind.DELETE, f"git:{remote}/*", cmd, ctx, detail=reason))
+    return effects
 
 
 def _push_one(
