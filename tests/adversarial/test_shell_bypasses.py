@@ -238,7 +238,11 @@ CASES = [
     # S16: wrappers in front of disk destroyers.
     Case("S16-bash-dd", "bash -c 'dd if=/dev/zero of=/dev/sda'", DENY),
     Case("S16-sh-mkfs", 'sh -c "mkfs.ext4 /dev/sdb1"', DENY),
-    Case("S16-bash-shutdown", "bash -c shutdown", DENY),
+    # Shutting the machine down is understood through the wrapper: held for a reviewer.
+    Case("S16-bash-shutdown", "bash -c shutdown", ASK),
+    Case("S16-sh-poweroff", "sh -c 'sudo systemctl poweroff'", ASK),
+    Case("S16-bash-kill-all", "bash -c 'kill -9 -1'", DENY, env="dev"),
+    Case("S16-sudo-killall5", "sudo killall5 -9", DENY, env="dev"),
     # S17: interpreter escapes.
     Case("S17-python-c", 'python3 -c "import urllib.request"', DENY),
     Case("S17-python-c-dev", 'python3 -c "import urllib.request"', ASK, env="dev"),

@@ -102,6 +102,7 @@ _HARMLESS = [
     "sleep",
     "ps",
     "pgrep",
+    "pidof",
     "top",
     "htop",
     "uptime",
