@@ -1,0 +1,373 @@
+"""Infrastructure-as-code tools besides terraform: ``terragrunt``, ``pulumi``, ``cdk``,
+``eksctl`` and ``sam``.
+
+- ``terragrunt`` is terraform underneath: its command is judged as the same ``terraform``
+  command (:mod:`.terraform_cli`), its own options dropped. ``run-all``, ``run --all`` and
+  ``--all`` run it in every module under the directory: the names gain
+  ``terraform:dir:<dir>/*``.
+- ``pulumi``: ``pulumi:stack/<stack>`` (``-s``/``--stack``, else ``pulumi:stack/current``: the
+  selected stack is not on the line) and ``pulumi:dir:<dir>``. ``destroy`` deletes every
+  resource of the stack (or the ``--target`` URNs); ``up`` is unknown until previewed, as
+  ``terraform apply`` without a plan is, plus a replace of each ``--replace`` URN; ``stack rm``
+  deletes the stack; ``state unprotect`` removes a resource's protection; ``preview``, listings
+  and ``config get`` read.
+- ``cdk``: each stack is ``arn:aws:cloudformation:*:*:stack/<name>/*`` (every stack with
+  ``--all`` or none named), so protected stack ARNs hold across the AWS CLI, CloudFormation
+  change sets and the CDK. ``destroy`` deletes; ``deploy``/``watch`` are unknown (``cdk diff``
+  tells); ``diff``/``synth``/``ls`` read; ``bootstrap`` creates the ``CDKToolkit`` stack; ``gc``
+  deletes unused assets.
+- ``eksctl``: clusters are ``arn:aws:eks:*:*:cluster/<name>``, node groups, add-ons and
+  Fargate profiles ``arn:aws:eks:*:*:<kind>/<cluster>/<name>/*``; IAM kinds are judged as the
+  ``iam`` service. ``get`` reads, ``delete`` deletes, ``create`` creates, ``drain`` disrupts.
+- ``sam``: ``delete`` deletes its stack; ``deploy``/``sync`` are unknown, and so are ``build``,
+  ``local`` and ``package`` (they run or upload the project's code); listings read.
+
+The CDK app (the project's own program) runs for every ``cdk`` command, as the project's code
+runs for ``terraform plan``'s providers: keyturn judges the cloud side of it.
+
+``--profile``/``--region`` (and ``AWS_PROFILE``/``AWS_REGION``) set the target, as for the AWS CLI.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from keyturn.model import Effect, EffectKind, Resource, Target
+from keyturn.understand.shell.commands._argv import setting
+from keyturn.understand.shell.commands.terraform_cli import terraform
+from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
+
+_E = EffectKind
+
+
+def _effect(
+    kind: EffectKind,
+    names: list[str],
+    cmd: SimpleCommand,
+    target: Target,
+    service: str,
+    detail: str,
+    *,
+    removes_protection: bool = False,
+) -> Effect:
+    return Effect(
+        effect=kind,
+        resource=Resource(tuple(dict.fromkeys(names)), type=service),
+        target=target,
+        service=service,
+        command=cmd.text or None,
+        operation=" ".join(a for a in cmd.argv[:3] if not a.startswith("-")),
+        removes_protection=removes_protection,
+        detail=detail,
+    )
+
+
+def _aws_target(cmd: SimpleCommand, ctx: ShellContext, opts: Options) -> Target:
+    own = Target(
+        aws_profile=opts.value("profile") or setting(cmd, ctx.env, "AWS_PROFILE"),
+        aws_region=opts.value("region") or setting(cmd, ctx.env, "AWS_REGION"),
+    )
+    return own.merged_over(ctx.target)
+
+
+def _directory(path: str | None, ctx: ShellContext) -> str:
+    if not path:
+        return ctx.cwd
+    if path == "~" or path.startswith("~/"):
+        path = ctx.home + path[1:]
+    return posixpath.normpath(posixpath.join(ctx.cwd, path))
+
+
+# --- terragrunt --------------------------------------------------------------------------------
+
+# terragrunt's own options that take a value (old --terragrunt-* spellings and the new ones).
+_TERRAGRUNT_VALUED = frozenset(
+    {"--terragrunt-config", "--config", "--terragrunt-working-dir", "--working-dir"}
+    | {"--terragrunt-tfpath", "--tf-path", "--terragrunt-iam-role", "--iam-assume-role"}
+    | {
+        "--terragrunt-parallelism",
+        "--parallelism",
+        "--terragrunt-include-dir",
+        "--queue-include-dir",
+    }
+    | {"--terragrunt-exclude-dir", "--queue-exclude-dir", "--terragrunt-log-level", "--log-level"}
+    | {"--terragrunt-download-dir", "--download-dir", "--terragrunt-source", "--source"}
+)
+_WORKING_DIR = frozenset({"--terragrunt-working-dir", "--working-dir"})
+
+
+@command("terragrunt")
+def terragrunt(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """The terraform command terragrunt runs, judged as terraform's."""
+    args = list(cmd.args)
+    every_module = False
+    if args[:1] == ["run-all"]:
+        every_module, args = True, args[1:]
+    elif args[:1] == ["run"]:
+        args = args[1:]
+    kept: list[str] = []
+    directory = ctx.cwd
+    i = 0
+    while i < len(args):
+        word = args[i]
+        name, eq, value = word.partition("=")
+        if word in ("--all", "--terragrunt-all"):
+            every_module = True
+        elif name in _TERRAGRUNT_VALUED:
+            value = value if eq else (args[i + 1] if i + 1 < len(args) else "")
+            if name in _WORKING_DIR:
+                directory = _directory(value, ctx)
+            i += 0 if eq else 1
+        elif word != "--" and not word.startswith("--terragrunt-"):
+            kept.append(word)
+        i += 1
+    if not kept:
+        return None
+    inner = evolve(cmd, argv=(cmd.name, *kept))
+    effects = terraform(inner, evolve(ctx, cwd=directory)) or []
+    if not every_module:
+        return effects
+    tree = f"terraform:dir:{directory.rstrip('/')}/*"
+    return [
+        evolve(
+            e,
+            resource=Resource((*e.resource.names, tree), e.resource.type),
+            detail=e.detail + f"; in every module under {directory}",
+        )
+        for e in effects
+    ]
+
+
+# --- pulumi ------------------------------------------------------------------------------------
+
+_PULUMI = OptionSpec(
+    valued="sC",
+    long={"stack": "s", "cwd": "C"},
+    long_valued=frozenset({"s", "C", "target", "replace", "message", "m", "config-file"})
+    | frozenset({"parallel", "p", "exclude", "policy-pack", "secrets-provider", "suppress"}),
+)
+_PULUMI_READS = frozenset({"preview", "whoami", "version", "about", "logs", "help", "pre", ""})
+_PULUMI_STACK_READS = frozenset({"ls", "output", "history", "export", "graph", "select", ""})
+
+
+class _Pulumi:
+    """One pulumi invocation: its stack and directory names, and effects on them."""
+
+    def __init__(self, cmd: SimpleCommand, ctx: ShellContext, opts: Options) -> None:
+        self.cmd, self.opts = cmd, opts
+        stack = opts.value("s") or "current"
+        self.names = [f"pulumi:stack/{stack}", f"pulumi:dir:{_directory(opts.value('C'), ctx)}"]
+        self.target = ctx.target
+
+    def effect(
+        self,
+        kind: EffectKind,
+        detail: str,
+        extra: list[str] | tuple[str, ...] = (),
+        *,
+        removes_protection: bool = False,
+    ) -> Effect:
+        names = [*extra, *self.names]
+        return _effect(
+            kind, names, self.cmd, self.target, "pulumi", detail,
+            removes_protection=removes_protection,
+        )  # fmt: skip
+
+
+@command("pulumi")
+def pulumi(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """pulumi subcommands, as the module docstring says."""
+    opts = parse_options(cmd.args, _PULUMI)
+    sub, rest = (opts.operands[0], list(opts.operands[1:])) if opts.operands else ("", [])
+    call = _Pulumi(cmd, ctx, opts)
+    if sub in _PULUMI_READS or opts.has("help", "h"):
+        return [call.effect(_E.READ, f"{sub or 'help'}: changes nothing")]
+    if sub == "destroy":
+        urns = opts.values.get("target", ())
+        return [call.effect(_E.DELETE, "destroy: deletes every resource of the stack", urns)]
+    if sub in ("up", "update"):
+        replaced = [
+            call.effect(_E.REPLACE, "replace requested (--replace)", (urn,))
+            for urn in opts.values.get("replace", ())
+        ]
+        auto = " (--yes: no confirmation)" if opts.has("yes", "y", "skip-preview", "f") else ""
+        return [*replaced, call.effect(_E.UNKNOWN, "changes not known until previewed" + auto)]
+    if sub == "watch":
+        return [call.effect(_E.UNKNOWN, "watch: deploys every change as files change")]
+    if sub == "stack":
+        return _pulumi_stack(call, rest)
+    if sub == "state":
+        return _pulumi_state(call, rest)
+    if sub == "config":
+        kind = _E.READ if rest[:1] in ([], ["get"]) else _E.UPDATE
+        return [call.effect(kind, " ".join(["config", *rest[:1]]))]
+    if sub in ("refresh", "import", "cancel", "login", "logout", "install"):
+        return [call.effect(_E.UPDATE, sub)]
+    return None
+
+
+def _pulumi_stack(call: _Pulumi, rest: list[str]) -> list[Effect] | None:
+    action, named = (rest[0], [f"pulumi:stack/{s}" for s in rest[1:2]]) if rest else ("", [])
+    if action in _PULUMI_STACK_READS or (action == "tag" and rest[1:2] in (["get"], ["ls"])):
+        return [call.effect(_E.READ, f"stack {action}".strip())]
+    if action in ("rm", "remove"):
+        forced = " (--force: with its resources still in it)" if call.opts.has("force", "f") else ""
+        return [call.effect(_E.DELETE, "stack removed, with its state" + forced, named)]
+    if action in ("init", "new"):
+        return [call.effect(_E.CREATE, "stack created", named)]
+    return [call.effect(_E.UPDATE, f"stack {action}")] if action else None
+
+
+def _pulumi_state(call: _Pulumi, rest: list[str]) -> list[Effect] | None:
+    action, urns = (rest[0], rest[1:]) if rest else ("", [])
+    if not action:
+        return None
+    if action == "unprotect":
+        detail = "unprotect: the resource may then be deleted"
+        return [
+            call.effect(_E.UPDATE, detail, [urn], removes_protection=True) for urn in urns or ["*"]
+        ]
+    detail = "forgotten: removed from state, not destroyed" if action == "delete" else action
+    return [call.effect(_E.UPDATE, f"state {detail}", urns)]
+
+
+# --- cdk ---------------------------------------------------------------------------------------
+
+_CDK = OptionSpec(
+    valued="acoe",
+    long={"app": "a", "context": "c", "output": "o", "exclusively": "e"},
+    long_valued=frozenset({"a", "c", "o", "profile", "region", "role-arn", "toolkit-stack-name"})
+    | frozenset({"parameters", "outputs-file", "method", "change-set-name", "concurrency"})
+    | frozenset({"build-exclude", "notification-arns", "tags", "t", "plugin", "proxy"}),
+)
+_CDK_READS = frozenset({"diff", "synth", "synthesize", "ls", "list", "doctor", "docs", "doc"})
+_CDK_READS |= frozenset({"metadata", "notices", "version", "drift", "flags", ""})
+
+
+@command("cdk")
+def cdk(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """AWS CDK subcommands, as the module docstring says."""
+    opts = parse_options(cmd.args, _CDK)
+    sub, stacks = (opts.operands[0], list(opts.operands[1:])) if opts.operands else ("", [])
+    target = _aws_target(cmd, ctx, opts)
+    every = opts.has("all") or not stacks
+    names = [f"arn:aws:cloudformation:*:*:stack/{s}/*" for s in (["*"] if every else stacks)]
+
+    def effect(kind: EffectKind, detail: str, on: list[str] = names) -> Effect:
+        return _effect(kind, on, cmd, target, "cloudformation", detail)
+
+    if sub in _CDK_READS or opts.has("help", "h", "version"):
+        return [effect(_E.READ, f"{sub or 'help'}: changes nothing")]
+    if sub == "destroy":
+        forced = " (--force: no confirmation)" if opts.has("force", "f") else ""
+        return [effect(_E.DELETE, "destroy: deletes the stack and its resources" + forced)]
+    if sub in ("deploy", "watch"):
+        return [effect(_E.UNKNOWN, f"{sub}: changes not known until diffed (cdk diff)")]
+    if sub == "bootstrap":
+        toolkit = opts.value("toolkit-stack-name") or "CDKToolkit"
+        on = [f"arn:aws:cloudformation:*:*:stack/{toolkit}/*"]
+        return [effect(_E.CREATE, "bootstrap: creates or updates the toolkit stack", on)]
+    if sub == "gc":
+        return [
+            effect(
+                _E.DELETE,
+                "gc: deletes unused assets of the bootstrap bucket",
+                ["arn:aws:s3:::cdk-*"],
+            )
+        ]
+    if sub == "context":
+        kind = _E.UPDATE if opts.has("reset", "clear", "e") else _E.READ
+        return [
+            effect(kind, "context (cdk.context.json)", ["file:" + ctx.cwd + "/cdk.context.json"])
+        ]
+    if sub in ("import", "rollback", "refactor", "migrate", "init", "acknowledge", "ack"):
+        kind = _E.CREATE if sub in ("init", "migrate") else _E.UPDATE
+        return [effect(kind, sub)]
+    return None
+
+
+# --- eksctl ------------------------------------------------------------------------------------
+
+_EKSCTL = OptionSpec(
+    valued="nfrp",
+    long={"name": "n", "config-file": "f", "region": "region", "profile": "profile"},
+    long_valued=frozenset({"n", "f", "region", "profile", "cluster", "nodegroup", "timeout"})
+    | frozenset({"namespace", "output", "o", "version", "nodes", "nodes-min", "nodes-max"}),
+)
+_EKSCTL_VERBS = (
+    dict.fromkeys(("get", "info", "version", "completion", ""), _E.READ)
+    | dict.fromkeys(("delete", "deregister", "disassociate"), _E.DELETE)
+    | dict.fromkeys(("create", "register", "associate"), _E.CREATE)
+    | dict.fromkeys(("update", "upgrade", "set", "unset", "scale", "enable", "drain"), _E.UPDATE)
+    | {"utils": _E.UPDATE}
+)
+_EKS_NODE_KINDS = {
+    "nodegroup": "nodegroup",
+    "ng": "nodegroup",
+    "addon": "addon",
+    "fargateprofile": "fargateprofile",
+}
+
+
+@command("eksctl")
+def eksctl(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """eksctl VERB KIND: clusters and what hangs off them, as the module docstring says."""
+    opts = parse_options(cmd.args, _EKSCTL)
+    words = list(opts.operands)
+    verb, kind = [*words, "", ""][:2]
+    target = Target(
+        aws_profile=opts.value("profile")
+        or opts.value("p")
+        or setting(cmd, ctx.env, "AWS_PROFILE"),
+        aws_region=opts.value("region") or opts.value("r") or setting(cmd, ctx.env, "AWS_REGION"),
+    ).merged_over(ctx.target)
+    effect = _EKSCTL_VERBS.get(verb)
+    if effect is _E.READ or (verb == "utils" and kind.startswith("describe")):
+        everything = ["arn:aws:eks:*:*:cluster/*"]
+        return [_effect(_E.READ, everything, cmd, target, "eks", "changes nothing")]
+    if effect is None:
+        return None
+    named = opts.value("n") or (words[2] if len(words) > 2 else None)
+    cluster = opts.value("cluster") or (named if kind == "cluster" else None) or "*"
+    if kind == "cluster":
+        names = [f"arn:aws:eks:*:*:cluster/{cluster}"]
+    elif kind in _EKS_NODE_KINDS:
+        names = [f"arn:aws:eks:*:*:{_EKS_NODE_KINDS[kind]}/{cluster}/{named or '*'}/*"]
+    else:
+        names = [f"eksctl:{cluster}/{kind or '?'}/{named or '*'}"]
+    service = "iam" if kind.startswith("iam") else "eks"
+    if opts.has("f") and not opts.has("n"):
+        detail = f"as the config file {opts.value('f')} says (not read here)"
+        return [_effect(_E.UNKNOWN, names, cmd, target, service, f"{verb} {kind} {detail}")]
+    detail = f"{verb} {kind}"
+    if verb == "drain":
+        detail = "disruptive: evicts every pod of the node group"
+    return [_effect(effect, names, cmd, target, service, detail)]
+
+
+# --- sam ---------------------------------------------------------------------------------------
+
+_SAM = OptionSpec(
+    long_valued=frozenset({"stack-name", "profile", "region", "template", "t", "config-env"})
+    | frozenset({"s3-bucket", "config-file", "parameter-overrides", "capabilities"}),
+)
+# build and local run the project's own build and functions: not judged here (unknown).
+_SAM_READS = frozenset({"validate", "logs", "list", "traces", "init"})
+
+
+@command("sam")
+def sam(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """AWS SAM subcommands, as the module docstring says."""
+    opts = parse_options(cmd.args, _SAM)
+    sub = opts.operands[0] if opts.operands else ""
+    target = _aws_target(cmd, ctx, opts)
+    names = [f"arn:aws:cloudformation:*:*:stack/{opts.value('stack-name') or '*'}/*"]
+    if sub in _SAM_READS or not sub:
+        return [_effect(_E.READ, names, cmd, target, "cloudformation", f"{sub}: local work")]
+    if sub == "delete":
+        return [_effect(_E.DELETE, names, cmd, target, "cloudformation", "deletes the stack")]
+    if sub in ("deploy", "sync"):
+        detail = f"{sub}: changes not known until its change set is seen"
+        return [_effect(_E.UNKNOWN, names, cmd, target, "cloudformation", detail)]
+    return None
