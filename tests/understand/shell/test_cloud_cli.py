@@ -78,6 +78,11 @@ def effects(command: str) -> list[tuple[EffectKind, tuple[str, ...], str | None]
             ],
         ),
         ("az storage account show -n acct", [(R, ("azure:storage/account/acct",), "storage")]),
+        # An option az knows and keyturn does not (-s): its value is not taken for the verb.
+        (
+            "az storage blob delete-batch -s cont --account-name acct",
+            [(D, ("azure:storage/blob/*",), "storage")],
+        ),
     ],
 )
 def test_cloud_effects(

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import takewhile
 
 from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand.shell.commands._argv import setting, with_command
@@ -228,10 +229,13 @@ _AZ_SHORT = {"n": "name", "g": "resource-group", "l": "location", "o": "output",
 @command("az")
 def az(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``az GROUP... VERB [-n NAME] [-g RG] [--ids ID...]``."""
-    words, flags = _split(cmd.args, _AZ_VALUED, _AZ_SHORT)
+    _, flags = _split(cmd.args, _AZ_VALUED, _AZ_SHORT)
+    # az takes no positional names: the words before the first option are the groups and the
+    # verb; a word after an option is that option's value (-s NAME), whether known or not.
+    words = list(takewhile(lambda arg: not arg.startswith("-"), cmd.args))
     if len(words) < 2 or _VERB.match(words[-1]) is None:
         return None
-    group, verb = words[:-1], words[-1]  # az takes no positional names: the last word is the verb
+    group, verb = words[:-1], words[-1]
     rg = _last(flags, "resource-group")
     detail = "--yes: no confirmation prompt" if "yes" in flags else ""
     if group[-1:] == ["lock"] and verb == "delete":

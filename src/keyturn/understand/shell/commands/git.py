@@ -356,6 +356,27 @@ def _tag(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> l
     return [_effect(EffectKind.READ, "git:local/tags/*", cmd, ctx)]
 
 
+_REMOTE_READS = frozenset({"", "show", "get-url", "-v", "--verbose"})
+
+
+def _remote(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    """``git remote [-v|show|get-url]`` reads; ``remove`` drops a remote with its
+    remote-tracking branches, ``prune`` the stale ones; ``add``, ``rename``, ``set-url``
+    (where pushes go) and the other settings update ``git:local/remotes/<name>``."""
+    words = [a for a in args if not a.startswith("-")]
+    action = words[0] if words else (args[0] if args else "")
+    if action in _REMOTE_READS:
+        return [_effect(EffectKind.READ, "git:local/remotes/*", cmd, ctx)]
+    names = [f"git:local/remotes/{n}" for n in words[1:2]] or ["git:local/remotes/?"]
+    if action in ("remove", "rm"):
+        detail = "drops the remote and its remote-tracking branches"
+        return [_effect(EffectKind.DELETE, names[0], cmd, ctx, detail=detail)]
+    if action == "prune" or (action == "update" and "--prune" in args):
+        detail = "deletes remote-tracking branches gone from the remote"
+        return [_effect(EffectKind.DELETE, names[0] + "/*", cmd, ctx, detail=detail)]
+    return [_effect(EffectKind.UPDATE, names[0], cmd, ctx, detail=f"remote {action}")]
+
+
 def _switch(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
     if {"-f", "--force", "--discard-changes"} & set(args):
         return [_worktree(EffectKind.DELETE, [repo + "/*"], cmd, ctx, "discards local changes")]
@@ -448,6 +469,7 @@ _SUBCOMMANDS: dict[str, _Sub] = {
     "config": config,
     "rm": _rm,
     "worktree": _worktree_command,
+    "remote": _remote,
 }
 for _name in (
     "add",
@@ -464,6 +486,7 @@ for _name in (
     "update-index",
     "notes",
     "submodule",
+    "bisect",  # checks commits out into the working tree
 ):
     _SUBCOMMANDS[_name] = _local_write
 _READS = frozenset(
@@ -487,7 +510,6 @@ _READS = frozenset(
         "show-ref",
         "show-branch",
         "for-each-ref",
-        "remote",
         "help",
         "version",
         "count-objects",
@@ -496,7 +518,6 @@ _READS = frozenset(
         "cherry",
         "range-diff",
         "annotate",
-        "bisect",
         "var",
         "check-ignore",
         "merge-base",
