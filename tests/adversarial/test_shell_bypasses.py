@@ -56,15 +56,22 @@ CASES = [
     # V: a delete whose resource is named by a variable set in an earlier call (agents' shells
     # keep their environment): the name could be a protected one, so it is never just asked.
     Case("V-rds-by-variable", 'aws rds delete-db-instance --db-instance-identifier "$DB"', DENY),
-    Case("V-rds-unprotect", "aws rds modify-db-instance --db-instance-identifier $DB "
-         "--no-deletion-protection", DENY),  # fmt: skip
+    Case(
+        "V-rds-unprotect",
+        "aws rds modify-db-instance --db-instance-identifier $DB --no-deletion-protection",
+        DENY,
+    ),
     Case("V-namespace", "kubectl delete ns $NS --context prod-eu", DENY),
     Case("V-namespace-subst", 'kubectl delete ns "$(cat ns.txt)" --context prod-eu', DENY),
     Case("V-target-option", "terraform destroy -target=$ADDR", DENY),
     Case("V-dev-asks", "kubectl delete ns $NS --context kind-a", ASK),
     Case("V-known-on-line", "NS=payments; kubectl delete ns $NS --context kind-a", DENY),
-    Case("V-update-by-variable", "kubectl scale deploy $D --replicas 3 --context kind-a", ALLOW,
-         destructive=False),  # fmt: skip
+    Case(
+        "V-update-by-variable",
+        "kubectl scale deploy $D --replicas 3 --context kind-a",
+        ALLOW,
+        destructive=False,
+    ),
     # L: a loop over known words runs its body with each of them.
     Case("L-root", "for d in /; do rm -rf $d; done", DENY, env="dev"),
     Case("L-home-quoted", 'for d in /tmp ~; do rm -rf "$d"; done', DENY, env="dev"),

@@ -69,6 +69,14 @@ NAME_FORMS = (
     "terraform:",
     "cfn:",
     "env:",
+    "docker:",
+    "pulumi:",
+    "eksctl:",
+    "service:",
+    "host:",
+    "process:",
+    "cron:",
+    "firewall:",
 )
 _WINDOWS_FILE = re.compile(r"file:[A-Za-z](?::(?:/.*)?)?\Z", re.DOTALL)
 _TERRAFORM_ADDRESS = re.compile(

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from tests.conftest import BRIEF_POLICY
 
-from keyturn.model import Actor, EffectKind, Target, Verdict
-from keyturn.policy import load_policy
+from keyturn.model import EffectKind, Verdict
 from keyturn.understand.shell import understand_shell
 
 _E = EffectKind
@@ -104,8 +102,6 @@ def test_what_is_not_understood_is_unknown(command: str) -> None:
         ("cdk diff", Verdict.ALLOW),
     ],
 )
-def test_under_the_brief_policy(command: str, expected: Verdict) -> None:
-    policy = load_policy(BRIEF_POLICY, source="brief.yaml")
-    action = understand_shell(command, cwd="/w", home="/home/u", target=Target("production"))
-    decision = policy.judge(action, actor=Actor(agent="kiro", operator="bob"))
+def test_under_the_brief_policy(command: str, expected: Verdict, judge_brief) -> None:
+    decision = judge_brief(command)
     assert decision.decision is expected, (command, decision.describe())

@@ -246,7 +246,7 @@ def _named_at_run_time(effect: Effect, cmd: SimpleCommand) -> bool:
     next reach a protected resource. It is unknown instead, as a run-time path is for files."""
     if effect.effect not in DESTRUCTIVE_EFFECTS and not effect.removes_protection:
         return False
-    parts = set()
+    parts: set[str] = set()
     for index in cmd.dynamic_words:
         if 0 < index < len(cmd.argv):
             word = cmd.argv[index]

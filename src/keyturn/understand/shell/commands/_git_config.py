@@ -184,6 +184,17 @@ def stored_settings(sub: str, repo: str, cmd: SimpleCommand, ctx: ShellContext) 
     return effects
 
 
+def remote_url(start: str, ctx: ShellContext, remote: str = "origin") -> str | None:
+    """The URL of ``remote`` in the repository holding ``start``, from its ``.git/config``."""
+    root = _repository(start, ctx)
+    text = ctx.files.read_text(root + "/.git/config", limit=262_144) if root else None
+    wanted = f"remote.{remote}.url"
+    for key, value in _settings(text or ""):
+        if key.lower() == wanted.lower():
+            return value
+    return None
+
+
 def _repository(start: str, ctx: ShellContext) -> str | None:
     """The work tree holding ``start`` (the nearest directory up whose ``.git`` is one)."""
     folder = start.rstrip("/") or "/"
