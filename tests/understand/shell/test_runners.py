@@ -108,6 +108,20 @@ def test_install_creates_node_modules_and_runs_project_scripts() -> None:
     assert all(e.effect is not D for e in ignored.effects)
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        "npm i -g pkg",
+        "npm install --global pkg",
+        "npm install --location=global pkg",
+        "pnpm add -g pkg",
+        "npm install -g --ignore-scripts pkg",  # its programs still land on the PATH
+    ],
+)
+def test_a_global_install_is_unknown(command: str) -> None:
+    assert kinds(command) == {UNK}, command
+
+
 def test_make_function_in_recipe_is_unknown_and_dry_run_reads() -> None:
     assert UNK in kinds("make pre")
     assert kinds("make -n clean") == {R}

@@ -9,7 +9,8 @@ A runner runs text written in a file beside the command. That text is read throu
 - ``npm install``/``ci``/``add`` (and yarn/pnpm/bun alike): a create of
   ``file:<dir>/node_modules``, plus the project's own ``preinstall``/``install``/``postinstall``/
   ``prepare`` scripts judged (unless ``--ignore-scripts``). The dependencies' own install scripts
-  are code keyturn cannot see; the detail says so. ``npm exec``, ``yarn dlx``, ``pnpm dlx``,
+  are code keyturn cannot see; the detail says so. A global install (``-g``) is unknown: it puts
+  programs on the PATH under names the packages choose. ``npm exec``, ``yarn dlx``, ``pnpm dlx``,
   ``bun x``: unknown (a package's code).
 A file or script that is not at hand is ``unknown`` with the reason.
 """
@@ -140,6 +141,11 @@ def _npm(
         return with_command(
             [unknown_run(f"{cmd.name} {sub} runs a package's code", path, ctx)], cmd
         )
+    if sub in _INSTALL and _global(cmd, flags):
+        # Programs on the PATH, whose names are the packages' to choose (a bin named git or ls
+        # is found before the system's): what they replace is not known.
+        reason = f"{cmd.name} {sub} --global puts the packages' programs on the PATH"
+        return with_command([unknown_run(reason, path, ctx)], cmd)
     if sub in _INSTALL:
         return with_command(_install(directory, path, rest, flags, scripts, ctx), cmd)
     if sub in _REMOVE and rest:
@@ -161,6 +167,13 @@ def _npm(
         return with_command([unknown_run(f"{path} could not be read", path, ctx)], cmd)
     extra = rest[1:] if sub in _RUN else rest
     return with_command(_run_script(name, extra, scripts, path, ctx), cmd)
+
+
+def _global(cmd: SimpleCommand, flags: set[str]) -> bool:
+    """``-g``, ``--global``, ``--location=global`` (or ``--location global``)."""
+    args = list(cmd.args)
+    located = [args[i + 1] for i, a in enumerate(args[:-1]) if a == "--location"]
+    return bool(flags & {"-g", "--global"}) or "global" in located or "--location=global" in args
 
 
 def _script_name(
