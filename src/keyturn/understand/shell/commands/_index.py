@@ -19,6 +19,7 @@ MODULES: dict[str, str] = {
     "[[": "basic",
     "ag": "basic",
     "alias": "basic",
+    "ansible": "ansible",
     "arch": "basic",
     "ash": "interpreters",
     "at": "interpreters",
