@@ -268,6 +268,45 @@ def test_protected_resources_are_never_deleted(policy: Policy) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("name", "rule"),
+    [
+        ("k8s:namespace/*", "protected[2]"),  # kubectl delete ns --all
+        ("arn:aws:rds:*:*:db:*", "protected[0]"),  # every database
+        ("arn:aws:s3:::*", "protected[3]"),  # every bucket
+    ],
+)
+def test_a_wide_delete_reaches_what_it_covers(policy: Policy, name: str, rule: str) -> None:
+    d = judge(policy, effect("delete", name, env="dev"), agent="kiro")
+    assert d.decision is Verdict.DENY and d.judgements[0].rule == rule
+    assert "takes in the protected" in d.judgements[0].reason and d.judgements[0].protected
+    unprotect = effect("update", name, env="dev", removes_protection=True)
+    assert judge(policy, unprotect).decision is Verdict.DENY
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "arn:aws:rds:*:*:db:dev-db",  # unknown account and region: single fields
+        "arn:aws:rds:*:*:db:dev-*",
+        "k8s:payments/pod/*",  # what is in the namespace, not the namespace
+        "arn:aws:s3:::logs/*",
+        "file:/w/build/*",
+    ],
+)
+def test_a_wide_delete_elsewhere_is_judged_by_the_rules(policy: Policy, name: str) -> None:
+    assert judge(policy, effect("delete", name, env="dev")).decision is Verdict.ALLOW
+
+
+def test_patterns_without_a_literal_start_match_names_only() -> None:
+    p = load_policy(
+        "version: 1\nenvironments: {dev: {}}\nprotected: ['*prod*']\n"
+        "agents:\n  '*':\n    allow: [{}]\n"
+    )
+    assert judge(p, effect("delete", "file:/w/build/*", env="dev")).decision is Verdict.ALLOW
+    assert judge(p, effect("delete", "file:/w/prod/*", env="dev")).decision is Verdict.DENY
+
+
 def test_removing_protection_is_denied(policy: Policy) -> None:
     e = effect("update", "k8s:namespace/payments", env="dev", removes_protection=True)
     d = judge(policy, e)

@@ -285,6 +285,13 @@ class Policy:
     def _decide(self, effect: Effect, agent: str, kind: ActionKind, env: str) -> Outcome:
         names = effect.resource.names
         protected = self._protected is not None and self._protected.match_any(names)
+        if (
+            not protected
+            and self._protected is not None
+            and (effect.effect in DESTRUCTIVE_EFFECTS or effect.removes_protection)
+        ):
+            # A wide delete (file:/srv/*, k8s:namespace/*) reaches what it covers.
+            protected = self._protected.first_overlap(names) is not None
         # The built-in rules can only decide an effect that is flagged catastrophic, a
         # destructive or protection-removing one on a protected resource, a destructive one
         # whose protection went earlier, or one naming a file or an environment variable (the
@@ -336,6 +343,12 @@ class Policy:
             index = self._protected.first_match(effect.resource.names)
             if index is not None:
                 return self._protected_outcomes[index][0 if destructive else 1]
+            index = self._protected.first_overlap(effect.resource.names)
+            if index is not None:
+                what = "deletes or replaces" if destructive else "switches off the protection of"
+                pattern = self._protected.patterns[index]
+                reason = f"{what} everything it names, which takes in the protected {pattern}"
+                return Outcome(Verdict.DENY, f"protected[{index}]", reason, protected=True)
         if destructive and effect.protected_by:
             return Outcome(
                 Verdict.DENY,

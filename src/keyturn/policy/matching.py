@@ -93,6 +93,63 @@ def literal_prefix(pattern: str) -> str:
     return pattern
 
 
+def overlap(name: str, pattern: str) -> bool:
+    """Whether some string matches both the wildcard resource ``name`` and the glob
+    ``pattern``. A ``*`` in a pattern is any run of characters; in a name it is one part the
+    understanding could not tell or that stands for everything below (``file:/srv/*``), never
+    a run across a ``:`` (the unknown account and region of ``arn:aws:rds:*:*:db:dev-db`` are
+    single fields, not room for ``prod-db``). The shared literal start and end are compared
+    first; what is left, usually a few characters, is searched as the product of the two."""
+    head_a, head_b = literal_prefix(name), literal_prefix(pattern)
+    common = min(len(head_a), len(head_b))
+    if head_a[:common] != head_b[:common]:
+        return False
+    a, b = name[common:], pattern[common:]
+    tail_a, tail_b = _literal_suffix(a), _literal_suffix(b)
+    common = min(len(tail_a), len(tail_b))
+    if common and tail_a[-common:] != tail_b[-common:]:
+        return False
+    if common:
+        a, b = a[:-common], b[:-common]
+    seen: set[tuple[int, int]] = set()
+    todo = [(0, 0)]
+    while todo:
+        i, j = todo.pop()
+        if (i, j) in seen:
+            continue
+        seen.add((i, j))
+        if i == len(a) and j == len(b):
+            return True
+        char_a = a[i] if i < len(a) else None
+        char_b = b[j] if j < len(b) else None
+        if char_a == "*":
+            todo.append((i + 1, j))  # the name's star takes nothing more
+            if char_b not in (None, "*", ":"):
+                todo.append((i, j + 1))  # ... or the pattern's next character
+        if char_b == "*":
+            todo.append((i, j + 1))
+            if char_a not in (None, "*"):
+                todo.append((i + 1, j))
+        if (
+            char_a not in (None, "*")
+            and char_b not in (None, "*")
+            and (char_a == char_b or "?" in (char_a, char_b))
+        ):
+            todo.append((i + 1, j + 1))
+    return False
+
+
+_FIRST_WILDCARD = re.compile(r"[*?]")
+
+
+def _literal_suffix(pattern: str) -> str:
+    """The part of ``pattern`` after its last wildcard."""
+    for index in range(len(pattern) - 1, -1, -1):
+        if pattern[index] in WILDCARDS:
+            return pattern[index + 1 :]
+    return pattern
+
+
 @dataclass(frozen=True, slots=True)
 class GlobSet:
     """A list of globs; matches a string when any glob matches it.
@@ -110,6 +167,8 @@ class GlobSet:
     _prefixes: tuple[str, ...] | None = field(init=False, repr=False, compare=False)
     # Built on first use of first_match (most sets are only ever asked whether they match).
     _indexed: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    # (index, literal start) of each glob that has one, for first_overlap.
+    _heads: tuple[tuple[int, str], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         literals = frozenset(p for p in self.patterns if is_literal(p))
@@ -125,6 +184,8 @@ class GlobSet:
         prefixes = tuple(sorted({literal_prefix(p) for p in globs}))
         object.__setattr__(self, "_prefixes", prefixes if all(prefixes) else None)
         object.__setattr__(self, "_indexed", None)
+        heads = tuple((i, literal_prefix(p)) for i, p in enumerate(self.patterns))
+        object.__setattr__(self, "_heads", tuple((i, h) for i, h in heads if h))
 
     @property
     def matches_everything(self) -> bool:
@@ -173,6 +234,27 @@ class GlobSet:
             if m is not None:
                 index = m.lastindex - 1  # type: ignore[operator]
                 if best is None or index < best:
+                    best = index
+        return best
+
+    def first_overlap(self, values: Iterable[str]) -> int | None:
+        """The index of the first glob some string of a wildcard value could match: a value
+        read as a glob (``file:/srv/*``, everything under /srv) that shares a string with one
+        of ours (``file:/srv/data``). Only globs with a literal start take part: ``*prod*``
+        names things by what they are called, not where they are, and every wide value
+        would reach it."""
+        best: int | None = None
+        for value in values:
+            if "*" not in value and "?" not in value:
+                continue
+            start = value[: _FIRST_WILDCARD.search(value).start()]  # type: ignore[union-attr]
+            # C-level prefix tests first: most values share no start with any glob.
+            for index, head in self._heads:
+                if best is not None and index >= best:
+                    break
+                if (start.startswith(head) or head.startswith(start)) and overlap(
+                    value, self.patterns[index]
+                ):
                     best = index
         return best
 
