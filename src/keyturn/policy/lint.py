@@ -77,6 +77,12 @@ NAME_FORMS = (
     "process:",
     "cron:",
     "firewall:",
+    "vault:",
+    "consul:",
+    "etcd:",
+    "rclone:",
+    "minio:",
+    "ansible:",
 )
 _WINDOWS_FILE = re.compile(r"file:[A-Za-z](?::(?:/.*)?)?\Z", re.DOTALL)
 _TERRAFORM_ADDRESS = re.compile(
