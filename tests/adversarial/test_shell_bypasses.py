@@ -64,6 +64,7 @@ CASES = [
     Case("V-namespace", "kubectl delete ns $NS --context prod-eu", DENY),
     Case("V-namespace-subst", 'kubectl delete ns "$(cat ns.txt)" --context prod-eu', DENY),
     Case("V-target-option", "terraform destroy -target=$ADDR", DENY),
+    Case("V-rewritten-word", "git push origin :$BRANCH", DENY),  # named git:origin/$BRANCH
     Case("V-dev-asks", "kubectl delete ns $NS --context kind-a", ASK),
     Case("V-known-on-line", "NS=payments; kubectl delete ns $NS --context kind-a", DENY),
     Case(

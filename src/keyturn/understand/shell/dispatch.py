@@ -250,9 +250,16 @@ def _named_at_run_time(effect: Effect, cmd: SimpleCommand) -> bool:
     for index in cmd.dynamic_words:
         if 0 < index < len(cmd.argv):
             word = cmd.argv[index]
+            # The expansions themselves too: a handler may rewrite the rest of the word
+            # (``remote:$B`` is named ``rclone:remote/$B``).
             parts.update(p for p in (word, word.partition("=")[2]) if p)
+            parts.update(_EXPANSION.findall(word))
     names = [n for n in effect.resource.names if not n.startswith("shell:")]
     return any(part in name for part in parts for name in names)
+
+
+# $NAME, ${…}, $(…) and `…` as they stand in a word decided at run time.
+_EXPANSION = re.compile(r"\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_][A-Za-z0-9_]*|\$[0-9@*#?$!-]|`[^`]*`")
 
 
 def empty_line_effect(text: str, ctx: ShellContext) -> Effect:
