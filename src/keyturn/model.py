@@ -80,20 +80,35 @@ def _drop_empty(mapping: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in mapping.items() if v not in (None, "", (), [], {}, False)}
 
 
+def _wide_starts(names: tuple[str, ...]) -> tuple[str, ...]:
+    starts = []
+    for name in names:
+        cut, mark = name.find("*"), name.find("?")
+        if mark >= 0 and (cut < 0 or mark < cut):
+            cut = mark
+        if cut >= 0:
+            starts.append(name[:cut])
+    return tuple(starts)
+
+
 @dataclass(frozen=True, slots=True)
 class Resource:
     """A resource, by every name it is known by (BRIEF §4.2). A pattern matching any name matches.
 
     ``names[0]`` is the primary name shown to people. ``type`` is informative
-    (``aws_db_instance``, ``namespace``, ``file``...).
+    (``aws_db_instance``, ``namespace``, ``file``...). ``wide_starts``: the text before the
+    first wildcard of each name that has one (a name standing for several resources,
+    ``file:/srv/*``), told once here rather than on every judgement of a delete.
     """
 
     names: tuple[str, ...]
     type: str = ""
+    wide_starts: tuple[str, ...] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.names or not all(isinstance(n, str) and n for n in self.names):
             raise ValueError("a resource needs at least one non-empty name")
+        object.__setattr__(self, "wide_starts", _wide_starts(self.names))
 
     @property
     def name(self) -> str:

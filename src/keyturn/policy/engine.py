@@ -45,6 +45,9 @@ _AGENT_CACHE_LIMIT = 1024
 _BULK_EFFECTS = 1024
 
 
+_DELETE, _REPLACE = EffectKind.DELETE, EffectKind.REPLACE
+
+
 class Policy:
     """A loaded, validated and compiled policy. Immutable once built; safe to share.
 
@@ -71,6 +74,11 @@ class Policy:
         self._protected = GlobSet(document.protected) if document.protected else None
         if self._protected is not None:
             self._protected.first_match(())  # compiles its expression now, not on a first delete
+        self._protected_heads = (
+            (self._protected.head_texts, self._protected.head_prefixes)
+            if self._protected is not None
+            else ((), frozenset[str]())
+        )
         # What protected[i] decides: (a delete or replace of it, switching its protection off).
         self._protected_outcomes = tuple(
             (
@@ -285,13 +293,18 @@ class Policy:
     def _decide(self, effect: Effect, agent: str, kind: ActionKind, env: str) -> Outcome:
         names = effect.resource.names
         protected = self._protected is not None and self._protected.match_any(names)
-        if (
-            not protected
-            and self._protected is not None
-            and (effect.effect in DESTRUCTIVE_EFFECTS or effect.removes_protection)
-        ):
-            # A wide delete (file:/srv/*, k8s:namespace/*) reaches what it covers.
-            protected = self._protected.first_overlap(names) is not None
+        starts = effect.resource.wide_starts
+        if starts and not protected and self._protected is not None:
+            # A wide delete (file:/srv/*, k8s:namespace/*) reaches what it covers. Identity and
+            # C-level tests first (an enum's hash is Python code): most wide names are not
+            # deleted, or share no literal start with a protected pattern.
+            kind_ = effect.effect
+            if kind_ is _DELETE or kind_ is _REPLACE or effect.removes_protection:
+                heads, prefixes = self._protected_heads
+                for start in starts:
+                    if start.startswith(heads) or start in prefixes:
+                        protected = self._protected.first_overlap(names) is not None
+                        break
         # The built-in rules can only decide an effect that is flagged catastrophic, a
         # destructive or protection-removing one on a protected resource, a destructive one
         # whose protection went earlier, or one naming a file or an environment variable (the

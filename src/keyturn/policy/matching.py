@@ -139,9 +139,6 @@ def overlap(name: str, pattern: str) -> bool:
     return False
 
 
-_FIRST_WILDCARD = re.compile(r"[*?]")
-
-
 def _literal_suffix(pattern: str) -> str:
     """The part of ``pattern`` after its last wildcard."""
     for index in range(len(pattern) - 1, -1, -1):
@@ -169,6 +166,8 @@ class GlobSet:
     _indexed: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
     # (index, literal start) of each glob that has one, for first_overlap.
     _heads: tuple[tuple[int, str], ...] = field(init=False, repr=False, compare=False)
+    _head_texts: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _head_prefixes: frozenset[str] = field(init=False, repr=False, compare=False)  # and theirs
 
     def __post_init__(self) -> None:
         literals = frozenset(p for p in self.patterns if is_literal(p))
@@ -186,6 +185,11 @@ class GlobSet:
         object.__setattr__(self, "_indexed", None)
         heads = tuple((i, literal_prefix(p)) for i, p in enumerate(self.patterns))
         object.__setattr__(self, "_heads", tuple((i, h) for i, h in heads if h))
+        texts = tuple(h for _, h in self._heads)
+        object.__setattr__(self, "_head_texts", texts)
+        object.__setattr__(
+            self, "_head_prefixes", frozenset(h[:n] for h in texts for n in range(len(h) + 1))
+        )
 
     @property
     def matches_everything(self) -> bool:
@@ -237,6 +241,17 @@ class GlobSet:
                     best = index
         return best
 
+    @property
+    def head_texts(self) -> tuple[str, ...]:
+        """The literal starts of the globs that have one."""
+        return self._head_texts
+
+    @property
+    def head_prefixes(self) -> frozenset[str]:
+        """Every start of those (a wildcard name whose literal start is one of these, or
+        starts with one of :attr:`head_texts`, may overlap a glob: :meth:`first_overlap`)."""
+        return self._head_prefixes
+
     def first_overlap(self, values: Iterable[str]) -> int | None:
         """The index of the first glob some string of a wildcard value could match: a value
         read as a glob (``file:/srv/*``, everything under /srv) that shares a string with one
@@ -245,10 +260,15 @@ class GlobSet:
         would reach it."""
         best: int | None = None
         for value in values:
-            if "*" not in value and "?" not in value:
+            cut, mark = value.find("*"), value.find("?")
+            if mark >= 0 and (cut < 0 or mark < cut):
+                cut = mark
+            if cut < 0:
                 continue
-            start = value[: _FIRST_WILDCARD.search(value).start()]  # type: ignore[union-attr]
-            # C-level prefix tests first: most values share no start with any glob.
+            start = value[:cut]
+            # Two C-level tests first: most values share no start with any glob.
+            if not (start.startswith(self._head_texts) or start in self._head_prefixes):
+                continue
             for index, head in self._heads:
                 if best is not None and index >= best:
                     break
