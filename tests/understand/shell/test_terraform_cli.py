@@ -50,6 +50,59 @@ def test_tf_cli_args_can_turn_apply_into_destroy() -> None:
     assert effect.effect is E.DELETE
 
 
+STATE = {
+    "version": 4,
+    "resources": [
+        {
+            "mode": "managed",
+            "type": "aws_db_instance",
+            "name": "main",
+            "instances": [{"attributes": {"identifier": "prod-main", "id": "db-1"}}],
+        },
+        {
+            "mode": "managed",
+            "type": "aws_instance",
+            "name": "web",
+            "module": "module.app",
+            "instances": [{"index_key": 0, "attributes": {"id": "i-1"}}, {"index_key": "b"}],
+        },
+        {"mode": "data", "type": "aws_ami", "name": "x", "instances": [{"attributes": {}}]},
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("line", "state_path"),
+    [
+        ("terraform destroy", "/w/terraform.tfstate"),
+        ("terraform apply -destroy -auto-approve", "/w/terraform.tfstate"),
+        ("terraform -chdir=infra destroy", "/w/infra/terraform.tfstate"),
+        ("terraform destroy -state=old/prod.tfstate", "/w/old/prod.tfstate"),
+    ],
+)
+def test_destroy_deletes_what_the_local_state_lists(line: str, state_path: str) -> None:
+    files = MemoryFiles({state_path: json.dumps(STATE)})
+    effects = run(line, cwd="/w", files=files)
+    assert [e.effect for e in effects] == [E.DELETE] * 4  # the workspace, then each instance
+    listed = [e.resource.names[0] for e in effects[1:]]
+    assert listed == ["aws_db_instance.main", "module.app.aws_instance.web[0]",
+                      'module.app.aws_instance.web["b"]']  # fmt: skip
+    assert "arn:aws:rds:*:*:db:prod-main" in effects[1].resource.names
+    assert effects[1].service == "rds" and state_path in effects[1].detail
+
+
+def test_a_workspace_reads_its_own_state() -> None:
+    files = MemoryFiles({"/w/terraform.tfstate.d/prod/terraform.tfstate": json.dumps(STATE)})
+    assert len(run("terraform destroy", {"TF_WORKSPACE": "prod"}, cwd="/w", files=files)) == 4
+    assert len(run("terraform destroy", cwd="/w", files=files)) == 1  # default: no local state
+
+
+@pytest.mark.parametrize("text", ["not json", "[]", '{"resources": 5}', '{"resources": [7]}'])
+def test_a_state_not_understood_adds_nothing(text: str) -> None:
+    files = MemoryFiles({"/w/terraform.tfstate": text})
+    assert len(run("terraform destroy", cwd="/w", files=files)) == 1
+
+
 def test_destroy_with_targets_names_them() -> None:
     (effect,) = run("terraform destroy -target=aws_db_instance.main")
     assert effect.resource.names[0] == "aws_db_instance.main"

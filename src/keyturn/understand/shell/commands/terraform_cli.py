@@ -1,7 +1,11 @@
 """terraform and tofu command lines -> effects.
 
 - ``destroy`` and ``apply -destroy`` -> delete of ``terraform:workspace/<ws>`` (and of each
-  ``-target=ADDR`` when given); ``plan -destroy`` only plans: read.
+  ``-target=ADDR`` when given); ``plan -destroy`` only plans: read. When the workspace's state
+  is a local file at hand (``terraform.tfstate``, ``terraform.tfstate.d/<ws>/terraform.tfstate``
+  or ``-state=PATH``), every resource it lists is a delete too, named by its address and the
+  names its attributes give (its ARN, id, type-derived names), as a plan's are: a destroy of a
+  state holding a protected resource is denied before anything runs.
 - ``apply PLANFILE`` -> that plan's effects when its JSON is at hand (``PLANFILE.json`` beside
   it, or PLANFILE itself if it is JSON), else unknown; ``apply`` without a plan file -> unknown
   ("changes not known until planned"), plus a replace of every ``-replace=ADDR``.
@@ -20,7 +24,7 @@ import shlex
 
 from keyturn.errors import InputError
 from keyturn.model import Effect, EffectKind, Resource, Target
-from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
 
 _E = EffectKind
 _READS = frozenset(
@@ -103,7 +107,8 @@ def _apply(call: _Call) -> list[Effect]:
         names = tuple(targets) if targets else call.workspace_names
         if targets:
             names += call.workspace_names
-        return [call.effect(_E.DELETE, names, "destroy: deletes every resource it manages")]
+        destroy = call.effect(_E.DELETE, names, "destroy: deletes every resource it manages")
+        return [destroy] if targets else [destroy, *_state_effects(call)]
     if call.flag("refresh-only"):
         return [call.effect(_E.UPDATE, call.workspace_names, "refresh-only: updates state")]
     effects = [
@@ -137,6 +142,41 @@ def _plan_file_effects(call: _Call, plan_file: str) -> list[Effect]:
         return list(action.effects)
     reason = f"plan file {plan_file}: its JSON (terraform show -json) is not at hand"
     return [call.effect(_E.UNKNOWN, (path, *call.workspace_names), reason)]
+
+
+def _state_effects(call: _Call) -> list[Effect]:
+    """A delete of every managed resource the workspace's local state lists (none when the
+    state is elsewhere: a remote backend, or not at hand)."""
+    import json
+
+    from keyturn.understand.terraform._names import derived_names, service_of
+
+    given = call.values("state")
+    if given:
+        path = _absolute(given[-1], call.ctx, cwd=call.cwd)
+    elif call.workspace == "default":
+        path = f"{call.cwd.rstrip('/')}/terraform.tfstate"
+    else:
+        path = f"{call.cwd.rstrip('/')}/terraform.tfstate.d/{call.workspace}/terraform.tfstate"
+    text = call.ctx.files.read_text(path, limit=512_000_000)
+    try:
+        resources = json.loads(text).get("resources") if text else None
+    except (ValueError, AttributeError):
+        resources = None
+    effects = []
+    for resource in resources if isinstance(resources, list) else []:
+        if not isinstance(resource, dict) or resource.get("mode") != "managed":
+            continue
+        kind, name = str(resource.get("type", "")), str(resource.get("name", ""))
+        base = ".".join(p for p in (resource.get("module"), kind, name) if isinstance(p, str) and p)
+        for instance in resource.get("instances") or [{}]:
+            key = instance.get("index_key") if isinstance(instance, dict) else None
+            address = base + ("" if key is None else f"[{json.dumps(key)}]")
+            attributes = instance.get("attributes") if isinstance(instance, dict) else None
+            names = (address, *derived_names(kind, attributes), *call.workspace_names)
+            effect = call.effect(_E.DELETE, tuple(dict.fromkeys(names)), f"destroyed (in {path})")
+            effects.append(evolve(effect, service=service_of(kind)))
+    return effects
 
 
 def _addresses(call: _Call) -> tuple[str, ...]:
