@@ -14,6 +14,16 @@ from keyturn.understand.shell import understand_shell
 
 JudgeBrief = Callable[..., Decision]
 _LOADED: dict[str, Policy] = {}
+_PROTECTED_HEADER = (
+    "protected:                        # never deleted or replaced by an agent, nor unprotected\n"
+)
+
+
+def protecting(*patterns: str) -> str:
+    """The BRIEF policy with ``patterns`` added at the head of its ``protected`` list."""
+    assert _PROTECTED_HEADER in BRIEF_POLICY
+    added = "".join(f'  - "{p}"\n' for p in patterns)
+    return BRIEF_POLICY.replace(_PROTECTED_HEADER, _PROTECTED_HEADER + added)
 
 
 @pytest.fixture()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from tests.conftest import BRIEF_POLICY
+from tests.understand.shell.conftest import protecting
 
 from keyturn.model import EffectKind, Verdict
 from keyturn.understand import MemoryFiles
@@ -102,11 +103,7 @@ def test_what_is_not_understood_is_unknown(command: str) -> None:
     assert any(e.effect is _E.UNKNOWN for e in _effects(command)), command
 
 
-PROTECTING = BRIEF_POLICY.replace(
-    "protected:                        # never deleted or replaced by an agent, nor unprotected\n",
-    "protected:                        # never deleted or replaced by an agent, nor unprotected\n"
-    '  - "github:acme/shop"\n',
-)
+PROTECTING = protecting("github:acme/shop")
 
 
 @pytest.mark.parametrize(

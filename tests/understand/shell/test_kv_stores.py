@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from tests.conftest import BRIEF_POLICY
+from tests.understand.shell.conftest import protecting
 
 from keyturn.model import EffectKind, Verdict
 from keyturn.understand.shell import understand_shell
@@ -308,11 +309,7 @@ def test_odd_input_is_still_understood_or_unknown(command: str) -> None:
     assert not [e.detail for e in effects if "could not understand" in e.detail], command
 
 
-PROTECTING = BRIEF_POLICY.replace(
-    "protected:                        # never deleted or replaced by an agent, nor unprotected\n",
-    "protected:                        # never deleted or replaced by an agent, nor unprotected\n"
-    '  - "vault:secret/prod/*"\n',
-)
+PROTECTING = protecting("vault:secret/prod/*")
 
 
 @pytest.mark.parametrize(
