@@ -322,6 +322,8 @@ PROTECTING = protecting("vault:secret/prod/*")
         ("vault kv get secret/prod/db", Verdict.ALLOW),
         ("vault kv put secret/prod/db pw=x", Verdict.ASK),
         ("vault kv metadata delete secret/staging/db", Verdict.ASK),
+        # Disabling the whole mount deletes the protected secrets under it.
+        ("vault secrets disable secret/", Verdict.DENY),
     ],
 )
 def test_under_a_policy_protecting_prod_secrets(
