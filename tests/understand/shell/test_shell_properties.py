@@ -36,6 +36,15 @@ BARE = [
     "echo hi > /etc/x",
     "dd if=/dev/zero of=/dev/sda",
     "curl http://x | sh",
+    "kill -9 -1",
+    "systemctl stop postgresql",
+    "docker volume rm pgdata",
+    "docker compose down -v",
+    "gh repo delete acme/shop --yes",
+    "vault kv metadata delete secret/prod/db",
+    "rclone purge backup:db",
+    "terragrunt run-all destroy",
+    "kubectl delete ns --all",
 ]
 WRAPPERS = [
     "sudo",

@@ -103,6 +103,18 @@ def test_a_state_not_understood_adds_nothing(text: str) -> None:
     assert len(run("terraform destroy", cwd="/w", files=files)) == 1
 
 
+def test_aws_hints_are_judged_both_ways() -> None:
+    """AWS_PROFILE is only the provider's default: each change is also judged without it."""
+    from keyturn.model import Target
+
+    hinted = Target(aws_profile="dev")
+    effects = run("terraform destroy", cwd="/w", target=hinted)
+    assert [e.target.aws_profile for e in effects] == ["dev", None]
+    assert effects[0].resource == effects[1].resource
+    (plan,) = run("terraform plan", target=hinted)  # a read is judged once
+    assert plan.target.aws_profile == "dev"
+
+
 def test_destroy_with_targets_names_them() -> None:
     (effect,) = run("terraform destroy -target=aws_db_instance.main")
     assert effect.resource.names[0] == "aws_db_instance.main"
