@@ -71,6 +71,11 @@ def test_pulumi_unprotect_removes_protection() -> None:
     assert effect.removes_protection and "urn:db" in effect.resource.names
 
 
+def test_pulumi_is_judged_also_without_aws_hints() -> None:
+    found = _effects("pulumi destroy --yes", AWS_PROFILE="dev")
+    assert sorted(str(e.target.aws_profile) for e in found) == ["None", "dev"]
+
+
 def test_eksctl_iam_kinds_are_the_iam_service() -> None:
     found = _effects("eksctl delete iamserviceaccount --cluster c --name reader")
     assert [e.service for e in found] == ["iam"]

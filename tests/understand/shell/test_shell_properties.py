@@ -44,6 +44,7 @@ BARE = [
     "vault kv metadata delete secret/prod/db",
     "rclone purge backup:db",
     "terragrunt run-all destroy",
+    "pulumi destroy --yes",
     "kubectl delete ns --all",
 ]
 WRAPPERS = [

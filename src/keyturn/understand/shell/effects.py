@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from keyturn.model import Effect, EffectKind, Resource, Target
-from keyturn.understand.shell.registry import ShellContext, SimpleCommand
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
 from keyturn.understand.shell.words import normalize_path
 from keyturn.understand.shell.wrappers import STDIN_WORD
 
@@ -232,3 +233,21 @@ def home_or_root(path: str, *, home: str) -> str | None:
     if base in homes or re.fullmatch(r"/(home|Users)/[^/]+", base):
         return f"removes a home directory ({base})"
     return None
+
+
+def also_without_aws_hints(effects: list[Effect], hinted: Target) -> list[Effect]:
+    """Each change judged a second time without the AWS hints of the line or the environment,
+    for tools whose AWS credentials those hints only default (terraform's and pulumi's
+    providers may name their own profile or role, which keyturn does not read): judged both
+    ways, ``AWS_PROFILE=prod`` makes such a command stricter, ``AWS_PROFILE=dev`` never laxer
+    than without it."""
+    if not (hinted.aws_profile or hinted.aws_account or hinted.aws_region):
+        return effects
+    bare = replace(hinted, aws_profile=None, aws_account=None, aws_region=None)
+    note = "; judged also without the AWS hints (the provider may name its own profile)"
+    twins = [
+        evolve(e, target=bare, detail=e.detail + note)
+        for e in effects
+        if e.effect is not EffectKind.READ and e.target == hinted
+    ]
+    return effects + twins

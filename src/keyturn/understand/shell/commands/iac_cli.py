@@ -35,6 +35,7 @@ import posixpath
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.shell.commands._argv import setting
 from keyturn.understand.shell.commands.terraform_cli import terraform
+from keyturn.understand.shell.effects import also_without_aws_hints
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
 
@@ -178,9 +179,14 @@ class _Pulumi:
 @command("pulumi")
 def pulumi(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """pulumi subcommands, as the module docstring says."""
-    opts = parse_options(cmd.args, _PULUMI)
+    call = _Pulumi(cmd, ctx, parse_options(cmd.args, _PULUMI))
+    found = _pulumi(call)
+    return found if found is None else also_without_aws_hints(found, call.target)
+
+
+def _pulumi(call: _Pulumi) -> list[Effect] | None:
+    opts = call.opts
     sub, rest = (opts.operands[0], list(opts.operands[1:])) if opts.operands else ("", [])
-    call = _Pulumi(cmd, ctx, opts)
     if sub in _PULUMI_READS or opts.has("help", "h"):
         return [call.effect(_E.READ, f"{sub or 'help'}: changes nothing")]
     if sub == "destroy":

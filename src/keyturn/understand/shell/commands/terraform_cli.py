@@ -21,10 +21,10 @@ The workspace is ``TF_WORKSPACE`` (on the line or in the environment), else ``de
 from __future__ import annotations
 
 import shlex
-from dataclasses import replace
 
 from keyturn.errors import InputError
 from keyturn.model import Effect, EffectKind, Resource, Target
+from keyturn.understand.shell.effects import also_without_aws_hints
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
 
 _E = EffectKind
@@ -85,27 +85,7 @@ class _Call:
 def terraform(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """terraform/tofu subcommands, as the module docstring says."""
     call = _Call(cmd, ctx)
-    return _also_without_aws_hints(call, _subcommand(call))
-
-
-def _also_without_aws_hints(call: _Call, effects: list[Effect]) -> list[Effect]:
-    """Each change judged a second time without the AWS hints of the line or the environment.
-
-    ``AWS_PROFILE=dev`` is only the provider's default: a provider block may name its own
-    profile or role (keyturn does not read it), and then the hint says nothing of where the
-    change lands. Judged both ways, a hint can make a terraform command stricter (``prod``)
-    but never laxer than without it."""
-    hinted = call.target
-    if not (hinted.aws_profile or hinted.aws_account or hinted.aws_region):
-        return effects
-    bare = replace(hinted, aws_profile=None, aws_account=None, aws_region=None)
-    note = "; judged also without the AWS hints (the provider may name its own profile)"
-    twins = [
-        evolve(e, target=bare, detail=e.detail + note)
-        for e in effects
-        if e.effect is not _E.READ and e.target == hinted
-    ]
-    return effects + twins
+    return also_without_aws_hints(_subcommand(call), call.target)
 
 
 def _subcommand(call: _Call) -> list[Effect]:
