@@ -39,115 +39,38 @@ decided at run time (``docker rm $C``) is unknown, as for files. Any other form 
 
 from __future__ import annotations
 
-import posixpath
-import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from functools import partial
 
-from keyturn.model import Effect, EffectKind, Resource
-from keyturn.understand.shell.commands._argv import setting
+from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.commands._compose import compose
+from keyturn.understand.shell.commands._container_call import (
+    ContainerCall,
+    Meaning,
+    all_known,
+    daemon_of,
+    exec_target,
+    is_on,
+    mount_fields,
+    option_spec,
+)
+from keyturn.understand.shell.commands._container_mounts import host_access
 from keyturn.understand.shell.effects import (
     directory_tree,
-    file_effect,
     file_path,
-    home_or_root,
-    is_block_device,
-    local_target,
-    unknown_effect,
     write_effect,
 )
-from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
+from keyturn.understand.shell.flags import OptionSpec, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 
 _E = EffectKind
-# Kinds that change what exists: on a name decided at run time they are unknown.
-_CHANGES = frozenset({_E.UPDATE, _E.DELETE, _E.REPLACE})
-
-
-@dataclass(frozen=True, slots=True)
-class _Call:
-    """One container CLI invocation being understood: the daemon it talks to (``None``: the
-    default one) and the operation shown to people (``docker volume rm``)."""
-
-    cmd: SimpleCommand
-    ctx: ShellContext
-    daemon: str | None
-    operation: str
-
-    def effect(self, kind: EffectKind, path: str, detail: str = "") -> Effect:
-        """An effect on ``docker:<path>`` (``container/web``), also named by its daemon."""
-        names = [f"docker:{path}"]
-        notes = [detail]
-        if self.daemon:
-            names.append(f"docker:{self.daemon}/{path}")
-            notes.append(f"on daemon {self.daemon}")
-        if kind in _CHANGES and self._run_time(names):
-            kind = _E.UNKNOWN
-            notes.append("which one is decided at run time")
-        return Effect(
-            effect=kind,
-            resource=Resource(tuple(names), type=path.partition("/")[0].strip("*") or "docker"),
-            target=local_target(self.ctx),
-            service="docker",
-            command=self.cmd.text or None,
-            operation=self.operation,
-            detail="; ".join(n for n in notes if n),
-        )
-
-    def each(self, kind: EffectKind, what: str, names: Sequence[str], detail: str) -> list[Effect]:
-        """One effect per name of the kind ``what`` (``volume``)."""
-        return [self.effect(kind, f"{what}/{name}", detail) for name in names]
-
-    def unknown(self, reason: str) -> Effect:
-        return unknown_effect(self.cmd, reason, self.ctx)
-
-    def file(self, kind: EffectKind, paths: Sequence[str], detail: str) -> Effect:
-        return file_effect(kind, paths, self.cmd, self.ctx, detail=detail)
-
-    def _run_time(self, names: Sequence[str]) -> bool:
-        # Compose lower-cases the project, so compare without case.
-        argv = self.cmd.argv
-        words = [argv[i].lower() for i in self.cmd.dynamic_words if 0 < i < len(argv)]
-        return any(w and w in n.lower() for w in words for n in names)
-
-
-Meaning = Callable[[_Call, Sequence[str]], list[Effect] | None]
-
-
-def _spec(valued: str, long: dict[str, str], *names: str, stop: bool = False) -> OptionSpec:
-    """An option spec: the short letters taking a value, long name -> key, the other keys
-    taking a value; ``stop``: options end at the first operand."""
-    return OptionSpec(
-        valued=valued,
-        long=long,
-        long_valued=frozenset(valued) | frozenset(names),
-        stop_at_operand=stop,
-    )
-
-
-def _on(opts: Options, *keys: str) -> bool:
-    """Whether a yes/no option is on (``--rm``, ``--rm=true``; not ``--rm=false``)."""
-    return any(k in opts.flags or opts.value(k) not in (None, "false", "0") for k in keys)
-
-
-def _known(opts: Options, spec: OptionSpec, flags: frozenset[str]) -> bool:
-    """Whether every option given is one ``spec`` takes a value for, or one of ``flags``."""
-    known = flags | spec.long_valued
-    return known.issuperset(opts.flags) and known.issuperset(opts.values)
-
-
-def _fields(text: str) -> dict[str, str]:
-    """``type=bind,source=/x,readonly`` -> its fields (a field without ``=`` is ``""``)."""
-    pairs = (item.partition("=") for item in text.split(","))
-    return {key.strip().lower(): value for key, _, value in pairs}
 
 
 # Options before the subcommand, of docker, podman and nerdctl together (none of their letters
 # clash; an option one engine lacks makes that engine refuse the line, not do something else).
 # Any other option makes the line not understood: were it to take a value, the subcommand
 # would be the word after (``--x ps rm web`` removes web).
-_GLOBAL = _spec(
+_GLOBAL = option_spec(
     "cHln",
     {"context": "c", "connection": "c", "host": "H", "address": "H", "url": "H"}
     | {"log-level": "l", "namespace": "n", "debug": "D", "version": "v", "help": "h"}
@@ -164,41 +87,25 @@ _GLOBAL_FLAGS = frozenset(
     {"D", "v", "h", "r", "tls", "tlsverify", "syslog", "transient-store", "insecure-registry"}
     | {"experimental", "debug-full", "kube-hide-dupe"}
 )
-# Per program: the variables naming its daemon, the host's first (docker lets it win).
-_DAEMON_VARIABLES = {
-    "docker": ("DOCKER_HOST", "DOCKER_CONTEXT"),
-    "docker-compose": ("DOCKER_HOST", "DOCKER_CONTEXT"),
-    "podman": ("CONTAINER_HOST", "CONTAINER_CONNECTION"),
-    "podman-compose": ("CONTAINER_HOST", "CONTAINER_CONNECTION"),
-    "nerdctl": ("CONTAINERD_ADDRESS",),
-}
-
-
-def _daemon(opts: Options, cmd: SimpleCommand, ctx: ShellContext) -> str | None:
-    """The daemon the line names: a flag (docker refuses both), else a variable."""
-    named = opts.value("c") or opts.value("H")
-    for variable in _DAEMON_VARIABLES.get(cmd.name, ()):
-        named = named or setting(cmd, ctx.env, variable)
-    return named or None
 
 
 @command("docker", "podman", "nerdctl")
 def container_cli(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``docker [GLOBAL OPTIONS] [GROUP] VERB ARGS`` (podman and nerdctl alike)."""
     opts = parse_options(cmd.args, _GLOBAL)
-    if not _known(opts, _GLOBAL, _GLOBAL_FLAGS):
+    if not all_known(opts, _GLOBAL, _GLOBAL_FLAGS):
         return None
-    daemon = _daemon(opts, cmd, ctx)
+    daemon = daemon_of(opts, cmd, ctx)
     words = opts.rest
     if not words:  # the usage text, or --version
-        return [_Call(cmd, ctx, daemon, cmd.name).effect(_E.READ, "system")]
+        return [ContainerCall(cmd, ctx, daemon, cmd.name).effect(_E.READ, "system")]
     if words[0] == "compose":
-        return _compose(cmd, ctx, words[1:], daemon, f"{cmd.name} compose")
+        return compose(cmd, ctx, words[1:], daemon, f"{cmd.name} compose")
     found = _verb(words)
     if found is None:
         return None
     verb, size = found
-    call = _Call(cmd, ctx, daemon, " ".join((cmd.name, *words[:size])))
+    call = ContainerCall(cmd, ctx, daemon, " ".join((cmd.name, *words[:size])))
     if verb in _READS:
         return [call.effect(_E.READ, _READS[verb])]
     return _VERBS[verb](call, words[size:])
@@ -207,7 +114,7 @@ def container_cli(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
 @command("docker-compose", "podman-compose")
 def compose_cli(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``docker-compose [OPTIONS] VERB ARGS``: ``docker compose``'s meanings."""
-    return _compose(cmd, ctx, cmd.args, None, cmd.name)
+    return compose(cmd, ctx, cmd.args, None, cmd.name)
 
 
 def _verb(words: Sequence[str]) -> tuple[str, int] | None:
@@ -254,18 +161,22 @@ _SAME_AS = {
 
 # -- removing ------------------------------------------------------------------------------
 
-_REMOVE = _spec("t", {"force": "f", "volumes": "v", "all": "a", "time": "t"}, "filter", "cidfile")
+_REMOVE = option_spec(
+    "t", {"force": "f", "volumes": "v", "all": "a", "time": "t"}, "filter", "cidfile"
+)
 
 
-def _remove(what: str, detail: str, call: _Call, args: Sequence[str]) -> list[Effect] | None:
+def _remove(
+    what: str, detail: str, call: ContainerCall, args: Sequence[str]
+) -> list[Effect] | None:
     """``rm``/``rmi``/``volume rm``/``network rm`` of each operand (podman's ``--all`` and
     ``--latest``: of any)."""
     opts = parse_options(args, _REMOVE)
-    names = [*opts.operands, *(["*"] if _on(opts, "a", "latest") else [])]
+    names = [*opts.operands, *(["*"] if is_on(opts, "a", "latest") else [])]
     if not names:
         return None
     out = call.each(_E.DELETE, what, names, detail)
-    if what == "container" and _on(opts, "v"):
+    if what == "container" and is_on(opts, "v"):
         lost = "its anonymous volumes: their data is lost"
         out += call.each(_E.DELETE, what, [f"{n}/volumes" for n in names], lost)
     return out
@@ -275,13 +186,13 @@ _SYSTEM = ("container/*", "network/*", "image/*", "builder/*")
 
 
 def _prune(
-    paths: Sequence[str], detail: str, all_detail: str, call: _Call, args: Sequence[str]
+    paths: Sequence[str], detail: str, all_detail: str, call: ContainerCall, args: Sequence[str]
 ) -> list[Effect]:
     """A prune deletes what is unused of its kinds; ``-a``/``--all`` widens what is unused
     (``system prune --volumes``: the volumes too)."""
-    opts = parse_options(args, _spec("", {"all": "a", "force": "f"}, "filter"))
-    out = [call.effect(_E.DELETE, p, all_detail if _on(opts, "a") else detail) for p in paths]
-    if paths == _SYSTEM and _on(opts, "volumes"):
+    opts = parse_options(args, option_spec("", {"all": "a", "force": "f"}, "filter"))
+    out = [call.effect(_E.DELETE, p, all_detail if is_on(opts, "a") else detail) for p in paths]
+    if paths == _SYSTEM and is_on(opts, "volumes"):
         out.append(call.effect(_E.DELETE, "volume/*", "unused volumes: their data is lost"))
     return out
 
@@ -289,7 +200,7 @@ def _prune(
 # -- changing containers -------------------------------------------------------------------
 
 # Options of stop/kill/restart/start/update/...: update's all take a value.
-_CHANGE = _spec(
+_CHANGE = option_spec(
     "tscm",
     {"time": "t", "timeout": "t", "signal": "s", "cpu-shares": "c", "memory": "m"},
     *("detach-keys", "checkpoint", "checkpoint-dir", "filter", "cidfile", "blkio-weight"),
@@ -309,36 +220,27 @@ _CHANGES_SAID = {
 }
 
 
-def _change(detail: str, dash_a: bool, call: _Call, args: Sequence[str]) -> list[Effect] | None:
+def _change(
+    detail: str, dash_a: bool, call: ContainerCall, args: Sequence[str]
+) -> list[Effect] | None:
     """An update of each container named; ``--all``/``--latest`` (and ``-a`` when ``dash_a``:
     podman's; to ``start`` it means attach) of any."""
     opts = parse_options(args, _CHANGE)
-    every = _on(opts, "all", "latest") or (dash_a and "a" in opts.flags)
+    every = is_on(opts, "all", "latest") or (dash_a and "a" in opts.flags)
     names = [*opts.operands, *(["*"] if every else [])]
     return call.each(_E.UPDATE, "container", names, detail) or None
 
 
-_EXEC = _spec(
-    "eguw", {"env": "e", "user": "u", "workdir": "w"}, "env-file", "detach-keys", stop=True
-)
-
-
-def _exec_target(args: Sequence[str]) -> str:
-    """The container (or compose service) ``exec ARGS`` runs its command in."""
-    rest = parse_options(args, _EXEC).rest
-    return rest[0] if rest else "?"
-
-
-def _exec(call: _Call, args: Sequence[str]) -> list[Effect]:
+def _exec(call: ContainerCall, args: Sequence[str]) -> list[Effect]:
     """``exec`` reached here (after global options): the command it runs is not understood."""
-    where = _exec_target(args)
+    where = exec_target(args)
     daemon = f" on daemon {call.daemon}" if call.daemon else ""
     return [call.unknown(f"runs a command in container {where}{daemon}")]
 
 
 # -- running containers --------------------------------------------------------------------
 
-_RUN = _spec(
+_RUN = option_spec(
     "acehlmpuvw",
     {"attach": "a", "cpu-shares": "c", "env": "e", "hostname": "h", "label": "l"}
     | {"memory": "m", "publish": "p", "user": "u", "volume": "v", "workdir": "w"}
@@ -371,160 +273,27 @@ _RUN_FLAGS = frozenset(
 )
 
 
-def _run(call: _Call, args: Sequence[str]) -> list[Effect] | None:
+def _run(call: ContainerCall, args: Sequence[str]) -> list[Effect] | None:
     """``run``/``create IMAGE [COMMAND]``: the container (``--name``, else named by its image;
     podman's ``--replace`` replaces one), and what of the host it gets."""
     opts = parse_options(args, _RUN)
-    if not opts.rest or not _known(opts, _RUN, _RUN_FLAGS):
+    if not opts.rest or not all_known(opts, _RUN, _RUN_FLAGS):
         return None
     image = opts.rest[0]
-    kind = _E.REPLACE if _on(opts, "replace") else _E.CREATE
+    kind = _E.REPLACE if is_on(opts, "replace") else _E.CREATE
     out = [call.effect(kind, f"container/{opts.value('name') or image}", f"from image {image}")]
     for cidfile in opts.values.get("cidfile", ()):
         path = file_path(cidfile, call.ctx)
         out.append(write_effect(path, call.cmd, call.ctx, detail="the container's id"))
-    return out + _host_access(opts, call)
-
-
-# Capabilities with which a container escapes to the host.
-_HOST_CAPABILITIES = frozenset({"ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_RAWIO", "DAC_READ_SEARCH"})
-
-
-def _host_access(opts: Options, call: _Call) -> list[Effect]:
-    """What of this host a container gets: its mounts, and whether it gets the host itself."""
-    out = [e for spec in opts.values.get("v", ()) for e in _volume_option(spec, call)]
-    out += [e for spec in opts.values.get("mount", ()) for e in _mount_option(spec, call)]
-    found = _takeovers(opts)
-    if found:
-        why = ", ".join(found)
-        out.append(call.unknown(f"the container gets the host ({why}): it can do anything to it"))
-    return out
-
-
-def _takeovers(opts: Options) -> list[str]:
-    """The options that give a container the host itself."""
-    found = ["--privileged"] if _on(opts, "privileged") else []
-    if "host" in opts.values.get("pid", ()):
-        found.append("--pid=host")
-    capabilities = {
-        c.strip().upper().removeprefix("CAP_")
-        for value in opts.values.get("cap-add", ())
-        for c in value.split(",")
-    }
-    found += [f"--cap-add {c}" for c in sorted(capabilities & _HOST_CAPABILITIES)]
-    devices = (d.split(":")[0] for d in opts.values.get("device", ()))
-    found += [f"--device {d}" for d in devices if is_block_device(d)]
-    # A cgroup rule allowing block devices ("b ..." or "a": all) lets it make and write a disk.
-    rules = opts.values.get("device-cgroup-rule", ())
-    found += [f"--device-cgroup-rule {r}" for r in rules if r.strip()[:1] in ("a", "b")]
-    return found
-
-
-_VOLUME_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
-_VOLUME_OPTIONS = re.compile(r"[A-Za-z0-9_=,.-]*")
-
-
-def _volume_option(spec: str, call: _Call) -> list[Effect]:
-    """``-v SRC:DST[:OPTIONS]``: SRC a path (``/``, ``~``, ``.``) is a bind mount, else a named
-    volume; ``-v /DST`` alone is an anonymous volume (nothing of the host)."""
-    parts = spec.split(":")
-    if len(parts) == 1 and spec.startswith("/"):
-        return []
-    options = parts[2] if len(parts) == 3 else ""
-    if len(parts) not in (2, 3) or not parts[1].startswith("/"):
-        return [call.unknown(f"-v {spec}: a mount not understood")]
-    if not _VOLUME_OPTIONS.fullmatch(options):
-        return [call.unknown(f"-v {spec}: a mount not understood")]
-    readonly = "ro" in options.split(",")
-    path = _host_path(parts[0], call.ctx)
-    if path is not None:
-        return _bind(path, readonly, f"-v {spec}", call)
-    return _named_volume(parts[0], readonly, f"-v {spec}", call)
-
-
-def _mount_option(spec: str, call: _Call) -> list[Effect]:
-    """``--mount type=bind,source=S,target=T[,readonly]`` (the type is volume by default)."""
-    fields = _fields(spec)
-    kind = fields.get("type", "volume")
-    source = fields.get("source") or fields.get("src") or ""
-    readonly = any(fields.get(k) in ("", "true", "1") for k in ("readonly", "ro"))
-    how = f"--mount {spec}"
-    if kind in ("tmpfs", "ramfs"):
-        return []
-    # A volume option naming a device is a bind in disguise (the local driver mounts it).
-    if '"' in spec or "device=" in spec or kind not in ("bind", "volume"):
-        return [call.unknown(f"{how}: a mount not understood")]
-    if kind == "volume":
-        return _named_volume(source, readonly, how, call) if source else []
-    path = _host_path(source, call.ctx)
-    return _bind(path, readonly, how, call) if path else [call.unknown(f"{how}: no source")]
-
-
-def _host_path(word: str, ctx: ShellContext) -> str | None:
-    """The absolute path a mount source names, or ``None`` when it is a volume's name."""
-    if word == "~" or word.startswith("~/"):
-        word = ctx.home.rstrip("/") + word[1:]
-    return file_path(word, ctx) if word.startswith(("/", ".")) else None
-
-
-def _named_volume(name: str, readonly: bool, how: str, call: _Call) -> list[Effect]:
-    if not _VOLUME_NAME.fullmatch(name):
-        return [call.unknown(f"{how}: a mount not understood")]
-    if readonly:
-        return [call.effect(_E.READ, f"volume/{name}", f"{how}: mounted read-only")]
-    return [call.effect(_E.UPDATE, f"volume/{name}", f"{how}: the container can change it")]
-
-
-# The engines' sockets: whoever can talk to one can start a privileged container.
-_SOCKETS = (
-    *("/var/run/docker.sock", "/run/docker.sock", "/run/podman/podman.sock"),
-    *("/var/run/podman/podman.sock", "/run/containerd/containerd.sock"),
-)
-_SOCKET_NAMES = frozenset({"docker.sock", "podman.sock", "containerd.sock"})
-_USER_RUNTIME = re.compile(r"(/var)?/run/user(/\d+)?")  # rootless engines' sockets are here
-
-
-def _bind(path: str, readonly: bool, how: str, call: _Call) -> list[Effect]:
-    """A bind mount of ``path`` (on the daemon's host): the files under it, and an unknown
-    effect when that gives the container the host itself."""
-    where = f" (on the host of daemon {call.daemon})" if call.daemon else ""
-    if readonly:
-        out = [
-            call.file(
-                _E.READ, directory_tree(path), f"{how}: the container can read these files{where}"
-            )
-        ]
-    else:
-        said = f"{how}: the container can change these files{where}"
-        out = [call.file(_E.UPDATE, directory_tree(path), said)]
-    why = _host_itself(path, readonly, call.ctx.home)
-    if why:
-        out.append(call.unknown(f"{how}: {why}: the container can do anything to the host"))
-    return out
-
-
-def _host_itself(path: str, readonly: bool, home: str) -> str | None:
-    """Why a bind of ``path`` gives the host itself, or ``None``."""
-    if not readonly and is_block_device(path):
-        return "a disk is writable"
-    if not readonly and home_or_root(path, home=home):
-        return "the root filesystem or a home directory is writable"
-    inside = path.rstrip("/") + "/"
-    if (
-        posixpath.basename(path) in _SOCKET_NAMES
-        or any(s.startswith(inside) for s in _SOCKETS)
-        or _USER_RUNTIME.fullmatch(path)
-    ):
-        return "the container engine's socket is mounted"
-    return None
+    return out + host_access(opts, call)
 
 
 # -- copying -------------------------------------------------------------------------------
 
-_CP = _spec("", {"archive": "a", "follow-link": "L", "quiet": "q"})
+_CP = option_spec("", {"archive": "a", "follow-link": "L", "quiet": "q"})
 
 
-def _cp(call: _Call, args: Sequence[str]) -> list[Effect] | None:
+def _cp(call: ContainerCall, args: Sequence[str]) -> list[Effect] | None:
     """``cp SRC DST``: one side in a container (``C:path``), the other on this host (``-``:
     a tar stream on stdin or stdout)."""
     opts = parse_options(args, _CP)
@@ -564,7 +333,7 @@ def _home(word: str, ctx: ShellContext) -> str:
 
 # -- images --------------------------------------------------------------------------------
 
-_BUILD = _spec(
+_BUILD = option_spec(
     "tfmco",
     {"tag": "t", "file": "f", "memory": "m", "cpu-shares": "c", "output": "o", "quiet": "q"},
     *("build-arg", "target", "platform", "label", "cache-from", "cache-to", "network"),
@@ -576,13 +345,13 @@ _BUILD = _spec(
 )
 
 
-def _build(call: _Call, args: Sequence[str]) -> list[Effect]:
+def _build(call: ContainerCall, args: Sequence[str]) -> list[Effect]:
     """``build``: creates each ``-t`` tag (untagged: ``image/*``); ``--push`` publishes them,
     ``--output`` may write this host's files, ``--iidfile``/``--metadata-file`` write one."""
     opts = parse_options(args, _BUILD)
     tags = list(opts.values.get("t", ())) or ["*"]
     out = call.each(_E.CREATE, "image", tags, "builds it")
-    if _on(opts, "push"):
+    if is_on(opts, "push"):
         out += _push_effects(call, tags)
     for spec in opts.values.get("o", ()):
         out += _build_output(spec, tags, call)
@@ -593,10 +362,10 @@ def _build(call: _Call, args: Sequence[str]) -> list[Effect]:
     return out
 
 
-def _build_output(spec: str, tags: Sequence[str], call: _Call) -> list[Effect]:
+def _build_output(spec: str, tags: Sequence[str], call: ContainerCall) -> list[Effect]:
     """``--output``: a directory or archive on this host (``PATH``, ``type=local,dest=PATH``),
     the image store, or a registry (a push); ``-``: stdout."""
-    fields = _fields(spec) if "=" in spec else {"type": "local", "dest": spec}
+    fields = mount_fields(spec) if "=" in spec else {"type": "local", "dest": spec}
     if fields.get("type") == "registry" or fields.get("push") in ("true", "1"):
         return _push_effects(call, tags)
     dest = fields.get("dest", "-")
@@ -608,7 +377,7 @@ def _build_output(spec: str, tags: Sequence[str], call: _Call) -> list[Effect]:
     return [call.unknown(f"--output {spec}: a build output not understood")]
 
 
-_REGISTRY = _spec(
+_REGISTRY = option_spec(
     "",
     {"all-tags": "a", "quiet": "q"},
     *("platform", "authfile", "creds", "cert-dir", "arch", "os", "variant", "retry"),
@@ -617,21 +386,21 @@ _REGISTRY = _spec(
 )
 
 
-def _pull(call: _Call, args: Sequence[str]) -> list[Effect] | None:
+def _pull(call: ContainerCall, args: Sequence[str]) -> list[Effect] | None:
     refs = parse_options(args, _REGISTRY).operands
     return call.each(_E.CREATE, "image", refs, "pulled from its registry") or None
 
 
-def _push(call: _Call, args: Sequence[str]) -> list[Effect] | None:
+def _push(call: ContainerCall, args: Sequence[str]) -> list[Effect] | None:
     """``push REF`` (podman's ``push IMAGE DESTINATION``: both named)."""
     return _push_effects(call, parse_options(args, _REGISTRY).operands) or None
 
 
-def _push_effects(call: _Call, refs: Sequence[str]) -> list[Effect]:
+def _push_effects(call: ContainerCall, refs: Sequence[str]) -> list[Effect]:
     return call.each(_E.UPDATE, "image", refs, "published to its registry")
 
 
-def _tag(call: _Call, args: Sequence[str]) -> list[Effect] | None:
+def _tag(call: ContainerCall, args: Sequence[str]) -> list[Effect] | None:
     """``tag SOURCE TARGET...``: creates each target."""
     refs = parse_options(args, OptionSpec()).operands
     if len(refs) < 2:
@@ -639,14 +408,14 @@ def _tag(call: _Call, args: Sequence[str]) -> list[Effect] | None:
     return call.each(_E.CREATE, "image", refs[1:], f"tags {refs[0]}")
 
 
-_COMMIT = _spec(
+_COMMIT = option_spec(
     "acm",
     {"author": "a", "change": "c", "message": "m", "pause": "p", "quiet": "q"},
     *("platform", "format", "iidfile", "config"),
 )
 
 
-def _commit(call: _Call, args: Sequence[str]) -> list[Effect] | None:
+def _commit(call: ContainerCall, args: Sequence[str]) -> list[Effect] | None:
     """``commit CONTAINER [REF]`` / ``import FILE|URL|- [REF]``: creates REF (else an untagged
     image, ``image/*``)."""
     operands = parse_options(args, _COMMIT).operands
@@ -655,10 +424,10 @@ def _commit(call: _Call, args: Sequence[str]) -> list[Effect] | None:
     return call.each(_E.CREATE, "image", operands[1:2] or ["*"], f"from {operands[0]}")
 
 
-_ARCHIVE = _spec("oi", {"output": "o", "input": "i", "quiet": "q"}, "format", "platform")
+_ARCHIVE = option_spec("oi", {"output": "o", "input": "i", "quiet": "q"}, "format", "platform")
 
 
-def _load(call: _Call, args: Sequence[str]) -> list[Effect]:
+def _load(call: ContainerCall, args: Sequence[str]) -> list[Effect]:
     """``load [-i FILE]``: creates the images of the archive (which ones it holds is not
     known: ``image/*``)."""
     source = parse_options(args, _ARCHIVE).value("i")
@@ -668,7 +437,7 @@ def _load(call: _Call, args: Sequence[str]) -> list[Effect]:
     return out
 
 
-def _archive(what: str, call: _Call, args: Sequence[str]) -> list[Effect] | None:
+def _archive(what: str, call: ContainerCall, args: Sequence[str]) -> list[Effect] | None:
     """``save IMAGE...``/``export CONTAINER`` read them; ``-o FILE`` writes the archive there
     (else it goes to stdout)."""
     opts = parse_options(args, _ARCHIVE)
@@ -684,12 +453,12 @@ def _archive(what: str, call: _Call, args: Sequence[str]) -> list[Effect] | None
 
 # -- volumes and networks ------------------------------------------------------------------
 
-_VOLUME_CREATE = _spec(
+_VOLUME_CREATE = option_spec(
     "do", {"driver": "d", "opt": "o"}, *("label", "name", "scope", "sharing", "availability")
 )
 
 
-def _volume_create(call: _Call, args: Sequence[str]) -> list[Effect]:
+def _volume_create(call: ContainerCall, args: Sequence[str]) -> list[Effect]:
     """``volume create [NAME]`` (unnamed: ``volume/*``); a ``device=`` option binds a host
     path or device into it, which is not understood."""
     opts = parse_options(args, _VOLUME_CREATE)
@@ -699,7 +468,7 @@ def _volume_create(call: _Call, args: Sequence[str]) -> list[Effect]:
     return out + [call.unknown(f"--opt {d}: the volume is a host path or device") for d in devices]
 
 
-_NETWORK_CREATE = _spec(
+_NETWORK_CREATE = option_spec(
     "do",
     {"driver": "d", "opt": "o"},
     *("subnet", "gateway", "ip-range", "aux-address", "label", "scope", "ipam-driver"),
@@ -707,17 +476,17 @@ _NETWORK_CREATE = _spec(
 )
 
 
-def _network_create(call: _Call, args: Sequence[str]) -> list[Effect] | None:
+def _network_create(call: ContainerCall, args: Sequence[str]) -> list[Effect] | None:
     names = parse_options(args, _NETWORK_CREATE).operands
     return call.each(_E.CREATE, "network", names, "creates the network") or None
 
 
-_NETWORK_JOIN = _spec(
+_NETWORK_JOIN = option_spec(
     "", {"force": "f"}, *("alias", "ip", "ip6", "link", "link-local-ip", "driver-opt")
 )
 
 
-def _network_join(call: _Call, args: Sequence[str]) -> list[Effect] | None:
+def _network_join(call: ContainerCall, args: Sequence[str]) -> list[Effect] | None:
     """``network connect|disconnect NETWORK CONTAINER``: an update of both."""
     operands = parse_options(args, _NETWORK_JOIN).operands
     if len(operands) != 2:
@@ -772,138 +541,3 @@ _VERBS: dict[str, Meaning] = {
     "network connect": _network_join,
     "network disconnect": _network_join,
 }
-
-
-# -- compose -------------------------------------------------------------------------------
-
-# Options before the verb, of compose (and docker-compose 1's, podman-compose's): any other
-# one makes the line not understood, as for docker's.
-_COMPOSE = _spec(
-    "fpcH",
-    {"file": "f", "project-name": "p", "context": "c", "host": "H"}
-    | {"workdir": "project-directory", "version": "v"},
-    *("project-directory", "env-file", "profile", "ansi", "parallel", "progress", "log-level"),
-    *("tlscacert", "tlscert", "tlskey", "podman-path", "podman-args", "in-pod", "pod-args"),
-    *(f"podman-{verb}-args" for verb in ("pull", "push", "build", "inspect", "run", "start")),
-    *(f"podman-{verb}-args" for verb in ("stop", "rm", "volume")),
-    stop=True,
-)
-_COMPOSE_FLAGS = frozenset(
-    {"v", "all-resources", "compatibility", "dry-run", "verbose", "no-ansi", "tls"}
-    | {"tlsverify", "skip-hostname-check", "no-cleanup", "no-pod"}
-)
-_COMPOSE_VERB = _spec(
-    "t",
-    {"volumes": "v", "timeout": "t", "renew-anon-volumes": "V", "stop": "s", "force": "f"},
-    *("rmi", "scale", "pull", "wait-timeout", "index", "exit-code-from", "attach", "no-attach"),
-)
-_COMPOSE_READS = frozenset(
-    {"ps", "logs", "config", "ls", "images", "top", "version", "port", "events"}
-)
-_COMPOSE_SAID = {
-    "up": (_E.UPDATE, "creates or updates its services and starts them"),
-    "create": (_E.CREATE, "creates its services' containers"),
-    "start": (_E.UPDATE, "starts its services"),
-    "restart": (_E.UPDATE, "restarts its services"),
-    "pull": (_E.UPDATE, "pulls its services' images"),
-    "build": (_E.UPDATE, "builds its services' images"),
-    "unpause": (_E.UPDATE, "resumes its services"),
-    "stop": (_E.UPDATE, "its services stop"),
-    "kill": (_E.UPDATE, "its services are killed: they stop"),
-    "pause": (_E.UPDATE, "its services are paused: they stop"),
-}
-
-
-def _compose(
-    cmd: SimpleCommand, ctx: ShellContext, args: Sequence[str], daemon: str | None, program: str
-) -> list[Effect] | None:
-    """``[docker] compose [OPTIONS] VERB ARGS`` on the project (``daemon``: docker's)."""
-    opts = parse_options(args, _COMPOSE)
-    if not opts.rest or not _known(opts, _COMPOSE, _COMPOSE_FLAGS):
-        return None
-    verb, rest = opts.rest[0], opts.rest[1:]
-    call = _Call(cmd, ctx, daemon or _daemon(opts, cmd, ctx), f"{program} {verb}")
-    name = _project(opts, cmd, ctx)
-    project = f"compose/{name}"
-    if verb in _COMPOSE_READS:
-        return [call.effect(_E.READ, "compose/*" if verb == "ls" else project)]
-    if verb == "run":
-        return _compose_run(project, rest, call)
-    if verb == "exec":
-        service = _exec_target(rest)
-        return [call.unknown(f"runs a command in service {service} of project {name}")]
-    opts = parse_options(rest, _COMPOSE_VERB)
-    if verb == "down":
-        return _compose_down(project, opts, call)
-    if verb == "rm":
-        said = (
-            "stops and removes its containers"
-            if _on(opts, "s")
-            else "removes its stopped containers"
-        )
-        out = [call.effect(_E.DELETE, project, said)]
-        return out + _compose_volumes(project, _on(opts, "v"), "anonymous volumes", call)
-    if verb not in _COMPOSE_SAID:
-        return None
-    kind, said = _COMPOSE_SAID[verb]
-    renewed = verb == "up" and _on(opts, "V")
-    recreated = _compose_volumes(project, renewed, "anonymous volumes are recreated", call)
-    return [call.effect(kind, project, said), *recreated]
-
-
-def _compose_down(project: str, opts: Options, call: _Call) -> list[Effect]:
-    """``down``: the project's containers and networks; ``-v`` its volumes, ``--rmi`` its
-    images."""
-    out = [call.effect(_E.DELETE, project, "removes the project's containers and networks")]
-    out += _compose_volumes(project, _on(opts, "v"), "the project's data volumes", call)
-    images = opts.value("rmi")
-    if images in ("all", "local"):
-        out.append(call.effect(_E.DELETE, f"{project}/image/*", f"--rmi {images}: its images"))
-    return out
-
-
-def _compose_volumes(project: str, lost: bool, which: str, call: _Call) -> list[Effect]:
-    if not lost:
-        return []
-    return [call.effect(_E.DELETE, f"{project}/volume/*", f"{which}: their data is lost")]
-
-
-_COMPOSE_RUN = _spec(
-    "evlpuw",
-    {"env": "e", "volume": "v", "label": "l", "publish": "p", "user": "u", "workdir": "w"}
-    | {"detach": "d", "interactive": "i", "tty": "t", "no-TTY": "T"},
-    *("name", "entrypoint", "cap-add", "cap-drop", "env-from-file", "pull"),
-    stop=True,
-)
-_COMPOSE_RUN_FLAGS = frozenset(
-    {"d", "i", "t", "T", "rm", "no-deps", "service-ports", "use-aliases", "build"}
-    | {"quiet-pull", "remove-orphans", "quiet", "quiet-build"}
-)
-
-
-def _compose_run(project: str, args: Sequence[str], call: _Call) -> list[Effect] | None:
-    """``run [OPTIONS] SERVICE [COMMAND]``: a one-off container of the service, with the
-    mounts and capabilities the line gives it (the command is the image's business)."""
-    opts = parse_options(args, _COMPOSE_RUN)
-    if not opts.rest or not _known(opts, _COMPOSE_RUN, _COMPOSE_RUN_FLAGS):
-        return None
-    said = f"runs a one-off container of service {opts.rest[0]}"
-    return [call.effect(_E.UPDATE, project, said), *_host_access(opts, call)]
-
-
-def _project(opts: Options, cmd: SimpleCommand, ctx: ShellContext) -> str:
-    """The compose project's name (see the module's docstring)."""
-    named = opts.value("p") or setting(cmd, ctx.env, "COMPOSE_PROJECT_NAME")
-    if named:
-        return named.lower()
-    files = [f for f in opts.values.get("f", ()) if f != "-"]
-    files = files or (setting(cmd, ctx.env, "COMPOSE_FILE") or "").split(":")
-    directory = opts.value("project-directory")
-    if directory:
-        folder = file_path(directory, ctx)
-    elif files[0]:
-        folder = posixpath.dirname(file_path(files[0], ctx))
-    else:
-        folder = ctx.cwd
-    valid = re.sub(r"[^a-z0-9_-]", "", posixpath.basename(folder).lower()).lstrip("_-")
-    return valid or "*"

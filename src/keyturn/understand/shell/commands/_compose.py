@@ -1,0 +1,161 @@
+"""``docker compose``, ``docker-compose`` and ``podman-compose`` (see :mod:`.containers`)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Sequence
+
+from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.commands._argv import setting
+from keyturn.understand.shell.commands._container_call import (
+    ContainerCall,
+    all_known,
+    daemon_of,
+    exec_target,
+    is_on,
+    option_spec,
+)
+from keyturn.understand.shell.commands._container_mounts import host_access
+from keyturn.understand.shell.effects import (
+    file_path,
+)
+from keyturn.understand.shell.flags import Options, parse_options
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand
+
+_E = EffectKind
+
+
+# -- compose -------------------------------------------------------------------------------
+
+# Options before the verb, of compose (and docker-compose 1's, podman-compose's): any other
+# one makes the line not understood, as for docker's.
+_COMPOSE = option_spec(
+    "fpcH",
+    {"file": "f", "project-name": "p", "context": "c", "host": "H"}
+    | {"workdir": "project-directory", "version": "v"},
+    *("project-directory", "env-file", "profile", "ansi", "parallel", "progress", "log-level"),
+    *("tlscacert", "tlscert", "tlskey", "podman-path", "podman-args", "in-pod", "pod-args"),
+    *(f"podman-{verb}-args" for verb in ("pull", "push", "build", "inspect", "run", "start")),
+    *(f"podman-{verb}-args" for verb in ("stop", "rm", "volume")),
+    stop=True,
+)
+_COMPOSE_FLAGS = frozenset(
+    {"v", "all-resources", "compatibility", "dry-run", "verbose", "no-ansi", "tls"}
+    | {"tlsverify", "skip-hostname-check", "no-cleanup", "no-pod"}
+)
+_COMPOSE_VERB = option_spec(
+    "t",
+    {"volumes": "v", "timeout": "t", "renew-anon-volumes": "V", "stop": "s", "force": "f"},
+    *("rmi", "scale", "pull", "wait-timeout", "index", "exit-code-from", "attach", "no-attach"),
+)
+_COMPOSE_READS = frozenset(
+    {"ps", "logs", "config", "ls", "images", "top", "version", "port", "events"}
+)
+_COMPOSE_SAID = {
+    "up": (_E.UPDATE, "creates or updates its services and starts them"),
+    "create": (_E.CREATE, "creates its services' containers"),
+    "start": (_E.UPDATE, "starts its services"),
+    "restart": (_E.UPDATE, "restarts its services"),
+    "pull": (_E.UPDATE, "pulls its services' images"),
+    "build": (_E.UPDATE, "builds its services' images"),
+    "unpause": (_E.UPDATE, "resumes its services"),
+    "stop": (_E.UPDATE, "its services stop"),
+    "kill": (_E.UPDATE, "its services are killed: they stop"),
+    "pause": (_E.UPDATE, "its services are paused: they stop"),
+}
+
+
+def compose(
+    cmd: SimpleCommand, ctx: ShellContext, args: Sequence[str], daemon: str | None, program: str
+) -> list[Effect] | None:
+    """``[docker] compose [OPTIONS] VERB ARGS`` on the project (``daemon``: docker's)."""
+    opts = parse_options(args, _COMPOSE)
+    if not opts.rest or not all_known(opts, _COMPOSE, _COMPOSE_FLAGS):
+        return None
+    verb, rest = opts.rest[0], opts.rest[1:]
+    call = ContainerCall(cmd, ctx, daemon or daemon_of(opts, cmd, ctx), f"{program} {verb}")
+    name = _project(opts, cmd, ctx)
+    project = f"compose/{name}"
+    if verb in _COMPOSE_READS:
+        return [call.effect(_E.READ, "compose/*" if verb == "ls" else project)]
+    if verb == "run":
+        return _compose_run(project, rest, call)
+    if verb == "exec":
+        service = exec_target(rest)
+        return [call.unknown(f"runs a command in service {service} of project {name}")]
+    opts = parse_options(rest, _COMPOSE_VERB)
+    if verb == "down":
+        return _compose_down(project, opts, call)
+    if verb == "rm":
+        said = (
+            "stops and removes its containers"
+            if is_on(opts, "s")
+            else "removes its stopped containers"
+        )
+        out = [call.effect(_E.DELETE, project, said)]
+        return out + _compose_volumes(project, is_on(opts, "v"), "anonymous volumes", call)
+    if verb not in _COMPOSE_SAID:
+        return None
+    kind, said = _COMPOSE_SAID[verb]
+    renewed = verb == "up" and is_on(opts, "V")
+    recreated = _compose_volumes(project, renewed, "anonymous volumes are recreated", call)
+    return [call.effect(kind, project, said), *recreated]
+
+
+def _compose_down(project: str, opts: Options, call: ContainerCall) -> list[Effect]:
+    """``down``: the project's containers and networks; ``-v`` its volumes, ``--rmi`` its
+    images."""
+    out = [call.effect(_E.DELETE, project, "removes the project's containers and networks")]
+    out += _compose_volumes(project, is_on(opts, "v"), "the project's data volumes", call)
+    images = opts.value("rmi")
+    if images in ("all", "local"):
+        out.append(call.effect(_E.DELETE, f"{project}/image/*", f"--rmi {images}: its images"))
+    return out
+
+
+def _compose_volumes(project: str, lost: bool, which: str, call: ContainerCall) -> list[Effect]:
+    if not lost:
+        return []
+    return [call.effect(_E.DELETE, f"{project}/volume/*", f"{which}: their data is lost")]
+
+
+_COMPOSE_RUN = option_spec(
+    "evlpuw",
+    {"env": "e", "volume": "v", "label": "l", "publish": "p", "user": "u", "workdir": "w"}
+    | {"detach": "d", "interactive": "i", "tty": "t", "no-TTY": "T"},
+    *("name", "entrypoint", "cap-add", "cap-drop", "env-from-file", "pull"),
+    stop=True,
+)
+_COMPOSE_RUN_FLAGS = frozenset(
+    {"d", "i", "t", "T", "rm", "no-deps", "service-ports", "use-aliases", "build"}
+    | {"quiet-pull", "remove-orphans", "quiet", "quiet-build"}
+)
+
+
+def _compose_run(project: str, args: Sequence[str], call: ContainerCall) -> list[Effect] | None:
+    """``run [OPTIONS] SERVICE [COMMAND]``: a one-off container of the service, with the
+    mounts and capabilities the line gives it (the command is the image's business)."""
+    opts = parse_options(args, _COMPOSE_RUN)
+    if not opts.rest or not all_known(opts, _COMPOSE_RUN, _COMPOSE_RUN_FLAGS):
+        return None
+    said = f"runs a one-off container of service {opts.rest[0]}"
+    return [call.effect(_E.UPDATE, project, said), *host_access(opts, call)]
+
+
+def _project(opts: Options, cmd: SimpleCommand, ctx: ShellContext) -> str:
+    """The compose project's name (see the module's docstring)."""
+    named = opts.value("p") or setting(cmd, ctx.env, "COMPOSE_PROJECT_NAME")
+    if named:
+        return named.lower()
+    files = [f for f in opts.values.get("f", ()) if f != "-"]
+    files = files or (setting(cmd, ctx.env, "COMPOSE_FILE") or "").split(":")
+    directory = opts.value("project-directory")
+    if directory:
+        folder = file_path(directory, ctx)
+    elif files[0]:
+        folder = posixpath.dirname(file_path(files[0], ctx))
+    else:
+        folder = ctx.cwd
+    valid = re.sub(r"[^a-z0-9_-]", "", posixpath.basename(folder).lower()).lstrip("_-")
+    return valid or "*"
