@@ -37,7 +37,6 @@ def _pairs(command: str, **env: str) -> list[tuple[EffectKind, str]]:
         ("gh repo view", (_E.READ, "github:acme/shop")),
         ("gh repo delete --yes", (_E.DELETE, "github:acme/shop")),
         ("gh repo delete acme/other --yes", (_E.DELETE, "github:acme/other")),
-        ("gh repo clone acme/other", (_E.READ, "github:acme/other")),
         ("gh repo archive -y", (_E.UPDATE, "github:acme/shop")),
         ("gh -R acme/api release delete v1 -y", (_E.DELETE, "github:acme/api/releases/v1")),
         ("gh release delete v1 --repo acme/api", (_E.DELETE, "github:acme/api/releases/v1")),
@@ -70,6 +69,14 @@ def _pairs(command: str, **env: str) -> list[tuple[EffectKind, str]]:
 )
 def test_meanings(command: str, expected: tuple[EffectKind, str]) -> None:
     assert _pairs(command) == [expected], _pairs(command)
+
+
+def test_a_clone_reads_the_repository_and_creates_its_folder() -> None:
+    assert _pairs("gh repo clone acme/other") == [
+        (_E.READ, "github:acme/other"),
+        (_E.CREATE, "file:/w/shop/src/other"),
+    ]
+    assert _pairs("gh repo clone acme/other here")[1] == (_E.CREATE, "file:/w/shop/src/here")
 
 
 def test_gh_repo_variable_names_the_repository() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from keyturn.model import EffectKind, Verdict
+from keyturn.understand import MemoryFiles
 from keyturn.understand.shell import understand_shell
 
 _E = EffectKind
@@ -66,6 +67,27 @@ def test_meanings(command: str, kind: EffectKind, name: str) -> None:
     assert _has(command, kind, name), [(e.effect, e.resource.names) for e in _effects(command)]
 
 
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ("/w/live/terragrunt.hcl", 'terraform {\n  before_hook "x" { commands = ["plan"] }\n}'),
+        ("/w/live/terragrunt.hcl", 'locals { v = run_cmd("sh", "-c", "rm -rf ~") }'),
+        ("/w/root.hcl", 'terraform { after_hook "y" { execute = ["sh", "x.sh"] } }'),  # a parent
+    ],
+)
+def test_terragrunt_configurations_that_run_commands_are_unknown(path: str, text: str) -> None:
+    found = understand_shell(
+        "terragrunt plan", cwd="/w/live", home="/home/u", files=MemoryFiles({path: text})
+    ).effects
+    assert any(e.effect is _E.UNKNOWN and path in e.detail for e in found), found
+
+
+def test_a_plain_terragrunt_configuration_adds_nothing() -> None:
+    files = MemoryFiles({"/w/live/terragrunt.hcl": 'include "root" { path = "../root.hcl" }'})
+    found = understand_shell("terragrunt plan", cwd="/w/live", files=files).effects
+    assert [e.effect for e in found] == [_E.READ]
+
+
 def test_pulumi_unprotect_removes_protection() -> None:
     (effect,) = _effects("pulumi state unprotect urn:db")
     assert effect.removes_protection and "urn:db" in effect.resource.names
@@ -100,7 +122,9 @@ def test_what_is_not_understood_is_unknown(command: str) -> None:
     ("command", "expected"),
     [
         ("terragrunt apply -replace=aws_db_instance.main -auto-approve", Verdict.DENY),
-        ("terragrunt run-all destroy", Verdict.ASK),
+        # Every module's configuration may run hooks, and they are not read: unknown.
+        ("terragrunt run-all destroy", Verdict.DENY),
+        ("terragrunt destroy", Verdict.ASK),
         ("pulumi destroy --yes --stack prod", Verdict.ASK),
         ("cdk destroy --all --force --profile prod", Verdict.ASK),
         ("eksctl delete cluster --name prod-eks", Verdict.ASK),

@@ -26,7 +26,7 @@ import re
 from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand.shell.commands._argv import setting
 from keyturn.understand.shell.commands._git_config import remote_url
-from keyturn.understand.shell.effects import local_target
+from keyturn.understand.shell.effects import file_effect, file_path, local_target
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 
@@ -199,7 +199,11 @@ def _repo(call: _Call, verb: str, rest: list[str], opts: Options) -> list[Effect
     named = f"github:{rest[0]}" if rest and "/" in rest[0] else call.repo
     kind = _verb_kind(verb)
     if verb == "clone":
-        return [call.effect(_E.READ, [named], "clone: copies the repository here")]
+        # Into DIRECTORY, else a folder named after the repository, in the working directory.
+        folder = rest[1] if len(rest) > 1 else named.rpartition("/")[2]
+        path = file_path(folder, call.ctx)
+        copy = file_effect(_E.CREATE, [path], call.cmd, call.ctx, detail="the clone")
+        return [call.effect(_E.READ, [named], "clone: copies the repository here"), copy]
     if verb in ("create", "fork"):
         return [call.effect(_E.CREATE, [named if rest else "github:*"], f"repo {verb}")]
     if verb == "archive":

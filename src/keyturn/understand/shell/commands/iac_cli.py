@@ -4,7 +4,9 @@
 - ``terragrunt`` is terraform underneath: its command is judged as the same ``terraform``
   command (:mod:`.terraform_cli`), its own options dropped. ``run-all``, ``run --all`` and
   ``--all`` run it in every module under the directory: the names gain
-  ``terraform:dir:<dir>/*``.
+  ``terraform:dir:<dir>/*``. Hooks and ``run_cmd`` in the module's ``terragrunt.hcl`` (or a
+  parent configuration's) run commands of their own: unknown, as is ``run-all`` (every
+  module's configuration, not read here).
 - ``pulumi``: ``pulumi:stack/<stack>`` (``-s``/``--stack``, else ``pulumi:stack/current``: the
   selected stack is not on the line) and ``pulumi:dir:<dir>``. ``destroy`` deletes every
   resource of the stack (or the ``--target`` URNs); ``up`` is unknown until previewed, as
@@ -31,11 +33,12 @@ runs for ``terraform plan``'s providers: keyturn judges the cloud side of it.
 from __future__ import annotations
 
 import posixpath
+import re
 
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.shell.commands._argv import setting
 from keyturn.understand.shell.commands.terraform_cli import terraform
-from keyturn.understand.shell.effects import also_without_aws_hints
+from keyturn.understand.shell.effects import also_without_aws_hints, unknown_effect
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
 
@@ -127,6 +130,7 @@ def terragrunt(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         return None
     inner = evolve(cmd, argv=(cmd.name, *kept))
     effects = terraform(inner, evolve(ctx, cwd=directory)) or []
+    effects += _terragrunt_commands(cmd, ctx, directory, every_module=every_module)
     if not every_module:
         return effects
     tree = f"terraform:dir:{directory.rstrip('/')}/*"
@@ -138,6 +142,33 @@ def terragrunt(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         )
         for e in effects
     ]
+
+
+# What in a terragrunt configuration runs a command of its own.
+_TERRAGRUNT_RUNS = re.compile(r"\b(before_hook|after_hook|error_hook|run_cmd)\b")
+_CONFIG_NAMES = ("terragrunt.hcl", "root.hcl", "terragrunt.stack.hcl")
+_MAX_LEVELS = 32
+
+
+def _terragrunt_commands(
+    cmd: SimpleCommand, ctx: ShellContext, directory: str, *, every_module: bool
+) -> list[Effect]:
+    """Unknown when a configuration terragrunt reads may run commands: hooks and ``run_cmd``
+    in the module's ``terragrunt.hcl`` or a parent's it includes (read up to the root), or
+    in any module under the directory (``run-all``: not read here)."""
+    if every_module:
+        return [unknown_effect(cmd, "every module's terragrunt.hcl may run hooks", ctx)]
+    folder = directory.rstrip("/") or "/"
+    for _ in range(_MAX_LEVELS):
+        for name in _CONFIG_NAMES:
+            path = f"{folder.rstrip('/')}/{name}"
+            found = _TERRAGRUNT_RUNS.search(ctx.files.read_text(path, limit=1_000_000) or "")
+            if found:
+                return [unknown_effect(cmd, f"{path} runs commands ({found.group(1)})", ctx)]
+        if folder == "/":
+            break
+        folder = posixpath.dirname(folder)
+    return []
 
 
 # --- pulumi ------------------------------------------------------------------------------------
