@@ -72,6 +72,14 @@ def file_path(path: str, ctx: ShellContext) -> str:
     return normalize_path(path, cwd=ctx.cwd)
 
 
+def home_path(word: str, ctx: ShellContext) -> str:
+    """:func:`file_path` for a word whose ``~`` the shell left alone (after ``=`` in an option,
+    in quotes, in a URL's path): ``~`` and ``~/…`` start at the home directory."""
+    if word == "~" or word.startswith("~/"):
+        word = ctx.home.rstrip("/") + word[1:]
+    return file_path(word, ctx)
+
+
 def file_effect(
     kind: EffectKind,
     paths: Iterable[str],

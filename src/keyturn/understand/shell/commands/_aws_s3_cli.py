@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from keyturn.model import Effect, EffectKind, Resource, Target
-from keyturn.understand.shell.commands.aws_cli import local_path
+from keyturn.understand.shell.effects import home_path
 from keyturn.understand.shell.registry import ShellContext
 
 # Options of the s3 commands that take a value (everything else is a flag).
@@ -91,7 +91,7 @@ def _location(path: str, ctx: ShellContext, *, tree: bool) -> _Location:
         return _Location(names, True, "s3-object")
     if path == "-":
         return _Location(("stream:stdio",), False, "stream")
-    full = local_path(path, ctx)
+    full = home_path(path, ctx)
     suffix = "/*" if tree and full != "/" else ("*" if tree else "")
     return _Location((f"file:{full}{suffix}",), False, "file")
 

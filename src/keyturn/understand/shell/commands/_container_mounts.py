@@ -10,8 +10,8 @@ from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._container_call import ContainerCall, is_on, mount_fields
 from keyturn.understand.shell.effects import (
     directory_tree,
-    file_path,
     home_or_root,
+    home_path,
     is_block_device,
 )
 from keyturn.understand.shell.flags import Options
@@ -96,9 +96,8 @@ def _mount_option(spec: str, call: ContainerCall) -> list[Effect]:
 
 def _host_path(word: str, ctx: ShellContext) -> str | None:
     """The absolute path a mount source names, or ``None`` when it is a volume's name."""
-    if word == "~" or word.startswith("~/"):
-        word = ctx.home.rstrip("/") + word[1:]
-    return file_path(word, ctx) if word.startswith(("/", ".")) else None
+    is_path = word == "~" or word.startswith(("/", ".", "~/"))
+    return home_path(word, ctx) if is_path else None
 
 
 def _named_volume(name: str, readonly: bool, how: str, call: ContainerCall) -> list[Effect]:

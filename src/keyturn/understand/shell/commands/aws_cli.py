@@ -15,13 +15,13 @@ is understood.
 from __future__ import annotations
 
 import json
-import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from keyturn.errors import InputError
 from keyturn.model import Effect, EffectKind, Resource, Target
+from keyturn.understand.shell.effects import home_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 
 # Global options that take a value / that do not (aws help topics: config-vars, global options).
@@ -110,17 +110,10 @@ def target_of(cmd: SimpleCommand, ctx: ShellContext, line: AwsCommandLine) -> Ta
     return own.merged_over(ctx.target)
 
 
-def local_path(path: str, ctx: ShellContext) -> str:
-    """An absolute, normalised path for a path on the command line."""
-    if path == "~" or path.startswith("~/"):
-        path = ctx.home + path[1:]
-    return posixpath.normpath(posixpath.join(ctx.cwd, path))
-
-
 def read_file_value(value: str, ctx: ShellContext) -> str:
     """The text of a ``file://``/``fileb://`` value; raises UnreadableInput when unreadable."""
     path = value.split("://", 1)[1]
-    text = ctx.files.read_text(local_path(path, ctx))
+    text = ctx.files.read_text(home_path(path, ctx))
     if text is None:
         raise UnreadableInput(f"{value} could not be read")
     return text
@@ -182,7 +175,7 @@ def _configure(
     return [
         Effect(
             effect=EffectKind.READ if reads else EffectKind.UPDATE,
-            resource=Resource(names=(f"file:{local_path(f'~/.aws/{n}', ctx)}",), type="file"),
+            resource=Resource(names=(f"file:{home_path(f'~/.aws/{n}', ctx)}",), type="file"),
             target=target,
             service="file",
             command=cmd.text or None,

@@ -58,6 +58,7 @@ from keyturn.understand.shell.commands._container_mounts import host_access
 from keyturn.understand.shell.effects import (
     directory_tree,
     file_path,
+    home_path,
     write_effect,
 )
 from keyturn.understand.shell.flags import OptionSpec, parse_options
@@ -305,7 +306,7 @@ def _cp(call: ContainerCall, args: Sequence[str]) -> list[Effect] | None:
         out = call.each(_E.READ, "container", [out_of], "copies files out of it")
         if dst == "-":
             return out
-        path = file_path(_home(dst, call.ctx), call.ctx)
+        path = home_path(dst, call.ctx)
         said = f"copied out of container {out_of}"
         out.append(write_effect(path, call.cmd, call.ctx, detail=said))
         return [*out, call.file(_E.UPDATE, directory_tree(path)[1:], said)]
@@ -313,7 +314,7 @@ def _cp(call: ContainerCall, args: Sequence[str]) -> list[Effect] | None:
         out = call.each(_E.UPDATE, "container", [into], "copies files into it")
         if src == "-":
             return out
-        path = file_path(_home(src, call.ctx), call.ctx)
+        path = home_path(src, call.ctx)
         return [*out, call.file(_E.READ, directory_tree(path), f"copied into container {into}")]
     return None  # two containers or two host paths: refused
 
@@ -325,10 +326,6 @@ def _in_container(word: str) -> str | None:
         return None
     name = word.partition(":")[0]
     return name if name and "/" not in name else None
-
-
-def _home(word: str, ctx: ShellContext) -> str:
-    return ctx.home.rstrip("/") + word[1:] if word == "~" or word.startswith("~/") else word
 
 
 # -- images --------------------------------------------------------------------------------
