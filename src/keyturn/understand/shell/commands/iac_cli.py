@@ -38,7 +38,7 @@ import re
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.shell.commands._argv import setting
 from keyturn.understand.shell.commands.terraform_cli import terraform
-from keyturn.understand.shell.effects import also_without_aws_hints, unknown_effect
+from keyturn.understand.shell.effects import also_without_aws_hints, home_path, unknown_effect
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
 
@@ -76,11 +76,7 @@ def _aws_target(cmd: SimpleCommand, ctx: ShellContext, opts: Options) -> Target:
 
 
 def _directory(path: str | None, ctx: ShellContext) -> str:
-    if not path:
-        return ctx.cwd
-    if path == "~" or path.startswith("~/"):
-        path = ctx.home + path[1:]
-    return posixpath.normpath(posixpath.join(ctx.cwd, path))
+    return home_path(path, ctx) if path else ctx.cwd
 
 
 # --- terragrunt --------------------------------------------------------------------------------
@@ -328,6 +324,7 @@ def cdk(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
 
 _EKSCTL = OptionSpec(
     valued="nfrp",
+    aliases={"r": "region", "p": "profile"},  # -r/--region, -p/--profile: one key each
     long={"name": "n", "config-file": "f", "region": "region", "profile": "profile"},
     long_valued=frozenset({"n", "f", "region", "profile", "cluster", "nodegroup", "timeout"})
     | frozenset({"namespace", "output", "o", "version", "nodes", "nodes-min", "nodes-max"}),
@@ -353,12 +350,7 @@ def eksctl(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     opts = parse_options(cmd.args, _EKSCTL)
     words = list(opts.operands)
     verb, kind = [*words, "", ""][:2]
-    target = Target(
-        aws_profile=opts.value("profile")
-        or opts.value("p")
-        or setting(cmd, ctx.env, "AWS_PROFILE"),
-        aws_region=opts.value("region") or opts.value("r") or setting(cmd, ctx.env, "AWS_REGION"),
-    ).merged_over(ctx.target)
+    target = _aws_target(cmd, ctx, opts)
     effect = _EKSCTL_VERBS.get(verb)
     if effect is _E.READ or (verb == "utils" and kind.startswith("describe")):
         everything = ["arn:aws:eks:*:*:cluster/*"]

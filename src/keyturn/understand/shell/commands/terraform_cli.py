@@ -20,6 +20,7 @@ The workspace is ``TF_WORKSPACE`` (on the line or in the environment), else ``de
 
 from __future__ import annotations
 
+import json
 import shlex
 
 from keyturn.errors import InputError
@@ -152,8 +153,6 @@ def _plan_file_effects(call: _Call, plan_file: str) -> list[Effect]:
 def _state_effects(call: _Call) -> list[Effect]:
     """A delete of every managed resource the workspace's local state lists (none when the
     state is elsewhere: a remote backend, or not at hand)."""
-    import json
-
     from keyturn.understand.terraform._names import derived_names, service_of
 
     given = call.values("state")
