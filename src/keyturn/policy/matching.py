@@ -164,8 +164,8 @@ class GlobSet:
     _prefixes: tuple[str, ...] | None = field(init=False, repr=False, compare=False)
     # Built on first use of first_match (most sets are only ever asked whether they match).
     _indexed: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
-    # (index, literal start) of each glob that has one, for first_overlap.
-    _heads: tuple[tuple[int, str], ...] = field(init=False, repr=False, compare=False)
+    # The globs with a literal start (their indexes, and the starts), for first_overlap.
+    _started: tuple[int, ...] = field(init=False, repr=False, compare=False)
     _head_texts: tuple[str, ...] = field(init=False, repr=False, compare=False)
     _head_prefixes: frozenset[str] = field(init=False, repr=False, compare=False)  # and theirs
 
@@ -183,9 +183,9 @@ class GlobSet:
         prefixes = tuple(sorted({literal_prefix(p) for p in globs}))
         object.__setattr__(self, "_prefixes", prefixes if all(prefixes) else None)
         object.__setattr__(self, "_indexed", None)
-        heads = tuple((i, literal_prefix(p)) for i, p in enumerate(self.patterns))
-        object.__setattr__(self, "_heads", tuple((i, h) for i, h in heads if h))
-        texts = tuple(h for _, h in self._heads)
+        started = tuple(i for i, p in enumerate(self.patterns) if literal_prefix(p))
+        object.__setattr__(self, "_started", started)
+        texts = tuple(literal_prefix(self.patterns[i]) for i in started)
         object.__setattr__(self, "_head_texts", texts)
         object.__setattr__(
             self, "_head_prefixes", frozenset(h[:n] for h in texts for n in range(len(h) + 1))
@@ -260,21 +260,13 @@ class GlobSet:
         would reach it."""
         best: int | None = None
         for value in values:
-            cut, mark = value.find("*"), value.find("?")
-            if mark >= 0 and (cut < 0 or mark < cut):
-                cut = mark
-            if cut < 0:
+            if is_literal(value):
                 continue
-            start = value[:cut]
-            # Two C-level tests first: most values share no start with any glob.
-            if not (start.startswith(self._head_texts) or start in self._head_prefixes):
-                continue
-            for index, head in self._heads:
+            # overlap() turns a glob whose literal start differs away at once.
+            for index in self._started:
                 if best is not None and index >= best:
                     break
-                if (start.startswith(head) or head.startswith(start)) and overlap(
-                    value, self.patterns[index]
-                ):
+                if overlap(value, self.patterns[index]):
                     best = index
         return best
 
