@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from keyturn.audit.redaction import Redactor
 from keyturn.audit.signing import Signer, load_public_key
 from keyturn.errors import AuthError, InputError, StoreError
 from keyturn.gate import Gate
@@ -155,7 +156,35 @@ def build_gate(settings: Settings, *, store: Store | None = None) -> Gate:
     policy = load_policy_file(settings.policy_path, guarded_paths=(settings.home,))
     state = store or open_state(settings)
     state.note_policy(digest=policy.digest, source=str(settings.policy_path), now=time.time())
-    return Gate(policy=policy, store=state, clock=time.time, sleep=time.sleep)
+    return Gate(
+        policy=policy,
+        store=state,
+        clock=time.time,
+        sleep=time.sleep,
+        redactor=Redactor(install_secret(settings.home)),
+    )
+
+
+# -- the install's secret ----------------------------------------------------------------------
+
+INSTALL_SECRET_FILE = "session-secret"  # noqa: S105 (a file name)
+
+
+def install_secret(home: Path) -> bytes:
+    """The install's secret: ``$KEYTURN_SESSION_SECRET``, else a 0600 file in home made on first
+    use. It keys the reviewers' session cookies and the fingerprints of redacted secrets;
+    servers sharing a database share it through the same home or that variable."""
+    env = os.environ.get("KEYTURN_SESSION_SECRET")
+    if env:
+        return env.encode()
+    path = home / INSTALL_SECRET_FILE
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    create_private_once(path, secrets.token_bytes(32))
+    return path.read_bytes()
 
 
 # -- tokens ----------------------------------------------------------------------------------------
@@ -183,6 +212,25 @@ def authenticate(store: Store, token: str | None) -> TokenRecord:
     if record is None:
         raise AuthError("KEYTURN_TOKEN is not a valid token (unknown or revoked)")
     return record
+
+
+def create_private_once(path: Path, data: bytes) -> None:
+    """Create the secret file ``path`` (0600) holding ``data`` unless it exists already. Two
+    processes making it at once agree on one content: the first link wins, the other keeps
+    what is there."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
 
 
 def write_private(path: Path, data: bytes) -> None:

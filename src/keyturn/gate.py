@@ -8,6 +8,7 @@ in the audit log, or the approval state cannot be reached, the outcome is ``deny
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 from keyturn.approval.codec import decision_from_json, decision_to_json
 from keyturn.approval.model import ApprovalRequest, RequestDraft, RequestState
 from keyturn.audit.record import AuditEntry, AuditKind
+from keyturn.audit.redaction import Redactor
 from keyturn.errors import ApprovalError
 from keyturn.model import Action, Actor, Decision, Verdict
 
@@ -52,6 +54,9 @@ class Gate:
 
     Fail closed: if the decision cannot be appended to the audit log, or the approval state
     cannot be reached, the outcome is ``deny`` -- nothing runs unrecorded or unreviewed.
+    Secrets in the action are redacted once it is judged, before anything is recorded or
+    answered (``redactor``: keyed by the install's secret; a gate made without one uses a key
+    of its own, so its digests of actions with secrets are its own too).
     ``clock`` and ``sleep`` are the world, passed in.
     """
 
@@ -62,9 +67,11 @@ class Gate:
         store: Store,
         clock: Callable[[], float],
         sleep: Callable[[float], None],
+        redactor: Redactor | None = None,
     ) -> None:
         self.policy = policy
         self.store = store
+        self.redactor = redactor or Redactor(secrets.token_bytes(32))
         self._clock = clock
         self._sleep = sleep
 
@@ -84,7 +91,9 @@ class Gate:
         now = self._clock()
         who = requester or actor.operator
         try:
-            self.store.append_audit([_decision_entry(decision, requester=who, now=now)])
+            decision, redacted = self.redactor.decision(decision)
+            entry = _decision_entry(decision, requester=who, now=now, redacted=redacted)
+            self.store.append_audit([entry])
         except Exception as exc:  # any failure to record is a refusal, whatever its type
             return Outcome(
                 verdict=Verdict.DENY,
@@ -242,7 +251,7 @@ class Gate:
                         "request": None if outcome.request_id is None else int(outcome.request_id),
                         "grant": None if outcome.grant_id is None else int(outcome.grant_id),
                         "exit_status": exit_status,
-                        "detail": detail,
+                        "detail": self.redactor.text(detail, []),
                     },
                 )
             ]
@@ -258,9 +267,12 @@ def _actor_json(actor: Actor, requester: str | None) -> dict[str, str | None]:
     }
 
 
-def _decision_entry(decision: Decision, *, requester: str, now: float) -> AuditEntry:
-    """The audit record of a decision: enough to trace it without the policy at hand."""
-    return AuditEntry(
+def _decision_entry(
+    decision: Decision, *, requester: str, now: float, redacted: tuple[str, ...] = ()
+) -> AuditEntry:
+    """The audit record of a decision: enough to trace it without the policy at hand, and
+    what kinds of secret were redacted from it (when any were)."""
+    entry = AuditEntry(
         kind=AuditKind.DECISION,
         at=now,
         actor=_actor_json(decision.actor, requester),
@@ -286,3 +298,6 @@ def _decision_entry(decision: Decision, *, requester: str, now: float) -> AuditE
             "reasons": list(decision.reasons),
         },
     )
+    if redacted:
+        entry.data["redacted"] = list(redacted)
+    return entry

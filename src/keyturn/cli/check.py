@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from keyturn.audit.redaction import Redactor
 from keyturn.cli._args import POLICY_HELP, ArgumentParser, policy_file
 from keyturn.errors import EXIT_ALLOW, EXIT_ASK, EXIT_DENY, InputError, UsageError
 from keyturn.model import Action, ActionKind, Actor, Decision, Verdict
@@ -94,12 +95,29 @@ def run(argv: list[str]) -> int:
         raise UsageError(_unknown_environment(env, policy.environment_names))
     action = understand(args, environment=env, mcp_mappings=policy.mcp_mappings)
     actor = Actor(agent=options["agent"], operator=options["operator"], session=options["session"])
-    decision = policy.judge(action, actor=actor)
+    # Redacted as the gate redacts, with the install's key: the digest shown is the one the
+    # gate records for the same action.
+    decision, _ = _redactor().decision(policy.judge(action, actor=actor))
     if options["json"]:
         print(json.dumps(decision.to_json(), indent=2, sort_keys=False))
     else:
         print(render(decision))
     return EXIT_FOR_VERDICT[decision.decision]
+
+
+def _redactor() -> Redactor:
+    """The install's redactor; one of this run's own when the install's secret cannot be read
+    or made (a read-only home): then only the digests of actions with secrets differ."""
+    import secrets
+
+    from keyturn.bootstrap import install_secret
+    from keyturn.paths import keyturn_home
+
+    try:
+        key = install_secret(keyturn_home())
+    except OSError:
+        key = secrets.token_bytes(32)
+    return Redactor(key)
 
 
 def _resolved_options(args: argparse.Namespace) -> dict[str, Any]:

@@ -59,7 +59,7 @@ async def admission(request: Request) -> JSONResponse:
     action = await backend.offload(_understand, raw, request.query_params.get("context"))
     actor = Actor(agent=user, operator=user)
     outcome, opened = await backend.run(
-        submit, backend, action, actor=actor, requester=cluster.name, details=None
+        submit, backend, action, actor=actor, requester=cluster.name, body={}
     )
     if opened is not None:
         from keyturn.server.api import link_of

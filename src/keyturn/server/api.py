@@ -100,15 +100,20 @@ def submit(
     *,
     actor: Actor,
     requester: str,
-    details: dict[str, Any] | None,
+    body: dict[str, Any],
 ) -> tuple[Outcome, ApprovalRequest | None]:
-    """Through the gate; the request when the outcome opened one just now."""
+    """Through the gate; the request when the outcome opened one just now. The reviewer's
+    extra view (``details_of``) is of the action as the gate recorded it: secrets redacted."""
     before = backend.clock()
     outcome = backend.gate.submit(action, actor=actor, requester=requester)
     opened = None
     if outcome.verdict is Verdict.ASK and outcome.request_id is not None:
+        recorded = outcome.decision.action
+        details = details_of(recorded, body)
         if details is not None:
-            save_details(backend.store, digest=action.digest, details=details)
+            # What the plan shows unmarked (a password in user_data) goes the same way.
+            details = backend.gate.redactor.json(details, [])
+            save_details(backend.store, digest=recorded.digest, details=details)
         request = backend.store.get_request(int(outcome.request_id))
         if request.created_at >= before and not request.votes:
             opened = request
@@ -119,11 +124,10 @@ def _understand_and_submit(
     backend: Backend, body: dict[str, Any], *, actor: Actor, requester: str
 ) -> tuple[Outcome, ApprovalRequest | None]:
     action = action_of(body, mcp_mappings=backend.policy.mcp_mappings)
-    details = details_of(action, body)
     # Not under the backend's lock: each store call is a transaction of its own (as it must be
     # for several servers sharing one database), and the decision's audit append waits for its
     # durable commit without holding up the other decisions, which share that commit.
-    return submit(backend, action, actor=actor, requester=requester, details=details)
+    return submit(backend, action, actor=actor, requester=requester, body=body)
 
 
 async def decide(request: Request) -> JSONResponse:

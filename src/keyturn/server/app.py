@@ -13,8 +13,6 @@ import asyncio
 import contextlib
 import functools
 import logging
-import os
-import secrets
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -34,8 +32,8 @@ from keyturn.bootstrap import (
     authenticate,
     build_gate,
     hash_token,
+    install_secret,
     open_state,
-    write_private,
 )
 from keyturn.errors import AuthError
 from keyturn.gate import Gate
@@ -47,7 +45,6 @@ from keyturn.store.interface import Store
 
 log = logging.getLogger("keyturn.server")
 T = TypeVar("T")
-SESSION_SECRET_FILE = "session-secret"  # noqa: S105 (a file name)
 STATIC_DIR = Path(__file__).parent / "static"
 
 SECURITY_HEADERS = [
@@ -192,21 +189,6 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def session_secret(settings: Settings) -> bytes:
-    """The install's session secret: ``$KEYTURN_SESSION_SECRET``, else a 0600 file in home
-    made on first use (servers sharing a database share it through the same home or env)."""
-    env = os.environ.get("KEYTURN_SESSION_SECRET")
-    if env:
-        return env.encode()
-    path = settings.home / SESSION_SECRET_FILE
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        settings.home.mkdir(parents=True, exist_ok=True, mode=0o700)
-        write_private(path, secrets.token_bytes(32))
-        return path.read_bytes()
-
-
 def create_app(
     settings: Settings,
     *,
@@ -225,7 +207,7 @@ def create_app(
     backend = Backend(
         settings=settings,
         gate=the_gate,
-        session_secret=secret or session_secret(settings),
+        session_secret=secret or install_secret(settings.home),
         notifier=notifier,
         poll_seconds=poll_seconds,
     )

@@ -17,6 +17,7 @@ from keyturn.model import Action, ActionKind
 from keyturn.store.interface import Store
 
 MAX_SHOWN_ATTRIBUTES = 40
+SENSITIVE = "(sensitive)"
 _REPLACING = {("delete", "create"), ("create", "delete"), ("delete",)}
 
 
@@ -66,23 +67,52 @@ def terraform_details(plan: Mapping[str, Any]) -> dict[str, Any]:
             {
                 "address": address,
                 "actions": list(actions),
-                "changes": _changed_attributes(change.get("before"), change.get("after")),
+                "changes": _changed_attributes(change),
                 "dependents": dependents,
             }
         )
     return {"terraform": rows, "dependencies_known": graph is not None}
 
 
-def _changed_attributes(before: Any, after: Any) -> list[dict[str, Any]]:
+def _changed_attributes(change: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The attributes a change sets or alters, before and after. A value the plan marks
+    sensitive (``before_sensitive``/``after_sensitive``: a database password, a key) is shown
+    as ``(sensitive)``: the plan's JSON carries it in clear, a reviewer's page must not."""
+    before, after = change.get("before"), change.get("after")
     b = before if isinstance(before, dict) else {}
     a = after if isinstance(after, dict) else {}
     keys = sorted(set(b) | set(a))
     out = [
-        {"attribute": k, "before": _short(b.get(k)), "after": _short(a.get(k))}
+        {
+            "attribute": k,
+            "before": _shown(b.get(k), change.get("before_sensitive"), k),
+            "after": _shown(a.get(k), change.get("after_sensitive"), k),
+        }
         for k in keys
         if b.get(k) != a.get(k) or before is None or after is None
     ]
     return out[:MAX_SHOWN_ATTRIBUTES]
+
+
+def _shown(value: Any, marks: Any, key: str) -> str:
+    if value is not None and _marked(marks if marks is True else _member(marks, key)):
+        return SENSITIVE
+    return _short(value)
+
+
+def _member(marks: Any, key: str) -> Any:
+    return marks.get(key) if isinstance(marks, dict) else None
+
+
+def _marked(marks: Any) -> bool:
+    """Whether a sensitivity mark (``true``, or a structure holding one) marks anything."""
+    if marks is True:
+        return True
+    if isinstance(marks, dict):
+        return any(_marked(v) for v in marks.values())
+    if isinstance(marks, list):
+        return any(_marked(v) for v in marks)
+    return False
 
 
 def _short(value: Any) -> str:
