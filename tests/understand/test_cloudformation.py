@@ -96,6 +96,16 @@ def test_stack_name_from_stack_id_and_digest_ignores_order(payments: dict[str, A
             "Changes[0].ResourceChange.LogicalResourceId: missing",
         ),
         ('{"StackName": ', "not valid JSON"),
+        (
+            '{"StackName": "s", "Changes": [{"ResourceChange": {"Action": "Add", '
+            '"LogicalResourceId": "B", "ResourceType": "AWS::S3::Bucket", "Details": true}}]}',
+            "Changes[0].ResourceChange.Details: expected a list",
+        ),
+        (
+            '{"StackName": "s", "Changes": [{"ResourceChange": {"Action": "Add", '
+            '"LogicalResourceId": "B", "ResourceType": "AWS::S3::Bucket", "Scope": "abc"}}]}',
+            "Changes[0].ResourceChange.Scope: expected a list",
+        ),
     ],
 )
 def test_bad_change_sets(text: str, message: str) -> None:

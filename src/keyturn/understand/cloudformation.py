@@ -74,7 +74,7 @@ def understand_change_set(
         if not isinstance(rc, dict):
             raise InputError(f"{where}.ResourceChange: expected an object")
         effects.extend(_resource_effects(rc, stack, target, where))
-        records.append(_record(rc))
+        records.append(_record(rc, where))
     if doc.get("NextToken"):
         effects.append(_stack_effect(stack, target, _E.UNKNOWN, "more pages (NextToken) not seen"))
     if not effects:
@@ -205,15 +205,21 @@ def _stack_effect(stack: str, target: Target, kind: EffectKind, detail: str) -> 
     )
 
 
-def _record(rc: Mapping[str, Any]) -> dict[str, Any]:
+def _record(rc: Mapping[str, Any], where: str) -> dict[str, Any]:
     """The canonical record of one change the digest binds to."""
     keys = ("Action", "Replacement", "PolicyAction", "PhysicalResourceId", "ResourceType")
+    lists = {}
+    for key in ("Scope", "Details"):
+        value = rc.get(key) or []
+        if not isinstance(value, list):
+            raise InputError(f"{where}.ResourceChange.{key}: expected a list")
+        lists[key] = value
     return {
         "logical": rc.get("LogicalResourceId"),
         "action": rc.get("Action"),
         **{key: rc.get(key) for key in keys},
-        "scope": sorted(str(s) for s in rc.get("Scope") or ()),
+        "scope": sorted(str(s) for s in lists["Scope"]),
         "details": sorted(
-            (msgspec.json.encode(d, order="sorted").decode() for d in rc.get("Details") or ()),
+            msgspec.json.encode(d, order="sorted").decode() for d in lists["Details"]
         ),
     }
