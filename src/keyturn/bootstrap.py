@@ -15,6 +15,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from keyturn.audit.redaction import Redactor
@@ -23,6 +24,9 @@ from keyturn.errors import AuthError, InputError, StoreError
 from keyturn.gate import Gate
 from keyturn.store.interface import Store, TokenRecord
 from keyturn.store.postgres import redact_url
+
+if TYPE_CHECKING:
+    from keyturn.policy import Policy
 
 DB_FILE = "keyturn.db"
 SIGNING_KEY_FILE = "audit-signing.key"
@@ -147,13 +151,17 @@ def open_state(settings: Settings) -> Store:
     return open_store(settings, signer=load_signer(settings))
 
 
-def build_gate(settings: Settings, *, store: Store | None = None) -> Gate:
-    """Load the policy (``PolicyError`` if it does not load: then nothing runs), note it in
-    the audit log when it changed, and build the gate on the configured store."""
+def build_gate(
+    settings: Settings, *, store: Store | None = None, policy: Policy | None = None
+) -> Gate:
+    """Load the policy (``PolicyError`` if it does not load: then nothing runs; a caller that
+    loaded it already passes it), note it in the audit log when it changed, and build the gate
+    on the configured store."""
     from keyturn.policy import load_policy_file
 
     # keyturn's own state is guarded from agents (the policy file is guarded by its loader).
-    policy = load_policy_file(settings.policy_path, guarded_paths=(settings.home,))
+    if policy is None:
+        policy = load_policy_file(settings.policy_path, guarded_paths=(settings.home,))
     state = store or open_state(settings)
     state.note_policy(digest=policy.digest, source=str(settings.policy_path), now=time.time())
     return Gate(

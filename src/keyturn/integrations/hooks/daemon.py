@@ -35,7 +35,7 @@ import sys
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -45,9 +45,10 @@ from .fastpath import MAX_REQUEST_BYTES, OFF, SOCKET_NAME, VERSION, same_user
 from .runner import answer_event, deadline_seconds, expired, state_home
 
 if TYPE_CHECKING:
+    from keyturn.bootstrap import Settings
+    from keyturn.gate import Gate
     from keyturn.policy import Policy
 
-    from .settle import HookOptions
 
 LOCK_NAME = "hookd.lock"
 LOG_NAME = "hookd.log"
@@ -119,6 +120,41 @@ class PolicyCache:
         return policy
 
 
+class GateCache:
+    """Open gates by state (home, database) and policy file, kept across hooks: a hook then
+    records its decision on a store opened once, not on every tool call.
+
+    The policy judged with is the one the hook loaded (``PolicyCache``: the file's current
+    version); a gate whose policy is older takes the new one, and the change is noted in the
+    audit log as ``build_gate`` notes it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._gates: dict[tuple[str, str | None, str], Gate] = {}
+
+    def __call__(self, settings: Settings, policy: Policy) -> Gate:
+        from keyturn.bootstrap import build_gate
+
+        key = (str(settings.home), settings.database_url, str(settings.policy_path))
+        with self._lock:
+            gate = self._gates.get(key)
+            if gate is None:
+                gate = self._gates[key] = build_gate(settings, policy=policy)
+            elif gate.policy is not policy:
+                source = str(settings.policy_path)
+                gate.store.note_policy(digest=policy.digest, source=source, now=time.time())
+                gate.policy = policy
+            return gate
+
+    def close(self) -> None:
+        """Close every store (the daemon is ending)."""
+        with self._lock:
+            gates, self._gates = list(self._gates.values()), {}
+        for gate in gates:
+            gate.store.close()
+
+
 class _Log:
     """``hookd.log``: start, stop and refused requests, one line each (never event contents)."""
 
@@ -142,6 +178,7 @@ class HookDaemon:
         self.home, self._sock, self._path = home, sock, path
         self._idle, self._log = idle_timeout, log
         self._policies = PolicyCache()
+        self._gates = GateCache()
         self._busy = 0
         self._last = time.monotonic()
         self._stopping = threading.Event()
@@ -153,6 +190,12 @@ class HookDaemon:
 
     def serve(self) -> None:
         """Accept connections until nothing happened for the idle timeout."""
+        try:
+            self._accept()
+        finally:
+            self._gates.close()
+
+    def _accept(self) -> None:
         self._sock.settimeout(ACCEPT_POLL)
         while True:
             if self._stopping.is_set() or not os.path.exists(self._path):
@@ -219,7 +262,7 @@ class HookDaemon:
         if state_home(env, cwd=cwd) != self.home:
             raise InputError(f"request for another state directory than {self.home}")
         protocol, options = hook_setup(request["agent"], request["args"], env=env)
-        options = _with_loader(options, self._policies)
+        options = replace(options, load_policy=self._policies, gates=self._gates)
         seen: dict[str, str] = {"event": ""}
         result: list[Any] = []
 
@@ -238,12 +281,6 @@ class HookDaemon:
             "stderr": reply.stderr,
             "exit": reply.exit_code,
         }
-
-
-def _with_loader(options: HookOptions, loader: PolicyCache) -> HookOptions:
-    from dataclasses import replace
-
-    return replace(options, load_policy=loader)
 
 
 def _receive(conn: socket.socket) -> bytes:

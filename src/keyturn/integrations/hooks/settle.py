@@ -2,24 +2,27 @@
 
 - ``KEYTURN_SERVER`` set: the action goes to the server (:mod:`.remote`), which judges it and
   opens the request; an unreachable server is a failure (the caller blocks).
-- otherwise the local policy judges it. An allow or a deny is answered at once, without
-  loading any store (a hook's start-up time is paid on every tool call). An ``ask`` goes to the
-  local gate (:func:`local_gate`), which opens the request, or lets the call through once when
-  an approved grant for this exact action exists.
+- otherwise the local gate (:func:`local_gate`) judges it with the local policy and records
+  the decision in the audit log -- allow and deny too: "who did what" is answered there
+  afterwards, and a decision that cannot be recorded is refused. An ``ask`` opens the request,
+  or lets the call through once when an approved grant for this exact action exists. The hook
+  daemon keeps its gates open (``HookOptions.gates``); the in-process hook opens the store on
+  each call.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from keyturn.model import Actor, Decision, Verdict
+from keyturn.model import Actor, Verdict
 
 from .events import ToolCall, action_for_call
 from .protocol import Answer, Stance
 
 if TYPE_CHECKING:
+    from keyturn.bootstrap import Settings
     from keyturn.gate import Gate, Outcome
     from keyturn.policy import Policy
 
@@ -38,6 +41,7 @@ class HookOptions:
     agent: str
     home: str | None = None
     load_policy: Callable[..., Policy] | None = None
+    gates: GateSource | None = None
 
 
 def settle(call: ToolCall, *, options: HookOptions, env: Mapping[str, str]) -> Answer:
@@ -57,12 +61,10 @@ def settle(call: ToolCall, *, options: HookOptions, env: Mapping[str, str]) -> A
         )
     policy = _load_policy(options)
     action = action_for_call(call, env=env, files=LocalFiles(), mcp_mappings=policy.mcp_mappings)
-    decision = policy.judge(action, actor=actor)
-    if decision.decision is not Verdict.ASK:
-        return _answer_decision(decision)
-    gate = local_gate(env, policy_path=options.policy_path, home=options.home)
-    outcome = gate.submit(action, actor=actor)
-    return answer_for(outcome, summary=action.summary)
+    gate = local_gate(
+        env, policy_path=options.policy_path, home=options.home, policy=policy, gates=options.gates
+    )
+    return answer_for(gate.submit(action, actor=actor), summary=action.summary)
 
 
 def answer_for(outcome: Outcome | Mapping[str, Any], *, summary: str = "") -> Answer:
@@ -81,21 +83,28 @@ def answer_for(outcome: Outcome | Mapping[str, Any], *, summary: str = "") -> An
     return Answer(Stance.HELD, held, request_id=str(request_id) if request_id else None)
 
 
-def local_gate(env: Mapping[str, str], *, policy_path: str, home: str | None = None) -> Gate:
-    """The local gate (settings -> store -> gate) through :mod:`keyturn.bootstrap`.
+class GateSource(Protocol):
+    """Gives the gate for a state and a loaded policy (the hook daemon's keeps them open)."""
 
-    The one adapter to the store: imported only for an ``ask``, so an allowed or denied call
-    never loads a store.
-    """
+    def __call__(self, settings: Settings, policy: Policy) -> Gate: ...
+
+
+def local_gate(
+    env: Mapping[str, str],
+    *,
+    policy_path: str,
+    home: str | None = None,
+    policy: Policy | None = None,
+    gates: GateSource | None = None,
+) -> Gate:
+    """The local gate (settings -> store -> gate) through :mod:`keyturn.bootstrap`, judging
+    with ``policy`` when the caller loaded it; from ``gates`` when given."""
     from keyturn.bootstrap import build_gate, load_settings
 
-    return build_gate(load_settings(home=home, policy=policy_path, environ=env))
-
-
-def _answer_decision(decision: Decision) -> Answer:
-    """An allow or deny, worded by the decision itself."""
-    stance = Stance.ALLOW if decision.decision is Verdict.ALLOW else Stance.DENY
-    return Answer(stance, decision.describe())
+    settings = load_settings(home=home, policy=policy_path, environ=env)
+    if gates is not None and policy is not None:
+        return gates(settings, policy)
+    return build_gate(settings, policy=policy)
 
 
 def _policy_if_present(options: HookOptions) -> Policy | None:
