@@ -23,7 +23,7 @@ from keyturn.audit.signing import Signer, load_public_key
 from keyturn.errors import AuthError, InputError, StoreError
 from keyturn.gate import Gate
 from keyturn.store.interface import Store, TokenRecord
-from keyturn.store.postgres import redact_url
+from keyturn.store.urls import redact_url
 
 if TYPE_CHECKING:
     from keyturn.policy import Policy

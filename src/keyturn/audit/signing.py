@@ -11,14 +11,20 @@ from __future__ import annotations
 import base64
 import hashlib
 from dataclasses import dataclass
-from typing import Any
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from typing import TYPE_CHECKING, Any
 
 from keyturn.errors import InputError
 from keyturn.model import canonical_json
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
+
+# cryptography is imported where a key is used, not with this module: every store imports
+# ``Checkpoint``, and a hook that records a decision on a store without a signing key should
+# not pay a fifth of its start-up for it.
 
 CHECKPOINT_PREFIX = b"keyturn.audit.checkpoint/1\x00"
 
@@ -50,6 +56,8 @@ class Checkpoint:
 
 def key_id(public: Ed25519PublicKey) -> str:
     """A short stable name of a public key: the first 16 hex digits of SHA-256 of its bytes."""
+    from cryptography.hazmat.primitives import serialization
+
     raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return hashlib.sha256(raw).hexdigest()[:16]
 
@@ -67,16 +75,23 @@ class Signer:
 
     @classmethod
     def generate(cls) -> Signer:
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
         return cls(Ed25519PrivateKey.generate())
 
     @classmethod
     def from_pem(cls, data: bytes) -> Signer:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
         key = serialization.load_pem_private_key(data, password=None)
         if not isinstance(key, Ed25519PrivateKey):
             raise InputError("audit signing key: not an Ed25519 private key")
         return cls(key)
 
     def private_pem(self) -> bytes:
+        from cryptography.hazmat.primitives import serialization
+
         return self._private.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
@@ -100,6 +115,8 @@ class Signer:
 
 def public_pem(public: Ed25519PublicKey) -> bytes:
     """The PEM (SubjectPublicKeyInfo) encoding of a public key: what ``init`` exports."""
+    from cryptography.hazmat.primitives import serialization
+
     return public.public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
@@ -107,6 +124,9 @@ def public_pem(public: Ed25519PublicKey) -> bytes:
 
 def load_public_key(data: bytes, *, source: str) -> Ed25519PublicKey:
     """A public key from PEM bytes; ``InputError`` naming ``source`` otherwise."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         key = serialization.load_pem_public_key(data)
     except ValueError as exc:
@@ -118,6 +138,8 @@ def load_public_key(data: bytes, *, source: str) -> Ed25519PublicKey:
 
 def signature_valid(checkpoint: Checkpoint, public: Ed25519PublicKey) -> bool:
     """Whether the checkpoint's signature verifies under ``public``."""
+    from cryptography.exceptions import InvalidSignature
+
     try:
         raw = base64.b64decode(checkpoint.signature, validate=True)
         public.verify(raw, checkpoint.message())

@@ -19,14 +19,10 @@ import psycopg
 from keyturn.audit.signing import Signer
 from keyturn.errors import StoreError
 from keyturn.store.sql import Cursor, SqlStore
+from keyturn.store.urls import redact_url
 
 _MIGRATION_LOCK = 0x6B65_7974  # "keyt": any constant shared by every keyturn process
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
-
-
-def redact_url(url: str) -> str:
-    """The URL with any password replaced, for messages and ``repr``."""
-    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
 
 
 class PostgresStore(SqlStore):
