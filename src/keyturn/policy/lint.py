@@ -83,6 +83,7 @@ NAME_FORMS = (
     "rclone:",
     "minio:",
     "ansible:",
+    "ssh:",
 )
 _WINDOWS_FILE = re.compile(r"file:[A-Za-z](?::(?:/.*)?)?\Z", re.DOTALL)
 _TERRAFORM_ADDRESS = re.compile(

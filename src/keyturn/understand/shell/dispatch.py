@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 
-from keyturn.model import DESTRUCTIVE_EFFECTS, Effect, EffectKind, Target
+from keyturn.model import DESTRUCTIVE_EFFECTS, Effect, EffectKind, Resource, Target
 from keyturn.understand.shell import nested, registry
 from keyturn.understand.shell.code_settings import variable_effects
 from keyturn.understand.shell.effects import (
@@ -226,6 +226,7 @@ def _complete(effect: Effect, cmd: SimpleCommand, ctx: ShellContext) -> Effect:
     detail = effect.detail
     if notes:
         detail = (detail + " " if detail else "") + f"(via {', '.join(notes)})"
+        effect = _named_where_it_runs(effect, notes)
     elif effect.command and effect.service and effect.target != _NO_TARGET:
         return effect  # nothing to fill in (most effects: the handlers' helpers set them)
     return evolve(
@@ -235,6 +236,50 @@ def _complete(effect: Effect, cmd: SimpleCommand, ctx: ShellContext) -> Effect:
         service=effect.service or "shell",
         detail=detail,
     )
+
+
+# Wrappers that run the command on another machine or in a container, and how that place is
+# named (docs/policy.md): ``ssh:db1``, ``docker:container/web``, ``k8s:shop/pod/web-0``.
+_ELSEWHERE = {
+    "ssh": "ssh:{}",
+    "docker-exec": "docker:container/{}",
+    "podman-exec": "docker:container/{}",
+    "nerdctl-exec": "docker:container/{}",
+    "kubectl-exec": "k8s:{}",
+}
+# Names of what belongs to the machine a command runs on: its files, databases, services,
+# processes, containers... (cloud and cluster resources are the same from anywhere).
+_MACHINE_LOCAL = (
+    *("file:", "db:", "service:", "host:", "process:", "cron:", "firewall:", "shell:", "git:"),
+    *("docker:", "terraform:dir:", "pulumi:dir:", "env:", "ssh:"),
+)
+
+
+def _named_where_it_runs(effect: Effect, notes: list[str]) -> Effect:
+    """``docker exec db rm -rf /data`` removes the container's ``/data``: besides the name as on
+    this machine (``file:/data``, kept: a pattern written for it still matches), the effect is
+    named in the place it runs (``docker:container/db/file:/data``), so that a protection of
+    that place (``docker:container/db/*``, ``ssh:prod-1/*``) holds for what runs inside it."""
+    places = []
+    for note in notes:
+        kind, _, where = note.partition(":")
+        form = _ELSEWHERE.get(kind)
+        if form is not None and where:
+            if kind == "kubectl-exec":
+                namespace, _, pod = where.partition("/")
+                where = f"{namespace}/pod/{pod}"
+            elif kind == "ssh":
+                where = where.rpartition("@")[2]
+            places.append(form.format(where))
+    if not places:
+        return effect
+    prefix = "/".join(places) + "/"
+    names = effect.resource.names
+    extra = tuple(prefix + n for n in names if n.startswith(_MACHINE_LOCAL))
+    if not extra:
+        return effect
+    resource = Resource(names=tuple(dict.fromkeys(names + extra)), type=effect.resource.type)
+    return evolve(effect, resource=resource)
 
 
 def _named_at_run_time(effect: Effect, cmd: SimpleCommand) -> bool:

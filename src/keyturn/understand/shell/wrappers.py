@@ -460,15 +460,32 @@ def _container_exec(state: _State) -> _Outcome:
     return _Step.GO_ON
 
 
+# kubectl's options that take a value (the global ones and exec's own), so that the pod is the
+# first word that is not an option or an option's value (``-n shop web-0``: ``web-0``).
+_KUBECTL_EXEC_OPTIONS = OptionSpec(
+    valued="ncfs",
+    long={"namespace": "n", "container": "c", "filename": "f", "server": "s"},
+    long_valued=frozenset(
+        {"n", "c", "f", "s", "context", "cluster", "kubeconfig", "user", "token", "as"}
+        | {"as-group", "as-uid", "pod-running-timeout", "request-timeout", "certificate-authority"}
+        | {"client-certificate", "client-key", "tls-server-name", "cache-dir", "v", "vmodule"}
+    ),
+)
+
+
 def _kubectl_exec(state: _State) -> _Outcome:
+    """``kubectl exec [OPTIONS] POD -- CMD…``: the command runs in the pod (noted with its
+    namespace, ``kubectl-exec:shop/web-0``; ``default`` when none is given)."""
     args = state.argv[1:]
     if "exec" not in args or "--" not in args or args.index("exec") > args.index("--"):
         return _Step.STOP
     cut = args.index("--") + 1
-    pod = next((a for a in args[args.index("exec") + 1 : cut - 1] if not a.startswith("-")), "?")
+    words = [a for a in args[: cut - 1] if a != "exec"]
+    opts = parse_options(words, _KUBECTL_EXEC_OPTIONS)
+    pod = opts.operands[0].removeprefix("pod/") if opts.operands else "?"
     if cut >= len(args):
         return Unwrapped(None, unknown="kubectl exec without a command")
-    state.wrappers.append(f"kubectl-exec:{pod}")
+    state.wrappers.append(f"kubectl-exec:{opts.value('n') or 'default'}/{pod}")
     state.drop(cut + 1)
     return _Step.GO_ON
 
