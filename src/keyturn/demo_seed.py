@@ -111,9 +111,11 @@ def seed_request(gate: Gate) -> str | None:
     action = understand_terraform(
         text, source="prod-recreate.plan.json", target=Target(terraform_workspace="prod")
     )
+    recorded, _ = gate.redactor.action(action)  # the digest the gate records it under
     for request in gate.store.list_requests(states=[RequestState.PENDING]):
-        if request.draft.digest == action.digest and request.draft.agent == DEMO_ACTOR.agent:
+        if request.draft.digest == recorded.digest and request.draft.agent == DEMO_ACTOR.agent:
             return str(request.id)
     outcome = gate.submit(action, actor=DEMO_ACTOR, requester="kiro", consume_grant=False)
-    save_details(gate.store, digest=action.digest, details=terraform_details(json.loads(text)))
+    details = gate.redactor.json(terraform_details(json.loads(text)), [])
+    save_details(gate.store, digest=recorded.digest, details=details)
     return outcome.request_id
