@@ -1,6 +1,7 @@
 """A command run on another machine or in a container (``ssh``, ``docker|podman|nerdctl exec``,
-``kubectl exec``) is named in the place it runs as well as as on this machine, so a protection of
-that place holds for what runs inside it, and a pattern written for the bare name still matches."""
+``kubectl exec``, ``ansible -m shell``) is named in the place it runs as well as as on this
+machine, so a protection of that place holds for what runs inside it, and a pattern written for
+the bare name still matches."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ def _names(command: str) -> set[str]:
         ("ssh ops@prod-1 sudo systemctl stop postgresql", "ssh:prod-1/service:postgresql"),
         ("ssh prod-1 'docker volume rm pgdata'", "ssh:prod-1/docker:volume/pgdata"),
         ("ssh bastion ssh db1 rm -rf /srv", "ssh:bastion/ssh:db1/file:/srv"),
+        ("ansible web -m shell -a 'rm -rf /srv/app'", "ansible:web/file:/srv/app"),
+        ("ssh h docker exec db rm -rf /data", "ssh:h/docker:container/db/file:/data"),
     ],
 )  # fmt: skip
 def test_named_where_it_runs_and_as_here(command: str, named: str) -> None:
@@ -54,6 +57,7 @@ def test_the_pod_is_not_an_options_value() -> None:
         ("kubectl exec -n pay db-0 -- rm -rf /var/lib/mysql", "k8s:pay/pod/db-*"),
         ("ssh prod-1 'docker volume rm pgdata'", "ssh:prod-1/docker:volume/*"),
         ("ssh prod-1 rm -rf /srv/app", "ssh:prod-1/file:/srv/*"),
+        ("ansible prod -m command -a 'rm -rf /srv/app'", "ansible:prod/*"),
     ],
 )
 def test_a_protected_place_holds_for_what_runs_inside(

@@ -12,13 +12,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 
-from keyturn.model import DESTRUCTIVE_EFFECTS, Effect, EffectKind, Resource, Target
+from keyturn.model import DESTRUCTIVE_EFFECTS, Effect, EffectKind, Target
 from keyturn.understand.shell import nested, registry
 from keyturn.understand.shell.code_settings import variable_effects
 from keyturn.understand.shell.effects import (
     command_effect,
     installed_folder,
     local_target,
+    named_in,
     shell_name,
     unknown_effect,
 )
@@ -247,19 +248,11 @@ _ELSEWHERE = {
     "nerdctl-exec": "docker:container/{}",
     "kubectl-exec": "k8s:{}",
 }
-# Names of what belongs to the machine a command runs on: its files, databases, services,
-# processes, containers... (cloud and cluster resources are the same from anywhere).
-_MACHINE_LOCAL = (
-    *("file:", "db:", "service:", "host:", "process:", "cron:", "firewall:", "shell:", "git:"),
-    *("docker:", "terraform:dir:", "pulumi:dir:", "env:", "ssh:"),
-)
 
 
 def _named_where_it_runs(effect: Effect, notes: list[str]) -> Effect:
-    """``docker exec db rm -rf /data`` removes the container's ``/data``: besides the name as on
-    this machine (``file:/data``, kept: a pattern written for it still matches), the effect is
-    named in the place it runs (``docker:container/db/file:/data``), so that a protection of
-    that place (``docker:container/db/*``, ``ssh:prod-1/*``) holds for what runs inside it."""
+    """The effect also named in the place its command runs, when a wrapper runs it elsewhere
+    (:func:`~keyturn.understand.shell.effects.named_in`)."""
     places = []
     for note in notes:
         kind, _, where = note.partition(":")
@@ -271,15 +264,7 @@ def _named_where_it_runs(effect: Effect, notes: list[str]) -> Effect:
             elif kind == "ssh":
                 where = where.rpartition("@")[2]
             places.append(form.format(where))
-    if not places:
-        return effect
-    prefix = "/".join(places) + "/"
-    names = effect.resource.names
-    extra = tuple(prefix + n for n in names if n.startswith(_MACHINE_LOCAL))
-    if not extra:
-        return effect
-    resource = Resource(names=tuple(dict.fromkeys(names + extra)), type=effect.resource.type)
-    return evolve(effect, resource=resource)
+    return named_in(effect, places)
 
 
 def _named_at_run_time(effect: Effect, cmd: SimpleCommand) -> bool:

@@ -8,7 +8,7 @@ is named ``shell:<command text>``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from keyturn.model import Effect, EffectKind, Resource, Target
@@ -70,6 +70,33 @@ def command_effect(
 def file_path(path: str, ctx: ShellContext) -> str:
     """An absolute path for a path word (relative to the working directory)."""
     return normalize_path(path, cwd=ctx.cwd)
+
+
+# Names of what belongs to the machine a command runs on: its files, databases, services,
+# processes, containers... (cloud and cluster resources are the same from anywhere).
+MACHINE_LOCAL = (
+    *("file:", "db:", "service:", "host:", "process:", "cron:", "firewall:", "shell:", "git:"),
+    *("docker:", "terraform:dir:", "pulumi:dir:", "env:", "ssh:", "ansible:"),
+)
+
+
+def named_in(effect: Effect, places: Sequence[str]) -> Effect:
+    """``effect`` of a command that runs in ``places`` (outermost first: ``ssh:prod-1``,
+    ``docker:container/db``, ``k8s:shop/pod/web-0``, ``ansible:web``), named there as well.
+
+    ``docker exec db rm -rf /data`` removes the container's ``/data``: besides the name as on
+    this machine (``file:/data``, kept: a pattern written for it still matches), the effect is
+    named ``docker:container/db/file:/data``, so that a protection of that place
+    (``docker:container/db/*``, ``ssh:prod-1/*``) holds for what runs inside it."""
+    if not places:
+        return effect
+    prefix = "/".join(places) + "/"
+    names = effect.resource.names
+    extra = tuple(prefix + n for n in names if n.startswith(MACHINE_LOCAL))
+    if not extra:
+        return effect
+    resource = Resource(names=tuple(dict.fromkeys(names + extra)), type=effect.resource.type)
+    return evolve(effect, resource=resource)
 
 
 def home_path(word: str, ctx: ShellContext) -> str:

@@ -2,8 +2,9 @@
 
 The ``shell``, ``command`` and ``raw`` modules run their argument text on every host the
 pattern selects: that text is understood as the command line it is (like ``ssh HOST CMD``),
-and the detail names the hosts. ``ping``, ``setup`` and ``gather_facts``, ``--list-hosts``,
-``--syntax-check`` and ``--check`` (nothing changes) read. Any other module changes the hosts
+named also on those hosts (``ansible:web/file:/srv/app``), and the detail names them.
+``ping``, ``setup`` and ``gather_facts``, ``--list-hosts``, ``--syntax-check`` and ``--check``
+(nothing changes) read. Any other module changes the hosts
 in ways its own arguments decide, and a playbook (``ansible-playbook``) does what its YAML
 says: both are unknown.
 """
@@ -11,7 +12,7 @@ says: both are unknown.
 from __future__ import annotations
 
 from keyturn.model import Effect, EffectKind, Resource
-from keyturn.understand.shell.effects import local_target, unknown_effect
+from keyturn.understand.shell.effects import local_target, named_in, unknown_effect
 from keyturn.understand.shell.flags import OptionSpec, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
 
@@ -56,7 +57,7 @@ def ansible(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         return [unknown_effect(cmd, f"runs a command on the hosts {pattern}", ctx)]
     note = f"on every host of {pattern} (ansible -m {module})"
     return [
-        evolve(e, detail=f"{e.detail}; {note}" if e.detail else note)
+        named_in(evolve(e, detail=f"{e.detail}; {note}" if e.detail else note), hosts)
         for e in ctx.understand_nested(text)
     ]
 
