@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from keyturn.approval.codec import decision_from_json, decision_to_json
 from keyturn.approval.model import ApprovalRequest, RequestDraft, RequestState
@@ -239,23 +239,31 @@ class Gate:
     ) -> None:
         """Audit what happened when an allowed action ran (its exit status)."""
         decision = outcome.decision
-        self.store.append_audit(
-            [
-                AuditEntry(
-                    kind=AuditKind.EXECUTION,
-                    at=self._clock(),
-                    actor=_actor_json(decision.actor, None),
-                    data={
-                        "digest": decision.digest,
-                        "summary": decision.action.summary,
-                        "request": None if outcome.request_id is None else int(outcome.request_id),
-                        "grant": None if outcome.grant_id is None else int(outcome.grant_id),
-                        "exit_status": exit_status,
-                        "detail": self.redactor.text(detail, []),
-                    },
-                )
-            ]
+        data = {
+            "request": None if outcome.request_id is None else int(outcome.request_id),
+            "grant": None if outcome.grant_id is None else int(outcome.grant_id),
+            "exit_status": exit_status,
+            "detail": self.redactor.text(detail, []),
+        }
+        self._append_execution(decision.action, actor=decision.actor, data=data)
+
+    def record_outcome(
+        self, action: Action, *, actor: Actor, status: str, exit_status: int | None
+    ) -> None:
+        """Audit what came of an action an agent ran after its hook let it through
+        (``completed`` or ``failed``, and the exit status when the agent reports one)."""
+        recorded, _ = self.redactor.action(action)
+        data = {"request": None, "grant": None, "exit_status": exit_status, "detail": status}
+        self._append_execution(recorded, actor=actor, data=data)
+
+    def _append_execution(self, action: Action, *, actor: Actor, data: dict[str, Any]) -> None:
+        entry = AuditEntry(
+            kind=AuditKind.EXECUTION,
+            at=self._clock(),
+            actor=_actor_json(actor, None),
+            data={"digest": action.digest, "summary": action.summary, **data},
         )
+        self.store.append_audit([entry])
 
 
 def _actor_json(actor: Actor, requester: str | None) -> dict[str, str | None]:

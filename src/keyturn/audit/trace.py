@@ -117,7 +117,10 @@ def _add(story: ActionStory, rec: dict[str, Any]) -> None:
     elif kind == AuditKind.GRANT_USED:
         story.outcomes.append(f"grant {data.get('grant')} of request {data.get('request')} used")
     elif kind == AuditKind.EXECUTION:
-        story.outcomes.append(f"ran at {rec['at']}: exit status {data.get('exit_status')}")
+        code, detail = data.get("exit_status"), data.get("detail") or ""
+        said = [detail] if detail else []
+        said += [f"exit status {code}"] if code is not None or not detail else []
+        story.outcomes.append(f"ran at {rec['at']}: {', '.join(said)}")
 
 
 def render(stories: list[ActionStory]) -> str:

@@ -97,3 +97,66 @@ def test_a_decision_that_cannot_be_recorded_is_refused(world: World) -> None:
     answer = world.hook("kiro", kiro("ls -la /srv/infra"), KEYTURN_HOME=str(blocker / "state"))
     assert answer.code == 2, answer
     assert "keyturn" in answer.stderr
+
+
+def _after(event: dict[str, Any], name: str, **extra: Any) -> dict[str, Any]:
+    return {**event, "hook_event_name": name, **extra}
+
+
+def _executions(world: World) -> list[tuple[str, str, Any]]:
+    records = _records(world)
+    return [(r["data"]["digest"], r["data"]["detail"], r["data"]["exit_status"])
+            for r in records if r["kind"] == "execution"]  # fmt: skip
+
+
+@pytest.mark.parametrize("path", ["in-process", "daemon"])
+def test_outcomes_are_recorded_under_the_decisions_digest(world: World, path: str) -> None:
+    if path == "daemon":
+        world.start_daemon()
+    call = world.in_process if path == "in-process" else world.hook
+    event = claude_bash(COMMANDS["allow"])
+    assert call("claude-code", event).code == 0
+    done = call("claude-code", _after(event, "PostToolUse", tool_response={"exit_code": 0}))
+    failed = call("claude-code", _after(event, "PostToolUseFailure", error="boom"))
+    nonzero = call("claude-code", _after(event, "PostToolUse", tool_response={"exitCode": 3}))
+    for answer in (done, failed, nonzero):
+        assert (answer.code, answer.stdout, answer.path) == (0, "", path), answer
+    (decision,) = [r for r in _records(world) if r["kind"] == "decision"]
+    digest = decision["data"]["digest"]
+    assert _executions(world) == [
+        (digest, "completed", 0),
+        (digest, "failed", None),
+        (digest, "failed", 3),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("agent", "event"),
+    [
+        ("codex", {**claude_bash("ls -la /srv/infra"), "hook_event_name": "PostToolUse"}),
+        ("gemini", {"session_id": "g-1", "cwd": "/srv/infra", "hook_event_name": "AfterTool",
+                    "tool_name": "run_shell_command", "tool_input": {"command": "ls"}}),
+        ("kiro", {**kiro("ls -la /srv/infra"), "hook_event_name": "postToolUse",
+                  "tool_response": {"success": True}}),
+    ],
+)  # fmt: skip
+def test_each_agents_after_tool_event_is_recorded(
+    world: World, agent: str, event: dict[str, Any]
+) -> None:
+    answer = world.in_process(agent, event)
+    assert (answer.code, answer.stdout) == (0, ""), answer
+    assert [(detail, code) for _, detail, code in _executions(world)] == [("completed", None)]
+
+
+def test_an_outcome_that_cannot_be_recorded_is_a_warning_not_a_block(world: World) -> None:
+    """The tool has run: exit 1 (shown, never blocking) where a pre-tool failure exits 2."""
+    blocker = world.root / "not-a-directory"
+    blocker.write_text("")
+    event = _after(claude_bash("ls"), "PostToolUse")
+    answer = world.hook("claude-code", event, KEYTURN_HOME=str(blocker / "state"))
+    assert answer.code == 1 and answer.stdout == "", answer
+    assert "the outcome was not recorded" in answer.stderr
+    served = world.in_process("claude-code", event)  # sanity: the same event records here
+    assert served.code == 0
+    remote = world.hook("claude-code", event, KEYTURN_SERVER="http://127.0.0.1:9")
+    assert remote.code == 1 and "KEYTURN_SERVER" in remote.stderr

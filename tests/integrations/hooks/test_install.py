@@ -152,3 +152,46 @@ def test_invalid_settings_file_is_refused_not_overwritten(tmp_path: Path):
     assert done.returncode == 2
     assert "not valid JSON" in done.stderr and str(settings) in done.stderr
     assert settings.read_text() == "{ not json"
+
+
+@pytest.mark.parametrize(
+    ("agent", "rel", "before", "events"),
+    [
+        (
+            "claude-code",
+            ".claude/settings.json",
+            "PreToolUse",
+            ["PostToolUse", "PostToolUseFailure"],
+        ),
+        ("codex", ".codex/hooks.json", "PreToolUse", ["PostToolUse"]),
+        ("gemini", ".gemini/settings.json", "BeforeTool", ["AfterTool"]),
+        ("kiro", ".kiro/agents/keyturn.json", "preToolUse", ["postToolUse"]),
+    ],
+)
+def test_outcomes_add_the_after_tool_entries(tmp_path: Path, agent, rel, before, events):
+    install(agent, tmp_path, "--outcomes")
+    data = json.loads((tmp_path / rel).read_text())
+    hooks = data["hooks"]
+    assert set(hooks) == {before, *events}
+    for event in events:
+        (group,) = hooks[event]
+        handler = group if agent == "kiro" else group["hooks"][0]
+        assert handler["command"] == f"{KEYTURN} hook {agent}"
+        if agent in ("claude-code", "codex"):
+            assert handler["async"] is True  # the tool has run: nothing waits for the record
+    again = install(agent, tmp_path, "--outcomes")
+    assert again.startswith("keyturn hook already installed")
+    assert json.loads((tmp_path / rel).read_text()) == data
+
+
+def test_outcomes_are_refused_for_an_agent_without_after_tool_events(tmp_path: Path):
+    done = subprocess.run(
+        [KEYTURN, "hook", "install", "cursor", "--outcomes"],
+        capture_output=True,
+        text=True,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "--outcomes: cursor" in done.stderr
+    assert not (tmp_path / ".cursor").exists()  # nothing half-written

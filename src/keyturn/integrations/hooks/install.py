@@ -25,6 +25,7 @@ from keyturn.cli._args import parser
 from keyturn.errors import InputError
 
 from . import AGENTS
+from .outcomes import AFTER_TOOL
 from .runner import DEFAULT_DEADLINE
 
 AGENT_TIMEOUT_SECONDS = int(DEFAULT_DEADLINE) + 10
@@ -156,6 +157,27 @@ def _merge_kiro(settings: dict[str, Any], agent: str, command: str, path: Path) 
     _upsert_group(_event_list(settings, "preToolUse", path=path), agent, entry, handler_key=None)
 
 
+def _merge_outcomes(settings: dict[str, Any], agent: str, command: str, path: Path) -> None:
+    """The after-tool entries of ``--outcomes`` (:mod:`.outcomes`): run in the background where
+    the agent can (the tool has run; nothing waits for the record)."""
+    if agent not in AFTER_TOOL:
+        raise InputError(f"--outcomes: {agent} has no after-tool event keyturn reads")
+    millis = AGENT_TIMEOUT_SECONDS * 1000
+    for event in AFTER_TOOL[agent]:
+        groups = _event_list(settings, event, path=path)
+        if agent == "kiro":
+            entry = {"matcher": "*", "command": command, "timeout_ms": millis}
+            _upsert_group(groups, agent, entry, handler_key=None)
+            continue
+        handler: dict[str, Any] = {"type": "command", "command": command}
+        if agent == "gemini":
+            handler.update(name="keyturn", timeout=millis)
+        else:
+            handler.update(timeout=AGENT_TIMEOUT_SECONDS, **{"async": True})
+        matcher = "*" if agent == "claude-code" else ".*"
+        _upsert_group(groups, agent, {"matcher": matcher, "hooks": [handler]}, handler_key="hooks")
+
+
 MERGERS: dict[str, Callable[[dict[str, Any], str, str, Path], None]] = {
     "claude-code": _claude_style(AGENT_TIMEOUT_SECONDS),
     "codex": _claude_style(AGENT_TIMEOUT_SECONDS),
@@ -165,12 +187,14 @@ MERGERS: dict[str, Callable[[dict[str, Any], str, str, Path], None]] = {
 }
 
 
-def install(agent: str, *, path: Path, command: str) -> bool:
-    """Merge keyturn's hook for ``agent`` into the settings file at ``path``; True when the
-    file changed."""
+def install(agent: str, *, path: Path, command: str, outcomes: bool = False) -> bool:
+    """Merge keyturn's hook for ``agent`` into the settings file at ``path`` (and its
+    after-tool entries with ``outcomes``); True when the file changed."""
     before = _read_settings(path)
     settings = json.loads(json.dumps(before))  # a deep copy to compare against
     MERGERS[agent](settings, agent, command, path)
+    if outcomes:
+        _merge_outcomes(settings, agent, command, path)
     if settings == before and path.exists():
         return False
     _write_atomically(path, json.dumps(settings, indent=2) + "\n")
@@ -217,6 +241,11 @@ def run_install(argv: list[str]) -> int:
     p.add_argument("--project", default=".", help="project directory (for --scope project)")
     p.add_argument("--policy", help="policy file the hook judges with (made absolute)")
     p.add_argument("--kiro-agent", default="keyturn", help="Kiro agent file to add the hook to")
+    p.add_argument(
+        "--outcomes",
+        action="store_true",
+        help="also run after each tool call and record what came of it (not for cursor)",
+    )
     args = p.parse_args(argv)
     path = settings_path(
         args.agent,
@@ -225,7 +254,8 @@ def run_install(argv: list[str]) -> int:
         project=Path(args.project).absolute(),
         kiro_agent=args.kiro_agent,
     )
-    changed = install(args.agent, path=path, command=hook_command(args.agent, policy=args.policy))
+    command = hook_command(args.agent, policy=args.policy)
+    changed = install(args.agent, path=path, command=command, outcomes=args.outcomes)
     state = "installed" if changed else "already installed"
     print(f"keyturn hook {state} for {args.agent} in {path}")
     print(

@@ -32,8 +32,9 @@ from keyturn.errors import InputError, KeyturnError
 from keyturn.paths import account_home, keyturn_home
 from keyturn.paths import policy_path as locate_policy
 
+from .outcomes import after_tool, exit_status, status_of, warning
 from .protocol import HookProtocol, Reply
-from .settle import HookOptions, settle
+from .settle import HookOptions, record_outcome, settle
 
 DEFAULT_DEADLINE = 20.0
 MAX_EVENT_BYTES = 16 << 20
@@ -81,7 +82,7 @@ def deadline_seconds(env: Mapping[str, str]) -> float:
 def expired(protocol: HookProtocol, limit: float, *, event: str) -> Reply:
     """The blocking reply when no decision came within ``limit`` seconds; never exit 0, since
     the work may still be running (and an agent reads a silent exit 0 as "go ahead")."""
-    reply = protocol.blocking(f"no decision within {limit:g}s", event=event)
+    reply = failure(protocol, f"no decision within {limit:g}s", event=event)
     return replace(reply, exit_code=reply.exit_code or 2)
 
 
@@ -190,7 +191,7 @@ def judge_in_child(
         except (ValueError, TypeError):
             pass
     what = f"signal {-how}" if how < 0 else f"exit {how}"
-    return protocol.blocking(f"judging this action failed ({what}); refused", event=event)
+    return failure(protocol, f"judging this action failed ({what}); refused", event=event)
 
 
 def event_name(data: bytes, *, protocol: HookProtocol) -> str:
@@ -225,24 +226,42 @@ def answer_event(
         event = payload.get("hook_event_name")
         seen["event"] = event if isinstance(event, str) else ""
         home = env.get("HOME") or account_home()
+        ran = after_tool(protocol.name, seen["event"])
+        if ran is not None:  # the tool ran: read the call as the event before it showed it
+            payload = {**payload, "hook_event_name": ran[0]}
         call = protocol.read(payload, home=home)
         home_dir = state_home(env, cwd=cwd)
         # The chain every verb shares (--policy, $KEYTURN_POLICY, ./keyturn.yaml, the one in
         # $KEYTURN_HOME), from the hook's own environment and directory, never the daemon's.
         policy = locate_policy(options.policy_path or None, env, home=Path(home_dir), cwd=cwd)
         resolved = replace(options, policy_path=str(policy), home=home_dir)
+        if ran is not None:
+            code = exit_status(payload)
+            status = status_of(ran[1], code)
+            record_outcome(call, options=resolved, env=env, status=status, exit_status=code)
+            return Reply()  # nothing to say to the agent: the outcome is recorded
         return protocol.render(settle(call, options=resolved, env=env), event=seen["event"])
     except KeyturnError as exc:
-        return protocol.blocking(exc.message, event=seen["event"])
+        return failure(protocol, exc.message, event=seen["event"])
     except Exception as exc:  # a bug in keyturn must still block, never let the call through
-        return protocol.blocking(
-            f"internal error: {type(exc).__name__}: {exc}".splitlines()[0], event=seen["event"]
+        return failure(
+            protocol,
+            f"internal error: {type(exc).__name__}: {exc}".splitlines()[0],
+            event=seen["event"],
         )
+
+
+def failure(protocol: HookProtocol, reason: str, *, event: str) -> Reply:
+    """The reply when the hook could not do its work: the agent's blocking answer before a
+    tool runs; after it ran (:mod:`.outcomes`), a warning, since nothing is left to block."""
+    if after_tool(protocol.name, event) is not None:
+        return warning(reason)
+    return protocol.blocking(reason, event=event)
 
 
 def refusal(protocol: HookProtocol, reason: str, *, data: bytes) -> Reply:
     """The blocking answer to the event in ``data``, whatever it asks (nothing is judged)."""
-    return protocol.blocking(reason, event=event_name(data, protocol=protocol))
+    return failure(protocol, reason, event=event_name(data, protocol=protocol))
 
 
 def state_home(env: Mapping[str, str], *, cwd: str) -> str:

@@ -67,6 +67,30 @@ def settle(call: ToolCall, *, options: HookOptions, env: Mapping[str, str]) -> A
     return answer_for(gate.submit(action, actor=actor), summary=action.summary)
 
 
+def record_outcome(
+    call: ToolCall,
+    *,
+    options: HookOptions,
+    env: Mapping[str, str],
+    status: str,
+    exit_status: int | None,
+) -> None:
+    """Record what came of ``call`` after it ran (:mod:`.outcomes`) in the local state's audit
+    log; raises when it cannot (the caller warns)."""
+    from keyturn.errors import InputError
+    from keyturn.localfiles import LocalFiles
+
+    if env.get("KEYTURN_SERVER"):
+        raise InputError("outcomes are recorded in a local state only, and KEYTURN_SERVER is set")
+    policy = _load_policy(options)
+    action = action_for_call(call, env=env, files=LocalFiles(), mcp_mappings=policy.mcp_mappings)
+    actor = Actor(agent=options.agent, operator=_operator(env), session=call.session)
+    gate = local_gate(
+        env, policy_path=options.policy_path, home=options.home, policy=policy, gates=options.gates
+    )
+    gate.record_outcome(action, actor=actor, status=status, exit_status=exit_status)
+
+
 def answer_for(outcome: Outcome | Mapping[str, Any], *, summary: str = "") -> Answer:
     """The hook's answer for the gate's (or the server's) outcome; a held call's reason starts
     with what was held (``summary``)."""
