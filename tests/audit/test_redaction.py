@@ -247,3 +247,21 @@ def test_text_redaction_is_total_and_idempotent(text: str) -> None:
     redactor = Redactor(KEY)
     once = redactor.text(text, [])
     assert redactor.text(once, []) == once
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "curl -u ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa https://x",  # a marker holds a colon
+        "curl -u admin:pw12345 https://x",
+        "PGPASSWORD=x psql; echo hunter2 | docker login --password-stdin",
+    ],
+)
+def test_a_marker_is_never_redacted_again(redactor: Redactor, line: str) -> None:
+    once = redactor.text(line, [])
+    found: list[str] = []
+    assert redactor.text(once, found) == once
+    assert found == []
+    assert redactor.json({"Pass": once, "password": once}, []) == redactor.json(
+        redactor.json({"Pass": once, "password": once}, []), []
+    )

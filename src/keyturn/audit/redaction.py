@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -39,6 +40,7 @@ from keyturn.model import Action, Decision, Effect, Resource
 __all__ = ["Redactor"]
 
 DOMAIN = b"keyturn.redaction/1\x00"
+_MARKER = re.compile(r"<redacted:[0-9a-f]{16}>")
 # Texts longer than this are searched by the in-word shapes only (linear, in the regex engine):
 # a file's content given to an MCP tool is not a command line to split into words.
 LONG_TEXT = 4096
@@ -189,6 +191,8 @@ class Redactor:
 
     def _member(self, key: Any, value: Any, found: list[str]) -> Any:
         scalar = isinstance(value, str | int | float) and not isinstance(value, bool)
+        if isinstance(value, str) and _MARKER.fullmatch(value):
+            return value  # redacted already (redacting twice changes nothing)
         if scalar and value != "" and isinstance(key, str) and _secret_key(key):
             found.append("named secret")
             return self.marker(str(value))
@@ -213,6 +217,10 @@ class Redactor:
     def _apply(self, text: str, spans: Sequence[Span], found: list[str]) -> str:
         if not spans:
             return text
+        # A marker already in the text stays as it is, whatever a shape finds in or around it
+        # (``-u <redacted:…>`` has a colon): redacting twice changes nothing.
+        markers = [(m.start(), m.end()) for m in _MARKER.finditer(text)] if "<" in text else []
+        spans = [s for s in spans if not any(s.start < e and b < s.end for b, e in markers)]
         merged: list[list[Any]] = []
         for span in sorted(spans, key=lambda s: (s.start, -s.end)):
             if merged and span.start < merged[-1][1]:
@@ -222,12 +230,8 @@ class Redactor:
         out, at = [], 0
         for start, end, why in merged:
             out.append(text[at:start])
-            secret = text[start:end]
-            if secret.startswith("<redacted:") and secret.endswith(">"):
-                out.append(secret)  # already a marker (redacting twice changes nothing)
-            else:
-                out.append(self.marker(secret))
-                found.append(why)
+            out.append(self.marker(text[start:end]))
+            found.append(why)
             at = end
         out.append(text[at:])
         return "".join(out)
