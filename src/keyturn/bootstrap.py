@@ -227,12 +227,7 @@ def create_private_once(path: Path, data: bytes) -> None:
     processes making it at once agree on one content: the first link wins, the other keeps
     what is there."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    _write_synced(tmp, data, os.O_EXCL)
     try:
         os.link(tmp, path)
     except FileExistsError:
@@ -244,10 +239,15 @@ def create_private_once(path: Path, data: bytes) -> None:
 def write_private(path: Path, data: bytes) -> None:
     """Write a secret file readable by its owner only (0600), created atomically."""
     tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    _write_synced(tmp, data, os.O_TRUNC)
+    os.replace(tmp, path)
+
+
+def _write_synced(path: Path, data: bytes, mode: int) -> None:
+    """Write ``data`` to a new 0600 file (``mode``: ``O_EXCL`` or ``O_TRUNC``), on disk."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | mode, 0o600)
     try:
         os.write(fd, data)
         os.fsync(fd)
     finally:
         os.close(fd)
-    os.replace(tmp, path)

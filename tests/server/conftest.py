@@ -4,10 +4,14 @@ reviewer), kiro and other (agents)."""
 
 from __future__ import annotations
 
+import json
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -87,3 +91,80 @@ def server(tmp_path: Path, brief_policy_text: str) -> Iterator[Server]:
     with TestClient(app, raise_server_exceptions=False) as client:
         yield Server(client=client, tokens=tokens)
     store.close()
+
+
+# -- webhooks ----------------------------------------------------------------------------------
+
+
+class Receiver:
+    """A loopback HTTP endpoint: /ok answers 204, /fail answers 500, /hang answers late."""
+
+    def __init__(self) -> None:
+        self.bodies: list[dict[str, Any]] = []
+        self.failures = 0
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                body = json.loads(self.rfile.read(length))
+                if self.path == "/ok":
+                    receiver.bodies.append(body)
+                    self.send_response(204)
+                elif self.path == "/hang":
+                    time.sleep(3)
+                    self.send_response(204)
+                else:
+                    receiver.failures += 1
+                    self.send_response(500)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.http.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.http.server_address[1]}"
+        threading.Thread(target=self.http.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.http.shutdown()
+        self.http.server_close()
+
+
+@pytest.fixture()
+def receiver() -> Iterator[Receiver]:
+    r = Receiver()
+    yield r
+    r.close()
+
+
+@pytest.fixture()
+def notifying_server(
+    tmp_path: Path, brief_policy_text: str, receiver: Receiver
+) -> Iterator[Server]:
+    policy = tmp_path / "keyturn.yaml"
+    policy.write_text(brief_policy_text)
+    settings = load_settings(home=str(tmp_path / "home"), policy=str(policy), environ={})
+    store = open_store(settings)
+    tokens = make_tokens(store)
+    app = create_app(
+        settings,
+        gate=build_gate(settings, store=store),
+        webhooks=[f"{receiver.url}/ok", f"{receiver.url}/fail", f"{receiver.url}/hang"],
+        secret=b"s" * 32,
+        poll_seconds=0.05,
+        notify_backoff=0.01,
+    )
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield Server(client=client, tokens=tokens)
+    store.close()
+
+
+def until(predicate: Any, seconds: float = 15.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False

@@ -5,47 +5,14 @@ Terraform diff of values the plan marks sensitive."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from starlette.testclient import TestClient
-from tests.server.conftest import Server, make_tokens
-from tests.server.test_webhooks import Receiver, _until
+from tests.server.conftest import Receiver, Server, until
 
-from keyturn.bootstrap import build_gate, load_settings, open_store
-from keyturn.server import create_app
 from keyturn.server.details import SENSITIVE, terraform_details
 
 SECRET = "Sup3rSecretPw"
 LINE = f'mysql -h db -uroot -p{SECRET} -e "DROP TABLE scratch.t"'
-
-
-@pytest.fixture()
-def receiver() -> Iterator[Receiver]:
-    r = Receiver()
-    yield r
-    r.close()
-
-
-@pytest.fixture()
-def served(tmp_path: Path, brief_policy_text: str, receiver: Receiver) -> Iterator[Server]:
-    policy = tmp_path / "keyturn.yaml"
-    policy.write_text(brief_policy_text)
-    settings = load_settings(home=str(tmp_path / "home"), policy=str(policy), environ={})
-    store = open_store(settings)
-    tokens = make_tokens(store)
-    app = create_app(
-        settings,
-        gate=build_gate(settings, store=store),
-        webhooks=[f"{receiver.url}/ok"],
-        secret=b"s" * 32,
-        poll_seconds=0.05,
-        notify_backoff=0.01,
-    )
-    with TestClient(app, raise_server_exceptions=False) as client:
-        yield Server(client=client, tokens=tokens)
-    store.close()
 
 
 def _ask(server: Server, command: str) -> dict:  # type: ignore[type-arg]
@@ -66,37 +33,41 @@ def _ask(server: Server, command: str) -> dict:  # type: ignore[type-arg]
 
 
 def test_no_secret_in_answers_requests_pages_audit_or_webhooks(
-    served: Server, receiver: Receiver
+    notifying_server: Server, receiver: Receiver
 ) -> None:
-    answer = _ask(served, LINE)
+    answer = _ask(notifying_server, LINE)
     request_id = int(answer["request_id"])
     assert SECRET not in json.dumps(answer)
     assert "<redacted:" in answer["decision"]["summary"]
 
-    shown = served.get(f"/v1/requests/{request_id}", "alice")
+    shown = notifying_server.get(f"/v1/requests/{request_id}", "alice")
     assert shown.status_code == 200
     assert SECRET not in shown.text
     assert "-p<redacted:" in json.dumps(shown.json()["details"])  # the parsed commands too
 
-    audit = served.get("/v1/audit", "admin")
+    audit = notifying_server.get("/v1/audit", "admin")
     assert audit.status_code == 200 and "<redacted:" in audit.text
     assert SECRET not in audit.text
-    assert served.get("/v1/audit/verify", "admin").json()["ok"] is True
+    assert notifying_server.get("/v1/audit/verify", "admin").json()["ok"] is True
 
-    browser = served.client
-    assert browser.post("/login", data={"token": served.tokens["alice"]}).status_code == 200
+    browser = notifying_server.client
+    assert (
+        browser.post("/login", data={"token": notifying_server.tokens["alice"]}).status_code == 200
+    )
     page = browser.get(f"/requests/{request_id}")
     assert page.status_code == 200 and "redacted" in page.text
     assert SECRET not in page.text
 
-    assert _until(lambda: any(b["event"] == "request.opened" for b in receiver.bodies))
+    assert until(lambda: any(b["event"] == "request.opened" for b in receiver.bodies))
     assert SECRET not in json.dumps(receiver.bodies)
 
 
-def test_the_same_line_is_the_same_request_and_another_password_another(served: Server) -> None:
-    first = _ask(served, LINE)
-    again = _ask(served, LINE)
-    other = _ask(served, LINE.replace(SECRET, "An0therPassword"))
+def test_the_same_line_is_the_same_request_and_another_password_another(
+    notifying_server: Server,
+) -> None:
+    first = _ask(notifying_server, LINE)
+    again = _ask(notifying_server, LINE)
+    other = _ask(notifying_server, LINE.replace(SECRET, "An0therPassword"))
     assert first["request_id"] == again["request_id"]
     assert other["request_id"] != first["request_id"]
 
@@ -131,8 +102,8 @@ def test_terraform_values_marked_sensitive_are_not_shown() -> None:
     assert changes["port"]["before"] == "5432" and changes["port"]["after"] == "5433"
 
 
-def test_a_sensitive_plan_value_reaches_no_page(served: Server) -> None:
-    r = served.post(
+def test_a_sensitive_plan_value_reaches_no_page(notifying_server: Server) -> None:
+    r = notifying_server.post(
         "/v1/decisions",
         "kiro",
         {
@@ -145,7 +116,7 @@ def test_a_sensitive_plan_value_reaches_no_page(served: Server) -> None:
     assert r.status_code == 200, r.text
     request_id = r.json()["request_id"]
     assert request_id is not None, r.json()
-    shown = served.get(f"/v1/requests/{request_id}", "alice").text
+    shown = notifying_server.get(f"/v1/requests/{request_id}", "alice").text
     assert "OldDbPw123" not in shown and "NewDbPw456" not in shown
     assert SENSITIVE in shown
 
