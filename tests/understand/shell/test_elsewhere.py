@@ -24,7 +24,7 @@ def _names(command: str) -> set[str]:
         ("podman exec -u root prod-db rm /etc/x", "docker:container/prod-db/file:/etc/x"),
         ("kubectl exec -n shop web-0 -- rm -rf /data", "k8s:shop/pod/web-0/file:/data"),
         ("kubectl exec -it --context prod-eu pod/web-1 -c app -- rm /x",
-         "k8s:default/pod/web-1/file:/x"),
+         "k8s:*/pod/web-1/file:/x"),  # the kubeconfig's namespace: not told by the words
         ("kubectl --namespace=pay exec db-0 -- psql -c 'DROP TABLE t'",
          "k8s:pay/pod/db-0/db:postgres/*/t"),
         ("ssh ops@prod-1 sudo systemctl stop postgresql", "ssh:prod-1/service:postgresql"),
@@ -57,6 +57,7 @@ def test_the_pod_is_not_an_options_value() -> None:
         ("kubectl exec -n pay db-0 -- rm -rf /var/lib/mysql", "k8s:pay/pod/db-*"),
         ("ssh prod-1 'docker volume rm pgdata'", "ssh:prod-1/docker:volume/*"),
         ("ssh prod-1 rm -rf /srv/app", "ssh:prod-1/file:/srv/*"),
+        ("kubectl exec web-0 -- rm -rf /data", "k8s:shop/pod/web-*"),  # namespace unknown
         ("ansible prod -m command -a 'rm -rf /srv/app'", "ansible:prod/*"),
     ],
 )

@@ -259,8 +259,9 @@ def _named_where_it_runs(effect: Effect, notes: list[str]) -> Effect:
         form = _ELSEWHERE.get(kind)
         if form is not None and where:
             if kind == "kubectl-exec":
-                namespace, _, pod = where.partition("/")
-                where = f"{namespace}/pod/{pod}"
+                # Without -n the namespace is the kubeconfig's, not told here: any namespace.
+                namespace, _, pod = where.rpartition("/")
+                where = f"{namespace or '*'}/pod/{pod}"
             elif kind == "ssh":
                 where = where.rpartition("@")[2]
             places.append(form.format(where))

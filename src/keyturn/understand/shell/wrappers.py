@@ -475,7 +475,8 @@ _KUBECTL_EXEC_OPTIONS = OptionSpec(
 
 def _kubectl_exec(state: _State) -> _Outcome:
     """``kubectl exec [OPTIONS] POD -- CMD…``: the command runs in the pod (noted with its
-    namespace, ``kubectl-exec:shop/web-0``; ``default`` when none is given)."""
+    namespace when the line gives one, ``kubectl-exec:shop/web-0``; else ``kubectl-exec:web-0``,
+    the kubeconfig's namespace being beyond the words)."""
     args = state.argv[1:]
     if "exec" not in args or "--" not in args or args.index("exec") > args.index("--"):
         return _Step.STOP
@@ -485,7 +486,8 @@ def _kubectl_exec(state: _State) -> _Outcome:
     pod = opts.operands[0].removeprefix("pod/") if opts.operands else "?"
     if cut >= len(args):
         return Unwrapped(None, unknown="kubectl exec without a command")
-    state.wrappers.append(f"kubectl-exec:{opts.value('n') or 'default'}/{pod}")
+    namespace = opts.value("n")
+    state.wrappers.append(f"kubectl-exec:{namespace}/{pod}" if namespace else f"kubectl-exec:{pod}")
     state.drop(cut + 1)
     return _Step.GO_ON
 
