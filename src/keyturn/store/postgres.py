@@ -47,21 +47,28 @@ class PostgresStore(SqlStore):
         if schema is not None and not _SCHEMA_NAME.match(schema):
             raise StoreError(f"invalid PostgreSQL schema name {schema!r}")
         self.schema = schema
+        self._url = url
+        self._closed = False
+        self._conn: psycopg.Connection[Any] = self._connect()
+
+    def _connect(self) -> psycopg.Connection[Any]:
         try:
-            self._conn: psycopg.Connection[Any] = psycopg.connect(url, autocommit=True)
-            if schema is not None:
-                # The name is checked against _SCHEMA_NAME above: safe to interpolate.
-                self._conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-                self._conn.execute(f"SET search_path TO {schema}")
+            conn = psycopg.connect(self._url, autocommit=True)
+            if self.schema is not None:
+                # The name is checked against _SCHEMA_NAME: safe to interpolate.
+                conn.execute(f"CREATE SCHEMA IF NOT EXISTS {self.schema}")
+                conn.execute(f"SET search_path TO {self.schema}")
         except psycopg.Error as exc:
             raise StoreError(
                 f"cannot reach PostgreSQL at {self._where}: {_first_line(exc)}"
             ) from exc
+        return conn
 
     def __repr__(self) -> str:
         return f"PostgresStore({self._where!r}, schema={self.schema!r})"
 
     def close(self) -> None:
+        self._closed = True
         self._conn.close()
 
     def _sql(self, text: str) -> str:
@@ -69,6 +76,14 @@ class PostgresStore(SqlStore):
 
     @contextmanager
     def _tx(self, lock: str | None) -> Iterator[Cursor]:
+        # A connection the server dropped (a restart, a failover, an idle timeout) is opened
+        # again here, under the store's lock: the transaction that found it dead failed (and
+        # its caller refused its action), the next one runs. Nothing is retried, so nothing is
+        # ever done twice.
+        if self._conn.closed:
+            if self._closed:
+                raise StoreError(f"PostgreSQL at {self._where}: the store was closed")
+            self._conn = self._connect()
         try:
             with self._conn.transaction(), self._conn.cursor() as cur:
                 if lock is not None:
