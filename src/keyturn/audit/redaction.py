@@ -108,8 +108,12 @@ class Redactor:
         if not found:
             return decision, ()
         reasons = tuple(self.text(r, found) for r in decision.reasons)
+        # A judgement points at its action's effect; one that does not (were the engine to
+        # copy an effect) is redacted on its own rather than trusted to be clean.
         judgements = tuple(
-            msgspec.structs.replace(j, effect=effects.get(id(j.effect), j.effect))
+            msgspec.structs.replace(
+                j, effect=effects.get(id(j.effect)) or self._effect(j.effect, found)
+            )
             for j in decision.judgements
         )
         redacted = msgspec.structs.replace(
