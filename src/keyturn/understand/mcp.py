@@ -39,6 +39,7 @@ from keyturn.understand.mcp_mapping import (
     matching_mapping,
     stricter_by_annotations,
 )
+from keyturn.understand.runs_later import mark_runs_later
 
 # Names other modules take from here (the built-in servers' meanings, the MCP proxy).
 __all__ = [
@@ -82,6 +83,7 @@ def understand_mcp(
     call = McpCall(server, tool, args, target=target, cwd=cwd, home=home, files=files)
     effects = _tool_effects(call, mappings, hints)
     effects += _text_argument_effects(call, consumed=_consumed(call, mappings))
+    effects = mark_runs_later(effects, home=home)
     subject = {"server": server, "tool": tool, "arguments": _canonical(name, args)}
     return Action(
         kind=ActionKind.MCP,

@@ -72,6 +72,16 @@ class ToolCall:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
+def _runs_later(action: Action, *, home: str) -> Action:
+    """A file tool's action with its writes of files that run later made ``unknown``."""
+    from dataclasses import replace
+
+    from keyturn.understand.runs_later import mark_runs_later
+
+    effects = tuple(mark_runs_later(action.effects, home=home))
+    return action if effects == action.effects else replace(action, effects=effects)
+
+
 def action_for_call(
     call: ToolCall,
     *,
@@ -115,16 +125,18 @@ def action_for_call(
             )
         case ToolCategory.WRITE:
             path = file_name(str(args["path"]), cwd=call.cwd, home=call.home)
-            return write_action(
-                call.tool, path, str(args.get("content") or ""), files=files, target=target
-            )
+            content = str(args.get("content") or "")
+            written = write_action(call.tool, path, content, files=files, target=target)
+            return _runs_later(written, home=call.home)
         case ToolCategory.EDIT:
             path = file_name(str(args["path"]), cwd=call.cwd, home=call.home)
-            return edit_action(call.tool, path, list(args["edits"]), files=files, target=target)
+            edited = edit_action(call.tool, path, list(args["edits"]), files=files, target=target)
+            return _runs_later(edited, home=call.home)
         case ToolCategory.PATCH:
-            return patch_action(
+            patched = patch_action(
                 call.tool, str(args["patch"]), cwd=call.cwd, home=call.home, target=target
             )
+            return _runs_later(patched, home=call.home)
         case ToolCategory.DELETE:
             path = file_name(str(args["path"]), cwd=call.cwd, home=call.home)
             return delete_action(call.tool, path, target=target)

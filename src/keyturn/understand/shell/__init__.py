@@ -17,6 +17,7 @@ from typing import Any
 from keyturn.errors import InputError
 from keyturn.model import Action, ActionKind, Effect, EffectKind, Target
 from keyturn.understand import FileReader, NoFiles
+from keyturn.understand.runs_later import mark_runs_later
 from keyturn.understand.shell.code_settings import variable_effects
 from keyturn.understand.shell.commands._keyturn_vars import (
     variable_effects as keyturn_variable_effects,
@@ -79,7 +80,7 @@ def understand_shell(
         effects += run.line(command, replace(ctx, target=there, env={**ctx.env, **run.set_env}))
     # KEYTURN_* set or unset anywhere on the line reconfigures the guard (self-protection).
     effects += keyturn_variable_effects(command, target=base)
-    effects = _dedupe(mark_unprotected_deletes(effects))
+    effects = _dedupe(mark_runs_later(mark_unprotected_deletes(effects), home=ctx.home))
     if not effects:
         effects = [empty_line_effect(command, ctx)]
     summary = " ".join(command.split())
