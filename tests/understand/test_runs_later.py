@@ -30,6 +30,10 @@ from keyturn.understand.shell import understand_shell
         ("/srv/app/.git/hooks/pre-commit", True),
         ("/etc/sudoers.d/ops", True),
         ("/etc/ld.so.preload", True),
+        ("/srv/app/.mcp.json", True),
+        ("/home/ann/.claude.json", True),
+        ("/srv/app/.vscode/mcp.json", True),
+        ("/srv/app/.vscode/settings.json", False),
         ("/home/ann/dotfiles/.bashrc", False),  # a file in a repository, not the one run
         ("/srv/app/.git/config", False),  # judged when git runs (its settings, by key)
         ("/root/.ssh/known_hosts", False),

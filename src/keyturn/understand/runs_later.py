@@ -4,6 +4,7 @@ Writing ``rm -rf /srv`` into ``~/.bashrc`` changes one file, but what it does is
 time a shell starts -- in the operator's own terminal, where no hook is asked. The same holds for
 cron tables, systemd units, autostart entries, git hooks (run by the operator's git as much as
 the agent's), ssh's client config (``ProxyCommand``, ``LocalCommand``), the keys ssh lets log in,
+MCP configurations (``.mcp.json``, ``~/.claude.json``: the agent starts the servers they name),
 sudoers and ``ld.so.preload``. A write to one of them is ``unknown`` -- at least asked, denied in
 production -- as installing a crontab already is: keyturn cannot judge code it will not see run.
 
@@ -57,6 +58,12 @@ _KINDS: tuple[tuple[str, str], ...] = (
         "lets whoever holds a key log in, and run what the key's options name",
     ),
     (r".*/\.git/hooks/[^/]+", "a git hook: git runs it, the operator's git as much as the agent's"),
+    (
+        rf".*/\.mcp\.json|.*/\.vscode/mcp\.json|{_HOMES}/\.claude\.json"
+        rf"|{_HOMES}/\.config/Claude/claude_desktop_config\.json"
+        rf"|{_HOMES}/Library/Application Support/Claude/claude_desktop_config\.json",
+        "an MCP configuration: the agent starts the servers it names",
+    ),
     (r"/etc/sudoers(?:\.d/[^/]+)?", "sudo's rules: who may run what as root"),
     (r"/etc/ld\.so\.preload", "loaded into every program that starts"),
 )
