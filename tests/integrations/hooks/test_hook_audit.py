@@ -160,3 +160,15 @@ def test_an_outcome_that_cannot_be_recorded_is_a_warning_not_a_block(world: Worl
     assert served.code == 0
     remote = world.hook("claude-code", event, KEYTURN_SERVER="http://127.0.0.1:9")
     assert remote.code == 1 and "KEYTURN_SERVER" in remote.stderr
+
+
+def test_parallel_in_process_hooks_on_a_fresh_state_all_record(world: World) -> None:
+    """An agent's parallel tool calls, each its own hook process, on a state not yet made: the
+    store is made once, every call is answered and recorded."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    event = claude_bash(COMMANDS["allow"])
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda _: world.in_process("claude-code", event), range(8)))
+    assert all(a.code == 0 and '"allow"' in a.stdout for a in answers), answers
+    assert [d[0] for d in _decisions(world)] == ["allow"] * 8
