@@ -147,6 +147,21 @@ def test_absent_scripts_and_package_code_are_unknown(command: str) -> None:
     assert UNK in kinds(command)
 
 
+@pytest.mark.parametrize(
+    ("command", "package"),
+    [("pipx run black .", "black"), ("pipx install ruff", "ruff"), ("uvx ruff check", "ruff")],
+)
+def test_the_package_a_runner_runs_is_named(command: str, package: str) -> None:
+    (effect,) = understand_shell(command, cwd="/w").effects
+    assert effect.effect is UNK
+    assert f" {package}" in effect.detail and " run:" not in effect.detail
+
+
+@pytest.mark.parametrize("command", ["pipx list", "pipx --version", "pipx"])
+def test_pipx_listing_reads(command: str) -> None:
+    assert kinds(command) == {EffectKind.READ}
+
+
 @pytest.mark.parametrize("command", ["npm run clean", "make clean", "just", "task clean"])
 def test_absent_file_is_unknown(command: str) -> None:
     action = understand_shell(command, cwd="/elsewhere", files=FILES)

@@ -123,9 +123,22 @@ def interpreter(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     return [unknown_effect(cmd, reason, ctx)]
 
 
+# pipx's verbs that only list or describe (the rest install, run or change tools).
+_PIPX_READS = frozenset({"list", "environment", "completions", "--version", "--help", "-h"})
+
+
 @command("npx", "bunx", "uvx", "pipx")
 def package_runner(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """Download-and-run: the package's code is not known."""
-    package = next((a for a in cmd.args if not a.startswith("-")), "?")
+    """Download-and-run: the package's code is not known. ``pipx VERB PACKAGE``: the package
+    follows pipx's verb; ``pipx list`` and the like only read."""
+    operands = [a for a in cmd.args if not a.startswith("-")]
+    if cmd.name == "pipx":
+        verb = next(iter(cmd.args), "")
+        if verb in _PIPX_READS or not cmd.args:
+            return [command_effect(EffectKind.READ, cmd, ctx)]
+        package = operands[1] if len(operands) > 1 else "?"
+        reason = f"pipx {verb} {package}: the package's code runs, its effects are not judged"
+        return [unknown_effect(cmd, reason, ctx)]
+    package = operands[0] if operands else "?"
     reason = f"downloads and runs the package {package}: its effects are not judged"
     return [unknown_effect(cmd, reason, ctx)]
