@@ -1,0 +1,80 @@
+"""Language package managers and build tools: ``pip``, ``go``, ``cargo``.
+
+What only reports (``pip list``, ``pip show``, ``go version``, ``go list``, ``cargo tree``...) is a
+read. What builds, installs, tests or runs (``pip install``, ``go test``, ``go generate``,
+``cargo build``...) runs code keyturn does not see -- packages' build scripts, ``build.rs``,
+``//go:generate`` lines, the tests themselves -- and is ``unknown``, as before this module knew
+them; so is every form not listed here. ``go env -w`` writes Go's settings (a file under the
+user's config directory): unknown too, since settings such as ``GOFLAGS=-toolexec=…`` make the
+next build run a program.
+"""
+
+from __future__ import annotations
+
+from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.effects import command_effect, unknown_effect
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
+
+_PIP_READS = frozenset(
+    {"list", "show", "freeze", "check", "help", "debug", "inspect", "hash", "--version", "-V"}
+)
+_PIP_READ_PAIRS = frozenset(
+    {("config", "list"), ("config", "get"), ("config", "debug"), ("cache", "list")}
+    | {("cache", "info"), ("cache", "dir"), ("index", "versions")}
+)
+_GO_READS = frozenset({"version", "list", "doc", "help", "--version"})
+# Options that make go run a program of the caller's choosing, whatever the subcommand.
+_GO_RUNS = ("-toolexec", "--toolexec", "-exec", "--exec", "-vettool", "--vettool")
+_GO_READ_PAIRS = frozenset({("mod", "graph"), ("mod", "why"), ("mod", "verify")})
+_CARGO_READS = frozenset(
+    {"--version", "-V", "version", "tree", "metadata", "search", "help", "locate-project"}
+    | {"pkgid", "verify-project", "--list"}
+)
+
+
+def _judged(cmd: SimpleCommand, ctx: ShellContext, *, reads: bool, what: str) -> list[Effect]:
+    if reads:
+        return [command_effect(EffectKind.READ, cmd, ctx, detail="reports only")]
+    reason = f"{what}: builds, installs, runs or configures code keyturn does not judge"
+    return [unknown_effect(cmd, reason, ctx)]
+
+
+def _words(cmd: SimpleCommand) -> list[str]:
+    """The subcommand words: the arguments before the first option but a leading one."""
+    words = list(cmd.args)
+    if words and words[0].startswith("-"):
+        return words[:1]
+    return [w for w in words[:2] if not w.startswith("-")]
+
+
+@command("pip", "pip3")
+def pip(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """pip: reports read; installing, building wheels or downloading (which builds source
+    packages' metadata) runs the packages' own code."""
+    words = _words(cmd)
+    reads = bool(words) and (words[0] in _PIP_READS or tuple(words[:2]) in _PIP_READ_PAIRS)
+    return _judged(cmd, ctx, reads=reads, what=f"pip {' '.join(words) or '(no command)'}")
+
+
+@command("go")
+def go(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """go: reports read (``go env`` without ``-w``/``-u`` too); building, testing, running,
+    generating and installing run code."""
+    words = _words(cmd)
+    env_read = words[:1] == ["env"] and not any(a in ("-w", "-u") for a in cmd.args)
+    runs = any(a.split("=", 1)[0] in _GO_RUNS for a in cmd.args)
+    reads = (
+        bool(words)
+        and not runs
+        and (words[0] in _GO_READS or tuple(words[:2]) in _GO_READ_PAIRS or env_read)
+    )
+    return _judged(cmd, ctx, reads=reads, what=f"go {' '.join(words) or '(no command)'}")
+
+
+@command("cargo")
+def cargo(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """cargo: reports read; building, testing, running and installing run ``build.rs`` and the
+    crates' code."""
+    words = _words(cmd)
+    reads = bool(words) and words[0] in _CARGO_READS
+    return _judged(cmd, ctx, reads=reads, what=f"cargo {' '.join(words) or '(no command)'}")
