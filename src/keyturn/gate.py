@@ -249,12 +249,14 @@ class Gate:
 
     def record_outcome(
         self, action: Action, *, actor: Actor, status: str, exit_status: int | None
-    ) -> None:
+    ) -> str:
         """Audit what came of an action an agent ran after its hook let it through
-        (``completed`` or ``failed``, and the exit status when the agent reports one)."""
+        (``completed`` or ``failed``, and the exit status when the agent reports one); the
+        digest it is recorded under (the decision's)."""
         recorded, _ = self.redactor.action(action)
         data = {"request": None, "grant": None, "exit_status": exit_status, "detail": status}
         self._append_execution(recorded, actor=actor, data=data)
+        return recorded.digest
 
     def _append_execution(self, action: Action, *, actor: Actor, data: dict[str, Any]) -> None:
         entry = AuditEntry(

@@ -202,6 +202,14 @@ MATRIX: dict[tuple[str, str], tuple[Cell, tuple[int, ...]]] = {
         api_call("POST", "/api/v1/submit", {"kind": "shell", "payload": {"command": "ls"}}),
         (401, 200, 200, 403, 403, 200),
     ),
+    ("/v1/executions", "POST"): (
+        api_call(
+            "POST",
+            "/v1/executions",
+            {"kind": "shell", "payload": {"command": "ls"}, "status": "completed"},
+        ),
+        (401, 200, 200, 403, 403, 200),
+    ),
     ("/v1/requests", "GET"): (api_call("GET", "/v1/requests"), API_READ),
     ("/v1/requests/{request_id:int}", "GET"): (api_call("GET", "/v1/requests/{id}"), OWN_REQUEST),
     # bob is kiro's operator: his approval is refused; admins are not sre reviewers.

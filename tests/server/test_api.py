@@ -346,3 +346,32 @@ def test_tokens_only_for_admins(server: Server) -> None:
     assert_error(server.post("/v1/tokens", "admin", {"name": "z", "role": "god"}), 422)
     assert_error(server.client.delete("/v1/tokens/nobody", headers=server.h("admin")), 404)
     assert server.get("/v1/notifications", "admin").json() == {"deliveries": []}
+
+
+def test_executions_record_what_came_of_an_action_under_its_decisions_digest(
+    server: Server,
+) -> None:
+    body = {
+        "kind": "shell",
+        "payload": {"command": "ls -la /srv/app", "cwd": "/srv"},
+        "actor": {"operator": "bob", "session": "s9"},
+    }
+    decided = server.post("/v1/decisions", "kiro", body).json()
+    kept = server.post("/v1/executions", "kiro", {**body, "status": "failed", "exit_status": 2})
+    assert kept.status_code == 200, kept.text
+    assert kept.json() == {"recorded": True, "digest": decided["decision"]["digest"]}
+    records = [r["record"] for r in server.get("/v1/audit", "admin").json()["records"]]
+    execution = next(r for r in records if r["kind"] == "execution")
+    assert execution["data"]["digest"] == decided["decision"]["digest"]
+    assert (execution["data"]["detail"], execution["data"]["exit_status"]) == ("failed", 2)
+    assert execution["actor"]["agent"] == "kiro" and execution["actor"]["session"] == "s9"
+    assert_error(
+        server.post(
+            "/v1/executions", "kiro", {**body, "actor": {"agent": "claude"}, "status": "completed"}
+        ),
+        403,
+        "forbidden",
+    )
+    for bad in ({"status": "ran"}, {"status": "completed", "exit_status": "0"},
+                {"status": "completed", "exit_status": 2**40}):  # fmt: skip
+        assert_error(server.post("/v1/executions", "kiro", {**body, **bad}), 422, "bad_input")

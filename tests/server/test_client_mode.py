@@ -88,3 +88,50 @@ def test_terraform_apply_through_the_server_is_refused(demo) -> None:  # type: i
     assert refused.returncode == 2
     assert len(refused.stderr.strip().splitlines()) == 1
     assert "local mode" in refused.stderr
+
+
+def test_a_hooks_outcome_is_recorded_by_the_server(demo, tmp_path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """Client mode: the after-tool event goes to ``POST /v1/executions``, under the digest the
+    server gave the decision."""
+    import json
+
+    import httpx
+
+    url, tokens = demo
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KEYTURN_")}
+    env.update(
+        KEYTURN_SERVER=url,
+        KEYTURN_TOKEN=tokens["kiro"],
+        KEYTURN_HOOK_DAEMON="off",
+        KEYTURN_HOME=str(tmp_path / "state"),
+        USER="bob",
+    )
+    event = {
+        "session_id": "s-out",
+        "cwd": str(tmp_path),
+        "hook_event_name": "PreToolUse",
+        "tool_name": "Bash",
+        "tool_input": {"command": "ls -la"},
+    }
+    for name, extra in (("PreToolUse", {}), ("PostToolUse", {"tool_response": {"exit_code": 0}})):
+        done = subprocess.run(
+            [sys.executable, "-m", "keyturn", "hook", "claude-code", "--agent", "kiro"],
+            input=json.dumps({**event, "hook_event_name": name, **extra}),
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+    auth = {"Authorization": f"Bearer {tokens['admin']}"}
+    records = [
+        r["record"] for r in httpx.get(f"{url}/v1/audit?limit=1000", headers=auth).json()["records"]
+    ]
+    decided = [
+        r for r in records if r["kind"] == "decision" and r["actor"].get("session") == "s-out"
+    ]
+    ran = [r for r in records if r["kind"] == "execution" and r["actor"].get("session") == "s-out"]
+    assert len(decided) == 1 and len(ran) == 1, records[-3:]
+    assert ran[0]["data"]["digest"] == decided[0]["data"]["digest"]
+    assert (ran[0]["data"]["detail"], ran[0]["data"]["exit_status"]) == ("completed", 0)

@@ -147,6 +147,31 @@ async def decide(request: Request) -> JSONResponse:
     return JSONResponse(outcome_json(outcome))
 
 
+_EXECUTION_STATUSES = ("completed", "failed")
+
+
+async def executions(request: Request) -> JSONResponse:
+    """``POST /v1/executions``: record what came of an action an agent ran -- its hook's
+    after-tool event, ``completed`` or ``failed`` and the exit status when known -- under the
+    action's digest, as the local hook does (``keyturn hook install --outcomes``)."""
+    backend = backend_of(request)
+    principal = await backend.authenticate(request)
+    principal.require(Role.AGENT, Role.ADMIN)
+    body = await body_json(request)
+    actor = actor_of(body, principal)
+    status = body.get("status")
+    if status not in _EXECUTION_STATUSES:
+        raise InputError(f"status: expected one of {', '.join(_EXECUTION_STATUSES)}")
+    code = body.get("exit_status")
+    if code is not None and (type(code) is not int or abs(code) >= 2**31):
+        raise InputError("exit_status: expected a 32-bit integer or null")
+    action = await backend.offload(action_of, body, mcp_mappings=backend.policy.mcp_mappings)
+    digest = await backend.offload(
+        backend.gate.record_outcome, action, actor=actor, status=status, exit_status=code
+    )
+    return JSONResponse({"recorded": True, "digest": digest})
+
+
 def routes() -> list[Route]:
     """The API's routes."""
     return [
@@ -154,6 +179,7 @@ def routes() -> list[Route]:
         Route("/v1/decisions", decide, methods=["POST"]),
         # The path the agent hooks' server seam posts to: the same decision.
         Route("/api/v1/submit", decide, methods=["POST"], include_in_schema=False),
+        Route("/v1/executions", executions, methods=["POST"]),
         Route("/v1/requests", list_requests, methods=["GET"]),
         Route("/v1/requests/{request_id:int}", show_request, methods=["GET"]),
         Route("/v1/requests/{request_id:int}/approve", voter("approve"), methods=["POST"]),

@@ -154,6 +154,24 @@ def _schemas() -> dict[str, Any]:
                 "actor": _obj([], agent=_STR, operator=_STR, session=_STR),
             },
         },
+        "ExecutionInput": {
+            "type": "object",
+            "description": (
+                "What came of an action an agent ran: the action as for a decision, and "
+                "its status (and exit status when known)."
+            ),
+            "required": ["status"],
+            "properties": {
+                "kind": {"enum": ["shell", "aws", "terraform", "k8s", "cloudformation", "mcp"]},
+                "payload": {"type": "object"},
+                "action": {"type": "object"},
+                "summary": _STR,
+                "environment": _STR,
+                "actor": _obj([], agent=_STR, operator=_STR, session=_STR),
+                "status": {"enum": ["completed", "failed"]},
+                "exit_status": {"type": ["integer", "null"]},
+            },
+        },
         "Token": _obj(
             ["name", "role", "created_at", "revoked_at"],
             name=_STR,
@@ -185,6 +203,14 @@ def document() -> dict[str, Any]:
                 _json({"$ref": "#/components/schemas/Outcome"}, "The outcome"),
                 errors=(*_AUTH, 400, 413, 422),
                 body={"$ref": "#/components/schemas/DecisionInput"},
+            )
+        },
+        "/v1/executions": {
+            "post": _op(
+                "Record what came of an action an agent ran (its hook's after-tool event)",
+                _json(_obj(["recorded", "digest"], recorded={"const": True}, digest=_STR), "Kept"),
+                errors=(*_AUTH, 400, 413, 422),
+                body={"$ref": "#/components/schemas/ExecutionInput"},
             )
         },
         "/v1/requests": {

@@ -17,6 +17,7 @@ from keyturn.errors import KeyturnError
 from keyturn.model import Action, Actor
 
 SUBMIT_PATH = "/api/v1/submit"
+EXECUTIONS_PATH = "/v1/executions"
 
 
 class ServerUnreachable(KeyturnError):
@@ -29,19 +30,47 @@ def submit_remote(
     server: str, action: Action, *, actor: Actor, env: Mapping[str, str], timeout: float = 10.0
 ) -> dict[str, Any]:
     """POST the action to the server; its outcome as ``{"verdict", "message", "request_id"}``."""
+    answer = _post(server, SUBMIT_PATH, _action_body(action, actor), env=env, timeout=timeout)
+    if answer.get("verdict") not in ("allow", "ask", "deny"):
+        raise ServerUnreachable(f"keyturn server {server}: unexpected answer")
+    return answer
+
+
+def record_remote(
+    server: str,
+    action: Action,
+    *,
+    actor: Actor,
+    status: str,
+    exit_status: int | None,
+    env: Mapping[str, str],
+    timeout: float = 10.0,
+) -> None:
+    """POST what came of an action the agent ran (:mod:`.outcomes`) to the server."""
+    body = {**_action_body(action, actor), "status": status, "exit_status": exit_status}
+    answer = _post(server, EXECUTIONS_PATH, body, env=env, timeout=timeout)
+    if answer.get("recorded") is not True:
+        raise ServerUnreachable(f"keyturn server {server}: unexpected answer")
+
+
+def _action_body(action: Action, actor: Actor) -> dict[str, Any]:
+    return {
+        "action": action.canonical(),
+        "summary": action.summary,
+        "actor": {"agent": actor.agent, "operator": actor.operator, "session": actor.session},
+    }
+
+
+def _post(
+    server: str, path: str, body: Mapping[str, Any], *, env: Mapping[str, str], timeout: float
+) -> dict[str, Any]:
+    """POST ``body`` to ``path``; the JSON object answered (``ServerUnreachable`` otherwise)."""
     import urllib.error
     import urllib.request
 
-    body = json.dumps(
-        {
-            "action": action.canonical(),
-            "summary": action.summary,
-            "actor": {"agent": actor.agent, "operator": actor.operator, "session": actor.session},
-        }
-    ).encode("utf-8")
     request = urllib.request.Request(  # noqa: S310 - the operator's configured server URL
-        server.rstrip("/") + SUBMIT_PATH,
-        data=body,
+        server.rstrip("/") + path,
+        data=json.dumps(body).encode("utf-8"),
         method="POST",
         headers={"Content-Type": "application/json", **_auth(env)},
     )
@@ -50,7 +79,7 @@ def submit_remote(
             answer = json.loads(response.read(1 << 20))
     except (OSError, urllib.error.URLError, ValueError) as exc:
         raise ServerUnreachable(f"keyturn server {server} unreachable: {exc}") from None
-    if not isinstance(answer, dict) or answer.get("verdict") not in ("allow", "ask", "deny"):
+    if not isinstance(answer, dict):
         raise ServerUnreachable(f"keyturn server {server}: unexpected answer")
     return answer
 

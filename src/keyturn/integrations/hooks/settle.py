@@ -75,16 +75,22 @@ def record_outcome(
     status: str,
     exit_status: int | None,
 ) -> None:
-    """Record what came of ``call`` after it ran (:mod:`.outcomes`) in the local state's audit
-    log; raises when it cannot (the caller warns)."""
-    from keyturn.errors import InputError
+    """Record what came of ``call`` after it ran (:mod:`.outcomes`): in the server's audit log
+    with ``KEYTURN_SERVER``, else the local state's; raises when it cannot (the caller warns)."""
     from keyturn.localfiles import LocalFiles
 
-    if env.get("KEYTURN_SERVER"):
-        raise InputError("outcomes are recorded in a local state only, and KEYTURN_SERVER is set")
+    actor = Actor(agent=options.agent, operator=_operator(env), session=call.session)
+    server = env.get("KEYTURN_SERVER")
+    if server:
+        from .remote import record_remote
+
+        present = _policy_if_present(options)
+        mappings = present.mcp_mappings if present is not None else ()
+        action = action_for_call(call, env=env, files=LocalFiles(), mcp_mappings=mappings)
+        record_remote(server, action, actor=actor, status=status, exit_status=exit_status, env=env)
+        return
     policy = _load_policy(options)
     action = action_for_call(call, env=env, files=LocalFiles(), mcp_mappings=policy.mcp_mappings)
-    actor = Actor(agent=options.agent, operator=_operator(env), session=call.session)
     gate = local_gate(
         env, policy_path=options.policy_path, home=options.home, policy=policy, gates=options.gates
     )
