@@ -70,6 +70,17 @@ def _op(
     return op
 
 
+# An action as decisions and executions take it: a kind's raw payload, or a canonical action.
+_ACTION_INPUT: dict[str, Any] = {
+    "kind": {"enum": ["shell", "aws", "terraform", "k8s", "cloudformation", "mcp"]},
+    "payload": {"type": "object"},
+    "action": {"type": "object"},
+    "summary": _STR,
+    "environment": _STR,
+    "actor": _obj([], agent=_STR, operator=_STR, session=_STR),
+}
+
+
 def _schemas() -> dict[str, Any]:
     request_props = {
         "id": _INT,
@@ -145,14 +156,7 @@ def _schemas() -> dict[str, Any]:
                 "Either {kind, payload} with the raw payload of a kind keyturn check knows, "
                 "or {action} with a canonical action."
             ),
-            "properties": {
-                "kind": {"enum": ["shell", "aws", "terraform", "k8s", "cloudformation", "mcp"]},
-                "payload": {"type": "object"},
-                "action": {"type": "object"},
-                "summary": _STR,
-                "environment": _STR,
-                "actor": _obj([], agent=_STR, operator=_STR, session=_STR),
-            },
+            "properties": _ACTION_INPUT,
         },
         "ExecutionInput": {
             "type": "object",
@@ -162,12 +166,7 @@ def _schemas() -> dict[str, Any]:
             ),
             "required": ["status"],
             "properties": {
-                "kind": {"enum": ["shell", "aws", "terraform", "k8s", "cloudformation", "mcp"]},
-                "payload": {"type": "object"},
-                "action": {"type": "object"},
-                "summary": _STR,
-                "environment": _STR,
-                "actor": _obj([], agent=_STR, operator=_STR, session=_STR),
+                **_ACTION_INPUT,
                 "status": {"enum": ["completed", "failed"]},
                 "exit_status": {"type": ["integer", "null"]},
             },

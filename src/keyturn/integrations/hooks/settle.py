@@ -24,6 +24,7 @@ from .protocol import Answer, Stance
 if TYPE_CHECKING:
     from keyturn.bootstrap import Settings
     from keyturn.gate import Gate, Outcome
+    from keyturn.model import Action
     from keyturn.policy import Policy
 
 
@@ -46,25 +47,15 @@ class HookOptions:
 
 def settle(call: ToolCall, *, options: HookOptions, env: Mapping[str, str]) -> Answer:
     """Understand and judge ``call``; raises on any failure (the caller answers blocking)."""
-    from keyturn.localfiles import LocalFiles
-
-    actor = Actor(agent=options.agent, operator=_operator(env), session=call.session)
-    server = env.get("KEYTURN_SERVER")
-    if server:
+    where = _where(call, options=options, env=env)
+    answered: Outcome | Mapping[str, Any]
+    if isinstance(where.judge, str):
         from .remote import submit_remote
 
-        policy = _policy_if_present(options)
-        mappings = policy.mcp_mappings if policy is not None else ()
-        action = action_for_call(call, env=env, files=LocalFiles(), mcp_mappings=mappings)
-        return answer_for(
-            submit_remote(server, action, actor=actor, env=env), summary=action.summary
-        )
-    policy = _load_policy(options)
-    action = action_for_call(call, env=env, files=LocalFiles(), mcp_mappings=policy.mcp_mappings)
-    gate = local_gate(
-        env, policy_path=options.policy_path, home=options.home, policy=policy, gates=options.gates
-    )
-    return answer_for(gate.submit(action, actor=actor), summary=action.summary)
+        answered = submit_remote(where.judge, where.action, actor=where.actor, env=env)
+    else:
+        answered = where.judge.submit(where.action, actor=where.actor)
+    return answer_for(answered, summary=where.action.summary)
 
 
 def record_outcome(
@@ -77,24 +68,51 @@ def record_outcome(
 ) -> None:
     """Record what came of ``call`` after it ran (:mod:`.outcomes`): in the server's audit log
     with ``KEYTURN_SERVER``, else the local state's; raises when it cannot (the caller warns)."""
+    where = _where(call, options=options, env=env)
+    if isinstance(where.judge, str):
+        from .remote import record_remote
+
+        record_remote(
+            where.judge,
+            where.action,
+            actor=where.actor,
+            status=status,
+            exit_status=exit_status,
+            env=env,
+        )
+        return
+    where.judge.record_outcome(
+        where.action, actor=where.actor, status=status, exit_status=exit_status
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """A call understood, who makes it, and who judges and records it: the server's URL
+    (``KEYTURN_SERVER``) or the local gate."""
+
+    action: Action
+    actor: Actor
+    judge: str | Gate
+
+
+def _where(call: ToolCall, *, options: HookOptions, env: Mapping[str, str]) -> _Where:
     from keyturn.localfiles import LocalFiles
 
     actor = Actor(agent=options.agent, operator=_operator(env), session=call.session)
     server = env.get("KEYTURN_SERVER")
     if server:
-        from .remote import record_remote
-
+        # The server judges with its own policy; a local one, when present, names MCP tools.
         present = _policy_if_present(options)
         mappings = present.mcp_mappings if present is not None else ()
         action = action_for_call(call, env=env, files=LocalFiles(), mcp_mappings=mappings)
-        record_remote(server, action, actor=actor, status=status, exit_status=exit_status, env=env)
-        return
+        return _Where(action, actor, server)
     policy = _load_policy(options)
     action = action_for_call(call, env=env, files=LocalFiles(), mcp_mappings=policy.mcp_mappings)
     gate = local_gate(
         env, policy_path=options.policy_path, home=options.home, policy=policy, gates=options.gates
     )
-    gate.record_outcome(action, actor=actor, status=status, exit_status=exit_status)
+    return _Where(action, actor, gate)
 
 
 def answer_for(outcome: Outcome | Mapping[str, Any], *, summary: str = "") -> Answer:
