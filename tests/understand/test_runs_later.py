@@ -34,6 +34,9 @@ from keyturn.understand.shell import understand_shell
         ("/home/ann/.claude.json", True),
         ("/srv/app/.vscode/mcp.json", True),
         ("/srv/app/.vscode/settings.json", False),
+        ("/srv/app/.venv/lib/python3.11/site-packages/evil.pth", True),
+        ("/usr/lib/python3/dist-packages/sitecustomize.py", True),
+        ("/srv/app/.venv/lib/python3.11/site-packages/requests/api.py", False),
         ("/home/ann/dotfiles/.bashrc", False),  # a file in a repository, not the one run
         ("/srv/app/.git/config", False),  # judged when git runs (its settings, by key)
         ("/root/.ssh/known_hosts", False),

@@ -5,7 +5,8 @@ time a shell starts -- in the operator's own terminal, where no hook is asked. T
 cron tables, systemd units, autostart entries, git hooks (run by the operator's git as much as
 the agent's), ssh's client config (``ProxyCommand``, ``LocalCommand``), the keys ssh lets log in,
 MCP configurations (``.mcp.json``, ``~/.claude.json``: the agent starts the servers they name),
-sudoers and ``ld.so.preload``. A write to one of them is ``unknown`` -- at least asked, denied in
+Python's start-up files (``*.pth``, ``sitecustomize.py`` in site-packages), sudoers and
+``ld.so.preload``. A write to one of them is ``unknown`` -- at least asked, denied in
 production -- as installing a crontab already is: keyturn cannot judge code it will not see run.
 
 :func:`runs_later` says why a path is such a file; :func:`mark_runs_later` turns the writes of
@@ -63,6 +64,10 @@ _KINDS: tuple[tuple[str, str], ...] = (
         rf"|{_HOMES}/\.config/Claude/claude_desktop_config\.json"
         rf"|{_HOMES}/Library/Application Support/Claude/claude_desktop_config\.json",
         "an MCP configuration: the agent starts the servers it names",
+    ),
+    (
+        r".*/(?:site|dist)-packages/(?:[^/]+\.pth|sitecustomize\.py|usercustomize\.py)",
+        "Python runs it whenever it starts",
     ),
     (r"/etc/sudoers(?:\.d/[^/]+)?", "sudo's rules: who may run what as root"),
     (r"/etc/ld\.so\.preload", "loaded into every program that starts"),
