@@ -23,6 +23,7 @@ Design and threat notes: docs/hooks-daemon.md.
 from __future__ import annotations
 
 import contextlib
+import copy
 import fcntl
 import hashlib
 import json
@@ -125,7 +126,8 @@ class GateCache:
     records its decision on a store opened once, not on every tool call.
 
     The policy judged with is the one the hook loaded (``PolicyCache``: the file's current
-    version); a gate whose policy is older takes the new one, and the change is noted in the
+    version). When it changed, a copy of the gate on the same store takes the new one (a hook
+    still judging on the old gate keeps one policy throughout), and the change is noted in the
     audit log as ``build_gate`` notes it.
     """
 
@@ -144,7 +146,9 @@ class GateCache:
             elif gate.policy is not policy:
                 source = str(settings.policy_path)
                 gate.store.note_policy(digest=policy.digest, source=source, now=time.time())
+                gate = copy.copy(gate)
                 gate.policy = policy
+                self._gates[key] = gate
             return gate
 
     def close(self) -> None:
