@@ -165,11 +165,18 @@ async def executions(request: Request) -> JSONResponse:
     code = body.get("exit_status")
     if code is not None and (type(code) is not int or abs(code) >= 2**31):
         raise InputError("exit_status: expected a 32-bit integer or null")
-    action = await backend.offload(action_of, body, mcp_mappings=backend.policy.mcp_mappings)
+    # One worker-thread hop for understanding and recording, as for a decision.
     digest = await backend.offload(
-        backend.gate.record_outcome, action, actor=actor, status=status, exit_status=code
+        _understand_and_record, backend, body, actor=actor, status=status, exit_status=code
     )
     return JSONResponse({"recorded": True, "digest": digest})
+
+
+def _understand_and_record(
+    backend: Backend, body: dict[str, Any], *, actor: Actor, status: str, exit_status: int | None
+) -> str:
+    action = action_of(body, mcp_mappings=backend.policy.mcp_mappings)
+    return backend.gate.record_outcome(action, actor=actor, status=status, exit_status=exit_status)
 
 
 def routes() -> list[Route]:
