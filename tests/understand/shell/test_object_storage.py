@@ -264,8 +264,23 @@ def test_dry_runs_only_read(command: str) -> None:
     assert _kinds(command) == {_E.READ}, command
 
 
-def test_a_dry_run_switched_off_is_not_one() -> None:
-    assert _kinds("rclone --dry-run=false purge remote:b") == {_E.DELETE}
+@pytest.mark.parametrize("value", ["false", "False", "0", "no", "maybe", ""])
+def test_a_dry_run_not_surely_on_is_not_one(value: str) -> None:
+    # Only a spelling of true makes it a dry run: a value we cannot read runs for real.
+    assert _kinds(f"rclone --dry-run={value} purge remote:b") == {_E.DELETE}
+
+
+@pytest.mark.parametrize("value", ["true", "TRUE", "1", "yes"])
+def test_a_dry_run_spelled_true_is_one(value: str) -> None:
+    assert _kinds(f"rclone --dry-run={value} purge remote:b") == {_E.READ}
+
+
+def test_a_widening_option_is_on_unless_spelled_false() -> None:
+    # --delete-destination widens what sync does: anything but false/off keeps the deletes
+    deletes = "azcopy sync ./a {}/c --delete-destination={}"
+    assert _E.DELETE in _kinds(deletes.format(_BLOB, "prompt"))
+    assert _E.DELETE in _kinds(deletes.format(_BLOB, "TRUE"))
+    assert _E.DELETE not in _kinds(deletes.format(_BLOB, "False"))
 
 
 @pytest.mark.parametrize(

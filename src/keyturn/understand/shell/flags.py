@@ -51,6 +51,28 @@ class Options:
         found = self.values.get(key)
         return found[-1] if found else None
 
+    def on(self, *keys: str) -> bool:
+        """Whether a yes/no option that *widens* what a command does is on: given bare, or
+        with any value but a spelling of false (``--rm``, ``--force=yes``; not ``--rm=false``).
+        A value we cannot read counts as on, the stricter reading."""
+        return any(self._given(k, lambda v: v not in _FALSE) for k in keys)
+
+    def surely_on(self, *keys: str) -> bool:
+        """Whether a yes/no option that *narrows* what a command does (``--dry-run``) is on:
+        given bare, or with a spelling of true. A value we cannot read counts as off, the
+        stricter reading (``--dry-run=maybe`` is not a dry run)."""
+        return any(self._given(k, lambda v: v in _TRUE) for k in keys)
+
+    def _given(self, key: str, means_on: Callable[[str], bool]) -> bool:
+        if key in self.flags:
+            return True
+        given = self.value(key)
+        return given is not None and means_on(given.lower())
+
+
+_FALSE = frozenset({"false", "0", "no", "off", "f", "n"})
+_TRUE = frozenset({"true", "1", "yes", "on", "t", "y"})
+
 
 def parse_options(args: Sequence[str], spec: OptionSpec) -> Options:
     """Split ``args`` (argv without the program) by ``spec``. Unknown options are kept as flags."""

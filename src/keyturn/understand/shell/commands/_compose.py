@@ -13,7 +13,6 @@ from keyturn.understand.shell.commands._container_call import (
     all_known,
     daemon_of,
     exec_target,
-    is_on,
     option_spec,
 )
 from keyturn.understand.shell.commands._container_mounts import host_access
@@ -89,16 +88,14 @@ def compose(
         return _compose_down(project, opts, call)
     if verb == "rm":
         said = (
-            "stops and removes its containers"
-            if is_on(opts, "s")
-            else "removes its stopped containers"
+            "stops and removes its containers" if opts.on("s") else "removes its stopped containers"
         )
         out = [call.effect(_E.DELETE, project, said)]
-        return out + _compose_volumes(project, is_on(opts, "v"), "anonymous volumes", call)
+        return out + _compose_volumes(project, opts.on("v"), "anonymous volumes", call)
     if verb not in _COMPOSE_SAID:
         return None
     kind, said = _COMPOSE_SAID[verb]
-    renewed = verb == "up" and is_on(opts, "V")
+    renewed = verb == "up" and opts.on("V")
     recreated = _compose_volumes(project, renewed, "anonymous volumes are recreated", call)
     return [call.effect(kind, project, said), *recreated]
 
@@ -107,7 +104,7 @@ def _compose_down(project: str, opts: Options, call: ContainerCall) -> list[Effe
     """``down``: the project's containers and networks; ``-v`` its volumes, ``--rmi`` its
     images."""
     out = [call.effect(_E.DELETE, project, "removes the project's containers and networks")]
-    out += _compose_volumes(project, is_on(opts, "v"), "the project's data volumes", call)
+    out += _compose_volumes(project, opts.on("v"), "the project's data volumes", call)
     images = opts.value("rmi")
     if images in ("all", "local"):
         out.append(call.effect(_E.DELETE, f"{project}/image/*", f"--rmi {images}: its images"))

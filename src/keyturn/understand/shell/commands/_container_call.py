@@ -82,11 +82,6 @@ def option_spec(valued: str, long: dict[str, str], *names: str, stop: bool = Fal
     )
 
 
-def is_on(opts: Options, *keys: str) -> bool:
-    """Whether a yes/no option is on (``--rm``, ``--rm=true``; not ``--rm=false``)."""
-    return any(k in opts.flags or opts.value(k) not in (None, "false", "0") for k in keys)
-
-
 def all_known(opts: Options, spec: OptionSpec, flags: frozenset[str]) -> bool:
     """Whether every option given is one ``spec`` takes a value for, or one of ``flags``."""
     known = flags | spec.long_valued

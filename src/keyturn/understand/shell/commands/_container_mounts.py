@@ -7,7 +7,7 @@ import posixpath
 import re
 
 from keyturn.model import Effect, EffectKind
-from keyturn.understand.shell.commands._container_call import ContainerCall, is_on, mount_fields
+from keyturn.understand.shell.commands._container_call import ContainerCall, mount_fields
 from keyturn.understand.shell.effects import (
     directory_tree,
     home_or_root,
@@ -37,7 +37,7 @@ def host_access(opts: Options, call: ContainerCall) -> list[Effect]:
 
 def _takeovers(opts: Options) -> list[str]:
     """The options that give a container the host itself."""
-    found = ["--privileged"] if is_on(opts, "privileged") else []
+    found = ["--privileged"] if opts.on("privileged") else []
     if "host" in opts.values.get("pid", ()):
         found.append("--pid=host")
     capabilities = {

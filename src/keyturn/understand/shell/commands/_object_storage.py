@@ -141,14 +141,6 @@ class StorageCall:
 Meaning = Callable[[StorageCall, Sequence[str]], list[Effect] | None]
 
 
-def option_on(opts: Options, *keys: str) -> bool:
-    """Whether a yes/no option is on: given bare, or with a value other than false
-    (``--dry-run``, ``--delete-destination=prompt``; not ``--dry-run=false``)."""
-    return any(
-        k in opts.flags or (opts.value(k) or "false").lower() not in ("false", "0") for k in keys
-    )
-
-
 def understand_verbs(
     cmd: SimpleCommand,
     ctx: ShellContext,
@@ -256,7 +248,7 @@ def mirror_meaning(
         else call.effect(_E.READ, src, "tree", "mirrored from here"),
         call.effect(_E.UPDATE, dst, "under", "made like the source"),
     ]
-    if deleting is None or option_on(call.opts, deleting):
+    if deleting is None or call.opts.on(deleting):
         out.append(call.effect(_E.DELETE, dst, "under", "deletes what the source lacks"))
     return out
 
@@ -274,7 +266,7 @@ def remove_meaning(
     places = call.places(words)
     if not places:
         return None
-    whole = call.recursive or (forcing is not None and option_on(call.opts, forcing))
+    whole = call.recursive or (forcing is not None and call.opts.on(forcing))
     return [call.effect(_E.DELETE, p, scope or ("tree" if whole else "it"), detail) for p in places]
 
 

@@ -28,7 +28,6 @@ from keyturn.understand.shell.commands._object_storage import (
     make_meaning,
     mirror_meaning,
     named_place,
-    option_on,
     read_meaning,
     remove_meaning,
     transfer_meaning,
@@ -90,7 +89,7 @@ _AZCOPY_VERBS: dict[str, Meaning] = {
 def azcopy(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
     """``azcopy VERB ARGS [FLAGS]`` (flags anywhere)."""
     opts = parse_options(cmd.args, _AZCOPY)
-    dry_run, recursive = option_on(opts, "dry-run"), option_on(opts, "recursive")
+    dry_run, recursive = opts.surely_on("dry-run"), opts.on("recursive")
     return understand_verbs(
         cmd, ctx, opts, _AZCOPY_VERBS, _azure_place, dry_run=dry_run, recursive=recursive
     )

@@ -50,7 +50,6 @@ from keyturn.understand.shell.commands._container_call import (
     all_known,
     daemon_of,
     exec_target,
-    is_on,
     mount_fields,
     option_spec,
 )
@@ -173,11 +172,11 @@ def _remove(
     """``rm``/``rmi``/``volume rm``/``network rm`` of each operand (podman's ``--all`` and
     ``--latest``: of any)."""
     opts = parse_options(args, _REMOVE)
-    names = [*opts.operands, *(["*"] if is_on(opts, "a", "latest") else [])]
+    names = [*opts.operands, *(["*"] if opts.on("a", "latest") else [])]
     if not names:
         return None
     out = call.each(_E.DELETE, what, names, detail)
-    if what == "container" and is_on(opts, "v"):
+    if what == "container" and opts.on("v"):
         lost = "its anonymous volumes: their data is lost"
         out += call.each(_E.DELETE, what, [f"{n}/volumes" for n in names], lost)
     return out
@@ -192,8 +191,8 @@ def _prune(
     """A prune deletes what is unused of its kinds; ``-a``/``--all`` widens what is unused
     (``system prune --volumes``: the volumes too)."""
     opts = parse_options(args, option_spec("", {"all": "a", "force": "f"}, "filter"))
-    out = [call.effect(_E.DELETE, p, all_detail if is_on(opts, "a") else detail) for p in paths]
-    if paths == _SYSTEM and is_on(opts, "volumes"):
+    out = [call.effect(_E.DELETE, p, all_detail if opts.on("a") else detail) for p in paths]
+    if paths == _SYSTEM and opts.on("volumes"):
         out.append(call.effect(_E.DELETE, "volume/*", "unused volumes: their data is lost"))
     return out
 
@@ -227,7 +226,7 @@ def _change(
     """An update of each container named; ``--all``/``--latest`` (and ``-a`` when ``dash_a``:
     podman's; to ``start`` it means attach) of any."""
     opts = parse_options(args, _CHANGE)
-    every = is_on(opts, "all", "latest") or (dash_a and "a" in opts.flags)
+    every = opts.on("all", "latest") or (dash_a and "a" in opts.flags)
     names = [*opts.operands, *(["*"] if every else [])]
     return call.each(_E.UPDATE, "container", names, detail) or None
 
@@ -281,7 +280,7 @@ def _run(call: ContainerCall, args: Sequence[str]) -> list[Effect] | None:
     if not opts.rest or not all_known(opts, _RUN, _RUN_FLAGS):
         return None
     image = opts.rest[0]
-    kind = _E.REPLACE if is_on(opts, "replace") else _E.CREATE
+    kind = _E.REPLACE if opts.on("replace") else _E.CREATE
     out = [call.effect(kind, f"container/{opts.value('name') or image}", f"from image {image}")]
     for cidfile in opts.values.get("cidfile", ()):
         path = file_path(cidfile, call.ctx)
@@ -348,7 +347,7 @@ def _build(call: ContainerCall, args: Sequence[str]) -> list[Effect]:
     opts = parse_options(args, _BUILD)
     tags = list(opts.values.get("t", ())) or ["*"]
     out = call.each(_E.CREATE, "image", tags, "builds it")
-    if is_on(opts, "push"):
+    if opts.on("push"):
         out += _push_effects(call, tags)
     for spec in opts.values.get("o", ()):
         out += _build_output(spec, tags, call)

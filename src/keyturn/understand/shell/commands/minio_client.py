@@ -32,7 +32,6 @@ from keyturn.understand.shell.commands._object_storage import (
     mirror_meaning,
     named_place,
     not_understood,
-    option_on,
     read_meaning,
     remove_meaning,
     transfer_meaning,
@@ -123,7 +122,7 @@ def mc(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
         return not_understood(cmd, ctx)  # the names come on stdin
     aliases, complete = _mc_aliases(opts, cmd, ctx)
     place_of = partial(_mc_place, aliases=aliases, complete=complete)
-    dry_run = option_on(opts, "dry-run", "fake")
+    dry_run = opts.surely_on("dry-run", "fake")
     return understand_verbs(
-        cmd, ctx, opts, _MC_VERBS, place_of, dry_run=dry_run, recursive=option_on(opts, "r")
+        cmd, ctx, opts, _MC_VERBS, place_of, dry_run=dry_run, recursive=opts.on("r")
     )

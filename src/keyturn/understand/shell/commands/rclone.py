@@ -35,7 +35,6 @@ from keyturn.understand.shell.commands._object_storage import (
     make_meaning,
     mirror_meaning,
     named_place,
-    option_on,
     read_meaning,
     remove_meaning,
     transfer_meaning,
@@ -168,7 +167,7 @@ _RCLONE_VERBS |= {
 def rclone(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
     """``rclone [FLAGS] VERB ARGS [FLAGS]``: every verb works on whole trees."""
     opts = parse_options(cmd.args, _RCLONE)
-    dry_run = option_on(opts, "n")
+    dry_run = opts.surely_on("n")
     return understand_verbs(
         cmd, ctx, opts, _RCLONE_VERBS, _rclone_place, dry_run=dry_run, recursive=True
     )

@@ -33,7 +33,6 @@ from keyturn.understand.shell.commands._object_storage import (
     make_meaning,
     mirror_meaning,
     not_understood,
-    option_on,
     read_meaning,
     remove_meaning,
     transfer_meaning,
@@ -168,6 +167,6 @@ def s3cmd(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
     opts = parse_options(_unabbreviated(cmd.args), _S3CMD)
     if opts.has("configure"):
         return not_understood(cmd, ctx)  # rewrites its config file, interactively
-    verbs = _S3CMD_FETCH_VERBS if option_on(opts, "delete-after-fetch") else _S3CMD_VERBS
-    dry_run, recursive = option_on(opts, "n"), option_on(opts, "r")
+    verbs = _S3CMD_FETCH_VERBS if opts.on("delete-after-fetch") else _S3CMD_VERBS
+    dry_run, recursive = opts.surely_on("n"), opts.on("r")
     return understand_verbs(cmd, ctx, opts, verbs, _s3_place, dry_run=dry_run, recursive=recursive)
