@@ -229,7 +229,9 @@ CASES = [
     Case("S14-undecodable", "echo '%%%' | base64 -d | sh", DENY),
     Case("S14-find-delete", "find /x -delete", ASK),
     Case("S14-dd", "dd if=/dev/zero of=/dev/sda", DENY),
-    Case("S14-install-setuid", "install -m 4755 /tmp/sh /usr/local/bin/sh", ASK),
+    # a program on the search path runs later, for whoever types its name: unknown, and so
+    # denied in production (it was asked before keyturn knew the search path)
+    Case("S14-install-setuid", "install -m 4755 /tmp/sh /usr/local/bin/sh", DENY),
     Case("S14-brace", "{rm,-rf,/}", DENY),
     Case("S14-var-concat", "a=r; b=m; $a$b -rf /", DENY),
     Case("S14-var-name", "CMD=rm; $CMD -rf /", DENY),
@@ -436,7 +438,7 @@ CASES = [
     Case(
         "G-sort-output", "sort -o /etc/cron.d/job notes.txt", DENY
     ),  # a cron job: code that runs later, unknown
-    Case("G-xxd-out", "xxd -r hex.txt /usr/local/bin/git", ASK),
+    Case("G-xxd-out", "xxd -r hex.txt /usr/local/bin/git", DENY),  # planted on the PATH
     Case("G-less-log", "less -o /etc/passwd notes.txt", ASK),
     Case("G-rg-pre", "rg --pre 'rm -rf /' needle", DENY, env="dev"),
     Case("G-bat-pager", "bat --pager='rm -rf ~' notes.txt", DENY, env="dev"),

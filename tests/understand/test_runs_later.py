@@ -1,5 +1,7 @@
 """Writing a file whose content runs later, outside keyturn's view (shell start-up files, cron,
-systemd, autostart, ssh's config and authorized keys, git hooks, sudoers, ld.so.preload), is
+systemd, autostart, ssh's config and authorized keys, git hooks and settings, direnv, package
+managers' and cloud clients' settings, editors' settings, programs on the search path, sudoers,
+ld.so.preload), is
 ``unknown`` whichever tool writes it: a shell command, an agent's file tool or an MCP file tool."""
 
 from __future__ import annotations
@@ -33,12 +35,29 @@ from keyturn.understand.shell import understand_shell
         ("/srv/app/.mcp.json", True),
         ("/home/ann/.claude.json", True),
         ("/srv/app/.vscode/mcp.json", True),
-        ("/srv/app/.vscode/settings.json", False),
+        ("/srv/app/.vscode/settings.json", True),  # chat.tools.autoApprove (CVE-2025-53773)
+        ("/srv/app/.vscode/tasks.json", True),  # runOn: folderOpen
+        ("/srv/app/.vscode/launch.json", False),
+        ("/home/ann/.config/Code/User/settings.json", True),
+        ("/srv/app/.git/config", True),  # core.fsmonitor runs at the operator's next git status
+        ("/home/ann/.gitconfig", True),
+        ("/home/ann/.config/git/config", True),
+        ("/srv/app/.husky/pre-commit", True),
+        ("/srv/app/.husky/_/husky.sh", False),  # husky's own, rewritten by its install
+        ("/srv/app/.envrc", True),
+        ("/srv/app/.npmrc", True),
+        ("/home/ann/.yarnrc.yml", True),
+        ("/home/ann/.aws/config", True),
+        ("/home/ann/.aws/credentials", False),
+        ("/root/.kube/config", True),
+        ("/home/ann/.local/bin/git", True),
+        ("/usr/local/bin/terraform", True),
+        ("/usr/bin/ls", True),
+        ("/srv/app/bin/build", False),  # a project's scripts are read when they are run
         ("/srv/app/.venv/lib/python3.11/site-packages/evil.pth", True),
         ("/usr/lib/python3/dist-packages/sitecustomize.py", True),
         ("/srv/app/.venv/lib/python3.11/site-packages/requests/api.py", False),
         ("/home/ann/dotfiles/.bashrc", False),  # a file in a repository, not the one run
-        ("/srv/app/.git/config", False),  # judged when git runs (its settings, by key)
         ("/root/.ssh/known_hosts", False),
         ("/etc/cron.d", False),
         ("/srv/app/notes.txt", False),
@@ -68,6 +87,31 @@ def test_shell_writes_are_unknown(command: str) -> None:
     written = [e for e in effects if e.effect is EffectKind.UNKNOWN]
     assert written, [(e.effect, e.resource.names) for e in effects]
     assert "what it will do is not judged" in written[0].detail
+
+
+@pytest.mark.parametrize(
+    ("command", "kinds"),
+    [
+        # git and kubectl read their own settings key by key: a plain setting stays an update
+        ("git config user.email a@b.example", {EffectKind.UPDATE}),
+        ("kubectl config use-context prod-eu", {EffectKind.UPDATE}),
+        ("kubectl config set-context --current --namespace=web", {EffectKind.UPDATE}),
+        # a raw write of the same file, or a setting that names a program or redefines a
+        # context, is not read: unknown
+        ("echo '[core] fsmonitor = x' >> .git/config", {EffectKind.UNKNOWN}),
+        ("git config -f ~/.bashrc a.b c", {EffectKind.UNKNOWN}),
+        ("kubectl config set-credentials me --exec-command=/tmp/x", {EffectKind.UNKNOWN}),
+        ("kubectl config set-context dev --cluster=prod", {EffectKind.UNKNOWN}),
+        ("kubectl config rename-context prod-eu kind-x", {EffectKind.UNKNOWN}),
+        ("aws configure set profile.dev.credential_process /tmp/x", {EffectKind.UNKNOWN}),
+    ],
+)
+def test_settings_read_key_by_key_only_when_written_by_their_tool(
+    command: str, kinds: set[EffectKind]
+) -> None:
+    effects = understand_shell(command, cwd="/srv/app", home="/home/u").effects
+    settings = [e for e in effects if any("config" in n or "rc" in n for n in e.resource.names)]
+    assert {e.effect for e in settings} == kinds, command
 
 
 def test_reading_or_deleting_them_is_not_planting() -> None:

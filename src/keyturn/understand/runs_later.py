@@ -5,9 +5,16 @@ time a shell starts -- in the operator's own terminal, where no hook is asked. T
 cron tables, systemd units, autostart entries, git hooks (run by the operator's git as much as
 the agent's), ssh's client config (``ProxyCommand``, ``LocalCommand``), the keys ssh lets log in,
 MCP configurations (``.mcp.json``, ``~/.claude.json``: the agent starts the servers they name),
-Python's start-up files (``*.pth``, ``sitecustomize.py`` in site-packages), sudoers and
-``ld.so.preload``. A write to one of them is ``unknown`` -- at least asked, denied in
-production -- as installing a crontab already is: keyturn cannot judge code it will not see run.
+Python's start-up files (``*.pth``, ``sitecustomize.py`` in site-packages), git's settings
+(``core.fsmonitor`` runs at every ``git status``), direnv's ``.envrc``, npm's and yarn's settings,
+the AWS and Kubernetes clients' settings (``credential_process``, exec plugins), an editor's
+workspace settings and tasks, programs on the search path, sudoers and ``ld.so.preload``. A
+write to one of them is ``unknown`` -- at least asked, denied in production -- as installing a
+crontab already is: keyturn cannot judge code it will not see run.
+
+``git config`` and ``kubectl config use-context`` write such settings too, but keyturn reads
+what they set key by key (an effect of the tool's own service); only a raw write of the file,
+or a setting keyturn does not read, is made ``unknown``.
 
 :func:`runs_later` says why a path is such a file; :func:`mark_runs_later` turns the writes of
 an action's effects on such files into ``unknown``. Every understander that writes files (shell
@@ -27,6 +34,18 @@ __all__ = ["mark_runs_later", "runs_later"]
 
 _USUAL_HOMES = r"/root|/home/[^/]+|/Users/[^/]+"
 _HOMES = f"(?:{_USUAL_HOMES})"  # in _KINDS; _pattern puts the acting user's home among them
+_GIT_SETTINGS = (
+    "git's settings: they may name commands git runs (core.fsmonitor, core.hooksPath,"
+    " core.sshCommand, aliases), the operator's git as much as the agent's"
+)
+_KUBE_SETTINGS = (
+    "kubectl's settings: they may name a program every call runs (an exec plugin) or change"
+    " which cluster a context's name means"
+)
+# Settings files whose own tool keyturn understands key by key: ``git config core.editor vim``
+# and ``kubectl config use-context`` say themselves whether what they set runs a command (an
+# effect of the tool's own service), so only a raw write of the file is made ``unknown``.
+_READ_BY_KEY = {_GIT_SETTINGS: "git", _KUBE_SETTINGS: "k8s"}
 _KINDS: tuple[tuple[str, str], ...] = (
     (
         rf"{_HOMES}/\.(?:bashrc|bash_profile|bash_login|bash_logout|profile|zshrc|zshenv"
@@ -68,6 +87,33 @@ _KINDS: tuple[tuple[str, str], ...] = (
     (
         r".*/(?:site|dist)-packages/(?:[^/]+\.pth|sitecustomize\.py|usercustomize\.py)",
         "Python runs it whenever it starts",
+    ),
+    (
+        rf".*/\.git/config|{_HOMES}/\.gitconfig|{_HOMES}/\.config/git/config|/etc/gitconfig",
+        _GIT_SETTINGS,
+    ),
+    (r".*/\.husky/[^/_][^/]*", "a git hook (husky's): git runs it at the next commit or push"),
+    (r".*/\.envrc", "direnv runs it in every shell that enters the directory"),
+    (
+        r".*/\.npmrc|.*/\.yarnrc(?:\.yml)?|/etc/npmrc",
+        "a package manager's settings: they may name what runs scripts (script-shell,"
+        " node-options, yarnPath)",
+    ),
+    (
+        rf"{_HOMES}/\.aws/config",
+        "the AWS client's settings: they may name a program every call runs (credential_process)"
+        " or change which account a profile's name means",
+    ),
+    (rf"{_HOMES}/\.kube/config", _KUBE_SETTINGS),
+    (
+        rf".*/\.vscode/(?:settings|tasks)\.json|{_HOMES}/\.config/Code/User/settings\.json"
+        rf"|{_HOMES}/Library/Application Support/Code/User/settings\.json",
+        "an editor's settings or tasks: they may run commands when the folder opens, or let"
+        " an agent approve its own tool calls (chat.tools.autoApprove)",
+    ),
+    (
+        rf"{_HOMES}/(?:\.local/)?bin/[^/]+|/usr/local/s?bin/[^/]+|/(?:usr/)?s?bin/[^/]+",
+        "a program on the search path: whoever types its name runs it",
     ),
     (r"/etc/sudoers(?:\.d/[^/]+)?", "sudo's rules: who may run what as root"),
     (r"/etc/ld\.so\.preload", "loaded into every program that starts"),
@@ -113,6 +159,6 @@ def _why(effect: Effect, home: str) -> str | None:
     for name in effect.resource.names:
         if name.startswith("file:"):
             why = runs_later(name[5:], home=home)
-            if why is not None:
+            if why is not None and _READ_BY_KEY.get(why) != effect.service:
                 return why
     return None

@@ -15,6 +15,8 @@ Choices worth knowing:
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.k8s_kinds import normalize_kind, object_names
 from keyturn.understand.shell.commands._kube_args import parse_args
@@ -131,6 +133,9 @@ _EXEC_VERBS = frozenset({"exec", "attach", "cp", "debug", "port-forward", "proxy
 _CONFIG_READS = frozenset(
     {"view", "get-contexts", "current-context", "get-clusters", "get-users", "get"}
 )
+# What only picks or forgets an entry of the settings, or sets a context's namespace.
+_CONFIG_PICKS = frozenset({"use-context", "use", "delete-context", "delete-cluster", "delete-user"})
+_CONFIG_NAMESPACE_ONLY = frozenset({"--current", "--namespace", "--kubeconfig", "--context"})
 
 
 @command("kubectl", "oc")
@@ -334,7 +339,14 @@ def _config(call: KubeCall, words: tuple[str, ...]) -> list[Effect]:
         return [call.effect(_E.READ, ("k8s:*",), "", f"config {sub}")]
     path = call.args.value("--kubeconfig") or call.ctx.env.get("KUBECONFIG")
     path = path or f"{call.ctx.home.rstrip('/')}/.kube/config"
-    return [call.effect(_E.UPDATE, (f"file:{path}",), "file", f"config {sub}: edits kubeconfig")]
+    picks = sub in _CONFIG_PICKS or (
+        sub == "set-context" and _CONFIG_NAMESPACE_ONLY.issuperset(call.args.flags)
+    )
+    edit = call.effect(_E.UPDATE, (f"file:{path}",), "file", f"config {sub}: edits kubeconfig")
+    # Anything but a pick is a raw write of the settings (service ``file``), which
+    # runs_later makes unknown: it may name a program every call runs (set-credentials
+    # --exec-command) or change what a context name means, and so which environment.
+    return [edit if picks else replace(edit, service="file")]
 
 
 def _without_assignments(words: tuple[str, ...]) -> list[str]:
