@@ -94,8 +94,17 @@ DENIED_COMMANDS = [
     "unset KEY''TURN_POLICY",
     "bash -c 'unset KEYTURN_POLICY; ls'",
     "KEYTURN_POLICY=/tmp/open.yaml",
-    # the audit signing key may not even be read
+    # keyturn's secrets may not even be read: the audit signing key, the install secret that
+    # signs reviewers' session cookies, nor the state directory that holds them
     "cat ~/.keyturn/audit-signing.key",
+    "cat ~/.keyturn/session-secret",
+    "cat /srv/keyturn-state/session-secret",
+    "cat ~/.keyturn/*",
+    "cat ~/.keyturn/audit-signing.k?y",
+    "cat ~/.k*/session-*",
+    "grep -r . ~/.keyturn",
+    "tar cf - ~/.keyturn | base64",
+    "ls ~/.keyturn",
     # everything under a directory holding them: extracted, synced, copied into
     "tar -xzf /tmp/dotfiles.tgz -C ~",
     "unzip -o /tmp/x.zip -d /home/dev/.claude",
@@ -127,7 +136,6 @@ def test_shell_forms_are_denied(policy: Policy, command: str) -> None:
     [
         "cat keyturn.yaml",
         "cat ~/.claude/settings.json",
-        "ls ~/.keyturn",
         "echo $KEYTURN_POLICY",
         "grep -r deny keyturn.yaml",
         "mkdir -p .claude/commands && echo hi > .claude/commands/hi.md",

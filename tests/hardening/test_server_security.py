@@ -405,6 +405,41 @@ def test_every_state_changing_form_needs_this_sessions_csrf_token(env: Env) -> N
             assert alice.get("/history", follow_redirects=False).status_code == 200
 
 
+def test_a_cookie_signed_with_the_secret_cannot_make_its_bearer_someone_else(env: Env) -> None:
+    # Whoever learned the install secret (b"k" * 32 here) can sign a cookie, but the store says
+    # who holds a token: kiro's live token id with alice's name and a reviewer's role is refused.
+    from keyturn.approval.model import Role
+    from keyturn.server.auth import Principal, SessionSigner
+
+    store = env.app.state.backend.store
+    ids = {t.name: t.id for t in store.list_tokens()}
+    signer = SessionSigner(b"k" * 32)
+    rid = env.ask()
+    for forged in (
+        Principal(ids["kiro"], "alice", Role.REVIEWER),
+        Principal(ids["kiro"], "kiro", Role.REVIEWER),
+        Principal(ids["alice"], "carol", Role.REVIEWER),
+    ):
+        cookie, session = signer.issue(forged, now=env.app.state.backend.clock())
+        browser = TestClient(env.app, raise_server_exceptions=False)
+        browser.cookies.set(SESSION_COOKIE, cookie)
+        assert browser.get("/", follow_redirects=False).headers["location"] == "/login"
+        r = browser.post(
+            f"/requests/{rid}/approve",
+            data={"csrf": session.csrf, "reason": "forged"},
+            follow_redirects=False,
+        )
+        assert r.status_code in (303, 401, 403), forged
+        assert env.state(rid)["votes"] == [], forged
+    # the genuine holder's own cookie still works
+    cookie, _ = signer.issue(
+        Principal(ids["alice"], "alice", Role.REVIEWER), now=env.app.state.backend.clock()
+    )
+    browser = TestClient(env.app, raise_server_exceptions=False)
+    browser.cookies.set(SESSION_COOKIE, cookie)
+    assert browser.get("/", follow_redirects=False).status_code == 200
+
+
 def test_the_api_ignores_session_cookies(env: Env) -> None:
     rid = env.ask()
     alice = env.browser("reviewer")

@@ -33,18 +33,21 @@ def load_policy(
     *,
     source: str = "keyturn.yaml",
     guarded_paths: Iterable[str | os.PathLike[str]] | None = None,
+    private_paths: Iterable[str | os.PathLike[str]] = (),
 ) -> Policy:
     """Parse, validate and compile a policy; ``source`` names the file in error messages.
 
     ``guarded_paths`` are keyturn's own files no agent may change (the policy file, the state
     directory), on top of the built-in patterns (any ``keyturn.yaml``, ``~/.keyturn``, the
     agents' hook settings). By default: ``source`` when it is an absolute path.
+    ``private_paths`` (the state directories) are guarded too, and not even read.
     """
     if guarded_paths is None:
         guarded_paths = (source,) if source.startswith("/") or source[1:3] == ":/" else ()
     return Policy(
         build_document(load_yaml(text, source=source)),
         guarded_paths=tuple(os.fspath(p) for p in guarded_paths),
+        private_paths=tuple(os.fspath(p) for p in private_paths),
     )
 
 
@@ -55,7 +58,8 @@ def load_policy_file(
 ) -> Policy:
     """Load the policy file at ``path``; unreadable or invalid files raise PolicyError.
 
-    The file itself (absolute) is always guarded, plus ``guarded_paths`` (the state directory).
+    The file itself (absolute) is always guarded, plus ``guarded_paths``: the state
+    directories, which are private as well (not even read).
     """
     file = Path(path)
     try:
@@ -67,5 +71,6 @@ def load_policy_file(
         raise PolicyError(f"{file}: is a directory, not a policy file") from None
     except OSError as exc:
         raise PolicyError(f"{file}: cannot read the policy file ({exc.strerror})") from None
-    guarded = (str(file.absolute()), *(os.fspath(p) for p in guarded_paths))
-    return load_policy(data, source=str(file), guarded_paths=guarded)
+    private = tuple(os.fspath(p) for p in guarded_paths)
+    guarded = (str(file.absolute()), *private)
+    return load_policy(data, source=str(file), guarded_paths=guarded, private_paths=private)

@@ -52,13 +52,22 @@ class Policy:
     """A loaded, validated and compiled policy. Immutable once built; safe to share.
 
     ``guarded_paths``: absolute paths of keyturn's own files (the policy file, the state
-    directory) that no agent may change, besides the built-in patterns (``policy/selfprotect``).
+    directory) that no agent may change, besides the built-in patterns (``policy/selfprotect``);
+    ``private_paths`` (the state directories) are not even read: they hold keyturn's secrets.
     """
 
-    def __init__(self, document: PolicyDocument, *, guarded_paths: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        document: PolicyDocument,
+        *,
+        guarded_paths: Iterable[str] = (),
+        private_paths: Iterable[str] = (),
+    ) -> None:
         self.document = document
         self.warnings: tuple[str, ...] = ()
-        self._self_protection: SelfProtection | None = SelfProtection.build(guarded_paths)
+        self._self_protection: SelfProtection | None = SelfProtection.build(
+            guarded_paths, private_paths
+        )
         if document.settings.unsafe_allow_self_modification:
             self._self_protection = None
             self.warnings = (warn_opt_out(document.source),)

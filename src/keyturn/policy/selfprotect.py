@@ -6,7 +6,11 @@ Denied, whatever the policy's allow rules say:
   ``~/.keyturn`` by default) and the agents' hook settings (``.claude/settings*.json``,
   ``.codex/``, ``.gemini/``, ``.kiro/``, ``.cursor/`` under any directory);
 - deleting or replacing a ``.claude`` directory (it holds the hook settings);
-- any access, reading included, to the audit signing key (it would let checkpoints be forged);
+- any access, reading included, to keyturn's secrets: the audit signing key (it would let
+  checkpoints be forged) and the install secret ``session-secret`` (it signs reviewers' session
+  cookies), wherever they lie and by any glob that may name them; and any read of a state
+  directory (``~/.keyturn``, ``$KEYTURN_HOME``) as a whole or of what is in it, the policy file
+  excepted;
 - setting, overriding or unsetting a keyturn variable (``env:KEYTURN_*``);
 - changing everything under a directory that holds such files (an archive extracted, a tree
   synced or copied into ``/``, a home directory, a ``.claude`` directory, or a directory above
@@ -54,7 +58,10 @@ _WRITE_GUARDED = (
 # project's own and may be edited.
 _REMOVE_GUARDED = ("file:*/.claude",)
 # Not even read.
-_ALL_GUARDED = ("file:*/audit-signing.key",)
+_SECRET_NAMES = ("audit-signing.key", "session-secret")
+_ALL_GUARDED = tuple(f"file:*/{name}" for name in _SECRET_NAMES)
+# The default state directory's name, wherever it is (``$KEYTURN_HOME`` comes as data).
+_STATE_DIR_NAME = ".keyturn"
 
 _CHANGES = frozenset(
     {
@@ -90,12 +97,11 @@ _REMOVES_SET = GlobSet(_REMOVE_GUARDED)
 # The names the built-in patterns guard in any directory (for globs that may match them).
 _GUARDED_NAMES = (
     *(".keyturn", ".claude", ".codex", ".gemini", ".kiro", ".cursor"),
-    *("keyturn.yaml", "audit-signing.key", ".claude/settings.json", ".claude/settings.local.json"),
+    *("keyturn.yaml", *_SECRET_NAMES, ".claude/settings.json", ".claude/settings.local.json"),
 )
 _GLOB = re.compile(r"[*?\[]")
 # Home directories: each holds the user-level hook settings (and ``~/.keyturn``).
 _HOMES = re.compile(r"/root|/home(?:/[^/]+)?|/Users(?:/[^/]+)?")
-_ALL_SET = GlobSet(_ALL_GUARDED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,13 +113,22 @@ class SelfProtection:
     writes: GlobSet
     # The guarded paths themselves, as spelled in ``extra_paths`` (``/etc/keyturn/k.yaml``).
     guarded: tuple[str, ...] = ()
+    # The state directories among them: not even read (they hold the secrets).
+    private: tuple[str, ...] = ()
 
     @classmethod
-    def build(cls, paths: Iterable[str]) -> SelfProtection:
-        """Self-protection over the built-in patterns plus ``paths`` (absolute paths)."""
+    def build(cls, paths: Iterable[str], private: Iterable[str] = ()) -> SelfProtection:
+        """Self-protection over the built-in patterns plus ``paths`` (absolute paths), of
+        which ``private`` (the state directories) are not even read."""
         extra = guarded_patterns(paths)
         guarded = tuple(dict.fromkeys(p.removeprefix("file:").removesuffix("/*") for p in extra))
-        return cls(extra_paths=extra, writes=GlobSet(_WRITE_GUARDED + extra), guarded=guarded)
+        hidden = guarded_patterns(private)
+        return cls(
+            extra_paths=extra,
+            writes=GlobSet(_WRITE_GUARDED + extra + hidden),
+            guarded=tuple(dict.fromkeys((*guarded, *(p.removeprefix("file:") for p in hidden)))),
+            private=tuple(p.removeprefix("file:") for p in hidden if not p.endswith("/*")),
+        )
 
     def reason(self, effect: Effect) -> str | None:
         """Why ``effect`` would weaken keyturn's own guard, or ``None``."""
@@ -125,8 +140,9 @@ class SelfProtection:
                 break
         else:
             return None
-        if _ALL_SET.match_any(names):
-            return f"the audit signing key is keyturn's own ({effect.resource.name})"
+        secret = self._secret_in(names)
+        if secret is not None:
+            return f"{secret}: an agent may not read it"
         kind = effect.effect
         if kind in _CHANGES and self.writes.match_any(names):
             what = "variable" if effect.resource.name.startswith("env:") else "file"
@@ -156,6 +172,46 @@ class SelfProtection:
                         )
         return None
 
+    def _secret_in(self, names: tuple[str, ...]) -> str | None:
+        """Why ``names`` may read one of keyturn's secrets, or ``None``: a secret's file by name
+        (anywhere), or a state directory, anything in it (the policy file excepted) or a glob
+        that may reach into one (``~/.keyturn/*``, ``~/.k*/session-*``, ``~/.*``)."""
+        for name in names:
+            if not name.startswith("file:"):
+                continue
+            path = name[5:].rstrip("/")
+            last = path.rpartition("/")[2]
+            if last in _SECRET_NAMES:
+                return f"{path} is keyturn's own secret"
+            if path in self.guarded and path not in self.private:
+                continue  # the policy file itself may be read
+            if _GLOB.search(path) and self._may_reach_state(path):
+                return f"{path} may name what keyturn's state directory holds (its secrets)"
+            for directory in (*self.private, *_state_dirs_in(path)):
+                if path == directory or path.startswith(directory + "/"):
+                    return f"{path} is in keyturn's state directory, which holds its secrets"
+        return None
+
+    def _may_reach_state(self, pattern: str) -> bool:
+        """Whether the glob ``pattern`` may name a state directory or what lies in it: a
+        globbed part right under a home directory that matches ``.keyturn`` (``~/.*``), or
+        leading parts matching a private one."""
+        parts = pattern.split("/")
+        for i, part in enumerate(parts[1:], start=1):
+            if (
+                _GLOB.search(part)
+                and fnmatch.fnmatchcase(_STATE_DIR_NAME, part)
+                and _HOMES.fullmatch("/".join(parts[:i]))
+            ):
+                return True
+        for directory in self.private:
+            held = directory.split("/")
+            if len(parts) >= len(held) and all(
+                fnmatch.fnmatchcase(d, p) for d, p in zip(held, parts, strict=False)
+            ):
+                return True
+        return False
+
     def _matched_by(self, pattern: str) -> str | None:
         """What guarded file or directory the glob ``pattern`` (``~/.*``, ``/etc/keyturn/*.y*``)
         may name, or ``None``. Any directory may hold the agents' settings, so a last part that
@@ -183,6 +239,15 @@ class SelfProtection:
             if path.startswith(inside):
                 return f"keyturn's own {path}"
         return None
+
+
+def _state_dirs_in(path: str) -> tuple[str, ...]:
+    """The default-named state directory (``…/.keyturn``) ``path`` is or lies in, if any."""
+    marker = f"/{_STATE_DIR_NAME}"
+    at = path.find(marker + "/")
+    if at < 0:
+        return (path,) if path.endswith(marker) else ()
+    return (path[: at + len(marker)],)
 
 
 def warn_opt_out(source: str) -> str:

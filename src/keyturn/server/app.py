@@ -37,7 +37,7 @@ from keyturn.bootstrap import (
 )
 from keyturn.errors import AuthError
 from keyturn.gate import Gate
-from keyturn.server.auth import FailureLimiter, Principal, SessionSigner, bearer_of
+from keyturn.server.auth import FailureLimiter, Principal, Session, SessionSigner, bearer_of
 from keyturn.server.errors import EXCEPTION_HANDLERS, ApiError
 from keyturn.server.notify import Notifier
 from keyturn.server.wait import Changes
@@ -158,9 +158,19 @@ class Backend:
         """Drop cached authentications (a token was revoked)."""
         self._principals.clear()
 
-    def live_token(self, token_id: int) -> bool:
-        """Whether the token with this id is still live (sessions end when it is revoked)."""
-        return any(t.id == token_id and t.revoked_at is None for t in self.store.list_tokens())
+    def holds_session(self, session: Session) -> bool:
+        """Whether the session's token is still live and names the session's holder and role.
+
+        The store, not the cookie, says who holds a token: a cookie signed with a stolen
+        install secret still cannot make its bearer someone else, or a reviewer (sessions also
+        end when the token is revoked)."""
+        return any(
+            t.id == session.token_id
+            and t.revoked_at is None
+            and t.name == session.name
+            and t.role is session.role
+            for t in self.store.list_tokens()
+        )
 
 
 def backend_of(request: Request) -> Backend:

@@ -57,8 +57,8 @@ async def session_of(request: Request) -> Session | None:
     session = backend.sessions.read(request.cookies.get(SESSION_COOKIE), now=backend.clock())
     if session is None:
         return None
-    live = await backend.run(backend.live_token, session.token_id)
-    return session if live else None
+    held = await backend.run(backend.holds_session, session)
+    return session if held else None
 
 
 def page(request: Request, name: str, context: dict[str, Any], *, status: int = 200) -> Response:

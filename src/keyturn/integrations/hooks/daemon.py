@@ -115,7 +115,9 @@ class PolicyCache:
         else:
             file = Path(path)  # the arguments load_policy_file passes, for the same errors
             guarded = (str(file.absolute()), *guarded_paths)
-            policy = load_policy(data, source=str(file), guarded_paths=guarded)
+            policy = load_policy(
+                data, source=str(file), guarded_paths=guarded, private_paths=guarded_paths
+            )
         with self._lock:
             self._entries[key] = (stamp, digest, policy)
         return policy
