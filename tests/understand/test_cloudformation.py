@@ -113,3 +113,72 @@ def test_bad_change_sets(text: str, message: str) -> None:
         understand_change_set(text, source="cs.json")
     assert str(caught.value).startswith("cs.json")
     assert message in str(caught.value)
+
+
+def _modify(rtype: str, physical: str, *targets: Any) -> str:
+    details = [t if not isinstance(t, dict) else {"Target": t} for t in targets]
+    change = {
+        "Action": "Modify",
+        "LogicalResourceId": "R",
+        "ResourceType": rtype,
+        "PhysicalResourceId": physical,
+        "Replacement": "False",
+        "Details": details,
+    }
+    return json.dumps({"StackName": "app", "Changes": [{"ResourceChange": change}]})
+
+
+@pytest.mark.parametrize(
+    ("target", "removes"),
+    [
+        (
+            {"Attribute": "Properties", "Name": "VersioningConfiguration",
+             "BeforeValue": '{"Status":"Enabled"}', "AfterValue": '{"Status":"Suspended"}'},
+            True,
+        ),
+        (
+            {"Attribute": "Properties", "Path": "/Properties/VersioningConfiguration/Status",
+             "BeforeValue": "Enabled", "AfterValue": "Suspended"},
+            True,
+        ),
+        ({"Attribute": "Properties", "Name": "VersioningConfiguration"}, True),  # no values
+        (
+            {"Attribute": "Properties", "Name": "VersioningConfiguration",
+             "BeforeValue": '{"Status":"Suspended"}', "AfterValue": '{"Status":"Enabled"}'},
+            False,
+        ),
+        (
+            {"Attribute": "Properties", "Name": "VersioningConfiguration",
+             "BeforeValue": '{"Status":"Suspended"}', "AfterValue": '{"Status":"Suspended"}'},
+            False,
+        ),
+    ],
+)  # fmt: skip
+def test_suspending_a_buckets_versioning_removes_protection(
+    target: dict[str, Any], removes: bool
+) -> None:
+    (effect,) = understand_change_set(_modify("AWS::S3::Bucket", "state", target)).effects
+    assert effect.removes_protection is removes
+    assert "arn:aws:s3:::state" in effect.resource.names
+
+
+def test_a_protection_property_named_by_its_path_is_read() -> None:
+    target = {"Attribute": "Properties", "Path": "/Properties/DeletionProtection",
+              "BeforeValue": "true", "AfterValue": "false"}  # fmt: skip
+    (effect,) = understand_change_set(_modify("AWS::RDS::DBInstance", "db", target)).effects
+    assert effect.removes_protection
+
+
+@pytest.mark.parametrize(
+    ("detail", "field"),
+    [(1, "Details[0]: expected an object"), (None, "Details[0]: expected an object"),
+     ("x", "Details[0]: expected an object"), ({"Target": 5}, "Details[0].Target: expected")],
+)  # fmt: skip
+def test_a_detail_that_is_not_an_object_is_bad_input(detail: Any, field: str) -> None:
+    for action in ("Modify", "Add"):
+        change = {"Action": action, "LogicalResourceId": "R", "ResourceType": "AWS::S3::Bucket",
+                  "Details": [detail]}  # fmt: skip
+        text = json.dumps({"StackName": "app", "Changes": [{"ResourceChange": change}]})
+        with pytest.raises(InputError) as caught:
+            understand_change_set(text, source="cs.json")
+        assert f"cs.json: Changes[0].ResourceChange.{field}" in str(caught.value)

@@ -299,3 +299,92 @@ def test_fixture_red_plan_names_production_database(fixtures: Path) -> None:
 def test_derived_fixtures(fixtures: Path, name: str, kinds: list[EffectKind]) -> None:
     effects = understand_terraform((fixtures / "terraform/derived" / name).read_bytes()).effects
     assert [e.effect for e in effects] == kinds
+
+
+@pytest.mark.parametrize(
+    ("address", "extra"),
+    [
+        ("aws_db_instance.main[0]", ["aws_db_instance.main"]),
+        ('aws_db_instance.main["a"]', ["aws_db_instance.main"]),
+        ('aws_db_instance.main["a]\\"[0]"]', ["aws_db_instance.main"]),
+        (
+            'module.db["eu"].aws_db_instance.main[2]',
+            ['module.db["eu"].aws_db_instance.main', "module.db.aws_db_instance.main"],
+        ),
+        ("module.db[0].aws_db_instance.main", ["module.db.aws_db_instance.main"]),
+        ("aws_db_instance.main", []),
+    ],
+)
+def test_an_instance_is_also_named_by_its_resource(address: str, extra: list[str]) -> None:
+    """A protected ``aws_db_instance.main`` protects each instance of it (count, for_each)."""
+    change = rc(address, ["delete", "create"], {"identifier": "db1"}, {}, type="aws_db_instance")
+    (effect,) = understand_terraform(plan(change)).effects
+    names = effect.resource.names
+    assert names[0] == address
+    assert [n for n in names if n.startswith(("aws_db", "module"))] == [address, *extra]
+
+
+def _versioning(status: str, mfa: str = "") -> dict[str, Any]:
+    return {
+        "bucket": "state-bucket",
+        "versioning_configuration": [{"status": status, "mfa_delete": mfa}],
+    }
+
+
+@pytest.mark.parametrize(
+    ("actions", "before", "after", "how"),
+    [
+        (["update"], _versioning("Enabled"), _versioning("Suspended"), "versioning suspended"),
+        (["update"], _versioning("Enabled"), {"bucket": "state-bucket"}, "versioning suspended"),
+        (["delete"], _versioning("Enabled"), None, "destroyed: versioning suspended"),
+        (["delete", "create"], _versioning("Enabled"), _versioning("Enabled"), "destroyed"),
+        (
+            ["update"],
+            _versioning("Enabled", "Enabled"),
+            _versioning("Enabled", "Disabled"),
+            "MFA delete turned off",
+        ),
+    ],
+)
+def test_suspending_a_buckets_versioning_unprotects_the_bucket(
+    actions: list[str], before: Any, after: Any, how: str
+) -> None:
+    change = rc("aws_s3_bucket_versioning.state", actions, before, after)
+    own, bucket = understand_terraform(plan(change)).effects
+    assert own.resource.names[0] == "aws_s3_bucket_versioning.state"
+    assert bucket.effect is E.UPDATE and bucket.removes_protection
+    assert bucket.resource.names == ("arn:aws:s3:::state-bucket", "s3://state-bucket")
+    assert how in bucket.detail
+
+
+@pytest.mark.parametrize(
+    ("actions", "before", "after"),
+    [
+        (["update"], _versioning("Suspended"), _versioning("Enabled")),
+        (["update"], _versioning("Enabled"), _versioning("Enabled")),
+        (["delete"], _versioning("Suspended"), None),
+        (["create"], None, _versioning("Suspended")),
+    ],
+)
+def test_versioning_kept_or_never_on_unprotects_nothing(
+    actions: list[str], before: Any, after: Any
+) -> None:
+    change = rc("aws_s3_bucket_versioning.state", actions, before, after)
+    (own,) = understand_terraform(plan(change)).effects
+    assert not own.removes_protection
+
+
+def test_an_inline_versioning_block_turned_off_unprotects_the_bucket() -> None:
+    before = {"bucket": "b", "versioning": [{"enabled": True, "mfa_delete": False}]}
+    after = {"bucket": "b", "versioning": [{"enabled": False, "mfa_delete": False}]}
+    (effect,) = understand_terraform(plan(rc("aws_s3_bucket.b", ["update"], before, after))).effects
+    assert effect.removes_protection and "versioning turned off" in effect.detail
+    assert "arn:aws:s3:::b" in effect.resource.names
+
+
+@pytest.mark.parametrize("rtype", ["aws_s3_object", "aws_s3_bucket_object"])
+def test_an_object_is_named_as_the_aws_cli_names_it(rtype: str) -> None:
+    before = {"bucket": "state-bucket", "key": "env/prod.tfstate"}
+    (effect,) = understand_terraform(plan(rc(f"{rtype}.st", ["delete"], before))).effects
+    assert "arn:aws:s3:::state-bucket/env/prod.tfstate" in effect.resource.names
+    assert "s3://state-bucket/env/prod.tfstate" in effect.resource.names

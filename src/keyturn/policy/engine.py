@@ -174,17 +174,55 @@ class Policy:
         return rules
 
     def environment_of(self, effect: Effect, *, action_target: Target, memo: bool = True) -> str:
-        """The environment ``effect`` lands in."""
+        """The environment ``effect`` lands in.
+
+        The effect's own hints count first; those it leaves unset come from the action's target
+        (an understanding need not repeat the caller's hints on every effect). But an effect
+        with hints of its own and none of AWS was placed by something else -- a kube context,
+        a Terraform workspace -- by an understanding that dropped the AWS hints on purpose (a
+        kubectl call lands where its context says; terraform's changes are judged also without
+        them, the provider may name its own profile): it does not take the action's AWS hints,
+        or an ``AWS_PROFILE=dev`` of the shell would make a delete on the production cluster a
+        dev one. Failing closed, an effect the AWS hints would put in a production environment
+        stays there.
+        """
         target = effect.target
+        names = effect.resource.names
         # Most effects carry no hints of their own, and one naming its environment outright is
         # decided by that alone: skip building a merged Target for them.
         if target.environment:
             merged = target
         elif target == _NO_HINTS:
             merged = action_target
-        else:
+        elif (
+            target.aws_profile
+            or target.aws_account
+            or target.aws_region
+            or not (
+                action_target.aws_profile or action_target.aws_account or action_target.aws_region
+            )
+        ):
             merged = target.merged_over(action_target)
-        return self._resolver.resolve(merged, effect.resource.names, memo=memo)
+        else:
+            return self._environment_without_aws_hints(target, action_target, names, memo=memo)
+        return self._resolver.resolve(merged, names, memo=memo)
+
+    def _environment_without_aws_hints(
+        self, target: Target, action_target: Target, names: tuple[str, ...], *, memo: bool
+    ) -> str:
+        """:meth:`environment_of` for an effect whose AWS hints were dropped (the rare case)."""
+        bare = Target(
+            environment=action_target.environment,
+            kube_context=target.kube_context or action_target.kube_context,
+            kube_namespace=target.kube_namespace or action_target.kube_namespace,
+            terraform_workspace=target.terraform_workspace or action_target.terraform_workspace,
+        )
+        env = self._resolver.resolve(bare, names, memo=memo)
+        production = self.production_environments
+        if env in production:
+            return env
+        hinted = self._resolver.resolve(target.merged_over(action_target), names, memo=memo)
+        return hinted if hinted in production else env
 
     def judge(self, action: Action, *, actor: Actor) -> Decision:
         """Judge every effect of ``action`` for ``actor``; the decision is the strictest."""

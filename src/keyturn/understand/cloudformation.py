@@ -11,14 +11,18 @@ One effect per ``ResourceChange`` (formats.md §5.2):
 
 Names: ``cfn:<StackName>/<LogicalResourceId>``, the physical id, and the ARN derived from the
 type. A ``Modify`` that turns ``DeletionPolicy`` from Retain/Snapshot to Delete, or sets
-``DeletionProtection``/``DeletionProtectionEnabled``/``DisableApiTermination`` off, removes
-protection; when the change set carries no values (``IncludePropertyValues`` unset), changing
-one of those at all counts as removing it (fail closed). A change set with a ``NextToken`` has
-more pages: what they hold is unknown.
+``DeletionProtection``/``DeletionProtectionEnabled``/``DisableApiTermination`` off, or a
+bucket's ``VersioningConfiguration`` from ``Enabled`` to anything else, removes protection
+(the property is the detail's ``Name``, else the first step of its ``Path`` under
+``/Properties``); when the change set carries no values (``IncludePropertyValues`` unset),
+changing one of those at all counts as removing it (fail closed). A change set with a
+``NextToken`` has more pages: what they hold is unknown. A ``Details`` entry that is not an
+object, or whose ``Target`` is not one, is bad input.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -164,23 +168,74 @@ def _resource_effects(
 
 
 def _protection_removed(rc: Mapping[str, Any], where: str) -> str | None:
-    """What a Modify's details switch off: DeletionPolicy to Delete, a protection property off."""
-    details = rc.get("Details") or []
-    if not isinstance(details, list):
-        raise InputError(f"{where}.ResourceChange.Details: expected a list")
-    for detail in details:
-        tgt = detail.get("Target") if isinstance(detail, dict) else None
-        if not isinstance(tgt, dict):
-            continue
-        attribute, name = tgt.get("Attribute"), tgt.get("Name")
+    """What a Modify's details switch off: DeletionPolicy to Delete, a protection property off,
+    a bucket's versioning suspended."""
+    for tgt in _detail_targets(rc, where):
+        attribute = tgt.get("Attribute")
         before, after = tgt.get("BeforeValue"), tgt.get("AfterValue")
         if attribute in ("DeletionPolicy", "UpdateReplacePolicy") and _policy_weakened(
             before, after
         ):
             return f"{attribute} now {after or 'changed'}"
-        if attribute == "Properties" and name in _PROTECTING_PROPERTIES and _switched_off(after):
+        if attribute != "Properties":
+            continue
+        name = _property_name(tgt)
+        if name in _PROTECTING_PROPERTIES and _switched_off(after):
             return f"{name} {'changed' if after is None else 'off'}"
+        if name == "VersioningConfiguration" and _versioning_off(before, after):
+            return f"versioning {'changed' if after is None else 'suspended'}"
     return None
+
+
+def _detail_targets(rc: Mapping[str, Any], where: str) -> list[Mapping[str, Any]]:
+    """The ``Target`` of each ``Details`` entry (entries without one are skipped)."""
+    details = rc.get("Details") or []
+    if not isinstance(details, list):
+        raise InputError(f"{where}.ResourceChange.Details: expected a list")
+    targets: list[Mapping[str, Any]] = []
+    for index, detail in enumerate(details):
+        if not isinstance(detail, dict):
+            raise InputError(f"{where}.ResourceChange.Details[{index}]: expected an object")
+        tgt = detail.get("Target")
+        if tgt is None:
+            continue
+        if not isinstance(tgt, dict):
+            raise InputError(f"{where}.ResourceChange.Details[{index}].Target: expected an object")
+        targets.append(tgt)
+    return targets
+
+
+def _property_name(tgt: Mapping[str, Any]) -> str:
+    """The top-level property a detail changes: its ``Name``, else from its ``Path``
+    (``/Properties/DeletionProtection``)."""
+    name, path = tgt.get("Name"), tgt.get("Path")
+    if isinstance(name, str) and name:
+        return name
+    if isinstance(path, str) and path.startswith("/Properties/"):
+        return path.split("/")[2]
+    return ""
+
+
+def _versioning_off(before: Any, after: Any) -> bool:
+    """A bucket's versioning no longer ``Enabled`` (unknown counts as off, fail closed); not
+    when it was known to be off before too."""
+    was, now = _versioning_status(before), _versioning_status(after)
+    return now != "Enabled" and (was == "Enabled" or was is None or after is None)
+
+
+def _versioning_status(value: Any) -> str | None:
+    """The status a value tells: the status itself (a ``.../Status`` path) or inside the
+    configuration's JSON text; None when it tells none."""
+    if not isinstance(value, str):
+        return None
+    if value.lstrip().startswith("{"):
+        try:
+            config = json.loads(value)
+        except ValueError:
+            return None
+        status = config.get("Status") if isinstance(config, dict) else None
+        return status if isinstance(status, str) else None
+    return value
 
 
 def _policy_weakened(before: Any, after: Any) -> bool:
@@ -214,6 +269,7 @@ def _record(rc: Mapping[str, Any], where: str) -> dict[str, Any]:
         if not isinstance(value, list):
             raise InputError(f"{where}.ResourceChange.{key}: expected a list")
         lists[key] = value
+    _detail_targets(rc, where)  # a detail that is not an object is refused whatever the action
     return {
         "logical": rc.get("LogicalResourceId"),
         "action": rc.get("Action"),

@@ -29,7 +29,8 @@ from typing import Any
 import msgspec
 
 from keyturn.model import Action, ActionKind, Effect, EffectKind, Resource, Target
-from keyturn.understand.terraform._names import derived_names, service_of
+from keyturn.understand.aws_names import s3_bucket_names
+from keyturn.understand.terraform._names import address_names, derived_names, service_of
 from keyturn.understand.terraform._plan import (
     ActionInvocation,
     ResourceChange,
@@ -38,8 +39,10 @@ from keyturn.understand.terraform._plan import (
 )
 from keyturn.understand.terraform._protection import (
     PROTECTION_TYPES,
+    VERSIONING_TYPES,
     protected_by_lock,
     protection_removed,
+    versioning_removed,
 )
 
 __all__ = ["understand_terraform"]
@@ -149,14 +152,31 @@ def _change_effects(rc: ResourceChange, target: Target, digest: Any) -> list[Eff
                removes_protection=unprotects is not None, detail=_detail(rc, meaning)),
     ]  # fmt: skip
     if rc.type in PROTECTION_TYPES and (kind is _E.DELETE or kind is _E.REPLACE):
-        effects.extend(_lock_effects(rc, before, target, service, operation))
+        names = protected_by_lock(rc.type, before) or (f"{rc.address} (locked resource)",)
+        reason = f"{rc.type} {rc.address} destroyed"
+        effects.append(_unprotect(names, "locked resource", reason, target, service, operation))
+    elif rc.type in VERSIONING_TYPES and kind in _CHANGING:
+        how = versioning_removed(before, after, destroyed=kind is not _E.UPDATE)
+        if how is not None:
+            bucket = before.get(VERSIONING_TYPES[rc.type]) if isinstance(before, dict) else None
+            names = (
+                s3_bucket_names(bucket)
+                if isinstance(bucket, str) and bucket
+                else (f"{rc.address} (versioned bucket)",)
+            )
+            reason = f"{rc.type} {rc.address}: {how}"
+            effects.append(_unprotect(names, "s3-bucket", reason, target, service, operation))
     return effects
 
 
+_CHANGING = frozenset({_E.UPDATE, _E.DELETE, _E.REPLACE})
+
+
 def _names(rc: ResourceChange, before: Any, after: Any) -> tuple[str, ...]:
-    names = [f"{rc.address} (deposed {rc.deposed})", rc.address] if rc.deposed else [rc.address]
+    names = [f"{rc.address} (deposed {rc.deposed})"] if rc.deposed else []
+    names.extend(address_names(rc.address))
     if rc.previous_address:
-        names.append(rc.previous_address)
+        names.extend(address_names(rc.previous_address))
     if before is not None:
         names.extend(derived_names(rc.type, before))
     if after is not None:
@@ -179,23 +199,20 @@ def _detail(rc: ResourceChange, meaning: str) -> str:
     return "; ".join(parts)
 
 
-def _lock_effects(
-    rc: ResourceChange, before: Any, target: Target, service: str, operation: str
-) -> list[Effect]:
-    """Removing a lock unprotects what it locks: an update of that with removes_protection."""
-    locked = protected_by_lock(rc.type, before)
-    names = locked or (f"{rc.address} (locked resource)",)
-    return [
-        Effect(
-            _E.UPDATE,
-            Resource(names, "locked resource"),
-            target,
-            service,
-            operation=operation,
-            removes_protection=True,
-            detail=f"protection removed: {rc.type} {rc.address} destroyed",
-        )
-    ]
+def _unprotect(
+    names: tuple[str, ...], rtype: str, reason: str, target: Target, service: str, operation: str
+) -> Effect:
+    """Removing a lock (or a bucket's versioning) unprotects what it protects: an update of
+    that with removes_protection."""
+    return Effect(
+        _E.UPDATE,
+        Resource(names, rtype),
+        target,
+        service,
+        operation=operation,
+        removes_protection=True,
+        detail=f"protection removed: {reason}",
+    )
 
 
 def _invocation_effect(invocation: ActionInvocation, target: Target) -> Effect:

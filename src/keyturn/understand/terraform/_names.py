@@ -2,8 +2,15 @@
 
 A resource is named by its address, by the ID/ARN the plan knows, and by names derived from its
 type (an ``aws_db_instance``'s identifier gives ``arn:aws:rds:*:*:db:<identifier>``; a
-``kubernetes_namespace``'s ``metadata.name`` gives ``k8s:namespace/<name>``), so a policy
-pattern written for any surface matches a plan too.
+``kubernetes_namespace``'s ``metadata.name`` gives ``k8s:namespace/<name>``; an ``aws_s3_object``
+is ``arn:aws:s3:::<bucket>/<key>``, as the AWS CLI names it), so a policy pattern written for any
+surface matches a plan too.
+
+An instance of a resource with ``count`` or ``for_each`` (``aws_db_instance.main[0]``,
+``module.db["a"].aws_db_instance.main["x"]``) is also named by its address without instance
+keys (:func:`address_names`): a protected ``aws_db_instance.main`` protects each of its
+instances. A module path stays part of the address (``module.x.aws_db_instance.main`` is
+another resource).
 """
 
 from __future__ import annotations
@@ -56,6 +63,12 @@ _PROVIDER_SERVICES = {
     "terraform": "terraform",
 }
 _K8S_VERSION = re.compile(r"_v\d+(?:(?:alpha|beta)\d+)?$")
+# An instance key in an address: ``[0]`` or ``["a"]`` (a string key may hold ``]`` or ``"``).
+_INSTANCE_KEY = r'\[(?:\d+|"(?:[^"\\]|\\.)*")\]'
+_ANY_INSTANCE_KEY = re.compile(_INSTANCE_KEY)
+_LAST_INSTANCE_KEY = re.compile(_INSTANCE_KEY + r"\Z")
+# Objects in a bucket (``bucket`` and ``key``); a copy is named by where it is written.
+_S3_OBJECT_TYPES = frozenset({"aws_s3_object", "aws_s3_bucket_object", "aws_s3_object_copy"})
 _SERVICE_CACHE: dict[str, str] = {}
 
 
@@ -78,6 +91,17 @@ def _service(resource_type: str) -> str:
     return _AWS_SERVICES.get(words[0], words[0])
 
 
+def address_names(address: str) -> tuple[str, ...]:
+    """``address`` and, for an instance (``aws_db_instance.main[0]``), the address of its
+    resource (``aws_db_instance.main``) and that without module instance keys as well, so that
+    a pattern naming the resource names each of its instances."""
+    if "[" not in address:
+        return (address,)
+    resource = _LAST_INSTANCE_KEY.sub("", address)
+    bare = _ANY_INSTANCE_KEY.sub("", address)
+    return tuple(dict.fromkeys((address, resource, bare)))
+
+
 def derived_names(resource_type: str, values: Any) -> list[str]:
     """Names the plan's values give a resource: its ``arn``, ``id`` and type-derived names."""
     if not isinstance(values, dict):
@@ -94,6 +118,8 @@ def derived_names(resource_type: str, values: Any) -> list[str]:
         value = values.get(known[1])
         if value and isinstance(value, str):
             names.extend(resource_names(known[0], value))
+    elif resource_type in _S3_OBJECT_TYPES:
+        names.extend(_s3_object_names(values))
     elif resource_type.startswith("kubernetes_"):
         names.extend(_kubernetes_names(resource_type, values))
     elif resource_type == "helm_release":
@@ -101,6 +127,15 @@ def derived_names(resource_type: str, values: Any) -> list[str]:
         if isinstance(name, str) and name and isinstance(namespace, str):
             names.append(f"helm:{namespace}/{name}")
     return names
+
+
+def _s3_object_names(values: dict[str, Any]) -> tuple[str, ...]:
+    """An object's ARN and ``s3://`` alias; everything in the bucket when the key is unknown."""
+    bucket, key = values.get("bucket"), values.get("key")
+    if not isinstance(bucket, str) or not bucket:
+        return ()
+    key = key if isinstance(key, str) and key else "*"
+    return (f"arn:aws:s3:::{bucket}/{key}", f"s3://{bucket}/{key}")
 
 
 def _kubernetes_names(resource_type: str, values: dict[str, Any]) -> tuple[str, ...]:

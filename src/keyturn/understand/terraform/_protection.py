@@ -4,6 +4,12 @@
 update that turns it off, then the delete. So an update or replace that turns protection off is
 marked ``removes_protection``, and deleting an object whose only job is to protect another (a
 management lock, an object-lock configuration) yields an extra effect on the protected thing.
+
+A bucket's versioning protects its objects' past versions (the S3 state bucket's history): an
+``aws_s3_bucket_versioning`` set from ``Enabled`` to anything else, or destroyed or replaced
+(the provider suspends versioning when it destroys one), switches off the bucket's protection,
+as does MFA delete going from ``Enabled`` to off, and an inline ``versioning`` block's
+``enabled`` going off.
 """
 
 from __future__ import annotations
@@ -38,6 +44,10 @@ PROTECTION_TYPES: dict[str, str] = {
 }
 
 
+# Resource types that set another resource's versioning -> the attribute naming that resource.
+VERSIONING_TYPES: dict[str, str] = {"aws_s3_bucket_versioning": "bucket"}
+
+
 def protection_removed(before: Any, after: Any) -> str | None:
     """The attribute whose change switches protection off between ``before`` and ``after``,
     or ``None``. Values unknown until apply count as switched off (fail closed)."""
@@ -54,7 +64,36 @@ def protection_removed(before: Any, after: Any) -> str | None:
     for attr in _BLOCKS:
         if before.get(attr) and not after.get(attr):
             return f"{attr} removed"
+    if _first_block(before, "versioning").get("enabled") is True and (
+        _first_block(after, "versioning").get("enabled") is not True
+    ):
+        return "versioning turned off"
     return None
+
+
+def versioning_removed(before: Any, after: Any, *, destroyed: bool) -> str | None:
+    """How an ``aws_s3_bucket_versioning`` change switches its bucket's versioning off (from
+    ``Enabled`` to anything else, unknown included), or ``None``. ``destroyed``: the resource
+    is destroyed or replaced, which suspends versioning."""
+    if not isinstance(before, dict):
+        return None
+    was = _first_block(before, "versioning_configuration")
+    now = {} if destroyed or not isinstance(after, dict) else after
+    now = _first_block(now, "versioning_configuration")
+    how = "destroyed: versioning suspended" if destroyed else "versioning suspended"
+    if was.get("status") == "Enabled" and now.get("status") != "Enabled":
+        return how
+    if was.get("mfa_delete") == "Enabled" and now.get("mfa_delete") != "Enabled":
+        return "MFA delete turned off"
+    return None
+
+
+def _first_block(values: Any, attr: str) -> dict[str, Any]:
+    """The nested block ``attr`` of ``values`` (a list of one object in a plan), or ``{}``."""
+    block = values.get(attr) if isinstance(values, dict) else None
+    if isinstance(block, list):
+        block = block[0] if block else None
+    return block if isinstance(block, dict) else {}
 
 
 def protected_by_lock(resource_type: str, before: Any) -> tuple[str, ...]:

@@ -6,27 +6,56 @@
   or ``-state=PATH``), every resource it lists is a delete too, named by its address and the
   names its attributes give (its ARN, id, type-derived names), as a plan's are: a destroy of a
   state holding a protected resource is denied before anything runs.
-- ``apply PLANFILE`` -> that plan's effects when its JSON is at hand (``PLANFILE.json`` beside
-  it, or PLANFILE itself if it is JSON), else unknown; ``apply`` without a plan file -> unknown
-  ("changes not known until planned"), plus a replace of every ``-replace=ADDR``.
+- ``apply PLANFILE`` -> that plan's effects as its JSON shows them, and an unknown effect (see
+  below); ``apply`` without a plan file -> unknown ("changes not known until planned"), plus a
+  replace of every ``-replace=ADDR``.
 - ``taint`` -> replace (on the next apply); ``untaint``, ``state rm`` (forgotten), ``state mv``,
   ``import``, ``force-unlock``, ``refresh`` -> update; ``workspace delete`` -> delete.
 - ``plan``/``init``/``validate``/``fmt``/``show``/``output``/``version``/``providers``... -> read.
 
-The workspace is ``TF_WORKSPACE`` (on the line or in the environment), else ``default``.
-``TF_CLI_ARGS`` and ``TF_CLI_ARGS_<command>`` are read as extra arguments, as terraform does:
-``TF_CLI_ARGS_apply=-destroy terraform apply`` is a destroy.
+An address with an instance key (``-target='aws_db_instance.main[0]'``) is also named without
+it, as a plan's are (:func:`keyturn.understand.terraform._names.address_names`).
+
+Options are read as terraform's flag parser reads them: ``-name=value``, or ``-name value`` for
+the options that take a value (``-target``, ``-replace``, ``-state``, ``-var``...), with one
+dash or two.
+
+The workspace is ``TF_WORKSPACE`` (on the line or in the environment), else one the line
+switched to (``terraform workspace select``), else the one ``terraform workspace select`` left
+in the data directory's ``environment`` file (``.terraform/environment``, or under
+``TF_DATA_DIR``, in the ``-chdir`` directory), else ``default``. It is a target hint, as
+``TF_WORKSPACE`` is. ``TF_CLI_ARGS`` and ``TF_CLI_ARGS_<command>`` (``TF_CLI_ARGS_apply``,
+``TF_CLI_ARGS_workspace_select``) are read as extra arguments before those on the line, as
+terraform does: ``TF_CLI_ARGS_apply=-destroy terraform apply`` is a destroy; one whose value is
+decided at run time may add any option: unknown.
+
+A saved plan: terraform applies the binary plan file, and nothing keyturn can read ties the
+JSON beside it (``PLANFILE.json``, from ``terraform show -json PLANFILE``) to that binary: the
+JSON may be stale (another plan saved since) or forged (showing no change while the binary
+destroys). So ``apply PLANFILE`` is judged by the JSON's effects *and* an unknown effect: what
+the JSON shows is judged as it is (a protected resource it deletes is denied), and the apply is
+at least ``ask`` (``deny`` in production), since what runs may be another plan. Without the
+binary plan or without its JSON at hand it is unknown. A PLANFILE that is itself a JSON plan is
+judged by it alone: terraform cannot apply it (it is no plan file). ``keyturn exec -- terraform
+apply`` plans, judges that plan and applies exactly the judged file: the way to apply a plan
+without the unknown.
+
+Each change is also judged without the AWS hints (the provider may name its own profile): that
+twin names the workspace, so the judge does not fill the AWS hints back in.
 """
 
 from __future__ import annotations
 
 import json
 import shlex
+from dataclasses import replace
 
 from keyturn.errors import InputError
 from keyturn.model import Effect, EffectKind, Resource, Target
+from keyturn.understand.shell.dispatch import RUN_TIME_HINT
 from keyturn.understand.shell.effects import also_without_aws_hints
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
+from keyturn.understand.terraform._names import address_names
 
 _E = EffectKind
 _READS = frozenset(
@@ -35,6 +64,19 @@ _READS = frozenset(
 )
 _STATE_READS = frozenset({"list", "show", "pull"})
 _WORKSPACE_READS = frozenset({"list", "show", "select"})
+# Options of any terraform command that take a value, which Go's flag package also reads from
+# the next word (``-target ADDR``); the others are booleans (``-destroy``, ``-auto-approve``).
+_VALUED = frozenset(
+    {"target", "replace", "exclude", "var", "var-file", "state", "state-out", "backup"}
+    | {"backup-out", "lock-timeout", "parallelism", "out", "generate-config-out", "config"}
+    | {"provider", "backend-config", "from-module", "plugin-dir", "lockfile", "test-directory"}
+    | {"filter", "junit-xml", "type", "module-depth", "platform", "fs-mirror", "net-mirror"}
+    | {"cloud-run"}
+)
+# Subcommands whose first word names the command terraform runs (``workspace select``).
+_NESTED = frozenset({"state", "workspace", "providers", "metadata"})
+_MAX_WORKSPACE = 256
+_JSON_START = 4096  # enough of a plan file to tell JSON (a "{" after blanks) from the binary
 
 
 class _Call:
@@ -47,18 +89,32 @@ class _Call:
         while args and args[0].startswith("-chdir="):
             self.cwd = _absolute(args.pop(0).partition("=")[2], ctx)
         self.sub = args[0] if args else ""
-        extra = self._env("TF_CLI_ARGS") + " " + self._env(f"TF_CLI_ARGS_{self.sub}")
-        rest = args[1:] + _split(extra) if extra.strip() else args[1:]
-        self.flags = [a.lstrip("-") for a in rest if a.startswith("-")]
-        self.words = [a for a in rest if not a.startswith("-")]
-        self.workspace = self._env("TF_WORKSPACE") or "default"
-        self.target = Target(terraform_workspace=self._env("TF_WORKSPACE") or None)
-        self.target = self.target.merged_over(ctx.target)
-        if self.target.terraform_workspace:
-            self.workspace = self.target.terraform_workspace
+        # TF_CLI_ARGS_<command>, then TF_CLI_ARGS, go right after the command's words (``state
+        # rm``), before the line's own arguments: where terraform puts them.
+        nested = 2 if self.sub in _NESTED and args[1:2] and not args[1].startswith("-") else 1
+        command_name = "_".join(["TF_CLI_ARGS", *args[:nested]]).replace("-", "_")
+        extra: list[str] = []
+        self.dynamic_args: list[str] = []
+        for name in ("TF_CLI_ARGS", command_name):
+            value = self._env(name)
+            if _decided_at_run_time(value):
+                self.dynamic_args.append(name)
+            elif value.strip():
+                extra[:0] = _split(value)
+        self.flags, self.words = _parse([*args[1:nested], *extra, *args[nested:]])
+        workspace = self._env("TF_WORKSPACE") or ctx.target.terraform_workspace
+        workspace = workspace or self._selected_workspace()
+        self.target = Target(terraform_workspace=workspace).merged_over(ctx.target)
+        self.workspace = workspace or "default"
 
     def _env(self, name: str) -> str:
         return self.cmd.assignments.get(name) or self.ctx.env.get(name) or ""
+
+    def _selected_workspace(self) -> str | None:
+        """The workspace ``terraform workspace select`` left in the data directory."""
+        data_dir = _absolute(self._env("TF_DATA_DIR") or ".terraform", self.ctx, cwd=self.cwd)
+        text = self.ctx.files.read_text(f"{data_dir}/environment", limit=_MAX_WORKSPACE)
+        return (text.strip() or None) if text else None
 
     def flag(self, name: str) -> bool:
         return any(f == name or f.startswith(name + "=") for f in self.flags)
@@ -69,7 +125,7 @@ class _Call:
     def effect(self, kind: EffectKind, names: tuple[str, ...], detail: str) -> Effect:
         return Effect(
             kind,
-            Resource(names, "terraform"),
+            Resource(tuple(dict.fromkeys(names)), "terraform"),
             self.target,
             "terraform",
             command=self.cmd.text or None,
@@ -82,11 +138,52 @@ class _Call:
         return (f"terraform:workspace/{self.workspace}", f"terraform:dir:{self.cwd}")
 
 
+def _parse(words: list[str]) -> tuple[list[str], list[str]]:
+    """Flags (``name`` or ``name=value``, dashes off) and the other words, as Go's flag package
+    reads them: ``-name value`` for an option that takes one, ``--name`` as ``-name``."""
+    flags: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word == "--":
+            rest.extend(words[i + 1 :])
+            break
+        if word.startswith("-") and word != "-":
+            flag = word.lstrip("-")
+            if "=" not in flag and flag in _VALUED and i + 1 < len(words):
+                i += 1
+                flag += "=" + words[i]
+            flags.append(flag)
+        else:
+            rest.append(word)
+        i += 1
+    return flags, rest
+
+
+def _decided_at_run_time(value: str) -> bool:
+    return value == RUN_TIME_HINT or "$" in value or "`" in value
+
+
 @command("terraform", "tofu")
 def terraform(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """terraform/tofu subcommands, as the module docstring says."""
     call = _Call(cmd, ctx)
-    return also_without_aws_hints(_subcommand(call), call.target)
+    effects = _subcommand(call)
+    for name in call.dynamic_args:
+        reason = f"{name} is decided at run time: it may add any option (-destroy, -target...)"
+        effects.append(call.effect(_E.UNKNOWN, call.workspace_names, reason))
+    judged = also_without_aws_hints(effects, call.target)
+    # The twins name the workspace: a target left empty would take the AWS hints back from
+    # the judge (it fills an effect's missing hints from the line's).
+    named = replace(
+        call.target,
+        aws_profile=None,
+        aws_account=None,
+        aws_region=None,
+        terraform_workspace=call.workspace,
+    )
+    return effects + [evolve(e, target=named) for e in judged[len(effects) :]]
 
 
 def _subcommand(call: _Call) -> list[Effect]:
@@ -109,8 +206,8 @@ def _subcommand(call: _Call) -> list[Effect]:
 
 def _apply(call: _Call) -> list[Effect]:
     if call.sub == "destroy" or call.flag("destroy"):
-        targets = call.values("target")
-        names = tuple(targets) if targets else call.workspace_names
+        targets = _instance_names(call.values("target"))
+        names = targets if targets else call.workspace_names
         if targets:
             names += call.workspace_names
         destroy = call.effect(_E.DELETE, names, "destroy: deletes every resource it manages")
@@ -118,7 +215,11 @@ def _apply(call: _Call) -> list[Effect]:
     if call.flag("refresh-only"):
         return [call.effect(_E.UPDATE, call.workspace_names, "refresh-only: updates state")]
     effects = [
-        call.effect(_E.REPLACE, (addr, *call.workspace_names), "replace requested (-replace)")
+        call.effect(
+            _E.REPLACE,
+            (*address_names(addr), *call.workspace_names),
+            "replace requested (-replace)",
+        )
         for addr in call.values("replace")
     ]
     if call.words:
@@ -132,22 +233,35 @@ def _apply(call: _Call) -> list[Effect]:
 
 
 def _plan_file_effects(call: _Call, plan_file: str) -> list[Effect]:
-    """The effects of a saved plan, from its JSON (``show -json``) when readable."""
+    """The effects of a saved plan as its JSON (``show -json``) shows them, and an unknown:
+    nothing ties that JSON to the binary plan terraform applies (the module docstring)."""
     from keyturn.understand.terraform import understand_terraform
 
+    files = call.ctx.files
     path = _absolute(plan_file, call.ctx, cwd=call.cwd)
-    for candidate in (f"{path}.json", path):
-        text = call.ctx.files.read_text(candidate, limit=512_000_000)
-        if text is None or not text.lstrip().startswith("{"):
-            continue
-        try:
-            action = understand_terraform(text, source=candidate, target=call.target)
-        except InputError as exc:
-            reason = f"plan file {plan_file}: {exc}"
-            return [call.effect(_E.UNKNOWN, (path, *call.workspace_names), reason)]
-        return list(action.effects)
-    reason = f"plan file {plan_file}: its JSON (terraform show -json) is not at hand"
-    return [call.effect(_E.UNKNOWN, (path, *call.workspace_names), reason)]
+    unknown_names = (path, *call.workspace_names)
+    start = files.read_text(path, limit=_JSON_START)
+    candidate = path if start is not None and start.lstrip().startswith("{") else f"{path}.json"
+    binary = candidate != path and (start is not None or files.exists(path))
+    text = files.read_text(candidate, limit=512_000_000)
+    if text is None or not text.lstrip().startswith("{"):
+        reason = f"plan file {plan_file}: its JSON (terraform show -json) is not at hand"
+        return [call.effect(_E.UNKNOWN, unknown_names, reason)]
+    try:
+        action = understand_terraform(text, source=candidate, target=call.target)
+    except InputError as exc:
+        return [call.effect(_E.UNKNOWN, unknown_names, f"plan file {plan_file}: {exc}")]
+    effects = list(action.effects)
+    if candidate == path:
+        return effects  # the JSON itself: terraform cannot apply it
+    if binary:
+        reason = (
+            f"applies the binary plan {plan_file}; {candidate} beside it cannot be shown to be "
+            "that plan's (it may be stale or forged)"
+        )
+    else:
+        reason = f"plan file {plan_file} is not at hand: {candidate} cannot be its plan"
+    return [*effects, call.effect(_E.UNKNOWN, unknown_names, reason)]
 
 
 def _state_effects(call: _Call) -> list[Effect]:
@@ -177,14 +291,21 @@ def _state_effects(call: _Call) -> list[Effect]:
             key = instance.get("index_key") if isinstance(instance, dict) else None
             address = base + ("" if key is None else f"[{json.dumps(key)}]")
             attributes = instance.get("attributes") if isinstance(instance, dict) else None
-            names = (address, *derived_names(kind, attributes), *call.workspace_names)
-            effect = call.effect(_E.DELETE, tuple(dict.fromkeys(names)), f"destroyed (in {path})")
+            names = (*address_names(address), *derived_names(kind, attributes))
+            effect = call.effect(
+                _E.DELETE, (*names, *call.workspace_names), f"destroyed (in {path})"
+            )
             effects.append(evolve(effect, service=service_of(kind)))
     return effects
 
 
 def _addresses(call: _Call) -> tuple[str, ...]:
-    return tuple(call.words) or call.workspace_names
+    return _instance_names(call.words) or call.workspace_names
+
+
+def _instance_names(addresses: list[str]) -> tuple[str, ...]:
+    """The addresses, each followed by its resource's when it names an instance."""
+    return tuple(name for address in addresses for name in address_names(address))
 
 
 def _state(call: _Call) -> list[Effect]:
@@ -194,11 +315,11 @@ def _state(call: _Call) -> list[Effect]:
         return [call.effect(_E.READ, call.workspace_names, f"state {action}")]
     if action == "rm":
         return [
-            call.effect(_E.UPDATE, (a, *call.workspace_names), "forgotten: removed from state, "
-                        "not destroyed (no longer managed)")
+            call.effect(_E.UPDATE, (*address_names(a), *call.workspace_names), "forgotten: "
+                        "removed from state, not destroyed (no longer managed)")
             for a in addresses or ["*"]
         ]  # fmt: skip
-    names = tuple(addresses) + call.workspace_names
+    names = _instance_names(addresses) + call.workspace_names
     return [call.effect(_E.UPDATE, names, f"state {action}: rewrites state")]
 
 
