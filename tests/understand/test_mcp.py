@@ -208,7 +208,8 @@ def test_kubernetes_create_or_update_reads_the_manifest() -> None:
 
 
 def test_kubernetes_scale_to_zero_is_a_delete_and_helm_uninstall_too() -> None:
-    args = {"kind": "Deployment", "name": "api", "namespace": "prod", "replicas": 0}
+    # kubernetes-mcp-server's argument is "scale" (it has no "replicas")
+    args = {"kind": "Deployment", "name": "api", "namespace": "prod", "scale": 0}
     scale = understand_mcp("kubernetes", "resources_scale", args)
     uninstall = understand_mcp("kubernetes", "helm_uninstall", {"name": "db", "namespace": "prod"})
     assert kinds(scale) == [D]

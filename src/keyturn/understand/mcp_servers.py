@@ -15,22 +15,26 @@ Tool names and arguments come from the servers' own sources:
   ``crystaldba/postgres-mcp`` (``execute_sql``: ``sql``);
 - SQLite: ``modelcontextprotocol/servers-archived`` ``src/sqlite`` (``read_query``,
   ``write_query``, ``create_table``: ``query``);
-- Kubernetes: ``containers/kubernetes-mcp-server`` ``pkg/toolsets/{core,helm}``;
+- Kubernetes: ``containers/kubernetes-mcp-server`` ``pkg/toolsets/{core,helm}`` (``README.md``
+  lists every tool's arguments);
 - AWS: ``awslabs/mcp`` ``src/aws-api-mcp-server`` (``call_aws``: ``cli_command``, a string or a
-  list of strings; ``suggest_aws_commands``: ``query``).
+  list of strings; ``suggest_aws_commands``: ``query``);
+- fetch: ``modelcontextprotocol/servers`` ``src/fetch`` (``fetch``: ``url``).
 """
 
 from __future__ import annotations
 
 import shlex
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from keyturn.model import Effect, EffectKind, Target
+from keyturn.understand import NoFiles
+from keyturn.understand.k8s_kinds import is_cluster_scoped, normalize_kind, object_names
 
 if TYPE_CHECKING:
     from keyturn.understand.mcp import McpCall
@@ -369,71 +373,65 @@ SQLITE = ServerFamily(
 )
 
 # -- Kubernetes ------------------------------------------------------------------------------
-
-_CLUSTER_SCOPED_FALLBACK = frozenset(
-    {
-        "namespace",
-        "node",
-        "persistentvolume",
-        "clusterrole",
-        "clusterrolebinding",
-        "customresourcedefinition",
-        "storageclass",
-        "priorityclass",
-        "validatingwebhookconfiguration",
-        "mutatingwebhookconfiguration",
-        "apiservice",
-        "ingressclass",
-        "runtimeclass",
-        "csidriver",
-        "csinode",
-        "volumeattachment",
-    }
-)
+# containers/kubernetes-mcp-server: ``kind``/``name``/``namespace`` name one object; with several
+# clusters every tool also takes ``context``. ``resources_scale`` takes ``scale`` (setting it is
+# what changes anything), ``resources_create_or_update`` a manifest in ``resource`` and a
+# ``namespace`` that overrides the manifest's, ``pods_exec`` a ``command`` array.
 
 
-def _kind(word: str) -> tuple[str, bool]:
-    """Normalised kind and whether it is cluster-scoped (shared rules when available)."""
-    try:
-        from keyturn.understand.k8s_kinds import is_cluster_scoped, normalize_kind
-    except ImportError:
-        kind = word.split(".")[0].lower()
-        return kind, kind in _CLUSTER_SCOPED_FALLBACK
-    kind = normalize_kind(word)
-    return kind, is_cluster_scoped(kind)
+def k8s_names(kind_word: str, name: str, namespace: str | None) -> tuple[str, ...]:
+    """The names of one object, as kubectl's are (:func:`~keyturn.understand.k8s_kinds.
+    object_names`); a namespaced object in a namespace not told is ``k8s:*/<kind>/<name>``
+    (like an unknown AWS account): the server falls back to its kubeconfig's namespace."""
+    kind = normalize_kind(kind_word)
+    if namespace or is_cluster_scoped(kind):
+        return object_names(kind, name, namespace)
+    return (f"k8s:*/{kind}/{name}",)
 
 
-def k8s_name(kind_word: str, name: str, namespace: str | None) -> str:
-    """``k8s:<namespace>/<kind>/<name>``, or ``k8s:<kind>/<name>`` for cluster-scoped kinds;
-    an unknown namespace is written ``*`` (like an unknown AWS account)."""
-    kind, cluster = _kind(kind_word)
-    return f"k8s:{kind}/{name}" if cluster else f"k8s:{namespace or '*'}/{kind}/{name}"
+def _somewhere(kind: EffectKind, names: tuple[str, ...], detail: str) -> tuple[EffectKind, str]:
+    """A create or update of an object in a namespace not told is ``unknown``: a policy's
+    ``resource: k8s:kube-system/*`` rule cannot match ``k8s:*/…``, so only asking stays as strict
+    as the namespace it may land in. (A delete stays a delete: ``protected`` patterns are matched
+    against the ``*``, and a delete of what they may cover is refused.)"""
+    if kind in (C, U) and names[0].startswith("k8s:*/"):
+        why = "namespace not told: the server's kubeconfig decides where it lands"
+        return EffectKind.UNKNOWN, "; ".join(x for x in (detail, why) if x)
+    return kind, detail
 
 
-def _k8s_target(call: McpCall) -> Target:
+def _k8s_target(call: McpCall, namespace: str | None = None) -> Target:
     return Target(
         kube_context=call.text_arg("context"),
-        kube_namespace=call.text_arg("namespace"),
+        kube_namespace=namespace or call.text_arg("namespace"),
     )
 
 
-def _on_k8s(kind: EffectKind, fixed_kind: str | None = None) -> Handler:
+def _on_k8s(kind: EffectKind, fixed_kind: str | None = None, detail: str = "") -> Handler:
     """A tool on one object: ``kind`` (or ``fixed_kind``), ``name``, optional ``namespace``."""
 
     def handle(call: McpCall) -> BuiltinEffects:
         word, name = fixed_kind or call.text_arg("kind"), call.text_arg("name")
         target = _k8s_target(call)
+        if name is None and word is not None and not call.probe:
+            name = "*"  # pods_run names the pod at random: any pod, in the namespace it names
         if word is None or name is None:
             return _own(call.effect(kind, service="k8s", target=target, detail="object not named"))
         namespace = call.text_arg("namespace") or call.target.kube_namespace
-        ref = k8s_name(word, name, namespace)
-        return _own(call.effect(kind, [ref], type_=_kind(word)[0], service="k8s", target=target))
+        names = k8s_names(word, name, namespace)
+        judged, why = _somewhere(kind, names, detail)
+        return _own(
+            call.effect(
+                judged, names, type_=normalize_kind(word), service="k8s", target=target, detail=why
+            )
+        )
 
     return handle
 
 
 def _create_or_update(call: McpCall) -> BuiltinEffects:
-    """``resources_create_or_update``: an update of every object in the YAML/JSON text."""
+    """``resources_create_or_update``: an update of every object in the YAML/JSON text, in the
+    ``namespace`` argument when given (the server applies it over the manifest's own)."""
     text = call.text_arg("resource", "manifest")
     if text is None:
         return _missing(call, U, "resource")
@@ -441,6 +439,7 @@ def _create_or_update(call: McpCall) -> BuiltinEffects:
         docs = [d for d in yaml.safe_load_all(text) if d is not None]
     except yaml.YAMLError:
         return _own(call.unknown("resource text is neither YAML nor JSON"))
+    override = call.text_arg("namespace")
     effects = []
     for doc in docs:
         meta = doc.get("metadata") if isinstance(doc, dict) else None
@@ -448,31 +447,79 @@ def _create_or_update(call: McpCall) -> BuiltinEffects:
         if not isinstance(kind, str) or not isinstance(name, str) or not kind or not name:
             effects.append(call.unknown("resource without kind or metadata.name"))
             continue
-        namespace = meta.get("namespace") if isinstance(meta, dict) else None
-        namespace = namespace if isinstance(namespace, str) else call.target.kube_namespace
-        ref = k8s_name(kind, name, namespace)
-        effects.append(call.effect(U, [ref], type_=_kind(kind)[0], service="k8s"))
+        own = meta.get("namespace") if isinstance(meta, dict) else None
+        namespace = override or (own if isinstance(own, str) and own else None)
+        namespace = namespace or call.target.kube_namespace
+        names = k8s_names(kind, name, namespace)
+        judged, why = _somewhere(U, names, "")
+        target = _k8s_target(call, namespace)
+        effects.append(
+            call.effect(
+                judged, names, type_=normalize_kind(kind), service="k8s", target=target, detail=why
+            )
+        )
     return _own(*effects) if effects else _own(call.unknown("resource text has no object"))
 
 
+def _count(value: Any) -> int | None:
+    """An integer argument as the server parses it (a JSON number or its text), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        return int(value.strip())
+    return None
+
+
 def _scale(call: McpCall) -> BuiltinEffects:
-    """``resources_scale``: no replicas reads; scaling to 0 takes the workload away."""
-    replicas = call.arg("replicas")
-    if replicas is None:
+    """``resources_scale``: without ``scale`` it only reads the current scale; with one it sets
+    it. Scaling to 0 (or to what is not a count) takes the workload away: a delete, stricter
+    than ``kubectl scale --replicas=0``'s disruptive update. (``replicas``, which the server does
+    not take, is still read: it only ever makes the judgement stricter.)"""
+    value = call.arg("scale")
+    if value is None:
+        value = call.arg("replicas")
+    if value is None:
         return _on_k8s(R)(call)
-    kind = D if replicas == 0 else U
-    return _on_k8s(kind)(call)
+    count = _count(value)
+    if count is None or count <= 0:
+        what = "scaled to 0" if count is not None else f"scale {value!r} is not a count"
+        return _on_k8s(D, detail=f"{what} (disruptive: stops every replica)")(call)
+    return _on_k8s(U, detail=f"scaled to {count}")(call)
 
 
 def _pods_exec(call: McpCall) -> BuiltinEffects:
-    """``pods_exec``: a write into the pod, and whatever the command itself does."""
-    command = call.arg("command")
+    """``pods_exec``: a write into the pod, and what the command does there, judged as
+    ``kubectl exec -n NS POD -- CMD`` is: each effect also named in the pod
+    (``k8s:NS/pod/POD/file:/data``, :func:`~keyturn.understand.shell.effects.named_in`) and
+    landing in the pod's cluster. No file of this machine tells what the pod's files hold."""
     own = _on_k8s(U, "pod")(call).own
+    command = call.arg("command")
     if isinstance(command, list) and command and all(isinstance(c, str) for c in command):
-        return BuiltinEffects(own, call.shell(shlex.join(command)))
-    if isinstance(command, str) and command.strip():
-        return BuiltinEffects(own, call.shell(command))
-    return BuiltinEffects(own, [call.unknown("pods_exec: command missing")])
+        text = shlex.join(command)
+    elif isinstance(command, str) and command.strip():
+        text = command
+    else:
+        return BuiltinEffects(own, [call.unknown("pods_exec: command missing")])
+    try:
+        from keyturn.understand.shell.effects import named_in
+    except ImportError:  # a build without shell understanding: call.shell says so
+        return BuiltinEffects(own, call.shell(text))
+    namespace = call.text_arg("namespace") or call.target.kube_namespace or "*"
+    pod = f"{namespace}/pod/{call.text_arg('name') or '*'}"
+    target = _k8s_target(call)
+    derived = [
+        replace(
+            named_in(e, [f"k8s:{pod}"]),
+            target=target.merged_over(e.target),
+            detail="; ".join(x for x in (e.detail, f"in pod {pod}") if x),
+        )
+        for e in replace(call, files=NoFiles()).shell(text)
+    ]
+    return BuiltinEffects(own, derived)
 
 
 def _helm(kind: EffectKind) -> Handler:
@@ -480,7 +527,8 @@ def _helm(kind: EffectKind) -> Handler:
         name = call.text_arg("name")
         namespace = call.text_arg("namespace") or call.target.kube_namespace or "*"
         names = [f"helm:{namespace}/{name}"] if name else []
-        return _own(call.effect(kind, names, type_="helm_release", service="helm"))
+        target = _k8s_target(call)
+        return _own(call.effect(kind, names, type_="helm_release", service="helm", target=target))
 
     return handle
 
@@ -539,6 +587,20 @@ AWS = ServerFamily(
     },
 )
 
+# -- fetch ---------------------------------------------------------------------------------
+
+
+def _fetch(call: McpCall) -> BuiltinEffects:
+    """``fetch``: a read of the URL, as the agents' own web-fetch tools are judged."""
+    url = call.text_arg("url")
+    if url is None:
+        return _missing(call, R, "url")
+    return _own(call.effect(R, [url], type_="web", service="web", detail=f"fetch {url}"))
+
+
+# Last: a name like "github-fetch" belongs to the family it names first.
+FETCH = ServerFamily("fetch", ("fetch", "*fetch*"), {"fetch": _fetch})
+
 FAMILIES: tuple[ServerFamily, ...] = (
     FILESYSTEM,
     GITHUB,
@@ -547,4 +609,5 @@ FAMILIES: tuple[ServerFamily, ...] = (
     SQLITE,
     KUBERNETES,
     AWS,
+    FETCH,
 )

@@ -138,13 +138,65 @@ def _server_name(payload: Mapping[str, Any]) -> str:
         return urlsplit(url).hostname or url
     command = payload.get("command")
     if isinstance(command, str) and command.strip():
-        words = command.split()
-        # "npx -y @scope/server-x" names the package, not npx.
-        meaningful = [w for w in words if not w.startswith("-")]
-        return (meaningful[-1] if meaningful[0] in ("npx", "uvx", "bunx") else words[0]).rsplit(
-            "/", 1
-        )[-1]
+        return _launched(command.split())
     return "unknown"
+
+
+# Package runners: the server is the package they run (``npx -y @scope/server-x /srv/data`` is
+# ``server-x``), not their last argument (a directory, a URL: ``/srv/github`` must not make the
+# filesystem server the GitHub one).
+_RUNNERS = {
+    ("npx",): 1,
+    ("pnpx",): 1,
+    ("bunx",): 1,
+    ("uvx",): 1,
+    ("pnpm", "dlx"): 2,
+    ("yarn", "dlx"): 2,
+    ("bun", "x"): 2,
+    ("pipx", "run"): 2,
+    ("uv", "tool", "run"): 3,
+}
+# The runners' options that take a value, which is not the package (``--from`` and
+# ``--package``/``-p`` name the package itself, so their value is as good a name).
+_VALUED = frozenset(
+    {"--cache", "--registry", "--prefix", "--userconfig", "--workspace", "-w", "--call", "-c"}
+    | {"--python", "--index", "--index-url", "--extra-index-url", "--directory", "--with"}
+    | {"--with-requirements", "--with-editable", "--config-file", "--cache-dir", "--spec"}
+)
+
+
+def _launched(words: list[str]) -> str:
+    """The name of the server a launch command starts: the package a runner runs, else the
+    program's own name (``/opt/bin/mcp-server-git`` is ``mcp-server-git``)."""
+    if words and _base(words[0]) in ("cmd", "cmd.exe") and words[1:2] in (["/c"], ["/C"]):
+        words = words[2:]  # Windows: cmd /c npx ...
+    if not words or words[0].startswith("-"):
+        return "unknown"
+    program = _base(words[0])
+    for runner, size in _RUNNERS.items():
+        if (program, *words[1:size]) == runner:
+            return _package(words[size:]) or program
+    return program
+
+
+def _package(words: list[str]) -> str | None:
+    """The first word that is neither an option nor an option's value, as a package name."""
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word.startswith("-"):
+            skip = word in _VALUED
+        else:
+            name = word.rsplit("/", 1)[-1]
+            # "@scope/pkg@1.2" -> "pkg"; "pkg==1.2" -> "pkg"
+            name = name.split("@", 1)[0] if "@" in name[1:] else name
+            return name.split("==", 1)[0].lstrip("@") or None
+    return None
+
+
+def _base(word: str) -> str:
+    return word.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def _pre_tool(

@@ -6,7 +6,8 @@ other exit code is only a warning. So everything short of an allow is exit 2 wit
 
 Built-in tool names changed between Kiro versions (``execute_bash``/``shell``,
 ``fs_write``/``write``, ``fs_read``/``read``, ``use_aws``/``aws``): both spellings are read.
-``use_aws`` is judged as the equivalent ``aws`` command line. MCP tools arrive as
+``use_aws`` is judged as the ``aws`` command line Kiro runs (its parameter names in kebab case,
+:func:`.events._aws_command_line`). MCP tools arrive as
 ``@server/tool`` (the matcher's form) or ``server___tool``.
 """
 

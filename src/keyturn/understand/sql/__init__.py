@@ -13,8 +13,17 @@ readings are judged and the effects of both kept, so quoting cannot hide a state
 :mod:`.names` names the resources.
 
 Meanings (decided here, relied on by tests):
-- SELECT/SHOW/EXPLAIN/DESCRIBE/VALUES/TABLE -> read; a few side-effecting functions in a SELECT
-  (``pg_terminate_backend``, ``lo_unlink``...) -> update/delete; ``SELECT ... INTO t`` -> create.
+- SELECT/SHOW/EXPLAIN/DESCRIBE/VALUES/TABLE -> read (``SELECT ... FOR UPDATE`` too: its row
+  locks end with the transaction); ``SELECT ... INTO t`` -> create.
+- Function calls in any statement that runs expressions (queries, DML, COPY, SET, CREATE TABLE
+  AS) are judged by name (:mod:`.functions`): built-ins with side effects -> their effect
+  (``lo_unlink`` delete, ``pg_terminate_backend``/``setval``/``set_config`` update,
+  ``dblink``/``dblink_exec``/``lo_export`` unknown); well-known pure built-ins -> nothing;
+  any other function (``SELECT purge_orders()``) -> unknown: it may do anything. Quoted and
+  ``U&"..."`` names are read as the engine reads them.
+- LOCK TABLE -> update of each table (others wait). COPY ... TO 'file' -> unknown (writes a
+  file). ALTER SYSTEM/DATABASE/ROLE ... SET of a setting naming a program or library
+  (``archive_command``, ``shared_preload_libraries``...) -> unknown: it runs code on the host.
 - INSERT/COPY FROM/LOAD DATA -> create of the table; upserts and REPLACE/MERGE -> update.
 - UPDATE -> update; DELETE -> delete of the table. Without a WHERE (or with one that is always
   true, ``WHERE 1=1``) the detail says every row is hit.

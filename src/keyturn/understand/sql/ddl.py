@@ -26,7 +26,7 @@ _OBJECT_KINDS = frozenset(
 _DROP_STOP = frozenset({"cascade", "restrict", "on", "force", "from", "in", "for"})
 
 
-def _object_kind(tokens: Tokens) -> tuple[str | None, int, bool]:
+def object_kind(tokens: Tokens) -> tuple[str | None, int, bool]:
     """(kind, index after it, OR REPLACE given) of ``CREATE/DROP/ALTER [modifiers] KIND``.
 
     MySQL's ``DEFINER = `u`@`h``` and ``ALGORITHM = x`` clauses are skipped."""
@@ -50,7 +50,7 @@ def _resource(s: Session, kind: str, parts: list[str]) -> Resource:
 
 def drop(tokens: Tokens, s: Session) -> list[Effect]:
     """DROP <kind> [IF EXISTS] a, b [CASCADE]: delete of each object."""
-    kind, i, _ = _object_kind(tokens)
+    kind, i, _ = object_kind(tokens)
     if kind is None:
         return [s.unknown("DROP of an object kind not understood", "DROP")]
     op = f"DROP {kind.upper()}"
@@ -81,7 +81,7 @@ def truncate(tokens: Tokens, s: Session) -> list[Effect]:
 
 def create(tokens: Tokens, s: Session) -> list[Effect]:
     """CREATE [OR REPLACE] <kind> name: create (replace of a table; update of a definition)."""
-    kind, i, or_replace = _object_kind(tokens)
+    kind, i, or_replace = object_kind(tokens)
     if kind is None:
         return [s.unknown("CREATE of an object kind not understood", "CREATE")]
     op = f"CREATE {kind.upper()}"
@@ -99,10 +99,13 @@ def create(tokens: Tokens, s: Session) -> list[Effect]:
 
 def alter(tokens: Tokens, s: Session) -> list[Effect]:
     """ALTER <kind> name ...: update; ALTER TABLE ... DROP COLUMN / DROP PARTITION: delete."""
-    kind, i, _ = _object_kind(tokens)
+    kind, i, _ = object_kind(tokens)
     if kind is None:
         return [s.unknown("ALTER of an object kind not understood", "ALTER")]
     op = f"ALTER {kind.upper()}"
+    runs = _runs_code(tokens, i)
+    if runs is not None:
+        return [s.unknown(f"sets {runs}, which names a program or library the server runs", op)]
     if kind == "system":
         return [s.effect(EffectKind.UPDATE, s.database_resource(), op, "server configuration")]
     i = skip_words(tokens, skip_if_exists(tokens, i), {"only"})
@@ -112,6 +115,27 @@ def alter(tokens: Tokens, s: Session) -> list[Effect]:
     if kind != "table":
         return [s.effect(EffectKind.UPDATE, _resource(s, kind, parts), op)]
     return _alter_table_actions(tokens, i, parts, s)
+
+
+# PostgreSQL settings naming a program the server runs or a library it loads: setting one
+# (ALTER SYSTEM, or ALTER DATABASE/ROLE ... SET for the sessions that open) runs code on the
+# database host.
+_CODE_SETTINGS = frozenset(
+    {"archive_command", "archive_library", "restore_command", "archive_cleanup_command"}
+    | {"recovery_end_command", "ssl_passphrase_command", "shared_preload_libraries"}
+    | {"session_preload_libraries", "local_preload_libraries", "dynamic_library_path"}
+    | {"jit_provider"}
+)
+
+
+def _runs_code(tokens: Tokens, start: int) -> str | None:
+    """The setting of :data:`_CODE_SETTINGS` an ALTER sets (``SET name TO|= ...``), if any."""
+    for k in range(start, len(tokens) - 1):
+        if is_word(tokens, k, "set") and tokens[k + 1].kind in ("word", "ident"):
+            name = tokens[k + 1].text.lower()
+            if name in _CODE_SETTINGS:
+                return name
+    return None
 
 
 def _alter_table_actions(tokens: Tokens, i: int, table: list[str], s: Session) -> list[Effect]:

@@ -9,9 +9,7 @@ from keyturn.understand.sql.names import Session
 from keyturn.understand.sql.tokens import Token, dialect_for, scan
 
 # meta-commands that only show things
-_READS = frozenset(
-    {"l", "list", "conninfo", "dp", "z", "sf", "sv", "lo_list", "lo_export", "du", "dg", "dn"}
-)
+_READS = frozenset({"l", "list", "conninfo", "dp", "z", "sf", "sv", "lo_list", "du", "dg", "dn"})
 # meta-commands about the client itself: no effect on the database
 _CLIENT = frozenset(
     {"g", "gx", "gset", "gdesc", "x", "timing", "echo", "qecho", "q", "quit", "set", "unset"}
@@ -38,6 +36,7 @@ _UNKNOWN = {
     "out": "writes query output to a file or pipe",
     "w": "writes the query buffer to a file or pipe",
     "write": "writes the query buffer to a file or pipe",
+    "lo_export": "writes a large object to a file",
 }
 
 Classify = Callable[[list[Token], Session], list[Effect]]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.sql import ddl
+from keyturn.understand.sql.functions import call_effects
 from keyturn.understand.sql.meta import meta_command
 from keyturn.understand.sql.names import Session
 from keyturn.understand.sql.parsing import (
@@ -29,23 +30,11 @@ _DML = frozenset({"insert", "update", "delete", "merge", "replace"})
 _STARTS = _DML | {"select", "values", "table", "with"}
 _STRAY = frozenset({"drop", "truncate", "delete", "alter", "create", "grant", "revoke", "insert"})
 
-# functions that change state even when called from a SELECT
-_SIDE_EFFECT_FUNCTIONS = {
-    "lo_unlink": EffectKind.DELETE,
-    "pg_drop_replication_slot": EffectKind.DELETE,
-    "drop_chunks": EffectKind.DELETE,
-    "pg_file_unlink": EffectKind.DELETE,
-    "pg_terminate_backend": EffectKind.UPDATE,
-    "pg_cancel_backend": EffectKind.UPDATE,
-    "pg_reload_conf": EffectKind.UPDATE,
-    "pg_promote": EffectKind.UPDATE,
-    "pg_switch_wal": EffectKind.UPDATE,
-    "setval": EffectKind.UPDATE,
-    "pg_file_write": EffectKind.UPDATE,
-    "dblink_exec": EffectKind.UNKNOWN,
-    "sys_exec": EffectKind.UNKNOWN,
-    "sys_eval": EffectKind.UNKNOWN,
-}
+# Statements that evaluate expressions: the functions they call run (:mod:`.functions`).
+_EVALUATES = frozenset(
+    {"select", "values", "with", "insert", "update", "delete", "merge", "replace", "upsert"}
+    | {"copy", "set", "declare"}
+)
 
 
 def classify(tokens: Tokens, s: Session) -> list[Effect]:
@@ -64,7 +53,23 @@ def classify(tokens: Tokens, s: Session) -> list[Effect]:
         if reader is None:
             return [s.unknown(f"statement not understood: {first.text.upper()}")]
         out = reader(tokens, s)
-    return out + _nested_dml(tokens, s)
+    return out + _nested_dml(tokens, s) + call_effects(_evaluated(tokens), s)
+
+
+def _evaluated(tokens: Tokens) -> Tokens:
+    """The part of a statement whose expressions run now: all of a query or DML statement, the
+    query of ``CREATE TABLE|MATERIALIZED VIEW ... AS``, nothing of other statements (EXPLAIN
+    without ANALYZE, a view's or function's definition)."""
+    first = tokens[0]
+    if first.kind == "punct" or first.text in _EVALUATES:
+        return tokens
+    if first.text == "create":
+        kind, at, _ = ddl.object_kind(tokens)
+        query = top_index(tokens, "as", at)
+        materialized = any(is_word(tokens, k, "materialized") for k in range(1, at))
+        if query >= 0 and (kind == "table" or (kind == "view" and materialized)):
+            return tokens[query + 1 :]
+    return ()
 
 
 def _nested_dml(tokens: Tokens, s: Session) -> list[Effect]:
@@ -88,7 +93,8 @@ def _nothing(tokens: Tokens, s: Session) -> list[Effect]:
 
 
 def select(tokens: Tokens, s: Session) -> list[Effect]:
-    """SELECT: read; ``INTO table`` creates it; side-effecting functions count."""
+    """SELECT: read; ``INTO table`` creates it. ``FOR UPDATE`` stays a read: it changes no data,
+    and its row locks last only as long as the transaction, as any query's locks do."""
     out = _read(tokens, s) if tokens[0].kind == "word" else []
     out = out or [s.effect(EffectKind.READ, s.database_resource(), "SELECT")]
     into = top_index(tokens, "into")
@@ -108,12 +114,7 @@ def select(tokens: Tokens, s: Session) -> list[Effect]:
     ]
     if stray:  # "SELECT 1 DROP TABLE t": a statement run on without its ';' is not a read
         out.append(s.unknown(f"statement keyword {stray[0].upper()} inside a SELECT"))
-    for i, t in enumerate(tokens[:-1]):
-        kind = _SIDE_EFFECT_FUNCTIONS.get(t.text) if t.kind == "word" else None
-        if kind is not None and is_punct(tokens, i + 1, "("):
-            op = f"SELECT {t.text}()"
-            out.append(s.effect(kind, s.database_resource(), op, f"calls {t.text}()"))
-    return out
+    return out  # the functions it calls: classify (call_effects)
 
 
 def _with(tokens: Tokens, s: Session) -> list[Effect]:
@@ -226,13 +227,22 @@ def _copy(tokens: Tokens, s: Session) -> list[Effect]:
     if top_index(tokens, "program") >= 0:
         return [s.unknown("COPY ... PROGRAM runs a program", "COPY PROGRAM")]
     if is_punct(tokens, 1, "("):
-        return _read(tokens, s)
+        return _read(tokens, s) + _copy_out(tokens[closing(tokens, 1) :], s)
     parts, _ = name_at(tokens, 1)
     if not parts:
         return [s.unknown("COPY without a table", "COPY")]
     if top_index(tokens, "from") >= 0:
         return [s.effect(EffectKind.CREATE, s.object_resource(parts, "table"), "COPY FROM")]
-    return [s.effect(EffectKind.READ, s.object_resource(parts, "table"), "COPY TO")]
+    read = s.effect(EffectKind.READ, s.object_resource(parts, "table"), "COPY TO")
+    return [read, *_copy_out(tokens, s)]
+
+
+def _copy_out(tokens: Tokens, s: Session) -> list[Effect]:
+    """``COPY ... TO 'file'`` writes a file (on the server; ``\\copy``'s on this machine)."""
+    to = top_index(tokens, "to")
+    if to >= 0 and to + 1 < len(tokens) and tokens[to + 1].kind == "string":
+        return [s.unknown(f"writes the file {tokens[to + 1].text[:200]!r}", "COPY TO")]
+    return []
 
 
 def _load(tokens: Tokens, s: Session) -> list[Effect]:
@@ -259,8 +269,27 @@ def _set(tokens: Tokens, s: Session) -> list[Effect]:
     """SET of a session variable has no effect; MySQL SET GLOBAL/PERSIST/PASSWORD updates."""
     if s.engine == "mysql" and is_word(tokens, 1, "global", "persist", "persist_only", "password"):
         op = f"SET {tokens[1].text.upper()}"
+        if any(is_word(tokens, k, *_FILE_SETTINGS) for k in range(2, min(len(tokens), 4))):
+            return [s.unknown("the server writes its log to the file the setting names", op)]
         return [s.effect(EffectKind.UPDATE, s.database_resource(), op, "server setting")]
     return []
+
+
+# MySQL settings naming a file the server writes (a log where a web server would run it).
+_FILE_SETTINGS = ("general_log_file", "slow_query_log_file")
+
+
+def _lock(tokens: Tokens, s: Session) -> list[Effect]:
+    """LOCK [TABLE|TABLES] a [, b] ...: an update of each table: other sessions wait (for an
+    ACCESS EXCLUSIVE lock, even to read) until the transaction ends or UNLOCK TABLES."""
+    if is_word(tokens, 1, "instance"):
+        return [s.effect(EffectKind.UPDATE, s.database_resource(), "LOCK INSTANCE", "blocks")]
+    i = skip_words(tokens, 1, {"table", "tables", "only"})
+    names, _ = names_list(tokens, i, frozenset({"in", "nowait"}))
+    if not names:
+        return [s.unknown("LOCK of something not understood", "LOCK")]
+    why = "locks the table: other sessions wait"
+    return [s.effect(EffectKind.UPDATE, s.object_resource(p, "table"), "LOCK", why) for p in names]
 
 
 def _prepare(tokens: Tokens, s: Session) -> list[Effect]:
@@ -311,7 +340,7 @@ def _pragma(tokens: Tokens, s: Session) -> list[Effect]:
 _Reader = Callable[[Tokens, Session], list[Effect]]
 _READERS: dict[str, _Reader] = {
     **dict.fromkeys(
-        ["show", "describe", "desc", "values", "table", "fetch", "declare", "move", "lock"],
+        ["show", "describe", "desc", "values", "table", "fetch", "declare", "move"],
         _read,
     ),
     **dict.fromkeys(["help", "check", "checksum", "handler", "get"], _read),
@@ -336,6 +365,7 @@ _READERS: dict[str, _Reader] = {
     "set": _set,
     "prepare": _prepare,
     "pragma": _pragma,
+    "lock": _lock,
     "drop": ddl.drop,
     "truncate": ddl.truncate,
     "create": ddl.create,

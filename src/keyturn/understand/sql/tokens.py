@@ -107,6 +107,14 @@ def scan(sql: str, d: Dialect) -> list[list[Token]]:
             continue
         if m is not None and m.lastgroup != "punct":
             if m.lastgroup == "word":
+                if d.postgres and m.group() in ("u", "U") and sql.startswith(_UNICODE, m.end()):
+                    # U&"d\0061t" is the name "dat", U&'..' a string: read as PostgreSQL does
+                    quote = sql[m.end() + 1]
+                    text, i, ok = _quoted(sql, m.end() + 1, quote, backslash=False)
+                    text, i = _unicode_escapes(sql, text, i)
+                    kind = "ident" if quote == '"' else "string"
+                    cur.append(Token(kind if ok else "bad", text, depth))
+                    continue
                 # a prefix letter glued to a quote is a string prefix: E'..', N'..', X'..'
                 glued = m.end() < n and sql[m.end()] == "'"
                 if glued and m.group().lower() in ("e", "n", "x", "b"):
@@ -162,6 +170,41 @@ def scan(sql: str, d: Dialect) -> list[list[Token]]:
             i += 1
     flush()
     return statements
+
+
+_UNICODE = ('&"', "&'")
+_UESCAPE = re.compile(r"\s*uescape\s*'([^'])'", re.IGNORECASE)
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def _unicode_escapes(sql: str, text: str, end: int) -> tuple[str, int]:
+    """The text of a ``U&`` name or string with its escapes decoded (``\\0061``,
+    ``\\+000061``, or another escape character given by a following ``UESCAPE 'c'``), and
+    the index after the clause. An escape that is not one is kept as written."""
+    clause = _UESCAPE.match(sql, end)
+    escape = clause.group(1) if clause else "\\"
+    out: list[str] = []
+    j = 0
+    while j < len(text):
+        ch = text[j]
+        if ch != escape:
+            out.append(ch)
+            j += 1
+            continue
+        if text.startswith(escape, j + 1):  # a doubled escape character is itself
+            out.append(escape)
+            j += 2
+            continue
+        long = text.startswith("+", j + 1)
+        start = j + 2 if long else j + 1
+        digits = text[start : start + (6 if long else 4)]
+        if len(digits) == (6 if long else 4) and _HEX.issuperset(digits):
+            out.append(chr(min(int(digits, 16), 0x10FFFF)))
+            j = start + len(digits)
+        else:
+            out.append(ch)
+            j += 1
+    return "".join(out), clause.end() if clause else end
 
 
 def dialect_for(engine: str, *, backslash: bool | None = None) -> Dialect:
