@@ -94,6 +94,11 @@ _CLUSTER_SCOPED = frozenset(
     }
 )
 
+# Kinds whose object is a namespace under another name (OpenShift's ``project`` and the
+# ``projectrequest`` that creates one): named as the namespace too. Not made cluster-scoped:
+# other APIs' custom kinds called Project (Rancher's) live in namespaces.
+_NAMESPACE_KINDS = frozenset({"project", "projectrequest"})
+
 # Singulars that end in "s" and must not lose it.
 _KEEP_S = frozenset({"endpoints", "ingress", "status", "componentstatus", "address"})
 
@@ -130,11 +135,15 @@ def object_names(kind: str, name: str, namespace: str | None) -> tuple[str, ...]
 
     ``k8s:<namespace>/<kind>/<name>``, or ``k8s:<kind>/<name>`` when the kind is cluster-scoped
     (or no namespace is known and the kind is not a known namespaced one). A Namespace also
-    carries ``k8s:<name>/*``: whatever happens to a namespace happens to everything in it.
+    carries ``k8s:<name>/*``: whatever happens to a namespace happens to everything in it. An
+    OpenShift Project (or ProjectRequest) is named as its namespace too.
     """
     kind = normalize_kind(kind)
     if kind == "namespace":
         return (f"k8s:namespace/{name}", f"k8s:{name}/*")
-    if kind in _CLUSTER_SCOPED or not namespace:
-        return (f"k8s:{kind}/{name}",)
-    return (f"k8s:{namespace}/{kind}/{name}",)
+    unscoped = kind in _CLUSTER_SCOPED or not namespace
+    own = f"k8s:{kind}/{name}" if unscoped else f"k8s:{namespace}/{kind}/{name}"
+    if kind in _NAMESPACE_KINDS:
+        # An OpenShift project is its namespace: deleting the project deletes the namespace.
+        return (f"k8s:namespace/{name}", f"k8s:{name}/*", own)
+    return (own,)

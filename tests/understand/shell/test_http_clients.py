@@ -154,3 +154,138 @@ def test_secrets_never_in_names() -> None:
     )
     text = repr([(e.resource.names, e.detail, e.command) for e in action.effects])
     assert not any(s in text for s in ("s3cr3t", "zzz", "pw@", "key=k"))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://k8s.internal:6443/api/v1/namespaces/%70ayments",
+        "https://k8s.internal:6443/api/v1/namespaces/x/../payments",
+        "https://k8s.internal:6443/api/v1/namespaces/./payments",
+        "https://k8s.internal:6443/api/v1//namespaces/payments/",
+        "https://rancher.example.com/k8s/clusters/c-m-1/api/v1/namespaces/payments",
+        "http://localhost:8001/k/api/v1/namespaces/payments",
+        "http://localhost:8001/api/v1/x/api/v1/namespaces/payments",
+    ],
+)
+def test_kubernetes_paths_are_read_as_the_server_routes_them(url: str) -> None:
+    """Percent-decoded, dot segments removed, the API found behind any prefix."""
+    found = effects(f"curl -X DELETE {url}")
+    assert (D, ("k8s:namespace/payments", "k8s:payments/*")) in found
+
+
+def test_an_api_server_by_address_takes_no_hint_of_the_shell() -> None:
+    """curl reads neither the kube context nor AWS_PROFILE: the environment is not told."""
+    for command in (
+        "curl -X DELETE https://10.0.0.1:6443/api/v1/namespaces/orders",
+        "curl --aws-sigv4 aws:amz:us-east-1:ec2 --user $K:$S "
+        "'https://ec2.us-east-1.amazonaws.com/?Action=TerminateInstances&InstanceId.1=i-1'",
+    ):
+        action = understand_shell(
+            command, cwd="/app", env={"AWS_PROFILE": "dev"}, files=MemoryFiles({})
+        )
+        (effect,) = action.effects
+        assert effect.effect is not R
+        assert effect.target.aws_profile is None
+        assert effect.target.environment == "(not told by the command)"
+
+
+RAILWAY = "https://backboard.railway.app/graphql/v2"
+MUTATION = '{"query":"mutation { volumeDelete(volumeId: \\"v1\\") }"}'
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        f"curl {RAILWAY} --data-binary @- < mut.json",
+        f"curl {RAILWAY} -d @- < mut.json",
+        f'curl {RAILWAY} -d "$(cat mut.json)"',
+        f"curl {RAILWAY} -T mut.json",
+        f"curl -X POST {RAILWAY} -T - < mut.json",
+        f"curl -G {RAILWAY} -d @missing.json",
+    ],
+)
+def test_a_graphql_body_not_known_here_is_unknown(command: str) -> None:
+    sent = [(k, names) for k, names in effects(command) if "railway" in names[0]]
+    assert sent == [(UNK, ("graphql:backboard.railway.app/*",))]
+
+
+def test_a_graphql_body_uploaded_from_a_file_is_read() -> None:
+    found = effects(f"curl {RAILWAY} -T mut.json", {"/app/mut.json": MUTATION})
+    assert found[0][0] is D
+    assert found[0][1][0] == "graphql:backboard.railway.app/volumeDelete"
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        'mutation { ...F } fragment F on Mutation { volumeDelete(volumeId: \\"v1\\") }',
+        'fragment F on Mutation { volumeDelete(volumeId: \\"v1\\") } mutation M { ...F }',
+        'mutation { ... on Mutation { volumeDelete(volumeId: \\"v1\\") } }',
+        'mutation { ... @include(if: true) { volumeDelete(volumeId: \\"v1\\") } }',
+        "mutation { ...G } fragment G on Mutation { ...F } fragment F on Mutation { volumeDelete }",
+    ],
+)
+def test_fragments_are_the_fields_they_hold(document: str) -> None:
+    found = effects(f'curl {RAILWAY} -d \'{{"query":"{document}"}}\'')
+    assert [k for k, _ in found] == [D]
+    assert found[0][1][0] == "graphql:backboard.railway.app/volumeDelete"
+
+
+@pytest.mark.parametrize(
+    "document",
+    ["mutation { ...Missing }", "mutation { ...F } fragment F on Mutation { ...F }"],
+)
+def test_a_fragment_that_cannot_be_resolved_is_unknown(document: str) -> None:
+    assert [k for k, _ in effects(f'curl {RAILWAY} -d \'{{"query":"{document}"}}\'')] == [UNK]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        f"curl '{RAILWAY}?query=mutation%7BvolumeDelete(volumeId:%22v1%22)%7D'",
+        "curl 'https://api.example.com/v1?query=mutation{volumeDelete(volumeId:\"v1\")}'",
+        f"curl -G {RAILWAY} --data-urlencode 'query=mutation{{volumeDelete(volumeId:\"v1\")}}'",
+    ],
+)
+def test_a_mutation_sent_by_get_is_judged_like_a_body(command: str) -> None:
+    found = effects(command)
+    assert [k for k, _ in found] == [D]
+    assert found[0][1][0].endswith("/volumeDelete")
+
+
+def test_a_query_sent_by_get_reads() -> None:
+    assert [k for k, _ in effects(f"curl '{RAILWAY}?query=%7Bme%7Bid%7D%7D'")] == [R]
+    assert effects("curl 'https://api.example.com/search?query=mutation+testing'") == [
+        (R, ("https://api.example.com/search",))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        (
+            "https://rds-fips.us-east-1.amazonaws.com/?Action=DeleteDBInstance"
+            "&DBInstanceIdentifier=prod-main&Version=2014-10-31",
+            "arn:aws:rds:us-east-1:*:db:prod-main",
+        ),
+        (
+            "https://iam-fips.amazonaws.com/?Action=DeleteUser&UserName=alice&Version=2010-05-08",
+            "arn:aws:iam::*:user/alice",
+        ),
+    ],
+)
+def test_fips_endpoints_name_their_service(url: str, name: str) -> None:
+    found = effects(f"curl --aws-sigv4 aws:amz:us-east-1:x --user $K:$S '{url}'")
+    assert found == [(D, (name,))]
+
+
+def test_an_aws_action_by_get_is_never_a_read() -> None:
+    """A query-API call runs by GET as by POST (dual-stack hosts too): not understood is
+    unknown, never a read."""
+    for url in (
+        "https://ec2.us-east-1.api.aws/?Action=TerminateInstances&InstanceId.1=i-1",
+        "https://ec2.us-east-1.amazonaws.com/?Action=TerminateEverything",
+    ):
+        found = effects(f"curl '{url}'")
+        assert found and all(k in (D, UNK) for k, _ in found), url

@@ -193,3 +193,60 @@ def test_a_namespace_switch_on_the_line_is_judged_both_ways() -> None:
     assert _deleted("kubens web; kubectl delete deploy api") == both
     line = "kubectl config set-context --current --namespace=web && kubectl delete deploy api"
     assert _deleted(line) == both
+
+
+def _line(line: str) -> list[Effect]:
+    return list(understand_shell(line, cwd="/w", home="/home/u").effects)
+
+
+def test_an_openshift_project_is_named_as_its_namespace() -> None:
+    (effect,) = run("oc delete project payments")
+    assert effect.effect is E.DELETE
+    assert {"k8s:namespace/payments", "k8s:payments/*"} <= set(effect.resource.names)
+    (request,) = run("oc delete projectrequest payments")
+    assert "k8s:namespace/payments" in request.resource.names
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "kubectl delete ns payments --dry-run=client $X",
+        "kubectl delete ns payments --dry-run=$MODE",
+        "helm uninstall pay --dry-run $X",
+        "helm uninstall pay --dry-run=$MODE",
+    ],
+)
+def test_a_dry_run_a_later_run_time_word_may_undo_is_no_dry_run(line: str) -> None:
+    """The last flag wins: ``$X`` may be ``--dry-run=none``."""
+    assert not any(e.effect is E.READ for e in _line(line))
+    literal = line.replace(" $X", "").replace("=$MODE", "=server")
+    assert {e.effect for e in _line(literal)} == {E.READ}
+
+
+def test_a_manifest_from_a_heredoc_is_read() -> None:
+    """The shell grammar drops the lone ``-`` before ``<<EOF``: ``-f`` is still stdin."""
+    heredoc = "kubectl delete -f - <<EOF\nkind: Namespace\nmetadata:\n  name: payments\nEOF"
+    (effect,) = _line(heredoc)
+    assert effect.effect is E.DELETE
+    assert effect.resource.names[0] == "k8s:namespace/payments"
+
+
+def test_a_kubeconfig_rewrite_is_unknown_wherever_the_kubeconfig_is() -> None:
+    for line in (
+        "kubectl config set current-context prod-eu",
+        "kubectl --kubeconfig /k/c config set-context --current --cluster=prod",
+        "kubectl config rename-context prod-eu dev-prod",
+    ):
+        (effect,) = run(line, env={"KUBECONFIG": "/k/c"})
+        assert effect.effect is E.UNKNOWN, line
+        assert effect.resource.names == ("file:/k/c",)
+    (pick,) = run("kubectl config use-context prod-eu")
+    assert pick.effect is E.UPDATE
+
+
+def test_a_run_time_word_before_a_dry_run_may_end_the_flags() -> None:
+    """``$X`` may be ``--``: the ``--dry-run`` after it would be a name, not a flag."""
+    assert not any(
+        e.effect is E.READ for e in _line("kubectl delete ns payments $X --dry-run=client")
+    )
+    assert {e.effect for e in _line("kubectl delete ns payments -- --dry-run=client")} != {E.READ}

@@ -15,6 +15,7 @@ from dataclasses import replace
 from keyturn.model import DESTRUCTIVE_EFFECTS, Effect, EffectKind, Target
 from keyturn.understand.shell import nested, registry
 from keyturn.understand.shell.code_settings import variable_effects
+from keyturn.understand.shell.commands._kube_call import KUBE_TOOL_VARIABLES
 from keyturn.understand.shell.effects import (
     command_effect,
     installed_folder,
@@ -30,15 +31,17 @@ from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolv
 from keyturn.understand.shell.words import normalize_path
 from keyturn.understand.shell.wrappers import unwrap
 
+# Only variables the tools themselves read. Neither kubectl nor helm reads KUBE_CONTEXT,
+# KUBECONTEXT or KUBE_NAMESPACE (conventions of scripts and prompts): taken as hints, a
+# ``KUBE_CONTEXT=dev-1`` would make a delete on the kubeconfig's production context a dev one.
+# What kubectl and helm read (KUBECONFIG, HELM_KUBECONTEXT, HELM_NAMESPACE...) they read from
+# the environment themselves (:mod:`.commands._kube_call`).
 _TARGET_VARIABLES = {
     "AWS_PROFILE": "aws_profile",
     "AWS_DEFAULT_PROFILE": "aws_profile",
     "AWS_REGION": "aws_region",
     "AWS_DEFAULT_REGION": "aws_region",
     "TF_WORKSPACE": "terraform_workspace",
-    "KUBECONTEXT": "kube_context",
-    "KUBE_CONTEXT": "kube_context",
-    "KUBE_NAMESPACE": "kube_namespace",
 }
 
 
@@ -68,32 +71,67 @@ def target_variables_switch(
         if name in assigned:
             variables[name] = assigned[name] or RUN_TIME_HINT
             hints.setdefault(field_name, variables[name])
+    # Variables kubectl and helm read to pick their cluster: no hint of their own (the
+    # handlers read them), but a line judged again reads them as set.
+    for name in KUBE_TOOL_VARIABLES:
+        if name in assigned:
+            variables[name] = assigned[name] or RUN_TIME_HINT
     return hints, variables
 
 
 def target_switch(cmd: SimpleCommand) -> dict[str, str]:
     """Target hints a command switches to for what follows it: ``kubectl config use-context
-    X``, ``kubectx X``, ``kubens X``, ``kubectl config set-context --current --namespace X``,
-    ``terraform``/``tofu workspace select|new X``."""
+    X`` (or ``config set current-context X``), ``kubectx X``, ``kubens X``, ``kubectl config
+    set-context --current --namespace X``, ``terraform``/``tofu workspace select|new X``.
+    Redefining a context (its cluster or user), ``oc login`` and ``oc project`` switch to a
+    context whose name tells nothing (:data:`RUN_TIME_HINT`)."""
     args = [a for a in cmd.args if not a.startswith("-")]
     run_time = any(i > 0 for i in cmd.dynamic_words)
-    if cmd.name == "kubectl" and args[:2] == ["config", "use-context"] and len(args) > 2:
-        return {"kube_context": RUN_TIME_HINT if run_time else args[2]}
+    if cmd.name in ("kubectl", "oc") and "config" in args[:2]:
+        return _kube_config_switch(cmd, args[args.index("config") + 1 :], run_time=run_time)
+    if cmd.name == "oc" and args[:1] == ["login"]:
+        return {"kube_context": RUN_TIME_HINT}  # a context oc names after the server and user
+    if cmd.name == "oc" and args[:1] == ["project"] and len(args) > 1:
+        # A new current context, named after the project, cluster and user.
+        return {"kube_context": RUN_TIME_HINT, "kube_namespace": args[1]}
     if cmd.name == "kubectx" and args:
         return {"kube_context": RUN_TIME_HINT if run_time else args[-1]}
     if cmd.name == "kubens" and args:
         return {"kube_namespace": RUN_TIME_HINT if run_time else args[-1]}
-    if cmd.name == "kubectl" and args[:2] == ["config", "set-context"] and "--current" in cmd.args:
-        namespace = parse_options(cmd.args, _SET_CONTEXT).value("namespace")
-        if namespace:
-            return {"kube_namespace": RUN_TIME_HINT if run_time else namespace}
     workspace = args[:2] in (["workspace", "select"], ["workspace", "new"])
     if cmd.name in ("terraform", "tofu") and workspace and len(args) > 2:
         return {"terraform_workspace": RUN_TIME_HINT if run_time else args[2]}
     return {}
 
 
-_SET_CONTEXT = OptionSpec(long_valued=frozenset({"namespace"}))
+_SET_CONTEXT = OptionSpec(long_valued=frozenset({"namespace", "cluster", "user"}))
+# ``kubectl config set KEY``: keys that redefine a context, a cluster or a user.
+_REDEFINED_KEYS = ("contexts.", "clusters.", "users.")
+
+
+def _kube_config_switch(cmd: SimpleCommand, words: list[str], *, run_time: bool) -> dict[str, str]:
+    """The switch of a ``kubectl config`` subcommand (``words``: its operands)."""
+    context = None
+    if words[:1] in (["use-context"], ["use"]) and len(words) > 1:
+        context = words[1]
+    elif words[:2] == ["set", "current-context"] and len(words) > 2:
+        context = words[2]  # the same write as use-context, spelt as a raw key
+    if context is not None:
+        return {"kube_context": RUN_TIME_HINT if run_time else context}
+    options = parse_options(cmd.args, _SET_CONTEXT)
+    sub = words[0] if words else ""
+    redefines = sub in ("set-cluster", "set-credentials") or (
+        sub == "set" and len(words) > 1 and words[1].startswith(_REDEFINED_KEYS)
+    )
+    if redefines or (sub == "set-context" and (options.value("cluster") or options.value("user"))):
+        # A context (maybe the current one) now means another cluster or identity: no
+        # context's name tells any longer where what follows lands.
+        return {"kube_context": RUN_TIME_HINT}
+    if sub == "set-context" and "--current" in cmd.args:
+        namespace = options.value("namespace")
+        if namespace:
+            return {"kube_namespace": RUN_TIME_HINT if run_time else namespace}
+    return {}
 
 
 def build_command(raw: RawCommand) -> SimpleCommand:

@@ -1,15 +1,21 @@
 """What one HTTP request does, whichever client sends it.
 
 - Kubernetes API paths (``/api/v1/namespaces/prod``, ``/apis/apps/v1/namespaces/x/deployments/
-  web``) -> the same effects and names as ``kubectl`` and admission reviews
+  web``), read as the API server routes them (percent-decoded, dot segments removed) and found
+  behind any prefix (Rancher's ``/k8s/clusters/<id>/``, ``kubectl proxy --api-prefix``) -> the
+  same effects and names as ``kubectl`` and admission reviews
   (:func:`keyturn.understand.k8s_kinds.object_names`); a collection is ``.../<kind>/*``.
-- AWS endpoints (``https://<service>.<region>.amazonaws.com``): the query API (``Action=...``
-  in the URL or a form body), JSON APIs (``X-Amz-Target``) and S3 REST calls are understood as the
-  API call they make (:func:`keyturn.understand.aws.aws_effects`).
-- GraphQL (``/graphql``, or a JSON body with a ``query``): each mutation is an effect on
+- AWS endpoints (``https://<service>.<region>.amazonaws.com``, FIPS and dual-stack ones too):
+  the query API (``Action=...`` in the URL or a form body), JSON APIs (``X-Amz-Target``) and S3
+  REST calls are understood as the API call they make (:func:`keyturn.understand.aws.aws_effects`).
+- Neither takes the shell's hints: curl reads no kube context and no AWS profile, so the
+  environment of such a call is not told (the policy's unknown_environment) unless given.
+- GraphQL (``/graphql``, ``/graphql/v2``..., or a JSON body with a ``query``; the operation may
+  also come in the URL's ``?query=``): each mutation, fragments spread in, is an effect on
   ``graphql:<host>/<mutation>`` (plus ``graphql:<host>/<mutation>/<id>`` for each literal or
   variable id argument); a mutation named like delete/destroy/drop/remove/purge/wipe is a delete
-  (Railway's ``volumeDelete``), ``create``/``add`` a create, others an update. Queries read.
+  (Railway's ``volumeDelete``), ``create``/``add`` a create, others an update. Queries read. A
+  body not known here (stdin, ``$(...)``, a file not at hand) is unknown.
 - Anything else: the URL itself names the resource (``https://api.example.com/v1/items/7``,
   without user info, query or fragment, so tokens in them never reach a name); DELETE/PURGE ->
   delete, PUT/PATCH -> update, POST -> create (delete when the path names a destructive action),
@@ -19,15 +25,17 @@
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from keyturn.errors import KeyturnError
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.k8s_kinds import is_cluster_scoped, normalize_kind, object_names
+from keyturn.understand.shell.commands._kube_call import untold
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,17 +76,28 @@ def url_name(url: str) -> str:
 
 
 def request_effects(req: Request, *, target: Target) -> list[Effect]:
-    """The effects of ``req``."""
+    """The effects of ``req``. A request to an API server by address takes none of the
+    shell's kube or AWS hints: curl reads neither."""
     parts = urlsplit(req.url if "://" in req.url else "http://" + req.url)
     host = (parts.hostname or "") if _valid_port(req.url) else ""
-    path = parts.path or "/"
-    if path.startswith(("/api/", "/apis/")) and (effects := _kubernetes(req, path, target)):
+    segments = api_segments(parts.path)
+    if effects := _kubernetes(req, segments, untold(target)):
         return effects
-    if host.endswith((".amazonaws.com", ".amazonaws.com.cn")):
+    if host.endswith(_AWS_DOMAINS):
         return _aws(req, host, parts.path, parts.query, target)
-    if path.rstrip("/").endswith("graphql") or _graphql_body(req.body) is not None:
-        return _graphql(req, host, target)
+    in_url = _graphql_query(parts.query)
+    graphql_path = any(s.lower() in _GRAPHQL_SEGMENTS for s in segments)
+    if graphql_path or _graphql_body(req.body) is not None or _runs_mutation(in_url):
+        return _graphql(req, host, target, in_url)
     return [_generic(req, target)]
+
+
+def api_segments(path: str) -> list[str]:
+    """The segments of ``path`` as a server routes it: percent-decoded, then dot segments
+    removed (RFC 3986 5.2.4) and empty ones dropped, as Go's server (the Kubernetes API's)
+    cleans a path: ``/api/v1/namespaces/x/../%70ayments`` -> ``api v1 namespaces payments``."""
+    cleaned = posixpath.normpath("/" + unquote(path))
+    return [s for s in cleaned.split("/") if s]
 
 
 def _valid_port(url: str) -> bool:
@@ -128,9 +147,33 @@ def _k8s_object(segs: list[str]) -> tuple[str | None, str, str, str] | None:
     return None, rest[0], rest[1] if len(rest) > 1 else "*", "/".join(rest[2:])
 
 
-def _kubernetes(req: Request, path: str, target: Target) -> list[Effect]:
-    """Effects of a Kubernetes API call, or ``[]`` when the path is not one."""
-    found = _k8s_object([s for s in path.split("/") if s])
+_K8S_VERSION = re.compile(r"v\d+(?:(?:alpha|beta)\d+)?")
+
+
+def _k8s_paths(segs: list[str]) -> list[list[str]]:
+    """Every Kubernetes API path inside ``segs``: from each ``api/<version>`` or
+    ``apis/<group>/<version>``, wherever it stands -- the API is often served under a prefix
+    (Rancher's ``/k8s/clusters/<id>/``, ``kubectl proxy --api-prefix``)."""
+    found = []
+    for i, seg in enumerate(segs):
+        version = i + 1 if seg == "api" else i + 2 if seg == "apis" else -1
+        if 0 < version < len(segs) and _K8S_VERSION.fullmatch(segs[version]):
+            found.append(segs[i:])
+    return found
+
+
+def _kubernetes(req: Request, segments: list[str], target: Target) -> list[Effect]:
+    """Effects of a Kubernetes API call (path ``segments``, see :func:`api_segments`) landing
+    in ``target``, or ``[]`` when the path is not one. A path holding more than one API path (a
+    prefix that looks like one) is judged as each of them."""
+    effects: list[Effect] = []
+    for segs in _k8s_paths(segments):
+        effects += _kubernetes_object(req, segs, target)
+    return effects
+
+
+def _kubernetes_object(req: Request, segs: list[str], target: Target) -> list[Effect]:
+    found = _k8s_object(segs)
     if found is None:
         return []
     namespace, plural, name, sub = found
@@ -162,13 +205,20 @@ def _kubernetes(req: Request, path: str, target: Target) -> list[Effect]:
     ]
 
 
+# AWS endpoints: the classic domains and the dual-stack one (``ec2.us-east-1.api.aws``).
+_AWS_DOMAINS = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws")
+
+
 def _aws(req: Request, host: str, path: str, query: str, target: Target) -> list[Effect]:
     from keyturn.understand.aws import aws_effects
 
     labels = host.split(".")
-    service = labels[0]
+    # FIPS endpoints name the service with a suffix: ``rds-fips``, ``iam-fips``.
+    service = labels[0].removesuffix("-fips")
     region = next((label for label in labels[1:] if _REGION.fullmatch(label)), None)
-    where = Target(aws_region=region).merged_over(target) if region else target
+    # Signed with the keys on the command line (``--aws-sigv4 --user``), not the shell's AWS
+    # profile: curl reads no AWS_PROFILE, so the profile says nothing of the account.
+    where = replace(untold(target), aws_region=region)
     params: dict[str, Any] = dict(parse_qsl(query))
     if req.body and "=" in req.body and not req.body.lstrip().startswith("{"):
         params.update(parse_qsl(req.body))
@@ -186,7 +236,9 @@ def _aws(req: Request, host: str, path: str, query: str, target: Target) -> list
     try:
         return aws_effects(service, operation, params, target=where)
     except KeyturnError as exc:
-        return [_unknown_aws(req, where, f"AWS call not understood: {exc}")]
+        # The call is named (an Action, a target header): a GET runs it as well as a POST.
+        unknown = _unknown_aws(req, where, f"AWS call not understood: {exc}")
+        return [replace(unknown, effect=EffectKind.UNKNOWN, detail=f"{operation}: {exc}")]
 
 
 def _s3(req: Request, host: str, path: str, target: Target) -> list[Effect]:
@@ -243,12 +295,44 @@ def _graphql_body(body: str | None) -> list[dict[str, Any]] | None:
     return ops if ops and len(ops) == len(items) else None
 
 
-def _graphql(req: Request, host: str, target: Target) -> list[Effect]:
+# Path segments that name a GraphQL endpoint (``/graphql``, Railway's ``/graphql/v2``,
+# ``/v1/graphql``, ``/gql``).
+_GRAPHQL_SEGMENTS = frozenset({"graphql", "gql", "graphiql"})
+
+
+def _graphql_query(query: str) -> list[dict[str, Any]]:
+    """The operation a URL's query string carries (``?query=mutation{...}&variables=...``):
+    GraphQL over GET, judged like a body."""
+    params = dict(parse_qsl(query))
+    document = params.get("query")
+    if not document:
+        return []
+    variables = _json_object(params.get("variables")) or {}
+    return [{"query": document, "variables": variables}]
+
+
+def _runs_mutation(ops: list[dict[str, Any]]) -> bool:
+    """Whether ``ops`` (from a URL) run a mutation, or cannot be read to tell."""
+    from keyturn.understand.shell.commands._graphql import mutation_fields
+
+    for op in ops:
+        fields = mutation_fields(op["query"], op["variables"])
+        if fields or (fields is None and "mutation" in op["query"]):
+            return True
+    return False
+
+
+def _graphql(req: Request, host: str, target: Target, in_url: list[dict[str, Any]]) -> list[Effect]:
     from keyturn.understand.shell.commands._graphql import mutation_fields
 
     ops = _graphql_body(req.body)
-    if ops is None:
-        if req.method.upper() in _READ_METHODS and not req.body_unknown:
+    if ops is None and (req.body is not None or req.body_unknown):
+        # A body not known at judge time (stdin, ``$(cat f)``, a file not at hand) or not
+        # JSON may hold any mutation.
+        return [_graphql_effect(EffectKind.UNKNOWN, host, "*", (), target, "GraphQL body unknown")]
+    ops = [*(ops or ()), *in_url]
+    if not ops:
+        if req.method.upper() in _READ_METHODS:
             return [_generic(req, target)]
         return [_graphql_effect(EffectKind.UNKNOWN, host, "*", (), target, "GraphQL body unknown")]
     effects: list[Effect] = []

@@ -1,13 +1,17 @@
 """One kubectl or helm invocation being understood: its verb, flags, target and notes.
 
 Both tools name the cluster the same way (``--namespace``, a context flag, ``--kubeconfig`` /
-``KUBECONFIG``), so the handlers share how a call's target and effects are built.
+``KUBECONFIG``; helm also its ``HELM_*`` variables), so the handlers share how a call's target
+and effects are built. Only what the tool itself reads names the cluster: a context flag or
+variable, a switch earlier on the line, else the kubeconfig's current context. Where none does,
+or ``--cluster``/``--server``/``--user`` point elsewhere, the environment is not told
+(:data:`UNTOLD_ENVIRONMENT`).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.shell.commands._kube_args import ParsedArgs
@@ -28,6 +32,15 @@ class KubeCall:
     namespace: str
     note: str
 
+    def dry_run_stands(self) -> bool:
+        """Whether a ``--dry-run`` flag stands: literal, and no word decided at run time among
+        the flags -- the last flag wins, so a later ``$X`` may be ``--dry-run=none``, and an
+        earlier one ``--``, after which ``--dry-run`` is no flag at all."""
+        argv, dynamic = self.cmd.argv, self.cmd.dynamic_words
+        end = argv.index("--") if "--" in argv else len(argv)
+        given = any(argv[i].partition("=")[0] == "--dry-run" for i in range(1, end))
+        return given and not any(0 < i < end for i in dynamic)
+
     def effect(self, kind: EffectKind, names: tuple[str, ...], rtype: str, detail: str) -> Effect:
         """An effect of this call, with its target, command text and notes."""
         return Effect(
@@ -41,40 +54,67 @@ class KubeCall:
         )
 
 
+# What each tool reads to pick its cluster besides its flags: kubectl reads KUBECONFIG only;
+# helm also HELM_KUBECONTEXT, HELM_NAMESPACE and HELM_KUBEAPISERVER. Nothing else in the shell's
+# environment (KUBE_CONTEXT, an AWS profile) says which cluster a call reaches.
+_CONTEXT_VARIABLE = {"helm": "HELM_KUBECONTEXT"}
+_NAMESPACE_VARIABLE = {"helm": "HELM_NAMESPACE"}
+# Flags (and helm's variable) that point a call at another cluster or identity than the
+# context's: the context's name then says nothing of where the call lands.
+_ELSEWHERE_FLAGS = {
+    "kubectl": ("--cluster", "--server", "--user"),
+    "helm": ("--kube-apiserver",),
+}
+_ELSEWHERE_VARIABLES = {"helm": ("HELM_KUBEAPISERVER",)}
+KUBE_TOOL_VARIABLES = ("KUBECONFIG", "HELM_KUBECONTEXT", "HELM_NAMESPACE", "HELM_KUBEAPISERVER")
+
+# The environment of a call whose cluster no hint names (no context known, or flags that point
+# elsewhere): a name no policy defines, so judged as the policy's unknown_environment. Leaving
+# the hints empty would not do: the judge fills an effect's missing hints from the whole
+# line's (an AWS_PROFILE=dev of the shell), which say nothing of the cluster.
+UNTOLD_ENVIRONMENT = "(not told by the command)"
+
+
+def untold(target: Target) -> Target:
+    """``target``'s given environment, else :data:`UNTOLD_ENVIRONMENT`; no other hints."""
+    return Target(environment=target.environment or UNTOLD_ENVIRONMENT)
+
+
 def kube_call(
     tool: str, args: ParsedArgs, cmd: SimpleCommand, ctx: ShellContext, *, context_flag: str
 ) -> KubeCall:
-    """The call ``tool args`` with its target (context flag, ``-n``, the shell's target), its
-    namespace (``*`` for ``-A``, else ``default``) and notes on kubeconfig/KUBE_CONTEXT."""
-    namespace_flag = args.value("--namespace")
-    kubeconfig = args.value("--kubeconfig") or cmd.assignments.get("KUBECONFIG")
-    kubeconfig = kubeconfig or ctx.env.get("KUBECONFIG")
-    # Only what names the cluster tells where a call lands: the context flag, a context the
-    # line switched to or the caller named, else the kubeconfig's current context. The other
-    # hints of the shell (an AWS profile) say nothing of the cluster: an AWS_PROFILE=dev must
-    # not make a delete on the production cluster a dev one.
+    """The call ``tool args`` with its target (context flag, the tool's variables, a switch on
+    the line, the kubeconfig's current context), its namespace (``*`` for ``-A``, else
+    ``default``) and notes on what it read."""
+
+    def variable(name: str | None) -> str | None:
+        return (cmd.assignments.get(name) or ctx.env.get(name)) if name else None
+
+    kubeconfig = args.value("--kubeconfig") or variable("KUBECONFIG")
     files = _Kubeconfig(kubeconfig, ctx)
-    context = args.value(context_flag) or ctx.target.kube_context
-    context = context or files.current_context()
-    # The namespace: the flag, a switch on the line (``kubens``, ``set-context --current
-    # --namespace``), else the one the kubeconfig gives the context -- where a call without
-    # ``-n`` really lands, not ``default``.
-    namespace_given = namespace_flag or ctx.target.kube_namespace
+    context = args.value(context_flag) or variable(_CONTEXT_VARIABLE.get(tool))
+    context = context or ctx.target.kube_context or files.current_context()
+    # The namespace: the flag or the tool's variable, a switch on the line (``kubens``,
+    # ``set-context --current --namespace``), else the one the kubeconfig gives the context --
+    # where a call without ``-n`` really lands, not ``default``.
+    namespace_given = args.value("--namespace") or variable(_NAMESPACE_VARIABLE.get(tool))
+    namespace_given = namespace_given or ctx.target.kube_namespace
     if namespace_given is None and context is not None and not args.has("--all-namespaces"):
         namespace_given = files.namespace_of(context)
+    notes = [f"kubeconfig {kubeconfig}"] if kubeconfig else []
+    elsewhere = [f for f in _ELSEWHERE_FLAGS.get(tool, ()) if args.value(f)]
+    elsewhere += [v for v in _ELSEWHERE_VARIABLES.get(tool, ()) if variable(v)]
     target = Target(
-        environment=ctx.target.environment,
-        kube_context=context,
-        kube_namespace=namespace_given,
+        environment=ctx.target.environment, kube_context=context, kube_namespace=namespace_given
     )
-    notes = []
-    if kubeconfig:
-        notes.append(f"kubeconfig {kubeconfig}")
-    env_context = cmd.assignments.get("KUBE_CONTEXT") or ctx.env.get("KUBE_CONTEXT")
-    if env_context and not target.kube_context:
-        notes.append(f"KUBE_CONTEXT={env_context} (not read by {tool})")
+    if elsewhere:
+        notes.append(f"{', '.join(elsewhere)}: the context's name does not tell the cluster")
+    elif context is None:
+        notes.append("no kube context known: the cluster is not told")
+    if elsewhere or context is None:
+        target = replace(target, environment=untold(ctx.target).environment)
     verb = args.words[0] if args.words else ""
-    namespace = "*" if args.has("--all-namespaces") else target.kube_namespace or "default"
+    namespace = "*" if args.has("--all-namespaces") else namespace_given or "default"
     return KubeCall(tool, verb, args, cmd, ctx, target, namespace, "; ".join(notes))
 
 

@@ -1,8 +1,10 @@
 """helm command lines -> effects on ``helm:<namespace>/<release>`` resources.
 
 uninstall deletes a release's objects, rollback/upgrade update them (``--force``: replaced),
-install creates them (``--replace``: replaced); list/status/get/template... read. ``--dry-run``
-turns any of them into a read. The namespace and context are read as kubectl reads them.
+install creates them (``--replace``: replaced); list/status/get/template... read. A literal
+``--dry-run`` with no word decided at run time after it turns any of them into a read. The
+namespace and context are read as kubectl reads them, with helm's own ``HELM_KUBECONTEXT``,
+``HELM_NAMESPACE`` and ``HELM_KUBEAPISERVER``.
 """
 
 from __future__ import annotations
@@ -90,7 +92,8 @@ def helm(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     call = kube_call("helm", args, cmd, ctx, context_flag="--kube-context")
     verb, words = call.verb, args.words[1:]
     kind, detail = _helm_meaning(call, words)
-    if kind is not _E.READ and args.value("--dry-run") not in (None, "false", "none"):
+    dry = args.value("--dry-run") not in (None, "false", "none") and call.dry_run_stands()
+    if kind is not _E.READ and dry:
         kind, detail = _E.READ, f"dry run of {detail}: changes nothing"
     if verb in ("install",) and (args.has("--generate-name") or len(words) < 2):
         releases = ["*"]

@@ -153,7 +153,12 @@ def curl(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``curl [-X METHOD] [-d BODY] [-o FILE] URL...``."""
     args = parse(cmd, _CURL)
     line = _Line(headers=_headers(args))
-    bodies = [b for a in args.all(*_CURL_BODY) if (b := _body_text(cmd, a, ctx, line)) is not None]
+    # -T uploads a file (``-`` or ``.``: stdin) as the body, as ``-d @FILE`` posts one.
+    uploads = [
+        Arg("d", "@-" if a.value in ("-", ".") else "@" + a.value, a.index) for a in args.all("T")
+    ]
+    sent = [*args.all(*_CURL_BODY), *uploads]
+    bodies = [b for a in sent if (b := _body_text(cmd, a, ctx, line)) is not None]
     line.body = "&".join(bodies) if bodies else None
     has_body = bool(bodies) or line.body_unknown
     method = args.last("X")
@@ -166,11 +171,21 @@ def curl(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     else:
         line.method = "POST" if has_body and not args.has("G") else "GET"
     line.urls = [*args.operands, *args.all("url")]
+    if args.has("G") and line.body is not None:
+        # -G sends the data as the URL's query (GraphQL over GET reads its operation there).
+        line.urls = [_with_query(u, line.body) for u in line.urls]
+        line.body = None
     if args.has("K") or args.has("Q"):
         reason = "options from a config file" if args.has("K") else "FTP commands (-Q)"
         line.effects.append(_unknown(f"curl with {reason}", ctx))
     line.effects += _curl_outputs(args, line.urls, ctx)
     return with_command(_judge(cmd, line, ctx), cmd)
+
+
+def _with_query(url: Arg, query: str) -> Arg:
+    base, _, fragment = url.value.partition("#")
+    joined = base + ("&" if "?" in base else "?") + query
+    return Arg(url.key, joined + (f"#{fragment}" if fragment else ""), url.index)
 
 
 def _curl_outputs(args: Parsed, urls: list[Arg], ctx: ShellContext) -> list[Effect]:

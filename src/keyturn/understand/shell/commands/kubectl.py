@@ -8,9 +8,15 @@ Choices worth knowing:
 - ``-f``/``-k`` manifests are read through ``ctx.files`` (``-f -`` from known stdin); when they
   cannot be read (URL, directory, kustomization, missing) the effect is unknown.
 - ``-l``/``--all`` name ``k8s:<ns>/<kind>/*``; ``-A`` names ``k8s:*/<kind>/...``.
-- ``--dry-run=client|server`` turns any verb into a read. Namespace: ``-n``, else the target's,
-  else ``default``. ``--context`` sets ``target.kube_context``; ``--kubeconfig``/``KUBECONFIG``
-  are noted in the detail (the context they select is not known here).
+- ``--dry-run=client|server`` turns any verb into a read, when it is literal and no word among
+  the flags is decided at run time (a later ``$X`` may be ``--dry-run=none``: the last flag
+  wins; an earlier one ``--``).
+- Namespace: ``-n``, else a switch on the line, else the kubeconfig's for the context, else
+  ``default``. The context: ``--context``, else a switch on the line, else the kubeconfig's
+  current context (:mod:`._kube_call`); with ``--cluster``/``--server``/``--user`` the
+  context's name no longer tells the environment.
+- ``kubectl config`` writes other than picks (use-context, a context's namespace, deletes) are
+  unknown: they may change what a context's name means.
 """
 
 from __future__ import annotations
@@ -141,11 +147,17 @@ _CONFIG_NAMESPACE_ONLY = frozenset({"--current", "--namespace", "--kubeconfig", 
 @command("kubectl", "oc")
 def kubectl(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """kubectl: read verbs read; delete/drain/scale/apply/... as the module docstring says."""
-    args = parse_args(cmd.args, value_flags=_KUBECTL_VALUE_FLAGS, aliases=_KUBECTL_ALIASES)
+    words = cmd.args
+    if words[-1:] in (("-f",), ("--filename",)):
+        # kubectl refuses -f without a value; the shell grammar drops a lone ``-`` written just
+        # before a heredoc (``kubectl delete -f - <<EOF``): read it as the stdin it names.
+        words += ("-",)
+    args = parse_args(words, value_flags=_KUBECTL_VALUE_FLAGS, aliases=_KUBECTL_ALIASES)
     call = kube_call("kubectl", args, cmd, ctx, context_flag="--context")
     if not call.verb:
         return [call.effect(_E.READ, ("k8s:*",), "", "kubectl without a verb: prints help")]
     dry = (args.value("--dry-run") or "none").lower() in ("client", "server", "true")
+    dry = dry and call.dry_run_stands()
     effects = _kubectl_verb(call)
     if dry:
         return [_as_dry_run(call, e) for e in effects]
@@ -342,11 +354,21 @@ def _config(call: KubeCall, words: tuple[str, ...]) -> list[Effect]:
     picks = sub in _CONFIG_PICKS or (
         sub == "set-context" and _CONFIG_NAMESPACE_ONLY.issuperset(call.args.flags)
     )
-    edit = call.effect(_E.UPDATE, (f"file:{path}",), "file", f"config {sub}: edits kubeconfig")
-    # Anything but a pick is a raw write of the settings (service ``file``), which
-    # runs_later makes unknown: it may name a program every call runs (set-credentials
-    # --exec-command) or change what a context name means, and so which environment.
-    return [edit if picks else replace(edit, service="file")]
+    if picks:
+        return [
+            call.effect(_E.UPDATE, (f"file:{path}",), "file", f"config {sub}: edits kubeconfig")
+        ]
+    # Anything but a pick is a raw write of the settings (service ``file``), unknown: it may
+    # name a program every call runs (set-credentials --exec-command) or change what a context
+    # name means, and so which environment. Unknown here, not only through runs_later, which
+    # knows ~/.kube/config but not a kubeconfig named by KUBECONFIG or --kubeconfig.
+    edit = call.effect(
+        _E.UNKNOWN,
+        (f"file:{path}",),
+        "file",
+        f"config {sub}: rewrites kubeconfig (may change what a context name means)",
+    )
+    return [replace(edit, service="file")]
 
 
 def _without_assignments(words: tuple[str, ...]) -> list[str]:
