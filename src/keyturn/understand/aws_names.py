@@ -48,6 +48,11 @@ _ARN_FORMATS: dict[str, str] = {
     "apigateway:restapi": "arn:aws:apigateway:*::/restapis/{}",
 }
 
+# Kinds whose service keeps identifiers in lower case whatever case they are given in (RDS:
+# "stored as a lowercase string"): named in lower case too, so that ``PROD-MAIN`` meets a
+# policy's ``db:prod-*``.
+_LOWER_CASED = frozenset({"rds", "elasticache", "redshift"})
+
 # Terraform resource type -> (kind, attribute holding the identifier).
 TERRAFORM_TYPES: dict[str, tuple[str, str]] = {
     "aws_db_instance": ("rds:db", "identifier"),
@@ -148,7 +153,9 @@ def resource_names(kind: str, identifier: str) -> tuple[str, ...]:
     if not identifier:
         return ()
     if identifier.startswith("arn:"):
-        return (identifier,)
+        lower = identifier.lower()
+        stored = kind.split(":")[0] in _LOWER_CASED and lower != identifier
+        return (lower, identifier) if stored else (identifier,)
     if kind == "s3:bucket":
         return s3_bucket_names(identifier)
     if kind == "sqs:queue" and identifier.startswith("https://"):
@@ -156,7 +163,12 @@ def resource_names(kind: str, identifier: str) -> tuple[str, ...]:
     elif kind == "ssm:parameter":
         identifier = identifier.lstrip("/")
     fmt = _ARN_FORMATS.get(kind)
-    return (fmt.format(identifier),) if fmt else ()
+    if fmt is None:
+        return ()
+    name = fmt.format(identifier)
+    if kind.split(":")[0] in _LOWER_CASED and name.lower() != name:
+        return (name.lower(), name)
+    return (name,)
 
 
 def cloudformation_names(resource_type: str, physical_id: str) -> tuple[str, ...]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as _dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -92,8 +93,18 @@ def call_target(call: AwsCall, target: Target) -> Target:
     return target.merged_over(Target(aws_region=region, aws_account=account))
 
 
+_ACCOUNT = re.compile(r"\d{12}")
+_REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d+")
+
+
 def _where(target: Target) -> naming.Where:
-    return naming.Where(region=target.aws_region or "*", account=target.aws_account or "*")
+    """The account and region names are written with: ``*`` for what is not a real account or
+    region (``$R``, an account decided at run time), which no name may pin down."""
+    region, account = target.aws_region or "", target.aws_account or ""
+    return naming.Where(
+        region=region if _REGION.fullmatch(region) else "*",
+        account=account if _ACCOUNT.fullmatch(account) else "*",
+    )
 
 
 def _resources(call: AwsCall, where: naming.Where) -> tuple[list[Resource], bool]:
@@ -224,20 +235,58 @@ def _special_effects(call: AwsCall, target: Target) -> list[Effect]:
             _effect(call, kind, res, target, [detail])
             for kind, res, detail in special.route53_changes(params)
         ]
-    if call.qualified == "s3:DeleteObjects" and isinstance(params.get("Bucket"), str):
-        bucket = params["Bucket"]
+    bucket = params.get("Bucket")
+    if call.qualified == "s3:DeleteObjects" and isinstance(bucket, str):
+        keys = special.s3_deleted_keys(params)
+        if keys is None:
+            unread = "the keys it deletes could not be read (Delete.Objects[].Key)"
+            return [_effect(call, EffectKind.UNKNOWN, _s3_objects(bucket, ""), target, [unread])]
         return [
-            _effect(call, EffectKind.DELETE, _s3_resource(bucket, key), target, [])
-            for key in special.s3_deleted_keys(params)
+            _effect(call, EffectKind.DELETE, _s3_resource(bucket, key), target, []) for key in keys
         ]
+    if call.qualified in _LIFECYCLE and isinstance(bucket, str):
+        return _lifecycle_effects(call, bucket, target)
     if call.qualified in ("dynamodb:BatchWriteItem", "dynamodb:TransactWriteItems"):
+        writes = special.dynamodb_writes(call.operation, params)
+        if writes is None:
+            unread = "the tables it writes could not be read: not the shape the API takes"
+            table = Resource(names=(_table_arn("*", where),))
+            return [_effect(call, EffectKind.UNKNOWN, table, target, [unread])]
         return [
             _effect(call, kind, Resource(names=(_table_arn(table, where),)), target, [])
-            for kind, table in special.dynamodb_writes(call.operation, params)
+            for kind, table in writes
         ]
     if call.qualified in ("rds-data:ExecuteStatement", "rds-data:BatchExecuteStatement"):
         return _sql_effects(call, target)
     return []
+
+
+_LIFECYCLE = frozenset({"s3:PutBucketLifecycleConfiguration", "s3:PutBucketLifecycle"})
+
+
+def _s3_objects(bucket: str, prefix: str) -> Resource:
+    """Every object of ``bucket`` under ``prefix``."""
+    names = (f"arn:aws:s3:::{bucket}/{prefix}*", f"s3://{bucket}/{prefix}*")
+    return Resource(names=names, type="s3-object")
+
+
+def _lifecycle_effects(call: AwsCall, bucket: str, target: Target) -> list[Effect]:
+    """A lifecycle configuration: an update of the bucket, and a delete of the objects each
+    expiring rule reaches (the rule deletes them in a day or so, with no call keyturn sees)."""
+    found = [_effect(call, EffectKind.UPDATE, _s3_resource(bucket, None), target, [])]
+    prefixes = special.s3_expiring_prefixes(call.params)
+    if prefixes is None:
+        unread = "its rules could not be read: they may expire (delete) any object"
+        return [
+            *found,
+            _effect(call, EffectKind.UNKNOWN, _s3_objects(bucket, ""), target, [unread]),
+        ]
+    for prefix in dict.fromkeys(prefixes):
+        detail = f"a lifecycle rule expires (deletes) the objects under {prefix or 'the bucket'}"
+        found.append(
+            _effect(call, EffectKind.DELETE, _s3_objects(bucket, prefix), target, [detail])
+        )
+    return found
 
 
 def _table_arn(table: str, where: naming.Where) -> str:

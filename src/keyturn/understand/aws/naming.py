@@ -135,6 +135,18 @@ _EC2_PREFIXES = {
 }
 
 
+# Services that keep identifiers in lower case whatever case a call gives (RDS: "stored as a
+# lowercase string", so ``--db-instance-identifier PROD-MAIN`` deletes ``prod-main``; DocumentDB
+# and Neptune are RDS; ElastiCache and Redshift alike): their names are given in lower case
+# first, the spelling as written kept as a second name.
+_LOWER_CASED = frozenset({"rds", "docdb", "neptune", "elasticache", "redshift"})
+
+
+def _as_stored(names: list[str]) -> list[str]:
+    lower = [n.lower() for n in names]
+    return lower + [n for n in names if n not in lower]
+
+
 @dataclass(frozen=True, slots=True)
 class Where:
     """Account and region to write into names; ``*`` when unknown."""
@@ -233,7 +245,8 @@ def arn_for(
 ) -> list[str]:
     """The names of one resource: its ARN (and aliases) for one identifier value."""
     if value.startswith("arn:"):
-        return [value]
+        arn_service = value.split(":", 3)[2:3]
+        return _as_stored([value]) if set(arn_service) & _LOWER_CASED else [value]
     region = "" if service in _GLOBAL else where.region
     if service == "s3" and member.lower() == "bucket":
         return [f"arn:aws:s3:::{value}", f"s3://{value}"]
@@ -251,7 +264,8 @@ def arn_for(
     table = _ARN.get(service, {})
     for key in sorted(table, key=len, reverse=True):
         if member.lower().endswith(key):
-            return [table[key].format(r=region, a=where.account, v=value)]
+            name = table[key].format(r=region, a=where.account, v=value)
+            return _as_stored([name]) if service in _LOWER_CASED else [name]
     if service == "ecs" and member.lower() in ("service", "servicename"):
         path = value if "/" in value else f"*/{value}"
         return [f"arn:aws:ecs:{region}:{where.account}:service/{path}"]

@@ -1,16 +1,21 @@
 """AWS operations whose effect depends on their parameters, not only on their name.
 
-- protection switched off (deletion/termination protection false, a lock removed, S3 versioning
-  suspended) -> ``removes_protection``;
+- protection switched off (deletion/termination protection false, also as EC2's
+  ``--attribute disableApiTermination --value false``; a lock removed; S3 versioning suspended
+  or its MFA delete disabled; an object's legal hold lifted; governance retention bypassed) ->
+  ``removes_protection``; so is renaming a resource (``--new-db-instance-identifier``): under
+  its new name it is no longer the protected one;
+- ``s3 PutBucketLifecycleConfiguration``: a rule that expires objects deletes them;
 - ``route53 ChangeResourceRecordSets``: one effect per change, DELETE/UPSERT/CREATE;
 - ``s3 DeleteObjects``: one delete per key; ``dynamodb BatchWriteItem``/``TransactWriteItems``:
-  deletes inside the batch;
+  deletes inside the batch (parameters of the wrong shape: None, for an ``unknown``);
 - ``rds-data ExecuteStatement``: the SQL, understood as SQL;
 - scaling to zero is disruptive.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -20,12 +25,17 @@ _PROTECTION_FLAGS = frozenset(
     {
         "deletionprotection",
         "deletionprotectionenabled",
+        "deleteprotection",
         "terminationprotection",
         "enableterminationprotection",
         "disableapitermination",
     }
 )
 _UNPROTECTING_VERBS = frozenset({"Disable", "Delete", "Remove", "Unlock", "Abort"})
+# How a protection switch is said to be off: a boolean, or an enum (Cognito's "INACTIVE").
+_OFF = frozenset({"false", "inactive", "disabled", "off"})
+# A parameter giving a resource a new name (``NewDBInstanceIdentifier``, ``NewUserName``).
+_NEW_NAME = re.compile(r"[Nn]ew[A-Za-z0-9]*(?:Identifier|Name)")
 
 
 def _walk(value: Any) -> Iterator[tuple[str, Any]]:
@@ -43,25 +53,62 @@ def _walk(value: Any) -> Iterator[tuple[str, Any]]:
 def _is_false(value: Any) -> bool:
     if isinstance(value, Mapping) and "Value" in value:
         value = value["Value"]
-    return value is False or (isinstance(value, str) and value.strip().lower() == "false")
+    return value is False or (isinstance(value, str) and value.strip().lower() in _OFF)
+
+
+def _is_true(value: Any) -> bool:
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+def _text(mapping: Any, key: str) -> str:
+    """``mapping[key]`` lower-cased when it is text, else ``""``."""
+    value = mapping.get(key) if isinstance(mapping, Mapping) else None
+    return value.strip().lower() if isinstance(value, str) else ""
 
 
 def removes_protection(*, verb: str, noun: str, params: Mapping[str, Any]) -> str | None:
     """Why the call switches a resource's protection off, or None when it does not."""
     if verb in _UNPROTECTING_VERBS and ("Protection" in noun or "Lock" in noun):
         return f"{verb}{noun} removes a protection"
-    for key, value in _walk(params):
+    for key, value in _walk({"": params}):
         if key.lower() in _PROTECTION_FLAGS and _is_false(value):
             return f"sets {key} to false"
-        if (
-            isinstance(value, Mapping)
-            and str(value.get("Key", "")).lower() == "deletion_protection.enabled"
-            and _is_false(value.get("Value"))
-        ):
-            return "sets deletion_protection.enabled to false"
-    status = params.get("VersioningConfiguration")
-    if isinstance(status, Mapping) and str(status.get("Status", "")).lower() == "suspended":
+        if not isinstance(value, Mapping):
+            continue
+        # {"Key": "deletion_protection.enabled", "Value": "false"} (ELBv2 attributes), and
+        # EC2's --attribute disableApiTermination --value false.
+        named = _text(value, "Key") or _text(value, "Attribute") or _text(value, "AttributeName")
+        setting = next((value[k] for k in ("Value", "AttributeValue") if k in value), None)
+        switch = named.replace("_", "").removesuffix(".enabled")
+        if switch in _PROTECTION_FLAGS and _is_false(setting):
+            return f"sets {named} to false"
+    return _s3_protection(params) or _renames(verb, params)
+
+
+def _s3_protection(params: Mapping[str, Any]) -> str | None:
+    """S3's protections switched off: versioning suspended, MFA delete disabled, an object's
+    legal hold lifted, governance-mode retention bypassed."""
+    versioning = params.get("VersioningConfiguration")
+    if _text(versioning, "Status") == "suspended":
         return "suspends bucket versioning"
+    if _text(versioning, "MFADelete") == "disabled":
+        return "disables MFA delete on the bucket"
+    if _text(params.get("LegalHold"), "Status") == "off":
+        return "lifts the object's legal hold"
+    if _is_true(params.get("BypassGovernanceRetention")):
+        return "bypasses the object lock's governance retention"
+    return None
+
+
+def _renames(verb: str, params: Mapping[str, Any]) -> str | None:
+    """A rename: the resource leaves the name the policy protects it by."""
+    if verb == "Rename":
+        return "renames the resource: under its new name it is not protected"
+    if verb not in ("Modify", "Update"):
+        return None
+    for key, value in params.items():
+        if _NEW_NAME.fullmatch(key) and isinstance(value, str) and value:
+            return f"renames the resource ({key} {value}): under its new name it is not protected"
     return None
 
 
@@ -120,30 +167,67 @@ def route53_changes(params: Mapping[str, Any]) -> list[tuple[EffectKind, Resourc
     return found
 
 
-def s3_deleted_keys(params: Mapping[str, Any]) -> list[str]:
-    """The keys a ``DeleteObjects`` call deletes."""
+def s3_deleted_keys(params: Mapping[str, Any]) -> list[str] | None:
+    """The keys a ``DeleteObjects`` call deletes; None when they cannot be read (no list of
+    objects each with a key: the call is then not understood, nor sent as such)."""
     delete = params.get("Delete")
     objects = delete.get("Objects") if isinstance(delete, Mapping) else None
-    keys = [o.get("Key") for o in objects or () if isinstance(o, Mapping)]
-    return [str(k) for k in keys if k]
+    if not isinstance(objects, list) or not objects:
+        return None
+    keys = [o.get("Key") if isinstance(o, Mapping) else None for o in objects]
+    if not all(isinstance(k, str | int) and not isinstance(k, bool) and str(k) for k in keys):
+        return None
+    return [str(k) for k in keys]
 
 
-def dynamodb_writes(operation: str, params: Mapping[str, Any]) -> list[tuple[EffectKind, str]]:
-    """``(effect, table)`` for each table a BatchWriteItem / TransactWriteItems writes."""
+def s3_expiring_prefixes(params: Mapping[str, Any]) -> list[str] | None:
+    """The key prefixes (``""``: the whole bucket) whose objects a bucket lifecycle
+    configuration expires, that is deletes, current or noncurrent versions alike; None when
+    its rules cannot be read. Rules that only transition or clean up uploads delete nothing."""
+    config = params.get("LifecycleConfiguration")
+    rules = config.get("Rules") if isinstance(config, Mapping) else None
+    if not isinstance(rules, list) or not all(isinstance(r, Mapping) for r in rules):
+        return None
+    expiring = [r for r in rules if "Expiration" in r or "NoncurrentVersionExpiration" in r]
+    return [_rule_prefix(r) for r in expiring]
+
+
+def _rule_prefix(rule: Mapping[str, Any]) -> str:
+    """The prefix a lifecycle rule applies to: its filter's (or the legacy rule's) prefix; a
+    rule filtered by tags or size alone reaches anywhere in the bucket."""
+    found = rule.get("Filter")
+    if isinstance(found, Mapping) and isinstance(found.get("And"), Mapping):
+        found = found["And"]
+    prefix = found.get("Prefix") if isinstance(found, Mapping) else rule.get("Prefix")
+    return prefix if isinstance(prefix, str) else ""
+
+
+def dynamodb_writes(
+    operation: str, params: Mapping[str, Any]
+) -> list[tuple[EffectKind, str]] | None:
+    """``(effect, table)`` for each table a BatchWriteItem / TransactWriteItems writes; None
+    when the batch is not of the shape the API takes."""
+    items = params.get("RequestItems" if operation == "BatchWriteItem" else "TransactItems")
+    if items is None:
+        return []  # the call is refused for want of it; judged by its name alone
+    if operation == "BatchWriteItem":
+        if not isinstance(items, Mapping) or not all(isinstance(r, list) for r in items.values()):
+            return None
+    elif not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):
+        return None
     found: dict[str, EffectKind] = {}
 
     def note(table: Any, kind: EffectKind) -> None:
         if isinstance(table, str) and table and found.get(table) is not EffectKind.DELETE:
             found[table] = kind
 
-    if operation == "BatchWriteItem":
-        items = params.get("RequestItems")
-        for table, requests in (items or {}).items() if isinstance(items, Mapping) else ():
-            deletes = any(isinstance(r, Mapping) and "DeleteRequest" in r for r in requests or ())
+    if isinstance(items, Mapping):
+        for table, requests in items.items():
+            deletes = any(isinstance(r, Mapping) and "DeleteRequest" in r for r in requests)
             note(table, EffectKind.DELETE if deletes else EffectKind.UPDATE)
     else:
-        for item in params.get("TransactItems") or ():
-            for kind_name, body in item.items() if isinstance(item, Mapping) else ():
+        for item in items:
+            for kind_name, body in item.items():
                 if isinstance(body, Mapping):
                     kind = EffectKind.DELETE if kind_name == "Delete" else EffectKind.UPDATE
                     if kind_name == "ConditionCheck":

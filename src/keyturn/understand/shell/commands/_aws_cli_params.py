@@ -1,70 +1,160 @@
 """``--param value`` options of an ``aws`` command -> the API call's parameters.
 
-Each option is an input member of the operation, spelled ``xform_name(member, "-")``. Booleans
-are ``--flag``/``--no-flag``; lists take every word up to the next option; structures take JSON
-or the CLI's shorthand (``Key=a,Value=b``); ``file://`` values are read through ``ctx.files``.
+Each option is an input member of the operation, spelled ``xform_name(member, "-")``, or a
+prefix only it starts (the CLI's argparse takes abbreviations). Booleans are ``--flag``/
+``--no-flag``; EC2's one-boolean structures (``--disable-api-termination``) are a flag that may
+also take a value (``Value=false``: awscli's ``toplevelbool``); lists take every word up to the
+next option; structures take JSON or the CLI's shorthand (``Key=a,Value=b``); ``file://`` values
+are read through ``ctx.files``.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from keyturn.understand.shell.commands.aws_cli import (
+    NO_RUN_TIME_WORDS,
+    RunTimeWords,
     UnreadableInput,
     as_mapping,
     parse_value,
     read_file_value,
+    resolve_option,
 )
 from keyturn.understand.shell.registry import ShellContext
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from botocore.model import OperationModel, Shape
 
-_IGNORED_WITH_VALUE = frozenset({"--starting-token", "--page-size", "--max-items"})
 _SKELETON = "--generate-cli-skeleton"
+_INPUT = ("--cli-input-json", "--cli-input-yaml")
 
 
-def _split_options(words: list[str]) -> list[tuple[str, list[str]]]:
-    """``[(option, values)]`` in order; words before the first option are dropped."""
-    found: list[tuple[str, list[str]]] = []
-    for word in words:
-        if word.startswith("--"):
-            name, eq, inline = word.partition("=")
-            found.append((name, [inline] if eq else []))
-        elif found:
-            found[-1][1].append(word)
-    return found
+@dataclass(frozen=True, slots=True)
+class _Spec:
+    """What an option sets (None: one of the CLI's own) and how many words it takes: ``0``,
+    ``1``, ``?`` (0 or 1) or ``*`` (any number)."""
+
+    member: str | None
+    nargs: str
+    negated: bool = False
 
 
-def options_to_params(
-    model: OperationModel, words: list[str], *, ctx: ShellContext
-) -> dict[str, Any] | None:
-    """The parameters of the call; None when the CLI would not call the API at all
-    (``--generate-cli-skeleton``). Raises UnreadableInput for an unreadable input file."""
+# The CLI's own options on every operation (pagination, input, skeleton).
+_CLI_OPTIONS = {
+    "--cli-input-json": _Spec(None, "1"),
+    "--cli-input-yaml": _Spec(None, "1"),
+    _SKELETON: _Spec(None, "?"),
+    "--starting-token": _Spec(None, "1"),
+    "--page-size": _Spec(None, "1"),
+    "--max-items": _Spec(None, "1"),
+}
+# awscli's argrename spellings of protection switches (``ec2.*.no-disable-api-termination`` is
+# ``--enable-api-termination`` where the rename applies), taken as the option they rename.
+_RENAMED = {"--enable-api-termination": "--no-disable-api-termination"}
+
+
+@dataclass(frozen=True, slots=True)
+class Parameters:
+    """The call's parameters (None: the CLI makes no call, ``--generate-cli-skeleton``), and
+    whether a word decided at run time may stand for more options (``loose``)."""
+
+    params: dict[str, Any] | None
+    loose: bool = False
+
+
+@functools.lru_cache(maxsize=512)
+def _option_table(model: OperationModel) -> dict[str, _Spec]:
+    """Every option of the operation: ``--member``, ``--no-member`` for booleans, the CLI's."""
     from botocore import xform_name
 
     shape = model.input_shape
+    table = dict(_CLI_OPTIONS)
+    for member, member_shape in (shape.members if shape is not None else {}).items():
+        option = "--" + xform_name(member, "-")
+        if member_shape.type_name == "boolean":
+            table[option] = _Spec(member, "0")
+            table["--no-" + option[2:]] = _Spec(member, "0", negated=True)
+        elif _is_boolean_value_struct(member_shape):
+            table[option] = _Spec(member, "?")
+            table["--no-" + option[2:]] = _Spec(member, "0", negated=True)
+        else:
+            table[option] = _Spec(member, "*" if member_shape.type_name == "list" else "1")
+    for alias, option in _RENAMED.items():
+        if option in table:
+            table[alias] = table[option]
+    return table
+
+
+@dataclass(slots=True)
+class _Given:
+    option: str
+    spec: _Spec
+    values: list[str]
+
+
+def _split_options(
+    words: list[str], table: dict[str, _Spec], run_time: RunTimeWords
+) -> tuple[list[_Given], bool]:
+    """The options given, in order, and whether a run-time word may stand for more options.
+
+    Words an option does not take (after a flag, a second word after a one-word option, before
+    the first option) make the CLI fail with "Unknown options"; they are left out, unless
+    decided at run time. An option the table does not know is left out with its words."""
+    found: list[_Given] = []
+    loose = False
+    current: _Given | None = None
+    for index, word in enumerate(words):
+        if run_time.names_option(index, word):
+            name, eq, inline = word.partition("=")
+            loose = loose or index in run_time.splits
+            option = resolve_option(name, table)
+            spec = table[option] if option is not None else _Spec(None, "*")
+            current = _Given(option or name, spec, [inline] if eq else [])
+            found.append(current)
+            if eq or spec.nargs == "0":
+                current = None
+            continue
+        taken = current is not None and (current.spec.nargs in "*?" or not current.values)
+        bound = taken and current is not None and current.spec.nargs == "1"
+        loose = loose or run_time.loose(index, word, bound=bound)
+        if current is not None and taken:
+            current.values.append(word)
+            if current.spec.nargs in "1?":
+                current = None
+    return found, loose
+
+
+def options_to_params(
+    model: OperationModel,
+    words: list[str],
+    *,
+    ctx: ShellContext,
+    run_time: RunTimeWords = NO_RUN_TIME_WORDS,
+) -> Parameters:
+    """The parameters of the call (``params`` None when the CLI would not call the API at all:
+    ``--generate-cli-skeleton``). Raises UnreadableInput for an unreadable input file, and
+    AmbiguousOption for an abbreviation several options share."""
+    shape = model.input_shape
     members = dict(shape.members) if shape is not None else {}
-    by_option = {xform_name(m, "-"): m for m in members}
+    given, loose = _split_options(words, _option_table(model), run_time)
     params: dict[str, Any] = {}
     explicit: dict[str, Any] = {}
-    for option, values in _split_options(words):
-        key = option[2:]
-        if option == _SKELETON:
-            return None
-        if option in ("--cli-input-json", "--cli-input-yaml"):
-            params.update(_input_document(option, values, ctx))
-        elif option in _IGNORED_WITH_VALUE:
-            continue
-        elif key in by_option:
-            member = by_option[key]
-            explicit[member] = _convert_option(members[member], values, ctx, negated=False)
-        elif key.startswith("no-") and key[3:] in by_option:
-            member = by_option[key[3:]]
-            explicit[member] = _convert_option(members[member], values, ctx, negated=True)
+    for item in given:
+        if item.option == _SKELETON:
+            return Parameters(None, loose)
+        if item.option in _INPUT:
+            params.update(_input_document(item.option, item.values, ctx))
+        elif item.spec.member is not None:
+            member = item.spec.member
+            explicit[member] = _convert_option(
+                members[member], item.values, ctx, negated=item.spec.negated
+            )
     params.update(explicit)
-    return params
+    return Parameters(params, loose)
 
 
 def _input_document(option: str, values: list[str], ctx: ShellContext) -> dict[str, Any]:
@@ -97,7 +187,8 @@ def _convert_option(shape: Shape, values: list[str], ctx: ShellContext, *, negat
     if shape.type_name == "boolean":
         return not negated
     if _is_boolean_value_struct(shape):
-        return {"Value": not negated}
+        # ``--disable-api-termination Value=false`` (or JSON) says the value; bare, it is true.
+        return convert(values[0], shape, ctx) if values and not negated else {"Value": not negated}
     if shape.type_name == "list":
         if len(values) == 1:
             one = _load(values[0], ctx)

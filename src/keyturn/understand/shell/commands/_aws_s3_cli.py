@@ -7,7 +7,10 @@
 - ``rb s3://b`` deletes the bucket, ``--force`` its objects first; ``mb`` creates one;
 - ``sync SRC DST`` writes under DST, and with ``--delete`` deletes what SRC lacks under DST.
 
-``--dryrun`` makes any of them a read. Local paths are named ``file:/abs/path``.
+``--dryrun`` makes any of them a read. Local paths are named ``file:/abs/path``. Options may be
+abbreviated as argparse allows (``--del`` is sync's ``--delete``), read against each command's
+own options (awscli 1.46's ``customizations/s3``, with the sync strategies' ``--delete``,
+``--exact-timestamps``, ``--size-only``, and v2's ``--copy-props``/``--no-overwrite``).
 """
 
 from __future__ import annotations
@@ -15,45 +18,57 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from keyturn.model import Effect, EffectKind, Resource, Target
+from keyturn.understand.shell.commands.aws_cli import (
+    NO_RUN_TIME_WORDS,
+    RunTimeWords,
+    loosened,
+    resolve_option,
+)
 from keyturn.understand.shell.effects import home_path
 from keyturn.understand.shell.registry import ShellContext
 
-# Options of the s3 commands that take a value (everything else is a flag).
-_VALUE_OPTIONS = frozenset(
-    [
-        "--exclude",
-        "--include",
-        "--acl",
-        "--sse",
-        "--sse-c",
-        "--sse-c-key",
-        "--sse-kms-key-id",
-        "--storage-class",
-        "--grants",
-        "--website-redirect",
-        "--content-type",
-        "--cache-control",
-        "--content-disposition",
-        "--content-encoding",
-        "--content-language",
-        "--expires",
-        "--source-region",
-        "--metadata",
-        "--metadata-directive",
-        "--expected-size",
-        "--page-size",
-        "--sse-c-copy-source",
-        "--sse-c-copy-source-key",
-        "--request-payer",
-        "--checksum-mode",
-        "--checksum-algorithm",
-        "--expires-in",
-        "--index-document",
-        "--error-document",
-        "--copy-props",
-        "--bucket-region",
-    ]
+
+def _options(
+    flags: str = "", values: str = "", optional: str = "", many: str = ""
+) -> dict[str, str]:
+    """``{--option: nargs}`` from space-separated names: ``0`` flags, ``1`` one value, ``?``
+    an optional value, ``+`` one or more."""
+    table: dict[str, str] = {}
+    for names, nargs in ((flags, "0"), (values, "1"), (optional, "?"), (many, "+")):
+        table.update({f"--{n}": nargs for n in names.split()})
+    return table
+
+
+_TRANSFER = _options(
+    flags="dryrun quiet follow-symlinks no-follow-symlinks no-guess-mime-type only-show-errors "
+    "no-progress ignore-glacier-warnings force-glacier-transfer no-overwrite",
+    values="include exclude acl sse-c-key sse-kms-key-id sse-c-copy-source-key storage-class "
+    "website-redirect content-type cache-control content-disposition content-encoding "
+    "content-language expires source-region page-size checksum-mode checksum-algorithm metadata "
+    "metadata-directive case-conflict copy-props",
+    optional="sse sse-c sse-c-copy-source request-payer",
+    many="grants",
 )
+# Each command's options -> how many words they take.
+_COMMAND_OPTIONS: dict[str, dict[str, str]] = {
+    "ls": _options(
+        flags="recursive human-readable summarize",
+        values="page-size bucket-name-prefix bucket-region",
+        optional="request-payer",
+    ),
+    "presign": _options(values="expires-in"),
+    "cp": {**_TRANSFER, **_options(flags="recursive", values="expected-size")},
+    "mv": {**_TRANSFER, **_options(flags="recursive validate-same-s3-paths")},
+    "sync": {**_TRANSFER, **_options(flags="delete exact-timestamps size-only")},
+    "rm": _options(
+        flags="dryrun quiet recursive only-show-errors",
+        values="include exclude page-size",
+        optional="request-payer",
+    ),
+    "mb": {"--tags": "2"},
+    "rb": _options(flags="force"),
+    "website": _options(values="index-document error-document"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,20 +78,31 @@ class _Location:
     type: str
 
 
-def _split(words: list[str]) -> tuple[list[str], set[str]]:
+def _split(
+    words: list[str], options: dict[str, str], run_time: RunTimeWords
+) -> tuple[list[str], set[str], bool]:
+    """Paths, options given (by full name), and whether a word decided at run time may stand
+    for options. An option the command does not have is taken as a flag (the CLI refuses it)."""
     paths: list[str] = []
     flags: set[str] = set()
-    skip = False
-    for word in words:
-        if skip:
-            skip = False
-        elif word.startswith("--"):
-            name = word.partition("=")[0]
-            skip = name in _VALUE_OPTIONS and "=" not in word
-            flags.add(name)
+    loose = False
+    wanted, nargs = 0, "0"
+    for index, word in enumerate(words):
+        if run_time.names_option(index, word):
+            name, eq, _ = word.partition("=")
+            option = resolve_option(name, options) or name
+            flags.add(option)
+            nargs = options.get(option, "0")
+            wanted = 0 if eq else {"0": 0, "1": 1, "?": 1, "2": 2}.get(nargs, len(words))
+            loose = loose or index in run_time.splits
+            continue
+        bound = wanted > 0 and nargs in "12"
+        loose = loose or run_time.loose(index, word, bound=bound)
+        if wanted > 0:
+            wanted -= 1
         else:
             paths.append(word)
-    return paths, flags
+    return paths, flags, loose
 
 
 def _location(path: str, ctx: ShellContext, *, tree: bool) -> _Location:
@@ -107,10 +133,29 @@ def _effect(kind: EffectKind, loc: _Location, target: Target, detail: str) -> Ef
     )
 
 
-def s3_effects(words: list[str], *, ctx: ShellContext, target: Target) -> list[Effect] | None:
-    """Effects of ``aws s3 SUBCOMMAND ...`` (``words`` starts at the subcommand); None for a
-    form not understood."""
-    sub, (paths, flags) = words[0], _split(words[1:])
+def s3_effects(
+    words: list[str],
+    *,
+    ctx: ShellContext,
+    target: Target,
+    run_time: RunTimeWords = NO_RUN_TIME_WORDS,
+) -> list[Effect] | None:
+    """Effects of ``aws s3 SUBCOMMAND ...`` (``words`` starts at the subcommand, ``run_time``
+    indexes them); None for a form not understood. Raises AmbiguousOption for an abbreviation
+    several of the command's options share."""
+    sub = words[0]
+    options = _COMMAND_OPTIONS.get(sub)
+    if options is None:
+        return None
+    paths, flags, loose = _split(words[1:], options, run_time.shifted(1))
+    found = _s3_effects(sub, paths, flags, ctx=ctx, target=target)
+    # A run-time word may be another path, --recursive or --profile: only a read stays one.
+    return loosened(found, keep_reads=True) if found is not None and loose else found
+
+
+def _s3_effects(
+    sub: str, paths: list[str], flags: set[str], *, ctx: ShellContext, target: Target
+) -> list[Effect] | None:
     recursive = "--recursive" in flags
     if sub in ("ls", "presign"):
         loc = (
