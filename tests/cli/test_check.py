@@ -179,5 +179,8 @@ def test_the_state_directory_is_guarded_as_the_hook_guards_it(workdir: Path) -> 
     result = check(workdir, "--json", "--env", "dev", "shell", f"rm -rf {state}")
     assert result.returncode == 4, result.stdout + result.stderr
     assert "builtin:self-protection" in result.stdout
+    # it holds keyturn's secrets: not even read (listed, grepped, archived)
     listing = check(workdir, "--env", "dev", "shell", f"ls {state}")
-    assert listing.returncode == 0, listing.stdout + listing.stderr
+    assert listing.returncode == 4, listing.stdout + listing.stderr
+    elsewhere = check(workdir, "--env", "dev", "shell", f"ls {workdir}/src")
+    assert elsewhere.returncode == 0, elsewhere.stdout + elsewhere.stderr
