@@ -138,7 +138,9 @@ def test_shell_forms_are_denied(policy: Policy, command: str) -> None:
         "cat ~/.claude/settings.json",
         "echo $KEYTURN_POLICY",
         "grep -r deny keyturn.yaml",
-        "mkdir -p .claude/commands && echo hi > .claude/commands/hi.md",
+        # .claude/commands/*.md is asked now (runs_later: a command's frontmatter may carry
+        # hooks); the rest of .claude stays the project's own
+        "mkdir -p .claude/notes && echo hi > .claude/notes/hi.md",
         "unset AWS_PROFILE",
         "export PATH=$PATH:/opt/bin",
         "tar -xzf /tmp/deps.tgz -C vendor",

@@ -61,6 +61,59 @@ from keyturn.understand.shell import understand_shell
         ("/root/.ssh/known_hosts", False),
         ("/etc/cron.d", False),
         ("/srv/app/notes.txt", False),
+        # shell, editor and terminal start-up files
+        ("/home/ann/.bash_aliases", True),
+        ("/home/ann/.config/environment.d/10-path.conf", True),
+        ("/home/ann/.config/fish/functions/ls.fish", True),
+        ("/home/ann/.config/zsh/.zshrc", True),
+        ("/home/ann/.config/zsh/aliases.zsh", True),
+        ("/home/ann/.config/zdot/.zshenv", True),  # $ZDOTDIR under ~/.config
+        ("/home/ann/.oh-my-zsh/custom/plugins/x/x.plugin.zsh", True),
+        ("/home/ann/.vimrc", True),
+        ("/home/ann/.config/nvim/init.lua", True),
+        ("/home/ann/.config/nvim/init.vim", True),
+        ("/home/ann/.tmux.conf", True),
+        ("/home/ann/.config/zsh", False),
+        # tools' settings and plugins that name programs
+        ("/home/ann/.terraformrc", True),
+        ("/home/ann/.terraform.d/plugins/registry.example/x/aws/5.0.0/linux_amd64/p", True),
+        ("/home/ann/.aws/cli/alias", True),
+        ("/home/ann/.gradle/init.d/repos.gradle", True),
+        ("/home/ann/.ipython/profile_default/startup/00-x.py", True),
+        ("/home/ann/.config/Code/User/tasks.json", True),
+        ("/srv/app/.pre-commit-config.yaml", True),
+        ("/srv/app/.devcontainer/devcontainer.json", True),
+        ("/srv/app/.devcontainer/gpu/devcontainer.json", True),
+        ("/srv/app/.github/workflows/ci.yml", False),  # decided: reviewed in pull requests
+        # programs on a search path
+        ("/srv/app/.venv/bin/activate", True),
+        ("/srv/app/.venv/bin/python", True),
+        ("/srv/app/venv/bin/pip", True),
+        ("/srv/app/node_modules/.bin/jest", True),
+        ("/home/ann/.cargo/bin/cargo", True),
+        ("/home/ann/go/bin/gopls", True),
+        ("/srv/app/node_modules/jest/index.js", False),
+        # git's settings in every place git reads them
+        ("/srv/app/.git/config.worktree", True),
+        ("/srv/app/.git/modules/vendor/lib/config", True),
+        ("/srv/app/.git/modules/vendor/lib/hooks/post-checkout", True),
+        ("/srv/app/.git/worktrees/feature/config", True),
+        ("/srv/app/.git/worktrees/feature/HEAD", False),
+        # Claude Code's skills, subagents, commands, plugins and hook scripts: their frontmatter
+        # may carry hooks (asked, not refused: projects edit them)
+        ("/srv/app/.claude/skills/deploy/SKILL.md", True),
+        ("/home/ann/.claude/skills/deploy/run.sh", True),
+        ("/srv/app/.claude/agents/reviewer.md", True),
+        ("/srv/app/.claude/commands/ship.md", True),
+        ("/home/ann/.claude/plugins/cache/x/hooks/hooks.json", True),
+        ("/srv/app/.claude/hooks/check.sh", True),
+        ("/home/ann/.claude/statusline.sh", True),
+        ("/srv/app/.claude/notes.md", False),
+        # compared without case (macOS, Windows), and Windows homes
+        ("/home/ann/.BASHRC", True),
+        ("/SRV/app/.Git/Hooks/pre-commit", True),
+        ("C:/Users/ann/.bashrc", True),
+        ("C:/Users/ann/.ssh/config", True),
     ],
 )
 def test_which_files_run_later(path: str, runs: bool) -> None:
@@ -139,3 +192,32 @@ def test_an_mcp_file_tool_write_is_unknown() -> None:
     )
     kinds = {e.effect for e in action.effects if "file:/etc/cron.d/job" in e.resource.names}
     assert kinds == {EffectKind.UNKNOWN}
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "echo x > /proc/1/cwd/notes",  # another process's working directory: anywhere
+        "tee /dev/fd/3/settings.json < x",  # a directory opened as a descriptor
+        "rm -rf /proc/1/cwd/",
+        "cp x /proc/self/fd/7/y",
+    ],
+)
+def test_writes_and_deletes_through_an_unknown_place_are_unknown(command: str) -> None:
+    effects = understand_shell(command, cwd="/srv/app", home="/home/u").effects
+    through = [
+        e
+        for e in effects
+        if any(n.startswith(("file:/proc/", "file:/dev/")) for n in e.resource.names)
+    ]
+    assert through and all(e.effect is EffectKind.UNKNOWN for e in through), [
+        (e.effect, e.resource.names) for e in effects
+    ]
+    assert "cannot be told" in through[0].detail
+
+
+def test_this_process_s_own_descriptors_and_proc_files_stay_as_they_are() -> None:
+    effects = understand_shell(
+        "tee /dev/fd/2 < x; cat /proc/self/status", cwd="/srv/app", home="/home/u"
+    ).effects
+    assert EffectKind.UNKNOWN not in {e.effect for e in effects}, effects

@@ -4,7 +4,11 @@ Denied, whatever the policy's allow rules say:
 
 - any write, move or delete of the policy file, keyturn's state directory (``$KEYTURN_HOME``,
   ``~/.keyturn`` by default) and the agents' hook settings (``.claude/settings*.json``,
-  ``.codex/``, ``.gemini/``, ``.kiro/``, ``.cursor/`` under any directory);
+  ``.codex/``, ``.gemini/``, ``.kiro/``, ``.cursor/`` under any directory), system-wide
+  (managed) ones included: ``/etc/claude-code/`` (``managed-settings.json`` with
+  ``disableAllHooks`` takes keyturn out), ``/etc/gemini-cli/``, ``/etc/codex/``
+  (``requirements.toml``, ``managed_config.toml``), ``/etc/cursor/`` and their macOS
+  (``/Library/Application Support/...``) and Windows (``C:\\ProgramData\\...``) places;
 - deleting or replacing a ``.claude`` directory (it holds the hook settings);
 - any access, reading included, to keyturn's secrets: the audit signing key (it would let
   checkpoints be forged) and the install secret ``session-secret`` (it signs reviewers' session
@@ -17,6 +21,11 @@ Denied, whatever the policy's allow rules say:
   the guarded paths): the files are not named, but they are among those written. A project
   directory is not counted, although it may hold ``.claude/settings.json``: extracting into a
   project is common, and its effects are judged by the policy as usual.
+
+Names are compared without case, and without the trailing dots and spaces and the stream suffix
+(``settings.json::$DATA``) Windows drops: macOS's and Windows' file systems open
+``.CLAUDE/Settings.json`` as ``.claude/settings.json``. On Linux that refuses a few files that are
+really others (a ``.CLAUDE`` directory): the price of one check for every system.
 
 The policy engine knows neither where its own file is nor ``$KEYTURN_HOME``: the caller passes
 those paths in as data (:func:`guarded_patterns`). An explicit opt-out exists for people who
@@ -37,6 +46,19 @@ from keyturn.policy.matching import GlobSet
 SELF_PROTECTION_RULE = "builtin:self-protection"
 OPT_OUT_SETTING = "unsafe_allow_self_modification"
 
+# The agents' system-wide (managed) settings: they load before, and may switch off, every other
+# hook (formats.md §1.1, §2.1-2.3). ``*/`` before the macOS and Windows places: a drive or a
+# volume in front.
+_MANAGED_DIRS = (
+    *("/etc/claude-code", "/etc/gemini-cli", "/etc/codex", "/etc/cursor"),
+    "*/Library/Application Support/ClaudeCode",
+    "*/Library/Application Support/GeminiCli",
+    *("*/ProgramData/ClaudeCode", "*/Program Files/ClaudeCode", "*/ProgramData/gemini-cli"),
+)
+_MANAGED_FILES = (
+    "*/Library/Application Support/Cursor/hooks.json",
+    "*/ProgramData/Cursor/hooks.json",
+)
 # Any effect but a read of these is denied. ``*`` matches ``/`` too, so ``file:*/.kiro/*``
 # covers every directory and the user-level copies under any home.
 _WRITE_GUARDED = (
@@ -75,6 +97,30 @@ _CHANGES = frozenset(
 _REMOVES = frozenset({EffectKind.DELETE, EffectKind.REPLACE, EffectKind.UPDATE, EffectKind.UNKNOWN})
 
 
+_DRIVE = re.compile(r"[a-z]:/")
+_STREAM = re.compile(r":[^/]*")
+_TRAILING_DOTS = re.compile(r"(?<=[^/. ])[. ]+(?=/|\Z)")
+
+
+def fold(name: str) -> str:
+    """``name`` as compared here: lower-cased; a ``file:`` path also without what Windows drops
+    or reads as a stream of the same file (``:stream``, ``::$DATA``, trailing dots and spaces of
+    each part), a drive's colon kept (``file:c:/users/...``)."""
+    name = name.lower()
+    if not name.startswith("file:"):
+        return name
+    path = name[5:]
+    if ":" not in path and not path.endswith((".", " ")) and "./" not in path and " /" not in path:
+        return name  # most names: nothing Windows would drop
+    head = path[:2] if _DRIVE.match(path) else ""
+    rest = path[len(head) :]
+    if ":" in rest:
+        rest = _STREAM.sub("", rest)
+    if rest.endswith((".", " ")) or "./" in rest or " /" in rest:
+        rest = _TRAILING_DOTS.sub("", rest)
+    return "file:" + head + rest
+
+
 def guarded_patterns(paths: Iterable[str]) -> tuple[str, ...]:
     """``file:`` patterns for ``paths`` (the policy file, the state directory): each path and
     everything below it. Windows paths are spelled with forward slashes, like the understanders'
@@ -93,7 +139,13 @@ if not all(
     p.startswith(GUARDED_PREFIXES) for p in (*_WRITE_GUARDED, *_REMOVE_GUARDED, *_ALL_GUARDED)
 ):  # SelfProtection.reason's early exit and the engine's skip of the built-ins rely on it
     raise RuntimeError("a self-protection pattern starts with neither file: nor env:")
-_REMOVES_SET = GlobSet(_REMOVE_GUARDED)
+_REMOVES_SET = GlobSet(tuple(fold(p) for p in _REMOVE_GUARDED))
+# The managed places as paths (folded), for globs and directories above them; and as patterns
+# (each and everything below it), asked only of names holding one of _MANAGED_HINTS: kept out
+# of SelfProtection.writes, whose one expression every file name goes through.
+_MANAGED_PATHS = tuple(fold("file:" + p)[5:] for p in (*_MANAGED_DIRS, *_MANAGED_FILES))
+_MANAGED_SET = GlobSet(tuple(f"file:{p}{tail}" for p in _MANAGED_PATHS for tail in ("", "/*")))
+_MANAGED_HINTS = ("/etc/", "/library/", "/program")
 # The names the built-in patterns guard in any directory (for globs that may match them).
 _GUARDED_NAMES = (
     *(".keyturn", ".claude", ".codex", ".gemini", ".kiro", ".cursor"),
@@ -101,7 +153,7 @@ _GUARDED_NAMES = (
 )
 _GLOB = re.compile(r"[*?\[]")
 # Home directories: each holds the user-level hook settings (and ``~/.keyturn``).
-_HOMES = re.compile(r"/root|/home(?:/[^/]+)?|/Users(?:/[^/]+)?")
+_HOMES = re.compile(r"/root|/home(?:/[^/]+)?|(?:[a-z]:)?/users(?:/[^/]+)?")  # folded
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +163,7 @@ class SelfProtection:
 
     extra_paths: tuple[str, ...]
     writes: GlobSet
-    # The guarded paths themselves, as spelled in ``extra_paths`` (``/etc/keyturn/k.yaml``).
+    # The guarded paths themselves, as spelled in ``extra_paths`` and folded (``fold``).
     guarded: tuple[str, ...] = ()
     # The state directories among them: not even read (they hold the secrets).
     private: tuple[str, ...] = ()
@@ -121,11 +173,12 @@ class SelfProtection:
         """Self-protection over the built-in patterns plus ``paths`` (absolute paths), of
         which ``private`` (the state directories) are not even read."""
         extra = guarded_patterns(paths)
-        guarded = tuple(dict.fromkeys(p.removeprefix("file:").removesuffix("/*") for p in extra))
-        hidden = guarded_patterns(private)
+        folded = tuple(fold(p) for p in extra)
+        guarded = tuple(dict.fromkeys(p.removeprefix("file:").removesuffix("/*") for p in folded))
+        hidden = tuple(fold(p) for p in guarded_patterns(private))
         return cls(
             extra_paths=extra,
-            writes=GlobSet(_WRITE_GUARDED + extra + hidden),
+            writes=GlobSet(tuple(dict.fromkeys(fold(p) for p in _WRITE_GUARDED + extra + hidden))),
             guarded=tuple(dict.fromkeys((*guarded, *(p.removeprefix("file:") for p in hidden)))),
             private=tuple(p.removeprefix("file:") for p in hidden if not p.endswith("/*")),
         )
@@ -140,16 +193,18 @@ class SelfProtection:
                 break
         else:
             return None
-        secret = self._secret_in(names)
-        if secret is not None:
-            return f"{secret}: an agent may not read it"
+        names = tuple(map(fold, names))
         kind = effect.effect
-        if kind in _CHANGES and self.writes.match_any(names):
+        # A change is told as such, even of a secret (the read guard below refuses it too).
+        if kind in _CHANGES and (self.writes.match_any(names) or _managed(names)):
             what = "variable" if effect.resource.name.startswith("env:") else "file"
             return (
                 f"{kind.value} of keyturn's own {what} {effect.resource.name}: "
                 "an agent may not change its own guard"
             )
+        secret = self._secret_in(names)
+        if secret is not None:
+            return f"{secret}: an agent may not read it"
         if kind in _REMOVES and _REMOVES_SET.match_any(names):
             return f"{kind.value} of agent hook settings {effect.resource.name}"
         if kind in _CHANGES:
@@ -222,8 +277,10 @@ class SelfProtection:
             tail = "/".join(parts[-2:]) if "/" in guarded else parts[-1]
             if fnmatch.fnmatchcase(guarded, tail):
                 return guarded
-        for path in self.guarded:
-            while path not in ("", "/"):
+        drive = pattern[:2] if _DRIVE.match(pattern) else ""
+        managed = (drive + p.removeprefix("*") for p in _MANAGED_PATHS)
+        for path in (*self.guarded, *managed):
+            while path not in ("", "/", drive, drive + "/"):
                 if fnmatch.fnmatchcase(path, pattern):
                     return path
                 path = path.rsplit("/", 1)[0]
@@ -232,13 +289,24 @@ class SelfProtection:
     def _held_under(self, folder: str) -> str | None:
         """What guarded files the directory ``folder`` holds, or ``None``."""
         folder = folder.rstrip("/") or "/"
-        if folder == "/" or _HOMES.fullmatch(folder) or folder.endswith("/.claude"):
+        root = folder == "/" or _DRIVE.fullmatch(folder + "/") is not None
+        if root or _HOMES.fullmatch(folder) or folder.endswith("/.claude"):
             return "agent hook settings (~/.claude, ~/.codex, ~/.gemini...)"
         inside = folder.rstrip("/") + "/"
         for path in self.guarded:
             if path.startswith(inside):
                 return f"keyturn's own {path}"
+        # A managed place named ``*/...`` is on any drive or volume: compared without the drive.
+        bare = inside[2:] if _DRIVE.match(inside) else inside
+        for path in _MANAGED_PATHS:
+            if path.startswith(inside) or (path[0] == "*" and path[1:].startswith(bare)):
+                return f"agent hook settings ({path.removeprefix('*')})"
         return None
+
+
+def _managed(names: tuple[str, ...]) -> bool:
+    """Whether one of (folded) ``names`` is an agent's managed settings place, or in one."""
+    return any(h in n for n in names for h in _MANAGED_HINTS) and _MANAGED_SET.match_any(names)
 
 
 def _state_dirs_in(path: str) -> tuple[str, ...]:

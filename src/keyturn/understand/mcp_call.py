@@ -3,7 +3,6 @@ resource names are built, and the SQL / shell text it carries understood as such
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -12,9 +11,9 @@ from typing import Any
 from keyturn.errors import InputError
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand import FileReader, NoFiles
+from keyturn.understand.paths import agent_path
 
 _INDEX = re.compile(r"\[(\d+)\]")
-_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 _MAX_NESTED_TEXT = 100_000
 
 
@@ -151,17 +150,10 @@ def lookup(value: Any, path: str) -> Any:
 
 def normalise_path(path: str, *, cwd: str, home: str) -> str:
     """An absolute, normalised path: ``~`` expanded, relative paths joined to ``cwd``; Windows
-    drive paths keep their drive with forward slashes (``C:/Users/x``)."""
-    if _WINDOWS_DRIVE.match(path):
-        drive, rest = path[:2].upper(), path[2:].replace("\\", "/")
-        return drive + posixpath.normpath(rest)
-    if path == "~" or path.startswith("~/"):
-        path = home + path[1:]
-    if not path.startswith("/"):
-        path = posixpath.join(cwd, path)
-    normal = posixpath.normpath(path)
-    # POSIX keeps a leading "//"; it names the same directory as "/" here.
-    return "/" + normal.lstrip("/")
+    paths (a drive or a UNC prefix) keep their drive with forward slashes (``C:/Users/x``). The
+    same normaliser as the shell's and the agents' file tools' (:mod:`keyturn.understand.paths`):
+    POSIX unless clearly Windows, ``/proc/self/root`` followed."""
+    return agent_path(path, cwd=cwd, home=home)
 
 
 def sql_engine(server: str) -> str:

@@ -7,10 +7,22 @@ the agent's), ssh's client config (``ProxyCommand``, ``LocalCommand``), the keys
 MCP configurations (``.mcp.json``, ``~/.claude.json``: the agent starts the servers they name),
 Python's start-up files (``*.pth``, ``sitecustomize.py`` in site-packages), git's settings
 (``core.fsmonitor`` runs at every ``git status``), direnv's ``.envrc``, npm's and yarn's settings,
-the AWS and Kubernetes clients' settings (``credential_process``, exec plugins), an editor's
-workspace settings and tasks, programs on the search path, sudoers and ``ld.so.preload``. A
-write to one of them is ``unknown`` -- at least asked, denied in production -- as installing a
-crontab already is: keyturn cannot judge code it will not see run.
+the AWS and Kubernetes clients' settings (``credential_process``, exec plugins, CLI aliases),
+an editor's workspace settings and tasks and its start-up files, programs on the search path
+(``~/.cargo/bin``, ``~/go/bin``, a virtualenv's ``bin``, ``node_modules/.bin``), sudoers and
+``ld.so.preload``, Terraform's CLI settings and plugins, pre-commit's hooks, a dev container's
+definition, Gradle's init scripts, IPython's start-up files, and Claude Code's skills, subagents,
+commands, plugins and hook scripts (their frontmatter may carry ``hooks:``, and the scripts a
+settings file names run outside keyturn). A write to one of them is ``unknown`` -- at least
+asked, denied in production -- as installing a crontab already is: keyturn cannot judge code it
+will not see run. (The agents' hook settings themselves are not asked but refused:
+:mod:`keyturn.policy.selfprotect`.)
+
+Names are compared without case (macOS's and Windows' file systems do not tell ``.BASHRC`` from
+``.bashrc``; Windows names arrive without trailing dots and stream suffixes,
+:mod:`keyturn.understand.paths`). A write or a delete through a link whose place cannot be told
+(another process's working directory, ``/proc/<pid>/cwd/x``; a directory descriptor,
+``/dev/fd/3/x``) is ``unknown`` too: it may land on any of these files, or on keyturn's own.
 
 ``git config`` and ``kubectl config use-context`` write such settings too, but keyturn reads
 what they set key by key (an effect of the tool's own service); only a raw write of the file,
@@ -29,10 +41,11 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand.paths import unknown_place
 
 __all__ = ["mark_runs_later", "runs_later"]
 
-_USUAL_HOMES = r"/root|/home/[^/]+|/Users/[^/]+"
+_USUAL_HOMES = r"/root|/home/[^/]+|(?:[a-z]:)?/Users/[^/]+"
 _HOMES = f"(?:{_USUAL_HOMES})"  # in _KINDS; _pattern puts the acting user's home among them
 _GIT_SETTINGS = (
     "git's settings: they may name commands git runs (core.fsmonitor, core.hooksPath,"
@@ -48,9 +61,10 @@ _KUBE_SETTINGS = (
 _READ_BY_KEY = {_GIT_SETTINGS: "git", _KUBE_SETTINGS: "k8s"}
 _KINDS: tuple[tuple[str, str], ...] = (
     (
-        rf"{_HOMES}/\.(?:bashrc|bash_profile|bash_login|bash_logout|profile|zshrc|zshenv"
-        r"|zprofile|zlogin|zlogout|kshrc|cshrc|tcshrc|config/fish/config\.fish"
-        r"|config/fish/conf\.d/[^/]+)"
+        rf"{_HOMES}/\.(?:bashrc|bash_profile|bash_login|bash_logout|bash_aliases|profile|zshrc"
+        r"|zshenv|zprofile|zlogin|zlogout|kshrc|cshrc|tcshrc|config/fish/config\.fish"
+        r"|config/fish/(?:conf\.d|functions)/[^/]+|config/environment\.d/[^/]+|config/zsh/.+"
+        r"|config/(?:[^/]+/)*\.z(?:shrc|shenv|profile|login|logout)|oh-my-zsh/.+)"
         r"|/etc/(?:profile|profile\.d/[^/]+|bash\.bashrc|bashrc|zsh/[^/]+|zshrc|zprofile"
         r"|environment)",
         "a shell start-up file: every new shell runs it",
@@ -77,7 +91,10 @@ _KINDS: tuple[tuple[str, str], ...] = (
         rf"{_HOMES}/\.ssh/authorized_keys2?|/etc/ssh/sshd_config(?:\.d/[^/]+)?",
         "lets whoever holds a key log in, and run what the key's options name",
     ),
-    (r".*/\.git/hooks/[^/]+", "a git hook: git runs it, the operator's git as much as the agent's"),
+    (
+        r".*/\.git/(?:modules/.+/)?hooks/[^/]+",
+        "a git hook: git runs it, the operator's git as much as the agent's",
+    ),
     (
         rf".*/\.mcp\.json|.*/\.vscode/mcp\.json|{_HOMES}/\.claude\.json"
         rf"|{_HOMES}/\.config/Claude/claude_desktop_config\.json"
@@ -89,7 +106,9 @@ _KINDS: tuple[tuple[str, str], ...] = (
         "Python runs it whenever it starts",
     ),
     (
-        rf".*/\.git/config|{_HOMES}/\.gitconfig|{_HOMES}/\.config/git/config|/etc/gitconfig",
+        r".*/\.git/(?:config(?:\.worktree)?|modules/.+/config"
+        r"|worktrees/[^/]+/config(?:\.worktree)?)"
+        rf"|{_HOMES}/\.gitconfig|{_HOMES}/\.config/git/config|/etc/gitconfig",
         _GIT_SETTINGS,
     ),
     (r".*/\.husky/[^/_][^/]*", "a git hook (husky's): git runs it at the next commit or push"),
@@ -104,48 +123,103 @@ _KINDS: tuple[tuple[str, str], ...] = (
         "the AWS client's settings: they may name a program every call runs (credential_process)"
         " or change which account a profile's name means",
     ),
+    (
+        rf"{_HOMES}/\.aws/cli/alias",
+        "the AWS CLI's aliases: one starting with '!' runs a shell command",
+    ),
     (rf"{_HOMES}/\.kube/config", _KUBE_SETTINGS),
     (
-        rf".*/\.vscode/(?:settings|tasks)\.json|{_HOMES}/\.config/Code/User/settings\.json"
-        rf"|{_HOMES}/Library/Application Support/Code/User/settings\.json",
+        r".*/\.vscode/(?:settings|tasks)\.json"
+        rf"|{_HOMES}/\.config/Code/User/(?:settings|tasks)\.json"
+        rf"|{_HOMES}/Library/Application Support/Code/User/(?:settings|tasks)\.json",
         "an editor's settings or tasks: they may run commands when the folder opens, or let"
         " an agent approve its own tool calls (chat.tools.autoApprove)",
     ),
     (
-        rf"{_HOMES}/(?:\.local/)?bin/[^/]+|/usr/local/s?bin/[^/]+|/(?:usr/)?s?bin/[^/]+",
-        "a program on the search path: whoever types its name runs it",
+        rf"{_HOMES}/(?:\.vimrc|\.gvimrc|\.vim/vimrc|\.vim/(?:plugin|autoload|ftplugin|after)/.+"
+        r"|\.config/nvim/.+|\.tmux\.conf|\.config/tmux/tmux\.conf)",
+        "an editor's or terminal multiplexer's start-up file: runs when it starts",
+    ),
+    (
+        rf"{_HOMES}/(?:\.local/|\.cargo/|go/)?bin/[^/]+"
+        r"|/usr/local/s?bin/[^/]+|/(?:usr/)?s?bin/[^/]+"
+        r"|.*/\.?venv/(?:bin|Scripts)/[^/]+|.*/bin/activate(?:\.[a-z0-9]+)?"
+        r"|.*/node_modules/\.bin/[^/]+",
+        "a program on the search path (or a virtualenv's, or npm scripts'): whoever types its"
+        " name runs it",
+    ),
+    (
+        rf"{_HOMES}/(?:\.terraformrc|AppData/Roaming/terraform\.rc|\.terraform\.d/plugins/.+)",
+        "Terraform's CLI settings or plugins: the provider programs it runs, and where it gets"
+        " them",
+    ),
+    (r".*/\.cargo/config(?:\.toml)?", "cargo's settings: they may name programs cargo runs"),
+    (r".*/\.pre-commit-config\.yaml", "pre-commit's hooks: they run at the next commit"),
+    (
+        r".*/\.devcontainer(?:/[^/]+)?/devcontainer\.json|.*/\.devcontainer\.json",
+        "a dev container's definition: its commands run when it is built or opened"
+        " (initializeCommand on the host)",
+    ),
+    (
+        rf"{_HOMES}/\.gradle/(?:init\.d/[^/]+|init\.gradle(?:\.kts)?)",
+        "a Gradle init script: runs at every build",
+    ),
+    (
+        rf"{_HOMES}/\.ipython/profile_[^/]+/(?:startup/[^/]+|ipython_config\.py)",
+        "IPython runs it whenever it starts",
+    ),
+    (
+        r".*/\.claude/(?:skills|agents|commands|hooks|plugins)/.+"
+        r"|.*/\.claude/[^/]+\.(?:sh|bash|zsh|py|js|mjs|cjs|ts|ps1)|.*/\.claude/statusline[^/]*",
+        "Claude Code's skills, subagents, commands, plugins or hook scripts: their frontmatter"
+        " may carry hooks, and the scripts run outside keyturn",
     ),
     (r"/etc/sudoers(?:\.d/[^/]+)?", "sudo's rules: who may run what as root"),
     (r"/etc/ld\.so\.preload", "loaded into every program that starts"),
 )
 _WRITES = frozenset({EffectKind.CREATE, EffectKind.UPDATE, EffectKind.REPLACE})
+_UNKNOWN_PLACE = (
+    "goes through a link whose place cannot be told (another process's working directory or"
+    " files, a directory descriptor): it may land on any file"
+)
 
 
 @functools.lru_cache(maxsize=64)
 def _pattern(home: str) -> re.Pattern[str]:
-    """The files of :data:`_KINDS`, ``home`` counted among the home directories."""
+    """The files of :data:`_KINDS`, ``home`` counted among the home directories. Lower-cased,
+    and matched against a lower-cased path: without case, and faster than ``re.IGNORECASE``
+    (no escape in the patterns changes meaning with case: ``\\.``, ``[^/]``, ``.+``)."""
     homes = f"(?:{_USUAL_HOMES}|{re.escape(home.rstrip('/'))})" if home.strip("/") else _HOMES
     return re.compile(
-        "|".join(f"(?P<k{i}>{p.replace(_HOMES, homes)})" for i, (p, _) in enumerate(_KINDS))
+        "|".join(f"(?P<k{i}>{p.replace(_HOMES, homes).lower()})" for i, (p, _) in enumerate(_KINDS))
     )
 
 
 def runs_later(path: str, *, home: str = "") -> str | None:
     """Why the file at ``path`` (absolute) holds code that runs later, or ``None``. ``home`` is
     the acting user's home directory, besides the usual places of homes."""
-    found = _pattern(home).fullmatch(path)
+    found = _pattern(home).fullmatch(path.lower())
     if found is None or found.lastgroup is None:
         return None
     return _KINDS[int(found.lastgroup[1:])][1]
 
 
 def mark_runs_later(effects: Iterable[Effect], *, home: str = "") -> list[Effect]:
-    """``effects`` with each write of a file that runs later made ``unknown``, saying why."""
+    """``effects`` with each write of a file that runs later made ``unknown``, saying why; and
+    each write or delete through a link whose place cannot be told."""
     out = []
     for effect in effects:
-        why = _why(effect, home) if effect.effect in _WRITES else None
-        if why is not None:
-            note = f"writes {why}; what it will do is not judged"
+        kind = effect.effect
+        note = None
+        if kind in _WRITES:
+            why = _why(effect, home)
+            if why is not None:
+                note = f"writes {why}; what it will do is not judged"
+        if note is None and (kind in _WRITES or kind is EffectKind.DELETE):
+            place = _through_unknown_place(effect)
+            if place is not None:
+                note = f"{place} {_UNKNOWN_PLACE}"
+        if note is not None:
             effect = replace(
                 effect,
                 effect=EffectKind.UNKNOWN,
@@ -161,4 +235,11 @@ def _why(effect: Effect, home: str) -> str | None:
             why = runs_later(name[5:], home=home)
             if why is not None and _READ_BY_KEY.get(why) != effect.service:
                 return why
+    return None
+
+
+def _through_unknown_place(effect: Effect) -> str | None:
+    for name in effect.resource.names:
+        if name.startswith("file:") and unknown_place(name[5:]):
+            return name[5:]
     return None

@@ -13,14 +13,13 @@ Two things make a file write more than an ``update``:
 from __future__ import annotations
 
 import hashlib
-import ntpath
-import posixpath
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from keyturn.model import Action, ActionKind, Effect, EffectKind, Resource, Target
 from keyturn.understand import FileReader
+from keyturn.understand.paths import agent_path
 
 _RESOURCE_HEADER = re.compile(r'^\s*resource\s+"([^"]+)"\s+"([^"]+)"', re.MULTILINE)
 _PREVENT_DESTROY = re.compile(r"prevent_destroy\s*=\s*true")
@@ -35,20 +34,19 @@ _GUARD_FILES = (
     "/keyturn.yaml",
 )
 _GUARD_DIRS = ("/.kiro/agents/", "/.kiro/hooks/", "/.kiro/settings/")
+# The agents' system-wide (managed) settings: they can switch every other hook off.
+_MANAGED_DIRS = (
+    *("/etc/claude-code/", "/etc/gemini-cli/", "/etc/codex/", "/etc/cursor/"),
+    *("/library/application support/claudecode/", "/programdata/claudecode/"),
+)
 
 
 def file_name(path: str, *, cwd: str, home: str) -> str:
     """``file:/absolute/path`` for ``path`` as an agent sent it (relative to ``cwd``, ``~``
-    for ``home``); Windows paths as ``file:C:/path`` with forward slashes."""
-    if ntpath.splitdrive(path)[0] or "\\" in path:
-        drive, rest = ntpath.splitdrive(ntpath.normpath(path))
-        return "file:" + drive + rest.replace("\\", "/")
-    if path == "~" or path.startswith("~/"):
-        path = home + path[1:]
-    if not path.startswith("/"):
-        path = posixpath.join(cwd, path)
-    normal = posixpath.normpath(path)
-    return "file:" + ("/" + normal.lstrip("/"))
+    for ``home``): POSIX unless clearly Windows (a drive or a UNC prefix), Windows paths as
+    ``file:C:/path`` with forward slashes -- the shell's and MCP's normaliser
+    (:mod:`keyturn.understand.paths`)."""
+    return "file:" + agent_path(path, cwd=cwd, home=home)
 
 
 def _path_of(name: str) -> str:
@@ -56,9 +54,10 @@ def _path_of(name: str) -> str:
 
 
 def guards_keyturn(name: str) -> bool:
-    """Whether writing this file can change whether keyturn is consulted."""
-    path = _path_of(name)
-    return path.endswith(_GUARD_FILES) or any(d in path for d in _GUARD_DIRS)
+    """Whether writing this file can change whether keyturn is consulted (compared without
+    case: macOS's and Windows' file systems do not tell ``.CLAUDE`` from ``.claude``)."""
+    path = _path_of(name).lower()
+    return path.endswith(_GUARD_FILES) or any(d in path for d in (*_GUARD_DIRS, *_MANAGED_DIRS))
 
 
 def protected_addresses(text: str) -> set[str]:
@@ -211,7 +210,9 @@ def read_action(tool: str, names: Sequence[str], *, target: Target) -> Action:
     )
 
 
-_PATCH_LINE = re.compile(r"^\*\*\* (Add|Update|Delete) File: (.+?)\s*$|^\*\*\* Move to: (.+?)\s*$")
+# Codex trims each header line before it compares it with a marker: a header indented after a
+# hunk (``\t*** Add File: x``) is a header all the same.
+_PATCH_LINE = re.compile(r"\*\*\* (Add|Update|Delete) File: (.+)|\*\*\* Move to: (.+)")
 
 
 def patch_action(tool: str, patch: str, *, cwd: str, home: str, target: Target) -> Action:
@@ -220,11 +221,11 @@ def patch_action(tool: str, patch: str, *, cwd: str, home: str, target: Target) 
     kinds = {"Add": EffectKind.CREATE, "Update": EffectKind.UPDATE, "Delete": EffectKind.DELETE}
     effects: list[Effect] = []
     for line in patch.splitlines():
-        m = _PATCH_LINE.match(line)
+        m = _PATCH_LINE.fullmatch(line.strip())
         if not m:
             continue
         kind = kinds[m.group(1)] if m.group(1) else EffectKind.CREATE
-        name = file_name(m.group(2) or m.group(3), cwd=cwd, home=home)
+        name = file_name((m.group(2) or m.group(3)).strip(), cwd=cwd, home=home)
         # The patch body is not applied here: a .tf update is judged on its -/+ lines below.
         effects += _change_effects(tool, name, kind, None, None, target=target)
     removed = "\n".join(ln[1:] for ln in patch.splitlines() if ln.startswith("-"))
