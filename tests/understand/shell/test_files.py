@@ -48,15 +48,24 @@ def pairs(command: str, **kw) -> set[tuple[str, str]]:
         ("tee -a f", {("update", "file:/w/f")}),
         ("chmod 644 f", {("update", "file:/w/f")}),
         ("chown -R u:g d", {("update", "file:/w/d"), ("update", "file:/w/d/*")}),
-        ("ln -sf /etc/x link", {("update", "file:/w/link")}),
-        ("ln -s /etc/x link", {("create", "file:/w/link")}),
+        # a link's target is named as updated too: it can be written through the link
+        (
+            "ln -sf /etc/x link",
+            {("update", "file:/w/link"), ("update", "file:/etc/x"), ("update", "file:/etc/x/*")},
+        ),
+        (
+            "ln -s /etc/x link",
+            {("create", "file:/w/link"), ("update", "file:/etc/x"), ("update", "file:/etc/x/*")},
+        ),
         ("touch new", {("create", "file:/w/new")}),
         ("mkdir -p a/b", {("create", "file:/w/a/b")}),
         ("sed -i s/a/b/ f", {("update", "file:/w/f")}),
         ("sed s/a/b/ f", {("read", "file:/w/f")}),
         (
             "rsync -a --delete src/ dst/",
-            {("update", "file:/w/dst"), ("update", "file:/w/dst/*"), ("delete", "file:/w/dst/*")},
+            # the source is read too (-a: everything under it), so that reads can be denied
+            {("update", "file:/w/dst"), ("update", "file:/w/dst/*"), ("delete", "file:/w/dst/*")}
+            | {("read", "file:/w/src"), ("read", "file:/w/src/*")},
         ),
     ],
 )

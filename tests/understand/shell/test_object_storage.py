@@ -13,6 +13,7 @@ from keyturn.understand.shell import understand_shell
 _E = EffectKind
 _SAS = "sv=2022-11-02&ss=b&srt=co&sp=rwdlac&se=2030-01-01&sig=S3CRETsig%3D"
 _BLOB = "https://acct.blob.core.windows.net"
+_ARN = "arn:aws:s3:::"
 
 
 def _effects(command: str, files: FileReader | None = None, **env: str):
@@ -172,9 +173,10 @@ def test_meanings(command: str, kind: EffectKind, name: str) -> None:
 @pytest.mark.parametrize(
     ("command", "kind", "names"),
     [
-        ("rclone deletefile remote:b/x", _E.DELETE, {"rclone:remote/b/x"}),
-        ("rclone rmdir remote:b/empty", _E.DELETE, {"rclone:remote/b/empty"}),
-        ("rclone sync ./empty remote:prod", _E.DELETE, {"rclone:remote/prod/*"}),
+        # Without rclone's config any remote may be AWS S3: named as the AWS CLI names it too.
+        ("rclone deletefile remote:b/x", _E.DELETE, {"rclone:remote/b/x", "arn:aws:s3:::b/x"}),
+        ("rclone rmdir remote:b/empty", _E.DELETE, {"rclone:remote/b/empty", _ARN + "b/empty"}),
+        ("rclone sync ./empty remote:prod", _E.DELETE, {"rclone:remote/prod/*", _ARN + "prod/*"}),
         ("mc rb play/b", _E.DELETE, {"minio:play/b"}),
         ("mc mirror ./site play/web", _E.DELETE, set()),
         ("s3cmd sync ./site s3://b/web/", _E.DELETE, set()),
@@ -209,9 +211,10 @@ def test_s3cmd_names_as_the_aws_cli_does(s3cmd: str, aws: str) -> None:
 
 
 def test_mc_tells_aliases_from_local_paths_by_its_config() -> None:
-    # Without its config, a word that may be an alias or a relative path is named both ways.
+    # Without its config, a word that may be an alias or a relative path is named both ways
+    # (and, as the alias may point at AWS S3, as the AWS CLI names it too).
     (effect,) = _effects("mc rm data/x")
-    assert effect.resource.names == ("minio:data/x", "file:/w/data/x")
+    assert effect.resource.names == ("minio:data/x", "arn:aws:s3:::x", "file:/w/data/x")
     config = json.dumps({"version": "10", "aliases": {"data": {"url": "https://m"}}})
     files = MemoryFiles({"/home/u/.mc/config.json": config})
     (effect,) = _effects("mc rm data/x", files=files)

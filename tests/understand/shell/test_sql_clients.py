@@ -46,14 +46,26 @@ def effects(command: str, **kw: object) -> list[tuple[EffectKind, tuple[str, ...
         ),
         ("PGDATABASE=inv psql -c 'DROP TABLE x'", [(D, ("db:postgres/inv/x",))]),
         ("psql app <<EOF\nDROP SCHEMA s CASCADE;\nEOF", [(D, ("db:postgres/app/s",))]),
-        ("psql app < drop.sql", [(D, ("db:postgres/app/a",)), (D, ("db:postgres/app/b",))]),
+        # the input redirect is a read of the file as well (keyturn's secrets are read-guarded)
+        (
+            "psql app < drop.sql",
+            [
+                (D, ("db:postgres/app/a",)),
+                (D, ("db:postgres/app/b",)),
+                (R, ("file:/app/drop.sql",)),
+            ],
+        ),
         ("psql -l", [(R, ("db:postgres/*",))]),
         (
             "mysql -h db -u root -psecret -e 'DROP DATABASE shop'",
             [(D, ("db:mysql/shop", "db:mysql/shop@db"))],
         ),
         ("mariadb -D shop -e 'DELETE FROM orders'", [(D, ("db:mysql/shop/orders",))]),
-        ("sqlite3 data.db 'DROP TABLE t'", [(D, ("db:sqlite//app/data.db/t",))]),
+        # the database file is named too (what guards the file guards it through SQL)
+        (
+            "sqlite3 data.db 'DROP TABLE t'",
+            [(D, ("db:sqlite//app/data.db/t", "file:/app/data.db"))],
+        ),
         (
             "dropdb -h pg.prod --if-exists billing",
             [(D, ("db:postgres/billing", "db:postgres/billing@pg.prod"))],

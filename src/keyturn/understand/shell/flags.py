@@ -3,7 +3,8 @@
 :class:`OptionSpec` describes one program's options (which short letters take a value, which
 long names mean which short letter); :func:`parse_options` splits argv into flags, option values
 and operands; :func:`canonical_argv` rewrites argv so that equal option sets are spelled alike
-(the text ``command:`` rules match and the digest's subject).
+(the text ``command:`` rules match and the digest's subject). A long option may be abbreviated
+as the program allows (``chmod --recurs`` is ``chmod -R``): :func:`long_key`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,13 @@ class OptionSpec:
       ``-r`` before ``-f`` so that ``rm -fr`` reads ``rm -rf``).
     - ``aliases``: short letter -> canonical letter (``R`` -> ``r`` for ``rm``).
     - ``stop_at_operand``: options end at the first operand (``ssh``, ``xargs``, wrappers).
+    - ``other_long``: the program's other long names, which need no key of their own: they
+      only make an abbreviation ambiguous (``sort --c`` is ``--check`` or
+      ``--compress-program``: neither).
+    - ``abbreviations``: whether the program takes a long name abbreviated, as GNU
+      ``getopt_long`` (and git, and Python's argparse) do: ``--recurs`` is ``--recursive`` when
+      no other long name the spec knows starts with ``recurs`` (:func:`long_key`). Go's flag
+      packages do not (an abbreviation is an error there).
     """
 
     valued: str = ""
@@ -31,6 +39,39 @@ class OptionSpec:
     order: str = ""
     aliases: Mapping[str, str] = field(default_factory=dict)
     stop_at_operand: bool = False
+    other_long: frozenset[str] = frozenset()
+    abbreviations: bool = True
+
+
+def long_key(name: str, spec: OptionSpec) -> str:
+    """The key of the long option spelled ``name`` (without ``--``): its own, or that of the
+    one known long name it abbreviates. ``getopt_long`` takes any unambiguous prefix of a long
+    name for it (``chmod --recurs``, ``tar --checkpoint-act=exec=…``, ``git push --mirr``):
+    without this an abbreviated dangerous option would read as an unknown, harmless one. An
+    ambiguous prefix (the program refuses it) stays an unknown option of its own, and so does a
+    single letter (``--h`` of a Go program spelled with two dashes is its ``-h``)."""
+    key = spec.long.get(name)
+    if key is not None or len(name) < 2 or not spec.abbreviations or _knows(name, spec):
+        return key or name
+    found: set[str] = set()
+    for known in _long_names(spec):
+        if known.startswith(name):
+            found.add(spec.long.get(known, known))
+            if len(found) > 1:
+                return name  # ambiguous (unless all name one option: getopt_long's rule)
+    return found.pop() if found else name
+
+
+def _knows(name: str, spec: OptionSpec) -> bool:
+    return name in spec.long_valued or name in spec.other_long or name in spec.long.values()
+
+
+def _long_names(spec: OptionSpec) -> list[str]:
+    """Every long name ``spec`` knows (keys of more than one letter count as names)."""
+    names = [*spec.long, *spec.other_long]
+    names += [k for k in spec.long_valued if len(k) > 1]
+    names += [k for k in spec.long.values() if len(k) > 1]
+    return names
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +155,7 @@ def _long(
     args: Sequence[str], i: int, spec: OptionSpec, flags: set[str], values: dict[str, list[str]]
 ) -> int:
     name, eq, value = args[i][2:].partition("=")
-    key = spec.long.get(name, name)
+    key = long_key(name, spec)
     if eq:
         values.setdefault(key, []).append(value)
         return i + 1

@@ -48,6 +48,159 @@ _SUBCOMMANDS = {
 }
 
 
+# The long options of the subcommands whose options keyturn reads, as git 2.39 lists them
+# (``git SUB --git-completion-helper-all``). git's option parser takes any unambiguous prefix
+# of a long option (``git push --mirr``, ``git clean --forc``) and ``--no-`` before any of
+# them: :func:`expand_abbreviations` spells them out before anything reads them. The global
+# options before the subcommand are exact (git.c compares them whole), as are ``log``'s and
+# ``diff``'s (they take no abbreviation).
+_LONG_OPTIONS_TEXT = {
+    "push": (
+        "all atomic delete dry-run exec follow-tags force force-if-includes "
+        "force-with-lease ipv4 ipv6 mirror porcelain progress prune push-option quiet "
+        "receive-pack recurse-submodules repo set-upstream signed tags thin verbose "
+        "verify"
+    ),
+    "fetch": (
+        "all append atomic auto-gc auto-maintenance deepen depth dry-run filter force "
+        "ipv4 ipv6 jobs keep multiple negotiate-only negotiation-tip prefetch progress "
+        "prune prune-tags quiet recurse-submodules recurse-submodules-default refetch "
+        "refmap server-option set-upstream shallow-exclude shallow-since "
+        "show-forced-updates stdin submodule-prefix tags unshallow update-head-ok "
+        "update-shallow upload-pack verbose write-commit-graph write-fetch-head"
+    ),
+    "pull": (
+        "all allow-unrelated-histories append autostash cleanup commit deepen depth "
+        "dry-run edit ff ff-only force gpg-sign ipv4 ipv6 jobs keep log negotiation-tip "
+        "progress prune quiet rebase recurse-submodules refmap server-option set-upstream "
+        "shallow-exclude shallow-since show-forced-updates signoff squash stat strategy "
+        "strategy-option summary tags unshallow update-shallow upload-pack verbose verify "
+        "verify-signatures"
+    ),
+    "clone": (
+        "also-filter-submodules bare branch bundle-uri checkout config depth dissociate "
+        "filter hardlinks ipv4 ipv6 jobs local mirror naked origin progress quiet "
+        "recurse-submodules recursive reference reference-if-able reject-shallow "
+        "remote-submodules separate-git-dir server-option shallow-exclude shallow-since "
+        "shallow-submodules shared single-branch sparse tags template upload-pack verbose"
+    ),
+    "init": "bare initial-branch object-format quiet separate-git-dir shared template",
+    "rebase": (
+        "abort allow-empty-message apply autosquash autostash "
+        "committer-date-is-author-date continue edit-todo empty exec ff force-rebase "
+        "fork-point gpg-sign ignore-date ignore-whitespace interactive keep-base "
+        "keep-empty merge onto preserve-merges quiet quit reapply-cherry-picks "
+        "rebase-merges rerere-autoupdate reschedule-failed-exec reset-author-date root "
+        "show-current-patch signoff skip stat strategy strategy-option update-refs "
+        "verbose verify whitespace"
+    ),
+    "commit": (
+        "ahead-behind all allow-empty allow-empty-message amend author branch cleanup "
+        "date dry-run edit file fixup gpg-sign include interactive long message null only "
+        "patch pathspec-file-nul pathspec-from-file porcelain post-rewrite quiet "
+        "reedit-message reset-author reuse-message short signoff squash status template "
+        "trailer untracked-files verbose verify"
+    ),
+    "merge": (
+        "abort allow-unrelated-histories autostash cleanup commit continue edit ff "
+        "ff-only file gpg-sign into-name log message overwrite-ignore progress quiet quit "
+        "rerere-autoupdate signoff squash stat strategy strategy-option summary verbose "
+        "verify verify-signatures"
+    ),
+    "branch": (
+        "abbrev all color column contains copy create-reflog delete edit-description "
+        "force format ignore-case list merged move points-at quiet recurse-submodules "
+        "remotes set-upstream set-upstream-to show-current sort track unset-upstream "
+        "verbose with without"
+    ),
+    "tag": (
+        "annotate cleanup color column contains create-reflog delete edit file force "
+        "format ignore-case list local-user merged message points-at sign sort verify "
+        "with without"
+    ),
+    "clean": "dry-run exclude force interactive quiet",
+    "rm": ("cached dry-run force ignore-unmatch pathspec-file-nul pathspec-from-file quiet sparse"),
+    "restore": (
+        "conflict ignore-skip-worktree-bits ignore-unmerged merge ours overlay patch "
+        "pathspec-file-nul pathspec-from-file progress quiet recurse-submodules source "
+        "staged theirs worktree"
+    ),
+    "checkout": (
+        "conflict detach force guess ignore-other-worktrees ignore-skip-worktree-bits "
+        "merge orphan ours overlay overwrite-ignore patch pathspec-file-nul "
+        "pathspec-from-file progress quiet recurse-submodules theirs track"
+    ),
+    "switch": (
+        "conflict create detach discard-changes force force-create guess "
+        "ignore-other-worktrees merge orphan overwrite-ignore progress quiet "
+        "recurse-submodules track"
+    ),
+    "reset": (
+        "hard intent-to-add keep merge mixed patch pathspec-file-nul pathspec-from-file "
+        "quiet recurse-submodules refresh soft"
+    ),
+    "gc": "aggressive auto cruft force keep-largest-pack prune quiet",
+    "prune": "dry-run exclude-promisor-objects expire progress verbose",
+    "grep": (
+        "after-context all-match and basic-regexp before-context break cached color "
+        "column context count exclude-standard ext-grep extended-regexp "
+        "files-with-matches files-without-match fixed-strings full-name function-context "
+        "heading ignore-case index invert-match line-number max-count max-depth name-only "
+        "not null only-matching open-files-in-pager or perl-regexp quiet "
+        "recurse-submodules recursive show-function text textconv threads untracked "
+        "word-regexp"
+    ),
+    "archive": "exec output remote",
+    "difftool": "dir-diff extcmd gui index prompt symlinks tool tool-help trust-exit-code",
+    "config": (
+        "add blob bool bool-or-int bool-or-str default edit expiry-date file fixed-value "
+        "get get-all get-color get-colorbool get-regexp get-urlmatch global includes int "
+        "list local name-only null path remove-section rename-section replace-all "
+        "show-origin show-scope system type unset unset-all worktree"
+    ),
+    "cherry-pick": (
+        "abort allow-empty allow-empty-message cleanup commit continue edit ff gpg-sign "
+        "keep-redundant-commits mainline quit rerere-autoupdate signoff skip strategy "
+        "strategy-option"
+    ),
+    "revert": (
+        "abort cleanup commit continue edit gpg-sign mainline quit reference "
+        "rerere-autoupdate signoff skip strategy strategy-option"
+    ),
+}
+_LONG_OPTIONS: dict[str, tuple[str, ...]] = {}
+
+
+def _long_options(sub: str) -> tuple[str, ...]:
+    found = _LONG_OPTIONS.get(sub)
+    if found is None and sub in _LONG_OPTIONS_TEXT:
+        names = _LONG_OPTIONS_TEXT[sub].split()
+        found = _LONG_OPTIONS[sub] = (*names, *(f"no-{n}" for n in names))
+    return found or ()
+
+
+def expand_abbreviations(sub: str, args: list[str]) -> list[str]:
+    """``args`` of ``git SUB`` with each abbreviated long option spelled out (``--mirr`` ->
+    ``--mirror``, ``--delet=x`` -> ``--delete=x``), word for word (indexes are kept); an
+    ambiguous or unknown one is left as written (git refuses it)."""
+    names = _long_options(sub)
+    if not names:
+        return args
+    out = list(args)
+    for i, word in enumerate(args):
+        if word == "--":
+            break
+        if not word.startswith("--") or len(word) < 3:
+            continue
+        name, equals, value = word[2:].partition("=")
+        if name in names:
+            continue
+        found = {n for n in names if n.startswith(name)}
+        if len(found) == 1:
+            out[i] = f"--{found.pop()}{equals}{value}"
+    return out
+
+
 def settings_given(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
     """What the settings given before the subcommand (``-c``, ``--config-env``) make git run."""
     effects: list[Effect] = []
@@ -62,8 +215,89 @@ def settings_given(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
         elif arg.startswith("--config-env="):
             key, _, variable = arg.removeprefix("--config-env=").partition("=")
             effects += git_setting_effects(key, ctx.env.get(variable), cmd, ctx)
+        elif arg.startswith("--exec-path="):
+            # Where git finds its own programs (``git-status``...), like GIT_EXEC_PATH: a
+            # folder of the agent's makes every subcommand run its file.
+            reason = f"git runs its subcommands from {arg.removeprefix('--exec-path=')[:80]}"
+            effects.append(unknown_effect(cmd, reason, ctx))
         i += 2 if arg in GLOBAL_VALUED else 1
     return effects
+
+
+def given_settings(cmd: SimpleCommand, ctx: ShellContext) -> list[tuple[str, str | None]]:
+    """The settings given before the subcommand (``-c key=value``, ``--config-env``), in
+    order; the value is ``None`` when decided at run time or not known."""
+    found: list[tuple[str, str | None]] = []
+    args = cmd.args
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        arg = args[i]
+        if arg == "-c" and i + 1 < len(args):
+            key, equals, value = args[i + 1].partition("=")
+            found.append((key, None if _run_time(cmd, i + 2) else (value if equals else "true")))
+        elif arg.startswith("--config-env="):
+            key, _, variable = arg.removeprefix("--config-env=").partition("=")
+            found.append((key, ctx.env.get(variable)))
+        i += 2 if arg in GLOBAL_VALUED else 1
+    return found
+
+
+def repository_settings(start: str, ctx: ShellContext) -> list[tuple[str, str]]:
+    """The settings in the ``.git/config`` of the repository holding ``start``."""
+    root = _repository(start, ctx)
+    text = ctx.files.read_text(root + "/.git/config", limit=262_144) if root else None
+    return _settings(text or "")
+
+
+def setting_name(key: str) -> tuple[str, str, str]:
+    """``(section, subsection, name)`` of a setting's key, section and name lower-cased as git
+    compares them (``remote.Origin.PUSH`` -> ``("remote", "Origin", "push")``)."""
+    section, _, rest = key.partition(".")
+    subsection, _, name = rest.rpartition(".")
+    return section.lower(), subsection, name.lower()
+
+
+def subcommand_settings(
+    sub: str, args: list[str], cmd: SimpleCommand, ctx: ShellContext
+) -> list[Effect]:
+    """What settings given to ``clone`` (``-c``/``--config key=value``: they are in force
+    while it clones, hooks included) and the template directory of ``clone``/``init``
+    (``--template``: its hooks are copied into the new repository) make git run or load."""
+    if sub not in ("clone", "init"):
+        return []
+    effects: list[Effect] = []
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        value, run_time = _option_value(arg, args, i, ("--template",), cmd)
+        if value is not None:
+            effects += git_setting_effects(
+                "init.templateDir", None if run_time else value, cmd, ctx
+            )
+        if sub != "clone":
+            continue
+        value, run_time = _option_value(arg, args, i, ("--config", "-c"), cmd)
+        if value is not None:
+            key, equals, known = value.partition("=")
+            known = known if equals else "true"
+            effects += git_setting_effects(key, None if run_time else known, cmd, ctx)
+    return effects
+
+
+def _option_value(
+    arg: str, args: list[str], i: int, names: tuple[str, ...], cmd: SimpleCommand
+) -> tuple[str | None, bool]:
+    """The value of option ``names`` given at ``args[i]`` (``--x=v``, ``--x v``, ``-xv``), and
+    whether the word holding it is decided at run time."""
+    offset = len(cmd.argv) - len(args)  # where args start in argv
+    for name in names:
+        if arg == name and i + 1 < len(args):
+            return args[i + 1], _run_time(cmd, offset + i + 1)
+        if name.startswith("--") and arg.startswith(name + "="):
+            return arg[len(name) + 1 :], _run_time(cmd, offset + i)
+        if not name.startswith("--") and arg.startswith(name) and len(arg) > len(name):
+            return arg[len(name) :], _run_time(cmd, offset + i)
+    return None, False
 
 
 def command_transports(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:

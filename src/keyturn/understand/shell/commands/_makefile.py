@@ -1,8 +1,11 @@
 """Just enough of make's and just's file formats to find what a target runs.
 
 Makefiles: rules ``target...: prereq...`` with tab-indented recipe lines, plain variable
-assignments (``=``, ``:=``, ``::=``, ``?=``, ``+=``), line continuations, ``define`` blocks
-skipped, both branches of conditionals kept (so nothing a branch could run is missed).
+assignments (``=``, ``:=``, ``::=``, ``:::=``, ``?=``, ``+=``, ``!=``), line continuations,
+``define`` blocks skipped, both branches of conditionals kept (so nothing a branch could run is
+missed). Which assignments came from ``?=`` and which are ``override`` is kept (the environment
+and the command line weigh differently against them), and so are the commands make runs while
+it reads the file (``X != cmd``, ``$(shell cmd)`` outside recipes): :attr:`Rules.read_time`.
 ``$(VAR)``/``${VAR}``/``$@``/``$<``/``$^``/``$$`` are substituted; a recipe line using any other
 make function (``$(shell ...)``, ``$(wildcard ...)``) is not known and is reported as such.
 
@@ -15,7 +18,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_ASSIGN = re.compile(r"^(?:export\s+|override\s+)?([A-Za-z_][\w.-]*)\s*(\+=|\?=|::?=|=|!=)\s*(.*)$")
+_ASSIGN = re.compile(
+    r"^(?:export\s+)?(override\s+)?(?:export\s+)?"
+    r"([A-Za-z_][\w.-]*)\s*(\+=|\?=|:{1,3}=|=|!=)\s*(.*)$"
+)
+# ``$(shell …)``/``${shell …}``: the start of a call (its end is found by counting brackets).
+_SHELL_CALL = re.compile(r"\$([({])shell\s")
 _RULE = re.compile(r"^([^:=#\t][^:=#]*?)\s*::?(?!=)\s*(.*)$")
 _FUNCTION = re.compile(r"\$[({][a-z-]+\s")
 _REF = re.compile(r"\$(?:\(([^()]*)\)|\{([^{}]*)\}|([@<^+*?$]))")
@@ -29,6 +37,27 @@ class Rules:
     recipes: dict[str, list[str]] = field(default_factory=dict)
     variables: dict[str, str] = field(default_factory=dict)
     default: str | None = None
+    # Variables whose value came from ``?=`` (the environment wins over them) and those set
+    # with ``override`` (the command line does not win over them).
+    defaults: set[str] = field(default_factory=set)
+    overridden: set[str] = field(default_factory=set)
+    # Commands make runs while reading the file: ``X != cmd`` and ``$(shell cmd)`` outside
+    # recipes (any of them may run: judged whether or not a recipe uses the variable).
+    read_time: list[str] = field(default_factory=list)
+
+
+def shell_calls(text: str) -> list[str]:
+    """The commands of the ``$(shell …)`` calls in ``text`` (an unclosed one: the rest)."""
+    found: list[str] = []
+    for start in _SHELL_CALL.finditer(text):
+        opening = start.group(1)
+        closing = ")" if opening == "(" else "}"
+        depth, i = 1, start.end()
+        while i < len(text) and depth:
+            depth += {opening: 1, closing: -1}.get(text[i], 0)
+            i += 1
+        found.append(text[start.end() : i - 1 if depth == 0 else i])
+    return found
 
 
 def _logical_lines(text: str) -> list[str]:
@@ -64,14 +93,21 @@ def parse_makefile(text: str) -> Rules:
         if stripped.startswith("define "):
             in_define = True
             continue
+        rules.read_time += shell_calls(stripped)
         if stripped.split(" ", 1)[0] in ("ifeq", "ifneq", "ifdef", "ifndef", "else", "endif"):
             continue  # keep both branches
         if (m := _ASSIGN.match(stripped)) is not None:
-            name, op, value = m.groups()
+            override, name, op, value = m.groups()
+            if op == "!=":
+                rules.read_time.append(value)
+                value = f"$(shell {value})"  # what it printed: not known
             if op == "+=" and name in rules.variables:
                 value = rules.variables[name] + " " + value
             if op != "?=" or name not in rules.variables:
                 rules.variables[name] = value
+                (rules.defaults.add if op == "?=" else rules.defaults.discard)(name)
+            if override:
+                rules.overridden.add(name)
             current = []
             continue
         if (m := _RULE.match(stripped)) is not None:

@@ -64,6 +64,20 @@ def named_place(prefix: str, path: str, service: str, type: str, *, holder: bool
     return Place((prefix + base,), (prefix + base.rstrip("/") + "/*",), service, type, holder)
 
 
+def on_aws_s3(place: Place, path: str) -> Place:
+    """``place`` also named as the AWS CLI names S3 (``arn:aws:s3:::bucket/key``), for a tool
+    whose remote is AWS S3 (``path``: ``bucket/key`` there), so that what protects the bucket
+    by that name protects it from this tool too."""
+    bucket, _, key = path.strip("/").partition("/")
+    if not bucket:
+        it, under = ("arn:aws:s3:::*",), ("arn:aws:s3:::*",)
+    else:
+        where = f"{bucket}/{key}" if key else bucket
+        it = (f"arn:aws:s3:::{where}",)
+        under = (f"arn:aws:s3:::{where}/*",)
+    return evolve(place, it=place.it + it, under=place.under + under)
+
+
 def either_place(first: Place, second: Place) -> Place:
     """A word that names ``first`` or ``second``, which one not known: both."""
     return evolve(

@@ -1,7 +1,8 @@
 """What a sed script does besides editing text: commands it runs and files it writes.
 
 GNU sed's ``e COMMAND`` runs a command, the ``e`` flag of ``s///`` runs the pattern space as
-one, and ``w FILE``/``W FILE`` (and the ``w`` flag) write files. ``sed -n '1e rm -rf /' x`` reads
+one, ``w FILE``/``W FILE`` (and the ``w`` flag) write files, and ``r FILE``/``R FILE`` read
+files into the output (``sed 'r /etc/shadow' x`` prints it). ``sed -n '1e rm -rf /' x`` reads
 like a read. The script is walked command by command (addresses, ``s``/``y`` with any
 delimiter and escapes, text commands to the end of the line); what cannot be walked is said so,
 and the caller treats the whole script as unknown.
@@ -24,6 +25,7 @@ class SedScript:
     runs: list[str] = field(default_factory=list)  # commands given to ``e``
     runs_pattern_space: bool = False  # ``e`` alone or the ``s///e`` flag: text decided by data
     writes: list[str] = field(default_factory=list)
+    reads: list[str] = field(default_factory=list)  # ``r FILE``, ``R FILE``
     unreadable: str | None = None
 
 
@@ -74,8 +76,7 @@ def _walk(text: str, out: SedScript) -> None:
             i = _line_end(text, i)
         elif command in _FILE_COMMANDS:
             end = _line_end(text, i)
-            if command in "wW":
-                out.writes.append(text[i:end].strip())
+            (out.writes if command in "wW" else out.reads).append(text[i:end].strip())
             i = end
         elif command in _LABEL_COMMANDS:
             while i < n and text[i] not in ";\n":

@@ -73,8 +73,9 @@ def _dot(line: str, ctx: ShellContext, s: Session, depth: int) -> list[Effect]:
     if name in _CLIENT:
         return []
     if name == "open" and args:
+        # Named: the caller names the file of every effect on this database as well.
         s.database = normalize_path(args[-1], cwd=ctx.cwd)
-        return []
+        return [s.effect(EffectKind.READ, s.database_resource(), op, "opens the database")]
     if name == "import" and len(args) >= 2:
         return [s.effect(EffectKind.CREATE, s.object_resource([args[-1]], "table"), op)]
     if name == "restore":

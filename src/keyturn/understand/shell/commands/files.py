@@ -10,6 +10,7 @@ A path decided at run time keeps its written form and says so in ``detail``.
 from __future__ import annotations
 
 import shlex
+from dataclasses import replace
 
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.code_settings import runs_command
@@ -20,6 +21,7 @@ from keyturn.understand.shell.effects import (
     file_path,
     home_or_root,
     is_block_device,
+    named_in,
     removal_effect,
     unknown_effect,
     write_effect,
@@ -31,6 +33,7 @@ from keyturn.understand.shell.flags import (
     register_canonical,
 )
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
+from keyturn.understand.shell.words import normalize_path
 
 RM = OptionSpec(
     long={
@@ -257,10 +260,26 @@ def permissions(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     ]
 
 
+_LN = OptionSpec(
+    valued="tS",
+    long={
+        **{"force": "f", "symbolic": "s", "relative": "r", "physical": "P", "logical": "L"},
+        **{"target-directory": "t", "suffix": "S", "no-target-directory": "T"},
+        **{"no-dereference": "n", "backup": "b", "interactive": "i", "verbose": "v"},
+    },
+    long_valued=frozenset({"t", "S"}),
+)
+
+
 @command("ln")
 def ln(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """``ln``: creates the link; with ``-f`` replaces what was at the link path (update)."""
-    opts = parse_options(cmd.args, OptionSpec(valued="tS", long={"force": "f"}))
+    """``ln``: creates the link; with ``-f`` replaces what was at the link path (update).
+
+    Whatever the link points at can be written through it, under a name that says nothing of
+    where it lands: the target (and, for a directory, everything under it) is named as updated
+    too, so that a link to the policy, a hook settings file or directory, or a file that runs
+    later is judged as the change of it that the link makes possible."""
+    opts = parse_options(cmd.args, _LN)
     found = _destination(cmd, list(opts.operands), opts.value("t"), ctx)
     if found is None:
         if len(opts.operands) == 1:
@@ -268,39 +287,60 @@ def ln(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         else:
             return None
     sources, dest, is_dir = found
+    if opts.has("T") and opts.value("t") is None:
+        is_dir = False
     kind = EffectKind.UPDATE if opts.has("f") else EffectKind.CREATE
-    return [
-        file_effect(
-            kind,
-            [dest.rstrip("/") + "/" + s.rstrip("/").rsplit("/", 1)[-1] if is_dir else dest],
-            cmd,
-            ctx,
-        )
-        for s in sources
-    ]
+    effects = []
+    for source in sources:
+        link = dest.rstrip("/") + "/" + source.rstrip("/").rsplit("/", 1)[-1] if is_dir else dest
+        effects.append(file_effect(kind, [link], cmd, ctx))
+        # A symbolic link's text is read from the link's own directory (-r: ln makes it so from
+        # a path given against the working directory); a hard link's source is a path as usual.
+        symbolic = opts.has("s") and not opts.has("r")
+        here = (link.rsplit("/", 1)[0] or "/") if symbolic else ctx.cwd
+        target = normalize_path(source, cwd=here)
+        names = directory_tree(target) if opts.has("s") else [target]
+        detail = f"{link} links to {target}: what is written through the link changes it"
+        effects.append(file_effect(EffectKind.UPDATE, names, cmd, ctx, detail=detail))
+    return effects
 
 
 @command("rsync")
 def rsync(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """``rsync``: writes the destination; ``--delete*`` deletes what is not in the source."""
-    opts = parse_options(
-        cmd.args,
-        OptionSpec(valued="ef", long={"rsh": "e"}, long_valued=frozenset({"exclude", "rsh"})),
-    )
+    """``rsync``: reads the sources (recursively with ``-r``/``-a``) and writes the destination;
+    ``--delete*`` deletes what is not in the source. A ``[user@]host:path`` is named where it
+    is (``ssh:host/file:path``); ``--rsync-path`` runs there, ``-e`` here (an ssh whose
+    options run commands, ``ProxyCommand``..., is unknown); ``--write-devices`` writes into a
+    device as ``cp`` would."""
+    opts = parse_options(cmd.args, _RSYNC)
     if len(opts.operands) < 2:
         return None
     *sources, dest = opts.operands
-    path = dest if ":" in dest.split("/", 1)[0] else file_path(dest, ctx)
-    effects = [file_effect(EffectKind.UPDATE, directory_tree(path), cmd, ctx)]
-    for shell in opts.values.get("e", ()):  # ``-e CMD``: the remote shell rsync runs
-        if shell.split(maxsplit=1)[:1] in (["ssh"], ["/usr/bin/ssh"]):
-            continue  # ssh with its options: the usual transport
-        effects.extend(runs_command(shell, "rsync's remote shell", cmd, ctx))
+    path = _rsync_place(dest, ctx)
+    local = path.startswith("/")
+    effects = [_on_places(EffectKind.UPDATE, directory_tree(path), cmd, ctx)]
+    if local and opts.has("write-devices"):
+        effects.append(write_effect(path, cmd, ctx, detail="rsync --write-devices"))
+    recursive = opts.has("r", "a", "recursive", "archive")
+    for source in sources:
+        where = _rsync_place(source, ctx)
+        names = directory_tree(where) if recursive else [where]
+        effects.append(_on_places(EffectKind.READ, names, cmd, ctx, detail="rsync's source"))
+    for shell in opts.values.get("e", ()):  # ``-e CMD``: the remote shell rsync runs here
+        effects.extend(_rsync_shell(shell, cmd, ctx))
+    hosts = {_rsync_host(op) for op in opts.operands} - {None}
+    for remote in opts.values.get("rsync-path", ()):  # run on the other side, by the shell
+        found = runs_command(remote, "rsync --rsync-path", cmd, ctx)
+        places = [f"ssh:{h}" for h in sorted(h for h in hosts if h)]
+        effects.extend(named_in(e, places) for e in found)
+    if opts.has("M"):
+        effects.append(unknown_effect(cmd, "rsync --remote-option passes options on", ctx))
+    for written in opts.values.get("log-file", ()):
+        effects.append(write_effect(file_path(written, ctx), cmd, ctx))
     if any(f.startswith("del") for f in opts.flags):
-        local = ":" not in dest.split("/", 1)[0]
         wrecked = home_or_root(path, home=ctx.home) if local else None
         effects.append(
-            file_effect(
+            _on_places(
                 EffectKind.DELETE,
                 [path.rstrip("/") + "/*"],
                 cmd,
@@ -310,9 +350,109 @@ def rsync(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
             )
         )
     if opts.has("remove-source-files"):
-        names = [s if ":" in s else file_path(s, ctx) for s in sources]
-        effects.append(file_effect(EffectKind.DELETE, names, cmd, ctx))
+        names = [_rsync_place(s, ctx) for s in sources]
+        effects.append(_on_places(EffectKind.DELETE, names, cmd, ctx))
     return effects
+
+
+def _on_places(
+    kind: EffectKind,
+    places: list[str],
+    cmd: SimpleCommand,
+    ctx: ShellContext,
+    *,
+    detail: str = "",
+    catastrophic: str | None = None,
+) -> Effect:
+    """:func:`file_effect` on rsync's places: a local path is ``file:PATH``, a remote one keeps
+    its own name (``ssh:host/file:path``)."""
+    found = file_effect(kind, places, cmd, ctx, detail=detail, catastrophic=catastrophic)
+    names = tuple(
+        n.removeprefix("file:") if n.startswith(_REMOTE) else n for n in found.resource.names
+    )
+    return replace(found, resource=replace(found.resource, names=names))
+
+
+_REMOTE = ("file:ssh:", "file:rsync:")
+
+
+_RSYNC = OptionSpec(
+    valued="efTBM",
+    long={"rsh": "e", "filter": "f", "temp-dir": "T", "block-size": "B", "remote-option": "M"},
+    long_valued=frozenset(
+        {"exclude", "include", "rsync-path", "log-file", "files-from", "exclude-from"}
+        | {"include-from", "backup-dir", "partial-dir", "password-file", "out-format"}
+        | {"compare-dest", "copy-dest", "link-dest", "chown", "usermap", "groupmap", "chmod"}
+        | {"suffix", "bwlimit", "timeout", "contimeout", "port", "sockopts", "max-size"}
+        | {"min-size", "max-delete", "modify-window", "compress-choice", "compress-level"}
+        | {"checksum-choice", "log-file-format", "write-batch", "only-write-batch"}
+        | {"read-batch", "protocol", "iconv", "address", "info", "debug", "stop-after"}
+        | {"stop-at", "outbuf", "skip-compress", "checksum-seed", "max-alloc", "copy-as"}
+    ),
+)
+
+
+def _rsync_host(word: str) -> str | None:
+    """The host of a remote path word (``[user@]host:path``, ``host::module``,
+    ``rsync://host/...``), else ``None``."""
+    if word.startswith("rsync://"):
+        return word[8:].split("/", 1)[0].rpartition("@")[2] or None
+    head, colon, _ = word.partition(":")
+    if not colon or "/" in head or not head:
+        return None
+    return head.rpartition("@")[2]
+
+
+def _rsync_place(word: str, ctx: ShellContext) -> str:
+    """A path word's name without ``file:``: ``/abs/path`` here, ``ssh:host/file:path`` over
+    the remote shell, ``rsync:host/module/path`` for a daemon."""
+    host = _rsync_host(word)
+    if host is None:
+        return file_path(word, ctx)
+    if word.startswith("rsync://"):
+        return f"rsync:{host}/{word[8:].split('/', 1)[1] if '/' in word[8:] else ''}"
+    remote = word.partition(":")[2]
+    if remote.startswith(":"):
+        return f"rsync:{host}/{remote[1:]}"
+    return f"ssh:{host}/file:{remote.rstrip('/') or remote or '~'}"
+
+
+# ssh options that only tune the connection; any other ``-o`` setting (``ProxyCommand``,
+# ``LocalCommand``, ``KnownHostsCommand``, ``Match exec``...) or a config file may run a command.
+_SSH_QUIET_SETTINGS = frozenset(
+    {"stricthostkeychecking", "userknownhostsfile", "batchmode", "connecttimeout", "port"}
+    | {"user", "identityfile", "identitiesonly", "loglevel", "compression", "ciphers"}
+    | {"serveraliveinterval", "serveralivecountmax", "controlmaster", "controlpersist"}
+    | {"controlpath", "forwardagent", "hostkeyalgorithms", "pubkeyauthentication"}
+    | {"passwordauthentication", "preferredauthentications", "tcpkeepalive", "addressfamily"}
+    | {"checkhostip", "globalknownhostsfile", "requesttty", "connectionattempts"}
+)
+
+
+def _rsync_shell(shell: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    """What rsync's ``-e`` remote shell runs on this machine: an ssh with settings that only
+    tune the connection runs nothing more; any other program is judged as the command it is."""
+    try:
+        words = shlex.split(shell)
+    except ValueError:
+        return [unknown_effect(cmd, f"rsync -e {shell[:60]!r} could not be read", ctx)]
+    if not words or words[0].rsplit("/", 1)[-1] != "ssh":
+        return runs_command(shell, "rsync's remote shell", cmd, ctx)
+    i = 1
+    while i < len(words):
+        word = words[i]
+        if word in ("-F", "-I", "-S") or word.startswith(("-F", "-I")):
+            return [unknown_effect(cmd, f"rsync's ssh takes {word} (config, code)", ctx)]
+        if word.startswith("-o"):
+            setting = word[2:] or (words[i + 1] if i + 1 < len(words) else "")
+            key = setting.replace("=", " ").split(maxsplit=1)[:1]
+            if not key or key[0].lower() not in _SSH_QUIET_SETTINGS:
+                reason = f"rsync's ssh is set to {setting[:60]!r}, which may run a command"
+                return [unknown_effect(cmd, reason, ctx)]
+            i += 1 if word[2:] else 2
+            continue
+        i += 2 if word in ("-p", "-i", "-l", "-c", "-m", "-b", "-J", "-E") else 1
+    return []
 
 
 @command("sed", "perl-i")
@@ -350,6 +490,8 @@ def _script_effects(cmd: SimpleCommand, opts: Options, ctx: ShellContext) -> lis
         for run in script.runs:
             effects.extend(runs_command(run, "sed's e command", cmd, ctx))
         effects.extend(write_effect(file_path(p, ctx), cmd, ctx) for p in script.writes if p)
+        if reads := [file_path(p, ctx) for p in script.reads if p]:
+            effects.append(file_effect(EffectKind.READ, reads, cmd, ctx, detail="sed's r command"))
     return effects
 
 

@@ -14,6 +14,12 @@ refspec) and ``--mirror`` replace; ``--delete``/``:branch`` delete, and so does 
 ``git:<remote>/*``: remote branches with no local counterpart go); a plain push updates.
 The normalised text spells forcing as ``git push --force…`` before the operands, so that the
 policy's ``command: "git push --force*"`` matches every spelling.
+
+Settings push too: ``remote.<name>.push`` refspecs stand in for those not given (a ``+`` one
+forces), and ``remote.<name>.mirror`` makes every push a mirror push, whether given with ``-c``
+or stored in the repository's ``.git/config``; the effect's text then says ``--force`` as well.
+Abbreviated long options (``--mirr``) are spelled out first
+(:func:`._git_config.expand_abbreviations`).
 """
 
 from __future__ import annotations
@@ -28,9 +34,14 @@ from keyturn.understand.shell.commands._git_config import (
     at,
     command_transports,
     config,
+    expand_abbreviations,
+    given_settings,
     option_commands,
+    repository_settings,
+    setting_name,
     settings_given,
     stored_settings,
+    subcommand_settings,
 )
 from keyturn.understand.shell.effects import (
     file_effect,
@@ -41,7 +52,7 @@ from keyturn.understand.shell.effects import (
     write_effect,
 )
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options, register_canonical
-from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
 
 PUSH = OptionSpec(
     valued="o",
@@ -84,12 +95,12 @@ def _canonical(argv: Sequence[str]) -> tuple[str, ...]:
         sub_at += 2 if args[sub_at] in _GLOBAL_VALUED else 1
     if sub_at >= len(args) or args[sub_at] != "push":
         return tuple(argv)
-    head, rest = args[: sub_at + 1], args[sub_at + 1 :]
+    head, rest = args[: sub_at + 1], expand_abbreviations("push", args[sub_at + 1 :])
     opts = parse_options(rest, PUSH)
     forced = [f for f in ("force-with-lease", "force-if-includes") if opts.has(f)]
     # --mirror force-updates every ref on the remote: a force push, spelled as one.
     plus = any(op.startswith("+") for op in opts.operands[1:])
-    if opts.has("f") or plus or opts.has("mirror"):
+    if opts.has("f") or plus or opts.has("mirror") or _settings_force(head[:-1]):
         forced.insert(0, "force")
     flags = [f"--{f}" for f in forced]
     flags += sorted(
@@ -105,6 +116,33 @@ def _canonical(argv: Sequence[str]) -> tuple[str, ...]:
 
 
 register_canonical("git", _canonical)
+
+
+def _settings_force(options: Sequence[str]) -> bool:
+    """Whether settings given before ``push`` (``-c remote.X.push=+…``, ``-c
+    remote.X.mirror=true``, or either by ``--config-env``) may force it."""
+    for i, arg in enumerate(options):
+        if arg == "-c" and i + 1 < len(options):
+            key, equals, value = options[i + 1].partition("=")
+            if _forcing_setting(key, value if equals else "true"):
+                return True
+        elif arg.startswith("--config-env="):
+            key = arg.removeprefix("--config-env=").partition("=")[0]
+            if _forcing_setting(key, None):
+                return True
+    return False
+
+
+def _forcing_setting(key: str, value: str | None) -> bool:
+    section, _, name = setting_name(key)
+    if section != "remote":
+        return False
+    if name == "mirror":
+        return value is None or value.lower() not in _FALSE
+    return name == "push" and (value is None or value.lstrip().startswith("+"))
+
+
+_FALSE = frozenset({"false", "no", "off", "0"})
 
 
 def _effect(
@@ -132,10 +170,15 @@ def git(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """Every ``git`` subcommand keyturn knows; others are not understood (unknown). Settings
     given with ``-c``/``--config-env`` and ``ext::`` addresses add what they make git run."""
     repo, rest = _split_global(cmd.args, ctx)
+    if rest:
+        # Abbreviated long options spelled out, word for word: argv indexes stay as they were.
+        rest = [rest[0], *expand_abbreviations(rest[0], rest[1:])]
+        cmd = evolve(cmd, argv=(*cmd.argv[: len(cmd.argv) - len(rest)], *rest))
     extra = settings_given(cmd, ctx) + command_transports(cmd, ctx)
     if rest:
         extra += stored_settings(rest[0], repo, cmd, ctx)
         extra += option_commands(rest[0], rest[1:], cmd, ctx)
+        extra += subcommand_settings(rest[0], rest[1:], cmd, ctx)
     if not rest:
         return [_effect(EffectKind.READ, "git:local/HEAD", cmd, ctx), *extra]
     sub, args = rest[0], rest[1:]
@@ -163,8 +206,13 @@ def _push(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> 
     remote = opts.operands[0] if opts.operands else opts.value("repo") or "origin"
     refspecs = list(opts.operands[1:])
     forced = opts.has("f", "force-with-lease", "force-if-includes")
-    if opts.has("mirror") or (opts.has("all") and forced):
+    configured, mirror = _push_settings(remote, repo, cmd, ctx)
+    if mirror or (not refspecs and any(r is None or r.startswith("+") for r in configured)):
+        cmd = _spelled_forced(cmd)  # a push the settings force reads as one (docstring)
+    if opts.has("mirror") or mirror or (opts.has("all") and forced):
         return [_effect(EffectKind.REPLACE, f"git:{remote}/*", cmd, ctx, detail="mirror push")]
+    if not refspecs and not opts.has("all", "tags"):
+        refspecs = [r if r is not None else "+*" for r in configured]
     if not refspecs:
         refspecs = ["*"] if opts.has("all", "tags") else ["HEAD"]
     effects = [_push_one(spec, remote, opts, forced, cmd, ctx) for spec in refspecs]
@@ -172,6 +220,36 @@ def _push(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> 
         reason = "--prune: deletes every remote branch with no local counterpart"
         effects.append(_effect(EffectKind.DELETE, f"git:{remote}/*", cmd, ctx, detail=reason))
     return effects
+
+
+def _push_settings(
+    remote: str, repo: str, cmd: SimpleCommand, ctx: ShellContext
+) -> tuple[list[str | None], bool]:
+    """The ``remote.<remote>.push`` refspecs (``None``: one not known) and whether
+    ``remote.<remote>.mirror`` is on, from the repository's settings and those given with
+    ``-c`` (which come after, and win)."""
+    refspecs: list[str | None] = []
+    mirror = False
+    settings: list[tuple[str, str | None]] = [*repository_settings(repo, ctx)]
+    settings += given_settings(cmd, ctx)
+    for key, value in settings:
+        section, subsection, name = setting_name(key)
+        if section != "remote" or subsection != remote:
+            continue
+        if name == "push":
+            refspecs.append(value.strip() if value is not None else None)
+        elif name == "mirror":
+            mirror = value is None or value.lower() not in _FALSE
+    return refspecs, mirror
+
+
+def _spelled_forced(cmd: SimpleCommand) -> SimpleCommand:
+    """``cmd`` whose text says ``git push --force`` (for ``command:`` rules) when it did not."""
+    words = cmd.text.split(" ")
+    if words[:3] == ["git", "push", "--force"]:
+        return cmd
+    at_push = words.index("push") + 1 if "push" in words else len(words)
+    return evolve(cmd, text=" ".join([*words[:at_push], "--force", *words[at_push:]]))
 
 
 def _push_one(

@@ -1,15 +1,31 @@
 """``make [-C DIR] [-f FILE] [VAR=v] [TARGET...]``: each recipe line of the target (default: the
 first) and, depth first, of its prerequisites, after variable substitution (:mod:`._makefile`),
-judged as the shell commands it is. ``make -n`` only prints: a read. A Makefile, target or
-recipe that is not at hand is ``unknown`` with the reason.
+judged as the shell commands it is. A Makefile, target or recipe that is not at hand is
+``unknown`` with the reason.
+
+Variables weigh as GNU make weighs them: a command-line assignment (any of ``=``, ``:=``,
+``::=``, ``+=``, ``?=``; also in ``MAKEFLAGS``) beats the Makefile's unless it says
+``override``; the environment beats only ``?=`` assignments, or all of them with ``-e``.
+``NAME!=CMD`` on the command line, ``!=`` and ``$(shell …)`` outside recipes, run while make
+reads: judged too. ``include``d files (and ``MAKEFILES``) are read in place, ``--eval`` text
+before the Makefile. ``make -n`` only prints: a read, except the recipe lines make runs even
+then (``+`` lines and those using ``$(MAKE)``).
 """
 
 from __future__ import annotations
 
+import re
+
 from keyturn.model import Effect
 from keyturn.understand.shell.code_settings import shell_setting_effects
 from keyturn.understand.shell.commands._argv import with_command
-from keyturn.understand.shell.commands._makefile import Rules, expand, parse_makefile, strip_prefix
+from keyturn.understand.shell.commands._makefile import (
+    Rules,
+    expand,
+    parse_makefile,
+    shell_calls,
+    strip_prefix,
+)
 from keyturn.understand.shell.commands._runner_files import (
     MAX_DEPTH,
     first_readable,
@@ -17,67 +33,198 @@ from keyturn.understand.shell.commands._runner_files import (
     nothing_to_run,
     unknown_run,
 )
+from keyturn.understand.shell.flags import OptionSpec, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 from keyturn.understand.shell.words import normalize_path
 
 _MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
+_MAKE = OptionSpec(
+    valued="CfoWIE",
+    long={
+        "directory": "C",
+        "file": "f",
+        "makefile": "f",
+        "old-file": "o",
+        "assume-old": "o",
+        "what-if": "W",
+        "new-file": "W",
+        "assume-new": "W",
+        "include-dir": "I",
+        "eval": "E",
+        "dry-run": "n",
+        "just-print": "n",
+        "recon": "n",
+        "environment-overrides": "e",
+        "jobs": "j",
+        "load-average": "l",
+        "max-load": "l",
+    },
+    other_long=frozenset(
+        {"always-make", "debug", "ignore-errors", "keep-going", "question", "touch", "silent"}
+        | {"quiet", "print-directory", "no-print-directory", "trace", "check-symlink-times"}
+        | {"warn-undefined-variables", "no-builtin-rules", "no-builtin-variables", "help"}
+        | {"print-data-base", "stop", "no-keep-going", "version", "output-sync", "shuffle"}
+        | {"jobserver-auth", "jobserver-style", "no-silent"}
+    ),
+)
+# A command-line variable assignment: ``NAME=v``, ``NAME:=v``, ``NAME+=v``, ``NAME!=cmd``...
+_COMMAND_LINE_ASSIGN = re.compile(r"([^\s=:+?!]+)\s*(:{0,3}|\+|\?|!)=(.*)", re.DOTALL)
+_INCLUDE = re.compile(r"^(-?include|sinclude)\s+(.*)$")
+_MAX_INCLUDES = 32
+# Recipe lines make runs even under ``-n``.
+_RUNS_WHEN_DRY = re.compile(r"\$[({]MAKE[)}]")
 
 
 @command("make", "gmake")
 def make(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """``make [-C DIR] [-f FILE] [-n] [VAR=value] [TARGET...]``."""
-    directory, files, targets, overrides, dry = ctx.cwd, [], [], {}, False
-    args = list(cmd.args)
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        value = args[i + 1] if i + 1 < len(args) else ""
-        if arg in ("-C", "--directory") or arg.startswith(("-C", "--directory=")):
-            given = arg.split("=", 1)[1] if "=" in arg else (arg[2:] if arg[2:] else value)
-            directory = normalize_path(given, cwd=directory)
-            i += 0 if "=" in arg or arg[2:] else 1
-        elif arg in ("-f", "--file", "--makefile") or arg.startswith(("-f", "--file=")):
-            given = arg.split("=", 1)[1] if "=" in arg else (arg[2:] if arg[2:] else value)
-            files.append(given)
-            i += 0 if "=" in arg or arg[2:] else 1
-        elif arg in ("-n", "--dry-run", "--just-print", "--recon"):
-            dry = True
-        elif arg in ("-j", "-l", "-o", "-W", "-I"):
-            i += 1
-        elif "=" in arg and not arg.startswith("-"):
-            key, _, val = arg.partition("=")
-            overrides[key] = val
-        elif not arg.startswith("-"):
-            targets.append(arg)
-        i += 1
+    """``make [-C DIR] [-f FILE] [-n] [-e] [VAR=value] [TARGET...]``."""
+    opts = parse_options(_joined_counts(cmd.args), _MAKE)
+    flags = _make_flags(cmd, ctx)
+    opts_flags = opts.flags | {f for f in flags if not f.startswith("=")}
+    directory = ctx.cwd
+    for given in opts.values.get("C", ()):
+        directory = normalize_path(given, cwd=directory)
+    effects: list[Effect] = []
+    overrides: dict[str, str] = {}
+    targets: list[str] = []
+    for word in [*(f[1:] for f in flags if f.startswith("=")), *opts.operands]:
+        assigned = _COMMAND_LINE_ASSIGN.fullmatch(word)
+        if assigned is None:
+            targets.append(word)
+            continue
+        name, op, value = assigned.groups()
+        if op == "!":  # ``NAME!=CMD``: make runs CMD and keeps what it printed
+            effects += judge_text(value, "make NAME!=", f"{directory}/{_MAKEFILES[-1]}", ctx)
+            value = f"$(shell {value})"
+        overrides[name] = value
+    files = list(opts.values.get("f", ()))
     paths = [normalize_path(f, cwd=directory) for f in files] or [
         f"{directory.rstrip('/')}/{name}" for name in _MAKEFILES
     ]
     path, text = first_readable(paths, ctx) or (paths[-1], None)
     if text is None:
         unreadable = unknown_run(f"no Makefile readable at {paths[-1]}", paths[-1], ctx)
-        return with_command([unreadable, *_shell(overrides, cmd, ctx)], cmd)
-    if dry:
-        return with_command([nothing_to_run(path, ctx)], cmd)
+        return with_command([*effects, unreadable, *_shell(overrides, cmd, ctx)], cmd)
+    extra = "\n".join(opts.values.get("E", ()))
+    text, unread = _with_includes(_makefiles_variable(ctx) + extra + "\n" + text, directory, ctx)
+    effects += [
+        unknown_run(f"the Makefile includes {name}, not at hand", path, ctx) for name in unread
+    ]
     rules = parse_makefile(text)
-    rules.variables.update(overrides)
-    effects = _shell(rules.variables, cmd, ctx)
+    rules.variables = _weighed(rules, overrides, ctx, environment_wins="e" in opts_flags)
+    env_vars = {**dict(ctx.env), **rules.variables}
+    for call in rules.read_time:
+        effects += _read_time(call, env_vars, path, ctx)
+    effects += _shell(rules.variables, cmd, ctx)
     seen: set[str] = set()
+    dry = "n" in opts_flags
     for target in targets or [rules.default or ""]:
-        effects += _make_target(target, rules, path, ctx, seen, 0)
+        effects += _make_target(target, rules, path, ctx, seen, 0, dry=dry)
     return with_command(effects or [nothing_to_run(path, ctx)], cmd)
+
+
+def _joined_counts(args: tuple[str, ...]) -> list[str]:
+    """``-j 4`` as ``-j4`` (``-j``/``-l`` take a number only when one follows: ``make -j
+    clean`` builds ``clean``)."""
+    out: list[str] = []
+    for arg in args:
+        if out and out[-1] in ("-j", "-l", "--jobs", "--load-average") and arg.isdigit():
+            out[-1] += ("=" if out[-1].startswith("--") else "") + arg
+        else:
+            out.append(arg)
+    return out
+
+
+def _make_flags(cmd: SimpleCommand, ctx: ShellContext) -> set[str]:
+    """What ``MAKEFLAGS`` (or ``GNUMAKEFLAGS``, ``MFLAGS``) in the environment adds: option
+    letters, and ``=NAME=value`` for each variable assignment it holds."""
+    found: set[str] = set()
+    for name in ("MAKEFLAGS", "GNUMAKEFLAGS", "MFLAGS"):
+        words = (cmd.assignments.get(name) or ctx.env.get(name) or "").split()
+        for index, word in enumerate(words):
+            if "=" in word and not word.startswith("-"):
+                found.add("=" + word)
+            elif word.startswith("--"):
+                found.add(word[2:].partition("=")[0])
+            elif word.startswith("-") or index == 0:
+                found.update(word.lstrip("-"))  # the first word may be letters without a dash
+    return {_MAKE.long.get(f, f) for f in found}
+
+
+def _weighed(
+    rules: Rules, overrides: dict[str, str], ctx: ShellContext, *, environment_wins: bool
+) -> dict[str, str]:
+    """The Makefile's variables once the environment and the command line have had their say
+    (see the module's docstring)."""
+    variables = dict(rules.variables)
+    for name, value in ctx.env.items():
+        weighs = environment_wins or name in rules.defaults
+        if name in variables and name not in rules.overridden and weighs:
+            variables[name] = value
+    for name, value in overrides.items():
+        if name not in rules.overridden:
+            variables[name] = value
+    return variables
+
+
+def _makefiles_variable(ctx: ShellContext) -> str:
+    """``MAKEFILES`` names makefiles make reads before the others: as ``-include`` lines."""
+    names = ctx.env.get("MAKEFILES", "").split()
+    return "".join(f"-include {name}\n" for name in names)
+
+
+def _with_includes(text: str, directory: str, ctx: ShellContext) -> tuple[str, list[str]]:
+    """``text`` with each ``include``d file's text in its place, and the files not at hand
+    (an ``-include`` of a file that is not there is skipped, as make skips it)."""
+    lines: list[str] = []
+    unread: list[str] = []
+    pending = text.splitlines()[::-1]
+    included = 0
+    while pending:
+        line = pending.pop()
+        found = _INCLUDE.match(line.strip()) if not line.startswith("\t") else None
+        if found is None:
+            lines.append(line)
+            continue
+        for name in found.group(2).split():
+            path = normalize_path(name, cwd=directory)
+            body = ctx.files.read_text(path) if "$" not in name else None
+            included += 1
+            if body is not None and included <= _MAX_INCLUDES:
+                pending.extend(body.splitlines()[::-1])
+            elif found.group(1) == "include" or "$" in name or ctx.files.exists(path):
+                unread.append(name)
+    return "\n".join(lines), unread
+
+
+def _read_time(call: str, variables: dict[str, str], path: str, ctx: ShellContext) -> list[Effect]:
+    """A command make runs while reading the Makefile, judged."""
+    text = expand(call, variables, {})
+    if text is None or shell_calls(text):
+        return [unknown_run(f"the Makefile runs {call.strip()[:60]!r} when read", path, ctx)]
+    return judge_text(text, "make reads its Makefile", path, ctx) if text.strip() else []
 
 
 def _shell(variables: dict[str, str], cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
     """Recipes run through $(SHELL): the one given on the command line or set in the Makefile
-    is what runs them."""
-    if "SHELL" not in variables:
-        return []
-    return shell_setting_effects(variables["SHELL"], "make's SHELL", cmd, ctx)
+    is what runs them (with ``.SHELLFLAGS``, which may carry a command of its own)."""
+    effects: list[Effect] = []
+    if "SHELL" in variables:
+        effects += shell_setting_effects(variables["SHELL"], "make's SHELL", cmd, ctx)
+    if variables.get(".SHELLFLAGS", "-c").strip() not in ("-c", "-ec", "-e -c", "-ce"):
+        effects += shell_setting_effects(None, "make's .SHELLFLAGS", cmd, ctx)
+    return effects
 
 
 def _make_target(
-    target: str, rules: Rules, path: str, ctx: ShellContext, seen: set[str], depth: int
+    target: str,
+    rules: Rules,
+    path: str,
+    ctx: ShellContext,
+    seen: set[str],
+    depth: int,
+    *,
+    dry: bool,
 ) -> list[Effect]:
     if target in seen:
         return []
@@ -89,15 +236,19 @@ def _make_target(
     effects: list[Effect] = []
     if depth < MAX_DEPTH:
         for prereq in rules.prereqs.get(target, []):
-            effects += _make_target(prereq, rules, path, ctx, seen, depth + 1)
+            effects += _make_target(prereq, rules, path, ctx, seen, depth + 1, dry=dry)
     prereqs = rules.prereqs.get(target, [])
     auto = {"@": target, "<": prereqs[0] if prereqs else "", "^": " ".join(prereqs), "*": ""}
     env_vars = {**dict(ctx.env), **rules.variables}
     for line in rules.recipes[target]:
+        if dry and not (line.lstrip().lstrip("@-").startswith("+") or _RUNS_WHEN_DRY.search(line)):
+            continue  # ``make -n`` prints it
         text = expand(strip_prefix(line), env_vars, auto)
         if text is None:
             reason = f"recipe of {target!r} uses a make function: {line.strip()[:60]}"
             effects.append(unknown_run(reason, path, ctx))
         elif text.strip():
             effects += judge_text(text, f"make {target}", path, ctx)
+    if dry and not effects:
+        effects.append(nothing_to_run(path, ctx))
     return effects

@@ -7,6 +7,11 @@ and mc's ``config.json`` (``-C``/``--config-dir``, ``MC_CONFIG_DIR``, else ``~/.
 starting with ``/``, ``.`` or ``~`` is local; when the config cannot be read, a word whose first
 part is no known alias is named both ways (``minio:data/x`` and ``file:/cwd/data/x``).
 
+mc's own ``s3`` alias (in every new config) points at AWS S3: a path under it, or under any
+alias whose URL is an ``amazonaws.com`` host, is named as the AWS CLI names it too
+(``arn:aws:s3:::bucket/key``), unless the config read says ``s3`` points elsewhere; when the
+config cannot be read, so is a path under any alias it may hold.
+
 Meanings: ``--recursive`` (``-r``) takes whole trees; ``rb --force`` deletes the bucket's objects
 too; ``mirror --remove`` is a mirror that deletes. ``--dry-run`` and ``--fake`` are dry runs.
 
@@ -18,8 +23,9 @@ Not understood (left unknown on purpose): config changes (``mc alias set``), adm
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import partial
+from urllib.parse import urlsplit
 
 from keyturn.model import Effect
 from keyturn.understand.shell.commands._object_storage import (
@@ -32,6 +38,7 @@ from keyturn.understand.shell.commands._object_storage import (
     mirror_meaning,
     named_place,
     not_understood,
+    on_aws_s3,
     read_meaning,
     remove_meaning,
     transfer_meaning,
@@ -42,6 +49,7 @@ from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
 
 _MC = OptionSpec(
+    abbreviations=False,  # a Go program: an abbreviated option is an error
     valued="CH",
     long={"config-dir": "C", "custom-header": "H", "recursive": "r", "vid": "version-id"},
     long_valued=frozenset(
@@ -57,7 +65,12 @@ _MC = OptionSpec(
 
 
 def _mc_place(
-    word: str, call: StorageCall, *, aliases: frozenset[str], complete: bool
+    word: str,
+    call: StorageCall,
+    *,
+    aliases: frozenset[str],
+    complete: bool,
+    on_aws: frozenset[str] = frozenset(),
 ) -> Place | None:
     """``ALIAS/bucket/key`` or a local path, as mc tells them (see this module's docstring)."""
     if "://" in word:
@@ -71,15 +84,22 @@ def _mc_place(
     held = path.count("/") <= 1  # an alias or a bucket
     remote = named_place("minio:", path, "minio", "minio-bucket" if held else "minio-object")
     remote = evolve(remote, holder=held)
+    if alias in on_aws or (alias not in aliases and not complete):
+        remote = on_aws_s3(remote, path.partition("/")[2])
     return remote if alias in aliases else either_place(remote, call.local(word))
 
 
 def _mc_aliases(
     opts: Options, cmd: SimpleCommand, ctx: ShellContext
-) -> tuple[frozenset[str], bool]:
-    """The aliases mc knows, and whether that is all of them (its config file was read)."""
+) -> tuple[frozenset[str], bool, frozenset[str]]:
+    """The aliases mc knows, whether that is all of them (its config file was read), and
+    those that point at AWS S3 (see the module's docstring)."""
     variables = {**ctx.env, **cmd.assignments}
-    known = {name.removeprefix("MC_HOST_") for name in variables if name.startswith("MC_HOST_")}
+    urls = {
+        name.removeprefix("MC_HOST_"): value
+        for name, value in variables.items()
+        if name.startswith("MC_HOST_")
+    }
     folder = opts.value("C") or variables.get("MC_CONFIG_DIR") or f"{ctx.home}/.mc"
     text = ctx.files.read_text(file_path(folder, ctx) + "/config.json")
     try:
@@ -87,9 +107,24 @@ def _mc_aliases(
     except (ValueError, RecursionError):
         config = None
     if not isinstance(config, dict):
-        return frozenset(known), False
+        # mc's own config, not read: its ``s3`` alias is AWS unless changed there.
+        on_aws = {a for a, url in urls.items() if _aws_url(url)} | ({"s3"} - set(urls))
+        return frozenset(urls), False, frozenset(on_aws)
     table = config.get("aliases") or config.get("hosts")  # "hosts" before mc 2020
-    return frozenset(known | set(table if isinstance(table, dict) else ())), True
+    table = table if isinstance(table, dict) else {}
+    for alias, entry in table.items():
+        url = entry.get("url") if isinstance(entry, Mapping) else None
+        urls.setdefault(alias, url if isinstance(url, str) else "")
+    return frozenset(urls), True, frozenset(a for a, url in urls.items() if _aws_url(url))
+
+
+def _aws_url(url: str) -> bool:
+    """Whether an mc alias's URL is AWS S3's (``https://s3.amazonaws.com``, a regional one)."""
+    try:
+        host = urlsplit(url if "://" in url else "//" + url).hostname or ""
+    except ValueError:
+        return False
+    return host == "amazonaws.com" or host.endswith((".amazonaws.com", ".amazonaws.com.cn"))
 
 
 def _mc_find(call: StorageCall, words: Sequence[str]) -> list[Effect] | None:
@@ -120,8 +155,8 @@ def mc(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
     opts = parse_options(cmd.args, _MC)
     if opts.has("stdin"):
         return not_understood(cmd, ctx)  # the names come on stdin
-    aliases, complete = _mc_aliases(opts, cmd, ctx)
-    place_of = partial(_mc_place, aliases=aliases, complete=complete)
+    aliases, complete, on_aws = _mc_aliases(opts, cmd, ctx)
+    place_of = partial(_mc_place, aliases=aliases, complete=complete, on_aws=on_aws)
     dry_run = opts.surely_on("dry-run", "fake")
     return understand_verbs(
         cmd, ctx, opts, _MC_VERBS, place_of, dry_run=dry_run, recursive=opts.on("r")

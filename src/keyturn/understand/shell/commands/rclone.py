@@ -2,10 +2,14 @@
 paths (what the object-storage tools share, and its names: :mod:`._object_storage`).
 
 Names: ``REMOTE:path`` -> ``rclone:REMOTE/path`` (the remote's root: ``rclone:REMOTE``). What kind
-of storage a remote is lives in rclone's config, not on the line, so a remote called ``s3prod``
-stays ``rclone:s3prod/...``. On-the-fly remotes (``:s3:bucket``) and remotes with inline
-parameters (``remote,key=value:path``, which may hold credentials) are not named: the line is
-not understood. A word with a ``/`` before its ``:`` is a local path, as rclone reads it.
+of storage a remote is lives in rclone's config (read through ``ctx.files``; ``--config``,
+``RCLONE_CONFIG``, else ``~/.config/rclone/rclone.conf``) or in ``RCLONE_CONFIG_<NAME>_TYPE``
+variables: a remote on AWS S3 (``type = s3``, ``provider = AWS`` or none, no other endpoint) is
+also named as the AWS CLI names it (``arn:aws:s3:::bucket/key``), so that what protects the
+bucket protects it from rclone too. When the config cannot be read, any remote may be one.
+On-the-fly remotes (``:s3:bucket``) and remotes with inline parameters (``remote,key=value:path``,
+which may hold credentials) are not named: the line is not understood. A word with a ``/``
+before its ``:`` is a local path, as rclone reads it.
 
 Meanings: every verb works on whole trees: a copy's destination is a directory, and a removal
 (``delete``, ``purge``, ``rmdirs``) takes everything under its names (``deletefile`` and
@@ -22,7 +26,7 @@ any other verb.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import partial
 
 from keyturn.model import Effect, EffectKind
@@ -35,14 +39,15 @@ from keyturn.understand.shell.commands._object_storage import (
     make_meaning,
     mirror_meaning,
     named_place,
+    on_aws_s3,
     read_meaning,
     remove_meaning,
     transfer_meaning,
     understand_verbs,
     writing_too,
 )
-from keyturn.understand.shell.effects import command_effect
-from keyturn.understand.shell.flags import OptionSpec, parse_options
+from keyturn.understand.shell.effects import command_effect, file_path
+from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 
 _E = EffectKind
@@ -51,6 +56,7 @@ _E = EffectKind
 # not listed takes its value as a path word: a transfer then has a word too many and is not
 # understood, a removal names one place too many -- never one too few.
 _RCLONE = OptionSpec(
+    abbreviations=False,  # a Go program: an abbreviated option is an error
     valued="Fso",  # lsf's --format and --separator, tree's --output
     long={"dry-run": "n", "format": "F", "separator": "s", "output": "o"},
     long_valued=frozenset(
@@ -73,8 +79,11 @@ _RCLONE_REMOTE = re.compile(r"[\w.+@][\w.+@ -]*")  # rclone's rule for a remote'
 _RCLONE_CONFIG_READS = frozenset({"show", "dump", "file", "paths", "providers", "redacted"})
 
 
-def _rclone_place(word: str, call: StorageCall) -> Place | None:
-    """``REMOTE:path`` (a ``/`` before the ``:`` makes it a local path, as rclone reads it)."""
+def _rclone_place(
+    word: str, call: StorageCall, *, on_aws: frozenset[str] | None = frozenset()
+) -> Place | None:
+    """``REMOTE:path`` (a ``/`` before the ``:`` makes it a local path, as rclone reads it);
+    ``on_aws``: the remotes on AWS S3 (``None``: not known, any may be)."""
     if "://" in word:
         return None  # a URL: no verb understood here takes one
     remote, colon, path = word.partition(":")
@@ -83,8 +92,53 @@ def _rclone_place(word: str, call: StorageCall) -> Place | None:
     if not _RCLONE_REMOTE.fullmatch(remote):
         return None  # an on-the-fly backend or inline parameters: see the module's docstring
     path = path.strip("/")
-    return named_place(
+    place = named_place(
         "rclone:", f"{remote}/{path}" if path else remote, "rclone", "rclone-path", holder=not path
+    )
+    return on_aws_s3(place, path) if on_aws is None or remote in on_aws else place
+
+
+def _aws_remotes(opts: Options, cmd: SimpleCommand, ctx: ShellContext) -> frozenset[str] | None:
+    """The remotes on AWS S3, from rclone's config and ``RCLONE_CONFIG_<NAME>_*`` variables;
+    ``None`` when the config cannot be read (then any remote may be)."""
+    named = opts.value("config") or setting(cmd, ctx.env, "RCLONE_CONFIG")
+    path = named or f"{ctx.home.rstrip('/')}/.config/rclone/rclone.conf"
+    text = ctx.files.read_text(file_path(path, ctx), limit=262_144)
+    if text is None:
+        return None
+    remotes = _sections(text)
+    for name, value in {**ctx.env, **cmd.assignments}.items():
+        found = _REMOTE_VARIABLE.fullmatch(name)
+        if found is not None:
+            remotes.setdefault(found.group(1).lower(), {})[found.group(2).lower()] = value
+    return frozenset(name for name, keys in remotes.items() if _on_aws(keys))
+
+
+_REMOTE_VARIABLE = re.compile(r"RCLONE_CONFIG_([A-Z0-9_]+?)_(TYPE|PROVIDER|ENDPOINT)", re.I)
+
+
+def _sections(text: str) -> dict[str, dict[str, str]]:
+    """``[name]`` sections of rclone's config with their ``key = value`` lines (keys
+    lower-cased)."""
+    sections: dict[str, dict[str, str]] = {}
+    current: dict[str, str] | None = None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("[") and stripped.endswith("]"):
+            current = sections.setdefault(stripped[1:-1].strip(), {})
+        elif current is not None and "=" in stripped and not stripped.startswith(("#", ";")):
+            key, _, value = stripped.partition("=")
+            current[key.strip().lower()] = value.strip()
+    return sections
+
+
+def _on_aws(keys: Mapping[str, str]) -> bool:
+    """Whether a remote's settings put it on AWS S3."""
+    endpoint = keys.get("endpoint", "")
+    return (
+        keys.get("type", "").lower() == "s3"
+        and keys.get("provider", "AWS").lower() in ("aws", "")
+        and (not endpoint or "amazonaws.com" in endpoint.lower())
     )
 
 
@@ -168,6 +222,7 @@ def rclone(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
     """``rclone [FLAGS] VERB ARGS [FLAGS]``: every verb works on whole trees."""
     opts = parse_options(cmd.args, _RCLONE)
     dry_run = opts.surely_on("n")
+    place_of = partial(_rclone_place, on_aws=_aws_remotes(opts, cmd, ctx))
     return understand_verbs(
-        cmd, ctx, opts, _RCLONE_VERBS, _rclone_place, dry_run=dry_run, recursive=True
+        cmd, ctx, opts, _RCLONE_VERBS, place_of, dry_run=dry_run, recursive=True
     )

@@ -8,10 +8,17 @@ A runner runs text written in a file beside the command. That text is read throu
   (``--prefix``/``-C`` move it).
 - ``npm install``/``ci``/``add`` (and yarn/pnpm/bun alike): a create of
   ``file:<dir>/node_modules``, plus the project's own ``preinstall``/``install``/``postinstall``/
-  ``prepare`` scripts judged (unless ``--ignore-scripts``). The dependencies' own install scripts
-  are code keyturn cannot see; the detail says so. A global install (``-g``) is unknown: it puts
-  programs on the PATH under names the packages choose. ``npm exec``, ``yarn dlx``, ``pnpm dlx``,
-  ``bun x``: unknown (a package's code).
+  ``prepare`` scripts judged (unless ``--ignore-scripts``, said outright: ``--ignore-scripts
+  false`` runs them). The dependencies' own install scripts are code keyturn cannot see; the
+  detail says so. A global install (``-g``) is unknown: it puts programs on the PATH under names
+  the packages choose. ``npm exec``, ``yarn dlx``, ``pnpm dlx``, ``bun x``: unknown (a package's
+  code).
+- ``npm pack``/``version``/``publish`` run their lifecycle scripts too (``prepack``,
+  ``preversion``, ``prepublishOnly``...), judged alike; ``publish`` stays unknown (it sends the
+  package away), ``version`` updates ``package.json``.
+- ``npm config set KEY VALUE`` (``npm set``) updates the user's ``~/.npmrc``; a setting that
+  makes npm run or load something (``script-shell``, ``node-options``...) is unknown, and so is
+  such a setting in the project's own ``.npmrc`` or an ``npm_config_*`` variable on the line.
 A file or script that is not at hand is ``unknown`` with the reason.
 """
 
@@ -28,6 +35,8 @@ from keyturn.understand.shell.commands._runner_files import (
     nothing_to_run,
     unknown_run,
 )
+from keyturn.understand.shell.effects import unknown_effect
+from keyturn.understand.shell.flags import Options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 from keyturn.understand.shell.words import normalize_path
 
@@ -39,13 +48,28 @@ _CODE = frozenset({"exec", "x", "dlx", "create", "init", "node"})
 _REMOVE = frozenset({"uninstall", "remove", "rm", "un", "r", "unlink"})
 _NPM_READS = frozenset(
     {"ls", "list", "view", "info", "show", "outdated", "audit", "why", "config", "help", "root"}
-    | {"bin", "search", "doctor", "pack", "explain", "prefix", "version", "whoami", "cache"}
+    | {"bin", "search", "doctor", "explain", "prefix", "whoami", "cache", "c", "get"}
 )
 _NPM_VALUED = frozenset({"--prefix", "-C", "--cwd", "--dir", "-w", "--workspace", "--filter"})
+# npm's own commands that run lifecycle scripts of the project (npm docs, "scripts"), in order.
+_LIFECYCLE = {
+    "pack": ("prepack", "prepare", "postpack"),
+    "version": ("preversion", "version", "postversion"),
+    "publish": ("prepublishOnly", "prepack", "prepare", "postpack", "publish", "postpublish"),
+}
+# npm settings that make it run or load something: what runs scripts, what node loads, what
+# opens files or pages, what runs on ``npm init``, other config files.
+_NPM_CODE_SETTINGS = frozenset(
+    {"script-shell", "shell", "node-options", "editor", "browser", "viewer", "git"}
+    | {"init-module", "onload-script", "userconfig", "globalconfig", "node-gyp", "prefix"}
+)
+_BOOLEAN_WORDS = frozenset({"true", "false"})
 
 
 def _split_npm(cmd: SimpleCommand, ctx: ShellContext) -> tuple[str, list[str], set[str]]:
-    """(project directory, words, flags) of an npm-like command line."""
+    """(project directory, words, flags) of an npm-like command line. ``--ignore-scripts``
+    keeps its value in the flag (``--ignore-scripts=false``; npm takes ``true``/``false`` from
+    the next word too)."""
     directory = ctx.cwd
     words: list[str] = []
     flags: set[str] = set()
@@ -57,7 +81,14 @@ def _split_npm(cmd: SimpleCommand, ctx: ShellContext) -> tuple[str, list[str], s
         if arg == "--":
             words += ["--", *args[i + 1 :]]
             break
-        if name in _NPM_VALUED:
+        if name == "--ignore-scripts" and not eq and args[i + 1 : i + 2] in (["true"], ["false"]):
+            flags.add(f"--ignore-scripts={args[i + 1]}")
+            i += 2
+            continue
+        if name in ("--ignore-scripts", "--no-ignore-scripts"):
+            given = value if eq else "true"
+            flags.add(f"--ignore-scripts={given if name == '--ignore-scripts' else 'false'}")
+        elif name in _NPM_VALUED:
             if not eq:
                 value = args[i + 1] if i + 1 < len(args) else ""
                 i += 1
@@ -109,10 +140,41 @@ def npm(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     directory, words, flags = _split_npm(cmd, ctx)
     path = f"{directory.rstrip('/')}/package.json"
     found = _npm(cmd, ctx, directory, words, flags, path)
-    if found is None or not any(a.startswith("--script-shell") for a in cmd.args):
+    if found is None:
+        return found
+    found += _code_settings(cmd, directory, ctx)
+    if not any(a.startswith("--script-shell") for a in cmd.args):
         return found
     shell = _script_shell(cmd)
     return [*found, *shell_setting_effects(shell, f"{cmd.name}'s --script-shell", cmd, ctx)]
+
+
+def _ignores_scripts(flags: set[str]) -> bool:
+    """Whether ``--ignore-scripts`` is surely on: given, and every time bare or true (npm takes
+    the last one; when several disagree the stricter reading is that scripts run)."""
+    given = [f.partition("=")[2] for f in flags if f.startswith("--ignore-scripts=")]
+    return bool(given) and all(
+        Options(frozenset(), {"ignore-scripts": (value,)}, ()).surely_on("ignore-scripts")
+        for value in given
+    )
+
+
+def _code_settings(cmd: SimpleCommand, directory: str, ctx: ShellContext) -> list[Effect]:
+    """npm settings that run or load code, set on the line (``npm_config_node_options=…``) or
+    in the project's own ``.npmrc`` (written there like any file): unknown. (``script-shell``
+    on the line is judged as the command it names, by :mod:`..code_settings`.)"""
+    effects: list[Effect] = []
+    for name in cmd.assignments:
+        key = name.lower().removeprefix("npm_config_").replace("_", "-")
+        if name.lower().startswith("npm_config_") and key in _NPM_CODE_SETTINGS - {"script-shell"}:
+            effects.append(unknown_effect(cmd, f"${name} makes npm run or load code", ctx))
+    npmrc = f"{directory.rstrip('/')}/.npmrc"
+    for line in (ctx.files.read_text(npmrc, limit=65_536) or "").splitlines():
+        key = line.partition("=")[0].strip().lower()
+        if key in _NPM_CODE_SETTINGS:
+            reason = f"{npmrc} sets {key}, which makes npm run or load code"
+            effects.append(unknown_run(reason, npmrc, ctx))
+    return effects
 
 
 def _script_shell(cmd: SimpleCommand) -> str | None:
@@ -146,8 +208,15 @@ def _npm(
         # is found before the system's): what they replace is not known.
         reason = f"{cmd.name} {sub} --global puts the packages' programs on the PATH"
         return with_command([unknown_run(reason, path, ctx)], cmd)
-    if sub in _INSTALL:
-        return with_command(_install(directory, path, rest, flags, scripts, ctx), cmd)
+    if sub in _INSTALL or (sub == "audit" and rest[:1] == ["fix"]):
+        packages = [] if sub == "audit" else rest
+        return with_command(_install(directory, path, packages, flags, scripts, ctx), cmd)
+    if cmd.name == "npm" and sub in _LIFECYCLE:
+        return with_command(_lifecycle(sub, flags, scripts, path, cmd, ctx), cmd)
+    if cmd.name == "npm" and (sub == "set" or (sub in ("config", "c") and rest[:1] != ["get"])):
+        found = _config(rest if sub == "set" else rest[1:], rest[:1], cmd, ctx)
+        if found is not None:
+            return with_command(found, cmd)
     if sub in _REMOVE and rest:
         names = [f"file:{directory}/node_modules/{p}" for p in rest]
         effect = Effect(
@@ -167,6 +236,71 @@ def _npm(
         return with_command([unknown_run(f"{path} could not be read", path, ctx)], cmd)
     extra = rest[1:] if sub in _RUN else rest
     return with_command(_run_script(name, extra, scripts, path, ctx), cmd)
+
+
+def _lifecycle(
+    sub: str,
+    flags: set[str],
+    scripts: dict[str, str] | None,
+    path: str,
+    cmd: SimpleCommand,
+    ctx: ShellContext,
+) -> list[Effect]:
+    """``npm pack``/``version``/``publish``: the lifecycle scripts they run, judged."""
+    effects: list[Effect] = [nothing_to_run(path, ctx)]
+    if sub == "version":
+        effects = [
+            Effect(
+                effect=EffectKind.UPDATE,
+                resource=Resource(names=(f"file:{path}",), type="file"),
+                target=ctx.target,
+                service="file",
+                operation="npm version",
+                detail="the new version is written into package.json",
+            )
+        ]
+    if sub == "publish":
+        reason = "npm publish sends the package to a registry"
+        effects.append(unknown_run(reason, path, ctx))
+    if _ignores_scripts(flags):
+        return effects
+    if scripts is None:
+        return [*effects, unknown_run(f"{path} could not be read", path, ctx)]
+    for name in _LIFECYCLE[sub]:
+        if name in scripts:
+            effects += judge_text(scripts[name], f"script {name!r}", path, ctx)
+    return effects
+
+
+def _config(
+    rest: list[str], action: list[str], cmd: SimpleCommand, ctx: ShellContext
+) -> list[Effect] | None:
+    """``npm config set|delete|edit …`` (``rest``: the words after the action; ``action``
+    empty for ``npm set``): an update of the user's ``.npmrc`` (unknown for the global one or
+    an editor), and unknown for a setting that runs or loads code. ``None``: a reading form."""
+    if action and action[0] not in ("set", "delete", "rm", "edit", "fix"):
+        return None
+    located = "global" if {"-g", "--global", "--location=global"} & set(cmd.args) else "user"
+    if "--location=project" in cmd.args:
+        located = "project"
+    if action[:1] == ["edit"] or located == "global":
+        return [unknown_effect(cmd, f"npm config {located} settings changed", ctx)]
+    npmrc = f"{ctx.home.rstrip('/')}/.npmrc" if located == "user" else f"{ctx.cwd}/.npmrc"
+    effects = [
+        Effect(
+            effect=EffectKind.UPDATE,
+            resource=Resource(names=(f"file:{npmrc}",), type="file"),
+            target=ctx.target,
+            service="file",
+            operation="npm config",
+            detail="npm settings",
+        )
+    ]
+    for word in (w for w in rest if not w.startswith("-")):
+        key = word.partition("=")[0].strip().lower()
+        if key in _NPM_CODE_SETTINGS:
+            effects.append(unknown_effect(cmd, f"npm's {key} setting runs or loads code", ctx))
+    return effects
 
 
 def _global(cmd: SimpleCommand, flags: set[str]) -> bool:
@@ -208,10 +342,10 @@ def _install(
             target=ctx.target,
             service="file",
             operation="install",
-            detail=detail if "--ignore-scripts" not in flags else "",
+            detail=detail if not _ignores_scripts(flags) else "",
         )
     ]
-    if "--ignore-scripts" in flags or packages:
+    if _ignores_scripts(flags) or packages:
         return effects
     if scripts is None:
         return [*effects, unknown_run(f"{path} could not be read", path, ctx)]

@@ -12,6 +12,11 @@ is the user's name, which is not known). When the server's host is known (``-h``
 ``PGHOST``) every resource gets a second name ``<name>@<host>`` -- ``db:postgres/app/users@
 db.prod.internal`` -- so that a policy's ``resources: ["*prod*"]`` tells the environment by host
 as well as by database name. Passwords in URIs or ``-p`` never reach a name or a detail.
+
+A local database file (``sqlite3 FILE``, ``.open FILE``) is also named ``file:<path>`` on every
+effect on it, so that what guards the file (keyturn's own state directory) guards it through SQL
+too. ``duckdb`` and ``sqlite-utils`` are not understood (their SQL reads and writes any file and
+loads extensions): unknown, with the database file named.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from keyturn.model import Effect, EffectKind
+from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand.shell.commands import _datastores  # noqa: F401  (registers handlers)
 from keyturn.understand.shell.commands._argv import (
     Arg,
@@ -31,7 +36,8 @@ from keyturn.understand.shell.commands._argv import (
     setting,
     with_command,
 )
-from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
+from keyturn.understand.shell.effects import unknown_effect
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
 from keyturn.understand.shell.words import normalize_path
 from keyturn.understand.sql import sql_effects
 from keyturn.understand.sql.names import Session
@@ -208,20 +214,69 @@ def sqlite(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     from keyturn.understand.shell.commands._sqlite_dot import sqlite_script
 
     effects: list[Effect] = []
+    session = conn.session(ctx)  # one for the whole line: ``.open`` in one argument holds on
     for arg in [*args.all("init"), *args.all("cmd"), *operands[1:]]:
         if arg.key == "init":
             text = ctx.files.read_text(normalize_path(arg.value, cwd=ctx.cwd))
-            effects += sqlite_script(text, ctx, conn.session(ctx), origin=arg.value)
+            effects += sqlite_script(text, ctx, session, origin=arg.value)
         elif is_dynamic(cmd, arg):
-            effects.append(conn.session(ctx).unknown("runs SQL text decided at run time"))
+            effects.append(session.unknown("runs SQL text decided at run time"))
         else:
-            effects += sqlite_script(arg.value, ctx, conn.session(ctx), origin="")
+            effects += sqlite_script(arg.value, ctx, session, origin="")
     if operands[1:]:
-        return with_command(effects, cmd)
+        return with_command(_with_files(effects, conn.database), cmd)
     if cmd.stdin_text is not None:
-        effects += sqlite_script(cmd.stdin_text, ctx, conn.session(ctx), origin="")
-        return with_command(effects, cmd)
-    return with_command(effects + _stdin_sql(cmd, ctx, conn), cmd)
+        effects += sqlite_script(cmd.stdin_text, ctx, session, origin="")
+        return with_command(_with_files(effects, conn.database), cmd)
+    if session.database != conn.database:
+        conn.database = session.database
+    return with_command(_with_files(effects + _stdin_sql(cmd, ctx, conn), conn.database), cmd)
+
+
+_SQLITE_NAME = "db:sqlite/"
+
+
+def _with_files(effects: list[Effect], database: str | None) -> list[Effect]:
+    """``effects`` with the database file they touch named ``file:<path>`` as well: the one
+    given, and those the script ``.open``s."""
+    files = {database} if database and database.startswith("/") else set()
+    files |= {
+        name.removeprefix(_SQLITE_NAME)
+        for e in effects
+        if e.operation == "sql:.open"
+        for name in e.resource.names
+        if name.startswith(_SQLITE_NAME + "/")
+    }
+    out: list[Effect] = []
+    for effect in effects:
+        names = effect.resource.names
+        found = [
+            f"file:{path}"
+            for path in sorted(files)
+            if any(
+                n == _SQLITE_NAME + path or n.startswith(f"{_SQLITE_NAME}{path}/") for n in names
+            )
+        ]
+        if found:
+            resource = Resource(tuple(dict.fromkeys((*names, *found))), type=effect.resource.type)
+            effect = evolve(effect, resource=resource)
+        out.append(effect)
+    return out
+
+
+@command("duckdb", "sqlite-utils")
+def database_file_tool(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """``duckdb [OPTIONS] [FILE] [SQL]`` and ``sqlite-utils COMMAND FILE ...``: not understood
+    (unknown), the database file named (``file:<path>``) so that what guards it holds."""
+    words = [a for a in cmd.args if not a.startswith("-")]
+    if cmd.name == "sqlite-utils":
+        words = words[1:] if words[:1] != ["memory"] else []
+    reason = f"keyturn does not judge what {cmd.name} runs (SQL reaching any file, extensions)"
+    effect = unknown_effect(cmd, reason, ctx)
+    if words and words[0] not in ("", ":memory:"):
+        names = (*effect.resource.names, "file:" + normalize_path(words[0], cwd=ctx.cwd))
+        effect = evolve(effect, resource=Resource(names, type=effect.resource.type))
+    return [effect]
 
 
 _PG_ADMIN = Spec(
