@@ -249,7 +249,8 @@ CASES = [
     Case("S15-find-root-delete", "find / -delete", DENY),
     Case("S15-find-exec-rm", "find . -name '*.log' -exec rm {} \\;", ASK),
     Case("S15-find-exec-root", "find / -exec rm -rf {} +", DENY),
-    Case("S15-chmod-etc", "chmod -R 777 /etc", ASK),
+    # denied: /etc holds the agents' managed hook settings (/etc/claude-code...), self-protected
+    Case("S15-chmod-etc", "chmod -R 777 /etc", DENY),
     # S16: wrappers in front of disk destroyers.
     Case("S16-bash-dd", "bash -c 'dd if=/dev/zero of=/dev/sda'", DENY),
     Case("S16-sh-mkfs", 'sh -c "mkfs.ext4 /dev/sdb1"', DENY),

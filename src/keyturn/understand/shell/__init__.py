@@ -4,12 +4,15 @@ The line is parsed with a real bash grammar (tree-sitter-bash, :mod:`.parse`); w
 unquoted and expanded as far as the text decides (:mod:`.words`); wrappers and assignments are
 stripped (:mod:`.wrappers`); each simple command goes to the handler registered for its program
 (:mod:`.registry`, handlers in :mod:`.commands`); nested shells, ``eval`` and decodable payloads
-are parsed again (:mod:`.nested`), bounded in depth. Whatever is decided at run time is an
+are parsed again (:mod:`.nested`), bounded in depth. Each command is judged in the directory
+it runs in -- after ``cd`` (with CDPATH), ``pushd``/``popd``, or a wrapper's move (``env -C``) --
+and, where that is decided at run time, at ``/`` as well. Whatever is decided at run time is an
 ``unknown`` effect with its reason. Nothing here reads files except through ``files``.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -24,20 +27,25 @@ from keyturn.understand.shell.commands._keyturn_vars import (
 )
 from keyturn.understand.shell.dispatch import (
     RUN_TIME_HINT,
+    build_command,
+    command_context,
     effects_of,
     empty_line_effect,
+    foreign_program,
     target_from_variables,
     target_switch,
     target_variables_switch,
 )
-from keyturn.understand.shell.effects import unknown_effect
+from keyturn.understand.shell.effects import file_effect, file_path, unknown_effect
 from keyturn.understand.shell.flags import canonical_words
 from keyturn.understand.shell.line_writes import note_writes
 from keyturn.understand.shell.nested import constant_output
-from keyturn.understand.shell.parse import Problem, parse_line
-from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
+from keyturn.understand.shell.parse import Problem, RawCommand, parse_line
+from keyturn.understand.shell.redirects import redirect_effects
+from keyturn.understand.shell.registry import Redirect, ShellContext, SimpleCommand, evolve
 from keyturn.understand.shell.sequences import mark_unprotected_deletes
-from keyturn.understand.shell.words import normalize_path
+from keyturn.understand.shell.words import Word, basename, normalize_path
+from keyturn.understand.shell.wrappers import LOCAL_WRAPPERS, unwrap
 
 __all__ = ["MAX_DEPTH", "MAX_INPUT", "understand_shell"]
 
@@ -46,6 +54,15 @@ MAX_DEPTH = 8
 MAX_NESTED_LINES = 200
 _NO_TARGET = Target()
 _NO_FILES = NoFiles()
+# Other working directories a line may be in at once (after ``cd "$D"``, a CDPATH, ``popd``...),
+# each judged besides the one keyturn takes: at most this many.
+MAX_PLACES = 8
+# A line with one of these words may change its working directory: then ``$PWD``, ``$OLDPWD``,
+# ``~+`` and ``~-`` are told per command (parsed as these markers, put in before each command is
+# judged), not once for the line.
+_MAY_MOVE = re.compile(r"\b(?:cd|pushd|popd)\b")
+_CWD_MARK = "\x00cwd\x00"
+_PREVIOUS_MARK = "\x00previous-cwd\x00"
 
 
 def understand_shell(
@@ -109,20 +126,28 @@ class _Run:
             return [unknown_effect(None, f"command longer than {MAX_INPUT} characters", ctx, text)]
         ctx = evolve(ctx, understand_nested=lambda t: self.nested(t, ctx))
         variables: dict[str, str | None] = {**ctx.env, "HOME": ctx.home, "PWD": ctx.cwd}
+        moves = _MAY_MOVE.search(text) is not None
+        if moves:
+            variables.update(PWD=_CWD_MARK, OLDPWD=_PREVIOUS_MARK)
         parsed = parse_line(text, variables=variables, home=ctx.home)
         effects: list[Effect] = []
+        places = _Places()
         for item in parsed.items:
             if isinstance(item, Problem):
                 effects.append(unknown_effect(None, item.reason, ctx, item.source or text))
                 if top:
                     self.subject.append({"problem": item.reason})
                 continue
-            found, cmd = effects_of(item, ctx)
+            found, cmd = self._judged(item, ctx, moves=moves)
+            for cwd in places.others:
+                found.extend(self._judged(item, self._at(ctx, cwd), moves=moves)[0])
             effects.extend(found)
             self.switched.update(target_switch(cmd))
             if top:
                 self.subject.append(_subject_entry(cmd))
-            ctx = _after(cmd, ctx)
+            ctx, reason = _after(cmd, ctx, places, cdpath=_cdpath(cmd, parsed.assigned, ctx))
+            if reason is not None:
+                effects.append(unknown_effect(cmd, reason, ctx))
             if any(e.effect is not EffectKind.READ for e in found):
                 output = None
                 if cmd.argv and not cmd.stdin_dynamic:
@@ -142,6 +167,37 @@ class _Run:
                 effects.extend(windows_line.understand_windows_line(text, ctx))
         return effects
 
+    def _judged(
+        self, item: RawCommand, ctx: ShellContext, *, moves: bool
+    ) -> tuple[list[Effect], SimpleCommand]:
+        """The effects of one command run from ``ctx.cwd``, and the command as understood."""
+        if moves:
+            item = _in_directory(item, pwd=ctx.cwd, oldpwd=ctx.env.get("OLDPWD"))
+        moved = _wrapper_directories(item, ctx)
+        if moved is None:
+            found, cmd = effects_of(item, ctx)
+        else:
+            # ``env -C / rm -rf etc``: the command runs where the wrapper moves it; the shell
+            # still opens the redirections where it is (judged in both places).
+            cwds, run_time = moved
+            found = []
+            for cwd in cwds:
+                more, cmd = effects_of(item, self._at(ctx, cwd))
+                found.extend(more)
+            found.extend(redirect_effects(cmd, command_context(cmd, ctx)))
+            if run_time:
+                reason = "runs in a directory decided at run time (judged here and at /)"
+                found.append(unknown_effect(cmd, reason, ctx))
+        return found + _input_reads(cmd, ctx), cmd
+
+    def _at(self, ctx: ShellContext, cwd: str) -> ShellContext:
+        """``ctx`` moved to ``cwd``, with nested commands understood there too."""
+        if cwd == ctx.cwd:
+            return ctx
+        moved = evolve(ctx, cwd=cwd)
+        moved = evolve(moved, understand_nested=lambda t: self.nested(t, moved))
+        return moved
+
     def nested(self, text: str, ctx: ShellContext) -> list[Effect]:
         """Understand a command line found inside another (``bash -c``, a script, ``ssh``)."""
         self.nested_lines += 1
@@ -152,16 +208,190 @@ class _Run:
         return found or [empty_line_effect(text, ctx)]
 
 
-def _after(cmd: SimpleCommand, ctx: ShellContext) -> ShellContext:
-    """The context after ``cmd`` ran: ``cd DIR`` changes the working directory of what follows."""
-    if cmd.name not in ("cd", "pushd") or 0 in cmd.dynamic_words:
-        return ctx
-    operands = [a for a in cmd.args if not a.startswith("-")]
-    if not operands:
-        return evolve(ctx, cwd=ctx.home) if cmd.name == "cd" else ctx
-    if 1 + cmd.args.index(operands[0]) in cmd.dynamic_words:
-        return ctx
-    return evolve(ctx, cwd=normalize_path(operands[0], cwd=ctx.cwd))
+@dataclass(slots=True)
+class _Places:
+    """Where a line's commands may be besides ``ctx.cwd``: ``others`` (each judged too), and
+    the directories ``pushd`` left (with their others), for ``popd``."""
+
+    others: list[str] = field(default_factory=list)
+    stack: list[tuple[str, list[str]]] = field(default_factory=list)
+
+
+# pushd's and popd's ``+N``/``-N``: a place in the directory stack.
+_STACK_PLACE = re.compile(r"[+-][0-9]+")
+_DIRECTORY_OPTIONS = frozenset({"-L", "-P", "-e", "-@", "-LP", "-PL", "-Pe", "-eP"})
+
+
+def _after(
+    cmd: SimpleCommand, ctx: ShellContext, places: _Places, *, cdpath: tuple[bool, str | None]
+) -> tuple[ShellContext, str | None]:
+    """The context after ``cmd`` ran (``cd DIR`` moves what follows; ``places`` is updated),
+    and why where it is now is decided at run time, if it is."""
+    if cmd.name not in ("cd", "pushd", "popd") or 0 in cmd.dynamic_words:
+        return ctx, None
+    args = list(cmd.args)
+    at = 0
+    while at < len(args) and (args[at] in _DIRECTORY_OPTIONS or args[at] == "-n"):
+        at += 1
+    if at < len(args) and args[at] == "--":
+        at += 1
+    operand = args[at] if at < len(args) else None
+    if cmd.name != "cd" and "-n" in args[:at]:
+        return ctx, None  # changes the stack only
+    if cmd.name == "popd" and places.stack and operand is None:
+        # Back where the last pushd left; judged also here, as before (had a pushd failed,
+        # the stack is not what the line says).
+        cwd, others = places.stack.pop()
+        places.others = [o for o in dict.fromkeys([*others, ctx.cwd]) if o != cwd][:MAX_PLACES]
+        return _moved_to(ctx, cwd), None
+    if cmd.name == "popd" or (
+        cmd.name == "pushd" and (operand is None or _STACK_PLACE.fullmatch(operand))
+    ):
+        _widen(places, ctx.cwd)
+        return ctx, f"{cmd.name} moves to a directory of its stack, decided at run time"
+    if cmd.name == "pushd":
+        places.stack.append((ctx.cwd, list(places.others)))
+    if operand is None:
+        return _moved_to(ctx, ctx.home, places, ctx.home), None
+    if 1 + at in cmd.dynamic_words:
+        # The cd handler reports the move as unknown; what follows is judged here and at /.
+        _widen(places, ctx.cwd)
+        return ctx, None
+    if operand == "-":
+        before = ctx.env.get("OLDPWD")
+        if before is None:
+            _widen(places, ctx.cwd)
+            return ctx, "cd - returns to a directory decided at run time"
+        return _moved_to(ctx, before, places, before), None
+    target = normalize_path(operand, cwd=ctx.cwd)
+    others = [normalize_path(operand, cwd=cwd) for cwd in places.others]
+    reason = None
+    set_, value = cdpath
+    if set_ and not operand.startswith(("/", "./", "../")) and operand not in (".", ".."):
+        # With CDPATH set, bash looks for a relative directory in each of its entries first.
+        if value is None:
+            others.append(normalize_path(operand, cwd="/"))
+            reason = "cd with CDPATH set at run time: which directory it moves to is not known"
+        else:
+            for entry in value.split(":"):
+                base = normalize_path(entry, cwd=ctx.cwd) if entry else ctx.cwd
+                others.append(normalize_path(operand, cwd=base))
+    places.others = others
+    return _moved_to(ctx, target, places, None), reason
+
+
+def _moved_to(
+    ctx: ShellContext, cwd: str, places: _Places | None = None, everywhere: str | None = None
+) -> ShellContext:
+    """``ctx`` in ``cwd`` (``OLDPWD`` the one it leaves); with ``everywhere``, the other places
+    move there too (an absolute move); the others never repeat ``cwd``."""
+    if places is not None:
+        others = [everywhere] * len(places.others) if everywhere else places.others
+        places.others = [o for o in dict.fromkeys(others) if o != cwd][:MAX_PLACES]
+    return evolve(ctx, cwd=cwd, env={**ctx.env, "OLDPWD": ctx.cwd})
+
+
+def _widen(places: _Places, cwd: str) -> None:
+    """Where a move decided at run time lands: anywhere, judged here (``cwd``) and at ``/``,
+    the widest."""
+    if cwd != "/" and "/" not in places.others:
+        places.others = [*places.others, "/"][-MAX_PLACES:]
+
+
+def _cdpath(
+    cmd: SimpleCommand, assigned: Mapping[str, str | None], ctx: ShellContext
+) -> tuple[bool, str | None]:
+    """Whether CDPATH is set for ``cmd`` and its value (``None``: decided at run time). One the
+    line assigns counts wherever it is (the line's assignments tell a run-time value)."""
+    if "CDPATH" in assigned:
+        return True, assigned["CDPATH"]
+    if "CDPATH" in cmd.assignments:
+        return True, cmd.assignments["CDPATH"]
+    if "CDPATH" in ctx.env:
+        return True, ctx.env["CDPATH"]
+    return False, None
+
+
+def _in_directory(item: RawCommand, *, pwd: str, oldpwd: str | None) -> RawCommand:
+    """``item`` with ``$PWD``/``~+`` and ``$OLDPWD``/``~-`` (parsed as markers) put in: ``pwd``,
+    and ``oldpwd`` or, when it is not known, a word decided at run time."""
+    texts = [w.text for w in item.words] + [w.text for _, w in item.assignments]
+    texts += [r.target for r in item.redirects] + [item.stdin_text or ""]
+    if not any("\x00" in t for t in texts):
+        return item
+
+    def word(w: Word) -> Word:
+        if "\x00" not in w.text:
+            return w
+        text = w.text.replace(_CWD_MARK, pwd)
+        if _PREVIOUS_MARK not in text:
+            return evolve(w, text=text)
+        if oldpwd is None:
+            return evolve(w, text=text.replace(_PREVIOUS_MARK, "$OLDPWD"), dynamic=True)
+        return evolve(w, text=text.replace(_PREVIOUS_MARK, oldpwd))
+
+    def redirect(r: Redirect) -> Redirect:
+        moved = word(Word(r.target, r.target))
+        return evolve(r, target=moved.text, dynamic=r.dynamic or moved.dynamic)
+
+    stdin = word(Word(item.stdin_text, "")) if item.stdin_text is not None else None
+    return evolve(
+        item,
+        words=tuple(word(w) for w in item.words),
+        assignments=tuple((name, word(w)) for name, w in item.assignments),
+        redirects=tuple(redirect(r) for r in item.redirects),
+        stdin_text=None if stdin is None or stdin.dynamic else stdin.text,
+        stdin_dynamic=item.stdin_dynamic or (stdin is not None and stdin.dynamic),
+    )
+
+
+# What may move a wrapped command: wrappers that move it unless told not to, and options (any
+# long one, abbreviations included; short clusters with the letters that move it: ``env -C``,
+# ``sudo -D``/``-i``, ``unshare -w``/``-R``, ``mise -C``).
+_ALWAYS_MOVE = frozenset({"systemd-run", "chroot", "pkexec", "su", "runuser", "nsenter"})
+_MOVE_OPTION = re.compile(r"--|-[A-Za-z]*[CDiwR]")
+
+
+def _wrapper_directories(item: RawCommand, ctx: ShellContext) -> tuple[list[str], bool] | None:
+    """Where a wrapper runs the command (``env -C /``, ``sudo -D``, ``systemd-run``...): the
+    directories to judge it in, and whether one is decided at run time; ``None`` when no
+    wrapper moves it."""
+    first = item.words[0] if item.words else None
+    if first is None or first.dynamic or basename(first.text) not in LOCAL_WRAPPERS:
+        return None
+    if not any(basename(w.text) in _ALWAYS_MOVE or _MOVE_OPTION.match(w.text) for w in item.words):
+        return None  # a cheap look before unwrapping a second time: nothing here moves it
+    if foreign_program(first.text, ctx):
+        return None  # ``./bin/env`` is that file, not the wrapper
+    steps = unwrap(build_command(item)).directories
+    if not steps:
+        return None
+    cwds, run_time = [ctx.cwd], False
+    for step in steps:
+        if step is None:
+            run_time = True
+            cwds = list(dict.fromkeys([*cwds, "/"]))
+            continue
+        if step == "~" or step.startswith("~/"):
+            step = ctx.home.rstrip("/") + step[1:]
+        cwds = list(dict.fromkeys(normalize_path(step, cwd=cwd) for cwd in cwds))
+    return cwds[:MAX_PLACES], run_time
+
+
+def _input_reads(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    """Reads of the files a command's input redirections open (``base64 < FILE``, ``exec 3<
+    FILE``, ``$(< FILE)``, ``done < FILE``): what reads them is the command, but the read is
+    one of the line's (keyturn's own secrets are guarded against reads)."""
+    reads = []
+    for redirect in cmd.redirects:
+        if redirect.op.lstrip("0123456789") not in ("<", "<>") or not redirect.target:
+            continue
+        path = redirect.target if redirect.dynamic else file_path(redirect.target, ctx)
+        detail = f"reads {path} ({redirect.op})"
+        reads.append(
+            file_effect(EffectKind.READ, [path], cmd, ctx, detail=detail, run_time=redirect.dynamic)
+        )
+    return reads
 
 
 def _subject_entry(cmd: SimpleCommand) -> dict[str, Any]:

@@ -29,6 +29,9 @@ MAX_NODE_DEPTH = 150
 # this many such passes per line (nested loops would otherwise multiply them).
 MAX_LOOP_VALUES = 16
 MAX_LOOP_PASSES = 64
+# Commands in backquotes the grammar leaves inside a word or a heredoc are parsed again, at
+# most this deep (each level of backquotes inside backquotes is one more).
+MAX_TEXT_NESTING = 8
 
 
 def _bash_language() -> Language:
@@ -161,17 +164,31 @@ def plain_command(command: str) -> RawCommand | None:
 
 
 def parse_line(
-    command: str, *, variables: Mapping[str, str | None], home: str, brace_retry: bool = False
+    command: str,
+    *,
+    variables: Mapping[str, str | None],
+    home: str,
+    brace_retry: bool = False,
+    nesting: int = 0,
 ) -> ParsedLine:
-    """Parse ``command`` and collect every simple command in it. Never raises on any text."""
+    """Parse ``command`` and collect every simple command in it. Never raises on any text.
+
+    ``nesting``: how deep in backquotes found in a word or a heredoc the text sits."""
     plain = plain_command(command)
     if plain is not None:
         return ParsedLine(items=[plain])
-    return parse_tree(command, variables=variables, home=home, brace_retry=brace_retry)
+    return parse_tree(
+        command, variables=variables, home=home, brace_retry=brace_retry, nesting=nesting
+    )
 
 
 def parse_tree(
-    command: str, *, variables: Mapping[str, str | None], home: str, brace_retry: bool = False
+    command: str,
+    *,
+    variables: Mapping[str, str | None],
+    home: str,
+    brace_retry: bool = False,
+    nesting: int = 0,
 ) -> ParsedLine:
     """:func:`parse_line` through the grammar, whatever the line (the plain-line path aside)."""
     source = command.encode("utf-8", "surrogatepass")
@@ -185,8 +202,16 @@ def parse_tree(
             # A value the caller gave that the line assigns differently is known no longer.
             given = variables.get(name)
             known[name] = value if given is None or given == value else None
-        walker = _Walker(variables=known, home=home, functions=_function_names(root))
+        walker = _Walker(
+            variables=known,
+            home=home,
+            functions=_function_names(root),
+            source=source,
+            nesting=nesting,
+        )
         walker.visit(root, _TERMINAL, depth=0)
+        if "`" in command:
+            walker.judge_left_backquotes(root)
         line = ParsedLine(items=walker.items, has_error=root.has_error, assigned=assigned)
         snippet = _error_snippet(root) if root.has_error else ""
     if root.has_error:
@@ -269,9 +294,21 @@ class _Walker:
     """Walks the tree in execution order, collecting :class:`RawCommand` and :class:`Problem`."""
 
     def __init__(
-        self, *, variables: Mapping[str, str | None], home: str, functions: frozenset[str]
+        self,
+        *,
+        variables: Mapping[str, str | None],
+        home: str,
+        functions: frozenset[str],
+        source: bytes = b"",
+        nesting: int = 0,
     ) -> None:
         self.items: list[Item] = []
+        self._variables = variables
+        self._home = home
+        self._source = source
+        self._nesting = nesting
+        # Nodes whose backquoted commands were judged (by start offset): once each.
+        self._backquotes_judged: set[int] = set()
         self._functions = functions
         self._defining: list[str] = []
         self._depth = 0
@@ -306,6 +343,8 @@ class _Walker:
         if kind == "test_command":
             self._add(RawCommand(words=(Word("[[", "[["),), source=node_text(node)))
         if kind in _WORD_TYPES:
+            if kind == "word":
+                self._backquotes(node)  # ``${x:-`cmd`}``: the grammar leaves `cmd` in a word
             self._eval.words(node)
             return None
         self._children(node, stdin, depth=depth)
@@ -423,17 +462,115 @@ class _Walker:
     ) -> _Stdin:
         text = ""
         piped_after = node.child_by_field_name("right") is None
+        quoted = _quoted_heredoc(node)
+        misread = self._misread_heredoc(node)
+        if misread is not None:
+            # The grammar took the text's first line for words of the command line (it starts
+            # with a backslash): the text is read from the line itself, as written.
+            text, line_end = misread
+            if not quoted:
+                self._backquotes_in(text, node)
+                text = _unescape_heredoc(text)
+            for child in node.named_children:
+                if child.type == "file_redirect":
+                    found.append(self._file_redirect(child))
+                elif child.start_byte < line_end and child.type not in _HEREDOC_PARTS:
+                    continuations.append((child, piped_after))
+            return _Stdin(text=text)
         for child in node.named_children:
             if child.type == "heredoc_body":
-                text = node_text(child)
-                for sub in child.named_children:
-                    if sub.type != "heredoc_content":
-                        self._eval.words(sub)
+                if quoted:
+                    text = node_text(child)
+                    for sub in child.named_children:
+                        if sub.type != "heredoc_content":
+                            self._eval.words(sub)
+                else:
+                    self._backquotes(child)
+                    text = self._heredoc_text(child)
             elif child.type == "file_redirect":
                 found.append(self._file_redirect(child))
             elif child.type not in ("heredoc_start", "heredoc_end"):
                 continuations.append((child, piped_after))
         return _Stdin(text=text)
+
+    def _misread_heredoc(self, node: Node) -> tuple[str, int] | None:
+        """A heredoc whose text the grammar read in part as command words (a first line that
+        starts with a backslash): its text as written, and where its command line ends; else
+        ``None``."""
+        start = next((c for c in node.children if c.type == "heredoc_start"), None)
+        end = next((c for c in node.children if c.type == "heredoc_end"), None)
+        if start is None or end is None:
+            return None
+        line_end = start.end_byte
+        while True:  # the end of the command line, past backslash-newline continuations
+            line_end = self._source.find(b"\n", line_end)
+            if line_end < 0 or line_end >= end.start_byte:
+                return None
+            before = self._source[:line_end]
+            if (len(before) - len(before.rstrip(b"\\"))) % 2 == 0:
+                break
+            line_end += 1
+        misread = any(
+            _starts_within(child, line_end, end.start_byte)
+            for child in node.children
+            if child.type not in _HEREDOC_TEXT
+        )
+        if not misread:
+            return None
+        return self._text_between(line_end + 1, end.start_byte), line_end
+
+    def _heredoc_text(self, body: Node) -> str:
+        """The text bash feeds from an unquoted heredoc: expansions whose value is known put in
+        (the others, and backquotes, left as written: the shell reading the text judges them
+        again), and ``\\$``, ``\\```, ``\\\\``, ``\\``-newline unescaped."""
+        parts: list[str] = []
+        at = body.start_byte
+        for child in body.children:
+            parts.append(_unescape_heredoc(self._text_between(at, child.start_byte)))
+            if child.type in _WORD_TYPES:
+                word = self._eval.word(child)  # judges the commands in $( )
+                parts.append(node_text(child) if word.dynamic else word.text)
+            else:
+                parts.append(_unescape_heredoc(node_text(child)))
+            at = child.end_byte
+        parts.append(_unescape_heredoc(self._text_between(at, body.end_byte)))
+        return "".join(parts)
+
+    def _text_between(self, start: int, end: int) -> str:
+        return self._source[start:end].decode("utf-8", "replace") if end > start else ""
+
+    def _backquotes(self, node: Node) -> None:
+        """Judge the commands in backquotes the grammar left as text in ``node`` (a word, an
+        unquoted heredoc's body): bash runs them."""
+        if node.start_byte in self._backquotes_judged:
+            return
+        text = node_text(node)
+        if "`" not in text:
+            return
+        self._backquotes_judged.add(node.start_byte)
+        self._backquotes_in(text, node)
+
+    def _backquotes_in(self, text: str, node: Node) -> None:
+        for inner in backquoted(text):
+            if self._nesting >= MAX_TEXT_NESTING:
+                self._problem("backquotes nested too deeply to understand", node)
+                return
+            parsed = parse_line(
+                inner, variables=self._variables, home=self._home, nesting=self._nesting + 1
+            )
+            for item in parsed.items:
+                self._add(item)
+
+    def judge_left_backquotes(self, root: Node) -> None:
+        """Judge the backquotes in words and unquoted heredocs the walk did not reach (a word
+        the evaluator read without visiting: ``${x:+`cmd`}`` with ``x`` known)."""
+        for node in _descendants(root, limit=200_000):
+            if node.type == "word" or (
+                node.type == "heredoc_body"
+                and node.parent is not None
+                and not _quoted_heredoc(node.parent)
+            ):
+                self._backquotes(node)
 
     def _file_redirect(self, node: Node) -> Redirect:
         op = next((node_text(c) for c in node.children if not c.is_named), ">")
@@ -515,6 +652,11 @@ class _Walker:
 
     def _substitute(self, node: Node) -> str | None:
         statements = [c for c in node.named_children if c.type != "comment"]
+        if any(s.type == "file_redirect" for s in statements):
+            # ``$(< FILE)``: bash reads FILE (as ``$(cat FILE)`` would).
+            redirects = tuple(self._file_redirect(s) for s in statements)
+            self._add(RawCommand(words=(), redirects=redirects, source=node_text(node)))
+            return None
         outputs = [self.visit(s, _TERMINAL, depth=self._depth + 1) for s in statements]
         if len(outputs) != 1 or outputs[0] is None:
             return None
@@ -532,6 +674,60 @@ class _Walker:
 
     def _problem(self, reason: str, node: Node) -> None:
         self._add(Problem(reason, node_text(node)[:200]))
+
+
+# A heredoc's own parts; any other child of its redirect is a command line going on after it.
+_HEREDOC_TEXT = frozenset({"heredoc_start", "heredoc_body", "heredoc_end"})
+_HEREDOC_PARTS = _HEREDOC_TEXT | {"file_redirect"}
+
+
+def _starts_within(node: Node, start: int, end: int) -> bool:
+    """Whether ``node`` or a node in it starts at an offset in ``[start, end)``."""
+    if node.end_byte <= start or node.start_byte >= end:
+        return False
+    if node.start_byte >= start:
+        return True
+    return any(_starts_within(child, start, end) for child in node.children)
+
+
+def _quoted_heredoc(redirect: Node) -> bool:
+    """Whether a heredoc's delimiter is quoted (``<<'EOF'``, ``<<\\EOF``): its text is literal."""
+    start = next((c for c in redirect.children if c.type == "heredoc_start"), None)
+    return start is not None and any(c in node_text(start) for c in "'\"\\")
+
+
+# In an unquoted heredoc a backslash escapes only ``$``, a backquote, itself and a newline.
+_HEREDOC_ESCAPE = re.compile(r"\\([$`\\\n])")
+
+
+def _unescape_heredoc(text: str) -> str:
+    if "\\" not in text:
+        return text
+    return _HEREDOC_ESCAPE.sub(lambda m: "" if m.group(1) == "\n" else m.group(1), text)
+
+
+_BACKQUOTE_ESCAPE = re.compile(r"\\([$`\\])")
+
+
+def backquoted(text: str) -> list[str]:
+    """The commands in the backquotes of ``text`` (a backslash-escaped backquote is literal),
+    with the escapes inside resolved (``\\$``, ``\\```, ``\\\\``); an unclosed one runs to
+    the end."""
+    found: list[str] = []
+    i = 0
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] != "`":
+            i += 1
+            continue
+        end = i + 1
+        while end < len(text) and text[end] != "`":
+            end += 2 if text[end] == "\\" else 1
+        found.append(_BACKQUOTE_ESCAPE.sub(r"\1", text[i + 1 : end]))
+        i = end + 1
+    return found
 
 
 def _pipeline_stages(node: Node) -> Iterator[Node]:

@@ -17,11 +17,15 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
+from keyturn.understand.paths import posix_path
 from keyturn.understand.shell.source import node_text
 
 # Brace expansion is bounded: a word like {a,b}{a,b}... must not blow up memory.
 MAX_BRACE_WORDS = 256
 _GLOB = re.compile(r"(?<!\\)[*?\[]")
+# ``~user``, and the directory stack's ``~N``, ``~+N``, ``~-N`` (run time: ``pushd`` made it).
+_TILDE_USER = re.compile(r"~[A-Za-z_][A-Za-z0-9_.-]*")
+_DIRECTORY_STACK = re.compile(r"~[+-]?[0-9]+")
 _LITERAL_TYPES = frozenset({"word", "number", "brace_expression", "concatenation"})
 
 
@@ -91,7 +95,7 @@ class WordEvaluator:
         raw = node_text(node)
         if node.type in _LITERAL_TYPES and _is_plain_literal(node) and "{" in raw:
             expanded = expand_braces(raw)
-            if len(expanded) > 1:
+            if expanded != [raw]:  # also a one-word range: ``/{e..e}tc`` is ``/etc``
                 return [self._literal_word(piece) for piece in expanded]
         segments = self._segments(node)
         if len(segments) == 1 and segments[0].splittable and not segments[0].dynamic:
@@ -113,23 +117,40 @@ class WordEvaluator:
         )
 
     def _literal_word(self, raw: str) -> Word:
-        text = self._tilde(unescape_unquoted(raw), raw)
-        return Word(text=text, raw=raw, glob=bool(_GLOB.search(raw)))
+        text = unescape_unquoted(raw)
+        expanded = self._tilde(text, raw)
+        glob = bool(_GLOB.search(raw))
+        if expanded is None:  # decided at run time (``~-`` with no OLDPWD known)
+            return Word(text=text, raw=raw, dynamic=True, glob=glob)
+        return Word(text=expanded, raw=raw, glob=glob)
 
     def _assemble(self, segments: list[_Segment], raw: str) -> Word:
         text = "".join(s.text for s in segments)
+        dynamic = any(s.dynamic for s in segments)
         if segments and not segments[0].quoted and not segments[0].dynamic:
-            text = self._tilde(text, raw)
+            expanded = self._tilde(text, raw)
+            dynamic = dynamic or expanded is None
+            text = text if expanded is None else expanded
         glob = any(not s.quoted and not s.dynamic and _GLOB.search(s.text) for s in segments)
-        return Word(text=text, raw=raw, dynamic=any(s.dynamic for s in segments), glob=glob)
+        return Word(text=text, raw=raw, dynamic=dynamic, glob=glob)
 
-    def _tilde(self, text: str, raw: str) -> str:
+    def _tilde(self, text: str, raw: str) -> str | None:
+        """``text`` with a leading ``~``, ``~user``, ``~+`` ($PWD) or ``~-`` ($OLDPWD) expanded;
+        ``None`` when the expansion is decided at run time (``~-`` with no known OLDPWD, the
+        directory stack's ``~N``, ``~+N``, ``~-N``)."""
         if not raw.startswith("~"):
             return text
         head, sep, tail = text.partition("/")
         if head == "~":
             home = self._vars.get("HOME") or self._home
-        elif re.fullmatch(r"~[A-Za-z_][A-Za-z0-9_.-]*", head):
+        elif head in ("~+", "~-"):
+            found = self._vars.get("PWD" if head == "~+" else "OLDPWD")
+            if found is None:
+                return None
+            home = found
+        elif _DIRECTORY_STACK.fullmatch(head):
+            return None
+        elif _TILDE_USER.fullmatch(head):
             user = head[1:]
             home = "/root" if user == "root" else f"/home/{user}"
         else:
@@ -372,23 +393,14 @@ def _sequence(body: str) -> list[str] | None:
 
 
 def normalize_path(path: str, *, cwd: str) -> str:
-    """An absolute POSIX path: relative paths against ``cwd``, ``.``/``..``/``//`` resolved.
+    """An absolute POSIX path: relative paths against ``cwd``, ``.``/``..``/``//`` resolved, the
+    ``/proc`` links to the root and the working directory followed (:mod:`keyturn.understand.paths`,
+    shared with the MCP and agents' file tools: bash passes a backslash or a drive as it is).
 
     The trailing ``/*`` of a glob is kept (``/*`` stays ``/*``) so that callers can tell
     "everything under" from the directory itself.
     """
-    if not path.startswith("/"):
-        path = cwd.rstrip("/") + "/" + path
-    parts: list[str] = []
-    for piece in path.split("/"):
-        if piece in ("", "."):
-            continue
-        if piece == "..":
-            if parts:
-                parts.pop()
-            continue
-        parts.append(piece)
-    return "/" + "/".join(parts)
+    return posix_path(path, cwd=cwd)
 
 
 def basename(program: str) -> str:

@@ -5,16 +5,22 @@ what they add: assignments (``env A=1``, ``sudo VAR=x``), the wrapper itself in
 ``SimpleCommand.wrappers`` (``ssh:db1`` names the remote host). Wrappers that hand a *string* to a
 shell (``ssh host 'cmd'``, ``su -c``, ``watch``, ``flock -c``, ``env -S``) become ``sh -c TEXT``
 so that the text is parsed like any nested shell. An unknown wrapper is simply an unknown program.
+
+Some wrappers also move the command elsewhere: ``env -C DIR``, ``sudo -D DIR`` (or ``sudo -i``, the
+target's home), ``systemd-run`` (``/`` unless told otherwise), ``unshare -w``, ``nsenter -w``,
+``chroot``, ``pkexec``, ``su -``, ``uv run --directory``: :attr:`Unwrapped.directories` says where,
+so that relative paths are judged there.
 """
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
-from keyturn.understand.shell.flags import OptionSpec, parse_options
+from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
 from keyturn.understand.shell.registry import SimpleCommand, evolve
 from keyturn.understand.shell.words import basename
 
@@ -74,12 +80,14 @@ _WRAPPERS: dict[str, _Wrapper] = {
     "ionice": _Wrapper(_s("cnpPu", **{"class": "c", "classdata": "n", "pid": "p"})),
     "stdbuf": _Wrapper(_s("ioe", input="i", output="o", error="e")),
     "setsid": _Wrapper(_s()),
-    "chroot": _Wrapper(_s(), positional=1, bare="an interactive shell in a chroot"),
+    "chroot": _Wrapper(
+        _long_valued("userspec", "groups"), positional=1, bare="an interactive shell in a chroot"
+    ),
     "unshare": _Wrapper(_s("SGRw", setuid="S", setgid="G", root="R", wd="w")),
     "nsenter": _Wrapper(_s("tSG", target="t", setuid="S", setgid="G")),
     "busybox": _Wrapper(),
     "ssh": _Wrapper(
-        _s("bcDEeFIiJLlmOopQRSWw"),
+        _s("BbcDEeFIiJLlmOoPpQRSWw"),
         positional=1,
         shell_string=True,
         bare="an interactive ssh session: what it runs is not known",
@@ -167,10 +175,13 @@ _PID_ONLY = {
 class Unwrapped:
     """The command that really runs (``command``), or why it is not known (``unknown``).
 
-    Both ``None``: the wrappers ran nothing judged (``env`` alone prints the environment)."""
+    Both ``None``: the wrappers ran nothing judged (``env`` alone prints the environment).
+    ``directories``: the working directories the wrappers change to, in order (relative to the
+    one before; ``~`` the home directory), ``None`` for one decided at run time."""
 
     command: SimpleCommand | None
     unknown: str | None = None
+    directories: tuple[str | None, ...] = ()
 
 
 @dataclass(slots=True)
@@ -181,6 +192,7 @@ class _State:
     assignments: dict[str, str]
     wrappers: list[str]
     stdin_text: str | None = None  # literal text on stdin (xargs reads its arguments there)
+    directories: list[str | None] = field(default_factory=list)  # see Unwrapped.directories
 
     def drop(self, count: int) -> None:
         del self.argv[:count], self.raw[:count], self.dynamic[:count]
@@ -210,10 +222,10 @@ def unwrap(cmd: SimpleCommand) -> Unwrapped:
     )
     for _ in range(MAX_WRAPPERS):
         if not state.argv or state.dynamic[0]:
-            return Unwrapped(state.build(cmd))
+            return Unwrapped(state.build(cmd), directories=tuple(state.directories))
         step = _strip_one(state)
         if step is _Step.STOP:
-            return Unwrapped(state.build(cmd))
+            return Unwrapped(state.build(cmd), directories=tuple(state.directories))
         if isinstance(step, Unwrapped):
             return step
     return Unwrapped(None, unknown=f"more than {MAX_WRAPPERS} wrappers")
@@ -254,6 +266,10 @@ def _generic(state: _State, name: str, wrapper: _Wrapper) -> _Outcome:
         return Unwrapped(None)  # changes or shows a running process: runs nothing
     if name == "systemd-run" and opts.has("S", "shell"):
         return Unwrapped(None, unknown=wrapper.bare)
+    if name == "ssh":
+        local = _ssh_runs_locally(opts)
+        if local is not None:
+            return Unwrapped(None, unknown=local)
     index = rest_start
     label = name
     for _ in range(wrapper.positional):
@@ -269,10 +285,81 @@ def _generic(state: _State, name: str, wrapper: _Wrapper) -> _Outcome:
             return Unwrapped(None)  # list, validate or forget credentials: runs nothing
         return Unwrapped(None, unknown=wrapper.bare or None)
     state.wrappers.append(label)
+    _note_directory(state, name, opts, option_words=state.dynamic[1:rest_start], at=rest_start)
     if wrapper.shell_string and not (name == "watch" and opts.has("x", "exec")):
         return _as_shell(state, index, label)
     state.drop(index)
     return _Step.GO_ON
+
+
+# What the directory helpers give for a wrapper that leaves the command where it is (a
+# directory is never named by an empty word).
+_STAYS = ""
+
+
+def _note_directory(
+    state: _State, name: str, opts: Options, *, option_words: list[bool], at: int
+) -> None:
+    """Note where wrapper ``name`` (its options ``opts``, its operands from ``at``) runs the
+    command, when it moves it (``env -C /``, ``sudo -D /``, ``chroot DIR``...)."""
+    where: str | None = _STAYS
+    if name in ("env", "sudo", "unshare"):
+        given = opts.value({"env": "C", "sudo": "D", "unshare": "w"}[name])
+        if given is not None:
+            where = given
+        elif name == "sudo" and opts.has("i", "login"):
+            where = _home_of(opts.value("u"))  # a login shell starts in the target's home
+        elif name == "unshare":
+            where = opts.value("R") or _STAYS  # the new root, where it starts
+    elif name == "systemd-run":
+        where = _systemd_run_directory(opts)
+    elif name == "nsenter":
+        where = _nsenter_directory(state.argv[1:at], state.dynamic[1:at])
+    elif name == "chroot" and not opts.has("skip-chdir") and at < len(state.argv):
+        where = None if state.dynamic[at] else state.argv[at]
+    elif name == "pkexec" and not opts.has("keep-cwd"):
+        where = _home_of(opts.value("u"))
+    if where == _STAYS:
+        return
+    # An option word decided at run time may be the directory (``env -C "$D"``); nsenter's
+    # says so itself (its target's pid often is one).
+    run_time = any(option_words) and name != "nsenter"
+    state.directories.append(None if run_time else where)
+
+
+def _home_of(user: str | None) -> str:
+    """The home directory of ``user`` (root's when none is named), as keyturn guesses it."""
+    if user is None or user in ("root", "0", "#0"):
+        return "/root"
+    return f"/home/{user}"
+
+
+def _systemd_run_directory(opts: Options) -> str:
+    """A transient service starts in ``/`` (a user's in their home) unless told otherwise;
+    ``--scope`` runs the command in the caller's own process, where it is."""
+    if opts.has("scope") or opts.has("d", "same-dir"):
+        return _STAYS
+    given = opts.value("working-directory")
+    if given:
+        return given
+    return "~" if opts.has("user") else "/"
+
+
+def _nsenter_directory(words: list[str], dynamic: list[bool]) -> str | None:
+    """``nsenter -wDIR``/``--wd=DIR`` (the value only attached: alone, ``-w`` is the target
+    process's directory, decided at run time), or the root ``-rDIR``/``--root=DIR`` moves to."""
+    found: str | None = _STAYS
+    for word, run_time in zip(words, dynamic, strict=True):
+        for long, short in (("--wd", "w"), ("--root", "r")):
+            if word == long or word.startswith(long + "="):
+                value = word.partition("=")[2] or None
+            elif word.startswith("-") and not word.startswith("--") and short in word:
+                value = word[word.index(short) + 1 :] or None
+            else:
+                continue
+            if short == "w" or found == _STAYS:
+                found = None if run_time else value
+    return found
 
 
 def _as_shell(state: _State, index: int, label: str, *, text: str | None = None) -> _Outcome:
@@ -327,6 +414,8 @@ def _su(state: _State) -> _Outcome:
     if text is None:
         return Unwrapped(None, unknown=f"an interactive shell as {user} (su without -c)")
     state.wrappers.append(f"su:{user}")
+    if "-" in opts.operands or opts.has("l"):
+        state.directories.append(_home_of(user))  # a login shell starts in the user's home
     return _as_shell(state, 0, f"su:{user}", text=text)
 
 
@@ -610,7 +699,7 @@ _RUNNERS = {
 # The runners' options that take a value (the others are flags).
 _RUNNER_OPTIONS = OptionSpec(
     valued="npC",
-    long={"name": "n", "prefix": "p", "cwd": "C"},
+    long={"name": "n", "prefix": "p", "cwd": "C", "cd": "C"},
     long_valued=frozenset(
         {"n", "p", "C", "python", "with", "from", "project", "directory", "package", "group"}
         | {"extra", "env-file", "index", "env"}
@@ -626,16 +715,101 @@ def _runner(state: _State) -> _Outcome:
     if sub not in state.argv[1:]:
         return _Step.STOP
     start = state.argv.index(sub, 1) + 1
-    rest = parse_options(state.argv[start:], _RUNNER_OPTIONS).rest
-    index = _take_assignments(state, len(state.argv) - len(rest) + before)
+    opts = parse_options(state.argv[start:], _RUNNER_OPTIONS)
+    index = _take_assignments(state, len(state.argv) - len(opts.rest) + before)
     if index >= len(state.argv):
         return Unwrapped(None, unknown=f"{tool} {sub} without a command")
     state.wrappers.append(f"{tool}-{sub}")
+    # ``uv [--directory D] run [--directory D]``, ``conda run --cwd D``, ``mise -C D exec``:
+    # the command runs in D.
+    key = _RUNNER_DIRECTORY.get(tool)
+    if key is not None:
+        before_sub = parse_options(state.argv[1 : start - 1], _RUNNER_OPTIONS)
+        given = opts.value(key) or before_sub.value(key)
+        if given is not None:
+            run_time = any(state.dynamic[1:index])
+            state.directories.append(None if run_time else given)
     state.drop(index)
     return _Step.GO_ON
 
 
+# The option of a runner that changes the directory the command runs in.
+_RUNNER_DIRECTORY = {"uv": "directory", "conda": "C", "mamba": "C", "micromamba": "C", "mise": "C"}
+
+
+# ssh settings (``-o NAME=VALUE``) that run a program or load a library on this machine.
+_SSH_LOCAL_SETTINGS = frozenset(
+    {
+        *("proxycommand", "localcommand", "permitlocalcommand", "knownhostscommand", "match"),
+        *("pkcs11provider", "securitykeyprovider", "xauthlocation", "include"),
+    }
+)
+_SSH_NO_CONFIG = frozenset({"none", "/dev/null"})
+# How ssh splits a setting: its name, then blanks or one ``=``.
+_SSH_SETTING = re.compile(r"\s*=\s*|\s+")
+
+
+def _ssh_runs_locally(opts: Options) -> str | None:
+    """Why an ssh command line runs something on this machine, or ``None``: a setting that
+    runs a command or loads a library here (``-o ProxyCommand=…``, ``-I pkcs11.so``), another
+    configuration file (``-F``: it may hold them), or a log file written here (``-E``)."""
+    for setting in opts.values.get("o", ()):
+        name, *value = _SSH_SETTING.split(setting.strip(), maxsplit=1)
+        name = name.lower()
+        if name == "permitlocalcommand" and value and value[0].strip().lower() in ("no", "false"):
+            continue
+        if name in _SSH_LOCAL_SETTINGS:
+            return f"ssh -o {setting[:60]}: runs a command or loads code on this machine"
+    config = opts.value("F")
+    if config is not None and config.lower() not in _SSH_NO_CONFIG:
+        return f"ssh -F {config}: a configuration file may run commands on this machine"
+    if opts.value("I") is not None:
+        return f"ssh -I {opts.value('I')}: loads a PKCS#11 library on this machine"
+    if opts.value("E") is not None:
+        return f"ssh -E {opts.value('E')}: appends its log to a file on this machine"
+    return None
+
+
+# ``ip``'s options that take a value, as the shortest spelling ip takes for each (it takes any
+# prefix of the name that is not another's).
+_IP_VALUED = ("l", "f", "rc", "n")
+_IP_VALUED_NAMES = ("loops", "family", "rcvbuf", "netns")
+
+
+def _ip(state: _State) -> _Outcome:
+    """``ip [OPTIONS] netns exec NAME CMD…`` and ``ip vrf exec NAME CMD…`` run CMD;
+    ``ip -batch FILE`` runs the ip commands in FILE (netns exec among them)."""
+    args = state.argv[1:]
+    i, every = 0, False
+    while i < len(args) and args[i].startswith("-") and len(args[i]) > 1:
+        option = args[i].lstrip("-")  # case matters: -n is -netns, -N -Numeric
+        if "batch".startswith(option):
+            return Unwrapped(None, unknown="ip -batch runs the ip commands read from a file")
+        every = every or (option == "a" or ("all".startswith(option) and len(option) > 1))
+        valued = any(
+            name.startswith(option) and option.startswith(short)
+            for short, name in zip(_IP_VALUED, _IP_VALUED_NAMES, strict=True)
+        )
+        i += 2 if valued else 1
+    if i + 1 >= len(args):
+        return _Step.STOP
+    what, sub = args[i].lower(), args[i + 1].lower()
+    runs = bool(sub) and "exec".startswith(sub)
+    place = "netns" if len(what) >= 3 and "netns".startswith(what) else "vrf"
+    if not runs or not (place == "netns" or "vrf".startswith(what)):
+        return _Step.STOP
+    name_at = 1 + i + 2  # index in argv of the namespace's name (none with -all)
+    start = name_at if every and place == "netns" else name_at + 1
+    if start >= len(state.argv):
+        return Unwrapped(None, unknown=f"ip {place} exec without a command")
+    label = f"ip-{place}:{'*' if start == name_at else state.argv[name_at]}"
+    state.wrappers.append(label)
+    state.drop(start)
+    return _Step.GO_ON
+
+
 _SPECIAL = {
+    "ip": _ip,
     "runuser": _runuser,
     "sg": _sg,
     "script": _script,
@@ -651,6 +825,13 @@ _SPECIAL = {
     "nerdctl": _container_exec,
     "kubectl": _kubectl_exec,
     "oc": _kubectl_exec,
+}
+
+
+# Wrappers that run the command on this machine: any of them may move it somewhere on it
+# (``nohup env -C / …``). Not those running it elsewhere (ssh, containers, pods).
+LOCAL_WRAPPERS = (frozenset(_WRAPPERS) | frozenset(_SPECIAL)) - {
+    *("ssh", "docker", "podman", "nerdctl", "kubectl", "oc"),
 }
 
 
