@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from keyturn.errors import InputError
 
@@ -48,8 +49,10 @@ def service_model(name: str) -> ServiceModel:
 def _metadata_index() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     """``{hyphenised service id: name}`` and ``{endpoint prefix: names}`` over every model.
 
-    Built once, only when a name is not a botocore name outright. A throwaway loader is used so
-    that the hundreds of models read here are not all kept in memory.
+    Built once, only when a name is not a botocore name outright. Parsing every model whole
+    takes seconds -- too long for a hook that meets one unknown host -- so only each model's
+    ``metadata``, which botocore writes at the head of the file, is read (tens of ms); a model
+    whose head does not hold both keys is loaded whole.
     """
     import botocore.loaders
 
@@ -57,7 +60,9 @@ def _metadata_index() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     by_id: dict[str, str] = {}
     by_prefix: dict[str, list[str]] = {}
     for name in sorted(service_names()):
-        meta = loader.load_service_model(name, "service-2").get("metadata", {})
+        meta = _model_head(loader, name)
+        if meta is None:
+            meta = loader.load_service_model(name, "service-2").get("metadata", {})
         service_id = str(meta.get("serviceId", "")).lower().replace(" ", "-")
         if service_id:
             by_id.setdefault(service_id, name)
@@ -65,6 +70,32 @@ def _metadata_index() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
         if prefix:
             by_prefix.setdefault(prefix, []).append(name)
     return by_id, {k: tuple(v) for k, v in by_prefix.items()}
+
+
+_HEAD_BYTES = 8192
+_META_KEY = re.compile(r'"(serviceId|endpointPrefix)"\s*:\s*"((?:[^"\\]|\\.)*)"')
+
+
+def _model_head(loader: Any, name: str) -> dict[str, str] | None:
+    """``serviceId`` and ``endpointPrefix`` from the head of ``name``'s latest model file (the
+    one botocore's loader would load), or ``None`` when they are not both found there."""
+    import gzip
+    import json
+    import os
+
+    try:
+        version = loader.determine_latest_version(name, "service-2")
+    except Exception:  # any failure: load the model whole instead
+        return None
+    for root in loader.search_paths:
+        base = os.path.join(root, name, version, "service-2.json")
+        for path, opener in ((base + ".gz", gzip.open), (base, open)):
+            if os.path.isfile(path):
+                with opener(path, "rb") as handle:
+                    head = handle.read(_HEAD_BYTES).decode("utf-8", "replace")
+                found = {key: json.loads(f'"{value}"') for key, value in _META_KEY.findall(head)}
+                return found if len(found) == 2 else None
+    return None
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
