@@ -66,6 +66,10 @@ def effects(command: str) -> list[tuple[EffectKind, tuple[str, ...], str | None]
             [(D, ("azure:group/rg-prod",), "group")],
         ),
         ("az vm delete -g rg1 -n web", [(D, ("azure:vm/web", "azure:rg1/vm/web"), "vm")]),
+        (
+            "az vm delete -n web --subscription prod-sub",
+            [(D, ("azure:vm/web", "azure:subscriptions/prod-sub/vm/web"), "vm")],
+        ),
         ("az keyvault purge --name kv1", [(D, ("azure:keyvault/kv1",), "keyvault")]),
         (
             f"az vm delete --ids {ARM_ID}",

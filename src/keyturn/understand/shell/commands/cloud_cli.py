@@ -7,7 +7,8 @@ Names (decided here; ``keyturn policy lint`` should know these forms):
   environment by project too. Cloud Storage objects are ``gs://bucket/path``.
 - ``az <group...> <verb> -n NAME -g RG`` -> ``azure:<group path>/<name>`` (``azure:vm/web``,
   ``azure:group/rg-prod``), plus ``azure:<rg>/<group path>/<name>`` when the resource group is
-  known; ``--ids`` ARM ids are ``azure:<id>``.
+  known, and ``azure:subscriptions/<subscription>/<group path>/<name>`` when ``--subscription``
+  names one; ``--ids`` ARM ids are ``azure:<id>``.
 
 Verbs: delete/purge -> delete; list/describe/show/get-* -> read; create/add -> create;
 IAM bindings -> update of service ``iam``; ``az lock delete`` -> removes the protection of the
@@ -237,6 +238,7 @@ def az(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         return None
     group, verb = words[:-1], words[-1]
     rg = _last(flags, "resource-group")
+    subscription = _last(flags, "subscription")  # named, so that ``*prod*`` tells by it too
     detail = "--yes: no confirmation prompt" if "yes" in flags else ""
     if group[-1:] == ["lock"] and verb == "delete":
         return with_command(_az_lock(group, flags, rg, ctx), cmd)
@@ -256,6 +258,8 @@ def az(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     out = []
     for name in names:
         resource = [f"azure:{path}/{name}"] + ([f"azure:{rg}/{path}/{name}"] if rg else [])
+        if subscription:
+            resource.append(f"azure:subscriptions/{subscription}/{path}/{name}")
         op = f"az {' '.join(group)} {verb}"
         out.append(_effect(kind, resource, ctx, service=group[0], operation=op, detail=detail))
     for arm_id in flags.get("ids", []):
