@@ -252,6 +252,13 @@ def test_policy_file_guards_itself_and_the_state_given(tmp_path: Path) -> None:
         assert verdict is Verdict.DENY and SELF_PROTECTION_RULE in rules, command
     verdict, _ = _judge(loaded, understand_shell(f"echo x > {tmp_path}/other", cwd="/"))
     assert verdict is Verdict.ALLOW
+    # the state given is private too: read neither whole, nor by a glob, nor file by file;
+    # the policy file itself may be read
+    for command in (f"ls {tmp_path}/state", f"cat {tmp_path}/state/*", f"cat {tmp_path}/st*/db"):
+        verdict, rules = _judge(loaded, understand_shell(command, cwd=str(tmp_path)))
+        assert verdict is Verdict.DENY and SELF_PROTECTION_RULE in rules, command
+    verdict, _ = _judge(loaded, understand_shell(f"cat {path}", cwd="/"))
+    assert verdict is Verdict.ALLOW
 
 
 def test_windows_state_path_is_guarded() -> None:

@@ -176,11 +176,14 @@ class SelfProtection:
         folded = tuple(fold(p) for p in extra)
         guarded = tuple(dict.fromkeys(p.removeprefix("file:").removesuffix("/*") for p in folded))
         hidden = tuple(fold(p) for p in guarded_patterns(private))
+        # The state directories themselves, as spelled in ``hidden`` (not their ``/*`` forms,
+        # which would pass for guarded files that may be read).
+        private_dirs = tuple(p.removeprefix("file:") for p in hidden if not p.endswith("/*"))
         return cls(
             extra_paths=extra,
             writes=GlobSet(tuple(dict.fromkeys(fold(p) for p in _WRITE_GUARDED + extra + hidden))),
-            guarded=tuple(dict.fromkeys((*guarded, *(p.removeprefix("file:") for p in hidden)))),
-            private=tuple(p.removeprefix("file:") for p in hidden if not p.endswith("/*")),
+            guarded=tuple(dict.fromkeys((*guarded, *private_dirs))),
+            private=private_dirs,
         )
 
     def reason(self, effect: Effect) -> str | None:
