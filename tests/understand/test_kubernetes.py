@@ -117,6 +117,28 @@ def test_dry_run_is_read_and_generate_name_is_a_pattern() -> None:
     assert created.resource.names == ("k8s:shop/deployment/web-*",)
 
 
+def test_delete_of_a_collection_names_the_namespace_it_empties() -> None:
+    # deletecollection (``kubectl delete pods --all``): a DELETE naming no object.
+    pods = {"kind": {"group": "", "version": "v1", "kind": "Pod"}}
+    text = review(name="", namespace="payments", **pods)
+    (effect,) = understand_admission(text).effects
+    assert effect.effect is E.DELETE
+    assert effect.resource.names == ("k8s:payments/pod/*", "k8s:namespace/payments")
+    assert "contents" in effect.detail
+    (everywhere,) = understand_admission(review(name="", namespace="", **pods)).effects
+    assert everywhere.resource.names == ("k8s:*/pod/*", "k8s:namespace/*")
+    nodes = {"kind": {"group": "", "version": "v1", "kind": "Node"}}
+    (cluster,) = understand_admission(review(name="", namespace="", **nodes)).effects
+    assert cluster.resource.names == ("k8s:node/*",)
+    (dry,) = understand_admission(review(name="", dryRun=True, **pods)).effects
+    assert dry.effect is E.READ
+
+
+def test_a_create_without_any_name_is_still_refused() -> None:
+    with pytest.raises(InputError, match=r"request\.name"):
+        understand_admission(review(operation="CREATE", name=""))
+
+
 def test_digest_ignores_uid_and_server_metadata() -> None:
     obj = {"metadata": {"name": "web", "resourceVersion": "1"}, "spec": {"replicas": 2}}
     one = understand_admission(review(operation="CREATE", object=obj))

@@ -147,3 +147,23 @@ def object_names(kind: str, name: str, namespace: str | None) -> tuple[str, ...]
         # An OpenShift project is its namespace: deleting the project deletes the namespace.
         return (f"k8s:namespace/{name}", f"k8s:{name}/*", own)
     return (own,)
+
+
+def collection_delete_names(kind: str, namespace: str | None) -> tuple[str, ...]:
+    """The names of a delete of every ``kind`` object of ``namespace`` at once (kubectl's
+    ``--all``, ``-l``/``--selector``, ``--field-selector``; a DELETE on a collection path or
+    collection admission request).
+
+    Besides the objects' own ``k8s:<ns>/<kind>/*``, such a delete is named as the namespace it
+    empties (in part), ``k8s:namespace/<ns>`` (``k8s:namespace/*`` across every namespace):
+    a protected namespace refuses it as it refuses its own deletion, which it amounts to.
+    kubectl's ``all`` (its category of the usual workload kinds) is named ``k8s:<ns>/*`` too.
+    A cluster-scoped kind lives in no namespace: only the objects are named."""
+    kind = normalize_kind(kind)
+    names = object_names(kind, "*", namespace)
+    if kind in _CLUSTER_SCOPED or not namespace:
+        return names
+    emptied: tuple[str, ...] = (f"k8s:namespace/{namespace}",)
+    if kind == "all":
+        emptied += (f"k8s:{namespace}/*",)
+    return tuple(dict.fromkeys(names + emptied))

@@ -8,7 +8,10 @@ One admission request is one effect on one object, named ``k8s:<ns>/<kind>/<name
 - ``pods/eviction`` CREATE -> delete of the pod (that is what ``kubectl drain`` sends);
 - ``*/scale`` (or any update) to 0 replicas -> update with the detail "scaled to 0";
 - ``pods/ephemeralcontainers`` -> unknown (``kubectl debug``: arbitrary execution);
-- deleting a Namespace -> delete of ``k8s:namespace/<n>`` also named ``k8s:<n>/*``.
+- deleting a Namespace -> delete of ``k8s:namespace/<n>`` also named ``k8s:<n>/*``;
+- a DELETE without a name (the API server's deletecollection: ``kubectl delete pods --all``)
+  -> delete of every object of the kind, ``k8s:<ns>/<kind>/*``, also named
+  ``k8s:namespace/<ns>``: it empties (part of) the namespace, which a protected one refuses.
 
 A bare ``AdmissionRequest`` (the ``request`` object without its envelope, as policy test suites
 store them) is accepted too; ``admission.k8s.io/v1beta1`` has the same request shape.
@@ -23,7 +26,12 @@ import msgspec
 
 from keyturn.errors import InputError
 from keyturn.model import Action, ActionKind, Effect, EffectKind, Resource, Target
-from keyturn.understand.k8s_kinds import normalize_kind, object_names
+from keyturn.understand.k8s_kinds import (
+    collection_delete_names,
+    is_cluster_scoped,
+    normalize_kind,
+    object_names,
+)
 
 __all__ = ["understand_admission"]
 
@@ -56,9 +64,15 @@ def understand_admission(
         )
     kind, subresource = _kind(request, source)
     namespace = _string(request, "namespace", source) or _metadata(request, "namespace")
-    name = _name(request, source)
-    effect_kind, meaning = _meaning(request, operation, kind, subresource)
-    names = object_names("pod" if subresource == "eviction" else kind, name, namespace)
+    collection = _deletes_collection(request, operation, source)
+    name = "*" if collection else _name(request, source)
+    effect_kind, meaning = _meaning(request, operation, kind, subresource, collection=collection)
+    if collection:
+        # deletecollection: every object of the kind in the namespace (in every namespace
+        # when none is given and the kind lives in namespaces).
+        names = collection_delete_names(kind, namespace or ("" if is_cluster_scoped(kind) else "*"))
+    else:
+        names = object_names("pod" if subresource == "eviction" else kind, name, namespace)
     user = _user(request)
     detail = "; ".join(p for p in (meaning, f"by {user}" if user else "") if p)
     effect_target = (
@@ -152,6 +166,14 @@ def _metadata(request: Mapping[str, Any], key: str) -> str:
     return ""
 
 
+def _deletes_collection(request: Mapping[str, Any], operation: str, source: str) -> bool:
+    """Whether the request deletes a whole collection: a DELETE naming no object (nor carrying
+    one being deleted) on no subresource."""
+    if operation != "DELETE" or _string(request, "subResource", source):
+        return False
+    return not (_string(request, "name", source) or _metadata(request, "name"))
+
+
 def _name(request: Mapping[str, Any], source: str) -> str:
     name = _string(request, "name", source) or _metadata(request, "name")
     if name:
@@ -163,7 +185,7 @@ def _name(request: Mapping[str, Any], source: str) -> str:
 
 
 def _meaning(
-    request: Mapping[str, Any], operation: str, kind: str, subresource: str
+    request: Mapping[str, Any], operation: str, kind: str, subresource: str, *, collection: bool
 ) -> tuple[EffectKind, str]:
     """The effect and a line for people, before dry-run is considered."""
     effect = _OPERATIONS[operation]
@@ -176,6 +198,10 @@ def _meaning(
         effect, meaning = EffectKind.UNKNOWN, "ephemeral debug container: arbitrary execution"
     elif operation == "DELETE" and kind == "namespace":
         meaning = "delete namespace: deletes everything in it"
+    elif collection and not is_cluster_scoped(kind):
+        meaning = f"delete every {kind} (a collection): deletes the namespace's contents"
+    elif collection:
+        meaning = f"delete every {kind} (a collection)"
     elif operation == "UPDATE" and _scaled_to_zero(request):
         meaning = f"{kind} scaled to 0 (disruptive: stops every replica)"
     if _dry(request):

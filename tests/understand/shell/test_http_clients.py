@@ -53,8 +53,9 @@ def test_kubernetes_api_names_equal_kubectl(curl: str, kubectl: str) -> None:
 
 
 def test_kubernetes_collection_and_eviction() -> None:
+    # A collection DELETE empties (part of) the namespace: named as it too.
     assert effects("curl -X DELETE https://k/api/v1/namespaces/prod/pods") == [
-        (D, ("k8s:prod/pod/*",))
+        (D, ("k8s:prod/pod/*", "k8s:namespace/prod"))
     ]
     assert effects("curl -X POST https://k/api/v1/namespaces/p/pods/w/eviction") == [
         (D, ("k8s:p/pod/w",))
@@ -88,8 +89,10 @@ def test_graphql_variables_aliases_and_body_file() -> None:
     found = effects(
         "curl https://api.example.com/graphql --data-binary @q.json", {"/app/q.json": body}
     )
+    # The body file is read (and named so: the read guard holds for what curl sends).
     assert found == [
-        (D, ("graphql:api.example.com/projectDelete", "graphql:api.example.com/projectDelete/p1"))
+        (D, ("graphql:api.example.com/projectDelete", "graphql:api.example.com/projectDelete/p1")),
+        (R, ("file:/app/q.json",)),
     ]
     query = json.dumps({"query": "query { me { id } }"})
     assert effects(f"curl https://api.example.com/graphql -d '{query}'")[0][0] is R

@@ -86,6 +86,44 @@ def test_scale_to_zero_is_called_disruptive() -> None:
     assert effect.resource.names == ("k8s:default/statefulset/db",)
 
 
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        (
+            "kubectl delete all --all -n payments",
+            ("k8s:payments/all/*", "k8s:namespace/payments", "k8s:payments/*"),
+        ),
+        (
+            "kubectl -n payments delete pvc --all",
+            ("k8s:payments/persistentvolumeclaim/*", "k8s:namespace/payments"),
+        ),
+        (
+            "kubectl delete pods -l app=x -n payments",
+            ("k8s:payments/pod/*", "k8s:namespace/payments"),
+        ),
+        (
+            "kubectl delete po --field-selector=status.phase=Failed -n payments",
+            ("k8s:payments/pod/*", "k8s:namespace/payments"),
+        ),
+        ("kubectl delete secrets,cm --all -A", ("k8s:*/secret/*", "k8s:namespace/*")),
+        ("kubectl delete pv --all", ("k8s:persistentvolume/*",)),
+    ],
+)  # fmt: skip
+def test_a_wide_delete_names_the_namespace_it_empties(line: str, names: tuple[str, ...]) -> None:
+    effects = run(line)
+    assert all(e.effect is E.DELETE for e in effects)
+    assert effects[0].resource.names == names
+    empties = any(n.startswith("k8s:namespace/") for n in names)
+    assert ("contents of namespace" in effects[0].detail) is empties
+
+
+def test_a_named_or_dry_run_delete_does_not_name_the_namespace() -> None:
+    (one,) = run("kubectl delete pod web -n payments")
+    assert one.resource.names == ("k8s:payments/pod/web",)
+    (dry,) = run("kubectl delete pods --all -n payments --dry-run=client")
+    assert dry.effect is E.READ
+
+
 def test_replace_force_is_replace_and_apply_prune_deletes() -> None:
     manifest = "kind: Deployment\nmetadata: {name: web, namespace: shop}\n"
     files = MemoryFiles({"/w/app.yaml": manifest})
@@ -94,7 +132,8 @@ def test_replace_force_is_replace_and_apply_prune_deletes() -> None:
     assert replaced.resource.names == ("k8s:shop/deployment/web",)
     effects = run("kubectl apply -f app.yaml --prune -l app=web", cwd="/w", files=files)
     assert kinds(effects) == [E.UPDATE, E.DELETE]
-    assert effects[1].resource.names == ("k8s:default/*",)
+    # Pruning deletes the namespace's contents: named as it too (a protected one refuses).
+    assert effects[1].resource.names == ("k8s:default/*", "k8s:namespace/default")
 
 
 def test_delete_from_readable_manifest_and_unreadable_is_unknown() -> None:

@@ -7,7 +7,9 @@ Choices worth knowing:
   controllers may or may not recreate them). ``taint ... :NoExecute`` evicts the same way.
 - ``-f``/``-k`` manifests are read through ``ctx.files`` (``-f -`` from known stdin); when they
   cannot be read (URL, directory, kustomization, missing) the effect is unknown.
-- ``-l``/``--all`` name ``k8s:<ns>/<kind>/*``; ``-A`` names ``k8s:*/<kind>/...``.
+- ``-l``/``--all`` name ``k8s:<ns>/<kind>/*``; ``-A`` names ``k8s:*/<kind>/...``. A delete of
+  them (or of ``all``) empties (part of) the namespace: it is also named ``k8s:namespace/<ns>``,
+  so a protected namespace refuses it as it refuses its own deletion; so is ``apply --prune``.
 - ``--dry-run=client|server`` turns any verb into a read, when it is literal and no word among
   the flags is decided at run time (a later ``$X`` may be ``--dry-run=none``: the last flag
   wins; an earlier one ``--``).
@@ -24,7 +26,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from keyturn.model import Effect, EffectKind
-from keyturn.understand.k8s_kinds import normalize_kind, object_names
+from keyturn.understand.k8s_kinds import collection_delete_names, normalize_kind, object_names
 from keyturn.understand.shell.commands._kube_args import parse_args
 from keyturn.understand.shell.commands._kube_call import KubeCall, kube_call
 from keyturn.understand.shell.commands._kube_manifests import manifest_objects
@@ -256,9 +258,22 @@ def _objects_or_unknown(
     cascade = call.args.value("--cascade")
     if cascade:
         detail += f" (cascade {cascade})"
-    return [
-        call.effect(kind, object_names(k, n, ns or call.namespace), k, detail) for k, n, ns in pairs
-    ]
+    return [_object_effect(call, kind, k, n, ns or call.namespace, detail) for k, n, ns in pairs]
+
+
+def _object_effect(
+    call: KubeCall, kind: EffectKind, rtype: str, name: str, namespace: str, detail: str
+) -> Effect:
+    """One object's effect; a delete of every object of a kind (``--all``, a selector, ``delete
+    all``) empties (part of) the namespace and is named as it too, so that a protected namespace
+    refuses it (:func:`collection_delete_names`)."""
+    if kind is _E.DELETE and name == "*":
+        names = collection_delete_names(rtype, namespace)
+        if f"k8s:namespace/{namespace}" in names and rtype != "namespace":
+            what = "kubectl's 'all' kinds" if rtype == "all" else f"every {rtype} it picks"
+            detail += f"; deletes the contents of namespace {namespace} ({what})"
+        return call.effect(kind, names, rtype, detail)
+    return call.effect(kind, object_names(rtype, name, namespace), rtype, detail)
 
 
 def _apply_like(call: KubeCall, words: tuple[str, ...]) -> list[Effect]:
@@ -273,12 +288,15 @@ def _apply_like(call: KubeCall, words: tuple[str, ...]) -> list[Effect]:
         kind, detail = _E.REPLACE, "replace --force: deleted, then recreated"
     effects = _objects_or_unknown(call, words, kind, detail)
     if verb == "apply" and call.args.has("--prune"):
+        # Pruning deletes what the manifest leaves out of the namespace: its contents.
+        emptied = (f"k8s:{call.namespace}/*", f"k8s:namespace/{call.namespace}")
         effects.append(
             call.effect(
                 _E.DELETE,
-                (f"k8s:{call.namespace}/*",),
+                emptied,
                 "",
-                "apply --prune: deletes objects missing from the manifest",
+                "apply --prune: deletes objects missing from the manifest (the namespace's "
+                "contents)",
             )
         )
     return effects
