@@ -10,7 +10,13 @@ from where they point. A command line that sets one of these is judged by what t
   line of its own (``GIT_PAGER=cat`` reads; ``GIT_PAGER='rm -rf /'`` is denied like the
   ``rm``); a value decided at run time is ``unknown``;
 - a *loading* setting (``LD_PRELOAD``, ``PYTHONPATH``, ``include.path``, ``core.hooksPath``...)
-  is ``unknown``: the code it loads is in files keyturn does not judge.
+  is ``unknown``: the code it loads is in files keyturn does not judge. So are less's lesskey
+  files (``LESSKEY``, ``LESSKEYIN``, ``LESSKEY_SRC``...: their ``#env`` section may set
+  ``LESSOPEN``) and npm's settings that run or load code (``npm_config_node_options``,
+  ``npm_config_userconfig``..., spelled in any case);
+- an *options* setting (``LESS``, ``SYSTEMD_LESS``, ``MANOPT``) is ``unknown`` when it holds
+  an option that runs a command, reads settings that may name one, or writes a file
+  (``LESS='+!cmd'``, ``LESS=-k/tmp/keys``, ``LESS=-o/etc/x``, ``MANOPT='-P cmd'``).
 
 Every way of setting a variable counts, wherever it sits on the line (``VAR=… cmd``,
 ``env VAR=… cmd``, ``export``/``declare``, a bare assignment that ``set -a`` exports). The
@@ -46,8 +52,20 @@ LOADING_VARIABLES = frozenset(
         *("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "GIT_CONFIG_PARAMETERS"),
         *("GIT_CONFIG_COUNT", "GIT_CONFIG", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM"),
         *("GIT_EXEC_PATH", "GIT_TEMPLATE_DIR", "GIT_ALLOW_PROTOCOL"),
+        # less's key files: a ``#env`` section sets LESSOPEN, which less runs on every file;
+        # LESSEDIT is the editor command its ``v`` runs.
+        *("LESSKEY", "LESSKEY_SYSTEM", "LESSKEYIN", "LESSKEYIN_SYSTEM", "LESSKEY_SRC"),
+        *("LESSKEY_SRC_SYSTEM", "LESSKEY_CONTENT", "LESSEDIT"),
     }
 )
+# npm's settings that run or load code (as ``npm_config_<name>``, any case, ``_`` for ``-``);
+# the same list as the npm handler's (:mod:`.commands.runners`), which judges them on npm's own
+# line and in ``.npmrc``: here they are judged however the line sets them (``export`` too).
+NPM_CODE_SETTINGS = frozenset(
+    {"script-shell", "shell", "node-options", "editor", "browser", "viewer", "git"}
+    | {"init-module", "onload-script", "userconfig", "globalconfig", "node-gyp", "prefix"}
+)
+_NPM_PREFIX = "npm_config_"
 # ``PATH=…:$PATH`` (or ``PATH+=…``) only adds places to look after the usual ones; any other
 # value decides which program a name runs (``PATH=./tools:$PATH git status`` runs ./tools/git).
 _APPENDS_TO_PATH = re.compile(r"""(?<![\w$])PATH(?:\+=|=["']?\$\{?PATH\b)""")
@@ -106,7 +124,61 @@ def variable_effects(
             effects.extend(runs_command(value, f"${name}", cmd, ctx))
         elif (name in LOADING_VARIABLES or _GIT_CONFIG_PAIR.match(name)) and value != "":
             effects.append(_loads(f"{name}={value or '…'}", cmd, ctx))
+        elif name[:11].lower() == _NPM_PREFIX and value != "":
+            effects.extend(_npm_setting(name, value, cmd, ctx))
+        elif name in _OPTION_VARIABLES and _runs_or_writes(name, value):
+            setting = f"{name}={value or '…'}"
+            reason = f"{setting[:120]} holds an option that runs a command or writes a file"
+            effects.append(unknown_effect(cmd, reason, ctx, setting))
     return effects
+
+
+def _npm_setting(
+    name: str, value: str | None, cmd: SimpleCommand | None, ctx: ShellContext
+) -> list[Effect]:
+    """What npm's setting ``name`` (``npm_config_…``) set to ``value`` makes npm run."""
+    key = name[len(_NPM_PREFIX) :].lower().replace("_", "-")
+    if key == "script-shell":
+        return shell_setting_effects(value, f"${name}", cmd, ctx)
+    if key in NPM_CODE_SETTINGS:
+        return [_loads(f"{name}={value or '…'}", cmd, ctx)]
+    return []
+
+
+# Variables that hold a program's options (less reads LESS, systemd's pager SYSTEMD_LESS, man
+# MANOPT) -> the option letters that run a command, read settings that may name one, or write
+# a file; the letters that take a value (the rest of the word); the long options that do so.
+_OPTION_VARIABLES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "LESS": ("koO", "bhjkoOpPtTxyzD#", ("lesskey", "log-file", "LOG-FILE")),
+    "SYSTEMD_LESS": ("koO", "bhjkoOpPtTxyzD#", ("lesskey", "log-file", "LOG-FILE")),
+    "MANOPT": ("PHC", "CDELMPRSempr", ("pager", "html", "config-file")),
+}
+# How less splits its LESS variable: blanks, or ``$`` after an option's value.
+_OPTION_WORDS = re.compile(r"[\s$]+")
+
+
+def _runs_or_writes(name: str, value: str | None) -> bool:
+    """Whether options variable ``name`` set to ``value`` holds an option that runs, reads
+    settings or writes (:data:`_OPTION_VARIABLES`); a run-time value may hold any."""
+    if value is None:
+        return True
+    risky, valued, long = _OPTION_VARIABLES[name]
+    for word in _OPTION_WORDS.split(value):
+        if word.startswith("--"):
+            given = word[2:].partition("=")[0]
+            if len(given) > 1 and any(o.startswith(given) or given.startswith(o) for o in long):
+                return True
+            continue
+        if word.startswith("-+"):
+            continue  # resets an option to its default
+        if "+" in word and name != "MANOPT":
+            return True  # ``+cmd``: a command less runs at start (``!`` runs a shell command)
+        for letter in word.removeprefix("-"):
+            if letter in risky:
+                return True
+            if letter in valued:
+                break  # the rest of the word is the option's value
+    return False
 
 
 def _path_only_appends(value: str | None, line: str, ctx: ShellContext) -> bool:
@@ -141,7 +213,7 @@ def git_setting_effects(
 
 
 def shell_setting_effects(
-    value: str | None, what: str, cmd: SimpleCommand, ctx: ShellContext
+    value: str | None, what: str, cmd: SimpleCommand | None, ctx: ShellContext
 ) -> list[Effect]:
     """A setting naming the shell scripts run with (make's ``SHELL``, npm's ``--script-shell``):
     nothing more to judge for a system shell, else the command it names."""

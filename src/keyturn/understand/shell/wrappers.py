@@ -10,6 +10,16 @@ Some wrappers also move the command elsewhere: ``env -C DIR``, ``sudo -D DIR`` (
 target's home), ``systemd-run`` (``/`` unless told otherwise), ``unshare -w``, ``nsenter -w``,
 ``chroot``, ``pkexec``, ``su -``, ``uv run --directory``: :attr:`Unwrapped.directories` says where,
 so that relative paths are judged there.
+
+Some write a file of their own: a trace, log or report that would otherwise go to the standard
+error (``strace -o FILE``, ``ltrace -o``, ``time -o``, ``valgrind --log-file=``), or the
+terminal's output (``script FILE``, ``./typescript`` by default). Such a file is added to the
+command's redirections as the stream it diverts (``strace -o F cmd`` is judged as ``cmd 2>F``,
+``script -a F -c cmd`` as ``sh -c cmd &>>F``), so that it is named as written, wherever the
+command is judged. Some set the command's environment (``strace -E VAR=x``, ``fakeroot -l LIB``
+is ``LD_PRELOAD=LIB``): judged like ``env VAR=x``. Some start a shell without a command
+(``unshare``, ``nsenter``, ``fakeroot``, ``firejail``): that shell is judged as ``sh``, which
+reads its commands from the input.
 """
 
 from __future__ import annotations
@@ -21,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
-from keyturn.understand.shell.registry import SimpleCommand, evolve
+from keyturn.understand.shell.registry import Redirect, SimpleCommand, evolve
 from keyturn.understand.shell.words import basename
 
 MAX_WRAPPERS = 16
@@ -35,6 +45,7 @@ class _Wrapper:
     assignments: bool = False  # VAR=x words may come before the command
     shell_string: bool = False  # the command words are joined and run by a shell
     bare: str = ""  # without a command: "" = harmless, else the reason it is unknown
+    starts_shell: bool = False  # without a command, a shell of its own (reading its input)
 
 
 def _s(valued: str = "", **long: str) -> OptionSpec:
@@ -68,7 +79,7 @@ _WRAPPERS: dict[str, _Wrapper] = {
     "doas": _Wrapper(_s("uC"), bare="an interactive root shell (doas without a command)"),
     "env": _Wrapper(_s("uCS", unset="u", chdir="C", **{"split-string": "S"}), assignments=True),
     "nohup": _Wrapper(),
-    "time": _Wrapper(_s("fo", format="f", output="o")),
+    "time": _Wrapper(_s("fo", format="f", output="o", append="a")),
     "command": _Wrapper(_s()),
     "builtin": _Wrapper(_s()),
     "exec": _Wrapper(_s("a")),
@@ -83,8 +94,8 @@ _WRAPPERS: dict[str, _Wrapper] = {
     "chroot": _Wrapper(
         _long_valued("userspec", "groups"), positional=1, bare="an interactive shell in a chroot"
     ),
-    "unshare": _Wrapper(_s("SGRw", setuid="S", setgid="G", root="R", wd="w")),
-    "nsenter": _Wrapper(_s("tSG", target="t", setuid="S", setgid="G")),
+    "unshare": _Wrapper(_s("SGRw", setuid="S", setgid="G", root="R", wd="w"), starts_shell=True),
+    "nsenter": _Wrapper(_s("tSG", target="t", setuid="S", setgid="G"), starts_shell=True),
     "busybox": _Wrapper(),
     "ssh": _Wrapper(
         _s("BbcDEeFIiJLlmOoPpQRSWw"),
@@ -147,13 +158,32 @@ _WRAPPERS: dict[str, _Wrapper] = {
         )
     ),
     # Tracing, measuring and shimming a command still runs it.
-    "strace": _Wrapper(_s("eopsuSEPIbaXO")),
-    "ltrace": _Wrapper(_s("eopsulnaAD")),
+    "strace": _Wrapper(
+        _with_long(
+            _s(
+                "abeEIoOpPsSuUX",
+                columns="a",
+                env="E",
+                interruptible="I",
+                output="o",
+                attach="p",
+                user="u",
+                **{"detach-on": "b", "trace-path": "P", "string-limit": "s"},
+                **{"summary-sort-by": "S", "summary-columns": "U", "const-print-style": "X"},
+                **{"output-append-mode": "A"},
+            ),
+            *("trace", "signal", "status", "inject", "fault", "read", "write", "abbrev"),
+            *("verbose", "raw", "argv0"),
+        )
+    ),
+    "ltrace": _Wrapper(
+        _s("aADeFlnopsuwx", align="a", config="F", library="l", indent="n", output="o", where="w")
+    ),
     "valgrind": _Wrapper(),  # its options are all --name=value
-    "fakeroot": _Wrapper(_s("sil", lib="l", faked="faked")),
+    "fakeroot": _Wrapper(_with_long(_s("sil", lib="l"), "faked"), starts_shell=True),
     "eatmydata": _Wrapper(),
     "unbuffer": _Wrapper(),
-    "firejail": _Wrapper(),  # its options are all --name=value
+    "firejail": _Wrapper(starts_shell=True),  # its options are all --name=value
     "torsocks": _Wrapper(_s("uapP")),
     "proxychains": _Wrapper(_s("f")),
     "proxychains4": _Wrapper(_s("f")),
@@ -193,6 +223,7 @@ class _State:
     wrappers: list[str]
     stdin_text: str | None = None  # literal text on stdin (xargs reads its arguments there)
     directories: list[str | None] = field(default_factory=list)  # see Unwrapped.directories
+    writes: list[Redirect] = field(default_factory=list)  # the files the wrappers write
 
     def drop(self, count: int) -> None:
         del self.argv[:count], self.raw[:count], self.dynamic[:count]
@@ -206,6 +237,7 @@ class _State:
             dynamic_words=frozenset(i for i, d in enumerate(self.dynamic) if d),
             assignments=dict(self.assignments),
             wrappers=tuple(self.wrappers),
+            redirects=(*cmd.redirects, *self.writes) if self.writes else cmd.redirects,
         )
 
 
@@ -270,6 +302,9 @@ def _generic(state: _State, name: str, wrapper: _Wrapper) -> _Outcome:
         local = _ssh_runs_locally(opts)
         if local is not None:
             return Unwrapped(None, unknown=local)
+    elsewhere = _writes_and_settings(state, name, opts, end=rest_start)
+    if elsewhere is not None:
+        return Unwrapped(None, unknown=elsewhere)
     index = rest_start
     label = name
     for _ in range(wrapper.positional):
@@ -283,13 +318,73 @@ def _generic(state: _State, name: str, wrapper: _Wrapper) -> _Outcome:
     if index >= len(state.argv):
         if name == "sudo" and opts.has("l", "v", "k", "K", "V"):
             return Unwrapped(None)  # list, validate or forget credentials: runs nothing
-        return Unwrapped(None, unknown=wrapper.bare or None)
+        if not (wrapper.starts_shell or state.writes):
+            return Unwrapped(None, unknown=wrapper.bare or None)
+        # A shell of its own (judged as ``sh``, which reads its input), or no command but a
+        # file written all the same (``strace -p PID -o FILE``: judged as ``:`` with it).
+        word = "sh" if wrapper.starts_shell else ":"
+        state.argv.append(word)
+        state.raw.append(word)
+        state.dynamic.append(False)
     state.wrappers.append(label)
     _note_directory(state, name, opts, option_words=state.dynamic[1:rest_start], at=rest_start)
     if wrapper.shell_string and not (name == "watch" and opts.has("x", "exec")):
         return _as_shell(state, index, label)
     state.drop(index)
     return _Step.GO_ON
+
+
+# The files wrappers write themselves, by option key: a trace, log or report that goes to the
+# standard error without the option, so each is judged as the command's ``2>FILE`` (``2>>``
+# with the option that appends). Not ``>``: what the line knows the command prints is not what
+# these files will hold (:mod:`.line_writes`).
+_WRITES: dict[str, tuple[str, ...]] = {
+    "strace": ("o",),
+    "ltrace": ("o",),
+    "time": ("o",),
+    "valgrind": (
+        *("log-file", "xml-file", "callgrind-out-file", "cachegrind-out-file"),
+        *("massif-out-file", "dhat-out-file"),
+    ),
+    "xvfb-run": ("e", "f"),  # Xvfb's error output, and the X authority file it writes
+    "fakeroot": ("s",),  # where it saves its fake ownerships on exit
+    "firejail": ("output", "output-stderr"),
+}
+_APPENDS = {"strace": "A", "time": "a"}
+# Options that set a variable of the command's environment (``VAR=VALUE``; ``VAR`` alone
+# removes it), and those that set one variable to their value.
+_SETS_VARIABLES = {"strace": "E"}
+_SETS_VARIABLE = {"fakeroot": ("l", "LD_PRELOAD")}  # the library fakeroot preloads
+
+
+def _writes_and_settings(state: _State, name: str, opts: Options, *, end: int) -> str | None:
+    """Note the files wrapper ``name`` writes and the variables it sets for the command (its
+    options ``opts``, ``argv[1:end]``); the reason it is unknown when it also runs another
+    program (``strace -o '|CMD'`` pipes the trace to CMD, ``fakeroot --faked PROG``)."""
+    appends = _APPENDS.get(name)
+    op = "2>>" if appends is not None and opts.has(appends) else "2>"
+    for key in _WRITES.get(name, ()):
+        for path in opts.values.get(key, ()):
+            if name == "strace" and path.startswith(("|", "!")):
+                return f"strace -o {path[:60]}: pipes its trace to a command"
+            state.writes.append(Redirect(op, path, dynamic=_run_time(state, path, end=end)))
+    for assignment in opts.values.get(_SETS_VARIABLES.get(name, ""), ()):
+        variable, equals, value = assignment.partition("=")
+        if equals and _is_assignment(assignment):
+            state.assignments[variable] = value
+    key, variable = _SETS_VARIABLE.get(name, ("", ""))
+    if opts.value(key) is not None:
+        state.assignments[variable] = opts.value(key) or ""
+    if name == "fakeroot" and opts.value("faked") is not None:
+        return f"fakeroot --faked {opts.value('faked')}: runs another program as its daemon"
+    return None
+
+
+def _run_time(state: _State, value: str, *, end: int) -> bool:
+    """Whether the option value ``value`` is (in) a word of ``argv[1:end]`` decided at run
+    time."""
+    words = zip(state.argv[1:end], state.dynamic[1:end], strict=True)
+    return any(dynamic and value in word for word, dynamic in words)
 
 
 # What the directory helpers give for a wrapper that leaves the command where it is (a
@@ -614,17 +709,46 @@ def _sg(state: _State) -> _Outcome:
     return _as_shell(state, 0, f"sg:{group}", text=" ".join(rest))
 
 
+_SCRIPT = OptionSpec(
+    valued="cEIOBTmo",
+    long={
+        **{"command": "c", "echo": "E", "log-in": "I", "log-out": "O", "log-io": "B"},
+        **{"log-timing": "T", "logging-format": "m", "output-limit": "o", "append": "a"},
+    },
+    long_valued=frozenset({"c", "E", "I", "O", "B", "T", "m", "o"}),
+    other_long=frozenset({"timing", "flush", "force", "quiet", "return", "help", "version"}),
+)
+
+
 def _script(state: _State) -> _Outcome:
-    """``script -c TEXT [FILE]`` runs the text in a shell; without ``-c`` an interactive one."""
-    spec = OptionSpec(
-        valued="cEIOBTmo",
-        long={"command": "c", "echo": "E", "log-in": "I", "log-out": "O", "log-io": "B"},
-        long_valued=frozenset({"c", "E", "I", "O", "B", "T", "m", "o"}),
-    )
-    text = parse_options(state.argv[1:], spec).value("c")
+    """``script -c TEXT [FILE]`` runs the text in a shell; without ``-c`` an interactive one.
+    It writes the terminal's output to FILE (``./typescript`` unless a file or ``-O``/``-B``/
+    ``-I`` names a log), its logs (``-O``, ``-I``, ``-B``, ``-T``, ``--timing=FILE``): each is
+    judged as the shell's ``&>FILE`` (``&>>`` with ``-a``)."""
+    words = [part for word in state.argv[1:] for part in _script_timing(word)]
+    opts = parse_options(words, _SCRIPT)
+    text = opts.value("c")
     if text is None:
         return Unwrapped(None, unknown="script starts an interactive shell")
+    logs = [*opts.operands, *(log for key in "OIBT" for log in opts.values.get(key, ()))]
+    logs += opts.values.get("timing", ())
+    if not (opts.operands or opts.has("O", "I", "B")):
+        logs.append("typescript")
+    op = "&>>" if opts.has("a") else "&>"
+    end = len(state.argv)
+    state.writes.extend(Redirect(op, log, dynamic=_run_time(state, log, end=end)) for log in logs)
     return _as_shell(state, 0, "script", text=text)
+
+
+def _script_timing(word: str) -> list[str]:
+    """``script``'s word, with ``-tFILE`` (its optional value only glued on) spelled
+    ``--timing=FILE``: ``-t`` alone writes the timing to the standard error."""
+    if word.startswith("--") or not word.startswith("-"):
+        return [word]
+    at = word.find("t")
+    if at < 1 or at == len(word) - 1 or any(c in _SCRIPT.valued for c in word[1:at]):
+        return [word]
+    return [*([word[:at]] if at > 1 else []), f"--timing={word[at + 1 :]}"]
 
 
 # tmux subcommands whose operands are a shell command (tmux hands one to ``sh -c``), with the

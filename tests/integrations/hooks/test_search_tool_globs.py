@@ -1,0 +1,68 @@
+"""Claude Code's search tools name where their glob reads, not only their ``path``: through the
+real ``keyturn hook claude-code`` process, a ``Glob`` pattern that leaves the working directory
+for keyturn's state directory (absolute, ``~``, ``..``) meets the self-protection read guard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from keyturn.integrations.hooks.claude_code import searched_places
+
+
+def claude(tool: str, tool_input: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "session_id": "s-globs",
+        "cwd": "/srv/infra",
+        "hook_event_name": "PreToolUse",
+        "tool_name": tool,
+        "tool_input": tool_input,
+    }
+
+
+def _decision(run: Any) -> tuple[str, str]:
+    out = run.json["hookSpecificOutput"]
+    return out["permissionDecision"], out["permissionDecisionReason"]
+
+
+def test_globs_into_the_state_directory_are_denied(run_hook, hook_env):
+    state = hook_env["KEYTURN_HOME"]
+    Path(state).mkdir(parents=True, exist_ok=True)
+    for tool, tool_input in (
+        ("Glob", {"pattern": f"{state}/*"}),  # absolute, no path: once only the cwd was named
+        ("Glob", {"pattern": f"{state}/*", "path": "/srv/infra"}),
+        ("Glob", {"pattern": f"{state[:-2]}*/*"}),  # a glob part that matches the state's
+        ("Glob", {"pattern": "~/.keyturn/*"}),  # the default-named state directory
+        ("Glob", {"pattern": "/root/.k*/*"}),  # under a home, a glob part matching .keyturn
+        ("Glob", {"pattern": f"../..{state}/**"}),  # up from the working directory
+        ("Grep", {"pattern": ".", "path": "/", "glob": f"{state.lstrip('/')}/*"}),
+    ):
+        run = run_hook("claude-code", claude(tool, tool_input), hook_env)
+        decision, reason = _decision(run)
+        assert run.code == 0 and decision == "deny", (tool, tool_input, run.stdout)
+        assert "builtin:self-protection" in reason, (tool, tool_input, reason)
+
+
+def test_an_ordinary_glob_is_not_refused(run_hook, hook_env):
+    for tool_input in ({"pattern": "**/*.py"}, {"pattern": "src/*.tf", "path": "/srv/infra"}):
+        run = run_hook("claude-code", claude("Glob", tool_input), hook_env)
+        assert run.code == 0, run.stderr
+        assert "builtin:self-protection" not in _decision(run)[1], (tool_input, run.stdout)
+
+
+@pytest.mark.parametrize(
+    ("tool", "tool_input", "places"),
+    [
+        ("Glob", {"pattern": "**/*.py"}, []),  # the working directory, as before
+        ("Glob", {"pattern": "*", "path": "/x"}, ["/x"]),
+        ("Glob", {"pattern": "/root/.keyturn/*"}, [".", "/root/.keyturn", "/root/.keyturn/*"]),
+        ("Glob", {"pattern": "/etc/shadow"}, [".", "/etc/shadow"]),
+        ("Glob", {"pattern": "src/**/*.py"}, [".", "./src"]),
+        ("Grep", {"pattern": "x", "glob": "!*.key", "path": "/a"}, ["/a"]),  # leaves files out
+        ("Grep", {"pattern": "x", "glob": "/etc/*", "path": "/a"}, ["/a", "/a/etc"]),  # anchored
+    ],
+)
+def test_searched_places(tool: str, tool_input: dict[str, Any], places: list[str]) -> None:
+    assert searched_places(tool, tool_input) == places
