@@ -346,11 +346,6 @@ def test_an_ordinary_link_stays_allowed(policy: Policy) -> None:
     assert verdict is Verdict.ALLOW, rules
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="residual: a path through '..' after a link made on the same line is named as text "
-    "(needs the line's own links in the shell's file names, outside the normaliser)",
-)
 def test_dot_dot_through_a_link_made_on_the_line(policy: Policy) -> None:
     command = "ln -sfn /srv/elsewhere/.claude/projects p && echo '{}' > p/../settings.json"
     verdict, _ = _judge(policy, understand_shell(command, cwd=CWD, home=HOME))

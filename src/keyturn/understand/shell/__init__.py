@@ -8,6 +8,11 @@ are parsed again (:mod:`.nested`), bounded in depth. Each command is judged in t
 it runs in -- after ``cd`` (with CDPATH), ``pushd``/``popd``, or a wrapper's move (``env -C``) --
 and, where that is decided at run time, at ``/`` as well. Whatever is decided at run time is an
 ``unknown`` effect with its reason. Nothing here reads files except through ``files``.
+
+What a command does to those after it on the line counts too: a switch of where they land or a
+variable a tool reads (``export KUBECONFIG=…``) judges the line again with it set; a name that
+``hash -p`` points elsewhere, or a path that climbs with ``..`` out of one the line made (maybe a
+link), is ``unknown``.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from keyturn.understand.shell.dispatch import (
     target_variables_switch,
 )
 from keyturn.understand.shell.effects import file_effect, file_path, unknown_effect
-from keyturn.understand.shell.flags import canonical_words
+from keyturn.understand.shell.flags import OptionSpec, canonical_words, parse_options
 from keyturn.understand.shell.line_writes import note_writes
 from keyturn.understand.shell.nested import constant_output
 from keyturn.understand.shell.parse import Problem, RawCommand, parse_line
@@ -84,16 +89,23 @@ def understand_shell(
     )
     run = _Run()
     effects = run.line(command, ctx, top=True)
-    if run.switched:
+    if run.switched or run.set_env:
         # The line switches where later commands land (``export AWS_PROFILE=…``, ``kubectl
-        # config use-context …``, ``terraform workspace select …``): it is judged again there,
-        # and the stricter of the two judgements stands. Judging it only where the switch leads
-        # would let a switch written after a command move that command too.
+        # config use-context …``, ``terraform workspace select …``) or sets what a tool reads
+        # (``export KUBECONFIG=…``, ``export TF_CLI_ARGS_apply=-destroy``): it is judged again
+        # there, and the stricter of the two judgements stands. Judging it only where the
+        # switch leads would let a switch written after a command move that command too.
         there = Target(**run.switched).merged_over(ctx.target)
         if RUN_TIME_HINT in run.switched.values():
             # Switched to somewhere decided at run time: no environment can be told (the
             # policy's unknown_environment), whatever the other hints say.
             there = replace(there, environment=RUN_TIME_HINT)
+        # Each command is judged as if written with the line's variables before it
+        # (``AWS_CONFIG_FILE=… aws …``): handlers tell what the line itself sets (a config
+        # file, credentials) from what the caller's environment holds.
+        run.exported = dict(run.set_env)
+        # Judged afresh: what comes later on the line has not happened yet.
+        run.hashed, run.made = set(), set()
         effects += run.line(command, replace(ctx, target=there, env={**ctx.env, **run.set_env}))
     # KEYTURN_* set or unset anywhere on the line reconfigures the guard (self-protection).
     effects += keyturn_variable_effects(command, target=base)
@@ -120,6 +132,13 @@ class _Run:
     # variables behind those set by assignment (handlers such as the AWS CLI read them).
     switched: dict[str, str] = field(default_factory=dict)
     set_env: dict[str, str] = field(default_factory=dict)
+    # In the second judgement: those variables, given to every command as its own.
+    exported: dict[str, str] = field(default_factory=dict)
+    # Command names ``hash -p PATH NAME`` pointed at another program (``*``: any name).
+    hashed: set[str] = field(default_factory=set)
+    # Paths the line changed by a command that may leave a link there (``ln -s``, ``cp -a``,
+    # ``tar -x``...): the kernel resolves a ``..`` after one of them from where the link leads.
+    made: set[str] = field(default_factory=set)
 
     def line(self, text: str, ctx: ShellContext, *, top: bool = False) -> list[Effect]:
         if len(text) > MAX_INPUT:
@@ -141,6 +160,7 @@ class _Run:
             found, cmd = self._judged(item, ctx, moves=moves)
             for cwd in places.others:
                 found.extend(self._judged(item, self._at(ctx, cwd), moves=moves)[0])
+            found.extend(self._after_earlier(item, cmd, ctx, found))
             effects.extend(found)
             self.switched.update(target_switch(cmd))
             if top:
@@ -167,10 +187,34 @@ class _Run:
                 effects.extend(windows_line.understand_windows_line(text, ctx))
         return effects
 
+    def _after_earlier(
+        self, item: RawCommand, cmd: SimpleCommand, ctx: ShellContext, found: list[Effect]
+    ) -> list[Effect]:
+        """What earlier commands on the line make of ``cmd`` (judged as ``found``) beyond its
+        own effects -- a name ``hash -p`` pointed elsewhere, a path through a link the line
+        made -- and what ``cmd`` does to those that follow."""
+        more = []
+        if self.hashed and _runs_hashed(item, cmd, self.hashed):
+            reason = "hash -p earlier on the line made this name run another program"
+            more.append(unknown_effect(cmd, reason, ctx))
+        self.hashed |= _hashed_names(cmd)
+        climbing = _climbs_out_of_links(item, ctx.cwd, self.made) if self.made else None
+        if climbing is not None:
+            reason = (
+                f"{climbing!r} climbs with '..' out of a path made earlier on the line, "
+                "maybe a link: where it lands is decided at run time"
+            )
+            more.append(unknown_effect(cmd, reason, ctx, item.source))
+        if cmd.name not in _MAKE_NO_LINKS:
+            self.made |= _changed_paths(found)
+        return more
+
     def _judged(
         self, item: RawCommand, ctx: ShellContext, *, moves: bool
     ) -> tuple[list[Effect], SimpleCommand]:
         """The effects of one command run from ``ctx.cwd``, and the command as understood."""
+        if self.exported:
+            item = _with_exported(item, self.exported)
         if moves:
             item = _in_directory(item, pwd=ctx.cwd, oldpwd=ctx.env.get("OLDPWD"))
         moved = _wrapper_directories(item, ctx)
@@ -310,6 +354,88 @@ def _cdpath(
     if "CDPATH" in ctx.env:
         return True, ctx.env["CDPATH"]
     return False, None
+
+
+_HASH = OptionSpec(valued="pt")
+
+
+def _hashed_names(cmd: SimpleCommand) -> set[str]:
+    """The names ``hash -p PATH NAME…`` makes run PATH from now on (``*``: decided at run
+    time); none for any other command."""
+    if cmd.name != "hash" or "-p" not in " ".join(cmd.args):
+        return set()
+    options = parse_options(cmd.args, _HASH)
+    if not options.has("p"):
+        return set()
+    if any(i > 0 for i in cmd.dynamic_words):
+        return {"*"}
+    return set(options.operands)
+
+
+def _runs_hashed(item: RawCommand, cmd: SimpleCommand, hashed: set[str]) -> bool:
+    """Whether ``cmd`` (``item`` as written) runs a name ``hash -p`` pointed elsewhere."""
+    if not item.words or cmd.name == "hash":
+        return False
+    names = {item.words[0].text, cmd.program, cmd.name}
+    return "*" in hashed or bool(names & hashed)
+
+
+# Commands whose changes never leave a link where they write (a directory, a file's times
+# or mode, a removal).
+_MAKE_NO_LINKS = frozenset(
+    {"mkdir", "touch", "truncate", "chmod", "chown", "chgrp", "rm", "rmdir", "unlink", "shred"}
+)
+
+
+def _changed_paths(effects: list[Effect]) -> set[str]:
+    """The files ``effects`` change (``D/*``: everything under D)."""
+    return {
+        name[5:]
+        for e in effects
+        if e.effect is not EffectKind.READ
+        for name in e.resource.names
+        if name.startswith("file:")
+    }
+
+
+def _climbs_out_of_links(item: RawCommand, cwd: str, made: set[str]) -> str | None:
+    """A path ``item`` names (a word, ``--opt=PATH``, a redirection) that goes through one of
+    the paths ``made`` and then climbs out with ``..``: ``p/../settings.json`` after ``ln -s
+    /root/.claude/projects p`` lands in /root/.claude, not here. (``cd`` moves logically, as
+    keyturn does, but a command's own paths are resolved physically.)"""
+    words = [w.text for w in item.words[1:] if not w.dynamic]
+    words += [r.target for r in item.redirects if not r.dynamic]
+    for word in words:
+        for path in (word, word.partition("=")[2]):
+            if ".." in path and _through_then_up(path, cwd, made):
+                return path
+    return None
+
+
+def _through_then_up(path: str, cwd: str, made: set[str]) -> bool:
+    full = path if path.startswith("/") else f"{cwd.rstrip('/')}/{path}"
+    at, through = "", False
+    for part in full.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if through:
+                return True
+            at = at.rpartition("/")[0]
+            continue
+        at = f"{at}/{part}"
+        through = (
+            through or at in made or any(m.endswith("/*") and at.startswith(m[:-1]) for m in made)
+        )
+    return False
+
+
+def _with_exported(item: RawCommand, exported: Mapping[str, str]) -> RawCommand:
+    """``item`` with the variables ``exported`` assigned before it (its own assignments of the
+    same names stand)."""
+    own = {name for name, _ in item.assignments}
+    added = tuple((n, Word(v, v)) for n, v in exported.items() if n not in own)
+    return evolve(item, assignments=added + item.assignments) if added else item
 
 
 def _in_directory(item: RawCommand, *, pwd: str, oldpwd: str | None) -> RawCommand:

@@ -71,12 +71,25 @@ def target_variables_switch(
         if name in assigned:
             variables[name] = assigned[name] or RUN_TIME_HINT
             hints.setdefault(field_name, variables[name])
-    # Variables kubectl and helm read to pick their cluster: no hint of their own (the
-    # handlers read them), but a line judged again reads them as set.
-    for name in KUBE_TOOL_VARIABLES:
-        if name in assigned:
+    # Variables the handlers read themselves (which cluster, credentials, config file or
+    # extra arguments a tool uses): no hint of their own, but a line judged again reads them
+    # as set (``export KUBECONFIG=…; kubectl delete …``).
+    for name in assigned:
+        if name in _HANDLER_VARIABLES or name.startswith("TF_CLI_ARGS_"):
             variables[name] = assigned[name] or RUN_TIME_HINT
     return hints, variables
+
+
+# Besides those of _TARGET_VARIABLES (and TF_CLI_ARGS_<command>, any command).
+_HANDLER_VARIABLES = frozenset(
+    {
+        *KUBE_TOOL_VARIABLES,
+        *("TF_CLI_ARGS", "TF_DATA_DIR"),
+        *("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"),
+        *("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"),
+        *("AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"),
+    }
+)
 
 
 def target_switch(cmd: SimpleCommand) -> dict[str, str]:

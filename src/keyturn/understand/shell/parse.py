@@ -6,6 +6,14 @@ backticks, process substitution, heredoc continuations, function bodies, loops, 
 :class:`Problem` (a syntax error, nesting too deep, too many commands) next to whatever was
 recovered, never instead of it.
 
+The declarations (``declare``, ``export``...), ``unset`` and the tests (``[ ]``, ``[[ ]]``) are
+commands with their words, as bash runs them, though the grammar gives them nodes of their own;
+so are the words the grammar puts after a heredoc's delimiter (``cat <<EOF FILE``) or drops
+before it (``cat - <<EOF``). Where bash evaluates text as arithmetic (``$((x))``, ``((…))``,
+subscripts, ``let``, ``[[ x -gt 0 ]]``, assignments to a ``declare -i`` variable), the known
+value of each variable it names is evaluated in turn, as bash does: ``x='a[$(rm -rf /)]';
+echo $((x))`` runs rm.
+
 The output is raw: words are unquoted and expanded as far as the text decides, but wrappers are
 not stripped and program names are not resolved (``keyturn.understand.shell.wrappers`` does that).
 """
@@ -78,6 +86,23 @@ _WORD_TYPES = frozenset(
     }
 )
 _REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
+# Nodes that are simple commands to bash (each a builtin with its words), though the grammar
+# gives the declarations, ``unset`` and the tests nodes of their own.
+_COMMAND_LIKE = frozenset({"command", "declaration_command", "unset_command", "test_command"})
+# Text bash evaluates as arithmetic: a variable it names is evaluated in turn, and a value that
+# holds ``$(…)``, backquotes or ``${…}`` (in a subscript) runs what it holds -- ``x='a[$(rm -rf
+# /)]'; echo $((x))`` runs rm. These nodes reach the walk from the word evaluator; ``((…))`` (a
+# compound statement that opens with ``((``) and ``for ((…))`` are statements.
+_ARITHMETIC = frozenset({"arithmetic_expansion", "subscript"})
+_ARITHMETIC_TESTS = frozenset({"-eq", "-ne", "-lt", "-le", "-gt", "-ge"})
+_IDENTIFIER = re.compile(r"(?<!\w)[A-Za-z_]\w*", re.ASCII)
+_SUBSTITUTION = re.compile(r"\$[({]|`")
+_INTEGER_DECLARATION = re.compile(r"\b(?:declare|typeset|local)\b[^;&|\n]*\s[-+][A-Za-z]*i")
+# Names a value may lead through (``x=y; y=z; …``) before the rest is left unjudged.
+MAX_ARITHMETIC_NAMES = 64
+_EXPANDED_END = "KEYTURN_EXPANDED_AGAIN"
+# A word the grammar may drop before a redirection (``cat - <<EOF``): plain text only.
+_PLAIN_TOKEN = re.compile(r"[\w./@%+,:=-]+", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +233,7 @@ def parse_tree(
             functions=_function_names(root),
             source=source,
             nesting=nesting,
+            integers=_integer_names(root) if _INTEGER_DECLARATION.search(command) else frozenset(),
         )
         walker.visit(root, _TERMINAL, depth=0)
         if "`" in command:
@@ -260,6 +286,26 @@ def _function_names(root: Node) -> frozenset[str]:
     )
 
 
+def _integer_names(root: Node) -> frozenset[str]:
+    """Variables the line declares integer (``declare -i x``, ``local -i x=1``): whatever is
+    assigned to them later is evaluated as arithmetic."""
+    names: set[str] = set()
+    for node in _descendants(root, limit=200_000):
+        if node.type != "declaration_command" or not node.children:
+            continue
+        if node_text(node.children[0]) not in ("declare", "typeset", "local"):
+            continue
+        options = [node_text(c) for c in node.children if c.type == "word"]
+        if not any(o[:1] in "-+" and "i" in o for o in options):
+            continue
+        for child in node.named_children:
+            if child.type == "variable_assignment":
+                child = child.child_by_field_name("name") or child
+            if child.type in ("variable_name", "subscript"):
+                names.add(node_text(child).partition("[")[0])
+    return frozenset(names)
+
+
 def _assigned_variables(root: Node) -> dict[str, str | None]:
     """Variables the line assigns: a name assigned one constant value is known; any other
     assignment (several values, a computed value, a loop) makes it run-time."""
@@ -301,9 +347,11 @@ class _Walker:
         functions: frozenset[str],
         source: bytes = b"",
         nesting: int = 0,
+        integers: frozenset[str] = frozenset(),
     ) -> None:
         self.items: list[Item] = []
         self._variables = variables
+        self._integers = integers
         self._home = home
         self._source = source
         self._nesting = nesting
@@ -328,7 +376,7 @@ class _Walker:
             self._problem("nested too deeply to understand", node)
             return None
         kind = node.type
-        if kind == "command":
+        if kind in _COMMAND_LIKE:
             return self._command(node, stdin, (), background=background, depth=depth)
         if kind == "redirected_statement":
             return self._redirected(node, stdin, depth=depth, background=background)
@@ -340,8 +388,12 @@ class _Walker:
         if kind == "for_statement":
             self._for(node, stdin, depth=depth)
             return None
-        if kind == "test_command":
-            self._add(RawCommand(words=(Word("[[", "[["),), source=node_text(node)))
+        if kind in ("subscript", "c_style_for_statement") or (
+            kind == "compound_statement" and _opens_arithmetic(node)
+        ):
+            self._arithmetic(node)  # (``$((…))`` is a word: the evaluator visits it)
+        elif kind == "variable_assignment":
+            self._integer_assignment(node)
         if kind in _WORD_TYPES:
             if kind == "word":
                 self._backquotes(node)  # ``${x:-`cmd`}``: the grammar leaves `cmd` in a word
@@ -379,12 +431,19 @@ class _Walker:
         ):
             # Taken before the passes: an outer loop's words go before its inner loops'.
             self._loop_passes_left -= len(values)
+            saved = self._variables
             for word in values:
-                with self._eval.binding(node_text(name_node), word.text):
-                    self.visit(body, stdin, depth=depth + 1)
+                self._variables = {**saved, node_text(name_node): word.text}
+                try:
+                    with self._eval.binding(node_text(name_node), word.text):
+                        self.visit(body, stdin, depth=depth + 1)
+                finally:
+                    self._variables = saved
         self.visit(body, stdin, depth=depth + 1)
 
     def _visit_any(self, node: Node) -> None:
+        if node.type in _ARITHMETIC:
+            self._arithmetic(node)
         self._children(node, _TERMINAL, depth=self._depth + 1)
 
     def _function(self, node: Node, *, depth: int) -> None:
@@ -414,13 +473,19 @@ class _Walker:
 
     def _redirected(self, node: Node, stdin: _Stdin, *, depth: int, background: bool) -> str | None:
         body = node.child_by_field_name("body")
-        redirects, stdin, continuations = self._redirects(
-            node.children_by_field_name("redirect"), stdin
+        redirects, stdin, continuations, words = self._redirects(
+            node.children_by_field_name("redirect"),
+            stdin,
+            after=body.end_byte if body is not None else node.start_byte,
         )
-        if body is not None and body.type == "command":
-            output = self._command(body, stdin, redirects, background=background, depth=depth)
+        if body is not None and body.type in _COMMAND_LIKE:
+            output = self._command(
+                body, stdin, redirects, background=background, depth=depth, more_words=words
+            )
         else:
             output = None
+            if words:
+                self._problem("words after a compound command's redirections", node)
             if body is not None:
                 self.visit(body, stdin, depth=depth + 1, background=background)
             if redirects:
@@ -437,11 +502,21 @@ class _Walker:
             self.visit(node, stdin, depth=depth + 1)
 
     def _redirects(
-        self, nodes: list[Node], stdin: _Stdin
-    ) -> tuple[tuple[Redirect, ...], _Stdin, list[tuple[Node, bool]]]:
+        self, nodes: list[Node], stdin: _Stdin, *, after: int | None = None
+    ) -> tuple[tuple[Redirect, ...], _Stdin, list[tuple[Node, bool]], list[Word]]:
+        """The redirections ``nodes`` make, the input they give, the command lines going on
+        after a heredoc, and the command's words the grammar put among them (``cat <<EOF -``).
+
+        ``after``: where the command's own words end, when the redirections follow them (a
+        ``redirected_statement``); the grammar drops a word there it should have kept (a lone
+        ``-`` before a heredoc: ``cat - <<EOF``), so the text between is read again."""
         found: list[Redirect] = []
         continuations: list[tuple[Node, bool]] = []
+        words: list[Word] = []
         for node in nodes:
+            if after is not None:
+                words.extend(self._dropped_words(after, node))
+                after = node.end_byte
             if node.type == "file_redirect":
                 found.append(self._file_redirect(node))
                 if found[-1].op in ("<", "<>"):
@@ -454,11 +529,35 @@ class _Walker:
                     else _Stdin(dynamic=True)
                 )
             elif node.type == "heredoc_redirect":
-                stdin = self._heredoc(node, found, continuations)
-        return tuple(found), stdin, continuations
+                stdin = self._heredoc(node, found, continuations, words)
+        return tuple(found), stdin, continuations, words
+
+    def _dropped_words(self, after: int, node: Node) -> list[Word]:
+        """The words written between offset ``after`` and the operator of the redirection
+        ``node`` (none, unless the grammar dropped them); a word that is not plain text makes
+        the line a problem."""
+        start = node.start_byte
+        if node.children:
+            first = node.children[0]
+            start = first.start_byte
+            if first.type in ("<<", "<<-"):
+                # ``cat -<<EOF``: the grammar's operator token takes in the ``-`` before it.
+                start += max(node_text(first).find("<"), 0)
+        gap = self._text_between(after, start).replace("\\\n", " ")
+        if not gap or gap.isspace():
+            return []
+        tokens = gap.split()
+        if "\n" in gap or not all(_PLAIN_TOKEN.fullmatch(t) for t in tokens):
+            self._problem(f"words the grammar did not read: {gap.strip()[:60]!r}", node)
+            return []
+        return [Word(t, t) for t in tokens]
 
     def _heredoc(
-        self, node: Node, found: list[Redirect], continuations: list[tuple[Node, bool]]
+        self,
+        node: Node,
+        found: list[Redirect],
+        continuations: list[tuple[Node, bool]],
+        words: list[Word],
     ) -> _Stdin:
         text = ""
         piped_after = node.child_by_field_name("right") is None
@@ -474,6 +573,8 @@ class _Walker:
             for child in node.named_children:
                 if child.type == "file_redirect":
                     found.append(self._file_redirect(child))
+                elif child.start_byte < line_end and child.type in _WORD_TYPES:
+                    words.extend(self._eval.words(child))  # ``cat <<EOF FILE``: a word of cat
                 elif child.start_byte < line_end and child.type not in _HEREDOC_PARTS:
                     continuations.append((child, piped_after))
             return _Stdin(text=text)
@@ -489,6 +590,9 @@ class _Walker:
                     text = self._heredoc_text(child)
             elif child.type == "file_redirect":
                 found.append(self._file_redirect(child))
+            elif child.type in _WORD_TYPES:
+                # ``cat <<EOF /etc/shadow``: the words after the delimiter are the command's.
+                words.extend(self._eval.words(child))
             elif child.type not in ("heredoc_start", "heredoc_end"):
                 continuations.append((child, piped_after))
         return _Stdin(text=text)
@@ -599,12 +703,18 @@ class _Walker:
         *,
         background: bool,
         depth: int,
+        more_words: list[Word] | None = None,
     ) -> str | None:
+        """A simple command (or a declaration, ``unset``, a ``[[ ]]``/``[ ]`` test: the grammar
+        gives them nodes of their own, but they are commands with words too)."""
         words: list[Word] = []
         assignments: list[tuple[str, Word]] = []
         own: list[Node] = []
         self._depth = depth
-        for child in node.children:
+        if node.type != "command":
+            words = self._keyword_words(node)
+        # (Inline, not a helper: each frame here is one more per level of nested ``$( )``.)
+        for child in node.children if node.type == "command" else ():
             if not child.is_named or child.type == "comment":
                 continue
             if child.type == "variable_assignment":
@@ -616,8 +726,12 @@ class _Walker:
                 own.append(child)
             else:
                 words.extend(self._eval.words(child))
-        more, stdin, continuations = self._redirects(own, stdin)
+        more, stdin, continuations, inside = self._redirects(own, stdin)
+        words += inside + (more_words or [])
         name = words[0].text if words and not words[0].dynamic else ""
+        if name == "let":
+            for word in words[1:]:
+                self._arithmetic_names(word.text, node)
         calls_function = name in self._functions
         fork_bomb = name in self._defining and (self._in_pipeline or background)
         self._add(
@@ -640,9 +754,36 @@ class _Walker:
             self._continue(continuation, follow, depth=depth)
         return None if continuations else output
 
+    def _keyword_words(self, node: Node) -> list[Word]:
+        """The words of a declaration (``declare``, ``export``...), ``unset`` or test node, as
+        the builtin of that name receives them: its keyword, options, names, ``NAME=value``
+        (value expanded), operators and operands."""
+        words: list[Word] = []
+        for child in node.children:
+            if child.type == "comment":
+                continue
+            if child.type == "variable_assignment":
+                name, value = self._assignment(child)
+                raw = node_text(child)
+                op = "+=" if raw[len(name) : len(name) + 2] == "+=" else "="
+                words.append(Word(name + op + value.text, raw, dynamic=value.dynamic))
+            elif child.type in _WORD_TYPES:
+                words.extend(self._eval.words(child))
+            elif child.named_child_count == 0:
+                text = node_text(child)  # a keyword, an operator, a name, a pattern
+                words.append(Word(text, text))
+            else:
+                words.extend(self._keyword_words(child))  # an expression of a test
+        if node.type == "test_command":
+            self._test_arithmetic(node)
+        return words
+
     def _assignment(self, node: Node) -> tuple[str, Word]:
         name_node, value_node = node.child_by_field_name("name"), node.child_by_field_name("value")
         name = node_text(name_node) if name_node is not None else ""
+        if name_node is not None and name_node.type == "subscript":
+            self._visit_any(name_node)  # ``a[$(cmd)]=1 ls``: the subscript is expanded
+        self._integer_assignment(node)
         if value_node is None:
             return name, Word("", "")
         if value_node.type in _WORD_TYPES:
@@ -661,6 +802,83 @@ class _Walker:
         if len(outputs) != 1 or outputs[0] is None:
             return None
         return outputs[0].rstrip("\n")
+
+    # -- arithmetic -------------------------------------------------------------------------
+
+    def _arithmetic(self, node: Node) -> None:
+        """Judge what evaluating the arithmetic text of ``node`` runs (see :data:`_ARITHMETIC`)."""
+        if node.type == "subscript":
+            text = node_text(node).partition("[")[2]  # the index, not the array's name
+        elif node.type == "c_style_for_statement":
+            body = node.child_by_field_name("body")
+            end = body.start_byte if body is not None else node.end_byte
+            text = self._text_between(node.start_byte, end)
+        else:
+            text = node_text(node)
+        self._arithmetic_names(text, node)
+
+    def _arithmetic_names(self, text: str, node: Node) -> None:
+        """Judge the known values of the variables arithmetic ``text`` names, and of those their
+        values name in turn: bash evaluates each, expanding what a subscript in it holds."""
+        pending = _IDENTIFIER.findall(text)
+        seen: set[str] = set()
+        while pending and len(seen) < MAX_ARITHMETIC_NAMES:
+            name = pending.pop()
+            value = self._variables.get(name) if name not in seen else None
+            seen.add(name)
+            if not value:
+                continue
+            if _SUBSTITUTION.search(value):
+                self._evaluated_again(value, node, why=f"the value of {name}")
+            pending.extend(_IDENTIFIER.findall(value))
+
+    def _integer_assignment(self, node: Node) -> None:
+        """``x=VALUE`` to a variable the line declares integer: VALUE is arithmetic."""
+        name_node, value_node = node.child_by_field_name("name"), node.child_by_field_name("value")
+        if not self._integers or name_node is None or value_node is None:
+            return
+        if node_text(name_node).partition("[")[0] not in self._integers:
+            return
+        quiet = WordEvaluator(
+            variables=self._variables,
+            home=self._home,
+            substitute=lambda _n: None,
+            visit=lambda _n: None,
+        )
+        value = quiet.word(value_node) if value_node.type in _WORD_TYPES else None
+        if value is None or value.dynamic:
+            self._arithmetic_names(node_text(value_node), node)
+            return
+        if _SUBSTITUTION.search(value.text):
+            self._evaluated_again(value.text, node, why=f"{node_text(name_node)}'s new value")
+        self._arithmetic_names(value.text, node)
+
+    def _test_arithmetic(self, node: Node) -> None:
+        """``[[ A -gt B ]]`` evaluates both sides as arithmetic (``[`` wants plain integers)."""
+        if not node.children or node_text(node.children[0]) != "[[":
+            return
+        for part in _descendants(node, limit=10_000):
+            if part.type != "binary_expression" or len(part.children) != 3:
+                continue
+            left, op, right = part.children
+            if node_text(op) in _ARITHMETIC_TESTS:
+                self._arithmetic_names(node_text(left) + " " + node_text(right), node)
+
+    def _evaluated_again(self, text: str, node: Node, *, why: str) -> None:
+        """Judge ``text`` as bash expands it once more (as the text of an unquoted heredoc);
+        backquotes in it are unknown outright."""
+        if "`" in text:
+            self._problem(f"bash evaluates {why} ({text[:60]!r}) and runs what it holds", node)
+        if self._nesting >= MAX_TEXT_NESTING:
+            self._problem("values evaluated again nested too deeply to understand", node)
+            return
+        if "$" in text:
+            again = f": <<{_EXPANDED_END}\n{text}\n{_EXPANDED_END}"
+            parsed = parse_line(
+                again, variables=self._variables, home=self._home, nesting=self._nesting + 1
+            )
+            for item in parsed.items:
+                self._add(item)
 
     # -- bookkeeping ------------------------------------------------------------------------
 
@@ -688,6 +906,11 @@ def _starts_within(node: Node, start: int, end: int) -> bool:
     if node.start_byte >= start:
         return True
     return any(_starts_within(child, start, end) for child in node.children)
+
+
+def _opens_arithmetic(node: Node) -> bool:
+    """Whether a compound statement is ``((…))``, not ``{ …; }``."""
+    return bool(node.children) and node.children[0].type == "(("
 
 
 def _quoted_heredoc(redirect: Node) -> bool:

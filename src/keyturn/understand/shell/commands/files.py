@@ -138,14 +138,35 @@ def mv(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     return effects
 
 
+_CP = OptionSpec(
+    valued="tS",
+    long={
+        **{"target-directory": "t", "suffix": "S", "no-target-directory": "T"},
+        **{"symbolic-link": "s", "link": "l", "recursive": "r", "archive": "a"},
+    },
+    long_valued=frozenset({"t", "S"}),
+    other_long=frozenset(
+        {"attributes-only", "backup", "copy-contents", "debug", "dereference", "force"}
+        | {"interactive", "keep-directory-symlink", "no-clobber", "no-dereference", "preserve"}
+        | {"no-preserve", "parents", "reflink", "remove-destination", "sparse"}
+        | {"strip-trailing-slashes", "update", "verbose", "one-file-system", "context"}
+        | {"help", "version"}
+    ),
+)
+_INSTALL = OptionSpec(
+    valued="tSmogb",
+    long={"target-directory": "t", "mode": "m", "owner": "o", "group": "g"},
+)
+
+
 @command("cp", "install")
 def copy(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """``cp``/``install``: write the destination (update when it exists)."""
-    spec = OptionSpec(
-        valued="tSmogb" if cmd.name == "install" else "tS",
-        long={"target-directory": "t", "mode": "m", "owner": "o", "group": "g"},
-    )
-    opts = parse_options(cmd.args, spec)
+    """``cp``/``install``: write the destination (update when it exists).
+
+    ``cp -s``/``-l`` make links instead of copies: as for ``ln``, each source (for ``-s`` or
+    a recursive copy, everything under it) is named as updated too, since what is written
+    through the link changes it."""
+    opts = parse_options(cmd.args, _INSTALL if cmd.name == "install" else _CP)
     if cmd.name == "install" and opts.has("d"):
         return [write_effect(p, cmd, ctx) for p in _paths(cmd, opts.operands, ctx)] or None
     found = _destination(cmd, list(opts.operands), opts.value("t"), ctx)
@@ -156,7 +177,13 @@ def copy(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     note = " sets a setuid/setgid mode" if len(mode) == 4 and mode[0] in "2467" else ""
     effects = [file_effect(EffectKind.READ, _paths(cmd, sources, ctx), cmd, ctx)]
     recursive = opts.has("r", "R", "a", "recursive", "archive")
+    links = cmd.name == "cp" and opts.has("s", "l")
     for raw, src in zip(sources, _paths(cmd, sources, ctx), strict=True):
+        target = dest.rstrip("/") + "/" + src.rsplit("/", 1)[-1] if is_dir else dest
+        if links:
+            names = directory_tree(src) if recursive or opts.has("s") else [src]
+            detail = f"{target} links to {src}: what is written through the link changes it"
+            effects.append(file_effect(EffectKind.UPDATE, names, cmd, ctx, detail=detail))
         if recursive and (raw == "." or raw.endswith("/.") or opts.has("T")):
             # ``cp -r dir/. dest`` (or ``-T``): dir's contents go into dest itself, whatever
             # dest already holds -- everything under it may be written.
@@ -170,7 +197,6 @@ def copy(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
                 )
             )
             continue
-        target = dest.rstrip("/") + "/" + src.rsplit("/", 1)[-1] if is_dir else dest
         effects.append(write_effect(target, cmd, ctx, detail=f"copied from {src}{note}"))
     return effects
 
