@@ -27,6 +27,19 @@ DEV_KUBECONFIG = {f"{HOME}/.kube/config": "current-context: dev-1\n"}
         ("export TF_WORKSPACE=prod; terraform destroy", "ask"),
         # Was ``export KUBECONTEXT=$(cat ctx)``: kubectl never reads that variable.
         ("kubectl config use-context $(cat ctx); kubectl delete deploy api", "ask"),
+        # a profile set at run time, by a builtin that stores what it reads or prints, or by
+        # an export whose names are decided at run time, leaves the place untold
+        ("read AWS_PROFILE <<< prod-admin; export AWS_PROFILE; aws ec2 terminate-instances", "ask"),
+        (
+            "printf -v AWS_PROFILE prod-admin; export AWS_PROFILE; aws ec2 terminate-instances",
+            "ask",
+        ),
+        (
+            "export $(aws configure export-credentials --format env); aws ec2 terminate-instances",
+            "ask",
+        ),
+        ('declare -x "$(cat env)"; aws ec2 terminate-instances --instance-ids i-1', "ask"),
+        ("read -p 'name: ' x; aws ec2 terminate-instances --instance-ids i-1", "allow"),
     ],
 )
 def test_a_switch_anywhere_on_the_line_is_judged_where_it_leads(

@@ -134,3 +134,13 @@ def test_what_is_not_understood_is_unknown(command: str) -> None:
 def test_under_the_brief_policy(command: str, expected: Verdict, judge_brief) -> None:
     decision = judge_brief(command)
     assert decision.decision is expected, (command, decision.describe())
+
+
+def test_sam_takes_the_profile_botocore_takes() -> None:
+    # botocore reads AWS_DEFAULT_PROFILE before AWS_PROFILE; cdk's JavaScript SDK does not
+    (effect,) = _effects(
+        "sam delete --stack-name api", AWS_DEFAULT_PROFILE="prod", AWS_PROFILE="dev"
+    )
+    assert effect.target.aws_profile == "prod"
+    (effect,) = _effects("cdk destroy Api", AWS_DEFAULT_PROFILE="prod", AWS_PROFILE="dev")
+    assert effect.target.aws_profile == "dev"

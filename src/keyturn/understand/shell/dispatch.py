@@ -25,7 +25,7 @@ from keyturn.understand.shell.effects import (
     unknown_effect,
 )
 from keyturn.understand.shell.flags import OptionSpec, canonical_text, parse_options
-from keyturn.understand.shell.parse import RawCommand
+from keyturn.understand.shell.parse import ANY_VARIABLE, RawCommand
 from keyturn.understand.shell.redirects import redirect_effects
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
 from keyturn.understand.shell.words import normalize_path
@@ -67,8 +67,12 @@ def target_variables_switch(
     variables with their values."""
     hints: dict[str, str] = {}
     variables: dict[str, str] = {}
+    anything = ANY_VARIABLE in assigned  # names decided at run time: any may be set
     for name, field_name in _TARGET_VARIABLES.items():
-        if name in assigned:
+        if anything:
+            variables[name] = RUN_TIME_HINT
+            hints.setdefault(field_name, RUN_TIME_HINT)
+        elif name in assigned:
             variables[name] = assigned[name] or RUN_TIME_HINT
             hints.setdefault(field_name, variables[name])
     # Variables the handlers read themselves (which cluster, credentials, config file or

@@ -333,7 +333,43 @@ def _assigned_variables(root: Node) -> dict[str, str | None]:
             var = node.child_by_field_name("variable")
             if var is not None:
                 seen.setdefault(node_text(var), set()).add(None)
+        elif node.type == "command":
+            name_node = node.child_by_field_name("name")
+            if name_node is not None and node_text(name_node) in _SETS_NAMED:
+                arguments = [node_text(a) for a in node.children_by_field_name("argument")]
+                for name in _named_by(node_text(name_node), arguments):
+                    seen.setdefault(name, set()).add(None)
+        elif node.type == "declaration_command" and any(
+            child.type not in _DECLARED_LITERALLY for child in node.named_children
+        ):
+            seen.setdefault(ANY_VARIABLE, set()).add(None)  # export $(…), declare "$x"
     return {name: values.pop() if len(values) == 1 else None for name, values in seen.items()}
+
+
+# The line sets variables whose names are decided at run time (``export $(aws configure
+# export-credentials …)``): any variable, a target one included, may hold anything after it.
+ANY_VARIABLE = "*"
+_DECLARED_LITERALLY = frozenset({"variable_assignment", "variable_name", "word"})
+# Builtins that store what they read or print in the variables they name, at run time.
+_SETS_NAMED = frozenset({"read", "printf", "getopts", "mapfile", "readarray"})
+
+
+def _named_by(builtin: str, args: list[str]) -> list[str]:
+    """The variables ``builtin args`` may set (``read -r -p x VAR``, ``printf -v VAR``,
+    ``getopts OPTS VAR``, ``mapfile ARR``); :data:`ANY_VARIABLE` for a name decided at run
+    time. For ``read`` and ``mapfile`` every plain word counts (an option's value too): a name
+    too many only makes a variable run-time, the stricter reading."""
+    if builtin == "printf":
+        named = [a[2:] or b for a, b in zip(args, [*args[1:], ""], strict=True) if a[:2] == "-v"]
+    elif builtin == "getopts":
+        named = args[1:2]
+    else:
+        named = [a for a in args if not a.startswith("-")]
+    return [
+        ANY_VARIABLE if "$" in n or "`" in n else n
+        for n in named
+        if n.isidentifier() or "$" in n or "`" in n
+    ]
 
 
 class _Walker:

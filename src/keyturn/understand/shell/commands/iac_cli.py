@@ -67,9 +67,15 @@ def _effect(
     )
 
 
-def _aws_target(cmd: SimpleCommand, ctx: ShellContext, opts: Options) -> Target:
+def _aws_target(
+    cmd: SimpleCommand, ctx: ShellContext, opts: Options, *, botocore: bool = False
+) -> Target:
+    # botocore (sam) reads AWS_DEFAULT_PROFILE before AWS_PROFILE; the Go and JavaScript SDKs
+    # (eksctl, cdk) read AWS_PROFILE only.
+    names = ("AWS_DEFAULT_PROFILE", "AWS_PROFILE") if botocore else ("AWS_PROFILE",)
+    profile = next((v for v in (setting(cmd, ctx.env, n) for n in names) if v), None)
     own = Target(
-        aws_profile=opts.value("profile") or setting(cmd, ctx.env, "AWS_PROFILE"),
+        aws_profile=opts.value("profile") or profile,
         aws_region=opts.value("region") or setting(cmd, ctx.env, "AWS_REGION"),
     )
     return own.merged_over(ctx.target)
@@ -390,7 +396,7 @@ def sam(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """AWS SAM subcommands, as the module docstring says."""
     opts = parse_options(cmd.args, _SAM)
     sub = opts.operands[0] if opts.operands else ""
-    target = _aws_target(cmd, ctx, opts)
+    target = _aws_target(cmd, ctx, opts, botocore=True)
     names = [f"arn:aws:cloudformation:*:*:stack/{opts.value('stack-name') or '*'}/*"]
     if sub in _SAM_READS or not sub:
         return [_effect(_E.READ, names, cmd, target, "cloudformation", f"{sub}: local work")]
