@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import pytest
+from tests.hardening._judging import DEFAULT_ALLOW
 
 from keyturn.model import Actor, Verdict
 from keyturn.policy import Policy, load_policy
@@ -151,18 +152,7 @@ def test_structure_gap(case: Case, judge_shell) -> None:
 
 # 7. An input redirection reads its file: keyturn's secrets are guarded against reads.
 STATE = "/srv/keyturn-state"
-PERMISSIVE = """\
-version: 1
-default: allow
-unknown_environment: dev
-environments:
-  dev:
-    resources: ["*"]
-agents:
-  "*":
-    allow:
-      - effect: [read, create, update, delete, replace]
-"""
+PERMISSIVE = DEFAULT_ALLOW  # every effect allowed, in dev: only the built-ins refuse
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from tests.hardening._judging import DEFAULT_ALLOW
 
 from keyturn.integrations.hooks.events import ToolCall, ToolCategory, action_for_call
 from keyturn.integrations.hooks.file_tools import file_name, patch_action
@@ -22,18 +23,7 @@ HOME = "/root"
 CWD = "/srv/app"
 STATE = "/var/lib/keyturn"
 POLICY_PATH = "/etc/keyturn/policy.yaml"
-PERMISSIVE = """\
-version: 1
-default: allow
-unknown_environment: dev
-environments:
-  dev:
-    resources: ["*"]
-agents:
-  "*":
-    allow:
-      - effect: [read, create, update, delete, replace]
-"""
+PERMISSIVE = DEFAULT_ALLOW  # every effect allowed, in dev: only the built-ins refuse
 ACTOR = Actor(agent="claude-code", operator="dev")
 
 

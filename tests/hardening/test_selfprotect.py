@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.hardening._judging import DEFAULT_ALLOW
 
 from keyturn.errors import PolicyError
 from keyturn.model import Action, Actor, Verdict
@@ -23,18 +24,7 @@ STATE = "/var/lib/keyturn"  # a $KEYTURN_HOME outside the home directory
 POLICY_PATH = "/etc/keyturn/policy.yaml"
 
 # Everything is allowed, everywhere: only built-ins can refuse.
-PERMISSIVE = """\
-version: 1
-default: allow
-unknown_environment: dev
-environments:
-  dev:
-    resources: ["*"]
-agents:
-  "*":
-    allow:
-      - effect: [read, create, update, delete, replace]
-"""
+PERMISSIVE = DEFAULT_ALLOW  # every effect allowed, in dev: only the built-ins refuse
 ACTOR = Actor(agent="claude-code", operator="dev")
 
 

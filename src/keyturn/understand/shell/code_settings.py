@@ -59,8 +59,8 @@ LOADING_VARIABLES = frozenset(
     }
 )
 # npm's settings that run or load code (as ``npm_config_<name>``, any case, ``_`` for ``-``);
-# the same list as the npm handler's (:mod:`.commands.runners`), which judges them on npm's own
-# line and in ``.npmrc``: here they are judged however the line sets them (``export`` too).
+# the npm handler (:mod:`.commands.runners`) uses the same list on npm's own line and in
+# ``.npmrc``: here they are judged however the line sets them (``export`` too).
 NPM_CODE_SETTINGS = frozenset(
     {"script-shell", "shell", "node-options", "editor", "browser", "viewer", "git"}
     | {"init-module", "onload-script", "userconfig", "globalconfig", "node-gyp", "prefix"}

@@ -32,13 +32,20 @@ def judge_text(text: str, origin: str, path: str, ctx: ShellContext) -> list[Eff
 
 def nothing_to_run(path: str, ctx: ShellContext) -> Effect:
     """A read of ``path``: the runner only lists or prints, or has nothing to run."""
+    return on_file(EffectKind.READ, path, ctx, operation="run", detail="nothing to run")
+
+
+def on_file(
+    kind: EffectKind, path: str, ctx: ShellContext, *, operation: str, detail: str
+) -> Effect:
+    """An effect of a runner on its own file ``path`` (``package.json``, ``.npmrc``)."""
     return Effect(
-        effect=EffectKind.READ,
+        effect=kind,
         resource=Resource(names=(f"file:{path}",), type="file"),
         target=ctx.target,
         service="file",
-        operation="run",
-        detail="nothing to run",
+        operation=operation,
+        detail=detail,
     )
 
 

@@ -28,11 +28,12 @@ import json
 from collections.abc import Sequence
 
 from keyturn.model import Effect, EffectKind, Resource
-from keyturn.understand.shell.code_settings import shell_setting_effects
+from keyturn.understand.shell.code_settings import NPM_CODE_SETTINGS, shell_setting_effects
 from keyturn.understand.shell.commands._argv import with_command
 from keyturn.understand.shell.commands._runner_files import (
     judge_text,
     nothing_to_run,
+    on_file,
     unknown_run,
 )
 from keyturn.understand.shell.effects import unknown_effect
@@ -57,12 +58,6 @@ _LIFECYCLE = {
     "version": ("preversion", "version", "postversion"),
     "publish": ("prepublishOnly", "prepack", "prepare", "postpack", "publish", "postpublish"),
 }
-# npm settings that make it run or load something: what runs scripts, what node loads, what
-# opens files or pages, what runs on ``npm init``, other config files.
-_NPM_CODE_SETTINGS = frozenset(
-    {"script-shell", "shell", "node-options", "editor", "browser", "viewer", "git"}
-    | {"init-module", "onload-script", "userconfig", "globalconfig", "node-gyp", "prefix"}
-)
 _BOOLEAN_WORDS = frozenset({"true", "false"})
 
 
@@ -166,12 +161,12 @@ def _code_settings(cmd: SimpleCommand, directory: str, ctx: ShellContext) -> lis
     effects: list[Effect] = []
     for name in cmd.assignments:
         key = name.lower().removeprefix("npm_config_").replace("_", "-")
-        if name.lower().startswith("npm_config_") and key in _NPM_CODE_SETTINGS - {"script-shell"}:
+        if name.lower().startswith("npm_config_") and key in NPM_CODE_SETTINGS - {"script-shell"}:
             effects.append(unknown_effect(cmd, f"${name} makes npm run or load code", ctx))
     npmrc = f"{directory.rstrip('/')}/.npmrc"
     for line in (ctx.files.read_text(npmrc, limit=65_536) or "").splitlines():
         key = line.partition("=")[0].strip().lower()
-        if key in _NPM_CODE_SETTINGS:
+        if key in NPM_CODE_SETTINGS:
             reason = f"{npmrc} sets {key}, which makes npm run or load code"
             effects.append(unknown_run(reason, npmrc, ctx))
     return effects
@@ -249,16 +244,8 @@ def _lifecycle(
     """``npm pack``/``version``/``publish``: the lifecycle scripts they run, judged."""
     effects: list[Effect] = [nothing_to_run(path, ctx)]
     if sub == "version":
-        effects = [
-            Effect(
-                effect=EffectKind.UPDATE,
-                resource=Resource(names=(f"file:{path}",), type="file"),
-                target=ctx.target,
-                service="file",
-                operation="npm version",
-                detail="the new version is written into package.json",
-            )
-        ]
+        detail = "the new version is written into package.json"
+        effects = [on_file(EffectKind.UPDATE, path, ctx, operation="npm version", detail=detail)]
     if sub == "publish":
         reason = "npm publish sends the package to a registry"
         effects.append(unknown_run(reason, path, ctx))
@@ -287,18 +274,11 @@ def _config(
         return [unknown_effect(cmd, f"npm config {located} settings changed", ctx)]
     npmrc = f"{ctx.home.rstrip('/')}/.npmrc" if located == "user" else f"{ctx.cwd}/.npmrc"
     effects = [
-        Effect(
-            effect=EffectKind.UPDATE,
-            resource=Resource(names=(f"file:{npmrc}",), type="file"),
-            target=ctx.target,
-            service="file",
-            operation="npm config",
-            detail="npm settings",
-        )
+        on_file(EffectKind.UPDATE, npmrc, ctx, operation="npm config", detail="npm settings")
     ]
     for word in (w for w in rest if not w.startswith("-")):
         key = word.partition("=")[0].strip().lower()
-        if key in _NPM_CODE_SETTINGS:
+        if key in NPM_CODE_SETTINGS:
             effects.append(unknown_effect(cmd, f"npm's {key} setting runs or loads code", ctx))
     return effects
 
