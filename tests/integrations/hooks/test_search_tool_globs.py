@@ -1,4 +1,4 @@
-"""Claude Code's search tools name where their glob reads, not only their ``path``: through the
+"""Agents' search tools (Claude Code's, Gemini CLI's, Cursor's) name where their glob reads, not only their ``path``: through the
 real ``keyturn hook claude-code`` process, a ``Glob`` pattern that leaves the working directory
 for keyturn's state directory (absolute, ``~``, ``..``) meets the self-protection read guard."""
 
@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from keyturn.integrations.hooks.claude_code import searched_places
+from keyturn.integrations.hooks.search_tools import searched_places
 
 
 def claude(tool: str, tool_input: dict[str, Any]) -> dict[str, Any]:
@@ -66,3 +66,32 @@ def test_an_ordinary_glob_is_not_refused(run_hook, hook_env):
 )
 def test_searched_places(tool: str, tool_input: dict[str, Any], places: list[str]) -> None:
     assert searched_places(tool, tool_input) == places
+
+
+def test_gemini_and_cursor_globs_into_the_state_directory_are_denied(run_hook, hook_env):
+    state = hook_env["KEYTURN_HOME"]
+    Path(state).mkdir(parents=True, exist_ok=True)
+    gemini = {
+        "session_id": "g-globs",
+        "cwd": "/srv/infra",
+        "hook_event_name": "BeforeTool",
+    }
+    for tool, tool_input in (
+        ("glob", {"pattern": f"{state}/*"}),
+        ("search_file_content", {"pattern": ".", "dir_path": "/", "include": f"{state[1:]}/*"}),
+    ):
+        payload = {**gemini, "tool_name": tool, "tool_input": tool_input}
+        run = run_hook("gemini", payload, hook_env)
+        assert run.json["decision"] == "deny", (tool, run.stdout)
+        assert "builtin:self-protection" in run.json["reason"], (tool, run.stdout)
+    cursor = {
+        "conversation_id": "c-globs",
+        "generation_id": "g-1",
+        "hook_event_name": "preToolUse",
+        "workspace_roots": ["/srv/infra"],
+        "tool_name": "Glob",
+        "tool_input": {"glob_pattern": f"{state}/*"},
+    }
+    run = run_hook("cursor", cursor, hook_env)
+    assert run.json["permission"] == "deny", run.stdout
+    assert "self-protection" in run.json["agent_message"], run.stdout

@@ -22,6 +22,7 @@ from keyturn.errors import InputError
 
 from .events import ToolCall, ToolCategory
 from .protocol import Answer, Reply, Stance, dumps, field, first_text, held_reason, optional, text
+from .search_tools import searched_places
 
 NAME = "cursor"
 SHELL, MCP, READ_FILE, PRE_TOOL_USE = (
@@ -225,6 +226,10 @@ def _pre_tool(
             return ToolCategory.DELETE, {"path": path}, None, None
         case "Read" | "Grep" | "Glob" | "LS":
             read = args.get("file_path") or args.get("path") or args.get("target_file")
+            if tool == "Glob":  # its pattern may leave the path, as Claude Code's Glob
+                pattern = args.get("glob_pattern") or args.get("pattern")
+                paths = searched_places("Glob", {"path": read, "pattern": pattern})
+                return ToolCategory.READ, {"paths": paths}, None, None
             return (
                 ToolCategory.READ,
                 {"paths": [read] if isinstance(read, str) and read else []},

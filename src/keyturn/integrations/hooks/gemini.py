@@ -25,6 +25,7 @@ from .protocol import (
     optional,
     tool_event,
 )
+from .search_tools import searched_places
 
 NAME = "gemini"
 BEFORE_TOOL = "BeforeTool"
@@ -135,6 +136,12 @@ def _builtin(
             return ToolCategory.READ, {"paths": paths}
         case "list_directory" | "glob" | "search_file_content" | "grep" | "ls":
             where_to = args.get("dir_path") or args.get("path")
+            if tool == "glob":  # pattern: a glob of paths, as Claude Code's Glob
+                searched = {"path": where_to, "pattern": args.get("pattern")}
+                return ToolCategory.READ, {"paths": searched_places("Glob", searched)}
+            if tool in ("search_file_content", "grep"):  # include: a glob under the path
+                searched = {"path": where_to, "glob": args.get("include")}
+                return ToolCategory.READ, {"paths": searched_places("Grep", searched)}
             return ToolCategory.READ, {"paths": [where_to] if isinstance(where_to, str) else []}
         case "web_fetch":
             return ToolCategory.FETCH, {
