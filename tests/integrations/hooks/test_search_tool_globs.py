@@ -1,6 +1,7 @@
-"""Agents' search tools (Claude Code's, Gemini CLI's, Cursor's) name where their glob reads, not only their ``path``: through the
-real ``keyturn hook claude-code`` process, a ``Glob`` pattern that leaves the working directory
-for keyturn's state directory (absolute, ``~``, ``..``) meets the self-protection read guard."""
+"""Agents' search tools (Claude Code's, Gemini CLI's, Cursor's) name where their glob reads,
+not only their ``path``: through the real hook process, a glob that leaves the working
+directory for keyturn's state directory (absolute, ``~``, ``..``) meets the self-protection
+read guard."""
 
 from __future__ import annotations
 
