@@ -80,6 +80,7 @@ DENIED_COMMANDS = [
     "KEYTURN_POLICY=/tmp/open.yaml keyturn exec -- rm -rf /srv",
     "KEYTURN_ENV=dev kubectl delete ns payments",
     "env -u KEYTURN_POLICY claude",
+    "strace -E KEYTURN_POLICY claude",  # strace -E NAME unsets NAME for the command
     "env KEYTURN_HOME=/tmp ls",
     "unset KEY''TURN_POLICY",
     "bash -c 'unset KEYTURN_POLICY; ls'",

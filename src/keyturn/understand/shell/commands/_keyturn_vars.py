@@ -23,9 +23,10 @@ _NAME = re.compile(r"KEYTURN_\w*", re.IGNORECASE)
 _QUOTES = re.compile(r"""['"\\`]""")
 _SEPARATORS = re.compile(r"[;&|\n]")
 # What, right before a name, makes it a change: a declaring builtin earlier in the same simple
-# command, ``env -u`` / ``--unset``, or PowerShell's ``env:`` drive.
+# command, ``env -u`` / ``--unset``, ``strace -E`` / ``--env`` (which unsets a bare name), or
+# PowerShell's ``env:`` drive.
 _DECLARER = re.compile(r"\b(?:unset|export|declare|typeset|readonly|local|setenv|unsetenv)\b", re.I)
-_UNSET_OPTION = re.compile(r"(?:\s-\w*u\s*|--unset[=\s]+)\Z")
+_UNSET_OPTION = re.compile(r"(?:\s-\w*[uE]\s*|--(?:unset|env)[=\s]+)\Z")
 _LOOK_BACK = 200
 _MAX_SCAN = 65_536
 
