@@ -67,6 +67,10 @@ def effects(command: str) -> list[tuple[EffectKind, tuple[str, ...], str | None]
         ),
         ("az vm delete -g rg1 -n web", [(D, ("azure:vm/web", "azure:rg1/vm/web"), "vm")]),
         (
+            "gcloud sql instances delete main --configuration prod",
+            [(D, ("gcp:sql/instances/main", "gcp:configurations/prod/sql/instances/main"), "sql")],
+        ),
+        (
             "az vm delete -n web --subscription prod-sub",
             [(D, ("azure:vm/web", "azure:subscriptions/prod-sub/vm/web"), "vm")],
         ),

@@ -3,8 +3,10 @@
 Names (decided here; ``keyturn policy lint`` should know these forms):
 - ``gcloud <group...> <verb> NAME`` -> ``gcp:<group path>/<name>`` (``gcp:compute/instances/
   web-1``, ``gcp:projects/acme-prod``), plus ``gcp:<project>/<group path>/<name>`` when the
-  project is known (``--project``, ``CLOUDSDK_CORE_PROJECT``), so ``*prod*`` tells the
-  environment by project too. Cloud Storage objects are ``gs://bucket/path``.
+  project is known (``--project``, ``CLOUDSDK_CORE_PROJECT``), else
+  ``gcp:configurations/<configuration>/<group path>/<name>`` when a named configuration gives it
+  (``--configuration``, ``CLOUDSDK_ACTIVE_CONFIG_NAME``), so ``*prod*`` tells the environment by
+  project or configuration too. Cloud Storage objects are ``gs://bucket/path``.
 - ``az <group...> <verb> -n NAME -g RG`` -> ``azure:<group path>/<name>`` (``azure:vm/web``,
   ``azure:group/rg-prod``), plus ``azure:<rg>/<group path>/<name>`` when the resource group is
   known, and ``azure:subscriptions/<subscription>/<group path>/<name>`` when ``--subscription``
@@ -114,6 +116,11 @@ def gcloud(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``gcloud [--project P] GROUP... VERB [NAME...] [--flags]``."""
     words, flags = _split(cmd.args, _GCLOUD_VALUED, {"q": "quiet"})
     project = _last(flags, "project") or setting(cmd, ctx.env, "CLOUDSDK_CORE_PROJECT")
+    # The named configuration gives the project when --project does not: named too, so that
+    # ``*prod*`` tells by it (``--configuration prod``).
+    configuration = _last(flags, "configuration") or setting(
+        cmd, ctx.env, "CLOUDSDK_ACTIVE_CONFIG_NAME"
+    )
     if words[:1] == ["storage"] and len(words) > 1 and words[1] in _STORAGE_VERBS:
         recursive = "r" in flags or "recursive" in flags
         if words[1] == "rsync" and "delete-unmatched-destination-objects" in flags:
@@ -140,6 +147,8 @@ def gcloud(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         resource = [name] if name.startswith("gs://") else [f"gcp:{path}/{name}"]
         if project and group != ["projects"]:
             resource.append(f"gcp:{project}/{path}/{name}")
+        if configuration and not project:
+            resource.append(f"gcp:configurations/{configuration}/{path}/{name}")
         op = f"gcloud {' '.join(group)} {verb}"
         out.append(_effect(kind, resource, ctx, service=service, operation=op, detail=detail))
     return with_command(out, cmd)
