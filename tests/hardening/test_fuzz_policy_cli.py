@@ -6,7 +6,9 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import sys
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -152,6 +154,19 @@ _CLI_TOKENS = [
     "=",
     "--json=1",
 ]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _own_state(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The CLI runs in this process: its state (the install secret ``check`` redacts with) goes
+    to a directory of the test's own, not the account's ``~/.keyturn``."""
+    saved = os.environ.get("KEYTURN_HOME")
+    os.environ["KEYTURN_HOME"] = str(tmp_path_factory.mktemp("state"))
+    yield
+    if saved is None:
+        os.environ.pop("KEYTURN_HOME", None)
+    else:
+        os.environ["KEYTURN_HOME"] = saved
 
 
 @pytest.fixture(scope="module")

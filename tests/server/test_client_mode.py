@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 
 import pytest
 from tests.browser.test_review_pages import demo  # noqa: F401  (the fixture)
@@ -13,9 +14,13 @@ from tests.browser.test_review_pages import demo  # noqa: F401  (the fixture)
 pytestmark = pytest.mark.slow
 
 
+# The client's own state (the AWS settings exec isolates) goes here, not to ~/.keyturn.
+_CLIENT_STATE = tempfile.TemporaryDirectory(prefix="keyturn-client-")
+
+
 def cli(url: str, token: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KEYTURN_")}
-    env.update(KEYTURN_SERVER=url, KEYTURN_TOKEN=token)
+    env.update(KEYTURN_SERVER=url, KEYTURN_TOKEN=token, KEYTURN_HOME=_CLIENT_STATE.name)
     return subprocess.run(
         [sys.executable, "-m", "keyturn", *args],
         env=env,
