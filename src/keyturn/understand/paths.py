@@ -56,14 +56,14 @@ def posix_path(path: str, *, cwd: str) -> str:
     """
     if not path.startswith("/"):
         path = cwd.rstrip("/") + "/" + path
-    if "proc" in path:
-        return _walk_proc(path, cwd=cwd)
-    return "/" + "/".join(_lexical_parts(path))
+    # Only a path naming ``proc`` may go through its links: the rest is resolved as text.
+    return "/" + "/".join(_walk(path, cwd=cwd if "proc" in path else None))
 
 
-def _walk_proc(path: str, *, cwd: str) -> str:
-    """:func:`posix_path` for a path that may go through ``/proc``: each part in turn, as the
-    kernel walks it, so that ``/proc/self/root/../etc`` is ``/etc`` and ``/proc/self/cwd/..``
+def _walk(path: str, *, cwd: str | None) -> list[str]:
+    """The parts of the absolute ``path``, each in turn as the kernel walks it: ``.``, ``..``
+    and empty parts resolved, and -- given the working directory ``cwd`` -- the ``/proc``
+    links followed, so that ``/proc/self/root/../etc`` is ``/etc`` and ``/proc/self/cwd/..``
     the working directory's parent."""
     parts: list[str] = []
     for piece in path.split("/"):
@@ -74,26 +74,12 @@ def _walk_proc(path: str, *, cwd: str) -> str:
                 parts.pop()
             continue
         parts.append(piece)
-        if piece in ("root", "cwd") and len(parts) in (3, 5) and parts[0] == "proc":
-            link = _proc_link(parts)
+        if cwd is not None and piece in ("root", "cwd") and len(parts) in (3, 5):
+            link = _proc_link(parts) if parts[0] == "proc" else None
             if link == "root":
                 parts = []
             elif link == "cwd":
-                parts = _lexical_parts(cwd)
-    return "/" + "/".join(parts)
-
-
-def _lexical_parts(path: str) -> list[str]:
-    """The parts of ``path`` with ``.``, ``..`` and empty parts resolved as text."""
-    parts: list[str] = []
-    for piece in path.split("/"):
-        if piece in ("", "."):
-            continue
-        if piece == "..":
-            if parts:
-                parts.pop()
-            continue
-        parts.append(piece)
+                parts = _walk(cwd, cwd=None)
     return parts
 
 

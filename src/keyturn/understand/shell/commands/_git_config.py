@@ -20,6 +20,7 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
+from collections.abc import Iterator
 
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.code_settings import git_setting_effects, runs_command
@@ -204,42 +205,42 @@ def expand_abbreviations(sub: str, args: list[str]) -> list[str]:
 def settings_given(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
     """What the settings given before the subcommand (``-c``, ``--config-env``) make git run."""
     effects: list[Effect] = []
-    args = cmd.args
-    i = 0
-    while i < len(args) and args[i].startswith("-"):
-        arg = args[i]
-        if arg == "-c" and i + 1 < len(args):
-            key, equals, value = args[i + 1].partition("=")
-            known: str | None = value if equals else "true"  # ``-c key`` alone sets true
-            effects += git_setting_effects(key, None if _run_time(cmd, i + 2) else known, cmd, ctx)
-        elif arg.startswith("--config-env="):
-            key, _, variable = arg.removeprefix("--config-env=").partition("=")
-            effects += git_setting_effects(key, ctx.env.get(variable), cmd, ctx)
+    for arg, setting in _global_options(cmd, ctx):
+        if setting is not None:
+            effects += git_setting_effects(*setting, cmd, ctx)
         elif arg.startswith("--exec-path="):
             # Where git finds its own programs (``git-status``...), like GIT_EXEC_PATH: a
             # folder of the agent's makes every subcommand run its file.
             reason = f"git runs its subcommands from {arg.removeprefix('--exec-path=')[:80]}"
             effects.append(unknown_effect(cmd, reason, ctx))
-        i += 2 if arg in GLOBAL_VALUED else 1
     return effects
 
 
 def given_settings(cmd: SimpleCommand, ctx: ShellContext) -> list[tuple[str, str | None]]:
     """The settings given before the subcommand (``-c key=value``, ``--config-env``), in
     order; the value is ``None`` when decided at run time or not known."""
-    found: list[tuple[str, str | None]] = []
+    return [setting for _, setting in _global_options(cmd, ctx) if setting is not None]
+
+
+def _global_options(
+    cmd: SimpleCommand, ctx: ShellContext
+) -> Iterator[tuple[str, tuple[str, str | None] | None]]:
+    """git's options before the subcommand: each with the setting it gives
+    (``-c key=value``: ``value``, ``-c key`` alone: ``"true"``, ``--config-env``: the
+    variable's value; ``None`` as value when decided at run time or not known)."""
     args = cmd.args
     i = 0
     while i < len(args) and args[i].startswith("-"):
         arg = args[i]
+        setting: tuple[str, str | None] | None = None
         if arg == "-c" and i + 1 < len(args):
             key, equals, value = args[i + 1].partition("=")
-            found.append((key, None if _run_time(cmd, i + 2) else (value if equals else "true")))
+            setting = (key, None if _run_time(cmd, i + 2) else (value if equals else "true"))
         elif arg.startswith("--config-env="):
             key, _, variable = arg.removeprefix("--config-env=").partition("=")
-            found.append((key, ctx.env.get(variable)))
+            setting = (key, ctx.env.get(variable))
+        yield arg, setting
         i += 2 if arg in GLOBAL_VALUED else 1
-    return found
 
 
 def repository_settings(start: str, ctx: ShellContext) -> list[tuple[str, str]]:
