@@ -181,9 +181,8 @@ def copy(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     for raw, src in zip(sources, _paths(cmd, sources, ctx), strict=True):
         target = dest.rstrip("/") + "/" + src.rsplit("/", 1)[-1] if is_dir else dest
         if links:
-            names = directory_tree(src) if recursive or opts.has("s") else [src]
-            detail = f"{target} links to {src}: what is written through the link changes it"
-            effects.append(file_effect(EffectKind.UPDATE, names, cmd, ctx, detail=detail))
+            tree = recursive or opts.has("s")
+            effects.append(_through_link(target, src, tree=tree, cmd=cmd, ctx=ctx))
         if recursive and (raw == "." or raw.endswith("/.") or opts.has("T")):
             # ``cp -r dir/. dest`` (or ``-T``): dir's contents go into dest itself, whatever
             # dest already holds -- everything under it may be written.
@@ -325,10 +324,18 @@ def ln(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         symbolic = opts.has("s") and not opts.has("r")
         here = (link.rsplit("/", 1)[0] or "/") if symbolic else ctx.cwd
         target = normalize_path(source, cwd=here)
-        names = directory_tree(target) if opts.has("s") else [target]
-        detail = f"{link} links to {target}: what is written through the link changes it"
-        effects.append(file_effect(EffectKind.UPDATE, names, cmd, ctx, detail=detail))
+        effects.append(_through_link(link, target, tree=opts.has("s"), cmd=cmd, ctx=ctx))
     return effects
+
+
+def _through_link(
+    link: str, target: str, *, tree: bool, cmd: SimpleCommand, ctx: ShellContext
+) -> Effect:
+    """The change a link at ``link`` to ``target`` makes possible: an update of the target (and,
+    with ``tree``, of everything under it), which is written through the link."""
+    names = directory_tree(target) if tree else [target]
+    detail = f"{link} links to {target}: what is written through the link changes it"
+    return file_effect(EffectKind.UPDATE, names, cmd, ctx, detail=detail)
 
 
 @command("rsync")
