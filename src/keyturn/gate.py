@@ -44,6 +44,33 @@ class Outcome:
     grant_id: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """An action judged and its audit record made, not yet recorded (see :meth:`Gate.judged`).
+
+    ``failure`` is set when the record could not even be made (then nothing may be appended
+    and the outcome is ``deny``)."""
+
+    decision: Decision
+    entries: tuple[AuditEntry, ...]
+    requester: str
+    now: float
+    failure: Exception | None = None
+
+    @property
+    def holds(self) -> bool:
+        """Whether settling it needs the store (an ``ask``: a grant, or a request to open)."""
+        return self.failure is None and self.decision.decision is Verdict.ASK
+
+    def unrecorded(self, exc: Exception) -> Outcome:
+        """The refusal of an action whose decision could not be recorded."""
+        return Outcome(
+            verdict=Verdict.DENY,
+            decision=self.decision,
+            message=f"denied: the decision could not be recorded in the audit log ({exc})",
+        )
+
+
 def judge(action: Action, *, policy: Policy, actor: Actor) -> Decision:
     """Judge an understood action against the policy (pure; records nothing)."""
     return policy.judge(action, actor=actor)
@@ -87,25 +114,44 @@ class Gate:
         an approved grant for this exact digest (once) or by opening -- or finding -- the
         request that waits for reviewers. ``requester`` is who submits (a token's name); it
         defaults to the operator."""
+        judged = self.judged(action, actor=actor, requester=requester)
+        try:
+            self.store.append_audit(judged.entries)
+        except Exception as exc:  # any failure to record is a refusal, whatever its type
+            return judged.unrecorded(exc)
+        return self.recorded(judged, consume_grant=consume_grant)
+
+    def judged(self, action: Action, *, actor: Actor, requester: str | None = None) -> Judged:
+        """The first half of :meth:`submit`, touching no store: the decision, redacted, and
+        the audit record that must be durable before anyone acts on it. A caller that
+        appends the record its own way (the server, sharing one commit among the decisions
+        in flight) hands it to :meth:`recorded` once the append returned, or answers
+        :meth:`Judged.unrecorded` when it failed."""
         decision = judge(action, policy=self.policy, actor=actor)
         now = self._clock()
         who = requester or actor.operator
         try:
-            decision, redacted = self.redactor.decision(decision)
-            entry = _decision_entry(decision, requester=who, now=now, redacted=redacted)
-            self.store.append_audit([entry])
-        except Exception as exc:  # any failure to record is a refusal, whatever its type
-            return Outcome(
-                verdict=Verdict.DENY,
-                decision=decision,
-                message=f"denied: the decision could not be recorded in the audit log ({exc})",
-            )
+            redacted_decision, redacted = self.redactor.decision(decision)
+            entry = _decision_entry(redacted_decision, requester=who, now=now, redacted=redacted)
+        except Exception as exc:  # what cannot be recorded is refused, as in submit
+            return Judged(decision=decision, entries=(), requester=who, now=now, failure=exc)
+        return Judged(decision=redacted_decision, entries=(entry,), requester=who, now=now)
+
+    def recorded(self, judged: Judged, *, consume_grant: bool = True) -> Outcome:
+        """The second half of :meth:`submit`, once ``judged.entries`` are durable: allow and
+        deny are answered as judged; ask consumes a grant or opens (or finds) the request,
+        which uses the store."""
+        if judged.failure is not None:
+            return judged.unrecorded(judged.failure)
+        decision = judged.decision
         if decision.decision is Verdict.ALLOW:
             return Outcome(verdict=Verdict.ALLOW, decision=decision, message=decision.describe())
         if decision.decision is Verdict.DENY:
             return Outcome(verdict=Verdict.DENY, decision=decision, message=decision.describe())
         try:
-            return self._hold(decision, requester=who, consume_grant=consume_grant, now=now)
+            return self._hold(
+                decision, requester=judged.requester, consume_grant=consume_grant, now=judged.now
+            )
         except ApprovalError:
             raise
         except Exception as exc:

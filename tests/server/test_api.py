@@ -55,6 +55,37 @@ def test_a_500_leaks_nothing(server: Server, monkeypatch: pytest.MonkeyPatch) ->
     assert "secret" not in r.text and "passwd" not in r.text and "Traceback" not in r.text
 
 
+def test_a_decision_that_cannot_be_recorded_is_denied(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from keyturn.errors import StoreError
+    from keyturn.store.sql_audit import SqlAudit
+
+    def full(self, entries):  # type: ignore[no-untyped-def]
+        raise StoreError("database or disk is full")
+
+    monkeypatch.setattr(SqlAudit, "append_audit", full)
+    r = server.post(
+        "/v1/decisions", "kiro", {"kind": "shell", "payload": {"command": "ls", "cwd": "/srv"}}
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["verdict"] == "deny"
+    assert "could not be recorded" in r.json()["message"]
+
+
+def test_a_large_body_is_judged_as_a_small_one(server: Server) -> None:
+    """Small bodies are judged on the event loop, large ones in a worker: the same answer."""
+    from keyturn.server.api import INLINE_BODY_BYTES
+
+    command = "rm -rf ./scratch"
+    small = {"kind": "shell", "payload": {"command": command, "cwd": "/srv/app"}}
+    large = {**small, "padding": "x" * (INLINE_BODY_BYTES * 2)}
+    answers = [server.post("/v1/decisions", "kiro", body).json() for body in (small, large)]
+    assert answers[0]["decision"]["digest"] == answers[1]["decision"]["digest"]
+    assert answers[0]["verdict"] == answers[1]["verdict"] == "ask"
+    assert answers[0]["request_id"] == answers[1]["request_id"] is not None
+
+
 def test_security_headers_on_every_response(server: Server) -> None:
     for r in (
         server.client.get("/v1/health"),

@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from keyturn.approval.model import ApprovalRequest, Role
 from keyturn.errors import InputError
-from keyturn.gate import Outcome
+from keyturn.gate import Judged, Outcome
 from keyturn.model import Action, Actor, Verdict
 from keyturn.server.api_audit import (
     audit_list,
@@ -106,6 +106,14 @@ def submit(
     extra view (``details_of``) is of the action as the gate recorded it: secrets redacted."""
     before = backend.clock()
     outcome = backend.gate.submit(action, actor=actor, requester=requester)
+    return outcome, _opened(backend, outcome, body, since=before)
+
+
+def _opened(
+    backend: Backend, outcome: Outcome, body: dict[str, Any], *, since: float
+) -> ApprovalRequest | None:
+    """The request ``outcome`` holds for, when it was opened just now (``since``) -- saving
+    the reviewer's extra view of it."""
     opened = None
     if outcome.verdict is Verdict.ASK and outcome.request_id is not None:
         recorded = outcome.decision.action
@@ -115,19 +123,28 @@ def submit(
             details = backend.gate.redactor.json(details, [])
             save_details(backend.store, digest=recorded.digest, details=details)
         request = backend.store.get_request(int(outcome.request_id))
-        if request.created_at >= before and not request.votes:
+        if request.created_at >= since and not request.votes:
             opened = request
-    return outcome, opened
+    return opened
 
 
-def _understand_and_submit(
-    backend: Backend, body: dict[str, Any], *, actor: Actor, requester: str
-) -> tuple[Outcome, ApprovalRequest | None]:
+# Bodies up to this size are understood and judged on the event loop, in well under a
+# millisecond; larger ones (plans, change sets) in a worker thread, so that the loop never
+# waits on a long judgement.
+INLINE_BODY_BYTES = 4096
+
+
+def _judged(backend: Backend, body: dict[str, Any], *, actor: Actor, requester: str) -> Judged:
     action = action_of(body, mcp_mappings=backend.policy.mcp_mappings)
-    # Not under the backend's lock: each store call is a transaction of its own (as it must be
-    # for several servers sharing one database), and the decision's audit append waits for its
-    # durable commit without holding up the other decisions, which share that commit.
-    return submit(backend, action, actor=actor, requester=requester, body=body)
+    return backend.gate.judged(action, actor=actor, requester=requester)
+
+
+def _hold(
+    backend: Backend, judged: Judged, body: dict[str, Any]
+) -> tuple[Outcome, ApprovalRequest | None]:
+    """An ask, once recorded: consume a grant, or open (or find) the request."""
+    outcome = backend.gate.recorded(judged)
+    return outcome, _opened(backend, outcome, body, since=judged.now)
 
 
 async def decide(request: Request) -> JSONResponse:
@@ -137,11 +154,24 @@ async def decide(request: Request) -> JSONResponse:
     principal.require(Role.AGENT, Role.ADMIN)
     body = await body_json(request)
     actor = actor_of(body, principal)
-    # One worker-thread hop for the whole decision (understand, judge, record): each hop costs
-    # about as much as judging.
-    outcome, opened = await backend.offload(
-        _understand_and_submit, backend, body, actor=actor, requester=principal.name
-    )
+    with backend.writer.deciding():
+        if len(await request.body()) <= INLINE_BODY_BYTES:
+            judged = _judged(backend, body, actor=actor, requester=principal.name)
+        else:
+            judged = await backend.offload(
+                _judged, backend, body, actor=actor, requester=principal.name
+            )
+        opened = None
+        try:
+            if judged.failure is None:
+                await backend.writer.append(judged.entries)
+        except Exception as exc:  # any failure to record is a refusal, whatever its type
+            outcome = judged.unrecorded(exc)
+        else:
+            if judged.holds:
+                outcome, opened = await backend.offload(_hold, backend, judged, body)
+            else:
+                outcome = backend.gate.recorded(judged)
     if opened is not None:
         backend.notifier.publish("request.opened", opened, link=link_of(request, opened.id))
     return JSONResponse(outcome_json(outcome))

@@ -38,6 +38,7 @@ from keyturn.bootstrap import (
 from keyturn.errors import AuthError
 from keyturn.gate import Gate
 from keyturn.server.auth import FailureLimiter, Principal, Session, SessionSigner, bearer_of
+from keyturn.server.durable import AuditWriter
 from keyturn.server.errors import EXCEPTION_HANDLERS, ApiError
 from keyturn.server.notify import Notifier
 from keyturn.server.wait import Changes
@@ -99,6 +100,8 @@ class Backend:
         # store read per AUTH_CACHE_SECONDS. Revoking on this server clears it at once; another
         # server sharing the database sees a revocation within AUTH_CACHE_SECONDS.
         self._principals: dict[str, tuple[Principal, float]] = {}
+        # Decisions' audit records, committed together (see :mod:`.durable`).
+        self.writer = AuditWriter(self.store)
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``fn`` (which uses the store) in a worker thread, under the store lock."""
@@ -116,6 +119,7 @@ class Backend:
 
     def close(self) -> None:
         """Let the worker threads go once they are idle."""
+        self.writer.close()
         workers, self._workers = self._workers, None
         if workers is not None:
             workers.shutdown(wait=False)
