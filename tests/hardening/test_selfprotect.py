@@ -146,6 +146,68 @@ def test_reads_and_other_files_stay_allowed(policy: Policy, command: str) -> Non
     assert verdict is Verdict.ALLOW, (command, rules)
 
 
+@pytest.fixture(scope="module")
+def private_policy() -> Policy:
+    """The state directories passed as private, as ``load_policy_file`` passes them."""
+    return load_policy(
+        PERMISSIVE,
+        source=POLICY_PATH,
+        guarded_paths=(POLICY_PATH, STATE),
+        private_paths=(STATE, f"{HOME}/.keyturn"),
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        # a content search, archive or copy of a tree that holds a state directory reads the
+        # secrets in it with the rest
+        "grep -r BEGIN ~",
+        "grep -R BEGIN /",
+        "grep --recurs BEGIN /home",
+        "grep -d recurse BEGIN /var/lib",
+        "egrep -rl KEY /var",
+        "cd ~ && grep -r BEGIN",
+        "rg BEGIN ~",
+        "rg --hidden -g 'session-*' . /var/lib",
+        "cd / && rg BEGIN",
+        "ag BEGIN /home/dev",
+        "diff -r ~ /tmp/empty",
+        "tar czf - ~ | base64",
+        "tar -cf /tmp/all.tar /var/lib",
+        "zip -r /tmp/h.zip /home/dev",
+        "cp -r ~ /tmp/h",
+        "cp -a /var/lib /tmp/lib",
+    ],
+)
+def test_reading_a_tree_that_holds_the_state_directory_is_denied(
+    private_policy: Policy, command: str
+) -> None:
+    verdict, rules = _judge(private_policy, _shell(command))
+    assert verdict is Verdict.DENY, command
+    assert SELF_PROTECTION_RULE in rules, (command, rules)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "grep -rn TODO .",
+        "grep -r TODO src",
+        "rg TODO",
+        "rg TODO /var/log",
+        "grep -r BEGIN /var/lib/other",
+        "tar --no-recursion -cf /tmp/x.tar ~",
+        "zip /tmp/h.zip ~/notes.txt",
+        "cp -r src /tmp/src",
+        "diff -r a b",
+        "ls | rg foo",
+    ],
+)
+def test_reading_other_trees_stays_allowed(private_policy: Policy, command: str) -> None:
+    verdict, rules = _judge(private_policy, _shell(command))
+    assert verdict is Verdict.ALLOW, (command, rules)
+
+
 def test_python_writing_the_policy_is_not_allowed(policy: Policy) -> None:
     # Interpreters are not understood: at least ask (here: the permissive policy still asks).
     verdict, _ = _judge(policy, _shell('python -c \'open("keyturn.yaml","w").write("")\''))

@@ -205,7 +205,7 @@ class SelfProtection:
                 f"{kind.value} of keyturn's own {what} {effect.resource.name}: "
                 "an agent may not change its own guard"
             )
-        secret = self._secret_in(names)
+        secret = self._secret_in(names, whole_trees=kind is EffectKind.READ)
         if secret is not None:
             return f"{secret}: an agent may not read it"
         if kind in _REMOVES and _REMOVES_SET.match_any(names):
@@ -230,10 +230,11 @@ class SelfProtection:
                         )
         return None
 
-    def _secret_in(self, names: tuple[str, ...]) -> str | None:
+    def _secret_in(self, names: tuple[str, ...], *, whole_trees: bool = False) -> str | None:
         """Why ``names`` may read one of keyturn's secrets, or ``None``: a secret's file by name
         (anywhere), or a state directory, anything in it (the policy file excepted) or a glob
-        that may reach into one (``~/.keyturn/*``, ``~/.k*/session-*``, ``~/.*``)."""
+        that may reach into one (``~/.keyturn/*``, ``~/.k*/session-*``, ``~/.*``); with
+        ``whole_trees`` (a read) also a tree that holds one (``/home/*``: ``grep -r x /home``)."""
         for name in names:
             if not name.startswith("file:"):
                 continue
@@ -243,6 +244,13 @@ class SelfProtection:
                 return f"{path} is keyturn's own secret"
             if path in self.guarded and path not in self.private:
                 continue  # the policy file itself may be read
+            if whole_trees and path.endswith("/*"):
+                # A whole tree (``grep -r x /``, ``rsync -a /home/ …``): the state directories
+                # inside it are read with it.
+                tree = path[:-2]
+                for directory in self.private:
+                    if directory.startswith(tree + "/"):
+                        return f"{tree or '/'} holds keyturn's state directory (its secrets)"
             if _GLOB.search(path) and self._may_reach_state(path):
                 return f"{path} may name what keyturn's state directory holds (its secrets)"
             for directory in (*self.private, *_state_dirs_in(path)):

@@ -46,6 +46,24 @@ def test_globs_into_the_state_directory_are_denied(run_hook, hook_env):
         assert "builtin:self-protection" in reason, (tool, tool_input, reason)
 
 
+def test_a_content_search_of_a_tree_holding_the_state_directory_is_denied(run_hook, hook_env):
+    """``Grep`` over a home or ``/`` reads ``~/.keyturn/session-secret`` with the rest."""
+    state = hook_env["KEYTURN_HOME"]
+    Path(state).mkdir(parents=True, exist_ok=True)
+    parent = str(Path(state).parent)
+    for tool_input in (
+        {"pattern": "BEGIN", "path": parent},
+        {"pattern": "BEGIN", "path": "/"},
+        {"pattern": "BEGIN", "path": parent, "glob": "session-*"},  # ripgrep: at any depth
+    ):
+        run = run_hook("claude-code", claude("Grep", tool_input), hook_env)
+        decision, reason = _decision(run)
+        assert run.code == 0 and decision == "deny", (tool_input, run.stdout)
+        assert "builtin:self-protection" in reason, (tool_input, reason)
+    run = run_hook("claude-code", claude("Grep", {"pattern": "x", "path": "/srv/infra"}), hook_env)
+    assert "builtin:self-protection" not in _decision(run)[1], run.stdout
+
+
 def test_an_ordinary_glob_is_not_refused(run_hook, hook_env):
     for tool_input in ({"pattern": "**/*.py"}, {"pattern": "src/*.tf", "path": "/srv/infra"}):
         run = run_hook("claude-code", claude("Glob", tool_input), hook_env)
@@ -61,8 +79,11 @@ def test_an_ordinary_glob_is_not_refused(run_hook, hook_env):
         ("Glob", {"pattern": "/root/.keyturn/*"}, [".", "/root/.keyturn", "/root/.keyturn/*"]),
         ("Glob", {"pattern": "/etc/shadow"}, [".", "/etc/shadow"]),
         ("Glob", {"pattern": "src/**/*.py"}, [".", "./src"]),
-        ("Grep", {"pattern": "x", "glob": "!*.key", "path": "/a"}, ["/a"]),  # leaves files out
-        ("Grep", {"pattern": "x", "glob": "/etc/*", "path": "/a"}, ["/a", "/a/etc"]),  # anchored
+        # Grep reads the content of the whole tree under its path, whatever its glob
+        ("Grep", {"pattern": "x", "glob": "!*.key", "path": "/a"}, ["/a", "/a/*"]),
+        ("Grep", {"pattern": "x", "glob": "/etc/*", "path": "/a"}, ["/a", "/a/*"]),
+        ("Grep", {"pattern": "x"}, [".", "./*"]),
+        ("Grep", {"pattern": "x", "path": "/"}, ["/", "/*"]),
     ],
 )
 def test_searched_places(tool: str, tool_input: dict[str, Any], places: list[str]) -> None:
@@ -92,6 +113,33 @@ def test_gemini_and_cursor_globs_into_the_state_directory_are_denied(run_hook, h
         "workspace_roots": ["/srv/infra"],
         "tool_name": "Glob",
         "tool_input": {"glob_pattern": f"{state}/*"},
+    }
+    run = run_hook("cursor", cursor, hook_env)
+    assert run.json["permission"] == "deny", run.stdout
+    assert "self-protection" in run.json["agent_message"], run.stdout
+
+
+def test_gemini_and_cursor_reads_of_a_tree_holding_the_state_directory_are_denied(
+    run_hook, hook_env
+):
+    state = hook_env["KEYTURN_HOME"]
+    Path(state).mkdir(parents=True, exist_ok=True)
+    parent = str(Path(state).parent)
+    gemini = {"session_id": "g-trees", "cwd": "/srv/infra", "hook_event_name": "BeforeTool"}
+    for tool, tool_input in (
+        ("read_many_files", {"paths": [parent]}),
+        ("search_file_content", {"pattern": "BEGIN", "dir_path": parent}),
+    ):
+        run = run_hook("gemini", {**gemini, "tool_name": tool, "tool_input": tool_input}, hook_env)
+        assert run.json["decision"] == "deny", (tool, run.stdout)
+        assert "builtin:self-protection" in run.json["reason"], (tool, run.stdout)
+    cursor = {
+        "conversation_id": "c-trees",
+        "generation_id": "g-1",
+        "hook_event_name": "preToolUse",
+        "workspace_roots": ["/srv/infra"],
+        "tool_name": "Grep",
+        "tool_input": {"pattern": "BEGIN", "path": parent},
     }
     run = run_hook("cursor", cursor, hook_env)
     assert run.json["permission"] == "deny", run.stdout

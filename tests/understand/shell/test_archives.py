@@ -21,24 +21,30 @@ def pairs(command: str) -> set[tuple[str, str]]:
     return {(e.effect.value, n) for e in effects(command) for n in e.resource.names}
 
 
+def _tree_read(path: str) -> set[tuple[str, str]]:
+    """An archive of a directory reads it with everything under it."""
+    return {("read", f"file:{path}"), ("read", f"file:{path}/*")}
+
+
 @pytest.mark.parametrize(
     ("command", "expected"),
     [
         ("tar -tf a.tar", {("read", "file:/w/a.tar")}),
         ("tar tzf a.tgz", {("read", "file:/w/a.tgz")}),
         ("tar --list --file=a.tar", {("read", "file:/w/a.tar")}),
-        ("tar -czf out.tgz src", {("create", "file:/w/out.tgz"), ("read", "file:/w/src")}),
-        ("tar czf out.tgz -C /srv app", {("create", "file:/w/out.tgz"), ("read", "file:/srv/app")}),
+        ("tar -czf out.tgz src", {("create", "file:/w/out.tgz"), *_tree_read("/w/src")}),
+        ("tar czf out.tgz -C /srv app", {("create", "file:/w/out.tgz"), *_tree_read("/srv/app")}),
         ("tar -xzf a.tgz", {("read", "file:/w/a.tgz"), ("update", "file:/w/*")}),
         ("tar -xf a.tar -C /opt/x", {("read", "file:/w/a.tar"), ("update", "file:/opt/x/*")}),
         ("tar -xf a.tar etc/x", {("read", "file:/w/a.tar"), ("update", "file:/w/etc/x")}),
-        ("tar -rf a.tar b", {("update", "file:/w/a.tar"), ("read", "file:/w/b")}),
+        ("tar -rf a.tar b", {("update", "file:/w/a.tar"), *_tree_read("/w/b")}),
+        ("tar --no-recursion -cf a.tar b", {("create", "file:/w/a.tar"), ("read", "file:/w/b")}),
         ("tar --delete -f a.tar m", {("update", "file:/w/a.tar")}),
         (
             "tar -cf a.tar --remove-files d",
             {
                 ("create", "file:/w/a.tar"),
-                ("read", "file:/w/d"),
+                *_tree_read("/w/d"),
                 ("delete", "file:/w/d"),
                 ("delete", "file:/w/d/*"),
             },
@@ -67,7 +73,7 @@ def pairs(command: str) -> set[tuple[str, str]]:
             {("read", "file:/w/a"), ("create", "file:/w/a.zst"), ("delete", "file:/w/a")},
         ),
         ("xz -t a.xz", {("read", "file:/w/a.xz")}),
-        ("zip -r out.zip src", {("create", "file:/w/out.zip"), ("read", "file:/w/src")}),
+        ("zip -r out.zip src", {("create", "file:/w/out.zip"), *_tree_read("/w/src")}),
         (
             "zip -m out.zip a",
             {("create", "file:/w/out.zip"), ("read", "file:/w/a"), ("delete", "file:/w/a")},

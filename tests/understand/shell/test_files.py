@@ -33,8 +33,14 @@ def pairs(command: str, **kw) -> set[tuple[str, str]]:
             {("delete", "file:/w/a"), ("delete", "file:/w/a/*"), ("update", "file:/w/b/a")},
         ),
         ("truncate -s 0 log", {("update", "file:/w/log")}),
-        ("cp -r d/. out", {("read", "file:/w/d"), ("update", "file:/w/out/*")}),
-        ("cp -rT d out", {("read", "file:/w/d"), ("update", "file:/w/out/*")}),
+        (
+            "cp -r d/. out",
+            {("read", "file:/w/d"), ("read", "file:/w/d/*"), ("update", "file:/w/out/*")},
+        ),
+        (
+            "cp -rT d out",
+            {("read", "file:/w/d"), ("read", "file:/w/d/*"), ("update", "file:/w/out/*")},
+        ),
         ("shred secret", {("delete", "file:/w/secret")}),
         (
             "find d -delete",

@@ -230,6 +230,13 @@ def _pre_tool(
                 pattern = args.get("glob_pattern") or args.get("pattern")
                 paths = searched_places("Glob", {"path": read, "pattern": pattern})
                 return ToolCategory.READ, {"paths": paths}, None, None
+            if tool == "Grep":  # a content search of the whole tree, as Claude Code's
+                return (
+                    ToolCategory.READ,
+                    {"paths": searched_places("Grep", {"path": read})},
+                    None,
+                    None,
+                )
             return (
                 ToolCategory.READ,
                 {"paths": [read] if isinstance(read, str) and read else []},

@@ -130,9 +130,11 @@ def _builtin(
                 "paths": [first_text(args, ("file_path", "absolute_path"), where=where)]
             }
         case "read_many_files":
-            paths = [
+            # Each path may be a directory, read with everything under it.
+            given = [
                 p for p in args.get("paths") or args.get("include") or () if isinstance(p, str)
             ]
+            paths = [n for p in given for n in (p, p.rstrip("/") + "/*")]
             return ToolCategory.READ, {"paths": paths}
         case "list_directory" | "glob" | "search_file_content" | "grep" | "ls":
             where_to = args.get("dir_path") or args.get("path")

@@ -1,6 +1,7 @@
 """Where an agent's search tools read (Claude Code's ``Glob``/``Grep``/``LS``, Gemini CLI's
 ``glob``/``search_file_content``, Cursor's ``Glob``): the searched path, and where a glob
-starts or leaves it, so that the self-protection read guard sees ``/root/.keyturn/*``."""
+starts or leaves it, so that the self-protection read guard sees ``/root/.keyturn/*``; a
+content search (``Grep``) reads the whole tree under its path."""
 
 from __future__ import annotations
 
@@ -28,6 +29,11 @@ def searched_places(tool: str, args: Mapping[str, Any]) -> list[str]:
     where_to = args.get("path")
     base = where_to if isinstance(where_to, str) and where_to else None
     places = [base] if base else []
+    if tool == "Grep":
+        # Grep reads the content of everything under its path (ripgrep's), whatever its glob
+        # -- one that names a file at any depth (``session-*``) reaches into ``~/.keyturn``
+        # -- as ``rg x DIR`` does in the shell: the tree is named.
+        return [*(places or ["."]), f"{(base or '.').rstrip('/') or ''}/*"]
     pattern = args.get(_GLOB_INPUTS.get(tool, ""))
     if not isinstance(pattern, str) or not pattern.strip() or pattern.startswith("!"):
         return places  # no glob, or one that only leaves files out

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.code_settings import runs_command
 from keyturn.understand.shell.effects import (
+    directory_tree,
     file_effect,
     file_path,
     removal_effect,
@@ -103,7 +104,9 @@ def tar(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
             adds = mode != "c"  # -r, -u, -A, --delete change an archive that is there
             effects.append(write_effect(archive_path, cmd, ctx, detail=detail, appends=adds))
         if mode != "delete":
-            effects += _reads(members, cmd, ctx)
+            # tar takes in a directory with everything under it (unless --no-recursion).
+            tree = not opts.has("no-recursion")
+            effects += _reads([n for m in members for n in _tree(m, tree)], cmd, ctx)
         if opts.has("remove-files") and mode in "cru":
             effects += [_removed(path, cmd, ctx, "tar --remove-files") for path in members]
     return effects or [file_effect(EffectKind.READ, ["/dev/stdin"], cmd, ctx)]
@@ -158,7 +161,7 @@ def zip_(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         effects.append(unknown_effect(cmd, "zip -@ takes the files to add from its input", ctx))
     paths = [file_path(f, ctx) for f in files]
     if not opts.has("d"):
-        effects += _reads(paths, cmd, ctx)
+        effects += _reads([n for p in paths for n in _tree(p, opts.has("r"))], cmd, ctx)
     if opts.has("m"):
         effects += [_removed(p, cmd, ctx, "zip -m", recursive=opts.has("r")) for p in paths]
     return effects
@@ -254,6 +257,11 @@ def compressor(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
 def _under(base: str, path: str, ctx: ShellContext) -> str:
     """``path`` as tar or unzip reads it: relative to their target directory."""
     return path if path.startswith("/") else file_path(f"{base.rstrip('/')}/{path}", ctx)
+
+
+def _tree(path: str, whole: bool) -> list[str]:
+    """``path``, and with ``whole`` everything under it (an archive of a directory reads it)."""
+    return directory_tree(path) if whole else [path]
 
 
 def _reads(paths: Sequence[str | None], cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:

@@ -22,12 +22,13 @@ from keyturn.understand.shell.code_settings import runs_command
 from keyturn.understand.shell.commands._reader_options import reader_option_effects, reader_spec
 from keyturn.understand.shell.effects import (
     command_effect,
+    directory_tree,
     file_effect,
     file_path,
     unknown_effect,
     write_effect,
 )
-from keyturn.understand.shell.flags import OptionSpec, parse_options
+from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 
 # Programs that read the files named by their operands; the letters are options taking a value.
@@ -89,6 +90,28 @@ _PATTERN_READERS: dict[str, str] = {
     "yq": "",
     "tr": "",
 }
+# How grep spells the options that make it read a directory tree (``-r``, ``--recursive``,
+# ``-d recurse``) and those taking a value (an abbreviation resolves among them all).
+_GREP = OptionSpec(
+    valued="efmABCdD",
+    long={
+        "recursive": "r",
+        "dereference-recursive": "R",
+        "directories": "d",
+        "devices": "D",
+        "regexp": "e",
+        "file": "f",
+        "max-count": "m",
+        "after-context": "A",
+        "before-context": "B",
+        "context": "C",
+    },
+    long_valued=frozenset({"d", "D", "e", "f", "m", "A", "B", "C", "include", "exclude"})
+    | frozenset({"exclude-dir", "exclude-from", "label", "color", "colour", "binary-files"}),
+)
+# Readers that search a directory they are given, and the working directory when given none
+# (``rg``, ``ag``), whatever their options.
+_TREE_READERS = frozenset({"rg", "ag"})
 # Programs that touch no named resource and change nothing.
 _HARMLESS = [
     "echo",
@@ -335,21 +358,41 @@ def file_reader(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     if cmd.name in ("less", "more") and any(_STARTUP_COMMAND.match(a) for a in cmd.args):
         return None  # a startup command that runs a command: not judged here
     spec = reader_spec(cmd.name) or OptionSpec(valued=_FILE_READERS[cmd.name])
+    if cmd.name == "diff":
+        spec = OptionSpec(valued=spec.valued, long={"recursive": "r"})
     return _read(cmd, ctx, spec, skip=0)
 
 
 @command(*_PATTERN_READERS)
 def pattern_reader(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``grep PATTERN FILES``: the pattern is no file (unless given with ``-e``/``-f``)."""
-    spec = OptionSpec(valued=_PATTERN_READERS[cmd.name])
+    spec = _GREP if "grep" in cmd.name else OptionSpec(valued=_PATTERN_READERS[cmd.name])
     opts = parse_options(cmd.args, spec)
     skip = 0 if opts.has("e", "f") else 1
     return _read(cmd, ctx, spec, skip=skip)
 
 
+def _reads_trees(cmd: SimpleCommand, opts: Options) -> bool:
+    """Whether the reader reads each directory it is given with everything under it -- so
+    that ``grep -r x ~`` reads what ``~/.keyturn`` holds as surely as ``cat`` of it would."""
+    if cmd.name in _TREE_READERS:
+        return True
+    if "grep" in cmd.name:
+        return opts.has("r", "R") or opts.value("d") == "recurse"
+    return cmd.name == "diff" and opts.has("r")
+
+
 def _read(cmd: SimpleCommand, ctx: ShellContext, spec: OptionSpec, *, skip: int) -> list[Effect]:
     opts = parse_options(cmd.args, spec)
     operands = [op for op in opts.operands[skip:] if op != "-"]
+    if _reads_trees(cmd, opts):
+        given = operands or ([] if cmd.stdin_text is not None or cmd.stdin_dynamic else ["."])
+        paths = [n for op in given for n in directory_tree(file_path(op, ctx))]
+        if paths:
+            return [
+                file_effect(EffectKind.READ, paths, cmd, ctx),
+                *reader_option_effects(cmd, opts, ctx),
+            ]
     also = reader_option_effects(cmd, opts, ctx)
     if cmd.name in ("xxd", "uniq") and len(operands) > 1:  # ``xxd IN OUT``, ``uniq IN OUT``
         also.append(write_effect(file_path(operands.pop(), ctx), cmd, ctx))

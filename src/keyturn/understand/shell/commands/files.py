@@ -175,8 +175,11 @@ def copy(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     sources, dest, is_dir = found
     mode = opts.value("m") or ""
     note = " sets a setuid/setgid mode" if len(mode) == 4 and mode[0] in "2467" else ""
-    effects = [file_effect(EffectKind.READ, _paths(cmd, sources, ctx), cmd, ctx)]
     recursive = opts.has("r", "R", "a", "recursive", "archive")
+    read = _paths(cmd, sources, ctx)
+    if recursive:  # a copy of a directory reads everything under it
+        read = [n for p in read for n in directory_tree(p)]
+    effects = [file_effect(EffectKind.READ, read, cmd, ctx)]
     links = cmd.name == "cp" and opts.has("s", "l")
     for raw, src in zip(sources, _paths(cmd, sources, ctx), strict=True):
         target = dest.rstrip("/") + "/" + src.rsplit("/", 1)[-1] if is_dir else dest
