@@ -165,3 +165,23 @@ def test_hostile_policy_files_are_refused(text: str, problem: str) -> None:
     assert problem in exc.value.message
     assert "\n" not in exc.value.message
     assert exc.value.exit_code == 2
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(
+    "command",
+    [
+        "echo " + "${x:-" * 1000 + "a" + "}" * 1000,
+        "echo " + '"$(' * 1000 + "ls" + ')"' * 1000,
+        "[[ " + "( " * 1000 + "-f x" + " )" * 1000 + " ]]",
+        "rm -rf /srv/data; echo " + "${x:-" * 1000 + "a" + "}" * 1000,
+    ],
+    ids=["expansions", "quoted-substitutions", "test-groups", "after-a-delete"],
+)
+def test_a_line_nested_past_pythons_stack_is_unknown(command: str) -> None:
+    """Nested deeper than the interpreter's own stack: one ``unknown`` effect, held under
+    every policy, never a crash of the hook that asked."""
+    action = understand_shell(command, cwd="/srv", home="/root")
+    kinds = {e.effect for e in action.effects}
+    assert EffectKind.UNKNOWN in kinds, kinds
+    assert any("nested too deeply" in (e.detail or "") for e in action.effects)

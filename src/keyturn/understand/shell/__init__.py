@@ -88,6 +88,29 @@ def understand_shell(
         cwd=normalize_path(cwd, cwd="/"), home=home, env=variables, target=base, files=files
     )
     run = _Run()
+    try:
+        effects = _judged_line(command, ctx, run)
+    except RecursionError:
+        # A line nested hundreds deep (``${x:-${x:-…}}``) outruns Python's stack before the
+        # parser's own depth limits: not understood, so held -- never a crash of the hook.
+        effects = [unknown_effect(None, "nested too deeply to understand", ctx, text=command)]
+    # KEYTURN_* set or unset anywhere on the line reconfigures the guard (self-protection).
+    effects += keyturn_variable_effects(command, target=base)
+    effects = _dedupe(mark_runs_later(mark_unprotected_deletes(effects), home=ctx.home))
+    if not effects:
+        effects = [empty_line_effect(command, ctx)]
+    summary = " ".join(command.split())
+    return Action(
+        kind=ActionKind.SHELL,
+        summary=summary[:200] + ("…" if len(summary) > 200 else ""),
+        effects=tuple(effects),
+        target=base,
+        subject=run.subject,
+    )
+
+
+def _judged_line(command: str, ctx: ShellContext, run: _Run) -> list[Effect]:
+    """The effects of ``command``: judged where it starts, and again where it switches to."""
     effects = run.line(command, ctx, top=True)
     if run.switched or run.set_env:
         # The line switches where later commands land (``export AWS_PROFILE=…``, ``kubectl
@@ -107,19 +130,7 @@ def understand_shell(
         # Judged afresh: what comes later on the line has not happened yet.
         run.hashed, run.made = set(), set()
         effects += run.line(command, replace(ctx, target=there, env={**ctx.env, **run.set_env}))
-    # KEYTURN_* set or unset anywhere on the line reconfigures the guard (self-protection).
-    effects += keyturn_variable_effects(command, target=base)
-    effects = _dedupe(mark_runs_later(mark_unprotected_deletes(effects), home=ctx.home))
-    if not effects:
-        effects = [empty_line_effect(command, ctx)]
-    summary = " ".join(command.split())
-    return Action(
-        kind=ActionKind.SHELL,
-        summary=summary[:200] + ("…" if len(summary) > 200 else ""),
-        effects=tuple(effects),
-        target=base,
-        subject=run.subject,
-    )
+    return effects
 
 
 @dataclass(slots=True)
