@@ -88,6 +88,15 @@ def test_plan_and_change_set_names_of_rds_are_lower_cased_too() -> None:
         ),
         (
             "s3",
+            "DeleteObjects",
+            {
+                "Bucket": "b",
+                "Delete": {"Objects": [{"Key": "k"}]},
+                "BypassGovernanceRetention": True,
+            },
+        ),
+        (
+            "s3",
             "PutBucketVersioning",
             {
                 "Bucket": "b",
@@ -139,6 +148,7 @@ def test_protection_switched_off(service: str, operation: str, params: dict[str,
             },
         ),
         ("s3", "PutBucketPolicy", {"Bucket": "b", "Policy": "{}"}),
+        ("s3", "DeleteObjects", {"Bucket": "b", "Delete": {"Objects": [{"Key": "k"}]}}),
         ("rds", "ModifyDBInstance", {"DBInstanceIdentifier": "x", "AllocatedStorage": 100}),
     ],
 )
@@ -256,3 +266,55 @@ def test_malformed_parameters_are_unknown_with_a_reason(
     unknown = [e for e in found if e.effect is EffectKind.UNKNOWN]
     assert unknown
     assert all("could not be read" in e.detail for e in unknown)
+
+
+# -- what a copy reads ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("operation", "source", "read"),
+    [
+        ("CopyObject", "state/prod.tfstate", "arn:aws:s3:::state/prod.tfstate"),
+        (
+            "CopyObject",
+            "/state/env%2Fprod.tfstate?versionId=3",
+            "arn:aws:s3:::state/env/prod.tfstate",
+        ),
+        ("CopyObject", {"Bucket": "state", "Key": "a b"}, "arn:aws:s3:::state/a b"),
+        (
+            "UploadPartCopy",
+            "arn:aws:s3:us-east-1:111111111111:accesspoint/ap/object/k",
+            "arn:aws:s3:us-east-1:111111111111:accesspoint/ap/object/k",
+        ),
+    ],
+)
+def test_a_copy_reads_its_source(operation: str, source: Any, read: str) -> None:
+    params = {"Bucket": "mine", "Key": "x", "CopySource": source}
+    if operation == "UploadPartCopy":
+        params |= {"PartNumber": 1, "UploadId": "u"}
+    found = effects("s3", operation, params)
+    reads = [e for e in found if e.effect is EffectKind.READ]
+    assert [e.resource.name for e in reads] == [read], found
+    assert any(e.resource.name == "arn:aws:s3:::mine/x" for e in found if e not in reads)
+
+
+def test_a_copy_out_of_a_protected_bucket_is_seen_by_a_read_rule() -> None:
+    """A policy that denies reading the state bucket denies copying out of it."""
+    text = (
+        BRIEF_POLICY
+        + """
+  "*-reader":
+    deny:
+      - effect: read
+        resource: "arn:aws:s3:::acme-terraform-state*"
+"""
+    )
+    policy = load_policy(text)
+    action = understand_aws(
+        "s3",
+        "CopyObject",
+        {"Bucket": "mine", "Key": "x", "CopySource": "acme-terraform-state/prod.tfstate"},
+        target=Target(aws_profile="dev"),
+    )
+    decision = policy.judge(action, actor=Actor(agent="ci-reader", operator="bob"))
+    assert decision.decision is Verdict.DENY, decision.reasons

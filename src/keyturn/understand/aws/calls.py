@@ -197,7 +197,26 @@ def effects_of(call: AwsCall, target: Target) -> list[Effect]:
     if part and kind in (EffectKind.CREATE, EffectKind.DELETE) and not _exact(call):
         notes.append(f"{call.meaning.verb.lower()}s the {call.meaning.noun} of the resource")
         kind = EffectKind.UPDATE
-    return [_effect(call, kind, r, target, notes, removes=bool(removal)) for r in resources]
+    found = [_effect(call, kind, r, target, notes, removes=bool(removal)) for r in resources]
+    return found + _copied_from(call, target)
+
+
+_COPIES = frozenset({"s3:CopyObject", "s3:UploadPartCopy"})
+
+
+def _copied_from(call: AwsCall, target: Target) -> list[Effect]:
+    """A copy reads its source object, which may be in another bucket: named, so that a policy
+    that guards reading it (a state file, a bucket of secrets) sees the read."""
+    if call.qualified not in _COPIES:
+        return []
+    source = special.s3_copy_source(call.params)
+    if source is None:
+        return []
+    if isinstance(source, str):
+        resource = Resource(names=(source,), type="s3-object")
+    else:
+        resource = _s3_resource(*source)
+    return [_effect(call, EffectKind.READ, resource, target, ["the object it copies"])]
 
 
 def _exact(call: AwsCall) -> bool:
@@ -241,8 +260,19 @@ def _special_effects(call: AwsCall, target: Target) -> list[Effect]:
         if keys is None:
             unread = "the keys it deletes could not be read (Delete.Objects[].Key)"
             return [_effect(call, EffectKind.UNKNOWN, _s3_objects(bucket, ""), target, [unread])]
+        # Deleting with the governance retention bypassed removes the lock's protection.
+        removal = special.removes_protection(verb="Delete", noun="Objects", params=params)
+        notes = [f"removes protection: {removal}"] if removal else []
         return [
-            _effect(call, EffectKind.DELETE, _s3_resource(bucket, key), target, []) for key in keys
+            _effect(
+                call,
+                EffectKind.DELETE,
+                _s3_resource(bucket, key),
+                target,
+                notes,
+                removes=bool(removal),
+            )
+            for key in keys
         ]
     if call.qualified in _LIFECYCLE and isinstance(bucket, str):
         return _lifecycle_effects(call, bucket, target)

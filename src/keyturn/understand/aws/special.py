@@ -180,6 +180,25 @@ def s3_deleted_keys(params: Mapping[str, Any]) -> list[str] | None:
     return [str(k) for k in keys]
 
 
+def s3_copy_source(params: Mapping[str, Any]) -> tuple[str, str] | str | None:
+    """What a ``CopyObject``/``UploadPartCopy`` reads: ``(bucket, key)`` of its ``CopySource``
+    (``bucket/key`` or ``/bucket/key``, URL-encoded, perhaps with ``?versionId=``), the ARN
+    itself for an access point's object, ``None`` when there is no source to read."""
+    from urllib.parse import unquote
+
+    source = params.get("CopySource")
+    if isinstance(source, Mapping):  # boto3's dict form
+        bucket, key = source.get("Bucket"), source.get("Key")
+        return (bucket, str(key)) if isinstance(bucket, str) and isinstance(key, str) else None
+    if not isinstance(source, str) or not source.strip():
+        return None
+    text = source.strip().partition("?versionId=")[0]
+    if text.startswith("arn:"):
+        return unquote(text)
+    bucket, _, key = unquote(text).lstrip("/").partition("/")
+    return (bucket, key) if bucket else None
+
+
 def s3_expiring_prefixes(params: Mapping[str, Any]) -> list[str] | None:
     """The key prefixes (``""``: the whole bucket) whose objects a bucket lifecycle
     configuration expires, that is deletes, current or noncurrent versions alike; None when
