@@ -91,6 +91,23 @@ def _wide_starts(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(starts)
 
 
+def _open_names(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The names that stand for several resources by what they leave open below or inside
+    them (``file:/srv/*``, ``k8s:*/pod/*``, ``arn:aws:s3:::b/*``). An ARN whose only open
+    fields are its region and account (``arn:aws:rds:*:*:db:main``: the call did not say) is
+    one resource, matched as written, as rules spell those fields with ``*`` themselves."""
+    found = []
+    for name in names:
+        if "*" not in name and "?" not in name:
+            continue
+        if name.startswith("arn:"):
+            resource = name.split(":", 5)[5:]
+            if not resource or ("*" not in resource[0] and "?" not in resource[0]):
+                continue
+        found.append(name)
+    return tuple(found)
+
+
 @dataclass(frozen=True, slots=True)
 class Resource:
     """A resource, by every name it is known by (BRIEF §4.2). A pattern matching any name matches.
@@ -98,17 +115,22 @@ class Resource:
     ``names[0]`` is the primary name shown to people. ``type`` is informative
     (``aws_db_instance``, ``namespace``, ``file``...). ``wide_starts``: the text before the
     first wildcard of each name that has one (a name standing for several resources,
-    ``file:/srv/*``), told once here rather than on every judgement of a delete.
+    ``file:/srv/*``), told once here rather than on every judgement of a delete;
+    ``open_names``: those of the names that leave open what lies below or inside them (not
+    only an ARN's region and account), which deny and ask rules hold by what they may reach.
     """
 
     names: tuple[str, ...]
     type: str = ""
     wide_starts: tuple[str, ...] = field(init=False, compare=False, repr=False)
+    open_names: tuple[str, ...] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.names or not all(isinstance(n, str) and n for n in self.names):
             raise ValueError("a resource needs at least one non-empty name")
-        object.__setattr__(self, "wide_starts", _wide_starts(self.names))
+        starts = _wide_starts(self.names)
+        object.__setattr__(self, "wide_starts", starts)
+        object.__setattr__(self, "open_names", _open_names(self.names) if starts else ())
 
     @property
     def name(self) -> str:

@@ -25,7 +25,8 @@ from keyturn.model import (
     Verdict,
 )
 from keyturn.policy import load_policy
-from keyturn.policy.matching import GlobSet, RequiredText, required_text
+from keyturn.policy.compiled import CompiledRule
+from keyturn.policy.matching import GlobSet, RequiredText, literal_prefix, overlap, required_text
 from keyturn.policy.outcome import Outcome
 
 from .helpers import action, actor
@@ -33,6 +34,8 @@ from .helpers import action, actor
 ALPHABET = "ab:/*?-"
 globs = st.text(alphabet=ALPHABET, min_size=0, max_size=6)
 values = st.text(alphabet="ab:/-", min_size=0, max_size=7)
+# Resource names that may stand for several resources (``a*``: everything under a).
+wide_values = st.text(alphabet="ab:/-*", min_size=0, max_size=7)
 
 
 def _reference(patterns: tuple[str, ...], value: str) -> bool:
@@ -153,7 +156,7 @@ winning_rules = st.lists(
 @given(
     winning_rules,
     st.sampled_from(list(EffectKind)),
-    st.lists(values.filter(bool), min_size=1, max_size=3),
+    st.lists(wide_values.filter(bool), min_size=1, max_size=3),
     st.one_of(st.none(), values),
     st.one_of(st.none(), values),
 )
@@ -166,20 +169,42 @@ def test_the_deciding_rule_is_the_one_the_plain_definition_picks(
 ) -> None:
     """Deny and allow: the first matching rule in file order; ask: the most approvals, the
     first on a tie; any deny over any ask over any allow -- whether a rule is tried in the
-    combined expression, on its own, or left out below an unconditional one."""
+    combined expression, on its own, or left out below an unconditional one. A deny or an ask
+    also holds a wide name (``a*``) that may take in something its resource globs name."""
     policy = load_policy(_policy_text(list(rules)))
     indexed = policy.rules_for("kiro")
     e = Effect(effect=kind, resource=Resource(names=tuple(names)), service=service, command=command)
+
+    def reaches(c: CompiledRule) -> bool:
+        if c.resources is None or c.unconditional:
+            return False
+        wide = [n for n in names if "*" in n or "?" in n]
+        started = [p for p in c.resources.patterns if literal_prefix(p)]
+        return _matches_but_resource(c, e) and any(overlap(n, p) for n in wide for p in started)
+
     for env in (*policy.environment_names, None):
         expected = None
         for position, all_ in enumerate(indexed.slots(kind, env)):
-            matching = [c for c in all_ if c.matches(e, ActionKind.SHELL)]
+            matching = [
+                c for c in all_ if c.matches(e, ActionKind.SHELL) or (position < 2 and reaches(c))
+            ]
             if position == 1:  # ask: most approvals first, file order on a tie
                 matching.sort(key=lambda c: -c.rule.approvals)
             if matching:
                 expected = matching[0]
                 break
         assert indexed.plan(kind, env).winner(e, ActionKind.SHELL) is expected
+
+
+def _matches_but_resource(c: CompiledRule, e: Effect) -> bool:
+    """The rule's criteria other than its resource, read off the rule itself."""
+    rule = c.rule
+    return (
+        (rule.services is None or rule.services.match(e.service))
+        and (rule.commands is None or rule.commands.match(e.command))
+        and (rule.tools is None or rule.tools.match(e.tool))
+        and (rule.kinds is None or ActionKind.SHELL in rule.kinds)
+    )
 
 
 _GUARDED_BRIEF = load_policy(BRIEF_POLICY, guarded_paths=("/etc/keyturn/keyturn.yaml",))

@@ -43,3 +43,51 @@ def test_first_overlap_names_the_first_glob_reached() -> None:
     assert globs.first_overlap(["k8s:namespace/*"]) == 0
     assert globs.first_overlap(["file:/w/prod/*"]) is None  # *prod* has no literal start
     assert globs.first_overlap(["file:/srv/data"]) is None  # literal names: first_match's
+
+
+# -- rules: a deny or an ask holds what a wide name may take in --------------------------------
+
+_RULES = """
+version: 1
+default: ask
+environments:
+  dev:
+    kube_contexts: ["dev-*"]
+reviewers:
+  sre: [alice, bob]
+agents:
+  "*":
+    allow:
+      - effect: [read, create, update, delete]
+        environment: dev
+    ask:
+      - effect: delete
+        resource: "file:/srv/app/data/*"
+        approvals: 2
+        reviewers: [sre]
+    deny:
+      - resource: "k8s:payments/*"
+"""
+
+
+def _judged(command: str) -> tuple[str, str]:
+    from keyturn.model import Actor
+    from keyturn.policy import load_policy
+    from keyturn.understand.shell import understand_shell
+
+    policy = load_policy(_RULES)
+    action = understand_shell(command, cwd="/srv", home="/root")
+    decision = policy.judge(action, actor=Actor(agent="kiro", operator="bob"))
+    return decision.decision.value, ",".join(sorted({j.rule for j in decision.judgements}))
+
+
+def test_a_wide_delete_is_held_by_the_rules_on_what_it_takes_in() -> None:
+    # every namespace's pods: payments' among them
+    assert _judged("kubectl --context dev-1 delete pods --all -A")[0] == "deny"
+    assert _judged("kubectl --context dev-1 delete pods --all -n payments")[0] == "deny"
+    # everything under /srv/app: /srv/app/data among it, so the ask's two approvals
+    verdict, rules = _judged("rm -rf /srv/app")
+    assert (verdict, rules) == ("ask", "agents.*.ask[0]")
+    # what the rules do not name stays allowed
+    assert _judged("kubectl --context dev-1 delete pods --all -n web")[0] == "allow"
+    assert _judged("kubectl --context dev-1 delete pod api-1 -n web")[0] == "allow"

@@ -43,15 +43,29 @@ class CompiledRule:
         """Whether the non-indexed criteria hold for ``effect`` of an action of ``kind``."""
         if self.unconditional:
             return True
+        if not self.matches_besides_resource(effect, kind):
+            return False
+        return self.resources is None or self.resources.match_any(effect.resource.names)
+
+    def matches_besides_resource(self, effect: Effect, kind: ActionKind) -> bool:
+        """Whether every criterion but the resource holds for ``effect``."""
         if self.kinds is not None and kind not in self.kinds:
             return False
         if self.services is not None and not self.services.match(effect.service):
             return False
         if self.commands is not None and not self.commands.match(effect.command):
             return False
-        if self.tools is not None and not self.tools.match(effect.tool):
-            return False
-        return self.resources is None or self.resources.match_any(effect.resource.names)
+        return self.tools is None or self.tools.match(effect.tool)
+
+    def may_reach(self, effect: Effect, kind: ActionKind, wide: tuple[str, ...]) -> bool:
+        """Whether one of the ``wide`` names of ``effect`` (``k8s:*/pod/*``, ``file:/srv/*``)
+        takes in something this rule's resources name, the other criteria holding: a deny or
+        an ask on ``k8s:payments/*`` holds a delete of every namespace's pods too."""
+        return (
+            self.resources is not None
+            and self.resources.first_overlap(wide) is not None
+            and self.matches_besides_resource(effect, kind)
+        )
 
 
 def _outcome(rule: Rule, *, protected: bool) -> Outcome:

@@ -373,6 +373,8 @@ class Policy:
         per_kind = rules.plans.get(env) or rules.plans[None]
         plan = per_kind[effect.effect]
         best = plan.winning_rank(effect, kind)
+        if starts and effect.resource.open_names:
+            best = plan.reaching_rank(effect, kind, best)
         ranked = plan.ranked
         if best < plan.deny_end:
             return ranked[best].outcomes[protected]

@@ -45,6 +45,7 @@ class SlotPlan:
         "others",
         "prefixes",
         "ranked",
+        "reaching",
         "regex",
         "regex_ranks",
     )
@@ -63,6 +64,13 @@ class SlotPlan:
             (rank for rank, c in enumerate(self.ranked) if c.unconditional), len(self.ranked)
         )
         below_cap = self.ranked[: self.cap]
+        # The denies and asks that name resources: a wide name may reach what they name
+        # (:meth:`CompiledRule.may_reach`), though it does not match their globs as text.
+        self.reaching: tuple[int, ...] = tuple(
+            rank
+            for rank, c in enumerate(below_cap[: self.ask_end])
+            if c.resources is not None and not c.unconditional
+        )
         together = [rank for rank, c in enumerate(below_cap) if _by_resource_only(c)]
         patterns = [p for rank in together for p in _resource_patterns(below_cap[rank])]
         self.regex = (
@@ -145,9 +153,23 @@ class SlotPlan:
                 return rank
         return best
 
+    def reaching_rank(self, effect: Effect, kind: ActionKind, best: int) -> int:
+        """``best``, or the rank of a deny or ask before it that an open name of ``effect``
+        (:attr:`Resource.open_names`) may reach (:meth:`CompiledRule.may_reach`). Called only
+        for an effect with open names: most have none."""
+        wide = effect.resource.open_names
+        for rank in self.reaching:
+            if rank >= best:
+                break
+            if self.ranked[rank].may_reach(effect, kind, wide):
+                return rank
+        return best
+
     def winner(self, effect: Effect, kind: ActionKind) -> CompiledRule | None:
         """The deciding rule, or None when none matches."""
         rank = self.winning_rank(effect, kind)
+        if effect.resource.open_names:
+            rank = self.reaching_rank(effect, kind, rank)
         return self.ranked[rank] if rank < len(self.ranked) else None
 
 
