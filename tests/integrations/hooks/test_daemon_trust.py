@@ -211,3 +211,30 @@ def test_a_stopped_daemon_answers_the_requests_in_hand_first(tmp_path: Path) -> 
     serving.join(5.0)
     assert not serving.is_alive()
     sock.close()
+
+
+def test_a_daemon_whose_code_changed_steps_aside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """keyturn reinstalled or edited under the same version: the daemon leaves the socket (the
+    next hook starts one running the new code) rather than judging with what it started with."""
+    from keyturn.integrations.hooks import daemon as daemon_module
+    from keyturn.integrations.hooks.daemon import HookDaemon, _Log, listen
+
+    monkeypatch.setattr(daemon_module, "CODE_CHECK_SECONDS", 0.0)
+    path = str(tmp_path / "hookd.sock")
+    sock = listen(path)
+    log = tmp_path / "log"
+    daemon = HookDaemon(
+        home=str(tmp_path), sock=sock, path=path, idle_timeout=3600.0, log=_Log(log)
+    )
+    serving = threading.Thread(target=daemon.serve, daemon=True)
+    serving.start()
+    serving.join(1.5)
+    assert serving.is_alive()  # the same code: it keeps serving
+    count, newest = daemon_module.code_stamp()
+    monkeypatch.setattr(daemon_module, "code_stamp", lambda: (count, newest + 1))
+    serving.join(5.0)
+    assert not serving.is_alive()
+    assert "code changed" in log.read_text()
+    sock.close()

@@ -59,6 +59,8 @@ READ_TIMEOUT = 5.0  # to receive a whole request once connected
 # not the hook's own watchdog or the fast path's timeout, is what the agent gets.
 DEADLINE_MARGIN = 0.5
 ACCEPT_POLL = 0.5
+# How often the daemon looks whether keyturn's own code changed under it (see code_stamp).
+CODE_CHECK_SECONDS = 2.0
 
 
 class DaemonError(KeyturnError):
@@ -175,8 +177,28 @@ class _Log:
             self._file.write(f"{stamp} pid {os.getpid()}: {message}\n")
 
 
+def code_stamp() -> tuple[int, int]:
+    """(how many, the newest modification) of keyturn's own modules. A reinstall or an edit
+    that keeps the version (an editable install, a rebuilt wheel of the same number) changes
+    it, where the version handshake cannot tell: a daemon still judging with the code it
+    started with would answer for a fix that is already installed."""
+    count, newest = 0, 0
+    pending = [str(Path(__file__).resolve().parents[2])]
+    while pending:
+        with contextlib.suppress(OSError), os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__":
+                        pending.append(entry.path)
+                elif entry.name.endswith(".py"):
+                    count += 1
+                    newest = max(newest, entry.stat(follow_symlinks=False).st_mtime_ns)
+    return count, newest
+
+
 class HookDaemon:
-    """Serves hook requests on ``sock`` for the state directory ``home`` until idle."""
+    """Serves hook requests on ``sock`` for the state directory ``home`` until idle, or until
+    keyturn's code changes under it (:func:`code_stamp`): the next hook starts a new one."""
 
     def __init__(
         self, *, home: str, sock: socket.socket, path: str, idle_timeout: float, log: _Log
@@ -189,6 +211,8 @@ class HookDaemon:
         self._last = time.monotonic()
         self._stopping = threading.Event()
         self._lock = threading.Lock()
+        self._code = code_stamp()
+        self._code_checked = time.monotonic()
 
     def stop(self) -> None:
         """Stop accepting, and end once the requests in hand are answered."""
@@ -204,6 +228,7 @@ class HookDaemon:
     def _accept(self) -> None:
         self._sock.settimeout(ACCEPT_POLL)
         while True:
+            self._check_code()
             if self._stopping.is_set() or not os.path.exists(self._path):
                 self._drain()  # superseded, stopped, or removed: no hook should reach it
                 return
@@ -218,6 +243,16 @@ class HookDaemon:
                 self._busy += 1
                 self._last = time.monotonic()
             threading.Thread(target=self._connection, args=(conn,), daemon=True).start()
+
+    def _check_code(self) -> None:
+        """Step aside (as for another version) once keyturn's code changed since the start."""
+        now = time.monotonic()
+        if now - self._code_checked < CODE_CHECK_SECONDS:
+            return
+        self._code_checked = now
+        if code_stamp() != self._code:
+            self._log.write("keyturn's code changed since this daemon started: stepping aside")
+            self._stopping.set()
 
     def _drain(self) -> None:
         """Wait until the requests in hand are answered: never exit holding one (a hook reads
