@@ -1,0 +1,130 @@
+"""What a generic wrapper changes around the command it runs, besides running it.
+
+Some wrappers write a file of their own (``strace -o FILE``, judged as the command's
+``2>FILE``), set its environment (``strace -E VAR=x``, ``fakeroot -l LIB``) or move it to
+another directory (``env -C DIR``, ``sudo -i``, ``chroot DIR``, ``systemd-run``): :mod:`.wrappers`
+says why each is judged that way. The tables and helpers that note them are here, by wrapper name
+and option, apart from the wrapper table and the loop that strips wrappers: that loop only asks
+them what to note on the command (or why the line is unknown).
+"""
+
+from __future__ import annotations
+
+from keyturn.understand.shell._wrapper_state import (
+    State,
+    decided_at_run_time,
+    home_of,
+    is_assignment,
+)
+from keyturn.understand.shell.flags import Options
+from keyturn.understand.shell.registry import Redirect
+
+# The files wrappers write themselves, by option key: a trace, log or report that goes to the
+# standard error without the option, so each is judged as the command's ``2>FILE`` (``2>>``
+# with the option that appends). Not ``>``: what the line knows the command prints is not what
+# these files will hold (:mod:`.line_writes`).
+_WRITES: dict[str, tuple[str, ...]] = {
+    "strace": ("o",),
+    "ltrace": ("o",),
+    "time": ("o",),
+    "valgrind": (
+        *("log-file", "xml-file", "callgrind-out-file", "cachegrind-out-file"),
+        *("massif-out-file", "dhat-out-file"),
+    ),
+    "xvfb-run": ("e", "f"),  # Xvfb's error output, and the X authority file it writes
+    "fakeroot": ("s",),  # where it saves its fake ownerships on exit
+    "firejail": ("output", "output-stderr"),
+}
+_APPENDS = {"strace": "A", "time": "a"}
+# Options that set a variable of the command's environment (``VAR=VALUE``; ``VAR`` alone
+# removes it), and those that set one variable to their value.
+_SETS_VARIABLES = {"strace": "E"}
+_SETS_VARIABLE = {"fakeroot": ("l", "LD_PRELOAD")}  # the library fakeroot preloads
+
+
+def writes_and_settings(state: State, name: str, opts: Options, *, end: int) -> str | None:
+    """Note the files wrapper ``name`` writes and the variables it sets for the command (its
+    options ``opts``, ``argv[1:end]``); the reason it is unknown when it also runs another
+    program (``strace -o '|CMD'`` pipes the trace to CMD, ``fakeroot --faked PROG``)."""
+    appends = _APPENDS.get(name)
+    op = "2>>" if appends is not None and opts.has(appends) else "2>"
+    for key in _WRITES.get(name, ()):
+        for path in opts.values.get(key, ()):
+            if name == "strace" and path.startswith(("|", "!")):
+                return f"strace -o {path[:60]}: pipes its trace to a command"
+            state.writes.append(
+                Redirect(op, path, dynamic=decided_at_run_time(state, path, end=end))
+            )
+    for assignment in opts.values.get(_SETS_VARIABLES.get(name, ""), ()):
+        variable, equals, value = assignment.partition("=")
+        if equals and is_assignment(assignment):
+            state.assignments[variable] = value
+    key, variable = _SETS_VARIABLE.get(name, ("", ""))
+    if opts.value(key) is not None:
+        state.assignments[variable] = opts.value(key) or ""
+    if name == "fakeroot" and opts.value("faked") is not None:
+        return f"fakeroot --faked {opts.value('faked')}: runs another program as its daemon"
+    return None
+
+
+# What the directory helpers give for a wrapper that leaves the command where it is (a
+# directory is never named by an empty word).
+_STAYS = ""
+
+
+def note_directory(
+    state: State, name: str, opts: Options, *, option_words: list[bool], at: int
+) -> None:
+    """Note where wrapper ``name`` (its options ``opts``, its operands from ``at``) runs the
+    command, when it moves it (``env -C /``, ``sudo -D /``, ``chroot DIR``...)."""
+    where: str | None = _STAYS
+    if name in ("env", "sudo", "unshare"):
+        given = opts.value({"env": "C", "sudo": "D", "unshare": "w"}[name])
+        if given is not None:
+            where = given
+        elif name == "sudo" and opts.has("i", "login"):
+            where = home_of(opts.value("u"))  # a login shell starts in the target's home
+        elif name == "unshare":
+            where = opts.value("R") or _STAYS  # the new root, where it starts
+    elif name == "systemd-run":
+        where = _systemd_run_directory(opts)
+    elif name == "nsenter":
+        where = _nsenter_directory(state.argv[1:at], state.dynamic[1:at])
+    elif name == "chroot" and not opts.has("skip-chdir") and at < len(state.argv):
+        where = None if state.dynamic[at] else state.argv[at]
+    elif name == "pkexec" and not opts.has("keep-cwd"):
+        where = home_of(opts.value("u"))
+    if where == _STAYS:
+        return
+    # An option word decided at run time may be the directory (``env -C "$D"``); nsenter's
+    # says so itself (its target's pid often is one).
+    run_time = any(option_words) and name != "nsenter"
+    state.directories.append(None if run_time else where)
+
+
+def _systemd_run_directory(opts: Options) -> str:
+    """A transient service starts in ``/`` (a user's in their home) unless told otherwise;
+    ``--scope`` runs the command in the caller's own process, where it is."""
+    if opts.has("scope") or opts.has("d", "same-dir"):
+        return _STAYS
+    given = opts.value("working-directory")
+    if given:
+        return given
+    return "~" if opts.has("user") else "/"
+
+
+def _nsenter_directory(words: list[str], dynamic: list[bool]) -> str | None:
+    """``nsenter -wDIR``/``--wd=DIR`` (the value only attached: alone, ``-w`` is the target
+    process's directory, decided at run time), or the root ``-rDIR``/``--root=DIR`` moves to."""
+    found: str | None = _STAYS
+    for word, run_time in zip(words, dynamic, strict=True):
+        for long, short in (("--wd", "w"), ("--root", "r")):
+            if word == long or word.startswith(long + "="):
+                value = word.partition("=")[2] or None
+            elif word.startswith("-") and not word.startswith("--") and short in word:
+                value = word[word.index(short) + 1 :] or None
+            else:
+                continue
+            if short == "w" or found == _STAYS:
+                found = None if run_time else value
+    return found
