@@ -1,0 +1,116 @@
+"""What :mod:`.parse` reads from the whole tree of a line before walking it.
+
+The walk judges each command with what the line as a whole decides: the functions it defines (a
+call to one runs the function), the variables it declares integer (what is assigned to them is
+arithmetic), and every variable it assigns -- one known value, or decided at run time when it is
+assigned several values, a computed one, by a loop, by ``read``, ``printf -v`` and the like, or
+when the line sets variables whose names are decided at run time (:data:`ANY_VARIABLE`). Each is
+one bounded pass over the tree's nodes that needs nothing of the walk, so they live here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Node
+
+from keyturn.understand.shell._syntax import WORD_TYPES, descendants
+from keyturn.understand.shell.source import node_text
+from keyturn.understand.shell.words import WordEvaluator
+
+INTEGER_DECLARATION = re.compile(r"\b(?:declare|typeset|local)\b[^;&|\n]*\s[-+][A-Za-z]*i")
+
+
+def function_names(root: Node) -> frozenset[str]:
+    return frozenset(
+        node_text(name)
+        for node in descendants(root, limit=200_000)
+        if node.type == "function_definition"
+        and (name := node.child_by_field_name("name")) is not None
+    )
+
+
+def integer_names(root: Node) -> frozenset[str]:
+    """Variables the line declares integer (``declare -i x``, ``local -i x=1``): whatever is
+    assigned to them later is evaluated as arithmetic."""
+    names: set[str] = set()
+    for node in descendants(root, limit=200_000):
+        if node.type != "declaration_command" or not node.children:
+            continue
+        if node_text(node.children[0]) not in ("declare", "typeset", "local"):
+            continue
+        options = [node_text(c) for c in node.children if c.type == "word"]
+        if not any(o[:1] in "-+" and "i" in o for o in options):
+            continue
+        for child in node.named_children:
+            if child.type == "variable_assignment":
+                child = child.child_by_field_name("name") or child
+            if child.type in ("variable_name", "subscript"):
+                names.add(node_text(child).partition("[")[0])
+    return frozenset(names)
+
+
+def assigned_variables(root: Node) -> dict[str, str | None]:
+    """Variables the line assigns: a name assigned one constant value is known; any other
+    assignment (several values, a computed value, a loop) makes it run-time."""
+    literal = WordEvaluator(
+        variables={}, home="", substitute=lambda _n: None, visit=lambda _n: None
+    )
+    seen: dict[str, set[str | None]] = {}
+    for node in descendants(root, limit=200_000):
+        if node.type == "variable_assignment":
+            name_node, value_node = (
+                node.child_by_field_name("name"),
+                node.child_by_field_name("value"),
+            )
+            if name_node is None:
+                continue
+            name = node_text(name_node)
+            value: str | None = ""
+            if value_node is not None:
+                word = literal.word(value_node) if value_node.type in WORD_TYPES else None
+                value = None if word is None or word.dynamic else word.text
+            if "+=" in node_text(node)[: len(name) + 2]:
+                value = None
+            seen.setdefault(name, set()).add(value)
+        elif node.type in ("for_statement", "select_statement"):
+            var = node.child_by_field_name("variable")
+            if var is not None:
+                seen.setdefault(node_text(var), set()).add(None)
+        elif node.type == "command":
+            name_node = node.child_by_field_name("name")
+            if name_node is not None and node_text(name_node) in _SETS_NAMED:
+                arguments = [node_text(a) for a in node.children_by_field_name("argument")]
+                for name in _named_by(node_text(name_node), arguments):
+                    seen.setdefault(name, set()).add(None)
+        elif node.type == "declaration_command" and any(
+            child.type not in _DECLARED_LITERALLY for child in node.named_children
+        ):
+            seen.setdefault(ANY_VARIABLE, set()).add(None)  # export $(…), declare "$x"
+    return {name: values.pop() if len(values) == 1 else None for name, values in seen.items()}
+
+
+# The line sets variables whose names are decided at run time (``export $(aws configure
+# export-credentials …)``): any variable, a target one included, may hold anything after it.
+ANY_VARIABLE = "*"
+_DECLARED_LITERALLY = frozenset({"variable_assignment", "variable_name", "word"})
+# Builtins that store what they read or print in the variables they name, at run time.
+_SETS_NAMED = frozenset({"read", "printf", "getopts", "mapfile", "readarray"})
+
+
+def _named_by(builtin: str, args: list[str]) -> list[str]:
+    """The variables ``builtin args`` may set (``read -r -p x VAR``, ``printf -v VAR``,
+    ``getopts OPTS VAR``, ``mapfile ARR``); :data:`ANY_VARIABLE` for a name decided at run
+    time. For ``read`` and ``mapfile`` every plain word counts (an option's value too): a name
+    too many only makes a variable run-time, the stricter reading."""
+    if builtin == "printf":
+        named = [a[2:] or b for a, b in zip(args, [*args[1:], ""], strict=True) if a[:2] == "-v"]
+    elif builtin == "getopts":
+        named = args[1:2]
+    else:
+        named = [a for a in args if not a.startswith("-")]
+    return [
+        ANY_VARIABLE if "$" in n or "`" in n else n
+        for n in named
+        if n.isidentifier() or "$" in n or "`" in n
+    ]

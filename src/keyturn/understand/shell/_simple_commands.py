@@ -1,0 +1,157 @@
+"""How the walk of :mod:`.parse` reads a simple command.
+
+A simple command's words are expanded and its assignments and redirections read; so are the
+words of the nodes the grammar gives the declarations (``declare``, ``export``...), ``unset``
+and the tests (``[ ]``, ``[[ ]]``), which are commands with words to bash too. What a command
+prints, when its words decide it (``echo x``), is what the command after it in a pipe reads,
+and what ``$( )`` stands for. :class:`CommandReading` holds this reading as methods the walker
+inherits; it reads redirections and arithmetic through the readings it inherits in turn
+(:mod:`._redirections`, :mod:`._arithmetic`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tree_sitter import Node
+
+from keyturn.understand.shell import nested
+from keyturn.understand.shell._arithmetic import ArithmeticReading
+from keyturn.understand.shell._records import TERMINAL, Item, RawCommand, Stdin
+from keyturn.understand.shell._redirections import RedirectionReading
+from keyturn.understand.shell._syntax import REDIRECTS, WORD_TYPES
+from keyturn.understand.shell.registry import Redirect
+from keyturn.understand.shell.source import node_text
+from keyturn.understand.shell.words import Word
+
+
+class CommandReading(RedirectionReading, ArithmeticReading):
+    """The walker's reading of a simple command, inherited by :class:`.parse._Walker`."""
+
+    # The walker's state these use; the walker sets it.
+    _functions: frozenset[str]
+    _defining: list[str]
+    _depth: int
+    _in_pipeline: bool
+
+    if TYPE_CHECKING:  # the walker's own methods these call
+
+        def visit(
+            self, node: Node, stdin: Stdin, *, depth: int, background: bool = False
+        ) -> str | None: ...
+
+        def _continue(self, node: Node, stdin: Stdin, *, depth: int) -> None: ...
+
+        def _visit_any(self, node: Node) -> None: ...
+
+        def _add(self, item: Item) -> None: ...
+
+    # -- simple commands --------------------------------------------------------------------
+
+    def _command(
+        self,
+        node: Node,
+        stdin: Stdin,
+        redirects: tuple[Redirect, ...],
+        *,
+        background: bool,
+        depth: int,
+        more_words: list[Word] | None = None,
+    ) -> str | None:
+        """A simple command (or a declaration, ``unset``, a ``[[ ]]``/``[ ]`` test: the grammar
+        gives them nodes of their own, but they are commands with words too)."""
+        words: list[Word] = []
+        assignments: list[tuple[str, Word]] = []
+        own: list[Node] = []
+        self._depth = depth
+        if node.type != "command":
+            words = self._keyword_words(node)
+        # (Inline, not a helper: each frame here is one more per level of nested ``$( )``.)
+        for child in node.children if node.type == "command" else ():
+            if not child.is_named or child.type == "comment":
+                continue
+            if child.type == "variable_assignment":
+                assignments.append(self._assignment(child))
+            elif child.type == "command_name":
+                for part in child.named_children:
+                    words.extend(self._eval.words(part))
+            elif child.type in REDIRECTS:
+                own.append(child)
+            else:
+                words.extend(self._eval.words(child))
+        more, stdin, continuations, inside = self._redirects(own, stdin)
+        words += inside + (more_words or [])
+        name = words[0].text if words and not words[0].dynamic else ""
+        if name == "let":
+            for word in words[1:]:
+                self._arithmetic_names(word.text, node)
+        calls_function = name in self._functions
+        fork_bomb = name in self._defining and (self._in_pipeline or background)
+        self._add(
+            RawCommand(
+                words=tuple(words),
+                assignments=tuple(assignments),
+                redirects=redirects + more,
+                stdin_text=stdin.text,
+                stdin_dynamic=stdin.dynamic,
+                source=node_text(node),
+                fork_bomb=fork_bomb,
+                function_call=calls_function,
+            )
+        )
+        output = None
+        if not any(w.dynamic for w in words):
+            output = nested.constant_output(tuple(w.text for w in words), stdin_text=stdin.text)
+        for continuation, piped in continuations:
+            follow = Stdin(text=output, dynamic=output is None) if piped else TERMINAL
+            self._continue(continuation, follow, depth=depth)
+        return None if continuations else output
+
+    def _keyword_words(self, node: Node) -> list[Word]:
+        """The words of a declaration (``declare``, ``export``...), ``unset`` or test node, as
+        the builtin of that name receives them: its keyword, options, names, ``NAME=value``
+        (value expanded), operators and operands."""
+        words: list[Word] = []
+        for child in node.children:
+            if child.type == "comment":
+                continue
+            if child.type == "variable_assignment":
+                name, value = self._assignment(child)
+                raw = node_text(child)
+                op = "+=" if raw[len(name) : len(name) + 2] == "+=" else "="
+                words.append(Word(name + op + value.text, raw, dynamic=value.dynamic))
+            elif child.type in WORD_TYPES:
+                words.extend(self._eval.words(child))
+            elif child.named_child_count == 0:
+                text = node_text(child)  # a keyword, an operator, a name, a pattern
+                words.append(Word(text, text))
+            else:
+                words.extend(self._keyword_words(child))  # an expression of a test
+        if node.type == "test_command":
+            self._test_arithmetic(node)
+        return words
+
+    def _assignment(self, node: Node) -> tuple[str, Word]:
+        name_node, value_node = node.child_by_field_name("name"), node.child_by_field_name("value")
+        name = node_text(name_node) if name_node is not None else ""
+        if name_node is not None and name_node.type == "subscript":
+            self._visit_any(name_node)  # ``a[$(cmd)]=1 ls``: the subscript is expanded
+        self._integer_assignment(node)
+        if value_node is None:
+            return name, Word("", "")
+        if value_node.type in WORD_TYPES:
+            return name, self._eval.word(value_node)
+        self._visit_any(value_node)
+        return name, Word(node_text(value_node), node_text(value_node), dynamic=True)
+
+    def _substitute(self, node: Node) -> str | None:
+        statements = [c for c in node.named_children if c.type != "comment"]
+        if any(s.type == "file_redirect" for s in statements):
+            # ``$(< FILE)``: bash reads FILE (as ``$(cat FILE)`` would).
+            redirects = tuple(self._file_redirect(s) for s in statements)
+            self._add(RawCommand(words=(), redirects=redirects, source=node_text(node)))
+            return None
+        outputs = [self.visit(s, TERMINAL, depth=self._depth + 1) for s in statements]
+        if len(outputs) != 1 or outputs[0] is None:
+            return None
+        return outputs[0].rstrip("\n")
