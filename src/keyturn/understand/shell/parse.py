@@ -31,7 +31,7 @@ from collections.abc import Mapping
 
 from tree_sitter import Language, Node, Parser
 
-from keyturn.understand.shell._arithmetic import ARITHMETIC
+from keyturn.understand.shell._arithmetic import ARITHMETIC, substring_bounds
 from keyturn.understand.shell._line_scan import (
     ANY_VARIABLE,
     INTEGER_DECLARATION,
@@ -249,6 +249,7 @@ class _Walker(CommandReading):
             self._arithmetic(node)  # (``$((…))`` is a word: the evaluator visits it)
         elif kind == "variable_assignment":
             self._integer_assignment(node)
+            self._array_indexes(node)
         if kind in WORD_TYPES:
             if kind == "word":
                 self._backquotes(node)  # ``${x:-`cmd`}``: the grammar leaves `cmd` in a word
@@ -297,7 +298,9 @@ class _Walker(CommandReading):
         self.visit(body, stdin, depth=depth + 1)
 
     def _visit_any(self, node: Node) -> None:
-        if node.type in ARITHMETIC:
+        if node.type in ARITHMETIC or (
+            node.type == "expansion" and substring_bounds(node) is not None
+        ):
             self._arithmetic(node)
         self._children(node, TERMINAL, depth=self._depth + 1)
 

