@@ -49,18 +49,33 @@ from keyturn.understand.shell.commands._container_call import (
     Meaning,
     all_known,
     daemon_of,
-    exec_target,
-    mount_fields,
     option_spec,
 )
-from keyturn.understand.shell.commands._container_mounts import host_access
-from keyturn.understand.shell.effects import (
-    directory_tree,
-    file_path,
-    home_path,
-    write_effect,
+from keyturn.understand.shell.commands._container_images import (
+    archive,
+    build,
+    commit,
+    load,
+    pull,
+    push,
+    tag,
 )
-from keyturn.understand.shell.flags import OptionSpec, parse_options
+from keyturn.understand.shell.commands._container_lifecycle import (
+    CHANGES_SAID,
+    SYSTEM_KINDS,
+    change,
+    cp,
+    exec_in_container,
+    prune,
+    remove,
+    run,
+)
+from keyturn.understand.shell.commands._container_volumes_networks import (
+    network_create,
+    network_join,
+    volume_create,
+)
+from keyturn.understand.shell.flags import parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 
 _E = EffectKind
@@ -159,381 +174,43 @@ _SAME_AS = {
 }
 
 
-# -- removing ------------------------------------------------------------------------------
-
-_REMOVE = option_spec(
-    "t", {"force": "f", "volumes": "v", "all": "a", "time": "t"}, "filter", "cidfile"
-)
-
-
-def _remove(
-    what: str, detail: str, call: ContainerCall, args: Sequence[str]
-) -> list[Effect] | None:
-    """``rm``/``rmi``/``volume rm``/``network rm`` of each operand (podman's ``--all`` and
-    ``--latest``: of any)."""
-    opts = parse_options(args, _REMOVE)
-    names = [*opts.operands, *(["*"] if opts.on("a", "latest") else [])]
-    if not names:
-        return None
-    out = call.each(_E.DELETE, what, names, detail)
-    if what == "container" and opts.on("v"):
-        lost = "its anonymous volumes: their data is lost"
-        out += call.each(_E.DELETE, what, [f"{n}/volumes" for n in names], lost)
-    return out
-
-
-_SYSTEM = ("container/*", "network/*", "image/*", "builder/*")
-
-
-def _prune(
-    paths: Sequence[str], detail: str, all_detail: str, call: ContainerCall, args: Sequence[str]
-) -> list[Effect]:
-    """A prune deletes what is unused of its kinds; ``-a``/``--all`` widens what is unused
-    (``system prune --volumes``: the volumes too)."""
-    opts = parse_options(args, option_spec("", {"all": "a", "force": "f"}, "filter"))
-    out = [call.effect(_E.DELETE, p, all_detail if opts.on("a") else detail) for p in paths]
-    if paths == _SYSTEM and opts.on("volumes"):
-        out.append(call.effect(_E.DELETE, "volume/*", "unused volumes: their data is lost"))
-    return out
-
-
-# -- changing containers -------------------------------------------------------------------
-
-# Options of stop/kill/restart/start/update/...: update's all take a value.
-_CHANGE = option_spec(
-    "tscm",
-    {"time": "t", "timeout": "t", "signal": "s", "cpu-shares": "c", "memory": "m"},
-    *("detach-keys", "checkpoint", "checkpoint-dir", "filter", "cidfile", "blkio-weight"),
-    *("cpu-period", "cpu-quota", "cpu-rt-period", "cpu-rt-runtime", "cpus", "cpuset-cpus"),
-    *("cpuset-mems", "memory-reservation", "memory-swap", "pids-limit", "restart"),
-    "kernel-memory",
-)
-_CHANGES_SAID = {
-    "stop": "stops it",
-    "kill": "kills it (it stops)",
-    "restart": "restarts it",
-    "pause": "pauses it (it stops running)",
-    "unpause": "resumes it",
-    "update": "changes its limits or restart policy",
-    "rename": "renames it",
-    "start": "starts it",
-}
-
-
-def _change(
-    detail: str, dash_a: bool, call: ContainerCall, args: Sequence[str]
-) -> list[Effect] | None:
-    """An update of each container named; ``--all``/``--latest`` (and ``-a`` when ``dash_a``:
-    podman's; to ``start`` it means attach) of any."""
-    opts = parse_options(args, _CHANGE)
-    every = opts.on("all", "latest") or (dash_a and "a" in opts.flags)
-    names = [*opts.operands, *(["*"] if every else [])]
-    return call.each(_E.UPDATE, "container", names, detail) or None
-
-
-def _exec(call: ContainerCall, args: Sequence[str]) -> list[Effect]:
-    """``exec`` reached here (after global options): the command it runs is not understood."""
-    where = exec_target(args)
-    daemon = f" on daemon {call.daemon}" if call.daemon else ""
-    return [call.unknown(f"runs a command in container {where}{daemon}")]
-
-
-# -- running containers --------------------------------------------------------------------
-
-_RUN = option_spec(
-    "acehlmpuvw",
-    {"attach": "a", "cpu-shares": "c", "env": "e", "hostname": "h", "label": "l"}
-    | {"memory": "m", "publish": "p", "user": "u", "volume": "v", "workdir": "w"}
-    | {"detach": "d", "interactive": "i", "publish-all": "P", "quiet": "q", "tty": "t"}
-    | {"net": "network", "net-alias": "network-alias", "dns-opt": "dns-option"},
-    *("add-host", "annotation", "blkio-weight", "blkio-weight-device", "cap-add", "cap-drop"),
-    *("cgroup-parent", "cgroupns", "cidfile", "cpu-count", "cpu-percent", "cpu-period"),
-    *("cpu-quota", "cpu-rt-period", "cpu-rt-runtime", "cpus", "cpuset-cpus", "cpuset-mems"),
-    *("detach-keys", "device", "device-cgroup-rule", "device-read-bps", "device-read-iops"),
-    *("device-write-bps", "device-write-iops", "dns", "dns-option", "dns-search", "domainname"),
-    *("entrypoint", "env-file", "expose", "gpus", "group-add", "health-cmd", "health-interval"),
-    *("health-retries", "health-start-interval", "health-start-period", "health-timeout"),
-    *("io-maxbandwidth", "io-maxiops", "ip", "ip6", "ipc", "isolation", "kernel-memory"),
-    *("label-file", "link", "link-local-ip", "log-driver", "log-opt", "mac-address"),
-    *("memory-reservation", "memory-swap", "memory-swappiness", "mount", "name", "network"),
-    *("network-alias", "oom-score-adj", "pid", "pids-limit", "platform", "pull", "restart"),
-    *("runtime", "security-opt", "shm-size", "stop-signal", "stop-timeout", "storage-opt"),
-    *("sysctl", "tmpfs", "ulimit", "userns", "uts", "volume-driver", "volumes-from"),
-    # podman's
-    *("arch", "os", "variant", "authfile", "creds", "cgroups", "cgroup-conf", "pod", "secret"),
-    *("systemd", "uidmap", "gidmap", "init-path", "timeout", "umask", "unsetenv", "pidfile"),
-    *("sdnotify", "seccomp-policy", "hostuser", "image-volume", "retry", "retry-delay"),
-    *("decryption-key", "preserve-fds", "requires", "pod-id-file", "conmon-pidfile"),
-    stop=True,
-)
-_RUN_FLAGS = frozenset(
-    {"d", "i", "P", "q", "t", "init", "no-healthcheck", "oom-kill-disable", "privileged"}
-    | {"read-only", "rm", "sig-proxy", "disable-content-trust", "replace", "rmi", "env-host"}
-    | {"http-proxy", "read-only-tmpfs", "passwd", "no-hosts", "tls-verify"}
-)
-
-
-def _run(call: ContainerCall, args: Sequence[str]) -> list[Effect] | None:
-    """``run``/``create IMAGE [COMMAND]``: the container (``--name``, else named by its image;
-    podman's ``--replace`` replaces one), and what of the host it gets."""
-    opts = parse_options(args, _RUN)
-    if not opts.rest or not all_known(opts, _RUN, _RUN_FLAGS):
-        return None
-    image = opts.rest[0]
-    kind = _E.REPLACE if opts.on("replace") else _E.CREATE
-    out = [call.effect(kind, f"container/{opts.value('name') or image}", f"from image {image}")]
-    for cidfile in opts.values.get("cidfile", ()):
-        path = file_path(cidfile, call.ctx)
-        out.append(write_effect(path, call.cmd, call.ctx, detail="the container's id"))
-    return out + host_access(opts, call)
-
-
-# -- copying -------------------------------------------------------------------------------
-
-_CP = option_spec("", {"archive": "a", "follow-link": "L", "quiet": "q"})
-
-
-def _cp(call: ContainerCall, args: Sequence[str]) -> list[Effect] | None:
-    """``cp SRC DST``: one side in a container (``C:path``), the other on this host (``-``:
-    a tar stream on stdin or stdout)."""
-    opts = parse_options(args, _CP)
-    if len(opts.operands) != 2:
-        return None
-    src, dst = opts.operands
-    out_of, into = _in_container(src), _in_container(dst)
-    if out_of and not into:
-        out = call.each(_E.READ, "container", [out_of], "copies files out of it")
-        if dst == "-":
-            return out
-        path = home_path(dst, call.ctx)
-        said = f"copied out of container {out_of}"
-        out.append(write_effect(path, call.cmd, call.ctx, detail=said))
-        return [*out, call.file(_E.UPDATE, directory_tree(path)[1:], said)]
-    if into and not out_of:
-        out = call.each(_E.UPDATE, "container", [into], "copies files into it")
-        if src == "-":
-            return out
-        path = home_path(src, call.ctx)
-        return [*out, call.file(_E.READ, directory_tree(path), f"copied into container {into}")]
-    return None  # two containers or two host paths: refused
-
-
-def _in_container(word: str) -> str | None:
-    """The container of ``C:path`` (as docker tells: a path never is, nor a word whose part
-    before ``:`` holds a ``/``)."""
-    if word.startswith(("/", ".", "~")) or ":" not in word:
-        return None
-    name = word.partition(":")[0]
-    return name if name and "/" not in name else None
-
-
-# -- images --------------------------------------------------------------------------------
-
-_BUILD = option_spec(
-    "tfmco",
-    {"tag": "t", "file": "f", "memory": "m", "cpu-shares": "c", "output": "o", "quiet": "q"},
-    *("build-arg", "target", "platform", "label", "cache-from", "cache-to", "network"),
-    *("secret", "ssh", "iidfile", "progress", "builder", "add-host", "ulimit", "shm-size"),
-    *("memory-swap", "cgroup-parent", "cpu-period", "cpu-quota", "cpuset-cpus", "cpuset-mems"),
-    *("isolation", "build-context", "attest", "sbom", "provenance", "annotation", "allow"),
-    *("metadata-file", "call", "security-opt", "authfile", "creds", "arch", "os", "variant"),
-    *("format", "jobs", "layers", "volume", "runtime", "userns", "from", "manifest"),
-)
-
-
-def _build(call: ContainerCall, args: Sequence[str]) -> list[Effect]:
-    """``build``: creates each ``-t`` tag (untagged: ``image/*``); ``--push`` publishes them,
-    ``--output`` may write this host's files, ``--iidfile``/``--metadata-file`` write one."""
-    opts = parse_options(args, _BUILD)
-    tags = list(opts.values.get("t", ())) or ["*"]
-    out = call.each(_E.CREATE, "image", tags, "builds it")
-    if opts.on("push"):
-        out += _push_effects(call, tags)
-    for spec in opts.values.get("o", ()):
-        out += _build_output(spec, tags, call)
-    for key in ("iidfile", "metadata-file"):
-        for name in opts.values.get(key, ()):
-            path = file_path(name, call.ctx)
-            out.append(write_effect(path, call.cmd, call.ctx, detail=f"the build's --{key}"))
-    return out
-
-
-def _build_output(spec: str, tags: Sequence[str], call: ContainerCall) -> list[Effect]:
-    """``--output``: a directory or archive on this host (``PATH``, ``type=local,dest=PATH``),
-    the image store, or a registry (a push); ``-``: stdout."""
-    fields = mount_fields(spec) if "=" in spec else {"type": "local", "dest": spec}
-    if fields.get("type") == "registry" or fields.get("push") in ("true", "1"):
-        return _push_effects(call, tags)
-    dest = fields.get("dest", "-")
-    if dest != "-":
-        path = file_path(dest, call.ctx)
-        return [call.file(_E.UPDATE, directory_tree(path), "the build writes its output here")]
-    if fields.get("type") in ("local", "tar", "docker", "image", "oci", "cacheonly"):
-        return []
-    return [call.unknown(f"--output {spec}: a build output not understood")]
-
-
-_REGISTRY = option_spec(
-    "",
-    {"all-tags": "a", "quiet": "q"},
-    *("platform", "authfile", "creds", "cert-dir", "arch", "os", "variant", "retry"),
-    *("retry-delay", "decryption-key", "format", "compression-format", "compression-level"),
-    *("sign-by", "digestfile", "encryption-key", "policy"),
-)
-
-
-def _pull(call: ContainerCall, args: Sequence[str]) -> list[Effect] | None:
-    refs = parse_options(args, _REGISTRY).operands
-    return call.each(_E.CREATE, "image", refs, "pulled from its registry") or None
-
-
-def _push(call: ContainerCall, args: Sequence[str]) -> list[Effect] | None:
-    """``push REF`` (podman's ``push IMAGE DESTINATION``: both named)."""
-    return _push_effects(call, parse_options(args, _REGISTRY).operands) or None
-
-
-def _push_effects(call: ContainerCall, refs: Sequence[str]) -> list[Effect]:
-    return call.each(_E.UPDATE, "image", refs, "published to its registry")
-
-
-def _tag(call: ContainerCall, args: Sequence[str]) -> list[Effect] | None:
-    """``tag SOURCE TARGET...``: creates each target."""
-    refs = parse_options(args, OptionSpec()).operands
-    if len(refs) < 2:
-        return None
-    return call.each(_E.CREATE, "image", refs[1:], f"tags {refs[0]}")
-
-
-_COMMIT = option_spec(
-    "acm",
-    {"author": "a", "change": "c", "message": "m", "pause": "p", "quiet": "q"},
-    *("platform", "format", "iidfile", "config"),
-)
-
-
-def _commit(call: ContainerCall, args: Sequence[str]) -> list[Effect] | None:
-    """``commit CONTAINER [REF]`` / ``import FILE|URL|- [REF]``: creates REF (else an untagged
-    image, ``image/*``)."""
-    operands = parse_options(args, _COMMIT).operands
-    if not operands:
-        return None
-    return call.each(_E.CREATE, "image", operands[1:2] or ["*"], f"from {operands[0]}")
-
-
-_ARCHIVE = option_spec("oi", {"output": "o", "input": "i", "quiet": "q"}, "format", "platform")
-
-
-def _load(call: ContainerCall, args: Sequence[str]) -> list[Effect]:
-    """``load [-i FILE]``: creates the images of the archive (which ones it holds is not
-    known: ``image/*``)."""
-    source = parse_options(args, _ARCHIVE).value("i")
-    out = call.each(_E.CREATE, "image", ["*"], f"loaded from {source or 'stdin'}")
-    if source:
-        out.append(call.file(_E.READ, [file_path(source, call.ctx)], "an image archive"))
-    return out
-
-
-def _archive(what: str, call: ContainerCall, args: Sequence[str]) -> list[Effect] | None:
-    """``save IMAGE...``/``export CONTAINER`` read them; ``-o FILE`` writes the archive there
-    (else it goes to stdout)."""
-    opts = parse_options(args, _ARCHIVE)
-    if not opts.operands:
-        return None
-    out = call.each(_E.READ, what, opts.operands, "written as an archive")
-    target = opts.value("o")
-    if target:
-        path = file_path(target, call.ctx)
-        out.append(write_effect(path, call.cmd, call.ctx, detail=f"an archive of the {what}"))
-    return out
-
-
-# -- volumes and networks ------------------------------------------------------------------
-
-_VOLUME_CREATE = option_spec(
-    "do", {"driver": "d", "opt": "o"}, *("label", "name", "scope", "sharing", "availability")
-)
-
-
-def _volume_create(call: ContainerCall, args: Sequence[str]) -> list[Effect]:
-    """``volume create [NAME]`` (unnamed: ``volume/*``); a ``device=`` option binds a host
-    path or device into it, which is not understood."""
-    opts = parse_options(args, _VOLUME_CREATE)
-    names = list(opts.operands) or list(opts.values.get("name", ())) or ["*"]
-    out = call.each(_E.CREATE, "volume", names, "creates the volume")
-    devices = [o for o in opts.values.get("o", ()) if o.startswith("device=")]
-    return out + [call.unknown(f"--opt {d}: the volume is a host path or device") for d in devices]
-
-
-_NETWORK_CREATE = option_spec(
-    "do",
-    {"driver": "d", "opt": "o"},
-    *("subnet", "gateway", "ip-range", "aux-address", "label", "scope", "ipam-driver"),
-    *("ipam-opt", "config-from", "interface-name", "dns", "route"),
-)
-
-
-def _network_create(call: ContainerCall, args: Sequence[str]) -> list[Effect] | None:
-    names = parse_options(args, _NETWORK_CREATE).operands
-    return call.each(_E.CREATE, "network", names, "creates the network") or None
-
-
-_NETWORK_JOIN = option_spec(
-    "", {"force": "f"}, *("alias", "ip", "ip6", "link", "link-local-ip", "driver-opt")
-)
-
-
-def _network_join(call: ContainerCall, args: Sequence[str]) -> list[Effect] | None:
-    """``network connect|disconnect NETWORK CONTAINER``: an update of both."""
-    operands = parse_options(args, _NETWORK_JOIN).operands
-    if len(operands) != 2:
-        return None
-    network, container = operands
-    said = call.operation.rsplit(" ", 1)[-1] + "s"
-    return [
-        call.effect(_E.UPDATE, f"network/{network}", f"{said} container {container}"),
-        call.effect(_E.UPDATE, f"container/{container}", f"{said} network {network}"),
-    ]
-
-
 _VERBS: dict[str, Meaning] = {
-    "rm": partial(_remove, "container", "removes the container"),
-    "rmi": partial(_remove, "image", "removes the image"),
-    "volume rm": partial(_remove, "volume", "removes the volume: the data in it is lost"),
-    "network rm": partial(_remove, "network", "removes the network"),
+    "rm": partial(remove, "container", "removes the container"),
+    "rmi": partial(remove, "image", "removes the image"),
+    "volume rm": partial(remove, "volume", "removes the volume: the data in it is lost"),
+    "network rm": partial(remove, "network", "removes the network"),
     "system prune": partial(
-        _prune,
-        _SYSTEM,
+        prune,
+        SYSTEM_KINDS,
         "stopped containers, unused networks, dangling images (only) and build cache",
         "stopped containers, unused networks, every unused image (-a) and build cache",
     ),
-    "container prune": partial(
-        _prune, ("container/*",), "stopped containers", "stopped containers"
-    ),
-    "image prune": partial(_prune, ("image/*",), "dangling images", "every unused image (-a)"),
+    "container prune": partial(prune, ("container/*",), "stopped containers", "stopped containers"),
+    "image prune": partial(prune, ("image/*",), "dangling images", "every unused image (-a)"),
     "volume prune": partial(
-        _prune,
+        prune,
         ("volume/*",),
         "unused volumes (docker: anonymous ones only): their data is lost",
         "every unused volume (-a): their data is lost",
     ),
-    "network prune": partial(_prune, ("network/*",), "unused networks", "unused networks"),
-    "builder prune": partial(_prune, ("builder/*",), "dangling build cache", "all build cache"),
-    **{verb: partial(_change, said, verb != "start") for verb, said in _CHANGES_SAID.items()},
-    "run": _run,
-    "create": _run,
-    "exec": _exec,
-    "cp": _cp,
-    "build": _build,
-    "pull": _pull,
-    "push": _push,
-    "tag": _tag,
-    "commit": _commit,
-    "import": _commit,
-    "load": _load,
-    "save": partial(_archive, "image"),
-    "export": partial(_archive, "container"),
-    "volume create": _volume_create,
-    "network create": _network_create,
-    "network connect": _network_join,
-    "network disconnect": _network_join,
+    "network prune": partial(prune, ("network/*",), "unused networks", "unused networks"),
+    "builder prune": partial(prune, ("builder/*",), "dangling build cache", "all build cache"),
+    **{verb: partial(change, said, verb != "start") for verb, said in CHANGES_SAID.items()},
+    "run": run,
+    "create": run,
+    "exec": exec_in_container,
+    "cp": cp,
+    "build": build,
+    "pull": pull,
+    "push": push,
+    "tag": tag,
+    "commit": commit,
+    "import": commit,
+    "load": load,
+    "save": partial(archive, "image"),
+    "export": partial(archive, "container"),
+    "volume create": volume_create,
+    "network create": network_create,
+    "network connect": network_join,
+    "network disconnect": network_join,
 }

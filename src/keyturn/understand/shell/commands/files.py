@@ -9,12 +9,29 @@ A path decided at run time keeps its written form and says so in ``detail``.
 
 from __future__ import annotations
 
-import shlex
-from dataclasses import replace
-
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.code_settings import runs_command
-from keyturn.understand.shell.commands._sed_script import read_script
+from keyturn.understand.shell.commands._file_operands import (
+    destination,
+    operand_paths,
+    run_time,
+    through_link,
+)
+from keyturn.understand.shell.commands._file_options import CP, INSTALL, LN, MKFS_PROGRAMS, MV
+from keyturn.understand.shell.commands._find_actions import (
+    FIND_EXEC,
+    FIND_VALUED,
+    FIND_WRITES,
+    find_exec,
+)
+from keyturn.understand.shell.commands._rsync_places import (
+    RSYNC,
+    on_places,
+    rsync_host,
+    rsync_place,
+    rsync_shell,
+)
+from keyturn.understand.shell.commands._sed_effects import sed_script_effects
 from keyturn.understand.shell.effects import (
     directory_tree,
     file_effect,
@@ -27,7 +44,6 @@ from keyturn.understand.shell.effects import (
     write_effect,
 )
 from keyturn.understand.shell.flags import (
-    Options,
     OptionSpec,
     parse_options,
     register_canonical,
@@ -50,17 +66,6 @@ RM = OptionSpec(
 register_canonical("rm", RM)
 
 
-def _paths(
-    cmd: SimpleCommand, operands: list[str] | tuple[str, ...], ctx: ShellContext
-) -> list[str]:
-    return [file_path(op, ctx) for op in operands]
-
-
-def _run_time(cmd: SimpleCommand) -> str:
-    dynamic = [cmd.argv[i] for i in sorted(cmd.dynamic_words) if i > 0]
-    return f" (paths decided at run time: {' '.join(dynamic)[:100]})" if dynamic else ""
-
-
 @command("rm")
 def rm(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``rm``: delete; ``-r`` deletes the directory and everything under it."""
@@ -69,8 +74,8 @@ def rm(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         return None
     recursive = opts.has("r")
     effects = []
-    for path in _paths(cmd, opts.operands, ctx):
-        detail = ("deletes recursively " if recursive else "deletes ") + path + _run_time(cmd)
+    for path in operand_paths(cmd, opts.operands, ctx):
+        detail = ("deletes recursively " if recursive else "deletes ") + path + run_time(cmd)
         effects.append(removal_effect(path, cmd, ctx, recursive=recursive, detail=detail))
     return effects
 
@@ -85,7 +90,7 @@ def remove_entry(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     opts = parse_options(cmd.args, OptionSpec())
     if not opts.operands:
         return None
-    return [file_effect(EffectKind.DELETE, _paths(cmd, opts.operands, ctx), cmd, ctx)]
+    return [file_effect(EffectKind.DELETE, operand_paths(cmd, opts.operands, ctx), cmd, ctx)]
 
 
 @command("shred")
@@ -95,39 +100,22 @@ def shred(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     if not opts.operands:
         return None
     effects = []
-    for path in _paths(cmd, opts.operands, ctx):
+    for path in operand_paths(cmd, opts.operands, ctx):
         disk = f"shreds the block device {path}" if is_block_device(path) else None
         effects.append(file_effect(EffectKind.DELETE, [path], cmd, ctx, catastrophic=disk))
     return effects
 
 
-_MV = OptionSpec(valued="tS", long={"target-directory": "t", "suffix": "S"})
-
-
-def _destination(
-    cmd: SimpleCommand, opts_operands: list[str], target_dir: str | None, ctx: ShellContext
-) -> tuple[list[str], str, bool] | None:
-    """(sources, destination, destination is a directory)."""
-    if target_dir is not None:
-        return opts_operands, file_path(target_dir, ctx), True
-    if len(opts_operands) < 2:
-        return None
-    *sources, dest = opts_operands
-    path = file_path(dest, ctx)
-    is_dir = len(sources) > 1 or dest.endswith("/") or ctx.files.is_dir(path)
-    return sources, path, is_dir
-
-
 @command("mv")
 def mv(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``mv``: deletes the source and writes the destination (``mv x /dev/null`` only deletes)."""
-    opts = parse_options(cmd.args, _MV)
-    found = _destination(cmd, list(opts.operands), opts.value("t"), ctx)
+    opts = parse_options(cmd.args, MV)
+    found = destination(cmd, list(opts.operands), opts.value("t"), ctx)
     if found is None:
         return None
     sources, dest, is_dir = found
     effects = []
-    for src in _paths(cmd, sources, ctx):
+    for src in operand_paths(cmd, sources, ctx):
         effects.append(
             file_effect(EffectKind.DELETE, directory_tree(src), cmd, ctx, detail=f"moves {src}")
         )
@@ -138,27 +126,6 @@ def mv(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     return effects
 
 
-_CP = OptionSpec(
-    valued="tS",
-    long={
-        **{"target-directory": "t", "suffix": "S", "no-target-directory": "T"},
-        **{"symbolic-link": "s", "link": "l", "recursive": "r", "archive": "a"},
-    },
-    long_valued=frozenset({"t", "S"}),
-    other_long=frozenset(
-        {"attributes-only", "backup", "copy-contents", "debug", "dereference", "force"}
-        | {"interactive", "keep-directory-symlink", "no-clobber", "no-dereference", "preserve"}
-        | {"no-preserve", "parents", "reflink", "remove-destination", "sparse"}
-        | {"strip-trailing-slashes", "update", "verbose", "one-file-system", "context"}
-        | {"help", "version"}
-    ),
-)
-_INSTALL = OptionSpec(
-    valued="tSmogb",
-    long={"target-directory": "t", "mode": "m", "owner": "o", "group": "g"},
-)
-
-
 @command("cp", "install")
 def copy(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``cp``/``install``: write the destination (update when it exists).
@@ -166,26 +133,26 @@ def copy(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     ``cp -s``/``-l`` make links instead of copies: as for ``ln``, each source (for ``-s`` or
     a recursive copy, everything under it) is named as updated too, since what is written
     through the link changes it."""
-    opts = parse_options(cmd.args, _INSTALL if cmd.name == "install" else _CP)
+    opts = parse_options(cmd.args, INSTALL if cmd.name == "install" else CP)
     if cmd.name == "install" and opts.has("d"):
-        return [write_effect(p, cmd, ctx) for p in _paths(cmd, opts.operands, ctx)] or None
-    found = _destination(cmd, list(opts.operands), opts.value("t"), ctx)
+        return [write_effect(p, cmd, ctx) for p in operand_paths(cmd, opts.operands, ctx)] or None
+    found = destination(cmd, list(opts.operands), opts.value("t"), ctx)
     if found is None:
         return None
     sources, dest, is_dir = found
     mode = opts.value("m") or ""
     note = " sets a setuid/setgid mode" if len(mode) == 4 and mode[0] in "2467" else ""
     recursive = opts.has("r", "R", "a", "recursive", "archive")
-    read = _paths(cmd, sources, ctx)
+    read = operand_paths(cmd, sources, ctx)
     if recursive:  # a copy of a directory reads everything under it
         read = [n for p in read for n in directory_tree(p)]
     effects = [file_effect(EffectKind.READ, read, cmd, ctx)]
     links = cmd.name == "cp" and opts.has("s", "l")
-    for raw, src in zip(sources, _paths(cmd, sources, ctx), strict=True):
+    for raw, src in zip(sources, operand_paths(cmd, sources, ctx), strict=True):
         target = dest.rstrip("/") + "/" + src.rsplit("/", 1)[-1] if is_dir else dest
         if links:
             tree = recursive or opts.has("s")
-            effects.append(_through_link(target, src, tree=tree, cmd=cmd, ctx=ctx))
+            effects.append(through_link(target, src, tree=tree, cmd=cmd, ctx=ctx))
         if recursive and (raw == "." or raw.endswith("/.") or opts.has("T")):
             # ``cp -r dir/. dest`` (or ``-T``): dir's contents go into dest itself, whatever
             # dest already holds -- everything under it may be written.
@@ -213,7 +180,7 @@ def truncate(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     detail = "empties the file (destroys its content)" if size.lstrip("-") in ("0", "") else ""
     return [
         file_effect(EffectKind.UPDATE, [p], cmd, ctx, detail=detail)
-        for p in _paths(cmd, opts.operands, ctx)
+        for p in operand_paths(cmd, opts.operands, ctx)
     ]
 
 
@@ -231,31 +198,7 @@ def dd(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     return effects or [file_effect(EffectKind.READ, ["/dev/stdin"], cmd, ctx)]
 
 
-_MKFS = (
-    "mkfs",
-    "mke2fs",
-    "mkswap",
-    "wipefs",
-    "blkdiscard",
-    "mkfs.ext2",
-    "mkfs.ext3",
-    "mkfs.ext4",
-    "mkfs.xfs",
-    "mkfs.btrfs",
-    "mkfs.vfat",
-    "mkfs.fat",
-    "mkfs.msdos",
-    "mkfs.ntfs",
-    "mkfs.exfat",
-    "mkfs.f2fs",
-    "mkfs.minix",
-    "mkntfs",
-    "mkdosfs",
-    "zpool",
-)
-
-
-@command(*_MKFS)
+@command(*MKFS_PROGRAMS)
 def mkfs(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``mkfs*``/``wipefs``: destroys the filesystem on the device (catastrophic always)."""
     if cmd.name == "zpool" and cmd.args[:1] != ("destroy",):
@@ -275,7 +218,7 @@ def permissions(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     if not operands:
         return None
     recursive = opts.has("R")
-    paths = _paths(cmd, operands, ctx)
+    paths = operand_paths(cmd, operands, ctx)
     names = [n for p in paths for n in (directory_tree(p) if recursive else [p])]
     # Recursively re-moding or re-owning / or a home directory breaks the system or the user's
     # account beyond repair (`chmod -R 000 /`): catastrophic, like removing it.
@@ -283,20 +226,9 @@ def permissions(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     reason = f"{cmd.name} -R {wrecked.removeprefix('removes ')}" if recursive and wrecked else None
     return [
         file_effect(
-            EffectKind.UPDATE, names, cmd, ctx, detail=_run_time(cmd).strip(), catastrophic=reason
+            EffectKind.UPDATE, names, cmd, ctx, detail=run_time(cmd).strip(), catastrophic=reason
         )
     ]
-
-
-_LN = OptionSpec(
-    valued="tS",
-    long={
-        **{"force": "f", "symbolic": "s", "relative": "r", "physical": "P", "logical": "L"},
-        **{"target-directory": "t", "suffix": "S", "no-target-directory": "T"},
-        **{"no-dereference": "n", "backup": "b", "interactive": "i", "verbose": "v"},
-    },
-    long_valued=frozenset({"t", "S"}),
-)
 
 
 @command("ln")
@@ -307,8 +239,8 @@ def ln(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     where it lands: the target (and, for a directory, everything under it) is named as updated
     too, so that a link to the policy, a hook settings file or directory, or a file that runs
     later is judged as the change of it that the link makes possible."""
-    opts = parse_options(cmd.args, _LN)
-    found = _destination(cmd, list(opts.operands), opts.value("t"), ctx)
+    opts = parse_options(cmd.args, LN)
+    found = destination(cmd, list(opts.operands), opts.value("t"), ctx)
     if found is None:
         if len(opts.operands) == 1:
             found = (list(opts.operands), ctx.cwd, True)
@@ -327,18 +259,8 @@ def ln(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         symbolic = opts.has("s") and not opts.has("r")
         here = (link.rsplit("/", 1)[0] or "/") if symbolic else ctx.cwd
         target = normalize_path(source, cwd=here)
-        effects.append(_through_link(link, target, tree=opts.has("s"), cmd=cmd, ctx=ctx))
+        effects.append(through_link(link, target, tree=opts.has("s"), cmd=cmd, ctx=ctx))
     return effects
-
-
-def _through_link(
-    link: str, target: str, *, tree: bool, cmd: SimpleCommand, ctx: ShellContext
-) -> Effect:
-    """The change a link at ``link`` to ``target`` makes possible: an update of the target (and,
-    with ``tree``, of everything under it), which is written through the link."""
-    names = directory_tree(target) if tree else [target]
-    detail = f"{link} links to {target}: what is written through the link changes it"
-    return file_effect(EffectKind.UPDATE, names, cmd, ctx, detail=detail)
 
 
 @command("rsync")
@@ -348,23 +270,23 @@ def rsync(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     is (``ssh:host/file:path``); ``--rsync-path`` runs there, ``-e`` here (an ssh whose
     options run commands, ``ProxyCommand``..., is unknown); ``--write-devices`` writes into a
     device as ``cp`` would."""
-    opts = parse_options(cmd.args, _RSYNC)
+    opts = parse_options(cmd.args, RSYNC)
     if len(opts.operands) < 2:
         return None
     *sources, dest = opts.operands
-    path = _rsync_place(dest, ctx)
+    path = rsync_place(dest, ctx)
     local = path.startswith("/")
-    effects = [_on_places(EffectKind.UPDATE, directory_tree(path), cmd, ctx)]
+    effects = [on_places(EffectKind.UPDATE, directory_tree(path), cmd, ctx)]
     if local and opts.has("write-devices"):
         effects.append(write_effect(path, cmd, ctx, detail="rsync --write-devices"))
     recursive = opts.has("r", "a", "recursive", "archive")
     for source in sources:
-        where = _rsync_place(source, ctx)
+        where = rsync_place(source, ctx)
         names = directory_tree(where) if recursive else [where]
-        effects.append(_on_places(EffectKind.READ, names, cmd, ctx, detail="rsync's source"))
+        effects.append(on_places(EffectKind.READ, names, cmd, ctx, detail="rsync's source"))
     for shell in opts.values.get("e", ()):  # ``-e CMD``: the remote shell rsync runs here
-        effects.extend(_rsync_shell(shell, cmd, ctx))
-    hosts = {_rsync_host(op) for op in opts.operands} - {None}
+        effects.extend(rsync_shell(shell, cmd, ctx))
+    hosts = {rsync_host(op) for op in opts.operands} - {None}
     for remote in opts.values.get("rsync-path", ()):  # run on the other side, by the shell
         found = runs_command(remote, "rsync --rsync-path", cmd, ctx)
         places = [f"ssh:{h}" for h in sorted(h for h in hosts if h)]
@@ -376,7 +298,7 @@ def rsync(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     if any(f.startswith("del") for f in opts.flags):
         wrecked = home_or_root(path, home=ctx.home) if local else None
         effects.append(
-            _on_places(
+            on_places(
                 EffectKind.DELETE,
                 [path.rstrip("/") + "/*"],
                 cmd,
@@ -386,109 +308,9 @@ def rsync(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
             )
         )
     if opts.has("remove-source-files"):
-        names = [_rsync_place(s, ctx) for s in sources]
-        effects.append(_on_places(EffectKind.DELETE, names, cmd, ctx))
+        names = [rsync_place(s, ctx) for s in sources]
+        effects.append(on_places(EffectKind.DELETE, names, cmd, ctx))
     return effects
-
-
-def _on_places(
-    kind: EffectKind,
-    places: list[str],
-    cmd: SimpleCommand,
-    ctx: ShellContext,
-    *,
-    detail: str = "",
-    catastrophic: str | None = None,
-) -> Effect:
-    """:func:`file_effect` on rsync's places: a local path is ``file:PATH``, a remote one keeps
-    its own name (``ssh:host/file:path``)."""
-    found = file_effect(kind, places, cmd, ctx, detail=detail, catastrophic=catastrophic)
-    names = tuple(
-        n.removeprefix("file:") if n.startswith(_REMOTE) else n for n in found.resource.names
-    )
-    return replace(found, resource=replace(found.resource, names=names))
-
-
-_REMOTE = ("file:ssh:", "file:rsync:")
-
-
-_RSYNC = OptionSpec(
-    valued="efTBM",
-    long={"rsh": "e", "filter": "f", "temp-dir": "T", "block-size": "B", "remote-option": "M"},
-    long_valued=frozenset(
-        {"exclude", "include", "rsync-path", "log-file", "files-from", "exclude-from"}
-        | {"include-from", "backup-dir", "partial-dir", "password-file", "out-format"}
-        | {"compare-dest", "copy-dest", "link-dest", "chown", "usermap", "groupmap", "chmod"}
-        | {"suffix", "bwlimit", "timeout", "contimeout", "port", "sockopts", "max-size"}
-        | {"min-size", "max-delete", "modify-window", "compress-choice", "compress-level"}
-        | {"checksum-choice", "log-file-format", "write-batch", "only-write-batch"}
-        | {"read-batch", "protocol", "iconv", "address", "info", "debug", "stop-after"}
-        | {"stop-at", "outbuf", "skip-compress", "checksum-seed", "max-alloc", "copy-as"}
-    ),
-)
-
-
-def _rsync_host(word: str) -> str | None:
-    """The host of a remote path word (``[user@]host:path``, ``host::module``,
-    ``rsync://host/...``), else ``None``."""
-    if word.startswith("rsync://"):
-        return word[8:].split("/", 1)[0].rpartition("@")[2] or None
-    head, colon, _ = word.partition(":")
-    if not colon or "/" in head or not head:
-        return None
-    return head.rpartition("@")[2]
-
-
-def _rsync_place(word: str, ctx: ShellContext) -> str:
-    """A path word's name without ``file:``: ``/abs/path`` here, ``ssh:host/file:path`` over
-    the remote shell, ``rsync:host/module/path`` for a daemon."""
-    host = _rsync_host(word)
-    if host is None:
-        return file_path(word, ctx)
-    if word.startswith("rsync://"):
-        return f"rsync:{host}/{word[8:].split('/', 1)[1] if '/' in word[8:] else ''}"
-    remote = word.partition(":")[2]
-    if remote.startswith(":"):
-        return f"rsync:{host}/{remote[1:]}"
-    return f"ssh:{host}/file:{remote.rstrip('/') or remote or '~'}"
-
-
-# ssh options that only tune the connection; any other ``-o`` setting (``ProxyCommand``,
-# ``LocalCommand``, ``KnownHostsCommand``, ``Match exec``...) or a config file may run a command.
-_SSH_QUIET_SETTINGS = frozenset(
-    {"stricthostkeychecking", "userknownhostsfile", "batchmode", "connecttimeout", "port"}
-    | {"user", "identityfile", "identitiesonly", "loglevel", "compression", "ciphers"}
-    | {"serveraliveinterval", "serveralivecountmax", "controlmaster", "controlpersist"}
-    | {"controlpath", "forwardagent", "hostkeyalgorithms", "pubkeyauthentication"}
-    | {"passwordauthentication", "preferredauthentications", "tcpkeepalive", "addressfamily"}
-    | {"checkhostip", "globalknownhostsfile", "requesttty", "connectionattempts"}
-)
-
-
-def _rsync_shell(shell: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
-    """What rsync's ``-e`` remote shell runs on this machine: an ssh with settings that only
-    tune the connection runs nothing more; any other program is judged as the command it is."""
-    try:
-        words = shlex.split(shell)
-    except ValueError:
-        return [unknown_effect(cmd, f"rsync -e {shell[:60]!r} could not be read", ctx)]
-    if not words or words[0].rsplit("/", 1)[-1] != "ssh":
-        return runs_command(shell, "rsync's remote shell", cmd, ctx)
-    i = 1
-    while i < len(words):
-        word = words[i]
-        if word in ("-F", "-I", "-S") or word.startswith(("-F", "-I")):
-            return [unknown_effect(cmd, f"rsync's ssh takes {word} (config, code)", ctx)]
-        if word.startswith("-o"):
-            setting = word[2:] or (words[i + 1] if i + 1 < len(words) else "")
-            key = setting.replace("=", " ").split(maxsplit=1)[:1]
-            if not key or key[0].lower() not in _SSH_QUIET_SETTINGS:
-                reason = f"rsync's ssh is set to {setting[:60]!r}, which may run a command"
-                return [unknown_effect(cmd, reason, ctx)]
-            i += 1 if word[2:] else 2
-            continue
-        i += 2 if word in ("-p", "-i", "-l", "-c", "-m", "-b", "-J", "-E") else 1
-    return []
 
 
 @command("sed", "perl-i")
@@ -502,85 +324,22 @@ def sed(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     operands = list(opts.operands) if opts.has("e", "f") else list(opts.operands[1:])
     in_place = opts.has("i") or any(a.startswith("-i") for a in cmd.args)
     kind = EffectKind.UPDATE if in_place else EffectKind.READ
-    scripted = _script_effects(cmd, opts, ctx) if cmd.name == "sed" else []
+    scripted = sed_script_effects(cmd, opts, ctx) if cmd.name == "sed" else []
     if not operands:
         if in_place:
             return None
         return [file_effect(kind, ["/dev/stdin"], cmd, ctx), *scripted]
-    return [file_effect(kind, _paths(cmd, operands, ctx), cmd, ctx), *scripted]
-
-
-def _script_effects(cmd: SimpleCommand, opts: Options, ctx: ShellContext) -> list[Effect]:
-    if opts.has("f"):
-        return [unknown_effect(cmd, "sed runs a script file it reads", ctx)]
-    texts = opts.values.get("e") or opts.operands[:1]
-    effects: list[Effect] = []
-    for text in texts:
-        script = read_script(text)
-        if script.unreadable is not None:
-            effects.append(
-                unknown_effect(cmd, f"sed script not understood: {script.unreadable}", ctx)
-            )
-        if script.runs_pattern_space:
-            effects.append(unknown_effect(cmd, "sed runs the text it edits as a command", ctx))
-        for run in script.runs:
-            effects.extend(runs_command(run, "sed's e command", cmd, ctx))
-        effects.extend(write_effect(file_path(p, ctx), cmd, ctx) for p in script.writes if p)
-        if reads := [file_path(p, ctx) for p in script.reads if p]:
-            effects.append(file_effect(EffectKind.READ, reads, cmd, ctx, detail="sed's r command"))
-    return effects
+    return [file_effect(kind, operand_paths(cmd, operands, ctx), cmd, ctx), *scripted]
 
 
 @command("tee")
 def tee(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``tee FILE``: writes FILE (``-a`` appends)."""
     opts = parse_options(cmd.args, OptionSpec(long={"append": "a"}))
-    paths = [p for p in _paths(cmd, opts.operands, ctx) if p != "/dev/null"]
+    paths = [p for p in operand_paths(cmd, opts.operands, ctx) if p != "/dev/null"]
     if not paths:
         return [file_effect(EffectKind.READ, ["/dev/stdin"], cmd, ctx)]
     return [write_effect(p, cmd, ctx) for p in paths]
-
-
-_FIND_VALUED = frozenset(
-    [
-        "-name",
-        "-iname",
-        "-path",
-        "-ipath",
-        "-wholename",
-        "-regex",
-        "-iregex",
-        "-type",
-        "-xtype",
-        "-size",
-        "-mtime",
-        "-mmin",
-        "-atime",
-        "-amin",
-        "-ctime",
-        "-cmin",
-        "-newer",
-        "-user",
-        "-group",
-        "-perm",
-        "-maxdepth",
-        "-mindepth",
-        "-links",
-        "-inum",
-        "-printf",
-        "-fprint",
-        "-fprintf",
-        "-fls",
-        "-samefile",
-        "-lname",
-        "-ilname",
-        "-used",
-        "-uid",
-        "-gid",
-        "-context",
-    ]
-)
-_FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
 
 
 @command("find")
@@ -590,7 +349,7 @@ def find(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     roots: list[str] = []
     while args and not args[0].startswith(("-", "(", "!")):
         roots.append(args.pop(0))
-    paths = _paths(cmd, roots or ["."], ctx)
+    paths = operand_paths(cmd, roots or ["."], ctx)
     under = [p.rstrip("/") + "/*" if p != "/" else "/*" for p in paths]
     effects = [file_effect(EffectKind.READ, paths, cmd, ctx)]
     i = 0
@@ -608,32 +367,16 @@ def find(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
                     catastrophic=reasons[0] if reasons else None,
                 )
             )
-        elif arg in _FIND_EXEC:
+        elif arg in FIND_EXEC:
             end = next(
                 (j for j in range(i + 1, len(args)) if args[j] in (";", "+", "\\;")), len(args)
             )
-            effects.extend(_find_exec(args[i + 1 : end], under, cmd, ctx))
+            effects.extend(find_exec(args[i + 1 : end], under, cmd, ctx))
             i = end
-        elif arg in _FIND_WRITES and i + 1 < len(args):
+        elif arg in FIND_WRITES and i + 1 < len(args):
             effects.append(write_effect(file_path(args[i + 1], ctx), cmd, ctx))
             i += 1
-        elif arg in _FIND_VALUED:
+        elif arg in FIND_VALUED:
             i += 1
         i += 1
-    return effects
-
-
-# Actions that write the file they name (truncating it first).
-_FIND_WRITES = frozenset({"-fprint", "-fprint0", "-fprintf", "-fls"})
-
-
-def _find_exec(
-    inner: list[str], under: list[str], cmd: SimpleCommand, ctx: ShellContext
-) -> list[Effect]:
-    if not inner or ctx.understand_nested is None:
-        return [unknown_effect(cmd, "find -exec without a command", ctx)]
-    effects: list[Effect] = []
-    for root in under:
-        words = [root if w == "{}" else w.replace("{}", root) for w in inner]
-        effects.extend(ctx.understand_nested(shlex.join(words)))
     return effects

@@ -1,0 +1,48 @@
+"""What the file commands of :mod:`.files` share about their operands: the paths they name,
+the note on paths decided at run time, where ``mv``/``cp``/``install``/``ln`` put what they are
+given, and the change a link makes possible.
+
+Kept apart from the handlers so that each of them reads as what its program does; the handlers
+themselves stay in :mod:`.files` (the program index names that module).
+"""
+
+from __future__ import annotations
+
+from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.effects import directory_tree, file_effect, file_path
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand
+
+
+def operand_paths(
+    cmd: SimpleCommand, operands: list[str] | tuple[str, ...], ctx: ShellContext
+) -> list[str]:
+    return [file_path(op, ctx) for op in operands]
+
+
+def run_time(cmd: SimpleCommand) -> str:
+    dynamic = [cmd.argv[i] for i in sorted(cmd.dynamic_words) if i > 0]
+    return f" (paths decided at run time: {' '.join(dynamic)[:100]})" if dynamic else ""
+
+
+def destination(
+    cmd: SimpleCommand, opts_operands: list[str], target_dir: str | None, ctx: ShellContext
+) -> tuple[list[str], str, bool] | None:
+    """(sources, destination, destination is a directory)."""
+    if target_dir is not None:
+        return opts_operands, file_path(target_dir, ctx), True
+    if len(opts_operands) < 2:
+        return None
+    *sources, dest = opts_operands
+    path = file_path(dest, ctx)
+    is_dir = len(sources) > 1 or dest.endswith("/") or ctx.files.is_dir(path)
+    return sources, path, is_dir
+
+
+def through_link(
+    link: str, target: str, *, tree: bool, cmd: SimpleCommand, ctx: ShellContext
+) -> Effect:
+    """The change a link at ``link`` to ``target`` makes possible: an update of the target (and,
+    with ``tree``, of everything under it), which is written through the link."""
+    names = directory_tree(target) if tree else [target]
+    detail = f"{link} links to {target}: what is written through the link changes it"
+    return file_effect(EffectKind.UPDATE, names, cmd, ctx, detail=detail)
