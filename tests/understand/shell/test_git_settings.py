@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from keyturn.understand.shell.commands._git_config import _settings
+from keyturn.understand.shell.commands._git_config_file import parse_settings as _settings
 
 
 def test_sections_subsections_quotes_and_comments() -> None:
