@@ -145,6 +145,7 @@ def test_a_backquoted_value_evaluated_as_arithmetic_is_unknown() -> None:
         "x=$(cat /tmp/n); [[ $x -gt 3 ]]",
         "x=$(cat /tmp/n); y=$x; echo ${arr[y]}",
         "read n < /tmp/n; let n+1",
+        "read -p 'Count: ' < /tmp/n; echo $((REPLY))",  # no name: REPLY
         'read -r a b <<< "$(cat /tmp/n)"; echo $((b))',
         "mapfile -t lines < /tmp/n; echo $((lines))",
         'printf -v v %s "$(cat /tmp/n)"; echo $((v))',

@@ -81,7 +81,7 @@ def assigned_variables(root: Node) -> dict[str, str | None]:
             name_node = node.child_by_field_name("name")
             if name_node is not None and node_text(name_node) in _SETS_NAMED:
                 arguments = [node_text(a) for a in node.children_by_field_name("argument")]
-                for name in _named_by(node_text(name_node), arguments):
+                for name in named_by(node_text(name_node), arguments):
                     seen.setdefault(name, set()).add(None)
         elif node.type == "declaration_command" and any(
             child.type not in _DECLARED_LITERALLY for child in node.named_children
@@ -98,7 +98,7 @@ _DECLARED_LITERALLY = frozenset({"variable_assignment", "variable_name", "word"}
 _SETS_NAMED = frozenset({"read", "printf", "getopts", "mapfile", "readarray"})
 
 
-def _named_by(builtin: str, args: list[str]) -> list[str]:
+def named_by(builtin: str, args: list[str]) -> list[str]:
     """The variables ``builtin args`` may set (``read -r -p x VAR``, ``printf -v VAR``,
     ``getopts OPTS VAR``, ``mapfile ARR``); :data:`ANY_VARIABLE` for a name decided at run
     time. For ``read`` and ``mapfile`` every plain word counts (an option's value too): a name

@@ -22,10 +22,11 @@ from collections.abc import Iterable
 
 from tree_sitter import Node
 
+from keyturn.understand.shell._line_scan import ANY_VARIABLE, named_by
 from keyturn.understand.shell.source import node_text
 
 # Any variable: the line sets names decided at run time (``export $(…)``).
-ANY = "*"
+ANY = ANY_VARIABLE
 
 # Lines that may both fill a variable at run time and evaluate one as arithmetic: the others
 # need no look (the tree walk is skipped for them).
@@ -33,8 +34,10 @@ _FILLS = re.compile(r"\$\(|`|\b(?:read|printf|mapfile|readarray|for|export|decla
 # (``${y:x}``: a substring's offset and length are arithmetic too.)
 _EVALUATES = re.compile(r"\(\(|\$\[|\[|\blet\b|-(?:eq|ne|lt|le|gt|ge)\b|\$\{[^}]*:(?![-=+?])")
 
-# Builtins that store run-time text in the variables they name.
-_STORES = frozenset({"read", "mapfile", "readarray"})
+# Builtins that store run-time text in the variables they name, and where ``read``,
+# ``mapfile`` and ``readarray`` store it when they name none.
+_STORES = frozenset({"read", "mapfile", "readarray", "printf"})
+_DEFAULT_STORE = {"read": "REPLY", "mapfile": "MAPFILE", "readarray": "MAPFILE"}
 # Programs whose output is only ever a number (with no file operand for ``wc``: ``wc -l f``
 # prints the file's name too).
 _NUMERIC = frozenset({"wc", "seq", "nproc"})
@@ -104,7 +107,7 @@ def _prints_text(node: Node) -> bool:
 def _prints_a_number(substitution: Node) -> bool:
     """``$(wc -l < f)``, ``$(ls | wc -l)``, ``$(seq 5)``, ``$(nproc)``: the last command of the
     substitution only ever prints a number."""
-    body = [c for c in substitution.named_children]
+    body = substitution.named_children
     if len(body) != 1:
         return False
     last = body[0]
@@ -128,22 +131,15 @@ def _globbed(node: Node) -> bool:
 
 
 def _stored_by(command: Node) -> set[str]:
-    """What ``read``/``mapfile``/``readarray``/``printf -v`` store run-time text in."""
+    """What ``read``/``mapfile``/``readarray``/``printf -v`` store run-time text in (the names
+    :func:`._line_scan.named_by` tells; ``REPLY`` or ``MAPFILE`` when none is named)."""
     name = command.child_by_field_name("name")
-    if name is None:
+    program = node_text(name) if name is not None else ""
+    if program not in _STORES:
         return set()
-    program = node_text(name)
     args = [node_text(a) for a in command.children_by_field_name("argument")]
-    if program == "printf":
-        named = [a[2:] or b for a, b in zip(args, [*args[1:], ""], strict=True) if a[:2] == "-v"]
-    elif program in _STORES:
-        # every plain word: an option's value counts too (one name too many is stricter)
-        named = [a for a in args if not a.startswith("-")] or (
-            ["REPLY"] if program == "read" else ["MAPFILE"]
-        )
-    else:
-        return set()
-    return {ANY if "$" in n or "`" in n else n for n in named if n.isidentifier() or "$" in n}
+    named = named_by(program, args)
+    return set(named or ([] if program == "printf" else [_DEFAULT_STORE[program]]))
 
 
 def _names_in(node: Node) -> set[str]:
