@@ -68,8 +68,6 @@ class ArithmeticReading:
         """Judge what evaluating the arithmetic text of ``node`` runs (see :data:`ARITHMETIC`)."""
         if node.type == "subscript":
             text = node_text(node).partition("[")[2]  # the index, not the array's name
-        elif node.type == "expansion":
-            text = substring_bounds(node) or ""
         elif node.type == "c_style_for_statement":
             body = node.child_by_field_name("body")
             end = body.start_byte if body is not None else node.end_byte

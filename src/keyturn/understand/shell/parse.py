@@ -298,10 +298,12 @@ class _Walker(CommandReading):
         self.visit(body, stdin, depth=depth + 1)
 
     def _visit_any(self, node: Node) -> None:
-        if node.type in ARITHMETIC or (
-            node.type == "expansion" and substring_bounds(node) is not None
-        ):
+        if node.type in ARITHMETIC:
             self._arithmetic(node)
+        elif node.type == "expansion":
+            bounds = substring_bounds(node)  # ``${y:x}``: arithmetic too
+            if bounds is not None:
+                self._arithmetic_names(bounds, node)
         self._children(node, TERMINAL, depth=self._depth + 1)
 
     def _function(self, node: Node, *, depth: int) -> None:
@@ -377,15 +379,7 @@ class _Walker(CommandReading):
             if self._nesting >= MAX_TEXT_NESTING:
                 self._problem("backquotes nested too deeply to understand", node)
                 return
-            parsed = parse_line(
-                inner,
-                variables=self._variables,
-                home=self._home,
-                nesting=self._nesting + 1,
-                run_time=self._run_time,
-            )
-            for item in parsed.items:
-                self._add(item)
+            self._parse_nested(inner)
 
     def judge_left_backquotes(self, root: Node) -> None:
         """Judge the backquotes in words and unquoted heredocs the walk did not reach (a word
@@ -409,16 +403,20 @@ class _Walker(CommandReading):
             self._problem("values evaluated again nested too deeply to understand", node)
             return
         if "$" in text:
-            again = f": <<{_EXPANDED_END}\n{text}\n{_EXPANDED_END}"
-            parsed = parse_line(
-                again,
-                variables=self._variables,
-                home=self._home,
-                nesting=self._nesting + 1,
-                run_time=self._run_time,
-            )
-            for item in parsed.items:
-                self._add(item)
+            self._parse_nested(f": <<{_EXPANDED_END}\n{text}\n{_EXPANDED_END}")
+
+    def _parse_nested(self, text: str) -> None:
+        """Judge ``text`` (backquoted, or expanded again) as a line one level deeper, with what
+        this line knows of its variables."""
+        parsed = parse_line(
+            text,
+            variables=self._variables,
+            home=self._home,
+            nesting=self._nesting + 1,
+            run_time=self._run_time,
+        )
+        for item in parsed.items:
+            self._add(item)
 
     # -- bookkeeping ------------------------------------------------------------------------
 
