@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from keyturn.model import EffectKind, Target
+from keyturn.model import Action, ActionKind, Actor, EffectKind, Target, Verdict
+from keyturn.policy import load_policy
 from keyturn.understand.sql import sql_effects
 
 R, C, U, D, X, UNK = (
@@ -207,6 +208,46 @@ def test_statement_table(
 
 def test_the_table_has_at_least_thirty_statements() -> None:
     assert len(CASES) >= 30
+
+
+@pytest.mark.parametrize(
+    ("sql", "engine", "names"),
+    [
+        ("DROP DATABASE shop", "postgres", ("db:postgres/shop", "db:postgres/shop/*")),
+        ("DROP DATABASE IF EXISTS shop", "mysql", ("db:mysql/shop", "db:mysql/shop/*")),
+        ("DROP SCHEMA shop", "mysql", ("db:mysql/shop", "db:mysql/shop/*")),
+        ("DROP SCHEMA audit CASCADE", "postgres", (f"{PG}/audit", f"{PG}/audit.*")),
+        # The default schema holds what is named without one.
+        ("DROP SCHEMA public CASCADE", "postgres", (f"{PG}/public", f"{PG}/*")),
+        (
+            "DROP SCHEMA other.audit",
+            "postgres",
+            ("db:postgres/other/audit", "db:postgres/other/audit.*"),
+        ),
+    ],
+)
+def test_a_dropped_database_or_schema_names_what_it_holds(
+    sql: str, engine: str, names: tuple[str, ...]
+) -> None:
+    (effect,) = sql_effects(sql, engine=engine, database="app", target=Target())
+    assert (effect.effect, effect.resource.names) == (D, names)
+
+
+def test_a_protected_table_holds_against_dropping_its_database() -> None:
+    policy = load_policy('version: 1\ndefault: allow\nprotected: ["db:postgres/shop/users"]\n')
+    for sql in ("DROP DATABASE shop", "DROP SCHEMA public CASCADE"):
+        effects = sql_effects(sql, engine="postgres", database="shop", target=Target())
+        action = Action(kind=ActionKind.SHELL, summary=sql, effects=tuple(effects))
+        assert (
+            policy.judge(action, actor=Actor(agent="a", operator="o")).decision is Verdict.DENY
+        ), sql
+
+
+def test_truncate_if_exists_names_the_table_not_the_keyword() -> None:
+    effects = sql_effects(
+        "TRUNCATE TABLE IF EXISTS users", engine="postgres", database="app", target=Target()
+    )
+    assert [e.resource.names for e in effects] == [(f"{PG}/users",)]
 
 
 def test_unknown_database_is_a_star() -> None:

@@ -45,7 +45,10 @@ def effects(command: str, **kw: object) -> list[tuple[EffectKind, tuple[str, ...
             [(D, ("db:postgres/crm/leads", "db:postgres/crm/leads@db1"))],
         ),
         ("PGDATABASE=inv psql -c 'DROP TABLE x'", [(D, ("db:postgres/inv/x",))]),
-        ("psql app <<EOF\nDROP SCHEMA s CASCADE;\nEOF", [(D, ("db:postgres/app/s",))]),
+        (
+            "psql app <<EOF\nDROP SCHEMA s CASCADE;\nEOF",
+            [(D, ("db:postgres/app/s", "db:postgres/app/s.*"))],
+        ),
         # the input redirect is a read of the file as well (keyturn's secrets are read-guarded)
         (
             "psql app < drop.sql",
@@ -58,7 +61,7 @@ def effects(command: str, **kw: object) -> list[tuple[EffectKind, tuple[str, ...
         ("psql -l", [(R, ("db:postgres/*",))]),
         (
             "mysql -h db -u root -psecret -e 'DROP DATABASE shop'",
-            [(D, ("db:mysql/shop", "db:mysql/shop@db"))],
+            [(D, ("db:mysql/shop", "db:mysql/shop/*", "db:mysql/shop@db", "db:mysql/shop/*@db"))],
         ),
         ("mariadb -D shop -e 'DELETE FROM orders'", [(D, ("db:mysql/shop/orders",))]),
         # the database file is named too (what guards the file guards it through SQL)

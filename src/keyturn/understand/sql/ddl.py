@@ -48,6 +48,16 @@ def _resource(s: Session, kind: str, parts: list[str]) -> Resource:
     return s.object_resource(parts, kind)
 
 
+def _dropped(s: Session, kind: str, parts: list[str]) -> Resource:
+    """What a DROP removes: a database or schema is named with everything in it, so that a
+    protected table inside holds against the DROP of what holds it."""
+    if kind == "database" or (kind == "schema" and s.engine == "mysql"):
+        return s.database_resource(parts[-1], whole=True)
+    if kind == "schema":
+        return s.schema_resource(parts)
+    return _resource(s, kind, parts)
+
+
 def drop(tokens: Tokens, s: Session) -> list[Effect]:
     """DROP <kind> [IF EXISTS] a, b [CASCADE]: delete of each object."""
     kind, i, _ = object_kind(tokens)
@@ -61,12 +71,13 @@ def drop(tokens: Tokens, s: Session) -> list[Effect]:
     if not names:
         return [s.unknown(f"{op} without a name", op)]
     detail = "CASCADE: dependent objects too" if top_index(tokens, "cascade") >= 0 else ""
-    return [s.effect(EffectKind.DELETE, _resource(s, kind, p), op, detail) for p in names]
+    return [s.effect(EffectKind.DELETE, _dropped(s, kind, p), op, detail) for p in names]
 
 
 def truncate(tokens: Tokens, s: Session) -> list[Effect]:
-    """TRUNCATE [TABLE] [ONLY] a, b: delete of every row of each table."""
-    i = skip_words(tokens, 1, {"table", "only"})
+    """TRUNCATE [TABLE] [IF EXISTS] [ONLY] a, b: delete of every row of each table
+    (ClickHouse and others accept IF EXISTS; it must not be taken for the table's name)."""
+    i = skip_words(tokens, skip_if_exists(tokens, skip_words(tokens, 1, {"table"})), {"only"})
     names, _ = names_list(tokens, i, frozenset({"restart", "continue", "cascade", "restrict"}))
     if not names:
         return [s.unknown("TRUNCATE without a table", "TRUNCATE")]

@@ -37,9 +37,18 @@ class Session:
             names += [f"{n}@{self.host}" for n in (primary, *extra)]
         return Resource(names=tuple(names), type=type_)
 
-    def database_resource(self, name: str | None = None) -> Resource:
-        """The database ``name`` (the current one by default)."""
-        return self._resource(f"db:{self.engine}/{name or self.database}", "database")
+    def database_resource(self, name: str | None = None, *, whole: bool = False) -> Resource:
+        """The database ``name`` (the current one by default); ``whole``: with everything in
+        it (``db:postgres/shop/*``), for what removes the database."""
+        primary = f"db:{self.engine}/{name or self.database}"
+        return self._resource(primary, "database", *((f"{primary}/*",) if whole else ()))
+
+    def schema_resource(self, parts: Sequence[str]) -> Resource:
+        """A schema with everything in it: ``db:postgres/shop/audit`` and ``…/audit.*``; the
+        engine's default schema (``public``) holds the objects named without one (``…/*``)."""
+        database, inside = self.resolve([*parts, "*"])  # "audit.*"; "*" for the default one
+        primary = f"db:{self.engine}/{database}/{parts[-1]}"
+        return self._resource(primary, "schema", f"db:{self.engine}/{database}/{inside}")
 
     def object_resource(self, parts: Sequence[str], type_: str) -> Resource:
         """A table-like object named by its (possibly qualified) name parts."""
