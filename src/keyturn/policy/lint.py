@@ -84,6 +84,20 @@ NAME_FORMS = (
     "minio:",
     "ansible:",
     "ssh:",
+    "railway:",
+    "fly:",
+    "heroku:",
+    "vercel:",
+    "netlify:",
+    "digitalocean:",
+    "cloudflare:",
+    "gitlab:",
+    "supabase:",
+    "mongodb-atlas:",
+    "kafka:",
+    "rabbitmq:",
+    "nats:",
+    "influx:",
 )
 _WINDOWS_FILE = re.compile(r"file:[A-Za-z](?::(?:/.*)?)?\Z", re.DOTALL)
 _TERRAFORM_ADDRESS = re.compile(

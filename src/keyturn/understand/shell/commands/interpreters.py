@@ -8,6 +8,8 @@ so that it is at least asked about.
 
 from __future__ import annotations
 
+from posixpath import basename
+
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.effects import command_effect, unknown_effect
 from keyturn.understand.shell.nested import SHELLS, script_file, shell_script
@@ -109,9 +111,19 @@ _INTERPRETERS: dict[str, tuple[str, ...]] = {
 
 @command(*(name for name in _INTERPRETERS if name != "pwsh-code"))
 def interpreter(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """Another language's code: unknown (``python -c``, ``node -e``, ``python x.py``)."""
+    """Another language's code: unknown (``python -c``, ``node -e``, ``python x.py``).
+
+    ``python manage.py COMMAND`` is Django's command, judged by :mod:`.migrations` (a project's
+    manage.py is trusted to be Django's unless it can be read and is not)."""
     if cmd.args and all(a in _VERSION_FLAGS for a in cmd.args):
         return [command_effect(EffectKind.READ, cmd, ctx)]
+    at = _python_script(cmd)
+    if at is not None and basename(cmd.argv[at]) == "manage.py":
+        from keyturn.understand.shell.commands.migrations import manage_py
+
+        found = manage_py(cmd, ctx, script=at)
+        if found is not None:
+            return found
     inline = next((a for a in cmd.args if a in _INTERPRETERS.get(cmd.name, ())), None)
     if inline is not None:
         reason = f"runs {cmd.name} code ({cmd.name} {inline}): its effects are not judged"
@@ -123,6 +135,33 @@ def interpreter(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     return [unknown_effect(cmd, reason, ctx)]
 
 
+# Python's options that may stand before a script (those of -W, -X take a value); any other
+# (-c, -m, -i, -) means the words are not a script's run.
+_PYTHON_FLAGS = frozenset({"-u", "-B", "-O", "-OO", "-E", "-s", "-S", "-I", "-P", "-q", "-b"})
+_PYTHON_FLAGS |= {"-bb", "-d", "-v", "-R"}
+_PYTHON_VALUED = frozenset({"-W", "-X", "--check-hash-based-pycs"})
+_PYTHONS = frozenset({"python", "python2", "python3", "pypy", "pypy3"})
+
+
+def _python_script(cmd: SimpleCommand) -> int | None:
+    """The index in argv of the script a Python command line runs, when only plain options
+    stand before it."""
+    if cmd.name not in _PYTHONS:
+        return None
+    i = 1
+    while i < len(cmd.argv):
+        word = cmd.argv[i]
+        if i in cmd.dynamic_words:
+            return None
+        if word in _PYTHON_VALUED:
+            i += 2
+        elif word in _PYTHON_FLAGS or (word[:2] in _PYTHON_VALUED and len(word) > 2):
+            i += 1
+        else:
+            return None if word.startswith("-") else i
+    return None
+
+
 # pipx's verbs that only list or describe (the rest install, run or change tools).
 _PIPX_READS = frozenset({"list", "environment", "completions", "--version", "--help", "-h"})
 
@@ -130,7 +169,9 @@ _PIPX_READS = frozenset({"list", "environment", "completions", "--version", "--h
 @command("npx", "bunx", "uvx", "pipx")
 def package_runner(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """Download-and-run: the package's code is not known. ``pipx VERB PACKAGE``: the package
-    follows pipx's verb; ``pipx list`` and the like only read."""
+    follows pipx's verb; ``pipx list`` and the like only read. ``npx prisma …`` (a well-known
+    CLI whose package is named as the program, no option swapping the package) is judged as
+    ``prisma …``: :mod:`._migration_runners`."""
     operands = [a for a in cmd.args if not a.startswith("-")]
     if cmd.name == "pipx":
         verb = next(iter(cmd.args), "")
@@ -139,6 +180,14 @@ def package_runner(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None
         package = operands[1] if len(operands) > 1 else "?"
         reason = f"pipx {verb} {package}: the package's code runs, its effects are not judged"
         return [unknown_effect(cmd, reason, ctx)]
+    if cmd.name in ("npx", "bunx"):
+        from keyturn.understand.shell.commands._migration_runners import routed_program
+
+        routed = routed_program(cmd, ctx)
+        if routed is not None:
+            from keyturn.understand.shell.commands.runners import _code_settings
+
+            return routed + _code_settings(cmd, ctx.cwd, ctx)
     package = operands[0] if operands else "?"
     reason = f"downloads and runs the package {package}: its effects are not judged"
     return [unknown_effect(cmd, reason, ctx)]

@@ -12,7 +12,9 @@ A runner runs text written in a file beside the command. That text is read throu
   false`` runs them). The dependencies' own install scripts are code keyturn cannot see; the
   detail says so. A global install (``-g``) is unknown: it puts programs on the PATH under names
   the packages choose. ``npm exec``, ``yarn dlx``, ``pnpm dlx``, ``bun x``: unknown (a package's
-  code).
+  code), except a well-known CLI whose package is named as the program (``pnpm exec prisma
+  …``, and ``yarn prisma …`` when package.json has no script of that name), judged as that
+  CLI's own command (:mod:`._migration_runners`).
 - ``npm pack``/``version``/``publish`` run their lifecycle scripts too (``prepack``,
   ``preversion``, ``prepublishOnly``...), judged alike; ``publish`` stays unknown (it sends the
   package away), ``version`` updates ``package.json``.
@@ -194,6 +196,10 @@ def _npm(
     sub = words[0] if words else ("install" if cmd.name in ("yarn",) else "")
     rest = [w for w in words[1:] if w != "--"]
     scripts = _scripts(path, ctx)
+    if sub in ("exec", "dlx") or (sub == "x" and cmd.name == "npm"):
+        routed = _routed(cmd, ctx, sub)
+        if routed is not None:
+            return routed
     if sub in _CODE or (cmd.name == "bun" and sub == "test"):
         return with_command(
             [unknown_run(f"{cmd.name} {sub} runs a package's code", path, ctx)], cmd
@@ -224,6 +230,10 @@ def _npm(
         return with_command([effect], cmd)
     if sub in _NPM_READS or (not sub and cmd.name != "yarn"):
         return with_command([nothing_to_run(path, ctx)], cmd)
+    if cmd.name == "yarn" and scripts is not None and sub not in scripts:
+        routed = _routed(cmd, ctx, "")  # ``yarn prisma``: node_modules/.bin/prisma runs
+        if routed is not None:
+            return routed
     name = _script_name(cmd.name, sub, rest, scripts)
     if name is None:
         return None
@@ -231,6 +241,14 @@ def _npm(
         return with_command([unknown_run(f"{path} could not be read", path, ctx)], cmd)
     extra = rest[1:] if sub in _RUN else rest
     return with_command(_run_script(name, extra, scripts, path, ctx), cmd)
+
+
+def _routed(cmd: SimpleCommand, ctx: ShellContext, sub: str) -> list[Effect] | None:
+    """``npm exec``/``pnpm dlx``/``yarn exec``... of a well-known CLI, judged as that CLI's
+    own command (:mod:`._migration_runners`), or ``None``."""
+    from keyturn.understand.shell.commands._migration_runners import routed_program
+
+    return routed_program(cmd, ctx, sub=sub)
 
 
 def _lifecycle(
