@@ -19,14 +19,29 @@ Tool names and arguments come from the servers' own sources:
   lists every tool's arguments);
 - AWS: ``awslabs/mcp`` ``src/aws-api-mcp-server`` (``call_aws``: ``cli_command``, a string or a
   list of strings; ``suggest_aws_commands``: ``query``);
+- Supabase: ``supabase-community/supabase-mcp`` ``packages/mcp-server-supabase/src/tools/*.ts``
+  (``execute_sql``, ``apply_migration``: ``query``; ``project_id``, ``branch_id``...);
+- MongoDB and Atlas: ``mongodb-js/mongodb-mcp-server`` ``src/tools/{mongodb,atlas,atlasLocal}``
+  (``database``, ``collection``, ``filter``, ``pipeline``; ``projectId``, ``clusterName``...);
+- MySQL: ``benborla/mcp-server-mysql`` ``index.ts`` (``mysql_query``: ``sql``) and
+  ``designcomputer/mysql_mcp_server`` ``src/mysql_mcp_server/server.py`` (``execute_sql``:
+  ``query``);
+- Redis: ``redis/mcp-redis`` ``src/tools/*.py`` (``key``/``name`` per command);
+- Terraform: ``hashicorp/terraform-mcp-server`` ``pkg/toolsets/mapping.go``, ``pkg/tools/tfe``
+  (``terraform_org_name``, ``workspace_name``, ``run_type``, ``run_id``, ``run_action``...);
+- Google Cloud: ``googleapis/gcloud-mcp`` ``packages/gcloud-mcp/src/tools/
+  run_gcloud_command.ts`` (``run_gcloud_command``: ``args``, the words after ``gcloud``);
+- Docker: ``ckreiling/mcp-server-docker`` ``src/mcp_server_docker/{server,input_schemas}.py``;
 - fetch: ``modelcontextprotocol/servers`` ``src/fetch`` (``fetch``: ``url``).
 
 The families live in private modules by kind of server: the file and repository servers in
-:mod:`._mcp_files`, the database servers in :mod:`._mcp_databases`, the cluster and cloud
-servers in :mod:`._mcp_cloud`, and what they share (:class:`BuiltinEffects`,
-:class:`ServerFamily`, the handler helpers) in :mod:`._mcp_family`. This module keeps the order
-they are tried in, the catch-all fetch family that comes last, and the look-ups the rest of
-keyturn calls.
+:mod:`._mcp_files`, the database servers in :mod:`._mcp_databases` (postgres, SQLite),
+:mod:`._mcp_datastores` (MySQL, Redis), :mod:`._mcp_mongodb` and :mod:`._mcp_atlas`, the
+platforms in :mod:`._mcp_supabase` and :mod:`._mcp_terraform`, the cluster and cloud servers in
+:mod:`._mcp_cloud`, the servers whose tools are a command line (gcloud, Docker) in
+:mod:`._mcp_cli`, and what they share (:class:`BuiltinEffects`, :class:`ServerFamily`, the
+handler helpers) in :mod:`._mcp_family`. This module keeps the order they are tried in, the
+catch-all fetch family that comes last, and the look-ups the rest of keyturn calls.
 """
 
 from __future__ import annotations
@@ -34,8 +49,10 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
+from keyturn.understand._mcp_cli import DOCKER, GCLOUD
 from keyturn.understand._mcp_cloud import AWS, KUBERNETES, k8s_names
 from keyturn.understand._mcp_databases import POSTGRES, SQLITE
+from keyturn.understand._mcp_datastores import MYSQL, REDIS
 from keyturn.understand._mcp_family import (
     BuiltinEffects,
     Handler,
@@ -45,20 +62,30 @@ from keyturn.understand._mcp_family import (
     own_effects,
 )
 from keyturn.understand._mcp_files import FILESYSTEM, GIT, GITHUB
+from keyturn.understand._mcp_mongodb import MONGODB
+from keyturn.understand._mcp_supabase import SUPABASE
+from keyturn.understand._mcp_terraform import TERRAFORM
 
 if TYPE_CHECKING:
     from keyturn.understand.mcp import McpCall
 
 __all__ = [
     "AWS",
+    "DOCKER",
     "FAMILIES",
     "FETCH",
     "FILESYSTEM",
+    "GCLOUD",
     "GIT",
     "GITHUB",
     "KUBERNETES",
+    "MONGODB",
+    "MYSQL",
     "POSTGRES",
+    "REDIS",
     "SQLITE",
+    "SUPABASE",
+    "TERRAFORM",
     "BuiltinEffects",
     "Handler",
     "ServerFamily",
@@ -103,6 +130,17 @@ _TEXT_ARGUMENTS = {
     ("sqlite", "write_query"): frozenset({"query"}),
     ("sqlite", "create_table"): frozenset({"query"}),
     ("kubernetes", "pods_exec"): frozenset({"command"}),
+    ("supabase", "execute_sql"): frozenset({"query"}),
+    ("supabase", "apply_migration"): frozenset({"query"}),
+    # ClickHouse SQL over the project's log stream, read-only: not the project's database.
+    ("supabase", "query_logs"): frozenset({"sql"}),
+    ("mysql", "mysql_query"): frozenset({"sql"}),
+    ("mysql", "execute_sql"): frozenset({"query"}),
+    ("gcloud", "run_gcloud_command"): frozenset({"args"}),
+    # The container's command runs inside it: judged as `docker run` judges it (its mounts).
+    ("docker", "create_container"): frozenset({"command"}),
+    ("docker", "run_container"): frozenset({"command"}),
+    ("docker", "recreate_container"): frozenset({"command"}),
 }
 
 
@@ -132,13 +170,22 @@ def _fetch(call: McpCall) -> BuiltinEffects:
 # Last: a name like "github-fetch" belongs to the family it names first.
 FETCH = ServerFamily("fetch", ("fetch", "*fetch*"), {"fetch": _fetch})
 
+# The more specific names first: "supabase-postgres" is Supabase's, "mongodb-docker" MongoDB's,
+# "terraform-aws" Terraform's; the command-line families (gcloud, Docker) after the data ones.
 FAMILIES: tuple[ServerFamily, ...] = (
     FILESYSTEM,
     GITHUB,
     GIT,
+    SUPABASE,
     POSTGRES,
     SQLITE,
+    MYSQL,
+    MONGODB,
+    REDIS,
     KUBERNETES,
+    TERRAFORM,
     AWS,
+    GCLOUD,
+    DOCKER,
     FETCH,
 )
