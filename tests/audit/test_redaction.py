@@ -64,6 +64,21 @@ SECRET_LINES = [
      ["xoxb-1234567890-abcdefghij"], ["https://slack.com/api/x"]),
     ("STRIPE_KEY=sk_live_0123456789abcdefABCD node x.js", ["sk_live_0123456789abcdefABCD"], []),
     ("az login -u me@x.com -p AzPw12345", ["AzPw12345"], ["me@x.com"]),
+    ("fly secrets set DB_URL=FlyVal123 API=FlyVal456 -a prod-app", ["FlyVal123", "FlyVal456"],
+     ["DB_URL=", "API=", "-a prod-app"]),
+    ("heroku config:set STRIPE=HkVal1234 -a prod", ["HkVal1234"], ["STRIPE=", "-a prod"]),
+    ("railway variables --set TOKEN=RwVal123 --set=B=RwVal456", ["RwVal123", "RwVal456"],
+     ["--set TOKEN=", "--set=B="]),
+    ("railway variable set K=RwVal789 -s api", ["RwVal789"], ["K=", "-s api"]),
+    ("netlify env:set API_KEY NlVal1234 --context production", ["NlVal1234"],
+     ["API_KEY", "--context production"]),
+    ("glab variable set TOKEN GlVal1234 -R acme/x", ["GlVal1234"], ["TOKEN", "-R acme/x"]),
+    ("glab variable set TOKEN -v GlVal5678", ["GlVal5678"], ["TOKEN -v"]),
+    ("echo WrVal1234 | wrangler secret put API_KEY", ["WrVal1234"], ["wrangler secret put"]),
+    ("printf VcVal1234 | vercel env add API production", ["VcVal1234"], ["vercel env add API"]),
+    ("cqlsh -u cassandra -p CqPw12345 prod-db", ["CqPw12345"], ["-u cassandra", "prod-db"]),
+    ("rabbitmqadmin -u admin -p RmqPw1234 list queues", ["RmqPw1234"], ["list queues"]),
+    ("influx bucket list -t InfluxTok12345", ["InfluxTok12345"], ["bucket list"]),
 ]  # fmt: skip
 
 # Ordinary commands: nothing in them is a secret, so they must come out as they went in.
@@ -81,6 +96,11 @@ PLAIN_LINES = [
     "mysql -p -e 'select 1'",
     "ssh -i ~/.ssh/id_ed25519 host uptime",
     "gh pr merge 12 --admin",
+    "heroku ps:scale web=0 -a prod",
+    "glab variable list -R acme/x",
+    "fly secrets list -a prod-app",
+    "railway run -- env FOO=bar ls",
+    "echo hello | wrangler deploy",
 ]
 
 
@@ -157,6 +177,18 @@ def test_a_pipeline_into_a_password_reader_in_a_shell_subject(redactor: Redactor
     assert out[0]["argv"] == ["echo", redactor.marker("PipedPw123")]
     assert out[1]["assignments"] == {"DB_PASSWORD": redactor.marker("x1")}
     assert out[1]["argv"] == subject[1]["argv"]
+
+
+def test_a_pipeline_into_a_secret_setter_in_a_shell_subject(redactor: Redactor) -> None:
+    subject = [
+        {"argv": ["echo", "WrVal1234"], "assignments": {}},
+        {"argv": ["wrangler", "secret", "put", "API_KEY"], "assignments": {}},
+    ]
+    out = redactor.json(subject, [])
+    assert out[0]["argv"] == ["echo", redactor.marker("WrVal1234")]
+    assert out[1]["argv"] == subject[1]["argv"]
+    deploy = [subject[0], {"argv": ["wrangler", "deploy"], "assignments": {}}]
+    assert redactor.json(deploy, [])[0]["argv"] == ["echo", "WrVal1234"]
 
 
 def test_fingerprints_are_keyed() -> None:

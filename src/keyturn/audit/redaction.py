@@ -31,6 +31,7 @@ from keyturn.audit.secrets import (
     Span,
     long_text_spans,
     piped_secrets,
+    reads_secret_on_input,
     secret_name,
     text_spans,
     word_spans,
@@ -53,6 +54,8 @@ _TRIGGERS = (
     *(" bao ", "/bao ", " mc ", "/mc ", " -a ", "mysql", "mariadb", "redis-cli", "sqlcmd"),
     *("bcp", "mongo", "curl", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "xox", "k_live_"),
     *("k_test_", "sk-", "npm_", "aiza", "eyj", "kt_"),
+    *("variable", "config:set", "env:set", " heroku ", "/heroku ", "cqlsh", "rabbitmqadmin"),
+    *("influx", "env add"),
 )
 
 
@@ -203,15 +206,17 @@ class Redactor:
         return self.json(value, found)
 
     def _commands(self, entries: Sequence[Any], found: list[str]) -> list[Any]:
-        """A shell subject's commands in order; a command piped into a ``--password-stdin``
-        reader (the next one) has its words redacted as that password."""
+        """A shell subject's commands in order; a command piped into one that reads a password
+        or a secret on its input (``--password-stdin``, ``wrangler secret put``) has its words
+        redacted as that secret."""
         out = []
         for i, entry in enumerate(entries):
             into = entries[i + 1].get("argv") if i + 1 < len(entries) else None
             redacted = {k: self._member(k, v, found) for k, v in entry.items() if k != "argv"}
             argv = entry.get("argv")
             if isinstance(argv, list) and all(isinstance(w, str) for w in argv):
-                piped = into if isinstance(into, list) and "--password-stdin" in into else ()
+                reads = isinstance(into, list) and all(isinstance(w, str) for w in into)
+                piped = into if reads and reads_secret_on_input(into) else ()
                 redacted["argv"] = self.words(argv, found, piped_from=piped)
             else:
                 redacted["argv"] = self.json(argv, found)

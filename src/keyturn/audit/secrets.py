@@ -10,7 +10,10 @@ part of such words is found here and replaced before anything is recorded
 Finding is by the shapes credentials take on command lines, not by entropy: a value named like a
 secret (``*_PASSWORD=``, ``--client-secret X``, ``token=`` in a URL query, a JSON key
 ``MasterUserPassword``), a program's own password option (``mysql -pX``, ``sshpass -p X``,
-``redis-cli -a X``, ``docker login -p X``), an ``Authorization`` header, a URL's userinfo, the
+``redis-cli -a X``, ``docker login -p X``, ``cqlsh -p X``), the values platform CLIs set as
+variables and secrets (``fly secrets set K=V``, ``heroku config:set K=V``, ``railway variables
+--set K=V``, ``netlify env:set K V``, ``glab variable set K V``) or read on their input
+(``echo V | wrangler secret put K``), an ``Authorization`` header, a URL's userinfo, the
 published token formats (GitHub, GitLab, Slack, Stripe, npm, Google, OpenAI/Anthropic, JWTs,
 keyturn's own ``kt_`` tokens), PEM private keys and SQL ``PASSWORD '…'``. What looks like none
 of these is left as typed: a password given as a bare argument to a program keyturn does not
@@ -26,7 +29,15 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Span", "long_text_spans", "piped_secrets", "secret_name", "text_spans", "word_spans"]
+__all__ = [
+    "Span",
+    "long_text_spans",
+    "piped_secrets",
+    "reads_secret_on_input",
+    "secret_name",
+    "text_spans",
+    "word_spans",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +194,9 @@ _PASSWORD_OPTIONS = {
     "mongo": "-p",
     "mongosh": "-p",
     "login": "-p",
+    "cqlsh": "-p",
+    "rabbitmqadmin": "-p",
+    "influx": "-t",
 }
 # ``user:password`` options of HTTP clients.
 _USER_OPTIONS = {
@@ -224,12 +238,34 @@ def word_spans(words: Sequence[str]) -> list[list[Span]]:
 
 
 def piped_secrets(words: Sequence[str], *, into: Sequence[str]) -> list[list[Span]]:
-    """For ``echo PASS | docker login --password-stdin``: the spans of ``words`` (the echo)
-    that are the password ``into`` (the login) reads."""
-    if not words or "--password-stdin" not in into or _program(words[0]) not in ("echo", "printf"):
+    """For ``echo PASS | docker login --password-stdin`` (or ``| wrangler secret put K``): the
+    spans of ``words`` (the echo) that are the password ``into`` (the login) reads."""
+    if not words or not reads_secret_on_input(into) or _program(words[0]) not in ("echo", "printf"):
         return [[] for _ in words]
     return [[] if i == 0 or w.startswith("-") else _list(_whole(w, "piped password"))
             for i, w in enumerate(words)]  # fmt: skip
+
+
+# (program, words that make it read a secret's value on its input)
+_STDIN_SECRETS = (
+    ("wrangler", ("secret", "put")),
+    ("vercel", ("env", "add")),
+    ("vc", ("env", "add")),
+    ("gh", ("secret", "set")),
+    ("docker", ("secret", "create")),
+    ("podman", ("secret", "create")),
+    ("fly", ("secrets", "import")),
+    ("flyctl", ("secrets", "import")),
+)
+
+
+def reads_secret_on_input(words: Sequence[str]) -> bool:
+    """Whether the command ``words`` reads a password or a secret's value on its input."""
+    if "--password-stdin" in words:
+        return True
+    program = _program(words[0]) if words else ""
+    lowered = {w.lower() for w in words}
+    return any(program == p and lowered.issuperset(verbs) for p, verbs in _STDIN_SECRETS)
 
 
 def _list(span: Span | None) -> list[Span]:
@@ -301,6 +337,52 @@ def _mc_secret(words: Sequence[str], lowered: Sequence[str]) -> Iterator[tuple[i
             return
 
 
+def _assigned_values(words: Sequence[str], lowered: Sequence[str]) -> Iterator[tuple[int, Span]]:
+    """``fly secrets set K=V…``, ``heroku config:set K=V…``, ``railway variables --set K=V``:
+    every value after the verb is the secret's (``--set=K=V`` too)."""
+    verb = next((i for i, w in enumerate(lowered) if w in _SETTING_VERBS), len(words))
+    for j in range(verb + 1, len(words)):
+        word = words[j]
+        start = len("--set=") if word.startswith("--set=") else 0
+        key, eq, value = word[start:].partition("=")
+        if eq and key and not key.startswith("-") and value:
+            yield j, _value_after(word, start + len(key) + 1, "secret value")
+
+
+def _pair_value(words: Sequence[str], lowered: Sequence[str]) -> Iterator[tuple[int, Span]]:
+    """``netlify env:set KEY VALUE``, ``glab variable set KEY VALUE`` (or ``-v|--value VALUE``):
+    the value."""
+    verb = next((i for i, w in enumerate(lowered) if w in _PAIR_VERBS), None)
+    if verb is None:
+        return
+    plain: list[int] = []
+    j = verb + 1
+    while j < len(words):
+        word = lowered[j]
+        if word in ("-v", "--value") and j + 1 < len(words):
+            yield from _at(j + 1, _whole(words[j + 1], "secret value"))
+            j += 2
+            continue
+        if word.startswith("--value="):
+            yield j, _value_after(words[j], len("--value="), "secret value")
+        elif word.startswith("-"):
+            j += 2 if word in _PAIR_VALUED else 1
+            continue
+        else:
+            plain.append(j)
+        j += 1
+    if len(plain) >= 2:
+        yield from _at(plain[1], _whole(words[plain[1]], "secret value"))
+
+
+# The verbs after which platform CLIs take ``KEY=VALUE`` words, the verbs after which they take
+# ``KEY VALUE``, and the options of ``netlify env:set``/``glab variable set`` taking a value.
+_SETTING_VERBS = frozenset({"set", "config:set", "variables", "variable"})
+_PAIR_VERBS = frozenset({"set", "env:set"})
+_PAIR_VALUED = frozenset({"--context", "--scope", "-s", "-R", "--repo", "-g", "--group"})
+_PAIR_VALUED |= frozenset({"--description", "-t", "--type", "--filter"})
+
+
 def _kv_write_path(lowered: Sequence[str]) -> int | None:
     """The index of the path word of ``vault kv put|patch PATH k=v`` or ``vault write PATH``."""
     for i, w in enumerate(lowered):
@@ -310,6 +392,8 @@ def _kv_write_path(lowered: Sequence[str]) -> int | None:
     return None
 
 
+_FLY = frozenset({"fly", "flyctl"})
+_NETLIFY = frozenset({"netlify", "ntl"})
 _Finder = Callable[[Sequence[str], Sequence[str]], Iterator[tuple[int, Span]]]
 # (whether the command is one of these, where its secrets are)
 _POSITIONAL: tuple[tuple[Callable[[set[str], Sequence[str]], bool], _Finder], ...] = (
@@ -318,6 +402,11 @@ _POSITIONAL: tuple[tuple[Callable[[set[str], Sequence[str]], bool], _Finder], ..
     (lambda names, lowered: "mc" in names, _mc_secret),
     (lambda names, lowered: "create" in lowered and "secret" in lowered, _secret_literals),
     (lambda names, lowered: bool(names & {"vault", "bao"}), _vault_write),
+    (lambda names, lowered: bool(names & _FLY) and "secrets" in lowered, _assigned_values),
+    (lambda names, lowered: "heroku" in names, _assigned_values),
+    (lambda names, lowered: "railway" in names, _assigned_values),
+    (lambda names, lowered: bool(names & _NETLIFY) and "env:set" in lowered, _pair_value),
+    (lambda names, lowered: "glab" in names and "variable" in lowered, _pair_value),
 )
 
 
