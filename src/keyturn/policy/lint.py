@@ -98,6 +98,8 @@ NAME_FORMS = (
     "rabbitmq:",
     "nats:",
     "influx:",
+    "grafana:",
+    "sentry:",
 )
 _WINDOWS_FILE = re.compile(r"file:[A-Za-z](?::(?:/.*)?)?\Z", re.DOTALL)
 _TERRAFORM_ADDRESS = re.compile(

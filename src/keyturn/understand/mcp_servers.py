@@ -32,6 +32,23 @@ Tool names and arguments come from the servers' own sources:
 - Google Cloud: ``googleapis/gcloud-mcp`` ``packages/gcloud-mcp/src/tools/
   run_gcloud_command.ts`` (``run_gcloud_command``: ``args``, the words after ``gcloud``);
 - Docker: ``ckreiling/mcp-server-docker`` ``src/mcp_server_docker/{server,input_schemas}.py``;
+- Kubernetes with kubectl and helm: ``Flux159/mcp-server-kubernetes`` ``src/tools/*.ts``
+  (``kubectl_delete``, ``kubectl_apply``, ``exec_in_pod``, ``install_helm_chart``...: the lines
+  they run), joined to the Kubernetes family;
+- Railway: ``railwayapp/railway-mcp-server`` ``src/tools/*.ts`` and ``src/cli/*.ts`` (the
+  ``railway`` lines each tool runs in ``workspacePath``) and the server bundled in the Railway
+  CLI, ``railwayapp/cli`` ``src/commands/mcp/{handler,params}.rs``;
+- Vercel: ``vercel.com/docs/agent-resources/vercel-mcp/tools`` (no public source: a subset);
+- Netlify: ``netlify/netlify-mcp`` ``src/tools/index.ts`` and ``src/tools/*-tools/*.ts``
+  (routers taking ``selectSchema: {operation, params}``);
+- Cloudflare: ``cloudflare/mcp-server-cloudflare`` ``packages/mcp-common/src/tools/*.tools.ts``
+  (Workers, KV, R2, D1: ``d1_database_query``'s ``sql`` as SQLite's, Hyperdrive);
+- Azure: ``microsoft/mcp`` ``servers/Azure.Mcp.Server/docs/azmcp-commands.md`` and the
+  namespace tool loader (``command``, ``parameters``, ``learn``, ``intent``): a subset;
+- Grafana: ``grafana/mcp-grafana`` ``README.md`` (the tool table), ``tools/dashboard.go``,
+  ``tools/alerting_manage_rules_types.go``;
+- Sentry: ``getsentry/sentry-mcp`` ``packages/mcp-core/src/tools/catalog/*.ts`` (and
+  ``execute_sentry_tool``, which calls a catalog tool by name);
 - fetch: ``modelcontextprotocol/servers`` ``src/fetch`` (``fetch``: ``url``).
 
 The families live in private modules by kind of server: the file and repository servers in
@@ -39,9 +56,13 @@ The families live in private modules by kind of server: the file and repository 
 :mod:`._mcp_datastores` (MySQL, Redis), :mod:`._mcp_mongodb` and :mod:`._mcp_atlas`, the
 platforms in :mod:`._mcp_supabase` and :mod:`._mcp_terraform`, the cluster and cloud servers in
 :mod:`._mcp_cloud`, the servers whose tools are a command line (gcloud, Docker) in
-:mod:`._mcp_cli`, and what they share (:class:`BuiltinEffects`, :class:`ServerFamily`, the
-handler helpers) in :mod:`._mcp_family`. This module keeps the order they are tried in, the
-catch-all fetch family that comes last, and the look-ups the rest of keyturn calls.
+:mod:`._mcp_cli` (and Flux159's kubectl tools in :mod:`._mcp_kubectl`), the hosting
+platforms in :mod:`._mcp_railway` (with :mod:`._mcp_railway_api`), :mod:`._mcp_paas` (Vercel,
+Netlify), :mod:`._mcp_cloudflare` and :mod:`._mcp_azure`, the observability servers in
+:mod:`._mcp_grafana` and :mod:`._mcp_sentry`, and what they share (:class:`BuiltinEffects`,
+:class:`ServerFamily`, the handler helpers) in :mod:`._mcp_family`. This module keeps the order
+they are tried in, the catch-all fetch family that comes last, and the look-ups the rest of
+keyturn calls.
 """
 
 from __future__ import annotations
@@ -49,8 +70,11 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
+from keyturn.understand._mcp_azure import AZURE, NAMESPACE_TOOLS
 from keyturn.understand._mcp_cli import DOCKER, GCLOUD
-from keyturn.understand._mcp_cloud import AWS, KUBERNETES, k8s_names
+from keyturn.understand._mcp_cloud import AWS, k8s_names
+from keyturn.understand._mcp_cloud import KUBERNETES as _KUBERNETES_API
+from keyturn.understand._mcp_cloudflare import CLOUDFLARE
 from keyturn.understand._mcp_databases import POSTGRES, SQLITE
 from keyturn.understand._mcp_datastores import MYSQL, REDIS
 from keyturn.understand._mcp_family import (
@@ -62,7 +86,12 @@ from keyturn.understand._mcp_family import (
     own_effects,
 )
 from keyturn.understand._mcp_files import FILESYSTEM, GIT, GITHUB
+from keyturn.understand._mcp_grafana import GRAFANA
+from keyturn.understand._mcp_kubectl import KUBECTL_TOOLS
 from keyturn.understand._mcp_mongodb import MONGODB
+from keyturn.understand._mcp_paas import NETLIFY, VERCEL
+from keyturn.understand._mcp_railway import RAILWAY
+from keyturn.understand._mcp_sentry import SENTRY
 from keyturn.understand._mcp_supabase import SUPABASE
 from keyturn.understand._mcp_terraform import TERRAFORM
 
@@ -71,6 +100,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AWS",
+    "AZURE",
+    "CLOUDFLARE",
     "DOCKER",
     "FAMILIES",
     "FETCH",
@@ -78,14 +109,19 @@ __all__ = [
     "GCLOUD",
     "GIT",
     "GITHUB",
+    "GRAFANA",
     "KUBERNETES",
     "MONGODB",
     "MYSQL",
+    "NETLIFY",
     "POSTGRES",
+    "RAILWAY",
     "REDIS",
+    "SENTRY",
     "SQLITE",
     "SUPABASE",
     "TERRAFORM",
+    "VERCEL",
     "BuiltinEffects",
     "Handler",
     "ServerFamily",
@@ -141,6 +177,11 @@ _TEXT_ARGUMENTS = {
     ("docker", "create_container"): frozenset({"command"}),
     ("docker", "run_container"): frozenset({"command"}),
     ("docker", "recreate_container"): frozenset({"command"}),
+    # Flux159's exec_in_pod: the command (an array) runs in the pod, as `kubectl exec` judges it.
+    ("kubernetes", "exec_in_pod"): frozenset({"command"}),
+    ("cloudflare", "d1_database_query"): frozenset({"sql"}),
+    # Azure's namespace tools: `command` names one of the server's commands, not a shell line.
+    **{("azure", tool): frozenset({"command"}) for tool in NAMESPACE_TOOLS},
 }
 
 
@@ -170,8 +211,17 @@ def _fetch(call: McpCall) -> BuiltinEffects:
 # Last: a name like "github-fetch" belongs to the family it names first.
 FETCH = ServerFamily("fetch", ("fetch", "*fetch*"), {"fetch": _fetch})
 
+# Both Kubernetes servers' tools (containers/kubernetes-mcp-server's and Flux159's kubectl ones):
+# their names do not overlap, and a server called "kubernetes" may be either.
+KUBERNETES = ServerFamily(
+    _KUBERNETES_API.name,
+    _KUBERNETES_API.servers,
+    {**_KUBERNETES_API.tools, **KUBECTL_TOOLS},
+)
+
 # The more specific names first: "supabase-postgres" is Supabase's, "mongodb-docker" MongoDB's,
-# "terraform-aws" Terraform's; the command-line families (gcloud, Docker) after the data ones.
+# "terraform-aws" Terraform's; the command-line families (gcloud, Docker) after the data ones,
+# then the hosting platforms and the observability servers ("railway-postgres" is a database's).
 FAMILIES: tuple[ServerFamily, ...] = (
     FILESYSTEM,
     GITHUB,
@@ -187,5 +237,12 @@ FAMILIES: tuple[ServerFamily, ...] = (
     AWS,
     GCLOUD,
     DOCKER,
+    RAILWAY,
+    VERCEL,
+    NETLIFY,
+    CLOUDFLARE,
+    AZURE,
+    GRAFANA,
+    SENTRY,
     FETCH,
 )

@@ -1,0 +1,160 @@
+"""Built-in meanings of a clear subset of the Azure MCP server's commands, named as the shell's
+``az`` names them (:mod:`keyturn.understand.shell.commands.cloud_cli`).
+
+Source: ``microsoft/mcp`` (formerly ``Azure/azure-mcp``)
+``servers/Azure.Mcp.Server/docs/azmcp-commands.md`` (each command, its options and whether it is
+read-only or destructive) and ``core/.../ToolLoading/NamespaceToolLoader.cs`` (how a namespace
+tool routes a call).
+
+Why only a subset: the server has several modes and hundreds of commands. In ``all`` mode each
+command is a tool (``azmcp_storage_account_get``) taking the command's options as arguments
+(``subscription``, ``resource-group``, ``account``...). In the default ``namespace`` mode each
+namespace is one tool (``storage``) taking ``intent``, ``command``, ``parameters`` and
+``learn``; a command it does not know, or ``learn`` with an ``intent`` that is not blank, can
+make the server choose and run a command itself from the intent (MCP sampling), so such a call
+is unknown here; ``learn`` with a blank intent only lists the commands (a read). The
+``consolidated`` and ``single`` modes group commands under other names: unknown.
+
+Understood, in both the ``all`` and the ``namespace`` spelling: ``subscription list``,
+``group list`` (reads of ``azure:subscriptions/*``, ``azure:group/*``); ``storage account get``,
+``storage blob container get``, ``storage blob get`` (reads of
+``azure:storage/account/<account>``, ``azure:storage/container/<container>``,
+``azure:storage/blob/<blob>``); ``storage account create``; ``appconfig account list``,
+``appconfig kv get``/``set``/``delete`` (``azure:appconfig/kv/<account>/<key>`` and the store
+``azure:appconfig/kv/<account>``, as ``az appconfig kv delete -n <account>`` names it) and
+``appconfig kv lock set`` (unlocking a setting removes its protection). With a resource group
+or a subscription the names also come as ``azure:<rg>/...`` and
+``azure:subscriptions/<subscription>/...``, as ``az`` adds them. Every other command is unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from keyturn.model import Effect, EffectKind
+from keyturn.understand._mcp_family import (
+    BuiltinEffects,
+    C,
+    D,
+    Handler,
+    R,
+    ServerFamily,
+    U,
+    own_effects,
+)
+
+if TYPE_CHECKING:
+    from keyturn.understand.mcp import McpCall
+
+_Command = Callable[["McpCall", Mapping[str, Any]], Effect]
+
+
+def _param(params: Mapping[str, Any], name: str) -> str | None:
+    """An option by its name (``resource-group``), also spelled camelCase or snake_case."""
+    parts = name.split("-")
+    for key in (name, "_".join(parts), parts[0] + "".join(p.title() for p in parts[1:])):
+        value = params.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def _names(params: Mapping[str, Any], path: str) -> list[str]:
+    """``azure:<path>`` with the resource group's and subscription's spellings beside it."""
+    names = [f"azure:{path}"]
+    group = _param(params, "resource-group")
+    subscription = _param(params, "subscription")
+    if group:
+        names.append(f"azure:{group}/{path}")
+    if subscription:
+        names.append(f"azure:subscriptions/{subscription}/{path}")
+    return names
+
+
+def _on(kind: EffectKind, path: Callable[[Mapping[str, Any]], str], detail: str = "") -> _Command:
+    def command(call: McpCall, params: Mapping[str, Any]) -> Effect:
+        return call.effect(kind, _names(params, path(params)), service="azure", detail=detail)
+
+    return command
+
+
+def _named(prefix: str, option: str) -> Callable[[Mapping[str, Any]], str]:
+    return lambda p: f"{prefix}/{_param(p, option) or '*'}"
+
+
+def _kv(kind: EffectKind, detail: str = "") -> _Command:
+    """A setting of an App Configuration store: named by key, and as the store."""
+
+    def command(call: McpCall, params: Mapping[str, Any]) -> Effect:
+        store = f"appconfig/kv/{_param(params, 'account') or '*'}"
+        key = _param(params, "key") or "*"
+        names = [*_names(params, f"{store}/{key}"), *_names(params, store)]
+        return call.effect(kind, names, service="azure", detail=detail)
+
+    return command
+
+
+def _lock(call: McpCall, params: Mapping[str, Any]) -> Effect:
+    effect = _kv(U)(call, params)
+    if params.get("lock") is True:
+        return replace(effect, detail="locks the setting: it becomes read-only")
+    return replace(effect, removes_protection=True, detail="unlocks the setting: writable again")
+
+
+_COMMANDS: dict[str, _Command] = {
+    "subscription_list": _on(R, lambda p: "subscriptions/*"),
+    "group_list": _on(R, lambda p: "group/*"),
+    "storage_account_get": _on(R, _named("storage/account", "account")),
+    "storage_account_create": _on(C, _named("storage/account", "account")),
+    "storage_blob_container_get": _on(R, _named("storage/container", "container")),
+    "storage_blob_get": _on(R, _named("storage/blob", "blob")),
+    "appconfig_account_list": _on(R, lambda p: "appconfig/*"),
+    "appconfig_kv_get": _kv(R),
+    "appconfig_kv_set": _kv(U),
+    "appconfig_kv_delete": _kv(D),
+    "appconfig_kv_lock_set": _lock,
+}
+NAMESPACE_TOOLS = tuple(sorted({key.split("_", 1)[0] for key in _COMMANDS}))
+"""The namespace-mode tools understood (their ``command`` argument is a command's name)."""
+
+
+def _key(name: str) -> str:
+    key = name.strip().lower().replace("-", "_").replace(" ", "_")
+    return key.removeprefix("azmcp_")
+
+
+def _all_mode(call: McpCall) -> BuiltinEffects:
+    """A command exposed as its own tool: its arguments are its options."""
+    return own_effects(_COMMANDS[_key(call.tool)](call, call.arguments))
+
+
+def _namespace_mode(call: McpCall) -> BuiltinEffects:
+    """A namespace tool: ``command`` and ``parameters`` choose; ``learn`` lists."""
+    namespace = call.tool.lower()
+    intent = call.text_arg("intent")
+    command = call.text_arg("command")
+    if call.arg("learn") is True or command is None:
+        if intent and intent.strip() and not call.probe:
+            why = "the server may choose and run a command from the intent (sampling)"
+            return own_effects(call.unknown(why))
+        return own_effects(call.effect(R, service="azure", detail="lists the commands"))
+    key = _key(command)
+    key = key if key.startswith(f"{namespace}_") else f"{namespace}_{key}"
+    found = _COMMANDS.get(key)
+    if found is None:
+        return own_effects(call.unknown(f"Azure command {command!r} not understood"))
+    params = call.arg("parameters")
+    if not isinstance(params, Mapping):
+        meta = {"intent", "command", "learn", "parameters"}
+        params = {k: v for k, v in call.arguments.items() if k.lower() not in meta}
+    return own_effects(found(call, params))
+
+
+_TOOLS: dict[str, Handler] = {
+    **{f"azmcp_{key}": _all_mode for key in _COMMANDS},
+    **dict.fromkeys(NAMESPACE_TOOLS, _namespace_mode),
+}
+
+AZURE = ServerFamily("azure", ("azure*", "*azure*", "azmcp*"), _TOOLS)

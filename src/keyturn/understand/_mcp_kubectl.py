@@ -1,0 +1,202 @@
+"""Built-in meanings of ``Flux159/mcp-server-kubernetes``'s tools, which run ``kubectl`` and
+``helm``: each is understood as the command lines it runs, through the shell understanding, so it
+is named (``k8s:<namespace>/<kind>/<name>``, ``helm:<namespace>/<release>``) and judged as those
+lines typed in a terminal would be.
+
+Source: ``Flux159/mcp-server-kubernetes`` ``src/tools/kubectl-delete.ts`` (``resourceType``,
+``name``, ``namespace``, ``labelSelector``, ``manifest``, ``filename``, ``allNamespaces``,
+``force``, ``gracePeriodSeconds``, ``context``), ``kubectl-apply.ts`` (``manifest``,
+``filename``, ``namespace``, ``dryRun``, ``force``, ``context``), ``kubectl-scale.ts`` (``name``,
+``replicas``, ``resourceType``), ``exec_in_pod.ts`` (``name``, ``command``: an array run without
+a shell, ``container``), ``helm-operations.ts`` (``install_helm_chart``/``upgrade_helm_chart``:
+``name``, ``chart``, ``namespace``, ``repo``, ``valuesFile``, ``createNamespace``,
+``useTemplate``; ``uninstall_helm_chart``). The namespace is ``default`` when not given, as the
+server makes it. A ``manifest`` is what the server writes to a temporary file and passes with
+``-f``: here it is the line's standard input (``-f -``), read for every object it holds.
+``values`` (an object) only sets the chart's values: not judged. Template mode
+(``useTemplate``) applies objects rendered at run time: unknown.
+
+The reads (``kubectl_get``, ``kubectl_describe``, ``kubectl_logs``, ``explain_resource``,
+``list_api_resources``, ``ping``) read. ``kubectl_create``, ``kubectl_patch``,
+``kubectl_rollout``, ``kubectl_context``, ``kubectl_generic``, ``node_management``,
+``port_forward`` and the rest are unknown.
+
+Its tool names do not overlap the ``containers/kubernetes-mcp-server`` tools of
+:mod:`._mcp_cloud`, so both servers' tools live in the one ``kubernetes`` family
+(:mod:`.mcp_servers` joins them): a server called ``kubernetes`` keeps its meaning.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from keyturn.model import EffectKind
+from keyturn.understand._mcp_family import (
+    BuiltinEffects,
+    C,
+    D,
+    Handler,
+    R,
+    U,
+    on_tool,
+    own_effects,
+)
+
+if TYPE_CHECKING:
+    from keyturn.understand.mcp import McpCall
+
+_END = "KEYTURN_MANIFEST_END"
+# kubectl-delete.ts: resource types the server passes no namespace for.
+_CLUSTER_WIDE = frozenset(
+    {"nodes", "node", "no", "namespaces", "namespace", "ns", "persistentvolumes", "pv"}
+    | {"storageclasses", "sc", "clusterroles", "clusterrolebindings"}
+    | {"customresourcedefinitions", "crd", "crds"}
+)
+
+
+class _NotALine(ValueError):
+    """The arguments do not make the line the server runs (the reason)."""
+
+
+def _text(call: McpCall, arg: str) -> str:
+    value = call.text_arg(arg)
+    if value is None:
+        raise _NotALine(f"argument {arg!r} missing or not text")
+    return value
+
+
+def _namespace(call: McpCall) -> str:
+    return call.text_arg("namespace") or "default"
+
+
+def _context(call: McpCall) -> list[str]:
+    context = call.text_arg("context")
+    return ["--context", context] if context else []
+
+
+def _line(words: list[str], manifest: str | None = None) -> str:
+    """The line, with ``manifest`` as its standard input."""
+    text = shlex.join(words)
+    if manifest is None:
+        return text
+    if any(line.strip() == _END for line in manifest.splitlines()):
+        raise _NotALine("the manifest holds the end-of-input marker")
+    return f"{text} <<'{_END}'\n{manifest}\n{_END}"
+
+
+def _source(call: McpCall) -> tuple[list[str], str | None]:
+    """``-f -`` with the ``manifest`` text, or ``-f <filename>``."""
+    manifest = call.text_arg("manifest")
+    if manifest is not None:
+        return ["-f", "-"], manifest
+    return ["-f", _text(call, "filename")], None
+
+
+def _delete(call: McpCall) -> list[str]:
+    if call.text_arg("manifest") or call.text_arg("filename"):
+        words, manifest = _source(call)
+        args = ["delete", *words]
+    else:
+        kind, manifest = _text(call, "resourceType"), None
+        name, selector = call.text_arg("name"), call.text_arg("labelSelector")
+        if name is None and selector is None:
+            raise _NotALine("argument 'name' or 'labelSelector' missing")
+        args = ["delete", kind, *([name] if name else []), *(["-l", selector] if selector else [])]
+    if call.arg("allNamespaces") is True:
+        args.append("--all-namespaces")
+    elif call.text_arg("resourceType") and _text(call, "resourceType").lower() not in _CLUSTER_WIDE:
+        args += ["-n", _namespace(call)]
+    args += ["--force"] if call.arg("force") is True else []
+    grace = call.arg("gracePeriodSeconds")
+    if isinstance(grace, int) and not isinstance(grace, bool):
+        args.append(f"--grace-period={grace}")
+    return [_line(["kubectl", *args, *_context(call)], manifest)]
+
+
+def _apply(call: McpCall) -> list[str]:
+    words, manifest = _source(call)
+    args = ["apply", *words, "-n", _namespace(call)]
+    args += ["--dry-run=client"] if call.arg("dryRun") is True else []
+    args += ["--force"] if call.arg("force") is True else []
+    return [_line(["kubectl", *args, *_context(call)], manifest)]
+
+
+def _scale(call: McpCall) -> list[str]:
+    replicas = call.arg("replicas")
+    if not isinstance(replicas, int) or isinstance(replicas, bool):
+        raise _NotALine("argument 'replicas' missing or not a number")
+    kind = call.text_arg("resourceType") or "deployment"
+    args = ["scale", kind, _text(call, "name"), f"--replicas={replicas}"]
+    args.append(f"--namespace={_namespace(call)}")
+    return [_line(["kubectl", *args, *_context(call)])]
+
+
+def _exec(call: McpCall) -> list[str]:
+    command = call.arg("command")
+    if not isinstance(command, list) or not command or not all(isinstance(c, str) for c in command):
+        raise _NotALine("argument 'command' is not a list of strings")
+    args = ["exec", _text(call, "name"), "-n", _namespace(call)]
+    container = call.text_arg("container")
+    args += ["-c", container] if container else []
+    return [_line(["kubectl", *args, *_context(call), "--", *command])]
+
+
+def _helm(verb: str) -> Callable[[McpCall], list[str]]:
+    def lines(call: McpCall) -> list[str]:
+        if verb == "install" and call.arg("useTemplate") is True:
+            raise _NotALine("template mode applies objects rendered at run time")
+        name, namespace = _text(call, "name"), _text(call, "namespace")
+        if verb == "uninstall":
+            return [_line(["helm", "uninstall", name, "--namespace", namespace])]
+        chart = _text(call, "chart")
+        repo = call.text_arg("repo")
+        first = [_line(["helm", "repo", "add", chart.split("/")[0], repo])] if repo else []
+        first += [_line(["helm", "repo", "update"])] if repo else []
+        args = [verb, name, chart, "--namespace", namespace]
+        if verb == "install" and call.arg("createNamespace") is not False:
+            args.append("--create-namespace")
+        values = call.text_arg("valuesFile")
+        args += ["-f", values] if values else []
+        return [*first, _line(["helm", *args])]
+
+    return lines
+
+
+def _run(kind: EffectKind, lines: Callable[[McpCall], list[str]]) -> Handler:
+    """The tool as the lines it runs; ``kind`` is its nominal effect (a probe)."""
+
+    def handle(call: McpCall) -> BuiltinEffects:
+        if call.probe:
+            return own_effects(call.effect(kind, service="k8s", detail="any arguments"))
+        try:
+            texts = lines(call)
+        except _NotALine as exc:
+            return own_effects(call.unknown(f"not the line the server runs: {exc}"))
+        return own_effects(*(e for text in texts for e in call.shell(text)))
+
+    return handle
+
+
+KUBECTL_TOOLS: dict[str, Handler] = {
+    **dict.fromkeys(
+        (
+            "kubectl_get",
+            "kubectl_describe",
+            "kubectl_logs",
+            "explain_resource",
+            "list_api_resources",
+            "ping",
+        ),
+        on_tool(R, "k8s"),
+    ),
+    "kubectl_delete": _run(D, _delete),
+    "kubectl_apply": _run(U, _apply),
+    "kubectl_scale": _run(U, _scale),
+    "exec_in_pod": _run(U, _exec),
+    "install_helm_chart": _run(C, _helm("install")),
+    "upgrade_helm_chart": _run(U, _helm("upgrade")),
+    "uninstall_helm_chart": _run(D, _helm("uninstall")),
+}
+"""``Flux159/mcp-server-kubernetes``'s tools, joined to the ``kubernetes`` family."""
