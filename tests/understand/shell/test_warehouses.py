@@ -606,3 +606,113 @@ def test_any_arguments_give_effects_and_no_handler_failure(program: str) -> None
             effects = _effects(command)
             assert effects, command
             assert not [e for e in effects if "could not understand" in e.detail], command
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        (
+            "clickhouse-client -q 'OPTIMIZE TABLE db.events FINAL DEDUPLICATE BY id'",
+            [(_E.DELETE, ("db:clickhouse/db/events",))],
+        ),
+        (
+            "clickhouse-client -q 'OPTIMIZE TABLE db.events FINAL'",
+            [(_E.UPDATE, ("db:clickhouse/db/events",))],
+        ),
+        (
+            "clickhouse-client -q 'ALTER TABLE db.events MODIFY TTL d + INTERVAL 1 DAY'",
+            [(_E.DELETE, ("db:clickhouse/db/events",))],
+        ),
+        (
+            "clickhouse-client -q 'ALTER TABLE db.events MATERIALIZE TTL'",
+            [(_E.DELETE, ("db:clickhouse/db/events",))],
+        ),
+        (
+            "clickhouse-client -q 'ALTER TABLE db.events MOVE PARTITION 2024 TO TABLE db.old'",
+            [(_E.DELETE, ("db:clickhouse/db/events",)), (_E.UPDATE, ("db:clickhouse/db/old",))],
+        ),
+        (
+            "clickhouse-client -q \"ALTER TABLE db.events MOVE PARTITION 2024 TO DISK 'cold'\"",
+            [(_E.UPDATE, ("db:clickhouse/db/events",))],
+        ),
+        (
+            "snowsql -q 'ALTER DATABASE prod SWAP WITH staging'",
+            [
+                (_E.REPLACE, ("db:snowflake/prod", "db:snowflake/prod/*")),
+                (_E.REPLACE, ("db:snowflake/staging", "db:snowflake/staging/*")),
+            ],
+        ),
+        (
+            "snowsql -q 'ALTER SCHEMA IF EXISTS prod.app SWAP WITH prod.app_next'",
+            [
+                (_E.REPLACE, ("db:snowflake/prod/app", "db:snowflake/prod/app.*")),
+                (_E.REPLACE, ("db:snowflake/prod/app_next", "db:snowflake/prod/app_next.*")),
+            ],
+        ),
+        (
+            "snowsql -q 'CREATE OR ALTER TABLE prod.public.users (id int)'",
+            [(_E.DELETE, ("db:snowflake/prod/users",))],
+        ),
+        (
+            "bq update --expiration 3600 ds.t",
+            [(_E.DELETE, ("db:bigquery/ds/t",))],
+        ),
+        (
+            "bq update --time_partitioning_expiration=86400 ds.t",
+            [(_E.DELETE, ("db:bigquery/ds/t",))],
+        ),
+        (
+            "bq update --expiration 0 --description x ds.t",
+            [(_E.UPDATE, ("db:bigquery/ds/t",))],
+        ),
+    ],
+)
+def test_statements_that_lose_data_while_reading_as_maintenance(
+    command: str, expected: list[tuple[EffectKind, tuple[str, ...]]]
+) -> None:
+    assert _meaning(command) == expected
+
+
+def test_a_ttl_set_on_a_cluster_deletes_too() -> None:
+    found = _meaning("clickhouse-client -q 'ALTER TABLE db.e ON CLUSTER c MODIFY TTL d'")
+    assert (_E.DELETE, ("db:clickhouse/db/e",)) in found
+
+
+@pytest.mark.parametrize(
+    ("command", "files", "expected"),
+    [
+        (
+            "bq rm -f -t ds.t",
+            {"/home/u/.bigqueryrc": "--project_id=acme-prod\n[query]\n--nouse_legacy_sql\n"},
+            [(_E.DELETE, ("db:bigquery/ds/t", "db:bigquery/ds/t@acme-prod"))],
+        ),
+        (
+            "BIGQUERYRC=/w/rc bq rm -f -t t",
+            {"/w/rc": "project_id = p1\ndataset_id = ds\n"},
+            [(_E.DELETE, ("db:bigquery/ds/t", "db:bigquery/ds/t@p1"))],
+        ),
+        (
+            "snowsql -q 'TRUNCATE TABLE t'",
+            {"/home/u/.snowsql/config": "[connections]\naccountname = acct\ndbname = db1\n"},
+            [(_E.DELETE, ("db:snowflake/db1/t", "db:snowflake/db1/t@acct"))],
+        ),
+        (
+            "snowsql -c other -q 'TRUNCATE TABLE t'",
+            {
+                "/home/u/.snowsql/config": "[connections]\ndbname = db1\n"
+                "[connections.other]\ndbname = db2\n"
+            },
+            [(_E.DELETE, ("db:snowflake/db2/t", "db:snowflake/db2/t@other"))],
+        ),
+        (
+            "snowsql -D n=t -q 'TRUNCATE TABLE x_&n'",
+            {"/etc/snowsql.cnf": "[options]\nvariable_substitution = true\n"},
+            [(_E.DELETE, ("db:snowflake/*/x_t",))],
+        ),
+    ],
+)
+def test_the_clients_config_files_name_the_target(
+    command: str, files: dict[str, str], expected: list[tuple[EffectKind, tuple[str, ...]]]
+) -> None:
+    found = understand_shell(command, cwd="/w", home="/home/u", files=MemoryFiles(files))
+    assert [(e.effect, e.resource.names) for e in found.effects] == expected

@@ -79,7 +79,7 @@ def target_variables_switch(
     # extra arguments a tool uses): no hint of their own, but a line judged again reads them
     # as set (``export KUBECONFIG=…; kubectl delete …``).
     for name in assigned:
-        if name in _HANDLER_VARIABLES or name.startswith("TF_CLI_ARGS_"):
+        if name in _HANDLER_VARIABLES or name.startswith(_HANDLER_PREFIXES):
             variables[name] = assigned[name] or RUN_TIME_HINT
     return hints, variables
 
@@ -92,8 +92,23 @@ _HANDLER_VARIABLES = frozenset(
         *("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"),
         *("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"),
         *("AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"),
+        # The app, site, project, database or server the platform, migration, warehouse and
+        # messaging tools act on (``export HEROKU_APP=prod-app; heroku apps:destroy``).
+        *("HEROKU_APP", "FLY_APP", "RAILWAY_TOKEN", "VERCEL_PROJECT_ID", "NETLIFY_SITE_ID"),
+        *("CLOUDFLARE_ENV", "DIGITALOCEAN_ACCESS_TOKEN", "DIGITALOCEAN_CONTEXT"),
+        *("DATABASE_URL", "RAILS_ENV", "RACK_ENV", "NODE_ENV", "DJANGO_SETTINGS_MODULE"),
+        *("DISABLE_DATABASE_ENVIRONMENT_CHECK", "SUPABASE_PROJECT_ID", "GOOSE_DBSTRING"),
+        *("GOOSE_DRIVER", "FLYWAY_URL", "FLYWAY_ENVIRONMENT", "FLYWAY_CONFIG_FILES"),
+        *("FLYWAY_CLEAN_ON_VALIDATION_ERROR", "LIQUIBASE_COMMAND_URL", "LIQUIBASE_DEFAULTS_FILE"),
+        *("CLICKHOUSE_HOST", "CQLSH_HOST", "SNOWSQL_ACCOUNT", "SNOWSQL_DATABASE"),
+        *("SNOWSQL_SCHEMA", "SQLCMDSERVER", "SQLCMDDBNAME", "SQLCMDINI", "BIGQUERYRC"),
+        *("INFLUX_HOST", "INFLUX_ORG", "INFLUX_ACTIVE_CONFIG", "NATS_URL", "NATS_CONTEXT"),
+        *("RABBITMQ_NODENAME", "XDG_CONFIG_HOME"),
     }
 )
+# Families of such variables: extra terraform arguments, and the package managers' settings
+# that swap the package ``npx X`` runs (``npm_config_package=evil``).
+_HANDLER_PREFIXES = ("TF_CLI_ARGS_", "npm_config_", "NPM_CONFIG_", "bun_config_", "YARN_", "yarn_")
 
 
 def target_switch(cmd: SimpleCommand) -> dict[str, str]:

@@ -8,7 +8,8 @@ Kinds: ``bucket list``, ``query``, ``backup``, ``ping``, ``version``, ``export``
 query's ``to()`` updates the bucket it writes; a query importing a package that reaches
 outside -- ``http``, ``sql``, ``experimental`` -- is unknown); ``write`` updates (``write
 dryrun`` reads); ``create`` and ``setup`` create; ``update``, ``active``/``inactive``,
-``password`` update; ``bucket delete`` deletes the bucket; ``influx delete`` deletes the
+``password`` update (``bucket update -r`` deletes: the points older than the new retention
+go); ``bucket delete`` deletes the bucket; ``influx delete`` deletes the
 points between ``--start`` and ``--stop`` (matching ``--predicate``); ``restore`` replaces
 (``--full``: everything).
 
@@ -93,6 +94,17 @@ def _by(kind: EffectKind, folder: str, *, detail: str = "", key: str = "n") -> _
         return [scoped.effect(kind, [path, *wide], detail)]
 
     return meaning
+
+
+def _bucket_update(
+    call: StoreCall, opts: Options, words: list[str], ctx: ShellContext
+) -> list[Effect] | None:
+    """``bucket update --id ID``: a new retention (``-r 1h``) deletes the older points."""
+    retention = (opts.value("r") or "").strip()
+    if retention in ("", "0", "0s", "infinite"):
+        return _by(_E.UPDATE, "bucket", key="-")(call, opts, words, ctx)
+    detail = f"--retention {retention[:20]}: the points older than it are deleted"
+    return _by(_E.DELETE, "bucket", detail=detail, key="-")(call, opts, words, ctx)
 
 
 def _delete_points(
@@ -180,7 +192,7 @@ _MEANINGS: dict[str, _Meaning] = {
     **{f"bucket {v}": _by(_E.READ, "bucket") for v in ("list", "ls", "find")},
     "bucket create": _by(_E.CREATE, "bucket"),
     "bucket delete": _by(_E.DELETE, "bucket", detail="and every point in it"),
-    "bucket update": _by(_E.UPDATE, "bucket", key="-"),
+    "bucket update": lambda call, opts, words, ctx: _bucket_update(call, opts, words, ctx),
     "delete": _delete_points,
     "query": _query,
     "write": _write,

@@ -18,13 +18,15 @@ from keyturn.understand.shell.flags import Options
 from keyturn.understand.shell.registry import SimpleCommand
 
 _LITERAL_TOPIC = re.compile(r"[A-Za-z0-9_-]+\Z")
-_SIMPLE_REGEX = re.compile(r"(?:\\.|\.\*|\.\+|\.|[A-Za-z0-9_-])+\Z")
+# An escaped letter or digit is a class or a quote (``\w``, ``\d``, ``\Q...\E``), not itself.
+_SIMPLE_REGEX = re.compile(r"(?:\\[^A-Za-z0-9]|\.\*|\.\+|\.|[A-Za-z0-9_-])+\Z")
 
 
 def regex_globs(pattern: str) -> list[str]:
     """Globs covering what the Java regular expression ``pattern`` fully matches, most
     likely first: a plain name is itself; ``orders.v1`` is itself and ``orders?v1``;
-    ``a|b`` is each; ``^``/``$`` anchors are dropped; anything harder is ``*``."""
+    ``a|b`` is each; ``^``/``$`` anchors are dropped; anything harder (a class such as ``\\w``,
+    a ``\\Q...\\E`` quote, brackets, groups) is ``*``."""
     if _LITERAL_TOPIC.match(pattern):
         return [pattern]
     out: list[str] = []

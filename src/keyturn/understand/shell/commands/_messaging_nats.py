@@ -1,16 +1,19 @@
 """``nats``, the NATS command line: streams, consumers, key-value and object stores, core
 publish/subscribe. Names as :mod:`.messaging` says.
 
-Kinds: ``ls``/``info``/``report``/``get``/``view``/``history``/``watch``/``sub`` read;
-``add`` creates; ``edit``/``put``/``update``/``seal``/``pub``/``request`` update (``consumer
-next`` too: acknowledging takes messages off a work queue); ``rm`` deletes (a stream with its
-consumers, ``nats:stream/<s>/*``; ``kv del BUCKET`` without a key the bucket and every key);
-``stream purge`` deletes the messages (``--subject``/``--seq``/``--keep`` say which);
-``stream rmm`` one message; ``kv purge`` a key and its history. A ``--translate`` or
+Kinds: ``ls``/``info``/``report``/``get``/``view``/``history``/``watch``/``sub`` read
+(``backup`` also writes the backup here); ``add`` creates; ``edit``/``put``/``update``/``seal``/
+``pub``/``request`` update (``consumer next`` too: acknowledging takes messages off a work
+queue; ``edit`` deletes when it sets a limit -- ``--max-age``, ``--max-msgs``, ``--ttl``,
+``--history``... -- or settings from a file: what they do not keep goes); ``rm`` deletes (a
+stream with its consumers, ``nats:stream/<s>/*``; ``kv del BUCKET`` without a key the bucket
+and every key); ``stream purge`` deletes the messages (``--subject``/``--seq``/``--keep`` say
+which); ``stream rmm`` one message; ``kv purge`` a key and its history. A ``--translate`` or
 ``reply --command`` command is judged as the shell command it is.
 
 Unknown on purpose (``None``): a verb not in the table, and a form without the name it needs
-(``nats stream rm`` picks one interactively).
+(``nats stream rm`` picks one interactively); ``nats server`` and ``nats account`` verbs other
+than their reports (``server raft peer-remove``, ``server cluster step-down``...).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from keyturn.understand.shell.commands._messaging_names import (
     known_hosts,
     subject_glob,
 )
-from keyturn.understand.shell.effects import command_effect
+from keyturn.understand.shell.effects import command_effect, file_effect, file_path
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
 
@@ -152,13 +155,45 @@ def _copy(group: str) -> _Meaning:
     return meaning
 
 
-_STREAM_READS = ("ls", "info", "report", "find", "subjects", "view", "get", "backup", "graph")
+def _edit(shape: str) -> _Meaning:
+    """``stream|kv|object edit NAME``: lowering a limit (``--max-age``, ``--max-msgs``,
+    ``--ttl``, ``--history``...) or taking settings from a file deletes what falls outside."""
+
+    def meaning(call: StoreCall, opts: Options, words: Sequence[str]) -> list[Effect] | None:
+        limits = sorted(k for k in _LIMITS if opts.has(k))
+        if not limits:
+            return _on(_E.UPDATE, shape)(call, opts, words)
+        why = f"--{limits[0]}: what the new limits do not keep is deleted"
+        return _on(_E.DELETE, shape, why)(call, opts, words)
+
+    return meaning
+
+
+_LIMITS = frozenset({"max-age", "max-msgs", "max-bytes", "max-msgs-per-subject", "ttl"})
+_LIMITS |= {"history", "max-bucket-size", "config"}
+
+
+def _backup(call: StoreCall, opts: Options, words: Sequence[str]) -> list[Effect] | None:
+    """``stream backup STREAM DIR``: the stream is read, and written here."""
+    if len(words) < 2:
+        return None
+    return _backed_up(call, words[0], words[1])
+
+
+def _backed_up(call: StoreCall, stream: str, directory: str) -> list[Effect]:
+    read = call.effect(_E.READ, [f"stream/{stream}"], "backed up")
+    written = file_effect(_E.CREATE, [file_path(directory, call.ctx)], call.cmd, call.ctx)
+    return [read, written]
+
+
+_STREAM_READS = ("ls", "info", "report", "find", "subjects", "view", "get", "graph")
 _CONSUMER_READS = ("ls", "info", "report", "graph")
 _MEANINGS: dict[str, dict[str, _Meaning]] = {
     "stream": {
         **{verb: _on(_E.READ, "stream/{0}") for verb in _STREAM_READS},
         "add": _on(_E.CREATE, "stream/{0}"),
-        "edit": _on(_E.UPDATE, "stream/{0}"),
+        "edit": _edit("stream/{0}"),
+        "backup": _backup,
         "seal": _on(_E.UPDATE, "stream/{0}", "sealed for good: no message is added or removed"),
         "rm": _stream_rm,
         "purge": _purge,
@@ -187,7 +222,7 @@ _MEANINGS: dict[str, dict[str, _Meaning]] = {
         "get": _on(_E.READ, "kv/{0}/{1}"),
         "history": _on(_E.READ, "kv/{0}/{1}"),
         "add": _on(_E.CREATE, "kv/{0}"),
-        "edit": _on(_E.UPDATE, "kv/{0}"),
+        "edit": _edit("kv/{0}"),
         "put": _on(_E.UPDATE, "kv/{0}/{1}"),
         "create": _on(_E.CREATE, "kv/{0}/{1}"),
         "update": _on(_E.UPDATE, "kv/{0}/{1}"),
@@ -202,7 +237,7 @@ _MEANINGS: dict[str, dict[str, _Meaning]] = {
         "watch": _on(_E.READ, "object/{0}"),
         "get": _on(_E.READ, "object/{0}/{1}"),
         "add": _on(_E.CREATE, "object/{0}"),
-        "edit": _on(_E.UPDATE, "object/{0}"),
+        "edit": _edit("object/{0}"),
         "seal": _on(_E.UPDATE, "object/{0}", "sealed for good"),
         "put": _on(_E.UPDATE, "object/{0}/{1}"),
         "rm": _obj_del,
@@ -230,9 +265,35 @@ _TOP: dict[str, _Meaning] = {
     "subscribe": _subject(_E.READ, "subscribes"),
     **{
         verb: lambda call, opts, words: [call.effect(_E.READ, ["server"])]
-        for verb in ("server", "rtt", "latency", "events", "errors", "schema", "account")
+        for verb in ("rtt", "latency", "events", "errors", "schema")
     },
+    "server": lambda call, opts, words: _server(call, words),
+    "account": lambda call, opts, words: _account(call, opts, words),
 }
+# ``nats server`` verbs that only report; ``server request kick|reload`` act on the server, and
+# the rest (``raft peer-remove``, ``cluster step-down``, ``run``...) are not understood.
+_SERVER_READS = frozenset({"ls", "list", "info", "ping", "report", "check", "mapping", "watch"})
+_SERVER_READS |= {"graph", "passwd", "request", "req"}
+
+
+def _server(call: StoreCall, words: Sequence[str]) -> list[Effect] | None:
+    verb = words[0] if words else ""
+    if verb not in _SERVER_READS:
+        return None
+    if verb in ("request", "req") and words[1:2] and words[1] in ("kick", "reload"):
+        return [call.effect(_E.UPDATE, ["server"], f"server request {words[1]}")]
+    return [call.effect(_E.READ, ["server"])]
+
+
+def _account(call: StoreCall, opts: Options, words: Sequence[str]) -> list[Effect] | None:
+    verb = words[0] if words else "info"
+    if verb in ("info", "report", "tls"):
+        return [call.effect(_E.READ, ["server"])]
+    if verb == "backup":
+        return _backed_up(call, "*", words[1]) if len(words) > 1 else None
+    if verb == "restore":
+        return [call.effect(_E.CREATE, ["stream/*"], "the streams of the backup (not read)")]
+    return None
 
 
 @command("nats")

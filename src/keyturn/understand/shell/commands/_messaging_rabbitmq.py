@@ -4,7 +4,9 @@ name=X``, and the v2 tool, ``VERB OBJECT --name X``). Names as :mod:`.messaging`
 rabbitmqctl: ``list_*``, ``status`` and the other reports read; ``delete_queue`` deletes the
 queue, ``purge_queue`` every message in it; ``delete_vhost`` the virtual host and everything
 in it (``rabbitmq:<vhost>/*``); ``delete_user``, ``clear_policy``, ``clear_parameter``,
-``delete_shovel``, ``forget_cluster_node`` delete; ``add_*`` create; ``set_*``,
+``delete_shovel``, ``forget_cluster_node`` delete; ``add_*`` create; ``set_policy`` with a
+limit the broker enforces by dropping (``max-length``, ``message-ttl``, ``expires``...) deletes in
+the queues its pattern may match (``declare policy`` alike); the other ``set_*``,
 ``change_password``, ``clear_permissions``, ``close_connection`` update; ``stop_app``,
 ``stop``, ``shutdown`` update the node and say it is disruptive; ``reset``/``force_reset``
 replace everything on it (``rabbitmq:*``); ``import_definitions`` updates everything; ``eval``
@@ -18,13 +20,14 @@ everything.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from urllib.parse import quote
 
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._argv import setting
 from keyturn.understand.shell.commands._kv_store import StoreCall
-from keyturn.understand.shell.commands._messaging_names import joined, known_hosts
+from keyturn.understand.shell.commands._messaging_names import joined, known_hosts, regex_globs
 from keyturn.understand.shell.effects import command_effect
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
@@ -85,6 +88,44 @@ def _parameter(kind: EffectKind) -> _Meaning:
     return meaning
 
 
+# Policy keys under which the broker drops messages (or whole queues) by itself.
+_DROPS = ("max-length", "max-length-bytes", "message-ttl", "expires", "delivery-limit")
+
+
+def _policy(
+    call: StoreCall, name: Sequence[str], pattern: str = "", definition: str = ""
+) -> list[Effect] | None:
+    """``set_policy NAME PATTERN DEFINITION`` (and ``declare policy``): an update of the
+    policy, and a delete in the queues its pattern may match when it makes the broker drop
+    messages or queues (``max-length``, ``message-ttl``, ``expires``...)."""
+    if not name:
+        return None
+    dropping = [k for k in _DROPS if _has_key(definition, k)]
+    if not dropping:
+        return [call.effect(_E.UPDATE, [f"policy/{name[0]}"])]
+    queues = [f"queue/{g}" for g in _searched(pattern)]
+    why = f"{', '.join(dropping)}: the broker drops the messages (or queues) past the limit"
+    return [call.effect(_E.DELETE, [f"policy/{name[0]}", *queues], why)]
+
+
+def _searched(pattern: str) -> list[str]:
+    """Globs of the names a policy pattern applies to: it is searched for in the name, not
+    matched against all of it, unless anchored at both ends (``^orders$``)."""
+    if not pattern:
+        return ["*"]
+    if pattern.startswith("^") and pattern.endswith("$") and "|" not in pattern:
+        return regex_globs(pattern)
+    return list(dict.fromkeys(f"*{g}*".replace("**", "*") for g in regex_globs(pattern)))
+
+
+def _has_key(definition: str, key: str) -> bool:
+    try:
+        data = json.loads(definition)
+    except ValueError:
+        return key in definition  # not JSON now: the key's mention counts
+    return not isinstance(data, dict) or key in data
+
+
 _LISTED = {
     "queues": "queue/*",
     "exchanges": "exchange/*",
@@ -130,8 +171,8 @@ _CTL: dict[str, _Meaning] = {
     "clear_topic_permissions": _named(_E.UPDATE, "permission"),
     "set_user_limits": _named(_E.UPDATE, "user", vhosted=False),
     "clear_user_limits": _named(_E.UPDATE, "user", vhosted=False),
-    "set_policy": _named(_E.UPDATE, "policy"),
-    "set_operator_policy": _named(_E.UPDATE, "policy"),
+    "set_policy": lambda call, words: _policy(call, words[:1], *words[1:3]),
+    "set_operator_policy": lambda call, words: _policy(call, words[:1], *words[1:3]),
     "set_parameter": _parameter(_E.UPDATE),
     "set_global_parameter": _named(_E.UPDATE, "parameter", vhosted=False),
     "set_vhost_limits": _whole(_E.UPDATE, "vhost-limits", vhosted=True),
@@ -206,7 +247,8 @@ _ADMIN = OptionSpec(
     },
     long_valued=frozenset({"name", "path-prefix", "ssl-key-file", "ssl-cert-file", "source"})
     | {"ssl-ca-cert-file", "destination", "destination-type", "routing-key", "type"}
-    | {"durable", "payload", "ackmode", "count", "user", "table-style", "reason", "queue"},
+    | {"durable", "payload", "ackmode", "count", "user", "table-style", "reason", "queue"}
+    | {"pattern", "definition", "apply-to", "priority"},
 )
 _ADMIN_VERBS = {
     "list": _E.READ,
@@ -297,6 +339,10 @@ def _admin_effect(
         name = name or pairs.get("queue") or opts.value("queue")
     if verb in ("list", "show"):
         return [scoped.effect(kind, [f"{folder}/{name or '*'}"])]
+    if verb == "declare" and folder == "policy":
+        pattern = pairs.get("pattern") or opts.value("pattern") or ""
+        definition = pairs.get("definition") or opts.value("definition") or ""
+        return _policy(call, [name] if name else [], pattern, definition)
     if not name:
         return None
     detail = ""

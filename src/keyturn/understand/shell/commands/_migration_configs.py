@@ -255,22 +255,45 @@ def sequelize_database(
 def flyway_url(ctx: ShellContext, *, files: list[str], environment: str | None) -> str | None:
     """``flyway.url`` of the configuration files (``flyway.conf``; in ``flyway.toml`` the
     ``url`` of the environment chosen, ``default`` unless named)."""
+    for _, data in _flyway_files(ctx, files):
+        if isinstance(data, str):
+            url: object = _properties(data).get("flyway.url")
+        else:
+            chosen = environment or _json_like(data, ("flyway", "environment")) or "default"
+            url = _json_like(data, ("environments", str(chosen), "url"))
+        if isinstance(url, str) and url:
+            return url
+    return None
+
+
+def flyway_setting(ctx: ShellContext, *, files: list[str], key: str) -> str | None:
+    """A ``flyway.<key>`` setting of the configuration files (``[flyway] key`` in TOML)."""
+    for _, data in _flyway_files(ctx, files):
+        found = (
+            _properties(data).get(f"flyway.{key}")
+            if isinstance(data, str)
+            else _json_like(data, ("flyway", key))
+        )
+        if found is not None:
+            return str(found).lower()
+    return None
+
+
+def _flyway_files(ctx: ShellContext, files: list[str]) -> list[tuple[str, str | dict[str, Any]]]:
+    """The configuration files at hand: a ``.conf`` file's text, a ``.toml`` file parsed."""
+    found: list[tuple[str, str | dict[str, Any]]] = []
     for name in files or ["flyway.toml", "flyway.conf", "conf/flyway.conf"]:
         _, text = read(ctx, name)
         if text is None:
             continue
-        if name.endswith(".toml"):
-            try:
-                data = tomllib.loads(text)
-            except tomllib.TOMLDecodeError:
-                continue
-            chosen = environment or _json_like(data, ("flyway", "environment")) or "default"
-            url = _json_like(data, ("environments", str(chosen), "url"))
-        else:
-            url = _properties(text).get("flyway.url")
-        if isinstance(url, str) and url:
-            return url
-    return None
+        if not name.endswith(".toml"):
+            found.append((name, text))
+            continue
+        try:
+            found.append((name, tomllib.loads(text)))
+        except tomllib.TOMLDecodeError:
+            continue
+    return found
 
 
 def _json_like(data: object, keys: tuple[str, ...]) -> object:

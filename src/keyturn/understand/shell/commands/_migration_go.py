@@ -44,6 +44,7 @@ from keyturn.understand.shell.commands._migration_names import (
     parse_url,
     setting,
 )
+from keyturn.understand.shell.commands._paas_common import parse_args
 from keyturn.understand.shell.effects import command_effect
 from keyturn.understand.shell.flags import OptionSpec, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
@@ -106,7 +107,7 @@ _DBMATE_MEANINGS: dict[str, Meaning] = {
 
 def dbmate(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``dbmate [OPTIONS] COMMAND``."""
-    opts = parse_options(cmd.args, _DBMATE)
+    opts = parse_args(cmd.args, _DBMATE)
     if not opts.operands or opts.operands[0] in _HELP or opts.has("h", "help", "version"):
         return _prints(cmd, ctx)
     url = opts.value("u") if opts.has("u") else setting(cmd, ctx, opts.value("e") or "DATABASE_URL")
@@ -253,7 +254,7 @@ _ATLAS_MEANINGS: dict[str, Meaning] = {
 
 def atlas(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``atlas schema|migrate VERB [--url URL] [--env NAME] …``."""
-    opts = parse_options(cmd.args, _ATLAS)
+    opts = parse_args(cmd.args, _ATLAS)
     words = list(opts.operands)
     if not words or words[0] in _HELP or opts.has("h", "help"):
         return _prints(cmd, ctx)

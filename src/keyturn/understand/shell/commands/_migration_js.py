@@ -23,11 +23,12 @@ understood.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._argv import is_dynamic
-from keyturn.understand.shell.commands._migration_configs import sequelize_database
+from keyturn.understand.shell.commands._migration_configs import read, sequelize_database
 from keyturn.understand.shell.commands._migration_names import (
     ASKS_FIRST,
     CREATES,
@@ -160,6 +161,8 @@ def sequelize(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     if not opts.operands or _HELP & {*opts.operands[:1], *cmd.args[:1]}:
         return _prints(cmd, ctx)
     env = _environment(cmd, ctx, opts.value("env"))
+    if not opts.value("env") and _rc_sets_env(ctx, opts.value("options-path")):
+        env = "*"  # the options file's ``env`` wins over NODE_ENV
     if opts.has("url"):
         database, engine = parse_url(opts.value("url"), cwd=ctx.cwd), "*"
     else:
@@ -170,6 +173,18 @@ def sequelize(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     databases = (database,) if database is not None else ()
     place = Place("sequelize", databases, scope=env, engine=engine)
     return meaning_of(Call(cmd, ctx, place, opts), opts.operands, _SEQUELIZE_MEANINGS, depth=1)
+
+
+_RC_ENV = re.compile(r"""(?:^|[\s{,'"])env['"]?\s*:""")
+
+
+def _rc_sets_env(ctx: ShellContext, given: str | None) -> bool:
+    """Whether sequelize's options file (``--options-path``, else ``.sequelizerc``) may set
+    ``env`` (it is code: one not at hand when named may too)."""
+    _, text = read(ctx, given or ".sequelizerc")
+    if text is None:
+        return given is not None
+    return _RC_ENV.search(text) is not None
 
 
 # -- typeorm --------------------------------------------------------------------------------

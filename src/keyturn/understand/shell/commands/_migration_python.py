@@ -1,18 +1,19 @@
 """Django's management commands (``django-admin X``, ``python manage.py X``) and ``alembic``.
 
-Django: a project's ``manage.py`` is trusted to be Django's when it cannot be read; when it
-can, it must look like Django's (it calls ``execute_from_command_line`` and sets
-``DJANGO_SETTINGS_MODULE``) or the command stays as unknown as running any Python program, and
-so it does when the line itself wrote it. The settings are Python code, not read: the database
-is not known (``db:*/*``); the settings module (``--settings``, ``DJANGO_SETTINGS_MODULE``,
-manage.py's default) and the database alias (``--database``, ``default``) name it
-``db:django/<settings>/<alias>`` (``db:django/*/default`` when the settings are not told).
+Django: a project's ``manage.py`` is Django's only when it can be read and is the launcher
+``startproject`` writes and nothing more (:mod:`._django_launcher`); any other, one that cannot
+be read, and one the line itself wrote, is as unknown as running any Python program. The
+settings are Python code, not read: the database is not known (``db:*/*``); the settings
+module (``--settings``, ``DJANGO_SETTINGS_MODULE``, manage.py's default) and the database alias
+(``--database``, ``default``) name it ``db:django/<settings>/<alias>``
+(``db:django/*/default`` when the settings are not told).
 
 Kinds: ``flush`` deletes every row; ``reset_db`` (django-extensions) replaces the database;
 ``migrate APP zero`` reverts every migration of the app and ``migrate APP NAME`` may go back
 (deletes); ``migrate`` updates (``--fake`` the history only; ``--plan``/``--check`` read);
 ``loaddata`` writes rows; ``showmigrations``, ``sqlmigrate``, ``sqlflush``, ``inspectdb``,
-``dumpdata``... read; ``dbshell`` runs the SQL on its stdin, judged as the SQL clients' is.
+``dumpdata``... read (``dumpdata -o FILE`` also writes the file); ``dbshell`` runs the SQL on
+its stdin, judged as the SQL clients' is.
 
 alembic: the database of ``sqlalchemy.url`` (``-c``, ``-n``) when env.py takes it as it is
 (:mod:`._migration_configs`); ``-x`` arguments (which env.py may use to pick the database) name
@@ -30,6 +31,7 @@ import re
 from collections.abc import Sequence
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.commands._django_launcher import MAX_LAUNCHER, is_django_launcher
 from keyturn.understand.shell.commands._migration_configs import alembic_database, read
 from keyturn.understand.shell.commands._migration_names import (
     EMPTIES,
@@ -47,6 +49,7 @@ from keyturn.understand.shell.commands._migration_names import (
     setting,
     unknown_verb,
 )
+from keyturn.understand.shell.commands._paas_common import parse_args
 from keyturn.understand.shell.effects import command_effect
 from keyturn.understand.shell.flags import OptionSpec, parse_options
 from keyturn.understand.shell.line_writes import written_text
@@ -90,6 +93,15 @@ def _dbshell(call: Call, verb: str, words: Sequence[str]) -> list[Effect] | None
     return call.sql_stdin(verb)
 
 
+def _dumpdata(call: Call, verb: str, words: Sequence[str]) -> list[Effect] | None:
+    """``dumpdata`` reads; with ``-o/--output FILE`` it also writes that file."""
+    found = [call.effect(_E.READ, verb, READS)]
+    output = call.opts.value("o")
+    if output:
+        found.append(call.on_files(_E.UPDATE, [output], verb, "writes the dump to the file"))
+    return found
+
+
 _PYTHON_CODE = "runs Python code in the project (its effects are not judged)"
 _DJANGO_MEANINGS: dict[str, Meaning] = {
     "migrate": _django_migrate,
@@ -104,10 +116,11 @@ _DJANGO_MEANINGS: dict[str, Meaning] = {
     **dict.fromkeys(
         (
             *("showmigrations", "sqlmigrate", "sqlflush", "sqlsequencereset", "inspectdb"),
-            *("dumpdata", "check", "diffsettings", "sqlcreate", "show_urls"),
+            *("check", "diffsettings", "sqlcreate", "show_urls"),
         ),
         fixed(_E.READ, READS),
     ),
+    "dumpdata": _dumpdata,
     "dbshell": _dbshell,
     **dict.fromkeys(("shell", "shell_plus", "runscript"), unknown_verb(_PYTHON_CODE)),
 }
@@ -134,16 +147,18 @@ def django(cmd: SimpleCommand, ctx: ShellContext, *, start: int = 1) -> list[Eff
 
 
 def foreign_manage_py(path: str, cmd: SimpleCommand, ctx: ShellContext) -> str | None:
-    """Why ``path`` (a manage.py about to run) is not taken for Django's, or ``None``: it is
-    trusted when it cannot be read, checked when it can."""
+    """Why ``path`` (a manage.py about to run) is not taken for Django's, or ``None``: it must
+    be read, and be Django's launcher and nothing more."""
     absolute = normalize_path(path, cwd=ctx.cwd)
     wrote, _ = written_text(ctx.written, absolute) if ctx.written else (False, None)
     if wrote:
         return f"this line writes {absolute} before running it"
-    text = ctx.files.read_text(absolute, limit=65_536)
-    if text is None or ("execute_from_command_line" in text and "DJANGO_SETTINGS_MODULE" in text):
+    text = ctx.files.read_text(absolute, limit=MAX_LAUNCHER + 1)
+    if text is None:
+        return f"runs {absolute}, which could not be read: a Python program not judged"
+    if is_django_launcher(text):
         return None
-    return f"{absolute} does not look like Django's manage.py"
+    return f"runs {absolute}, a Python program that is not only Django's launcher"
 
 
 # -- alembic --------------------------------------------------------------------------------
@@ -206,7 +221,7 @@ _ALEMBIC_MEANINGS: dict[str, Meaning] = {
 
 def alembic(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``alembic [-c INI] [-n SECTION] [-x K=V]… COMMAND …``."""
-    opts = parse_options(cmd.args, _ALEMBIC)
+    opts = parse_args(cmd.args, _ALEMBIC)
     words = list(opts.operands)
     if not words or words[0] in _HELP or opts.has("h", "help", "version"):
         return [command_effect(_E.READ, cmd, ctx, detail="prints only")]

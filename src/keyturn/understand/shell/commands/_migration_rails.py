@@ -19,8 +19,9 @@ above is passed); dumps read and rewrite the schema file. Multi-database suffixe
 (``db:drop:animals``) name that configuration; ``:all`` every environment.
 
 Unknown on purpose: ``rails runner``/``console`` (Ruby code), ``rails dbconsole`` without its
-SQL on stdin, ``rake -e``/``-r`` (Ruby code), tasks that are not Rails' own (they are the
-project's code); other rails commands are not understood.
+SQL on stdin, ``rake -e``/``-r`` (Ruby code; ``rails db:TASK -e CODE`` too: rails hands a
+task's words to rake, so only ``-e NAME`` reads as an environment), tasks that are not
+Rails' own (they are the project's code); other rails commands are not understood.
 """
 
 from __future__ import annotations
@@ -148,9 +149,33 @@ def rails(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         if cmd.stdin_text is None and not any(r.op == "<" for r in cmd.redirects):
             return [call.unknown(sub, "an interactive SQL session: the statements are not known")]
         return call.sql_stdin(sub)
+    code = _rake_code(words)
+    if code is not None:
+        # rails hands a task's words to rake: ``-e CODE`` there is rake's --execute.
+        return [command_effect(_E.UNKNOWN, cmd, ctx, detail=f"rake {code} runs Ruby code")]
     tasks = [w for w in words if w.startswith("db:") or not w.startswith("-")]
     tasks = [w for w in tasks if w not in (environment or "",)]
     return _tasks(cmd, ctx, tasks, environment=environment)
+
+
+_NAME = re.compile(r"[A-Za-z][\w-]*\Z")
+
+
+def _rake_code(words: Sequence[str]) -> str | None:
+    """The option of ``rails TASK …`` that makes rake run Ruby code (``-e 'system(…)'``,
+    ``-r lib``, ``-p``), or ``None``. ``-e NAME`` is read as an environment's name (Ruby would
+    only evaluate the bare name)."""
+    for i, word in enumerate(words):
+        name = word.partition("=")[0]
+        short = word[:2] if len(word) > 2 and word[:2] in _RAKE_CODE else ""
+        if name not in _RAKE_CODE and not short:
+            continue
+        if name in ("-e", "--execute") or short == "-e":
+            value = word[2:] if short else (words[i + 1] if i + 1 < len(words) else "")
+            if _NAME.match(value.partition("=")[2] if "=" in word and not short else value):
+                continue
+        return short or name
+    return None
 
 
 def _option(words: Sequence[str], names: tuple[str, ...]) -> str | None:

@@ -10,7 +10,10 @@ It is judged as the program's own command only when that cannot be another packa
   the package);
 - no option before it changes where the program comes from or how it runs: only the runner's
   harmless flags are allowed there (``-y``, ``--no``, ``--quiet``...); ``-p``/``--package``,
-  ``--registry``, ``-c``/``--call``, ``--prefix``... leave the command as unknown as before.
+  ``--registry``, ``-c``/``--call``, ``--prefix``... leave the command as unknown as before, and
+  so do the same settings as variables set on the line (``npm_config_package=…``,
+  ``npm_config_registry=…``, ``YARN_NPM_REGISTRY_SERVER=…``) or, for a package or command named,
+  in the environment.
 Anything else stays as the runner's own handler judges it, and so does a routed program that
 keyturn does not understand, or whose handler does not: routing never makes a command looser
 than it was.
@@ -52,7 +55,7 @@ def routed_program(cmd: SimpleCommand, ctx: ShellContext, *, sub: str = "") -> l
             start += 1
             break
         start += 1
-    if start >= len(cmd.argv) or start in cmd.dynamic_words:
+    if start >= len(cmd.argv) or start in cmd.dynamic_words or _swapped(cmd, ctx):
         return None
     name, at, version = cmd.argv[start].partition("@")
     if name not in ROUTED or (at and not _VERSION.fullmatch(version)):
@@ -72,6 +75,27 @@ def routed_program(cmd: SimpleCommand, ctx: ShellContext, *, sub: str = "") -> l
     except Exception:  # a handler bug must fail closed: the runner's own judgement stands
         return None
     return list(found) if found else None
+
+
+# npm's settings that swap the package run (``npm_config_package=evil npx prisma``), where it
+# comes from, or what runs instead, as the runner's own options would; set on the line, any of
+# them; in the caller's environment, those that name another package or command.
+_SWAPS = frozenset({"package", "call", "registry", "prefix", "userconfig", "globalconfig"})
+_SWAPS_FROM_ENV = frozenset({"package", "call"})
+_PREFIXES = ("npm_config_", "bun_config_", "yarn_")
+
+
+def _swapped(cmd: SimpleCommand, ctx: ShellContext) -> bool:
+    """Whether a variable set on the line (or a package named in the environment) swaps the
+    program the runner runs."""
+    for names, keys in ((cmd.assignments, _SWAPS), (ctx.env, _SWAPS_FROM_ENV)):
+        for name in names:
+            lowered = name.lower()
+            prefix = next((p for p in _PREFIXES if lowered.startswith(p)), None)
+            key = lowered[len(prefix) :].replace("_", "-") if prefix else ""
+            if key in keys or (keys is _SWAPS and key.endswith(("registry", "registry-server"))):
+                return True
+    return False
 
 
 def _inner(cmd: SimpleCommand, start: int, name: str) -> SimpleCommand:

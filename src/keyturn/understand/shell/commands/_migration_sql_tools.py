@@ -2,18 +2,22 @@
 ``flyway``, ``liquibase``.
 
 Databases: ``--db-url``/``-url=``/``--url`` on the line, else the tool's environment variable
-(``FLYWAY_URL``, ``LIQUIBASE_COMMAND_URL``) or configuration file (``flyway.conf``/
-``flyway.toml``, ``liquibase.properties``), named as :mod:`._migration_names` says. Supabase
+(``FLYWAY_URL``, ``LIQUIBASE_COMMAND_URL``) or configuration file (``-configFiles=``/
+``FLYWAY_CONFIG_FILES``, else ``flyway.conf``/``flyway.toml``; ``--defaults-file``/
+``LIQUIBASE_DEFAULTS_FILE``, else ``liquibase.properties``), named as
+:mod:`._migration_names` says. Supabase
 targets the local database (``--local``; ``db:postgres/postgres@127.0.0.1`` and
 ``db:supabase/local``) or the linked project (``--linked``; ``db:postgres/postgres@db.<ref>.
-supabase.co`` and ``db:supabase/<ref>`` with the project ref of ``supabase/.temp/project-ref``,
-``*`` when it is not at hand), each command's default as the CLI has it. Flyway's
+supabase.co`` and ``db:supabase/<ref>`` with the project ref of ``--project-ref``, else
+``SUPABASE_PROJECT_ID``, else ``supabase/.temp/project-ref``, ``*`` when none is at hand), each
+command's default as the CLI has it; ``--dry-run`` (not ``--dry-run=false``) only prints. Flyway's
 ``-environment=`` names ``db:flyway/<environment>``.
 
 Kinds: ``supabase db reset`` replaces; ``db push``/``migration up`` update; ``migration down``
 deletes; ``migration repair`` rewrites the history; ``db query SQL`` (or ``-f FILE``, stdin) is
 the SQL, judged as the SQL clients' is. ``flyway clean`` deletes every object of the schemas,
-``migrate`` updates, ``undo`` deletes, ``repair``/``baseline`` rewrite the history, ``info``/
+``migrate`` updates (deletes, as ``validate`` does, when ``cleanOnValidationError`` is on: an
+error cleans the schemas), ``undo`` deletes, ``repair``/``baseline`` rewrite the history, ``info``/
 ``validate``/``check`` read; several commands on one line are each judged. ``liquibase
 drop-all`` deletes, ``update*`` updates, ``rollback*`` deletes, ``*-sql`` and reports read,
 ``execute-sql --sql``/``--sql-file`` is the SQL.
@@ -28,6 +32,7 @@ from collections.abc import Sequence
 
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._migration_configs import (
+    flyway_setting,
     flyway_url,
     liquibase_url,
     supabase_ref,
@@ -46,6 +51,7 @@ from keyturn.understand.shell.commands._migration_names import (
     parse_url,
     setting,
 )
+from keyturn.understand.shell.commands._paas_common import parse_args
 from keyturn.understand.shell.effects import command_effect
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
@@ -86,7 +92,7 @@ _SUPABASE_VERBS: dict[str, tuple[EffectKind, str, str]] = {
 
 def supabase(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``supabase db …`` and ``supabase migration …``: as the module docstring says."""
-    opts = parse_options(cmd.args, _SUPABASE)
+    opts = parse_args(cmd.args, _SUPABASE)
     words = list(opts.operands)
     if not words or words[0] in _HELP or opts.has("h", "help"):
         return _prints(cmd, ctx)
@@ -99,7 +105,7 @@ def supabase(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     if meaning is None:
         return None
     kind, detail, default = meaning
-    if opts.has("dry-run"):
+    if opts.surely_on("dry-run"):  # not --dry-run=false
         kind, detail = _E.READ, "--dry-run: prints only"
     effects: list[Effect] = []
     for call in _supabase_calls(cmd, ctx, opts, default):
@@ -125,7 +131,11 @@ def _supabase_calls(
             local = Database("postgres", "postgres", "127.0.0.1")
             calls.append(Call(cmd, ctx, Place("supabase", (local,), scope="local"), opts))
             continue
-        ref = supabase_ref(ctx, opts.value("workdir"))
+        ref = (
+            opts.value("project-ref")
+            or setting(cmd, ctx, "SUPABASE_PROJECT_ID")
+            or supabase_ref(ctx, opts.value("workdir"))
+        )
         remote = Database("postgres", "postgres", f"db.{ref or '*'}.supabase.co")
         calls.append(Call(cmd, ctx, Place("supabase", (remote,), scope=ref or "*"), opts))
     return calls
@@ -175,13 +185,15 @@ def flyway(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     if not commands or any(c in _HELP for c in commands) or "?" in values:
         return _prints(cmd, ctx)
     environment = values.get("environment") or setting(cmd, ctx, "FLYWAY_ENVIRONMENT")
-    files = [f for f in values.get("configFiles", "").split(",") if f]
+    given = values.get("configFiles") or setting(cmd, ctx, "FLYWAY_CONFIG_FILES") or ""
+    files = [f for f in given.split(",") if f]
     url = values.get("url") or setting(cmd, ctx, "FLYWAY_URL")
     if url is None and "url" not in values:
         url = flyway_url(ctx, files=files, environment=environment)
     database = parse_url(url, cwd=ctx.cwd)
     place = Place("flyway", (database,) if database else (), scope=environment)
     call = Call(cmd, ctx, place)
+    cleans = _cleans_on_error(cmd, ctx, values, files)
     effects: list[Effect] = []
     known = False
     for name in commands:
@@ -190,8 +202,29 @@ def flyway(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
             effects.append(call.unknown(name, f"flyway {name[:40]} is not understood"))
             continue
         known = True
+        if cleans and name in ("migrate", "validate"):
+            meaning = (_E.DELETE, f"{meaning[1]}; " + _CLEANS)
         effects.append(call.effect(meaning[0], name, meaning[1]))
     return effects if known else None
+
+
+_CLEANS = (
+    "cleanOnValidationError is on: a validation error drops every object of the schemas, all "
+    "data is lost"
+)
+
+
+def _cleans_on_error(
+    cmd: SimpleCommand, ctx: ShellContext, values: dict[str, str], files: list[str]
+) -> bool:
+    """Whether ``cleanOnValidationError`` is on (the line, ``FLYWAY_CLEAN_ON_VALIDATION_ERROR``
+    or a configuration file), which makes ``migrate``/``validate`` clean on an error."""
+    found = values.get("cleanOnValidationError")
+    if found is None:
+        found = setting(cmd, ctx, "FLYWAY_CLEAN_ON_VALIDATION_ERROR")
+    if found is None:
+        found = flyway_setting(ctx, files=files, key="cleanOnValidationError")
+    return found is not None and found.strip().lower() not in ("false", "0", "no", "off")
 
 
 # -- liquibase ------------------------------------------------------------------------------
@@ -259,7 +292,8 @@ def liquibase(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         return _prints(cmd, ctx)
     url = opts.value("url") or setting(cmd, ctx, "LIQUIBASE_COMMAND_URL")
     if url is None and not opts.has("url"):
-        url = liquibase_url(ctx, opts.value("defaults-file"))
+        defaults = opts.value("defaults-file") or setting(cmd, ctx, "LIQUIBASE_DEFAULTS_FILE")
+        url = liquibase_url(ctx, defaults)
     database = parse_url(url, cwd=ctx.cwd)
     call = Call(cmd, ctx, Place("liquibase", (database,) if database else ()), opts)
     meaning = _liquibase_meaning(words[0])

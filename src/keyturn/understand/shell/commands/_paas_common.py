@@ -10,6 +10,9 @@ Choices that hold for every platform tool:
   may cover).
 - A change of a name holding a word decided at run time (``--volume "$V"``) is ``unknown``.
 - ``--yes``/``--force``/``--confirm`` (no confirmation prompt) is noted in the detail.
+- A config file the line itself changed before the command (``railway environment
+  production && railway volume delete ...``) is read as the line left it, or not at all when
+  that is not known (:func:`read_text`): never as it was on disk.
 - A command run in the platform's machines (``fly ssh console -C``, ``railway ssh``,
   ``heroku run``) is judged as the command line it is and named also in that place
   (``fly:app/machine/*/file:/data``), like ``ssh HOST CMD``; with no command (an interactive
@@ -28,6 +31,7 @@ from itertools import product
 from typing import Any, TypeVar
 
 from keyturn.model import Effect, EffectKind, Resource
+from keyturn.understand.shell.commands._git_config_file import parse_settings, repository_root
 from keyturn.understand.shell.effects import (
     command_effect,
     file_effect,
@@ -36,7 +40,8 @@ from keyturn.understand.shell.effects import (
     named_in,
     unknown_effect,
 )
-from keyturn.understand.shell.flags import Options
+from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
+from keyturn.understand.shell.line_writes import written_text
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
 
 _E = EffectKind
@@ -103,6 +108,19 @@ class PaasCall:
             named_in(evolve(e, detail=f"{e.detail}; {note}" if e.detail else note), places)
             for e in self.ctx.understand_nested(text)
         ]
+
+
+def parse_args(args: Sequence[str], spec: OptionSpec) -> Options:
+    """:func:`parse_options` for the parsers these tools are built on (cobra's pflag, oclif,
+    clap, yargs, Go's flag, argparse), which take ``-a=VALUE`` for ``-a VALUE``: the ``=`` is
+    not part of the value (``fly ... -a=prod-app`` is app ``prod-app``, not ``=prod-app``)."""
+    return parse_options([_short_equals(a, spec) for a in args], spec)
+
+
+def _short_equals(arg: str, spec: OptionSpec) -> str:
+    if len(arg) > 2 and arg[0] == "-" and arg[2] == "=" and arg[1] in spec.valued:
+        return arg[:2] + arg[3:]
+    return arg
 
 
 def run_time(cmd: SimpleCommand, names: Sequence[str]) -> bool:
@@ -221,9 +239,20 @@ def keys_of(words: Iterable[str]) -> list[str]:
     return [w.split("=", 1)[0] for w in words if w and not w.startswith("-")]
 
 
+def read_text(ctx: ShellContext, path: str) -> str | None:
+    """A config file's text as this command finds it: what the line wrote there before it
+    (``railway environment production && railway volume delete``: the link just made, not the
+    one on disk), ``None`` when the line changed it in a way not known, else the file at hand."""
+    if ctx.written:
+        wrote, text = written_text(ctx.written, path)
+        if wrote:
+            return text
+    return ctx.files.read_text(path, limit=262_144)
+
+
 def read_toml(ctx: ShellContext, path: str) -> dict[str, Any] | None:
     """A TOML file at hand, parsed; ``None`` when absent or not TOML."""
-    text = ctx.files.read_text(path, limit=262_144)
+    text = read_text(ctx, path)
     if text is None:
         return None
     try:
@@ -238,7 +267,7 @@ _LINE_COMMENT = re.compile(r'^\s*//.*$|("(?:[^"\\]|\\.)*")|//[^\n]*', re.MULTILI
 def read_json(ctx: ShellContext, path: str) -> dict[str, Any] | None:
     """A JSON (or JSON-with-comments) file at hand, parsed; ``None`` when absent or not an
     object."""
-    text = ctx.files.read_text(path, limit=262_144)
+    text = read_text(ctx, path)
     if text is None:
         return None
     for attempt in (text, _LINE_COMMENT.sub(lambda m: m.group(1) or "", text)):
@@ -258,6 +287,13 @@ def text_of(mapping: Mapping[str, Any] | None, *path: str) -> str | None:
             return None
         found = found.get(key)
     return found if isinstance(found, str) and found else None
+
+
+def git_settings(ctx: ShellContext) -> list[tuple[str, str]]:
+    """The settings of the ``.git/config`` of the repository holding the working directory
+    (``remote.origin.url``, ``heroku.remote``...), in their order."""
+    root = repository_root(ctx.cwd, ctx)
+    return parse_settings((read_text(ctx, root + "/.git/config") if root else None) or "")
 
 
 def first(words: Sequence[str], default: str = "*") -> str:

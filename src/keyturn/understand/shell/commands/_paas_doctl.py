@@ -5,14 +5,17 @@ Names: ``digitalocean:<kind>/<id or name>``: ``droplet``, ``volume``, ``snapshot
 ``registry``, ``project``, ``vpc``... and, for what lives in another resource, under it:
 ``digitalocean:database/<cluster>/db/<name>``, ``/user/<name>``, ``/pool/<name>``,
 ``digitalocean:kubernetes/<cluster>/node-pool/<pool>``, ``digitalocean:domain/<d>/record/<id>``.
-The authentication context (``--context``, ``DIGITALOCEAN_CONTEXT``) names the account: every
-resource is then also ``digitalocean:<context>/<kind>/<id>``, so ``*prod*`` tells a
-production account. Operands missing are ``*``.
+The authentication context (``--context``, ``DIGITALOCEAN_CONTEXT``, else the ``context`` of
+doctl's ``config.yaml``) names the account: every resource is then also
+``digitalocean:<context>/<kind>/<id>``, so ``*prod*`` tells a production account; a token
+given outright (``-t``, ``DIGITALOCEAN_ACCESS_TOKEN``) may be any account's, so the resource is
+then also ``digitalocean:*/<kind>/<id>``. Operands missing are ``*``.
 
 Kinds by verb: ``list``/``get`` (and ``ls``, ``g``, ``list-*``, ``get-*``) read;
 ``create`` creates; ``delete`` (``rm``, ``d``, ``delete-*``) deletes (``databases delete``:
 the cluster and its data; ``kubernetes cluster delete --dangerous``: also its load
-balancers and volumes, so every volume is named); droplet and volume actions, ``resize``,
+balancers and volumes, so every volume is named); ``droplet-action rebuild``/``restore``
+replace (an image is written over the disk); the other droplet and volume actions, ``resize``,
 ``update``, ``upgrade``, ``migrate`` update. ``--force`` is noted. ``kubeconfig save`` writes
 ``~/.kube/config``.
 
@@ -26,8 +29,15 @@ from collections.abc import Sequence
 
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._argv import setting
-from keyturn.understand.shell.commands._paas_common import PaasCall, spelled, yes_notes
-from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
+from keyturn.understand.shell.commands._paas_common import (
+    PaasCall,
+    parse_args,
+    read_text,
+    spelled,
+    yes_notes,
+)
+from keyturn.understand.shell.effects import file_path
+from keyturn.understand.shell.flags import Options, OptionSpec
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
 
 _E = EffectKind
@@ -36,7 +46,7 @@ _DOCTL = OptionSpec(
     long={"access-token": "t", "api-url": "u", "config": "c", "output": "o", "force": "f"},
     long_valued=frozenset("tucoF")
     | frozenset({"context", "format", "tag-name", "region", "size", "image", "ssh-keys"})
-    | frozenset({"user-data", "user-data-file", "vpc-uuid", "tag-names", "droplet-id"})
+    | frozenset({"user-data", "user-data-file", "vpc-uuid", "tag-names", "droplet-id", "image-id"})
     | frozenset({"num-nodes", "engine", "version", "node-pool", "spec", "app", "name"})
     | frozenset({"count", "fs-type", "fs-label", "snapshot", "description", "type"})
     | frozenset({"http-retry-max", "http-retry-wait-max", "http-retry-wait-min"}),
@@ -89,7 +99,7 @@ _READ = frozenset({"list", "ls", "get", "g", "show", "logs", "connection", "list
 _DELETE = frozenset({"delete", "rm", "d", "remove", "delete-tag", "delete-manifest"})
 _CREATE = frozenset({"create", "c", "add"})
 _UPDATE = frozenset({"update", "u", "resize", "upgrade", "migrate", "attach", "detach"})
-_UPDATE |= {"power-off", "power-on", "power-cycle", "reboot", "shutdown", "restore", "rebuild"}
+_UPDATE |= {"power-off", "power-on", "power-cycle", "reboot", "shutdown"}
 _UPDATE |= {"rename", "snapshot", "enable-backups", "disable-backups", "change-kernel", "tag"}
 _UPDATE |= {"create-deployment", "assign", "resize", "add-droplets", "remove-droplets"}
 _UPDATE |= {"add-rules", "remove-rules", "add-tags", "remove-tags", "promote", "untag"}
@@ -99,7 +109,13 @@ _UPDATE |= {"add-rules", "remove-rules", "add-tags", "remove-tags", "promote", "
 _HOLDERS = frozenset({"database", "kubernetes", "domain", "registry", "project"})
 
 
+# Droplet actions that write an image over the disk: what was on it is gone.
+_REPLACE = frozenset({"rebuild", "restore"})
+
+
 def _kind(verb: str) -> EffectKind | None:
+    if verb in _REPLACE:
+        return _E.REPLACE
     if verb in _READ or verb.startswith(("list-", "get-")):
         return _E.READ
     if verb in _DELETE or verb.startswith("delete-"):
@@ -114,7 +130,7 @@ def _kind(verb: str) -> EffectKind | None:
 @command("doctl")
 def doctl(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """DigitalOcean's commands, as the module docstring says."""
-    opts = parse_options(cmd.args, _DOCTL)
+    opts = parse_args(cmd.args, _DOCTL)
     words = opts.operands
     call = PaasCall(cmd, ctx, "digitalocean", notes=yes_notes(opts, "f"))
     if not words or words[0] in ("version", "help", "completion"):
@@ -156,18 +172,43 @@ def _effects(
     else:
         bases = [label]
     objects = list(rest) if rest and not opts.value("tag-name") else ["*"]
-    context = opts.value("context") or setting(call.cmd, call.ctx.env, "DIGITALOCEAN_CONTEXT")
+    contexts = _contexts(call, opts)
     detail = _detail(label, kind, opts)
     out = []
     for obj in objects:
         names = [f"digitalocean:{b}/{obj}" for b in bases]
-        names += [f"digitalocean:{context}/{b}/{obj}" for b in bases] if context else []
+        names += [f"digitalocean:{c}/{b}/{obj}" for c in contexts for b in bases]
         if kind is _E.DELETE and label in _HOLDERS:
             names += [f"{n}/*" for n in names]
         if kind is _E.DELETE and label == "kubernetes" and opts.has("dangerous"):
             names += ["digitalocean:volume/*", "digitalocean:load-balancer/*"]
         out.append(call.effect(kind, names, detail))
     return out
+
+
+def _contexts(call: PaasCall, opts: Options) -> list[str]:
+    """The authentication contexts (accounts) a command may act in: ``--context``, else
+    ``DIGITALOCEAN_CONTEXT``, else the ``context`` of doctl's config file; and ``*`` when a
+    token given outright (``-t``, ``DIGITALOCEAN_ACCESS_TOKEN``) decides the account."""
+    cmd, ctx = call.cmd, call.ctx
+    found = opts.value("context") or setting(cmd, ctx.env, "DIGITALOCEAN_CONTEXT")
+    if not found:
+        base = setting(cmd, ctx.env, "XDG_CONFIG_HOME") or ctx.home.rstrip("/") + "/.config"
+        config = opts.value("c") or base.rstrip("/") + "/doctl/config.yaml"
+        found = _config_context(read_text(ctx, file_path(config, ctx)))
+    token = opts.value("t") or setting(cmd, ctx.env, "DIGITALOCEAN_ACCESS_TOKEN")
+    return [*([found] if found else []), *(["*"] if token else [])]
+
+
+def _config_context(text: str | None) -> str | None:
+    import yaml
+
+    try:
+        data = yaml.safe_load(text) if text else None
+    except yaml.YAMLError:
+        return None
+    found = data.get("context") if isinstance(data, dict) else None
+    return found if isinstance(found, str) and found else None
 
 
 def _detail(label: str, kind: EffectKind, opts: Options) -> str:

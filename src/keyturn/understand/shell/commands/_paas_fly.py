@@ -33,6 +33,7 @@ from keyturn.understand.shell.commands._paas_common import (
     keys_of,
     meaning_of,
     not_understood,
+    parse_args,
     prints,
     read_toml,
     spelled,
@@ -42,7 +43,7 @@ from keyturn.understand.shell.commands._paas_common import (
     yes_notes,
 )
 from keyturn.understand.shell.effects import file_path
-from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
+from keyturn.understand.shell.flags import Options, OptionSpec
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 
 _E = EffectKind
@@ -246,7 +247,7 @@ _TABLE: dict[str, Meaning] = spelled(
 @command("flyctl", "fly")
 def flyctl(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """Fly.io's commands, as the module docstring says."""
-    opts = parse_options(cmd.args, _FLY)
+    opts = parse_args(cmd.args, _FLY)
     forced = ("--force: a running machine is killed first",) if opts.has("f") else ()
     call = PaasCall(cmd, ctx, "fly", notes=(*yes_notes(opts, "y"), *forced))
     if not opts.operands and opts.has("h", "help", "v", "version"):

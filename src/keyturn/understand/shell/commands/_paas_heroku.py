@@ -2,10 +2,12 @@
 
 Names: ``heroku:<app>`` for an app and under it ``/dyno/<type or name>``, ``/config/<KEY>``,
 ``/addon/<name or attachment>`` (a Postgres database is the add-on its attachment names,
-``DATABASE_URL`` by default), ``/backup/<id>``, ``/domain/<host>``. The app is ``-a/--app``,
-else ``HEROKU_APP``, else the app of the git remote ``-r/--remote`` (else ``heroku``) in the
-repository's ``.git/config``, else ``*``. SQL run by ``pg:psql -c``/``-f`` is judged and named
-as SQL is (``db:postgres/*/<table>``), each name also ``@heroku:<app>/addon/<database>``.
+``DATABASE_URL`` by default; ``APP::DATABASE`` names another app's), ``/backup/<id>``,
+``/domain/<host>``. The app is ``-a/--app`` (also ``-a=APP``), else ``HEROKU_APP``, else the
+app of the git remote ``-r/--remote`` (else the one git config's ``heroku.remote`` names,
+else the only remote pointing at Heroku) in the repository's ``.git/config``, else ``*``.
+SQL run by ``pg:psql -c``/``-f`` is judged and named as SQL is (``db:postgres/*/<table>``),
+each name also ``@heroku:<app>/addon/<database>``.
 
 Kinds: ``apps``, ``info``, ``logs``, ``ps``, ``config``, ``pg:info``, ``releases`` read;
 ``ps:scale TYPE=N`` updates the dynos (``=0`` stops them: disruptive); ``config:set``/
@@ -27,23 +29,24 @@ from collections.abc import Sequence
 
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._argv import Spec, is_dynamic, parse, setting
-from keyturn.understand.shell.commands._git_config import remote_url
 from keyturn.understand.shell.commands._paas_common import (
     Meaning,
     PaasCall,
     command_words,
     constant,
     first,
+    git_settings,
     keys_of,
     meaning_of,
     operands,
+    parse_args,
     prints,
     spelled,
     whole,
     yes_notes,
 )
 from keyturn.understand.shell.effects import local_target
-from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
+from keyturn.understand.shell.flags import Options, OptionSpec
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
 from keyturn.understand.shell.words import normalize_path
 
@@ -76,13 +79,23 @@ _RUN_FLAGS = frozenset({"-x", "--exit-code", "--no-tty", "--no-notify", "--no-la
 
 
 def _app(call: PaasCall, opts: Options) -> str:
-    """The app: ``-a``, ``HEROKU_APP``, or the app of the git remote."""
+    """The app: ``-a``, ``HEROKU_APP``, or the app of the git remote heroku picks."""
     given = opts.value("a") or setting(call.cmd, call.ctx.env, "HEROKU_APP")
-    if given:
-        return given
-    url = remote_url(call.ctx.cwd, call.ctx, opts.value("r") or "heroku")
-    found = _HEROKU_GIT.search(url) if url else None
-    return found.group(1) if found else "*"
+    return given or _remote_app(call.ctx, opts.value("r"))
+
+
+def _remote_app(ctx: ShellContext, remote: str | None) -> str:
+    """The app of the remote ``-r`` names, else of the one ``heroku.remote`` names, else of
+    the only remote pointing at Heroku (several: heroku refuses, ``*``)."""
+    settings = git_settings(ctx)
+    chosen = remote or next((v for k, v in settings if k.lower() == "heroku.remote"), None)
+    apps: list[str] = []
+    for key, value in settings:
+        section, _, name = key.rpartition(".")
+        found = _HEROKU_GIT.search(value) if name.lower() == "url" else None
+        if found and section.startswith("remote.") and chosen in (None, section[7:]):
+            apps.append(found.group(1))
+    return apps[0] if len(set(apps)) == 1 else "*"
 
 
 def _on_app(kind: EffectKind, detail: str = "", suffix: str = "") -> Meaning:
@@ -131,11 +144,13 @@ def _scale(call: PaasCall, opts: Options, rest: Sequence[str]) -> list[Effect] |
 
 def _database(call: PaasCall, rest: Sequence[str], opts: Options) -> str:
     """The database's add-on: ``DATABASE`` and ``DATABASE_URL`` are one attachment (as are
-    ``HEROKU_POSTGRESQL_RED`` and ``..._URL``); an add-on's own name stays as given."""
-    name = first(rest, "DATABASE_URL")
+    ``HEROKU_POSTGRESQL_RED`` and ``..._URL``); an add-on's own name stays as given;
+    ``APP::DATABASE`` is that app's (``pg:copy … prod-app::DATABASE_URL``)."""
+    app, _, name = first(rest, "DATABASE_URL").rpartition("::")
+    name = name or "DATABASE_URL"
     if _ATTACHMENT.match(name) and not name.endswith("_URL"):
         name += "_URL"
-    return f"heroku:{_app(call, opts)}/addon/{name}"
+    return f"heroku:{app or _app(call, opts)}/addon/{name}"
 
 
 _ATTACHMENT = re.compile(r"[A-Z][A-Z0-9_]*\Z")
@@ -258,7 +273,7 @@ _TABLE: dict[str, Meaning] = spelled(
 @command("heroku")
 def heroku(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """Heroku's commands, as the module docstring says."""
-    opts = parse_options(cmd.args, _HEROKU)
+    opts = parse_args(cmd.args, _HEROKU)
     words, spelled_as = command_words(opts.operands)
     call = PaasCall(cmd, ctx, "heroku", notes=_confirmed(opts))
     if not words and opts.has("h", "help", "v", "version"):

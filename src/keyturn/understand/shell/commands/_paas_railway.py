@@ -37,6 +37,7 @@ from keyturn.understand.shell.commands._paas_common import (
     keys_of,
     meaning_of,
     operands,
+    parse_args,
     prints,
     read_json,
     spelled,
@@ -44,7 +45,7 @@ from keyturn.understand.shell.commands._paas_common import (
     whole,
     yes_notes,
 )
-from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
+from keyturn.understand.shell.flags import Options, OptionSpec
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 
 _E = EffectKind
@@ -303,7 +304,7 @@ _TABLE: dict[str, Meaning] = spelled(
 @command("railway")
 def railway(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """Railway's commands, as the module docstring says."""
-    opts = parse_options(cmd.args, _RAILWAY)
+    opts = parse_args(cmd.args, _RAILWAY)
     words = opts.operands
     call = PaasCall(cmd, ctx, "railway", notes=yes_notes(opts, "y"))
     if not words and opts.has("h", "help", "V", "version"):
@@ -318,8 +319,8 @@ def _running(call: PaasCall, verb: str) -> list[Effect] | None:
     the service's container): the command is judged."""
     args = call.cmd.args
     at = args.index(verb)
-    before = parse_options(args[:at], _RAILWAY)
-    opts = parse_options(args[at + 1 :], _RUNNING)
+    before = parse_args(args[:at], _RAILWAY)
+    opts = parse_args(args[at + 1 :], _RUNNING)
     merged = Options(
         flags=before.flags | opts.flags,
         values={**before.values, **opts.values},

@@ -3,16 +3,19 @@
 Names: ``cloudflare:worker/<name>`` (and ``/secret/<NAME>``), ``cloudflare:d1/<database>``,
 ``cloudflare:r2/<bucket>`` (and ``/<key>``), ``cloudflare:kv/<namespace>`` (and
 ``/<key>``), ``cloudflare:queue/<name>``, ``cloudflare:pages/<project>``. The Worker is
-``--name``, else ``name`` in the config file (``-c/--config``, else ``wrangler.toml``,
-``wrangler.jsonc`` or ``wrangler.json`` here); with ``-e/--env ENV`` it is the environment's
-own Worker, ``<name>-<ENV>`` (or the ``name`` the environment sets), so ``*prod*`` tells a
-production Worker. A KV namespace is ``--namespace-id``, else ``--binding``. What is not
+``--name``, else ``name`` in the config file (``-c/--config``, else the one
+``.wrangler/deploy/config.json`` redirects to, else ``wrangler.toml``, ``wrangler.jsonc`` or
+``wrangler.json`` here); with an environment (``-e/--env ENV``, else ``CLOUDFLARE_ENV`` set on
+the line, in the environment or in ``.env``) it is the environment's own Worker,
+``<name>-<ENV>`` (or the ``name`` the environment sets), so ``*prod*`` tells a production
+Worker. A KV namespace is ``--namespace-id``, else ``--binding``. What is not
 given is ``*``. SQL run by ``d1 execute --command``/``--file`` is judged as SQLite's, on
 ``db:sqlite/<database>/...``; without ``--remote`` it runs on the local development copy
 (noted in the detail), which is still named so.
 
 Kinds: ``tail``, ``whoami``, ``list``/``info``/``get`` read; ``deploy``, ``versions deploy``,
-``rollback`` update the Worker (``--dry-run`` reads); ``delete`` deletes the Worker with its
+``rollback`` update the Worker (``--dry-run`` reads; not ``--dry-run=false`` nor
+``--dry-run false``); ``delete`` deletes the Worker with its
 secrets; ``d1 delete``, ``r2 bucket delete``, ``kv namespace delete`` delete the store and
 everything in it; ``secret put``/``delete``, ``kv key put``/``delete``, ``r2 object
 put``/``delete`` update/delete one entry; ``d1 time-travel restore`` replaces the database.
@@ -24,9 +27,11 @@ apply`` (the migration files are not read), ``login``, ``init``, and the rest.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.commands._argv import setting
 from keyturn.understand.shell.commands._paas_common import (
     Meaning,
     PaasCall,
@@ -34,8 +39,10 @@ from keyturn.understand.shell.commands._paas_common import (
     constant,
     first,
     meaning_of,
+    parse_args,
     prints,
     read_json,
+    read_text,
     read_toml,
     spelled,
     text_of,
@@ -43,7 +50,7 @@ from keyturn.understand.shell.commands._paas_common import (
     yes_notes,
 )
 from keyturn.understand.shell.effects import file_path, local_target
-from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
+from keyturn.understand.shell.flags import Options, OptionSpec
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
 from keyturn.understand.shell.words import normalize_path
 
@@ -64,7 +71,7 @@ _CONFIGS = ("wrangler.toml", "wrangler.jsonc", "wrangler.json")
 
 def _worker(call: PaasCall, opts: Options, rest: Sequence[str] = ()) -> str:
     """``cloudflare:worker/<name>``: ``--name``, the operand, or the config file's."""
-    env = opts.value("e")
+    env = _environment(call, opts)
     config = _config(call, opts)
     if env:
         named = text_of(config, "env", env, "name")
@@ -76,13 +83,35 @@ def _worker(call: PaasCall, opts: Options, rest: Sequence[str] = ()) -> str:
     return f"cloudflare:worker/{base}-{env}" if env else f"cloudflare:worker/{base}"
 
 
+def _environment(call: PaasCall, opts: Options) -> str | None:
+    """The environment: ``-e/--env``, else ``CLOUDFLARE_ENV`` set on the line, in the
+    environment or in the project's ``.env`` (wrangler reads its variables there too)."""
+    given = opts.value("e")
+    if given is None:
+        given = setting(call.cmd, call.ctx.env, "CLOUDFLARE_ENV")
+    if given is None:
+        text = read_text(call.ctx, call.ctx.cwd.rstrip("/") + "/.env")
+        found = _DOTENV.search(text or "")
+        given = found.group(1) if found else None
+    return given or None
+
+
+_DOTENV = re.compile(r"""^\s*(?:export\s+)?CLOUDFLARE_ENV\s*=\s*["']?([\w.-]*)""", re.MULTILINE)
+
+
 def _config(call: PaasCall, opts: Options) -> dict[str, object] | None:
+    """The config file: ``-c``, else the one ``.wrangler/deploy/config.json`` redirects to (a
+    build's output), else ``wrangler.toml``/``.jsonc``/``.json`` here."""
     given = opts.value("c")
-    paths = (
-        [file_path(given, call.ctx)]
-        if given
-        else [call.ctx.cwd.rstrip("/") + "/" + name for name in _CONFIGS]
-    )
+    cwd = call.ctx.cwd.rstrip("/")
+    redirect = read_json(call.ctx, f"{cwd}/.wrangler/deploy/config.json")
+    if given:
+        paths = [file_path(given, call.ctx)]
+    elif redirect is not None:
+        target = text_of(redirect, "configPath") or ""
+        paths = [normalize_path(target, cwd=f"{cwd}/.wrangler/deploy")] if target else []
+    else:
+        paths = [f"{cwd}/{name}" for name in _CONFIGS]
     for path in paths:
         found = read_toml(call.ctx, path) if path.endswith(".toml") else read_json(call.ctx, path)
         if found is not None:
@@ -95,7 +124,7 @@ def _on_worker(kind: EffectKind, detail: str = "", *, named: bool = False) -> Me
 
     def meaning(call: PaasCall, opts: Options, rest: Sequence[str]) -> list[Effect] | None:
         worker = _worker(call, opts, rest if named else ())
-        if opts.has("dry-run"):
+        if opts.surely_on("dry-run"):
             return [call.effect(_E.READ, [worker], "--dry-run: nothing is deployed")]
         if kind is _E.DELETE:
             return [call.effect(kind, whole(worker), detail)]
@@ -253,9 +282,23 @@ _TABLE: dict[str, Meaning] = spelled(
 @command("wrangler")
 def wrangler(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """Cloudflare Workers' commands, as the module docstring says."""
-    opts = parse_options(cmd.args, _WRANGLER)
+    opts = parse_args(_booleans(cmd.args), _WRANGLER)
     words, spelled_as = command_words(opts.operands)
     call = PaasCall(cmd, ctx, "cloudflare", notes=yes_notes(opts, "y", "force"))
     if not words and opts.has("h", "help", "v", "version"):
         return [call.prints()]
     return meaning_of(call, opts, words, _TABLE, at_least=spelled_as)
+
+
+def _booleans(args: Sequence[str]) -> list[str]:
+    """``--dry-run false`` as ``--dry-run=false``: yargs takes the word after a boolean option
+    as its value when it is ``true`` or ``false``."""
+    out: list[str] = []
+    for arg in args:
+        previous = out[-1] if out else ""
+        boolean = previous.startswith("--") and "=" not in previous
+        if boolean and arg in ("true", "false") and previous[2:] not in _WRANGLER.long_valued:
+            out[-1] = f"{previous}={arg}"
+        else:
+            out.append(arg)
+    return out

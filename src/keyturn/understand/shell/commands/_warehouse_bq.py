@@ -3,13 +3,15 @@
 Names: ``db:bigquery/<dataset>`` and ``db:bigquery/<dataset>/<table>`` (a model, routine or
 job: ``<dataset>/model:<m>``, ``<dataset>/routine:<r>``, ``*/job:<id>``), plus
 ``<name>@<project>`` when the project is known (``project:dataset.table`` in the id,
-``--project_id``, ``CLOUDSDK_CORE_PROJECT``), so ``*prod*`` tells the environment by project.
+``--project_id``, the ``project_id`` of ``.bigqueryrc``, ``CLOUDSDK_CORE_PROJECT``), so
+``*prod*`` tells the environment by project.
 Partition and snapshot decorators (``t$20240101``, ``t@-3600000``) name the table.
 
 Kinds: ``ls``, ``show``, ``head``, ``wait``, ``query --dry_run`` read; ``query`` is judged as
 the SQL it runs (:mod:`._warehouse_sql`; text, else stdin), with ``--destination_table`` created
 (``--replace``: replaced, ``--append_table``: updated); ``rm`` deletes (``-r``: the dataset and
-every table in it, ``db:bigquery/<dataset>/*``); ``mk`` creates; ``update`` updates; ``cp``
+every table in it, ``db:bigquery/<dataset>/*``); ``mk`` creates; ``update`` updates (deletes
+when it sets an expiration: what expires is deleted); ``cp``
 replaces the destination (``-a``: updates, ``-n``: creates) and reads the sources; ``load``
 creates rows (``--replace``: replaces); ``extract`` reads the table and writes ``gs://`` objects;
 ``insert`` creates rows. ``-f``/``--force`` is noted in the detail.
@@ -26,7 +28,7 @@ from collections.abc import Callable
 from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand.shell.commands._argv import Arg, setting, with_command
 from keyturn.understand.shell.commands._warehouse_sql import Client
-from keyturn.understand.shell.effects import command_effect
+from keyturn.understand.shell.effects import command_effect, home_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 
 _E = EffectKind
@@ -100,8 +102,13 @@ class _Bq:
         self, cmd: SimpleCommand, ctx: ShellContext, verb: str, flags: dict[str, str]
     ) -> None:
         self.cmd, self.ctx, self.verb, self.flags = cmd, ctx, verb, flags
-        self.project = flags.get("project_id") or setting(cmd, ctx.env, "CLOUDSDK_CORE_PROJECT")
-        self.dataset = flags.get("dataset_id")
+        rc = _bigqueryrc(cmd, ctx, flags.get("bigqueryrc"), verb)
+        self.project = (
+            flags.get("project_id")
+            or rc.get("project_id")
+            or setting(cmd, ctx.env, "CLOUDSDK_CORE_PROJECT")
+        )
+        self.dataset = flags.get("dataset_id") or rc.get("dataset_id")
 
     def resource(self, ident: str, kind: str = "", *, dataset: bool = False) -> Resource:
         """``[project:]dataset[.table]`` (or ``project.dataset.table``) as a resource; a bare
@@ -139,6 +146,25 @@ class _Bq:
         )
 
 
+def _bigqueryrc(
+    cmd: SimpleCommand, ctx: ShellContext, given: str | None, verb: str
+) -> dict[str, str]:
+    """The flags bq takes from its ``.bigqueryrc`` (``--bigqueryrc``, ``BIGQUERYRC``, else
+    ``~/.bigqueryrc``): those before any ``[command]`` section, and the verb's own section."""
+    path = given or setting(cmd, ctx.env, "BIGQUERYRC") or "~/.bigqueryrc"
+    text = ctx.files.read_text(home_path(path, ctx), limit=65_536) or ""
+    found: dict[str, str] = {}
+    section = ""
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1].strip()
+        elif section in ("", verb) and "=" in line and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            found[key.strip().lstrip("-")] = value.strip()
+    return found
+
+
 def _ids(bq: _Bq, operands: list[Arg], kind: EffectKind, what: str = "") -> list[Effect]:
     return [bq.effect(kind, bq.resource(a.value, what)) for a in operands]
 
@@ -163,6 +189,21 @@ _NOT_DATA = (
     *("transfer_config", "reservation", "connection", "capacity_commitment"),
     *("reservation_assignment", "transfer_run"),
 )
+
+
+def _update(bq: _Bq, operands: list[Arg]) -> list[Effect] | None:
+    """``bq update``: an update, unless it sets an expiration, which deletes: ``--expiration
+    N`` the table itself N seconds on, ``--time_partitioning_expiration N`` the partitions
+    older than N seconds. (A dataset's defaults apply to the tables made later.)"""
+    expiring = [
+        key
+        for key in ("expiration", "time_partitioning_expiration")
+        if bq.flags.get(key, "").strip() not in ("", "0", "-1")
+    ]
+    if not expiring:
+        return _ids(bq, operands[:1], _E.UPDATE) or None
+    detail = f"--{expiring[0]}: what expires is deleted"
+    return [bq.effect(_E.DELETE, bq.resource(a.value), detail) for a in operands[:1]] or None
 
 
 def _mk(bq: _Bq, operands: list[Arg]) -> list[Effect] | None:
@@ -238,7 +279,7 @@ _MEANINGS: dict[str, _Meaning] = {
     "show": lambda bq, ops: _ids(bq, ops, _E.READ) or [bq.effect(_E.READ, _everything(bq))],
     "head": lambda bq, ops: _ids(bq, ops, _E.READ) or None,
     "wait": lambda bq, ops: [bq.effect(_E.READ, bq.named("db:bigquery/*/job:*", "job"))],
-    "update": lambda bq, ops: _ids(bq, ops[:1], _E.UPDATE) or None,
+    "update": _update,
     "insert": lambda bq, ops: _ids(bq, ops[:1], _E.CREATE) or None,
     "rm": _rm,
     "mk": _mk,

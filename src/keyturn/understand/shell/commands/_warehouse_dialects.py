@@ -9,11 +9,14 @@ itself: rewritten into forms it reads (:func:`statements`), or judged here
   unknown (it writes a local file).
 - ClickHouse: ``DROP DICTIONARY``; ``ALTER TABLE t DELETE WHERE`` (a delete of rows),
   ``CLEAR COLUMN`` (a delete of the column's data), ``REPLACE PARTITION`` and ``EXCHANGE
-  TABLES``/``REPLACE TABLE`` (replaces); ``SYSTEM ...`` and ``INSERT INTO FUNCTION`` unknown.
+  TABLES``/``REPLACE TABLE`` (replaces); ``SYSTEM ...`` and ``INSERT INTO FUNCTION`` unknown;
+  ``OPTIMIZE ... DEDUPLICATE``, ``MODIFY TTL``, ``MOVE PARTITION ... TO TABLE``
+  (:mod:`._warehouse_alters`).
 - Snowflake: ``USE [DATABASE|SCHEMA]``; stages (``db:snowflake/<db>/stage:<name>``): ``LIST``
   reads, ``PUT`` updates, ``REMOVE`` and ``COPY ... PURGE = TRUE`` delete, ``GET`` reads (and
-  is unknown for the local files it writes); ``COPY INTO``; ``UNDROP``; ``ALTER TABLE a SWAP
-  WITH b`` and ``CREATE OR REPLACE DATABASE|SCHEMA`` replace.
+  is unknown for the local files it writes); ``COPY INTO``; ``UNDROP``; ``ALTER TABLE|DATABASE|
+  SCHEMA a SWAP WITH b`` and ``CREATE OR REPLACE DATABASE|SCHEMA`` replace; ``CREATE OR ALTER
+  TABLE`` deletes the columns it lacks (:mod:`._warehouse_alters`).
 - Trino: ``USE catalog.schema``; a catalog is a database. BigQuery: a schema is a dataset.
 - SQL Server: :mod:`._warehouse_tsql` (statements without semicolons, ``[names]``);
   ``RESTORE DATABASE`` replaces it.
@@ -27,6 +30,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.commands._warehouse_alters import (
+    clickhouse_alter,
+    create_or_alter,
+    optimize,
+    snowflake_swap,
+)
 from keyturn.understand.shell.commands._warehouse_stages import STAGE_STATEMENTS
 from keyturn.understand.shell.commands._warehouse_tsql import bracketed, tsql_statements
 from keyturn.understand.sql.functions import call_effects
@@ -143,6 +152,8 @@ def judge_statement(tokens: list[Token], s: WarehouseSession) -> list[Effect]:
     effects = classify(tokens, s)
     if word == "alter" and is_word(tokens, 1, "table"):
         effects = _alter_table(tokens, s, effects)
+    elif word == "alter" and s.engine == "snowflake":
+        effects = snowflake_swap(tokens, s) or effects
     elif word == "create":
         effects = [_or_replace(e) for e in effects]
     return effects
@@ -239,6 +250,8 @@ def _alter_table(tokens: list[Token], s: WarehouseSession, effects: list[Effect]
                 extra.append(s.effect(_E.DELETE, col, "ALTER TABLE CLEAR COLUMN", "its data"))
         elif word == "replace" and is_word(tokens, k + 1, "partition"):
             extra.append(s.effect(_E.REPLACE, res, "ALTER TABLE REPLACE PARTITION"))
+        elif s.engine == "clickhouse" and word in ("modify", "materialize", "move"):
+            extra += clickhouse_alter(tokens, k, s, res)
         elif word == "swap" and is_word(tokens, k + 1, "with") and s.engine == "snowflake":
             other, _ = name_at(tokens, k + 2)
             for r in (res, *([s.object_resource(other, "table")] if other else [])):
@@ -246,7 +259,8 @@ def _alter_table(tokens: list[Token], s: WarehouseSession, effects: list[Effect]
     if not extra:
         return effects
     replaced = {"sql:ALTER TABLE DELETE", "sql:ALTER TABLE CLEAR", "sql:ALTER TABLE REPLACE"}
-    replaced.add("sql:ALTER TABLE SWAP")
+    replaced |= {"sql:ALTER TABLE SWAP", "sql:ALTER TABLE MODIFY", "sql:ALTER TABLE MATERIALIZE"}
+    replaced.add("sql:ALTER TABLE MOVE")
     return [e for e in effects if e.operation not in replaced] + extra
 
 
@@ -341,6 +355,8 @@ _SPECIAL: dict[tuple[str, str], _Special] = {
     ("clickhouse", "insert"): _ch_insert,
     ("clickhouse", "exists"): _reads,
     ("clickhouse", "watch"): _reads,
+    ("clickhouse", "optimize"): optimize,
+    ("snowflake", "create"): create_or_alter,
     ("clickhouse", "system"): _unknown(
         "SYSTEM statement: controls the server (caches, merges, replicas, shutdown)"
     ),

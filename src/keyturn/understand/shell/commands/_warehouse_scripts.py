@@ -11,9 +11,11 @@ unknown. The server is ``-S [tcp:]host[\\instance][,port]`` or ``SQLCMDSERVER``;
 
 snowsql: ``-q`` text, ``-f`` files, stdin; ``!source``/``!load FILE`` run a file, ``!system
 CMD`` a shell command, ``!spool FILE`` and ``!connect`` are unknown; with ``-o
-variable_substitution=true``, ``&name``/``&{name}`` take ``-D name=value`` values (unknown
-without one). The server is named by the account (``-a``, ``SNOWSQL_ACCOUNT``) or ``-h``, else
-by the connection name (``-c``); database and schema by ``-d``/``-s``.
+variable_substitution=true`` (or its config files' ``[options]`` saying so), ``&name``/
+``&{name}`` take ``-D name=value`` values (unknown without one). The server is named by the
+account (``-a``, ``SNOWSQL_ACCOUNT``, else the connection's ``accountname`` in its config
+files) or ``-h``, else by the connection name (``-c``); database and schema by ``-d``/``-s``,
+else the connection's ``dbname``/``schemaname``.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._argv import Arg, Spec, is_dynamic, parse, setting
 from keyturn.understand.shell.commands._warehouse_sql import Client
 from keyturn.understand.shell.commands._warehouse_tsql import script_items, substitute
-from keyturn.understand.shell.effects import command_effect
+from keyturn.understand.shell.effects import command_effect, home_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 
 _PRINTS = "only prints help or the version"
@@ -280,6 +282,32 @@ def _ampersands(text: str, variables: dict[str, str]) -> tuple[str, list[str]]:
     return _AMPERSAND.sub(value, text), missing
 
 
+_SNOWSQL_CONFIGS = (
+    *("/etc/snowsql.cnf", "/etc/snowflake/snowsql.cnf", "/usr/local/etc/snowsql.cnf"),
+    *("~/.snowsql.cnf", "~/.snowsql/config"),
+)
+
+
+def _snowsql_config(ctx: ShellContext, given: Arg | None, connection: str | None) -> dict[str, str]:
+    """What snowsql's config files set: the connection's ``accountname``, ``dbname`` and
+    ``schemaname`` (``[connections.NAME]`` for ``-c NAME``, else ``[connections]``) and the
+    ``[options]`` (``variable_substitution``), later files over earlier ones."""
+    import configparser
+
+    found: dict[str, str] = {}
+    wanted = ("options", f"connections.{connection}" if connection else "connections")
+    for path in [given.value] if given else list(_SNOWSQL_CONFIGS):
+        parser = configparser.ConfigParser(strict=False, interpolation=None)
+        try:
+            parser.read_string(ctx.files.read_text(home_path(path, ctx), limit=65_536) or "")
+        except configparser.Error:
+            continue
+        for section in wanted:
+            if parser.has_section(section):
+                found.update({k: v.strip("'\"") for k, v in parser.items(section)})
+    return found
+
+
 @command("snowsql")
 def snowsql(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``snowsql [-a ACCOUNT] [-c CONN] [-d DB] [-s SCHEMA] [-q SQL | -f FILE]...``."""
@@ -287,17 +315,22 @@ def snowsql(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     if args.has("help", "?", "v", "version", "versions"):
         return [command_effect(EffectKind.READ, cmd, ctx, detail=_PRINTS)]
     last = {a.key: a.value for a in args.options}
+    config = _snowsql_config(ctx, args.last("config"), last.get("c"))
     account = last.get("h") or last.get("a") or setting(cmd, ctx.env, "SNOWSQL_ACCOUNT")
+    account = account or config.get("accountname")
+    database = last.get("d") or setting(cmd, ctx.env, "SNOWSQL_DATABASE")
+    schema = last.get("s") or setting(cmd, ctx.env, "SNOWSQL_SCHEMA")
     client = Client(
         "snowflake",
         cmd,
         ctx,
-        database=last.get("d") or setting(cmd, ctx.env, "SNOWSQL_DATABASE"),
+        database=database or config.get("dbname"),
         host=account or last.get("c"),
-        schema=last.get("s") or setting(cmd, ctx.env, "SNOWSQL_SCHEMA") or "",
+        schema=schema or config.get("schemaname") or "",
     )
     options = {a.value.partition("=")[0].lower(): a.value.partition("=")[2] for a in args.all("o")}
-    on = options.get("variable_substitution", "").lower() in ("true", "on", "1", "yes")
+    substitution = options.get("variable_substitution", config.get("variable_substitution", ""))
+    on = substitution.lower() in ("true", "on", "1", "yes")
     variables = dict(a.value.split("=", 1) for a in args.all("D") if "=" in a.value)
     script = _SnowsqlScript(
         client,

@@ -8,17 +8,18 @@ Names: ``gitlab:<group>/<project>`` (subgroups kept: ``gitlab:acme/infra/prod``)
 ``/labels/<name>``, ``/pipeline_schedules/<id>``, ``/deploy_keys/<id>``,
 ``/access_tokens/<id>``; a group's variables ``gitlab:<group>/variables/<KEY>``; the user's
 SSH keys ``gitlab:user/keys/<id>``; snippets ``gitlab:snippets/<id>``. The project is
-``-R/--repo`` (``OWNER/REPO``, ``GROUP/NAMESPACE/REPO`` or a URL), else the one the working
-directory's ``origin`` remote points at (``.git/config``), else ``gitlab:current``; a delete
-of a project that cannot be named so is unknown, since a ``protected`` pattern could not
-match it. A number not given (``glab mr merge`` on the current branch's) is ``current``.
+``-R/--repo`` (``OWNER/REPO``, ``GROUP/NAMESPACE/REPO`` or a URL), else the one glab takes
+from the repository's remotes (``.git/config``; ``upstream`` before ``origin``, the other
+remotes' projects named too: :mod:`._gitlab_api`), else ``gitlab:current``; a delete of a
+project that cannot be named so is unknown, since a ``protected`` pattern could not match it.
+A number not given (``glab mr merge`` on the current branch's) is ``current``.
 
 Kinds come from each group's table of verbs: ``list``, ``view``, ``diff``, ``status``,
 ``trace`` and the like read; ``create`` creates; ``delete`` deletes; ``close``, ``merge``,
 ``set``, ``cancel``, ``retry``, ``run`` update (``ci run`` runs a pipeline: it does what
-``.gitlab-ci.yml`` says). ``glab api`` reads or writes by its method (``GET`` unless ``-X``
-says, or fields make it a ``POST``) on the resource its REST path names (``projects/:id``,
-``projects/acme%2Fshop``). ``--yes`` is noted.
+``.gitlab-ci.yml`` says). ``glab api`` reads or writes by its method on the resource its
+REST path names, ``api graphql`` by the mutations of its document (:mod:`._gitlab_api`).
+``--yes`` is noted.
 
 Unknown on purpose: a group or verb not in the tables, aliases (they run what they say),
 ``config set`` of a setting glab runs (``editor``, ``browser``, ``glab_pager``),
@@ -29,14 +30,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import quote, unquote, urlsplit
 
 from keyturn.model import Effect, EffectKind
-from keyturn.understand.shell.commands._git_config import remote_url
-from keyturn.understand.shell.commands._paas_common import PaasCall, spelled, yes_notes
+from keyturn.understand.shell.commands._gitlab_api import GlabCall, api, path_of, projects
+from keyturn.understand.shell.commands._paas_common import (
+    PaasCall,
+    parse_args,
+    spelled,
+    yes_notes,
+)
 from keyturn.understand.shell.effects import file_effect, file_path
-from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
-from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
+from keyturn.understand.shell.flags import Options, OptionSpec
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 
 _E = EffectKind
 _GLAB = OptionSpec(
@@ -70,7 +75,6 @@ _GLAB = OptionSpec(
     abbreviations=False,
 )
 _SETTINGS_RUN = frozenset({"editor", "browser", "glab_pager", "visual"})
-_SCP_LIKE = re.compile(r"^[\w.-]+@[\w.-]+:")
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,15 +188,16 @@ _JOB_VERBS = frozenset({"retry", "trigger", "trace"})
 @command("glab")
 def glab(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """glab GROUP VERB [ARGS], as the module docstring says."""
-    opts = parse_options(cmd.args, _GLAB)
+    opts = parse_args(cmd.args, _GLAB)
     words = list(opts.operands)
     group, verb = [*words, "", ""][:2]
     rest = words[2:]
-    call = _Call(PaasCall(cmd, ctx, "gitlab", notes=yes_notes(opts, "y")), _project(ctx, opts))
+    repo, *others = projects(ctx, opts)
+    call = GlabCall(PaasCall(cmd, ctx, "gitlab", notes=yes_notes(opts, "y")), repo, tuple(others))
     if group in ("", "help", "version", "completion", "check-update") or opts.has("version"):
         return [call.call.prints()] if not verb or group == "help" else None
     if group == "api":
-        return _api(call, opts, verb)
+        return api(call, opts, verb)
     if group in ("repo", "project"):
         return _repo(call, verb, rest)
     if group in _USER:
@@ -204,50 +209,8 @@ def glab(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     return None  # an alias, an extension or a command not understood
 
 
-@dataclass(frozen=True, slots=True)
-class _Call:
-    """One glab invocation and the project it works on (``gitlab:...``)."""
-
-    call: PaasCall
-    repo: str
-
-    def effect(self, kind: EffectKind, names: list[str], detail: str = "") -> Effect:
-        if kind in (_E.DELETE, _E.REPLACE) and any(n.startswith("gitlab:current") for n in names):
-            kind, detail = _E.UNKNOWN, "which project is not known (give -R GROUP/PROJECT)"
-        return self.call.effect(kind, names, detail)
-
-    def named(self, operation: str) -> _Call:
-        return _Call(evolve(self.call, operation=operation), self.repo)
-
-
-def _project(ctx: ShellContext, opts: Options) -> str:
-    given = opts.value("R")
-    path = _path_of(given) if given else None
-    if path is None and not given:
-        url = remote_url(ctx.cwd, ctx)
-        path = _path_of(url) if url else None
-    return f"gitlab:{path}" if path else "gitlab:current"
-
-
-def _path_of(text: str) -> str | None:
-    """The project path of ``OWNER/REPO``, ``GROUP/NS/REPO``, ``HOST/OWNER/REPO`` or a URL."""
-    text = text.strip()
-    if "://" in text:
-        try:
-            path = urlsplit(text).path
-        except ValueError:
-            return None
-    elif _SCP_LIKE.match(text):
-        path = text.split(":", 1)[1]
-    else:
-        parts = text.strip("/").split("/")
-        path = "/".join(parts[1:] if len(parts) > 2 and "." in parts[0] else parts)
-    path = path.strip("/").removesuffix(".git").strip("/")
-    return path if "/" in path else None
-
-
 def _object(
-    call: _Call, opts: Options, group: str, verb: str, rest: list[str]
+    call: GlabCall, opts: Options, group: str, verb: str, rest: list[str]
 ) -> list[Effect] | None:
     """``glab mr|issue|release|variable|ci|… VERB [ID]``."""
     verbs = _GROUPS[group]
@@ -272,7 +235,7 @@ def _object(
     return [call.effect(kind, names, f"{group} {verb}")]
 
 
-def _variable(call: _Call, opts: Options, kind: EffectKind, rest: list[str]) -> list[Effect]:
+def _variable(call: GlabCall, opts: Options, kind: EffectKind, rest: list[str]) -> list[Effect]:
     """``glab variable set|delete KEY [-g GROUP] [-s SCOPE]``."""
     group = opts.value("g")
     owner = f"gitlab:{group}" if group else call.repo
@@ -285,7 +248,7 @@ def _variable(call: _Call, opts: Options, kind: EffectKind, rest: list[str]) -> 
 
 
 def _pipeline(
-    call: _Call, opts: Options, kind: EffectKind, verb: str, rest: list[str]
+    call: GlabCall, opts: Options, kind: EffectKind, verb: str, rest: list[str]
 ) -> list[Effect]:
     """``glab ci …``: pipelines, or jobs (``retry``, ``trigger``, ``trace``, ``cancel
     job``)."""
@@ -302,7 +265,7 @@ def _pipeline(
     return [call.effect(kind, [f"{call.repo}/{folder}/{i}", call.repo]) for i in targets]
 
 
-def _repo(call: _Call, verb: str, rest: list[str]) -> list[Effect] | None:
+def _repo(call: GlabCall, verb: str, rest: list[str]) -> list[Effect] | None:
     """``glab repo VERB [GROUP/PROJECT]``."""
     if verb == "clone":
         return _clone(call, rest)
@@ -310,7 +273,7 @@ def _repo(call: _Call, verb: str, rest: list[str]) -> list[Effect] | None:
     if kind is None:
         return None
     call = call.named(f"glab repo {verb}")
-    path = _path_of(rest[0]) if rest else None
+    path = path_of(rest[0]) if rest else None
     named = f"gitlab:{path}" if path else call.repo
     if kind is _E.CREATE:
         return [call.effect(kind, [named if rest else "gitlab:*"], f"repo {verb}")]
@@ -321,8 +284,8 @@ def _repo(call: _Call, verb: str, rest: list[str]) -> list[Effect] | None:
     return [call.effect(kind, [named], f"repo {verb}")]
 
 
-def _clone(call: _Call, rest: list[str]) -> list[Effect] | None:
-    path = _path_of(rest[0]) if rest else None
+def _clone(call: GlabCall, rest: list[str]) -> list[Effect] | None:
+    path = path_of(rest[0]) if rest else None
     if path is None:
         return None
     ctx, cmd = call.call.ctx, call.call.cmd
@@ -331,7 +294,7 @@ def _clone(call: _Call, rest: list[str]) -> list[Effect] | None:
     return [call.effect(_E.READ, [f"gitlab:{path}"], "clone: copies the repository here"), copy]
 
 
-def _user(call: _Call, group: str, verb: str, rest: list[str]) -> list[Effect] | None:
+def _user(call: GlabCall, group: str, verb: str, rest: list[str]) -> list[Effect] | None:
     kind = _USER_VERBS.kind(verb)
     if kind is None:
         return None
@@ -339,7 +302,7 @@ def _user(call: _Call, group: str, verb: str, rest: list[str]) -> list[Effect] |
     return [call.effect(kind, [f"gitlab:{_USER[group]}/{named}"], f"{group} {verb}")]
 
 
-def _local(call: _Call, group: str, verb: str, rest: list[str]) -> list[Effect] | None:
+def _local(call: GlabCall, group: str, verb: str, rest: list[str]) -> list[Effect] | None:
     """``auth`` and ``config``: glab's own settings on this machine."""
     if verb in ("status", "get", ""):
         return [call.effect(_E.READ, [f"gitlab:{group}"], f"{group} {verb}".strip())]
@@ -348,34 +311,3 @@ def _local(call: _Call, group: str, verb: str, rest: list[str]) -> list[Effect] 
     if verb in ("login", "logout", "set"):
         return [call.effect(_E.UPDATE, [f"gitlab:{group}"], f"{group} {verb}")]
     return None
-
-
-def _api(call: _Call, opts: Options, endpoint: str) -> list[Effect] | None:
-    """``glab api PATH``: the method decides the kind; the REST path names the resource."""
-    if not endpoint:
-        return None
-    method = (opts.value("X") or "").upper()
-    if not method:
-        method = "POST" if opts.has("f", "F", "input") else "GET"
-    call = call.named(f"glab api {method}")
-    path = endpoint.split("?", 1)[0].strip("/")
-    if path == "graphql":
-        return [_graphql(call, opts)]
-    project = call.repo.removeprefix("gitlab:")
-    for placeholder in (":fullpath", ":id"):
-        path = path.replace(placeholder, quote(project, safe=""))
-    parts = path.split("/")
-    name = f"gitlab:api/{path}"
-    if parts[0] == "projects" and len(parts) > 1 and not parts[1].isdigit():
-        name = "/".join([f"gitlab:{unquote(parts[1])}", *parts[2:]])
-    kind = {"GET": _E.READ, "HEAD": _E.READ, "DELETE": _E.DELETE}.get(method, _E.UPDATE)
-    return [call.effect(kind, [name], f"{method} /{path}")]
-
-
-def _graphql(call: _Call, opts: Options) -> Effect:
-    query = " ".join(opts.values.get("f", ()) + opts.values.get("F", ()))
-    if "mutation" not in query:
-        return call.effect(_E.READ, ["gitlab:graphql"], "graphql query")
-    if re.search(r"\b\w*(delete|destroy|remove)\w*\s*\(", query, re.I):
-        return call.effect(_E.UNKNOWN, ["gitlab:graphql"], "graphql mutation that deletes")
-    return call.effect(_E.UPDATE, ["gitlab:graphql"], "graphql mutation")

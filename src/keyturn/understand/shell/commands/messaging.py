@@ -22,9 +22,10 @@ environment names, so that ``*prod*`` tells the environment by server and a prot
   the organisation (``influx:<org>/bucket/<name>``) and the ``--host``/active config.
 
 Kinds: listing, describing, consuming and subscribing read; producing, publishing, writing
-points, altering and configuration changes update (a Kafka retention change deletes what
-falls out of it); creating creates; deleting topics, groups, records, queues, streams,
-buckets, keys -- and purging a queue or stream, ``influx delete`` of points -- delete;
+points, altering and configuration changes update (a Kafka retention or cleanup policy change
+deletes what falls out of it: on a broker's defaults, in every topic; settings from
+``--add-config-file`` are read); creating creates; deleting topics, groups, records, queues,
+streams, buckets, keys -- and purging a queue or stream, ``influx delete`` of points -- delete;
 ``rabbitmqctl reset`` and ``influx restore --full`` replace everything. ``-f``/``--force`` is
 noted in the detail; a name decided at run time makes a change unknown.
 
@@ -138,6 +139,8 @@ def kafka_topics(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
 # Topic settings whose change deletes messages: those past the new retention go.
 _RETENTION = frozenset({"retention.ms", "retention.bytes", "local.retention.ms"})
 _RETENTION |= {"local.retention.bytes", "log.retention.ms", "log.retention.bytes"}
+_RETENTION |= {"log.retention.minutes", "log.retention.hours", "log.local.retention.ms"}
+_RETENTION |= {"log.local.retention.bytes"}
 _ENTITIES = {
     "topics": "topic",
     "brokers": "broker",
@@ -166,15 +169,38 @@ def kafka_configs(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     if not opts.has("alter") or path is None:
         return None
     changed = _config_keys(opts.values.get("add-config", ()))
+    source = opts.value("add-config-file")
+    if source:
+        text = ctx.files.read_text(file_path(source, ctx), limit=262_144)
+        if text is None:
+            return [call.effect(_E.UNKNOWN, [path], f"sets the settings of {source} (not read)")]
+        changed.update(_properties(text))
     removed = {k.strip() for v in opts.values.get("delete-config", ()) for k in v.split(",")}
-    retention = sorted(
-        k for k in {*changed, *removed} if k in _RETENTION and changed.get(k) != "-1"
-    )
-    if retention and path.startswith("topic/"):
-        why = f"changes {', '.join(retention)}: messages past the new retention are deleted"
-        return [call.effect(_E.DELETE, [path], why)]
+    losing = sorted(k for k in {*changed, *removed} if _loses_messages(k, changed.get(k)))
+    if losing and path.startswith(("topic/", "broker/")):
+        why = f"changes {', '.join(losing)}: messages the new setting does not keep are deleted"
+        # A broker's default reaches every topic that has no setting of its own.
+        paths = [path] if path.startswith("topic/") else [path, "topic/*"]
+        return [call.effect(_E.DELETE, paths, why)]
     keys = ", ".join(sorted({*changed, *removed})) or "settings from a file"
     return [call.effect(_E.UPDATE, [path], f"sets {keys}")]
+
+
+def _loses_messages(key: str, value: str | None) -> bool:
+    """Whether setting ``key`` (to ``value``; ``None``: removed, back to the default) may
+    delete messages: a retention (other than ``-1``, unlimited) or the cleanup policy (compaction
+    keeps one message per key; deletion, what the retention keeps)."""
+    return key.removeprefix("log.") == "cleanup.policy" or (key in _RETENTION and value != "-1")
+
+
+def _properties(text: str) -> dict[str, str]:
+    """``key=value`` lines of a properties file."""
+    found: dict[str, str] = {}
+    for line in text.splitlines():
+        key, eq, value = line.strip().partition("=")
+        if eq and key and not key.startswith(("#", "!")):
+            found[key.strip()] = value.strip()
+    return found
 
 
 _SHORTCUTS = (
