@@ -253,6 +253,16 @@ CASES = [
     Case("nats-kv-history", "nats kv edit config --history 1", DENY, ("nats:*kv/config",)),
     Case("nats-server-raft-peer-remove", "nats server raft peer-remove n1", DENY),
     Case("nats-stream-backup-writes-here", "nats stream backup ORDERS /home/u/.ssh", ASK),
+    # A bucket deleted by its ID: a protection written on the bucket's name still holds.
+    Case(
+        "influx-delete-by-id", "influx bucket delete -i 0a1b2c", DENY, ("influx:*bucket/metrics",)
+    ),
+    Case(
+        "influx-points-by-id",
+        "influx delete --bucket-id 0a1b2c --start 1970-01-01T00:00:00Z --stop 2030-01-01T00:00:00Z",
+        DENY,
+        ("influx:*bucket/metrics",),
+    ),
     Case("django-dumpdata-output", "python manage.py dumpdata -o out.json", ASK, files=DJANGO),
     Case(
         "rabbitmq-policy-max-length",

@@ -346,8 +346,17 @@ _ORDERS = "--entity-type topics --entity-name orders"
             _E.DELETE,
             ("influx:bucket/prod", "influx:acme/bucket/prod"),
         ),
-        ("influx bucket delete -i 0123abcd", _E.DELETE, ("influx:bucket-id/0123abcd",)),
-        ("influx bucket update -i 0123abcd -r 1h", _E.DELETE, ("influx:bucket-id/0123abcd",)),
+        # By ID: which bucket cannot be told, so a protected name holds too.
+        (
+            "influx bucket delete -i 0123abcd",
+            _E.DELETE,
+            ("influx:bucket-id/0123abcd", "influx:bucket/*"),
+        ),
+        (
+            "influx bucket update -i 0123abcd -r 1h",
+            _E.DELETE,
+            ("influx:bucket-id/0123abcd", "influx:bucket/*"),
+        ),
         ("influx bucket update -i 0123abcd -d text", _E.UPDATE, ("influx:bucket-id/0123abcd",)),
         (
             "influx delete --bucket metrics --start 1970-01-01T00:00:00Z --stop 2030-01-01",
@@ -361,7 +370,7 @@ _ORDERS = "--entity-type topics --entity-name orders"
         ),
         ("influx write -b metrics 'cpu v=1'", _E.UPDATE, ("influx:bucket/metrics",)),
         ("influx write dryrun -b metrics 'cpu v=1'", _E.READ, ("influx:bucket/*",)),
-        ("influx org delete -i 0a1b", _E.DELETE, ("influx:org-id/0a1b",)),
+        ("influx org delete -i 0a1b", _E.DELETE, ("influx:org-id/0a1b", "influx:org/*")),
         ("influx auth delete -i 0a1b", _E.DELETE, ("influx:auth/0a1b",)),
         ("influx user delete -n ci", _E.DELETE, ("influx:user/ci",)),
         ("influx task delete -i 0a1b", _E.DELETE, ("influx:task/0a1b",)),

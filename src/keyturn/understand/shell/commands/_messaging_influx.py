@@ -1,8 +1,9 @@
 """``influx``, InfluxDB 2's command line. Names as :mod:`.messaging` says: ``influx:bucket/<name>``
-(``influx:bucket-id/<id>`` when a command names it by ID: a pattern on the name cannot match
-it), ``influx:org/<name>``, ``influx:auth/<id>``, ``influx:user/<name>``, ``influx:task/<id>``,
-``influx:secret/<key>``, ``influx:server``; under the organisation (``-o``/``INFLUX_ORG``) and
-by ``--host``/``INFLUX_HOST`` and the active config (``-c``/``INFLUX_ACTIVE_CONFIG``).
+(``influx:bucket-id/<id>`` when a command names it by ID; a delete by ID names every bucket,
+``influx:bucket/*``, too, since a pattern on the name cannot match the ID), ``influx:org/<name>``,
+``influx:auth/<id>``, ``influx:user/<name>``, ``influx:task/<id>``, ``influx:secret/<key>``,
+``influx:server``; under the organisation (``-o``/``INFLUX_ORG``) and by ``--host``/``INFLUX_HOST``
+and the active config (``-c``/``INFLUX_ACTIVE_CONFIG``).
 
 Kinds: ``bucket list``, ``query``, ``backup``, ``ping``, ``version``, ``export`` read (a Flux
 query's ``to()`` updates the bucket it writes; a query importing a package that reaches
@@ -66,6 +67,7 @@ def _spec(raw: bool) -> OptionSpec:
     )
 
 
+_GOES = frozenset({EffectKind.DELETE, EffectKind.REPLACE})
 _Meaning = Callable[[StoreCall, Options, list[str], ShellContext], "list[Effect] | None"]
 
 
@@ -90,6 +92,8 @@ def _by(kind: EffectKind, folder: str, *, detail: str = "", key: str = "n") -> _
         else:
             return None
         wide = [f"{name}/*"] if folder == "org" and name and kind is _E.DELETE else []
+        if not name and ident and path.startswith(f"{folder}-id/") and kind in _GOES:
+            wide.append(f"{folder}/*")  # which one the ID is cannot be told: any of them
         scoped = evolve(call, namespace="") if folder in ("org", "user", "auth") else call
         return [scoped.effect(kind, [path, *wide], detail)]
 
@@ -113,10 +117,10 @@ def _delete_points(
     bucket, ident = opts.value("b"), opts.value("bucket-id")
     if not bucket and not ident:
         return None
-    path = f"bucket/{bucket}" if bucket else f"bucket-id/{ident}"
+    names = [f"bucket/{bucket}"] if bucket else [f"bucket-id/{ident}", "bucket/*"]
     span = f"between {opts.value('start') or '?'} and {opts.value('stop') or '?'}"
     which = f"matching {opts.value('p')!r}" if opts.value("p") else "every point"
-    return [call.effect(_E.DELETE, [path], f"deletes {which} {span}")]
+    return [call.effect(_E.DELETE, names, f"deletes {which} {span}")]
 
 
 _TO_BUCKET = re.compile(r"\bto\s*\(\s*bucket\s*:\s*\"([^\"]+)\"")
