@@ -27,13 +27,12 @@ from typing import Any
 
 import msgspec
 
+from keyturn.audit.secret_text import long_text_spans, text_spans
 from keyturn.audit.secrets import (
     Span,
-    long_text_spans,
     piped_secrets,
     reads_secret_on_input,
     secret_name,
-    text_spans,
     word_spans,
 )
 from keyturn.model import Action, Decision, Effect, Resource

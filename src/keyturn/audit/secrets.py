@@ -30,12 +30,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "QUOTES",
     "Span",
-    "long_text_spans",
+    "in_word_spans",
     "piped_secrets",
+    "quoted_spans",
     "reads_secret_on_input",
     "secret_name",
-    "text_spans",
     "word_spans",
 ]
 
@@ -121,12 +122,12 @@ _ASSIGNMENT = re.compile(r"(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_.-]*)=")
 _HEADER = re.compile(r"(?i)^\s*([A-Za-z0-9-]+)\s*:\s+(.+?)\s*$")
 _AUTH_SCHEME = re.compile(r"(?i)(?:bearer|basic|token|digest|negotiate)\s+")
 _SCHEME = re.compile(r"(?i)\b(?:bearer|basic)\s+([A-Za-z0-9._~+/=-]{8,})")
-_QUOTES = "'\""
+QUOTES = "'\""
 _VALUE_END = re.compile("&")
 _VALUE_END_BLANK = re.compile(r"[&\s;|]")
 
 
-def _in_word(word: str, *, blank_ends: bool = False) -> Iterator[Span]:
+def in_word_spans(word: str, *, blank_ends: bool = False) -> Iterator[Span]:
     """Secrets a word shows by itself (quotes around it or its value are left out).
     ``blank_ends``: the "word" is a whole text, where a blank ends a value."""
     for m in _KNOWN_TOKENS.finditer(word):
@@ -141,10 +142,10 @@ def _in_word(word: str, *, blank_ends: bool = False) -> Iterator[Span]:
     for m in _ASSIGNMENT.finditer(word):
         if secret_name(m.group(1)):
             yield _value_after(word, m.end(), "named secret", blank_ends=blank_ends)
-    header = _HEADER.match(word.strip(_QUOTES))
+    header = _HEADER.match(word.strip(QUOTES))
     if header and secret_name(header.group(1)):
         value = header.group(2)
-        offset = word.index(value, len(word) - len(word.lstrip(_QUOTES)))
+        offset = word.index(value, len(word) - len(word.lstrip(QUOTES)))
         scheme = _AUTH_SCHEME.match(value)  # ``Bearer`` stays in sight, its credential not
         start = offset + (scheme.end() if scheme else 0)
         if start < offset + len(value):
@@ -156,14 +157,14 @@ def _in_word(word: str, *, blank_ends: bool = False) -> Iterator[Span]:
 def _value_after(word: str, start: int, why: str, *, blank_ends: bool = False) -> Span:
     """The value from ``start`` to the end of the word or of its URL query parameter."""
     end = len(word)
-    if start < end and word[start] in _QUOTES:
+    if start < end and word[start] in QUOTES:
         close = word.find(word[start], start + 1)
         return Span(start + 1, close if close != -1 else end, why)
     stop = _VALUE_END_BLANK if blank_ends else _VALUE_END
     found = stop.search(word, start)
     if found is not None:
         end = found.start()
-    while end > start and word[end - 1] in _QUOTES:
+    while end > start and word[end - 1] in QUOTES:
         end -= 1
     return Span(start, end, why)
 
@@ -171,9 +172,9 @@ def _value_after(word: str, start: int, why: str, *, blank_ends: bool = False) -
 def _whole(word: str, why: str) -> Span | None:
     """The word without the quotes around it (``None`` when nothing is left)."""
     start, end = 0, len(word)
-    while start < end and word[start] in _QUOTES:
+    while start < end and word[start] in QUOTES:
         start += 1
-    while end > start and word[end - 1] in _QUOTES:
+    while end > start and word[end - 1] in QUOTES:
         end -= 1
     return Span(start, end, why) if end > start else None
 
@@ -210,7 +211,7 @@ _KV_WRITES = frozenset({"put", "patch", "write"})
 
 def word_spans(words: Sequence[str]) -> list[list[Span]]:
     """For each of one command's words, the secret spans in it."""
-    found: list[list[Span]] = [list(_in_word(w)) for w in words]
+    found: list[list[Span]] = [list(in_word_spans(w)) for w in words]
     names = {_program(w) for w in words}
     for i, word in enumerate(words):
         nxt = words[i + 1] if i + 1 < len(words) else None
@@ -218,7 +219,7 @@ def word_spans(words: Sequence[str]) -> list[list[Span]]:
             continue
         if _takes_secret(word, names):
             _add(found, i + 1, _whole(nxt, "secret option"))
-        elif word.lower() in ("bearer", "basic") and len(nxt.strip(_QUOTES)) >= 8:
+        elif word.lower() in ("bearer", "basic") and len(nxt.strip(QUOTES)) >= 8:
             _add(found, i + 1, _whole(nxt, "header"))
         elif any(word in opts for prog, opts in _USER_OPTIONS.items() if prog in names):
             colon = nxt.find(":")
@@ -426,23 +427,12 @@ def _add(found: list[list[Span]], index: int, span: Span | None) -> None:
 
 
 def _program(word: str) -> str:
-    return word.strip(_QUOTES).rsplit("/", 1)[-1].lower()
+    return word.strip(QUOTES).rsplit("/", 1)[-1].lower()
 
 
-# -- free text ---------------------------------------------------------------------------------
-
-
-def long_text_spans(text: str) -> list[Span]:
-    """The secret spans of a long text (a file's content, a script) by the in-word shapes only:
-    linear in the regex engine, where splitting it into commands would not be."""
-    return list(_in_word(text, blank_ends=True))
-
-
-_SEPARATORS = frozenset(";&|()\n`")
-
-
-def text_spans(text: str) -> list[Span]:
-    """The secret spans of a command line as typed (or a summary, or a note that quotes one)."""
+def quoted_spans(text: str) -> list[Span]:
+    """The PEM private keys and SQL ``PASSWORD '…'`` values of a whole text, which span blanks
+    and so are found before the text is split into words."""
     spans = [Span(m.start(), m.end(), "private key") for m in _PRIVATE_KEY.finditer(text)]
     spans += [
         Span(m.start(g), m.end(g), "SQL password")
@@ -450,54 +440,4 @@ def text_spans(text: str) -> list[Span]:
         for g in (1, 2)
         if m.group(g) is not None
     ]
-    previous: list[tuple[int, str]] = []
-    for segment, piped in _segments(text):
-        words = [w for _, w in segment]
-        found = word_spans(words)
-        if piped and previous:
-            into = piped_secrets([w for _, w in previous], into=words)
-            for (offset, _), extra in zip(previous, into, strict=True):
-                spans += [Span(offset + s.start, offset + s.end, s.why) for s in extra]
-        for (offset, _), in_word in zip(segment, found, strict=True):
-            spans += [Span(offset + s.start, offset + s.end, s.why) for s in in_word]
-        previous = segment
     return spans
-
-
-def _segments(text: str) -> Iterator[tuple[list[tuple[int, str]], bool]]:
-    """The text's commands as ``(words with their offsets, whether piped into)``: words split at
-    unquoted blanks, commands at unquoted ``; & | ( ) `` and newlines."""
-    words: list[tuple[int, str]] = []
-    start: int | None = None
-    quote = ""
-    piped = False
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if quote:
-            if ch == "\\" and quote == '"':
-                i += 1
-            elif ch == quote:
-                quote = ""
-        elif ch in _QUOTES:
-            quote = ch
-            start = i if start is None else start
-        elif ch == "\\":
-            start = i if start is None else start
-            i += 1
-        elif ch.isspace() or ch in _SEPARATORS:
-            if start is not None:
-                words.append((start, text[start:i]))
-                start = None
-            if ch in _SEPARATORS:
-                if words:
-                    yield words, piped
-                    words = []
-                piped = ch == "|" and "|" not in (text[i - 1 : i], text[i + 1 : i + 2])
-        elif start is None:
-            start = i
-        i += 1
-    if start is not None:
-        words.append((start, text[start:]))
-    if words:
-        yield words, piped
