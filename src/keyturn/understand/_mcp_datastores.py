@@ -106,10 +106,10 @@ def _expire(call: McpCall) -> BuiltinEffects:
 
 
 def _json_del(call: McpCall) -> BuiltinEffects:
-    """``json_del``: the root path (``$``, the default) deletes the whole key, any other path a
-    part of the document."""
+    """``json_del``: the root path (``$``, the default, or ``.``; blanks around it aside)
+    deletes the whole key, any other path a part of the document."""
     path = call.arg("path")
-    if path in (None, "", "$", "."):
+    if path is None or (isinstance(path, str) and path.strip() in ("", "$", ".")):
         return _on_key(D, "name", "the whole JSON document")(call)
     return _on_key(U, "name", f"deletes {path!r} in the document")(call)
 

@@ -11,8 +11,12 @@ Source: ``Flux159/mcp-server-kubernetes`` ``src/tools/kubectl-delete.ts`` (``res
 a shell, ``container``), ``helm-operations.ts`` (``install_helm_chart``/``upgrade_helm_chart``:
 ``name``, ``chart``, ``namespace``, ``repo``, ``valuesFile``, ``createNamespace``,
 ``useTemplate``; ``uninstall_helm_chart``). The namespace is ``default`` when not given, as the
-server makes it. A ``manifest`` is what the server writes to a temporary file and passes with
-``-f``: here it is the line's standard input (``-f -``), read for every object it holds.
+server makes it. The server passes what it is given without checking types and tests switches
+for JavaScript truth: ``allNamespaces: "true"`` deletes in every namespace here too, and a
+text argument given as another truthy value (``namespace: ["prod"]``, which it would pass
+stringified) is unknown, never read as absent. A ``manifest`` is what the server writes to a
+temporary file and passes with ``-f``: here it is the line's standard input (``-f -``), read
+for every object it holds.
 ``values`` (an object) only sets the chart's values: not judged. Template mode
 (``useTemplate``) applies objects rendered at run time: unknown.
 
@@ -60,19 +64,35 @@ class _NotALine(ValueError):
     """The arguments do not make the line the server runs (the reason)."""
 
 
+def _truthy(value: object) -> bool:
+    """JavaScript's truth of a JSON value: the server tests its arguments with ``if (x)``."""
+    return value not in (None, False, 0, "") and value == value  # NaN is false too
+
+
+def _opt(call: McpCall, arg: str) -> str | None:
+    """An optional text argument: ``None`` when falsy (the server skips it); any other value
+    that is not text the server would still pass, stringified: not a line told here."""
+    value = call.arg(arg)
+    if isinstance(value, str) and value:
+        return value
+    if _truthy(value):
+        raise _NotALine(f"argument {arg!r} is not text")
+    return None
+
+
 def _text(call: McpCall, arg: str) -> str:
-    value = call.text_arg(arg)
+    value = _opt(call, arg)
     if value is None:
         raise _NotALine(f"argument {arg!r} missing or not text")
     return value
 
 
 def _namespace(call: McpCall) -> str:
-    return call.text_arg("namespace") or "default"
+    return _opt(call, "namespace") or "default"
 
 
 def _context(call: McpCall) -> list[str]:
-    context = call.text_arg("context")
+    context = _opt(call, "context")
     return ["--context", context] if context else []
 
 
@@ -88,27 +108,28 @@ def _line(words: list[str], manifest: str | None = None) -> str:
 
 def _source(call: McpCall) -> tuple[list[str], str | None]:
     """``-f -`` with the ``manifest`` text, or ``-f <filename>``."""
-    manifest = call.text_arg("manifest")
+    manifest = _opt(call, "manifest")
     if manifest is not None:
         return ["-f", "-"], manifest
     return ["-f", _text(call, "filename")], None
 
 
 def _delete(call: McpCall) -> list[str]:
-    if call.text_arg("manifest") or call.text_arg("filename"):
+    if _opt(call, "manifest") or _opt(call, "filename"):
         words, manifest = _source(call)
         args = ["delete", *words]
     else:
         kind, manifest = _text(call, "resourceType"), None
-        name, selector = call.text_arg("name"), call.text_arg("labelSelector")
+        name, selector = _opt(call, "name"), _opt(call, "labelSelector")
         if name is None and selector is None:
             raise _NotALine("argument 'name' or 'labelSelector' missing")
         args = ["delete", kind, *([name] if name else []), *(["-l", selector] if selector else [])]
-    if call.arg("allNamespaces") is True:
+    # The server tests its switches for truth (``if (allNamespaces)``): "true" or 1 count.
+    if _truthy(call.arg("allNamespaces")):
         args.append("--all-namespaces")
-    elif call.text_arg("resourceType") and _text(call, "resourceType").lower() not in _CLUSTER_WIDE:
+    elif _opt(call, "resourceType") and _text(call, "resourceType").lower() not in _CLUSTER_WIDE:
         args += ["-n", _namespace(call)]
-    args += ["--force"] if call.arg("force") is True else []
+    args += ["--force"] if _truthy(call.arg("force")) else []
     grace = call.arg("gracePeriodSeconds")
     if isinstance(grace, int) and not isinstance(grace, bool):
         args.append(f"--grace-period={grace}")
@@ -127,7 +148,7 @@ def _scale(call: McpCall) -> list[str]:
     replicas = call.arg("replicas")
     if not isinstance(replicas, int) or isinstance(replicas, bool):
         raise _NotALine("argument 'replicas' missing or not a number")
-    kind = call.text_arg("resourceType") or "deployment"
+    kind = _opt(call, "resourceType") or "deployment"
     args = ["scale", kind, _text(call, "name"), f"--replicas={replicas}"]
     args.append(f"--namespace={_namespace(call)}")
     return [_line(["kubectl", *args, *_context(call)])]
@@ -138,7 +159,7 @@ def _exec(call: McpCall) -> list[str]:
     if not isinstance(command, list) or not command or not all(isinstance(c, str) for c in command):
         raise _NotALine("argument 'command' is not a list of strings")
     args = ["exec", _text(call, "name"), "-n", _namespace(call)]
-    container = call.text_arg("container")
+    container = _opt(call, "container")
     args += ["-c", container] if container else []
     return [_line(["kubectl", *args, *_context(call), "--", *command])]
 
@@ -151,13 +172,13 @@ def _helm(verb: str) -> Callable[[McpCall], list[str]]:
         if verb == "uninstall":
             return [_line(["helm", "uninstall", name, "--namespace", namespace])]
         chart = _text(call, "chart")
-        repo = call.text_arg("repo")
+        repo = _opt(call, "repo")
         first = [_line(["helm", "repo", "add", chart.split("/")[0], repo])] if repo else []
         first += [_line(["helm", "repo", "update"])] if repo else []
         args = [verb, name, chart, "--namespace", namespace]
         if verb == "install" and call.arg("createNamespace") is not False:
             args.append("--create-namespace")
-        values = call.text_arg("valuesFile")
+        values = _opt(call, "valuesFile")
         args += ["-f", values] if values else []
         return [*first, _line(["helm", *args])]
 

@@ -8,16 +8,19 @@ Data is named as the shell's ``mongosh`` names it (:mod:`keyturn.understand.shel
 _datastores`), so one policy covers both: ``db:mongodb/<database>`` and
 ``db:mongodb/<database>/<collection>``. What a tool removes in bulk is named wide as well:
 ``drop-database`` also deletes ``db:mongodb/<database>/*`` (a protected collection in it is
-covered), a ``delete-many`` with no filter (or an empty one) ``…/<collection>/*`` (every
-document). An index is ``…/<collection>/index/<name>``. An ``aggregate`` (or ``export``) whose
-pipeline holds ``$out`` replaces the collection it names and ``$merge`` updates it: those
-stages are judged, not the tool's "read".
+covered), a ``delete-many`` with no filter, an empty one or one of top-level operators only
+(``{"$where": "true"}``) ``…/<collection>/*`` (every document). An index is
+``…/<collection>/index/<name>``. An ``aggregate`` (or ``export``) whose pipeline holds
+``$out`` replaces the collection it names and ``$merge`` updates it: those stages are judged,
+not the tool's "read" (in an ``explain``'s ``method`` too; a pipeline given as JSON text is
+read as the list it holds, one that is neither is unknown).
 
 The same server's Atlas tools (``atlas-*``) are :mod:`._mcp_atlas`'s, joined to this family.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -73,9 +76,12 @@ def _on_data(kind: EffectKind, *, collection: bool = True, wide: bool = False) -
 
 
 def _empty(value: Any) -> bool:
-    """A filter that matches every document: absent or ``{}`` (anything not an object is taken
-    as that too: it cannot be told to be narrower)."""
-    return not (isinstance(value, Mapping) and value)
+    """A filter that may match every document: absent, ``{}``, anything not an object (it
+    cannot be told to be narrower), or one of top-level operators only (``$where``, ``$expr``,
+    ``$comment``, ``$or``...), whose reach only evaluating it could tell."""
+    if not isinstance(value, Mapping):
+        return True
+    return not any(isinstance(k, str) and not k.startswith("$") for k in value)
 
 
 def _delete_many(call: McpCall) -> BuiltinEffects:
@@ -172,6 +178,16 @@ def _stage(call: McpCall, database: str, stage: str, spec: Any) -> Effect:
     return call.effect(kind, [name], type_="collection", service="db", detail=detail)
 
 
+def _structured(value: Any) -> Any:
+    """JSON text given where a list or object belongs is read as the data it holds."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
 def _aggregate(*, collection: bool, pipelines: tuple[str, ...] = ("pipeline",)) -> Handler:
     """A read of the collection (or database), and what the pipeline's write stages do."""
 
@@ -183,7 +199,10 @@ def _aggregate(*, collection: bool, pipelines: tuple[str, ...] = ("pipeline",)) 
         type_ = "collection" if collection else "database"
         effects = [call.effect(R, names, type_=type_, service="db")]
         for path in pipelines:
-            effects += _write_stages(call, database, call.arg(path))
+            value = _structured(call.arg(path))
+            if not isinstance(value, list | Mapping | None):
+                effects.append(call.unknown(f"{path}: neither a list nor an object"))
+            effects += _write_stages(call, database, value)
         return own_effects(*effects)
 
     return handle
@@ -198,7 +217,7 @@ MONGODB = ServerFamily(
         "aggregate": _aggregate(collection=True),
         "aggregate-db": _aggregate(collection=False),
         "export": _aggregate(collection=True, pipelines=("exportTarget",)),
-        "explain": _on_data(R),
+        "explain": _aggregate(collection=True, pipelines=("method",)),
         "collection-indexes": _on_data(R),
         "collection-schema": _on_data(R),
         "collection-storage-size": _on_data(R),

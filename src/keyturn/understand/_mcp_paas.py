@@ -27,12 +27,14 @@ context ``*`` for all), ``manage-form-submissions`` (``action``, ``submissionId`
 ``update-project-name``, ``update-forms``, ``update-visitor-access-controls`` (updates of the
 site), ``create-new-project`` (``name``), ``change-extension-installation`` (``teamId``,
 ``extensionSlug``, ``shouldBeInstalled``: ``netlify:team/<team>/extension/<slug>``), and the
-reads. Agent runs (``start-run``...) run an agent on Netlify: unknown.
+reads. Agent runs (``start-run``...) run an agent on Netlify: unknown, and so is an id the
+server splices into an API path holding ``/``, ``?``, ``#``, ``%``, ``\\``, a space or ``..``.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -310,7 +312,16 @@ def _netlify_tool(call: McpCall) -> BuiltinEffects:
     op = _OPERATIONS.get(operation or "")
     if op is None:
         return own_effects(call.unknown(f"Netlify operation {operation!r} not known"))
+    bad = [k for k in _IN_PATHS if _PATH_BREAK.search(str(params.get(k) or ""))]
+    if bad:
+        return own_effects(call.unknown(f"params.{bad[0]} would leave its API path"))
     return own_effects(*op(call, params))
+
+
+# Params the server splices unencoded into API paths: ``envVarKey: "../../../sites/s2"``
+# would be ``DELETE /api/v1/sites/s2``, ``"DB?"`` drops the ``?site_id=`` (the team's DB).
+_IN_PATHS = ("siteId", "envVarKey", "deployId", "submissionId", "formId", "teamId")
+_PATH_BREAK = re.compile(r"[/?#%\\\s]|^\.\.?$")
 
 
 NETLIFY = ServerFamily(

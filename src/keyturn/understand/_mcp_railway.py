@@ -9,7 +9,9 @@ for ``deploy``, told apart by its arguments):
   ``generate-domain``, ``get-logs``, ``list-deployments``, ``list-projects``,
   ``create-project-and-link``, ``deploy-template``, ``check-railway-status``), each taking
   ``workspacePath``. Each runs a ``railway`` command line in ``workspacePath``
-  (``src/cli/core.ts``: the line is split on single spaces and run without a shell), so each
+  (``src/cli/core.ts``: the line is split on single spaces and run without a shell; earlier
+  releases ran it with ``exec``, through a shell, so an argument holding shell syntax (``;``,
+  ``|``, ``&``, quotes, ``$(``, redirections, a line break, a ``#`` word) is unknown), so each
   is understood as that line through the shell understanding
   (:mod:`keyturn.understand.shell.commands._paas_railway`), in that directory: the project and
   environment it is linked to (``~/.railway/config.json``) name the resources exactly as
@@ -144,6 +146,37 @@ def _logs_line(call: McpCall) -> list[str]:
     return _words(command + _scoped(call))
 
 
+# Characters that change what a line run through ``sh -c`` does: separators, pipes,
+# substitutions, redirections, quoting, line breaks.
+_SHELL_CHARS = frozenset(";&|`<>'\"\\\n\r")
+_SHELL_RELEASES = "releases before argv arrays ran the line through a shell, where it means more"
+
+
+def _shell_syntax(value: object, depth: int = 0) -> str | None:
+    """The first text argument (``workspacePath`` aside) that a shell would not take as plain
+    words, if any: the package's earlier releases spliced arguments into a line run by
+    ``exec`` (a shell), so ``service: "web; railway down -y"`` ran a second command there."""
+    if isinstance(value, str):
+        words = value.split()
+        if _SHELL_CHARS & set(value) or "$(" in value or any(w.startswith("#") for w in words):
+            return value
+        return None
+    if depth > 3:
+        return None
+    items = (
+        [v for k, v in value.items() if k != "workspacePath"]
+        if isinstance(value, Mapping)
+        else value
+        if isinstance(value, list)
+        else []
+    )
+    for item in items:
+        found = _shell_syntax(item, depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
 def _cli(kind: EffectKind, *lines: _Line, then_link: str = "") -> Handler:
     """A tool that runs the ``railway`` lines ``lines`` give, in ``workspacePath``; ``kind`` is
     its nominal effect (a probe without arguments). ``then_link``: it then links this directory
@@ -156,6 +189,9 @@ def _cli(kind: EffectKind, *lines: _Line, then_link: str = "") -> Handler:
         if workspace is None:
             return missing_argument(call, kind, "workspacePath")
         here = replace(call, cwd=call.file(workspace).removeprefix("file:"))
+        spliced = _shell_syntax(call.arguments)
+        if spliced is not None:
+            return own_effects(call.unknown(f"{spliced!r}: {_SHELL_RELEASES}"))
         try:
             texts = [shlex.join(line(here)) for line in lines]
         except _Missing as exc:
