@@ -142,7 +142,8 @@ TERRAFORM: list[Row] = [
     ("create_workspace", WEB, [(C, "terraform:workspace/web")]),
     ("update_workspace", {**WEB, "auto_apply": "true"}, [(U, "terraform:workspace/web")]),
     ("create_run", {**WEB, "run_type": "plan_only"}, [(R, "terraform:workspace/web")]),
-    ("create_run", WEB, [(U, "terraform:workspace/web")]),
+    # The default run applies at once where the workspace auto-applies: what, not known.
+    ("create_run", WEB, [(X, "terraform:workspace/web")]),
     ("create_run", {**WEB, "run_type": "auto_approve"}, [(X, "terraform:workspace/web")]),
     ("create_run", {**WEB, "run_type": "is_destroy"}, [(D, "terraform:workspace/web")]),
     ("create_run", {**WEB, "run_type": "nuke"}, [(X, "terraform:workspace/web")]),

@@ -44,7 +44,9 @@ X = EffectKind.UNKNOWN
 # run_type -> (effect, detail); the safe server variant offers the first four.
 _RUN_TYPES = {
     "plan_only": (R, "a speculative plan: nothing is applied"),
-    "plan_and_apply": (U, "plans; applying waits for confirmation (action_run apply)"),
+    # A workspace set to apply automatically applies whatever the plan holds, deletions
+    # included; the call does not say which: unknown, as ``terraform apply`` without a plan.
+    "plan_and_apply": (X, "plans, and applies at once where the workspace auto-applies"),
     "refresh_state": (U, "refreshes the workspace's state"),
     "allow_empty_apply": (X, "may apply without confirmation: changes not known until planned"),
     "auto_approve": (X, "applies without confirmation: changes not known until planned"),

@@ -130,6 +130,9 @@ def test_replace_force_is_replace_and_apply_prune_deletes() -> None:
     (replaced,) = run("kubectl replace --force -f app.yaml", cwd="/w", files=files)
     assert replaced.effect is E.REPLACE
     assert replaced.resource.names == ("k8s:shop/deployment/web",)
+    # apply --force deletes and recreates what it cannot patch.
+    (forced,) = run("kubectl apply --force -f app.yaml", cwd="/w", files=files)
+    assert forced.effect is E.REPLACE
     effects = run("kubectl apply -f app.yaml --prune -l app=web", cwd="/w", files=files)
     assert kinds(effects) == [E.UPDATE, E.DELETE]
     # Pruning deletes the namespace's contents: named as it too (a protected one refuses).

@@ -284,8 +284,9 @@ def _apply_like(call: KubeCall, words: tuple[str, ...]) -> list[Effect]:
         return [call.effect(_E.READ, ("k8s:*",), "", "apply view-last-applied")]
     kind = {"apply": _E.UPDATE, "create": _E.CREATE}.get(verb, _E.UPDATE)
     detail = {"apply": "apply (create or update)", "create": "create"}.get(verb, "replace")
-    if verb == "replace" and call.args.has("--force"):
-        kind, detail = _E.REPLACE, "replace --force: deleted, then recreated"
+    if verb in ("replace", "apply") and call.args.has("--force"):
+        # apply --force deletes and recreates an object it cannot patch.
+        kind, detail = _E.REPLACE, f"{verb} --force: deleted, then recreated"
     effects = _objects_or_unknown(call, words, kind, detail)
     if verb == "apply" and call.args.has("--prune"):
         # Pruning deletes what the manifest leaves out of the namespace: its contents.
