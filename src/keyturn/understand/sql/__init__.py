@@ -48,7 +48,7 @@ from keyturn.understand.sql.names import Session
 from keyturn.understand.sql.statements import classify, session_only
 from keyturn.understand.sql.tokens import readings, scan
 
-__all__ = ["sql_effects"]
+__all__ = ["sql_effects", "unique_effects"]
 
 _ENGINE_ALIASES = {"postgresql": "postgres", "pg": "postgres", "mariadb": "mysql"}
 
@@ -77,10 +77,10 @@ def sql_effects(
                 effects += classify(statement, session)
     except RecursionError:
         return [session.unknown("SQL nested too deeply to read")]
-    return _dedupe(effects) or [session_only(session)]
+    return unique_effects(effects) or [session_only(session)]
 
 
-def _dedupe(effects: list[Effect]) -> list[Effect]:
+def unique_effects(effects: list[Effect]) -> list[Effect]:
     """Drop repeats (a dump inserting into one table a thousand times is one effect)."""
     seen: set[tuple[object, ...]] = set()
     out: list[Effect] = []

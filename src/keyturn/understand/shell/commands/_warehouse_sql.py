@@ -28,6 +28,7 @@ from keyturn.understand.shell.commands._warehouse_dialects import judge_statemen
 from keyturn.understand.shell.commands._warehouse_functions import is_pure
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
 from keyturn.understand.shell.words import normalize_path
+from keyturn.understand.sql import unique_effects
 from keyturn.understand.sql.names import Session
 from keyturn.understand.sql.statements import session_only
 from keyturn.understand.sql.tokens import Dialect, readings, scan
@@ -86,8 +87,7 @@ class WarehouseSession(Session):
 
     def named(self, primary: str, type_: str) -> Resource:
         """A resource named ``primary``, and ``primary@host`` when the host is known."""
-        names = [primary, *([f"{primary}@{self.host}"] if self.host else [])]
-        return Resource(tuple(names), type=type_)
+        return self._resource(primary, type_)
 
 
 def _split(part: str, engine: str) -> list[str]:
@@ -121,7 +121,7 @@ def judge_sql(
     except RecursionError:
         return [session.unknown("SQL nested too deeply to read")]
     effects = [e for e in effects if not _pure_call(e, engine)]
-    return _widened(_dedupe(effects), host) or [session_only(session)]
+    return _widened(unique_effects(effects), host) or [session_only(session)]
 
 
 def _readings(sql: str, engine: str) -> list[Dialect]:
@@ -147,17 +147,6 @@ def _pure_call(effect: Effect, engine: str) -> bool:
     if not (operation.startswith("sql:") and operation.endswith("()")):
         return False
     return is_pure(operation[4:-2], engine)
-
-
-def _dedupe(effects: list[Effect]) -> list[Effect]:
-    seen: set[tuple[object, ...]] = set()
-    out: list[Effect] = []
-    for e in effects:
-        key = (e.effect, e.resource, e.operation, e.detail)
-        if key not in seen:
-            seen.add(key)
-            out.append(e)
-    return out
 
 
 _WIDE_KINDS = frozenset({EffectKind.DELETE, EffectKind.REPLACE})
