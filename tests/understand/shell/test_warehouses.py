@@ -533,7 +533,11 @@ def test_help_and_version_only_print(command: str) -> None:
 
 
 PROTECTING = protecting(
-    "db:clickhouse/prod/*", "db:cassandra/*/orders", "db:bigquery/analytics/*", "db:mssql/*/users"
+    "db:clickhouse/prod/*",
+    "db:cassandra/*/orders",
+    "db:bigquery/analytics/*",
+    "db:mssql/*/users",
+    "db:snowflake/a/users",
 )
 
 
@@ -552,6 +556,11 @@ PROTECTING = protecting(
         ("bq ls analytics", "production", Verdict.ALLOW),
         ("sqlcmd -Q 'USE shop DROP TABLE [dbo].[users]'", "dev", Verdict.DENY),
         ("sqlcmd -Q 'SELECT * FROM users'", "dev", Verdict.ALLOW),
+        # dbo, the default schema, holds users: swapped or replaced, it goes with it.
+        ("sqlcmd -d shop -Q 'DROP SCHEMA dbo'", "dev", Verdict.DENY),
+        ("snowsql -d a -q 'ALTER SCHEMA public SWAP WITH staging'", "dev", Verdict.DENY),
+        ("snowsql -d a -q 'CREATE OR REPLACE SCHEMA public'", "dev", Verdict.DENY),
+        ("snowsql -d a -q 'CREATE OR REPLACE SCHEMA raw'", "dev", Verdict.ALLOW),
     ],
 )
 def test_under_a_policy_protecting_tables(

@@ -48,7 +48,7 @@ def _resource(s: Session, kind: str, parts: list[str]) -> Resource:
     return s.object_resource(parts, kind)
 
 
-def _dropped(s: Session, kind: str, parts: list[str]) -> Resource:
+def dropped_resource(s: Session, kind: str, parts: list[str]) -> Resource:
     """What a DROP removes: a database or schema is named with everything in it, so that a
     protected table inside holds against the DROP of what holds it."""
     if kind == "database" or (kind == "schema" and s.engine == "mysql"):
@@ -71,7 +71,7 @@ def drop(tokens: Tokens, s: Session) -> list[Effect]:
     if not names:
         return [s.unknown(f"{op} without a name", op)]
     detail = "CASCADE: dependent objects too" if top_index(tokens, "cascade") >= 0 else ""
-    return [s.effect(EffectKind.DELETE, _dropped(s, kind, p), op, detail) for p in names]
+    return [s.effect(EffectKind.DELETE, dropped_resource(s, kind, p), op, detail) for p in names]
 
 
 def truncate(tokens: Tokens, s: Session) -> list[Effect]:

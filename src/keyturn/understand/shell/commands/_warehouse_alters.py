@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from keyturn.model import Effect, EffectKind, Resource
+from keyturn.understand.sql.ddl import dropped_resource
 from keyturn.understand.sql.parsing import is_word, name_at, skip_if_exists, skip_words
 from keyturn.understand.sql.tokens import Token
 
@@ -74,17 +75,10 @@ def snowflake_swap(tokens: list[Token], s: WarehouseSession) -> list[Effect] | N
     second, _ = name_at(tokens, i + 2)
     operation, detail = f"ALTER {kind.upper()} SWAP WITH", "swaps contents"
     return [
-        s.effect(_E.REPLACE, _container(s, kind, parts), operation, detail)
+        s.effect(_E.REPLACE, dropped_resource(s, kind, parts), operation, detail)
         for parts in (first, second)
         if parts
     ]
-
-
-def _container(s: WarehouseSession, kind: str, parts: list[str]) -> Resource:
-    """A database or schema (what it holds is named too, by ``_warehouse_sql``)."""
-    if kind == "database":
-        return s.database_resource(parts[-1])
-    return s.object_resource(parts, "schema")
 
 
 def create_or_alter(tokens: list[Token], s: WarehouseSession) -> list[Effect] | None:

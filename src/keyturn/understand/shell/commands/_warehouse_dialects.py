@@ -38,6 +38,7 @@ from keyturn.understand.shell.commands._warehouse_alters import (
 )
 from keyturn.understand.shell.commands._warehouse_stages import STAGE_STATEMENTS
 from keyturn.understand.shell.commands._warehouse_tsql import bracketed, tsql_statements
+from keyturn.understand.sql.ddl import dropped_resource, object_kind
 from keyturn.understand.sql.functions import call_effects
 from keyturn.understand.sql.parsing import (
     Tokens,
@@ -155,20 +156,22 @@ def judge_statement(tokens: list[Token], s: WarehouseSession) -> list[Effect]:
     elif word == "alter" and s.engine == "snowflake":
         effects = snowflake_swap(tokens, s) or effects
     elif word == "create":
-        effects = [_or_replace(e) for e in effects]
+        effects = _or_replace(tokens, s) or effects
     return effects
 
 
-def _or_replace(effect: Effect) -> Effect:
-    """``CREATE OR REPLACE DATABASE|SCHEMA`` drops the one there first: a replace."""
-    if (
-        effect.operation in ("sql:CREATE DATABASE", "sql:CREATE SCHEMA")
-        and effect.effect is _E.UPDATE
-    ):
-        from keyturn.understand.shell.registry import evolve
-
-        return evolve(effect, effect=_E.REPLACE, detail="OR REPLACE: the one there is dropped")
-    return effect
+def _or_replace(tokens: list[Token], s: WarehouseSession) -> list[Effect] | None:
+    """``CREATE OR REPLACE DATABASE|SCHEMA`` drops the one there first: a replace of it and
+    of what it holds."""
+    kind, i, or_replace = object_kind(tokens)
+    if not or_replace or kind not in ("database", "schema"):
+        return None
+    parts, _ = name_at(tokens, skip_if_exists(tokens, i))
+    if not parts:
+        return None
+    resource = dropped_resource(s, kind, parts)
+    detail = "OR REPLACE: the one there is dropped"
+    return [s.effect(_E.REPLACE, resource, f"CREATE {kind.upper()}", detail)]
 
 
 _Special = Callable[[list[Token], "WarehouseSession"], "list[Effect] | None"]
@@ -213,7 +216,7 @@ def _truncate(tokens: list[Token], s: WarehouseSession) -> list[Effect] | None:
         parts, _ = name_at(tokens, i)
         if not parts:
             return [s.unknown("TRUNCATE of a database not named", "TRUNCATE DATABASE")]
-        resource = s.database_resource(parts[-1])
+        resource = dropped_resource(s, "database", parts)
         return [s.effect(_E.DELETE, resource, "TRUNCATE DATABASE", "every row of every table")]
     i = skip_if_exists(tokens, skip_words(tokens, i, {"table", "only"}))
     stop = frozenset({"on", "restart", "continue", "cascade", "restrict", "with", "settings"})
@@ -314,7 +317,9 @@ def _restore(tokens: list[Token], s: WarehouseSession) -> list[Effect] | None:
     if not parts:
         return [s.unknown("RESTORE of a database not named", "RESTORE")]
     detail = "replaces the database with the backup's"
-    return [s.effect(_E.REPLACE, s.database_resource(parts[-1]), "RESTORE DATABASE", detail)]
+    return [
+        s.effect(_E.REPLACE, dropped_resource(s, "database", parts), "RESTORE DATABASE", detail)
+    ]
 
 
 def _snowflake_use(tokens: list[Token], s: WarehouseSession) -> list[Effect] | None:

@@ -151,17 +151,20 @@ def _pure_call(effect: Effect, engine: str) -> bool:
 
 _WIDE_KINDS = frozenset({EffectKind.DELETE, EffectKind.REPLACE})
 _WIDE_SUFFIX = {"database": "/*", "schema": ".*"}
+_WIDE_ENDS = ("/*", ".*")
 
 
 def _widened(effects: list[Effect], host: str | None) -> list[Effect]:
-    """Deletes and replacements of a database or schema also named by everything in it (the
-    SQL understanding names a DROP's so already; the statements judged here, such as a
-    ClickHouse ``TRUNCATE DATABASE`` or a Snowflake ``SWAP``, are not)."""
+    """Deletes and replacements of a database or schema also named by everything in it. The
+    drops, swaps, truncations, restores and ``OR REPLACE`` name it already, through the SQL
+    understanding's :func:`~keyturn.understand.sql.ddl.dropped_resource` (which knows that
+    the default schema holds the names without one); this covers the rest of its statements
+    that act on a whole database (``DROP OWNED``)."""
     out: list[Effect] = []
     tail = f"@{host}" if host else ""
     for effect in effects:
         suffix = _WIDE_SUFFIX.get(effect.resource.type)
-        wide = suffix and any(n.endswith((suffix, suffix + tail)) for n in effect.resource.names)
+        wide = any(n.removesuffix(tail).endswith(_WIDE_ENDS) for n in effect.resource.names)
         if effect.effect in _WIDE_KINDS and suffix and not wide:
             names = list(effect.resource.names)
             for name in effect.resource.names:
