@@ -54,7 +54,7 @@ class StoreCall:
         rooted = [f"{self.namespace}/{p}" for p in paths] if self.namespace else []
         served = [f"{h}/{p}" for h in self.hosts for p in rooted or paths]
         notes = [detail]
-        if kind in _CHANGES and _run_time(self.cmd, paths):
+        if kind in _CHANGES and names_run_time_word(self.cmd, paths):
             kind = _E.UNKNOWN
             notes.append("which one is decided at run time")
         names = (f"{self.service}:{n}" for n in (*paths, *rooted, *served))
@@ -87,9 +87,9 @@ def meaning_of(
     return None
 
 
-def _run_time(cmd: SimpleCommand, paths: Sequence[str]) -> bool:
-    """Whether a path holds a word decided at run time (the server's address does not count:
-    the path is still known)."""
+def names_run_time_word(cmd: SimpleCommand, paths: Sequence[str]) -> bool:
+    """Whether a path or name holds a word decided at run time (``$V``; the server's address
+    does not count: the path is still known)."""
     argv = cmd.argv
     words = [argv[i].strip("/") for i in cmd.dynamic_words if 0 < i < len(argv)]
     return any(w and w in p for w in words for p in paths)

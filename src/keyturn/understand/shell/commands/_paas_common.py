@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 
 from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand.shell.commands._git_config_file import parse_settings, repository_root
+from keyturn.understand.shell.commands._kv_store import names_run_time_word
 from keyturn.understand.shell.effects import (
     command_effect,
     file_effect,
@@ -73,7 +74,7 @@ class PaasCall:
         """An effect on the resource called ``names`` (written out in full, scheme and all)."""
         found = tuple(dict.fromkeys(names)) or (f"{self.service}:*",)
         notes = [detail, *self.notes]
-        if kind in _CHANGES and run_time(self.cmd, found):
+        if kind in _CHANGES and names_run_time_word(self.cmd, found):
             kind = _E.UNKNOWN
             notes.append("which one is decided at run time")
         return Effect(
@@ -121,13 +122,6 @@ def _short_equals(arg: str, spec: OptionSpec) -> str:
     if len(arg) > 2 and arg[0] == "-" and arg[2] == "=" and arg[1] in spec.valued:
         return arg[:2] + arg[3:]
     return arg
-
-
-def run_time(cmd: SimpleCommand, names: Sequence[str]) -> bool:
-    """Whether a name holds a word decided at run time (``$V``)."""
-    argv = cmd.argv
-    words = [argv[i].strip("/") for i in cmd.dynamic_words if 0 < i < len(argv)]
-    return any(w and w in n for w in words for n in names)
 
 
 def yes_notes(opts: Options, *keys: str) -> tuple[str, ...]:
