@@ -18,7 +18,6 @@ is the ``aws`` command it carries.
 
 from __future__ import annotations
 
-import json
 import shlex
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -30,6 +29,7 @@ from keyturn.understand._mcp_family import (
     ServerFamily,
     missing_argument,
     own_effects,
+    structured,
 )
 
 if TYPE_CHECKING:
@@ -77,20 +77,10 @@ def _word(call: McpCall, arg: str, default: str | None = None) -> str:
     return value
 
 
-def _structured(value: Any) -> Any:
-    """The server parses JSON text given for an object or list argument; so does this."""
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
-
-
 def _volume_options(value: Any) -> list[str]:
     """``-v`` options for ``volumes``: ``{"/src": {"bind": "/dst", "mode": "ro"}}`` or
     ``["/src:/dst:ro"]``, as the Docker SDK takes them."""
-    value = _structured(value)
+    value = structured(value)
     if value is None:
         return []
     if isinstance(value, list) and all(isinstance(v, str) for v in value):

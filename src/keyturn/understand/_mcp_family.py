@@ -10,9 +10,10 @@ apart from :mod:`.mcp_servers`, which only chooses the family a call falls in.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from keyturn.model import Effect, EffectKind
 
@@ -58,3 +59,14 @@ def missing_argument(call: McpCall, kind: EffectKind, *args: str) -> BuiltinEffe
 def on_tool(kind: EffectKind, service: str = "mcp") -> Handler:
     """The tool acts on nothing its arguments name (listing, searching the server itself)."""
     return lambda call: own_effects(call.effect(kind, service=service))
+
+
+def structured(value: Any) -> Any:
+    """JSON text given where a list or object belongs, read as the data it holds (the servers
+    parse it so); anything else as it is."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value

@@ -20,7 +20,6 @@ The same server's Atlas tools (``atlas-*``) are :mod:`._mcp_atlas`'s, joined to 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +36,7 @@ from keyturn.understand._mcp_family import (
     missing_argument,
     on_tool,
     own_effects,
+    structured,
 )
 
 if TYPE_CHECKING:
@@ -178,16 +178,6 @@ def _stage(call: McpCall, database: str, stage: str, spec: Any) -> Effect:
     return call.effect(kind, [name], type_="collection", service="db", detail=detail)
 
 
-def _structured(value: Any) -> Any:
-    """JSON text given where a list or object belongs is read as the data it holds."""
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
-
-
 def _aggregate(*, collection: bool, pipelines: tuple[str, ...] = ("pipeline",)) -> Handler:
     """A read of the collection (or database), and what the pipeline's write stages do."""
 
@@ -199,7 +189,7 @@ def _aggregate(*, collection: bool, pipelines: tuple[str, ...] = ("pipeline",)) 
         type_ = "collection" if collection else "database"
         effects = [call.effect(R, names, type_=type_, service="db")]
         for path in pipelines:
-            value = _structured(call.arg(path))
+            value = structured(call.arg(path))
             if not isinstance(value, list | Mapping | None):
                 effects.append(call.unknown(f"{path}: neither a list nor an object"))
             effects += _write_stages(call, database, value)
