@@ -28,17 +28,22 @@ if TYPE_CHECKING:
 # -- postgres / SQL --------------------------------------------------------------------------
 
 
-def _on_sql(*keys: str) -> Handler:
+def on_sql(*keys: str, engine: str | None = None) -> Handler:
+    """A tool whose ``keys`` argument is SQL, run on the ``database`` argument's database (or
+    the server's own): in ``engine``, else the one the server's name tells (postgres when it
+    tells none)."""
+
     def handle(call: McpCall) -> BuiltinEffects:
         from keyturn.understand.mcp import sql_engine
 
         text = call.text_arg(*keys)
         if text is None:
             return missing_argument(call, EffectKind.UNKNOWN, *keys)
-        engine = sql_engine(call.server)
-        if engine == "sql":
-            engine = "postgres"
-        return BuiltinEffects([], call.sql(text, engine=engine, database=call.text_arg("database")))
+        dialect = engine or sql_engine(call.server)
+        if dialect == "sql":
+            dialect = "postgres"
+        database = call.text_arg("database")
+        return BuiltinEffects([], call.sql(text, engine=dialect, database=database))
 
     return handle
 
@@ -47,8 +52,8 @@ POSTGRES = ServerFamily(
     "postgres",
     ("postgres*", "*postgres*", "pg", "pg-*"),
     {
-        "query": _on_sql("sql"),
-        "execute_sql": _on_sql("sql"),
+        "query": on_sql("sql"),
+        "execute_sql": on_sql("sql"),
         "list_schemas": on_tool(R, "db"),
         "list_objects": on_tool(R, "db"),
         "get_object_details": on_tool(R, "db"),
@@ -62,9 +67,9 @@ SQLITE = ServerFamily(
     {
         # The SQL decides, whatever the tool's name says (a write_query can DROP; the server's
         # own check that read_query starts with SELECT is not keyturn's to trust).
-        "read_query": _on_sql("query"),
-        "write_query": _on_sql("query"),
-        "create_table": _on_sql("query"),
+        "read_query": on_sql("query"),
+        "write_query": on_sql("query"),
+        "create_table": on_sql("query"),
         "list_tables": on_tool(R, "db"),
         "describe_table": on_tool(R, "db"),
         "describe-table": on_tool(R, "db"),

@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from keyturn.model import EffectKind
+from keyturn.understand._mcp_databases import on_sql
 from keyturn.understand._mcp_family import (
     BuiltinEffects,
     D,
@@ -40,26 +41,12 @@ if TYPE_CHECKING:
 # -- MySQL -------------------------------------------------------------------------------------
 
 
-def _mysql(key: str) -> Handler:
-    """A tool whose ``key`` argument is SQL, run on the server's (configured) database."""
-
-    def handle(call: McpCall) -> BuiltinEffects:
-        text = call.text_arg(key)
-        if text is None:
-            return missing_argument(call, EffectKind.UNKNOWN, key)
-        return BuiltinEffects(
-            [], call.sql(text, engine="mysql", database=call.text_arg("database"))
-        )
-
-    return handle
-
-
 MYSQL = ServerFamily(
     "mysql",
     ("mysql*", "*mysql*", "mariadb*", "*mariadb*"),
     {
-        "mysql_query": _mysql("sql"),
-        "execute_sql": _mysql("query"),
+        "mysql_query": on_sql("sql", engine="mysql"),
+        "execute_sql": on_sql("query", engine="mysql"),
     },
 )
 
