@@ -32,7 +32,7 @@ from collections.abc import Sequence
 
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._django_launcher import MAX_LAUNCHER, is_django_launcher
-from keyturn.understand.shell.commands._migration_configs import alembic_database, read
+from keyturn.understand.shell.commands._migration_configs import alembic_database
 from keyturn.understand.shell.commands._migration_names import (
     EMPTIES,
     HISTORY,
@@ -126,18 +126,20 @@ _DJANGO_MEANINGS: dict[str, Meaning] = {
 }
 
 
-def django(cmd: SimpleCommand, ctx: ShellContext, *, start: int = 1) -> list[Effect] | None:
+def django(
+    cmd: SimpleCommand, ctx: ShellContext, *, start: int = 1, launcher: str | None = None
+) -> list[Effect] | None:
     """``django-admin COMMAND …`` (``start``: where the command's words begin in argv, after
-    ``python manage.py``)."""
+    ``python manage.py``; ``launcher``: that manage.py's text, which names the default
+    settings)."""
     args = cmd.argv[start:]
     opts = parse_options(args, _DJANGO)
     words = list(opts.operands)
     if not words or words[0] in _HELP or opts.has("h", "help", "version"):
         return [command_effect(_E.READ, cmd, ctx, detail="prints only")]
     settings = opts.value("settings") or setting(cmd, ctx, "DJANGO_SETTINGS_MODULE")
-    if settings is None and start > 1:
-        _, text = read(ctx, cmd.argv[start - 1])
-        found = _SETTINGS_DEFAULT.search(text or "")
+    if settings is None and launcher is not None:
+        found = _SETTINGS_DEFAULT.search(launcher)
         settings = found.group(1) if found else None
     if settings and "$" in settings:
         settings = None
@@ -146,19 +148,16 @@ def django(cmd: SimpleCommand, ctx: ShellContext, *, start: int = 1) -> list[Eff
     return meaning_of(call, words, _DJANGO_MEANINGS, depth=1)
 
 
-def foreign_manage_py(path: str, cmd: SimpleCommand, ctx: ShellContext) -> str | None:
-    """Why ``path`` (a manage.py about to run) is not taken for Django's, or ``None``: it must
-    be read, and be Django's launcher and nothing more."""
+def django_launcher(path: str, ctx: ShellContext) -> str | None:
+    """The text of ``path`` (a manage.py about to run) when it is taken for Django's: it can be
+    read, the line does not write it first, and it is Django's launcher and nothing more.
+    ``None``: a Python program like any other."""
     absolute = normalize_path(path, cwd=ctx.cwd)
     wrote, _ = written_text(ctx.written, absolute) if ctx.written else (False, None)
     if wrote:
-        return f"this line writes {absolute} before running it"
-    text = ctx.files.read_text(absolute, limit=MAX_LAUNCHER + 1)
-    if text is None:
-        return f"runs {absolute}, which could not be read: a Python program not judged"
-    if is_django_launcher(text):
         return None
-    return f"runs {absolute}, a Python program that is not only Django's launcher"
+    text = ctx.files.read_text(absolute, limit=MAX_LAUNCHER + 1)
+    return text if text is not None and is_django_launcher(text) else None
 
 
 # -- alembic --------------------------------------------------------------------------------

@@ -70,9 +70,10 @@ def manage_py(cmd: SimpleCommand, ctx: ShellContext, *, script: int) -> list[Eff
     """``python manage.py COMMAND`` (``script``: the index of manage.py in argv), for the
     interpreters' handler: Django's commands when manage.py may be taken for Django's, else
     ``None`` (the interpreter's own judgement stands)."""
-    if _migration_python.foreign_manage_py(cmd.argv[script], cmd, ctx) is not None:
+    launcher = _migration_python.django_launcher(cmd.argv[script], ctx)
+    if launcher is None:
         return None
-    return _migration_python.django(cmd, ctx, start=script + 1)
+    return _migration_python.django(cmd, ctx, start=script + 1, launcher=launcher)
 
 
 @command("alembic")
