@@ -277,6 +277,12 @@ def _handle(cmd: SimpleCommand, ctx: ShellContext, *, function_call: bool) -> li
 
 
 def _script(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    # A framework's stock launcher (``./manage.py``, ``bin/rails``) is judged as that tool.
+    from keyturn.understand.shell.commands._script_launchers import launched_by_path
+
+    launched = launched_by_path(cmd, ctx)
+    if launched is not None:
+        return launched
     return nested.script_file_effects(cmd.program, cmd, ctx)
 
 

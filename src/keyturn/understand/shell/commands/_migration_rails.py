@@ -1,5 +1,6 @@
 """Rails' database tasks: ``rails db:*`` and ``rake db:*`` (``bundle exec`` is unwrapped
-before; ``bin/rails`` is the project's own file, judged as such by the dispatcher).
+before; ``bin/rails`` and ``bin/rake``, the project's own files, reach here only when they are
+the stock binstubs: :mod:`._script_launchers`).
 
 The environment: ``-e``/``--environment`` (rails), ``RAILS_ENV=``/``RACK_ENV=`` written as a
 word of the line (rake and rails read them there) or set before it, else the environment

@@ -113,8 +113,9 @@ _INTERPRETERS: dict[str, tuple[str, ...]] = {
 def interpreter(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """Another language's code: unknown (``python -c``, ``node -e``, ``python x.py``).
 
-    ``python manage.py COMMAND`` is Django's command, judged by :mod:`.migrations` (a project's
-    manage.py is trusted to be Django's unless it can be read and is not)."""
+    ``python manage.py COMMAND`` is Django's command, judged by :mod:`.migrations`, and
+    ``ruby bin/rails db:…`` Rails', when the file is the framework's stock launcher
+    (:mod:`._script_launchers`)."""
     if cmd.args and all(a in _VERSION_FLAGS for a in cmd.args):
         return [command_effect(EffectKind.READ, cmd, ctx)]
     at = _python_script(cmd)
@@ -122,6 +123,12 @@ def interpreter(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         from keyturn.understand.shell.commands.migrations import manage_py
 
         found = manage_py(cmd, ctx, script=at)
+        if found is not None:
+            return found
+    if cmd.name == "ruby" and len(cmd.argv) > 1 and basename(cmd.argv[1]) in ("rails", "rake"):
+        from keyturn.understand.shell.commands._script_launchers import ruby_launcher
+
+        found = ruby_launcher(cmd, ctx, script=1)
         if found is not None:
             return found
     inline = next((a for a in cmd.args if a in _INTERPRETERS.get(cmd.name, ())), None)
