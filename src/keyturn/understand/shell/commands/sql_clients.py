@@ -44,7 +44,7 @@ from keyturn.understand.sql.names import Session
 
 
 @dataclass(slots=True)
-class _Conn:
+class Connection:
     """Where a client connects."""
 
     engine: str
@@ -60,7 +60,7 @@ class _Conn:
         )
 
 
-def conninfo(text: str, conn: _Conn) -> None:
+def conninfo(text: str, conn: Connection) -> None:
     """Apply a connection string (``postgresql://u:p@host/db``, ``host=x dbname=y``, or a
     plain database name) to ``conn``. The password is never kept."""
     if "://" in text:
@@ -80,7 +80,7 @@ def conninfo(text: str, conn: _Conn) -> None:
         conn.database = text
 
 
-def _stdin_sql(cmd: SimpleCommand, ctx: ShellContext, conn: _Conn) -> list[Effect]:
+def _stdin_sql(cmd: SimpleCommand, ctx: ShellContext, conn: Connection) -> list[Effect]:
     """The effects of SQL fed on stdin, or unknown when it is not at hand."""
     for redirect in cmd.redirects:
         if redirect.op in ("<", "<>"):
@@ -94,7 +94,7 @@ def _stdin_sql(cmd: SimpleCommand, ctx: ShellContext, conn: _Conn) -> list[Effec
     return [conn.session(ctx).unknown(f"interactive {cmd.name}: the statements are not known")]
 
 
-def _file_sql(path: str, ctx: ShellContext, conn: _Conn) -> list[Effect]:
+def _file_sql(path: str, ctx: ShellContext, conn: Connection) -> list[Effect]:
     absolute = normalize_path(path, cwd=ctx.cwd)
     text = ctx.files.read_text(absolute)
     if text is None:
@@ -102,7 +102,7 @@ def _file_sql(path: str, ctx: ShellContext, conn: _Conn) -> list[Effect]:
     return conn.run(text, ctx)
 
 
-def _text_sql(cmd: SimpleCommand, arg: Arg, ctx: ShellContext, conn: _Conn) -> list[Effect]:
+def _text_sql(cmd: SimpleCommand, arg: Arg, ctx: ShellContext, conn: Connection) -> list[Effect]:
     if is_dynamic(cmd, arg):
         return [conn.session(ctx).unknown("runs SQL text decided at run time")]
     return conn.run(arg.value, ctx)
@@ -134,7 +134,9 @@ _PSQL = Spec(
 def psql(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``psql [-h HOST] [-d DB|URI] [-c SQL]... [-f FILE]... [DB [USER]]``."""
     args = parse(cmd, _PSQL)
-    conn = _Conn("postgres", setting(cmd, ctx.env, "PGDATABASE"), setting(cmd, ctx.env, "PGHOST"))
+    conn = Connection(
+        "postgres", setting(cmd, ctx.env, "PGDATABASE"), setting(cmd, ctx.env, "PGHOST")
+    )
     if args.operands:
         conninfo(args.operands[0].value, conn)
     for arg in args.all("d", "h"):
@@ -176,7 +178,7 @@ _MYSQL = Spec(
 def mysql(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``mysql [-h HOST] [-D DB] [-e SQL] [DB]`` (MariaDB alike: engine ``mysql``)."""
     args = parse(cmd, _MYSQL)
-    conn = _Conn("mysql", host=setting(cmd, ctx.env, "MYSQL_HOST"))
+    conn = Connection("mysql", host=setting(cmd, ctx.env, "MYSQL_HOST"))
     if args.operands:
         conn.database = args.operands[0].value
     for arg in args.all("D", "h"):
@@ -207,7 +209,7 @@ _SQLITE = Spec(
 def sqlite(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``sqlite3 [OPTIONS] [FILE] [SQL]...``: database = the file's absolute path."""
     args = parse(cmd, _SQLITE)
-    conn = _Conn("sqlite", ":memory:")
+    conn = Connection("sqlite", ":memory:")
     operands = list(args.operands)
     if operands and operands[0].value not in ("", ":memory:"):
         conn.database = normalize_path(operands[0].value, cwd=ctx.cwd)
@@ -298,7 +300,7 @@ def pg_admin(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``dropdb``/``createdb DB``, ``dropuser``/``createuser ROLE``."""
     kind, role = _PG_ADMIN_MEANINGS[cmd.name]
     args = parse(cmd, _PG_ADMIN)
-    conn = _Conn("postgres", host=setting(cmd, ctx.env, "PGHOST"))
+    conn = Connection("postgres", host=setting(cmd, ctx.env, "PGHOST"))
     host = args.last("h")
     conn.host = host.value if host else conn.host
     names = [a.value for a in args.operands[:1]]
@@ -351,7 +353,7 @@ def mysqladmin(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``mysqladmin [opts] drop DB | create DB | flush-* | shutdown | status ...``."""
     args = parse(cmd, _MYSQLADMIN)
     host = args.last("h")
-    session = _Conn("mysql", host=host.value if host else None).session(ctx)
+    session = Connection("mysql", host=host.value if host else None).session(ctx)
     words = [a.value for a in args.operands]
     effects: list[Effect] = []
     while words:
