@@ -114,6 +114,7 @@ MODULES: dict[str, str] = {
     "file": "basic",
     "find": "files",
     "findmnt": "basic",
+    "firebase": "_paas_firebase",
     "fish": "interpreters",
     "fly": "_paas_fly",
     "flyctl": "_paas_fly",

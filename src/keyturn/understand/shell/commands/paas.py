@@ -1,5 +1,6 @@
 """Platform (PaaS) command lines: what ``railway``, ``flyctl``/``fly``, ``heroku``,
-``vercel``/``vc``, ``netlify``/``ntl``, ``doctl`` and ``wrangler`` do to named resources.
+``vercel``/``vc``, ``netlify``/``ntl``, ``doctl``, ``wrangler`` and ``firebase`` do to named
+resources.
 
 Each tool has a module of its own (their handlers register on import, and the program-name
 index imports only the one asked for); what they share is in :mod:`._paas_common`.
@@ -20,6 +21,8 @@ scope to the object, ``*`` for a part neither the line nor a config file at hand
   (:mod:`._paas_netlify`).
 - ``digitalocean:<kind>/<id>`` (``digitalocean:database/<cluster>/db/<name>``; with an auth
   context also ``digitalocean:<context>/<kind>/<id>``) (:mod:`._paas_doctl`).
+- ``firebase:<project>/firestore/<database>/<path>``, ``.../database/<instance>/<path>``,
+  ``/hosting/<site>``, ``/functions/<name>`` (:mod:`._paas_firebase`).
 - ``cloudflare:worker/<name>``, ``cloudflare:d1/<db>``, ``cloudflare:r2/<bucket>/<key>``,
   ``cloudflare:kv/<namespace>/<key>`` (:mod:`._paas_wrangler`).
 
@@ -34,6 +37,7 @@ from __future__ import annotations
 
 from keyturn.understand.shell.commands import (  # noqa: F401  (each registers its handler)
     _paas_doctl,
+    _paas_firebase,
     _paas_fly,
     _paas_heroku,
     _paas_netlify,
