@@ -259,6 +259,7 @@ MODULES: dict[str, str] = {
     "nl": "basic",
     "node": "interpreters",
     "nodejs": "interpreters",
+    "nomad": "nomad",
     "npm": "runners",
     "nproc": "basic",
     "npx": "interpreters",
