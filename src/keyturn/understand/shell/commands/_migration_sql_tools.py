@@ -22,7 +22,9 @@ error cleans the schemas), ``undo`` deletes, ``repair``/``baseline`` rewrite the
 drop-all`` deletes, ``update*`` updates, ``rollback*`` deletes, ``*-sql`` and reports read,
 ``execute-sql --sql``/``--sql-file`` is the SQL.
 
-Unknown: a Supabase ``db query`` whose SQL is not at hand; other verbs are not understood.
+Supabase's other commands (projects, branches, functions, secrets, storage) are in
+:mod:`._supabase_platform`. Unknown: a Supabase ``db query`` whose SQL is not at hand; other
+verbs are not understood.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ from keyturn.understand.shell.commands._migration_names import (
     setting,
 )
 from keyturn.understand.shell.commands._paas_common import parse_args
+from keyturn.understand.shell.commands._supabase_platform import supabase_platform
 from keyturn.understand.shell.effects import command_effect
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
@@ -71,7 +74,7 @@ _SUPABASE = OptionSpec(
     long={"password": "p", "schema": "s", "file": "f", "output": "o", "exclude": "x"},
     long_valued=frozenset({"workdir", "profile", "network-id", "dns-resolver", "db-url"})
     | frozenset({"version", "last", "status", "level", "fail-on", "project-ref", "name"})
-    | frozenset({"p", "s", "f", "o", "x"}),
+    | frozenset({"p", "s", "f", "o", "x", "env-file", "import-map", "org-id", "region"}),
 )
 # verb -> (kind, detail, the target when neither --local nor --linked is given)
 _SUPABASE_VERBS: dict[str, tuple[EffectKind, str, str]] = {
@@ -103,7 +106,7 @@ def supabase(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         return [Call(cmd, ctx, Place("supabase")).on_files(_E.CREATE, [path], verb, detail)]
     meaning = _SUPABASE_VERBS.get(verb)
     if meaning is None:
-        return None
+        return supabase_platform(cmd, ctx, opts, words)
     kind, detail, default = meaning
     if opts.surely_on("dry-run"):  # not --dry-run=false
         kind, detail = _E.READ, "--dry-run: prints only"
