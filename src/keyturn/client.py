@@ -21,11 +21,19 @@ class ServerError(KeyturnError):
     code = "server_unreachable"
 
 
+# What each refusal of the server is on this side, so that the CLI exits as it does in local
+# mode: a step the server refuses (a role that may not do it, a grant that is not there) is a
+# refusal (4), bad input or an unknown request is 2; only an unreachable or failing server is
+# keyturn's own failure (1).
 _BY_STATUS: dict[int, type[KeyturnError]] = {
-    401: AuthError,
-    404: NotFoundError,
-    422: InputError,
     400: InputError,
+    401: AuthError,
+    403: ApprovalError,
+    404: NotFoundError,
+    409: ApprovalError,
+    413: InputError,
+    422: InputError,
+    429: AuthError,
 }
 
 
@@ -80,8 +88,6 @@ class Client:
         if r.status_code >= 400:
             err = data.get("error", {}) if isinstance(data, dict) else {}
             message = str(err.get("message") or f"HTTP {r.status_code}")
-            if err.get("code") == "approval_refused":
-                raise ApprovalError(message)
             raise _BY_STATUS.get(r.status_code, ServerError)(message)
         return data
 

@@ -13,8 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from keyturn.approval.codec import decision_from_json, decision_to_json
-from keyturn.approval.model import ApprovalRequest, RequestDraft, RequestState
+from keyturn.approval.codec import decision_from_json
+from keyturn.approval.drafts import draft_of, grant_refusal
+from keyturn.approval.machine import approval_covers
+from keyturn.approval.model import ApprovalRequest, Grant, RequestDraft, RequestState
 from keyturn.audit.record import AuditEntry, AuditKind
 from keyturn.audit.redaction import Redactor
 from keyturn.errors import ApprovalError
@@ -174,6 +176,11 @@ class Gate:
                 actor=_actor_json(actor, requester),
             )
             if grant is not None:
+                spent = self._spent_under_another_policy(
+                    grant, decision, requester=requester, now=now
+                )
+                if spent is not None:
+                    return self._reheld(decision, requester=requester, now=now, why=spent)
                 return Outcome(
                     verdict=Verdict.ALLOW,
                     decision=decision,
@@ -182,6 +189,13 @@ class Gate:
                     request_id=str(grant.request_id),
                     grant_id=str(grant.id),
                 )
+        return self._reheld(decision, requester=requester, now=now, why=None)
+
+    def _reheld(
+        self, decision: Decision, *, requester: str, now: float, why: str | None
+    ) -> Outcome:
+        """Open (or find) the request for ``decision``; ``why`` says why a grant did not do."""
+        actor = decision.actor
         draft = self._draft(decision, requester=requester)
         entry = AuditEntry(
             kind=AuditKind.REQUEST_OPENED,
@@ -197,30 +211,45 @@ class Gate:
             },
         )
         request, _ = self.store.open_request(draft, now=now, entry=entry)
-        return self._held(decision, request)
+        held = self._held(decision, request)
+        return held if why is None else replace(held, message=f"{why}; {held.message}")
+
+    def grant_refusal(self, request: ApprovalRequest, *, requester: str) -> str | None:
+        """Why the grant of approved ``request`` may not be used now, under this gate's policy
+        (:func:`~keyturn.approval.drafts.grant_refusal`), or ``None``."""
+        return grant_refusal(request, policy=self.policy, requester=requester)
+
+    def _spent_under_another_policy(
+        self, grant: Grant, decision: Decision, *, requester: str, now: float
+    ) -> str | None:
+        """After a grant was consumed for ``decision`` (an ask under the current policy): why
+        its approvals do not cover what this policy asks, or ``None``. Only a request approved
+        under another policy is looked at; a grant that does not cover is used up without
+        the action running, and that is recorded."""
+        request = self.store.get_request(grant.request_id)
+        if request.draft.policy_digest == decision.policy_digest:
+            return None
+        why = approval_covers(request, self._draft(decision, requester=requester))
+        if why is not None:
+            self.store.append_audit(
+                [
+                    AuditEntry(
+                        kind=AuditKind.GRANT_REFUSED,
+                        at=now,
+                        actor=_actor_json(decision.actor, requester),
+                        data={
+                            "grant": grant.id,
+                            "request": grant.request_id,
+                            "digest": decision.digest,
+                            "reason": f"used up without running: {why}",
+                        },
+                    )
+                ]
+            )
+        return why
 
     def _draft(self, decision: Decision, *, requester: str) -> RequestDraft:
-        groups = decision.reviewers or tuple(self.policy.reviewers)
-        eligible = sorted({p for g in groups for p in self.policy.reviewers.get(g, ())})
-        envs = sorted({j.environment for j in decision.judgements if j.decision is Verdict.ASK})
-        settings = self.policy.settings
-        return RequestDraft(
-            digest=decision.digest,
-            policy_digest=decision.policy_digest,
-            agent=decision.actor.agent,
-            operator=decision.actor.operator,
-            requester=requester,
-            session=decision.actor.session,
-            environment=", ".join(envs) or "unknown",
-            summary=decision.action.summary,
-            # An ask that names no number still needs a human: never zero approvals.
-            approvals_required=max(1, decision.approvals_required),
-            reviewer_groups=tuple(groups),
-            eligible=tuple(eligible),
-            decision=decision_to_json(decision),
-            ttl_seconds=float(settings.request_ttl_seconds),
-            grant_ttl_seconds=float(settings.grant_ttl_seconds),
-        )
+        return draft_of(decision, policy=self.policy, requester=requester)
 
     @staticmethod
     def _held(decision: Decision, request: ApprovalRequest) -> Outcome:

@@ -5,10 +5,19 @@ step is refused, why (a refusal still carries audit entries: refused votes are r
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from keyturn.approval.model import ApprovalRequest, Grant, RequestState, Role, Vote, VoteKind
+from keyturn.approval.model import (
+    ApprovalRequest,
+    Grant,
+    RequestDraft,
+    RequestState,
+    Role,
+    Vote,
+    VoteKind,
+)
 from keyturn.audit.record import AuditEntry, AuditKind, iso_time
 
 
@@ -77,22 +86,38 @@ def _not_open(req: ApprovalRequest, *, now: float) -> Transition | None:
     return None
 
 
+def person_key(name: str) -> str:
+    """The form two names are compared in when asking "is this the same person": without
+    surrounding space, case or compatibility variants (``Bob``, ``bob ``, ``ｂｏｂ`` are
+    bob). The agent, operator and requester come from claims (``$USER``, the body of a
+    decision), so an exact comparison would let a re-cased claim make the operator a
+    reviewer of their own agent."""
+    return unicodedata.normalize("NFKC", name).strip().casefold()
+
+
 def _identity_refusal(req: ApprovalRequest, reviewer: str, role: Role) -> str | None:
     """Why ``reviewer`` may not approve ``req``, or ``None``. Checked on names, whatever
-    token they hold: the agent, its operator and the requester never count."""
+    token they hold: the agent, its operator (claimed by the agent, or named by the policy's
+    ``operators`` for the agent) and the requester never count."""
     d = req.draft
+    me = person_key(reviewer)
     if role is Role.AGENT:
         return f"{reviewer} holds an agent token; approvals need a reviewer token"
-    if reviewer == d.agent:
+    if me == person_key(d.agent):
         return f"{reviewer} is the agent of this request and cannot approve it"
-    if reviewer == d.operator:
+    if me == person_key(d.operator):
         return f"{reviewer} is the operator of this agent and cannot approve its requests"
-    if reviewer == d.requester:
+    if me in {person_key(p) for p in d.agent_operators}:
+        return (
+            f"{reviewer} operates agent {d.agent} (the policy's operators for it) "
+            "and cannot approve its requests"
+        )
+    if me == person_key(d.requester):
         return f"{reviewer} made this request and cannot approve it"
     if reviewer not in d.eligible:
         groups = ", ".join(d.reviewer_groups) or "(none named)"
         return f"{reviewer} is not in the reviewer group(s) of this request: {groups}"
-    if any(v.reviewer == reviewer for v in req.votes):
+    if any(person_key(v.reviewer) == me for v in req.votes):
         return f"{reviewer} has already voted on request {req.id}; approvals must be distinct"
     return None
 
@@ -172,7 +197,7 @@ def reject(
     if closed is not None:
         return closed
     eligible = reviewer in req.draft.eligible or role is Role.ADMIN
-    if role is Role.AGENT or not eligible or reviewer == req.draft.agent:
+    if role is Role.AGENT or not eligible or person_key(reviewer) == person_key(req.draft.agent):
         refusal = f"{reviewer} is not a reviewer of this request and cannot reject it"
         return _refused(req, reviewer=reviewer, role=role, vote="reject", refusal=refusal, now=now)
     vote = Vote(reviewer=reviewer, vote=VoteKind.REJECT, reason=reason, at=now)
@@ -242,6 +267,26 @@ def check_grant(grant: Grant, *, digest: str, agent: str, operator: str, now: fl
     if grant.agent != agent or grant.operator != operator:
         return f"grant {grant.id} is for agent {grant.agent} acting for {grant.operator}"
     return None
+
+
+def approval_covers(req: ApprovalRequest, current: RequestDraft) -> str | None:
+    """Why the approvals of approved ``req`` do not cover its action as the policy now asks
+    (``current``: the draft a request opened now would bind), or ``None`` when they do.
+
+    A grant outlives the policy it was approved under by up to its TTL: a policy that since
+    asks more approvals, or other reviewers (one of them removed from the group, a group
+    swapped for another), or names the approver as the agent's operator, is not satisfied by
+    the earlier approvals."""
+    barred = {person_key(p) for p in (current.agent, current.operator, *current.agent_operators)}
+    counted = [a for a in req.approvals if a in current.eligible and person_key(a) not in barred]
+    if len(counted) >= current.approvals_required:
+        return None
+    groups = ", ".join(current.reviewer_groups) or "any reviewer group"
+    by = ", ".join(req.approvals) or "nobody"
+    return (
+        f"request {req.id} was approved by {by} under another policy; the policy now asks "
+        f"{current.approvals_required} approval(s) from {groups}: a new review is needed"
+    )
 
 
 def vote_step(

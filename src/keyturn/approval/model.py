@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+# The stored decision's key for the agent's operators named by the policy.
+AGENT_OPERATORS_KEY = "agent_operators"
+
 
 class RequestState(StrEnum):
     """Where a request stands. Only ``pending`` ever changes."""
@@ -78,6 +81,16 @@ class RequestDraft:
     decision: dict[str, Any]
     ttl_seconds: float
     grant_ttl_seconds: float
+
+    @property
+    def agent_operators(self) -> tuple[str, ...]:
+        """The people the policy names as running this agent (its sections' ``operators``)
+        when the request was opened. Kept in the stored decision (``AGENT_OPERATORS_KEY``), so
+        that the stored request carries them without a column of its own."""
+        raw = self.decision.get(AGENT_OPERATORS_KEY)
+        if not isinstance(raw, list | tuple):
+            return ()
+        return tuple(p for p in raw if isinstance(p, str))
 
 
 @dataclass(frozen=True, slots=True)

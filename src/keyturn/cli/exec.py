@@ -14,7 +14,7 @@ import shlex
 import signal
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from keyturn.approval.model import ApprovalRequest, Role
@@ -69,9 +69,13 @@ def run(argv: list[str]) -> int:
         action = planned.action if planned else _understand(args.command, env=args.env)
         outcome = gate.submit(action, actor=actor, requester=requester)
         if outcome.verdict is Verdict.ASK:
+            # A planned apply is checked against the plan file's bytes just before it runs;
+            # any other command is understood afresh once approved (see ``_held``).
+            again = None if planned else (lambda: _understand(args.command, env=args.env))
             outcome = _held(
-                gate, outcome, action=action, actor=actor, requester=requester, args=args
-            )
+                gate, outcome, action=action, actor=actor, requester=requester, args=args,
+                understand_again=again,
+            )  # fmt: skip
             if outcome.verdict is Verdict.ASK:
                 return EXIT_ASK  # a planned apply keeps its plan file for the retry
         if outcome.verdict is Verdict.DENY:
@@ -147,9 +151,21 @@ def _understand(command: list[str], *, env: str | None) -> Action:
 
 
 def _held(
-    gate: Gate, outcome: Outcome, *, action: Action, actor: Actor, requester: str, args: object
+    gate: Gate,
+    outcome: Outcome,
+    *,
+    action: Action,
+    actor: Actor,
+    requester: str,
+    args: object,
+    understand_again: Callable[[], Action] | None = None,
 ) -> Outcome:
-    """Print the request; wait for it unless told not to; once approved, consume the grant."""
+    """Print the request; wait for it unless told not to; once approved, consume the grant.
+
+    The wait may take an hour, and what the understanding read (a script the command runs, a
+    ``package.json`` script, a Makefile) may change meanwhile: the approval is for the command
+    as it was understood, so it is understood again (``understand_again``) and the grant is
+    used only when that still gives the approved digest; otherwise a new review is asked."""
     print(f"keyturn exec: {outcome.message}", file=sys.stderr)
     if getattr(args, "no_wait", False):
         print(outcome.request_id)
@@ -166,7 +182,17 @@ def _held(
             print(f"keyturn exec: {waited.message}", file=sys.stderr)
         return waited
     print(f"keyturn exec: {waited.message}", file=sys.stderr)
-    return gate.submit(action, actor=actor, requester=requester)
+    now_understood = action if understand_again is None else understand_again()
+    if now_understood.digest != action.digest:
+        print(
+            "keyturn exec: what the command runs changed while it waited for review "
+            f"({action.digest} was approved, it is now {now_understood.digest})",
+            file=sys.stderr,
+        )
+    retried = gate.submit(now_understood, actor=actor, requester=requester)
+    if retried.verdict is Verdict.ASK:
+        print(f"keyturn exec: {retried.message}", file=sys.stderr)
+    return retried
 
 
 def _progress(request: ApprovalRequest) -> None:

@@ -9,6 +9,7 @@ from starlette.requests import Request
 
 from keyturn.approval import vote_step
 from keyturn.approval.model import ApprovalRequest, RequestState, Role
+from keyturn.audit.record import AuditEntry, AuditKind
 from keyturn.errors import InputError, NotFoundError
 from keyturn.server.api_input import MAX_ID, body_json, link_of, reason_of, request_id_of
 from keyturn.server.app import Backend, backend_of
@@ -162,6 +163,19 @@ async def use_grant(request: Request) -> JSONResponse:
         "session": d.session,
         "requester": principal.name,
     }
+    # The action is judged again under the policy as it is now: a resource protected since
+    # the approval, a deny rule added, or a policy asking more or other reviewers leaves the
+    # grant unused, as the same action sent to /v1/decisions would.
+    refusal = await backend.offload(backend.gate.grant_refusal, req, requester=principal.name)
+    if refusal is not None:
+        entry = AuditEntry(
+            kind=AuditKind.GRANT_REFUSED,
+            at=backend.clock(),
+            actor=actor,
+            data={"grant": grant_id, "request": req.id, "digest": d.digest, "reason": refusal},
+        )
+        await backend.run(backend.store.append_audit, [entry])
+        raise ApiError(403, "approval_refused", refusal)
     grant = await backend.run(
         lambda: backend.store.consume_grant(
             digest=d.digest,

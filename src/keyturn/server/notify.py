@@ -58,9 +58,44 @@ class Delivery:
 
 
 def redact(url: str) -> str:
-    """A webhook URL without its path and query (Slack's path is the secret)."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}/…" if parts.path not in ("", "/") else url
+    """A webhook URL as it may be shown or logged: its scheme and host, never its user,
+    password, path, query or fragment -- Slack's path is the secret; other services carry a
+    token in the query or the URL's user part."""
+    parts = urlsplit(str(url))
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if port is not None:
+        host += f":{port}"
+    hidden = parts.path not in ("", "/") or any(
+        (parts.query, parts.fragment, parts.username, parts.password)
+    )
+    return f"{parts.scheme}://{host}/" + ("…" if hidden else "")
+
+
+class HideUrls(logging.Filter):
+    """Shows the URLs httpx logs ("HTTP Request: POST <url> ...", at INFO, which ``keyturn
+    serve`` logs) as :func:`redact` does: in the server httpx only ever calls the webhooks, and
+    their URLs are secrets."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                redact(str(a)) if str(a).startswith(("http://", "https://")) else a
+                for a in record.args
+            )
+        return True
+
+
+def hide_webhook_urls_from_httpx_log() -> None:
+    """Install :class:`HideUrls` on httpx's logger (once)."""
+    httpx_log = logging.getLogger("httpx")
+    if not any(isinstance(f, HideUrls) for f in httpx_log.filters):
+        httpx_log.addFilter(HideUrls())
 
 
 def bodies(
@@ -123,6 +158,7 @@ class Notifier:
 
     def start(self) -> None:
         if self.urls and self._task is None:
+            hide_webhook_urls_from_httpx_log()
             self._queue = asyncio.Queue()
             self._task = asyncio.create_task(self._run())
 
