@@ -273,8 +273,33 @@ def _parse_value(text: str, i: int) -> tuple[Any, int]:
             if i < len(text) and text[i] == ",":
                 i += 1
         return items, min(i + 1, len(text))
+    if i < len(text) and text[i] in "\"'":
+        quoted = _quoted(text, i)
+        if quoted is not None:
+            return quoted
     j = i
     while j < len(text) and text[j] not in ",]}":
         j += 1
     # "Key=a,Value=b" splits on commas only before another "name="; keep commas otherwise.
     return text[i:j], j
+
+
+def _quoted(text: str, i: int) -> tuple[str, int] | None:
+    """A value in quotes at ``text[i]`` (the CLI's shorthand takes ``"a,b"`` and ``'a b'`` as
+    one value, without its quotes; inside, a backslash escapes the quote and itself), and
+    where it ends; None when the quote is not closed before the value ends."""
+    quote, out, j = text[i], [], i + 1
+    while j < len(text):
+        char = text[j]
+        if char == "\\" and j + 1 < len(text) and text[j + 1] in (quote, "\\"):
+            out.append(text[j + 1])
+            j += 2
+            continue
+        if char == quote:
+            end = j + 1
+            if end == len(text) or text[end] in ",]}":
+                return "".join(out), end
+            return None
+        out.append(char)
+        j += 1
+    return None

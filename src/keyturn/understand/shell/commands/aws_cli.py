@@ -376,6 +376,7 @@ def _api_effects(
         if parsed.params is None:
             return [_cli_read(cmd, target, "--generate-cli-skeleton: nothing is called")]
         effects = aws_effects(name, op, parsed.params, target=target)
+        effects += _remote_effects(name, op, parsed.params, cmd, ctx, target)
         if line.loose or parsed.loose:
             # ``--dry-run $X``: the last of --dry-run/--no-dry-run wins, and $X may be either.
             reads = classify(name, op).effect is EffectKind.READ
@@ -383,6 +384,29 @@ def _api_effects(
         return effects
     except (InputError, UnreadableInput) as exc:
         return [unknown_effect(cmd, target, str(exc), name=fallback)]
+
+
+def _remote_effects(
+    service: str,
+    operation: str,
+    params: Mapping[str, Any],
+    cmd: SimpleCommand,
+    ctx: ShellContext,
+    target: Target,
+) -> list[Effect]:
+    """What the shell commands a call runs on hosts or containers do (``ssm send-command``
+    with ``AWS-RunShellScript``, ``ecs execute-command``): judged as the command lines they
+    are; ``unknown`` when the call does not spell them out."""
+    from keyturn.understand.aws.remote_commands import NOT_SPELT, remote_commands
+
+    out: list[Effect] = []
+    for text in remote_commands(service, operation, params):
+        if text == NOT_SPELT or ctx.understand_nested is None:
+            reason = f"runs shell commands on hosts that cannot be judged here: {text}"
+            out.append(unknown_effect(cmd, target, reason, name=f"arn:aws:{service}:*:*:*"))
+        else:
+            out.extend(ctx.understand_nested(text))
+    return out
 
 
 def parse_value(text: str) -> Any:

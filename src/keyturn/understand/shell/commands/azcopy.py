@@ -33,8 +33,9 @@ from keyturn.understand.shell.commands._object_storage import (
     transfer_meaning,
     understand_verbs,
 )
+from keyturn.understand.shell.commands.cloud_cli import cloud_target
 from keyturn.understand.shell.flags import OptionSpec, parse_options
-from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
 
 _AZCOPY = OptionSpec(
     long_valued=frozenset(
@@ -90,6 +91,12 @@ def azcopy(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
     """``azcopy VERB ARGS [FLAGS]`` (flags anywhere)."""
     opts = parse_options(cmd.args, _AZCOPY)
     dry_run, recursive = opts.surely_on("dry-run"), opts.on("recursive")
-    return understand_verbs(
+    effects = understand_verbs(
         cmd, ctx, opts, _AZCOPY_VERBS, _azure_place, dry_run=dry_run, recursive=recursive
     )
+    # Azure Storage is placed as az's resources are: an AWS profile or a kube context of the
+    # shell says nothing of which storage account is reached.
+    azure = cloud_target(ctx)
+    return [
+        evolve(e, target=azure) if e.resource.names[0].startswith("azure:") else e for e in effects
+    ]

@@ -3,21 +3,34 @@
 Names (decided here; ``keyturn policy lint`` should know these forms):
 - ``gcloud <group...> <verb> NAME`` -> ``gcp:<group path>/<name>`` (``gcp:compute/instances/
   web-1``, ``gcp:projects/acme-prod``), plus ``gcp:<project>/<group path>/<name>`` when the
-  project is known (``--project``, ``CLOUDSDK_CORE_PROJECT``), else
-  ``gcp:configurations/<configuration>/<group path>/<name>`` when a named configuration gives it
-  (``--configuration``, ``CLOUDSDK_ACTIVE_CONFIG_NAME``), so ``*prod*`` tells the environment by
-  project or configuration too. Cloud Storage objects are ``gs://bucket/path``.
+  project is known (``--project``, ``CLOUDSDK_CORE_PROJECT``, else the active configuration's
+  ``[core] project``: :mod:`._gcloud_config`), and ``gcp:configurations/<configuration>/<group
+  path>/<name>`` when a named configuration gives it (``--configuration``,
+  ``CLOUDSDK_ACTIVE_CONFIG_NAME``, gcloud's ``active_config``), so ``*prod*`` tells the
+  environment by project or configuration too. A release track (``beta``, ``alpha``) is left
+  out of the name, and a full resource path or URL (``projects/P/zones/Z/instances/web-1``)
+  names the resource as its short name does, in project ``P`` (:mod:`._gcloud_names`). Cloud
+  Storage objects are ``gs://bucket/path``.
 - ``az <group...> <verb> -n NAME -g RG`` -> ``azure:<group path>/<name>`` (``azure:vm/web``,
   ``azure:group/rg-prod``), plus ``azure:<rg>/<group path>/<name>`` when the resource group is
-  known, and ``azure:subscriptions/<subscription>/<group path>/<name>`` when ``--subscription``
-  names one; ``--ids`` ARM ids are ``azure:<id>``.
+  known (``-g``, else az's default group), and ``azure:subscriptions/<subscription>/<group
+  path>/<name>`` when ``--subscription`` or az's default subscription (its id and its name)
+  names one (:mod:`._az_defaults`); ``--ids`` ARM ids are ``azure:<id>``. A default read from
+  the tools' files is only ever a name besides: where the line names nothing (``*``), ``*``
+  stays.
+
+Where they land: only by an environment given outright or by those names; an AWS profile, a
+kube context or a Terraform workspace of the shell says nothing of them (:func:`cloud_target`).
 
 Verbs: delete/purge -> delete; list/describe/show/get-* -> read; create/add -> create;
 IAM bindings -> update of service ``iam``; ``az lock delete`` -> removes the protection of the
-locked scope; ``az deployment group create --mode Complete`` -> delete of everything in the
-group not in the template (``azure:<rg>/*``); ``gcloud compute ssh --command`` and ``az vm
-run-command invoke --scripts`` -> the nested command's effects; other verbs -> update. A line
-whose group or verb is not recognised is unknown. ``--quiet``/``--yes`` is noted in the detail.
+locked scope; ``--no-deletion-protection`` (and its kin) -> removes the resource's protection;
+``az deployment group create --mode Complete`` -> delete of everything in the group not in the
+template (``azure:<rg>/*``); ``gcloud compute ssh --command`` and ``az vm run-command invoke
+--scripts`` -> the nested command's effects; ``gcloud config``/``init`` and ``az account|login|
+configure|config`` writes -> a write of the tool's config directory (later calls on the line
+read no defaults from it); other verbs -> update. A line whose group or verb is not recognised
+is unknown. ``--quiet``/``--yes`` is noted in the detail.
 """
 
 from __future__ import annotations
@@ -26,9 +39,28 @@ import re
 from collections.abc import Sequence
 from itertools import takewhile
 
-from keyturn.model import Effect, EffectKind, Resource
+from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.shell.commands._argv import setting, with_command
-from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
+from keyturn.understand.shell.commands._az_defaults import (
+    AzDefaults,
+    az_defaults,
+    az_state_write,
+    rewrites_az_state,
+)
+from keyturn.understand.shell.commands._az_scopes import az_group_deployment, az_lock_delete
+from keyturn.understand.shell.commands._gcloud_config import (
+    config_writes,
+    gcloud_defaults,
+    reads_config,
+)
+from keyturn.understand.shell.commands._gcloud_names import (
+    RELEASE_TRACKS,
+    resource_name,
+    unprotects,
+)
+from keyturn.understand.shell.commands._kube_call import untold
+from keyturn.understand.shell.effects import unknown_effect
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
 
 _READ_VERBS = frozenset({"list", "describe", "show", "get", "read", "export", "ls", "cat"})
 _READ_PREFIXES = ("list-", "get-", "describe-", "show-", "check-", "wait")
@@ -36,6 +68,18 @@ _DELETE_VERBS = frozenset({"delete", "purge", "remove", "rm", "destroy", "rb", "
 _CREATE_VERBS = frozenset({"create", "add", "mb", "deploy", "submit", "import"})
 _IAM_VERBS = frozenset({"add-iam-policy-binding", "remove-iam-policy-binding", "set-iam-policy"})
 _VERB = re.compile(r"[a-z][a-z0-9-]*\Z")
+
+
+def cloud_target(ctx: ShellContext) -> Target:
+    """Where a Google Cloud or Azure call lands as far as the line tells: only by an
+    environment given outright, or by its resources' names (project, configuration, resource
+    group, subscription). The AWS profile, kube context or Terraform workspace of the shell
+    say nothing of it, and an effect without hints of its own would take them (an
+    ``AWS_PROFILE=dev`` would make a delete in any project a dev one): with such hints about,
+    the environment is not told (the policy's unknown_environment)."""
+    if ctx.target.environment or ctx.target == Target():
+        return Target(environment=ctx.target.environment)
+    return untold(ctx.target)
 
 
 def _verb_effect(verb: str) -> EffectKind:
@@ -113,45 +157,94 @@ _GCLOUD_GROUP_SERVICE = {"projects": "resourcemanager", "iam": "iam", "storage":
 
 @command("gcloud")
 def gcloud(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """``gcloud [--project P] GROUP... VERB [NAME...] [--flags]``."""
+    """``gcloud [--project P] [alpha|beta] GROUP... VERB [NAME...] [--flags]``."""
     words, flags = _split(cmd.args, _GCLOUD_VALUED, {"q": "quiet"})
-    project = _last(flags, "project") or setting(cmd, ctx.env, "CLOUDSDK_CORE_PROJECT")
-    # The named configuration gives the project when --project does not: named too, so that
-    # ``*prod*`` tells by it (``--configuration prod``).
+    ctx = evolve(ctx, target=cloud_target(ctx))
+    track = words[:1] if words[:1] and words[0] in RELEASE_TRACKS else []
+    words = words[len(track) :]  # the same resources, named the same way
+    if words[:1] == ["init"] or (words[:1] == ["config"] and not reads_config(words)):
+        # Written first: what follows on the line is not placed by what the disk held.
+        writes = config_writes(words, cmd, ctx)
+        call = _gcloud_call(words, flags, track, cmd, ctx)
+        if call is None and words[:1] != ["init"]:
+            call = [unknown_effect(cmd, "this form of 'gcloud' is not understood", ctx)]
+        return with_command(writes + (call or []), cmd)
+    found = _gcloud_call(words, flags, track, cmd, ctx)
+    return None if found is None else with_command(found, cmd)
+
+
+def _gcloud_call(
+    words: list[str],
+    flags: dict[str, list[str]],
+    track: list[str],
+    cmd: SimpleCommand,
+    ctx: ShellContext,
+) -> list[Effect] | None:
+    """The effects of a gcloud call other than a rewrite of its configuration."""
     configuration = _last(flags, "configuration") or setting(
         cmd, ctx.env, "CLOUDSDK_ACTIVE_CONFIG_NAME"
     )
+    defaults = gcloud_defaults(cmd, ctx, configuration=configuration)
+    given = _last(flags, "project") or setting(cmd, ctx.env, "CLOUDSDK_CORE_PROJECT")
+    project = given or defaults.project
+    # The configuration is named too, so that ``*prod*`` tells by it (``--configuration
+    # prod``) when no flag or variable names the project.
+    configuration = None if given or words[:1] == ["config"] else defaults.configuration
     if words[:1] == ["storage"] and len(words) > 1 and words[1] in _STORAGE_VERBS:
         recursive = "r" in flags or "recursive" in flags
         if words[1] == "rsync" and "delete-unmatched-destination-objects" in flags:
-            return with_command(_storage("rm", words[-1:], recursive, cmd, ctx), cmd)
-        return with_command(_storage(words[1], words[2:], recursive, cmd, ctx), cmd)
+            return _storage("rm", words[-1:], recursive, cmd, ctx)
+        return _storage(words[1], words[2:], recursive, cmd, ctx)
     at = next((i for i, w in enumerate(words) if i > 0 and _is_verb(w)), -1)
     if at < 0:
         return None
     group, verb, names = words[:at], words[at], words[at + 1 :]
     if verb == "ssh" and "command" in flags:
-        return with_command(_nested(flags["command"][-1], cmd, ctx), cmd)
+        return _nested(flags["command"][-1], cmd, ctx)
     if verb in ("ssh", "connect", "call", "scp"):
         return None
     path = "/".join(group)
     if not names:
-        names = [project or "*"] if group == ["projects"] else ["*"]
+        # Only the line names a project in place of ``*``: the configuration's is a name
+        # besides, never the one name of what is changed.
+        names = [given or "*"] if group == ["projects"] else ["*"]
     service = _GCLOUD_GROUP_SERVICE.get(group[0], group[0])
     kind = _verb_effect(verb)
     if verb in _IAM_VERBS:
         kind, service = EffectKind.UPDATE, "iam"
-    detail = "--quiet: no confirmation prompt" if "quiet" in flags else ""
+    unprotecting = kind is EffectKind.UPDATE and unprotects(flags)
+    detail = "; ".join(
+        d
+        for d in (
+            "--quiet: no confirmation prompt" if "quiet" in flags else "",
+            "turns deletion protection off" if unprotecting else "",
+        )
+        if d
+    )
+    op = f"gcloud {' '.join(track + group)} {verb}"
     out = []
-    for name in names:
+    for word in names:
+        name, named_project = resource_name(word)
+        in_project = named_project or project
         resource = [name] if name.startswith("gs://") else [f"gcp:{path}/{name}"]
-        if project and group != ["projects"]:
-            resource.append(f"gcp:{project}/{path}/{name}")
-        if configuration and not project:
+        if group[0] in ("projects", "config"):
+            in_project = None  # named by themselves, in no project
+        if in_project:
+            resource.append(f"gcp:{in_project}/{path}/{name}")
+        if configuration and not named_project:
             resource.append(f"gcp:configurations/{configuration}/{path}/{name}")
-        op = f"gcloud {' '.join(group)} {verb}"
-        out.append(_effect(kind, resource, ctx, service=service, operation=op, detail=detail))
-    return with_command(out, cmd)
+        out.append(
+            _effect(
+                kind,
+                resource,
+                ctx,
+                service=service,
+                operation=op,
+                detail=detail,
+                removes_protection=unprotecting,
+            )
+        )
+    return out
 
 
 def _is_verb(word: str) -> bool:
@@ -206,6 +299,7 @@ def _storage(
 @command("gsutil")
 def gsutil(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``gsutil [-m] [-o OPT] [-u PROJECT] VERB [-r] gs://...``."""
+    ctx = evolve(ctx, target=cloud_target(ctx))
     args = list(cmd.args)
     while args and args[0].startswith("-"):
         args = args[2:] if args[0] in ("-o", "-u", "-h", "-i") else args[1:]
@@ -239,22 +333,43 @@ _AZ_SHORT = {"n": "name", "g": "resource-group", "l": "location", "o": "output",
 @command("az")
 def az(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``az GROUP... VERB [-n NAME] [-g RG] [--ids ID...]``."""
-    _, flags = _split(cmd.args, _AZ_VALUED, _AZ_SHORT)
+    ctx = evolve(ctx, target=cloud_target(ctx))
     # az takes no positional names: the words before the first option are the groups and the
     # verb; a word after an option is that option's value (-s NAME), whether known or not.
     words = list(takewhile(lambda arg: not arg.startswith("-"), cmd.args))
+    if rewrites_az_state(words):
+        # Written first: what follows on the line is not placed by what the disk held.
+        found = _az_call(words, cmd, ctx)
+        if found is None:
+            found = [unknown_effect(cmd, "this form of 'az' is not understood", ctx)]
+        return with_command(az_state_write(words, cmd, ctx) + found, cmd)
+    found = _az_call(words, cmd, ctx)
+    return None if found is None else with_command(found, cmd)
+
+
+def _az_call(words: list[str], cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """The effects of an az call (``words``: its groups and verb)."""
+    _, flags = _split(cmd.args, _AZ_VALUED, _AZ_SHORT)
     if len(words) < 2 or _VERB.match(words[-1]) is None:
         return None
     group, verb = words[:-1], words[-1]
-    rg = _last(flags, "resource-group")
-    subscription = _last(flags, "subscription")  # named, so that ``*prod*`` tells by it too
+    # What az's files say names the resources too (never az's own settings).
+    defaults = AzDefaults() if rewrites_az_state(words) else az_defaults(cmd, ctx)
+    given_rg = _last(flags, "resource-group")
+    # The subscription is named, so that ``*prod*`` tells by it too: the flag's, else the
+    # profile's default (by its id and its name).
+    given = _last(flags, "subscription")
+    subscriptions = [given] if given else list(defaults.subscriptions)
     detail = "--yes: no confirmation prompt" if "yes" in flags else ""
+    # Where a group stands in place of ``*`` (the lock removed, what Complete mode deletes),
+    # only the line's own -g names it: az's default group is only ever a name besides.
     if group[-1:] == ["lock"] and verb == "delete":
-        return with_command(_az_lock(group, flags, rg, ctx), cmd)
+        return az_lock_delete(group, flags, given_rg, ctx)
     if group == ["vm", "run-command"] and "scripts" in flags:
-        return with_command(_nested(" ".join(flags["scripts"]), cmd, ctx), cmd)
+        return _nested(" ".join(flags["scripts"]), cmd, ctx)
     if group[:2] == ["deployment", "group"] and verb == "create":
-        return with_command(_az_deployment(flags, rg, ctx), cmd)
+        return az_group_deployment(flags, given_rg, ctx)
+    rg = given_rg or (defaults.group if group != ["group"] else None)
     path = "/".join(group)
     kind = _verb_effect(verb)
     if verb == "purge":
@@ -265,49 +380,11 @@ def az(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     if not names and not flags.get("ids"):
         names = ["*"]
     out = []
+    op = f"az {' '.join(group)} {verb}"
     for name in names:
         resource = [f"azure:{path}/{name}"] + ([f"azure:{rg}/{path}/{name}"] if rg else [])
-        if subscription:
-            resource.append(f"azure:subscriptions/{subscription}/{path}/{name}")
-        op = f"az {' '.join(group)} {verb}"
+        resource += [f"azure:subscriptions/{s}/{path}/{name}" for s in subscriptions]
         out.append(_effect(kind, resource, ctx, service=group[0], operation=op, detail=detail))
     for arm_id in flags.get("ids", []):
-        op = f"az {' '.join(group)} {verb}"
         out.append(_effect(kind, [f"azure:{arm_id}"], ctx, service=group[0], operation=op))
-    return with_command(out, cmd)
-
-
-def _az_lock(
-    group: list[str], flags: dict[str, list[str]], rg: str | None, ctx: ShellContext
-) -> list[Effect]:
-    """Deleting a lock removes the protection of what it locks (the group, or a resource)."""
-    resource = _last(flags, "resource")
-    names = [f"azure:{arm}" for arm in flags.get("ids", [])]
-    if resource:
-        names += [f"azure:{rg}/{resource}" if rg else f"azure:*/{resource}"]
-    elif rg:
-        names += [f"azure:group/{rg}"]
-    return [
-        _effect(
-            EffectKind.UPDATE,
-            names or ["azure:*"],
-            ctx,
-            service="azure",
-            operation=f"az {' '.join(group)} delete",
-            detail="removes a delete lock",
-            removes_protection=True,
-        )
-    ]
-
-
-def _az_deployment(flags: dict[str, list[str]], rg: str | None, ctx: ShellContext) -> list[Effect]:
-    group = f"azure:group/{rg or '*'}"
-    op = "az deployment group create"
-    out = [_effect(EffectKind.UPDATE, [group], ctx, service="resources", operation=op)]
-    if (flags.get("mode") or [""])[-1].lower() == "complete":
-        detail = "Complete mode deletes every resource of the group not in the template"
-        names = [f"azure:{rg or '*'}/*", group]
-        out.append(
-            _effect(EffectKind.DELETE, names, ctx, service="resources", operation=op, detail=detail)
-        )
     return out

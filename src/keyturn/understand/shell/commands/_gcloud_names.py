@@ -1,0 +1,40 @@
+"""How gcloud words name resources: release tracks, full resource paths, protection flags.
+
+``gcloud beta sql instances delete main`` deletes what ``gcloud sql instances delete main``
+does, and ``projects/acme-prod/zones/z/instances/web-1`` (or the API's URL of it) is the
+instance ``web-1`` of project ``acme-prod``: both are named as the short form is, so that a
+pattern written for one holds for the other.
+"""
+
+from __future__ import annotations
+
+import re
+
+RELEASE_TRACKS = frozenset({"alpha", "beta", "preview"})
+# Flags that switch a resource's deletion protection off (Cloud SQL, Compute Engine, Bigtable,
+# GKE: --no-deletion-protection; Firestore: --no-delete-protection; Spanner databases:
+# --no-enable-drop-protection), also spelt ``--deletion-protection=false``.
+_PROTECTION_FLAGS = ("deletion-protection", "delete-protection", "enable-drop-protection")
+
+
+def unprotects(flags: dict[str, list[str]]) -> bool:
+    """Whether the flags turn a deletion protection off."""
+    for name in _PROTECTION_FLAGS:
+        if f"no-{name}" in flags:
+            return True
+        if any(v.lower() in ("false", "no", "0", "off") for v in flags.get(name, [])):
+            return True
+    return False
+
+
+# ``projects/P/zones/Z/instances/NAME`` or the API's URL of it: gcloud takes either for NAME.
+_RESOURCE_PATH = re.compile(r"(?:https?://[^/]+/(?:[^/]+/)*?)?projects/([^/]+)(?:/[^/]+)*/([^/]+)")
+
+
+def resource_name(word: str) -> tuple[str, str | None]:
+    """The name a resource word stands for, and the project it names, if any: a full resource
+    path or URL names the resource by its last part, as the short name does."""
+    found = _RESOURCE_PATH.fullmatch(word.rstrip("/"))
+    if found is None:
+        return word, None
+    return found.group(2), found.group(1)
