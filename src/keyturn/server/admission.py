@@ -55,6 +55,8 @@ async def admission(request: Request) -> JSONResponse:
         review = json.loads(raw)
     except ValueError:
         raise ApiError(400, "bad_input", "review.json: not valid JSON") from None
+    except RecursionError:  # thousands of nested arrays: refused, not a server error
+        raise ApiError(400, "bad_input", "review.json: JSON nested too deeply") from None
     uid, user = _uid_and_user(review)
     action = await backend.offload(_understand, raw, request.query_params.get("context"))
     actor = Actor(agent=user, operator=user)

@@ -4,25 +4,32 @@ One effect per ``ResourceChange`` (formats.md §5.2):
 
 - ``Add`` -> create; ``Remove`` -> delete, unless ``PolicyAction`` is ``Retain`` (-> update
   "removed from stack, retained": the physical resource stays);
-- ``Modify`` -> update, or replace when ``Replacement`` is ``True`` (``Conditional``: replace
-  with the detail "may replace");
+- ``Modify`` -> update, or replace when ``Replacement`` is ``True``, ``PolicyAction`` deletes
+  or replaces the physical resource, or a detail ``RequiresRecreation`` ``Always``
+  (``Conditional``, ``Conditionally`` or a ``Replacement`` value not known here: replace with
+  the detail "may replace"): the worst of the three, should they disagree;
 - ``Import`` -> update (brought under management); ``Dynamic`` -> unknown (decided only when
   the change set runs); ``SyncWithActual`` -> read (only CloudFormation's own record changes).
 
 Names: ``cfn:<StackName>/<LogicalResourceId>``, the physical id, and the ARN derived from the
-type. A ``Modify`` that turns ``DeletionPolicy`` from Retain/Snapshot to Delete, or sets
+type. The target takes the account and region of the ``StackId`` (or ``ChangeSetId``) ARN when
+none is given, for the policy's ``aws_accounts`` to tell the environment.
+
+A ``Modify`` that turns ``DeletionPolicy`` from Retain/Snapshot to Delete, or sets
 ``DeletionProtection``/``DeletionProtectionEnabled``/``DisableApiTermination`` off, or a
 bucket's ``VersioningConfiguration`` from ``Enabled`` to anything else, removes protection
 (the property is the detail's ``Name``, else the first step of its ``Path`` under
 ``/Properties``); when the change set carries no values (``IncludePropertyValues`` unset),
 changing one of those at all counts as removing it (fail closed). A change set with a
-``NextToken`` has more pages: what they hold is unknown. A ``Details`` entry that is not an
-object, or whose ``Target`` is not one, is bad input.
+``NextToken`` has more pages, and one still being created (``Status`` ``CREATE_PENDING`` or
+``CREATE_IN_PROGRESS``) lists no changes yet: what they hold is unknown. A ``Details`` entry
+that is not an object, or whose ``Target`` is not one, is bad input.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -53,6 +60,7 @@ _PROTECTING_PROPERTIES = frozenset(
     }
 )
 _KEEPING_POLICIES = frozenset({"Retain", "RetainExceptOnCreate", "Snapshot"})
+_NOT_COMPUTED = frozenset({"CREATE_PENDING", "CREATE_IN_PROGRESS"})
 _NO_TARGET = Target()
 
 
@@ -66,6 +74,7 @@ def understand_change_set(
     """
     doc = _decode(text, source)
     stack = _stack_name(doc, source)
+    target = _stack_target(doc, target)
     changes = doc.get("Changes")
     changes = [] if changes is None else changes
     if not isinstance(changes, list):
@@ -81,6 +90,11 @@ def understand_change_set(
         records.append(_record(rc, where))
     if doc.get("NextToken"):
         effects.append(_stack_effect(stack, target, _E.UNKNOWN, "more pages (NextToken) not seen"))
+    status = doc.get("Status")
+    if isinstance(status, str) and status in _NOT_COMPUTED:
+        # Changes are listed once the change set is computed: until then what it will do is
+        # not known, and an empty list does not mean "no change".
+        effects.append(_stack_effect(stack, target, _E.UNKNOWN, f"change set still {status}"))
     if not effects:
         effects.append(_stack_effect(stack, target, _E.READ, "change set with no changes"))
     records.sort(key=lambda r: (r["logical"], r["action"]))
@@ -116,6 +130,25 @@ def _stack_name(doc: Mapping[str, Any], source: str) -> str:
     raise InputError(f"{source}: StackName: missing (and no StackId)")
 
 
+# arn:PARTITION:cloudformation:REGION:ACCOUNT:stack/NAME/GUID (or changeSet/NAME/GUID)
+_STACK_PLACE = re.compile(r"arn:[\w-]+:cloudformation:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):")
+
+
+def _stack_target(doc: Mapping[str, Any], target: Target) -> Target:
+    """``target`` with the account and region of the stack's own ARN where it leaves them
+    unset: the change set says where it runs, so the policy's ``aws_accounts`` can tell the
+    environment without ``--account``."""
+    if target.aws_account is not None:
+        return target
+    for key in ("StackId", "ChangeSetId"):
+        arn = doc.get(key)
+        match = _STACK_PLACE.match(arn) if isinstance(arn, str) else None
+        if match is not None:
+            found = Target(aws_account=match["account"], aws_region=match["region"])
+            return found.merged_over(target)
+    return target
+
+
 def _text(rc: Mapping[str, Any], key: str, where: str, *, required: bool = False) -> str:
     value = rc.get(key)
     if value is None or value == "":
@@ -136,10 +169,8 @@ def _resource_effects(
     rtype = _text(rc, "ResourceType", where)
     policy = _text(rc, "PolicyAction", where)
     kind, meaning = _ACTIONS.get(action, (_E.UNKNOWN, f"unrecognised action {action!r}"))
-    replacement = _text(rc, "Replacement", where)
-    if action == "Modify" and replacement in ("True", "Conditional"):
-        kind = _E.REPLACE
-        meaning = "replace" if replacement == "True" else "may replace (replacement conditional)"
+    if action == "Modify":
+        kind, meaning = _modify_meaning(rc, policy, where)
     if action == "Remove" and policy.startswith("Retain"):
         kind, meaning = _E.UPDATE, "removed from stack, retained"
     unprotects = _protection_removed(rc, where) if action == "Modify" else None
@@ -165,6 +196,20 @@ def _resource_effects(
     if rtype == "AWS::CloudFormation::Stack" and action in ("Modify", "Dynamic"):
         effects.append(_stack_effect(logical, target, _E.UNKNOWN, "nested stack changes not seen"))
     return effects
+
+
+def _modify_meaning(rc: Mapping[str, Any], policy: str, where: str) -> tuple[EffectKind, str]:
+    """A Modify's effect: the worst of what ``Replacement``, ``PolicyAction`` and the details'
+    ``RequiresRecreation`` say. They agree in what CloudFormation writes; when they do not (or
+    ``Replacement`` holds a value this code does not know) the destructive reading wins."""
+    replacement = _text(rc, "Replacement", where)
+    recreation = {str(t.get("RequiresRecreation")) for t in _detail_targets(rc, where)}
+    if replacement == "True" or policy.startswith("Replace") or policy == "Delete":
+        return _E.REPLACE, "replace"
+    if replacement not in ("", "False") or recreation & {"Always", "Conditionally"}:
+        # Always with a Dynamic evaluation is CloudFormation's own "Conditional".
+        return _E.REPLACE, "may replace (replacement conditional)"
+    return _E.UPDATE, "modify in place"
 
 
 def _protection_removed(rc: Mapping[str, Any], where: str) -> str | None:

@@ -7,13 +7,18 @@ camelCase (``dBInstanceIdentifier``). These are mapped back onto botocore's mode
 ``InstanceIds``) and understood by :func:`keyturn.understand.aws.aws_effects`, so that a record
 and the call keyturn judged name the same resources (``keyturn audit reconcile cloudtrail``).
 
+An ``eventName`` carrying its API version (Lambda's ``DeleteFunction20150331``) is the
+operation without it, and an ``eventSource`` several services share (``es``: Elasticsearch and
+OpenSearch) is tried as each of them.
+
 A record that is not an API call botocore knows (a console sign-in) gives an ``unknown``
 effect with the reason; a record that is not a record at all raises InputError.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from keyturn.errors import InputError
@@ -28,6 +33,11 @@ __all__ = [
     "is_read_only",
 ]
 
+# The API version some services append to the operation in ``eventName``: Lambda's
+# ``DeleteFunction20150331`` and ``UpdateFunctionCode20150331v2``, CloudFront's
+# ``DeleteDistribution2020_05_31``. Left on, the call would be an unknown one on "anything in
+# the account" instead of the delete of the function it names.
+_API_VERSION = re.compile(r"(?:\d{8}(?:v\d+)?|\d{4}_\d{2}_\d{2})\Z")
 # CloudTrail's names for parameters whose camelCase is not the member's name.
 _RENAMED = {("s3", "bucketname"): "Bucket"}
 
@@ -79,11 +89,14 @@ def cloudtrail_effects(record: Mapping[str, Any]) -> list[Effect]:
     name = _text(record, "eventName", required=True) or ""
     target = cloudtrail_target(record)
     prefix = source.removesuffix(".amazonaws.com")
-    for service in catalog.services_for_endpoint(prefix):
+    for service in _services(prefix):
         try:
             operation = catalog.resolve_operation(service, name)
         except InputError:
-            continue
+            try:  # Lambda's and CloudFront's names carry their API version
+                operation = catalog.resolve_operation(service, _API_VERSION.sub("", name))
+            except InputError:
+                continue
         model = catalog.operation_model(service, operation)
         params = request_params(record.get("requestParameters"), model.input_shape, service)
         return aws_effects(service, operation, params, target=target)
@@ -102,6 +115,20 @@ def cloudtrail_effects(record: Mapping[str, Any]) -> list[Effect]:
             detail=reason,
         )
     ]
+
+
+def _services(prefix: str) -> Iterator[str]:
+    """The services an ``eventSource`` host may stand for: the one named like it first, then
+    every other whose endpoint prefix it is. Several share one (``es``: Elasticsearch and
+    OpenSearch; ``apigateway``: v1 and v2): OpenSearch's ``DeleteDomain`` is not the
+    Elasticsearch service's, yet is recorded as ``es.amazonaws.com``."""
+    from keyturn.understand.aws import catalog
+
+    seen = catalog.services_for_endpoint(prefix)
+    yield from seen
+    # The index behind services_for_endpoint, read only when the first answers failed.
+    _, by_prefix = catalog._metadata_index()
+    yield from (s for s in by_prefix.get(prefix.lower(), ()) if s not in seen)
 
 
 def request_params(value: Any, shape: Any, service: str) -> dict[str, Any]:
@@ -195,12 +222,21 @@ def _tags(
     for source in (ident.get("principalTags"), context.get("principalTags")):
         if isinstance(source, Mapping):
             tags.update({str(k): str(v) for k, v in source.items()})
-    params = record.get("requestParameters")
+    # Only an AssumeRole call's ``tags`` are session tags; any other call's are the tags it
+    # puts on a resource (CreateDBInstance, CreateBucket...), which say nothing of who called.
+    params = record.get("requestParameters") if _assumes_role(record) else None
     listed = params.get("tags") if isinstance(params, Mapping) else None
     for tag in listed if isinstance(listed, list) else ():
         if isinstance(tag, Mapping) and "key" in tag:
             tags[str(tag["key"])] = str(tag.get("value", ""))
     return tags
+
+
+def _assumes_role(record: Mapping[str, Any]) -> bool:
+    name = record.get("eventName")
+    return record.get("eventSource") == "sts.amazonaws.com" and (
+        isinstance(name, str) and name.startswith("AssumeRole")
+    )
 
 
 def failed(record: Mapping[str, Any]) -> str | None:

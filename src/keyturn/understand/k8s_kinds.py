@@ -167,3 +167,32 @@ def collection_delete_names(kind: str, namespace: str | None) -> tuple[str, ...]
     if kind == "all":
         emptied += (f"k8s:{namespace}/*",)
     return tuple(dict.fromkeys(names + emptied))
+
+
+def custom_resource_names(crd_name: str, crd: object = None) -> tuple[str, ...]:
+    """The names of every object a CustomResourceDefinition's deletion takes with it.
+
+    Deleting a CRD deletes every custom resource of its kind, in every namespace: as wide as
+    ``kubectl delete <kind> --all -A``, and named so (``k8s:*/<kind>/*`` with the namespaces it
+    empties, or ``k8s:<kind>/*`` for a cluster-scoped kind), so that what a protected pattern
+    names inside a namespace is not lost through its definition. ``crd_name`` is
+    ``<plural>.<group>``; ``crd`` (the object, when known) gives the kind and scope exactly.
+    An unknown scope is taken both ways.
+    """
+    spec = crd.get("spec") if isinstance(crd, dict) else None
+    spec = spec if isinstance(spec, dict) else {}
+    words = spec.get("names")
+    words = words if isinstance(words, dict) else {}
+    kind = next(
+        (w for w in (words.get("kind"), words.get("plural")) if isinstance(w, str) and w),
+        crd_name.split(".", 1)[0],
+    )
+    if not kind:
+        return ()
+    scope = spec.get("scope")
+    names: tuple[str, ...] = ()
+    if scope != "Cluster":
+        names += collection_delete_names(kind, "*")
+    if scope != "Namespaced":
+        names += (f"k8s:{normalize_kind(kind)}/*",)
+    return tuple(dict.fromkeys(names))

@@ -7,8 +7,13 @@ One admission request is one effect on one object, named ``k8s:<ns>/<kind>/<name
 - CONNECT (``pods/exec``, ``attach``, ``portforward``, proxies) -> unknown: arbitrary execution;
 - ``pods/eviction`` CREATE -> delete of the pod (that is what ``kubectl drain`` sends);
 - ``*/scale`` (or any update) to 0 replicas -> update with the detail "scaled to 0";
+- a PersistentVolume's reclaim policy taken off ``Retain`` -> update that removes protection;
 - ``pods/ephemeralcontainers`` -> unknown (``kubectl debug``: arbitrary execution);
 - deleting a Namespace -> delete of ``k8s:namespace/<n>`` also named ``k8s:<n>/*``;
+- deleting a CustomResourceDefinition -> delete also named as every object of its kind
+  (``k8s:*/<kind>/*``): they go with it;
+- an UPDATE taking finalizers off an object being deleted -> delete: it forces the deletion
+  through (the usual way to "unstick" a Terminating namespace);
 - a DELETE without a name (the API server's deletecollection: ``kubectl delete pods --all``)
   -> delete of every object of the kind, ``k8s:<ns>/<kind>/*``, also named
   ``k8s:namespace/<ns>``: it empties (part of) the namespace, which a protected one refuses.
@@ -28,6 +33,7 @@ from keyturn.errors import InputError
 from keyturn.model import Action, ActionKind, Effect, EffectKind, Resource, Target
 from keyturn.understand.k8s_kinds import (
     collection_delete_names,
+    custom_resource_names,
     is_cluster_scoped,
     normalize_kind,
     object_names,
@@ -73,7 +79,13 @@ def understand_admission(
         names = collection_delete_names(kind, namespace or ("" if is_cluster_scoped(kind) else "*"))
     else:
         names = object_names("pod" if subresource == "eviction" else kind, name, namespace)
+    if effect_kind is EffectKind.DELETE and kind == "customresourcedefinition":
+        # Every custom resource of the kind goes with its definition (of every kind: "*").
+        names += custom_resource_names(name, None if collection else request.get("oldObject"))
     user = _user(request)
+    unprotects = _reclaim_unprotected(request) if effect_kind is EffectKind.UPDATE else None
+    if unprotects:
+        meaning += f"; protection removed: {unprotects}"
     detail = "; ".join(p for p in (meaning, f"by {user}" if user else "") if p)
     effect_target = (
         target if target.kube_namespace or not namespace else _with_ns(target, namespace)
@@ -84,6 +96,7 @@ def understand_admission(
         effect_target,
         "k8s",
         operation=f"{operation} {_resource_word(request)}".strip(),
+        removes_protection=unprotects is not None,
         detail=detail,
     )
     return Action(
@@ -113,7 +126,7 @@ def _request(review: Any, source: str) -> Mapping[str, Any]:
         request: Any = review  # a bare AdmissionRequest
     else:
         api_version, kind = review.get("apiVersion"), review.get("kind")
-        if api_version not in _API_VERSIONS:
+        if not isinstance(api_version, str) or api_version not in _API_VERSIONS:
             raise InputError(
                 f"{source}: apiVersion: expected admission.k8s.io/v1, got {api_version!r}"
             )
@@ -202,6 +215,14 @@ def _meaning(
         meaning = f"delete every {kind} (a collection): deletes the namespace's contents"
     elif collection:
         meaning = f"delete every {kind} (a collection)"
+    elif operation == "DELETE" and kind == "customresourcedefinition":
+        meaning = "delete custom resource definition(s): deletes every object of the kind(s)"
+    elif operation == "UPDATE" and (dropped := _finalizers_dropped(request)):
+        effect = EffectKind.DELETE
+        meaning = (
+            f"finalizer(s) {', '.join(dropped)} removed from a {kind} being deleted: "
+            "forces its deletion through"
+        )
     elif operation == "UPDATE" and _scaled_to_zero(request):
         meaning = f"{kind} scaled to 0 (disruptive: stops every replica)"
     if _dry(request):
@@ -216,6 +237,49 @@ def _scaled_to_zero(request: Mapping[str, Any]) -> bool:
         return spec.get("replicas") if isinstance(spec, dict) else None
 
     return bool(replicas("object") == 0 and replicas("oldObject") != 0)
+
+
+def _finalizers_dropped(request: Mapping[str, Any]) -> list[str]:
+    """The finalizers an UPDATE takes off an object already being deleted (its
+    ``deletionTimestamp`` set), in ``metadata`` or, for a Namespace's ``finalize``, ``spec``.
+
+    A finalizer is what holds such an object until its cleanup (or protection: a PVC in use, a
+    namespace's contents) is done; taking it off lets the deletion complete there and then,
+    which is the classic way to "unstick" a Terminating namespace. So it is judged as the
+    delete it completes."""
+    old, new = request.get("oldObject"), request.get("object")
+    if not isinstance(old, dict):
+        return []
+    metadata = old.get("metadata")
+    if not isinstance(metadata, dict) or not metadata.get("deletionTimestamp"):
+        return []
+    dropped: list[str] = []
+    for block in ("metadata", "spec"):
+        before, after = _finalizers(old, block), _finalizers(new, block)
+        dropped.extend(f for f in before if f not in after)
+    return dropped
+
+
+def _finalizers(obj: Any, block: str) -> list[str]:
+    part = obj.get(block) if isinstance(obj, dict) else None
+    listed = part.get("finalizers") if isinstance(part, dict) else None
+    return [str(f) for f in listed] if isinstance(listed, list) else []
+
+
+def _reclaim_unprotected(request: Mapping[str, Any]) -> str | None:
+    """A PersistentVolume whose ``persistentVolumeReclaimPolicy`` goes from ``Retain`` to
+    anything else: its disk, kept so far when its claim goes, is then deleted with it (toggle
+    then delete)."""
+
+    def policy(field: str) -> Any:
+        obj = request.get(field)
+        spec = obj.get("spec") if isinstance(obj, dict) else None
+        return spec.get("persistentVolumeReclaimPolicy") if isinstance(spec, dict) else None
+
+    before, after = policy("oldObject"), policy("object")
+    if before == "Retain" and after != "Retain":
+        return f"reclaim policy Retain -> {after or 'unset'}"
+    return None
 
 
 def _dry(request: Mapping[str, Any]) -> bool:

@@ -9,7 +9,19 @@ names. The mapping of ``actions`` (formats.md §4.2, §5.1):
 - ``forget`` -> update "forgotten: removed from state, not destroyed" (the object stays);
 - ``create,forget`` / ``forget,create`` -> create of the new object + forget of the old;
 - ``no-op`` and ``read`` -> read (``no-op`` with ``importing`` -> update: brought under
-  management); any other combination -> unknown.
+  management; a ``read`` of the ``external`` data source runs its program: unknown); any other
+  combination -> unknown.
+
+A ``moved`` object (``previous_address``) is also named by its old address, and, unless the
+change destroys it anyway, yields a read of the old address that removes its protection: a
+pattern protecting that address no longer names the object in the next plan. A
+``kubernetes_manifest`` CustomResourceDefinition destroyed is also named as every object of its
+kind. An effect's target takes the account and region of the object's ARN when none is given,
+for the policy's ``aws_accounts`` to tell the environment.
+
+A created, replaced or destroyed resource whose configuration has provisioners also yields an
+``unknown`` effect per provisioner, and a constant ``local-exec`` command is understood as the
+shell command it is (``_provisioners``).
 
 ``resource_drift`` is not an action and is ignored; Terraform 1.14+ ``action_invocations`` run
 provider-defined code on apply and are unknown. A plan with no change still yields one read
@@ -30,7 +42,13 @@ import msgspec
 
 from keyturn.model import Action, ActionKind, Effect, EffectKind, Resource, Target
 from keyturn.understand.aws_names import s3_bucket_names
-from keyturn.understand.terraform._names import address_names, derived_names, service_of
+from keyturn.understand.terraform._names import (
+    address_names,
+    arn_target,
+    crd_objects,
+    derived_names,
+    service_of,
+)
 from keyturn.understand.terraform._plan import (
     ActionInvocation,
     ResourceChange,
@@ -43,6 +61,12 @@ from keyturn.understand.terraform._protection import (
     protected_by_lock,
     protection_removed,
     versioning_removed,
+)
+from keyturn.understand.terraform._provisioners import (
+    RUNS_ON,
+    Provisioner,
+    provisioned,
+    provisioner_effects,
 )
 
 __all__ = ["understand_terraform"]
@@ -77,9 +101,12 @@ def understand_terraform(
     changes = sorted(plan.resource_changes or (), key=_order)
     digest = hashlib.sha256()
     effects: list[Effect] = []
+    commands = provisioned(plan.configuration)
     with _no_gc_pauses():
         for rc in changes:
             effects.extend(_change_effects(rc, target, digest))
+            if commands and RUNS_ON.intersection(rc.change.actions):
+                effects.extend(_provisioner_effects(rc, commands, target, digest))
     for invocation in plan.action_invocations or ():
         effects.append(_invocation_effect(invocation, target))
         digest.update(_ENCODER.encode(("action", invocation.address, invocation.type)))
@@ -95,6 +122,18 @@ def understand_terraform(
         target=target,
         subject=subject,
     )
+
+
+def _provisioner_effects(
+    rc: ResourceChange, commands: dict[str, list[Provisioner]], target: Target, digest: Any
+) -> list[Effect]:
+    """The provisioners a created, replaced or destroyed object runs; bound into ``digest``."""
+    resource = address_names(rc.address)[-1]  # the configuration's address: no instance keys
+    found = commands.get(resource)
+    if not found:
+        return []
+    digest.update(_ENCODER.encode(("provisioners", rc.address, found)))
+    return provisioner_effects(rc.address, address_names(rc.address), found, target)
 
 
 @contextmanager
@@ -129,6 +168,8 @@ def _change_effects(rc: ResourceChange, target: Target, digest: Any) -> list[Eff
     digest.update(_ENCODER.encode(record))
     names = _names(rc, before, after)
     resource = Resource(names, rc.type)
+    # Where the object lands: the existing object's ARN, else (a create) the new one's.
+    target = arn_target(before if isinstance(before, dict) else after, target)
     service = service_of(rc.type)
     operation = _OPERATIONS.get(actions) or "terraform " + "+".join(actions)
     if actions in _FORGET_REPLACE:
@@ -142,6 +183,12 @@ def _change_effects(rc: ResourceChange, target: Target, digest: Any) -> list[Eff
     if change.importing is not None:
         kind, meaning = (_E.UPDATE, "imported: brought under management") if kind is _E.READ else (
             kind, meaning + " (with import)")  # fmt: skip
+    if rc.mode == "data" and rc.type == "external" and actions == ("read",):
+        # The external data source runs its program to read: arbitrary execution on apply.
+        kind, meaning = _E.UNKNOWN, f"runs a program on apply: {_program(after)}"
+    if (kind is _E.DELETE or kind is _E.REPLACE) and (objects := crd_objects(rc.type, before)):
+        # Destroying a definition destroys every object of its kind with it.
+        resource = Resource(tuple(dict.fromkeys(names + objects)), rc.type)
     unprotects = None
     if kind is _E.UPDATE or kind is _E.REPLACE:
         unprotects = protection_removed(before, after)
@@ -166,7 +213,42 @@ def _change_effects(rc: ResourceChange, target: Target, digest: Any) -> list[Eff
             )
             reason = f"{rc.type} {rc.address}: {how}"
             effects.append(_unprotect(names, "s3-bucket", reason, target, service, operation))
+    moved_from = rc.previous_address
+    if (
+        moved_from
+        and kind not in _DESTROYING
+        and not set(address_names(moved_from)) <= set(address_names(rc.address))
+    ):
+        effects.append(_moved_away(rc, moved_from, target, service, operation))
     return effects
+
+
+_DESTROYING = frozenset({_E.DELETE, _E.REPLACE})
+
+
+def _program(values: Any) -> str:
+    program = values.get("program") if isinstance(values, dict) else None
+    if isinstance(program, list) and program:
+        return " ".join(map(str, program))
+    return "(known only on apply)"
+
+
+def _moved_away(
+    rc: ResourceChange, old: str, target: Target, service: str, operation: str
+) -> Effect:
+    """A ``moved`` block takes the object away from its old address: a pattern protecting it
+    by that address would no longer name it, and the next plan could destroy it unprotected.
+    So the old address loses its protection (only the old address: the object's own names,
+    its ARN, still name it where it went). Nothing happens to the object itself: a read."""
+    return Effect(
+        _E.READ,
+        Resource(address_names(old), rc.type),
+        target,
+        service,
+        operation=operation,
+        removes_protection=True,
+        detail=f"moved to {rc.address}: the old address no longer names it",
+    )
 
 
 _CHANGING = frozenset({_E.UPDATE, _E.DELETE, _E.REPLACE})

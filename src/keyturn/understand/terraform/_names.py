@@ -2,8 +2,9 @@
 
 A resource is named by its address, by the ID/ARN the plan knows, and by names derived from its
 type (an ``aws_db_instance``'s identifier gives ``arn:aws:rds:*:*:db:<identifier>``; a
-``kubernetes_namespace``'s ``metadata.name`` gives ``k8s:namespace/<name>``; an ``aws_s3_object``
-is ``arn:aws:s3:::<bucket>/<key>``, as the AWS CLI names it), so a policy pattern written for any
+``kubernetes_namespace``'s ``metadata.name`` (or a ``kubectl_manifest``'s ``kind`` and
+``name``) gives ``k8s:namespace/<name>``; an ``aws_s3_object`` is
+``arn:aws:s3:::<bucket>/<key>``, as the AWS CLI names it), so a policy pattern written for any
 surface matches a plan too.
 
 An instance of a resource with ``count`` or ``for_each`` (``aws_db_instance.main[0]``,
@@ -18,8 +19,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from keyturn.model import Target
 from keyturn.understand.aws_names import TERRAFORM_TYPES, resource_names
-from keyturn.understand.k8s_kinds import is_cluster_scoped, normalize_kind, object_names
+from keyturn.understand.k8s_kinds import (
+    custom_resource_names,
+    is_cluster_scoped,
+    normalize_kind,
+    object_names,
+)
 
 # Prefix of a resource type after "aws_" -> the service a ``service:`` rule names.
 _AWS_SERVICES: dict[str, str] = {
@@ -122,11 +129,34 @@ def derived_names(resource_type: str, values: Any) -> list[str]:
         names.extend(_s3_object_names(values))
     elif resource_type.startswith("kubernetes_"):
         names.extend(_kubernetes_names(resource_type, values))
+    elif resource_type == "kubectl_manifest":
+        names.extend(_kubectl_manifest_names(values))
     elif resource_type == "helm_release":
         name, namespace = values.get("name"), values.get("namespace") or "default"
         if isinstance(name, str) and name and isinstance(namespace, str):
             names.append(f"helm:{namespace}/{name}")
     return names
+
+
+def crd_objects(resource_type: str, values: Any) -> tuple[str, ...]:
+    """For a ``kubernetes_manifest`` (or ``kubectl_manifest``) holding a
+    CustomResourceDefinition, the names of every object of the kind it defines (they go when it
+    goes); ``()`` for anything else."""
+    if not isinstance(values, dict):
+        return ()
+    if resource_type == "kubectl_manifest":
+        name = values.get("name")
+        if values.get("kind") != "CustomResourceDefinition" or not isinstance(name, str):
+            return ()
+        return custom_resource_names(name)  # kind and scope are in the YAML: from the name
+    manifest = values.get("manifest")
+    if resource_type != "kubernetes_manifest" or not isinstance(manifest, dict):
+        return ()
+    if manifest.get("kind") != "CustomResourceDefinition":
+        return ()
+    metadata = manifest.get("metadata")
+    name = metadata.get("name") if isinstance(metadata, dict) else None
+    return custom_resource_names(name if isinstance(name, str) else "", manifest)
 
 
 def _s3_object_names(values: dict[str, Any]) -> tuple[str, ...]:
@@ -136,6 +166,17 @@ def _s3_object_names(values: dict[str, Any]) -> tuple[str, ...]:
         return ()
     key = key if isinstance(key, str) and key else "*"
     return (f"arn:aws:s3:::{bucket}/{key}", f"s3://{bucket}/{key}")
+
+
+def _kubectl_manifest_names(values: dict[str, Any]) -> tuple[str, ...]:
+    """The object of the (gavinbunney/alekc) kubectl provider's ``kubectl_manifest``, from the
+    ``kind``, ``name`` and ``namespace`` it records beside its ``yaml_body``."""
+    kind, name, namespace = values.get("kind"), values.get("name"), values.get("namespace")
+    if not (isinstance(kind, str) and kind and isinstance(name, str) and name):
+        return ()
+    if not isinstance(namespace, str) or not namespace:
+        namespace = None if is_cluster_scoped(kind) else "default"
+    return object_names(normalize_kind(kind), name, namespace)
 
 
 def _kubernetes_names(resource_type: str, values: dict[str, Any]) -> tuple[str, ...]:
@@ -159,3 +200,34 @@ def _kubernetes_names(resource_type: str, values: dict[str, Any]) -> tuple[str, 
     if not isinstance(namespace, str) or not namespace:
         namespace = None if is_cluster_scoped(kind) else "default"
     return object_names(normalize_kind(kind), name, namespace)
+
+
+# arn:PARTITION:SERVICE:REGION:ACCOUNT:...; the account is twelve digits when given.
+_ARN_PLACE = re.compile(r"arn:[\w-]+:[\w-]*:(?P<region>[a-z0-9-]*):(?P<account>\d{12}):")
+
+
+def arn_target(values: Any, target: Target) -> Target:
+    """``target`` with the account and region the resource's own ARN tells, where ``target``
+    leaves them unset.
+
+    A plan's workspace name is what the agent was told; the ARNs are where the plan lands. A
+    "dev" workspace whose state points at the production account (a stale or copied state) is
+    judged by the account's environment when the policy lists it under ``aws_accounts``."""
+    if target.aws_account is not None or not isinstance(values, dict):
+        return target
+    arn = values.get("arn")
+    match = _ARN_PLACE.match(arn) if isinstance(arn, str) else None
+    if match is None:
+        return target
+    # A plan's objects share a few accounts and regions: one target each, not one per object.
+    key = (target, match["account"], match["region"])
+    found = _ARN_TARGETS.get(key)
+    if found is None:
+        if len(_ARN_TARGETS) >= 1024:
+            _ARN_TARGETS.clear()
+        place = Target(aws_account=match["account"], aws_region=match["region"] or None)
+        found = _ARN_TARGETS[key] = place.merged_over(target)
+    return found
+
+
+_ARN_TARGETS: dict[tuple[Target, str, str], Target] = {}

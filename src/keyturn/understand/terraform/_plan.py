@@ -3,8 +3,9 @@
 Plans can be large (100,000 resources), so the document is decoded with msgspec into structs
 that hold only what is judged; ``before``/``after`` stay :class:`msgspec.Raw` slices of the
 input until the one change that needs them is looked at, so memory stays near the file size.
-Everything else in the plan (``planned_values``, ``prior_state``, ``configuration``,
-``resource_drift``) is skipped: drift is what already happened, not what the plan will do.
+Everything else in the plan (``planned_values``, ``prior_state``, ``configuration`` but for
+its provisioners, ``resource_drift``) is skipped: drift is what already happened, not what the
+plan will do.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Annotated, Any
 import msgspec
 
 from keyturn.errors import InputError
+from keyturn.understand.terraform._provisioners import Configuration
 
 _NULL = msgspec.Raw(b"null")
 # Plan format majors this code knows; a minor bump only adds fields (formats.md §4).
@@ -58,6 +60,7 @@ class Plan(msgspec.Struct, frozen=True):
     format_version: str | None = None
     resource_changes: list[ResourceChange] | None = None
     action_invocations: list[ActionInvocation] | None = None
+    configuration: Configuration | None = None
     errored: bool = False
 
 
