@@ -5,8 +5,9 @@ from __future__ import annotations
 import shlex
 
 import pytest
+from tests.understand.shell.conftest import JudgeBrief
 
-from keyturn.model import Effect, EffectKind, Target
+from keyturn.model import Effect, EffectKind, Target, Verdict
 from keyturn.understand import MemoryFiles
 from keyturn.understand.shell import understand_shell
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, handler_for
@@ -292,3 +293,23 @@ def test_a_run_time_word_before_a_dry_run_may_end_the_flags() -> None:
         e.effect is E.READ for e in _line("kubectl delete ns payments $X --dry-run=client")
     )
     assert {e.effect for e in _line("kubectl delete ns payments -- --dry-run=client")} != {E.READ}
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "kubectl delete crd payments.acme.io",
+        "kubectl delete customresourcedefinition/payments.acme.io",
+        "curl -X DELETE https://k8s.prod:6443/apis/apiextensions.k8s.io/v1/"
+        "customresourcedefinitions/payments.acme.io",
+    ],
+)
+def test_deleting_a_crd_names_every_object_of_its_kind(command: str) -> None:
+    """The definition goes with every custom resource of its kind, in every namespace."""
+    (effect,) = understand_shell(command, cwd="/w", home="/home/u").effects
+    assert {"k8s:*/payment/*", "k8s:payment/*"} <= set(effect.resource.names)
+
+
+def test_deleting_every_crd_names_everything(judge_brief: JudgeBrief) -> None:
+    decision = judge_brief("kubectl --context kind-dev delete crd --all", env=None)
+    assert decision.decision is Verdict.DENY  # the protected namespace payments is among them

@@ -14,6 +14,7 @@ import re
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.k8s_kinds import (
     collection_delete_names,
+    custom_resource_names,
     is_cluster_scoped,
     normalize_kind,
     object_names,
@@ -93,6 +94,10 @@ def _kubernetes_object(req: Request, segs: list[str], target: Target) -> list[Ef
         names = collection_delete_names(kind, namespace)
         if namespace and not is_cluster_scoped(kind) and kind != "namespace":
             detail = f"deletes the contents of namespace {namespace} (every {kind})"
+    if effect is EffectKind.DELETE and kind == "customresourcedefinition" and not sub:
+        # A definition takes every object of its kind with it (every kind, for them all).
+        wide = custom_resource_names(name) if name != "*" else ("k8s:*", "k8s:namespace/*")
+        names = tuple(dict.fromkeys(names + wide))
     return [
         Effect(
             effect=effect or EffectKind.UNKNOWN,

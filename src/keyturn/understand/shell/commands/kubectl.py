@@ -26,7 +26,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from keyturn.model import Effect, EffectKind
-from keyturn.understand.k8s_kinds import collection_delete_names, normalize_kind, object_names
+from keyturn.understand.k8s_kinds import (
+    collection_delete_names,
+    custom_resource_names,
+    normalize_kind,
+    object_names,
+)
 from keyturn.understand.shell.commands._kube_args import parse_args
 from keyturn.understand.shell.commands._kube_call import KubeCall, kube_call
 from keyturn.understand.shell.commands._kube_manifests import manifest_objects
@@ -272,8 +277,16 @@ def _object_effect(
         if f"k8s:namespace/{namespace}" in names and rtype != "namespace":
             what = "kubectl's 'all' kinds" if rtype == "all" else f"every {rtype} it picks"
             detail += f"; deletes the contents of namespace {namespace} ({what})"
+        if rtype == "customresourcedefinition":
+            # Every definition: every custom resource of every kind goes with them.
+            names += ("k8s:*", "k8s:namespace/*")
         return call.effect(kind, names, rtype, detail)
-    return call.effect(kind, object_names(rtype, name, namespace), rtype, detail)
+    names = object_names(rtype, name, namespace)
+    if kind is _E.DELETE and rtype == "customresourcedefinition":
+        # A definition takes every object of its kind with it, in every namespace.
+        names = tuple(dict.fromkeys(names + custom_resource_names(name)))
+        detail += f"; deletes every object of the kind {name} defines"
+    return call.effect(kind, names, rtype, detail)
 
 
 def _apply_like(call: KubeCall, words: tuple[str, ...]) -> list[Effect]:
