@@ -35,6 +35,7 @@ from mcp.server.stdio import stdio_server
 
 from keyturn.errors import InputError
 from keyturn.gate import Outcome
+from keyturn.localfiles import LocalFiles
 from keyturn.model import Action, Actor, Decision, McpToolMapping, Verdict
 from keyturn.understand.mcp import probe_mcp, tool_name, understand_mcp
 
@@ -168,6 +169,9 @@ class McpProxy:
                 annotations=upstream.annotations.get(params.name),
                 cwd=self.settings.cwd,
                 home=self.settings.home,
+                # The upstream runs on this machine: the files its tools change are read here,
+                # as the agents' hooks read them (a Terraform file losing its protection).
+                files=LocalFiles(),
             )
             outcome = await self._decide(action)
         except InputError as exc:

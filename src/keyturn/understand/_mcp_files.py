@@ -9,9 +9,11 @@ servers whose arguments carry SQL, shell or manifests (:mod:`._mcp_databases`,
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from keyturn.model import EffectKind
+from keyturn.model import Effect, EffectKind
 from keyturn.understand._mcp_family import (
     BuiltinEffects,
     C,
@@ -26,6 +28,7 @@ from keyturn.understand._mcp_family import (
 )
 
 if TYPE_CHECKING:
+    from keyturn.understand import FileReader
     from keyturn.understand.mcp import McpCall
 
 
@@ -56,6 +59,64 @@ def _on_paths(kind: EffectKind, *keys: str) -> Handler:
     return handle
 
 
+_RESOURCE_HEADER = re.compile(r'^\s*resource\s+"([^"]+)"\s+"([^"]+)"', re.MULTILINE)
+_PREVENT_DESTROY = re.compile(r"prevent_destroy\s*=\s*true")
+
+
+def protected_addresses(text: str) -> set[str]:
+    """Terraform addresses whose block in ``text`` sets ``prevent_destroy = true``; ``""`` for
+    a fragment that sets it without its ``resource`` header (an unnamed block's protection).
+    Shared with the agents' own file tools (:mod:`keyturn.integrations.hooks.file_tools`)."""
+    found: set[str] = set()
+    headers = list(_RESOURCE_HEADER.finditer(text))
+    for i, header in enumerate(headers):
+        end = headers[i + 1].start() if i + 1 < len(headers) else len(text)
+        if _PREVENT_DESTROY.search(text, header.end(), end):
+            found.add(f"{header.group(1)}.{header.group(2)}")
+    if not headers and _PREVENT_DESTROY.search(text):
+        found.add("")
+    return found
+
+
+# A Terraform file is read whole (up to the largest event a hook takes): a protected block
+# past the usual 1 MB read limit must not drop out of sight.
+TERRAFORM_READ_LIMIT = 16 << 20
+
+
+def file_text(files: FileReader, path: str) -> str | None:
+    """The text of the file at the absolute ``path`` as it is now, ``None`` when absent; a
+    Terraform file read whole."""
+    if not files.exists(path):
+        return None
+    if path.endswith(".tf"):
+        return files.read_text(path, limit=TERRAFORM_READ_LIMIT)
+    return files.read_text(path)
+
+
+def _read(call: McpCall, path: str) -> str | None:
+    return file_text(call.files, call.file(path)[len("file:") :])
+
+
+def _file_change(
+    call: McpCall, path: str, kind: EffectKind, before: str | None, after: str | None, detail: str
+) -> Effect:
+    """``kind`` on the file at ``path``; a Terraform file whose ``before`` text protected
+    resources (``prevent_destroy = true``) that ``after`` no longer does names them too, and
+    switches their protection off -- as the agents' own Write and Edit tools are judged."""
+    name = call.file(path)
+    dropped: set[str] = set()
+    if name.endswith(".tf") and before is not None and after is not None:
+        dropped = protected_addresses(before) - protected_addresses(after)
+    effect = call.effect(
+        kind, [name, *sorted(a for a in dropped if a)], type_="file", service="file", detail=detail
+    )
+    if not dropped:
+        return effect
+    what = ", ".join(sorted(a or "a resource" for a in dropped))
+    why = "; ".join(x for x in (detail, f"removes prevent_destroy from {what}") if x)
+    return replace(effect, removes_protection=True, detail=why)
+
+
 def _write_kind(call: McpCall, path: str) -> EffectKind:
     """Writing a file that is there is an update, else a create (as far as files tell)."""
     name = call.file(path)[len("file:") :]
@@ -66,24 +127,47 @@ def _write_file(call: McpCall) -> BuiltinEffects:
     path = call.text_arg("path")
     if path is None:
         return missing_argument(call, C, "path")
-    kind = _write_kind(call, path)
-    return own_effects(call.effect(kind, [call.file(path)], type_="file", service="file"))
+    kind, before = _write_kind(call, path), _read(call, path)
+    content = call.arg("content")
+    after = content if isinstance(content, str) else ""
+    return own_effects(_file_change(call, path, kind, before or "", after, ""))
 
 
 def _edit_file(call: McpCall) -> BuiltinEffects:
+    """``edits: [{oldText, newText}]``, each replacing the first occurrence in turn (the
+    server also matches ignoring indentation: then the edits' own texts are judged)."""
     path = call.text_arg("path")
     if path is None:
         return missing_argument(call, U, "path")
-    kind = R if call.arg("dryRun") is True else U
-    return own_effects(call.effect(kind, [call.file(path)], type_="file", service="file"))
+    if call.arg("dryRun") is True:
+        return own_effects(call.effect(R, [call.file(path)], type_="file", service="file"))
+    edits = call.arg("edits")
+    pairs = [
+        (str(e.get("oldText") or ""), str(e.get("newText") or ""))
+        for e in (edits if isinstance(edits, list) else [])
+        if isinstance(e, dict)
+    ]
+    before = _read(call, path)
+    after = before
+    for old, new in pairs:
+        if after is None or old not in after:
+            after = None
+            break
+        after = after.replace(old, new, 1)
+    if before is None or after is None:  # judge the edits' own texts
+        before, after = "\n".join(o for o, _ in pairs), "\n".join(n for _, n in pairs)
+    return own_effects(_file_change(call, path, U, before, after, ""))
 
 
 def _move_file(call: McpCall) -> BuiltinEffects:
     source, destination = call.text_arg("source"), call.text_arg("destination")
     if source is None or destination is None:
         return missing_argument(call, D, "source", "destination")
+    # What the file protected stays protected only if it is still a Terraform file.
+    moved = _read(call, source)
+    kept = moved if call.file(destination).endswith(".tf") else ""
     return own_effects(
-        call.effect(D, [call.file(source)], type_="file", service="file", detail="moved away"),
+        _file_change(call, source, D, moved, kept, "moved away"),
         call.effect(
             _write_kind(call, destination), [call.file(destination)], type_="file", service="file"
         ),

@@ -139,8 +139,10 @@ def _delete(call: McpCall) -> list[str]:
 def _apply(call: McpCall) -> list[str]:
     words, manifest = _source(call)
     args = ["apply", *words, "-n", _namespace(call)]
+    # Only a real true is a dry run (anything else may well run); but any truthy ``force`` is
+    # passed as --force, as the server tests it with ``if (force)``.
     args += ["--dry-run=client"] if call.arg("dryRun") is True else []
-    args += ["--force"] if call.arg("force") is True else []
+    args += ["--force"] if _truthy(call.arg("force")) else []
     return [_line(["kubectl", *args, *_context(call)], manifest)]
 
 
@@ -166,7 +168,7 @@ def _exec(call: McpCall) -> list[str]:
 
 def _helm(verb: str) -> Callable[[McpCall], list[str]]:
     def lines(call: McpCall) -> list[str]:
-        if verb == "install" and call.arg("useTemplate") is True:
+        if verb == "install" and _truthy(call.arg("useTemplate")):  # ``if (useTemplate)``
             raise _NotALine("template mode applies objects rendered at run time")
         name, namespace = _text(call, "name"), _text(call, "namespace")
         if verb == "uninstall":

@@ -138,7 +138,12 @@ def action_for_call(
             return _runs_later(edited, home=call.home)
         case ToolCategory.PATCH:
             patched = patch_action(
-                call.tool, str(args["patch"]), cwd=call.cwd, home=call.home, target=target
+                call.tool,
+                str(args["patch"]),
+                cwd=call.cwd,
+                home=call.home,
+                target=target,
+                files=files,
             )
             return _runs_later(patched, home=call.home)
         case ToolCategory.DELETE:
@@ -154,9 +159,8 @@ def action_for_call(
         case ToolCategory.POWERSHELL:
             return unknown_action(call, "PowerShell commands are not understood yet", target=target)
         case ToolCategory.UNKNOWN:
-            return unknown_action(
-                call, f"{call.agent} tool '{call.tool}' is not understood", target=target
-            )
+            why = call.extra.get("reason") or f"{call.agent} tool '{call.tool}' is not understood"
+            return unknown_action(call, str(why), target=target)
 
 
 def _shell(

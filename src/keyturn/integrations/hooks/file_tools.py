@@ -13,16 +13,14 @@ Two things make a file write more than an ``update``:
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from keyturn.model import Action, ActionKind, Effect, EffectKind, Resource, Target
-from keyturn.understand import FileReader
+from keyturn.understand import FileReader, NoFiles
+from keyturn.understand._mcp_files import file_text, protected_addresses
 from keyturn.understand.paths import agent_path
 
-_RESOURCE_HEADER = re.compile(r'^\s*resource\s+"([^"]+)"\s+"([^"]+)"', re.MULTILINE)
-_PREVENT_DESTROY = re.compile(r"prevent_destroy\s*=\s*true")
 # Paths (suffixes of the absolute path) whose content decides whether keyturn is consulted.
 _GUARD_FILES = (
     "/.claude/settings.json",
@@ -60,20 +58,7 @@ def guards_keyturn(name: str) -> bool:
     return path.endswith(_GUARD_FILES) or any(d in path for d in (*_GUARD_DIRS, *_MANAGED_DIRS))
 
 
-def protected_addresses(text: str) -> set[str]:
-    """Terraform addresses whose block in ``text`` sets ``prevent_destroy = true``."""
-    found: set[str] = set()
-    headers = list(_RESOURCE_HEADER.finditer(text))
-    for i, header in enumerate(headers):
-        end = headers[i + 1].start() if i + 1 < len(headers) else len(text)
-        if _PREVENT_DESTROY.search(text, header.end(), end):
-            found.add(f"{header.group(1)}.{header.group(2)}")
-    if not headers and _PREVENT_DESTROY.search(text):
-        found.add("")  # a fragment without its header: the protection of an unnamed block
-    return found
-
-
-def _change_effects(
+def change_effects(
     tool: str, name: str, kind: EffectKind, before: str | None, after: str | None, *, target: Target
 ) -> list[Effect]:
     """The effect of turning ``before`` into ``after`` in file ``name``."""
@@ -135,9 +120,9 @@ def write_action(
 ) -> Action:
     """A whole-file write: ``create`` when the file is absent, else ``update``."""
     path = _path_of(name)
-    before = files.read_text(path) if files.exists(path) else None
+    before = file_text(files, path)
     kind = EffectKind.UPDATE if files.exists(path) else EffectKind.CREATE
-    effects = _change_effects(
+    effects = change_effects(
         tool, name, kind, before if before is not None else "", content, target=target
     )
     subject = {"tool": tool, "path": name, "content": _sha(content)}
@@ -149,7 +134,7 @@ def edit_action(
 ) -> Action:
     """String replacements in one file (``edits``: ``{old, new, all}``): an ``update``."""
     path = _path_of(name)
-    before = files.read_text(path)
+    before = file_text(files, path)
     olds = "\n".join(str(e.get("old") or "") for e in edits)
     news = "\n".join(str(e.get("new") or "") for e in edits)
     after = before
@@ -159,7 +144,7 @@ def edit_action(
             after = after.replace(old, new) if e.get("all") else after.replace(old, new, 1)  # type: ignore[union-attr]
     else:
         before, after = olds, news  # judge the fragments when the file cannot be read
-    effects = _change_effects(tool, name, EffectKind.UPDATE, before, after, target=target)
+    effects = change_effects(tool, name, EffectKind.UPDATE, before, after, target=target)
     subject = {
         "tool": tool,
         "path": name,
@@ -210,55 +195,17 @@ def read_action(tool: str, names: Sequence[str], *, target: Target) -> Action:
     )
 
 
-# Codex trims each header line before it compares it with a marker: a header indented after a
-# hunk (``\t*** Add File: x``) is a header all the same.
-_PATCH_LINE = re.compile(r"\*\*\* (Add|Update|Delete) File: (.+)|\*\*\* Move to: (.+)")
+def patch_action(
+    tool: str,
+    patch: str,
+    *,
+    cwd: str,
+    home: str,
+    target: Target,
+    files: FileReader = NoFiles(),  # noqa: B008 - NoFiles is stateless
+) -> Action:
+    """Codex's ``apply_patch`` text as file effects (:mod:`.patch_tool`, which builds on the
+    effects here)."""
+    from .patch_tool import patch_action as understood
 
-
-def patch_action(tool: str, patch: str, *, cwd: str, home: str, target: Target) -> Action:
-    """Codex's ``apply_patch`` text: each ``*** Add/Update/Delete File:`` (and ``Move to:``)
-    header is one effect; a patch with no header is not understood."""
-    kinds = {"Add": EffectKind.CREATE, "Update": EffectKind.UPDATE, "Delete": EffectKind.DELETE}
-    effects: list[Effect] = []
-    for line in patch.splitlines():
-        m = _PATCH_LINE.fullmatch(line.strip())
-        if not m:
-            continue
-        kind = kinds[m.group(1)] if m.group(1) else EffectKind.CREATE
-        name = file_name((m.group(2) or m.group(3)).strip(), cwd=cwd, home=home)
-        # The patch body is not applied here: a .tf update is judged on its -/+ lines below.
-        effects += _change_effects(tool, name, kind, None, None, target=target)
-    removed = "\n".join(ln[1:] for ln in patch.splitlines() if ln.startswith("-"))
-    added = "\n".join(ln[1:] for ln in patch.splitlines() if ln.startswith("+"))
-    if _PREVENT_DESTROY.search(removed) and not _PREVENT_DESTROY.search(added):
-        effects = [_drop_protection(e) if e.resource.name.endswith(".tf") else e for e in effects]
-    if not effects:
-        effects = [
-            Effect(
-                EffectKind.UNKNOWN,
-                Resource((f"tool:{tool}",), type="tool"),
-                target=target,
-                service="file",
-                operation=tool,
-                detail=f"{tool}: no '*** Add/Update/Delete File:' header in the patch",
-            )
-        ]
-    return _action(
-        f"{tool} {' '.join(dict.fromkeys(_path_of(e.resource.name) for e in effects))}",
-        effects,
-        {"tool": tool, "patch": _sha(patch)},
-        target=target,
-    )
-
-
-def _drop_protection(effect: Effect) -> Effect:
-    return Effect(
-        effect.effect,
-        effect.resource,
-        target=effect.target,
-        service=effect.service,
-        operation=effect.operation,
-        removes_protection=True,
-        protected_by=effect.protected_by,
-        detail=effect.detail + ": removes prevent_destroy",
-    )
+    return understood(tool, patch, cwd=cwd, home=home, target=target, files=files)

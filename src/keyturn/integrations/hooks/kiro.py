@@ -8,7 +8,10 @@ Built-in tool names changed between Kiro versions (``execute_bash``/``shell``,
 ``fs_write``/``write``, ``fs_read``/``read``, ``use_aws``/``aws``): both spellings are read.
 ``use_aws`` is judged as the ``aws`` command line Kiro runs (its parameter names in kebab case,
 :func:`.events._aws_command_line`). MCP tools arrive as
-``@server/tool`` (the matcher's form) or ``server___tool``.
+``@server/tool`` (the matcher's form) or ``server___tool``. ``grep`` and ``glob`` read where
+Claude Code's search tools do (:mod:`.search_tools`); ``knowledge`` ``add``/``update`` reads the
+tree it indexes; ``use_subagent``/``delegate`` start agents under their own hooks
+(:mod:`.kiro_agents`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 from keyturn.errors import InputError
 
 from .events import ToolCall, ToolCategory
+from .kiro_agents import DELEGATING_TOOLS, started_agents, unhooked
 from .protocol import (
     Answer,
     Reply,
@@ -28,6 +32,7 @@ from .protocol import (
     text,
     tool_event,
 )
+from .search_tools import searched_places
 
 NAME = "kiro"
 PRE_TOOL_USE = "preToolUse"
@@ -37,9 +42,6 @@ _INTERNAL = frozenset(
         "introspect",
         "thinking",
         "todo_list",
-        "knowledge",
-        "use_subagent",
-        "delegate",
         "dummy",
     }
 )
@@ -71,6 +73,21 @@ class Kiro:
                 mcp_tool=mcp[1],
                 **base,
             )
+        if tool in DELEGATING_TOOLS:
+            agents = started_agents(tool, args)
+            missing = unhooked(agents, cwd=cwd, home=home) if agents is not None else []
+            if missing:
+                reason = (
+                    f"{tool} starts agent(s) {', '.join(missing)} whose configuration does not "
+                    "run keyturn's hook on every tool: their tool calls would not be judged"
+                )
+                return ToolCall(
+                    category=ToolCategory.UNKNOWN,
+                    arguments=dict(args),
+                    extra={"reason": reason},
+                    **base,
+                )
+            return ToolCall(category=ToolCategory.INTERNAL, arguments=dict(args), **base)
         category, normal = _builtin(tool, args, where=where)
         return ToolCall(category=category, arguments=normal, **base)
 
@@ -108,8 +125,15 @@ def _builtin(
             }
         case "fs_write" | "write":
             return _write(args, where=where)
-        case "fs_read" | "read" | "glob" | "grep":
+        case "fs_read" | "read":
             return ToolCategory.READ, {"paths": _read_paths(args)}
+        case "grep":  # a content search of the tree under its path, as Claude Code's Grep
+            where_to = args.get("path")
+            searched = {"path": where_to, "glob": args.get("include")}
+            return ToolCategory.READ, {"paths": searched_places("Grep", searched)}
+        case "glob":  # its pattern may leave the path, as Claude Code's Glob
+            searched = {"path": args.get("path"), "pattern": args.get("pattern")}
+            return ToolCategory.READ, {"paths": searched_places("Glob", searched)}
         case "use_aws" | "aws":
             return ToolCategory.AWS_CLI, {
                 "service": text(args, "service_name", where=where),
@@ -118,6 +142,8 @@ def _builtin(
                 "region": args.get("region"),
                 "profile": args.get("profile_name"),
             }
+        case "knowledge":
+            return _knowledge(args)
         case "web_fetch":
             return ToolCategory.FETCH, {"urls": [text(args, "url", where=where)]}
         case "web_search":
@@ -144,6 +170,19 @@ def _write(args: Mapping[str, Any], *, where: str) -> tuple[ToolCategory, dict[s
     raise InputError(
         f"{where}: tool_input.command: '{command}' is not create, str_replace, insert or append"
     )
+
+
+def _knowledge(args: Mapping[str, Any]) -> tuple[ToolCategory, dict[str, Any]]:
+    """The knowledge tool indexes the file or directory ``add`` (its ``value``, unless it is
+    text: one with a newline) or ``update`` (its ``path``) names, everything under it, and its
+    ``search`` then gives the model what it read: a read of that tree. Its other commands act
+    on the knowledge base alone."""
+    command = args.get("command")
+    place = args.get("value") if command == "add" else args.get("path")
+    is_path = isinstance(place, str) and place.strip() and "\n" not in place
+    if command in ("add", "update") and is_path:
+        return ToolCategory.READ, {"paths": [place, str(place).rstrip("/") + "/*"]}
+    return ToolCategory.INTERNAL, dict(args)
 
 
 def _read_paths(args: Mapping[str, Any]) -> list[str]:
