@@ -82,11 +82,15 @@ _POSIX_SYSTEM_DIRS = frozenset(
         "/nix/var",
     }
 )
+# Compared without case: macOS's file system opens ``/users/bob``, ``/SYSTEM`` and
+# ``/private/ETC`` as ``/Users/bob``, ``/System`` and ``/private/etc`` (on Linux that takes a
+# few directories that are really others -- ``/ETC`` -- for system ones: one check for both).
+_POSIX_SYSTEM_FOLDED = frozenset(d.lower() for d in _POSIX_SYSTEM_DIRS)
 # Their components, for matching a glob (``/e?c``) against them one component at a time.
-_POSIX_SYSTEM_PARTS = tuple(tuple(d.split("/")[1:]) for d in _POSIX_SYSTEM_DIRS if d != "/")
-_HOMES = ("home", "Users")
-# ``/home/<user>`` and ``/Users/<user>``: one level below a homes directory.
-_POSIX_HOME = re.compile(r"/(?:home|Users)/[^/]+\Z")
+_POSIX_SYSTEM_PARTS = tuple(tuple(d.split("/")[1:]) for d in _POSIX_SYSTEM_FOLDED if d != "/")
+_HOMES = ("home", "users")
+# ``/home/<user>`` and ``/Users/<user>``: one level below a homes directory (folded).
+_POSIX_HOME = re.compile(r"/(?:home|users)/[^/]+\Z")
 _WINDOWS_PATH = re.compile(r"[A-Za-z]:(?:/|\Z)")
 # Below a drive root, compared lower-cased: ``c:/windows``, ``C:/Users/bob`` (a user profile is
 # one level below ``users``).
@@ -153,12 +157,12 @@ def _system_path(path: str) -> str | None:
     if not parts:
         return "the file-system root"
     if not any(_PATTERN.search(p) for p in parts):
-        normal = "/" + "/".join(parts)
-        if normal in ("/root", "/var/root") or _POSIX_HOME.match(normal):
+        folded = "/" + "/".join(parts).lower()
+        if folded in ("/root", "/var/root") or _POSIX_HOME.match(folded):
             return "the home directory"
-        return "the system directory" if normal in _POSIX_SYSTEM_DIRS else None
+        return "the system directory" if folded in _POSIX_SYSTEM_FOLDED else None
     # A pattern: catastrophic when it may name one of them (``/e?c``, ``/[e]tc``, ``/ho*/bob``).
-    patterns = [_BRACES.sub("*", p) for p in parts]
+    patterns = [_BRACES.sub("*", p).lower() for p in parts]
     if len(patterns) == 2 and any(fnmatch.fnmatchcase(h, patterns[0]) for h in _HOMES):
         return "the home directory"
     if any(_matches(patterns, d) for d in _POSIX_SYSTEM_PARTS):

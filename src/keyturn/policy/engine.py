@@ -45,7 +45,7 @@ _AGENT_CACHE_LIMIT = 1024
 _BULK_EFFECTS = 1024
 
 
-_DELETE, _REPLACE = EffectKind.DELETE, EffectKind.REPLACE
+_DELETE, _REPLACE, _UNKNOWN = EffectKind.DELETE, EffectKind.REPLACE, EffectKind.UNKNOWN
 
 
 class Policy:
@@ -88,7 +88,8 @@ class Policy:
             if self._protected is not None
             else ((), frozenset[str]())
         )
-        # What protected[i] decides: (a delete or replace of it, switching its protection off).
+        # What protected[i] decides: (a delete or replace of it, switching its protection off,
+        # an effect keyturn cannot understand on it).
         self._protected_outcomes = tuple(
             (
                 Outcome(Verdict.DENY, f"protected[{i}]", "protected resource", protected=True),
@@ -96,6 +97,12 @@ class Policy:
                     Verdict.DENY,
                     f"protected[{i}]",
                     "switches off the protection of a protected resource",
+                    protected=True,
+                ),
+                Outcome(
+                    Verdict.DENY,
+                    f"protected[{i}]",
+                    "not understood, on a protected resource: it may delete or replace it",
                     protected=True,
                 ),
             )
@@ -346,6 +353,8 @@ class Policy:
             # C-level tests first (an enum's hash is Python code): most wide names are not
             # deleted, or share no literal start with a protected pattern.
             kind_ = effect.effect
+            # (Not for an unknown effect: what it does is not told, so neither is what it
+            # reaches; it is held by the names it gives, below.)
             if kind_ is _DELETE or kind_ is _REPLACE or effect.removes_protection:
                 heads, prefixes = self._protected_heads
                 for start in starts:
@@ -353,7 +362,8 @@ class Policy:
                         protected = self._protected.first_overlap(names) is not None
                         break
         # The built-in rules can only decide an effect that is flagged catastrophic, a
-        # destructive or protection-removing one on a protected resource, a destructive one
+        # destructive, protection-removing or not understood one on a protected resource (what
+        # keyturn cannot read may be a delete: no approval may release it), a destructive one
         # whose protection went earlier, or one naming a file or an environment variable (the
         # catastrophic paths and keyturn's own files and settings have no other names): most
         # effects skip the call.
@@ -363,6 +373,7 @@ class Policy:
                 (protected or effect.protected_by)
                 and (effect.effect in DESTRUCTIVE_EFFECTS or effect.removes_protection)
             )
+            or (protected and effect.effect is _UNKNOWN)
             or names[0].startswith(GUARDED_PREFIXES)
             or (len(names) > 1 and any(n.startswith(GUARDED_PREFIXES) for n in names))
         ):
@@ -401,10 +412,15 @@ class Policy:
             reason = guard.reason(effect)
             if reason is not None:
                 return Outcome(Verdict.DENY, SELF_PROTECTION_RULE, reason)
-        if protected and self._protected is not None and (destructive or effect.removes_protection):
+        unknown = effect.effect is _UNKNOWN
+        if (
+            protected
+            and self._protected is not None
+            and (destructive or unknown or effect.removes_protection)
+        ):
             index = self._protected.first_match(effect.resource.names)
             if index is not None:
-                return self._protected_outcomes[index][0 if destructive else 1]
+                return self._protected_outcomes[index][0 if destructive else 2 if unknown else 1]
             index = self._protected.first_overlap(effect.resource.names)
             if index is not None:
                 what = "deletes or replaces" if destructive else "switches off the protection of"

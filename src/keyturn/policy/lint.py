@@ -7,45 +7,23 @@ is analysed like code: each finding has a severity, a stable code, the line, and
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any
 
 from keyturn.model import DESTRUCTIVE_EFFECTS, EffectKind, Verdict
 from keyturn.policy.engine import Policy
-from keyturn.policy.matching import GlobSet, is_literal, literal_prefix
+from keyturn.policy.lint_parts import (
+    Finding,
+    Severity,
+    covers,
+    file_problem,
+    is_terraform_address,
+    k8s_problem,
+    person_key,
+)
+from keyturn.policy.matching import GlobSet, literal_prefix
 from keyturn.policy.rules import AgentRules, sections_for
 from keyturn.policy.schema import Rule
 
-
-class Severity(StrEnum):
-    """How bad a finding is: errors fail ``lint`` (exit 1), warnings do not."""
-
-    ERROR = "error"
-    WARNING = "warning"
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One lint finding."""
-
-    severity: Severity
-    code: str
-    source: str
-    line: int
-    message: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "severity": self.severity.value,
-            "code": self.code,
-            "file": self.source,
-            "line": self.line,
-            "message": self.message,
-        }
-
-    def __str__(self) -> str:
-        return f"{self.source}:{self.line}: {self.severity.value} {self.code}: {self.message}"
+__all__ = ["NAME_FORMS", "Finding", "Severity", "covers", "lint", "protected_pattern_problem"]
 
 
 # Every resource-name form an understander produces (BRIEF §4.2 and the forms the shell, MCP,
@@ -91,6 +69,15 @@ NAME_FORMS = (
     "netlify:",
     "digitalocean:",
     "cloudflare:",
+    "firebase:",
+    "neon:",
+    "planetscale:",
+    "turso:",
+    "nomad:",
+    "argocd:",
+    "kind:",
+    "minikube:",
+    "k3d:",
     "gitlab:",
     "supabase:",
     "mongodb-atlas:",
@@ -101,18 +88,15 @@ NAME_FORMS = (
     "grafana:",
     "sentry:",
 )
-_WINDOWS_FILE = re.compile(r"file:[A-Za-z](?::(?:/.*)?)?\Z", re.DOTALL)
-_TERRAFORM_ADDRESS = re.compile(
-    r"(?:module\.[\w-]+(?:\[[^\]]+\])?\.)*(?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*"
-    r"(?:\[[^\]]+\])?\Z"
-)
 
 
 def lint(policy: Policy) -> list[Finding]:
     """Every finding on ``policy``, errors first, then by line."""
     findings = [
         *_default_allow(policy),
+        *_no_production(policy),
         *_destructive_without_review(policy),
+        *_one_approval_for_destructive(policy),
         *_unknown_allowed_in_production(policy),
         *_reviewer_groups(policy),
         *_reviewer_is_agent(policy),
@@ -142,14 +126,76 @@ def _default_allow(policy: Policy) -> list[Finding]:
     ]
 
 
+# Environment names people give production (``prod``, ``prod-eu``, ``eu_prd2``, ``live``; not
+# ``preprod`` or ``non-prod``): one left out of ``production`` (``[production]`` when not
+# written) is judged as a non-production environment.
+_PRODUCTION_WORD = re.compile(r"(?:prod|prd|production|live)\d*")
+_NOT_WORDS = frozenset({"non", "not", "pre"})
+
+
+def _looks_like_production(name: str) -> bool:
+    words = re.split(r"[-_.\s]+", name.lower())
+    return any(_PRODUCTION_WORD.fullmatch(w) for w in words) and not _NOT_WORDS.intersection(words)
+
+
+def _no_production(policy: Policy) -> list[Finding]:
+    """No defined environment is production: ``production:`` was left out and none is called
+    ``production``. Unknown effects there are then held instead of denied, and no production
+    check of lint looks at it -- an environment called ``prod`` gets dev's treatment."""
+    defined = policy.environment_names
+    if policy.production_environments & set(defined):
+        return []
+    named = [n for n in defined if _looks_like_production(n)]
+    why = (
+        "no environment is treated as production (none is called 'production' and the "
+        "policy has no 'production:' list): unknown effects there are held, not denied, and "
+        "lint checks no production rules"
+    )
+    if named:
+        return [
+            _finding(
+                policy,
+                Severity.ERROR,
+                "no-production",
+                policy.document.line(f"environments.{named[0]}"),
+                f"environment '{named[0]}' is not production: {why}; "
+                f"add 'production: [{', '.join(named)}]'",
+            )
+        ]
+    return [
+        _finding(
+            policy,
+            Severity.WARNING,
+            "no-production",
+            policy.document.line("environments"),
+            f"{why}; name them in 'production:'",
+        )
+    ]
+
+
+def _review_environments(policy: Policy) -> list[str]:
+    """The environments where a destructive effect must not go unreviewed: the production ones,
+    and the one effects land in when keyturn cannot tell where (a delete whose environment
+    nobody can tell may well be in production)."""
+    envs = set(policy.production_environments & set(policy.environment_names))
+    envs.add(policy.unknown_environment)
+    return sorted(envs)
+
+
 def _destructive_without_review(policy: Policy) -> list[Finding]:
     findings = []
+    production = policy.production_environments
     for section in policy.document.agents:
         rules = AgentRules(
             sections_for(section.key, policy.document.agents), policy.environment_names
         )
         who = "every agent" if section.key == "*" else f"agent '{section.key}'"
-        for env in sorted(policy.production_environments & set(policy.environment_names)):
+        for env in _review_environments(policy):
+            where = (
+                env
+                if env in production
+                else f"{env} (where keyturn puts effects whose environment it cannot tell)"
+            )
             for kind in sorted(DESTRUCTIVE_EFFECTS):
                 if _unconditional(rules, Verdict.DENY, kind, env) or _unconditional(
                     rules, Verdict.ASK, kind, env
@@ -164,8 +210,40 @@ def _destructive_without_review(policy: Policy) -> list[Finding]:
                             Severity.ERROR,
                             "destructive-without-review",
                             c.rule.line,
-                            f"{who} can {kind.value} in {env} without review "
+                            f"{who} can {kind.value} in {where} without review "
                             f"({c.rule.rule_id} allows it)",
+                        )
+                    )
+    return findings
+
+
+def _one_approval_for_destructive(policy: Policy) -> list[Finding]:
+    """An ``ask`` that lets a production delete or replace go ahead on one person's word, where
+    no rule asks more of every such effect: the two-person rule the incident called for."""
+    findings = []
+    for section in policy.document.agents:
+        rules = AgentRules(
+            sections_for(section.key, policy.document.agents), policy.environment_names
+        )
+        who = "every agent" if section.key == "*" else f"agent '{section.key}'"
+        for env in sorted(policy.production_environments & set(policy.environment_names)):
+            for kind in sorted(DESTRUCTIVE_EFFECTS):
+                asks = rules.candidates(Verdict.ASK, kind, env)
+                if _unconditional(rules, Verdict.DENY, kind, env) or any(
+                    c.unconditional and c.rule.approvals >= 2 for c in asks
+                ):
+                    continue
+                for c in asks:
+                    if c.rule.approvals >= 2 or (section.key != "*" and c.rule.agent == "*"):
+                        continue  # a rule of every agent is reported once, for every agent
+                    findings.append(
+                        _finding(
+                            policy,
+                            Severity.WARNING,
+                            "one-approval-for-destructive",
+                            c.rule.line,
+                            f"{who} can {kind.value} in {env} on one approval "
+                            f"({c.rule.rule_id}): ask at least 2, from two people",
                         )
                     )
     return findings
@@ -212,7 +290,7 @@ def _reviewer_groups(policy: Policy) -> list[Finding]:
     for r in _all_rules(policy):
         if r.verdict is not Verdict.ASK or not policy.reviewers:
             continue
-        people = {p for g in r.reviewers for p in policy.reviewers[g]}
+        people = {person_key(p) for g in r.reviewers for p in policy.reviewers[g]}
         if len(people) < r.approvals:
             findings.append(
                 _finding(
@@ -232,7 +310,9 @@ def _reviewer_is_agent(policy: Policy) -> list[Finding]:
     for group, people in policy.reviewers.items():
         for index, person in enumerate(people):
             for section in policy.document.agents:
-                if section.key == "*" or not GlobSet((section.key,)).match(person):
+                if section.key == "*" or not GlobSet((person_key(section.key),)).match(
+                    person_key(person)
+                ):
                     continue
                 findings.append(
                     _finding(
@@ -253,31 +333,59 @@ def _reviewer_is_operator(policy: Policy) -> list[Finding]:
     when too few are left to give the approvals asked, a warning otherwise."""
     findings = []
     for section in policy.document.agents:
-        if not section.operators or section.key == "*":
+        operators = _operators_of(policy, section.key)
+        if not operators:
             continue
-        for rule in (r for s in policy.rules_for(section.key).sections for r in s.rules):
-            if rule.verdict is not Verdict.ASK:
-                continue
-            groups = rule.reviewers or tuple(policy.reviewers)
-            members = {p for g in groups for p in policy.reviewers.get(g, ())}
-            conflicted = sorted(members & {*section.operators, section.key})
-            if not conflicted:
-                continue
-            eligible = sorted(members - set(conflicted))
-            short = len(eligible) < rule.approvals
-            findings.append(
-                _finding(
-                    policy,
-                    Severity.ERROR if short else Severity.WARNING,
-                    "reviewer-is-operator",
-                    rule.line,
-                    f"{', '.join(conflicted)} operate(s) {section.key} and review in "
-                    f"{', '.join(groups)}: for {rule.rule_id} ({rule.approvals} approval(s)) only "
-                    f"{', '.join(eligible) or 'nobody'} can approve {section.key}'s requests"
-                    + (": they can never be approved" if short else ""),
-                )
-            )
+        who = "every agent" if section.key == "*" else section.key
+        for owner in policy.rules_for(section.key).sections:
+            # A rule of a broader section whose own operators conflict is reported there.
+            broader = set() if owner is section else _operators_of(policy, owner.key)
+            for rule in owner.rules:
+                if rule.verdict is not Verdict.ASK:
+                    continue
+                groups = rule.reviewers or tuple(policy.reviewers)
+                members = {p for g in groups for p in policy.reviewers.get(g, ())}
+                barred = {person_key(p) for p in operators}
+                conflicted = sorted(p for p in members if person_key(p) in barred)
+                if conflicted and not {person_key(p) for p in conflicted} <= {
+                    person_key(p) for p in broader
+                }:
+                    findings.append(
+                        _operator_finding(policy, who, rule, groups, members, conflicted)
+                    )
     return findings
+
+
+def _operators_of(policy: Policy, key: str) -> set[str]:
+    """Who runs the agents of section ``key``: the operators of every section applying to it
+    (those named in a glob section or in ``*`` run each agent it reaches), and the agent."""
+    operators = {p for s in policy.rules_for(key).sections for p in s.operators}
+    if operators and key != "*":
+        operators.add(key)
+    return operators
+
+
+def _operator_finding(
+    policy: Policy,
+    who: str,
+    rule: Rule,
+    groups: tuple[str, ...],
+    members: set[str],
+    conflicted: list[str],
+) -> Finding:
+    barred = {person_key(p) for p in conflicted}
+    eligible = sorted(p for p in members if person_key(p) not in barred)
+    short = len({person_key(p) for p in eligible}) < rule.approvals
+    return _finding(
+        policy,
+        Severity.ERROR if short else Severity.WARNING,
+        "reviewer-is-operator",
+        rule.line,
+        f"{', '.join(conflicted)} operate(s) {who} and review in "
+        f"{', '.join(groups)}: for {rule.rule_id} ({rule.approvals} approval(s)) only "
+        f"{', '.join(eligible) or 'nobody'} can approve {who}'s requests"
+        + (": they can never be approved" if short else ""),
+    )
 
 
 def _protected_patterns(policy: Policy) -> list[Finding]:
@@ -302,35 +410,15 @@ def protected_pattern_problem(pattern: str) -> str | None:
     prefix = literal_prefix(pattern)
     if not prefix:
         return None
-    if prefix.startswith("file:") and not prefix.startswith("file:/"):
-        if _WINDOWS_FILE.match(prefix):
-            return None
-        return "is not an absolute path: file names are file:/absolute/path"
+    if prefix.startswith("file:"):
+        return file_problem(pattern)
     if any(prefix.startswith(form) or form.startswith(prefix) for form in NAME_FORMS):
-        return _k8s_problem(pattern) if prefix.startswith("k8s:") else None
-    sample = pattern.replace("*", "x").replace("?", "x")
-    if _TERRAFORM_ADDRESS.match(sample):
+        return k8s_problem(pattern) if prefix.startswith("k8s:") else None
+    if is_terraform_address(pattern):
         return None
     return (
         f"matches no resource name form ({', '.join(NAME_FORMS)}, or a Terraform address type.name)"
     )
-
-
-def _k8s_problem(pattern: str) -> str | None:
-    parts = pattern[4:].split("/")
-    kind = parts[0] if len(parts) == 2 else parts[1] if len(parts) == 3 else None
-    if kind is None or not is_literal(kind):
-        return None
-    if kind != kind.lower():
-        return f"has kind '{kind}': kinds in names are lower-case and singular"
-    try:
-        from keyturn.understand.k8s_kinds import normalize_kind
-    except ImportError:  # pragma: no cover - the kind table ships with the understanders
-        return None
-    normal = normalize_kind(kind)
-    if normal != kind:
-        return f"has kind '{kind}': kinds in names are singular (did you mean '{normal}'?)"
-    return None
 
 
 def _shadowed(policy: Policy) -> list[Finding]:
@@ -354,24 +442,3 @@ def _shadowed(policy: Policy) -> list[Finding]:
                     )
                 )
     return findings
-
-
-def covers(broad: Rule, narrow: Rule) -> bool:
-    """Whether every effect ``narrow`` can match is also matched by ``broad`` (conservative)."""
-    if not broad.applies_to_effects >= narrow.applies_to_effects:
-        return False
-    for mine, theirs in ((broad.environments, narrow.environments), (broad.kinds, narrow.kinds)):
-        if mine is not None and (theirs is None or not theirs <= mine):
-            return False
-    pairs = (
-        (broad.resources, narrow.resources),
-        (broad.services, narrow.services),
-        (broad.commands, narrow.commands),
-        (broad.tools, narrow.tools),
-    )
-    for mine_globs, their_globs in pairs:
-        if mine_globs is None:
-            continue
-        if their_globs is None or not all(mine_globs.covers(p) for p in their_globs.patterns):
-            return False
-    return True

@@ -97,17 +97,22 @@ def _compose(text: str, *, source: str, loader: Any) -> yaml.Node | None:
     try:
         node: yaml.Node | None = yaml.compose(text, Loader=loader)
     except yaml.YAMLError as exc:
-        raise _invalid_yaml(exc, source=source) from None
+        raise _invalid_yaml(exc, source=source, text=text) from None
     return node
 
 
-def _invalid_yaml(exc: yaml.YAMLError, *, source: str) -> PolicyError:
+def _invalid_yaml(exc: yaml.YAMLError, *, source: str, text: str) -> PolicyError:
     """The one-line error for YAML that does not parse, with its line when the parser knows it."""
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         problem = exc.problem or exc.context or "invalid YAML"
         return PolicyError(f"{source}:{line}: invalid YAML: {problem}")
+    if isinstance(exc, yaml.reader.ReaderError) and isinstance(exc.position, int):
+        # A character YAML refuses (a NUL, a control character): the reader knows only its
+        # offset, and the line is what the person fixing the file needs.
+        line = text.count("\n", 0, exc.position) + 1
+        return PolicyError(f"{source}:{line}: invalid YAML: {str(exc).splitlines()[0]}")
     return PolicyError(f"{source}: invalid YAML: {str(exc).splitlines()[0]}")
 
 
@@ -135,7 +140,7 @@ def _check_aliases(text: str, *, source: str, loader: Any) -> None:
                         "refusing to expand them (write the values out)"
                     )
     except yaml.YAMLError as exc:
-        raise _invalid_yaml(exc, source=source) from None
+        raise _invalid_yaml(exc, source=source, text=text) from None
 
 
 class _Walker:

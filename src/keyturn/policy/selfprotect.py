@@ -59,6 +59,18 @@ _MANAGED_FILES = (
     "*/Library/Application Support/Cursor/hooks.json",
     "*/ProgramData/Cursor/hooks.json",
 )
+# keyturn's own installed code and its command: the hooks run it, so an agent that edits or
+# removes it switches its guard off (a hook that cannot start lets the call through in most
+# agents). The package as pip, pipx and uv lay it out; the ``keyturn`` command in any ``bin``.
+_INSTALL = (
+    *(
+        f"file:*/{where}-packages/keyturn{tail}"
+        for where in ("site", "dist")
+        for tail in ("", "/*")
+    ),
+    *(f"file:*/{tool}/keyturn{tail}" for tool in ("pipx/venvs", "uv/tools") for tail in ("", "/*")),
+    "file:*/bin/keyturn",
+)
 # Any effect but a read of these is denied. ``*`` matches ``/`` too, so ``file:*/.kiro/*``
 # covers every directory and the user-level copies under any home.
 _WRITE_GUARDED = (
@@ -75,6 +87,7 @@ _WRITE_GUARDED = (
     "file:*/.cursor",
     "file:*/.cursor/*",
     "env:KEYTURN_*",
+    *_INSTALL,
 )
 # Only removing the directory as a whole: the rest of ``.claude`` (commands, agents) is the
 # project's own and may be edited.

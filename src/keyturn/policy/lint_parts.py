@@ -1,0 +1,129 @@
+"""The parts of ``keyturn policy lint`` that find nothing themselves: the finding type, how
+people are compared, how a ``file:`` or ``k8s:`` pattern can miss every name, and when one rule
+matches all another does. The findings and their codes are in :mod:`keyturn.policy.lint`."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from keyturn.policy.matching import is_literal, literal_prefix
+from keyturn.policy.schema import Rule
+
+
+class Severity(StrEnum):
+    """How bad a finding is: errors fail ``lint`` (exit 1), warnings do not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One lint finding."""
+
+    severity: Severity
+    code: str
+    source: str
+    line: int
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "severity": self.severity.value,
+            "code": self.code,
+            "file": self.source,
+            "line": self.line,
+            "message": self.message,
+        }
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}: {self.severity.value} {self.code}: {self.message}"
+
+
+def person_key(name: str) -> str:
+    """A person's name as approvals compare it (``Bob``, ``bob `` and ``ｂｏｂ`` are one
+    person): lint counts people, agents and operators the way the approval check does."""
+    return unicodedata.normalize("NFKC", name).strip().casefold()
+
+
+_WINDOWS_FILE = re.compile(r"file:[A-Za-z](?::(?:/.*)?)?\Z", re.DOTALL)
+_FILE_ROOT = re.compile(r"file:(?:[A-Za-z]:)?/\Z")
+_TERRAFORM_ADDRESS = re.compile(
+    r"(?:module\.[\w-]+(?:\[[^\]]+\])?\.)*(?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*"
+    r"(?:\[[^\]]+\])?\Z"
+)
+
+
+def is_terraform_address(pattern: str) -> bool:
+    """Whether ``pattern`` (its wildcards read as letters) is spelled like a Terraform address."""
+    return _TERRAFORM_ADDRESS.match(pattern.replace("*", "x").replace("?", "x")) is not None
+
+
+def file_problem(pattern: str) -> str | None:
+    """Why the ``file:`` ``pattern`` names no file, or ``None``."""
+    prefix = literal_prefix(pattern)
+    if not prefix.startswith("file:/"):
+        if _WINDOWS_FILE.match(prefix):
+            return None
+        return "is not an absolute path: file names are file:/absolute/path"
+    if pattern.endswith("/") and not _FILE_ROOT.match(pattern):
+        # rmdir, mv and rm of the directory name it without the slash.
+        return (
+            "ends with '/': file names have none (file:/srv/data is the directory, "
+            "file:/srv/data/* what is in it)"
+        )
+    return None
+
+
+def k8s_problem(pattern: str) -> str | None:
+    """Why the ``k8s:`` ``pattern`` names no object: a kind or namespace not spelled as names
+    spell them (lower-case, singular), or ``None``."""
+    parts = pattern[4:].split("/")
+    try:
+        from keyturn.understand.k8s_kinds import is_cluster_scoped, normalize_kind
+    except ImportError:  # pragma: no cover - the kind table ships with the understanders
+        return None
+    if len(parts) == 2 and parts[1] == "*" and not is_cluster_scoped(parts[0]):
+        # k8s:payments/* -- everything in a namespace, not a kind (payments is no kind).
+        namespace, kind = parts[0], None
+    else:
+        kind = parts[0] if len(parts) == 2 else parts[1] if len(parts) == 3 else None
+        if kind is None or not is_literal(kind):
+            return None
+        namespace = parts[0] if len(parts) == 3 else parts[1] if kind == "namespace" else ""
+    # Namespaces are DNS labels: lower-case, so one spelled otherwise names none.
+    if namespace != namespace.lower():
+        return f"has namespace '{namespace}': namespace names are lower-case"
+    if kind is None:
+        return None
+    if kind != kind.lower():
+        return f"has kind '{kind}': kinds in names are lower-case and singular"
+    normal = normalize_kind(kind)
+    if normal != kind:
+        return f"has kind '{kind}': kinds in names are singular (did you mean '{normal}'?)"
+    return None
+
+
+def covers(broad: Rule, narrow: Rule) -> bool:
+    """Whether every effect ``narrow`` can match is also matched by ``broad`` (conservative)."""
+    if not broad.applies_to_effects >= narrow.applies_to_effects:
+        return False
+    for mine, theirs in ((broad.environments, narrow.environments), (broad.kinds, narrow.kinds)):
+        if mine is not None and (theirs is None or not theirs <= mine):
+            return False
+    pairs = (
+        (broad.resources, narrow.resources),
+        (broad.services, narrow.services),
+        (broad.commands, narrow.commands),
+        (broad.tools, narrow.tools),
+    )
+    for mine_globs, their_globs in pairs:
+        if mine_globs is None:
+            continue
+        if their_globs is None or not all(mine_globs.covers(p) for p in their_globs.patterns):
+            return False
+    return True
