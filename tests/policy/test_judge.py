@@ -271,7 +271,7 @@ def test_protected_resources_are_never_deleted(policy: Policy) -> None:
 @pytest.mark.parametrize(
     ("name", "rule"),
     [
-        ("k8s:namespace/*", "protected[2]"),  # kubectl delete ns --all
+        ("k8s:namespace/pay*", "protected[2]"),  # kubectl delete ns by a pattern
         ("arn:aws:rds:*:*:db:*", "protected[0]"),  # every database
         ("arn:aws:s3:::*", "protected[3]"),  # every bucket
     ],

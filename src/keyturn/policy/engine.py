@@ -46,6 +46,7 @@ _BULK_EFFECTS = 1024
 
 
 _DELETE, _REPLACE, _UNKNOWN = EffectKind.DELETE, EffectKind.REPLACE, EffectKind.UNKNOWN
+_READ = EffectKind.READ
 
 
 class Policy:
@@ -376,6 +377,7 @@ class Policy:
             or (protected and effect.effect is _UNKNOWN)
             or names[0].startswith(GUARDED_PREFIXES)
             or (len(names) > 1 and any(n.startswith(GUARDED_PREFIXES) for n in names))
+            or (names[0].startswith("k8s:") and effect.effect is not _READ)
         ):
             builtin_verdict = self._builtins(effect, protected=protected)
             if builtin_verdict is not None:

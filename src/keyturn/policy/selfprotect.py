@@ -71,6 +71,17 @@ _INSTALL = (
     *(f"file:*/{tool}/keyturn{tail}" for tool in ("pipx/venvs", "uv/tools") for tail in ("", "/*")),
     "file:*/bin/keyturn",
 )
+# keyturn's gate in a Kubernetes cluster, under the names docs/kubernetes.md gives it: the
+# webhook configuration (deleted, or its failurePolicy patched to Ignore, and every change to
+# the cluster goes unjudged; the API server never sends it to a webhook) and the namespace
+# keyturn runs in (kept out of the webhook's own selector, so that it can always restart).
+# Any change to them, or to what is in that namespace, is denied.
+CLUSTER_GATE = (
+    "k8s:validatingwebhookconfiguration/keyturn*",
+    "k8s:mutatingwebhookconfiguration/keyturn*",
+    "k8s:namespace/keyturn",
+    "k8s:keyturn/*",
+)
 # Any effect but a read of these is denied. ``*`` matches ``/`` too, so ``file:*/.kiro/*``
 # covers every directory and the user-level copies under any home.
 _WRITE_GUARDED = (
@@ -202,6 +213,8 @@ class SelfProtection:
     def reason(self, effect: Effect) -> str | None:
         """Why ``effect`` would weaken keyturn's own guard, or ``None``."""
         names = effect.resource.names
+        if effect.effect in _CHANGES and names[0].startswith("k8s:"):
+            return _cluster_gate_reason(effect)
         # Every guarded pattern starts with ``file:`` or ``env:`` (``guarded_patterns`` spells
         # them so): most names (ARNs, k8s:, db:) are settled by this alone.
         for n in names:
@@ -326,6 +339,24 @@ class SelfProtection:
             if path.startswith(inside) or (path[0] == "*" and path[1:].startswith(bare)):
                 return f"agent hook settings ({path.removeprefix('*')})"
         return None
+
+
+_CLUSTER_SET = GlobSet(CLUSTER_GATE)
+
+
+def _cluster_gate_reason(effect: Effect) -> str | None:
+    """Why a change of Kubernetes objects would switch keyturn's cluster gate off, or ``None``
+    (a wide name such as ``k8s:namespace/*`` counts when it may take the gate in)."""
+    names = tuple(n.lower() for n in effect.resource.names if n.startswith("k8s:"))
+    index = _CLUSTER_SET.first_match(names)
+    if index is None:
+        index = _CLUSTER_SET.first_overlap(names)
+    if index is None:
+        return None
+    return (
+        f"{effect.effect.value} of {effect.resource.name}, which takes in keyturn's own "
+        f"{CLUSTER_GATE[index]}: an agent may not switch off the cluster's gate"
+    )
 
 
 def _managed(names: tuple[str, ...]) -> bool:
