@@ -344,12 +344,19 @@ class SelfProtection:
 _CLUSTER_SET = GlobSet(CLUSTER_GATE)
 
 
+# The kinds whose wide changes may take the gate in (``kubectl delete ns --all``). A wide name
+# of another kind's change (``k8s:*/pod/*``; a CRD's ``k8s:namespace/*``, which stands for the
+# namespaces it empties of its own kind) leaves the gate standing: it is the policy's business.
+_GATE_KINDS = frozenset(
+    {"namespace", "validatingwebhookconfiguration", "mutatingwebhookconfiguration"}
+)
+
+
 def _cluster_gate_reason(effect: Effect) -> str | None:
-    """Why a change of Kubernetes objects would switch keyturn's cluster gate off, or ``None``
-    (a wide name such as ``k8s:namespace/*`` counts when it may take the gate in)."""
+    """Why a change of Kubernetes objects would switch keyturn's cluster gate off, or ``None``."""
     names = tuple(n.lower() for n in effect.resource.names if n.startswith("k8s:"))
     index = _CLUSTER_SET.first_match(names)
-    if index is None:
+    if index is None and effect.resource.type in _GATE_KINDS:
         index = _CLUSTER_SET.first_overlap(names)
     if index is None:
         return None
