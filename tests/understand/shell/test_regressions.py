@@ -60,7 +60,7 @@ def test_more_catastrophic_spellings(command: str, why: str) -> None:
 
 @pytest.mark.parametrize(
     "command",
-    ['rm -rf "$X"', 'f() { rm -rf "$1"; }; f /', "cat list | xargs rm", "echo x > $LOG"],
+    ['rm -rf "$X"', 'f() { rm -rf "$1"; }; f "$X"', "cat list | xargs rm", "echo x > $LOG"],
 )
 def test_writes_to_paths_decided_at_run_time_are_unknown(command: str) -> None:
     action = understand_shell(command, cwd="/srv", home="/root")

@@ -77,6 +77,19 @@ def assigned_variables(root: Node) -> dict[str, str | None]:
             var = node.child_by_field_name("variable")
             if var is not None:
                 seen.setdefault(node_text(var), set()).add(None)
+        elif node.type == "function_definition" or (
+            node.type == "command" and _command_name(node) in ("shift", "getopts")
+        ):
+            # Inside a function ``$1``… are its own arguments; ``shift`` moves them.
+            for name in POSITIONAL:
+                seen.setdefault(name, set()).add(None)
+            if node.type == "command" and _command_name(node) == "getopts":
+                arguments = [node_text(a) for a in node.children_by_field_name("argument")]
+                for name in named_by("getopts", arguments):
+                    seen.setdefault(name, set()).add(None)
+        elif node.type == "command" and _command_name(node) == "set":
+            for name, value in _set_positional(node, literal).items():
+                seen.setdefault(name, set()).add(value)
         elif node.type == "command":
             name_node = node.child_by_field_name("name")
             if name_node is not None and node_text(name_node) in _SETS_NAMED:
@@ -88,6 +101,36 @@ def assigned_variables(root: Node) -> dict[str, str | None]:
         ):
             seen.setdefault(ANY_VARIABLE, set()).add(None)  # export $(…), declare "$x"
     return {name: values.pop() if len(values) == 1 else None for name, values in seen.items()}
+
+
+# The positional parameters ``set --`` assigns and bash reads as ``$1``…``$9``.
+POSITIONAL = tuple(str(n) for n in range(1, 10))
+
+
+def _command_name(node: Node) -> str | None:
+    name = node.child_by_field_name("name")
+    return node_text(name) if name is not None else None
+
+
+def _set_positional(node: Node, literal: WordEvaluator) -> dict[str, str | None]:
+    """The positional parameters ``set [OPTIONS] -- WORDS`` (or ``set WORDS``) assigns: each
+    known word's text, ``None`` for one decided at run time; all of them run-time when the
+    words are not all read (``set -- "$@"``, more than nine)."""
+    arguments = list(node.children_by_field_name("argument"))
+    texts = [node_text(a) for a in arguments]
+    if "--" in texts:
+        words = arguments[texts.index("--") + 1 :]
+    elif texts and not texts[0].startswith(("-", "+")):
+        words = arguments
+    else:
+        return {}
+    values: list[str | None] = []
+    for argument in words:
+        word = literal.word(argument) if argument.type in WORD_TYPES else None
+        values.append(None if word is None or word.dynamic or word.glob else word.text)
+    if len(values) > len(POSITIONAL) or any(v is None for v in values):
+        return dict.fromkeys(POSITIONAL)
+    return dict(zip(POSITIONAL, [*values, *[""] * (len(POSITIONAL) - len(values))], strict=True))
 
 
 # The line sets variables whose names are decided at run time (``export $(aws configure

@@ -11,6 +11,7 @@ inherits; it reads redirections and arithmetic through the readings it inherits 
 
 from __future__ import annotations
 
+import shlex
 from typing import TYPE_CHECKING
 
 from tree_sitter import Node
@@ -24,17 +25,25 @@ from keyturn.understand.shell.registry import Redirect
 from keyturn.understand.shell.source import node_text
 from keyturn.understand.shell.words import Word
 
+# A call of a function the line defines is judged again with its arguments at most this deep
+# (a function body calling another defined on the same line is parsed once more per level).
+MAX_CALL_NESTING = 8
+
 
 class CommandReading(RedirectionReading, ArithmeticReading):
     """The walker's reading of a simple command, inherited by :class:`.parse._Walker`."""
 
     # The walker's state these use; the walker sets it.
     _functions: frozenset[str]
+    _function_bodies: dict[str, str]
+    _nesting: int
     _defining: list[str]
     _depth: int
     _in_pipeline: bool
 
     if TYPE_CHECKING:  # the walker's own methods these call
+
+        def _parse_nested(self, text: str) -> None: ...
 
         def visit(
             self, node: Node, stdin: Stdin, *, depth: int, background: bool = False
@@ -99,6 +108,8 @@ class CommandReading(RedirectionReading, ArithmeticReading):
                 function_call=calls_function,
             )
         )
+        if calls_function and len(words) > 1:
+            self._call_with_arguments(name, words[1:])
         output = None
         if not any(w.dynamic for w in words):
             output = nested.constant_output(tuple(w.text for w in words), stdin_text=stdin.text)
@@ -106,6 +117,17 @@ class CommandReading(RedirectionReading, ArithmeticReading):
             follow = Stdin(text=output, dynamic=output is None) if piped else TERMINAL
             self._continue(continuation, follow, depth=depth)
         return None if continuations else output
+
+    def _call_with_arguments(self, name: str, arguments: list[Word]) -> None:
+        """``f ARGS``, ``f`` a function the line defined: its body was judged where defined, with
+        ``$1``… unknown; with known arguments it is judged again with them set, as the call runs
+        it (``f() { rm -rf "$1"; }; f /``)."""
+        body = self._function_bodies.get(name)
+        if body is None or self._nesting >= MAX_CALL_NESTING:
+            return
+        if any(w.dynamic or w.glob for w in arguments):
+            return
+        self._parse_nested(f"set -- {shlex.join(w.text for w in arguments)}\n{body}")
 
     def _keyword_words(self, node: Node) -> list[Word]:
         """The words of a declaration (``declare``, ``export``...), ``unset`` or test node, as

@@ -6,17 +6,16 @@ does not fit these: ``su -c TEXT`` and ``sg GROUP TEXT`` hand a string to a shel
 ``parallel`` add arguments read from their input, ``flock`` takes a lock file before the command,
 ``script``, ``tmux`` and ``screen`` start terminals that run one, ``uv run`` and ``bundle exec``
 run one only under a subcommand, and ``ip netns exec`` deep in ip's own words. The handlers of
-wrappers that run the command elsewhere (containers, pods) are in :mod:`._remote_wrappers`; the
-table here names them too, so that :mod:`.wrappers` looks every special wrapper up in one place.
+wrappers that run the command elsewhere (containers, pods) are in :mod:`._remote_wrappers`, and
+those of ``xargs`` and ``parallel`` in :mod:`._input_wrappers`; the table here names them too,
+so that :mod:`.wrappers` looks every special wrapper up in one place.
 """
 
 from __future__ import annotations
 
-import shlex
-
+from keyturn.understand.shell._input_wrappers import parallel, xargs
 from keyturn.understand.shell._remote_wrappers import container_exec, kubectl_exec
 from keyturn.understand.shell._wrapper_state import (
-    STDIN_WORD,
     Outcome,
     State,
     Step,
@@ -41,103 +40,15 @@ def _su(state: State) -> Outcome:
     user = next((op for op in opts.operands if op != "-"), "root")
     text = opts.value("c")
     if text is None:
-        return Unwrapped(None, unknown=f"an interactive shell as {user} (su without -c)")
+        # Without -c su starts a shell, which runs what it reads: known text is judged
+        # (``echo 'rm -rf /' | su``), anything else is not known.
+        if state.stdin_text is None:
+            return Unwrapped(None, unknown=f"an interactive shell as {user} (su without -c)")
+        text = state.stdin_text
     state.wrappers.append(f"su:{user}")
     if "-" in opts.operands or opts.has("l"):
         state.directories.append(home_of(user))  # a login shell starts in the user's home
     return as_shell(state, 0, f"su:{user}", text=text)
-
-
-def _xargs(state: State) -> Outcome:
-    spec = OptionSpec(
-        valued="ILnPsdEa",
-        long={"replace": "I", "max-args": "n", "max-procs": "P", "delimiter": "d", "null": "0"},
-        long_valued=frozenset({"I", "n", "P", "d"}),
-        stop_at_operand=True,
-    )
-    opts = parse_options(state.argv[1:], spec)
-    index = len(state.argv) - len(opts.rest)
-    replace_str = opts.value("I") or ("{}" if opts.has("i") else None)
-    state.wrappers.append("xargs")
-    if index >= len(state.argv):
-        state.argv[:], state.raw[:], state.dynamic[:] = ["echo"], ["echo"], [False]
-        return Step.GO_ON
-    state.drop(index)
-    if replace_str:
-        # ``-I {}`` runs the command once per input line, the line put in place of ``{}``. One
-        # known line without quotes (``echo / | xargs -I{} rm -rf {}``) is put in; otherwise
-        # the words are decided at run time.
-        line = _one_plain_line(state.stdin_text) if not opts.has("0", "d", "a") else None
-        for i, word in enumerate(state.argv):
-            if i and replace_str in word:
-                if line is None:
-                    state.dynamic[i] = True
-                else:
-                    state.argv[i] = word.replace(replace_str, line)
-                    state.raw[i] = state.argv[i]
-        return Step.GO_ON
-    known = _stdin_words(state.stdin_text) if not opts.has("0", "d", "a") else None
-    if known is None:
-        state.argv.append(STDIN_WORD)
-        state.raw.append(STDIN_WORD)
-        state.dynamic.append(True)
-    else:
-        # The text piped in is known (`echo / | xargs rm -rf`): its words are the arguments.
-        state.argv.extend(known)
-        state.raw.extend(known)
-        state.dynamic.extend(False for _ in known)
-    return Step.GO_ON
-
-
-def _one_plain_line(text: str | None) -> str | None:
-    """The one input line of ``text`` (blanks around it dropped, as xargs -I does), when there
-    is exactly one and xargs would take it as it is (no quotes or backslashes)."""
-    if text is None:
-        return None
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
-    if len(lines) != 1 or any(c in lines[0] for c in "'\"\\"):
-        return None
-    return lines[0]
-
-
-def _stdin_words(text: str | None) -> list[str] | None:
-    """xargs's arguments from literal stdin text (blank-separated, quotes honoured)."""
-    if text is None:
-        return None
-    try:
-        return shlex.split(text)
-    except ValueError:
-        return None
-
-
-def _parallel(state: State) -> Outcome:
-    args = state.argv[1:]
-    end = next((i for i, a in enumerate(args) if a in (":::", "::::", ":::+")), len(args))
-    start = 0
-    while start < end and args[start].startswith("-"):
-        start += 2 if args[start] in ("-j", "-S", "--jobs", "-X", "--sshlogin") else 1
-    command = args[start:end]
-    state.wrappers.append("parallel")
-    if not command:
-        return Unwrapped(None, unknown="parallel runs commands read from its input")
-    if len(command) == 1 and " " in command[0]:
-        return as_shell(state, start + 1, "parallel", text=command[0])
-    values = args[end + 1 :] if end < len(args) and args[end] == ":::" else []
-    state.drop(start + 1)
-    del state.argv[len(command) :], state.raw[len(command) :], state.dynamic[len(command) :]
-    # Each value after ::: is run in turn: judge one command over all of them.
-    words: list[tuple[str, bool]] = []
-    for word, dynamic in zip(state.argv, state.dynamic, strict=True):
-        if word == "{}" and values:
-            words.extend((v, False) for v in values)
-        else:
-            words.append((word, dynamic or "{" in word))
-    if not any(w == "{}" for w in command):
-        words.extend([(v, False) for v in values] or [(STDIN_WORD, True)])
-    state.argv[:] = [w for w, _ in words]
-    state.raw[:] = list(state.argv)
-    state.dynamic[:] = [d for _, d in words]
-    return Step.GO_ON
 
 
 def _flock(state: State) -> Outcome:
@@ -391,8 +302,8 @@ SPECIAL = {
     "screen": _screen,
     **dict.fromkeys(_RUNNERS, _runner),
     "su": _su,
-    "xargs": _xargs,
-    "parallel": _parallel,
+    "xargs": xargs,
+    "parallel": parallel,
     "flock": _flock,
     "docker": container_exec,
     "podman": container_exec,

@@ -17,7 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from keyturn.understand.shell.dispatch import build_command, foreign_program
-from keyturn.understand.shell.parse import RawCommand
+from keyturn.understand.shell.nested import script_file
+from keyturn.understand.shell.parse import RawCommand, parse_line
 from keyturn.understand.shell.registry import Redirect, ShellContext, SimpleCommand, evolve
 from keyturn.understand.shell.words import Word, basename, normalize_path
 from keyturn.understand.shell.wrappers import LOCAL_WRAPPERS, unwrap
@@ -52,6 +53,8 @@ def context_after(
 ) -> tuple[ShellContext, str | None]:
     """The context after ``cmd`` ran (``cd DIR`` moves what follows; ``places`` is updated),
     and why where it is now is decided at run time, if it is."""
+    if cmd.name in _SAME_SHELL and 0 not in cmd.dynamic_words:
+        return _after_same_shell_text(cmd, ctx, places, cdpath=cdpath)
     if cmd.name not in ("cd", "pushd", "popd") or 0 in cmd.dynamic_words:
         return ctx, None
     args = list(cmd.args)
@@ -103,6 +106,56 @@ def context_after(
                 others.append(normalize_path(operand, cwd=base))
     places.others = others
     return _moved_to(ctx, target, places, None), reason
+
+
+# Builtins that run text in the shell itself: a ``cd`` in it moves the commands after them.
+_SAME_SHELL = frozenset({"eval", "source", "."})
+# Same-shell text inside same-shell text, followed this deep (``eval eval cd /``).
+_MAX_SAME_SHELL_DEPTH = 4
+
+
+def _after_same_shell_text(
+    cmd: SimpleCommand,
+    ctx: ShellContext,
+    places: Places,
+    *,
+    cdpath: tuple[bool, str | None],
+    depth: int = 0,
+) -> tuple[ShellContext, str | None]:
+    """The context after ``eval TEXT`` or ``source FILE``: the moves of the commands in the text
+    (``eval cd /; rm -rf etc`` deletes /etc), each in turn; a text not known that may move, or
+    one that does not parse, leaves the line anywhere (judged here and at ``/``)."""
+    if cmd.name == "eval":
+        text: str | None = " ".join(cmd.args)
+        if any(i > 0 for i in cmd.dynamic_words):
+            text = None
+    elif not cmd.args:
+        return ctx, None
+    else:
+        text = script_file(cmd.args[0], cmd, ctx, index=1).text
+    if text is not None and not MAY_MOVE.search(text):
+        return ctx, None
+    variables = {**ctx.env, "HOME": ctx.home, "PWD": ctx.cwd}
+    parsed = parse_line(text, variables=variables, home=ctx.home) if text is not None else None
+    if parsed is None or parsed.has_error or depth >= _MAX_SAME_SHELL_DEPTH:
+        if text is None and cmd.name != "eval":
+            return ctx, None  # a file not read: the command itself is already unknown
+        _widen(places, ctx.cwd)
+        return ctx, f"{cmd.name} runs text that may change the working directory"
+    reasons = []
+    for item in parsed.items:
+        if not isinstance(item, RawCommand):
+            continue
+        inner = unwrap(build_command(item)).command
+        if inner is None:
+            continue
+        if inner.name in _SAME_SHELL:
+            ctx, reason = _after_same_shell_text(inner, ctx, places, cdpath=cdpath, depth=depth + 1)
+        else:
+            ctx, reason = context_after(inner, ctx, places, cdpath=cdpath)
+        if reason is not None:
+            reasons.append(reason)
+    return ctx, "; ".join(reasons) or None
 
 
 def _moved_to(

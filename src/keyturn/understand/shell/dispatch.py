@@ -200,6 +200,7 @@ def command_context(cmd: SimpleCommand, ctx: ShellContext) -> ShellContext:
 # an agent can drop a file -- it is that file: ``./tools/git`` is whatever ``./tools/git``
 # holds, judged as a script when its text can be read, else unknown.
 _WINDOWS_INSTALL_DIRS = ("/windows", "/program files")
+_SYSTEM_PROGRAM_DIRS = frozenset({"/bin", "/sbin", "/usr/bin", "/usr/sbin"})
 _DRIVE = re.compile(r"[A-Za-z]:[/\\]")
 
 
@@ -210,9 +211,12 @@ def foreign_program(program: str, ctx: ShellContext) -> bool:
     if _DRIVE.match(program):
         folder = posixpath.dirname(program.replace("\\", "/")).lower()
         return not folder[2:].startswith(_WINDOWS_INSTALL_DIRS)
-    if not program.startswith(("/", "~")):
-        return True  # relative to the working directory: the project's own file
     folder = posixpath.dirname(normalize_path(program, cwd=ctx.cwd))
+    if not program.startswith(("/", "~")):
+        # Relative to the working directory: the project's own file, unless it climbs into
+        # the system's own program folders (``../../../bin/rm`` from /home/u/p is /bin/rm),
+        # which only root writes -- not into other installed folders a project may sit in.
+        return folder not in _SYSTEM_PROGRAM_DIRS
     return not installed_folder(folder, home=ctx.home)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -39,8 +40,10 @@ def constant_output(argv: Sequence[str], *, stdin_text: str | None) -> str | Non
         result = _echo(args)
     elif name == "printf":
         result = _printf(args)
-    elif name in ("cat", "tee") and stdin_text is not None and all(a in ("-", "-a") for a in args):
+    elif name == "cat" and stdin_text is not None and all(a == "-" for a in args):
         result = stdin_text
+    elif name == "tee" and stdin_text is not None and not {"--help", "--version"} & set(args):
+        result = stdin_text  # into its files, and on (``… | tee /tmp/x | sh``)
     elif name == "base64" and stdin_text is not None and _decoding(args):
         result = _b64decode(stdin_text)
     elif name == "xxd" and stdin_text is not None and {"-r", "-p"} <= set(args) | _split(args):
@@ -131,6 +134,7 @@ def shell_script(cmd: SimpleCommand, ctx: ShellContext) -> Script:
     """What ``bash``/``sh``/... runs: the ``-c`` text, a script file, or stdin."""
     args = list(cmd.args)
     i = 0
+    inline = False
     while i < len(args):
         arg = args[i]
         if arg in _SHELL_VALUED:
@@ -138,11 +142,18 @@ def shell_script(cmd: SimpleCommand, ctx: ShellContext) -> Script:
             continue
         if arg == "--" or not arg.startswith(("-", "+")) or arg in ("-", "+"):
             break
-        if arg.startswith("-") and not arg.startswith("--") and "c" in arg[1:]:
-            return _inline(cmd, i + 2)
-        if arg.startswith("-") and not arg.startswith("--") and "s" in arg[1:]:
+        short = arg.startswith("-") and not arg.startswith("--")
+        if short and "c" in arg[1:]:
+            # ``-c`` only says the first operand is the text: options may still follow it
+            # (``bash -c -e 'TEXT'``, ``bash -c -- 'TEXT'``).
+            inline = True
+        elif short and "s" in arg[1:] and not inline:
             return _from_stdin(cmd, ctx)
         i += 1
+    if inline:
+        if i < len(args) and args[i] in ("--", "-"):
+            i += 1
+        return _inline(cmd, i + 1)
     if i < len(args) and args[i] == "--":
         i += 1
     if i < len(args) and args[i] != "-":
@@ -155,7 +166,13 @@ def _inline(cmd: SimpleCommand, index: int) -> Script:
         return Script(None, "shell -c without a command")
     if index in cmd.dynamic_words:
         return Script(None, f"{cmd.name} -c runs text decided at run time")
-    return Script(cmd.argv[index], origin=f"{cmd.name} -c")
+    text = cmd.argv[index]
+    # The words after the text are ``$0``, ``$1``…: known ones are set for it as ``set --``
+    # sets them (``sh -c 'rm -rf "$1"' _ /`` deletes /). ``$0`` is left unknown.
+    positional = cmd.argv[index + 2 :]
+    if positional and not any(i > index + 1 for i in cmd.dynamic_words):
+        text = f"set -- {shlex.join(positional)}\n{text}"
+    return Script(text, origin=f"{cmd.name} -c")
 
 
 def _from_stdin(cmd: SimpleCommand, ctx: ShellContext) -> Script:

@@ -32,6 +32,7 @@ from collections.abc import Mapping
 from tree_sitter import Language, Node, Parser
 
 from keyturn.understand.shell._arithmetic import ARITHMETIC, substring_bounds
+from keyturn.understand.shell._grammar_gaps import rewritten
 from keyturn.understand.shell._line_scan import (
     ANY_VARIABLE,
     INTEGER_DECLARATION,
@@ -54,6 +55,7 @@ from keyturn.understand.shell._syntax import (
     pipeline_stages,
     quoted_heredoc,
 )
+from keyturn.understand.shell.nested import MAX_OUTPUT
 from keyturn.understand.shell.runtime_text import may_evaluate_run_time_text, run_time_names
 from keyturn.understand.shell.source import node_text, reading, shadow
 from keyturn.understand.shell.words import Word, WordEvaluator, expand_braces
@@ -84,6 +86,8 @@ MAX_LOOP_PASSES = 64
 # Commands in backquotes the grammar leaves inside a word or a heredoc are parsed again, at
 # most this deep (each level of backquotes inside backquotes is one more).
 MAX_TEXT_NESTING = 8
+# Rewritings of one line to read as bash reads it (:mod:`._grammar_gaps`), at most.
+MAX_REWRITES = 16
 
 
 def _bash_language() -> Language:
@@ -149,13 +153,30 @@ def parse_tree(
     brace_retry: bool = False,
     nesting: int = 0,
     run_time: frozenset[str] = frozenset(),
+    rewrites: int = 0,
 ) -> ParsedLine:
-    """:func:`parse_line` through the grammar, whatever the line (the plain-line path aside)."""
+    """:func:`parse_line` through the grammar, whatever the line (the plain-line path aside).
+
+    ``rewrites``: how many times the line was already rewritten to read as bash reads it."""
     source = command.encode("utf-8", "surrogatepass")
     # The grammar sees an ASCII shadow of the line (its scanner crashes on some characters);
     # node texts are read from the real line (keyturn.understand.shell.source).
     root = Parser(_LANGUAGE).parse(shadow(source)).root_node
     with reading(source):
+        # A backslash-newline inside a word, ``time``/``!`` before ``{ …; }``: the grammar
+        # reads them otherwise than bash; the line is parsed again as bash reads it. Each
+        # rewriting removes text or blanks it, so there are few; past the bound, as it is.
+        as_bash = rewritten(source, root) if rewrites < MAX_REWRITES else None
+        if as_bash is not None:
+            return parse_tree(
+                as_bash.decode("utf-8", "surrogatepass"),
+                variables=variables,
+                home=home,
+                brace_retry=brace_retry,
+                nesting=nesting,
+                run_time=run_time,
+                rewrites=rewrites + 1,
+            )
         assigned = assigned_variables(root)
         known = dict(variables)
         for name, value in assigned.items():
@@ -213,6 +234,7 @@ class _Walker(CommandReading):
         # Nodes whose backquoted commands were judged (by start offset): once each.
         self._backquotes_judged: set[int] = set()
         self._functions = functions
+        self._function_bodies: dict[str, str] = {}
         self._defining: list[str] = []
         self._depth = 0
         self._truncated = False
@@ -255,16 +277,23 @@ class _Walker(CommandReading):
                 self._backquotes(node)  # ``${x:-`cmd`}``: the grammar leaves `cmd` in a word
             self._eval.words(node)
             return None
-        self._children(node, stdin, depth=depth)
+        outputs = self._children(node, stdin, depth=depth)
+        if kind in ("subshell", "compound_statement") and outputs and None not in outputs:
+            # ``{ echo 'rm -rf /'; } | sh``: a group prints what its commands print.
+            text = "".join(o or "" for o in outputs)
+            return text if len(text) <= MAX_OUTPUT else None
         return None
 
-    def _children(self, node: Node, stdin: Stdin, *, depth: int) -> None:
+    def _children(self, node: Node, stdin: Stdin, *, depth: int) -> list[str | None]:
+        """Visit the statements in ``node``; what each prints, when it is constant text."""
+        outputs = []
         kids = node.children
         for i, child in enumerate(kids):
             if not child.is_named or child.type == "comment":
                 continue
             background = i + 1 < len(kids) and kids[i + 1].type == "&"
-            self.visit(child, stdin, depth=depth + 1, background=background)
+            outputs.append(self.visit(child, stdin, depth=depth + 1, background=background))
+        return outputs
 
     def _for(self, node: Node, stdin: Stdin, *, depth: int) -> None:
         """``for NAME in WORDS; do BODY; done``: BODY is judged with NAME unknown, as anything
@@ -310,6 +339,8 @@ class _Walker(CommandReading):
         name = node.child_by_field_name("name")
         body = node.child_by_field_name("body")
         self._defining.append(node_text(name) if name is not None else "")
+        if name is not None and body is not None:
+            self._function_bodies[node_text(name)] = node_text(body)
         try:
             if body is not None:
                 self.visit(body, TERMINAL, depth=depth + 1)

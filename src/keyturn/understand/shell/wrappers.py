@@ -88,7 +88,16 @@ def _long_valued(*names: str) -> OptionSpec:
 
 _WRAPPERS: dict[str, _Wrapper] = {
     "sudo": _Wrapper(
-        _s("ugpCDrtTUh", user="u", group="g", prompt="p", chdir="D", role="r", type="t"),
+        _s(
+            "ugpCDrtTUh",
+            user="u",
+            group="g",
+            prompt="p",
+            chdir="D",
+            role="r",
+            type="t",
+            **{"shell": "s", "login": "i"},
+        ),
         assignments=True,
         bare="an interactive root shell (sudo without a command)",
     ),
@@ -113,6 +122,7 @@ _WRAPPERS: dict[str, _Wrapper] = {
     "unshare": _Wrapper(_s("SGRw", setuid="S", setgid="G", root="R", wd="w"), starts_shell=True),
     "nsenter": _Wrapper(_s("tSG", target="t", setuid="S", setgid="G"), starts_shell=True),
     "busybox": _Wrapper(),
+    "toybox": _Wrapper(),  # a multi-call binary like busybox: ``toybox rm`` is rm
     "ssh": _Wrapper(
         _s("BbcDEeFIiJLlmOoPpQRSWw"),
         positional=1,
@@ -208,6 +218,9 @@ _WRAPPERS: dict[str, _Wrapper] = {
 }
 
 
+# Wrappers that, given these options and no command, start a shell of their own.
+_SHELL_OPTIONS = {"sudo": ("s", "i"), "doas": ("s",)}
+
 # Wrappers that, given these options, act on a running process (by pid) instead of a command.
 _PID_ONLY = {
     "ionice": ("p", "P", "u"),
@@ -281,16 +294,25 @@ def _generic(state: State, name: str, wrapper: _Wrapper) -> Outcome:
             index += 1
     # Only some wrappers take VAR=x; for the others such a word would fail to run, but judging
     # what follows it is stricter than calling the line unknown-and-harmless.
+    if name == "ssh" and state.stdin_text is not None and not any(state.dynamic[index:]):
+        # ssh hands its input to the remote command; with none, the remote shell runs it as
+        # commands (``echo 'rm -rf /' | ssh host``, ``… | ssh host bash -s``).
+        return as_shell(state, index, label, text=_fed(state.argv[index:], state.stdin_text))
     if wrapper.assignments or not wrapper.shell_string:
         index = take_assignments(state, index)
     if index >= len(state.argv):
         if name == "sudo" and opts.has("l", "v", "k", "K", "V"):
             return Unwrapped(None)  # list, validate or forget credentials: runs nothing
-        if not (wrapper.starts_shell or state.writes):
+        # ``sudo -s``/``sudo -i``/``doas -s`` alone start the user's shell, which runs what it
+        # reads (``echo 'rm -rf /' | sudo -s``), as ``sudo sh`` would.
+        starts_shell = wrapper.starts_shell or (
+            name in _SHELL_OPTIONS and opts.has(*_SHELL_OPTIONS[name])
+        )
+        if not (starts_shell or state.writes):
             return Unwrapped(None, unknown=wrapper.bare or None)
         # A shell of its own (judged as ``sh``, which reads its input), or no command but a
         # file written all the same (``strace -p PID -o FILE``: judged as ``:`` with it).
-        word = "sh" if wrapper.starts_shell else ":"
+        word = "sh" if starts_shell else ":"
         state.argv.append(word)
         state.raw.append(word)
         state.dynamic.append(False)
@@ -300,6 +322,17 @@ def _generic(state: State, name: str, wrapper: _Wrapper) -> Outcome:
         return as_shell(state, index, label)
     state.drop(index)
     return Step.GO_ON
+
+
+def _fed(words: list[str], stdin_text: str) -> str:
+    """The command line ``words`` (joined with blanks, as ssh sends them) run with
+    ``stdin_text`` on its input; with no words, the text itself (a shell reading it)."""
+    if not words:
+        return stdin_text
+    end = "KEYTURN_INPUT"
+    while end in stdin_text:
+        end += "_"
+    return f"{{ {' '.join(words)}\n}} <<'{end}'\n{stdin_text}\n{end}"
 
 
 # Wrappers that run the command on this machine: any of them may move it somewhere on it
