@@ -214,11 +214,6 @@ def test_a_configured_dev_project_tells_dev(dev_by_project: Policy) -> None:
     assert _judged(dev_by_project, switched, DEV_CONFIGURATION) == ASK
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a variable exported earlier on the line reaches gcloud only once the line's second"
-    " judgement passes the CLOUDSDK_* variables on (dispatch._HANDLER_VARIABLES)",
-)
 @pytest.mark.parametrize(
     "export",
     ["export CLOUDSDK_CORE_PROJECT=acme-prod", "export CLOUDSDK_CONFIG=/srv/gcloud"],

@@ -29,6 +29,12 @@ TERMINATE = "aws ec2 terminate-instances --instance-ids i-1"
         "export KUBECONFIG=/tmp/prod.conf && helm uninstall pay",
         "export HELM_KUBECONTEXT=prod-eu; helm uninstall pay",
         "export HELM_KUBEAPISERVER=https://prod:6443; helm uninstall pay",
+        "export PGHOST=db.prod.internal; psql -d shop -c 'DROP TABLE users'",
+        "export PGHOST=db.prod.internal; pg_restore --clean -d shop dump.sql",
+        "export MYSQL_HOST=db.prod.internal; mysql shop -e 'DROP TABLE users'",
+        "export NOMAD_ADDR=https://nomad.prod.internal; nomad job stop web",
+        "export ARGOCD_SERVER=argocd.prod.internal; argocd app delete shop",
+        "export CLOUDSDK_CORE_PROJECT=acme-prod; gcloud compute instances delete web-1",
     ],
 )
 def test_an_exported_variable_moves_what_follows(command: str, judge_shell) -> None:

@@ -104,6 +104,14 @@ _HANDLER_VARIABLES = frozenset(
         *("SNOWSQL_SCHEMA", "SQLCMDSERVER", "SQLCMDDBNAME", "SQLCMDINI", "BIGQUERYRC"),
         *("INFLUX_HOST", "INFLUX_ORG", "INFLUX_ACTIVE_CONFIG", "NATS_URL", "NATS_CONTEXT"),
         *("RABBITMQ_NODENAME", "XDG_CONFIG_HOME"),
+        # The server or database the SQL clients and dump tools reach, the project or
+        # subscription gcloud and az act in, and the cluster or server of the tools around
+        # Kubernetes (``export PGHOST=prod-db; psql -c 'DROP TABLE users'``).
+        *("PGHOST", "PGDATABASE", "MYSQL_HOST"),
+        *("CLOUDSDK_CORE_PROJECT", "CLOUDSDK_CONFIG", "CLOUDSDK_ACTIVE_CONFIG_NAME"),
+        *("AZURE_CONFIG_DIR", "AZURE_DEFAULTS_GROUP"),
+        *("KIND_CLUSTER_NAME", "MINIKUBE_PROFILE", "NOMAD_ADDR", "NOMAD_NAMESPACE"),
+        "ARGOCD_SERVER",
     }
 )
 # Families of such variables: extra terraform arguments, and the package managers' settings
