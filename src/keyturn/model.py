@@ -234,7 +234,8 @@ class Action:
     """An agent's intended action, understood.
 
     ``subject`` is the kind-specific normalised content the digest binds to besides the effects
-    (for a plan: each change's address, actions and values; for shell: the normalised commands).
+    (for a plan: each change's address, actions and values; for shell: the working directory
+    and the normalised commands).
     It must be JSON-serialisable and already normalised (equal meaning -> equal subject).
     """
 

@@ -26,7 +26,7 @@ def _kinds(command: str) -> set[EffectKind]:
 
 def _argvs(command: str) -> list[list[str]]:
     subject = understand_shell(command, cwd=CWD, home=HOME).subject
-    return [entry["argv"] for entry in subject if "argv" in entry]
+    return [entry["argv"] for entry in subject["commands"] if "argv" in entry]
 
 
 # -- words around a heredoc ----------------------------------------------------------------------

@@ -276,6 +276,7 @@ def test_visibility_of_requests_by_role(server: Server) -> None:
     for who in ("kiro", "alice", "admin"):
         shown = server.get(f"/v1/requests/{rid}", who).json()
         assert shown["id"] == rid and shown["details"]["commands"][0]["argv"][0] == "rm"
+        assert shown["details"]["cwd"] == "/srv/app"  # where it runs is part of what is shown
     assert_error(server.get("/v1/requests/999", "alice"), 404)
     assert_error(server.get("/v1/requests?state=weird", "alice"), 422)
     assert server.get("/v1/requests?state=all", "alice").json()["requests"][0]["id"] == rid

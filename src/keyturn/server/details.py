@@ -32,8 +32,13 @@ def details_of(action: Action, body: Mapping[str, Any]) -> dict[str, Any] | None
             except ValueError:
                 return None
         return terraform_details(document) if isinstance(document, dict) else None
-    if action.kind is ActionKind.SHELL and isinstance(action.subject, list):
-        return {"commands": [_command_line(c) for c in action.subject if isinstance(c, dict)]}
+    if action.kind is ActionKind.SHELL and isinstance(action.subject, dict):
+        commands = action.subject.get("commands")
+        cwd = action.subject.get("cwd")
+        return {
+            "cwd": cwd if isinstance(cwd, str) else None,
+            "commands": [_command_line(c) for c in commands or () if isinstance(c, dict)],
+        }
     return None
 
 

@@ -66,3 +66,14 @@ def test_writes_to_paths_decided_at_run_time_are_unknown(command: str) -> None:
     action = understand_shell(command, cwd="/srv", home="/root")
     writes = [e for e in action.effects if e.service == "file" and e.effect is not EffectKind.READ]
     assert writes and all(e.effect is EffectKind.UNKNOWN for e in writes), action.effects
+
+
+@pytest.mark.parametrize("command", ["python3 tool.py --delete", "kubectl delete -f manifests/"])
+def test_the_working_directory_is_part_of_what_is_approved(command: str) -> None:
+    """A grant for a command approved in one directory is not one for the same words run in
+    another: what they do depends on where they run."""
+    here = understand_shell(command, cwd="/srv/a", home="/root")
+    again = understand_shell(command, cwd="/srv/a", home="/root")
+    there = understand_shell(command, cwd="/srv/b", home="/root")
+    assert here.digest == again.digest != there.digest
+    assert here.subject["cwd"] == "/srv/a"

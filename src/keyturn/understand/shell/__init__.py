@@ -83,7 +83,9 @@ def understand_shell(
         summary=summary[:200] + ("…" if len(summary) > 200 else ""),
         effects=tuple(effects),
         target=base,
-        subject=run.subject,
+        # The working directory is part of what is approved: the same words run elsewhere
+        # (``python3 tool.py --delete``, ``kubectl delete -f manifests/``) are another action.
+        subject={"cwd": ctx.cwd, "commands": run.subject},
     )
 
 
