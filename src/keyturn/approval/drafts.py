@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING
 
 from keyturn.approval.codec import decision_from_json, decision_to_json
 from keyturn.approval.machine import approval_covers, person_key
-from keyturn.approval.model import AGENT_OPERATORS_KEY, ApprovalRequest, RequestDraft
+from keyturn.approval.model import (
+    AGENT_OPERATORS_KEY,
+    REQUIREMENTS_KEY,
+    ApprovalRequest,
+    RequestDraft,
+    Requirement,
+)
 from keyturn.model import Decision, Verdict
 
 if TYPE_CHECKING:
@@ -29,12 +35,13 @@ def draft_of(decision: Decision, *, policy: Policy, requester: str) -> RequestDr
     groups = decision.reviewers or tuple(policy.reviewers)
     operators = agent_operators(policy, decision.actor.agent)
     barred = {person_key(p) for p in operators}
-    eligible = sorted(
-        {p for g in groups for p in policy.reviewers.get(g, ()) if person_key(p) not in barred}
-    )
+    eligible = _members(policy, tuple(groups), barred)
     stored = decision_to_json(decision)
     if operators:
         stored[AGENT_OPERATORS_KEY] = list(operators)
+    requirements = _requirements(decision, policy=policy, barred=barred)
+    if len(requirements) > 1:
+        stored[REQUIREMENTS_KEY] = [r.to_json() for r in requirements]
     envs = sorted({j.environment for j in decision.judgements if j.decision is Verdict.ASK})
     settings = policy.settings
     return RequestDraft(
@@ -54,6 +61,25 @@ def draft_of(decision: Decision, *, policy: Policy, requester: str) -> RequestDr
         ttl_seconds=float(settings.request_ttl_seconds),
         grant_ttl_seconds=float(settings.grant_ttl_seconds),
     )
+
+
+def _requirements(decision: Decision, *, policy: Policy, barred: set[str]) -> list[Requirement]:
+    """One requirement per set of groups the asking effects name, with the most approvals any
+    of them asks (an effect naming no group: every group)."""
+    needed: dict[tuple[str, ...], int] = {}
+    for j in decision.judgements:
+        if j.decision is Verdict.ASK:
+            groups = tuple(sorted(j.reviewers or policy.reviewers))
+            needed[groups] = max(needed.get(groups, 1), j.approvals)
+    return [
+        Requirement(groups, n, _members(policy, groups, barred)) for groups, n in needed.items()
+    ]
+
+
+def _members(policy: Policy, groups: tuple[str, ...], barred: set[str]) -> tuple[str, ...]:
+    """The people of ``groups`` who may approve (not one of the ``barred``)."""
+    people = {p for g in groups for p in policy.reviewers.get(g, ())}
+    return tuple(sorted(p for p in people if person_key(p) not in barred))
 
 
 def grant_refusal(request: ApprovalRequest, *, policy: Policy, requester: str) -> str | None:

@@ -278,8 +278,8 @@ def approval_covers(req: ApprovalRequest, current: RequestDraft) -> str | None:
     swapped for another), or names the approver as the agent's operator, is not satisfied by
     the earlier approvals."""
     barred = {person_key(p) for p in (current.agent, current.operator, *current.agent_operators)}
-    counted = [a for a in req.approvals if a in current.eligible and person_key(a) not in barred]
-    if len(counted) >= current.approvals_required:
+    counted = tuple(a for a in req.approvals if person_key(a) not in barred)
+    if all(r.remaining(counted) == 0 for r in current.requirements):
         return None
     groups = ", ".join(current.reviewer_groups) or "any reviewer group"
     by = ", ".join(req.approvals) or "nobody"

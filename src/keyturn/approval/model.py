@@ -8,6 +8,8 @@ from typing import Any
 
 # The stored decision's key for the agent's operators named by the policy.
 AGENT_OPERATORS_KEY = "agent_operators"
+# ... and for the reviews its effects ask, when they ask different groups (:class:`Requirement`).
+REQUIREMENTS_KEY = "review_requirements"
 
 
 class RequestState(StrEnum):
@@ -59,6 +61,29 @@ class Grant:
 
 
 @dataclass(frozen=True, slots=True)
+class Requirement:
+    """One review a request waits for: ``approvals`` distinct people among ``eligible`` (the
+    members of ``groups`` who may approve). An action whose effects ask different groups --
+    two from ``sre`` for a delete, one from ``dba`` for a schema change -- waits for each: two
+    DBAs approving do not stand in for the SREs."""
+
+    groups: tuple[str, ...]
+    approvals: int
+    eligible: tuple[str, ...]
+
+    def remaining(self, approvers: tuple[str, ...]) -> int:
+        """How many more approvals from this requirement's people it needs."""
+        return max(0, self.approvals - sum(1 for a in approvers if a in self.eligible))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "groups": list(self.groups),
+            "approvals": self.approvals,
+            "eligible": list(self.eligible),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class RequestDraft:
     """What opening a request binds: the exact action, the policy, who asks, who may approve.
 
@@ -92,6 +117,25 @@ class RequestDraft:
             return ()
         return tuple(p for p in raw if isinstance(p, str))
 
+    @property
+    def requirements(self) -> tuple[Requirement, ...]:
+        """The reviews the request waits for: those kept in the stored decision when its
+        effects ask different groups, else one (``approvals_required`` from ``eligible``)."""
+        raw = self.decision.get(REQUIREMENTS_KEY)
+        found = tuple(r for r in (_requirement(x) for x in raw or ()) if r is not None)
+        if isinstance(raw, list) and found:
+            return found
+        return (Requirement(self.reviewer_groups, self.approvals_required, self.eligible),)
+
+
+def _requirement(raw: Any) -> Requirement | None:
+    if not isinstance(raw, dict):
+        return None
+    groups, approvals, eligible = raw.get("groups"), raw.get("approvals"), raw.get("eligible")
+    if not (isinstance(groups, list) and isinstance(eligible, list) and isinstance(approvals, int)):
+        return None
+    return Requirement(tuple(str(g) for g in groups), approvals, tuple(str(p) for p in eligible))
+
 
 @dataclass(frozen=True, slots=True)
 class ApprovalRequest:
@@ -115,14 +159,22 @@ class ApprovalRequest:
 
     @property
     def still_needed(self) -> int:
-        return max(0, self.draft.approvals_required - len(self.approvals))
+        """How many more approvals the request waits for (each requirement's count; one person
+        in several of the groups may settle more than one)."""
+        approvers = self.approvals
+        return sum(r.remaining(approvers) for r in self.draft.requirements)
 
     def describe_needed(self) -> str:
         """ "1 more approval from sre (approved by alice)" -- what the request still waits for."""
-        groups = ", ".join(self.draft.reviewer_groups) or "any reviewer group"
-        done = f" (approved by {', '.join(self.approvals)})" if self.approvals else ""
-        n = self.still_needed
-        return f"{n} more approval{'s' if n != 1 else ''} from {groups}{done}"
+        approvers = self.approvals
+        parts = []
+        for r in self.draft.requirements:
+            n = r.remaining(approvers)
+            if n or len(self.draft.requirements) == 1:
+                groups = ", ".join(r.groups) or "any reviewer group"
+                parts.append(f"{n} more approval{'s' if n != 1 else ''} from {groups}")
+        done = f" (approved by {', '.join(approvers)})" if approvers else ""
+        return "; ".join(parts) + done
 
     def to_json(self) -> dict[str, Any]:
         d = self.draft
