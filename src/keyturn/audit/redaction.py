@@ -20,8 +20,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -55,6 +56,8 @@ _TRIGGERS = (
     *("k_test_", "sk-", "npm_", "aiza", "eyj", "kt_"),
     *("variable", "config:set", "env:set", " heroku ", "/heroku ", "cqlsh", "rabbitmqadmin"),
     *("influx", "env add"),
+    *("cookie", "plaintext", "securestring", "ldap", "smbclient", "zip", "7z", "rabbitmqctl"),
+    *("hooks.", "webhooks", "openssl"),
 )
 
 
@@ -106,10 +109,10 @@ class Redactor:
         if not _may_hold_secret(" ".join(_action_strings(decision.action))):
             return decision, ()
         found: list[str] = []
-        action, effects = self._action(decision.action, found)
+        action, effects, known = self._action(decision.action, found)
         if not found:
             return decision, ()
-        reasons = tuple(self.text(r, found) for r in decision.reasons)
+        reasons = tuple(self._known(self.text(r, found), known, found) for r in decision.reasons)
         # A judgement points at its action's effect; one that does not (were the engine to
         # copy an effect) is redacted on its own rather than trusted to be clean.
         judgements = tuple(
@@ -126,31 +129,47 @@ class Redactor:
     def action(self, action: Action) -> tuple[Action, tuple[str, ...]]:
         """``action`` redacted, and what was found."""
         found: list[str] = []
-        redacted, _ = self._action(action, found)
+        redacted, _, _ = self._action(action, found)
         return (redacted, tuple(dict.fromkeys(found))) if found else (action, ())
 
-    def _action(self, action: Action, found: list[str]) -> tuple[Action, dict[int, Effect]]:
-        """The redacted action and, by the id of each original effect that changed, its
-        redacted form (judgements point at the original effects)."""
-        changed: dict[int, Effect] = {}
-        effects = []
-        for effect in action.effects:
-            new = self._effect(effect, found)
-            if new is not effect:
-                changed[id(effect)] = new
-            effects.append(new)
-        summary = self.text(action.summary, found)
-        subject = self.json(action.subject, found)
-        if not found:
-            return action, changed
-        return replace(action, summary=summary, effects=tuple(effects), subject=subject), changed
+    def _action(
+        self, action: Action, found: list[str]
+    ) -> tuple[Action, dict[int, Effect], re.Pattern[str] | None]:
+        """The redacted action; by the id of each original effect that changed, its redacted
+        form (judgements point at the original effects); and the secrets found, as a pattern.
 
-    def _effect(self, effect: Effect, found: list[str]) -> Effect:
+        A secret found in one place is replaced wherever else it stands: the whole line shows
+        that ``echo X | docker login --password-stdin`` pipes a password, the effect of the
+        ``echo`` alone (``echo X``) does not; ``sshpass -p X`` is found in the line, not in a
+        resource named ``shell:sshpass -p X``."""
+        seen: set[str] = set()
+        effects = [
+            self._effect(e, found, lambda t: self.text(t, found, seen)) for e in action.effects
+        ]
+        summary = self.text(action.summary, found, seen)
+        subject = self.json(action.subject, found, seen)
+        known = _known_pattern(seen)
+        if known is not None:
+            effects = [
+                self._effect(e, found, lambda t: self._known(t, known, found)) for e in effects
+            ]
+            summary = self._known(summary, known, found)
+            subject = self._known_json(subject, known, found)
+        changed = {id(o): n for o, n in zip(action.effects, effects, strict=True) if n is not o}
+        if not found:
+            return action, changed, known
+        redacted = replace(action, summary=summary, effects=tuple(effects), subject=subject)
+        return redacted, changed, known
+
+    def _effect(
+        self, effect: Effect, found: list[str], edit: Callable[[str], str] | None = None
+    ) -> Effect:
+        edit = edit or (lambda t: self.text(t, found))
         before = len(found)
-        names = tuple(self.text(n, found) for n in effect.resource.names)
-        command = None if effect.command is None else self.text(effect.command, found)
-        detail = self.text(effect.detail, found)
-        catastrophic = effect.catastrophic and self.text(effect.catastrophic, found)
+        names = tuple(edit(n) for n in effect.resource.names)
+        command = None if effect.command is None else edit(effect.command)
+        detail = edit(effect.detail)
+        catastrophic = effect.catastrophic and edit(effect.catastrophic)
         if len(found) == before:
             return effect
         resource = Resource(names=names, type=effect.resource.type)
@@ -160,15 +179,21 @@ class Redactor:
 
     # -- texts, words, JSON ----------------------------------------------------------------------
 
-    def text(self, text: str, found: list[str]) -> str:
-        """A command line, summary or note with its secrets replaced (``found`` collects why)."""
+    def text(self, text: str, found: list[str], seen: set[str] | None = None) -> str:
+        """A command line, summary or note with its secrets replaced (``found`` collects why;
+        ``seen``, when given, the secrets themselves)."""
         if not text or not _may_hold_secret(text):
             return text
         spans = long_text_spans(text) if len(text) > LONG_TEXT else text_spans(text)
-        return self._apply(text, spans, found)
+        return self._apply(text, spans, found, seen)
 
     def words(
-        self, words: Sequence[str], found: list[str], *, piped_from: Sequence[str] = ()
+        self,
+        words: Sequence[str],
+        found: list[str],
+        *,
+        piped_from: Sequence[str] = (),
+        seen: set[str] | None = None,
     ) -> list[str]:
         """A command's words (``argv``) with their secrets replaced."""
         if not piped_from and not _may_hold_secret(" ".join(words)):
@@ -177,53 +202,126 @@ class Redactor:
         if piped_from:
             extra = piped_secrets(words, into=piped_from)
             spans = [a + b for a, b in zip(spans, extra, strict=True)]
-        return [self._apply(w, s, found) for w, s in zip(words, spans, strict=True)]
+        out = []
+        for word, at in zip(words, spans, strict=True):
+            embedded = self._embedded(word, found, seen)
+            out.append(embedded if embedded is not None else self._apply(word, at, found, seen))
+        return out
 
-    def json(self, value: Any, found: list[str]) -> Any:
+    def json(self, value: Any, found: list[str], seen: set[str] | None = None) -> Any:
         """A JSON value (a subject, MCP arguments, AWS parameters) with its secrets replaced:
         values under secret-named keys whole, strings by their shapes, lists of words as a
-        command's words."""
+        command's words, and the values a mapping's shape makes secret (a ``name``/``value``
+        pair naming a secret, an SSM ``SecureString``, a Kubernetes Secret's data)."""
         if isinstance(value, str):
-            return self.text(value, found)
+            embedded = self._embedded(value, found, seen)
+            return embedded if embedded is not None else self.text(value, found, seen)
         if isinstance(value, Mapping):
-            return {k: self._member(k, v, found) for k, v in value.items()}
+            secret_keys = secret_members(value)
+            return {
+                k: self._secret(v, found, seen, "secret value")
+                if k in secret_keys
+                else self._member(k, v, found, seen)
+                for k, v in value.items()
+            }
         if isinstance(value, list | tuple):
             if value and all(isinstance(v, str) for v in value):
-                return self.words(value, found)
+                return self.words(value, found, seen=seen)
             if value and all(isinstance(v, Mapping) and "argv" in v for v in value):
-                return self._commands(value, found)
-            return [self.json(v, found) for v in value]
+                return self._commands(value, found, seen)
+            return [self.json(v, found, seen) for v in value]
         return value
 
-    def _member(self, key: Any, value: Any, found: list[str]) -> Any:
+    def _embedded(self, text: str, found: list[str], seen: set[str] | None) -> str | None:
+        """A JSON document held as text (``--cli-input-json '{…}'``, a Kubernetes object's
+        ``last-applied-configuration``) redacted by its structure, as JSON again; ``None``
+        when the text is no such document or its structure shows no secret (then its shapes
+        are searched as for any text)."""
+        if text[:1] not in ("{", "[") or text[-1:] not in ("}", "]") or len(text) > MAX_EMBEDDED:
+            return None
+        try:
+            value = json.loads(text)
+            if not isinstance(value, dict | list):
+                return None
+            before = len(found)
+            redacted = self.json(value, found, seen)
+        except (ValueError, RecursionError):
+            return None
+        if len(found) == before:
+            return None
+        return json.dumps(redacted, ensure_ascii=False, separators=(",", ":"))
+
+    def _member(self, key: Any, value: Any, found: list[str], seen: set[str] | None) -> Any:
+        if isinstance(key, str) and _secret_key(key):
+            return self._secret(value, found, seen, "named secret", deep=False)
+        return self.json(value, found, seen)
+
+    def _secret(
+        self, value: Any, found: list[str], seen: set[str] | None, why: str, *, deep: bool = True
+    ) -> Any:
+        """``value`` replaced whole (each scalar of it, when ``deep``); a marker stays."""
         scalar = isinstance(value, str | int | float) and not isinstance(value, bool)
         if isinstance(value, str) and _MARKER.fullmatch(value):
             return value  # redacted already (redacting twice changes nothing)
-        if scalar and value != "" and isinstance(key, str) and _secret_key(key):
-            found.append("named secret")
+        if scalar and value != "":
+            found.append(why)
+            if seen is not None:
+                seen.add(str(value))
             return self.marker(str(value))
-        return self.json(value, found)
+        if deep and isinstance(value, Mapping):
+            return {k: self._secret(v, found, seen, why) for k, v in value.items()}
+        if deep and isinstance(value, list | tuple):
+            return [self._secret(v, found, seen, why) for v in value]
+        return self.json(value, found, seen)
 
-    def _commands(self, entries: Sequence[Any], found: list[str]) -> list[Any]:
+    def _commands(
+        self, entries: Sequence[Any], found: list[str], seen: set[str] | None
+    ) -> list[Any]:
         """A shell subject's commands in order; a command piped into one that reads a password
         or a secret on its input (``--password-stdin``, ``wrangler secret put``) has its words
-        redacted as that secret."""
+        redacted as that secret, and such a command's own input (a here-string) too."""
         out = []
         for i, entry in enumerate(entries):
             into = entries[i + 1].get("argv") if i + 1 < len(entries) else None
-            redacted = {k: self._member(k, v, found) for k, v in entry.items() if k != "argv"}
             argv = entry.get("argv")
-            if isinstance(argv, list) and all(isinstance(w, str) for w in argv):
+            words = isinstance(argv, list) and all(isinstance(w, str) for w in argv)
+            reads = words and reads_secret_on_input(argv)
+            redacted = {
+                k: self._secret(str(v).strip(), found, seen, "piped password")
+                if k == "stdin" and reads and isinstance(v, str) and v.strip()
+                else self._member(k, v, found, seen)
+                for k, v in entry.items()
+                if k != "argv"
+            }
+            if words:
                 piped: list[str] | tuple[()] = ()
                 if isinstance(into, list) and all(isinstance(w, str) for w in into):
                     piped = into if reads_secret_on_input(into) else ()
-                redacted["argv"] = self.words(argv, found, piped_from=piped)
+                redacted["argv"] = self.words(argv, found, piped_from=piped, seen=seen)
             else:
-                redacted["argv"] = self.json(argv, found)
+                redacted["argv"] = self.json(argv, found, seen)
             out.append({k: redacted[k] for k in entry})
         return out
 
-    def _apply(self, text: str, spans: Sequence[Span], found: list[str]) -> str:
+    def _known(self, text: str, known: re.Pattern[str] | None, found: list[str]) -> str:
+        """``text`` with every secret found elsewhere in its action replaced too."""
+        if known is None or not text:
+            return text
+        spans = [Span(m.start(), m.end(), "repeated secret") for m in known.finditer(text)]
+        return self._apply(text, spans, found, None)
+
+    def _known_json(self, value: Any, known: re.Pattern[str], found: list[str]) -> Any:
+        if isinstance(value, str):
+            return self._known(value, known, found)
+        if isinstance(value, Mapping):
+            return {k: self._known_json(v, known, found) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [self._known_json(v, known, found) for v in value]
+        return value
+
+    def _apply(
+        self, text: str, spans: Sequence[Span], found: list[str], seen: set[str] | None = None
+    ) -> str:
         if not spans:
             return text
         # A marker already in the text stays as it is, whatever a shape finds in or around it
@@ -240,10 +338,55 @@ class Redactor:
         for start, end, why in merged:
             out.append(text[at:start])
             out.append(self.marker(text[start:end]))
+            if seen is not None:
+                seen.add(text[start:end])
             found.append(why)
             at = end
         out.append(text[at:])
         return "".join(out)
+
+
+# JSON held as text is parsed for its structure up to this length (longer: searched as text).
+MAX_EMBEDDED = 1 << 18
+
+# A secret shorter than this is replaced where a shape finds it, not everywhere it appears
+# (``mysql -proot`` must not blank every ``/root`` of the line's other effects).
+MIN_REPEATED = 6
+
+
+def _known_pattern(seen: set[str]) -> re.Pattern[str] | None:
+    """A pattern matching each secret of ``seen``, wherever it stands (``-pSECRET`` too)."""
+    values = sorted((v for v in seen if len(v) >= MIN_REPEATED), key=len, reverse=True)
+    if not values:
+        return None
+    return re.compile("|".join(re.escape(v) for v in values))
+
+
+# Keys that name a member, and the keys of its value, in lists of name/value pairs (ECS and
+# Kubernetes environment variables, CloudFormation parameters, an MCP tool's settings).
+_PAIR_NAMES = ("name", "Name", "key", "Key", "ParameterKey", "parameterKey", "OptionName")
+_PAIR_VALUES = ("value", "Value", "ParameterValue", "parameterValue")
+# A Kubernetes object's annotation that repeats the whole object as ``kubectl apply`` saw it.
+_LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+
+def secret_members(value: Mapping[str, Any]) -> frozenset[str]:
+    """The keys of ``value`` whose values are secret by the mapping's own shape."""
+    keys: set[str] = set()
+    for name in _PAIR_NAMES:
+        named = value.get(name)
+        if isinstance(named, str) and named and _secret_key(named):
+            keys.update(k for k in _PAIR_VALUES if k in value)
+    kind = value.get("Type", value.get("type"))
+    if isinstance(kind, str) and kind.lower() == "securestring":
+        keys.update(k for k in ("Value", "value") if k in value)
+    if value.get("kind") == "Secret" and str(value.get("apiVersion", "v1")) == "v1":
+        keys.update(k for k in ("data", "stringData") if k in value)
+    # The object again, as JSON text: a Secret's data in clear among it.
+    applied = value.get(_LAST_APPLIED)
+    if isinstance(applied, str) and '"Secret"' in applied:
+        keys.add(_LAST_APPLIED)
+    return frozenset(keys)
 
 
 @functools.lru_cache(maxsize=4096)

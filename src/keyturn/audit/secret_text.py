@@ -8,6 +8,7 @@ the piped words as that secret. A long text is searched by the in-word shapes on
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from keyturn.audit.secrets import (
@@ -16,6 +17,7 @@ from keyturn.audit.secrets import (
     in_word_spans,
     piped_secrets,
     quoted_spans,
+    secret_name,
     word_spans,
 )
 
@@ -25,7 +27,61 @@ __all__ = ["long_text_spans", "text_spans"]
 def long_text_spans(text: str) -> list[Span]:
     """The secret spans of a long text (a file's content, a script) by the in-word shapes only:
     linear in the regex engine, where splitting it into commands would not be."""
-    return list(in_word_spans(text, blank_ends=True))
+    return list(in_word_spans(text, blank_ends=True)) + document_spans(text)
+
+
+# ``password: VALUE`` on a line of its own (YAML, a properties file, a manifest): the value.
+_YAML_MEMBER = re.compile(r"(?m)^[ \t]*(?:- )?([A-Za-z0-9_.-]{1,64})[ \t]*:[ \t]+(\S[^\n]*)")
+_YAML_LINE = re.compile(r"([ \t]*)(?:- )?([A-Za-z0-9_.-]{1,253})[ \t]*:(?:[ \t]+|$)")
+_SECRET_KIND = re.compile(r"(?m)^[ \t]*kind:[ \t]*[\"']?Secret[\"']?[ \t]*$")
+_BLOCK = ("|", ">")
+
+
+def document_spans(text: str) -> list[Span]:
+    """The secrets of a document given as text: values of members named like secrets on a
+    line of their own, and every value under ``data:``/``stringData:`` of a Kubernetes
+    Secret manifest (any key: ``tls.key``, ``config.json``)."""
+    if ":" not in text:
+        return []
+    spans = []
+    for m in _YAML_MEMBER.finditer(text):
+        # The value ends where its line does, less trailing blanks (stripped here, not by
+        # the pattern: a lazy match before ``[ \t]*$`` is quadratic in a run of blanks).
+        start, end = m.start(2), m.start(2) + len(m.group(2).rstrip(" \t\r"))
+        if not secret_name(m.group(1)) or text[start] in "|>&*{[#!":
+            continue
+        if end - start >= 2 and text[start] in QUOTES and text[end - 1] == text[start]:
+            start, end = start + 1, end - 1
+        if end > start:
+            spans.append(Span(start, end, "named secret"))
+    if _SECRET_KIND.search(text):
+        spans += _manifest_data_spans(text)
+    return spans
+
+
+def _manifest_data_spans(text: str) -> list[Span]:
+    """Every line below a ``data:`` or ``stringData:`` key, as far as it is indented deeper:
+    the values (a block scalar's lines whole)."""
+    spans: list[Span] = []
+    block: int | None = None
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip()
+        indent = len(body) - len(body.lstrip(" \t"))
+        if body and block is not None and indent <= block:
+            block = None
+        key = _YAML_LINE.match(body)
+        value = body[key.end() :] if key else ""
+        if block is None:
+            if key and key.group(2) in ("data", "stringData") and not value:
+                block = indent
+        elif body:
+            if not key:  # a block scalar's line, or a value of its own
+                spans.append(Span(offset + indent, offset + len(body), "secret value"))
+            elif value and value not in _BLOCK:
+                spans.append(Span(offset + key.end(), offset + len(body), "secret value"))
+        offset += len(line)
+    return spans
 
 
 _SEPARATORS = frozenset(";&|()\n`")
@@ -33,7 +89,7 @@ _SEPARATORS = frozenset(";&|()\n`")
 
 def text_spans(text: str) -> list[Span]:
     """The secret spans of a command line as typed (or a summary, or a note that quotes one)."""
-    spans = quoted_spans(text)
+    spans = quoted_spans(text) + document_spans(text)
     previous: list[tuple[int, str]] = []
     for segment, piped in _segments(text):
         words = [w for _, w in segment]

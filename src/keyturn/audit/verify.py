@@ -3,6 +3,13 @@ checkpoint. Works the same on the database and on an export (only the public key
 
 The first problem found is named by record number; verification stops there, because nothing
 after a broken link can be trusted.
+
+Checking the checkpoints that are there is not enough: someone who can write the database can
+delete the checkpoint rows (or drop the checkpoint lines of an export) and then rewrite and
+re-hash every record, and a log with no signature left to contradict it would verify. So the
+caller says how far the signatures must reach: a store signs at least once every
+``checkpoint_every`` records, so its last checkpoint is at or after the last multiple of that
+number; an export is signed at its head, so its last record is signed.
 """
 
 from __future__ import annotations
@@ -28,10 +35,14 @@ class VerifyReport:
     head_chain: str
     problem: str = ""
     bad_seq: int | None = None
+    signed_to: int = 0
+    signed_at: str = ""
 
     def summary(self) -> str:
         if self.ok:
             signed = f"{self.checkpoints} signed checkpoint(s)"
+            if self.signed_to:
+                signed += f" (signed up to record {self.signed_to} at {self.signed_at})"
             return f"audit log verifies: {self.records} record(s), {signed}, head {self.head_chain}"
         return f"audit log does NOT verify: {self.problem}"
 
@@ -49,10 +60,17 @@ def verify_log(
     *,
     public_key: Ed25519PublicKey | None,
     head: tuple[int, str] | None = None,
+    checkpoint_every: int | None = None,
+    signed_to_head: bool = False,
 ) -> VerifyReport:
     """Verify ``records`` (in stored order) against ``checkpoints`` and, when given, the store's
     head ``(seq, chain hex)``. Without a public key the signatures cannot be checked, and the
-    report says the log does not verify as soon as there is a checkpoint to check."""
+    report says the log does not verify as soon as there is a checkpoint to check.
+
+    With a public key, ``checkpoint_every`` (a store's signing interval) demands a signed
+    checkpoint at or after the last multiple of it, and ``signed_to_head`` (an export) one at
+    the last record: without them, deleting the checkpoints and re-hashing the records would
+    go unseen."""
     pending = sorted(checkpoints, key=lambda c: c.seq)
     try:
         count, chain = _walk(records, pending, public_key)
@@ -69,6 +87,12 @@ def verify_log(
                 "different chain value: records were added or removed at the end",
                 min(head[0], count) + 1,
             )
+        last_signed = max(
+            (cp for cp in pending if 0 < cp.seq <= count), key=lambda c: c.seq, default=None
+        )
+        signed_to = 0 if last_signed is None else last_signed.seq
+        if public_key is not None:
+            _check_coverage(count, signed_to, every=checkpoint_every, to_head=signed_to_head)
     except _Failure as failure:
         return VerifyReport(
             ok=False,
@@ -78,7 +102,35 @@ def verify_log(
             problem=failure.problem,
             bad_seq=failure.seq,
         )
-    return VerifyReport(ok=True, records=count, checkpoints=len(pending), head_chain=chain.hex())
+    return VerifyReport(
+        ok=True,
+        records=count,
+        checkpoints=len(pending),
+        head_chain=chain.hex(),
+        signed_to=signed_to,
+        signed_at="" if last_signed is None else last_signed.at,
+    )
+
+
+def _check_coverage(count: int, signed_to: int, *, every: int | None, to_head: bool) -> None:
+    """Fail when the signatures stop short of where the log's writer signed it."""
+    if to_head and signed_to < count:
+        raise _Failure(
+            f"the last record {count} is not covered by a signed checkpoint (the signatures "
+            f"end at record {signed_to}): an export is signed at its head, so records after "
+            f"{signed_to} were added, changed or re-hashed, or its checkpoints were removed",
+            signed_to + 1,
+        )
+    if every is not None and every > 0:
+        due = count // every * every
+        if signed_to < due:
+            raise _Failure(
+                f"no signed checkpoint at or after record {due} (the signatures end at record "
+                f"{signed_to}; one is signed at least every {every} records): checkpoints were "
+                "deleted and the records after them cannot be trusted, or the signing key was "
+                "made after them ('keyturn audit checkpoint' signs the head)",
+                signed_to + 1,
+            )
 
 
 def _walk(

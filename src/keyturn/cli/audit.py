@@ -71,13 +71,24 @@ def _verify(args: Any) -> int:
             raise InputError(f"{args.export}: cannot read ({exc.strerror})") from None
         if public is None:
             raise UsageError("verifying an export needs --public-key FILE")
-        report = verify_log(log.records, log.checkpoints, public_key=public, head=log.head)
+        # An export is signed at its head: its last record must be covered by a signature.
+        report = verify_log(
+            log.records, log.checkpoints, public_key=public, head=log.head, signed_to_head=True
+        )
     else:
         store = open_state(settings)
         try:
-            head = store.audit_head()
+            # One snapshot: a record a running server appends between separate reads would
+            # make a sound log look cut or extended.
+            snapshot = store.audit_snapshot()
+            # The store signs at least every `checkpoint_every` records: signatures that stop
+            # short of that were deleted (and the records after them may be rewritten).
             report = verify_log(
-                store.audit_records(), store.checkpoints(), public_key=public, head=head
+                snapshot.records,
+                snapshot.checkpoints,
+                public_key=public,
+                head=snapshot.head,
+                checkpoint_every=settings.checkpoint_every,
             )
         finally:
             store.close()
@@ -90,6 +101,7 @@ def _verify(args: Any) -> int:
                     "checkpoints": report.checkpoints,
                     "problem": report.problem,
                     "bad_record": report.bad_seq,
+                    "signed_to": report.signed_to,
                 }
             )
         )
@@ -102,8 +114,16 @@ def _export(args: Any) -> int:
     store = open_state(settings_of(args))
     try:
         # Sign the head first, so that the export is covered to its last record.
-        store.checkpoint(now=time.time())
-        lines = export_lines(store.audit_records(), store.checkpoints(), head=store.audit_head())
+        signed = store.checkpoint(now=time.time())
+        snapshot = store.audit_snapshot()
+        records, checkpoints, head = snapshot.records, snapshot.checkpoints, snapshot.head
+        if signed is not None:
+            # The export ends at the record just signed (its verification demands a signature
+            # at the last record); what a running server appended since waits for the next.
+            records = tuple(r for r in records if r.seq <= signed.seq)
+            checkpoints = tuple(c for c in checkpoints if c.seq <= signed.seq)
+            head = (signed.seq, signed.chain)
+        lines = export_lines(records, checkpoints, head=head)
         if args.output:
             tmp = Path(args.output + ".tmp")
             with tmp.open("w", encoding="utf-8") as out:

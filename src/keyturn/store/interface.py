@@ -33,6 +33,15 @@ class TokenRecord:
 Step = Callable[[ApprovalRequest], Transition]
 
 
+@dataclass(frozen=True, slots=True)
+class AuditSnapshot:
+    """The audit log as of one moment: what ``keyturn audit verify`` checks."""
+
+    records: tuple[StoredRecord, ...]
+    checkpoints: tuple[Checkpoint, ...]
+    head: tuple[int, str]
+
+
 class Store(ABC):
     """Durable state of keyturn. Methods that take ``now`` never read the clock themselves."""
 
@@ -134,6 +143,16 @@ class Store(ABC):
     @abstractmethod
     def checkpoint(self, *, now: float) -> Checkpoint | None:
         """Sign a checkpoint at the head now (``None`` without a signing key or records)."""
+
+    def audit_snapshot(self) -> AuditSnapshot:
+        """The records, checkpoints and head as of one moment, for verification: read apart,
+        a record appended between the reads makes a sound log look cut or extended. A backend
+        reads them in one snapshot; this default is for a store nobody writes meanwhile."""
+        return AuditSnapshot(
+            records=tuple(self.audit_records()),
+            checkpoints=tuple(self.checkpoints()),
+            head=self.audit_head(),
+        )
 
     # -- what reviewers see beside a request ---------------------------------------------------
 

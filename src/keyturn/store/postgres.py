@@ -98,6 +98,11 @@ class PostgresStore(SqlStore):
     def _read(self) -> AbstractContextManager[Cursor]:
         return self._tx(None)
 
+    def _snapshot(self) -> AbstractContextManager[Cursor]:
+        # READ COMMITTED gives each statement its own snapshot; one snapshot for the whole
+        # transaction needs REPEATABLE READ, set as its first statement.
+        return self._tx("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+
     def _migrating(self) -> AbstractContextManager[Cursor]:
         return self._tx(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
 

@@ -10,6 +10,7 @@ from keyturn.audit.chain import extend
 from keyturn.audit.record import AuditEntry, AuditKind, StoredRecord, iso_time
 from keyturn.audit.signing import Checkpoint
 from keyturn.errors import AuditError
+from keyturn.store.interface import AuditSnapshot
 from keyturn.store.sql_base import Cursor, SqlBase
 
 
@@ -85,9 +86,25 @@ class SqlAudit(SqlBase):
         self._x(
             cur, "UPDATE audit_head SET seq = ?, chain = ? WHERE id = 1", (last.seq, last.chain)
         )
-        if self._signer is not None and last.seq // self._every > start // self._every:
+        if self._signer is not None and self._signature_due(cur, start, last.seq):
             self._sign(cur, last.seq, last.chain, entries[-1].at)
         return stored
+
+    def _signature_due(self, cur: Cursor, start: int, end: int) -> bool:
+        """Whether the append of records ``start+1..end`` signs a checkpoint at ``end``: when
+        it crosses a multiple of ``checkpoint_every`` -- and the log is signed up to the last
+        multiple before it. Where that signature is missing, it was deleted (or the key was
+        made after those records), and the records since may have been rewritten: signing
+        now would seal them. Then nothing is signed, ``keyturn audit verify`` says so, and a
+        person decides (``keyturn audit checkpoint`` signs the head on demand)."""
+        due = end // self._every * self._every
+        if due <= start:
+            return False
+        previous = start // self._every * self._every
+        if previous == 0:
+            return True
+        row = self._x(cur, "SELECT MAX(seq) FROM audit_checkpoints").fetchone()
+        return row is not None and row[0] is not None and int(row[0]) >= previous
 
     def _insert_records(self, cur: Cursor, stored: Sequence[StoredRecord]) -> None:
         cur.executemany(
@@ -147,6 +164,22 @@ class SqlAudit(SqlBase):
             Checkpoint(seq=int(r[0]), chain=r[1], at=r[2], key_id=r[3], signature=r[4])
             for r in rows
         ]
+
+    def audit_snapshot(self) -> AuditSnapshot:
+        with self._lock, self._snapshot() as cur:
+            seq, chain = self._x(cur, "SELECT seq, chain FROM audit_head WHERE id = 1").fetchone()
+            rows = self._x(cur, "SELECT seq, record, chain FROM audit_log ORDER BY seq").fetchall()
+            marks = self._x(
+                cur, "SELECT seq, chain, at, key_id, signature FROM audit_checkpoints ORDER BY seq"
+            ).fetchall()
+        return AuditSnapshot(
+            records=tuple(StoredRecord(seq=int(r[0]), canonical=r[1], chain=r[2]) for r in rows),
+            checkpoints=tuple(
+                Checkpoint(seq=int(r[0]), chain=r[1], at=r[2], key_id=r[3], signature=r[4])
+                for r in marks
+            ),
+            head=(int(seq), str(chain)),
+        )
 
     def checkpoint(self, *, now: float) -> Checkpoint | None:
         if self._signer is None:

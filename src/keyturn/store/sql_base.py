@@ -42,6 +42,10 @@ class SqlBase(Store):
     def _read(self) -> AbstractContextManager[Cursor]:
         """A consistent read-only snapshot."""
 
+    def _snapshot(self) -> AbstractContextManager[Cursor]:
+        """A read-only transaction in which every statement sees the same moment."""
+        return self._read()
+
     @abstractmethod
     def _migrating(self) -> AbstractContextManager[Cursor]:
         """A transaction that serialises concurrent migrations."""
