@@ -288,3 +288,24 @@ def test_IA_verify_log_demands_the_interval_only_with_a_public_key() -> None:
         records, (), public_key=Signer.generate().public, head=head, checkpoint_every=5
     )
     assert not signed.ok and signed.bad_seq == 1
+
+
+def test_IA_the_servers_verify_demands_the_same_signatures(state: dict[str, str]) -> None:
+    """``GET /v1/audit/verify`` checks what ``keyturn audit verify`` checks: a log whose
+    checkpoints were deleted and whose chain was recomputed does not verify there either."""
+    from types import SimpleNamespace
+
+    from keyturn.server.api_audit import verify_report
+
+    _fill(state, 120)
+    raw_sql(state, "DELETE FROM audit_checkpoints")
+    _rehash_all(state, {42: ('"n":41', '"n":4100')})
+    settings = SimpleNamespace(
+        public_key_path=Path(state["home"]) / PUBLIC_KEY_FILE, checkpoint_every=EVERY
+    )
+    store = _store(state, signed=False)
+    try:
+        report = verify_report(SimpleNamespace(settings=settings, store=store))  # type: ignore[arg-type]
+    finally:
+        store.close()
+    assert not report["ok"] and "no signed checkpoint at or after record 100" in report["problem"]

@@ -38,15 +38,22 @@ def verify_report(backend: Backend) -> dict[str, Any]:
 
     path = backend.settings.public_key_path
     key = load_public_key_file(path) if path.exists() else None
-    store = backend.store
+    # One snapshot (a record appended between separate reads would make a sound log look cut),
+    # and signatures demanded up to the last multiple of checkpoint_every, as the CLI does.
+    snapshot = backend.store.audit_snapshot()
     report = verify_log(
-        store.audit_records(), store.checkpoints(), public_key=key, head=store.audit_head()
+        snapshot.records,
+        snapshot.checkpoints,
+        public_key=key,
+        head=snapshot.head,
+        checkpoint_every=backend.settings.checkpoint_every,
     )
     return {
         "ok": report.ok,
         "records": report.records,
         "checkpoints": report.checkpoints,
         "head_chain": report.head_chain,
+        "signed_to": report.signed_to,
         "problem": report.problem,
         "summary": report.summary(),
     }

@@ -352,6 +352,7 @@ def document() -> dict[str, Any]:
                         records=_INT,
                         checkpoints=_INT,
                         head_chain=_STR,
+                        signed_to=_INT,
                         problem=_STR,
                         summary=_STR,
                     ),
