@@ -61,7 +61,8 @@ class Server:
             },
         )
         assert r.status_code == 200, r.text
-        return r.json()
+        answer: dict = r.json()  # type: ignore[type-arg]
+        return answer
 
 
 def make_tokens(store, names=PEOPLE) -> dict[str, str]:  # type: ignore[no-untyped-def]

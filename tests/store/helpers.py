@@ -65,10 +65,10 @@ def raw_sql(spec: dict[str, str], statement: str, params: tuple[object, ...] = (
     if spec["kind"] == "sqlite":
         import sqlite3
 
-        conn = sqlite3.connect(spec["path"])
-        conn.execute(statement, params)
-        conn.commit()
-        conn.close()
+        local = sqlite3.connect(spec["path"])
+        local.execute(statement, params)
+        local.commit()
+        local.close()
         return
     with psycopg.connect(spec["url"], autocommit=True) as conn:
         conn.execute(f"SET search_path TO {spec['schema']}")
