@@ -149,3 +149,14 @@ def test_token_management_needs_admin_once_one_exists(
     tokens = {t["name"]: t for t in json.loads(capsys.readouterr().out)}
     assert tokens["dave"]["revoked_at"] is not None
     assert tokens["alice"]["revoked_at"] is None and tokens["alice"]["role"] == "reviewer"
+
+
+def test_a_secret_pasted_into_a_reason_is_recorded_redacted(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    token = "ghp_" + "A1b2C3d4E5" * 4
+    _as(monkeypatch, env["carol"])
+    assert main(["reject", "1", "--reason", f"rotate {token} first"]) == 0
+    assert main(["requests", "show", "1", "--json"]) == 0
+    shown = capsys.readouterr().out
+    assert token not in shown and "<redacted:" in shown

@@ -407,3 +407,14 @@ def test_executions_record_what_came_of_an_action_under_its_decisions_digest(
     for bad in ({"status": "ran"}, {"status": "completed", "exit_status": "0"},
                 {"status": "completed", "exit_status": 2**40}):  # fmt: skip
         assert_error(server.post("/v1/executions", "kiro", {**body, **bad}), 422, "bad_input")
+
+
+def test_a_secret_pasted_into_a_reason_is_recorded_redacted(server: Server) -> None:
+    token = "ghp_" + "A1b2C3d4E5" * 4
+    rid = server.ask_rm()["request_id"]
+    voted = server.post(f"/v1/requests/{rid}/approve", "alice", {"reason": f"ok, used {token}"})
+    assert voted.status_code == 200, voted.text
+    shown = server.get(f"/v1/requests/{rid}", "alice").text
+    records = server.get("/v1/audit", "alice").text
+    assert token not in shown and token not in records
+    assert "<redacted:" in shown

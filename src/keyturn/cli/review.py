@@ -11,7 +11,8 @@ import time
 
 from keyturn.approval import vote_step
 from keyturn.approval.model import ApprovalRequest, RequestState
-from keyturn.bootstrap import open_state
+from keyturn.audit.redaction import Redactor
+from keyturn.bootstrap import install_secret, open_state
 from keyturn.cli._args import parser
 from keyturn.cli._state import add_state_options, current_holder, settings_of
 from keyturn.cli.requests import parse_id
@@ -48,7 +49,10 @@ def run(argv: list[str]) -> int:
         holder = current_holder(store)
         now = time.time()
         store.get_request(request_id)  # unknown id -> exit 2 before anything is recorded
-        step = vote_step(verb, by=holder.name, role=holder.role, reason=args.reason, now=now)
+        # A typed reason may hold a pasted token: its secrets replaced, as the audit does.
+        settings = settings_of(args)
+        reason = Redactor(install_secret(settings.home)).text(args.reason, [])
+        step = vote_step(verb, by=holder.name, role=holder.role, reason=reason, now=now)
         result = store.transition(request_id, step, now=now)
     finally:
         store.close()

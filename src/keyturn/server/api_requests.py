@@ -82,6 +82,9 @@ async def act_on_request(
             f"{principal.name} holds an agent token; {verb} needs a reviewer token",
         )
     await own_request(backend, principal, request_id)
+    # A reason is typed by a person, who may paste a token into it: kept as the audit keeps
+    # any other text, its secrets replaced.
+    reason = backend.gate.redactor.text(reason, [])
     now = backend.clock()
     try:
         result = await backend.run(
