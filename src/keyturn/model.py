@@ -69,10 +69,20 @@ class ActionKind(StrEnum):
 
 
 def canonical_json(value: Any) -> bytes:
-    """The one canonical JSON encoding: sorted keys, no whitespace, UTF-8."""
-    return json.dumps(
+    """The one canonical JSON encoding: sorted keys, no whitespace, UTF-8.
+
+    Text that is not Unicode (a lone UTF-16 surrogate, which JSON's ``\ud800`` escape yields)
+    has no UTF-8 form, so no digest: it is bad input, refused as such, not a crash."""
+    text = json.dumps(
         value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+    )
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        from keyturn.errors import InputError
+
+        bad = text[exc.start : exc.end].encode("unicode_escape").decode("ascii")
+        raise InputError(f"the input holds text that is not valid Unicode ({bad})") from None
 
 
 def _drop_empty(mapping: dict[str, Any]) -> dict[str, Any]:

@@ -127,6 +127,10 @@ def test_digest_is_stable_across_key_order_and_whitespace(workdir: Path, fixture
         (("--env", "prod", "shell", "ls"), None, "did you mean 'production'"),
         (("nosuchkind", "x"), None, "invalid choice"),
         (("shell", ""), None, "command: expected a non-empty string"),
+        # JSON's \ud800 escape is a lone surrogate: no UTF-8 form, no digest.
+        (("mcp", "x", "y", "--args", '{"a": "\\ud800"}'), None, "not valid Unicode"),
+        (("aws", "s3", "put-object", "--params", '{"Key": "\\udfff"}'), None, "not valid Unicode"),
+        (("k8s", "-"), '{"request": {"uid": "\\ud800"}}', "<stdin>"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(

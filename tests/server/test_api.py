@@ -418,3 +418,16 @@ def test_a_secret_pasted_into_a_reason_is_recorded_redacted(server: Server) -> N
     records = server.get("/v1/audit", "alice").text
     assert token not in shown and token not in records
     assert "<redacted:" in shown
+
+
+def test_text_that_is_not_unicode_is_bad_input(server: Server) -> None:
+    body = '{"kind": "mcp", "payload": {"server": "x", "tool": "y", "arguments": {"a": "\\ud800"}}}'
+    r = server.client.post(
+        "/v1/decisions",
+        content=body,
+        headers={
+            "Authorization": f"Bearer {server.tokens['kiro']}",
+            "Content-Type": "application/json",
+        },
+    )
+    assert_error(r, 422, "bad_input")
