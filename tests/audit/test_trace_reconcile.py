@@ -162,3 +162,40 @@ def test_every_fixture_reconciles(fixtures: Path) -> None:
 def test_event_time_spellings() -> None:
     a = event_time("2024-11-27 18:18:58.000000000")
     assert a == event_time("2024-11-27T18:18:58Z")
+
+
+def test_an_event_keyturn_cannot_name_is_not_taken_for_a_granted_one() -> None:
+    """A grant covers an event when the grant's names, read as patterns, match the event's;
+    an event named only by a wildcard (what the reader could not tell) is covered by no grant
+    of another resource."""
+
+    class Reader:
+        @staticmethod
+        def cloudtrail_effects(event: dict) -> list:  # type: ignore[type-arg]
+            from keyturn.model import Effect, EffectKind, Resource, Target
+
+            name = event["name"]
+            return [Effect(EffectKind.UNKNOWN, Resource((name,), "rds"), Target(), "rds")]
+
+        @staticmethod
+        def cloudtrail_identity(event: dict) -> dict:  # type: ignore[type-arg]
+            return {}
+
+        @staticmethod
+        def is_read_only(event: dict) -> bool:  # type: ignore[type-arg]
+            return False
+
+        @staticmethod
+        def failed(event: dict) -> str | None:  # type: ignore[type-arg]
+            return None
+
+    grants = used_grants(_story())
+    at = "2024-01-15T14:29:30Z"
+    wild = {"name": "arn:aws:rds:us-east-1:111111111111:*", "eventTime": at, "eventName": "X"}
+    exact = {
+        "name": "arn:aws:rds:us-east-1:111111111111:db:production-mysql-db",
+        "eventTime": at,
+        "eventName": "X",
+    }
+    findings = reconcile([wild, exact], grants, reader=Reader).findings
+    assert [f.status for f in findings] == ["UNGATED", "gated"]

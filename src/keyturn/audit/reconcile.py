@@ -118,8 +118,12 @@ def event_time(text: str) -> float:
 
 
 def _names_match(ours: Iterable[str], theirs: Iterable[str]) -> bool:
+    """Whether a grant's names cover an event's: each of ours read as a pattern. Not the other
+    way round: an event keyturn could not name (``arn:aws:lambda:R:A:*``) would then be
+    covered by any grant in that account, and an action that went around keyturn would pass
+    for a gated one."""
     theirs = tuple(theirs)
-    return any(fnmatchcase(t, o) or fnmatchcase(o, t) for o in ours for t in theirs)
+    return any(fnmatchcase(t, o) for o in ours for t in theirs)
 
 
 def _request_hint(identity: dict[str, Any]) -> int | None:
