@@ -37,6 +37,7 @@ from keyturn.policy.selfprotect import (
     GUARDED_PREFIXES,
     SELF_PROTECTION_RULE,
     SelfProtection,
+    may_reach_cluster_gate,
     warn_opt_out,
 )
 
@@ -377,7 +378,11 @@ class Policy:
             or (protected and effect.effect is _UNKNOWN)
             or names[0].startswith(GUARDED_PREFIXES)
             or (len(names) > 1 and any(n.startswith(GUARDED_PREFIXES) for n in names))
-            or (names[0].startswith("k8s:") and effect.effect is not _READ)
+            or (
+                names[0].startswith("k8s:")
+                and effect.effect is not _READ
+                and may_reach_cluster_gate(effect)
+            )
         ):
             builtin_verdict = self._builtins(effect, protected=protected)
             if builtin_verdict is not None:

@@ -352,12 +352,33 @@ _GATE_KINDS = frozenset(
 )
 
 
+_GATE_STARTS = tuple(p.rstrip("*") for p in CLUSTER_GATE)
+
+
+def _leads_to_gate(name: str) -> bool:
+    found = _GLOB.search(name)
+    return found is not None and any(g.startswith(name[: found.start()]) for g in _GATE_STARTS)
+
+
+def may_reach_cluster_gate(effect: Effect) -> bool:
+    """Whether a change of Kubernetes objects could be one of the gate's (cheap, for the
+    engine to skip the built-ins otherwise): a namespace or webhook configuration, or a name
+    holding ``keyturn`` (Kubernetes names are lower case)."""
+    if effect.resource.type in _GATE_KINDS:
+        return True
+    return any("keyturn" in n for n in effect.resource.names)
+
+
 def _cluster_gate_reason(effect: Effect) -> str | None:
     """Why a change of Kubernetes objects would switch keyturn's cluster gate off, or ``None``."""
     names = tuple(n.lower() for n in effect.resource.names if n.startswith("k8s:"))
-    index = _CLUSTER_SET.first_match(names)
+    # Every gate name holds ``keyturn``: a name without it matches none of them as written.
+    index = _CLUSTER_SET.first_match(names) if any("keyturn" in n for n in names) else None
     if index is None and effect.resource.type in _GATE_KINDS:
-        index = _CLUSTER_SET.first_overlap(names)
+        # Only a wide name whose literal start leads to one of the gate's names can take it in
+        # (``k8s:namespace/*``, ``k8s:*``; not ``k8s:payments/*``): the rest skip the overlap.
+        wide = tuple(n for n in names if _leads_to_gate(n))
+        index = _CLUSTER_SET.first_overlap(wide) if wide else None
     if index is None:
         return None
     return (
