@@ -11,7 +11,8 @@ import pytest
 from tests.hardening._judging import DEFAULT_ALLOW
 
 from keyturn.integrations.hooks.events import ToolCall, ToolCategory, action_for_call
-from keyturn.integrations.hooks.file_tools import file_name, patch_action
+from keyturn.integrations.hooks.file_tools import file_name
+from keyturn.integrations.hooks.patch_tool import patch_action
 from keyturn.model import Action, Actor, EffectKind, Target, Verdict
 from keyturn.policy import Policy, load_policy
 from keyturn.policy.selfprotect import SELF_PROTECTION_RULE

@@ -98,10 +98,10 @@ def action_for_call(
         delete_action,
         edit_action,
         file_name,
-        patch_action,
         read_action,
         write_action,
     )
+    from .patch_tool import patch_action
 
     args = call.arguments
     match call.category:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from keyturn.model import Action, ActionKind, Effect, EffectKind, Resource, Target
-from keyturn.understand import FileReader, NoFiles
+from keyturn.understand import FileReader
 from keyturn.understand._mcp_files import file_text, protected_addresses
 from keyturn.understand.paths import agent_path
 
@@ -193,19 +193,3 @@ def read_action(tool: str, names: Sequence[str], *, target: Target) -> Action:
         {"tool": tool, "paths": unique},
         target=target,
     )
-
-
-def patch_action(
-    tool: str,
-    patch: str,
-    *,
-    cwd: str,
-    home: str,
-    target: Target,
-    files: FileReader = NoFiles(),  # noqa: B008 - NoFiles is stateless
-) -> Action:
-    """Codex's ``apply_patch`` text as file effects (:mod:`.patch_tool`, which builds on the
-    effects here)."""
-    from .patch_tool import patch_action as understood
-
-    return understood(tool, patch, cwd=cwd, home=home, target=target, files=files)

@@ -13,13 +13,12 @@ what the call will use: nothing is read then, and the subscription is not told.
 
 from __future__ import annotations
 
-import configparser
 import json
 from dataclasses import dataclass
 
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._argv import setting
-from keyturn.understand.shell.commands._gcloud_config import changed_on_line
+from keyturn.understand.shell.commands._gcloud_config import changed_on_line, ini_value
 from keyturn.understand.shell.effects import file_effect, home_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 
@@ -77,15 +76,7 @@ def _default_subscription(text: str | None) -> tuple[str, ...]:
 
 def _default_group(text: str | None) -> str | None:
     """``[defaults] group`` of az's ``config`` file."""
-    if not text:
-        return None
-    parser = configparser.ConfigParser(interpolation=None, strict=False)
-    try:
-        parser.read_string(text)
-    except configparser.Error:
-        return None
-    value = parser.get("defaults", "group", fallback="").strip()
-    return value or None
+    return ini_value(text, "defaults", "group")
 
 
 # Commands that rewrite az's profile or settings: sign-ins, the default subscription, the

@@ -11,7 +11,7 @@ from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand.shell.registry import ShellContext
 
 
-def _effect(
+def cloud_effect(
     kind: EffectKind,
     names: Sequence[str],
     ctx: ShellContext,
@@ -21,6 +21,7 @@ def _effect(
     detail: str = "",
     removes_protection: bool = False,
 ) -> Effect:
+    """One effect of a gcloud or az call on ``names``, placed by ``ctx``'s target."""
     return Effect(
         effect=kind,
         resource=Resource(names=tuple(dict.fromkeys(names)), type=service),
@@ -43,7 +44,7 @@ def az_lock_delete(
     elif rg:
         names += [f"azure:group/{rg}"]
     return [
-        _effect(
+        cloud_effect(
             EffectKind.UPDATE,
             names or ["azure:*"],
             ctx,
@@ -62,11 +63,13 @@ def az_group_deployment(
     does not hold."""
     group = f"azure:group/{rg or '*'}"
     op = "az deployment group create"
-    out = [_effect(EffectKind.UPDATE, [group], ctx, service="resources", operation=op)]
+    out = [cloud_effect(EffectKind.UPDATE, [group], ctx, service="resources", operation=op)]
     if (flags.get("mode") or [""])[-1].lower() == "complete":
         detail = "Complete mode deletes every resource of the group not in the template"
         names = [f"azure:{rg or '*'}/*", group]
         out.append(
-            _effect(EffectKind.DELETE, names, ctx, service="resources", operation=op, detail=detail)
+            cloud_effect(
+                EffectKind.DELETE, names, ctx, service="resources", operation=op, detail=detail
+            )
         )
     return out

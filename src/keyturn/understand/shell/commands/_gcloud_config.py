@@ -70,15 +70,22 @@ def gcloud_defaults(
 
 
 def _core_project(text: str | None) -> str | None:
-    """``[core] project`` of a configuration file's text; None when absent or unreadable."""
+    """``[core] project`` of a configuration file's text; None when absent or unreadable
+    (gcloud refuses to run on a file it cannot parse)."""
+    return ini_value(text, "core", "project")
+
+
+def ini_value(text: str | None, section: str, key: str) -> str | None:
+    """``[section] key`` of an INI file's text (gcloud's and az's settings); None when the
+    text is absent, cannot be parsed, or leaves it unset."""
     if not text:
         return None
     parser = configparser.ConfigParser(interpolation=None, strict=False)
     try:
         parser.read_string(text)
     except configparser.Error:
-        return None  # gcloud refuses to run on a file it cannot parse
-    value = parser.get("core", "project", fallback="").strip()
+        return None
+    value = parser.get(section, key, fallback="").strip()
     return value or None
 
 

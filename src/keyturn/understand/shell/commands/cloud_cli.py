@@ -39,7 +39,7 @@ import re
 from collections.abc import Sequence
 from itertools import takewhile
 
-from keyturn.model import Effect, EffectKind, Resource, Target
+from keyturn.model import Effect, EffectKind, Target
 from keyturn.understand.shell.commands._argv import setting, with_command
 from keyturn.understand.shell.commands._az_defaults import (
     AzDefaults,
@@ -47,7 +47,11 @@ from keyturn.understand.shell.commands._az_defaults import (
     az_state_write,
     rewrites_az_state,
 )
-from keyturn.understand.shell.commands._az_scopes import az_group_deployment, az_lock_delete
+from keyturn.understand.shell.commands._az_scopes import (
+    az_group_deployment,
+    az_lock_delete,
+    cloud_effect,
+)
 from keyturn.understand.shell.commands._gcloud_config import (
     config_writes,
     gcloud_defaults,
@@ -121,27 +125,6 @@ def _last(flags: dict[str, list[str]], name: str) -> str | None:
     """The last value given for ``--name``, if any."""
     values = flags.get(name)
     return values[-1] if values else None
-
-
-def _effect(
-    kind: EffectKind,
-    names: Sequence[str],
-    ctx: ShellContext,
-    *,
-    service: str,
-    operation: str,
-    detail: str = "",
-    removes_protection: bool = False,
-) -> Effect:
-    return Effect(
-        effect=kind,
-        resource=Resource(names=tuple(dict.fromkeys(names)), type=service),
-        target=ctx.target,
-        service=service,
-        operation=operation,
-        detail=detail,
-        removes_protection=removes_protection,
-    )
 
 
 _GCLOUD_VALUED = frozenset(
@@ -234,7 +217,7 @@ def _gcloud_call(
         if configuration and not named_project:
             resource.append(f"gcp:configurations/{configuration}/{path}/{name}")
         out.append(
-            _effect(
+            cloud_effect(
                 kind,
                 resource,
                 ctx,
@@ -262,7 +245,7 @@ def _is_verb(word: str) -> bool:
 def _nested(text: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
     if ctx.understand_nested is None:
         return [
-            _effect(
+            cloud_effect(
                 EffectKind.UNKNOWN,
                 ["gcp:remote-command"],
                 ctx,
@@ -291,7 +274,9 @@ def _storage(
     detail = "recursive" if recursive else ""
     op = f"{cmd.name} storage {verb}" if cmd.name == "gcloud" else f"gsutil {verb}"
     return [
-        _effect(kind, [u.rstrip("/") or u], ctx, service="storage", operation=op, detail=detail)
+        cloud_effect(
+            kind, [u.rstrip("/") or u], ctx, service="storage", operation=op, detail=detail
+        )
         for u in urls
     ]
 
@@ -317,7 +302,7 @@ def gsutil(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         urls = [a for a in rest if a.startswith("gs://")] or ["gs://*"]
         service = "iam" if verb == "iam" else "storage"
         op = f"gsutil {verb} {sub}".strip()
-        return with_command([_effect(kind, urls, ctx, service=service, operation=op)], cmd)
+        return with_command([cloud_effect(kind, urls, ctx, service=service, operation=op)], cmd)
     return with_command(_storage(verb, rest, recursive, cmd, ctx), cmd)
 
 
@@ -384,7 +369,7 @@ def _az_call(words: list[str], cmd: SimpleCommand, ctx: ShellContext) -> list[Ef
     for name in names:
         resource = [f"azure:{path}/{name}"] + ([f"azure:{rg}/{path}/{name}"] if rg else [])
         resource += [f"azure:subscriptions/{s}/{path}/{name}" for s in subscriptions]
-        out.append(_effect(kind, resource, ctx, service=group[0], operation=op, detail=detail))
+        out.append(cloud_effect(kind, resource, ctx, service=group[0], operation=op, detail=detail))
     for arm_id in flags.get("ids", []):
-        out.append(_effect(kind, [f"azure:{arm_id}"], ctx, service=group[0], operation=op))
+        out.append(cloud_effect(kind, [f"azure:{arm_id}"], ctx, service=group[0], operation=op))
     return out
