@@ -241,6 +241,17 @@ class Client:
         else:
             self.unknown(f"interactive {self.cmd.name}: the statements are not known")
 
+    def given(self, args: Sequence[Arg], *, text_key: str) -> None:
+        """Judge the SQL of each option in order -- its text for ``text_key`` (``-e SQL``),
+        else a file's path (``-f FILE``) -- or that of stdin when none is given."""
+        for arg in args:
+            if arg.key == text_key:
+                self.text(arg)
+            else:
+                self.file(arg.value)
+        if not args:
+            self.stdin()
+
     def done(self) -> list[Effect]:
         """The effects found, with the command text filled in."""
         return with_command(self.effects or [self.session().unknown("no SQL given")], self.cmd)

@@ -191,13 +191,7 @@ def cqlsh(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     client = Client("cassandra", cmd, ctx, host=_host_only(host))
     keyspace = args.last("k")
     client.database = keyspace.value if keyspace else None
-    for arg in args.all("e", "f"):
-        if arg.key == "e":
-            client.text(arg)
-        else:
-            client.file(arg.value)
-    if not args.has("e", "f"):
-        client.stdin()
+    client.given(args.all("e", "f"), text_key="e")
     return client.done()
 
 
@@ -234,11 +228,5 @@ def trino(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     catalog, schema = args.last("catalog"), args.last("schema")
     client.database = catalog.value if catalog else client.database
     client.schema = schema.value if schema else client.schema
-    for arg in args.all("execute", "f"):
-        if arg.key == "execute":
-            client.text(arg)
-        else:
-            client.file(arg.value)
-    if not args.has("execute", "f"):
-        client.stdin()
+    client.given(args.all("execute", "f"), text_key="execute")
     return client.done()
