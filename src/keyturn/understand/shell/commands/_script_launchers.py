@@ -26,6 +26,7 @@ import re
 from posixpath import basename, dirname
 
 from keyturn.model import Effect
+from keyturn.understand.shell.commands._django_launcher import MAX_LAUNCHER, is_django_launcher
 from keyturn.understand.shell.line_writes import written_text
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
 from keyturn.understand.shell.words import normalize_path
@@ -69,9 +70,11 @@ def launched_by_path(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | No
     else:
         return None  # no ``#!``, options, ``env -S``, or an interpreter in the project
     if _PYTHON.fullmatch(interpreter) and basename(path) == "manage.py":
-        from keyturn.understand.shell.commands.migrations import manage_py
+        from keyturn.understand.shell.commands import _migration_python
 
-        return manage_py(_run_by(cmd, "python"), ctx, script=1)
+        if not is_django_launcher(text):
+            return None
+        return _migration_python.django(_run_by(cmd, "python"), ctx, start=2, launcher=text)
     if _RUBY.fullmatch(interpreter):
         return ruby_launcher(_run_by(cmd, "ruby"), ctx, script=1, text=text)
     return None
@@ -122,7 +125,8 @@ def _launcher_text(path: str, ctx: ShellContext) -> str | None:
     wrote, _ = written_text(ctx.written, path) if ctx.written else (False, None)
     if wrote:
         return None
-    return ctx.files.read_text(path, limit=_MAX_BINSTUB * 4)
+    # One past the longest launcher: a longer file is read as too long, never cut to fit.
+    return ctx.files.read_text(path, limit=MAX_LAUNCHER + 1)
 
 
 def _significant_lines(text: str) -> tuple[str, ...]:
