@@ -96,9 +96,9 @@ def _project_root(ctx: ShellContext) -> str:
         folder = posixpath.dirname(folder)
 
 
-def _names(call: PaasCall, opts: Options, *paths: str) -> list[str]:
+def _names(projects: Sequence[str], *paths: str) -> list[str]:
     """``firebase:<project><path>`` for each candidate project and each path."""
-    return [f"firebase:{p}{path}" for p in _projects(call, opts) for path in (paths or ("",))]
+    return [f"firebase:{p}{path}" for p in projects for path in (paths or ("",))]
 
 
 def _under(kind: EffectKind, where: str, detail: str = "", *, tree: bool = False) -> Meaning:
@@ -106,8 +106,8 @@ def _under(kind: EffectKind, where: str, detail: str = "", *, tree: bool = False
     ``*`` with none); ``tree``: with everything under it."""
 
     def meaning(call: PaasCall, opts: Options, rest: Sequence[str]) -> list[Effect] | None:
-        targets = rest or ["*"]
-        names = [n for t in targets for n in _names(call, opts, f"{where}/{t.strip('/') or '*'}")]
+        paths = [f"{where}/{t.strip('/') or '*'}" for t in rest or ["*"]]
+        names = _names(_projects(call, opts), *paths)
         return [call.effect(kind, [m for n in names for m in (whole(n) if tree else [n])], detail)]
 
     return operands(meaning)
@@ -117,11 +117,15 @@ def _firestore_delete(call: PaasCall, opts: Options, rest: Sequence[str]) -> lis
     database = opts.value("database") or "(default)"
     if opts.has("all-collections"):
         detail = "deletes every collection and every document of the database"
-        return [call.effect(_E.DELETE, _names(call, opts, f"/firestore/{database}/*"), detail)]
+        return [
+            call.effect(
+                _E.DELETE, _names(_projects(call, opts), f"/firestore/{database}/*"), detail
+            )
+        ]
     if not rest:
         return None
     path = rest[0].strip("/")
-    names = _names(call, opts, f"/firestore/{database}/{path}")
+    names = _names(_projects(call, opts), f"/firestore/{database}/{path}")
     if opts.has("r", "recursive") or path.count("/") % 2 == 0:
         # A collection (an odd number of segments) goes with its documents; -r also takes
         # the subcollections.
@@ -137,7 +141,7 @@ def _rtdb(kind: EffectKind, detail: str = "", *, tree: bool = False) -> Meaning:
             return None
         instance = opts.value("instance") or "(default)"
         path = rest[0].strip("/") or "*"
-        names = _names(call, opts, f"/database/{instance}/{path}")
+        names = _names(_projects(call, opts), f"/database/{instance}/{path}")
         if tree or path == "*":
             names = [m for n in names for m in whole(n)]
         return [call.effect(kind, names, detail)]
@@ -148,21 +152,24 @@ def _rtdb(kind: EffectKind, detail: str = "", *, tree: bool = False) -> Meaning:
 def _deploy(call: PaasCall, opts: Options, rest: Sequence[str]) -> list[Effect] | None:
     only = [t for v in opts.values.get("only", ()) for t in v.split(",") if t]
     targets = [t.replace(":", "/", 1) for t in only] or ["*"]
-    effects = [call.effect(_E.UPDATE, _names(call, opts, *(f"/{t}" for t in targets)), "deploys")]
+    projects = _projects(call, opts)  # read once: every effect below names the same ones
+    effects = [call.effect(_E.UPDATE, _names(projects, *(f"/{t}" for t in targets)), "deploys")]
     if opts.has("f", "force") and any(t.split("/")[0] in ("*", "functions") for t in targets):
         detail = "functions the source no longer has are deleted"
-        effects.append(call.effect(_E.DELETE, _names(call, opts, "/functions/*"), detail))
-    return effects + _predeploy(call, opts, only)
+        effects.append(call.effect(_E.DELETE, _names(projects, "/functions/*"), detail))
+    return effects + _predeploy(call, opts, only, projects)
 
 
-def _predeploy(call: PaasCall, opts: Options, only: Sequence[str]) -> list[Effect]:
+def _predeploy(
+    call: PaasCall, opts: Options, only: Sequence[str], projects: Sequence[str]
+) -> list[Effect]:
     """The ``predeploy`` commands of ``firebase.json`` (``--config`` elsewhere), run here first."""
     ctx = call.ctx
     config_path = home_path(opts.value("config") or "firebase.json", ctx)
     config = read_json(ctx, config_path)
     if config is None:
         detail = f"runs the predeploy commands of {config_path}, not at hand"
-        return [call.effect(_E.UNKNOWN, _names(call, opts), detail)]
+        return [call.effect(_E.UNKNOWN, _names(projects), detail)]
     products = {t.split(":")[0] for t in only}
     lines: list[str] = []
     for product, section in config.items():
@@ -174,12 +181,12 @@ def _predeploy(call: PaasCall, opts: Options, only: Sequence[str]) -> list[Effec
             if isinstance(hooks, list):
                 lines += [h for h in hooks if isinstance(h, str)]
             elif hooks is not None:
-                return [call.effect(_E.UNKNOWN, _names(call, opts), "predeploy not understood")]
+                return [call.effect(_E.UNKNOWN, _names(projects), "predeploy not understood")]
     return [e for line in lines for e in call.nested([line], [], "before the deploy")]
 
 
 def _auth_export(call: PaasCall, opts: Options, rest: Sequence[str]) -> list[Effect] | None:
-    read = call.effect(_E.READ, _names(call, opts, "/auth/users"), "exports the users")
+    read = call.effect(_E.READ, _names(_projects(call, opts), "/auth/users"), "exports the users")
     return [read, *(call.local_file(_E.UPDATE, f, "the exported users") for f in rest[:1])]
 
 
