@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.shell.commands._kube_args import ParsedArgs
+from keyturn.understand.shell.effects import file_effect
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 from keyturn.understand.shell.words import normalize_path
 
@@ -168,3 +169,19 @@ class _Kubeconfig:
                     namespace = body.get("namespace") if isinstance(body, dict) else None
                     return namespace if isinstance(namespace, str) and namespace else None
         return None
+
+
+def kubeconfig_write(
+    cmd: SimpleCommand, ctx: ShellContext, detail: str, target: Target | None = None
+) -> Effect:
+    """A write of the kubeconfig a tool changes (the first file of ``KUBECONFIG``, else
+    ``~/.kube/config``) by a tool around kubectl (``kubectx``, ``kind create cluster``), with
+    ``target`` (the context switched to), else the place given outright.
+
+    Service ``k8s``: a setting of the tool's own making, read key by key as ``kubectl config``'s
+    are, not text of the agent's (which :mod:`keyturn.understand.runs_later` would ask about)."""
+    listed = cmd.assignments.get("KUBECONFIG") or ctx.env.get("KUBECONFIG")
+    path = (listed.split(":")[0] if listed else "") or ctx.home.rstrip("/") + "/.kube/config"
+    path = normalize_path(path, cwd=ctx.cwd)
+    effect = file_effect(EffectKind.UPDATE, [path], cmd, ctx, detail=detail, service="k8s")
+    return effect if target is None else replace(effect, target=target)

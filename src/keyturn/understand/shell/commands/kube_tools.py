@@ -19,31 +19,16 @@ uninstalls every release the helmfile selects (all of them without ``-l``); ``ap
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from keyturn.model import Effect, EffectKind, Target
 from keyturn.understand.shell.commands._kube_args import ParsedArgs, parse_args
-from keyturn.understand.shell.commands._kube_call import KubeCall, kube_call
-from keyturn.understand.shell.effects import command_effect, file_effect, unknown_effect
+from keyturn.understand.shell.commands._kube_call import KubeCall, kube_call, kubeconfig_write
+from keyturn.understand.shell.effects import command_effect, unknown_effect
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
-from keyturn.understand.shell.words import normalize_path
 
 _E = EffectKind
 _KUBE_FLAGS = frozenset({"--context", "--kube-context", "--kubeconfig", "--namespace"})
 _ALIASES = {"-n": "--namespace"}
-
-
-def _kubeconfig_effect(
-    cmd: SimpleCommand, ctx: ShellContext, detail: str, target: Target
-) -> Effect:
-    listed = cmd.assignments.get("KUBECONFIG") or ctx.env.get("KUBECONFIG")
-    path = (listed.split(":")[0] if listed else "") or ctx.home.rstrip("/") + "/.kube/config"
-    # Service ``k8s``: a setting kubectl's own tools write, read key by key (not text of the
-    # agent's, which :mod:`keyturn.understand.runs_later` would ask about).
-    effect = file_effect(
-        _E.UPDATE, [normalize_path(path, cwd=ctx.cwd)], cmd, ctx, detail=detail, service="k8s"
-    )
-    return replace(effect, target=target)
 
 
 @command("kubectx", "kubectl-ctx")
@@ -56,15 +41,15 @@ def kubectx(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     if args[0] == "-d":
         names = args[1:]
         detail = f"deletes the context{'s' if len(names) > 1 else ''} {', '.join(names)}"
-        return [_kubeconfig_effect(cmd, ctx, detail, Target(environment=ctx.target.environment))]
+        return [kubeconfig_write(cmd, ctx, detail, Target(environment=ctx.target.environment))]
     if args[0] == "-" or any(i > 0 for i in cmd.dynamic_words):
         detail = "switches to a context not known here"
         return [unknown_effect(cmd, detail, ctx)]
     if "=" in args[0]:
         new, _, old = args[0].partition("=")
-        return [_kubeconfig_effect(cmd, ctx, f"renames the context {old} to {new}", _to(ctx, old))]
+        return [kubeconfig_write(cmd, ctx, f"renames the context {old} to {new}", _to(ctx, old))]
     detail = f"makes {args[0]} the current context"
-    return [_kubeconfig_effect(cmd, ctx, detail, _to(ctx, args[0]))]
+    return [kubeconfig_write(cmd, ctx, detail, _to(ctx, args[0]))]
 
 
 def _to(ctx: ShellContext, context: str) -> Target:
@@ -86,7 +71,7 @@ def kubens(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         kube_namespace=args[0],
     )
     detail = f"makes {args[0]} the namespace of the current context"
-    return [_kubeconfig_effect(cmd, ctx, detail, target)]
+    return [kubeconfig_write(cmd, ctx, detail, target)]
 
 
 _VELERO_VALUED = _KUBE_FLAGS | {"--from-backup", "--from-schedule", "--include-namespaces"}

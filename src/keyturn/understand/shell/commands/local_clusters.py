@@ -23,10 +23,10 @@ from dataclasses import dataclass
 
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.shell.commands._argv import setting
+from keyturn.understand.shell.commands._kube_call import kubeconfig_write
 from keyturn.understand.shell.effects import command_effect, file_effect, named_in, unknown_effect
 from keyturn.understand.shell.flags import OptionSpec, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
-from keyturn.understand.shell.words import normalize_path
 
 _E = EffectKind
 _READS = frozenset({"get", "list", "ls", "status", "version", "logs", "ip", "profile", "help"})
@@ -57,7 +57,7 @@ def _effect(
     return Effect(
         effect=kind,
         resource=Resource(names, type=tool.scheme.split(":")[0]),
-        target=Target(kube_context=context).merged_over(Target(environment=ctx.target.environment)),
+        target=Target(environment=ctx.target.environment, kube_context=context),
         service="k8s",
         command=cmd.text or None,
         operation=" ".join(a for a in cmd.argv[:3] if not a.startswith("-")),
@@ -66,14 +66,8 @@ def _effect(
 
 
 def _kubeconfig(cmd: SimpleCommand, ctx: ShellContext) -> Effect:
-    """The kubeconfig a new cluster's context is written to (the first of ``KUBECONFIG``)."""
-    listed = setting(cmd, ctx.env, "KUBECONFIG")
-    path = (listed.split(":")[0] if listed else "") or ctx.home.rstrip("/") + "/.kube/config"
-    detail = "adds the cluster's context and makes it the current one"
-    # Service ``k8s``: the tool writes a context of its own making, as ``kubectl config``
-    # does, not text of the agent's (which :mod:`keyturn.understand.runs_later` would ask).
-    path = normalize_path(path, cwd=ctx.cwd)
-    return file_effect(_E.UPDATE, [path], cmd, ctx, detail=detail, service="k8s")
+    """The kubeconfig a new cluster's context is written to."""
+    return kubeconfig_write(cmd, ctx, "adds the cluster's context and makes it the current one")
 
 
 def _verb_effects(
