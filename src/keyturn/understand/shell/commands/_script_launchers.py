@@ -58,6 +58,9 @@ def launched_by_path(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | No
     from keyturn.understand.shell.dispatch import foreign_program
 
     path = normalize_path(cmd.program, cwd=ctx.cwd)
+    named = basename(path)
+    if named != "manage.py" and not (named in ("rails", "rake") and _in_bin(path)):
+        return None  # not a launcher's name: the file is left to be read as the script it is
     text = _launcher_text(path, ctx)
     if text is None:
         return None
@@ -69,7 +72,7 @@ def launched_by_path(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | No
         interpreter = basename(words[0])
     else:
         return None  # no ``#!``, options, ``env -S``, or an interpreter in the project
-    if _PYTHON.fullmatch(interpreter) and basename(path) == "manage.py":
+    if _PYTHON.fullmatch(interpreter) and named == "manage.py":
         from keyturn.understand.shell.commands import _migration_python
 
         if not is_django_launcher(text):
@@ -88,7 +91,7 @@ def ruby_launcher(
     from keyturn.understand.shell.commands import _migration_rails
 
     path = normalize_path(cmd.argv[script], cwd=ctx.cwd)
-    if script in cmd.dynamic_words or basename(dirname(path)) != "bin":
+    if script in cmd.dynamic_words or not _in_bin(path):
         return None
     text = text if text is not None else _launcher_text(path, ctx)
     if text is None:
@@ -108,6 +111,10 @@ def ruby_launcher(
     if tool == "rake" and lines in _RAKE_BINSTUBS:
         return _migration_rails.rake(inner, ctx)
     return None
+
+
+def _in_bin(path: str) -> bool:
+    return basename(dirname(path)) == "bin"
 
 
 def _run_by(cmd: SimpleCommand, interpreter: str) -> SimpleCommand:
