@@ -44,13 +44,13 @@ def run(argv: list[str]) -> int:
             f"approvals: {', '.join(answer['approvals']) or '-'}"
         )
         return 0
-    store = open_state(settings_of(args))
+    settings = settings_of(args)
+    store = open_state(settings)
     try:
         holder = current_holder(store)
         now = time.time()
         store.get_request(request_id)  # unknown id -> exit 2 before anything is recorded
         # A typed reason may hold a pasted token: its secrets replaced, as the audit does.
-        settings = settings_of(args)
         reason = Redactor(install_secret(settings.home)).text(args.reason, [])
         step = vote_step(verb, by=holder.name, role=holder.role, reason=reason, now=now)
         result = store.transition(request_id, step, now=now)
