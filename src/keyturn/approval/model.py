@@ -166,11 +166,11 @@ class ApprovalRequest:
 
     def describe_needed(self) -> str:
         """ "1 more approval from sre (approved by alice)" -- what the request still waits for."""
-        approvers = self.approvals
+        approvers, requirements = self.approvals, self.draft.requirements
         parts = []
-        for r in self.draft.requirements:
+        for r in requirements:
             n = r.remaining(approvers)
-            if n or len(self.draft.requirements) == 1:
+            if n or len(requirements) == 1:
                 groups = ", ".join(r.groups) or "any reviewer group"
                 parts.append(f"{n} more approval{'s' if n != 1 else ''} from {groups}")
         done = f" (approved by {', '.join(approvers)})" if approvers else ""
