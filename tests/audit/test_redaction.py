@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from keyturn.audit.redaction import Redactor
@@ -251,6 +251,9 @@ _TEMPLATES = [
 @given(template=st.sampled_from(_TEMPLATES), secret=_SECRET)
 def test_any_secret_in_a_known_shape_is_gone(template: str, secret: str) -> None:
     line_secrets = dict((line, s[0]) for line, s, _ in SECRET_LINES)
+    # A secret that is also a word of the line around it ("identifier" in
+    # --db-instance-identifier) is replaced where it is the value, not inside the option's name.
+    assume(secret not in template)
     line = template.replace(line_secrets[template], secret)
     out = Redactor(KEY).text(line, [])
     assert secret not in out

@@ -202,3 +202,33 @@ def test_an_event_keyturn_cannot_name_is_not_taken_for_a_granted_one() -> None:
     }
     findings = reconcile([wild, exact], grants, reader=Reader).findings
     assert [f.status for f in findings] == ["UNGATED", "gated"]
+
+
+def test_records_written_behind_keyturns_back_are_left_out_and_named() -> None:
+    from keyturn.audit.record import StoredRecord
+    from keyturn.audit.trace import readable_records
+
+    good = _story()
+    stored = [StoredRecord(seq=r["seq"], canonical=json.dumps(r), chain="00") for r in good]
+    forged = [
+        StoredRecord(seq=100, canonical="not json at all", chain="00"),
+        StoredRecord(seq=101, canonical="[1, 2]", chain="00"),
+        StoredRecord(seq=102, canonical=json.dumps({**good[0], "data": "x"}), chain="00"),
+        StoredRecord(
+            seq=103,
+            canonical=json.dumps({**good[0], "data": {"effects": [{"resource": "arn"}]}}),
+            chain="00",
+        ),
+        StoredRecord(seq=104, canonical=json.dumps({**good[0], "at": "yesterday"}), chain="00"),
+        StoredRecord(
+            seq=105,
+            canonical=json.dumps({**good[-1], "kind": "grant.used", "data": {"request": "1"}}),
+            chain="00",
+        ),
+    ]
+    readable, unreadable = readable_records(stored[:2] + forged + stored[2:])
+    assert unreadable == [100, 101, 102, 103, 104, 105]
+    assert readable == good
+    stories = trace(readable, pattern="production-mysql")
+    assert stories and stories[0].approvers
+    assert used_grants(readable)

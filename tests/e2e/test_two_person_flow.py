@@ -157,6 +157,16 @@ def test_production_delete_needs_two_other_humans_and_runs_once(cli: Cli) -> Non
     assert broken.returncode == 1
     assert f"record {seq}" in broken.stderr
 
+    # A record that is not even JSON: the trace goes on without it, names it, and exits 1.
+    conn = sqlite3.connect(cli.home / "keyturn.db")
+    conn.execute("UPDATE audit_log SET record = 'garbage' WHERE seq = ?", (seq,))
+    conn.commit()
+    conn.close()
+    damaged = cli("audit", "trace", "--resource", "*scratch*", "--json")
+    assert damaged.returncode == 1
+    assert f"record(s) {seq} " in damaged.stderr and "Traceback" not in damaged.stderr
+    assert json.loads(damaged.stdout)[0]["approvers"] == ["carol"]
+
 
 def test_a_broken_policy_runs_nothing(cli: Cli) -> None:
     cli.policy.write_text("version: 1\ndefault: maybe\n")

@@ -345,6 +345,19 @@ def test_audit_views(server: Server) -> None:
     assert_error(server.get("/v1/audit?limit=0", "alice"), 422)
 
 
+def test_a_record_forged_in_the_database_is_named_not_a_500(server: Server, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    server.ask_rm()
+    with sqlite3.connect(tmp_path / "home" / "keyturn.db") as conn:
+        conn.execute("UPDATE audit_log SET record = '<garbage>' WHERE seq = 1")
+    page = server.get("/v1/audit", "alice").json()
+    assert page["records"][0]["record"] == {"unreadable": "<garbage>"}
+    traced = server.get("/v1/audit/trace?resource=scratch", "alice").json()
+    assert traced["unreadable"] == [1]
+    assert server.get("/v1/audit/verify", "alice").json()["ok"] is False
+
+
 def test_policy_for_everyone(server: Server) -> None:
     for who in ("kiro", "alice", "admin"):
         body = server.get("/v1/policy", who).json()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
-from keyturn.audit.record import AuditKind, parse_time
+from keyturn.audit.record import AuditKind, StoredRecord, parse_time
 
 _GLOB = set("*?[")
 
@@ -57,6 +57,54 @@ class ActionStory:
             "outcomes": self.outcomes,
             "events": self.events,
         }
+
+
+def readable_records(stored: Iterable[StoredRecord]) -> tuple[list[dict[str, Any]], list[int]]:
+    """The records shaped as keyturn writes them, and the numbers of those that are not.
+
+    Only someone writing to the store behind keyturn's back makes a record that is not JSON, or
+    whose fields have other types; `audit verify` names them. A trace is read during an
+    incident, so it goes on with the rest and says which it left out, instead of failing.
+    """
+    readable: list[dict[str, Any]] = []
+    unreadable: list[int] = []
+    for rec in stored:
+        try:
+            parsed = rec.parsed()
+        except ValueError:
+            parsed = None
+        if parsed is not None and _well_formed(parsed):
+            readable.append(parsed)
+        else:
+            unreadable.append(rec.seq)
+    return readable, unreadable
+
+
+def _well_formed(rec: dict[str, Any]) -> bool:
+    """Every field the trace reads has the type keyturn writes."""
+    data, actor = rec.get("data"), rec.get("actor")
+    if not (
+        isinstance(rec.get("seq"), int)
+        and isinstance(rec.get("kind"), str)
+        and isinstance(data, dict)
+        and isinstance(actor, dict)
+        and all(isinstance(v, str) for v in actor.values())
+    ):
+        return False
+    try:
+        parse_time(str(rec.get("at")))
+    except ValueError:
+        return False
+    numbered = {"request.approved": ("request",), "grant.used": ("request", "grant")}
+    if not all(isinstance(data.get(k), int) for k in numbered.get(rec["kind"], ())):
+        return False
+    effects = data.get("effects", [])
+    return isinstance(effects, list) and all(
+        isinstance(e, dict)
+        and isinstance(e.get("resource", []), list)
+        and all(isinstance(n, str) for n in e.get("resource", []))
+        for e in effects
+    )
 
 
 def trace(

@@ -17,7 +17,13 @@ from keyturn.server.responses import JSONResponse
 def audit_page(backend: Backend, *, after: int, limit: int) -> dict[str, Any]:
     records = []
     for rec in backend.store.audit_records(after=after):
-        records.append({"seq": rec.seq, "chain": rec.chain, "record": rec.parsed()})
+        try:
+            parsed = rec.parsed()
+        except ValueError:
+            # Only a write behind keyturn's back stores this; show what is there (verify names
+            # it) rather than fail the whole page.
+            parsed = {"unreadable": rec.canonical[:4096]}
+        records.append({"seq": rec.seq, "chain": rec.chain, "record": parsed})
         if len(records) >= limit:
             break
     seq, chain = backend.store.audit_head()
@@ -66,16 +72,16 @@ async def audit_verify(request: Request) -> JSONResponse:
 
 
 async def audit_trace(request: Request) -> JSONResponse:
-    from keyturn.audit.trace import trace
+    from keyturn.audit.trace import readable_records, trace
 
     backend = backend_of(request)
     (await backend.authenticate(request)).require(Role.REVIEWER, Role.ADMIN)
     pattern = request.query_params.get("resource", "")
     if not pattern:
         raise InputError("resource: expected a resource name or pattern")
-    records = await backend.run(lambda: [r.parsed() for r in backend.store.audit_records()])
+    records, unreadable = await backend.run(lambda: readable_records(backend.store.audit_records()))
     stories = trace(records, pattern=pattern)
-    return JSONResponse({"stories": [s.to_json() for s in stories]})
+    return JSONResponse({"stories": [s.to_json() for s in stories], "unreadable": unreadable})
 
 
 async def policy_info(request: Request) -> JSONResponse:
