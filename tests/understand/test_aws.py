@@ -71,6 +71,13 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, list[tuple[EffectKind, str]]]
     ("route53", "delete-hosted-zone", {"Id": "/hostedzone/Z123"},
      [(D, "arn:aws:route53:::hostedzone/Z123")]),
     ("cloudtrail", "delete-trail", {"Name": "main"}, [(D, "arn:aws:cloudtrail:*:*:trail/main")]),
+    # CloudWatch signs as "monitoring" but its ARNs say "cloudwatch", an alarm with a colon.
+    ("cloudwatch", "delete-alarms", {"AlarmNames": ["cpu", "disk"]},
+     [(D, "arn:aws:cloudwatch:*:*:alarm:cpu"), (D, "arn:aws:cloudwatch:*:*:alarm:disk")]),
+    ("cloudwatch", "delete-dashboards", {"DashboardNames": ["ops"]},
+     [(D, "arn:aws:cloudwatch::*:dashboard/ops")]),
+    ("cloudwatch", "delete-anomaly-detector", {"MetricName": "m"},
+     [(D, "arn:aws:cloudwatch:*:*:metric/m")]),
     ("cloudtrail", "StopLogging", {"Name": "main"}, [(U, "arn:aws:cloudtrail:*:*:trail/main")]),
     ("ecr", "batch-delete-image", {"repositoryName": "app", "imageIds": [{"imageTag": "v1"}]},
      [(D, "arn:aws:ecr:*:*:repository/app")]),

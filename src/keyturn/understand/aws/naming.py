@@ -12,7 +12,7 @@ Names are ARNs with the account and region written as ``*`` when the call does n
   ``arn:aws:iam::*:role/x``, ``arn:aws:s3:::bucket/key`` plus the alias ``s3://bucket/key``,
   ``arn:aws:sqs:<region>:<account>:<queue>`` from a queue URL...);
 - a value that already is an ARN is used as it is;
-- any other service gets the generic ``arn:aws:<signing name>:<region>:<account>:<stem>/<value>``
+- any other service gets the generic ``arn:aws:<namespace>:<region>:<account>:<stem>/<value>``
   where ``<stem>`` is the parameter name without its ``Id``/``Name``/``Arn`` suffix in kebab case
   (``ResolverQueryLogConfigId`` -> ``resolver-query-log-config``), or the operation's noun when
   the parameter is just ``Name``/``Id``; for many services this is the real ARN layout;
@@ -110,7 +110,15 @@ _ARN: dict[str, dict[str, str]] = {
     "organizations": {"accountid": "arn:aws:organizations::{a}:account/*/{v}"},
     "ecr": {"repositoryname": "arn:aws:ecr:{r}:{a}:repository/{v}"},
     "efs": {"filesystemid": "arn:aws:elasticfilesystem:{r}:{a}:file-system/{v}"},
+    "cloudwatch": {
+        "alarmname": "arn:aws:cloudwatch:{r}:{a}:alarm:{v}",
+        "alarmnames": "arn:aws:cloudwatch:{r}:{a}:alarm:{v}",
+        "dashboardname": "arn:aws:cloudwatch::{a}:dashboard/{v}",
+        "dashboardnames": "arn:aws:cloudwatch::{a}:dashboard/{v}",
+    },
 }
+# Services whose ARNs do not use the name requests are signed with.
+_ARN_NAMESPACE = {"monitoring": "cloudwatch"}
 _ARN["docdb"] = _ARN["neptune"] = _ARN["rds"]
 
 # EC2 IDs tell their own resource type, whatever parameter carries them (CreateTags Resources).
@@ -272,7 +280,8 @@ def arn_for(
     if service == "ssm" and "Parameter" in noun:
         return [f"arn:aws:ssm:{region}:{where.account}:parameter/{value.lstrip('/')}"]
     stem = _stem(member) or singular(noun) or member
-    return [f"arn:aws:{signing_name}:{region}:{where.account}:{_kebab(stem)}/{value}"]
+    namespace = _ARN_NAMESPACE.get(signing_name, signing_name)
+    return [f"arn:aws:{namespace}:{region}:{where.account}:{_kebab(stem)}/{value}"]
 
 
 def queue_arn(url: str, *, where: Where) -> str:
@@ -290,4 +299,5 @@ def queue_arn(url: str, *, where: Where) -> str:
 
 def service_wide(signing_name: str) -> Resource:
     """The name of a whole service, for an operation that names no resource."""
-    return Resource(names=(f"arn:aws:{signing_name}:*:*:*",), type="aws-service")
+    namespace = _ARN_NAMESPACE.get(signing_name, signing_name)
+    return Resource(names=(f"arn:aws:{namespace}:*:*:*",), type="aws-service")
