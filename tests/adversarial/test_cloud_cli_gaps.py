@@ -70,6 +70,25 @@ CASES = [
         {"TF_WORKSPACE": "dev"},
     ),
     Case("aws-profile-gcloud-read-still-allowed", "gcloud compute instances list", ALLOW, DEV),
+    # Nor of an object-storage tool's remote that is not S3 read with the AWS variables.
+    Case("aws-profile-does-not-place-rclone-gcs", "rclone purge gcs:acme-data", ASK, DEV),
+    Case(
+        "aws-profile-does-not-place-rclone-gcs-configured",
+        "rclone purge gcs:acme-data",
+        ASK,
+        DEV,
+        {f"{HOME}/.config/rclone/rclone.conf": "[gcs]\ntype = google cloud storage\n"},
+    ),
+    Case(
+        "aws-profile-places-rclone-s3-configured",
+        "rclone purge s3:acme-data",
+        ALLOW,
+        DEV,
+        {f"{HOME}/.config/rclone/rclone.conf": "[s3]\ntype = s3\nprovider = AWS\n"},
+    ),
+    Case("aws-profile-does-not-place-mc", "mc rm -r --force gcs/acme-data", ASK, DEV),
+    Case("aws-profile-does-not-place-s3cmd", "s3cmd del -r s3://acme-data", ASK, DEV),
+    Case("aws-profile-still-places-a-local-rclone", "rclone purge ./build", ALLOW, DEV),
     # The same resource under another name (was: ask, the protection dodged).
     Case("gcloud-beta-track", "gcloud beta compute instances delete keep", DENY),
     Case("gcloud-alpha-track", "gcloud alpha sql instances delete main --quiet", DENY),

@@ -18,8 +18,14 @@ source instead of reading it. A removal deletes its names, and when recursive (o
 ``rb --force``) everything under them too. A mirror writes and deletes everything under its
 destination; without the tool's deleting option it only writes. A dry run only reads. A
 recursive delete of ``/`` or a home directory, a mirror onto one, is catastrophic. A change
-whose place is decided at run time is unknown. Everything lands in the environment given
-outright (:func:`~keyturn.understand.shell.effects.local_target`).
+whose place is decided at run time is unknown.
+
+Environments: a local path lands in the environment given outright
+(:func:`~keyturn.understand.shell.effects.local_target`). A remote lands there too, else in
+none the caller's hints name (:func:`~._kube_call.untold`): an ``AWS_PROFILE=dev`` of the
+session says nothing of a GCS bucket, of an ``mc`` alias (its keys are in mc's own config) or
+of ``s3cmd``'s. Only a place marked ``aws_hints`` (an rclone remote its config puts on AWS S3,
+which reads the AWS variables) takes the caller's AWS hints as well.
 
 A verb not in a tool's table is not understood (left unknown on purpose).
 """
@@ -30,7 +36,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from keyturn.model import Effect, EffectKind, Resource
+from keyturn.model import Effect, EffectKind, Resource, Target
+from keyturn.understand.shell.commands._kube_call import untold
 from keyturn.understand.shell.effects import file_path, home_or_root, local_target, unknown_effect
 from keyturn.understand.shell.flags import Options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
@@ -47,7 +54,7 @@ class Place:
     """Where a path word points: its names (``it``) and those of everything under it
     (``under``); ``holder`` when it can only hold things (a bucket, a container, a remote's
     root); ``local`` its absolute path when it is on this host; ``run_time`` when the word is
-    decided at run time."""
+    decided at run time; ``aws_hints`` when the caller's AWS hints tell where it is."""
 
     it: tuple[str, ...]
     under: tuple[str, ...]
@@ -56,6 +63,7 @@ class Place:
     holder: bool = False
     local: str | None = None
     run_time: bool = False
+    aws_hints: bool = False
 
 
 def named_place(prefix: str, path: str, service: str, type: str, *, holder: bool = False) -> Place:
@@ -133,13 +141,20 @@ class StorageCall:
         return Effect(
             effect=kind,
             resource=Resource(tuple(dict.fromkeys(names)), type=place.type),
-            target=local_target(self.ctx),
+            target=self._target(place),
             service=place.service,
             command=self.cmd.text or None,
             operation=self.operation,
             catastrophic=f"{self.operation}: {wrecked}" if wrecked else None,
             detail=detail,
         )
+
+    def _target(self, place: Place) -> Target:
+        if place.aws_hints:
+            return self.ctx.target
+        if place is _STDIO or all(name.startswith("file:") for name in place.it):
+            return local_target(self.ctx)
+        return untold(self.ctx.target)  # a remote, or a word that may be a remote or a path
 
     def _run_time(self, word: str) -> bool:
         # The parser marks a whole word holding a variable or substitution (an option's value

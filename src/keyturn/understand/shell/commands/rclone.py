@@ -48,7 +48,7 @@ from keyturn.understand.shell.commands._object_storage import (
 )
 from keyturn.understand.shell.effects import command_effect, file_path
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
-from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
 
 _E = EffectKind
 
@@ -95,7 +95,10 @@ def _rclone_place(
     place = named_place(
         "rclone:", f"{remote}/{path}" if path else remote, "rclone", "rclone-path", holder=not path
     )
-    return on_aws_s3(place, path) if on_aws is None or remote in on_aws else place
+    if on_aws is not None and remote in on_aws:
+        # rclone's S3 backend reads the AWS variables: the caller's AWS hints tell its account.
+        return evolve(on_aws_s3(place, path), aws_hints=True)
+    return on_aws_s3(place, path) if on_aws is None else place
 
 
 def _aws_remotes(opts: Options, cmd: SimpleCommand, ctx: ShellContext) -> frozenset[str] | None:
