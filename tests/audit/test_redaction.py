@@ -46,6 +46,7 @@ SECRET_LINES = [
     ("echo PipedPw123 | docker login -u me --password-stdin reg.io", ["PipedPw123"],
      ["--password-stdin reg.io"]),
     ("docker login -u me -p LoginPw123 reg.io", ["LoginPw123"], ["reg.io"]),
+    ("ssh -p 2222 ci docker login -pLoginPw123 reg.io", ["LoginPw123"], ["reg.io"]),
     ("vault kv put secret/app password=VaultPw1 api=VaultApi2", ["VaultPw1", "VaultApi2"],
      ["secret/app"]),
     ("export GITHUB_TOKEN=ghp_0123456789abcdefghijklmnopqrstuvwxyz; gh repo delete o/r --yes",
@@ -84,6 +85,8 @@ SECRET_LINES = [
 # Ordinary commands: nothing in them is a secret, so they must come out as they went in.
 PLAIN_LINES = [
     "rm -rf ./scratch",
+    "ssh -p2222 bastion login",  # ssh's port, and a remote command named login
+    "ssh -p 2222 bastion login",
     "cd /srv && PWD=/tmp ls -la; mkdir -p /tmp/x",
     'kubectl patch deploy web -p \'{"spec":{"replicas":0}}\'',
     "aws secretsmanager delete-secret --secret-id prod/db --force-delete-without-recovery",

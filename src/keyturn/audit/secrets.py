@@ -164,10 +164,23 @@ _USER_OPTIONS = {
 }
 
 
+# The programs whose ``login`` takes ``-p PASSWORD``. After ssh, with none of them, a
+# ``login`` word is the remote command and ``-p`` ssh's port (``ssh -p2222 host login``).
+# Elsewhere a ``login`` word still counts: a password left in the log costs more than a port
+# hidden from it.
+_LOGIN_PROGRAMS = frozenset(
+    {"docker", "podman", "nerdctl", "buildah", "skopeo", "helm", "az", "oras", "crane"}
+    | {"regctl", "finch", "lima", "singularity", "apptainer", "cf", "oc"}
+)
+_SSH = frozenset({"ssh", "autossh", "mosh"})
+
+
 def word_spans(words: Sequence[str]) -> list[list[Span]]:
     """For each of one command's words, the secret spans in it."""
     found: list[list[Span]] = [list(in_word_spans(w)) for w in words]
     names = {program(w) for w in words}
+    if "login" in names and names & _SSH and not names & _LOGIN_PROGRAMS:
+        names.discard("login")
     reads_input = reads_secret_on_input(words)
     for i, word in enumerate(words):
         nxt = words[i + 1] if i + 1 < len(words) else None
