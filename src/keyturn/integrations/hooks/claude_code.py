@@ -18,6 +18,7 @@ from typing import Any
 from keyturn.errors import InputError
 
 from .events import ToolCall, ToolCategory
+from .mcp_names import claude_readings, reading_extra
 from .protocol import Answer, Reply, Stance, dumps, held_reason, text, tool_event
 from .search_tools import searched_places
 
@@ -63,6 +64,7 @@ def read_claude_style(
         mcp_server=server,
         mcp_tool=name,
         event=event,
+        extra=reading_extra(claude_readings(tool)) if category is ToolCategory.MCP else {},
     )
 
 
@@ -71,9 +73,11 @@ def claude_tool(
 ) -> tuple[ToolCategory, dict[str, Any], str | None, str | None]:
     """Category and normalised arguments of a Claude Code tool (and MCP server/tool)."""
     if tool.startswith("mcp__"):
-        server, sep, name = tool[len("mcp__") :].partition("__")
-        if not sep or not server or not name:
+        # Claude Code's own reading is the first split; the others are judged too (.mcp_names)
+        found = claude_readings(tool)
+        if not found:
             raise InputError(f"{where}: tool_name '{tool}': expected mcp__<server>__<tool>")
+        server, name = found[0]
         return ToolCategory.MCP, {"arguments": dict(args)}, server, name
     match tool:
         case "Bash":

@@ -18,7 +18,10 @@ output it does not accept:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
+
+from keyturn.errors import InputError
 
 from .claude_code import read_claude_style
 from .events import ToolCall, ToolCategory
@@ -28,6 +31,11 @@ NAME = "codex"
 PRE_TOOL_USE = "PreToolUse"
 PERMISSION_REQUEST = "PermissionRequest"
 _PATCH_TOOLS = frozenset({"apply_patch", "ApplyPatch"})
+# The shell tool as hooks see it ("Bash"), and its own names (exec_command's "cmd", the legacy
+# local_shell argv), which some releases and forks pass through unrenamed.
+_SHELL_TOOLS = frozenset(
+    {"Bash", "shell", "shell_command", "exec_command", "local_shell", "container.exec"}
+)
 
 
 class Codex:
@@ -56,6 +64,8 @@ class Codex:
                 session=call.session,
                 event=call.event,
             )
+        if tool in _SHELL_TOOLS and isinstance(args, dict):
+            return _shell_call(payload, tool=str(tool), args=args, home=home)
         return read_claude_style(
             payload, agent=NAME, home=home, events=(PRE_TOOL_USE, PERMISSION_REQUEST)
         )
@@ -99,3 +109,28 @@ def _permission(behavior: str, message: str | None) -> dict[str, Any]:
 
 
 PROTOCOL = Codex()
+
+
+def _shell_call(
+    payload: Mapping[str, Any], *, tool: str, args: dict[str, Any], home: str
+) -> ToolCall:
+    """A shell call, run where Codex runs it: its ``workdir`` (relative ones against the
+    session's ``cwd``, as Codex's ``resolve_path`` does), else the session's ``cwd``.
+
+    Codex's own hook payload carries ``{"command"}`` alone, but a ``workdir`` sent with it is
+    where the command runs: judging it against the session's directory would name other files
+    (``rm -rf data`` in ``/srv/prod`` is not ``/srv/infra/data``).
+    """
+    where = f"{NAME} event"
+    workdir = args.get("workdir")
+    if workdir is not None and not isinstance(workdir, str):
+        raise InputError(f"{where}: tool_input.workdir: expected a string")
+    command = args.get("command")
+    if command is None and "cmd" in args:  # exec_command's own argument name
+        command = args["cmd"]
+    shell = {**payload, "tool_name": "Bash", "tool_input": {"command": command}}
+    call = read_claude_style(
+        shell, agent=NAME, home=home, events=(PRE_TOOL_USE, PERMISSION_REQUEST)
+    )
+    arguments = {**call.arguments, "workdir": workdir or ""}
+    return replace(call, tool=tool, arguments=arguments)

@@ -21,7 +21,19 @@ from typing import Any
 from keyturn.errors import InputError
 
 from .events import ToolCall, ToolCategory
-from .protocol import Answer, Reply, Stance, dumps, field, first_text, held_reason, optional, text
+from .mcp_names import claude_readings, reading_extra
+from .protocol import (
+    Answer,
+    Reply,
+    Stance,
+    absolute_directory,
+    dumps,
+    field,
+    first_text,
+    held_reason,
+    optional,
+    text,
+)
 from .search_tools import searched_places
 
 NAME = "cursor"
@@ -55,9 +67,9 @@ class Cursor:
                 tool="Shell", category=ToolCategory.SHELL, arguments={"command": command}, **base
             )
         if event == READ_FILE:
-            path = field(payload, "file_path", str, where=where)
+            paths = [field(payload, "file_path", str, where=where), *_attached(payload)]
             return ToolCall(
-                tool="Read", category=ToolCategory.READ, arguments={"paths": [path]}, **base
+                tool="Read", category=ToolCategory.READ, arguments={"paths": paths}, **base
             )
         tool = field(payload, "tool_name", str, where=where)
         args = _tool_input(payload, where=where)
@@ -71,8 +83,15 @@ class Cursor:
                 **base,
             )
         category, normal, server, name = _pre_tool(tool, args, where=where)
+        extra = reading_extra(claude_readings(tool)) if category is ToolCategory.MCP else {}
         return ToolCall(
-            tool=tool, category=category, arguments=normal, mcp_server=server, mcp_tool=name, **base
+            tool=tool,
+            category=category,
+            arguments=normal,
+            mcp_server=server,
+            mcp_tool=name,
+            extra=extra,
+            **base,
         )
 
     def render(self, answer: Answer, *, event: str) -> Reply:
@@ -102,13 +121,30 @@ def _output(permission: str, message: str) -> dict[str, Any]:
     }
 
 
+def _attached(payload: Mapping[str, Any]) -> list[str]:
+    """The files ``beforeReadFile``'s ``attachments`` name: their content goes to the model
+    with the file's, so each is read as much as ``file_path`` is."""
+    attachments = payload.get("attachments")
+    paths: list[str] = []
+    for item in attachments if isinstance(attachments, list) else ():
+        if isinstance(item, str) and item:
+            paths.append(item)
+        elif isinstance(item, dict):
+            paths += [
+                v
+                for k in ("file_path", "filePath", "path")
+                if isinstance(v := item.get(k), str) and v
+            ]
+    return paths
+
+
 def _cwd(payload: Mapping[str, Any], *, where: str) -> str:
     cwd = payload.get("cwd")
     if isinstance(cwd, str) and cwd:
-        return cwd
+        return absolute_directory(cwd, where=where)
     roots = payload.get("workspace_roots")
     if isinstance(roots, list) and roots and isinstance(roots[0], str) and roots[0]:
-        return roots[0]
+        return absolute_directory(roots[0], where=where)
     raise InputError(f"{where}: missing field 'cwd' (and no workspace_roots)")
 
 
@@ -204,8 +240,9 @@ def _pre_tool(
     tool: str, args: Mapping[str, Any], *, where: str
 ) -> tuple[ToolCategory, dict[str, Any], str | None, str | None]:
     if tool.startswith("mcp__"):
-        server, _, name = tool[len("mcp__") :].partition("__")
-        return ToolCategory.MCP, {"arguments": dict(args)}, server or "unknown", name or tool
+        found = claude_readings(tool)  # Claude Code's naming; every reading is judged
+        server, name = found[0] if found else ("unknown", tool)
+        return ToolCategory.MCP, {"arguments": dict(args)}, server, name
     match tool:
         case "Shell":
             return ToolCategory.SHELL, {"command": text(args, "command", where=where)}, None, None
@@ -215,12 +252,18 @@ def _pre_tool(
             return ToolCategory.WRITE, {"path": path, "content": str(content)}, None, None
         case "StrReplace" | "Edit" | "MultiEdit":
             path = first_text(args, ("file_path", "path", "target_file"), where=where)
-            edit = {
-                "old": args.get("old_string"),
-                "new": args.get("new_string"),
-                "all": bool(args.get("replace_all")),
-            }
-            return ToolCategory.EDIT, {"path": path, "edits": [edit]}, None, None
+            # a list of edits (MultiEdit's, as Claude Code's) is every edit made, not one
+            given = args.get("edits")
+            many = [e for e in given if isinstance(e, dict)] if isinstance(given, list) else []
+            edits = [
+                {
+                    "old": e.get("old_string"),
+                    "new": e.get("new_string"),
+                    "all": bool(e.get("replace_all")),
+                }
+                for e in ([*many, args] if many else [args])
+            ]
+            return ToolCategory.EDIT, {"path": path, "edits": edits}, None, None
         case "Delete":
             path = first_text(args, ("file_path", "path", "target_file"), where=where)
             return ToolCategory.DELETE, {"path": path}, None, None

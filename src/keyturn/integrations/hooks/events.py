@@ -117,16 +117,24 @@ def action_for_call(
         case ToolCategory.MCP:
             from keyturn.understand.mcp import understand_mcp
 
-            return understand_mcp(
-                call.mcp_server or "",
-                call.mcp_tool or "",
-                dict(args.get("arguments") or {}),
-                mappings=mcp_mappings,
-                target=target,
-                cwd=call.cwd,
-                home=call.home,
-                files=files,
-            )
+            def reading(server: str, tool: str) -> Action:
+                return understand_mcp(
+                    server,
+                    tool,
+                    dict(args.get("arguments") or {}),
+                    mappings=mcp_mappings,
+                    target=target,
+                    cwd=call.cwd,
+                    home=call.home,
+                    files=files,
+                )
+
+            readings = call.extra.get("mcp_readings") or ()
+            if len(readings) > 1:  # a name more than one server/tool could give (.mcp_names)
+                from .mcp_names import ambiguous_action
+
+                return ambiguous_action(call.tool, readings, reading)
+            return reading(call.mcp_server or "", call.mcp_tool or "")
         case ToolCategory.WRITE:
             path = file_name(str(args["path"]), cwd=call.cwd, home=call.home)
             content = str(args.get("content") or "")

@@ -15,6 +15,7 @@ from typing import Any
 from keyturn.errors import InputError
 
 from .events import ToolCall, ToolCategory
+from .mcp_names import Reading, gemini_readings, gemini_truncated, reading_extra
 from .protocol import (
     Answer,
     Reply,
@@ -51,19 +52,38 @@ class Gemini:
         head = tool_event(payload, where=where, events=(BEFORE_TOOL,))
         event, tool, args, cwd, session = head.event, head.tool, head.args, head.cwd, head.session
         context = optional(payload, "mcp_context", dict, where=where)
+        # Older releases named an MCP tool by its bare name, or <server>__<tool> when that was
+        # taken: without mcp_context such a name tells no server (a bare tool may be named
+        # "files__read_file" too), so it stays unknown; mcp_<server>_<tool> is read below.
         if context is not None or tool.startswith("mcp_"):
-            server, name = _mcp_names(tool, context or {}, where=where)
+            base: dict[str, Any] = {
+                "agent": NAME,
+                "tool": tool,
+                "cwd": cwd,
+                "home": home,
+                "session": session,
+            }
+            found = _mcp_names(tool, context or {}, where=where)
+            if found is None:
+                reason = (
+                    f"gemini tool '{tool}' may be a shortened MCP tool name and names no tool "
+                    "(its hook event has no mcp_context)"
+                )
+                return ToolCall(
+                    category=ToolCategory.UNKNOWN,
+                    arguments=dict(args),
+                    event=event,
+                    extra={"reason": reason},
+                    **base,
+                )
             return ToolCall(
-                agent=NAME,
-                tool=tool,
                 category=ToolCategory.MCP,
                 arguments={"arguments": dict(args)},
-                cwd=cwd,
-                home=home,
-                session=session,
-                mcp_server=server,
-                mcp_tool=name,
+                mcp_server=found[0][0],
+                mcp_tool=found[0][1],
                 event=event,
+                extra=reading_extra(found),
+                **base,
             )
         category, normal = _builtin(tool, args, home=home, where=where)
         return ToolCall(
@@ -90,20 +110,24 @@ class Gemini:
         return Reply(stderr=f"keyturn: refused ({reason})\n", exit_code=2)
 
 
-def _mcp_names(tool: str, context: Mapping[str, Any], *, where: str) -> tuple[str, str]:
-    """Server and tool of an MCP call: from ``mcp_context`` when it names them (server names
-    may contain underscores), else split ``mcp_<server>_<tool>`` at its first underscore."""
+def _mcp_names(tool: str, context: Mapping[str, Any], *, where: str) -> list[Reading] | None:
+    """The readings of an MCP call's name: ``mcp_context``'s server and tool when it names
+    them (server names may contain underscores), else every split of ``mcp_<server>_<tool>``
+    at an underscore (:mod:`.mcp_names`); ``None`` when the name may have been shortened, so
+    that no split of it names the tool."""
     server = context.get("server_name") or context.get("serverName")
     name = context.get("tool_name") or context.get("toolName")
     if isinstance(server, str) and server:
         if not (isinstance(name, str) and name):
             prefix = f"mcp_{server}_"
             name = tool[len(prefix) :] if tool.startswith(prefix) else tool
-        return server, name
-    server, sep, name = tool.removeprefix("mcp_").partition("_")
-    if not sep or not server or not name:
+        return [(server, name)]
+    if gemini_truncated(tool):
+        return None
+    found = gemini_readings(tool)
+    if not found:
         raise InputError(f"{where}: tool_name '{tool}': expected mcp_<server>_<tool>")
-    return server, name
+    return found
 
 
 def _builtin(
@@ -122,7 +146,9 @@ def _builtin(
             edit = {
                 "old": args.get("old_string"),
                 "new": args.get("new_string"),
-                "all": int(args.get("expected_replacements") or 1) > 1,
+                # every occurrence: newer releases' allow_multiple, older ones' count above 1
+                "all": bool(args.get("allow_multiple"))
+                or int(args.get("expected_replacements") or 1) > 1,
             }
             return ToolCategory.EDIT, {"path": path, "edits": [edit]}
         case "read_file":
@@ -136,12 +162,12 @@ def _builtin(
             ]
             paths = [n for p in given for n in (p, p.rstrip("/") + "/*")]
             return ToolCategory.READ, {"paths": paths}
-        case "list_directory" | "glob" | "search_file_content" | "grep" | "ls":
+        case "list_directory" | "glob" | "search_file_content" | "grep" | "grep_search" | "ls":
             where_to = args.get("dir_path") or args.get("path")
             if tool == "glob":  # pattern: a glob of paths, as Claude Code's Glob
                 searched = {"path": where_to, "pattern": args.get("pattern")}
                 return ToolCategory.READ, {"paths": searched_places("Glob", searched)}
-            if tool in ("search_file_content", "grep"):  # include: a glob under the path
+            if tool not in ("list_directory", "ls"):  # a content search; include: a glob
                 searched = {"path": where_to, "glob": args.get("include")}
                 return ToolCategory.READ, {"paths": searched_places("Grep", searched)}
             return ToolCategory.READ, {"paths": [where_to] if isinstance(where_to, str) else []}

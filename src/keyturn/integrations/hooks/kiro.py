@@ -23,6 +23,7 @@ from keyturn.errors import InputError
 
 from .events import ToolCall, ToolCategory
 from .kiro_agents import DELEGATING_TOOLS, started_agents, unhooked
+from .mcp_names import Reading, kiro_readings, reading_extra
 from .protocol import (
     Answer,
     Reply,
@@ -64,13 +65,14 @@ class Kiro:
             "session": session,
             "event": event,
         }
-        mcp = _mcp_names(tool)
-        if mcp:
+        found = _mcp_names(tool)
+        if found:
             return ToolCall(
                 category=ToolCategory.MCP,
                 arguments={"arguments": dict(args)},
-                mcp_server=mcp[0],
-                mcp_tool=mcp[1],
+                mcp_server=found[0][0],
+                mcp_tool=found[0][1],
+                extra=reading_extra(found),
                 **base,
             )
         if tool in DELEGATING_TOOLS:
@@ -104,14 +106,12 @@ class Kiro:
         return Reply(stderr=f"keyturn: refused ({reason})\n", exit_code=2)
 
 
-def _mcp_names(tool: str) -> tuple[str, str] | None:
-    if tool.startswith("@") and "/" in tool:
-        server, _, name = tool[1:].partition("/")
-        return (server, name) if server and name else None
-    if "___" in tool:
-        server, _, name = tool.partition("___")
-        return (server, name) if server and name else None
-    return None
+def _mcp_names(tool: str) -> list[Reading]:
+    """The readings of an MCP tool's name, ``@server/tool`` or ``server___tool``; every split
+    is judged (:mod:`.mcp_names`). None for a built-in tool's name."""
+    if tool.startswith("@") or "___" in tool:
+        return kiro_readings(tool)
+    return []
 
 
 def _builtin(
@@ -158,7 +158,9 @@ def _write(args: Mapping[str, Any], *, where: str) -> tuple[ToolCategory, dict[s
     path = first_text(args, ("path", "file_path"), where=where)
     command = args.get("command") or "create"
     if command == "create":
-        return ToolCategory.WRITE, {"path": path, "content": str(args.get("file_text") or "")}
+        # fs_write's text is "file_text"; the newer write tool's is "content"
+        text_ = args.get("file_text") if args.get("file_text") is not None else args.get("content")
+        return ToolCategory.WRITE, {"path": path, "content": str(text_ or "")}
     if command == "str_replace":
         edit = {"old": args.get("old_str"), "new": args.get("new_str"), "all": False}
         return ToolCategory.EDIT, {"path": path, "edits": [edit]}

@@ -107,9 +107,20 @@ def tool_event(payload: Mapping[str, Any], *, where: str, events: tuple[str, ...
         event=event,
         tool=field(payload, "tool_name", str, where=where),
         args=field(payload, "tool_input", dict, where=where),
-        cwd=field(payload, "cwd", str, where=where),
+        cwd=absolute_directory(field(payload, "cwd", str, where=where), where=where),
         session=optional(payload, "session_id", str, where=where),
     )
+
+
+def absolute_directory(cwd: str, *, where: str) -> str:
+    """The event's working directory, which must be absolute: every relative path and
+    ``cd``-less command is judged against it, and a relative one (``.``) names no directory
+    (it would be read as ``/``)."""
+    from keyturn.understand.paths import is_windows_path
+
+    if not (cwd.startswith("/") or is_windows_path(cwd)):
+        raise InputError(f"{where}: field 'cwd': expected an absolute directory, got {cwd!r}")
+    return cwd
 
 
 def text(args: Mapping[str, Any], key: str, *, where: str) -> str:
