@@ -1,5 +1,10 @@
 """``keyturn requests [--all] [--json]`` and ``keyturn requests show ID``: what waits for
-review, for how long, for whom, and what it still needs."""
+review, for how long, for whom, and what it still needs.
+
+A request's headline is keyturn's account of its effects, worst first; the text that came with
+it is shown after, labelled. Every value an agent could choose is printed through
+:func:`~keyturn.approval.display.visible`: an escape sequence, a carriage return or a bidi
+override in a command or a name is shown spelled out, never sent to the terminal."""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import json
 import os
 import time
 
+from keyturn.approval.display import ranked_effects, request_headline, shorten, visible
 from keyturn.approval.model import ApprovalRequest, RequestState
 from keyturn.bootstrap import open_state
 from keyturn.cli._args import parser
@@ -55,11 +61,22 @@ def run(argv: list[str]) -> int:
     for r in requests:
         needs = r.describe_needed() if r.state is RequestState.PENDING else r.close_reason
         print(
-            f"{r.id:>5}  {age(now - r.created_at):>4}  {r.state.value:<9}  {r.draft.agent:<12} "
-            f"{r.draft.operator:<10} {r.draft.environment:<11} {needs}\n"
-            f"{'':>7}{r.draft.summary}"
+            f"{r.id:>5}  {age(now - r.created_at):>4}  {r.state.value:<9}  "
+            f"{_v(r.draft.agent):<12} {_v(r.draft.operator):<10} {_v(r.draft.environment):<11} "
+            f"{_v(needs)}\n"
+            f"{'':>7}{_v(request_headline(r))}\n"
+            f"{'':>7}as submitted: {shorten(_v(r.draft.summary), LISTED_SUMMARY_CHARS)}"
         )
     return 0
+
+
+# How much of the submitted text a listing line shows (``requests show`` shows it whole).
+LISTED_SUMMARY_CHARS = 200
+
+
+def _v(value: object) -> str:
+    """``value`` as the terminal may print it (hidden characters spelled out)."""
+    return visible(value)
 
 
 def parse_id(text: str) -> int:
@@ -78,28 +95,34 @@ def render(r: ApprovalRequest, *, now: float) -> str:
     d = r.draft
     lines = [
         f"request {r.id}: {r.state.value}",
-        f"  action:    {d.summary}",
-        f"  digest:    {d.digest}",
-        f"  agent:     {d.agent} (session {d.session or '-'}) for operator {d.operator}",
-        f"  requester: {d.requester}",
-        f"  env:       {d.environment}",
+        f"  action:    {_v(request_headline(r))}",
+        f"  submitted: {_v(d.summary)}  (the text that came with it, not what was judged)",
+        f"  digest:    {_v(d.digest)}",
+        f"  agent:     {_v(d.agent)} (session {_v(d.session or '-')}) for operator "
+        f"{_v(d.operator)}",
+        f"  requester: {_v(d.requester)}",
+        f"  env:       {_v(d.environment)}",
         f"  opened:    {when(r.created_at)} ({age(now - r.created_at)} ago), "
         f"expires {when(r.expires_at)}",
-        f"  needs:     {d.approvals_required} approval(s) from {', '.join(d.reviewer_groups)}"
-        f" ({', '.join(d.eligible) or 'nobody eligible'})",
+        f"  needs:     {d.approvals_required} approval(s) from {_v(', '.join(d.reviewer_groups))}"
+        f" ({_v(', '.join(d.eligible)) or 'nobody eligible'})",
     ]
-    for effect in d.decision.get("decision", {}).get("effects", []):
-        names = ", ".join(effect.get("resource", []))
+    for effect in ranked_effects(d.decision):
+        names = ", ".join(str(n) for n in effect.get("resource", []))
+        protected = " PROTECTED" if effect.get("protected") else ""
         lines.append(
-            f"  effect:    {effect.get('effect')} {names} [{effect.get('environment')}] -> "
-            f"{effect.get('decision')} ({effect.get('rule')}: {effect.get('reason')})"
+            f"  effect:    {_v(effect.get('effect'))} {_v(names)}{protected} "
+            f"[{_v(effect.get('environment'))}] -> {_v(effect.get('decision'))} "
+            f"({_v(effect.get('rule'))}: {_v(effect.get('reason'))})"
         )
     for v in r.votes:
-        lines.append(f"  vote:      {v.reviewer} {v.vote.value}d at {when(v.at)}: {v.reason}")
+        lines.append(
+            f"  vote:      {_v(v.reviewer)} {v.vote.value}d at {when(v.at)}: {_v(v.reason)}"
+        )
     if r.state is RequestState.PENDING:
-        lines.append(f"  still:     {r.describe_needed()}")
+        lines.append(f"  still:     {_v(r.describe_needed())}")
     elif r.close_reason:
-        lines.append(f"  closed:    by {r.closed_by}: {r.close_reason}")
+        lines.append(f"  closed:    by {_v(r.closed_by)}: {_v(r.close_reason)}")
     if r.grant is not None:
         used = (
             f"used {when(r.grant.used_at)}"
@@ -128,7 +151,8 @@ def _remote(args: argparse.Namespace) -> int:
         print("no pending requests" if not args.all else "no requests")
     for r in found:
         print(
-            f"{r['id']:>5}  {r['state']:<9}  {r['agent']:<12} {r['operator']:<10} "
-            f"{r['environment']:<11} {r['summary']}"
+            f"{r['id']:>5}  {_v(r['state']):<9}  {_v(r['agent']):<12} {_v(r['operator']):<10} "
+            f"{_v(r['environment']):<11} {_v(request_headline(r))}\n"
+            f"{'':>7}as submitted: {shorten(_v(r['summary']), LISTED_SUMMARY_CHARS)}"
         )
     return 0

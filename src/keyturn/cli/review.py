@@ -1,7 +1,8 @@
 """``keyturn approve ID --reason ...``, ``keyturn reject ID --reason ...``, ``keyturn cancel ID``.
 
 Act as the holder of ``$KEYTURN_TOKEN``. A refused step says why and exits 4; an unknown
-request exits 2.
+request exits 2. Names and states from the store or the server are printed with their hidden
+characters spelled out (:func:`~keyturn.approval.display.visible`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import os
 import time
 
 from keyturn.approval import vote_step
+from keyturn.approval.display import visible
 from keyturn.approval.model import ApprovalRequest, RequestState
 from keyturn.audit.redaction import Redactor
 from keyturn.bootstrap import install_secret, open_state
@@ -39,9 +41,10 @@ def run(argv: list[str]) -> int:
         from keyturn.client import Client
 
         answer = Client.from_env().vote(verb, request_id, reason=args.reason)
+        approvals = ", ".join(str(a) for a in answer.get("approvals") or ())
         print(
-            f"request {answer['id']}: {answer['state']}; "
-            f"approvals: {', '.join(answer['approvals']) or '-'}"
+            f"request {visible(answer.get('id'))}: {visible(answer.get('state'))}; "
+            f"approvals: {visible(approvals) or '-'}"
         )
         return 0
     settings = settings_of(args)
@@ -61,9 +64,10 @@ def run(argv: list[str]) -> int:
 
 
 def _describe(r: ApprovalRequest, *, verb: str, who: str) -> str:
+    who = visible(who)
     if r.state is RequestState.PENDING:
-        return f"request {r.id}: {verb}d by {who}; still pending: {r.describe_needed()}"
+        return f"request {r.id}: {verb}d by {who}; still pending: {visible(r.describe_needed())}"
     if r.state is RequestState.APPROVED:
-        grant = f"; grant {r.grant.id} usable once until it expires" if r.grant else ""
-        return f"request {r.id}: approved by {', '.join(r.approvals)}{grant}"
+        grant = f"; grant {visible(r.grant.id)} usable once until it expires" if r.grant else ""
+        return f"request {r.id}: approved by {visible(', '.join(r.approvals))}{grant}"
     return f"request {r.id}: {r.state.value} by {who}"

@@ -5,6 +5,10 @@ Either the raw payload of a kind ``keyturn check`` knows (``{"kind": "shell", "p
 (``{"action": <Action.canonical()>, "summary": ...}``). The server has no view of the agent's
 files, so shell and MCP inputs are understood without them (what depends on a file's content
 becomes ``unknown`` and is held, never allowed).
+
+The ``summary`` sent with an understood action is the agent's own words: it is what reviewers
+would read as the headline, so it never stands alone. The action's summary is keyturn's account
+of its effects (worst first), and the agent's text follows it, labelled as its claim.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from keyturn.approval.codec import decision_from_json
+from keyturn.approval.display import headline, shorten
 from keyturn.errors import InputError
 from keyturn.model import Action, ActionKind, McpToolMapping
 from keyturn.understand.payload import optional_str, understand_payload
@@ -43,7 +48,7 @@ def action_from_canonical(raw: Any, *, summary: Any = None) -> Action:
         raise InputError("action.effects: an action needs at least one effect")
     stored = {
         "action": raw,
-        "summary": summary if isinstance(summary, str) else "",
+        "summary": "",
         "decision": {
             "agent": "-",
             "operator": "-",
@@ -56,16 +61,20 @@ def action_from_canonical(raw: Any, *, summary: Any = None) -> Action:
         action = decision_from_json(stored).action
     except InputError:
         raise InputError("action: not a canonical action (kind, effects, target)") from None
-    if not action.summary:
-        action = _with_summary(action)
-    return action
+    return _with_summary(action, claim=summary if isinstance(summary, str) else "")
 
 
-def _with_summary(action: Action) -> Action:
+# How much of an agent's claim the summary keeps (cut in the middle, saying how much).
+CLAIM_CHARS = 300
+
+
+def _with_summary(action: Action, *, claim: str) -> Action:
+    """``action`` with keyturn's summary of its effects; the agent's ``claim``, if any, after
+    it and labelled (the digest does not cover the summary: nothing bound changes)."""
     from dataclasses import replace
 
-    first = action.effects[0]
-    more = f" (+{len(action.effects) - 1} more)" if len(action.effects) > 1 else ""
-    return replace(
-        action, summary=f"{action.kind.value}: {first.effect} {first.resource.name}{more}"
-    )
+    summary = headline({"action": action.canonical()})
+    claim = claim.strip()
+    if claim:
+        summary += f' -- agent\'s description (unverified): "{shorten(claim, CLAIM_CHARS)}"'
+    return replace(action, summary=summary)

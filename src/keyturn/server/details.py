@@ -13,10 +13,15 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from keyturn.approval.display import shorten
 from keyturn.model import Action, ActionKind
 from keyturn.store.interface import Store
 
-MAX_SHOWN_ATTRIBUTES = 40
+# A plan may change many attributes and hold long values (a policy document, user data): what
+# is not shown is said (``more_changes``, a cut that counts its characters), and a long value is
+# cut in the middle, so neither a long list nor a long prefix hides the end of a change.
+MAX_SHOWN_ATTRIBUTES = 100
+MAX_VALUE_CHARS = 2000
 SENSITIVE = "(sensitive)"
 _REPLACING = {("delete", "create"), ("create", "delete"), ("delete",)}
 
@@ -68,11 +73,13 @@ def terraform_details(plan: Mapping[str, Any]) -> dict[str, Any]:
         dependents = None
         if graph is not None and actions in _REPLACING:
             dependents = len(_dependents(graph, _config_address(rc)))
+        changes = _changed_attributes(change)
         rows.append(
             {
                 "address": address,
                 "actions": list(actions),
-                "changes": _changed_attributes(change),
+                "changes": changes[:MAX_SHOWN_ATTRIBUTES],
+                "more_changes": max(0, len(changes) - MAX_SHOWN_ATTRIBUTES),
                 "dependents": dependents,
             }
         )
@@ -96,7 +103,7 @@ def _changed_attributes(change: Mapping[str, Any]) -> list[dict[str, Any]]:
         for k in keys
         if b.get(k) != a.get(k) or before is None or after is None
     ]
-    return out[:MAX_SHOWN_ATTRIBUTES]
+    return out
 
 
 def _shown(value: Any, marks: Any, key: str) -> str:
@@ -124,7 +131,7 @@ def _short(value: Any) -> str:
     if value is None:
         return "-"
     text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-    return text if len(text) <= 120 else text[:117] + "..."
+    return shorten(text, MAX_VALUE_CHARS)
 
 
 def _config_address(rc: Mapping[str, Any]) -> str:

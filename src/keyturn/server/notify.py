@@ -8,6 +8,14 @@ retried with exponential backoff; every attempt's outcome is kept (the last
 Slack's incoming webhooks (``hooks.slack.com``) get a Slack body (``text`` + ``blocks``); every
 other URL gets the generic JSON body, which carries the same ``text``/``blocks`` (so
 Slack-compatible chat tools render it) plus ``event`` and ``request``.
+
+What the message says a request does is keyturn's account of its effects
+(:func:`keyturn.approval.display.headline`), worst first; the text that came with the request
+follows, labelled. Every value the agent could choose is shown with its hidden characters
+spelled out (:func:`~keyturn.approval.display.visible`), cut to a bounded length (a section
+longer than Slack's 3000 characters would lose the whole message), in a code span with ``&``,
+``<`` and ``>`` escaped: no ``<!channel>``, no ``<url|text>`` link, no formatting. The link to
+the request is shown as its own address, never behind a text.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from keyturn.approval.display import ranked_effects, request_headline, shorten, visible
 from keyturn.approval.model import ApprovalRequest
 
 log = logging.getLogger("keyturn.server.notify")
@@ -98,6 +107,45 @@ def hide_webhook_urls_from_httpx_log() -> None:
         httpx_log.addFilter(HideUrls())
 
 
+# How much of one value a message shows, and how many effects it lists (the page lists all).
+FIELD_CHARS = 160
+SUBMITTED_CHARS = 300
+LISTED_EFFECTS = 5
+
+
+def mrkdwn(value: object, limit: int = FIELD_CHARS) -> str:
+    """``value`` as inert Slack mrkdwn: hidden characters spelled out, cut in the middle to
+    ``limit``, ``&<>`` escaped (Slack's own escapes), in a code span (no bold, strike or
+    auto-link; a backtick, which would end the span, spelled out too)."""
+    text = visible(value).replace("`", "\\x60")
+    cut = limit
+    shown = _entities(shorten(text, cut))
+    # Slack's escapes lengthen the text (``&`` is five characters): cut more until it fits.
+    while len(shown) > limit and cut > 20:
+        cut = max(20, cut * limit // len(shown) - 1)
+        shown = _entities(shorten(text, cut))
+    return f"`{shown}`" if shown else "`-`"
+
+
+def _entities(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _effect_lines(request: ApprovalRequest) -> list[str]:
+    effects = ranked_effects(request.draft.decision)
+    lines = []
+    for e in effects[:LISTED_EFFECTS]:
+        names = e.get("resource") if isinstance(e.get("resource"), list) else []
+        protected = " *protected*" if e.get("protected") else ""
+        lines.append(
+            f"• {mrkdwn(e.get('effect'))} {mrkdwn(names[0] if names else '?')}{protected} "
+            f"→ {mrkdwn(e.get('decision'))}"
+        )
+    if len(effects) > LISTED_EFFECTS:
+        lines.append(f"• … and {len(effects) - LISTED_EFFECTS} more effect(s): see the request")
+    return lines
+
+
 def bodies(
     event: str, request: ApprovalRequest, *, link: str | None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -110,18 +158,26 @@ def bodies(
         "request.cancelled": "cancelled",
         "request.expired": "expired",
     }.get(event, event)
+    headline = request_headline(request)
     text = (
-        f"keyturn request {request.id} {verb}: {d.summary} — agent {d.agent} for {d.operator}, "
-        f"environment {d.environment}"
+        f"keyturn request {request.id} {verb}: {mrkdwn(headline, 2 * FIELD_CHARS)} — "
+        f"agent {mrkdwn(d.agent)} for {mrkdwn(d.operator)}, environment {mrkdwn(d.environment)}"
     )
     if event == "request.opened":
-        text += f"; needs {d.approvals_required} approval(s) from {', '.join(d.reviewer_groups)}"
-    blocks: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
+        groups = ", ".join(mrkdwn(g) for g in d.reviewer_groups)
+        text += f"; needs {d.approvals_required} approval(s) from {groups}"
+    details = [*_effect_lines(request), f"As submitted: {mrkdwn(d.summary, SUBMITTED_CHARS)}"]
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": text}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(details)}},
+    ]
     if link:
+        # The address itself, not a text over it: a reviewer sees where the link goes.
+        shown = _entities(link)
         blocks.append(
             {
                 "type": "section",
-                "text": {"type": "mrkdwn", "text": f"<{link}|Open request {request.id}>"},
+                "text": {"type": "mrkdwn", "text": f"Open request {request.id}: <{shown}>"},
             }
         )
     slack = {"text": text, "blocks": blocks}
@@ -132,6 +188,7 @@ def bodies(
             "id": request.id,
             "state": request.state.value,
             "summary": d.summary,
+            "headline": headline,
             "agent": d.agent,
             "operator": d.operator,
             "environment": d.environment,

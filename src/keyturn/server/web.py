@@ -6,6 +6,11 @@ form carries the session's CSRF token. Pages: the queue of pending requests, one
 (effects per resource with protected flags and deciding rules, the Terraform diff and
 dependents, the parsed shell commands, votes, approve/reject), history, the audit log with its
 verification status, and for admins the webhook deliveries.
+
+Every value a page shows goes through :func:`keyturn.approval.display.visible_html` (the
+environment's ``finalize``): escaped for HTML, and with the characters that would hide or
+rewrite text (bidi overrides, zero-width characters, controls, line breaks) spelled out and
+marked. A request's headline is keyturn's account of its effects, never the agent's words.
 """
 
 from __future__ import annotations
@@ -13,11 +18,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
+from keyturn.approval.display import ranked_effects, request_headline, shorten, visible_html
 from keyturn.approval.model import ApprovalRequest, RequestState, Role
 from keyturn.errors import ApprovalError, InputError, NotFoundError
 from keyturn.server.api import act_on_request, audit_page, verify_report
@@ -47,8 +54,55 @@ def _when(epoch: float | None) -> str:
     return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+def _shown(value: Any) -> Any:
+    """Every ``{{ ... }}`` output: what is already markup (built by the filters below from
+    shown parts) as it is, anything else escaped with its hidden characters spelled out."""
+    if isinstance(value, Markup):
+        return value
+    return visible_html("None" if value is None else value)
+
+
+def _join(items: Any, separator: str = "") -> Markup:
+    """Jinja's ``join``, each item shown as :func:`_shown` shows a value (the built-in one
+    returns markup, which ``finalize`` would let through unchecked)."""
+    return escape(separator).join(_shown(item) for item in items)
+
+
+def _css(value: Any) -> str:
+    """A value used in a class name (``env-production``): letters, digits, ``-`` and ``_``
+    only, so that no value can borrow another value's look (``production verdict-allow``)."""
+    return "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_" for c in str(value))
+
+
+def _brief(value: Any, limit: int = 200) -> str:
+    """A long text for a list, cut in the middle saying how much was cut (the page of the
+    request shows it whole)."""
+    return shorten("" if value is None else str(value), limit)
+
+
+def _argv(argv: Any) -> str:
+    """A parsed command as a shell would read it back: each argument quoted where needed, so
+    that ``["rm", "-rf /tmp/x /"]`` and ``["rm", "-rf", "/tmp/x", "/"]`` look different."""
+    import shlex
+
+    return shlex.join(str(a) for a in argv or ())
+
+
+def _quoted(value: Any) -> str:
+    import shlex
+
+    return shlex.quote(str(value))
+
+
+templates.env.finalize = _shown
 templates.env.filters["age"] = _age
 templates.env.filters["when"] = _when
+templates.env.filters["join"] = _join
+templates.env.filters["css"] = _css
+templates.env.filters["brief"] = _brief
+templates.env.filters["headline"] = request_headline
+templates.env.filters["argv"] = _argv
+templates.env.filters["sh"] = _quoted
 
 
 async def session_of(request: Request) -> Session | None:
@@ -157,8 +211,8 @@ async def history(request: Request) -> Response:
 
 
 def _effects(req: ApprovalRequest) -> list[dict[str, Any]]:
-    decision = req.draft.decision.get("decision", {})
-    return [e for e in decision.get("effects", []) if isinstance(e, dict)]
+    """The judged effects, worst first: a long list cannot bury the one that matters."""
+    return ranked_effects(req.draft.decision)
 
 
 async def request_page(
