@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from keyturn.approval.model import ConflictError
 from keyturn.errors import ApprovalError, AuthError, InputError, KeyturnError, NotFoundError
 
 
@@ -35,6 +36,10 @@ _BY_STATUS: dict[int, type[KeyturnError]] = {
     422: InputError,
     429: AuthError,
 }
+
+# A 409 whose code says the request's state ruled the step out (revoking a grant already used)
+# is a conflict (2), as it is in local mode; any other 409 (no grant to use) is a refusal.
+_BY_CODE: dict[tuple[int, str], type[KeyturnError]] = {(409, "conflict"): ConflictError}
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +93,8 @@ class Client:
         if r.status_code >= 400:
             err = data.get("error", {}) if isinstance(data, dict) else {}
             message = str(err.get("message") or f"HTTP {r.status_code}")
-            raise _BY_STATUS.get(r.status_code, ServerError)(message)
+            kind = _BY_CODE.get((r.status_code, str(err.get("code"))))
+            raise (kind or _BY_STATUS.get(r.status_code, ServerError))(message)
         return data
 
     def decide(self, body: Mapping[str, Any]) -> dict[str, Any]:
@@ -101,7 +107,7 @@ class Client:
         return dict(self.call("GET", f"/v1/requests/{request_id}"))
 
     def vote(self, verb: str, request_id: int, *, reason: str) -> dict[str, Any]:
-        """``approve``, ``reject`` or ``cancel`` the request."""
+        """``approve``, ``reject``, ``cancel`` or ``revoke`` the request."""
         return dict(self.call("POST", f"/v1/requests/{request_id}/{verb}", body={"reason": reason}))
 
     def wait(self, request_id: int, *, timeout: float) -> dict[str, Any]:

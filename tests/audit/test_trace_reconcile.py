@@ -232,3 +232,20 @@ def test_records_written_behind_keyturns_back_are_left_out_and_named() -> None:
     stories = trace(readable, pattern="production-mysql")
     assert stories and stories[0].approvers
     assert used_grants(readable)
+
+
+def test_a_revoked_grant_is_what_happened() -> None:
+    records = [
+        *_story()[:6],
+        _rec(
+            7,
+            "2024-01-15T14:25:00.000000Z",
+            "request.revoked",
+            {"name": "dave", "role": "admin"},
+            {"digest": DIGEST, "request": 7, "grant": 3, "reason": "incident started"},
+        ),
+    ]
+    story = trace(records, pattern="*production-mysql*")[0]
+    assert story.outcomes == ["grant 3 of request 7 revoked by dave: incident started"]
+    assert "happened:  grant 3 of request 7 revoked by dave" in render([story])
+    assert not used_grants(records)

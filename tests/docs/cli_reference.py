@@ -211,6 +211,7 @@ def collect() -> list[Command]:
         policy,
         requests,
         review,
+        revoke,
         serve,
         token,
     )
@@ -230,6 +231,7 @@ def collect() -> list[Command]:
         "approve": _commands("keyturn approve", _parser_of(review.run, ["approve"])),
         "reject": _commands("keyturn reject", _parser_of(review.run, ["reject"])),
         "cancel": _commands("keyturn cancel", _parser_of(review.run, ["cancel"])),
+        "revoke": _commands("keyturn revoke", _parser_of(revoke.run, [])),
         "exec": _commands("keyturn exec", _parser_of(exec.run, [])),
         "audit": _commands("keyturn audit", _parser_of(audit.run, [])),
         "serve": _commands("keyturn serve", _parser_of(serve.run, [])),

@@ -144,11 +144,14 @@ def api_call(
     return cell
 
 
-def web_call(method: str, path: str, form: dict[str, str] | None = None) -> Cell:
-    """A browser call with that column's session (``csrf`` filled in from it)."""
+def web_call(
+    method: str, path: str, form: dict[str, str] | None = None, *, setup: str = ""
+) -> Cell:
+    """A browser call with that column's session (``csrf`` filled in from it);
+    ``setup="approved"``: the request is approved first."""
 
     def cell(env: Env, column: str) -> httpx.Response:
-        rid = env.ask() if "{id}" in path else 0
+        rid = env.ask(approved=setup == "approved") if "{id}" in path else 0
         url = path.replace("{id}", str(rid))
         data = dict(form or {})
         if "csrf" in data:
@@ -227,6 +230,12 @@ MATRIX: dict[tuple[str, str], tuple[Cell, tuple[int, ...]]] = {
         api_call("POST", "/v1/requests/{id}/cancel"),
         (401, 200, 404, 403, 200, 200),
     ),
+    # Revoking an approved, unused grant: whoever may cancel (the agent, the operator, an admin)
+    # or reject (an eligible reviewer, the approvers among them).
+    ("/v1/requests/{request_id:int}/revoke", "POST"): (
+        api_call("POST", "/v1/requests/{id}/revoke", {"reason": "incident"}, setup="approved"),
+        (401, 200, 404, 200, 200, 200),
+    ),
     ("/v1/requests/{request_id:int}/wait", "GET"): (
         api_call("GET", "/v1/requests/{id}/wait?timeout=0"),
         OWN_REQUEST,
@@ -272,6 +281,11 @@ MATRIX: dict[tuple[str, str], tuple[Cell, tuple[int, ...]]] = {
     ("/requests/{request_id:int}/reject", "POST"): (
         web_call("POST", "/requests/{id}/reject", {"csrf": "", "reason": "no"}),
         (303, 403, 404, 200, 200, 200),
+    ),
+    # The same people as through the API: its own agent too (revoking only stops an action).
+    ("/requests/{request_id:int}/revoke", "POST"): (
+        web_call("POST", "/requests/{id}/revoke", {"csrf": "", "reason": "x"}, setup="approved"),
+        (303, 200, 404, 200, 200, 200),
     ),
     ("/static", "GET"): (static, ALL_200),
 }
@@ -389,6 +403,7 @@ def test_every_state_changing_form_needs_this_sessions_csrf_token(env: Env) -> N
         "/logout",
         "/requests/{request_id:int}/approve",
         "/requests/{request_id:int}/reject",
+        "/requests/{request_id:int}/revoke",
     ]
     alice = env.browser("reviewer")
     for path in forms:
@@ -601,3 +616,12 @@ def test_tls_options_go_together(tmp_path: Path) -> None:
 
     run = keyturn(serve_env(tmp_path), "serve", "--tls-cert", str(tmp_path / "c.pem"))
     assert run.code == 2 and "--tls-cert and --tls-key go together" in run.stderr
+
+
+@pytest.mark.parametrize("url", ["ftp://keyturn.example/", "keyturn.example", "https://x/?a=1"])
+def test_a_public_url_that_is_not_a_page_address_is_bad_usage(tmp_path: Path, url: str) -> None:
+    from ._cli import keyturn
+    from ._serve import serve_env
+
+    run = keyturn(serve_env(tmp_path), "serve", "--public-url", url)
+    assert run.code == 2 and run.stderr.count("\n") == 1 and "--public-url" in run.stderr

@@ -156,6 +156,7 @@ def notifying_server(
         secret=b"s" * 32,
         poll_seconds=0.05,
         notify_backoff=0.01,
+        public_url="https://keyturn.example/",
     )
     with TestClient(app, raise_server_exceptions=False) as client:
         yield Server(client=client, tokens=tokens)

@@ -26,6 +26,28 @@ def test_opened_and_resolved_requests_are_posted(
     assert until(lambda: any(b["event"] == "request.approved" for b in receiver.bodies))
 
 
+def test_the_link_is_the_configured_address_whatever_host_the_agent_sends(
+    notifying_server: Server, receiver: Receiver
+) -> None:
+    # An agent choosing the Host header must not choose where reviewers are sent to sign in.
+    r = notifying_server.client.post(
+        "/v1/decisions",
+        headers={**notifying_server.h("kiro"), "Host": "evil.example"},
+        json={
+            "kind": "shell",
+            "payload": {"command": "rm -rf ./scratch", "cwd": "/srv/app"},
+            "environment": "production",
+            "actor": {"operator": "bob"},
+        },
+    )
+    assert r.status_code == 200, r.text
+    request_id = int(r.json()["request_id"])
+    assert until(lambda: any(b["event"] == "request.opened" for b in receiver.bodies))
+    opened = next(b for b in receiver.bodies if b["event"] == "request.opened")
+    assert opened["request"]["url"] == f"https://keyturn.example/requests/{request_id}"
+    assert "evil.example" not in str(opened)
+
+
 def test_failing_webhook_is_retried_then_visible_and_never_blocks(
     notifying_server: Server, receiver: Receiver
 ) -> None:

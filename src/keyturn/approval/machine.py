@@ -26,8 +26,10 @@ class Transition:
     """The outcome of one step on a request.
 
     ``grant_expires_at`` is set when the step approved the request (the store creates the grant
-    in the same transaction). ``refusal`` is the one-line reason when the step was refused; the
-    store still writes ``request`` (an expiry found on the way is kept) and ``audit``.
+    in the same transaction); ``revoked_grant`` when it revoked one (the store marks it, only if
+    still unused). ``refusal`` is the one-line reason when the step was refused; the store
+    still writes ``request`` (an expiry found on the way is kept) and ``audit``. ``conflict``
+    says the refusal is the request's state, not the person (``ConflictError``).
     """
 
     request: ApprovalRequest
@@ -35,6 +37,8 @@ class Transition:
     vote: Vote | None = None
     grant_expires_at: float | None = None
     refusal: str | None = None
+    revoked_grant: Grant | None = None
+    conflict: bool = False
 
     @property
     def changed(self) -> bool:
@@ -256,8 +260,78 @@ def cancel(req: ApprovalRequest, *, by: str, role: Role, reason: str, now: float
     return Transition(request=cancelled, audit=(entry,))
 
 
+def may_revoke(req: ApprovalRequest, *, by: str, role: Role) -> bool:
+    """Whether ``by`` may revoke the grant of ``req``: whoever could have stopped the action
+    before it was approved may stop it after. Those who may cancel (the requester, the agent,
+    its operator -- by name, as :func:`cancel` -- and admins) and those who may reject (any
+    eligible reviewer holding a non-agent token, the approvers among them). Revoking only ever
+    keeps an action from running, so it is not limited to the approvers."""
+    d = req.draft
+    if role is Role.ADMIN or by in (d.requester, d.agent, d.operator):
+        return True
+    if role is Role.AGENT:
+        return False
+    return by in d.eligible and person_key(by) != person_key(d.agent)
+
+
+def revoke(req: ApprovalRequest, *, by: str, role: Role, reason: str, now: float) -> Transition:
+    """``by`` withdraws the grant of an approved request before it is used: the request becomes
+    ``revoked`` and its grant can no longer be used. A used grant cannot be revoked (the action
+    ran); a request that was never approved has no grant to revoke (both ``conflict``)."""
+    expiry = expire_if_due(req, now=now)
+    if expiry is not None:
+        why = f"request {req.id} {expiry.request.close_reason} without approval: nothing to revoke"
+        return replace(expiry, refusal=why, conflict=True)
+    if not may_revoke(req, by=by, role=role):
+        refusal = (
+            f"{by} may not revoke request {req.id}: only an admin, an eligible reviewer, "
+            "or its requester, agent or operator may"
+        )
+        return Transition(request=req, refusal=refusal)
+    grant = req.grant
+    if req.state is RequestState.REVOKED:
+        why = f"request {req.id} was already revoked by {req.closed_by}: {req.close_reason}"
+        return Transition(request=req, refusal=why, conflict=True)
+    if req.state is not RequestState.APPROVED or grant is None:
+        why = f"request {req.id} is {req.state}, not approved: it has no grant to revoke"
+        return Transition(request=req, refusal=why, conflict=True)
+    if grant.used_at is not None:
+        why = (
+            f"grant {grant.id} of request {req.id} was already used at "
+            f"{iso_time(grant.used_at)}: the action ran, it cannot be revoked"
+        )
+        return Transition(request=req, refusal=why, conflict=True)
+    if not reason.strip():
+        return Transition(request=req, refusal="a revocation needs a reason")
+    # The expiry is pulled in too: a server of a version that knows no revocation sharing the
+    # database then finds the grant expired rather than usable.
+    revoked_grant = replace(grant, revoked_at=now, expires_at=min(grant.expires_at, now))
+    revoked = replace(
+        req,
+        state=RequestState.REVOKED,
+        closed_at=now,
+        closed_by=by,
+        close_reason=reason,
+        grant=revoked_grant,
+    )
+    entry = _entry(
+        AuditKind.REQUEST_REVOKED,
+        revoked,
+        who=by,
+        role=role.value,
+        now=now,
+        grant=grant.id,
+        reason=reason,
+        approvers=list(req.approvals),
+        grant_expires_at=iso_time(grant.expires_at),
+    )
+    return Transition(request=revoked, audit=(entry,), revoked_grant=revoked_grant)
+
+
 def check_grant(grant: Grant, *, digest: str, agent: str, operator: str, now: float) -> str | None:
     """Why ``grant`` cannot be used for this action, or ``None`` when it can."""
+    if grant.revoked_at is not None:
+        return f"grant {grant.id} was revoked at {iso_time(grant.revoked_at)}"
     if grant.used_at is not None:
         return f"grant {grant.id} was already used at {iso_time(grant.used_at)}"
     if now >= grant.expires_at:
@@ -292,10 +366,14 @@ def approval_covers(req: ApprovalRequest, current: RequestDraft) -> str | None:
 def vote_step(
     verb: str, *, by: str, role: Role, reason: str, now: float
 ) -> Callable[[ApprovalRequest], Transition]:
-    """The step ``by`` takes on a request: ``approve``, ``reject``, else ``cancel`` (what the
-    store runs inside its transaction)."""
+    """The step ``by`` takes on a request: ``approve``, ``reject``, ``cancel`` or ``revoke``
+    (what the store runs inside its transaction). ``ValueError`` for any other verb."""
     if verb == "approve":
         return lambda r: approve(r, reviewer=by, role=role, reason=reason, now=now)
     if verb == "reject":
         return lambda r: reject(r, reviewer=by, role=role, reason=reason, now=now)
-    return lambda r: cancel(r, by=by, role=role, reason=reason, now=now)
+    if verb == "cancel":
+        return lambda r: cancel(r, by=by, role=role, reason=reason, now=now)
+    if verb == "revoke":
+        return lambda r: revoke(r, by=by, role=role, reason=reason, now=now)
+    raise ValueError(f"unknown step {verb!r}")

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from keyturn.errors import InputError
+
 # The stored decision's key for the agent's operators named by the policy.
 AGENT_OPERATORS_KEY = "agent_operators"
 # ... and for the reviews its effects ask, when they ask different groups (:class:`Requirement`).
@@ -13,17 +15,28 @@ REQUIREMENTS_KEY = "review_requirements"
 
 
 class RequestState(StrEnum):
-    """Where a request stands. Only ``pending`` ever changes."""
+    """Where a request stands. ``pending`` changes to any other state; ``approved`` only to
+    ``revoked`` (its grant withdrawn before it was used); the others never change."""
 
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
     EXPIRED = "expired"
     CANCELLED = "cancelled"
+    REVOKED = "revoked"
+
+
+class ConflictError(InputError):
+    """A step the request's state rules out, whoever asks: revoking a grant that was already
+    used (the action ran), or a request that was never approved. Not a refusal of a person
+    (``ApprovalError``): the API answers 409 ``conflict``, the CLI exits 2."""
+
+    code = "conflict"
 
 
 class Role(StrEnum):
-    """What a token may do. Reviewers approve; agents ask; admins manage (and may cancel)."""
+    """What a token may do. Reviewers approve; agents ask; admins manage (and may cancel or
+    revoke)."""
 
     AGENT = "agent"
     REVIEWER = "reviewer"
@@ -48,7 +61,7 @@ class Vote:
 @dataclass(frozen=True, slots=True)
 class Grant:
     """The permission an approved request yields: one use of ``digest`` by ``agent`` for
-    ``operator`` before ``expires_at``."""
+    ``operator`` before ``expires_at``, unless it is revoked first (``revoked_at``)."""
 
     id: int
     request_id: int
@@ -58,6 +71,7 @@ class Grant:
     created_at: float
     expires_at: float
     used_at: float | None = None
+    revoked_at: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +223,7 @@ class ApprovalRequest:
                 "id": self.grant.id,
                 "expires_at": self.grant.expires_at,
                 "used_at": self.grant.used_at,
+                "revoked_at": self.grant.revoked_at,
             },
             "decision": d.decision,
         }

@@ -31,6 +31,7 @@ class AuditKind(StrEnum):
     REQUEST_REJECTED = "request.rejected"
     REQUEST_EXPIRED = "request.expired"
     REQUEST_CANCELLED = "request.cancelled"
+    REQUEST_REVOKED = "request.revoked"
     GRANT_ISSUED = "grant.issued"
     GRANT_USED = "grant.used"
     GRANT_REFUSED = "grant.refused"

@@ -162,6 +162,12 @@ def _add(story: ActionStory, rec: dict[str, Any]) -> None:
         AuditKind.REQUEST_CANCELLED,
     ):
         story.outcomes.append(f"request {data.get('request')} {str(kind).split('.')[1]}")
+    elif kind == AuditKind.REQUEST_REVOKED:
+        who = actor.get("name") or "-"
+        story.outcomes.append(
+            f"grant {data.get('grant')} of request {data.get('request')} revoked by {who}: "
+            f"{data.get('reason')}"
+        )
     elif kind == AuditKind.GRANT_USED:
         story.outcomes.append(f"grant {data.get('grant')} of request {data.get('request')} used")
     elif kind == AuditKind.EXECUTION:

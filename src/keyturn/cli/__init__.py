@@ -24,6 +24,7 @@ VERBS: dict[str, str] = {
     "approve": "keyturn.cli.review",
     "reject": "keyturn.cli.review",
     "cancel": "keyturn.cli.review",
+    "revoke": "keyturn.cli.revoke",
     "exec": "keyturn.cli.exec",
     "audit": "keyturn.cli.audit",
     "serve": "keyturn.cli.serve",

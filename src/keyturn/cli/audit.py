@@ -193,6 +193,7 @@ def _since(text: str | None) -> float | None:
 
 
 def _trace(args: Any) -> int:
+    from keyturn.approval.display import visible
     from keyturn.audit.trace import render, trace
 
     since = _since(args.since)
@@ -201,7 +202,9 @@ def _trace(args: Any) -> int:
     if args.json:
         print(json.dumps([s.to_json() for s in stories], indent=2))
     else:
-        print(render(stories))
+        # What agents wrote (commands, names, reasons) is shown with its hiding characters
+        # spelled out, line by line: an escape sequence must not rewrite the trace on screen.
+        print("\n".join(visible(line) for line in render(stories).split("\n")))
     return 1 if damaged else 0
 
 

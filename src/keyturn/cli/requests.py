@@ -127,6 +127,8 @@ def render(r: ApprovalRequest, *, now: float) -> str:
         used = (
             f"used {when(r.grant.used_at)}"
             if r.grant.used_at
+            else f"revoked {when(r.grant.revoked_at)}, never usable"
+            if r.grant.revoked_at
             else f"unused, expires {when(r.grant.expires_at)}"
         )
         lines.append(f"  grant:     {r.grant.id} ({used})")

@@ -1,5 +1,5 @@
 """``keyturn serve [--host H] [--port P] [--database URL] [--policy FILE] [--webhook URL]...
-[--tls-cert FILE --tls-key FILE] [--demo]``.
+[--tls-cert FILE --tls-key FILE] [--public-url URL] [--demo]``.
 
 Runs the keyturn server (Starlette on uvicorn): the JSON API under ``/v1``, the admission
 webhook at ``/k8s/admission`` and the reviewers' pages at ``/``. ``--demo`` (what ``make run``
@@ -36,22 +36,29 @@ def run(argv: list[str]) -> int:
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     p.add_argument("--tls-cert", metavar="FILE", help="serve https with this PEM certificate")
     p.add_argument("--tls-key", metavar="FILE", help="the PEM private key of --tls-cert")
+    p.add_argument(
+        "--public-url",
+        metavar="URL",
+        default=os.environ.get("KEYTURN_PUBLIC_URL"),
+        help="where reviewers reach the pages, for notification links "
+        "(default: $KEYTURN_PUBLIC_URL, else the address served)",
+    )
     args = p.parse_args(argv)
     if not 0 < args.port < 65536:
         raise UsageError(f"--port: expected 1..65535, got {args.port}")
     if bool(args.tls_cert) != bool(args.tls_key):
         raise UsageError("--tls-cert and --tls-key go together")
     scheme = "https" if args.tls_cert else "http"
+    url = f"{scheme}://{_shown_host(args.host)}:{args.port}/"
+    public_url = _public_url(args.public_url) if args.public_url else url
     settings = settings_of(args)
     webhooks = [*args.webhook, *_env_webhooks()]
     import uvicorn
 
     from keyturn.server import create_app
 
-    gate = _prepare(
-        settings, demo=args.demo, url=f"{scheme}://{_shown_host(args.host)}:{args.port}/"
-    )
-    app = create_app(settings, gate=gate, webhooks=webhooks)
+    gate = _prepare(settings, demo=args.demo, url=public_url)
+    app = create_app(settings, gate=gate, webhooks=webhooks, public_url=public_url)
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     # access_log on: uvicorn logs method and path only -- tokens travel in headers and form
     # bodies, never in URLs, so nothing secret reaches the log.
@@ -65,6 +72,15 @@ def run(argv: list[str]) -> int:
         ssl_keyfile=args.tls_key,
     )
     return 0
+
+
+def _public_url(text: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+        raise UsageError(f"--public-url: expected http(s)://HOST[:PORT][/PATH], got {text!r}")
+    return text
 
 
 def _env_webhooks() -> list[str]:

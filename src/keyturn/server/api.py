@@ -1,9 +1,10 @@
 """The JSON API under ``/v1``: decide, requests, grants, audit, policy, tokens, notifications.
 
 Roles (the token's): agents ask (``POST /v1/decisions``, the agent being the token's name),
-see, wait on, cancel and use the grants of their own requests only; reviewers see every
+see, wait on, cancel, revoke and use the grants of their own requests only; reviewers see every
 request and vote where the approval state machine lets them (its refusal, e.g. "bob is the
-operator of this agent", is answered as 403 ``approval_refused``); admins manage tokens and
+operator of this agent", is answered as 403 ``approval_refused``; a step the request's state
+rules out, e.g. revoking a grant already used, as 409 ``conflict``); admins manage tokens and
 see everything. Every error has the one shape of :mod:`keyturn.server.errors`.
 
 This module holds the decisions and the route table; the other route groups are
@@ -222,6 +223,7 @@ def routes() -> list[Route]:
         Route("/v1/requests/{request_id:int}/approve", voter("approve"), methods=["POST"]),
         Route("/v1/requests/{request_id:int}/reject", voter("reject"), methods=["POST"]),
         Route("/v1/requests/{request_id:int}/cancel", voter("cancel"), methods=["POST"]),
+        Route("/v1/requests/{request_id:int}/revoke", voter("revoke"), methods=["POST"]),
         Route("/v1/requests/{request_id:int}/wait", wait_request, methods=["GET"]),
         Route("/v1/grants/use", use_grant, methods=["POST"]),
         Route("/v1/audit", audit_list, methods=["GET"]),

@@ -59,6 +59,9 @@ def int_param(request: Request, name: str, default: int, *, low: int, high: int)
     return value
 
 
-def link_of(request: Request, request_id: int) -> str:
-    """The web page of approval request ``request_id``."""
-    return str(request.url_for("web_request", request_id=request_id))
+def link_of(request: Request, request_id: int) -> str | None:
+    """The web page of approval request ``request_id`` at the server's configured public
+    address; ``None`` without one. Not from the request's ``Host`` header: an agent posting
+    with ``Host: evil.example`` would send reviewers to a page of its own asking for tokens."""
+    public_url: str | None = request.app.state.backend.public_url
+    return f"{public_url}requests/{request_id}" if public_url else None

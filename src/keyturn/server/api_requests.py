@@ -1,4 +1,4 @@
-"""``/v1/requests`` and ``/v1/grants``: list, show, vote on, cancel and wait on approval
+"""``/v1/requests`` and ``/v1/grants``: list, show, vote on, cancel, revoke and wait on approval
 requests; use an approved request's grant. Agents see and act on their own requests only."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 from starlette.requests import Request
 
 from keyturn.approval import vote_step
-from keyturn.approval.model import ApprovalRequest, RequestState, Role
+from keyturn.approval.model import ApprovalRequest, ConflictError, RequestState, Role
 from keyturn.audit.record import AuditEntry, AuditKind
 from keyturn.errors import InputError, NotFoundError
 from keyturn.server.api_input import MAX_ID, body_json, link_of, reason_of, request_id_of
@@ -39,7 +39,7 @@ def request_json(req: ApprovalRequest, *, details: dict[str, Any] | None = None)
 
 
 async def list_requests(request: Request) -> JSONResponse:
-    """``GET /v1/requests?state=pending|approved|rejected|expired|cancelled|all``."""
+    """``GET /v1/requests?state=pending|approved|rejected|expired|cancelled|revoked|all``."""
     backend = backend_of(request)
     principal = await backend.authenticate(request)
     state = request.query_params.get("state", "pending")
@@ -50,7 +50,7 @@ async def list_requests(request: Request) -> JSONResponse:
             states = [RequestState(state)]
         except ValueError:
             raise InputError(
-                "state: expected pending, approved, rejected, expired, cancelled or all, "
+                "state: expected pending, approved, rejected, expired, cancelled, revoked or all, "
                 f"got {state!r}"
             ) from None
 
@@ -73,7 +73,10 @@ async def show_request(request: Request) -> JSONResponse:
 async def act_on_request(
     backend: Backend, request: Request, principal: Principal, verb: str, reason: str
 ) -> ApprovalRequest:
-    """Run ``verb`` on the request as ``principal``; signal waiters and notify on resolution."""
+    """Run ``verb`` on the request as ``principal``; signal waiters and notify on resolution.
+
+    A step the request's state rules out (revoking a grant already used) is 409 ``conflict``;
+    one the person may not take is 403 ``approval_refused``."""
     request_id = request_id_of(request)
     if verb in ("approve", "reject") and principal.role is Role.AGENT:
         raise ApiError(
@@ -81,6 +84,8 @@ async def act_on_request(
             "forbidden",
             f"{principal.name} holds an agent token; {verb} needs a reviewer token",
         )
+    if verb == "revoke" and not reason.strip():
+        raise InputError("reason: a revocation needs a reason")
     await own_request(backend, principal, request_id)
     # A reason is typed by a person, who may paste a token into it: kept as the audit keeps
     # any other text, its secrets replaced.
@@ -93,7 +98,11 @@ async def act_on_request(
             vote_step(verb, by=principal.name, role=principal.role, reason=reason, now=now),
             now=now,
         )
+    except ConflictError as exc:
+        raise ApiError(409, "conflict", exc.message) from None
     finally:
+        # Waiters re-read the request: released by a decision, and a revocation's "deny" is
+        # what the next look at the request says.
         backend.changes.notify()
     if result.state is not RequestState.PENDING:
         backend.notifier.publish(
@@ -128,13 +137,23 @@ async def wait_request(request: Request) -> JSONResponse:
         raise InputError("timeout: expected a number of seconds")
     req = await wait_decided(backend, request_id, timeout=timeout)
     verdict = {RequestState.APPROVED: "allow", RequestState.PENDING: "ask"}.get(req.state, "deny")
-    message = (
-        f"request {req.id} approved by {', '.join(req.approvals)}; retry the same action once"
-        if req.state is RequestState.APPROVED
-        else f"request {req.id} is {req.state.value}"
-        + (f": {req.close_reason}" if req.close_reason else f"; {req.describe_needed()}")
+    return JSONResponse({"verdict": verdict, "message": _stands(req), "request": req.to_json()})
+
+
+def _stands(req: ApprovalRequest) -> str:
+    """Where ``req`` stands, for the agent waiting on it."""
+    if req.state is RequestState.APPROVED:
+        return (
+            f"request {req.id} approved by {', '.join(req.approvals)}; retry the same action once"
+        )
+    if req.state is RequestState.REVOKED:
+        return (
+            f"request {req.id} was revoked by {req.closed_by}: {req.close_reason}; "
+            "its grant can no longer be used"
+        )
+    return f"request {req.id} is {req.state.value}" + (
+        f": {req.close_reason}" if req.close_reason else f"; {req.describe_needed()}"
     )
-    return JSONResponse({"verdict": verdict, "message": message, "request": req.to_json()})
 
 
 # -- grants ----------------------------------------------------------------------------------

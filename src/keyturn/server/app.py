@@ -81,8 +81,12 @@ class Backend:
         notifier: Notifier,
         poll_seconds: float,
         clock: Callable[[], float] = time.time,
+        public_url: str | None = None,
     ) -> None:
         self.settings = settings
+        # Where reviewers reach the pages, for the links in notifications: configured, never
+        # taken from a request's Host header (an agent could point the link at its own page).
+        self.public_url = public_url.rstrip("/") + "/" if public_url else None
         self.gate = gate
         self.store: Store = gate.store
         self.policy = gate.policy
@@ -211,8 +215,10 @@ def create_app(
     secret: bytes | None = None,
     poll_seconds: float = 0.25,
     notify_backoff: float = 0.5,
+    public_url: str | None = None,
 ) -> Starlette:
-    """The keyturn server for ``settings`` (a gate may be passed in, e.g. by tests)."""
+    """The keyturn server for ``settings`` (a gate may be passed in, e.g. by tests);
+    ``public_url``: the pages' address in notification links (none: links are left out)."""
     from keyturn.server import admission, api, web
     from keyturn.server.openapi import openapi_route
 
@@ -224,6 +230,7 @@ def create_app(
         session_secret=secret or install_secret(settings.home),
         notifier=notifier,
         poll_seconds=poll_seconds,
+        public_url=public_url,
     )
 
     @contextlib.asynccontextmanager

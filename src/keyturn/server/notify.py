@@ -157,12 +157,15 @@ def bodies(
         "request.rejected": "rejected",
         "request.cancelled": "cancelled",
         "request.expired": "expired",
+        "request.revoked": "revoked (its grant can no longer be used)",
     }.get(event, event)
     headline = request_headline(request)
     text = (
         f"keyturn request {request.id} {verb}: {mrkdwn(headline, 2 * FIELD_CHARS)} — "
         f"agent {mrkdwn(d.agent)} for {mrkdwn(d.operator)}, environment {mrkdwn(d.environment)}"
     )
+    if event in ("request.rejected", "request.cancelled", "request.revoked") and request.closed_by:
+        text += f"; by {mrkdwn(request.closed_by)}: {mrkdwn(request.close_reason or '-')}"
     if event == "request.opened":
         groups = ", ".join(mrkdwn(g) for g in d.reviewer_groups)
         text += f"; needs {d.approvals_required} approval(s) from {groups}"

@@ -9,17 +9,10 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from keyturn import __version__
+from keyturn.server.openapi_schemas import INT, NUM, STATES, STR, obj, schemas
 from keyturn.server.responses import JSONResponse
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
-_STR = {"type": "string"}
-_NSTR = {"type": ["string", "null"]}
-_NUM = {"type": "number"}
-_INT = {"type": "integer"}
-
-
-def _obj(required: list[str], **props: Any) -> dict[str, Any]:
-    return {"type": "object", "required": required, "properties": props}
 
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -70,127 +63,16 @@ def _op(
     return op
 
 
-# An action as decisions and executions take it: a kind's raw payload, or a canonical action.
-_ACTION_INPUT: dict[str, Any] = {
-    "kind": {"enum": ["shell", "aws", "terraform", "k8s", "cloudformation", "mcp"]},
-    "payload": {"type": "object"},
-    "action": {"type": "object"},
-    "summary": _STR,
-    "environment": _STR,
-    "actor": _obj([], agent=_STR, operator=_STR, session=_STR),
-}
-
-
-def _schemas() -> dict[str, Any]:
-    request_props = {
-        "id": _INT,
-        "state": {"enum": ["pending", "approved", "rejected", "expired", "cancelled"]},
-        "digest": _STR,
-        "agent": _STR,
-        "operator": _STR,
-        "requester": _STR,
-        "session": _NSTR,
-        "environment": _STR,
-        "summary": _STR,
-        "approvals_required": _INT,
-        "reviewer_groups": {"type": "array", "items": _STR},
-        "eligible": {"type": "array", "items": _STR},
-        "approvals": {"type": "array", "items": _STR},
-        "still_needed": _INT,
-        "votes": {
-            "type": "array",
-            "items": _obj(
-                ["reviewer", "vote", "reason", "at"],
-                reviewer=_STR,
-                vote={"enum": ["approve", "reject"]},
-                reason=_STR,
-                at=_NUM,
-            ),
-        },
-        "created_at": _NUM,
-        "expires_at": _NUM,
-        "closed_at": {"type": ["number", "null"]},
-        "closed_by": _NSTR,
-        "close_reason": _STR,
-        "grant": {
-            "oneOf": [
-                {"type": "null"},
-                _obj(
-                    ["id", "expires_at"],
-                    id=_INT,
-                    expires_at=_NUM,
-                    used_at={"type": ["number", "null"]},
-                ),
-            ]
-        },
-        "decision": {"type": "object"},
-    }
-    return {
-        "Error": _obj(["error"], error=_obj(["code", "message"], code=_STR, message=_STR)),
-        "Request": _obj(list(request_props), **request_props),
-        "RequestWithDetails": {
-            "allOf": [
-                {"$ref": "#/components/schemas/Request"},
-                _obj(["details"], details={"type": ["object", "null"]}),
-            ]
-        },
-        "Decision": _obj(
-            ["decision", "approvals_required", "digest", "effects", "reasons"],
-            decision={"enum": ["allow", "ask", "deny"]},
-            approvals_required=_INT,
-            digest=_STR,
-            effects={"type": "array", "items": {"type": "object"}},
-            reasons={"type": "array", "items": _STR},
-        ),
-        "Outcome": _obj(
-            ["verdict", "message", "request_id", "grant_id", "decision"],
-            verdict={"enum": ["allow", "ask", "deny"]},
-            message=_STR,
-            request_id={"type": ["integer", "null"]},
-            grant_id={"type": ["integer", "null"]},
-            decision={"$ref": "#/components/schemas/Decision"},
-        ),
-        "DecisionInput": {
-            "type": "object",
-            "description": (
-                "Either {kind, payload} with the raw payload of a kind keyturn check knows, "
-                "or {action} with a canonical action."
-            ),
-            "properties": _ACTION_INPUT,
-        },
-        "ExecutionInput": {
-            "type": "object",
-            "description": (
-                "What came of an action an agent ran: the action as for a decision, and "
-                "its status (and exit status when known)."
-            ),
-            "required": ["status"],
-            "properties": {
-                **_ACTION_INPUT,
-                "status": {"enum": ["completed", "failed"]},
-                "exit_status": {"type": ["integer", "null"]},
-            },
-        },
-        "Token": _obj(
-            ["name", "role", "created_at", "revoked_at"],
-            name=_STR,
-            role={"enum": ["agent", "reviewer", "admin"]},
-            created_at=_NUM,
-            revoked_at={"type": ["number", "null"]},
-        ),
-    }
-
-
 def document() -> dict[str, Any]:
     """The OpenAPI document."""
     req = {"$ref": "#/components/schemas/Request"}
-    reason_body = _obj([], reason=_STR)
+    reason_body = obj([], reason=STR)
     vote_errors = (*_AUTH, 400, 404, 422)
     paths = {
         "/v1/health": {
             "get": _op(
                 "Liveness",
-                _json(_obj(["status", "time"], status=_STR, time=_NUM), "Alive"),
+                _json(obj(["status", "time"], status=STR, time=NUM), "Alive"),
                 errors=(),
                 secure=False,
             )
@@ -207,7 +89,7 @@ def document() -> dict[str, Any]:
         "/v1/executions": {
             "post": _op(
                 "Record what came of an action an agent ran (its hook's after-tool event)",
-                _json(_obj(["recorded", "digest"], recorded={"const": True}, digest=_STR), "Kept"),
+                _json(obj(["recorded", "digest"], recorded={"const": True}, digest=STR), "Kept"),
                 errors=(*_AUTH, 400, 413, 422),
                 body={"$ref": "#/components/schemas/ExecutionInput"},
             )
@@ -215,22 +97,13 @@ def document() -> dict[str, Any]:
         "/v1/requests": {
             "get": _op(
                 "List requests (agents: their own)",
-                _json(_obj(["requests"], requests={"type": "array", "items": req}), "Requests"),
+                _json(obj(["requests"], requests={"type": "array", "items": req}), "Requests"),
                 errors=(*_AUTH, 422),
                 params=[
                     {
                         "name": "state",
                         "in": "query",
-                        "schema": {
-                            "enum": [
-                                "pending",
-                                "approved",
-                                "rejected",
-                                "expired",
-                                "cancelled",
-                                "all",
-                            ]
-                        },
+                        "schema": {"enum": [*STATES, "all"]},
                     }
                 ],
             )
@@ -270,14 +143,25 @@ def document() -> dict[str, Any]:
                 params=[_REQ_ID],
             )
         },
+        "/v1/requests/{request_id}/revoke": {
+            "post": _op(
+                "Revoke the unused grant of an approved request (a reason is required): an "
+                "admin, an eligible reviewer, or the request's requester, agent or operator; "
+                "409 when the grant was already used or the request is not approved",
+                _json(req, "The request, now revoked"),
+                errors=(*vote_errors, 409),
+                body=obj(["reason"], reason={"type": "string", "minLength": 1}),
+                params=[_REQ_ID],
+            )
+        },
         "/v1/requests/{request_id}/wait": {
             "get": _op(
                 "Long-poll until the request is decided or the timeout passes",
                 _json(
-                    _obj(
+                    obj(
                         ["verdict", "message", "request"],
                         verdict={"enum": ["allow", "ask", "deny"]},
-                        message=_STR,
+                        message=STR,
                         request=req,
                     ),
                     "Where the request stands",
@@ -297,17 +181,17 @@ def document() -> dict[str, Any]:
             "post": _op(
                 "Use the grant of an approved request, once",
                 _json(
-                    _obj(
+                    obj(
                         ["verdict", "grant_id", "request_id", "digest"],
                         verdict={"const": "allow"},
-                        grant_id=_INT,
-                        request_id=_INT,
-                        digest=_STR,
+                        grant_id=INT,
+                        request_id=INT,
+                        digest=STR,
                     ),
                     "Used",
                 ),
                 errors=(*_AUTH, 400, 404, 409, 422),
-                body=_obj(
+                body=obj(
                     ["request_id"], request_id={"type": "integer", "minimum": 1, "maximum": 2**62}
                 ),
             )
@@ -316,18 +200,18 @@ def document() -> dict[str, Any]:
             "get": _op(
                 "Audit records",
                 _json(
-                    _obj(
+                    obj(
                         ["records", "head"],
                         records={
                             "type": "array",
-                            "items": _obj(
+                            "items": obj(
                                 ["seq", "chain", "record"],
-                                seq=_INT,
-                                chain=_STR,
+                                seq=INT,
+                                chain=STR,
                                 record={"type": "object"},
                             ),
                         },
-                        head=_obj(["seq", "chain"], seq=_INT, chain=_STR),
+                        head=obj(["seq", "chain"], seq=INT, chain=STR),
                     ),
                     "Records",
                 ),
@@ -346,15 +230,15 @@ def document() -> dict[str, Any]:
             "get": _op(
                 "Verify the audit chain and its signed checkpoints",
                 _json(
-                    _obj(
+                    obj(
                         ["ok", "records", "checkpoints", "head_chain", "problem", "summary"],
                         ok={"type": "boolean"},
-                        records=_INT,
-                        checkpoints=_INT,
-                        head_chain=_STR,
-                        signed_to=_INT,
-                        problem=_STR,
-                        summary=_STR,
+                        records=INT,
+                        checkpoints=INT,
+                        head_chain=STR,
+                        signed_to=INT,
+                        problem=STR,
+                        summary=STR,
                     ),
                     "The report",
                 ),
@@ -364,21 +248,21 @@ def document() -> dict[str, Any]:
             "get": _op(
                 "Everything recorded about actions on matching resources",
                 _json(
-                    _obj(["stories"], stories={"type": "array", "items": {"type": "object"}}),
+                    obj(["stories"], stories={"type": "array", "items": {"type": "object"}}),
                     "Stories",
                 ),
                 errors=(*_AUTH, 422),
-                params=[{"name": "resource", "in": "query", "required": True, "schema": _STR}],
+                params=[{"name": "resource", "in": "query", "required": True, "schema": STR}],
             )
         },
         "/v1/policy": {
             "get": _op(
                 "The policy in force",
                 _json(
-                    _obj(
+                    obj(
                         ["digest", "source", "reviewers"],
-                        digest=_STR,
-                        source=_STR,
+                        digest=STR,
+                        source=STR,
                         reviewers={"type": "object"},
                     ),
                     "The policy",
@@ -389,9 +273,9 @@ def document() -> dict[str, Any]:
             "get": _op(
                 "Lint findings on the policy in force",
                 _json(
-                    _obj(
+                    obj(
                         ["digest", "findings"],
-                        digest=_STR,
+                        digest=STR,
                         findings={"type": "array", "items": {"type": "object"}},
                     ),
                     "Findings",
@@ -402,7 +286,7 @@ def document() -> dict[str, Any]:
             "get": _op(
                 "List tokens (admins)",
                 _json(
-                    _obj(
+                    obj(
                         ["tokens"],
                         tokens={"type": "array", "items": {"$ref": "#/components/schemas/Token"}},
                     ),
@@ -415,31 +299,29 @@ def document() -> dict[str, Any]:
                     {
                         "allOf": [
                             {"$ref": "#/components/schemas/Token"},
-                            _obj(["token"], token=_STR),
+                            obj(["token"], token=STR),
                         ]
                     },
                     "Created",
                 ),
                 errors=(*_AUTH, 400, 422),
-                body=_obj(
-                    ["name", "role"], name=_STR, role={"enum": ["agent", "reviewer", "admin"]}
-                ),
+                body=obj(["name", "role"], name=STR, role={"enum": ["agent", "reviewer", "admin"]}),
                 status="201",
             ),
         },
         "/v1/tokens/{name}": {
             "delete": _op(
                 "Revoke a token (admins)",
-                _json(_obj(["name", "revoked"], name=_STR, revoked={"type": "boolean"}), "Revoked"),
+                _json(obj(["name", "revoked"], name=STR, revoked={"type": "boolean"}), "Revoked"),
                 errors=(*_AUTH, 404),
-                params=[{"name": "name", "in": "path", "required": True, "schema": _STR}],
+                params=[{"name": "name", "in": "path", "required": True, "schema": STR}],
             )
         },
         "/v1/notifications": {
             "get": _op(
                 "Webhook deliveries and their failures (admins)",
                 _json(
-                    _obj(["deliveries"], deliveries={"type": "array", "items": {"type": "object"}}),
+                    obj(["deliveries"], deliveries={"type": "array", "items": {"type": "object"}}),
                     "Deliveries",
                 ),
             )
@@ -448,25 +330,25 @@ def document() -> dict[str, Any]:
             "post": _op(
                 "Kubernetes validating admission webhook (AdmissionReview v1)",
                 _json(
-                    _obj(
+                    obj(
                         ["apiVersion", "kind", "response"],
-                        apiVersion=_STR,
+                        apiVersion=STR,
                         kind={"const": "AdmissionReview"},
-                        response=_obj(
+                        response=obj(
                             ["uid", "allowed"],
-                            uid=_STR,
+                            uid=STR,
                             allowed={"type": "boolean"},
                             status={"type": "object"},
-                            warnings={"type": "array", "items": _STR},
+                            warnings={"type": "array", "items": STR},
                         ),
                     ),
                     "The review's answer",
                 ),
                 errors=(*_AUTH, 400, 413, 422, 503),
-                body=_obj(
+                body=obj(
                     ["apiVersion", "kind", "request"],
-                    apiVersion=_STR,
-                    kind=_STR,
+                    apiVersion=STR,
+                    kind=STR,
                     request={"type": "object"},
                 ),
                 secure=False,
@@ -485,7 +367,7 @@ def document() -> dict[str, Any]:
         },
         "paths": paths,
         "components": {
-            "schemas": _schemas(),
+            "schemas": schemas(),
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
         "security": [{"bearer": []}],

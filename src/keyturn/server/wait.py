@@ -1,10 +1,12 @@
 """Waiting for a request to be decided: the long-poll behind ``GET /v1/requests/{id}/wait``.
 
-A vote through this process wakes its waiters at once (an in-process signal); a vote through
-another server on the same PostgreSQL is seen by polling the store every ``poll_seconds``
-(a short indexed read), so a waiting agent is released within that delay whichever server
-took the vote. Expiry is applied on each look, so a request that runs out of time releases
-its waiter too.
+A vote, cancel or revocation through this process wakes its waiters at once (an in-process
+signal); one through another server on the same PostgreSQL is seen by polling the store every
+``poll_seconds`` (a short indexed read), so a waiting agent is released within that delay
+whichever server took the step. Expiry is applied on each look, so a request that runs out of
+time releases its waiter too. A waiter is released by any state but ``pending``: a request
+revoked before its waiter looked answers ``deny`` with the revocation's reason, never
+``allow``.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
 from keyturn.approval.display import ranked_effects, request_headline, shorten, visible_html
+from keyturn.approval.machine import may_revoke
 from keyturn.approval.model import ApprovalRequest, RequestState, Role
 from keyturn.errors import ApprovalError, InputError, NotFoundError
 from keyturn.server.api import act_on_request, audit_page, verify_report
@@ -257,6 +258,10 @@ async def request_page(
         "error": error,
         "notice": notice,
         "can_vote": req.state is RequestState.PENDING and session.role is not Role.AGENT,
+        "can_revoke": req.state is RequestState.APPROVED
+        and req.grant is not None
+        and req.grant.used_at is None
+        and may_revoke(req, by=session.name, role=session.role),
     }
     return page(request, "request.html", context, status=status)
 
@@ -281,18 +286,21 @@ def _voter(verb: str) -> Any:
         backend = backend_of(request)
         principal = Principal(token_id=session.token_id, name=session.name, role=session.role)
         reason = str(form.get("reason") or "").strip()
-        if verb == "reject" and not reason:
+        if verb in ("reject", "revoke") and not reason:
+            needs = "a rejection" if verb == "reject" else "a revocation"
             return await request_page(
-                request, session=session, error="a rejection needs a reason", status=422
+                request, session=session, error=f"{needs} needs a reason", status=422
             )
         try:
             result = await act_on_request(backend, request, principal, verb, reason)
         except (ApprovalError, ApiError, InputError) as exc:
-            message = exc.message
+            # The request's state (a grant already used) is a conflict, not a refusal of you.
+            status = 409 if isinstance(exc, ApiError) and exc.status == 409 else 403
             return await request_page(
-                request, session=session, error=f"{verb} refused: {message}", status=403
+                request, session=session, error=f"{verb} refused: {exc.message}", status=status
             )
-        notice = f"you {verb}d request {result.id}; it is now {result.state.value}"
+        done = {"approve": "approved", "reject": "rejected", "revoke": "revoked"}[verb]
+        notice = f"you {done} request {result.id}; it is now {result.state.value}"
         return await request_page(request, session=session, notice=notice)
 
     endpoint.__name__ = f"web_{verb}"
@@ -357,4 +365,5 @@ def routes() -> list[Route]:
         Route("/requests/{request_id:int}", show, methods=["GET"], name="web_request"),
         Route("/requests/{request_id:int}/approve", _voter("approve"), methods=["POST"]),
         Route("/requests/{request_id:int}/reject", _voter("reject"), methods=["POST"]),
+        Route("/requests/{request_id:int}/revoke", _voter("revoke"), methods=["POST"]),
     ]

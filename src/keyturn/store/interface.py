@@ -3,8 +3,8 @@
 Every write runs in one transaction that holds the store's single write lock (SQLite
 ``BEGIN IMMEDIATE``; PostgreSQL a row lock on the audit head), so state changes and their audit
 records commit together or not at all, and two writers never interleave: two reviewers voting
-at the same moment, two processes using one grant, or two servers appending to the audit chain
-are serialised, and exactly one of them wins a race.
+at the same moment, two processes using one grant, a revocation and a use of one grant, or two
+servers appending to the audit chain are serialised, and exactly one of them wins a race.
 """
 
 from __future__ import annotations
@@ -98,7 +98,9 @@ class Store(ABC):
     def transition(self, request_id: int, step: Step, *, now: float) -> ApprovalRequest:
         """Run ``step`` on the request under the write lock and write its result. A refused
         step is still written (its audit records, an expiry found on the way) and then raised
-        as ``ApprovalError``."""
+        as ``ApprovalError`` (``ConflictError`` when the request's state rules it out). A step
+        revoking a grant marks it only if it is still unused: when a use got there first the
+        whole step is rolled back and ``ConflictError`` raised."""
 
     @abstractmethod
     def expire_due(self, *, now: float) -> int:
@@ -115,9 +117,9 @@ class Store(ABC):
         actor: dict[str, str | None],
         grant_id: int | None = None,
     ) -> Grant | None:
-        """Use, once, an approved grant for exactly this digest, agent and operator. Without
-        ``grant_id``: the oldest usable one, or ``None``. With ``grant_id``: that one, or
-        ``ApprovalError`` saying why it cannot be used (audited)."""
+        """Use, once, an approved grant for exactly this digest, agent and operator, unless it
+        was revoked. Without ``grant_id``: the oldest usable one, or ``None``. With
+        ``grant_id``: that one, or ``ApprovalError`` saying why it cannot be used (audited)."""
 
     # -- audit ----------------------------------------------------------------------------------
 

@@ -47,6 +47,11 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         ),
     ),
+    (
+        2,
+        "grants can be revoked before they are used",
+        ("ALTER TABLE grants ADD COLUMN revoked_at {real}",),
+    ),
 )
 
 LATEST = MIGRATIONS[-1][0]

@@ -1,5 +1,5 @@
 """Approval requests, their votes and grants in SQL: open (or find) a request, run the state
-machine's transitions and expiry, and use a grant exactly once."""
+machine's transitions and expiry, and use a grant exactly once -- or revoke it, never both."""
 
 # ruff: noqa: S608  -- SQL text is built only from the constant column lists below; values
 # always go through placeholders.
@@ -13,6 +13,7 @@ from typing import Any
 from keyturn.approval.machine import Transition, check_grant
 from keyturn.approval.model import (
     ApprovalRequest,
+    ConflictError,
     Grant,
     RequestDraft,
     RequestState,
@@ -30,7 +31,9 @@ _REQUEST_COLUMNS = (
     "approvals_required, reviewer_groups, eligible, decision, ttl_seconds, grant_ttl_seconds, "
     "state, created_at, expires_at, closed_at, closed_by, close_reason"
 )
-_GRANT_COLUMNS = "id, request_id, digest, agent, operator, created_at, expires_at, used_at"
+_GRANT_COLUMNS = (
+    "id, request_id, digest, agent, operator, created_at, expires_at, used_at, revoked_at"
+)
 
 
 class SqlRequests(SqlAudit):
@@ -77,7 +80,7 @@ class SqlRequests(SqlAudit):
             self._apply(cur, result, now=now)
             after = self._get(cur, request_id)
         if result.refusal is not None:
-            raise ApprovalError(result.refusal)
+            raise (ConflictError if result.conflict else ApprovalError)(result.refusal)
         return after
 
     def expire_due(self, *, now: float) -> int:
@@ -115,6 +118,8 @@ class SqlRequests(SqlAudit):
                 "INSERT INTO votes (request_id, reviewer, vote, reason, at) VALUES (?, ?, ?, ?, ?)",
                 (req.id, v.reviewer, v.vote.value, v.reason, v.at),
             )
+        if result.revoked_grant is not None:
+            self._revoke_grant(cur, result.revoked_grant)
         audit = list(result.audit)
         if result.grant_expires_at is not None:
             d = req.draft
@@ -140,6 +145,20 @@ class SqlRequests(SqlAudit):
                 )
             )
         self._append(cur, audit)
+
+    def _revoke_grant(self, cur: Cursor, grant: Grant) -> None:
+        """Mark ``grant`` revoked, only if it is still unused and unrevoked. Like the use's
+        ``used_at IS NULL``, the condition makes a revocation and a use racing end with one
+        winner even without the write lock; the loser raises, which rolls the whole transaction
+        back (the request's state included)."""
+        n = self._x(
+            cur,
+            "UPDATE grants SET revoked_at = ?, expires_at = ? "
+            "WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL",
+            (grant.revoked_at, grant.expires_at, grant.id),
+        ).rowcount
+        if n != 1:
+            raise ConflictError(f"grant {grant.id} was used or revoked meanwhile: not revoked")
 
     def _get(self, cur: Cursor, request_id: int) -> ApprovalRequest:
         row = self._x(
@@ -181,7 +200,8 @@ class SqlRequests(SqlAudit):
                 row = self._x(
                     cur,
                     f"SELECT {_GRANT_COLUMNS} FROM grants WHERE digest = ? AND agent = ? AND "
-                    "operator = ? AND used_at IS NULL AND expires_at > ? ORDER BY id LIMIT 1",
+                    "operator = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ? "
+                    "ORDER BY id LIMIT 1",
                     (digest, agent, operator, now),
                 ).fetchone()
             else:
@@ -203,15 +223,17 @@ class SqlRequests(SqlAudit):
                 "operator": operator,
             }
             if refusal is None:
-                # The conditional update is the "exactly once": of two racing users only one
-                # sees used_at still NULL (and the write lock serialises them anyway).
+                # The conditional update is the "exactly once": of two racing users (or a user
+                # and a revocation) only one sees the grant still unused and unrevoked (and the
+                # write lock serialises them anyway).
                 n = self._x(
                     cur,
-                    "UPDATE grants SET used_at = ? WHERE id = ? AND used_at IS NULL",
+                    "UPDATE grants SET used_at = ? "
+                    "WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL",
                     (now, grant.id),
                 ).rowcount
                 if n != 1:
-                    refusal = f"grant {grant.id} was already used"
+                    refusal = f"grant {grant.id} was already used or revoked"
             if refusal is not None:
                 data["reason"] = refusal
                 kind = AuditKind.GRANT_REFUSED
@@ -231,6 +253,7 @@ def _grant(row: Sequence[Any]) -> Grant:
         created_at=float(row[5]),
         expires_at=float(row[6]),
         used_at=None if row[7] is None else float(row[7]),
+        revoked_at=None if row[8] is None else float(row[8]),
     )
 
 
