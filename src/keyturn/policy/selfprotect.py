@@ -9,7 +9,10 @@ Denied, whatever the policy's allow rules say:
   ``disableAllHooks`` takes keyturn out), ``/etc/gemini-cli/``, ``/etc/codex/``
   (``requirements.toml``, ``managed_config.toml``), ``/etc/cursor/`` and their macOS
   (``/Library/Application Support/...``) and Windows (``C:\\ProgramData\\...``) places;
-- deleting or replacing a ``.claude`` directory (it holds the hook settings);
+- deleting or replacing a ``.claude`` directory (it holds the hook settings), or the
+  ``site-packages`` (pipx, uv tools) directory keyturn's package may be in;
+- keyturn's database tables, services, processes, containers and installed package, and
+  names decided at run time from something naming keyturn: :mod:`.selfprotect_more`;
 - any access, reading included, to keyturn's secrets: the audit signing key (it would let
   checkpoints be forged) and the install secret ``session-secret`` (it signs reviewers' session
   cookies), wherever they lie and by any glob that may name them; and any read of a state
@@ -42,6 +45,12 @@ from dataclasses import dataclass
 
 from keyturn.model import Effect, EffectKind
 from keyturn.policy.matching import GlobSet
+from keyturn.policy.selfprotect_more import (
+    PREFIXES,
+    may_name_keyturn_variable,
+    own_resource_reason,
+    run_time_path_reason,
+)
 
 SELF_PROTECTION_RULE = "builtin:self-protection"
 OPT_OUT_SETTING = "unsafe_allow_self_modification"
@@ -70,6 +79,10 @@ _INSTALL = (
     ),
     *(f"file:*/{tool}/keyturn{tail}" for tool in ("pipx/venvs", "uv/tools") for tail in ("", "/*")),
     "file:*/bin/keyturn",
+    # What makes it importable and tells its version: an editable install's path file and
+    # finder (deleted, ``import keyturn`` fails and the hook with it), the package's metadata.
+    *(f"file:*-packages/{name}" for name in ("__editable__*keyturn*", "_keyturn*.pth")),
+    *(f"file:*-packages/keyturn-*.dist-info{tail}" for tail in ("", "/*")),
 )
 # keyturn's gate in a Kubernetes cluster, under the names docs/kubernetes.md gives it: the
 # webhook configuration (deleted, or its failurePolicy patched to Ignore, and every change to
@@ -101,8 +114,12 @@ _WRITE_GUARDED = (
     *_INSTALL,
 )
 # Only removing the directory as a whole: the rest of ``.claude`` (commands, agents) is the
-# project's own and may be edited.
-_REMOVE_GUARDED = ("file:*/.claude",)
+# project's own and may be edited. Likewise the directories keyturn's package is installed in
+# (a ``site-packages`` moved away takes it along); other packages in them may be changed.
+_REMOVE_GUARDED = (
+    "file:*/.claude",
+    *(f"file:*/{place}" for place in ("site-packages", "dist-packages", "pipx/venvs", "uv/tools")),
+)
 # Not even read.
 _SECRET_NAMES = ("audit-signing.key", "session-secret")
 _ALL_GUARDED = tuple(f"file:*/{name}" for name in _SECRET_NAMES)
@@ -158,11 +175,13 @@ def guarded_patterns(paths: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(patterns))
 
 
-GUARDED_PREFIXES = ("file:", "env:")
+_FILE_PREFIXES = ("file:", "env:")
 if not all(
-    p.startswith(GUARDED_PREFIXES) for p in (*_WRITE_GUARDED, *_REMOVE_GUARDED, *_ALL_GUARDED)
-):  # SelfProtection.reason's early exit and the engine's skip of the built-ins rely on it
+    p.startswith(_FILE_PREFIXES) for p in (*_WRITE_GUARDED, *_REMOVE_GUARDED, *_ALL_GUARDED)
+):  # SelfProtection.reason's early exit relies on it
     raise RuntimeError("a self-protection pattern starts with neither file: nor env:")
+# The names the engine asks the built-ins about (the patterns', selfprotect_more's).
+GUARDED_PREFIXES = (*_FILE_PREFIXES, *PREFIXES)
 _REMOVES_SET = GlobSet(tuple(fold(p) for p in _REMOVE_GUARDED))
 # The managed places as paths (folded), for globs and directories above them; and as patterns
 # (each and everything below it), asked only of names holding one of _MANAGED_HINTS: kept out
@@ -215,17 +234,25 @@ class SelfProtection:
         names = effect.resource.names
         if effect.effect in _CHANGES and names[0].startswith("k8s:"):
             return _cluster_gate_reason(effect)
+        kind = effect.effect
+        if kind in _CHANGES:
+            own = own_resource_reason(effect, _CHANGES)
+            if own is not None:
+                return own
         # Every guarded pattern starts with ``file:`` or ``env:`` (``guarded_patterns`` spells
         # them so): most names (ARNs, k8s:, db:) are settled by this alone.
         for n in names:
-            if n.startswith(GUARDED_PREFIXES):
+            if n.startswith(_FILE_PREFIXES):
                 break
         else:
             return None
         names = tuple(map(fold, names))
-        kind = effect.effect
         # A change is told as such, even of a secret (the read guard below refuses it too).
-        if kind in _CHANGES and (self.writes.match_any(names) or _managed(names)):
+        if kind in _CHANGES and (
+            self.writes.match_any(names)
+            or _managed(names)
+            or any(n.startswith("env:") and may_name_keyturn_variable(n) for n in names)
+        ):
             what = "variable" if effect.resource.name.startswith("env:") else "file"
             return (
                 f"{kind.value} of keyturn's own {what} {effect.resource.name}: "
@@ -235,7 +262,12 @@ class SelfProtection:
         if secret is not None:
             return f"{secret}: an agent may not read it"
         if kind in _REMOVES and _REMOVES_SET.match_any(names):
-            return f"{kind.value} of agent hook settings {effect.resource.name}"
+            return f"{kind.value} of {effect.resource.name}, which holds hook settings or keyturn"
+        for name in names:
+            if name.startswith("file:"):
+                held = run_time_path_reason(name[5:], read=kind is EffectKind.READ)
+                if held is not None:
+                    return f"{held}: an agent may not change or read its own guard"
         if kind in _CHANGES:
             for name in names:
                 if not name.startswith("file:"):

@@ -20,6 +20,7 @@ import re
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.code_settings import runs_command
 from keyturn.understand.shell.commands._reader_options import reader_option_effects, reader_spec
+from keyturn.understand.shell.commands._variable_names import keyturn_variables
 from keyturn.understand.shell.effects import (
     command_effect,
     directory_tree,
@@ -219,7 +220,8 @@ def harmless(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     if _changes_the_machine(cmd):
         return None  # setting the clock, the host name or the network: not judged here
     again = _expanded_again(_evaluated_words(cmd), cmd, ctx)
-    return [command_effect(EffectKind.READ, cmd, ctx), *again]
+    named = keyturn_variables(cmd, ctx, _evaluated_words(cmd))
+    return [command_effect(EffectKind.READ, cmd, ctx), *again, *named]
 
 
 _MAN = OptionSpec(

@@ -7,11 +7,16 @@ read. What builds, installs, tests or runs (``pip install``, ``go test``, ``go g
 them; so is every form not listed here. ``go env -w`` writes Go's settings (a file under the
 user's config directory): unknown too, since settings such as ``GOFLAGS=-toolexec=…`` make the
 next build run a program.
+
+``pip install`` of a local project, archive or requirements file that turns out to be keyturn
+itself also replaces keyturn's installed package (:mod:`._keyturn_package`); one named on the
+line (``pip uninstall keyturn``) is told by self-protection from the command's words.
 """
 
 from __future__ import annotations
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.commands._keyturn_package import installs_keyturn
 from keyturn.understand.shell.effects import command_effect, unknown_effect
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 
@@ -53,7 +58,10 @@ def pip(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     packages' metadata) runs the packages' own code."""
     words = _words(cmd)
     reads = bool(words) and (words[0] in _PIP_READS or tuple(words[:2]) in _PIP_READ_PAIRS)
-    return _judged(cmd, ctx, reads=reads, what=f"pip {' '.join(words) or '(no command)'}")
+    effects = _judged(cmd, ctx, reads=reads, what=f"pip {' '.join(words) or '(no command)'}")
+    if words[:1] == ["install"]:
+        effects += installs_keyturn(cmd.args[cmd.args.index("install") + 1 :], cmd, ctx)
+    return effects
 
 
 @command("go")
