@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -298,19 +296,33 @@ def test_duplicates_are_folded() -> None:
     assert len(sql_effects(sql, engine="postgres", database="app", target=Target())) == 1
 
 
-def test_a_typical_statement_is_fast() -> None:
-    sql = (
-        "WITH d AS (SELECT id FROM a WHERE x > 3) "
-        "UPDATE orders SET s = 'x' FROM d WHERE orders.id = d.id"
-    )
-    sql_effects(sql, engine="postgres", database="app", target=Target())
-    runs = 200
-    start = time.perf_counter()
-    for _ in range(runs):
-        sql_effects(sql, engine="postgres", database="app", target=Target())
-    per_call = (time.perf_counter() - start) / runs
-    # a generous bound (shared CI machines): the figure measured locally is ~0.05 ms
-    assert per_call < 0.005
+@pytest.mark.parametrize(
+    ("sql", "names"),
+    [
+        # The schema a later unqualified name is in, as PostgreSQL resolves it.
+        ("SET search_path TO audit; DELETE FROM log", ["app/audit.log"]),
+        ("set search_path = audit, public; drop table t", ["app/audit.t", "app/t"]),
+        ("SET search_path TO 'audit, \"Ops\"'; TRUNCATE t", ["app/audit.t", "app/Ops.t"]),
+        ("SET SESSION search_path TO \"$user\", public; DELETE FROM t", ["app/*.t", "app/t"]),
+        ("SET LOCAL search_path TO billing; DROP TABLE invoices", ["app/billing.invoices"]),
+        ("SET SCHEMA 'billing'; DROP TABLE invoices", ["app/billing.invoices"]),
+        ("SET search_path TO b; SET search_path TO DEFAULT; DROP TABLE t", ["app/t"]),
+        ("SET search_path TO billing; DROP TABLE other.t", ["app/other.t"]),
+        ("SET search_path TO a; ALTER TABLE t DROP COLUMN c", ["app/a.t/c", "app/a.t"]),
+    ],
+)  # fmt: skip
+def test_search_path_names_the_schema_of_unqualified_names(sql: str, names: list[str]) -> None:
+    effects = sql_effects(sql, engine="postgres", database="app", target=Target())
+    changed = [list(e.resource.names) for e in effects if e.effect is not EffectKind.READ]
+    assert changed == [[f"db:postgres/{n}" for n in names]]
+
+
+def test_a_protected_schema_holds_against_a_search_path() -> None:
+    policy = load_policy('version: 1\ndefault: allow\nprotected: ["db:postgres/*/billing.*"]\n')
+    sql = "SET search_path TO billing; DROP TABLE invoices"
+    effects = sql_effects(sql, engine="postgres", database="app", target=Target())
+    action = Action(kind=ActionKind.SHELL, summary=sql, effects=tuple(effects))
+    assert policy.judge(action, actor=Actor(agent="a", operator="o")).decision is Verdict.DENY
 
 
 @settings(max_examples=300, deadline=None)

@@ -72,7 +72,7 @@ def sql_effects(
     session = Session(engine=engine, database=database or "*", host=host, target=target)
     try:
         for dialect in readings(sql, engine=engine):
-            session.database = database or "*"
+            session.database, session.search_path = database or "*", ()
             for statement in scan(sql, dialect):
                 effects += classify(statement, session)
     except RecursionError:

@@ -30,6 +30,9 @@ class Session:
     database: str
     host: str | None
     target: Target
+    # PostgreSQL's search_path once a statement set it (``SET search_path TO audit, public``):
+    # an unqualified name may then be in any of these schemas. Empty: the default one.
+    search_path: tuple[str, ...] = ()
 
     def _resource(self, primary: str, type_: str, *extra: str) -> Resource:
         names = [primary, *extra]
@@ -52,14 +55,22 @@ class Session:
 
     def object_resource(self, parts: Sequence[str], type_: str) -> Resource:
         """A table-like object named by its (possibly qualified) name parts."""
-        database, name = self.resolve(parts)
-        return self._resource(f"db:{self.engine}/{database}/{name}", type_)
+        first, *others = self._names(parts)
+        return self._resource(first, type_, *others)
 
     def column_resource(self, table: Sequence[str], column: str) -> Resource:
         """A column: named as itself and as its table (dropping it loses the table's data)."""
-        database, name = self.resolve(table)
-        base = f"db:{self.engine}/{database}/{name}"
-        return self._resource(f"{base}/{column}", "column", base)
+        bases = self._names(table)
+        return self._resource(f"{bases[0]}/{column}", "column", *bases)
+
+    def _names(self, parts: Sequence[str]) -> list[str]:
+        """The names an object may have: one, or with a search_path set and no schema given,
+        one per schema on it (which holds the object is only known at run time)."""
+        if self.search_path and len([p for p in parts if p]) == 1:
+            resolved = (self.resolve([schema, *parts]) for schema in self.search_path)
+            return [f"db:{self.engine}/{database}/{name}" for database, name in resolved]
+        database, name = self.resolve(parts)
+        return [f"db:{self.engine}/{database}/{name}"]
 
     def role_resource(self, name: str) -> Resource:
         """A role or user of the server."""

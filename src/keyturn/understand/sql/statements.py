@@ -266,13 +266,42 @@ def _use(tokens: Tokens, s: Session) -> list[Effect]:
 
 
 def _set(tokens: Tokens, s: Session) -> list[Effect]:
-    """SET of a session variable has no effect; MySQL SET GLOBAL/PERSIST/PASSWORD updates."""
+    """SET of a session variable has no effect; MySQL SET GLOBAL/PERSIST/PASSWORD updates.
+    PostgreSQL's ``SET [SESSION|LOCAL] search_path TO a, b`` (or ``SET SCHEMA 'a'``) decides
+    which schema later unqualified names are in."""
+    if s.engine != "mysql":
+        _search_path(tokens, s)
     if s.engine == "mysql" and is_word(tokens, 1, "global", "persist", "persist_only", "password"):
         op = f"SET {tokens[1].text.upper()}"
         if any(is_word(tokens, k, *_FILE_SETTINGS) for k in range(2, min(len(tokens), 4))):
             return [s.unknown("the server writes its log to the file the setting names", op)]
         return [s.effect(EffectKind.UPDATE, s.database_resource(), op, "server setting")]
     return []
+
+
+def _search_path(tokens: Tokens, s: Session) -> None:
+    at = 2 if is_word(tokens, 1, "session", "local") else 1
+    if is_word(tokens, at, "schema"):
+        at += 1
+    elif is_word(tokens, at, "search_path") and (
+        is_word(tokens, at + 1, "to") or is_punct(tokens, at + 1, "=")
+    ):
+        at += 2
+    else:
+        return
+    schemas: list[str] = []
+    for token in tokens[at:]:
+        if token.kind in ("word", "ident"):  # words come lower-cased, quoted ones as written
+            schemas.append(token.text)
+        elif token.kind == "string":  # one string may hold the list: 'audit, "Ops"'
+            for part in (p.strip() for p in token.text.split(",")):
+                quoted = len(part) > 1 and part[0] == part[-1] == '"'
+                schemas += [part[1:-1] if quoted else part.lower()] if part else []
+    if schemas == ["default"]:
+        s.search_path = ()
+    elif schemas:
+        # "$user" is the schema named as the role, which is not known here: any schema.
+        s.search_path = tuple("*" if name == "$user" else name for name in schemas)
 
 
 # MySQL settings naming a file the server writes (a log where a web server would run it).
