@@ -42,8 +42,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from keyturn.errors import InputError, KeyturnError
 
+from .deadlines import hook_deadline
 from .fastpath import MAX_REQUEST_BYTES, OFF, SOCKET_NAME, VERSION, same_user
-from .runner import answer_event, deadline_seconds, expired, state_home
+from .runner import answer_event, expired, state_home
 
 if TYPE_CHECKING:
     from keyturn.bootstrap import Settings
@@ -311,17 +312,14 @@ class HookDaemon:
             data = request["stdin"].encode("utf-8")
             result.append(answer_event(protocol, options, data=data, env=env, cwd=cwd, seen=seen))
 
-        limit = deadline_seconds(env)
+        # Clamped to the agent's timeout as in-process; the hook writes the warning with stderr.
+        limit, too_long = hook_deadline(env, protocol.name)
         worker = threading.Thread(target=work, daemon=True)
         worker.start()
         worker.join(max(limit - DEADLINE_MARGIN, limit / 2))
         reply = result[0] if result else expired(protocol, limit, event=seen["event"])
-        return {
-            "v": VERSION,
-            "stdout": reply.stdout,
-            "stderr": reply.stderr,
-            "exit": reply.exit_code,
-        }
+        stderr = (too_long or "") + reply.stderr
+        return {"v": VERSION, "stdout": reply.stdout, "stderr": stderr, "exit": reply.exit_code}
 
 
 def _receive(conn: socket.socket) -> bytes:

@@ -36,7 +36,6 @@ MARGIN = 0.25
 MAX_REQUEST_BYTES = 1 << 20
 MAX_REPLY_BYTES = 1 << 20
 MAX_EVENT_BYTES = 16 << 20  # as the in-process runner reads
-DEFAULT_DEADLINE = 20.0  # as keyturn.integrations.hooks.runner
 
 OFF = ("off", "0", "no", "false")  # KEYTURN_HOOK_DAEMON values that disable it
 
@@ -65,7 +64,10 @@ def answer(args: list[str]) -> int | None:
     path = socket_path(env)
     if path is None:
         return None
-    deadline = STARTED + deadline_seconds(env) - MARGIN
+    from .deadlines import hook_deadline  # standard library only, like this module
+
+    # Never past the agent's own hook timeout (most agents run the call once it passes).
+    deadline = STARTED + hook_deadline(env, args[0])[0] - MARGIN
     EVENT, complete = _read_stdin(deadline)
     if not complete:  # the in-process hook reads the rest, under its watchdog
         return None
@@ -154,15 +156,6 @@ def socket_path(env: os._Environ[str] | dict[str, str]) -> str | None:
     if home is None or not _private(home, directory=True):
         return None
     return os.path.join(home, SOCKET_NAME)
-
-
-def deadline_seconds(env: os._Environ[str] | dict[str, str]) -> float:
-    """``KEYTURN_HOOK_DEADLINE`` read as the runner reads it."""
-    try:
-        value = float(env.get("KEYTURN_HOOK_DEADLINE") or DEFAULT_DEADLINE)
-    except ValueError:
-        return DEFAULT_DEADLINE
-    return value if 0 < value <= 3600 else DEFAULT_DEADLINE
 
 
 def _private(path: str, *, directory: bool) -> bool:

@@ -6,8 +6,9 @@ changes nothing. The file is written atomically (a temporary file renamed over i
 that is not valid JSON is refused rather than overwritten.
 
 The installed command is the absolute path of this ``keyturn`` (a command that is not found
-exits 127, which every agent treats as "go ahead"). Each agent's timeout is set above the
-hook's own deadline, so keyturn answers (blocking) before the agent gives up on it.
+exits 127, which every agent treats as "go ahead"). Each agent's timeout is the one in
+:data:`.deadlines.INSTALLED_TIMEOUT`; the hook never takes longer than it less a margin
+(:func:`.deadlines.hook_deadline`), so keyturn answers (blocking) before the agent gives up.
 """
 
 from __future__ import annotations
@@ -25,10 +26,23 @@ from keyturn.cli._args import parser
 from keyturn.errors import InputError
 
 from . import AGENTS
+from .deadlines import AGENT_TIMEOUT_SECONDS as AGENT_TIMEOUT_SECONDS  # re-exported: docs tests
+from .deadlines import INSTALLED_TIMEOUT
 from .outcomes import AFTER_TOOL
-from .runner import DEFAULT_DEADLINE
 
-AGENT_TIMEOUT_SECONDS = int(DEFAULT_DEADLINE) + 10
+# Cursor's events keyturn's hook answers. No entry has a tool-name matcher, so each runs for
+# every call of its event. preToolUse has none on purpose: formats.md does not settle
+# whether Cursor reads a matcher as a regular expression (unanchored, so "Edit" would also
+# match "MultiEdit") or as a list of exact names ("Write|Edit" would then miss MultiEdit, Task,
+# Read, Grep, and every tool Cursor adds later). Without a matcher every tool reaches keyturn
+# under either reading; one keyturn does not know is judged `unknown`, never let through
+# unseen. A call that also has its own event (Shell: beforeShellExecution; MCP tools:
+# beforeMCPExecution; reads: beforeReadFile) is then delivered twice; both deliveries are
+# judged, and one approved grant covers both (.paired).
+CURSOR_EVENTS = ("beforeShellExecution", "beforeMCPExecution", "beforeReadFile", "preToolUse")
+# Cursor's timeout unit is unsettled (formats.md §2.3: milliseconds in some copies, seconds in
+# others): this many is at least the installed timeout in either (30 s, or 30000 s).
+CURSOR_TIMEOUT = INSTALLED_TIMEOUT["cursor"] * 1000
 
 
 def settings_path(agent: str, *, scope: str, home: Path, project: Path, kiro_agent: str) -> Path:
@@ -99,13 +113,12 @@ def _event_list(settings: dict[str, Any], event: str, *, path: Path) -> list[Any
     return groups
 
 
-def _claude_style(timeout: int | None) -> Callable[[dict[str, Any], str, str, Path], None]:
+def _claude_style() -> Callable[[dict[str, Any], str, str, Path], None]:
     """Claude Code and Codex: ``hooks.PreToolUse[{matcher, hooks: [{type, command}]}]``."""
 
     def merge(settings: dict[str, Any], agent: str, command: str, path: Path) -> None:
-        handler: dict[str, Any] = {"type": "command", "command": command}
-        if timeout:
-            handler["timeout"] = timeout
+        timeout = INSTALLED_TIMEOUT[agent]  # seconds
+        handler: dict[str, Any] = {"type": "command", "command": command, "timeout": timeout}
         # Claude Code matches "*" to every tool; Codex reads the matcher as a regex.
         matcher = "*" if agent == "claude-code" else ".*"
         group = {"matcher": matcher, "hooks": [handler]}
@@ -124,7 +137,7 @@ def _merge_gemini(settings: dict[str, Any], agent: str, command: str, path: Path
         "type": "command",
         "name": "keyturn",
         "command": command,
-        "timeout": AGENT_TIMEOUT_SECONDS * 1000,
+        "timeout": INSTALLED_TIMEOUT[agent] * 1000,
     }  # Gemini counts milliseconds
     group = {"matcher": ".*", "hooks": [handler]}
     _upsert_group(_event_list(settings, "BeforeTool", path=path), agent, group, handler_key="hooks")
@@ -132,16 +145,10 @@ def _merge_gemini(settings: dict[str, Any], agent: str, command: str, path: Path
 
 def _merge_cursor(settings: dict[str, Any], agent: str, command: str, path: Path) -> None:
     settings.setdefault("version", 1)
-    # failClosed: a crash or timeout of the hook blocks instead of letting the call run.
-    for event, matcher in (
-        ("beforeShellExecution", None),
-        ("beforeMCPExecution", None),
-        ("beforeReadFile", None),
-        ("preToolUse", "Write|StrReplace|Edit|Delete"),
-    ):
-        entry: dict[str, Any] = {"command": command, "failClosed": True}
-        if matcher:
-            entry["matcher"] = matcher
+    # failClosed: a crash or timeout of the hook blocks instead of letting the call run. An
+    # entry installed earlier is replaced whole: an old preToolUse matcher does not survive.
+    for event in CURSOR_EVENTS:
+        entry = {"command": command, "failClosed": True, "timeout": CURSOR_TIMEOUT}
         _upsert_group(_event_list(settings, event, path=path), agent, entry, handler_key=None)
 
 
@@ -151,7 +158,7 @@ def _merge_kiro(settings: dict[str, Any], agent: str, command: str, path: Path) 
     entry = {
         "matcher": "*",
         "command": command,
-        "timeout_ms": AGENT_TIMEOUT_SECONDS * 1000,
+        "timeout_ms": INSTALLED_TIMEOUT[agent] * 1000,
         "cache_ttl_seconds": 0,
     }  # never reuse a verdict: each call is judged afresh
     _upsert_group(_event_list(settings, "preToolUse", path=path), agent, entry, handler_key=None)
@@ -162,7 +169,7 @@ def _merge_outcomes(settings: dict[str, Any], agent: str, command: str, path: Pa
     the agent can (the tool has run; nothing waits for the record)."""
     if agent not in AFTER_TOOL:
         raise InputError(f"--outcomes: {agent} has no after-tool event keyturn reads")
-    millis = AGENT_TIMEOUT_SECONDS * 1000
+    millis = INSTALLED_TIMEOUT[agent] * 1000
     for event in AFTER_TOOL[agent]:
         groups = _event_list(settings, event, path=path)
         if agent == "kiro":
@@ -173,14 +180,14 @@ def _merge_outcomes(settings: dict[str, Any], agent: str, command: str, path: Pa
         if agent == "gemini":
             handler.update(name="keyturn", timeout=millis)
         else:
-            handler.update(timeout=AGENT_TIMEOUT_SECONDS, **{"async": True})
+            handler.update(timeout=INSTALLED_TIMEOUT[agent], **{"async": True})
         matcher = "*" if agent == "claude-code" else ".*"
         _upsert_group(groups, agent, {"matcher": matcher, "hooks": [handler]}, handler_key="hooks")
 
 
 MERGERS: dict[str, Callable[[dict[str, Any], str, str, Path], None]] = {
-    "claude-code": _claude_style(AGENT_TIMEOUT_SECONDS),
-    "codex": _claude_style(AGENT_TIMEOUT_SECONDS),
+    "claude-code": _claude_style(),
+    "codex": _claude_style(),
     "gemini": _merge_gemini,
     "cursor": _merge_cursor,
     "kiro": _merge_kiro,

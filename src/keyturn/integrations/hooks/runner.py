@@ -3,7 +3,8 @@
 Agents treat a hook that crashes, exits 1 or overruns its timeout as "go ahead". So every
 failure, including keyturn's own bugs, becomes the agent's *blocking* answer, and a watchdog
 answers blocking before the agent's own timeout would (``KEYTURN_HOOK_DEADLINE`` seconds,
-default :data:`DEFAULT_DEADLINE`; install with an agent timeout above it). A crash no Python
+default :data:`DEFAULT_DEADLINE`, never past the agent's installed timeout less a margin:
+:mod:`.deadlines`). A crash no Python
 code can catch -- a parser's native code faulting on hostile text -- is kept from killing the
 hook: on POSIX the event is judged in a forked child, and a child that dies is answered
 blocking by the hook (:func:`judge_in_child`).
@@ -32,11 +33,12 @@ from keyturn.errors import InputError, KeyturnError
 from keyturn.paths import account_home, keyturn_home
 from keyturn.paths import policy_path as locate_policy
 
+from .deadlines import DEFAULT_DEADLINE as DEFAULT_DEADLINE  # re-exported: install, tests
+from .deadlines import asked_deadline, hook_deadline
 from .outcomes import after_tool, exit_status, status_of, warning
 from .protocol import HookProtocol, Reply
 from .settle import HookOptions, record_outcome, settle
 
-DEFAULT_DEADLINE = 20.0
 MAX_EVENT_BYTES = 16 << 20
 
 
@@ -71,18 +73,17 @@ class _Answerer:
 
 
 def deadline_seconds(env: Mapping[str, str]) -> float:
-    """The hook's own deadline; a malformed value falls back to the default, never to none."""
-    try:
-        value = float(env.get("KEYTURN_HOOK_DEADLINE") or DEFAULT_DEADLINE)
-    except ValueError:
-        return DEFAULT_DEADLINE
-    return value if 0 < value <= 3600 else DEFAULT_DEADLINE
+    """``KEYTURN_HOOK_DEADLINE`` as asked; a malformed value falls back to the default, never
+    to none. What the hook keeps to is :func:`.deadlines.hook_deadline`, clamped per agent."""
+    return asked_deadline(env)
 
 
 def expired(protocol: HookProtocol, limit: float, *, event: str) -> Reply:
     """The blocking reply when no decision came within ``limit`` seconds; never exit 0, since
-    the work may still be running (and an agent reads a silent exit 0 as "go ahead")."""
-    reply = failure(protocol, f"no decision within {limit:g}s", event=event)
+    the work may still be running (and an agent reads a silent exit 0 as "go ahead"). It says
+    to ask again: the judging (or the request it opens) goes on, and the retry finds it."""
+    reason = f"no decision within {limit:g}s; not decided yet, retry the same call"
+    reply = failure(protocol, reason, event=event)
     return replace(reply, exit_code=reply.exit_code or 2)
 
 
@@ -106,7 +107,11 @@ def run_hook(
     """
     answerer = _Answerer(out, err)
     seen: dict[str, str] = {"event": ""}
-    limit = deadline_seconds(env)
+    # Never past the agent's own timeout: an agent that gives up first mostly lets the call run.
+    limit, too_long = hook_deadline(env, protocol.name)
+    if too_long:
+        err.write(too_long)
+        err.flush()
     spent = time.monotonic() - started if started is not None else 0.0
 
     children: list[int] = []

@@ -7,7 +7,8 @@
   afterwards, and a decision that cannot be recorded is refused. An ``ask`` opens the request,
   or lets the call through once when an approved grant for this exact action exists. The hook
   daemon keeps its gates open (``HookOptions.gates``); the in-process hook opens the store on
-  each call.
+  each call. Cursor delivers some calls to two of its events; one grant covers both deliveries
+  of one call (:mod:`.paired`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from keyturn.model import Actor, Verdict
 
 from .events import ToolCall, action_for_call
+from .paired import pairs, submit_paired
 from .protocol import Answer, Stance
 
 if TYPE_CHECKING:
@@ -53,6 +55,10 @@ def settle(call: ToolCall, *, options: HookOptions, env: Mapping[str, str]) -> A
         from .remote import submit_remote
 
         answered = submit_remote(where.judge, where.action, actor=where.actor, env=env)
+    elif options.home and pairs(call.agent, call.event):
+        answered = submit_paired(
+            where.judge, where.action, actor=where.actor, event=call.event, home=options.home
+        )
     else:
         answered = where.judge.submit(where.action, actor=where.actor)
     return answer_for(answered, summary=where.action.summary)
