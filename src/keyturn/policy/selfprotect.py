@@ -11,14 +11,19 @@ Denied, whatever the policy's allow rules say:
   (``/Library/Application Support/...``) and Windows (``C:\\ProgramData\\...``) places;
 - deleting or replacing a ``.claude`` directory (it holds the hook settings), or the
   ``site-packages`` (pipx, uv tools) directory keyturn's package may be in;
+- keyturn's installation where the judging process runs from (its package directory, an
+  editable install's included, its ``keyturn`` command, its virtual environment as a whole):
+  :mod:`.selfprotect_install`;
 - keyturn's database tables, services, processes, containers and installed package, and
-  names decided at run time from something naming keyturn: :mod:`.selfprotect_more`;
+  names decided at run time from something naming keyturn: :mod:`.selfprotect_more`; its
+  gate in a Kubernetes cluster: :mod:`.selfprotect_cluster`;
 - any access, reading included, to keyturn's secrets: the audit signing key (it would let
   checkpoints be forged) and the install secret ``session-secret`` (it signs reviewers' session
   cookies), wherever they lie and by any glob that may name them; and any read of a state
   directory (``~/.keyturn``, ``$KEYTURN_HOME``) as a whole or of what is in it, the policy file
   excepted;
-- setting, overriding or unsetting a keyturn variable (``env:KEYTURN_*``);
+- setting, overriding or unsetting a keyturn variable (``env:KEYTURN_*``), or all of them at
+  once (a command started with an empty environment: ``env -i``, ``exec -c``);
 - changing everything under a directory that holds such files (an archive extracted, a tree
   synced or copied into ``/``, a home directory, a ``.claude`` directory, or a directory above
   the guarded paths): the files are not named, but they are among those written. A project
@@ -41,16 +46,34 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from keyturn.model import Effect, EffectKind
 from keyturn.policy.matching import GlobSet
+from keyturn.policy.selfprotect_cluster import (
+    CLUSTER_GATE,
+    cluster_gate_reason,
+    may_reach_cluster_gate,
+)
+from keyturn.policy.selfprotect_install import InstallPlaces, running_install
 from keyturn.policy.selfprotect_more import (
     PREFIXES,
     may_name_keyturn_variable,
     own_resource_reason,
     run_time_path_reason,
 )
+
+__all__ = [
+    "CLUSTER_GATE",
+    "GUARDED_PREFIXES",
+    "OPT_OUT_SETTING",
+    "SELF_PROTECTION_RULE",
+    "SelfProtection",
+    "fold",
+    "guarded_patterns",
+    "may_reach_cluster_gate",
+    "warn_opt_out",
+]
 
 SELF_PROTECTION_RULE = "builtin:self-protection"
 OPT_OUT_SETTING = "unsafe_allow_self_modification"
@@ -83,17 +106,6 @@ _INSTALL = (
     # finder (deleted, ``import keyturn`` fails and the hook with it), the package's metadata.
     *(f"file:*-packages/{name}" for name in ("__editable__*keyturn*", "_keyturn*.pth")),
     *(f"file:*-packages/keyturn-*.dist-info{tail}" for tail in ("", "/*")),
-)
-# keyturn's gate in a Kubernetes cluster, under the names docs/kubernetes.md gives it: the
-# webhook configuration (deleted, or its failurePolicy patched to Ignore, and every change to
-# the cluster goes unjudged; the API server never sends it to a webhook) and the namespace
-# keyturn runs in (kept out of the webhook's own selector, so that it can always restart).
-# Any change to them, or to what is in that namespace, is denied.
-CLUSTER_GATE = (
-    "k8s:validatingwebhookconfiguration/keyturn*",
-    "k8s:mutatingwebhookconfiguration/keyturn*",
-    "k8s:namespace/keyturn",
-    "k8s:keyturn/*",
 )
 # Any effect but a read of these is denied. ``*`` matches ``/`` too, so ``file:*/.kiro/*``
 # covers every directory and the user-level copies under any home.
@@ -182,7 +194,8 @@ if not all(
     raise RuntimeError("a self-protection pattern starts with neither file: nor env:")
 # The names the engine asks the built-ins about (the patterns', selfprotect_more's).
 GUARDED_PREFIXES = (*_FILE_PREFIXES, *PREFIXES)
-_REMOVES_SET = GlobSet(tuple(fold(p) for p in _REMOVE_GUARDED))
+_REMOVES_FOLDED = tuple(fold(p) for p in _REMOVE_GUARDED)
+_BUILT_IN_REMOVES = GlobSet(_REMOVES_FOLDED)
 # The managed places as paths (folded), for globs and directories above them; and as patterns
 # (each and everything below it), asked only of names holding one of _MANAGED_HINTS: kept out
 # of SelfProtection.writes, whose one expression every file name goes through.
@@ -202,7 +215,8 @@ _HOMES = re.compile(r"/root|/home(?:/[^/]+)?|(?:[a-z]:)?/users(?:/[^/]+)?")  # f
 @dataclass(frozen=True, slots=True)
 class SelfProtection:
     """The compiled self-protection check for one policy: the built-in patterns plus the
-    ``file:`` patterns of the paths the caller guards (``extra_paths``)."""
+    ``file:`` patterns of the paths the caller guards (``extra_paths``) and of keyturn's own
+    installation where this process runs (:mod:`.selfprotect_install`)."""
 
     extra_paths: tuple[str, ...]
     writes: GlobSet
@@ -210,11 +224,24 @@ class SelfProtection:
     guarded: tuple[str, ...] = ()
     # The state directories among them: not even read (they hold the secrets).
     private: tuple[str, ...] = ()
+    # What may not be removed or replaced as a whole: the built-in places and the running
+    # virtual environment's root.
+    removes: GlobSet = field(default_factory=lambda: _BUILT_IN_REMOVES)
+    # The running installation's places (folded paths) with their bounds: a wholesale change of
+    # a directory from the bound down to the place takes it in (``rm -rf .venv/*``).
+    install: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def build(cls, paths: Iterable[str], private: Iterable[str] = ()) -> SelfProtection:
+    def build(
+        cls,
+        paths: Iterable[str],
+        private: Iterable[str] = (),
+        *,
+        install: InstallPlaces | None = None,
+    ) -> SelfProtection:
         """Self-protection over the built-in patterns plus ``paths`` (absolute paths), of
-        which ``private`` (the state directories) are not even read."""
+        which ``private`` (the state directories) are not even read, and the places of
+        ``install`` (by default where this process runs from: :func:`running_install`)."""
         extra = guarded_patterns(paths)
         folded = tuple(fold(p) for p in extra)
         guarded = tuple(dict.fromkeys(p.removeprefix("file:").removesuffix("/*") for p in folded))
@@ -222,18 +249,25 @@ class SelfProtection:
         # The state directories themselves, as spelled in ``hidden`` (not their ``/*`` forms,
         # which would pass for guarded files that may be read).
         private_dirs = tuple(p.removeprefix("file:") for p in hidden if not p.endswith("/*"))
+        own = running_install() if install is None else install
+        owned = tuple(fold(p) for p in guarded_patterns(p for p, _ in own.writes))
+        written = (*map(fold, _WRITE_GUARDED + extra), *hidden, *owned)
+        roots = tuple(fold("file:" + r) for r in own.removes)
+        places = (*own.writes, *own.holders, *((r, r) for r in own.removes))
         return cls(
             extra_paths=extra,
-            writes=GlobSet(tuple(dict.fromkeys(fold(p) for p in _WRITE_GUARDED + extra + hidden))),
+            writes=GlobSet(tuple(dict.fromkeys(written))),
             guarded=tuple(dict.fromkeys((*guarded, *private_dirs))),
             private=private_dirs,
+            removes=GlobSet(tuple(dict.fromkeys((*_REMOVES_FOLDED, *roots)))),
+            install=tuple((fold("file:" + p)[5:], fold("file:" + b)[5:]) for p, b in places),
         )
 
     def reason(self, effect: Effect) -> str | None:
         """Why ``effect`` would weaken keyturn's own guard, or ``None``."""
         names = effect.resource.names
         if effect.effect in _CHANGES and names[0].startswith("k8s:"):
-            return _cluster_gate_reason(effect)
+            return cluster_gate_reason(effect)
         kind = effect.effect
         if kind in _CHANGES:
             own = own_resource_reason(effect, _CHANGES)
@@ -261,7 +295,7 @@ class SelfProtection:
         secret = self._secret_in(names, whole_trees=kind is EffectKind.READ)
         if secret is not None:
             return f"{secret}: an agent may not read it"
-        if kind in _REMOVES and _REMOVES_SET.match_any(names):
+        if kind in _REMOVES and self.removes.match_any(names):
             return f"{kind.value} of {effect.resource.name}, which holds hook settings or keyturn"
         for name in names:
             if name.startswith("file:"):
@@ -353,6 +387,12 @@ class SelfProtection:
                 if fnmatch.fnmatchcase(path, pattern):
                     return path
                 path = path.rsplit("/", 1)[0]
+        for path, bound in self.install:
+            # Up to its bound only: a glob naming the project around it is the policy's.
+            while path.startswith(bound):
+                if fnmatch.fnmatchcase(path, pattern):
+                    return f"keyturn's own {path}"
+                path = path.rsplit("/", 1)[0]
         return None
 
     def _held_under(self, folder: str) -> str | None:
@@ -365,58 +405,16 @@ class SelfProtection:
         for path in self.guarded:
             if path.startswith(inside):
                 return f"keyturn's own {path}"
+        for path, bound in self.install:
+            # From its bound down (``.venv/*``, ``.venv/lib/*``), not the project around it.
+            if (folder + "/").startswith(bound + "/") and (path + "/").startswith(inside):
+                return f"keyturn's own {path}"
         # A managed place named ``*/...`` is on any drive or volume: compared without the drive.
         bare = inside[2:] if _DRIVE.match(inside) else inside
         for path in _MANAGED_PATHS:
             if path.startswith(inside) or (path[0] == "*" and path[1:].startswith(bare)):
                 return f"agent hook settings ({path.removeprefix('*')})"
         return None
-
-
-_CLUSTER_SET = GlobSet(CLUSTER_GATE)
-
-
-# The kinds whose wide changes may take the gate in (``kubectl delete ns --all``). A wide name
-# of another kind's change (``k8s:*/pod/*``; a CRD's ``k8s:namespace/*``, which stands for the
-# namespaces it empties of its own kind) leaves the gate standing: it is the policy's business.
-_GATE_KINDS = frozenset(
-    {"namespace", "validatingwebhookconfiguration", "mutatingwebhookconfiguration"}
-)
-
-
-_GATE_STARTS = tuple(p.rstrip("*") for p in CLUSTER_GATE)
-
-
-def _leads_to_gate(name: str) -> bool:
-    found = _GLOB.search(name)
-    return found is not None and any(g.startswith(name[: found.start()]) for g in _GATE_STARTS)
-
-
-def may_reach_cluster_gate(effect: Effect) -> bool:
-    """Whether a change of Kubernetes objects could be one of the gate's (cheap, for the
-    engine to skip the built-ins otherwise): a namespace or webhook configuration, or a name
-    holding ``keyturn`` (Kubernetes names are lower case)."""
-    if effect.resource.type in _GATE_KINDS:
-        return True
-    return any("keyturn" in n for n in effect.resource.names)
-
-
-def _cluster_gate_reason(effect: Effect) -> str | None:
-    """Why a change of Kubernetes objects would switch keyturn's cluster gate off, or ``None``."""
-    names = tuple(n.lower() for n in effect.resource.names if n.startswith("k8s:"))
-    # Every gate name holds ``keyturn``: a name without it matches none of them as written.
-    index = _CLUSTER_SET.first_match(names) if any("keyturn" in n for n in names) else None
-    if index is None and effect.resource.type in _GATE_KINDS:
-        # Only a wide name whose literal start leads to one of the gate's names can take it in
-        # (``k8s:namespace/*``, ``k8s:*``; not ``k8s:payments/*``): the rest skip the overlap.
-        wide = tuple(n for n in names if _leads_to_gate(n))
-        index = _CLUSTER_SET.first_overlap(wide) if wide else None
-    if index is None:
-        return None
-    return (
-        f"{effect.effect.value} of {effect.resource.name}, which takes in keyturn's own "
-        f"{CLUSTER_GATE[index]}: an agent may not switch off the cluster's gate"
-    )
 
 
 def _managed(names: tuple[str, ...]) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
-from keyturn.understand.shell.words import normalize_path
+from keyturn.understand.shell.words import keeps_run_time_climb, normalize_path
 from keyturn.understand.shell.wrappers import STDIN_WORD
 
 MAX_NAME = 200
@@ -148,7 +148,10 @@ _WRITES = frozenset({EffectKind.UPDATE, EffectKind.DELETE, EffectKind.REPLACE})
 
 def _from_run_time_word(path: str, cmd: SimpleCommand) -> bool:
     """Whether ``path`` holds a word of ``cmd`` decided at run time (a variable, a substitution,
-    xargs's input) — quoted text such as ``'C:\\$x'`` is literal and does not count."""
+    xargs's input) — quoted text such as ``'C:\\$x'`` is literal and does not count — or that
+    climbs with ``..`` out of such a part (``<cwd>/$X/../f``: :func:`normalize_path` keeps it)."""
+    if keeps_run_time_climb(path):
+        return True
     for index in cmd.dynamic_words:
         if 0 < index < len(cmd.argv):
             word = cmd.argv[index].replace("\\", "/").rstrip("/")
@@ -226,7 +229,14 @@ def write_effect(
         )
     # Without file access we cannot tell whether the file exists; a truncating write over an
     # existing file is an update, so "create" is claimed only when the reader says it is absent.
-    exists = appends or isinstance(ctx.files, NoFiles) or ctx.files.exists(path)
+    # Nor for a path decided at run time (``cp x "$D/../f"``): it may name any existing file,
+    # and the update is then judged as the write of a place decided at run time it is.
+    exists = (
+        appends
+        or isinstance(ctx.files, NoFiles)
+        or _from_run_time_word(path, cmd)
+        or ctx.files.exists(path)
+    )
     kind = EffectKind.UPDATE if exists else EffectKind.CREATE
     return file_effect(kind, [path], cmd, ctx, detail=detail)
 

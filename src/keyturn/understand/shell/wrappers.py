@@ -267,6 +267,10 @@ def _strip_one(state: State) -> Outcome:
 def _generic(state: State, name: str, wrapper: _Wrapper) -> Outcome:
     opts = parse_options(state.argv[1:], wrapper.spec)
     rest_start = len(state.argv) - len(opts.rest)
+    if name == "env" and state.argv[rest_start : rest_start + 1] == ["-"]:
+        # A lone ``-`` after env's options is ``-i`` (an empty environment), not the command:
+        # ``env - ls`` runs ls. (The line's scan names the emptied KEYTURN_* variables.)
+        rest_start += 1
     split_string = opts.value("S") if name == "env" else None
     if split_string is not None:
         # env -S splits its string into words and runs them followed by the remaining words.

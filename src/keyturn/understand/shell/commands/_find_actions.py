@@ -2,14 +2,22 @@
 
 The tests and actions that take a value (skipped, so that a value is never read as an action),
 the ``-exec`` family and what the command it runs does on each root, and the actions that
-write the file they name.
+write the file they name; and which of the agents' hook settings files under a root an action
+reaches (:func:`hook_settings_reached`): ``find . -name settings.json -delete`` names
+``file:<cwd>/*``, which does not say them.
 """
 
 from __future__ import annotations
 
 import shlex
+from fnmatch import fnmatchcase
 
 from keyturn.model import Effect
+from keyturn.understand.shell.commands._hook_settings_files import (
+    folders_down_to,
+    hook_settings_in,
+    under,
+)
 from keyturn.understand.shell.effects import unknown_effect
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 
@@ -68,3 +76,75 @@ def find_exec(
         words = [root if w == "{}" else w.replace("{}", root) for w in inner]
         effects.extend(ctx.understand_nested(shlex.join(words)))
     return effects
+
+
+# Where these come before an action, which files reach it is not told here (the stricter
+# reading: all of them).
+_OPERATORS = frozenset({"-o", "-or", "!", "-not", "(", ")", ","})
+
+
+def hook_settings_reached(
+    args: list[str], action: int, roots: list[tuple[str, str]], ctx: ShellContext
+) -> list[str]:
+    """The names of the hook settings files under ``roots`` (``(as written, absolute)``) that
+    the action at ``args[action]`` may act on: the tests before it (``-name``, ``-path``,
+    ``-type``) and ``-maxdepth``/``-mindepth`` spare those they rule out; anything else (``-o``,
+    ``!``, another test) is read as letting them through."""
+    names: list[str] = []
+    for written, root in roots:
+        for found in hook_settings_in(folders_down_to(root, ctx.cwd), ctx):
+            relative = under(found.path, root) if root != "/" else found.path.lstrip("/")
+            if relative is None:
+                continue
+            shown = written.rstrip("/") + "/" + relative
+            if _may_reach(args, action, shown, relative.count("/") + 1, folder=found.folder):
+                names.append(found.name)
+    return list(dict.fromkeys(names))
+
+
+def _may_reach(args: list[str], action: int, shown: str, depth: int, *, folder: bool) -> bool:
+    """Whether the action at ``args[action]`` may act on the file ``shown`` (as find prints it,
+    ``depth`` levels under its root); for a ``folder``, on what it holds (names not known)."""
+    if not _within_depth(args, depth, folder=folder):
+        return False
+    tests = args[:action]
+    if any(word in _OPERATORS for word in tests):
+        return True
+    i = 0
+    while i + 1 < len(tests):
+        test, value = tests[i], tests[i + 1]
+        if test in FIND_VALUED or test in ("-wholename", "-iwholename"):
+            i += 2
+            if not folder and not _passes(test, value, shown):
+                return False
+            continue
+        i += 1
+    return True
+
+
+def _passes(test: str, value: str, shown: str) -> bool:
+    name = shown.rsplit("/", 1)[-1]
+    if test == "-name":
+        return fnmatchcase(name, value)
+    if test == "-iname":
+        return fnmatchcase(name.casefold(), value.casefold())
+    if test in ("-path", "-wholename"):
+        return fnmatchcase(shown, value)
+    if test in ("-ipath", "-iwholename"):
+        return fnmatchcase(shown.casefold(), value.casefold())
+    if test in ("-type", "-xtype"):  # a settings file is a file (or a link to one)
+        return bool({"f", "l"} & set(value.split(",")))
+    return True
+
+
+def _within_depth(args: list[str], depth: int, *, folder: bool) -> bool:
+    """``-maxdepth``/``-mindepth`` (global options, wherever they are written)."""
+    for i, arg in enumerate(args[:-1]):
+        if not args[i + 1].isdigit():
+            continue
+        limit = int(args[i + 1])
+        if arg == "-maxdepth" and depth + (1 if folder else 0) > limit:
+            return False
+        if arg == "-mindepth" and depth < limit and not folder:
+            return False
+    return True

@@ -1,27 +1,45 @@
 """The ``git`` subcommands that change or discard the working tree, for the handler of :mod:`.git`.
 
 ``reset --hard``, ``clean``, ``checkout``/``restore`` of paths and ``switch --force`` discard
-uncommitted work: a ``delete`` of ``file:<repo>/*`` or of the paths named. ``rm`` deletes the
-files it names and ``worktree remove`` a whole work tree; ``commit``, ``merge``, ``rebase`` and
-the other local writers update ``git:local/HEAD`` and the working tree (:func:`local_write`).
+uncommitted work: a ``delete`` of ``file:<repo>/*`` or of the paths named, and of the hook
+settings files in that tree git changes (:mod:`._git_tree_settings`: the tree's name does not
+say them). ``rm`` deletes the files it names and ``worktree remove`` a whole work tree; ``mv``
+moves what it names; ``commit``, ``merge``, ``rebase`` and the other local writers update
+``git:local/HEAD`` and the working tree (:func:`local_write`).
 Kept apart so that :mod:`.git` stays about the subcommands as a whole.
 """
 
 from __future__ import annotations
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.commands._file_operands import destination
 from keyturn.understand.shell.commands._git_effects import git_effect, worktree_effect
-from keyturn.understand.shell.effects import file_path, removal_effect
+from keyturn.understand.shell.commands._git_tree_settings import (
+    Touches,
+    named_too,
+    settings_reached,
+    whole_work_tree,
+)
+from keyturn.understand.shell.effects import (
+    directory_tree,
+    file_path,
+    removal_effect,
+    write_effect,
+)
 from keyturn.understand.shell.flags import OptionSpec, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 
 
 def reset(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
     if "--hard" in args or "--merge" in args:
+        # To another commit, any file that commit holds is written, tracked here or not.
+        commits = [a for a in args if not a.startswith("-") and a not in ("HEAD", "@")]
+        touches = Touches.EVERY_FILE if commits else Touches.TRACKED
+        reached = settings_reached(whole_work_tree(repo, ctx), touches, ctx)
         return [
             worktree_effect(
                 EffectKind.DELETE,
-                [repo + "/*"],
+                [repo + "/*", *reached],
                 cmd,
                 ctx,
                 "discards uncommitted changes in the working tree",
@@ -40,29 +58,61 @@ def reset(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> 
 
 
 def clean(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
-    opts = parse_options(args, OptionSpec(valued="e", long={"dry-run": "n", "force": "f"}))
+    """``git clean``: removes untracked files under the paths named (else the working directory)
+    that are not ignored; ``-x`` ignored ones too, ``-X`` only those. ``-n`` only lists them,
+    whatever else is given."""
+    opts = parse_options(
+        args, OptionSpec(valued="e", long={"dry-run": "n", "force": "f", "exclude": "e"})
+    )
     paths = [file_path(p, ctx) for p in opts.operands] or [repo + "/*"]
-    if opts.has("n") and not opts.has("f"):
+    if opts.has("n"):
         return [worktree_effect(EffectKind.READ, paths, cmd, ctx, "dry run")]
     ignored = " including ignored files" if opts.has("x", "X") else ""
+    touches = Touches.UNTRACKED
+    if opts.has("x"):
+        touches = Touches.UNTRACKED_AND_IGNORED
+    elif opts.has("X"):
+        touches = Touches.IGNORED
+    reached = settings_reached([p.removesuffix("/*") for p in paths], touches, ctx)
     return [
-        worktree_effect(EffectKind.DELETE, paths, cmd, ctx, f"deletes untracked files{ignored}")
+        worktree_effect(
+            EffectKind.DELETE, [*paths, *reached], cmd, ctx, f"deletes untracked files{ignored}"
+        )
     ]
 
 
-def _discard(paths: list[str], cmd: SimpleCommand, ctx: ShellContext) -> Effect:
+def _discard(
+    paths: list[str], cmd: SimpleCommand, ctx: ShellContext, *, from_commit: bool = False
+) -> Effect:
+    """Discarding the changes of ``paths``: their tracked files are rewritten from the index
+    (or, ``from_commit``, from a commit: then any file it holds is written)."""
     names = [file_path(p, ctx) for p in paths]
     names = [
         n + "/*" if p in (".", "./", ":/") or p.endswith("/") else n
         for n, p in zip(names, paths, strict=True)
     ]
-    return worktree_effect(EffectKind.DELETE, names, cmd, ctx, "discards uncommitted changes")
+    touches = Touches.EVERY_FILE if from_commit else Touches.TRACKED
+    reached = settings_reached([n.removesuffix("/*") for n in names], touches, ctx)
+    return worktree_effect(
+        EffectKind.DELETE, [*names, *reached], cmd, ctx, "discards uncommitted changes"
+    )
+
+
+def _forced(repo: str, named: bool, cmd: SimpleCommand, ctx: ShellContext) -> Effect:
+    """``checkout -f``/``switch -f``: local changes discarded; switching to the branch ``named``
+    writes whatever it holds."""
+    touches = Touches.EVERY_FILE if named else Touches.TRACKED
+    reached = settings_reached(whole_work_tree(repo, ctx), touches, ctx)
+    return worktree_effect(
+        EffectKind.DELETE, [repo + "/*", *reached], cmd, ctx, "discards local changes"
+    )
 
 
 def checkout(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
     if "--" in args:
         paths = args[args.index("--") + 1 :]
-        return [_discard(paths or ["."], cmd, ctx)]
+        before = [a for a in args[: args.index("--")] if not a.startswith("-")]
+        return [_discard(paths or ["."], cmd, ctx, from_commit=bool(before))]
     operands = [a for a in args if not a.startswith("-")]
     if "-b" in args or "-B" in args or "--orphan" in args:
         return [
@@ -76,11 +126,10 @@ def checkout(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) 
         if o in (".", ":/") or "/" in o or "*" in o or ctx.files.exists(file_path(o, ctx))
     ]
     if pathlike or len(operands) > 1:
-        return [_discard(pathlike or operands[1:], cmd, ctx)]
+        commit = len(operands) > 1 and operands[0] not in pathlike
+        return [_discard(pathlike or operands[1:], cmd, ctx, from_commit=commit)]
     if "-f" in args or "--force" in args:
-        return [
-            worktree_effect(EffectKind.DELETE, [repo + "/*"], cmd, ctx, "discards local changes")
-        ]
+        return [_forced(repo, bool(operands), cmd, ctx)]
     return [git_effect(EffectKind.UPDATE, "git:local/HEAD", cmd, ctx, detail="switches branch")]
 
 
@@ -95,14 +144,13 @@ def restore(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -
                 EffectKind.UPDATE, [file_path(p, ctx) for p in paths], cmd, ctx, "unstages"
             )
         ]
-    return [_discard(paths, cmd, ctx)]
+    return [_discard(paths, cmd, ctx, from_commit=opts.has("s"))]
 
 
 def switch(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
     if {"-f", "--force", "--discard-changes"} & set(args):
-        return [
-            worktree_effect(EffectKind.DELETE, [repo + "/*"], cmd, ctx, "discards local changes")
-        ]
+        named = any(not a.startswith("-") for a in args)
+        return [_forced(repo, named, cmd, ctx)]
     return [git_effect(EffectKind.UPDATE, "git:local/HEAD", cmd, ctx)]
 
 
@@ -122,16 +170,31 @@ def rm(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> lis
     effects = [git_effect(EffectKind.UPDATE, "git:local/HEAD", cmd, ctx)]
     for operand in opts.operands:
         path = file_path(operand, ctx)
-        effects.append(
-            removal_effect(
-                path,
-                cmd,
-                ctx,
-                recursive=opts.has("r"),
-                detail=f"git rm deletes {path}",
-                service="git",
-            )
+        removal = removal_effect(
+            path, cmd, ctx, recursive=opts.has("r"), detail=f"git rm deletes {path}", service="git"
         )
+        # ``git rm -r .``: the tracked hook settings under it go too, unnamed.
+        reached = settings_reached([path], Touches.TRACKED, ctx) if opts.has("r") else []
+        effects.append(named_too(removal, reached))
+    return effects
+
+
+def mv(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    """``git mv SOURCE... DEST``: each source (a directory with all under it) is moved away and
+    written at the destination, as ``mv`` does; ``-n`` only shows what would move."""
+    opts = parse_options(args, OptionSpec(long={"force": "f", "dry-run": "n", "verbose": "v"}))
+    found = destination(cmd, list(opts.operands), None, ctx)
+    if opts.has("n") or found is None:
+        return local_write(args, repo, cmd, ctx)
+    sources, dest, is_dir = found
+    effects = [git_effect(EffectKind.UPDATE, "git:local/HEAD", cmd, ctx)]
+    for source in sources:
+        src = file_path(source, ctx)
+        effects.append(
+            worktree_effect(EffectKind.DELETE, directory_tree(src), cmd, ctx, f"moves {src}")
+        )
+        target = dest.rstrip("/") + "/" + src.rsplit("/", 1)[-1] if is_dir else dest
+        effects.append(write_effect(target, cmd, ctx, detail=f"moved from {src}"))
     return effects
 
 

@@ -23,6 +23,7 @@ from keyturn.understand.shell.commands._find_actions import (
     FIND_VALUED,
     FIND_WRITES,
     find_exec,
+    hook_settings_reached,
 )
 from keyturn.understand.shell.commands._rsync_places import (
     RSYNC,
@@ -344,23 +345,27 @@ def tee(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
 
 @command("find")
 def find(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """``find``: reads; ``-delete`` deletes under its roots; ``-exec CMD {} ;`` runs CMD on them."""
+    """``find``: reads; ``-delete`` deletes under its roots; ``-exec CMD {} ;`` runs CMD on them.
+    The agents' hook settings files under a root that the action may reach are named too
+    (``find . -name settings.json -delete``): ``<root>/*`` does not say them."""
     args = list(cmd.args)
     roots: list[str] = []
     while args and not args[0].startswith(("-", "(", "!")):
         roots.append(args.pop(0))
     paths = operand_paths(cmd, roots or ["."], ctx)
     under = [p.rstrip("/") + "/*" if p != "/" else "/*" for p in paths]
+    written = list(zip(roots or ["."], paths, strict=True))
     effects = [file_effect(EffectKind.READ, paths, cmd, ctx)]
     i = 0
     while i < len(args):
         arg = args[i]
         if arg == "-delete":
             reasons = [r for p in paths if (r := home_or_root(p, home=ctx.home))]
+            reached = hook_settings_reached(args, i, written, ctx)
             effects.append(
                 file_effect(
                     EffectKind.DELETE,
-                    paths + under,
+                    paths + under + reached,
                     cmd,
                     ctx,
                     detail="find -delete",
@@ -371,7 +376,8 @@ def find(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
             end = next(
                 (j for j in range(i + 1, len(args)) if args[j] in (";", "+", "\\;")), len(args)
             )
-            effects.extend(find_exec(args[i + 1 : end], under, cmd, ctx))
+            reached = hook_settings_reached(args, i, written, ctx)
+            effects.extend(find_exec(args[i + 1 : end], under + reached, cmd, ctx))
             i = end
         elif arg in FIND_WRITES and i + 1 < len(args):
             effects.append(write_effect(file_path(args[i + 1], ctx), cmd, ctx))

@@ -7,7 +7,9 @@ Names:
 - a local branch ``git:local/<branch>``; the stash ``git:local/stash``; history rewritten by
   ``filter-repo``/``filter-branch`` ``git:local/*``; unreachable objects ``git:local/objects``;
 - uncommitted work in the working tree: the files, ``file:<repo>/*`` for the whole tree
-  (``reset --hard``, ``clean -f``, ``checkout .``) or ``file:<path>`` for named paths.
+  (``reset --hard``, ``clean -f``, ``checkout .``) or ``file:<path>`` for named paths; with
+  the agents' hook settings files in that tree the subcommand changes named too
+  (:mod:`._git_tree_settings`).
 
 Forced pushes (``-f``, ``--force``, ``--force-with-lease``, ``--force-if-includes``, a ``+``
 refspec) and ``--mirror`` replace; ``--delete``/``:branch`` delete, and so does ``--prune`` (of
@@ -42,10 +44,16 @@ from keyturn.understand.shell.commands._git_config import (
 from keyturn.understand.shell.commands._git_effects import git_effect, short_ref, worktree_effect
 from keyturn.understand.shell.commands._git_long_options import expand_abbreviations
 from keyturn.understand.shell.commands._git_push import PUSH, push, settings_force
+from keyturn.understand.shell.commands._git_tree_settings import (
+    Touches,
+    settings_reached,
+    whole_work_tree,
+)
 from keyturn.understand.shell.commands._git_worktree import (
     checkout,
     clean,
     local_write,
+    mv,
     reset,
     restore,
     rm,
@@ -173,9 +181,24 @@ def _stash(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) ->
         return [git_effect(EffectKind.DELETE, "git:local/stash", cmd, ctx, detail="drops a stash")]
     if sub in ("list", "show"):
         return [git_effect(EffectKind.READ, "git:local/stash", cmd, ctx)]
+    reached: list[str] = []
+    if sub in ("push", "save") or sub.startswith("-"):
+        # Saving reverts tracked files to HEAD (a hook settings file among them is rewritten);
+        # -u also removes untracked files that are not ignored, -a every untracked file.
+        given = args[1:] if sub in ("push", "save") else args
+        saved = {a for a in given if a.startswith("--")}
+        saved |= {"-" + c for a in given if a[:1] == "-" and a[1:2] != "-" for c in a[1:]}
+        touches = Touches.TRACKED
+        if saved & {"-a", "--all"}:
+            touches = Touches.EVERY_FILE
+        elif saved & {"-u", "--include-untracked"}:
+            touches = Touches.TRACKED_AND_UNTRACKED
+        reached = settings_reached(whole_work_tree(repo, ctx), touches, ctx)
     return [
         git_effect(EffectKind.UPDATE, "git:local/stash", cmd, ctx),
-        worktree_effect(EffectKind.UPDATE, [repo + "/*"], cmd, ctx, "stash changes the worktree"),
+        worktree_effect(
+            EffectKind.UPDATE, [repo + "/*", *reached], cmd, ctx, "stash changes the worktree"
+        ),
     ]
 
 
@@ -292,6 +315,7 @@ _SUBCOMMANDS: dict[str, _Sub] = {
     "rm": rm,
     "worktree": worktree_command,
     "remote": _remote,
+    "mv": mv,
 }
 for _name in (
     "add",
@@ -303,7 +327,6 @@ for _name in (
     "revert",
     "am",
     "apply",
-    "mv",
     "commit-tree",
     "update-index",
     "notes",
