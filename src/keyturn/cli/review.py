@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+from typing import Any
 
 from keyturn.approval import vote_step
 from keyturn.approval.display import visible
@@ -47,6 +48,14 @@ def run(argv: list[str]) -> int:
             f"approvals: {visible(approvals) or '-'}"
         )
         return 0
+    result, who = local_step(args, request_id, verb, args.reason)
+    print(_describe(result, verb=verb, who=who))
+    return 0
+
+
+def local_step(args: Any, request_id: int, verb: str, reason: str) -> tuple[ApprovalRequest, str]:
+    """Run ``verb`` on request ``request_id`` in the local store as the token's holder: the
+    request after it, and the holder's name."""
     settings = settings_of(args)
     store = open_state(settings)
     try:
@@ -54,13 +63,11 @@ def run(argv: list[str]) -> int:
         now = time.time()
         store.get_request(request_id)  # unknown id -> exit 2 before anything is recorded
         # A typed reason may hold a pasted token: its secrets replaced, as the audit does.
-        reason = Redactor(install_secret(settings.home)).text(args.reason, [])
-        step = vote_step(verb, by=holder.name, role=holder.role, reason=reason, now=now)
-        result = store.transition(request_id, step, now=now)
+        redacted = Redactor(install_secret(settings.home)).text(reason, [])
+        step = vote_step(verb, by=holder.name, role=holder.role, reason=redacted, now=now)
+        return store.transition(request_id, step, now=now), holder.name
     finally:
         store.close()
-    print(_describe(result, verb=verb, who=holder.name))
-    return 0
 
 
 def _describe(r: ApprovalRequest, *, verb: str, who: str) -> str:

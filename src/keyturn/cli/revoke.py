@@ -10,15 +10,12 @@ request is not approved, the reason is missing, or the request is unknown.
 from __future__ import annotations
 
 import os
-import time
 
-from keyturn.approval import vote_step
 from keyturn.approval.model import ApprovalRequest
-from keyturn.audit.redaction import Redactor
-from keyturn.bootstrap import install_secret, open_state
 from keyturn.cli._args import parser
-from keyturn.cli._state import add_state_options, current_holder, settings_of
+from keyturn.cli._state import add_state_options
 from keyturn.cli.requests import parse_id
+from keyturn.cli.review import local_step
 from keyturn.errors import UsageError
 
 _HELP = (
@@ -43,18 +40,7 @@ def run(argv: list[str]) -> int:
         grant = answer.get("grant") or {}
         print(_line(answer["id"], answer.get("closed_by") or "", grant.get("id")))
         return 0
-    settings = settings_of(args)
-    store = open_state(settings)
-    try:
-        holder = current_holder(store)
-        now = time.time()
-        store.get_request(request_id)  # unknown id -> exit 2 before anything is recorded
-        # A typed reason may hold a pasted token: its secrets replaced, as the audit does.
-        reason = Redactor(install_secret(settings.home)).text(args.reason.strip(), [])
-        step = vote_step("revoke", by=holder.name, role=holder.role, reason=reason, now=now)
-        result = store.transition(request_id, step, now=now)
-    finally:
-        store.close()
+    result, _ = local_step(args, request_id, "revoke", args.reason.strip())
     print(_describe(result))
     return 0
 

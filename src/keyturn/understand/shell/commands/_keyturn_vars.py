@@ -158,27 +158,31 @@ def variable_effects(text: str, *, target: Target) -> list[Effect]:
     """``update`` effects on each keyturn variable the command line ``text`` touches (and on
     ``KEYTURN_*`` for a command started with an empty environment)."""
     effects = [
-        Effect(
-            EffectKind.UPDATE,
-            Resource((f"env:{name}",), "environment variable"),
+        _variable_update(
+            name,
             target,
-            service="shell",
-            operation="set or unset a keyturn variable",
-            detail=f"changes {name}, which configures keyturn itself",
+            "set or unset a keyturn variable",
+            f"changes {name}, which configures keyturn itself",
         )
         for name in touched_variables(text)
     ]
     emptied = empties_environment(text)
     if emptied is not None:
+        detail = f"{emptied}: every KEYTURN_* variable is gone for the command it runs, as if unset"
         effects.append(
-            Effect(
-                EffectKind.UPDATE,
-                Resource((f"env:{_KEYTURN_WILDCARD}",), "environment variable"),
-                target,
-                service="shell",
-                operation="start a command with an empty environment",
-                detail=f"{emptied}: every KEYTURN_* variable is gone for the command it "
-                "runs, as if unset",
+            _variable_update(
+                _KEYTURN_WILDCARD, target, "start a command with an empty environment", detail
             )
         )
     return effects
+
+
+def _variable_update(name: str, target: Target, operation: str, detail: str) -> Effect:
+    return Effect(
+        EffectKind.UPDATE,
+        Resource((f"env:{name}",), "environment variable"),
+        target,
+        service="shell",
+        operation=operation,
+        detail=detail,
+    )
