@@ -32,6 +32,9 @@ class Unwrapped:
     command: SimpleCommand | None
     unknown: str | None = None
     directories: tuple[str | None, ...] = ()
+    # A wrapper started the command with an empty environment (``env -i``, ``env -``,
+    # ``exec -c``): every ``KEYTURN_*`` variable is gone for it, as if unset.
+    emptied: bool = False
 
 
 @dataclass(slots=True)
@@ -43,10 +46,17 @@ class State:
     wrappers: list[str]
     stdin_text: str | None = None  # literal text on stdin (xargs reads its arguments there)
     directories: list[str | None] = field(default_factory=list)  # see Unwrapped.directories
+    emptied: bool = False  # see Unwrapped.emptied
     writes: list[Redirect] = field(default_factory=list)  # the files the wrappers write
 
     def drop(self, count: int) -> None:
         del self.argv[:count], self.raw[:count], self.dynamic[:count]
+
+    def unwrapped(self, cmd: SimpleCommand) -> Unwrapped:
+        """The outcome once no wrapper is left in front of the command."""
+        return Unwrapped(
+            self.build(cmd), directories=tuple(self.directories), emptied=self.emptied
+        )
 
     def build(self, cmd: SimpleCommand) -> SimpleCommand:
         return evolve(

@@ -15,6 +15,7 @@ from dataclasses import replace
 from keyturn.model import DESTRUCTIVE_EFFECTS, Effect, EffectKind, Target
 from keyturn.understand.shell import nested, registry
 from keyturn.understand.shell.code_settings import variable_effects
+from keyturn.understand.shell.commands._keyturn_vars import emptied_environment
 from keyturn.understand.shell.commands._kube_call import KUBE_TOOL_VARIABLES
 from keyturn.understand.shell.effects import (
     command_effect,
@@ -263,6 +264,8 @@ def _command_effects(
     by_wrappers = {k: v for k, v in cmd.assignments.items() if k not in written.assignments}
     if by_wrappers:
         effects.extend(variable_effects(by_wrappers, cmd, cmd_ctx))
+    if outcome.emptied:
+        effects.append(emptied_environment(written.text or cmd.text, local_target(cmd_ctx)))
     return [_complete(e, cmd, cmd_ctx) for e in effects], cmd
 
 

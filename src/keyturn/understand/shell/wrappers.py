@@ -102,7 +102,10 @@ _WRAPPERS: dict[str, _Wrapper] = {
         bare="an interactive root shell (sudo without a command)",
     ),
     "doas": _Wrapper(_s("uC"), bare="an interactive root shell (doas without a command)"),
-    "env": _Wrapper(_s("uCS", unset="u", chdir="C", **{"split-string": "S"}), assignments=True),
+    "env": _Wrapper(
+        _s("uCS", unset="u", chdir="C", **{"split-string": "S", "ignore-environment": "i"}),
+        assignments=True,
+    ),
     "nohup": _Wrapper(),
     "time": _Wrapper(_s("fo", format="f", output="o", append="a")),
     "command": _Wrapper(_s()),
@@ -243,12 +246,12 @@ def unwrap(cmd: SimpleCommand) -> Unwrapped:
     )
     for _ in range(MAX_WRAPPERS):
         if not state.argv or state.dynamic[0]:
-            return Unwrapped(state.build(cmd), directories=tuple(state.directories))
+            return state.unwrapped(cmd)
         step = _strip_one(state)
         if step is Step.STOP:
-            return Unwrapped(state.build(cmd), directories=tuple(state.directories))
+            return state.unwrapped(cmd)
         if isinstance(step, Unwrapped):
-            return step
+            return replace(step, emptied=step.emptied or state.emptied)
     return Unwrapped(None, unknown=f"more than {MAX_WRAPPERS} wrappers")
 
 
@@ -269,13 +272,17 @@ def _generic(state: State, name: str, wrapper: _Wrapper) -> Outcome:
     rest_start = len(state.argv) - len(opts.rest)
     if name == "env" and state.argv[rest_start : rest_start + 1] == ["-"]:
         # A lone ``-`` after env's options is ``-i`` (an empty environment), not the command:
-        # ``env - ls`` runs ls. (The line's scan names the emptied KEYTURN_* variables.)
+        # ``env - ls`` runs ls.
         rest_start += 1
+        state.emptied = True
+    if (name == "env" and opts.has("i")) or (name == "exec" and opts.has("c")):
+        state.emptied = True
     split_string = opts.value("S") if name == "env" else None
     if split_string is not None:
-        # env -S splits its string into words and runs them followed by the remaining words.
+        # env -S splits its string into words and reads them as its own arguments (options,
+        # NAME=VALUE, the command) before the remaining words: judged as that env line.
         following = state.argv[rest_start:]
-        text = split_string + (" " + shlex.join(following) if following else "")
+        text = "env " + split_string + (" " + shlex.join(following) if following else "")
         return as_shell(state, rest_start, "env -S", text=text)
     if name == "command" and opts.has("v", "V"):
         return Unwrapped(None)
