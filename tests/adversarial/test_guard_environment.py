@@ -16,6 +16,7 @@ the built-ins can refuse:
 
 from __future__ import annotations
 
+import base64
 import os
 import sys
 from pathlib import Path
@@ -334,3 +335,19 @@ def test_reads_of_the_install_stay_allowed(policy: Policy) -> None:
     action = _shell(f"cat {package}/gate.py")
     assert all(e.effect is EffectKind.READ for e in action.effects)
     assert _judge(policy, action)[0] is Verdict.ALLOW
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        # Lines that exist only once decoded or read: the top line's text never shows the name.
+        f"echo {base64.b64encode(b'unset KEYTURN_SERVER').decode()} | base64 -d | bash",
+        f"echo {base64.b64encode(b'export KEYTURN_POLICY=/tmp/p').decode()} | base64 -d | sh",
+        "printf '\\x75nset KEYTURN_TOKEN' | sh",
+    ],
+)
+def test_keyturn_variables_in_decoded_lines_are_seen(policy: Policy, command: str) -> None:
+    action = _shell(command)
+    assert any(n.startswith("env:KEYTURN_") for e in action.effects for n in e.resource.names)
+    verdict, rules = _judge(policy, action)
+    assert verdict is Verdict.DENY and SELF_PROTECTION_RULE in rules, (command, rules)

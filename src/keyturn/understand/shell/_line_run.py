@@ -34,6 +34,9 @@ from keyturn.understand.shell._working_directories import (
     wrapper_directories,
 )
 from keyturn.understand.shell.code_settings import variable_effects
+from keyturn.understand.shell.commands._keyturn_vars import (
+    variable_effects as keyturn_variable_effects,
+)
 from keyturn.understand.shell.dispatch import (
     command_context,
     effects_of,
@@ -184,6 +187,9 @@ class Run:
             reason = f"shell commands nested more than {MAX_DEPTH} deep"
             return [unknown_effect(None, reason, ctx, text)]
         found = self.line(text, evolve(ctx, depth=ctx.depth + 1))
+        # KEYTURN_* set or unset in a line that only exists once decoded or read (a base64
+        # payload, a heredoc, a script): the top line's scan never saw its words.
+        found += keyturn_variable_effects(text, target=ctx.target)
         return found or [empty_line_effect(text, ctx)]
 
 
