@@ -356,6 +356,10 @@ def test_a_record_forged_in_the_database_is_named_not_a_500(server: Server, tmp_
     traced = server.get("/v1/audit/trace?resource=scratch", "alice").json()
     assert traced["unreadable"] == [1]
     assert server.get("/v1/audit/verify", "alice").json()["ok"] is False
+    assert server.client.post("/login", data={"token": server.tokens["alice"]}).status_code == 200
+    audit_page = server.client.get("/audit")
+    assert audit_page.status_code == 200 and "&lt;garbage&gt;" in audit_page.text
+    assert 'class="unreadable"' in audit_page.text
 
 
 def test_policy_for_everyone(server: Server) -> None:
