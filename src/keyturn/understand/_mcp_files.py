@@ -1,10 +1,11 @@
-"""Built-in meanings of the file and repository servers' tools: filesystem, git and GitHub.
+"""Built-in meanings of the filesystem server's tools (``modelcontextprotocol/servers``
+``src/filesystem/server.ts``), and the Terraform-aware file reading the agents' own file tools
+share.
 
-What these tools act on is named by their arguments: a path (``file:``), a repository's
-directory (its ``git_repository``), or a GitHub ``owner``/``repo`` with the path, pull request,
-branch or issue under it (``github:<owner>/<repo>/…``). They are kept together, apart from the
-servers whose arguments carry SQL, shell or manifests (:mod:`._mcp_databases`,
-:mod:`._mcp_cloud`), and are tried in the order :data:`.mcp_servers.FAMILIES` gives.
+What these tools act on is named by their arguments: a path, or a list of them (``file:``). The
+repository servers live apart: git in :mod:`._mcp_git`, GitHub in :mod:`._mcp_github`; the
+servers whose arguments carry SQL, shell or manifests in :mod:`._mcp_databases` and
+:mod:`._mcp_cloud`. They are tried in the order :data:`.mcp_servers.FAMILIES` gives.
 """
 
 from __future__ import annotations
@@ -192,120 +193,5 @@ FILESYSTEM = ServerFamily(
         "get_file_info": _on_paths(R, "path"),
         "move_file": _move_file,
         "list_allowed_directories": on_tool(R, "file"),
-    },
-)
-
-# -- git -------------------------------------------------------------------------------------
-
-
-def _on_repo(kind: EffectKind, detail: str = "") -> Handler:
-    """A git tool acting on the repository at ``repo_path`` (named as its directory)."""
-
-    def handle(call: McpCall) -> BuiltinEffects:
-        repo = call.text_arg("repo_path")
-        if repo is None:
-            return missing_argument(call, kind, "repo_path")
-        return own_effects(
-            call.effect(
-                kind, [call.file(repo)], type_="git_repository", service="git", detail=detail
-            )
-        )
-
-    return handle
-
-
-GIT = ServerFamily(
-    "git",
-    ("git", "mcp-server-git", "git-*", "git_*"),
-    {
-        "git_status": _on_repo(R),
-        "git_diff_unstaged": _on_repo(R),
-        "git_diff_staged": _on_repo(R),
-        "git_diff": _on_repo(R),
-        "git_log": _on_repo(R),
-        "git_show": _on_repo(R),
-        "git_branch": _on_repo(R),
-        "git_commit": _on_repo(U),
-        "git_add": _on_repo(U),
-        # mcp-server-git's git_reset unstages everything (a mixed reset, the working tree kept).
-        "git_reset": _on_repo(U, "unstages all staged changes"),
-        "git_checkout": _on_repo(U),
-        "git_create_branch": _on_repo(C),
-        "git_init": _on_repo(C),
-    },
-)
-
-# -- GitHub ----------------------------------------------------------------------------------
-
-
-def _on_github(kind: EffectKind, *suffix: str) -> Handler:
-    """A GitHub tool on ``github:<owner>/<repo>[/<suffix>]``; ``suffix`` parts are literal text
-    or ``{argument}``."""
-
-    def handle(call: McpCall) -> BuiltinEffects:
-        owner, repo = call.arg("owner"), call.text_arg("repo", "name")
-        if not isinstance(owner, str) or not owner:
-            owner = call.text_arg("organization") or "*"
-        if repo is None:
-            return own_effects(call.effect(kind, service="github", detail="repository not named"))
-        names = [f"github:{owner}/{repo}"]
-        parts = [_github_part(call, p) for p in suffix]
-        if suffix and all(parts):
-            names.insert(0, f"github:{owner}/{repo}/" + "/".join(p for p in parts if p))
-        return own_effects(call.effect(kind, names, type_="github", service="github"))
-
-    return handle
-
-
-def _github_part(call: McpCall, part: str) -> str | None:
-    if not part.startswith("{"):
-        return part
-    value = call.arg(part.strip("{}"))
-    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
-        return None
-    return str(value).strip("/")
-
-
-def _push_files(call: McpCall) -> BuiltinEffects:
-    owner, repo = call.text_arg("owner") or "*", call.text_arg("repo")
-    files = call.arg("files")
-    if repo is None or not isinstance(files, list) or not files:
-        return missing_argument(call, U, "repo", "files")
-    effects = []
-    for entry in files:
-        path = entry.get("path") if isinstance(entry, dict) else None
-        if not isinstance(path, str) or not path:
-            effects.append(call.unknown("push_files: a file entry has no path"))
-            continue
-        names = [f"github:{owner}/{repo}/{path.strip('/')}", f"github:{owner}/{repo}"]
-        effects.append(call.effect(U, names, type_="github", service="github"))
-    return own_effects(*effects)
-
-
-GITHUB = ServerFamily(
-    "github",
-    ("github", "*github*"),
-    {
-        "delete_file": _on_github(D, "{path}"),
-        "create_or_update_file": _on_github(U, "{path}"),
-        "push_files": _push_files,
-        "delete_repository": _on_github(D),
-        "create_repository": _on_github(C),
-        "fork_repository": _on_github(C),
-        "merge_pull_request": _on_github(U, "pull", "{pullNumber}"),
-        "create_pull_request": _on_github(C, "pull"),
-        "update_pull_request": _on_github(U, "pull", "{pullNumber}"),
-        "create_branch": _on_github(C, "branch", "{branch}"),
-        "delete_branch": _on_github(D, "branch", "{branch}"),
-        "create_issue": _on_github(C, "issues"),
-        "update_issue": _on_github(U, "issues", "{issue_number}"),
-        "add_issue_comment": _on_github(C, "issues", "{issue_number}"),
-        "delete_release": _on_github(D, "releases"),
-        "delete_*": _on_github(D),
-        "create_*": _on_github(C),
-        "update_*": _on_github(U),
-        "get_*": _on_github(R),
-        "list_*": _on_github(R),
-        "search_*": on_tool(R, "github"),
     },
 )

@@ -21,9 +21,9 @@ for every object it holds.
 (``useTemplate``) applies objects rendered at run time: unknown.
 
 The reads (``kubectl_get``, ``kubectl_describe``, ``kubectl_logs``, ``explain_resource``,
-``list_api_resources``, ``ping``) read. ``kubectl_create``, ``kubectl_patch``,
-``kubectl_rollout``, ``kubectl_context``, ``kubectl_generic``, ``node_management``,
-``port_forward`` and the rest are unknown.
+``list_api_resources``, ``ping``) read, unless a text argument is an option (starts with
+``-``). ``kubectl_create``, ``kubectl_patch``, ``kubectl_rollout``, ``kubectl_context``,
+``kubectl_generic``, ``node_management``, ``port_forward`` and the rest are unknown.
 
 Its tool names do not overlap the ``containers/kubernetes-mcp-server`` tools of
 :mod:`._mcp_cloud`, so both servers' tools live in the one ``kubernetes`` family
@@ -202,6 +202,22 @@ def _run(kind: EffectKind, lines: Callable[[McpCall], list[str]]) -> Handler:
     return handle
 
 
+def _read() -> Handler:
+    """A read tool, whose text arguments the server puts on kubectl's line as words of their
+    own: one starting with ``-`` is an option there (``name: "--server=https://…"`` sends the
+    kubeconfig's token elsewhere; ``src/security/kubectl-flags.ts`` refuses only the flags it
+    lists, and nothing when ``ALLOW_KUBECTL_UNSAFE_FLAGS`` is set), so it is unknown."""
+    read = on_tool(R, "k8s")
+
+    def handle(call: McpCall) -> BuiltinEffects:
+        for key, value in call.arguments.items():
+            if isinstance(value, str) and value.startswith("-"):
+                return own_effects(call.unknown(f"argument {key!r} is a kubectl option: {value!r}"))
+        return read(call)
+
+    return handle
+
+
 KUBECTL_TOOLS: dict[str, Handler] = {
     **dict.fromkeys(
         (
@@ -212,7 +228,7 @@ KUBECTL_TOOLS: dict[str, Handler] = {
             "list_api_resources",
             "ping",
         ),
-        on_tool(R, "k8s"),
+        _read(),
     ),
     "kubectl_delete": _run(D, _delete),
     "kubectl_apply": _run(U, _apply),

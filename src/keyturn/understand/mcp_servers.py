@@ -9,8 +9,10 @@ Tool names and arguments come from the servers' own sources:
 
 - filesystem: ``modelcontextprotocol/servers`` ``src/filesystem`` (npm
   ``@modelcontextprotocol/server-filesystem``);
-- git: ``modelcontextprotocol/servers`` ``src/git`` (``tests/snapshots/list_tools.json``);
-- GitHub: ``github/github-mcp-server`` ``pkg/github/__toolsnaps__/*.snap``;
+- git: ``modelcontextprotocol/servers`` ``src/git`` (``tests/snapshots/list_tools.json``),
+  only with the arguments its tools take (``cyanheads/git-mcp-server`` reuses the names);
+- GitHub: ``github/github-mcp-server`` ``pkg/github/__toolsnaps__/*.snap`` and its deprecated
+  aliases (``pkg/github/deprecated_tool_aliases.go``);
 - postgres: ``modelcontextprotocol/servers-archived`` ``src/postgres`` (``query``: ``sql``) and
   ``crystaldba/postgres-mcp`` (``execute_sql``: ``sql``);
 - SQLite: ``modelcontextprotocol/servers-archived`` ``src/sqlite`` (``read_query``,
@@ -52,17 +54,17 @@ Tool names and arguments come from the servers' own sources:
 - fetch: ``modelcontextprotocol/servers`` ``src/fetch`` (``fetch``: ``url``).
 
 The families live in private modules by kind of server: the file and repository servers in
-:mod:`._mcp_files`, the database servers in :mod:`._mcp_databases` (postgres, SQLite),
-:mod:`._mcp_datastores` (MySQL, Redis), :mod:`._mcp_mongodb` and :mod:`._mcp_atlas`, the
-platforms in :mod:`._mcp_supabase` and :mod:`._mcp_terraform`, the cluster and cloud servers in
-:mod:`._mcp_cloud`, the servers whose tools are a command line (gcloud, Docker) in
-:mod:`._mcp_cli` (and Flux159's kubectl tools in :mod:`._mcp_kubectl`), the hosting
-platforms in :mod:`._mcp_railway` (with :mod:`._mcp_railway_api`), :mod:`._mcp_paas` (Vercel,
-Netlify), :mod:`._mcp_cloudflare` and :mod:`._mcp_azure`, the observability servers in
-:mod:`._mcp_grafana` and :mod:`._mcp_sentry`, and what they share (:class:`BuiltinEffects`,
-:class:`ServerFamily`, the handler helpers) in :mod:`._mcp_family`. This module keeps the order
-they are tried in, the catch-all fetch family that comes last, and the look-ups the rest of
-keyturn calls.
+:mod:`._mcp_files`, :mod:`._mcp_git` and :mod:`._mcp_github`, the database servers in
+:mod:`._mcp_databases` (postgres, SQLite), :mod:`._mcp_datastores` (MySQL, Redis),
+:mod:`._mcp_mongodb` and :mod:`._mcp_atlas`, the platforms in :mod:`._mcp_supabase` and
+:mod:`._mcp_terraform`, the cluster and cloud servers in :mod:`._mcp_cloud`, the servers whose
+tools are a command line (gcloud, Docker) in :mod:`._mcp_cli` (and Flux159's kubectl tools in
+:mod:`._mcp_kubectl`), the hosting platforms in :mod:`._mcp_railway` (with
+:mod:`._mcp_railway_api`), :mod:`._mcp_paas` (Vercel, Netlify), :mod:`._mcp_cloudflare` and
+:mod:`._mcp_azure`, the observability servers in :mod:`._mcp_grafana` and :mod:`._mcp_sentry`,
+and what they share (:class:`BuiltinEffects`, :class:`ServerFamily`, the handler helpers) in
+:mod:`._mcp_family`. This module keeps the order they are tried in, the catch-all fetch family
+that comes last, and the look-ups the rest of keyturn calls.
 """
 
 from __future__ import annotations
@@ -85,7 +87,9 @@ from keyturn.understand._mcp_family import (
     missing_argument,
     own_effects,
 )
-from keyturn.understand._mcp_files import FILESYSTEM, GIT, GITHUB
+from keyturn.understand._mcp_files import FILESYSTEM
+from keyturn.understand._mcp_git import GIT
+from keyturn.understand._mcp_github import GITHUB
 from keyturn.understand._mcp_grafana import GRAFANA
 from keyturn.understand._mcp_kubectl import KUBECTL_TOOLS
 from keyturn.understand._mcp_mongodb import MONGODB
