@@ -58,9 +58,30 @@ _DEVICE_PATH = re.compile(
 )
 
 
+# PowerShell's provider-qualified form of a file path names the same file.
+_FILESYSTEM_PROVIDER = re.compile(r"(?i)^(?:microsoft\.powershell\.core[\\/])?filesystem::")
+# A PowerShell drive that holds no files (``Env:``, ``HKLM:``, ``Cert:``, ``Variable:``).
+_PROVIDER_DRIVE = re.compile(r"^([A-Za-z][A-Za-z0-9]+):")
+# An 8.3 short name (``PROGRA~1``): which long name it is depends on the disk.
+_SHORT_NAME = re.compile(r"(?:^|[\\/])[^\\/~]{1,6}~\d")
+
+
+def provider_drive(word: str) -> str | None:
+    """The PowerShell drive a path is on when it is not a file system's (``env``, ``hklm``,
+    ``cert``), lower-cased."""
+    match = _PROVIDER_DRIVE.match(_FILESYSTEM_PROVIDER.sub("", word.strip()))
+    return match.group(1).lower() if match else None
+
+
+def ps_wildcards(path: str) -> str:
+    """A PowerShell ``-Path`` with its ``[...]`` wildcard sets read as ``?`` (``dat[a]`` may be
+    ``data``); a ``-LiteralPath`` keeps them."""
+    return re.sub(r"\[[^\]/]*\]", "?", path)
+
+
 def _expand(word: str) -> str:
     """``word`` with the well-known variables and a leading ``~`` put in; others stay."""
-    word = word.strip()
+    word = _FILESYSTEM_PROVIDER.sub("", word.strip())
     if "%" in word or "$" in word:
         word = _VARIABLE.sub(_variable_value, word)
     if word == "~" or word.startswith(("~/", "~\\")):
@@ -78,9 +99,10 @@ def _variable_value(match: re.Match[str]) -> str:
 def run_time_path(word: str, cwd: str | None, *, powershell: bool) -> bool:
     """Whether the path ``word`` is decided at run time: a variable other than the well-known
     ones (``%D%``, ``$p``, a ``for`` loop's ``%i``), a PowerShell expression (``(Get-PSDrive
-    C).Root``), or a relative path after a change to a place decided at run time."""
+    C).Root``), an 8.3 short name (``C:\\PROGRA~1``: the disk tells which folder), or a relative
+    path after a change to a place decided at run time."""
     expanded = _DEVICE_PATH.sub("", _expand(word).replace("\\", "/")).replace("%USERNAME%", "")
-    if "%" in expanded or expanded.startswith("("):
+    if "%" in expanded or expanded.startswith("(") or _SHORT_NAME.search(expanded):
         return True
     if powershell and "$" in expanded.replace("`$", ""):
         return True

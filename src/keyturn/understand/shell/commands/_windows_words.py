@@ -41,12 +41,20 @@ def tokens(text: str, *, powershell: bool) -> list[str]:
 
 
 def _ps_unquoted(word: str) -> str:
-    """A PowerShell word without its quotes; a ``$`` in single quotes, literal there, is kept
-    escaped (```$``, as PowerShell writes a literal one elsewhere)."""
+    """A PowerShell word without its quotes and escapes; a ``$`` in single quotes, literal there,
+    is kept escaped (```$``, as PowerShell writes a literal one elsewhere)."""
     out: list[str] = []
     quote = ""
+    escaped = False
     for char in word:
-        if quote:
+        if escaped:
+            # A backtick escapes the next character outside single quotes: ``Re`move-Item``
+            # is Remove-Item (a literal ``$`` stays marked).
+            out.append("`$" if char == "$" else char)
+            escaped = False
+        elif char == "`" and quote != "'":
+            escaped = True
+        elif quote:
             if char == quote:
                 quote = ""
             else:

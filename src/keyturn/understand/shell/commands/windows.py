@@ -8,8 +8,13 @@ letter upper case). Removing a drive root or a user profile recursively, and for
 are catastrophic.
 
 The handlers and the statement-by-statement reading are here; how the text splits into
-statements and words is in :mod:`._windows_words`, and how a path is named (variables, the
-working directory, what is decided at run time, what is catastrophic) in :mod:`._windows_paths`.
+pipelines, redirections and the blocks PowerShell runs is in :mod:`._windows_syntax`, into words
+in :mod:`._windows_words`; how a path is named (variables, the working directory, what is
+decided at run time, what is catastrophic) in :mod:`._windows_paths`; deletes in
+:mod:`._windows_removes`, moves, copies and writes in :mod:`._windows_files`; what
+``powershell.exe`` runs in :mod:`._powershell_host`; pipelines' items, ``$_``, constant
+variables and ``Start-Process`` in :mod:`._powershell_forms`; keyturn's own variables set the
+Windows ways in :mod:`._windows_self`.
 """
 
 from __future__ import annotations
@@ -18,18 +23,57 @@ import re
 from collections.abc import Sequence
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.commands._keyturn_vars import (
+    variable_effects as keyturn_variable_effects,
+)
+from keyturn.understand.shell.commands._powershell_forms import (
+    BLOCK_RUNNERS,
+    FOREACH,
+    UNKNOWN_FLOW,
+    Flow,
+    assignment,
+    bound_blocks,
+    constant,
+    expression,
+    flow_after,
+    remote,
+    started,
+    string_flow,
+    with_variables,
+)
+from keyturn.understand.shell.commands._powershell_host import host_call
+from keyturn.understand.shell.commands._windows_files import (
+    COPIES,
+    MOVES,
+    WRITES,
+    copies,
+    moves,
+    redirected,
+    writes,
+)
 from keyturn.understand.shell.commands._windows_paths import (
     NO_MOVE,
     RUN_TIME_DIR,
     directory_change,
-    paths_inside,
-    run_time_path,
     windows_catastrophe,
     windows_path,
 )
+from keyturn.understand.shell.commands._windows_removes import (
+    CMD_PROGRAMS,
+    CMD_SWITCHES,
+    PS_REMOVES,
+    READS,
+    remove,
+    robocopy,
+)
+from keyturn.understand.shell.commands._windows_self import keyturn_settings, setx
+from keyturn.understand.shell.commands._windows_syntax import (
+    Redirection,
+    inner_texts,
+    pipelines,
+    redirections,
+)
 from keyturn.understand.shell.commands._windows_words import (
-    CMD_SEPARATORS,
-    PS_SEPARATORS,
     command_words,
     decode_utf16,
     raw_words,
@@ -54,40 +98,6 @@ _WINDOWS_START = re.compile(
     r"(?i)^\s*(cmd(\.exe)?\s+/[ck]|powershell|pwsh|rd\s|rmdir\s+/|del\s|erase\s|remove-item|"
     r"ri\s|format\s+[a-z]:|format-volume|clear-disk)"
 )
-_READS = frozenset(
-    [
-        "dir",
-        "ls",
-        "type",
-        "cd",
-        "chdir",
-        "set-location",
-        "echo",
-        "write-host",
-        "write-output",
-        "get-childitem",
-        "gci",
-        "get-content",
-        "gc",
-        "cat",
-        "get-item",
-        "gi",
-        "test-path",
-        "cls",
-        "ver",
-        "where",
-        "where.exe",
-        "whoami",
-        "hostname",
-        "get-location",
-        "pwd",
-        "get-process",
-        "get-service",
-        "select-string",
-        "findstr",
-        "more",
-    ]
-)
 
 
 def looks_windows(text: str) -> bool:
@@ -111,25 +121,89 @@ def _script(
     depth: int,
     cwd: str | None = None,
 ) -> list[Effect]:
-    """The effects of cmd or PowerShell ``text``, statement by statement; ``cwd``: where it
+    """The effects of cmd or PowerShell ``text``, pipeline by pipeline; ``cwd``: where it
     runs, when known (``cd /d C:\\`` earlier in the text moves the statements after it)."""
     if depth > 8:
         return [unknown_effect(cmd, "Windows commands nested too deeply", ctx)]
-    separators = PS_SEPARATORS if powershell else CMD_SEPARATORS
     effects: list[Effect] = []
-    for statement in separators.split(text):
-        if not powershell:
-            statement = ungrouped(statement)
-        words = command_words(tokens(statement, powershell=powershell), powershell=powershell)
-        if not words:
-            continue
-        moved = directory_change(words, cwd, powershell=powershell)
-        if moved != NO_MOVE:
-            cwd = moved
-            effects.append(command_effect(EffectKind.READ, cmd, ctx, detail=statement[:100]))
-            continue
-        effects.extend(_statement(words, statement, cmd, ctx, powershell, depth, cwd=cwd))
+    variables: dict[str, str] = {}
+    for pipeline in pipelines(text, powershell=powershell):
+        flow = UNKNOWN_FLOW
+        for statement in pipeline:
+            statement, found = redirections(statement, powershell=powershell)
+            effects += redirected(found, cmd, ctx, powershell=powershell, cwd=cwd)
+            if not powershell:
+                statement = ungrouped(statement)
+            else:
+                given = assignment(statement)
+                if given is not None:
+                    # ``$p = 'C:\\x'`` keeps the value; ``$r = Remove-Item ...`` runs it.
+                    name, statement = given
+                    value = constant(statement)
+                    variables.pop(name, None)
+                    if value is not None:
+                        variables[name] = value
+                more, flow = _powershell_statement(statement, flow, variables, cmd, ctx, depth, cwd)
+                effects += more
+                moved = _moved(statement, variables, cwd)
+                cwd = cwd if moved == NO_MOVE else moved
+                continue
+            words = command_words(tokens(statement, powershell=False), powershell=False)
+            if not words:
+                continue
+            moved = directory_change(words, cwd, powershell=False)
+            if moved != NO_MOVE:
+                cwd = moved
+                effects.append(command_effect(EffectKind.READ, cmd, ctx, detail=statement[:100]))
+                continue
+            effects.extend(_statement(words, statement, cmd, ctx, False, depth, cwd=cwd))
     return effects or [command_effect(EffectKind.READ, cmd, ctx)]
+
+
+def _moved(statement: str, variables: dict[str, str], cwd: str | None) -> str | None:
+    words = with_variables(tokens(statement, powershell=True), variables)
+    return directory_change(words, cwd, powershell=True) if words else NO_MOVE
+
+
+def _powershell_statement(
+    statement: str,
+    flow: Flow,
+    variables: dict[str, str],
+    cmd: SimpleCommand,
+    ctx: ShellContext,
+    depth: int,
+    cwd: str | None,
+) -> tuple[list[Effect], Flow]:
+    """One PowerShell statement of a pipeline given what the command before passed on: its
+    effects (its blocks and subexpressions included) and what it passes on."""
+    words = with_variables(tokens(statement, powershell=True), variables)
+    if not words:
+        return [], UNKNOWN_FLOW
+    name = words[0].lower()
+    blocks = inner_texts(statement)
+    if name in FOREACH and flow.paths:
+        blocks = bound_blocks(blocks, flow)
+    effects: list[Effect] = []
+    for block in blocks:
+        effects += _script(block, cmd, ctx, powershell=True, depth=depth + 1, cwd=cwd)
+    effects += keyturn_settings(statement, cmd, ctx)
+    kind = expression(statement)
+    if kind is not None:
+        if kind == "method":
+            effects.append(unknown_effect(cmd, "calls a .NET method", ctx, statement))
+        return effects, string_flow(statement) or UNKNOWN_FLOW
+    if directory_change(words, cwd, powershell=True) != NO_MOVE:
+        return [*effects, command_effect(EffectKind.READ, cmd, ctx, detail=statement[:100])], flow
+    if name in ("&", ".") and len(words) > 1 and not words[1].startswith(("(", "{")):
+        words = words[1:]  # ``& 'Remove-Item' ...``: the call operator runs the named command
+    elif name in BLOCK_RUNNERS:
+        if name in ("invoke-command", "icm") and remote(words):
+            effects.append(unknown_effect(cmd, "runs a script block on another computer", ctx))
+        elif name in FOREACH and not blocks:
+            effects.append(unknown_effect(cmd, "calls a method on each item", ctx, statement))
+        return effects or [command_effect(EffectKind.READ, cmd, ctx)], flow
+    effects += _statement(words, statement, cmd, ctx, True, depth, cwd=cwd, flow=flow)
+    return effects, flow_after(words, flow, cwd)
 
 
 def _statement(
@@ -141,6 +215,7 @@ def _statement(
     depth: int,
     *,
     cwd: str | None = None,
+    flow: Flow = UNKNOWN_FLOW,
 ) -> list[Effect]:
     name = words[0].lower().replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".exe")
     args = words[1:]
@@ -148,14 +223,22 @@ def _statement(
         return _cmd(args, cmd, ctx, depth, cwd=cwd)
     if name in ("powershell", "pwsh"):
         return _powershell(args, cmd, ctx, depth, cwd=cwd)
-    if name in ("rd", "rmdir") or (
-        powershell and name in ("remove-item", "ri", "rm", "del", "erase")
-    ):
-        return _remove(args, cmd, ctx, powershell=powershell, files_only=False, cwd=cwd)
+    if powershell and name in PS_REMOVES:
+        return remove(args, cmd, ctx, powershell=True, files_only=False, cwd=cwd, flow=flow)
+    if name in ("rd", "rmdir", "del", "erase"):
+        found = remove(
+            args, cmd, ctx, powershell=False, files_only=name in ("del", "erase"), cwd=cwd
+        )
+        if any(a.startswith("-") for a in args):
+            # ``del -r X`` typed where PowerShell may be the shell: read both ways.
+            found += remove(args, cmd, ctx, powershell=True, files_only=False, cwd=cwd)
+        return found
     if name in ("remove-item", "ri"):
-        return _remove(args, cmd, ctx, powershell=True, files_only=False, cwd=cwd)
-    if name in ("del", "erase"):
-        return _remove(args, cmd, ctx, powershell=False, files_only=True, cwd=cwd)
+        return remove(args, cmd, ctx, powershell=True, files_only=False, cwd=cwd)
+    if powershell and name in ("iex", "invoke-expression"):
+        return _invoked(args, text, cmd, ctx, depth, cwd=cwd, flow=flow)
+    if powershell and name in ("start-process", "saps", "start"):
+        return _started(args, cmd, ctx, depth, cwd=cwd)
     if name in ("format", "format-volume", "clear-disk", "initialize-disk", "diskpart"):
         reason = f"{words[0]} destroys a disk or volume ({' '.join(args)[:60]})"
         return [
@@ -169,137 +252,104 @@ def _statement(
             )
         ]
     if name == "robocopy" and len(args) >= 2:
-        return _robocopy(args, cmd, ctx, cwd=cwd)
-    if name in _READS:
+        return robocopy(args, cmd, ctx, cwd=cwd)
+    if name in MOVES and (powershell or name in ("move", "ren", "rename")):
+        return moves(name, args, cmd, ctx, powershell=powershell, cwd=cwd)
+    if name in COPIES and (powershell or name in ("copy", "xcopy")):
+        return copies(args, cmd, ctx, powershell=powershell, cwd=cwd)
+    if name == "setx":
+        return setx(args, cmd, ctx)
+    if powershell and name in WRITES:
+        found = writes(args, cmd, ctx, cwd=cwd)
+        if name == "sc":  # sc.exe (services) where sc is no alias (PowerShell 7)
+            found.append(unknown_effect(cmd, "sc may be sc.exe, which controls services", ctx))
+        return found
+    if name in READS:
         return [command_effect(EffectKind.READ, cmd, ctx, detail=text[:100])]
     if ctx.understand_nested is not None and not powershell:
         return ctx.understand_nested(text)
     return [unknown_effect(cmd, f"keyturn does not know what {words[0]!r} does", ctx, text)]
 
 
+def _invoked(
+    args: Sequence[str],
+    text: str,
+    cmd: SimpleCommand,
+    ctx: ShellContext,
+    depth: int,
+    *,
+    cwd: str | None,
+    flow: Flow,
+) -> list[Effect]:
+    """``Invoke-Expression TEXT`` (or text piped in): TEXT read as PowerShell when constant."""
+    given = " ".join(a for a in args if not a.lower().startswith("-com"))
+    inner = given if args else flow.text
+    if inner is None:
+        return [unknown_effect(cmd, "Invoke-Expression of text decided at run time", ctx, text)]
+    effects = _script(inner, cmd, ctx, powershell=True, depth=depth + 1, cwd=cwd)
+    if args and any(a.startswith("(") or re.search(r"(?<!`)\$", a) for a in args):
+        effects.append(unknown_effect(cmd, "Invoke-Expression of text decided at run time", ctx))
+    return effects
+
+
+def _started(
+    args: Sequence[str], cmd: SimpleCommand, ctx: ShellContext, depth: int, *, cwd: str | None
+) -> list[Effect]:
+    """``Start-Process PROGRAM -ArgumentList ARGS``: the program's command line."""
+    found = started(args, cwd)
+    if found is None:
+        return [unknown_effect(cmd, "Start-Process without a program", ctx)]
+    effects = _statement(
+        found.words, " ".join(found.words), cmd, ctx, False, depth + 1, cwd=found.cwd
+    )
+    for path in found.writes:
+        effects += redirected([Redirection(path, False)], cmd, ctx, powershell=True, cwd=cwd)
+    return effects
+
+
 def _cmd(
     args: Sequence[str], cmd: SimpleCommand, ctx: ShellContext, depth: int, *, cwd: str | None
 ) -> list[Effect]:
-    lowered = [a.lower() for a in args]
-    at = next((i for i, a in enumerate(lowered) if a in ("/c", "/k", "/r")), None)
-    if at is None:
-        return [unknown_effect(cmd, "an interactive cmd shell", ctx)]
-    text = " ".join(args[at + 1 :])
-    return _script(text, cmd, ctx, powershell=False, depth=depth + 1, cwd=cwd)
+    """``cmd /c TEXT`` (its switches may be glued: ``/d/c``, ``/cTEXT``); without ``/c`` it
+    reads its commands from its input."""
+    for i, arg in enumerate(args):
+        switches = CMD_SWITCHES.fullmatch(arg.lower()) if arg.startswith("/") else None
+        at = re.search(r"/[ckr]", arg.lower()) if arg.startswith("/") else None
+        if at is None:
+            if switches is None:
+                break
+            continue
+        glued = arg[at.end() :]
+        text = " ".join(([glued] if glued else []) + list(args[i + 1 :]))
+        return _script(text, cmd, ctx, powershell=False, depth=depth + 1, cwd=cwd)
+    if cmd.stdin_text is not None and depth == 0:
+        return _script(cmd.stdin_text, cmd, ctx, powershell=False, depth=depth + 1, cwd=cwd)
+    return [unknown_effect(cmd, "an interactive cmd shell", ctx)]
 
 
 def _powershell(
     args: Sequence[str], cmd: SimpleCommand, ctx: ShellContext, depth: int, *, cwd: str | None
 ) -> list[Effect]:
-    i = 0
-    while i < len(args):
-        flag = args[i].lower()
-        if flag in ("-command", "-c", "/c", "-com"):
-            text = " ".join(args[i + 1 :])
-            return _script(text, cmd, ctx, powershell=True, depth=depth + 1, cwd=cwd)
-        if flag in ("-encodedcommand", "-enc", "-e", "-ec") and i + 1 < len(args):
-            decoded = decode_utf16(args[i + 1])
-            if decoded is None:
-                return [unknown_effect(cmd, "powershell -EncodedCommand that does not decode", ctx)]
-            return _script(decoded, cmd, ctx, powershell=True, depth=depth + 1, cwd=cwd)
-        if flag in ("-file", "-f"):
-            return [unknown_effect(cmd, "runs a PowerShell script file", ctx)]
-        if flag in (
-            "-executionpolicy",
-            "-ep",
-            "-windowstyle",
-            "-w",
-            "-version",
-            "-inputformat",
-            "-outputformat",
-            "-configurationname",
-            "-workingdirectory",
-            "-wd",
-        ):
-            i += 2
-            continue
-        if not flag.startswith(("-", "/")):
-            text = " ".join(args[i:])
-            return _script(text, cmd, ctx, powershell=True, depth=depth + 1, cwd=cwd)
-        i += 1
-    return [unknown_effect(cmd, "an interactive PowerShell", ctx)]
-
-
-# ``-Recurse``, abbreviated or with a value (``-Recurse:$true``; ``:$false`` too: the stricter
-# reading).
-_PS_RECURSE = re.compile(r"(?i)-r(e(c(u(r(s(e)?)?)?)?)?)?(:.*)?$")
-# cmd's switches: ``/s``, ``/S/Q`` (several glued together).
-_CMD_SWITCHES = re.compile(r"(?:/[a-z0-9?](?::[^/]*)?)+")
-_PS_VALUED = frozenset(
-    {"-path", "-literalpath", "-lp", "-filter", "-include", "-exclude", "-credential", "-stream"}
-)
-
-
-def _remove(
-    args: Sequence[str],
-    cmd: SimpleCommand,
-    ctx: ShellContext,
-    *,
-    powershell: bool,
-    files_only: bool,
-    cwd: str | None = None,
-) -> list[Effect]:
-    recursive = False
-    paths: list[str] = []
-    i = 0
-    while i < len(args):
-        arg, low = args[i], args[i].lower()
-        if powershell and _PS_RECURSE.match(low):
-            recursive = True
-        elif powershell and low in _PS_VALUED:
-            if low in ("-path", "-literalpath", "-lp") and i + 1 < len(args):
-                paths.extend(p for p in args[i + 1].split(",") if p)
-            i += 1
-        elif not powershell and low.startswith("/") and _CMD_SWITCHES.fullmatch(low):
-            # A switch (``/s``, ``/S/Q``); in PowerShell ``/`` starts a path.
-            recursive = recursive or "/s" in (low + "/").replace(":", "/")
-        elif not low.startswith("-"):
-            paths.append(arg)
-        i += 1
-    if not paths:
-        return [unknown_effect(cmd, "a Windows delete without a path", ctx)]
-    effects = []
-    for raw in paths + [p for expression in paths for p in paths_inside(expression)]:
-        run_time = run_time_path(raw, cwd, powershell=powershell)
-        path = windows_path(raw, cwd)
-        tree = [path, path.rstrip("/") + "/*"] if recursive and not path.endswith("*") else [path]
-        reason = windows_catastrophe(path) if recursive or path.endswith("*") else None
-        detail = ("deletes recursively " if recursive else "deletes ") + path
-        effects.append(
-            file_effect(
-                EffectKind.DELETE,
-                tree,
-                cmd,
-                ctx,
-                detail=detail,
-                catastrophic=None if run_time else reason,
-                run_time=run_time,
-            )
-        )
-    return effects
-
-
-def _robocopy(
-    args: Sequence[str], cmd: SimpleCommand, ctx: ShellContext, *, cwd: str | None
-) -> list[Effect]:
-    src, dest = windows_path(args[0], cwd), windows_path(args[1], cwd)
-    effects = [file_effect(EffectKind.UPDATE, [dest, dest + "/*"], cmd, ctx)]
-    if {"/mir", "/purge"} & {a.lower() for a in args}:
-        effects.append(
-            file_effect(
-                EffectKind.DELETE,
-                [dest + "/*"],
-                cmd,
-                ctx,
-                detail=f"deletes files in {dest} that are not in {src}",
-            )
-        )
-    return effects
+    call = host_call(args)
+    effects = [
+        unknown_effect(cmd, f"powershell parameter {w!r} not known", ctx) for w in call.unknown
+    ]
+    text: str | None = call.text
+    if call.kind == "encoded":
+        text = decode_utf16(call.text)
+        if text is None:
+            return [unknown_effect(cmd, "powershell -EncodedCommand that does not decode", ctx)]
+        # keyturn's own variables set in text that exists only once decoded.
+        effects += keyturn_variable_effects(text, target=ctx.target)
+    elif call.kind == "stdin":
+        text = cmd.stdin_text if depth == 0 else None
+    elif call.kind == "file":
+        return [*effects, unknown_effect(cmd, "runs a PowerShell script file", ctx)]
+    elif call.kind == "interactive":
+        text = cmd.stdin_text if depth == 0 else None
+    if text is None:
+        return [*effects, unknown_effect(cmd, "an interactive PowerShell", ctx)]
+    return effects + _script(text, cmd, ctx, powershell=True, depth=depth + 1, cwd=cwd)
 
 
 @command("cmd", "cmd.exe", "CMD", "CMD.EXE")
@@ -315,24 +365,20 @@ def powershell_exe(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None
 
 
 @command(
-    "rd",
-    "del",
-    "erase",
-    "Remove-Item",
-    "remove-item",
-    "ri",
-    "format",
-    "Format-Volume",
-    "Clear-Disk",
-    "robocopy",
+    *("rd", "del", "erase", "format", "robocopy", "setx", "setx.exe"),
+    *("Remove-Item", "remove-item", "ri", "Format-Volume", "Clear-Disk"),
+    *("Move-Item", "move-item", "Rename-Item", "rename-item", "Copy-Item", "copy-item"),
+    *("Set-Content", "set-content", "Add-Content", "add-content", "Clear-Content"),
+    *("clear-content", "Out-File", "out-file", "Invoke-Expression", "invoke-expression"),
+    *("iex", "Start-Process", "start-process", "mi", "rni", "clc", "cpi"),
 )
 def windows_command(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """A Windows command typed directly (an agent whose shell is cmd or PowerShell)."""
-    powershell = "-" in cmd.name
+    powershell = cmd.name.lower() not in CMD_PROGRAMS
     words = raw_words(cmd, powershell=powershell)
     return _statement(words, " ".join(words), cmd, ctx, powershell, 0)
 
 
 def rd(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``rmdir /s /q X`` (the Windows form of ``rmdir``)."""
-    return _remove(raw_words(cmd)[1:], cmd, ctx, powershell=False, files_only=False)
+    return remove(raw_words(cmd)[1:], cmd, ctx, powershell=False, files_only=False)
