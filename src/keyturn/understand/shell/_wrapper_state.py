@@ -54,9 +54,7 @@ class State:
 
     def unwrapped(self, cmd: SimpleCommand) -> Unwrapped:
         """The outcome once no wrapper is left in front of the command."""
-        return Unwrapped(
-            self.build(cmd), directories=tuple(self.directories), emptied=self.emptied
-        )
+        return Unwrapped(self.build(cmd), directories=tuple(self.directories), emptied=self.emptied)
 
     def build(self, cmd: SimpleCommand) -> SimpleCommand:
         return evolve(
