@@ -40,6 +40,7 @@ from keyturn.policy.selfprotect import (
     may_reach_cluster_gate,
     warn_opt_out,
 )
+from keyturn.policy.windows_names import is_drive_name, with_folded_names
 
 _NO_HINTS = Target()
 _AGENT_CACHE_LIMIT = 1024
@@ -83,6 +84,14 @@ class Policy:
             document.environments, unknown_environment=document.unknown_environment
         )
         self._protected = GlobSet(document.protected) if document.protected else None
+        # Windows drive paths compare without case: only a policy naming one folds names.
+        self._fold_windows = any(map(is_drive_name, document.protected)) or any(
+            is_drive_name(p)
+            for section in document.agents
+            for rule in section.rules
+            if rule.resources is not None
+            for p in rule.resources.patterns
+        )
         if self._protected is not None:
             self._protected.first_match(())  # compiles its expression now, not on a first delete
         self._protected_heads = (
@@ -337,12 +346,13 @@ class Policy:
         self, effect: Effect, agent: str, kind: ActionKind, action_target: Target, memo: bool = True
     ) -> Judgement:
         """:meth:`judge_effect` (positional arguments: this runs for every judged effect)."""
+        matched = with_folded_names(effect) if self._fold_windows else effect
         given = effect.target.environment
         if given:  # named outright (what environment_of decides first), without the calls
             env = given if given in self._env_set else self.document.unknown_environment
         else:
             env = self.environment_of(effect, action_target=action_target, memo=memo)
-        return Judgement(effect, env, *self._decide(effect, agent, kind, env))
+        return Judgement(effect, env, *self._decide(matched, agent, kind, env))
 
     # -- the decision on one effect --------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from keyturn.policy.schema import (
     Rule,
 )
 from keyturn.policy.sections import parse_credentials, parse_mcp, parse_settings
+from keyturn.policy.windows_names import fold_pattern
 
 TOP_KEYS = (
     "version",
@@ -116,7 +117,7 @@ class Checker:
         return tuple(self.string(item, child_path(path, i)) for i, item in enumerate(value))
 
     def globs(self, value: Any, path: str) -> GlobSet:
-        return GlobSet(self.strings(value, path))
+        return GlobSet(tuple(fold_pattern(p) for p in self.strings(value, path)))
 
     def integer(self, value: Any, path: str, *, low: int, high: int | None = None) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -244,7 +245,9 @@ def _protected(check: Checker, value: Any) -> tuple[str, ...]:
         return ()
     if not isinstance(value, list):
         raise check.fail("protected", f"expected a list of patterns, got {_type_name(value)}")
-    return tuple(check.string(p, child_path("protected", i)) for i, p in enumerate(value))
+    return tuple(
+        fold_pattern(check.string(p, child_path("protected", i))) for i, p in enumerate(value)
+    )
 
 
 def _agents(
