@@ -4,6 +4,8 @@ revisions, and the published npm ``@modelcontextprotocol/server-filesystem``."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -199,6 +201,41 @@ def test_a_policy_that_does_not_load_exits_2_with_one_line(tmp_path: Path) -> No
     assert proc.stdout == "", "stdout is the protocol: nothing else goes there"
     assert len(proc.stderr.strip().splitlines()) == 1
     assert str(bad) in proc.stderr
+
+
+def test_the_proxy_exits_2_once_its_upstream_never_started(
+    inventory: tuple[Path, Path],
+) -> None:
+    """Calls were refused all along (above); when the client goes away the proxy says on its
+    exit code that the server it was given never started, in one log line."""
+    policy, _ = inventory
+    hello = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-06-18",
+            "capabilities": {},
+            "clientInfo": {"name": "t", "version": "1"},
+        },
+    }
+    proc = subprocess.run(
+        [
+            *(sys.executable, "-m", "keyturn", "mcp-proxy", "--policy", str(policy)),
+            *("--no-store", "--name", "gone", "--", "/nonexistent/mcp-server"),
+        ],
+        input=json.dumps(hello) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "KEYTURN_HOME": str(policy.parent / "home")},
+    )
+    assert proc.returncode == 2, proc.stderr
+    failed = [line for line in proc.stderr.splitlines() if "did not start" in line]
+    assert failed == [
+        "keyturn mcp-proxy: gone: upstream MCP server did not start: [Errno 2] "
+        "No such file or directory: '/nonexistent/mcp-server'"
+    ]
 
 
 def test_missing_upstream_command_is_a_usage_error() -> None:

@@ -43,10 +43,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from keyturn.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, KeyturnError
 
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] in ("-h", "--help"):
+    if not args:
+        print(f"keyturn: expected a command ({USAGE}; see 'keyturn --help')", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args[0] in ("-h", "--help"):
         print(USAGE)
         print("Run 'keyturn VERB --help' for a verb's options.")
-        return 0 if args else EXIT_BAD_INPUT
+        return 0
     if args[0] == "--version":
         from keyturn import __version__
 

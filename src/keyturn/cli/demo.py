@@ -23,7 +23,7 @@ from keyturn.approval import ApprovalRequest, Role, Transition, approve
 from keyturn.bootstrap import Settings, build_gate, load_signer, open_store, write_private
 from keyturn.cli._args import parser
 from keyturn.demo_seed import demo_file
-from keyturn.errors import ApprovalError
+from keyturn.errors import ApprovalError, InputError
 from keyturn.gate import Gate, Outcome
 from keyturn.model import Action, Actor, Target, Verdict
 
@@ -78,7 +78,10 @@ def _demo(home: Path, *, kept: bool) -> int:
 
 def _set_up(home: Path) -> Settings:
     """A state directory with the demo policy and an audit signing key (SQLite, always)."""
-    home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise InputError(f"--home {home}: cannot be a state directory ({exc.strerror})") from None
     settings = Settings(home=home, policy_path=home / "demo-policy.yaml")
     # The brief's example policy (BRIEF §4.1), as a team would write it: the same file the
     # server's demo (`make run`) starts from.

@@ -22,15 +22,18 @@ if TYPE_CHECKING:
 USAGE = (
     "usage: keyturn hook {claude-code,codex,gemini,cursor,kiro} [--policy FILE] [--agent NAME]\n"
     "       keyturn hook install AGENT [--scope user|project] [--project DIR] [--policy FILE]\n"
+    "                            [--kiro-agent NAME] [--outcomes]\n"
     "       keyturn hook daemon [--idle-timeout SECONDS] [--socket PATH]"
 )
 
 
 def run(argv: list[str]) -> int:
     """Entry point of the ``hook`` verb."""
-    if not argv or argv[0] in ("-h", "--help"):
+    if not argv:
+        raise UsageError("expected an agent, install or daemon (see 'keyturn hook --help')")
+    if argv[0] in ("-h", "--help"):
         print(USAGE)
-        return 0 if argv else 2
+        return 0
     if argv[0] == "install":
         from keyturn.integrations.hooks.install import run_install
 

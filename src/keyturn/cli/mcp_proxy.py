@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from keyturn.cli._args import add_actor_options, add_policy_option, parser, policy_file
-from keyturn.errors import UsageError
+from keyturn.errors import EXIT_BAD_INPUT, UsageError
 from keyturn.model import Actor
 
 _SERVER_WORD = re.compile(r"(?:mcp-server-|server-)([A-Za-z0-9][\w.-]*)")
@@ -73,7 +73,9 @@ def run(argv: list[str]) -> int:
     import anyio
 
     anyio.run(proxy.serve_stdio)
-    return 0
+    # Every call was refused (fail closed); the exit code tells a supervisor the server given
+    # never started.
+    return EXIT_BAD_INPUT if proxy.upstream_error else 0
 
 
 def _judging(policy_path: str, *, no_store: bool, wait: bool) -> tuple[Any, Any]:

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from keyturn.cli._args import add_policy_option, parser, policy_file
-from keyturn.errors import EXIT_BAD_INPUT, InputError, UsageError
+from keyturn.errors import InputError, UsageError
 from keyturn.policy import Policy, load_policy_file
 from keyturn.policy.validate import suggest
 
@@ -21,9 +21,11 @@ USAGE = "usage: keyturn policy {lint,explain,test} ..."
 
 def run(argv: list[str]) -> int:
     """Dispatch ``keyturn policy SUBCOMMAND``."""
-    if not argv or argv[0] in ("-h", "--help"):
+    if not argv:
+        raise UsageError(f"expected a subcommand ({USAGE})")
+    if argv[0] in ("-h", "--help"):
         print(USAGE)
-        return 0 if argv else EXIT_BAD_INPUT
+        return 0
     sub, rest = argv[0], argv[1:]
     handlers = {"lint": _lint, "explain": _explain, "test": _test}
     handler = handlers.get(sub)

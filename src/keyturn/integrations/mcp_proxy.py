@@ -84,6 +84,8 @@ class McpProxy:
         self.settings = settings
         self.policy = policy
         self.decide = decide
+        # Why the upstream did not start, once it failed to (the command then exits non-zero).
+        self.upstream_error: str | None = None
         self.server: Server[Upstream] = Server(
             f"keyturn-{settings.name}",
             version=_version(),
@@ -111,7 +113,8 @@ class McpProxy:
             await client.__aenter__()
         except Exception as exc:  # any failure to start means "unreachable": refuse calls
             upstream.error = f"upstream MCP server did not start: {_one_line(exc)}"
-            log.error("keyturn mcp-proxy %s: %s", self.settings.name, upstream.error)
+            self.upstream_error = upstream.error
+            log.error("%s: %s", self.settings.name, upstream.error)
             yield upstream
             return
         upstream.client = client

@@ -1,0 +1,45 @@
+"""A command line missing its verb or subcommand, or naming a state directory that cannot be
+one: exit 2 and one line on stderr saying what is missing (BRIEF §4.3), never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+KEYTURN = str(Path(sys.executable).with_name("keyturn"))
+
+
+def _keyturn(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KEYTURN_")}
+    env["KEYTURN_HOME"] = str(home)
+    return subprocess.run(
+        [KEYTURN, *args], capture_output=True, text=True, timeout=60, env=env, check=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        ((), "keyturn: expected a command"),
+        (("policy",), "keyturn policy: expected a subcommand"),
+        (("hook",), "keyturn hook: expected an agent, install or daemon"),
+        (("demo", "--home", "/etc/passwd"), "keyturn demo: --home /etc/passwd: cannot be"),
+    ],
+)
+def test_one_line_and_exit_2(args: tuple[str, ...], says: str, tmp_path: Path) -> None:
+    done = _keyturn(*args, home=tmp_path / "home")
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith(says), done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_help_is_not_an_error(tmp_path: Path) -> None:
+    for args in (("--help",), ("policy", "--help"), ("hook", "--help")):
+        done = _keyturn(*args, home=tmp_path / "home")
+        assert done.returncode == 0 and done.stdout.startswith("usage: keyturn"), args
+    hook_help = _keyturn("hook", "--help", home=tmp_path / "home").stdout
+    assert "--kiro-agent NAME" in hook_help and "--outcomes" in hook_help
