@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -90,12 +91,32 @@ def _drop_empty(mapping: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in mapping.items() if v not in (None, "", (), [], {}, False)}
 
 
+_BRACKET_SET = re.compile(r"\[[^\]/]+\]")
+
+
+def path_brackets(name: str) -> bool:
+    """Whether ``name`` is a path holding a bracket set (``file:/srv/dat[a]``): a glob."""
+    return name.startswith("file:") and _BRACKET_SET.search(name) is not None
+
+
+def brackets_as_one_character(name: str) -> str:
+    """``name`` with each bracket set of a path written as ``?``, the one character it
+    matches; other names as they are."""
+    return _BRACKET_SET.sub("?", name) if path_brackets(name) else name
+
+
 def _wide_starts(names: tuple[str, ...]) -> tuple[str, ...]:
     starts = []
     for name in names:
         cut, mark = name.find("*"), name.find("?")
         if mark >= 0 and (cut < 0 or mark < cut):
             cut = mark
+        if "[" in name and name.startswith("file:"):
+            # A path's bracket set is a glob the shell may expand (``dat[a]`` is ``data``);
+            # elsewhere a bracket is part of a name (``aws_instance.web[0]``).
+            bracket = name.find("[")
+            if "]" in name[bracket:] and (cut < 0 or bracket < cut):
+                cut = bracket
         if cut >= 0:
             starts.append(name[:cut])
     return tuple(starts)
@@ -108,7 +129,7 @@ def _open_names(names: tuple[str, ...]) -> tuple[str, ...]:
     one resource, matched as written, as rules spell those fields with ``*`` themselves."""
     found = []
     for name in names:
-        if "*" not in name and "?" not in name:
+        if "*" not in name and "?" not in name and not path_brackets(name):
             continue
         if name.startswith("arn:"):
             resource = name.split(":", 5)[5:]

@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from keyturn.model import brackets_as_one_character
+
 WILDCARDS = frozenset("*?")
 
 
@@ -99,7 +101,9 @@ def overlap(name: str, pattern: str) -> bool:
     understanding could not tell or that stands for everything below (``file:/srv/*``), never
     a run across a ``:`` (the unknown account and region of ``arn:aws:rds:*:*:db:dev-db`` are
     single fields, not room for ``prod-db``). The shared literal start and end are compared
-    first; what is left, usually a few characters, is searched as the product of the two."""
+    first; what is left, usually a few characters, is searched as the product of the two. A
+    path's bracket set (``file:/srv/dat[a]``) is one character, as the shell reads it."""
+    name = brackets_as_one_character(name)
     head_a, head_b = literal_prefix(name), literal_prefix(pattern)
     common = min(len(head_a), len(head_b))
     if head_a[:common] != head_b[:common]:
