@@ -29,6 +29,7 @@ from keyturn.model import Action, ActionKind, Effect, Target
 from keyturn.understand import FileReader, NoFiles
 from keyturn.understand.runs_later import mark_runs_later
 from keyturn.understand.shell._line_run import MAX_DEPTH, MAX_INPUT, Run
+from keyturn.understand.shell._wsl_mounts import in_wsl, with_drive_names
 from keyturn.understand.shell.commands._keyturn_vars import (
     variable_effects as keyturn_variable_effects,
 )
@@ -75,6 +76,8 @@ def understand_shell(
     # KEYTURN_* set or unset anywhere on the line reconfigures the guard (self-protection).
     effects += keyturn_variable_effects(command, target=base)
     effects = _dedupe(mark_runs_later(mark_unprotected_deletes(effects), home=ctx.home))
+    if in_wsl(variables):
+        effects = with_drive_names(effects)
     if not effects:
         effects = [empty_line_effect(command, ctx)]
     summary = " ".join(command.split())
