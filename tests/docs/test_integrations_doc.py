@@ -14,13 +14,14 @@ from keyturn.cli import mcp_proxy
 from keyturn.cli.exec import DEFAULT_WAIT_SECONDS
 from keyturn.integrations.credentials import _KEPT_AWS_VARIABLES, MAX_DURATION
 from keyturn.integrations.hooks import AGENTS
+from keyturn.integrations.hooks.deadlines import DEFAULT_DEADLINE
+from keyturn.integrations.hooks.deadlines import asked_deadline as deadline_seconds
 from keyturn.integrations.hooks.install import (
     AGENT_TIMEOUT_SECONDS,
     hook_command,
     install,
     settings_path,
 )
-from keyturn.integrations.hooks.runner import DEFAULT_DEADLINE, deadline_seconds
 
 REPO = Path(__file__).resolve().parents[2]
 DOC = (REPO / "docs" / "integrations.md").read_text(encoding="utf-8")

@@ -34,7 +34,7 @@ from keyturn.paths import account_home, keyturn_home
 from keyturn.paths import policy_path as locate_policy
 
 from .deadlines import DEFAULT_DEADLINE as DEFAULT_DEADLINE  # re-exported: install, tests
-from .deadlines import asked_deadline, hook_deadline
+from .deadlines import hook_deadline
 from .outcomes import after_tool, exit_status, status_of, warning
 from .protocol import HookProtocol, Reply
 from .settle import HookOptions, record_outcome, settle
@@ -70,12 +70,6 @@ class _Answerer:
             self._out.flush()
             self._err.flush()
             return True
-
-
-def deadline_seconds(env: Mapping[str, str]) -> float:
-    """``KEYTURN_HOOK_DEADLINE`` as asked; a malformed value falls back to the default, never
-    to none. What the hook keeps to is :func:`.deadlines.hook_deadline`, clamped per agent."""
-    return asked_deadline(env)
 
 
 def expired(protocol: HookProtocol, limit: float, *, event: str) -> Reply:
