@@ -3,11 +3,10 @@
 Agents treat a hook that crashes, exits 1 or overruns its timeout as "go ahead". So every
 failure, including keyturn's own bugs, becomes the agent's *blocking* answer, and a watchdog
 answers blocking before the agent's own timeout would (``KEYTURN_HOOK_DEADLINE`` seconds,
-default :data:`DEFAULT_DEADLINE`, never past the agent's installed timeout less a margin:
-:mod:`.deadlines`). A crash no Python
-code can catch -- a parser's native code faulting on hostile text -- is kept from killing the
-hook: on POSIX the event is judged in a forked child, and a child that dies is answered
-blocking by the hook (:func:`judge_in_child`).
+default :data:`.deadlines.DEFAULT_DEADLINE`, never past the agent's installed timeout less a
+margin: :mod:`.deadlines`). A crash no Python code can catch -- a parser's native code
+faulting on hostile text -- is kept from killing the hook: on POSIX the event is judged in a
+forked child, and a child that dies is answered blocking by the hook (:func:`judge_in_child`).
 
 :func:`answer_event` is the one function that turns an event into a reply. The in-process hook
 (:func:`run_hook`) and the resident hook daemon (:mod:`.daemon`) both call it, with the event
@@ -33,7 +32,6 @@ from keyturn.errors import InputError, KeyturnError
 from keyturn.paths import account_home, keyturn_home
 from keyturn.paths import policy_path as locate_policy
 
-from .deadlines import DEFAULT_DEADLINE as DEFAULT_DEADLINE  # re-exported: install, tests
 from .deadlines import hook_deadline
 from .outcomes import after_tool, exit_status, status_of, warning
 from .protocol import HookProtocol, Reply
