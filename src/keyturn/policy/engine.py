@@ -34,7 +34,6 @@ from keyturn.policy.outcome import Outcome, ask_outcome
 from keyturn.policy.rules import AgentRules, CompiledRule, SharedParts, sections_for
 from keyturn.policy.schema import Credentials, PolicyDocument, Rule, Settings
 from keyturn.policy.selfprotect import (
-    CHANGE_GUARDED_PREFIXES,
     GUARDED_PREFIXES,
     SELF_PROTECTION_RULE,
     SelfProtection,
@@ -377,10 +376,9 @@ class Policy:
         # The built-in rules can only decide an effect that is flagged catastrophic, a
         # destructive, protection-removing or not understood one on a protected resource (what
         # keyturn cannot read may be a delete: no approval may release it), a destructive one
-        # whose protection went earlier, one naming a file or an environment variable (the
-        # catastrophic paths and keyturn's own files and settings have no other names), or a
-        # change naming what else of keyturn's there is (its tables, services, processes,
-        # containers, an unknown command naming it): most effects skip the call.
+        # whose protection went earlier, or one naming a file or an environment variable (the
+        # catastrophic paths and keyturn's own files and settings have no other names): most
+        # effects skip the call.
         if (
             effect.catastrophic
             or (
@@ -390,10 +388,6 @@ class Policy:
             or (protected and effect.effect is _UNKNOWN)
             or names[0].startswith(GUARDED_PREFIXES)
             or (len(names) > 1 and any(n.startswith(GUARDED_PREFIXES) for n in names))
-            or (
-                effect.effect is not _READ
-                and any(n.startswith(CHANGE_GUARDED_PREFIXES) for n in names)
-            )
             or (
                 names[0].startswith("k8s:")
                 and effect.effect is not _READ

@@ -64,7 +64,6 @@ from keyturn.policy.selfprotect_more import (
 )
 
 __all__ = [
-    "CHANGE_GUARDED_PREFIXES",
     "CLUSTER_GATE",
     "GUARDED_PREFIXES",
     "OPT_OUT_SETTING",
@@ -193,10 +192,8 @@ if not all(
     p.startswith(_FILE_PREFIXES) for p in (*_WRITE_GUARDED, *_REMOVE_GUARDED, *_ALL_GUARDED)
 ):  # SelfProtection.reason's early exit relies on it
     raise RuntimeError("a self-protection pattern starts with neither file: nor env:")
-# The names the engine asks the built-ins about: files and variables whatever the effect (a
-# read of a secret is refused too), selfprotect_more's names only when changed.
-GUARDED_PREFIXES = _FILE_PREFIXES
-CHANGE_GUARDED_PREFIXES = PREFIXES
+# The names the engine asks the built-ins about (the patterns', selfprotect_more's).
+GUARDED_PREFIXES = (*_FILE_PREFIXES, *PREFIXES)
 _REMOVES_FOLDED = tuple(fold(p) for p in _REMOVE_GUARDED)
 _BUILT_IN_REMOVES = GlobSet(_REMOVES_FOLDED)
 # The managed places as paths (folded), for globs and directories above them; and as patterns
