@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import stat
 
+from keyturn.understand import GitEntries
+
 
 class LocalFiles:
     """Reads files on the local disk, bounded by ``limit`` characters per file."""
@@ -38,3 +40,8 @@ class LocalFiles:
 
     def is_dir(self, path: str) -> bool:
         return os.path.isdir(path)
+
+    def git_entries(self, root: str, relative: str, revision: str) -> GitEntries | None:
+        from keyturn.localgit import git_entries  # dulwich, imported only when git is asked
+
+        return git_entries(root, relative, revision)

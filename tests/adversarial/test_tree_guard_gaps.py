@@ -7,8 +7,9 @@ climb with ``..`` out of a part decided at run time.
    ``.claude/settings.local.json`` (the hook settings). The hook settings files the reader shows
    in the tree are now named, as far as the command changes them: git spares what it does not
    touch (``clean`` without ``-x`` keeps ignored files, ``stash`` without ``-u`` untracked ones,
-   every subcommand here tracked ones but ``stash``, ``reset`` and ``checkout``/``restore``),
-   what cannot be told counts as changed.
+   every subcommand here tracked ones but ``stash``, ``reset`` and ``checkout``/``restore``,
+   which rewrite only a tracked file that differs from what they restore:
+   ``test_tree_guard_clean.py``), what cannot be told counts as changed.
 2. ``rm -rf "$(dirname "$(readlink -f "$(which keyturn)")")/../lib"`` was a plain delete of
    ``<cwd>/lib`` (``allow`` under an open policy): the ``..`` dropped the part decided at run
    time. Such a path now names a place decided at run time.
@@ -146,6 +147,10 @@ REACHING = [
     (REPO, "git checkout -f"),
     (REPO, "git switch -f main"),
     (REPO, "git rm -r ."),
+    # switching branches: the reader here holds no git objects, so whether the branch holds
+    # other settings cannot be told (tests/adversarial/test_tree_guard_clean.py reads them)
+    (REPO, "git checkout main"),
+    (REPO, "git switch main"),
     # from another commit, any file it holds is written: untracked ones too
     (FRESH, "git reset --hard HEAD~3"),
     (FRESH, "git checkout HEAD~3 -- ."),
@@ -220,7 +225,6 @@ ORDINARY = [
     (REPO, "git clean --dry-run -fdx", Verdict.ALLOW, Verdict.ALLOW),
     (REPO, "git stash list", Verdict.ALLOW, Verdict.ALLOW),
     (REPO, "git status", Verdict.ALLOW, Verdict.ALLOW),
-    (REPO, "git checkout main", Verdict.ASK, Verdict.ALLOW),
     (REPO, "git checkout -- src", Verdict.ASK, Verdict.ALLOW),
     (REPO, "git rm -r --cached .", Verdict.ASK, Verdict.ALLOW),
     (REPO, "git mv a.txt b.txt", Verdict.ASK, Verdict.ALLOW),
@@ -274,18 +278,33 @@ def test_a_real_repository_is_read_as_git_reads_it(
     cases = {
         "git clean -fd": False,  # tracked and ignored: both stay
         "git clean -fdx": True,
-        "git stash": True,  # the committed settings.json is reverted
-        "git checkout .": True,
+        # the committed settings.json is already what HEAD and the index hold: left alone
+        "git stash": False,
+        "git checkout .": False,
         "find . -name '*.py' -delete": False,
         "find . -name '*.json' -delete": True,
     }
     for command, denied in cases.items():
-        action = _shell(command, str(repo), files=files, home=home)
-        for label, policy in zip(_LABELS, policies, strict=True):
-            verdict, rules = _judge(policy, action)
-            assert (SELF_PROTECTION_RULE in rules) is denied, (command, label, rules)
-            if denied:
-                assert verdict is Verdict.DENY, (command, label, rules)
+        _assert_refused(command, denied, repo, policies, home, files)
+    (repo / ".claude" / "settings.json").write_text('{"hooks": null}')
+    for command in ("git stash", "git checkout ."):  # now they would revert it
+        _assert_refused(command, True, repo, policies, home, files)
+
+
+def _assert_refused(
+    command: str,
+    denied: bool,
+    repo: Path,
+    policies: tuple[Policy, Policy],
+    home: str,
+    files: FileReader,
+) -> None:
+    action = _shell(command, str(repo), files=files, home=home)
+    for label, policy in zip(_LABELS, policies, strict=True):
+        verdict, rules = _judge(policy, action)
+        assert (SELF_PROTECTION_RULE in rules) is denied, (command, label, rules)
+        if denied:
+            assert verdict is Verdict.DENY, (command, label, rules)
 
 
 CWD = f"{HOME}/work"

@@ -263,6 +263,19 @@ class SelfProtection:
             install=tuple((fold("file:" + p)[5:], fold("file:" + b)[5:]) for p, b in places),
         )
 
+    def _guarded_name(self, given: tuple[str, ...], folded: tuple[str, ...]) -> str:
+        """The first of the ``given`` names (``folded``: the same, folded) that is keyturn's
+        own: the one a message should show (a tree's other names say nothing)."""
+        for name, folded_name in zip(given, folded, strict=True):
+            one = (folded_name,)
+            if (
+                self.writes.match_any(one)
+                or _managed(one)
+                or (folded_name.startswith("env:") and may_name_keyturn_variable(folded_name))
+            ):
+                return name
+        return given[0]
+
     def reason(self, effect: Effect) -> str | None:
         """Why ``effect`` would weaken keyturn's own guard, or ``None``."""
         names = effect.resource.names
@@ -287,9 +300,10 @@ class SelfProtection:
             or _managed(names)
             or any(n.startswith("env:") and may_name_keyturn_variable(n) for n in names)
         ):
-            what = "variable" if effect.resource.name.startswith("env:") else "file"
+            named = self._guarded_name(effect.resource.names, names)
+            what = "variable" if named.startswith("env:") else "file"
             return (
-                f"{kind.value} of keyturn's own {what} {effect.resource.name}: "
+                f"{kind.value} of keyturn's own {what} {named}: "
                 "an agent may not change its own guard"
             )
         secret = self._secret_in(names, whole_trees=kind is EffectKind.READ)

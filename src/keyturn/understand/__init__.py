@@ -14,10 +14,22 @@ Rules every understander follows:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from keyturn.model import Action, ActionKind
+
+
+@dataclass(frozen=True, slots=True)
+class GitEntries:
+    """What a git repository holds at or under one path of its work tree, each a mapping
+    ``{path relative to the work tree: "MODE ID"}``: in a commit, in the index, and in the work
+    tree (only for the paths the commit or the index hold; a file that is not there is absent)."""
+
+    commit: Mapping[str, str]
+    index: Mapping[str, str]
+    worktree: Mapping[str, str]
 
 
 class FileReader(Protocol):
@@ -31,6 +43,10 @@ class FileReader(Protocol):
 
     def is_dir(self, path: str) -> bool: ...
 
+    def git_entries(self, root: str, relative: str, revision: str) -> GitEntries | None:
+        """What the repository whose work tree is ``root`` holds at or under ``relative`` in
+        ``revision``, its index and its work tree; ``None`` when that cannot be read."""
+
 
 class NoFiles:
     """A FileReader that sees no files (pure judging: nothing beside the action is read)."""
@@ -43,6 +59,9 @@ class NoFiles:
 
     def is_dir(self, path: str) -> bool:
         return False
+
+    def git_entries(self, root: str, relative: str, revision: str) -> GitEntries | None:
+        return None
 
 
 class MemoryFiles:
@@ -61,6 +80,10 @@ class MemoryFiles:
     def is_dir(self, path: str) -> bool:
         prefix = path.rstrip("/") + "/"
         return any(p.startswith(prefix) for p in self._files)
+
+    def git_entries(self, root: str, relative: str, revision: str) -> GitEntries | None:
+        """Nothing: texts in memory hold no git objects."""
+        return None
 
 
 Understander = Callable[..., Action]

@@ -90,6 +90,7 @@ class Run:
         for item in parsed.items:
             if isinstance(item, Problem):
                 effects.append(unknown_effect(None, item.reason, ctx, item.source or text))
+                ctx = evolve(ctx, changed_earlier=True)
                 if top:
                     self.subject.append({"problem": item.reason})
                 continue
@@ -107,6 +108,8 @@ class Run:
             if reason is not None:
                 effects.append(unknown_effect(cmd, reason, ctx))
             if any(e.effect is not EffectKind.READ for e in found):
+                if not ctx.changed_earlier:
+                    ctx = evolve(ctx, changed_earlier=True)
                 output = None
                 if cmd.argv and not cmd.stdin_dynamic:
                     output = constant_output(cmd.argv, stdin_text=cmd.stdin_text)

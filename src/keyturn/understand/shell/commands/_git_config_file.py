@@ -28,6 +28,19 @@ def repository_root(start: str, ctx: ShellContext) -> str | None:
     return None
 
 
+def work_tree_root(start: str, ctx: ShellContext) -> str | None:
+    """The work tree holding ``start``, a linked one too (its ``.git`` is a file naming the
+    repository's folder for it): the nearest directory up that has a ``.git``."""
+    folder = start.rstrip("/") or "/"
+    for _ in range(_MAX_LEVELS):
+        if ctx.files.exists(folder.rstrip("/") + "/.git"):
+            return folder.rstrip("/")
+        if folder == "/":
+            return None
+        folder = posixpath.dirname(folder)
+    return None
+
+
 _SECTION = re.compile(r'\s*\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]')
 _ITEM = re.compile(r"\s*([A-Za-z][A-Za-z0-9-]*)\s*(?:=\s*(.*?))?\s*\Z")
 

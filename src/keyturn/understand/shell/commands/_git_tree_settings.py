@@ -7,14 +7,20 @@ when the subcommand changes them, as git decides which files it touches:
 
 - ``clean`` removes untracked files that are not ignored; ``-x`` ignored ones too; ``-X`` only
   ignored ones. Tracked files stay.
-- ``stash`` reverts tracked files to ``HEAD``; ``-u`` also removes untracked files that are not
-  ignored; ``-a`` every untracked file.
-- ``reset --hard``, ``checkout``/``restore`` of a tree, ``checkout -f``, ``rm -r`` rewrite or
-  remove tracked files; from another commit (``reset --hard v1``, ``checkout main -- .``) they
-  may write any file that commit holds.
+- ``checkout .``, ``restore .`` write the index's version over a file that differs from it.
+- ``stash``, ``reset --hard``, ``checkout -f`` make the index and the work tree what ``HEAD``
+  holds: a file that differs from it in either is rewritten; ``stash -u`` also removes untracked
+  files that are not ignored, ``-a`` every untracked file.
+- From another commit (``reset --hard v1``, ``checkout main -- .``, ``switch -f main``) the same
+  against that commit; switching branches without ``-f`` writes the files the two commits hold
+  differently.
+- ``rm -r`` removes every tracked file.
 
-What the reader cannot tell (:mod:`._git_tracking`) is read as the change: a file is spared
-only when it is known to be one git leaves alone.
+Whether a file differs is read from the repository itself (``FileReader.git_entries``: the
+commit's, the index's and the work tree's object ids), and only when nothing earlier on the
+line changed anything: otherwise what git finds is not what the disk shows now. What the reader
+cannot tell (:mod:`._git_tracking`) is read as the change: a file is spared only when it is
+known to be one git leaves alone.
 """
 
 from __future__ import annotations
@@ -24,7 +30,8 @@ from collections.abc import Iterable
 from enum import Enum
 
 from keyturn.model import Effect, Resource
-from keyturn.understand.shell.commands._git_config_file import repository_root
+from keyturn.understand import GitEntries
+from keyturn.understand.shell.commands._git_config_file import work_tree_root
 from keyturn.understand.shell.commands._git_tracking import ignored, tracked
 from keyturn.understand.shell.commands._hook_settings_files import (
     HookSettings,
@@ -38,24 +45,39 @@ from keyturn.understand.shell.registry import ShellContext, evolve
 class Touches(Enum):
     """Which files of the tree a subcommand changes."""
 
-    TRACKED = "tracked files"
+    TRACKED = "tracked files"  # rm -r
     UNTRACKED = "untracked files that are not ignored"  # clean
     UNTRACKED_AND_IGNORED = "untracked files, ignored ones too"  # clean -x
     IGNORED = "ignored files"  # clean -X
-    TRACKED_AND_UNTRACKED = "tracked and untracked files that are not ignored"  # stash -u
-    EVERY_FILE = "every file"  # stash -a, a tree from another commit
+    UNLIKE_INDEX = "tracked files that differ from the index"  # checkout .
+    UNLIKE_COMMIT = "files that differ from a commit"  # stash, reset --hard [REV]
+    UNLIKE_COMMIT_AND_UNTRACKED = "those, and untracked files that are not ignored"  # stash -u
+    SWITCHED = "files the commit switched to holds otherwise"  # checkout BRANCH
+    EVERY_FILE = "every file"  # stash -a
 
 
-def settings_reached(folders: Iterable[str], touches: Touches, ctx: ShellContext) -> list[str]:
+def settings_reached(
+    folders: Iterable[str],
+    touches: Touches,
+    ctx: ShellContext,
+    *,
+    revision: str = "HEAD",
+    base: str = "HEAD",
+) -> list[str]:
     """The names of the hook settings in ``folders`` that a subcommand changing ``touches``
-    changes (or may: what cannot be told counts)."""
-    return [f.name for f in hook_settings_in(folders, ctx) if not _spared(f, touches, ctx)]
+    changes, or may: what cannot be told counts. ``revision``: the commit it makes the tree
+    like, where one counts; ``base``: for a switch, the commit it switches from (a stash
+    applied: the commit the stash was made on)."""
+    revisions = (revision, base)
+    return [
+        f.name for f in hook_settings_in(folders, ctx) if not _spared(f, touches, ctx, revisions)
+    ]
 
 
 def whole_work_tree(repo: str, ctx: ShellContext) -> list[str]:
     """The folders to probe for a subcommand that changes the whole work tree holding ``repo``
     (``reset --hard``, ``stash``): its root and each directory from ``repo`` up to it."""
-    root = repository_root(repo, ctx)
+    root = work_tree_root(repo, ctx)
     return folders_down_to(root, repo) if root is not None else [repo]
 
 
@@ -68,18 +90,28 @@ def named_too(effect: Effect, names: list[str]) -> Effect:
     return evolve(effect, resource=resource)
 
 
-def _spared(found: HookSettings, touches: Touches, ctx: ShellContext) -> bool:
+def _spared(
+    found: HookSettings, touches: Touches, ctx: ShellContext, revisions: tuple[str, str]
+) -> bool:
     """Whether git is known to leave ``found`` alone."""
-    if touches is Touches.EVERY_FILE:
+    revision = revisions[0]
+    if touches is Touches.EVERY_FILE or ctx.changed_earlier:
         return False
-    root = repository_root(posixpath.dirname(found.path), ctx)
+    root = work_tree_root(posixpath.dirname(found.path), ctx)
     relative = under(found.path, root) if root is not None else None
     if root is None or relative is None:
         return False  # no repository seen: what git tracks or ignores cannot be told
+    if touches in _BY_CONTENT:
+        entries = ctx.files.git_entries(root, relative, revision)
+        if entries is not None:
+            return _unchanged(entries, touches, found, ctx, (root, relative, revisions[1]))
+    # The repository's objects cannot be read: only whether the index holds the file is told.
     is_tracked = tracked(root, relative, ctx, folder=found.folder)
-    if touches is Touches.TRACKED:
+    if touches is Touches.UNLIKE_COMMIT and revision != "HEAD":
+        return False  # another commit may hold the file, tracked here or not
+    if touches in (Touches.TRACKED, Touches.UNLIKE_INDEX, Touches.UNLIKE_COMMIT, Touches.SWITCHED):
         return is_tracked is False
-    if touches is Touches.TRACKED_AND_UNTRACKED:
+    if touches is Touches.UNLIKE_COMMIT_AND_UNTRACKED:
         return is_tracked is False and ignored(root, relative, ctx, folder=found.folder) is True
     if is_tracked is True:  # clean never removes a tracked file
         return True
@@ -88,3 +120,42 @@ def _spared(found: HookSettings, touches: Touches, ctx: ShellContext) -> bool:
     # -x removes it whatever the ignore files say; -X removes it when they ignore it, and a
     # "not ignored" from files read here is not trusted to spare it (git may read others).
     return False
+
+
+_BY_CONTENT = frozenset(
+    {
+        Touches.UNLIKE_INDEX,
+        Touches.UNLIKE_COMMIT,
+        Touches.UNLIKE_COMMIT_AND_UNTRACKED,
+        Touches.SWITCHED,
+    }
+)
+
+
+def _unchanged(
+    entries: GitEntries,
+    touches: Touches,
+    found: HookSettings,
+    ctx: ShellContext,
+    where: tuple[str, str, str],
+) -> bool:
+    """Whether the files at ``found`` (``where``: the work tree, the path in it, the commit a
+    switch starts from) are already what the subcommand would make them, as ``entries`` of
+    its commit say."""
+    root, relative, base = where
+    if touches is Touches.SWITCHED:
+        # Without -f, git writes only the files the two commits hold differently (a local
+        # change to any other file is carried over as it is).
+        now = ctx.files.git_entries(root, relative, base)
+        return now is not None and dict(now.commit) == dict(entries.commit)
+    like_index = dict(entries.worktree) == dict(entries.index)
+    if touches is Touches.UNLIKE_INDEX:
+        return like_index
+    same = like_index and dict(entries.commit) == dict(entries.index)
+    if touches is Touches.UNLIKE_COMMIT_AND_UNTRACKED:
+        if found.folder:
+            return False  # untracked files in it would go too, and they cannot be listed here
+        if not entries.index and not entries.commit:  # untracked: removed unless ignored
+            return ignored(root, relative, ctx) is True
+        return same
+    return same

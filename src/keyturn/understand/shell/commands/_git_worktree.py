@@ -32,10 +32,11 @@ from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 
 def reset(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
     if "--hard" in args or "--merge" in args:
-        # To another commit, any file that commit holds is written, tracked here or not.
-        commits = [a for a in args if not a.startswith("-") and a not in ("HEAD", "@")]
-        touches = Touches.EVERY_FILE if commits else Touches.TRACKED
-        reached = settings_reached(whole_work_tree(repo, ctx), touches, ctx)
+        # The index and the work tree become what the commit holds (HEAD when none is named).
+        commits = [a for a in args if not a.startswith("-")]
+        touches = Touches.EVERY_FILE if len(commits) > 1 else Touches.UNLIKE_COMMIT
+        revision = commits[0] if commits else "HEAD"
+        reached = settings_reached(whole_work_tree(repo, ctx), touches, ctx, revision=revision)
         return [
             worktree_effect(
                 EffectKind.DELETE,
@@ -82,27 +83,29 @@ def clean(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> 
 
 
 def _discard(
-    paths: list[str], cmd: SimpleCommand, ctx: ShellContext, *, from_commit: bool = False
+    paths: list[str], cmd: SimpleCommand, ctx: ShellContext, *, source: str | None = None
 ) -> Effect:
     """Discarding the changes of ``paths``: their tracked files are rewritten from the index
-    (or, ``from_commit``, from a commit: then any file it holds is written)."""
+    (or from the commit ``source``: then any file it holds is written)."""
     names = [file_path(p, ctx) for p in paths]
     names = [
         n + "/*" if p in (".", "./", ":/") or p.endswith("/") else n
         for n, p in zip(names, paths, strict=True)
     ]
-    touches = Touches.EVERY_FILE if from_commit else Touches.TRACKED
-    reached = settings_reached([n.removesuffix("/*") for n in names], touches, ctx)
+    touches = Touches.UNLIKE_INDEX if source is None else Touches.UNLIKE_COMMIT
+    folders = [n.removesuffix("/*") for n in names]
+    reached = settings_reached(folders, touches, ctx, revision=source or "HEAD")
     return worktree_effect(
         EffectKind.DELETE, [*names, *reached], cmd, ctx, "discards uncommitted changes"
     )
 
 
-def _forced(repo: str, named: bool, cmd: SimpleCommand, ctx: ShellContext) -> Effect:
-    """``checkout -f``/``switch -f``: local changes discarded; switching to the branch ``named``
-    writes whatever it holds."""
-    touches = Touches.EVERY_FILE if named else Touches.TRACKED
-    reached = settings_reached(whole_work_tree(repo, ctx), touches, ctx)
+def _forced(repo: str, branch: str, cmd: SimpleCommand, ctx: ShellContext) -> Effect:
+    """``checkout -f``/``switch -f``: local changes discarded, the work tree made what
+    ``branch`` (HEAD when none is named) holds."""
+    reached = settings_reached(
+        whole_work_tree(repo, ctx), Touches.UNLIKE_COMMIT, ctx, revision=branch
+    )
     return worktree_effect(
         EffectKind.DELETE, [repo + "/*", *reached], cmd, ctx, "discards local changes"
     )
@@ -112,14 +115,15 @@ def checkout(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) 
     if "--" in args:
         paths = args[args.index("--") + 1 :]
         before = [a for a in args[: args.index("--")] if not a.startswith("-")]
-        return [_discard(paths or ["."], cmd, ctx, from_commit=bool(before))]
-    operands = [a for a in args if not a.startswith("-")]
+        return [_discard(paths or ["."], cmd, ctx, source=" ".join(before) or None)]
+    # ``-`` is the branch checked out before.
+    operands = [a for a in args if a == "-" or not a.startswith("-")]
     if "-b" in args or "-B" in args or "--orphan" in args:
-        return [
-            git_effect(
-                EffectKind.CREATE, f"git:local/{operands[0] if operands else 'HEAD'}", cmd, ctx
-            )
-        ]
+        created = git_effect(
+            EffectKind.CREATE, f"git:local/{operands[0] if operands else 'HEAD'}", cmd, ctx
+        )
+        # A start point other than HEAD is switched to, as a branch is.
+        return [created, *_switched(repo, operands[1:2], cmd, ctx)]
     pathlike = [
         o
         for o in operands
@@ -127,10 +131,27 @@ def checkout(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) 
     ]
     if pathlike or len(operands) > 1:
         commit = len(operands) > 1 and operands[0] not in pathlike
-        return [_discard(pathlike or operands[1:], cmd, ctx, from_commit=commit)]
+        source = operands[0] if commit else None
+        return [_discard(pathlike or operands[1:], cmd, ctx, source=source)]
     if "-f" in args or "--force" in args:
-        return [_forced(repo, bool(operands), cmd, ctx)]
-    return [git_effect(EffectKind.UPDATE, "git:local/HEAD", cmd, ctx, detail="switches branch")]
+        return [_forced(repo, operands[0] if operands else "HEAD", cmd, ctx)]
+    return _switched(repo, operands, cmd, ctx)
+
+
+def _switched(
+    repo: str, operands: list[str], cmd: SimpleCommand, ctx: ShellContext
+) -> list[Effect]:
+    """Switching to the commit ``operands[0]`` (none: staying): HEAD moves, and git writes the
+    files the two commits hold differently -- hook settings among them are named."""
+    moved = git_effect(EffectKind.UPDATE, "git:local/HEAD", cmd, ctx, detail="switches branch")
+    if not operands:
+        return [moved]
+    folders = whole_work_tree(repo, ctx)
+    reached = settings_reached(folders, Touches.SWITCHED, ctx, revision=operands[0])
+    if not reached:
+        return [moved]
+    detail = f"switching to {operands[0]} rewrites files it holds otherwise"
+    return [moved, worktree_effect(EffectKind.UPDATE, reached, cmd, ctx, detail)]
 
 
 def restore(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
@@ -144,14 +165,28 @@ def restore(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -
                 EffectKind.UPDATE, [file_path(p, ctx) for p in paths], cmd, ctx, "unstages"
             )
         ]
-    return [_discard(paths, cmd, ctx, from_commit=opts.has("s"))]
+    # From the index, unless a source is named (--staged --worktree: HEAD).
+    source = opts.value("s") or ("HEAD" if opts.has("S") else None)
+    return [_discard(paths, cmd, ctx, source=source)]
 
 
 def switch(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    operands = [a for a in args if not a.startswith("-")]
+    if "--orphan" in args:
+        # A branch with no commit: every tracked file is removed from the work tree.
+        reached = settings_reached(whole_work_tree(repo, ctx), Touches.TRACKED, ctx)
+        detail = "switches to an empty branch: removes the tracked files"
+        return [
+            git_effect(
+                EffectKind.CREATE, f"git:local/{operands[0] if operands else 'HEAD'}", cmd, ctx
+            ),
+            worktree_effect(EffectKind.DELETE, [repo + "/*", *reached], cmd, ctx, detail),
+        ]
+    if {"-c", "-C", "--create", "--force-create"} & set(args):
+        operands = operands[1:]  # the new branch's name; what follows is its start point
     if {"-f", "--force", "--discard-changes"} & set(args):
-        named = any(not a.startswith("-") for a in args)
-        return [_forced(repo, named, cmd, ctx)]
-    return [git_effect(EffectKind.UPDATE, "git:local/HEAD", cmd, ctx)]
+        return [_forced(repo, operands[0] if operands else "HEAD", cmd, ctx)]
+    return _switched(repo, operands, cmd, ctx)
 
 
 def local_write(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:

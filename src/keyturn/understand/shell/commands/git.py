@@ -188,12 +188,21 @@ def _stash(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) ->
         given = args[1:] if sub in ("push", "save") else args
         saved = {a for a in given if a.startswith("--")}
         saved |= {"-" + c for a in given if a[:1] == "-" and a[1:2] != "-" for c in a[1:]}
-        touches = Touches.TRACKED
+        touches = Touches.UNLIKE_COMMIT
         if saved & {"-a", "--all"}:
             touches = Touches.EVERY_FILE
         elif saved & {"-u", "--include-untracked"}:
-            touches = Touches.TRACKED_AND_UNTRACKED
+            touches = Touches.UNLIKE_COMMIT_AND_UNTRACKED
         reached = settings_reached(whole_work_tree(repo, ctx), touches, ctx)
+    elif sub in ("pop", "apply"):
+        # Applying writes the stash's changes: those to hook settings are named.
+        named = [a for a in args[1:] if not a.startswith("-")]
+        stash = named[0] if named else "stash@{0}"
+        if stash.isdigit():
+            stash = f"stash@{{{stash}}}"
+        reached = settings_reached(
+            whole_work_tree(repo, ctx), Touches.SWITCHED, ctx, revision=stash, base=stash + "^1"
+        )
     return [
         git_effect(EffectKind.UPDATE, "git:local/stash", cmd, ctx),
         worktree_effect(
