@@ -29,7 +29,7 @@ from keyturn.model import Action, ActionKind, Effect, Target
 from keyturn.understand import FileReader, NoFiles
 from keyturn.understand.runs_later import mark_runs_later
 from keyturn.understand.shell._line_run import MAX_DEPTH, MAX_INPUT, Run
-from keyturn.understand.shell._wsl_mounts import in_wsl, with_drive_names
+from keyturn.understand.shell._wsl_mounts import in_windows_shell, in_wsl, with_drive_names
 from keyturn.understand.shell.commands._keyturn_vars import (
     variable_effects as keyturn_variable_effects,
 )
@@ -78,6 +78,8 @@ def understand_shell(
     effects = _dedupe(mark_runs_later(mark_unprotected_deletes(effects), home=ctx.home))
     if in_wsl(variables):
         effects = with_drive_names(effects)
+    elif in_windows_shell(variables):
+        effects = with_drive_names(effects, windows=True)
     if not effects:
         effects = [empty_line_effect(command, ctx)]
     summary = " ".join(command.split())

@@ -1,0 +1,82 @@
+"""Windows drives in a POSIX shell on Windows: Git Bash and MSYS2 (where Claude Code runs its
+commands on Windows) spell ``C:\\prod\\data`` as ``/c/prod/data``, Cygwin as
+``/cygdrive/c/prod/data``, and both take ``C:\\prod\\data`` or ``C:/prod/data`` typed as is.
+Each was a path of its own (the typed ones even under the working directory), so a policy
+protecting ``file:C:/prod/data`` did not hold against them and ``rm -rf /c`` was an ordinary
+delete. In such a session (``MSYSTEM`` or ``OS=Windows_NT``) they all name the drive path too;
+elsewhere they keep their one name."""
+
+from __future__ import annotations
+
+import pytest
+from tests.conftest import BRIEF_POLICY
+
+from keyturn.model import Actor, Target
+from keyturn.policy import Policy, load_policy
+from keyturn.understand.shell import understand_shell
+
+_PROTECTED = '  - "arn:aws:s3:::acme-terraform-state*"\n'
+GIT_BASH = {"MSYSTEM": "MINGW64"}
+WINDOWS = {"OS": "Windows_NT"}
+WSL = {"WSL_DISTRO_NAME": "Ubuntu"}
+HOME = "/c/Users/kiro"
+
+
+@pytest.fixture(scope="module")
+def policy() -> Policy:
+    added = '  - "file:C:/prod/data"\n  - "file:C:/prod/data/*"\n'
+    return load_policy(BRIEF_POLICY.replace(_PROTECTED, _PROTECTED + added))
+
+
+def _decision(policy: Policy, command: str, env: dict[str, str]) -> tuple[str, list[str]]:
+    action = understand_shell(
+        command, cwd=f"{HOME}/project", home=HOME, env=env, target=Target(environment="dev")
+    )
+    decision = policy.judge(action, actor=Actor(agent="kiro", operator="bob"))
+    return str(decision.decision.value), [j.rule for j in decision.judgements]
+
+
+SPELLINGS = [
+    "rm -rf /c/prod/data",
+    "rm -rf /C/prod/data",
+    "rm -rf /c/PROD/Data",
+    "rm -rf /cygdrive/c/prod/data",
+    "rm -rf 'C:\\prod\\data'",
+    'rm -rf "c:\\prod\\data"',
+    "rm -rf C:\\\\prod\\\\data",
+    "rm -rf C:/prod/data",
+    "rm -rf 'C:\\prod\\old\\..\\data'",
+    "rm -rf 'C:\\prod\\data\\2024'",
+    "rm -rf /c/prod/data/2024",
+    "mv /c/prod/data /tmp/gone",
+    "find /c/prod/data -delete",
+    "cd /c/prod && rm -rf data",
+    "bash -c 'rm -rf /c/prod/data'",
+]
+
+
+@pytest.mark.parametrize("env", [GIT_BASH, WINDOWS], ids=["git-bash", "windows"])
+@pytest.mark.parametrize("command", SPELLINGS)
+def test_a_protected_windows_path_holds_in_every_spelling(
+    policy: Policy, command: str, env: dict[str, str]
+) -> None:
+    verdict, rules = _decision(policy, command, env)
+    assert verdict == "deny", (command, rules)
+    assert any(r.startswith("protected[") for r in rules), (command, rules)
+
+
+@pytest.mark.parametrize("command", ["rm -rf /c", "rm -rf /c/", "rm -rf 'D:\\'", "rm -rf C:/"])
+def test_a_drive_root_is_catastrophic(policy: Policy, command: str) -> None:
+    verdict, rules = _decision(policy, command, GIT_BASH)
+    assert verdict == "deny" and "builtin:catastrophic" in rules, (command, rules)
+
+
+def test_other_paths_keep_their_decision(policy: Policy) -> None:
+    for command in ("rm -rf /c/prod/other", "rm -rf 'C:\\prod\\other'", "rm -rf build"):
+        assert _decision(policy, command, GIT_BASH)[0] == "allow", command  # dev deletes
+
+
+@pytest.mark.parametrize("env", [{}, WSL], ids=["linux", "wsl"])
+def test_outside_windows_they_are_ordinary_paths(policy: Policy, env: dict[str, str]) -> None:
+    for command in ("rm -rf /c/prod/data", "rm -rf /cygdrive/c/prod/data", "rm -rf C:/prod/data"):
+        assert _decision(policy, command, env)[0] == "allow", (command, env)
