@@ -298,6 +298,7 @@ MODULES: dict[str, str] = {
     "out-file": "windows",
     "parted": "disks",
     "paste": "basic",
+    "patch": "patches",
     "perl": "interpreters",
     "perl-i": "files",
     "pg_dump": "db_dumps",

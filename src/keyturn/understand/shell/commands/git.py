@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.commands._git_apply import am, apply
 from keyturn.understand.shell.commands._git_config import (
     GLOBAL_VALUED as _GLOBAL_VALUED,
 )
@@ -325,6 +326,8 @@ _SUBCOMMANDS: dict[str, _Sub] = {
     "worktree": worktree_command,
     "remote": _remote,
     "mv": mv,
+    "apply": apply,
+    "am": am,
 }
 for _name in (
     "add",
@@ -334,8 +337,6 @@ for _name in (
     "pull",
     "cherry-pick",
     "revert",
-    "am",
-    "apply",
     "commit-tree",
     "update-index",
     "notes",

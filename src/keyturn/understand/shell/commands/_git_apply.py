@@ -1,0 +1,123 @@
+"""``git apply`` and ``git am``, for the handler of :mod:`.git`: a patch's files are named from
+its headers (:mod:`._patch_files`), under the work tree's root (``--directory=D``: under D there)
+after ``-p N`` (1 unless given).
+
+``apply --check``/``--stat``/``--numstat``/``--summary`` change nothing unless ``--apply`` is
+given; ``apply --cached`` changes the index only. When the patch's text is not at hand (piped in
+from a download, a file not there) it may change any file: the hook settings of the work tree
+are named then (self-protection refuses it where there are some; a person applies it).
+"""
+
+from __future__ import annotations
+
+from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.commands._git_config_file import work_tree_root
+from keyturn.understand.shell.commands._git_effects import git_effect, worktree_effect
+from keyturn.understand.shell.commands._git_tree_settings import (
+    Touches,
+    settings_reached,
+    whole_work_tree,
+)
+from keyturn.understand.shell.commands._patch_files import (
+    patch_effects,
+    patch_text,
+    patched_files,
+)
+from keyturn.understand.shell.effects import file_effect
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand
+from keyturn.understand.shell.words import normalize_path
+
+_VALUED = frozenset(
+    {"--directory", "--include", "--exclude", "--whitespace", "-C", "--patch-format"}
+)
+_SUMMARIES = frozenset({"--check", "--stat", "--numstat", "--summary"})
+_AM_CONTROL = frozenset(
+    {"--continue", "--skip", "--abort", "--quit", "--resolved", "-r", "--show-current-patch"}
+)
+
+
+def apply(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    """``git apply [OPTIONS] [PATCH...]`` (``args``: after the subcommand)."""
+    return _applied(args, repo, cmd, ctx, am=False)
+
+
+def am(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    """``git am [OPTIONS] [MBOX...]``: each mail's patch applied and committed."""
+    return _applied(args, repo, cmd, ctx, am=True)
+
+
+def _applied(
+    args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext, *, am: bool
+) -> list[Effect]:
+    flags, operands, values = _split(args)
+    moves_head = git_effect(EffectKind.UPDATE, "git:local/HEAD", cmd, ctx)
+    if am and flags & _AM_CONTROL:
+        return [moves_head, worktree_effect(EffectKind.UPDATE, [repo + "/*"], cmd, ctx, "am")]
+    reads = [
+        file_effect(EffectKind.READ, [normalize_path(p, cwd=ctx.cwd)], cmd, ctx)
+        for p in operands
+        if p != "-"
+    ]
+    if not am and flags & _SUMMARIES and "--apply" not in flags:
+        return [git_effect(EffectKind.READ, "git:local/HEAD", cmd, ctx, detail="checks"), *reads]
+    index_only = not am and "--cached" in flags
+    texts = [patch_text(p, cmd, ctx) for p in (operands or ["-"])]
+    found = [patched_files(t) if t is not None else None for t in texts]
+    if any(f is None for f in found):
+        # Not told which files it changes: any, the hook settings among them.
+        reached = (
+            []
+            if index_only
+            else settings_reached(whole_work_tree(repo, ctx), Touches.EVERY_FILE, ctx)
+        )
+        detail = "applies a patch whose text is not at hand"
+        changed = [] if index_only else [repo + "/*", *reached]
+        tree = [worktree_effect(EffectKind.UPDATE, changed, cmd, ctx, detail)] if changed else []
+        return [moves_head, *tree, *reads]
+    if index_only:
+        return [
+            git_effect(EffectKind.UPDATE, "git:local/HEAD", cmd, ctx, detail="the index"),
+            *reads,
+        ]
+    root = work_tree_root(ctx.cwd, ctx) or ctx.cwd
+    base = normalize_path(values["--directory"], cwd=root) if "--directory" in values else root
+    strip = values.get("-p", "1")
+    level = int(strip) if strip.isdigit() else None
+    effects = [moves_head]
+    for files in found:
+        effects += patch_effects(
+            files or [], base, cmd, ctx, strip=level, reverse="-R" in flags, service="git"
+        )
+    return [*effects, *reads]
+
+
+def _split(args: list[str]) -> tuple[set[str], list[str], dict[str, str]]:
+    """(flags, operands, values) of git apply/am's options: ``-p2``, ``--directory=D``,
+    ``--reverse`` read as ``-R``."""
+    flags: set[str] = set()
+    operands: list[str] = []
+    values: dict[str, str] = {}
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        i += 1
+        if arg == "--":
+            operands += args[i:]
+            break
+        if arg.startswith("-p") and len(arg) > 2 and not arg.startswith("--"):
+            values["-p"] = arg[2:]
+        elif arg.startswith("--") and "=" in arg:
+            key, _, value = arg.partition("=")
+            values[key] = value
+            flags.add(key)
+        elif arg in _VALUED or arg == "-p":
+            if i < len(args):
+                values[arg] = args[i]
+                i += 1
+        elif arg in ("-R", "--reverse"):
+            flags.add("-R")
+        elif arg.startswith("-") and arg != "-":
+            flags.add(arg)
+        else:
+            operands.append(arg)
+    return flags, operands, values

@@ -1,0 +1,99 @@
+"""``patch``: applies a diff to the files its headers name (:mod:`._patch_files`).
+
+The files are named under the working directory (``-d DIR``: under DIR) after ``-p N``; without
+``-p`` both the whole name and its base name are named, as GNU patch may read either. An
+original file given (``patch FILE < fix.diff``) is the one changed; ``-o OUT`` writes OUT
+instead; ``--dry-run`` changes nothing. A patch whose text is not at hand (piped from a
+download, a file not there) or not read here (a context diff) is not understood.
+"""
+
+from __future__ import annotations
+
+from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.commands._git_tree_settings import (
+    Touches,
+    settings_reached,
+    whole_work_tree,
+)
+from keyturn.understand.shell.commands._patch_files import (
+    patch_effects,
+    patch_text,
+    patched_files,
+)
+from keyturn.understand.shell.effects import (
+    command_effect,
+    file_effect,
+    unknown_effect,
+    write_effect,
+)
+from keyturn.understand.shell.flags import OptionSpec, parse_options
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
+from keyturn.understand.shell.words import normalize_path
+
+PATCH = OptionSpec(
+    valued="pidoBDFVYzrg",
+    long={
+        "strip": "p",
+        "input": "i",
+        "directory": "d",
+        "output": "o",
+        "reverse": "R",
+        "dry-run": "dry-run",
+        "backup": "b",
+        "forward": "N",
+        "force": "f",
+        "batch": "t",
+        "silent": "s",
+        "quiet": "s",
+        "reject-file": "r",
+        "prefix": "B",
+        "ifdef": "D",
+        "fuzz": "F",
+        "version-control": "V",
+        "basename-prefix": "Y",
+        "suffix": "z",
+        "get": "g",
+    },
+    long_valued=frozenset({"p", "i", "d", "o", "r", "B", "D", "F", "V", "Y", "z", "g"}),
+)
+
+
+@command("patch")
+def patch(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    opts = parse_options(cmd.args, PATCH)
+    source = opts.value("i") or (opts.operands[1] if len(opts.operands) > 1 else "-")
+    reads = (
+        [file_effect(EffectKind.READ, [normalize_path(source, cwd=ctx.cwd)], cmd, ctx)]
+        if source != "-"
+        else []
+    )
+    if opts.surely_on("dry-run"):
+        return [command_effect(EffectKind.READ, cmd, ctx, detail="dry run"), *reads]
+    base = normalize_path(opts.value("d") or ".", cwd=ctx.cwd)
+    output = opts.value("o")
+    if output is not None and output != "-":
+        return [write_effect(normalize_path(output, cwd=base), cmd, ctx), *reads]
+    if opts.operands:  # the file to patch is given: the patch's names are not read
+        changed = normalize_path(opts.operands[0], cwd=base)
+        return [write_effect(changed, cmd, ctx, detail=f"patches {changed}"), *reads]
+    text = patch_text(source, cmd, ctx)
+    files = patched_files(text) if text is not None else None
+    if not files:
+        reason = (
+            "applies a patch whose text is not at hand"
+            if text is None
+            else "applies a patch whose files are not told (a context diff, or none named)"
+        )
+        return [unknown_effect(cmd, reason, ctx), *_hook_settings(base, cmd, ctx), *reads]
+    strip = opts.value("p")
+    level = int(strip) if strip is not None and strip.isdigit() else None
+    effects = patch_effects(files, base, cmd, ctx, strip=level, reverse=opts.has("R"))
+    return [*effects, *reads]
+
+
+def _hook_settings(base: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    """A patch whose files are not told may change any file under ``base``: the hook settings
+    of the work tree there are named (self-protection refuses it where there are some)."""
+    reached = settings_reached(whole_work_tree(base, ctx), Touches.EVERY_FILE, ctx)
+    detail = "a patch whose files are not told may change them"
+    return [file_effect(EffectKind.UPDATE, reached, cmd, ctx, detail=detail)] if reached else []
