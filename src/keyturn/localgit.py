@@ -107,6 +107,10 @@ def _commit(repo: Repo, revision: str) -> Commit | None:
 
     if revision in ("-", "@{-1}"):
         revision = _previous_branch(repo)
+    if "..." in revision:  # A...B: the one commit where A and B parted, as git reads it
+        return _merge_base(repo, *revision.split("...", 1))
+    if revision.lower() in ("@{u}", "@{upstream}"):
+        revision = _upstream(repo)
     spelled = _REVISION.fullmatch(revision)
     if spelled is None:
         raise _Unreadable(revision)  # a reflog date, a search, a range: not read here
@@ -131,6 +135,42 @@ def _commit(repo: Repo, revision: str) -> Commit | None:
                 raise _Unreadable(revision)
             commit = parent
     return commit
+
+
+def _merge_base(repo: Repo, left: str, right: str) -> Commit:
+    from dulwich.graph import find_merge_base
+    from dulwich.objects import Commit
+
+    ours, theirs = _commit(repo, left or "HEAD"), _commit(repo, right or "HEAD")
+    if ours is None or theirs is None:
+        raise _Unreadable("no commit")
+    bases = find_merge_base(repo, [ours.id, theirs.id])
+    if len(bases) != 1:  # unrelated histories, or a criss-cross: not one answer
+        raise _Unreadable(f"{left}...{right}")
+    found = repo[bases[0]]
+    if not isinstance(found, Commit):
+        raise _Unreadable(f"{left}...{right}")
+    return found
+
+
+def _upstream(repo: Repo) -> str:
+    """The branch ``@{upstream}`` names: the current branch's ``branch.<name>.remote`` and
+    ``.merge`` settings, as ``refs/remotes/<remote>/<branch>`` (``.`` : a local branch)."""
+    from dulwich.refs import Ref
+
+    head = repo.refs.read_ref(Ref(b"HEAD")) or b""
+    if not head.startswith(b"ref: refs/heads/"):
+        raise _Unreadable("no branch checked out")
+    branch = head[len(b"ref: refs/heads/") :]
+    config = repo.get_config()
+    remote = config.get((b"branch", branch), b"remote")
+    merge = config.get((b"branch", branch), b"merge")
+    if not remote or not merge or not merge.startswith(b"refs/heads/"):
+        raise _Unreadable("no upstream")
+    name = merge[len(b"refs/heads/") :]
+    if remote == b".":
+        return f"refs/heads/{name.decode()}"
+    return f"refs/remotes/{remote.decode()}/{name.decode()}"
 
 
 _REVISION = re.compile(r"([^~^@:\s]+|@|stash@\{0\})((?:[~^]\d*)*)")

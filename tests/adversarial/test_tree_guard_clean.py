@@ -313,3 +313,72 @@ def test_a_repository_with_no_commit_yet(tmp_path: Path, policies: tuple[Policy,
     assert not _refused("git stash", repo, policies)  # untracked, not in HEAD: left alone
     _git(repo, "add", SETTINGS)
     assert _refused("git reset --hard", repo, policies)  # staged: reset --hard removes it
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "git merge same",
+        "git merge --no-ff -m 'merge same' same",
+        "git rebase same",
+        "git rebase --onto same main",
+        "git cherry-pick same",
+        "git cherry-pick -x same",
+        "git revert --no-edit same",
+        "git merge --abort",
+        "git rebase --continue",
+        "git cherry-pick --skip",
+    ],
+)
+def test_bringing_in_commits_that_leave_the_settings_is_not_refused(
+    repo: Path, policies: tuple[Policy, Policy], command: str
+) -> None:
+    assert not _refused(command, repo, policies)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "git merge other",
+        "git merge same other",
+        "git merge -s recursive -X theirs other",
+        "git rebase other",
+        "git rebase -i other",
+        "git rebase --onto=other main",
+        "git rebase main other",  # switches to other first
+        "git cherry-pick other",
+        "git cherry-pick -n other",
+        "git revert other",
+        "git cherry-pick main..other",  # a range: not told here
+        "git merge no-such-branch",
+        "git merge",  # no upstream configured: not told
+    ],
+)
+def test_bringing_in_other_hook_settings_is_refused(
+    repo: Path, policies: tuple[Policy, Policy], command: str
+) -> None:
+    assert _refused(command, repo, policies)
+
+
+def test_a_merge_keeps_our_settings_when_only_we_changed_them(
+    repo: Path, policies: tuple[Policy, Policy]
+) -> None:
+    (repo / SETTINGS).write_text('{"hooks": {"PreToolUse": ["keyturn hook claude-code", "x"]}}\n')
+    _git(repo, "commit", "-qam", "a person adds a hook")
+    assert not _refused("git merge same", repo, policies)  # same parted before: keeps ours
+    assert not _refused("git rebase HEAD~1", repo, policies)
+    assert _refused("git merge other", repo, policies)  # both changed them: conflict or theirs
+
+
+def test_the_upstream_is_read_from_the_branch_settings(
+    repo: Path, policies: tuple[Policy, Policy]
+) -> None:
+    _git(repo, "stash", "-q")
+    clone = repo.parent / "clone"
+    _git(repo.parent, "clone", "-q", str(repo), str(clone))
+    assert not _refused("git merge", clone, policies)  # origin/main: the same settings
+    assert not _refused("git rebase", clone, policies)
+    assert not _refused("git merge @{u}", clone, policies)
+    _git(clone, "branch", "-q", "--set-upstream-to=origin/other")
+    assert _refused("git merge", clone, policies)
+    assert _refused("git rebase", clone, policies)

@@ -12,7 +12,11 @@ from __future__ import annotations
 
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._git_config_file import work_tree_root
-from keyturn.understand.shell.commands._git_effects import git_effect, worktree_effect
+from keyturn.understand.shell.commands._git_effects import (
+    git_effect,
+    split_options,
+    worktree_effect,
+)
 from keyturn.understand.shell.commands._git_tree_settings import (
     Touches,
     settings_reached,
@@ -49,7 +53,7 @@ def am(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> lis
 def _applied(
     args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext, *, am: bool
 ) -> list[Effect]:
-    flags, operands, values = _split(args)
+    flags, operands, values = split_options(args, _VALUED)
     moves_head = git_effect(EffectKind.UPDATE, "git:local/HEAD", cmd, ctx)
     if am and flags & _AM_CONTROL:
         return [moves_head, worktree_effect(EffectKind.UPDATE, [repo + "/*"], cmd, ctx, "am")]
@@ -86,38 +90,12 @@ def _applied(
     effects = [moves_head]
     for files in found:
         effects += patch_effects(
-            files or [], base, cmd, ctx, strip=level, reverse="-R" in flags, service="git"
+            files or [],
+            base,
+            cmd,
+            ctx,
+            strip=level,
+            reverse=bool(flags & {"-R", "--reverse"}),
+            service="git",
         )
     return [*effects, *reads]
-
-
-def _split(args: list[str]) -> tuple[set[str], list[str], dict[str, str]]:
-    """(flags, operands, values) of git apply/am's options: ``-p2``, ``--directory=D``,
-    ``--reverse`` read as ``-R``."""
-    flags: set[str] = set()
-    operands: list[str] = []
-    values: dict[str, str] = {}
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        i += 1
-        if arg == "--":
-            operands += args[i:]
-            break
-        if arg.startswith("-p") and len(arg) > 2 and not arg.startswith("--"):
-            values["-p"] = arg[2:]
-        elif arg.startswith("--") and "=" in arg:
-            key, _, value = arg.partition("=")
-            values[key] = value
-            flags.add(key)
-        elif arg in _VALUED or arg == "-p":
-            if i < len(args):
-                values[arg] = args[i]
-                i += 1
-        elif arg in ("-R", "--reverse"):
-            flags.add("-R")
-        elif arg.startswith("-") and arg != "-":
-            flags.add(arg)
-        else:
-            operands.append(arg)
-    return flags, operands, values

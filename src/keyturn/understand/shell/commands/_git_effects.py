@@ -39,3 +39,35 @@ def short_ref(ref: str) -> str:
         if ref.startswith(prefix):
             return ref[len(prefix) :]
     return ref
+
+
+def split_options(
+    args: list[str], valued: frozenset[str]
+) -> tuple[set[str], list[str], dict[str, str]]:
+    """A git subcommand's ``args`` as (flags, operands, values): ``valued`` options take the
+    next word (``--onto X``, ``-m 1``) or, short, an attached one (``-m1``, ``-p2``);
+    ``--name=value`` is a value whatever the name."""
+    flags: set[str] = set()
+    operands: list[str] = []
+    values: dict[str, str] = {}
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        i += 1
+        if arg == "--":
+            operands += args[i:]
+            break
+        if arg.startswith("--") and "=" in arg:
+            key, _, value = arg.partition("=")
+            values[key] = value
+        elif arg in valued:
+            if i < len(args):
+                values[arg] = args[i]
+                i += 1
+        elif len(arg) > 2 and arg[:2] in valued and not arg.startswith("--"):
+            values[arg[:2]] = arg[2:]
+        elif arg.startswith("-") and arg != "-":
+            flags.add(arg)
+        else:
+            operands.append(arg)
+    return flags, operands, values

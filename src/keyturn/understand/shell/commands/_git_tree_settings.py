@@ -13,7 +13,8 @@ when the subcommand changes them, as git decides which files it touches:
   files that are not ignored, ``-a`` every untracked file.
 - From another commit (``reset --hard v1``, ``checkout main -- .``, ``switch -f main``) the same
   against that commit; switching branches without ``-f`` writes the files the two commits hold
-  differently.
+  differently; ``merge X``/``rebase X`` the files ``X`` changed since the two parted
+  (:mod:`._git_merges`).
 - ``rm -r`` removes every tracked file.
 
 Whether a file differs is read from the repository itself (``FileReader.git_entries``: the
@@ -53,6 +54,7 @@ class Touches(Enum):
     UNLIKE_COMMIT = "files that differ from a commit"  # stash, reset --hard [REV]
     UNLIKE_COMMIT_AND_UNTRACKED = "those, and untracked files that are not ignored"  # stash -u
     SWITCHED = "files the commit switched to holds otherwise"  # checkout BRANCH
+    MERGED = "files the commit merged changed since the two parted"  # merge, rebase
     EVERY_FILE = "every file"  # stash -a
 
 
@@ -104,12 +106,12 @@ def _spared(
     if touches in _BY_CONTENT:
         entries = ctx.files.git_entries(root, relative, revision)
         if entries is not None:
-            return _unchanged(entries, touches, found, ctx, (root, relative, revisions[1]))
+            return _unchanged(entries, touches, found, ctx, (root, relative, *revisions))
     # The repository's objects cannot be read: only whether the index holds the file is told.
     is_tracked = tracked(root, relative, ctx, folder=found.folder)
     if touches is Touches.UNLIKE_COMMIT and revision != "HEAD":
         return False  # another commit may hold the file, tracked here or not
-    if touches in (Touches.TRACKED, Touches.UNLIKE_INDEX, Touches.UNLIKE_COMMIT, Touches.SWITCHED):
+    if touches in _TRACKED_ONLY:
         return is_tracked is False
     if touches is Touches.UNLIKE_COMMIT_AND_UNTRACKED:
         return is_tracked is False and ignored(root, relative, ctx, folder=found.folder) is True
@@ -128,6 +130,17 @@ _BY_CONTENT = frozenset(
         Touches.UNLIKE_COMMIT,
         Touches.UNLIKE_COMMIT_AND_UNTRACKED,
         Touches.SWITCHED,
+        Touches.MERGED,
+    }
+)
+# What leaves an untracked file alone (git refuses to overwrite one, or never looks at it).
+_TRACKED_ONLY = frozenset(
+    {
+        Touches.TRACKED,
+        Touches.UNLIKE_INDEX,
+        Touches.UNLIKE_COMMIT,
+        Touches.SWITCHED,
+        Touches.MERGED,
     }
 )
 
@@ -137,12 +150,23 @@ def _unchanged(
     touches: Touches,
     found: HookSettings,
     ctx: ShellContext,
-    where: tuple[str, str, str],
+    where: tuple[str, str, str, str],
 ) -> bool:
-    """Whether the files at ``found`` (``where``: the work tree, the path in it, the commit a
-    switch starts from) are already what the subcommand would make them, as ``entries`` of
-    its commit say."""
-    root, relative, base = where
+    """Whether the files at ``found`` (``where``: the work tree, the path in it, the commit the
+    subcommand brings, the commit a switch starts from) are already what the subcommand would
+    make them, as ``entries`` of its commit say."""
+    root, relative, revision, base = where
+    if touches is Touches.MERGED:
+        # A three-way merge keeps our version of a file the other side did not change since
+        # the two parted (or changed to what we hold): else it writes theirs, or a conflict.
+        ours = ctx.files.git_entries(root, relative, "HEAD")
+        parted = ctx.files.git_entries(root, relative, f"HEAD...{revision}")
+        theirs = dict(entries.commit)
+        return (
+            ours is not None
+            and parted is not None
+            and (theirs == dict(ours.commit) or theirs == dict(parted.commit))
+        )
     if touches is Touches.SWITCHED:
         # Without -f, git writes only the files the two commits hold differently (a local
         # change to any other file is carried over as it is).

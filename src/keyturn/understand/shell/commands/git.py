@@ -44,6 +44,7 @@ from keyturn.understand.shell.commands._git_config import (
 )
 from keyturn.understand.shell.commands._git_effects import git_effect, short_ref, worktree_effect
 from keyturn.understand.shell.commands._git_long_options import expand_abbreviations
+from keyturn.understand.shell.commands._git_merges import merge, pick, rebase
 from keyturn.understand.shell.commands._git_push import PUSH, push, settings_force
 from keyturn.understand.shell.commands._git_tree_settings import (
     Touches,
@@ -328,15 +329,15 @@ _SUBCOMMANDS: dict[str, _Sub] = {
     "mv": mv,
     "apply": apply,
     "am": am,
+    "merge": merge,
+    "rebase": rebase,
+    "cherry-pick": pick,
+    "revert": pick,
 }
 for _name in (
     "add",
     "commit",
-    "merge",
-    "rebase",
-    "pull",
-    "cherry-pick",
-    "revert",
+    "pull",  # what it merges is fetched when it runs (_git_merges)
     "commit-tree",
     "update-index",
     "notes",

@@ -1,0 +1,93 @@
+"""``git merge``, ``rebase``, ``cherry-pick`` and ``revert``, for the handler of :mod:`.git`:
+each writes into the work tree what other commits changed, and the hook settings among those
+files are named (:mod:`._git_tree_settings`), so that a branch or a commit carrying other hook
+settings cannot switch the agent's guard off through them.
+
+- ``merge X`` and ``rebase X`` (no commit named: the branch's upstream) keep our version of a
+  file ``X`` did not change since the two parted, or changed to what we hold; otherwise they
+  write theirs (or a conflict).
+- ``cherry-pick C`` and ``revert C`` apply what ``C`` changed from its parent (``-m N``: its Nth
+  parent); a range (``A..B``) cannot be told here.
+- ``--continue``, ``--abort``, ``--skip``, ``--quit`` go on with (or back from) what the first
+  call started, which was judged then.
+
+``git pull`` is not read: what it merges is fetched when it runs.
+"""
+
+from __future__ import annotations
+
+from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.commands._git_effects import split_options, worktree_effect
+from keyturn.understand.shell.commands._git_tree_settings import (
+    Touches,
+    settings_reached,
+    whole_work_tree,
+)
+from keyturn.understand.shell.commands._git_worktree import local_write
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand
+
+_CONTROL = frozenset({"--continue", "--abort", "--skip", "--quit", "--edit-todo"})
+# Options taking a value as the next word, per subcommand.
+_VALUED = {
+    "merge": frozenset({"-m", "-s", "-X", "-F", "--strategy", "--strategy-option", "--file"}),
+    "rebase": frozenset({"-s", "-X", "-x", "--onto", "--strategy", "--strategy-option", "--exec"}),
+    "pick": frozenset({"-m", "-s", "-X", "--mainline", "--strategy", "--strategy-option"}),
+}
+
+
+def merge(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    flags, operands, _ = split_options(args, _VALUED["merge"])
+    if flags & _CONTROL:
+        return local_write(args, repo, cmd, ctx)
+    reached: list[str] = []
+    for commit in operands or ["@{upstream}"]:
+        reached += _reached(repo, ctx, Touches.MERGED, commit)
+    return _with_settings(args, repo, cmd, ctx, reached, "merges")
+
+
+def rebase(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    flags, operands, values = split_options(args, _VALUED["rebase"])
+    if flags & _CONTROL or ("--root" in flags and "--onto" not in values):
+        return local_write(args, repo, cmd, ctx)
+    reached: list[str] = []
+    if len(operands) > 1:  # ``rebase UPSTREAM BRANCH`` switches to BRANCH first
+        reached += _reached(repo, ctx, Touches.SWITCHED, operands[1])
+    onto = values.get("--onto") or (operands[0] if operands else "@{upstream}")
+    reached += _reached(repo, ctx, Touches.MERGED, onto)
+    return _with_settings(args, repo, cmd, ctx, reached, "rebases onto")
+
+
+def pick(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    """``cherry-pick`` and ``revert``: what each commit changed from its parent."""
+    flags, operands, values = split_options(args, _VALUED["pick"])
+    if flags & _CONTROL:
+        return local_write(args, repo, cmd, ctx)
+    parent = values.get("-m") or values.get("--mainline") or "1"
+    reached: list[str] = []
+    for commit in operands:
+        base = f"{commit}^{parent}" if parent.isdigit() else f"{commit}^1"
+        reached += _reached(repo, ctx, Touches.SWITCHED, commit, base=base)
+    return _with_settings(args, repo, cmd, ctx, reached, "applies commits that change")
+
+
+def _reached(
+    repo: str, ctx: ShellContext, touches: Touches, revision: str, *, base: str = "HEAD"
+) -> list[str]:
+    folders = whole_work_tree(repo, ctx)
+    return settings_reached(folders, touches, ctx, revision=revision, base=base)
+
+
+def _with_settings(
+    args: list[str],
+    repo: str,
+    cmd: SimpleCommand,
+    ctx: ShellContext,
+    reached: list[str],
+    what: str,
+) -> list[Effect]:
+    effects = local_write(args, repo, cmd, ctx)
+    names = list(dict.fromkeys(reached))
+    if names:
+        detail = f"{what} other versions of {', '.join(n.rsplit('/', 2)[-2] for n in names[:3])}"
+        effects.append(worktree_effect(EffectKind.UPDATE, names, cmd, ctx, detail))
+    return effects
