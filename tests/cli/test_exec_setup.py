@@ -46,6 +46,22 @@ def test_init_writes_policy_state_and_a_private_key(
     assert capsys.readouterr().out == printed == (home / "audit-signing.pub").read_text()
 
 
+def test_init_with_an_unreachable_database_writes_nothing(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    unreachable = "postgresql://keyturn@127.0.0.1:1/nowhere"  # nothing listens on port 1
+    assert main(["init", "--database", unreachable]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("keyturn init: cannot reach PostgreSQL") and "\n" not in err, err
+    assert not home.exists()  # no policy, no signing key, no half-made state directory
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    (kept / "keyturn.yaml").write_text("# mine\n")
+    assert main(["init", "--home", str(kept), "--force", "--database", unreachable]) == 1
+    assert sorted(p.name for p in kept.iterdir()) == ["keyturn.yaml"]
+    assert (kept / "keyturn.yaml").read_text() == "# mine\n"  # --force waits for the database
+
+
 def test_settings_hide_the_database_password() -> None:
     s = load_settings(home="/tmp/x", database="postgresql://u:hunter2@db:5432/k", environ={})
     assert "hunter2" not in repr(s) and "***" in repr(s)

@@ -7,6 +7,7 @@ checkpoints signed by a lost key could no longer be verified.
 
 from __future__ import annotations
 
+import shutil
 import sys
 
 from keyturn.audit.signing import Signer
@@ -25,12 +26,17 @@ def run(argv: list[str]) -> int:
     )
     args = p.parse_args(argv)
     settings = settings_of(args)
-    settings.home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    made_home = not settings.home.exists()
+    # The database first: when it cannot be reached or migrated, nothing else is written (and a
+    # state directory made for it goes again), so a failed init leaves no half-set-up home.
+    try:
+        version = _migrated(settings)
+    except BaseException:
+        if made_home:
+            shutil.rmtree(settings.home, ignore_errors=True)
+        raise
     policy_note = _write_policy(settings, force=args.force)
     signer, key_note = _ensure_key(settings)
-    store = open_store(settings, signer=signer)
-    version = store.schema_version()
-    store.close()
     if args.print_public_key:
         sys.stdout.write(signer.public_pem().decode("ascii"))
         return 0
@@ -47,6 +53,17 @@ def run(argv: list[str]) -> int:
         "  keyturn token create alice --role reviewer"
     )
     return 0
+
+
+def _migrated(settings: Settings) -> int:
+    """Create or migrate the state database; its schema version. Nothing is signed yet: the
+    signing key is written only once the database is known to work."""
+    settings.home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    store = open_store(settings, signer=None)
+    try:
+        return store.schema_version()
+    finally:
+        store.close()
 
 
 def _write_policy(settings: Settings, *, force: bool) -> str:
