@@ -75,9 +75,7 @@ def _judged(command: str, policy: Policy, cwd: str = REPO) -> tuple[Verdict, set
 
 def _changed(command: str, cwd: str = REPO) -> set[str]:
     action = understand_shell(command, cwd=cwd, home="/home/dev", files=FILES)
-    return {
-        n for e in action.effects if e.effect is not EffectKind.READ for n in e.resource.names
-    }
+    return {n for e in action.effects if e.effect is not EffectKind.READ for n in e.resource.names}
 
 
 HEREDOC = f"cat > /tmp/x.diff <<'EOF'\n{SETTINGS_DIFF}EOF\n"

@@ -268,7 +268,7 @@ def test_hiding_characters_are_spelled_out_on_the_page_in_slack_and_the_terminal
     assert _raw_hiding(blocks) == [] and "\\\\u202e" in blocks
 
     request = install.store.get_request(request_id)
-    shown = render(request, now=request.created_at)
+    shown = render(request.to_json(), now=request.created_at)
     assert _raw_hiding(shown, lines=True) == [] and "ok\n" not in shown
     assert all("\r" not in line for line in shown.splitlines())
     assert "\\x1b" in shown and "\\u202e" in shown

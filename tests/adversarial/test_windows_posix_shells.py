@@ -80,3 +80,28 @@ def test_other_paths_keep_their_decision(policy: Policy) -> None:
 def test_outside_windows_they_are_ordinary_paths(policy: Policy, env: dict[str, str]) -> None:
     for command in ("rm -rf /c/prod/data", "rm -rf /cygdrive/c/prod/data", "rm -rf C:/prod/data"):
         assert _decision(policy, command, env)[0] == "allow", (command, env)
+
+
+WINDOWS_CWD = "C:\\prod"  # as Claude Code on Windows gives its working directory
+
+
+@pytest.mark.parametrize(
+    "command", ["rm -rf data", "rm -rf ./data/", "cd .. && rm -rf prod/data", "rm -rf ../prod/data"]
+)
+def test_a_windows_working_directory_is_read_as_the_shell_reads_it(
+    policy: Policy, command: str
+) -> None:
+    action = understand_shell(
+        command, cwd=WINDOWS_CWD, home="C:\\Users\\kiro", target=Target(environment="dev")
+    )
+    names = {n for e in action.effects for n in e.resource.names}
+    assert "file:C:/prod/data" in names, names
+    decision = policy.judge(action, actor=Actor(agent="kiro", operator="bob"))
+    assert decision.decision.value == "deny", (command, decision.reasons)
+
+
+def test_a_climb_from_a_windows_working_directory_stays_on_its_drive() -> None:
+    action = understand_shell("rm -rf ../x", cwd="C:\\Users\\me\\proj", home="C:\\Users\\me")
+    names = {n for e in action.effects for n in e.resource.names}
+    assert {"file:/c/Users/me/x", "file:C:/Users/me/x"} <= names, names
+    assert not any(n.startswith("file:X:") or n == "file:/x" for n in names), names

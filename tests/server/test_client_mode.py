@@ -50,6 +50,14 @@ def test_exec_requests_approve_through_the_server(demo) -> None:  # type: ignore
     rid = held.stdout.strip()
     listed = cli(url, tokens["alice"], "requests")
     assert listed.returncode == 0 and rid in listed.stdout
+    # One request shown as the local CLI shows it, not as the server's JSON.
+    shown = cli(url, tokens["alice"], "requests", "show", rid)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.startswith(f"request {rid}: pending"), shown.stdout
+    assert "  still:     2 more approvals from sre" in shown.stdout, shown.stdout
+    assert "effect:    delete" in shown.stdout and not shown.stdout.lstrip().startswith("{")
+    as_json = cli(url, tokens["alice"], "requests", "show", rid, "--json")
+    assert as_json.returncode == 0 and as_json.stdout.lstrip().startswith("{")
     refused = cli(url, tokens["bob"], "approve", rid, "--reason", "mine")
     assert refused.returncode == 4 and "operator" in refused.stderr
     assert cli(url, tokens["alice"], "approve", rid, "--reason", "ok").returncode == 0

@@ -208,6 +208,7 @@ class ApprovalRequest:
             "eligible": list(d.eligible),
             "approvals": list(self.approvals),
             "still_needed": self.still_needed,
+            "needs": self.describe_needed(),
             "votes": [
                 {"reviewer": v.reviewer, "vote": v.vote.value, "reason": v.reason, "at": v.at}
                 for v in self.votes

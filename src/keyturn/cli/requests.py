@@ -12,9 +12,11 @@ import argparse
 import json
 import os
 import time
+from collections.abc import Mapping
+from typing import Any
 
 from keyturn.approval.display import ranked_effects, request_headline, shorten, visible
-from keyturn.approval.model import ApprovalRequest, RequestState
+from keyturn.approval.model import RequestState
 from keyturn.bootstrap import open_state
 from keyturn.cli._args import parser
 from keyturn.cli._state import add_state_options, age, settings_of, when
@@ -40,9 +42,8 @@ def run(argv: list[str]) -> int:
                     "expected 'keyturn requests show ID' (see 'keyturn requests --help')"
                 )
             request = store.get_request(parse_id(args.words[1]))
-            print(
-                json.dumps(request.to_json(), indent=2) if args.json else render(request, now=now)
-            )
+            shown = request.to_json()
+            print(json.dumps(shown, indent=2) if args.json else render(shown, now=now))
             return 0
         states = None if args.all else [RequestState.PENDING]
         requests = store.list_requests(states=states)
@@ -90,24 +91,25 @@ def parse_id(text: str) -> int:
     return value
 
 
-def render(r: ApprovalRequest, *, now: float) -> str:
-    """A request for people: what, who, why held, who voted, what is still needed."""
-    d = r.draft
+def render(r: Mapping[str, Any], *, now: float) -> str:
+    """A request (as :meth:`ApprovalRequest.to_json` and the server give it) for people: what,
+    who, why held, who voted, what is still needed."""
+    eligible = _v(", ".join(r["eligible"])) or "nobody eligible"
     lines = [
-        f"request {r.id}: {r.state.value}",
+        f"request {r['id']}: {r['state']}",
         f"  action:    {_v(request_headline(r))}",
-        f"  submitted: {_v(d.summary)}  (the text that came with it, not what was judged)",
-        f"  digest:    {_v(d.digest)}",
-        f"  agent:     {_v(d.agent)} (session {_v(d.session or '-')}) for operator "
-        f"{_v(d.operator)}",
-        f"  requester: {_v(d.requester)}",
-        f"  env:       {_v(d.environment)}",
-        f"  opened:    {when(r.created_at)} ({age(now - r.created_at)} ago), "
-        f"expires {when(r.expires_at)}",
-        f"  needs:     {d.approvals_required} approval(s) from {_v(', '.join(d.reviewer_groups))}"
-        f" ({_v(', '.join(d.eligible)) or 'nobody eligible'})",
+        f"  submitted: {_v(r['summary'])}  (the text that came with it, not what was judged)",
+        f"  digest:    {_v(r['digest'])}",
+        f"  agent:     {_v(r['agent'])} (session {_v(r.get('session') or '-')}) for operator "
+        f"{_v(r['operator'])}",
+        f"  requester: {_v(r['requester'])}",
+        f"  env:       {_v(r['environment'])}",
+        f"  opened:    {when(r['created_at'])} ({age(now - r['created_at'])} ago), "
+        f"expires {when(r['expires_at'])}",
+        f"  needs:     {r['approvals_required']} approval(s) from "
+        f"{_v(', '.join(r['reviewer_groups']))} ({eligible})",
     ]
-    for effect in ranked_effects(d.decision):
+    for effect in ranked_effects(r["decision"]):
         names = ", ".join(str(n) for n in effect.get("resource", []))
         protected = " PROTECTED" if effect.get("protected") else ""
         lines.append(
@@ -115,23 +117,25 @@ def render(r: ApprovalRequest, *, now: float) -> str:
             f"[{_v(effect.get('environment'))}] -> {_v(effect.get('decision'))} "
             f"({_v(effect.get('rule'))}: {_v(effect.get('reason'))})"
         )
-    for v in r.votes:
+    for v in r["votes"]:
         lines.append(
-            f"  vote:      {_v(v.reviewer)} {v.vote.value}d at {when(v.at)}: {_v(v.reason)}"
+            f"  vote:      {_v(v['reviewer'])} {_v(v['vote'])}d at {when(v['at'])}: "
+            f"{_v(v['reason'])}"
         )
-    if r.state is RequestState.PENDING:
-        lines.append(f"  still:     {_v(r.describe_needed())}")
-    elif r.close_reason:
-        lines.append(f"  closed:    by {_v(r.closed_by)}: {_v(r.close_reason)}")
-    if r.grant is not None:
+    if r["state"] == RequestState.PENDING.value:
+        lines.append(f"  still:     {_v(r['needs'])}")
+    elif r["close_reason"]:
+        lines.append(f"  closed:    by {_v(r['closed_by'])}: {_v(r['close_reason'])}")
+    grant = r.get("grant")
+    if grant is not None:
         used = (
-            f"used {when(r.grant.used_at)}"
-            if r.grant.used_at
-            else f"revoked {when(r.grant.revoked_at)}, never usable"
-            if r.grant.revoked_at
-            else f"unused, expires {when(r.grant.expires_at)}"
+            f"used {when(grant['used_at'])}"
+            if grant["used_at"]
+            else f"revoked {when(grant['revoked_at'])}, never usable"
+            if grant["revoked_at"]
+            else f"unused, expires {when(grant['expires_at'])}"
         )
-        lines.append(f"  grant:     {r.grant.id} ({used})")
+        lines.append(f"  grant:     {grant['id']} ({used})")
     return "\n".join(lines)
 
 
@@ -143,7 +147,8 @@ def _remote(args: argparse.Namespace) -> int:
     if args.words:
         if len(args.words) != 2 or args.words[0] != "show":
             raise UsageError("expected 'keyturn requests show ID' (see 'keyturn requests --help')")
-        print(json.dumps(client.request(parse_id(args.words[1])), indent=2))
+        found_one = client.request(parse_id(args.words[1]))
+        print(json.dumps(found_one, indent=2) if args.json else render(found_one, now=time.time()))
         return 0
     found = client.requests(state="all" if args.all else "pending")
     if args.json:

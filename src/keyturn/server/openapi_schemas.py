@@ -47,6 +47,7 @@ def schemas() -> dict[str, Any]:
         "eligible": {"type": "array", "items": STR},
         "approvals": {"type": "array", "items": STR},
         "still_needed": INT,
+        "needs": STR,
         "votes": {
             "type": "array",
             "items": obj(

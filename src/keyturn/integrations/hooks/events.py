@@ -165,7 +165,16 @@ def action_for_call(
         case ToolCategory.FETCH | ToolCategory.WEB_SEARCH | ToolCategory.INTERNAL:
             return _harmless(call, target=target)
         case ToolCategory.POWERSHELL:
-            return unknown_action(call, "PowerShell commands are not understood yet", target=target)
+            from keyturn.understand.shell import understand_powershell
+
+            return understand_powershell(
+                str(args["command"]),
+                cwd=call.cwd,
+                home=call.home,
+                env=env,
+                target=target,
+                files=files,
+            )
         case ToolCategory.UNKNOWN:
             why = call.extra.get("reason") or f"{call.agent} tool '{call.tool}' is not understood"
             return unknown_action(call, str(why), target=target)

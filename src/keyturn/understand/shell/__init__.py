@@ -27,9 +27,15 @@ from dataclasses import replace
 from keyturn.errors import InputError
 from keyturn.model import Action, ActionKind, Effect, Target
 from keyturn.understand import FileReader, NoFiles
+from keyturn.understand.paths import is_windows_path
 from keyturn.understand.runs_later import mark_runs_later
 from keyturn.understand.shell._line_run import MAX_DEPTH, MAX_INPUT, Run
-from keyturn.understand.shell._wsl_mounts import in_windows_shell, in_wsl, with_drive_names
+from keyturn.understand.shell._wsl_mounts import (
+    in_windows_shell,
+    in_wsl,
+    mounted_drive_path,
+    with_drive_names,
+)
 from keyturn.understand.shell.commands._keyturn_vars import (
     variable_effects as keyturn_variable_effects,
 )
@@ -43,7 +49,7 @@ from keyturn.understand.shell.registry import ShellContext
 from keyturn.understand.shell.sequences import mark_unprotected_deletes
 from keyturn.understand.shell.words import normalize_path
 
-__all__ = ["MAX_DEPTH", "MAX_INPUT", "understand_shell"]
+__all__ = ["MAX_DEPTH", "MAX_INPUT", "understand_powershell", "understand_shell"]
 
 _NO_TARGET = Target()
 _NO_FILES = NoFiles()
@@ -59,16 +65,54 @@ def understand_shell(
     files: FileReader = _NO_FILES,
 ) -> Action:
     """Understand a shell command line (kind ``shell``). Never raises on any text."""
+    return _understood(command, cwd, home, env, target, files, powershell=False)
+
+
+def understand_powershell(
+    command: str,
+    *,
+    cwd: str = "/",
+    home: str = "/root",
+    env: Mapping[str, str] | None = None,
+    target: Target = _NO_TARGET,
+    files: FileReader = _NO_FILES,
+) -> Action:
+    """Understand a PowerShell script an agent's PowerShell tool runs (kind ``shell``), as
+    ``pwsh -Command`` would read it (:mod:`.commands.windows`). Never raises on any text."""
+    return _understood(command, cwd, home, env, target, files, powershell=True)
+
+
+def _understood(
+    command: str,
+    cwd: str,
+    home: str,
+    env: Mapping[str, str] | None,
+    target: Target,
+    files: FileReader,
+    *,
+    powershell: bool,
+) -> Action:
     if not isinstance(command, str):
         raise InputError("shell command: expected a string")
     variables = dict(env or {})
     base = target.merged_over(target_from_variables(variables))
+    # A working directory given as a Windows path (an agent on Windows running Git Bash) is
+    # read as the shell reads it there, /c/Users/me: a ``..`` then climbs the drive's folders.
+    windows = in_windows_shell(variables) or is_windows_path(cwd)
+    # PowerShell names a relative path under the drive path itself (C:/prod/data).
+    drive_cwd = cwd.replace("\\", "/") if is_windows_path(cwd) else None
+    cwd, home = mounted_drive_path(cwd), mounted_drive_path(home)
     ctx = ShellContext(
         cwd=normalize_path(cwd, cwd="/"), home=home, env=variables, target=base, files=files
     )
     run = Run()
     try:
-        effects = _judged_line(command, ctx, run)
+        if powershell:
+            from keyturn.understand.shell.commands.windows import understand_powershell_text
+
+            effects = understand_powershell_text(command, ctx, cwd=drive_cwd or ctx.cwd)
+        else:
+            effects = _judged_line(command, ctx, run)
     except RecursionError:
         # A line nested hundreds deep (``${x:-${x:-…}}``) outruns Python's stack before the
         # parser's own depth limits: not understood, so held -- never a crash of the hook.
@@ -78,7 +122,7 @@ def understand_shell(
     effects = _dedupe(mark_runs_later(mark_unprotected_deletes(effects), home=ctx.home))
     if in_wsl(variables):
         effects = with_drive_names(effects)
-    elif in_windows_shell(variables):
+    elif windows:
         effects = with_drive_names(effects, windows=True)
     if not effects:
         effects = [empty_line_effect(command, ctx)]

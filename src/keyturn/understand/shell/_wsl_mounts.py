@@ -29,6 +29,7 @@ _WINDOWS_MOUNT = re.compile(r"file:(?:/cygdrive)?/([A-Za-z])(/.*)?\Z", re.DOTALL
 # A drive path typed as a word, joined to the working directory by the POSIX reading:
 # ``file:/home/u/C:\prod\data``.
 _TYPED_DRIVE = re.compile(r"file:.*?/([A-Za-z]):([\\/].*)?\Z", re.DOTALL)
+_DRIVE_PATH = re.compile(r"([A-Za-z]):([\\/].*)?\Z", re.DOTALL)
 _WSL_VARIABLES = ("WSL_DISTRO_NAME", "WSL_INTEROP")
 
 
@@ -40,6 +41,16 @@ def in_wsl(env: Mapping[str, str]) -> bool:
 def in_windows_shell(env: Mapping[str, str]) -> bool:
     """Whether the environment is that of a POSIX shell running on Windows."""
     return bool(env.get("MSYSTEM")) or env.get("OS") == "Windows_NT"
+
+
+def mounted_drive_path(path: str) -> str:
+    """A drive path (``C:\\Users\\me``) as Git Bash spells it (``/c/Users/me``); any other
+    path as it is."""
+    found = _DRIVE_PATH.match(path)
+    if found is None:
+        return path
+    rest = (found.group(2) or "").replace("\\", "/").lstrip("/")
+    return f"/{found.group(1).lower()}/{rest}".rstrip("/") or "/"
 
 
 def with_drive_names(effects: list[Effect], *, windows: bool = False) -> list[Effect]:

@@ -109,7 +109,14 @@ def understand_windows_line(text: str, ctx: ShellContext) -> list[Effect]:
     """Effects of a whole line read as cmd text (PowerShell when it starts with a cmdlet)."""
     cmd = SimpleCommand(argv=("cmd",), program="cmd", text=" ".join(text.split())[:200])
     powershell = bool(re.match(r"(?i)\s*[a-z]+-[a-z]+", text))
-    return _script(text, cmd, ctx, powershell=powershell, depth=0)
+    return _script(text, cmd, ctx, powershell=powershell, depth=0, cwd=ctx.cwd)
+
+
+def understand_powershell_text(text: str, ctx: ShellContext, *, cwd: str) -> list[Effect]:
+    """Effects of a PowerShell script given as such (an agent's PowerShell tool), run in
+    ``cwd`` (``C:/prod``, or a POSIX directory)."""
+    cmd = SimpleCommand(argv=("pwsh",), program="pwsh", text=" ".join(text.split())[:200])
+    return _script(text, cmd, ctx, powershell=True, depth=0, cwd=cwd)
 
 
 def _script(
@@ -355,13 +362,13 @@ def _powershell(
 @command("cmd", "cmd.exe", "CMD", "CMD.EXE")
 def cmd_exe(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``cmd /c TEXT``: TEXT read as cmd text."""
-    return _cmd(raw_words(cmd)[1:], cmd, ctx, depth=0, cwd=None)
+    return _cmd(raw_words(cmd)[1:], cmd, ctx, depth=0, cwd=ctx.cwd)
 
 
 @command("powershell", "powershell.exe", "pwsh", "pwsh.exe")
 def powershell_exe(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``powershell -Command TEXT`` / ``-EncodedCommand B64``: read as PowerShell."""
-    return _powershell(raw_words(cmd)[1:], cmd, ctx, depth=0, cwd=None)
+    return _powershell(raw_words(cmd)[1:], cmd, ctx, depth=0, cwd=ctx.cwd)
 
 
 @command(
@@ -376,7 +383,7 @@ def windows_command(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | Non
     """A Windows command typed directly (an agent whose shell is cmd or PowerShell)."""
     powershell = cmd.name.lower() not in CMD_PROGRAMS
     words = raw_words(cmd, powershell=powershell)
-    return _statement(words, " ".join(words), cmd, ctx, powershell, 0)
+    return _statement(words, " ".join(words), cmd, ctx, powershell, 0, cwd=ctx.cwd)
 
 
 def rd(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:

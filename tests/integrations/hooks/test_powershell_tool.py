@@ -1,0 +1,78 @@
+"""Claude Code's PowerShell tool (on Windows) is judged on what its script does.
+
+It was one ``unknown`` effect ("PowerShell commands are not understood yet"): held for review
+however harmless, and -- worse for a reviewer -- with nothing said about what it would delete.
+The script is now read as ``pwsh -Command`` reads it (the same reading as PowerShell text inside
+a shell command), relative paths against the call's Windows working directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.conftest import BRIEF_POLICY
+from tests.integrations.hooks.conftest import MAPPINGS
+
+
+def powershell(command: str, cwd: str = "C:\\prod") -> dict[str, Any]:
+    return {
+        "session_id": "s-ps",
+        "transcript_path": "C:\\Users\\olivia\\.claude\\t.jsonl",
+        "cwd": cwd,
+        "hook_event_name": "PreToolUse",
+        "tool_name": "PowerShell",
+        "tool_input": {"command": command},
+        "tool_use_id": "toolu_ps",
+    }
+
+
+@pytest.fixture()
+def windows_env(hook_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    """The hook's environment with C:\\prod\\data protected."""
+    policy = tmp_path / "protected.yaml"
+    policy.write_text(
+        BRIEF_POLICY.replace(
+            '  - "aws_db_instance.main"\n',
+            '  - "aws_db_instance.main"\n  - "file:C:/prod/data"\n',
+        )
+        + MAPPINGS
+    )
+    return {**hook_env, "KEYTURN_POLICY": str(policy), "OS": "Windows_NT"}
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "Remove-Item -Recurse -Force data",
+        "Remove-Item -Recurse -Force C:\\prod\\data",
+        "Get-Item data | Remove-Item -Recurse",
+        "ri -r -fo .\\data",
+        "Set-Location ..; Remove-Item -Recurse prod\\data",
+        "cmd /c rd /s /q data",
+    ],
+)
+def test_a_script_deleting_a_protected_folder_is_denied(
+    run_hook: Any, windows_env: dict[str, str], script: str
+) -> None:
+    run = run_hook("claude-code", powershell(script), windows_env)
+    assert run.code == 0, run.stderr
+    out = run.json["hookSpecificOutput"]
+    assert out["permissionDecision"] == "deny", (script, out)
+    assert "C:/prod/data" in out["permissionDecisionReason"], out
+
+
+def test_a_harmless_script_is_not_held(run_hook: Any, windows_env: dict[str, str]) -> None:
+    run = run_hook("claude-code", powershell("Get-ChildItem"), windows_env)
+    assert run.code == 0, run.stderr
+    out = run.json["hookSpecificOutput"]
+    assert out["permissionDecision"] == "allow", out
+
+
+def test_a_script_keyturn_cannot_read_is_still_held(
+    run_hook: Any, windows_env: dict[str, str]
+) -> None:
+    run = run_hook("claude-code", powershell("& $tool --wipe"), windows_env)
+    assert run.code == 0, run.stderr
+    out = run.json["hookSpecificOutput"]
+    assert out["permissionDecision"] in ("ask", "deny"), out
