@@ -382,3 +382,34 @@ def test_the_upstream_is_read_from_the_branch_settings(
     _git(clone, "branch", "-q", "--set-upstream-to=origin/other")
     assert _refused("git merge", clone, policies)
     assert _refused("git rebase", clone, policies)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "GIT_INDEX_FILE=.git/evil-index git checkout .",
+        "export GIT_INDEX_FILE=.git/evil-index; git checkout .",
+        "GIT_INDEX_FILE=.git/evil-index; export GIT_INDEX_FILE; git restore .",
+        "env GIT_INDEX_FILE=.git/evil-index git checkout .",
+        "GIT_DIR=.git GIT_WORK_TREE=. git reset --hard",
+        "git --git-dir=.git checkout .",
+        "git --work-tree=. checkout .",
+        "git -c core.excludesFile=/dev/null stash -u",
+        "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.worktree GIT_CONFIG_VALUE_0=/ git stash",
+    ],
+)
+def test_a_repository_read_from_elsewhere_spares_nothing(
+    repo: Path, policies: tuple[Policy, Policy], command: str
+) -> None:
+    """An index (or repository) other than the one keyturn reads may hold anything: an agent
+    builds one pointing the settings at its own blob, then checks it out."""
+    blob = _git(repo, "hash-object", "-w", "--stdin", stdin='{"hooks": {}}\n')
+    evil = {**os.environ, "GIT_INDEX_FILE": str(repo / ".git" / "evil-index")}
+    subprocess.run(["git", "-C", str(repo), "read-tree", "HEAD"], env=evil, check=True)
+    subprocess.run(
+        ["git", "-C", str(repo), "update-index", "--cacheinfo", f"100644,{blob},{SETTINGS}"],
+        env=evil,
+        check=True,
+    )
+    assert not _refused("git checkout .", repo, policies)  # the work tree's own index
+    assert _refused(command, repo, policies)

@@ -207,6 +207,8 @@ def read_input(name: str) -> tuple[bytes, str]:
         data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
         source = "<stdin>"
     else:
+        if "\x00" in name:
+            raise InputError(f"{name!r}: a file name cannot hold a NUL character")
         path = Path(name)
         try:
             if path.stat().st_size > MAX_INPUT_BYTES:

@@ -113,7 +113,7 @@ def test_the_flags_win_over_the_files() -> None:
         "rm -rf ~/.config/gc*",
     ],
 )
-def test_a_configuration_changed_earlier_on_the_line_is_not_read(before: str) -> None:
+def test_a_configuration_disk_stale_on_the_line_is_not_read(before: str) -> None:
     assert _deletes(f"{before}; gcloud compute instances delete web-1", CONFIGS) == (
         f"gcp:{INSTANCE}",
     )
@@ -201,7 +201,7 @@ def test_az_group_delete_never_takes_the_default_group_for_its_name() -> None:
     "before",
     ["az account set -s acme-dev", "az login", "az configure --defaults group=rg-dev"],
 )
-def test_az_state_changed_earlier_on_the_line_is_not_read(before: str) -> None:
+def test_az_state_disk_stale_on_the_line_is_not_read(before: str) -> None:
     assert _deletes(f"{before} && az vm delete -n web", AZ_FILES) == ("azure:vm/web",)
     writes = [e for e in _effects(before, AZ_FILES) if e.resource.names[0].startswith("file:")]
     assert writes and writes[0].resource.names == (f"file:{AZURE}/*",)

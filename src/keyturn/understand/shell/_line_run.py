@@ -90,7 +90,7 @@ class Run:
         for item in parsed.items:
             if isinstance(item, Problem):
                 effects.append(unknown_effect(None, item.reason, ctx, item.source or text))
-                ctx = evolve(ctx, changed_earlier=True)
+                ctx = evolve(ctx, disk_stale=True)
                 if top:
                     self.subject.append({"problem": item.reason})
                 continue
@@ -108,8 +108,8 @@ class Run:
             if reason is not None:
                 effects.append(unknown_effect(cmd, reason, ctx))
             if any(e.effect is not EffectKind.READ for e in found):
-                if not ctx.changed_earlier:
-                    ctx = evolve(ctx, changed_earlier=True)
+                if not ctx.disk_stale:
+                    ctx = evolve(ctx, disk_stale=True)
                 output = None
                 if cmd.argv and not cmd.stdin_dynamic:
                     output = constant_output(cmd.argv, stdin_text=cmd.stdin_text)

@@ -117,7 +117,11 @@ _HANDLER_VARIABLES = frozenset(
 )
 # Families of such variables: extra terraform arguments, and the package managers' settings
 # that swap the package ``npx X`` runs (``npm_config_package=evil``).
-_HANDLER_PREFIXES = ("TF_CLI_ARGS_", "npm_config_", "NPM_CONFIG_", "bun_config_", "YARN_", "yarn_")
+# (``GIT_``: the repository, index and settings git reads -- ``export GIT_INDEX_FILE=…``.)
+_HANDLER_PREFIXES = (
+    *("TF_CLI_ARGS_", "npm_config_", "NPM_CONFIG_", "bun_config_", "YARN_", "yarn_"),
+    "GIT_",
+)
 
 
 def target_switch(cmd: SimpleCommand) -> dict[str, str]:

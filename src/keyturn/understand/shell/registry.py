@@ -111,8 +111,9 @@ class ShellContext:
     - ``understand_nested``: understand another shell command line (``ssh host 'cmd'``, a
       script's text) with the same context; returns its effects.
     - ``written``: the files the line wrote before this command, and their text when known.
-    - ``changed_earlier``: an earlier command on the line changed something, or may have (any
-      effect but a read): what the disk shows now is not what this command will find.
+    - ``disk_stale``: what the disk shows now may not be what this command finds: an earlier
+      command on the line changed something, or may have (any effect but a read), or the
+      command reads its files from elsewhere (``GIT_INDEX_FILE``, ``git --git-dir``).
     """
 
     cwd: str = "/"
@@ -125,7 +126,7 @@ class ShellContext:
     # Texts of files the line wrote before this command (:mod:`.line_writes`); None: changed in
     # a way not known.
     written: Mapping[str, str | None] = field(default_factory=dict)
-    changed_earlier: bool = False
+    disk_stale: bool = False
 
 
 Handler = Callable[[SimpleCommand, ShellContext], "list[Effect] | None"]

@@ -97,7 +97,7 @@ def _spared(
 ) -> bool:
     """Whether git is known to leave ``found`` alone."""
     revision = revisions[0]
-    if touches is Touches.EVERY_FILE or ctx.changed_earlier:
+    if touches is Touches.EVERY_FILE or ctx.disk_stale:
         return False
     root = work_tree_root(posixpath.dirname(found.path), ctx)
     relative = under(found.path, root) if root is not None else None

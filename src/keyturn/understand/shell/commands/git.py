@@ -84,6 +84,38 @@ def _split_global(args: Sequence[str], ctx: ShellContext) -> tuple[str, list[str
     return repo, list(args[i:])
 
 
+# What points git at another repository, index, object store or settings than the work tree's
+# own: the files keyturn reads there are then not what git uses.
+_ELSEWHERE_VARIABLES = frozenset(
+    {
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_INDEX_FILE",
+        "GIT_OBJECT_DIRECTORY",
+        "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+        "GIT_COMMON_DIR",
+        "GIT_NAMESPACE",
+        "GIT_CONFIG",
+        "GIT_CONFIG_GLOBAL",
+        "GIT_CONFIG_SYSTEM",
+        "GIT_CONFIG_COUNT",
+        "GIT_CONFIG_PARAMETERS",
+    }
+)
+_ELSEWHERE_OPTIONS = ("--git-dir", "--work-tree", "--namespace", "--bare", "-c", "--config-env")
+
+
+def _reads_elsewhere(options: Sequence[str], cmd: SimpleCommand, ctx: ShellContext) -> bool:
+    """Whether git's global ``options`` or the environment point it at files other than those
+    of the work tree keyturn reads."""
+    if any(o == name or o.startswith(name + "=") for o in options for name in _ELSEWHERE_OPTIONS):
+        return True
+    return any(
+        name in _ELSEWHERE_VARIABLES or name.startswith("GIT_CONFIG_KEY_")
+        for name in (*cmd.assignments, *ctx.env)
+    )
+
+
 def _canonical(argv: Sequence[str]) -> tuple[str, ...]:
     """``git -C x push origin main -f`` -> ``git push --force origin main -C x``."""
     args = list(argv[1:])
@@ -132,6 +164,8 @@ def git(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     if not rest:
         return [git_effect(EffectKind.READ, "git:local/HEAD", cmd, ctx), *extra]
     sub, args = rest[0], rest[1:]
+    if _reads_elsewhere(cmd.args[: len(cmd.args) - len(rest)], cmd, ctx):
+        ctx = evolve(ctx, disk_stale=True)
     handler = _SUBCOMMANDS.get(sub)
     if handler is None:
         if sub in _READS:
