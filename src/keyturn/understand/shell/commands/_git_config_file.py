@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 
 from keyturn.understand.shell.registry import ShellContext
 
@@ -18,22 +19,19 @@ _MAX_LEVELS = 32
 
 def repository_root(start: str, ctx: ShellContext) -> str | None:
     """The work tree holding ``start`` (the nearest directory up whose ``.git`` is one)."""
-    folder = start.rstrip("/") or "/"
-    for _ in range(_MAX_LEVELS):
-        if ctx.files.is_dir(folder.rstrip("/") + "/.git"):
-            return folder.rstrip("/")
-        if folder == "/":
-            return None
-        folder = posixpath.dirname(folder)
-    return None
+    return _nearest_up(start, lambda folder: ctx.files.is_dir(folder + "/.git"))
 
 
 def work_tree_root(start: str, ctx: ShellContext) -> str | None:
     """The work tree holding ``start``, a linked one too (its ``.git`` is a file naming the
     repository's folder for it): the nearest directory up that has a ``.git``."""
+    return _nearest_up(start, lambda folder: ctx.files.exists(folder + "/.git"))
+
+
+def _nearest_up(start: str, holds: Callable[[str], bool]) -> str | None:
     folder = start.rstrip("/") or "/"
     for _ in range(_MAX_LEVELS):
-        if ctx.files.exists(folder.rstrip("/") + "/.git"):
+        if holds(folder.rstrip("/")):
             return folder.rstrip("/")
         if folder == "/":
             return None
