@@ -167,10 +167,11 @@ CHANGES_SETTINGS = [
     "git reset --hard 'HEAD@{2 days ago}'",
     "git checkout HEAD~5 -- .",
     # an earlier command on the line may change what git finds
-    "git add -A && git stash",
+    "git rm -q --cached app.py && git stash",
+    "git branch -f same other && git checkout same",  # same now holds other's settings
     "git update-index --cacheinfo 100644,0000000000000000000000000000000000000000,x; "
     "git checkout .",
-    "bash -c 'git commit -qam wip; git reset --hard'",
+    "bash -c 'git branch -f same other; git switch same'",
     "python3 rewrite_index.py && git checkout .",
 ]
 
@@ -413,3 +414,36 @@ def test_a_repository_read_from_elsewhere_spares_nothing(
     )
     assert not _refused("git checkout .", repo, policies)  # the work tree's own index
     assert _refused(command, repo, policies)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "git add -A && git commit -qm wip && git checkout same",
+        "git commit -am wip && git switch same",
+        "git add app.py; git commit -m wip; git merge same",
+        "git commit -am wip && git rebase same",
+        "git add -A && git stash",
+        "git add . && git commit -m x && git reset --hard",
+        "bash -c 'git commit -qam wip; git reset --hard'",
+    ],
+)
+def test_recording_work_first_keeps_clean_settings_spared(
+    repo: Path, policies: tuple[Policy, Policy], command: str
+) -> None:
+    """``git add``/``git commit`` carry the work tree into the index and HEAD: settings the three
+    hold alike stay so, and what follows is judged as it would be alone."""
+    assert not _refused(command, repo, policies)
+
+
+def test_recording_work_first_spares_nothing_once_the_settings_differ(
+    repo: Path, policies: tuple[Policy, Policy]
+) -> None:
+    blob = _git(repo, "hash-object", "-w", "--stdin", stdin='{"hooks": {}}\n')
+    _git(repo, "update-index", "--cacheinfo", f"100644,{blob},{SETTINGS}")  # staged, not on disk
+    # Committed first, HEAD would hold the crafted settings: a switch to a branch holding the
+    # old ones (as HEAD does now) would then rewrite them.
+    assert _refused("git commit -m x && git checkout same", repo, policies)
+    assert _refused("git commit --amend --no-edit && git checkout same", repo, policies)
+    assert _refused("git add -A && git commit -m x && git merge same", repo, policies)
+    assert _refused("git rm --cached -q app.py && git checkout same", repo, policies)

@@ -107,9 +107,12 @@ class Run:
             )
             if reason is not None:
                 effects.append(unknown_effect(cmd, reason, ctx))
-            if any(e.effect is not EffectKind.READ for e in found):
-                if not ctx.disk_stale:
+            if any(e.effect is not EffectKind.READ for e in found) and not ctx.disk_stale:
+                if cmd.name == "git" and _records_work_only(cmd, ctx):
+                    ctx = evolve(ctx, committed_earlier=True)
+                else:
                     ctx = evolve(ctx, disk_stale=True)
+            if any(e.effect is not EffectKind.READ for e in found):
                 output = None
                 if cmd.argv and not cmd.stdin_dynamic:
                     output = constant_output(cmd.argv, stdin_text=cmd.stdin_text)
@@ -194,6 +197,13 @@ class Run:
         # payload, a heredoc, a script): the top line's scan never saw its words.
         found += keyturn_variable_effects(text, target=ctx.target)
         return found or [empty_line_effect(text, ctx)]
+
+
+def _records_work_only(cmd: SimpleCommand, ctx: ShellContext) -> bool:
+    # The git handler's module is loaded already: it judged ``cmd``.
+    from keyturn.understand.shell.commands.git import records_work_only
+
+    return records_work_only(cmd, ctx)
 
 
 def _with_exported(item: RawCommand, exported: Mapping[str, str]) -> RawCommand:

@@ -114,6 +114,7 @@ class ShellContext:
     - ``disk_stale``: what the disk shows now may not be what this command finds: an earlier
       command on the line changed something, or may have (any effect but a read), or the
       command reads its files from elsewhere (``GIT_INDEX_FILE``, ``git --git-dir``).
+    - ``committed_earlier``: the only changes before were ``git add``/``git commit``.
     """
 
     cwd: str = "/"
@@ -127,6 +128,10 @@ class ShellContext:
     # a way not known.
     written: Mapping[str, str | None] = field(default_factory=dict)
     disk_stale: bool = False
+    # Earlier commands on the line only recorded work in git (``git add``, ``git commit``):
+    # they carry the work tree into the index and HEAD, so a file the three hold alike now
+    # stays so (``git commit -am wip && git checkout main``).
+    committed_earlier: bool = False
 
 
 Handler = Callable[[SimpleCommand, ShellContext], "list[Effect] | None"]

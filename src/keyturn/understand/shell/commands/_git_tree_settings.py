@@ -103,6 +103,8 @@ def _spared(
     relative = under(found.path, root) if root is not None else None
     if root is None or relative is None:
         return False  # no repository seen: what git tracks or ignores cannot be told
+    if ctx.committed_earlier and not _recorded_alike(root, relative, ctx):
+        return False  # what the line commits first may differ from what is read now
     if touches in _BY_CONTENT:
         entries = ctx.files.git_entries(root, relative, revision)
         if entries is not None:
@@ -122,6 +124,17 @@ def _spared(
     # -x removes it whatever the ignore files say; -X removes it when they ignore it, and a
     # "not ignored" from files read here is not trusted to spare it (git may read others).
     return False
+
+
+def _recorded_alike(root: str, relative: str, ctx: ShellContext) -> bool:
+    """Whether the work tree, the index and HEAD hold the same files at ``relative``: then
+    ``git add``/``git commit`` leave HEAD's as they are."""
+    now = ctx.files.git_entries(root, relative, "HEAD")
+    return (
+        now is not None
+        and dict(now.worktree) == dict(now.index)
+        and dict(now.index) == dict(now.commit)
+    )
 
 
 _BY_CONTENT = frozenset(

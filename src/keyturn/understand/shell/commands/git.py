@@ -116,6 +116,16 @@ def _reads_elsewhere(options: Sequence[str], cmd: SimpleCommand, ctx: ShellConte
     )
 
 
+def records_work_only(cmd: SimpleCommand, ctx: ShellContext) -> bool:
+    """Whether ``cmd`` (a ``git`` command) only records the work tree's state in the index and
+    HEAD: ``git add`` or ``git commit`` (not ``--amend``, which takes HEAD's own parent's place),
+    run on the work tree's own repository."""
+    _, rest = _split_global(cmd.args, ctx)
+    if not rest or rest[0] not in ("add", "commit") or "--amend" in rest:
+        return False
+    return not _reads_elsewhere(cmd.args[: len(cmd.args) - len(rest)], cmd, ctx)
+
+
 def _canonical(argv: Sequence[str]) -> tuple[str, ...]:
     """``git -C x push origin main -f`` -> ``git push --force origin main -C x``."""
     args = list(argv[1:])
