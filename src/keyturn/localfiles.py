@@ -3,14 +3,31 @@
 Understanders are pure and see files only through a FileReader; this is the one that reads the
 local disk. It never raises for a missing or unreadable file (it answers ``None``), never follows
 more than ``limit`` bytes, and never writes.
+
+On Windows the understanding names a drive's files as Git Bash spells them (``/c/Users/me``, see
+``understand/shell/_wsl_mounts.py``); those are opened as ``C:/Users/me`` there.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import stat
 
 from keyturn.understand import GitEntries
+
+_MOUNTED_DRIVE = re.compile(r"/(?:cygdrive/)?([A-Za-z])(?=/|\Z)")
+
+
+def native_path(path: str, *, windows: bool = os.name == "nt") -> str:
+    """``path`` as this system opens it: on Windows, ``/c/x`` and ``/cygdrive/c/x`` are
+    ``C:/x``; elsewhere every path is itself."""
+    if not windows:
+        return path
+    found = _MOUNTED_DRIVE.match(path)
+    if found is None:
+        return path
+    return f"{found.group(1).upper()}:{path[found.end() :] or '/'}"
 
 
 class LocalFiles:
@@ -20,14 +37,16 @@ class LocalFiles:
         """The text of the regular file ``path``; ``None`` for anything else. A FIFO would
         block the judge until a writer came, ``/dev/stdin`` is keyturn's own input (a hook's
         event, not the command's), and devices never end: none of them is read."""
+        path = native_path(path)
         try:
-            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         except (OSError, ValueError):
             return None
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 return None
-            os.set_blocking(fd, True)
+            if hasattr(os, "set_blocking"):  # (Windows has no O_NONBLOCK to undo)
+                os.set_blocking(fd, True)
             with os.fdopen(fd, encoding="utf-8", errors="replace", closefd=False) as handle:
                 return handle.read(limit)
         except (OSError, ValueError):
@@ -36,12 +55,12 @@ class LocalFiles:
             os.close(fd)
 
     def exists(self, path: str) -> bool:
-        return os.path.lexists(path)
+        return os.path.lexists(native_path(path))
 
     def is_dir(self, path: str) -> bool:
-        return os.path.isdir(path)
+        return os.path.isdir(native_path(path))
 
     def git_entries(self, root: str, relative: str, revision: str) -> GitEntries | None:
         from keyturn.localgit import git_entries  # dulwich, imported only when git is asked
 
-        return git_entries(root, relative, revision)
+        return git_entries(native_path(root), relative, revision)

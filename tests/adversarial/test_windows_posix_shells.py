@@ -105,3 +105,18 @@ def test_a_climb_from_a_windows_working_directory_stays_on_its_drive() -> None:
     names = {n for e in action.effects for n in e.resource.names}
     assert {"file:/c/Users/me/x", "file:C:/Users/me/x"} <= names, names
     assert not any(n.startswith("file:X:") or n == "file:/x" for n in names), names
+
+
+def test_the_local_reader_opens_a_mounted_drive_path_where_windows_has_it() -> None:
+    """On Windows the hook's file reader must find ``/c/prod/.claude/settings.json`` (the name
+    the understanding gives) at ``C:/prod/...``: a probe that found nothing there would let a
+    tree operation pass over the hook settings unnamed."""
+    from keyturn.localfiles import native_path
+
+    assert native_path("/c/prod/.claude/settings.json", windows=True) == (
+        "C:/prod/.claude/settings.json"
+    )
+    assert native_path("/cygdrive/d/x", windows=True) == "D:/x"
+    assert native_path("/c", windows=True) == "C:/"
+    assert native_path("/cache/x", windows=True) == "/cache/x"  # not a drive letter
+    assert native_path("/c/prod/x", windows=False) == "/c/prod/x"  # elsewhere: itself
