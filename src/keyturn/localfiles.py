@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Sequence
 
 from keyturn.understand import GitEntries
 
@@ -60,7 +61,7 @@ class LocalFiles:
     def is_dir(self, path: str) -> bool:
         return os.path.isdir(native_path(path))
 
-    def git_entries(self, root: str, relative: str, revision: str) -> GitEntries | None:
+    def git_entries(self, root: str, relative: str, revisions: Sequence[str]) -> GitEntries | None:
         from keyturn.localgit import git_entries  # dulwich, imported only when git is asked
 
-        return git_entries(native_path(root), relative, revision)
+        return git_entries(native_path(root), relative, revisions)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from keyturn.understand import GitEntries
@@ -37,24 +38,33 @@ class _Unreadable(Exception):
     """Something the answer depends on cannot be read."""
 
 
-def git_entries(root: str, relative: str, revision: str) -> GitEntries | None:
+def git_entries(root: str, relative: str, revisions: Sequence[str]) -> GitEntries | None:
     """What the repository whose work tree is ``root`` holds at or under ``relative`` (a file or
-    a folder): in ``revision`` (``HEAD``, a branch, a tag, ``HEAD~3``, ``-`` for the branch
-    checked out before), in the index, and in the work tree for those paths."""
+    a folder): in each of ``revisions`` (``HEAD``, a branch, a tag, ``HEAD~3``, ``-`` for the
+    branch checked out before, ``A...B``), in the index, and in the work tree for those paths.
+    The repository is opened and its index read once for them all."""
     try:
         from dulwich.repo import Repo
     except ImportError:  # pragma: no cover - a dependency of keyturn
         return None
     try:
         with Repo(root) as repo:
-            commit = _in_commit(repo, relative, revision)
+            commits = {rev: _readable_commit(repo, relative, rev) for rev in revisions}
             index = _in_index(repo, relative)
-            paths = sorted({*commit, *index})
+            paths = sorted({*index, *(p for found in commits.values() for p in found or ())})
             if len(paths) > _ENTRY_LIMIT:
                 return None
             worktree = {p: e for p in paths if (e := _in_worktree(root, p)) is not None}
-            return GitEntries(commit=commit, index=index, worktree=worktree)
+            return GitEntries(commits=commits, index=index, worktree=worktree)
     except Exception:  # an unreadable repository (a broken object, a loop) tells nothing
+        return None
+
+
+def _readable_commit(repo: Repo, relative: str, revision: str) -> dict[str, str] | None:
+    """:func:`_in_commit`, ``None`` when ``revision`` cannot be read."""
+    try:
+        return _in_commit(repo, relative, revision)
+    except Exception:  # a revision not read here, a missing object: that one tells nothing
         return None
 
 

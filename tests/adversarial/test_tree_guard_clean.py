@@ -284,24 +284,27 @@ def test_packed_objects_and_linked_work_trees_are_read(
 
 def test_entries_name_each_file_with_its_mode_and_object(repo: Path) -> None:
     blob = _git(repo, "rev-parse", f"HEAD:{SETTINGS}")
-    entries = git_entries(str(repo), ".claude", "HEAD")
+    entries = git_entries(str(repo), ".claude", ["HEAD"])
     assert entries is not None
-    assert dict(entries.commit) == {SETTINGS: f"100644 {blob}"}
-    assert dict(entries.index) == dict(entries.worktree) == dict(entries.commit)
-    other = git_entries(str(repo), SETTINGS, "other")
+    assert entries.commit("HEAD") == {SETTINGS: f"100644 {blob}"}
+    assert dict(entries.index) == dict(entries.worktree) == entries.commit("HEAD")
+    changed = _git(repo, "rev-parse", f"other:{SETTINGS}")
+    other = git_entries(str(repo), SETTINGS, ["other"])
     assert other is not None
-    assert dict(other.commit) == {
-        SETTINGS: f"100644 {_git(repo, 'rev-parse', f'other:{SETTINGS}')}"
-    }
+    assert other.commit("other") == {SETTINGS: f"100644 {changed}"}
     first = _git(repo, "rev-parse", "other~1")
     assert _git(repo, "rev-parse", "main") == first
-    stepped = git_entries(str(repo), SETTINGS, "other^")
-    assert stepped is not None and dict(stepped.commit) == {SETTINGS: f"100644 {blob}"}
-    assert git_entries(str(repo), "no/such/file", "HEAD") == git_entries(
-        str(repo), "no/such/file", "main"
-    )
-    assert git_entries(str(repo), SETTINGS, "other~9") is None
-    assert git_entries(str(repo.parent), SETTINGS, "HEAD") is None  # no repository there
+    stepped = git_entries(str(repo), SETTINGS, ["other^"])
+    assert stepped is not None and stepped.commit("other^") == {SETTINGS: f"100644 {blob}"}
+    # One reading serves every revision compared; one that cannot be read says so alone.
+    both = git_entries(str(repo), SETTINGS, ["HEAD", "other", "other~9"])
+    assert both is not None
+    assert both.commit("HEAD") == {SETTINGS: f"100644 {blob}"}
+    assert both.commit("other") == {SETTINGS: f"100644 {changed}"}
+    assert both.commit("other~9") is None
+    absent = git_entries(str(repo), "no/such/file", ["HEAD", "main"])
+    assert absent is not None and absent.commit("HEAD") == absent.commit("main") == {}
+    assert git_entries(str(repo.parent), SETTINGS, ["HEAD"]) is None  # no repository there
 
 
 def test_a_repository_with_no_commit_yet(tmp_path: Path, policies: tuple[Policy, Policy]) -> None:
@@ -309,8 +312,8 @@ def test_a_repository_with_no_commit_yet(tmp_path: Path, policies: tuple[Policy,
     (repo / ".claude").mkdir(parents=True)
     (repo / SETTINGS).write_text("{}\n")
     _git(tmp_path, "init", "-q", str(repo))
-    entries = git_entries(str(repo), SETTINGS, "HEAD")
-    assert entries is not None and not entries.commit and not entries.index
+    entries = git_entries(str(repo), SETTINGS, ["HEAD"])
+    assert entries is not None and entries.commit("HEAD") == {} and not entries.index
     assert not _refused("git stash", repo, policies)  # untracked, not in HEAD: left alone
     _git(repo, "add", SETTINGS)
     assert _refused("git reset --hard", repo, policies)  # staged: reset --hard removes it

@@ -14,7 +14,7 @@ Rules every understander follows:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -24,12 +24,24 @@ from keyturn.model import Action, ActionKind
 @dataclass(frozen=True, slots=True)
 class GitEntries:
     """What a git repository holds at or under one path of its work tree, each a mapping
-    ``{path relative to the work tree: "MODE ID"}``: in a commit, in the index, and in the work
-    tree (only for the paths the commit or the index hold; a file that is not there is absent)."""
+    ``{path relative to the work tree: "MODE ID"}``: in each commit asked for (``None``: that
+    revision cannot be read), in the index, and in the work tree (for the paths a commit or the
+    index holds; a file that is not there is absent). One reading serves every revision a
+    judgement compares, so the repository is opened and its index read once."""
 
-    commit: Mapping[str, str]
+    commits: Mapping[str, Mapping[str, str] | None]
     index: Mapping[str, str]
     worktree: Mapping[str, str]
+
+    def commit(self, revision: str) -> dict[str, str] | None:
+        """The files ``revision`` holds there; ``None`` when it was not read or cannot be."""
+        found = self.commits.get(revision)
+        return None if found is None else dict(found)
+
+    def worktree_beside(self, revision: str) -> dict[str, str]:
+        """The work tree's entries for the paths ``revision`` or the index holds."""
+        paths = {*(self.commits.get(revision) or {}), *self.index}
+        return {p: e for p, e in self.worktree.items() if p in paths}
 
 
 class FileReader(Protocol):
@@ -43,9 +55,10 @@ class FileReader(Protocol):
 
     def is_dir(self, path: str) -> bool: ...
 
-    def git_entries(self, root: str, relative: str, revision: str) -> GitEntries | None:
+    def git_entries(self, root: str, relative: str, revisions: Sequence[str]) -> GitEntries | None:
         """What the repository whose work tree is ``root`` holds at or under ``relative`` in
-        ``revision``, its index and its work tree; ``None`` when that cannot be read."""
+        each of ``revisions``, its index and its work tree; ``None`` when the repository or
+        its index cannot be read."""
 
 
 class NoFiles:
@@ -60,7 +73,7 @@ class NoFiles:
     def is_dir(self, path: str) -> bool:
         return False
 
-    def git_entries(self, root: str, relative: str, revision: str) -> GitEntries | None:
+    def git_entries(self, root: str, relative: str, revisions: Sequence[str]) -> GitEntries | None:
         return None
 
 
@@ -81,7 +94,7 @@ class MemoryFiles:
         prefix = path.rstrip("/") + "/"
         return any(p.startswith(prefix) for p in self._files)
 
-    def git_entries(self, root: str, relative: str, revision: str) -> GitEntries | None:
+    def git_entries(self, root: str, relative: str, revisions: Sequence[str]) -> GitEntries | None:
         """Nothing: texts in memory hold no git objects."""
         return None
 

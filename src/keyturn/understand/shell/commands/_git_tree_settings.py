@@ -103,12 +103,12 @@ def _spared(
     relative = under(found.path, root) if root is not None else None
     if root is None or relative is None:
         return False  # no repository seen: what git tracks or ignores cannot be told
-    if ctx.committed_earlier and not _recorded_alike(root, relative, ctx):
+    needed = _revisions_needed(touches, revisions, committed_earlier=ctx.committed_earlier)
+    entries = ctx.files.git_entries(root, relative, needed) if needed else None
+    if ctx.committed_earlier and not _recorded_alike(entries):
         return False  # what the line commits first may differ from what is read now
-    if touches in _BY_CONTENT:
-        entries = ctx.files.git_entries(root, relative, revision)
-        if entries is not None:
-            return _unchanged(entries, touches, found, ctx, (root, relative, *revisions))
+    if touches in _BY_CONTENT and entries is not None and entries.commit(revision) is not None:
+        return _unchanged(entries, touches, found, ctx, (root, relative, *revisions))
     # The repository's objects cannot be read: only whether the index holds the file is told.
     is_tracked = tracked(root, relative, ctx, folder=found.folder)
     if touches is Touches.UNLIKE_COMMIT and revision != "HEAD":
@@ -126,15 +126,32 @@ def _spared(
     return False
 
 
-def _recorded_alike(root: str, relative: str, ctx: ShellContext) -> bool:
-    """Whether the work tree, the index and HEAD hold the same files at ``relative``: then
-    ``git add``/``git commit`` leave HEAD's as they are."""
-    now = ctx.files.git_entries(root, relative, "HEAD")
-    return (
-        now is not None
-        and dict(now.worktree) == dict(now.index)
-        and dict(now.index) == dict(now.commit)
-    )
+def _revisions_needed(
+    touches: Touches, revisions: tuple[str, str], *, committed_earlier: bool
+) -> tuple[str, ...]:
+    """The commits whose files the judgement compares, read in one go: the one the subcommand
+    brings; for a switch the one it starts from; for a merge HEAD and where the two parted;
+    and HEAD when work is committed first on the line."""
+    revision, base = revisions
+    wanted: list[str] = []
+    if touches in _BY_CONTENT:
+        wanted.append(revision)
+        if touches is Touches.SWITCHED:
+            wanted.append(base)
+        elif touches is Touches.MERGED:
+            wanted += ["HEAD", f"HEAD...{revision}"]
+    if committed_earlier:
+        wanted.append("HEAD")
+    return tuple(dict.fromkeys(wanted))
+
+
+def _recorded_alike(entries: GitEntries | None) -> bool:
+    """Whether the work tree, the index and HEAD hold the same files: then ``git add``/``git
+    commit`` leave HEAD's as they are."""
+    if entries is None:
+        return False
+    head = entries.commit("HEAD")
+    return head is not None and entries.worktree_beside("HEAD") == dict(entries.index) == head
 
 
 _BY_CONTENT = frozenset(
@@ -167,32 +184,28 @@ def _unchanged(
 ) -> bool:
     """Whether the files at ``found`` (``where``: the work tree, the path in it, the commit the
     subcommand brings, the commit a switch starts from) are already what the subcommand would
-    make them, as ``entries`` of its commit say."""
+    make them, as ``entries`` say."""
     root, relative, revision, base = where
+    theirs = entries.commit(revision)
     if touches is Touches.MERGED:
         # A three-way merge keeps our version of a file the other side did not change since
         # the two parted (or changed to what we hold): else it writes theirs, or a conflict.
-        ours = ctx.files.git_entries(root, relative, "HEAD")
-        parted = ctx.files.git_entries(root, relative, f"HEAD...{revision}")
-        theirs = dict(entries.commit)
-        return (
-            ours is not None
-            and parted is not None
-            and (theirs == dict(ours.commit) or theirs == dict(parted.commit))
-        )
+        ours, parted = entries.commit("HEAD"), entries.commit(f"HEAD...{revision}")
+        return ours is not None and parted is not None and theirs in (ours, parted)
     if touches is Touches.SWITCHED:
         # Without -f, git writes only the files the two commits hold differently (a local
         # change to any other file is carried over as it is).
-        now = ctx.files.git_entries(root, relative, base)
-        return now is not None and dict(now.commit) == dict(entries.commit)
-    like_index = dict(entries.worktree) == dict(entries.index)
+        now = entries.commit(base)
+        return now is not None and now == theirs
+    index = dict(entries.index)
+    like_index = entries.worktree_beside(revision) == index
     if touches is Touches.UNLIKE_INDEX:
         return like_index
-    same = like_index and dict(entries.commit) == dict(entries.index)
+    same = like_index and theirs == index
     if touches is Touches.UNLIKE_COMMIT_AND_UNTRACKED:
         if found.folder:
             return False  # untracked files in it would go too, and they cannot be listed here
-        if not entries.index and not entries.commit:  # untracked: removed unless ignored
+        if not index and not theirs:  # untracked: removed unless ignored
             return ignored(root, relative, ctx) is True
         return same
     return same
