@@ -5,7 +5,7 @@ local disk. It never raises for a missing or unreadable file (it answers ``None`
 more than ``limit`` bytes, and never writes.
 
 On Windows the understanding names a drive's files as Git Bash spells them (``/c/Users/me``, see
-``understand/shell/_wsl_mounts.py``); those are opened as ``C:/Users/me`` there.
+``understand/shell/_drive_mounts.py``); those are opened as ``C:/Users/me`` there.
 """
 
 from __future__ import annotations

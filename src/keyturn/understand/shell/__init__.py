@@ -29,13 +29,13 @@ from keyturn.model import Action, ActionKind, Effect, Target
 from keyturn.understand import FileReader, NoFiles
 from keyturn.understand.paths import is_windows_path
 from keyturn.understand.runs_later import mark_runs_later
-from keyturn.understand.shell._line_run import MAX_DEPTH, MAX_INPUT, Run
-from keyturn.understand.shell._wsl_mounts import (
+from keyturn.understand.shell._drive_mounts import (
     in_windows_shell,
     in_wsl,
     mounted_drive_path,
     with_drive_names,
 )
+from keyturn.understand.shell._line_run import MAX_DEPTH, MAX_INPUT, Run
 from keyturn.understand.shell.commands._keyturn_vars import (
     variable_effects as keyturn_variable_effects,
 )
