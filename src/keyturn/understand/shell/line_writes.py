@@ -76,6 +76,20 @@ def note_writes(
     return evolve(ctx, written=written)
 
 
+def text_on_line(path: str, ctx: ShellContext, *, limit: int) -> tuple[str | None, bool]:
+    """The text of the file ``path`` for a command on the line: what an earlier command on it
+    wrote, judged beside what the disk holds (a write that does not run leaves the old file);
+    ``(None, True)`` when the line changed it in a way not known, ``(None, False)`` when the
+    disk holds nothing readable there."""
+    wrote, line_text = written_text(ctx.written, path) if ctx.written else (False, None)
+    if wrote and line_text is None:
+        return None, True
+    text = ctx.files.read_text(path, limit=limit)
+    if line_text is not None:
+        text = line_text if text is None else f"{line_text}\n{text}"
+    return text, False
+
+
 def written_text(written: Mapping[str, str | None], path: str) -> tuple[bool, str | None]:
     """(whether the line wrote ``path`` before, the text it wrote -- ``None`` when not known)."""
     if path in written:

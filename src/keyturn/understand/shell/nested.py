@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from keyturn.model import Effect
 from keyturn.understand.shell.effects import unknown_effect
-from keyturn.understand.shell.line_writes import written_text
+from keyturn.understand.shell.line_writes import text_on_line
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 from keyturn.understand.shell.words import basename, decode_ansi_c, normalize_path
 
@@ -215,13 +215,10 @@ def script_file(
         return Script(None, f"runs {absolute}: text decided at run time")
     if absolute.startswith(("/dev/", "/proc/")):
         return Script(None, f"runs {absolute}, a device or process file")
-    wrote, line_text = written_text(ctx.written, absolute) if ctx.written else (False, None)
-    if wrote and line_text is None:
+    # What the line wrote runs if that write ran; else what the disk holds: both judged.
+    text, changed = text_on_line(absolute, ctx, limit=MAX_OUTPUT)
+    if changed:
         return Script(None, f"runs {absolute}, which this line changes in a way not known")
-    text = ctx.files.read_text(absolute, limit=MAX_OUTPUT)
-    if line_text is not None:
-        # What the line wrote runs if that write ran; else what the disk holds: both judged.
-        text = line_text if text is None else f"{line_text}\n{text}"
     if text is None:
         return Script(None, f"runs the script {absolute}, which could not be read")
     first = text.split("\n", 1)[0]

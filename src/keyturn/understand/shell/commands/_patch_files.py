@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from keyturn.model import Effect
 from keyturn.understand.shell.effects import removal_effect, write_effect
-from keyturn.understand.shell.line_writes import written_text
+from keyturn.understand.shell.line_writes import text_on_line
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 from keyturn.understand.shell.words import normalize_path
 
@@ -128,14 +128,8 @@ def patch_text(path: str, cmd: SimpleCommand, ctx: ShellContext) -> str | None:
     absolute = normalize_path(path, cwd=ctx.cwd)
     if absolute.startswith(("/dev/", "/proc/")):
         return None
-    wrote, line_text = written_text(ctx.written, absolute) if ctx.written else (False, None)
-    if wrote:
-        # A write the line spells out runs before (else: the old file, judged as well).
-        on_disk = ctx.files.read_text(absolute, limit=MAX_PATCH)
-        if line_text is None:
-            return None
-        return line_text if on_disk is None else f"{line_text}\n{on_disk}"
-    return ctx.files.read_text(absolute, limit=MAX_PATCH)
+    text, _ = text_on_line(absolute, ctx, limit=MAX_PATCH)
+    return text
 
 
 def patch_effects(
