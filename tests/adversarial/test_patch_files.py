@@ -96,7 +96,7 @@ SWITCHING_OFF = [
     "patch < fix.diff",
     "patch -d /home/dev/repo -p1 < fix.diff",
     "cd .claude && patch -p2 -i ../fix.diff",
-    "cd src && patch -p2 < ../fix.diff",  # (a redirect after a cd is not read: not told)
+    "cd .claude && patch -p2 < ../fix.diff",  # the redirect read in the directory cd left
     "patch .claude/settings.json app.diff",  # the file named outright
     f"git apply <<'EOF'\n{SETTINGS_DIFF}EOF",
     f"patch -p1 <<'EOF'\n{SETTINGS_DIFF}EOF",
@@ -122,6 +122,8 @@ ORDINARY = [
     ("git apply app.diff", {f"file:{REPO}/src/app.py", "git:local/HEAD"}),
     ("patch -p1 < app.diff", {f"file:{REPO}/src/app.py"}),
     ("cd src && patch -p2 -i ../app.diff", {f"file:{REPO}/src/app.py"}),
+    ("cd src && patch -p2 < ../app.diff", {f"file:{REPO}/src/app.py"}),
+    ("true && patch -p1 < app.diff", {f"file:{REPO}/src/app.py"}),
     ("git apply --directory=vendor app.diff", {f"file:{REPO}/vendor/src/app.py", "git:local/HEAD"}),
     ("git apply --check fix.diff", set()),
     ("git apply --stat fix.diff", set()),

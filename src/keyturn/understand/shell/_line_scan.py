@@ -50,6 +50,17 @@ def integer_names(root: Node) -> frozenset[str]:
     return frozenset(names)
 
 
+def declares_nameref(node: Node) -> bool:
+    """Whether the declaration ``node`` makes references (``declare -n r=x``, ``local -rn``):
+    each stands for the variable it names, whatever is assigned to either."""
+    if not node.children or node_text(node.children[0]) not in ("declare", "typeset", "local"):
+        return False
+    return any(
+        c.type == "word" and (text := node_text(c))[:1] == "-" and "n" in text[1:]
+        for c in node.children
+    )
+
+
 def assigned_variables(root: Node) -> dict[str, str | None]:
     """Variables the line assigns: a name assigned one constant value is known; any other
     assignment (several values, a computed value, a loop) makes it run-time."""
@@ -57,6 +68,7 @@ def assigned_variables(root: Node) -> dict[str, str | None]:
         variables={}, home="", substitute=lambda _n: None, visit=lambda _n: None
     )
     seen: dict[str, set[str | None]] = {}
+    computed: list[Node] = []
     for node in descendants(root, limit=200_000):
         if node.type == "variable_assignment":
             name_node, value_node = (
@@ -87,6 +99,20 @@ def assigned_variables(root: Node) -> dict[str, str | None]:
                 arguments = [node_text(a) for a in node.children_by_field_name("argument")]
                 for name in named_by("getopts", arguments):
                     seen.setdefault(name, set()).add(None)
+        elif node.type == "expansion" and any(c.type in (":=", "=") for c in node.children):
+            # ``${x:=/srv/prod}`` assigns x when it is empty (or, ``=``, unset)
+            for child in node.children:
+                if child.type in ("variable_name", "subscript"):
+                    seen.setdefault(node_text(child).partition("[")[0], set()).add(None)
+        elif node.type in _ARITHMETIC_ASSIGNERS:
+            for name in _arithmetic_targets(node):
+                seen.setdefault(name, set()).add(None)  # ``((x=5))``, ``$((x++))``
+        elif node.type == "command" and _command_name(node) == "let":
+            for argument in node.children_by_field_name("argument"):
+                text = node_text(argument)
+                if "=" in text or "++" in text or "--" in text:  # ``let x=1``, ``let x++``
+                    for name in _IDENTIFIER.findall(text):
+                        seen.setdefault(name, set()).add(None)
         elif node.type == "command" and _command_name(node) == "set":
             for name, value in _set_positional(node, literal).items():
                 seen.setdefault(name, set()).add(value)
@@ -96,11 +122,65 @@ def assigned_variables(root: Node) -> dict[str, str | None]:
                 arguments = [node_text(a) for a in node.children_by_field_name("argument")]
                 for name in named_by(node_text(name_node), arguments):
                     seen.setdefault(name, set()).add(None)
+        elif node.type == "declaration_command" and declares_nameref(node):
+            # ``declare -n r=x``: ``$r`` reads x, ``r=…`` writes x, and a reference's target
+            # may be any variable.
+            seen.setdefault(ANY_VARIABLE, set()).add(None)
         elif node.type == "declaration_command" and any(
             child.type not in _DECLARED_LITERALLY for child in node.named_children
         ):
-            seen.setdefault(ANY_VARIABLE, set()).add(None)  # export $(…), declare "$x"
+            computed.append(node)  # ``export $v=…``, ``export $(…)``: read below
+    constants = {n: next(iter(v)) for n, v in seen.items() if len(v) == 1 and None not in v}
+    for node in computed:
+        for name in _computed_names(node, constants):
+            seen.setdefault(name, set()).add(None)
     return {name: values.pop() if len(values) == 1 else None for name, values in seen.items()}
+
+
+def _computed_names(node: Node, constants: dict[str, str | None]) -> list[str]:
+    """The variables a declaration with computed words sets: ``v=KEYTURN_POLICY; export
+    $v=…`` sets KEYTURN_POLICY, the line's one value of v telling the name; a name decided at
+    run time (``export $(…)``, ``declare "$x"``) may be any (:data:`ANY_VARIABLE`)."""
+    evaluator = WordEvaluator(
+        variables=constants, home="", substitute=lambda _n: None, visit=lambda _n: None
+    )
+    names = []
+    for child in node.named_children:
+        if child.type in _DECLARED_LITERALLY:
+            continue
+        word = evaluator.word(child) if child.type in WORD_TYPES else None
+        name = word.text.partition("=")[0] if word is not None and not word.dynamic else ""
+        names.append(name if name.isidentifier() else ANY_VARIABLE)
+    return names
+
+
+# Arithmetic that may assign the variable it names: ``x=5``, ``x<<=2``, ``x++``, ``--x``.
+_ARITHMETIC_ASSIGNERS = frozenset({"binary_expression", "postfix_expression", "unary_expression"})
+_COMPARISONS = frozenset({"==", "!=", "<=", ">="})
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _arithmetic_targets(node: Node) -> list[str]:
+    """The variables the arithmetic ``node`` assigns (none for ``x == 1`` or a test's
+    ``[[ $x = y ]]``, whose left side is no bare name)."""
+    if node.type == "binary_expression":
+        operator, left = node.child_by_field_name("operator"), node.child_by_field_name("left")
+        if operator is None or left is None or left.type != "variable_name":
+            return []
+        op = node_text(operator)
+        return [node_text(left)] if op.endswith("=") and op not in _COMPARISONS else []
+    if not any(c.type in ("++", "--") for c in node.children):
+        return []
+    return [node_text(c) for c in node.children if c.type == "variable_name"]
+
+
+def runs_code_here(root: Node) -> bool:
+    """Whether the line runs code in its own shell (``source``, ``.``, ``eval``): that code may
+    set any variable, so no value the line assigns is known after it."""
+    return any(
+        node.type == "command" and _command_name(node) in ("source", ".", "eval")
+        for node in descendants(root, limit=200_000)
+    )
 
 
 # The positional parameters ``set --`` assigns and bash reads as ``$1``…``$9``.

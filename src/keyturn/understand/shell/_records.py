@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tree_sitter import Node
+
 from keyturn.understand.shell.registry import Redirect
 from keyturn.understand.shell.words import Word
 
@@ -49,6 +51,22 @@ class Stdin:
 
 
 TERMINAL = Stdin()
+
+
+@dataclass(slots=True)
+class Adopted:
+    """Redirections written after a list or pipeline, which bash gives to its last statement
+    (:func:`._syntax.last_statement`): what they name, the input they give it (``None``: they
+    leave its input as it was, the pipe's), words of the command the grammar put among them,
+    and the redirected statement they were written in (``source``). ``output`` is set to what
+    that statement prints, when its words decide it (a pipe after a heredoc reads it: ``true &&
+    cat <<EOF | sh``)."""
+
+    redirects: tuple[Redirect, ...]
+    stdin: Stdin | None
+    words: tuple[Word, ...]
+    source: Node
+    output: str | None = None
 
 
 @dataclass(slots=True)

@@ -31,6 +31,9 @@ from keyturn.understand.shell.words import Word, WordEvaluator
 
 # A word the grammar may drop before a redirection (``cat - <<EOF``): plain text only.
 _PLAIN_TOKEN = re.compile(r"[\w./@%+,:=-]+", re.ASCII)
+# A file descriptor written against a redirection operator: a number, or ``{NAME}`` (bash opens
+# a free one and sets NAME to it).
+_DESCRIPTOR = re.compile(rb"[0-9]+|\{[A-Za-z_][A-Za-z0-9_]*\}")
 
 
 class RedirectionReading:
@@ -80,6 +83,15 @@ class RedirectionReading:
             elif node.type == "heredoc_redirect":
                 stdin = self._heredoc(node, found, continuations, words)
         return tuple(found), stdin, continuations, words
+
+    def _descriptor(self, node: Node) -> bool:
+        """Whether the argument ``node`` is the descriptor of the redirection right after it:
+        the grammar reads ``0`` in ``bash 0< evil.sh`` and ``{fd}`` in ``exec {fd}> f`` as
+        words of the command, so ``bash`` would seem to run a script file named ``0``."""
+        end = node.end_byte
+        return self._source[end : end + 1] in (b"<", b">") and bool(
+            _DESCRIPTOR.fullmatch(self._source, node.start_byte, end)
+        )
 
     def _dropped_words(self, after: int, node: Node) -> list[Word]:
         """The words written between offset ``after`` and the operator of the redirection

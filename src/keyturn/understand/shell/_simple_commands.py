@@ -18,7 +18,7 @@ from tree_sitter import Node
 
 from keyturn.understand.shell import nested
 from keyturn.understand.shell._arithmetic import ArithmeticReading
-from keyturn.understand.shell._records import TERMINAL, Item, RawCommand, Stdin
+from keyturn.understand.shell._records import TERMINAL, Adopted, Item, RawCommand, Stdin
 from keyturn.understand.shell._redirections import RedirectionReading
 from keyturn.understand.shell._syntax import REDIRECTS, WORD_TYPES
 from keyturn.understand.shell.registry import Redirect
@@ -40,6 +40,7 @@ class CommandReading(RedirectionReading, ArithmeticReading):
     _defining: list[str]
     _depth: int
     _in_pipeline: bool
+    _adopted: dict[int, Adopted]
 
     if TYPE_CHECKING:  # the walker's own methods these call
 
@@ -86,9 +87,14 @@ class CommandReading(RedirectionReading, ArithmeticReading):
                     words.extend(self._eval.words(part))
             elif child.type in REDIRECTS:
                 own.append(child)
-            else:
+            elif not self._descriptor(child):
                 words.extend(self._eval.words(child))
         more, stdin, continuations, inside = self._redirects(own, stdin)
+        adopted = self._adopted.get(node.id) if self._adopted else None
+        if adopted is not None:  # written after the list this command ends (:mod:`.parse`)
+            more += adopted.redirects
+            stdin = adopted.stdin or stdin
+            inside += adopted.words
         words += inside + (more_words or [])
         name = words[0].text if words and not words[0].dynamic else ""
         if name == "let":
@@ -113,6 +119,8 @@ class CommandReading(RedirectionReading, ArithmeticReading):
         output = None
         if not any(w.dynamic for w in words):
             output = nested.constant_output(tuple(w.text for w in words), stdin_text=stdin.text)
+        if adopted is not None:
+            adopted.output = output
         for continuation, piped in continuations:
             follow = Stdin(text=output, dynamic=output is None) if piped else TERMINAL
             self._continue(continuation, follow, depth=depth)

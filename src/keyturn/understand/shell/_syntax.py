@@ -40,6 +40,10 @@ REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect
 # gives the declarations, ``unset`` and the tests nodes of their own.
 COMMAND_LIKE = frozenset({"command", "declaration_command", "unset_command", "test_command"})
 
+# Statements whose redirections tree-sitter-bash hangs on the whole (``a && b < f``, ``a | b
+# > f``), though bash gives them to the last statement: see :func:`last_statement`.
+REDIRECTED_SEQUENCES = frozenset({"list", "pipeline", "negated_command"})
+
 # tree-sitter-bash cannot parse a brace expansion in command position ({rm,-rf,/}), which bash
 # expands into words: on a syntax error, such words are expanded and the line parsed again.
 BRACE_COMMAND = re.compile(r"(?<![\w$])\{[^{}\s'\"]*,[^{}\s'\"]*\}")
@@ -131,3 +135,17 @@ def pipeline_stages(node: Node) -> Iterator[Node]:
             yield from pipeline_stages(child)
         elif child.type != "comment":
             yield child
+
+
+def last_statement(node: Node) -> Node | None:
+    """The statement that gets the redirections written after the list or pipeline ``node``
+    (bash: ``a && b < f`` feeds ``f`` to ``b`` alone, ``a | b < f`` to ``b`` instead of the
+    pipe, ``a && { b; } > f`` opens ``f`` for the group); ``None`` for another node."""
+    if node.type not in REDIRECTED_SEQUENCES:
+        return None
+    while node.type in REDIRECTED_SEQUENCES:
+        statements = [c for c in node.named_children if c.type != "comment"]
+        if not statements:
+            return None
+        node = statements[-1]
+    return node

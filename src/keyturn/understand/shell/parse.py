@@ -27,6 +27,7 @@ records it gives back in :mod:`._records`; the short way for a line of plain wor
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from tree_sitter import Language, Node, Parser
@@ -39,9 +40,18 @@ from keyturn.understand.shell._line_scan import (
     assigned_variables,
     function_names,
     integer_names,
+    runs_code_here,
 )
 from keyturn.understand.shell._plain_line import plain_command
-from keyturn.understand.shell._records import TERMINAL, Item, ParsedLine, Problem, RawCommand, Stdin
+from keyturn.understand.shell._records import (
+    TERMINAL,
+    Adopted,
+    Item,
+    ParsedLine,
+    Problem,
+    RawCommand,
+    Stdin,
+)
 from keyturn.understand.shell._simple_commands import CommandReading
 from keyturn.understand.shell._syntax import (
     BRACE_COMMAND,
@@ -51,11 +61,13 @@ from keyturn.understand.shell._syntax import (
     backquoted,
     descendants,
     error_snippet,
+    last_statement,
     opens_arithmetic,
     pipeline_stages,
     quoted_heredoc,
 )
 from keyturn.understand.shell.nested import MAX_OUTPUT
+from keyturn.understand.shell.registry import Redirect
 from keyturn.understand.shell.runtime_text import may_evaluate_run_time_text, run_time_names
 from keyturn.understand.shell.source import node_text, reading, shadow
 from keyturn.understand.shell.words import Word, WordEvaluator, expand_braces
@@ -88,6 +100,8 @@ MAX_LOOP_PASSES = 64
 MAX_TEXT_NESTING = 8
 # Rewritings of one line to read as bash reads it (:mod:`._grammar_gaps`), at most.
 MAX_REWRITES = 16
+# A word that may run code in the line's own shell (:func:`._line_scan.runs_code_here`).
+_HERE_CODE = re.compile(r"(?<![\w./-])(?:source|eval|\.)(?![\w./-])")
 
 
 def _bash_language() -> Language:
@@ -183,6 +197,10 @@ def parse_tree(
             # A value the caller gave that the line assigns differently is known no longer.
             given = variables.get(name)
             known[name] = value if given is None or given == value else None
+        if ANY_VARIABLE in assigned or (_HERE_CODE.search(command) and runs_code_here(root)):
+            # ``export $(…)``, ``declare -n r=x``, ``source ./env.sh``, ``eval "$x"``: any
+            # variable may hold anything after them.
+            known = {}
         if may_evaluate_run_time_text(command):
             run_time |= run_time_names(descendants(root, limit=200_000))
         walker = _Walker(
@@ -239,6 +257,8 @@ class _Walker(CommandReading):
         self._depth = 0
         self._truncated = False
         self._loop_passes_left = MAX_LOOP_PASSES
+        # Redirections bash gives the last command of a list or pipeline, by its node's id.
+        self._adopted: dict[int, Adopted] = {}
         self._eval = WordEvaluator(
             variables=variables, home=home, substitute=self._substitute, visit=self._visit_any
         )
@@ -255,6 +275,8 @@ class _Walker(CommandReading):
         kind = node.type
         if kind in COMMAND_LIKE:
             return self._command(node, stdin, (), background=background, depth=depth)
+        if self._adopted and node.id in self._adopted:
+            return self._adopting(node, stdin, depth=depth, background=background)
         if kind == "redirected_statement":
             return self._redirected(node, stdin, depth=depth, background=background)
         if kind == "pipeline":
@@ -364,27 +386,54 @@ class _Walker(CommandReading):
 
     def _redirected(self, node: Node, stdin: Stdin, *, depth: int, background: bool) -> str | None:
         body = node.child_by_field_name("body")
+        given = stdin
         redirects, stdin, continuations, words = self._redirects(
             node.children_by_field_name("redirect"),
             stdin,
             after=body.end_byte if body is not None else node.start_byte,
         )
+        last = last_statement(body) if body is not None else None
         if body is not None and body.type in COMMAND_LIKE:
             output = self._command(
                 body, stdin, redirects, background=background, depth=depth, more_words=words
             )
+        elif body is not None and last is not None:
+            # ``a && b < f``, ``echo ls | bash < evil.sh``: the grammar hangs the redirections
+            # on the whole; bash gives them to the last statement alone, instead of its pipe.
+            adopted = Adopted(redirects, None if stdin is given else stdin, tuple(words), node)
+            self._adopted[last.id] = adopted
+            self.visit(body, given, depth=depth + 1, background=background)
+            self._adopted.pop(last.id, None)
+            output = adopted.output  # a pipe goes on from the last command: ``a && b | c``
         else:
             output = None
-            if words:
-                self._problem("words after a compound command's redirections", node)
+            self._compound_redirects(redirects, words, node)
             if body is not None:
                 self.visit(body, stdin, depth=depth + 1, background=background)
-            if redirects:
-                self._add(RawCommand(words=(), redirects=redirects, source=node_text(node)))
         for continuation, piped in continuations:
             follow = Stdin(text=output, dynamic=output is None) if piped else TERMINAL
             self._continue(continuation, follow, depth=depth)
         return None if continuations else output
+
+    def _compound_redirects(
+        self, redirects: tuple[Redirect, ...], words: list[Word] | tuple[Word, ...], node: Node
+    ) -> None:
+        """The redirections of a compound command (a group, a subshell, a loop): opened before
+        it runs, where the line is then (``{ cd /tmp; } > db`` writes ``db`` in the directory
+        the group starts in)."""
+        if words:
+            self._problem("words after a compound command's redirections", node)
+        if redirects:
+            self._add(RawCommand(words=(), redirects=redirects, source=node_text(node)))
+
+    def _adopting(self, node: Node, stdin: Stdin, *, depth: int, background: bool) -> str | None:
+        """Visit the compound statement ``node`` that ends a redirected list (:meth:`_redirected`)
+        with the redirections written after the list."""
+        adopted = self._adopted.pop(node.id)
+        self._compound_redirects(adopted.redirects, adopted.words, adopted.source)
+        output = self.visit(node, adopted.stdin or stdin, depth=depth, background=background)
+        adopted.output = output
+        return output
 
     def _continue(self, node: Node, stdin: Stdin, *, depth: int) -> None:
         if node.type == "pipeline":

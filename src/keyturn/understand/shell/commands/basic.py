@@ -175,6 +175,8 @@ _HARMLESS = [
     "umask",
     "ulimit",
     "return",
+    "break",
+    "continue",
     "exit",
     "logout",
     "popd",

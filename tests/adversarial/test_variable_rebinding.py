@@ -1,0 +1,75 @@
+"""Variables the line changes behind the walk's back.
+
+The walk knows a variable the line assigns one constant value. Other ways of assigning leave
+that value wrong, and a path built from it named a harmless place while bash deleted another:
+a reference (``declare -n r=x``: ``$r`` reads x, ``r=…`` writes it), names decided at run time
+(``export $(…)``), code run in the line's own shell (``source``, ``.``, ``eval``), arithmetic
+(``((x=5))``, ``let x++``) and the assigning expansions (``${x:=…}``). Each makes the variables
+it may reach decided at run time: the command using them is not understood, never judged by
+the stale value.
+"""
+
+from __future__ import annotations
+
+import pytest
+from tests.adversarial.conftest import CWD, HOME, JudgeShell
+
+from keyturn.model import EffectKind, Verdict
+from keyturn.understand import MemoryFiles
+from keyturn.understand.shell import understand_shell
+
+FILES = {f"{CWD}/setx.sh": "x=/srv/prod\n"}
+
+REBOUND = [
+    "declare -n r=x; x=/srv/prod; rm -rf $r",
+    "x=/tmp/a; declare -n r=x; r=/srv/prod; rm -rf $x",
+    'typeset -gn r=x; x=/srv/prod; rm -rf "$r"',
+    "declare -rn r=x; x=/srv/prod; rm -rf $r",
+    "f() { local -n ref=$1; ref=/srv/prod; }; x=/tmp/a; f x; rm -rf $x",
+    "x=/tmp/a; export $(echo x=/srv/prod); rm -rf $x",
+    "x=/tmp/a; declare $(echo x=/srv/prod); rm -rf $x",
+    "x=/tmp/a; . ./setx.sh; rm -rf $x",
+    "x=/tmp/a; source setx.sh; rm -rf $x",
+    "x=/tmp/a; eval x=/srv/prod; rm -rf $x",
+    'x=/tmp/a; eval "$(echo x=/srv/prod)"; rm -rf $x',
+    "x=; : ${x:=/srv/prod}; rm -rf $x",
+    'x=; echo ${x:=/srv/prod}; rm -rf "$x"',
+    "unset x; : ${x=/srv/prod}; rm -rf $x",
+    "x=a; ((x=5)); rm -rf /srv/prod/$x",
+    "x=a; ((x++)); rm -rf /srv/prod/$x",
+    "x=a; let x=1; rm -rf /srv/prod/$x",
+    "x=a; echo $((x<<=2)); rm -rf /srv/prod/$x",
+]
+
+
+def _action(command: str):  # type: ignore[no-untyped-def]
+    return understand_shell(command, cwd=CWD, home=HOME, files=MemoryFiles(dict(FILES)))
+
+
+@pytest.mark.parametrize("command", REBOUND)
+def test_a_rebound_variable_is_decided_at_run_time(judge_shell: JudgeShell, command: str) -> None:
+    removals = [e for e in _action(command).effects if e.effect is not EffectKind.READ]
+    rm = [e for e in removals if "$" in " ".join(e.resource.names)]
+    assert rm and all(e.effect is EffectKind.UNKNOWN for e in rm), (command, removals)
+    assert judge_shell(command, files=FILES).decision is not Verdict.ALLOW, command
+
+
+@pytest.mark.parametrize(
+    ("command", "deleted"),
+    [
+        ("x=/srv/prod; rm -rf $x", "file:/srv/prod"),  # one constant value: known
+        ("x=/srv/prod; declare r=x; rm -rf $r", f"file:{CWD}/x"),  # no -n: the text x
+        ("export -n x; x=/srv/prod; rm -rf $x", "file:/srv/prod"),  # export -n: no reference
+        ("x=/srv/prod; : ${x:-/tmp}; rm -rf $x", "file:/srv/prod"),  # :- does not assign
+        ("x=/srv/prod; ((y == 1)); rm -rf $x", "file:/srv/prod"),  # a comparison
+        ("x=/srv/prod; [[ $x = /srv/prod ]] && rm -rf $x", "file:/srv/prod"),
+    ],
+)
+def test_a_variable_nothing_rebinds_stays_known(command: str, deleted: str) -> None:
+    names = {
+        n
+        for e in _action(command).effects
+        if e.effect is EffectKind.DELETE
+        for n in e.resource.names
+    }
+    assert deleted in names, command
