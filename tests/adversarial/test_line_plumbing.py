@@ -52,6 +52,21 @@ def test_words_after_a_heredoc_delimiter_are_the_commands() -> None:
     assert "file:/etc/shadow" in {n for e in action.effects for n in e.resource.names}
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        "cat <<EOF\n\\u $(rm -rf /srv/prod)\nEOF",
+        "cat <<EOF\n\\n${x:-$(rm -rf /srv/prod)}\nmore\nEOF",
+        "cat <<-EOF\n\\t $(rm -rf /srv/prod)\n\tEOF",
+    ],
+)
+def test_a_heredoc_whose_first_line_starts_with_a_backslash_runs_its_substitutions(
+    command: str,
+) -> None:
+    # The grammar reads that first line as words it gives no node to visit; bash expands it.
+    assert "file:/srv/prod" in _names(command), command
+
+
 def test_a_word_after_a_compound_commands_redirection_is_a_problem() -> None:
     assert EffectKind.UNKNOWN in _kinds("FOO=1 - <<EOF\nhi\nEOF")
 

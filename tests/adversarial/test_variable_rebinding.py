@@ -73,3 +73,41 @@ def test_a_variable_nothing_rebinds_stays_known(command: str, deleted: str) -> N
         for n in e.resource.names
     }
     assert deleted in names, command
+
+
+# -- a variable's text expanded as a prompt -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "x='$(rm -rf /srv/prod)'; echo ${x@P}",
+        "x='$(rm -rf /srv/prod)'; echo \"${x@P}\"",
+        "x='\\u $(rm -rf /srv/prod)'; PS1=${x@P}",
+    ],
+)
+def test_a_prompt_expansion_runs_the_commands_its_text_holds(command: str) -> None:
+    # bash: ``${x@P}`` expands x as a prompt string, command substitutions included.
+    deleted = {
+        n
+        for e in _action(command).effects
+        if e.effect is EffectKind.DELETE
+        for n in e.resource.names
+    }
+    assert "file:/srv/prod" in deleted, command
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["echo ${x@P}", "x=$(cat f); echo ${x@P}", "x='`rm -rf /srv/prod`'; echo ${x@P}"],
+)
+def test_a_prompt_expansion_of_unknown_text_is_not_understood(
+    judge_shell: JudgeShell, command: str
+) -> None:
+    assert EffectKind.UNKNOWN in {e.effect for e in _action(command).effects}, command
+    assert judge_shell(command, files=FILES).decision is not Verdict.ALLOW, command
+
+
+def test_other_transformations_do_not_run_the_text(judge_shell: JudgeShell) -> None:
+    for command in ("x='$(rm -rf /srv/prod)'; echo ${x@Q}", "x='\\u@\\h'; echo ${x@P}"):
+        assert judge_shell(command, files=FILES).decision is Verdict.ALLOW, command

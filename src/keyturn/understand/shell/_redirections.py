@@ -49,6 +49,8 @@ class RedirectionReading:
 
         def _backquotes_in(self, text: str, node: Node) -> None: ...
 
+        def _expansions_in(self, text: str, node: Node) -> None: ...
+
         def _problem(self, reason: str, node: Node) -> None: ...
 
     # -- redirections and heredocs ----------------------------------------------------------
@@ -130,6 +132,8 @@ class RedirectionReading:
             text, line_end = misread
             if not quoted:
                 self._backquotes_in(text, node)
+                if "$" in text:  # its ``$( )`` run: the grammar gave them no node to visit
+                    self._expansions_in(text, node)
                 text = unescape_heredoc(text)
             for child in node.named_children:
                 if child.type == "file_redirect":

@@ -215,6 +215,8 @@ def parse_tree(
         walker.visit(root, TERMINAL, depth=0)
         if "`" in command:
             walker.judge_left_backquotes(root)
+        if "@P}" in command:
+            walker.judge_prompt_expansions(root)
         line = ParsedLine(items=walker.items, has_error=root.has_error, assigned=assigned)
         snippet = error_snippet(root) if root.has_error else ""
     if root.has_error:
@@ -472,7 +474,33 @@ class _Walker(CommandReading):
             ):
                 self._backquotes(node)
 
+    def judge_prompt_expansions(self, root: Node) -> None:
+        """``${x@P}`` expands x's text as a prompt, whose ``$( )`` and backquotes run:
+        ``x='$(rm -rf /)'; echo ${x@P}`` deletes /. A text the line tells is judged as bash
+        expands it; one decided at run time is not understood."""
+        for node in descendants(root, limit=200_000):
+            if node.type != "expansion" or not node_text(node).endswith("@P}"):
+                continue
+            names = [c for c in node.named_children if c.type == "variable_name"]
+            plain = len(names) == 1 and not node_text(node).startswith("${!")
+            value = self._variables.get(node_text(names[0])) if plain else None
+            if value is None:
+                self._problem(
+                    "a prompt expansion (@P) runs what text decided at run time holds", node
+                )
+            else:
+                self._evaluated_again(value, node, why="a prompt expansion (@P)")
+
     # -- values bash evaluates again --------------------------------------------------------
+
+    def _expansions_in(self, text: str, node: Node) -> None:
+        """Judge the expansions in ``text``, an unquoted heredoc's text the grammar misread as
+        words (its first line starts with a backslash): parsed again behind a first line the
+        grammar reads as text."""
+        if self._nesting >= MAX_TEXT_NESTING:
+            self._problem("heredoc text nested too deeply to understand", node)
+            return
+        self._parse_nested(f": <<{_EXPANDED_END}\n.\n{text}\n{_EXPANDED_END}")
 
     def _evaluated_again(self, text: str, node: Node, *, why: str) -> None:
         """Judge ``text`` as bash expands it once more (as the text of an unquoted heredoc);
