@@ -102,6 +102,13 @@ CASES = [
     Case("popd-without-pushd", "cd /tmp && popd && rm -rf *", DENY),
     Case("pushd-popd", "pushd /tmp/x && rm -rf build && popd", ALLOW),
     Case("cd-at-run-time", 'cd "$D" && rm -rf *', DENY),
+    Case("oldpwd-for-the-cd", "OLDPWD=/ cd - && rm -rf etc", DENY),
+    Case("oldpwd-assigned", "OLDPWD=/; cd - && rm -rf etc", DENY),
+    Case("home-for-the-cd", "HOME=/ cd && rm -rf etc", DENY),
+    Case("home-assigned", "HOME=/; cd && rm -rf etc", DENY),
+    Case("home-assigned-tilde-cd", "HOME=/; cd ~ && rm -rf etc", DENY),
+    Case("home-assigned-tilde", "HOME=/; rm -rf ~/etc", ASK),
+    Case("home-after-source", "source ./env.sh; rm -rf ~/build", ASK),
     Case("windows-cd", 'cmd /c "cd /d C:\\ && rd /s /q ."', DENY),
     Case("windows-pushd", 'cmd /c "pushd C:\\ && rd /s /q ."', DENY),
     Case("windows-cd-run-time", 'cmd /c "cd /d %D% && rd /s /q build"', ASK),
@@ -179,3 +186,17 @@ def test_input_redirect_reads_are_guarded(guarded: Policy, command: str) -> None
     decision = guarded.judge(action, actor=Actor(agent="kiro", operator="bob"))
     assert decision.decision is Verdict.DENY, command
     assert SELF_PROTECTION_RULE in {j.rule for j in decision.judgements}, command
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "OLDPWD=/ cd - && rm -rf etc",
+        "OLDPWD=/; cd - && rm -rf etc",
+        "export OLDPWD=/; cd -; rm -rf etc",
+    ],
+)
+def test_cd_dash_reads_the_oldpwd_the_line_sets(command: str, judge_shell) -> None:
+    # The environment's OLDPWD (a harmless /tmp/x) is not where a line that sets it goes back to.
+    decision = judge_shell(command, env="dev", variables={"OLDPWD": "/tmp/x"})
+    assert decision.decision is Verdict.DENY, (command, list(decision.reasons))

@@ -28,8 +28,8 @@ from keyturn.understand.shell._working_directories import (
     MAY_MOVE,
     PREVIOUS_MARK,
     Places,
-    cdpath_setting,
     context_after,
+    directory_settings,
     in_directory,
     wrapper_directories,
 )
@@ -103,7 +103,7 @@ class Run:
             if top:
                 self.subject.append(_subject_entry(cmd))
             ctx, reason = context_after(
-                cmd, ctx, places, cdpath=cdpath_setting(cmd, parsed.assigned, ctx)
+                cmd, ctx, places, settings=directory_settings(cmd, parsed.assigned, ctx)
             )
             if reason is not None:
                 effects.append(unknown_effect(cmd, reason, ctx))

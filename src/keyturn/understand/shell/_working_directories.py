@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from keyturn.understand.shell.dispatch import build_command, foreign_program
 from keyturn.understand.shell.nested import script_file
@@ -49,12 +50,12 @@ _DIRECTORY_OPTIONS = frozenset({"-L", "-P", "-e", "-@", "-LP", "-PL", "-Pe", "-e
 
 
 def context_after(
-    cmd: SimpleCommand, ctx: ShellContext, places: Places, *, cdpath: tuple[bool, str | None]
+    cmd: SimpleCommand, ctx: ShellContext, places: Places, *, settings: DirectorySettings
 ) -> tuple[ShellContext, str | None]:
     """The context after ``cmd`` ran (``cd DIR`` moves what follows; ``places`` is updated),
     and why where it is now is decided at run time, if it is."""
     if cmd.name in _SAME_SHELL and 0 not in cmd.dynamic_words:
-        return _after_same_shell_text(cmd, ctx, places, cdpath=cdpath)
+        return _after_same_shell_text(cmd, ctx, places, settings=settings)
     if cmd.name not in ("cd", "pushd", "popd") or 0 in cmd.dynamic_words:
         return ctx, None
     args = list(cmd.args)
@@ -80,13 +81,16 @@ def context_after(
     if cmd.name == "pushd":
         places.stack.append((ctx.cwd, list(places.others)))
     if operand is None:
-        return _moved_to(ctx, ctx.home, places, ctx.home), None
+        if settings.home is None:
+            _widen(places, ctx.cwd)
+            return ctx, f"{cmd.name} moves to $HOME, set at run time"
+        return _moved_to(ctx, settings.home, places, settings.home), None
     if 1 + at in cmd.dynamic_words:
         # The cd handler reports the move as unknown; what follows is judged here and at /.
         _widen(places, ctx.cwd)
         return ctx, None
     if operand == "-":
-        before = ctx.env.get("OLDPWD")
+        before = settings.oldpwd
         if before is None:
             _widen(places, ctx.cwd)
             return ctx, "cd - returns to a directory decided at run time"
@@ -94,7 +98,7 @@ def context_after(
     target = normalize_path(operand, cwd=ctx.cwd)
     others = [normalize_path(operand, cwd=cwd) for cwd in places.others]
     reason = None
-    set_, value = cdpath
+    set_, value = settings.cdpath
     if set_ and not operand.startswith(("/", "./", "../")) and operand not in (".", ".."):
         # With CDPATH set, bash looks for a relative directory in each of its entries first.
         if value is None:
@@ -119,7 +123,7 @@ def _after_same_shell_text(
     ctx: ShellContext,
     places: Places,
     *,
-    cdpath: tuple[bool, str | None],
+    settings: DirectorySettings,
     depth: int = 0,
 ) -> tuple[ShellContext, str | None]:
     """The context after ``eval TEXT`` or ``source FILE``: the moves of the commands in the text
@@ -150,9 +154,11 @@ def _after_same_shell_text(
         if inner is None:
             continue
         if inner.name in _SAME_SHELL:
-            ctx, reason = _after_same_shell_text(inner, ctx, places, cdpath=cdpath, depth=depth + 1)
+            ctx, reason = _after_same_shell_text(
+                inner, ctx, places, settings=settings, depth=depth + 1
+            )
         else:
-            ctx, reason = context_after(inner, ctx, places, cdpath=cdpath)
+            ctx, reason = context_after(inner, ctx, places, settings=settings)
         if reason is not None:
             reasons.append(reason)
     return ctx, "; ".join(reasons) or None
@@ -174,6 +180,38 @@ def _widen(places: Places, cwd: str) -> None:
     the widest."""
     if cwd != "/" and "/" not in places.others:
         places.others = [*places.others, "/"][-MAX_PLACES:]
+
+
+class DirectorySettings(NamedTuple):
+    """The variables a move reads: whether CDPATH is set and its value, where a bare ``cd``
+    goes (HOME) and where ``cd -`` goes (OLDPWD); ``None`` for a value decided at run time."""
+
+    cdpath: tuple[bool, str | None]
+    home: str | None
+    oldpwd: str | None
+
+
+def directory_settings(
+    cmd: SimpleCommand, assigned: Mapping[str, str | None], ctx: ShellContext
+) -> DirectorySettings:
+    """What a move by ``cmd`` reads, given the variables the line assigns (``assigned``)."""
+    return DirectorySettings(
+        cdpath_setting(cmd, assigned, ctx),
+        _setting("HOME", cmd, assigned, ctx.home),
+        _setting("OLDPWD", cmd, assigned, ctx.env.get("OLDPWD")),
+    )
+
+
+def _setting(
+    name: str, cmd: SimpleCommand, assigned: Mapping[str, str | None], default: str | None
+) -> str | None:
+    """The value of ``name`` for ``cmd``: its own assignment (``HOME=/srv cd``); run-time when
+    the line assigns it elsewhere (which value a move reads depends on the order things run
+    in: ``OLDPWD=/srv; cd -``), else ``default``."""
+    if name in cmd.assignments:
+        value = cmd.assignments[name]
+        return None if "$" in value or "`" in value else value
+    return None if name in assigned else default
 
 
 def cdpath_setting(

@@ -199,8 +199,8 @@ def parse_tree(
             known[name] = value if given is None or given == value else None
         if ANY_VARIABLE in assigned or (_HERE_CODE.search(command) and runs_code_here(root)):
             # ``export $(…)``, ``declare -n r=x``, ``source ./env.sh``, ``eval "$x"``: any
-            # variable may hold anything after them.
-            known = {}
+            # variable may hold anything after them (HOME too, which ``~`` reads).
+            known = {"HOME": None}
         if may_evaluate_run_time_text(command):
             run_time |= run_time_names(descendants(root, limit=200_000))
         walker = _Walker(

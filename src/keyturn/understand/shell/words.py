@@ -142,6 +142,8 @@ class WordEvaluator:
             return text
         head, sep, tail = text.partition("/")
         if head == "~":
+            if "HOME" in self._vars and self._vars["HOME"] is None:
+                return None  # the line sets HOME at run time, or to more than one value
             home = self._vars.get("HOME") or self._home
         elif head in ("~+", "~-"):
             found = self._vars.get("PWD" if head == "~+" else "OLDPWD")
