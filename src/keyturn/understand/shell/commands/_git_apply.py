@@ -17,17 +17,13 @@ from keyturn.understand.shell.commands._git_effects import (
     split_options,
     worktree_effect,
 )
-from keyturn.understand.shell.commands._git_tree_settings import (
-    Touches,
-    settings_reached,
-    whole_work_tree,
-)
 from keyturn.understand.shell.commands._patch_files import (
     patch_effects,
+    patch_reads,
     patch_text,
     patched_files,
+    settings_any_patch_reaches,
 )
-from keyturn.understand.shell.effects import file_effect
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 from keyturn.understand.shell.words import normalize_path
 
@@ -57,11 +53,7 @@ def _applied(
     moves_head = git_effect(EffectKind.UPDATE, "git:local/HEAD", cmd, ctx)
     if am and flags & _AM_CONTROL:
         return [moves_head, worktree_effect(EffectKind.UPDATE, [repo + "/*"], cmd, ctx, "am")]
-    reads = [
-        file_effect(EffectKind.READ, [normalize_path(p, cwd=ctx.cwd)], cmd, ctx)
-        for p in operands
-        if p != "-"
-    ]
+    reads = patch_reads(operands, cmd, ctx)
     if not am and flags & _SUMMARIES and "--apply" not in flags:
         return [git_effect(EffectKind.READ, "git:local/HEAD", cmd, ctx, detail="checks"), *reads]
     index_only = not am and "--cached" in flags
@@ -69,11 +61,7 @@ def _applied(
     found = [patched_files(t) if t is not None else None for t in texts]
     if any(f is None for f in found):
         # Not told which files it changes: any, the hook settings among them.
-        reached = (
-            []
-            if index_only
-            else settings_reached(whole_work_tree(repo, ctx), Touches.EVERY_FILE, ctx)
-        )
+        reached = [] if index_only else settings_any_patch_reaches(repo, ctx)
         detail = "applies a patch whose text is not at hand"
         changed = [] if index_only else [repo + "/*", *reached]
         tree = [worktree_effect(EffectKind.UPDATE, changed, cmd, ctx, detail)] if changed else []

@@ -16,8 +16,13 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from keyturn.model import Effect
-from keyturn.understand.shell.effects import removal_effect, write_effect
+from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.commands._git_tree_settings import (
+    Touches,
+    settings_reached,
+    whole_work_tree,
+)
+from keyturn.understand.shell.effects import file_effect, removal_effect, write_effect
 from keyturn.understand.shell.line_writes import text_on_line
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 from keyturn.understand.shell.words import normalize_path
@@ -113,6 +118,21 @@ def under(base: str, relative: str) -> str:
     if relative.startswith("/"):
         return posixpath.normpath(relative)
     return normalize_path(relative, cwd=base)
+
+
+def patch_reads(paths: list[str], cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    """The reads of the patch files ``paths`` (``-``, standard input, is none)."""
+    return [
+        file_effect(EffectKind.READ, [normalize_path(p, cwd=ctx.cwd)], cmd, ctx)
+        for p in paths
+        if p != "-"
+    ]
+
+
+def settings_any_patch_reaches(base: str, ctx: ShellContext) -> list[str]:
+    """The hook settings in the work tree at ``base``: what a patch whose files are not told
+    may change (self-protection refuses it where there are some; a person applies it)."""
+    return settings_reached(whole_work_tree(base, ctx), Touches.EVERY_FILE, ctx)
 
 
 def patch_text(path: str, cmd: SimpleCommand, ctx: ShellContext) -> str | None:

@@ -49,7 +49,6 @@ _VALUED = frozenset(
 )
 # -n and -s take a value only for these commands (``bq cp -n`` is --no_clobber)
 _COUNTED = frozenset({"query", "head", "ls"})
-_SHORT_FLAGS = frozenset("rftdmjaqp")  # -r -f -t -d -m -j -a -q -p (take no value)
 
 
 def _args(

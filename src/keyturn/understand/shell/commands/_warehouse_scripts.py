@@ -125,7 +125,7 @@ class _SqlcmdScript(_Script):
 _SQLCMD_QUIET = frozenset({"on", "exit", "quit", "reset", "list", "listvar", "help", "xml"})
 _SQLCMD_QUIET |= {"serverlist"}
 _SQLCMD_VALUED = frozenset("SdUPQqiocvhstwlafmVyYHKzZF")
-_SQLCMD_ATTACHED = frozenset("rkpLNX")  # their value, if any, is glued on (-r1, -Lc)
+# The other letters take no value, or one glued on (-r1, -Lc): the word's rest.
 _SQLCMD_LONG = {
     "server": "S",
     "database-name": "d",

@@ -17,17 +17,47 @@ from typing import NamedTuple
 _NOWHERE = frozenset({"nul", "nul:", "$null", "con", "con:", "/dev/null"})
 
 
+class _Cursor:
+    """A walk over cmd or PowerShell text that keeps its quotes and escapes: each step gives
+    the next piece (an escaped pair, or one character) and whether it is bare -- outside quotes
+    and unescaped, so it may separate, group or redirect. ``at`` is where the next step starts;
+    a reader that takes in more (``&&``, a redirection's target) moves it on."""
+
+    def __init__(self, text: str, *, powershell: bool) -> None:
+        self.text = text
+        self.at = 0
+        self.quotes = "\"'" if powershell else '"'
+        self._escape = "`" if powershell else "^"
+        self._quote = ""
+
+    def more(self) -> bool:
+        return self.at < len(self.text)
+
+    def step(self) -> tuple[str, bool]:
+        text, i = self.text, self.at
+        char = text[i]
+        if char == self._escape and self._quote != "'" and i + 1 < len(text):
+            self.at += 2
+            return text[i : i + 2], False
+        self.at += 1
+        if self._quote:
+            if char == self._quote:
+                self._quote = ""
+            return char, False
+        if char in self.quotes:
+            self._quote = char
+            return char, False
+        return char, True
+
+
 def pipelines(text: str, *, powershell: bool) -> list[list[str]]:
     """``text`` split into pipelines (``;``/newline/``&&``/``||``, and cmd's ``&``) of commands
     (``|``), separators inside quotes, script blocks or groups left alone. cmd's ``^`` and
     PowerShell's backtick escape the character after them, a line continuation included."""
     text = re.sub(r"`\r?\n", " ", text) if powershell else re.sub(r"\^\r?\n", "", text)
-    quotes = "\"'" if powershell else '"'
-    escape = "`" if powershell else "^"
     found: list[list[str]] = []
     current: list[str] = []
     buf: list[str] = []
-    quote = ""
     depth = 0
 
     def cut(*, pipeline: bool) -> None:
@@ -37,39 +67,29 @@ def pipelines(text: str, *, powershell: bool) -> list[list[str]]:
             found.append([c for c in current if c])
             current.clear()
 
-    i = 0
-    while i < len(text):
-        char = text[i]
-        if char == escape and quote != "'" and i + 1 < len(text):
-            buf.append(text[i : i + 2])
-            i += 2
-            continue
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in quotes:
-            quote = char
+    cursor = _Cursor(text, powershell=powershell)
+    while cursor.more():
+        i = cursor.at
+        char, bare = cursor.step()
+        if not bare:
+            buf.append(char)
         elif powershell and char in "{(":
             depth += 1
+            buf.append(char)
         elif powershell and char in "})":
             depth = max(0, depth - 1)
+            buf.append(char)
         elif depth == 0 and text[i : i + 2] in ("&&", "||"):
             cut(pipeline=True)
-            i += 2
-            continue
+            cursor.at = i + 2
         elif depth == 0 and char == "|":
             cut(pipeline=False)
-            i += 1
-            continue
         elif depth == 0 and (char in ";\n" if powershell else char == "\n"):
             cut(pipeline=True)
-            i += 1
-            continue
         elif not powershell and char == "&" and not text[:i].endswith((">", "<")):
             cut(pipeline=True)  # cmd's ``&`` (not ``2>&1``)
-            i += 1
-            continue
-        buf.append(char)
-        i += 1
+        else:
+            buf.append(char)
     cut(pipeline=True)
     return [p for p in found if p]
 
@@ -84,40 +104,28 @@ class Redirection(NamedTuple):
 def redirections(statement: str, *, powershell: bool) -> tuple[str, list[Redirection]]:
     """``statement`` without its redirections, and the files those write (``nul``, ``$null``
     and another stream left out). cmd reads a ``>`` anywhere outside quotes (``echo x>f``)."""
-    quotes = "\"'" if powershell else '"'
-    escape = "`" if powershell else "^"
     kept: list[str] = []
     found: list[Redirection] = []
-    quote = ""
-    i = 0
-    while i < len(statement):
-        char = statement[i]
-        if char == escape and quote != "'" and i + 1 < len(statement):
-            kept.append(statement[i : i + 2])
-            i += 2
+    cursor = _Cursor(statement, powershell=powershell)
+    while cursor.more():
+        start = cursor.at
+        char, bare = cursor.step()
+        if not bare or char not in "<>":
+            kept.append(char)
             continue
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in quotes:
-            quote = char
-        elif char in "<>":
-            start = i
-            if kept and kept[-1] in "0123456789*" and (len(kept) < 2 or kept[-2].isspace()):
-                kept.pop()  # the stream number of ``2>``
-            appends = statement.startswith(">>", i)
-            i += 2 if appends else 1
-            if statement.startswith("&", i):  # ``2>&1``: another stream
-                i += 2
-                continue
-            while i < len(statement) and statement[i].isspace():
-                i += 1
-            target, i = _word_at(statement, i, quotes)
-            if statement[start] == ">" and target.lower() not in _NOWHERE:
-                found.append(Redirection(target, appends))
-            kept.append(" ")
+        if kept and kept[-1] in "0123456789*" and (len(kept) < 2 or kept[-2].isspace()):
+            kept.pop()  # the stream number of ``2>``
+        appends = statement.startswith(">>", start)
+        i = start + (2 if appends else 1)
+        if statement.startswith("&", i):  # ``2>&1``: another stream
+            cursor.at = i + 2
             continue
-        kept.append(char)
-        i += 1
+        while i < len(statement) and statement[i].isspace():
+            i += 1
+        target, cursor.at = _word_at(statement, i, cursor.quotes)
+        if char == ">" and target.lower() not in _NOWHERE:
+            found.append(Redirection(target, appends))
+        kept.append(" ")
     return "".join(kept), found
 
 

@@ -10,15 +10,12 @@ download, a file not there) or not read here (a context diff) is not understood.
 from __future__ import annotations
 
 from keyturn.model import Effect, EffectKind
-from keyturn.understand.shell.commands._git_tree_settings import (
-    Touches,
-    settings_reached,
-    whole_work_tree,
-)
 from keyturn.understand.shell.commands._patch_files import (
     patch_effects,
+    patch_reads,
     patch_text,
     patched_files,
+    settings_any_patch_reaches,
 )
 from keyturn.understand.shell.effects import (
     command_effect,
@@ -62,11 +59,7 @@ PATCH = OptionSpec(
 def patch(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     opts = parse_options(cmd.args, PATCH)
     source = opts.value("i") or (opts.operands[1] if len(opts.operands) > 1 else "-")
-    reads = (
-        [file_effect(EffectKind.READ, [normalize_path(source, cwd=ctx.cwd)], cmd, ctx)]
-        if source != "-"
-        else []
-    )
+    reads = patch_reads([source], cmd, ctx)
     if opts.surely_on("dry-run"):
         return [command_effect(EffectKind.READ, cmd, ctx, detail="dry run"), *reads]
     base = normalize_path(opts.value("d") or ".", cwd=ctx.cwd)
@@ -93,7 +86,7 @@ def patch(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
 
 def _hook_settings(base: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
     """A patch whose files are not told may change any file under ``base``: the hook settings
-    of the work tree there are named (self-protection refuses it where there are some)."""
-    reached = settings_reached(whole_work_tree(base, ctx), Touches.EVERY_FILE, ctx)
+    of the work tree there are named."""
+    reached = settings_any_patch_reaches(base, ctx)
     detail = "a patch whose files are not told may change them"
     return [file_effect(EffectKind.UPDATE, reached, cmd, ctx, detail=detail)] if reached else []
