@@ -65,3 +65,14 @@ class LocalFiles:
         from keyturn.localgit import git_entries  # dulwich, imported only when git is asked
 
         return git_entries(native_path(root), relative, revisions)
+
+    def links_followed(self, path: str) -> str | None:
+        """``os.path.realpath`` of ``path`` when it differs (a link on it). Not on Windows,
+        whose links and junctions keyturn's names do not follow yet."""
+        if os.name == "nt" or not path.startswith("/"):
+            return None
+        try:
+            landed = os.path.realpath(path)
+        except (OSError, ValueError):
+            return None
+        return None if landed == os.path.normpath(path) else landed

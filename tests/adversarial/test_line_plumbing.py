@@ -290,3 +290,9 @@ def test_a_delete_of_another_resource_is_not_marked() -> None:
 def test_names_with_open_parts(one: str, other: str, same: bool) -> None:
     assert may_be_same(one, other) is same
     assert may_be_same(other, one) is same
+
+
+@pytest.mark.parametrize("command", ["echo $(printf )", "x=$(printf) && ls", "a | printf | b"])
+def test_a_printf_without_arguments_is_understood(command: str) -> None:
+    # Found by the coverage-guided fuzzer: the look for ``printf -v NAME`` raised on no arguments.
+    assert _kinds(command), command

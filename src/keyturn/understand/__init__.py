@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from keyturn.model import Action, ActionKind
+from keyturn.understand.links import follow_links
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,10 @@ class FileReader(Protocol):
         each of ``revisions``, its index and its work tree; ``None`` when the repository or
         its index cannot be read."""
 
+    def links_followed(self, path: str) -> str | None:
+        """``path`` as the system opens it, every symbolic link on it followed, when a link is
+        on it; ``None`` when none is, or when that cannot be told (:mod:`.links`)."""
+
 
 class NoFiles:
     """A FileReader that sees no files (pure judging: nothing beside the action is read)."""
@@ -76,12 +81,18 @@ class NoFiles:
     def git_entries(self, root: str, relative: str, revisions: Sequence[str]) -> GitEntries | None:
         return None
 
+    def links_followed(self, path: str) -> str | None:
+        return None
+
 
 class MemoryFiles:
-    """A FileReader over a dict ``{absolute path: text}``; directories are implied by paths."""
+    """A FileReader over a dict ``{absolute path: text}``; directories are implied by paths.
+    ``links``: symbolic links, ``{absolute link path: target}`` (a relative target from the
+    link's directory)."""
 
-    def __init__(self, files: dict[str, str]) -> None:
+    def __init__(self, files: dict[str, str], links: Mapping[str, str] | None = None) -> None:
         self._files = dict(files)
+        self._links = dict(links or {})
 
     def read_text(self, path: str, *, limit: int = 1_000_000) -> str | None:
         text = self._files.get(path)
@@ -97,6 +108,9 @@ class MemoryFiles:
     def git_entries(self, root: str, relative: str, revisions: Sequence[str]) -> GitEntries | None:
         """Nothing: texts in memory hold no git objects."""
         return None
+
+    def links_followed(self, path: str) -> str | None:
+        return follow_links(path, self._links)
 
 
 Understander = Callable[..., Action]

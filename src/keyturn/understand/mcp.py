@@ -33,6 +33,7 @@ from typing import Any
 from keyturn.errors import InputError
 from keyturn.model import Action, ActionKind, Effect, EffectKind, McpToolMapping, Target
 from keyturn.understand import FileReader, NoFiles
+from keyturn.understand.links import with_link_targets
 from keyturn.understand.mcp_call import McpCall, sql_engine, tool_name
 from keyturn.understand.mcp_mapping import (
     apply_mapping,
@@ -83,7 +84,7 @@ def understand_mcp(
     call = McpCall(server, tool, args, target=target, cwd=cwd, home=home, files=files)
     effects = _tool_effects(call, mappings, hints)
     effects += _text_argument_effects(call, consumed=_consumed(call, mappings))
-    effects = mark_runs_later(effects, home=home)
+    effects = with_link_targets(mark_runs_later(effects, home=home), files)
     subject = {"server": server, "tool": tool, "arguments": _canonical(name, args)}
     return Action(
         kind=ActionKind.MCP,

@@ -84,6 +84,18 @@ def _runs_later(action: Action, *, home: str) -> Action:
     return action if effects == action.effects else replace(action, effects=effects)
 
 
+# Agent tools that name files themselves (a shell or MCP call's understanding follows links).
+_FILE_TOOLS = frozenset(
+    {
+        ToolCategory.WRITE,
+        ToolCategory.EDIT,
+        ToolCategory.PATCH,
+        ToolCategory.DELETE,
+        ToolCategory.READ,
+    }
+)
+
+
 def action_for_call(
     call: ToolCall,
     *,
@@ -92,7 +104,24 @@ def action_for_call(
     mcp_mappings: Sequence[McpToolMapping] = (),
     target: Target = Target(),  # noqa: B008 - Target is frozen
 ) -> Action:
-    """Understand ``call`` into an Action (pure apart from ``files``)."""
+    """Understand ``call`` into an Action (pure apart from ``files``). A file tool's paths
+    are named also where the links on them lead (shell and MCP calls name them so already)."""
+    action = _understood(call, env=env, files=files, mcp_mappings=mcp_mappings, target=target)
+    if call.category in _FILE_TOOLS:
+        from keyturn.understand.links import action_with_link_targets
+
+        return action_with_link_targets(action, files)
+    return action
+
+
+def _understood(
+    call: ToolCall,
+    *,
+    env: Mapping[str, str],
+    files: FileReader,
+    mcp_mappings: Sequence[McpToolMapping],
+    target: Target,
+) -> Action:
     # Imported here: a shell or MCP call does not need the file tools.
     from .file_tools import (
         delete_action,

@@ -34,6 +34,7 @@ from keyturn.understand.shell._working_directories import (
     wrapper_directories,
 )
 from keyturn.understand.shell.code_settings import variable_effects
+from keyturn.understand.shell.commands._file_operands import made_links
 from keyturn.understand.shell.commands._keyturn_vars import (
     variable_effects as keyturn_variable_effects,
 )
@@ -75,6 +76,8 @@ class Run:
     # Paths the line changed by a command that may leave a link there (``ln -s``, ``cp -a``,
     # ``tar -x``...): the kernel resolves a ``..`` after one of them from where the link leads.
     made: set[str] = field(default_factory=set)
+    # Symbolic links the line makes (``ln -s``): ``{link: target}``, followed as disk links are.
+    linked: dict[str, str] = field(default_factory=dict)
 
     def line(self, text: str, ctx: ShellContext, *, top: bool = False) -> list[Effect]:
         if len(text) > MAX_INPUT:
@@ -151,6 +154,11 @@ class Run:
             more.append(unknown_effect(cmd, reason, ctx, item.source))
         if cmd.name not in MAKE_NO_LINKS:
             self.made |= changed_paths(found)
+        if cmd.name == "ln":
+            links = made_links(cmd, ctx)
+            self.linked.update(
+                (m.link, m.target) for m in (links[0] if links else ()) if m.symbolic
+            )
         return more
 
     def _judged(

@@ -227,7 +227,8 @@ def named_by(builtin: str, args: list[str]) -> list[str]:
     time. For ``read`` and ``mapfile`` every plain word counts (an option's value too): a name
     too many only makes a variable run-time, the stricter reading."""
     if builtin == "printf":
-        named = [a[2:] or b for a, b in zip(args, [*args[1:], ""], strict=True) if a[:2] == "-v"]
+        following = [*args[1:], ""][: len(args)]  # (none for a bare ``printf``)
+        named = [a[2:] or b for a, b in zip(args, following, strict=True) if a[:2] == "-v"]
     elif builtin == "getopts":
         named = args[1:2]
     else:

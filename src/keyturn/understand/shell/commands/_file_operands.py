@@ -8,9 +8,14 @@ themselves stay in :mod:`.files` (the program index names that module).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.commands._file_options import LN
 from keyturn.understand.shell.effects import directory_tree, file_effect, file_path
+from keyturn.understand.shell.flags import parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
+from keyturn.understand.shell.words import normalize_path
 
 
 def operand_paths(
@@ -46,3 +51,34 @@ def through_link(
     names = directory_tree(target) if tree else [target]
     detail = f"{link} links to {target}: what is written through the link changes it"
     return file_effect(EffectKind.UPDATE, names, cmd, ctx, detail=detail)
+
+
+class MadeLink(NamedTuple):
+    """A link ``ln`` makes: where (``link``), to what (``target``, absolute), whether symbolic."""
+
+    link: str
+    target: str
+    symbolic: bool
+
+
+def made_links(cmd: SimpleCommand, ctx: ShellContext) -> tuple[list[MadeLink], bool] | None:
+    """The links ``ln`` makes, and whether it replaces what is at their paths (``-f``);
+    ``None`` when its operands are not told."""
+    opts = parse_options(cmd.args, LN)
+    found = destination(cmd, list(opts.operands), opts.value("t"), ctx)
+    if found is None:
+        if len(opts.operands) != 1:
+            return None
+        found = (list(opts.operands), ctx.cwd, True)
+    sources, dest, is_dir = found
+    if opts.has("T") and opts.value("t") is None:
+        is_dir = False
+    symbolic = opts.has("s")
+    made = []
+    for source in sources:
+        link = dest.rstrip("/") + "/" + source.rstrip("/").rsplit("/", 1)[-1] if is_dir else dest
+        # A symbolic link's text is read from the link's own directory (-r: ln makes it so from
+        # a path given against the working directory); a hard link's source is a path as usual.
+        here = (link.rsplit("/", 1)[0] or "/") if symbolic and not opts.has("r") else ctx.cwd
+        made.append(MadeLink(link, normalize_path(source, cwd=here), symbolic))
+    return made, opts.has("f")

@@ -13,11 +13,12 @@ from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.code_settings import runs_command
 from keyturn.understand.shell.commands._file_operands import (
     destination,
+    made_links,
     operand_paths,
     run_time,
     through_link,
 )
-from keyturn.understand.shell.commands._file_options import CP, INSTALL, LN, MKFS_PROGRAMS, MV
+from keyturn.understand.shell.commands._file_options import CP, INSTALL, MKFS_PROGRAMS, MV
 from keyturn.understand.shell.commands._find_actions import (
     FIND_EXEC,
     FIND_VALUED,
@@ -50,7 +51,6 @@ from keyturn.understand.shell.flags import (
     register_canonical,
 )
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
-from keyturn.understand.shell.words import normalize_path
 
 RM = OptionSpec(
     long={
@@ -240,27 +240,15 @@ def ln(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     where it lands: the target (and, for a directory, everything under it) is named as updated
     too, so that a link to the policy, a hook settings file or directory, or a file that runs
     later is judged as the change of it that the link makes possible."""
-    opts = parse_options(cmd.args, LN)
-    found = destination(cmd, list(opts.operands), opts.value("t"), ctx)
+    found = made_links(cmd, ctx)
     if found is None:
-        if len(opts.operands) == 1:
-            found = (list(opts.operands), ctx.cwd, True)
-        else:
-            return None
-    sources, dest, is_dir = found
-    if opts.has("T") and opts.value("t") is None:
-        is_dir = False
-    kind = EffectKind.UPDATE if opts.has("f") else EffectKind.CREATE
+        return None
+    links, replacing = found
+    kind = EffectKind.UPDATE if replacing else EffectKind.CREATE
     effects = []
-    for source in sources:
-        link = dest.rstrip("/") + "/" + source.rstrip("/").rsplit("/", 1)[-1] if is_dir else dest
-        effects.append(file_effect(kind, [link], cmd, ctx))
-        # A symbolic link's text is read from the link's own directory (-r: ln makes it so from
-        # a path given against the working directory); a hard link's source is a path as usual.
-        symbolic = opts.has("s") and not opts.has("r")
-        here = (link.rsplit("/", 1)[0] or "/") if symbolic else ctx.cwd
-        target = normalize_path(source, cwd=here)
-        effects.append(through_link(link, target, tree=opts.has("s"), cmd=cmd, ctx=ctx))
+    for made in links:
+        effects.append(file_effect(kind, [made.link], cmd, ctx))
+        effects.append(through_link(made.link, made.target, tree=made.symbolic, cmd=cmd, ctx=ctx))
     return effects
 
 

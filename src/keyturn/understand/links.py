@@ -1,0 +1,108 @@
+"""Paths through symbolic links on disk, judged where they land too.
+
+The kernel opens a path through the links on it: ``echo {} > notes.txt`` writes
+``.claude/settings.json`` when ``notes.txt`` links there, and ``rm cl/settings.json`` deletes
+it when ``cl`` links to ``.claude``. A checked-out repository, an extracted archive or another
+tool can leave such a link where the agent writes, and an effect names the path as written,
+which no protection and no self-protection matched. Each ``file:`` name of an effect is
+therefore also named where the links on it lead on disk now (:meth:`FileReader.links_followed`):
+the whole path followed (a write, a read, a delete through ``link/``), and the path with only
+its directory followed (a delete or a move of the link itself). Names are only added: a change
+of the link itself is judged as one of its target as well, the stricter reading. A link the line
+itself makes (``ln -s /srv/prod cur && rm -rf cur/``) is followed the same way, laid over the
+disk's (:class:`LineLinks`).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from typing import Protocol
+
+from keyturn.model import Action, Effect, Resource
+
+_GLOB = re.compile(r"[*?\[]")
+# Links followed on one path at most, as the kernel's ELOOP bound.
+MAX_LINK_HOPS = 40
+
+
+class LinkReader(Protocol):
+    """What following links needs of a :class:`keyturn.understand.FileReader`."""
+
+    def links_followed(self, path: str) -> str | None: ...
+
+
+def follow_links(path: str, links: Mapping[str, str]) -> str | None:
+    """``path`` with the links ``links`` (``{absolute link: target}``, a relative target from
+    the link's directory) followed on it, as the kernel would; ``None`` when none is on it or
+    they loop."""
+    if not links or not path.startswith("/"):
+        return None
+    parts, done, hops = path.strip("/").split("/"), "", 0
+    while parts:
+        part = parts.pop(0)
+        done = posixpath.normpath(f"{done}/{part}") if part else done
+        target = links.get(done)
+        if target is not None:
+            hops += 1
+            if hops > MAX_LINK_HOPS:
+                return None
+            landed = posixpath.normpath(posixpath.join(posixpath.dirname(done), target))
+            parts, done = [*landed.strip("/").split("/"), *parts], ""
+    landed = done or "/"
+    return None if landed == posixpath.normpath(path) else landed
+
+
+class LineLinks:
+    """``files`` with the symbolic links a line makes laid over those on disk."""
+
+    def __init__(self, files: LinkReader, made: Mapping[str, str]) -> None:
+        self._files, self._made = files, made
+
+    def links_followed(self, path: str) -> str | None:
+        made = follow_links(path, self._made)
+        return self._files.links_followed(made or path) or made
+
+
+def with_link_targets(effects: Iterable[Effect], files: LinkReader) -> list[Effect]:
+    """``effects``, each file named also where the links on its paths lead."""
+    found: list[Effect] = []
+    for effect in effects:
+        names = effect.resource.names
+        extra = [n for name in names if name.startswith("file:/") for n in _followed(name, files)]
+        fresh = tuple(n for n in dict.fromkeys(extra) if n not in names)
+        if fresh:
+            resource = Resource((*names, *fresh), type=effect.resource.type)
+            effect = replace(effect, resource=resource)
+        found.append(effect)
+    return found
+
+
+def action_with_link_targets(action: Action, files: LinkReader) -> Action:
+    """``action`` with :func:`with_link_targets` applied to its effects."""
+    effects = with_link_targets(action.effects, files)
+    if all(a is b for a, b in zip(effects, action.effects, strict=True)):
+        return action
+    return replace(action, effects=tuple(effects))
+
+
+def _followed(name: str, files: LinkReader) -> Sequence[str]:
+    path = name[len("file:") :]
+    glob = _GLOB.search(path)
+    if glob is not None:  # ``cl/*``: the part before the first pattern is followed
+        cut = path.rfind("/", 0, glob.start())
+        head, rest = path[:cut] or "/", path[cut:]
+        landed = files.links_followed(head)
+        return ["file:" + landed.rstrip("/") + rest] if landed else []
+    names = []
+    whole = files.links_followed(path)
+    if whole:
+        names.append("file:" + whole)
+    folder, _, leaf = path.rpartition("/")
+    if folder and leaf:
+        parent = files.links_followed(folder)
+        if parent:
+            names.append(f"file:{parent.rstrip('/')}/{leaf}")
+    return names
