@@ -66,12 +66,18 @@ class LineLinks:
         return self._files.links_followed(made or path) or made
 
 
-def with_link_targets(effects: Iterable[Effect], files: LinkReader) -> list[Effect]:
-    """``effects``, each file named also where the links on its paths lead."""
+def with_link_targets(
+    effects: Iterable[Effect], files: LinkReader, *, made: Mapping[str, str] | None = None
+) -> list[Effect]:
+    """``effects``, each file named also where the links on its paths lead: on disk, and the
+    symbolic links ``made`` by the line (``{link: target}``) -- except in the effects of ``ln``
+    itself, which makes them: making a link changes neither it nor what it points at."""
+    line = LineLinks(files, made) if made else files
     found: list[Effect] = []
     for effect in effects:
         names = effect.resource.names
-        extra = [n for name in names if name.startswith("file:/") for n in _followed(name, files)]
+        reader = files if made and effect.operation == "ln" else line
+        extra = [n for name in names if name.startswith("file:/") for n in _followed(name, reader)]
         fresh = tuple(n for n in dict.fromkeys(extra) if n not in names)
         if fresh:
             resource = Resource((*names, *fresh), type=effect.resource.type)

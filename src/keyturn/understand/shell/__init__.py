@@ -27,7 +27,7 @@ from dataclasses import replace
 from keyturn.errors import InputError
 from keyturn.model import Action, ActionKind, Effect, Target
 from keyturn.understand import FileReader, NoFiles
-from keyturn.understand.links import LineLinks, with_link_targets
+from keyturn.understand.links import with_link_targets
 from keyturn.understand.paths import is_windows_path
 from keyturn.understand.runs_later import mark_runs_later
 from keyturn.understand.shell._drive_mounts import (
@@ -121,10 +121,9 @@ def _understood(
     # KEYTURN_* set or unset anywhere on the line reconfigures the guard (self-protection).
     effects += keyturn_variable_effects(command, target=base)
     effects = _dedupe(mark_runs_later(mark_unprotected_deletes(effects), home=ctx.home))
-    if run.linked:  # a path through a link the line makes, or one on disk, lands where it leads
-        effects = with_link_targets(effects, LineLinks(files, run.linked))
-    elif not isinstance(files, NoFiles):
-        effects = with_link_targets(effects, files)
+    if run.linked or not isinstance(files, NoFiles):
+        # A path through a link on disk, or one the line makes, lands where it leads.
+        effects = with_link_targets(effects, files, made=run.linked)
     if in_wsl(variables):
         effects = with_drive_names(effects)
     elif windows:
