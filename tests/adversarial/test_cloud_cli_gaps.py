@@ -52,6 +52,24 @@ def policy() -> Policy:
 
 
 CASES = [
+    # Cloud Control reaches any resource by its CloudFormation type: the protected RDS
+    # instance is the same instance (was: a Cloud Control resource, asked about).
+    Case(
+        "cloudcontrol-delete-protected",
+        "aws cloudcontrol delete-resource --type-name AWS::RDS::DBInstance --identifier prod-main",
+        DENY,
+    ),
+    Case(
+        "cloudcontrol-unprotect",
+        "aws cloudcontrol update-resource --type-name AWS::RDS::DBInstance --identifier prod-main"
+        ' --patch-document \'[{"op":"replace","path":"/DeletionProtection","value":false}]\'',
+        DENY,
+    ),
+    Case(
+        "cloudcontrol-read-protected",
+        "aws cloudcontrol get-resource --type-name AWS::RDS::DBInstance --identifier prod-main",
+        ALLOW,
+    ),
     # An AWS profile or Terraform workspace of the shell says nothing of a Google Cloud
     # project or an Azure subscription (was: dev, allowed).
     Case("aws-profile-does-not-place-gcloud", "gcloud compute instances delete web-1", ASK, DEV),

@@ -318,3 +318,56 @@ def test_a_copy_out_of_a_protected_bucket_is_seen_by_a_read_rule() -> None:
     )
     decision = policy.judge(action, actor=Actor(agent="ci-reader", operator="bob"))
     assert decision.decision is Verdict.DENY, decision.reasons
+
+
+# -- Cloud Control: any resource by its CloudFormation type --------------------------------------
+
+PROTECTION_OFF = '[{"op": "replace", "path": "/DeletionProtection", "value": false}]'
+
+
+@pytest.mark.parametrize(
+    ("operation", "params", "kind"),
+    [
+        (
+            "DeleteResource",
+            {"TypeName": "AWS::RDS::DBInstance", "Identifier": "prod-main"},
+            "delete",
+        ),
+        (
+            "UpdateResource",
+            {
+                "TypeName": "AWS::RDS::DBInstance",
+                "Identifier": "prod-main",
+                "PatchDocument": PROTECTION_OFF,
+            },
+            "update",
+        ),
+    ],
+)
+def test_cloud_control_names_the_resource_as_its_service_does(
+    operation: str, params: dict[str, Any], kind: str
+) -> None:
+    # A protected RDS instance deleted, or unprotected, through Cloud Control is the same instance.
+    found = effects("cloudcontrol", operation, params)
+    assert "arn:aws:rds:*:*:db:prod-main" in found[0].resource.names
+    assert found[0].effect.value == kind
+    policy = load_policy(BRIEF_POLICY)
+    action = understand_aws("cloudcontrol", operation, params)
+    assert policy.judge(action, actor=Actor(agent="kiro", operator="bob")).decision is Verdict.DENY
+
+
+def test_a_cloud_control_patch_that_switches_protection_off_removes_it() -> None:
+    base = {"TypeName": "AWS::RDS::DBInstance", "Identifier": "db1"}
+    assert removal("cloudcontrol", "UpdateResource", {**base, "PatchDocument": PROTECTION_OFF})
+    removed = '[{"op": "remove", "path": "/DeletionProtection"}]'
+    assert removal("cloudcontrol", "UpdateResource", {**base, "PatchDocument": removed})
+    tags = '[{"op": "add", "path": "/Tags/0", "value": {"Key": "a", "Value": "b"}}]'
+    assert not removal("cloudcontrol", "UpdateResource", {**base, "PatchDocument": tags})
+    assert not removal("cloudcontrol", "UpdateResource", {**base, "PatchDocument": "not json"})
+
+
+def test_a_cloud_control_type_keyturn_does_not_know_keeps_its_own_name() -> None:
+    found = effects(
+        "cloudcontrol", "DeleteResource", {"TypeName": "AWS::Foo::Bar", "Identifier": "x"}
+    )
+    assert found[0].resource.names == ("arn:aws:cloudcontrolapi:*:*:resource/x",)

@@ -13,6 +13,7 @@ from keyturn.errors import InputError
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.aws import catalog, naming, special
 from keyturn.understand.aws.verbs import VerbMeaning, classify
+from keyturn.understand.aws_names import cloudformation_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,11 +195,31 @@ def effects_of(call: AwsCall, target: Target) -> list[Effect]:
         if call.qualified == "cloudformation:ExecuteChangeSet":
             notes.append("judge the change set")
     resources, part = _resources(call, _where(target))
+    if call.service == "cloudcontrol":
+        resources = [_cloud_control_names(r, params) for r in resources]
+        removal = removal or special.patch_removes_protection(params)
+        if removal and f"removes protection: {removal}" not in notes:
+            notes.append(f"removes protection: {removal}")
     if part and kind in (EffectKind.CREATE, EffectKind.DELETE) and not _exact(call):
         notes.append(f"{call.meaning.verb.lower()}s the {call.meaning.noun} of the resource")
         kind = EffectKind.UPDATE
     found = [_effect(call, kind, r, target, notes, removes=bool(removal)) for r in resources]
     return found + _copied_from(call, target)
+
+
+def _cloud_control_names(resource: Resource, params: Mapping[str, Any]) -> Resource:
+    """Cloud Control reaches any resource by its CloudFormation type and identifier
+    (``AWS::RDS::DBInstance``, ``prod-main``): the resource is named as the service's own API
+    names it too, so that a protected pattern on the RDS instance holds against this road to it
+    (for the types ``aws_names.CLOUDFORMATION_TYPES`` knows; another keeps Cloud Control's name
+    only)."""
+    type_name, identifier = params.get("TypeName"), params.get("Identifier")
+    if not isinstance(type_name, str) or not isinstance(identifier, str) or not identifier:
+        return resource
+    native = cloudformation_names(type_name, identifier)
+    if not native:
+        return resource
+    return Resource(names=tuple(dict.fromkeys((*resource.names, *native))), type=type_name)
 
 
 _COPIES = frozenset({"s3:CopyObject", "s3:UploadPartCopy"})

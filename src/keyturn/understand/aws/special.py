@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -83,6 +84,27 @@ def removes_protection(*, verb: str, noun: str, params: Mapping[str, Any]) -> st
         if switch in _PROTECTION_FLAGS and _is_false(setting):
             return f"sets {named} to false"
     return _s3_protection(params) or _renames(verb, params)
+
+
+def patch_removes_protection(params: Mapping[str, Any]) -> str | None:
+    """The protection a JSON Patch (Cloud Control's ``PatchDocument``: its text, or as the shell
+    reading of the CLI gives it, parsed) switches off: ``[{"op": "replace", "path":
+    "/DeletionProtection", "value": false}]``, or one removed."""
+    operations = params.get("PatchDocument")
+    if isinstance(operations, str):
+        try:
+            operations = json.loads(operations)
+        except ValueError:
+            return None
+    for op in operations if isinstance(operations, list) else ():
+        if not isinstance(op, Mapping):
+            continue
+        field = str(op.get("path") or "").rsplit("/", 1)[-1]
+        if field.lower() not in _PROTECTION_FLAGS:
+            continue
+        if op.get("op") == "remove" or _is_false(op.get("value")):
+            return field
+    return None
 
 
 def _s3_protection(params: Mapping[str, Any]) -> str | None:
