@@ -353,6 +353,20 @@ CASES = [
     Case("V-dev-force-push", "git push -f", DENY, env="dev"),
     # Surface switches (§5.2) through the shell.
     Case("X1-curl-k8s-delete", "curl -X DELETE https://k8s.internal/api/v1/namespaces/prod", ASK),
+    # kubectl's own raw request: the same request, the same protected namespace.
+    Case("X1-kubectl-raw-delete", "kubectl delete --raw /api/v1/namespaces/payments", DENY),
+    Case(
+        "X1-kubectl-raw-delete-dev",
+        "kubectl delete --raw=/api/v1/namespaces/payments --context dev-1",
+        DENY,
+    ),
+    Case("X1-kubectl-raw-delete-pod", "kubectl delete --raw /api/v1/namespaces/x/pods/p", ASK),
+    Case(
+        "X1-kubectl-raw-get",
+        "kubectl get --raw /api/v1/namespaces/payments",
+        ALLOW,
+        destructive=False,
+    ),
     Case(
         "X2-profile-flag",
         "aws --profile prod-admin ec2 terminate-instances --instance-ids i-1",

@@ -32,6 +32,9 @@ from keyturn.understand.k8s_kinds import (
     normalize_kind,
     object_names,
 )
+from keyturn.understand.shell.commands._http_kubernetes import kubernetes
+from keyturn.understand.shell.commands._http_meaning import api_segments
+from keyturn.understand.shell.commands._http_request import Request
 from keyturn.understand.shell.commands._kube_args import parse_args
 from keyturn.understand.shell.commands._kube_call import KubeCall, kube_call
 from keyturn.understand.shell.commands._kube_manifests import manifest_objects
@@ -171,6 +174,25 @@ def kubectl(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     return effects
 
 
+# ``kubectl VERB --raw PATH``: the API request it sends.
+_RAW_METHODS = {"get": "GET", "delete": "DELETE", "create": "POST", "replace": "PUT"}
+
+
+def _raw_request(call: KubeCall, method: str, path: str) -> list[Effect]:
+    """``kubectl delete --raw /api/v1/namespaces/payments``: named as the same request sent
+    with curl (:mod:`._http_kubernetes`); the body of a create or replace (``-f``) is not read,
+    so the object it creates is named by the path alone."""
+    request = Request(method, path, body_unknown=method in ("POST", "PUT"))
+    found = kubernetes(request, api_segments(path.partition("?")[0]), call.target)
+    if found:
+        return [
+            replace(e, command=call.cmd.text or None, operation=f"{call.tool} {call.verb} --raw")
+            for e in found
+        ]
+    kind = _E.READ if method == "GET" else _E.UNKNOWN
+    return [call.effect(kind, ("k8s:*",), "", f"{call.verb} --raw {path[:80]}: not an API path")]
+
+
 def _as_dry_run(call: KubeCall, effect: Effect) -> Effect:
     return call.effect(
         _E.READ,
@@ -182,6 +204,9 @@ def _as_dry_run(call: KubeCall, effect: Effect) -> Effect:
 
 def _kubectl_verb(call: KubeCall) -> list[Effect]:
     verb, words = call.verb, call.args.words[1:]
+    raw = call.args.value("--raw")
+    if raw is not None and verb in _RAW_METHODS:
+        return _raw_request(call, _RAW_METHODS[verb], raw)
     if verb in _READ_VERBS or (verb == "auth" and words[:1] != ("reconcile",)):
         return [call.effect(_E.READ, ("k8s:*",), "", f"kubectl {verb}: reads only")]
     if verb == "config":
