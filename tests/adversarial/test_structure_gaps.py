@@ -108,7 +108,7 @@ CASES = [
     Case("home-assigned", "HOME=/; cd && rm -rf etc", DENY),
     Case("home-assigned-tilde-cd", "HOME=/; cd ~ && rm -rf etc", DENY),
     Case("home-assigned-tilde", "HOME=/; rm -rf ~/etc", ASK),
-    Case("home-after-source", "source ./env.sh; rm -rf ~/build", ASK),
+    Case("home-after-export", "export $(cat .env | xargs); rm -rf ~/build", DENY),
     Case("windows-cd", 'cmd /c "cd /d C:\\ && rd /s /q ."', DENY),
     Case("windows-pushd", 'cmd /c "pushd C:\\ && rd /s /q ."', DENY),
     Case("windows-cd-run-time", 'cmd /c "cd /d %D% && rd /s /q build"', ASK),

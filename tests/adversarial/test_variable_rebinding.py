@@ -111,3 +111,11 @@ def test_a_prompt_expansion_of_unknown_text_is_not_understood(
 def test_other_transformations_do_not_run_the_text(judge_shell: JudgeShell) -> None:
     for command in ("x='$(rm -rf /srv/prod)'; echo ${x@Q}", "x='\\u@\\h'; echo ${x@P}"):
         assert judge_shell(command, files=FILES).decision is Verdict.ALLOW, command
+
+
+def test_sourcing_a_file_keeps_home_and_the_working_directory() -> None:
+    # ``source ~/.cargo/env`` is everyday: its path, and ``~`` after it, stay known.
+    action = _action("source ~/.cargo/env && rm -rf ~/build")
+    names = {n for e in action.effects for n in e.resource.names}
+    assert f"file:{HOME}/.cargo/env" in names or any("cargo/env" in n for n in names)
+    assert f"file:{HOME}/build" in names

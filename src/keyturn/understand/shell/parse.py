@@ -197,10 +197,15 @@ def parse_tree(
             # A value the caller gave that the line assigns differently is known no longer.
             given = variables.get(name)
             known[name] = value if given is None or given == value else None
-        if ANY_VARIABLE in assigned or (_HERE_CODE.search(command) and runs_code_here(root)):
-            # ``export $(…)``, ``declare -n r=x``, ``source ./env.sh``, ``eval "$x"``: any
-            # variable may hold anything after them (HOME too, which ``~`` reads).
+        if ANY_VARIABLE in assigned:
+            # ``export $(…)``, ``declare -n r=x``: any variable may hold anything after them
+            # (HOME too, which ``~`` reads).
             known = {"HOME": None}
+        elif _HERE_CODE.search(command) and runs_code_here(root):
+            # ``source ./env.sh``, ``eval "$x"``: the code may set any variable. Not HOME or
+            # the working directory's: ``source ~/.cargo/env`` is everyday, and a sourced file
+            # at hand is judged itself.
+            known = {k: known[k] for k in ("HOME", "PWD", "OLDPWD") if k in known}
         if may_evaluate_run_time_text(command):
             run_time |= run_time_names(descendants(root, limit=200_000))
         walker = _Walker(
