@@ -124,3 +124,27 @@ def test_a_write_after_a_list_lands_where_its_last_command_runs(command: str, wr
         n for e in action.effects if e.effect is not EffectKind.READ for n in e.resource.names
     }
     assert written in changed, command
+
+
+@pytest.mark.parametrize(
+    ("command", "argvs"),
+    [
+        ("kubectl >/dev/null delete ns payments", [["kubectl", "delete", "ns", "payments"]]),
+        ("rm <x -rf /srv/prod", [["rm", "-rf", "/srv/prod"]]),
+        ("rm 2>/dev/null -rf a b", [["rm", "-rf", "a", "b"]]),
+        ("kubectl delete >/dev/null ns payments", [["kubectl", "delete", "ns", "payments"]]),
+        ("cmd a >f b <g c", [["cmd", "a", "b", "c"]]),
+        ("echo hi >out rm -rf /srv/prod", [["echo", "hi", "rm", "-rf", "/srv/prod"]]),
+    ],
+)
+def test_words_after_a_redirection_target_are_the_commands(
+    command: str, argvs: list[list[str]]
+) -> None:
+    # The grammar reads every word after a redirection's target as one more target; bash runs
+    # them as the command's words: ``kubectl >/dev/null delete ns payments`` deletes it.
+    assert _argvs(command) == argvs
+
+
+def test_a_verb_after_a_redirection_is_judged(judge_shell: JudgeShell) -> None:
+    decision = judge_shell("kubectl >/dev/null delete ns payments")
+    assert decision.decision is Verdict.DENY, decision.reasons

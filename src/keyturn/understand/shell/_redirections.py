@@ -73,6 +73,7 @@ class RedirectionReading:
                 after = node.end_byte
             if node.type == "file_redirect":
                 found.append(self._file_redirect(node))
+                words.extend(self._words_after_target(node))
                 if found[-1].op in ("<", "<>"):
                     stdin = Stdin(dynamic=True)
             elif node.type == "herestring_redirect":
@@ -218,6 +219,12 @@ class RedirectionReading:
             return Redirect(op=op, target="", dynamic=True)
         word = self._eval.word(dest)
         return Redirect(op=op, target=word.text, dynamic=word.dynamic or word.glob)
+
+    def _words_after_target(self, node: Node) -> list[Word]:
+        """The words after a redirection's target, which the grammar takes for more targets
+        (``kubectl >/dev/null delete ns prod``): bash runs them as the command's words."""
+        targets = node.children_by_field_name("destination")
+        return [w for extra in targets[1:] for w in self._eval.words(extra)]
 
     def _word_after(self, node: Node) -> Word | None:
         for child in node.named_children:
