@@ -296,3 +296,33 @@ def test_names_with_open_parts(one: str, other: str, same: bool) -> None:
 def test_a_printf_without_arguments_is_understood(command: str) -> None:
     # Found by the coverage-guided fuzzer: the look for ``printf -v NAME`` raised on no arguments.
     assert _kinds(command), command
+
+
+# -- an expansion the grammar splits off its word ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "argv"),
+    [
+        ("D=/srv; E=prod; rm -rf $D/$E/", ["rm", "-rf", "/srv/prod/"]),
+        ("D=/srv; E=prod; rm -rf $D/$E/x", ["rm", "-rf", "/srv/prod/x"]),
+        ('D=/srv; E=prod; rm -rf "$D"/$E/', ["rm", "-rf", "/srv/prod/"]),
+        ("D=/srv; E=prod; rm -rf ${D}/$E/", ["rm", "-rf", "/srv/prod/"]),
+        ("D=/srv; E=prod; rm -rf $D.$E/", ["rm", "-rf", "/srv.prod/"]),
+        ("set -- /srv prod; rm -rf $1/$2/", ["rm", "-rf", "/srv/prod/"]),
+        ("echo \\$E/$ x", ["echo", "$E/$", "x"]),
+    ],
+)
+def test_an_expansion_after_punctuation_stays_in_its_word(command: str, argv: list[str]) -> None:
+    # The grammar ends ``$D/$E/`` at ``/$`` and makes ``E/`` a word of its own: ``rm`` seemed
+    # to delete ``/srv`` and ``./E``; bash deletes ``/srv/prod/``.
+    assert _argvs(command)[-1] == argv
+
+
+@pytest.mark.parametrize(
+    ("command", "argv"),
+    [("rm -rf /srv/prod$", ["rm", "-rf", "/srv/prod$"]), ("echo a$ b", ["echo", "a$", "b"])],
+)
+def test_a_dollar_that_opens_nothing_is_a_dollar(command: str, argv: list[str]) -> None:
+    # ``/srv/prod$`` is another file than ``/srv/prod``: the grammar's lone ``$`` was dropped.
+    assert _argvs(command) == [argv]

@@ -39,6 +39,15 @@ _COMPOUND_NODES = frozenset({"subshell", "compound_statement"})
 _LITERAL_NODES = frozenset({"raw_string", "ansi_c_string", "comment"})
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _TIME_OPTIONS = frozenset({"-p", "--"})
+# An expansion right after punctuation (``$D/$E``, ``"$D"/$E``): where the grammar may split a
+# word.
+_MAY_SPLIT = re.compile(rb"[^\s\w$\\\"{(=]\$[A-Za-z0-9_]")
+# Nodes whose ``$`` opens the expansion they are.
+_EXPANSIONS = frozenset(
+    {"simple_expansion", "expansion", "command_substitution", "arithmetic_expansion"}
+)
+# The name of a simple expansion: one digit, or a name.
+_SPLIT_NAME = re.compile(rb"[0-9]|[A-Za-z_][A-Za-z0-9_]*")
 # A word ``time``, ``coproc`` or ``!`` anywhere: only then is the tree walked for them.
 _MAY_PREFIX = re.compile(rb"(?<![^\s;&|(){}`])(?:time|coproc|!)(?=\s)")
 
@@ -54,6 +63,10 @@ def rewritten(source: bytes, root: Node) -> bytes | None:
         emptied = _empty_substitutions_removed(source, root)
         if emptied is not None:
             return emptied
+    if _MAY_SPLIT.search(source):
+        braced = _split_expansions_braced(source, root)
+        if braced is not None:
+            return braced
     if not _MAY_PREFIX.search(source):
         return None  # most lines: no walk of the tree
     blanks = _prefix_keywords(root)
@@ -63,6 +76,36 @@ def rewritten(source: bytes, root: Node) -> bytes | None:
     for start, end in blanks:
         out[start:end] = b" " * (end - start)
     return bytes(out)
+
+
+def _split_expansions_braced(source: bytes, root: Node) -> bytes | None:
+    """``source`` with each expansion the grammar split off its word braced: in ``$D/$E/`` it
+    ends the word at ``/$`` and makes ``E/`` a word of its own (two arguments, the second a
+    literal), where bash reads one word, ``$D``, ``/``, ``$E``, ``/``. ``$E`` becomes ``${E}``
+    (``$1`` ``${1}``), which the grammar reads as bash does."""
+    spans: list[tuple[int, int]] = []
+    for node in descendants(root, limit=200_000):
+        # The grammar's stray ``$`` token (not one opening an expansion) before a name.
+        if node.type != "$" or node.parent is None or node.parent.type in _EXPANSIONS:
+            continue
+        end = node.end_byte
+        name = _SPLIT_NAME.match(source, end)
+        if name is not None and not _escaped(source, node.start_byte):
+            spans.append((end, name.end()))
+    if not spans:
+        return None
+    out = bytearray(source)
+    for start, stop in sorted(spans, reverse=True):
+        out[start:stop] = b"{" + source[start:stop] + b"}"
+    return bytes(out)
+
+
+def _escaped(source: bytes, at: int) -> bool:
+    """Whether the byte at ``at`` follows an odd run of backslashes."""
+    run = at
+    while run > 0 and source[run - 1] == 0x5C:
+        run -= 1
+    return (at - run) % 2 == 1
 
 
 def _empty_substitutions_removed(source: bytes, root: Node) -> bytes | None:

@@ -170,7 +170,14 @@ class WordEvaluator:
         if kind in ("string", "translated_string"):
             return [self._string(node)]
         if kind == "concatenation":
-            return [s for child in node.named_children for s in self._segments(child)]
+            # A ``$`` that opens nothing (``a$``, ``x$ y``) is the grammar's token of its own, a
+            # literal dollar to bash: kept, or ``/srv/prod$`` would name ``/srv/prod``.
+            return [
+                s
+                for child in node.children
+                if child.is_named or child.type == "$"
+                for s in (self._segments(child) if child.is_named else [_DOLLAR])
+            ]
         if kind == "simple_expansion":
             return [self._variable(node, _simple_name(node))]
         if kind == "expansion":
@@ -234,6 +241,9 @@ class WordEvaluator:
         if value is None:
             return _Segment(node_text(node), quoted=False, dynamic=True)
         return _Segment(value, quoted=False, splittable=True)
+
+
+_DOLLAR = _Segment("$", quoted=False)
 
 
 def _is_plain_literal(node: Node) -> bool:
