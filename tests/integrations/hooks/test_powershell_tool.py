@@ -76,3 +76,45 @@ def test_a_script_keyturn_cannot_read_is_still_held(
     assert run.code == 0, run.stderr
     out = run.json["hookSpecificOutput"]
     assert out["permissionDecision"] in ("ask", "deny"), out
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "kubectl delete ns payments --context dev-1",
+        "C:\\tools\\kubectl.exe delete namespace payments --context dev-1",
+        "& kubectl --context dev-1 delete ns payments",
+    ],
+)
+def test_a_program_the_script_runs_is_read_as_the_shell_reads_it(
+    run_hook: Any, windows_env: dict[str, str], script: str
+) -> None:
+    # It was unknown: refused in production for that alone, but only asked about in dev, where
+    # the protected namespace must be refused.
+    run = run_hook("claude-code", powershell(script), windows_env)
+    assert run.code == 0, run.stderr
+    out = run.json["hookSpecificOutput"]
+    assert out["permissionDecision"] == "deny", (script, out)
+    assert "k8s:namespace/payments" in out["permissionDecisionReason"], out
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "kubectl delete ns $ns --context dev-1",  # PowerShell's variable: not the text passed
+        "curl -X DELETE https://k8s.example/api/v1/namespaces/x",  # Invoke-WebRequest's alias
+        "find . -delete",  # Windows' find.exe
+    ],
+)
+def test_a_word_powershell_evaluates_or_an_alias_is_not_read_as_a_shell_word(
+    run_hook: Any, windows_env: dict[str, str], script: str
+) -> None:
+    run = run_hook("claude-code", powershell(script), windows_env)
+    out = run.json["hookSpecificOutput"]
+    assert out["permissionDecision"] in ("ask", "deny"), (script, out)
+    assert "not understood" in out["permissionDecisionReason"], out
+
+
+def test_a_read_by_a_known_program_is_not_held(run_hook: Any, windows_env: dict[str, str]) -> None:
+    run = run_hook("claude-code", powershell("kubectl get pods --context dev-1"), windows_env)
+    assert run.json["hookSpecificOutput"]["permissionDecision"] == "allow"

@@ -46,7 +46,7 @@ from keyturn.understand.shell.dispatch import (
     target_from_variables,
 )
 from keyturn.understand.shell.effects import unknown_effect
-from keyturn.understand.shell.registry import ShellContext
+from keyturn.understand.shell.registry import ShellContext, evolve
 from keyturn.understand.shell.sequences import mark_unprotected_deletes
 from keyturn.understand.shell.words import normalize_path
 
@@ -111,7 +111,9 @@ def _understood(
         if powershell:
             from keyturn.understand.shell.commands.windows import understand_powershell_text
 
-            effects = understand_powershell_text(command, ctx, cwd=drive_cwd or ctx.cwd)
+            # Programs the script runs (kubectl, aws, git) are read as the shell reads them.
+            nested_ctx = evolve(ctx, understand_nested=lambda text: run.nested(text, ctx))
+            effects = understand_powershell_text(command, nested_ctx, cwd=drive_cwd or ctx.cwd)
         else:
             effects = _judged_line(command, ctx, run)
     except RecursionError:

@@ -20,6 +20,7 @@ Windows ways in :mod:`._windows_self`.
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Sequence
 
 from keyturn.model import Effect, EffectKind
@@ -275,7 +276,35 @@ def _statement(
         return [command_effect(EffectKind.READ, cmd, ctx, detail=text[:100])]
     if ctx.understand_nested is not None and not powershell:
         return ctx.understand_nested(text)
+    if ctx.understand_nested is not None and _native_program(name, words):
+        # ``kubectl delete ns prod`` run by PowerShell is the same program run by any shell.
+        return ctx.understand_nested(shlex.join([name, *args]))
     return [unknown_effect(cmd, f"keyturn does not know what {words[0]!r} does", ctx, text)]
+
+
+# Names PowerShell takes for its own (aliases: ``curl`` is Invoke-WebRequest in Windows
+# PowerShell) or Windows has programs of that differ from the Unix ones (``find``, ``sort``).
+_NOT_NATIVE = frozenset(
+    {"cat", "cp", "curl", "diff", "echo", "kill", "ls", "man", "mount", "mv", "ps", "rm"}
+    | {"sleep", "sort", "tee", "type", "wget", "where", "write", "find", "more", "tree"}
+    | {"replace", "expand", "timeout", "hostname", "date", "time", "set", "mkdir", "dir"}
+    | {"start", "net", "sc", "reg", "attrib", "icacls", "cipher", "mklink", "shutdown"}
+)
+# What PowerShell itself evaluates in a word (a variable, a subexpression, an array, a script
+# block, an escape): such an argument is not the text the program receives.
+_EVALUATED = re.compile(r"[$@(){}`;]")
+
+
+def _native_program(name: str, words: list[str]) -> bool:
+    """Whether PowerShell runs ``words`` as an external program whose shell handler keyturn
+    has, with arguments PowerShell passes on as written."""
+    if name in _NOT_NATIVE or "-" in name or not name.replace("_", "").isalnum():
+        return False
+    if any(_EVALUATED.search(w) for w in words[1:]):
+        return False
+    from keyturn.understand.shell.commands._index import MODULES
+
+    return MODULES.get(name) not in (None, "windows", "basic", "files", "interpreters")
 
 
 def _invoked(
