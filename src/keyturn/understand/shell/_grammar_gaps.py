@@ -25,7 +25,7 @@ import re
 
 from tree_sitter import Node
 
-from keyturn.understand.shell._syntax import descendants, quoted_heredoc
+from keyturn.understand.shell._syntax import descendants, escaped, quoted_heredoc
 from keyturn.understand.shell.source import node_text
 
 # What may follow ``time``/``coproc``/``!`` as the start of a compound command (or of another
@@ -90,7 +90,7 @@ def _split_expansions_braced(source: bytes, root: Node) -> bytes | None:
             continue
         end = node.end_byte
         name = _SPLIT_NAME.match(source, end)
-        if name is not None and not _escaped(source, node.start_byte):
+        if name is not None and not escaped(source, node.start_byte):
             spans.append((end, name.end()))
     if not spans:
         return None
@@ -98,14 +98,6 @@ def _split_expansions_braced(source: bytes, root: Node) -> bytes | None:
     for start, stop in sorted(spans, reverse=True):
         out[start:stop] = b"{" + source[start:stop] + b"}"
     return bytes(out)
-
-
-def _escaped(source: bytes, at: int) -> bool:
-    """Whether the byte at ``at`` follows an odd run of backslashes."""
-    run = at
-    while run > 0 and source[run - 1] == 0x5C:
-        run -= 1
-    return (at - run) % 2 == 1
 
 
 def _empty_substitutions_removed(source: bytes, root: Node) -> bytes | None:
@@ -149,10 +141,8 @@ def _continuations_joined(source: bytes, root: Node) -> bytes | None:
     drop: list[int] = []
     at = source.find(b"\\\n")
     while at >= 0:
-        run = at
-        while run > 0 and source[run - 1] == 0x5C:  # ``\\<newline>`` is an escaped backslash
-            run -= 1
-        if (at - run) % 2 == 0 and not any(s <= at < e for s, e in literal):
+        # (``\\<newline>`` is an escaped backslash, then a newline.)
+        if not escaped(source, at) and not any(s <= at < e for s, e in literal):
             drop.append(at)
         at = source.find(b"\\\n", at + 2)
     if not drop:

@@ -155,10 +155,8 @@ class Run:
         if cmd.name not in MAKE_NO_LINKS:
             self.made |= changed_paths(found)
         if cmd.name == "ln":
-            links = made_links(cmd, ctx)
-            self.linked.update(
-                (m.link, m.target) for m in (links[0] if links else ()) if m.symbolic
-            )
+            links, _ = made_links(cmd, ctx) or ([], False)
+            self.linked.update((m.link, m.target) for m in links if m.symbolic)
         return more
 
     def _judged(

@@ -63,7 +63,8 @@ def declares_nameref(node: Node) -> bool:
 
 def assigned_variables(root: Node) -> dict[str, str | None]:
     """Variables the line assigns: a name assigned one constant value is known; any other
-    assignment (several values, a computed value, a loop) makes it run-time."""
+    assignment (several values, a computed value, a loop) makes it run-time. Two names stand
+    for more: :data:`ANY_VARIABLE` (any variable may be set) and :data:`RUNS_CODE`."""
     literal = WordEvaluator(
         variables={}, home="", substitute=lambda _n: None, visit=lambda _n: None
     )
@@ -113,6 +114,8 @@ def assigned_variables(root: Node) -> dict[str, str | None]:
                 if "=" in text or "++" in text or "--" in text:  # ``let x=1``, ``let x++``
                     for name in _IDENTIFIER.findall(text):
                         seen.setdefault(name, set()).add(None)
+        elif node.type == "command" and _command_name(node) in ("source", ".", "eval"):
+            seen.setdefault(RUNS_CODE, set()).add(None)
         elif node.type == "command" and _command_name(node) == "set":
             for name, value in _set_positional(node, literal).items():
                 seen.setdefault(name, set()).add(value)
@@ -174,15 +177,6 @@ def _arithmetic_targets(node: Node) -> list[str]:
     return [node_text(c) for c in node.children if c.type == "variable_name"]
 
 
-def runs_code_here(root: Node) -> bool:
-    """Whether the line runs code in its own shell (``source``, ``.``, ``eval``): that code may
-    set any variable, so no value the line assigns is known after it."""
-    return any(
-        node.type == "command" and _command_name(node) in ("source", ".", "eval")
-        for node in descendants(root, limit=200_000)
-    )
-
-
 # The positional parameters ``set --`` assigns and bash reads as ``$1``…``$9``.
 POSITIONAL = tuple(str(n) for n in range(1, 10))
 
@@ -216,7 +210,20 @@ def _set_positional(node: Node, literal: WordEvaluator) -> dict[str, str | None]
 # The line sets variables whose names are decided at run time (``export $(aws configure
 # export-credentials …)``): any variable, a target one included, may hold anything after it.
 ANY_VARIABLE = "*"
+# The line runs code in its own shell (``source``, ``.``, ``eval``): that code may set any
+# variable, so no value the line assigns is known after it. (No variable has either name.)
+RUNS_CODE = "."
 _DECLARED_LITERALLY = frozenset({"variable_assignment", "variable_name", "word"})
+
+
+def declares_computed(node: Node) -> bool:
+    """Whether the declaration ``node`` names what it sets by a computed word (``export $(…)``,
+    ``declare "$x"``) or makes references (``declare -n``)."""
+    return declares_nameref(node) or any(
+        child.type not in _DECLARED_LITERALLY for child in node.named_children
+    )
+
+
 # Builtins that store what they read or print in the variables they name, at run time.
 _SETS_NAMED = frozenset({"read", "printf", "getopts", "mapfile", "readarray"})
 

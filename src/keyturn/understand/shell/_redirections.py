@@ -21,6 +21,7 @@ from keyturn.understand.shell._syntax import (
     HEREDOC_PARTS,
     HEREDOC_TEXT,
     WORD_TYPES,
+    escaped,
     quoted_heredoc,
     starts_within,
     unescape_heredoc,
@@ -176,8 +177,7 @@ class RedirectionReading:
             line_end = self._source.find(b"\n", line_end)
             if line_end < 0 or line_end >= end.start_byte:
                 return None
-            before = self._source[:line_end]
-            if (len(before) - len(before.rstrip(b"\\"))) % 2 == 0:
+            if not escaped(self._source, line_end):
                 break
             line_end += 1
         misread = any(

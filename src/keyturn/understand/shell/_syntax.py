@@ -149,3 +149,11 @@ def last_statement(node: Node) -> Node | None:
             return None
         node = statements[-1]
     return node
+
+
+def escaped(source: bytes, at: int) -> bool:
+    """Whether the byte at ``at`` of ``source`` follows an odd run of backslashes (is escaped)."""
+    run = at
+    while run > 0 and source[run - 1] == 0x5C:
+        run -= 1
+    return (at - run) % 2 == 1

@@ -27,7 +27,6 @@ records it gives back in :mod:`._records`; the short way for a line of plain wor
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from tree_sitter import Language, Node, Parser
@@ -37,10 +36,10 @@ from keyturn.understand.shell._grammar_gaps import rewritten
 from keyturn.understand.shell._line_scan import (
     ANY_VARIABLE,
     INTEGER_DECLARATION,
+    RUNS_CODE,
     assigned_variables,
     function_names,
     integer_names,
-    runs_code_here,
 )
 from keyturn.understand.shell._plain_line import plain_command
 from keyturn.understand.shell._records import (
@@ -100,8 +99,6 @@ MAX_LOOP_PASSES = 64
 MAX_TEXT_NESTING = 8
 # Rewritings of one line to read as bash reads it (:mod:`._grammar_gaps`), at most.
 MAX_REWRITES = 16
-# A word that may run code in the line's own shell (:func:`._line_scan.runs_code_here`).
-_HERE_CODE = re.compile(r"(?<![\w./-])(?:source|eval|\.)(?![\w./-])")
 
 
 def _bash_language() -> Language:
@@ -201,7 +198,7 @@ def parse_tree(
             # ``export $(…)``, ``declare -n r=x``: any variable may hold anything after them
             # (HOME too, which ``~`` reads).
             known = {"HOME": None}
-        elif _HERE_CODE.search(command) and runs_code_here(root):
+        elif RUNS_CODE in assigned:
             # ``source ./env.sh``, ``eval "$x"``: the code may set any variable. Not HOME or
             # the working directory's: ``source ~/.cargo/env`` is everyday, and a sourced file
             # at hand is judged itself.

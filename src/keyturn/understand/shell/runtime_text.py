@@ -22,7 +22,7 @@ from collections.abc import Iterable
 
 from tree_sitter import Node
 
-from keyturn.understand.shell._line_scan import ANY_VARIABLE, declares_nameref, named_by
+from keyturn.understand.shell._line_scan import ANY_VARIABLE, declares_computed, named_by
 from keyturn.understand.shell.source import node_text
 
 # Any variable: the line sets names decided at run time (``export $(…)``).
@@ -72,13 +72,7 @@ def run_time_names(nodes: Iterable[Node]) -> frozenset[str]:
                 filled.add(node_text(var))
         elif kind == "command":
             filled.update(_stored_by(node))
-        elif kind == "declaration_command" and (
-            declares_nameref(node)
-            or any(
-                c.type not in ("variable_assignment", "variable_name", "word")
-                for c in node.named_children
-            )
-        ):
+        elif kind == "declaration_command" and declares_computed(node):
             filled.add(ANY)  # export $(…), declare -n: any name may stand for any value
     # ``y=$x`` copies x's run-time text (a few rounds: copies of copies)
     for _ in range(4):

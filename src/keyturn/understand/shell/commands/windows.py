@@ -283,7 +283,7 @@ def _statement(
 
 
 # Names PowerShell takes for its own (aliases: ``curl`` is Invoke-WebRequest in Windows
-# PowerShell) or Windows has programs of that differ from the Unix ones (``find``, ``sort``).
+# PowerShell), or that Windows gives programs other than the Unix ones (``find``, ``sort``).
 _NOT_NATIVE = frozenset(
     {"cat", "cp", "curl", "diff", "echo", "kill", "ls", "man", "mount", "mv", "ps", "rm"}
     | {"sleep", "sort", "tee", "type", "wget", "where", "write", "find", "more", "tree"}
