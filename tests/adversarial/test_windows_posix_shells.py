@@ -9,13 +9,12 @@ elsewhere they keep their one name."""
 from __future__ import annotations
 
 import pytest
-from tests.conftest import BRIEF_POLICY
+from tests.adversarial._windows_drives import drive_decision, drive_policy
 
 from keyturn.model import Actor, Target
-from keyturn.policy import Policy, load_policy
+from keyturn.policy import Policy
 from keyturn.understand.shell import understand_shell
 
-_PROTECTED = '  - "arn:aws:s3:::acme-terraform-state*"\n'
 GIT_BASH = {"MSYSTEM": "MINGW64"}
 WINDOWS = {"OS": "Windows_NT"}
 WSL = {"WSL_DISTRO_NAME": "Ubuntu"}
@@ -24,16 +23,11 @@ HOME = "/c/Users/kiro"
 
 @pytest.fixture(scope="module")
 def policy() -> Policy:
-    added = '  - "file:C:/prod/data"\n  - "file:C:/prod/data/*"\n'
-    return load_policy(BRIEF_POLICY.replace(_PROTECTED, _PROTECTED + added))
+    return drive_policy()
 
 
 def _decision(policy: Policy, command: str, env: dict[str, str]) -> tuple[str, list[str]]:
-    action = understand_shell(
-        command, cwd=f"{HOME}/project", home=HOME, env=env, target=Target(environment="dev")
-    )
-    decision = policy.judge(action, actor=Actor(agent="kiro", operator="bob"))
-    return str(decision.decision.value), [j.rule for j in decision.judgements]
+    return drive_decision(policy, command, env, home=HOME, cwd=f"{HOME}/project")
 
 
 SPELLINGS = [

@@ -5,28 +5,20 @@ root. Outside WSL ``/mnt/c`` is an ordinary directory."""
 from __future__ import annotations
 
 import pytest
-from tests.conftest import BRIEF_POLICY
+from tests.adversarial._windows_drives import drive_decision, drive_policy
 
-from keyturn.model import Actor, Target
-from keyturn.policy import Policy, load_policy
-from keyturn.understand.shell import understand_shell
+from keyturn.policy import Policy
 
-_PROTECTED = '  - "arn:aws:s3:::acme-terraform-state*"\n'
 WSL = {"WSL_DISTRO_NAME": "Ubuntu"}
 
 
 @pytest.fixture(scope="module")
 def policy() -> Policy:
-    added = '  - "file:C:/prod/data"\n  - "file:C:/prod/data/*"\n'
-    return load_policy(BRIEF_POLICY.replace(_PROTECTED, _PROTECTED + added))
+    return drive_policy()
 
 
 def _decision(policy: Policy, command: str, env: dict[str, str]) -> tuple[str, list[str]]:
-    action = understand_shell(
-        command, cwd="/home/kiro", home="/home/kiro", env=env, target=Target(environment="dev")
-    )
-    decision = policy.judge(action, actor=Actor(agent="kiro", operator="bob"))
-    return str(decision.decision.value), [j.rule for j in decision.judgements]
+    return drive_decision(policy, command, env, home="/home/kiro", cwd="/home/kiro")
 
 
 @pytest.mark.parametrize(

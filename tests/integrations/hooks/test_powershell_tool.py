@@ -27,6 +27,14 @@ def powershell(command: str, cwd: str = "C:\\prod") -> dict[str, Any]:
     }
 
 
+def answer(run_hook: Any, env: dict[str, str], script: str) -> dict[str, Any]:
+    """Claude Code's hook output for the PowerShell tool running ``script``."""
+    run = run_hook("claude-code", powershell(script), env)
+    assert run.code == 0, run.stderr
+    out: dict[str, Any] = run.json["hookSpecificOutput"]
+    return out
+
+
 @pytest.fixture()
 def windows_env(hook_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
     """The hook's environment with C:\\prod\\data protected."""
@@ -55,26 +63,20 @@ def windows_env(hook_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
 def test_a_script_deleting_a_protected_folder_is_denied(
     run_hook: Any, windows_env: dict[str, str], script: str
 ) -> None:
-    run = run_hook("claude-code", powershell(script), windows_env)
-    assert run.code == 0, run.stderr
-    out = run.json["hookSpecificOutput"]
+    out = answer(run_hook, windows_env, script)
     assert out["permissionDecision"] == "deny", (script, out)
     assert "C:/prod/data" in out["permissionDecisionReason"], out
 
 
 def test_a_harmless_script_is_not_held(run_hook: Any, windows_env: dict[str, str]) -> None:
-    run = run_hook("claude-code", powershell("Get-ChildItem"), windows_env)
-    assert run.code == 0, run.stderr
-    out = run.json["hookSpecificOutput"]
+    out = answer(run_hook, windows_env, "Get-ChildItem")
     assert out["permissionDecision"] == "allow", out
 
 
 def test_a_script_keyturn_cannot_read_is_still_held(
     run_hook: Any, windows_env: dict[str, str]
 ) -> None:
-    run = run_hook("claude-code", powershell("& $tool --wipe"), windows_env)
-    assert run.code == 0, run.stderr
-    out = run.json["hookSpecificOutput"]
+    out = answer(run_hook, windows_env, "& $tool --wipe")
     assert out["permissionDecision"] in ("ask", "deny"), out
 
 
@@ -91,9 +93,7 @@ def test_a_program_the_script_runs_is_read_as_the_shell_reads_it(
 ) -> None:
     # It was unknown: refused in production for that alone, but only asked about in dev, where
     # the protected namespace must be refused.
-    run = run_hook("claude-code", powershell(script), windows_env)
-    assert run.code == 0, run.stderr
-    out = run.json["hookSpecificOutput"]
+    out = answer(run_hook, windows_env, script)
     assert out["permissionDecision"] == "deny", (script, out)
     assert "k8s:namespace/payments" in out["permissionDecisionReason"], out
 
@@ -109,12 +109,11 @@ def test_a_program_the_script_runs_is_read_as_the_shell_reads_it(
 def test_a_word_powershell_evaluates_or_an_alias_is_not_read_as_a_shell_word(
     run_hook: Any, windows_env: dict[str, str], script: str
 ) -> None:
-    run = run_hook("claude-code", powershell(script), windows_env)
-    out = run.json["hookSpecificOutput"]
+    out = answer(run_hook, windows_env, script)
     assert out["permissionDecision"] in ("ask", "deny"), (script, out)
     assert "not understood" in out["permissionDecisionReason"], out
 
 
 def test_a_read_by_a_known_program_is_not_held(run_hook: Any, windows_env: dict[str, str]) -> None:
-    run = run_hook("claude-code", powershell("kubectl get pods --context dev-1"), windows_env)
-    assert run.json["hookSpecificOutput"]["permissionDecision"] == "allow"
+    out = answer(run_hook, windows_env, "kubectl get pods --context dev-1")
+    assert out["permissionDecision"] == "allow", out
