@@ -112,7 +112,9 @@ def _understood(
             from keyturn.understand.shell.commands.windows import understand_powershell_text
 
             # Programs the script runs (kubectl, aws, git) are read as the shell reads them.
-            nested_ctx = evolve(ctx, understand_nested=lambda text: run.nested(text, ctx))
+            nested_ctx = evolve(
+                ctx, understand_nested=lambda text: run.nested(text, ctx), understand_in=run.nested
+            )
             effects = understand_powershell_text(command, nested_ctx, cwd=drive_cwd or ctx.cwd)
         else:
             effects = _judged_line(command, ctx, run)

@@ -82,7 +82,9 @@ class Run:
     def line(self, text: str, ctx: ShellContext, *, top: bool = False) -> list[Effect]:
         if len(text) > MAX_INPUT:
             return [unknown_effect(None, f"command longer than {MAX_INPUT} characters", ctx, text)]
-        ctx = evolve(ctx, understand_nested=lambda t: self.nested(t, ctx))
+        ctx = evolve(
+            ctx, understand_nested=lambda t: self.nested(t, ctx), understand_in=self.nested
+        )
         variables: dict[str, str | None] = {**ctx.env, "HOME": ctx.home, "PWD": ctx.cwd}
         moves = MAY_MOVE.search(text) is not None
         if moves:

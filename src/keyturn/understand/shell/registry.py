@@ -110,6 +110,8 @@ class ShellContext:
     - ``files``: read-only file access.
     - ``understand_nested``: understand another shell command line (``ssh host 'cmd'``, a
       script's text) with the same context; returns its effects.
+    - ``understand_in``: the same with a context of its own (the command a container runs sees
+      the container's files, working directory and variables).
     - ``written``: the files the line wrote before this command, and their text when known.
     - ``disk_stale``: what the disk shows now may not be what this command finds: an earlier
       command on the line changed something, or may have (any effect but a read), or the
@@ -123,6 +125,7 @@ class ShellContext:
     target: Target = field(default_factory=Target)
     files: FileReader = field(default_factory=NoFiles)
     understand_nested: Callable[[str], list[Effect]] | None = None
+    understand_in: Callable[[str, ShellContext], list[Effect]] | None = None
     depth: int = 0
     # Texts of files the line wrote before this command (:mod:`.line_writes`); None: changed in
     # a way not known.

@@ -15,6 +15,7 @@ from keyturn.understand.shell.commands._container_call import (
     exec_target,
     option_spec,
 )
+from keyturn.understand.shell.commands._container_command import command_effects
 from keyturn.understand.shell.commands._container_mounts import host_access
 from keyturn.understand.shell.effects import (
     file_path,
@@ -132,12 +133,16 @@ _COMPOSE_RUN_FLAGS = frozenset(
 
 def _compose_run(project: str, args: Sequence[str], call: ContainerCall) -> list[Effect] | None:
     """``run [OPTIONS] SERVICE [COMMAND]``: a one-off container of the service, with the
-    mounts and capabilities the line gives it (the command is the image's business)."""
+    mounts and capabilities the line gives it, and the command understood in it -- with the
+    service's own mounts, which the compose file holds, not known."""
     opts = parse_options(args, _COMPOSE_RUN)
     if not opts.rest or not all_known(opts, _COMPOSE_RUN, _COMPOSE_RUN_FLAGS):
         return None
-    said = f"runs a one-off container of service {opts.rest[0]}"
-    return [call.effect(_E.UPDATE, project, said), *host_access(opts, call)]
+    service = opts.rest[0]
+    said = f"runs a one-off container of service {service}"
+    unseen = [f"service {service}'s volumes in the compose file"]
+    ran = command_effects(call, opts, service, opts.rest[1:], unseen=unseen)
+    return [call.effect(_E.UPDATE, project, said), *host_access(opts, call), *ran]
 
 
 def _project(opts: Options, cmd: SimpleCommand, ctx: ShellContext) -> str:

@@ -21,6 +21,7 @@ from keyturn.understand.shell.commands._container_call import (
     exec_target,
     option_spec,
 )
+from keyturn.understand.shell.commands._container_command import command_effects
 from keyturn.understand.shell.commands._container_mounts import host_access
 from keyturn.understand.shell.effects import (
     directory_tree,
@@ -147,7 +148,8 @@ _RUN_FLAGS = frozenset(
 
 def run(call: ContainerCall, args: Sequence[str]) -> list[Effect] | None:
     """``run``/``create IMAGE [COMMAND]``: the container (``--name``, else named by its image;
-    podman's ``--replace`` replaces one), and what of the host it gets."""
+    podman's ``--replace`` replaces one), what of the host it gets, and what its command does
+    (:mod:`._container_command`)."""
     opts = parse_options(args, _RUN)
     if not opts.rest or not all_known(opts, _RUN, _RUN_FLAGS):
         return None
@@ -157,7 +159,8 @@ def run(call: ContainerCall, args: Sequence[str]) -> list[Effect] | None:
     for cidfile in opts.values.get("cidfile", ()):
         path = file_path(cidfile, call.ctx)
         out.append(write_effect(path, call.cmd, call.ctx, detail="the container's id"))
-    return out + host_access(opts, call)
+    out += host_access(opts, call)
+    return out + command_effects(call, opts, image, opts.rest[1:])
 
 
 # -- copying -------------------------------------------------------------------------------

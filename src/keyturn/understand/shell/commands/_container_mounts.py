@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from dataclasses import dataclass, replace
 
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._container_call import ContainerCall, mount_fields
@@ -24,10 +25,42 @@ _E = EffectKind
 _HOST_CAPABILITIES = frozenset({"ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_RAWIO", "DAC_READ_SEARCH"})
 
 
+@dataclass(frozen=True, slots=True)
+class Mount:
+    """One mount of a container: the container's path ``inside``, and what it shows there --
+    this host's ``host_path`` (a bind) or the named ``volume``."""
+
+    inside: str
+    host_path: str | None
+    volume: str | None
+    readonly: bool
+    how: str = ""  # the option as written, for people
+
+
+def mounts_of(opts: Options, call: ContainerCall) -> tuple[list[Mount], list[Effect]]:
+    """The mounts ``-v`` and ``--mount`` give, and an unknown effect for each not understood."""
+    mounts: list[Mount] = []
+    unknown: list[Effect] = []
+    for how, spec, read in (
+        *(("-v", spec, _volume_option) for spec in opts.values.get("v", ())),
+        *(("--mount", spec, _mount_option) for spec in opts.values.get("mount", ())),
+    ):
+        found = read(spec)
+        if isinstance(found, str):
+            unknown.append(call.unknown(f"{how} {spec}: {found}"))
+        elif found is not None:
+            mounts.append(_located(replace(found, how=f"{how} {spec}"), call.ctx))
+    return mounts, unknown
+
+
 def host_access(opts: Options, call: ContainerCall) -> list[Effect]:
     """What of this host a container gets: its mounts, and whether it gets the host itself."""
-    out = [e for spec in opts.values.get("v", ()) for e in _volume_option(spec, call)]
-    out += [e for spec in opts.values.get("mount", ()) for e in _mount_option(spec, call)]
+    mounts, out = mounts_of(opts, call)
+    for mount in mounts:
+        if mount.host_path is not None:
+            out += _bind(mount.host_path, mount.readonly, mount.how, call)
+        elif mount.volume is not None:
+            out += _named_volume(mount.volume, mount.readonly, mount.how, call)
     found = _takeovers(opts)
     if found:
         why = ", ".join(found)
@@ -58,51 +91,62 @@ _VOLUME_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _VOLUME_OPTIONS = re.compile(r"[A-Za-z0-9_=,.-]*")
 
 
-def _volume_option(spec: str, call: ContainerCall) -> list[Effect]:
+def _volume_option(spec: str) -> Mount | str | None:
     """``-v SRC:DST[:OPTIONS]``: SRC a path (``/``, ``~``, ``.``) is a bind mount, else a named
-    volume; ``-v /DST`` alone is an anonymous volume (nothing of the host)."""
+    volume; ``-v /DST`` alone is an anonymous volume (nothing of the host: ``None``). A text:
+    why it is not understood. The bind's source is as written (see :func:`_located`)."""
     parts = spec.split(":")
     if len(parts) == 1 and spec.startswith("/"):
-        return []
+        return None
     options = parts[2] if len(parts) == 3 else ""
     if len(parts) not in (2, 3) or not parts[1].startswith("/"):
-        return [call.unknown(f"-v {spec}: a mount not understood")]
+        return "a mount not understood"
     if not _VOLUME_OPTIONS.fullmatch(options):
-        return [call.unknown(f"-v {spec}: a mount not understood")]
+        return "a mount not understood"
     readonly = "ro" in options.split(",")
-    path = _host_path(parts[0], call.ctx)
-    if path is not None:
-        return _bind(path, readonly, f"-v {spec}", call)
-    return _named_volume(parts[0], readonly, f"-v {spec}", call)
+    if _is_path(parts[0]):
+        return Mount(parts[1], parts[0], None, readonly)
+    return _volume(parts[0], parts[1], readonly)
 
 
-def _mount_option(spec: str, call: ContainerCall) -> list[Effect]:
+def _mount_option(spec: str) -> Mount | str | None:
     """``--mount type=bind,source=S,target=T[,readonly]`` (the type is volume by default)."""
     fields = mount_fields(spec)
     kind = fields.get("type", "volume")
     source = fields.get("source") or fields.get("src") or ""
+    inside = fields.get("target") or fields.get("destination") or fields.get("dst") or ""
     readonly = any(fields.get(k) in ("", "true", "1") for k in ("readonly", "ro"))
-    how = f"--mount {spec}"
     if kind in ("tmpfs", "ramfs"):
-        return []
+        return None
     # A volume option naming a device is a bind in disguise (the local driver mounts it).
     if '"' in spec or "device=" in spec or kind not in ("bind", "volume"):
-        return [call.unknown(f"{how}: a mount not understood")]
+        return "a mount not understood"
+    if not inside.startswith("/"):
+        return "a mount without a target"
     if kind == "volume":
-        return _named_volume(source, readonly, how, call) if source else []
-    path = _host_path(source, call.ctx)
-    return _bind(path, readonly, how, call) if path else [call.unknown(f"{how}: no source")]
+        return _volume(source, inside, readonly) if source else None
+    return Mount(inside, source, None, readonly) if _is_path(source) else "no source"
 
 
-def _host_path(word: str, ctx: ShellContext) -> str | None:
-    """The absolute path a mount source names, or ``None`` when it is a volume's name."""
-    is_path = word == "~" or word.startswith(("/", ".", "~/"))
-    return home_path(word, ctx) if is_path else None
+def _volume(name: str, inside: str, readonly: bool) -> Mount | str:
+    if not _VOLUME_NAME.fullmatch(name):
+        return "a mount not understood"
+    return Mount(inside, None, name, readonly)
+
+
+def _is_path(word: str) -> bool:
+    """Whether a mount source is a path (else a volume's name)."""
+    return word == "~" or word.startswith(("/", ".", "~/"))
+
+
+def _located(mount: Mount, ctx: ShellContext) -> Mount:
+    """``mount`` with its bind source an absolute path of this host, its target normalised."""
+    inside = posixpath.normpath(mount.inside).replace("//", "/")
+    host = None if mount.host_path is None else home_path(mount.host_path, ctx)
+    return replace(mount, inside=inside, host_path=host)
 
 
 def _named_volume(name: str, readonly: bool, how: str, call: ContainerCall) -> list[Effect]:
-    if not _VOLUME_NAME.fullmatch(name):
-        return [call.unknown(f"{how}: a mount not understood")]
     if readonly:
         return [call.effect(_E.READ, f"volume/{name}", f"{how}: mounted read-only")]
     return [call.effect(_E.UPDATE, f"volume/{name}", f"{how}: the container can change it")]

@@ -27,7 +27,9 @@ update of the volume. A container that gets the host itself -- ``--privileged``,
 ``--pid=host``, ``--cap-add`` of a capability that escapes, a disk device, a writable bind of
 ``/`` or a home directory, the engine's socket or a directory holding it (read-only too: a
 socket works through a read-only mount) -- adds an ``unknown`` effect: it can do anything to the
-host. The command a container runs is the image's business and is not understood. A ``run``
+host. The command given after the image (``run``, ``create``, compose's ``run``) is understood
+in the container, each file it changes named where it lands: through a bind mount, this host's
+(:mod:`._container_command`); what the image runs by itself is its business. A ``run``
 option not known here makes the line not understood: a value taken for the image would hide
 the options after it. Building, pulling, loading, tagging and committing create an image,
 pushing updates it; files written on this host (``save -o``, ``cp`` out of a container, a

@@ -1,0 +1,210 @@
+"""The command a new container runs (``docker run [OPTIONS] IMAGE COMMAND…``), understood in the
+container and its effects named where they land.
+
+``docker run -v /srv:/srv alpine rm -rf /srv/prod`` deletes this host's ``/srv/prod`` as surely
+as ``rm -rf /srv/prod`` does: through a bind mount a container changes this host's files. So
+the command is understood as a shell line of its own (``sh -c '…'`` as well) with the
+container's context -- its working directory (``-w``), its variables (``-e NAME=VALUE``; none
+of this shell's) and the files it sees -- and each file its effects name is named where it
+lands:
+
+- under a bind mount's target: this host's file (``file:SRC/…``);
+- under a named volume's target: the volume (``docker:volume/NAME``), whose data it changes;
+- anywhere else: the container's own file (``docker:container/NAME/file:…``), gone with it;
+- a tree holding a mount's target (``rm -rf /``) also names the mounted tree.
+
+Without ``-w`` the working directory is the image's, which the line does not tell: a relative
+path lands nowhere known, and while anything is mounted writable the effect is unknown. The
+files the command reads (a script, ``package.json``) are this host's under a bind mount and
+unknown elsewhere; links are not followed in the container. ``--entrypoint`` runs before the
+command's words; an image's own entrypoint is taken to run them, as the common
+``exec "$@"`` entrypoints do (one that reads them otherwise is not known here).
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from keyturn.model import Effect, EffectKind, Resource
+from keyturn.understand import FileReader, GitEntries, NoFiles
+from keyturn.understand.shell.commands._container_call import ContainerCall
+from keyturn.understand.shell.commands._container_mounts import Mount, mounts_of
+from keyturn.understand.shell.flags import Options
+from keyturn.understand.shell.registry import evolve
+
+# The working directory the container starts in when the line does not say (the image's).
+IMAGE_WORKDIR = "/.image-workdir"
+
+
+def command_effects(
+    call: ContainerCall,
+    opts: Options,
+    image: str,
+    words: Sequence[str],
+    *,
+    unseen: Sequence[str] = (),
+) -> list[Effect]:
+    """The effects of ``words`` (the command after the image) run in the container; ``unseen``:
+    what gives it mounts the line does not tell besides ``--volumes-from`` (a compose
+    service's own)."""
+    mounts, _ = mounts_of(opts, call)
+    ctx = call.ctx
+    entrypoint = opts.value("entrypoint")
+    argv = [*([entrypoint] if entrypoint else []), *words]
+    if ctx.understand_in is None or not argv:
+        return []
+    workdir = opts.value("w") or IMAGE_WORKDIR
+    if not workdir.startswith("/"):
+        return [call.unknown(f"-w {workdir}: a working directory docker refuses")]
+    files: FileReader = ctx.files
+    if not isinstance(files, NoFiles):
+        files = ContainerFiles(files, mounts)
+    inside = evolve(
+        ctx,
+        cwd=workdir,
+        home="/root",
+        env={"HOME": "/root", **_variables(opts)},
+        files=files,
+        written=_written_inside(ctx.written, mounts),
+    )
+    place = _Place(
+        mounts=mounts,
+        container=opts.value("name") or image,
+        # Another container's mounts (its binds too) are this one's: where, not told here.
+        unseen=[*unseen, *(f"--volumes-from {c}" for c in opts.values.get("volumes-from", ()))],
+    )
+    found = ctx.understand_in(shlex.join(argv), inside)
+    return [place.landed(effect) for effect in found]
+
+
+def _variables(opts: Options) -> dict[str, str]:
+    """``-e NAME=VALUE`` (``-e NAME`` passes this shell's value: not known, left out)."""
+    pairs = (value.partition("=") for value in opts.values.get("e", ()))
+    return {name: value for name, eq, value in pairs if eq and name}
+
+
+def _written_inside(
+    written: Mapping[str, str | None], mounts: Sequence[Mount]
+) -> dict[str, str | None]:
+    """The files the line wrote before (this host's paths), as the container sees them."""
+    inside: dict[str, str | None] = {}
+    for mount in mounts:
+        if mount.host_path is None:
+            continue
+        for path, text in written.items():
+            if _under(path, mount.host_path):
+                inside[_joined(mount.inside, path[len(mount.host_path.rstrip("/")) :])] = text
+    return inside
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """Where the container's command runs: its mounts, its name, and the options that give it
+    mounts not told here."""
+
+    mounts: Sequence[Mount]
+    container: str
+    unseen: Sequence[str]
+
+    def landed(self, effect: Effect) -> Effect:
+        """``effect`` with each file it names named where it lands (the module's docstring)."""
+        names: list[str] = []
+        why_unknown = None
+        for name in effect.resource.names:
+            if not name.startswith("file:"):
+                names.append(name)
+                continue
+            path = name.removeprefix("file:")
+            base = path.removesuffix("/*") or "/"
+            mount = _mount_of(base, self.mounts)
+            if mount is not None and not _under(base, IMAGE_WORKDIR):
+                names.append(_host_name(path, mount))
+            else:
+                names.append(f"docker:container/{self.container}/{name}")
+                why_unknown = why_unknown or self._unplaced(base)
+            if path.endswith("/*"):  # a tree: the mounts whose target is in it, whole
+                held = (m for m in self.mounts if m.inside != base and _under(m.inside, base))
+                names.extend(_host_name(m.inside + "/*", m) for m in held)
+        resource = Resource(tuple(dict.fromkeys(names)), type=effect.resource.type)
+        effect = evolve(effect, resource=resource, catastrophic=self._catastrophic(effect, names))
+        if why_unknown and effect.effect is not EffectKind.READ:
+            detail = f"{effect.detail}; {why_unknown}" if effect.detail else why_unknown
+            return evolve(effect, effect=EffectKind.UNKNOWN, detail=detail)
+        return effect
+
+    @staticmethod
+    def _catastrophic(effect: Effect, names: Sequence[str]) -> str | None:
+        """Catastrophic in the container is so for this host only when what it hits lands on
+        this host's root (a fork bomb: the host's processes; a root filesystem removed: the
+        container's own, unless ``/`` is mounted)."""
+        files = [n for n in effect.resource.names if n.startswith("file:")]
+        if effect.catastrophic is None or not files:
+            return effect.catastrophic
+        landed_root = any(n in ("file:/", "file:/*") for n in names)
+        return effect.catastrophic if landed_root else None
+
+    def _unplaced(self, path: str) -> str | None:
+        """Why a change of the container's ``path``, in no mount known, may land on this host
+        or a volume after all; ``None`` when it cannot."""
+        if self.unseen:
+            return f"{', '.join(self.unseen)}: the path may be in a mount this line does not tell"
+        if _under(path, IMAGE_WORKDIR) and any(not m.readonly for m in self.mounts):
+            return "a path relative to the image's working directory, which this line does not tell"
+        return None
+
+
+def _under(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def _mount_of(path: str, mounts: Sequence[Mount]) -> Mount | None:
+    """The mount ``path`` (the container's) is in: the one with the deepest target."""
+    holding = [m for m in mounts if _under(path, m.inside)]
+    return max(holding, key=lambda m: len(m.inside), default=None)
+
+
+def _host_name(path: str, mount: Mount) -> str:
+    """Where the container's ``path`` under ``mount`` lands."""
+    if mount.host_path is None:
+        return f"docker:volume/{mount.volume}"
+    return f"file:{_joined(mount.host_path, path[len(mount.inside.rstrip('/')) :])}"
+
+
+def _joined(host: str, rest: str) -> str:
+    return host.rstrip("/") + rest or "/"
+
+
+class ContainerFiles:
+    """The files a container sees, as far as this host tells: under a bind mount this host's,
+    elsewhere the image's (not known here: absent)."""
+
+    def __init__(self, host: FileReader, mounts: Sequence[Mount]) -> None:
+        self._host = host
+        self._binds = [m for m in mounts if m.host_path is not None]
+
+    def _on_host(self, path: str) -> str | None:
+        mount = _mount_of(path, self._binds)
+        if mount is None or mount.host_path is None:
+            return None
+        return _joined(mount.host_path, path[len(mount.inside.rstrip("/")) :])
+
+    def read_text(self, path: str, *, limit: int = 1_000_000) -> str | None:
+        host = self._on_host(path)
+        return None if host is None else self._host.read_text(host, limit=limit)
+
+    def exists(self, path: str) -> bool:
+        host = self._on_host(path)
+        return host is not None and self._host.exists(host)
+
+    def is_dir(self, path: str) -> bool:
+        host = self._on_host(path)
+        return host is not None and self._host.is_dir(host)
+
+    def git_entries(self, root: str, relative: str, revisions: Sequence[str]) -> GitEntries | None:
+        host = self._on_host(root)
+        return None if host is None else self._host.git_entries(host, relative, revisions)
+
+    def links_followed(self, path: str) -> str | None:
+        return None  # a link in the container leads into the container's tree
