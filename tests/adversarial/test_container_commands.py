@@ -157,3 +157,25 @@ def test_without_a_command_the_image_decides_as_before() -> None:
         (EffectKind.CREATE, ("docker:container/alpine",)),
         (EffectKind.UPDATE, ("file:/srv", "file:/srv/*")),
     ]
+
+
+def test_a_build_allowed_privileged_steps_gets_the_host() -> None:
+    for command in (
+        "docker buildx build --allow security.insecure .",
+        "docker buildx build --allow=network.host,security.insecure -t x .",
+    ):
+        assert EffectKind.UNKNOWN in {e.effect for e in _shell(command).effects}, command
+    assert EffectKind.UNKNOWN not in {
+        e.effect for e in _shell("docker buildx build --allow network.host -t x .").effects
+    }
+
+
+def test_a_podman_builds_mounts_are_this_hosts_files() -> None:
+    effects = _shell("podman build -v /srv:/x -t img .").effects
+    assert (EffectKind.UPDATE, ("file:/srv", "file:/srv/*")) in {
+        (e.effect, e.resource.names) for e in effects
+    }
+    read_only = _shell("podman build --volume /srv:/x:ro -t img .").effects
+    assert (EffectKind.READ, ("file:/srv", "file:/srv/*")) in {
+        (e.effect, e.resource.names) for e in read_only
+    }

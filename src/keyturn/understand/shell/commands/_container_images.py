@@ -17,6 +17,7 @@ from keyturn.understand.shell.commands._container_call import (
     mount_fields,
     option_spec,
 )
+from keyturn.understand.shell.commands._container_mounts import host_access
 from keyturn.understand.shell.effects import (
     directory_tree,
     file_path,
@@ -30,23 +31,30 @@ _E = EffectKind
 # -- images --------------------------------------------------------------------------------
 
 _BUILD = option_spec(
-    "tfmco",
-    {"tag": "t", "file": "f", "memory": "m", "cpu-shares": "c", "output": "o", "quiet": "q"},
+    "tfmcov",
+    {"tag": "t", "file": "f", "memory": "m", "cpu-shares": "c", "output": "o", "quiet": "q"}
+    | {"volume": "v"},
     *("build-arg", "target", "platform", "label", "cache-from", "cache-to", "network"),
     *("secret", "ssh", "iidfile", "progress", "builder", "add-host", "ulimit", "shm-size"),
     *("memory-swap", "cgroup-parent", "cpu-period", "cpu-quota", "cpuset-cpus", "cpuset-mems"),
     *("isolation", "build-context", "attest", "sbom", "provenance", "annotation", "allow"),
     *("metadata-file", "call", "security-opt", "authfile", "creds", "arch", "os", "variant"),
-    *("format", "jobs", "layers", "volume", "runtime", "userns", "from", "manifest"),
+    *("format", "jobs", "layers", "runtime", "userns", "from", "manifest"),
 )
 
 
 def build(call: ContainerCall, args: Sequence[str]) -> list[Effect]:
     """``build``: creates each ``-t`` tag (untagged: ``image/*``); ``--push`` publishes them,
-    ``--output`` may write this host's files, ``--iidfile``/``--metadata-file`` write one."""
+    ``--output`` may write this host's files, ``--iidfile``/``--metadata-file`` write one.
+    podman's ``-v`` gives the build's steps this host's files as ``run -v`` does; steps allowed
+    to run privileged (``--allow security.insecure``) get the host itself."""
     opts = parse_options(args, _BUILD)
     tags = list(opts.values.get("t", ())) or ["*"]
     out = call.each(_E.CREATE, "image", tags, "builds it")
+    out += host_access(opts, call)
+    entitled = {e.strip() for value in opts.values.get("allow", ()) for e in value.split(",")}
+    if "security.insecure" in entitled:
+        out.append(call.unknown("--allow security.insecure: its steps may run privileged"))
     if opts.on("push"):
         out += _push_effects(call, tags)
     for spec in opts.values.get("o", ()):

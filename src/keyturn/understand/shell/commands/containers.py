@@ -31,7 +31,9 @@ host. The command given after the image (``run``, ``create``, compose's ``run``)
 in the container, each file it changes named where it lands: through a bind mount, this host's
 (:mod:`._container_command`); what the image runs by itself is its business. A ``run``
 option not known here makes the line not understood: a value taken for the image would hide
-the options after it. Building, pulling, loading, tagging and committing create an image,
+the options after it. Building, pulling, loading, tagging and committing create an image (a
+build's ``-v`` mounts are this host's files as ``run``'s are; ``--allow security.insecure``
+gets the host),
 pushing updates it; files written on this host (``save -o``, ``cp`` out of a container, a
 build's ``--output``) are file effects. ``exec`` reached here (after global options; the plain
 form is unwrapped as a wrapper) runs a command not understood: unknown. A change to a name
