@@ -7,7 +7,11 @@ is ``dev-1``)."""
 from __future__ import annotations
 
 import pytest
-from tests.adversarial.conftest import HOME
+from tests.adversarial.conftest import CWD, HOME
+
+from keyturn.model import EffectKind
+from keyturn.understand import MemoryFiles
+from keyturn.understand.shell import understand_shell
 
 DEV = {"AWS_PROFILE": "dev"}
 # kubectl reads its context from the kubeconfig, never from a KUBECONTEXT variable.
@@ -150,3 +154,35 @@ def test_oc_login_and_project_leave_no_context_name(command: str, judge_shell) -
     assert judged.decision.value != "allow", list(judged.reasons)
     deletes = [j for j in judged.judgements if j.effect.effect.value == "delete"]
     assert "production" in {j.environment for j in deletes}
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "GIT_WORK_TREE=/srv/prod git clean -fdx",
+        "export GIT_WORK_TREE=/srv/prod; git clean -fdx",
+        "git --work-tree /srv/prod clean -fdx",  # the value as the next word
+        "git --work-tree=/srv/prod clean -fdx",
+        "git -C /srv --work-tree prod clean -fdx",
+        "git -c core.worktree=/srv/prod clean -fdx",
+    ],
+)
+def test_git_cleans_the_work_tree_it_is_pointed_at(command: str) -> None:
+    """git deletes in the work tree ``--work-tree``, ``GIT_WORK_TREE`` or ``core.worktree``
+    names, not in the working directory: the delete used to be named ``/home/kiro/project/*``,
+    which no pattern for ``/srv/prod`` matched."""
+    action = understand_shell(command, cwd=CWD, home=HOME, files=MemoryFiles({}))
+    deleted = {n for e in action.effects if e.effect is EffectKind.DELETE for n in e.resource.names}
+    assert "file:/srv/prod/*" in deleted, command
+
+
+def test_a_git_work_tree_decided_at_run_time_is_unknown() -> None:
+    for command in (
+        "GIT_WORK_TREE=$W git clean -fdx",
+        "export GIT_WORK_TREE=$(cat f); git reset --hard",
+    ):
+        action = understand_shell(command, cwd=CWD, home=HOME, files=MemoryFiles({}))
+        assert EffectKind.UNKNOWN in {e.effect for e in action.effects}, command
+    # Reading is still a read.
+    action = understand_shell("GIT_WORK_TREE=$W git status", cwd=CWD, home=HOME)
+    assert {e.effect for e in action.effects} == {EffectKind.READ}

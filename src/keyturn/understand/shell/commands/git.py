@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.commands._argv import setting
 from keyturn.understand.shell.commands._git_apply import am, apply
 from keyturn.understand.shell.commands._git_config import (
     GLOBAL_VALUED as _GLOBAL_VALUED,
@@ -62,25 +63,39 @@ from keyturn.understand.shell.commands._git_worktree import (
     switch,
     worktree_command,
 )
+from keyturn.understand.shell.dispatch import RUN_TIME_HINT
 from keyturn.understand.shell.effects import file_path, unknown_effect, write_effect
 from keyturn.understand.shell.flags import OptionSpec, parse_options, register_canonical
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
 
 
-def _split_global(args: Sequence[str], ctx: ShellContext) -> tuple[str, list[str]]:
-    """Global options before the subcommand: ``-C DIR`` changes the repository directory."""
+def _split_global(cmd: SimpleCommand, ctx: ShellContext) -> tuple[str, list[str]]:
+    """Global options before the subcommand: ``-C DIR`` changes the repository directory, and
+    the work tree is where ``--work-tree``, else ``GIT_WORK_TREE``, else a ``-c core.worktree``
+    puts it (git's own order). A work tree decided at run time is ``RUN_TIME_HINT``."""
+    args = cmd.args
     repo = ctx.cwd
+    flag: str | None = None
+    configured: str | None = None
     i = 0
     while i < len(args) and args[i].startswith("-"):
         arg = args[i]
+        value = args[i + 1] if i + 1 < len(args) else ""
         if arg == "-C" and i + 1 < len(args):
-            repo = file_path(args[i + 1], ctx if repo == ctx.cwd else at(ctx, repo))
+            repo = file_path(value, ctx if repo == ctx.cwd else at(ctx, repo))
+        elif arg == "--work-tree" or arg.startswith("--work-tree="):
+            flag = arg.partition("=")[2] if "=" in arg else value
+        elif arg == "-c" and value.lower().startswith("core.worktree="):
+            configured = value.partition("=")[2]
         if arg in _GLOBAL_VALUED:
             i += 2
             continue
-        if arg.startswith("--work-tree="):
-            repo = file_path(arg.split("=", 1)[1], ctx)
         i += 1
+    tree = flag if flag is not None else setting(cmd, ctx.env, "GIT_WORK_TREE") or configured
+    if tree:
+        repo = file_path(tree, ctx if repo == ctx.cwd else at(ctx, repo))
+        if tree == RUN_TIME_HINT or "$" in tree or "`" in tree:
+            repo = RUN_TIME_HINT
     return repo, list(args[i:])
 
 
@@ -120,7 +135,7 @@ def records_work_only(cmd: SimpleCommand, ctx: ShellContext) -> bool:
     """Whether ``cmd`` (a ``git`` command) only records the work tree's state in the index and
     HEAD: ``git add`` or ``git commit`` (not ``--amend``, which takes HEAD's own parent's place),
     run on the work tree's own repository."""
-    _, rest = _split_global(cmd.args, ctx)
+    _, rest = _split_global(cmd, ctx)
     if not rest or rest[0] not in ("add", "commit") or "--amend" in rest:
         return False
     return not _reads_elsewhere(cmd.args[: len(cmd.args) - len(rest)], cmd, ctx)
@@ -161,7 +176,7 @@ register_canonical("git", _canonical)
 def git(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """Every ``git`` subcommand keyturn knows; others are not understood (unknown). Settings
     given with ``-c``/``--config-env`` and ``ext::`` addresses add what they make git run."""
-    repo, rest = _split_global(cmd.args, ctx)
+    repo, rest = _split_global(cmd, ctx)
     if rest:
         # Abbreviated long options spelled out, word for word: argv indexes stay as they were.
         rest = [rest[0], *expand_abbreviations(rest[0], rest[1:])]
@@ -174,6 +189,8 @@ def git(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     if not rest:
         return [git_effect(EffectKind.READ, "git:local/HEAD", cmd, ctx), *extra]
     sub, args = rest[0], rest[1:]
+    if repo == RUN_TIME_HINT and sub not in _READS:
+        return [unknown_effect(cmd, "git's work tree is decided at run time", ctx), *extra]
     if _reads_elsewhere(cmd.args[: len(cmd.args) - len(rest)], cmd, ctx):
         ctx = evolve(ctx, disk_stale=True)
     handler = _SUBCOMMANDS.get(sub)
