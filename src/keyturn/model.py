@@ -91,7 +91,9 @@ def _drop_empty(mapping: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in mapping.items() if v not in (None, "", (), [], {}, False)}
 
 
-_BRACKET_SET = re.compile(r"\[[^\]/]+\]")
+# A bracket set as bash reads it: ``[`` then ``!``/``^`` for "not", a ``]`` right after that is
+# one of the set, and ``[:alpha:]``, ``[.x.]``, ``[=e=]`` inside count as one member each.
+_BRACKET_SET = re.compile(r"\[[!^]?\]?(?:\[:[A-Za-z]+:\]|\[\.[^\]/]*\.\]|\[=[^\]/]*=\]|[^\]/])+\]")
 
 
 def path_brackets(name: str) -> bool:

@@ -46,6 +46,7 @@ from keyturn.understand.shell.dispatch import (
     target_from_variables,
 )
 from keyturn.understand.shell.effects import unknown_effect
+from keyturn.understand.shell.globs import case_blind, with_glob_forms
 from keyturn.understand.shell.registry import ShellContext, evolve
 from keyturn.understand.shell.sequences import mark_unprotected_deletes
 from keyturn.understand.shell.words import normalize_path
@@ -125,6 +126,7 @@ def _understood(
     # KEYTURN_* set or unset anywhere on the line reconfigures the guard (self-protection).
     effects += keyturn_variable_effects(command, target=base)
     effects = _dedupe(mark_runs_later(mark_unprotected_deletes(effects), home=ctx.home))
+    effects = with_glob_forms(effects, case_blind=case_blind(command, variables))
     if run.linked or not isinstance(files, NoFiles):
         # A path through a link on disk, or one the line makes, lands where it leads.
         effects = with_link_targets(effects, files, made=run.linked)

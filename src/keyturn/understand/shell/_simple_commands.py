@@ -117,7 +117,7 @@ class CommandReading(RedirectionReading, ArithmeticReading):
         if calls_function and len(words) > 1:
             self._call_with_arguments(name, words[1:])
         output = None
-        if not any(w.dynamic for w in words):
+        if not any(w.dynamic for w in words) and not _sends_output_away(redirects + more):
             output = nested.constant_output(tuple(w.text for w in words), stdin_text=stdin.text)
         if adopted is not None:
             adopted.output = output
@@ -185,4 +185,23 @@ class CommandReading(RedirectionReading, ArithmeticReading):
         outputs = [self.visit(s, TERMINAL, depth=self._depth + 1) for s in statements]
         if len(outputs) != 1 or outputs[0] is None:
             return None
-        return outputs[0].rstrip("\n")
+        # bash drops NUL bytes from what it captures, and the newlines it ends with.
+        return outputs[0].replace("\0", "").rstrip("\n")
+
+
+def _sends_output_away(redirects: tuple[Redirect, ...]) -> bool:
+    """Whether a redirection takes the command's standard output elsewhere (``>&2``, ``>
+    /dev/null``, ``&>``, ``1>f``): what ``$( )`` captures is then not what it prints. Any form
+    not known to leave it alone (``{fd}>``) counts, so that its output is not taken as known."""
+    for redirect in redirects:
+        op = redirect.op
+        descriptor = op[: len(op) - len(op.lstrip("0123456789"))]
+        rest = op[len(descriptor) :]
+        if rest.startswith("<") and not rest.startswith("<>"):
+            continue  # input (``<``, ``<<``, ``<<<``)
+        if descriptor and descriptor != "1" and not rest.startswith("&>"):
+            continue  # another descriptor (``2>``, ``2>&1``)
+        if rest in (">&", ">") and redirect.target in ("&1", "1") and descriptor in ("", "1"):
+            continue  # ``>&1``: onto itself
+        return True
+    return False

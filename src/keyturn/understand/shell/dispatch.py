@@ -18,6 +18,7 @@ from keyturn.understand.shell.code_settings import variable_effects
 from keyturn.understand.shell.commands._keyturn_vars import emptied_environment
 from keyturn.understand.shell.commands._kube_call import KUBE_TOOL_VARIABLES
 from keyturn.understand.shell.effects import (
+    as_normalised,
     command_effect,
     installed_folder,
     local_target,
@@ -380,6 +381,8 @@ def _named_at_run_time(effect: Effect, cmd: SimpleCommand) -> bool:
             # (``remote:$B`` is named ``rclone:remote/$B``).
             parts.update(p for p in (word, word.partition("=")[2]) if p)
             parts.update(_EXPANSION.findall(word))
+    # Also as a path's normalisation leaves them (``${x//a/b}`` in ``file:/w/${x/a/b}``).
+    parts.update(n for part in tuple(parts) for n in as_normalised(part))
     names = [n for n in effect.resource.names if not n.startswith("shell:")]
     return any(part in name for part in parts for name in names)
 

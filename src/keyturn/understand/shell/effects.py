@@ -155,9 +155,20 @@ def _from_run_time_word(path: str, cmd: SimpleCommand) -> bool:
     for index in cmd.dynamic_words:
         if 0 < index < len(cmd.argv):
             word = cmd.argv[index].replace("\\", "/").rstrip("/")
-            if word and (word in path or word.lstrip("./") in path):
+            if any(w and (w in path or w.lstrip("./") in path) for w in as_normalised(word)):
                 return True
     return STDIN_WORD in path
+
+
+_SLASHES = re.compile(r"/(?:\.?/)+")
+
+
+def as_normalised(text: str) -> tuple[str, ...]:
+    """``text`` (a word decided at run time), and the same with the ``//`` and ``/./`` a path's
+    normalisation collapses (``${x//a/b}``, ``$(dirname //x)``): the name it ends up in holds
+    that form, and a word not found in it would pass for a known path."""
+    collapsed = _SLASHES.sub("/", text)
+    return (text,) if collapsed == text else (text, collapsed)
 
 
 # Files whose writing takes the machine down at once, whatever is written.

@@ -97,12 +97,43 @@ class WordEvaluator:
             expanded = expand_braces(raw)
             if expanded != [raw]:  # also a one-word range: ``/{e..e}tc`` is ``/etc``
                 return [self._literal_word(piece) for piece in expanded]
-        segments = self._segments(node)
-        if len(segments) == 1 and segments[0].splittable and not segments[0].dynamic:
-            pieces = segments[0].text.split()
-            if len(pieces) != 1:
-                return [Word(text=p, raw=raw) for p in pieces]
-        return [self._assemble(segments, raw)]
+        if node.type == "concatenation" and "{" in raw:
+            braced = self._braced(node)
+            if braced is not None:
+                return braced
+        return self._fields(self._segments(node), raw)
+
+    def _fields(self, segments: list[_Segment], raw: str) -> list[Word]:
+        """The words ``segments`` make after bash's field splitting: an unquoted expansion's
+        value splits at the characters of ``IFS`` (``x=$'\n'; rm /srv/prod$x`` is ``/srv/prod``;
+        ``IFS=,; x=/srv/prod,/tmp; rm $x`` two paths). An empty field that only an expansion
+        made is dropped. An ``IFS`` set at run time makes such a word decided at run time."""
+        if not any(s.splittable and not s.dynamic for s in segments):
+            return [self._assemble(segments, raw)]
+        ifs = self._vars.get("IFS", _DEFAULT_IFS) if "IFS" in self._vars else _DEFAULT_IFS
+        if ifs is None:
+            return [Word(text="".join(s.text for s in segments), raw=raw, dynamic=True)]
+        fields: list[list[_Segment]] = [[]]
+        kept = [False]  # the field holds a quoted part or text: kept even when empty
+        for seg in segments:
+            if not seg.splittable or seg.dynamic or not ifs:
+                fields[-1].append(seg)
+                kept[-1] = kept[-1] or seg.quoted or bool(seg.text)
+                continue
+            pieces = _ifs_split(seg.text, ifs)
+            for n, piece in enumerate(pieces):
+                if n:  # a break: the next field starts
+                    fields.append([])
+                    kept.append(False)
+                if piece:
+                    fields[-1].append(_Segment(piece, quoted=False, splittable=True))
+                    kept[-1] = True
+        words = [
+            self._assemble(field, raw, tilde=index == 0)
+            for index, (field, keep) in enumerate(zip(fields, kept, strict=True))
+            if keep
+        ]
+        return words or [Word(text="", raw=raw)]
 
     def word(self, node: Node) -> Word:
         """One word (brace expansion and splitting joined back with spaces)."""
@@ -116,6 +147,42 @@ class WordEvaluator:
             glob=any(w.glob for w in found),
         )
 
+    def _braced(self, node: Node) -> list[Word] | None:
+        """The words a concatenation with expansions or quotes stands for after bash's brace
+        expansion (``"$S"/{prod,dev}``, ``{$a,b}``), which comes before the other expansions;
+        ``None`` when it has no brace to expand. Each part that is not unquoted literal text
+        stands in the brace expansion's text as one inert character, so that a brace holds it
+        as one alternative or part of one, as bash's does."""
+        raw = node_text(node)
+        if _INERT_PARTS.search(raw):  # the marks would be ambiguous: where it lands is not told
+            return [Word(text=raw, raw=raw, dynamic=True)]
+        template: list[str] = []
+        held: dict[str, Node | None] = {}
+        for index, child in enumerate(node.children):
+            if child.type in ("word", "number", "brace_expression"):
+                template.append(node_text(child))
+                continue
+            mark = chr(_INERT + index)
+            held[mark] = child if child.is_named else None  # None: a lone ``$``
+            template.append(mark)
+        text = "".join(template)
+        pieces = expand_braces(text)
+        if pieces == [text]:
+            return None
+        words = []
+        for piece in pieces:
+            segments: list[_Segment] = []
+            for part in _INERT_PARTS.split(piece):
+                if not part:
+                    continue
+                if part in held:
+                    kept = held[part]
+                    segments += _DOLLAR_SEGMENTS if kept is None else self._segments(kept)
+                else:
+                    segments.append(_Segment(unescape_unquoted(part), quoted=False))
+            words.extend(self._fields(segments, raw))
+        return words
+
     def _literal_word(self, raw: str) -> Word:
         text = unescape_unquoted(raw)
         expanded = self._tilde(text, raw)
@@ -124,10 +191,10 @@ class WordEvaluator:
             return Word(text=text, raw=raw, dynamic=True, glob=glob)
         return Word(text=expanded, raw=raw, glob=glob)
 
-    def _assemble(self, segments: list[_Segment], raw: str) -> Word:
+    def _assemble(self, segments: list[_Segment], raw: str, *, tilde: bool = True) -> Word:
         text = "".join(s.text for s in segments)
         dynamic = any(s.dynamic for s in segments)
-        if segments and not segments[0].quoted and not segments[0].dynamic:
+        if tilde and segments and not segments[0].quoted and not segments[0].dynamic:
             expanded = self._tilde(text, raw)
             dynamic = dynamic or expanded is None
             text = text if expanded is None else expanded
@@ -166,7 +233,9 @@ class WordEvaluator:
         if kind == "raw_string":
             return [_Segment(node_text(node)[1:-1], quoted=True)]
         if kind == "ansi_c_string":
-            return [_Segment(decode_ansi_c(node_text(node)[2:-1]), quoted=True)]
+            # bash ends the string at a NUL (``$'prod\0x'`` is ``prod``).
+            decoded = decode_ansi_c(node_text(node)[2:-1]).partition("\0")[0]
+            return [_Segment(decoded, quoted=True)]
         if kind in ("string", "translated_string"):
             return [self._string(node)]
         if kind == "concatenation":
@@ -244,6 +313,27 @@ class WordEvaluator:
 
 
 _DOLLAR = _Segment("$", quoted=False)
+_DEFAULT_IFS = " \t\n"
+
+
+def _ifs_split(text: str, ifs: str) -> list[str]:
+    """``text`` (an unquoted expansion's value) cut where bash's field splitting cuts it: at a
+    run of ``IFS`` whitespace, or at one other ``IFS`` character with the whitespace around it.
+    A leading or trailing cut is kept as an empty piece (the field before or after ends
+    there), so that the caller joins the pieces with the text around the expansion."""
+    white = "".join(c for c in ifs if c in _DEFAULT_IFS)
+    other = "".join(c for c in ifs if c not in _DEFAULT_IFS)
+    w = f"[{re.escape(white)}]" if white else None
+    o = f"[{re.escape(other)}]" if other else None
+    cut = f"{w}*{o}{w}*|{w}+" if w and o else f"{w}+" if w else str(o)
+    return re.split(cut, text)
+
+
+_DOLLAR_SEGMENTS = [_DOLLAR]
+# Characters that stand for a concatenation's parts in its brace expansion (Unicode's private
+# use area: not in a command line's text that matters; the grammar sees an ASCII shadow).
+_INERT = 0xF0000
+_INERT_PARTS = re.compile("([\U000f0000-\U000ffffd])")
 
 
 def _is_plain_literal(node: Node) -> bool:
