@@ -112,6 +112,28 @@ CASES = [
     "! rm -rf $S/prod",
     "false || rm -rf $S/prod",
     "x=$S/prod bash -c 'rm -rf $x'",
+    # A cd that may not run, or may fail, leaves the line where it was as well.
+    "cd $S/prod || cd $S/dev; rm -rf .",
+    "cd $S; cd prod || cd dev; rm -rf .",
+    "cd $S; if cd prod; then :; else cd dev; fi; rm -rf .",
+    "cd $S; if false; then cd dev; else cd prod; fi; rm -rf .",
+    "cd $S; case x in y) cd dev;; *) cd prod;; esac; rm -rf .",
+    "cd $S; false && cd dev; rm -rf prod",
+    "cd $S; true || cd dev; rm -rf prod",
+    "cd $S; while false; do cd dev; done; rm -rf prod",
+    "cd $S; cd nowhere; rm -rf prod",  # not there: cd fails, rm runs where the line was
+    "cd $S/prod && rm -rf ../prod",
+    # ``~`` in an assignment is the home directory.
+    "x=~/../srv/prod; rm -rf $x",
+    "x=~; rm -rf $x/../srv/prod",
+    "x=$S/xdev; rm -rf ${x: -4}",
+    "x=$S/dev; rm -rf ${x/%dev/prod}",
+    'a=(prod dev); IFS=/; rm -rf "$S/${a[*]}"',
+    'set -- prod dev; IFS=/; rm -rf "$S/$*"',
+    'f() { shift; rm -rf "$@"; }; f x $S/prod',
+    "cd $S/prod; cd /tmp; rm -rf ~-",
+    "cd $S/prod; x=$PWD; cd /tmp; rm -rf $x",
+    "cd $S; CDPATH=$S cd prod; rm -rf .",
 ]
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand import NoFiles
 from keyturn.understand.shell._earlier_commands import (
     MAKE_NO_LINKS,
     changed_paths,
@@ -25,6 +26,7 @@ from keyturn.understand.shell._earlier_commands import (
 )
 from keyturn.understand.shell._working_directories import (
     CWD_MARK,
+    MAX_PLACES,
     MAY_MOVE,
     PREVIOUS_MARK,
     Places,
@@ -107,9 +109,16 @@ class Run:
             self.switched.update(target_switch(cmd))
             if top:
                 self.subject.append(_subject_entry(cmd))
+            before = ctx
             ctx, reason = context_after(
                 cmd, ctx, places, settings=directory_settings(cmd, parsed.assigned, ctx)
             )
+            if ctx.cwd != before.cwd and _may_stay(item, before, ctx.cwd):
+                # ``cd /srv/prod || cd /tmp``, ``false && cd dev``, a cd in a branch, or into a
+                # directory not there: the line may still be where it was.
+                places.others = [
+                    o for o in dict.fromkeys([*places.others, before.cwd]) if o != ctx.cwd
+                ][:MAX_PLACES]
             if reason is not None:
                 effects.append(unknown_effect(cmd, reason, ctx))
             if any(e.effect is not EffectKind.READ for e in found) and not ctx.disk_stale:
@@ -205,6 +214,17 @@ class Run:
         # payload, a heredoc, a script): the top line's scan never saw its words.
         found += keyturn_variable_effects(text, target=ctx.target)
         return found or [empty_line_effect(text, ctx)]
+
+
+def _may_stay(item: RawCommand, before: ShellContext, cwd: str) -> bool:
+    """Whether the line may still be in ``before.cwd`` after the move to ``cwd`` ``item``
+    made: the move may not run (it is in a branch, or after ``&&``/``||``), or it fails
+    because the directory is not there (as the disk shows it, when nothing earlier on the line
+    changed it)."""
+    if item.conditional:
+        return True
+    files = before.files
+    return not isinstance(files, NoFiles) and not before.disk_stale and not files.is_dir(cwd)
 
 
 def _records_work_only(cmd: SimpleCommand, ctx: ShellContext) -> bool:

@@ -61,13 +61,17 @@ def declares_nameref(node: Node) -> bool:
     )
 
 
-def assigned_variables(root: Node) -> dict[str, str | None]:
+def assigned_variables(root: Node, *, home: str | None) -> dict[str, str | None]:
     """Variables the line assigns: a name assigned one constant value is known; any other
     assignment (several values, a computed value, a loop) makes it run-time. Two names stand
-    for more: :data:`ANY_VARIABLE` (any variable may be set) and :data:`RUNS_CODE`."""
+    for more: :data:`ANY_VARIABLE` (any variable may be set) and :data:`RUNS_CODE`.
+
+    ``home``: the home directory a ``~`` in a value expands to (``x=~``), ``None`` when it is
+    not known; a line that assigns HOME itself leaves such values run-time too."""
     literal = WordEvaluator(
-        variables={}, home="", substitute=lambda _n: None, visit=lambda _n: None
+        variables={"HOME": home}, home=home or "", substitute=lambda _n: None, visit=lambda _n: None
     )
+    from_tilde: set[str] = set()
     seen: dict[str, set[str | None]] = {}
     computed: list[Node] = []
     for node in descendants(root, limit=200_000):
@@ -83,6 +87,8 @@ def assigned_variables(root: Node) -> dict[str, str | None]:
             if value_node is not None:
                 word = literal.word(value_node) if value_node.type in WORD_TYPES else None
                 value = None if word is None or word.dynamic else word.text
+                if node_text(value_node).startswith("~"):
+                    from_tilde.add(name)
             if "+=" in node_text(node)[: len(name) + 2]:
                 value = None
             seen.setdefault(name, set()).add(value)
@@ -133,6 +139,9 @@ def assigned_variables(root: Node) -> dict[str, str | None]:
             child.type not in _DECLARED_LITERALLY for child in node.named_children
         ):
             computed.append(node)  # ``export $v=…``, ``export $(…)``: read below
+    if home is None or "HOME" in seen:
+        for name in from_tilde:  # ``~`` read a HOME not known, or one the line changes
+            seen[name].add(None)
     constants = {n: next(iter(v)) for n, v in seen.items() if len(v) == 1 and None not in v}
     for node in computed:
         for name in _computed_names(node, constants):

@@ -31,6 +31,8 @@ class RawCommand:
     source: str = ""
     fork_bomb: bool = False
     function_call: bool = False
+    # In a part of the line that may not run (after ``&&``/``||``, in a branch or a loop).
+    conditional: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,7 @@ class CommandReading(RedirectionReading, ArithmeticReading):
     _nesting: int
     _defining: list[str]
     _depth: int
+    _conditional: int
     _in_pipeline: bool
     _adopted: dict[int, Adopted]
 
@@ -112,6 +113,7 @@ class CommandReading(RedirectionReading, ArithmeticReading):
                 source=node_text(node),
                 fork_bomb=fork_bomb,
                 function_call=calls_function,
+                conditional=self._conditional > 0,
             )
         )
         if calls_function and len(words) > 1:

@@ -188,7 +188,8 @@ def parse_tree(
                 run_time=run_time,
                 rewrites=rewrites + 1,
             )
-        assigned = assigned_variables(root)
+        given_home = variables.get("HOME", home) if "HOME" in variables else home
+        assigned = assigned_variables(root, home=given_home)
         known = dict(variables)
         for name, value in assigned.items():
             # A value the caller gave that the line assigns differently is known no longer.
@@ -232,6 +233,15 @@ def parse_tree(
     return line
 
 
+# Statements whose parts may not run: a cd inside one leaves the line where it was as well.
+_BRANCHING = frozenset(
+    {
+        *("if_statement", "elif_clause", "else_clause", "case_statement", "case_item"),
+        *("while_statement", "c_style_for_statement"),
+    }
+)
+
+
 class _Walker(CommandReading):
     """Walks the tree in execution order, collecting :class:`RawCommand` and :class:`Problem`."""
 
@@ -259,6 +269,9 @@ class _Walker(CommandReading):
         self._function_bodies: dict[str, str] = {}
         self._defining: list[str] = []
         self._depth = 0
+        # Inside a part of the line that may not run (after ``&&``/``||``, a branch, a loop's
+        # body): a ``cd`` there leaves the line where it was as well (:mod:`._line_run`).
+        self._conditional = 0
         self._truncated = False
         self._loop_passes_left = MAX_LOOP_PASSES
         # Redirections bash gives the last command of a list or pipeline, by its node's id.
@@ -314,11 +327,20 @@ class _Walker(CommandReading):
         """Visit the statements in ``node``; what each prints, when it is constant text."""
         outputs = []
         kids = node.children
+        # What runs after ``&&``/``||``, and all of a branch or a loop, may not run at all.
+        branching = node.type in _BRANCHING
+        first = True
         for i, child in enumerate(kids):
             if not child.is_named or child.type == "comment":
                 continue
+            conditional = branching or (node.type == "list" and not first)
+            first = False
             background = i + 1 < len(kids) and kids[i + 1].type == "&"
-            outputs.append(self.visit(child, stdin, depth=depth + 1, background=background))
+            self._conditional += conditional
+            try:
+                outputs.append(self.visit(child, stdin, depth=depth + 1, background=background))
+            finally:
+                self._conditional -= conditional
         return outputs
 
     def _for(self, node: Node, stdin: Stdin, *, depth: int) -> None:
