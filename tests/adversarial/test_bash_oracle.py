@@ -134,6 +134,17 @@ CASES = [
     "cd $S/prod; cd /tmp; rm -rf ~-",
     "cd $S/prod; x=$PWD; cd /tmp; rm -rf $x",
     "cd $S; CDPATH=$S cd prod; rm -rf .",
+    # A cd in a subshell, a pipeline, the background, $( ) or an uncalled function does not
+    # move what follows.
+    "cd $S; (cd dev); rm -rf prod",
+    "cd $S; cd dev | true; rm -rf prod",
+    "cd $S; true | cd dev; rm -rf prod",
+    "cd $S; cd dev & wait; rm -rf prod",
+    "cd $S; x=$(cd dev); rm -rf prod",
+    "cd $S; { cd dev; } | cat; rm -rf prod",
+    "cd $S; f() (cd dev); f; rm -rf prod",
+    "cd $S; f() { cd dev; }; rm -rf prod",
+    "cd $S; f() { cd prod; }; f; rm -rf .",
 ]
 
 

@@ -12,6 +12,7 @@ inherits; it reads redirections and arithmetic through the readings it inherits 
 from __future__ import annotations
 
 import shlex
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 from tree_sitter import Node
@@ -56,6 +57,8 @@ class CommandReading(RedirectionReading, ArithmeticReading):
         def _visit_any(self, node: Node) -> None: ...
 
         def _add(self, item: Item) -> None: ...
+
+        def _aside(self, aside: bool = True) -> AbstractContextManager[None]: ...
 
     # -- simple commands --------------------------------------------------------------------
 
@@ -184,7 +187,8 @@ class CommandReading(RedirectionReading, ArithmeticReading):
             redirects = tuple(self._file_redirect(s) for s in statements)
             self._add(RawCommand(words=(), redirects=redirects, source=node_text(node)))
             return None
-        outputs = [self.visit(s, TERMINAL, depth=self._depth + 1) for s in statements]
+        with self._aside():  # a subshell: a cd in it does not move the line
+            outputs = [self.visit(s, TERMINAL, depth=self._depth + 1) for s in statements]
         if len(outputs) != 1 or outputs[0] is None:
             return None
         # bash drops NUL bytes from what it captures, and the newlines it ends with.

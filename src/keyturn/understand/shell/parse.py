@@ -27,7 +27,8 @@ records it gives back in :mod:`._records`; the short way for a line of plain wor
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 from tree_sitter import Language, Node, Parser
 
@@ -238,6 +239,7 @@ _BRANCHING = frozenset(
     {
         *("if_statement", "elif_clause", "else_clause", "case_statement", "case_item"),
         *("while_statement", "c_style_for_statement"),
+        *("subshell", "process_substitution"),
     }
 )
 
@@ -327,21 +329,29 @@ class _Walker(CommandReading):
         """Visit the statements in ``node``; what each prints, when it is constant text."""
         outputs = []
         kids = node.children
-        # What runs after ``&&``/``||``, and all of a branch or a loop, may not run at all.
+        # What runs after ``&&``/``||``, in a branch or a loop may not run at all; what runs in
+        # a subshell or in the background does not move the line.
         branching = node.type in _BRANCHING
         first = True
         for i, child in enumerate(kids):
             if not child.is_named or child.type == "comment":
                 continue
-            conditional = branching or (node.type == "list" and not first)
-            first = False
             background = i + 1 < len(kids) and kids[i + 1].type == "&"
-            self._conditional += conditional
-            try:
+            aside = branching or background or (node.type == "list" and not first)
+            first = False
+            with self._aside(aside):
                 outputs.append(self.visit(child, stdin, depth=depth + 1, background=background))
-            finally:
-                self._conditional -= conditional
         return outputs
+
+    @contextmanager
+    def _aside(self, aside: bool = True) -> Iterator[None]:
+        """Commands visited meanwhile are marked ``conditional`` (:class:`RawCommand`): they may
+        not run, or run in a subshell, so a ``cd`` among them may leave the line where it was."""
+        self._conditional += aside
+        try:
+            yield
+        finally:
+            self._conditional -= aside
 
     def _for(self, node: Node, stdin: Stdin, *, depth: int) -> None:
         """``for NAME in WORDS; do BODY; done``: BODY is judged with NAME unknown, as anything
@@ -391,7 +401,8 @@ class _Walker(CommandReading):
             self._function_bodies[node_text(name)] = node_text(body)
         try:
             if body is not None:
-                self.visit(body, TERMINAL, depth=depth + 1)
+                with self._aside():  # runs when called, if at all
+                    self.visit(body, TERMINAL, depth=depth + 1)
         finally:
             self._defining.pop()
 
@@ -401,7 +412,8 @@ class _Walker(CommandReading):
         current = stdin
         for index, stage in enumerate(stages):
             self._in_pipeline = len(stages) > 1
-            output = self.visit(stage, current, depth=depth + 1)
+            with self._aside(len(stages) > 1):  # each stage runs in a subshell
+                output = self.visit(stage, current, depth=depth + 1)
             current = Stdin(text=output, dynamic=output is None)
             if index == len(stages) - 1:
                 break
