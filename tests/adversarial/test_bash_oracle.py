@@ -145,6 +145,16 @@ CASES = [
     "cd $S; f() (cd dev); f; rm -rf prod",
     "cd $S; f() { cd dev; }; rm -rf prod",
     "cd $S; f() { cd prod; }; f; rm -rf .",
+    # unset leaves the word without the value; $@ inside a word is one word with it.
+    "x=prod; unset x; rm -rf $S/$x",
+    "x=prod; unset -v x; rm -rf $S/$x",
+    "x=prod; f() { unset x; }; f; rm -rf $S/$x",
+    "rm -rf $S/$@prod",
+    "rm -rf $S/$*prod",
+    "rm -rf $S/prod$-",
+    "bash -c 'rm -rf \"$@\"' _ $S/prod",
+    "echo 'rm -rf $S/prod' | sh",
+    "find $S -maxdepth 1 -name 'p*' -execdir rm -rf {} \\;",
 ]
 
 

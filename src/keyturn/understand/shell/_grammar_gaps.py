@@ -41,13 +41,14 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _TIME_OPTIONS = frozenset({"-p", "--"})
 # An expansion right after punctuation (``$D/$E``, ``"$D"/$E``): where the grammar may split a
 # word.
-_MAY_SPLIT = re.compile(rb"[^\s\w$\\\"{(=]\$[A-Za-z0-9_]")
+_MAY_SPLIT = re.compile(rb"[^\s\w$\\\"{(=]\$[A-Za-z0-9_@*#?!-]")
 # Nodes whose ``$`` opens the expansion they are.
 _EXPANSIONS = frozenset(
     {"simple_expansion", "expansion", "command_substitution", "arithmetic_expansion"}
 )
 # The name of a simple expansion: one digit, or a name.
-_SPLIT_NAME = re.compile(rb"[0-9]|[A-Za-z_][A-Za-z0-9_]*")
+# A name, a positional parameter, or a special one (``$@prod`` is split as ``$`` and ``@prod``).
+_SPLIT_NAME = re.compile(rb"[0-9]|[A-Za-z_][A-Za-z0-9_]*|[@*#?!-]")
 # A word ``time``, ``coproc`` or ``!`` anywhere: only then is the tree walked for them.
 _MAY_PREFIX = re.compile(rb"(?<![^\s;&|(){}`])(?:time|coproc|!)(?=\s)")
 
@@ -82,7 +83,7 @@ def _split_expansions_braced(source: bytes, root: Node) -> bytes | None:
     """``source`` with each expansion the grammar split off its word braced: in ``$D/$E/`` it
     ends the word at ``/$`` and makes ``E/`` a word of its own (two arguments, the second a
     literal), where bash reads one word, ``$D``, ``/``, ``$E``, ``/``. ``$E`` becomes ``${E}``
-    (``$1`` ``${1}``), which the grammar reads as bash does."""
+    (``$1`` ``${1}``, ``$@`` ``${@}``), which the grammar reads as bash does."""
     spans: list[tuple[int, int]] = []
     for node in descendants(root, limit=200_000):
         # The grammar's stray ``$`` token (not one opening an expansion) before a name.

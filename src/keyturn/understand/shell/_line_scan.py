@@ -106,6 +106,10 @@ def assigned_variables(root: Node, *, home: str | None) -> dict[str, str | None]
                 arguments = [node_text(a) for a in node.children_by_field_name("argument")]
                 for name in named_by("getopts", arguments):
                     seen.setdefault(name, set()).add(None)
+        elif node.type == "unset_command":
+            # ``x=prod; unset x; rm -rf /srv/$x`` deletes /srv: the value is gone.
+            for name in _unset_names(node):
+                seen.setdefault(name, set()).add(None)
         elif node.type == "expansion" and any(c.type in (":=", "=") for c in node.children):
             # ``${x:=/srv/prod}`` assigns x when it is empty (or, ``=``, unset)
             for child in node.children:
@@ -147,6 +151,16 @@ def assigned_variables(root: Node, *, home: str | None) -> dict[str, str | None]
         for name in _computed_names(node, constants):
             seen.setdefault(name, set()).add(None)
     return {name: values.pop() if len(values) == 1 else None for name, values in seen.items()}
+
+
+def _unset_names(node: Node) -> list[str]:
+    """The variables ``unset`` names (``unset -v x 'a[0]'``: x and a; its options skipped)."""
+    names = []
+    for child in node.named_children:
+        text = node_text(child).strip("'\"")
+        if child.type == "variable_name" or (text and not text.startswith("-")):
+            names.append(text.partition("[")[0])
+    return names
 
 
 def _computed_names(node: Node, constants: dict[str, str | None]) -> list[str]:

@@ -339,7 +339,10 @@ class _Walker(CommandReading):
             background = i + 1 < len(kids) and kids[i + 1].type == "&"
             aside = branching or background or (node.type == "list" and not first)
             first = False
-            with self._aside(aside):
+            if not aside:  # (most statements: no context manager on the hot path)
+                outputs.append(self.visit(child, stdin, depth=depth + 1, background=background))
+                continue
+            with self._aside():
                 outputs.append(self.visit(child, stdin, depth=depth + 1, background=background))
         return outputs
 
