@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from tests.adversarial._oracle import named, names_of, unknown
 
 from keyturn.localfiles import LocalFiles
-from keyturn.model import EffectKind, brackets_as_one_character
-from keyturn.policy.matching import GlobSet
+from keyturn.model import EffectKind
 from keyturn.understand.shell import understand_shell
 
 # Each line deletes something under $S (the scratch tree's srv/, holding prod/ and dev/).
@@ -234,14 +234,6 @@ def _bash_deletes(tree: Tree, line: str) -> list[str]:
     return paths
 
 
-def _named(path: str, names: set[str]) -> bool:
-    """Whether a delete named ``names`` takes in ``path``, as the policy matches names."""
-    for name in names:
-        if GlobSet([brackets_as_one_character(name)]).first_match([f"file:{path}"]) is not None:
-            return True
-    return False
-
-
 @pytest.mark.parametrize("line", CASES)
 def test_every_path_bash_deletes_is_named_or_the_line_is_unknown(tree: Tree, line: str) -> None:
     deleted = _bash_deletes(tree, line)
@@ -253,13 +245,8 @@ def test_every_path_bash_deletes_is_named_or_the_line_is_unknown(tree: Tree, lin
         env={"HOME": tree.home, "S": tree.srv},
         files=LocalFiles(),
     )
-    if any(e.effect is EffectKind.UNKNOWN for e in action.effects):
+    if unknown(action):
         return  # held for a person: what it deletes is not claimed
-    named = {
-        n
-        for e in action.effects
-        if e.effect in (EffectKind.DELETE, EffectKind.REPLACE)
-        for n in e.resource.names
-    }
-    missed = [p for p in deleted if not _named(p, named)]
-    assert not missed, (line, missed, sorted(named))
+    deletes = names_of(action, frozenset({EffectKind.DELETE, EffectKind.REPLACE}))
+    missed = [p for p in deleted if not named(p, deletes)]
+    assert not missed, (line, missed, sorted(deletes))

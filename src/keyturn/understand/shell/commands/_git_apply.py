@@ -11,7 +11,7 @@ are named then (self-protection refuses it where there are some; a person applie
 from __future__ import annotations
 
 from keyturn.model import Effect, EffectKind
-from keyturn.understand.shell.commands._git_config_file import work_tree_root
+from keyturn.understand.shell.commands._git_config_file import everything_in, work_tree_root
 from keyturn.understand.shell.commands._git_effects import (
     git_effect,
     split_options,
@@ -52,7 +52,10 @@ def _applied(
     flags, operands, values = split_options(args, _VALUED)
     moves_head = git_effect(EffectKind.UPDATE, "git:local/HEAD", cmd, ctx)
     if am and flags & _AM_CONTROL:
-        return [moves_head, worktree_effect(EffectKind.UPDATE, [repo + "/*"], cmd, ctx, "am")]
+        return [
+            moves_head,
+            worktree_effect(EffectKind.UPDATE, [everything_in(repo, ctx)], cmd, ctx, "am"),
+        ]
     reads = patch_reads(operands, cmd, ctx)
     if not am and flags & _SUMMARIES and "--apply" not in flags:
         return [git_effect(EffectKind.READ, "git:local/HEAD", cmd, ctx, detail="checks"), *reads]
@@ -63,7 +66,7 @@ def _applied(
         # Not told which files it changes: any, the hook settings among them.
         reached = [] if index_only else settings_any_patch_reaches(repo, ctx)
         detail = "applies a patch whose text is not at hand"
-        changed = [] if index_only else [repo + "/*", *reached]
+        changed = [] if index_only else [everything_in(repo, ctx), *reached]
         tree = [worktree_effect(EffectKind.UPDATE, changed, cmd, ctx, detail)] if changed else []
         return [moves_head, *tree, *reads]
     if index_only:

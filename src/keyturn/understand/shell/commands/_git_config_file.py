@@ -28,6 +28,12 @@ def work_tree_root(start: str, ctx: ShellContext) -> str | None:
     return _nearest_up(start, lambda folder: ctx.files.exists(folder + "/.git"))
 
 
+def everything_in(repo: str, ctx: ShellContext) -> str:
+    """The name of every file of the work tree holding ``repo`` (``TOP/*``: ``git reset
+    --hard`` from ``src/`` discards changes above it too); ``repo/*`` when no ``.git`` is seen."""
+    return (work_tree_root(repo, ctx) or repo.rstrip("/")) + "/*"
+
+
 def _nearest_up(start: str, holds: Callable[[str], bool]) -> str | None:
     folder = start.rstrip("/") or "/"
     for _ in range(_MAX_LEVELS):

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._file_operands import destination
+from keyturn.understand.shell.commands._git_config_file import everything_in
 from keyturn.understand.shell.commands._git_effects import git_effect, worktree_effect
+from keyturn.understand.shell.commands._git_pathspecs import pathspec_names
 from keyturn.understand.shell.commands._git_tree_settings import (
     Touches,
     named_too,
@@ -40,7 +42,7 @@ def reset(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> 
         return [
             worktree_effect(
                 EffectKind.DELETE,
-                [repo + "/*", *reached],
+                [everything_in(repo, ctx), *reached],
                 cmd,
                 ctx,
                 "discards uncommitted changes in the working tree",
@@ -65,7 +67,8 @@ def clean(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> 
     opts = parse_options(
         args, OptionSpec(valued="e", long={"dry-run": "n", "force": "f", "exclude": "e"})
     )
-    paths = [file_path(p, ctx) for p in opts.operands] or [repo + "/*"]
+    paths = [n for p in opts.operands for n in pathspec_names(p, repo, cmd, ctx)]
+    paths = paths or [repo + "/*"]
     if opts.has("n"):
         return [worktree_effect(EffectKind.READ, paths, cmd, ctx, "dry run")]
     ignored = " including ignored files" if opts.has("x", "X") else ""
@@ -83,15 +86,16 @@ def clean(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> 
 
 
 def _discard(
-    paths: list[str], cmd: SimpleCommand, ctx: ShellContext, *, source: str | None = None
+    paths: list[str],
+    repo: str,
+    cmd: SimpleCommand,
+    ctx: ShellContext,
+    *,
+    source: str | None = None,
 ) -> Effect:
-    """Discarding the changes of ``paths``: their tracked files are rewritten from the index
-    (or from the commit ``source``: then any file it holds is written)."""
-    names = [file_path(p, ctx) for p in paths]
-    names = [
-        n + "/*" if p in (".", "./", ":/") or p.endswith("/") else n
-        for n, p in zip(names, paths, strict=True)
-    ]
+    """Discarding the changes of ``paths`` (pathspecs): their tracked files are rewritten from
+    the index (or from the commit ``source``: then any file it holds is written)."""
+    names = [n for p in paths for n in pathspec_names(p, repo, cmd, ctx)]
     touches = Touches.UNLIKE_INDEX if source is None else Touches.UNLIKE_COMMIT
     folders = [n.removesuffix("/*") for n in names]
     reached = settings_reached(folders, touches, ctx, revision=source or "HEAD")
@@ -107,7 +111,7 @@ def _forced(repo: str, branch: str, cmd: SimpleCommand, ctx: ShellContext) -> Ef
         whole_work_tree(repo, ctx), Touches.UNLIKE_COMMIT, ctx, revision=branch
     )
     return worktree_effect(
-        EffectKind.DELETE, [repo + "/*", *reached], cmd, ctx, "discards local changes"
+        EffectKind.DELETE, [everything_in(repo, ctx), *reached], cmd, ctx, "discards local changes"
     )
 
 
@@ -115,7 +119,7 @@ def checkout(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) 
     if "--" in args:
         paths = args[args.index("--") + 1 :]
         before = [a for a in args[: args.index("--")] if not a.startswith("-")]
-        return [_discard(paths or ["."], cmd, ctx, source=" ".join(before) or None)]
+        return [_discard(paths or ["."], repo, cmd, ctx, source=" ".join(before) or None)]
     # ``-`` is the branch checked out before.
     operands = [a for a in args if a == "-" or not a.startswith("-")]
     if "-b" in args or "-B" in args or "--orphan" in args:
@@ -127,12 +131,16 @@ def checkout(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) 
     pathlike = [
         o
         for o in operands
-        if o in (".", ":/") or "/" in o or "*" in o or ctx.files.exists(file_path(o, ctx))
+        if o in (".", ":/")
+        or o.startswith(":")
+        or "/" in o
+        or "*" in o
+        or ctx.files.exists(file_path(o, ctx))
     ]
     if pathlike or len(operands) > 1:
         commit = len(operands) > 1 and operands[0] not in pathlike
         source = operands[0] if commit else None
-        return [_discard(pathlike or operands[1:], cmd, ctx, source=source)]
+        return [_discard(pathlike or operands[1:], repo, cmd, ctx, source=source)]
     if "-f" in args or "--force" in args:
         return [_forced(repo, operands[0] if operands else "HEAD", cmd, ctx)]
     return _switched(repo, operands, cmd, ctx)
@@ -160,14 +168,11 @@ def restore(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -
     )
     paths = list(opts.operands) or ["."]
     if opts.has("S") and not opts.has("W"):
-        return [
-            worktree_effect(
-                EffectKind.UPDATE, [file_path(p, ctx) for p in paths], cmd, ctx, "unstages"
-            )
-        ]
+        names = [n for p in paths for n in pathspec_names(p, repo, cmd, ctx)]
+        return [worktree_effect(EffectKind.UPDATE, names, cmd, ctx, "unstages")]
     # From the index, unless a source is named (--staged --worktree: HEAD).
     source = opts.value("s") or ("HEAD" if opts.has("S") else None)
-    return [_discard(paths, cmd, ctx, source=source)]
+    return [_discard(paths, repo, cmd, ctx, source=source)]
 
 
 def switch(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
@@ -180,7 +185,9 @@ def switch(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) ->
             git_effect(
                 EffectKind.CREATE, f"git:local/{operands[0] if operands else 'HEAD'}", cmd, ctx
             ),
-            worktree_effect(EffectKind.DELETE, [repo + "/*", *reached], cmd, ctx, detail),
+            worktree_effect(
+                EffectKind.DELETE, [everything_in(repo, ctx), *reached], cmd, ctx, detail
+            ),
         ]
     if {"-c", "-C", "--create", "--force-create"} & set(args):
         operands = operands[1:]  # the new branch's name; what follows is its start point
@@ -192,7 +199,9 @@ def switch(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) ->
 def local_write(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
     return [
         git_effect(EffectKind.UPDATE, "git:local/HEAD", cmd, ctx),
-        worktree_effect(EffectKind.UPDATE, [repo + "/*"], cmd, ctx, "changes the working tree"),
+        worktree_effect(
+            EffectKind.UPDATE, [everything_in(repo, ctx)], cmd, ctx, "changes the working tree"
+        ),
     ]
 
 
@@ -204,6 +213,11 @@ def rm(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> lis
         return local_write(args, repo, cmd, ctx)
     effects = [git_effect(EffectKind.UPDATE, "git:local/HEAD", cmd, ctx)]
     for operand in opts.operands:
+        if operand.startswith(":"):  # magic: the files it reaches, not a path of that name
+            reached_by = pathspec_names(operand, repo, cmd, ctx)
+            detail = f"git rm deletes what {operand} reaches"
+            effects.append(worktree_effect(EffectKind.DELETE, reached_by, cmd, ctx, detail))
+            continue
         path = file_path(operand, ctx)
         removal = removal_effect(
             path, cmd, ctx, recursive=opts.has("r"), detail=f"git rm deletes {path}", service="git"
@@ -237,7 +251,20 @@ def worktree_command(
     args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext
 ) -> list[Effect]:
     """``git worktree remove [--force] PATH`` deletes that work tree (``--force``: with its
-    uncommitted changes); the other ``worktree`` subcommands change git's records only."""
+    uncommitted changes); ``worktree add PATH`` writes a work tree there; the other
+    ``worktree`` subcommands change git's records only."""
+    if args[:1] == ["add"]:
+        spec = OptionSpec(
+            valued="bB", long={"reason": "reason", "force": "f"}, long_valued=frozenset({"reason"})
+        )
+        added = parse_options(args[1:], spec).operands[:1]
+        effects = local_write(args, repo, cmd, ctx)
+        for operand in added:
+            path = file_path(operand, ctx)
+            kind = EffectKind.UPDATE if ctx.files.exists(path) else EffectKind.CREATE
+            detail = f"checks out a work tree at {path}"
+            effects.append(worktree_effect(kind, directory_tree(path), cmd, ctx, detail))
+        return effects
     if args[:1] != ["remove"]:
         return local_write(args, repo, cmd, ctx)
     opts = parse_options(args[1:], OptionSpec(long={"force": "f"}))

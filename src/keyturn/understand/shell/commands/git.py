@@ -43,6 +43,7 @@ from keyturn.understand.shell.commands._git_config import (
     stored_settings,
     subcommand_settings,
 )
+from keyturn.understand.shell.commands._git_config_file import everything_in
 from keyturn.understand.shell.commands._git_effects import git_effect, short_ref, worktree_effect
 from keyturn.understand.shell.commands._git_long_options import expand_abbreviations
 from keyturn.understand.shell.commands._git_merges import merge, pick, rebase
@@ -269,7 +270,11 @@ def _stash(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) ->
     return [
         git_effect(EffectKind.UPDATE, "git:local/stash", cmd, ctx),
         worktree_effect(
-            EffectKind.UPDATE, [repo + "/*", *reached], cmd, ctx, "stash changes the worktree"
+            EffectKind.UPDATE,
+            [everything_in(repo, ctx), *reached],
+            cmd,
+            ctx,
+            "stash changes the worktree",
         ),
     ]
 
