@@ -8,12 +8,15 @@ From :func:`._sed_script.read_script`'s reading of each script: the commands it 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.code_settings import runs_command
 from keyturn.understand.shell.commands._sed_script import read_script
 from keyturn.understand.shell.effects import file_effect, file_path, unknown_effect, write_effect
 from keyturn.understand.shell.flags import Options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
+from keyturn.understand.shell.words import normalize_path
 
 
 def sed_script_effects(cmd: SimpleCommand, opts: Options, ctx: ShellContext) -> list[Effect]:
@@ -35,3 +38,57 @@ def sed_script_effects(cmd: SimpleCommand, opts: Options, ctx: ShellContext) -> 
         if reads := [file_path(p, ctx) for p in script.reads if p]:
             effects.append(file_effect(EffectKind.READ, reads, cmd, ctx, detail="sed's r command"))
     return effects
+
+
+# Short options whose value is the rest of the word or the next one, per program: an ``i``
+# after one of them in a cluster is part of that value, not ``-i``.
+_VALUED_SHORT = {"sed": frozenset("efl"), "perl": frozenset("eEIMml0CdDx")}
+_VALUE_NEXT = frozenset({"-e", "-f", "-l", "--expression", "--file", "-E", "-I", "-M", "-m"})
+
+
+def in_place_suffix(args: Sequence[str], program: str = "sed") -> tuple[list[str], str | None]:
+    """``args`` with an in-place option's backup suffix taken out, and that suffix: ``""`` for
+    ``-i`` without one, ``None`` when not editing in place. GNU sed and perl take the rest of
+    the word after ``i`` as the suffix (``-i.bak``, ``-ni~``, and ``-ie``: suffix ``e``)."""
+    out: list[str] = []
+    suffix: str | None = None
+    skip = False
+    for arg in args:
+        if skip or arg == "--" or not arg.startswith("-") or arg == "-":
+            out.append(arg)
+            skip = False
+            continue
+        skip = arg in _VALUE_NEXT and (program != "sed" or arg[1:2] in ("e", "f", "l", "-"))
+        if arg.startswith("--in-place"):
+            suffix = arg.partition("=")[2]
+            out.append("--in-place")
+            continue
+        if arg.startswith("--"):
+            out.append(arg)
+            continue
+        valued = _VALUED_SHORT["sed" if program == "sed" else "perl"]
+        for at, char in enumerate(arg[1:], start=1):
+            if char in valued:
+                break
+            if char == "i":
+                suffix = arg[at + 1 :]
+                arg = arg[: at + 1]
+                break
+        out.append(arg)
+    return out, suffix
+
+
+def backup_paths(path: str, suffix: str, ctx: ShellContext) -> list[str]:
+    """Where an in-place edit of ``path`` keeps its backup: the suffix appended, or, with
+    ``*`` in it, the suffix with each ``*`` the file's name -- a path when it holds ``/``
+    (named from the working directory and from the file's folder: ``-i'../.claude/*'``)."""
+    if not suffix:
+        return []
+    folder, _, name = path.rpartition("/")
+    if "*" not in suffix:
+        return [normalize_path(path + suffix, cwd="/")]
+    backup = suffix.replace("*", name)
+    if "/" not in backup:
+        return [normalize_path(f"{folder}/{backup}", cwd="/")]
+    places = (normalize_path(backup, cwd=ctx.cwd), normalize_path(backup, cwd=folder or "/"))
+    return list(dict.fromkeys(places))

@@ -33,7 +33,11 @@ from keyturn.understand.shell.commands._rsync_places import (
     rsync_place,
     rsync_shell,
 )
-from keyturn.understand.shell.commands._sed_effects import sed_script_effects
+from keyturn.understand.shell.commands._sed_effects import (
+    backup_paths,
+    in_place_suffix,
+    sed_script_effects,
+)
 from keyturn.understand.shell.effects import (
     directory_tree,
     file_effect,
@@ -51,6 +55,7 @@ from keyturn.understand.shell.flags import (
     register_canonical,
 )
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
+from keyturn.understand.shell.words import normalize_path
 
 RM = OptionSpec(
     long={
@@ -149,8 +154,11 @@ def copy(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         read = [n for p in read for n in directory_tree(p)]
     effects = [file_effect(EffectKind.READ, read, cmd, ctx)]
     links = cmd.name == "cp" and opts.has("s", "l")
+    parents = cmd.name == "cp" and opts.has("parents")
     for raw, src in zip(sources, operand_paths(cmd, sources, ctx), strict=True):
         target = dest.rstrip("/") + "/" + src.rsplit("/", 1)[-1] if is_dir else dest
+        if parents:  # ``cp --parents a/b/f DIR`` writes DIR/a/b/f
+            target = normalize_path(dest.rstrip("/") + "/" + raw.lstrip("/"), cwd="/")
         if links:
             tree = recursive or opts.has("s")
             effects.append(through_link(target, src, tree=tree, cmd=cmd, ctx=ctx))
@@ -168,6 +176,9 @@ def copy(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
             )
             continue
         effects.append(write_effect(target, cmd, ctx, detail=f"copied from {src}{note}"))
+        if recursive:  # a folder copied: what it holds is written under the target
+            said = f"copies what {src} holds{note}"
+            effects.append(file_effect(EffectKind.UPDATE, [target + "/*"], cmd, ctx, detail=said))
     return effects
 
 
@@ -296,9 +307,13 @@ def rsync(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
                 catastrophic=f"rsync --delete onto / or a home: {wrecked}" if wrecked else None,
             )
         )
-    if opts.has("remove-source-files"):
-        names = [rsync_place(s, ctx) for s in sources]
-        effects.append(on_places(EffectKind.DELETE, names, cmd, ctx))
+    if opts.has("remove-source-files") or opts.has("remove-sent-files"):
+        # The files sent go: a folder's, everything under it.
+        names = [n for s in sources for n in directory_tree(rsync_place(s, ctx))]
+        effects.append(on_places(EffectKind.DELETE, names, cmd, ctx, detail="removes what it sent"))
+    for key in ("log-file", "write-batch", "only-write-batch"):
+        for written in opts.values.get(key, ()):
+            effects.append(write_effect(file_path(written, ctx), cmd, ctx, detail=f"--{key}"))
     return effects
 
 
@@ -306,19 +321,29 @@ def rsync(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
 def sed(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``sed -i`` updates the files it edits; plain ``sed`` reads. What the script itself runs
     (``e``, ``s///e``) or writes (``w FILE``) is added (:mod:`._sed_script`)."""
+    args, suffix = in_place_suffix(cmd.args, cmd.name)
     opts = parse_options(
-        cmd.args,
-        OptionSpec(valued="ef", long={"in-place": "i", "expression": "e", "file": "f"}),
+        args,
+        OptionSpec(
+            valued="efl",
+            long={"in-place": "i", "expression": "e", "file": "f", "line-length": "l"},
+        ),
     )
     operands = list(opts.operands) if opts.has("e", "f") else list(opts.operands[1:])
-    in_place = opts.has("i") or any(a.startswith("-i") for a in cmd.args)
+    in_place = opts.has("i") or suffix is not None
     kind = EffectKind.UPDATE if in_place else EffectKind.READ
     scripted = sed_script_effects(cmd, opts, ctx) if cmd.name == "sed" else []
     if not operands:
         if in_place:
             return None
         return [file_effect(kind, ["/dev/stdin"], cmd, ctx), *scripted]
-    return [file_effect(kind, operand_paths(cmd, operands, ctx), cmd, ctx), *scripted]
+    edited = operand_paths(cmd, operands, ctx)
+    backups = [
+        write_effect(b, cmd, ctx, detail=f"the backup of {path}")
+        for path in edited
+        for b in backup_paths(path, suffix or "", ctx)
+    ]
+    return [file_effect(kind, edited, cmd, ctx), *backups, *scripted]
 
 
 @command("tee")

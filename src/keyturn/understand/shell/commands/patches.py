@@ -23,7 +23,7 @@ from keyturn.understand.shell.effects import (
     unknown_effect,
     write_effect,
 )
-from keyturn.understand.shell.flags import OptionSpec, parse_options
+from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 from keyturn.understand.shell.words import normalize_path
 
@@ -63,12 +63,17 @@ def patch(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     if opts.surely_on("dry-run"):
         return [command_effect(EffectKind.READ, cmd, ctx, detail="dry run"), *reads]
     base = normalize_path(opts.value("d") or ".", cwd=ctx.cwd)
+    reads += _side_files(opts, base, cmd, ctx)
     output = opts.value("o")
     if output is not None and output != "-":
         return [write_effect(normalize_path(output, cwd=base), cmd, ctx), *reads]
     if opts.operands:  # the file to patch is given: the patch's names are not read
         changed = normalize_path(opts.operands[0], cwd=base)
-        return [write_effect(changed, cmd, ctx, detail=f"patches {changed}"), *reads]
+        backups = [
+            write_effect(b, cmd, ctx, detail=f"the backup of {changed}")
+            for b in _backups(changed, opts)
+        ]
+        return [write_effect(changed, cmd, ctx, detail=f"patches {changed}"), *backups, *reads]
     text = patch_text(source, cmd, ctx)
     files = patched_files(text) if text is not None else None
     if not files:
@@ -90,3 +95,34 @@ def _hook_settings(base: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Eff
     reached = settings_any_patch_reaches(base, ctx)
     detail = "a patch whose files are not told may change them"
     return [file_effect(EffectKind.UPDATE, reached, cmd, ctx, detail=detail)] if reached else []
+
+
+def _side_files(opts: Options, base: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    """What patch writes besides the files it patches: the rejects file (``-r FILE``: a hunk
+    that does not apply is written there, and the patch decides which do not), and backups
+    under a prefix or suffix (``-B``/``-Y``/``-z``) when the files patched are not told by
+    the line (:func:`_backups` names them when they are)."""
+    effects = []
+    rejects = opts.value("r")
+    if rejects is not None and rejects != "-":
+        path = normalize_path(rejects, cwd=base)
+        effects.append(write_effect(path, cmd, ctx, detail="the rejected hunks"))
+    if not opts.operands and any(opts.value(k) for k in "BYz"):
+        reason = "writes backups at names its -B/-Y/-z options make of files the patch names"
+        effects.append(unknown_effect(cmd, reason, ctx))
+    return effects
+
+
+def _backups(changed: str, opts: Options) -> list[str]:
+    """The backup files patch writes for ``changed`` under ``-B PREFIX``, ``-Y PREFIX`` (before
+    the base name) or ``-z SUFFIX``."""
+    folder, _, name = changed.rpartition("/")
+    found = []
+    if prefix := opts.value("B"):
+        found.append(normalize_path(prefix + changed.lstrip("/"), cwd=folder or "/"))
+        found.append(normalize_path(prefix + name, cwd=folder or "/"))
+    if prefix := opts.value("Y"):
+        found.append(normalize_path(f"{folder}/{prefix}{name}", cwd="/"))
+    if suffix := opts.value("z"):
+        found.append(normalize_path(changed + suffix, cwd="/"))
+    return list(dict.fromkeys(found))

@@ -1,0 +1,121 @@
+"""The file tools themselves say which files a line writes; keyturn must name each of them, or
+hold the line as unknown.
+
+Each case runs in real bash in a scratch tree (``$S`` holds ``prod/db`` and ``dev/db``;
+the line starts in ``work/``), and every file it creates, changes or removes is looked for
+among the names of keyturn's effects that are not reads. Fresh backups a tool makes beside
+the file it edits (``db.orig``, ``db.~1~``) are left out: new names, next to a file the line
+already changes. This found writes an agent can aim at the hook settings or a protected tree:
+``cp --parents .claude/settings.json ~/`` (named ``~/settings.json``), sed's and perl's
+backup suffix with ``*`` (``sed -i'../.claude/*' … settings.json``), ``patch -r FILE`` and
+``-B PREFIX``, ``rsync --log-file``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from tests.adversarial._oracle import named, names_of, unknown
+
+from keyturn.localfiles import LocalFiles
+from keyturn.model import EffectKind
+from keyturn.understand.shell import understand_shell
+
+_FAILING_HUNK = "<(printf -- '--- a\\n+++ b\\n@@ -1 +1 @@\\n-absent\\n+new\\n')"
+_APPLYING_HUNK = "<(printf -- '--- a\\n+++ b\\n@@ -1 +1 @@\\n-orig\\n+new\\n')"
+
+CASES = [
+    "cp --parents sub/s1 $S/prod",
+    "cd sub && cp --parents ../sub/s1 $S/prod",
+    "cp -r $S/dev $S/prod",
+    "cp -rT $S/dev $S/prod",
+    "cp -t $S/prod $S/dev/db",
+    'sed -i"$S/prod/*" s/o/x/ a1',  # the backup of a1 is $S/prod/a1
+    "sed -i'../srv/prod/*' s/o/x/ a1",
+    "cd sub && sed -i'../../srv/prod/*' s/o/x/ s1",
+    "sed -i.bak s/o/x/ $S/prod/db",
+    "sed -Ei.b s/o/x/ $S/prod/db",
+    "sed -ie s/o/x/ $S/prod/db",  # the suffix is ``e``
+    "sed --in-place=.b s/o/x/ $S/prod/db",
+    f"patch -r $S/prod/rej $S/dev/db < {_FAILING_HUNK}",
+    f"patch --reject-file=$S/prod/rej $S/dev/db < {_FAILING_HUNK}",
+    f"patch -b -B $S/prod/ a1 < {_APPLYING_HUNK}",
+    f"patch -b -z .keep $S/prod/db < {_APPLYING_HUNK}",
+    f"patch -o $S/prod/out $S/dev/db < {_APPLYING_HUNK}",
+    "rsync -a --remove-source-files $S/prod/ $S/dev/",
+    "rsync -a --log-file=$S/prod/log $S/dev/ $S/prod/",
+    "rsync -a --delete $S/dev/ $S/prod/",
+    "tee $S/prod/db < a1",
+    "tee -a $S/prod/db < a1",
+    "dd if=a1 of=$S/prod/db status=none",
+    "truncate -s0 $S/prod/db",
+    "mv $S/prod/db $S/dev/moved",
+    "tar -cf - -C $S dev | tar -xf - -C $S/prod",
+    "echo x > ${S}//prod//db",
+    "echo x | sort -o $S/prod/db",
+    "find $S/prod -name db -delete",
+]
+
+
+def _scratch(root: Path) -> dict[str, str]:
+    shutil.rmtree(root, ignore_errors=True)
+    for folder in ("work/sub", "home", "srv/prod", "srv/dev"):
+        (root / folder).mkdir(parents=True)
+    texts = {"work/a1": "orig\n", "work/sub/s1": "orig\n"}
+    texts |= {"srv/prod/db": "orig\nprod\n", "srv/dev/db": "orig\ndev\n"}
+    for name, text in texts.items():
+        (root / name).write_text(text)
+    return {"PATH": "/usr/bin:/bin", "HOME": str(root / "home"), "S": str(root / "srv")}
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    found = {}
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            found[os.path.join(folder, name)] = Path(folder, name).read_bytes()
+    return found
+
+
+def _fresh_backup(path: str, before: dict[str, bytes]) -> bool:
+    return path not in before and path.endswith((".orig", ".~1~"))
+
+
+@pytest.mark.parametrize("line", CASES)
+def test_every_file_a_line_writes_is_named_or_the_line_is_unknown(
+    tmp_path: Path, line: str
+) -> None:
+    env = _scratch(tmp_path)
+    before = _files(tmp_path)
+    subprocess.run(
+        ["bash", "--norc", "--noprofile", "-c", line],
+        cwd=tmp_path / "work",
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    after = _files(tmp_path)
+    changed = [
+        p
+        for p in sorted(before.keys() | after.keys())
+        if before.get(p) != after.get(p) and not _fresh_backup(p, before)
+    ]
+    assert changed, f"the case writes nothing: {line}"
+    _scratch(tmp_path)  # judged on the tree as it was before the line ran
+    action = understand_shell(
+        line,
+        cwd=str(tmp_path / "work"),
+        home=env["HOME"],
+        env={"HOME": env["HOME"], "S": env["S"]},
+        files=LocalFiles(),
+    )
+    if unknown(action):
+        return
+    changes = names_of(action, frozenset(EffectKind) - {EffectKind.READ})
+    missed = [p for p in changed if not named(p, changes)]
+    assert not missed, (line, missed, sorted(changes))
