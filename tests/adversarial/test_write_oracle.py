@@ -8,7 +8,8 @@ the file it edits (``db.orig``, ``db.~1~``) are left out: new names, next to a f
 already changes. This found writes an agent can aim at the hook settings or a protected tree:
 ``cp --parents .claude/settings.json ~/`` (named ``~/settings.json``), sed's and perl's
 backup suffix with ``*`` (``sed -i'../.claude/*' … settings.json``), ``patch -r FILE`` and
-``-B PREFIX``, ``rsync --log-file``.
+``-B PREFIX``, ``rsync --log-file``, and ``tar -xP`` (absolute member names: held as
+unknown).
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ CASES = [
     "truncate -s0 $S/prod/db",
     "mv $S/prod/db $S/dev/moved",
     "tar -cf - -C $S dev | tar -xf - -C $S/prod",
+    # Absolute member names are written where they point: anywhere.
+    'tar -cPf x.tar "$S/dev/db" && tar -xPf x.tar --transform s,/dev/,/prod/,',
+    'tar -cPf x.tar "$S/dev/db" && tar --absolute-names -xf x.tar --xform s,/dev/,/prod/,',
     "echo x > ${S}//prod//db",
     "echo x | sort -o $S/prod/db",
     "find $S/prod -name db -delete",

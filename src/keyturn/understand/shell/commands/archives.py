@@ -98,6 +98,11 @@ def tar(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     elif mode == "x":
         effects += _reads([archive_path], cmd, ctx)
         effects.append(_extract(base, members, cmd, ctx))
+        if opts.has("P", "absolute-names"):
+            # Members named ``/home/me/.claude/settings.json`` or ``../../srv`` are written
+            # there: where each lands is the archive's.
+            reason = "extracts with absolute names (-P): where each file lands is the archive's"
+            effects.append(unknown_effect(cmd, reason, ctx))
     else:  # c, r, u, A, --delete: the archive is written
         if archive_path is not None:
             detail = "the archive tar writes"
@@ -183,6 +188,10 @@ def unzip(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         return effects  # lists, tests or prints to the terminal
     base = file_path(opts.value("d") or ".", ctx)
     effects.append(_extract(base, [_under(base, m, ctx) for m in members], cmd, ctx))
+    if any(a.startswith("-") and not a.startswith("--") and ":" in a for a in cmd.args):
+        # ``-:`` keeps ``../`` in member names: where each lands is the archive's.
+        reason = "extracts with -: (members may climb out with ../): where each lands is not told"
+        effects.append(unknown_effect(cmd, reason, ctx))
     return effects
 
 
