@@ -25,9 +25,12 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test system-deps
 
-# Debian's chromium for the browser tests, and the published MCP server from the npm registry.
+# Debian's chromium for the browser tests; git, rsync and patch, which the differential suites
+# run for real (tests/adversarial/test_*_oracle.py); the published MCP server from npm.
+SYSTEM_TOOLS = chromium git rsync patch
 system-deps:
-	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@missing=$$(for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null || echo $$t; done); \
+	if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; fi
 	@test -d tests/.npm/node_modules/@modelcontextprotocol/server-filesystem || \
 		npm install --silent --no-audit --no-fund --prefix tests/.npm @modelcontextprotocol/server-filesystem >/dev/null
 
