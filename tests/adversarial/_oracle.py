@@ -4,7 +4,10 @@ character)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Iterable
+from pathlib import Path
 
 from keyturn.model import Action, EffectKind, brackets_as_one_character
 from keyturn.policy.matching import GlobSet
@@ -26,3 +29,36 @@ def unknown(action: Action) -> bool:
 def names_of(action: Action, kinds: frozenset[EffectKind]) -> set[str]:
     """The names of ``action``'s effects of ``kinds``."""
     return {n for e in action.effects if e.effect in kinds for n in e.resource.names}
+
+
+def files_under(root: Path, *, skip: str = "") -> dict[str, bytes]:
+    """Every file under ``root`` and its bytes (folders named ``skip`` left out)."""
+    found = {}
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d != skip]
+        for name in files:
+            found[os.path.join(folder, name)] = Path(folder, name).read_bytes()
+    return found
+
+
+def run_bash(line: str, *, cwd: Path, env: dict[str, str]) -> None:
+    """``line`` run in a bash that reads no startup files, with nothing on its input."""
+    subprocess.run(
+        ["bash", "--norc", "--noprofile", "-c", line],
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def assert_changes_named(action: Action, changed: Iterable[str], line: str) -> None:
+    """Each of ``changed`` is named by an effect of ``action`` that is not a read, unless the
+    action is held as unknown."""
+    if unknown(action):
+        return
+    changes = names_of(action, frozenset(EffectKind) - {EffectKind.READ})
+    missed = [p for p in changed if not named(p, changes)]
+    assert not missed, (line, missed, sorted(changes))

@@ -12,16 +12,14 @@ src``), and ``git worktree add PATH`` named without PATH.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from tests.adversarial._oracle import named, names_of, unknown
+from tests.adversarial._oracle import assert_changes_named, files_under, run_bash
 
 from keyturn.localfiles import LocalFiles
-from keyturn.model import EffectKind
 from keyturn.understand.shell import understand_shell
 
 CASES = [
@@ -91,31 +89,13 @@ def _scratch(root: Path) -> dict[str, str]:
     return {**env, "O": str(root / "other")}
 
 
-def _files(root: Path) -> dict[str, bytes]:
-    found = {}
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if d != ".git"]
-        for name in files:
-            path = os.path.join(folder, name)
-            found[path] = Path(path).read_bytes()
-    return found
-
-
 @pytest.mark.parametrize("line", CASES)
 def test_every_file_git_changes_is_named_or_the_line_is_unknown(tmp_path: Path, line: str) -> None:
     assert shutil.which("git") and shutil.which("bash"), "the oracle needs git and bash"
     env = _scratch(tmp_path)
-    before = _files(tmp_path)
-    subprocess.run(
-        ["bash", "--norc", "--noprofile", "-c", line],
-        cwd=tmp_path / "repo",
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        timeout=60,
-        check=False,
-    )
-    after = _files(tmp_path)
+    before = files_under(tmp_path, skip=".git")
+    run_bash(line, cwd=tmp_path / "repo", env=env)
+    after = files_under(tmp_path, skip=".git")
     changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
     assert changed, f"the case changes nothing in git: {line}"
     _scratch(tmp_path)  # judged on the tree as it was before the line ran
@@ -126,8 +106,4 @@ def test_every_file_git_changes_is_named_or_the_line_is_unknown(tmp_path: Path, 
         env={"HOME": env["HOME"], "O": env["O"]},
         files=LocalFiles(),
     )
-    if unknown(action):
-        return
-    changes = names_of(action, frozenset(EffectKind) - {EffectKind.READ})
-    missed = [p for p in changed if not named(p, changes)]
-    assert not missed, (line, missed, sorted(changes))
+    assert_changes_named(action, changed, line)

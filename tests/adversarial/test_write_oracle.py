@@ -14,16 +14,13 @@ unknown).
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from tests.adversarial._oracle import named, names_of, unknown
+from tests.adversarial._oracle import assert_changes_named, files_under, run_bash
 
 from keyturn.localfiles import LocalFiles
-from keyturn.model import EffectKind
 from keyturn.understand.shell import understand_shell
 
 _FAILING_HUNK = "<(printf -- '--- a\\n+++ b\\n@@ -1 +1 @@\\n-absent\\n+new\\n')"
@@ -76,14 +73,6 @@ def _scratch(root: Path) -> dict[str, str]:
     return {"PATH": "/usr/bin:/bin", "HOME": str(root / "home"), "S": str(root / "srv")}
 
 
-def _files(root: Path) -> dict[str, bytes]:
-    found = {}
-    for folder, _dirs, files in os.walk(root):
-        for name in files:
-            found[os.path.join(folder, name)] = Path(folder, name).read_bytes()
-    return found
-
-
 def _fresh_backup(path: str, before: dict[str, bytes]) -> bool:
     return path not in before and path.endswith((".orig", ".~1~"))
 
@@ -93,17 +82,9 @@ def test_every_file_a_line_writes_is_named_or_the_line_is_unknown(
     tmp_path: Path, line: str
 ) -> None:
     env = _scratch(tmp_path)
-    before = _files(tmp_path)
-    subprocess.run(
-        ["bash", "--norc", "--noprofile", "-c", line],
-        cwd=tmp_path / "work",
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        timeout=60,
-        check=False,
-    )
-    after = _files(tmp_path)
+    before = files_under(tmp_path)
+    run_bash(line, cwd=tmp_path / "work", env=env)
+    after = files_under(tmp_path)
     changed = [
         p
         for p in sorted(before.keys() | after.keys())
@@ -118,8 +99,4 @@ def test_every_file_a_line_writes_is_named_or_the_line_is_unknown(
         env={"HOME": env["HOME"], "S": env["S"]},
         files=LocalFiles(),
     )
-    if unknown(action):
-        return
-    changes = names_of(action, frozenset(EffectKind) - {EffectKind.READ})
-    missed = [p for p in changed if not named(p, changes)]
-    assert not missed, (line, missed, sorted(changes))
+    assert_changes_named(action, changed, line)
