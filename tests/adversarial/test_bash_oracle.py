@@ -11,7 +11,8 @@ an agent can use to delete a protected path: that is what this suite found in ``
 brace expansion beside a quoted or expanded part (``"$S"/{prod,dev}``), the trailing newline
 field splitting drops (``prod$'\\n'``), a NUL that ends a ``$'…'`` string, ``IFS`` splitting
 (``IFS=,``), the output of ``$( … >&2)`` taken as captured, POSIX classes in bracket sets
-(``[[:alpha:]]``), ``globstar`` and ``nocaseglob``.
+(``[[:alpha:]]``), ``globstar``, ``nocaseglob``, and a ``..`` after a symbolic link (the kernel
+climbs from where the link leads).
 """
 
 from __future__ import annotations
@@ -150,6 +151,12 @@ CASES = [
     "x=prod; unset -v x; rm -rf $S/$x",
     "x=prod; f() { unset x; }; f; rm -rf $S/$x",
     "rm -rf $S/$@prod",
+    # A ``..`` after a link climbs from where the link leads (lnk -> $S/prod/sub).
+    "rm -rf lnk/../db",
+    "rm -rf lnk/..",
+    "cd lnk && rm -rf ../db",
+    "cd -P lnk/.. && rm -rf db",
+    "rm -rf lnk/../../prod",
     "rm -rf $S/$*prod",
     "rm -rf $S/prod$-",
     "bash -c 'rm -rf \"$@\"' _ $S/prod",
@@ -183,8 +190,9 @@ class Tree:
 def tree(tmp_path_factory: pytest.TempPathFactory) -> Tree:
     assert shutil.which("bash"), "the oracle needs bash"
     root = tmp_path_factory.mktemp("oracle")
-    for folder in ("work/sub", "home", "bin", "srv/prod", "srv/dev"):
+    for folder in ("work/sub", "home", "bin", "srv/prod/sub", "srv/dev"):
         (root / folder).mkdir(parents=True)
+    (root / "work" / "lnk").symlink_to(root / "srv" / "prod" / "sub")  # a link out of work/
     for name in ("a1", "prod.txt", "sub/s1"):
         (root / "work" / name).write_text("")
     fake = root / "bin" / "rm"
@@ -228,10 +236,20 @@ def _bash_deletes(tree: Tree, line: str) -> list[str]:
             if not ended and arg == "--":
                 ended = True
             elif ended or not arg.startswith("-"):
-                paths.append(posixpath.normpath(posixpath.join(cwd, arg)))
+                paths.append(_as_the_kernel_resolves(cwd, arg))
             i += 1
         i += 1
     return paths
+
+
+def _as_the_kernel_resolves(cwd: str, arg: str) -> str:
+    """The path rm's operand ``arg`` names from the working directory ``cwd``: every link on
+    the way followed (a ``..`` climbs from where a link leads), not the last part's own."""
+    full = posixpath.join(os.path.realpath(cwd), arg)
+    folder, last = posixpath.split(full.rstrip("/") or "/")
+    if last in ("", ".", ".."):
+        return os.path.realpath(full)
+    return posixpath.join(os.path.realpath(folder or "/"), last)
 
 
 @pytest.mark.parametrize("line", CASES)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from keyturn.understand.shell.dispatch import build_command, foreign_program
+from keyturn.understand.shell.effects import file_path
 from keyturn.understand.shell.nested import script_file
 from keyturn.understand.shell.parse import RawCommand, parse_line
 from keyturn.understand.shell.registry import Redirect, ShellContext, SimpleCommand, evolve
@@ -96,6 +97,10 @@ def context_after(
             return ctx, "cd - returns to a directory decided at run time"
         return _moved_to(ctx, before, places, before), None
     target = normalize_path(operand, cwd=ctx.cwd)
+    if any("P" in a for a in args[:at]) and not ctx.disk_stale:
+        # ``cd -P``: the directory as the disk has it, links followed (``lnk/..`` is the
+        # folder above where lnk leads, not the one lnk is in).
+        target = ctx.files.links_followed(file_path(operand, ctx)) or file_path(operand, ctx)
     others = [normalize_path(operand, cwd=cwd) for cwd in places.others]
     reason = None
     set_, value = settings.cdpath

@@ -7,6 +7,7 @@ is named ``shell:<command text>``.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -68,8 +69,35 @@ def command_effect(
 
 
 def file_path(path: str, ctx: ShellContext) -> str:
-    """An absolute path for a path word (relative to the working directory)."""
-    return normalize_path(path, cwd=ctx.cwd)
+    """An absolute path for a path word (relative to the working directory). A ``..`` after a
+    symbolic link on disk climbs from where the link leads, as the kernel does: with ``lnk ->
+    /srv/prod/sub``, ``rm -rf lnk/../db`` deletes ``/srv/prod/db``, not ``./db``."""
+    normal = normalize_path(path, cwd=ctx.cwd)
+    if ".." not in path or "$" in path or ctx.disk_stale:
+        return normal
+    from keyturn.understand import NoFiles
+
+    if isinstance(ctx.files, NoFiles):
+        return normal
+    return _climbed_on_disk(path, ctx) or normal
+
+
+def _climbed_on_disk(path: str, ctx: ShellContext) -> str | None:
+    """``path`` with each ``..`` taken from the folder the disk has before it (the links on
+    that prefix followed); ``None`` when no link changes where it lands."""
+    full = path if path.startswith("/") else f"{ctx.cwd.rstrip('/')}/{path}"
+    current = ""
+    moved = False
+    for part in full.split("/"):
+        if part in ("", "."):
+            continue
+        if part != "..":
+            current += "/" + part
+            continue
+        real = ctx.files.links_followed(current or "/")
+        moved = moved or real is not None
+        current = posixpath.dirname(real if real is not None else current or "/").rstrip("/")
+    return normalize_path(current or "/", cwd="/") if moved else None
 
 
 # Names of what belongs to the machine a command runs on: its files, databases, services,
