@@ -57,6 +57,9 @@ CASES = [
     "cd src && git stash",
     "git -C src reset --hard",
     "git worktree add $O/wt feature",
+    # Pathspecs read from a file or stdin are not on the line: the whole tree.
+    "printf ':!x\\n' | git checkout feature --pathspec-from-file=-",
+    "printf 'a.txt\\n' | git rm -qf --pathspec-from-file=-",
     "git stash && git stash drop",
     "git add -A && git commit -qm y && git reset --hard HEAD~1",
 ]

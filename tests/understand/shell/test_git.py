@@ -122,3 +122,15 @@ def test_what_removes_files_from_the_work_tree(
     found = pairs(command)
     assert expected in found, found
     assert absent is None or absent not in found, found
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["git rm -r --pathspec-from-file=list", "git checkout main --pathspec-from-file=list"],
+)
+def test_pathspecs_from_a_file_are_a_delete_of_any_file_of_the_tree(command: str) -> None:
+    """The files are not on the line: a delete of any file of the tree (``git rm`` was an
+    update, which a ``protected`` pattern lets through; ``checkout`` a branch switch)."""
+    found = understand_shell(command, cwd="/w", home="/h").effects
+    deleted = {n for e in found if e.effect.value == "delete" for n in e.resource.names}
+    assert "file:/w/*" in deleted, command

@@ -115,7 +115,15 @@ def _forced(repo: str, branch: str, cmd: SimpleCommand, ctx: ShellContext) -> Ef
     )
 
 
+def _from_file(args: list[str]) -> bool:
+    """Whether the pathspecs are read from a file (``--pathspec-from-file``): not told here."""
+    return any(a.startswith("--pathspec-from") for a in args)
+
+
 def checkout(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    if _from_file(args):  # paths from a file: any file of the tree
+        before = [a for a in args if not a.startswith("-")]
+        return [_discard([":/"], repo, cmd, ctx, source=before[0] if before else None)]
     if "--" in args:
         paths = args[args.index("--") + 1 :]
         before = [a for a in args[: args.index("--")] if not a.startswith("-")]
@@ -209,7 +217,15 @@ def rm(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> lis
     """``git rm PATHS``: deletes them from the work tree too (``-r``: directories and all under
     them); ``--cached`` keeps the files, ``-n`` changes nothing."""
     opts = parse_options(args, OptionSpec(long={"cached": "cached", "dry-run": "n"}))
-    if opts.has("cached") or opts.has("n") or not opts.operands:
+    if opts.has("cached") or opts.has("n"):
+        return local_write(args, repo, cmd, ctx)
+    if _from_file(args):  # paths from a file: any file of the tree
+        detail = "git rm deletes the files a pathspec file names"
+        return [
+            git_effect(EffectKind.UPDATE, "git:local/HEAD", cmd, ctx),
+            worktree_effect(EffectKind.DELETE, [everything_in(repo, ctx)], cmd, ctx, detail),
+        ]
+    if not opts.operands:
         return local_write(args, repo, cmd, ctx)
     effects = [git_effect(EffectKind.UPDATE, "git:local/HEAD", cmd, ctx)]
     for operand in opts.operands:
