@@ -8,7 +8,7 @@ the file it edits (``db.orig``, ``db.~1~``) are left out: new names, next to a f
 already changes. This found writes an agent can aim at the hook settings or a protected tree:
 ``cp --parents .claude/settings.json ~/`` (named ``~/settings.json``), sed's and perl's
 backup suffix with ``*`` (``sed -i'../.claude/*' … settings.json``), ``patch -r FILE`` and
-``-B PREFIX``, ``rsync --log-file``, and ``tar -xP`` (absolute member names: held as
+``-B PREFIX``, ``rsync --log-file``, curl's ``-o '#1'`` with a URL glob, and ``tar -xP`` (absolute member names: held as
 unknown).
 """
 
@@ -59,6 +59,13 @@ CASES = [
     "echo x > ${S}//prod//db",
     "echo x | sort -o $S/prod/db",
     "find $S/prod -name db -delete",
+    # curl writes each URL a glob makes, under the name #N gives it.
+    "curl -s -o $S/prod/'#1' 'file:///dev/{null}'",
+    'curl -s -o "$S/prod/#1_#2" "file://$S/{dev,prod}/[d-d]b"',
+    'curl -s --output-dir "$S/prod" -O "file://$S/dev/{db}"',
+    "curl -s -D $S/prod/db file:///dev/null > /dev/null",
+    "curl -s --trace-ascii $S/prod/db file:///dev/null > /dev/null",
+    "curl -s -c $S/prod/db file:///dev/null > /dev/null",
 ]
 
 

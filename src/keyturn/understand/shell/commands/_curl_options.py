@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from keyturn.model import Effect
@@ -24,6 +25,7 @@ from keyturn.understand.shell.commands._http_client_line import (
     unknown,
     word_set,
 )
+from keyturn.understand.shell.effects import unknown_effect
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 from keyturn.understand.shell.words import normalize_path
 
@@ -259,11 +261,90 @@ def curl_outputs(
     base = normalize_path(out_dir.value, cwd=ctx.cwd) if out_dir else ctx.cwd
     written = ("o", "D", "c", "trace", "trace-ascii", "stderr", "libcurl", "etag-save")
     paths = [a.value for a in args.all(*written)]
+    # URL globs (``{a,b}``, ``[1-3]``): each URL they make is fetched, and ``#N`` in an output
+    # name is what the Nth glob gave (``-o '.claude/#1' 'http://x/{settings.json}'``).
+    globbing = not args.has("g", "globoff")
+    made: list[list[list[str]] | None] = [_glob_values(u.value) if globbing else [[]] for u in urls]
+    if any(m is None for m in made):
+        return [unknown_effect(cmd, "a URL glob not understood: what it fetches and writes", ctx)]
+    combos = [c for m in made for c in (m or [[]])]
+    paths = [out for p in paths for out in _numbered(p, combos)]
     if args.has("O"):
-        paths += [posixpath.basename(urlsplit(u.value).path) or "index.html" for u in urls]
+        fetched = [u for url in urls for u in (_globbed(url.value) if globbing else [url.value])]
+        paths += [posixpath.basename(urlsplit(u).path) or "index.html" for u in fetched]
     effects = [file_write(p, base, ctx) for p in paths if p not in ("-", "/dev/null", "")]
     # curl (as any program built on OpenSSL's key logging) writes TLS secrets where this says.
     keylog = cmd.assignments.get("SSLKEYLOGFILE")
     if keylog:
         effects.append(file_write(keylog, ctx.cwd, ctx))
     return effects
+
+
+# A URL glob: a set ``{a,b}`` or a range ``[1-3]``, ``[a-z:2]``.
+# (An IPv6 address in brackets is no glob.)
+_URL_GLOB = re.compile(r"\{([^{}]*)\}|\[(?![0-9A-Fa-f.]*:[0-9A-Fa-f:.]*\])([^\[\]]*)\]")
+_MAX_GLOBBED = 64
+
+
+def _glob_values(url: str) -> list[list[str]] | None:
+    """Each combination of the values the URL's globs take, in order (``[[]]`` for a URL
+    without one); ``None`` when a glob is not read or makes too many."""
+    choices: list[list[str]] = []
+    for found in _URL_GLOB.finditer(url):
+        listed, ranged = found.group(1), found.group(2)
+        values = listed.split(",") if listed is not None else _range(ranged)
+        if values is None:
+            return None
+        choices.append(values)
+    combos: list[list[str]] = [[]]
+    for values in choices:
+        combos = [[*c, v] for c in combos for v in values]
+        if len(combos) > _MAX_GLOBBED:
+            return None
+    return combos
+
+
+def _range(text: str) -> list[str] | None:
+    """``1-3``, ``01-10``, ``a-z`` with an optional ``:step``; ``None`` otherwise (an IPv6
+    address in brackets is no glob: curl wants ``-g`` for it, and refuses otherwise)."""
+    bounds, _, step_text = text.partition(":")
+    first, dash, last = bounds.partition("-")
+    step = int(step_text) if step_text.isdigit() and int(step_text) > 0 else 1
+    if not dash or (step_text and not step_text.isdigit()):
+        return None
+    if first.isdigit() and last.isdigit():
+        width = len(first) if first.startswith("0") else 0
+        numbers = range(int(first), int(last) + 1, step)
+        return [str(n).zfill(width) for n in numbers[: _MAX_GLOBBED + 1]]
+    if len(first) == len(last) == 1 and first.isalpha() and last.isalpha():
+        return [chr(c) for c in range(ord(first), ord(last) + 1, step)]
+    return None
+
+
+def _globbed(url: str) -> list[str]:
+    """The URLs curl makes of ``url``'s globs."""
+    return [_URL_GLOB.sub(_taking(combo), url) for combo in _glob_values(url) or [[]]]
+
+
+def _taking(combo: list[str]) -> Callable[[re.Match[str]], str]:
+    """A substitution giving each glob, in order, its value in ``combo``."""
+    values = iter(combo)
+    return lambda _match: next(values, "")
+
+
+def _numbered(path: str, combos: list[list[str]]) -> list[str]:
+    """``path`` with each ``#N`` replaced by the Nth glob's value, per combination."""
+    if not re.search(r"#[0-9]", path):
+        return [path]
+    named = [re.sub(r"#([0-9]+)", _nth(combo), path) for combo in combos]
+    return list(dict.fromkeys(named)) or [path]
+
+
+def _nth(combo: list[str]) -> Callable[[re.Match[str]], str]:
+    """A substitution of ``#N`` by the Nth value of ``combo`` (kept when there is none)."""
+
+    def value(match: re.Match[str]) -> str:
+        n = int(match.group(1))
+        return combo[n - 1] if 0 < n <= len(combo) else match.group(0)
+
+    return value
