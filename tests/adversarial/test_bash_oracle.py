@@ -83,6 +83,11 @@ CASES = [
     "printf -v x prod; rm -rf $S/$x",
     "read x <<< prod; rm -rf $S/$x",
     "echo $S/prod | xargs rm -rf",
+    "printf '%s\\n' prod | xargs -iX rm -rf $S/X",  # -i's string written against it
+    "printf '%s\\n' prod | xargs -n 1 -riX rm -rf $S/X",
+    "printf '%s\\n' prod | xargs --replace=@ rm -rf $S/@",
+    "echo $S/prod > list; xargs -a list rm -rf",
+    "echo \"$S/dev,$S/prod\" | xargs -d, rm -rf",
     "find $S -maxdepth 1 -name prod -exec rm -rf {} +",
     'eval "rm -rf $S/prod"',
     "bash -c 'rm -rf $S/prod'",

@@ -33,9 +33,12 @@ def xargs(state: State) -> Outcome:
         long_valued=frozenset({"n", "P", "d"}),
         stop_at_operand=True,
     )
-    opts = parse_options(state.argv[1:], spec)
+    args, attached = _attached_replace(state.argv[1:])
+    opts = parse_options(args, spec)
     index = len(state.argv) - len(opts.rest)
-    replace_str = opts.value("I") or opts.value("i") or ("{}" if opts.has("i") else None)
+    replace_str = (
+        opts.value("I") or attached or opts.value("i") or ("{}" if opts.has("i") else None)
+    )
     state.wrappers.append("xargs")
     if index >= len(state.argv):
         state.argv[:], state.raw[:], state.dynamic[:] = ["echo"], ["echo"], [False]
@@ -65,6 +68,33 @@ def xargs(state: State) -> Outcome:
         state.raw.extend(known)
         state.dynamic.extend(False for _ in known)
     return Step.GO_ON
+
+
+# xargs's short options that take no value: an ``i`` after them in a cluster is ``-i``.
+_XARGS_FLAGS = frozenset("0prtx")
+_XARGS_VALUED = frozenset({"I", "L", "n", "P", "s", "d", "E", "a"})
+
+
+def _attached_replace(args: list[str]) -> tuple[list[str], str | None]:
+    """``args`` with a replace string written against ``-i`` taken out (``-iX``: X, not
+    ``{}``), and that string."""
+    out = list(args)
+    value_next = False
+    for at, arg in enumerate(args):
+        if value_next:  # the value of ``-n 1``, ``-I {}``...
+            value_next = False
+            continue
+        if arg == "--" or not arg.startswith("-"):
+            break  # the command
+        cluster = arg[1:]
+        if arg.startswith("--") or cluster in _XARGS_VALUED:
+            value_next = cluster in _XARGS_VALUED
+            continue
+        cut = cluster.find("i")
+        if cut >= 0 and set(cluster[:cut]) <= _XARGS_FLAGS and cluster[cut + 1 :]:
+            out[at] = "-" + cluster[: cut + 1]
+            return out, cluster[cut + 1 :]
+    return out, None
 
 
 def _one_plain_line(text: str | None) -> str | None:
