@@ -8,8 +8,8 @@ the file it edits (``db.orig``, ``db.~1~``) are left out: new names, next to a f
 already changes. This found writes an agent can aim at the hook settings or a protected tree:
 ``cp --parents .claude/settings.json ~/`` (named ``~/settings.json``), sed's and perl's
 backup suffix with ``*`` (``sed -i'../.claude/*' … settings.json``), ``patch -r FILE`` and
-``-B PREFIX``, ``rsync --log-file``, curl's ``-o '#1'`` with a URL glob, and ``tar -xP`` (absolute member names: held as
-unknown).
+``-B PREFIX``, ``rsync --log-file``, curl's ``-o '#1'`` with a URL glob, and ``tar -xP``
+(absolute member names: held as unknown).
 """
 
 from __future__ import annotations
