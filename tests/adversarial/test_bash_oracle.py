@@ -87,7 +87,7 @@ CASES = [
     "printf '%s\\n' prod | xargs -n 1 -riX rm -rf $S/X",
     "printf '%s\\n' prod | xargs --replace=@ rm -rf $S/@",
     "echo $S/prod > list; xargs -a list rm -rf",
-    "echo \"$S/dev,$S/prod\" | xargs -d, rm -rf",
+    'echo "$S/dev,$S/prod" | xargs -d, rm -rf',
     "find $S -maxdepth 1 -name prod -exec rm -rf {} +",
     'eval "rm -rf $S/prod"',
     "bash -c 'rm -rf $S/prod'",
