@@ -46,6 +46,8 @@ FILES = MemoryFiles(
         f"{REPO}/data": "/srv/prod",
         f"{REPO}/hop": "notes.txt",  # a link to a link
         f"{REPO}/loop": "loop",
+        f"{REPO}/deep": f"{REPO}/.claude/sub",  # its parent is the hook settings' folder
+        f"{REPO}/prodsub": "/srv/prod/sub",
     },
 )
 ACTOR = Actor(agent="claude-code", operator="dev")
@@ -198,3 +200,49 @@ def test_a_hard_link_the_line_makes_is_not_taken_for_a_symbolic_one() -> None:
     # ``ln TARGET LINK`` (no -s) shares the file: nothing under LINK/ leads elsewhere.
     names = _names(_shell("ln /srv/prod/db.sqlite copy && rm -rf copy/x"))
     assert "file:/srv/prod/db.sqlite/x" not in names
+
+
+@pytest.mark.parametrize(
+    ("tool", "tool_input"),
+    [
+        ("Write", {"file_path": f"{REPO}/deep/../settings.json", "content": "{}"}),
+        (
+            "Edit",
+            {
+                "file_path": f"{REPO}/deep/../settings.json",
+                "old_string": "keyturn",
+                "new_string": "x",
+            },
+        ),
+    ],
+)
+def test_a_file_tool_climbing_out_of_a_link_lands_where_the_kernel_takes_it(
+    policy: Policy, tool: str, tool_input: dict[str, object]
+) -> None:
+    """``deep -> .claude/sub``: ``deep/../settings.json`` is ``.claude/settings.json`` to the
+    kernel, though its text says ``settings.json`` beside ``deep``."""
+    decision = policy.judge(_agent_call("claude-code", tool, tool_input), actor=ACTOR)
+    assert decision.decision is Verdict.DENY, (tool, decision.reasons)
+    assert SELF_PROTECTION_RULE in {j.rule for j in decision.judgements}
+
+
+@pytest.mark.parametrize("command", ["rm prodsub/../db.sqlite", "echo x > deep/../settings.json"])
+def test_a_shell_path_climbing_out_of_a_link_lands_where_the_kernel_takes_it(
+    policy: Policy, command: str
+) -> None:
+    decision = policy.judge(_shell(command), actor=ACTOR)
+    assert decision.decision is Verdict.DENY, (command, decision.reasons)
+
+
+def test_an_mcp_file_server_climbing_out_of_a_link_is_refused(policy: Policy) -> None:
+    action = understand_mcp(
+        "filesystem",
+        "write_file",
+        {"path": f"{REPO}/deep/../settings.json", "content": "{}"},
+        cwd=REPO,
+        home=HOME,
+        files=FILES,
+    )
+    decision = policy.judge(action, actor=ACTOR)
+    assert decision.decision is Verdict.DENY, decision.reasons
+    assert SELF_PROTECTION_RULE in {j.rule for j in decision.judgements}

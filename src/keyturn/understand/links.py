@@ -112,3 +112,59 @@ def _followed(name: str, files: LinkReader) -> Sequence[str]:
         if parent:
             names.append(f"file:{parent.rstrip('/')}/{leaf}")
     return names
+
+
+def climbed_on_disk(path: str, files: LinkReader) -> str | None:
+    """``path`` (absolute, as written: not normalised) with each ``..`` taken from the folder
+    the disk has before it, the links on that prefix followed, as the kernel does (``lnk ->
+    /srv/prod/sub``: ``lnk/../db`` is ``/srv/prod/db``); ``None`` when no link changes where
+    it lands."""
+    current = ""
+    moved = False
+    for part in path.split("/"):
+        if part in ("", "."):
+            continue
+        if part != "..":
+            current += "/" + part
+            continue
+        real = files.links_followed(current or "/")
+        moved = moved or real is not None
+        current = posixpath.dirname(real if real is not None else current or "/").rstrip("/")
+    return posixpath.normpath(current or "/") if moved else None
+
+
+def action_with_climbs(
+    action: Action, written: Iterable[str], *, cwd: str, home: str, files: LinkReader
+) -> Action:
+    """``action`` with :func:`with_climbs` applied to its effects."""
+    effects = with_climbs(action.effects, written, cwd=cwd, home=home, files=files)
+    if all(a is b for a, b in zip(effects, action.effects, strict=True)):
+        return action
+    return replace(action, effects=tuple(effects))
+
+
+def with_climbs(
+    effects: Iterable[Effect], written: Iterable[str], *, cwd: str, home: str, files: LinkReader
+) -> list[Effect]:
+    """``effects`` (of an agent's file tool or an MCP call) with each path in ``written`` (as
+    the agent sent it) that climbs with ``..`` after a link on disk also named where the
+    kernel takes it (:func:`climbed_on_disk`)."""
+    from keyturn.understand.paths import agent_path, is_windows_path
+
+    landed: dict[str, str] = {}
+    for raw in written:
+        if ".." not in raw or is_windows_path(raw) or is_windows_path(cwd):
+            continue
+        full = home.rstrip("/") + raw[1:] if raw == "~" or raw.startswith("~/") else raw
+        full = full if full.startswith("/") else f"{cwd.rstrip('/')}/{full}"
+        climbed = climbed_on_disk(full, files)
+        if climbed is not None:
+            landed["file:" + agent_path(raw, cwd=cwd, home=home)] = "file:" + climbed
+    found = []
+    for effect in effects:
+        extra = tuple(landed[n] for n in effect.resource.names if n in landed)
+        if extra:
+            names = tuple(dict.fromkeys(effect.resource.names + extra))
+            effect = replace(effect, resource=replace(effect.resource, names=names))
+        found.append(effect)
+    return found

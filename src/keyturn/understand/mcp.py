@@ -33,7 +33,7 @@ from typing import Any
 from keyturn.errors import InputError
 from keyturn.model import Action, ActionKind, Effect, EffectKind, McpToolMapping, Target
 from keyturn.understand import FileReader, NoFiles
-from keyturn.understand.links import with_link_targets
+from keyturn.understand.links import with_climbs, with_link_targets
 from keyturn.understand.mcp_call import McpCall, sql_engine, tool_name
 from keyturn.understand.mcp_mapping import (
     apply_mapping,
@@ -84,6 +84,9 @@ def understand_mcp(
     call = McpCall(server, tool, args, target=target, cwd=cwd, home=home, files=files)
     effects = _tool_effects(call, mappings, hints)
     effects += _text_argument_effects(call, consumed=_consumed(call, mappings))
+    if not isinstance(files, NoFiles):
+        # ``dir/lnk/../x`` opens where the kernel takes it: from the link's target.
+        effects = with_climbs(effects, _strings(args), cwd=cwd, home=home, files=files)
     effects = with_link_targets(mark_runs_later(effects, home=home), files)
     subject = {"server": server, "tool": tool, "arguments": _canonical(name, args)}
     return Action(
@@ -227,3 +230,18 @@ def _json_type(value: Any) -> str:
 def _dedupe(effects: list[Effect]) -> list[Effect]:
     """Equal effects once, in first-seen order (equal meaning -> equal action)."""
     return list(dict.fromkeys(effects))
+
+
+def _strings(value: Any) -> list[str]:
+    """The strings in an MCP call's arguments, nested ones too (bounded)."""
+    found: list[str] = []
+    stack = [value]
+    while stack and len(found) < 1000:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, Mapping):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return found

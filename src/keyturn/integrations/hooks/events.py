@@ -108,8 +108,11 @@ def action_for_call(
     are named also where the links on them lead (shell and MCP calls name them so already)."""
     action = _understood(call, env=env, files=files, mcp_mappings=mcp_mappings, target=target)
     if call.category in _FILE_TOOLS:
-        from keyturn.understand.links import action_with_link_targets
+        from keyturn.understand.links import action_with_climbs, action_with_link_targets
 
+        # ``/repo/lnk/../db`` opens where the kernel takes it: the link's target's parent.
+        sent = [str(p) for p in (call.arguments.get("paths") or [call.arguments.get("path")])]
+        action = action_with_climbs(action, sent, cwd=call.cwd, home=call.home, files=files)
         return action_with_link_targets(action, files)
     return action
 

@@ -7,7 +7,6 @@ is named ``shell:<command text>``.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -79,25 +78,10 @@ def file_path(path: str, ctx: ShellContext) -> str:
 
     if isinstance(ctx.files, NoFiles):
         return normal
-    return _climbed_on_disk(path, ctx) or normal
+    from keyturn.understand.links import climbed_on_disk
 
-
-def _climbed_on_disk(path: str, ctx: ShellContext) -> str | None:
-    """``path`` with each ``..`` taken from the folder the disk has before it (the links on
-    that prefix followed); ``None`` when no link changes where it lands."""
     full = path if path.startswith("/") else f"{ctx.cwd.rstrip('/')}/{path}"
-    current = ""
-    moved = False
-    for part in full.split("/"):
-        if part in ("", "."):
-            continue
-        if part != "..":
-            current += "/" + part
-            continue
-        real = ctx.files.links_followed(current or "/")
-        moved = moved or real is not None
-        current = posixpath.dirname(real if real is not None else current or "/").rstrip("/")
-    return normalize_path(current or "/", cwd="/") if moved else None
+    return climbed_on_disk(full, ctx.files) or normal
 
 
 # Names of what belongs to the machine a command runs on: its files, databases, services,
