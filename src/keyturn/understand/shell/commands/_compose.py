@@ -16,7 +16,7 @@ from keyturn.understand.shell.commands._container_call import (
     option_spec,
 )
 from keyturn.understand.shell.commands._container_command import command_effects
-from keyturn.understand.shell.commands._container_mounts import host_access
+from keyturn.understand.shell.commands._container_mounts import host_access, mounts_of
 from keyturn.understand.shell.effects import (
     file_path,
 )
@@ -141,8 +141,10 @@ def _compose_run(project: str, args: Sequence[str], call: ContainerCall) -> list
     service = opts.rest[0]
     said = f"runs a one-off container of service {service}"
     unseen = [f"service {service}'s volumes in the compose file"]
-    ran = command_effects(call, opts, service, opts.rest[1:], unseen=unseen)
-    return [call.effect(_E.UPDATE, project, said), *host_access(opts, call), *ran]
+    mounts, unread = mounts_of(opts, call)
+    ran = command_effects(call, opts, service, opts.rest[1:], mounts, unseen=unseen)
+    access = host_access(opts, call, mounts, unread)
+    return [call.effect(_E.UPDATE, project, said), *access, *ran]
 
 
 def _project(opts: Options, cmd: SimpleCommand, ctx: ShellContext) -> str:

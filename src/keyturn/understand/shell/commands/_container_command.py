@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand import FileReader, GitEntries, NoFiles
 from keyturn.understand.shell.commands._container_call import ContainerCall
-from keyturn.understand.shell.commands._container_mounts import Mount, mounts_of
+from keyturn.understand.shell.commands._container_mounts import Mount
 from keyturn.understand.shell.flags import Options
 from keyturn.understand.shell.registry import evolve
 
@@ -43,13 +43,13 @@ def command_effects(
     opts: Options,
     image: str,
     words: Sequence[str],
+    mounts: Sequence[Mount],
     *,
     unseen: Sequence[str] = (),
 ) -> list[Effect]:
-    """The effects of ``words`` (the command after the image) run in the container; ``unseen``:
-    what gives it mounts the line does not tell besides ``--volumes-from`` (a compose
-    service's own)."""
-    mounts, _ = mounts_of(opts, call)
+    """The effects of ``words`` (the command after the image) run in the container with
+    ``mounts`` (:func:`._container_mounts.mounts_of`); ``unseen``: what gives it mounts the
+    line does not tell besides ``--volumes-from`` (a compose service's own)."""
     ctx = call.ctx
     entrypoint = opts.value("entrypoint")
     argv = [*([entrypoint] if entrypoint else []), *words]
@@ -95,7 +95,7 @@ def _written_inside(
             continue
         for path, text in written.items():
             if _under(path, mount.host_path):
-                inside[_joined(mount.inside, path[len(mount.host_path.rstrip("/")) :])] = text
+                inside[_moved(path, mount.host_path, mount.inside)] = text
     return inside
 
 
@@ -169,11 +169,12 @@ def _host_name(path: str, mount: Mount) -> str:
     """Where the container's ``path`` under ``mount`` lands."""
     if mount.host_path is None:
         return f"docker:volume/{mount.volume}"
-    return f"file:{_joined(mount.host_path, path[len(mount.inside.rstrip('/')) :])}"
+    return f"file:{_moved(path, mount.inside, mount.host_path)}"
 
 
-def _joined(host: str, rest: str) -> str:
-    return host.rstrip("/") + rest or "/"
+def _moved(path: str, folder: str, to: str) -> str:
+    """``path`` (under ``folder``) at the same place under ``to``."""
+    return to.rstrip("/") + path[len(folder.rstrip("/")) :] or "/"
 
 
 class ContainerFiles:
@@ -188,7 +189,7 @@ class ContainerFiles:
         mount = _mount_of(path, self._binds)
         if mount is None or mount.host_path is None:
             return None
-        return _joined(mount.host_path, path[len(mount.inside.rstrip("/")) :])
+        return _moved(path, mount.inside, mount.host_path)
 
     def read_text(self, path: str, *, limit: int = 1_000_000) -> str | None:
         host = self._on_host(path)

@@ -17,7 +17,7 @@ from keyturn.understand.shell.commands._container_call import (
     mount_fields,
     option_spec,
 )
-from keyturn.understand.shell.commands._container_mounts import host_access
+from keyturn.understand.shell.commands._container_mounts import host_access, mounts_of
 from keyturn.understand.shell.effects import (
     directory_tree,
     file_path,
@@ -51,7 +51,7 @@ def build(call: ContainerCall, args: Sequence[str]) -> list[Effect]:
     opts = parse_options(args, _BUILD)
     tags = list(opts.values.get("t", ())) or ["*"]
     out = call.each(_E.CREATE, "image", tags, "builds it")
-    out += host_access(opts, call)
+    out += host_access(opts, call, *mounts_of(opts, call))
     entitled = {e.strip() for value in opts.values.get("allow", ()) for e in value.split(",")}
     if "security.insecure" in entitled:
         out.append(call.unknown("--allow security.insecure: its steps may run privileged"))

@@ -22,7 +22,7 @@ from keyturn.understand.shell.commands._container_call import (
     option_spec,
 )
 from keyturn.understand.shell.commands._container_command import command_effects
-from keyturn.understand.shell.commands._container_mounts import host_access
+from keyturn.understand.shell.commands._container_mounts import host_access, mounts_of
 from keyturn.understand.shell.effects import (
     directory_tree,
     file_path,
@@ -159,8 +159,9 @@ def run(call: ContainerCall, args: Sequence[str]) -> list[Effect] | None:
     for cidfile in opts.values.get("cidfile", ()):
         path = file_path(cidfile, call.ctx)
         out.append(write_effect(path, call.cmd, call.ctx, detail="the container's id"))
-    out += host_access(opts, call)
-    return out + command_effects(call, opts, image, opts.rest[1:])
+    mounts, unread = mounts_of(opts, call)
+    out += host_access(opts, call, mounts, unread)
+    return out + command_effects(call, opts, image, opts.rest[1:], mounts)
 
 
 # -- copying -------------------------------------------------------------------------------

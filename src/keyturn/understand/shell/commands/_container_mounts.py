@@ -53,9 +53,12 @@ def mounts_of(opts: Options, call: ContainerCall) -> tuple[list[Mount], list[Eff
     return mounts, unknown
 
 
-def host_access(opts: Options, call: ContainerCall) -> list[Effect]:
-    """What of this host a container gets: its mounts, and whether it gets the host itself."""
-    mounts, out = mounts_of(opts, call)
+def host_access(
+    opts: Options, call: ContainerCall, mounts: list[Mount], unread: list[Effect]
+) -> list[Effect]:
+    """What of this host a container gets: its mounts (and ``unread``, the unknown effects of
+    those not understood: :func:`mounts_of`), and whether it gets the host itself."""
+    out = list(unread)
     for mount in mounts:
         if mount.host_path is not None:
             out += _bind(mount.host_path, mount.readonly, mount.how, call)
