@@ -78,20 +78,29 @@ def with_link_targets(
         names = effect.resource.names
         reader = files if made and effect.operation == "ln" else line
         extra = [n for name in names if name.startswith("file:/") for n in _followed(name, reader)]
-        fresh = tuple(n for n in dict.fromkeys(extra) if n not in names)
-        if fresh:
-            resource = Resource((*names, *fresh), type=effect.resource.type)
-            effect = replace(effect, resource=resource)
-        found.append(effect)
+        found.append(_also_named(effect, extra))
     return found
+
+
+def _also_named(effect: Effect, extra: Iterable[str]) -> Effect:
+    """``effect`` named ``extra`` as well (the same effect when that adds no name)."""
+    names = effect.resource.names
+    fresh = tuple(n for n in dict.fromkeys(extra) if n not in names)
+    if not fresh:
+        return effect
+    return replace(effect, resource=Resource((*names, *fresh), type=effect.resource.type))
+
+
+def _with_effects(action: Action, effects: list[Effect]) -> Action:
+    """``action`` with ``effects`` (the same action when none of them changed)."""
+    if all(a is b for a, b in zip(effects, action.effects, strict=True)):
+        return action
+    return replace(action, effects=tuple(effects))
 
 
 def action_with_link_targets(action: Action, files: LinkReader) -> Action:
     """``action`` with :func:`with_link_targets` applied to its effects."""
-    effects = with_link_targets(action.effects, files)
-    if all(a is b for a, b in zip(effects, action.effects, strict=True)):
-        return action
-    return replace(action, effects=tuple(effects))
+    return _with_effects(action, with_link_targets(action.effects, files))
 
 
 def _followed(name: str, files: LinkReader) -> Sequence[str]:
@@ -137,10 +146,9 @@ def action_with_climbs(
     action: Action, written: Iterable[str], *, cwd: str, home: str, files: LinkReader
 ) -> Action:
     """``action`` with :func:`with_climbs` applied to its effects."""
-    effects = with_climbs(action.effects, written, cwd=cwd, home=home, files=files)
-    if all(a is b for a, b in zip(effects, action.effects, strict=True)):
-        return action
-    return replace(action, effects=tuple(effects))
+    return _with_effects(
+        action, with_climbs(action.effects, written, cwd=cwd, home=home, files=files)
+    )
 
 
 def with_climbs(
@@ -160,11 +168,4 @@ def with_climbs(
         climbed = climbed_on_disk(full, files)
         if climbed is not None:
             landed["file:" + agent_path(raw, cwd=cwd, home=home)] = "file:" + climbed
-    found = []
-    for effect in effects:
-        extra = tuple(landed[n] for n in effect.resource.names if n in landed)
-        if extra:
-            names = tuple(dict.fromkeys(effect.resource.names + extra))
-            effect = replace(effect, resource=replace(effect.resource, names=names))
-        found.append(effect)
-    return found
+    return [_also_named(e, (landed[n] for n in e.resource.names if n in landed)) for e in effects]

@@ -111,7 +111,7 @@ def action_for_call(
         from keyturn.understand.links import action_with_climbs, action_with_link_targets
 
         # ``/repo/lnk/../db`` opens where the kernel takes it: the link's target's parent.
-        sent = [str(p) for p in (call.arguments.get("paths") or [call.arguments.get("path")])]
+        sent = [str(p) for p in call.arguments.get("paths") or [call.arguments.get("path")] if p]
         action = action_with_climbs(action, sent, cwd=call.cwd, home=call.home, files=files)
         return action_with_link_targets(action, files)
     return action

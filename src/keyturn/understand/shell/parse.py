@@ -189,8 +189,7 @@ def parse_tree(
                 run_time=run_time,
                 rewrites=rewrites + 1,
             )
-        given_home = variables.get("HOME", home) if "HOME" in variables else home
-        assigned = assigned_variables(root, home=given_home)
+        assigned = assigned_variables(root, home=variables.get("HOME", home))
         known = dict(variables)
         for name, value in assigned.items():
             # A value the caller gave that the line assigns differently is known no longer.

@@ -110,7 +110,7 @@ class WordEvaluator:
         made is dropped. An ``IFS`` set at run time makes such a word decided at run time."""
         if not any(s.splittable and not s.dynamic for s in segments):
             return [self._assemble(segments, raw)]
-        ifs = self._vars.get("IFS", _DEFAULT_IFS) if "IFS" in self._vars else _DEFAULT_IFS
+        ifs = self._vars.get("IFS", _DEFAULT_IFS)  # None: set at run time
         if ifs is None:
             return [Word(text="".join(s.text for s in segments), raw=raw, dynamic=True)]
         fields: list[list[_Segment]] = [[]]

@@ -43,13 +43,17 @@ def sed_script_effects(cmd: SimpleCommand, opts: Options, ctx: ShellContext) -> 
 # Short options whose value is the rest of the word or the next one, per program: an ``i``
 # after one of them in a cluster is part of that value, not ``-i``.
 _VALUED_SHORT = {"sed": frozenset("efl"), "perl": frozenset("eEIMml0CdDx")}
-_VALUE_NEXT = frozenset({"-e", "-f", "-l", "--expression", "--file", "-E", "-I", "-M", "-m"})
+# Options whose value is the next word.
+_SED_VALUE_NEXT = frozenset({"-e", "-f", "-l", "--expression", "--file"})
+_VALUE_NEXT = {"sed": _SED_VALUE_NEXT, "perl": _SED_VALUE_NEXT | {"-E", "-I", "-M", "-m"}}
 
 
 def in_place_suffix(args: Sequence[str], program: str = "sed") -> tuple[list[str], str | None]:
     """``args`` with an in-place option's backup suffix taken out, and that suffix: ``""`` for
     ``-i`` without one, ``None`` when not editing in place. GNU sed and perl take the rest of
     the word after ``i`` as the suffix (``-i.bak``, ``-ni~``, and ``-ie``: suffix ``e``)."""
+    kind = "sed" if program == "sed" else "perl"
+    value_next, valued = _VALUE_NEXT[kind], _VALUED_SHORT[kind]
     out: list[str] = []
     suffix: str | None = None
     skip = False
@@ -58,7 +62,7 @@ def in_place_suffix(args: Sequence[str], program: str = "sed") -> tuple[list[str
             out.append(arg)
             skip = False
             continue
-        skip = arg in _VALUE_NEXT and (program != "sed" or arg[1:2] in ("e", "f", "l", "-"))
+        skip = arg in value_next
         if arg.startswith("--in-place"):
             suffix = arg.partition("=")[2]
             out.append("--in-place")
@@ -66,7 +70,6 @@ def in_place_suffix(args: Sequence[str], program: str = "sed") -> tuple[list[str
         if arg.startswith("--"):
             out.append(arg)
             continue
-        valued = _VALUED_SHORT["sed" if program == "sed" else "perl"]
         for at, char in enumerate(arg[1:], start=1):
             if char in valued:
                 break
