@@ -9,8 +9,10 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
+from keyturn.localfiles import LocalFiles
 from keyturn.model import Action, EffectKind, brackets_as_one_character
 from keyturn.policy.matching import GlobSet
+from keyturn.understand.shell import understand_shell
 
 
 def named(path: str, names: Iterable[str]) -> bool:
@@ -62,3 +64,16 @@ def assert_changes_named(action: Action, changed: Iterable[str], line: str) -> N
     changes = names_of(action, frozenset(EffectKind) - {EffectKind.READ})
     missed = [p for p in changed if not named(p, changes)]
     assert not missed, (line, missed, sorted(changes))
+
+
+def changed_files(before: dict[str, bytes], after: dict[str, bytes]) -> list[str]:
+    """The files :func:`files_under` listed differently: created, changed or removed."""
+    return sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+
+
+def understood_on_disk(line: str, *, cwd: Path | str, variables: dict[str, str]) -> Action:
+    """``line`` understood from ``cwd`` with the disk as it is now, ``variables`` the caller's
+    environment (its HOME the home directory)."""
+    return understand_shell(
+        line, cwd=str(cwd), home=variables["HOME"], env=variables, files=LocalFiles()
+    )

@@ -25,11 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from tests.adversarial._oracle import named, names_of, unknown
+from tests.adversarial._oracle import named, names_of, understood_on_disk, unknown
 
-from keyturn.localfiles import LocalFiles
 from keyturn.model import EffectKind
-from keyturn.understand.shell import understand_shell
 
 # Each line deletes something under $S (the scratch tree's srv/, holding prod/ and dev/).
 CASES = [
@@ -261,13 +259,7 @@ def _as_the_kernel_resolves(cwd: str, arg: str) -> str:
 def test_every_path_bash_deletes_is_named_or_the_line_is_unknown(tree: Tree, line: str) -> None:
     deleted = _bash_deletes(tree, line)
     assert deleted, f"the case deletes nothing in bash: {line}"
-    action = understand_shell(
-        line,
-        cwd=tree.work,
-        home=tree.home,
-        env={"HOME": tree.home, "S": tree.srv},
-        files=LocalFiles(),
-    )
+    action = understood_on_disk(line, cwd=tree.work, variables={"HOME": tree.home, "S": tree.srv})
     if unknown(action):
         return  # held for a person: what it deletes is not claimed
     deletes = names_of(action, frozenset({EffectKind.DELETE, EffectKind.REPLACE}))

@@ -17,10 +17,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from tests.adversarial._oracle import assert_changes_named, files_under, run_bash
-
-from keyturn.localfiles import LocalFiles
-from keyturn.understand.shell import understand_shell
+from tests.adversarial._oracle import (
+    assert_changes_named,
+    changed_files,
+    files_under,
+    run_bash,
+    understood_on_disk,
+)
 
 CASES = [
     "git checkout -- .",
@@ -99,14 +102,9 @@ def test_every_file_git_changes_is_named_or_the_line_is_unknown(tmp_path: Path, 
     before = files_under(tmp_path, skip=".git")
     run_bash(line, cwd=tmp_path / "repo", env=env)
     after = files_under(tmp_path, skip=".git")
-    changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+    changed = changed_files(before, after)
     assert changed, f"the case changes nothing in git: {line}"
     _scratch(tmp_path)  # judged on the tree as it was before the line ran
-    action = understand_shell(
-        line,
-        cwd=str(tmp_path / "repo"),
-        home=env["HOME"],
-        env={"HOME": env["HOME"], "O": env["O"]},
-        files=LocalFiles(),
-    )
+    variables = {"HOME": env["HOME"], "O": env["O"]}
+    action = understood_on_disk(line, cwd=tmp_path / "repo", variables=variables)
     assert_changes_named(action, changed, line)

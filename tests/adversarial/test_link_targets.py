@@ -154,15 +154,20 @@ def test_an_agent_file_tool_through_a_link_is_refused(
     assert decision.decision is Verdict.DENY, (tool, decision.reasons)
 
 
-def test_an_mcp_file_server_through_a_link_is_refused(policy: Policy) -> None:
-    action = understand_mcp(
+def _mcp_write(path: str) -> Action:
+    """The filesystem MCP server's ``write_file`` of ``path``, understood over :data:`FILES`."""
+    return understand_mcp(
         "filesystem",
         "write_file",
-        {"path": f"{REPO}/notes.txt", "content": "{}"},
+        {"path": path, "content": "{}"},
         cwd=REPO,
         home=HOME,
         files=FILES,
     )
+
+
+def test_an_mcp_file_server_through_a_link_is_refused(policy: Policy) -> None:
+    action = _mcp_write(f"{REPO}/notes.txt")
     assert SETTINGS in {n.removeprefix("file:") for n in _names(action)}
     assert policy.judge(action, actor=ACTOR).decision is Verdict.DENY
 
@@ -235,14 +240,6 @@ def test_a_shell_path_climbing_out_of_a_link_lands_where_the_kernel_takes_it(
 
 
 def test_an_mcp_file_server_climbing_out_of_a_link_is_refused(policy: Policy) -> None:
-    action = understand_mcp(
-        "filesystem",
-        "write_file",
-        {"path": f"{REPO}/deep/../settings.json", "content": "{}"},
-        cwd=REPO,
-        home=HOME,
-        files=FILES,
-    )
-    decision = policy.judge(action, actor=ACTOR)
+    decision = policy.judge(_mcp_write(f"{REPO}/deep/../settings.json"), actor=ACTOR)
     assert decision.decision is Verdict.DENY, decision.reasons
     assert SELF_PROTECTION_RULE in {j.rule for j in decision.judgements}

@@ -18,10 +18,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tests.adversarial._oracle import assert_changes_named, files_under, run_bash
-
-from keyturn.localfiles import LocalFiles
-from keyturn.understand.shell import understand_shell
+from tests.adversarial._oracle import (
+    assert_changes_named,
+    changed_files,
+    files_under,
+    run_bash,
+    understood_on_disk,
+)
 
 _FAILING_HUNK = "<(printf -- '--- a\\n+++ b\\n@@ -1 +1 @@\\n-absent\\n+new\\n')"
 _APPLYING_HUNK = "<(printf -- '--- a\\n+++ b\\n@@ -1 +1 @@\\n-orig\\n+new\\n')"
@@ -92,18 +95,9 @@ def test_every_file_a_line_writes_is_named_or_the_line_is_unknown(
     before = files_under(tmp_path)
     run_bash(line, cwd=tmp_path / "work", env=env)
     after = files_under(tmp_path)
-    changed = [
-        p
-        for p in sorted(before.keys() | after.keys())
-        if before.get(p) != after.get(p) and not _fresh_backup(p, before)
-    ]
+    changed = [p for p in changed_files(before, after) if not _fresh_backup(p, before)]
     assert changed, f"the case writes nothing: {line}"
     _scratch(tmp_path)  # judged on the tree as it was before the line ran
-    action = understand_shell(
-        line,
-        cwd=str(tmp_path / "work"),
-        home=env["HOME"],
-        env={"HOME": env["HOME"], "S": env["S"]},
-        files=LocalFiles(),
-    )
+    variables = {"HOME": env["HOME"], "S": env["S"]}
+    action = understood_on_disk(line, cwd=tmp_path / "work", variables=variables)
     assert_changes_named(action, changed, line)
