@@ -136,8 +136,9 @@ def test_replace_force_is_replace_and_apply_prune_deletes() -> None:
     assert forced.effect is E.REPLACE
     effects = run("kubectl apply -f app.yaml --prune -l app=web", cwd="/w", files=files)
     assert kinds(effects) == [E.UPDATE, E.DELETE]
-    # Pruning deletes the namespace's contents: named as it too (a protected one refuses).
-    assert effects[1].resource.names == ("k8s:default/*", "k8s:namespace/default")
+    # Pruning deletes the contents of the namespace it applied to (the object's, shop): named
+    # as it too (a protected one refuses).
+    assert effects[1].resource.names == ("k8s:shop/*", "k8s:namespace/shop")
 
 
 def test_delete_from_readable_manifest_and_unreadable_is_unknown() -> None:
@@ -232,7 +233,8 @@ def test_a_call_without_a_namespace_lands_in_the_contexts_namespace() -> None:
 
 
 def test_a_namespace_switch_on_the_line_is_judged_both_ways() -> None:
-    both = {"k8s:payments/deployment/api", "k8s:web/deployment/api"}
+    # Where the line starts, the switch has rewritten the kubeconfig: its namespace is not told.
+    both = {"k8s:*/deployment/api", "k8s:web/deployment/api"}
     assert _deleted("kubens web; kubectl delete deploy api") == both
     line = "kubectl config set-context --current --namespace=web && kubectl delete deploy api"
     assert _deleted(line) == both

@@ -14,6 +14,9 @@ from __future__ import annotations
 import re
 
 from keyturn.understand.shell._wrapper_state import Outcome, State, Step, Unwrapped
+from keyturn.understand.shell.commands._kube_args import parse_command
+from keyturn.understand.shell.commands._kube_flags import KUBECTL_GLOBAL, KUBECTL_VERBS
+from keyturn.understand.shell.commands._kube_place import POD_CONTEXT_LABEL
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
 from keyturn.understand.shell.words import basename
 
@@ -39,35 +42,29 @@ def container_exec(state: State) -> Outcome:
     return Step.GO_ON
 
 
-# kubectl's options that take a value (the global ones and exec's own), so that the pod is the
-# first word that is not an option or an option's value (``-n shop web-0``: ``web-0``).
-_KUBECTL_EXEC_OPTIONS = OptionSpec(
-    valued="ncfs",
-    long={"namespace": "n", "container": "c", "filename": "f", "server": "s"},
-    long_valued=frozenset(
-        {"n", "c", "f", "s", "context", "cluster", "kubeconfig", "user", "token", "as"}
-        | {"as-group", "as-uid", "pod-running-timeout", "request-timeout", "certificate-authority"}
-        | {"client-certificate", "client-key", "tls-server-name", "cache-dir", "v", "vmodule"}
-    ),
-)
-
-
 def kubectl_exec(state: State) -> Outcome:
     """``kubectl exec [OPTIONS] POD -- CMD…``: the command runs in the pod (noted with its
     namespace when the line gives one, ``kubectl-exec:shop/web-0``; else ``kubectl-exec:web-0``,
-    the kubeconfig's namespace being beyond the words)."""
-    args = state.argv[1:]
-    if "exec" not in args or "--" not in args or args.index("exec") > args.index("--"):
+    the kubeconfig's namespace being beyond the words), in the cluster of the context the line
+    names (noted ``kube-context:NAME``, for a kube tool run in the pod: :mod:`._kube_place`).
+
+    Only when ``exec`` is the verb kubectl runs, found as kubectl finds it (a word ``exec``
+    elsewhere is a name or a flag's value: ``kubectl -n exec delete ns x -- y`` deletes)."""
+    args = parse_command(state.argv[1:], root=KUBECTL_GLOBAL, verbs=KUBECTL_VERBS)
+    if args.words[:1] != ("exec",) or "--" not in state.argv:
         return Step.STOP
-    cut = args.index("--") + 1
-    words = [a for a in args[: cut - 1] if a != "exec"]
-    opts = parse_options(words, _KUBECTL_EXEC_OPTIONS)
-    pod = opts.operands[0].removeprefix("pod/") if opts.operands else "?"
-    if cut >= len(args):
+    cut = state.argv.index("--") + 1
+    if cut >= len(state.argv):
         return Unwrapped(None, unknown="kubectl exec without a command")
-    namespace = opts.value("n")
+    told = not args.unknown and not any(state.dynamic[1:cut])
+    pod = args.words[1].removeprefix("pod/") if told and len(args.words) > 1 else "?"
+    namespace = args.value("--namespace") if told else "*"
     state.wrappers.append(f"kubectl-exec:{namespace}/{pod}" if namespace else f"kubectl-exec:{pod}")
-    state.drop(cut + 1)
+    context = args.value("--context")
+    elsewhere = any(args.value(f) for f in ("--cluster", "--server", "--user"))
+    if told and context and not elsewhere:
+        state.wrappers.append(f"{POD_CONTEXT_LABEL}:{context}")
+    state.drop(cut)
     return Step.GO_ON
 
 
@@ -89,7 +86,9 @@ def ssh_runs_locally(opts: Options) -> str | None:
     configuration file (``-F``: it may hold them), or a log file written here (``-E``)."""
     for setting in opts.values.get("o", ()):
         name, *value = _SSH_SETTING.split(setting.strip(), maxsplit=1)
-        name = name.lower()
+        # ssh splits a setting as its config file's lines are split: quotes and backslashes
+        # around or inside the keyword are taken away (``-o '"ProxyCommand" cmd'``).
+        name = re.sub(r"[\"'\\]", "", name).lower()
         if name == "permitlocalcommand" and value and value[0].strip().lower() in ("no", "false"):
             continue
         if name in _SSH_LOCAL_SETTINGS:

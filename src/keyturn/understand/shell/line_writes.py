@@ -90,6 +90,24 @@ def text_on_line(path: str, ctx: ShellContext, *, limit: int) -> tuple[str | Non
     return text, False
 
 
+def one_text_on_line(path: str, ctx: ShellContext, *, limit: int = 1_000_000) -> str | None:
+    """The text of the file ``path`` for a command on the line that reads it as one document (a
+    manifest, a settings file, a parameter file), where the disk's text and the line's cannot be
+    judged side by side: the disk's when the line has not changed the file; the text an earlier
+    command on the line wrote when it is known and the disk holds nothing else there; else
+    None, as for a file that cannot be read -- the caller holds what depends on it as not known.
+
+    (A write that may not run, ``false && cat > m.yaml …``, leaves the disk's text: taking the
+    line's alone would judge a file the command may never read.)"""
+    wrote, line_text = written_text(ctx.written, path) if ctx.written else (False, None)
+    disk = ctx.files.read_text(path, limit=limit)
+    if not wrote:
+        return disk
+    if line_text is not None and (disk is None or disk == line_text):
+        return line_text
+    return None
+
+
 def written_text(written: Mapping[str, str | None], path: str) -> tuple[bool, str | None]:
     """(whether the line wrote ``path`` before, the text it wrote -- ``None`` when not known)."""
     if path in written:

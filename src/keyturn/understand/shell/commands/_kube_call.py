@@ -10,11 +10,12 @@ or ``--cluster``/``--server``/``--user`` point elsewhere, the environment is not
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.shell.commands._kube_args import ParsedArgs
+from keyturn.understand.shell.commands._kube_place import call_home, place_of
+from keyturn.understand.shell.commands._kubeconfig import Kubeconfig, NotTold
 from keyturn.understand.shell.effects import file_effect
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 from keyturn.understand.shell.words import normalize_path
@@ -86,23 +87,45 @@ def kube_call(
 ) -> KubeCall:
     """The call ``tool args`` with its target (context flag, the tool's variables, a switch on
     the line, the kubeconfig's current context), its namespace (``*`` for ``-A``, else
-    ``default``) and notes on what it read."""
+    ``default``) and notes on what it read.
+
+    A call run in a pod, a container or over ssh (:func:`~._kube_place.place_of`) reads no
+    setting of this machine: only its own flags, and in a pod the context ``kubectl exec``
+    named and the pod's namespace; one run as another user reads that user's home, not told."""
+    place = place_of(cmd, ctx)
 
     def variable(name: str | None) -> str | None:
-        return (cmd.assignments.get(name) or ctx.env.get(name)) if name else None
+        if name is None or place.elsewhere is not None or place.home_untold:
+            # The variables there are not those of this line (``sudo`` drops them, ``su -``
+            # starts afresh; on either side of the wrapper, which is not told).
+            return None
+        return cmd.assignments.get(name) or ctx.env.get(name)
 
     kubeconfig = args.value("--kubeconfig") or variable("KUBECONFIG")
-    files = _Kubeconfig(kubeconfig, ctx)
-    context = args.value(context_flag) or variable(_CONTEXT_VARIABLE.get(tool))
-    context = context or ctx.target.kube_context or files.current_context()
+    home = None if place.elsewhere or place.home_untold else call_home(cmd, ctx)
+    files = Kubeconfig(None if place.elsewhere else kubeconfig, ctx, home=home)
+    # A switch on the line changed this user's kubeconfig, not the one read there.
+    here = place.elsewhere is None and not place.home_untold
+    switched = ctx.target if here else Target()
+    context = args.value(context_flag) or variable(_CONTEXT_VARIABLE.get(tool)) or place.context
+    context = context or switched.kube_context or files.current_context()
     # The namespace: the flag or the tool's variable, a switch on the line (``kubens``,
     # ``set-context --current --namespace``), else the one the kubeconfig gives the context --
     # where a call without ``-n`` really lands, not ``default``.
     namespace_given = args.value("--namespace") or variable(_NAMESPACE_VARIABLE.get(tool))
-    namespace_given = namespace_given or ctx.target.kube_namespace
-    if namespace_given is None and context is not None and not args.has("--all-namespaces"):
-        namespace_given = files.namespace_of(context)
+    namespace_given = namespace_given or place.namespace or switched.kube_namespace
+    namespace_told = True
+    if namespace_given is None and not args.has("--all-namespaces"):
+        try:
+            if place.elsewhere is not None:
+                raise NotTold  # the kubeconfig (or the pod) there says
+            files.check()
+            namespace_given = files.namespace_of(context) if context is not None else None
+        except NotTold:
+            namespace_told = False
     notes = [f"kubeconfig {kubeconfig}"] if kubeconfig else []
+    if place.elsewhere is not None:
+        notes.append(place.elsewhere)
     elsewhere = [f for f in _ELSEWHERE_FLAGS.get(tool, ()) if args.value(f)]
     elsewhere += [v for v in _ELSEWHERE_VARIABLES.get(tool, ()) if variable(v)]
     target = Target(
@@ -112,63 +135,14 @@ def kube_call(
         notes.append(f"{', '.join(elsewhere)}: the context's name does not tell the cluster")
     elif context is None:
         notes.append("no kube context known: the cluster is not told")
+    if not namespace_told and place.elsewhere is None:
+        notes.append("the kubeconfig is not known here: the namespace is not told")
     if elsewhere or context is None:
         target = replace(target, environment=untold(ctx.target).environment)
     verb = args.words[0] if args.words else ""
-    namespace = "*" if args.has("--all-namespaces") else namespace_given or "default"
+    namespace = "*" if args.has("--all-namespaces") or not namespace_told else None
+    namespace = namespace or namespace_given or "default"
     return KubeCall(tool, verb, args, cmd, ctx, target, namespace, "; ".join(notes))
-
-
-_CURRENT_CONTEXT = re.compile(r"""^current-context:[ \t]*["']?([^"'\s#]+)""", re.MULTILINE)
-
-
-class _Kubeconfig:
-    """The kubeconfig files kubectl would read (``--kubeconfig``/``KUBECONFIG``, a list, else
-    ``~/.kube/config``), each read once, when first asked."""
-
-    def __init__(self, kubeconfig: str | None, ctx: ShellContext) -> None:
-        paths = [p for p in kubeconfig.split(":") if p] if kubeconfig else None
-        self._paths = paths or [ctx.home.rstrip("/") + "/.kube/config"]
-        self._ctx = ctx
-        self._texts: list[str] | None = None
-
-    def texts(self) -> list[str]:
-        if self._texts is None:
-            ctx = self._ctx
-            self._texts = [
-                ctx.files.read_text(normalize_path(p, cwd=ctx.cwd), limit=1_000_000) or ""
-                for p in self._paths
-            ]
-        return self._texts
-
-    def current_context(self) -> str | None:
-        """The current context (the first file of the list that sets one), or None."""
-        for text in self.texts():
-            found = _CURRENT_CONTEXT.search(text)
-            if found is not None:
-                return found.group(1)
-        return None
-
-    def namespace_of(self, context: str) -> str | None:
-        """The namespace the kubeconfig sets for ``context`` (the first file that defines the
-        context), or None."""
-        import yaml
-
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        for text in self.texts():
-            if context not in text:
-                continue
-            try:
-                document = yaml.load(text, Loader=loader)  # noqa: S506 -- a safe loader
-            except yaml.YAMLError:
-                continue
-            contexts = document.get("contexts") if isinstance(document, dict) else None
-            for entry in contexts if isinstance(contexts, list) else ():
-                if isinstance(entry, dict) and entry.get("name") == context:
-                    body = entry.get("context")
-                    namespace = body.get("namespace") if isinstance(body, dict) else None
-                    return namespace if isinstance(namespace, str) and namespace else None
-        return None
 
 
 def kubeconfig_write(

@@ -1,6 +1,7 @@
 """The objects a ``kubectl -f`` manifest names: (kind, name, namespace) read through the
 shell's file reader; ``None`` whenever they cannot all be known (URL, directory, kustomization,
-unreadable or malformed YAML, an object without a name), so the caller says unknown."""
+unreadable or malformed YAML, an object without a name, a file an earlier command on the line
+changed in a way not known), so the caller says unknown."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import yaml
 
 from keyturn.understand.k8s_kinds import normalize_kind
 from keyturn.understand.shell.commands._kube_call import KubeCall
+from keyturn.understand.shell.line_writes import one_text_on_line
+from keyturn.understand.shell.words import normalize_path
 
 
 def manifest_objects(call: KubeCall) -> list[tuple[str, str, str | None]] | None:
@@ -41,7 +44,9 @@ def _read_manifest(call: KubeCall, source: str) -> str | None:
     path = path if path.startswith("/") else f"{call.ctx.cwd.rstrip('/')}/{path}"
     if call.ctx.files.is_dir(path):
         return None
-    return call.ctx.files.read_text(path)
+    # What an earlier command on the line wrote there, when known; else the disk's text, or
+    # None (not known) when the line changed the file in a way not known.
+    return one_text_on_line(normalize_path(path, cwd=call.ctx.cwd), call.ctx)
 
 
 def _collect(doc: Any, out: list[tuple[str, str, str | None]]) -> bool:

@@ -4,57 +4,22 @@ uninstall deletes a release's objects, rollback/upgrade update them (``--force``
 install creates them (``--replace``: replaced); list/status/get/template... read. A literal
 ``--dry-run`` with no word decided at run time after it turns any of them into a read. The
 namespace and context are read as kubectl reads them, with helm's own ``HELM_KUBECONTEXT``,
-``HELM_NAMESPACE`` and ``HELM_KUBEAPISERVER``.
+``HELM_NAMESPACE`` and ``HELM_KUBEAPISERVER``. ``--post-renderer`` names a program helm runs
+on what it renders, dry run or not: judged as that program run (:mod:`._kube_programs`).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from keyturn.model import Effect, EffectKind
-from keyturn.understand.shell.commands._kube_args import parse_args
+from keyturn.understand.shell.commands._kube_args import parse_command
 from keyturn.understand.shell.commands._kube_call import KubeCall, kube_call
+from keyturn.understand.shell.commands._kube_flags import HELM_GLOBAL, HELM_VERBS
+from keyturn.understand.shell.commands._kube_programs import post_renderer_effects
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 
 _E = EffectKind
-_HELM_VALUE_FLAGS = frozenset(
-    [
-        "-n",
-        "--namespace",
-        "--kube-context",
-        "--kubeconfig",
-        "-f",
-        "--values",
-        "--set",
-        "--set-string",
-        "--set-file",
-        "--set-json",
-        "--version",
-        "--repo",
-        "-o",
-        "--output",
-        "--timeout",
-        "--description",
-        "--post-renderer",
-        "--username",
-        "--password",
-        "--ca-file",
-        "--cert-file",
-        "--key-file",
-        "--kube-apiserver",
-        "--kube-token",
-        "--kube-as-user",
-        "--kube-as-group",
-        "--registry-config",
-        "--repository-config",
-        "--repository-cache",
-        "--max",
-        "--revision",
-        "--history-max",
-        "--name-template",
-        "--cascade",
-        "--wait-for",
-    ]
-)
-_HELM_ALIASES = {"-n": "--namespace", "-f": "--values", "-o": "--output", "-A": "--all-namespaces"}
 _HELM_READS = frozenset(
     [
         "list",
@@ -88,9 +53,20 @@ _HELM_READS = frozenset(
 def helm(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """helm: uninstall -> delete, rollback/upgrade -> update (``--force`` -> replace),
     install -> create (``--replace`` -> replace), list/status/get/template -> read."""
-    args = parse_args(cmd.args, value_flags=_HELM_VALUE_FLAGS, aliases=_HELM_ALIASES)
+    args = parse_command(cmd.args, root=HELM_GLOBAL, verbs=HELM_VERBS)
+    # After ``--`` helm's words go on (``helm uninstall a -- b`` uninstalls b too).
+    args = replace(args, words=args.words + args.rest, rest=())
     call = kube_call("helm", args, cmd, ctx, context_flag="--kube-context")
     verb, words = call.verb, args.words[1:]
+    if args.unknown:
+        flags = ", ".join(dict.fromkeys(args.unknown))
+        detail = f"helm {verb}: {flags} may take a value or not: its words are not told"
+        return [call.effect(_E.UNKNOWN, (f"helm:{call.namespace}/*",), "helm_release", detail)]
+    return _release_effects(call, words) + post_renderer_effects(call)
+
+
+def _release_effects(call: KubeCall, words: tuple[str, ...]) -> list[Effect]:
+    verb, args = call.verb, call.args
     kind, detail = _helm_meaning(call, words)
     dry = args.value("--dry-run") not in (None, "false", "none") and call.dry_run_stands()
     if kind is not _E.READ and dry:

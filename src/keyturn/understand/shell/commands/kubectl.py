@@ -35,94 +35,17 @@ from keyturn.understand.k8s_kinds import (
 from keyturn.understand.shell.commands._http_kubernetes import kubernetes
 from keyturn.understand.shell.commands._http_meaning import api_segments
 from keyturn.understand.shell.commands._http_request import Request
-from keyturn.understand.shell.commands._kube_args import parse_args
+from keyturn.understand.shell.commands._kube_args import parse_command
 from keyturn.understand.shell.commands._kube_call import KubeCall, kube_call
+from keyturn.understand.shell.commands._kube_flags import KUBECTL_GLOBAL, KUBECTL_VERBS
 from keyturn.understand.shell.commands._kube_manifests import manifest_objects
+from keyturn.understand.shell.commands._kube_programs import kustomize_program_effects
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 
 _E = EffectKind
-_KUBECTL_VALUE_FLAGS = frozenset(
-    [
-        "-n",
-        "--namespace",
-        "--context",
-        "--cluster",
-        "--user",
-        "--kubeconfig",
-        "-l",
-        "--selector",
-        "-f",
-        "--filename",
-        "-k",
-        "--kustomize",
-        "-o",
-        "--output",
-        "-c",
-        "--container",
-        "--field-selector",
-        "--grace-period",
-        "--timeout",
-        "--replicas",
-        "-p",
-        "--patch",
-        "--type",
-        "--server",
-        "-s",
-        "--token",
-        "--as",
-        "--as-group",
-        "--request-timeout",
-        "--for",
-        "--to-revision",
-        "--prune-allowlist",
-        "--template",
-        "--sort-by",
-        "--revision",
-        "--current-replicas",
-        "--resource-version",
-        "--max",
-        "--min",
-        "--cpu-percent",
-        "--port",
-        "--target-port",
-        "--name",
-        "--image",
-        "--since",
-        "--tail",
-        "--overrides",
-        "-L",
-        "--label-columns",
-        "--from",
-        "--from-file",
-        "--from-literal",
-        "--restart",
-        "--schedule",
-        "--field-manager",
-        "--subresource",
-        "--raw",
-        "--protocol",
-        "--service-account",
-        "--env",
-        "--chunk-size",
-        "--profile",
-        "--selector",
-        "--certificate-authority",
-        "--password",
-        "--username",
-    ]
-)
-_KUBECTL_ALIASES = {
-    "-n": "--namespace",
-    "-l": "--selector",
-    "-f": "--filename",
-    "-k": "--kustomize",
-    "-o": "--output",
-    "-p": "--patch",
-    "-A": "--all-namespaces",
-    "-c": "--container",
-    "-s": "--server",
-    "-R": "--recursive",
-}
+# Verbs whose words after ``--`` are a command to run (``kubectl exec POD -- CMD``); for every
+# other verb they are more of its words (``kubectl delete ns a -- b`` deletes b too).
+_COMMAND_AFTER_DASHES = frozenset({"exec", "run", "debug", "create"})
 _READ_VERBS = frozenset(
     [
         "get",
@@ -162,15 +85,23 @@ def kubectl(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         # kubectl refuses -f without a value; the shell grammar drops a lone ``-`` written just
         # before a heredoc (``kubectl delete -f - <<EOF``): read it as the stdin it names.
         words += ("-",)
-    args = parse_args(words, value_flags=_KUBECTL_VALUE_FLAGS, aliases=_KUBECTL_ALIASES)
+    args = parse_command(words, root=KUBECTL_GLOBAL, verbs=KUBECTL_VERBS)
+    if args.words[:1] and args.words[0] not in _COMMAND_AFTER_DASHES:
+        args = replace(args, words=args.words + args.rest, rest=())
     call = kube_call("kubectl", args, cmd, ctx, context_flag="--context")
     if not call.verb:
         return [call.effect(_E.READ, ("k8s:*",), "", "kubectl without a verb: prints help")]
+    if args.unknown:
+        flags = ", ".join(dict.fromkeys(args.unknown))
+        detail = f"kubectl {call.verb}: {flags} may take a value or not: its words are not told"
+        return [call.effect(_E.UNKNOWN, ("k8s:*",), "", detail)]
     dry = (args.value("--dry-run") or "none").lower() in ("client", "server", "true")
     dry = dry and call.dry_run_stands()
     effects = _kubectl_verb(call)
     if dry:
-        return [_as_dry_run(call, e) for e in effects]
+        effects = [_as_dry_run(call, e) for e in effects]
+    if call.verb == "kustomize":
+        effects += kustomize_program_effects(call)
     return effects
 
 
@@ -327,17 +258,20 @@ def _apply_like(call: KubeCall, words: tuple[str, ...]) -> list[Effect]:
         kind, detail = _E.REPLACE, f"{verb} --force: deleted, then recreated"
     effects = _objects_or_unknown(call, words, kind, detail)
     if verb == "apply" and call.args.has("--prune"):
-        # Pruning deletes what the manifest leaves out of the namespace: its contents.
-        emptied = (f"k8s:{call.namespace}/*", f"k8s:namespace/{call.namespace}")
-        effects.append(
-            call.effect(
-                _E.DELETE,
-                emptied,
-                "",
-                "apply --prune: deletes objects missing from the manifest (the namespace's "
-                "contents)",
+        # Pruning deletes what the manifest leaves out of every namespace it applies to (each
+        # object's own, else the call's): their contents.
+        objects = manifest_objects(call) or []
+        namespaces = dict.fromkeys(ns or call.namespace for _k, _n, ns in objects)
+        for namespace in namespaces or (call.namespace,):
+            effects.append(
+                call.effect(
+                    _E.DELETE,
+                    (f"k8s:{namespace}/*", f"k8s:namespace/{namespace}"),
+                    "",
+                    "apply --prune: deletes objects missing from the manifest (the contents "
+                    f"of namespace {namespace})",
+                )
             )
-        )
     return effects
 
 
