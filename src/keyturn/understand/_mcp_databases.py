@@ -48,6 +48,21 @@ def on_sql(*keys: str, engine: str | None = None) -> Handler:
     return handle
 
 
+def on_sqlite(*keys: str) -> Handler:
+    """A SQLite tool whose ``keys`` argument is SQL: as :func:`on_sql`, the files it
+    ``ATTACH``es named ``file:<path>`` on the effects on them, so that a protected file holds
+    (``ATTACH '/srv/prod/x.db' AS a; DROP TABLE a.t``)."""
+    run = on_sql(*keys, engine="sqlite")
+
+    def handle(call: McpCall) -> BuiltinEffects:
+        from keyturn.understand.sql.sqlite_files import with_database_files
+
+        found = run(call)
+        return BuiltinEffects(found.own, with_database_files(found.derived, None))
+
+    return handle
+
+
 POSTGRES = ServerFamily(
     "postgres",
     ("postgres*", "*postgres*", "pg", "pg-*"),
@@ -67,9 +82,9 @@ SQLITE = ServerFamily(
     {
         # The SQL decides, whatever the tool's name says (a write_query can DROP; the server's
         # own check that read_query starts with SELECT is not keyturn's to trust).
-        "read_query": on_sql("query"),
-        "write_query": on_sql("query"),
-        "create_table": on_sql("query"),
+        "read_query": on_sqlite("query"),
+        "write_query": on_sqlite("query"),
+        "create_table": on_sqlite("query"),
         "list_tables": on_tool(R, "db"),
         "describe_table": on_tool(R, "db"),
         "describe-table": on_tool(R, "db"),

@@ -11,12 +11,13 @@ the AWS and Kubernetes clients' settings (``credential_process``, exec plugins, 
 an editor's workspace settings and tasks and its start-up files, programs on the search path
 (``~/.cargo/bin``, ``~/go/bin``, a virtualenv's ``bin``, ``node_modules/.bin``), sudoers and
 ``ld.so.preload``, Terraform's CLI settings and plugins, pre-commit's hooks, a dev container's
-definition, Gradle's init scripts, IPython's start-up files, and Claude Code's skills, subagents,
-commands, plugins and hook scripts (their frontmatter may carry ``hooks:``, and the scripts a
-settings file names run outside keyturn). A write to one of them is ``unknown`` -- at least
-asked, denied in production -- as installing a crontab already is: keyturn cannot judge code it
-will not see run. (The agents' hook settings themselves are not asked but refused:
-:mod:`keyturn.policy.selfprotect`.)
+definition, Gradle's init scripts, IPython's start-up files, the database clients' start-up
+and option files (``~/.psqlrc``, ``~/.my.cnf``, ``~/.sqliterc``, ``~/.mongoshrc.js``), and Claude
+Code's skills, subagents, commands, plugins and hook scripts (their frontmatter may carry
+``hooks:``, and the scripts a settings file names run outside keyturn). A write to one of them
+is ``unknown`` -- at least asked, denied in production -- as installing a crontab already is:
+keyturn cannot judge code it will not see run. (The agents' hook settings themselves are not
+asked but refused: :mod:`keyturn.policy.selfprotect`.)
 
 Names are compared without case (macOS's and Windows' file systems do not tell ``.BASHRC`` from
 ``.bashrc``; Windows names arrive without trailing dots and stream suffixes,
@@ -173,6 +174,13 @@ _KINDS: tuple[tuple[str, str], ...] = (
         r"|.*/\.claude/[^/]+\.(?:sh|bash|zsh|py|js|mjs|cjs|ts|ps1)|.*/\.claude/statusline[^/]*",
         "Claude Code's skills, subagents, commands, plugins or hook scripts: their frontmatter"
         " may carry hooks, and the scripts run outside keyturn",
+    ),
+    (
+        rf"{_HOMES}/\.(?:psqlrc(?:-[^/]+)?|my\.cnf|mylogin\.cnf|sqliterc|mongoshrc\.js"
+        r"|mongorc\.js|duckdbrc|pg_service\.conf)"
+        r"|/etc/(?:my\.cnf|mysql/.+|postgresql-common/(?:psqlrc|pg_service\.conf)|mongosh\.conf)",
+        "a database client's start-up or option file: the client runs what it says when it"
+        " starts (psql's \\!, mysql's init-command, sqlite3's .shell) or connects where it says",
     ),
     (r"/etc/sudoers(?:\.d/[^/]+)?", "sudo's rules: who may run what as root"),
     (r"/etc/ld\.so\.preload", "loaded into every program that starts"),

@@ -39,16 +39,23 @@ Meanings (decided here, relied on by tests):
   of them reads the database.
 - ``host``: when the server's host is known its name is added to every resource as a second
   name ``<primary>@<host>``, so a policy's ``resources: ["*prod*"]`` can tell the environment.
+- ``psql_variables``: text psql reads as a script (stdin, ``-f``) has its ``:name`` variables
+  replaced by their values before the server sees it (``SELECT :q`` may be ``SELECT 1; DROP
+  TABLE users``): a statement using one is ``unknown``. (A ``-c`` text is sent as written.)
+- Library loading runs code on the database host: ``CREATE FUNCTION ... LANGUAGE c`` (or
+  ``AS 'lib.so'``), MySQL's ``CREATE FUNCTION ... SONAME`` and ``INSTALL PLUGIN|SONAME`` ->
+  unknown.
 """
 
 from __future__ import annotations
 
 from keyturn.model import Effect, Target
 from keyturn.understand.sql.names import Session
+from keyturn.understand.sql.parsing import Tokens
 from keyturn.understand.sql.statements import classify, session_only
 from keyturn.understand.sql.tokens import readings, scan
 
-__all__ = ["sql_effects", "unique_effects"]
+__all__ = ["run_sql", "sql_effects", "unique_effects"]
 
 _ENGINE_ALIASES = {"postgresql": "postgres", "pg": "postgres", "mariadb": "mysql"}
 
@@ -68,16 +75,49 @@ def sql_effects(
     second name of every resource (``<name>@<host>``). Never raises; never returns nothing.
     """
     engine = _ENGINE_ALIASES.get(engine.lower(), engine.lower()) or "sql"
-    effects: list[Effect] = []
     session = Session(engine=engine, database=database or "*", host=host, target=target)
+    return run_sql(sql, session)
+
+
+def run_sql(sql: str, session: Session, *, psql_variables: bool = False) -> list[Effect]:
+    """The effects of running ``sql`` in ``session``, which it leaves as the text leaves it (the
+    database ``\\c``/``USE`` switched to, the files ``ATTACH``ed), for the text run next in the
+    same session: psql's several ``-c``, sqlite3's arguments and dot-commands. Where two
+    quoting readings end in different databases, the database is not told (``*``).
+
+    ``psql_variables``: psql substitutes ``:name`` variables in this text (see above)."""
+    start = session.position()
+    ends = []
+    effects: list[Effect] = []
     try:
-        for dialect in readings(sql, engine=engine):
-            session.database, session.search_path = database or "*", ()
+        for dialect in readings(sql, engine=session.engine):
+            session.move_to(start)
             for statement in scan(sql, dialect):
                 effects += classify(statement, session)
+                if psql_variables:
+                    effects += _variables(statement, session)
+            ends.append(session.position())
     except RecursionError:
         return [session.unknown("SQL nested too deeply to read")]
+    if all(end == ends[0] for end in ends):
+        session.move_to(ends[0])
+    else:
+        session.move_to(ends[0])
+        session.database, session.search_path = "*", ()
     return unique_effects(effects) or [session_only(session)]
+
+
+def _variables(statement: Tokens, session: Session) -> list[Effect]:
+    """An unknown for a psql variable the statement uses (``:name``, ``:'name'``)."""
+    if statement and statement[0].kind == "meta":
+        return []  # meta-commands read their own arguments (:mod:`.meta`)
+    for k, token in enumerate(statement[:-1]):
+        after = statement[k + 1]
+        if token.kind == "punct" and token.text == ":" and after.kind != "punct":
+            name = after.text[:40]
+            why = f"psql puts the value of the variable :{name} here, which is not known"
+            return [session.unknown(why, "psql variable")]
+    return []
 
 
 def unique_effects(effects: list[Effect]) -> list[Effect]:

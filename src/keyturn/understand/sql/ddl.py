@@ -96,6 +96,8 @@ def create(tokens: Tokens, s: Session) -> list[Effect]:
     if kind is None:
         return [s.unknown("CREATE of an object kind not understood", "CREATE")]
     op = f"CREATE {kind.upper()}"
+    if kind in _ROUTINE_KINDS and _loads_library(tokens):
+        return [s.unknown("loads a library into the database server (code on its host)", op)]
     i = skip_if_exists(tokens, skip_words(tokens, i, {"concurrently"}))
     if kind == "index" and is_word(tokens, i, "on"):  # an unnamed index: name its table
         i = skip_words(tokens, i + 1, {"only"})
@@ -106,6 +108,23 @@ def create(tokens: Tokens, s: Session) -> list[Effect]:
     if or_replace:
         effect = EffectKind.REPLACE if kind == "table" else EffectKind.UPDATE
     return [s.effect(effect, _resource(s, kind, parts), op)]
+
+
+_ROUTINE_KINDS = frozenset({"function", "procedure", "aggregate", "routine"})
+
+
+def _loads_library(tokens: Tokens) -> bool:
+    """Whether a CREATE FUNCTION binds to a library: PostgreSQL ``LANGUAGE c`` (or
+    ``internal``), MySQL ``SONAME 'lib.so'``. PostgreSQL opens the library (and runs its
+    ``_PG_init``) at CREATE time."""
+    if top_index(tokens, "soname") >= 0:
+        return True
+    at = top_index(tokens, "language")
+    while at >= 0:
+        if at + 1 < len(tokens) and tokens[at + 1].text.lower() in ("c", "internal"):
+            return True
+        at = top_index(tokens, "language", at + 1)
+    return False
 
 
 def alter(tokens: Tokens, s: Session) -> list[Effect]:
@@ -161,6 +180,15 @@ def _alter_table_actions(tokens: Tokens, i: int, table: list[str], s: Session) -
     return out or [s.effect(EffectKind.UPDATE, s.object_resource(table, "table"), "ALTER TABLE")]
 
 
+def _loses_rows(action: Tokens) -> bool:
+    """MySQL ``ENGINE=BLACKHOLE`` (rows are thrown away) and ``DISCARD TABLESPACE`` (the data
+    file is removed)."""
+    verb = action[0].text if action and action[0].kind == "word" else ""
+    if verb == "discard":
+        return True
+    return verb == "engine" and any(t.text.lower() == "blackhole" for t in action[1:])
+
+
 _DROP_NON_DATA = frozenset(
     {"constraint", "index", "key", "primary", "foreign", "check", "default", "not", "identity"}
     | {"expression", "trigger", "system"}
@@ -173,6 +201,14 @@ def _alter_table_action(action: Tokens, table: list[str], s: Session) -> Effect:
     if verb == "truncate" or (verb == "drop" and is_word(action, 1, "partition")):
         op = f"ALTER TABLE {verb.upper()} PARTITION"
         return s.effect(EffectKind.DELETE, table_res, op, "every row of the partition")
+    if _loses_rows(action):
+        return s.effect(EffectKind.DELETE, table_res, f"ALTER TABLE {verb.upper()}", "every row")
+    if verb == "alter" and top_index(action, "using") >= 0:
+        # ALTER COLUMN c TYPE t USING <expr>: every value of the column rewritten (USING NULL)
+        column, _ = name_at(action, skip_words(action, 1, {"column"}))
+        if column:
+            res = s.column_resource(table, column[-1])
+            return s.effect(EffectKind.DELETE, res, "ALTER COLUMN USING", "rewrites every value")
     if verb != "drop":
         detail = "renames" if verb == "rename" else ""
         return s.effect(EffectKind.UPDATE, table_res, f"ALTER TABLE {verb.upper()}", detail)

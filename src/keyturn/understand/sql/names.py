@@ -14,7 +14,7 @@ same resource.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from keyturn.model import Effect, EffectKind, Resource, Target
 
@@ -32,7 +32,20 @@ class Session:
     target: Target
     # PostgreSQL's search_path once a statement set it (``SET search_path TO audit, public``):
     # an unqualified name may then be in any of these schemas. Empty: the default one.
+    # (SQLite: the attached databases, ``main`` first.)
     search_path: tuple[str, ...] = ()
+    # SQLite's ATTACHed databases: schema name -> the file's absolute path ("*": not known).
+    attached: dict[str, str] = field(default_factory=dict)
+    # Where a relative database file name is (the client's working directory); None: not known.
+    directory: str | None = None
+
+    def position(self) -> tuple[str, tuple[str, ...], str | None]:
+        """Where later statements run: (database, search_path, host)."""
+        return self.database, self.search_path, self.host
+
+    def move_to(self, position: tuple[str, tuple[str, ...], str | None]) -> None:
+        """Run later statements where :meth:`position` said."""
+        self.database, self.search_path, self.host = position
 
     def _resource(self, primary: str, type_: str, *extra: str) -> Resource:
         names = [primary, *extra]
@@ -83,6 +96,8 @@ class Session:
             return self.database, parts[0]
         if self.engine == "mysql":
             return parts[-2], parts[-1]
+        if self.engine == "sqlite" and parts[0] in self.attached:  # a.t: in the attached file
+            return self.attached[parts[0]], ".".join(parts[1:])
         database = self.database
         if len(parts) >= 3 and self.engine != "sqlite":
             database, parts = parts[0], parts[1:]

@@ -25,6 +25,7 @@ from keyturn.understand.sql.parsing import (
     top_index,
     where_always_true,
 )
+from keyturn.understand.sql.sqlite_files import MEMORY, database_file
 
 _DML = frozenset({"insert", "update", "delete", "merge", "replace"})
 _STARTS = _DML | {"select", "values", "table", "with"}
@@ -127,14 +128,22 @@ def _with(tokens: Tokens, s: Session) -> list[Effect]:
 
 
 def _explain(tokens: Tokens, s: Session) -> list[Effect]:
-    """EXPLAIN reads; EXPLAIN ANALYZE runs the statement, so it has its effects."""
+    """EXPLAIN reads; EXPLAIN ANALYZE runs the statement (any: ``CREATE TABLE AS``, ``EXECUTE``,
+    ``DECLARE``), so it has its effects."""
     for i in range(1, len(tokens)):
         t = tokens[i]
-        if t.depth == tokens[0].depth and t.kind == "word" and t.text in _STARTS:
+        if t.depth == tokens[0].depth and t.kind == "word" and t.text in _EXPLAINED:
             if any(is_word(tokens, k, "analyze", "analyse") for k in range(1, i)):
                 return classify(tokens[i:], s)
             break
+    else:
+        if top_index(tokens, "analyze") >= 0 or top_index(tokens, "analyse") >= 0:
+            return [s.unknown("EXPLAIN ANALYZE runs a statement not understood", "EXPLAIN")]
     return _read(tokens, s)
+
+
+# Statements EXPLAIN can show: the words that end its options.
+_EXPLAINED = _STARTS | {"create", "execute", "declare", "refresh", "copy", "table", "call"}
 
 
 def _insert(tokens: Tokens, s: Session) -> list[Effect]:
@@ -359,6 +368,39 @@ def _reset(tokens: Tokens, s: Session) -> list[Effect]:
     return []
 
 
+def _attach(tokens: Tokens, s: Session) -> list[Effect]:
+    """SQLite ``ATTACH [DATABASE] 'file' AS name``: an update of the attached file (it may be
+    created), whose tables later statements reach as ``name.t`` -- or unqualified, when main
+    has no table of that name."""
+    i = 2 if is_word(tokens, 1, "database") else 1
+    at = top_index(tokens, "as", i)
+    named = tokens[i : at if at >= 0 else len(tokens)]
+    alias, _ = name_at(tokens, at + 1) if at >= 0 else ([], 0)
+    path = None
+    if len(named) == 1 and named[0].kind in ("string", "word", "ident"):
+        path = database_file(named[0].text, directory=s.directory)
+    if alias and path != MEMORY:
+        s.attached[alias[-1]] = path or "*"
+        s.search_path = ("main", *s.attached)
+    if path is None:
+        return [s.unknown("attaches a database file that cannot be told", "ATTACH")]
+    if path == MEMORY:
+        return []
+    return [s.effect(EffectKind.UPDATE, s.database_resource(path), "ATTACH", "attaches the file")]
+
+
+def _vacuum(tokens: Tokens, s: Session) -> list[Effect]:
+    """VACUUM: maintenance (an update); ``VACUUM INTO 'file'`` writes a file."""
+    if top_index(tokens, "into") >= 0:
+        return [s.unknown("writes a copy of the database to a file", "VACUUM INTO")]
+    return [s.effect(EffectKind.UPDATE, s.database_resource(), "VACUUM", "maintenance")]
+
+
+def _install(tokens: Tokens, s: Session) -> list[Effect]:
+    """MySQL ``INSTALL PLUGIN|SONAME``: loads a library into the server (code on its host)."""
+    return [s.unknown("loads a library into the database server", "INSTALL")]
+
+
 def _pragma(tokens: Tokens, s: Session) -> list[Effect]:
     """SQLite PRAGMA name / name(arg) reads; PRAGMA name = v sets."""
     if is_punct(tokens, 2, "=") or is_punct(tokens, 4, "="):
@@ -408,18 +450,18 @@ _READERS: dict[str, _Reader] = {
     "exec": _code("runs a prepared or dynamic statement"),
     "system": _code("runs a shell command from the SQL client"),
     "source": _code("runs SQL from a file"),
-    "attach": _update_database("attaches a database file"),
+    "attach": _attach,
+    "vacuum": _vacuum,
+    "install": _install,
     **dict.fromkeys(
-        ["vacuum", "analyze", "analyse", "reindex", "cluster", "optimize", "repair"],
+        ["analyze", "analyse", "reindex", "cluster", "optimize", "repair"],
         _update_database("maintenance"),
     ),
     **dict.fromkeys(
         ["refresh", "comment", "security", "reassign", "notify", "import", "flush", "kill"],
         _update_database(""),
     ),
-    **dict.fromkeys(
-        ["install", "uninstall", "purge", "checkpoint", "detach"], _update_database("")
-    ),
+    **dict.fromkeys(["uninstall", "purge", "checkpoint", "detach"], _update_database("")),
 }
 
 

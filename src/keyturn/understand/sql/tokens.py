@@ -3,8 +3,18 @@
 Handles ``'..'`` (doubled quotes; backslash escapes in MySQL and in PostgreSQL ``E'..'``),
 ``".."``/backtick identifiers, ``--`` and MySQL ``#`` comments, ``/* */`` comments (nested in
 PostgreSQL), MySQL's executable ``/*! .. */`` comments (their inside runs, so it is read as
-code), PostgreSQL dollar quoting, and psql/mysql backslash meta-commands (to end of line, each
-its own statement). An unterminated quote gives a ``bad`` token: the statement is unknown.
+code), PostgreSQL dollar quoting, and psql/mysql backslash meta-commands (each its own
+statement). An unterminated quote gives a ``bad`` token: the statement is unknown.
+
+Comments end where the engine ends them: PostgreSQL's (and psql's) ``--`` comment at a line
+feed *or* a carriage return (``[^\\n\\r]*`` in its scanner); MySQL's ``--`` is a comment only when
+a space or a control character follows (``1--1`` is ``1 - -1``).
+
+Meta-commands end where the client ends them, not at the end of the line: psql ends one at the
+next unquoted backslash (``\\echo hi \\! cmd`` is two; after ``\\\\`` the rest of the line is
+SQL); the mysql client reads a command that takes an argument up to the delimiter
+(``\\u db; DROP ..``), and one that takes none is two characters long
+(``SELECT 1\\G DROP ..``). ``\\d X`` is mysql's short ``DELIMITER X``.
 """
 
 from __future__ import annotations
@@ -76,6 +86,7 @@ class Dialect:
     backslash: bool  # '...' strings take backslash escapes (MySQL)
     postgres: bool  # nested comments, dollar quotes, E'' strings
     hash_comments: bool  # '#' starts a comment (MySQL)
+    mysql: bool = False  # the mysql client's meta-commands; '--' needs a space after it
 
 
 def scan(sql: str, d: Dialect) -> list[list[Token]]:
@@ -102,7 +113,7 @@ def scan(sql: str, d: Dialect) -> list[list[Token]]:
             # the mysql client's DELIMITER line: statements end with another text from here on
             j = sql.find("\n", i)
             j = n if j < 0 else j
-            delimiter = sql[m.end() : j].strip() or ";"
+            delimiter = _delimiter_argument(sql[m.end() : j]) or delimiter
             i = j
             continue
         if m is not None and m.lastgroup != "punct":
@@ -129,9 +140,8 @@ def scan(sql: str, d: Dialect) -> list[list[Token]]:
         elif c == ";":
             flush()
             i += 1
-        elif sql.startswith("--", i) or (c == "#" and d.hash_comments):
-            j = sql.find("\n", i)
-            i = n if j < 0 else j
+        elif _line_comment(sql, i, d):
+            i = _line_comment_end(sql, i, d)
         elif sql.startswith("/*", i):
             exec_m = _EXEC_COMMENT.match(sql, i)
             if exec_m is not None:  # MySQL runs the inside of /*! ... */
@@ -141,11 +151,13 @@ def scan(sql: str, d: Dialect) -> list[list[Token]]:
         elif in_exec and sql.startswith("*/", i):
             in_exec, i = False, i + 2
         elif c == "\\":
-            j = sql.find("\n", i)
-            j = n if j < 0 else j
             flush()
-            statements.append([Token("meta", sql[i:j].strip(), 0)])
-            i = j
+            if d.mysql:
+                text, i, delimiter = _mysql_meta(sql, i, delimiter)
+            else:
+                text, i = _psql_meta(sql, i)
+            if text:
+                statements.append([Token("meta", text, 0)])
         elif c in "'\"`":
             text, i, ok = _quoted(sql, i, c, backslash=d.backslash and c != "`")
             kind = "string" if c == "'" else "ident"
@@ -170,6 +182,94 @@ def scan(sql: str, d: Dialect) -> list[list[Token]]:
             i += 1
     flush()
     return statements
+
+
+def _line_comment(sql: str, i: int, d: Dialect) -> bool:
+    """Whether a ``--`` (or MySQL ``#``) comment starts at ``i``."""
+    if sql.startswith("#", i):
+        return d.hash_comments
+    if not sql.startswith("--", i):
+        return False
+    # MySQL: "--" followed by a space or a control character (or the end); else 1--1 = 1 - -1
+    after = sql[i + 2 : i + 3]
+    return not d.mysql or after == "" or after.isspace() or ord(after) < 32 or after == "\x7f"
+
+
+def _line_comment_end(sql: str, i: int, d: Dialect) -> int:
+    """Index of the character that ends the line comment starting at ``i``."""
+    ends = [sql.find("\n", i)]
+    if d.postgres and not sql.startswith("#", i):  # PostgreSQL: [^\n\r]*
+        ends.append(sql.find("\r", i))
+    found = [e for e in ends if e >= 0]
+    return min(found) if found else len(sql)
+
+
+def _psql_meta(sql: str, i: int) -> tuple[str, int]:
+    """The psql meta-command starting at the backslash at ``i``, and where scanning goes on.
+
+    Its name runs to whitespace or a backslash; its arguments to the end of the line or an
+    unquoted backslash, which starts another meta-command -- or, doubled, ends this one and
+    leaves the rest of the line to SQL (``\\echo x \\\\ DROP TABLE t``)."""
+    n = len(sql)
+    if sql.startswith("\\\\", i):  # a bare separator: the rest of the line is SQL
+        return "", i + 2
+    j = i + 1
+    while j < n and not sql[j].isspace() and sql[j] != "\\":
+        j += 1
+    while j < n and sql[j] != "\n":
+        ch = sql[j]
+        if ch == "\\":
+            text = sql[i:j].strip()
+            return text, (j + 2 if sql.startswith("\\\\", j) else j)
+        if ch == "'":
+            j += 1
+            while j < n and sql[j] not in "'\n":
+                j += 2 if sql[j] == "\\" and sql[j + 1 : j + 2] not in ("", "\n") else 1
+            j += 1 if j < n and sql[j] == "'" else 0
+        elif ch in '"`':  # to the closing quote, or the end of the line when there is none
+            end = sql.find(ch, j + 1)
+            line_end = sql.find("\n", j + 1)
+            line_end = n if line_end < 0 else line_end
+            j = line_end if end < 0 or line_end < end else end + 1
+        else:
+            j += 1
+    return sql[i:j].strip(), j
+
+
+# The mysql client's one-letter commands that take an argument (up to the delimiter).
+_MYSQL_TAKES_ARGUMENT = frozenset("?rdhPR.!TuC")
+
+
+def _mysql_meta(sql: str, i: int, delimiter: str) -> tuple[str, int, str]:
+    """The mysql client command at the backslash at ``i``: its text, where scanning goes on,
+    and the delimiter after it (``\\d X`` sets it)."""
+    letter = sql[i + 1 : i + 2]
+    if letter in ("", "\n"):
+        return "", i + 1, delimiter
+    if letter not in _MYSQL_TAKES_ARGUMENT:
+        return sql[i : i + 2], i + 2, delimiter
+    line_end = sql.find("\n", i)
+    line_end = len(sql) if line_end < 0 else line_end
+    if letter == "d":  # the new delimiter holds at once, for the rest of this line too
+        delimiter = _delimiter_argument(sql[i + 2 : line_end]) or delimiter
+    end = sql.find(delimiter, i + 2, line_end)
+    if end < 0:
+        return sql[i:line_end].strip(), line_end, delimiter
+    return sql[i:end].strip(), end + len(delimiter), delimiter
+
+
+def _delimiter_argument(text: str) -> str:
+    """The first argument of a DELIMITER command as the mysql client reads it (quotes
+    removed); empty when there is none. A backslash is refused by the client: none."""
+    text = text.strip()
+    if not text:
+        return ""
+    if text[0] in "'\"`":
+        end = text.find(text[0], 1)
+        arg = text[1:] if end < 0 else text[1:end]
+    else:
+        arg = text.split()[0]
+    return "" if "\\" in arg else arg
 
 
 _UNICODE = ('&"', "&'")
@@ -216,6 +316,7 @@ def dialect_for(engine: str, *, backslash: bool | None = None) -> Dialect:
         # other backslash reading is judged too (see keyturn.understand.sql)
         postgres=not mysql and engine != "sqlite",
         hash_comments=mysql,
+        mysql=mysql,
     )
 
 
@@ -230,4 +331,6 @@ def readings(sql: str, *, engine: str) -> list[Dialect]:
         out.append(dialect_for(engine, backslash=not first.backslash))
     if engine not in ("postgres", "mysql", "sqlite") and ("$" in sql or "/*" in sql):
         out.append(Dialect(backslash=False, postgres=False, hash_comments=False))
+    if engine not in ("postgres", "mysql", "sqlite") and "--" in sql:
+        out.append(dialect_for("mysql"))  # the engine may be MySQL: 1--1 is no comment there
     return out

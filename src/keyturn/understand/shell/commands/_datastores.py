@@ -1,4 +1,4 @@
-"""``redis-cli`` and ``mongosh``/``mongo``.
+"""``redis-cli`` and ``mongosh``/``mongo`` (their code is read by :mod:`._mongo_code`).
 
 Names: ``db:redis/<n>`` for Redis logical database ``n`` (``-n``, default 0; ``*`` for all of
 them: ``FLUSHALL``, server settings), ``db:redis/<n>/<key>`` for a key; ``db:mongodb/<db>`` and
@@ -8,11 +8,11 @@ them: ``FLUSHALL``, server settings), ``db:redis/<n>/<key>`` for a key; ``db:mon
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
 from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand.shell.commands._argv import Spec, is_dynamic, parse, with_command
+from keyturn.understand.shell.commands._mongo_code import mongo_effects
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 from keyturn.understand.sql.names import Session
 
@@ -56,6 +56,10 @@ _REDIS_UNKNOWN = {
     "shutdown": "stops the server",
     "cluster": "changes the cluster",
 }
+
+
+# CLIENT sub-commands that end or block other sessions (KILL, PAUSE) or change them
+_REDIS_CLIENT_CHANGES = frozenset({"kill", "pause", "unblock", "no-evict", "no-touch"})
 
 
 def _redis_session(cmd: SimpleCommand, ctx: ShellContext) -> tuple[Session, list[str], bool]:
@@ -111,7 +115,10 @@ def _redis_command(words: list[str], s: Session) -> list[Effect]:
         return [s.effect(kind, everything, f"{op} {sub.upper()}".strip())]
     if name in _REDIS_UNKNOWN:
         return [s.unknown(_REDIS_UNKNOWN[name], op)]
-    if name in _REDIS_READS or (name == "client" and args[:1] != ["kill"]):
+    if name == "client" and args[:1] and args[0].lower() in _REDIS_CLIENT_CHANGES:
+        sub = args[0].upper()
+        return [s.effect(EffectKind.UPDATE, everything, f"{op} {sub}", "blocks or ends sessions")]
+    if name in _REDIS_READS or name == "client":
         return [s.effect(EffectKind.READ, s.database_resource(), op)]
     if name in _REDIS_DELETES:
         return [s.effect(EffectKind.DELETE, _key(s, k), op) for k in args] or [
@@ -134,12 +141,6 @@ _MONGO = Spec(
     short="uphf",
     long={"username": "u", "password": "p", "host": "h", "file": "f"},
     long_valued=frozenset({"eval", "port", "authenticationDatabase", "tls", "apiVersion"}),
-)
-_CALL = re.compile(r"\.\s*([A-Za-z_$][\w$]*)\s*\(\s*([^)]*)\)")
-_COLLECTION = re.compile(
-    r"\b(?:db|getSiblingDB\(\s*['\"]([\w.-]+)['\"]\s*\))\s*"
-    r"(?:\.\s*getCollection\(\s*['\"]([^'\"]+)['\"]\s*\)|\[\s*['\"]([^'\"]+)['\"]\s*\]"
-    r"|\.\s*([A-Za-z_][\w]*))?\s*\.\s*(\w+)\s*\(([^)]*)\)"
 )
 _MONGO_READS = _words(
     "find findOne count countDocuments estimatedDocumentCount distinct getIndexes stats "
@@ -204,27 +205,4 @@ def mongosh(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
 
 
 def _mongo_code(code: str, s: Session) -> list[Effect]:
-    effects: list[Effect] = []
-    for m in _COLLECTION.finditer(code):
-        sibling, coll_a, coll_b, coll_c, method, call_args = m.groups()
-        collection = coll_a or coll_b or coll_c
-        database = sibling or s.database
-        kind = _MONGO_WRITES.get(method)
-        if kind is None:
-            continue
-        op = f"mongo:{method}"
-        if collection is None or method == "dropDatabase":
-            resource = s.database_resource(database)
-        else:
-            resource = Session("mongodb", database, s.host, s.target).object_resource(
-                [collection], "collection"
-            )
-        empty = call_args.strip() in ("", "{}")
-        detail = "every document" if kind is EffectKind.DELETE and empty else ""
-        effects.append(s.effect(kind, resource, op, detail))
-    methods = {m.group(1) for m in _CALL.finditer(code)}
-    other = methods - _MONGO_READS - set(_MONGO_WRITES) - {"getSiblingDB", "getCollection"}
-    if other or (not methods and code.strip() not in ("show dbs", "show collections")):
-        what = ", ".join(sorted(other)[:5]) or code.strip()[:40]
-        effects.append(s.unknown(f"mongosh code not understood: {what}"))
-    return effects or [s.effect(EffectKind.READ, s.database_resource(), "mongo:read")]
+    return mongo_effects(code, s, reads=_MONGO_READS, writes=_MONGO_WRITES)

@@ -13,23 +13,33 @@ is the user's name, which is not known). When the server's host is known (``-h``
 db.prod.internal`` -- so that a policy's ``resources: ["*prod*"]`` tells the environment by host
 as well as by database name. Passwords in URIs or ``-p`` never reach a name or a detail.
 
-A local database file (``sqlite3 FILE``, ``.open FILE``) is also named ``file:<path>`` on every
-effect on it, so that what guards the file (keyturn's own state directory) guards it through SQL
-too. ``duckdb`` and ``sqlite-utils`` are not understood (their SQL reads and writes any file and
+A local database file (``sqlite3 FILE``, ``.open FILE``, ``ATTACH 'FILE'``, a ``file:`` URI) is
+also named ``file:<path>`` on every effect on it, so that what guards the file (keyturn's own
+state directory) guards it through SQL too.
+
+Where the database is decided: psql reads a connection string as libpq does (``dbname = x``,
+a URI's ``?dbname=``, percent escapes: :mod:`keyturn.understand.sql.conninfo`); a ``service``
+(or ``PGSERVICE``) is looked up in the service file, and when that cannot be read the database
+is not told (``*``) and the service is named instead of the host (``...@service=prod``), so that
+``*prod*`` still tells the environment. psql's several ``-c``/``-f`` share one session (a
+``\\c`` in one holds for the next). What a client runs before the line's SQL -- a start-up file
+the line chose (``PSQLRC``, another ``HOME``), a mysql option file that sets more than the
+connection, ``--login-path`` -- is unknown unless read and harmless.
+
+``duckdb`` and ``sqlite-utils`` are not understood (their SQL reads and writes any file and
 loads extensions): unknown, with the database file named.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand.shell.commands import _datastores  # noqa: F401  (registers handlers)
 from keyturn.understand.shell.commands._argv import (
     Arg,
+    Parsed,
     Spec,
     is_dynamic,
     parse,
@@ -37,47 +47,66 @@ from keyturn.understand.shell.commands._argv import (
     with_command,
 )
 from keyturn.understand.shell.effects import unknown_effect
+from keyturn.understand.shell.line_writes import one_text_on_line
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
 from keyturn.understand.shell.words import normalize_path
-from keyturn.understand.sql import sql_effects
+from keyturn.understand.sql import run_sql
+from keyturn.understand.sql.conninfo import (
+    Conninfo,
+    parse_conninfo,
+    parse_service_file,
+    recognized_conninfo,
+)
 from keyturn.understand.sql.names import Session
+from keyturn.understand.sql.sqlite_files import with_database_files
 
 
 @dataclass(slots=True)
 class Connection:
-    """Where a client connects."""
+    """Where a client connects, and the session its statements share (``\\c``, ``USE`` and
+    psql's several ``-c`` carry on from one text to the next)."""
 
     engine: str
     database: str | None = None
     host: str | None = None
+    _session: Session | None = None
 
     def session(self, ctx: ShellContext) -> Session:
-        return Session(self.engine, self.database or "*", self.host, ctx.target)
+        if self._session is None:
+            self._session = Session(self.engine, self.database or "*", self.host, ctx.target)
+        return self._session
 
-    def run(self, sql: str, ctx: ShellContext) -> list[Effect]:
-        return sql_effects(
-            sql, engine=self.engine, database=self.database, target=ctx.target, host=self.host
-        )
+    def run(self, sql: str, ctx: ShellContext, *, psql_variables: bool = False) -> list[Effect]:
+        return run_sql(sql, self.session(ctx), psql_variables=psql_variables)
 
 
-def conninfo(text: str, conn: Connection) -> None:
-    """Apply a connection string (``postgresql://u:p@host/db``, ``host=x dbname=y``, or a
-    plain database name) to ``conn``. The password is never kept."""
-    if "://" in text:
-        parts = urlsplit(text)
-        with contextlib.suppress(ValueError):  # a malformed port; the host is still known
-            conn.host = parts.hostname or conn.host
-        conn.database = parts.path.lstrip("/").split("/", 1)[0] or conn.database
-    elif "=" in text:
-        for pair in text.split():
-            key, _, value = pair.partition("=")
-            value = value.strip("'")
-            if key == "host" and value:
-                conn.host = value
-            elif key == "dbname" and value:
-                conn.database = value
-    elif text:
-        conn.database = text
+def conninfo(text: str, conn: Connection) -> str | None:
+    """Apply a connection string (``postgresql://u:p@host/db?dbname=x``, ``host=x dbname = y``,
+    or a plain database name) to ``conn``, as libpq reads it; the service it names, if any.
+    A string libpq would refuse leaves the database not told. The password is never kept."""
+    if not recognized_conninfo(text):
+        conn.database = text or conn.database
+        return None
+    info = parse_conninfo(text)
+    if info is None:
+        conn.database = None
+        return None
+    conn.database = info.database or conn.database
+    conn.host = info.host or conn.host
+    return info.service
+
+
+def _service(name: str, cmd: SimpleCommand, ctx: ShellContext) -> Conninfo | None:
+    """The settings of the libpq service ``name`` from the user's service file (or
+    ``PGSERVICEFILE``), else the system's (``PGSYSCONFDIR``); ``None`` when not readable."""
+    user_file = setting(cmd, ctx.env, "PGSERVICEFILE") or f"{ctx.home}/.pg_service.conf"
+    system_dir = setting(cmd, ctx.env, "PGSYSCONFDIR") or "/etc/postgresql-common"
+    for path in (user_file, f"{system_dir}/pg_service.conf"):
+        text = one_text_on_line(normalize_path(path, cwd=ctx.cwd), ctx)
+        found = parse_service_file(text, name) if text is not None else None
+        if found is not None:
+            return found
+    return None
 
 
 def _stdin_sql(cmd: SimpleCommand, ctx: ShellContext, conn: Connection) -> list[Effect]:
@@ -88,7 +117,7 @@ def _stdin_sql(cmd: SimpleCommand, ctx: ShellContext, conn: Connection) -> list[
                 return [conn.session(ctx).unknown("reads SQL from a file decided at run time")]
             return _file_sql(redirect.target, ctx, conn)
     if cmd.stdin_text is not None:
-        return conn.run(cmd.stdin_text, ctx)
+        return conn.run(cmd.stdin_text, ctx, psql_variables=conn.engine == "postgres")
     if cmd.stdin_dynamic:
         return [conn.session(ctx).unknown(f"{cmd.name} runs SQL piped in, not known now")]
     return [conn.session(ctx).unknown(f"interactive {cmd.name}: the statements are not known")]
@@ -96,16 +125,39 @@ def _stdin_sql(cmd: SimpleCommand, ctx: ShellContext, conn: Connection) -> list[
 
 def _file_sql(path: str, ctx: ShellContext, conn: Connection) -> list[Effect]:
     absolute = normalize_path(path, cwd=ctx.cwd)
-    text = ctx.files.read_text(absolute)
+    text = one_text_on_line(absolute, ctx)
     if text is None:
         return [conn.session(ctx).unknown(f"runs SQL from {absolute}, which could not be read")]
-    return conn.run(text, ctx)
+    return conn.run(text, ctx, psql_variables=conn.engine == "postgres")
 
 
 def _text_sql(cmd: SimpleCommand, arg: Arg, ctx: ShellContext, conn: Connection) -> list[Effect]:
     if is_dynamic(cmd, arg):
         return [conn.session(ctx).unknown("runs SQL text decided at run time")]
     return conn.run(arg.value, ctx)
+
+
+def _abbreviated(args: Parsed, names: Iterable[str]) -> str | None:
+    """A long option given by a prefix of one of ``names`` (getopt takes any unambiguous
+    prefix: ``--comm``, ``--init-com``), which this handler would not otherwise see."""
+    known = set(names)
+    for arg in args.options:
+        long = len(arg.key) > 1 and arg.key not in known
+        if long and any(name.startswith(arg.key) for name in known):
+            return arg.key
+    return None
+
+
+def _start_up_chosen(cmd: SimpleCommand, ctx: ShellContext, *variables: str) -> str | None:
+    """A variable naming the client's start-up file, or a ``HOME`` other than the user's (the
+    client then runs ``$HOME/.psqlrc``, ``$HOME/.my.cnf``...): what it runs is not judged."""
+    for name in variables:
+        if setting(cmd, ctx.env, name):
+            return name
+    home = setting(cmd, ctx.env, "HOME")
+    if home and normalize_path(home, cwd=ctx.cwd).rstrip("/") != ctx.home.rstrip("/"):
+        return "HOME"
+    return None
 
 
 _PSQL = Spec(
@@ -130,21 +182,44 @@ _PSQL = Spec(
 )
 
 
+_PSQL_LONG = frozenset(
+    {*_PSQL.long, "no-psqlrc", "single-transaction", "echo-all", "echo-queries", "quiet"}
+    | {"no-align", "tuples-only", "expanded", "no-readline", "csv", "html", "version"}
+)
+
+
 @command("psql")
 def psql(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """``psql [-h HOST] [-d DB|URI] [-c SQL]... [-f FILE]... [DB [USER]]``."""
+    """``psql [-h HOST] [-d DB|CONNINFO] [-c SQL]... [-f FILE]... [DB [USER]]``.
+
+    All its ``-c``/``-f`` texts run in one session (``\\c`` in one holds for the next). The
+    database of a ``service`` is read from the service file, or is not told. A start-up file
+    the line chose (``PSQLRC``, another ``HOME``) makes it unknown unless ``-X``."""
     args = parse(cmd, _PSQL)
-    conn = Connection(
-        "postgres", setting(cmd, ctx.env, "PGDATABASE"), setting(cmd, ctx.env, "PGHOST")
-    )
-    if args.operands:
-        conninfo(args.operands[0].value, conn)
-    for arg in args.all("d", "h"):
-        if arg.key == "d":
-            conninfo(arg.value, conn)
-        else:
-            conn.host = arg.value or conn.host
+    conn = Connection("postgres")
+    for arg in args.all("h"):
+        conn.host = arg.value or conn.host
+    dbname = args.last("d") or (args.operands[0] if args.operands else None)
+    service = conninfo(dbname.value, conn) if dbname is not None else None
+    service = service or setting(cmd, ctx.env, "PGSERVICE")
+    if service:
+        found = _service(service, cmd, ctx)
+        # the service's settings, under those the line gives (libpq's order)
+        conn.database = conn.database or (found.database if found else None)
+        conn.host = conn.host or (found.host if found else f"service={service}")
+    elif not conn.database:
+        conn.database = setting(cmd, ctx.env, "PGDATABASE")
+    conn.host = conn.host or setting(cmd, ctx.env, "PGHOST")
+    session = conn.session(ctx)
     effects: list[Effect] = []
+    abbreviated = _abbreviated(args, _PSQL_LONG)
+    if abbreviated is not None:
+        effects.append(session.unknown(f"psql option --{abbreviated} is a prefix: not judged"))
+    chosen = None if args.has("X", "no-psqlrc") else _start_up_chosen(cmd, ctx, "PSQLRC")
+    if chosen is not None:
+        effects.append(session.unknown(f"psql runs the start-up file {chosen} points to"))
+    if dbname is not None and is_dynamic(cmd, dbname):
+        session.database = "*"
     for arg in args.all("c", "f"):
         if arg.key == "c":
             effects += _text_sql(cmd, arg, ctx, conn)
@@ -152,10 +227,11 @@ def psql(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
             effects += _stdin_sql(cmd, ctx, conn)
         else:
             effects += _file_sql(arg.value, ctx, conn)
-    if not effects and args.has("l"):
-        session = conn.session(ctx)
-        effects = [session.effect(EffectKind.READ, session.database_resource(), "list")]
-    return with_command(effects or _stdin_sql(cmd, ctx, conn), cmd)
+    if not args.has("c", "f") and args.has("l"):
+        effects.append(session.effect(EffectKind.READ, session.database_resource(), "list"))
+    if not args.has("c", "f", "l"):
+        effects += _stdin_sql(cmd, ctx, conn)
+    return with_command(effects, cmd)
 
 
 _MYSQL = Spec(
@@ -170,15 +246,39 @@ _MYSQL = Spec(
         "socket": "S",
         "password": "p",
     },
-    long_valued=frozenset({"init-command", "defaults-file", "defaults-extra-file", "protocol"}),
+    long_valued=frozenset(
+        {"init-command", "defaults-file", "defaults-extra-file", "protocol", "login-path"}
+        | {"defaults-group-suffix", "tee", "pager", "plugin-dir", "default-auth", "prompt"}
+        | {"default-character-set", "character-sets-dir", "connect-timeout", "ssl-ca"}
+        | {"ssl-cert", "ssl-key", "max-allowed-packet", "load-data-local-dir"}
+    ),
 )
+# Options that run code or write a file: a pager or tee, an authentication plugin's library.
+_MYSQL_UNJUDGED = {
+    "tee": "writes the session's output to a file",
+    "pager": "pipes query output to a shell command",
+    "plugin-dir": "loads client plugins from a directory",
+    "default-auth": "loads a client authentication plugin",
+    "login-path": "reads its settings from the encrypted ~/.mylogin.cnf",
+    "defaults-group-suffix": "reads other groups of its option files",
+}
+_MYSQL_OPTION_FILES = ("defaults-file", "defaults-extra-file")
 
 
 @command("mysql", "mariadb")
 def mysql(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """``mysql [-h HOST] [-D DB] [-e SQL] [DB]`` (MariaDB alike: engine ``mysql``)."""
+    """``mysql [-h HOST] [-D DB] [-e SQL] [DB]`` (MariaDB alike: engine ``mysql``).
+
+    An option file named on the line (``--defaults-file``, ``--defaults-extra-file``) is read:
+    its ``database``/``host`` count and its ``init-command`` is judged; any other setting, an
+    ``!include``, ``--login-path`` or a file not readable is unknown. A start-up option file
+    the line chose (``MYSQL_HOME``, another ``HOME``) is unknown unless ``--no-defaults``."""
     args = parse(cmd, _MYSQL)
     conn = Connection("mysql", host=setting(cmd, ctx.env, "MYSQL_HOST"))
+    problems: list[str] = []
+    init: list[str] = []
+    for arg in args.all(*_MYSQL_OPTION_FILES):
+        problems += _option_file(arg.value, ctx, conn, init)
     if args.operands:
         conn.database = args.operands[0].value
     for arg in args.all("D", "h"):
@@ -186,12 +286,69 @@ def mysql(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
             conn.database = arg.value or conn.database
         else:
             conn.host = arg.value or conn.host
-    effects: list[Effect] = []
+    problems += [f"--{a.key} {_MYSQL_UNJUDGED[a.key]}" for a in args.all(*_MYSQL_UNJUDGED)]
+    abbreviated = _abbreviated(args, {*_MYSQL.long, *_MYSQL.long_valued, "no-defaults"})
+    if abbreviated is not None:
+        problems.append(f"mysql option --{abbreviated} is a prefix: not judged")
+    chosen = None if args.has("no-defaults") else _start_up_chosen(cmd, ctx, "MYSQL_HOME")
+    if chosen is not None:
+        problems.append(f"mysql reads option files from where {chosen} points")
+    session = conn.session(ctx)
+    effects = [session.unknown(problem) for problem in problems]
+    for text in init:
+        effects += conn.run(text, ctx)
     for arg in args.all("init-command", "e"):
         effects += _text_sql(cmd, arg, ctx, conn)
     if args.has("e"):
         return with_command(effects, cmd)
     return with_command(effects + _stdin_sql(cmd, ctx, conn), cmd)
+
+
+# Option-file settings that change nothing keyturn judges (connection details, output form).
+_HARMLESS_SETTINGS = frozenset(
+    {"user", "password", "port", "socket", "protocol", "default-character-set", "compress"}
+    | {"connect-timeout", "max-allowed-packet", "ssl", "ssl-ca", "ssl-cert", "ssl-key"}
+    | {"ssl-mode", "ssl-verify-server-cert", "skip-ssl", "auto-rehash", "no-auto-rehash"}
+    | {"skip-auto-rehash", "prompt", "safe-updates", "i-am-a-dummy", "batch", "silent"}
+    | {"table", "vertical", "column-names", "skip-column-names", "raw", "force"}
+    | {"show-warnings", "no-beep", "reconnect", "skip-reconnect", "wait", "xml", "html"}
+)
+
+
+def _option_file(path: str, ctx: ShellContext, conn: Connection, init: list[str]) -> list[str]:
+    """Read a MySQL option file into ``conn`` (its ``init-command`` texts into ``init``); what
+    could not be judged, as reasons."""
+    absolute = normalize_path(path, cwd=ctx.cwd)
+    text = one_text_on_line(absolute, ctx)
+    if text is None:
+        return [f"reads options from {absolute}, which could not be read"]
+    problems: list[str] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line[0] in "#;[":
+            continue
+        if line.startswith("!"):
+            problems.append(f"{absolute} includes other option files ({line.split()[0]})")
+            continue
+        key, eq, value = line.partition("=")
+        key = key.strip().lower().replace("_", "-").removeprefix("loose-")
+        value = _option_value(value.strip()) if eq else ""
+        if key == "database":
+            conn.database = value or conn.database
+        elif key == "host":
+            conn.host = value or conn.host
+        elif key == "init-command":
+            init.append(value)
+        elif key not in _HARMLESS_SETTINGS:
+            problems.append(f"{absolute} sets {key}, which keyturn does not judge")
+    return problems
+
+
+def _option_value(value: str) -> str:
+    """An option file's value without its quotes (``"DROP TABLE t"``)."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1].replace("\\" + value[0], value[0])
+    return value.split("#", 1)[0].strip()
 
 
 _SQLITE_VALUED = frozenset({"cmd", "init", "separator", "newline", "nullvalue", "A"})
@@ -207,63 +364,42 @@ _SQLITE = Spec(
 
 @command("sqlite3", "sqlite")
 def sqlite(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """``sqlite3 [OPTIONS] [FILE] [SQL]...``: database = the file's absolute path."""
-    args = parse(cmd, _SQLITE)
-    conn = Connection("sqlite", ":memory:")
-    operands = list(args.operands)
-    if operands and operands[0].value not in ("", ":memory:"):
-        conn.database = normalize_path(operands[0].value, cwd=ctx.cwd)
-    from keyturn.understand.shell.commands._sqlite_dot import sqlite_script
+    """``sqlite3 [OPTIONS] [FILE|URI] [SQL]...``: database = the file's absolute path.
 
+    A start-up file the line chose (another ``HOME``, whose ``.sqliterc`` runs) is unknown
+    unless ``-init`` names the file to run instead."""
+    from keyturn.understand.shell.commands._sqlite_dot import sqlite_script
+    from keyturn.understand.sql.sqlite_files import MEMORY, database_file
+
+    args = parse(cmd, _SQLITE)
+    conn = Connection("sqlite", MEMORY)
+    operands = list(args.operands)
+    if operands:
+        found = database_file(operands[0].value, directory=ctx.cwd)
+        dynamic = is_dynamic(cmd, operands[0])
+        conn.database = "*" if found is None or dynamic else found
+        if conn.database.startswith("/"):
+            conn.database = normalize_path(conn.database, cwd="/")
     effects: list[Effect] = []
     session = conn.session(ctx)  # one for the whole line: ``.open`` in one argument holds on
+    session.directory = ctx.cwd
+    if not args.has("init") and _start_up_chosen(cmd, ctx) is not None:
+        effects.append(session.unknown("sqlite3 runs the .sqliterc of another HOME"))
     for arg in [*args.all("init"), *args.all("cmd"), *operands[1:]]:
         if arg.key == "init":
-            text = ctx.files.read_text(normalize_path(arg.value, cwd=ctx.cwd))
+            text = one_text_on_line(normalize_path(arg.value, cwd=ctx.cwd), ctx)
             effects += sqlite_script(text, ctx, session, origin=arg.value)
         elif is_dynamic(cmd, arg):
             effects.append(session.unknown("runs SQL text decided at run time"))
         else:
             effects += sqlite_script(arg.value, ctx, session, origin="")
     if operands[1:]:
-        return with_command(_with_files(effects, conn.database), cmd)
+        return with_command(with_database_files(effects, conn.database), cmd)
     if cmd.stdin_text is not None:
         effects += sqlite_script(cmd.stdin_text, ctx, session, origin="")
-        return with_command(_with_files(effects, conn.database), cmd)
-    if session.database != conn.database:
-        conn.database = session.database
-    return with_command(_with_files(effects + _stdin_sql(cmd, ctx, conn), conn.database), cmd)
-
-
-_SQLITE_NAME = "db:sqlite/"
-
-
-def _with_files(effects: list[Effect], database: str | None) -> list[Effect]:
-    """``effects`` with the database file they touch named ``file:<path>`` as well: the one
-    given, and those the script ``.open``s."""
-    files = {database} if database and database.startswith("/") else set()
-    files |= {
-        name.removeprefix(_SQLITE_NAME)
-        for e in effects
-        if e.operation == "sql:.open"
-        for name in e.resource.names
-        if name.startswith(_SQLITE_NAME + "/")
-    }
-    out: list[Effect] = []
-    for effect in effects:
-        names = effect.resource.names
-        found = [
-            f"file:{path}"
-            for path in sorted(files)
-            if any(
-                n == _SQLITE_NAME + path or n.startswith(f"{_SQLITE_NAME}{path}/") for n in names
-            )
-        ]
-        if found:
-            resource = Resource(tuple(dict.fromkeys((*names, *found))), type=effect.resource.type)
-            effect = evolve(effect, resource=resource)
-        out.append(effect)
-    return out
+        return with_command(with_database_files(effects, conn.database), cmd)
+    effects += _stdin_sql(cmd, ctx, conn)
+    return with_command(with_database_files(effects, conn.database), cmd)
 
 
 @command("duckdb", "sqlite-utils")
