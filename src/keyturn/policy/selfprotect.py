@@ -10,7 +10,9 @@ Denied, whatever the policy's allow rules say:
   (``requirements.toml``, ``managed_config.toml``), ``/etc/cursor/`` and their macOS
   (``/Library/Application Support/...``) and Windows (``C:\\ProgramData\\...``) places;
 - deleting or replacing a ``.claude`` directory (it holds the hook settings), or the
-  ``site-packages`` (pipx, uv tools) directory keyturn's package may be in;
+  ``site-packages`` (pipx, uv tools) directory keyturn's package may be in; and creating a
+  ``.claude`` directory (``mv cfg .claude``, ``ln -s cfg .claude``): put in place whole, it
+  brings whatever ``settings.local.json`` it holds (``disableAllHooks``), unseen;
 - keyturn's installation where the judging process runs from (its package directory, an
   editable install's included, its ``keyturn`` command, its virtual environment as a whole):
   :mod:`.selfprotect_install`;
@@ -132,6 +134,10 @@ _REMOVE_GUARDED = (
     "file:*/.claude",
     *(f"file:*/{place}" for place in ("site-packages", "dist-packages", "pipx/venvs", "uv/tools")),
 )
+# Not even created: a directory moved or linked into place under this name brings its own
+# ``settings*.json`` along, which no write of the file itself shows (``mv cfg .claude``). The
+# other agents' directories are guarded whole (``_WRITE_GUARDED``).
+_CREATE_GUARDED = GlobSet(("file:*/.claude",))  # already folded
 # Not even read.
 _SECRET_NAMES = ("audit-signing.key", "session-secret")
 _ALL_GUARDED = tuple(f"file:*/{name}" for name in _SECRET_NAMES)
@@ -309,6 +315,16 @@ class SelfProtection:
         secret = self._secret_in(names, whole_trees=kind is EffectKind.READ)
         if secret is not None:
             return f"{secret}: an agent may not read it"
+        if kind is EffectKind.CREATE and _CREATE_GUARDED.match_any(names):
+            named = next(
+                given
+                for given, folded in zip(effect.resource.names, names, strict=True)
+                if _CREATE_GUARDED.match_any((folded,))
+            )
+            return (
+                f"create of {named}, a directory of hook settings: put in place whole (moved or "
+                "linked there) it brings its own settings: an agent may not change its own guard"
+            )
         if kind in _REMOVES and self.removes.match_any(names):
             return f"{kind.value} of {effect.resource.name}, which holds hook settings or keyturn"
         for name in names:

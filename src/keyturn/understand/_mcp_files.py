@@ -135,8 +135,10 @@ def _write_file(call: McpCall) -> BuiltinEffects:
 
 
 def _edit_file(call: McpCall) -> BuiltinEffects:
-    """``edits: [{oldText, newText}]``, each replacing the first occurrence in turn (the
-    server also matches ignoring indentation: then the edits' own texts are judged)."""
+    """``edits: [{oldText, newText}]``, each replacing the first occurrence in turn, or else
+    the first run of lines equal to it but for the whitespace around each line, as the server
+    does (:func:`server_edited`); when neither matches the file as it is, the edits' own texts
+    are judged."""
     path = call.text_arg("path")
     if path is None:
         return missing_argument(call, U, "path")
@@ -149,26 +151,86 @@ def _edit_file(call: McpCall) -> BuiltinEffects:
         if isinstance(e, dict)
     ]
     before = _read(call, path)
-    after = before
-    for old, new in pairs:
-        if after is None or old not in after:
-            after = None
-            break
-        after = after.replace(old, new, 1)
+    after = server_edited(before, pairs) if before is not None else None
     if before is None or after is None:  # judge the edits' own texts
         before, after = "\n".join(o for o, _ in pairs), "\n".join(n for _, n in pairs)
     return own_effects(_file_change(call, path, U, before, after, ""))
 
 
+# What JavaScript's ``trim()`` and ``\s`` take for white space (ECMA-262: WhiteSpace and
+# LineTerminator): not quite Python's (``\x1c``-``\x1f``, ``\x85`` are not; ``\ufeff`` is).
+_JS_SPACE = "\t\n\v\f\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+_JS_SPACE += "\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+
+
+def server_edited(text: str, edits: list[tuple[str, str]]) -> str | None:
+    """``text`` after the filesystem server's ``applyFileEdits`` (``src/filesystem/lib.ts``):
+    line endings made ``\n``; each ``(old, new)`` in turn replaces the first occurrence of
+    ``old``, or else the first run of lines that equal ``old``'s once each line is trimmed
+    (``new`` then re-indented as the server does). ``None`` when an edit matches nowhere (the
+    server then fails and writes nothing)."""
+    edited = _lf(text)
+    for old, new in edits:
+        old, new = _lf(old), _lf(new)
+        if old in edited:
+            edited = edited.replace(old, new, 1)
+            continue
+        flexible = _edited_by_lines(edited, old, new)
+        if flexible is None:
+            return None
+        edited = flexible
+    return edited
+
+
+def _lf(text: str) -> str:
+    return text.replace("\r\n", "\n")
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(_JS_SPACE))]
+
+
+def _edited_by_lines(text: str, old: str, new: str) -> str | None:
+    """The server's whitespace-flexible match of ``old`` in ``text``, replaced by ``new``."""
+    old_lines, lines = old.split("\n"), text.split("\n")
+    wanted = [o.strip(_JS_SPACE) for o in old_lines]
+    for i in range(len(lines) - len(old_lines) + 1):
+        if [c.strip(_JS_SPACE) for c in lines[i : i + len(old_lines)]] != wanted:
+            continue
+        first = _indent(lines[i])
+        placed = []
+        for j, line in enumerate(new.split("\n")):
+            old_indent = _indent(old_lines[j]) if j < len(old_lines) else ""
+            new_indent = _indent(line)
+            if j == 0:
+                placed.append(first + line.lstrip(_JS_SPACE))
+            elif old_indent and new_indent:
+                shift = max(0, len(new_indent) - len(old_indent))
+                placed.append(first + " " * shift + line.lstrip(_JS_SPACE))
+            else:
+                placed.append(line)
+        return "\n".join([*lines[:i], *placed, *lines[i + len(old_lines) :]])
+    return None
+
+
 def _move_file(call: McpCall) -> BuiltinEffects:
+    """``fs.rename(source, destination)``: a directory goes with everything it holds, so the
+    source is named with ``<source>/*`` as the shell's ``mv`` names it."""
     source, destination = call.text_arg("source"), call.text_arg("destination")
     if source is None or destination is None:
         return missing_argument(call, D, "source", "destination")
     # What the file protected stays protected only if it is still a Terraform file.
     moved = _read(call, source)
     kept = moved if call.file(destination).endswith(".tf") else ""
+    away = _file_change(call, source, D, moved, kept, "moved away")
+    held = call.file(source).rstrip("/") + "/*"
+    if held not in away.resource.names:
+        names = away.resource.names
+        # After the path itself (the name shown), before the addresses and the tool's own name.
+        resource = replace(away.resource, names=(names[0], held, *names[1:]))
+        away = replace(away, resource=resource)
     return own_effects(
-        _file_change(call, source, D, moved, kept, "moved away"),
+        away,
         call.effect(
             _write_kind(call, destination), [call.file(destination)], type_="file", service="file"
         ),

@@ -17,6 +17,11 @@ mean more than its name says, and each is judged so:
   prefix of a long option), so it is ``unknown``.
 - ``git checkout <name>`` restores files when ``<name>`` is a path (``.`` discards every
   uncommitted change): the line is also judged as the shell's ``git -C <repo> checkout <name>``.
+- ``git_commit`` (GitPython's ``index.commit``) runs the repository's ``pre-commit``,
+  ``commit-msg`` and ``post-commit`` hooks, ``git_checkout`` its ``post-checkout``: an agent can
+  plant one with an ordinary file write. Both are also judged as the shell's ``git -C <repo>
+  commit``/``checkout <name>``, which reads the hooks and judges their text
+  (:mod:`keyturn.understand.shell.commands._git_config`).
 """
 
 from __future__ import annotations
@@ -59,6 +64,12 @@ _ARGUMENTS: dict[str, frozenset[str]] = {
 }
 # The argument a tool puts on git's command line as a word of its own.
 _ON_THE_LINE = {"git_diff": "target", "git_checkout": "branch_name"}
+# The git command line (after ``git -C <repo>``) of the tools that run the repository's hooks,
+# git_checkout's aside (built with its branch). The others run none (githooks(5)).
+_HOOKED_LINES: dict[str, tuple[str, ...]] = {
+    "git_commit": ("commit",),
+    "git_commit_signed": ("commit", "-S"),
+}
 
 
 def _on_repo(kind: EffectKind, detail: str = "") -> Handler:
@@ -87,6 +98,10 @@ def _on_repo(kind: EffectKind, detail: str = "") -> Handler:
         if call.tool == "git_checkout" and isinstance(word, str) and word:
             # A path where a branch belongs restores it from the index: judged as the line.
             line = shlex.join(["git", "-C", repo, "checkout", word])
+            return BuiltinEffects([own], call.shell(line))
+        if call.tool in _HOOKED_LINES:
+            # The hooks this runs, judged as the shell judges them.
+            line = shlex.join(["git", "-C", repo, *_HOOKED_LINES[call.tool]])
             return BuiltinEffects([own], call.shell(line))
         return own_effects(own)
 

@@ -23,7 +23,14 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["agent_path", "is_windows_path", "posix_path", "unknown_place"]
+__all__ = [
+    "agent_path",
+    "home_expanded",
+    "is_windows_path",
+    "posix_path",
+    "tilde_expanded",
+    "unknown_place",
+]
 
 _DRIVE = re.compile(r"[A-Za-z]:[\\/]")
 # \\?\C:\x and \\.\C:\x are C:\x; \\?\UNC\server\share is \\server\share; a local admin share
@@ -160,3 +167,24 @@ def _part(piece: str) -> str:
         return piece
     piece = piece.partition(":")[0].rstrip(". ")
     return piece or "."
+
+
+def tilde_expanded(path: str, *, home: str) -> str:
+    """``path`` with a leading ``~`` (alone or before ``/``) for ``home``, as agents that expand
+    it themselves do (Codex's ``workdir``); other paths as they are (``~user`` included)."""
+    if path == "~" or path.startswith("~/"):
+        return home.rstrip("/") + path[1:] if path != "~" else home
+    return path
+
+
+_HOME_VARIABLE = re.compile(r"\$(?:HOME(?![A-Za-z0-9_])|\{HOME\})")
+
+
+def home_expanded(path: str, *, home: str) -> str | None:
+    """``path`` as an agent that expands it like a shell word (Kiro's ``shellexpand::full``)
+    opens it: a leading ``~`` and each ``$HOME``/``${HOME}`` for ``home``. ``None`` when another
+    ``$`` is left: a variable of the agent's own environment, which cannot be told here."""
+    expanded = _HOME_VARIABLE.sub(
+        lambda _: home.rstrip("/") or "/", tilde_expanded(path, home=home)
+    )
+    return None if "$" in expanded else expanded

@@ -22,9 +22,10 @@ from dataclasses import replace
 from typing import Any
 
 from keyturn.errors import InputError
+from keyturn.understand.paths import tilde_expanded
 
 from .claude_code import read_claude_style
-from .events import ToolCall, ToolCategory
+from .events import EITHER, WORKDIR_LINKS, ToolCall, ToolCategory
 from .protocol import Answer, Reply, Stance, dumps, held_reason
 
 NAME = "codex"
@@ -132,5 +133,8 @@ def _shell_call(
     call = read_claude_style(
         shell, agent=NAME, home=home, events=(PRE_TOOL_USE, PERMISSION_REQUEST)
     )
-    arguments = {**call.arguments, "workdir": workdir or ""}
-    return replace(call, tool=tool, arguments=arguments)
+    # Newer Codex resolves it as an ``AbsolutePathBuf`` (a leading ``~`` is the home directory,
+    # ``..`` taken lexically); older ones join it as it is and leave ``..`` to the kernel.
+    arguments = {**call.arguments, "workdir": tilde_expanded(workdir or "", home=home)}
+    extra = {**call.extra, WORKDIR_LINKS: EITHER}
+    return replace(call, tool=tool, arguments=arguments, extra=extra)

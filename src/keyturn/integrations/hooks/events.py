@@ -39,7 +39,7 @@ class ToolCategory(StrEnum):
 
     SHELL = "shell"  # command (str); optional workdir
     POWERSHELL = "powershell"  # command (str)
-    AWS_CLI = "aws_cli"  # service, operation, parameters (CLI names), region, profile
+    AWS_CLI = "aws_cli"  # service, operation, positional, parameters (CLI names), region, profile
     WRITE = "write"  # path, content
     EDIT = "edit"  # path, edits: [{old, new, all}]
     PATCH = "patch"  # patch (apply_patch text)
@@ -74,6 +74,15 @@ class ToolCall:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
+# ``ToolCall.extra`` key: how the agent takes a shell call's ``..`` after a link in its working
+# directory -- FOLLOWED: the kernel's way (the link's target's parent, as Kiro canonicalises it);
+# EITHER: depending on its version, that or lexically (Codex), so a workdir the two readings
+# put in different places is unknown. Absent: lexically (Node's ``path.resolve``: Gemini).
+WORKDIR_LINKS = "workdir_links"
+FOLLOWED = "followed"
+EITHER = "either"
+
+
 def _runs_later(action: Action, *, home: str) -> Action:
     """A file tool's action with its writes of files that run later made ``unknown``."""
     from dataclasses import replace
@@ -105,13 +114,23 @@ def action_for_call(
     target: Target = Target(),  # noqa: B008 - Target is frozen
 ) -> Action:
     """Understand ``call`` into an Action (pure apart from ``files``). A file tool's paths
-    are named also where the links on them lead (shell and MCP calls name them so already)."""
+    are named also where the links on them lead (shell and MCP calls name them so already);
+    a directory put in place whole where the agent reads its settings is named by them too
+    (:mod:`.settings_places`)."""
+    from .settings_places import with_settings_places
+
     action = _understood(call, env=env, files=files, mcp_mappings=mcp_mappings, target=target)
+    action = with_settings_places(action, cwd=call.cwd, home=call.home)
     if call.category in _FILE_TOOLS:
         from keyturn.understand.links import action_with_climbs, action_with_link_targets
 
         # ``/repo/lnk/../db`` opens where the kernel takes it: the link's target's parent.
         sent = [str(p) for p in call.arguments.get("paths") or [call.arguments.get("path")] if p]
+        if call.category is ToolCategory.PATCH:  # a patch names its paths in its text
+            from .patch_tool import hunks
+
+            found = hunks(str(call.arguments.get("patch") or ""))
+            sent = [p for h in found for p in (h.path, h.move_to) if p]
         action = action_with_climbs(action, sent, cwd=call.cwd, home=call.home, files=files)
         return action_with_link_targets(action, files)
     return action
@@ -138,7 +157,11 @@ def _understood(
     args = call.arguments
     match call.category:
         case ToolCategory.SHELL:
-            cwd = _join(call.cwd, str(args.get("workdir") or ""))
+            cwd = _workdir(call, str(args.get("workdir") or ""), files=files)
+            if cwd is None:
+                why = "its working directory climbs out of a link with '..': where it lands "
+                why += "depends on the agent's version"
+                return unknown_action(call, why, target=target)
             return _shell(str(args["command"]), call=call, cwd=cwd, env=env, files=files, t=target)
         case ToolCategory.AWS_CLI:
             try:
@@ -230,13 +253,16 @@ def _aws_command_line(args: Mapping[str, Any]) -> str:
     """Kiro's ``use_aws`` call as the ``aws`` command line Kiro runs, so that the shell's ``aws``
     understanding (CLI names -> API operation and parameters) judges it.
 
-    Kiro runs ``aws --region R --profile P SERVICE OPERATION --name value…``: the global options
-    first, so a ``profile`` or ``region`` among the parameters is the one the CLI keeps (the last,
-    here as there). It spells each parameter name in kebab case, so ``DBInstanceIdentifier`` and
-    ``db_instance_identifier`` are both ``--db-instance-identifier``: each name is the
-    operation's own option whose name is the same without case, ``-`` and ``_``
-    (:func:`_cli_options`). Raises :class:`_Ambiguous` when two names give one option: the CLI
-    keeps whichever Kiro passes last, and that order is not told.
+    Kiro runs ``aws --region R --profile P SERVICE OPERATION POSITIONAL… --name value…``: the
+    global options first, so a ``profile`` or ``region`` among the parameters is the one the CLI
+    keeps (the last, here as there). Its ``positional_args`` are words of the line as they are:
+    the CLI reads an option among them (``--profile prod``, ``--db-instance-identifier x``) as it
+    reads one anywhere else, so they are kept, in Kiro's order. It spells each parameter name
+    in kebab case, so ``DBInstanceIdentifier`` and ``db_instance_identifier`` are both
+    ``--db-instance-identifier``: each name is the operation's own option whose name is the
+    same without case, ``-`` and ``_`` (:func:`_cli_options`). Raises :class:`_Ambiguous` when
+    two names give one option (the CLI keeps whichever Kiro passes last, and that order is not
+    told) or when ``positional_args`` is not a list of words.
     """
     import shlex
 
@@ -246,6 +272,10 @@ def _aws_command_line(args: Mapping[str, Any]) -> str:
         if args.get(key):
             words += [f"--{key}", str(args[key])]
     words += [service, operation]
+    positional = args.get("positional") or []
+    if not isinstance(positional, list) or not all(isinstance(w, str) for w in positional):
+        raise _Ambiguous("positional_args is not a list of strings")
+    words += positional
     options = _cli_options(service, operation)
     given: dict[str, str] = {}
     for key, value in sorted(dict(args.get("parameters") or {}).items()):
@@ -390,6 +420,21 @@ def _digestible(args: Mapping[str, Any]) -> dict[str, Any]:
 
 def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _workdir(call: ToolCall, sub: str, *, files: FileReader) -> str | None:
+    """Where a shell call runs: ``sub`` against the session's directory, a ``..`` after a link
+    taken as the agent takes it (:data:`WORKDIR_LINKS`); ``None`` when that cannot be told."""
+    lexical = _join(call.cwd, sub)
+    how = call.extra.get(WORKDIR_LINKS)
+    if how is None or ".." not in sub or not lexical.startswith("/"):
+        return lexical
+    from keyturn.understand.links import climbed_on_disk
+
+    climbed = climbed_on_disk(sub if sub.startswith("/") else f"{call.cwd}/{sub}", files)
+    if climbed is None or climbed == lexical:
+        return lexical
+    return climbed if how == FOLLOWED else None
 
 
 def _join(cwd: str, sub: str) -> str:

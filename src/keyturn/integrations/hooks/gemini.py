@@ -41,6 +41,9 @@ _INTERNAL = frozenset(
     }
 )
 
+# Key of the normalised arguments of an UNKNOWN call that carries why (taken out by ``read``).
+_REASON = "\0reason"
+
 
 class Gemini:
     """Gemini CLI's hook protocol."""
@@ -86,6 +89,7 @@ class Gemini:
                 **base,
             )
         category, normal = _builtin(tool, args, home=home, where=where)
+        reason = str(normal.pop(_REASON, "")) if category is ToolCategory.UNKNOWN else ""
         return ToolCall(
             agent=NAME,
             tool=tool,
@@ -95,6 +99,7 @@ class Gemini:
             home=home,
             session=session,
             event=event,
+            extra={"reason": reason} if reason else {},
         )
 
     def render(self, answer: Answer, *, event: str) -> Reply:
@@ -136,7 +141,14 @@ def _builtin(
     match tool:
         case "run_shell_command":
             command = first_text(args, ("command",), where=where)
-            workdir = args.get("directory") or args.get("dir_path") or ""
+            # ``dir_path`` in current releases, ``directory`` in older ones: each reads only its
+            # own and ignores the other (no additionalProperties: false), so two different
+            # places cannot be told apart.
+            places = {str(args[k]) for k in ("dir_path", "directory") if args.get(k)}
+            if len(places) > 1:
+                why = "run_shell_command: 'dir_path' and 'directory' name different directories"
+                return ToolCategory.UNKNOWN, {**args, _REASON: why}
+            workdir = places.pop() if places else ""
             return ToolCategory.SHELL, {"command": command, "workdir": workdir}
         case "write_file":
             path = first_text(args, ("file_path", "absolute_path"), where=where)

@@ -20,8 +20,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from keyturn.errors import InputError
+from keyturn.understand.paths import home_expanded
 
-from .events import ToolCall, ToolCategory
+from .events import FOLLOWED, WORKDIR_LINKS, ToolCall, ToolCategory
 from .kiro_agents import DELEGATING_TOOLS, started_agents, unhooked
 from .mcp_names import Reading, kiro_readings, reading_extra
 from .protocol import (
@@ -91,7 +92,21 @@ class Kiro:
                 )
             return ToolCall(category=ToolCategory.INTERNAL, arguments=dict(args), **base)
         category, normal = _builtin(tool, args, where=where)
-        return ToolCall(category=category, arguments=normal, **base)
+        expanded = _paths_expanded(category, normal, home=home)
+        if expanded is None:
+            reason = (
+                f"{tool}: a path names a variable of Kiro's own environment (Kiro expands "
+                "$VAR in paths), which cannot be told here"
+            )
+            return ToolCall(
+                category=ToolCategory.UNKNOWN,
+                arguments=dict(args),
+                extra={"reason": reason},
+                **base,
+            )
+        # Kiro canonicalises its working directory: links are followed before ``..``.
+        extra = {WORKDIR_LINKS: FOLLOWED} if category is ToolCategory.SHELL else {}
+        return ToolCall(category=category, arguments=expanded, extra=extra, **base)
 
     def render(self, answer: Answer, *, event: str) -> Reply:
         if answer.stance is Stance.ALLOW:
@@ -139,6 +154,8 @@ def _builtin(
                 "service": text(args, "service_name", where=where),
                 "operation": text(args, "operation_name", where=where),
                 "parameters": args.get("parameters") or {},
+                # Words Kiro puts on the line between the operation and the parameters.
+                "positional": args.get("positional_args") or [],
                 "region": args.get("region"),
                 "profile": args.get("profile_name"),
             }
@@ -151,6 +168,33 @@ def _builtin(
     if tool in _INTERNAL:
         return ToolCategory.INTERNAL, dict(args)
     return ToolCategory.UNKNOWN, dict(args)
+
+
+# The normalised arguments of each category that hold paths Kiro opens.
+_PATH_KEYS = {
+    ToolCategory.SHELL: "workdir",
+    ToolCategory.WRITE: "path",
+    ToolCategory.EDIT: "path",
+    ToolCategory.READ: "paths",
+}
+
+
+def _paths_expanded(
+    category: ToolCategory, normal: dict[str, Any], *, home: str
+) -> dict[str, Any] | None:
+    """``normal`` with its paths as Kiro opens them: Kiro passes each through
+    ``shellexpand::full`` (``~``, ``$VAR``, ``${VAR}``) before it canonicalises it
+    (``crates/agent/src/agent/util/path.rs``, ``canonicalize_path_sys``). ``~`` and ``$HOME`` are
+    the home directory; ``None`` when a path names another variable."""
+    key = _PATH_KEYS.get(category)
+    value = normal.get(key) if key else None
+    if key is None or not value:
+        return normal
+    paths = value if isinstance(value, list) else [value]
+    done = [home_expanded(str(p), home=home) for p in paths]
+    if any(p is None for p in done):
+        return None
+    return {**normal, key: done if isinstance(value, list) else done[0]}
 
 
 def _write(args: Mapping[str, Any], *, where: str) -> tuple[ToolCategory, dict[str, Any]]:
