@@ -40,6 +40,7 @@ COMMAND_VARIABLES = frozenset(
         *("GIT_SSH_COMMAND", "GIT_SSH", "GIT_EXTERNAL_DIFF", "GIT_PROXY_COMMAND"),
         *("GIT_ASKPASS", "SSH_ASKPASS", "SUDO_ASKPASS", "KUBE_EDITOR", "LESSOPEN", "LESSCLOSE"),
         *("PROMPT_COMMAND", "BROWSER", "npm_config_script_shell", "NPM_CONFIG_SCRIPT_SHELL"),
+        "KUBECTL_EXTERNAL_DIFF",  # the program ``kubectl diff`` runs on the two trees
     }
 )
 # Variables that make a program load code (a library, a startup file, interpreter options).
@@ -64,6 +65,9 @@ LOADING_VARIABLES = frozenset(
 NPM_CODE_SETTINGS = frozenset(
     {"script-shell", "shell", "node-options", "editor", "browser", "viewer", "git"}
     | {"init-module", "onload-script", "userconfig", "globalconfig", "node-gyp", "prefix"}
+    # pnpm's hook files (code it loads on install) and npm's workspace selection (the scripts
+    # of the workspaces' own package.json files run instead of the project's).
+    | {"pnpmfile", "global-pnpmfile", "workspace", "workspaces", "include-workspace-root"}
 )
 _NPM_PREFIX = "npm_config_"
 # ``PATH=…:$PATH`` (or ``PATH+=…``) only adds places to look after the usual ones; any other

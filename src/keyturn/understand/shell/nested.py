@@ -21,6 +21,7 @@ from keyturn.model import Effect
 from keyturn.understand.shell.effects import unknown_effect
 from keyturn.understand.shell.line_writes import text_on_line
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
+from keyturn.understand.shell.shebangs import plain_shell_shebang
 from keyturn.understand.shell.words import basename, decode_ansi_c, normalize_path
 
 MAX_OUTPUT = 256_000
@@ -221,7 +222,7 @@ def script_file(
         return Script(None, f"runs {absolute}, which this line changes in a way not known")
     if text is None:
         return Script(None, f"runs the script {absolute}, which could not be read")
-    first = text.split("\n", 1)[0]
-    if first.startswith("#!") and not any(basename(w) in SHELLS for w in first[2:].split()):
+    first = text.split("\n", 1)[0].rstrip("\r")
+    if first.startswith("#!") and not plain_shell_shebang(first, shells=SHELLS):
         return Script(None, f"runs the script {absolute} with {first[2:].strip()[:60]}")
     return Script(text, origin=f"script {absolute}")

@@ -12,20 +12,28 @@
   ``filter-branch --tree-filter``, ``clone -u``...): the command is judged
   (:func:`option_commands`).
 - The repository's own ``.git/config`` and hooks: what they make the command run
-  (:func:`stored_settings`). The user's global settings are theirs and are not judged.
+  (:func:`stored_settings`), hooks found where git finds them (``--git-dir``, ``GIT_DIR``, a
+  ``gitdir:`` file, ``core.hooksPath`` in the user's settings too). The user's global settings
+  are otherwise theirs and are not judged.
 """
 
 from __future__ import annotations
 
+import posixpath
 import shlex
 from collections.abc import Iterator
 
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.code_settings import git_setting_effects, runs_command
-from keyturn.understand.shell.commands._git_config_file import parse_settings, repository_root
+from keyturn.understand.shell.commands._git_config_file import (
+    parse_settings,
+    repository_root,
+    work_tree_root,
+)
 from keyturn.understand.shell.effects import file_effect, file_path, unknown_effect
 from keyturn.understand.shell.nested import script_file_effects
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
+from keyturn.understand.shell.words import normalize_path
 
 # git options before the subcommand that take the next word as their value.
 GLOBAL_VALUED = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path"})
@@ -240,28 +248,127 @@ def stored_settings(sub: str, repo: str, cmd: SimpleCommand, ctx: ShellContext) 
     An agent can plant a command in ``.git/config`` (``core.fsmonitor`` runs on every
     ``git status``) or a hook in ``.git/hooks`` with an ordinary file write, then run git: the
     stored value or the hook's text is judged here, as a script's text is where it runs.
+
+    The hooks are looked for where git looks: the repository named by ``--git-dir`` or
+    ``GIT_DIR``, else the one whose ``.git`` (a folder, or a ``gitdir:`` file as in linked
+    work trees and submodules) is nearest above ``repo``; in its common folder's ``hooks``
+    and in every ``core.hooksPath`` set in the repository's settings or the user's
+    (``~/.gitconfig``, ``$XDG_CONFIG_HOME/git/config``, ``~`` expanded; each judged: which of
+    them wins depends on settings not followed here). A repository or hooks folder that cannot
+    be told is unknown.
     """
-    root = repository_root(repo, ctx)
-    if root is None:
+    found = _git_dir(repo, cmd, ctx)
+    if found is None:
         return []
+    if isinstance(found, Effect):
+        return [found]
+    git_dir, root = found
     effects: list[Effect] = []
-    hooks_dir = root + "/.git/hooks"
-    text = ctx.files.read_text(root + "/.git/config", limit=262_144) or ""
+    common = _common_dir(git_dir, ctx)
+    hooks_dirs: list[str | None] = [common + "/hooks"]
+    text = ctx.files.read_text(common + "/config", limit=262_144) or ""
     for key, value in parse_settings(text):
         folded = key.lower()
         if folded == "core.hookspath":
-            hooks_dir = file_path(value, at(ctx, root)) if value else hooks_dir
+            hooks_dirs.append(_hooks_path(value, root, ctx) if value else common + "/hooks")
         elif not (
             value.startswith(_STOCK_VALUES)
             or (folded == "core.fsmonitor" and value.lower() in ("true", "false", ""))
         ):
             effects += git_setting_effects(key, value, cmd, ctx)
+    hooks_dirs += [_hooks_path(v, root, ctx) for v in _user_hooks_paths(ctx) if v]
     no_verify = "--no-verify" in cmd.args or (sub == "commit" and "-n" in cmd.args)
-    for hook in _HOOKS.get(sub, ()):
-        path = f"{hooks_dir}/{hook}"
-        if not (no_verify and hook in _NO_VERIFY_SKIPS) and ctx.files.exists(path):
-            effects += script_file_effects(path, cmd, ctx, what=f"runs git's {hook} hook")
+    for hooks_dir in dict.fromkeys(hooks_dirs):
+        if hooks_dir is None:
+            reason = "git's core.hooksPath names a folder decided at run time"
+            effects.append(unknown_effect(cmd, reason, ctx))
+            continue
+        for hook in _HOOKS.get(sub, ()):
+            path = f"{hooks_dir}/{hook}"
+            if not (no_verify and hook in _NO_VERIFY_SKIPS) and ctx.files.exists(path):
+                effects += script_file_effects(path, cmd, ctx, what=f"runs git's {hook} hook")
     return effects
+
+
+def _git_dir(
+    repo: str, cmd: SimpleCommand, ctx: ShellContext
+) -> tuple[str, str | None] | Effect | None:
+    """(the repository's git folder, its work tree's root) for a command run in ``repo``;
+    an unknown effect when it cannot be told; ``None`` when there is none."""
+    given = _given_git_dir(cmd, ctx)
+    if given is not None:
+        if "$" in given or "`" in given:
+            return unknown_effect(cmd, "git's repository is decided at run time", ctx)
+        return normalize_path(given, cwd=ctx.cwd), None
+    root = work_tree_root(repo, ctx)
+    if root is None:
+        return None
+    dot_git = root + "/.git"
+    if ctx.files.is_dir(dot_git):
+        return dot_git, root
+    text = ctx.files.read_text(dot_git, limit=4096) or ""
+    pointer = text.strip()
+    if not pointer.startswith("gitdir:"):
+        return unknown_effect(cmd, f"{dot_git} is a file that does not name a repository", ctx)
+    return normalize_path(pointer.removeprefix("gitdir:").strip(), cwd=root), root
+
+
+def _given_git_dir(cmd: SimpleCommand, ctx: ShellContext) -> str | None:
+    """The repository ``--git-dir`` (before the subcommand) or ``GIT_DIR`` names."""
+    args = cmd.args
+    i, given = 0, None
+    while i < len(args) and args[i].startswith("-"):
+        if args[i] == "--git-dir" and i + 1 < len(args):
+            given = "$" if _run_time(cmd, i + 2) else args[i + 1]
+        elif args[i].startswith("--git-dir="):
+            given = "$" if _run_time(cmd, i + 1) else args[i].removeprefix("--git-dir=")
+        i += 2 if args[i] in GLOBAL_VALUED else 1
+    return given or cmd.assignments.get("GIT_DIR") or ctx.env.get("GIT_DIR")
+
+
+def _common_dir(git_dir: str, ctx: ShellContext) -> str:
+    """The folder a linked work tree's repository shares with the main one (``commondir``):
+    its settings and hooks are there."""
+    pointer = (ctx.files.read_text(git_dir + "/commondir", limit=4096) or "").strip()
+    return normalize_path(pointer, cwd=git_dir) if pointer else git_dir
+
+
+def _hooks_path(value: str, root: str | None, ctx: ShellContext) -> str | None:
+    """The folder a ``core.hooksPath`` value names (``~/`` is the home folder; a relative one
+    is taken from the work tree's root); ``None`` when it is decided at run time."""
+    if "$" in value or "`" in value or (value.startswith("~") and not value.startswith("~/")):
+        return None
+    if value.startswith("~/"):
+        value = ctx.home.rstrip("/") + value[1:]
+    return normalize_path(value, cwd=root or ctx.cwd)
+
+
+def _user_hooks_paths(ctx: ShellContext) -> list[str]:
+    """The ``core.hooksPath`` values in the user's own settings files (and the files they
+    include: any of them may be in force)."""
+    home = ctx.home.rstrip("/")
+    xdg = ctx.env.get("XDG_CONFIG_HOME") or f"{home}/.config"
+    pending = ["/etc/gitconfig", f"{xdg}/git/config", f"{home}/.gitconfig"]
+    values: list[str] = []
+    read: set[str] = set()
+    while pending and len(read) < 16:
+        path = pending.pop(0)
+        if path in read:
+            continue
+        read.add(path)
+        for key, value in parse_settings(ctx.files.read_text(path, limit=262_144) or ""):
+            folded = key.lower()
+            if folded == "core.hookspath":
+                values.append(value)
+            elif folded == "include.path" or (
+                folded.startswith("includeif.") and folded.endswith(".path")
+            ):
+                included = _hooks_path(value, posixpath.dirname(path), ctx)
+                if included is None:
+                    values.append("$")  # an include decided at run time: not known
+                else:
+                    pending.append(included)
+    return values
 
 
 def remote_url(start: str, ctx: ShellContext, remote: str = "origin") -> str | None:

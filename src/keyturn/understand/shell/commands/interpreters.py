@@ -1,7 +1,10 @@
 """Commands that run other code: shells, ``eval``, ``source``, language interpreters, ``npx``.
 
 A shell's script is judged when its text is at hand (``bash -c '…'``, a heredoc, a constant
-piped in, a script file readable through ``ctx.files``); otherwise it is unknown. Code for another
+piped in, a script file readable through ``ctx.files``); otherwise it is unknown. The user's
+start-up files the shell reads first (``bash -i``: ``~/.bashrc``; ``bash -l``: ``~/.profile``,
+``~/.bash_profile``...; every ``zsh``: ``~/.zshenv``; ``fish``: ``config.fish``) are judged
+alike. Code for another
 language (``python -c``, ``node -e``…) is never judged from inside: it is unknown with a reason,
 so that it is at least asked about.
 """
@@ -14,6 +17,7 @@ from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.effects import command_effect, unknown_effect
 from keyturn.understand.shell.nested import SHELLS, script_file, shell_script
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
+from keyturn.understand.shell.words import normalize_path
 
 _VERSION_FLAGS = frozenset({"--version", "-V", "--help", "-h", "-v"})
 
@@ -29,10 +33,77 @@ def shell(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``bash -c TEXT``, ``bash script.sh``, ``… | sh``, ``bash <<EOF``: judge the script."""
     if cmd.args and all(a in _VERSION_FLAGS for a in cmd.args):
         return [command_effect(EffectKind.READ, cmd, ctx)]
+    startup = _startup_effects(cmd, ctx)
     script = shell_script(cmd, ctx)
     if script.text is None:
-        return [unknown_effect(cmd, script.reason, ctx)]
-    return _nested(script.text, script.origin, cmd, ctx)
+        return [*startup, unknown_effect(cmd, script.reason, ctx)]
+    return startup + _nested(script.text, script.origin, cmd, ctx)
+
+
+def _startup_effects(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    """The start-up files the shell reads before its script (an interactive or login bash,
+    every zsh, fish), each judged as a script run is: its text when it can be read, unknown
+    when the line changed it in a way not known."""
+    effects: list[Effect] = []
+    for path in _startup_files(cmd, ctx):
+        if not ctx.files.exists(path) and path not in ctx.written:
+            continue
+        script = script_file(path, cmd, ctx, index=0)
+        if script.text is None:
+            effects.append(unknown_effect(cmd, f"its start-up file: {script.reason}", ctx))
+        else:
+            effects += _nested(script.text, script.origin, cmd, ctx)
+    return effects
+
+
+def _startup_files(cmd: SimpleCommand, ctx: ShellContext) -> list[str]:
+    """The user's start-up files the shell ``cmd`` reads (bash(1) and zsh(1) INVOCATION)."""
+    home = ctx.home.rstrip("/")
+    letters, words = _shell_options(cmd)
+    login = "l" in letters or "--login" in words or cmd.program.startswith("-")
+    interactive = "i" in letters
+    if cmd.name == "zsh":
+        if "f" in letters or "--no-rcs" in words or "--norcs" in words:
+            return []
+        zdot = (cmd.assignments.get("ZDOTDIR") or ctx.env.get("ZDOTDIR") or home).rstrip("/")
+        login_files = [f"{zdot}/.zprofile", f"{zdot}/.zlogin"] if login else []
+        return [f"{zdot}/.zshenv", *login_files, *([f"{zdot}/.zshrc"] if interactive else [])]
+    if cmd.name == "fish":
+        xdg = (ctx.env.get("XDG_CONFIG_HOME") or f"{home}/.config").rstrip("/")
+        return [f"{xdg}/fish/config.fish"]
+    if cmd.name not in ("bash", "sh", "rbash", "dash", "ksh", "mksh"):
+        return []
+    files: list[str] = []
+    if login and "--noprofile" not in words:
+        files += [f"{home}/.profile"]
+        if cmd.name in ("bash", "rbash"):
+            files += [f"{home}/.bash_profile", f"{home}/.bash_login"]
+    if interactive and cmd.name in ("bash", "rbash") and "--norc" not in words:
+        given = _valued_word(cmd, ("--rcfile", "--init-file"))
+        files.append(given if given is not None else f"{home}/.bashrc")
+    return [normalize_path(f, cwd=ctx.cwd) for f in files]
+
+
+def _shell_options(cmd: SimpleCommand) -> tuple[set[str], set[str]]:
+    """The option letters and long options before the shell's script or ``-c`` text."""
+    letters: set[str] = set()
+    words: set[str] = set()
+    for arg in cmd.args:
+        if arg == "--" or not arg.startswith("-") or arg == "-":
+            break
+        if arg.startswith("--"):
+            words.add(arg)
+        else:
+            letters.update(arg[1:])
+    return letters, words
+
+
+def _valued_word(cmd: SimpleCommand, names: tuple[str, ...]) -> str | None:
+    args = list(cmd.args)
+    for i, arg in enumerate(args[:-1]):
+        if arg in names:
+            return args[i + 1]
+    return None
 
 
 @command("eval")

@@ -11,13 +11,21 @@ next build run a program.
 ``pip install`` of a local project, archive or requirements file that turns out to be keyturn
 itself also replaces keyturn's installed package (:mod:`._keyturn_package`); one named on the
 line (``pip uninstall keyturn``) is told by self-protection from the command's words.
+
+``uv run``/``poetry run`` are wrappers (the command they run is judged as itself); what they
+add -- the project's ``.venv/bin`` first on the PATH, ``uv run`` building the project -- is
+:func:`project_environment`.
 """
 
 from __future__ import annotations
 
+import posixpath
+import re
+
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._keyturn_package import installs_keyturn
 from keyturn.understand.shell.effects import command_effect, unknown_effect
+from keyturn.understand.shell.nested import script_file_effects
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 
 _PIP_READS = frozenset(
@@ -86,3 +94,46 @@ def cargo(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     words = _words(cmd)
     reads = bool(words) and words[0] in _CARGO_READS
     return _judged(cmd, ctx, reads=reads, what=f"cargo {' '.join(words) or '(no command)'}")
+
+
+# Wrappers that run a command in a Python project's environment (``uv run``, ``poetry run``).
+PROJECT_RUNNERS = frozenset({"uv-run", "poetry-run"})
+_MAX_LEVELS = 32
+
+
+def project_environment(
+    cmd: SimpleCommand, written: SimpleCommand, ctx: ShellContext
+) -> list[Effect]:
+    """What ``uv run``/``poetry run`` (``written``, as typed) runs besides ``cmd``: the
+    project's ``.venv/bin`` is first on the PATH, so a program found there is that file (judged
+    as the script it is); and ``uv run`` first builds and installs a project that has a
+    ``[build-system]`` (its build backend runs the project's own ``setup.py``...), unless
+    ``--no-project``/``--no-sync`` says otherwise: unknown."""
+    effects: list[Effect] = []
+    folders = _upward(ctx.cwd)
+    if "/" not in cmd.program:
+        for folder in folders:
+            program = f"{folder}/.venv/bin/{cmd.program}"
+            if ctx.files.exists(program) or program in ctx.written:
+                what = f"{program} is first on the PATH of {written.name} run"
+                effects += script_file_effects(program, cmd, ctx, what=what)
+                break
+    options = set(written.argv[: len(written.argv) - len(cmd.argv)])
+    if "uv-run" in cmd.wrappers and not options & {"--no-project", "--no-sync", "--script"}:
+        for folder in folders:
+            text = ctx.files.read_text(f"{folder}/pyproject.toml", limit=262_144)
+            if text is None:
+                continue
+            if "[build-system]" in text or re.search(r"(?m)^\s*package\s*=\s*true", text):
+                reason = f"uv run builds and installs the project in {folder} first: its code runs"
+                effects.append(unknown_effect(cmd, reason, ctx))
+            break  # the nearest project is the one uv runs in
+    return effects
+
+
+def _upward(start: str) -> list[str]:
+    """``start`` and the folders above it."""
+    folders = [start.rstrip("/") or "/"]
+    while folders[-1] != "/" and len(folders) < _MAX_LEVELS:
+        folders.append(posixpath.dirname(folders[-1]))
+    return folders
