@@ -6,12 +6,13 @@ import base64
 import datetime as _dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from keyturn.errors import InputError
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.aws import catalog, naming, special
+from keyturn.understand.aws.access_points import access_point_bucket, is_access_point
 from keyturn.understand.aws.verbs import VerbMeaning, classify
 from keyturn.understand.aws_names import cloudformation_names
 
@@ -175,6 +176,34 @@ def _s3_resource(bucket: str, key: Any) -> Resource:
 
 def effects_of(call: AwsCall, target: Target) -> list[Effect]:
     """Every effect of one resolved call under ``target`` (never empty)."""
+    found = _call_effects(call, target)
+    bucket = call.params.get("Bucket") if call.service == "s3" else None
+    if isinstance(bucket, str) and is_access_point(bucket):
+        # Through an access point: which bucket it reaches is not in the call.
+        note = "through an S3 access point: which bucket it reaches is not known"
+        found = [
+            e
+            if e.effect is EffectKind.READ
+            else replace(e, effect=EffectKind.UNKNOWN, detail=f"{e.detail}; {note}".lstrip("; "))
+            for e in found
+        ]
+    made_on = access_point_bucket(call.service, call.operation, call.params)
+    if made_on is not None:
+        resource = (
+            Resource(names=(made_on,), type="s3-bucket")
+            if made_on.startswith("arn:")
+            else _s3_resource(made_on, None)
+        )
+        note = "gives the bucket another name (an access point) its protection does not cover"
+        found.append(
+            _effect(
+                call, EffectKind.UPDATE, resource, call_target(call, target), [note], removes=True
+            )
+        )
+    return found
+
+
+def _call_effects(call: AwsCall, target: Target) -> list[Effect]:
     target = call_target(call, target)
     found = _special_effects(call, target)
     if found:

@@ -15,7 +15,7 @@ own options (awscli 1.46's ``customizations/s3``, with the sync strategies' ``--
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.shell.commands.aws_cli import (
@@ -149,8 +149,25 @@ def s3_effects(
         return None
     paths, flags, loose = _split(words[1:], options, run_time.shifted(1))
     found = _s3_effects(sub, paths, flags, ctx=ctx, target=target)
+    if found is not None and any(_through_access_point(p) for p in paths):
+        note = "through an S3 access point: which bucket it reaches is not known"
+        found = [
+            e
+            if e.effect is EffectKind.READ or e.service != "s3"
+            else replace(e, effect=EffectKind.UNKNOWN, detail=f"{e.detail}; {note}")
+            for e in found
+        ]
     # A run-time word may be another path, --recursive or --profile: only a read stays one.
     return loosened(found, keep_reads=True) if found is not None and loose else found
+
+
+def _through_access_point(path: str) -> bool:
+    """Whether an ``s3://`` path names an access point (its ARN or alias) for its bucket."""
+    from keyturn.understand.aws.access_points import is_access_point
+
+    if not path.startswith("s3://"):
+        return False
+    return is_access_point(path[5:]) or is_access_point(path[5:].split("/", 1)[0])
 
 
 def _s3_effects(

@@ -240,7 +240,22 @@ def target_of(cmd: SimpleCommand, ctx: ShellContext, line: AwsCommandLine) -> Ta
         or (not flag and all(_variable(cmd, ctx, n) for n in _ROLE_VARIABLES))
     ):
         own = replace(own, aws_profile=UNKNOWN_ACCOUNT, aws_account=UNKNOWN_ACCOUNT)
-    return own.merged_over(ctx.target)
+    return _with_profile_account(cmd, ctx, own.merged_over(ctx.target))
+
+
+def _with_profile_account(cmd: SimpleCommand, ctx: ShellContext, target: Target) -> Target:
+    """``target`` with the account its profile's config names (see :mod:`._aws_cli_profiles`),
+    when no account is told yet; the account not known when the line rewrote the config."""
+    from keyturn.understand.shell.commands._aws_cli_profiles import config_path, profile_account
+
+    profile = target.aws_profile or "default"
+    if target.aws_account or profile in (UNKNOWN_ACCOUNT, RUN_TIME_HINT):
+        return target
+    path = config_path(cmd, ctx)
+    account = profile_account(path, profile, ctx) if path is not None else None
+    if account is None:
+        return target
+    return replace(target, aws_account=account or UNKNOWN_ACCOUNT)
 
 
 def decided_at_run_time(target: Target) -> Target:
@@ -249,9 +264,12 @@ def decided_at_run_time(target: Target) -> Target:
 
 
 def read_file_value(value: str, ctx: ShellContext) -> str:
-    """The text of a ``file://``/``fileb://`` value; raises UnreadableInput when unreadable."""
-    path = value.split("://", 1)[1]
-    text = ctx.files.read_text(home_path(path, ctx))
+    """The text of a ``file://``/``fileb://`` value as the line leaves the file; raises
+    UnreadableInput when unreadable or rewritten on the line in a way not known."""
+    from keyturn.understand.shell.line_writes import one_text_on_line
+
+    # As the line leaves it: ``echo prod-db > id.txt && aws … file://id.txt`` reads prod-db.
+    text = one_text_on_line(home_path(value.split("://", 1)[1], ctx), ctx)
     if text is None:
         raise UnreadableInput(f"{value} could not be read")
     return text
@@ -277,6 +295,25 @@ def aws_handler(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     except AmbiguousOption as exc:
         target = target_of(cmd, ctx, AwsCommandLine())
         return [unknown_effect(cmd, decided_at_run_time(target), str(exc), name="aws:*")]
+    found = _line_effects(cmd, ctx, line, expansions=0)
+    if found is not None and _environment_reset(cmd, ctx, line):
+        # ``sudo aws …``, ``env -u AWS_PROFILE aws …``, ``HOME=… aws …``: the profile's name
+        # may mean another profile (another home's config) or none be in effect at all.
+        found = [*found, *untold(found)]
+    return found
+
+
+# Alias expansions followed on one command (an alias may name another alias).
+_MAX_EXPANSIONS = 8
+# Top-level words of the CLI that are no service: nothing is called by them alone.
+_NO_SERVICE_COMMANDS = frozenset({"s3", "ddb", "history", "cli-dev"})
+
+
+def _line_effects(
+    cmd: SimpleCommand, ctx: ShellContext, line: AwsCommandLine, *, expansions: int | None
+) -> list[Effect] | None:
+    """Effects of the ``aws`` command ``line`` (after ``expansions`` aliases; None: the
+    built-in an alias shadows runs, aliases are not looked at again)."""
     target = target_of(cmd, ctx, line)
     words, run_time = line.words, line.run_time
     if run_time.dynamic & {0, 1} or (line.loose and line.loose_at < 2):
@@ -284,13 +321,24 @@ def aws_handler(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         # ``x ec2``): the call itself is decided at run time.
         reason = "the service or operation is decided at run time"
         return [unknown_effect(cmd, decided_at_run_time(target), reason, name="aws:*")]
+    if words and expansions is not None and "--version" not in line.flags:
+        aliased = _aliased(cmd, ctx, line, target, expansions=expansions)
+        if aliased is not None:
+            return aliased
     if not words or words[0] in ("help", "--help") or "--version" in line.flags:
         return [_cli_read(cmd, target, "aws: help or version, nothing is called")]
     service, rest = words[0], words[1:]
     if service == "configure":
         return _configure(cmd, ctx, target, rest)
+    if not rest and not _known_service(service):
+        reason = f"aws {service}: no service of that name (an alias, or a command keyturn lacks)"
+        return [unknown_effect(cmd, target, reason, name="aws:*")]
     if not rest or rest[0] in ("help", "wait") or "help" in rest[1:2]:
         return [_cli_read(cmd, target, f"aws {service}: help or waiter, nothing is changed")]
+    if service == "eks" and rest[0] == "update-kubeconfig":
+        return _stamp(
+            [*_api_effects(cmd, ctx, target, line), _kubeconfig_write(cmd, ctx, rest)], cmd
+        )
     if service == "s3":
         from keyturn.understand.shell.commands._aws_s3_cli import s3_effects
 
@@ -302,6 +350,92 @@ def aws_handler(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
             found = loosened(found, keep_reads=True)
         return _stamp(found, cmd) if found is not None else None
     return _stamp(_api_effects(cmd, ctx, target, line), cmd)
+
+
+def _kubeconfig_write(cmd: SimpleCommand, ctx: ShellContext, rest: list[str]) -> Effect:
+    """``aws eks update-kubeconfig`` writes the kubeconfig (``--kubeconfig``, else the first
+    file of ``KUBECONFIG``, else ``~/.kube/config``) and makes the cluster's context current."""
+    from keyturn.understand.shell.commands._kube_call import kubeconfig_write
+    from keyturn.understand.shell.effects import file_effect
+
+    given = [w.partition("=")[2] for w in rest if w.startswith("--kubeconfig=")]
+    given += [rest[i + 1] for i, w in enumerate(rest[:-1]) if w == "--kubeconfig"]
+    detail = "aws eks update-kubeconfig: adds the cluster and makes it current"
+    if given:
+        return file_effect(EffectKind.UPDATE, [home_path(given[-1], ctx)], cmd, ctx, detail=detail)
+    return kubeconfig_write(cmd, ctx, detail)
+
+
+def _known_service(word: str) -> bool:
+    from keyturn.understand.aws.catalog import resolve_service
+
+    if word in _NO_SERVICE_COMMANDS:
+        return True
+    try:
+        resolve_service(word)
+    except InputError:
+        return False
+    return True
+
+
+def _aliased(
+    cmd: SimpleCommand, ctx: ShellContext, line: AwsCommandLine, target: Target, *, expansions: int
+) -> list[Effect] | None:
+    """The effects of ``line`` when an alias in the CLI's alias file names its command (see
+    :mod:`._aws_cli_aliases`); None when no alias applies."""
+    from keyturn.understand.shell.commands._aws_cli_aliases import (
+        ShellAlias,
+        UnreadableAliases,
+        alias_expansions,
+    )
+
+    found = alias_expansions(cmd, ctx, line)
+    if not found:
+        return None
+    out: list[Effect] = []
+    for expansion in found:
+        if isinstance(expansion, UnreadableAliases):
+            out.append(
+                unknown_effect(cmd, decided_at_run_time(target), expansion.reason, name="aws:*")
+            )
+        elif isinstance(expansion, ShellAlias):
+            if expansion.text is None or ctx.understand_nested is None:
+                reason = "an AWS CLI alias runs shell commands that cannot be judged here"
+                out.append(unknown_effect(cmd, target, reason, name="aws:*"))
+            else:
+                out.extend(ctx.understand_nested(expansion.text))
+        elif expansions >= _MAX_EXPANSIONS:
+            reason = f"AWS CLI aliases name each other more than {_MAX_EXPANSIONS} times"
+            out.append(unknown_effect(cmd, target, reason, name="aws:*"))
+        else:
+            # An alias naming itself runs the built-in it shadows (awscli's
+            # ``shadow_proxy_command``): judged without aliases from there on.
+            more = None if expansion.shadows else expansions + 1
+            out.extend(_line_effects(cmd, ctx, expansion.line, expansions=more) or [])
+    return out or [unknown_effect(cmd, target, "an AWS CLI alias did nothing judged", name="aws:*")]
+
+
+def _environment_reset(cmd: SimpleCommand, ctx: ShellContext, line: AwsCommandLine) -> bool:
+    """Whether the command may run with other AWS settings than the context's: under ``env``
+    without ``--profile`` (``-u AWS_PROFILE``, ``-i``: which variables it drops is not kept),
+    under ``sudo`` (env_reset: no ``AWS_PROFILE``, root's home), or with another home."""
+    from keyturn.understand.shell.commands._aws_cli_aliases import home_changed
+
+    if "env" in {w.split(":")[0] for w in cmd.wrappers} and "--profile" not in line.globals:
+        return True
+    return home_changed(cmd, ctx)
+
+
+def untold(effects: list[Effect]) -> list[Effect]:
+    """``effects`` again where the profile and account cannot be told (the policy's unknown
+    environment): judged beside the named ones, the stricter decides."""
+    return [
+        replace(
+            e, target=replace(e.target, aws_profile=UNKNOWN_ACCOUNT, aws_account=UNKNOWN_ACCOUNT)
+        )
+        for e in effects
+        if e.target.aws_profile != UNKNOWN_ACCOUNT
+    ]
 
 
 _LOOSE = "a word decided at run time may stand for options (another profile, --no-dry-run...)"

@@ -62,8 +62,8 @@ from keyturn.understand.shell.commands._gcloud_names import (
     resource_name,
     unprotects,
 )
-from keyturn.understand.shell.commands._kube_call import untold
-from keyturn.understand.shell.effects import unknown_effect
+from keyturn.understand.shell.commands._kube_call import kubeconfig_write, untold
+from keyturn.understand.shell.effects import file_effect, home_path, unknown_effect
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
 
 _READ_VERBS = frozenset({"list", "describe", "show", "get", "read", "export", "ls", "cat"})
@@ -133,6 +133,7 @@ _GCLOUD_VALUED = frozenset(
     | {"billing-account", "folder", "organization", "impersonate-service-account", "command"}
     | {"verbosity", "page-size", "service", "namespace", "platform", "image", "machine-type"}
     | {"condition", "policy-file", "key", "network", "subnet", "tier", "bucket", "topic"}
+    | {"destination", "output-file", "out-file"}
 )
 _STORAGE_VERBS = frozenset({"rm", "cp", "mv", "rsync", "ls", "cat", "du"})
 _GCLOUD_GROUP_SERVICE = {"projects": "resourcemanager", "iam": "iam", "storage": "storage"}
@@ -176,7 +177,7 @@ def _gcloud_call(
     if words[:1] == ["storage"] and len(words) > 1 and words[1] in _STORAGE_VERBS:
         recursive = "r" in flags or "recursive" in flags
         if words[1] == "rsync" and "delete-unmatched-destination-objects" in flags:
-            return _storage("rm", words[-1:], recursive, cmd, ctx)
+            return _storage("rsync", words[2:], recursive, cmd, ctx, deletes=True)
         return _storage(words[1], words[2:], recursive, cmd, ctx)
     at = next((i for i, w in enumerate(words) if i > 0 and _is_verb(w)), -1)
     if at < 0:
@@ -227,6 +228,46 @@ def _gcloud_call(
                 removes_protection=unprotecting,
             )
         )
+    return out + _gcloud_local_writes(group, verb, flags, cmd, ctx)
+
+
+def _gcloud_local_writes(
+    group: list[str], verb: str, flags: dict[str, list[str]], cmd: SimpleCommand, ctx: ShellContext
+) -> list[Effect]:
+    """Local files a gcloud call writes: the kubeconfig ``container clusters get-credentials``
+    points at the cluster (kubectl later on the line lands there), an export's destination."""
+    if group[-2:] == ["container", "clusters"] and verb == "get-credentials":
+        return [kubeconfig_write(cmd, ctx, "gcloud: adds the cluster and makes it current")]
+    out = []
+    for option in ("destination", "output-file", "out-file"):
+        for value in flags.get(option, []):
+            if value and value != "-":
+                path = home_path(value, ctx)
+                out.append(file_effect(EffectKind.UPDATE, [path], cmd, ctx, detail=f"--{option}"))
+    return out
+
+
+def _az_local_writes(
+    group: list[str], verb: str, flags: dict[str, list[str]], cmd: SimpleCommand, ctx: ShellContext
+) -> list[Effect]:
+    """Local files an az call writes: the kubeconfig ``aks get-credentials`` changes (``-f``
+    another), a download's file or directory."""
+    if group == ["aks"] and verb == "get-credentials":
+        given = _last(flags, "file")
+        if given is None:
+            return [kubeconfig_write(cmd, ctx, "az aks: adds the cluster and makes it current")]
+        if given == "-":
+            return []
+        path = home_path(given, ctx)
+        return [file_effect(EffectKind.UPDATE, [path], cmd, ctx, detail="az aks get-credentials")]
+    if not verb.startswith("download"):
+        return []
+    out = []
+    for option in ("file", "dest", "destination", "path"):
+        for value in flags.get(option, []):
+            path = home_path(value, ctx)
+            paths = [path, f"{path.rstrip('/')}/*"] if verb == "download-batch" else [path]
+            out.append(file_effect(EffectKind.UPDATE, paths, cmd, ctx, detail=f"az {verb}"))
     return out
 
 
@@ -258,9 +299,32 @@ def _nested(text: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
 
 
 def _storage(
+    verb: str,
+    args: list[str],
+    recursive: bool,
+    cmd: SimpleCommand,
+    ctx: ShellContext,
+    *,
+    deletes: bool = False,
+) -> list[Effect]:
+    """``gcloud storage``/``gsutil`` verbs over ``gs://`` URLs and local paths (``deletes``:
+    ``rsync`` removes what the source lacks from the destination)."""
+    if deletes:
+        destination = [a for a in args if not a.startswith("-")][-1:]
+        local = [a for a in destination if _local_path(a)]
+        remote = _remote_storage("rm", destination if not local else [], recursive, cmd, ctx)
+        return (remote if not local else []) + _local_storage(
+            verb, args, recursive, cmd, ctx, deletes=True
+        )
+    return _remote_storage(verb, args, recursive, cmd, ctx) + _local_storage(
+        verb, args, recursive, cmd, ctx, deletes=False
+    )
+
+
+def _remote_storage(
     verb: str, args: list[str], recursive: bool, cmd: SimpleCommand, ctx: ShellContext
 ) -> list[Effect]:
-    """``gcloud storage``/``gsutil`` verbs over ``gs://`` URLs."""
+    """The effects of a storage verb on the buckets and objects ``args`` name."""
     urls = [a for a in args if a.startswith("gs://")]
     kind = _verb_effect(verb)
     if verb in ("cp", "rsync"):
@@ -281,6 +345,45 @@ def _storage(
     ]
 
 
+def _local_path(word: str) -> bool:
+    """Whether a storage operand is a path on this machine (``file://`` or no scheme)."""
+    return word != "-" and (word.startswith("file://") or "://" not in word)
+
+
+def _local_storage(
+    verb: str,
+    args: list[str],
+    recursive: bool,
+    cmd: SimpleCommand,
+    ctx: ShellContext,
+    *,
+    deletes: bool,
+) -> list[Effect]:
+    """What a copy, move or sync does to local files: the destination written (its tree
+    emptied of what the source lacks, for ``rsync -d``), a moved source deleted."""
+    if verb not in ("cp", "mv", "rsync"):
+        return []
+    operands = [a for a in args if not a.startswith("-")]
+    if len(operands) < 2:
+        return []
+    *sources, destination = operands
+    op = f"{cmd.name} storage {verb}" if cmd.name == "gcloud" else f"gsutil {verb}"
+    out = []
+    if _local_path(destination):
+        path = home_path(destination.removeprefix("file://"), ctx)
+        tree = recursive or verb == "rsync" or len(sources) > 1 or destination.endswith("/")
+        paths = [path, f"{path.rstrip('/')}/*"] if tree else [path]
+        kind = EffectKind.DELETE if deletes else EffectKind.UPDATE
+        detail = "removes the local files the source lacks" if deletes else "downloads into it"
+        out.append(file_effect(kind, paths, cmd, ctx, detail=f"{op}: {detail}"))
+    if verb == "mv":
+        for source in (s for s in sources if _local_path(s)):
+            path = home_path(source.removeprefix("file://"), ctx)
+            paths = [path, f"{path.rstrip('/')}/*"] if recursive else [path]
+            out.append(file_effect(EffectKind.DELETE, paths, cmd, ctx, detail=f"{op}: moved away"))
+    return out
+
+
 @command("gsutil")
 def gsutil(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``gsutil [-m] [-o OPT] [-u PROJECT] VERB [-r] gs://...``."""
@@ -293,8 +396,7 @@ def gsutil(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     verb, rest = args[0], args[1:]
     recursive = any(a.startswith("-") and ("r" in a or "R" in a) for a in rest)
     if verb == "rsync" and any(a.startswith("-") and "d" in a for a in rest):
-        urls = [a for a in rest if not a.startswith("-")][-1:]
-        effects = _storage("rm", urls, recursive, cmd, ctx)
+        effects = _storage("rsync", rest, recursive, cmd, ctx, deletes=True)
         return with_command(effects, cmd)
     if verb in ("acl", "iam", "defacl", "lifecycle", "setmeta", "label", "retention"):
         sub = rest[0] if rest else ""
@@ -311,8 +413,11 @@ _AZ_VALUED = frozenset(
     | {"template-file", "template-uri", "parameters", "scripts", "command-id", "resource"}
     | {"resource-type", "namespace", "parent", "vault-name", "server", "account-name"}
     | {"lock-name", "image", "size", "sku", "scope", "assignee", "role", "tags", "set"}
+    | {"script", "script-uri", "command", "settings", "protected-settings", "vm-name"}
+    | {"file", "dest", "destination", "path"}
 )
 _AZ_SHORT = {"n": "name", "g": "resource-group", "l": "location", "o": "output", "y": "yes"}
+_AZ_SHORT |= {"f": "file", "d": "destination"}
 
 
 @command("az")
@@ -350,8 +455,11 @@ def _az_call(words: list[str], cmd: SimpleCommand, ctx: ShellContext) -> list[Ef
     # only the line's own -g names it: az's default group is only ever a name besides.
     if group[-1:] == ["lock"] and verb == "delete":
         return az_lock_delete(group, flags, given_rg, ctx)
-    if group == ["vm", "run-command"] and "scripts" in flags:
-        return _nested(" ".join(flags["scripts"]), cmd, ctx)
+    remote = [
+        effect
+        for text in _az_remote_texts(group, verb, flags)
+        for effect in (_nested(text, cmd, ctx) if text is not None else _not_spelt(cmd, ctx))
+    ]
     if group[:2] == ["deployment", "group"] and verb == "create":
         return az_group_deployment(flags, given_rg, ctx)
     rg = given_rg or (defaults.group if group != ["group"] else None)
@@ -372,4 +480,71 @@ def _az_call(words: list[str], cmd: SimpleCommand, ctx: ShellContext) -> list[Ef
         out.append(cloud_effect(kind, resource, ctx, service=group[0], operation=op, detail=detail))
     for arm_id in flags.get("ids", []):
         out.append(cloud_effect(kind, [f"azure:{arm_id}"], ctx, service=group[0], operation=op))
-    return out
+    return out + remote + _az_local_writes(group, verb, flags, cmd, ctx)
+
+
+# Extensions that run a shell command given in their settings (``commandToExecute``), and
+# those that run code the call does not spell out in sh (PowerShell, a script by URL).
+_SHELL_EXTENSIONS = frozenset({"CustomScript", "CustomScriptForLinux"})
+_CODE_EXTENSIONS = frozenset(
+    {
+        *("CustomScriptExtension", "RunCommandLinux", "RunCommandHandlerLinux"),
+        *("RunCommandWindows", "RunCommandHandlerWindows", "DSC"),
+    }
+)
+
+
+def _az_remote_texts(group: list[str], verb: str, flags: dict[str, list[str]]) -> list[str | None]:
+    """The shell text an az call runs on machines or in a cluster (``vm run-command``, ``aks
+    command invoke``, a CustomScript extension): judged as command lines; None for code the
+    call runs without spelling it out (a script by URL, a settings file, PowerShell)."""
+    if group[-1:] == ["run-command"] and group[0] in ("vm", "vmss") and verb != "delete":
+        if verb.startswith(("list", "show", "get")) or verb == "wait":
+            return []
+        scripts = flags.get("scripts") or flags.get("script")
+        if flags.get("script-uri") or (verb == "create" and not scripts):
+            return [None]  # a script fetched by URL, or one of a stock command id
+        return ["\n".join(scripts)] if scripts else []
+    if group == ["aks", "command"] and verb == "invoke":
+        command = flags.get("command")
+        return [command[-1]] if command else [None]
+    if group[-1:] == ["extension"] and verb == "set":
+        name = (flags.get("name") or [""])[-1]
+        if name in _CODE_EXTENSIONS:
+            return [None]
+        if name not in _SHELL_EXTENSIONS:
+            return []
+        return [
+            _command_to_execute(value)
+            for option in ("settings", "protected-settings")
+            for value in flags.get(option, [])
+        ] or [None]
+    return []
+
+
+def _command_to_execute(settings: str) -> str | None:
+    """The ``commandToExecute`` of a CustomScript extension's settings (JSON); None when the
+    settings come from a file, fetch a script, or run one given in base64."""
+    import json
+
+    try:
+        value = json.loads(settings)
+    except ValueError:
+        return None
+    if not isinstance(value, dict) or value.get("fileUris") or value.get("script"):
+        return None
+    command = value.get("commandToExecute")
+    return command if isinstance(command, str) else None
+
+
+def _not_spelt(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    return [
+        cloud_effect(
+            EffectKind.UNKNOWN,
+            ["azure:remote-command"],
+            ctx,
+            service="shell",
+            operation=f"{cmd.name} remote command",
+            detail="runs code on machines that the call does not spell out",
+        )
+    ]

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from dataclasses import replace
 
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.shell.commands._argv import setting
@@ -214,7 +215,25 @@ def pulumi(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """pulumi subcommands, as the module docstring says."""
     call = _Pulumi(cmd, ctx, parse_options(cmd.args, _PULUMI))
     found = _pulumi(call)
-    return found if found is None else also_without_aws_hints(found, call.target)
+    return found if found is None else _also_untold(found, call.target)
+
+
+# The profile pulumi's AWS provider uses when its stack's configuration (``aws:profile``) or
+# the program names one: not read here, so no environment's pattern names it.
+_PROVIDER_PROFILE = "(the provider's own profile: not read)"
+
+
+def _also_untold(effects: list[Effect], hinted: Target) -> list[Effect]:
+    """:func:`also_without_aws_hints`, the twins placed by a profile no environment names: a
+    twin with no hints at all would take the shell's ``AWS_PROFILE`` back from the action
+    (pulumi's target carries no workspace, as terraform's does, to keep it apart)."""
+    out = also_without_aws_hints(effects, hinted)
+    bare = replace(hinted, aws_profile=None, aws_account=None, aws_region=None)
+    twin = replace(bare, aws_profile=_PROVIDER_PROFILE)
+    return [
+        replace(e, target=twin) if i >= len(effects) and e.target == bare else e
+        for i, e in enumerate(out)
+    ]
 
 
 def _pulumi(call: _Pulumi) -> list[Effect] | None:
@@ -278,16 +297,77 @@ _CDK = OptionSpec(
     long={"app": "a", "context": "c", "output": "o", "exclusively": "e"},
     long_valued=frozenset({"a", "c", "o", "profile", "region", "role-arn", "toolkit-stack-name"})
     | frozenset({"parameters", "outputs-file", "method", "change-set-name", "concurrency"})
-    | frozenset({"build-exclude", "notification-arns", "tags", "t", "plugin", "proxy"}),
+    | frozenset({"build-exclude", "notification-arns", "tags", "t", "plugin", "proxy"})
+    | frozenset({"build"}),
 )
+# Commands that synthesize, so run the ``build`` command and then the ``app`` (aws-cdk's
+# ``exec.js``: ``if (build) await exec(build)``, then the app's command line in a shell).
+_CDK_SYNTHESIZES = frozenset({"ls", "list", "synth", "synthesize", "diff", "deploy", "destroy"})
+_CDK_SYNTHESIZES |= frozenset({"watch", "import", "drift", "bootstrap", "rollback", "refactor"})
 _CDK_READS = frozenset({"diff", "synth", "synthesize", "ls", "list", "doctor", "docs", "doc"})
 _CDK_READS |= frozenset({"metadata", "notices", "version", "drift", "flags", ""})
 
 
 @command("cdk")
 def cdk(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """AWS CDK subcommands, as the module docstring says."""
+    """AWS CDK subcommands, as the module docstring says, and the commands they run."""
     opts = parse_options(cmd.args, _CDK)
+    found = _cdk(cmd, ctx, opts)
+    if found is not None and opts.value("profile") is None:
+        found = [*found, *_cdk_json_profile(found, ctx)]
+    sub = opts.operands[0] if opts.operands else ""
+    if found is None or sub not in _CDK_SYNTHESIZES or opts.has("help", "h", "version"):
+        return found
+    return [*found, *_cdk_app_runs(cmd, ctx, opts)]
+
+
+def _cdk_json_profile(effects: list[Effect], ctx: ShellContext) -> list[Effect]:
+    """``effects`` again under the profile cdk.json (or ~/.cdk.json) names, which the CDK may
+    use over ``AWS_PROFILE`` (judged both ways: the stricter decides); under a profile no
+    environment names when the line rewrote the file."""
+    from keyturn.understand.shell.commands._cdk_settings import cdk_setting
+    from keyturn.understand.shell.commands.aws_cli import UNKNOWN_ACCOUNT
+
+    profile, reason = cdk_setting("profile", ctx)
+    if profile is None and not reason:
+        return []
+    named = profile if profile is not None else UNKNOWN_ACCOUNT
+    return [
+        replace(e, target=replace(e.target, aws_profile=named, aws_account=None))
+        for e in effects
+        if e.effect is not _E.READ and e.target.aws_profile != named
+    ]
+
+
+def _cdk_app_runs(cmd: SimpleCommand, ctx: ShellContext, opts: Options) -> list[Effect]:
+    """What the ``build`` and ``app`` commands (``--build``/``--app``, else cdk.json's, else
+    ~/.cdk.json's) do, judged as the command lines they are; ``unknown`` when they cannot be
+    told (decided at run time, a settings file the line rewrote or that is not JSON)."""
+    from keyturn.understand.shell.commands._cdk_settings import cdk_setting
+
+    out: list[Effect] = []
+    for key in ("build", "app"):
+        given = opts.value(key) if key == "build" else (opts.value("app") or opts.value("a"))
+        if given is not None and any(given in cmd.argv[i] for i in cmd.dynamic_words if i):
+            text: str | None = None
+            reason = f"cdk --{key}: the command is decided at run time"
+        elif given is not None:
+            text, reason = given, ""
+        else:
+            text, reason = cdk_setting(key, ctx)
+        if text is None and not reason:
+            continue  # none given: nothing runs for it
+        if key == "app" and text is not None and ctx.files.is_dir(home_path(text, ctx)):
+            continue  # a cloud assembly directory (cdk.out): read, not run
+        if text is None or ctx.understand_nested is None:
+            reason = reason or f"cdk runs its {key} command, which cannot be judged here"
+            out.append(unknown_effect(cmd, reason, ctx))
+        else:
+            out.extend(ctx.understand_nested(text))
+    return out
+
+
+def _cdk(cmd: SimpleCommand, ctx: ShellContext, opts: Options) -> list[Effect] | None:
     sub, stacks = (opts.operands[0], list(opts.operands[1:])) if opts.operands else ("", [])
     target = _aws_target(cmd, ctx, opts)
     every = opts.has("all") or not stacks

@@ -113,7 +113,11 @@ class _Call:
     def _selected_workspace(self) -> str | None:
         """The workspace ``terraform workspace select`` left in the data directory."""
         data_dir = _absolute(self._env("TF_DATA_DIR") or ".terraform", self.ctx, cwd=self.cwd)
-        text = self.ctx.files.read_text(f"{data_dir}/environment", limit=_MAX_WORKSPACE)
+        text, rewritten = _text_on_line(f"{data_dir}/environment", self.ctx, limit=_MAX_WORKSPACE)
+        if rewritten:
+            # ``echo prod > .terraform/environment && terraform destroy``: which workspace the
+            # line leaves selected is not known (the write may not run).
+            return RUN_TIME_HINT
         return (text.strip() or None) if text else None
 
     def flag(self, name: str) -> bool:
@@ -240,11 +244,11 @@ def _plan_file_effects(call: _Call, plan_file: str) -> list[Effect]:
     files = call.ctx.files
     path = _absolute(plan_file, call.ctx, cwd=call.cwd)
     unknown_names = (path, *call.workspace_names)
-    start = files.read_text(path, limit=_JSON_START)
-    candidate = path if start is not None and start.lstrip().startswith("{") else f"{path}.json"
+    start, _ = _text_on_line(path, call.ctx, limit=_JSON_START)
+    candidate = path if start and start.lstrip().startswith("{") else f"{path}.json"
     binary = candidate != path and (start is not None or files.exists(path))
-    text = files.read_text(candidate, limit=512_000_000)
-    if text is None or not text.lstrip().startswith("{"):
+    text, _ = _text_on_line(candidate, call.ctx, limit=512_000_000)
+    if not text or not text.lstrip().startswith("{"):
         reason = f"plan file {plan_file}: its JSON (terraform show -json) is not at hand"
         return [call.effect(_E.UNKNOWN, unknown_names, reason)]
     try:
@@ -264,6 +268,16 @@ def _plan_file_effects(call: _Call, plan_file: str) -> list[Effect]:
     return [*effects, call.effect(_E.UNKNOWN, unknown_names, reason)]
 
 
+def _text_on_line(path: str, ctx: ShellContext, *, limit: int) -> tuple[str | None, bool]:
+    """The text of ``path`` as the line leaves it (:func:`one_text_on_line`), and whether the
+    line changed it in a way not known (the text is then None)."""
+    from keyturn.understand.shell.line_writes import one_text_on_line, written_text
+
+    text = one_text_on_line(path, ctx, limit=limit)
+    rewritten = text is None and bool(ctx.written) and written_text(ctx.written, path)[0]
+    return text, rewritten
+
+
 def _state_effects(call: _Call) -> list[Effect]:
     """A delete of every managed resource the workspace's local state lists (none when the
     state is elsewhere: a remote backend, or not at hand)."""
@@ -272,11 +286,17 @@ def _state_effects(call: _Call) -> list[Effect]:
     given = call.values("state")
     if given:
         path = _absolute(given[-1], call.ctx, cwd=call.cwd)
+    elif _decided_at_run_time(call.workspace):
+        reason = "destroy: which workspace's state it destroys is not known"
+        return [call.effect(_E.UNKNOWN, call.workspace_names, reason)]
     elif call.workspace == "default":
         path = f"{call.cwd.rstrip('/')}/terraform.tfstate"
     else:
         path = f"{call.cwd.rstrip('/')}/terraform.tfstate.d/{call.workspace}/terraform.tfstate"
-    text = call.ctx.files.read_text(path, limit=512_000_000)
+    text, rewritten = _text_on_line(path, call.ctx, limit=512_000_000)
+    if rewritten:
+        reason = f"destroy: the line rewrote its state {path} before it; what it lists is not known"
+        return [call.effect(_E.UNKNOWN, call.workspace_names, reason)]
     try:
         resources = json.loads(text).get("resources") if text else None
     except (ValueError, AttributeError):
