@@ -10,6 +10,8 @@ them what to note on the command (or why the line is unknown).
 
 from __future__ import annotations
 
+import shlex
+
 from keyturn.understand.shell._wrapper_state import (
     State,
     decided_at_run_time,
@@ -38,7 +40,7 @@ _WRITES: dict[str, tuple[str, ...]] = {
 _APPENDS = {"strace": "A", "time": "a"}
 # Options that set a variable of the command's environment (``VAR=VALUE``; ``VAR`` alone
 # removes it), and those that set one variable to their value.
-_SETS_VARIABLES = {"strace": "E"}
+_SETS_VARIABLES = {"strace": "E", "systemd-run": "E"}
 _SETS_VARIABLE = {"fakeroot": ("l", "LD_PRELOAD")}  # the library fakeroot preloads
 
 
@@ -64,7 +66,107 @@ def writes_and_settings(state: State, name: str, opts: Options, *, end: int) -> 
         state.assignments[variable] = opts.value(key) or ""
     if name == "fakeroot" and opts.value("faked") is not None:
         return f"fakeroot --faked {opts.value('faked')}: runs another program as its daemon"
+    if name == "systemd-run":
+        return _systemd_run_properties(state, opts, end=end)
     return None
+
+
+# Properties of a transient unit that make what the command does other than what its words
+# say: a program run of their own (every ``Exec*=``: ``ExecStartPre=``, ``ExecSearchPath=``...),
+# other files put at the paths it names, variables from a file. (``RootDirectory=`` is a new
+# root: :func:`note_root`.)
+_UNIT_RUNS = "Exec"
+_UNIT_UNREAD = {
+    **dict.fromkeys(
+        ("RootImage", "BindPaths", "BindReadOnlyPaths", "MountImages", "ExtensionImages"),
+        "the unit sees other files at the paths the command names",
+    ),
+    "ExtensionDirectories": "the unit sees other files at the paths the command names",
+    "EnvironmentFile": "the unit takes variables from a file",
+}
+# StandardOutput=/StandardError=/StandardInput= ``file:``/``truncate:``/``append:`` PATH: the
+# stream connected to PATH, judged as the command's redirection.
+_UNIT_STREAMS = {"StandardOutput": "", "StandardError": "2", "StandardInput": ""}
+_STREAM_KINDS = {"file": ">", "truncate": ">", "append": ">>"}
+
+
+def _systemd_run_properties(state: State, opts: Options, *, end: int) -> str | None:
+    """Note what ``systemd-run -p NAME=VALUE`` properties do to the command (the files its
+    streams are connected to, the variables it gets); the reason it is unknown when one runs
+    a program or moves files."""
+    for setting in opts.values.get("p", ()):
+        prop, _, value = setting.partition("=")
+        prop = prop.strip()
+        if prop.startswith(_UNIT_RUNS):
+            return f"systemd-run -p {prop}=: the unit runs a program of its own"
+        if prop in _UNIT_UNREAD:
+            return f"systemd-run -p {prop}=: {_UNIT_UNREAD[prop]}"
+        if prop == "Environment":
+            try:
+                pairs = shlex.split(value)
+            except ValueError:
+                return "systemd-run -p Environment=: variables not read"
+            for pair in pairs:
+                if is_assignment(pair):
+                    variable, _, given = pair.partition("=")
+                    state.assignments[variable] = given
+        stream = _UNIT_STREAMS.get(prop)
+        kind, colon, path = value.partition(":")
+        if stream is None or not colon or kind not in _STREAM_KINDS:
+            continue
+        op = "<" if prop == "StandardInput" else stream + _STREAM_KINDS[kind]
+        state.writes.append(Redirect(op, path, dynamic=decided_at_run_time(state, path, end=end)))
+    return None
+
+
+def _is_root(path: str) -> bool:
+    return path.strip().rstrip("/") == ""
+
+
+def note_root(state: State, name: str, opts: Options, *, at: int) -> str | None:
+    """Note the new root wrapper ``name`` runs the command in (``chroot DIR``, ``unshare
+    --root=DIR``, ``nsenter --root=DIR``, ``sudo --chroot=DIR``, ``systemd-run -p
+    RootDirectory=DIR``) as a ``root:DIR`` wrapper label: every absolute path the command names
+    is DIR's (:mod:`._new_roots`). The reason it is unknown when the root is decided at run
+    time."""
+    root: str | None = None
+    if name == "chroot" and at < len(state.argv):
+        if state.dynamic[at]:
+            return "chroot into a directory decided at run time"
+        root = state.argv[at]
+    elif name in ("unshare", "sudo"):
+        root = opts.value("R")
+    elif name == "nsenter":
+        root = _nsenter_root(state.argv[1:at])
+    elif name == "systemd-run":
+        given = [
+            value
+            for prop, _, value in (p.partition("=") for p in opts.values.get("p", ()))
+            if prop.strip() == "RootDirectory"
+        ]
+        root = given[-1].strip().lstrip("-") if given else None
+    if root is None or _is_root(root):
+        return None
+    if decided_at_run_time(state, root, end=at):
+        return f"{name}: a new root decided at run time"
+    state.wrappers.append(f"root:{root}")
+    return None
+
+
+def _nsenter_root(words: list[str]) -> str | None:
+    """``--root=DIR``/``-rDIR`` (the value only attached: alone, ``-r`` is the target
+    process's root, which :func:`_nsenter_directory` says is decided at run time)."""
+    found = None
+    for word in words:
+        if word.startswith("--root="):
+            found = word.partition("=")[2] or found
+        elif word.startswith("-") and not word.startswith("--"):
+            for pos, letter in enumerate(word[1:], start=2):
+                if letter in "rwtSG":  # the rest of the word is this option's value
+                    if letter == "r" and word[pos:]:
+                        found = word[pos:]
+                    break
+    return found
 
 
 # What the directory helpers give for a wrapper that leaves the command where it is (a
@@ -103,13 +205,22 @@ def note_directory(
 
 
 def _systemd_run_directory(opts: Options) -> str:
-    """A transient service starts in ``/`` (a user's in their home) unless told otherwise;
-    ``--scope`` runs the command in the caller's own process, where it is."""
+    """A transient service starts in ``/`` (a user's in their home) unless told otherwise
+    (``--working-directory``, or the ``-p WorkingDirectory=`` property: a leading ``-`` only
+    lets it be missing); ``--scope`` runs the command in the caller's own process, where it
+    is."""
     if opts.has("scope") or opts.has("d", "same-dir"):
         return _STAYS
     given = opts.value("working-directory")
     if given:
         return given
+    properties = [
+        value.strip().removeprefix("-")
+        for prop, _, value in (p.partition("=") for p in opts.values.get("p", ()))
+        if prop.strip() == "WorkingDirectory"
+    ]
+    if properties and properties[-1]:
+        return properties[-1]
     return "~" if opts.has("user") else "/"
 
 

@@ -14,9 +14,11 @@ from dataclasses import replace
 
 from keyturn.model import DESTRUCTIVE_EFFECTS, Effect, EffectKind, Target
 from keyturn.understand.shell import nested, registry
+from keyturn.understand.shell._new_roots import under_new_roots
 from keyturn.understand.shell.code_settings import variable_effects
 from keyturn.understand.shell.commands._keyturn_vars import emptied_environment
 from keyturn.understand.shell.commands._kube_call import KUBE_TOOL_VARIABLES
+from keyturn.understand.shell.commands._kube_place import placed
 from keyturn.understand.shell.effects import (
     as_normalised,
     command_effect,
@@ -114,6 +116,9 @@ _HANDLER_VARIABLES = frozenset(
         *("AZURE_CONFIG_DIR", "AZURE_DEFAULTS_GROUP"),
         *("KIND_CLUSTER_NAME", "MINIKUBE_PROFILE", "NOMAD_ADDR", "NOMAD_NAMESPACE"),
         "ARGOCD_SERVER",
+        # The home directory the cloud CLIs read their settings under (``export HOME=/tmp/h;
+        # aws --profile dev …`` reads /tmp/h/.aws/config and its aliases).
+        *("HOME", "USERPROFILE"),
     }
 )
 # Families of such variables: extra terraform arguments, and the package managers' settings
@@ -262,13 +267,19 @@ def _command_effects(
         ], written
     registry.handler_for("")  # load every built-in handler (and its canonical spelling)
     cmd = evolve(outcome.command, text=canonical_text(outcome.command.argv))
-    cmd_ctx = command_context(cmd, ctx)
-    effects = _handle(cmd, cmd_ctx, function_call=raw.function_call)
+    # Where a kube tool in it runs (ssh, a container, a pod, another user), for the lines too.
+    cmd_ctx = placed(cmd, command_context(cmd, ctx))
+    effects = under_new_roots(_handle(cmd, cmd_ctx, function_call=raw.function_call), cmd, cmd_ctx)
     # Variables a wrapper sets (``env GIT_PAGER=… git log``); those written before the command
     # are among the line's own assignments, judged once for the whole line.
     by_wrappers = {k: v for k, v in cmd.assignments.items() if k not in written.assignments}
     if by_wrappers:
         effects.extend(variable_effects(by_wrappers, cmd, cmd_ctx))
+    if {"uv-run", "poetry-run"} & set(cmd.wrappers):
+        # The project's environment: its .venv/bin first on the PATH, uv's build of it.
+        from keyturn.understand.shell.commands.lang_tools import project_environment
+
+        effects.extend(project_environment(cmd, written, cmd_ctx))
     if outcome.emptied:
         effects.append(emptied_environment(written.text or cmd.text, local_target(cmd_ctx)))
     return [_complete(e, cmd, cmd_ctx) for e in effects], cmd

@@ -9,7 +9,11 @@ so that the text is parsed like any nested shell. An unknown wrapper is simply a
 Some wrappers also move the command elsewhere: ``env -C DIR``, ``sudo -D DIR`` (or ``sudo -i``, the
 target's home), ``systemd-run`` (``/`` unless told otherwise), ``unshare -w``, ``nsenter -w``,
 ``chroot``, ``pkexec``, ``su -``, ``uv run --directory``: :attr:`Unwrapped.directories` says where,
-so that relative paths are judged there.
+so that relative paths are judged there. Some give it a new root (``chroot DIR``, ``unshare
+--root``, ``nsenter --root``, ``sudo --chroot``, ``systemd-run -p RootDirectory=``): its absolute
+paths are DIR's, and its programs too (:mod:`._new_roots`). ``systemd-run -p`` properties that
+run programs of their own (``ExecStartPre=``...) or put other files at its paths
+(``BindPaths=``...) make it unknown; ``StandardOutput=file:PATH`` is a redirection.
 
 Some write a file of their own: a trace, log or report that would otherwise go to the standard
 error (``strace -o FILE``, ``ltrace -o``, ``time -o``, ``valgrind --log-file=``), or the
@@ -35,7 +39,11 @@ from dataclasses import dataclass, field, replace
 
 from keyturn.understand.shell._remote_wrappers import ssh_runs_locally
 from keyturn.understand.shell._special_wrappers import SPECIAL
-from keyturn.understand.shell._wrapper_context import note_directory, writes_and_settings
+from keyturn.understand.shell._wrapper_context import (
+    note_directory,
+    note_root,
+    writes_and_settings,
+)
 from keyturn.understand.shell._wrapper_state import (
     STDIN_WORD,
     Outcome,
@@ -89,13 +97,14 @@ def _long_valued(*names: str) -> OptionSpec:
 _WRAPPERS: dict[str, _Wrapper] = {
     "sudo": _Wrapper(
         _s(
-            "ugpCDrtTUh",
+            "ugpCDrtTUhR",
             user="u",
             group="g",
             prompt="p",
             chdir="D",
             role="r",
             type="t",
+            chroot="R",
             **{"shell": "s", "login": "i"},
         ),
         assignments=True,
@@ -329,6 +338,9 @@ def _generic(state: State, name: str, wrapper: _Wrapper) -> Outcome:
         state.dynamic.append(False)
     state.wrappers.append(label)
     note_directory(state, name, opts, option_words=state.dynamic[1:rest_start], at=rest_start)
+    rooted = note_root(state, name, opts, at=rest_start)
+    if rooted is not None:
+        return Unwrapped(None, unknown=rooted)
     if wrapper.shell_string and not (name == "watch" and opts.has("x", "exec")):
         return as_shell(state, index, label)
     state.drop(index)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from keyturn.model import Effect
 from keyturn.understand.shell.commands._argv import Arg, Parsed, Spec, is_dynamic
@@ -259,8 +259,7 @@ def curl_outputs(
 ) -> list[Effect]:
     out_dir = args.last("output-dir")
     base = normalize_path(out_dir.value, cwd=ctx.cwd) if out_dir else ctx.cwd
-    written = ("o", "D", "c", "trace", "trace-ascii", "stderr", "libcurl", "etag-save")
-    paths = [a.value for a in args.all(*written)]
+    paths = [a.value for a in args.all("o")]
     # URL globs (``{a,b}``, ``[1-3]``): each URL they make is fetched, and ``#N`` in an output
     # name is what the Nth glob gave (``-o '.claude/#1' 'http://x/{settings.json}'``).
     globbing = not args.has("g", "globoff")
@@ -273,10 +272,42 @@ def curl_outputs(
         fetched = [u for url in urls for u in (_globbed(url.value) if globbing else [url.value])]
         paths += [posixpath.basename(urlsplit(u).path) or "index.html" for u in fetched]
     effects = [file_write(p, base, ctx) for p in paths if p not in ("-", "/dev/null", "")]
+    # The other files curl writes are opened from the working directory (``--output-dir`` is
+    # for ``-o``/``-O`` only); the alt-svc and HSTS caches are written back when it ends.
+    others = [a.value for a in args.all(*_CURL_WRITTEN)]
+    effects += [file_write(p, ctx.cwd, ctx) for p in others if p not in ("-", "/dev/null", "")]
+    effects += _file_url_uploads(args, urls, ctx)
     # curl (as any program built on OpenSSL's key logging) writes TLS secrets where this says.
     keylog = cmd.assignments.get("SSLKEYLOGFILE")
     if keylog:
         effects.append(file_write(keylog, ctx.cwd, ctx))
+    return effects
+
+
+_CURL_WRITTEN = (
+    *("D", "c", "trace", "trace-ascii", "stderr", "libcurl", "etag-save"),
+    *("alt-svc", "hsts"),
+)
+
+
+def _file_url_uploads(args: Parsed, urls: list[Arg], ctx: ShellContext) -> list[Effect]:
+    """The local files ``curl -T FILE file:///dir/`` writes: the URL's path, or with a
+    trailing ``/`` the uploaded file's name in that folder (everything in it for ``-T -``)."""
+    uploads = [a.value for a in args.all("T")]
+    if not uploads:
+        return []
+    effects = []
+    for url in urls:
+        parts = urlsplit(url.value)
+        if parts.scheme.lower() != "file":
+            continue
+        path = unquote(parts.path) or "/"
+        if not path.endswith("/"):
+            effects.append(file_write(path, ctx.cwd, ctx))
+            continue
+        for upload in uploads:
+            name = posixpath.basename(upload) if upload not in ("-", ".") else ""
+            effects.append(file_write(path + (name or "*"), ctx.cwd, ctx))
     return effects
 
 

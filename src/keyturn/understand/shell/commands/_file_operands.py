@@ -8,12 +8,13 @@ themselves stay in :mod:`.files` (the program index names that module).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._file_options import LN
-from keyturn.understand.shell.effects import directory_tree, file_effect, file_path
-from keyturn.understand.shell.flags import parse_options
+from keyturn.understand.shell.effects import directory_tree, file_effect, file_path, write_effect
+from keyturn.understand.shell.flags import Options, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 from keyturn.understand.shell.words import normalize_path
 
@@ -53,6 +54,27 @@ def through_link(
     return file_effect(EffectKind.UPDATE, names, cmd, ctx, detail=detail)
 
 
+def backups(
+    targets: Iterable[str], opts: Options, cmd: SimpleCommand, ctx: ShellContext
+) -> list[Effect]:
+    """The backups ``cp``/``mv``/``install``/``ln`` make of what they replace (``-b``,
+    ``--backup[=CONTROL]``, or ``-S``/``--suffix``, which implies a backup): each replaced file
+    is renamed to its path plus the suffix (``-S``, else ``SIMPLE_BACKUP_SUFFIX``, else ``~``),
+    so ``cp -b -S .json x ~/.claude/settings`` writes ``~/.claude/settings.json``."""
+    if not opts.has("b", "backup", "S"):
+        return []
+    suffix = (
+        opts.value("S")
+        or cmd.assignments.get("SIMPLE_BACKUP_SUFFIX")
+        or ctx.env.get("SIMPLE_BACKUP_SUFFIX")
+        or "~"
+    )
+    return [
+        write_effect(file_path(target + suffix, ctx), cmd, ctx, detail=f"the backup of {target}")
+        for target in dict.fromkeys(targets)
+    ]
+
+
 class MadeLink(NamedTuple):
     """A link ``ln`` makes: where (``link``), to what (``target``, absolute), whether symbolic."""
 
@@ -62,8 +84,8 @@ class MadeLink(NamedTuple):
 
 
 def made_links(cmd: SimpleCommand, ctx: ShellContext) -> tuple[list[MadeLink], bool] | None:
-    """The links ``ln`` makes, and whether it replaces what is at their paths (``-f``);
-    ``None`` when its operands are not told."""
+    """The links ``ln`` makes, and whether it replaces what is at their paths (``-f``, or a
+    backup: ``-b``/``-S``); ``None`` when its operands are not told."""
     opts = parse_options(cmd.args, LN)
     found = destination(cmd, list(opts.operands), opts.value("t"), ctx)
     if found is None:
@@ -81,4 +103,4 @@ def made_links(cmd: SimpleCommand, ctx: ShellContext) -> tuple[list[MadeLink], b
         # a path given against the working directory); a hard link's source is a path as usual.
         here = (link.rsplit("/", 1)[0] or "/") if symbolic and not opts.has("r") else ctx.cwd
         made.append(MadeLink(link, normalize_path(source, cwd=here), symbolic))
-    return made, opts.has("f")
+    return made, opts.has("f", "b", "S")

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from keyturn.understand.shell.flags import OptionSpec
 
-MV = OptionSpec(valued="tS", long={"target-directory": "t", "suffix": "S"})
+MV = OptionSpec(
+    valued="tS",
+    long={"target-directory": "t", "suffix": "S", "no-target-directory": "T"},
+    other_long=frozenset(
+        {"backup", "debug", "force", "interactive", "no-clobber", "no-copy", "exchange"}
+        | {"strip-trailing-slashes", "update", "verbose", "context", "help", "version"}
+    ),
+)
 CP = OptionSpec(
     valued="tS",
     long={
@@ -25,9 +32,17 @@ CP = OptionSpec(
         | {"help", "version"}
     ),
 )
+# ``-b`` is install's backup switch (it takes no value: ``install -b -S .bak x y``), and
+# ``--strip-program=PROGRAM`` runs PROGRAM on the installed file.
 INSTALL = OptionSpec(
-    valued="tSmogb",
-    long={"target-directory": "t", "mode": "m", "owner": "o", "group": "g"},
+    valued="tSmog",
+    long={
+        **{"target-directory": "t", "mode": "m", "owner": "o", "group": "g", "suffix": "S"},
+        **{"no-target-directory": "T", "directory": "d", "compare": "C", "strip": "s"},
+        **{"preserve-timestamps": "p", "verbose": "v", "preserve-context": "P"},
+    },
+    long_valued=frozenset({"t", "m", "o", "g", "S", "strip-program"}),
+    other_long=frozenset({"backup", "context", "debug", "help", "version"}),
 )
 
 LN = OptionSpec(

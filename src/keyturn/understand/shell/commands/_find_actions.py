@@ -10,6 +10,7 @@ reaches (:func:`hook_settings_reached`): ``find . -name settings.json -delete`` 
 from __future__ import annotations
 
 import shlex
+from collections.abc import Sequence
 from fnmatch import fnmatchcase
 
 from keyturn.model import Effect
@@ -20,6 +21,25 @@ from keyturn.understand.shell.commands._hook_settings_files import (
 )
 from keyturn.understand.shell.effects import unknown_effect
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
+
+
+def find_leading_options(args: Sequence[str]) -> int:
+    """How many words GNU find's leading options take (``-H``, ``-L``, ``-P``, ``-D DEBUGOPTS``,
+    ``-OLEVEL``, ``--``): they come before the start paths, and ``find -L /srv/prod -delete``
+    deletes under ``/srv/prod``, not the working directory."""
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg in ("-H", "-L", "-P") or (arg.startswith("-O") and arg[2:].isdigit()):
+            i += 1
+        elif arg == "-D":
+            i += 2
+        elif arg == "--":
+            return i + 1
+        else:
+            break
+    return min(i, len(args))
+
 
 FIND_VALUED = frozenset(
     [

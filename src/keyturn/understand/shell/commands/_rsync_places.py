@@ -13,8 +13,13 @@ from dataclasses import replace
 
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.code_settings import runs_command
-from keyturn.understand.shell.effects import file_effect, file_path, unknown_effect
-from keyturn.understand.shell.flags import OptionSpec
+from keyturn.understand.shell.effects import (
+    directory_tree,
+    file_effect,
+    file_path,
+    unknown_effect,
+)
+from keyturn.understand.shell.flags import Options, OptionSpec
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 
 RSYNC = OptionSpec(
@@ -31,6 +36,35 @@ RSYNC = OptionSpec(
         | {"stop-at", "outbuf", "skip-compress", "checksum-seed", "max-alloc", "copy-as"}
     ),
 )
+
+
+def rsync_backups(
+    opts: Options, dest: str, path: str, cmd: SimpleCommand, ctx: ShellContext
+) -> list[Effect]:
+    """Where rsync's backups of the files it replaces or deletes go (``-b``/``--backup``, or
+    ``--backup-dir``, which implies it): into ``--backup-dir`` (a relative one from the
+    destination directory: ``dest`` itself, or the folder of a file ``dest``), else beside
+    each file with ``--suffix`` (``~`` by default) added, so ``rsync -b --suffix=.json x
+    ~/.claude/settings`` writes ``~/.claude/settings.json``. Only a local destination."""
+    if not opts.has("b", "backup", "backup-dir") or not path.startswith("/"):
+        return []
+    names: list[str] = []
+    for folder in opts.values.get("backup-dir", ()):
+        if folder.startswith("/"):
+            names += directory_tree(file_path(folder, ctx))
+            continue
+        parent = path.rstrip("/").rsplit("/", 1)[0] or "/"
+        for base in dict.fromkeys([path, parent]):
+            names += directory_tree(file_path(f"{base.rstrip('/')}/{folder}", ctx))
+    suffix = opts.value("suffix")
+    if suffix is None:
+        suffix = "" if opts.has("backup-dir") else "~"
+    if suffix and not dest.endswith("/"):
+        names.append(path + suffix)  # the destination file itself, backed up beside it
+    if not names:
+        return []
+    detail = "rsync's backups of what it replaces"
+    return [file_effect(EffectKind.UPDATE, list(dict.fromkeys(names)), cmd, ctx, detail=detail)]
 
 
 def on_places(

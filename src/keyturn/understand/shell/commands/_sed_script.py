@@ -79,13 +79,24 @@ def _walk(text: str, out: SedScript) -> None:
             (out.writes if command in "wW" else out.reads).append(text[i:end].strip())
             i = end
         elif command in _LABEL_COMMANDS:
-            while i < n and text[i] not in ";\n":
-                i += 1
+            i = _label_end(text, i)
         elif command in "qQlL":
             while i < n and text[i].isdigit():
                 i += 1
         elif command not in _SIMPLE:
             raise _Unreadable(f"sed command {command!r}")
+
+
+def _label_end(text: str, i: int) -> int:
+    """The index just past a label: GNU sed (4.9) skips the blanks before it and ends it at
+    whitespace, ``;``, ``}`` or ``#``, so ``:a e rm -rf /`` is a label and then an ``e``
+    command. Ending it there is the strict reading: what follows is walked as commands."""
+    n = len(text)
+    while i < n and text[i] in " \t":
+        i += 1
+    while i < n and not text[i].isspace() and text[i] not in ";}#":
+        i += 1
+    return i
 
 
 def _line_end(text: str, i: int) -> int:

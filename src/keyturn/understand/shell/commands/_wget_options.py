@@ -8,7 +8,10 @@ runs to ask for passwords, settings from a config file or a wgetrc moved for the
 
 from __future__ import annotations
 
-from keyturn.understand.shell.commands._argv import Parsed, Spec, is_dynamic
+import posixpath
+from urllib.parse import SplitResult, unquote, urlsplit
+
+from keyturn.understand.shell.commands._argv import Arg, Parsed, Spec, is_dynamic
 from keyturn.understand.shell.commands._http_client_line import config_variable, word_set
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 
@@ -44,7 +47,8 @@ _WGET_FLAGS = word_set(
 )
 WGET_LONG = _WGET_VALUED | _WGET_FLAGS
 WGET = Spec(
-    short="OoPiUtTwaeAYBDIXQlR",
+    # ``-n`` takes letters (``-nH``, ``-nd``, ``-ndH``, ``-n d``): each turns one thing off.
+    short="OoPiUtTwaeAYBDIXQlRn",
     long={
         "output-document": "O",
         "output-file": "o",
@@ -98,3 +102,53 @@ def wget_unknowns(cmd: SimpleCommand, args: Parsed, ctx: ShellContext) -> list[s
     if moved and not args.has("no-config"):
         reasons.append(f"wget reads its settings (wgetrc) where {moved} points")
     return reasons
+
+
+def wget_saved(args: Parsed, urls: list[Arg]) -> list[str]:
+    """Where wget saves what it fetches (without ``-O``), relative to its prefix (``-P``):
+    each URL's file name; with ``-x`` its host folder (unless ``-nH``; the scheme's too with
+    ``--protocol-directories``) and its path's folders less the first ``--cut-dirs``. When
+    wget fetches more than it is given (``-r``, ``-m``, ``-p``) or the server names the file
+    (``--content-disposition``, ``--trust-server-names``), anything under the prefix: ``*``."""
+    turned_off = "".join(a.value for a in args.all("n"))
+    if args.has("r", "recursive", "m", "mirror", "p", "page-requisites"):
+        return ["*"]
+    if args.has("content-disposition", "trust-server-names"):
+        return ["*"]
+    folders = args.has("x", "force-directories") and not (
+        "d" in turned_off or args.has("no-directories")
+    )
+    no_host = "H" in turned_off or args.has("no-host-directories")
+    cut = args.last("cut-dirs")
+    cut_dirs = int(cut.value) if cut is not None and cut.value.isdigit() else 0
+    page = args.last("default-page")
+    saved = []
+    for url in urls:
+        text = url.value if "://" in url.value else "http://" + url.value
+        parts = urlsplit(text)
+        path = posixpath.normpath("/" + unquote(parts.path)).lstrip("/")
+        *dirs, name = path.split("/") if path else [""]
+        if not name or parts.path.endswith("/"):
+            dirs, name = [*dirs, name] if name else dirs, page.value if page else "index.html"
+        if parts.query:
+            name += "?" + parts.query
+        if not folders:
+            saved.append(name)
+            continue
+        top = [] if no_host else [_host_folder(parts)]
+        if args.has("protocol-directories"):
+            top = [parts.scheme, *top]
+        saved.append("/".join([*top, *dirs[cut_dirs:], name]))
+    return saved
+
+
+def _host_folder(parts: SplitResult) -> str:
+    """The folder ``-x`` names after the host: ``host``, or ``host:port`` for a port other
+    than the scheme's own."""
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:  # not a number: wget refuses the URL, but name the host with it
+        return parts.netloc.rpartition("@")[2].lower()
+    default = {"http": 80, "https": 443, "ftp": 21}.get(parts.scheme)
+    return f"{host}:{port}" if port is not None and port != default else host

@@ -12,6 +12,10 @@
   ``--info-script``/``-F``, ``--new-volume-script``, ``--rsh-command``, ``--rmt-command``; zip's
   ``-TT``/``--unzip-command``. A ``host:path`` archive (tar reaches it through a remote shell)
   and ``TAR_OPTIONS`` set on the line are unknown.
+- Long options are read as each tool takes them, abbreviations included (:mod:`._tar_options`,
+  :mod:`._zip_options`). Files they write besides the archive are named (tar's
+  ``--index-file``, ``--volno-file``, ``-g`` snapshot; zip's ``-lf`` log); the members of a
+  list in a file (``tar -T``, ``xz --files``, ``zstd --filelist``) are unknown.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from collections.abc import Sequence
 
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.code_settings import runs_command
+from keyturn.understand.shell.commands._tar_options import TAR
+from keyturn.understand.shell.commands._zip_options import ZIP_SHORT, read_zip_argv
 from keyturn.understand.shell.effects import (
     directory_tree,
     file_effect,
@@ -33,51 +39,31 @@ from keyturn.understand.shell.registry import ShellContext, SimpleCommand, comma
 
 # -- tar ---------------------------------------------------------------------------------------
 
-_TAR = OptionSpec(
-    valued="fCTXbFgHIKLNV",
-    long={
-        "file": "f",
-        "directory": "C",
-        "files-from": "T",
-        "exclude-from": "X",
-        "info-script": "F",
-        "new-volume-script": "F",
-        "use-compress-program": "I",
-        "create": "c",
-        "extract": "x",
-        "get": "x",
-        "list": "t",
-        "append": "r",
-        "update": "u",
-        "catenate": "A",
-        "concatenate": "A",
-        "diff": "d",
-        "compare": "d",
-    },
-    long_valued=frozenset(
-        {"f", "C", "T", "X", "F", "I", "to-command", "checkpoint-action", "rsh-command"}
-        | {"rmt-command", "exclude", "transform", "xform", "format", "owner", "group", "mode"}
-        | {"mtime", "newer", "after-date", "label", "strip-components", "listed-incremental"}
-        | {"blocking-factor", "record-size", "suffix", "newer-mtime", "index-file"}
-    ),
-)
 _TAR_MODES = "cxtruAd"
 
 
 def _tar_argv(args: tuple[str, ...]) -> list[str]:
-    """tar's argv with an old-style first word (``tar czf out.tgz``) given its dash."""
-    if args and not args[0].startswith("-") and args[0] and set(args[0]) <= set(_TAR_LETTERS):
-        return ["-" + args[0], *args[1:]]
-    return list(args)
+    """tar's argv with an old-style first word (``tar czf out.tgz``) spelled with dashes: each
+    of its letters that takes a value takes the next word, in order (``tar cfT a.tar list`` is
+    ``-c -f a.tar -T list``)."""
+    if not (args and args[0] and not args[0].startswith("-") and set(args[0]) <= _LETTERS):
+        return list(args)
+    out: list[str] = []
+    rest = list(args[1:])
+    for letter in args[0]:
+        out.append("-" + letter)
+        if letter in TAR.valued and rest:
+            out.append(rest.pop(0))
+    return out + rest
 
 
-_TAR_LETTERS = "cxtruAdzjJvfCTXpkmOoSGWMBihlPaH"
+_LETTERS = frozenset("cxtruAdzjJvfCTXpkmOoSGWMBihlPaHgKLNVbFI")
 
 
 @command("tar", "gtar", "bsdtar")
 def tar(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``tar``: what it reads and writes, the originals it removes, the commands it runs."""
-    opts = parse_options(_tar_argv(cmd.args), _TAR)
+    opts = parse_options(_tar_argv(cmd.args), TAR)
     effects = _tar_commands(opts, cmd, ctx)
     if "TAR_OPTIONS" in cmd.assignments:
         effects.append(unknown_effect(cmd, "TAR_OPTIONS adds options decided elsewhere", ctx))
@@ -90,14 +76,17 @@ def tar(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         effects.append(unknown_effect(cmd, f"the archive {archive} is on another machine", ctx))
         archive = None
     archive_path = None if archive in (None, "-") else file_path(archive, ctx)
-    members = [_under(base, op, ctx) for op in opts.operands]
+    added = [*opts.operands, *opts.values.get("add-file", ())]
+    members = [_under(base, op, ctx) for op in added]
+    effects += _tar_side_files(opts, mode, cmd, ctx)
     if mode in "td":
         effects += _reads([archive_path], cmd, ctx)
         if mode == "d":
             effects += _reads(members or [base], cmd, ctx)
     elif mode == "x":
         effects += _reads([archive_path], cmd, ctx)
-        effects.append(_extract(base, members, cmd, ctx))
+        top = opts.value("one-top-level")  # ``=DIR``: everything goes into DIR (from -C)
+        effects.append(_extract(_under(base, top, ctx) if top else base, members, cmd, ctx))
         if opts.has("P", "absolute-names"):
             # Members named ``/home/me/.claude/settings.json`` or ``../../srv`` are written
             # there: where each lands is the archive's.
@@ -115,6 +104,28 @@ def tar(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         if opts.has("remove-files") and mode in "cru":
             effects += [_removed(path, cmd, ctx, "tar --remove-files") for path in members]
     return effects or [file_effect(EffectKind.READ, ["/dev/stdin"], cmd, ctx)]
+
+
+def _tar_side_files(
+    opts: Options, mode: str, cmd: SimpleCommand, ctx: ShellContext
+) -> list[Effect]:
+    """The files tar writes besides the archive and the members (``--index-file``, which gets
+    the verbose listing, ``--volno-file``, the ``-g`` snapshot when archiving; all opened from
+    the working directory, before ``-C``), and the unknown of members listed in a file."""
+    effects: list[Effect] = []
+    written = [*opts.values.get("index-file", ()), *opts.values.get("volno-file", ())]
+    snapshots = [file_path(v, ctx) for v in opts.values.get("g", ())]
+    if mode in "cru":
+        written += opts.values.get("g", ())
+    else:
+        effects += _reads(snapshots, cmd, ctx)
+    for value in written:
+        effects.append(write_effect(file_path(value, ctx), cmd, ctx, detail="written by tar"))
+    if opts.has("T") and mode in "cru":
+        # What goes in (and, with --remove-files, what is removed) is listed in a file.
+        reason = "tar -T takes the files it archives (and removes) from a list not read here"
+        effects.append(unknown_effect(cmd, reason, ctx))
+    return effects
 
 
 def _tar_commands(opts: Options, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
@@ -137,32 +148,26 @@ def _tar_commands(opts: Options, cmd: SimpleCommand, ctx: ShellContext) -> list[
 
 # -- zip / unzip ---------------------------------------------------------------------------------
 
-_ZIP = OptionSpec(
-    valued="bnOPstxiZ",
-    long={"move": "m", "recurse-paths": "r", "delete": "d", "test": "T", "out": "O"},
-    long_valued=frozenset({"O", "unzip-command", "TT", "b", "n", "P", "s", "t", "Z"}),
-)
-
 
 @command("zip")
 def zip_(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """``zip ARCHIVE FILES…``: writes the archive; ``-m`` deletes the files it took in."""
-    args = list(cmd.args)
+    """``zip ARCHIVE FILES…``: writes the archive; ``-m`` deletes the files it took in;
+    ``-TT CMD`` runs CMD to test it; ``-lf FILE`` writes a log (``FILE.log`` when FILE has no
+    suffix)."""
+    argv = read_zip_argv(cmd.args)
     effects: list[Effect] = []
-    # ``-TT CMD`` (two letters, one option) runs CMD to test the archive.
-    for i, arg in enumerate(args):
-        if arg in ("-TT", "--unzip-command") and i + 1 < len(args):
-            effects += runs_command(args[i + 1], "zip -TT", cmd, ctx)
-            args[i : i + 2] = ["", ""]
-        elif arg.startswith("--unzip-command="):
-            effects += runs_command(arg.partition("=")[2], "zip --unzip-command", cmd, ctx)
-    opts = parse_options([a for a in args if a], _ZIP)
+    for run in argv.commands:
+        effects += runs_command(run, "zip -TT", cmd, ctx)
+    for log in argv.logs:
+        for path in dict.fromkeys([file_path(log, ctx), file_path(log + ".log", ctx)]):
+            effects.append(write_effect(path, cmd, ctx, detail="the log zip -lf writes"))
+    opts = parse_options(argv.args, ZIP_SHORT)
     if not opts.operands:
         return effects or None
     archive, *files = opts.operands
     target = opts.value("O") or archive
     effects.append(write_effect(file_path(target, ctx), cmd, ctx, detail="the archive zip writes"))
-    if "-@" in cmd.args:
+    if opts.has("@"):
         effects.append(unknown_effect(cmd, "zip -@ takes the files to add from its input", ctx))
     paths = [file_path(f, ctx) for f in files]
     if not opts.has("d"):
@@ -237,6 +242,11 @@ def compressor(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     suffix, decompress, keeps = _COMPRESSORS[cmd.name]
     opts = parse_options(cmd.args, _COMPRESSOR)
     paths = [file_path(op, ctx) for op in opts.operands if op != "-"]
+    if any(_names_a_file_list(arg) for arg in cmd.args):
+        # ``xz --files=LIST``, ``zstd --filelist LIST --rm``: the files it replaces are listed
+        # in a file (or on the input).
+        reason = f"{cmd.name} takes the files it compresses (and removes) from a list"
+        return [*_reads(paths, cmd, ctx), unknown_effect(cmd, reason, ctx)]
     if not paths:
         return [file_effect(EffectKind.READ, ["/dev/stdin"], cmd, ctx)]
     effects = _reads(paths, cmd, ctx)
@@ -258,6 +268,12 @@ def compressor(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         if not keep:
             effects.append(_removed(path, cmd, ctx, cmd.name, recursive=recursive))
     return effects
+
+
+def _names_a_file_list(arg: str) -> bool:
+    """``--files[=F]``/``--files0[=F]`` (xz, also abbreviated) or ``--filelist`` (zstd)."""
+    name = arg[2:].partition("=")[0] if arg.startswith("--") else ""
+    return len(name) >= 4 and any(n.startswith(name) for n in ("files", "files0", "filelist"))
 
 
 # -- shared ------------------------------------------------------------------------------------

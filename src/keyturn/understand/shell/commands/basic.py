@@ -20,6 +20,7 @@ import re
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.code_settings import runs_command
 from keyturn.understand.shell.commands._reader_options import reader_option_effects, reader_spec
+from keyturn.understand.shell.commands._reader_writes import reader_writes
 from keyturn.understand.shell.commands._variable_names import keyturn_variables
 from keyturn.understand.shell.effects import (
     command_effect,
@@ -223,7 +224,8 @@ def harmless(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         return None  # setting the clock, the host name or the network: not judged here
     again = _expanded_again(_evaluated_words(cmd), cmd, ctx)
     named = keyturn_variables(cmd, ctx, _evaluated_words(cmd))
-    return [command_effect(EffectKind.READ, cmd, ctx), *again, *named]
+    written = reader_writes(cmd, ctx)  # ``history -w FILE``, ``blkid -c FILE``
+    return [command_effect(EffectKind.READ, cmd, ctx), *again, *named, *written]
 
 
 _MAN = OptionSpec(

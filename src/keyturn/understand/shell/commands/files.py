@@ -12,23 +12,26 @@ from __future__ import annotations
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.code_settings import runs_command
 from keyturn.understand.shell.commands._file_operands import (
+    backups,
     destination,
     made_links,
     operand_paths,
     run_time,
     through_link,
 )
-from keyturn.understand.shell.commands._file_options import CP, INSTALL, MKFS_PROGRAMS, MV
+from keyturn.understand.shell.commands._file_options import CP, INSTALL, LN, MKFS_PROGRAMS, MV
 from keyturn.understand.shell.commands._find_actions import (
     FIND_EXEC,
     FIND_VALUED,
     FIND_WRITES,
     find_exec,
+    find_leading_options,
     hook_settings_reached,
 )
 from keyturn.understand.shell.commands._rsync_places import (
     RSYNC,
     on_places,
+    rsync_backups,
     rsync_host,
     rsync_place,
     rsync_shell,
@@ -121,6 +124,7 @@ def mv(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         return None
     sources, dest, is_dir = found
     effects = []
+    targets = []
     for src in operand_paths(cmd, sources, ctx):
         effects.append(
             file_effect(EffectKind.DELETE, directory_tree(src), cmd, ctx, detail=f"moves {src}")
@@ -129,7 +133,8 @@ def mv(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
             continue
         target = dest.rstrip("/") + "/" + src.rsplit("/", 1)[-1] if is_dir else dest
         effects.append(write_effect(target, cmd, ctx, detail=f"moved from {src}"))
-    return effects
+        targets.append(target)
+    return effects + backups(targets, opts, cmd, ctx)
 
 
 @command("cp", "install")
@@ -140,6 +145,9 @@ def copy(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     a recursive copy, everything under it) is named as updated too, since what is written
     through the link changes it."""
     opts = parse_options(cmd.args, INSTALL if cmd.name == "install" else CP)
+    if cmd.name == "install" and opts.has("strip-program"):
+        found_program = opts.value("strip-program")
+        return [unknown_effect(cmd, f"install --strip-program runs {found_program}", ctx)]
     if cmd.name == "install" and opts.has("d"):
         return [write_effect(p, cmd, ctx) for p in operand_paths(cmd, opts.operands, ctx)] or None
     found = destination(cmd, list(opts.operands), opts.value("t"), ctx)
@@ -155,10 +163,12 @@ def copy(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     effects = [file_effect(EffectKind.READ, read, cmd, ctx)]
     links = cmd.name == "cp" and opts.has("s", "l")
     parents = cmd.name == "cp" and opts.has("parents")
+    targets = []
     for raw, src in zip(sources, operand_paths(cmd, sources, ctx), strict=True):
         target = dest.rstrip("/") + "/" + src.rsplit("/", 1)[-1] if is_dir else dest
         if parents:  # ``cp --parents a/b/f DIR`` writes DIR/a/b/f
             target = normalize_path(dest.rstrip("/") + "/" + raw.lstrip("/"), cwd="/")
+        targets.append(target)
         if links:
             tree = recursive or opts.has("s")
             effects.append(through_link(target, src, tree=tree, cmd=cmd, ctx=ctx))
@@ -179,7 +189,7 @@ def copy(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         if recursive:  # a folder copied: what it holds is written under the target
             said = f"copies what {src} holds{note}"
             effects.append(file_effect(EffectKind.UPDATE, [target + "/*"], cmd, ctx, detail=said))
-    return effects
+    return effects + backups(targets, opts, cmd, ctx)
 
 
 @command("truncate")
@@ -260,7 +270,8 @@ def ln(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     for made in links:
         effects.append(file_effect(kind, [made.link], cmd, ctx))
         effects.append(through_link(made.link, made.target, tree=made.symbolic, cmd=cmd, ctx=ctx))
-    return effects
+    opts = parse_options(cmd.args, LN)
+    return effects + backups([made.link for made in links], opts, cmd, ctx)
 
 
 @command("rsync")
@@ -279,6 +290,7 @@ def rsync(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     effects = [on_places(EffectKind.UPDATE, directory_tree(path), cmd, ctx)]
     if local and opts.has("write-devices"):
         effects.append(write_effect(path, cmd, ctx, detail="rsync --write-devices"))
+    effects += rsync_backups(opts, dest, path, cmd, ctx)
     recursive = opts.has("r", "a", "recursive", "archive")
     for source in sources:
         where = rsync_place(source, ctx)
@@ -361,7 +373,7 @@ def find(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``find``: reads; ``-delete`` deletes under its roots; ``-exec CMD {} ;`` runs CMD on them.
     The agents' hook settings files under a root that the action may reach are named too
     (``find . -name settings.json -delete``): ``<root>/*`` does not say them."""
-    args = list(cmd.args)
+    args = list(cmd.args[find_leading_options(cmd.args) :])
     roots: list[str] = []
     while args and not args[0].startswith(("-", "(", "!")):
         roots.append(args.pop(0))
@@ -369,6 +381,10 @@ def find(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     under = [p.rstrip("/") + "/*" if p != "/" else "/*" for p in paths]
     written = list(zip(roots or ["."], paths, strict=True))
     effects = [file_effect(EffectKind.READ, paths, cmd, ctx)]
+    if "-files0-from" in args:  # the start paths are in a file: what is acted on is not said
+        effects.append(
+            unknown_effect(cmd, "find -files0-from reads its start paths from a file", ctx)
+        )
     i = 0
     while i < len(args):
         arg = args[i]

@@ -71,6 +71,7 @@ from keyturn.understand.shell.commands._wget_options import (
     WGET_FILE_OPTIONS,
     WGET_LONG,
     header,
+    wget_saved,
     wget_unknowns,
 )
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
@@ -138,18 +139,17 @@ def wget(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     if args.has("i"):
         line.effects.append(unknown("wget reads its URLs from a file", ctx))
     line.effects += [unknown(r, ctx) for r in wget_unknowns(cmd, args, ctx)]
+    # What it fetches goes under the prefix (-P); -O, the logs and the cookie file are opened
+    # from the working directory.
     prefix = args.last("P")
-    cwd = normalize_path(prefix.value, cwd=ctx.cwd) if prefix else ctx.cwd
+    saved_in = normalize_path(prefix.value, cwd=ctx.cwd) if prefix else ctx.cwd
     target = args.last("O")
-    if target is not None:
-        outputs = [target.value]
-    elif args.has("spider"):
-        outputs = []
-    else:
-        outputs = [posixpath.basename(urlsplit(u.value).path) or "index.html" for u in line.urls]
+    saved = [] if target is not None or args.has("spider") else wget_saved(args, line.urls)
+    line.effects += [file_write(p, saved_in, ctx) for p in saved]
+    outputs = [target.value] if target is not None else []
     outputs += [a.value for a in args.all("o", "a", "save-cookies", "rejected-log")]
     outputs += [a.value + ".warc.gz" for a in args.all("warc-file")]
-    line.effects += [file_write(p, cwd, ctx) for p in outputs if p not in ("-", "/dev/null")]
+    line.effects += [file_write(p, ctx.cwd, ctx) for p in outputs if p not in ("-", "/dev/null")]
     return with_command(judge(cmd, line, ctx), cmd)
 
 
