@@ -134,6 +134,12 @@ DECISIONS = [
     Case("write-sqliterc", "echo '.shell rm -rf /srv' > ~/.sqliterc", ASK),
     Case("write-mongoshrc", "echo 'db.dropDatabase()' > ~/.mongoshrc.js", ASK),
     Case("sqlite-other-home", "HOME=/tmp/evil sqlite3 a.db 'SELECT 1'", ASK),
+    # psql writes its output (-o) and its session log (-L) on this machine.
+    Case("psql-output-settings", "psql -d app -o ~/.claude/settings.json -c 'SELECT 1'", DENY),
+    Case(
+        "psql-log-file-settings", "psql -d app --log-file=.claude/settings.json -c 'SELECT 1'", DENY
+    ),
+    Case("psql-output-pipe", "psql -d app -o '|rm -rf /srv' -c 'SELECT 1'", ASK),
     # 12. mongosh code that is not a plain call (production: an unknown is denied).
     Case(
         "mongo-foreach-computed",

@@ -48,6 +48,9 @@ CASES = [
         f"find -L {HOME}/.claude -name settings.json -exec cp /tmp/evil {{}} \\;",
         DENY,
     ),
+    # 3. ssh takes a setting's keyword with quotes around it (OpenSSH 9.2).
+    Case("ssh-quoted-proxy-command", "ssh -o '\"ProxyCommand\" rm -rf /srv/prod' x true", ASK),
+    Case("ssh-single-quoted-keyword", "ssh -o \"'LocalCommand'=rm -rf /srv/prod\" x true", ASK),
     # 4-6, 17. tar: an optional value only after '=', abbreviations, a member list, writes.
     Case(
         "tar-checkpoint-optional-value",
@@ -125,6 +128,16 @@ CASES = [
     Case("cp-suffix-implies-backup", f"cp --suf=.json /tmp/x {HOME}/.claude/settings", DENY),
     Case("mv-backup-suffix", f"mv -b -S .json /tmp/x {HOME}/.claude/settings", DENY),
     Case(
+        "cp-backup-suffix-exported",
+        f"export SIMPLE_BACKUP_SUFFIX=.json; cp -b /tmp/x {HOME}/.claude/settings",
+        DENY,
+    ),
+    Case(
+        "history-w-exported-histfile",
+        f"export HISTFILE={SETTINGS}; history -w",
+        DENY,
+    ),
+    Case(
         "cp-backup-suffix-variable",
         f"SIMPLE_BACKUP_SUFFIX=.json cp -b /tmp/x {HOME}/.claude/settings",
         DENY,
@@ -161,7 +174,7 @@ CASES = [
     # 22. Readers that write.
     Case("history-w", f"history -w {SETTINGS}", DENY),
     Case("history-a", f"history -a {SETTINGS}", DENY),
-    Case("history-w-histfile", f"HISTFILE={SETTINGS}; history -w", ASK),
+    Case("history-w-histfile", f"HISTFILE={SETTINGS}; history -w", DENY),
     Case("blkid-cache-file", f"blkid -c {SETTINGS}", DENY),
 ]
 

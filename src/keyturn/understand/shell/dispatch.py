@@ -119,6 +119,11 @@ _HANDLER_VARIABLES = frozenset(
         # The home directory the cloud CLIs read their settings under (``export HOME=/tmp/h;
         # aws --profile dev …`` reads /tmp/h/.aws/config and its aliases).
         *("HOME", "USERPROFILE"),
+        # The backup suffix cp/mv/install/ln give (``export SIMPLE_BACKUP_SUFFIX=.json; cp -b x
+        # .claude/settings`` writes settings.json), the file ``history -w`` writes, and the
+        # database client start-up files and services.
+        *("SIMPLE_BACKUP_SUFFIX", "VERSION_CONTROL", "HISTFILE", "PSQLRC", "PGSERVICE"),
+        *("PGSERVICEFILE", "MYSQL_HOME"),
     }
 )
 # Families of such variables: extra terraform arguments, and the package managers' settings

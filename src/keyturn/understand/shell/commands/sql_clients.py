@@ -46,7 +46,7 @@ from keyturn.understand.shell.commands._argv import (
     setting,
     with_command,
 )
-from keyturn.understand.shell.effects import unknown_effect
+from keyturn.understand.shell.effects import file_path, unknown_effect, write_effect
 from keyturn.understand.shell.line_writes import one_text_on_line
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
 from keyturn.understand.shell.words import normalize_path
@@ -220,6 +220,7 @@ def psql(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         effects.append(session.unknown(f"psql runs the start-up file {chosen} points to"))
     if dbname is not None and is_dynamic(cmd, dbname):
         session.database = "*"
+    effects += _psql_output_files(args, cmd, ctx)
     for arg in args.all("c", "f"):
         if arg.key == "c":
             effects += _text_sql(cmd, arg, ctx, conn)
@@ -232,6 +233,22 @@ def psql(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     if not args.has("c", "f", "l"):
         effects += _stdin_sql(cmd, ctx, conn)
     return with_command(effects, cmd)
+
+
+def _psql_output_files(args: Parsed, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    """What psql's ``-o FILE`` (query output) and ``-L FILE`` (a session log, appended) write on
+    this machine; ``-o |command`` pipes the output to a shell command, which is not judged."""
+    effects = []
+    for arg in args.all("o", "L"):
+        if arg.key == "o" and arg.value.startswith("|"):
+            reason = f"psql -o {arg.value[:60]}: pipes its output to a shell command"
+            effects.append(unknown_effect(cmd, reason, ctx))
+        elif arg.value:
+            path = file_path(arg.value, ctx)
+            effects.append(
+                write_effect(path, cmd, ctx, detail=f"psql -{arg.key}", appends=arg.key == "L")
+            )
+    return effects
 
 
 _MYSQL = Spec(
