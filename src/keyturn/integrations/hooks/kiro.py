@@ -84,12 +84,7 @@ class Kiro:
                     f"{tool} starts agent(s) {', '.join(missing)} whose configuration does not "
                     "run keyturn's hook on every tool: their tool calls would not be judged"
                 )
-                return ToolCall(
-                    category=ToolCategory.UNKNOWN,
-                    arguments=dict(args),
-                    extra={"reason": reason},
-                    **base,
-                )
+                return ToolCall(**_not_understood(reason, args), **base)
             return ToolCall(category=ToolCategory.INTERNAL, arguments=dict(args), **base)
         category, normal = _builtin(tool, args, where=where)
         expanded = _paths_expanded(category, normal, home=home)
@@ -98,12 +93,7 @@ class Kiro:
                 f"{tool}: a path names a variable of Kiro's own environment (Kiro expands "
                 "$VAR in paths), which cannot be told here"
             )
-            return ToolCall(
-                category=ToolCategory.UNKNOWN,
-                arguments=dict(args),
-                extra={"reason": reason},
-                **base,
-            )
+            return ToolCall(**_not_understood(reason, args), **base)
         # Kiro canonicalises its working directory: links are followed before ``..``.
         extra = {WORKDIR_LINKS: FOLLOWED} if category is ToolCategory.SHELL else {}
         return ToolCall(category=category, arguments=expanded, extra=extra, **base)
@@ -127,6 +117,15 @@ def _mcp_names(tool: str) -> list[Reading]:
     if tool.startswith("@") or "___" in tool:
         return kiro_readings(tool)
     return []
+
+
+def _not_understood(reason: str, args: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of a call keyturn holds as not understood, and why."""
+    return {
+        "category": ToolCategory.UNKNOWN,
+        "arguments": dict(args),
+        "extra": {"reason": reason},
+    }
 
 
 def _builtin(
