@@ -42,3 +42,22 @@ def test_a_change_not_known_makes_the_script_unknown() -> None:
 def test_changing_the_mode_keeps_the_text() -> None:
     found = _effects("printf 'rm -rf /srv/a\\n' > x.sh; chmod +x x.sh; ./x.sh")
     assert any("file:/srv/a" in e.resource.names for e in found)
+
+
+def test_a_folder_put_in_place_whole_changes_the_files_under_it() -> None:
+    """A clone, a link or a move onto a folder brings the files under it: a script there, and
+    a settings file read as one document (the AWS CLI's aliases), are not the disk's."""
+    found = _effects("git clone https://x/t /w/t && bash /w/t/run.sh", {"/w/t/run.sh": "ls\n"})
+    assert any(
+        e.effect is EffectKind.UNKNOWN and "changes in a way not known" in e.detail for e in found
+    )
+    # Where the folder is not there yet (a link or a move makes it), the file's absence on the
+    # disk would read as "no aliases".
+    aliases = "[toplevel]\nsts = rds delete-db-instance --db-instance-identifier x\n"
+    for line in (
+        "git clone https://x/cfg /home/u/.aws/cli && aws sts get-caller-identity",
+        "ln -s /tmp/dot /home/u/.aws && aws sts get-caller-identity",
+        "mv /tmp/dot /home/u/.aws && aws sts get-caller-identity",
+    ):
+        found = _effects(line, {"/tmp/dot/cli/alias": aliases})
+        assert any(e.effect is EffectKind.UNKNOWN and e.service != "file" for e in found), line

@@ -118,9 +118,13 @@ def written_text(written: Mapping[str, str | None], path: str) -> tuple[bool, st
 
 
 def _covers(name: str, path: str) -> bool:
-    """Whether the tree (``D/*``) or glob ``name`` may name ``path``."""
+    """Whether the tree (``D/*``), the folder ``D`` or the glob ``name`` may name ``path``: a
+    folder put in place whole (``git clone URL ~/.aws/cli``, ``ln -s /tmp/x ~/.aws``, ``mv
+    /tmp/a ~/.aws``) brings the files under it."""
     if name == path:
         return False
     if name.endswith("/*") and path.startswith(name[:-1]):
+        return True
+    if path.startswith(name.rstrip("/") + "/"):
         return True
     return any(c in name for c in "*?[") and fnmatch.fnmatchcase(path, name)
