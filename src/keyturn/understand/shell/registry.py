@@ -117,6 +117,9 @@ class ShellContext:
       command on the line changed something, or may have (any effect but a read), or the
       command reads its files from elsewhere (``GIT_INDEX_FILE``, ``git --git-dir``).
     - ``committed_earlier``: the only changes before were ``git add``/``git commit``.
+    - ``runs_via``: the wrappers of the commands whose text this line is part of (``ssh host
+      'kubectl …'``, ``su -c``, ``docker exec c sh -c``), outermost first, as
+      :mod:`.wrappers` notes them: where a tool that reads its own settings runs.
     """
 
     cwd: str = "/"
@@ -135,6 +138,7 @@ class ShellContext:
     # they carry the work tree into the index and HEAD, so a file the three hold alike now
     # stays so (``git commit -am wip && git checkout main``).
     committed_earlier: bool = False
+    runs_via: tuple[str, ...] = ()
 
 
 Handler = Callable[[SimpleCommand, ShellContext], "list[Effect] | None"]

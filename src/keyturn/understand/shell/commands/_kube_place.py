@@ -14,7 +14,8 @@ On this machine, the ``HOME`` the line gives the command decides the kubeconfig'
 
 A wrapper that hands its command to a shell (``ssh host 'kubectl …'``, ``su -c``, ``docker exec
 c sh -c …``) has it understood as a line of its own, whose commands carry no wrapper: so
-:func:`placed` notes the wrappers in the context that line is understood in.
+:func:`placed` notes the wrappers in the context that line is understood in
+(``ShellContext.runs_via``).
 """
 
 from __future__ import annotations
@@ -47,11 +48,6 @@ class Place:
     home_untold: bool = False
 
 
-# Where the wrappers around a command are noted for the lines it runs: a name no shell variable
-# can have, so that no command on the line can read or set it.
-_RUNS_VIA = "(keyturn: runs via)"
-
-
 def placed(cmd: SimpleCommand, ctx: ShellContext) -> ShellContext:
     """``ctx`` for ``cmd`` and every line it runs (a shell's text), with the wrappers of ``cmd``
     that decide where a kube tool runs noted after those noted before."""
@@ -59,9 +55,7 @@ def placed(cmd: SimpleCommand, ctx: ShellContext) -> ShellContext:
     labels = [w for w in cmd.wrappers if w.partition(":")[0] in kinds]
     if not labels:
         return ctx
-    before = ctx.env.get(_RUNS_VIA)
-    noted = "\n".join([before, *labels] if before else labels)
-    inner = evolve(ctx, env={**ctx.env, _RUNS_VIA: noted})
+    inner = evolve(ctx, runs_via=(*ctx.runs_via, *labels))
     understand_in = ctx.understand_in
     if understand_in is None:
         return inner
@@ -73,8 +67,7 @@ def place_of(cmd: SimpleCommand, ctx: ShellContext) -> Place:
     """Where ``cmd`` runs, from its wrappers and those of the commands whose text it is part of
     (outermost first: the innermost place decides)."""
     place = Place()
-    noted = ctx.env.get(_RUNS_VIA)
-    for label in (*(noted.split("\n") if noted else ()), *cmd.wrappers):
+    for label in (*ctx.runs_via, *cmd.wrappers):
         kind, _, where = label.partition(":")
         if kind in _ELSEWHERE:
             place = Place(elsewhere=f"runs via {label}: that place's kube settings are not read")
