@@ -41,6 +41,10 @@ COMMAND_VARIABLES = frozenset(
         *("GIT_ASKPASS", "SSH_ASKPASS", "SUDO_ASKPASS", "KUBE_EDITOR", "LESSOPEN", "LESSCLOSE"),
         *("PROMPT_COMMAND", "BROWSER", "npm_config_script_shell", "NPM_CONFIG_SCRIPT_SHELL"),
         "KUBECTL_EXTERNAL_DIFF",  # the program ``kubectl diff`` runs on the two trees
+        # Tools' own pagers and editors, each read before PAGER/EDITOR: psql's (``\watch``'s
+        # too), AWS CLI v2's, gh's and glab's, ``systemctl edit``'s.
+        *("PSQL_PAGER", "PSQL_WATCH_PAGER", "PSQL_EDITOR", "AWS_PAGER", "GH_PAGER"),
+        *("GH_EDITOR", "GH_BROWSER", "GLAB_PAGER", "SYSTEMD_EDITOR"),
     }
 )
 # Variables that make a program load code (a library, a startup file, interpreter options).

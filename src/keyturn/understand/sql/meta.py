@@ -3,6 +3,8 @@
 psql runs a backquoted shell command in the argument of any meta-command (``\\echo `cmd```,
 ``\\set x `cmd```, ``\\if `cmd```): a backquote in one is ``unknown``. A database switched to
 through a psql variable (``\\c :db``) or a service (``\\c service=x``) is not told: ``*``.
+``\\setenv`` of a variable that names a program psql starts (``PAGER``, ``PSQL_PAGER``, an
+editor) or that such a program reads code from (``LESS``, ``LD_PRELOAD``) is ``unknown``.
 """
 
 from __future__ import annotations
@@ -52,6 +54,11 @@ _MYSQL_UNKNOWN = {
     "T": "writes the session's output to a file (tee)",
     "P": "pipes query output to a shell command (pager)",
 }
+# Variables that name a program psql starts (its pager, editor) or that such a program loads
+# code from: ``\setenv PAGER 'rm -rf /'`` makes the next result's pager run that.
+_RUNS_FROM_VARIABLE = re.compile(
+    r"PAGER|EDITOR|BROWSER|^(?:LESS|LD_|DYLD_|SHELL$|BASH_ENV$|ENV$|PATH$|SHELLOPTS$)", re.I
+)
 # query-output commands whose argument (other than psql's "(option=value ...)") is a file
 _OUTPUT_TO_FILE = frozenset({"g", "gx", "s"})
 
@@ -77,6 +84,8 @@ def meta_command(text: str, s: Session, classify: Classify) -> list[Effect]:
     if word in ("c", "connect"):
         _switch_postgres(rest, s)
         return []
+    if word == "setenv" and _sets_a_program(rest):
+        return [s.unknown("sets a variable that names a program psql or its pager runs", op)]
     if word == "copy":
         return _copy(rest, s, classify)
     if word == "lo_unlink":
@@ -88,6 +97,16 @@ def meta_command(text: str, s: Session, classify: Classify) -> list[Effect]:
     if word in _CLIENT or word == "":
         return []
     return [s.unknown(f"client command not understood: {op}", op)]
+
+
+def _sets_a_program(rest: str) -> bool:
+    """Whether ``\\setenv NAME VALUE`` sets a variable in :data:`_RUNS_FROM_VARIABLE`, or one
+    a psql variable names (``\\setenv :name …``)."""
+    words = rest.split(maxsplit=1)
+    if not words:
+        return False  # ``\\setenv`` alone: psql refuses it
+    name = (_psql_arguments(words[0]) or [""])[0]
+    return bool(_RUNS_FROM_VARIABLE.search(name) or _VARIABLE.search(words[0]))
 
 
 def _mysql_command(word: str, rest: str, s: Session, op: str) -> list[Effect]:

@@ -27,6 +27,7 @@ from keyturn.understand.shell.commands.aws_cli import (
     RunTimeWords,
     split_command_line,
 )
+from keyturn.understand.shell.effects import file_path
 from keyturn.understand.shell.line_writes import one_text_on_line, written_text
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 
@@ -64,15 +65,19 @@ Expansion = ServiceAlias | ShellAlias | UnreadableAliases
 
 def command_home(cmd: SimpleCommand, ctx: ShellContext) -> str | None:
     """The home directory the command reads ``~/.aws`` under: the line's ``HOME=`` when it
-    sets one, else the caller's; ``None`` when it is decided at run time."""
+    sets one, else the caller's; ``None`` when it is decided at run time.
+
+    The CLI joins ``~`` to ``.aws/…`` and the kernel resolves the path, so ``/h/.``, ``/a//h``
+    and ``/x/../h`` are ``/h`` (as the kubeconfig's place is read): the written files the line
+    is checked against are named by their normal path."""
     home = cmd.assignments.get("HOME")
     if home is None:
-        return ctx.env.get("HOME") or ctx.home
-    if home == "~" or home.startswith("~/"):
+        home = ctx.env.get("HOME") or ctx.home
+    elif home == "~" or home.startswith("~/"):
         home = ctx.home.rstrip("/") + home[1:]  # bash expands ``~`` in an assignment
     if not home.startswith("/") or any(c in home for c in "$`"):
         return None
-    return home
+    return file_path(home, ctx)
 
 
 def home_changed(cmd: SimpleCommand, ctx: ShellContext) -> bool:

@@ -3,6 +3,8 @@
 - Listing and testing read the archive. Creating writes it and reads what goes in.
 - Extracting writes into the target directory (``-C``, ``-d``, else the working directory):
   an ``update`` of everything under it, as the members are not known before the archive is read.
+- ``tar --recursive-unlink`` removes each directory the archive names, with all in it, before
+  extracting: a delete of the members named, else of everything under the target directory.
 - What removes the originals is a delete of them: ``tar --remove-files``, ``zip -m``, and the
   compressors, which replace each file by its compressed (or decompressed) form unless told to
   keep it (``-k``; zstd and lz4 keep unless ``--rm``). Recursively over ``/`` or a home
@@ -86,7 +88,14 @@ def tar(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     elif mode == "x":
         effects += _reads([archive_path], cmd, ctx)
         top = opts.value("one-top-level")  # ``=DIR``: everything goes into DIR (from -C)
-        effects.append(_extract(_under(base, top, ctx) if top else base, members, cmd, ctx))
+        into = _under(base, top, ctx) if top else base
+        effects.append(_extract(into, members, cmd, ctx))
+        if opts.has("recursive-unlink"):
+            # GNU tar empties each directory the archive names before extracting into it (as
+            # ``rm -rf``): the members named, else anything under the target directory.
+            what = "tar --recursive-unlink"
+            gone = members or [into.rstrip("/") + "/*"]
+            effects += [_removed(path, cmd, ctx, what) for path in gone]
         if opts.has("P", "absolute-names"):
             # Members named ``/home/me/.claude/settings.json`` or ``../../srv`` are written
             # there: where each lands is the archive's.

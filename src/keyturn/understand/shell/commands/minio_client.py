@@ -46,6 +46,7 @@ from keyturn.understand.shell.commands._object_storage import (
 )
 from keyturn.understand.shell.effects import file_path
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
+from keyturn.understand.shell.line_writes import one_text_on_line
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
 
 _MC = OptionSpec(
@@ -100,8 +101,15 @@ def _mc_aliases(
         for name, value in variables.items()
         if name.startswith("MC_HOST_")
     }
-    folder = opts.value("C") or variables.get("MC_CONFIG_DIR") or f"{ctx.home}/.mc"
-    text = ctx.files.read_text(file_path(folder, ctx) + "/config.json")
+    folder = opts.value("C") or variables.get("MC_CONFIG_DIR")
+    home = variables.get("HOME")
+    if folder is None and home is not None and file_path(home, ctx) != file_path(ctx.home, ctx):
+        text = None  # ``HOME=/tmp/x mc …``: that home's ``.mc`` is not read here
+    else:
+        # Read as the line leaves it: a config.json an earlier command rewrote is that text,
+        # or not known (then any word may name an alias) when the text is not.
+        folder = folder or f"{ctx.home}/.mc"
+        text = one_text_on_line(file_path(folder, ctx) + "/config.json", ctx)
     try:
         config = json.loads(text) if text is not None else None
     except (ValueError, RecursionError):

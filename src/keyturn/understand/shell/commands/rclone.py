@@ -2,7 +2,7 @@
 paths (what the object-storage tools share, and its names: :mod:`._object_storage`).
 
 Names: ``REMOTE:path`` -> ``rclone:REMOTE/path`` (the remote's root: ``rclone:REMOTE``). What kind
-of storage a remote is lives in rclone's config (read through ``ctx.files``; ``--config``,
+of storage a remote is lives in rclone's config (as the line leaves it; ``--config``,
 ``RCLONE_CONFIG``, else ``~/.config/rclone/rclone.conf``) or in ``RCLONE_CONFIG_<NAME>_TYPE``
 variables: a remote on AWS S3 (``type = s3``, ``provider = AWS`` or none, no other endpoint) is
 also named as the AWS CLI names it (``arn:aws:s3:::bucket/key``), so that what protects the
@@ -48,6 +48,7 @@ from keyturn.understand.shell.commands._object_storage import (
 )
 from keyturn.understand.shell.effects import command_effect, file_path
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
+from keyturn.understand.shell.line_writes import one_text_on_line
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
 
 _E = EffectKind
@@ -103,10 +104,15 @@ def _rclone_place(
 
 def _aws_remotes(opts: Options, cmd: SimpleCommand, ctx: ShellContext) -> frozenset[str] | None:
     """The remotes on AWS S3, from rclone's config and ``RCLONE_CONFIG_<NAME>_*`` variables;
-    ``None`` when the config cannot be read (then any remote may be)."""
+    ``None`` when the config cannot be read (then any remote may be).
+
+    The config is read as the line leaves it: one an earlier command rewrote (``printf … >
+    rclone.conf && rclone purge …``) is that text, or not known when the text is not."""
     named = opts.value("config") or setting(cmd, ctx.env, "RCLONE_CONFIG")
+    if not named and _other_config_home(cmd, ctx):
+        return None
     path = named or f"{ctx.home.rstrip('/')}/.config/rclone/rclone.conf"
-    text = ctx.files.read_text(file_path(path, ctx), limit=262_144)
+    text = one_text_on_line(file_path(path, ctx), ctx, limit=262_144)
     if text is None:
         return None
     remotes = _sections(text)
@@ -115,6 +121,15 @@ def _aws_remotes(opts: Options, cmd: SimpleCommand, ctx: ShellContext) -> frozen
         if found is not None:
             remotes.setdefault(found.group(1).lower(), {})[found.group(2).lower()] = value
     return frozenset(name for name, keys in remotes.items() if _on_aws(keys))
+
+
+def _other_config_home(cmd: SimpleCommand, ctx: ShellContext) -> bool:
+    """Whether rclone looks for its default config elsewhere than ``~/.config/rclone``: under
+    ``XDG_CONFIG_HOME``, or the home the line gives it (``HOME=/tmp/x rclone …``), whose
+    files are not read here."""
+    home = setting(cmd, ctx.env, "HOME")
+    moved = home is not None and file_path(home, ctx) != file_path(ctx.home, ctx)
+    return moved or bool(setting(cmd, ctx.env, "XDG_CONFIG_HOME"))
 
 
 _REMOTE_VARIABLE = re.compile(r"RCLONE_CONFIG_([A-Z0-9_]+?)_(TYPE|PROVIDER|ENDPOINT)", re.I)
