@@ -12,7 +12,8 @@ an editor's workspace settings and tasks and its start-up files, programs on the
 (``~/.cargo/bin``, ``~/go/bin``, a virtualenv's ``bin``, ``node_modules/.bin``), sudoers and
 ``ld.so.preload``, Terraform's CLI settings and plugins, pre-commit's hooks, a dev container's
 definition, Gradle's init scripts, IPython's start-up files, the database clients' start-up
-and option files (``~/.psqlrc``, ``~/.my.cnf``, ``~/.sqliterc``, ``~/.mongoshrc.js``), and Claude
+and option files (``~/.psqlrc``, ``~/.my.cnf``, ``~/.sqliterc``, ``~/.mongoshrc.js``), the HTTP
+clients' settings (``~/.curlrc``, ``~/.wgetrc``, HTTPie's and xh's config), and Claude
 Code's skills, subagents, commands, plugins and hook scripts (their frontmatter may carry
 ``hooks:``, and the scripts a settings file names run outside keyturn). A write to one of them
 is ``unknown`` -- at least asked, denied in production -- as installing a crontab already is:
@@ -181,6 +182,13 @@ _KINDS: tuple[tuple[str, str], ...] = (
         r"|/etc/(?:my\.cnf|mysql/.+|postgresql-common/(?:psqlrc|pg_service\.conf)|mongosh\.conf)",
         "a database client's start-up or option file: the client runs what it says when it"
         " starts (psql's \\!, mysql's init-command, sqlite3's .shell) or connects where it says",
+    ),
+    (
+        rf"{_HOMES}/(?:\.curlrc|_curlrc|\.config/\.?curlrc|\.wgetrc|\.config/(?:httpie|xh)/[^/]+"
+        r"|\.httpie/[^/]+|Library/Application Support/(?:httpie|xh)/[^/]+)"
+        r"|/etc/wgetrc|/usr/local/etc/wgetrc",
+        "an HTTP client's settings (curl's .curlrc, wget's wgetrc, HTTPie's and xh's config):"
+        " they change what every later call sends (its method, URL, body) or where it writes",
     ),
     (r"/etc/sudoers(?:\.d/[^/]+)?", "sudo's rules: who may run what as root"),
     (r"/etc/ld\.so\.preload", "loaded into every program that starts"),

@@ -247,7 +247,8 @@ def test_a_fragment_that_cannot_be_resolved_is_unknown(document: str) -> None:
     "command",
     [
         f"curl '{RAILWAY}?query=mutation%7BvolumeDelete(volumeId:%22v1%22)%7D'",
-        "curl 'https://api.example.com/v1?query=mutation{volumeDelete(volumeId:\"v1\")}'",
+        # -g: without it curl takes ``{...}`` as a URL glob and sends the braces' content.
+        "curl -g 'https://api.example.com/v1?query=mutation{volumeDelete(volumeId:\"v1\")}'",
         f"curl -G {RAILWAY} --data-urlencode 'query=mutation{{volumeDelete(volumeId:\"v1\")}}'",
     ],
 )

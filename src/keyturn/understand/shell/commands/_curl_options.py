@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from keyturn.model import Effect
 from keyturn.understand.shell.commands._argv import Arg, Parsed, Spec, is_dynamic
+from keyturn.understand.shell.commands._curl_urls import glob_values, globbed
 from keyturn.understand.shell.commands._http_client_line import (
     config_variable,
     encoded_file,
@@ -39,7 +40,8 @@ _CURL_VALUED = word_set(
     ftp-ssl-ccc-mode happy-eyeballs-timeout-ms header hostpubmd5 hostpubsha256 hsts interface
     json keepalive-time key key-type krb libcurl limit-rate local-port login-options mail-auth
     mail-from mail-rcpt max-filesize max-redirs max-time netrc-file noproxy oauth2-bearer output
-    output-dir parallel-max pass pinnedpubkey proto proto-default proto-redir proxy proxy-cacert
+    output-dir parallel-max pass pinnedpubkey preproxy proto proto-default proto-redir proxy
+    proxy1.0 proxy-cacert
     proxy-capath proxy-cert proxy-cert-type proxy-ciphers proxy-crlfile proxy-header proxy-key
     proxy-key-type proxy-pass proxy-pinnedpubkey proxy-service-name proxy-tls13-ciphers
     proxy-tlsauthtype proxy-tlspassword proxy-tlsuser proxy-user pubkey quote random-file range
@@ -54,26 +56,32 @@ _CURL_FLAGS = word_set(
     """anyauth append basic cert-status compressed compressed-ssh create-dirs crlf digest disable
     disable-eprt disable-epsv disallow-username-in-url doh-cert-status doh-insecure fail
     fail-early fail-with-body false-start form-escape ftp-create-dirs ftp-pasv ftp-pret
-    ftp-skip-pasv-ip ftp-ssl-ccc ftp-ssl-control get globoff haproxy-protocol head help http0
-    http1 http1.0 http1.1 http2 http2-prior-knowledge http3 http3-only ignore-content-length
-    include insecure junk-session-cookies list-only location location-trusted
+    ftp-skip-pasv-ip ftp-ssl ftp-ssl-ccc ftp-ssl-control ftp-ssl-reqd get globoff
+    haproxy-protocol head help http0.9 http1.0 http1.1 http2 http2-prior-knowledge http3
+    http3-only ignore-content-length include insecure ipv4 ipv6 junk-session-cookies list-only
+    location location-trusted
     mail-rcpt-allowfails manual metalink negotiate netrc netrc-optional next no-alpn no-buffer
     no-clobber no-keepalive no-npn no-progress-meter no-sessionid ntlm ntlm-wb parallel
-    parallel-immediate path-as-is post301 post302 post303 preproxy progress-bar proxy-anyauth
+    parallel-immediate path-as-is post301 post302 post303 progress-bar proxy-anyauth
     proxy-basic proxy-digest proxy-insecure proxy-negotiate proxy-ntlm proxy-ssl-allow-beast
-    proxy-ssl-auto-client-cert proxy-tlsv1 proxy1.0 proxytunnel raw remote-header-name
+    proxy-ssl-auto-client-cert proxy-tlsv1 proxytunnel raw remote-header-name
     remote-name remote-name-all remote-time remove-on-error retry-all-errors retry-connrefused
     sasl-ir show-error silent socks5-basic socks5-gssapi socks5-gssapi-nec ssl ssl-allow-beast
-    ssl-auto-client-cert ssl-no-revoke ssl-reqd ssl-revoke-best-effort styled-output
+    ssl-auto-client-cert ssl-no-revoke ssl-reqd ssl-revoke-best-effort sslv2 sslv3 styled-output
     suppress-connect-headers tcp-fastopen tcp-nodelay tftp-no-options tlsv1 tlsv1.0 tlsv1.1
     tlsv1.2 tlsv1.3 tr-encoding trace-time use-ascii verbose version xattr"""
 )
-# Options of curl 8 (which takes no abbreviation: these make none ambiguous).
+# Options of curl 8 (which takes no abbreviation: these make none ambiguous), from its option
+# table (``aliases`` in ``src/tool_getparam.c``); the booleans there are flags.
 _CURL8_VALUED = word_set(
     """variable trace-config ip-tos vlan-priority ech ssl-sessions knownhosts sigalgs
-    upload-flags proxy-ca-native"""
+    upload-flags haproxy-clientip ipfs-gateway keepalive-cnt parallel-max-host krb4"""
 )
-_CURL8_FLAGS = word_set("ca-native proxy-http2 mptcp skip-existing follow out-null tls-earlydata")
+_CURL8_FLAGS = word_set(
+    """ca-native proxy-ca-native proxy-http2 mptcp skip-existing follow out-null tls-earlydata
+    trace-ids dump-ca-embed show-headers eprt epsv alpn buffer clobber keepalive npn
+    progress-meter sessionid"""
+)
 # Options curl takes with variables expanded into their value (``--expand-data {{x}}``, 8.3+):
 # the value is decided when curl runs.
 _CURL_EXPANDED = frozenset(f"expand-{n}" for n in _CURL_VALUED | _CURL8_VALUED)
@@ -231,8 +239,22 @@ def _curl_glob(path: str) -> list[str]:
 _CURL_CONFIG_VARIABLES = ("CURL_HOME", "XDG_CONFIG_HOME", "HOME")
 
 
+def curl_option_known(name: str) -> bool:
+    """Whether curl has the long option ``name`` (``no-NAME`` of a flag too: curl takes it to
+    switch the flag off)."""
+    return name in CURL_KNOWN or (name.startswith("no-") and name[3:] in _CURL_BOOLEANS)
+
+
+_CURL_BOOLEANS = _CURL_FLAGS | _CURL8_FLAGS
+
+
 def curl_unknowns(cmd: SimpleCommand, args: Parsed, ctx: ShellContext) -> list[Effect]:
     reasons = []
+    # An option keyturn does not know may be one of a newer curl that takes a value: whether
+    # the next word is the method, a URL or that value cannot be told.
+    strange = [a.key for a in args.options if len(a.key) > 1 and not curl_option_known(a.key)]
+    if strange:
+        reasons.append(f"curl option --{strange[0][:40]} not known: what it takes cannot be told")
     for arg in args.all("K"):
         reasons.append(f"curl takes options from the config file {arg.value or '?'} (-K)")
     if args.has("Q"):
@@ -263,13 +285,13 @@ def curl_outputs(
     # URL globs (``{a,b}``, ``[1-3]``): each URL they make is fetched, and ``#N`` in an output
     # name is what the Nth glob gave (``-o '.claude/#1' 'http://x/{settings.json}'``).
     globbing = not args.has("g", "globoff")
-    made: list[list[list[str]] | None] = [_glob_values(u.value) if globbing else [[]] for u in urls]
+    made: list[list[list[str]] | None] = [glob_values(u.value) if globbing else [[]] for u in urls]
     if any(m is None for m in made):
         return [unknown_effect(cmd, "a URL glob not understood: what it fetches and writes", ctx)]
     combos = [c for m in made for c in (m or [[]])]
     paths = [out for p in paths for out in _numbered(p, combos)]
     if args.has("O"):
-        fetched = [u for url in urls for u in (_globbed(url.value) if globbing else [url.value])]
+        fetched = [u for url in urls for u in (globbed(url.value) if globbing else [url.value])]
         paths += [posixpath.basename(urlsplit(u).path) or "index.html" for u in fetched]
     effects = [file_write(p, base, ctx) for p in paths if p not in ("-", "/dev/null", "")]
     # The other files curl writes are opened from the working directory (``--output-dir`` is
@@ -309,58 +331,6 @@ def _file_url_uploads(args: Parsed, urls: list[Arg], ctx: ShellContext) -> list[
             name = posixpath.basename(upload) if upload not in ("-", ".") else ""
             effects.append(file_write(path + (name or "*"), ctx.cwd, ctx))
     return effects
-
-
-# A URL glob: a set ``{a,b}`` or a range ``[1-3]``, ``[a-z:2]``.
-# (An IPv6 address in brackets is no glob.)
-_URL_GLOB = re.compile(r"\{([^{}]*)\}|\[(?![0-9A-Fa-f.]*:[0-9A-Fa-f:.]*\])([^\[\]]*)\]")
-_MAX_GLOBBED = 64
-
-
-def _glob_values(url: str) -> list[list[str]] | None:
-    """Each combination of the values the URL's globs take, in order (``[[]]`` for a URL
-    without one); ``None`` when a glob is not read or makes too many."""
-    choices: list[list[str]] = []
-    for found in _URL_GLOB.finditer(url):
-        listed, ranged = found.group(1), found.group(2)
-        values = listed.split(",") if listed is not None else _range(ranged)
-        if values is None:
-            return None
-        choices.append(values)
-    combos: list[list[str]] = [[]]
-    for values in choices:
-        combos = [[*c, v] for c in combos for v in values]
-        if len(combos) > _MAX_GLOBBED:
-            return None
-    return combos
-
-
-def _range(text: str) -> list[str] | None:
-    """``1-3``, ``01-10``, ``a-z`` with an optional ``:step``; ``None`` otherwise (an IPv6
-    address in brackets is no glob: curl wants ``-g`` for it, and refuses otherwise)."""
-    bounds, _, step_text = text.partition(":")
-    first, dash, last = bounds.partition("-")
-    step = int(step_text) if step_text.isdigit() and int(step_text) > 0 else 1
-    if not dash or (step_text and not step_text.isdigit()):
-        return None
-    if first.isdigit() and last.isdigit():
-        width = len(first) if first.startswith("0") else 0
-        numbers = range(int(first), int(last) + 1, step)
-        return [str(n).zfill(width) for n in numbers[: _MAX_GLOBBED + 1]]
-    if len(first) == len(last) == 1 and first.isalpha() and last.isalpha():
-        return [chr(c) for c in range(ord(first), ord(last) + 1, step)]
-    return None
-
-
-def _globbed(url: str) -> list[str]:
-    """The URLs curl makes of ``url``'s globs."""
-    return [_URL_GLOB.sub(_taking(combo), url) for combo in _glob_values(url) or [[]]]
-
-
-def _taking(combo: list[str]) -> Callable[[re.Match[str]], str]:
-    """A substitution giving each glob, in order, its value in ``combo``."""
-    values = iter(combo)
-    return lambda _match: next(values, "")
 
 
 def _numbered(path: str, combos: list[list[str]]) -> list[str]:

@@ -124,20 +124,28 @@ def api(call: GlabCall, opts: Options, endpoint: str) -> list[Effect] | None:
     project = call.repo.removeprefix("gitlab:")
     for placeholder in (":fullpath", ":id"):
         path = path.replace(placeholder, quote(project, safe=""))
+    kind, names, detail = rest_call(method, path)
+    return [call.effect(kind, names, detail)]
+
+
+def rest_call(method: str, path: str) -> tuple[EffectKind, list[str], str]:
+    """(kind, names, detail) of a REST call to GitLab's API (``path`` after ``/api/v4/``,
+    percent-encoding kept: ``projects/acme%2Fshop`` is ``gitlab:acme/shop``). Shared with the
+    HTTP clients (``curl -X DELETE https://gitlab.example/api/v4/projects/acme%2Fshop``)."""
     parts = path.split("/")
     kind = {"GET": _E.READ, "HEAD": _E.READ, "DELETE": _E.DELETE}.get(method, _E.UPDATE)
     detail = f"{method} /{path}"
     if parts[0] not in ("projects", "groups") or len(parts) < 2:
-        return [call.effect(kind, [f"gitlab:api/{path}"], detail)]
+        return kind, [f"gitlab:api/{path}"], detail
     if parts[1].isdigit():
         if kind is _E.DELETE:
             why = f"{detail}: named by its numeric id, which no protected pattern can match"
-            return [call.effect(_E.UNKNOWN, [f"gitlab:api/{path}"], why)]
-        return [call.effect(kind, [f"gitlab:api/{path}"], detail)]
+            return _E.UNKNOWN, [f"gitlab:api/{path}"], why
+        return kind, [f"gitlab:api/{path}"], detail
     name = "/".join([f"gitlab:{unquote(parts[1])}", *parts[2:]])
     # A group deleted takes every project in it along.
     whole = kind is _E.DELETE and len(parts) == 2 and parts[0] == "groups"
-    return [call.effect(kind, [name, f"{name}/*"] if whole else [name], detail)]
+    return kind, [name, f"{name}/*"] if whole else [name], detail
 
 
 _DELETES = re.compile(r"delete|destroy|remove|purge|wipe|erase|drop", re.IGNORECASE)

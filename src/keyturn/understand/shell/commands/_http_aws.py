@@ -42,9 +42,16 @@ def aws(req: Request, host: str, path: str, query: str, target: Target) -> list[
     # Signed with the keys on the command line (``--aws-sigv4 --user``), not the shell's AWS
     # profile: curl reads no AWS_PROFILE, so the profile says nothing of the account.
     where = replace(untold(target), aws_region=region)
-    params: dict[str, Any] = dict(parse_qsl(query))
+    pairs = parse_qsl(query)
     if req.body and "=" in req.body and not req.body.lstrip().startswith("{"):
-        params.update(parse_qsl(req.body))
+        pairs += parse_qsl(req.body)
+    actions = {v for k, v in pairs if k == "Action"}
+    if len([k for k, _ in pairs if k == "Action"]) > 1 and len(actions) > 1:
+        # Which one the service takes (the URL's or the body's, the first or the last) is
+        # not told: AWS documents none.
+        why = f"more than one Action ({', '.join(sorted(actions))[:80]}): which runs is not told"
+        return [_unknown_aws(replace(req, method="POST"), where, why)]
+    params: dict[str, Any] = dict(pairs)
     amz_target = next((v for k, v in req.headers if k.lower() == "x-amz-target"), None)
     if "Action" in params:
         operation = params.pop("Action")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
 
 from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand.shell.commands._argv import Arg, is_dynamic
@@ -103,6 +104,8 @@ class ClientLine:
     effects: list[Effect] = field(default_factory=list)
     # Local files the request sends or uses, as written (named as reads).
     reads: list[str] = field(default_factory=list)
+    # The Unix socket the request goes through (curl's ``--unix-socket``), if any.
+    unix_socket: str = ""
 
 
 def body_text(cmd: SimpleCommand, arg: Arg, ctx: ShellContext, line: ClientLine) -> str | None:
@@ -222,6 +225,34 @@ def judge(cmd: SimpleCommand, line: ClientLine, ctx: ShellContext) -> list[Effec
                 body=line.body,
                 body_unknown=line.body_unknown,
                 headers=tuple(line.headers),
+                docker=_to_docker(url.value, line.unix_socket, cmd, ctx),
             )
             effects += request_effects(req, target=ctx.target)
     return effects + reads
+
+
+_DOCKER_SOCKETS = re.compile(r"(?:^|/)(?:docker|podman)[^/]*\.sock$")
+# The ports the Docker daemon listens on over TCP (plain and TLS).
+_DOCKER_PORTS = frozenset({2375, 2376})
+
+
+def _to_docker(url: str, socket: str, cmd: SimpleCommand, ctx: ShellContext) -> bool:
+    """Whether a request goes to the Docker Engine API: through the daemon's socket, to its
+    usual TCP ports, or to the address ``DOCKER_HOST`` names."""
+    if socket:
+        return _DOCKER_SOCKETS.search(socket) is not None
+    try:
+        parts = urlsplit(url if "://" in url else "http://" + url)
+        port = parts.port
+    except ValueError:
+        return False
+    if port in _DOCKER_PORTS:
+        return True
+    daemon = cmd.assignments.get("DOCKER_HOST") or ctx.env.get("DOCKER_HOST") or ""
+    if not daemon.startswith(("tcp://", "http://", "https://")):
+        return False
+    try:
+        where = urlsplit(daemon)
+        return (where.hostname, where.port) == (parts.hostname, port) and port is not None
+    except ValueError:
+        return False

@@ -20,6 +20,13 @@
   variable id argument); a mutation named like delete/destroy/drop/remove/purge/wipe is a delete
   (Railway's ``volumeDelete``), ``create``/``add`` a create, others an update. Queries read. A
   body not known here (stdin, ``$(...)``, a file not at hand) is unknown.
+- The Docker Engine API (through the daemon's socket, its ports, ``DOCKER_HOST``), named as
+  the ``docker`` CLI names what it does (:mod:`._http_docker`); GitHub's and GitLab's REST
+  APIs (``api.github.com``, ``/api/v3/``, ``/api/v4/``), named as ``gh api``/``glab api``
+  name them (:mod:`._http_forges`) -- never as Kubernetes objects.
+- A method override (``X-HTTP-Method-Override``, ``X-HTTP-Method``, ``X-Method-Override``, a
+  ``_method`` parameter) or a ``Host`` header naming another host: the request is judged as
+  sent and as the server honouring them would take it.
 - Anything else: the URL itself names the resource (``https://api.example.com/v1/items/7``,
   without user info, query or fragment, so tokens in them never reach a name); DELETE/PURGE ->
   delete, PUT/PATCH -> update, POST -> create (delete when the path names a destructive action),
@@ -37,11 +44,14 @@ import json
 import posixpath
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.shell.commands._http_aws import AWS_DOMAINS, aws
+from keyturn.understand.shell.commands._http_docker import docker
+from keyturn.understand.shell.commands._http_forges import forge
 from keyturn.understand.shell.commands._http_kubernetes import kubernetes
 from keyturn.understand.shell.commands._http_request import (
     DESTRUCTIVE_WORD,
@@ -57,11 +67,53 @@ __all__ = ["Request", "api_segments", "request_effects", "url_name"]
 
 
 def request_effects(req: Request, *, target: Target) -> list[Effect]:
-    """The effects of ``req``. A request to an API server by address takes none of the
-    shell's kube or AWS hints: curl reads neither."""
+    """The effects of ``req``, and of each other request the server may take it for: the
+    method a method-override header or ``_method`` parameter names, the host a ``Host``
+    header names. A request to an API server by address takes none of the shell's kube or
+    AWS hints: curl reads neither."""
+    effects = _effects(req, target)
+    for variant in _variants(req):
+        effects += [e for e in _effects(variant, target) if e not in effects]
+    return effects
+
+
+# Headers many frameworks (Rails, Laravel, Google's APIs...) take the real method from.
+_OVERRIDE_HEADERS = frozenset({"x-http-method-override", "x-http-method", "x-method-override"})
+
+
+def _variants(req: Request) -> list[Request]:
+    """The same request as a server honouring a method override, or routing by a ``Host``
+    header other than the URL's host, takes it."""
+    methods = [v for k, v in req.headers if k.strip().lower() in _OVERRIDE_HEADERS]
+    query = urlsplit(req.url if "://" in req.url else "http://" + req.url).query
+    methods += [v for k, v in parse_qsl(query) if k == "_method"]
+    body = req.body or ""
+    form = json_object(body) if body.lstrip().startswith("{") else dict(parse_qsl(body))
+    if isinstance((form or {}).get("_method"), str):
+        methods.append(str((form or {})["_method"]))
+    out = [replace(req, method=m.strip().upper() or "?") for m in dict.fromkeys(methods)]
+    out = [r for r in out if r.method != req.method.upper()]
+    hosts = [v.strip() for k, v in req.headers if k.strip().lower() == "host" and v.strip()]
+    for host in dict.fromkeys(hosts):
+        parts = urlsplit(req.url if "://" in req.url else "http://" + req.url)
+        if host.lower() != parts.netloc.rpartition("@")[2].lower():
+            moved = parts._replace(netloc=host).geturl()
+            out += [replace(r, url=moved) for r in (req, *out)]
+    return out
+
+
+def _effects(req: Request, target: Target) -> list[Effect]:
     parts = urlsplit(req.url if "://" in req.url else "http://" + req.url)
-    host = (parts.hostname or "") if _valid_port(req.url) else ""
+    # A fully qualified name (``rds.us-east-1.amazonaws.com.``) is the same host.
+    host = (parts.hostname or "").rstrip(".") if _valid_port(req.url) else ""
     segments = api_segments(parts.path)
+    if req.docker:
+        return docker(req, segments, parts.query, target)
+    found = forge(req, host, parts.path, target)
+    if found is not None:
+        # A Kubernetes path behind the forge's API root (a proxy's prefix) still counts.
+        effects, rest = found
+        return effects + kubernetes(req, rest, untold(target))
     if effects := kubernetes(req, segments, untold(target)):
         return effects
     if host.endswith(AWS_DOMAINS):

@@ -20,13 +20,15 @@ from keyturn.model import Effect, EffectKind, Resource, Target
 @dataclass(frozen=True, slots=True)
 class Request:
     """One request as far as the command line tells. ``body`` is ``None`` when there is none;
-    ``body_unknown`` when there is one whose text is not at hand."""
+    ``body_unknown`` when there is one whose text is not at hand; ``docker`` when it goes to
+    the Docker Engine API (its socket, its port, ``DOCKER_HOST``)."""
 
     method: str
     url: str
     body: str | None = None
     body_unknown: bool = False
     headers: tuple[tuple[str, str], ...] = ()
+    docker: bool = False
 
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

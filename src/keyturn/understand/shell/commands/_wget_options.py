@@ -13,6 +13,7 @@ from urllib.parse import SplitResult, unquote, urlsplit
 
 from keyturn.understand.shell.commands._argv import Arg, Parsed, Spec, is_dynamic
 from keyturn.understand.shell.commands._http_client_line import config_variable, word_set
+from keyturn.understand.shell.line_writes import one_text_on_line, written_text
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 
 # wget's long options that take a value (``wget --help``, 1.21).
@@ -76,7 +77,7 @@ _WGET_HARMLESS_COMMANDS = word_set(
     checkcertificate limitrate retryconnrefused dnstimeout connecttimeout readtimeout
     serverresponse inet4only inet6only maxredirect useragent httpkeepalive cache reportspeed
     dotstyle iri localencoding remoteencoding httpsonly preferfamily contentonerror
-    compression"""
+    compression passiveftp"""
 )
 _WGET_CONFIG_VARIABLES = ("WGETRC", "SYSTEM_WGETRC", "HOME")
 
@@ -101,7 +102,34 @@ def wget_unknowns(cmd: SimpleCommand, args: Parsed, ctx: ShellContext) -> list[s
     moved = config_variable(cmd, ctx, _WGET_CONFIG_VARIABLES, always=("WGETRC", "SYSTEM_WGETRC"))
     if moved and not args.has("no-config"):
         reasons.append(f"wget reads its settings (wgetrc) where {moved} points")
+    if not args.has("no-config"):
+        reasons += _wgetrc_reasons(ctx)
     return reasons
+
+
+def _wgetrc_reasons(ctx: ShellContext) -> list[str]:
+    """Why the wgetrc files wget reads by default (the system's, then the user's) leave the
+    call unknown: one not read, or a setting other than the few that only tune how it talks
+    (``method = DELETE``, ``post_data``, ``header``... change what every call sends)."""
+    reasons = []
+    for path in (*_SYSTEM_WGETRCS, posixpath.join(ctx.home, ".wgetrc")):
+        if not (ctx.files.exists(path) or written_text(ctx.written, path)[0]):
+            continue
+        text = one_text_on_line(path, ctx)
+        if text is None:
+            reasons.append(f"wget reads its settings from {path}, which keyturn cannot read")
+            continue
+        for line in text.splitlines():
+            name, eq, _ = line.strip().partition("=")
+            setting = name.strip().lower().replace("-", "").replace("_", "")
+            if eq and not name.lstrip().startswith("#") and setting not in _WGET_HARMLESS_COMMANDS:
+                reasons.append(f"wget takes the setting {name.strip()[:40]} from {path}")
+                break
+    return reasons
+
+
+# Where wget finds the system's wgetrc (it is built in: Debian's, and the default prefix's).
+_SYSTEM_WGETRCS = ("/etc/wgetrc", "/usr/local/etc/wgetrc")
 
 
 def wget_saved(args: Parsed, urls: list[Arg]) -> list[str]:

@@ -8,7 +8,13 @@ Each command line becomes one request per URL (method, URL, body) judged by
 The method comes from ``-X``/``--request`` (``--method`` for wget, a leading word for HTTPie),
 else is implied: POST by a body (``-d``, ``--data*``, ``-F``, ``--json``, HTTPie ``a=b`` items),
 PUT by ``-T``, HEAD by ``-I``, GET otherwise (``-G`` moves the body into the query). A body given
-as ``@file`` is read through ``ctx.files``. Files written (``-o``, ``-O``, wget's default) are
+as ``@file`` is read through ``ctx.files``. curl's URLs are taken as curl makes them
+(:mod:`._curl_urls`): each ``--next`` group with its own options, URL globs expanded,
+``--url-query`` appended, ``--request-target`` in place of the path; its default config file
+(``~/.curlrc``) is read first when it is there (:mod:`._curl_config`). HTTPie's and xh's
+``q==v`` items and ``--raw`` bodies are part of the request; a leading word of letters is
+their method (``http PURGE URL``). An option the client does not have is unknown: whether it
+takes the next word cannot be told. Files written (``-o``, ``-O``, wget's default) are
 create/update effects of ``file:`` names. A mutating request whose URL or method is decided at
 run time is unknown. Credentials (``-u``, ``Authorization`` headers, tokens in URLs) never reach a
 name or a detail. ``curl URL | sh`` is the structure side's business: ``curl`` itself reads.
@@ -35,7 +41,8 @@ import posixpath
 from urllib.parse import urlsplit
 
 from keyturn.model import Effect
-from keyturn.understand.shell.commands._argv import Arg, is_dynamic, parse
+from keyturn.understand.shell.commands._argv import Arg, Parsed, is_dynamic, parse
+from keyturn.understand.shell.commands._curl_config import default_configs, with_config
 from keyturn.understand.shell.commands._curl_options import (
     CURL,
     CURL_ABBREVIABLE,
@@ -47,6 +54,12 @@ from keyturn.understand.shell.commands._curl_options import (
     curl_unknowns,
     header_file,
     with_query,
+)
+from keyturn.understand.shell.commands._curl_urls import (
+    curl_groups,
+    expand_globs,
+    url_queries,
+    with_request_target,
 )
 from keyturn.understand.shell.commands._http_client_line import (
     ClientLine,
@@ -62,8 +75,10 @@ from keyturn.understand.shell.commands._http_client_line import (
 from keyturn.understand.shell.commands._httpie_options import (
     HTTPIE,
     HTTPIE_CONFIG_VARIABLES,
-    HTTPIE_METHODS,
+    HTTPIE_LONG,
     httpie_items,
+    httpie_unknown_options,
+    is_method_word,
     offline,
 )
 from keyturn.understand.shell.commands._wget_options import (
@@ -82,8 +97,33 @@ __all__ = ["curl", "httpie", "wget", "with_command"]
 
 @command("curl")
 def curl(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """``curl [-X METHOD] [-d BODY] [-o FILE] URL...``."""
-    args = parse(unabbreviated(cmd, CURL_KNOWN, CURL_ABBREVIABLE), CURL)
+    """``curl [-X METHOD] [-d BODY] [-o FILE] URL... [--next ...]``, after the options of
+    its default config file (``.curlrc``), when one is there."""
+    configs = default_configs(cmd, ctx)
+    if not configs:
+        return with_command(_curl_call(cmd, ctx), cmd)
+    effects: list[Effect] = []
+    for config in configs:
+        if config.words is None:
+            why = f"curl reads options from {config.path}, which keyturn cannot follow"
+            effects.append(unknown(why, ctx))
+        else:
+            # Each file curl may read is judged as the one it reads (only the first is).
+            effects += _curl_call(with_config(cmd, config.words), ctx)
+    return with_command(effects, cmd)
+
+
+def _curl_call(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    cmd = unabbreviated(cmd, CURL_KNOWN, CURL_ABBREVIABLE)
+    args = parse(cmd, CURL)
+    effects = curl_unknowns(cmd, args, ctx)
+    for group in curl_groups(args):
+        effects += _curl_group(cmd, group, ctx)
+    return effects
+
+
+def _curl_group(cmd: SimpleCommand, args: Parsed, ctx: ShellContext) -> list[Effect]:
+    """The requests of one ``--next`` group: its own method, body, headers and URLs."""
     line = ClientLine(headers=[h for h in curl_headers(args) if not h[0].startswith("@")])
     for arg in args.all("H"):
         if arg.value.startswith("@"):
@@ -105,15 +145,51 @@ def curl(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         line.method = "PUT"
     else:
         line.method = "POST" if has_body and not args.has("G") else "GET"
-    line.urls = [*args.operands, *args.all("url")]
+    given = [*args.operands, *args.all("url")]
+    line.urls = _curl_request_urls(cmd, args, given, line, ctx)
+    line.reads = curl_reads(args)
+    socket = args.last("unix-socket", "abstract-unix-socket")
+    line.unix_socket = socket.value if socket is not None else ""
+    line.effects += curl_outputs(cmd, args, given, ctx)
+    return judge(cmd, line, ctx)
+
+
+def _curl_request_urls(
+    cmd: SimpleCommand, args: Parsed, given: list[Arg], line: ClientLine, ctx: ShellContext
+) -> list[Arg]:
+    """The URLs a group requests, as the server sees them: globs expanded, ``-G`` data and
+    ``--url-query`` appended, ``--request-target`` in place of path and query. What cannot be
+    told is an unknown effect in ``line``."""
+    urls: list[Arg] = []
+    globbing = not args.has("g")
+    for url in given:
+        made = None if globbing and not is_dynamic(cmd, url) else [url.value]
+        if made is None and (made := expand_globs(url.value)) is None:
+            line.effects.append(unknown("a URL glob curl expands not read", ctx, url.value))
+            continue
+        # The URL as written is judged too: what it names is never dropped for what the
+        # expansion makes of it.
+        urls += [Arg(url.key, u, url.index) for u in dict.fromkeys([url.value, *made])]
     if args.has("G") and line.body is not None:
         # -G sends the data as the URL's query (GraphQL over GET reads its operation there).
-        line.urls = [with_query(u, line.body) for u in line.urls]
+        urls = [with_query(u, line.body) for u in urls]
         line.body = None
-    line.reads = curl_reads(args)
-    line.effects += curl_unknowns(cmd, args, ctx)
-    line.effects += curl_outputs(cmd, args, line.urls, ctx)
-    return with_command(judge(cmd, line, ctx), cmd)
+    pieces = url_queries(cmd, args, ctx)
+    if pieces is None:
+        line.effects.append(unknown("a --url-query value not known", ctx))
+    for piece in pieces or ():
+        urls = [with_query(u, piece) for u in urls]
+    target = args.last("request-target")
+    if target is None:
+        return urls
+    placed = [
+        (u, None if is_dynamic(cmd, target) else with_request_target(u.value, target.value))
+        for u in urls
+    ]
+    for url, value in placed:
+        if value is None:
+            line.effects.append(unknown("a --request-target not read", ctx, url.value))
+    return [Arg(u.key, v, u.index) for u, v in placed if v is not None]
 
 
 @command("wget")
@@ -156,31 +232,52 @@ def wget(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
 @command("http", "https", "httpie", "xh", "xhs")
 def httpie(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``http [METHOD] URL [ITEM...]`` (HTTPie and xh alike)."""
+    if cmd.name in ("http", "https", "httpie"):
+        # HTTPie's parser (argparse) takes any unambiguous prefix of a long option.
+        cmd = unabbreviated(cmd, HTTPIE_LONG, HTTPIE_LONG)
     args = parse(cmd, HTTPIE)
     operands = list(args.operands)
     line = ClientLine()
+    strange = httpie_unknown_options(args)
+    if strange:
+        reason = f"{cmd.name} option {strange[0][:40]} not known: what it takes cannot be told"
+        line.effects.append(unknown(reason, ctx))
     method_arg = None
-    if operands and operands[0].value.upper() in HTTPIE_METHODS and len(operands) > 1:
+    if len(operands) > 1 and is_method_word(operands[0].value):
         method_arg = operands.pop(0)
         line.method = None if is_dynamic(cmd, method_arg) else method_arg.value.upper()
     if not operands:
-        return with_command([unknown(f"{cmd.name} without a URL", ctx)], cmd)
+        return with_command([*line.effects, unknown(f"{cmd.name} without a URL", ctx)], cmd)
     url_arg, items = operands[0], operands[1:]
     url = url_arg.value
     if url.startswith(":"):  # :8080/path is localhost
         url = "localhost" + url
     if "://" not in url:
         url = ("https://" if cmd.name in ("https", "xhs") else "http://") + url
+    body, headers, queries = httpie_items(cmd, items, line, ctx)
     line.urls = [Arg("", url, url_arg.index)]
-    body, headers = httpie_items(cmd, items, line, ctx)
+    if queries is None:
+        line.effects.append(unknown(f"a {cmd.name} query item not known", ctx))
+    for piece in queries or ():
+        line.urls = [with_query(u, piece) for u in line.urls]
     line.headers = headers
+    raw = args.last("raw")
+    if raw is not None:
+        # ``--raw TEXT`` is the whole body (``@file`` is read as its content).
+        text = body_text(cmd, raw, ctx, line)
+        body = text if body is None else f"{body}&{text}"
+        if raw.value.startswith("@"):
+            line.reads.append(raw.value[1:])
     line.body = body
     line.reads += [a.value for a in args.all("cert", "cert-key")]
     # A session given as a path (not a name kept in HTTPie's config) is a file it reads.
     line.reads += [a.value for a in args.all("session", "session-read-only") if "/" in a.value]
     if method_arg is None:
-        line.method = "POST" if body or line.body_unknown or cmd.stdin_text else "GET"
-    if args.has("offline"):
+        sending = body is not None or line.body_unknown or cmd.stdin_text
+        line.method = "POST" if sending else "GET"
+    socket = args.last("unix-socket")
+    line.unix_socket = socket.value if socket is not None else ""
+    if args.has("offline", "curl", "curl-long"):
         # The request is built and printed, not sent: its files are read all the same.
         return with_command([*file_reads(line.reads, cmd, ctx), offline(cmd)], cmd)
     moved = config_variable(
