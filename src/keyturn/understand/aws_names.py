@@ -8,6 +8,8 @@ ARN, writing the parts the input cannot know (account, region) as ``*``, so that
 
 from __future__ import annotations
 
+import re
+
 # kind -> ARN format; ``{}`` is the identifier. Kinds are ``<arn service>:<resource type>``.
 _ARN_FORMATS: dict[str, str] = {
     "rds:db": "arn:aws:rds:*:*:db:{}",
@@ -139,6 +141,21 @@ CLOUDFORMATION_TYPES: dict[str, str] = {
 }
 
 
+def partition_aliases(arn: str) -> tuple[str, ...]:
+    """``arn`` and, when it is in another partition than ``aws`` (``aws-cn``, ``aws-us-gov``,
+    ``aws-iso``...), the same ARN spelled in the ``aws`` partition.
+
+    Policies name resources ``arn:aws:...``; the same database in a China or GovCloud account
+    is ``arn:aws-cn:...``, and an identifier given without its ARN is named ``arn:aws:...``
+    whatever the partition: both spellings name it, so that its protection holds either way.
+    """
+    head, sep, rest = arn.partition(":")
+    partition, sep2, tail = rest.partition(":")
+    if head != "arn" or not sep or not sep2 or partition in ("aws", "*"):
+        return (arn,)
+    return (arn, f"arn:aws:{tail}")
+
+
 def s3_bucket_names(bucket: str) -> tuple[str, str]:
     """A bucket's ARN and its ``s3://`` alias."""
     return (f"arn:aws:s3:::{bucket}", f"s3://{bucket}")
@@ -155,7 +172,8 @@ def resource_names(kind: str, identifier: str) -> tuple[str, ...]:
     if identifier.startswith("arn:"):
         lower = identifier.lower()
         stored = kind.split(":")[0] in _LOWER_CASED and lower != identifier
-        return (lower, identifier) if stored else (identifier,)
+        given = (lower, identifier) if stored else (identifier,)
+        return tuple(dict.fromkeys(a for arn in given for a in partition_aliases(arn)))
     if kind == "s3:bucket":
         return s3_bucket_names(identifier)
     if kind == "sqs:queue" and identifier.startswith("https://"):
@@ -174,6 +192,23 @@ def resource_names(kind: str, identifier: str) -> tuple[str, ...]:
 def cloudformation_names(resource_type: str, physical_id: str) -> tuple[str, ...]:
     """The derived names of a CloudFormation resource from its type and physical id."""
     if physical_id.startswith("arn:"):
-        return (physical_id,)
+        return partition_aliases(physical_id)
     kind = CLOUDFORMATION_TYPES.get(resource_type)
     return resource_names(kind, physical_id) if kind else ()
+
+
+def _snake(word: str) -> str:
+    """``DBInstance`` -> ``db_instance``, ``SecurityGroup`` -> ``security_group``."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", word).lower()
+
+
+def _awscc_type(resource_type: str) -> str:
+    """The Terraform ``awscc`` provider's type of a CloudFormation type: it is generated from
+    the CloudFormation registry, ``AWS::RDS::DBInstance`` -> ``awscc_rds_db_instance``."""
+    _, service, noun = resource_type.split("::")
+    return f"awscc_{service.lower()}_{_snake(noun)}"
+
+
+# Terraform ``awscc_*`` (Cloud Control provider) type -> its CloudFormation type, for the types
+# named above: its ``id`` is the Cloud Control identifier, which CloudFormation names alike.
+AWSCC_TYPES: dict[str, str] = {_awscc_type(t): t for t in CLOUDFORMATION_TYPES}

@@ -11,12 +11,21 @@ One effect per ``ResourceChange`` (formats.md §5.2):
 - ``Import`` -> update (brought under management); ``Dynamic`` -> unknown (decided only when
   the change set runs); ``SyncWithActual`` -> read (only CloudFormation's own record changes).
 
+A nested stack (or stack set) modified or removed also yields an ``unknown`` effect: what it
+holds is not in this change set, and removing it deletes all of it. Any change of a custom
+resource (``Custom::*``, ``AWS::CloudFormation::CustomResource``) or an
+``AWS::SSM::Association`` runs code the change set does not show: an ``unknown`` effect too. A
+``Modify`` that sets a rule deleting data later (a bucket's expiring lifecycle rules, a table's
+TTL, a repository's expiring lifecycle policy) also yields that deletion
+(:mod:`.cloudformation_expiry`).
+
 Names: ``cfn:<StackName>/<LogicalResourceId>``, the physical id, and the ARN derived from the
 type. The target takes the account and region of the ``StackId`` (or ``ChangeSetId``) ARN when
 none is given, for the policy's ``aws_accounts`` to tell the environment.
 
 A ``Modify`` that turns ``DeletionPolicy`` from Retain/Snapshot to Delete, or sets
-``DeletionProtection``/``DeletionProtectionEnabled``/``DisableApiTermination`` off, or a
+``DeletionProtection``/``DeletionProtectionEnabled``/``DisableApiTermination`` off,
+``BackupRetentionPeriod`` to 0 (the automated backups go), or a
 bucket's ``VersioningConfiguration`` from ``Enabled`` to anything else, removes protection
 (the property is the detail's ``Name``, else the first step of its ``Path`` under
 ``/Properties``); when the change set carries no values (``IncludePropertyValues`` unset),
@@ -38,6 +47,7 @@ import msgspec
 from keyturn.errors import InputError
 from keyturn.model import Action, ActionKind, Effect, EffectKind, Resource, Target
 from keyturn.understand.aws_names import cloudformation_names
+from keyturn.understand.cloudformation_expiry import later_deletions
 
 __all__ = ["understand_change_set"]
 
@@ -181,11 +191,12 @@ def _resource_effects(
         details.append(f"protection removed: {unprotects}")
     names = (f"cfn:{stack}/{logical}", *([physical] if physical else ()))
     names += cloudformation_names(rtype, physical) if physical else ()
+    names = tuple(dict.fromkeys(names))
     service = rtype.split("::")[1].lower() if rtype.count("::") >= 2 else "cloudformation"
     effects = [
         Effect(
             kind,
-            Resource(tuple(dict.fromkeys(names)), rtype),
+            Resource(names, rtype),
             target,
             service,
             operation=f"cloudformation {action}",
@@ -193,9 +204,51 @@ def _resource_effects(
             detail="; ".join(details),
         )
     ]
-    if rtype == "AWS::CloudFormation::Stack" and action in ("Modify", "Dynamic"):
-        effects.append(_stack_effect(logical, target, _E.UNKNOWN, "nested stack changes not seen"))
+    if rtype in _STACKS and action in ("Modify", "Dynamic", "Remove"):
+        # What a nested stack (or a stack set's stacks) holds is not in this change set: a
+        # Remove deletes all of it, unseen.
+        unseen = "nested stack changes not seen" + (
+            ": removing it deletes every resource in it" if action == "Remove" else ""
+        )
+        effects.append(_stack_effect(logical, target, _E.UNKNOWN, unseen))
+    if _runs_code(rtype) and action in ("Add", "Modify", "Remove", "Dynamic"):
+        effects.append(_custom_effect(effects[0], rtype, action))
+    if action == "Modify":
+        changes = [
+            (_property_name(t), str(t.get("Path") or ""), t.get("BeforeValue"), t.get("AfterValue"))
+            for t in _detail_targets(rc, where)
+            if t.get("Attribute") == "Properties"
+        ]
+        effects += [
+            Effect(kind, resource, target, service, operation=f"cloudformation {action}",
+                   detail=detail)
+            for kind, resource, detail in later_deletions(rtype, physical, names, changes)
+        ]  # fmt: skip
     return effects
+
+
+_STACKS = frozenset({"AWS::CloudFormation::Stack", "AWS::CloudFormation::StackSet"})
+# Resources whose every change runs code the change set does not show: a custom resource's
+# handler (its ServiceToken Lambda or SNS topic), an SSM association's document on instances.
+_RUNS_CODE = frozenset({"AWS::CloudFormation::CustomResource", "AWS::SSM::Association"})
+
+
+def _runs_code(rtype: str) -> bool:
+    return rtype in _RUNS_CODE or rtype.startswith("Custom::")
+
+
+def _custom_effect(effect: Effect, rtype: str, action: str) -> Effect:
+    """The code a custom resource (or an association) runs on ``action``: unknown, as a
+    Terraform provisioner is."""
+    return Effect(
+        _E.UNKNOWN,
+        effect.resource,
+        effect.target,
+        effect.service,
+        operation=f"cloudformation {action}",
+        detail=f"{rtype} {action.lower()}: runs code the change set does not show "
+        "(a custom resource's ServiceToken handler, an association's document)",
+    )
 
 
 def _modify_meaning(rc: Mapping[str, Any], policy: str, where: str) -> tuple[EffectKind, str]:
@@ -227,6 +280,9 @@ def _protection_removed(rc: Mapping[str, Any], where: str) -> str | None:
         name = _property_name(tgt)
         if name in _PROTECTING_PROPERTIES and _switched_off(after):
             return f"{name} {'changed' if after is None else 'off'}"
+        if name == "BackupRetentionPeriod" and str(after).strip() in ("0", "None"):
+            # No automated backups kept: the existing ones are deleted (unknown: fail closed).
+            return f"{name} {'changed' if after is None else '0: automated backups deleted'}"
         if name == "VersioningConfiguration" and _versioning_off(before, after):
             return f"versioning {'changed' if after is None else 'suspended'}"
     return None

@@ -16,7 +16,9 @@ One admission request is one effect on one object, named ``k8s:<ns>/<kind>/<name
   through (the usual way to "unstick" a Terminating namespace);
 - a DELETE without a name (the API server's deletecollection: ``kubectl delete pods --all``)
   -> delete of every object of the kind, ``k8s:<ns>/<kind>/*``, also named
-  ``k8s:namespace/<ns>``: it empties (part of) the namespace, which a protected one refuses.
+  ``k8s:namespace/<ns>``: it empties (part of) the namespace, which a protected one refuses;
+  so is each per-object request of a deletecollection (no ``name``, the object in
+  ``oldObject``), named as that object too.
 
 A bare ``AdmissionRequest`` (the ``request`` object without its envelope, as policy test suites
 store them) is accepted too; ``admission.k8s.io/v1beta1`` has the same request shape.
@@ -73,12 +75,20 @@ def understand_admission(
     collection = _deletes_collection(request, operation, source)
     name = "*" if collection else _name(request, source)
     effect_kind, meaning = _meaning(request, operation, kind, subresource, collection=collection)
+    unscoped = "" if is_cluster_scoped(kind) else "*"
     if collection:
         # deletecollection: every object of the kind in the namespace (in every namespace
         # when none is given and the kind lives in namespaces).
-        names = collection_delete_names(kind, namespace or ("" if is_cluster_scoped(kind) else "*"))
+        names = collection_delete_names(kind, namespace or unscoped)
     else:
         names = object_names("pod" if subresource == "eviction" else kind, name, namespace)
+    if _collection_item(request, operation, source):
+        # The API server asks about a deletecollection one object at a time, each request
+        # with the collection's (empty) name: judged as the collection delete it is part of,
+        # as ``kubectl delete <kind> --all`` is, so that a protected namespace refuses it.
+        every = collection_delete_names(kind, _string(request, "namespace", source) or unscoped)
+        names = tuple(dict.fromkeys(names + every))
+        meaning += " (one object of a collection delete: judged as the whole collection)"
     if effect_kind is EffectKind.DELETE and kind == "customresourcedefinition":
         # Every custom resource of the kind goes with its definition (of every kind: "*").
         names += custom_resource_names(name, None if collection else request.get("oldObject"))
@@ -185,6 +195,15 @@ def _deletes_collection(request: Mapping[str, Any], operation: str, source: str)
     if operation != "DELETE" or _string(request, "subResource", source):
         return False
     return not (_string(request, "name", source) or _metadata(request, "name"))
+
+
+def _collection_item(request: Mapping[str, Any], operation: str, source: str) -> bool:
+    """Whether the request is the API server's check of one object of a deletecollection: a
+    DELETE with no name of its own (the collection's attributes) carrying the object being
+    deleted (``oldObject``). A single object's DELETE always names it."""
+    if operation != "DELETE" or _string(request, "subResource", source):
+        return False
+    return not _string(request, "name", source) and bool(_metadata(request, "name"))
 
 
 def _name(request: Mapping[str, Any], source: str) -> str:

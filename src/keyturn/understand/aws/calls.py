@@ -11,10 +11,11 @@ from typing import Any
 
 from keyturn.errors import InputError
 from keyturn.model import Effect, EffectKind, Resource, Target
-from keyturn.understand.aws import catalog, naming, special
+from keyturn.understand.aws import catalog, lifecycle, naming, partiql, special
 from keyturn.understand.aws.access_points import access_point_bucket, is_access_point
+from keyturn.understand.aws.lifecycle import bucket_objects
 from keyturn.understand.aws.verbs import VerbMeaning, classify
-from keyturn.understand.aws_names import cloudformation_names
+from keyturn.understand.aws_names import cloudformation_names, partition_aliases
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +234,51 @@ def _call_effects(call: AwsCall, target: Target) -> list[Effect]:
         notes.append(f"{call.meaning.verb.lower()}s the {call.meaning.noun} of the resource")
         kind = EffectKind.UPDATE
     found = [_effect(call, kind, r, target, notes, removes=bool(removal)) for r in resources]
+    if kind is not EffectKind.READ:
+        found += _deletes_later(call, resources, target)
     return found + _copied_from(call, target)
+
+
+def _deletes_later(call: AwsCall, resources: list[Resource], target: Target) -> list[Effect]:
+    """What a rule set by the call deletes on its own later (:mod:`.lifecycle`): an ECR
+    policy expiring images, a DynamoDB TTL turned on, a bucket lifecycle set through Cloud
+    Control; judged as the deletion it brings, on the resources the call names."""
+    params = call.params
+    kind, how = EffectKind.DELETE, None
+    if call.qualified == "ecr:PutLifecyclePolicy" and "lifecyclePolicyText" in params:
+        expires = lifecycle.ecr_policy_expires(params["lifecyclePolicyText"])
+        if expires is None:
+            kind, how = EffectKind.UNKNOWN, "its rules could not be read: they may expire images"
+        elif expires:
+            how = "a lifecycle rule expires (deletes) the repository's images"
+    elif call.qualified == "dynamodb:UpdateTimeToLive":
+        spec = params.get("TimeToLiveSpecification")
+        if isinstance(spec, Mapping) and spec.get("Enabled") is not False:
+            attribute = spec.get("AttributeName")
+            how = f"TTL deletes every item whose {attribute or 'TTL attribute'} is a past time"
+    elif call.qualified == "cloudcontrol:UpdateResource":
+        return _cloud_control_lifecycle(call, target)
+    if how is None:
+        return []
+    return [_effect(call, kind, r, target, [how]) for r in resources]
+
+
+def _cloud_control_lifecycle(call: AwsCall, target: Target) -> list[Effect]:
+    """A bucket's ``LifecycleConfiguration`` set through a Cloud Control patch: the objects its
+    expiring rules reach are deleted, as ``PutBucketLifecycleConfiguration`` would."""
+    bucket = call.params.get("Identifier")
+    if call.params.get("TypeName") != "AWS::S3::Bucket" or not isinstance(bucket, str):
+        return []
+    prefixes = special.patch_lifecycle(call.params)
+    if prefixes is None:
+        unread = "a lifecycle change that could not be read: it may expire (delete) any object"
+        objects = bucket_objects(bucket, "")
+        return [_effect(call, EffectKind.UNKNOWN, objects, target, [unread])]
+    return [
+        _effect(call, EffectKind.DELETE, bucket_objects(bucket, prefix), target,
+                [f"a lifecycle rule expires (deletes) the objects under {prefix or 'the bucket'}"])
+        for prefix in dict.fromkeys(prefixes)
+    ]  # fmt: skip
 
 
 def _cloud_control_names(resource: Resource, params: Mapping[str, Any]) -> Resource:
@@ -309,7 +354,7 @@ def _special_effects(call: AwsCall, target: Target) -> list[Effect]:
         keys = special.s3_deleted_keys(params)
         if keys is None:
             unread = "the keys it deletes could not be read (Delete.Objects[].Key)"
-            return [_effect(call, EffectKind.UNKNOWN, _s3_objects(bucket, ""), target, [unread])]
+            return [_effect(call, EffectKind.UNKNOWN, bucket_objects(bucket, ""), target, [unread])]
         # Deleting with the governance retention bypassed removes the lock's protection.
         removal = special.removes_protection(verb="Delete", noun="Objects", params=params)
         notes = [f"removes protection: {removal}"] if removal else []
@@ -330,24 +375,45 @@ def _special_effects(call: AwsCall, target: Target) -> list[Effect]:
         writes = special.dynamodb_writes(call.operation, params)
         if writes is None:
             unread = "the tables it writes could not be read: not the shape the API takes"
-            table = Resource(names=(_table_arn("*", where),))
+            table = Resource(names=_table_arn("*", where))
             return [_effect(call, EffectKind.UNKNOWN, table, target, [unread])]
         return [
-            _effect(call, kind, Resource(names=(_table_arn(table, where),)), target, [])
+            _effect(call, kind, Resource(names=_table_arn(table, where)), target, [])
             for kind, table in writes
         ]
     if call.qualified in ("rds-data:ExecuteStatement", "rds-data:BatchExecuteStatement"):
         return _sql_effects(call, target)
+    if call.service == "dynamodb" and call.operation in _PARTIQL:
+        return _partiql_effects(call, target, where)
     return []
 
 
+_PARTIQL = frozenset({"ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction"})
+_STATEMENT_KEYS = frozenset({"Statement", "Statements", "TransactStatements"})
+
+
+def _partiql_effects(call: AwsCall, target: Target, where: naming.Where) -> list[Effect]:
+    """One effect per PartiQL statement on the table it names (``DELETE FROM "t"`` deletes
+    from ``t`` as ``DeleteItem`` does); a statement not read is unknown, on every table."""
+    statements = partiql.statements_of(call.operation, call.params)
+    if statements == [None] or not call.params.keys() & _STATEMENT_KEYS:
+        return []  # no statement: the API refuses the call; judged by its name alone
+    found: list[Effect] = []
+    for statement in statements if statements is not None else [None]:
+        read = partiql.statement_writes(statement)
+        if read is None:
+            unread = "a PartiQL statement that could not be read: it may write any table"
+            table = Resource(names=_table_arn("*", where))
+            found.append(_effect(call, EffectKind.UNKNOWN, table, target, [unread]))
+            continue
+        kind, name = read
+        table = Resource(names=_table_arn(name, where))
+        detail = f"PartiQL {kind.value} on table {name}"
+        found.append(_effect(call, kind, table, target, [detail]))
+    return list(dict.fromkeys(found))
+
+
 _LIFECYCLE = frozenset({"s3:PutBucketLifecycleConfiguration", "s3:PutBucketLifecycle"})
-
-
-def _s3_objects(bucket: str, prefix: str) -> Resource:
-    """Every object of ``bucket`` under ``prefix``."""
-    names = (f"arn:aws:s3:::{bucket}/{prefix}*", f"s3://{bucket}/{prefix}*")
-    return Resource(names=names, type="s3-object")
 
 
 def _lifecycle_effects(call: AwsCall, bucket: str, target: Target) -> list[Effect]:
@@ -359,20 +425,20 @@ def _lifecycle_effects(call: AwsCall, bucket: str, target: Target) -> list[Effec
         unread = "its rules could not be read: they may expire (delete) any object"
         return [
             *found,
-            _effect(call, EffectKind.UNKNOWN, _s3_objects(bucket, ""), target, [unread]),
+            _effect(call, EffectKind.UNKNOWN, bucket_objects(bucket, ""), target, [unread]),
         ]
     for prefix in dict.fromkeys(prefixes):
         detail = f"a lifecycle rule expires (deletes) the objects under {prefix or 'the bucket'}"
         found.append(
-            _effect(call, EffectKind.DELETE, _s3_objects(bucket, prefix), target, [detail])
+            _effect(call, EffectKind.DELETE, bucket_objects(bucket, prefix), target, [detail])
         )
     return found
 
 
-def _table_arn(table: str, where: naming.Where) -> str:
+def _table_arn(table: str, where: naming.Where) -> tuple[str, ...]:
     if table.startswith("arn:"):
-        return table
-    return f"arn:aws:dynamodb:{where.region}:{where.account}:table/{table}"
+        return partition_aliases(table)
+    return (f"arn:aws:dynamodb:{where.region}:{where.account}:table/{table}",)
 
 
 def _sql_effects(call: AwsCall, target: Target) -> list[Effect]:

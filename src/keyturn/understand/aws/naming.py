@@ -11,7 +11,8 @@ Names are ARNs with the account and region written as ``*`` when the call does n
 - the main services have their real ARN layout (``arn:aws:rds:*:*:db:prod-db``,
   ``arn:aws:iam::*:role/x``, ``arn:aws:s3:::bucket/key`` plus the alias ``s3://bucket/key``,
   ``arn:aws:sqs:<region>:<account>:<queue>`` from a queue URL...);
-- a value that already is an ARN is used as it is;
+- a value that already is an ARN is used as it is (in another partition than ``aws``, also
+  spelled in the ``aws`` one, as a policy's patterns and the names of bare identifiers are);
 - any other service gets the generic ``arn:aws:<namespace>:<region>:<account>:<stem>/<value>``
   where ``<stem>`` is the parameter name without its ``Id``/``Name``/``Arn`` suffix in kebab case
   (``ResolverQueryLogConfigId`` -> ``resolver-query-log-config``), or the operation's noun when
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from keyturn.model import Resource
+from keyturn.understand.aws_names import partition_aliases
 
 _ID_SUFFIX = re.compile(r"(Identifiers?|Names?|Ids?|IDs?|Arns?|ARNs?|Urls?|URLs?)$", re.I)
 _EXTRA_IDS = frozenset({"bucket", "key", "cluster", "service", "taskdefinition", "resources"})
@@ -254,7 +256,10 @@ def arn_for(
     """The names of one resource: its ARN (and aliases) for one identifier value."""
     if value.startswith("arn:"):
         arn_service = value.split(":", 3)[2:3]
-        return _as_stored([value]) if set(arn_service) & _LOWER_CASED else [value]
+        given = _as_stored([value]) if set(arn_service) & _LOWER_CASED else [value]
+        # Another partition's ARN (aws-cn, aws-us-gov) is named in the ``aws`` one too: the
+        # policy's ``arn:aws:...`` patterns, and the names given to a bare identifier, use it.
+        return list(dict.fromkeys(a for arn in given for a in partition_aliases(arn)))
     region = "" if service in _GLOBAL else where.region
     if service == "s3" and member.lower() == "bucket":
         return [f"arn:aws:s3:::{value}", f"s3://{value}"]

@@ -5,7 +5,9 @@
   or its MFA delete disabled; an object's legal hold lifted; governance retention bypassed) ->
   ``removes_protection``; so is renaming a resource (``--new-db-instance-identifier``): under
   its new name it is no longer the protected one;
-- ``s3 PutBucketLifecycleConfiguration``: a rule that expires objects deletes them;
+- ``s3 PutBucketLifecycleConfiguration`` (or a Cloud Control patch of a bucket's
+  ``LifecycleConfiguration``): a rule that expires objects deletes them;
+- ``BackupRetentionPeriod`` set to 0 deletes a database's automated backups: protection removed;
 - ``route53 ChangeResourceRecordSets``: one effect per change, DELETE/UPSERT/CREATE;
 - ``s3 DeleteObjects``: one delete per key; ``dynamodb BatchWriteItem``/``TransactWriteItems``:
   deletes inside the batch (parameters of the wrong shape: None, for an ``unknown``);
@@ -21,6 +23,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from keyturn.model import EffectKind, Resource
+from keyturn.understand.aws.lifecycle import cloudformation_rules, expiring_prefixes
 
 _PROTECTION_FLAGS = frozenset(
     {
@@ -83,6 +86,9 @@ def removes_protection(*, verb: str, noun: str, params: Mapping[str, Any]) -> st
         switch = named.replace("_", "").removesuffix(".enabled")
         if switch in _PROTECTION_FLAGS and _is_false(setting):
             return f"sets {named} to false"
+    if verb == "Modify" and _as_int(params.get("BackupRetentionPeriod")) == 0:
+        # No automated backups kept: the existing ones are deleted with the change.
+        return "sets BackupRetentionPeriod to 0: its automated backups are deleted"
     return _s3_protection(params) or _renames(verb, params)
 
 
@@ -90,21 +96,53 @@ def patch_removes_protection(params: Mapping[str, Any]) -> str | None:
     """The protection a JSON Patch (Cloud Control's ``PatchDocument``: its text, or as the shell
     reading of the CLI gives it, parsed) switches off: ``[{"op": "replace", "path":
     "/DeletionProtection", "value": false}]``, or one removed."""
-    operations = params.get("PatchDocument")
-    if isinstance(operations, str):
-        try:
-            operations = json.loads(operations)
-        except ValueError:
-            return None
-    for op in operations if isinstance(operations, list) else ():
-        if not isinstance(op, Mapping):
-            continue
+    for op in _patch_operations(params):
         field = str(op.get("path") or "").rsplit("/", 1)[-1]
+        if field.lower() == "backupretentionperiod" and _as_int(op.get("value")) == 0:
+            return f"{field} 0: its automated backups are deleted"
         if field.lower() not in _PROTECTION_FLAGS:
             continue
         if op.get("op") == "remove" or _is_false(op.get("value")):
             return field
     return None
+
+
+def _patch_operations(params: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The operations of a Cloud Control ``PatchDocument`` (its JSON text, or parsed)."""
+    operations = params.get("PatchDocument")
+    if isinstance(operations, str):
+        try:
+            operations = json.loads(operations)
+        except ValueError:
+            return []
+    listed = operations if isinstance(operations, list) else []
+    return [op for op in listed if isinstance(op, Mapping)]
+
+
+_LIFECYCLE_PATH = re.compile(r"/LifecycleConfiguration(?P<rules>/Rules(?P<one>/(?:\d+|-))?)?")
+
+
+def patch_lifecycle(params: Mapping[str, Any]) -> list[str] | None:
+    """The key prefixes whose objects the lifecycle rules a Cloud Control patch of an
+    ``AWS::S3::Bucket`` sets expire (``[]``: none); None when a lifecycle change it makes
+    cannot be read (a single property of a rule changed, a rule copied or moved)."""
+    found: list[str] = []
+    for op in _patch_operations(params):
+        path, verb = str(op.get("path") or ""), op.get("op")
+        if not path.startswith("/LifecycleConfiguration") or verb in ("remove", "test"):
+            continue
+        shape = _LIFECYCLE_PATH.fullmatch(path)
+        if shape is None or verb not in ("add", "replace"):
+            return None
+        value = op.get("value")
+        config = (
+            {"Rules": [value]} if shape["one"] else {"Rules": value} if shape["rules"] else value
+        )
+        prefixes = expiring_prefixes(cloudformation_rules(config))
+        if prefixes is None:
+            return None
+        found += prefixes
+    return found
 
 
 def _s3_protection(params: Mapping[str, Any]) -> str | None:
@@ -224,23 +262,9 @@ def s3_copy_source(params: Mapping[str, Any]) -> tuple[str, str] | str | None:
 def s3_expiring_prefixes(params: Mapping[str, Any]) -> list[str] | None:
     """The key prefixes (``""``: the whole bucket) whose objects a bucket lifecycle
     configuration expires, that is deletes, current or noncurrent versions alike; None when
-    its rules cannot be read. Rules that only transition or clean up uploads delete nothing."""
+    its rules cannot be read (:func:`keyturn.understand.aws.lifecycle.expiring_prefixes`)."""
     config = params.get("LifecycleConfiguration")
-    rules = config.get("Rules") if isinstance(config, Mapping) else None
-    if not isinstance(rules, list) or not all(isinstance(r, Mapping) for r in rules):
-        return None
-    expiring = [r for r in rules if "Expiration" in r or "NoncurrentVersionExpiration" in r]
-    return [_rule_prefix(r) for r in expiring]
-
-
-def _rule_prefix(rule: Mapping[str, Any]) -> str:
-    """The prefix a lifecycle rule applies to: its filter's (or the legacy rule's) prefix; a
-    rule filtered by tags or size alone reaches anywhere in the bucket."""
-    found = rule.get("Filter")
-    if isinstance(found, Mapping) and isinstance(found.get("And"), Mapping):
-        found = found["And"]
-    prefix = found.get("Prefix") if isinstance(found, Mapping) else rule.get("Prefix")
-    return prefix if isinstance(prefix, str) else ""
+    return expiring_prefixes(config.get("Rules") if isinstance(config, Mapping) else None)
 
 
 def dynamodb_writes(

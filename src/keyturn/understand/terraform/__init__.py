@@ -23,6 +23,13 @@ A created, replaced or destroyed resource whose configuration has provisioners a
 ``unknown`` effect per provisioner, and a constant ``local-exec`` command is understood as the
 shell command it is (``_provisioners``).
 
+A change of a resource that runs code on apply (``aws_lambda_invocation``,
+``aws_ssm_association``, a CloudFormation stack: ``_runs_code``) also yields an ``unknown``
+effect, as does a ``local_file`` whose ``filename`` is known only on apply (a known one is
+named ``file:<path>``); a change that sets a rule deleting data later (an S3 lifecycle rule that
+expires objects, an ECR lifecycle policy, a DynamoDB TTL turned on: ``_expiry``) also yields
+that deletion.
+
 ``resource_drift`` is not an action and is ignored; Terraform 1.14+ ``action_invocations`` run
 provider-defined code on apply and are unknown. A plan with no change still yields one read
 effect naming the plan. The digest binds to one SHA-256 over every change's canonical record
@@ -42,6 +49,8 @@ import msgspec
 
 from keyturn.model import Action, ActionKind, Effect, EffectKind, Resource, Target
 from keyturn.understand.aws_names import s3_bucket_names
+from keyturn.understand.terraform._expiry import later_deletions
+from keyturn.understand.terraform._local_files import unnamed_local_file
 from keyturn.understand.terraform._names import (
     address_names,
     arn_target,
@@ -68,6 +77,7 @@ from keyturn.understand.terraform._provisioners import (
     provisioned,
     provisioner_effects,
 )
+from keyturn.understand.terraform._runs_code import runs_code
 
 __all__ = ["understand_terraform"]
 
@@ -213,6 +223,7 @@ def _change_effects(rc: ResourceChange, target: Target, digest: Any) -> list[Eff
             )
             reason = f"{rc.type} {rc.address}: {how}"
             effects.append(_unprotect(names, "s3-bucket", reason, target, service, operation))
+    effects.extend(_unseen_effects(rc, actions, kind, before, after, names, target, service))
     moved_from = rc.previous_address
     if (
         moved_from
@@ -224,6 +235,27 @@ def _change_effects(rc: ResourceChange, target: Target, digest: Any) -> list[Eff
 
 
 _DESTROYING = frozenset({_E.DELETE, _E.REPLACE})
+
+
+def _unseen_effects(
+    rc: ResourceChange, actions: tuple[str, ...], kind: EffectKind, before: Any, after: Any,
+    names: tuple[str, ...], target: Target, service: str,
+) -> list[Effect]:  # fmt: skip
+    """What a change brings about that is not the change itself: code run on apply, a local
+    file written whose name is known only then (unknown), data a rule deletes later."""
+    operation = _OPERATIONS.get(actions) or "terraform " + "+".join(actions)
+    found: list[tuple[EffectKind, Resource, str]] = []
+    runs = runs_code(rc.type, actions, after if isinstance(after, dict) else before)
+    if runs is not None:
+        found.append((_E.UNKNOWN, Resource(names, rc.type), runs))
+    if unnamed_local_file(rc.type, actions, after):
+        found.append((_E.UNKNOWN, Resource(names, rc.type), "writes a local file whose name is "
+                      "known only on apply"))  # fmt: skip
+    found += later_deletions(rc.type, rc.address, kind, before, after, names)
+    return [
+        Effect(effect, resource, target, service, operation=operation, detail=_detail(rc, detail))
+        for effect, resource, detail in found
+    ]
 
 
 def _program(values: Any) -> str:

@@ -4,8 +4,10 @@ A resource is named by its address, by the ID/ARN the plan knows, and by names d
 type (an ``aws_db_instance``'s identifier gives ``arn:aws:rds:*:*:db:<identifier>``; a
 ``kubernetes_namespace``'s ``metadata.name`` (or a ``kubectl_manifest``'s ``kind`` and
 ``name``) gives ``k8s:namespace/<name>``; an ``aws_s3_object`` is
-``arn:aws:s3:::<bucket>/<key>``, as the AWS CLI names it), so a policy pattern written for any
-surface matches a plan too.
+``arn:aws:s3:::<bucket>/<key>``, as the AWS CLI names it; an ``awscc_*`` resource is named from
+its ``id`` as the CloudFormation type it is generated from; a ``local_file`` is
+``file:<filename>``), so a policy pattern written for any surface matches a plan too. An ARN of
+another partition (``arn:aws-cn:...``) is also named in the ``aws`` one.
 
 An instance of a resource with ``count`` or ``for_each`` (``aws_db_instance.main[0]``,
 ``module.db["a"].aws_db_instance.main["x"]``) is also named by its address without instance
@@ -20,13 +22,20 @@ import re
 from typing import Any
 
 from keyturn.model import Target
-from keyturn.understand.aws_names import TERRAFORM_TYPES, resource_names
+from keyturn.understand.aws_names import (
+    AWSCC_TYPES,
+    TERRAFORM_TYPES,
+    cloudformation_names,
+    partition_aliases,
+    resource_names,
+)
 from keyturn.understand.k8s_kinds import (
     custom_resource_names,
     is_cluster_scoped,
     normalize_kind,
     object_names,
 )
+from keyturn.understand.terraform._local_files import LOCAL_FILE_TYPES, local_file_names
 
 # Prefix of a resource type after "aws_" -> the service a ``service:`` rule names.
 _AWS_SERVICES: dict[str, str] = {
@@ -61,6 +70,16 @@ _AWS_SERVICES: dict[str, str] = {
     "autoscaling": "autoscaling",
 }
 _CLOUDWATCH = {"log": "logs", "event": "events"}
+# CloudFormation's service word (``awscc_<service>_...``) -> the service a rule names.
+_AWSCC_SERVICES = {
+    "docdb": "rds",
+    "neptune": "rds",
+    "efs": "elasticfilesystem",
+    "opensearchservice": "es",
+    "elasticsearch": "es",
+    "stepfunctions": "states",
+    "elasticloadbalancingv2": "elasticloadbalancing",
+}
 _PROVIDER_SERVICES = {
     "kubernetes": "k8s",
     "helm": "k8s",
@@ -90,6 +109,10 @@ def service_of(resource_type: str) -> str:
 
 def _service(resource_type: str) -> str:
     provider, _, rest = resource_type.partition("_")
+    if provider == "awscc":
+        # Named after CloudFormation's service: a ``service: iam`` rule holds for awscc_iam_*.
+        service = rest.split("_", 1)[0]
+        return _AWSCC_SERVICES.get(service, service or "awscc")
     if provider != "aws":
         return _PROVIDER_SERVICES.get(provider, provider or "terraform")
     words = rest.split("_")
@@ -116,15 +139,22 @@ def derived_names(resource_type: str, values: Any) -> list[str]:
     names: list[str] = []
     arn = values.get("arn")
     if arn and isinstance(arn, str):
-        names.append(arn)
+        names.extend(partition_aliases(arn))
     ident = values.get("id")
     if ident and isinstance(ident, str):
-        names.append(ident)
+        names.extend(partition_aliases(ident))
     known = TERRAFORM_TYPES.get(resource_type)
     if known is not None:
         value = values.get(known[1])
         if value and isinstance(value, str):
             names.extend(resource_names(known[0], value))
+    elif resource_type in AWSCC_TYPES:
+        # The Cloud Control provider's ``id`` is the Cloud Control identifier: named as the
+        # native resource, as Cloud Control's own API names it (``calls._cloud_control_names``).
+        if ident and isinstance(ident, str):
+            names.extend(cloudformation_names(AWSCC_TYPES[resource_type], ident))
+    elif resource_type in LOCAL_FILE_TYPES:
+        names.extend(local_file_names(values))
     elif resource_type in _S3_OBJECT_TYPES:
         names.extend(_s3_object_names(values))
     elif resource_type.startswith("kubernetes_"):

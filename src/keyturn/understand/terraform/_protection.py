@@ -9,7 +9,8 @@ A bucket's versioning protects its objects' past versions (the S3 state bucket's
 ``aws_s3_bucket_versioning`` set from ``Enabled`` to anything else, or destroyed or replaced
 (the provider suspends versioning when it destroys one), switches off the bucket's protection,
 as does MFA delete going from ``Enabled`` to off, and an inline ``versioning`` block's
-``enabled`` going off.
+``enabled`` going off. A database's ``backup_retention_period`` going to 0 deletes its
+automated backups: protection removed too.
 """
 
 from __future__ import annotations
@@ -64,11 +65,19 @@ def protection_removed(before: Any, after: Any) -> str | None:
     for attr in _BLOCKS:
         if before.get(attr) and not after.get(attr):
             return f"{attr} removed"
+    kept = before.get("backup_retention_period")
+    # 0, or known only on apply: the automated backups may go.
+    if _positive(kept) and not _positive(after.get("backup_retention_period", kept)):
+        return "backup_retention_period set to 0: automated backups deleted"
     if _first_block(before, "versioning").get("enabled") is True and (
         _first_block(after, "versioning").get("enabled") is not True
     ):
         return "versioning turned off"
     return None
+
+
+def _positive(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
 def versioning_removed(before: Any, after: Any, *, destroyed: bool) -> str | None:

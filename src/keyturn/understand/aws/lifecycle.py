@@ -1,0 +1,147 @@
+"""Rules that delete later: S3 lifecycle expiration, ECR lifecycle policies, DynamoDB TTL.
+
+None of these deletes anything when it is set, yet each has the service delete on its own soon
+after, with no call keyturn sees: an S3 rule that expires objects deletes them (current or past
+versions alike: the whole history of a state bucket within a day), an ECR policy that expires
+images deletes them, a DynamoDB TTL deletes the items whose attribute holds a past time. So
+setting one is judged as the deletion it brings, on the names the direct deletion has
+(``s3 DeleteObjects``, ``ecr BatchDeleteImage``, ``dynamodb DeleteItem``), whichever surface
+sets it: the AWS API, Cloud Control, a Terraform plan or a CloudFormation change set.
+
+S3 rules are read in the API's shape (``Rules[]`` with ``Expiration``,
+``NoncurrentVersionExpiration``, ``Filter``/``Prefix``); the CloudFormation and Terraform
+shapes are brought to it first (:func:`cloudformation_rules`, :func:`terraform_rules`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from keyturn.model import Resource
+
+__all__ = [
+    "bucket_objects",
+    "cloudformation_rules",
+    "ecr_policy_expires",
+    "expiring_prefixes",
+    "new_expiring_prefixes",
+    "terraform_rules",
+]
+
+
+def bucket_objects(bucket: str, prefix: str) -> Resource:
+    """Every object of ``bucket`` under ``prefix`` (``""``: the whole bucket)."""
+    names = (f"arn:aws:s3:::{bucket}/{prefix}*", f"s3://{bucket}/{prefix}*")
+    return Resource(names=names, type="s3-object")
+
+
+def expiring_prefixes(rules: Any) -> list[str] | None:
+    """The key prefixes (``""``: the whole bucket) whose objects the API-shaped ``rules``
+    expire, that is delete, current or noncurrent versions alike; None when they cannot be
+    read. Rules that only transition or clean up uploads delete nothing. A rule's ``Status`` is
+    not trusted to keep it off: enabling it later is one more call."""
+    if not isinstance(rules, list) or not all(isinstance(r, Mapping) for r in rules):
+        return None
+    return [_rule_prefix(r) for r in rules if _expires(r)]
+
+
+def new_expiring_prefixes(before: Any, after: Any) -> list[str] | None:
+    """The prefixes the expiring rules of ``after`` reach that are not already in ``before``
+    word for word (a rule kept as it was deletes nothing new); None when ``after`` cannot be
+    read. ``before`` that cannot be read counts as no rules."""
+    found = expiring_prefixes(after)
+    if found is None:
+        return None
+    kept = before if isinstance(before, list) else []
+    return [_rule_prefix(r) for r in after if _expires(r) and r not in kept]
+
+
+def _expires(rule: Mapping[str, Any]) -> bool:
+    # Present at all: an expiration whose values this code cannot read still expires.
+    return "Expiration" in rule or "NoncurrentVersionExpiration" in rule
+
+
+def _rule_prefix(rule: Mapping[str, Any]) -> str:
+    """The prefix a lifecycle rule applies to: its filter's (or the legacy rule's) prefix; a
+    rule filtered by tags or size alone reaches anywhere in the bucket."""
+    found = rule.get("Filter")
+    if isinstance(found, Mapping) and isinstance(found.get("And"), Mapping):
+        found = found["And"]
+    prefix = found.get("Prefix") if isinstance(found, Mapping) else rule.get("Prefix")
+    return prefix if isinstance(prefix, str) else ""
+
+
+# CloudFormation's AWS::S3::Bucket Rule properties that expire objects.
+_CFN_EXPIRY = ("ExpirationInDays", "ExpirationDate", "ExpiredObjectDeleteMarker", "Expiration")
+_CFN_NONCURRENT = ("NoncurrentVersionExpiration", "NoncurrentVersionExpirationInDays")
+
+
+def cloudformation_rules(config: Any) -> list[dict[str, Any]] | None:
+    """The API-shaped rules of a CloudFormation ``LifecycleConfiguration`` (an object, or its
+    JSON text as a change set gives it); None when it cannot be read."""
+    if isinstance(config, str):
+        try:
+            config = json.loads(config)
+        except ValueError:
+            return None
+    rules = config.get("Rules") if isinstance(config, Mapping) else None
+    if not isinstance(rules, list) or not all(isinstance(r, Mapping) for r in rules):
+        return None
+    shaped: list[dict[str, Any]] = []
+    for rule in rules:
+        api: dict[str, Any] = {"Prefix": rule.get("Prefix")}
+        if any(rule.get(k) not in (None, False) for k in _CFN_EXPIRY):
+            api["Expiration"] = {k: rule.get(k) for k in _CFN_EXPIRY}
+        if any(rule.get(k) is not None for k in _CFN_NONCURRENT):
+            api["NoncurrentVersionExpiration"] = {k: rule.get(k) for k in _CFN_NONCURRENT}
+        shaped.append(api)
+    return shaped
+
+
+def terraform_rules(rules: Any) -> list[dict[str, Any]] | None:
+    """The API-shaped rules of a Terraform ``rule`` list (``aws_s3_bucket_lifecycle_configuration``)
+    or inline ``lifecycle_rule`` list (``aws_s3_bucket``); None when they cannot be read (a value
+    known only on apply, null in a plan). Nested blocks are lists of one object in a plan."""
+    if not isinstance(rules, list) or not all(isinstance(r, Mapping) for r in rules):
+        return None
+    shaped: list[dict[str, Any]] = []
+    for rule in rules:
+        api: dict[str, Any] = {"Prefix": rule.get("prefix")}
+        found = _block(rule.get("filter"))
+        if found is not None:
+            both = _block(found.get("and"))
+            api["Filter"] = {"Prefix": (both or found).get("prefix")}
+        if _block(rule.get("expiration")):
+            api["Expiration"] = rule["expiration"]
+        if _block(rule.get("noncurrent_version_expiration")):
+            api["NoncurrentVersionExpiration"] = rule["noncurrent_version_expiration"]
+        shaped.append(api)
+    return shaped
+
+
+def _block(value: Any) -> Mapping[str, Any] | None:
+    """The one object of a nested block (a list of one in a plan), or None."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return value if isinstance(value, Mapping) else None
+
+
+def ecr_policy_expires(text: Any) -> bool | None:
+    """Whether an ECR lifecycle policy (its JSON text) has a rule whose action expires
+    (deletes) images; None when it cannot be read."""
+    if isinstance(text, str):
+        try:
+            text = json.loads(text)
+        except ValueError:
+            return None
+    rules = text.get("rules") if isinstance(text, Mapping) else None
+    if not isinstance(rules, list):
+        return None
+    for rule in rules:
+        action = rule.get("action") if isinstance(rule, Mapping) else None
+        kind = action.get("type") if isinstance(action, Mapping) else None
+        if not isinstance(kind, str) or kind.lower() != "transition":
+            return True  # "expire", or a type not known here: taken as deleting
+    return False

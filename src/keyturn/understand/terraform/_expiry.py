@@ -1,0 +1,100 @@
+"""Planned changes that set a rule deleting data later (:mod:`keyturn.understand.aws.lifecycle`).
+
+- ``aws_s3_bucket_lifecycle_configuration`` (and an ``aws_s3_bucket``'s inline
+  ``lifecycle_rule``) whose rules expire objects: a delete of the objects each new or changed
+  rule reaches, ``arn:aws:s3:::<bucket>/<prefix>*``, as ``PutBucketLifecycleConfiguration``;
+- ``aws_ecr_lifecycle_policy`` expiring images: a delete of the repository's images, named as
+  the repository (as ``BatchDeleteImage``);
+- an ``aws_dynamodb_table``'s ``ttl`` turned on (or onto another attribute): a delete of the
+  table's items, named as the table (as ``DeleteItem``).
+
+What cannot be read (rules or a bucket known only on apply) is ``unknown``. A rule kept word
+for word deletes nothing new; a new bucket or table holds nothing to delete.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from keyturn.model import EffectKind, Resource
+from keyturn.understand.aws.lifecycle import (
+    bucket_objects,
+    ecr_policy_expires,
+    new_expiring_prefixes,
+    terraform_rules,
+)
+from keyturn.understand.aws_names import resource_names
+
+__all__ = ["later_deletions"]
+
+_E = EffectKind
+Deletion = tuple[EffectKind, Resource, str]
+_SETS = frozenset({_E.CREATE, _E.UPDATE, _E.REPLACE})
+
+
+def later_deletions(
+    resource_type: str, address: str, kind: EffectKind, before: Any, after: Any,
+    names: tuple[str, ...],
+) -> list[Deletion]:  # fmt: skip
+    """The deletions a change (effect ``kind``) of ``resource_type`` from ``before`` to
+    ``after`` brings about later; ``names`` name the changed resource itself."""
+    if kind not in _SETS or not isinstance(after, dict):
+        return []
+    old = before if isinstance(before, dict) else {}
+    if resource_type == "aws_s3_bucket_lifecycle_configuration":
+        return _bucket_expiry(address, old.get("rule"), after.get("rule"), after.get("bucket"))
+    if resource_type == "aws_s3_bucket" and kind is _E.UPDATE and "lifecycle_rule" in after:
+        rules = (old.get("lifecycle_rule"), after["lifecycle_rule"])
+        return _bucket_expiry(address, *rules, after.get("bucket") or old.get("bucket"))
+    if resource_type == "aws_ecr_lifecycle_policy" and after.get("policy") != old.get("policy"):
+        return _ecr(address, after.get("repository"), after.get("policy"))
+    if resource_type == "aws_dynamodb_table" and kind is _E.UPDATE:
+        return _ttl(names, _block(old.get("ttl")), _block(after.get("ttl")))
+    return []
+
+
+def _block(value: Any) -> dict[str, Any]:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return value if isinstance(value, dict) else {}
+
+
+def _bucket_expiry(address: str, before: Any, after: Any, bucket: Any) -> list[Deletion]:
+    prefixes = new_expiring_prefixes(terraform_rules(before), terraform_rules(after))
+    if prefixes == []:
+        return []
+    if not isinstance(bucket, str) or not bucket:
+        unread = "lifecycle rules on a bucket known only on apply: they may expire its objects"
+        return [(_E.UNKNOWN, Resource((f"{address} (bucket)",), "s3-object"), unread)]
+    if prefixes is None:
+        unread = "lifecycle rules known only on apply: they may expire (delete) any object"
+        return [(_E.UNKNOWN, bucket_objects(bucket, ""), unread)]
+    return [
+        (_E.DELETE, bucket_objects(bucket, prefix),
+         f"a lifecycle rule expires (deletes) the objects under {prefix or 'the bucket'}")
+        for prefix in dict.fromkeys(prefixes)
+    ]  # fmt: skip
+
+
+def _ecr(address: str, repository: Any, policy: Any) -> list[Deletion]:
+    expires = ecr_policy_expires(policy)
+    if expires is False:
+        return []
+    names = resource_names("ecr:repository", repository) if isinstance(repository, str) else ()
+    resource = Resource(names or (f"{address} (repository)",), "ecr-repository")
+    if expires is None:
+        unread = "a lifecycle policy known only on apply: it may expire (delete) any image"
+        return [(_E.UNKNOWN, resource, unread)]
+    return [(_E.DELETE, resource, "a lifecycle rule expires (deletes) the repository's images")]
+
+
+def _ttl(names: tuple[str, ...], before: dict[str, Any], after: dict[str, Any]) -> list[Deletion]:
+    enabled, attribute = after.get("enabled"), after.get("attribute_name")
+    if enabled is False or not after:
+        return []  # off, or no ttl block: nothing expires
+    if before.get("enabled") is True and before.get("attribute_name") == attribute:
+        return []  # on already, on the same attribute: nothing new expires
+    resource = Resource(names, "aws_dynamodb_table")
+    if enabled is not True or not isinstance(attribute, str):
+        return [(_E.UNKNOWN, resource, "a TTL known only on apply: it may delete items")]
+    return [(_E.DELETE, resource, f"TTL deletes every item whose {attribute} is a past time")]
