@@ -1,4 +1,4 @@
-"""Cloud and infrastructure-as-code lines that looked laxer than they are (second round): the
+"""Cloud and infrastructure-as-code lines that looked laxer than they are: the
 AWS CLI's own aliases and home directory, a profile whose config names another account, the
 shell's AWS_PROFILE dropped by a wrapper, parameter, workspace and state files the line
 rewrites, commands run on hosts through other run-command roads, local files the storage CLIs

@@ -1,4 +1,4 @@
-"""Database clients and SQL made to do more than they seem to (red-team findings, checked on
+"""Database clients and SQL made to do more than they seem to (checked on
 psql 15, MariaDB 10.11's mysql client and sqlite3 3.40): shell commands in psql's meta-command
 arguments and a second meta-command on a line, psql variables, comments that end earlier than
 they seem, mysql's short delimiter and option files, a database file reached through ATTACH,

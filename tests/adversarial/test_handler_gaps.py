@@ -1,4 +1,4 @@
-"""Command handlers made to do more than they seem to (red-team findings, checked on the real
+"""Command handlers made to do more than they seem to (checked on the real
 tools), judged under the BRIEF policy for agent ``kiro`` in dev, where plain reads and writes
 of the project are allowed: an abbreviated long option, a program in a file, a bash builtin
 that expands a quoted subscript once more, a writing operand, a setting that forces a push, a

@@ -1,5 +1,5 @@
-"""Agent tool calls that came out looser than the same change made another way (red team,
-hooks): a Kiro ``use_aws`` whose instance or profile is among its ``positional_args``; a
+"""Agent tool calls that came out looser than the same change made another way (agent
+hooks, MCP): a Kiro ``use_aws`` whose instance or profile is among its ``positional_args``; a
 ``.claude`` directory (or the project itself) put in place whole; a Gemini shell call with two
 working directories; Kiro's and Codex's own expansion of ``~``, ``$HOME`` and links in paths; a
 patch climbing out of a link; an MCP ``move_file`` of a directory; an MCP ``edit_file`` matched

@@ -1,4 +1,4 @@
-"""What the earlier fixes left open (red-team report "residual"): an AWS CLI alias file written
+"""Files a line puts in place or tools read before they act: an AWS CLI alias file written
 on the line under a ``HOME`` spelled otherwise than plainly, rclone's and mc's configs
 rewritten on the line, terragrunt configurations written on the line or named by option or
 variable, ``tar --recursive-unlink``, and the pager and editor variables tools read before

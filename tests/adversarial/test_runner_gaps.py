@@ -1,5 +1,5 @@
 """Package and task runners, scripts and planted code: what the runner really runs is judged,
-or the run is unknown (red-team report "runners", findings 1-13).
+or the run is unknown.
 
 Each case lays real files out under ``tmp_path`` (a home folder with a project in it, and a
 ``srv/prod`` folder) and reads them through :class:`LocalFiles`, as the hooks do; the line is

@@ -1,5 +1,5 @@
 """Ordinary tools made to run a command or write a file through their own options (the
-GTFOBins class; red-team findings checked on the real tools: GNU sed 4.9, findutils 4.9, GNU
+GTFOBins class; each checked on the real tools: GNU sed 4.9, findutils 4.9, GNU
 tar 1.34, Info-ZIP zip 3.0, coreutils 9.1, rsync 3.x, curl 7.88, wget 1.21, xz, zstd).
 
 Judged for agent ``kiro`` in dev, where plain reads and writes are allowed, under the BRIEF
