@@ -1,8 +1,7 @@
-"""HTTP clients and kubectl made to reach what a plain command is refused (each checked on the real tools),
-judged under the BRIEF policy for agent ``kiro`` in dev: keyturn's own secret sent off the
-machine by an upload or a body file, a program wget runs or settings it takes from elsewhere,
-S3 versioning suspended over REST, a protected namespace emptied by a wide delete.
-"""
+"""HTTP clients and kubectl made to reach what a plain command is refused (each checked on the real
+tools), judged under the BRIEF policy for agent ``kiro`` in dev: keyturn's own secret sent off the
+machine by an upload or a body file, a program wget runs or settings it takes from elsewhere, S3
+versioning suspended over REST, a protected namespace emptied by a wide delete."""
 
 from __future__ import annotations
 

@@ -1,10 +1,10 @@
 """Destructive API calls through HTTP clients that a plain command is refused, judged under the
-BRIEF policy for agent ``kiro`` in dev -- with a GitHub and a GitLab repository and a Docker
-volume protected besides: curl's URL globs, ``--request-target``, ``--url-query``, ``--next`` groups and options taken for valued ones; HTTPie's and xh's option
-table, ``--raw`` bodies and ``==`` query items; a ``.curlrc``/``.wgetrc`` that changes every
-later call; the Docker Engine API over its socket; GitHub's and GitLab's REST paths; a repeated
-AWS ``Action``, method overrides and a host spelled with a trailing dot.
-"""
+BRIEF policy for agent ``kiro`` in dev -- with a GitHub and a GitLab repository and a Docker volume
+protected besides: curl's URL globs, ``--request-target``, ``--url-query``, ``--next`` groups and
+options taken for valued ones; HTTPie's and xh's option table, ``--raw`` bodies and ``==`` query
+items; a ``.curlrc``/``.wgetrc`` that changes every later call; the Docker Engine API over its
+socket; GitHub's and GitLab's REST paths; a repeated AWS ``Action``, method overrides and a host
+spelled with a trailing dot."""
 
 from __future__ import annotations
 
