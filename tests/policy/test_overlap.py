@@ -37,6 +37,17 @@ def test_overlap_is_a_shared_string(name: str, pattern: str) -> None:
     assert overlap(name, pattern) is _shared_string(name, pattern), (name, pattern)
 
 
+def test_an_arns_untold_resource_part_may_hold_colons() -> None:
+    """``arn:aws:rds:*:*:*`` (a call that names no instance) may be ``db:prod-main``, whose
+    resource part holds a ``:``; a region or account star stays one field."""
+    assert overlap("arn:aws:rds:*:*:*", "arn:aws:rds:*:*:db:prod-*")
+    assert overlap("arn:aws:rds:us-east-1:*:*", "arn:aws:rds:*:*:db:prod-*")
+    assert not overlap("arn:aws:rds:*:*:db:dev-*", "arn:aws:rds:*:*:db:prod-*")
+    assert not overlap("arn:aws:s3:::*", "arn:aws:rds:*:*:db:prod-*")
+    assert not overlap("arn:aws:rds:*:*", "arn:aws:rds:*:*:db:prod-*")
+    assert not overlap("arn:aws:rds:*:*:db", "arn:aws:rds:*:*:db:prod-*")
+
+
 def test_first_overlap_names_the_first_glob_reached() -> None:
     globs = GlobSet(("k8s:namespace/payments", "file:/srv/data", "*prod*", "file:/srv/logs"))
     assert globs.first_overlap(["file:/srv", "file:/srv/*"]) == 1

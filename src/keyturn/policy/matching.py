@@ -104,6 +104,9 @@ def overlap(name: str, pattern: str) -> bool:
     first; what is left, usually a few characters, is searched as the product of the two. A
     path's bracket set (``file:/srv/dat[a]``) is one character, as the shell reads it."""
     name = brackets_as_one_character(name)
+    # An ARN whose whole resource part is not known (``arn:aws:rds:*:*:*``: a call that names
+    # no instance) may be any resource of that service, ``db:prod-main`` with its ``:`` too.
+    whole_resource = name.startswith("arn:") and name.count(":") == 5 and name.endswith(":*")
     head_a, head_b = literal_prefix(name), literal_prefix(pattern)
     common = min(len(head_a), len(head_b))
     if head_a[:common] != head_b[:common]:
@@ -128,7 +131,8 @@ def overlap(name: str, pattern: str) -> bool:
         char_b = b[j] if j < len(b) else None
         if char_a == "*":
             todo.append((i + 1, j))  # the name's star takes nothing more
-            if char_b not in (None, "*", ":"):
+            spans = whole_resource and i == len(a) - 1
+            if char_b not in (None, "*") and (char_b != ":" or spans):
                 todo.append((i, j + 1))  # ... or the pattern's next character
         if char_b == "*":
             todo.append((i, j + 1))
