@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 import pytest
 from tests.conftest import BRIEF_POLICY
 
-from keyturn.model import Actor
+from keyturn.model import Actor, Verdict
 from keyturn.policy import Policy, load_policy
 from keyturn.understand import MemoryFiles
 from keyturn.understand.mcp import understand_mcp
@@ -143,3 +143,23 @@ def test_mcp_family_calls_are_judged_as_what_they_do(case: Case) -> None:
     assert decision.decision.value == case.expected, seen
     if case.approvals is not None:
         assert decision.approvals_required == case.approvals, seen
+
+
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [
+        ("resources_delete", {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"}),
+        ("pods_exec", {"name": "db-0", "command": ["sh", "-c", "rm -rf /var/lib/pg"]}),
+        ("resources_scale", {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"}),
+        ("helm_uninstall", {"name": "payments-api"}),
+    ],
+)
+def test_a_kubernetes_servers_context_argument_does_not_make_a_call_dev(
+    tool: str, args: dict[str, object], brief_policy: Policy
+) -> None:
+    """containers/kubernetes-mcp-server ignores ``context`` unless started on a kubeconfig with
+    several contexts: a call naming a dev context is judged where the cluster is not told too."""
+    extra = {"scale": 0} if tool == "resources_scale" else {}
+    call = {**args, **extra, "namespace": "shop", "context": "kind-x"}
+    decision = brief_policy.judge(understand_mcp("kubernetes", tool, call), actor=ACTOR)
+    assert decision.decision is not Verdict.ALLOW, (tool, decision.reasons)

@@ -33,10 +33,12 @@ def k8s(tool: str, args: dict[str, Any], **kwargs: Any) -> Action:
 )
 def test_scale_is_the_argument_that_scales(scale: Any, kind: EffectKind) -> None:
     args = {**SCALE, "namespace": "payments", "scale": scale, "context": "prod-eu"}
-    (effect,) = k8s("resources_scale", args).effects
+    effect, untold = k8s("resources_scale", args).effects
     assert effect.effect is kind
     assert effect.resource.names[0] == "k8s:payments/deployment/payments-api"
     assert effect.target.kube_context == "prod-eu"
+    # the server may act on its only cluster whatever ``context`` says
+    assert (untold.effect, untold.target.kube_context) == (kind, None)
 
 
 def test_scale_without_scale_only_reads() -> None:
@@ -54,10 +56,11 @@ MANIFEST = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: coredns, namespace
 
 def test_the_namespace_argument_overrides_the_manifests() -> None:
     args = {"namespace": "kube-system", "resource": MANIFEST, "context": "prod-eu"}
-    (effect,) = k8s("resources_create_or_update", args).effects
+    effect, untold = k8s("resources_create_or_update", args).effects
     assert effect.resource.names[0] == "k8s:kube-system/configmap/coredns"
     assert effect.target.kube_namespace == "kube-system"
     assert effect.target.kube_context == "prod-eu"
+    assert untold.target.kube_context is None
 
 
 def test_the_manifests_namespace_counts_without_the_argument() -> None:
@@ -92,13 +95,16 @@ EXEC = {"name": "api-0", "namespace": "payments", "context": "prod-eu"}
 
 def test_exec_judges_the_command_in_the_pod() -> None:
     action = k8s("pods_exec", {**EXEC, "command": ["rm", "-rf", "/data"]})
-    own, removed = action.effects
+    own, own_untold, removed = action.effects[:3]
     assert (own.effect, own.resource.names[0]) == (U, "k8s:payments/pod/api-0")
+    assert (own_untold.effect, own_untold.target.kube_context) == (U, None)
     assert removed.effect is D
     assert "k8s:payments/pod/api-0/file:/data" in removed.resource.names
     assert removed.target.kube_context == "prod-eu"
     assert removed.target.kube_namespace == "payments"
     assert "in pod payments/pod/api-0" in removed.detail
+    removed_untold = action.effects[3]
+    assert (removed_untold.effect, removed_untold.target.kube_context) == (D, None)
 
 
 def test_exec_of_a_shell_reads_its_text() -> None:

@@ -37,9 +37,10 @@ if TYPE_CHECKING:
 
 # -- Kubernetes ------------------------------------------------------------------------------
 # containers/kubernetes-mcp-server: ``kind``/``name``/``namespace`` name one object; with several
-# clusters every tool also takes ``context``. ``resources_scale`` takes ``scale`` (setting it is
-# what changes anything), ``resources_create_or_update`` a manifest in ``resource`` and a
-# ``namespace`` that overrides the manifest's, ``pods_exec`` a ``command`` array.
+# clusters every tool also takes ``context`` (judged also as untold: _context_also_untold).
+# ``resources_scale`` takes ``scale`` (setting it is what changes anything),
+# ``resources_create_or_update`` a manifest in ``resource`` and a ``namespace`` that overrides
+# the manifest's, ``pods_exec`` a ``command`` array.
 
 
 def k8s_names(kind_word: str, name: str, namespace: str | None) -> tuple[str, ...]:
@@ -204,6 +205,32 @@ def _helm(kind: EffectKind) -> Handler:
     return handle
 
 
+def _context_also_untold(handler: Handler) -> Handler:
+    """``handler``, with each effect the ``context`` argument placed also judged where the
+    cluster is not told: the server reads that argument only when started on a kubeconfig with
+    several contexts; on one cluster (in-cluster, one context, its auth-header or ACM
+    providers) it ignores the key and acts on the cluster it runs against, which may be
+    production. The stricter of the two judgements holds."""
+
+    def handle(call: McpCall) -> BuiltinEffects:
+        found = handler(call)
+        context = call.text_arg("context")
+        if context is None:
+            return found
+        def untold(effects: list[Effect]) -> list[Effect]:
+            return [
+                replace(e, target=replace(e.target, kube_context=None))
+                for e in effects
+                if e.target.kube_context == context
+            ]
+
+        return BuiltinEffects(
+            [*found.own, *untold(found.own)], [*found.derived, *untold(found.derived)]
+        )
+
+    return handle
+
+
 KUBERNETES = ServerFamily(
     "kubernetes",
     ("kubernetes*", "*kubernetes*", "k8s*", "kube*", "openshift*"),
@@ -232,6 +259,9 @@ KUBERNETES = ServerFamily(
         "helm_install": _helm(C),
         "helm_uninstall": _helm(D),
     },
+)
+KUBERNETES = replace(
+    KUBERNETES, tools={tool: _context_also_untold(h) for tool, h in KUBERNETES.tools.items()}
 )
 
 # -- AWS ---------------------------------------------------------------------------------------
