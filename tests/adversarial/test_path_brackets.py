@@ -46,6 +46,23 @@ def test_a_bracket_set_reaches_the_protected_directory(policy: Policy, command: 
     assert _shell(policy, command) == "deny"
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        "rm -rf /srv/prod/dat[a\\]]",  # a quoted ``]`` does not close the set: {a, ]}
+        'rm -rf /srv/prod/dat[a"]"]',
+        "rm -rf /srv/prod/dat[a-z\\]]",
+        "rm -rf /srv/prod/dat[!\\]]",
+        "rm -rf /srv/prod/dat[\\a]",  # the grammar splits the word at ``[\``
+        "rm -rf /srv/prod/dat[\\]a]",
+    ],
+)
+def test_a_set_holding_a_quoted_character_is_not_told(policy: Policy, command: str) -> None:
+    """bash expands each of these to ``/srv/prod/data``; without its quotes the text no longer
+    tells which ``]`` ends the set, so where it lands is held as not told."""
+    assert _shell(policy, command) == "ask"
+
+
 # A set is read as any one character (``dat[xyz]`` is held too: stricter than bash).
 @pytest.mark.parametrize("command", ["rm -rf /srv/prod/other[1]", "ls /srv/prod/dat[a]"])
 def test_what_it_cannot_reach_stays_with_the_policy(policy: Policy, command: str) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import shlex
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tree_sitter import Node
@@ -81,6 +82,7 @@ class CommandReading(RedirectionReading, ArithmeticReading):
         if node.type != "command":
             words = self._keyword_words(node)
         # (Inline, not a helper: each frame here is one more per level of nested ``$( )``.)
+        word_end = -1
         for child in node.children if node.type == "command" else ():
             if not child.is_named or child.type == "comment":
                 continue
@@ -89,10 +91,18 @@ class CommandReading(RedirectionReading, ArithmeticReading):
             elif child.type == "command_name":
                 for part in child.named_children:
                     words.extend(self._eval.words(part))
+                word_end = child.end_byte
             elif child.type in REDIRECTS:
                 own.append(child)
             elif not self._descriptor(child):
-                words.extend(self._eval.words(child))
+                found = self._eval.words(child)
+                if child.start_byte == word_end and words and found:
+                    # Two words with no blank between: one word to bash that the grammar
+                    # split (``pro[\d]``), its text not told.
+                    words[-1] = _not_told(words[-1])
+                    found[0] = _not_told(found[0])
+                words.extend(found)
+                word_end = child.end_byte
         more, stdin, continuations, inside = self._redirects(own, stdin)
         adopted = self._adopted.get(node.id) if self._adopted else None
         if adopted is not None:  # written after the list this command ends (:mod:`.parse`)
@@ -193,6 +203,10 @@ class CommandReading(RedirectionReading, ArithmeticReading):
             return None
         # bash drops NUL bytes from what it captures, and the newlines it ends with.
         return outputs[0].replace("\0", "").rstrip("\n")
+
+
+def _not_told(word: Word) -> Word:
+    return replace(word, dynamic=True)
 
 
 def _sends_output_away(redirects: tuple[Redirect, ...]) -> bool:

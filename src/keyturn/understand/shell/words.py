@@ -23,6 +23,10 @@ from keyturn.understand.shell.source import node_text
 # Brace expansion is bounded: a word like {a,b}{a,b}... must not blow up memory.
 MAX_BRACE_WORDS = 256
 _GLOB = re.compile(r"(?<!\\)[*?\[]")
+# A bracket expression holding a quoted or escaped character (``pro[d\]]``, ``pro[d"]"]``): to
+# bash a quoted ``]`` does not close the set, so ``[d\]]`` is one character, ``d`` or ``]``;
+# once the quotes are gone the text no longer tells which ``]`` closes it.
+_QUOTE_IN_BRACKETS = re.compile(r"(?<!\\)\[[^\]/]*?[\\\"']")
 # ``~user``, and the directory stack's ``~N``, ``~+N``, ``~-N`` (run time: ``pushd`` made it).
 _TILDE_USER = re.compile(r"~[A-Za-z_][A-Za-z0-9_.-]*")
 _DIRECTORY_STACK = re.compile(r"~[+-]?[0-9]+")
@@ -187,7 +191,9 @@ class WordEvaluator:
         text = unescape_unquoted(raw)
         expanded = self._tilde(text, raw)
         glob = bool(_GLOB.search(raw))
-        if expanded is None:  # decided at run time (``~-`` with no OLDPWD known)
+        if expanded is None or (glob and _QUOTE_IN_BRACKETS.search(raw)):
+            # decided at run time (``~-`` with no OLDPWD known), or a set whose end the text
+            # no longer tells: where the word lands is not told
             return Word(text=text, raw=raw, dynamic=True, glob=glob)
         return Word(text=expanded, raw=raw, glob=glob)
 
@@ -199,6 +205,7 @@ class WordEvaluator:
             dynamic = dynamic or expanded is None
             text = text if expanded is None else expanded
         glob = any(not s.quoted and not s.dynamic and _GLOB.search(s.text) for s in segments)
+        dynamic = dynamic or (glob and _QUOTE_IN_BRACKETS.search(raw) is not None)
         return Word(text=text, raw=raw, dynamic=dynamic, glob=glob)
 
     def _tilde(self, text: str, raw: str) -> str | None:
