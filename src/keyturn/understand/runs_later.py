@@ -5,7 +5,9 @@ time a shell starts -- in the operator's own terminal, where no hook is asked. T
 cron tables, systemd units, autostart entries, git hooks (run by the operator's git as much as
 the agent's), ssh's client config (``ProxyCommand``, ``LocalCommand``), the keys ssh lets log in,
 MCP configurations (``.mcp.json``, ``~/.claude.json``: the agent starts the servers they name),
-Python's start-up files (``*.pth``, ``sitecustomize.py`` in site-packages), git's settings
+Python's start-up files (``*.pth``, ``sitecustomize.py`` in site-packages), pip's, cargo's and
+go's settings (the interpreter, compiler or ``-toolexec`` program they name), the version
+managers' hooks (``~/.pyenv/pyenv.d``), git's settings
 (``core.fsmonitor`` runs at every ``git status``), direnv's ``.envrc``, npm's and yarn's settings,
 the AWS and Kubernetes clients' settings (``credential_process``, exec plugins, CLI aliases),
 an editor's workspace settings and tasks and its start-up files, programs on the search path
@@ -189,6 +191,23 @@ _KINDS: tuple[tuple[str, str], ...] = (
         r"|/etc/wgetrc|/usr/local/etc/wgetrc",
         "an HTTP client's settings (curl's .curlrc, wget's wgetrc, HTTPie's and xh's config):"
         " they change what every later call sends (its method, URL, body) or where it writes",
+    ),
+    (
+        r".*/pip\.(?:conf|ini)",
+        "pip's settings: they may name the interpreter every pip command re-executes under"
+        " (python =)",
+    ),
+    (
+        r".*/(?:py|rb|nod)env\.d/.+|/usr/(?:local/)?lib/(?:py|rb|nod)env/hooks/.+"
+        rf"|{_HOMES}/\.(?:py|rb|nod)env/(?:plugins|libexec|shims|bin)/.+",
+        "a version manager's hook, plugin or shim (pyenv, rbenv, nodenv): every python, ruby"
+        " or node started through it runs it",
+    ),
+    (
+        rf".*/\.config/go/env|{_HOMES}/Library/Application Support/go/env"
+        rf"|{_HOMES}/AppData/Roaming/go/env|.*/go\.env",
+        "go's settings: they may make every go command run a program (GOFLAGS=-toolexec=…,"
+        " CC=…, GOTOOLCHAIN=…)",
     ),
     (r"/etc/sudoers(?:\.d/[^/]+)?", "sudo's rules: who may run what as root"),
     (r"/etc/ld\.so\.preload", "loaded into every program that starts"),

@@ -12,7 +12,9 @@ from where they point. A command line that sets one of these is judged by what t
 - a *loading* setting (``LD_PRELOAD``, ``PYTHONPATH``, ``include.path``, ``core.hooksPath``...)
   is ``unknown``: the code it loads is in files keyturn does not judge. So are less's lesskey
   files (``LESSKEY``, ``LESSKEYIN``, ``LESSKEY_SRC``...: their ``#env`` section may set
-  ``LESSOPEN``) and npm's settings that run or load code (``npm_config_node_options``,
+  ``LESSOPEN``), pip's, cargo's and go's settings and the version managers' hook paths
+  (``PIP_PYTHON``, ``CARGO_TARGET_<TRIPLE>_RUNNER``, ``GOFLAGS=-toolexec=…``,
+  ``PYENV_HOOK_PATH``), and npm's settings that run or load code (``npm_config_node_options``,
   ``npm_config_userconfig``..., spelled in any case);
 - an *options* setting (``LESS``, ``SYSTEMD_LESS``, ``MANOPT``) is ``unknown`` when it holds
   an option that runs a command, reads settings that may name one, or writes a file
@@ -29,6 +31,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from keyturn.model import Effect
+from keyturn.understand.shell.commands._toolchain_settings import GO_FLAGS_THAT_RUN
 from keyturn.understand.shell.effects import installed_folder, unknown_effect
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 
@@ -45,6 +48,9 @@ COMMAND_VARIABLES = frozenset(
         # too), AWS CLI v2's, gh's and glab's, ``systemctl edit``'s.
         *("PSQL_PAGER", "PSQL_WATCH_PAGER", "PSQL_EDITOR", "AWS_PAGER", "GH_PAGER"),
         *("GH_EDITOR", "GH_BROWSER", "GLAB_PAGER", "SYSTEMD_EDITOR"),
+        # The compiler (or the wrapper around it) cargo runs, even for ``cargo tree``.
+        *("RUSTC", "RUSTC_WRAPPER", "RUSTC_WORKSPACE_WRAPPER", "CARGO_BUILD_RUSTC"),
+        *("CARGO_BUILD_RUSTC_WRAPPER", "CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER"),
     }
 )
 # Variables that make a program load code (a library, a startup file, interpreter options).
@@ -61,6 +67,11 @@ LOADING_VARIABLES = frozenset(
         # LESSEDIT is the editor command its ``v`` runs.
         *("LESSKEY", "LESSKEY_SYSTEM", "LESSKEYIN", "LESSKEYIN_SYSTEM", "LESSKEY_SRC"),
         *("LESSKEY_SRC_SYSTEM", "LESSKEY_CONTENT", "LESSEDIT"),
+        # pip re-executes itself under the interpreter PIP_PYTHON (or a config file's
+        # ``python =``) names; the version managers' shims source the hook scripts of these
+        # folders; GOENV names go's settings file (GOFLAGS=-toolexec=…, CC=…).
+        *("PIP_PYTHON", "PIP_CONFIG_FILE", "PYENV_HOOK_PATH", "RBENV_HOOK_PATH"),
+        *("NODENV_HOOK_PATH", "PYENV_ROOT", "RBENV_ROOT", "NODENV_ROOT", "GOENV"),
     }
 )
 # npm's settings that run or load code (as ``npm_config_<name>``, any case, ``_`` for ``-``);
@@ -80,6 +91,9 @@ _APPENDS_TO_PATH = re.compile(r"""(?<![\w$])PATH(?:\+=|=["']?\$\{?PATH\b)""")
 _SETS_PATH = re.compile(r"(?<![\w$])PATH\+?=")
 # ``GIT_CONFIG_KEY_<n>``/``GIT_CONFIG_VALUE_<n>`` set any git setting, like ``git -c``.
 _GIT_CONFIG_PAIR = re.compile(r"GIT_CONFIG_(?:KEY|VALUE)_\d+\Z")
+# cargo's per-target runner and linker (``CARGO_TARGET_<TRIPLE>_RUNNER``), and a registry's
+# credential provider: programs cargo runs.
+_CARGO_PROGRAM = re.compile(r"CARGO_(?:TARGET_\w+_(?:RUNNER|LINKER)|\w*CREDENTIAL_PROVIDERS?)\Z")
 
 
 def _key_pattern(patterns: Iterable[str]) -> re.Pattern[str]:
@@ -130,10 +144,14 @@ def variable_effects(
                 effects.append(_loads(f"PATH={value or '…'}", cmd, ctx))
         elif name in COMMAND_VARIABLES:
             effects.extend(runs_command(value, f"${name}", cmd, ctx))
-        elif (name in LOADING_VARIABLES or _GIT_CONFIG_PAIR.match(name)) and value != "":
+        elif (
+            name in LOADING_VARIABLES or _GIT_CONFIG_PAIR.match(name) or _CARGO_PROGRAM.match(name)
+        ) and value != "":
             effects.append(_loads(f"{name}={value or '…'}", cmd, ctx))
         elif name[:11].lower() == _NPM_PREFIX and value != "":
             effects.extend(_npm_setting(name, value, cmd, ctx))
+        elif name == "GOFLAGS" and (value is None or GO_FLAGS_THAT_RUN.search(value)):
+            effects.append(_loads(f"{name}={value or '…'}", cmd, ctx))
         elif name in _OPTION_VARIABLES and _runs_or_writes(name, value):
             setting = f"{name}={value or '…'}"
             reason = f"{setting[:120]} holds an option that runs a command or writes a file"

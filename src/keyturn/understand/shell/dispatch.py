@@ -280,10 +280,11 @@ def _command_effects(
     by_wrappers = {k: v for k, v in cmd.assignments.items() if k not in written.assignments}
     if by_wrappers:
         effects.extend(variable_effects(by_wrappers, cmd, cmd_ctx))
-    if {"uv-run", "poetry-run"} & set(cmd.wrappers):
-        # The project's environment: its .venv/bin first on the PATH, uv's build of it.
-        from keyturn.understand.shell.commands.lang_tools import project_environment
+    from keyturn.understand.shell.commands.lang_tools import PROJECT_RUNNERS, project_environment
 
+    if PROJECT_RUNNERS & set(cmd.wrappers):
+        # The project's environment: its .venv/bin first on the PATH, uv's build of it, what
+        # bundle/direnv/mise/conda load first.
         effects.extend(project_environment(cmd, written, cmd_ctx))
     if outcome.emptied:
         effects.append(emptied_environment(written.text or cmd.text, local_target(cmd_ctx)))

@@ -12,6 +12,10 @@ next build run a program.
 itself also replaces keyturn's installed package (:mod:`._keyturn_package`); one named on the
 line (``pip uninstall keyturn``) is told by self-protection from the command's words.
 
+A report runs a program too when the tool's settings name one (``cargo tree`` under a
+``build.rustc``, ``pip list`` under pip's ``python =``, ``go list`` under
+``GOFLAGS=-toolexec=…``): unknown then (:mod:`._toolchain_settings`).
+
 ``uv run``/``poetry run`` are wrappers (the command they run is judged as itself); what they
 add -- the project's ``.venv/bin`` first on the PATH, ``uv run`` building the project -- is
 :func:`project_environment`.
@@ -19,12 +23,19 @@ add -- the project's ``.venv/bin`` first on the PATH, ``uv run`` building the pr
 
 from __future__ import annotations
 
-import posixpath
 import re
 
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._keyturn_package import installs_keyturn
+from keyturn.understand.shell.commands._runner_loads import loaded_first
+from keyturn.understand.shell.commands._toolchain_settings import (
+    cargo_runs_program,
+    go_runs_program,
+    pip_runs_program,
+    upward,
+)
 from keyturn.understand.shell.effects import command_effect, unknown_effect
+from keyturn.understand.shell.line_writes import one_text_on_line, written_text
 from keyturn.understand.shell.nested import script_file_effects
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 
@@ -43,6 +54,11 @@ _CARGO_READS = frozenset(
     {"--version", "-V", "version", "tree", "metadata", "search", "help", "locate-project"}
     | {"pkgid", "verify-project", "--list"}
 )
+# The reads that only print cargo's own text: the others load cargo's settings and may start
+# the rustc (or wrapper) they name (``cargo tree`` asks it about the target).
+_CARGO_OWN_TEXT = frozenset({"--version", "-V", "version", "help", "--list"})
+# go list's options that compile the packages (running cgo, and -toolexec's program).
+_GO_COMPILES = ("-compiled", "--compiled", "-export", "--export")
 
 
 def _judged(cmd: SimpleCommand, ctx: ShellContext, *, reads: bool, what: str) -> list[Effect]:
@@ -66,6 +82,9 @@ def pip(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     packages' metadata) runs the packages' own code."""
     words = _words(cmd)
     reads = bool(words) and (words[0] in _PIP_READS or tuple(words[:2]) in _PIP_READ_PAIRS)
+    runs = pip_runs_program(cmd, ctx) if reads else None
+    if runs is not None:
+        return [unknown_effect(cmd, runs, ctx)]
     effects = _judged(cmd, ctx, reads=reads, what=f"pip {' '.join(words) or '(no command)'}")
     if words[:1] == ["install"]:
         effects += installs_keyturn(cmd.args[cmd.args.index("install") + 1 :], cmd, ctx)
@@ -84,6 +103,10 @@ def go(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         and not runs
         and (words[0] in _GO_READS or tuple(words[:2]) in _GO_READ_PAIRS or env_read)
     )
+    compiles = any(a.split("=", 1)[0] in _GO_COMPILES for a in cmd.args)
+    settings = go_runs_program(cmd, ctx, compiles=compiles) if reads else None
+    if settings is not None:
+        return [unknown_effect(cmd, settings, ctx)]
     return _judged(cmd, ctx, reads=reads, what=f"go {' '.join(words) or '(no command)'}")
 
 
@@ -93,24 +116,41 @@ def cargo(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     crates' code."""
     words = _words(cmd)
     reads = bool(words) and words[0] in _CARGO_READS
+    settings = cargo_runs_program(cmd, ctx) if reads and words[0] not in _CARGO_OWN_TEXT else None
+    if settings is not None:
+        return [unknown_effect(cmd, settings, ctx)]
     return _judged(cmd, ctx, reads=reads, what=f"cargo {' '.join(words) or '(no command)'}")
 
 
-# Wrappers that run a command in a Python project's environment (``uv run``, ``poetry run``).
-PROJECT_RUNNERS = frozenset({"uv-run", "poetry-run"})
-_MAX_LEVELS = 32
+# Wrappers that run a command in a project's environment: ``uv run``, ``poetry run``, and
+# those that load the project's code or settings first (:mod:`._runner_loads`).
+PROJECT_RUNNERS = frozenset(
+    {"uv-run", "poetry-run", "bundle-exec", "direnv-exec", "mise-exec"}
+    | {"conda-run", "mamba-run", "micromamba-run"}
+)
+# What in a pyproject.toml makes ``uv run`` build something before the command: the project
+# itself (a build system, ``package = true``), or a dependency it builds from source -- a
+# path, git or URL source, a workspace member, a ``file:``/``git+`` requirement.
+_UV_BUILDS = re.compile(
+    r"(?m)^\s*\[build-system\]|^\s*package\s*=\s*true|^\s*\[tool\.uv\.(?:sources|workspace)\b"
+    r"|\b(?:path|git|url)\s*=|\bworkspace\s*=\s*true|\bfile:|\bgit\+|\s@\s"
+)
 
 
 def project_environment(
     cmd: SimpleCommand, written: SimpleCommand, ctx: ShellContext
 ) -> list[Effect]:
-    """What ``uv run``/``poetry run`` (``written``, as typed) runs besides ``cmd``: the
-    project's ``.venv/bin`` is first on the PATH, so a program found there is that file (judged
-    as the script it is); and ``uv run`` first builds and installs a project that has a
-    ``[build-system]`` (its build backend runs the project's own ``setup.py``...), unless
-    ``--no-project``/``--no-sync`` says otherwise: unknown."""
-    effects: list[Effect] = []
-    folders = _upward(ctx.cwd)
+    """What a project runner (``written``, as typed) runs besides ``cmd``: for ``uv run`` and
+    ``poetry run``, the project's ``.venv/bin`` is first on the PATH, so a program found there
+    is that file (judged as the script it is); and ``uv run`` first builds and installs a
+    project that has a ``[build-system]`` (its build backend runs the project's own
+    ``setup.py``...), and the path, git and URL dependencies and workspace members it names,
+    unless ``--no-project``/``--no-sync`` says otherwise: unknown. The other runners load
+    code or settings first: :func:`._runner_loads.loaded_first`."""
+    effects = loaded_first(cmd, written, ctx)
+    if not {"uv-run", "poetry-run"} & set(cmd.wrappers):
+        return effects
+    folders = upward(ctx.cwd)
     if "/" not in cmd.program:
         for folder in folders:
             program = f"{folder}/.venv/bin/{cmd.program}"
@@ -121,19 +161,18 @@ def project_environment(
     options = set(written.argv[: len(written.argv) - len(cmd.argv)])
     if "uv-run" in cmd.wrappers and not options & {"--no-project", "--no-sync", "--script"}:
         for folder in folders:
-            text = ctx.files.read_text(f"{folder}/pyproject.toml", limit=262_144)
-            if text is None:
+            # Every pyproject.toml up to the root: a workspace's root names its members and
+            # their sources; the nearest is the project uv runs in.
+            text = one_text_on_line(f"{folder}/pyproject.toml", ctx, limit=262_144)
+            if text is None and not _changed(f"{folder}/pyproject.toml", ctx):
                 continue
-            if "[build-system]" in text or re.search(r"(?m)^\s*package\s*=\s*true", text):
-                reason = f"uv run builds and installs the project in {folder} first: its code runs"
+            if text is None or _UV_BUILDS.search(text):
+                reason = f"uv run first builds what {folder}/pyproject.toml names: its code runs"
                 effects.append(unknown_effect(cmd, reason, ctx))
-            break  # the nearest project is the one uv runs in
+                break
     return effects
 
 
-def _upward(start: str) -> list[str]:
-    """``start`` and the folders above it."""
-    folders = [start.rstrip("/") or "/"]
-    while folders[-1] != "/" and len(folders) < _MAX_LEVELS:
-        folders.append(posixpath.dirname(folders[-1]))
-    return folders
+def _changed(path: str, ctx: ShellContext) -> bool:
+    """Whether the line changed ``path`` before (in a way :func:`one_text_on_line` may not tell)."""
+    return bool(ctx.written) and written_text(ctx.written, path)[0]
