@@ -82,10 +82,13 @@ def _on_github(kind: EffectKind, *suffix: str) -> Handler:
                 return own_effects(
                     call.effect(judged, service="github", detail="repository not named")
                 )
+            owner = owner.lower()
             what = "; ".join(x for x in (why, f"repository not named: anything {owner} has") if x)
             return own_effects(
                 call.effect(D, [f"github:{owner}/*"], type_="github", service="github", detail=what)
             )
+        # Owner and repository are case-insensitive on GitHub: named as protections spell them.
+        owner, repo = owner.lower(), repo.lower()
         names = [f"github:{owner}/{repo}"]
         parts = [_github_part(call, p) for p in suffix]
         if suffix and all(parts):
@@ -107,7 +110,7 @@ def _github_part(call: McpCall, part: str) -> str | None:
 
 
 def _push_files(call: McpCall) -> BuiltinEffects:
-    owner, repo = call.text_arg("owner") or "*", call.text_arg("repo")
+    owner, repo = (call.text_arg("owner") or "*").lower(), call.text_arg("repo")
     files = call.arg("files")
     if repo is None or not isinstance(files, list) or not files:
         return missing_argument(call, U, "repo", "files")
@@ -117,7 +120,10 @@ def _push_files(call: McpCall) -> BuiltinEffects:
         if not isinstance(path, str) or not path:
             effects.append(call.unknown("push_files: a file entry has no path"))
             continue
-        names = [f"github:{owner}/{repo}/{path.strip('/')}", f"github:{owner}/{repo}"]
+        names = [
+            f"github:{owner}/{repo.lower()}/{path.strip('/')}",
+            f"github:{owner}/{repo.lower()}",
+        ]
         effects.append(call.effect(U, names, type_="github", service="github"))
     return own_effects(*effects)
 
@@ -127,8 +133,9 @@ def _fork(call: McpCall) -> BuiltinEffects:
     repo = call.text_arg("repo")
     if repo is None:
         return missing_argument(call, C, "repo")
-    source = f"github:{call.text_arg('owner') or '*'}/{repo}"
-    fork = f"github:{call.text_arg('organization') or '*'}/{repo}"
+    repo = repo.lower()
+    source = f"github:{(call.text_arg('owner') or '*').lower()}/{repo}"
+    fork = f"github:{(call.text_arg('organization') or '*').lower()}/{repo}"
     return own_effects(
         call.effect(C, [fork], type_="github", service="github", detail=f"fork of {source}"),
         call.effect(R, [source], type_="github", service="github"),

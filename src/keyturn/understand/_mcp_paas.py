@@ -191,7 +191,7 @@ def _json(call: McpCall, path: str) -> dict[str, Any] | None:
     text = call.files.read_text(path, limit=262_144)
     try:
         found = json.loads(text) if text else None
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return found if isinstance(found, dict) else None
 

@@ -332,7 +332,7 @@ def _versioning_status(value: Any) -> str | None:
     if value.lstrip().startswith("{"):
         try:
             config = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
         status = config.get("Status") if isinstance(config, dict) else None
         return status if isinstance(status, str) else None

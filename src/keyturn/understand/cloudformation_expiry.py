@@ -1,6 +1,6 @@
 """CloudFormation ``Modify`` changes that set a rule deleting data later.
 
-A bucket's ``LifecycleConfiguration`` whose rules expire objects, a table's
+A bucket's ``LifecycleConfiguration`` whose rules expire objects, a table's (or global table's)
 ``TimeToLiveSpecification`` turned on, a repository's ``LifecyclePolicy`` expiring images: the
 service deletes on its own soon after, as :mod:`keyturn.understand.aws.lifecycle` explains, so
 each is judged as that deletion, on the names the direct deletion has. A change set carries the
@@ -25,6 +25,8 @@ from keyturn.understand.aws.lifecycle import (
 __all__ = ["later_deletions"]
 
 _E = EffectKind
+# A global table's TTL (the same {Enabled, AttributeName}) deletes in every replica alike.
+_TABLES = frozenset({"AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable"})
 Deletion = tuple[EffectKind, Resource, str]
 
 
@@ -38,7 +40,7 @@ def later_deletions(
         whole = path in ("", f"/Properties/{prop}")
         if rtype == "AWS::S3::Bucket" and prop == "LifecycleConfiguration" and physical:
             found += _bucket_expiry(physical, before, after if whole else None)
-        elif rtype == "AWS::DynamoDB::Table" and prop == "TimeToLiveSpecification":
+        elif rtype in _TABLES and prop == "TimeToLiveSpecification":
             found += _ttl(names, after if whole else _deeper(path, after, "Enabled"))
         elif rtype == "AWS::ECR::Repository" and prop == "LifecyclePolicy":
             found += _ecr(names, after if whole else _deeper(path, after, "LifecyclePolicyText"))
@@ -55,7 +57,7 @@ def _json(value: Any) -> Any:
     if isinstance(value, str) and value.lstrip().startswith(("{", "[")):
         try:
             return json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
     return value
 

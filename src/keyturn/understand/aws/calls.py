@@ -11,7 +11,14 @@ from typing import Any
 
 from keyturn.errors import InputError
 from keyturn.model import Effect, EffectKind, Resource, Target
-from keyturn.understand.aws import catalog, lifecycle, naming, partiql, special
+from keyturn.understand.aws import (
+    catalog,
+    cloud_control_expiry,
+    lifecycle,
+    naming,
+    partiql,
+    special,
+)
 from keyturn.understand.aws.access_points import access_point_bucket, is_access_point
 from keyturn.understand.aws.lifecycle import bucket_objects
 from keyturn.understand.aws.verbs import VerbMeaning, classify
@@ -257,28 +264,23 @@ def _deletes_later(call: AwsCall, resources: list[Resource], target: Target) -> 
             attribute = spec.get("AttributeName")
             how = f"TTL deletes every item whose {attribute or 'TTL attribute'} is a past time"
     elif call.qualified == "cloudcontrol:UpdateResource":
-        return _cloud_control_lifecycle(call, target)
+        return _cloud_control_lifecycle(call, resources, target)
     if how is None:
         return []
     return [_effect(call, kind, r, target, [how]) for r in resources]
 
 
-def _cloud_control_lifecycle(call: AwsCall, target: Target) -> list[Effect]:
-    """A bucket's ``LifecycleConfiguration`` set through a Cloud Control patch: the objects its
-    expiring rules reach are deleted, as ``PutBucketLifecycleConfiguration`` would."""
-    bucket = call.params.get("Identifier")
-    if call.params.get("TypeName") != "AWS::S3::Bucket" or not isinstance(bucket, str):
-        return []
-    prefixes = special.patch_lifecycle(call.params)
-    if prefixes is None:
-        unread = "a lifecycle change that could not be read: it may expire (delete) any object"
-        objects = bucket_objects(bucket, "")
-        return [_effect(call, EffectKind.UNKNOWN, objects, target, [unread])]
+def _cloud_control_lifecycle(
+    call: AwsCall, resources: list[Resource], target: Target
+) -> list[Effect]:
+    """A rule that deletes later set through a Cloud Control patch (a bucket's lifecycle, a
+    table's TTL, a repository's lifecycle policy): judged as the deletion it brings, as the
+    service's own call would be (:mod:`.cloud_control_expiry`)."""
     return [
-        _effect(call, EffectKind.DELETE, bucket_objects(bucket, prefix), target,
-                [f"a lifecycle rule expires (deletes) the objects under {prefix or 'the bucket'}"])
-        for prefix in dict.fromkeys(prefixes)
-    ]  # fmt: skip
+        _effect(call, kind, deleted, target, [why])
+        for kind, what, why in cloud_control_expiry.patch_deletions(call.params)
+        for deleted in ([what] if what is not None else resources)
+    ]
 
 
 def _cloud_control_names(resource: Resource, params: Mapping[str, Any]) -> Resource:

@@ -28,6 +28,7 @@ __all__ = [
     "expiring_prefixes",
     "new_expiring_prefixes",
     "terraform_rules",
+    "ttl_turned_on",
 ]
 
 
@@ -55,7 +56,24 @@ def new_expiring_prefixes(before: Any, after: Any) -> list[str] | None:
     if found is None:
         return None
     kept = before if isinstance(before, list) else []
-    return [_rule_prefix(r) for r in after if _expires(r) and r not in kept]
+    return [_rule_prefix(r) for r in after if _expires(r) and not _kept(r, kept)]
+
+
+def _kept(rule: Mapping[str, Any], before: list[Any]) -> bool:
+    """Whether ``rule`` was in ``before`` already, as much on: a disabled rule turned on
+    starts expiring then, so it is new (one turned off, or kept off, deletes nothing new)."""
+    same = [b for b in before if isinstance(b, Mapping) and _but_status(b) == _but_status(rule)]
+    return any(not _disabled(b) or _disabled(rule) for b in same)
+
+
+def _but_status(rule: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in rule.items() if k != "Status"}
+
+
+def _disabled(rule: Mapping[str, Any]) -> bool:
+    # Only a plain "Disabled" (or false) is off: anything else is taken as on, fail closed.
+    status = rule.get("Status")
+    return status is False or (isinstance(status, str) and status.strip().lower() == "disabled")
 
 
 def _expires(rule: Mapping[str, Any]) -> bool:
@@ -84,14 +102,14 @@ def cloudformation_rules(config: Any) -> list[dict[str, Any]] | None:
     if isinstance(config, str):
         try:
             config = json.loads(config)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
     rules = config.get("Rules") if isinstance(config, Mapping) else None
     if not isinstance(rules, list) or not all(isinstance(r, Mapping) for r in rules):
         return None
     shaped: list[dict[str, Any]] = []
     for rule in rules:
-        api: dict[str, Any] = {"Prefix": rule.get("Prefix")}
+        api: dict[str, Any] = {"Prefix": rule.get("Prefix"), "Status": rule.get("Status")}
         if any(rule.get(k) not in (None, False) for k in _CFN_EXPIRY):
             api["Expiration"] = {k: rule.get(k) for k in _CFN_EXPIRY}
         if any(rule.get(k) is not None for k in _CFN_NONCURRENT):
@@ -108,7 +126,9 @@ def terraform_rules(rules: Any) -> list[dict[str, Any]] | None:
         return None
     shaped: list[dict[str, Any]] = []
     for rule in rules:
-        api: dict[str, Any] = {"Prefix": rule.get("prefix")}
+        # ``status`` ("Enabled"/"Disabled") of a configuration's rule, ``enabled`` of an inline one.
+        status = rule.get("status", rule.get("enabled"))
+        api: dict[str, Any] = {"Prefix": rule.get("prefix"), "Status": status}
         found = _block(rule.get("filter"))
         if found is not None:
             both = _block(found.get("and"))
@@ -134,7 +154,7 @@ def ecr_policy_expires(text: Any) -> bool | None:
     if isinstance(text, str):
         try:
             text = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
     rules = text.get("rules") if isinstance(text, Mapping) else None
     if not isinstance(rules, list):
@@ -145,3 +165,17 @@ def ecr_policy_expires(text: Any) -> bool | None:
         if not isinstance(kind, str) or kind.lower() != "transition":
             return True  # "expire", or a type not known here: taken as deleting
     return False
+
+
+def ttl_turned_on(spec: Any) -> bool | None:
+    """Whether a DynamoDB ``TimeToLiveSpecification`` (an object, or its JSON text) turns TTL
+    on (its ``Enabled``, a boolean or its text); None when it cannot be read."""
+    if isinstance(spec, str):
+        try:
+            spec = json.loads(spec)
+        except (ValueError, RecursionError):
+            return None
+    enabled = spec.get("Enabled") if isinstance(spec, Mapping) else None
+    if isinstance(enabled, str):
+        enabled = {"true": True, "false": False}.get(enabled.strip().lower())
+    return enabled if isinstance(enabled, bool) else None

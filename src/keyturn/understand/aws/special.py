@@ -109,14 +109,21 @@ def patch_removes_protection(params: Mapping[str, Any]) -> str | None:
 
 def _patch_operations(params: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     """The operations of a Cloud Control ``PatchDocument`` (its JSON text, or parsed)."""
+    return patch_operations(params) or []
+
+
+def patch_operations(params: Mapping[str, Any]) -> list[Mapping[str, Any]] | None:
+    """The operations of a Cloud Control ``PatchDocument`` (its JSON text, or parsed); None when
+    it cannot be read (not JSON, nested too deep to parse, not a list of operations)."""
     operations = params.get("PatchDocument")
     if isinstance(operations, str):
         try:
             operations = json.loads(operations)
-        except ValueError:
-            return []
-    listed = operations if isinstance(operations, list) else []
-    return [op for op in listed if isinstance(op, Mapping)]
+        except (ValueError, RecursionError):
+            return None
+    if not isinstance(operations, list):
+        return None
+    return [op for op in operations if isinstance(op, Mapping)]
 
 
 _LIFECYCLE_PATH = re.compile(r"/LifecycleConfiguration(?P<rules>/Rules(?P<one>/(?:\d+|-))?)?")

@@ -50,7 +50,7 @@ import msgspec
 from keyturn.model import Action, ActionKind, Effect, EffectKind, Resource, Target
 from keyturn.understand.aws_names import s3_bucket_names
 from keyturn.understand.terraform._expiry import later_deletions
-from keyturn.understand.terraform._local_files import unnamed_local_file
+from keyturn.understand.terraform._local_files import applied_file_effects, unnamed_local_file
 from keyturn.understand.terraform._names import (
     address_names,
     arn_target,
@@ -251,6 +251,9 @@ def _unseen_effects(
     if unnamed_local_file(rc.type, actions, after):
         found.append((_E.UNKNOWN, Resource(names, rc.type), "writes a local file whose name is "
                       "known only on apply"))  # fmt: skip
+    found += applied_file_effects(
+        rc.type, mode=rc.mode, actions=actions, before=before, after=after
+    )
     found += later_deletions(rc.type, rc.address, kind, before, after, names)
     return [
         Effect(effect, resource, target, service, operation=operation, detail=_detail(rc, detail))

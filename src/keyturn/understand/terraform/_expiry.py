@@ -6,7 +6,10 @@
 - ``aws_ecr_lifecycle_policy`` expiring images: a delete of the repository's images, named as
   the repository (as ``BatchDeleteImage``);
 - an ``aws_dynamodb_table``'s ``ttl`` turned on (or onto another attribute): a delete of the
-  table's items, named as the table (as ``DeleteItem``).
+  table's items, named as the table (as ``DeleteItem``);
+- the same settings on the Cloud Control provider's ``awscc_s3_bucket``
+  (``lifecycle_configuration``), ``awscc_dynamodb_table``/``awscc_dynamodb_global_table``
+  (``time_to_live_specification``) and ``awscc_ecr_repository`` (``lifecycle_policy``).
 
 What cannot be read (rules or a bucket known only on apply) is ``unknown``. A rule kept word
 for word deletes nothing new; a new bucket or table holds nothing to delete.
@@ -19,6 +22,7 @@ from typing import Any
 from keyturn.model import EffectKind, Resource
 from keyturn.understand.aws.lifecycle import (
     bucket_objects,
+    cloudformation_rules,
     ecr_policy_expires,
     new_expiring_prefixes,
     terraform_rules,
@@ -50,7 +54,53 @@ def later_deletions(
         return _ecr(address, after.get("repository"), after.get("policy"))
     if resource_type == "aws_dynamodb_table" and kind is _E.UPDATE:
         return _ttl(names, _block(old.get("ttl")), _block(after.get("ttl")))
+    if resource_type.startswith("awscc_") and kind is _E.UPDATE:
+        return _awscc(resource_type, address, old, after, names)
     return []
+
+
+def _awscc(
+    resource_type: str, address: str, before: dict[str, Any], after: dict[str, Any],
+    names: tuple[str, ...],
+) -> list[Deletion]:  # fmt: skip
+    """The same settings on the Cloud Control provider's types, in CloudFormation's shape with
+    snake_case keys (``lifecycle_configuration.rules``, ``time_to_live_specification``,
+    ``lifecycle_policy.lifecycle_policy_text``); the resource is named from its ``id``."""
+    if resource_type == "awscc_s3_bucket" and "lifecycle_configuration" in after:
+        if after["lifecycle_configuration"] is None is before.get("lifecycle_configuration"):
+            return []  # none before, none after (null is also "known only on apply")
+        bucket = after.get("bucket_name") or after.get("id") or before.get("id")
+        old = cloudformation_rules(_camel(before.get("lifecycle_configuration"))) or []
+        new = cloudformation_rules(_camel(after["lifecycle_configuration"]))
+        return _prefixes_deleted(address, new_expiring_prefixes(old, new), bucket)
+    if resource_type in _AWSCC_TABLES and "time_to_live_specification" in after:
+        spec, was = after["time_to_live_specification"], before.get("time_to_live_specification")
+        return _ttl(names, _block(was), _block(spec) or ({} if spec is None else {"?": spec}))
+    if resource_type == "awscc_ecr_repository" and "lifecycle_policy" in after:
+        policy, was = _block(after["lifecycle_policy"]), _block(before.get("lifecycle_policy"))
+        text = policy.get("lifecycle_policy_text")
+        if after["lifecycle_policy"] is None or text == was.get("lifecycle_policy_text"):
+            return []  # no policy, or the same rules as before: nothing new expires
+        repository = after.get("repository_name") or after.get("id") or before.get("id")
+        return _ecr(address, repository, text)
+    return []
+
+
+_AWSCC_TABLES = frozenset({"awscc_dynamodb_table", "awscc_dynamodb_global_table"})
+
+
+def _camel(value: Any) -> Any:
+    """A snake_case tree (``expiration_in_days``) in CloudFormation's CamelCase keys
+    (``ExpirationInDays``), so that the CloudFormation reading of the rules applies."""
+    if isinstance(value, dict):
+        return {_camel_word(str(k)): _camel(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_camel(v) for v in value]
+    return value
+
+
+def _camel_word(key: str) -> str:
+    return "".join(word[:1].upper() + word[1:] for word in key.split("_"))
 
 
 def _block(value: Any) -> dict[str, Any]:
@@ -61,6 +111,10 @@ def _block(value: Any) -> dict[str, Any]:
 
 def _bucket_expiry(address: str, before: Any, after: Any, bucket: Any) -> list[Deletion]:
     prefixes = new_expiring_prefixes(terraform_rules(before), terraform_rules(after))
+    return _prefixes_deleted(address, prefixes, bucket)
+
+
+def _prefixes_deleted(address: str, prefixes: list[str] | None, bucket: Any) -> list[Deletion]:
     if prefixes == []:
         return []
     if not isinstance(bucket, str) or not bucket:

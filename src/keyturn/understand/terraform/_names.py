@@ -154,7 +154,7 @@ def derived_names(resource_type: str, values: Any) -> list[str]:
         if ident and isinstance(ident, str):
             names.extend(cloudformation_names(AWSCC_TYPES[resource_type], ident))
     elif resource_type in LOCAL_FILE_TYPES:
-        names.extend(local_file_names(values))
+        names.extend(local_file_names(resource_type, values))
     elif resource_type in _S3_OBJECT_TYPES:
         names.extend(_s3_object_names(values))
     elif resource_type.startswith("kubernetes_"):

@@ -26,7 +26,7 @@ def cdk_setting(key: str, ctx: ShellContext) -> tuple[str | None, str]:
             continue
         try:
             settings = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None, f"{path} is not JSON: its {key} is not known"
         value = settings.get(key) if isinstance(settings, dict) else None
         if value is None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand.forge_names import with_lower_case
 from keyturn.understand.shell.commands._graphql import mutation_fields
 from keyturn.understand.shell.commands._paas_common import PaasCall, git_settings, read_text
 from keyturn.understand.shell.effects import file_path
@@ -53,7 +54,7 @@ class GlabCall:
             if n == self.repo or n.startswith(self.repo + "/")
             for other in self.others
         ]
-        return self.call.effect(kind, [*names, *more], detail)
+        return self.call.effect(kind, list(with_lower_case([*names, *more])), detail)
 
     def named(self, operation: str) -> GlabCall:
         return GlabCall(evolve(self.call, operation=operation), self.repo, self.others)
@@ -205,7 +206,7 @@ def _query_of(body: str) -> str | None:
     when it is not JSON; ``None`` for JSON of another shape."""
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return body
     requests = data if isinstance(data, list) else [data]
     queries = [r.get("query") if isinstance(r, dict) else None for r in requests]

@@ -20,6 +20,7 @@ import posixpath
 from urllib.parse import unquote
 
 from keyturn.model import Effect, EffectKind, Resource, Target
+from keyturn.understand.forge_names import with_lower_case
 from keyturn.understand.shell.commands._gitlab_api import rest_call
 from keyturn.understand.shell.commands._http_request import READ_METHODS, Request
 
@@ -66,6 +67,9 @@ def _github(req: Request, path: str, target: Target) -> Effect:
     else:
         name = "github:api/" + path
     kind = _E.READ if method in READ_METHODS else _E.DELETE if method == "DELETE" else _E.UPDATE
+    if parts[0] == "repositories" and kind is not _E.READ:
+        # A repository by its numeric id: which one is not told here.
+        return _effect(_E.UNKNOWN, [name], req, target, f"{method} /{path}: a repository by its id")
     return _effect(kind, [name], req, target, f"{method} /{path}")
 
 
@@ -75,7 +79,7 @@ def _effect(
     service = names[0].partition(":")[0]
     return Effect(
         effect=kind,
-        resource=Resource(names=tuple(names), type=service),
+        resource=Resource(names=with_lower_case(names), type=service),
         target=target,
         service=service,
         operation=f"{service}-api:{req.method.upper()}",

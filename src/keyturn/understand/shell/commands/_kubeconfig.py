@@ -94,7 +94,7 @@ def _load(path: str, ctx: ShellContext) -> dict[str, Any] | None:
     try:
         # The first document only, as kubectl reads it; a later one is never parsed.
         document = next(iter(yaml.load_all(text, Loader=loader)), None)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return None
     if document is None:
         return {}

@@ -529,7 +529,7 @@ def _command_to_execute(settings: str) -> str | None:
 
     try:
         value = json.loads(settings)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(value, dict) or value.get("fileUris") or value.get("script"):
         return None

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 
 from keyturn.model import Effect, EffectKind, Resource
+from keyturn.understand.forge_names import with_lower_case
 from keyturn.understand.shell.commands._argv import setting
 from keyturn.understand.shell.commands._git_config import remote_url
 from keyturn.understand.shell.effects import file_effect, file_path, local_target
@@ -128,7 +129,7 @@ class _Call:
             kind, detail = _E.UNKNOWN, "which repository is not known (give -R OWNER/REPO)"
         return Effect(
             effect=kind,
-            resource=Resource(tuple(dict.fromkeys(names)), type="github"),
+            resource=Resource(with_lower_case(names), type="github"),
             target=local_target(self.ctx),
             service="github",
             command=self.cmd.text or None,
@@ -234,6 +235,9 @@ def _api(call: _Call, opts: Options, path: str) -> list[Effect]:
     else:
         names = ["github:api/" + "/".join(parts)]
     kind = {"GET": _E.READ, "HEAD": _E.READ, "DELETE": _E.DELETE}.get(method, _E.UPDATE)
+    if parts[0] == "repositories" and kind is not _E.READ:
+        # A repository by its numeric id: which one is not told here.
+        return [call.effect(_E.UNKNOWN, names, f"{method} /{path}: a repository by its id")]
     return [call.effect(kind, names, f"{method} /{path}")]
 
 

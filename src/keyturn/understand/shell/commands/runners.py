@@ -161,7 +161,7 @@ def _package(path: str, ctx: ShellContext) -> dict[str, object] | None:
         return None
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return data if isinstance(data, dict) else {}
 

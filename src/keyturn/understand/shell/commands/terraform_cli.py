@@ -299,7 +299,7 @@ def _state_effects(call: _Call) -> list[Effect]:
         return [call.effect(_E.UNKNOWN, call.workspace_names, reason)]
     try:
         resources = json.loads(text).get("resources") if text else None
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         resources = None
     effects = []
     for resource in resources if isinstance(resources, list) else []:
