@@ -10,13 +10,20 @@ re-hash every record, and a log with no signature left to contradict it would ve
 caller says how far the signatures must reach: a store signs at least once every
 ``checkpoint_every`` records, so its last checkpoint is at or after the last multiple of that
 number; an export is signed at its head, so its last record is signed.
+
+The records after the last signature are held by the chain and the store's head row only, which
+anyone who can write the database can recompute; but the store keeps other evidence of what
+happened: its requests and grants. Each was recorded when it was made (in the same
+transaction), so a request or grant the log does not mention (:class:`StateEvidence`) shows
+a log emptied, cut or rewritten without them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -47,6 +54,18 @@ class VerifyReport:
         return f"audit log does NOT verify: {self.problem}"
 
 
+@dataclass(frozen=True, slots=True)
+class StateEvidence:
+    """What the store's state tables say the log must hold: the ids of the requests (each
+    has its ``request.opened`` record), of the grants issued (``grant.issued``) and of those
+    used (``grant.used``). Read *before* the log's snapshot: each row is written together with
+    its record, so a row read first has its record in a snapshot taken after."""
+
+    requests: frozenset[int] = field(default_factory=frozenset)
+    grants: frozenset[int] = field(default_factory=frozenset)
+    used_grants: frozenset[int] = field(default_factory=frozenset)
+
+
 class _Failure(Exception):
     def __init__(self, problem: str, seq: int | None) -> None:
         super().__init__(problem)
@@ -62,6 +81,8 @@ def verify_log(
     head: tuple[int, str] | None = None,
     checkpoint_every: int | None = None,
     signed_to_head: bool = False,
+    head_required: bool = False,
+    state: StateEvidence | None = None,
 ) -> VerifyReport:
     """Verify ``records`` (in stored order) against ``checkpoints`` and, when given, the store's
     head ``(seq, chain hex)``. Without a public key the signatures cannot be checked, and the
@@ -70,9 +91,19 @@ def verify_log(
     With a public key, ``checkpoint_every`` (a store's signing interval) demands a signed
     checkpoint at or after the last multiple of it, and ``signed_to_head`` (an export) one at
     the last record: without them, deleting the checkpoints and re-hashing the records would
-    go unseen."""
+    go unseen.
+
+    ``head_required``: ``head`` is ``None`` because the store's head row is gone (a store
+    always has one), which fails. ``state``: the requests and grants the log must mention."""
     pending = sorted(checkpoints, key=lambda c: c.seq)
+    records = tuple(records)
     try:
+        if head is None and head_required:
+            raise _Failure(
+                "the log head (the audit_head row) is missing: it was deleted behind "
+                "keyturn's back, and the end of the log cannot be checked",
+                None,
+            )
         count, chain = _walk(records, pending, public_key)
         for cp in pending:
             if cp.seq > count:
@@ -93,6 +124,8 @@ def verify_log(
         signed_to = 0 if last_signed is None else last_signed.seq
         if public_key is not None:
             _check_coverage(count, signed_to, every=checkpoint_every, to_head=signed_to_head)
+        if state is not None:
+            _check_state(records, state)
     except _Failure as failure:
         return VerifyReport(
             ok=False,
@@ -130,6 +163,40 @@ def _check_coverage(count: int, signed_to: int, *, every: int | None, to_head: b
                 "deleted and the records after them cannot be trusted, or the signing key was "
                 "made after them ('keyturn audit checkpoint' signs the head)",
                 signed_to + 1,
+            )
+
+
+# The record kinds that name each id the state tables hold, and the data key naming it.
+_EVIDENCE = (
+    ("request.opened", "request", "requests", "request"),
+    ("grant.issued", "grant", "grants", "grant"),
+    ("grant.used", "grant", "used_grants", "used grant"),
+)
+
+
+def _check_state(records: Sequence[StoredRecord], state: StateEvidence) -> None:
+    """Fail when a request or grant of the store has no record of its making (or use)."""
+    seen: dict[str, set[int]] = {kind: set() for kind, *_ in _EVIDENCE}
+    for rec in records:
+        try:
+            value = json.loads(rec.canonical)
+        except ValueError:
+            continue  # the chain walk already vouched for the bytes; not evidence
+        kind = value.get("kind") if isinstance(value, dict) else None
+        data = value.get("data") if isinstance(value, dict) else None
+        if kind in seen and isinstance(data, dict):
+            for wanted, key, *_ in _EVIDENCE:
+                ident = data.get(key)
+                if kind == wanted and isinstance(ident, int):
+                    seen[kind].add(ident)
+    for kind, _, attribute, what in _EVIDENCE:
+        missing = sorted(getattr(state, attribute) - seen[kind])
+        if missing:
+            shown = ", ".join(map(str, missing[:5])) + (", ..." if len(missing) > 5 else "")
+            raise _Failure(
+                f"the store holds {what} {shown} but the log has no {kind} record of it: "
+                "records were deleted (the log was emptied, cut or rewritten)",
+                None,
             )
 
 

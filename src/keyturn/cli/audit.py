@@ -19,7 +19,8 @@ from keyturn.audit.verify import verify_log
 from keyturn.bootstrap import load_public_key_file, load_signer, open_state
 from keyturn.cli._args import ArgumentParser, parser
 from keyturn.cli._state import add_state_options, settings_of
-from keyturn.errors import EXIT_INTERNAL, InputError, UsageError
+from keyturn.errors import EXIT_INTERNAL, AuditError, InputError, UsageError
+from keyturn.store.interface import state_evidence
 
 
 def run(argv: list[str]) -> int:
@@ -78,6 +79,9 @@ def _verify(args: Any) -> int:
     else:
         store = open_state(settings)
         try:
+            # The requests and grants first: each was written with its record, so the
+            # snapshot read after holds the record of every one of them.
+            state = state_evidence(store)
             # One snapshot: a record a running server appends between separate reads would
             # make a sound log look cut or extended.
             snapshot = store.audit_snapshot()
@@ -89,6 +93,8 @@ def _verify(args: Any) -> int:
                 public_key=public,
                 head=snapshot.head,
                 checkpoint_every=settings.checkpoint_every,
+                head_required=True,
+                state=state,
             )
         finally:
             store.close()
@@ -117,6 +123,11 @@ def _export(args: Any) -> int:
         signed = store.checkpoint(now=time.time())
         snapshot = store.audit_snapshot()
         records, checkpoints, head = snapshot.records, snapshot.checkpoints, snapshot.head
+        if head is None:
+            raise AuditError(
+                "the audit log head is missing (deleted behind keyturn's back): run "
+                "'keyturn audit verify'; nothing was exported"
+            )
         if signed is not None:
             # The export ends at the record just signed (its verification demands a signature
             # at the last record); what a running server appended since waits for the next.

@@ -24,6 +24,7 @@ from keyturn.cli._state import add_state_options, current_holder, settings_of
 from keyturn.errors import EXIT_ASK, EXIT_DENY, AuthError, UsageError
 from keyturn.gate import Gate, Outcome
 from keyturn.integrations.execution.environment import child_environment
+from keyturn.integrations.execution.named_files import bound_to_files, changed_files, named_files
 from keyturn.integrations.execution.terraform_apply import (
     ApplyContext,
     PlanChanged,
@@ -66,12 +67,18 @@ def run(argv: list[str]) -> int:
         planned = _planned_apply(
             args, gate=gate, actor=actor, requester=requester, home=settings.home
         )
-        action = planned.action if planned else _understand(args.command, env=args.env)
+        understood: list[Action] = []  # the command as understood, latest last
+
+        def understand() -> Action:
+            understood.append(_understand(args.command, env=args.env))
+            return understood[-1]
+
+        action = planned.action if planned else understand()
         outcome = gate.submit(action, actor=actor, requester=requester)
         if outcome.verdict is Verdict.ASK:
             # A planned apply is checked against the plan file's bytes just before it runs;
             # any other command is understood afresh once approved (see ``_held``).
-            again = None if planned else (lambda: _understand(args.command, env=args.env))
+            again = None if planned else understand
             outcome = _held(
                 gate, outcome, action=action, actor=actor, requester=requester, args=args,
                 understand_again=again,
@@ -89,6 +96,12 @@ def run(argv: list[str]) -> int:
         )  # fmt: skip
         print(f"keyturn exec: {child.note}", file=sys.stderr)
         if planned is None:
+            changed = changed_files(understood[-1], args.command, cwd=os.getcwd())
+            if changed:  # on the record: nothing ran (a grant it used is spent)
+                detail = f"not run: changed since it was judged: {', '.join(changed)}"
+                gate.record_execution(outcome, exit_status=None, detail=detail)
+                print(f"keyturn exec: {detail}", file=sys.stderr)
+                return EXIT_DENY
             return _run(gate, outcome, args.command, env=child.variables)
         try:
             try:
@@ -138,16 +151,20 @@ def _who(store: Store, *, agent: str, operator: str) -> tuple[str, str]:
 
 
 def _understand(command: list[str], *, env: str | None) -> Action:
+    """The command understood, bound to the content of the files it names (a script or
+    program keyturn cannot read is approved as it was then: ``named_files``)."""
     from keyturn.understand.shell import understand_shell
 
-    return understand_shell(
+    cwd = os.getcwd()
+    action = understand_shell(
         shlex.join(command),
-        cwd=os.getcwd(),
+        cwd=cwd,
         home=os.path.expanduser("~"),
         env=os.environ,
         target=Target(environment=env),
         files=LocalFiles(),
     )
+    return bound_to_files(action, named_files(command, cwd=cwd))
 
 
 def _held(

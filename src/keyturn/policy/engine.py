@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 from keyturn.model import (
     DESTRUCTIVE_EFFECTS,
@@ -23,6 +25,7 @@ from keyturn.model import (
     EffectKind,
     Judgement,
     McpToolMapping,
+    Resource,
     Target,
     Verdict,
     canonical_json,
@@ -31,7 +34,8 @@ from keyturn.policy import builtin
 from keyturn.policy.environments import EnvironmentResolver
 from keyturn.policy.matching import GlobSet, is_literal
 from keyturn.policy.outcome import Outcome, ask_outcome
-from keyturn.policy.rules import AgentRules, CompiledRule, SharedParts, sections_for
+from keyturn.policy.plan import SlotPlan
+from keyturn.policy.rules import AgentRules, CompiledRule, SharedParts, agent_key, sections_for
 from keyturn.policy.schema import Credentials, PolicyDocument, Rule, Settings
 from keyturn.policy.selfprotect import (
     GUARDED_PREFIXES,
@@ -83,7 +87,25 @@ class Policy:
         self._resolver = EnvironmentResolver(
             document.environments, unknown_environment=document.unknown_environment
         )
-        self._protected = GlobSet(document.protected) if document.protected else None
+        # File names compare without case for protection (as self-protection does): macOS's
+        # and Windows' file systems do not tell /srv/PROD from /srv/prod, so a case variant
+        # deletes the protected directory. Stricter than Linux needs, on purpose.
+        self._fold_files = any(p.startswith("file:") for p in document.protected)
+        self._protected = (
+            GlobSet(tuple(map(_fold_file_pattern, document.protected)))
+            if document.protected
+            else None
+        )
+        # The services the deny and ask rules name: an effect on an ARN of one of them reached
+        # through another API (Cloud Control's AWS::IAM::Role) is judged as that service too.
+        services = {
+            p
+            for section in document.agents
+            for rule in section.rules
+            if rule.verdict is not Verdict.ALLOW and rule.services is not None
+            for p in rule.services.patterns
+        }
+        self._held_services = GlobSet(tuple(sorted(services))) if services else None
         # Windows drive paths compare without case: only a policy naming one folds names.
         self._fold_windows = any(map(is_drive_name, document.protected)) or any(
             is_drive_name(p)
@@ -180,14 +202,20 @@ class Policy:
         return self.document.credentials
 
     def rules_for(self, agent: str) -> AgentRules:
-        """The indexed rules applying to ``agent`` (cached)."""
+        """The indexed rules applying to ``agent`` (cached). Agent names compare as
+        :func:`~keyturn.policy.rules.agent_key` does: ``Kiro``, ``kiro `` and ``ｋｉｒｏ`` are
+        kiro, as for approvals (the name is often the agent's own claim)."""
         rules = self._agents.get(agent)
         if rules is None:
-            sections = sections_for(agent, self.document.agents)
+            key = agent_key(agent)
+            rules = self._agents.get(key)
             if len(self._agents) >= _AGENT_CACHE_LIMIT:
                 self._agents.clear()
                 self._shared = SharedParts()
-            rules = AgentRules(sections, self.environment_names, self._shared)
+            if rules is None:
+                sections = sections_for(key, self.document.agents)
+                rules = AgentRules(sections, self.environment_names, self._shared)
+                self._agents[key] = rules
             self._agents[agent] = rules
         return rules
 
@@ -358,8 +386,10 @@ class Policy:
 
     def _decide(self, effect: Effect, agent: str, kind: ActionKind, env: str) -> Outcome:
         names = effect.resource.names
-        protected = self._protected is not None and self._protected.match_any(names)
-        starts = effect.resource.wide_starts
+        # What the protected patterns are matched against (file names in lower case).
+        shown = _folded_files(effect.resource) if self._fold_files else effect.resource
+        protected = self._protected is not None and self._protected.match_any(shown.names)
+        starts = shown.wide_starts
         if starts and not protected and self._protected is not None:
             # A wide delete (file:/srv/*, k8s:namespace/*) reaches what it covers. Identity and
             # C-level tests first (an enum's hash is Python code): most wide names are not
@@ -371,7 +401,7 @@ class Policy:
                 heads, prefixes = self._protected_heads
                 for start in starts:
                     if start.startswith(heads) or start in prefixes:
-                        protected = self._protected.first_overlap(names) is not None
+                        protected = self._protected.first_overlap(shown.names) is not None
                         break
         # The built-in rules can only decide an effect that is flagged catastrophic, a
         # destructive, protection-removing or not understood one on a protected resource (what
@@ -394,12 +424,34 @@ class Policy:
                 and may_reach_cluster_gate(effect)
             )
         ):
-            builtin_verdict = self._builtins(effect, protected=protected)
+            builtin_verdict = self._builtins(effect, protected=protected, names=shown.names)
             if builtin_verdict is not None:
                 return builtin_verdict
         rules = self._agents.get(agent) or self.rules_for(agent)
         per_kind = rules.plans.get(env) or rules.plans[None]
         plan = per_kind[effect.effect]
+        outcome = self._by_rules(effect, kind, env, plan, rules, protected=protected)
+        held = self._held_services
+        if held is not None and outcome.decision is not Verdict.DENY:
+            for service in _arn_services(effect):
+                if held.match(service):
+                    outcome = _stricter(
+                        outcome, _as_service(effect, service, kind, plan, protected=protected)
+                    )
+        return outcome
+
+    def _by_rules(
+        self,
+        effect: Effect,
+        kind: ActionKind,
+        env: str,
+        plan: SlotPlan,
+        rules: AgentRules,
+        *,
+        protected: bool,
+    ) -> Outcome:
+        """What the agent's rules (and the default) decide on ``effect``."""
+        starts = effect.resource.wide_starts
         best = plan.winning_rank(effect, kind)
         if starts and effect.resource.open_names:
             best = plan.reaching_rank(effect, kind, best)
@@ -416,8 +468,14 @@ class Policy:
             return ranked[best].outcomes[protected]
         return self._defaults[protected]
 
-    def _builtins(self, effect: Effect, *, protected: bool) -> Outcome | None:
-        """The built-in rules; ``protected``: whether a ``protected`` pattern names it."""
+    def _builtins(
+        self, effect: Effect, *, protected: bool, names: tuple[str, ...] | None = None
+    ) -> Outcome | None:
+        """The built-in rules; ``protected``: whether a ``protected`` pattern names it;
+        ``names``: the effect's names as the protected patterns are matched against (its
+        file names in lower case; by default its names as they are)."""
+        if names is None:
+            names = effect.resource.names
         destructive = effect.effect in DESTRUCTIVE_EFFECTS
         # catastrophic_reason looks no further than these two: spare the call otherwise.
         if destructive or effect.catastrophic:
@@ -435,10 +493,10 @@ class Policy:
             and self._protected is not None
             and (destructive or unknown or effect.removes_protection)
         ):
-            index = self._protected.first_match(effect.resource.names)
+            index = self._protected.first_match(names)
             if index is not None:
                 return self._protected_outcomes[index][0 if destructive else 2 if unknown else 1]
-            index = self._protected.first_overlap(effect.resource.names)
+            index = self._protected.first_overlap(names)
             if index is not None:
                 what = "deletes or replaces" if destructive else "switches off the protection of"
                 pattern = self._protected.patterns[index]
@@ -504,6 +562,66 @@ class Policy:
         if default is Verdict.ASK:
             return ask_outcome("default", reason, 1, self._all_groups, protected=protected)
         return Outcome(default, "default", reason, protected=protected)
+
+
+def _fold_file_pattern(pattern: str) -> str:
+    """A protected pattern as matched: a file name's in lower case."""
+    return pattern.lower() if pattern.startswith("file:") else pattern
+
+
+def _folded_files(resource: Resource) -> Resource:
+    """``resource`` with its file names in lower case (itself when none changes)."""
+    names = resource.names
+    folded = tuple(n.lower() if n.startswith("file:") else n for n in names)
+    return resource if folded == names else replace(resource, names=folded)
+
+
+def _arn_services(effect: Effect) -> tuple[str, ...]:
+    """The services the ARNs ``effect`` names belong to (``arn:PARTITION:SERVICE:...``, and
+    the service of a CloudFormation type an ARN names, ``type/AWS::IAM::User``), besides its
+    own: Cloud Control's delete of an ``AWS::IAM::Role`` names the role's ``arn:aws:iam::``
+    ARN, its create only the type, while its service is ``cloudcontrol``."""
+    found: list[str] = []
+    own = effect.service
+    for name in effect.resource.names:
+        if not name.startswith("arn:"):
+            continue
+        parts = name.split(":", 3)
+        services = [parts[2] if len(parts) > 3 else ""]
+        if "AWS::" in name:
+            services.extend(m.lower() for m in _TYPE_SERVICE.findall(name))
+        for service in services:
+            if service and service != "*" and service != own and service not in found:
+                found.append(service)
+    return tuple(found)
+
+
+# The service part of a CloudFormation resource type (``AWS::IAM::Role`` -> IAM).
+_TYPE_SERVICE = re.compile(r"\bAWS::([A-Za-z0-9]+)::")
+
+
+def _as_service(
+    effect: Effect, service: str, kind: ActionKind, plan: SlotPlan, *, protected: bool
+) -> Outcome | None:
+    """What a deny or ask rule decides on ``effect`` read as an effect of ``service`` (None
+    when none matches). Only deny and ask rules count: read so, an ``allow`` of ``service``
+    could loosen what the effect's own service decides; the stricter of both readings holds."""
+    other = replace(effect, service=service)
+    best = plan.winning_rank(other, kind)
+    if other.resource.wide_starts and other.resource.open_names:
+        best = plan.reaching_rank(other, kind, best)
+    return plan.ranked[best].outcomes[protected] if best < plan.ask_end else None
+
+
+def _stricter(current: Outcome, other: Outcome | None) -> Outcome:
+    """The stricter outcome (on two asks, the one asking more approvals)."""
+    if other is None:
+        return current
+    if other.decision.strictness > current.decision.strictness:
+        return other
+    if other.decision is current.decision is Verdict.ASK and other.approvals > current.approvals:
+        return other
+    return current
 
 
 def _first(

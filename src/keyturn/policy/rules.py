@@ -8,6 +8,7 @@ environment is matched by the index alone (``unconditional``).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 from keyturn.model import EffectKind, Verdict
@@ -16,7 +17,7 @@ from keyturn.policy.matching import GlobSet, is_literal
 from keyturn.policy.plan import SlotPlan
 from keyturn.policy.schema import AgentSection, Rule
 
-__all__ = ["AgentRules", "CompiledRule", "SharedParts", "Slots", "sections_for"]
+__all__ = ["AgentRules", "CompiledRule", "SharedParts", "Slots", "agent_key", "sections_for"]
 
 _SLOT = {Verdict.DENY: 0, Verdict.ASK: 1, Verdict.ALLOW: 2}
 
@@ -112,14 +113,26 @@ class AgentRules:
         return self.slots(effect_kind, env)[_SLOT[verdict]]
 
 
+def agent_key(name: str) -> str:
+    """An agent's name as sections are picked by it: without surrounding space, case or
+    compatibility variants (``Kiro``, ``kiro `` and ``ｋｉｒｏ`` are kiro), the way approvals
+    compare people (:func:`keyturn.approval.machine.person_key`). The name is often the
+    agent's own claim: an exact comparison let ``--agent Kiro`` escape ``agents.kiro``."""
+    return unicodedata.normalize("NFKC", name).strip().casefold()
+
+
 def sections_for(agent: str, sections: Sequence[AgentSection]) -> tuple[AgentSection, ...]:
     """The sections applying to ``agent``: its own key, then glob keys matching it (file order),
-    then ``*``."""
-    own = [s for s in sections if s.key == agent and s.key != "*"]
+    then ``*``. Names and keys compare as :func:`agent_key` reads them."""
+    agent = agent_key(agent)
+    own = [s for s in sections if s.key != "*" and agent_key(s.key) == agent]
     globbed = [
         s
         for s in sections
-        if s.key not in (agent, "*") and not is_literal(s.key) and GlobSet((s.key,)).match(agent)
+        if s.key != "*"
+        and not is_literal(s.key)
+        and agent_key(s.key) != agent
+        and GlobSet((agent_key(s.key),)).match(agent)
     ]
     every = [s for s in sections if s.key == "*"]
     return (*own, *globbed, *every)

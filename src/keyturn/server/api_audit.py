@@ -41,11 +41,13 @@ async def audit_list(request: Request) -> JSONResponse:
 def verify_report(backend: Backend) -> dict[str, Any]:
     from keyturn.audit.verify import verify_log
     from keyturn.bootstrap import load_public_key_file
+    from keyturn.store.interface import state_evidence
 
     path = backend.settings.public_key_path
     key = load_public_key_file(path) if path.exists() else None
     # One snapshot (a record appended between separate reads would make a sound log look cut),
     # and signatures demanded up to the last multiple of checkpoint_every, as the CLI does.
+    state = state_evidence(backend.store)  # before the snapshot: see StateEvidence
     snapshot = backend.store.audit_snapshot()
     report = verify_log(
         snapshot.records,
@@ -53,6 +55,8 @@ def verify_report(backend: Backend) -> dict[str, Any]:
         public_key=key,
         head=snapshot.head,
         checkpoint_every=backend.settings.checkpoint_every,
+        head_required=True,
+        state=state,
     )
     return {
         "ok": report.ok,

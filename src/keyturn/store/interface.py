@@ -17,6 +17,7 @@ from keyturn.approval.machine import Transition
 from keyturn.approval.model import ApprovalRequest, Grant, RequestDraft, RequestState, Role
 from keyturn.audit.record import AuditEntry, StoredRecord
 from keyturn.audit.signing import Checkpoint
+from keyturn.audit.verify import StateEvidence
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +40,8 @@ class AuditSnapshot:
 
     records: tuple[StoredRecord, ...]
     checkpoints: tuple[Checkpoint, ...]
-    head: tuple[int, str]
+    # ``None`` when the head row is gone (deleted behind keyturn's back): verify reports it.
+    head: tuple[int, str] | None
 
 
 class Store(ABC):
@@ -172,3 +174,15 @@ def records_of(store: Store, seqs: Sequence[int]) -> list[StoredRecord]:
     """The stored records with these numbers (for tests and trace)."""
     wanted = set(seqs)
     return [r for r in store.audit_records() if r.seq in wanted]
+
+
+def state_evidence(store: Store) -> StateEvidence:
+    """The ids of ``store``'s requests and grants, which its audit log must mention (read
+    before the log's snapshot: see :class:`~keyturn.audit.verify.StateEvidence`)."""
+    requests = store.list_requests()
+    grants = [r.grant for r in requests if r.grant is not None]
+    return StateEvidence(
+        requests=frozenset(r.id for r in requests),
+        grants=frozenset(g.id for g in grants),
+        used_grants=frozenset(g.id for g in grants if g.used_at is not None),
+    )

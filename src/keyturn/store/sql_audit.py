@@ -167,7 +167,7 @@ class SqlAudit(SqlBase):
 
     def audit_snapshot(self) -> AuditSnapshot:
         with self._lock, self._snapshot() as cur:
-            seq, chain = self._x(cur, "SELECT seq, chain FROM audit_head WHERE id = 1").fetchone()
+            head = self._x(cur, "SELECT seq, chain FROM audit_head WHERE id = 1").fetchone()
             rows = self._x(cur, "SELECT seq, record, chain FROM audit_log ORDER BY seq").fetchall()
             marks = self._x(
                 cur, "SELECT seq, chain, at, key_id, signature FROM audit_checkpoints ORDER BY seq"
@@ -178,16 +178,17 @@ class SqlAudit(SqlBase):
                 Checkpoint(seq=int(r[0]), chain=r[1], at=r[2], key_id=r[3], signature=r[4])
                 for r in marks
             ),
-            head=(int(seq), str(chain)),
+            head=None if head is None else (int(head[0]), str(head[1])),
         )
 
     def checkpoint(self, *, now: float) -> Checkpoint | None:
         if self._signer is None:
             return None
         with self._lock, self._write() as cur:
-            seq, chain = self._x(cur, "SELECT seq, chain FROM audit_head WHERE id = 1").fetchone()
-            if int(seq) == 0:
+            head = self._x(cur, "SELECT seq, chain FROM audit_head WHERE id = 1").fetchone()
+            if head is None or int(head[0]) == 0:  # no head row: nothing to vouch for
                 return None
+            seq, chain = head
             have = self._x(
                 cur,
                 "SELECT seq, chain, at, key_id, signature FROM audit_checkpoints WHERE seq = ?",
