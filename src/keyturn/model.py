@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -93,7 +94,19 @@ def _drop_empty(mapping: dict[str, Any]) -> dict[str, Any]:
 
 # A bracket set as bash reads it: ``[`` then ``!``/``^`` for "not", a ``]`` right after that is
 # one of the set, and ``[:alpha:]``, ``[.x.]``, ``[=e=]`` inside count as one member each.
-_BRACKET_SET = re.compile(r"\[[!^]?\]?(?:\[:[A-Za-z]+:\]|\[\.[^\]/]*\.\]|\[=[^\]/]*=\]|[^\]/])+\]")
+_SET_MEMBER = r"(?:\[:[A-Za-z]+:\]|\[\.[^\]/]*\.\]|\[=[^\]/]*=\]|[^\]/])"
+# A ``]`` first in a set is a member (``[]d]``), and may be its only one (``[!]]``: anything but
+# ``]``, which ``/srv/pro[!]]`` is ``/srv/prod`` to bash).
+_BRACKET_SET = re.compile(rf"\[[!^]?(?:\]{_SET_MEMBER}*|{_SET_MEMBER}+)\]")
+
+
+def name_key(name: str) -> str:
+    """The form two names of people or agents are compared in: without surrounding space,
+    case, compatibility variants or invisible format characters (``Bob``, ``bob ``, ``ｂｏｂ``
+    and ``b\u200bob`` are bob). Names are often claims (``$USER``, ``--agent``), so an exact
+    comparison would let a respelled claim pass for another name."""
+    folded = unicodedata.normalize("NFKC", name).strip().casefold()
+    return "".join(c for c in folded if unicodedata.category(c) != "Cf")
 
 
 def path_brackets(name: str) -> bool:

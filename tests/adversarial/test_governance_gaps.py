@@ -54,8 +54,11 @@ _ATTACH_ADMIN = (
         '--desired-state \'{"UserName":"backdoor"}\'',
         f"{_CLOUDCONTROL} update-resource --type-name AWS::IAM::Role --identifier r "
         f"--patch-document '{_ATTACH_ADMIN}'",
+        # A type no native name is known for: the type itself tells the service.
+        f"{_CLOUDCONTROL} update-resource --type-name AWS::IAM::RolePolicy --identifier 'p|r' "
+        f"--patch-document '{_ATTACH_ADMIN}'",
     ],
-    ids=["delete-role", "create-user", "attach-admin-policy"],
+    ids=["delete-role", "create-user", "attach-admin-policy", "role-policy"],
 )
 def test_iam_deny_holds_an_iam_resource_changed_through_cloud_control(
     judge_shell: JudgeShell, line: str
@@ -68,6 +71,17 @@ def test_iam_deny_holds_an_iam_resource_changed_through_cloud_control(
 def test_plain_iam_call_is_still_denied(judge_shell: JudgeShell) -> None:
     decision = judge_shell("aws iam delete-role --role-name r --profile dev")
     assert decision.decision is Verdict.DENY
+
+
+def test_a_call_that_uses_an_iam_role_is_not_an_iam_change(judge_shell: JudgeShell) -> None:
+    """Another service's ARN in a call of its own is a resource it uses (``sts assume-role``,
+    ``lambda create-function --role``): only the APIs that change other services' resources by
+    name (Cloud Control, CloudFormation) are judged as that service."""
+    role = "arn:aws:iam::222222222222:role/x"
+    decision = judge_shell(
+        f"aws --profile dev sts assume-role --role-arn {role} --role-session-name s"
+    )
+    assert decision.decision is Verdict.ALLOW, decision.reasons
 
 
 def test_cloud_control_on_a_non_iam_type_is_not_held_by_the_iam_rule(
@@ -174,7 +188,9 @@ def test_other_files_stay_allowed() -> None:
 # -- agent names compare as approvals compare people ------------------------------------------
 
 
-@pytest.mark.parametrize("agent", ["Kiro", "kiro ", "\uff4b\uff49\uff52\uff4f", " KIRO"])
+@pytest.mark.parametrize(
+    "agent", ["Kiro", "kiro ", "\uff4b\uff49\uff52\uff4f", " KIRO", "ki\u200bro"]
+)
 def test_agent_section_applies_to_another_spelling_of_the_agent(
     brief_policy: Policy, agent: str
 ) -> None:

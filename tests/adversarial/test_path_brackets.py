@@ -38,6 +38,10 @@ def _shell(policy: Policy, command: str) -> str:
         "rm -rf /srv/prod/[d]ata/old",
         "rm -rf /srv/prod/d[a-z]ta",
         "find /srv/prod/dat[a] -delete",
+        # A ``]`` first in a set is a member, and may be its only one: anything but ``]``.
+        "rm -rf /srv/prod/dat[!]]",
+        "rm -rf /srv/prod/dat[^]]",
+        "rm -rf /srv/prod/dat[]a]",
         # Quoted it is a literal name in bash; judged as the glob all the same (stricter).
         'rm -rf "/srv/prod/dat[a]"',
     ],

@@ -370,4 +370,7 @@ def test_a_cloud_control_type_keyturn_does_not_know_keeps_its_own_name() -> None
     found = effects(
         "cloudcontrol", "DeleteResource", {"TypeName": "AWS::Foo::Bar", "Identifier": "x"}
     )
-    assert found[0].resource.names == ("arn:aws:cloudcontrolapi:*:*:resource/x",)
+    assert found[0].resource.names == (
+        "arn:aws:cloudcontrolapi:*:*:resource/x",
+        "arn:aws:cloudcontrolapi:*:*:type/AWS::Foo::Bar",  # the type tells the service
+    )

@@ -5,7 +5,6 @@ step is refused, why (a refusal still carries audit entries: refused votes are r
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -19,6 +18,7 @@ from keyturn.approval.model import (
     VoteKind,
 )
 from keyturn.audit.record import AuditEntry, AuditKind, iso_time
+from keyturn.model import name_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +96,7 @@ def person_key(name: str) -> str:
     bob). The agent, operator and requester come from claims (``$USER``, the body of a
     decision), so an exact comparison would let a re-cased claim make the operator a
     reviewer of their own agent."""
-    return unicodedata.normalize("NFKC", name).strip().casefold()
+    return name_key(name)
 
 
 def _identity_refusal(req: ApprovalRequest, reviewer: str, role: Role) -> str | None:

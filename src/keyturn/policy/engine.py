@@ -583,6 +583,10 @@ def _arn_services(effect: Effect) -> tuple[str, ...]:
     ARN, its create only the type, while its service is ``cloudcontrol``."""
     found: list[str] = []
     own = effect.service
+    if own not in _PROXY_SERVICES:
+        # Another service's ARN in a call of its own is a resource it uses, not one it
+        # changes (``sts assume-role --role-arn``, ``lambda create-function --role``).
+        return ()
     for name in effect.resource.names:
         if not name.startswith("arn:"):
             continue
@@ -596,6 +600,9 @@ def _arn_services(effect: Effect) -> tuple[str, ...]:
     return tuple(found)
 
 
+# APIs that create, change and delete other services' resources by name: an effect through
+# them is an effect on that service's resource.
+_PROXY_SERVICES = frozenset({"cloudcontrol", "cloudformation"})
 # The service part of a CloudFormation resource type (``AWS::IAM::Role`` -> IAM).
 _TYPE_SERVICE = re.compile(r"\bAWS::([A-Za-z0-9]+)::")
 

@@ -8,10 +8,9 @@ environment is matched by the index alone (``unconditional``).
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 
-from keyturn.model import EffectKind, Verdict
+from keyturn.model import EffectKind, Verdict, name_key
 from keyturn.policy.compiled import CompiledRule, Slots
 from keyturn.policy.matching import GlobSet, is_literal
 from keyturn.policy.plan import SlotPlan
@@ -118,7 +117,7 @@ def agent_key(name: str) -> str:
     compatibility variants (``Kiro``, ``kiro `` and ``ｋｉｒｏ`` are kiro), the way approvals
     compare people (:func:`keyturn.approval.machine.person_key`). The name is often the
     agent's own claim: an exact comparison let ``--agent Kiro`` escape ``agents.kiro``."""
-    return unicodedata.normalize("NFKC", name).strip().casefold()
+    return name_key(name)
 
 
 def sections_for(agent: str, sections: Sequence[AgentSection]) -> tuple[AgentSection, ...]:

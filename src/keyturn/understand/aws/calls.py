@@ -292,10 +292,12 @@ def _cloud_control_names(resource: Resource, params: Mapping[str, Any]) -> Resou
     type_name, identifier = params.get("TypeName"), params.get("Identifier")
     if not isinstance(type_name, str) or not isinstance(identifier, str) or not identifier:
         return resource
+    # The type is named too, so that a type no native name is known for (``AWS::IAM::RolePolicy``)
+    # still tells which service's resource the call changes (a ``service:`` rule holds it).
+    typed = f"arn:aws:cloudcontrolapi:*:*:type/{type_name}"
     native = cloudformation_names(type_name, identifier)
-    if not native:
-        return resource
-    return Resource(names=tuple(dict.fromkeys((*resource.names, *native))), type=type_name)
+    names = (*resource.names, *native, typed)
+    return Resource(names=tuple(dict.fromkeys(names)), type=type_name)
 
 
 _COPIES = frozenset({"s3:CopyObject", "s3:UploadPartCopy"})
