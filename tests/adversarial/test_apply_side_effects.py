@@ -343,3 +343,29 @@ def test_forge_repository_deleted_in_another_case_is_denied(policy: Policy, comm
 )
 def test_github_repository_deleted_by_its_numeric_id_is_unknown(command: str) -> None:
     assert EffectKind.UNKNOWN in _kinds(_shell(command))
+
+
+# --- Terraform's Cloud Control resource reaches any resource by type and identifier -------------
+
+
+@pytest.mark.parametrize(
+    ("type_name", "ident", "actions"),
+    [
+        ("AWS::RDS::DBInstance", "prod-main", ["delete"]),
+        ("AWS::RDS::DBInstance", "prod-main", ["delete", "create"]),
+        ("AWS::S3::Bucket", "acme-terraform-state", ["delete"]),
+    ],
+)
+def test_cloud_control_resource_in_a_plan_is_the_resource_it_reaches(
+    policy: Policy, type_name: str, ident: str, actions: list[str]
+) -> None:
+    before = {"type_name": type_name, "id": ident, "desired_state": "{}"}
+    after = None if actions == ["delete"] else before
+    assert _verdict(policy, _tf("aws_cloudcontrolapi_resource", actions, before, after)) == "deny"
+
+
+def test_cloud_control_resource_in_a_plan_is_held_by_a_service_rule(policy: Policy) -> None:
+    after = {"type_name": "AWS::IAM::Role", "desired_state": "{}"}
+    action = _tf("aws_cloudcontrolapi_resource", ["create"], None, after)
+    assert "arn:aws:cloudcontrolapi:*:*:type/AWS::IAM::Role" in _names(action)
+    assert _verdict(policy, action) == "deny"  # kiro's ``service: iam`` deny

@@ -602,7 +602,7 @@ def _arn_services(effect: Effect) -> tuple[str, ...]:
 
 # APIs that create, change and delete other services' resources by name: an effect through
 # them is an effect on that service's resource.
-_PROXY_SERVICES = frozenset({"cloudcontrol", "cloudformation"})
+_PROXY_SERVICES = frozenset({"cloudcontrol", "cloudcontrolapi", "cloudformation"})
 # The service part of a CloudFormation resource type (``AWS::IAM::Role`` -> IAM).
 _TYPE_SERVICE = re.compile(r"\bAWS::([A-Za-z0-9]+)::")
 

@@ -153,6 +153,8 @@ def derived_names(resource_type: str, values: Any) -> list[str]:
         # native resource, as Cloud Control's own API names it (``calls._cloud_control_names``).
         if ident and isinstance(ident, str):
             names.extend(cloudformation_names(AWSCC_TYPES[resource_type], ident))
+    elif resource_type == "aws_cloudcontrolapi_resource":
+        names.extend(_cloud_control_names(values))
     elif resource_type in LOCAL_FILE_TYPES:
         names.extend(local_file_names(resource_type, values))
     elif resource_type in _S3_OBJECT_TYPES:
@@ -165,6 +167,20 @@ def derived_names(resource_type: str, values: Any) -> list[str]:
         name, namespace = values.get("name"), values.get("namespace") or "default"
         if isinstance(name, str) and name and isinstance(namespace, str):
             names.append(f"helm:{namespace}/{name}")
+    return names
+
+
+def _cloud_control_names(values: dict[str, Any]) -> list[str]:
+    """``aws_cloudcontrolapi_resource`` reaches any resource by its CloudFormation type and
+    identifier: named as the native resource (``AWS::RDS::DBInstance`` ``prod-main`` is the
+    RDS instance's ARN) and by its type, which tells the service a ``service:`` rule names,
+    as Cloud Control's own API calls are (``aws.calls._cloud_control_names``)."""
+    type_name, ident = values.get("type_name"), values.get("id")
+    if not isinstance(type_name, str) or not type_name:
+        return []
+    names = [f"arn:aws:cloudcontrolapi:*:*:type/{type_name}"]
+    if isinstance(ident, str) and ident:
+        names.extend(cloudformation_names(type_name, ident))
     return names
 
 
