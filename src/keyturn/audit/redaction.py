@@ -57,7 +57,10 @@ _TRIGGERS = (
     *("variable", "config:set", "env:set", " heroku ", "/heroku ", "cqlsh", "rabbitmqadmin"),
     *("influx", "env add"),
     *("cookie", "plaintext", "securestring", "ldap", "smbclient", "zip", "7z", "rabbitmqctl"),
-    *("hooks.", "webhooks", "openssl"),
+    *("hooks.", "webhooks", "openssl", "<redacted>"),
+    # Reading a password on the input (``| sudo -S``, ``chpasswd``, ``--data-file=-``), redis'
+    # ``ACL SETUSER``, and the key names of :data:`_ARGUMENT_SECRETS`.
+    *("sudo", "chpasswd", "stdin", "data-file", "setuser", "pin", "otp", "jwt", "session", "pw"),
 )
 
 
@@ -112,13 +115,26 @@ class Redactor:
         action, effects, known = self._action(decision.action, found)
         if not found:
             return decision, ()
-        reasons = tuple(self._known(self.text(r, found), known, found) for r in decision.reasons)
         # A judgement points at its action's effect; one that does not (were the engine to
         # copy an effect) is redacted on its own rather than trusted to be clean.
+        redacted_effects = {
+            id(j.effect): effects.get(id(j.effect)) or self._effect(j.effect, found)
+            for j in decision.judgements
+        }
+        swaps = _swaps(
+            [(o, redacted_effects.get(id(o), o)) for o in decision.action.effects]
+            + [(j.effect, redacted_effects[id(j.effect)]) for j in decision.judgements]
+        )
+
+        def note(text: str) -> str:
+            # The engine writes a reason from the effect's *unredacted* detail ("not
+            # understood, needs review: {detail}"): the redacted detail takes its place, then
+            # the text is searched as any other (a shape, a secret found elsewhere).
+            return self._known(self.text(_swap(text, swaps), found), known, found)
+
+        reasons = tuple(note(r) for r in decision.reasons)
         judgements = tuple(
-            msgspec.structs.replace(
-                j, effect=effects.get(id(j.effect)) or self._effect(j.effect, found)
-            )
+            msgspec.structs.replace(j, effect=redacted_effects[id(j.effect)], reason=note(j.reason))
             for j in decision.judgements
         )
         redacted = msgspec.structs.replace(
@@ -148,6 +164,7 @@ class Redactor:
         ]
         summary = self.text(action.summary, found, seen)
         subject = self.json(action.subject, found, seen)
+        seen.update(_understood_secrets(action))
         known = _known_pattern(seen)
         if known is not None:
             effects = [
@@ -253,7 +270,9 @@ class Redactor:
 
     def _member(self, key: Any, value: Any, found: list[str], seen: set[str] | None) -> Any:
         if isinstance(key, str) and _secret_key(key):
-            return self._secret(value, found, seen, "named secret", deep=False)
+            # A list under a secret's name (``"tokens": [...]``) is a list of secrets.
+            deep = isinstance(value, list | tuple)
+            return self._secret(value, found, seen, "named secret", deep=deep)
         return self.json(value, found, seen)
 
     def _secret(
@@ -349,6 +368,84 @@ class Redactor:
 # JSON held as text is parsed for its structure up to this length (longer: searched as text).
 MAX_EMBEDDED = 1 << 18
 
+# What a command's understanding writes in place of a credential it recognised (curl's
+# ``--oauth2-bearer <redacted>``, an object URL's ``?<redacted>``).
+_UNDERSTOOD = "<redacted>"
+# An effect command with more of them than this is not matched back (bounded work per text).
+_MAX_UNDERSTOOD = 8
+
+
+def _understood_secrets(action: Action) -> set[str]:
+    """The secrets a command's understanding recognised and replaced by ``<redacted>`` in an
+    effect's command, taken back from the text as typed: the command's words in the subject,
+    or the summary. The redactor's own shapes may not know them (``--oauth2-bearer``, ``-b``),
+    yet the summary and the subject hold them in clear."""
+    commands = [e.command for e in action.effects if e.command and _UNDERSTOOD in e.command]
+    if not commands:
+        return set()
+    raws = [action.summary]
+    entries = action.subject.get("commands") if isinstance(action.subject, Mapping) else None
+    for entry in entries if isinstance(entries, list) else ():
+        argv = entry.get("argv") if isinstance(entry, Mapping) else None
+        if isinstance(argv, list) and all(isinstance(w, str) for w in argv):
+            raws.append(" ".join(argv))
+    raws = [r for r in raws if r and len(r) <= LONG_TEXT]
+    secrets: set[str] = set()
+    for command in dict.fromkeys(commands):
+        parts = command.split(_UNDERSTOOD)
+        if len(parts) - 1 > _MAX_UNDERSTOOD or len(command) > LONG_TEXT:
+            continue
+        for raw in raws:
+            taken = _taken_out(raw, parts)
+            if taken is not None:
+                secrets.update(t for t in taken if not _MARKER.fullmatch(t))
+                break
+    return secrets
+
+
+def _taken_out(raw: str, parts: Sequence[str]) -> list[str] | None:
+    """What stands in ``raw`` between the ``parts`` of a text they were cut from, each gap
+    the shortest that fits (one pass, no backtracking: a hostile line costs linear time);
+    ``None`` when ``raw`` is not that text."""
+    if not raw.startswith(parts[0]) or not raw.endswith(parts[-1]):
+        return None
+    at, end = len(parts[0]), len(raw) - len(parts[-1])
+    taken = []
+    for part in parts[1:-1]:
+        found = raw.find(part, at + 1, end) if part else at + 1
+        if found == -1 or found > end:
+            return None
+        taken.append(raw[at:found])
+        at = found + len(part)
+    if end <= at:
+        return None
+    taken.append(raw[at:end])
+    return taken
+
+
+def _swaps(pairs: Sequence[tuple[Effect, Effect]]) -> list[tuple[str, str]]:
+    """Each text an effect's redaction changed, with what replaced it, longest first."""
+    out: dict[str, str] = {}
+    for original, redacted in pairs:
+        if original is redacted:
+            continue
+        texts = [
+            *zip(original.resource.names, redacted.resource.names, strict=True),
+            (original.command or "", redacted.command or ""),
+            (original.detail, redacted.detail),
+            (original.catastrophic or "", redacted.catastrophic or ""),
+        ]
+        out.update((a, b) for a, b in texts if a and a != b)
+    return sorted(out.items(), key=lambda ab: len(ab[0]), reverse=True)
+
+
+def _swap(text: str, swaps: Sequence[tuple[str, str]]) -> str:
+    for original, redacted in swaps:
+        if original in text:
+            text = text.replace(original, redacted)
+    return text
+
+
 # A secret shorter than this is replaced where a shape finds it, not everywhere it appears
 # (``mysql -proot`` must not blank every ``/root`` of the line's other effects).
 MIN_REPEATED = 6
@@ -365,7 +462,8 @@ def _known_pattern(seen: set[str]) -> re.Pattern[str] | None:
 # Keys that name a member, and the keys of its value, in lists of name/value pairs (ECS and
 # Kubernetes environment variables, CloudFormation parameters, an MCP tool's settings).
 _PAIR_NAMES = ("name", "Name", "key", "Key", "ParameterKey", "parameterKey", "OptionName")
-_PAIR_VALUES = ("value", "Value", "ParameterValue", "parameterValue")
+_PAIR_NAMES_MORE = ("field", "Field")
+_PAIR_VALUES = ("value", "Value", "ParameterValue", "parameterValue", "val", "Val")
 # A Kubernetes object's annotation that repeats the whole object as ``kubectl apply`` saw it.
 _LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
@@ -373,7 +471,7 @@ _LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 def secret_members(value: Mapping[str, Any]) -> frozenset[str]:
     """The keys of ``value`` whose values are secret by the mapping's own shape."""
     keys: set[str] = set()
-    for name in _PAIR_NAMES:
+    for name in (*_PAIR_NAMES, *_PAIR_NAMES_MORE):
         named = value.get(name)
         if isinstance(named, str) and named and _secret_key(named):
             keys.update(k for k in _PAIR_VALUES if k in value)
@@ -389,6 +487,15 @@ def secret_members(value: Mapping[str, Any]) -> frozenset[str]:
     return frozenset(keys)
 
 
+# Key names a tool's arguments use for a credential that :func:`secret_name` (shared with
+# shell variables and options, where ``--session`` or ``-pin`` mean other things) leaves alone.
+_ARGUMENT_SECRETS = frozenset({"pin", "otp", "jwt", "bearer", "session", "sessionid", "pw"})
+
+
 @functools.lru_cache(maxsize=4096)
 def _secret_key(key: str) -> bool:
-    return secret_name(key)
+    """Whether a JSON member called ``key`` holds a secret (any case, ``-``/``_``, plurals)."""
+    if secret_name(key) or (key.endswith(("s", "S")) and secret_name(key[:-1])):
+        return True
+    bare = re.sub(r"[-_\s]", "", key).lower()
+    return bare in _ARGUMENT_SECRETS or bare.removesuffix("s") in _ARGUMENT_SECRETS

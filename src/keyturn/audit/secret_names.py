@@ -35,6 +35,8 @@ _SECRET_PARTS = frozenset(
         *("credential", "credentials", "auth", "authorization", "sas", "sig", "signature", "pat"),
         # A session cookie is a bearer credential; what KMS encrypts is what must stay secret.
         *("cookie", "plaintext"),
+        # Credentials by another name: a bearer token, a JSON Web Token.
+        *("bearer", "jwt"),
     }
 )
 # Two parts that together name a secret (``AWS_SECRET_ACCESS_KEY``, ``api-key``, ``sse-c-key``).

@@ -33,6 +33,11 @@ def long_text_spans(text: str) -> list[Span]:
 # ``password: VALUE`` on a line of its own (YAML, a properties file, a manifest): the value.
 _YAML_MEMBER = re.compile(r"(?m)^[ \t]*(?:- )?([A-Za-z0-9_.-]{1,64})[ \t]*:[ \t]+(\S[^\n]*)")
 _YAML_LINE = re.compile(r"([ \t]*)(?:- )?([A-Za-z0-9_.-]{1,253})[ \t]*:(?:[ \t]+|$)")
+# ``password = VALUE`` with blanks around ``=`` (an INI file, a conninfo string, tfvars).
+_SPACED_ASSIGNMENT = re.compile(
+    r"(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]{0,63})(?:[ \t]+=[ \t]*|[ \t]*=[ \t]+)"
+    r"(?:\"([^\"\n]*)\"|'([^'\n]*)'|([^\s'\"\\;&|]+))"
+)
 _SECRET_KIND = re.compile(r"(?m)^[ \t]*kind:[ \t]*[\"']?Secret[\"']?[ \t]*$")
 _BLOCK = ("|", ">")
 
@@ -41,9 +46,13 @@ def document_spans(text: str) -> list[Span]:
     """The secrets of a document given as text: values of members named like secrets on a
     line of their own, and every value under ``data:``/``stringData:`` of a Kubernetes
     Secret manifest (any key: ``tls.key``, ``config.json``)."""
+    spans = [
+        Span(m.start(g), m.end(g), "named secret")
+        for m in _SPACED_ASSIGNMENT.finditer(text) if "=" in text and secret_name(m.group(1))
+        for g in (2, 3, 4) if m.group(g)
+    ]  # fmt: skip
     if ":" not in text:
-        return []
-    spans = []
+        return spans
     for m in _YAML_MEMBER.finditer(text):
         # The value ends where its line does, less trailing blanks (stripped here, not by
         # the pattern: a lazy match before ``[ \t]*$`` is quadratic in a run of blanks).

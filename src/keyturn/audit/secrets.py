@@ -24,6 +24,7 @@ Every function here is pure and total: any words, any text.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 
@@ -62,7 +63,23 @@ _KNOWN_TOKENS = re.compile(
 _PRIVATE_KEY = re.compile(
     r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)", re.S
 )
-_SQL_PASSWORD = re.compile(r"(?i)\b(?:password|identified\s+by)\s+(?:'([^']*)'|\"([^\"]*)\")")
+# SQL's password clauses: ``PASSWORD 'x'``, ``PASSWORD E'x'``, ``PASSWORD $$x$$``, ``IDENTIFIED
+# [WITH plugin] BY 'x'``, ``SET PASSWORD [FOR u] = 'x'``, ``PASSWORD('x')``, ``WITH PASSWORD =
+# 'x'``, ``MASTER_PASSWORD = 'x'``; and Mongo's ``pwd: "x"`` and ``changeUserPassword(u, 'x')``.
+_SQL_PASSWORD = re.compile(
+    r"(?i)(?:\b(?:set\s+password(?:\s+for\s+[^=;\n]{1,200}?)?\s*=|(?:master_)?password\s*=?"
+    r"|identified(?:\s+with\s+[A-Za-z0-9_]+)?\s+by|password\s*\(|pwd\s*:)"
+    r"|changeUserPassword\(\s*(?:'[^']*'|\"[^\"]*\")\s*,)"
+    r"\s*(?:E?'([^']*)'|\"([^\"]*)\"|\$\$([^$]*)\$\$)"
+)
+# An ``Authorization:`` header given by any option (``--header='Authorization: token X'``).
+_AUTHORIZATION = re.compile(
+    r"(?i)(?<![A-Za-z0-9-])(?:proxy-)?authorization[ \t]*:[ \t]*"
+    r"(?:(?:bearer|basic|token|digest|negotiate)[ \t]+)?([^\s'\"]+)"
+)
+# A URL query's ``key=`` (an API key), which :func:`secret_name` leaves alone elsewhere (an S3
+# object's ``Key``).
+_QUERY_KEY = re.compile(r"(?i)[?&](?:key|api_?key)=")
 # The look-behinds let a scheme or a name start only where a run of its characters starts:
 # tried from every position of a long run (a hex blob, ``a-a-a-…``), each would scan the rest
 # of the run again, and a megabyte of such text would take the gate minutes.
@@ -97,8 +114,12 @@ def in_word_spans(word: str, *, blank_ends: bool = False) -> Iterator[Span]:
     for m in _PRIVATE_KEY.finditer(word):
         yield Span(m.start(), m.end(), "private key")
     for m in _SQL_PASSWORD.finditer(word):
-        group = 1 if m.group(1) is not None else 2
+        group = next(g for g in (1, 2, 3) if m.group(g) is not None)
         yield Span(m.start(group), m.end(group), "SQL password")
+    for m in _AUTHORIZATION.finditer(word):
+        yield Span(m.start(1), m.end(1), "header")
+    for m in _QUERY_KEY.finditer(word):
+        yield value_after(word, m.end(), "named secret", blank_ends=blank_ends)
     for m in _URL_PASSWORD.finditer(word):
         yield Span(m.start(1), m.end(1), "URL password")
     for m in _ASSIGNMENT.finditer(word):
@@ -173,6 +194,9 @@ _LOGIN_PROGRAMS = frozenset(
     | {"regctl", "finch", "lima", "singularity", "apptainer", "cf", "oc"}
 )
 _SSH = frozenset({"ssh", "autossh", "mosh"})
+_REDIS = frozenset({"redis-cli", "valkey-cli", "keydb-cli"})
+# curl's short options run together, ``u`` (the user and password) last: ``-su``, ``-fsSLu``.
+_CURL_SHORTS = re.compile(r"-[A-Za-z0-9#:]*u")
 
 
 def word_spans(words: Sequence[str]) -> list[list[Span]]:
@@ -182,8 +206,14 @@ def word_spans(words: Sequence[str]) -> list[list[Span]]:
     if "login" in names and names & _SSH and not names & _LOGIN_PROGRAMS:
         names.discard("login")
     reads_input = reads_secret_on_input(words)
+    lowered = {w.lower() for w in words}
     for i, word in enumerate(words):
         nxt = words[i + 1] if i + 1 < len(words) else None
+        if names & _REDIS and "setuser" in lowered and word.strip(QUOTES).startswith(">"):
+            # ``ACL SETUSER bob on '>PW'``: a password the user is given.
+            span = whole(word, "password option")
+            if span is not None:
+                _add(found, i, Span(span.start + 1, span.end, span.why))
         if reads_input and word.startswith("<<<"):
             # ``docker login --password-stdin <<< PASS``: the here-string is the password.
             _add(found, i, whole_from(word, 3, "piped password") if len(word) > 3 else None)
@@ -199,6 +229,22 @@ def word_spans(words: Sequence[str]) -> list[list[Span]]:
             colon = nxt.find(":")
             if colon != -1:
                 _add(found, i + 1, whole_from(nxt, colon + 1, "user password"))
+            elif names & {"http", "https", "xh"} and {"-A", "--auth-type"} & set(words):
+                # ``http -A bearer -a TOKEN``: the value is the token itself.
+                _add(found, i + 1, whole(nxt, "user password"))
+        elif "curl" in names and _CURL_SHORTS.fullmatch(word):
+            # ``curl -su user:PW``: combined short options, the last takes the value.
+            colon = nxt.find(":")
+            if colon != -1:
+                _add(found, i + 1, whole_from(nxt, colon + 1, "user password"))
+        elif "curl" in names and word in ("-b", "--cookie") and "=" in nxt:
+            # A cookie given as data (a file's name has no ``=``): a session is a credential.
+            _add(found, i + 1, whole(nxt, "cookie"))
+        elif names & _REDIS and word.lower() in ("auth", "requirepass"):
+            # ``AUTH [user] PW``, ``CONFIG SET requirepass PW``: the last of them.
+            rest = words[i + 1 : i + 3] if word.lower() == "auth" else words[i + 1 : i + 2]
+            _add(found, i + len(rest), whole(rest[-1], "password option"))
+
     attached = {_ATTACHED_PASSWORD[n] for n in names if n in _ATTACHED_PASSWORD}
     if names & _MYSQL:
         attached.add("-p")
@@ -239,11 +285,26 @@ _STDIN_SECRETS = (
 )
 
 
+# Words that make a program read a password or a passphrase on its input.
+_STDIN_OPTIONS = frozenset({"--password-stdin", "--with-token", "--passphrase-stdin"})
+_STDIN_PAIRS = frozenset(
+    {("--passphrase-fd", "0"), ("-pass", "stdin"), ("-passin", "stdin"), ("-p", "@-")}
+    | {("--passin", "stdin"), ("-passout", "stdin"), ("--password", "-")}
+)
+
+
 def reads_secret_on_input(words: Sequence[str]) -> bool:
     """Whether the command ``words`` reads a password or a secret's value on its input."""
-    if "--password-stdin" in words or "--with-token" in words:
+    if _STDIN_OPTIONS.intersection(words) or "--data-file=-" in words:
+        return True
+    pairs = set(itertools.pairwise(words))
+    if pairs & _STDIN_PAIRS or ("--data-file", "-") in pairs:
         return True
     name = program(words[0]) if words else ""
+    if name == "chpasswd" or (name == "passwd" and "--stdin" in words):
+        return True
+    if name == "sudo" and any(w == "-S" or w == "--stdin" for w in words[1:3]):
+        return True
     lowered = {w.lower() for w in words}
     return any(name == p and lowered.issuperset(verbs) for p, verbs in _STDIN_SECRETS)
 
@@ -273,7 +334,7 @@ def quoted_spans(text: str) -> list[Span]:
     spans += [
         Span(m.start(g), m.end(g), "SQL password")
         for m in _SQL_PASSWORD.finditer(text)
-        for g in (1, 2)
+        for g in (1, 2, 3)
         if m.group(g) is not None
     ]
     return spans
