@@ -217,6 +217,7 @@ def _context_also_untold(handler: Handler) -> Handler:
         context = call.text_arg("context")
         if context is None:
             return found
+
         def untold(effects: list[Effect]) -> list[Effect]:
             return [
                 replace(e, target=replace(e.target, kube_context=None))

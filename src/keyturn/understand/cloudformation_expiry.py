@@ -20,6 +20,7 @@ from keyturn.understand.aws.lifecycle import (
     cloudformation_rules,
     ecr_policy_expires,
     new_expiring_prefixes,
+    prefix_deletions,
 )
 
 __all__ = ["later_deletions"]
@@ -69,11 +70,7 @@ def _bucket_expiry(bucket: str, before: Any, after: Any) -> list[Deletion]:
     if prefixes is None:
         unread = "a lifecycle change that could not be read: it may expire (delete) any object"
         return [(_E.UNKNOWN, bucket_objects(bucket, ""), unread)]
-    return [
-        (_E.DELETE, bucket_objects(bucket, prefix),
-         f"a lifecycle rule expires (deletes) the objects under {prefix or 'the bucket'}")
-        for prefix in dict.fromkeys(prefixes)
-    ]  # fmt: skip
+    return prefix_deletions(bucket, prefixes)
 
 
 def _ttl(names: tuple[str, ...], after: Any) -> list[Deletion]:

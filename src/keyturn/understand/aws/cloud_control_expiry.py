@@ -15,7 +15,12 @@ from typing import Any
 
 from keyturn.model import EffectKind, Resource
 from keyturn.understand.aws import special
-from keyturn.understand.aws.lifecycle import bucket_objects, ecr_policy_expires, ttl_turned_on
+from keyturn.understand.aws.lifecycle import (
+    bucket_objects,
+    ecr_policy_expires,
+    prefix_deletions,
+    ttl_turned_on,
+)
 
 __all__ = ["Later", "patch_deletions"]
 
@@ -94,11 +99,7 @@ def _bucket(bucket: Any, operations: list[Mapping[str, Any]]) -> list[Later]:
     prefixes = special.patch_lifecycle({"PatchDocument": operations})
     if prefixes is None:
         return [(EffectKind.UNKNOWN, bucket_objects(bucket, ""), _S3_UNREAD)]
-    return [
-        (EffectKind.DELETE, bucket_objects(bucket, prefix),
-         f"a lifecycle rule expires (deletes) the objects under {prefix or 'the bucket'}")
-        for prefix in dict.fromkeys(prefixes)
-    ]  # fmt: skip
+    return list(prefix_deletions(bucket, prefixes))
 
 
 def _ttl(operations: list[Mapping[str, Any]]) -> list[Later]:

@@ -19,7 +19,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from keyturn.model import Resource
+from keyturn.model import EffectKind, Resource
 
 __all__ = [
     "bucket_objects",
@@ -27,6 +27,7 @@ __all__ = [
     "ecr_policy_expires",
     "expiring_prefixes",
     "new_expiring_prefixes",
+    "prefix_deletions",
     "terraform_rules",
     "ttl_turned_on",
 ]
@@ -36,6 +37,15 @@ def bucket_objects(bucket: str, prefix: str) -> Resource:
     """Every object of ``bucket`` under ``prefix`` (``""``: the whole bucket)."""
     names = (f"arn:aws:s3:::{bucket}/{prefix}*", f"s3://{bucket}/{prefix}*")
     return Resource(names=names, type="s3-object")
+
+
+def prefix_deletions(bucket: str, prefixes: list[str]) -> list[tuple[EffectKind, Resource, str]]:
+    """The deletions expiring rules on ``prefixes`` of ``bucket`` bring, one per prefix."""
+    return [
+        (EffectKind.DELETE, bucket_objects(bucket, prefix),
+         f"a lifecycle rule expires (deletes) the objects under {prefix or 'the bucket'}")
+        for prefix in dict.fromkeys(prefixes)
+    ]  # fmt: skip
 
 
 def expiring_prefixes(rules: Any) -> list[str] | None:

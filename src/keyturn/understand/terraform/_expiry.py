@@ -25,6 +25,7 @@ from keyturn.understand.aws.lifecycle import (
     cloudformation_rules,
     ecr_policy_expires,
     new_expiring_prefixes,
+    prefix_deletions,
     terraform_rules,
 )
 from keyturn.understand.aws_names import resource_names
@@ -123,11 +124,7 @@ def _prefixes_deleted(address: str, prefixes: list[str] | None, bucket: Any) -> 
     if prefixes is None:
         unread = "lifecycle rules known only on apply: they may expire (delete) any object"
         return [(_E.UNKNOWN, bucket_objects(bucket, ""), unread)]
-    return [
-        (_E.DELETE, bucket_objects(bucket, prefix),
-         f"a lifecycle rule expires (deletes) the objects under {prefix or 'the bucket'}")
-        for prefix in dict.fromkeys(prefixes)
-    ]  # fmt: skip
+    return prefix_deletions(bucket, prefixes)
 
 
 def _ecr(address: str, repository: Any, policy: Any) -> list[Deletion]:
