@@ -49,8 +49,12 @@ import msgspec
 
 from keyturn.model import Action, ActionKind, Effect, EffectKind, Resource, Target
 from keyturn.understand.aws_names import s3_bucket_names
-from keyturn.understand.terraform._expiry import later_deletions
-from keyturn.understand.terraform._local_files import applied_file_effects, unnamed_local_file
+from keyturn.understand.terraform._expiry import EXPIRY_TYPES, later_deletions
+from keyturn.understand.terraform._local_files import (
+    LOCAL_FILE_TYPES,
+    applied_file_effects,
+    unnamed_local_file,
+)
 from keyturn.understand.terraform._names import (
     address_names,
     arn_target,
@@ -77,7 +81,7 @@ from keyturn.understand.terraform._provisioners import (
     provisioned,
     provisioner_effects,
 )
-from keyturn.understand.terraform._runs_code import runs_code
+from keyturn.understand.terraform._runs_code import RUNS_CODE_TYPES, runs_code
 
 __all__ = ["understand_terraform"]
 
@@ -223,7 +227,8 @@ def _change_effects(rc: ResourceChange, target: Target, digest: Any) -> list[Eff
             )
             reason = f"{rc.type} {rc.address}: {how}"
             effects.append(_unprotect(names, "s3-bucket", reason, target, service, operation))
-    effects.extend(_unseen_effects(rc, actions, kind, before, after, names, target, service))
+    if rc.type in _MAY_BRING_MORE or rc.type.startswith("awscc_"):
+        effects.extend(_unseen_effects(rc, actions, kind, before, after, names, target, service))
     moved_from = rc.previous_address
     if (
         moved_from
@@ -235,6 +240,11 @@ def _change_effects(rc: ResourceChange, target: Target, digest: Any) -> list[Eff
 
 
 _DESTROYING = frozenset({_E.DELETE, _E.REPLACE})
+
+
+# The types whose change may bring about more than itself (:func:`_unseen_effects`); every other
+# type skips it, which a plan of 100,000 resources notices.
+_MAY_BRING_MORE = RUNS_CODE_TYPES | LOCAL_FILE_TYPES | {"template_dir"} | EXPIRY_TYPES
 
 
 def _unseen_effects(

@@ -30,7 +30,13 @@ from keyturn.understand.aws.lifecycle import (
 )
 from keyturn.understand.aws_names import resource_names
 
-__all__ = ["later_deletions"]
+__all__ = ["EXPIRY_TYPES", "later_deletions"]
+
+# The types a change of which may set a rule that deletes later (and every ``awscc_`` type).
+EXPIRY_TYPES = frozenset(
+    {"aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket", "aws_ecr_lifecycle_policy"}
+    | {"aws_dynamodb_table"}
+)
 
 _E = EffectKind
 Deletion = tuple[EffectKind, Resource, str]

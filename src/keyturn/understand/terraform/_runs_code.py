@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["runs_code"]
+__all__ = ["RUNS_CODE_TYPES", "runs_code"]
 
 # type -> (the actions that run it, what runs).
 _ALL = frozenset({"create", "update", "delete"})
@@ -41,6 +41,9 @@ class _Known(dict[str, Any]):
 
     def __missing__(self, key: str) -> str:
         return "?"
+
+
+RUNS_CODE_TYPES = frozenset(_RUNS)
 
 
 def runs_code(resource_type: str, actions: tuple[str, ...], values: Any) -> str | None:
