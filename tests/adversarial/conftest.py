@@ -1,4 +1,6 @@
-"""The adversarial suite's shared judge: a command line judged under the BRIEF policy.
+"""The adversarial suite's shared judge: a command line judged under the BRIEF policy; and the
+homes several suites act in: an initialised keyturn home for ``keyturn exec`` (``exec_home``)
+and a signed state on SQLite and PostgreSQL to tamper with (``audit_state``).
 
 Cases are judged for agent ``kiro`` acting for operator ``bob``; ``env`` plays the part of
 ``keyturn check --env`` (unset: the environment is told from the command itself, else the
@@ -7,10 +9,17 @@ policy's ``unknown_environment``, production).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 
+import psycopg
 import pytest
+from tests.store.helpers import PG_URL
 
+from keyturn.audit.signing import Signer
+from keyturn.bootstrap import PUBLIC_KEY_FILE, SIGNING_KEY_FILE
+from keyturn.cli import main
 from keyturn.model import Actor, Decision, Target
 from keyturn.policy import Policy, load_policy
 from keyturn.understand import FileReader, MemoryFiles
@@ -58,3 +67,41 @@ def judge_shell(brief_policy: Policy) -> JudgeShell:
         return brief_policy.judge(action, actor=ACTOR)
 
     return judge
+
+
+@pytest.fixture()
+def exec_home(tmp_path: Path, brief_policy_text: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A keyturn home initialised under ``tmp_path`` with the BRIEF policy, the operator bob,
+    nothing of the caller's ``KEYTURN_*`` settings, and ``work/`` the working directory."""
+    policy = tmp_path / "keyturn.yaml"
+    policy.write_text(brief_policy_text)
+    for var in ("KEYTURN_TOKEN", "KEYTURN_DATABASE", "KEYTURN_AGENT", "KEYTURN_SESSION"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.delenv("KEYTURN_SERVER", raising=False)
+    monkeypatch.setenv("KEYTURN_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("KEYTURN_POLICY", str(policy))
+    monkeypatch.setenv("USER", "bob")
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    assert main(["init"]) == 0
+    return work
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def audit_state(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
+    """A state home holding a signing key, and how to reach its store."""
+    home = tmp_path / "home"
+    home.mkdir()
+    signer = Signer.generate()
+    (home / SIGNING_KEY_FILE).write_bytes(signer.private_pem())
+    (home / PUBLIC_KEY_FILE).write_bytes(signer.public_pem())
+    spec = {"home": str(home), "pem": signer.private_pem().decode()}
+    if request.param == "sqlite":
+        yield {**spec, "kind": "sqlite", "path": str(home / "keyturn.db")}
+        return
+    schema = "kt_" + uuid.uuid4().hex[:12]
+    yield {**spec, "kind": "postgres", "url": PG_URL, "schema": schema,
+           "database": f"{PG_URL}?schema={schema}"}  # fmt: skip
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")

@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import json
 import threading
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
-from tests.store.helpers import PG_URL, note, open_backend, raw_sql
+from tests.store.helpers import note, open_backend, raw_sql
 
 from keyturn.audit.chain import GENESIS, extend
 from keyturn.audit.signing import Signer
 from keyturn.audit.verify import verify_log
-from keyturn.bootstrap import PUBLIC_KEY_FILE, SIGNING_KEY_FILE
+from keyturn.bootstrap import PUBLIC_KEY_FILE
 from keyturn.cli import audit as audit_cli
 from keyturn.store.interface import Store
 
@@ -28,23 +25,11 @@ from keyturn.store.interface import Store
 EVERY = 100
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def state(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
-    """A state home holding a signing key, and how to reach its store."""
-    home = tmp_path / "home"
-    home.mkdir()
-    signer = Signer.generate()
-    (home / SIGNING_KEY_FILE).write_bytes(signer.private_pem())
-    (home / PUBLIC_KEY_FILE).write_bytes(signer.public_pem())
-    spec = {"home": str(home), "pem": signer.private_pem().decode()}
-    if request.param == "sqlite":
-        yield {**spec, "kind": "sqlite", "path": str(home / "keyturn.db")}
-        return
-    schema = "kt_" + uuid.uuid4().hex[:12]
-    url = f"{PG_URL}?schema={schema}"
-    yield {**spec, "kind": "postgres", "url": PG_URL, "schema": schema, "database": url}
-    with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+@pytest.fixture()
+def state(audit_state: dict[str, str]) -> dict[str, str]:
+    """A state home holding a signing key, and how to reach its store (conftest's
+    ``audit_state``, on SQLite and on PostgreSQL)."""
+    return audit_state
 
 
 def _store(state: dict[str, str], *, signed: bool = True) -> Store:

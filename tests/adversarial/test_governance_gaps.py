@@ -8,20 +8,18 @@ import json
 import shlex
 import sys
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import psycopg
 import pytest
 from tests.adversarial.conftest import CWD, HOME, JudgeShell
-from tests.store.helpers import NOW, PG_URL, draft, open_backend, opened, raw_sql
+from tests.store.helpers import NOW, draft, open_backend, opened, raw_sql
 
 from keyturn.approval import RequestState, Role, approve, vote_step
 from keyturn.audit.chain import GENESIS
 from keyturn.audit.record import StoredRecord
 from keyturn.audit.signing import Signer
-from keyturn.bootstrap import PUBLIC_KEY_FILE, SIGNING_KEY_FILE, load_settings, open_state
+from keyturn.bootstrap import load_settings, open_state
 from keyturn.cli import audit as audit_cli
 from keyturn.cli import main
 from keyturn.errors import EXIT_ASK, EXIT_INTERNAL
@@ -212,23 +210,6 @@ def test_section_key_in_another_case_applies_to_the_agent() -> None:
 # -- keyturn exec runs nothing that changed since its review ----------------------------------
 
 
-@pytest.fixture()
-def exec_home(tmp_path: Path, brief_policy_text: str, monkeypatch: pytest.MonkeyPatch) -> Path:
-    policy = tmp_path / "keyturn.yaml"
-    policy.write_text(brief_policy_text)
-    for var in ("KEYTURN_TOKEN", "KEYTURN_DATABASE", "KEYTURN_AGENT", "KEYTURN_SESSION"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.delenv("KEYTURN_SERVER", raising=False)
-    monkeypatch.setenv("KEYTURN_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("KEYTURN_POLICY", str(policy))
-    monkeypatch.setenv("USER", "bob")
-    work = tmp_path / "work"
-    work.mkdir()
-    monkeypatch.chdir(work)
-    assert main(["init"]) == 0
-    return work
-
-
 _EXEC = ["exec", "--no-wait", "--env", "dev", "--agent", "kiro", "--"]
 
 
@@ -313,25 +294,6 @@ def test_a_script_changed_after_judging_is_caught_just_before_it_runs(tmp_path: 
 # -- keyturn audit verify: a missing head, and a log missing what the state tables show -------
 
 _EVERY = 100
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def audit_state(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
-    """A state home holding a signing key, and how to reach its store."""
-    home = tmp_path / "home"
-    home.mkdir()
-    signer = Signer.generate()
-    (home / SIGNING_KEY_FILE).write_bytes(signer.private_pem())
-    (home / PUBLIC_KEY_FILE).write_bytes(signer.public_pem())
-    spec = {"home": str(home), "pem": signer.private_pem().decode()}
-    if request.param == "sqlite":
-        yield {**spec, "kind": "sqlite", "path": str(home / "keyturn.db")}
-        return
-    schema = "kt_" + uuid.uuid4().hex[:12]
-    yield {**spec, "kind": "postgres", "url": PG_URL, "schema": schema,
-           "database": f"{PG_URL}?schema={schema}"}  # fmt: skip
-    with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
 def _audit_store(spec: dict[str, str]) -> Store:

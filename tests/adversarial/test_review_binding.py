@@ -272,23 +272,6 @@ def test_an_unchanged_policy_still_lets_the_grant_run_once(
 # -- what keyturn exec runs once approved -------------------------------------------------------
 
 
-@pytest.fixture()
-def exec_home(tmp_path: Path, brief_policy_text: str, monkeypatch: pytest.MonkeyPatch) -> Path:
-    policy = tmp_path / "keyturn.yaml"
-    policy.write_text(brief_policy_text)
-    for var in ("KEYTURN_TOKEN", "KEYTURN_DATABASE", "KEYTURN_AGENT", "KEYTURN_SESSION"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.delenv("KEYTURN_SERVER", raising=False)
-    monkeypatch.setenv("KEYTURN_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("KEYTURN_POLICY", str(policy))
-    monkeypatch.setenv("USER", "bob")
-    work = tmp_path / "work"
-    work.mkdir()
-    monkeypatch.chdir(work)
-    assert main(["init"]) == 0
-    return work
-
-
 def _approve_first_request(*, before_approving: Callable[[], object]) -> None:
     store = open_state(load_settings())
     try:
