@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from keyturn.localfiles import LocalFiles
-from keyturn.model import Action, EffectKind, brackets_as_one_character
+from keyturn.model import Action, EffectKind, Target, brackets_as_one_character
 from keyturn.policy.matching import GlobSet
 from keyturn.understand.shell import understand_shell
 
@@ -71,9 +71,16 @@ def changed_files(before: dict[str, bytes], after: dict[str, bytes]) -> list[str
     return sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
 
 
-def understood_on_disk(line: str, *, cwd: Path | str, variables: dict[str, str]) -> Action:
+def understood_on_disk(
+    line: str, *, cwd: Path | str, variables: dict[str, str], target: Target | None = None
+) -> Action:
     """``line`` understood from ``cwd`` with the disk as it is now, ``variables`` the caller's
-    environment (its HOME the home directory)."""
+    environment (its HOME the home directory), ``target`` where it lands when told."""
     return understand_shell(
-        line, cwd=str(cwd), home=variables["HOME"], env=variables, files=LocalFiles()
+        line,
+        cwd=str(cwd),
+        home=variables["HOME"],
+        env=variables,
+        target=target or Target(),
+        files=LocalFiles(),
     )

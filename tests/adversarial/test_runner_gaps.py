@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from tests.adversarial._oracle import understood_on_disk
 from tests.adversarial.conftest import ACTOR
 
-from keyturn.localfiles import LocalFiles
 from keyturn.model import Action, EffectKind, Target
 from keyturn.policy import Policy
-from keyturn.understand.shell import understand_shell
 
 DENIED = "kubectl delete namespace payments"  # protected: denied in every environment
 
@@ -67,15 +66,12 @@ def place(tmp_path: Path) -> Place:
     return Place(home=home, project=project, srv=tmp_path / "srv")
 
 
+DEV = Target(environment="dev")
+
+
 def understood(line: str, place: Place) -> Action:
-    return understand_shell(
-        place.fill(line),
-        cwd=str(place.project),
-        home=str(place.home),
-        env={"HOME": str(place.home), "PATH": "/usr/bin:/bin"},
-        target=Target(environment="dev"),
-        files=LocalFiles(),
-    )
+    variables = {"HOME": str(place.home), "PATH": "/usr/bin:/bin"}
+    return understood_on_disk(place.fill(line), cwd=place.project, variables=variables, target=DEV)
 
 
 def decided(line: str, place: Place, policy: Policy) -> str:
