@@ -1,6 +1,7 @@
 """The adversarial suite's shared judge: a command line judged under the BRIEF policy; and the
-homes several suites act in: an initialised keyturn home for ``keyturn exec`` (``exec_home``)
-and a signed state on SQLite and PostgreSQL to tamper with (``audit_state``).
+homes several suites act in: an initialised keyturn home for ``keyturn exec`` (``exec_home``),
+a signed state on SQLite and PostgreSQL to tamper with (``audit_state``), and a local gate
+whose stored texts are searched for secrets (``gate``, :func:`everything_recorded`).
 
 Cases are judged for agent ``kiro`` acting for operator ``bob``; ``env`` plays the part of
 ``keyturn check --env`` (unset: the environment is told from the command itself, else the
@@ -9,6 +10,7 @@ policy's ``unknown_environment``, production).
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -18,8 +20,9 @@ import pytest
 from tests.store.helpers import PG_URL
 
 from keyturn.audit.signing import Signer
-from keyturn.bootstrap import PUBLIC_KEY_FILE, SIGNING_KEY_FILE
+from keyturn.bootstrap import PUBLIC_KEY_FILE, SIGNING_KEY_FILE, build_gate, load_settings
 from keyturn.cli import main
+from keyturn.gate import Gate
 from keyturn.model import Actor, Decision, Target
 from keyturn.policy import Policy, load_policy
 from keyturn.understand import FileReader, MemoryFiles
@@ -105,3 +108,22 @@ def audit_state(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict
            "database": f"{PG_URL}?schema={schema}"}  # fmt: skip
     with psycopg.connect(PG_URL, autocommit=True) as conn:
         conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+@pytest.fixture()
+def gate(tmp_path: Path, brief_policy_text: str) -> Gate:
+    """A local gate over the BRIEF policy, its state under ``tmp_path``, no environment read."""
+    (tmp_path / "keyturn.yaml").write_text(brief_policy_text)
+    settings = load_settings(
+        home=str(tmp_path / "home"), policy=str(tmp_path / "keyturn.yaml"), environ={}
+    )
+    return build_gate(settings)
+
+
+def everything_recorded(gate: Gate) -> str:
+    """Every text ``gate`` stored: its audit records and its requests' decisions and summaries."""
+    records = "\n".join(r.canonical for r in gate.store.audit_records())
+    requests = "\n".join(
+        json.dumps(r.draft.decision) + r.draft.summary for r in gate.store.list_requests()
+    )
+    return records + requests

@@ -10,13 +10,12 @@ the one the unredacted action gets.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.adversarial.conftest import everything_recorded
 
 from keyturn.audit.redaction import Redactor
-from keyturn.bootstrap import build_gate, load_settings
 from keyturn.gate import Gate
 from keyturn.localfiles import LocalFiles
 from keyturn.model import ActionKind, Actor
@@ -196,23 +195,6 @@ PLAIN = [
 ]
 
 
-@pytest.fixture()
-def gate(tmp_path: Path, brief_policy_text: str) -> Gate:
-    (tmp_path / "keyturn.yaml").write_text(brief_policy_text)
-    settings = load_settings(
-        home=str(tmp_path / "home"), policy=str(tmp_path / "keyturn.yaml"), environ={}
-    )
-    return build_gate(settings)
-
-
-def _everything_recorded(gate: Gate) -> str:
-    records = "\n".join(r.canonical for r in gate.store.audit_records())
-    requests = "\n".join(
-        json.dumps(r.draft.decision) + r.draft.summary for r in gate.store.list_requests()
-    )
-    return records + requests
-
-
 @pytest.mark.parametrize(
     ("case", "call", "secrets"), CASES, ids=[c[0] for c in CASES]
 )  # fmt: skip
@@ -233,7 +215,7 @@ def test_a_secret_reaches_no_record(
     outcome = gate.submit(action, actor=KIRO)
     assert outcome.decision.decision is unredacted.decision
     answered = json.dumps(outcome.decision.to_json()) + outcome.message
-    recorded = _everything_recorded(gate) + answered
+    recorded = everything_recorded(gate) + answered
     for secret in secrets:
         assert secret not in recorded, f"{case}: {secret!r} was recorded"
     record = next(

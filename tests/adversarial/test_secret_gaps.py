@@ -8,12 +8,11 @@ reason included), the request (its stored decision and summary) and the answer.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.adversarial.conftest import everything_recorded
 
-from keyturn.bootstrap import build_gate, load_settings
 from keyturn.gate import Gate
 from keyturn.localfiles import LocalFiles
 from keyturn.model import ActionKind, Actor
@@ -117,23 +116,6 @@ CASES: list[tuple[str, tuple[str, dict[str, Any]], str]] = [
 ]  # fmt: skip
 
 
-@pytest.fixture()
-def gate(tmp_path: Path, brief_policy_text: str) -> Gate:
-    (tmp_path / "keyturn.yaml").write_text(brief_policy_text)
-    settings = load_settings(
-        home=str(tmp_path / "home"), policy=str(tmp_path / "keyturn.yaml"), environ={}
-    )
-    return build_gate(settings)
-
-
-def _everything_shown(gate: Gate) -> str:
-    records = "\n".join(r.canonical for r in gate.store.audit_records())
-    requests = "\n".join(
-        json.dumps(r.draft.decision) + r.draft.summary for r in gate.store.list_requests()
-    )
-    return records + requests
-
-
 @pytest.mark.parametrize("environment", [None, "dev"])
 @pytest.mark.parametrize(
     ("case", "call", "secret"), CASES, ids=[c[0] for c in CASES]
@@ -167,7 +149,7 @@ def test_the_secret_is_in_no_stored_or_shown_field(
         *decision.reasons,
         *(j.reason for j in decision.judgements),
         *(j.effect.detail for j in decision.judgements),
-        _everything_shown(gate),
+        everything_recorded(gate),
     ]
     for text in shown:
         assert secret not in text, f"{case}: {secret!r} in {text[:300]!r}"
