@@ -22,12 +22,12 @@ import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from keyturn.understand.shell.commands._home import command_home, home_moved
 from keyturn.understand.shell.commands.aws_cli import (
     AwsCommandLine,
     RunTimeWords,
     split_command_line,
 )
-from keyturn.understand.shell.effects import file_path
 from keyturn.understand.shell.line_writes import one_text_on_line, written_text
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 
@@ -63,23 +63,6 @@ class ServiceAlias:
 Expansion = ServiceAlias | ShellAlias | UnreadableAliases
 
 
-def command_home(cmd: SimpleCommand, ctx: ShellContext) -> str | None:
-    """The home directory the command reads ``~/.aws`` under: the line's ``HOME=`` when it
-    sets one, else the caller's; ``None`` when it is decided at run time.
-
-    The CLI joins ``~`` to ``.aws/…`` and the kernel resolves the path, so ``/h/.``, ``/a//h``
-    and ``/x/../h`` are ``/h`` (as the kubeconfig's place is read): the written files the line
-    is checked against are named by their normal path."""
-    home = cmd.assignments.get("HOME")
-    if home is None:
-        home = ctx.env.get("HOME") or ctx.home
-    elif home == "~" or home.startswith("~/"):
-        home = ctx.home.rstrip("/") + home[1:]  # bash expands ``~`` in an assignment
-    if not home.startswith("/") or any(c in home for c in "$`"):
-        return None
-    return file_path(home, ctx)
-
-
 def home_changed(cmd: SimpleCommand, ctx: ShellContext) -> bool:
     """Whether the command runs with another home directory than the caller's: the line sets
     ``HOME``/``USERPROFILE``, or a wrapper (``sudo``) resets it."""
@@ -87,8 +70,7 @@ def home_changed(cmd: SimpleCommand, ctx: ShellContext) -> bool:
         return True
     if "USERPROFILE" in cmd.assignments:
         return True
-    home = cmd.assignments.get("HOME")
-    return home is not None and command_home(cmd, ctx) != ctx.home.rstrip("/")
+    return "HOME" in cmd.assignments and home_moved(cmd, ctx)
 
 
 def alias_expansions(

@@ -19,7 +19,7 @@ _CONFIG_LIMIT = 1_000_000
 
 def config_path(cmd: SimpleCommand, ctx: ShellContext) -> str | None:
     """The config file the command reads; None when where it is cannot be told."""
-    from keyturn.understand.shell.commands._aws_cli_aliases import command_home
+    from keyturn.understand.shell.commands._home import command_home
     from keyturn.understand.shell.effects import home_path
 
     named = cmd.assignments.get("AWS_CONFIG_FILE") or ctx.env.get("AWS_CONFIG_FILE")

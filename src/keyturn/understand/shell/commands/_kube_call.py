@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from keyturn.model import Effect, EffectKind, Resource, Target
+from keyturn.understand.shell.commands._home import command_home
 from keyturn.understand.shell.commands._kube_args import ParsedArgs
-from keyturn.understand.shell.commands._kube_place import call_home, place_of
+from keyturn.understand.shell.commands._kube_place import place_of
 from keyturn.understand.shell.commands._kubeconfig import Kubeconfig, NotTold
 from keyturn.understand.shell.effects import file_effect
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
@@ -102,7 +103,7 @@ def kube_call(
         return cmd.assignments.get(name) or ctx.env.get(name)
 
     kubeconfig = args.value("--kubeconfig") or variable("KUBECONFIG")
-    home = None if place.elsewhere or place.home_untold else call_home(cmd, ctx)
+    home = None if place.elsewhere or place.home_untold else command_home(cmd, ctx)
     files = Kubeconfig(None if place.elsewhere else kubeconfig, ctx, home=home)
     # A switch on the line changed this user's kubeconfig, not the one read there.
     here = place.elsewhere is None and not place.home_untold

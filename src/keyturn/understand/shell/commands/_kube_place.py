@@ -81,14 +81,3 @@ def place_of(cmd: SimpleCommand, ctx: ShellContext) -> Place:
     if place.namespace == "*":
         place = Place(place.elsewhere, place.context, None, place.home_untold)
     return place
-
-
-def call_home(cmd: SimpleCommand, ctx: ShellContext) -> str | None:
-    """The home directory the command reads ``~/.kube/config`` under: the ``HOME`` the line
-    gives it, else the session's; None when decided at run time."""
-    home = cmd.assignments.get("HOME")
-    if home is None:
-        home = ctx.env.get("HOME", ctx.home)
-    if any(mark in home for mark in ("$", "`")) or home.startswith("("):
-        return None
-    return home if home.startswith("/") or not home else f"{ctx.cwd.rstrip('/')}/{home}"

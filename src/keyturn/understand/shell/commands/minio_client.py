@@ -28,6 +28,7 @@ from functools import partial
 from urllib.parse import urlsplit
 
 from keyturn.model import Effect
+from keyturn.understand.shell.commands._home import home_moved
 from keyturn.understand.shell.commands._object_storage import (
     Meaning,
     Place,
@@ -102,8 +103,7 @@ def _mc_aliases(
         if name.startswith("MC_HOST_")
     }
     folder = opts.value("C") or variables.get("MC_CONFIG_DIR")
-    home = variables.get("HOME")
-    if folder is None and home is not None and file_path(home, ctx) != file_path(ctx.home, ctx):
+    if folder is None and home_moved(cmd, ctx):
         text = None  # ``HOME=/tmp/x mc …``: that home's ``.mc`` is not read here
     else:
         # Read as the line leaves it: a config.json an earlier command rewrote is that text,

@@ -31,6 +31,7 @@ from functools import partial
 
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._argv import setting
+from keyturn.understand.shell.commands._home import home_moved
 from keyturn.understand.shell.commands._object_storage import (
     Meaning,
     Place,
@@ -127,9 +128,7 @@ def _other_config_home(cmd: SimpleCommand, ctx: ShellContext) -> bool:
     """Whether rclone looks for its default config elsewhere than ``~/.config/rclone``: under
     ``XDG_CONFIG_HOME``, or the home the line gives it (``HOME=/tmp/x rclone …``), whose
     files are not read here."""
-    home = setting(cmd, ctx.env, "HOME")
-    moved = home is not None and file_path(home, ctx) != file_path(ctx.home, ctx)
-    return moved or bool(setting(cmd, ctx.env, "XDG_CONFIG_HOME"))
+    return home_moved(cmd, ctx) or bool(setting(cmd, ctx.env, "XDG_CONFIG_HOME"))
 
 
 _REMOTE_VARIABLE = re.compile(r"RCLONE_CONFIG_([A-Z0-9_]+?)_(TYPE|PROVIDER|ENDPOINT)", re.I)

@@ -46,6 +46,7 @@ from keyturn.understand.shell.commands._argv import (
     setting,
     with_command,
 )
+from keyturn.understand.shell.commands._home import home_moved
 from keyturn.understand.shell.effects import file_path, unknown_effect, write_effect
 from keyturn.understand.shell.line_writes import one_text_on_line
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
@@ -154,8 +155,7 @@ def _start_up_chosen(cmd: SimpleCommand, ctx: ShellContext, *variables: str) -> 
     for name in variables:
         if setting(cmd, ctx.env, name):
             return name
-    home = setting(cmd, ctx.env, "HOME")
-    if home and normalize_path(home, cwd=ctx.cwd).rstrip("/") != ctx.home.rstrip("/"):
+    if home_moved(cmd, ctx):
         return "HOME"
     return None
 
