@@ -61,6 +61,9 @@ _TRIGGERS = (
     # Reading a password on the input (``| sudo -S``, ``chpasswd``, ``--data-file=-``), redis'
     # ``ACL SETUSER``, and the key names of :data:`_ARGUMENT_SECRETS`.
     *("sudo", "chpasswd", "stdin", "data-file", "setuser", "pin", "otp", "jwt", "session", "pw"),
+    # Tools whose password or token options are short (``az sql … -p``, ``vercel -t``,
+    # ``supabase -p``, ``etcdctl --user u:p``).
+    *(" az ", "/az ", "etcdctl", "vercel", " vc ", "/vc ", "supabase"),
 )
 
 

@@ -179,6 +179,157 @@ _PAIR_VALUED = frozenset({"--context", "--scope", "-s", "-R", "--repo", "-g", "-
 _PAIR_VALUED |= frozenset({"--description", "-t", "--type", "--filter"})
 
 
+def _operands(words: Sequence[str], start: int, valued: frozenset[str]) -> list[int]:
+    """The indexes of the plain words from ``start`` on: not options, nor the separate values
+    of the options in ``valued``; every word after ``--``."""
+    found: list[int] = []
+    j = start
+    while j < len(words):
+        word = words[j]
+        if word == "--":
+            return found + list(range(j + 1, len(words)))
+        if word.startswith("-") and len(word) > 1:
+            j += 2 if word in valued else 1
+            continue
+        found.append(j)
+        j += 1
+    return found
+
+
+def _both_dashes(*names: str) -> frozenset[str]:
+    """Options written with one dash or two (Go's ``flag``: ``-format``, ``--format``)."""
+    return frozenset(f"{dashes}{n}" for n in names for dashes in ("-", "--"))
+
+
+def _short_secret(option: str) -> _Finder:
+    """A program's short option holding a secret, written ``-t=VALUE`` (its ``-t VALUE`` and
+    ``-tVALUE`` forms are :mod:`keyturn.audit.secrets`' password options)."""
+
+    def find(words: Sequence[str], lowered: Sequence[str]) -> Iterator[tuple[int, Span]]:
+        for i, w in enumerate(words):
+            if w.startswith(option + "="):
+                yield i, value_after(w, len(option) + 1, "secret option")
+
+    return find
+
+
+_PULUMI_VALUED = frozenset({"-s", "--stack", "--config-file", "-C", "--cwd", "--type", "-v"})
+_PULUMI_VALUED |= {"--verbose", "--color", "--profiling", "--tracing", "--memprofilerate"}
+
+
+def _pulumi_config(words: Sequence[str], lowered: Sequence[str]) -> Iterator[tuple[int, Span]]:
+    """``pulumi config set [--secret] KEY VALUE``: the value when ``--secret`` makes it one or
+    the key (``db:password``) is named like one. (``config set-all --secret KEY=VALUE`` is
+    found as any ``--secret VALUE`` option is.)"""
+    if "set" not in lowered:
+        return
+    verb = lowered.index("set")
+    marked = any(w == "--secret" or w == "--secret=true" for w in lowered)
+    plain = _operands(words, verb + 1, _PULUMI_VALUED)
+    if len(plain) >= 2 and (marked or secret_name(_LAST_PART.split(words[plain[0]])[-1])):
+        yield from _at(plain[1], whole(words[plain[1]], "secret value"))
+
+
+# The az groups whose ``-p`` is ``--admin-password`` (``az sql server create -u admin -p V``);
+# elsewhere it may be ``--parameters`` or ``--properties``.
+_AZ_DATABASES = frozenset({"sql", "mysql", "postgres", "mariadb", "synapse"})
+
+
+def _az_secrets(words: Sequence[str], lowered: Sequence[str]) -> Iterator[tuple[int, Span]]:
+    """``az sql|mysql|postgres|mariadb|synapse … -p PASSWORD`` (``-pPASSWORD``), and ``az
+    keyvault secret set --value VALUE`` (``--value=VALUE``)."""
+    databases = not _AZ_DATABASES.isdisjoint(lowered)
+    vault = "keyvault" in lowered and "secret" in lowered
+    for i, w in enumerate(words):
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        if databases and w == "-p" and nxt is not None:
+            yield from _at(i + 1, whole(nxt, "password option"))
+        elif databases and w.startswith("-p") and len(w) > 2 and w[2] != "-":
+            yield from _at(i, whole_from(w, 3 if w[2] == "=" else 2, "password option"))
+        elif vault and lowered[i] == "--value" and nxt is not None:
+            yield from _at(i + 1, whole(nxt, "secret value"))
+        elif vault and lowered[i].startswith("--value="):
+            yield i, value_after(w, len("--value="), "secret value")
+
+
+_VAULT_VALUED = _both_dashes("address", "agent-address", "namespace", "ns", "format", "field")
+_VAULT_VALUED |= _both_dashes("ca-cert", "ca-path", "client-cert", "client-key", "mfa", "mode")
+_VAULT_VALUED |= _both_dashes("tls-server-name", "wrap-ttl", "header", "increment", "id")
+_VAULT_TOKEN_VERBS = frozenset({"lookup", "revoke", "renew", "capabilities"})
+
+
+def _vault_keys(words: Sequence[str], lowered: Sequence[str]) -> Iterator[tuple[int, Span]]:
+    """``vault operator unseal KEY`` (an unseal key share); ``vault token create -id TOKEN``
+    (the new token's own value); ``vault token lookup|revoke|renew TOKEN`` and ``token
+    capabilities TOKEN PATH`` (a token, unless ``-accessor`` or ``-mode=path`` make the word
+    an accessor or a path)."""
+    if "unseal" in lowered:
+        for j in _operands(words, lowered.index("unseal") + 1, _VAULT_VALUED):
+            yield from _at(j, whole(words[j], "secret value"))
+    if "token" not in lowered:
+        return
+    after = lowered.index("token") + 1
+    verb = lowered[after] if after < len(words) else ""
+    if verb == "create":
+        for j in range(after + 1, len(words)):
+            option, eq, _ = lowered[j].partition("=")
+            if option in ("-id", "--id") and eq:
+                yield j, value_after(words[j], len(option) + 1, "secret value")
+            elif option in ("-id", "--id") and j + 1 < len(words):
+                yield from _at(j + 1, whole(words[j + 1], "secret value"))
+    elif verb in _VAULT_TOKEN_VERBS:
+        named = {w.partition("=")[0].lstrip("-") for w in lowered if w.startswith("-")}
+        if "accessor" in named or any(w.lstrip("-") == "mode=path" for w in lowered):
+            return
+        plain = _operands(words, after + 1, _VAULT_VALUED)
+        tokens = plain[:1] if verb == "capabilities" and len(plain) > 1 else plain
+        tokens = [] if verb == "capabilities" and len(plain) < 2 else tokens
+        for j in tokens:
+            yield from _at(j, whole(words[j], "secret value"))
+
+
+def _go_options(words: Sequence[str], lowered: Sequence[str]) -> Iterator[tuple[int, Span]]:
+    """HashiCorp tools' options, spelled with one dash as Go's ``flag`` allows (``consul …
+    -token V``, ``nomad job run -token V``, ``-http-auth user:V``): the value of one named
+    like a secret (``-token=V`` is found as any assignment is)."""
+    for i, w in enumerate(words[:-1]):
+        single = w.startswith("-") and not w.startswith("--") and len(w) > 2 and "=" not in w
+        if single and secret_name(w[1:]) and not words[i + 1].startswith("-"):
+            yield from _at(i + 1, whole(words[i + 1], "secret option"))
+
+
+def _etcd_secrets(words: Sequence[str], lowered: Sequence[str]) -> Iterator[tuple[int, Span]]:
+    """``etcdctl --user NAME:PASSWORD`` (``--user=…``) and ``etcdctl user add NAME:PASSWORD``:
+    what follows the colon."""
+    added = lowered.index("add") if "user" in lowered and "add" in lowered else len(words)
+    new_user = next((j for j in range(added + 1, len(words)) if words[j][:1] != "-"), None)
+    for i, w in enumerate(words):
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if w == "--user" and ":" in nxt:
+            yield from _at(i + 1, whole_from(nxt, nxt.index(":") + 1, "user password"))
+        elif (w.startswith("--user=") or i == new_user) and ":" in w:
+            yield from _at(i, whole_from(w, w.index(":") + 1, "user password"))
+
+
+def _keyed_put(words: Sequence[str], lowered: Sequence[str]) -> Iterator[tuple[int, Span]]:
+    """``etcdctl put KEY VALUE``, ``consul kv put KEY VALUE``: the value of a key named like a
+    secret (``db/password``)."""
+    plain = [j for j in range(lowered.index("put") + 1, len(words))
+             if not words[j].startswith("-")]  # fmt: skip
+    if len(plain) >= 2 and secret_name(_LAST_PART.split(words[plain[0]])[-1]):
+        yield from _at(plain[1], whole(words[plain[1]], "secret value"))
+
+
+_ANSIBLE_VAULT_VALUED = frozenset({"--name", "-n", "--stdin-name", "--vault-id", "--output"})
+_ANSIBLE_VAULT_VALUED |= {"--vault-password-file", "--vault-pass-file", "--encrypt-vault-id"}
+
+
+def _encrypt_string(words: Sequence[str], lowered: Sequence[str]) -> Iterator[tuple[int, Span]]:
+    """``ansible-vault encrypt_string SECRET [--name NAME]``: every string it encrypts."""
+    for j in _operands(words, lowered.index("encrypt_string") + 1, _ANSIBLE_VAULT_VALUED):
+        yield from _at(j, whole(words[j], "secret value"))
+
+
 def _kv_write_path(lowered: Sequence[str]) -> int | None:
     """The index of the path word of ``vault kv put|patch PATH k=v`` or ``vault write PATH``."""
     for i, w in enumerate(lowered):
@@ -189,6 +340,7 @@ def _kv_write_path(lowered: Sequence[str]) -> int | None:
 
 
 _CONFIGURED = frozenset({"npm", "pnpm", "yarn", "rclone"})
+_GO_FLAG_TOOLS = frozenset({"consul", "nomad", "vault", "bao", "boundary", "waypoint", "packer"})
 _FLY = frozenset({"fly", "flyctl"})
 _NETLIFY = frozenset({"netlify", "ntl"})
 _Finder = Callable[[Sequence[str], Sequence[str]], Iterator[tuple[int, Span]]]
@@ -210,6 +362,15 @@ _POSITIONAL: tuple[tuple[Callable[[set[str], Sequence[str]], bool], _Finder], ..
     (lambda names, lowered: "railway" in names, _assigned_values),
     (lambda names, lowered: bool(names & _NETLIFY) and "env:set" in lowered, _pair_value),
     (lambda names, lowered: "glab" in names and "variable" in lowered, _pair_value),
+    (lambda names, lowered: "pulumi" in names and "config" in lowered, _pulumi_config),
+    (lambda names, lowered: "az" in names, _az_secrets),
+    (lambda names, lowered: bool(names & {"vault", "bao"}), _vault_keys),
+    (lambda names, lowered: bool(names & _GO_FLAG_TOOLS), _go_options),
+    (lambda names, lowered: "etcdctl" in names, _etcd_secrets),
+    (lambda names, lowered: bool(names & {"etcdctl", "consul"}) and "put" in lowered, _keyed_put),
+    (lambda names, lowered: bool(names & {"vercel", "vc"}), _short_secret("-t")),
+    (lambda names, lowered: "supabase" in names, _short_secret("-p")),
+    (lambda names, lowered: "encrypt_string" in lowered, _encrypt_string),
 )
 
 

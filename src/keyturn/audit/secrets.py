@@ -104,6 +104,13 @@ _WEBHOOK = re.compile(
     r"hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9]+/[A-Za-z0-9]+/([A-Za-z0-9]+)"
     r"|discord(?:app)?\.com/api/webhooks/[0-9]+/([A-Za-z0-9_-]+)"
 )
+# The AWS CLI's shorthand for lists of name/value pairs, the documented spelling of what the
+# JSON form gives as members (``ParameterKey=DbPassword,ParameterValue=V``; ECS's
+# ``environment=[{name=DB_PASSWORD,value=V}]``): a pair is a group between braces, brackets or
+# blanks; its value is secret when its name is named like one.
+_SHORTHAND_GROUP = re.compile(r"[^{}\[\]\s]+")
+_SHORTHAND_NAME = re.compile(r"(?i)(?:^|,)(?:parameterkey|name|key|optionname)=([^,]*)")
+_SHORTHAND_VALUE = re.compile(r"(?i)(?:^|,)(?:parametervalue|value)=")
 
 
 def in_word_spans(word: str, *, blank_ends: bool = False) -> Iterator[Span]:
@@ -145,6 +152,30 @@ def in_word_spans(word: str, *, blank_ends: bool = False) -> Iterator[Span]:
     for m in _WEBHOOK.finditer(word):
         group = 1 if m.group(1) is not None else 2
         yield Span(m.start(group), m.end(group), "webhook")
+    if "," in word and "=" in word:
+        yield from _shorthand_pairs(word)
+
+
+def _shorthand_pairs(word: str) -> Iterator[Span]:
+    """The values of AWS CLI shorthand pairs whose name is a secret's
+    (``ParameterKey=DbPassword,ParameterValue=V``, ``{name=DB_PASSWORD,value=V}``), in either
+    order; a quoted value runs to its closing quote (``ParameterValue="a,b"``)."""
+    for group in _SHORTHAND_GROUP.finditer(word):
+        name = _SHORTHAND_NAME.search(group.group())
+        if name is None or not secret_name(name.group(1).strip(QUOTES)):
+            continue
+        for value in _SHORTHAND_VALUE.finditer(group.group()):
+            start = group.start() + value.end()
+            if start < len(word) and word[start] in QUOTES:
+                close = word.find(word[start], start + 1)
+                yield Span(start + 1, close if close != -1 else len(word), "named secret")
+                continue
+            comma = word.find(",", start, group.end())
+            end = comma if comma != -1 else group.end()
+            while end > start and word[end - 1] in QUOTES:
+                end -= 1
+            if end > start:
+                yield Span(start, end, "named secret")
 
 
 # -- shapes that take the command's other words ------------------------------------------------
@@ -165,6 +196,9 @@ _PASSWORD_OPTIONS: dict[str, frozenset[str]] = {
     "rabbitmqadmin": frozenset({"-p"}),
     "influx": frozenset({"-t"}),
     "doctl": frozenset({"-t"}),
+    # ``--token`` and ``--password`` by their short names.
+    **{name: frozenset({"-t"}) for name in ("vercel", "vc")},
+    "supabase": frozenset({"-p"}),
     "ssh-keygen": frozenset({"-N", "-P"}),
     "openssl": frozenset({"-k", "-K"}),
 }
@@ -175,6 +209,7 @@ _ATTACHED_PASSWORD: dict[str, str] = {
     **{name: "-P" for name in ("sqlcmd", "bcp")},
     "7zr": "-p",
     "redis-cli": "-a",
+    "supabase": "-p",
 }
 # ``user:password`` options of HTTP clients.
 _USER_OPTIONS = {

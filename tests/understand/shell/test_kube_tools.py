@@ -91,25 +91,38 @@ def test_kube_tools(
 @pytest.mark.parametrize(
     ("command", "expected"),
     [
-        ("argocd app delete shop -y", [(_E.DELETE, ("argocd:app/shop", "argocd:app/shop/*"))]),
+        (
+            "argocd app delete shop -y",
+            [(_E.DELETE, ("argocd:app/shop", "argocd:app/shop/*")), (_E.UNKNOWN, ("k8s:*",))],
+        ),
         ("argocd app delete shop --cascade=false", [(_E.DELETE, ("argocd:app/shop",))]),
         (
             "argocd app delete shop -N team-a",
-            [(_E.DELETE, ("argocd:app/team-a/shop", "argocd:app/team-a/shop/*"))],
+            [
+                (_E.DELETE, ("argocd:app/team-a/shop", "argocd:app/team-a/shop/*")),
+                (_E.UNKNOWN, ("k8s:*",)),
+            ],
         ),
-        ("argocd app delete -l team=a", [(_E.DELETE, ("argocd:app/*", "argocd:app/*/*"))]),
+        (
+            "argocd app delete -l team=a",
+            [(_E.DELETE, ("argocd:app/*", "argocd:app/*/*")), (_E.UNKNOWN, ("k8s:*",))],
+        ),
         (
             "argocd --server argocd.prod.internal app sync shop --prune",
             [
                 (_E.UPDATE, ("argocd:app/shop", "argocd:argocd.prod.internal/app/shop")),
                 (_E.DELETE, ("argocd:app/shop/*", "argocd:argocd.prod.internal/app/shop/*")),
+                (_E.UNKNOWN, ("k8s:*",)),
             ],
         ),
         ("argocd app sync shop --dry-run", [(_E.READ, ("argocd:app/shop",))]),
         ("argocd app rollback shop 3", [(_E.UPDATE, ("argocd:app/shop",))]),
         (
             "argocd appset delete all-apps",
-            [(_E.DELETE, ("argocd:appset/all-apps", "argocd:appset/all-apps/*"))],
+            [
+                (_E.DELETE, ("argocd:appset/all-apps", "argocd:appset/all-apps/*")),
+                (_E.UNKNOWN, ("k8s:*",)),
+            ],
         ),
         ("argocd proj delete team", [(_E.DELETE, ("argocd:project/team",))]),
         ("argocd app list", [(_E.READ, ("shell:argocd",))]),

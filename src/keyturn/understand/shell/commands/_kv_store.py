@@ -7,10 +7,13 @@ Choices that hold for all three tools:
   ``CONSUL_HTTP_ADDR``, ``--endpoints``/``ETCDCTL_ENDPOINTS``), adds a name per host:
   ``vault:<host>/<path>``, ``consul:<host>/kv/<key>``, ``etcd:<host>/<key>``, so that ``*prod*``
   tells the environment by server. The port and scheme are left out.
+- Where they land: as any server's (:mod:`._server_target`), by an environment given outright
+  or by those names; the shell's AWS profile or kube context says nothing of which server.
 - Kinds: reading, listing and looking up read; writing is an update. Help only prints.
   A path decided at run time makes a change unknown, as for files.
-- Unknown on purpose (``None``): any command without a meaning in the tool's table, and any
-  form without the operand it needs.
+- Unknown on purpose: any command without a meaning in the tool's table, and any form
+  without the operand it needs (a meaning's ``None``; the handlers make it an unknown placed
+  as the server is).
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from keyturn.model import Effect, EffectKind, Resource
-from keyturn.understand.shell.effects import command_effect, local_target, unknown_effect
+from keyturn.understand.shell.commands._server_target import server_target
+from keyturn.understand.shell.effects import command_effect, unknown_effect
 from keyturn.understand.shell.flags import Options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
 
@@ -61,7 +65,7 @@ class StoreCall:
         return Effect(
             effect=kind,
             resource=Resource(tuple(dict.fromkeys(names)), type=self.service),
-            target=local_target(self.ctx),
+            target=server_target(self.ctx),
             service=self.service,
             command=self.cmd.text or None,
             operation=self.operation or self.cmd.name,

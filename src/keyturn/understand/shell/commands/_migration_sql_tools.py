@@ -54,6 +54,7 @@ from keyturn.understand.shell.commands._migration_names import (
     setting,
 )
 from keyturn.understand.shell.commands._paas_common import parse_args
+from keyturn.understand.shell.commands._server_target import on_server
 from keyturn.understand.shell.commands._supabase_platform import supabase_platform
 from keyturn.understand.shell.effects import command_effect
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
@@ -140,7 +141,9 @@ def _supabase_calls(
             or supabase_ref(ctx, opts.value("workdir"))
         )
         remote = Database("postgres", "postgres", f"db.{ref or '*'}.supabase.co")
-        calls.append(Call(cmd, ctx, Place("supabase", (remote,), scope=ref or "*"), opts))
+        # Supabase's database: the shell's AWS profile says nothing of which project it is.
+        there = on_server(ctx)
+        calls.append(Call(cmd, there, Place("supabase", (remote,), scope=ref or "*"), opts))
     return calls
 
 

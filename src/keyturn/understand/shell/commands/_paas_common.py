@@ -17,6 +17,9 @@ Choices that hold for every platform tool:
   ``heroku run``) is judged as the command line it is and named also in that place
   (``fly:app/machine/*/file:/data``), like ``ssh HOST CMD``; with no command (an interactive
   session) it is not understood.
+- What the platform holds lands as a server's does (:mod:`._server_target`): by an environment
+  given outright or by its names, never by the shell's AWS profile or kube context, which say
+  nothing of which app or project a call reaches (``AWS_PROFILE=dev heroku apps:destroy``).
 """
 
 from __future__ import annotations
@@ -33,11 +36,11 @@ from typing import Any, TypeVar
 from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand.shell.commands._git_config_file import parse_settings, repository_root
 from keyturn.understand.shell.commands._kv_store import names_run_time_word
+from keyturn.understand.shell.commands._server_target import on_server, run_there, server_target
 from keyturn.understand.shell.effects import (
     command_effect,
     file_effect,
     home_path,
-    local_target,
     named_in,
     unknown_effect,
 )
@@ -80,7 +83,7 @@ class PaasCall:
         return Effect(
             effect=kind,
             resource=Resource(found, type=self.service),
-            target=local_target(self.ctx),
+            target=server_target(self.ctx),
             service=self.service,
             command=self.cmd.text or None,
             operation=self.operation or self.cmd.name,
@@ -97,17 +100,21 @@ class PaasCall:
         return file_effect(kind, [home_path(path, self.ctx)], self.cmd, self.ctx, detail=detail)
 
     def nested(self, words: Sequence[str], places: Sequence[str], where: str) -> list[Effect]:
-        """The command line ``words`` run ``where`` (on an app's machine, a dyno), judged as
-        the line it is and named also in ``places``; unknown when nothing judges lines."""
+        """The command line ``words`` run ``where``, judged as the line it is; unknown when
+        nothing judges lines. Run in the platform's machines (an app's machine, a dyno: the
+        ``places`` it is named in as well), it lands as the platform does, not by this
+        machine's hints; run here (a build, a predeploy hook: no place), as any command here."""
+        there = on_server(self.ctx) if places else self.ctx
         if not words:
-            return [unknown_effect(self.cmd, f"an interactive session {where}", self.ctx)]
+            return [unknown_effect(self.cmd, f"an interactive session {where}", there)]
         if self.ctx.understand_nested is None:
-            return [unknown_effect(self.cmd, f"runs a command {where}, not judged", self.ctx)]
+            return [unknown_effect(self.cmd, f"runs a command {where}, not judged", there)]
         text = words[0] if len(words) == 1 else shlex.join(words)
         note = f"runs {where}"
+        found = self.ctx.understand_nested(text)
         return [
             named_in(evolve(e, detail=f"{e.detail}; {note}" if e.detail else note), places)
-            for e in self.ctx.understand_nested(text)
+            for e in (run_there(found, self.ctx) if places else found)
         ]
 
 

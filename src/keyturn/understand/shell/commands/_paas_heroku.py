@@ -45,7 +45,7 @@ from keyturn.understand.shell.commands._paas_common import (
     whole,
     yes_notes,
 )
-from keyturn.understand.shell.effects import local_target
+from keyturn.understand.shell.commands._server_target import server_target
 from keyturn.understand.shell.flags import Options, OptionSpec
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
 from keyturn.understand.shell.words import normalize_path
@@ -183,7 +183,7 @@ def _psql(call: PaasCall, opts: Options, rest: Sequence[str]) -> list[Effect] | 
                 detail = f"runs SQL from {arg.value}, which could not be read"
                 effects.append(call.effect(_E.UNKNOWN, [database], detail))
                 continue
-        target = local_target(call.ctx)
+        target = server_target(call.ctx)
         found = sql_effects(sql, engine="postgres", database=None, target=target, host=database)
         effects += [evolve(e, command=call.cmd.text or None) for e in found]
     if not effects:

@@ -49,6 +49,7 @@ from keyturn.understand.shell.commands._paas_common import (
     whole,
     yes_notes,
 )
+from keyturn.understand.shell.commands._server_target import server_target
 from keyturn.understand.shell.effects import file_path, local_target
 from keyturn.understand.shell.flags import Options, OptionSpec
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
@@ -204,7 +205,9 @@ def _d1_execute(call: PaasCall, opts: Options, rest: Sequence[str]) -> list[Effe
     if _decided_at_run_time(call, sql):
         detail = "runs SQL decided at run time"
         return [call.effect(_E.UNKNOWN, [f"cloudflare:d1/{database}"], detail)]
-    found = sql_effects(sql, engine="sqlite", database=database, target=local_target(call.ctx))
+    # The local development copy is a file here; --remote reaches Cloudflare's database.
+    where_run = server_target(call.ctx) if opts.has("remote") else local_target(call.ctx)
+    found = sql_effects(sql, engine="sqlite", database=database, target=where_run)
     return [
         evolve(
             e, command=call.cmd.text or None, detail="; ".join(d for d in (e.detail, where) if d)

@@ -8,7 +8,8 @@ Names (decided here): ``consul:kv/<key>`` (``-recurse`` and ``-keys``: ``consul:
 Kinds: ``consul leave`` is an update that says ``disruptive``; ``consul snapshot restore``
 replaces everything.
 
-Unknown on purpose (``None``): ACL, intention, connect, config and the rest.
+Unknown on purpose: ACL, intention, connect, config and the rest, named ``consul:*`` (and by
+server) and placed as the server is (:func:`._server_target.not_understood`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from keyturn.understand.shell.commands._kv_store import (
     prints_version,
     server_hosts,
 )
+from keyturn.understand.shell.commands._server_target import not_understood
 from keyturn.understand.shell.effects import command_effect
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
@@ -97,4 +99,5 @@ def consul(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         return [command_effect(_E.READ, cmd, ctx, detail=PRINTS_ONLY)]
     address = opts.value("http-addr") or setting(cmd, ctx.env, "CONSUL_HTTP_ADDR")
     call = StoreCall(cmd, ctx, "consul", hosts=server_hosts(address))
-    return meaning_of(call, opts, opts.operands, _CONSUL_MEANINGS)
+    found = meaning_of(call, opts, opts.operands, _CONSUL_MEANINGS)
+    return found if found is not None else not_understood(call)

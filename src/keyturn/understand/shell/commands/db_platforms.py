@@ -39,6 +39,7 @@ from keyturn.understand.shell.commands._paas_common import (
     whole,
     yes_notes,
 )
+from keyturn.understand.shell.commands._server_target import server_target
 from keyturn.understand.shell.effects import home_path
 from keyturn.understand.shell.flags import Options, OptionSpec
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
@@ -164,7 +165,7 @@ def _ps_shell(call: PaasCall, opts: Options, rest: Sequence[str]) -> list[Effect
     text = call.cmd.stdin_text
     if not rest or text is None:
         return None  # an interactive session: the statements are not known
-    return sql_effects(text, engine="mysql", database=rest[0], target=call.ctx.target)
+    return sql_effects(text, engine="mysql", database=rest[0], target=server_target(call.ctx))
 
 
 _PSCALE_TABLE: dict[str, Meaning] = spelled(
@@ -235,7 +236,7 @@ def _turso_shell(call: PaasCall, opts: Options, rest: Sequence[str]) -> list[Eff
     text = rest[1] if len(rest) > 1 else call.cmd.stdin_text
     if not rest or text is None:
         return None
-    return sql_effects(text, engine="sqlite", database=rest[0], target=call.ctx.target)
+    return sql_effects(text, engine="sqlite", database=rest[0], target=server_target(call.ctx))
 
 
 _TURSO_TABLE: dict[str, Meaning] = spelled(

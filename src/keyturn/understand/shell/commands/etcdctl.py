@@ -7,10 +7,12 @@ Names (decided here): ``etcd:<key>`` as written (``--prefix``: ``etcd:<key>*``; 
 
 Kinds: ``etcdctl defrag`` is an update that says ``disruptive``; ``etcdctl snapshot restore``
 replaces everything; ``etcdctl auth disable`` removes protection. ``etcdctl lock NAME CMD``
-judges CMD as a command line.
+judges CMD as a command line, and so does ``etcdctl watch KEY [END] -- CMD`` (etcdctl runs CMD
+here on every change of the keys: at once, when the same line or anyone else writes them).
 
-Unknown on purpose (``None``): member add/update, alarm, move-leader, downgrade, snapshot save
-and the rest.
+Unknown on purpose: member add/update, alarm, move-leader, downgrade, snapshot save, ``watch
+-i`` (its watches and their commands come on the input) and the rest, named ``etcd:*`` (and
+by server) and placed as the server is.
 """
 
 from __future__ import annotations
@@ -31,9 +33,10 @@ from keyturn.understand.shell.commands._kv_store import (
     prints_version,
     server_hosts,
 )
+from keyturn.understand.shell.commands._server_target import not_understood
 from keyturn.understand.shell.effects import command_effect
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
-from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
 
 _E = EffectKind
 
@@ -68,6 +71,36 @@ def _etcd_keys(kind: EffectKind, *, ranged: bool = True) -> Meaning:
     return meaning
 
 
+def _watch(call: StoreCall, opts: Options, words: Sequence[str]) -> list[Effect] | None:
+    """``etcdctl watch [KEY [END]] [-- CMD...]``: reads the keys; the words after the first
+    ``--`` following ``watch`` are a command etcdctl runs on every event (exec-watch, as its
+    ``parseWatchArgs`` finds them), judged as a command line. Without ``--``, more than a key
+    and a range end is refused by etcdctl: not understood here either. ``ETCDCTL_WATCH_KEY``
+    (and ``ETCDCTL_WATCH_RANGE_END``) give the key when no operand does."""
+    if opts.has("i"):
+        return None  # interactive: the watches and their commands are read on the input
+    raw = list(call.cmd.args)
+    after = raw[raw.index("watch") + 1 :] if "watch" in raw else []
+    command = after[after.index("--") + 1 :] if "--" in after else []
+    keys = list(words[: len(words) - len(command)])
+    if len(keys) > 2:
+        return None
+    if not keys:
+        key = setting(call.cmd, call.ctx.env, "ETCDCTL_WATCH_KEY")
+        end = setting(call.cmd, call.ctx.env, "ETCDCTL_WATCH_RANGE_END")
+        keys = [k for k in (key, end) if k]
+    watched = _etcd_keys(_E.READ)(call, opts, keys) if keys else None
+    watched = watched or [call.effect(_E.READ, ["*"], "no key given: not told which keys")]
+    if not command:
+        return watched
+    note = "run by etcdctl on every change of the watched keys"
+    ran = [
+        evolve(e, detail=f"{e.detail}; {note}" if e.detail else note)
+        for e in nested_line(call, command)
+    ]
+    return [*watched, *ran]
+
+
 def _lock(call: StoreCall, opts: Options, words: Sequence[str]) -> list[Effect] | None:
     """``etcdctl lock NAME [CMD...]``: holds the lock, and runs CMD while it does."""
     if not words:
@@ -87,7 +120,7 @@ def _elect(call: StoreCall, opts: Options, words: Sequence[str]) -> list[Effect]
 
 _ETCD_MEANINGS: dict[str, Meaning] = {
     "get": _etcd_keys(_E.READ),
-    "watch": _etcd_keys(_E.READ),
+    "watch": _watch,
     "put": _etcd_keys(_E.UPDATE, ranged=False),
     "del": _etcd_keys(_E.DELETE),
     "txn": fixed(_E.UPDATE, "*", "a transaction: its changes come from stdin (not read here)"),
@@ -122,4 +155,5 @@ def etcdctl(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         return [command_effect(_E.READ, cmd, ctx, detail=PRINTS_ONLY)]
     endpoints = opts.value("endpoints") or setting(cmd, ctx.env, "ETCDCTL_ENDPOINTS")
     call = StoreCall(cmd, ctx, "etcd", hosts=server_hosts(endpoints))
-    return meaning_of(call, opts, opts.operands, _ETCD_MEANINGS)
+    found = meaning_of(call, opts, opts.operands, _ETCD_MEANINGS)
+    return found if found is not None else not_understood(call)

@@ -13,10 +13,12 @@ defines (its ``job "NAME"`` block, when the file is at hand; else every job). ``
 (with or without ``-purge``) takes the job's service down: a delete; so does scaling a group
 to 0. Restarts, drains, eligibility and deployment changes update (disruptive). Deleting a
 namespace deletes everything in it. ``operator snapshot restore`` replaces the cluster's whole
-state. ``alloc exec`` is judged as the command it runs in the allocation.
+state. ``alloc exec`` (and its alias ``exec``) is judged as the command it runs in the
+allocation, placed as the cluster is.
 
-Unknown on purpose (``None``): ``acl``, ``agent``, ``operator`` other than snapshots, ``ui``,
-``job init`` and every other form.
+Unknown on purpose: ``acl``, ``agent``, ``operator`` other than snapshots, ``ui``, ``job init``
+and every other form, named ``nomad:*`` (and by namespace and server) and placed as the
+server is (:func:`._server_target.not_understood`).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from keyturn.understand.shell.commands._kv_store import (
     prints_version,
     server_hosts,
 )
+from keyturn.understand.shell.commands._server_target import not_understood, run_there
 from keyturn.understand.shell.effects import command_effect
 from keyturn.understand.shell.effects import named_in as placed_in
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
@@ -107,10 +110,14 @@ def _namespace_delete(call: StoreCall, opts: Options, words: Sequence[str]) -> l
 
 
 def _alloc_exec(call: StoreCall, opts: Options, words: Sequence[str]) -> list[Effect] | None:
-    """``alloc exec [-task T] ALLOC CMD…``: the command, run in the allocation."""
+    """``alloc exec [-task T] ALLOC CMD…`` (``-job``: JOB, one of its allocations): the
+    command, run in the allocation, named there and placed as the cluster is (this machine's
+    hints say nothing of where the allocation runs)."""
     if len(words) < 2:
         return None
-    return [placed_in(e, [f"nomad:alloc/{words[0]}"]) for e in nested_line(call, words[1:])]
+    where = f"nomad:job/{words[0]}" if opts.has("job") else f"nomad:alloc/{words[0]}"
+    ran = run_there(nested_line(call, words[1:]), call.ctx)
+    return [placed_in(e, [where]) for e in ran]
 
 
 _READ = _E.READ
@@ -182,7 +189,8 @@ _NOMAD_MEANINGS: dict[str, Meaning] = {
 }
 # Kinds whose names live in a namespace (``nomad:<ns>/job/web`` besides ``nomad:job/web``).
 _NAMESPACED = frozenset(
-    {"job", "run", "stop", "scale", "plan", "alloc", "logs", "var", "volume", "deployment"}
+    {"job", "run", "stop", "scale", "plan", "alloc", "exec", "logs", "var", "volume"}
+    | {"deployment"}
 )
 
 
@@ -198,10 +206,13 @@ def nomad(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     if words and words[0] in _NAMESPACED:
         namespace = opts.value("namespace") or setting(cmd, ctx.env, "NOMAD_NAMESPACE")
         call = evolve(call, namespace=namespace or "default")
+    if words[:1] == ["exec"]:
+        words = ["alloc", *words]  # ``nomad exec`` is ``nomad alloc exec`` (its alias)
     if words[:2] == ["alloc", "exec"]:
         # The command after the allocation is the allocation's, not nomad's options.
         words = ["alloc", "exec", *_after_alloc(cmd.args)]
-    return meaning_of(call, opts, words, _NOMAD_MEANINGS)
+    found = meaning_of(call, opts, words, _NOMAD_MEANINGS)
+    return found if found is not None else not_understood(call)
 
 
 def _after_alloc(args: Sequence[str]) -> list[str]:

@@ -24,8 +24,9 @@ the audit trail goes. Revoking tokens and leases deletes them. ``vault operator 
 update that says ``disruptive``. ``vault login`` updates the local token (``~/.vault-token``).
 ``-output-curl-string``, ``-output-policy`` and help only print.
 
-Unknown on purpose (``None``): ``vault operator`` besides ``seal`` (unseal, init, rekey, raft...:
-they hold or remake the keys), plugin, PKI, transit and other commands.
+Unknown on purpose: ``vault operator`` besides ``seal`` (unseal, init, rekey, raft...: they hold
+or remake the keys), plugin, PKI, transit and other commands, named ``vault:*`` (and by
+namespace and server) and placed as the server is (:func:`._server_target.not_understood`).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from keyturn.understand.shell.commands._kv_store import (
     prints_version,
     server_hosts,
 )
+from keyturn.understand.shell.commands._server_target import not_understood
 from keyturn.understand.shell.effects import command_effect, file_effect
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
@@ -297,4 +299,5 @@ def vault(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
             opts.value("namespace") or _vault_setting(cmd, ctx, "NAMESPACE") or ""
         ),
     )
-    return meaning_of(call, opts, opts.operands, _VAULT_MEANINGS)
+    found = meaning_of(call, opts, opts.operands, _VAULT_MEANINGS)
+    return found if found is not None else not_understood(call)
