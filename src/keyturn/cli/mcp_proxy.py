@@ -58,13 +58,19 @@ def run(argv: list[str]) -> int:
     args.policy = policy_file(args.policy)
     policy, decide = _judging(args.policy, no_store=args.no_store, wait=args.wait)
     name = args.name or server_name(upstream)
+    from keyturn.understand.mcp import filesystem_roots
+
+    cwd, home = os.getcwd(), os.path.expanduser("~")
     settings = ProxySettings(
         name=name,
         upstream=upstream_parameters(upstream, env=os.environ),
         actor=Actor(agent=args.agent, operator=args.operator, session=args.session),
         call_timeout=args.timeout,
-        cwd=os.getcwd(),
-        home=os.path.expanduser("~"),
+        cwd=cwd,
+        home=home,
+        # The upstream starts here (it inherits this directory): a filesystem server resolves
+        # a relative path against the directories its command line gives, not against cwd.
+        roots=filesystem_roots(upstream, cwd=cwd, home=home),
     )
     proxy = McpProxy(settings=settings, policy=policy, decide=decide)
     logging.getLogger("keyturn.mcp_proxy").info(

@@ -57,7 +57,10 @@ class JudgingPolicy(Protocol):
 @dataclass(frozen=True, slots=True)
 class ProxySettings:
     """How the proxy runs. ``call_timeout`` bounds each forwarded call, ``connect_timeout`` the
-    upstream's start and handshake (seconds)."""
+    upstream's start and handshake (seconds). ``roots``: the directories the upstream resolves
+    a relative path against, as read from its command line
+    (:func:`keyturn.understand.mcp.filesystem_roots`; ``()``: not readable there); ``None``
+    leaves them untold (relative paths against ``cwd``)."""
 
     name: str
     upstream: StdioServerParameters
@@ -66,6 +69,7 @@ class ProxySettings:
     connect_timeout: float = 30.0
     cwd: str = "/"
     home: str = "/root"
+    roots: tuple[str, ...] | None = None
 
 
 @dataclass(slots=True)
@@ -172,6 +176,7 @@ class McpProxy:
                 annotations=upstream.annotations.get(params.name),
                 cwd=self.settings.cwd,
                 home=self.settings.home,
+                roots=self.settings.roots,
                 # The upstream runs on this machine: the files its tools change are read here,
                 # as the agents' hooks read them (a Terraform file losing its protection).
                 files=LocalFiles(),

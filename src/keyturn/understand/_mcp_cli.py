@@ -11,9 +11,11 @@ is the ``aws`` command it carries.
 - Docker: ``ckreiling/mcp-server-docker`` ``src/mcp_server_docker/server.py`` and
   ``input_schemas.py`` (``container_id``, ``image``, ``name``, ``network``, ``volumes``,
   ``repository``/``tag``, ``network_id``, ``volume_name``, ``force``...). A tool's arguments
-  become the ``docker`` line that does the same; the container's ``command`` and
-  ``entrypoint`` run inside it and are, as for ``docker run``, not judged (its mounts are). An
-  argument that would read as an option (``-…``) is not turned into a line: unknown.
+  become the ``docker`` line that does the same, the container's ``entrypoint`` and
+  ``command`` included (the SDK splits a string as ``shlex`` does): what they do inside is
+  judged as for that ``docker run`` line, through its mounts (``rm -rf /data`` with ``-v
+  /srv/prod:/data`` deletes /srv/prod). An argument that would read as an option (``-…``) is
+  not turned into a line: unknown.
 """
 
 from __future__ import annotations
@@ -100,7 +102,26 @@ def _volume_options(value: Any) -> list[str]:
     return [w for s in specs for w in ("-v", s)]
 
 
+def _split(call: McpCall, arg: str) -> list[str]:
+    """The words of ``entrypoint`` or ``command``: a string split as the Docker SDK splits it
+    (``shlex.split``), a list of strings as it is."""
+    value = call.arg(arg)
+    if value is None:
+        return []
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    if not isinstance(value, str):
+        raise _NotALine(f"argument {arg!r} is neither text nor a list of strings")
+    try:
+        return shlex.split(value)
+    except ValueError as exc:
+        raise _NotALine(f"argument {arg!r} does not split into words ({exc})") from None
+
+
 def _run_words(call: McpCall, verb: str) -> list[str]:
+    """``docker run``/``create`` with the container's options, then the image and what runs in
+    it: the entrypoint's first word as ``--entrypoint``, its others and the command after the
+    image (the process runs the entrypoint with the command as its arguments)."""
     words = [verb]
     if verb == "run" and call.arg("detach") is not False:
         words.append("-d")
@@ -111,7 +132,12 @@ def _run_words(call: McpCall, verb: str) -> list[str]:
     words += _volume_options(call.arg("volumes"))
     if call.arg("auto_remove") is True:
         words.append("--rm")
-    return [*words, _word(call, "image")]
+    entrypoint = _split(call, "entrypoint")
+    if entrypoint:
+        if entrypoint[0].startswith("-"):
+            raise _NotALine(f"entrypoint {entrypoint[0]!r} would read as an option")
+        words += ["--entrypoint", entrypoint[0]]
+    return [*words, _word(call, "image"), *entrypoint[1:], *_split(call, "command")]
 
 
 def _flag(call: McpCall, arg: str, flag: str) -> list[str]:

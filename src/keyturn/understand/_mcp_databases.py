@@ -29,9 +29,13 @@ if TYPE_CHECKING:
 
 
 def on_sql(*keys: str, engine: str | None = None) -> Handler:
-    """A tool whose ``keys`` argument is SQL, run on the ``database`` argument's database (or
-    the server's own): in ``engine``, else the one the server's name tells (postgres when it
-    tells none)."""
+    """A tool whose ``keys`` argument is SQL, run on the server's own database: in ``engine``,
+    else the one the server's name tells (postgres when it tells none).
+
+    None of these tools takes a ``database`` argument (``query``/``execute_sql``/``mysql_query``
+    read ``sql`` or ``query`` only; the pydantic and zod models drop other keys), so one given
+    renames nothing: the statement runs where the server is connected, named
+    ``db:<engine>/*/<table>``."""
 
     def handle(call: McpCall) -> BuiltinEffects:
         from keyturn.understand.mcp import sql_engine
@@ -42,8 +46,7 @@ def on_sql(*keys: str, engine: str | None = None) -> Handler:
         dialect = engine or sql_engine(call.server)
         if dialect == "sql":
             dialect = "postgres"
-        database = call.text_arg("database")
-        return BuiltinEffects([], call.sql(text, engine=dialect, database=database))
+        return BuiltinEffects([], call.sql(text, engine=dialect))
 
     return handle
 

@@ -2,15 +2,24 @@
 ``src/filesystem/server.ts``), and the Terraform-aware file reading the agents' own file tools
 share.
 
-What these tools act on is named by their arguments: a path, or a list of them (``file:``). The
-repository servers live apart: git in :mod:`._mcp_git`, GitHub in :mod:`._mcp_github`; the
+What these tools act on is named by their arguments: a path, or a list of them (``file:``). A
+relative path is resolved by the server against its *allowed directories* (``lib.ts``
+``resolveRelativePathAgainstAllowedDirectories``: each in turn, the first whose result lies in
+an allowed directory winning, else the first), not against any working directory: it is named
+under each of the directories the caller tells (``McpCall.roots``: the proxy reads them from
+the server's command line, :func:`filesystem_roots`), every candidate judged; ``unknown`` when
+the caller knows it cannot tell them.
+
+The repository servers live apart: git in :mod:`._mcp_git`, GitHub in :mod:`._mcp_github`; the
 servers whose arguments carry SQL, shell or manifests in :mod:`._mcp_databases` and
 :mod:`._mcp_cloud`. They are tried in the order :data:`.mcp_servers.FAMILIES` gives.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -27,6 +36,7 @@ from keyturn.understand._mcp_family import (
     on_tool,
     own_effects,
 )
+from keyturn.understand.mcp_call import normalise_path
 
 if TYPE_CHECKING:
     from keyturn.understand import FileReader
@@ -237,23 +247,77 @@ def _move_file(call: McpCall) -> BuiltinEffects:
     )
 
 
+# The arguments of the server's tools that hold paths.
+_PATH_ARGUMENTS = ("path", "paths", "source", "destination")
+
+
+def _from_roots(handler: Handler) -> Handler:
+    """``handler``, with the relative paths of the call resolved as the server resolves them:
+    under each allowed directory the caller tells (the handler run once per directory, every
+    candidate judged); ``unknown`` when the caller knows it cannot tell them; against ``cwd``
+    when it says nothing (the agents' hooks: Claude Code gives the server the project as its
+    only root, which replaces the directories on its command line)."""
+
+    def handle(call: McpCall) -> BuiltinEffects:
+        relative = [p for key in _PATH_ARGUMENTS for p in _paths(call, key) if call.relative(p)]
+        if not relative or call.roots is None:
+            return handler(call)
+        if not call.roots:
+            why = f"relative path {relative[0]!r}: the server resolves it against its allowed "
+            why += "directories, which are not known here"
+            return own_effects(call.unknown(why))
+        found = [handler(replace(call, cwd=root)) for root in call.roots]
+        return BuiltinEffects(
+            [e for f in found for e in f.own], [e for f in found for e in f.derived]
+        )
+
+    return handle
+
+
+def filesystem_roots(command: Sequence[str], *, cwd: str, home: str) -> tuple[str, ...]:
+    """The allowed directories of the filesystem server the command line ``command`` starts:
+    every word after the server's own (``npx -y @modelcontextprotocol/server-filesystem /a b``,
+    ``node …/server-filesystem/dist/index.js /a``, ``mcp-server-filesystem /a``), ``~``
+    expanded and made absolute against ``cwd`` as ``index.ts`` does; ``(cwd,)`` without any,
+    where the server then resolves relative paths. ``()`` when the command is not recognisably
+    that server's (a container image, a wrapper script): its directories cannot be told."""
+    for at, word in enumerate(command):
+        if _SERVER_WORD.match(word):
+            dirs = command[at + 1 :] or [cwd]
+            return tuple(dict.fromkeys(normalise_path(d, cwd=cwd, home=home) for d in dirs))
+        if not word.startswith("-") and posixpath.basename(word) not in _LAUNCHERS:
+            return ()  # another program runs first: what it passes on is not known
+    return ()
+
+
+# The package or its script, with a version or a path into it (no shell text: no blanks).
+_SERVER_WORD = re.compile(
+    r"^(?:[^\s]*/)?(?:@modelcontextprotocol/)?(?:mcp-)?server-filesystem(?:@[^\s/]*)?"
+    r"(?:/[^\s]*)?$"
+)
+# What may start the server and pass the words after it on as they are.
+_LAUNCHERS = frozenset({"npx", "node", "nodejs", "bunx", "bun", "pnpx", "pnpm", "yarn", "dlx"})
+
+
+_TOOLS: dict[str, Handler] = {
+    "read_file": _on_paths(R, "path"),
+    "read_text_file": _on_paths(R, "path"),
+    "read_media_file": _on_paths(R, "path"),
+    "read_multiple_files": _on_paths(R, "paths"),
+    "write_file": _write_file,
+    "edit_file": _edit_file,
+    "create_directory": _on_paths(C, "path"),
+    "list_directory": _on_paths(R, "path"),
+    "list_directory_with_sizes": _on_paths(R, "path"),
+    "directory_tree": _on_paths(R, "path"),
+    "search_files": _on_paths(R, "path"),
+    "get_file_info": _on_paths(R, "path"),
+    "move_file": _move_file,
+    "list_allowed_directories": on_tool(R, "file"),
+}
+
 FILESYSTEM = ServerFamily(
     "filesystem",
     ("filesystem", "*filesystem*", "fs", "files"),
-    {
-        "read_file": _on_paths(R, "path"),
-        "read_text_file": _on_paths(R, "path"),
-        "read_media_file": _on_paths(R, "path"),
-        "read_multiple_files": _on_paths(R, "paths"),
-        "write_file": _write_file,
-        "edit_file": _edit_file,
-        "create_directory": _on_paths(C, "path"),
-        "list_directory": _on_paths(R, "path"),
-        "list_directory_with_sizes": _on_paths(R, "path"),
-        "directory_tree": _on_paths(R, "path"),
-        "search_files": _on_paths(R, "path"),
-        "get_file_info": _on_paths(R, "path"),
-        "move_file": _move_file,
-        "list_allowed_directories": on_tool(R, "file"),
-    },
+    {tool: _from_roots(handler) for tool, handler in _TOOLS.items()},
 )

@@ -16,6 +16,10 @@ A call is understood in this order:
 Independently of the mapping, ``sql`` and ``command``/``cmd`` text arguments are understood as
 SQL and shell text, so a tool nobody mapped still shows what its text would do.
 
+A relative path given to the filesystem server is resolved by it against its allowed
+directories, not a working directory: ``roots`` says which they are when the caller knows (the
+proxy reads them from the server's command line, :func:`filesystem_roots`).
+
 Server-declared annotations are untrusted hints (MCP spec): they may make a judgment stricter,
 never looser. They apply to the tool's own effect, not to effects understood from SQL or shell
 text in the arguments, which say more precisely what happens than a tool-wide hint.
@@ -33,6 +37,7 @@ from typing import Any
 from keyturn.errors import InputError
 from keyturn.model import Action, ActionKind, Effect, EffectKind, McpToolMapping, Target
 from keyturn.understand import FileReader, NoFiles
+from keyturn.understand._mcp_files import filesystem_roots
 from keyturn.understand.links import with_climbs, with_link_targets
 from keyturn.understand.mcp_call import McpCall, sql_engine, tool_name
 from keyturn.understand.mcp_mapping import (
@@ -47,6 +52,7 @@ __all__ = [
     "SHELL_ARGUMENTS",
     "SQL_ARGUMENTS",
     "McpCall",
+    "filesystem_roots",
     "probe_mcp",
     "sql_engine",
     "tool_name",
@@ -70,18 +76,32 @@ def understand_mcp(
     cwd: str = "/",
     home: str = "/root",
     files: FileReader = NoFiles(),  # noqa: B008 - stateless reader, safe as a default
+    roots: Sequence[str] | None = None,
 ) -> Action:
     """Understand one MCP ``tools/call`` as an :class:`Action` of kind ``mcp``.
 
     ``mappings`` are the policy's (``Policy.mcp_mappings``); ``annotations`` the tool's
     ``ToolAnnotations`` as the server declared them (camelCase keys, as on the wire).
+    ``roots``: the directories the server resolves a relative path against, when known (a
+    relative path is then named under each); ``()`` when the caller knows it cannot tell them
+    (a filesystem server's relative path is then ``unknown``); ``None``, not told: against
+    ``cwd``, the directory an agent's client gives its servers as their root.
     Raises :class:`InputError` when the server or tool name is empty or the arguments are not
     a JSON object.
     """
     name = _check_names(server, tool)
     args = _check_arguments(name, arguments)
     hints = _check_annotations(name, annotations)
-    call = McpCall(server, tool, args, target=target, cwd=cwd, home=home, files=files)
+    call = McpCall(
+        server,
+        tool,
+        args,
+        target=target,
+        cwd=cwd,
+        home=home,
+        files=files,
+        roots=None if roots is None else tuple(roots),
+    )
     effects = _tool_effects(call, mappings, hints)
     effects += _text_argument_effects(call, consumed=_consumed(call, mappings))
     if not isinstance(files, NoFiles):
@@ -163,7 +183,9 @@ def _consumed(call: McpCall, mappings: Sequence[McpToolMapping]) -> frozenset[st
 
 
 def _text_argument_effects(call: McpCall, *, consumed: frozenset[str]) -> list[Effect]:
-    """SQL (``sql``) and shell (``command``, ``cmd``) text arguments of any tool."""
+    """SQL (``sql``) and shell (``command``, ``cmd``) text arguments of any tool. Whether the
+    server takes a ``database`` argument is not known: the SQL is judged in it and where none
+    is told."""
     effects: list[Effect] = []
     for key in SQL_ARGUMENTS:
         if key in consumed:
@@ -171,7 +193,8 @@ def _text_argument_effects(call: McpCall, *, consumed: frozenset[str]) -> list[E
         text = call.arguments.get(key)
         if isinstance(text, str) and text.strip():
             engine = sql_engine(call.server)
-            effects += call.sql(text, engine=engine, database=call.text_arg("database"))
+            database = call.text_arg("database")
+            effects += call.sql_told_or_not(text, engine=engine, database=database)
     for key in SHELL_ARGUMENTS:
         if key in consumed:
             continue

@@ -11,7 +11,7 @@ from typing import Any
 from keyturn.errors import InputError
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand import FileReader, NoFiles
-from keyturn.understand.paths import agent_path
+from keyturn.understand.paths import agent_path, is_windows_path
 
 _INDEX = re.compile(r"\[(\d+)\]")
 _MAX_NESTED_TEXT = 100_000
@@ -40,6 +40,10 @@ class McpCall:
     # Set when judging a tool without its arguments (``probe_mcp``): a missing argument then
     # gives the tool's nominal effect instead of ``unknown``.
     probe: bool = False
+    # The directories the server resolves a relative path against (the filesystem server's
+    # allowed directories), when the caller knows them; ``()`` when it knows it cannot tell;
+    # ``None`` when not told (against ``cwd``): see :func:`~keyturn.understand.mcp.understand_mcp`.
+    roots: tuple[str, ...] | None = None
 
     @property
     def name(self) -> str:
@@ -60,6 +64,10 @@ class McpCall:
     def file(self, path: str) -> str:
         """``file:`` name of a path argument, made absolute against cwd and home."""
         return "file:" + normalise_path(path, cwd=self.cwd, home=self.home)
+
+    def relative(self, path: str) -> bool:
+        """Whether a path argument is named from a working directory (:func:`is_relative`)."""
+        return is_relative(path, home=self.home)
 
     def effect(
         self,
@@ -100,6 +108,27 @@ class McpCall:
         except InputError as exc:
             return [self.unknown(f"SQL argument not understood: {exc.message}")]
         return self.adopt(found) or [self.unknown("SQL argument has no statement")]
+
+    def sql_told_or_not(
+        self, text: str, *, engine: str, database: str | None = None
+    ) -> list[Effect]:
+        """:meth:`sql` for a tool that may or may not take the ``database`` it is given (one
+        keyturn knows nothing of, or a policy's mapping): each effect is also named where no
+        database is told (``db:postgres/*/orders`` beside ``db:postgres/scratch/orders``), so a
+        protected table holds whichever database the server runs the statement on. One effect
+        carries both names, so there is still one effect per statement."""
+        told = self.sql(text, engine=engine, database=database)
+        if database is None:
+            return told
+        untold = self.sql(text, engine=engine, database=None)
+        if [e.effect for e in told] != [e.effect for e in untold]:
+            return told + [e for e in untold if e not in told]
+        both = []
+        for t, u in zip(told, untold, strict=True):
+            names = [n for n in (*t.resource.names, *u.resource.names) if n != self.name]
+            resource = Resource((*dict.fromkeys(names), self.name), t.resource.type)
+            both.append(replace(t, resource=resource))
+        return both
 
     def shell(self, text: str) -> list[Effect]:
         """Effects of a shell command line passed as an argument, attributed to this tool."""
@@ -154,6 +183,22 @@ def normalise_path(path: str, *, cwd: str, home: str) -> str:
     same normaliser as the shell's and the agents' file tools' (:mod:`keyturn.understand.paths`):
     POSIX unless clearly Windows, ``/proc/self/root`` followed."""
     return agent_path(path, cwd=cwd, home=home)
+
+
+def is_relative(path: str, *, home: str) -> bool:
+    """Whether :func:`normalise_path` names ``path`` from the working directory: neither
+    absolute (``/x``, a Windows drive or share) nor under ``~`` (``~``, ``~/x``, and ``~\\x``
+    for a Windows home), as :func:`~keyturn.understand.paths.agent_path` reads them. (``../x``
+    is relative however many ``..`` it climbs: where it lands depends on how deep it starts.)"""
+    if path == "~" or path.startswith(("/", "~/")) or is_windows_path(path):
+        return False
+    return not (path.startswith("~\\") and is_windows_path(home))
+
+
+def names_under_roots(path: str, roots: Sequence[str], *, home: str) -> list[str]:
+    """The absolute paths a relative ``path`` may mean to a server that resolves it against
+    each of ``roots`` in turn (the filesystem server's allowed directories): one per root."""
+    return list(dict.fromkeys(normalise_path(path, cwd=root, home=home) for root in roots))
 
 
 def sql_engine(server: str) -> str:

@@ -11,7 +11,14 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from keyturn.model import Effect, EffectKind, McpToolMapping
-from keyturn.understand.mcp_call import McpCall, lookup, normalise_path, sql_engine
+from keyturn.understand.mcp_call import (
+    McpCall,
+    is_relative,
+    lookup,
+    names_under_roots,
+    normalise_path,
+    sql_engine,
+)
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
@@ -35,7 +42,9 @@ def apply_mapping(call: McpCall, mapping: McpToolMapping, hints: Mapping[str, An
         mapping.sql_argument or mapping.shell_argument
     )
     for template in () if text_only else mapping.resources:
-        names = fill_template(template, call.arguments, cwd=call.cwd, home=call.home)
+        names = fill_template(
+            template, call.arguments, cwd=call.cwd, home=call.home, roots=call.roots
+        )
         if not names:
             own.append(call.effect(mapping.effect, detail=f"template {template!r} not filled"))
         own.extend(call.effect(mapping.effect, [n]) for n in names)
@@ -44,8 +53,10 @@ def apply_mapping(call: McpCall, mapping: McpToolMapping, hints: Mapping[str, An
     derived: list[Effect] = []
     if mapping.sql_argument:
         text = call.arg(mapping.sql_argument)
+        # Whether the mapped server takes a ``database`` argument is not known: both.
+        database = call.text_arg("database")
         derived += (
-            call.sql(text, engine=sql_engine(call.server), database=call.text_arg("database"))
+            call.sql_told_or_not(text, engine=sql_engine(call.server), database=database)
             if isinstance(text, str) and text.strip()
             else [call.unknown(f"SQL argument {mapping.sql_argument!r} missing or not text")]
         )
@@ -82,11 +93,20 @@ def _reclassify(effect: Effect, kind: EffectKind, why: str) -> Effect:
     return replace(effect, effect=kind, detail="; ".join(x for x in (effect.detail, detail) if x))
 
 
-def fill_template(template: str, arguments: Mapping[str, Any], *, cwd: str, home: str) -> list[str]:
+def fill_template(
+    template: str,
+    arguments: Mapping[str, Any],
+    *,
+    cwd: str,
+    home: str,
+    roots: Sequence[str] | None = None,
+) -> list[str]:
     """Resource names from a template with ``{arg.path}`` placeholders.
 
     A placeholder naming a list gives one name per element. A placeholder that names nothing (or
-    an object) leaves the template unfilled: ``[]``. ``file:`` names are made absolute.
+    an object) leaves the template unfilled: ``[]``. ``file:`` names are made absolute: against
+    each of ``roots`` when some are known (the directories the server resolves a relative path
+    against: one name per root), else against ``cwd``.
     """
     names = [""]
     pos = 0
@@ -98,7 +118,7 @@ def fill_template(template: str, arguments: Mapping[str, Any], *, cwd: str, home
         names = [n + literal + v for n in names for v in values]
         pos = match.end()
     names = [n + template[pos:] for n in names]
-    return [_normalise_name(n, cwd=cwd, home=home) for n in names if n]
+    return [m for n in names if n for m in _normalise_name(n, cwd=cwd, home=home, roots=roots)]
 
 
 def _placeholder_values(path: str, arguments: Mapping[str, Any]) -> list[str]:
@@ -114,7 +134,10 @@ def _placeholder_values(path: str, arguments: Mapping[str, Any]) -> list[str]:
     return [v for v in out if v]
 
 
-def _normalise_name(name: str, *, cwd: str, home: str) -> str:
-    if name.startswith("file:"):
-        return "file:" + normalise_path(name[5:], cwd=cwd, home=home)
-    return name
+def _normalise_name(name: str, *, cwd: str, home: str, roots: Sequence[str] | None) -> list[str]:
+    if not name.startswith("file:"):
+        return [name]
+    path = name[5:]
+    if roots and is_relative(path, home=home):
+        return ["file:" + p for p in names_under_roots(path, roots, home=home)]
+    return ["file:" + normalise_path(path, cwd=cwd, home=home)]

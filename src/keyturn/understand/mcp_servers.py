@@ -51,7 +51,9 @@ Tool names and arguments come from the servers' own sources:
   ``tools/alerting_manage_rules_types.go``;
 - Sentry: ``getsentry/sentry-mcp`` ``packages/mcp-core/src/tools/catalog/*.ts`` (and
   ``execute_sentry_tool``, which calls a catalog tool by name);
-- fetch: ``modelcontextprotocol/servers`` ``src/fetch`` (``fetch``: ``url``).
+- fetch: ``modelcontextprotocol/servers`` ``src/fetch`` (``fetch``: ``url``, ``max_length``,
+  ``start_index``, ``raw``), and the tools of that name that also take ``method``, ``headers``
+  and ``body`` (npm ``mcp-fetch``).
 
 The families live in private modules by kind of server: the file and repository servers in
 :mod:`._mcp_files`, :mod:`._mcp_git` and :mod:`._mcp_github`, the database servers in
@@ -69,9 +71,12 @@ that comes last, and the look-ups the rest of keyturn calls.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
+from keyturn.model import Effect
 from keyturn.understand._mcp_azure import AZURE, NAMESPACE_TOOLS
 from keyturn.understand._mcp_cli import DOCKER, GCLOUD
 from keyturn.understand._mcp_cloud import AWS, k8s_names
@@ -177,7 +182,8 @@ _TEXT_ARGUMENTS = {
     ("mysql", "mysql_query"): frozenset({"sql"}),
     ("mysql", "execute_sql"): frozenset({"query"}),
     ("gcloud", "run_gcloud_command"): frozenset({"args"}),
-    # The container's command runs inside it: judged as `docker run` judges it (its mounts).
+    # The container's command runs inside it: judged in the `docker run` line (its mounts),
+    # not as a line run here.
     ("docker", "create_container"): frozenset({"command"}),
     ("docker", "run_container"): frozenset({"command"}),
     ("docker", "recreate_container"): frozenset({"command"}),
@@ -204,12 +210,54 @@ def family_for(server: str) -> str | None:
 # -- fetch ---------------------------------------------------------------------------------
 
 
+# What mcp-server-fetch's ``Fetch`` model takes (src/fetch/src/mcp_server_fetch/server.py).
+_FETCH_ARGUMENTS = frozenset({"url", "max_length", "start_index", "raw"})
+# What other servers' ``fetch`` tools add (npm mcp-fetch: method GET/POST/PUT/DELETE/PATCH/HEAD/
+# OPTIONS, headers, body): the HTTP request they send.
+_REQUEST_ARGUMENTS = frozenset({"method", "headers", "body"})
+
+
 def _fetch(call: McpCall) -> BuiltinEffects:
-    """``fetch``: a read of the URL, as the agents' own web-fetch tools are judged."""
+    """``fetch``: a read of the URL, as the agents' own web-fetch tools are judged -- unless it
+    sends more than a GET: a ``method`` other than GET or HEAD, ``headers`` or a ``body`` make
+    it the HTTP request it is, judged as ``curl`` sending it would be (a DELETE deletes, a
+    method override header counts). An argument neither kind of server takes (``options``...)
+    may mean anything: ``unknown``."""
     url = call.text_arg("url")
     if url is None:
         return missing_argument(call, R, "url")
-    return own_effects(call.effect(R, [url], type_="web", service="web", detail=f"fetch {url}"))
+    foreign = sorted(set(call.arguments) - _FETCH_ARGUMENTS - _REQUEST_ARGUMENTS)
+    if foreign:
+        return own_effects(
+            call.unknown(f"argument {foreign[0]!r} is not one a fetch tool keyturn knows takes")
+        )
+    method = call.arg("method")
+    if method is not None and not isinstance(method, str):
+        return own_effects(call.unknown("argument 'method' is not text"))
+    method = (method or "GET").strip().upper()
+    if method in ("GET", "HEAD") and call.arg("headers") is None and call.arg("body") is None:
+        return own_effects(call.effect(R, [url], type_="web", service="web", detail=f"fetch {url}"))
+    return own_effects(*_http_request(call, method, url))
+
+
+def _http_request(call: McpCall, method: str, url: str) -> list[Effect]:
+    """The effects of the request a ``fetch`` tool sends, as the shell's HTTP clients' are."""
+    headers, body = call.arg("headers"), call.arg("body")
+    if headers is not None and not (
+        isinstance(headers, Mapping) and all(isinstance(v, str | int) for v in headers.values())
+    ):
+        return [call.unknown("argument 'headers' is not an object of header values")]
+    if body is not None and not isinstance(body, str):
+        if not isinstance(body, Mapping | list):
+            return [call.unknown("argument 'body' is neither text nor JSON data")]
+        body = json.dumps(body)
+    try:
+        from keyturn.understand.shell.commands._http_meaning import Request, request_effects
+    except ImportError:
+        return [call.unknown(f"HTTP {method}: HTTP understanding is not in this build")]
+    pairs = tuple((str(k), str(v)) for k, v in (headers or {}).items())
+    request = Request(method=method, url=url, body=body, headers=pairs)
+    return call.adopt(request_effects(request, target=call.target))
 
 
 # Last: a name like "github-fetch" belongs to the family it names first.
