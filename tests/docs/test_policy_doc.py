@@ -133,6 +133,7 @@ def test_every_key_is_documented() -> None:
         *(k for keys in INPUT_KEYS.values() for k in keys),
         "role_arn",
         "duration_seconds",
+        "read_role_arn",
         "servers",
         "tools",
         "resources",

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import os
-import shlex
 import signal
 import subprocess
 import sys
@@ -24,7 +23,7 @@ from keyturn.cli._state import add_state_options, current_holder, settings_of
 from keyturn.errors import EXIT_ASK, EXIT_DENY, AuthError, UsageError
 from keyturn.gate import Gate, Outcome
 from keyturn.integrations.execution.environment import child_environment
-from keyturn.integrations.execution.named_files import bound_to_files, changed_files, named_files
+from keyturn.integrations.execution.named_files import changed_files
 from keyturn.integrations.execution.terraform_apply import (
     ApplyContext,
     PlanChanged,
@@ -33,8 +32,8 @@ from keyturn.integrations.execution.terraform_apply import (
     parse_apply,
     prepare_apply,
 )
-from keyturn.localfiles import LocalFiles
-from keyturn.model import Action, Actor, Target, Verdict
+from keyturn.integrations.execution.understood import understand_command
+from keyturn.model import Action, Actor, Verdict
 from keyturn.store.interface import Store
 
 DEFAULT_WAIT_SECONDS = 3600.0
@@ -151,20 +150,9 @@ def _who(store: Store, *, agent: str, operator: str) -> tuple[str, str]:
 
 
 def _understand(command: list[str], *, env: str | None) -> Action:
-    """The command understood, bound to the content of the files it names (a script or
-    program keyturn cannot read is approved as it was then: ``named_files``)."""
-    from keyturn.understand.shell import understand_shell
-
-    cwd = os.getcwd()
-    action = understand_shell(
-        shlex.join(command),
-        cwd=cwd,
-        home=os.path.expanduser("~"),
-        env=os.environ,
-        target=Target(environment=env),
-        files=LocalFiles(),
-    )
-    return bound_to_files(action, named_files(command, cwd=cwd))
+    """The command understood here, bound to the content of the files it names (the same in
+    client mode: :mod:`keyturn.integrations.execution.understood`)."""
+    return understand_command(command, environment=env)
 
 
 def _held(

@@ -165,10 +165,13 @@ class Settings:
 
 @dataclass(frozen=True, slots=True)
 class AwsCredential:
-    """The role keyturn brokers for an environment (``credentials.aws.<env>``)."""
+    """The role keyturn brokers for an environment (``credentials.aws.<env>``), and the
+    read-only one (``read_role_arn``) for commands allowed there without review that may run
+    code nobody judged (``terraform plan``): see ``integrations.execution.environment``."""
 
     role_arn: str
     duration_seconds: int = 900
+    read_role_arn: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +183,12 @@ class Credentials:
     def canonical(self) -> dict[str, Any]:
         return {
             "aws": {
-                env: {"role_arn": c.role_arn, "duration_seconds": c.duration_seconds}
+                env: {
+                    "role_arn": c.role_arn,
+                    "duration_seconds": c.duration_seconds,
+                    # Only when given: a policy without it keeps the digest it had.
+                    **({"read_role_arn": c.read_role_arn} if c.read_role_arn else {}),
+                }
                 for env, c in sorted(self.aws.items())
             }
         }

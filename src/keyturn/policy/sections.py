@@ -66,30 +66,40 @@ def parse_settings(check: Checker, value: Any) -> Settings:
 
 
 def parse_credentials(check: Checker, value: Any, env_names: tuple[str, ...]) -> Credentials:
-    """The ``credentials:`` section: ``aws: {ENV: {role_arn, duration_seconds}}``."""
+    """The ``credentials:`` section: ``aws: {ENV: {role_arn, duration_seconds,
+    read_role_arn}}``."""
     body = check.mapping(value, "credentials", ("aws",))
     aws = check.mapping(body.get("aws"), "credentials.aws", None)
     result: dict[str, AwsCredential] = {}
     for env, spec in aws.items():
         path = child_path("credentials.aws", env)
         check.reference(env, path, env_names, "environment")
-        fields = check.mapping(spec, path, ("role_arn", "duration_seconds"))
+        fields = check.mapping(spec, path, ("role_arn", "duration_seconds", "read_role_arn"))
         if "role_arn" not in fields:
             raise check.fail(path, "missing 'role_arn'")
-        role_arn = check.string(fields["role_arn"], child_path(path, "role_arn"))
-        if not _ROLE_ARN.match(role_arn):
-            raise check.fail(
-                child_path(path, "role_arn"),
-                f"'{role_arn}' is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)",
-            )
+        role_arn = _role_arn(check, fields["role_arn"], child_path(path, "role_arn"))
+        read_role_arn = None
+        if "read_role_arn" in fields:
+            where = child_path(path, "read_role_arn")
+            read_role_arn = _role_arn(check, fields["read_role_arn"], where)
         duration = check.integer(
             fields.get("duration_seconds", 900),
             child_path(path, "duration_seconds"),
             low=900,
             high=3600,  # agents get short-lived credentials: at most an hour
         )
-        result[env] = AwsCredential(role_arn=role_arn, duration_seconds=duration)
+        result[env] = AwsCredential(
+            role_arn=role_arn, duration_seconds=duration, read_role_arn=read_role_arn
+        )
     return Credentials(aws=MappingProxyType(result))
+
+
+def _role_arn(check: Checker, value: Any, path: str) -> str:
+    arn = check.string(value, path)
+    if not _ROLE_ARN.match(arn):
+        example = "arn:aws:iam::123456789012:role/NAME"
+        raise check.fail(path, f"'{arn}' is not an IAM role ARN ({example})")
+    return arn
 
 
 def parse_mcp(check: Checker, value: Any) -> tuple[McpToolMapping, ...]:

@@ -1,12 +1,24 @@
 """The environment ``keyturn exec`` gives the command it runs.
 
 The agent must never hold its operator's cloud credentials (the root cause of the December 2025
-incident). Every command therefore starts from
-:func:`~keyturn.integrations.credentials.scrubbed_environment`: no ``AWS_*`` credential, profile
-or session variable, and the AWS config and credentials files pointed at empty keyturn-managed
-files under ``$KEYTURN_HOME``. Only an allowed or approved command gets cloud credentials, and
-only those of the role the policy names for the command's environment (``credentials.aws.<env>``),
-assumed with STS for this one command, with the agent session as ``SourceIdentity``.
+incident). Every command therefore starts from :func:`base_environment`:
+:func:`~keyturn.integrations.credentials.scrubbed_environment` (no ``AWS_*`` credential, profile
+or session variable, the AWS config and credentials files pointed at empty keyturn-managed files
+under ``$KEYTURN_HOME``, no other cloud's credential variables) without the settings that make
+a program run or load code (:mod:`.code_variables`).
+
+Only an allowed or approved command gets cloud credentials, only those of the role the policy
+names for the command's environment (``credentials.aws.<env>``), assumed with STS for this one
+command with the agent session as ``SourceIdentity`` -- and only when handing them over gives
+code the command may run nothing the agent could not do anyway (:func:`role_refusal`). A read
+the policy allows without review may still run code nobody judged: ``terraform plan`` runs the
+providers and any ``credential_process`` the project's configuration names, ``alembic current``
+runs ``env.py``, ``cdk diff`` the CDK app. With production's role that code would reach
+production unreviewed. So the role goes to a command that reviewers approved, to one made only
+of AWS CLI calls on AWS resources (the CLI runs no project code: its config file is keyturn's
+empty one and its aliases are judged), or to any allowed command in an environment where the
+policy lets the agent create, change, delete and replace without review (there the role gives
+nothing more). Anything else runs without credentials, and the note says why.
 """
 
 from __future__ import annotations
@@ -22,11 +34,26 @@ from keyturn.integrations.credentials import (
     sanitized_identity,
     scrubbed_environment,
 )
-from keyturn.model import Decision, Verdict
+from keyturn.integrations.execution.code_variables import without_code_settings
+from keyturn.model import (
+    Action,
+    ActionKind,
+    Actor,
+    Decision,
+    Effect,
+    EffectKind,
+    Resource,
+    Target,
+    Verdict,
+)
 
 if TYPE_CHECKING:
     from keyturn.gate import Outcome
     from keyturn.policy import Policy
+
+# What every note without brokered credentials ends with: true of the variables, not of a
+# CLI's own login file the command reads by its path (~/.kube/config: see credentials.py).
+NO_CREDENTIALS = "the command runs with no cloud credentials in its environment"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +84,20 @@ def command_environment(decision: Decision, *, explicit: str | None = None) -> s
     return environments.pop() if len(environments) == 1 else None
 
 
+def base_environment(
+    environ: Mapping[str, str], *, state_dir: str | os.PathLike[str]
+) -> tuple[dict[str, str], str]:
+    """What every command starts from (see the module doc), and a note naming the settings
+    that run code which were not passed on (``""`` when there were none)."""
+    base, removed = without_code_settings(scrubbed_environment(environ, state_dir=state_dir))
+    if not removed:
+        return base, ""
+    return base, (
+        f"not passed on, as they make programs run or load code: {', '.join(removed)} "
+        "(set one on the command line to have it judged)"
+    )
+
+
 def child_environment(
     outcome: Outcome,
     *,
@@ -66,31 +107,35 @@ def child_environment(
     environment: str | None = None,
     sts_client_factory: Callable[[], Any] | None = None,
 ) -> ChildEnvironment:
-    """The environment for the command of ``outcome``: always scrubbed; with brokered
-    credentials only when the outcome is ``allow`` and the policy names a role for the
-    command's environment. A broker failure leaves the command without credentials (it never
-    falls back to the operator's). ``sts_client_factory`` defaults to
-    :func:`sts_client_from_process`."""
-    base = scrubbed_environment(environ, state_dir=state_dir)
+    """The environment for the command of ``outcome``: always :func:`base_environment`; with
+    brokered credentials only when the outcome is ``allow``, the policy names a role for the
+    command's environment and :func:`role_refusal` finds nothing against it. A broker failure
+    leaves the command without credentials (it never falls back to the operator's).
+    ``sts_client_factory`` defaults to :func:`sts_client_from_process`."""
+    base, withheld = base_environment(environ, state_dir=state_dir)
+
+    def without(why: str) -> ChildEnvironment:
+        return ChildEnvironment(base, None, _joined(f"{why}: {NO_CREDENTIALS}", withheld))
+
     if outcome.verdict is not Verdict.ALLOW:
-        return ChildEnvironment(base, None, "not allowed: no cloud credentials")
+        return without("not allowed")
     env_name = command_environment(outcome.decision, explicit=environment)
     if env_name is None:
         spread = sorted({j.environment for j in outcome.decision.judgements})
-        return ChildEnvironment(
-            base,
-            None,
-            f"the command acts on several environments ({', '.join(spread)}): "
-            "it runs with no cloud credentials",
-        )
+        return without(f"the command acts on several environments ({', '.join(spread)})")
     role = policy.credentials.aws.get(env_name)
     if role is None:
-        return ChildEnvironment(
-            base,
-            None,
-            f"no role configured for {env_name} (credentials.aws.{env_name}): "
-            "the command runs with no cloud credentials",
+        return without(f"no role configured for {env_name} (credentials.aws.{env_name})")
+    refused = role_refusal(outcome, policy=policy, environment=env_name)
+    if refused is not None and role.read_role_arn is None:
+        return without(
+            f"{role.role_arn} is not given to this command: {refused} (a read-only role, "
+            f"credentials.aws.{env_name}.read_role_arn, would be)"
         )
+    # Refused the role: the read-only one, if the policy names it (code the command runs
+    # unjudged can then read, never change: ``terraform plan`` refreshes, nothing more).
+    read_only = refused is not None
+    role_arn = role.read_role_arn if read_only and role.read_role_arn else role.role_arn
     actor = outcome.decision.actor
     try:
         brokered = broker_credentials(
@@ -99,14 +144,86 @@ def child_environment(
             actor=actor,
             request_id=outcome.request_id,
             sts_client_factory=sts_client_factory or sts_client_from_process,
+            read_only=read_only,
         )
     except KeyturnError as exc:
-        return ChildEnvironment(
-            base, None, f"{exc.message}: the command runs with no cloud credentials"
-        )
+        return without(exc.message)
     identity = sanitized_identity(actor.session or actor.agent)
-    return ChildEnvironment(
-        {**base, **brokered},
-        role.role_arn,
-        f"short-lived credentials of {role.role_arn} for {env_name} (source identity {identity})",
+    kind = "read-only credentials" if read_only else "credentials"
+    note = f"short-lived {kind} of {role_arn} for {env_name} (source identity {identity})"
+    if read_only:
+        note += f"; {role.role_arn} is not given to this command: {refused}"
+    return ChildEnvironment({**base, **brokered}, role_arn, _joined(note, withheld))
+
+
+def _joined(note: str, more: str) -> str:
+    return f"{note}; {more}" if more else note
+
+
+def role_refusal(outcome: Outcome, *, policy: Policy, environment: str) -> str | None:
+    """Why the role of ``environment`` must not go to the allowed command of ``outcome`` (see
+    the module doc), or ``None`` when it may: reviewers approved the command (a grant was
+    used), every effect is an AWS CLI call on AWS resources, or the policy lets the agent make
+    every kind of change in ``environment`` without review."""
+    decision = outcome.decision
+    if outcome.grant_id is not None or _aws_cli_calls_only(decision):
+        return None
+    if may_change_freely(policy, actor=decision.actor, environment=environment):
+        return None
+    return (
+        f"it was allowed without review in {environment}, where changes need review, and it "
+        "may run code keyturn does not judge (a tool's providers or plugins, the project's "
+        "configuration); an approved command or an AWS CLI call gets the role"
     )
+
+
+# The AWS CLI, and the resources it names: only AWS's own (a file it reads or writes, or the
+# terminal, is not a call; ``aws configure export-credentials`` reads no AWS resource and
+# would print the role's keys).
+_AWS_CLI = frozenset({"aws", "aws.exe", "aws.cmd"})
+_AWS_NAMES = ("arn:aws:", "arn:aws-", "s3://")
+
+
+def _aws_cli_calls_only(decision: Decision) -> bool:
+    for j in decision.judgements:
+        effect = j.effect
+        words = (effect.command or "").split(maxsplit=1)
+        if effect.effect is EffectKind.UNKNOWN or not words:
+            return False
+        if os.path.basename(words[0]) not in _AWS_CLI:
+            return False
+        if not all(name.startswith(_AWS_NAMES) for name in effect.resource.names):
+            return False
+    return bool(decision.judgements)
+
+
+_CHANGES = (EffectKind.CREATE, EffectKind.UPDATE, EffectKind.DELETE, EffectKind.REPLACE)
+# The name of "any resource of the environment" in the probe below: one no rule names.
+_ANY_RESOURCE = "keyturn:any-resource"
+
+
+def may_change_freely(policy: Policy, *, actor: Actor, environment: str) -> bool:
+    """Whether the policy lets ``actor``'s agent create, update, delete and replace in
+    ``environment`` without review: any resource, each service and each resource its deny and
+    ask rules there name (``kiro: deny: service: iam`` makes no environment free for kiro)."""
+    services: set[str | None] = {None}
+    names = {_ANY_RESOURCE}
+    for section in policy.rules_for(actor.agent).sections:
+        for rule in section.rules:
+            if rule.verdict is Verdict.ALLOW:
+                continue
+            if rule.environments is not None and environment not in rule.environments:
+                continue
+            if rule.services is not None:
+                services.update(rule.services.patterns)
+            if rule.resources is not None:
+                names.update(rule.resources.patterns)
+    where = Target(environment=environment)
+    probes = [
+        Effect(kind, Resource((name,)), where, service=service)
+        for kind in _CHANGES
+        for name in sorted(names)
+        for service in sorted(services, key=lambda s: s or "")
+    ]
+    probe = Action(ActionKind.AWS, "what the role could do", tuple(probes), where)
+    return policy.judge(probe, actor=actor).decision is Verdict.ALLOW

@@ -15,6 +15,10 @@ nothing to judge beforehand. Through ``keyturn exec`` it becomes:
 
 ``TF_CLI_ARGS`` / ``TF_CLI_ARGS_show`` / ``TF_CLI_ARGS_apply`` are taken out of the show and
 apply steps: extra arguments there would change what is shown or applied behind the judgement.
+
+The plan is judged in the workspace terraform uses: ``TF_WORKSPACE``, else the one recorded in
+``$TF_DATA_DIR/environment`` (or ``.terraform/environment``) of the ``-chdir`` directory; the
+plan step must have been understood in that same workspace, or nothing is planned.
 """
 
 from __future__ import annotations
@@ -93,6 +97,11 @@ class ApplyCommand:
         return [self.tool, *self.global_args, "plan", "-input=false", f"-out={out}",
                 *self.plan_args]  # fmt: skip
 
+    def judged_plan_argv(self) -> list[str]:
+        """The plan step as it is judged: without ``-out``, whose file is keyturn's own (in
+        ``$KEYTURN_HOME/plans``, which no command of the agent may write)."""
+        return [self.tool, *self.global_args, "plan", "-input=false", *self.plan_args]
+
     def show_argv(self, plan_file: Path) -> list[str]:
         return [self.tool, *self.global_args, "show", "-json", str(plan_file)]
 
@@ -163,12 +172,17 @@ def _plan_args(words: list[str], *, tool: str) -> list[str] | None:
 
 
 def _workspace(directory: str, environ: Mapping[str, str]) -> str:
-    """``TF_WORKSPACE``, else the workspace ``terraform workspace select`` recorded."""
+    """The workspace terraform will use, found as terraform finds it: ``TF_WORKSPACE``, else
+    the one ``terraform workspace select`` recorded in the data directory's ``environment``
+    file -- ``$TF_DATA_DIR`` (relative to the ``-chdir`` directory, where terraform runs) or
+    ``.terraform`` -- else ``default``. (A project kept with ``TF_DATA_DIR=.tfprod`` must not
+    be judged by a ``.terraform/environment`` terraform does not read.)"""
     if environ.get("TF_WORKSPACE"):
         return environ["TF_WORKSPACE"]
+    data_dir = environ.get("TF_DATA_DIR") or ".terraform"
     try:
-        chosen = Path(directory, ".terraform", "environment").read_text(encoding="utf-8")
-    except OSError:
+        chosen = Path(directory, data_dir, "environment").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
         return "default"
     return chosen.strip() or "default"
 
@@ -256,13 +270,14 @@ def _plan(command: ApplyCommand, target: Target, ctx: ApplyContext) -> PreparedA
     try:
         argv = command.plan_argv(planning / saved_plans.PLAN_FILE)
         step = understand_shell(
-            shlex.join(argv),
+            shlex.join(command.judged_plan_argv()),
             cwd=os.getcwd(),
             home=os.path.expanduser("~"),
             env=ctx.environ,
             target=Target(environment=ctx.environment),
             files=LocalFiles(),
         )
+        _same_workspace(step, command)
         outcome = ctx.gate.submit(step, actor=ctx.actor, requester=ctx.requester)
         if outcome.verdict is Verdict.DENY:
             raise PlanStepRefused(f"{command.name} plan: {outcome.message}")
@@ -294,16 +309,36 @@ def _plan(command: ApplyCommand, target: Target, ctx: ApplyContext) -> PreparedA
     return PreparedApply(action=action, command=command, saved=kept, file_digest=digest)
 
 
+_WORKSPACE_NAME = "terraform:workspace/"
+
+
+def _same_workspace(step: Action, command: ApplyCommand) -> None:
+    """Refuse when the plan step was understood in another workspace than the one the plan
+    will be judged in: one of the two would be judged in the wrong environment."""
+    named = {
+        name.removeprefix(_WORKSPACE_NAME)
+        for effect in step.effects
+        for name in effect.resource.names
+        if name.startswith(_WORKSPACE_NAME)
+    }
+    if named and named != {command.workspace}:
+        raise PlanFailed(
+            f"{command.name} plan is understood in workspace {', '.join(sorted(named))} but "
+            f"its plan would be judged in {command.workspace}: not planned"
+        )
+
+
 def _judgeable(
     command: ApplyCommand, plan_file: Path, target: Target, ctx: ApplyContext
 ) -> tuple[Action, str]:
     """The plan in ``plan_file`` as an action bound to the file's bytes, and their digest."""
-    from keyturn.integrations.credentials import scrubbed_environment
+    from keyturn.integrations.execution.environment import base_environment
     from keyturn.understand.terraform import understand_terraform
 
     before = saved_plans.file_digest(plan_file)
-    # Showing a saved plan reads the file and the provider schemas: no cloud credentials.
-    env = apply_environment(scrubbed_environment(ctx.environ, state_dir=ctx.home))
+    # Showing a saved plan reads the file and the provider schemas: no cloud credentials,
+    # and no inherited setting that loads code into terraform or its providers.
+    env = apply_environment(base_environment(ctx.environ, state_dir=ctx.home)[0])
     shown = subprocess.run(command.show_argv(plan_file), env=env, capture_output=True, check=False)
     if shown.returncode != 0:
         sys.stderr.write(shown.stderr.decode("utf-8", "replace"))
