@@ -2,25 +2,28 @@
 
 Writing ``rm -rf /srv`` into ``~/.bashrc`` changes one file, but what it does is decided the next
 time a shell starts -- in the operator's own terminal, where no hook is asked. The same holds for
-cron tables, systemd units, autostart entries, git hooks (run by the operator's git as much as
-the agent's), ssh's client config (``ProxyCommand``, ``LocalCommand``), the keys ssh lets log in,
-MCP configurations (``.mcp.json``, ``~/.claude.json``: the agent starts the servers they name),
-Python's start-up files (``*.pth``, ``sitecustomize.py`` in site-packages), pip's, cargo's and
-go's settings (the interpreter, compiler or ``-toolexec`` program they name), the version
-managers' hooks (``~/.pyenv/pyenv.d``), git's settings
-(``core.fsmonitor`` runs at every ``git status``), direnv's ``.envrc``, npm's and yarn's settings,
-the AWS and Kubernetes clients' settings (``credential_process``, exec plugins, CLI aliases),
-an editor's workspace settings and tasks and its start-up files, programs on the search path
-(``~/.cargo/bin``, ``~/go/bin``, a virtualenv's ``bin``, ``node_modules/.bin``), sudoers and
-``ld.so.preload``, Terraform's CLI settings and plugins, pre-commit's hooks, a dev container's
-definition, Gradle's init scripts, IPython's start-up files, the database clients' start-up
-and option files (``~/.psqlrc``, ``~/.my.cnf``, ``~/.sqliterc``, ``~/.mongoshrc.js``), the HTTP
-clients' settings (``~/.curlrc``, ``~/.wgetrc``, HTTPie's and xh's config), and Claude
-Code's skills, subagents, commands, plugins and hook scripts (their frontmatter may carry
-``hooks:``, and the scripts a settings file names run outside keyturn). A write to one of them
-is ``unknown`` -- at least asked, denied in production -- as installing a crontab already is:
-keyturn cannot judge code it will not see run. (The agents' hook settings themselves are not
-asked but refused: :mod:`keyturn.policy.selfprotect`.)
+cron tables (at's and incron's too), systemd units wherever systemd reads them (generators,
+``system.conf``'s ``DefaultEnvironment=`` too), autostart entries, git hooks (run by the operator's
+git as much as the agent's), ssh's client config (``ProxyCommand``, ``LocalCommand``), the keys ssh
+lets log in, MCP configurations (``.mcp.json``, ``~/.claude.json``: the agent starts the servers
+they name), Python's start-up files (``*.pth``, ``sitecustomize.py`` in site-packages), pip's,
+cargo's and go's settings (the interpreter, compiler or ``-toolexec`` program they name), the
+version managers' hooks (``~/.pyenv/pyenv.d``), git's settings (``core.fsmonitor`` runs at every
+``git status``), direnv's ``.envrc``, npm's and yarn's settings, the AWS and Kubernetes clients'
+settings (``credential_process``, exec plugins, CLI aliases), an editor's workspace settings and
+tasks and its start-up files, programs on the search path (``~/.cargo/bin``, ``~/go/bin``, a
+virtualenv's ``bin``, ``node_modules/.bin``), sudoers and ``ld.so.preload`` and ``ld.so.conf``, the
+system's own rules and hooks (udev's, modprobe's, tmpfiles', logrotate's, apt's, PAM's, motd's, the
+network's; macOS's launchd jobs), the file systems ``mount -a`` mounts (``/etc/fstab``), the
+kernel's settings and controls (``/proc/sys`` as ``sysctl -w`` sets it, ``/sys``), Terraform's CLI
+settings and plugins, pre-commit's hooks, a dev container's definition, Gradle's init scripts,
+IPython's start-up files, the database clients' start-up and option files (``~/.psqlrc``,
+``~/.my.cnf``, ``~/.sqliterc``, ``~/.mongoshrc.js``), the HTTP clients' settings (``~/.curlrc``,
+``~/.wgetrc``, HTTPie's and xh's config), and Claude Code's skills, subagents, commands, plugins
+and hook scripts (their frontmatter may carry ``hooks:``, and the scripts a settings file names run
+outside keyturn). A write to one of them is ``unknown`` -- at least asked, denied in production --
+as installing a crontab already is: keyturn cannot judge code it will not see run. (The agents'
+hook settings themselves are not asked but refused: :mod:`keyturn.policy.selfprotect`.)
 
 Names are compared without case (macOS's and Windows' file systems do not tell ``.BASHRC`` from
 ``.bashrc``; Windows names arrive without trailing dots and stream suffixes,
@@ -75,12 +78,25 @@ _KINDS: tuple[tuple[str, str], ...] = (
     ),
     (
         r"/etc/(?:crontab|cron\.d/[^/]+|cron\.(?:hourly|daily|weekly|monthly)/[^/]+|anacrontab)"
-        r"|/var/spool/cron/(?:crontabs/)?[^/]+",
+        r"|/var/spool/cron/(?:crontabs/|atjobs/)?[^/]+|/var/spool/(?:at|atjobs)/[^/]+"
+        r"|/etc/incron\.d/[^/]+|/var/spool/incron/[^/]+|/etc/periodic/.+",
         "a cron table or job: runs on a schedule",
     ),
     (
-        rf"/(?:etc|lib|usr/lib)/systemd/(?:system|user)/.+|{_HOMES}/\.config/systemd/user/.+"
-        r"|/etc/(?:rc\.local|init\.d/[^/]+)",
+        # every directory systemd reads units from (``systemd-analyze unit-paths``, system and
+        # ``--user``), the generators it runs at boot and at every daemon-reload, the sleep and
+        # shutdown hooks, its managers' settings (DefaultEnvironment=) and environment.d
+        r"/(?:etc|run|lib|usr/lib|usr/local/lib)/systemd/(?:system|user)(?:\.control|\.attached)?"
+        r"/.+|/run/systemd/(?:transient|generator(?:\.early|\.late)?)/.+"
+        r"|/(?:etc|run|lib|usr/lib|usr/local/lib)/systemd/(?:system|user)"
+        r"-(?:generators|environment-generators|sleep|shutdown|preset)/.+"
+        r"|/usr/(?:local/)?share/systemd/user/.+|/run/user/[^/]+/systemd/.+"
+        r"|/etc/systemd/(?:system|user)\.conf(?:\.d/.+)?"
+        r"|/(?:etc|run|usr/lib|usr/local/lib)/environment\.d/[^/]+"
+        rf"|{_HOMES}/\.config/systemd/user(?:\.control)?/.+|{_HOMES}/\.local/share/systemd/user/.+"
+        r"|/etc/(?:rc\.local|rc\.d/.+|rc[0-6s]\.d/[^/]+|init\.d/[^/]+|init/[^/]+\.conf)"
+        r"|/(?:Library|System/Library)/Launch(?:Daemons|Agents)/[^/]+"
+        rf"|{_HOMES}/Library/LaunchAgents/[^/]+",
         "a service definition: runs when it is started or at boot",
     ),
     (
@@ -211,6 +227,42 @@ _KINDS: tuple[tuple[str, str], ...] = (
     ),
     (r"/etc/sudoers(?:\.d/[^/]+)?", "sudo's rules: who may run what as root"),
     (r"/etc/ld\.so\.preload", "loaded into every program that starts"),
+    (
+        r"/etc/ld\.so\.conf(?:\.d/[^/]+)?",
+        "where every program loads its libraries from (after ldconfig)",
+    ),
+    (
+        r"/(?:etc|lib|usr/lib|run)/udev/rules\.d/[^/]+|/(?:etc|lib|usr/lib|run)/modprobe\.d/[^/]+"
+        r"|/etc/modules(?:-load\.d/[^/]+)?|/(?:etc|usr/lib|run)/(?:tmpfiles|binfmt)\.d/[^/]+"
+        r"|/etc/polkit-1/(?:rules\.d|localauthority)/.+|/etc/kernel/.+|/etc/initramfs-tools/.+",
+        "the system's own rules: udev's RUN+=, modprobe's install lines, tmpfiles' and binfmt's"
+        " entries, polkit's rules run commands or change files as root, on events or at boot",
+    ),
+    (
+        r"/etc/(?:logrotate\.conf|logrotate\.d/[^/]+|apt/apt\.conf(?:\.d/[^/]+)?"
+        r"|apt/sources\.list(?:\.d/[^/]+)?|update-motd\.d/[^/]+|pam\.conf|pam\.d/[^/]+"
+        r"|bash_completion(?:\.d/[^/]+)?|NetworkManager/dispatcher\.d/.+|network/interfaces"
+        r"|network/interfaces\.d/[^/]+|network/if-[a-z-]+\.d/[^/]+|ppp/ip-[a-z-]+\.d/[^/]+"
+        r"|dhcp/dhclient-(?:enter|exit)-hooks\.d/[^/]+|X11/Xsession\.d/[^/]+)",
+        "a hook the system runs as root: at log rotation (postrotate), around package installs"
+        " (DPkg::Pre-Invoke, or the packages of a new source), at every login (motd, PAM's"
+        " pam_exec), in every interactive shell, or when the network changes",
+    ),
+    (
+        r"/etc/fstab|/etc/auto\.[^/]+|/etc/exports(?:\.d/[^/]+)?",
+        "the file systems mounted at boot and by mount -a, or exported: an entry can mount"
+        " over any directory, or share it",
+    ),
+    (
+        r"/etc/sysctl\.conf|/(?:etc|run|usr/lib|lib)/sysctl\.d/[^/]+|/proc/sys/.+",
+        "a kernel setting (as sysctl -w sets it): it may name a program the kernel runs"
+        " (kernel.core_pattern, kernel.modprobe) or change the machine at once",
+    ),
+    (
+        r"/sys/.+",
+        "a kernel or device control: writing it acts at once (suspends the machine, removes or"
+        " unbinds a device, names a program the kernel runs: uevent_helper)",
+    ),
 )
 _WRITES = frozenset({EffectKind.CREATE, EffectKind.UPDATE, EffectKind.REPLACE})
 _UNKNOWN_PLACE = (

@@ -45,7 +45,7 @@ from keyturn.understand.shell.dispatch import (
     empty_line_effect,
     target_from_variables,
 )
-from keyturn.understand.shell.effects import unknown_effect
+from keyturn.understand.shell.effects import unknown_effect, with_machine_targets
 from keyturn.understand.shell.globs import case_blind, with_glob_forms
 from keyturn.understand.shell.registry import ShellContext, evolve
 from keyturn.understand.shell.sequences import mark_unprotected_deletes
@@ -130,6 +130,8 @@ def _understood(
     if run.linked or not isinstance(files, NoFiles):
         # A path through a link on disk, or one the line makes, lands where it leads.
         effects = with_link_targets(effects, files, made=run.linked)
+    # A disk, a kernel trigger or the dynamic loader reached by any name, a link's target too.
+    effects = with_machine_targets(effects)
     if in_wsl(variables):
         effects = with_drive_names(effects)
     elif windows:

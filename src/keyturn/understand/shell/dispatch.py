@@ -16,6 +16,7 @@ from keyturn.model import DESTRUCTIVE_EFFECTS, Effect, EffectKind, Target
 from keyturn.understand.shell import nested, registry
 from keyturn.understand.shell._new_roots import under_new_roots
 from keyturn.understand.shell.code_settings import variable_effects
+from keyturn.understand.shell.commands._elsewhere import placed_elsewhere
 from keyturn.understand.shell.commands._keyturn_vars import emptied_environment
 from keyturn.understand.shell.commands._kube_call import KUBE_TOOL_VARIABLES
 from keyturn.understand.shell.commands._kube_place import placed
@@ -124,6 +125,12 @@ _HANDLER_VARIABLES = frozenset(
         # database client start-up files and services.
         *("SIMPLE_BACKUP_SUFFIX", "VERSION_CONTROL", "HISTFILE", "PSQLRC", "PGSERVICE"),
         *("PGSERVICEFILE", "MYSQL_HOME"),
+        # The container daemon the container CLIs talk to (``export DOCKER_HOST=ssh://prod-db;
+        # docker volume rm pgdata``), the docker CLI's settings (its current context), and the
+        # compose project and files.
+        *("DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_CONFIG", "CONTAINER_HOST"),
+        *("CONTAINER_CONNECTION", "CONTAINERD_ADDRESS", "COMPOSE_FILE", "COMPOSE_PROJECT_NAME"),
+        "COMPOSE_PATH_SEPARATOR",
     }
 )
 # Families of such variables: extra terraform arguments, and the package managers' settings
@@ -343,13 +350,15 @@ def _complete(effect: Effect, cmd: SimpleCommand, ctx: ShellContext) -> Effect:
         effect = _named_where_it_runs(effect, notes)
     elif effect.command and effect.service and effect.target != _NO_TARGET:
         return effect  # nothing to fill in (most effects: the handlers' helpers set them)
-    return evolve(
+    effect = evolve(
         effect,
         command=effect.command or cmd.text or None,
         target=effect.target if effect.target != _NO_TARGET else local_target(ctx),
         service=effect.service or "shell",
         detail=detail,
     )
+    # On another machine or in a running container: judged there (:mod:`.commands._elsewhere`).
+    return placed_elsewhere(effect, notes, ctx) if notes else effect
 
 
 # Wrappers that run the command on another machine or in a container, and how that place is

@@ -1,4 +1,12 @@
-"""``docker compose``, ``docker-compose`` and ``podman-compose`` (see :mod:`.containers`)."""
+"""``docker compose``, ``docker-compose`` and ``podman-compose`` (see :mod:`.containers`).
+
+The verbs that create or start containers (``up``, ``create``, ``start``, ``restart``,
+``run``) run the services as their compose file says (:mod:`._compose_file`,
+:mod:`._compose_services`): each service's mounts, devices and commands are judged as the
+``docker run`` they are. Without a compose file compose refuses to run, and only the project
+is named (``run``'s command is judged with the service's mounts not told, as before); a file
+not understood adds an unknown effect. A ``name:`` in the file names the project when neither
+``-p`` nor ``COMPOSE_PROJECT_NAME`` does."""
 
 from __future__ import annotations
 
@@ -8,6 +16,12 @@ from collections.abc import Sequence
 
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._argv import setting
+from keyturn.understand.shell.commands._compose_file import ComposeModel, compose_model
+from keyturn.understand.shell.commands._compose_services import (
+    depends_on,
+    run_service,
+    started,
+)
 from keyturn.understand.shell.commands._container_call import (
     ContainerCall,
     all_known,
@@ -52,6 +66,8 @@ _COMPOSE_VERB = option_spec(
 _COMPOSE_READS = frozenset(
     {"ps", "logs", "config", "ls", "images", "top", "version", "port", "events"}
 )
+# The verbs that create or start the services' containers: their compose file is read.
+_RUNS_SERVICES = frozenset({"up", "create", "start", "restart", "run"})
 _COMPOSE_SAID = {
     "up": (_E.UPDATE, "creates or updates its services and starts them"),
     "create": (_E.CREATE, "creates its services' containers"),
@@ -75,12 +91,13 @@ def compose(
         return None
     verb, rest = opts.rest[0], opts.rest[1:]
     call = ContainerCall(cmd, ctx, daemon or daemon_of(opts, cmd, ctx), f"{program} {verb}")
-    name = _project(opts, cmd, ctx)
+    model = None if verb in _COMPOSE_READS else compose_model(opts, cmd, ctx)
+    name = _project(opts, cmd, ctx, model)
     project = f"compose/{name}"
     if verb in _COMPOSE_READS:
         return [call.effect(_E.READ, "compose/*" if verb == "ls" else project)]
     if verb == "run":
-        return _compose_run(project, rest, call)
+        return _compose_run(project, rest, call, model, name)
     if verb == "exec":
         service = exec_target(rest)
         return [call.unknown(f"runs a command in service {service} of project {name}")]
@@ -98,7 +115,14 @@ def compose(
     kind, said = _COMPOSE_SAID[verb]
     renewed = verb == "up" and opts.on("V")
     recreated = _compose_volumes(project, renewed, "anonymous volumes are recreated", call)
-    return [call.effect(kind, project, said), *recreated]
+    out = [call.effect(kind, project, said), *recreated]
+    if verb not in _RUNS_SERVICES:
+        return out
+    if isinstance(model, str):
+        out.append(call.unknown(f"runs the services of a compose file not understood: {model}"))
+    elif model is not None:
+        out += started(call, model, name, opts.operands, deps=not opts.on("no-deps"))
+    return out
 
 
 def _compose_down(project: str, opts: Options, call: ContainerCall) -> list[Effect]:
@@ -131,25 +155,45 @@ _COMPOSE_RUN_FLAGS = frozenset(
 )
 
 
-def _compose_run(project: str, args: Sequence[str], call: ContainerCall) -> list[Effect] | None:
-    """``run [OPTIONS] SERVICE [COMMAND]``: a one-off container of the service, with the
-    mounts and capabilities the line gives it, and the command understood in it -- with the
-    service's own mounts, which the compose file holds, not known."""
+def _compose_run(
+    project: str,
+    args: Sequence[str],
+    call: ContainerCall,
+    model: ComposeModel | str | None,
+    name: str,
+) -> list[Effect] | None:
+    """``run [OPTIONS] SERVICE [COMMAND]``: a one-off container of the service, with its own
+    mounts and command (the compose file's) and what the line adds, and the services it
+    depends on started (not with ``--no-deps``). Without the service in a compose file read
+    here, the line's command is understood with the service's own mounts not known."""
     opts = parse_options(args, _COMPOSE_RUN)
     if not opts.rest or not all_known(opts, _COMPOSE_RUN, _COMPOSE_RUN_FLAGS):
         return None
     service = opts.rest[0]
     said = f"runs a one-off container of service {service}"
+    out = [call.effect(_E.UPDATE, project, said)]
+    if isinstance(model, ComposeModel) and service in model.services:
+        out += run_service(call, model, name, service, line=opts, words=opts.rest[1:])
+        needed = depends_on(model.services[service])
+        if needed and not opts.on("no-deps"):
+            out += [e for e in started(call, model, name, needed, deps=True) if e not in out]
+        return out
+    if isinstance(model, str):
+        out.append(call.unknown(f"runs a service of a compose file not understood: {model}"))
     unseen = [f"service {service}'s volumes in the compose file"]
     mounts, unread = mounts_of(opts, call)
     ran = command_effects(call, opts, service, opts.rest[1:], mounts, unseen=unseen)
     access = host_access(opts, call, mounts, unread)
-    return [call.effect(_E.UPDATE, project, said), *access, *ran]
+    return [*out, *access, *ran]
 
 
-def _project(opts: Options, cmd: SimpleCommand, ctx: ShellContext) -> str:
+def _project(
+    opts: Options, cmd: SimpleCommand, ctx: ShellContext, model: ComposeModel | str | None
+) -> str:
     """The compose project's name (see the module's docstring)."""
     named = opts.value("p") or setting(cmd, ctx.env, "COMPOSE_PROJECT_NAME")
+    if not named and isinstance(model, ComposeModel) and model.name:
+        named = model.name
     if named:
         return named.lower()
     files = [f for f in opts.values.get("f", ()) if f != "-"]

@@ -1,20 +1,33 @@
 """What the container command lines share: the invocation being understood (its daemon
-and the effects it names), option specs and the daemon a line names."""
+and the effects it names), option specs and the daemon a line names.
+
+A daemon on another machine (:func:`._elsewhere.local_daemon`) holds its containers, volumes
+and the files its containers mount there: their effects take the target of another machine
+(:func:`._elsewhere.elsewhere_target`), not this session's cloud hints, and the files are also
+named on that daemon (``docker:ssh://db/file:/srv``). A docker context is this machine's when
+its endpoint is a local socket (:func:`daemon_here`). What the CLI itself reads or writes here
+(``cp``'s side on this host, ``--cidfile``, a build's ``--output``) stays this machine's."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from keyturn.model import Effect, EffectKind, Resource
+from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.shell.commands._argv import setting
+from keyturn.understand.shell.commands._elsewhere import elsewhere_target, local_daemon
 from keyturn.understand.shell.effects import (
     file_effect,
+    home_path,
     local_target,
+    named_in,
     unknown_effect,
 )
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
-from keyturn.understand.shell.registry import ShellContext, SimpleCommand
+from keyturn.understand.shell.line_writes import one_text_on_line, written_text
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
 
 _E = EffectKind
 # Kinds that change what exists: on a name decided at run time they are unknown.
@@ -24,12 +37,17 @@ _CHANGES = frozenset({_E.UPDATE, _E.DELETE, _E.REPLACE})
 @dataclass(frozen=True, slots=True)
 class ContainerCall:
     """One container CLI invocation being understood: the daemon it talks to (``None``: the
-    default one) and the operation shown to people (``docker volume rm``)."""
+    default one), the operation shown to people (``docker volume rm``), and whether the
+    daemon is this machine's (:func:`daemon_here`)."""
 
     cmd: SimpleCommand
     ctx: ShellContext
     daemon: str | None
     operation: str
+    here: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "here", daemon_here(self.daemon, self.cmd, self.ctx))
 
     def effect(self, kind: EffectKind, path: str, detail: str = "") -> Effect:
         """An effect on ``docker:<path>`` (``container/web``), also named by its daemon."""
@@ -44,7 +62,7 @@ class ContainerCall:
         return Effect(
             effect=kind,
             resource=Resource(tuple(names), type=path.partition("/")[0].strip("*") or "docker"),
-            target=local_target(self.ctx),
+            target=self.target(),
             service="docker",
             command=self.cmd.text or None,
             operation=self.operation,
@@ -55,11 +73,28 @@ class ContainerCall:
         """One effect per name of the kind ``what`` (``volume``)."""
         return [self.effect(kind, f"{what}/{name}", detail) for name in names]
 
+    def target(self) -> Target:
+        """Where the daemon's effects land: this machine's, or another's (the docstring)."""
+        return local_target(self.ctx) if self.here else elsewhere_target(self.ctx)
+
     def unknown(self, reason: str) -> Effect:
-        return unknown_effect(self.cmd, reason, self.ctx)
+        """What the daemon would do, not understood."""
+        return self.on_daemon(unknown_effect(self.cmd, reason, self.ctx))
 
     def file(self, kind: EffectKind, paths: Sequence[str], detail: str) -> Effect:
+        """An effect on this machine's files (the CLI's side)."""
         return file_effect(kind, paths, self.cmd, self.ctx, detail=detail)
+
+    def daemon_file(self, kind: EffectKind, paths: Sequence[str], detail: str) -> Effect:
+        """An effect on the files of the daemon's machine (a bind mount's)."""
+        return self.on_daemon(file_effect(kind, paths, self.cmd, self.ctx, detail=detail))
+
+    def on_daemon(self, effect: Effect) -> Effect:
+        """``effect``, of something the daemon does, where it lands: on another machine, with
+        that machine's target and its files also named on the daemon."""
+        if self.here:
+            return effect
+        return evolve(named_in(effect, [f"docker:{self.daemon}"]), target=self.target())
 
     def _run_time(self, names: Sequence[str]) -> bool:
         # Compose lower-cases the project, so compare without case.
@@ -104,12 +139,69 @@ _DAEMON_VARIABLES = {
 }
 
 
+# podman's ``--remote`` without a connection named: the default one (containers.conf's, or
+# podman machine's), another machine as far as the line tells.
+DEFAULT_CONNECTION = "default-connection"
+# The docker CLI's settings folder when DOCKER_CONFIG does not move it.
+_DOCKER_CONFIG = "~/.docker"
+_CONFIG_LIMIT = 1_000_000
+# The current context of a settings file the line rewrote in a way not known.
+_CONTEXT_NOT_KNOWN = "(decided at run time)"
+
+
 def daemon_of(opts: Options, cmd: SimpleCommand, ctx: ShellContext) -> str | None:
-    """The daemon the line names: a flag (docker refuses both), else a variable."""
+    """The daemon the line names: a flag (docker refuses both), else a variable, else (docker)
+    the current context of the CLI's settings (``docker context use`` writes it)."""
     named = opts.value("c") or opts.value("H")
     for variable in _DAEMON_VARIABLES.get(cmd.name, ()):
         named = named or setting(cmd, ctx.env, variable)
+    if not named and "r" in opts.flags:
+        return DEFAULT_CONNECTION
+    if not named and cmd.name in ("docker", "docker-compose"):
+        named = _current_context(cmd, ctx)
     return named or None
+
+
+def daemon_here(daemon: str | None, cmd: SimpleCommand, ctx: ShellContext) -> bool:
+    """Whether the daemon is this machine's: named so (:func:`._elsewhere.local_daemon`), or
+    a docker context whose endpoint is a local socket (Docker Desktop's ``desktop-linux``,
+    ``rootless``): its ``meta.json`` under the CLI's settings, in a folder named by the
+    SHA-256 of the context's name (docker/cli's context store)."""
+    if local_daemon(daemon):
+        return True
+    if daemon is None or "://" in daemon or cmd.name not in ("docker", "docker-compose"):
+        return False
+    folder = setting(cmd, ctx.env, "DOCKER_CONFIG") or _DOCKER_CONFIG
+    digest = hashlib.sha256(daemon.encode()).hexdigest()
+    path = home_path(f"{folder.rstrip('/')}/contexts/meta/{digest}/meta.json", ctx)
+    text = one_text_on_line(path, ctx, limit=_CONFIG_LIMIT)
+    try:
+        meta = json.loads(text) if text is not None else None
+    except (ValueError, RecursionError):
+        return False
+    endpoints = meta.get("Endpoints") if isinstance(meta, dict) else None
+    docker = endpoints.get("docker") if isinstance(endpoints, dict) else None
+    host = docker.get("Host") if isinstance(docker, dict) else None
+    return isinstance(host, str) and host.startswith(("unix://", "npipe://"))
+
+
+def _current_context(cmd: SimpleCommand, ctx: ShellContext) -> str | None:
+    """``currentContext`` of the docker CLI's ``config.json`` (under ``DOCKER_CONFIG``, else
+    ``~/.docker``) as the line leaves it; ``None`` for the default context or no file."""
+    folder = setting(cmd, ctx.env, "DOCKER_CONFIG") or _DOCKER_CONFIG
+    path = home_path(f"{folder.rstrip('/')}/config.json", ctx)
+    text = one_text_on_line(path, ctx, limit=_CONFIG_LIMIT)
+    if text is None:
+        wrote = bool(ctx.written) and written_text(ctx.written, path)[0]
+        return _CONTEXT_NOT_KNOWN if wrote else None
+    try:
+        settings = json.loads(text)
+    except (ValueError, RecursionError):
+        return None  # docker refuses to run with it
+    context = settings.get("currentContext") if isinstance(settings, dict) else None
+    if not isinstance(context, str) or context in ("", "default"):
+        return None
+    return context
 
 
 _EXEC = option_spec(

@@ -13,16 +13,27 @@ lands:
 - anywhere else: the container's own file (``docker:container/NAME/file:…``), gone with it;
 - a tree holding a mount's target (``rm -rf /``) also names the mounted tree.
 
+The host's devices a container is given (``--privileged``: all of ``/dev`` and the kernel's
+``/proc/sysrq-trigger``; ``--device HOST[:CONTAINER]``) are mounts of the host's paths too:
+``mkfs.ext4 /dev/sda`` in a privileged container formats this host's disk, and stays as
+catastrophic as it is here. Otherwise what is catastrophic in the container is so for this
+host only when it lands on this host's root or devices.
+
 Without ``-w`` the working directory is the image's, which the line does not tell: a relative
 path lands nowhere known, and while anything is mounted writable the effect is unknown. The
 files the command reads (a script, ``package.json``) are this host's under a bind mount and
 unknown elsewhere; links are not followed in the container. ``--entrypoint`` runs before the
 command's words; an image's own entrypoint is taken to run them, as the common
-``exec "$@"`` entrypoints do (one that reads them otherwise is not known here).
+``exec "$@"`` entrypoints do (one that reads them otherwise is not known here). A health check
+(``--health-cmd``, compose's ``healthcheck``) runs in the container too, without the
+entrypoint (:func:`health_effects`).
+
+On a daemon of another machine, every file is that machine's (:meth:`.ContainerCall.on_daemon`).
 """
 
 from __future__ import annotations
 
+import json
 import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -30,7 +41,7 @@ from dataclasses import dataclass
 from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand import FileReader, GitEntries, NoFiles
 from keyturn.understand.shell.commands._container_call import ContainerCall
-from keyturn.understand.shell.commands._container_mounts import Mount
+from keyturn.understand.shell.commands._container_mounts import Mount, device_mounts
 from keyturn.understand.shell.flags import Options
 from keyturn.understand.shell.registry import evolve
 
@@ -46,13 +57,17 @@ def command_effects(
     mounts: Sequence[Mount],
     *,
     unseen: Sequence[str] = (),
+    entrypoint: bool = True,
+    role: str = "",
 ) -> list[Effect]:
     """The effects of ``words`` (the command after the image) run in the container with
     ``mounts`` (:func:`._container_mounts.mounts_of`); ``unseen``: what gives it mounts the
-    line does not tell besides ``--volumes-from`` (a compose service's own)."""
+    line does not tell besides ``--volumes-from`` (a compose service's own); ``entrypoint``:
+    whether the ``--entrypoint`` runs them; ``role``: what runs them, for people (``its
+    health check``)."""
     ctx = call.ctx
-    entrypoint = opts.value("entrypoint")
-    argv = [*([entrypoint] if entrypoint else []), *words]
+    first = opts.value("entrypoint") if entrypoint else None
+    argv = [*([first] if first else []), *words]
     if ctx.understand_in is None or not argv:
         return []
     workdir = opts.value("w") or IMAGE_WORKDIR
@@ -74,9 +89,58 @@ def command_effects(
         container=opts.value("name") or image,
         # Another container's mounts (its binds too) are this one's: where, not told here.
         unseen=[*unseen, *(f"--volumes-from {c}" for c in opts.values.get("volumes-from", ()))],
+        devices=device_mounts(opts),
+        role=role,
     )
     found = ctx.understand_in(shlex.join(argv), inside)
-    return [place.landed(effect) for effect in found]
+    return [call.on_daemon(place.landed(effect)) for effect in found]
+
+
+def health_effects(
+    call: ContainerCall, opts: Options, image: str, mounts: Sequence[Mount]
+) -> list[Effect]:
+    """What each ``--health-cmd`` runs in the container: docker runs the text with ``/bin/sh
+    -c``; podman also takes a JSON array, the exec form of a Dockerfile's ``HEALTHCHECK``
+    (``["CMD", "pg_isready"]``, ``["CMD-SHELL", "…"]``, ``["NONE"]``)."""
+    out: list[Effect] = []
+    for text in opts.values.get("health-cmd", ()):
+        argv = health_argv(_json_list(text) or text)
+        if argv is None:
+            out.append(call.unknown(f"--health-cmd {text[:80]}: a health check not understood"))
+        elif argv:
+            out += command_effects(
+                call, opts, image, argv, mounts, entrypoint=False, role="its health check"
+            )
+    return out
+
+
+def health_argv(test: object) -> list[str] | None:
+    """The words a health check's ``test`` runs (a compose ``healthcheck.test``, a Dockerfile's
+    ``HEALTHCHECK`` array; a text is ``CMD-SHELL``): empty for ``NONE``, ``None`` when it is
+    not understood."""
+    if isinstance(test, str):
+        return ["/bin/sh", "-c", test] if test.strip() else []
+    if not isinstance(test, list) or not test or not all(isinstance(w, str) for w in test):
+        return None
+    form, *rest = test
+    if form == "NONE":
+        return []
+    if form == "CMD":
+        return rest or None
+    if form == "CMD-SHELL" and len(rest) == 1:
+        return ["/bin/sh", "-c", rest[0]]
+    return None
+
+
+def _json_list(text: str) -> list[object] | None:
+    """``text`` read as a JSON array, when it is one."""
+    if not text.lstrip().startswith("["):
+        return None
+    try:
+        found = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return found if isinstance(found, list) else None
 
 
 def _variables(opts: Options) -> dict[str, str]:
@@ -107,6 +171,8 @@ class _Place:
     mounts: Sequence[Mount]
     container: str
     unseen: Sequence[str]
+    devices: Sequence[Mount] = ()  # the host's devices it is given (:func:`device_mounts`)
+    role: str = ""
 
     def landed(self, effect: Effect) -> Effect:
         """``effect`` with each file it names named where it lands (the module's docstring)."""
@@ -118,7 +184,7 @@ class _Place:
                 continue
             path = name.removeprefix("file:")
             base = path.removesuffix("/*") or "/"
-            mount = _mount_of(base, self.mounts)
+            mount = _mount_of(base, [*self.mounts, *self.devices])
             if mount is not None and not _under(base, IMAGE_WORKDIR):
                 names.append(_host_name(path, mount))
             else:
@@ -129,6 +195,9 @@ class _Place:
                 names.extend(_host_name(m.inside + "/*", m) for m in held)
         resource = Resource(tuple(dict.fromkeys(names)), type=effect.resource.type)
         effect = evolve(effect, resource=resource, catastrophic=self._catastrophic(effect, names))
+        if self.role:
+            ran = f"run by {self.role}"
+            effect = evolve(effect, detail=f"{effect.detail}; {ran}" if effect.detail else ran)
         if why_unknown and effect.effect is not EffectKind.READ:
             detail = f"{effect.detail}; {why_unknown}" if effect.detail else why_unknown
             return evolve(effect, effect=EffectKind.UNKNOWN, detail=detail)
@@ -137,13 +206,17 @@ class _Place:
     @staticmethod
     def _catastrophic(effect: Effect, names: Sequence[str]) -> str | None:
         """Catastrophic in the container is so for this host only when what it hits lands on
-        this host's root (a fork bomb: the host's processes; a root filesystem removed: the
-        container's own, unless ``/`` is mounted)."""
+        this host's root or devices (a fork bomb: the host's processes; a root filesystem
+        removed: the container's own, unless ``/`` is mounted; a disk written: the
+        container's own device node, unless the host's devices are given or mounted)."""
         files = [n for n in effect.resource.names if n.startswith("file:")]
         if effect.catastrophic is None or not files:
             return effect.catastrophic
-        landed_root = any(n in ("file:/", "file:/*") for n in names)
-        return effect.catastrophic if landed_root else None
+        landed = any(
+            n in ("file:/", "file:/*", "file:/proc/sysrq-trigger") or n.startswith("file:/dev/")
+            for n in names
+        )
+        return effect.catastrophic if landed else None
 
     def _unplaced(self, path: str) -> str | None:
         """Why a change of the container's ``path``, in no mount known, may land on this host

@@ -21,7 +21,7 @@ from keyturn.understand.shell.commands._container_call import (
     exec_target,
     option_spec,
 )
-from keyturn.understand.shell.commands._container_command import command_effects
+from keyturn.understand.shell.commands._container_command import command_effects, health_effects
 from keyturn.understand.shell.commands._container_mounts import host_access, mounts_of
 from keyturn.understand.shell.effects import (
     directory_tree,
@@ -148,8 +148,8 @@ _RUN_FLAGS = frozenset(
 
 def run(call: ContainerCall, args: Sequence[str]) -> list[Effect] | None:
     """``run``/``create IMAGE [COMMAND]``: the container (``--name``, else named by its image;
-    podman's ``--replace`` replaces one), what of the host it gets, and what its command does
-    (:mod:`._container_command`)."""
+    podman's ``--replace`` replaces one), what of the host it gets, and what its command and
+    its ``--health-cmd`` do (:mod:`._container_command`)."""
     opts = parse_options(args, _RUN)
     if not opts.rest or not all_known(opts, _RUN, _RUN_FLAGS):
         return None
@@ -161,7 +161,8 @@ def run(call: ContainerCall, args: Sequence[str]) -> list[Effect] | None:
         out.append(write_effect(path, call.cmd, call.ctx, detail="the container's id"))
     mounts, unread = mounts_of(opts, call)
     out += host_access(opts, call, mounts, unread)
-    return out + command_effects(call, opts, image, opts.rest[1:], mounts)
+    out += command_effects(call, opts, image, opts.rest[1:], mounts)
+    return out + health_effects(call, opts, image, mounts)
 
 
 # -- copying -------------------------------------------------------------------------------

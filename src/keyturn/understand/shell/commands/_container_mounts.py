@@ -71,6 +71,32 @@ def host_access(
     return out
 
 
+# What ``--privileged`` shows a container of the host: every device (the host's /dev), and
+# the kernel's trigger (/proc is not masked): a write there is a write to the host's.
+_PRIVILEGED_PATHS = ("/dev", "/proc/sysrq-trigger")
+_DEVICE_MODE = re.compile(r"[rwm]+")
+
+
+def device_mounts(opts: Options) -> list[Mount]:
+    """The host's devices a container is given, as mounts of the host's paths: all of them
+    with ``--privileged``, each ``--device HOST[:CONTAINER][:MODE]`` at its container path."""
+    found = [
+        Mount(path, path, None, False, how="--privileged")
+        for path in _PRIVILEGED_PATHS
+        if opts.on("privileged")
+    ]
+    for spec in opts.values.get("device", ()):
+        parts = spec.split(":")
+        host = parts[0]
+        inside = parts[1] if len(parts) > 1 and not _DEVICE_MODE.fullmatch(parts[1]) else host
+        if host.startswith("/") and inside.startswith("/"):
+            how = f"--device {spec}"
+            found.append(
+                Mount(posixpath.normpath(inside), posixpath.normpath(host), None, False, how)
+            )
+    return found
+
+
 def _takeovers(opts: Options) -> list[str]:
     """The options that give a container the host itself."""
     found = ["--privileged"] if opts.on("privileged") else []
@@ -169,14 +195,11 @@ def _bind(path: str, readonly: bool, how: str, call: ContainerCall) -> list[Effe
     effect when that gives the container the host itself."""
     where = f" (on the host of daemon {call.daemon})" if call.daemon else ""
     if readonly:
-        out = [
-            call.file(
-                _E.READ, directory_tree(path), f"{how}: the container can read these files{where}"
-            )
-        ]
+        said = f"{how}: the container can read these files{where}"
+        out = [call.daemon_file(_E.READ, directory_tree(path), said)]
     else:
         said = f"{how}: the container can change these files{where}"
-        out = [call.file(_E.UPDATE, directory_tree(path), said)]
+        out = [call.daemon_file(_E.UPDATE, directory_tree(path), said)]
     why = _host_itself(path, readonly, call.ctx.home)
     if why:
         out.append(call.unknown(f"{how}: {why}: the container can do anything to the host"))

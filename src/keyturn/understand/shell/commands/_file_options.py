@@ -75,5 +75,4 @@ MKFS_PROGRAMS = (
     "mkfs.minix",
     "mkntfs",
     "mkdosfs",
-    "zpool",
 )

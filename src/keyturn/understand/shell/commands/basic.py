@@ -90,7 +90,6 @@ _PATTERN_READERS: dict[str, str] = {
     "ag": "ABCGgm",
     "jq": "f",
     "yq": "",
-    "tr": "",
 }
 # How grep spells the options that make it read a directory tree (``-r``, ``--recursive``,
 # ``-d recurse``) and those taking a value (an abbreviation resolves among them all).
@@ -116,6 +115,7 @@ _GREP = OptionSpec(
 _TREE_READERS = frozenset({"rg", "ag"})
 # Programs that touch no named resource and change nothing.
 _HARMLESS = [
+    "tr",  # its operands are sets of characters, never files: it reads its input alone
     "echo",
     "printf",
     "pwd",
@@ -186,10 +186,8 @@ _HARMLESS = [
     "reset",
     "nproc",
     "arch",
-    "mount",
     "findmnt",
     "blkid",
-    "ip",
     "ifconfig",
     "ss",
     "netstat",
@@ -209,8 +207,6 @@ _HARMLESS = [
 @command(*_HARMLESS)
 def harmless(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """Commands that read the machine's state and change nothing."""
-    if cmd.name in ("mount",) and len(cmd.args) >= 2:
-        return None  # mounting something changes the system: not judged here
     if cmd.name == "man" and parse_options(cmd.args, _MAN).has("P", "H", "C"):
         # The pager or browser man runs (``-P``, ``-H``) is a command of its own, and its
         # config file (``-C``) names the programs it runs: not judged here.
@@ -333,21 +329,14 @@ def alias(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     return effects
 
 
-_IP_CHANGES = frozenset(
-    {"add", "del", "delete", "change", "replace", "set", "flush", "append", "prepend", "restore"}
-)
-
-
 def _changes_the_machine(cmd: SimpleCommand) -> bool:
     """The forms of these reading commands that change the machine: ``date -s``, ``hostname
-    NAME``, ``ip link set …``/``ip route del …``, ``ifconfig eth0 down``."""
+    NAME``, ``ifconfig eth0 down`` (``ip``: :mod:`.iproute`; ``mount``: :mod:`.host`)."""
     operands = [a for a in cmd.args if not a.startswith("-")]
     if cmd.name == "date":
         return any(a in ("-s", "--set") or a.startswith(("--set=", "-s")) for a in cmd.args)
     if cmd.name == "hostname":
         return bool(operands) or any(a in ("-F", "--file", "-b", "--boot") for a in cmd.args)
-    if cmd.name == "ip":
-        return any(a in _IP_CHANGES for a in operands)
     if cmd.name == "ifconfig":
         return len(operands) > 1
     return False

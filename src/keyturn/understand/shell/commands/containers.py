@@ -11,13 +11,17 @@ so that a rule written for docker covers podman and nerdctl too):
   ``docker:compose/<project>/volume/*`` and ``.../image/*`` for its volumes and images. The
   project is ``-p``, else ``COMPOSE_PROJECT_NAME``, else the basename of
   ``--project-directory``, of the first compose file's directory (``-f``, ``COMPOSE_FILE``) or
-  of the working directory, made a valid name as compose does (lower case, ``[a-z0-9_-]``). A
-  ``name:`` inside the compose file is not read, nor are the services' mounts.
+  of the working directory, made a valid name as compose does (lower case, ``[a-z0-9_-]``);
+  a ``name:`` in the compose file comes before the folders (:mod:`._compose`).
 - When the line names the daemon (``--context``/``-c``, ``-H``/``--host``; else the program's
   variables: ``DOCKER_HOST``/``DOCKER_CONTEXT`` for docker and docker-compose,
   ``CONTAINER_HOST``/``CONTAINER_CONNECTION`` for podman, ``CONTAINERD_ADDRESS`` for nerdctl),
   each resource has a second name ``docker:<context or host>/<kind>/<name>`` (so that
-  ``*prod*`` tells the environment by daemon too), and the detail says so.
+  ``*prod*`` tells the environment by daemon too), and the detail says so. So does docker's
+  current context (``currentContext`` in ``config.json`` under ``DOCKER_CONFIG`` or
+  ``~/.docker``, which ``docker context use`` writes), and podman's ``--remote`` alone
+  (``docker:default-connection/…``). A daemon of another machine lands where the line tells,
+  never where this session's cloud hints point (:mod:`._container_call`).
 
 Meanings: reads name the kind they look at (``docker logs web`` reads ``docker:container/*``),
 not each object. Removals and prunes delete; stop/kill/start/... update each container.
@@ -27,16 +31,20 @@ update of the volume. A container that gets the host itself -- ``--privileged``,
 ``--pid=host``, ``--cap-add`` of a capability that escapes, a disk device, a writable bind of
 ``/`` or a home directory, the engine's socket or a directory holding it (read-only too: a
 socket works through a read-only mount) -- adds an ``unknown`` effect: it can do anything to the
-host. The command given after the image (``run``, ``create``, compose's ``run``) is understood
-in the container, each file it changes named where it lands: through a bind mount, this host's
-(:mod:`._container_command`); what the image runs by itself is its business. A ``run``
+host. The command given after the image (``run``, ``create``, compose's ``run``) and the
+``--health-cmd`` are understood in the container, each file they change named where it lands:
+through a bind mount, this host's; through ``--privileged`` or ``--device``, this host's
+devices (:mod:`._container_command`); what the image runs by itself is its business. Compose's
+``up``/``create``/``start``/``restart``/``run`` judge each service as that ``docker run``
+(:mod:`._compose_services`). A ``run``
 option not known here makes the line not understood: a value taken for the image would hide
 the options after it. Building, pulling, loading, tagging and committing create an image (a
 build's ``-v`` mounts are this host's files as ``run``'s are; ``--allow security.insecure``
 gets the host),
 pushing updates it; files written on this host (``save -o``, ``cp`` out of a container, a
 build's ``--output``) are file effects. ``exec`` reached here (after global options; the plain
-form is unwrapped as a wrapper) runs a command not understood: unknown. A change to a name
+form is unwrapped as a wrapper, its effects not judged by this session's cloud hints:
+:mod:`._elsewhere`) runs a command not understood: unknown. A change to a name
 decided at run time (``docker rm $C``) is unknown, as for files. Any other form (``login``,
 ``swarm``, ``context use``, podman's ``pod``...) is not understood.
 """

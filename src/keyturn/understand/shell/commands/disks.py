@@ -3,7 +3,8 @@
 Listing, printing and verifying read the disk. Anything else rewrites its partition table --
 the data behind it is lost the way ``mkfs`` loses it -- and is catastrophic, like ``mkfs`` and
 ``wipefs``: so are the interactive forms (``fdisk /dev/sda`` takes its orders on its input,
-which may as well delete every partition).
+which may as well delete every partition). Volume managers and drive erasers (LVM, ZFS,
+``cryptsetup``, ``nvme format``...): :mod:`.volumes`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ _READING_OPTIONS = {
     "fdisk": frozenset({"-l", "--list", "-x", "--list-details", "-V", "--version", "-h", "--help"}),
     "sfdisk": frozenset(
         {"-l", "--list", "-d", "--dump", "-s", "--show-size", "-J", "--json", "-V", "--verify"}
-        | {"--list-free", "-F", "--list-types", "-T", "-r", "--backup-pt-sectors", "--version"}
+        # not -r: it is --reorder, which writes the table (util-linux sfdisk(8))
+        | {"--list-free", "-F", "--list-types", "-T", "--backup-pt-sectors", "--version"}
     ),
     "gdisk": frozenset({"-l"}),
     "sgdisk": frozenset(

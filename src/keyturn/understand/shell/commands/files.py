@@ -223,8 +223,6 @@ def dd(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
 @command(*MKFS_PROGRAMS)
 def mkfs(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``mkfs*``/``wipefs``: destroys the filesystem on the device (catastrophic always)."""
-    if cmd.name == "zpool" and cmd.args[:1] != ("destroy",):
-        return None
     devices = [a for a in cmd.args if a.startswith("/dev/") or a.startswith("/")] or ["/dev/?"]
     reason = f"{cmd.name} destroys the filesystem on {' '.join(devices)}"
     return [file_effect(EffectKind.REPLACE, devices, cmd, ctx, catastrophic=reason, detail=reason)]

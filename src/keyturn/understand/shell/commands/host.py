@@ -1,23 +1,31 @@
-"""The machine's own management: services, power, processes, cron tables and the firewall.
+"""The machine's own management: services, power, cron tables, the firewall and mounts.
 
 Names (decided here):
 - ``service:<unit>`` for a systemd unit or SysV service (``nginx.service`` is ``service:nginx``;
   other unit types keep their suffix: ``service:backup.timer``); a unit on another machine
-  (``systemctl -H HOST``/``-M NAME``) is ``service:<host>/<unit>``.
-- ``host:local`` (or ``host:<host>``) for the machine itself: shutting it down or rebooting it.
-- ``process:<pid>``, ``process:<name or pattern>``, ``process:*`` (every process).
+  (``systemctl -H HOST``/``-M NAME``) is ``service:<host>/<unit>``; the environment the service
+  manager gives every service (``systemctl set-environment``) is
+  ``service:manager-environment``.
+- ``host:local`` (or ``host:<host>``) for the machine itself: shutting it down or rebooting it,
+  by a power verb or by starting its target (``systemctl start reboot.target``, ``isolate
+  rescue.target``).
 - ``cron:<user>`` for a user's cron table (the user of ``-u``, else ``$USER``, else ``current``).
 - ``firewall:<tool>/<table>`` (``firewall:iptables/filter``, ``firewall:nft/ruleset``,
   ``firewall:ufw``).
 
-Kinds: looking is a read. Starting, stopping, restarting, enabling, disabling, signalling,
-powering off, changing firewall rules are updates -- the resource is still there after -- and
-the ones that interrupt something say ``disruptive`` in their detail, as AWS's ``Stop*`` calls
-do; a policy names them with ``command:`` rules (``systemctl stop*``, ``shutdown*``).
-``crontab -r`` deletes the whole table. Signalling every process (``kill -1``, ``kill 1``,
-``killall5``, ``pkill .``) is catastrophic: it takes the machine (or the session) down at once.
-What installs commands to run later (``crontab FILE``, ``crontab -e`` with its ``$EDITOR``) is
-unknown: the commands are not judged here. Forms not recognised are unknown.
+Kinds: looking is a read. Starting, stopping, restarting, enabling, disabling, powering off,
+changing firewall rules are updates -- the resource is still there after -- and the ones that
+interrupt something say ``disruptive`` in their detail, as AWS's ``Stop*`` calls do; a policy
+names them with ``command:`` rules (``systemctl stop*``, ``shutdown*``). ``crontab -r`` deletes
+the whole table. What installs commands to run later is unknown, the commands not judged here:
+``crontab FILE``, ``crontab -e`` with its ``$EDITOR``, ``systemctl enable|link|reenable PATH``
+(a unit file from anywhere: its ``ExecStart=`` runs), ``systemctl edit``; and so is a variable
+that loads code set in the manager's environment (``systemctl set-environment LD_PRELOAD=…``:
+every service started after loads it). ``nft`` joins its words into one line of commands
+separated by ``;`` or newlines (``nft list ruleset \\; flush ruleset`` flushes): a read only
+when every command lists. ``mount`` reads only when it lists (``mount``, ``mount -l``): any
+other form mounts -- ``mount -a`` every fstab entry, ``mount DIR`` DIR's -- and is unknown.
+Signals to processes: :mod:`.signals`. Forms not recognised are unknown.
 """
 
 from __future__ import annotations
@@ -25,8 +33,9 @@ from __future__ import annotations
 import re
 
 from keyturn.model import Effect, EffectKind, Resource
-from keyturn.understand.shell.effects import local_target
-from keyturn.understand.shell.flags import OptionSpec, parse_options
+from keyturn.understand.shell.code_settings import variable_effects
+from keyturn.understand.shell.effects import command_effect, local_target, unknown_effect
+from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 
 _E = EffectKind
@@ -96,6 +105,23 @@ _POWER = {
 }
 
 
+# Units whose start takes the machine down or away (``systemctl start reboot.target`` is
+# ``systemctl reboot``), and the power verb each stands for.
+_POWER_UNIT = re.compile(
+    r"(?:systemd-)?(reboot|poweroff|halt|kexec|soft-reboot|rescue|emergency|suspend|hibernate"
+    r"|hybrid-sleep|suspend-then-hibernate|sleep|shutdown|ctrl-alt-del|exit)\.(?:target|service)"
+)
+_POWER_UNITS = {"shutdown": "poweroff", "ctrl-alt-del": "reboot", "exit": "poweroff"}
+_STARTS = frozenset(
+    {"start", "restart", "try-restart", "reload-or-restart", "try-reload-or-restart", "isolate"}
+)
+# What makes a unit start at every boot: a power unit there stops every boot.
+_AT_BOOT = frozenset({"set-default", "add-wants", "add-requires", "enable", "reenable"})
+# Verbs that take a unit file's path and install it (``enable --now /tmp/x.service``).
+_INSTALLS_FILES = frozenset({"enable", "reenable", "link"})
+_MANAGER_ENVIRONMENT = frozenset({"set-environment", "unset-environment", "import-environment"})
+
+
 def _unit_name(unit: str, where: str | None) -> str:
     name = unit.removesuffix(".service")
     return f"service:{where}/{name}" if where else f"service:{name}"
@@ -111,8 +137,23 @@ def systemctl(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         return [_effect(_E.READ, [_unit_name(u, where) for u in units], cmd, ctx)]
     if verb in _POWER:
         return [_power(_POWER[verb], cmd, ctx, where)]
+    if verb in _MANAGER_ENVIRONMENT:
+        return _manager_environment(verb, opts, cmd, ctx, where)
+    power = _power_unit(verb, units, user=opts.has("user"))
+    if power is not None:
+        if verb in _STARTS:
+            return [_power(_POWER[power], cmd, ctx, where)]
+        reason = f"{verb} makes the machine {power} at every boot: {_POWER[power]}"
+        return [unknown_effect(cmd, reason, ctx)]
+    installed = [u for u in units if "/" in u] if verb in _INSTALLS_FILES else []
+    if installed or verb == "edit":
+        what = f"installs the unit file {installed[0]}" if installed else "edits a unit's drop-in"
+        reason = f"systemctl {verb} {what}: what its Exec lines run is not judged here"
+        return [unknown_effect(cmd, reason, ctx)]
     if not units and verb not in ("daemon-reload", "daemon-reexec", "reset-failed"):
         return None
+    if verb == "set-property":
+        units = units[:1]  # the rest are PROPERTY=VALUE
     names = [_unit_name(u, where) for u in units] or [f"host:{where or 'local'}"]
     remote = f" on {where}" if where else ""
     if verb in _SYSTEMCTL_STOPS or (verb == "disable" and opts.has("now")):
@@ -124,6 +165,46 @@ def systemctl(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         detail = f"{_DISRUPTIVE}restarts {' '.join(units)}{remote}"
         return [_effect(_E.UPDATE, names, cmd, ctx, detail=detail, service="service")]
     return [_effect(_E.UPDATE, names, cmd, ctx, detail=f"{verb}{remote}", service="service")]
+
+
+def _power_unit(verb: str, units: list[str], *, user: bool) -> str | None:
+    """The power verb a unit of ``units`` stands for when ``verb`` starts it now or at every
+    boot (a user's manager has no such units: ``None``)."""
+    if user or (verb not in _STARTS and verb not in _AT_BOOT):
+        return None
+    for unit in units:
+        found = _POWER_UNIT.fullmatch(unit)
+        if found is not None:
+            return _POWER_UNITS.get(found.group(1), found.group(1))
+    return None
+
+
+def _manager_environment(
+    verb: str, opts: Options, cmd: SimpleCommand, ctx: ShellContext, where: str | None
+) -> list[Effect]:
+    """``systemctl set-environment NAME=VALUE…`` (and ``unset-``, ``import-``): the environment
+    every service started after gets. A variable that loads code there (``LD_PRELOAD``,
+    ``PYTHONPATH``...) is unknown, as on a command line: every service runs what it loads."""
+    words = list(opts.operands[1:])
+    name = "manager-environment" if not opts.has("user") else "user-manager-environment"
+    detail = f"{verb}: every service the manager starts from now on gets it"
+    effects = [
+        _effect(_E.UPDATE, [_unit_name(name, where)], cmd, ctx, detail=detail, service="service")
+    ]
+    if verb == "unset-environment":
+        return effects
+    if verb == "import-environment" and not words:
+        reason = "imports the caller's whole environment into every service's: not judged here"
+        return [*effects, unknown_effect(cmd, reason, ctx)]
+    run_time = {cmd.argv[i] for i in cmd.dynamic_words if 0 < i < len(cmd.argv)}
+    assigned: dict[str, str | None] = {}
+    for word in words:
+        key, equals, value = word.partition("=")
+        if verb == "import-environment":
+            assigned[word] = None if word in run_time else ctx.env.get(word)
+        elif equals:
+            assigned[key] = None if word in run_time else value
+    return effects + variable_effects(assigned, cmd, ctx)
 
 
 def _power(what: str, cmd: SimpleCommand, ctx: ShellContext, where: str | None = None) -> Effect:
@@ -181,83 +262,6 @@ def init(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     return [_effect(_E.UPDATE, ["host:local"], cmd, ctx, detail=f"runlevel {words[0]}")]
 
 
-# --- processes ---------------------------------------------------------------------------------
-
-_EVERY_PROCESS = "signals every process it may (with root, the whole machine)"
-
-
-@command("kill")
-def kill(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """``kill [-SIG] PID...``: ``-l`` lists signals and ``-0`` only checks; PID ``-1`` (every
-    process) and ``1`` (init) are catastrophic."""
-    args = list(cmd.args)
-    if not args or args[0] in ("-l", "-L", "--list", "--table"):
-        return [_effect(_E.READ, ["process:*"], cmd, ctx, service="process")]
-    signal = "TERM"
-    if args[0] in ("-s", "-n", "--signal") and len(args) > 1:
-        signal, args = args[1], args[2:]
-    elif args[0].startswith("-") and args[0] != "--" and len(args) > 1:
-        signal, args = args[0][1:], args[1:]  # kill -9 PID, kill -1 PID (SIGHUP), kill -KILL PID
-    if args[:1] == ["--"]:
-        args = args[1:]
-    if not args:
-        return None
-    if signal in ("0", "SIG0"):
-        return [_effect(_E.READ, [f"process:{p}" for p in args], cmd, ctx, service="process")]
-    effects = []
-    for pid in args:
-        if pid in ("-1", "1"):
-            what = _EVERY_PROCESS if pid == "-1" else "signals init: the machine goes down"
-            effects.append(_signal(["process:*"], signal, cmd, ctx, catastrophic=what))
-        else:
-            effects.append(_signal([f"process:{pid}"], signal, cmd, ctx))
-    return effects
-
-
-def _signal(
-    names: list[str],
-    signal: str,
-    cmd: SimpleCommand,
-    ctx: ShellContext,
-    *,
-    catastrophic: str | None = None,
-) -> Effect:
-    detail = f"{_DISRUPTIVE}sends SIG{signal.upper().removeprefix('SIG')}"
-    return _effect(
-        _E.UPDATE, names, cmd, ctx, detail=detail, service="process", catastrophic=catastrophic
-    )
-
-
-_PKILL = OptionSpec(
-    valued="sgGPtuUF",
-    long={"signal": "signal", "euid": "u", "uid": "U", "parent": "P", "terminal": "t"},
-    long_valued=frozenset({"signal", "u", "U", "P", "t", "g", "G", "s", "F", "ns", "nslist"}),
-)
-_MATCH_ALL = frozenset({"", ".", ".*", "^", "$", "^.*$", ".+"})
-_SIGNAL_OPTION = re.compile(r"-(\d+|[A-Z][A-Z0-9+-]*)")  # pkill -9, killall -KILL
-
-
-@command("pkill", "killall", "killall5")
-def pkill(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """``pkill PATTERN``/``killall NAME``: a signal to the processes named; a pattern matching
-    everything and ``killall5`` are catastrophic (``pgrep`` only reads: :mod:`.basic`)."""
-    if cmd.name == "killall5":
-        return [_signal(["process:*"], "TERM", cmd, ctx, catastrophic=_EVERY_PROCESS)]
-    args = list(cmd.args)
-    named = args[0][1:] if args and _SIGNAL_OPTION.fullmatch(args[0]) else None
-    opts = parse_options(args[1:] if named else args, _PKILL)
-    signal = named or opts.value("signal") or opts.value("s") or "TERM"
-    patterns = list(opts.operands)
-    if not patterns and opts.has("u", "U"):
-        users = opts.value("u") or opts.value("U")
-        return [_signal([f"process:user/{users}/*"], signal, cmd, ctx)]
-    if not patterns:
-        return None
-    if _MATCH_ALL & set(patterns):
-        return [_signal(["process:*"], signal, cmd, ctx, catastrophic=_EVERY_PROCESS)]
-    return [_signal([f"process:{p}" for p in patterns], signal, cmd, ctx)]
-
-
 # --- cron --------------------------------------------------------------------------------------
 
 _CRONTAB = OptionSpec(valued="u")
@@ -311,19 +315,38 @@ def iptables(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     return [_effect(_E.UPDATE, names, cmd, ctx, detail=detail, service="firewall")]
 
 
+_NFT = OptionSpec(
+    valued="fIDd",
+    long={"file": "f", "includepath": "I", "define": "D", "debug": "d", "check": "c"},
+    long_valued=frozenset("fIDd"),
+    stop_at_operand=True,  # "options must be specified before commands"
+)
+# nft's commands that only show: ``list``, ``describe``, ``monitor``, ``get`` (an element),
+# ``export`` (the ruleset, as JSON or XML).
+_NFT_READS = frozenset({"list", "describe", "monitor", "get", "export"})
+_NFT_WIPES = frozenset({"flush", "delete", "destroy"})
+_NFT_COMMANDS = re.compile(r"[;\n]")
+
+
 @command("nft")
 def nft(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """nft: ``list`` and ``--check`` read; ``flush``/``delete`` and the rest change rules."""
-    words = [a for a in cmd.args if not a.startswith("-")]
+    """nft: a read when every command lists (or ``--check``); anything else changes rules.
+
+    nft joins its words into one line and reads commands separated by ``;`` or newlines from
+    it: ``nft list ruleset \\; flush ruleset`` flushes the ruleset (confirmed with nftables
+    1.0.6 in a network namespace of its own), so each command counts."""
+    opts = parse_options(cmd.args, _NFT)
     names = ["firewall:nft/ruleset"]
-    if words[:1] in (["list"], ["describe"]) or {"-c", "--check", "-v", "--version"} & set(
-        cmd.args
-    ):
+    if opts.has("c", "v", "V", "version", "h", "help"):
         return [_effect(_E.READ, names, cmd, ctx, service="firewall")]
-    if not words and not {"-f", "--file"} & set(cmd.args):
+    commands = [c.split() for c in _NFT_COMMANDS.split(" ".join(opts.rest))]
+    verbs = [words[0] for words in commands if words]
+    if not verbs and not opts.has("f"):
         return None  # the interactive shell: what it is told is not known
-    wipes = words[:1] in (["flush"], ["delete"], ["destroy"])
-    detail = f"{_DISRUPTIVE}{' '.join(words[:2])}" if wipes else "changes its rules"
+    if verbs and all(v in _NFT_READS for v in verbs) and not opts.has("f"):
+        return [_effect(_E.READ, names, cmd, ctx, service="firewall")]
+    wipes = [" ".join(w[:2]) for w in commands if w and w[0] in _NFT_WIPES]
+    detail = f"{_DISRUPTIVE}{'; '.join(wipes)}" if wipes else "changes its rules"
     return [_effect(_E.UPDATE, names, cmd, ctx, detail=detail, service="firewall")]
 
 
@@ -343,3 +366,18 @@ def ufw(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         detail = f"{_DISRUPTIVE}{words[0]}: the firewall is switched off"
         return [_effect(_E.UPDATE, names, cmd, ctx, detail=detail, service="firewall")]
     return [_effect(_E.UPDATE, names, cmd, ctx, detail=words[0], service="firewall")]
+
+
+# --- mounts ------------------------------------------------------------------------------------
+
+# mount's options that only list what is mounted (or print its version or help).
+_MOUNT_LISTS = frozenset({"-l", "--show-labels", "-V", "--version", "-h", "--help"})
+
+
+@command("mount")
+def mount(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
+    """``mount``/``mount -l`` list; any other form mounts (``mount -a``: every fstab entry;
+    ``mount DIR``: DIR's fstab entry, maybe an empty directory over live data): unknown."""
+    if all(a in _MOUNT_LISTS for a in cmd.args):
+        return [command_effect(_E.READ, cmd, ctx, detail="lists what is mounted")]
+    return None

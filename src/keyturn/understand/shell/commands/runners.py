@@ -16,7 +16,8 @@ A runner runs text written in a file beside the command. That text is read throu
   cannot see; the detail says so. A local package (``npm install ./dir``, ``.``, a ``file:`` or
   ``link:`` dependency) runs scripts of a folder beside the project: unknown, the project
   itself (``.``) aside, whose scripts are judged. A global install (``-g``) is unknown: it puts
-  programs on the PATH under names the packages choose. ``npm exec``, ``yarn dlx``, ``pnpm
+  programs on the PATH under names the packages choose; a global removal deletes from the
+  global prefix, not the project (:mod:`._npm_global`). ``npm exec``, ``yarn dlx``, ``pnpm
   dlx``, ``bun x``: unknown (a package's code), except a well-known CLI whose package is named
   as the program (``pnpm exec prisma …``, and ``yarn prisma …`` when package.json has no
   script of that name), judged as that CLI's own command (:mod:`._migration_runners`).
@@ -44,6 +45,7 @@ from collections.abc import Set as AbstractSet
 from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand.shell.code_settings import NPM_CODE_SETTINGS, shell_setting_effects
 from keyturn.understand.shell.commands._argv import with_command
+from keyturn.understand.shell.commands._npm_global import global_removal
 from keyturn.understand.shell.commands._runner_files import (
     changed_on_line,
     judge_text,
@@ -394,6 +396,8 @@ def _npm(
         found = _config(rest if sub == "set" else rest[1:], rest[:1], cmd, ctx)
         if found is not None:
             return with_command(found, cmd)
+    if sub in _REMOVE and rest and _global(cmd, flags):
+        return with_command(global_removal(cmd, ctx, sub, rest), cmd)  # the global prefix's
     if sub in _REMOVE and rest:
         names = [f"file:{directory}/node_modules/{p}" for p in rest]
         effect = Effect(
