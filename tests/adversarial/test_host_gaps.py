@@ -460,3 +460,38 @@ def test_starting_a_power_target_is_a_power_action(line: str) -> None:
 
 def test_a_power_target_at_every_boot_is_asked(policy: Policy) -> None:
     assert _verdict(policy, "systemctl set-default reboot.target") == ASK
+
+
+# --- 9b. systemctl on another machine ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "systemctl -H db1 stop postgresql",
+        "systemctl -H admin@db1 reboot",
+        "systemctl -M web stop nginx",
+    ],
+)
+def test_systemctl_on_another_machine_is_not_placed_by_the_sessions_cloud_hint(
+    policy: Policy, line: str
+) -> None:
+    """``systemctl -H HOST`` acts over ssh on HOST (``-M`` in a local container): the session's
+    ``AWS_PROFILE=dev`` says nothing of that machine, so it lands in the policy's
+    ``unknown_environment`` (production), where stopping a service waits for review. The same
+    verb on this machine stays in dev."""
+
+    def judged(text: str) -> str:
+        action = understand_shell(
+            text,
+            cwd=CWD,
+            home=HOME,
+            env={"HOME": HOME, "AWS_PROFILE": "dev"},
+            files=MemoryFiles({}),
+        )
+        return policy.judge(action, actor=ACTOR).decision.value
+
+    assert judged(line) == "ask", line
+    local = line.replace(" -H db1", "").replace(" -H admin@db1", "").replace(" -M web", "")
+    assert judged(local) in ("allow", "ask")
+    assert judged("systemctl stop postgresql") == "allow"

@@ -34,9 +34,10 @@ import re
 
 from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand.shell.code_settings import variable_effects
+from keyturn.understand.shell.commands._elsewhere import elsewhere_target
 from keyturn.understand.shell.effects import command_effect, local_target, unknown_effect
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
-from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
 
 _E = EffectKind
 _DISRUPTIVE = "disruptive: "
@@ -129,10 +130,21 @@ def _unit_name(unit: str, where: str | None) -> str:
 
 @command("systemctl")
 def systemctl(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """systemctl VERB [UNIT...]: reads, power actions on the machine, and unit changes."""
+    """systemctl VERB [UNIT...]: reads, power actions on the machine, and unit changes. With
+    ``-H HOST`` (over ssh) or ``-M CONTAINER`` it acts on another machine, which the session's
+    cloud hints do not place (``_elsewhere.elsewhere_target``)."""
     opts = parse_options(cmd.args, _SYSTEMCTL)
-    verb, units = (opts.operands[0], list(opts.operands[1:])) if opts.operands else ("", [])
     where = opts.value("H") or opts.value("M")
+    effects = _systemctl(opts, cmd, ctx, where)
+    if not where or effects is None:
+        return effects
+    return [evolve(e, target=elsewhere_target(ctx)) for e in effects]
+
+
+def _systemctl(
+    opts: Options, cmd: SimpleCommand, ctx: ShellContext, where: str | None
+) -> list[Effect] | None:
+    verb, units = (opts.operands[0], list(opts.operands[1:])) if opts.operands else ("", [])
     if verb in _SYSTEMCTL_READS or opts.has("version", "h", "help"):
         return [_effect(_E.READ, [_unit_name(u, where) for u in units], cmd, ctx)]
     if verb in _POWER:
