@@ -72,6 +72,25 @@ def _may_hold_secret(text: str) -> bool:
     return any(t in low for t in _TRIGGERS) or ("://" in low and "@" in low)
 
 
+def _once_per_text(edit: Callable[[str], str], found: list[str]) -> Callable[[str], str]:
+    """``edit`` run once per distinct text: a line's effects share its command text (a brace
+    expansion gives hundreds of effects, each with the whole expanded line), and every pass is
+    a search of that text. A repeat notes again what the first pass added to ``found``
+    (:meth:`Redactor._effect` tells a changed effect by what it adds there)."""
+    done: dict[str, tuple[str, tuple[str, ...]]] = {}
+
+    def edited(text: str) -> str:
+        hit = done.get(text)
+        if hit is None:
+            before = len(found)
+            hit = done[text] = (edit(text), tuple(found[before:]))
+        else:
+            found.extend(hit[1])
+        return hit[0]
+
+    return edited
+
+
 def _strings(value: Any) -> Iterator[str]:
     """Every string in a JSON value, keys included."""
     if isinstance(value, str):
@@ -112,7 +131,8 @@ class Redactor:
     def decision(self, decision: Decision) -> tuple[Decision, tuple[str, ...]]:
         """``decision`` with its action and reasons redacted, and what was found (empty, and
         the very same decision, when there was nothing)."""
-        if not _may_hold_secret(" ".join(_action_strings(decision.action))):
+        # Each distinct text once: a line's effects often share one long command text.
+        if not _may_hold_secret(" ".join(dict.fromkeys(_action_strings(decision.action)))):
             return decision, ()
         found: list[str] = []
         action, effects, known = self._action(decision.action, found)
@@ -162,17 +182,15 @@ class Redactor:
         ``echo`` alone (``echo X``) does not; ``sshpass -p X`` is found in the line, not in a
         resource named ``shell:sshpass -p X``."""
         seen: set[str] = set()
-        effects = [
-            self._effect(e, found, lambda t: self.text(t, found, seen)) for e in action.effects
-        ]
+        edit = _once_per_text(lambda t: self.text(t, found, seen), found)
+        effects = [self._effect(e, found, edit) for e in action.effects]
         summary = self.text(action.summary, found, seen)
         subject = self.json(action.subject, found, seen)
         seen.update(_understood_secrets(action))
         known = _known_pattern(seen)
         if known is not None:
-            effects = [
-                self._effect(e, found, lambda t: self._known(t, known, found)) for e in effects
-            ]
+            edit = _once_per_text(lambda t: self._known(t, known, found), found)
+            effects = [self._effect(e, found, edit) for e in effects]
             summary = self._known(summary, known, found)
             subject = self._known_json(subject, known, found)
         changed = {id(o): n for o, n in zip(action.effects, effects, strict=True) if n is not o}
