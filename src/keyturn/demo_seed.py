@@ -104,18 +104,20 @@ def _create(store: Store, name: str, role: Role) -> str:
 
 def seed_request(gate: Gate) -> str | None:
     """Open (or find) the pending review of kiro's delete-and-recreate plan; its id."""
-    from keyturn.server.details import save_details, terraform_details
+    from keyturn.server.details import bound_to_view, save_details, terraform_details
     from keyturn.understand.terraform import understand_terraform
 
     text = demo_file("prod-recreate.plan.json")
     action = understand_terraform(
         text, source="prod-recreate.plan.json", target=Target(terraform_workspace="prod")
     )
+    # Bound to the reviewers' view as the server binds a plan it is sent.
+    view = terraform_details(json.loads(text))
+    action, details = bound_to_view(action, view, redactor=gate.redactor)
     recorded, _ = gate.redactor.action(action)  # the digest the gate records it under
     for request in gate.store.list_requests(states=[RequestState.PENDING]):
         if request.draft.digest == recorded.digest and request.draft.agent == DEMO_ACTOR.agent:
             return str(request.id)
     outcome = gate.submit(action, actor=DEMO_ACTOR, requester="kiro", consume_grant=False)
-    details = gate.redactor.json(terraform_details(json.loads(text)), [])
     save_details(gate.store, digest=recorded.digest, details=details)
     return outcome.request_id

@@ -668,7 +668,7 @@ def test_admission_deeply_nested_review_is_refused_as_bad_input(webhook: Server)
         '"operation":"DELETE","kind":{"kind":"Namespace"},"name":"payments",'
         '"oldObject":{"metadata":{"name":"payments"},"x":' + deep + "}}}"
     )
-    r = webhook.client.post("/k8s/admission", content=raw.encode(), headers=webhook.h("kiro"))
+    r = webhook.client.post("/k8s/admission", content=raw.encode(), headers=webhook.h("cluster"))
     assert r.status_code == 400
     assert set(r.json()) == {"error"}
 
@@ -682,7 +682,7 @@ def test_admission_crd_delete_is_refused_by_the_webhook(webhook: Server) -> None
         oldObject=CRD,
     )
     r = webhook.client.post(
-        "/k8s/admission?context=kind-dev", content=review, headers=webhook.h("kiro")
+        "/k8s/admission?context=kind-dev", content=review, headers=webhook.h("cluster")
     )
     body = r.json()
     assert body["apiVersion"] == "admission.k8s.io/v1"

@@ -256,9 +256,10 @@ MATRIX: dict[tuple[str, str], tuple[Cell, tuple[int, ...]]] = {
     ),
     ("/v1/tokens/{name}", "DELETE"): (api_call("DELETE", "/v1/tokens/{name}"), ADMIN_ONLY),
     ("/v1/notifications", "GET"): (api_call("GET", "/v1/notifications"), ADMIN_ONLY),
-    # The admission webhook: the Kubernetes API server presents the cluster's agent token
-    # (AdmissionConfiguration kubeConfigFile); reviewers cannot have reviews judged.
-    ("/k8s/admission", "POST"): (admission, (401, 200, 200, 403, 403, 200)),
+    # The admission webhook: the Kubernetes API server presents the cluster's token, of role
+    # cluster (AdmissionConfiguration kubeConfigFile); agents and reviewers cannot have
+    # reviews judged (tests/server/test_server_gaps2.py covers the cluster's own token).
+    ("/k8s/admission", "POST"): (admission, (401, 403, 403, 403, 403, 200)),
     ("/openapi.json", "GET"): (api_call("GET", "/openapi.json"), ALL_200),
     ("/", "GET"): (web_call("GET", "/"), PAGE),
     ("/login", "GET"): (web_call("GET", "/login"), ALL_200),

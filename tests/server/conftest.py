@@ -1,6 +1,7 @@
 """A keyturn server app on a fresh SQLite state with the BRIEF's policy and one token per
 person: admin, alice/carol (sre reviewers), bob (sre reviewer and kiro's operator), dave (dba
-reviewer), kiro and other (agents)."""
+reviewer), kiro and other (agents), cluster (the Kubernetes API server's token for the
+admission webhook)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ PEOPLE = {
     "dave": Role.REVIEWER,
     "kiro": Role.AGENT,
     "other": Role.AGENT,
+    "cluster": Role.CLUSTER,
 }
 
 

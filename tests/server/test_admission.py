@@ -20,7 +20,7 @@ def test_every_fixture_gets_an_admission_answer(server: Server, fixtures: Path) 
     for path in files:
         review = json.loads(path.read_text())
         r = server.client.post(
-            "/k8s/admission?context=prod-eu", content=path.read_bytes(), headers=server.h("kiro")
+            "/k8s/admission?context=prod-eu", content=path.read_bytes(), headers=server.h("cluster")
         )
         if not isinstance(review.get("request"), dict) or "uid" not in review["request"]:
             assert r.status_code in (400, 422), path.name
@@ -57,7 +57,7 @@ def _namespace_delete(name: str, uid: str = "705ab4f5-6393-11e8-b7cc-42010a80000
 
 def test_delete_of_the_protected_namespace_is_refused(server: Server) -> None:
     r = server.client.post(
-        "/k8s/admission", json=_namespace_delete("payments"), headers=server.h("kiro")
+        "/k8s/admission", json=_namespace_delete("payments"), headers=server.h("cluster")
     )
     resp = r.json()["response"]
     assert resp["allowed"] is False and resp["status"]["code"] == 403
@@ -69,7 +69,7 @@ def test_an_ask_is_refused_with_the_request_id(server: Server) -> None:
     r = server.client.post(
         "/k8s/admission?context=prod-eu",
         json=_namespace_delete("reports"),
-        headers=server.h("kiro"),
+        headers=server.h("cluster"),
     )
     resp = r.json()["response"]
     assert resp["allowed"] is False
@@ -80,7 +80,7 @@ def test_an_ask_is_refused_with_the_request_id(server: Server) -> None:
 
 @pytest.mark.parametrize("body", [b"not json", b"{}", b'{"request": {"uid": 5}}'])
 def test_unreadable_reviews_fail_closed(server: Server, body: bytes) -> None:
-    r = server.client.post("/k8s/admission", content=body, headers=server.h("kiro"))
+    r = server.client.post("/k8s/admission", content=body, headers=server.h("cluster"))
     assert r.status_code == 400 and set(r.json()) == {"error"}
 
 
@@ -91,3 +91,5 @@ def test_the_webhook_needs_the_clusters_token(server: Server) -> None:
     assert anonymous.json()["error"]["code"] == "unauthorized"
     reviewer = server.client.post("/k8s/admission", json=review, headers=server.h("alice"))
     assert reviewer.status_code == 403
+    agent = server.client.post("/k8s/admission", json=review, headers=server.h("kiro"))
+    assert agent.status_code == 403

@@ -40,7 +40,7 @@ def _effect(raw: dict[str, Any], detail: str) -> Effect:
     return Effect(
         effect=EffectKind(raw["effect"]),
         resource=Resource(names=tuple(res["names"]), type=res.get("type", "")),
-        target=_target(raw.get("target", {})),
+        target=_target(raw.get("target") or {}),
         service=raw.get("service"),
         command=raw.get("command"),
         tool=raw.get("tool"),
@@ -71,7 +71,7 @@ def _decision(stored: dict[str, Any]) -> Decision:
         kind=ActionKind(act["kind"]),
         summary=stored.get("summary", dec.get("summary", "")),
         effects=effects,
-        target=_target(act.get("target", {})),
+        target=_target(act.get("target") or {}),
         subject=act.get("subject"),
     )
     judgements = tuple(

@@ -5,6 +5,7 @@ step is refused, why (a refusal still carries audit entries: refused votes are r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -90,13 +91,30 @@ def _not_open(req: ApprovalRequest, *, now: float) -> Transition | None:
     return None
 
 
+# What an account name puts before the person: an identity provider's prefix or issuer
+# (``oidc:alice``, ``https://idp.example#alice``), a service account's namespace
+# (``system:serviceaccount:agents:kiro``), a Windows domain (``ACME\\alice``), an IAM path
+# (``arn:aws:iam::1:user/alice``): everything up to the last of those separators.
+_ACCOUNT_PREFIX = re.compile(r".*[:#/\\]", re.DOTALL)
+
+
+# Tokens whose holders never vote: agents ask, a cluster has its reviews judged.
+_NEVER_VOTE = frozenset({Role.AGENT, Role.CLUSTER})
+
+
 def person_key(name: str) -> str:
     """The form two names are compared in when asking "is this the same person": without
     surrounding space, case or compatibility variants (``Bob``, ``bob ``, ``ｂｏｂ`` are
-    bob). The agent, operator and requester come from claims (``$USER``, the body of a
-    decision), so an exact comparison would let a re-cased claim make the operator a
-    reviewer of their own agent."""
-    return name_key(name)
+    bob), and of an account name only the person part -- the local part of an e-mail address,
+    after any provider prefix, issuer, namespace or domain (``alice@acme.com``, ``oidc:alice``
+    and ``ACME\\alice`` are alice). The agent, operator and requester come from claims
+    (``$USER``, the body of a decision, a Kubernetes ``userInfo.username``), so an exact
+    comparison would let the author of a change approve it under another spelling of her
+    name. Strict on purpose: two people whose accounts share a person part (alice at two
+    domains) cannot approve each other's changes. A name with no person part is itself."""
+    folded = name_key(name)
+    person = _ACCOUNT_PREFIX.sub("", folded.split("@", 1)[0])
+    return person or folded
 
 
 def _identity_refusal(req: ApprovalRequest, reviewer: str, role: Role) -> str | None:
@@ -105,8 +123,9 @@ def _identity_refusal(req: ApprovalRequest, reviewer: str, role: Role) -> str | 
     ``operators`` for the agent) and the requester never count."""
     d = req.draft
     me = person_key(reviewer)
-    if role is Role.AGENT:
-        return f"{reviewer} holds an agent token; approvals need a reviewer token"
+    if role in _NEVER_VOTE:
+        held = "an agent" if role is Role.AGENT else f"a {role.value}"
+        return f"{reviewer} holds {held} token; approvals need a reviewer token"
     if me == person_key(d.agent):
         return f"{reviewer} is the agent of this request and cannot approve it"
     if me == person_key(d.operator):
@@ -201,7 +220,7 @@ def reject(
     if closed is not None:
         return closed
     eligible = reviewer in req.draft.eligible or role is Role.ADMIN
-    if role is Role.AGENT or not eligible or person_key(reviewer) == person_key(req.draft.agent):
+    if role in _NEVER_VOTE or not eligible or person_key(reviewer) == person_key(req.draft.agent):
         refusal = f"{reviewer} is not a reviewer of this request and cannot reject it"
         return _refused(req, reviewer=reviewer, role=role, vote="reject", refusal=refusal, now=now)
     vote = Vote(reviewer=reviewer, vote=VoteKind.REJECT, reason=reason, at=now)
@@ -269,7 +288,7 @@ def may_revoke(req: ApprovalRequest, *, by: str, role: Role) -> bool:
     d = req.draft
     if role is Role.ADMIN or by in (d.requester, d.agent, d.operator):
         return True
-    if role is Role.AGENT:
+    if role in _NEVER_VOTE:
         return False
     return by in d.eligible and person_key(by) != person_key(d.agent)
 

@@ -36,11 +36,13 @@ class ConflictError(InputError):
 
 class Role(StrEnum):
     """What a token may do. Reviewers approve; agents ask; admins manage (and may cancel or
-    revoke)."""
+    revoke); a cluster -- the Kubernetes API server, presenting its token to the admission
+    webhook -- has its reviews judged and its grants used, and nothing else."""
 
     AGENT = "agent"
     REVIEWER = "reviewer"
     ADMIN = "admin"
+    CLUSTER = "cluster"
 
 
 class VoteKind(StrEnum):

@@ -84,6 +84,7 @@ def _common_options() -> ArgumentParser:
 def run(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     options = _resolved_options(args)
+    from keyturn.gate import judge
     from keyturn.paths import keyturn_home
     from keyturn.policy import load_policy_file
 
@@ -97,7 +98,8 @@ def run(argv: list[str]) -> int:
     actor = Actor(agent=options["agent"], operator=options["operator"], session=options["session"])
     # Redacted as the gate redacts, with the install's key: the digest shown is the one the
     # gate records for the same action.
-    decision, _ = _redactor().decision(policy.judge(action, actor=actor))
+    # Judged as the gate judges (an --env beside the hints: keyturn.gate.judge).
+    decision, _ = _redactor().decision(judge(action, policy=policy, actor=actor))
     if options["json"]:
         print(json.dumps(decision.to_json(), indent=2, sort_keys=False))
     else:

@@ -1,5 +1,5 @@
 """``keyturn serve [--host H] [--port P] [--database URL] [--policy FILE] [--webhook URL]...
-[--tls-cert FILE --tls-key FILE] [--public-url URL] [--demo]``.
+[--tls-cert FILE --tls-key FILE] [--public-url URL] [--trusted-proxy ADDRESS]... [--demo]``.
 
 Runs the keyturn server (Starlette on uvicorn): the JSON API under ``/v1``, the admission
 webhook at ``/k8s/admission`` and the reviewers' pages at ``/``. ``--demo`` (what ``make run``
@@ -43,6 +43,13 @@ def run(argv: list[str]) -> int:
         help="where reviewers reach the pages, for notification links "
         "(default: $KEYTURN_PUBLIC_URL, else the address served)",
     )
+    p.add_argument(
+        "--trusted-proxy",
+        action="append",
+        metavar="ADDRESS",
+        help="a reverse proxy whose X-Forwarded-For and X-Forwarded-Proto count (repeatable; "
+        "default: $KEYTURN_TRUSTED_PROXIES, comma-separated; none: the headers are ignored)",
+    )
     args = p.parse_args(argv)
     if not 0 < args.port < 65536:
         raise UsageError(f"--port: expected 1..65535, got {args.port}")
@@ -62,12 +69,16 @@ def run(argv: list[str]) -> int:
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     # access_log on: uvicorn logs method and path only -- tokens travel in headers and form
     # bodies, never in URLs, so nothing secret reaches the log.
+    # Forwarded headers only from a proxy named here: uvicorn believes them from loopback by
+    # default, and any local process could then pick the address it is rate-limited under.
+    proxies = _trusted_proxies(args.trusted_proxy)
     uvicorn.run(
         app,
         host=args.host,
         port=args.port,
         log_level=args.log_level,
-        proxy_headers=True,
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=",".join(proxies) if proxies else None,
         ssl_certfile=args.tls_cert,
         ssl_keyfile=args.tls_key,
     )
@@ -81,6 +92,23 @@ def _public_url(text: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
         raise UsageError(f"--public-url: expected http(s)://HOST[:PORT][/PATH], got {text!r}")
     return text
+
+
+def _trusted_proxies(flags: list[str] | None) -> list[str]:
+    """The proxies whose forwarded headers count: ``--trusted-proxy``, else
+    ``$KEYTURN_TRUSTED_PROXIES``, else uvicorn's own ``$FORWARDED_ALLOW_IPS`` (what these docs
+    named before); none by default."""
+    text = ",".join(flags) if flags else os.environ.get("KEYTURN_TRUSTED_PROXIES")
+    if text is None:
+        text = os.environ.get("FORWARDED_ALLOW_IPS", "")
+    proxies = [p.strip() for p in text.split(",") if p.strip()]
+    if "*" in proxies:
+        print(
+            "keyturn serve: warning: trusting forwarded headers from every address ('*'): "
+            "any client can choose the address it is rate-limited under",
+            file=sys.stderr,
+        )
+    return proxies
 
 
 def _env_webhooks() -> list[str]:

@@ -1,4 +1,4 @@
-"""``keyturn token create NAME --role agent|reviewer|admin`` | ``list`` | ``revoke NAME``.
+"""``keyturn token create NAME --role agent|reviewer|admin|cluster`` | ``list`` | ``revoke NAME``.
 
 The token is printed once and stored only as its hash. Once an admin token exists, managing
 tokens needs one (``$KEYTURN_TOKEN``); before that, whoever can write the state sets it up.

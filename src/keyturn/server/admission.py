@@ -1,9 +1,9 @@
 """``POST /k8s/admission``: a Kubernetes validating admission webhook (AdmissionReview v1).
 
-The API server authenticates to the webhook with a keyturn token of role ``agent`` or ``admin``
-(``Authorization: Bearer``, set through an AdmissionConfiguration ``kubeConfigFile``; see
-docs/kubernetes.md): without one the review is refused 401, which ``failurePolicy: Fail`` turns
-into a refused object. Each review is understood by
+The API server authenticates to the webhook with a keyturn token of role ``cluster`` (or
+``admin``), set through an AdmissionConfiguration ``kubeConfigFile`` (see docs/kubernetes.md):
+without one the review is refused 401, which ``failurePolicy: Fail`` turns into a refused
+object; an agent's or a reviewer's token is refused 403. Each review is understood by
 ``keyturn.understand.kubernetes.understand_admission`` and taken through the same gate as every
 other action, the acting user (``userInfo.username``) as both agent and operator, the token's
 holder (the cluster) as the requester. ``allow`` admits; ``deny`` refuses with code 403 and the
@@ -14,7 +14,6 @@ server treats as a webhook failure: with ``failurePolicy: Fail`` the object is r
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.requests import Request
@@ -22,6 +21,7 @@ from starlette.requests import Request
 from keyturn.approval.model import Role
 from keyturn.model import Action, Actor, Target, Verdict
 from keyturn.server.api import MAX_BODY_BYTES, submit
+from keyturn.server.api_input import parse_json
 from keyturn.server.app import backend_of
 from keyturn.server.errors import ApiError
 from keyturn.server.responses import JSONResponse
@@ -45,18 +45,16 @@ def _understand(raw: bytes, context: str | None) -> Action:
 async def admission(request: Request) -> JSONResponse:
     """Answer one AdmissionReview."""
     backend = backend_of(request)
-    # Only the cluster's own token may have reviews judged and recorded (and grants used).
-    cluster = await backend.authenticate(request)
-    cluster.require(Role.AGENT, Role.ADMIN)
+    # Only the cluster's own token may have reviews judged and recorded (and grants used):
+    # an agent's would use up the grants the cluster waits for, and open requests in any
+    # user's name.
+    cluster = await backend.authenticate(request, cluster=True)
+    cluster.require(Role.CLUSTER, Role.ADMIN)
     raw = await request.body()
     if len(raw) > MAX_BODY_BYTES:
         raise ApiError(413, "too_large", "review larger than the limit")
-    try:
-        review = json.loads(raw)
-    except ValueError:
-        raise ApiError(400, "bad_input", "review.json: not valid JSON") from None
-    except RecursionError:  # thousands of nested arrays: refused, not a server error
-        raise ApiError(400, "bad_input", "review.json: JSON nested too deeply") from None
+    # Not valid JSON, nested thousands deep, NaN or a lone surrogate: refused, not a crash.
+    review = parse_json(raw, what="review.json", code="bad_input")
     uid, user = _uid_and_user(review)
     action = await backend.offload(_understand, raw, request.query_params.get("context"))
     actor = Actor(agent=user, operator=user)

@@ -45,7 +45,7 @@ from keyturn.server.api_tokens import create_token, health, list_tokens, notific
 from keyturn.server.app import Backend, backend_of
 from keyturn.server.auth import Principal
 from keyturn.server.decide import action_of
-from keyturn.server.details import details_of, save_details
+from keyturn.server.details import body_view, bound_to_view, details_of, save_details
 from keyturn.server.errors import ApiError
 from keyturn.server.responses import JSONResponse
 
@@ -106,19 +106,34 @@ def submit(
     """Through the gate; the request when the outcome opened one just now. The reviewer's
     extra view (``details_of``) is of the action as the gate recorded it: secrets redacted."""
     before = backend.clock()
+    action, view = _bound(backend, action, body)
     outcome = backend.gate.submit(action, actor=actor, requester=requester)
-    return outcome, _opened(backend, outcome, body, since=before)
+    return outcome, _opened(backend, outcome, view, since=before)
+
+
+def _bound(
+    backend: Backend, action: Action, body: dict[str, Any]
+) -> tuple[Action, dict[str, Any] | None]:
+    """``action`` bound to what reviewers will be shown of it, and that view (redacted):
+    a plan's diff and dependents from the raw ``body`` join the digest
+    (:func:`~keyturn.server.details.bound_to_view`); a shell action's parsed commands come
+    from its subject, which the digest already covers."""
+    view = body_view(action, body)
+    if view is not None:
+        return bound_to_view(action, view, redactor=backend.gate.redactor)
+    return action, None
 
 
 def _opened(
-    backend: Backend, outcome: Outcome, body: dict[str, Any], *, since: float
+    backend: Backend, outcome: Outcome, view: dict[str, Any] | None, *, since: float
 ) -> ApprovalRequest | None:
     """The request ``outcome`` holds for, when it was opened just now (``since``) -- saving
-    the reviewer's extra view of it."""
+    the reviewer's extra view of it (``view``, bound to the digest; else what the recorded
+    action's subject shows)."""
     opened = None
     if outcome.verdict is Verdict.ASK and outcome.request_id is not None:
         recorded = outcome.decision.action
-        details = details_of(recorded, body)
+        details = view if view is not None else details_of(recorded, {})
         if details is not None:
             # What the plan shows unmarked (a password in user_data) goes the same way.
             details = backend.gate.redactor.json(details, [])
@@ -135,17 +150,20 @@ def _opened(
 INLINE_BODY_BYTES = 4096
 
 
-def _judged(backend: Backend, body: dict[str, Any], *, actor: Actor, requester: str) -> Judged:
-    action = action_of(body, mcp_mappings=backend.policy.mcp_mappings)
-    return backend.gate.judged(action, actor=actor, requester=requester)
+def _judged(
+    backend: Backend, body: dict[str, Any], *, actor: Actor, requester: str
+) -> tuple[Judged, dict[str, Any] | None]:
+    """The body understood (bound to the view reviewers will get) and judged; that view."""
+    action, view = _bound(backend, action_of(body, mcp_mappings=backend.policy.mcp_mappings), body)
+    return backend.gate.judged(action, actor=actor, requester=requester), view
 
 
 def _hold(
-    backend: Backend, judged: Judged, body: dict[str, Any]
+    backend: Backend, judged: Judged, view: dict[str, Any] | None
 ) -> tuple[Outcome, ApprovalRequest | None]:
     """An ask, once recorded: consume a grant, or open (or find) the request."""
     outcome = backend.gate.recorded(judged)
-    return outcome, _opened(backend, outcome, body, since=judged.now)
+    return outcome, _opened(backend, outcome, view, since=judged.now)
 
 
 async def decide(request: Request) -> JSONResponse:
@@ -157,9 +175,9 @@ async def decide(request: Request) -> JSONResponse:
     actor = actor_of(body, principal)
     with backend.writer.deciding():
         if len(await request.body()) <= INLINE_BODY_BYTES:
-            judged = _judged(backend, body, actor=actor, requester=principal.name)
+            judged, view = _judged(backend, body, actor=actor, requester=principal.name)
         else:
-            judged = await backend.offload(
+            judged, view = await backend.offload(
                 _judged, backend, body, actor=actor, requester=principal.name
             )
         opened = None
@@ -170,7 +188,7 @@ async def decide(request: Request) -> JSONResponse:
             outcome = judged.unrecorded(exc)
         else:
             if judged.holds:
-                outcome, opened = await backend.offload(_hold, backend, judged, body)
+                outcome, opened = await backend.offload(_hold, backend, judged, view)
             else:
                 outcome = backend.gate.recorded(judged)
     if opened is not None:
@@ -206,7 +224,8 @@ async def executions(request: Request) -> JSONResponse:
 def _understand_and_record(
     backend: Backend, body: dict[str, Any], *, actor: Actor, status: str, exit_status: int | None
 ) -> str:
-    action = action_of(body, mcp_mappings=backend.policy.mcp_mappings)
+    # Bound as the decision was, so the outcome is recorded under the decision's digest.
+    action, _ = _bound(backend, action_of(body, mcp_mappings=backend.policy.mcp_mappings), body)
     return backend.gate.record_outcome(action, actor=actor, status=status, exit_status=exit_status)
 
 

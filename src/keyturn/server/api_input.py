@@ -4,6 +4,8 @@ the web page they link an approval request to."""
 from __future__ import annotations
 
 import json
+import math
+import re
 from typing import Any
 
 from starlette.requests import Request
@@ -15,17 +17,59 @@ MAX_BODY_BYTES = 64 << 20
 MAX_ID = 2**62  # ids beyond what the databases store are simply not found
 
 
+# A ``\uXXXX`` escape of a UTF-16 surrogate: half of a pair, or (alone) text that is not
+# Unicode. Only a body holding one is checked further.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
 async def body_json(request: Request) -> dict[str, Any]:
     """The request's JSON object body (400 when it is not one)."""
     raw = await request.body()
     if len(raw) > MAX_BODY_BYTES:
         raise ApiError(413, "too_large", f"body larger than {MAX_BODY_BYTES} bytes")
-    try:
-        value = json.loads(raw or b"{}")
-    except ValueError:
-        raise ApiError(400, "bad_request", "body: not valid JSON") from None
+    value = parse_json(raw or b"{}", what="body", code="bad_request")
     if not isinstance(value, dict):
         raise ApiError(400, "bad_request", "body: expected a JSON object")
+    return value
+
+
+def parse_json(raw: bytes, *, what: str, code: str) -> Any:
+    """``raw`` as JSON, or a 400 ``code`` naming ``what``. Stricter than ``json.loads``:
+    ``NaN``, ``Infinity`` and numbers beyond a double (``1e999``) are refused, as is text that
+    is not Unicode (a lone surrogate, ``"\\ud800"``: 422) and nesting too deep to walk -- none of
+    them has a canonical form (digests, the audit record, the answer), so each would otherwise
+    fail later, as a server error."""
+    try:
+        value = json.loads(raw, parse_constant=_not_a_number, parse_float=_finite)
+    except RecursionError:
+        raise ApiError(400, code, f"{what}: JSON nested too deeply") from None
+    except ValueError as exc:
+        why = str(exc) if isinstance(exc, _NotFinite) else "not valid JSON"
+        raise ApiError(400, code, f"{what}: {why}") from None
+    if _SURROGATE_ESCAPE.search(raw):
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:  # valid JSON, bad content: as the input's other errors
+            raise InputError(
+                f"{what}: holds text that is not Unicode (a lone surrogate escape)"
+            ) from None
+        except RecursionError:
+            raise ApiError(400, code, f"{what}: JSON nested too deeply") from None
+    return value
+
+
+class _NotFinite(ValueError):
+    pass
+
+
+def _not_a_number(text: str) -> float:
+    raise _NotFinite(f"{text} is not a number JSON allows")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotFinite(f"number out of range ({text[:40]})")
     return value
 
 

@@ -39,12 +39,19 @@ async def create_token(request: Request) -> JSONResponse:
     principal.require(Role.ADMIN)
     body = await body_json(request)
     name, role = body.get("name"), body.get("role")
-    if not isinstance(name, str) or not name or len(name) > 64 or any(c.isspace() for c in name):
+    if (
+        not isinstance(name, str)
+        or not name
+        or len(name) > 64
+        or not name.isprintable()  # a NUL or control character is no name (PostgreSQL refuses)
+        or any(c.isspace() for c in name)
+    ):
         raise InputError("name: expected one word of at most 64 characters")
     try:
         the_role = Role(str(role))
     except ValueError:
-        raise InputError("role: expected agent, reviewer or admin") from None
+        roles = ", ".join(r.value for r in Role)
+        raise InputError(f"role: expected one of {roles}") from None
     token = new_token()
     entry = AuditEntry(
         kind=AuditKind.TOKEN_CREATED,

@@ -136,15 +136,26 @@ class Backend:
         with self._lock:
             return fn(*args, **kwargs)
 
-    async def authenticate(self, request: Request) -> Principal:
-        """The holder of the request's bearer token (401, or 429 after repeated failures)."""
+    async def authenticate(self, request: Request, *, cluster: bool = False) -> Principal:
+        """The holder of the request's bearer token (401, or 429 after repeated failures).
+
+        A cluster's token (role ``cluster``) answers only where the route says so
+        (``cluster=True``: the admission webhook): everywhere else it is 403, whatever a
+        route's own role checks would make of a role they do not name."""
         client = request.client.host if request.client else "?"
         self.limiter.check(client)
         token = bearer_of(request.headers.get("authorization"))
         if token is None:
             self.limiter.failed(client)
             raise ApiError(401, "unauthorized", "this needs 'Authorization: Bearer <token>'")
-        return await self.principal_of_token(token, client=client)
+        principal = await self.principal_of_token(token, client=client)
+        if principal.role is Role.CLUSTER and not cluster:
+            raise ApiError(
+                403,
+                "forbidden",
+                f"{principal.name} is a cluster token; it answers /k8s/admission only",
+            )
+        return principal
 
     async def principal_of_token(self, token: str, *, client: str) -> Principal:
         key = hash_token(token.strip())

@@ -1,20 +1,30 @@
 """What a reviewer needs to see beyond the effects, kept beside the request.
 
-The action digest binds a Terraform plan only through a hash of its changes, so the
-resource-level diff (before/after of the changed attributes) and the count of resources that
-depend on what is replaced or deleted are computed from the raw plan when the decision is made
-and stored by digest in the server's own ``keyturn_request_details`` table, in the same
-database as the requests (so every server on one PostgreSQL sees them).
+The action digest binds a Terraform plan through a hash of its changes, so the resource-level
+diff (before/after of the changed attributes, shown ``(sensitive)`` where the plan marks them)
+and the count of resources that depend on what is replaced or deleted are computed from the raw
+plan when the decision is made and stored by digest in the server's own
+``keyturn_request_details`` table, in the same database as the requests (so every server on
+one PostgreSQL sees them).
+
+What reviewers see is part of what they approve: the sensitive marks and the configuration's
+references are not among the changes the plan's hash covers, so the view's own hash goes into
+the action's subject (:func:`bound_to_view`), and with it into the digest. Two submissions
+with the same changes but different views (every value marked sensitive, the references gone)
+are two actions, two requests; one digest has one view, so "the first write wins" is exact.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from keyturn.approval.display import shorten
-from keyturn.model import Action, ActionKind
+from keyturn.audit.redaction import Redactor
+from keyturn.model import Action, ActionKind, canonical_json
 from keyturn.store.interface import Store
 
 # A plan may change many attributes and hold long values (a policy document, user data): what
@@ -26,17 +36,45 @@ SENSITIVE = "(sensitive)"
 _REPLACING = {("delete", "create"), ("create", "delete"), ("delete",)}
 
 
+def body_view(action: Action, body: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The reviewer's view of ``action`` that only the raw request ``body`` tells (a plan's
+    diff and dependents), or ``None``. An understood ``{action}`` carries no plan: a document
+    sent beside it is not what was understood, and is not shown."""
+    if action.kind is not ActionKind.TERRAFORM or "action" in body:
+        return None
+    payload = body.get("payload") or {}
+    document = payload.get("document") if isinstance(payload, dict) else None
+    if isinstance(document, (str, bytes)):
+        try:
+            document = json.loads(document)
+        except (ValueError, RecursionError):
+            return None
+    return terraform_details(document) if isinstance(document, dict) else None
+
+
+# The key of the action's subject that binds what reviewers are shown.
+VIEW_KEY = "shown"
+
+
+def bound_to_view(
+    action: Action, view: Mapping[str, Any], *, redactor: Redactor
+) -> tuple[Action, dict[str, Any]]:
+    """``action`` bound to ``view``, and the view as it is kept and shown (its secrets
+    redacted, as the gate redacts the action): the hash of the shown view joins the action's
+    subject, so the digest -- what approvals and grants bind -- covers what reviewers saw."""
+    shown = redactor.json(dict(view), [])
+    digest = "sha256:" + hashlib.sha256(canonical_json(shown)).hexdigest()
+    subject = dict(action.subject) if isinstance(action.subject, Mapping) else {}
+    subject[VIEW_KEY] = digest
+    return replace(action, subject=subject), shown
+
+
 def details_of(action: Action, body: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The reviewer's extra view of ``action`` from the raw request ``body`` (or ``None``)."""
+    """The reviewer's extra view of ``action``: a shell action's parsed commands, from its
+    subject (bound by the digest); a plan's view from the raw request ``body``
+    (:func:`body_view`, bound by :func:`bound_to_view`)."""
     if action.kind is ActionKind.TERRAFORM:
-        payload = body.get("payload") or {}
-        document = payload.get("document") if isinstance(payload, dict) else None
-        if isinstance(document, str):
-            try:
-                document = json.loads(document)
-            except ValueError:
-                return None
-        return terraform_details(document) if isinstance(document, dict) else None
+        return body_view(action, body)
     if action.kind is ActionKind.SHELL and isinstance(action.subject, dict):
         commands = action.subject.get("commands")
         cwd = action.subject.get("cwd")
@@ -206,7 +244,7 @@ def _dependents(graph: Mapping[str, set[str]], address: str) -> set[str]:
 
 
 def save_details(store: Store, *, digest: str, details: Mapping[str, Any]) -> None:
-    """Keep ``details`` for ``digest`` (the first write wins: equal digest, equal plan)."""
+    """Keep ``details`` for ``digest`` (the first write wins: equal digest, equal view)."""
     store.keep_details(digest=digest, text=json.dumps(details, sort_keys=True))
 
 

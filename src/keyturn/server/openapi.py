@@ -305,7 +305,11 @@ def document() -> dict[str, Any]:
                     "Created",
                 ),
                 errors=(*_AUTH, 400, 422),
-                body=obj(["name", "role"], name=STR, role={"enum": ["agent", "reviewer", "admin"]}),
+                body=obj(
+                    ["name", "role"],
+                    name=STR,
+                    role={"enum": ["agent", "reviewer", "admin", "cluster"]},
+                ),
                 status="201",
             ),
         },

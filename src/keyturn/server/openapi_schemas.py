@@ -126,7 +126,7 @@ def schemas() -> dict[str, Any]:
         "Token": obj(
             ["name", "role", "created_at", "revoked_at"],
             name=STR,
-            role={"enum": ["agent", "reviewer", "admin"]},
+            role={"enum": ["agent", "reviewer", "admin", "cluster"]},
             created_at=NUM,
             revoked_at={"type": ["number", "null"]},
         ),

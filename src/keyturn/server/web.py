@@ -2,10 +2,11 @@
 
 Sign in posts a token once; the answer is a session cookie (HttpOnly, SameSite=Strict, Secure
 over https, signed with the install's secret) that carries no token. Every state-changing
-form carries the session's CSRF token. Pages: the queue of pending requests, one request
-(effects per resource with protected flags and deciding rules, the Terraform diff and
-dependents, the parsed shell commands, votes, approve/reject), history, the audit log with its
-verification status, and for admins the webhook deliveries.
+form carries the session's CSRF token; sign-in, before there is a session, refuses a post the
+browser says came from another site (:func:`cross_site`). Pages: the queue of pending
+requests, one request (effects per resource with protected flags and deciding rules, the
+Terraform diff and dependents, the parsed shell commands, votes, approve/reject), history,
+the audit log with its verification status, and for admins the webhook deliveries.
 
 Every value a page shows goes through :func:`keyturn.approval.display.visible_html` (the
 environment's ``finalize``): escaped for HTML, and with the characters that would hide or
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 from starlette.requests import Request
@@ -128,18 +130,55 @@ async def login_form(request: Request) -> Response:
     return page(request, "login.html", {"session": None, "error": None})
 
 
+def cross_site(request: Request, *, public_url: str | None) -> str | None:
+    """Why a form post comes from another site than keyturn's own pages, or ``None``.
+
+    Sign-in has no session yet, so no session CSRF token (login CSRF: a page elsewhere posting
+    the attacker's token would sign a reviewer in as someone else). A browser says where a
+    post comes from: ``Sec-Fetch-Site`` (only ``same-origin`` passes), else ``Origin``, else
+    ``Referer``, whose host must be this request's ``Host`` or the configured public address.
+    A client that sends none of them is no browser a page elsewhere could drive."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return None if site.strip().lower() == "same-origin" else f"Sec-Fetch-Site: {site}"
+    for header in ("origin", "referer"):
+        value = request.headers.get(header)
+        if value is None:
+            continue
+        hosts = {request.headers.get("host", "").lower()}
+        if public_url:
+            hosts.add(urlsplit(public_url).netloc.lower())
+        netloc = urlsplit(value).netloc.lower() if value.strip() != "null" else ""
+        return None if netloc and netloc in hosts else f"{header.title()}: {value}"
+    return None
+
+
 async def login(request: Request) -> Response:
-    """Exchange a token for a session cookie (the token is not kept anywhere)."""
+    """Exchange a token for a session cookie (the token is not kept anywhere). A post from
+    another site is refused (:func:`cross_site`), and so is a cluster's token: it answers the
+    admission webhook only."""
     backend = backend_of(request)
     form = await request.form()
     token = str(form.get("token") or "").strip()
     client = request.client.host if request.client else "?"
     try:
+        elsewhere = cross_site(request, public_url=backend.public_url)
+        if elsewhere is not None:
+            raise ApiError(
+                403,
+                "forbidden",
+                "sign-in refused: the form was posted from another site "
+                f"({shorten(elsewhere, 80)}); open this server's /login and sign in there",
+            )
         backend.limiter.check(client)
         if not token:
             backend.limiter.failed(client)
             raise ApiError(401, "unauthorized", "enter your keyturn token")
         principal = await backend.principal_of_token(token, client=client)
+        if principal.role is Role.CLUSTER:
+            raise ApiError(
+                403, "forbidden", "a cluster token answers /k8s/admission; it does not sign in"
+            )
     except ApiError as exc:
         return page(
             request, "login.html", {"session": None, "error": exc.message}, status=exc.status

@@ -14,6 +14,8 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import msgspec
+
 from keyturn.errors import InputError
 from keyturn.model import Action, ActionKind, McpToolMapping, Target
 from keyturn.understand import FileReader, NoFiles, understander
@@ -98,8 +100,17 @@ def _document(
             aws_account=optional_str(payload, "account"),
         )
     source = optional_str(payload, "source") or SOURCES[kind]
-    result: Action = understander(kind)(text, source=source, target=target)
+    try:
+        result: Action = understander(kind)(text, source=source, target=target)
+    except msgspec.MsgspecError as exc:
+        # What the document's decoder refuses beyond the understander's own checks (a number
+        # out of a double's range, ``1e999``) is bad input like any other, not a crash.
+        raise InputError(f"{where}document: {source}: {_one_line(str(exc))}") from None
     return result
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:300]
 
 
 def _object(payload: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
