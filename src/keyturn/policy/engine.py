@@ -89,8 +89,10 @@ class Policy:
         )
         # File names compare without case for protection (as self-protection does): macOS's
         # and Windows' file systems do not tell /srv/PROD from /srv/prod, so a case variant
-        # deletes the protected directory. Stricter than Linux needs, on purpose.
-        self._fold_files = any(p.startswith("file:") for p in document.protected)
+        # deletes the protected directory. Stricter than Linux needs, on purpose. Azure's
+        # names too: Azure compares resource and group names (and ARM ids) without case, so
+        # ``az group delete -n RG-MAIN`` deletes the protected ``azure:group/rg-main``.
+        self._fold_files = any(p.startswith(_FOLDED) for p in document.protected)
         self._protected = (
             GlobSet(tuple(map(_fold_file_pattern, document.protected)))
             if document.protected
@@ -564,15 +566,19 @@ class Policy:
         return Outcome(default, "default", reason, protected=protected)
 
 
+# The kinds of names protection compares without case: files, and Azure's resources.
+_FOLDED = ("file:", "azure:")
+
+
 def _fold_file_pattern(pattern: str) -> str:
-    """A protected pattern as matched: a file name's in lower case."""
-    return pattern.lower() if pattern.startswith("file:") else pattern
+    """A protected pattern as matched: a file name's (or an Azure name's) in lower case."""
+    return pattern.lower() if pattern.startswith(_FOLDED) else pattern
 
 
 def _folded_files(resource: Resource) -> Resource:
-    """``resource`` with its file names in lower case (itself when none changes)."""
+    """``resource`` with its file (and Azure) names in lower case (itself when none changes)."""
     names = resource.names
-    folded = tuple(n.lower() if n.startswith("file:") else n for n in names)
+    folded = tuple(n.lower() if n.startswith(_FOLDED) else n for n in names)
     return resource if folded == names else replace(resource, names=folded)
 
 

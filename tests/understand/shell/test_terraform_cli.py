@@ -162,7 +162,7 @@ def test_apply_plan_file_uses_its_json() -> None:
         ("terraform state list", E.READ, "terraform:workspace/default"),
         ("terraform init -upgrade", E.READ, "terraform:workspace/default"),
         ("tofu validate", E.READ, "terraform:workspace/default"),
-        ("terraform fmt -recursive", E.READ, "terraform:workspace/default"),
+        ("terraform fmt -check -recursive", E.READ, "terraform:workspace/default"),
         ("terraform show -json tfplan", E.READ, "terraform:workspace/default"),
         ("terraform output", E.READ, "terraform:workspace/default"),
         ("terraform version", E.READ, "terraform:workspace/default"),

@@ -50,8 +50,9 @@ from keyturn.understand.shell.dispatch import (
 from keyturn.understand.shell.effects import file_effect, file_path, unknown_effect
 from keyturn.understand.shell.flags import canonical_words
 from keyturn.understand.shell.line_writes import note_writes
-from keyturn.understand.shell.nested import constant_output
+from keyturn.understand.shell.nested import command_output
 from keyturn.understand.shell.parse import Problem, RawCommand, parse_line
+from keyturn.understand.shell.printed_text import EchoRules, with_echo_rules
 from keyturn.understand.shell.redirects import redirect_effects
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
 from keyturn.understand.shell.words import Word
@@ -87,6 +88,10 @@ class Run:
         ctx = evolve(
             ctx, understand_nested=lambda t: self.nested(t, ctx), understand_in=self.nested
         )
+        if "xpg_echo" in text:
+            # ``shopt -s xpg_echo``: echo expands escapes from there on, in what ``eval``,
+            # ``source`` and ``trap`` run too -- not modelled (:mod:`.printed_text`).
+            ctx = evolve(ctx, env=with_echo_rules(ctx.env, EchoRules.OTHER))
         variables: dict[str, str | None] = {**ctx.env, "HOME": ctx.home, "PWD": ctx.cwd}
         moves = MAY_MOVE.search(text) is not None
         if moves:
@@ -129,7 +134,7 @@ class Run:
             if any(e.effect is not EffectKind.READ for e in found):
                 output = None
                 if cmd.argv and not cmd.stdin_dynamic:
-                    output = constant_output(cmd.argv, stdin_text=cmd.stdin_text)
+                    output = command_output(cmd, ctx)
                 ctx = note_writes(cmd, found, ctx, output=output)
         if parsed.assigned:
             # What a pager, editor, preload... variable set on the line runs (code_settings).

@@ -14,11 +14,13 @@ import re
 
 from tree_sitter import Node
 
+from keyturn.understand.shell._declarations import case_attributes, cased_value, integer_value
 from keyturn.understand.shell._syntax import WORD_TYPES, descendants
 from keyturn.understand.shell.source import node_text
 from keyturn.understand.shell.words import WordEvaluator
 
 INTEGER_DECLARATION = re.compile(r"\b(?:declare|typeset|local)\b[^;&|\n]*\s[-+][A-Za-z]*i")
+CASE_DECLARATION = re.compile(r"\b(?:declare|typeset|local)\b[^;&|\n]*\s[-+][A-Za-z]*[luc]")
 
 
 def function_names(root: Node) -> frozenset[str]:
@@ -74,6 +76,11 @@ def assigned_variables(root: Node, *, home: str | None) -> dict[str, str | None]
     from_tilde: set[str] = set()
     seen: dict[str, set[str | None]] = {}
     computed: list[Node] = []
+    line = node_text(root)
+    # What declarations do to the values assigned (:mod:`._declarations`): ``-l``/``-u``/``-c``
+    # change their case, ``-i`` evaluates them.
+    cases = case_attributes(root) if CASE_DECLARATION.search(line) else {}
+    integers = integer_names(root) if INTEGER_DECLARATION.search(line) else frozenset()
     for node in descendants(root, limit=200_000):
         if node.type == "variable_assignment":
             name_node, value_node = (
@@ -91,6 +98,10 @@ def assigned_variables(root: Node, *, home: str | None) -> dict[str, str | None]
                     from_tilde.add(name)
             if "+=" in node_text(node)[: len(name) + 2]:
                 value = None
+            if cases:
+                value = cased_value(name, value, node, cases)
+            if name in integers:
+                value = integer_value(value)
             seen.setdefault(name, set()).add(value)
         elif node.type in ("for_statement", "select_statement"):
             var = node.child_by_field_name("variable")

@@ -20,9 +20,11 @@ from tree_sitter import Node
 
 from keyturn.understand.shell import nested
 from keyturn.understand.shell._arithmetic import ArithmeticReading
+from keyturn.understand.shell._declarations import DeclarationReading
 from keyturn.understand.shell._records import TERMINAL, Adopted, Item, RawCommand, Stdin
 from keyturn.understand.shell._redirections import RedirectionReading
 from keyturn.understand.shell._syntax import REDIRECTS, WORD_TYPES
+from keyturn.understand.shell.printed_text import EchoRules
 from keyturn.understand.shell.registry import Redirect
 from keyturn.understand.shell.source import node_text
 from keyturn.understand.shell.words import Word
@@ -32,7 +34,7 @@ from keyturn.understand.shell.words import Word
 MAX_CALL_NESTING = 8
 
 
-class CommandReading(RedirectionReading, ArithmeticReading):
+class CommandReading(RedirectionReading, ArithmeticReading, DeclarationReading):
     """The walker's reading of a simple command, inherited by :class:`.parse._Walker`."""
 
     # The walker's state these use; the walker sets it.
@@ -44,6 +46,7 @@ class CommandReading(RedirectionReading, ArithmeticReading):
     _conditional: int
     _in_pipeline: bool
     _adopted: dict[int, Adopted]
+    _echo_rules: EchoRules
 
     if TYPE_CHECKING:  # the walker's own methods these call
 
@@ -81,6 +84,8 @@ class CommandReading(RedirectionReading, ArithmeticReading):
         self._depth = depth
         if node.type != "command":
             words = self._keyword_words(node)
+            if node.type == "declaration_command":
+                self._declaration(node)
         # (Inline, not a helper: each frame here is one more per level of nested ``$( )``.)
         word_end = -1
         for child in node.children if node.type == "command" else ():
@@ -133,7 +138,9 @@ class CommandReading(RedirectionReading, ArithmeticReading):
             self._call_with_arguments(name, words[1:])
         output = None
         if not any(w.dynamic for w in words) and not _sends_output_away(redirects + more):
-            output = nested.constant_output(tuple(w.text for w in words), stdin_text=stdin.text)
+            output = nested.constant_output(
+                tuple(w.text for w in words), stdin_text=stdin.text, rules=self._echo_rules
+            )
         if adopted is not None:
             adopted.output = output
         for continuation, piped in continuations:
@@ -182,6 +189,7 @@ class CommandReading(RedirectionReading, ArithmeticReading):
         if name_node is not None and name_node.type == "subscript":
             self._visit_any(name_node)  # ``a[$(cmd)]=1 ls``: the subscript is expanded
         self._integer_assignment(node)
+        self._reference_assignment(node)
         self._array_indexes(node)
         if value_node is None:
             return name, Word("", "")

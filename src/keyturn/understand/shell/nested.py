@@ -4,14 +4,19 @@ Two jobs:
 - :func:`constant_output`: the output of a command whose output is decided by its text alone
   (``echo``, ``printf``, ``base64 -d`` and ``xxd -r -p`` of a constant, ``cat`` of a heredoc).
   That is how ``echo cm0gLXJmIC8= | base64 -d | sh`` and ``$(printf '\\x72\\x6d')`` are read.
+  Each printer prints by its own rules (:mod:`.printed_text`); ``base64 -d`` decodes as GNU
+  does, and what it would stop at is not known.
 - :func:`shell_script`: the script a shell invocation runs (``-c`` text, a heredoc or constant
-  stdin, a readable script file), or why it is not known.
+  stdin, a readable script file), or why it is not known -- as the shell reads it: bash and
+  dash drop the NUL bytes of their input (:func:`as_shell_reads`), and each shell's ``echo``
+  prints by its own rules (:func:`nested_echo_rules`).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import re
 import shlex
 from collections.abc import Sequence
@@ -20,9 +25,10 @@ from dataclasses import dataclass
 from keyturn.model import Effect
 from keyturn.understand.shell.effects import unknown_effect
 from keyturn.understand.shell.line_writes import text_on_line
+from keyturn.understand.shell.printed_text import EchoRules, echo_rules, printed
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 from keyturn.understand.shell.shebangs import plain_shell_shebang
-from keyturn.understand.shell.words import basename, decode_ansi_c, normalize_path
+from keyturn.understand.shell.words import basename, normalize_path
 
 MAX_OUTPUT = 256_000
 SHELLS = frozenset(
@@ -30,23 +36,25 @@ SHELLS = frozenset(
 )
 
 
-def constant_output(argv: Sequence[str], *, stdin_text: str | None) -> str | None:
-    """What ``argv`` prints, when its text alone decides it; else ``None``."""
+def constant_output(
+    argv: Sequence[str], *, stdin_text: str | None, rules: EchoRules = EchoRules.BASH
+) -> str | None:
+    """What ``argv`` prints, when its text alone decides it; else ``None``. ``argv[0]`` as
+    written: ``echo``/``printf`` are the shell's builtins (by ``rules``), a path names the
+    program (:mod:`.printed_text`)."""
     if not argv:
         return None
     name = basename(argv[0])
     args = list(argv[1:])
     result: str | None = None
-    if name == "echo":
-        result = _echo(args)
-    elif name == "printf":
-        result = _printf(args)
+    if name in ("echo", "printf"):
+        result = printed(argv, rules=rules)
     elif name == "cat" and stdin_text is not None and all(a == "-" for a in args):
         result = stdin_text
     elif name == "tee" and stdin_text is not None and not {"--help", "--version"} & set(args):
         result = stdin_text  # into its files, and on (``… | tee /tmp/x | sh``)
     elif name == "base64" and stdin_text is not None and _decoding(args):
-        result = _b64decode(stdin_text)
+        result = _b64decode(stdin_text, ignore_garbage=_ignores_garbage(args))
     elif name == "xxd" and stdin_text is not None and {"-r", "-p"} <= set(args) | _split(args):
         result = _hexdecode(stdin_text)
     elif name == "rev" and stdin_text is not None and not args:
@@ -54,6 +62,21 @@ def constant_output(argv: Sequence[str], *, stdin_text: str | None) -> str | Non
     if result is not None and len(result) > MAX_OUTPUT:
         return None
     return result
+
+
+# Wrappers that run a shell's builtin ``echo``/``printf``; any other (``env``, ``sudo``,
+# ``xargs``) runs the program of that name (coreutils').
+_BUILTIN_RUNNERS = frozenset({"command", "builtin", "time"})
+
+
+def command_output(cmd: SimpleCommand, ctx: ShellContext) -> str | None:
+    """What the command ``cmd`` (its wrappers stripped) prints, when its text decides it:
+    :func:`constant_output` for the program it runs, a builtin or the one a path or a wrapper
+    (``env printf``) names."""
+    argv = list(cmd.argv)
+    if argv and ("/" in cmd.program or not set(cmd.wrappers) <= _BUILTIN_RUNNERS):
+        argv[0] = cmd.program if "/" in cmd.program else f"/usr/bin/{argv[0]}"
+    return constant_output(argv, stdin_text=cmd.stdin_text, rules=echo_rules(ctx.env))
 
 
 def _split(args: Sequence[str]) -> set[str]:
@@ -66,10 +89,33 @@ def _decoding(args: Sequence[str]) -> bool:
     return not rest and bool(flags & {"-d", "-D", "--decode"})
 
 
-def _b64decode(text: str) -> str | None:
-    cleaned = re.sub(r"\s+", "", text)
+def _ignores_garbage(args: Sequence[str]) -> bool:
+    return bool((_split(args) | set(args)) & {"-i", "--ignore-garbage"})
+
+
+_BASE64 = re.compile(r"[A-Za-z0-9+/=]")
+_QUANTUM = re.compile(r"[A-Za-z0-9+/]{4}|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2}==")
+
+
+def _b64decode(text: str, *, ignore_garbage: bool) -> str | None:
+    """``base64 -d`` as GNU coreutils decodes: line breaks are skipped and padded quanta may
+    follow one another (``YQ==YQ==``); at any other byte (a space, a tab, ``\\r``) it stops
+    with what it decoded so far (``base64: invalid input``), here ``None``. An unpadded end
+    (``YWJ``) is decoded as far as it goes, as GNU does. With ``-i`` every byte outside the
+    alphabet is skipped."""
+    cleaned = "".join(_BASE64.findall(text)) if ignore_garbage else text.replace("\n", "")
+    whole = len(cleaned) - len(cleaned) % 4
+    if not all(_QUANTUM.fullmatch(cleaned[i : i + 4]) for i in range(0, whole, 4)):
+        return None
+    tail = cleaned[whole:]
+    if tail and not re.fullmatch(r"[A-Za-z0-9+/]{2,3}", tail):
+        return None
     try:
-        raw = base64.b64decode(cleaned + "=" * (-len(cleaned) % 4), validate=True)
+        raw = b"".join(
+            base64.b64decode(cleaned[i : i + 4], validate=True) for i in range(0, whole, 4)
+        )
+        if tail:
+            raw += base64.b64decode(tail + "=" * (-len(tail) % 4), validate=True)
         return raw.decode("utf-8")
     except (binascii.Error, ValueError, UnicodeDecodeError):
         return None
@@ -80,43 +126,6 @@ def _hexdecode(text: str) -> str | None:
         return bytes.fromhex(re.sub(r"\s+", "", text)).decode("utf-8")
     except (ValueError, UnicodeDecodeError):
         return None
-
-
-def _echo(args: list[str]) -> str:
-    newline, escapes = True, False
-    while args and re.fullmatch(r"-[neE]+", args[0]):
-        flags = args.pop(0)[1:]
-        newline = newline and "n" not in flags
-        for flag in flags:
-            escapes = {"e": True, "E": False}.get(flag, escapes)
-    text = " ".join(args)
-    if escapes:
-        text = decode_ansi_c(text.replace("\\0", "\\"))
-    return text + ("\n" if newline else "")
-
-
-def _printf(args: list[str]) -> str | None:
-    if args and args[0] == "--":
-        args = args[1:]
-    if not args or args[0].startswith("-"):
-        return None
-    fmt, values = args[0], args[1:]
-    if re.search(r"%(?!%|s|b)", fmt):
-        return None
-    out: list[str] = []
-    while True:
-        pieces = re.split(r"(%%|%s|%b)", fmt)
-        for piece in pieces:
-            if piece == "%%":
-                out.append("%")
-            elif piece in ("%s", "%b"):
-                value = values.pop(0) if values else ""
-                out.append(decode_ansi_c(value) if piece == "%b" else value)
-            else:
-                out.append(decode_ansi_c(piece))
-        if not values or ("%s" not in fmt and "%b" not in fmt):
-            break
-    return "".join(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +141,40 @@ _SHELL_VALUED = frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--init-file"})
 
 
 def shell_script(cmd: SimpleCommand, ctx: ShellContext) -> Script:
-    """What ``bash``/``sh``/... runs: the ``-c`` text, a script file, or stdin."""
+    """What ``bash``/``sh``/... runs: the ``-c`` text, a script file, or stdin, as the shell
+    reads it (:func:`as_shell_reads`)."""
+    return as_shell_reads(_shell_script(cmd, ctx), cmd.name)
+
+
+# Shells that skip the NUL bytes of the script they read (a pipe, a file, ``source``): bash
+# and dash, checked (``printf 'echo a\\0b' | sh`` prints ``ab``); ``sh`` is one of them.
+_DROP_NULS = frozenset({"bash", "rbash", "sh", "dash", "source", "."})
+
+
+def as_shell_reads(script: Script, shell: str) -> Script:
+    """``script`` as the shell ``shell`` runs it: bash and dash drop the NULs of what they
+    read, so ``printf 'rm -rf /srv/p\\0rod' | sh`` deletes /srv/prod; another shell's
+    reading of a NUL is not known."""
+    if script.text is None or "\0" not in script.text:
+        return script
+    if shell not in _DROP_NULS:
+        return Script(None, f"{shell} runs text holding NUL bytes: how it reads them is not known")
+    return Script(script.text.replace("\0", ""), script.reason, script.origin)
+
+
+def nested_echo_rules(cmd: SimpleCommand, ctx: ShellContext) -> EchoRules:
+    """How the shell ``cmd`` runs its script's bare ``echo``: bash's builtin, with
+    ``xpg_echo`` when ``-O xpg_echo`` or ``BASHOPTS`` turn it on; another shell's (dash's and
+    zsh's ``echo`` expand escapes by default, ``sh`` is dash or bash) not modelled."""
+    if cmd.name not in ("bash", "rbash"):
+        return EchoRules.OTHER
+    args = list(cmd.args)
+    turned_on = any(a == "-O" and b == "xpg_echo" for a, b in itertools.pairwise(args))
+    bashopts = cmd.assignments.get("BASHOPTS") or ctx.env.get("BASHOPTS") or ""
+    return EchoRules.BASH_XPG if turned_on or "xpg_echo" in bashopts else EchoRules.BASH
+
+
+def _shell_script(cmd: SimpleCommand, ctx: ShellContext) -> Script:
     args = list(cmd.args)
     i = 0
     inline = False

@@ -12,17 +12,18 @@ so are the words the grammar puts after a heredoc's delimiter (``cat <<EOF FILE`
 before it (``cat - <<EOF``). Where bash evaluates text as arithmetic (``$((x))``, ``((…))``,
 subscripts, ``let``, ``[[ x -gt 0 ]]``, assignments to a ``declare -i`` variable), the known
 value of each variable it names is evaluated in turn, as bash does: ``x='a[$(rm -rf /)]';
-echo $((x))`` runs rm.
+echo $((x))`` runs rm. So are what declarations read again (a compound assignment spelled by
+an expanded value, a subscript a reference or ``${!x}`` names: :mod:`._declarations`).
 
 The output is raw: words are unquoted and expanded as far as the text decides, but wrappers are
 not stripped and program names are not resolved (``keyturn.understand.shell.wrappers`` does that).
 
 The walk (:class:`_Walker`) is here with the entry points. What it reads of the whole line
-first is in :mod:`._line_scan`; its reading of simple commands, redirections and heredocs, and
-arithmetic in :mod:`._simple_commands`, :mod:`._redirections` and :mod:`._arithmetic` (methods
-it inherits); the grammar's node types and the text rules it applies in :mod:`._syntax`; the
-records it gives back in :mod:`._records`; the short way for a line of plain words in
-:mod:`._plain_line`.
+first is in :mod:`._line_scan`; its reading of simple commands, redirections and heredocs,
+arithmetic and declarations in :mod:`._simple_commands`, :mod:`._redirections`,
+:mod:`._arithmetic` and :mod:`._declarations` (methods it inherits); the grammar's node types
+and the text rules it applies in :mod:`._syntax`; the records it gives back in
+:mod:`._records`; the short way for a line of plain words in :mod:`._plain_line`.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from contextlib import contextmanager
 from tree_sitter import Language, Node, Parser
 
 from keyturn.understand.shell._arithmetic import ARITHMETIC, substring_bounds
+from keyturn.understand.shell._declarations import DECLARES, Declared, declared
 from keyturn.understand.shell._grammar_gaps import rewritten
 from keyturn.understand.shell._line_scan import (
     ANY_VARIABLE,
@@ -67,6 +69,7 @@ from keyturn.understand.shell._syntax import (
     quoted_heredoc,
 )
 from keyturn.understand.shell.nested import MAX_OUTPUT
+from keyturn.understand.shell.printed_text import ECHO_RULES_VARIABLE, EchoRules, echo_rules
 from keyturn.understand.shell.registry import Redirect
 from keyturn.understand.shell.runtime_text import may_evaluate_run_time_text, run_time_names
 from keyturn.understand.shell.source import node_text, reading, shadow
@@ -204,6 +207,8 @@ def parse_tree(
             # the working directory's: ``source ~/.cargo/env`` is everyday, and a sourced file
             # at hand is judged itself.
             known = {k: known[k] for k in ("HOME", "PWD", "OLDPWD") if k in known}
+        rules = _echo_rules(command, variables)
+        known[ECHO_RULES_VARIABLE] = rules.value  # for the text parsed again, below
         if may_evaluate_run_time_text(command):
             run_time |= run_time_names(descendants(root, limit=200_000))
         walker = _Walker(
@@ -214,8 +219,14 @@ def parse_tree(
             nesting=nesting,
             integers=integer_names(root) if INTEGER_DECLARATION.search(command) else frozenset(),
             run_time=run_time,
+            echo_rules=rules,
+            declared=declared(root) if DECLARES.search(command) else Declared(),
         )
         walker.visit(root, TERMINAL, depth=0)
+        if "${!" in command:
+            walker.judge_indirections(root)
+        if walker.integers_declared:
+            walker.judge_run_time_integers(root)
         if "`" in command:
             walker.judge_left_backquotes(root)
         if "@P}" in command:
@@ -231,6 +242,14 @@ def parse_tree(
             line.items.extend(again.items)
             line.assigned.update(again.assigned)
     return line
+
+
+def _echo_rules(command: str, variables: Mapping[str, str | None]) -> EchoRules:
+    """How the line's bare ``echo`` and ``printf`` print (:mod:`.printed_text`): as the shell
+    it runs in does; a line that may turn ``xpg_echo`` on (``shopt -s xpg_echo``) prints
+    escapes one way before and another after it: not modelled."""
+    rules = echo_rules(variables)
+    return EchoRules.OTHER if "xpg_echo" in command else rules
 
 
 # Statements whose parts may not run: a cd inside one leaves the line where it was as well.
@@ -256,8 +275,12 @@ class _Walker(CommandReading):
         nesting: int = 0,
         integers: frozenset[str] = frozenset(),
         run_time: frozenset[str] = frozenset(),
+        echo_rules: EchoRules = EchoRules.BASH,
+        declared: Declared = Declared(),  # noqa: B008 (frozen)
     ) -> None:
         self.items: list[Item] = []
+        self._echo_rules = echo_rules
+        self._declared = declared
         self._variables = variables
         self._integers = integers
         self._run_time = run_time
@@ -280,6 +303,11 @@ class _Walker(CommandReading):
         self._eval = WordEvaluator(
             variables=variables, home=home, substitute=self._substitute, visit=self._visit_any
         )
+
+    @property
+    def integers_declared(self) -> bool:
+        """Whether the line declares integer variables (``declare -i``)."""
+        return bool(self._integers)
 
     # -- statements -------------------------------------------------------------------------
 
@@ -311,6 +339,7 @@ class _Walker(CommandReading):
             self._arithmetic(node)  # (``$((…))`` is a word: the evaluator visits it)
         elif kind == "variable_assignment":
             self._integer_assignment(node)
+            self._reference_assignment(node)
             self._array_indexes(node)
         if kind in WORD_TYPES:
             if kind == "word":

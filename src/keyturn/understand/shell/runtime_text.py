@@ -32,7 +32,11 @@ ANY = ANY_VARIABLE
 # need no look (the tree walk is skipped for them).
 _FILLS = re.compile(r"\$\(|`|\b(?:read|printf|mapfile|readarray|for|export|declare)\b")
 # (``${y:x}``: a substring's offset and length are arithmetic too.)
-_EVALUATES = re.compile(r"\(\(|\$\[|\[|\blet\b|-(?:eq|ne|lt|le|gt|ge)\b|\$\{[^}]*:(?![-=+?])")
+# (``declare -i``, ``${!x}``, ``declare -n``: :mod:`._declarations`.)
+_EVALUATES = re.compile(
+    r"\(\(|\$\[|\[|\blet\b|-(?:eq|ne|lt|le|gt|ge)\b|\$\{[^}]*:(?![-=+?])|\$\{!"
+    r"|\b(?:declare|typeset|local)\b"
+)
 
 # Builtins that store run-time text in the variables they name, and where ``read``,
 # ``mapfile`` and ``readarray`` store it when they name none.

@@ -38,3 +38,25 @@ def resource_name(word: str) -> tuple[str, str | None]:
     if found is None:
         return word, None
     return found.group(2), found.group(1)
+
+
+def gcp_names(
+    path: str,
+    word: str,
+    *,
+    project: str | None,
+    configuration: str | None,
+    projectless: bool = False,
+) -> list[str]:
+    """The names of the resource ``word`` of the group path ``path`` (``sql/instances``):
+    ``gcp:<path>/<name>`` (a ``gs://`` URL: itself), in its project (the word's own, else
+    ``project``) and in the named configuration, so that ``gcp:<project>/*`` holds for what the
+    project holds. ``projectless``: a project or a configuration setting, in no project."""
+    name, named_project = resource_name(word)
+    names = [name] if name.startswith("gs://") else [f"gcp:{path}/{name}"]
+    in_project = None if projectless else named_project or project
+    if in_project:
+        names.append(f"gcp:{in_project}/{path}/{name}")
+    if configuration and not named_project:
+        names.append(f"gcp:configurations/{configuration}/{path}/{name}")
+    return names

@@ -336,7 +336,7 @@ MODULES: dict[str, str] = {
     "ps": "basic",
     "pscale": "db_platforms",
     "psql": "sql_clients",
-    "pulumi": "iac_cli",
+    "pulumi": "pulumi_cli",
     "pushd": "basic",
     "pvremove": "volumes",
     "pwd": "basic",

@@ -15,9 +15,10 @@ Names (decided here; ``keyturn policy lint`` should know these forms):
   ``azure:group/rg-prod``), plus ``azure:<rg>/<group path>/<name>`` when the resource group is
   known (``-g``, else az's default group), and ``azure:subscriptions/<subscription>/<group
   path>/<name>`` when ``--subscription`` or az's default subscription (its id and its name)
-  names one (:mod:`._az_defaults`); ``--ids`` ARM ids are ``azure:<id>``. A default read from
-  the tools' files is only ever a name besides: where the line names nothing (``*``), ``*``
-  stays.
+  names one (:mod:`._az_defaults`); ``--ids`` ARM ids are ``azure:<id>`` (a resource group's
+  also ``azure:group/<rg>``: :mod:`._az_names`). Azure compares names without case, and so do
+  protected ``azure:`` patterns. A default read from the tools' files is only ever a name
+  besides: where the line names nothing (``*``), ``*`` stays.
 
 Where they land: only by an environment given outright or by those names; an AWS profile, a
 kube context or a Terraform workspace of the shell says nothing of them (:func:`cloud_target`).
@@ -26,11 +27,20 @@ Verbs: delete/purge -> delete; list/describe/show/get-* -> read; create/add -> c
 IAM bindings -> update of service ``iam``; ``az lock delete`` -> removes the protection of the
 locked scope; ``--no-deletion-protection`` (and its kin) -> removes the resource's protection;
 ``az deployment group create --mode Complete`` -> delete of everything in the group not in the
-template (``azure:<rg>/*``); ``gcloud compute ssh --command`` and ``az vm run-command invoke
---scripts`` -> the nested command's effects; ``gcloud config``/``init`` and ``az account|login|
-configure|config`` writes -> a write of the tool's config directory (later calls on the line
-read no defaults from it); other verbs -> update. A line whose group or verb is not recognised
-is unknown. ``--quiet``/``--yes`` is noted in the detail.
+template (``azure:<rg>/*``); ``gcloud … ssh`` (``--command``, ``-- CMD``, commands fed on its
+input) and ``az vm run-command invoke --scripts`` -> the command's effects on that machine,
+named there (:mod:`._gcloud_ssh`, :mod:`._az_remote`, :mod:`._cloud_remote`); ``gcloud sql
+import`` -> unknown on the instance, exports -> an update of the bucket object they write
+(:mod:`._gcloud_transfers`); ``az rest`` -> the ARM request it sends (:mod:`._az_names`);
+``gcloud config``/``init`` and ``az account|login|configure|config`` writes -> a write of the
+tool's config directory (later calls on the line read no defaults from it); other verbs ->
+update. ``--quiet``/``--yes`` is noted in the detail.
+
+gcloud's global flags that take a value are read with it (``--trace-token x sql …`` is a call of
+the ``sql`` group), and ``--flags-file`` is read for the flags it gives (:mod:`._gcloud_flags_file`;
+unknown on what the call names when it cannot be). A line whose group or verb is not recognised
+is unknown, named by the command and its project (``gcp:<project>/*``), resource group or
+subscription, and placed as any call of the tool is: never by the shell's AWS hints.
 """
 
 from __future__ import annotations
@@ -47,6 +57,12 @@ from keyturn.understand.shell.commands._az_defaults import (
     az_state_write,
     rewrites_az_state,
 )
+from keyturn.understand.shell.commands._az_names import arm_names, group_ids, rest_effects
+from keyturn.understand.shell.commands._az_remote import (
+    az_local_writes,
+    az_names,
+    az_remote_effects,
+)
 from keyturn.understand.shell.commands._az_scopes import (
     az_group_deployment,
     az_lock_delete,
@@ -57,13 +73,16 @@ from keyturn.understand.shell.commands._gcloud_config import (
     gcloud_defaults,
     reads_config,
 )
+from keyturn.understand.shell.commands._gcloud_flags_file import expand_flags_files
 from keyturn.understand.shell.commands._gcloud_names import (
     RELEASE_TRACKS,
-    resource_name,
+    gcp_names,
     unprotects,
 )
+from keyturn.understand.shell.commands._gcloud_ssh import MACHINE_PATHS, ssh_effects
+from keyturn.understand.shell.commands._gcloud_transfers import URI_OPTIONS, transfer_effects
 from keyturn.understand.shell.commands._kube_call import kubeconfig_write, untold
-from keyturn.understand.shell.effects import file_effect, home_path, unknown_effect
+from keyturn.understand.shell.effects import file_effect, home_path, shell_name
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
 
 _READ_VERBS = frozenset({"list", "describe", "show", "get", "read", "export", "ls", "cat"})
@@ -134,46 +153,103 @@ _GCLOUD_VALUED = frozenset(
     | {"verbosity", "page-size", "service", "namespace", "platform", "image", "machine-type"}
     | {"condition", "policy-file", "key", "network", "subnet", "tier", "bucket", "topic"}
     | {"destination", "output-file", "out-file"}
+    # gcloud's global flags that take a value (``gcloud help``; the hidden ones checked with
+    # gcloud 528): ``--trace-token x sql …`` must not read ``x`` as the first group.
+    | {"billing-project", "flatten", "access-token-file", "trace-token", "universe-domain"}
+    | {"authority-selector", "authorization-token-file", "credential-file-override"}
+    | {"http-timeout", "flags-file"}
+    # ssh's, and the places of an import or an export.
+    | {"ssh-flag", "container", "ssh-key-file", "strict-host-key-checking", *URI_OPTIONS}
+    | {"ssh-key-expire-after", "ssh-key-expiration"}
 )
 _STORAGE_VERBS = frozenset({"rm", "cp", "mv", "rsync", "ls", "cat", "du"})
 _GCLOUD_GROUP_SERVICE = {"projects": "resourcemanager", "iam": "iam", "storage": "storage"}
+# Verbs that reach into a machine or a database rather than change a resource.
+_SESSION_VERBS = frozenset({"ssh", "connect", "call", "scp", "connect-to-serial-port"})
 
 
 @command("gcloud")
 def gcloud(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``gcloud [--project P] [alpha|beta] GROUP... VERB [NAME...] [--flags]``."""
-    words, flags = _split(cmd.args, _GCLOUD_VALUED, {"q": "quiet"})
     ctx = evolve(ctx, target=cloud_target(ctx))
-    track = words[:1] if words[:1] and words[0] in RELEASE_TRACKS else []
-    words = words[len(track) :]  # the same resources, named the same way
-    if words[:1] == ["init"] or (words[:1] == ["config"] and not reads_config(words)):
+    args, not_read = expand_flags_files(cmd.args, cmd, ctx)
+    # Words after ``--`` are the command's own (ssh's arguments for ``compute ssh``).
+    cut = args.index("--") if "--" in args else len(args)
+    words, flags = _split(args[:cut], _GCLOUD_VALUED, {"q": "quiet"})
+    call = _Gcloud(words, flags, args[cut + 1 :], cmd, ctx)
+    if call.words[:1] == ["init"] or (
+        call.words[:1] == ["config"] and not reads_config(call.words)
+    ):
         # Written first: what follows on the line is not placed by what the disk held.
-        writes = config_writes(words, cmd, ctx)
-        call = _gcloud_call(words, flags, track, cmd, ctx)
-        if call is None and words[:1] != ["init"]:
-            call = [unknown_effect(cmd, "this form of 'gcloud' is not understood", ctx)]
-        return with_command(writes + (call or []), cmd)
-    found = _gcloud_call(words, flags, track, cmd, ctx)
-    return None if found is None else with_command(found, cmd)
+        writes = config_writes(call.words, cmd, ctx)
+        found = _gcloud_call(call)
+        if found is None and call.words[:1] != ["init"]:
+            found = [call.unknown("this form of 'gcloud' is not understood")]
+        return with_command(writes + (found or []) + _not_read(call, found, not_read), cmd)
+    found = _gcloud_call(call) or [call.unknown("this form of 'gcloud' is not understood")]
+    return with_command(found + _not_read(call, found, not_read), cmd)
 
 
-def _gcloud_call(
-    words: list[str],
-    flags: dict[str, list[str]],
-    track: list[str],
-    cmd: SimpleCommand,
-    ctx: ShellContext,
-) -> list[Effect] | None:
+def _not_read(call: _Gcloud, found: list[Effect] | None, reasons: list[str]) -> list[Effect]:
+    """An unknown for each flags file not read, on what the call names (its flags may turn a
+    protection off or move the call elsewhere)."""
+    named = [n for e in found or [] for n in e.resource.names if not n.startswith("file:")]
+    return [call.unknown(reason, list(dict.fromkeys(named))) for reason in reasons]
+
+
+class _Gcloud:
+    """One gcloud call: its words (release track left out), flags, and where it lands."""
+
+    def __init__(
+        self,
+        words: list[str],
+        flags: dict[str, list[str]],
+        after: list[str],
+        cmd: SimpleCommand,
+        ctx: ShellContext,
+    ) -> None:
+        self.track = words[:1] if words[:1] and words[0] in RELEASE_TRACKS else []
+        self.words = words[len(self.track) :]  # the same resources, named the same way
+        self.flags, self.after, self.cmd, self.ctx = flags, after, cmd, ctx
+        configuration = _last(flags, "configuration") or setting(
+            cmd, ctx.env, "CLOUDSDK_ACTIVE_CONFIG_NAME"
+        )
+        defaults = gcloud_defaults(cmd, ctx, configuration=configuration)
+        self.given = _last(flags, "project") or setting(cmd, ctx.env, "CLOUDSDK_CORE_PROJECT")
+        self.project = self.given or defaults.project
+        # The configuration is named too, so that ``*prod*`` tells by it (``--configuration
+        # prod``) when no flag or variable names the project.
+        self.configuration = (
+            None if self.given or self.words[:1] == ["config"] else defaults.configuration
+        )
+
+    def named(self, path: str, word: str, *, projectless: bool = False) -> list[str]:
+        return gcp_names(
+            path,
+            word,
+            project=self.project,
+            configuration=self.configuration,
+            projectless=projectless,
+        )
+
+    def unknown(self, reason: str, names: list[str] | None = None) -> Effect:
+        """Not understood: named by the command and its project (a protected ``gcp:<project>/*``
+        holds), placed as the call is -- never by the AWS hints of the shell."""
+        place = []
+        if self.project:
+            place.append(f"gcp:{self.project}/*")
+        if self.configuration:
+            place.append(f"gcp:configurations/{self.configuration}/*")
+        shown = [*(names or []), shell_name(self.cmd.text), *place]
+        op = f"gcloud {' '.join(self.words[:3])}".strip()
+        return cloud_effect(
+            EffectKind.UNKNOWN, shown, self.ctx, service="gcp", operation=op, detail=reason
+        )
+
+
+def _gcloud_call(call: _Gcloud) -> list[Effect] | None:
     """The effects of a gcloud call other than a rewrite of its configuration."""
-    configuration = _last(flags, "configuration") or setting(
-        cmd, ctx.env, "CLOUDSDK_ACTIVE_CONFIG_NAME"
-    )
-    defaults = gcloud_defaults(cmd, ctx, configuration=configuration)
-    given = _last(flags, "project") or setting(cmd, ctx.env, "CLOUDSDK_CORE_PROJECT")
-    project = given or defaults.project
-    # The configuration is named too, so that ``*prod*`` tells by it (``--configuration
-    # prod``) when no flag or variable names the project.
-    configuration = None if given or words[:1] == ["config"] else defaults.configuration
+    words, flags, cmd, ctx = call.words, call.flags, call.cmd, call.ctx
     if words[:1] == ["storage"] and len(words) > 1 and words[1] in _STORAGE_VERBS:
         recursive = "r" in flags or "recursive" in flags
         if words[1] == "rsync" and "delete-unmatched-destination-objects" in flags:
@@ -182,16 +258,27 @@ def _gcloud_call(
     at = next((i for i, w in enumerate(words) if i > 0 and _is_verb(w)), -1)
     if at < 0:
         return None
-    group, verb, names = words[:at], words[at], words[at + 1 :]
-    if verb == "ssh" and "command" in flags:
-        return _nested(flags["command"][-1], cmd, ctx)
-    if verb in ("ssh", "connect", "call", "scp"):
-        return None
+    group, verb, names = words[:at], words[at], [*words[at + 1 :], *call.after]
+    op = f"gcloud {' '.join(call.track + group)} {verb}"
+    if verb in _SESSION_VERBS:
+        return _session(call, group, verb, words[at + 1 :], op)
+    transfers = transfer_effects(
+        group,
+        verb,
+        names,
+        flags,
+        named=call.named,
+        make=lambda kind, on, detail: cloud_effect(
+            kind, on, ctx, service=group[0], operation=op, detail=detail
+        ),
+    )
+    if transfers is not None:
+        return transfers
     path = "/".join(group)
     if not names:
         # Only the line names a project in place of ``*``: the configuration's is a name
         # besides, never the one name of what is changed.
-        names = [given or "*"] if group == ["projects"] else ["*"]
+        names = [call.given or "*"] if group == ["projects"] else ["*"]
     service = _GCLOUD_GROUP_SERVICE.get(group[0], group[0])
     kind = _verb_effect(verb)
     if verb in _IAM_VERBS:
@@ -205,30 +292,48 @@ def _gcloud_call(
         )
         if d
     )
-    op = f"gcloud {' '.join(track + group)} {verb}"
-    out = []
-    for word in names:
-        name, named_project = resource_name(word)
-        in_project = named_project or project
-        resource = [name] if name.startswith("gs://") else [f"gcp:{path}/{name}"]
-        if group[0] in ("projects", "config"):
-            in_project = None  # named by themselves, in no project
-        if in_project:
-            resource.append(f"gcp:{in_project}/{path}/{name}")
-        if configuration and not named_project:
-            resource.append(f"gcp:configurations/{configuration}/{path}/{name}")
-        out.append(
-            cloud_effect(
-                kind,
-                resource,
-                ctx,
-                service=service,
-                operation=op,
-                detail=detail,
-                removes_protection=unprotecting,
-            )
+    projectless = group[0] in ("projects", "config")  # named by themselves, in no project
+    out = [
+        cloud_effect(
+            kind,
+            call.named(path, word, projectless=projectless),
+            ctx,
+            service=service,
+            operation=op,
+            detail=detail,
+            removes_protection=unprotecting,
         )
+        for word in names
+    ]
     return out + _gcloud_local_writes(group, verb, flags, cmd, ctx)
+
+
+def _session(
+    call: _Gcloud, group: list[str], verb: str, operands: list[str], op: str
+) -> list[Effect]:
+    """``ssh`` (the command it runs on the machine: :mod:`._gcloud_ssh`), and ``connect``,
+    ``call``, ``scp``...: what they do there is not told -- unknown on the machine or database
+    they reach (``sql connect main-db`` is ``gcp:sql/instances/main-db``)."""
+    path = MACHINE_PATHS.get(tuple(group), "/".join(group))
+    if group == ["sql"]:
+        path = "sql/instances"
+    hosts = operands[:1]
+    if verb == "scp":  # ``[USER@]INSTANCE:PATH`` operands
+        hosts = [o.partition(":")[0] for o in operands if ":" in o]
+    machines = [
+        name for host in hosts or ["*"] for name in call.named(path, host.rpartition("@")[2] or "*")
+    ]
+    if verb == "ssh":
+        return ssh_effects(
+            machines,
+            host=hosts[0] if hosts else "*",
+            flags=call.flags,
+            after=call.after,
+            cmd=call.cmd,
+            ctx=call.ctx,
+            operation=op.removeprefix("gcloud "),
+        )
+    return [call.unknown(f"{op}: what it does on the machine or database is not known", machines)]
 
 
 def _gcloud_local_writes(
@@ -247,30 +352,6 @@ def _gcloud_local_writes(
     return out
 
 
-def _az_local_writes(
-    group: list[str], verb: str, flags: dict[str, list[str]], cmd: SimpleCommand, ctx: ShellContext
-) -> list[Effect]:
-    """Local files an az call writes: the kubeconfig ``aks get-credentials`` changes (``-f``
-    another), a download's file or directory."""
-    if group == ["aks"] and verb == "get-credentials":
-        given = _last(flags, "file")
-        if given is None:
-            return [kubeconfig_write(cmd, ctx, "az aks: adds the cluster and makes it current")]
-        if given == "-":
-            return []
-        path = home_path(given, ctx)
-        return [file_effect(EffectKind.UPDATE, [path], cmd, ctx, detail="az aks get-credentials")]
-    if not verb.startswith("download"):
-        return []
-    out = []
-    for option in ("file", "dest", "destination", "path"):
-        for value in flags.get(option, []):
-            path = home_path(value, ctx)
-            paths = [path, f"{path.rstrip('/')}/*"] if verb == "download-batch" else [path]
-            out.append(file_effect(EffectKind.UPDATE, paths, cmd, ctx, detail=f"az {verb}"))
-    return out
-
-
 def _is_verb(word: str) -> bool:
     return (
         word in _READ_VERBS
@@ -281,21 +362,6 @@ def _is_verb(word: str) -> bool:
         or word in ("update", "patch", "resize", "start", "stop", "reset", "restart", "ssh")
         or word in ("connect", "call", "scp", "set", "unset", "enable", "disable", "execute")
     ) and _VERB.match(word) is not None
-
-
-def _nested(text: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
-    if ctx.understand_nested is None:
-        return [
-            cloud_effect(
-                EffectKind.UNKNOWN,
-                ["gcp:remote-command"],
-                ctx,
-                service="shell",
-                operation=f"{cmd.name} remote command",
-                detail="runs a command on a remote host",
-            )
-        ]
-    return ctx.understand_nested(text)
 
 
 def _storage(
@@ -414,10 +480,11 @@ _AZ_VALUED = frozenset(
     | {"resource-type", "namespace", "parent", "vault-name", "server", "account-name"}
     | {"lock-name", "image", "size", "sku", "scope", "assignee", "role", "tags", "set"}
     | {"script", "script-uri", "command", "settings", "protected-settings", "vm-name"}
-    | {"file", "dest", "destination", "path"}
+    | {"file", "dest", "destination", "path", "method", "url", "uri", "body", "headers"}
+    | {"instance-id", "url-parameters", "uri-parameters"}
 )
 _AZ_SHORT = {"n": "name", "g": "resource-group", "l": "location", "o": "output", "y": "yes"}
-_AZ_SHORT |= {"f": "file", "d": "destination"}
+_AZ_SHORT |= {"f": "file", "d": "destination", "m": "method", "u": "url", "b": "body"}
 
 
 @command("az")
@@ -427,42 +494,61 @@ def az(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     # az takes no positional names: the words before the first option are the groups and the
     # verb; a word after an option is that option's value (-s NAME), whether known or not.
     words = list(takewhile(lambda arg: not arg.startswith("-"), cmd.args))
-    if rewrites_az_state(words):
-        # Written first: what follows on the line is not placed by what the disk held.
-        found = _az_call(words, cmd, ctx)
-        if found is None:
-            found = [unknown_effect(cmd, "this form of 'az' is not understood", ctx)]
-        return with_command(az_state_write(words, cmd, ctx) + found, cmd)
-    found = _az_call(words, cmd, ctx)
-    return None if found is None else with_command(found, cmd)
-
-
-def _az_call(words: list[str], cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """The effects of an az call (``words``: its groups and verb)."""
     _, flags = _split(cmd.args, _AZ_VALUED, _AZ_SHORT)
-    if len(words) < 2 or _VERB.match(words[-1]) is None:
-        return None
-    group, verb = words[:-1], words[-1]
     # What az's files say names the resources too (never az's own settings).
     defaults = AzDefaults() if rewrites_az_state(words) else az_defaults(cmd, ctx)
-    given_rg = _last(flags, "resource-group")
     # The subscription is named, so that ``*prod*`` tells by it too: the flag's, else the
     # profile's default (by its id and its name).
     given = _last(flags, "subscription")
     subscriptions = [given] if given else list(defaults.subscriptions)
+    found = _az_call(words, flags, defaults, subscriptions, cmd, ctx)
+    if found is None:
+        found = [_az_unknown(flags, subscriptions, cmd, ctx)]
+    if rewrites_az_state(words):
+        # Written first: what follows on the line is not placed by what the disk held.
+        return with_command(az_state_write(words, cmd, ctx) + found, cmd)
+    return with_command(found, cmd)
+
+
+def _az_unknown(
+    flags: dict[str, list[str]], subscriptions: list[str], cmd: SimpleCommand, ctx: ShellContext
+) -> Effect:
+    """Not understood: named by the command, its group and subscription (placed by them, never
+    by the AWS hints of the shell)."""
+    rg = _last(flags, "resource-group")
+    place = [f"azure:group/{rg}", f"azure:{rg}/*", *group_ids(rg, subscriptions)] if rg else []
+    place += [f"azure:subscriptions/{s}/*" for s in subscriptions]
+    names = [shell_name(cmd.text), *place]
+    reason = "this form of 'az' is not understood"
+    return cloud_effect(
+        EffectKind.UNKNOWN, names, ctx, service="azure", operation="az", detail=reason
+    )
+
+
+def _az_call(
+    words: list[str],
+    flags: dict[str, list[str]],
+    defaults: AzDefaults,
+    subscriptions: list[str],
+    cmd: SimpleCommand,
+    ctx: ShellContext,
+) -> list[Effect] | None:
+    """The effects of an az call (``words``: its groups and verb)."""
+    if words == ["rest"]:
+        return rest_effects(flags, subscriptions, ctx)
+    if len(words) < 2 or _VERB.match(words[-1]) is None:
+        return None
+    group, verb = words[:-1], words[-1]
+    given_rg = _last(flags, "resource-group")
     detail = "--yes: no confirmation prompt" if "yes" in flags else ""
     # Where a group stands in place of ``*`` (the lock removed, what Complete mode deletes),
     # only the line's own -g names it: az's default group is only ever a name besides.
     if group[-1:] == ["lock"] and verb == "delete":
         return az_lock_delete(group, flags, given_rg, ctx)
-    remote = [
-        effect
-        for text in _az_remote_texts(group, verb, flags)
-        for effect in (_nested(text, cmd, ctx) if text is not None else _not_spelt(cmd, ctx))
-    ]
+    rg = given_rg or (defaults.group if group != ["group"] else None)
+    remote = az_remote_effects(group, verb, flags, rg, subscriptions, cmd, ctx)
     if group[:2] == ["deployment", "group"] and verb == "create":
         return az_group_deployment(flags, given_rg, ctx)
-    rg = given_rg or (defaults.group if group != ["group"] else None)
     path = "/".join(group)
     kind = _verb_effect(verb)
     if verb == "purge":
@@ -475,76 +561,8 @@ def _az_call(words: list[str], cmd: SimpleCommand, ctx: ShellContext) -> list[Ef
     out = []
     op = f"az {' '.join(group)} {verb}"
     for name in names:
-        resource = [f"azure:{path}/{name}"] + ([f"azure:{rg}/{path}/{name}"] if rg else [])
-        resource += [f"azure:subscriptions/{s}/{path}/{name}" for s in subscriptions]
+        resource = az_names(path, name, rg, subscriptions)
         out.append(cloud_effect(kind, resource, ctx, service=group[0], operation=op, detail=detail))
     for arm_id in flags.get("ids", []):
-        out.append(cloud_effect(kind, [f"azure:{arm_id}"], ctx, service=group[0], operation=op))
-    return out + remote + _az_local_writes(group, verb, flags, cmd, ctx)
-
-
-# Extensions that run a shell command given in their settings (``commandToExecute``), and
-# those that run code the call does not spell out in sh (PowerShell, a script by URL).
-_SHELL_EXTENSIONS = frozenset({"CustomScript", "CustomScriptForLinux"})
-_CODE_EXTENSIONS = frozenset(
-    {
-        *("CustomScriptExtension", "RunCommandLinux", "RunCommandHandlerLinux"),
-        *("RunCommandWindows", "RunCommandHandlerWindows", "DSC"),
-    }
-)
-
-
-def _az_remote_texts(group: list[str], verb: str, flags: dict[str, list[str]]) -> list[str | None]:
-    """The shell text an az call runs on machines or in a cluster (``vm run-command``, ``aks
-    command invoke``, a CustomScript extension): judged as command lines; None for code the
-    call runs without spelling it out (a script by URL, a settings file, PowerShell)."""
-    if group[-1:] == ["run-command"] and group[0] in ("vm", "vmss") and verb != "delete":
-        if verb.startswith(("list", "show", "get")) or verb == "wait":
-            return []
-        scripts = flags.get("scripts") or flags.get("script")
-        if flags.get("script-uri") or (verb == "create" and not scripts):
-            return [None]  # a script fetched by URL, or one of a stock command id
-        return ["\n".join(scripts)] if scripts else []
-    if group == ["aks", "command"] and verb == "invoke":
-        command = flags.get("command")
-        return [command[-1]] if command else [None]
-    if group[-1:] == ["extension"] and verb == "set":
-        name = (flags.get("name") or [""])[-1]
-        if name in _CODE_EXTENSIONS:
-            return [None]
-        if name not in _SHELL_EXTENSIONS:
-            return []
-        return [
-            _command_to_execute(value)
-            for option in ("settings", "protected-settings")
-            for value in flags.get(option, [])
-        ] or [None]
-    return []
-
-
-def _command_to_execute(settings: str) -> str | None:
-    """The ``commandToExecute`` of a CustomScript extension's settings (JSON); None when the
-    settings come from a file, fetch a script, or run one given in base64."""
-    import json
-
-    try:
-        value = json.loads(settings)
-    except (ValueError, RecursionError):
-        return None
-    if not isinstance(value, dict) or value.get("fileUris") or value.get("script"):
-        return None
-    command = value.get("commandToExecute")
-    return command if isinstance(command, str) else None
-
-
-def _not_spelt(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
-    return [
-        cloud_effect(
-            EffectKind.UNKNOWN,
-            ["azure:remote-command"],
-            ctx,
-            service="shell",
-            operation=f"{cmd.name} remote command",
-            detail="runs code on machines that the call does not spell out",
-        )
-    ]
+        out.append(cloud_effect(kind, arm_names(arm_id), ctx, service=group[0], operation=op))
+    return out + remote + az_local_writes(group, verb, flags, cmd, ctx)

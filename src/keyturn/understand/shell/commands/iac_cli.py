@@ -1,5 +1,5 @@
-"""Infrastructure-as-code tools besides terraform: ``terragrunt``, ``pulumi``, ``cdk``,
-``eksctl`` and ``sam``.
+"""Infrastructure-as-code tools besides terraform: ``terragrunt``, ``cdk``, ``eksctl`` and
+``sam`` (``pulumi``: :mod:`.pulumi_cli`).
 
 - ``terragrunt`` is terraform underneath: its command is judged as the same ``terraform``
   command (:mod:`.terraform_cli`), its own options dropped. ``run-all``, ``run --all`` and
@@ -8,12 +8,6 @@
   parent configuration's, or the one ``--config``/``TG_CONFIG`` names; as the line leaves
   them) run commands of their own: unknown, as is ``run-all`` (every module's configuration,
   not read here), a setting decided at run time, and ``--tf-path`` naming another program.
-- ``pulumi``: ``pulumi:stack/<stack>`` (``-s``/``--stack``, else ``pulumi:stack/current``: the
-  selected stack is not on the line) and ``pulumi:dir:<dir>``. ``destroy`` deletes every
-  resource of the stack (or the ``--target`` URNs); ``up`` is unknown until previewed, as
-  ``terraform apply`` without a plan is, plus a replace of each ``--replace`` URN; ``stack rm``
-  deletes the stack; ``state unprotect`` removes a resource's protection; ``preview``, listings
-  and ``config get`` read.
 - ``cdk``: each stack is ``arn:aws:cloudformation:*:*:stack/<name>/*`` (every stack with
   ``--all`` or none named), so protected stack ARNs hold across the AWS CLI, CloudFormation
   change sets and the CDK. ``destroy`` deletes; ``deploy``/``watch`` are unknown (``cdk diff``
@@ -41,7 +35,7 @@ from functools import partial
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.shell.commands._argv import setting
 from keyturn.understand.shell.commands.terraform_cli import terraform
-from keyturn.understand.shell.effects import also_without_aws_hints, home_path, unknown_effect
+from keyturn.understand.shell.effects import home_path, unknown_effect
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
 from keyturn.understand.shell.line_writes import text_on_line
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
@@ -233,122 +227,6 @@ def _terragrunt_commands(
         if found:
             return [unknown_effect(cmd, f"{path} runs commands ({found.group(1)})", ctx)]
     return []
-
-
-# --- pulumi ------------------------------------------------------------------------------------
-
-_PULUMI = OptionSpec(
-    valued="sC",
-    long={"stack": "s", "cwd": "C"},
-    long_valued=frozenset({"s", "C", "target", "replace", "message", "m", "config-file"})
-    | frozenset({"parallel", "p", "exclude", "policy-pack", "secrets-provider", "suppress"}),
-)
-_PULUMI_READS = frozenset({"preview", "whoami", "version", "about", "logs", "help", "pre", ""})
-_PULUMI_STACK_READS = frozenset({"ls", "output", "history", "export", "graph", "select", ""})
-
-
-class _Pulumi:
-    """One pulumi invocation: its stack and directory names, and effects on them."""
-
-    def __init__(self, cmd: SimpleCommand, ctx: ShellContext, opts: Options) -> None:
-        self.cmd, self.opts = cmd, opts
-        stack = opts.value("s") or "current"
-        self.names = [f"pulumi:stack/{stack}", f"pulumi:dir:{_directory(opts.value('C'), ctx)}"]
-        self.target = ctx.target
-
-    def effect(
-        self,
-        kind: EffectKind,
-        detail: str,
-        extra: list[str] | tuple[str, ...] = (),
-        *,
-        removes_protection: bool = False,
-    ) -> Effect:
-        names = [*extra, *self.names]
-        return _effect(
-            kind, names, self.cmd, self.target, "pulumi", detail,
-            removes_protection=removes_protection,
-        )  # fmt: skip
-
-
-@command("pulumi")
-def pulumi(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """pulumi subcommands, as the module docstring says."""
-    call = _Pulumi(cmd, ctx, parse_options(cmd.args, _PULUMI))
-    found = _pulumi(call)
-    return found if found is None else _also_untold(found, call.target)
-
-
-# The profile pulumi's AWS provider uses when its stack's configuration (``aws:profile``) or
-# the program names one: not read here, so no environment's pattern names it.
-_PROVIDER_PROFILE = "(the provider's own profile: not read)"
-
-
-def _also_untold(effects: list[Effect], hinted: Target) -> list[Effect]:
-    """:func:`also_without_aws_hints`, the twins placed by a profile no environment names: a
-    twin with no hints at all would take the shell's ``AWS_PROFILE`` back from the action
-    (pulumi's target carries no workspace, as terraform's does, to keep it apart)."""
-    out = also_without_aws_hints(effects, hinted)
-    bare = replace(hinted, aws_profile=None, aws_account=None, aws_region=None)
-    twin = replace(bare, aws_profile=_PROVIDER_PROFILE)
-    return [
-        replace(e, target=twin) if i >= len(effects) and e.target == bare else e
-        for i, e in enumerate(out)
-    ]
-
-
-def _pulumi(call: _Pulumi) -> list[Effect] | None:
-    opts = call.opts
-    sub, rest = (opts.operands[0], list(opts.operands[1:])) if opts.operands else ("", [])
-    if sub in _PULUMI_READS or opts.has("help", "h"):
-        return [call.effect(_E.READ, f"{sub or 'help'}: changes nothing")]
-    if sub == "destroy":
-        urns = opts.values.get("target", ())
-        return [call.effect(_E.DELETE, "destroy: deletes every resource of the stack", urns)]
-    if sub in ("up", "update"):
-        replaced = [
-            call.effect(_E.REPLACE, "replace requested (--replace)", (urn,))
-            for urn in opts.values.get("replace", ())
-        ]
-        auto = " (--yes: no confirmation)" if opts.has("yes", "y", "skip-preview", "f") else ""
-        return [*replaced, call.effect(_E.UNKNOWN, "changes not known until previewed" + auto)]
-    if sub == "watch":
-        return [call.effect(_E.UNKNOWN, "watch: deploys every change as files change")]
-    if sub == "stack":
-        return _pulumi_stack(call, rest)
-    if sub == "state":
-        return _pulumi_state(call, rest)
-    if sub == "config":
-        kind = _E.READ if rest[:1] in ([], ["get"]) else _E.UPDATE
-        return [call.effect(kind, " ".join(["config", *rest[:1]]))]
-    if sub in ("refresh", "import", "cancel", "login", "logout", "install"):
-        return [call.effect(_E.UPDATE, sub)]
-    return None
-
-
-def _pulumi_stack(call: _Pulumi, rest: list[str]) -> list[Effect] | None:
-    action, named = (rest[0], [f"pulumi:stack/{s}" for s in rest[1:2]]) if rest else ("", [])
-    if action in _PULUMI_STACK_READS or (action == "tag" and rest[1:2] in (["get"], ["ls"])):
-        return [call.effect(_E.READ, f"stack {action}".strip())]
-    if action in ("rm", "remove"):
-        forced = " (--force: with its resources still in it)" if call.opts.has("force", "f") else ""
-        return [call.effect(_E.DELETE, "stack removed, with its state" + forced, named)]
-    if action in ("init", "new"):
-        return [call.effect(_E.CREATE, "stack created", named)]
-    return [call.effect(_E.UPDATE, f"stack {action}")] if action else None
-
-
-def _pulumi_state(call: _Pulumi, rest: list[str]) -> list[Effect] | None:
-    action, urns = (rest[0], rest[1:]) if rest else ("", [])
-    if not action:
-        return None
-    if action == "unprotect":
-        detail = "unprotect: the resource may then be deleted"
-        return [
-            call.effect(_E.UPDATE, detail, [urn], removes_protection=True) for urn in urns or ["*"]
-        ]
-    detail = "forgotten: removed from state, not destroyed" if action == "delete" else action
-    return [call.effect(_E.UPDATE, f"state {detail}", urns)]
 
 
 # --- cdk ---------------------------------------------------------------------------------------

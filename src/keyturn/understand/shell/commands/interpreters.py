@@ -6,20 +6,61 @@ start-up files the shell reads first (``bash -i``: ``~/.bashrc``; ``bash -l``: `
 ``~/.bash_profile``...; every ``zsh``: ``~/.zshenv``; ``fish``: ``config.fish``) are judged
 alike. Code for another
 language (``python -c``, ``node -e``…) is never judged from inside: it is unknown with a reason,
-so that it is at least asked about.
+so that it is at least asked about, and named with its code (``-c`` code, or code fed on its
+input) so that what the code names reaches the policy's hints. A version query is a read only
+with a flag the program really has for it (``bash -v`` is ``set -v``: it runs its input).
 """
 
 from __future__ import annotations
 
 from posixpath import basename
 
-from keyturn.model import Effect, EffectKind
-from keyturn.understand.shell.effects import command_effect, unknown_effect
-from keyturn.understand.shell.nested import SHELLS, script_file, shell_script
-from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
+from keyturn.model import Effect, EffectKind, Resource
+from keyturn.understand.shell.effects import command_effect, shell_name, unknown_effect
+from keyturn.understand.shell.nested import (
+    SHELLS,
+    Script,
+    as_shell_reads,
+    nested_echo_rules,
+    script_file,
+    shell_script,
+)
+from keyturn.understand.shell.printed_text import with_echo_rules
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
 from keyturn.understand.shell.words import normalize_path
 
-_VERSION_FLAGS = frozenset({"--version", "-V", "--help", "-h", "-v"})
+# The options with which each program only prints its version or its help and exits, as each
+# program has them: ``bash -v`` is ``set -v`` and ``bash -h`` ``set -h``, ``sh -V`` is dash's
+# vi mode, ``python3 -v`` traces imports, tclsh reads no options: each then runs its input
+# (checked: ``echo 'touch PW' | bash -v`` makes PW). A program not named has none here.
+_VERSION_FLAGS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("bash", "rbash", "zsh", "tcsh"), frozenset({"--version", "--help"})),
+    "fish": frozenset({"--version", "-v", "--help", "-h"}),
+    **dict.fromkeys(
+        ("python", "python2", "python3", "pypy", "pypy3"),
+        frozenset({"-V", "-VV", "--version", "-h", "--help"}),
+    ),
+    **dict.fromkeys(("node", "nodejs"), frozenset({"-v", "--version", "-h", "--help"})),
+    "deno": frozenset({"-V", "--version", "-h", "--help"}),
+    "bun": frozenset({"--version", "--help"}),
+    "perl": frozenset({"-v", "-V", "-h", "--version", "--help"}),
+    "ruby": frozenset({"--version", "-h", "--help"}),
+    "php": frozenset({"-v", "--version", "-h", "--help"}),
+    "lua": frozenset({"-v"}),
+    "Rscript": frozenset({"--version", "--help"}),
+    "java": frozenset({"-version", "--version", "-help", "--help", "-h"}),
+    "groovy": frozenset({"--version", "--help"}),
+}
+
+
+def _only_version(cmd: SimpleCommand) -> bool:
+    """Whether ``cmd`` only prints its version or help: every word one of the program's own
+    flags for that, and no input given that it could run instead (the stricter reading)."""
+    flags = _VERSION_FLAGS.get(cmd.name, frozenset())
+    if not cmd.args or not all(a in flags for a in cmd.args):
+        return False
+    fed = any(r.op.lstrip("0123456789") in ("<", "<>") for r in cmd.redirects)
+    return not fed and cmd.stdin_text is None and not cmd.stdin_dynamic
 
 
 def _nested(text: str, origin: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
@@ -30,14 +71,18 @@ def _nested(text: str, origin: str, cmd: SimpleCommand, ctx: ShellContext) -> li
 
 @command(*SHELLS)
 def shell(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """``bash -c TEXT``, ``bash script.sh``, ``… | sh``, ``bash <<EOF``: judge the script."""
-    if cmd.args and all(a in _VERSION_FLAGS for a in cmd.args):
+    """``bash -c TEXT``, ``bash script.sh``, ``… | sh``, ``bash <<EOF``: judge the script,
+    with the ``echo`` of the shell that runs it (dash's expands escapes: :mod:`.printed_text`)."""
+    if _only_version(cmd):
         return [command_effect(EffectKind.READ, cmd, ctx)]
     startup = _startup_effects(cmd, ctx)
     script = shell_script(cmd, ctx)
     if script.text is None:
         return [*startup, unknown_effect(cmd, script.reason, ctx)]
-    return startup + _nested(script.text, script.origin, cmd, ctx)
+    if ctx.understand_in is None:
+        return startup + _nested(script.text, script.origin, cmd, ctx)
+    inside = evolve(ctx, env=with_echo_rules(ctx.env, nested_echo_rules(cmd, ctx)))
+    return startup + ctx.understand_in(script.text, inside)
 
 
 def _startup_effects(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
@@ -121,7 +166,7 @@ def source(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``source FILE`` / ``. FILE``: judge the file's text when it can be read."""
     if not cmd.args:
         return None
-    script = script_file(cmd.args[0], cmd, ctx, index=1)
+    script = as_shell_reads(script_file(cmd.args[0], cmd, ctx, index=1), cmd.name)
     if script.text is None:
         return [unknown_effect(cmd, script.reason, ctx)]
     return _nested(script.text, script.origin, cmd, ctx)
@@ -148,7 +193,10 @@ def at(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         path = cmd.args[index] if index < len(cmd.args) else ""
         script = script_file(path, cmd, ctx, index=index + 1)
     elif cmd.stdin_text is not None:
-        return _nested(cmd.stdin_text, "at", cmd, ctx)
+        script = as_shell_reads(Script(cmd.stdin_text), "sh")  # at runs its jobs with sh
+        if script.text is None:
+            return [unknown_effect(cmd, script.reason, ctx)]
+        return _nested(script.text, "at", cmd, ctx)
     else:
         return [unknown_effect(cmd, "at runs commands read from its input", ctx)]
     if script.text is None:
@@ -187,7 +235,7 @@ def interpreter(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     ``python manage.py COMMAND`` is Django's command, judged by :mod:`.migrations`, and
     ``ruby bin/rails db:…`` Rails', when the file is the framework's stock launcher
     (:mod:`._script_launchers`)."""
-    if cmd.args and all(a in _VERSION_FLAGS for a in cmd.args):
+    if _only_version(cmd):
         return [command_effect(EffectKind.READ, cmd, ctx)]
     at = _python_script(cmd)
     if at is not None and basename(cmd.argv[at]) == "manage.py":
@@ -210,7 +258,17 @@ def interpreter(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         reason = f"runs the {cmd.name} program {script}: its effects are not judged"
     else:
         reason = f"runs {cmd.name} code read from its input: its effects are not judged"
+        if cmd.stdin_text is not None:
+            return [_named_with_code(unknown_effect(cmd, reason, ctx), cmd, cmd.stdin_text)]
     return [unknown_effect(cmd, reason, ctx)]
+
+
+def _named_with_code(effect: Effect, cmd: SimpleCommand, code: str) -> Effect:
+    """``effect`` named with the code fed on the input as well, as ``-c`` code is named with
+    the command (``python3 <<< "…'/srv/prod'…"``): the policy's hints see what it names."""
+    return evolve(
+        effect, resource=Resource((shell_name(f"{cmd.text} <<< {code}"),), type="command")
+    )
 
 
 # Python's options that may stand before a script (those of -W, -X take a value); any other

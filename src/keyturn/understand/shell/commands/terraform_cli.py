@@ -11,10 +11,16 @@
   replace of every ``-replace=ADDR``.
 - ``taint`` -> replace (on the next apply); ``untaint``, ``state rm`` (forgotten), ``state mv``,
   ``import``, ``force-unlock``, ``refresh`` -> update; ``workspace delete`` -> delete.
-- ``plan``/``init``/``validate``/``fmt``/``show``/``output``/``version``/``providers``... -> read.
+- ``plan``/``init``/``validate``/``fmt``/``show``/``output``/``version``/``providers``... -> read,
+  besides the files they write on this machine (``plan -out=FILE``, ``fmt``'s files,
+  ``providers mirror DIR``...: :mod:`._terraform_files`).
 
-An address with an instance key (``-target='aws_db_instance.main[0]'``) is also named without
-it, as a plan's are (:func:`keyturn.understand.terraform._names.address_names`).
+An address is read as terraform reads it (blanks, comments and a ``resource.`` prefix left out:
+:func:`keyturn.understand.terraform._addresses.canonical_address`) and named as terraform prints
+it; one it cannot read that way is unknown. An address with an instance key
+(``-target='aws_db_instance.main[0]'``) is also named without it, as a plan's are
+(:func:`keyturn.understand.terraform._names.address_names`). ``-target-file``/``-exclude-file``
+(OpenTofu) are read for their addresses, as the line leaves them; unknown when not at hand.
 
 Options are read as terraform's flag parser reads them: ``-name=value``, or ``-name value`` for
 the options that take a value (``-target``, ``-replace``, ``-state``, ``-var``...), with one
@@ -52,9 +58,15 @@ from dataclasses import replace
 
 from keyturn.errors import InputError
 from keyturn.model import Effect, EffectKind, Resource, Target
+from keyturn.understand.shell.commands._terraform_files import (
+    Invocation,
+    listed_addresses,
+    written_files,
+)
 from keyturn.understand.shell.dispatch import RUN_TIME_HINT
 from keyturn.understand.shell.effects import also_without_aws_hints
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
+from keyturn.understand.terraform._addresses import canonical_address
 from keyturn.understand.terraform._names import address_names
 
 _E = EffectKind
@@ -71,7 +83,7 @@ _VALUED = frozenset(
     | {"backup-out", "lock-timeout", "parallelism", "out", "generate-config-out", "config"}
     | {"provider", "backend-config", "from-module", "plugin-dir", "lockfile", "test-directory"}
     | {"filter", "junit-xml", "type", "module-depth", "platform", "fs-mirror", "net-mirror"}
-    | {"cloud-run"}
+    | {"cloud-run", "target-file", "exclude-file"}
 )
 # Subcommands whose first word names the command terraform runs (``workspace select``).
 _NESTED = frozenset({"state", "workspace", "providers", "metadata"})
@@ -141,6 +153,34 @@ class _Call:
     def workspace_names(self) -> tuple[str, ...]:
         return (f"terraform:workspace/{self.workspace}", f"terraform:dir:{self.cwd}")
 
+    def invocation(self) -> Invocation:
+        """This call as :mod:`._terraform_files` reads it."""
+        return Invocation(
+            cmd=self.cmd,
+            ctx=self.ctx,
+            sub=self.sub,
+            words=tuple(self.words),
+            values=self.values,
+            flag=self.flag,
+            absolute=lambda path: _absolute(path, self.ctx, cwd=self.cwd),
+            cwd=self.cwd,
+        )
+
+    def addressed(
+        self, kind: EffectKind, addresses: list[str], detail: str, *, extra: tuple[str, ...] = ()
+    ) -> list[Effect]:
+        """One effect on the addresses terraform reads from ``addresses`` (named as it prints
+        them, and their resources), and an unknown for each it does not read as an address."""
+        names, unread = _instance_names(addresses)
+        out = [self.effect(kind, (*names, *extra), detail)] if names or not unread else []
+        for raw in unread:
+            reason = (
+                f"{raw!r} is not an address as terraform reads one (it refuses it, or reads "
+                "it in a way not told here)"
+            )
+            out.append(self.effect(_E.UNKNOWN, (raw[:200], *self.workspace_names), reason))
+        return out
+
 
 def _parse(words: list[str]) -> tuple[list[str], list[str]]:
     """Flags (``name`` or ``name=value``, dashes off) and the other words, as Go's flag package
@@ -191,16 +231,21 @@ def terraform(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
 
 
 def _subcommand(call: _Call) -> list[Effect]:
+    return _meaning(call) + written_files(call.invocation())
+
+
+def _meaning(call: _Call) -> list[Effect]:
     sub = call.sub
     if sub in ("destroy", "apply"):
         return _apply(call)
     if sub in _READS or not sub:
         return [call.effect(_E.READ, call.workspace_names, f"{sub or 'help'}: changes nothing")]
     if sub == "taint":
-        return [call.effect(_E.REPLACE, _addresses(call), "tainted: replaced on the next apply")]
-    if sub in ("untaint", "import", "force-unlock", "refresh"):
-        names = _addresses(call)[:1] if sub != "force-unlock" else call.workspace_names
-        return [call.effect(_E.UPDATE, names, sub)]
+        return _addressed(call, _E.REPLACE, list(call.words), "tainted: replaced on the next apply")
+    if sub in ("untaint", "import"):
+        return _addressed(call, _E.UPDATE, list(call.words[:1]), sub)
+    if sub in ("force-unlock", "refresh"):
+        return [call.effect(_E.UPDATE, call.workspace_names, sub)]
     if sub == "state":
         return _state(call)
     if sub == "workspace":
@@ -209,23 +254,26 @@ def _subcommand(call: _Call) -> list[Effect]:
 
 
 def _apply(call: _Call) -> list[Effect]:
+    listed, not_read = _listed(call)
     if call.sub == "destroy" or call.flag("destroy"):
-        targets = _instance_names(call.values("target"))
-        names = targets if targets else call.workspace_names
-        if targets:
-            names += call.workspace_names
-        destroy = call.effect(_E.DELETE, names, "destroy: deletes every resource it manages")
-        return [destroy] if targets else [destroy, *_state_effects(call)]
+        given = [*call.values("target"), *listed]
+        detail = "destroy: deletes every resource it manages"
+        if not given:
+            # No target (or a target file not read: it may list none): everything goes.
+            destroy = call.effect(_E.DELETE, call.workspace_names, detail)
+            return [destroy, *_state_effects(call), *not_read]
+        targeted = call.addressed(_E.DELETE, given, detail, extra=call.workspace_names)
+        return [*targeted, *not_read]
     if call.flag("refresh-only"):
         return [call.effect(_E.UPDATE, call.workspace_names, "refresh-only: updates state")]
     effects = [
-        call.effect(
-            _E.REPLACE,
-            (*address_names(addr), *call.workspace_names),
-            "replace requested (-replace)",
-        )
+        effect
         for addr in call.values("replace")
+        for effect in call.addressed(
+            _E.REPLACE, [addr], "replace requested (-replace)", extra=call.workspace_names
+        )
     ]
+    effects += not_read
     if call.words:
         effects.extend(_plan_file_effects(call, call.words[0]))
     else:
@@ -319,13 +367,38 @@ def _state_effects(call: _Call) -> list[Effect]:
     return effects
 
 
-def _addresses(call: _Call) -> tuple[str, ...]:
-    return _instance_names(call.words) or call.workspace_names
+def _addressed(call: _Call, kind: EffectKind, addresses: list[str], detail: str) -> list[Effect]:
+    """:meth:`_Call.addressed`, on the workspace when no address is given."""
+    if not addresses:
+        return [call.effect(kind, call.workspace_names, detail)]
+    return call.addressed(kind, addresses, detail)
 
 
-def _instance_names(addresses: list[str]) -> tuple[str, ...]:
-    """The addresses, each followed by its resource's when it names an instance."""
-    return tuple(name for address in addresses for name in address_names(address))
+def _instance_names(addresses: list[str]) -> tuple[tuple[str, ...], list[str]]:
+    """The addresses as terraform prints them, each followed by its resource's when it names an
+    instance; and those terraform does not read as an address."""
+    names: list[str] = []
+    unread: list[str] = []
+    for address in addresses:
+        canonical = canonical_address(address)
+        if canonical is None:
+            unread.append(address)
+        else:
+            names.extend(address_names(canonical))
+    return tuple(dict.fromkeys(names)), unread
+
+
+def _listed(call: _Call) -> tuple[list[str], list[Effect]]:
+    """The addresses ``-target-file`` lists, and an unknown for each ``-target-file`` or
+    ``-exclude-file`` not read (what it lists may be anything)."""
+    invocation = call.invocation()
+    targets = listed_addresses(invocation, "target-file")
+    excluded = listed_addresses(invocation, "exclude-file")
+    unknown = [
+        call.effect(_E.UNKNOWN, call.workspace_names, reason)
+        for reason in (*targets.not_known, *excluded.not_known)
+    ]
+    return list(targets.addresses), unknown
 
 
 def _state(call: _Call) -> list[Effect]:
@@ -334,13 +407,19 @@ def _state(call: _Call) -> list[Effect]:
     if action in _STATE_READS:
         return [call.effect(_E.READ, call.workspace_names, f"state {action}")]
     if action == "rm":
+        detail = "forgotten: removed from state, not destroyed (no longer managed)"
+        if not addresses:
+            return [call.effect(_E.UPDATE, ("*", *call.workspace_names), detail)]
         return [
-            call.effect(_E.UPDATE, (*address_names(a), *call.workspace_names), "forgotten: "
-                        "removed from state, not destroyed (no longer managed)")
-            for a in addresses or ["*"]
-        ]  # fmt: skip
-    names = _instance_names(addresses) + call.workspace_names
-    return [call.effect(_E.UPDATE, names, f"state {action}: rewrites state")]
+            effect
+            for a in addresses
+            for effect in call.addressed(_E.UPDATE, [a], detail, extra=call.workspace_names)
+        ]
+    detail = f"state {action}: rewrites state"
+    if action == "mv" and addresses:
+        return call.addressed(_E.UPDATE, addresses, detail, extra=call.workspace_names)
+    # ``state push FILE``, ``state replace-provider FROM TO``: their words are no addresses.
+    return [call.effect(_E.UPDATE, (*addresses, *call.workspace_names), detail)]
 
 
 def _workspace(call: _Call) -> list[Effect]:
