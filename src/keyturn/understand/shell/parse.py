@@ -235,7 +235,10 @@ def parse_tree(
         snippet = error_snippet(root) if root.has_error else ""
     if root.has_error:
         line.items.append(Problem(f"could not parse: {snippet}", command[:200]))
-        retry = BRACE_COMMAND.sub(lambda m: " ".join(expand_braces(m.group(0))), command)
+        # A brace command past the bound stays as written: not parsed, so held as unknown.
+        retry = BRACE_COMMAND.sub(
+            lambda m: " ".join(expand_braces(m.group(0)) or [m.group(0)]), command
+        )
         retry = NUMBERED_READ_WRITE.sub(" <>", retry)
         if retry != command and not brace_retry:
             again = parse_line(retry, variables=variables, home=home, brace_retry=True)

@@ -20,8 +20,12 @@ from tree_sitter import Node
 from keyturn.understand.paths import posix_path
 from keyturn.understand.shell.source import node_text
 
-# Brace expansion is bounded: a word like {a,b}{a,b}... must not blow up memory.
+# Brace expansion is bounded: a word like {a,b}{a,b}... must not blow up memory. bash makes
+# every word, so a word that would make more is decided at run time, never cut short (the words
+# past the bound would go unjudged: ``rm -rf /tmp/{a1,…,a300,/srv/prod}``). The text one line's
+# brace expansions make is bounded too: each effect carries its command's whole text.
 MAX_BRACE_WORDS = 256
+MAX_BRACE_TEXT = 65_536
 _GLOB = re.compile(r"(?<!\\)[*?\[]")
 # A bracket expression holding a quoted or escaped character (``pro[d\]]``, ``pro[d"]"]``): to
 # bash a quoted ``]`` does not close the set, so ``[d\]]`` is one character, ``d`` or ``]``;
@@ -83,6 +87,7 @@ class WordEvaluator:
         self._home = home
         self._substitute = substitute
         self._visit = visit
+        self._brace_text_left = MAX_BRACE_TEXT  # what brace expansions may still make
 
     @contextmanager
     def binding(self, name: str, value: str) -> Iterator[None]:
@@ -98,7 +103,9 @@ class WordEvaluator:
         """The words one argument node stands for (several after brace expansion or splitting)."""
         raw = node_text(node)
         if node.type in _LITERAL_TYPES and _is_plain_literal(node) and "{" in raw:
-            expanded = expand_braces(raw)
+            expanded = self._expanded(raw)
+            if expanded is None:
+                return [Word(text=raw, raw=raw, dynamic=True)]
             if expanded != [raw]:  # also a one-word range: ``/{e..e}tc`` is ``/etc``
                 return [self._literal_word(piece) for piece in expanded]
         if node.type == "concatenation" and "{" in raw:
@@ -170,7 +177,9 @@ class WordEvaluator:
             held[mark] = child if child.is_named else None  # None: a lone ``$``
             template.append(mark)
         text = "".join(template)
-        pieces = expand_braces(text)
+        pieces = self._expanded(text)
+        if pieces is None:
+            return [Word(text=raw, raw=raw, dynamic=True)]
         if pieces == [text]:
             return None
         words = []
@@ -186,6 +195,15 @@ class WordEvaluator:
                     segments.append(_Segment(unescape_unquoted(part), quoted=False))
             words.extend(self._fields(segments, raw))
         return words
+
+    def _expanded(self, raw: str) -> list[str] | None:
+        """:func:`expand_braces` within what the line's expansions may still make; ``None``
+        past either bound (see :data:`MAX_BRACE_TEXT`)."""
+        pieces = expand_braces(raw)
+        if pieces is None or pieces == [raw]:
+            return pieces
+        self._brace_text_left -= sum(len(p) + 1 for p in pieces)
+        return pieces if self._brace_text_left >= 0 else None
 
     def _literal_word(self, raw: str) -> Word:
         text = unescape_unquoted(raw)
@@ -427,13 +445,18 @@ def decode_ansi_c(body: str) -> str:
     return _ANSI_ESCAPE.sub(one, body)
 
 
-def expand_braces(raw: str) -> list[str]:
-    """Bash brace expansion of an unquoted word (``{rm,-rf,/}``, ``a{1..3}``), bounded."""
+def expand_braces(raw: str) -> list[str] | None:
+    """Bash brace expansion of an unquoted word (``{rm,-rf,/}``, ``a{1..3}``); ``None`` when
+    it makes more than :data:`MAX_BRACE_WORDS` words or :data:`MAX_BRACE_TEXT` characters
+    (bash makes them all: which words is then not judged, see the bound's comment)."""
     results = _expand(raw)
-    return results[:MAX_BRACE_WORDS]
+    if len(results) > MAX_BRACE_WORDS or sum(len(r) for r in results) > MAX_BRACE_TEXT:
+        return None
+    return results
 
 
 def _expand(raw: str) -> list[str]:
+    """The expansion, cut one word past the bound (enough to tell it was passed)."""
     span = _first_brace(raw)
     if span is None:
         return [raw]
@@ -443,7 +466,7 @@ def _expand(raw: str) -> list[str]:
     for alt in alternatives:
         for rest in _expand(prefix + alt + suffix):
             out.append(rest)
-            if len(out) >= MAX_BRACE_WORDS:
+            if len(out) > MAX_BRACE_WORDS:
                 return out
     return out
 
@@ -492,7 +515,7 @@ def _sequence(body: str) -> list[str] | None:
         a, b = int(m.group(1)), int(m.group(2))
         step = abs(int(m.group(3) or 1)) or 1
         rng = range(a, b + 1, step) if a <= b else range(a, b - 1, -step)
-        return [str(n) for n in list(rng[:MAX_BRACE_WORDS])]
+        return [str(n) for n in list(rng[: MAX_BRACE_WORDS + 1])]  # past the bound: see above
     m = re.fullmatch(r"([A-Za-z])\.\.([A-Za-z])", body)
     if m:
         a, b = ord(m.group(1)), ord(m.group(2))
