@@ -42,7 +42,9 @@ DEV_KUBECONFIG = {f"{HOME}/.kube/config": "current-context: dev-1\n"}
             "export $(aws configure export-credentials --format env); aws ec2 terminate-instances",
             "ask",
         ),
-        ('declare -x "$(cat env)"; aws ec2 terminate-instances --instance-ids i-1', "ask"),
+        # declare (unlike export) evaluates a subscript the text spells: ``a[$(cmd)]=1`` in
+        # the file runs ``cmd`` (bash 5.2), so the line is held unknown where it runs: refused
+        ('declare -x "$(cat env)"; aws ec2 terminate-instances --instance-ids i-1', "deny"),
         ("read -p 'name: ' x; aws ec2 terminate-instances --instance-ids i-1", "allow"),
     ],
 )

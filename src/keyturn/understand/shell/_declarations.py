@@ -225,11 +225,8 @@ class DeclarationReading:
             if child.type not in WORD_TYPES:
                 continue
             for word in quiet.words(child):
-                if word.dynamic and "x" in on and not compound:
-                    # ``declare -x "$(cat env)"`` stays read as ``export $(…)`` is (any name
-                    # may be set: :mod:`._line_scan`), though bash evaluates a subscript such
-                    # a word spells: holding it unknown would deny what the suites hold to ask.
-                    continue
+                # ``declare -x "$(cat env)"`` too: unlike ``export``, bash 5.2 evaluates a
+                # subscript such a word spells (``a[$(cmd)]=1`` in the file runs ``cmd``).
                 self._declared_word(word, child, keyword, compound=compound, references="n" in on)
 
     def _declared_assignment(
