@@ -109,6 +109,28 @@ def name_key(name: str) -> str:
     return "".join(c for c in folded if unicodedata.category(c) != "Cf")
 
 
+# What an account name puts before the person: an identity provider's prefix or issuer
+# (``oidc:alice``, ``https://idp.example#alice``), a service account's namespace
+# (``system:serviceaccount:agents:kiro``), a Windows domain (``ACME\\alice``), an IAM path
+# (``arn:aws:iam::1:user/alice``): everything up to the last of those separators.
+_ACCOUNT_PREFIX = re.compile(r".*[:#/\\]", re.DOTALL)
+
+
+def person_key(name: str) -> str:
+    """The form two names are compared in when asking "is this the same person": without
+    surrounding space, case or compatibility variants (``Bob``, ``bob ``, ``ｂｏｂ`` are
+    bob), and of an account name only the person part -- the local part of an e-mail address,
+    after any provider prefix, issuer, namespace or domain (``alice@acme.com``, ``oidc:alice``
+    and ``ACME\\alice`` are alice). The agent, operator and requester come from claims
+    (``$USER``, the body of a decision, a Kubernetes ``userInfo.username``), so an exact
+    comparison would let the author of a change approve it under another spelling of her
+    name. Strict on purpose: two people whose accounts share a person part (alice at two
+    domains) cannot approve each other's changes. A name with no person part is itself."""
+    folded = name_key(name)
+    person = _ACCOUNT_PREFIX.sub("", folded.split("@", 1)[0])
+    return person or folded
+
+
 def path_brackets(name: str) -> bool:
     """Whether ``name`` is a path holding a bracket set (``file:/srv/dat[a]``): a glob."""
     return name.startswith("file:") and _BRACKET_SET.search(name) is not None

@@ -5,7 +5,6 @@ step is refused, why (a refusal still carries audit entries: refused votes are r
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -19,7 +18,7 @@ from keyturn.approval.model import (
     VoteKind,
 )
 from keyturn.audit.record import AuditEntry, AuditKind, iso_time
-from keyturn.model import name_key
+from keyturn.model import person_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,30 +90,8 @@ def _not_open(req: ApprovalRequest, *, now: float) -> Transition | None:
     return None
 
 
-# What an account name puts before the person: an identity provider's prefix or issuer
-# (``oidc:alice``, ``https://idp.example#alice``), a service account's namespace
-# (``system:serviceaccount:agents:kiro``), a Windows domain (``ACME\\alice``), an IAM path
-# (``arn:aws:iam::1:user/alice``): everything up to the last of those separators.
-_ACCOUNT_PREFIX = re.compile(r".*[:#/\\]", re.DOTALL)
-
-
 # Tokens whose holders never vote: agents ask, a cluster has its reviews judged.
 _NEVER_VOTE = frozenset({Role.AGENT, Role.CLUSTER})
-
-
-def person_key(name: str) -> str:
-    """The form two names are compared in when asking "is this the same person": without
-    surrounding space, case or compatibility variants (``Bob``, ``bob ``, ``ｂｏｂ`` are
-    bob), and of an account name only the person part -- the local part of an e-mail address,
-    after any provider prefix, issuer, namespace or domain (``alice@acme.com``, ``oidc:alice``
-    and ``ACME\\alice`` are alice). The agent, operator and requester come from claims
-    (``$USER``, the body of a decision, a Kubernetes ``userInfo.username``), so an exact
-    comparison would let the author of a change approve it under another spelling of her
-    name. Strict on purpose: two people whose accounts share a person part (alice at two
-    domains) cannot approve each other's changes. A name with no person part is itself."""
-    folded = name_key(name)
-    person = _ACCOUNT_PREFIX.sub("", folded.split("@", 1)[0])
-    return person or folded
 
 
 def _identity_refusal(req: ApprovalRequest, reviewer: str, role: Role) -> str | None:

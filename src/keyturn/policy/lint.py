@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from keyturn.model import DESTRUCTIVE_EFFECTS, EffectKind, Verdict
+from keyturn.model import DESTRUCTIVE_EFFECTS, EffectKind, Verdict, person_key
 from keyturn.policy.engine import Policy
 from keyturn.policy.lint_parts import (
     Finding,
@@ -17,7 +17,6 @@ from keyturn.policy.lint_parts import (
     file_problem,
     is_terraform_address,
     k8s_problem,
-    person_key,
 )
 from keyturn.policy.matching import GlobSet, literal_prefix
 from keyturn.policy.rules import AgentRules, sections_for

@@ -5,7 +5,6 @@ matches all another does. The findings and their codes are in :mod:`keyturn.poli
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -42,12 +41,6 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.source}:{self.line}: {self.severity.value} {self.code}: {self.message}"
-
-
-def person_key(name: str) -> str:
-    """A person's name as approvals compare it (``Bob``, ``bob `` and ``ｂｏｂ`` are one
-    person): lint counts people, agents and operators the way the approval check does."""
-    return unicodedata.normalize("NFKC", name).strip().casefold()
 
 
 _WINDOWS_FILE = re.compile(r"file:[A-Za-z](?::(?:/.*)?)?\Z", re.DOTALL)
