@@ -8,9 +8,25 @@
     rds = session.client("rds")
     rds.delete_db_instance(DBInstanceIdentifier="prod-db")   # raises keyturn.aws.ActionRefused
 
-The guard registers on botocore's ``before-parameter-build`` event, which fires before the
-parameters are validated, serialised, signed or sent (formats.md §7.1): a refused call raises
-:class:`ActionRefused` there and never reaches the network.
+The guard listens on two botocore events. ``before-parameter-build`` gives the call as its
+parameters were given, before they are validated or serialised; the guard keeps them with the
+request. ``before-sign`` fires just before a request is signed, and every request is signed
+before it is sent: there the call is judged, with the credentials that are about to sign it, and
+a refused call raises :class:`ActionRefused` before it is signed or sent (formats.md §7.1). A
+presigned URL or POST is signed the same way, so it is judged when it is made (a presigned POST
+as the upload it allows, not as the ``CreateBucket`` botocore borrows to build it).
+
+Where a call lands is told by the credentials that sign it, as the ``aws`` CLI's reader tells it
+(:mod:`keyturn.understand.shell.commands.aws_cli`): the session's profile places the call only
+while the session's own credentials, resolved from that profile (its keys, its role, its SSO or
+credential process), sign it. Keys given to the session or to a client, keys in the environment
+(botocore prefers them to a profile named by ``AWS_PROFILE``), an instance or container role,
+credentials set later: the account is not told, and the policy's ``unknown_environment``
+applies. The session's credentials are resolved when it is guarded, so that they are those of
+the profile named then.
+
+Guarding a session again with other settings (another policy, agent or gate) adds a second
+judge: a call must pass both. Guarding it again with the same settings changes nothing.
 
 **Caveat: register before creating clients.** Each botocore client copies its session's event
 handlers when it is created, so :func:`guard` on a session does *not* reach clients created
@@ -21,20 +37,47 @@ botocore and is judged at the shell level instead (``keyturn hook``, ``keyturn e
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import os
+import uuid
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from keyturn.errors import EXIT_DENY, KeyturnError
-from keyturn.model import Actor, Decision, Target, Verdict
+from keyturn.model import Action, Actor, Decision, Target, Verdict
 
 if TYPE_CHECKING:
     from keyturn.gate import Gate, Outcome
     from keyturn.policy import Policy
 
-_EVENT = "before-parameter-build"
-_UNIQUE_ID = "keyturn-aws-guard"
+_PARAMETERS_EVENT = "before-parameter-build"
+_SIGN_EVENT = "before-sign"
+# An event of keyturn's own, which every installed judge answers: how a guard finds the judges
+# already there (botocore has no public way to list an event's handlers).
+_PROBE_EVENT = "keyturn-aws-guard.probe"
+# Kept in botocore's request context: the call as given, and the judges that let it through
+# (a retried request is signed again; it is judged once).
+_CALL = "keyturn.aws.call"
+_JUDGED = "keyturn.aws.judged"
+
+UNTOLD_ACCOUNT = "(credentials other than the session profile's)"
+"""The profile and account of a call signed by credentials that are not the guarded session
+profile's own: no environment's pattern names it, so the policy's unknown_environment applies."""
+
+# How botocore says it found credentials of the profile itself (``Credentials.method``). The
+# others are not the profile's: ``explicit`` (keys given in code), ``env``, ``iam-role``,
+# ``container-role``, ``assume-role-with-web-identity`` (its variables win over the profile's),
+# ``boto-config``, ``ec2-credentials-file``, or none (``set_credentials``).
+_PROFILE_METHODS = frozenset(
+    {"shared-credentials-file", "config-file", "assume-role", "sso", "custom-process", "login"}
+)
+# The credentials whose refresh is running: botocore refreshes a role or SSO profile's
+# credentials with calls of its own (``sts:AssumeRole``, ``sso:GetRoleCredentials``), signed by
+# the profile's source credentials; they are the profile's calls.
+_REFRESHING: ContextVar[object | None] = ContextVar("keyturn_aws_refreshing", default=None)
 
 
 class ActionRefused(KeyturnError):
@@ -56,24 +99,136 @@ class ActionRefused(KeyturnError):
         self.outcome = outcome
 
 
+class GuardNotInstalled(KeyturnError):
+    """The guard's handlers did not take on the session or client: nothing would be judged."""
+
+    code = "guard_not_installed"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Placement:
+    """Where the guarded session's calls land: its profile, while its own credentials (the
+    object resolved when it was guarded) sign them."""
+
+    profile: str | None
+    credentials: Any
+
+    def target(self, signer: Any, context: Mapping[str, Any], region: str | None) -> Target:
+        signing = context.get("signing")
+        per_request = isinstance(signing, Mapping) and signing.get("request_credentials")
+        credentials = getattr(signer, "_credentials", None)
+        own = (
+            credentials is not None
+            and credentials is self.credentials
+            and not per_request
+            and getattr(credentials, "method", None) in _PROFILE_METHODS
+        )
+        refreshing = self.credentials is not None and _REFRESHING.get() is self.credentials
+        if self.profile and (own or refreshing):
+            return Target(aws_region=region, aws_profile=self.profile)
+        return Target(aws_region=region, aws_profile=UNTOLD_ACCOUNT, aws_account=UNTOLD_ACCOUNT)
+
+
 @dataclass(frozen=True, slots=True)
+class _Call:
+    """One call as its parameters were given (JSON-safe; a streamed body by size and hash)."""
+
+    service: str
+    operation: str
+    params: dict[str, Any]
+
+    def action(self, target: Target, context: Mapping[str, Any]) -> Action:
+        from keyturn.understand.aws import understand_aws
+
+        operation, params = self.operation, self.params
+        if not context.get("is_presign_request"):
+            return understand_aws(self.service, operation, params, target=target)
+        # A presigned request is made now and sent later by whoever holds it: said so, and
+        # bound into the digest (an approval of the call is not one of a bearer URL for it).
+        presigned, note = "url", "a presigned URL: whoever holds it may make this call"
+        fields = context.get("s3-presign-post-fields")
+        if isinstance(fields, Mapping):
+            # botocore builds a presigned POST with CreateBucket's model; the form it signs
+            # uploads the object its ``key`` field names (any under a ``${filename}`` one).
+            operation, params = "PutObject", {**params, "Key": _post_key(fields.get("key"))}
+            presigned, note = "post", "a presigned POST: whoever holds it may upload this"
+        action = understand_aws(self.service, operation, params, target=target)
+        return dataclasses.replace(
+            action,
+            summary=f"{action.summary} ({note})",
+            subject={**action.subject, "presigned": presigned},
+        )
+
+
+def _post_key(key: Any) -> str:
+    if not isinstance(key, str) or not key:
+        raise ValueError("a presigned POST without the key it uploads")
+    marker = "${filename}"
+    return key[: -len(marker)] + "*" if key.endswith(marker) else key
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class _Judge:
-    """The event handler: understand the call, judge it, refuse it unless allowed."""
+    """The event handlers: keep the call as given, then judge it when it is about to be
+    signed, refusing it unless allowed."""
 
     policy: Policy
     actor: Actor
     gate: Gate | None
-    profile: str | None
+    placement: _Placement
+    token: str = dataclasses.field(default_factory=lambda: uuid.uuid4().hex)
 
-    def __call__(
-        self, params: Mapping[str, Any], model: Any, context: Any = None, **_: Any
-    ) -> None:
+    def same_as(self, other: _Judge) -> bool:
+        """Whether ``other`` judges as this one does (guarding twice alike adds nothing)."""
+        return (
+            self.policy is other.policy
+            and self.actor == other.actor
+            and self.gate is other.gate
+            and self.placement.profile == other.placement.profile
+            and self.placement.credentials is other.placement.credentials
+        )
+
+    def keep(self, params: Mapping[str, Any], model: Any, context: Any = None, **_: Any) -> None:
+        """``before-parameter-build``: keep the call, as given, with the request."""
         try:
-            action = self._understand(params, model, context)
+            if not isinstance(context, dict):
+                raise TypeError("botocore gave no request context to keep the call in")
+            context[_CALL] = _given_call(params, model)
         except Exception as exc:  # what cannot be understood is not sent
             raise ActionRefused(
                 f"refused: {_operation(model)} could not be judged ({exc})"
             ) from exc
+
+    def judge(
+        self, request: Any = None, request_signer: Any = None, region_name: Any = None, **_: Any
+    ) -> None:
+        """``before-sign``: judge the call kept with this request."""
+        context = getattr(request, "context", None)
+        call = context.get(_CALL) if isinstance(context, dict) else None
+        if not isinstance(call, _Call) or not isinstance(context, dict):
+            raise ActionRefused(
+                "refused: a request signed without going through an API call keyturn saw "
+                "could not be judged"
+            )
+        judged = context.setdefault(_JUDGED, set())
+        if self.token in judged:
+            return  # the same request signed again for a retry
+        region = context.get("client_region") or region_name or None
+        target = self.placement.target(request_signer, context, region)
+        try:
+            action = call.action(target, context)
+        except Exception as exc:
+            raise ActionRefused(
+                f"refused: {call.service}:{call.operation} could not be judged ({exc})"
+            ) from exc
+        self._refuse_unless_allowed(action)
+        judged.add(self.token)
+
+    def answer(self, **_: Any) -> _Judge:
+        """The probe: this judge is installed."""
+        return self
+
+    def _refuse_unless_allowed(self, action: Action) -> None:
         if self.gate is not None:
             outcome = self.gate.submit(action, actor=self.actor)
             if outcome.verdict is not Verdict.ALLOW:
@@ -83,13 +238,40 @@ class _Judge:
         if decision.decision is not Verdict.ALLOW:
             raise ActionRefused(decision.describe(), decision=decision)
 
-    def _understand(self, params: Mapping[str, Any], model: Any, context: Any) -> Any:
-        from keyturn.understand.aws import understand_aws
 
-        service = model.service_model.service_id.hyphenize()
-        region = context.get("client_region") if isinstance(context, Mapping) else None
-        target = Target(aws_region=region or None, aws_profile=self.profile)
-        return understand_aws(service, model.name, dict(params), target=target)
+def _given_call(params: Mapping[str, Any], model: Any) -> _Call:
+    """The call as given, JSON-safe: a body given as a stream (botocore turns an S3 upload's
+    bytes into one) is kept as its size and SHA-256, what a grant binds to."""
+    from keyturn.understand.aws.calls import json_safe
+
+    service = model.service_model.service_id.hyphenize()
+    shape = model.input_shape
+    members = shape.members if shape is not None else {}
+    given = {}
+    for name, value in params.items():
+        member = members.get(name)
+        if member is not None and member.type_name == "blob" and hasattr(value, "read"):
+            value = _stream_digest(value)
+        given[name] = value
+    safe = json_safe(given, where=f"{service}:{model.name}")
+    return _Call(service=service, operation=model.name, params=safe)
+
+
+def _stream_digest(stream: Any) -> dict[str, Any]:
+    """``{"$stream": {bytes, sha256}}`` of a seekable stream, read and put back where it was;
+    a stream that cannot be put back is not read (it is the body botocore sends)."""
+    seekable = getattr(stream, "seekable", None)
+    can_seek = seekable() if callable(seekable) else hasattr(stream, "seek")
+    if not can_seek or not hasattr(stream, "tell"):
+        return {"$stream": "not seekable: its content is not known"}
+    start = stream.tell()
+    digest, size = hashlib.sha256(), 0
+    while chunk := stream.read(1 << 20):
+        data = chunk.encode() if isinstance(chunk, str) else bytes(chunk)
+        digest.update(data)
+        size += len(data)
+    stream.seek(start)
+    return {"$stream": {"bytes": size, "sha256": digest.hexdigest()}}
 
 
 def _operation(model: Any) -> str:
@@ -99,13 +281,13 @@ def _operation(model: Any) -> str:
         return "the AWS call"
 
 
-def _handler(
+def _judge(
     *,
     policy: Policy | str | os.PathLike[str] | None,
     agent: str | None,
     operator: str | None,
     gate: Gate | None,
-    profile: str | None,
+    placement: _Placement,
 ) -> _Judge:
     from keyturn.policy import Policy as PolicyType
     from keyturn.policy import load_policy_file
@@ -125,7 +307,64 @@ def _handler(
         operator=operator or os.environ.get("USER") or "unknown",
         session=os.environ.get("KEYTURN_SESSION"),
     )
-    return _Judge(policy=loaded, actor=actor, gate=gate, profile=profile)
+    return _Judge(policy=loaded, actor=actor, gate=gate, placement=placement)
+
+
+def _session_placement(session: Any) -> _Placement:
+    """The profile the session names now, and the credentials it resolves from it now (a
+    failure to resolve them leaves every call untold)."""
+    core = getattr(session, "_session", session)  # a boto3.Session wraps a botocore one
+    try:
+        profile = core.get_config_variable("profile") or "default"
+        credentials = core.get_credentials()
+    except Exception:  # resolved again by botocore when a client signs
+        return _Placement(profile=None, credentials=None)
+    _mark_refreshes(credentials)
+    return _Placement(profile=profile, credentials=credentials)
+
+
+def _mark_refreshes(credentials: Any) -> None:
+    """Make a refresh of ``credentials`` (a role's, SSO's) say so while it runs: the calls
+    botocore makes to refresh them are the profile's own (:data:`_REFRESHING`)."""
+    refresh = getattr(credentials, "_refresh_using", None)
+    if not callable(refresh) or getattr(refresh, "keyturn_marked", False):
+        return
+
+    def refreshing() -> Any:
+        token = _REFRESHING.set(credentials)
+        try:
+            return refresh()
+        finally:
+            _REFRESHING.reset(token)
+
+    refreshing.keyturn_marked = True  # type: ignore[attr-defined]
+    credentials._refresh_using = refreshing
+
+
+def _installed(events: Any) -> list[_Judge]:
+    try:
+        answers = events.emit(_PROBE_EVENT)
+    except Exception:  # an emitter that cannot answer holds no judge of ours
+        return []
+    return [judge for _, judge in answers if isinstance(judge, _Judge)]
+
+
+def _install(events: Any, judge: _Judge) -> None:
+    """Register ``judge`` beside any judge already there (a call must pass them all), unless
+    one judging alike is; raise when the registration did not take.
+
+    No ``unique_id``: botocore silently skips a registration whose id is taken, so a handler
+    registered first under the guard's id would have switched the guard off."""
+    if any(judge.same_as(other) for other in _installed(events)):
+        return
+    events.register(_PARAMETERS_EVENT, judge.keep)
+    events.register(_SIGN_EVENT, judge.judge)
+    events.register(_PROBE_EVENT, judge.answer)
+    if not any(other is judge for other in _installed(events)):
+        raise GuardNotInstalled(
+            "keyturn.aws: the guard's handlers were not registered on this session's events; "
+            "nothing would be judged. Pass a boto3.Session, a botocore session or a client."
+        )
 
 
 def guard(
@@ -144,11 +383,12 @@ def guard(
     ``gate``: when given, calls go through it (recorded; an ``ask`` opens or finds its request
     and an approved grant lets the same call through once); else the policy alone judges and
     anything short of ``allow`` is refused. Clients created before this call are *not* guarded:
-    use :func:`guard_client` for them.
+    use :func:`guard_client` for them. Guarding again with other settings adds a judge: a call
+    must pass every one.
     """
-    profile = getattr(session, "profile_name", None)
-    handler = _handler(policy=policy, agent=agent, operator=operator, gate=gate, profile=profile)
-    session.events.register(_EVENT, handler, unique_id=_UNIQUE_ID)
+    placement = _session_placement(session)
+    judge = _judge(policy=policy, agent=agent, operator=operator, gate=gate, placement=placement)
+    _install(session.events, judge)
     return session
 
 
@@ -160,7 +400,9 @@ def guard_client(
     operator: str | None = None,
     gate: Gate | None = None,
 ) -> Any:
-    """Judge every call of one already-created ``client``; returns the client."""
-    handler = _handler(policy=policy, agent=agent, operator=operator, gate=gate, profile=None)
-    client.meta.events.register(_EVENT, handler, unique_id=_UNIQUE_ID)
+    """Judge every call of one already-created ``client``; returns the client. Which profile
+    it was made with is not known: its calls land in the policy's unknown environment."""
+    placement = _Placement(profile=None, credentials=None)
+    judge = _judge(policy=policy, agent=agent, operator=operator, gate=gate, placement=placement)
+    _install(client.meta.events, judge)
     return client

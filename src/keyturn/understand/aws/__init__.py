@@ -9,6 +9,11 @@ The effect comes from the operation name's verb (:mod:`.verbs`), refined by the 
 they decide it (:mod:`.special`); resources are named from the identifier parameters
 (:mod:`.naming`, whose docstring gives the naming scheme). botocore is imported only when a call
 is understood, and its models are cached per service (:mod:`.catalog`).
+
+A call that runs commands on hosts or containers (``ssm send-command``, ``ecs execute-command``)
+is also what those commands do there (:mod:`.remote_effects`): :func:`understand_aws` judges
+them as command lines. :func:`aws_effects` leaves them out: the shell's ``aws`` reader, its
+caller, judges them itself with what it knows of the line.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import Any
 
 from keyturn.model import Action, ActionKind, Effect, Target
 from keyturn.understand.aws.calls import AwsCall, call_target, effects_of, resolve_call
+from keyturn.understand.aws.remote_effects import remote_effects
 
 __all__ = ["AwsCall", "aws_effects", "resolve_call", "understand_aws"]
 
@@ -41,6 +47,9 @@ def understand_aws(
     ``{service, operation, params}`` so that equal calls have equal digests."""
     call = resolve_call(service, operation, params)
     effects = effects_of(call, target)
+    effects += remote_effects(
+        call.service, call.operation, call.params, target=call_target(call, target)
+    )
     names = sorted({e.resource.name for e in effects})
     shown = ", ".join(names[:3]) + (f" (+{len(names) - 3} more)" if len(names) > 3 else "")
     return Action(

@@ -10,7 +10,8 @@ Names are ARNs with the account and region written as ``*`` when the call does n
 
 - the main services have their real ARN layout (``arn:aws:rds:*:*:db:prod-db``,
   ``arn:aws:iam::*:role/x``, ``arn:aws:s3:::bucket/key`` plus the alias ``s3://bucket/key``,
-  ``arn:aws:sqs:<region>:<account>:<queue>`` from a queue URL...);
+  ``arn:aws:sqs:<region>:<account>:<queue>`` from a queue URL, Lambda's function ARN from
+  its partial ARN ``<account>:function:<name>``...);
 - a value that already is an ARN is used as it is (in another partition than ``aws``, also
   spelled in the ``aws`` one, as a policy's patterns and the names of bare identifiers are);
 - any other service gets the generic ``arn:aws:<namespace>:<region>:<account>:<stem>/<value>``
@@ -265,6 +266,9 @@ def arn_for(
         return [f"arn:aws:s3:::{value}", f"s3://{value}"]
     if service == "sqs" and member.lower() == "queueurl":
         return [queue_arn(value, where=where), value]
+    if service == "lambda" and _LAMBDA_PARTIAL.fullmatch(value):
+        # ``123456789012:function:NAME``, which Lambda takes for the function's ARN.
+        return [f"arn:aws:lambda:{region}:{value}"]
     if service == "route53" and member.lower() in ("hostedzoneid", "id"):
         return [f"arn:aws:route53:::hostedzone/{value.rsplit('/', 1)[-1]}"]
     if service == "kms" and member.lower() in ("keyid", "aliasname", "targetkeyid"):
@@ -287,6 +291,10 @@ def arn_for(
     stem = _stem(member) or singular(noun) or member
     namespace = _ARN_NAMESPACE.get(signing_name, signing_name)
     return [f"arn:aws:{namespace}:{region}:{where.account}:{_kebab(stem)}/{value}"]
+
+
+# Lambda's partial ARN, ``ACCOUNT:function:NAME[:QUALIFIER]``.
+_LAMBDA_PARTIAL = re.compile(r"\d{12}:function:[^:]+(?::[^:]+)?")
 
 
 def queue_arn(url: str, *, where: Where) -> str:

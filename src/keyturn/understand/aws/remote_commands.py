@@ -8,9 +8,9 @@ AWS-Start(Non)InteractiveCommand --parameters command=…`` runs one; ``ecs exec
 Another document that runs code (PowerShell, a script from S3, the account's own documents)
 does not spell it out in the call: ``unknown``. The call itself is an ``update`` that "runs
 arbitrary code" (:mod:`.verbs`); what the code does is judged as the command line it is --
-``rm -rf /`` through SSM is as catastrophic as typed locally -- by whoever can understand shell
-text (this module only finds the text: understanding AWS calls does not depend on
-understanding shell).
+``rm -rf /`` through SSM is as catastrophic as typed locally -- by the shell's ``aws`` reader
+and, for an API call (the boto3 guard, ``keyturn check aws``), by :mod:`.remote_effects`. This
+module only finds the text.
 """
 
 from __future__ import annotations
