@@ -30,11 +30,10 @@ import httpx
 import pytest
 from tests.server.conftest import Server
 
-from keyturn.approval.machine import person_key
 from keyturn.approval.model import Role
 from keyturn.bootstrap import build_gate, load_settings, open_store
 from keyturn.gate import Gate
-from keyturn.model import Actor, Target, Verdict
+from keyturn.model import Actor, Target, Verdict, person_key
 from keyturn.understand.shell import understand_shell
 
 REPO = Path(__file__).resolve().parents[2]

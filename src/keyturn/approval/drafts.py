@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from keyturn.approval.codec import decision_from_json, decision_to_json
-from keyturn.approval.machine import approval_covers, person_key
+from keyturn.approval.machine import approval_covers
 from keyturn.approval.model import (
     AGENT_OPERATORS_KEY,
     REQUIREMENTS_KEY,
@@ -14,7 +14,7 @@ from keyturn.approval.model import (
     RequestDraft,
     Requirement,
 )
-from keyturn.model import Decision, Verdict
+from keyturn.model import Decision, Verdict, person_key
 
 if TYPE_CHECKING:
     from keyturn.policy import Policy
