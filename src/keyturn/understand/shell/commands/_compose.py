@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from keyturn.model import Effect, EffectKind
-from keyturn.understand.shell.commands._argv import setting
-from keyturn.understand.shell.commands._compose_file import ComposeModel, compose_model
+from keyturn.understand.shell.commands._compose_file import (
+    ComposeModel,
+    compose_model,
+    compose_settings,
+)
 from keyturn.understand.shell.commands._compose_services import (
     depends_on,
     run_service,
@@ -91,8 +94,13 @@ def compose(
         return None
     verb, rest = opts.rest[0], opts.rest[1:]
     call = ContainerCall(cmd, ctx, daemon or daemon_of(opts, cmd, ctx), f"{program} {verb}")
-    model = None if verb in _COMPOSE_READS else compose_model(opts, cmd, ctx)
-    name = _project(opts, cmd, ctx, model)
+    settings = compose_settings(opts, cmd, ctx)
+    if isinstance(settings, str) and verb not in _COMPOSE_READS:
+        # Which files and which project are not told: nothing it does can be named.
+        return [call.unknown(f"compose's own settings are not told: {settings}")]
+    settings = settings if isinstance(settings, dict) else {}
+    model = None if verb in _COMPOSE_READS else compose_model(opts, cmd, ctx, settings)
+    name = _project(opts, cmd, ctx, model, settings)
     project = f"compose/{name}"
     if verb in _COMPOSE_READS:
         return [call.effect(_E.READ, "compose/*" if verb == "ls" else project)]
@@ -188,16 +196,20 @@ def _compose_run(
 
 
 def _project(
-    opts: Options, cmd: SimpleCommand, ctx: ShellContext, model: ComposeModel | str | None
+    opts: Options,
+    cmd: SimpleCommand,
+    ctx: ShellContext,
+    model: ComposeModel | str | None,
+    settings: Mapping[str, str],
 ) -> str:
     """The compose project's name (see the module's docstring)."""
-    named = opts.value("p") or setting(cmd, ctx.env, "COMPOSE_PROJECT_NAME")
+    named = opts.value("p") or settings.get("COMPOSE_PROJECT_NAME")
     if not named and isinstance(model, ComposeModel) and model.name:
         named = model.name
     if named:
         return named.lower()
     files = [f for f in opts.values.get("f", ()) if f != "-"]
-    files = files or (setting(cmd, ctx.env, "COMPOSE_FILE") or "").split(":")
+    files = files or (settings.get("COMPOSE_FILE") or "").split(":")
     directory = opts.value("project-directory")
     if directory:
         folder = file_path(directory, ctx)

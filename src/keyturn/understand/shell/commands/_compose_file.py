@@ -21,6 +21,7 @@ the caller says unknown.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -67,12 +68,68 @@ class ComposeModel:
     files: tuple[str, ...]
 
 
+# The settings compose takes from the line's or the caller's variables, else from its env file.
+_SETTINGS = ("COMPOSE_FILE", "COMPOSE_PATH_SEPARATOR", "COMPOSE_PROJECT_NAME", "COMPOSE_PROFILES")
+# Compose files compose fetches (2.34+: OCI artifacts, Git repositories), never read here.
+_REMOTE_FILE = re.compile(r"(?:oci|https?|git|ssh)://|git@|[^/]*\.git(?:[#@].*)?\Z", re.I)
+
+
+def compose_settings(opts: Options, cmd: SimpleCommand, ctx: ShellContext) -> dict[str, str] | str:
+    """The ``COMPOSE_*`` settings in effect: each the line's or the caller's variable, else the
+    env file's -- every ``--env-file``, else ``.env`` in the project directory (or the working
+    directory), which compose reads for them: a ``.env`` holding ``COMPOSE_FILE=evil.yml`` makes
+    ``docker compose up`` run evil.yml. A text: why they are not told (an env file the line
+    changed in a way not known, or a setting of it that needs variables)."""
+    found = {n: v for n in _SETTINGS if (v := setting(cmd, ctx.env, n))}
+    if len(found) == len(_SETTINGS):
+        return found
+    given = list(opts.values.get("env-file", ()))
+    directory = opts.value("project-directory")
+    files = [file_path(f, ctx) for f in given] or [
+        f"{(file_path(directory, ctx) if directory else ctx.cwd).rstrip('/')}/.env"
+    ]
+    from_files: dict[str, str] = {}
+    for path in files:
+        if not _present(path, ctx):
+            continue
+        text = one_text_on_line(path, ctx, limit=_LIMIT)
+        if text is None:
+            return f"its env file {path} is not known here"
+        for name, value in _env_lines(text):
+            if name in _SETTINGS:
+                if "$" in value.replace("$$", ""):
+                    return f"{path} sets {name} from variables"
+                from_files[name] = value
+    return {**from_files, **found}
+
+
+def _env_lines(text: str) -> list[tuple[str, str]]:
+    """``NAME=VALUE`` lines of an env file (``export`` and quotes allowed, ``#`` comments)."""
+    pairs = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#") or "=" not in stripped:
+            continue
+        name, _, value = stripped.removeprefix("export ").partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        elif " #" in value:
+            value = value.split(" #", 1)[0].rstrip()
+        pairs.append((name.strip(), value))
+    return pairs
+
+
 def compose_model(
-    opts: Options, cmd: SimpleCommand, ctx: ShellContext
+    opts: Options, cmd: SimpleCommand, ctx: ShellContext, settings: Mapping[str, str]
 ) -> ComposeModel | str | None:
-    """The compose files of ``[docker] compose [OPTIONS]`` (``opts``) merged; ``None`` when
-    there is none (compose refuses to run); a text: why they are not understood."""
-    paths = _given_files(opts, cmd, ctx)
+    """The compose files of ``[docker] compose [OPTIONS]`` (``opts``) merged, ``settings`` the
+    ``COMPOSE_*`` in effect (:func:`compose_settings`); ``None`` when there is none (compose
+    refuses to run); a text: why they are not understood."""
+    paths = _given_files(opts, settings, ctx)
+    remote = next((p for p in paths or () if _REMOTE_FILE.match(p)), None)
+    if remote is not None:
+        return f"the compose file {remote} is fetched from elsewhere, not read here"
     directory = opts.value("project-directory")
     start = file_path(directory, ctx) if directory else ctx.cwd
     if paths is None:
@@ -111,16 +168,17 @@ def compose_model(
     return ComposeModel(services, volumes, name, start, shown)
 
 
-def _given_files(opts: Options, cmd: SimpleCommand, ctx: ShellContext) -> list[str] | None:
-    """The files the line names (``-f``, else ``COMPOSE_FILE``), absolute; ``None``: none."""
+def _given_files(opts: Options, settings: Mapping[str, str], ctx: ShellContext) -> list[str] | None:
+    """The files the line names (``-f``, else ``COMPOSE_FILE``), absolute (a remote one as
+    written); ``None``: none."""
     given = list(opts.values.get("f", ()))
     if not given:
-        variable = setting(cmd, ctx.env, "COMPOSE_FILE")
+        variable = settings.get("COMPOSE_FILE")
         if not variable:
             return None
-        separator = setting(cmd, ctx.env, "COMPOSE_PATH_SEPARATOR") or ":"
+        separator = settings.get("COMPOSE_PATH_SEPARATOR") or ":"
         given = [p for p in variable.split(separator) if p]
-    return [p if p == "-" else file_path(p, ctx) for p in given] or None
+    return [p if p == "-" or _REMOTE_FILE.match(p) else file_path(p, ctx) for p in given] or None
 
 
 def _found_files(start: str, ctx: ShellContext, *, every: bool) -> list[str]:

@@ -63,8 +63,19 @@ def run_service(
         return [call.unknown(f"service {service} of {', '.join(model.files)}: {why}")]
     if line is not None:
         opts = _overlaid(opts, line)
-        if line.value("entrypoint") is not None:
-            entrypoint = []  # the line's replaces the service's, words and all
+        given = line.value("entrypoint")
+        if given is not None:
+            # The line's replaces the service's, words and all; compose splits it into words
+            # (``shellwords.Parse`` in ``cmd/compose/run.go``): ``--entrypoint "rm -rf /x"``.
+            try:
+                split = shlex.split(given)
+            except ValueError:
+                return [call.unknown(f"--entrypoint {given[:80]}: words not told")]
+            values = {k: v for k, v in opts.values.items() if k != "entrypoint"}
+            if split:
+                values["entrypoint"] = (split[0],)
+            opts = Options(opts.flags, values, opts.operands, opts.rest)
+            entrypoint = split[1:]
         command = list(words) or command
     argv = [*entrypoint, *command]
     mounts, unread = mounts_of(opts, call)
@@ -91,10 +102,27 @@ def _selected(model: ComposeModel, named: Sequence[str], *, deps: bool) -> list[
     return [s for s in model.services if s in chosen]
 
 
+# Settings whose ``service:NAME`` value makes compose start that service first (compose-go's
+# ``loader/normalize.go`` adds them as dependencies, as it does ``links`` and ``volumes_from``).
+_SERVICE_MODES = ("network_mode", "ipc", "pid", "uts", "cgroup")
+
+
 def depends_on(service: Mapping[str, Any]) -> list[str]:
-    """The services ``service`` depends on (``depends_on``, a list or a mapping)."""
+    """The services compose starts with ``service``: ``depends_on`` (a list or a mapping),
+    ``links`` (``name`` or ``name:alias``), ``volumes_from`` (not ``container:…``) and a
+    ``service:NAME`` network, IPC, PID, UTS or cgroup mode."""
     found = service.get("depends_on") or ()
-    return [str(name) for name in found] if isinstance(found, list | dict) else []
+    names = [str(name) for name in found] if isinstance(found, list | dict) else []
+    names += [_text(link).split(":", 1)[0] for link in _list(service, "links")]
+    for source in _list(service, "volumes_from"):
+        text = _text(source)
+        if not text.startswith("container:"):
+            names.append(text.removeprefix("service:").split(":", 1)[0])
+    for key in _SERVICE_MODES:
+        mode = service.get(key)
+        if isinstance(mode, str) and mode.startswith("service:"):
+            names.append(mode.removeprefix("service:"))
+    return names
 
 
 def _as_run(
@@ -286,7 +314,13 @@ def _literal(text: str) -> str | None:
 
 
 def _true(value: Any) -> bool:
-    return value is True or (isinstance(value, str) and value.lower() in ("true", "yes", "1"))
+    """A compose boolean as compose-go reads it (``y``, ``yes``, ``true``, ``on`` in any case,
+    ``1``); one a variable gives is taken as true (which it is, is not told here)."""
+    if value is True or (isinstance(value, int) and not isinstance(value, bool) and value != 0):
+        return True
+    if not isinstance(value, str):
+        return False
+    return value.strip().lower() in ("y", "yes", "true", "on", "1") or _literal(value) is None
 
 
 def _overlaid(service: Options, line: Options) -> Options:

@@ -598,3 +598,91 @@ def test_a_global_prefix_not_told_is_unknown() -> None:
 def test_a_project_uninstall_is_the_projects() -> None:
     names = _names(_action("npm uninstall left-pad", cwd=CWD))
     assert f"file:{CWD}/node_modules/left-pad" in names
+
+
+# -- compose reads more than its files: the env file, dependencies, booleans, --entrypoint ----
+# compose-go (docs.docker.com, loader/normalize.go, cmd/compose/run.go): ``.env`` in the project
+# directory (or each ``--env-file``) gives COMPOSE_FILE and COMPOSE_PROJECT_NAME when the
+# environment does not; ``links``, ``volumes_from`` and ``service:NAME`` modes start that
+# service too; booleans are y/yes/true/on in any case; ``run --entrypoint`` is split into words.
+
+HARMLESS = "services:\n  web:\n    image: alpine\n    command: echo hi\n"
+EVIL = (
+    "services:\n  web:\n    image: alpine\n    volumes: ['/srv/prod:/x']\n    command: rm -rf /x\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "files"),
+    [
+        ("docker compose up -d", {".env": "COMPOSE_FILE=evil.yml\n"}),
+        ("docker-compose up -d", {".env": "export COMPOSE_FILE='evil.yml'\n"}),
+        ("docker compose run web", {".env": "COMPOSE_FILE=evil.yml\n"}),
+        ("docker compose --env-file alt.env up -d", {"alt.env": "COMPOSE_FILE=evil.yml\n"}),
+        ("echo COMPOSE_FILE=evil.yml > .env && docker compose up -d", {}),
+    ],
+)
+def test_an_env_file_choosing_the_compose_file_is_read(
+    policy: Policy, line: str, files: dict[str, str]
+) -> None:
+    disk = {f"{PROJECT}/compose.yml": HARMLESS, f"{PROJECT}/evil.yml": EVIL}
+    disk.update({f"{PROJECT}/{name}": text for name, text in files.items()})
+    assert _judged(policy, line, files=disk).decision is Verdict.DENY, line
+
+
+def test_an_env_file_naming_the_project_names_it(policy: Policy) -> None:
+    files = {f"{PROJECT}/compose.yml": HARMLESS, f"{PROJECT}/.env": "COMPOSE_PROJECT_NAME=prod\n"}
+    assert "docker:compose/prod" in _names(_action("docker compose down -v", files=files))
+    unknown = {**files, f"{PROJECT}/.env": "COMPOSE_PROJECT_NAME=${X}\n"}
+    assert _judged(policy, "docker compose down -v", files=unknown).decision is not Verdict.ALLOW
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "links: [evil]",
+        "links: ['evil:db']",
+        "volumes_from: [evil]",
+        "network_mode: 'service:evil'",
+        "pid: 'service:evil'",
+        "ipc: 'service:evil'",
+    ],
+)
+def test_a_service_started_through_another_is_judged(policy: Policy, link: str) -> None:
+    text = (
+        f"services:\n  web:\n    image: alpine\n    {link}\n"
+        "  evil:\n    image: alpine\n    volumes: ['/srv/prod:/x']\n    command: rm -rf /x\n"
+    )
+    files = {f"{PROJECT}/compose.yml": text}
+    assert _judged(policy, "docker compose up -d web", files=files).decision is Verdict.DENY
+
+
+@pytest.mark.parametrize("value", ["'on'", "'Y'", "'YES'", "'${P}'", "1"])
+def test_compose_booleans_are_read_as_compose_reads_them(policy: Policy, value: str) -> None:
+    text = (
+        "services:\n  web:\n    image: alpine\n"
+        f"    privileged: {value}\n    command: mkfs.ext4 /dev/sda\n"
+    )
+    files = {f"{PROJECT}/compose.yml": text}
+    decision = _judged(policy, "docker compose up -d", files=files)
+    assert _denied_as_protected_or_catastrophic(decision), value
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "oci://docker.io/evil/app:latest",
+        "https://github.com/evil/app.git",
+        "git@github.com:e/a.git",
+    ],
+)
+def test_a_compose_file_fetched_from_elsewhere_is_unknown(policy: Policy, given: str) -> None:
+    found = _action(f"docker compose -f {given} up -d")
+    assert any(e.effect is EffectKind.UNKNOWN for e in found.effects), given
+
+
+def test_run_splits_its_entrypoint_into_words(policy: Policy) -> None:
+    text = "services:\n  web:\n    image: alpine\n    volumes: ['/srv/prod:/x']\n"
+    files = {f"{PROJECT}/compose.yml": text}
+    line = 'docker compose run --rm --entrypoint "rm -rf /x" web'
+    assert _denied_as_protected_or_catastrophic(_judged(policy, line, files=files))
