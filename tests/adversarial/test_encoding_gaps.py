@@ -513,3 +513,70 @@ def test_every_path_bash_deletes_is_named_or_the_line_is_unknown(
     deletes = names_of(action, frozenset({EffectKind.DELETE, EffectKind.REPLACE}))
     missed = [p for p in deleted if not named(os.path.normpath(p), deletes)]
     assert not missed, (line, missed, sorted(deletes))
+
+
+# -- a second look: sequences, %%, declarations reached as plain commands --------------------
+# Each checked with bash 5.2.15 and a stand-in rm (the red team's oracle).
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "rm -rf /srv/pro{d..d..1}",  # a letter sequence with a step: bash makes ``d``
+        "rm -rf /srv/pr{m..o..2}d",
+        "rm -rf /srv/pro{d..d..-1}",
+        "rm -rf /srv/prod{Z..a}",  # through ``\\``: bash removes the backslash again
+    ],
+)
+def test_every_sequence_bash_expands_is_expanded(policy: Policy, line: str) -> None:
+    assert _decision(policy, line) == "deny", line
+
+
+def test_numeric_sequences_are_spelled_as_bash_spells_them() -> None:
+    from keyturn.understand.shell.words import expand_braces
+
+    assert expand_braces("{+1..3}") == ["1", "2", "3"]
+    assert expand_braces("{01..03}") == ["01", "02", "03"]
+    assert expand_braces("{-01..2}") == ["-01", "000", "001", "002"]
+    assert expand_braces("{e..a..-2}") == ["e", "c", "a"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "printf '%%s' x | sh",
+        "printf '%%b' x | sh",
+        "eval \"$(printf '%%s%%s' a b)\"",
+        "printf '%%s %s' x 'rm -rf /srv/prod' | sh",
+    ],
+)
+def test_a_literal_percent_before_s_is_no_conversion(policy: Policy, line: str) -> None:
+    """``%%s`` prints ``%s`` and takes no argument: the format was used again forever (the
+    understanding hung). bash prints ``%s x%s rm -rf /srv/prod`` for the last line."""
+    assert _decision(policy, line) != "allow", line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "builtin declare -a 'a=($(rm -rf /srv/prod))'",
+        "command declare -a 'a=($(rm -rf /srv/prod))'",
+        "command -- declare -a 'a=($(rm -rf /srv/prod))'",
+        "\\declare -a 'a=($(rm -rf /srv/prod))'",
+        "\"declare\" -a 'a=($(rm -rf /srv/prod))'",
+        "d=declare; $d -a 'a=($(rm -rf /srv/prod))'",
+        "builtin readonly -a 'a=($(rm -rf /srv/prod))'",
+        "builtin declare -n r='a[$(rm -rf /srv/prod)]'; echo $r",
+        "x='($(rm -rf /srv/prod))'; builtin declare -a a=$x",
+        "f(){ builtin local -a a=$1; }; f '($(rm -rf /srv/prod))'",
+    ],
+)
+def test_a_declaration_reached_as_a_plain_command_is_not_a_read(policy: Policy, line: str) -> None:
+    """bash parses these as plain commands, yet the builtin evaluates ``(…)`` and subscripts
+    in its words again: each ran ``rm -rf /srv/prod`` and was allowed as a read."""
+    assert _decision(policy, line) != "allow", line
+
+
+def test_plain_declarations_stay_allowed(policy: Policy) -> None:
+    assert _decision(policy, "declare -a arr=(1 2 3)") == "allow"
+    assert _decision(policy, "builtin declare x=1") == "allow"

@@ -495,3 +495,25 @@ def test_systemctl_on_another_machine_is_not_placed_by_the_sessions_cloud_hint(
     local = line.replace(" -H db1", "").replace(" -H admin@db1", "").replace(" -M web", "")
     assert judged(local) in ("allow", "ask")
     assert judged("systemctl stop postgresql") == "allow"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "cryptsetup -d status luksFormat /dev/sda",  # the key file is named ``status``
+        "cryptsetup --header status luksErase /dev/sda",
+        "pkill -U0",  # -U with its value attached is no signal name: every root process
+        "pkill -G0",
+        "pkill -P1",
+    ],
+)
+def test_an_options_attached_or_following_value_is_not_taken_for_the_action(
+    policy: Policy, line: str
+) -> None:
+    _check(policy, line, "deny")
+
+
+def test_signal_names_and_plain_reads_stay_as_they_were(policy: Policy) -> None:
+    _check(policy, "pkill -KILL nginx", "allow")
+    _check(policy, "pkill -SIGUSR1 -x nginx", "allow")
+    _check(policy, "cryptsetup status cryptroot", "allow")

@@ -158,8 +158,11 @@ def _printf(args: list[str], *, portable: bool) -> str | None:
     if portable and not all(_portable(a) for a in (fmt, *values)):
         return None
     out: list[str] = []
+    pieces = re.split(r"(%%|%s|%b)", fmt)
+    # The format is used again only when it takes arguments: ``%%s`` is ``%`` and ``s``.
+    takes = any(piece in ("%s", "%b") for piece in pieces)
     while True:
-        for piece in re.split(r"(%%|%s|%b)", fmt):
+        for piece in pieces:
             if piece == "%%":
                 out.append("%")
             elif piece == "%s":
@@ -177,7 +180,7 @@ def _printf(args: list[str], *, portable: bool) -> str | None:
                 if plain is None:
                     return None
                 out.append(plain)
-        if not values or ("%s" not in fmt and "%b" not in fmt):
+        if not values or not takes:
             break
     return "".join(out)
 

@@ -510,17 +510,27 @@ def _brace_body(raw: str, start: int) -> tuple[int, int, list[str]] | None:
 
 
 def _sequence(body: str) -> list[str] | None:
-    m = re.fullmatch(r"(-?\d+)\.\.(-?\d+)(?:\.\.(-?\d+))?", body)
+    """A sequence expression's words as bash makes them: ``{1..3}``, ``{+1..3}``, zero-padded
+    ``{01..10}`` (as wide as the wider end), letters (``{a..e..2}``), a step's sign ignored;
+    ``None`` when ``body`` is no sequence. A letter range through the characters between ``Z``
+    and ``a`` (``[``, ``\\``, a backquote…) makes words bash reads again: past the bound."""
+    m = re.fullmatch(r"([-+]?\d+)\.\.([-+]?\d+)(?:\.\.([-+]?\d+))?", body)
     if m:
         a, b = int(m.group(1)), int(m.group(2))
         step = abs(int(m.group(3) or 1)) or 1
         rng = range(a, b + 1, step) if a <= b else range(a, b - 1, -step)
-        return [str(n) for n in list(rng[: MAX_BRACE_WORDS + 1])]  # past the bound: see above
-    m = re.fullmatch(r"([A-Za-z])\.\.([A-Za-z])", body)
+        padded = any(len(e.lstrip("+-")) > 1 and e.lstrip("+-")[0] == "0" for e in m.groups()[:2])
+        width = max(len(m.group(1)), len(m.group(2))) if padded else 0
+        return [f"{n:0{width}d}" for n in rng[: MAX_BRACE_WORDS + 1]]  # past the bound: above
+    m = re.fullmatch(r"([A-Za-z])\.\.([A-Za-z])(?:\.\.([-+]?\d+))?", body)
     if m:
         a, b = ord(m.group(1)), ord(m.group(2))
-        rng = range(a, b + 1) if a <= b else range(a, b - 1, -1)
-        return [chr(n) for n in rng]
+        step = abs(int(m.group(3) or 1)) or 1
+        rng = range(a, b + 1, step) if a <= b else range(a, b - 1, -step)
+        letters = [chr(n) for n in rng]
+        if not all(c.isalpha() for c in letters):
+            return letters + [""] * (MAX_BRACE_WORDS + 1)  # read again by bash: not told
+        return letters
     return None
 
 

@@ -204,6 +204,23 @@ _HARMLESS = [
 ]
 
 
+# Builtins that evaluate a value again (``a=(…)`` under ``-a``/``-A``, a subscript, ``-n``).
+_REEVALUATING = frozenset({"declare", "typeset", "local", "readonly"})
+
+
+def _reached_indirectly(cmd: SimpleCommand) -> bool:
+    """Whether bash ran the builtin through ``builtin``/``command``, a quoted or escaped name or
+    a variable: then it parsed a plain command, not a declaration."""
+    if any(w.split(":")[0] in ("builtin", "command") for w in cmd.wrappers):
+        return True
+    return bool(cmd.raw_argv) and cmd.raw_argv[0] != cmd.name
+
+
+def _may_evaluate(cmd: SimpleCommand) -> bool:
+    """Whether a word of the declaration holds what bash would evaluate again."""
+    return any(c in a for a in cmd.args if not a.startswith(("-", "+")) for c in "([$`")
+
+
 @command(*_HARMLESS)
 def harmless(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """Commands that read the machine's state and change nothing."""
@@ -221,6 +238,13 @@ def harmless(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     again = _expanded_again(_evaluated_words(cmd), cmd, ctx)
     named = keyturn_variables(cmd, ctx, _evaluated_words(cmd))
     written = reader_writes(cmd, ctx)  # ``history -w FILE``, ``blkid -c FILE``
+    if cmd.name in _REEVALUATING and _reached_indirectly(cmd) and _may_evaluate(cmd):
+        # ``builtin declare -a 'a=($(rm …))'``, ``\declare``, ``$d``: bash parses a plain
+        # command, yet the builtin evaluates its words again as a declaration does
+        # (:mod:`.._declarations` reads only the grammar's declarations): what the subscripts
+        # run is judged above, a compound value or a reference is not.
+        reason = f"{cmd.name} reached as a plain command evaluates its words again"
+        written = [*written, unknown_effect(cmd, reason, ctx)]
     return [command_effect(EffectKind.READ, cmd, ctx), *again, *named, *written]
 
 

@@ -137,7 +137,9 @@ _KILLALL = OptionSpec(
     long=dict(pair.split(":") for pair in _KILLALL_LONG.split()),
     long_valued=frozenset("suoynZ"),
 )
-_SIGNAL_OPTION = re.compile(r"-(\d+|[A-Z][A-Z0-9+-]+)")  # pkill -9, killall -KILL
+# ``pkill -9``, ``killall -KILL``, ``-SIGUSR1``, ``-RTMIN+3``: a number or a signal's name --
+# not ``-U0``, ``-G0``, ``-P1``, which are pkill's own options with their values attached.
+_SIGNAL_OPTION = re.compile(r"-(\d+|(?:SIG)?(?:[A-Z]{2,}[0-9]?|RTM(?:IN|AX)(?:[+-]\d+)?))")
 _ROOT = frozenset({"root", "0"})  # every process of root is nearly every process
 _INIT = frozenset({"0", "1"})  # the parents of every service
 

@@ -88,15 +88,19 @@ def cryptsetup(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``cryptsetup ACTION DEVICE``: formatting or erasing a LUKS header destroys the data."""
     if {"--help", "-?", "--usage", "--version", "-V"} & set(cmd.args):
         return _read([], cmd, ctx)
-    words = _operands(cmd)
-    at = next((i for i, w in enumerate(words) if w.lower() in _CRYPT_ACTIONS), None)
-    if at is None:
+    # An option's value may be a word like an action (``-d status luksFormat /dev/sda``: the
+    # key file is ``status``): a destroying word anywhere counts, and a read is told only
+    # when no option before it may have taken a value.
+    args = list(cmd.args)
+    destroys = next((i for i, w in enumerate(args) if w.lower() in _CRYPT_DESTROYS), None)
+    if destroys is not None:
+        devices = [w for w in args[destroys + 1 :] if not w.startswith("-")][:1]
+        return _destroys(devices, f"{args[destroys]} destroys every key to the data of", cmd, ctx)
+    at = next((i for i, w in enumerate(args) if w.lower() in _CRYPT_ACTIONS), None)
+    if at is None or any(a.startswith("-") and "=" not in a for a in args[:at]):
         return None
-    action, rest = words[at].lower(), words[at + 1 :]
-    if action in _CRYPT_DESTROYS:
-        return _destroys(rest[:1], f"{words[at]} destroys every key to the data of", cmd, ctx)
-    if action in _CRYPT_READS:
-        return _read(rest[:1], cmd, ctx)
+    if args[at].lower() in _CRYPT_READS:
+        return _read([w for w in args[at + 1 :] if not w.startswith("-")][:1], cmd, ctx)
     return None
 
 
