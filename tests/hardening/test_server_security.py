@@ -258,7 +258,7 @@ MATRIX: dict[tuple[str, str], tuple[Cell, tuple[int, ...]]] = {
     ("/v1/notifications", "GET"): (api_call("GET", "/v1/notifications"), ADMIN_ONLY),
     # The admission webhook: the Kubernetes API server presents the cluster's token, of role
     # cluster (AdmissionConfiguration kubeConfigFile); agents and reviewers cannot have
-    # reviews judged (tests/server/test_server_gaps2.py covers the cluster's own token).
+    # reviews judged (tests/server/test_server_gaps.py covers the cluster's own token).
     ("/k8s/admission", "POST"): (admission, (401, 403, 403, 403, 403, 200)),
     ("/openapi.json", "GET"): (api_call("GET", "/openapi.json"), ALL_200),
     ("/", "GET"): (web_call("GET", "/"), PAGE),

@@ -189,7 +189,7 @@ def _plans() -> tuple[str, str]:
     """The demo plan with one tag changed (a new action), and a decoy of it: the same changes,
     every value marked sensitive and the configuration's references gone."""
     plan = json.loads(DEMO_PLAN.read_text())
-    plan["resource_changes"][0]["change"]["after"]["tags"] = {"Name": "gaps2"}
+    plan["resource_changes"][0]["change"]["after"]["tags"] = {"Name": "decoy"}
     decoy = json.loads(json.dumps(plan))
     for rc in decoy["resource_changes"]:
         rc["change"]["before_sensitive"] = True
