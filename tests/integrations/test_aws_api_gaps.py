@@ -14,11 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-import socket
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,35 +29,8 @@ from keyturn.understand.aws import understand_aws
 from keyturn.understand.payload import understand_payload
 from keyturn.understand.shell import understand_shell
 
-MOTO = str(Path(sys.executable).with_name("moto_server"))
 ACTOR = Actor(agent="claude", operator="bob")
 DEV = Target(aws_profile="dev", aws_region="eu-west-1")
-
-
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    server = subprocess.Popen(
-        [MOTO, "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("moto_server did not start")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.fixture()

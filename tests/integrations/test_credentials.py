@@ -8,11 +8,8 @@ moto (5.x) answers AssumeRole and GetCallerIdentity for real but does not record
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -28,31 +25,7 @@ from keyturn.integrations.credentials import (
 from keyturn.model import Actor
 from keyturn.policy import load_policy
 
-MOTO = str(Path(sys.executable).with_name("moto_server"))
 ROLE = "arn:aws:iam::111111111111:role/agent-prod"
-
-
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    server = subprocess.Popen(
-        [MOTO, "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(300):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 OPERATOR_ENV = {

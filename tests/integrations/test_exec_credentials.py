@@ -11,11 +11,8 @@ checked on the AssumeRole request as it was sent to moto's server.
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -28,7 +25,6 @@ from keyturn.bootstrap import load_settings, open_state
 from keyturn.cli import main
 from keyturn.integrations.execution import environment as exec_environment
 
-MOTO = str(Path(sys.executable).with_name("moto_server"))
 ROLE = "arn:aws:iam::222222222222:role/agent-dev"
 OPERATOR = {
     "AWS_ACCESS_KEY_ID": "AKIAOPERATORBROADKEY",
@@ -45,32 +41,6 @@ who = boto3.client("sts", region_name="us-east-1").get_caller_identity()
 print(json.dumps({"arn": who["Arn"], "key": os.environ.get("AWS_ACCESS_KEY_ID"),
                   "profile": os.environ.get("AWS_PROFILE")}))
 """
-
-
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    server = subprocess.Popen(
-        [MOTO, "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("moto_server did not start") from None
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def _write_policy(path: Path, text: str, *, role: bool) -> None:
