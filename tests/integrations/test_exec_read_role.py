@@ -126,3 +126,61 @@ def test_the_read_only_role_is_checked_and_leaves_other_policies_digest_alone(
     broken = brief_policy_text + _roles(read_role=False).replace("}", ', read_role_arn: "x"}')
     with pytest.raises(PolicyError, match=r"credentials\.aws\.production\.read_role_arn"):
         load_policy(broken)
+
+
+# -- an AWS CLI read keeps the role only while it is one ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["aws", "ecr", "get-authorization-token"],  # a registry push token, valid 12 hours
+        ["aws", "codeartifact", "get-authorization-token", "--domain", "d"],
+        [
+            "aws",
+            "redshift",
+            "get-cluster-credentials",
+            "--cluster-identifier",
+            "c",
+            "--db-user",
+            "u",
+            "--auto-create",
+        ],
+        ["aws", "redshift-serverless", "get-credentials", "--workgroup-name", "w"],
+        ["aws", "s3", "presign", "s3://acme-data/k"],
+        ["aws", "sts", "get-session-token"],
+    ],
+)
+def test_an_aws_call_that_mints_credentials_gets_no_role(
+    sts: _Sts, tmp_path: Path, brief_policy_text: str, argv: list[str]
+) -> None:
+    """These read nothing but hand out credentials that outlive the command (the red team
+    confirmed each was given the full production role as an allowed read)."""
+    _policy(tmp_path, brief_policy_text + _roles(read_role=False))
+    main(["exec", "--", *argv])
+    assert sts.assumed == []
+
+
+def test_service_models_of_the_users_make_an_aws_read_no_aws_read(
+    sts: _Sts, tmp_path: Path, brief_policy_text: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """botocore reads ``~/.aws/models`` before its own models: one there made ``aws lambda
+    get-function`` send ``DELETE /2015-03-31/functions/prod-payments`` with the role (AWS CLI
+    1.45, confirmed by the red team on a local endpoint)."""
+    _policy(tmp_path, brief_policy_text + _roles(read_role=False))
+    models = Path(os.environ["HOME"]) / ".aws" / "models" / "lambda" / "2015-03-31"
+    models.mkdir(parents=True)
+    (models / "service-2.json").write_text("{}")
+    assert main(["exec", "--", "aws", "rds", "describe-db-instances"]) == 0
+    assert sts.assumed == []
+    assert "service models" in capfd.readouterr().err
+
+
+def test_an_inherited_bash_function_is_not_passed_on() -> None:
+    """``export -f aws`` leaves ``BASH_FUNC_aws%%`` in the environment: a bash the command starts
+    runs it for ``aws`` (it printed the brokered token)."""
+    from keyturn.integrations.execution.code_variables import without_code_settings
+
+    kept, removed = without_code_settings({"BASH_FUNC_aws%%": "() {  env\n}", "HOME": "/h"})
+    assert kept == {"HOME": "/h"}
+    assert removed == ("BASH_FUNC_aws%%",)

@@ -147,6 +147,11 @@ _KINDS: tuple[tuple[str, str], ...] = (
         rf"{_HOMES}/\.aws/cli/alias",
         "the AWS CLI's aliases: one starting with '!' runs a shell command",
     ),
+    (
+        rf"{_HOMES}/\.aws/models(?:/.*)?",
+        "the AWS SDK's service models, read before its own: they say what each call sends (a"
+        " read there may become a delete)",
+    ),
     (rf"{_HOMES}/\.kube/config", _KUBE_SETTINGS),
     (
         r".*/\.vscode/(?:settings|tasks)\.json"

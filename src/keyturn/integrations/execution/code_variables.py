@@ -46,6 +46,8 @@ def runs_code(name: str) -> bool:
     loads (whatever its value)."""
     if name in COMMAND_VARIABLES or name in LOADING_VARIABLES or _BY_PATTERN.fullmatch(name):
         return True
+    if name.startswith("BASH_FUNC_"):
+        return True  # ``export -f aws``: a bash started by the command runs it for ``aws``
     if name[: len(_NPM_PREFIX)].lower() == _NPM_PREFIX:
         return name[len(_NPM_PREFIX) :].lower().replace("_", "-") in NPM_CODE_SETTINGS
     return False

@@ -126,7 +126,7 @@ def child_environment(
     role = policy.credentials.aws.get(env_name)
     if role is None:
         return without(f"no role configured for {env_name} (credentials.aws.{env_name})")
-    refused = role_refusal(outcome, policy=policy, environment=env_name)
+    refused = role_refusal(outcome, policy=policy, environment=env_name, environ=environ)
     if refused is not None and role.read_role_arn is None:
         return without(
             f"{role.role_arn} is not given to this command: {refused} (a read-only role, "
@@ -160,21 +160,50 @@ def _joined(note: str, more: str) -> str:
     return f"{note}; {more}" if more else note
 
 
-def role_refusal(outcome: Outcome, *, policy: Policy, environment: str) -> str | None:
+def role_refusal(
+    outcome: Outcome,
+    *,
+    policy: Policy,
+    environment: str,
+    environ: Mapping[str, str] | None = None,
+) -> str | None:
     """Why the role of ``environment`` must not go to the allowed command of ``outcome`` (see
     the module doc), or ``None`` when it may: reviewers approved the command (a grant was
-    used), every effect is an AWS CLI call on AWS resources, or the policy lets the agent make
-    every kind of change in ``environment`` without review."""
+    used), every effect is an AWS CLI call on AWS resources that mints no credentials and the
+    CLI reads no service models of the user's (``environ``'s ``HOME``), or the policy lets the
+    agent make every kind of change in ``environment`` without review."""
     decision = outcome.decision
-    if outcome.grant_id is not None or _aws_cli_calls_only(decision):
+    if outcome.grant_id is not None:
+        return None
+    aws_only = _aws_cli_calls_only(decision)
+    models = _user_models(environ or {}) if aws_only else None
+    if aws_only and models is None:
         return None
     if may_change_freely(policy, actor=decision.actor, environment=environment):
         return None
+    if models is not None:
+        return (
+            f"it was allowed without review in {environment}, where changes need review, and "
+            f"the AWS CLI would read the service models in {models}, which say what each "
+            "command sends (a read there may be a delete)"
+        )
     return (
         f"it was allowed without review in {environment}, where changes need review, and it "
         "may run code keyturn does not judge (a tool's providers or plugins, the project's "
-        "configuration); an approved command or an AWS CLI call gets the role"
+        "configuration) or mint credentials that outlive it; an approved command or an AWS "
+        "CLI call gets the role"
     )
+
+
+def _user_models(environ: Mapping[str, str]) -> str | None:
+    """The user's ``~/.aws/models`` when it holds anything: botocore reads service models
+    there before its own, so a model there can make ``get-function`` send a DELETE."""
+    home = environ.get("HOME") or os.path.expanduser("~")
+    folder = os.path.join(home, ".aws", "models")
+    try:
+        return folder if any(os.scandir(folder)) else None
+    except OSError:
+        return None
 
 
 # The AWS CLI, and the resources it names: only AWS's own (a file it reads or writes, or the
@@ -182,6 +211,16 @@ def role_refusal(outcome: Outcome, *, policy: Policy, environment: str) -> str |
 # would print the role's keys).
 _AWS_CLI = frozenset({"aws", "aws.exe", "aws.cmd"})
 _AWS_NAMES = ("arn:aws:", "arn:aws-", "s3://")
+# Calls that read nothing but hand out credentials usable after the command ends (a registry's
+# push token, a database user's password, a presigned URL, another session): the role's
+# power, kept. Compared by the operation's name, whatever the service.
+_MINTS_CREDENTIALS = frozenset(
+    {"getauthorizationtoken", "getclustercredentials", "getclustercredentialswithiam"}
+    | {"getcredentials", "presign", "getsessiontoken", "getfederationtoken", "assumerole"}
+    | {"assumerolewithsaml", "assumerolewithwebidentity", "getrolecredentials"}
+    | {"getcredentialsforidentity", "getopenidtoken", "getopenidtokenfordeveloperidentity"}
+    | {"createaccesskey", "createloginprofile", "createservicespecificcredential"}
+)
 
 
 def _aws_cli_calls_only(decision: Decision) -> bool:
@@ -193,6 +232,8 @@ def _aws_cli_calls_only(decision: Decision) -> bool:
         if os.path.basename(words[0]) not in _AWS_CLI:
             return False
         if not all(name.startswith(_AWS_NAMES) for name in effect.resource.names):
+            return False
+        if (effect.operation or "").rpartition(":")[2].lower() in _MINTS_CREDENTIALS:
             return False
     return bool(decision.judgements)
 
