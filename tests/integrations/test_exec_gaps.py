@@ -32,6 +32,7 @@ from typing import Any
 import httpx
 import pytest
 from starlette.testclient import TestClient
+from tests.integrations._sts import StsRecorder
 from tests.server.conftest import make_tokens
 
 from keyturn.bootstrap import build_gate, load_settings, open_store
@@ -295,25 +296,10 @@ DEV_ROLE = "arn:aws:iam::222222222222:role/agent-dev"
 _RECORDER = '#!/bin/sh\nenv > "$STUB_ENV_OUT"\necho "$0 $*" >> "$STUB_ENV_OUT.calls"\n'
 
 
-class _Sts:
-    """keyturn's STS client, recording every AssumeRole it is asked for."""
-
-    def __init__(self) -> None:
-        self.assumed: list[str] = []
-
-    def __call__(self) -> _Sts:
-        return self
-
-    def assume_role(self, **kwargs: Any) -> dict[str, Any]:
-        self.assumed.append(kwargs["RoleArn"])
-        return {"Credentials": {"AccessKeyId": "ASIABROKERED", "SecretAccessKey": "brokered",
-                                "SessionToken": "brokered-token"}}  # fmt: skip
-
-
 @pytest.fixture()
 def brokering(
     local: Path, tmp_path: Path, brief_policy_text: str, monkeypatch: pytest.MonkeyPatch
-) -> _Sts:
+) -> StsRecorder:
     """Local mode with a role for production, staging and dev; the operator's own keys and
     ``prod-admin`` profile in the environment; ``terraform`` and ``aws`` stand-ins on PATH that
     write the environment they got to ``$STUB_ENV_OUT``."""
@@ -336,7 +322,7 @@ def brokering(
     monkeypatch.setenv("AWS_PROFILE", "prod-admin")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAOPERATORKEY")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "operator-secret")
-    sts = _Sts()
+    sts = StsRecorder()
     monkeypatch.setattr(exec_environment, "sts_client_from_process", sts)
     return sts
 
@@ -347,7 +333,7 @@ def _stub_env(tmp_path: Path) -> dict[str, str]:
 
 
 def test_an_allowed_terraform_plan_in_production_gets_no_production_role(
-    brokering: _Sts, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+    brokering: StsRecorder, tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
     """Integrations finding 2. ``terraform plan`` is an allowed read, but it runs the providers
     and any ``credential_process`` the project's configuration names (the red team's real
@@ -363,7 +349,7 @@ def test_an_allowed_terraform_plan_in_production_gets_no_production_role(
 
 
 def test_printing_the_environment_in_production_prints_no_role(
-    brokering: _Sts, capfd: pytest.CaptureFixture[str]
+    brokering: StsRecorder, capfd: pytest.CaptureFixture[str]
 ) -> None:
     """Integrations finding 5 (first half). ``printenv`` is an allowed read: it printed the
     brokered production role's keys. It gets no role now (and there is nothing to print)."""
@@ -375,7 +361,7 @@ def test_printing_the_environment_in_production_prints_no_role(
 
 
 def test_an_aws_cli_read_in_production_still_gets_the_role(
-    brokering: _Sts, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+    brokering: StsRecorder, tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
     """An AWS CLI call on AWS resources runs no project code (its config file is keyturn's
     empty one, its aliases are judged): ``aws rds describe-db-instances`` keeps working."""
@@ -386,7 +372,7 @@ def test_an_aws_cli_read_in_production_still_gets_the_role(
 
 
 def test_aws_configure_export_credentials_is_not_an_aws_call(
-    brokering: _Sts, capfd: pytest.CaptureFixture[str]
+    brokering: StsRecorder, capfd: pytest.CaptureFixture[str]
 ) -> None:
     """``aws configure export-credentials`` reads no AWS resource: it prints the credentials
     it was given. It is not an AWS call, so it gets no role to print."""
@@ -403,7 +389,7 @@ def test_aws_configure_export_credentials_is_not_an_aws_call(
     ],
 )
 def test_a_read_gets_the_role_only_where_the_agent_may_change_everything_freely(
-    brokering: _Sts, agent: str, env: str, brokered: list[str]
+    brokering: StsRecorder, agent: str, env: str, brokered: list[str]
 ) -> None:
     """A read elsewhere than production: the role goes to it only when the policy lets the
     agent create, change, delete and replace there without review (then the role gives code

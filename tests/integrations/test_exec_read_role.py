@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import pytest
+from tests.integrations._sts import StsRecorder
 
 from keyturn.cli import main
 from keyturn.errors import PolicyError
@@ -26,28 +26,13 @@ PROD_READ_ROLE = "arn:aws:iam::111111111111:role/agent-prod-read"
 _RECORDER = '#!/bin/sh\nenv > "$STUB_ENV_OUT"\n'
 
 
-class _Sts:
-    """keyturn's STS client, recording the role of every AssumeRole."""
-
-    def __init__(self) -> None:
-        self.assumed: list[str] = []
-
-    def __call__(self) -> _Sts:
-        return self
-
-    def assume_role(self, **kwargs: Any) -> dict[str, Any]:
-        self.assumed.append(kwargs["RoleArn"])
-        return {"Credentials": {"AccessKeyId": "ASIABROKERED", "SecretAccessKey": "brokered",
-                                "SessionToken": "brokered-token"}}  # fmt: skip
-
-
 def _roles(*, read_role: bool) -> str:
     read = f', read_role_arn: "{PROD_READ_ROLE}"' if read_role else ""
     return f'\ncredentials:\n  aws:\n    production: {{role_arn: "{PROD_ROLE}"{read}}}\n'
 
 
 @pytest.fixture()
-def sts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> _Sts:
+def sts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> StsRecorder:
     for var in ("KEYTURN_TOKEN", "KEYTURN_DATABASE", "KEYTURN_AGENT", "KEYTURN_SESSION"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.delenv("KEYTURN_SERVER", raising=False)
@@ -68,7 +53,7 @@ def sts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> _Sts:
     monkeypatch.setenv("HOME", str(operator_home))
     (tmp_path / "work").mkdir()
     monkeypatch.chdir(tmp_path / "work")
-    recorder = _Sts()
+    recorder = StsRecorder()
     monkeypatch.setattr(exec_environment, "sts_client_from_process", recorder)
     return recorder
 
@@ -84,7 +69,7 @@ def _seen(tmp_path: Path) -> dict[str, str]:
 
 
 def test_a_plan_allowed_without_review_gets_the_read_only_role(
-    sts: _Sts, tmp_path: Path, brief_policy_text: str, capfd: pytest.CaptureFixture[str]
+    sts: StsRecorder, tmp_path: Path, brief_policy_text: str, capfd: pytest.CaptureFixture[str]
 ) -> None:
     _policy(tmp_path, brief_policy_text + _roles(read_role=True))
     assert main(["exec", "--", "terraform", "plan", "-input=false"]) == 0
@@ -96,7 +81,7 @@ def test_a_plan_allowed_without_review_gets_the_read_only_role(
 
 
 def test_without_a_read_only_role_the_plan_gets_nothing_and_is_told_what_would_help(
-    sts: _Sts, tmp_path: Path, brief_policy_text: str, capfd: pytest.CaptureFixture[str]
+    sts: StsRecorder, tmp_path: Path, brief_policy_text: str, capfd: pytest.CaptureFixture[str]
 ) -> None:
     _policy(tmp_path, brief_policy_text + _roles(read_role=False))
     assert main(["exec", "--", "terraform", "plan", "-input=false"]) == 0
@@ -106,7 +91,7 @@ def test_without_a_read_only_role_the_plan_gets_nothing_and_is_told_what_would_h
 
 
 def test_an_aws_cli_call_still_gets_the_full_role(
-    sts: _Sts, tmp_path: Path, brief_policy_text: str
+    sts: StsRecorder, tmp_path: Path, brief_policy_text: str
 ) -> None:
     """The AWS CLI runs no project code: its read keeps ``role_arn`` even where a read-only
     role is named."""
@@ -152,7 +137,7 @@ def test_the_read_only_role_is_checked_and_leaves_other_policies_digest_alone(
     ],
 )
 def test_an_aws_call_that_mints_credentials_gets_no_role(
-    sts: _Sts, tmp_path: Path, brief_policy_text: str, argv: list[str]
+    sts: StsRecorder, tmp_path: Path, brief_policy_text: str, argv: list[str]
 ) -> None:
     """These read nothing but hand out credentials that outlive the command (the red team
     confirmed each was given the full production role as an allowed read)."""
@@ -162,7 +147,7 @@ def test_an_aws_call_that_mints_credentials_gets_no_role(
 
 
 def test_service_models_of_the_users_make_an_aws_read_no_aws_read(
-    sts: _Sts, tmp_path: Path, brief_policy_text: str, capfd: pytest.CaptureFixture[str]
+    sts: StsRecorder, tmp_path: Path, brief_policy_text: str, capfd: pytest.CaptureFixture[str]
 ) -> None:
     """botocore reads ``~/.aws/models`` before its own models: one there made ``aws lambda
     get-function`` send ``DELETE /2015-03-31/functions/prod-payments`` with the role (AWS CLI
