@@ -23,7 +23,7 @@ from keyturn.audit.signing import Signer
 from keyturn.bootstrap import PUBLIC_KEY_FILE, SIGNING_KEY_FILE, build_gate, load_settings
 from keyturn.cli import main
 from keyturn.gate import Gate
-from keyturn.model import Actor, Decision, Target
+from keyturn.model import Action, Actor, Decision, Target
 from keyturn.policy import Policy, load_policy
 from keyturn.understand import FileReader, MemoryFiles
 from keyturn.understand.shell import understand_shell
@@ -127,3 +127,26 @@ def everything_recorded(gate: Gate) -> str:
         json.dumps(r.draft.decision) + r.draft.summary for r in gate.store.list_requests()
     )
     return records + requests
+
+
+def assert_kept_out(gate: Gate, action: Action, secret: str, *, case: str) -> None:
+    """``action`` submitted through ``gate`` as ``kiro`` (for bob, session s1), judged as its
+    unredacted form is, and ``secret`` in no field stored or shown: the decision, the answer's
+    message, the action, the reasons, each effect's detail, the audit records, the requests."""
+    kiro = Actor(agent="kiro", operator="bob", session="s1")
+    unredacted = gate.policy.judge(action, actor=kiro)
+    outcome = gate.submit(action, actor=kiro)
+    assert outcome.decision.decision is unredacted.decision
+    decision = outcome.decision
+    shown = [
+        json.dumps(decision.to_json()),
+        outcome.message,
+        decision.describe(),
+        json.dumps(decision.action.canonical()),
+        *decision.reasons,
+        *(j.reason for j in decision.judgements),
+        *(j.effect.detail for j in decision.judgements),
+        everything_recorded(gate),
+    ]
+    for text in shown:
+        assert secret not in text, f"{case}: {secret!r} in {text[:300]!r}"

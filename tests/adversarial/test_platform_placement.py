@@ -15,18 +15,17 @@ BRIEF policy with ``/srv/prod`` protected:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 import pytest
-from tests.adversarial.conftest import ACTOR, CWD, HOME, everything_recorded
+from tests.adversarial.conftest import ACTOR, CWD, HOME, assert_kept_out
 from tests.conftest import BRIEF_POLICY
 
 from keyturn.audit.redaction import Redactor
 from keyturn.gate import Gate
 from keyturn.localfiles import LocalFiles
-from keyturn.model import Action, ActionKind, Actor, Decision, EffectKind, Target
+from keyturn.model import Action, ActionKind, Decision, EffectKind, Target
 from keyturn.policy import Policy, load_policy
 from keyturn.understand import MemoryFiles
 from keyturn.understand.payload import understand_payload
@@ -371,7 +370,6 @@ SECRET_LINES = [
     ("supabase-link-p", f"supabase link --project-ref x -p {SECRET}"),
     ("ansible-vault-encrypt-string", f"ansible-vault encrypt_string {SECRET} --name db"),
 ]  # fmt: skip
-KIRO = Actor(agent="kiro", operator="bob", session="s1")
 
 
 @pytest.mark.parametrize("environment", [None, "dev"])
@@ -391,22 +389,7 @@ def test_the_secret_is_in_no_stored_or_shown_field(
         env={},
         where="",
     )
-    unredacted = gate.policy.judge(action, actor=KIRO)
-    outcome = gate.submit(action, actor=KIRO)
-    assert outcome.decision.decision is unredacted.decision
-    decision = outcome.decision
-    shown = [
-        json.dumps(decision.to_json()),
-        outcome.message,
-        decision.describe(),
-        json.dumps(decision.action.canonical()),
-        *decision.reasons,
-        *(j.reason for j in decision.judgements),
-        *(j.effect.detail for j in decision.judgements),
-        everything_recorded(gate),
-    ]
-    for text in shown:
-        assert SECRET not in text, f"{case}: {SECRET!r} in {text[:300]!r}"
+    assert_kept_out(gate, action, SECRET, case=case)
 
 
 @pytest.mark.parametrize(

@@ -7,18 +7,15 @@ reason included), the request (its stored decision and summary) and the answer.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from tests.adversarial.conftest import everything_recorded
+from tests.adversarial.conftest import assert_kept_out
 
 from keyturn.gate import Gate
 from keyturn.localfiles import LocalFiles
-from keyturn.model import ActionKind, Actor
+from keyturn.model import ActionKind
 from keyturn.understand.payload import understand_payload
-
-KIRO = Actor(agent="kiro", operator="bob", session="s1")
 
 
 def _shell(line: str) -> tuple[str, dict[str, Any]]:
@@ -137,19 +134,4 @@ def test_the_secret_is_in_no_stored_or_shown_field(
         env={},
         where="",
     )
-    unredacted = gate.policy.judge(action, actor=KIRO)
-    outcome = gate.submit(action, actor=KIRO)
-    assert outcome.decision.decision is unredacted.decision
-    decision = outcome.decision
-    shown = [
-        json.dumps(decision.to_json()),
-        outcome.message,
-        decision.describe(),
-        json.dumps(decision.action.canonical()),
-        *decision.reasons,
-        *(j.reason for j in decision.judgements),
-        *(j.effect.detail for j in decision.judgements),
-        everything_recorded(gate),
-    ]
-    for text in shown:
-        assert secret not in text, f"{case}: {secret!r} in {text[:300]!r}"
+    assert_kept_out(gate, action, secret, case=case)
