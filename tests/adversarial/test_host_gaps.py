@@ -14,6 +14,9 @@ tool's documentation or source.
 
 from __future__ import annotations
 
+import importlib
+from pathlib import Path
+
 import pytest
 from tests.adversarial.conftest import ACTOR
 from tests.conftest import BRIEF_POLICY
@@ -517,3 +520,43 @@ def test_signal_names_and_plain_reads_stay_as_they_were(policy: Policy) -> None:
     _check(policy, "pkill -KILL nginx", "allow")
     _check(policy, "pkill -SIGUSR1 -x nginx", "allow")
     _check(policy, "cryptsetup status cryptroot", "allow")
+
+
+# -- the same link through an agent's file tool or an MCP file server ---------------------------
+
+
+@pytest.mark.parametrize("target", ["/dev/sda", "/proc/sysrq-trigger"])
+def test_a_file_tool_writing_through_a_link_to_a_disk_is_catastrophic(
+    policy: Policy, tmp_path: Path, target: str
+) -> None:
+    """Claude Code's Write tool and the filesystem MCP server's ``write_file`` open the path as
+    the shell's ``>`` does: through ``x -> /dev/sda`` the write is the disk's."""
+    from keyturn.integrations.hooks import AGENTS
+    from keyturn.integrations.hooks.events import action_for_call
+    from keyturn.localfiles import LocalFiles
+    from keyturn.model import Actor
+    from keyturn.understand.mcp import understand_mcp
+
+    (tmp_path / "x").symlink_to(target)
+    event = {
+        "session_id": "s",
+        "cwd": str(tmp_path),
+        "hook_event_name": "PreToolUse",
+        "tool_name": "Write",
+        "tool_input": {"file_path": str(tmp_path / "x"), "content": "boom"},
+    }
+    protocol = importlib.import_module(AGENTS["claude-code"]).PROTOCOL
+    call = protocol.read(event, home=str(tmp_path))
+    hook = action_for_call(call, env={"HOME": str(tmp_path)}, files=LocalFiles())
+    mcp = understand_mcp(
+        "filesystem",
+        "write_file",
+        {"path": str(tmp_path / "x"), "content": "boom"},
+        cwd=str(tmp_path),
+        home=str(tmp_path),
+        files=LocalFiles(),
+    )
+    for action in (hook, mcp):
+        decision = policy.judge(action, actor=Actor(agent="claude", operator="bob"))
+        assert decision.decision.value == "deny", decision.describe()
+        assert any(e.catastrophic for e in action.effects)

@@ -46,6 +46,7 @@ from keyturn.understand.mcp_mapping import (
     stricter_by_annotations,
 )
 from keyturn.understand.runs_later import mark_runs_later
+from keyturn.understand.shell.effects import with_machine_targets
 
 # Names other modules take from here (the built-in servers' meanings, the MCP proxy).
 __all__ = [
@@ -108,6 +109,7 @@ def understand_mcp(
         # ``dir/lnk/../x`` opens where the kernel takes it: from the link's target.
         effects = with_climbs(effects, _strings(args), cwd=cwd, home=home, files=files)
     effects = with_link_targets(mark_runs_later(effects, home=home), files)
+    effects = with_machine_targets(effects)  # through ``x -> /dev/sda``: the disk's write
     subject = {"server": server, "tool": tool, "arguments": _canonical(name, args)}
     return Action(
         kind=ActionKind.MCP,

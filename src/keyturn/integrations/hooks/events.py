@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -85,8 +85,6 @@ EITHER = "either"
 
 def _runs_later(action: Action, *, home: str) -> Action:
     """A file tool's action with its writes of files that run later made ``unknown``."""
-    from dataclasses import replace
-
     from keyturn.understand.runs_later import mark_runs_later
 
     effects = tuple(mark_runs_later(action.effects, home=home))
@@ -123,6 +121,7 @@ def action_for_call(
     action = with_settings_places(action, cwd=call.cwd, home=call.home)
     if call.category in _FILE_TOOLS:
         from keyturn.understand.links import action_with_climbs, action_with_link_targets
+        from keyturn.understand.shell.effects import with_machine_targets
 
         # ``/repo/lnk/../db`` opens where the kernel takes it: the link's target's parent.
         sent = [str(p) for p in call.arguments.get("paths") or [call.arguments.get("path")] if p]
@@ -132,7 +131,9 @@ def action_for_call(
             found = hunks(str(call.arguments.get("patch") or ""))
             sent = [p for h in found for p in (h.path, h.move_to) if p]
         action = action_with_climbs(action, sent, cwd=call.cwd, home=call.home, files=files)
-        return action_with_link_targets(action, files)
+        action = action_with_link_targets(action, files)
+        # A write through ``x -> /dev/sda`` is the disk's, as on a shell line.
+        return replace(action, effects=tuple(with_machine_targets(action.effects)))
     return action
 
 
