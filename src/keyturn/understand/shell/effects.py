@@ -387,6 +387,14 @@ def _judged_by_every_name(effect: Effect) -> Effect:
     if effect.catastrophic or effect.effect not in _CHANGES:
         return effect
     paths = [n[5:] for n in effect.resource.names if n.startswith("file:/")]
+    socket = next((p for p in paths if p.startswith(("/dev/tcp/", "/dev/udp/"))), None)
+    if socket is not None:
+        # bash opens a connection for these names (``> /dev/tcp/HOST/PORT``, a reverse shell's
+        # ``>& /dev/tcp/…``): what is sent, and to whom, is not a file's change -- as ``nc``.
+        host, _, port = socket[len("/dev/tcp/") :].partition("/")
+        note = f"bash sends it over the network to {host}:{port}, which keyturn does not judge"
+        detail = f"{effect.detail}; {note}" if effect.detail else note
+        return evolve(effect, effect=EffectKind.UNKNOWN, detail=detail)
     for path in paths:
         why = _machine_reason(path, effect)
         if why is not None:
