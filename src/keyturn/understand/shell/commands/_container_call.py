@@ -3,7 +3,7 @@ and the effects it names), option specs and the daemon a line names.
 
 A daemon on another machine (:func:`._elsewhere.local_daemon`) holds its containers, volumes
 and the files its containers mount there: their effects take the target of another machine
-(:func:`._elsewhere.elsewhere_target`), not this session's cloud hints, and the files are also
+(:func:`._server_target.server_target`), not this session's cloud hints, and the files are also
 named on that daemon (``docker:ssh://db/file:/srv``). A docker context is this machine's when
 its endpoint is a local socket (:func:`daemon_here`). What the CLI itself reads or writes here
 (``cp``'s side on this host, ``--cidfile``, a build's ``--output``) stays this machine's."""
@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.shell.commands._argv import setting
-from keyturn.understand.shell.commands._elsewhere import elsewhere_target, local_daemon
+from keyturn.understand.shell.commands._elsewhere import local_daemon
+from keyturn.understand.shell.commands._server_target import server_target
 from keyturn.understand.shell.effects import (
     file_effect,
     home_path,
@@ -75,7 +76,7 @@ class ContainerCall:
 
     def target(self) -> Target:
         """Where the daemon's effects land: this machine's, or another's (the docstring)."""
-        return local_target(self.ctx) if self.here else elsewhere_target(self.ctx)
+        return local_target(self.ctx) if self.here else server_target(self.ctx)
 
     def unknown(self, reason: str) -> Effect:
         """What the daemon would do, not understood."""

@@ -4,10 +4,10 @@ environments are concerned.
 This session's cloud hints (``AWS_PROFILE=dev``) tell where its AWS calls land, not where
 another machine is: the judge gives an effect without hints of its own the action's hints, so
 an effect on a container daemon or host reached over the network (``docker -H ssh://db``,
-``DOCKER_HOST``, ``podman --remote``, ``ssh db …``) gets a target of its own
-(:func:`elsewhere_target`): the environment given outright, else -- with hints about that say
-nothing of it -- not told, the policy's ``unknown_environment``; without any hint, its names
-alone tell (``docker:ssh://prod-db/…`` is production under ``*prod*``).
+``DOCKER_HOST``, ``podman --remote``, ``ssh db …``) gets a target of its own, as a server
+not on AWS does (:func:`._server_target.server_target`): the environment given outright, else
+-- with hints about that say nothing of it -- not told, the policy's ``unknown_environment``;
+without any hint, its names alone tell (``docker:ssh://prod-db/…`` is production under ``*prod*``).
 
 A command run in a container that is already running (``docker exec db rm -rf /data``) changes
 files that are usually its volumes or this host's bind mounts -- a database's data directory
@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from keyturn.model import Effect, EffectKind, Resource, Target
-from keyturn.understand.shell.commands._kube_call import untold
+from keyturn.understand.shell.commands._server_target import server_target
 from keyturn.understand.shell.effects import MACHINE_LOCAL
 from keyturn.understand.shell.registry import ShellContext, evolve
 
@@ -33,13 +33,6 @@ from keyturn.understand.shell.registry import ShellContext, evolve
 # running container, and the one that runs it on another machine.
 _CONTAINER_EXECS = frozenset({"docker-exec", "podman-exec", "nerdctl-exec"})
 _SSH = "ssh"
-
-
-def elsewhere_target(ctx: ShellContext) -> Target:
-    """The target of an effect on another machine (see the module's docstring)."""
-    if ctx.target.environment or ctx.target == Target():
-        return Target(environment=ctx.target.environment)
-    return untold(ctx.target)
 
 
 def local_daemon(daemon: str | None) -> bool:
@@ -75,7 +68,7 @@ def placed_elsewhere(effect: Effect, notes: Sequence[str], ctx: ShellContext) ->
     # A running container is this machine's: what is not understood in it stays judged here.
     if not (hosts or changes) or _own_hints(effect.target, ctx):
         return effect
-    return evolve(effect, target=elsewhere_target(ctx))
+    return evolve(effect, target=server_target(ctx))
 
 
 def _own_hints(target: Target, ctx: ShellContext) -> bool:

@@ -81,7 +81,8 @@ from keyturn.understand.shell.commands._gcloud_names import (
 )
 from keyturn.understand.shell.commands._gcloud_ssh import MACHINE_PATHS, ssh_effects
 from keyturn.understand.shell.commands._gcloud_transfers import URI_OPTIONS, transfer_effects
-from keyturn.understand.shell.commands._kube_call import kubeconfig_write, untold
+from keyturn.understand.shell.commands._kube_call import kubeconfig_write
+from keyturn.understand.shell.commands._server_target import server_target
 from keyturn.understand.shell.effects import file_effect, home_path, shell_name
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
 
@@ -99,10 +100,9 @@ def cloud_target(ctx: ShellContext) -> Target:
     group, subscription). The AWS profile, kube context or Terraform workspace of the shell
     say nothing of it, and an effect without hints of its own would take them (an
     ``AWS_PROFILE=dev`` would make a delete in any project a dev one): with such hints about,
-    the environment is not told (the policy's unknown_environment)."""
-    if ctx.target.environment or ctx.target == Target():
-        return Target(environment=ctx.target.environment)
-    return untold(ctx.target)
+    the environment is not told (the policy's unknown_environment): as for any server not on
+    AWS."""
+    return server_target(ctx)
 
 
 def _verb_effect(verb: str) -> EffectKind:

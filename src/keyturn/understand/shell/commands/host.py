@@ -34,7 +34,7 @@ import re
 
 from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand.shell.code_settings import variable_effects
-from keyturn.understand.shell.commands._elsewhere import elsewhere_target
+from keyturn.understand.shell.commands._server_target import server_target
 from keyturn.understand.shell.effects import command_effect, local_target, unknown_effect
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
@@ -132,13 +132,13 @@ def _unit_name(unit: str, where: str | None) -> str:
 def systemctl(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """systemctl VERB [UNIT...]: reads, power actions on the machine, and unit changes. With
     ``-H HOST`` (over ssh) or ``-M CONTAINER`` it acts on another machine, which the session's
-    cloud hints do not place (``_elsewhere.elsewhere_target``)."""
+    cloud hints do not place (``_server_target.server_target``)."""
     opts = parse_options(cmd.args, _SYSTEMCTL)
     where = opts.value("H") or opts.value("M")
     effects = _systemctl(opts, cmd, ctx, where)
     if not where or effects is None:
         return effects
-    return [evolve(e, target=elsewhere_target(ctx)) for e in effects]
+    return [evolve(e, target=server_target(ctx)) for e in effects]
 
 
 def _systemctl(
