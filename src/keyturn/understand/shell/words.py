@@ -449,10 +449,18 @@ def expand_braces(raw: str) -> list[str] | None:
     """Bash brace expansion of an unquoted word (``{rm,-rf,/}``, ``a{1..3}``); ``None`` when
     it makes more than :data:`MAX_BRACE_WORDS` words or :data:`MAX_BRACE_TEXT` characters
     (bash makes them all: which words is then not judged, see the bound's comment)."""
-    results = _expand(raw)
+    try:
+        results = _expand(raw)
+    except _NotTold:
+        return None
     if len(results) > MAX_BRACE_WORDS or sum(len(r) for r in results) > MAX_BRACE_TEXT:
         return None
     return results
+
+
+class _NotTold(Exception):
+    """An expansion whose words bash reads again (a letter range through ``\\`` or a
+    backquote): which words it makes is not told here."""
 
 
 def _expand(raw: str) -> list[str]:
@@ -513,7 +521,7 @@ def _sequence(body: str) -> list[str] | None:
     """A sequence expression's words as bash makes them: ``{1..3}``, ``{+1..3}``, zero-padded
     ``{01..10}`` (as wide as the wider end), letters (``{a..e..2}``), a step's sign ignored;
     ``None`` when ``body`` is no sequence. A letter range through the characters between ``Z``
-    and ``a`` (``[``, ``\\``, a backquote…) makes words bash reads again: past the bound."""
+    and ``a`` (``[``, ``\\``, a backquote…) makes words bash reads again: not told."""
     m = re.fullmatch(r"([-+]?\d+)\.\.([-+]?\d+)(?:\.\.([-+]?\d+))?", body)
     if m:
         a, b = int(m.group(1)), int(m.group(2))
@@ -529,7 +537,7 @@ def _sequence(body: str) -> list[str] | None:
         rng = range(a, b + 1, step) if a <= b else range(a, b - 1, -step)
         letters = [chr(n) for n in rng]
         if not all(c.isalpha() for c in letters):
-            return letters + [""] * (MAX_BRACE_WORDS + 1)  # read again by bash: not told
+            raise _NotTold
         return letters
     return None
 
