@@ -248,8 +248,10 @@ def test_skipping_the_built_ins_never_skips_a_built_in_verdict(
         removes_protection=removes_protection,
         protected_by=protected_by,
     )
-    protected = policy._protected is not None and policy._protected.match_any(e.resource.names)
-    built_in = policy._builtins(e, protected=protected)
+    protection = policy._protection
+    assert protection is not None
+    protected, shown = protection.reach(e)
+    built_in = policy._builtins(e, protected=protected, names=shown)
     decided = policy._decide(e, "kiro", ActionKind.SHELL, "production")
     if built_in is not None:
         assert decided == built_in

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import re
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 
 from keyturn.model import (
     DESTRUCTIVE_EFFECTS,
@@ -25,7 +23,6 @@ from keyturn.model import (
     EffectKind,
     Judgement,
     McpToolMapping,
-    Resource,
     Target,
     Verdict,
     canonical_json,
@@ -35,6 +32,7 @@ from keyturn.policy.environments import EnvironmentResolver
 from keyturn.policy.matching import GlobSet, is_literal
 from keyturn.policy.outcome import Outcome, ask_outcome
 from keyturn.policy.plan import SlotPlan
+from keyturn.policy.protection import Protection
 from keyturn.policy.rules import AgentRules, CompiledRule, SharedParts, agent_key, sections_for
 from keyturn.policy.schema import Credentials, PolicyDocument, Rule, Settings
 from keyturn.policy.selfprotect import (
@@ -44,6 +42,7 @@ from keyturn.policy.selfprotect import (
     may_reach_cluster_gate,
     warn_opt_out,
 )
+from keyturn.policy.through_services import stricter_through_services
 from keyturn.policy.windows_names import is_drive_name, with_folded_names
 
 _NO_HINTS = Target()
@@ -87,17 +86,7 @@ class Policy:
         self._resolver = EnvironmentResolver(
             document.environments, unknown_environment=document.unknown_environment
         )
-        # File names compare without case for protection (as self-protection does): macOS's
-        # and Windows' file systems do not tell /srv/PROD from /srv/prod, so a case variant
-        # deletes the protected directory. Stricter than Linux needs, on purpose. Azure's
-        # names too: Azure compares resource and group names (and ARM ids) without case, so
-        # ``az group delete -n RG-MAIN`` deletes the protected ``azure:group/rg-main``.
-        self._fold_files = any(p.startswith(_FOLDED) for p in document.protected)
-        self._protected = (
-            GlobSet(tuple(map(_fold_file_pattern, document.protected)))
-            if document.protected
-            else None
-        )
+        self._protection = Protection.build(document.protected)
         # The services the deny and ask rules name: an effect on an ARN of one of them reached
         # through another API (Cloud Control's AWS::IAM::Role) is judged as that service too.
         services = {
@@ -115,33 +104,6 @@ class Policy:
             for rule in section.rules
             if rule.resources is not None
             for p in rule.resources.patterns
-        )
-        if self._protected is not None:
-            self._protected.first_match(())  # compiles its expression now, not on a first delete
-        self._protected_heads = (
-            (self._protected.head_texts, self._protected.head_prefixes)
-            if self._protected is not None
-            else ((), frozenset[str]())
-        )
-        # What protected[i] decides: (a delete or replace of it, switching its protection off,
-        # an effect keyturn cannot understand on it).
-        self._protected_outcomes = tuple(
-            (
-                Outcome(Verdict.DENY, f"protected[{i}]", "protected resource", protected=True),
-                Outcome(
-                    Verdict.DENY,
-                    f"protected[{i}]",
-                    "switches off the protection of a protected resource",
-                    protected=True,
-                ),
-                Outcome(
-                    Verdict.DENY,
-                    f"protected[{i}]",
-                    "not understood, on a protected resource: it may delete or replace it",
-                    protected=True,
-                ),
-            )
-            for i in range(len(document.protected))
         )
         self._all_groups = tuple(document.reviewers)
         # What no rule matching gives: (resource unprotected, protected).
@@ -388,23 +350,12 @@ class Policy:
 
     def _decide(self, effect: Effect, agent: str, kind: ActionKind, env: str) -> Outcome:
         names = effect.resource.names
-        # What the protected patterns are matched against (file names in lower case).
-        shown = _folded_files(effect.resource) if self._fold_files else effect.resource
-        protected = self._protected is not None and self._protected.match_any(shown.names)
-        starts = shown.wide_starts
-        if starts and not protected and self._protected is not None:
-            # A wide delete (file:/srv/*, k8s:namespace/*) reaches what it covers. Identity and
-            # C-level tests first (an enum's hash is Python code): most wide names are not
-            # deleted, or share no literal start with a protected pattern.
-            kind_ = effect.effect
-            # (Not for an unknown effect: what it does is not told, so neither is what it
-            # reaches; it is held by the names it gives, below.)
-            if kind_ is _DELETE or kind_ is _REPLACE or effect.removes_protection:
-                heads, prefixes = self._protected_heads
-                for start in starts:
-                    if start.startswith(heads) or start in prefixes:
-                        protected = self._protected.first_overlap(shown.names) is not None
-                        break
+        protection = self._protection
+        if protection is None:
+            protected, shown = False, names
+        else:
+            # ``shown``: the names as the patterns are matched (file names in lower case).
+            protected, shown = protection.reach(effect)
         # The built-in rules can only decide an effect that is flagged catastrophic, a
         # destructive, protection-removing or not understood one on a protected resource (what
         # keyturn cannot read may be a delete: no approval may release it), a destructive one
@@ -426,7 +377,7 @@ class Policy:
                 and may_reach_cluster_gate(effect)
             )
         ):
-            builtin_verdict = self._builtins(effect, protected=protected, names=shown.names)
+            builtin_verdict = self._builtins(effect, protected=protected, names=shown)
             if builtin_verdict is not None:
                 return builtin_verdict
         rules = self._agents.get(agent) or self.rules_for(agent)
@@ -435,11 +386,7 @@ class Policy:
         outcome = self._by_rules(effect, kind, env, plan, rules, protected=protected)
         held = self._held_services
         if held is not None and outcome.decision is not Verdict.DENY:
-            for service in _arn_services(effect):
-                if held.match(service):
-                    outcome = _stricter(
-                        outcome, _as_service(effect, service, kind, plan, protected=protected)
-                    )
+            outcome = stricter_through_services(effect, outcome, held, kind, plan, protected)
         return outcome
 
     def _by_rules(
@@ -471,13 +418,11 @@ class Policy:
         return self._defaults[protected]
 
     def _builtins(
-        self, effect: Effect, *, protected: bool, names: tuple[str, ...] | None = None
+        self, effect: Effect, *, protected: bool, names: tuple[str, ...]
     ) -> Outcome | None:
         """The built-in rules; ``protected``: whether a ``protected`` pattern names it;
         ``names``: the effect's names as the protected patterns are matched against (its
-        file names in lower case; by default its names as they are)."""
-        if names is None:
-            names = effect.resource.names
+        file names in lower case)."""
         destructive = effect.effect in DESTRUCTIVE_EFFECTS
         # catastrophic_reason looks no further than these two: spare the call otherwise.
         if destructive or effect.catastrophic:
@@ -490,20 +435,15 @@ class Policy:
             if reason is not None:
                 return Outcome(Verdict.DENY, SELF_PROTECTION_RULE, reason)
         unknown = effect.effect is _UNKNOWN
+        protection = self._protection
         if (
             protected
-            and self._protected is not None
+            and protection is not None
             and (destructive or unknown or effect.removes_protection)
         ):
-            index = self._protected.first_match(names)
-            if index is not None:
-                return self._protected_outcomes[index][0 if destructive else 2 if unknown else 1]
-            index = self._protected.first_overlap(names)
-            if index is not None:
-                what = "deletes or replaces" if destructive else "switches off the protection of"
-                pattern = self._protected.patterns[index]
-                reason = f"{what} everything it names, which takes in the protected {pattern}"
-                return Outcome(Verdict.DENY, f"protected[{index}]", reason, protected=True)
+            found = protection.outcome(names, destructive=destructive, unknown=unknown)
+            if found is not None:
+                return found
         if destructive and effect.protected_by:
             return Outcome(
                 Verdict.DENY,
@@ -564,77 +504,6 @@ class Policy:
         if default is Verdict.ASK:
             return ask_outcome("default", reason, 1, self._all_groups, protected=protected)
         return Outcome(default, "default", reason, protected=protected)
-
-
-# The kinds of names protection compares without case: files, and Azure's resources.
-_FOLDED = ("file:", "azure:")
-
-
-def _fold_file_pattern(pattern: str) -> str:
-    """A protected pattern as matched: a file name's (or an Azure name's) in lower case."""
-    return pattern.lower() if pattern.startswith(_FOLDED) else pattern
-
-
-def _folded_files(resource: Resource) -> Resource:
-    """``resource`` with its file (and Azure) names in lower case (itself when none changes)."""
-    names = resource.names
-    folded = tuple(n.lower() if n.startswith(_FOLDED) else n for n in names)
-    return resource if folded == names else replace(resource, names=folded)
-
-
-def _arn_services(effect: Effect) -> tuple[str, ...]:
-    """The services the ARNs ``effect`` names belong to (``arn:PARTITION:SERVICE:...``, and
-    the service of a CloudFormation type an ARN names, ``type/AWS::IAM::User``), besides its
-    own: Cloud Control's delete of an ``AWS::IAM::Role`` names the role's ``arn:aws:iam::``
-    ARN, its create only the type, while its service is ``cloudcontrol``."""
-    found: list[str] = []
-    own = effect.service
-    if own not in _PROXY_SERVICES:
-        # Another service's ARN in a call of its own is a resource it uses, not one it
-        # changes (``sts assume-role --role-arn``, ``lambda create-function --role``).
-        return ()
-    for name in effect.resource.names:
-        if not name.startswith("arn:"):
-            continue
-        parts = name.split(":", 3)
-        services = [parts[2] if len(parts) > 3 else ""]
-        if "AWS::" in name:
-            services.extend(m.lower() for m in _TYPE_SERVICE.findall(name))
-        for service in services:
-            if service and service != "*" and service != own and service not in found:
-                found.append(service)
-    return tuple(found)
-
-
-# APIs that create, change and delete other services' resources by name: an effect through
-# them is an effect on that service's resource.
-_PROXY_SERVICES = frozenset({"cloudcontrol", "cloudcontrolapi", "cloudformation"})
-# The service part of a CloudFormation resource type (``AWS::IAM::Role`` -> IAM).
-_TYPE_SERVICE = re.compile(r"\bAWS::([A-Za-z0-9]+)::")
-
-
-def _as_service(
-    effect: Effect, service: str, kind: ActionKind, plan: SlotPlan, *, protected: bool
-) -> Outcome | None:
-    """What a deny or ask rule decides on ``effect`` read as an effect of ``service`` (None
-    when none matches). Only deny and ask rules count: read so, an ``allow`` of ``service``
-    could loosen what the effect's own service decides; the stricter of both readings holds."""
-    other = replace(effect, service=service)
-    best = plan.winning_rank(other, kind)
-    if other.resource.wide_starts and other.resource.open_names:
-        best = plan.reaching_rank(other, kind, best)
-    return plan.ranked[best].outcomes[protected] if best < plan.ask_end else None
-
-
-def _stricter(current: Outcome, other: Outcome | None) -> Outcome:
-    """The stricter outcome (on two asks, the one asking more approvals)."""
-    if other is None:
-        return current
-    if other.decision.strictness > current.decision.strictness:
-        return other
-    if other.decision is current.decision is Verdict.ASK and other.approvals > current.approvals:
-        return other
-    return current
 
 
 def _first(
