@@ -73,6 +73,9 @@ def load_settings(
     from keyturn.paths import keyturn_home
 
     home_dir = keyturn_home(env, explicit=home)
+    _check_home(
+        home_dir, given="--home" if home else "KEYTURN_HOME" if env.get("KEYTURN_HOME") else None
+    )
     url = database or env.get("KEYTURN_DATABASE") or None
     if url is not None and not url.startswith(("postgresql://", "postgres://")):
         raise InputError(f"--database: expected a postgresql:// URL, got {redact_url(url)!r}")
@@ -81,6 +84,23 @@ def load_settings(
         policy_path=_policy_path(policy, env, home_dir),
         database_url=url,
     )
+
+
+def _check_home(home: Path, *, given: str | None) -> None:
+    """Refuse a state directory that is a file, or lies under one (bad input, exit 2: a
+    misconfigured ``--home`` or ``KEYTURN_HOME``, not a failure of keyturn's own)."""
+    where = f"{given}: " if given else ""
+    for path in (home, *home.parents):
+        try:
+            is_dir = path.is_dir()
+            exists = is_dir or path.exists()
+        except OSError as exc:
+            raise InputError(f"{where}cannot use the state directory {home} ({exc})") from exc
+        if is_dir:
+            return
+        if exists:
+            what = "is not a directory" if path == home else f"lies under {path}, not a directory"
+            raise InputError(f"{where}the state directory {home} {what}")
 
 
 def _policy_path(explicit: str | None, env: Mapping[str, str], home: Path) -> Path:

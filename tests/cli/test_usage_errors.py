@@ -43,3 +43,19 @@ def test_help_is_not_an_error(tmp_path: Path) -> None:
         assert done.returncode == 0 and done.stdout.startswith("usage: keyturn"), args
     hook_help = _keyturn("hook", "--help", home=tmp_path / "home").stdout
     assert "--kiro-agent NAME" in hook_help and "--outcomes" in hook_help
+
+
+@pytest.mark.parametrize("verb", [("requests",), ("audit", "verify"), ("token", "list")])
+@pytest.mark.parametrize("under", ["file", "below a file"])
+def test_a_state_directory_that_is_a_file_is_bad_input(
+    verb: tuple[str, ...], under: str, tmp_path: Path
+) -> None:
+    """``KEYTURN_HOME`` naming a file (or a path below one) is the user's mistake: exit 2 and
+    one line naming the setting, not an internal failure about the signing key."""
+    a_file = tmp_path / "not-a-dir"
+    a_file.write_text("x")
+    home = a_file if under == "file" else a_file / "state"
+    done = _keyturn(*verb, home=home)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and "KEYTURN_HOME: the state directory" in done.stderr
+    assert a_file.read_text() == "x"

@@ -98,7 +98,8 @@ def test_every_builtin_rule_id_is_documented_and_exists() -> None:
     assert {r for r in re.findall(r"builtin:[a-z]+(?:-[a-z]+)*", DOC)} == in_code
     # The rule ids that are not constants: the protected pattern and the default.
     engine = (REPO / "src" / "keyturn" / "policy" / "engine.py").read_text(encoding="utf-8")
-    assert 'f"protected[{i}]"' in engine and "protected[i]" in table
+    protection = (REPO / "src" / "keyturn" / "policy" / "protection.py").read_text("utf-8")
+    assert 'f"protected[{i}]"' in protection and "protected[i]" in table
     assert '"default"' in engine and "default" in table
 
 

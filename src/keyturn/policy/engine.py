@@ -84,7 +84,9 @@ class Policy:
         self.environment_names: tuple[str, ...] = tuple(names)
         self._env_set = frozenset(names)
         self._resolver = EnvironmentResolver(
-            document.environments, unknown_environment=document.unknown_environment
+            document.environments,
+            unknown_environment=document.unknown_environment,
+            production=document.production,
         )
         self._protection = Protection.build(document.protected)
         # The services the deny and ask rules name: an effect on an ARN of one of them reached

@@ -3,13 +3,19 @@
 An environment given outright (``--env``, or named by the input) wins when the policy defines
 it; a name the policy does not define is treated as the ``unknown_environment`` (fail closed: a
 typo in ``--env`` must not escape production's rules). Otherwise the first environment, in file
-order, with any criterion matching the target's hints or any of the resource's names; otherwise
-``unknown_environment``.
+order, with any criterion matching the target's hints or any of the resource's names -- but a
+production environment that matches too wins over a non-production one listed before it;
+otherwise ``unknown_environment``.
+
+Why production wins: one action carries several hints at once, and they may disagree. A delete
+under the profile ``default`` in the production account matches ``dev`` by its profile and
+``production`` by its account; with ``dev`` listed first, file order alone would judge it as a
+dev delete. Fail closed: where the evidence points at production, it is production.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from keyturn.model import Target
 from keyturn.policy.schema import EnvironmentSpec
@@ -21,10 +27,17 @@ _NO_HINTS = Target()
 class EnvironmentResolver:
     """Resolves (target, resource names) to an environment name, with a bounded memo."""
 
-    __slots__ = ("_by_resource", "_defined", "_memo", "_specs", "_unknown")
+    __slots__ = ("_by_resource", "_defined", "_memo", "_production", "_specs", "_unknown")
 
-    def __init__(self, specs: Sequence[EnvironmentSpec], *, unknown_environment: str) -> None:
+    def __init__(
+        self,
+        specs: Sequence[EnvironmentSpec],
+        *,
+        unknown_environment: str,
+        production: Collection[str] = (),
+    ) -> None:
         self._specs = tuple(specs)
+        self._production = frozenset(production)
         self._defined = frozenset(s.name for s in self._specs) | {unknown_environment}
         self._unknown = unknown_environment
         self._memo: dict[tuple[Target, tuple[str, ...]], str] = {}
@@ -50,15 +63,20 @@ class EnvironmentResolver:
     def _resolve(self, target: Target, names: tuple[str, ...]) -> str:
         if target.environment:
             return target.environment if target.environment in self._defined else self._unknown
+        first = None
         if target == _NO_HINTS:  # only resource patterns can tell (hint criteria need a hint)
             for spec in self._by_resource:
                 if spec.resources is not None and spec.resources.match_any(names):
-                    return spec.name
-            return self._unknown
+                    if spec.name in self._production:
+                        return spec.name
+                    first = first or spec.name
+            return first or self._unknown
         for spec in self._specs:
-            if _matches(spec, target, names):
-                return spec.name
-        return self._unknown
+            if (first is None or spec.name in self._production) and _matches(spec, target, names):
+                if spec.name in self._production:
+                    return spec.name
+                first = spec.name
+        return first or self._unknown
 
 
 def _matches(spec: EnvironmentSpec, target: Target, names: tuple[str, ...]) -> bool:

@@ -5,7 +5,8 @@ File names compare without case here (as self-protection does): macOS's and Wind
 systems do not tell /srv/PROD from /srv/prod, so a case variant deletes the protected
 directory. Stricter than Linux needs, on purpose. Azure's names too: Azure compares resource
 and group names (and ARM ids) without case, so ``az group delete -n RG-MAIN`` deletes the
-protected ``azure:group/rg-main``.
+protected ``azure:group/rg-main``. IAM's names too: IAM refuses a role ``admin`` beside a role
+``Admin`` ("names are not distinguished by case"), so a case variant is taken to name it.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from keyturn.model import Effect, EffectKind, Resource, Verdict
 from keyturn.policy.matching import GlobSet
 from keyturn.policy.outcome import Outcome
 
-# The kinds of names protection compares without case: files, and Azure's resources.
-_FOLDED = ("file:", "azure:")
+# The kinds of names protection compares without case: files, Azure's resources, and IAM's
+# users, groups, roles and policies (IAM does not tell their names apart by case).
+_FOLDED = ("file:", "azure:", "arn:aws:iam::", "arn:aws-cn:iam::", "arn:aws-us-gov:iam::")
 
 _DELETE, _REPLACE = EffectKind.DELETE, EffectKind.REPLACE
 

@@ -6,7 +6,7 @@ Every problem is one line: ``FILE:LINE: key.path: problem (did you mean 'x'?)``.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -176,15 +176,20 @@ def build_document(doc: Located) -> PolicyDocument:
         raise check.fail("version", f"unsupported version {top['version']!r} (expected 1)")
     environments = _environments(check, top.get("environments"))
     env_names = tuple(e.name for e in environments)
-    unknown_env = _unknown_environment(check, top.get("unknown_environment"), env_names)
+    production_list = (
+        check.strings(top["production"], "production") if "production" in top else None
+    )
+    unknown_env = _unknown_environment(
+        check, top.get("unknown_environment"), env_names, production=production_list
+    )
     if not env_names:
         env_names = (unknown_env,)
     production = (
         frozenset(
             check.reference(name, child_path("production", i), env_names, "environment")
-            for i, name in enumerate(check.strings(top["production"], "production"))
+            for i, name in enumerate(production_list)
         )
-        if "production" in top
+        if production_list is not None
         else frozenset({"production"})
     )
     reviewers = _reviewers(check, top.get("reviewers"))
@@ -220,8 +225,19 @@ def _environments(check: Checker, value: Any) -> tuple[EnvironmentSpec, ...]:
     return tuple(result)
 
 
-def _unknown_environment(check: Checker, value: Any, env_names: tuple[str, ...]) -> str:
+def _unknown_environment(
+    check: Checker,
+    value: Any,
+    env_names: tuple[str, ...],
+    *,
+    production: Sequence[str] | None,
+) -> str:
+    """The environment of an effect whose environment cannot be told. Left out: the first
+    ``production`` one the file lists (fail closed: what keyturn cannot place is judged as
+    production), else ``production`` when defined or nothing is, else the first environment."""
     if value is None:
+        if production:
+            return production[0]
         return "production" if "production" in env_names or not env_names else env_names[0]
     name = check.string(value, "unknown_environment")
     if env_names:
@@ -367,7 +383,11 @@ def _rule(
         else None,
         environments=envs,
         resources=globs("resource"),
-        services=globs("service"),
+        # Service names compare without case (IAM's own do: ``IAM:DeleteRole`` is
+        # ``iam:DeleteRole``); the understandings name them in lower case.
+        services=GlobSet(tuple(p.lower() for p in check.strings(body["service"], sub("service"))))
+        if "service" in body
+        else None,
         commands=globs("command"),
         tools=globs("tool"),
         kinds=check.choices(body["kind"], sub("kind"), ActionKind) if "kind" in body else None,
