@@ -11,17 +11,26 @@ One effect per ``ResourceChange`` (formats.md §5.2):
 - ``Import`` -> update (brought under management); ``Dynamic`` -> unknown (decided only when
   the change set runs); ``SyncWithActual`` -> read (only CloudFormation's own record changes).
 
-A nested stack (or stack set) modified or removed also yields an ``unknown`` effect: what it
-holds is not in this change set, and removing it deletes all of it. Any change of a custom
-resource (``Custom::*``, ``AWS::CloudFormation::CustomResource``) or an
+A nested stack (or stack set) added, imported, modified or removed also yields an ``unknown``
+effect: what it holds is not in this change set (a new nested stack's template may hold custom
+resources, a stack set deploys into other accounts), and removing it deletes all of it. Any
+change of a custom resource (``Custom::*``, ``AWS::CloudFormation::CustomResource``) or an
 ``AWS::SSM::Association`` runs code the change set does not show: an ``unknown`` effect too. A
 ``Modify`` that sets a rule deleting data later (a bucket's expiring lifecycle rules, a table's
-TTL, a repository's expiring lifecycle policy) also yields that deletion
-(:mod:`.cloudformation_expiry`).
+TTL, a repository's expiring lifecycle policy, a log group's retention set or lowered) also
+yields that deletion (:mod:`.cloudformation_expiry`).
 
 Names: ``cfn:<StackName>/<LogicalResourceId>``, the physical id, and the ARN derived from the
-type. The target takes the account and region of the ``StackId`` (or ``ChangeSetId``) ARN when
-none is given, for the policy's ``aws_accounts`` to tell the environment.
+type (for a queue's URL also the ARN with the account and region the URL spells).
+
+Where it runs: the account (and region) of the ``StackId`` and ``ChangeSetId`` ARNs, for the
+policy's ``aws_accounts`` to tell the environment: ``ExecuteChangeSet`` acts on that stack.
+A given account (``--account``, a payload's ``account``) that agrees adds nothing; one that
+differs is not trusted over the ARN, nor dropped: every effect is judged under each account
+(the ARN's first), so the strictest environment wins, and the effects under the others say so.
+Refusing the input instead would leave a caller with a stale account setting no decision at
+all; judging under the ARN's alone would loosen a caller's production account to the dev
+account a copied change set names.
 
 A ``Modify`` that turns ``DeletionPolicy`` from Retain/Snapshot to Delete, or sets
 ``DeletionProtection``/``DeletionProtectionEnabled``/``DisableApiTermination`` off,
@@ -40,12 +49,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import msgspec
 
 from keyturn.errors import InputError
 from keyturn.model import Action, ActionKind, Effect, EffectKind, Resource, Target
+from keyturn.understand.aws.naming import Where, queue_arn
 from keyturn.understand.aws_names import cloudformation_names
 from keyturn.understand.cloudformation_expiry import later_deletions
 
@@ -77,14 +88,15 @@ _NO_TARGET = Target()
 def understand_change_set(
     text: str | bytes, *, source: str = "change-set.json", target: Target = _NO_TARGET
 ) -> Action:
-    """Understand a DescribeChangeSet response.
+    """Understand a DescribeChangeSet response, judged where its own ARNs say it runs and,
+    should ``target`` name another account, under that account too (strictest wins).
 
     Raises :class:`keyturn.errors.InputError` when the text is not JSON, names no stack, or a
     change has the wrong shape.
     """
     doc = _decode(text, source)
     stack = _stack_name(doc, source)
-    target = _stack_target(doc, target)
+    target, *others = _stack_targets(doc, target)
     changes = doc.get("Changes")
     changes = [] if changes is None else changes
     if not isinstance(changes, list):
@@ -107,6 +119,7 @@ def understand_change_set(
         effects.append(_stack_effect(stack, target, _E.UNKNOWN, f"change set still {status}"))
     if not effects:
         effects.append(_stack_effect(stack, target, _E.READ, "change set with no changes"))
+    effects += _also_under(effects, others, target)
     records.sort(key=lambda r: (r["logical"], r["action"]))
     return Action(
         kind=ActionKind.CLOUDFORMATION,
@@ -144,19 +157,31 @@ def _stack_name(doc: Mapping[str, Any], source: str) -> str:
 _STACK_PLACE = re.compile(r"arn:[\w-]+:cloudformation:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):")
 
 
-def _stack_target(doc: Mapping[str, Any], target: Target) -> Target:
-    """``target`` with the account and region of the stack's own ARN where it leaves them
-    unset: the change set says where it runs, so the policy's ``aws_accounts`` can tell the
-    environment without ``--account``."""
-    if target.aws_account is not None:
-        return target
+def _stack_targets(doc: Mapping[str, Any], target: Target) -> list[Target]:
+    """The targets the change set is judged under, one per account: the account and region of
+    its ``StackId`` and ``ChangeSetId`` ARNs over ``target``'s other hints, then ``target`` when
+    its account is another (see the module's docstring). Just ``target`` when no ARN tells."""
+    found: dict[str | None, Target] = {}
     for key in ("StackId", "ChangeSetId"):
         arn = doc.get(key)
         match = _STACK_PLACE.match(arn) if isinstance(arn, str) else None
-        if match is not None:
-            found = Target(aws_account=match["account"], aws_region=match["region"])
-            return found.merged_over(target)
-    return target
+        if match is not None and match["account"] not in found:
+            place = Target(aws_account=match["account"], aws_region=match["region"])
+            found[match["account"]] = place.merged_over(target)
+    if not found or target.aws_account is not None:
+        found.setdefault(target.aws_account, target)
+    return list(found.values())
+
+
+def _also_under(effects: list[Effect], others: list[Target], target: Target) -> list[Effect]:
+    """``effects`` again under each of ``others``: accounts that contradict ``target``'s."""
+    accounts = ", ".join(str(t.aws_account) for t in (target, *others))
+    return [
+        replace(effect, target=other,
+                detail=f"{effect.detail}; accounts disagree ({accounts}): judged under each")
+        for other in others
+        for effect in effects
+    ]  # fmt: skip
 
 
 def _text(rc: Mapping[str, Any], key: str, where: str, *, required: bool = False) -> str:
@@ -191,6 +216,8 @@ def _resource_effects(
         details.append(f"protection removed: {unprotects}")
     names = (f"cfn:{stack}/{logical}", *([physical] if physical else ()))
     names += cloudformation_names(rtype, physical) if physical else ()
+    if rtype == "AWS::SQS::Queue" and physical.startswith("https://"):
+        names += (queue_arn(physical, where=Where()),)  # the URL spells account and region
     names = tuple(dict.fromkeys(names))
     service = rtype.split("::")[1].lower() if rtype.count("::") >= 2 else "cloudformation"
     effects = [
@@ -204,13 +231,11 @@ def _resource_effects(
             detail="; ".join(details),
         )
     ]
-    if rtype in _STACKS and action in ("Modify", "Dynamic", "Remove"):
-        # What a nested stack (or a stack set's stacks) holds is not in this change set: a
+    if rtype in _STACKS and action in _STACK_ACTIONS:
+        # What a nested stack (or a stack set's stacks) holds is not in this change set: an Add
+        # creates it, unseen (custom resources run, a stack set reaches other accounts); a
         # Remove deletes all of it, unseen.
-        unseen = "nested stack changes not seen" + (
-            ": removing it deletes every resource in it" if action == "Remove" else ""
-        )
-        effects.append(_stack_effect(logical, target, _E.UNKNOWN, unseen))
+        effects.append(_stack_effect(logical, target, _E.UNKNOWN, _STACK_ACTIONS[action]))
     if _runs_code(rtype) and action in ("Add", "Modify", "Remove", "Dynamic"):
         effects.append(_custom_effect(effects[0], rtype, action))
     if action == "Modify":
@@ -228,6 +253,13 @@ def _resource_effects(
 
 
 _STACKS = frozenset({"AWS::CloudFormation::Stack", "AWS::CloudFormation::StackSet"})
+_STACK_ACTIONS = {
+    "Add": "nested stack contents not seen: its template may create or run anything",
+    "Import": "nested stack contents not seen: what it brings under management is unknown",
+    "Modify": "nested stack changes not seen",
+    "Dynamic": "nested stack changes not seen",
+    "Remove": "nested stack changes not seen: removing it deletes every resource in it",
+}
 # Resources whose every change runs code the change set does not show: a custom resource's
 # handler (its ServiceToken Lambda or SNS topic), an SSM association's document on instances.
 _RUNS_CODE = frozenset({"AWS::CloudFormation::CustomResource", "AWS::SSM::Association"})

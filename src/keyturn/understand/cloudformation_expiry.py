@@ -1,11 +1,14 @@
 """CloudFormation ``Modify`` changes that set a rule deleting data later.
 
 A bucket's ``LifecycleConfiguration`` whose rules expire objects, a table's (or global table's)
-``TimeToLiveSpecification`` turned on, a repository's ``LifecyclePolicy`` expiring images: the
-service deletes on its own soon after, as :mod:`keyturn.understand.aws.lifecycle` explains, so
-each is judged as that deletion, on the names the direct deletion has. A change set carries the
-property's value only with ``IncludePropertyValues``, and only down to the path it changed:
-what cannot be read whole is ``unknown``.
+``TimeToLiveSpecification`` turned on, a repository's ``LifecyclePolicy`` expiring images, a
+log group's ``RetentionInDays`` set where it was unset or lowered: the service deletes on its
+own soon after, as :mod:`keyturn.understand.aws.lifecycle` explains, so each is judged as that
+deletion, on the names the direct deletion has. A change set carries the property's value only
+with ``IncludePropertyValues``, and only down to the path it changed: what cannot be read whole
+is ``unknown``. (A retention with neither value given, as without
+``IncludePropertyValues``, is unread; one with a value before and none after is taken away,
+which deletes nothing.)
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ from keyturn.understand.aws.lifecycle import (
     bucket_objects,
     cloudformation_rules,
     ecr_policy_expires,
+    log_events,
     new_expiring_prefixes,
     prefix_deletions,
+    retention_cut,
 )
 
 __all__ = ["later_deletions"]
@@ -45,6 +50,8 @@ def later_deletions(
             found += _ttl(names, after if whole else _deeper(path, after, "Enabled"))
         elif rtype == "AWS::ECR::Repository" and prop == "LifecyclePolicy":
             found += _ecr(names, after if whole else _deeper(path, after, "LifecyclePolicyText"))
+        elif rtype == "AWS::Logs::LogGroup" and prop == "RetentionInDays":
+            found += _retention(names, before, after, whole=whole)
     return found
 
 
@@ -94,4 +101,17 @@ def _ecr(names: tuple[str, ...], after: Any) -> list[Deletion]:
                  "expire (delete) any image")]  # fmt: skip
     if expires:
         return [(_E.DELETE, resource, "a lifecycle rule expires (deletes) the repository's images")]
+    return []
+
+
+def _retention(names: tuple[str, ...], before: Any, after: Any, *, whole: bool) -> list[Deletion]:
+    """A log group's retention set or lowered: a delete of its events older than it."""
+    events = log_events(names)
+    cut = retention_cut(before, after) if whole and (before, after) != (None, None) else None
+    if cut is None:
+        return [(_E.UNKNOWN, events, "a retention change that could not be read: it may delete "
+                 "the log group's events")]  # fmt: skip
+    if cut:
+        cut_to = f"retention lowered to {str(after).strip()} days: older log events are deleted"
+        return [(_E.DELETE, events, cut_to)]
     return []

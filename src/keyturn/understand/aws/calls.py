@@ -269,8 +269,9 @@ def _call_effects(call: AwsCall, target: Target) -> list[Effect]:
 
 def _deletes_later(call: AwsCall, resources: list[Resource], target: Target) -> list[Effect]:
     """What a rule set by the call deletes on its own later (:mod:`.lifecycle`): an ECR
-    policy expiring images, a DynamoDB TTL turned on, a bucket lifecycle set through Cloud
-    Control; judged as the deletion it brings, on the resources the call names."""
+    policy expiring images, a DynamoDB TTL turned on, a log group's retention, a bucket
+    lifecycle set through Cloud Control; judged as the deletion it brings, on the resources
+    the call names."""
     params = call.params
     kind, how = EffectKind.DELETE, None
     if call.qualified == "ecr:PutLifecyclePolicy" and "lifecyclePolicyText" in params:
@@ -284,6 +285,13 @@ def _deletes_later(call: AwsCall, resources: list[Resource], target: Target) -> 
         if isinstance(spec, Mapping) and spec.get("Enabled") is not False:
             attribute = spec.get("AttributeName")
             how = f"TTL deletes every item whose {attribute or 'TTL attribute'} is a past time"
+    elif call.qualified == "logs:PutRetentionPolicy":
+        # Always a finite retention, and the one before is not in the call: fail closed.
+        days = params.get("retentionInDays")
+        how = f"a retention of {days if isinstance(days, int) else 'some'} days deletes the "
+        how += "log group's older events"
+        events = [lifecycle.log_events(r.names) for r in resources]
+        return [_effect(call, kind, r, target, [how]) for r in events]
     elif call.qualified == "cloudcontrol:UpdateResource":
         return _cloud_control_lifecycle(call, resources, target)
     if how is None:

@@ -1,11 +1,12 @@
 """Cloud Control ``UpdateResource`` patches that set a rule deleting data later.
 
 A bucket's ``LifecycleConfiguration``, a table's (or global table's) ``TimeToLiveSpecification``,
-a repository's ``LifecyclePolicy``: each has the service delete on its own soon after, as
-:mod:`.lifecycle` explains, so a patch setting one is judged as that deletion, just as the
-service's own call (``PutBucketLifecycleConfiguration``, ``UpdateTimeToLive``,
-``PutLifecyclePolicy``) is. The setting may be patched at its own path, at a path inside it, or
-with the whole document at the root path: what cannot be read is ``unknown``.
+a repository's ``LifecyclePolicy``, a log group's ``RetentionInDays``: each has the service
+delete on its own soon after, as :mod:`.lifecycle` explains, so a patch setting one is judged
+as that deletion, just as the service's own call (``PutBucketLifecycleConfiguration``,
+``UpdateTimeToLive``, ``PutLifecyclePolicy``, ``PutRetentionPolicy``) is. The setting may be
+patched at its own path, at a path inside it, or with the whole document at the root path:
+what cannot be read is ``unknown``.
 """
 
 from __future__ import annotations
@@ -18,9 +19,12 @@ from keyturn.understand.aws import special
 from keyturn.understand.aws.lifecycle import (
     bucket_objects,
     ecr_policy_expires,
+    log_events,
     prefix_deletions,
+    retention_cut,
     ttl_turned_on,
 )
+from keyturn.understand.aws_names import cloudformation_names
 
 __all__ = ["Later", "patch_deletions"]
 
@@ -33,12 +37,15 @@ _EXPIRY_PROPERTY = {
     "AWS::DynamoDB::Table": "TimeToLiveSpecification",
     "AWS::DynamoDB::GlobalTable": "TimeToLiveSpecification",
     "AWS::ECR::Repository": "LifecyclePolicy",
+    "AWS::Logs::LogGroup": "RetentionInDays",
 }
 _UNREAD = "a patch that could not be read: it may set a rule that deletes data later"
 _TTL = "TTL deletes every item whose TTL attribute is a past time"
 _TTL_UNREAD = "a TTL change that could not be read: it may delete items"
 _ECR = "a lifecycle rule expires (deletes) the repository's images"
 _ECR_UNREAD = "a lifecycle policy that could not be read: it may expire (delete) any image"
+_RETENTION = "a retention deletes the log group's events older than it"
+_RETENTION_UNREAD = "a retention change that could not be read: it may delete log events"
 _S3_UNREAD = "a lifecycle change that could not be read: it may expire (delete) any object"
 
 
@@ -59,6 +66,8 @@ def patch_deletions(params: Mapping[str, Any]) -> list[Later]:
         return _bucket(params.get("Identifier"), touched)
     if prop == "TimeToLiveSpecification":
         return _ttl(touched)
+    if prop == "RetentionInDays":
+        return _retention(touched, params.get("Identifier"))
     return _ecr(touched)
 
 
@@ -142,4 +151,20 @@ def _ecr(operations: list[Mapping[str, Any]]) -> list[Later]:
             found.append((EffectKind.UNKNOWN, None, _ECR_UNREAD))
         elif expires:
             found.append((EffectKind.DELETE, None, _ECR))
+    return found
+
+
+def _retention(operations: list[Mapping[str, Any]], group: Any) -> list[Later]:
+    """A retention patched onto a log group: its events deleted, the retention before being
+    unknown here (fail closed); a null one keeps them for ever."""
+    names = cloudformation_names("AWS::Logs::LogGroup", group) if isinstance(group, str) else ()
+    events = log_events(names) if names else None
+    found: list[Later] = []
+    for op in operations:
+        value = op.get("value") if op.get("op") in ("add", "replace") else "?"
+        cut = retention_cut(None, value)
+        if cut is None:
+            found.append((EffectKind.UNKNOWN, events, _RETENTION_UNREAD))
+        elif cut:
+            found.append((EffectKind.DELETE, events, _RETENTION))
     return found

@@ -1,12 +1,16 @@
-"""Rules that delete later: S3 lifecycle expiration, ECR lifecycle policies, DynamoDB TTL.
+"""Rules that delete later: S3 lifecycle expiration, ECR lifecycle policies, DynamoDB TTL, log
+retention.
 
 None of these deletes anything when it is set, yet each has the service delete on its own soon
 after, with no call keyturn sees: an S3 rule that expires objects deletes them (current or past
 versions alike: the whole history of a state bucket within a day), an ECR policy that expires
-images deletes them, a DynamoDB TTL deletes the items whose attribute holds a past time. So
-setting one is judged as the deletion it brings, on the names the direct deletion has
-(``s3 DeleteObjects``, ``ecr BatchDeleteImage``, ``dynamodb DeleteItem``), whichever surface
-sets it: the AWS API, Cloud Control, a Terraform plan or a CloudFormation change set.
+images deletes them, a DynamoDB TTL deletes the items whose attribute holds a past time, a
+CloudWatch Logs retention deletes the events older than it (within 72 hours, AWS says: a cut
+from ten years to one day wipes an audit trail). So setting one is judged as the deletion it
+brings, on the names the direct deletion has (``s3 DeleteObjects``, ``ecr BatchDeleteImage``,
+``dynamodb DeleteItem``, the log group's own names for its events: :func:`log_events`),
+whichever surface sets it: the AWS API, Cloud Control, a Terraform plan or a CloudFormation
+change set.
 
 S3 rules are read in the API's shape (``Rules[]`` with ``Expiration``,
 ``NoncurrentVersionExpiration``, ``Filter``/``Prefix``); the CloudFormation and Terraform
@@ -26,8 +30,10 @@ __all__ = [
     "cloudformation_rules",
     "ecr_policy_expires",
     "expiring_prefixes",
+    "log_events",
     "new_expiring_prefixes",
     "prefix_deletions",
+    "retention_cut",
     "terraform_rules",
     "ttl_turned_on",
 ]
@@ -189,3 +195,40 @@ def ttl_turned_on(spec: Any) -> bool | None:
     if isinstance(enabled, str):
         enabled = {"true": True, "false": False}.get(enabled.strip().lower())
     return enabled if isinstance(enabled, bool) else None
+
+
+def log_events(names: tuple[str, ...]) -> Resource:
+    """The events of the log group ``names`` name: the group's own names (so that protecting the
+    group protects its events), and ``<ARN>:*`` for each of its log-group ARNs, the spelling
+    ``DescribeLogGroups`` gives, which stands for its streams and their events."""
+    events = tuple(
+        f"{name}:*"
+        for name in names
+        if name.startswith("arn:") and ":log-group:" in name and not name.endswith(":*")
+    )
+    return Resource(names=tuple(dict.fromkeys((*names, *events))), type="log-events")
+
+
+def retention_cut(before: Any, after: Any) -> bool | None:
+    """Whether a log group's retention going from ``before`` to ``after`` days (a number or
+    its text; None: kept for ever) deletes events: a retention where there was none, or a
+    shorter one. A retention taken away deletes nothing; None when ``after`` cannot be read.
+    A ``before`` that cannot be read counts as none (fail closed: any retention may delete)."""
+    if after is None:
+        return False
+    days = _days(after)
+    if days is None:
+        return None
+    was = _days(before) if before is not None else None
+    return was is None or days < was
+
+
+def _days(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    text = value.strip() if isinstance(value, str) else ""
+    if text.isascii() and text.isdigit():
+        return int(text)
+    return None
