@@ -2,10 +2,11 @@
 
 Some wrappers write a file of their own (``strace -o FILE``, judged as the command's
 ``2>FILE``), set its environment (``strace -E VAR=x``, ``fakeroot -l LIB``) or move it to
-another directory (``env -C DIR``, ``sudo -i``, ``chroot DIR``, ``systemd-run``): :mod:`.wrappers`
-says why each is judged that way. The tables and helpers that note them are here, by wrapper name
-and option, apart from the wrapper table and the loop that strips wrappers: that loop only asks
-them what to note on the command (or why the line is unknown).
+another directory (``env -C DIR``, ``sudo -i``, ``chroot DIR``, ``systemd-run``), or to another
+machine (``systemd-run -H HOST``, ``-M CONTAINER``: noted ``ssh:HOST`` as ssh notes its host):
+:mod:`.wrappers` says why each is judged that way. The tables and helpers that note them are
+here, by wrapper name and option, apart from the wrapper table and the loop that strips
+wrappers: that loop only asks them what to note on the command (or why the line is unknown).
 """
 
 from __future__ import annotations
@@ -67,8 +68,46 @@ def writes_and_settings(state: State, name: str, opts: Options, *, end: int) -> 
     if name == "fakeroot" and opts.value("faked") is not None:
         return f"fakeroot --faked {opts.value('faked')}: runs another program as its daemon"
     if name == "systemd-run":
-        return _systemd_run_properties(state, opts, end=end)
+        return _systemd_run_machine(state, opts) or _systemd_run_properties(state, opts, end=end)
     return None
+
+
+# ``systemd-run -M``'s name for this machine (``-M lennart@`` means it too: systemd-run(1)).
+_THIS_MACHINE = ".host"
+
+
+def _systemd_run_machine(state: State, opts: Options) -> str | None:
+    """Note the machine ``systemd-run -H [USER@]HOST[:PORT][/CONTAINER]`` (over ssh) or ``-M
+    [USER@]CONTAINER`` (a container of this host's machined) runs the unit on, as ssh notes its
+    host (``ssh:HOST``): the command's files, services and processes are that machine's, named
+    and placed there (:mod:`.commands._elsewhere`), not this one's. The reason it is unknown
+    when where it runs is not told."""
+    host, machine = opts.value("H"), opts.value("M")
+    if host is not None and machine is not None:
+        return "systemd-run -H and -M both given: which machine runs the command is not told"
+    if host is not None:
+        where = _ssh_host(host)
+    elif machine is not None:
+        where = machine.rpartition("@")[2]
+        if where in ("", _THIS_MACHINE):
+            return None  # this machine's own manager, as without -M
+    else:
+        return None
+    if not where:
+        return f"systemd-run -{'H' if host is not None else 'M'} names no machine"
+    state.wrappers.append(f"ssh:{where}")
+    return None
+
+
+def _ssh_host(given: str) -> str:
+    """``[USER@]HOST`` of ``-H [USER@]HOST[:PORT][/CONTAINER]`` (older systemd: ``HOST:
+    CONTAINER``); a bracketed IPv6 address is kept whole."""
+    user, at, rest = given.rpartition("@")
+    if rest.startswith("[") and "]" in rest:
+        host = rest[: rest.index("]") + 1]
+    else:
+        host = rest.split("/", 1)[0].split(":", 1)[0]
+    return f"{user}{at}{host}" if host else ""
 
 
 # Properties of a transient unit that make what the command does other than what its words

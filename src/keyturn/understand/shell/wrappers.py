@@ -2,9 +2,11 @@
 
 :func:`unwrap` strips them, with their options, to reach the command that really runs, keeping
 what they add: assignments (``env A=1``, ``sudo VAR=x``), the wrapper itself in
-``SimpleCommand.wrappers`` (``ssh:db1`` names the remote host). Wrappers that hand a *string* to a
-shell (``ssh host 'cmd'``, ``su -c``, ``watch``, ``flock -c``, ``env -S``) become ``sh -c TEXT``
-so that the text is parsed like any nested shell. An unknown wrapper is simply an unknown program.
+``SimpleCommand.wrappers`` (``ssh:db1`` names the remote host; ``systemd-run -H db1`` and ``-M
+box``, which run the unit on that machine or container, are noted so too). Wrappers that hand a
+*string* to a shell (``ssh host 'cmd'``, ``su -c``, ``watch``, ``flock -c``, ``env -S``) become
+``sh -c TEXT`` so that the text is parsed like any nested shell. An unknown wrapper is simply
+an unknown program.
 
 Some wrappers also move the command elsewhere: ``env -C DIR``, ``sudo -D DIR`` (or ``sudo -i``, the
 target's home), ``systemd-run`` (``/`` unless told otherwise), ``unshare -w``, ``nsenter -w``,

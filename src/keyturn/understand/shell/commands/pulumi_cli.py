@@ -15,14 +15,19 @@ selection is not read from the disk any longer.
   each ``--replace`` URN; ``watch`` is unknown.
 - ``preview`` reads the stack, and runs the project's program on this machine (its language
   host starts it): unknown, as running any program of the project is -- unless the project is a
-  ``yaml`` one (no program) or there is no project (pulumi refuses). ``destroy``/``refresh``
+  ``yaml`` one naming no ``compiler`` command, local plugin or package built from a path
+  (:mod:`._pulumi_project`), or there is no project (pulumi refuses). ``destroy``/``refresh``
   ``--run-program`` run it too.
 - ``stack rm`` deletes the stack; ``stack select``/``init``/``rename`` rewrite the selection (a
   write of the workspace settings); ``state unprotect`` removes a resource's protection;
   listings and ``config get`` read.
 - Files written on this machine: ``stack export --file FILE``, ``stack graph FILE``, ``preview
   --save-plan FILE``, ``import --out FILE`` -- judged as the file writes they are.
-- Any other form is unknown, on the stack's names.
+- Any other form is unknown, on the stack's names. So is a line whose subcommand pulumi finds
+  otherwise than its words are read here: before the subcommand, cobra takes the word after
+  any option but the root's switches as that option's value (``pulumi --profiling x destroy``
+  and ``pulumi -y version destroy`` run ``destroy``). The root's valued flags (``--tracing``,
+  ``--otel-traces``, ``--color``, ``-v``...) are read as taking one.
 
 Each change is judged both with the shell's AWS hints and under a profile no environment names
 (pulumi's providers may name their own): an ``AWS_PROFILE=dev`` never makes it laxer.
@@ -30,6 +35,7 @@ Each change is judged both with the shell's AWS hints and under a profile no env
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from keyturn.model import Effect, EffectKind, Resource, Target
@@ -51,12 +57,20 @@ from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 
 _E = EffectKind
+# pulumi's persistent root flags (``pkg/cmd/pulumi``'s root command): those taking a value,
+# and its switches (cobra's flags with a default when given bare).
+_ROOT_VALUED = frozenset({"C", "v", "tracing", "otel-traces", "tracing-header", "profiling"})
+_ROOT_VALUED |= frozenset({"memprofilerate", "color"})
+_ROOT_SWITCHES = frozenset({"e", "emoji", "Q", "fully-qualify-stack-names", "logflow"})
+_ROOT_SWITCHES |= frozenset({"logtostderr", "non-interactive", "disable-integrity-checking"})
+_ROOT_SWITCHES |= frozenset({"h", "help"})
 _PULUMI = OptionSpec(
-    valued="sCo",
-    long={"stack": "s", "cwd": "C", "out": "o"},
+    valued="sCov",
+    long={"stack": "s", "cwd": "C", "out": "o", "verbose": "v"},
     long_valued=frozenset({"s", "C", "o", "target", "replace", "message", "m", "config-file"})
     | frozenset({"parallel", "p", "exclude", "policy-pack", "secrets-provider", "suppress"})
-    | frozenset({"file", "save-plan", "plan"}),
+    | frozenset({"file", "save-plan", "plan"})
+    | _ROOT_VALUED,
 )
 _READS = frozenset({"whoami", "version", "about", "logs", "help", "pre", ""})
 _STACK_READS = frozenset({"ls", "output", "history", "export", "graph", ""})
@@ -122,11 +136,40 @@ class _Pulumi:
 def pulumi(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """pulumi subcommands, as the module docstring says."""
     call = _Pulumi(cmd, ctx, parse_options(cmd.args, _PULUMI))
+    first = call.opts.operands[0] if call.opts.operands else ""
+    runs = _cobra_subcommand(cmd.args)
+    if runs != first:
+        # An option before the subcommand read otherwise than pulumi reads it: which one runs
+        # is not told (``pulumi -y version destroy`` runs destroy).
+        either = " or ".join(repr(w) for w in (runs, first))
+        detail = f"pulumi: which subcommand runs ({either}) is not told: an option may take it"
+        return _also_untold([call.effect(_E.UNKNOWN, detail)], call.target)
     found = _pulumi(call)
     if found is None:
         sub = " ".join(call.opts.operands[:2])
         found = [call.effect(_E.UNKNOWN, f"pulumi {sub}: this form is not understood".strip())]
     return _also_untold(found, call.target)
+
+
+def _cobra_subcommand(args: Sequence[str]) -> str:
+    """The subcommand pulumi runs, found as cobra finds it (``stripFlags``): a ``--name`` or
+    ``-x`` word without ``=`` that is not one of the root's switches takes the next word as its
+    value, whatever it is (the subcommand's own flags are not known yet); other option words
+    are skipped; ``--`` ends the search. ``""``: none."""
+    index = 0
+    while index < len(args):
+        word = args[index]
+        if word == "--":
+            return ""
+        long = word.startswith("--") and word[2:] not in _ROOT_SWITCHES
+        short = len(word) == 2 and word[0] == "-" and word[1] not in _ROOT_SWITCHES
+        if (long or short) and "=" not in word:
+            index += 2
+            continue
+        if word and not word.startswith("-"):
+            return word
+        index += 1
+    return ""
 
 
 # The profile pulumi's AWS provider uses when its stack's configuration (``aws:profile``) or

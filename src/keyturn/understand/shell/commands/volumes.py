@@ -3,15 +3,15 @@
 What destroys a volume or a drive's data at once is catastrophic, like ``wipefs`` and ``mkfs``
 (:mod:`.files`) and a partition table rewritten (:mod:`.disks`): ``cryptsetup luksErase``,
 ``erase``, ``luksFormat`` and ``luksHeaderRestore`` (every key slot, or the header, gone: the data
-with it), ``nvme format``/``sanitize``/``delete-ns``, ``hdparm --security-erase`` (and its
-other writing options: ``--trim-sector-ranges``, ``--write-sector``...), ``badblocks -w`` (a
-write test over the whole device), ``mdadm --zero-superblock`` and ``--create``, ``pvremove``,
-``vgremove``, ``lvremove`` (a logical volume is a partition to LVM), ``zpool destroy`` and
-``labelclear``, ``zfs destroy`` of a dataset. A ZFS snapshot destroyed (``pool/fs@snap``) and a
-btrfs subvolume deleted -- the subvolume and everything in it, at once -- are named
-(``zfs:pool/fs@snap``; ``file:<path>`` as ``rm -r`` names it) and stay ``unknown``. Names:
-``file:<device>``, ``lvm:<vg>[/<lv>]``, ``zfs:<pool>[/<dataset>]``. Their listing forms read;
-any other form is unknown, as before.
+with it), ``nvme format``/``sanitize``/``delete-ns``, ``hdparm --security-erase`` and its
+``--sanitize-block-erase``/``-crypto-scramble``/``-overwrite`` (and its other writing options:
+``--trim-sector-ranges``, ``--write-sector``...), ``badblocks -w`` (a write test over the whole
+device), ``mdadm --zero-superblock`` and ``--create``, ``pvremove``, ``vgremove``, ``lvremove``
+(a logical volume is a partition to LVM), ``zpool destroy`` and ``labelclear``, ``zfs destroy``
+of a dataset. A ZFS snapshot destroyed (``pool/fs@snap``) and a btrfs subvolume deleted -- the
+subvolume and everything in it, at once -- are named (``zfs:pool/fs@snap``; ``file:<path>`` as
+``rm -r`` names it) and stay ``unknown``. Names: ``file:<device>``, ``lvm:<vg>[/<lv>]``,
+``zfs:<pool>[/<dataset>]``. Their listing forms read; any other form is unknown, as before.
 """
 
 from __future__ import annotations
@@ -127,6 +127,8 @@ def nvme(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
 _HDPARM_DESTROYS = (
     *("--security-erase", "--security-erase-enhanced", "--trim-sector-ranges", "--write-sector"),
     *("--make-bad-sector", "--dco-restore", "--fwdownload"),
+    # ATA SANITIZE: every user sector erased, scrambled or overwritten, as --security-erase.
+    *("--sanitize-block-erase", "--sanitize-crypto-scramble", "--sanitize-overwrite"),
 )
 _HDPARM_READS = frozenset({"-I", "-i", "-t", "-T", "-g", "-C", "-H", "-V", "-h", "--help"})
 
