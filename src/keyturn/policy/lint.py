@@ -6,87 +6,25 @@ is analysed like code: each finding has a severity, a stable code, the line, and
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 
 from keyturn.model import DESTRUCTIVE_EFFECTS, EffectKind, Verdict, person_key
 from keyturn.policy.engine import Policy
-from keyturn.policy.lint_parts import (
-    Finding,
-    Severity,
-    covers,
-    file_problem,
-    is_terraform_address,
-    k8s_problem,
+from keyturn.policy.lint_credentials import read_role_is_write_role, role_in_other_environment
+from keyturn.policy.lint_environments import (
+    looks_like_production,
+    production_lookalikes,
+    unplaced_not_production,
 )
-from keyturn.policy.matching import GlobSet, literal_prefix
+from keyturn.policy.lint_names import NAME_FORMS, protected_pattern_problem, rule_resource_problems
+from keyturn.policy.lint_parts import Finding, Problem, Severity, covers
+from keyturn.policy.lint_reviewers import hook_agent_reviewers
+from keyturn.policy.lint_settings import long_grant_ttl, self_modification
+from keyturn.policy.matching import GlobSet
 from keyturn.policy.rules import AgentRules, sections_for
 from keyturn.policy.schema import Rule
 
 __all__ = ["NAME_FORMS", "Finding", "Severity", "covers", "lint", "protected_pattern_problem"]
-
-
-# Every resource-name form an understander produces (BRIEF §4.2 and the forms the shell, MCP,
-# Terraform and CloudFormation understandings add): a protected pattern must start like one.
-NAME_FORMS = (
-    "arn:",
-    "s3://",
-    "k8s:",
-    "file:/",
-    "db:",
-    "mcp:",
-    "gs://",
-    "gcp:",
-    "azure:",
-    "graphql:",
-    "http://",
-    "https://",
-    "helm:",
-    "git:",
-    "github:",
-    "terraform:",
-    "cfn:",
-    "env:",
-    "docker:",
-    "pulumi:",
-    "eksctl:",
-    "service:",
-    "host:",
-    "process:",
-    "cron:",
-    "firewall:",
-    "vault:",
-    "consul:",
-    "etcd:",
-    "rclone:",
-    "minio:",
-    "ansible:",
-    "ssh:",
-    "railway:",
-    "fly:",
-    "heroku:",
-    "vercel:",
-    "netlify:",
-    "digitalocean:",
-    "cloudflare:",
-    "firebase:",
-    "neon:",
-    "planetscale:",
-    "turso:",
-    "nomad:",
-    "argocd:",
-    "kind:",
-    "minikube:",
-    "k3d:",
-    "gitlab:",
-    "supabase:",
-    "mongodb-atlas:",
-    "kafka:",
-    "rabbitmq:",
-    "nats:",
-    "influx:",
-    "grafana:",
-    "sentry:",
-)
 
 
 def lint(policy: Policy) -> list[Finding]:
@@ -102,6 +40,15 @@ def lint(policy: Policy) -> list[Finding]:
         *_reviewer_is_operator(policy),
         *_protected_patterns(policy),
         *_shadowed(policy),
+        # The checks of the lint_* modules, under codes named here (every code is in this file).
+        *_each_finding(policy, "unknown-environment-not-production", unplaced_not_production),
+        *_each_finding(policy, "no-production", production_lookalikes),
+        *_each_finding(policy, "role-in-other-environment", role_in_other_environment),
+        *_each_finding(policy, "read-role-is-write-role", read_role_is_write_role),
+        *_each_finding(policy, "rule-matches-nothing", rule_resource_problems),
+        *_each_finding(policy, "unsafe-self-modification", self_modification),
+        *_each_finding(policy, "long-grant-ttl", long_grant_ttl),
+        *_each_finding(policy, "reviewer-is-agent", hook_agent_reviewers),
     ]
     unique = {(f.code, f.line, f.message): f for f in findings}
     return sorted(unique.values(), key=lambda f: (f.severity is not Severity.ERROR, f.line))
@@ -109,6 +56,18 @@ def lint(policy: Policy) -> list[Finding]:
 
 def _finding(policy: Policy, severity: Severity, code: str, line: int, message: str) -> Finding:
     return Finding(severity=severity, code=code, source=policy.source, line=line, message=message)
+
+
+def _each_finding(
+    policy: Policy, code: str, check: Callable[[Policy], list[Problem]]
+) -> list[Finding]:
+    """What ``check`` finds, as findings with ``code``."""
+    return [
+        Finding(
+            severity=p.severity, code=code, source=policy.source, line=p.line, message=p.message
+        )
+        for p in check(policy)
+    ]
 
 
 def _default_allow(policy: Policy) -> list[Finding]:
@@ -125,18 +84,6 @@ def _default_allow(policy: Policy) -> list[Finding]:
     ]
 
 
-# Environment names people give production (``prod``, ``prod-eu``, ``eu_prd2``, ``live``; not
-# ``preprod`` or ``non-prod``): one left out of ``production`` (``[production]`` when not
-# written) is judged as a non-production environment.
-_PRODUCTION_WORD = re.compile(r"(?:prod|prd|production|live)\d*")
-_NOT_WORDS = frozenset({"non", "not", "pre"})
-
-
-def _looks_like_production(name: str) -> bool:
-    words = re.split(r"[-_.\s]+", name.lower())
-    return any(_PRODUCTION_WORD.fullmatch(w) for w in words) and not _NOT_WORDS.intersection(words)
-
-
 def _no_production(policy: Policy) -> list[Finding]:
     """No defined environment is production: ``production:`` was left out and none is called
     ``production``. Unknown effects there are then held instead of denied, and no production
@@ -144,7 +91,7 @@ def _no_production(policy: Policy) -> list[Finding]:
     defined = policy.environment_names
     if policy.production_environments & set(defined):
         return []
-    named = [n for n in defined if _looks_like_production(n)]
+    named = [n for n in defined if looks_like_production(n)]
     why = (
         "no environment is treated as production (none is called 'production' and the "
         "policy has no 'production:' list): unknown effects there are held, not denied, and "
@@ -402,22 +349,6 @@ def _protected_patterns(policy: Policy) -> list[Finding]:
                 )
             )
     return findings
-
-
-def protected_pattern_problem(pattern: str) -> str | None:
-    """Why ``pattern`` can match no resource name keyturn produces, or ``None``."""
-    prefix = literal_prefix(pattern)
-    if not prefix:
-        return None
-    if prefix.startswith("file:"):
-        return file_problem(pattern)
-    if any(prefix.startswith(form) or form.startswith(prefix) for form in NAME_FORMS):
-        return k8s_problem(pattern) if prefix.startswith("k8s:") else None
-    if is_terraform_address(pattern):
-        return None
-    return (
-        f"matches no resource name form ({', '.join(NAME_FORMS)}, or a Terraform address type.name)"
-    )
 
 
 def _shadowed(policy: Policy) -> list[Finding]:

@@ -1,6 +1,7 @@
-"""The parts of ``keyturn policy lint`` that find nothing themselves: the finding type, how
-people are compared, how a ``file:`` or ``k8s:`` pattern can miss every name, and when one rule
-matches all another does. The findings and their codes are in :mod:`keyturn.policy.lint`."""
+"""The parts of ``keyturn policy lint`` that find nothing themselves: the finding type (and the
+problem a check finds before lint gives it its code), how a ``file:`` or ``k8s:`` pattern can
+miss every name, and when one rule matches all another does. The findings and their codes are in
+:mod:`keyturn.policy.lint`."""
 
 from __future__ import annotations
 
@@ -43,6 +44,17 @@ class Finding:
         return f"{self.source}:{self.line}: {self.severity.value} {self.code}: {self.message}"
 
 
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """What a check of a ``lint_*`` module found: a finding without its code. Every code is
+    named in :mod:`keyturn.policy.lint`, which turns problems into findings, so that the codes
+    users and CI key on are listed in one place."""
+
+    severity: Severity
+    line: int
+    message: str
+
+
 _WINDOWS_FILE = re.compile(r"file:[A-Za-z](?::(?:/.*)?)?\Z", re.DOTALL)
 _FILE_ROOT = re.compile(r"file:(?:[A-Za-z]:)?/\Z")
 _TERRAFORM_ADDRESS = re.compile(
@@ -80,6 +92,9 @@ def k8s_problem(pattern: str) -> str | None:
         from keyturn.understand.k8s_kinds import is_cluster_scoped, normalize_kind
     except ImportError:  # pragma: no cover - the kind table ships with the understanders
         return None
+    misplaced = _misplaced_kind(parts)
+    if misplaced is not None:
+        return misplaced
     if len(parts) == 2 and parts[1] == "*" and not is_cluster_scoped(parts[0]):
         # k8s:payments/* -- everything in a namespace, not a kind (payments is no kind).
         namespace, kind = parts[0], None
@@ -99,6 +114,40 @@ def k8s_problem(pattern: str) -> str | None:
     if normal != kind:
         return f"has kind '{kind}': kinds in names are singular (did you mean '{normal}'?)"
     return None
+
+
+def _misplaced_kind(parts: list[str]) -> str | None:
+    """A kind written where the namespace or the name goes (``k8s:deployment/payments/api``,
+    ``k8s:payments/namespace``), with the name meant; checked first, as the singular-kind
+    advice would read the misplaced word as a kind ("did you mean 'payment'?")."""
+    from keyturn.understand.k8s_kinds import is_cluster_scoped
+
+    if len(parts) == 3 and _is_kind(parts[0], namespaced=True) and not _is_kind(parts[1]):
+        kind, where = parts[0], "the namespace goes: names are k8s:NAMESPACE/KIND/NAME"
+        meant = f"k8s:{parts[1]}/{parts[0]}/{parts[2]}"
+    elif (
+        len(parts) == 2
+        and is_literal(parts[0])
+        and not _is_kind(parts[0])
+        and is_cluster_scoped(parts[1])
+    ):
+        kind, where = parts[1], "the name goes: cluster-wide names are k8s:KIND/NAME"
+        meant = f"k8s:{parts[1]}/{parts[0]}"
+    else:
+        return None
+    return f"has kind '{kind}' where {where} (did you mean '{meant}'?)"
+
+
+def _is_kind(word: str, *, namespaced: bool = False) -> bool:
+    """Whether ``word`` is a kind kubectl has a short name for (``deployment``, ``pod``...) or a
+    cluster-scoped one (only the former when ``namespaced``): a namespace or object called so
+    is far less likely than a kind written in the wrong place."""
+    # The short-name table is the one list of common kinds the kind module keeps.
+    from keyturn.understand.k8s_kinds import _SHORT_NAMES, is_cluster_scoped, normalize_kind
+
+    if is_cluster_scoped(word):
+        return not namespaced
+    return normalize_kind(word) in _SHORT_NAMES.values()
 
 
 def covers(broad: Rule, narrow: Rule) -> bool:
