@@ -224,3 +224,42 @@ def test_hdparm_sanitize_is_a_catastrophic_disk_erase(policy: Policy, command: s
     decision = _judge(policy, command, env="dev")
     assert decision.decision.value == DENY, decision.reasons
     assert any(j.effect.catastrophic for j in decision.judgements)
+
+
+# --- pulumi's flags given by PULUMI_OPTION_<FLAG> variables ---------------------------------------
+
+
+def _names(command: str, files: Mapping[str, str] = {}) -> set[str]:
+    return {n for e in _action(command, files).effects for n in e.resource.names}
+
+
+def test_the_stack_and_directory_variables_name_where_pulumi_acts() -> None:
+    """pulumi 3.208 takes a flag the line leaves out from ``PULUMI_OPTION_<FLAG>``
+    (pulumi/docs, "Controlling the CLI through environment variables")."""
+    assert "pulumi:stack/prod" in _names("PULUMI_OPTION_STACK=prod pulumi destroy --yes")
+    assert "pulumi:stack/current" in _names("pulumi destroy --yes")
+    exported = "export PULUMI_OPTION_STACK=prod; pulumi destroy --yes"
+    assert "pulumi:stack/prod" in _names(exported)
+    # The flag on the line wins over the variable.
+    both = _names("PULUMI_OPTION_STACK=prod pulumi destroy -s dev --yes")
+    assert "pulumi:stack/dev" in both and "pulumi:stack/prod" not in both
+    moved = _names("PULUMI_OPTION_CWD=/srv/infra pulumi destroy --yes")
+    assert "pulumi:dir:/srv/infra" in moved
+
+
+def test_a_protected_stack_named_by_the_variable_is_denied() -> None:
+    extra = '  - "k8s:namespace/payments"\n  - "pulumi:stack/prod"\n'
+    policy = load_policy(BRIEF_POLICY.replace('  - "k8s:namespace/payments"\n', extra))
+    assert "pulumi:stack/prod" in policy.protected
+    decision = _judge(policy, "PULUMI_OPTION_STACK=prod pulumi destroy --yes")
+    assert decision.decision.value == "deny"
+
+
+@pytest.mark.parametrize(
+    ("value", "runs"), [("true", True), ("1", True), ("yes?", True), ("false", False), ("0", False)]
+)
+def test_the_run_program_variable_runs_the_program(value: str, runs: bool) -> None:
+    compiled = {PROJECT: YAML_PROGRAMS[0][1]}
+    for verb in ("destroy -y", "refresh"):
+        line = f"PULUMI_OPTION_RUN_PROGRAM={value} pulumi {verb}"
+        assert (EffectKind.UNKNOWN in _kinds(line, compiled)) is runs, line

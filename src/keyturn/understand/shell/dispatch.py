@@ -138,7 +138,8 @@ _HANDLER_VARIABLES = frozenset(
 # (``GIT_``: the repository, index and settings git reads -- ``export GIT_INDEX_FILE=…``.)
 _HANDLER_PREFIXES = (
     *("TF_CLI_ARGS_", "npm_config_", "NPM_CONFIG_", "bun_config_", "YARN_", "yarn_"),
-    "GIT_",
+    # pulumi takes any flag the line leaves out from ``PULUMI_OPTION_<FLAG>`` (its stack).
+    *("GIT_", "PULUMI_OPTION_"),
 )
 
 

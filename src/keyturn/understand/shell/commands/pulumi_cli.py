@@ -29,6 +29,10 @@ selection is not read from the disk any longer.
   and ``pulumi -y version destroy`` run ``destroy``). The root's valued flags (``--tracing``,
   ``--otel-traces``, ``--color``, ``-v``...) are read as taking one.
 
+pulumi (3.208 and later) takes any flag the line leaves out from ``PULUMI_OPTION_<FLAG>``
+(``PULUMI_OPTION_STACK=prod pulumi destroy`` destroys ``prod``): the stack, the directory and
+``--run-program`` are read from there too.
+
 Each change is judged both with the shell's AWS hints and under a profile no environment names
 (pulumi's providers may name their own): an ``AWS_PROFILE=dev`` never makes it laxer.
 """
@@ -75,6 +79,8 @@ _PULUMI = OptionSpec(
 _READS = frozenset({"whoami", "version", "about", "logs", "help", "pre", ""})
 _STACK_READS = frozenset({"ls", "output", "history", "export", "graph", ""})
 _DESTROYS = frozenset({"destroy", "down", "dn"})
+# What Go's ``strconv.ParseBool`` reads as false (an unset variable too).
+_FALSE_WORDS = frozenset({"", "0", "f", "F", "false", "FALSE", "False"})
 # ``pulumi deployment run OPERATION``: what each does to the stack, run in Pulumi Deployments.
 _DEPLOYMENT_RUNS = {
     "destroy": (_E.DELETE, "deployment run destroy: deletes every resource of the stack"),
@@ -90,10 +96,11 @@ class _Pulumi:
 
     def __init__(self, cmd: SimpleCommand, ctx: ShellContext, opts: Options) -> None:
         self.cmd, self.ctx, self.opts = cmd, ctx, opts
-        given = opts.value("C")
+        given = opts.value("C") or self._option_variable("cwd")
         self.directory = home_path(given, ctx) if given else ctx.cwd
         self.project = find_project(self.directory, ctx)
-        stack = opts.value("s") or selected_stack(cmd, ctx, self.project)
+        stack = opts.value("s") or self._option_variable("stack")
+        stack = stack or selected_stack(cmd, ctx, self.project)
         stacks = stack_names(stack, self.project) if stack else ["pulumi:stack/current"]
         self.switched = stack == SWITCHED_ON_LINE
         self.names = [*stacks, f"pulumi:dir:{self.directory}"]
@@ -119,6 +126,19 @@ class _Pulumi:
             removes_protection=removes_protection,
             detail=detail,
         )
+
+    def _option_variable(self, flag: str) -> str:
+        """The ``PULUMI_OPTION_<FLAG>`` variable, on the line or in the environment: pulumi
+        (3.208 and later) takes any flag not given on the line from it."""
+        name = "PULUMI_OPTION_" + flag.upper().replace("-", "_")
+        return self.cmd.assignments.get(name) or self.ctx.env.get(name) or ""
+
+    def on(self, flag: str) -> bool:
+        """Whether the switch ``--flag`` is on: on the line, else by its variable (anything
+        but Go's false spellings is taken as on: what pulumi refuses changes nothing)."""
+        if self.opts.has(flag):
+            return self.opts.on(flag)
+        return self._option_variable(flag) not in _FALSE_WORDS
 
     def written(self, path: str, detail: str) -> Effect:
         """A file of this machine the call writes."""
@@ -202,7 +222,7 @@ def _pulumi(call: _Pulumi) -> list[Effect] | None:
     if sub in _DESTROYS:
         urns = opts.values.get("target", ())
         deleted = call.effect(_E.DELETE, "destroy: deletes every resource of the stack", urns)
-        return [deleted, *(call.program() if opts.on("run-program") else [])]
+        return [deleted, *(call.program() if call.on("run-program") else [])]
     if sub in ("up", "update"):
         replaced = [
             call.effect(_E.REPLACE, "replace requested (--replace)", (urn,))
@@ -225,7 +245,7 @@ def _pulumi(call: _Pulumi) -> list[Effect] | None:
         kind = _E.READ if rest[:1] in ([], ["get"]) else _E.UPDATE
         return [call.effect(kind, " ".join(["config", *rest[:1]]))]
     if sub == "refresh":
-        return [call.effect(_E.UPDATE, sub), *(call.program() if opts.on("run-program") else [])]
+        return [call.effect(_E.UPDATE, sub), *(call.program() if call.on("run-program") else [])]
     if sub in ("import", "cancel", "login", "logout", "install"):
         code = opts.values.get("o", ()) if sub == "import" else ()
         return [call.effect(_E.UPDATE, sub), *(call.written(p, "import --out") for p in code)]
