@@ -99,8 +99,11 @@ class _Pulumi:
         given = opts.value("C") or self._option_variable("cwd")
         self.directory = home_path(given, ctx) if given else ctx.cwd
         self.project = find_project(self.directory, ctx)
-        stack = opts.value("s") or self._option_variable("stack")
-        stack = stack or selected_stack(cmd, ctx, self.project)
+        stack = (
+            opts.value("s")
+            or self._option_variable("stack")
+            or selected_stack(cmd, ctx, self.project)
+        )
         stacks = stack_names(stack, self.project) if stack else ["pulumi:stack/current"]
         self.switched = stack == SWITCHED_ON_LINE
         self.names = [*stacks, f"pulumi:dir:{self.directory}"]
