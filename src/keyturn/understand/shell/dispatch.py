@@ -130,7 +130,8 @@ _HANDLER_VARIABLES = frozenset(
         # compose project and files.
         *("DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_CONFIG", "CONTAINER_HOST"),
         *("CONTAINER_CONNECTION", "CONTAINERD_ADDRESS", "COMPOSE_FILE", "COMPOSE_PROJECT_NAME"),
-        "COMPOSE_PATH_SEPARATOR",
+        *("COMPOSE_PATH_SEPARATOR", "COMPOSE_ENV_FILES", "COMPOSE_DISABLE_ENV_FILE"),
+        *("CONTAINERS_CONF", "CONTAINERS_CONF_OVERRIDE", "PODMAN_CONNECTIONS_CONF"),
     }
 )
 # Families of such variables: extra terraform arguments, and the package managers' settings

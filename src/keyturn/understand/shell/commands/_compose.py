@@ -19,6 +19,7 @@ from keyturn.understand.shell.commands._compose_file import (
     ComposeModel,
     compose_model,
     compose_settings,
+    working_directory,
 )
 from keyturn.understand.shell.commands._compose_services import (
     depends_on,
@@ -34,9 +35,7 @@ from keyturn.understand.shell.commands._container_call import (
 )
 from keyturn.understand.shell.commands._container_command import command_effects
 from keyturn.understand.shell.commands._container_mounts import host_access, mounts_of
-from keyturn.understand.shell.effects import (
-    file_path,
-)
+from keyturn.understand.shell.effects import file_path
 from keyturn.understand.shell.flags import Options, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 
@@ -103,7 +102,8 @@ def compose(
     name = _project(opts, cmd, ctx, model, settings)
     project = f"compose/{name}"
     if verb in _COMPOSE_READS:
-        return [call.effect(_E.READ, "compose/*" if verb == "ls" else project)]
+        read = call.effect(_E.READ, "compose/*" if verb == "ls" else project)
+        return [read, *_config_output(rest, call, ctx)] if verb == "config" else [read]
     if verb == "run":
         return _compose_run(project, rest, call, model, name)
     if verb == "exec":
@@ -131,6 +131,22 @@ def compose(
     elif model is not None:
         out += started(call, model, name, opts.operands, deps=not opts.on("no-deps"))
     return out
+
+
+# ``config``'s options taking a value: ``-o``/``--output`` writes the rendered model to a file.
+_CONFIG = option_spec("o", {"output": "o"}, "format", "hash")
+
+
+def _config_output(args: Sequence[str], call: ContainerCall, ctx: ShellContext) -> list[Effect]:
+    """``config -o FILE``: the file is overwritten with the compose model (docker compose
+    config: "-o, --output  Save to file"). pflag reads ``-o=FILE`` as FILE, so a value
+    starting with ``=`` names both."""
+    given = [v for v in parse_options(args, _CONFIG).values.get("o", ()) if v]
+    words = [w for v in given for w in ((v, v[1:]) if v.startswith("=") and v[1:] else (v,))]
+    if not words:
+        return []
+    paths = [file_path(w, ctx) for w in words]
+    return [call.file(_E.UPDATE, paths, "config -o: overwritten with the rendered compose model")]
 
 
 def _compose_down(project: str, opts: Options, call: ContainerCall) -> list[Effect]:
@@ -208,14 +224,6 @@ def _project(
         named = model.name
     if named:
         return named.lower()
-    files = [f for f in opts.values.get("f", ()) if f != "-"]
-    files = files or (settings.get("COMPOSE_FILE") or "").split(":")
-    directory = opts.value("project-directory")
-    if directory:
-        folder = file_path(directory, ctx)
-    elif files[0]:
-        folder = posixpath.dirname(file_path(files[0], ctx))
-    else:
-        folder = ctx.cwd
+    folder = working_directory(opts, cmd, ctx, settings)
     valid = re.sub(r"[^a-z0-9_-]", "", posixpath.basename(folder).lower()).lstrip("_-")
     return valid or "*"

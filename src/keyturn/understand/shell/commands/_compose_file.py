@@ -1,7 +1,8 @@
 """The compose files a compose command reads, found and merged as compose does.
 
 Which files: each ``-f`` (``-`` is the input), else ``COMPOSE_FILE`` (split on
-``COMPOSE_PATH_SEPARATOR``, ``:`` by default), else the first of ``compose.yaml``,
+``COMPOSE_PATH_SEPARATOR``, ``:`` by default; the line's or the caller's variable, else the env
+files compose reads, :mod:`._compose_env`), else the first of ``compose.yaml``,
 ``compose.yml``, ``docker-compose.yml``, ``docker-compose.yaml`` in the project directory
 (``--project-directory``, else the working directory) or the nearest folder above holding one,
 with the first override file beside it (``compose.override.yml``…) -- compose-go's
@@ -22,13 +23,14 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
 from keyturn.understand.shell.commands._argv import setting
+from keyturn.understand.shell.commands._compose_env import dotenv_settings, env_files
 from keyturn.understand.shell.effects import file_path
 from keyturn.understand.shell.flags import Options
 from keyturn.understand.shell.line_writes import one_text_on_line, written_text
@@ -68,56 +70,89 @@ class ComposeModel:
     files: tuple[str, ...]
 
 
-# The settings compose takes from the line's or the caller's variables, else from its env file.
+# The settings compose takes from the line's or the caller's variables, else from its env file;
+# those choosing the files are used before compose reads the env file beside the files chosen.
 _SETTINGS = ("COMPOSE_FILE", "COMPOSE_PATH_SEPARATOR", "COMPOSE_PROJECT_NAME", "COMPOSE_PROFILES")
+_CHOOSE_FILES = frozenset({"COMPOSE_FILE", "COMPOSE_PATH_SEPARATOR"})
 # Compose files compose fetches (2.34+: OCI artifacts, Git repositories), never read here.
 _REMOTE_FILE = re.compile(r"(?:oci|https?|git|ssh)://|git@|[^/]*\.git(?:[#@].*)?\Z", re.I)
 
 
 def compose_settings(opts: Options, cmd: SimpleCommand, ctx: ShellContext) -> dict[str, str] | str:
     """The ``COMPOSE_*`` settings in effect: each the line's or the caller's variable, else the
-    env file's -- every ``--env-file``, else ``.env`` in the project directory (or the working
-    directory), which compose reads for them: a ``.env`` holding ``COMPOSE_FILE=evil.yml`` makes
-    ``docker compose up`` run evil.yml. A text: why they are not told (an env file the line
-    changed in a way not known, or a setting of it that needs variables)."""
-    found = {n: v for n in _SETTINGS if (v := setting(cmd, ctx.env, n))}
-    if len(found) == len(_SETTINGS):
+    env files' (:mod:`._compose_env`): a ``.env`` holding ``COMPOSE_FILE=evil.yml`` makes
+    ``docker compose up`` run evil.yml. The default ``.env`` is the project's working directory's
+    as the line names it (``--project-directory``, else the first ``-f``'s folder), then the one
+    beside the compose file chosen, which adds only what is not set yet (compose reads both,
+    the second after it chose its files). A text: why they are not told (an env file the line
+    changed in a way not known, or a setting of it not read alike by compose's releases)."""
+    found = {n: v for n in _SETTINGS if (v := setting(cmd, ctx.env, n)) is not None}
+    wanted = [n for n in _SETTINGS if n not in found]
+    if not wanted:
         return found
-    given = list(opts.values.get("env-file", ()))
-    directory = opts.value("project-directory")
-    files = [file_path(f, ctx) for f in given] or [
-        f"{(file_path(directory, ctx) if directory else ctx.cwd).rstrip('/')}/.env"
-    ]
-    from_files: dict[str, str] = {}
-    for path in files:
-        if not _present(path, ctx):
+    given = [p for p in opts.values.get("f", ()) if p != "-"]
+    chosen = env_files(opts, cmd, ctx, folder=_working_directory(opts, given, ctx))
+    if isinstance(chosen, str):
+        return chosen
+    from_files = _read_env_files(chosen.paths, ctx, wanted)
+    if isinstance(from_files, str):
+        return from_files
+    if cmd.name == "podman-compose" and "COMPOSE_FILE" in from_files:
+        return "podman-compose reads COMPOSE_FILE from its env file in some releases only"
+    settings = {**from_files, **found}
+    if not chosen.default:
+        return settings
+    folder = working_directory(opts, cmd, ctx, settings)
+    later = [n for n in wanted if n not in settings and n not in _CHOOSE_FILES]
+    beside = f"{folder.rstrip('/')}/.env"
+    if not later or beside in chosen.paths:
+        return settings
+    more = _read_env_files((beside,), ctx, later)
+    return more if isinstance(more, str) else {**more, **settings}
+
+
+def _read_env_files(
+    paths: Sequence[str], ctx: ShellContext, names: Sequence[str]
+) -> dict[str, str] | str:
+    """The values the env files ``paths`` give ``names``, later files over earlier ones; a
+    file not there is skipped (compose refuses a missing ``--env-file``: nothing runs)."""
+    values: dict[str, str] = {}
+    for path in paths:
+        if not _present(path, ctx) or ctx.files.is_dir(path):
             continue
         text = one_text_on_line(path, ctx, limit=_LIMIT)
         if text is None:
             return f"its env file {path} is not known here"
-        for name, value in _env_lines(text):
-            if name in _SETTINGS:
-                if "$" in value.replace("$$", ""):
-                    return f"{path} sets {name} from variables"
-                from_files[name] = value
-    return {**from_files, **found}
+        read = dotenv_settings(text, names)
+        if isinstance(read, str):
+            return f"its env file {path}: {read}"
+        values.update(read)
+    return values
 
 
-def _env_lines(text: str) -> list[tuple[str, str]]:
-    """``NAME=VALUE`` lines of an env file (``export`` and quotes allowed, ``#`` comments)."""
-    pairs = []
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#") or "=" not in stripped:
-            continue
-        name, _, value = stripped.removeprefix("export ").partition("=")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        elif " #" in value:
-            value = value.split(" #", 1)[0].rstrip()
-        pairs.append((name.strip(), value))
-    return pairs
+def working_directory(
+    opts: Options, cmd: SimpleCommand, ctx: ShellContext, settings: Mapping[str, str]
+) -> str:
+    """The project's working directory once compose chose its files (compose-go's
+    ``GetWorkingDir``): ``--project-directory``, else the folder of the first compose file
+    (``-f``, ``COMPOSE_FILE``, else the default one found), else the working directory. Its
+    name names the project when nothing else does."""
+    paths = _given_files(opts, settings, ctx)
+    if paths is None and not opts.value("project-directory"):
+        paths = _found_files(ctx.cwd, ctx, every=cmd.name == "podman-compose")
+    return _working_directory(opts, paths or [], ctx)
+
+
+def _working_directory(opts: Options, paths: Sequence[str], ctx: ShellContext) -> str:
+    directory = opts.value("project-directory")
+    if directory:
+        return file_path(directory, ctx)
+    for path in paths:
+        if _REMOTE_FILE.match(path):
+            break  # compose-go stops at a file fetched from elsewhere
+        if path != "-":
+            return posixpath.dirname(file_path(path, ctx))
+    return ctx.cwd
 
 
 def compose_model(

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import posixpath
+import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -140,24 +142,35 @@ _DAEMON_VARIABLES = {
 }
 
 
-# podman's ``--remote`` without a connection named: the default one (containers.conf's, or
-# podman machine's), another machine as far as the line tells.
+# podman's ``--remote`` without a connection named, and no default one told: another machine
+# as far as the line tells.
 DEFAULT_CONNECTION = "default-connection"
-# The docker CLI's settings folder when DOCKER_CONFIG does not move it.
+# The docker CLI's settings folder when neither ``--config`` nor DOCKER_CONFIG moves it.
 _DOCKER_CONFIG = "~/.docker"
 _CONFIG_LIMIT = 1_000_000
-# The current context of a settings file the line rewrote in a way not known.
+# The daemon named by a settings file the line rewrote in a way not known, or not read alike.
 _CONTEXT_NOT_KNOWN = "(decided at run time)"
+# docker's own options before the subcommand (docker/cli ``cli/flags/options.go``), to find
+# ``--config``: docker refuses any other one, so nothing runs then.
+_DOCKER_GLOBAL = option_spec(
+    "cHl",
+    {"context": "c", "host": "H", "log-level": "l", "debug": "D", "version": "v", "help": "h"},
+    *("config", "tlscacert", "tlscert", "tlskey"),
+    stop=True,
+)
 
 
 def daemon_of(opts: Options, cmd: SimpleCommand, ctx: ShellContext) -> str | None:
     """The daemon the line names: a flag (docker refuses both), else a variable, else (docker)
-    the current context of the CLI's settings (``docker context use`` writes it)."""
+    the current context of the CLI's settings (``docker context use`` writes it), else
+    (podman) its default connection when ``--remote`` or containers.conf makes it remote."""
     named = opts.value("c") or opts.value("H")
     for variable in _DAEMON_VARIABLES.get(cmd.name, ()):
         named = named or setting(cmd, ctx.env, variable)
-    if not named and "r" in opts.flags:
-        return DEFAULT_CONNECTION
+    if not named and cmd.name in ("podman", "podman-compose"):
+        # podman is remote when either variable is set at all, even to nothing.
+        told = any(setting(cmd, ctx.env, v) is not None for v in _DAEMON_VARIABLES[cmd.name])
+        named = _podman_default(cmd, ctx, remote=opts.on("r") or told)
     if not named and cmd.name in ("docker", "docker-compose"):
         named = _current_context(cmd, ctx)
     return named or None
@@ -172,9 +185,8 @@ def daemon_here(daemon: str | None, cmd: SimpleCommand, ctx: ShellContext) -> bo
         return True
     if daemon is None or "://" in daemon or cmd.name not in ("docker", "docker-compose"):
         return False
-    folder = setting(cmd, ctx.env, "DOCKER_CONFIG") or _DOCKER_CONFIG
     digest = hashlib.sha256(daemon.encode()).hexdigest()
-    path = home_path(f"{folder.rstrip('/')}/contexts/meta/{digest}/meta.json", ctx)
+    path = f"{_docker_folder(cmd, ctx)}/contexts/meta/{digest}/meta.json"
     text = one_text_on_line(path, ctx, limit=_CONFIG_LIMIT)
     try:
         meta = json.loads(text) if text is not None else None
@@ -186,15 +198,95 @@ def daemon_here(daemon: str | None, cmd: SimpleCommand, ctx: ShellContext) -> bo
     return isinstance(host, str) and host.startswith(("unix://", "npipe://"))
 
 
-def _current_context(cmd: SimpleCommand, ctx: ShellContext) -> str | None:
-    """``currentContext`` of the docker CLI's ``config.json`` (under ``DOCKER_CONFIG``, else
-    ``~/.docker``) as the line leaves it; ``None`` for the default context or no file."""
-    folder = setting(cmd, ctx.env, "DOCKER_CONFIG") or _DOCKER_CONFIG
-    path = home_path(f"{folder.rstrip('/')}/config.json", ctx)
+def _docker_folder(cmd: SimpleCommand, ctx: ShellContext) -> str:
+    """The docker CLI's settings folder, absolute: ``docker --config DIR`` (before the
+    subcommand; it wins over the variable), else DOCKER_CONFIG, else ``~/.docker``."""
+    given = None
+    if cmd.name == "docker":
+        given = parse_options(cmd.args, _DOCKER_GLOBAL).value("config")
+    folder = given or setting(cmd, ctx.env, "DOCKER_CONFIG") or _DOCKER_CONFIG
+    return home_path(folder, ctx).rstrip("/")
+
+
+# The containers.conf files podman reads when CONTAINERS_CONF does not name its only one
+# (containers.conf(5)), the user's last; their drop-in folders (``containers.conf.d``) are not
+# listed here.
+_PODMAN_SYSTEM_CONFS = ("/usr/share/containers/containers.conf", "/etc/containers/containers.conf")
+
+
+def _podman_default(cmd: SimpleCommand, ctx: ShellContext, *, remote: bool) -> str | None:
+    """podman's daemon when the line names none: ``None`` for this machine's, unless
+    ``--remote`` (any value but false) or ``remote = true`` in a containers.conf it reads makes
+    it remote (podman(1)); then the default connection: podman-connections.json's ``Default``,
+    else containers.conf's ``active_service`` (containers/common ``GetConnection``), else
+    :data:`DEFAULT_CONNECTION`. A settings file the line changed in a way not known, or podman
+    would not read: not told (another machine)."""
+    engine = _podman_engine(cmd, ctx)
+    if engine is None:
+        return _CONTEXT_NOT_KNOWN
+    if not remote and engine.get("remote") is not True:
+        return None
+    folder = posixpath.dirname(_podman_user_conf(cmd, ctx))
+    path = setting(cmd, ctx.env, "PODMAN_CONNECTIONS_CONF") or f"{folder}/podman-connections.json"
+    known, text = _settings_text(home_path(path, ctx), ctx)
+    try:
+        connections = json.loads(text) if text is not None else {}
+    except (ValueError, RecursionError):
+        return _CONTEXT_NOT_KNOWN  # podman refuses it: nothing runs
+    if not known or not isinstance(connections, dict):
+        return _CONTEXT_NOT_KNOWN
+    chosen = connections.get("Connection")
+    default = chosen.get("Default") if isinstance(chosen, dict) else None
+    named = default or engine.get("active_service")
+    return named if isinstance(named, str) and named else DEFAULT_CONNECTION
+
+
+def _podman_engine(cmd: SimpleCommand, ctx: ShellContext) -> dict[str, object] | None:
+    """The ``[engine]`` table of the containers.conf files podman reads (CONTAINERS_CONF
+    alone, else the system's and the user's; CONTAINERS_CONF_OVERRIDE last), later over
+    earlier -- but ``remote = true`` in any of them is kept, the stricter reading; ``None``:
+    one is not read here."""
+    only = setting(cmd, ctx.env, "CONTAINERS_CONF")
+    paths = [only] if only else [*_PODMAN_SYSTEM_CONFS, _podman_user_conf(cmd, ctx)]
+    paths.append(setting(cmd, ctx.env, "CONTAINERS_CONF_OVERRIDE") or "")
+    engine: dict[str, object] = {}
+    for path in filter(None, paths):
+        known, text = _settings_text(home_path(path, ctx), ctx)
+        if not known:
+            return None
+        try:
+            table = tomllib.loads(text).get("engine", {}) if text is not None else {}
+        except (ValueError, RecursionError):  # TOMLDecodeError is a ValueError
+            return None  # podman refuses it: nothing runs
+        if not isinstance(table, dict) or table.get("remote", False) not in (True, False):
+            return None
+        remote = engine.get("remote") is True or table.get("remote") is True
+        engine = {**engine, **table, "remote": remote}
+    return engine
+
+
+def _podman_user_conf(cmd: SimpleCommand, ctx: ShellContext) -> str:
+    """The user's containers.conf: under XDG_CONFIG_HOME, else ``~/.config``."""
+    base = setting(cmd, ctx.env, "XDG_CONFIG_HOME") or f"{ctx.home.rstrip('/')}/.config"
+    return home_path(f"{base.rstrip('/')}/containers/containers.conf", ctx)
+
+
+def _settings_text(path: str, ctx: ShellContext) -> tuple[bool, str | None]:
+    """(whether it is known, the text) of a settings file as the line leaves it: the text
+    ``None`` when the file is not there; not known when the line changed it in a way not
+    known."""
     text = one_text_on_line(path, ctx, limit=_CONFIG_LIMIT)
+    if text is None and ctx.written and written_text(ctx.written, path)[0]:
+        return False, None
+    return True, text
+
+
+def _current_context(cmd: SimpleCommand, ctx: ShellContext) -> str | None:
+    """``currentContext`` of the docker CLI's ``config.json`` (:func:`_docker_folder`) as the
+    line leaves it; ``None`` for the default context or no file."""
+    known, text = _settings_text(f"{_docker_folder(cmd, ctx)}/config.json", ctx)
     if text is None:
-        wrote = bool(ctx.written) and written_text(ctx.written, path)[0]
-        return _CONTEXT_NOT_KNOWN if wrote else None
+        return None if known else _CONTEXT_NOT_KNOWN
     try:
         settings = json.loads(text)
     except (ValueError, RecursionError):
