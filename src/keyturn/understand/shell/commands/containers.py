@@ -11,7 +11,8 @@ so that a rule written for docker covers podman and nerdctl too):
   ``docker:compose/<project>/volume/*`` and ``.../image/*`` for its volumes and images. The
   project is ``-p``, else ``COMPOSE_PROJECT_NAME``, else the basename of
   ``--project-directory``, of the first compose file's directory (``-f``, ``COMPOSE_FILE``) or
-  of the working directory, made a valid name as compose does (lower case, ``[a-z0-9_-]``);
+  of the folder compose finds its file in (the working directory or one above it), made a
+  valid name as compose does (lower case, ``[a-z0-9_-]``);
   a ``name:`` in the compose file comes before the folders (:mod:`._compose`).
 - When the line names the daemon (``--context``/``-c``, ``-H``/``--host``; else the program's
   variables: ``DOCKER_HOST``/``DOCKER_CONTEXT`` for docker and docker-compose,
