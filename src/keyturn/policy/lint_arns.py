@@ -37,15 +37,11 @@ _S3 = re.compile(r"(?P<prefix>arn:[^:*?]*:s3:::|s3://)(?P<bucket>[^/]*)(?P<rest>
 @cache
 def _separators() -> dict[str, dict[str, str]]:
     """service -> resource type -> the separator its ARNs put after the type."""
-    # Private tables of the AWS understanding, read (never changed) so that lint checks
-    # patterns against the very layouts names are made with.
-    from keyturn.understand.aws.naming import _ARN as TABLE
-    from keyturn.understand.aws.naming import _EC2_PREFIXES
+    # The very layouts the AWS understanding makes names with.
+    from keyturn.understand.aws.naming import arn_templates
 
-    templates = [t for table in TABLE.values() for t in table.values()]
-    templates += [f"arn:aws:ec2:{{r}}:{{a}}:{kind}/{{v}}" for kind in _EC2_PREFIXES.values()]
     layouts: dict[str, dict[str, str]] = {}
-    for template in (*templates, *_BESIDE_THE_TABLE):
+    for template in (*arn_templates(), *_BESIDE_THE_TABLE):
         match = _ARN.match(template.replace("{r}", "r").replace("{a}", "a"))
         if match:
             layouts.setdefault(match["service"], {})[match["type"]] = match["sep"]

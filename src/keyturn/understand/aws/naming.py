@@ -153,6 +153,14 @@ _EC2_PREFIXES = {
 _LOWER_CASED = frozenset({"rds", "docdb", "neptune", "elasticache", "redshift"})
 
 
+def arn_templates() -> tuple[str, ...]:
+    """Every ARN layout names are made with here (``arn:aws:rds:{r}:{a}:db:{v}``, EC2's by ID
+    prefix): what ``keyturn policy lint`` checks protected and rule patterns against."""
+    templates = [t for table in _ARN.values() for t in table.values()]
+    templates += [f"arn:aws:ec2:{{r}}:{{a}}:{kind}/{{v}}" for kind in _EC2_PREFIXES.values()]
+    return tuple(dict.fromkeys(templates))
+
+
 def _as_stored(names: list[str]) -> list[str]:
     lower = [n.lower() for n in names]
     return lower + [n for n in names if n not in lower]
