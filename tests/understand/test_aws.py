@@ -9,6 +9,7 @@ import pytest
 from keyturn.errors import InputError
 from keyturn.model import ActionKind, EffectKind, Target
 from keyturn.understand.aws import aws_effects, understand_aws
+from keyturn.understand.aws.verbs import classify
 
 D, U, C, R, X = (
     EffectKind.DELETE,
@@ -354,3 +355,22 @@ def test_shell_path_does_not_import_botocore() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("service", "operation", "about_access"),
+    [
+        ("s3", "PutBucketPolicy", True),
+        ("iam", "AttachRolePolicy", True),
+        ("s3", "PutBucketAcl", True),
+        ("logs", "PutRetentionPolicy", False),
+        ("ecr", "PutLifecyclePolicy", False),
+        ("autoscaling", "PutScalingPolicy", False),
+    ],
+)
+def test_only_access_policies_are_noted_as_access_control(
+    service: str, operation: str, about_access: bool
+) -> None:
+    """A reviewer reads the note: a retention or scaling policy says nothing of who may act."""
+    notes = classify(service, operation).notes
+    assert ("security-sensitive: changes access control" in notes) is about_access

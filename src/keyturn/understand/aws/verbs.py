@@ -86,6 +86,15 @@ _AUDIT_EVASION = frozenset(
     }
 )
 _SENSITIVE_WORDS = ("Policy", "Acl", "PublicAccessBlock", "Trust", "Permission", "AccessKey")
+# Policies that say how long data is kept or how a service scales, not who may act: the note
+# would mislead a reviewer (``logs:PutRetentionPolicy`` deletes old events, said elsewhere).
+_NOT_ACCESS_POLICIES = ("RetentionPolicy", "LifecyclePolicy", "ScalingPolicy", "BackupPolicy")
+
+
+def _about_access(operation: str) -> bool:
+    for kept in _NOT_ACCESS_POLICIES:
+        operation = operation.replace(kept, "")
+    return any(w in operation for w in _SENSITIVE_WORDS)
 
 
 def _words(text: str) -> list[str]:
@@ -152,8 +161,8 @@ def classify(service: str, operation: str) -> VerbMeaning:
         notes.append("runs arbitrary code: judge the payload")
     if qualified in _AUDIT_EVASION:
         notes.append("weakens the audit trail")
-    if kind in (EffectKind.UPDATE, EffectKind.CREATE, EffectKind.DELETE) and any(
-        w in operation for w in _SENSITIVE_WORDS
+    if kind in (EffectKind.UPDATE, EffectKind.CREATE, EffectKind.DELETE) and _about_access(
+        operation
     ):
         notes.append("security-sensitive: changes access control")
     return VerbMeaning(effect=kind, verb=verb, noun=noun, notes=tuple(notes))
