@@ -91,6 +91,8 @@ _CLUSTER_SCOPED = frozenset(
         "clusterissuer",
         "clusteradmissionpolicy",
         "policyserver",
+        "volumesnapshotcontent",
+        "volumesnapshotclass",
     }
 )
 
@@ -102,6 +104,18 @@ _NAMESPACE_KINDS = frozenset({"project", "projectrequest"})
 # Singulars that end in "s" and must not lose it.
 _KEEP_S = frozenset({"endpoints", "ingress", "status", "componentstatus", "address"})
 
+# Endings of singular kinds that end in "s" (the API's and common operators' kinds: Redis,
+# KubeDB's Postgres, OpenShift's DNS, Rook's CephNFS, an ACK or Crossplane Alias, Chaos Mesh's
+# PodChaos): such a word is a singular as it is, and the word plus "es" is its plural
+# (``redises``, ``postgreses``, ``dnses``, ``cephnfses``, ``aliases``). A singular ending in
+# "us" (Prometheus, Status, Argo's EventBus) or "ss" (Ingress) is one too; see
+# :func:`normalize_kind`.
+_S_ENDINGS = ("endpoints", "redis", "postgres", "dns", "nfs", "alias", "atlas", "canvas", "chaos")
+
+# "-ouses"/"-auses" are the plurals of "-ouse"/"-ause" (ClickHouse, Warehouse, Clause), not of
+# "-ous"/"-aus"; "-caches" of "-cache" (Azure's RedisCache), not of "-cach".
+_PLURALS_OF_E = ("ouses", "auses", "caches")
+
 
 def normalize_kind(word: str) -> str:
     """The lower-case singular kind of a kubectl/API spelling.
@@ -109,20 +123,30 @@ def normalize_kind(word: str) -> str:
     ``deploy``, ``deployments``, ``deployments.apps``, ``Deployment`` and
     ``deployment.v1.apps`` all give ``deployment``; ``ns`` gives ``namespace``. An unknown word
     is lower-cased and de-pluralised by the usual English rules (``foos`` -> ``foo``,
-    ``policies`` -> ``policy``), which is how the API server names custom resources too.
+    ``policies`` -> ``policy``), which is how the API server names custom resources too. A
+    singular that ends in "s" keeps it: ``prometheus`` and ``prometheuses`` both give
+    ``prometheus``, ``redis`` and ``redises`` give ``redis``, ``ingresses`` gives ``ingress``.
     """
     kind = word.strip().split(".", 1)[0].lower()
     if kind in _SHORT_NAMES:
         return _SHORT_NAMES[kind]
-    if kind in _KEEP_S or kind in _CLUSTER_SCOPED:
+    if kind in _KEEP_S or kind in _CLUSTER_SCOPED or _is_s_singular(kind):
         return kind
+    plural_of = next((e for e in _S_ENDINGS if kind.endswith(e + "es")), None)
+    if plural_of is not None or (kind.endswith("uses") and not kind.endswith(_PLURALS_OF_E)):
+        return kind[:-2]  # redises -> redis, prometheuses -> prometheus, statuses -> status
     if kind.endswith("ies") and len(kind) > 3:
         return kind[:-3] + "y"
-    if kind.endswith(("sses", "ches", "shes", "xes")):
+    if kind.endswith(("sses", "ches", "shes", "xes")) and not kind.endswith(_PLURALS_OF_E):
         return kind[:-2]
-    if kind.endswith("s") and not kind.endswith("ss"):
+    if kind.endswith("s") and len(kind) > 1:
         return kind[:-1]
     return kind
+
+
+def _is_s_singular(kind: str) -> bool:
+    """Whether ``kind``, ending in "s", is a singular as it is (see :data:`_S_ENDINGS`)."""
+    return kind.endswith(("ss", "us", *_S_ENDINGS))
 
 
 def is_cluster_scoped(kind: str) -> bool:
@@ -130,15 +154,18 @@ def is_cluster_scoped(kind: str) -> bool:
     return normalize_kind(kind) in _CLUSTER_SCOPED
 
 
-def object_names(kind: str, name: str, namespace: str | None) -> tuple[str, ...]:
+def object_names(
+    kind: str, name: str, namespace: str | None, *, singular: bool = False
+) -> tuple[str, ...]:
     """The resource names (BRIEF §4.2) of one object.
 
     ``k8s:<namespace>/<kind>/<name>``, or ``k8s:<kind>/<name>`` when the kind is cluster-scoped
     (or no namespace is known and the kind is not a known namespaced one). A Namespace also
     carries ``k8s:<name>/*``: whatever happens to a namespace happens to everything in it. An
-    OpenShift Project (or ProjectRequest) is named as its namespace too.
+    OpenShift Project (or ProjectRequest) is named as its namespace too. ``singular``: ``kind``
+    is already the lower-case singular (an API kind such as ``prometheus``), used as it is.
     """
-    kind = normalize_kind(kind)
+    kind = kind if singular else normalize_kind(kind)
     if kind == "namespace":
         return (f"k8s:namespace/{name}", f"k8s:{name}/*")
     unscoped = kind in _CLUSTER_SCOPED or not namespace
@@ -149,7 +176,9 @@ def object_names(kind: str, name: str, namespace: str | None) -> tuple[str, ...]
     return (own,)
 
 
-def collection_delete_names(kind: str, namespace: str | None) -> tuple[str, ...]:
+def collection_delete_names(
+    kind: str, namespace: str | None, *, singular: bool = False
+) -> tuple[str, ...]:
     """The names of a delete of every ``kind`` object of ``namespace`` at once (kubectl's
     ``--all``, ``-l``/``--selector``, ``--field-selector``; a DELETE on a collection path or
     collection admission request).
@@ -158,9 +187,10 @@ def collection_delete_names(kind: str, namespace: str | None) -> tuple[str, ...]
     empties (in part), ``k8s:namespace/<ns>`` (``k8s:namespace/*`` across every namespace):
     a protected namespace refuses it as it refuses its own deletion, which it amounts to.
     kubectl's ``all`` (its category of the usual workload kinds) is named ``k8s:<ns>/*`` too.
-    A cluster-scoped kind lives in no namespace: only the objects are named."""
-    kind = normalize_kind(kind)
-    names = object_names(kind, "*", namespace)
+    A cluster-scoped kind lives in no namespace: only the objects are named. ``singular`` as
+    for :func:`object_names`."""
+    kind = kind if singular else normalize_kind(kind)
+    names = object_names(kind, "*", namespace, singular=True)
     if kind in _CLUSTER_SCOPED or not namespace:
         return names
     emptied: tuple[str, ...] = (f"k8s:namespace/{namespace}",)
@@ -176,23 +206,28 @@ def custom_resource_names(crd_name: str, crd: object = None) -> tuple[str, ...]:
     ``kubectl delete <kind> --all -A``, and named so (``k8s:*/<kind>/*`` with the namespaces it
     empties, or ``k8s:<kind>/*`` for a cluster-scoped kind), so that what a protected pattern
     names inside a namespace is not lost through its definition. ``crd_name`` is
-    ``<plural>.<group>``; ``crd`` (the object, when known) gives the kind and scope exactly.
-    An unknown scope is taken both ways.
+    ``<plural>.<group>``; ``crd`` (the object, when known) gives the kind and scope exactly:
+    its ``singular`` (or its ``kind``, lower-cased) is the singular as it is, a plural is
+    de-pluralised. An unknown scope is taken both ways.
     """
     spec = crd.get("spec") if isinstance(crd, dict) else None
     spec = spec if isinstance(spec, dict) else {}
     words = spec.get("names")
     words = words if isinstance(words, dict) else {}
-    kind = next(
-        (w for w in (words.get("kind"), words.get("plural")) if isinstance(w, str) and w),
-        crd_name.split(".", 1)[0],
-    )
+    singular = next(filter(None, map(_word, (words.get("singular"), words.get("kind")))), "")
+    plural = next(filter(None, map(_word, (words.get("plural"), crd_name.split(".", 1)[0]))), "")
+    singular = singular.lower()
+    kind = singular or normalize_kind(plural)
     if not kind:
         return ()
     scope = spec.get("scope")
     names: tuple[str, ...] = ()
     if scope != "Cluster":
-        names += collection_delete_names(kind, "*")
+        names += collection_delete_names(kind, "*", singular=True)
     if scope != "Namespaced":
-        names += (f"k8s:{normalize_kind(kind)}/*",)
+        names += (f"k8s:{kind}/*",)
     return tuple(dict.fromkeys(names))
+
+
+def _word(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""

@@ -7,7 +7,16 @@ One admission request is one effect on one object, named ``k8s:<ns>/<kind>/<name
 - CONNECT (``pods/exec``, ``attach``, ``portforward``, proxies) -> unknown: arbitrary execution;
 - ``pods/eviction`` CREATE -> delete of the pod (that is what ``kubectl drain`` sends);
 - ``*/scale`` (or any update) to 0 replicas -> update with the detail "scaled to 0";
-- a PersistentVolume's reclaim policy taken off ``Retain`` -> update that removes protection;
+- a retention switch taken off its safe value (a PersistentVolume's reclaim policy off
+  ``Retain``, a ``deletionPolicy`` off ``Retain``/``Orphan``, ACK's ``retain`` annotation
+  removed...: :mod:`~keyturn.understand.k8s_retention`) -> update that removes protection;
+- deleting a PersistentVolumeClaim (or a VolumeSnapshot) -> delete also named as the volume
+  (or snapshot content) bound to it, which goes with it unless retained;
+- deleting an ACK or Crossplane resource -> also a delete of the cloud resource behind it, by
+  its ARN and in its account (:mod:`~keyturn.understand.k8s_cloud`);
+- a pod, or a workload's pod template, with host access (privileged, host namespaces, the
+  host's ``/`` mounted...: :mod:`~keyturn.understand.k8s_host_access`) -> also unknown on the
+  node: arbitrary execution, as ``kubectl debug node/...`` is;
 - ``pods/ephemeralcontainers`` -> unknown (``kubectl debug``: arbitrary execution);
 - deleting a Namespace -> delete of ``k8s:namespace/<n>`` also named ``k8s:<n>/*``;
 - deleting a CustomResourceDefinition -> delete also named as every object of its kind
@@ -20,12 +29,18 @@ One admission request is one effect on one object, named ``k8s:<ns>/<kind>/<name
   so is each per-object request of a deletecollection (no ``name``, the object in
   ``oldObject``), named as that object too.
 
+The kind is ``request.kind.kind`` lower-cased as it is (the API's kind is singular:
+``Prometheus`` is ``prometheus``); on a subresource, the parent's plural de-pluralised. A
+``status`` or ``approval`` subresource (or an UPDATE that changes the status) keeps the status
+in what the digest binds, so an approval holds for that status only.
+
 A bare ``AdmissionRequest`` (the ``request`` object without its envelope, as policy test suites
 store them) is accepted too; ``admission.k8s.io/v1beta1`` has the same request shape.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,6 +48,8 @@ import msgspec
 
 from keyturn.errors import InputError
 from keyturn.model import Action, ActionKind, Effect, EffectKind, Resource, Target
+from keyturn.understand.k8s_cloud import cloud_effects
+from keyturn.understand.k8s_host_access import host_access, node_names
 from keyturn.understand.k8s_kinds import (
     collection_delete_names,
     custom_resource_names,
@@ -40,6 +57,8 @@ from keyturn.understand.k8s_kinds import (
     normalize_kind,
     object_names,
 )
+from keyturn.understand.k8s_retention import bound_names, protection_dropped
+from keyturn.understand.k8s_subject import STATUS_SUBRESOURCES, review_subject, status_line
 
 __all__ = ["understand_admission"]
 
@@ -50,9 +69,9 @@ _OPERATIONS = {
     "DELETE": EffectKind.DELETE,
     "CONNECT": EffectKind.UNKNOWN,
 }
-# Metadata the API server changes on its own: not part of what is asked.
-_VOLATILE_METADATA = ("managedFields", "resourceVersion", "uid", "creationTimestamp", "generation")
 _NO_TARGET = Target()
+# A kind as the API spells it: a DNS-1035 label once lower-cased (what a CRD's kind must be).
+_KIND_NAME = re.compile(r"[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?")
 
 
 def understand_admission(
@@ -75,28 +94,15 @@ def understand_admission(
     collection = _deletes_collection(request, operation, source)
     name = "*" if collection else _name(request, source)
     effect_kind, meaning = _meaning(request, operation, kind, subresource, collection=collection)
-    unscoped = "" if is_cluster_scoped(kind) else "*"
-    if collection:
-        # deletecollection: every object of the kind in the namespace (in every namespace
-        # when none is given and the kind lives in namespaces).
-        names = collection_delete_names(kind, namespace or unscoped)
-    else:
-        names = object_names("pod" if subresource == "eviction" else kind, name, namespace)
-    if _collection_item(request, operation, source):
-        # The API server asks about a deletecollection one object at a time, each request
-        # with the collection's (empty) name: judged as the collection delete it is part of,
-        # as ``kubectl delete <kind> --all`` is, so that a protected namespace refuses it.
-        every = collection_delete_names(kind, _string(request, "namespace", source) or unscoped)
-        names = tuple(dict.fromkeys(names + every))
-        meaning += " (one object of a collection delete: judged as the whole collection)"
-    if effect_kind is EffectKind.DELETE and kind == "customresourcedefinition":
-        # Every custom resource of the kind goes with its definition (of every kind: "*").
-        names += custom_resource_names(name, None if collection else request.get("oldObject"))
-    user = _user(request)
-    unprotects = _reclaim_unprotected(request) if effect_kind is EffectKind.UPDATE else None
+    names, more = _names(
+        request, kind, subresource, name, namespace, effect_kind, collection=collection
+    )
+    old, new = request.get("oldObject"), request.get("object")
+    unprotects = protection_dropped(old, new) if effect_kind is EffectKind.UPDATE else None
     if unprotects:
-        meaning += f"; protection removed: {unprotects}"
-    detail = "; ".join(p for p in (meaning, f"by {user}" if user else "") if p)
+        more += f"; protection removed: {unprotects}"
+    user = _user(request)
+    detail = "; ".join(p for p in (meaning + more, f"by {user}" if user else "") if p)
     effect_target = (
         target if target.kube_namespace or not namespace else _with_ns(target, namespace)
     )
@@ -109,13 +115,87 @@ def understand_admission(
         removes_protection=unprotects is not None,
         detail=detail,
     )
+    group = _group(request)
     return Action(
         kind=ActionKind.K8S,
         summary=f"kubernetes {operation.lower()} {names[0]}"
         + (" (dry run)" if _dry(request) else ""),
-        effects=(effect,),
+        effects=(
+            effect,
+            *_host_effects(new, effect, subresource),
+            *cloud_effects(effect, operation=operation, old=old, new=new, group=group, kind=kind),
+        ),
         target=target,
-        subject=_subject(request, operation, kind, subresource, namespace, name),
+        subject=review_subject(
+            request,
+            operation=operation,
+            kind=kind,
+            subresource=subresource,
+            namespace=namespace,
+            name=name,
+        ),
+    )
+
+
+def _names(
+    request: Mapping[str, Any],
+    kind: str,
+    subresource: str,
+    name: str,
+    namespace: str,
+    effect_kind: EffectKind,
+    *,
+    collection: bool,
+) -> tuple[tuple[str, ...], str]:
+    """The names of what the request reaches, and what they add to its line for people."""
+    unscoped = "" if is_cluster_scoped(kind) else "*"
+    more = ""
+    if collection:
+        # deletecollection: every object of the kind in the namespace (in every namespace
+        # when none is given and the kind lives in namespaces).
+        names = collection_delete_names(kind, namespace or unscoped, singular=True)
+    else:
+        own = "pod" if subresource == "eviction" else kind
+        names = object_names(own, name, namespace, singular=True)
+    if _collection_item(request):
+        # The API server asks about a deletecollection one object at a time, each request
+        # with the collection's (empty) name: judged as the collection delete it is part of,
+        # as ``kubectl delete <kind> --all`` is, so that a protected namespace refuses it.
+        ns = request.get("namespace") or unscoped
+        names += collection_delete_names(kind, ns, singular=True)
+        more += " (one object of a collection delete: judged as the whole collection)"
+    if effect_kind is EffectKind.DELETE and kind == "customresourcedefinition":
+        # Every custom resource of the kind goes with its definition (of every kind: "*").
+        names += custom_resource_names(name, None if collection else request.get("oldObject"))
+    bound = bound_names(kind, request.get("oldObject"))
+    if effect_kind is EffectKind.DELETE and bound:
+        # The bound volume (and its disk) goes with the claim unless the volume's reclaim
+        # policy is Retain, which the review does not carry: named as deleted (fail closed).
+        names += bound
+        more += f"; deletes {', '.join(bound)} bound to it unless that is retained"
+    return tuple(dict.fromkeys(names)), more
+
+
+def _host_effects(new: Any, effect: Effect, subresource: str) -> tuple[Effect, ...]:
+    """An unknown effect on the node when the created or updated object's pods get it
+    (:func:`~keyturn.understand.k8s_host_access.host_access`), named as the object and the
+    node(s) it runs on."""
+    if subresource or effect.effect not in (EffectKind.CREATE, EffectKind.UPDATE):
+        return ()
+    found = host_access(new)
+    if not found:
+        return ()
+    names = tuple(dict.fromkeys(effect.resource.names + node_names(new)))
+    return (
+        Effect(
+            EffectKind.UNKNOWN,
+            Resource(names, effect.resource.type),
+            effect.target,
+            "k8s",
+            operation=effect.operation,
+            detail=f"host access ({', '.join(found)}): arbitrary execution on the node; "
+            + effect.detail,
+        ),
     )
 
 
@@ -165,18 +245,40 @@ def _string(request: Mapping[str, Any], key: str, source: str, *, required: bool
 def _kind(request: Mapping[str, Any], source: str) -> tuple[str, str]:
     """The object's kind (lower-case singular) and the subresource, if any."""
     subresource = _string(request, "subResource", source)
+    given = _kind_word(request, source)
     resource = request.get("resource")
-    resource_word = resource.get("resource") if isinstance(resource, dict) else None
-    if subresource and isinstance(resource_word, str) and resource_word:
-        # On a subresource ``kind`` is the subresource's (Scale, Eviction): name the parent.
-        return normalize_kind(resource_word), subresource
+    plural = resource.get("resource") if isinstance(resource, dict) else None
+    if isinstance(plural, str) and plural and (subresource or not given):
+        # On a subresource ``kind`` is the subresource's (Scale, Eviction): name the parent,
+        # from its plural (``prometheuses`` -> ``prometheus``).
+        kind = normalize_kind(plural)
+        if not _KIND_NAME.fullmatch(kind):
+            raise InputError(
+                f"{source}: request.resource.resource: not a resource name: {_cut(plural)}"
+            )
+        return kind, subresource
+    if not given:
+        raise InputError(f"{source}: request.kind.kind: missing")
+    return given, subresource
+
+
+def _kind_word(request: Mapping[str, Any], source: str) -> str:
+    """``request.kind.kind`` lower-cased as it is -- the API's kind is singular already
+    (``Prometheus``, ``Redis``), so no "s" is taken off -- or "" when there is none. A kind
+    that is no kind name (blank, dotted, not a string) is bad input, not an empty kind."""
     kind = request.get("kind")
     word = kind.get("kind") if isinstance(kind, dict) else None
-    if not isinstance(word, str) or not word:
-        if isinstance(resource_word, str) and resource_word:
-            return normalize_kind(resource_word), subresource
-        raise InputError(f"{source}: request.kind.kind: missing")
-    return normalize_kind(word), subresource
+    if word is None:
+        return ""
+    lowered = word.lower() if isinstance(word, str) else ""
+    if not _KIND_NAME.fullmatch(lowered):
+        raise InputError(f"{source}: request.kind.kind: not a kind name: {_cut(word)}")
+    return lowered
+
+
+def _cut(value: Any) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 def _metadata(request: Mapping[str, Any], key: str) -> str:
@@ -197,13 +299,14 @@ def _deletes_collection(request: Mapping[str, Any], operation: str, source: str)
     return not (_string(request, "name", source) or _metadata(request, "name"))
 
 
-def _collection_item(request: Mapping[str, Any], operation: str, source: str) -> bool:
+def _collection_item(request: Mapping[str, Any]) -> bool:
     """Whether the request is the API server's check of one object of a deletecollection: a
     DELETE with no name of its own (the collection's attributes) carrying the object being
-    deleted (``oldObject``). A single object's DELETE always names it."""
-    if operation != "DELETE" or _string(request, "subResource", source):
+    deleted (``oldObject``). A single object's DELETE always names it. (Its fields' types are
+    checked by then.)"""
+    if request.get("operation") != "DELETE" or request.get("subResource"):
         return False
-    return not _string(request, "name", source) and bool(_metadata(request, "name"))
+    return not request.get("name") and bool(_metadata(request, "name"))
 
 
 def _name(request: Mapping[str, Any], source: str) -> str:
@@ -228,6 +331,8 @@ def _meaning(
         effect, meaning = EffectKind.DELETE, "evict pod (deleted; drain sends this)"
     elif subresource == "ephemeralcontainers":
         effect, meaning = EffectKind.UNKNOWN, "ephemeral debug container: arbitrary execution"
+    elif operation == "UPDATE" and subresource in STATUS_SUBRESOURCES:
+        meaning += f": {status_line(request.get('object'))}"
     elif operation == "DELETE" and kind == "namespace":
         meaning = "delete namespace: deletes everything in it"
     elif collection and not is_cluster_scoped(kind):
@@ -285,22 +390,6 @@ def _finalizers(obj: Any, block: str) -> list[str]:
     return [str(f) for f in listed] if isinstance(listed, list) else []
 
 
-def _reclaim_unprotected(request: Mapping[str, Any]) -> str | None:
-    """A PersistentVolume whose ``persistentVolumeReclaimPolicy`` goes from ``Retain`` to
-    anything else: its disk, kept so far when its claim goes, is then deleted with it (toggle
-    then delete)."""
-
-    def policy(field: str) -> Any:
-        obj = request.get(field)
-        spec = obj.get("spec") if isinstance(obj, dict) else None
-        return spec.get("persistentVolumeReclaimPolicy") if isinstance(spec, dict) else None
-
-    before, after = policy("oldObject"), policy("object")
-    if before == "Retain" and after != "Retain":
-        return f"reclaim policy Retain -> {after or 'unset'}"
-    return None
-
-
 def _dry(request: Mapping[str, Any]) -> bool:
     return request.get("dryRun") is True
 
@@ -324,30 +413,17 @@ def _with_ns(target: Target, namespace: str) -> Target:
     return Target(kube_namespace=namespace).merged_over(target)
 
 
-def _subject(
-    request: Mapping[str, Any],
-    operation: str,
-    kind: str,
-    subresource: str,
-    namespace: str | None,
-    name: str,
-) -> dict[str, Any]:
-    """What the digest binds to: the request without its uid and server-set metadata."""
-    return {
-        "operation": operation,
-        "kind": kind,
-        "subresource": subresource,
-        "namespace": namespace or "",
-        "name": name,
-        "dry_run": _dry(request),
-        "object": _stable(request.get("object")),
-        "old_object": _stable(request.get("oldObject")),
-        "options": request.get("options"),
-    }
-
-
-def _stable(obj: Any) -> Any:
-    if not isinstance(obj, dict) or not isinstance(obj.get("metadata"), dict):
-        return obj
-    metadata = {k: v for k, v in obj["metadata"].items() if k not in _VOLATILE_METADATA}
-    return {**{k: v for k, v in obj.items() if k != "status"}, "metadata": metadata}
+def _group(request: Mapping[str, Any]) -> str:
+    """The object's API group: the resource's (the parent's, on a subresource), else the
+    kind's, else the object's ``apiVersion``."""
+    for field in ("resource", "kind"):
+        part = request.get(field)
+        group = part.get("group") if isinstance(part, dict) else None
+        if isinstance(group, str) and group:
+            return group
+    for field in ("oldObject", "object"):
+        obj = request.get(field)
+        version = obj.get("apiVersion") if isinstance(obj, dict) else None
+        if isinstance(version, str) and "/" in version:
+            return version.split("/", 1)[0]
+    return ""

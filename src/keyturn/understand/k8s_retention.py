@@ -1,0 +1,143 @@
+"""What keeps an object's data when the object goes, and what a claim's delete takes with it.
+
+Many Kubernetes objects stand for data kept elsewhere: a PersistentVolume for a disk, a
+VolumeSnapshotContent for a snapshot, an AWS Controllers for Kubernetes (ACK) or Crossplane
+managed resource for a cloud resource. A switch on the object decides whether deleting the
+object destroys that data too: the volume's reclaim policy, a snapshot's or a managed
+resource's ``deletionPolicy``, an annotation that retains or abandons, the cloud's own deletion
+protection. An UPDATE taking such a switch off its safe value removes the object's protection
+(toggle, then delete), as turning off deletion protection does (BRIEF §4.1):
+:func:`protection_dropped`.
+
+Deleting a claim reaches further than the claim: the PersistentVolume bound to a
+PersistentVolumeClaim (and its disk) is deleted with it unless the volume's reclaim policy is
+``Retain``, which is the volume's, not in the review: the bound object is named as deleted
+(fail closed), :func:`bound_names`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["bound_names", "protection_dropped", "retains_on_delete"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Switch:
+    """One switch: where it is (``path`` from the object's top), what it is called for people,
+    which values are safe, and whether its safe value keeps the data when the object is
+    deleted through the API (Helm's ``keep`` and deletion protection do not: the first is
+    about ``helm uninstall``, the second makes the cloud refuse, not keep)."""
+
+    path: tuple[str, ...]
+    label: str
+    safe: Callable[[Any], bool]
+    keeps_on_delete: bool = True
+
+
+def _one_of(*values: str) -> Callable[[Any], bool]:
+    wanted = frozenset(v.casefold() for v in values)
+    return lambda value: isinstance(value, str) and value.strip().casefold() in wanted
+
+
+def _is_true(value: Any) -> bool:
+    return value is True
+
+
+def _no_delete(value: Any) -> bool:
+    """Crossplane's ``managementPolicies`` without ``Delete`` (nor ``*``): the provider leaves
+    the external resource when the managed resource goes."""
+    return isinstance(value, list) and not {"*", "Delete"} & {str(v) for v in value}
+
+
+_ANNOTATIONS = ("metadata", "annotations")
+_SWITCHES = (
+    _Switch(("spec", "persistentVolumeReclaimPolicy"), "reclaim policy", _one_of("Retain")),
+    # VolumeSnapshotContent/VolumeSnapshotClass (Retain) and Crossplane managed resources
+    # (Orphan): Delete deletes the snapshot or the external resource with the object.
+    _Switch(("spec", "deletionPolicy"), "deletion policy", _one_of("Retain", "Orphan")),
+    _Switch(("spec", "managementPolicies"), "management policies", _no_delete),
+    _Switch(
+        (*_ANNOTATIONS, "services.k8s.aws/deletion-policy"),
+        "ACK deletion policy",
+        _one_of("retain"),
+    ),
+    _Switch(
+        (*_ANNOTATIONS, "cnrm.cloud.google.com/deletion-policy"),
+        "Config Connector deletion policy",
+        _one_of("abandon"),
+    ),
+    _Switch(
+        (*_ANNOTATIONS, "helm.sh/resource-policy"),
+        "Helm resource policy",
+        _one_of("keep"),
+        keeps_on_delete=False,
+    ),
+    # The cloud's own deletion protection set through the object (ACK's RDS spec, Crossplane's
+    # forProvider): switched off through Kubernetes as surely as through the cloud's API.
+    _Switch(("spec", "deletionProtection"), "deletion protection", _is_true, keeps_on_delete=False),
+    _Switch(
+        ("spec", "forProvider", "deletionProtection"),
+        "deletion protection",
+        _is_true,
+        keeps_on_delete=False,
+    ),
+)
+
+
+def protection_dropped(old: Any, new: Any) -> str | None:
+    """What of the object's retention an UPDATE from ``old`` to ``new`` switches off (each
+    switch safe before, not after), for people; ``None`` when nothing is."""
+    dropped = [
+        f"{s.label} {_shown(before)} -> {_shown(after)}"
+        for s in _SWITCHES
+        if s.safe(before := _at(old, s.path)) and not s.safe(after := _at(new, s.path))
+    ]
+    return ", ".join(dropped) or None
+
+
+def retains_on_delete(obj: Any) -> bool:
+    """Whether ``obj`` says its external data stays when it is deleted (ACK's ``retain``,
+    Crossplane's ``Orphan`` or management policies without ``Delete``, a ``Retain`` policy,
+    Config Connector's ``abandon``)."""
+    return any(s.keeps_on_delete and s.safe(_at(obj, s.path)) for s in _SWITCHES)
+
+
+def bound_names(kind: str, obj: Any) -> tuple[str, ...]:
+    """The names of what a delete of the claim ``obj`` (a ``kind`` object) deletes with it:
+    a PersistentVolumeClaim's bound volume (``spec.volumeName``), a VolumeSnapshot's bound
+    content (``status.boundVolumeSnapshotContentName``, or the pre-provisioned
+    ``spec.source.volumeSnapshotContentName``). Both are cluster-scoped."""
+    if kind == "persistentvolumeclaim":
+        found = [("persistentvolume", _at(obj, ("spec", "volumeName")))]
+    elif kind == "volumesnapshot":
+        found = [
+            ("volumesnapshotcontent", _at(obj, ("status", "boundVolumeSnapshotContentName"))),
+            ("volumesnapshotcontent", _at(obj, ("spec", "source", "volumeSnapshotContentName"))),
+        ]
+    else:
+        return ()
+    names = (
+        f"k8s:{bound}/{name.strip()}"
+        for bound, name in found
+        if isinstance(name, str) and name.strip()
+    )
+    return tuple(dict.fromkeys(names))
+
+
+def _at(obj: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if not isinstance(obj, Mapping):
+            return None
+        obj = obj.get(key)
+    return obj
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "unset"
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return value if isinstance(value, str) else str(value).lower()
