@@ -142,12 +142,11 @@ def _is_kind(word: str, *, namespaced: bool = False) -> bool:
     """Whether ``word`` is a kind kubectl has a short name for (``deployment``, ``pod``...) or a
     cluster-scoped one (only the former when ``namespaced``): a namespace or object called so
     is far less likely than a kind written in the wrong place."""
-    # The short-name table is the one list of common kinds the kind module keeps.
-    from keyturn.understand.k8s_kinds import _SHORT_NAMES, is_cluster_scoped, normalize_kind
+    from keyturn.understand.k8s_kinds import is_cluster_scoped, is_common_kind, normalize_kind
 
     if is_cluster_scoped(word):
         return not namespaced
-    return normalize_kind(word) in _SHORT_NAMES.values()
+    return is_common_kind(normalize_kind(word))
 
 
 def covers(broad: Rule, narrow: Rule) -> bool:

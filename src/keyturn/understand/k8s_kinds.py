@@ -54,6 +54,7 @@ _SHORT_NAMES: dict[str, str] = {
     "leases": "lease",
     "events": "event",
 }
+_COMMON_KINDS = frozenset(_SHORT_NAMES.values())
 
 # Kinds that are not namespaced (``kubectl api-resources --namespaced=false``).
 _CLUSTER_SCOPED = frozenset(
@@ -147,6 +148,12 @@ def normalize_kind(word: str) -> str:
 def _is_s_singular(kind: str) -> bool:
     """Whether ``kind``, ending in "s", is a singular as it is (see :data:`_S_ENDINGS`)."""
     return kind.endswith(("ss", "us", *_S_ENDINGS))
+
+
+def is_common_kind(kind: str) -> bool:
+    """Whether ``kind`` (normalised) is one of the common kinds kubectl has a short name for
+    (``deployment``, ``pod``...)."""
+    return kind in _COMMON_KINDS
 
 
 def is_cluster_scoped(kind: str) -> bool:
