@@ -63,6 +63,11 @@ def test_delete_of_the_protected_namespace_is_refused(server: Server) -> None:
     assert resp["allowed"] is False and resp["status"]["code"] == 403
     assert "protected" in resp["status"]["message"] or "denied" in resp["status"]["message"]
     assert resp["uid"] == "705ab4f5-6393-11e8-b7cc-42010a800002"
+    # The warning names the pattern that held it, with its rule.
+    assert any(
+        w.startswith("keyturn: reaches the protected k8s:namespace/payments (protected[")
+        for w in resp["warnings"]
+    ), resp["warnings"]
 
 
 def test_an_ask_is_refused_with_the_request_id(server: Server) -> None:

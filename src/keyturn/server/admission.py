@@ -14,12 +14,13 @@ server treats as a webhook failure: with ``failurePolicy: Fail`` the object is r
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from starlette.requests import Request
 
 from keyturn.approval.model import Role
-from keyturn.model import Action, Actor, Target, Verdict
+from keyturn.model import Action, Actor, Judgement, Target, Verdict
 from keyturn.server.api import MAX_BODY_BYTES, submit
 from keyturn.server.api_input import parse_json
 from keyturn.server.app import backend_of
@@ -72,10 +73,9 @@ async def admission(request: Request) -> JSONResponse:
             "reason": "Forbidden",
             "message": f"keyturn: {outcome.message}",
         }
+    protected = backend.gate.policy.protected
     warnings = [
-        f"keyturn: {j.effect.resource.name} is protected"
-        for j in outcome.decision.judgements
-        if j.protected
+        _protected_warning(j, protected) for j in outcome.decision.judgements if j.protected
     ]
     if outcome.verdict is Verdict.ALLOW and outcome.grant_id is not None:
         warnings.append(f"keyturn: admitted once by grant {outcome.grant_id}")
@@ -85,3 +85,15 @@ async def admission(request: Request) -> JSONResponse:
     return JSONResponse(
         {"apiVersion": api_version, "kind": "AdmissionReview", "response": response}
     )
+
+
+def _protected_warning(j: Judgement, protected: Sequence[str]) -> str:
+    """The webhook's warning for a judgement on a protected resource: the pattern that held it
+    when a ``protected[i]`` rule did (a claim's delete is held by its bound volume's pattern:
+    the claim's own name would point the operator at the wrong object)."""
+    rule = j.rule
+    if rule.startswith("protected[") and rule.endswith("]") and rule[10:-1].isdigit():
+        index = int(rule[10:-1])
+        if index < len(protected):
+            return f"keyturn: reaches the protected {protected[index]} ({rule})"
+    return f"keyturn: {j.effect.resource.name} is protected"
