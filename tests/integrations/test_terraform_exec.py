@@ -25,9 +25,9 @@ STANDIN = Path(__file__).parent / "assets" / "terraform"
 REPLACE_PLAN = (
     "hashicorp+terraform/internal__command__testdata__show-json__requires-replace__output.json"
 )
-DELETE_PLAN = (
-    "hashicorp+terraform/internal__command__testdata__show-json__basic-delete__output.json"
-)
+# A plan that asks in production (a delete whose configuration is gone is denied there: a
+# removed block may run provisioners the plan does not show).
+UPDATE_PLAN = "hashicorp+terraform/internal__command__testdata__show-json__drift__output.json"
 
 
 @pytest.fixture()
@@ -129,7 +129,7 @@ def test_held_plan_is_applied_exactly_once_after_approval(
 def test_a_changed_plan_does_not_use_the_grant(
     home: Path, fixtures: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("STANDIN_TF_SECOND_PLAN", str(fixtures / "terraform" / DELETE_PLAN))
+    monkeypatch.setenv("STANDIN_TF_SECOND_PLAN", str(fixtures / "terraform" / UPDATE_PLAN))
     assert main(APPLY) == 3
     first = int(capsys.readouterr().out.strip())
     approve_all(first, "alice", "carol")

@@ -9,7 +9,8 @@ names. The mapping of ``actions`` (formats.md §4.2, §5.1):
 - ``forget`` -> update "forgotten: removed from state, not destroyed" (the object stays);
 - ``create,forget`` / ``forget,create`` -> create of the new object + forget of the old;
 - ``no-op`` and ``read`` -> read (``no-op`` with ``importing`` -> update: brought under
-  management; a ``read`` of the ``external`` data source runs its program: unknown); any other
+  management; a ``read`` of a data source that acts when read -- ``external``,
+  ``aws_lambda_invocation``, an ``http`` POST: ``_data_sources`` -- is what it does); any other
   combination -> unknown.
 
 A ``moved`` object (``previous_address``) is also named by its old address, and, unless the
@@ -17,18 +18,21 @@ change destroys it anyway, yields a read of the old address that removes its pro
 pattern protecting that address no longer names the object in the next plan. A
 ``kubernetes_manifest`` CustomResourceDefinition destroyed is also named as every object of its
 kind. An effect's target takes the account and region of the object's ARN when none is given,
-for the policy's ``aws_accounts`` to tell the environment.
+for the policy's ``aws_accounts`` to tell the environment; and each change is judged again
+under the constants of each provider configuration it may use (a profile, a role's account,
+allowed accounts, a kube context: ``_provider_hints``), the strictest counting.
 
 A created, replaced or destroyed resource whose configuration has provisioners also yields an
 ``unknown`` effect per provisioner, and a constant ``local-exec`` command is understood as the
-shell command it is (``_provisioners``).
+shell command it is (``_provisioners``); a delete of an object whose configuration is gone
+yields one too: a ``removed`` block may run destroy-time provisioners the plan does not show.
 
 A change of a resource that runs code on apply (``aws_lambda_invocation``,
 ``aws_ssm_association``, a CloudFormation stack: ``_runs_code``) also yields an ``unknown``
 effect, as does a ``local_file`` whose ``filename`` is known only on apply (a known one is
 named ``file:<path>``); a change that sets a rule deleting data later (an S3 lifecycle rule that
-expires objects, an ECR lifecycle policy, a DynamoDB TTL turned on: ``_expiry``) also yields
-that deletion.
+expires objects, an ECR lifecycle policy, a DynamoDB TTL turned on, a log group's retention
+cut: ``_expiry``) also yields that deletion.
 
 ``resource_drift`` is not an action and is ignored; Terraform 1.14+ ``action_invocations`` run
 provider-defined code on apply and are unknown. A plan with no change still yields one read
@@ -49,6 +53,8 @@ import msgspec
 
 from keyturn.model import Action, ActionKind, Effect, EffectKind, Resource, Target
 from keyturn.understand.aws_names import s3_bucket_names
+from keyturn.understand.terraform._config import Provisioner
+from keyturn.understand.terraform._data_sources import ACTING_DATA_TYPES, read_effects
 from keyturn.understand.terraform._expiry import EXPIRY_TYPES, later_deletions
 from keyturn.understand.terraform._local_files import (
     LOCAL_FILE_TYPES,
@@ -75,11 +81,12 @@ from keyturn.understand.terraform._protection import (
     protection_removed,
     versioning_removed,
 )
+from keyturn.understand.terraform._provider_hints import ProviderHints
 from keyturn.understand.terraform._provisioners import (
     RUNS_ON,
-    Provisioner,
     provisioned,
     provisioner_effects,
+    removed_block_effect,
 )
 from keyturn.understand.terraform._runs_code import RUNS_CODE_TYPES, runs_code
 
@@ -116,9 +123,11 @@ def understand_terraform(
     digest = hashlib.sha256()
     effects: list[Effect] = []
     commands = provisioned(plan.configuration)
+    hints = ProviderHints.of(plan.configuration)
+    version = plan.terraform_version if isinstance(plan.terraform_version, str) else None
     with _no_gc_pauses():
         for rc in changes:
-            effects.extend(_change_effects(rc, target, digest))
+            effects.extend(_judged_change(rc, target, digest, hints=hints, version=version))
             if commands and RUNS_ON.intersection(rc.change.actions):
                 effects.extend(_provisioner_effects(rc, commands, target, digest))
     for invocation in plan.action_invocations or ():
@@ -136,6 +145,23 @@ def understand_terraform(
         target=target,
         subject=subject,
     )
+
+
+def _judged_change(
+    rc: ResourceChange, target: Target, digest: Any, *, hints: ProviderHints | None,
+    version: str | None,
+) -> list[Effect]:  # fmt: skip
+    """A change's effects, each also judged under the provider configurations it may use
+    (``_provider_hints``), and the provisioners a ``removed`` block may run for it."""
+    found = _change_effects(rc, target, digest)
+    if hints is not None:
+        found = hints.also_judged(found, address_names(rc.address)[-1], rc.provider_name)
+    first = found[0]
+    removed = removed_block_effect(
+        rc.address, first.resource.names, mode=rc.mode, actions=tuple(rc.change.actions),
+        action_reason=rc.action_reason, terraform_version=version, target=first.target,
+    )  # fmt: skip
+    return found if removed is None else [*found, removed]
 
 
 def _provisioner_effects(
@@ -197,9 +223,14 @@ def _change_effects(rc: ResourceChange, target: Target, digest: Any) -> list[Eff
     if change.importing is not None:
         kind, meaning = (_E.UPDATE, "imported: brought under management") if kind is _E.READ else (
             kind, meaning + " (with import)")  # fmt: skip
-    if rc.mode == "data" and rc.type == "external" and actions == ("read",):
-        # The external data source runs its program to read: arbitrary execution on apply.
-        kind, meaning = _E.UNKNOWN, f"runs a program on apply: {_program(after)}"
+    if rc.mode == "data" and rc.type in ACTING_DATA_TYPES and actions == ("read",):
+        # A data source that acts when read (runs a program, invokes a function...).
+        acting = read_effects(
+            rc.type, after, decode_value(change.after_unknown), names=names, target=target,
+            service=service, operation=operation, detail=lambda what: _detail(rc, what),
+        )  # fmt: skip
+        if acting is not None:
+            return acting
     if (kind is _E.DELETE or kind is _E.REPLACE) and (objects := crd_objects(rc.type, before)):
         # Destroying a definition destroys every object of its kind with it.
         resource = Resource(tuple(dict.fromkeys(names + objects)), rc.type)
@@ -269,13 +300,6 @@ def _unseen_effects(
         Effect(effect, resource, target, service, operation=operation, detail=_detail(rc, detail))
         for effect, resource, detail in found
     ]
-
-
-def _program(values: Any) -> str:
-    program = values.get("program") if isinstance(values, dict) else None
-    if isinstance(program, list) and program:
-        return " ".join(map(str, program))
-    return "(known only on apply)"
 
 
 def _moved_away(

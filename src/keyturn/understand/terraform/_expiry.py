@@ -7,6 +7,11 @@
   the repository (as ``BatchDeleteImage``);
 - an ``aws_dynamodb_table``'s ``ttl`` turned on (or onto another attribute): a delete of the
   table's items, named as the table (as ``DeleteItem``);
+- an ``aws_cloudwatch_log_group``'s (or ``awscc_logs_log_group``'s) ``retention_in_days`` set
+  where it was 0 or unset (kept for ever) or lowered: a delete of the group's events (CloudWatch
+  Logs deletes the events older than the retention), named as the group and ``<ARN>:*``;
+- an ``aws_kinesis_stream``'s ``retention_period`` lowered: a delete of the stream's records
+  older than it, named as the stream;
 - the same settings on the Cloud Control provider's ``awscc_s3_bucket``
   (``lifecycle_configuration``), ``awscc_dynamodb_table``/``awscc_dynamodb_global_table``
   (``time_to_live_specification``) and ``awscc_ecr_repository`` (``lifecycle_policy``).
@@ -24,6 +29,7 @@ from keyturn.understand.aws.lifecycle import (
     bucket_objects,
     cloudformation_rules,
     ecr_policy_expires,
+    log_events,
     new_expiring_prefixes,
     prefix_deletions,
     terraform_rules,
@@ -35,8 +41,9 @@ __all__ = ["EXPIRY_TYPES", "later_deletions"]
 # The types a change of which may set a rule that deletes later (and every ``awscc_`` type).
 EXPIRY_TYPES = frozenset(
     {"aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket", "aws_ecr_lifecycle_policy"}
-    | {"aws_dynamodb_table"}
+    | {"aws_dynamodb_table", "aws_cloudwatch_log_group", "aws_kinesis_stream"}
 )
+_LOG_GROUPS = frozenset({"aws_cloudwatch_log_group", "awscc_logs_log_group"})
 
 _E = EffectKind
 Deletion = tuple[EffectKind, Resource, str]
@@ -61,6 +68,12 @@ def later_deletions(
         return _ecr(address, after.get("repository"), after.get("policy"))
     if resource_type == "aws_dynamodb_table" and kind is _E.UPDATE:
         return _ttl(names, _block(old.get("ttl")), _block(after.get("ttl")))
+    if resource_type in _LOG_GROUPS and kind is _E.UPDATE and "retention_in_days" in after:
+        unset = resource_type.startswith("awscc_")  # the aws provider's unset is 0, not null
+        days = (old.get("retention_in_days"), after["retention_in_days"])
+        return _retention(names, *days, null_is_unset=unset)
+    if resource_type == "aws_kinesis_stream" and kind is _E.UPDATE and "retention_period" in after:
+        return _stream_retention(names, old.get("retention_period"), after["retention_period"])
     if resource_type.startswith("awscc_") and kind is _E.UPDATE:
         return _awscc(resource_type, address, old, after, names)
     return []
@@ -155,3 +168,41 @@ def _ttl(names: tuple[str, ...], before: dict[str, Any], after: dict[str, Any]) 
     if enabled is not True or not isinstance(attribute, str):
         return [(_E.UNKNOWN, resource, "a TTL known only on apply: it may delete items")]
     return [(_E.DELETE, resource, f"TTL deletes every item whose {attribute} is a past time")]
+
+
+def _retention(
+    names: tuple[str, ...], before: Any, after: Any, *, null_is_unset: bool
+) -> list[Deletion]:
+    """A log group's retention set where it kept its events for ever (0 or unset), or lowered:
+    a delete of its events older than it. A null after is known only on apply, unless
+    ``null_is_unset`` and there was none before either."""
+    was = before if _days(before) else None  # 0, unset or unread: kept for ever
+    forever = isinstance(after, int) and not isinstance(after, bool) and after == 0
+    if not forever and not _days(after):  # null: known only on apply (or unread)
+        if after is None and was is None and null_is_unset:
+            return []  # none before, none after
+        return [(_E.UNKNOWN, log_events(names), "a retention known only on apply: it may "
+                 "delete the log group's events")]  # fmt: skip
+    if forever or (was is not None and after >= was):
+        return []  # kept for ever from now on, or longer than before
+    return [(_E.DELETE, log_events(names), f"retention cut to {after} days (was "
+             f"{was or 'never expire'}): older log events are deleted")]  # fmt: skip
+
+
+def _stream_retention(names: tuple[str, ...], before: Any, after: Any) -> list[Deletion]:
+    """A stream's retention (hours) lowered: its records older than the new one are deleted."""
+    if not _days(before):
+        return []  # unknown before: a new or unread stream, no records this change reaches
+    records = Resource(names, "kinesis-records")
+    if not _days(after):
+        return [(_E.UNKNOWN, records, "a retention known only on apply: it may delete the "
+                 "stream's records")]  # fmt: skip
+    if after >= before:
+        return []
+    return [(_E.DELETE, records, f"retention cut from {before} to {after} hours: older records "
+             "are deleted")]  # fmt: skip
+
+
+def _days(value: Any) -> bool:
+    """Whether ``value`` is a retention: a whole number of days (or hours) above 0."""
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0

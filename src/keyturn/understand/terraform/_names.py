@@ -3,11 +3,11 @@
 A resource is named by its address, by the ID/ARN the plan knows, and by names derived from its
 type (an ``aws_db_instance``'s identifier gives ``arn:aws:rds:*:*:db:<identifier>``; a
 ``kubernetes_namespace``'s ``metadata.name`` (or a ``kubectl_manifest``'s ``kind`` and
-``name``) gives ``k8s:namespace/<name>``; an ``aws_s3_object`` is
-``arn:aws:s3:::<bucket>/<key>``, as the AWS CLI names it; an ``awscc_*`` resource is named from
-its ``id`` as the CloudFormation type it is generated from; a ``local_file`` is
-``file:<filename>``), so a policy pattern written for any surface matches a plan too. An ARN of
-another partition (``arn:aws-cn:...``) is also named in the ``aws`` one.
+``name``, a ``kustomization_resource``'s JSON ``manifest``) gives ``k8s:namespace/<name>``;
+an ``aws_s3_object`` is ``arn:aws:s3:::<bucket>/<key>``, as the AWS CLI names it; an
+``awscc_*`` resource is named from its ``id`` as the CloudFormation type it is generated from;
+a ``local_file`` is ``file:<filename>``), so a policy pattern written for any surface matches
+a plan too. An ARN of another partition (``arn:aws-cn:...``) is also named in the ``aws`` one.
 
 An instance of a resource with ``count`` or ``for_each`` (``aws_db_instance.main[0]``,
 ``module.db["a"].aws_db_instance.main["x"]``) is also named by its address without instance
@@ -18,6 +18,7 @@ another resource).
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -163,6 +164,8 @@ def derived_names(resource_type: str, values: Any) -> list[str]:
         names.extend(_kubernetes_names(resource_type, values))
     elif resource_type == "kubectl_manifest":
         names.extend(_kubectl_manifest_names(values))
+    elif resource_type == "kustomization_resource":
+        names.extend(_manifest_names(_json_manifest(values)))
     elif resource_type == "helm_release":
         name, namespace = values.get("name"), values.get("namespace") or "default"
         if isinstance(name, str) and name and isinstance(namespace, str):
@@ -185,9 +188,9 @@ def _cloud_control_names(values: dict[str, Any]) -> list[str]:
 
 
 def crd_objects(resource_type: str, values: Any) -> tuple[str, ...]:
-    """For a ``kubernetes_manifest`` (or ``kubectl_manifest``) holding a
-    CustomResourceDefinition, the names of every object of the kind it defines (they go when it
-    goes); ``()`` for anything else."""
+    """For a ``kubernetes_manifest`` (or ``kubectl_manifest``, ``kustomization_resource``)
+    holding a CustomResourceDefinition, the names of every object of the kind it defines (they
+    go when it goes); ``()`` for anything else."""
     if not isinstance(values, dict):
         return ()
     if resource_type == "kubectl_manifest":
@@ -195,10 +198,13 @@ def crd_objects(resource_type: str, values: Any) -> tuple[str, ...]:
         if values.get("kind") != "CustomResourceDefinition" or not isinstance(name, str):
             return ()
         return custom_resource_names(name)  # kind and scope are in the YAML: from the name
-    manifest = values.get("manifest")
-    if resource_type != "kubernetes_manifest" or not isinstance(manifest, dict):
+    if resource_type == "kustomization_resource":
+        manifest = _json_manifest(values)
+    elif resource_type == "kubernetes_manifest":
+        manifest = values.get("manifest")
+    else:
         return ()
-    if manifest.get("kind") != "CustomResourceDefinition":
+    if not isinstance(manifest, dict) or manifest.get("kind") != "CustomResourceDefinition":
         return ()
     metadata = manifest.get("metadata")
     name = metadata.get("name") if isinstance(metadata, dict) else None
@@ -225,16 +231,34 @@ def _kubectl_manifest_names(values: dict[str, Any]) -> tuple[str, ...]:
     return object_names(normalize_kind(kind), name, namespace)
 
 
+def _json_manifest(values: dict[str, Any]) -> Any:
+    """The object a (kbst) ``kustomization_resource`` manages: its ``manifest``, the object's
+    JSON text; None when it is not such text."""
+    text = values.get("manifest")
+    try:
+        return json.loads(text) if isinstance(text, str) else None
+    except (ValueError, RecursionError):
+        return None
+
+
+def _manifest_names(manifest: Any) -> tuple[str, ...]:
+    """``k8s:`` names of a whole Kubernetes object (``kind`` and ``metadata``)."""
+    if not isinstance(manifest, dict):
+        return ()
+    return _object_names(manifest.get("kind"), manifest.get("metadata"))
+
+
 def _kubernetes_names(resource_type: str, values: dict[str, Any]) -> tuple[str, ...]:
     """``k8s:`` names from the kubernetes provider's ``metadata`` block (or ``manifest``)."""
     if resource_type == "kubernetes_manifest":
-        manifest = values.get("manifest")
-        if not isinstance(manifest, dict):
-            return ()
-        kind, metadata = manifest.get("kind"), manifest.get("metadata")
-    else:
-        kind = _K8S_VERSION.sub("", resource_type.removeprefix("kubernetes_")).replace("_", "")
-        metadata = values.get("metadata")
+        return _manifest_names(values.get("manifest"))
+    kind = _K8S_VERSION.sub("", resource_type.removeprefix("kubernetes_")).replace("_", "")
+    return _object_names(kind, values.get("metadata"))
+
+
+def _object_names(kind: Any, metadata: Any) -> tuple[str, ...]:
+    """``k8s:`` names of the object of ``kind`` its ``metadata`` (an object, or a block: a list
+    of one) names; in ``default`` when a namespaced kind gives no namespace."""
     if isinstance(metadata, list):
         metadata = metadata[0] if metadata else None
     if not isinstance(kind, str) or not kind or not isinstance(metadata, dict):

@@ -4,8 +4,8 @@ Plans can be large (100,000 resources), so the document is decoded with msgspec 
 that hold only what is judged; ``before``/``after`` stay :class:`msgspec.Raw` slices of the
 input until the one change that needs them is looked at, so memory stays near the file size.
 Everything else in the plan (``planned_values``, ``prior_state``, ``configuration`` but for
-its provisioners, ``resource_drift``) is skipped: drift is what already happened, not what the
-plan will do.
+its provisioners and provider configurations, ``resource_drift``) is skipped: drift is what
+already happened, not what the plan will do.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import msgspec
 
 from keyturn.errors import InputError
-from keyturn.understand.terraform._provisioners import Configuration
+from keyturn.understand.terraform._config import Configuration
 
 _NULL = msgspec.Raw(b"null")
 # Plan format majors this code knows; a minor bump only adds fields (formats.md §4).
@@ -29,6 +29,7 @@ class Change(msgspec.Struct, frozen=True):
     actions: list[str]
     before: msgspec.Raw = _NULL
     after: msgspec.Raw = _NULL
+    after_unknown: msgspec.Raw = _NULL
     replace_paths: Any = None
     importing: Any = None
 
@@ -58,6 +59,7 @@ class Plan(msgspec.Struct, frozen=True):
     """The parts of a plan that are judged."""
 
     format_version: str | None = None
+    terraform_version: Any = None  # a string in every real plan; anything else is not read
     resource_changes: list[ResourceChange] | None = None
     action_invocations: list[ActionInvocation] | None = None
     configuration: Configuration | None = None

@@ -8,74 +8,72 @@ credentials. The plan's ``configuration`` lists each resource's provisioners (no
 run at create or destroy time), so every created, replaced or destroyed resource with one gets
 an ``unknown`` effect naming the command, and a ``local-exec`` command given as a constant is
 also understood as the shell command it is: never less than held, denied when the command is.
+
+A ``removed`` block (Terraform 1.9 and later, OpenTofu 1.10 and later) may carry destroy-time
+provisioners too, and ``show -json`` does not write ``removed`` blocks at all: the plan shows a
+plain delete whose configuration is gone (``delete_because_no_resource_config``, or
+``delete_because_no_module`` for a resource of a module removed). So such a delete also gets an
+``unknown`` effect saying a command the plan does not show may run (:func:`removed_block_effect`);
+a plan made by a release older than 1.9 cannot hold one.
 """
 
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
+import re
 from typing import Any
 
-import msgspec
-
 from keyturn.model import Effect, EffectKind, Resource, Target
+from keyturn.understand.terraform._config import Configuration, Provisioner, modules
 
 # Where a local-exec command runs is the applying machine's working directory, which the plan
 # does not tell: relative paths are named under this stand-in.
 WORKING_DIR = "/terraform-working-dir"
 # What runs a provisioner: any change that creates or destroys an object.
 RUNS_ON = frozenset({"create", "delete"})
-
-
-class Provisioner(msgspec.Struct, frozen=True):
-    """One ``provisioners[]`` entry of a configuration resource."""
-
-    type: str = ""
-    expressions: dict[str, Any] | None = None
-
-
-class ConfigResource(msgspec.Struct, frozen=True):
-    """A configuration resource: only its address and provisioners are judged."""
-
-    address: str = ""
-    provisioners: list[Provisioner] | None = None
-
-
-class ModuleCall(msgspec.Struct, frozen=True):
-    module: ConfigModule | None = None
-
-
-class ConfigModule(msgspec.Struct, frozen=True):
-    resources: list[ConfigResource] | None = None
-    module_calls: dict[str, ModuleCall] | None = None
-
-
-class Configuration(msgspec.Struct, frozen=True):
-    """The plan's ``configuration``, down to what provisioners it declares."""
-
-    root_module: ConfigModule | None = None
+# The reasons of a delete a ``removed`` block makes: the object's configuration is gone.
+_REMOVED_REASONS = frozenset({"delete_because_no_resource_config", "delete_because_no_module"})
+# The first release of either tool whose ``removed`` blocks may hold provisioners is 1.9 or later.
+_REMOVED_PROVISIONERS_SINCE = (1, 9)
+_RELEASE = re.compile(r"([0-9]{1,6})\.([0-9]{1,6})(?![0-9])")
 
 
 def provisioned(configuration: Configuration | None) -> dict[str, list[Provisioner]]:
     """``{resource address without instance keys: its provisioners}`` over every module."""
     found: dict[str, list[Provisioner]] = {}
-    if configuration is not None and configuration.root_module is not None:
-        for prefix, module in _modules(configuration.root_module, ""):
-            for resource in module.resources or ():
-                if resource.provisioners and resource.address:
-                    found[prefix + resource.address] = resource.provisioners
+    for prefix, module in modules(configuration):
+        for resource in module.resources or ():
+            if resource.provisioners and resource.address:
+                found[prefix + resource.address] = resource.provisioners
     return found
 
 
-def _modules(
-    module: ConfigModule, prefix: str, depth: int = 0
-) -> Iterator[tuple[str, ConfigModule]]:
-    yield prefix, module
-    if depth > 64:  # a configuration is a tree of modules; a deeper one is not Terraform's
-        return
-    for name, call in (module.module_calls or {}).items():
-        if call.module is not None:
-            yield from _modules(call.module, f"{prefix}module.{name}.", depth + 1)
+def removed_block_effect(
+    address: str, names: tuple[str, ...], *, mode: str, actions: tuple[str, ...],
+    action_reason: str | None, terraform_version: str | None, target: Target,
+) -> Effect | None:  # fmt: skip
+    """The ``unknown`` effect of the destroy-time provisioners a ``removed`` block may hold for
+    the object at ``address`` (named ``names``), or None when this change cannot run any."""
+    if mode != "managed" or "delete" not in actions or action_reason not in _REMOVED_REASONS:
+        return None
+    version = _release(terraform_version)
+    if version is not None and version < _REMOVED_PROVISIONERS_SINCE:
+        return None
+    return Effect(
+        EffectKind.UNKNOWN,
+        Resource(names, "terraform_provisioner"),
+        target,
+        "terraform",
+        operation="terraform removed block",
+        detail=f"{address}: a removed block may run destroy-time provisioners that the plan "
+        "does not show",
+    )
+
+
+def _release(version: str | None) -> tuple[int, int] | None:
+    """``"1.11.4"`` -> ``(1, 11)``; None when absent or not read (counted as recent)."""
+    found = _RELEASE.match(version or "")
+    return (int(found[1]), int(found[2])) if found else None
 
 
 def provisioner_effects(
