@@ -59,3 +59,15 @@ def test_a_state_directory_that_is_a_file_is_bad_input(
     assert done.returncode == 2, done.stderr
     assert done.stderr.count("\n") == 1 and "KEYTURN_HOME: the state directory" in done.stderr
     assert a_file.read_text() == "x"
+
+
+@pytest.mark.parametrize(
+    "verb",
+    [("requests", "show"), ("approve", "--reason", "ok"), ("cancel",), ("revoke", "--reason", "x")],
+)
+def test_a_request_id_beyond_the_databases_is_not_found(
+    verb: tuple[str, ...], tmp_path: Path
+) -> None:
+    done = _keyturn(*verb, "9" * 25, home=tmp_path / "home")
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and f"no request {'9' * 25}" in done.stderr

@@ -47,3 +47,14 @@ def test_no_button_for_who_may_not_and_a_used_grant_is_a_conflict(server: Server
     assert f"/requests/{rid}/revoke" not in server.client.get(f"/requests/{rid}").text
     late = server.client.post(f"/requests/{rid}/revoke", data={"csrf": csrf, "reason": "late"})
     assert late.status_code == 409 and "already used" in late.text
+
+
+def test_a_request_id_beyond_the_databases_is_not_found(server: Server) -> None:
+    """SQLite refuses an integer past 64 bits outright: such an id is answered as any id the
+    store does not hold, never with a 500."""
+    csrf = _signed_in(server, "alice")
+    huge = "9" * 25
+    page = server.client.get(f"/requests/{huge}")
+    assert page.status_code == 404 and f"there is no request {huge}" in page.text
+    vote = server.client.post(f"/requests/{huge}/approve", data={"csrf": csrf})
+    assert vote.status_code in (403, 404) and "Traceback" not in vote.text

@@ -34,6 +34,11 @@ class ConflictError(InputError):
     code = "conflict"
 
 
+# Request ids beyond what the databases store (a signed 64-bit column, with room): such an id
+# is simply not found, never sent to the database (SQLite refuses the integer outright).
+MAX_REQUEST_ID = 2**62
+
+
 class Role(StrEnum):
     """What a token may do. Reviewers approve; agents ask; admins manage (and may cancel or
     revoke); a cluster -- the Kubernetes API server, presenting its token to the admission

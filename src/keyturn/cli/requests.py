@@ -16,11 +16,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from keyturn.approval.display import ranked_effects, request_headline, shorten, visible
-from keyturn.approval.model import RequestState
+from keyturn.approval.model import MAX_REQUEST_ID, RequestState
 from keyturn.bootstrap import open_state
 from keyturn.cli._args import parser
 from keyturn.cli._state import add_state_options, age, settings_of, when
-from keyturn.errors import UsageError
+from keyturn.errors import NotFoundError, UsageError
 
 
 def run(argv: list[str]) -> int:
@@ -88,6 +88,8 @@ def parse_id(text: str) -> int:
         raise UsageError(f"request id {text!r}: expected a number") from None
     if value <= 0:
         raise UsageError(f"request id {text!r}: expected a positive number")
+    if value > MAX_REQUEST_ID:
+        raise NotFoundError(f"no request {value}")  # as for any id the store does not hold
     return value
 
 

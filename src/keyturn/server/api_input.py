@@ -10,11 +10,12 @@ from typing import Any
 
 from starlette.requests import Request
 
+from keyturn.approval.model import MAX_REQUEST_ID
 from keyturn.errors import InputError
 from keyturn.server.errors import ApiError
 
 MAX_BODY_BYTES = 64 << 20
-MAX_ID = 2**62  # ids beyond what the databases store are simply not found
+MAX_ID = MAX_REQUEST_ID  # ids beyond what the databases store are simply not found
 
 
 # A ``\uXXXX`` escape of a UTF-16 surrogate: half of a pair, or (alone) text that is not

@@ -28,7 +28,7 @@ from starlette.templating import Jinja2Templates
 
 from keyturn.approval.display import ranked_effects, request_headline, shorten, visible_html
 from keyturn.approval.machine import may_revoke
-from keyturn.approval.model import ApprovalRequest, RequestState, Role
+from keyturn.approval.model import MAX_REQUEST_ID, ApprovalRequest, RequestState, Role
 from keyturn.errors import ApprovalError, InputError, NotFoundError
 from keyturn.server.api import act_on_request, audit_page, verify_report
 from keyturn.server.app import Backend, backend_of
@@ -269,6 +269,8 @@ async def request_page(
     backend = backend_of(request)
     request_id = int(request.path_params["request_id"])
     try:
+        if not 0 < request_id <= MAX_REQUEST_ID:
+            raise NotFoundError(f"no request {request_id}")
         req = await backend.run(current, backend.store, request_id, now=backend.clock())
     except NotFoundError:
         return page(
