@@ -24,6 +24,7 @@ import json
 import os
 import subprocess
 import sys
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -423,14 +424,52 @@ def test_the_apply_workspace_is_read_where_terraform_reads_it(tmp_path: Path) ->
     assert workspace({"TF_DATA_DIR": ".missing"}) == "default"
 
 
+def _plan_file(tmp_path: Path, snapshot: str | None) -> Path | None:
+    """A saved plan file as terraform writes one (a zip holding ``tfconfig/``, the
+    configuration it was planned from) whose main.tf is ``snapshot``; None: no such file."""
+    if snapshot is None:
+        return None
+    path = tmp_path / "saved.tfplan"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("tfplan", b"\x00stand-in")
+        archive.writestr("tfconfig/modules.json", '[{"Key": "", "Dir": "."}]')
+        archive.writestr("tfconfig/m-/main.tf", snapshot)
+    return path
+
+
+_REMOVED_BLOCK = """removed {
+  from = aws_instance.web
+  lifecycle { destroy = true }
+  provisioner "local-exec" {
+    when    = destroy
+    command = "aws rds delete-db-instance --db-instance-identifier prod-main"
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("snapshot", "code"),
+    [
+        # Not a plan file with a configuration snapshot: a removed block may run provisioners
+        # the plan does not show (unknown, in production: denied).
+        (None, 4),
+        # The plan's own configuration holds no removed block: the delete, for two reviews.
+        ('resource "aws_s3_bucket" "logs" {}\n# removed { is only a comment here\n', 3),
+        (_REMOVED_BLOCK, 4),
+    ],
+)
 def test_a_production_destroy_kept_under_tf_data_dir_is_not_applied_as_dev(
+    snapshot: str | None, code: int,
     local: Path, tmp_path: Path, brief_policy_text: str, fixtures: Path,
     monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
     """Integrations finding 3. The operator keeps production's data in ``TF_DATA_DIR=.tfprod``
     (workspace ``prod``); ``.terraform/environment`` says ``default``, a dev workspace in this
     policy. Real terraform destroyed the production queue after keyturn judged the plan in dev.
-    Now the plan is judged in ``prod``: its delete waits for two reviews; nothing is applied."""
+    Now the plan is judged in ``prod``: its delete waits for two reviews; nothing is applied.
+    Whether a removed block may run hidden provisioners is read from the saved plan's own
+    configuration snapshot when it has one."""
     dev_default = brief_policy_text.replace(
         '    kube_contexts: ["kind-*", "dev-*"]\n',
         '    kube_contexts: ["kind-*", "dev-*"]\n    terraform_workspaces: ["dev*", "default"]\n',
@@ -444,11 +483,13 @@ def test_a_production_destroy_kept_under_tf_data_dir_is_not_applied_as_dev(
     monkeypatch.setenv("PATH", f"{_TF_STANDIN.parent}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setenv("STANDIN_TF_LOG", str(tmp_path / "tf.log"))
     monkeypatch.setenv("STANDIN_TF_PLAN", str(fixtures / "terraform" / _DELETE_PLAN))
-    code = main(["exec", "--no-wait", "--agent", "kiro", "--", "terraform", "apply"])
+    planned = _plan_file(tmp_path, snapshot)
+    if planned is not None:
+        monkeypatch.setenv("STANDIN_TF_PLANFILE", str(planned))
+    exit_code = main(["exec", "--no-wait", "--agent", "kiro", "--", "terraform", "apply"])
     err = capfd.readouterr().err
-    # Denied: its configuration is gone, so a removed block may run provisioners the plan does
-    # not show (unknown, in production); the delete itself is judged as production's.
-    assert code == 4, err
+    assert exit_code == code, err
+    assert ("removed block" in err) is (code == 4), err
     assert "2 approval" in err or "2 more" in err or "2 reviews" in err, err
     applied = [line for line in (tmp_path / "tf.log").read_text().splitlines()
                if line.startswith("apply")]  # fmt: skip

@@ -8,7 +8,9 @@ the Kubernetes objects of a ``kustomization_resource``. Judged under the BRIEF Â
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from typing import Any
 
 import pytest
@@ -16,7 +18,7 @@ import pytest
 from keyturn.gate import judge
 from keyturn.model import Action, Actor, Decision, EffectKind, Target
 from keyturn.policy import Policy, load_policy
-from keyturn.understand.terraform import understand_terraform
+from keyturn.understand.terraform import snapshot_has_removed_blocks, understand_terraform
 
 E = EffectKind
 ACTOR = Actor(agent="codex", operator="bob")  # kiro may not touch IAM at all
@@ -370,3 +372,66 @@ def test_kustomized_objects_are_named_in_their_namespace_and_a_crd_names_its_kin
     assert any(n.startswith("k8s:*/cluster") for n in defined.resource.names)
     (broken,) = understood(_kustomized("{not json")).effects  # not a crash, no k8s: name
     assert not any(n.startswith("k8s:") for n in broken.resource.names)
+
+
+# --- the saved plan's own configuration snapshot --------------------------------------------
+
+
+def _saved_plan(files: dict[str, str], *, manifest: bool = True) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("tfplan", b"\x00")
+        if manifest:
+            archive.writestr("tfconfig/modules.json", '[{"Key": "", "Dir": "."}]')
+        for name, text in files.items():
+            archive.writestr(f"tfconfig/{name}", text)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("files", "found"),
+    [
+        ({"m-/main.tf": 'resource "x" "y" {}\n'}, False),
+        ({"m-/main.tf": "# removed {\n// removed {\n"}, False),
+        ({"m-/main.tf": "removed {\n  from = x.y\n}\n"}, True),
+        ({"m-/main.tf": "", "m-net/gone.tf": "  removed{\n}\n"}, True),
+        ({"m-/main.tf.json": '{"removed": [{"from": "x.y"}]}'}, True),
+        ({"m-/main.tofu": "removed {\n}\n"}, True),
+        ({"m-/notes.md": "removed {\n"}, False),
+    ],
+)
+def test_the_snapshot_tells_whether_a_removed_block_is_there(
+    files: dict[str, str], found: bool
+) -> None:
+    assert snapshot_has_removed_blocks(_saved_plan(files)) is found
+
+
+def test_a_plan_file_without_a_readable_snapshot_tells_nothing() -> None:
+    assert snapshot_has_removed_blocks(b"stand-in plan file") is None
+    assert snapshot_has_removed_blocks(_saved_plan({"m-/main.tf": ""}, manifest=False)) is None
+
+
+def test_a_snapshot_without_removed_blocks_leaves_the_plain_delete() -> None:
+    plan = json.dumps(
+        {
+            "format_version": "1.2",
+            "terraform_version": "1.11.4",
+            "resource_changes": [
+                {
+                    "address": "terraform_data.cleanup",
+                    "mode": "managed",
+                    "type": "terraform_data",
+                    "name": "cleanup",
+                    "provider_name": "terraform.io/builtin/terraform",
+                    "change": {"actions": ["delete"], "before": {"id": "1"}, "after": None},
+                    "action_reason": "delete_because_no_resource_config",
+                }
+            ],
+        }
+    )
+    kinds = {
+        told: [e.effect for e in understand_terraform(plan, removed_blocks=told).effects]
+        for told in (None, True, False)
+    }
+    assert kinds[None] == kinds[True] == [EffectKind.DELETE, EffectKind.UNKNOWN]
+    assert kinds[False] == [EffectKind.DELETE]

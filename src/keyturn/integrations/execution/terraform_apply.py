@@ -23,6 +23,7 @@ plan step must have been understood in that same workspace, or nothing is planne
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shlex
 import shutil
@@ -333,7 +334,7 @@ def _judgeable(
 ) -> tuple[Action, str]:
     """The plan in ``plan_file`` as an action bound to the file's bytes, and their digest."""
     from keyturn.integrations.execution.environment import base_environment
-    from keyturn.understand.terraform import understand_terraform
+    from keyturn.understand.terraform import snapshot_has_removed_blocks, understand_terraform
 
     before = saved_plans.file_digest(plan_file)
     # Showing a saved plan reads the file and the provider schemas: no cloud credentials,
@@ -343,9 +344,17 @@ def _judgeable(
     if shown.returncode != 0:
         sys.stderr.write(shown.stderr.decode("utf-8", "replace"))
         raise PlanFailed(f"{command.name} show -json {plan_file}: exit {shown.returncode}")
-    if saved_plans.file_digest(plan_file) != before:
+    # The plan's own configuration snapshot, from the very bytes that were shown and will be
+    # applied: whether a removed block may run provisioners the JSON does not show.
+    planned = plan_file.read_bytes()
+    if "sha256:" + hashlib.sha256(planned).hexdigest() != before:
         raise PlanFailed(f"{plan_file}: changed while it was being shown")
-    action = understand_terraform(shown.stdout, source=f"{command.name} show -json", target=target)
+    action = understand_terraform(
+        shown.stdout,
+        source=f"{command.name} show -json",
+        target=target,
+        removed_blocks=snapshot_has_removed_blocks(planned),
+    )
     subject = {**(action.subject or {}), "plan_file": before}
     summary = action.summary.replace("terraform plan:", f"{command.name} apply of a saved plan:")
     return replace(action, subject=subject, summary=summary), before

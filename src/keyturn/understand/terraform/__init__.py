@@ -88,9 +88,10 @@ from keyturn.understand.terraform._provisioners import (
     provisioner_effects,
     removed_block_effect,
 )
+from keyturn.understand.terraform._removed_blocks import snapshot_has_removed_blocks
 from keyturn.understand.terraform._runs_code import RUNS_CODE_TYPES, runs_code
 
-__all__ = ["understand_terraform"]
+__all__ = ["snapshot_has_removed_blocks", "understand_terraform"]
 
 _E = EffectKind
 # actions -> (effect, what it means for people)
@@ -111,9 +112,17 @@ _NO_TARGET = Target()
 
 
 def understand_terraform(
-    text: str | bytes, *, source: str = "plan.json", target: Target = _NO_TARGET
+    text: str | bytes,
+    *,
+    source: str = "plan.json",
+    target: Target = _NO_TARGET,
+    removed_blocks: bool | None = None,
 ) -> Action:
     """Understand a ``terraform show -json`` / ``tofu show -json`` plan.
+
+    ``removed_blocks``: whether the plan's own configuration holds ``removed`` blocks, when the
+    saved plan file is at hand (:func:`._removed_blocks.snapshot_has_removed_blocks`); None
+    when it is not, and a delete whose configuration is gone may run what the JSON hides.
 
     Raises :class:`keyturn.errors.InputError` (naming ``source`` and the JSON path) when the
     text is not such a plan or its format major version is unknown.
@@ -127,7 +136,11 @@ def understand_terraform(
     version = plan.terraform_version if isinstance(plan.terraform_version, str) else None
     with _no_gc_pauses():
         for rc in changes:
-            effects.extend(_judged_change(rc, target, digest, hints=hints, version=version))
+            effects.extend(
+                _judged_change(
+                    rc, target, digest, hints=hints, version=version, removed=removed_blocks
+                )
+            )
             if commands and RUNS_ON.intersection(rc.change.actions):
                 effects.extend(_provisioner_effects(rc, commands, target, digest))
     for invocation in plan.action_invocations or ():
@@ -149,7 +162,7 @@ def understand_terraform(
 
 def _judged_change(
     rc: ResourceChange, target: Target, digest: Any, *, hints: ProviderHints | None,
-    version: str | None,
+    version: str | None, removed: bool | None,
 ) -> list[Effect]:  # fmt: skip
     """A change's effects, each also judged under the provider configurations it may use
     (``_provider_hints``), and the provisioners a ``removed`` block may run for it."""
@@ -157,11 +170,12 @@ def _judged_change(
     if hints is not None:
         found = hints.also_judged(found, address_names(rc.address)[-1], rc.provider_name)
     first = found[0]
-    removed = removed_block_effect(
+    hidden = removed_block_effect(
         rc.address, first.resource.names, mode=rc.mode, actions=tuple(rc.change.actions),
         action_reason=rc.action_reason, terraform_version=version, target=first.target,
+        removed_blocks=removed,
     )  # fmt: skip
-    return found if removed is None else [*found, removed]
+    return found if hidden is None else [*found, hidden]
 
 
 def _provisioner_effects(

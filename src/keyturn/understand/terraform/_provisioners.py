@@ -51,10 +51,14 @@ def provisioned(configuration: Configuration | None) -> dict[str, list[Provision
 def removed_block_effect(
     address: str, names: tuple[str, ...], *, mode: str, actions: tuple[str, ...],
     action_reason: str | None, terraform_version: str | None, target: Target,
+    removed_blocks: bool | None = None,
 ) -> Effect | None:  # fmt: skip
     """The ``unknown`` effect of the destroy-time provisioners a ``removed`` block may hold for
-    the object at ``address`` (named ``names``), or None when this change cannot run any."""
+    the object at ``address`` (named ``names``), or None when this change cannot run any.
+    ``removed_blocks``: whether the plan's own configuration holds any (None: not known)."""
     if mode != "managed" or "delete" not in actions or action_reason not in _REMOVED_REASONS:
+        return None
+    if removed_blocks is False:
         return None
     version = _release(terraform_version)
     if version is not None and version < _REMOVED_PROVISIONERS_SINCE:
