@@ -15,7 +15,7 @@ import re
 import stat
 from collections.abc import Sequence
 
-from keyturn.understand import GitEntries
+from keyturn.understand import MAX_LISTED, GitEntries
 
 _MOUNTED_DRIVE = re.compile(r"/(?:cygdrive/)?([A-Za-z])(?=/|\Z)")
 
@@ -60,6 +60,18 @@ class LocalFiles:
 
     def is_dir(self, path: str) -> bool:
         return os.path.isdir(native_path(path))
+
+    def list_dir(self, path: str) -> tuple[str, ...] | None:
+        names: list[str] = []
+        try:
+            with os.scandir(native_path(path)) as entries:
+                for entry in entries:
+                    if len(names) >= MAX_LISTED:
+                        return None
+                    names.append(entry.name)
+        except (OSError, ValueError):
+            return None
+        return tuple(sorted(names))
 
     def git_entries(self, root: str, relative: str, revisions: Sequence[str]) -> GitEntries | None:
         from keyturn.localgit import git_entries  # dulwich, imported only when git is asked

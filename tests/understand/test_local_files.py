@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 from keyturn.localfiles import LocalFiles
+from keyturn.understand import MemoryFiles, NoFiles
 
 
 def test_regular_files_are_read_within_the_limit(tmp_path: Path) -> None:
@@ -34,3 +35,17 @@ def test_a_fifo_is_not_read_and_does_not_block(tmp_path: Path) -> None:
 def test_devices_are_not_read() -> None:
     assert LocalFiles().read_text("/dev/zero") is None
     assert LocalFiles().read_text("/dev/null") is None
+
+
+def test_the_readers_list_a_folder_and_refuse_what_is_not_one(tmp_path: Path) -> None:
+    (tmp_path / "conf.d").mkdir()
+    for name in ("b.cnf", "a.cnf"):
+        (tmp_path / "conf.d" / name).write_text("")
+    disk = LocalFiles()
+    assert disk.list_dir(str(tmp_path / "conf.d")) == ("a.cnf", "b.cnf")
+    assert disk.list_dir(str(tmp_path / "conf.d" / "a.cnf")) is None
+    assert disk.list_dir(str(tmp_path / "absent")) is None
+    memory = MemoryFiles({"/etc/x/b.cnf": "", "/etc/x/a.cnf": "", "/etc/x/sub/c.cnf": ""})
+    assert memory.list_dir("/etc/x/") == ("a.cnf", "b.cnf", "sub")
+    assert memory.list_dir("/etc/y") is None
+    assert NoFiles().list_dir("/etc/x") is None

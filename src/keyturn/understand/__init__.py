@@ -45,6 +45,11 @@ class GitEntries:
         return {p: e for p, e in self.worktree.items() if p in paths}
 
 
+# Directory listings longer than this are not given (a reader lists a settings directory, not a
+# tree): the caller then cannot tell what the directory holds.
+MAX_LISTED = 1_000
+
+
 class FileReader(Protocol):
     """Read-only access to files next to the action (package.json, Makefile, plan JSON,
     ``file://`` parameters). Returns ``None`` when the file is absent or unreadable; never
@@ -55,6 +60,10 @@ class FileReader(Protocol):
     def exists(self, path: str) -> bool: ...
 
     def is_dir(self, path: str) -> bool: ...
+
+    def list_dir(self, path: str) -> tuple[str, ...] | None:
+        """The names in the directory ``path``, sorted; ``None`` when it is not a directory,
+        cannot be read, or holds more than :data:`MAX_LISTED` entries."""
 
     def git_entries(self, root: str, relative: str, revisions: Sequence[str]) -> GitEntries | None:
         """What the repository whose work tree is ``root`` holds at or under ``relative`` in
@@ -77,6 +86,9 @@ class NoFiles:
 
     def is_dir(self, path: str) -> bool:
         return False
+
+    def list_dir(self, path: str) -> tuple[str, ...] | None:
+        return None
 
     def git_entries(self, root: str, relative: str, revisions: Sequence[str]) -> GitEntries | None:
         return None
@@ -104,6 +116,11 @@ class MemoryFiles:
     def is_dir(self, path: str) -> bool:
         prefix = path.rstrip("/") + "/"
         return any(p.startswith(prefix) for p in self._files)
+
+    def list_dir(self, path: str) -> tuple[str, ...] | None:
+        prefix = path.rstrip("/") + "/"
+        names = {p[len(prefix) :].split("/", 1)[0] for p in self._files if p.startswith(prefix)}
+        return tuple(sorted(names)) if names and len(names) <= MAX_LISTED else None
 
     def git_entries(self, root: str, relative: str, revisions: Sequence[str]) -> GitEntries | None:
         """Nothing: texts in memory hold no git objects."""

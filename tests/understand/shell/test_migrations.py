@@ -425,7 +425,26 @@ _LINKED_SB = (
     ],
 )
 def test_meanings(command: str, kind: EffectKind, names: tuple[str, ...]) -> None:
-    assert _first(command) == (kind, names)
+    wide = kind in (_E.DELETE, _E.REPLACE)
+    assert _first(command) == (kind, _with_contents(names) if wide else names)
+
+
+_ENGINES = ("db:postgres/", "db:mysql/", "db:sqlite/")
+
+
+def _with_contents(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The names a drop, clean, reset or revert gives each database it knows: its own
+    (``db:postgres/app``, ``…@host``), then the same with everything in it (``…/app/*``,
+    ``…/app/*@host``); a database not told (``db:postgres/*``) already stands for that, and a
+    ``file:`` name or the tool's scope (``db:rails/…``) are not a database's."""
+    out: list[str] = []
+    for name in names:
+        out.append(name)
+        base, _, host = name.partition("@")
+        own = name.startswith(_ENGINES) and not base.endswith("/*")
+        if own and (host or f"{name}@" not in "|".join(names)):  # after its last own name
+            out += [f"{base}/*"] + [f"{base}/*@{host}"] * bool(host)
+    return tuple(out)
 
 
 @pytest.mark.parametrize(
@@ -872,7 +891,7 @@ def test_parse_url_refuses_what_is_not_known(text: str | None) -> None:
 def test_rake_reads_the_configuration_where_it_runs() -> None:
     files = {"/srv/shop/config/database.yml": "production:\n  adapter: mysql2\n  database: shop\n"}
     effect = _effects("rake -C /srv/shop db:drop RAILS_ENV=production", files=files)[0]
-    assert effect.resource.names == ("db:mysql/shop", "db:rails/production")
+    assert effect.resource.names == ("db:mysql/shop", "db:mysql/shop/*", "db:rails/production")
     assert _effects("rake db:drop RAILS_ENV=production", files=files)[0].resource.names == (
         "db:*/*",
         "db:rails/production",
@@ -889,6 +908,8 @@ def test_prisma_follows_the_schema_its_config_names() -> None:
     assert _effects(command, files=files)[0].resource.names == (
         "db:postgres/app",
         "db:postgres/app@prod-db",
+        "db:postgres/app/*",
+        "db:postgres/app/*@prod-db",
     )
 
 
@@ -941,13 +962,13 @@ def test_django_dumpdata_to_a_file_writes_it() -> None:
             "flyway -url=jdbc:postgresql://db/app -cleanOnValidationError=true migrate",
             {},
             _E.DELETE,
-            ("db:postgres/app", "db:postgres/app@db"),
+            ("db:postgres/app", "db:postgres/app@db", "db:postgres/app/*", "db:postgres/app/*@db"),
         ),
         (
             "FLYWAY_CLEAN_ON_VALIDATION_ERROR=true flyway -url=jdbc:postgresql://db/app validate",
             {},
             _E.DELETE,
-            ("db:postgres/app", "db:postgres/app@db"),
+            ("db:postgres/app", "db:postgres/app@db", "db:postgres/app/*", "db:postgres/app/*@db"),
         ),
         (
             "flyway -cleanOnValidationError=false -url=jdbc:postgresql://db/app migrate",
@@ -962,7 +983,7 @@ def test_django_dumpdata_to_a_file_writes_it() -> None:
                 '[environments.default]\nurl = "jdbc:postgresql://db/app"\n'
             },
             _E.DELETE,
-            ("db:postgres/app", "db:postgres/app@db"),
+            ("db:postgres/app", "db:postgres/app@db", "db:postgres/app/*", "db:postgres/app/*@db"),
         ),
         (
             "FLYWAY_CONFIG_FILES=conf/prod.conf flyway info",

@@ -2,9 +2,11 @@
 
 ``host=db dbname=app`` (spaces allowed around ``=``, values in single quotes with backslash
 escapes), and URIs ``postgresql://user@host:5432/app?dbname=other`` (percent-decoded; a query
-parameter wins over the path). A ``service=NAME`` names its settings only through a service
-file: :class:`Conninfo` keeps the name, and the caller reads the file or holds the database as
-not told. Text libpq would refuse is not guessed at: :func:`parse_conninfo` gives ``None``.
+parameter wins over the path). Several hosts (``host=a,b``, ``postgresql://a,b:5433/app``, a
+``hostaddr`` beside a ``host``) are kept as the one list ``a,b``: libpq may connect to any of
+them. A ``service=NAME`` names its settings only through a service file: :class:`Conninfo`
+keeps the name, and the caller reads the file or holds the database as not told. Text libpq
+would refuse is not guessed at: :func:`parse_conninfo` gives ``None``.
 """
 
 from __future__ import annotations
@@ -40,9 +42,16 @@ def parse_conninfo(text: str) -> Conninfo | None:
     found = dict(pairs)  # a later keyword wins, as in libpq
     return Conninfo(
         database=found.get("dbname") or None,
-        host=found.get("host") or found.get("hostaddr") or None,
+        host=_hosts(found),
         service=found.get("service") or None,
     )
+
+
+def _hosts(found: dict[str, str]) -> str | None:
+    """Every host the settings name: libpq connects to ``hostaddr`` when it is given (``host``
+    then only checks the certificate and finds the password), so both are named."""
+    named = [found.get("host") or "", found.get("hostaddr") or ""]
+    return ",".join(dict.fromkeys(h for h in named if h)) or None
 
 
 def _keyword_pairs(text: str) -> list[tuple[str, str]] | None:
@@ -100,13 +109,12 @@ def _uri_pairs(text: str) -> list[tuple[str, str]] | None:
     rest = text.split("://", 1)[1].split("#", 1)[0]
     rest, _, query = rest.partition("?")
     authority, slash, path = rest.partition("/")
-    hosts = authority.rpartition("@")[2]
     out: list[tuple[str, str]] = []
-    first = hosts.split(",", 1)[0]
-    # [::1]:5432 or host:5432
-    host = first[1:].partition("]")[0] if first.startswith("[") else first.partition(":")[0]
-    if host:
-        out.append(("host", unquote(host)))
+    # libpq tries every host of ``host1:5432,host2/db`` in turn: each is named, as the keyword
+    # form's ``host=host1,host2`` is.
+    hosts = [_uri_host(part) for part in authority.rpartition("@")[2].split(",")]
+    if any(hosts):
+        out.append(("host", ",".join(h for h in hosts if h)))
     if slash and path:
         out.append(("dbname", unquote(path)))
     for pair in filter(None, query.split("&")):
@@ -115,6 +123,12 @@ def _uri_pairs(text: str) -> list[tuple[str, str]] | None:
             return None
         out.append((unquote(key), unquote(value)))
     return out
+
+
+def _uri_host(part: str) -> str:
+    """The host of one ``host:port`` (or ``[::1]:port``) of a URI's authority, decoded."""
+    host = part[1:].partition("]")[0] if part.startswith("[") else part.partition(":")[0]
+    return unquote(host)
 
 
 def parse_service_file(text: str, service: str) -> Conninfo | None:
@@ -137,6 +151,6 @@ def parse_service_file(text: str, service: str) -> Conninfo | None:
         return None
     return Conninfo(
         database=found.get("dbname") or None,
-        host=found.get("host") or found.get("hostaddr") or None,
+        host=_hosts(found),
         service=service,
     )

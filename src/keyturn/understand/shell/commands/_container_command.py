@@ -276,6 +276,10 @@ class ContainerFiles:
         host = self._on_host(path)
         return host is not None and self._host.is_dir(host)
 
+    def list_dir(self, path: str) -> tuple[str, ...] | None:
+        host = self._on_host(path)
+        return None if host is None else self._host.list_dir(host)
+
     def git_entries(self, root: str, relative: str, revisions: Sequence[str]) -> GitEntries | None:
         host = self._on_host(root)
         return None if host is None else self._host.git_entries(host, relative, revisions)

@@ -1,9 +1,13 @@
 """``redis-cli`` and ``mongosh``/``mongo`` (their code is read by :mod:`._mongo_code`).
 
-Names: ``db:redis/<n>`` for Redis logical database ``n`` (``-n``, default 0; ``*`` for all of
-them: ``FLUSHALL``, server settings), ``db:redis/<n>/<key>`` for a key; ``db:mongodb/<db>`` and
+Names: ``db:redis/<n>`` for Redis logical database ``n`` (``-n``, default 0, and a ``SELECT n``
+read from stdin for the commands after it; ``*`` for all of them: ``FLUSHALL``, server
+settings), ``db:redis/<n>/<key>`` for a key; ``db:mongodb/<db>`` and
 ``db:mongodb/<db>/<collection>``. The host, when given, is a second name ``<name>@<host>``
 (see :mod:`.sql_clients`).
+
+A command that writes its result over a key (``SINTERSTORE dst …``, ``GEORADIUS … STORE dst``,
+``SORT key … STORE dst``) replaces that key: what it held is lost.
 """
 
 from __future__ import annotations
@@ -34,7 +38,8 @@ _REDIS_READS = _words(
     "psubscribe slowlog latency lastsave role command xrange xlen xread xinfo pfcount "
     "getrange bitcount getbit randomkey dump select auth hello wait save bgsave bgrewriteaof "
     "sinter sunion sdiff zrevrange zcount lpos srandmember hrandfield hstrlen geopos geodist "
-    "georadius"
+    "georadius georadiusbymember georadius_ro georadiusbymember_ro geosearch geohash sort "
+    "sort_ro"
 )
 _REDIS_KEY_WRITES = _words(
     "set setex psetex setnx append incr incrby incrbyfloat decr decrby getset hset hsetnx "
@@ -95,8 +100,16 @@ def redis_cli(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         for line in cmd.stdin_text.splitlines():
             if line.strip():
                 effects += _redis_command(line.split(), s)
+                _follow_select(line.split(), s)
         return with_command(effects or [s.unknown("no Redis command")], cmd)
     return with_command([s.unknown("interactive redis-cli: the commands are not known")], cmd)
+
+
+def _follow_select(words: list[str], s: Session) -> None:
+    """``SELECT n`` read from stdin: the commands after it run on database ``n`` (one not
+    plainly a number is not told)."""
+    if words[0].lower() == "select" and len(words) >= 2:
+        s.database = words[1] if words[1].isdigit() else "*"
 
 
 def _redis_command(words: list[str], s: Session) -> list[Effect]:
@@ -118,6 +131,9 @@ def _redis_command(words: list[str], s: Session) -> list[Effect]:
     if name == "client" and args[:1] and args[0].lower() in _REDIS_CLIENT_CHANGES:
         sub = args[0].upper()
         return [s.effect(EffectKind.UPDATE, everything, f"{op} {sub}", "blocks or ends sessions")]
+    stored = _stored(name, args)
+    if stored:
+        return [_replaces(s, key, op) for key in stored]
     if name in _REDIS_READS or name == "client":
         return [s.effect(EffectKind.READ, s.database_resource(), op)]
     if name in _REDIS_DELETES:
@@ -135,6 +151,42 @@ def _redis_command(words: list[str], s: Session) -> list[Effect]:
 
 def _key(s: Session, key: str) -> Resource:
     return s.object_resource([key], "key")
+
+
+# Commands that write their result over a destination key, the first argument
+_REDIS_STORES = _words(
+    "sinterstore sunionstore sdiffstore zinterstore zunionstore zdiffstore zrangestore "
+    "geosearchstore"
+)
+# Commands that write over a key given after an option: {command: (options, arguments before
+# the options)}; SORT's patterns (``BY``/``GET``) may be any word, so its options are looked for
+# from its key on (a pattern named ``store`` then counts: stricter).
+_REDIS_STORE_OPTIONS: dict[str, tuple[frozenset[str], int]] = {
+    "georadius": (frozenset({"store", "storedist"}), 5),
+    "georadiusbymember": (frozenset({"store", "storedist"}), 4),
+    "sort": (frozenset({"store"}), 1),
+}
+
+
+def _stored(name: str, args: list[str]) -> list[str]:
+    """The keys a command writes its result over (``""`` for an option that names none):
+    ``SINTERSTORE dst …``, ``GEORADIUS … STORE dst [STOREDIST dst2]``, ``SORT key … STORE dst``."""
+    if name in _REDIS_STORES:
+        return [args[0] if args else ""]
+    options, start = _REDIS_STORE_OPTIONS.get(name, (frozenset(), 0))
+    return [
+        args[k + 1] if k + 1 < len(args) else ""
+        for k in range(start, len(args))
+        if args[k].lower() in options
+    ]
+
+
+def _replaces(s: Session, key: str, op: str) -> Effect:
+    """The destination written over: what it held is gone (a replace, as a protected key's
+    value is lost), or unknown when the command names no key."""
+    if not key:
+        return s.unknown(f"{op} without a destination key", op)
+    return s.effect(EffectKind.REPLACE, _key(s, key), op, "writes its result over the key")
 
 
 _MONGO = Spec(

@@ -4,7 +4,10 @@ from a connection URL, and the effects named after it.
 Names, the same forms the SQL clients use (:mod:`.sql_clients`, :mod:`keyturn.understand.sql.
 names`), so that one ``protected`` pattern holds whichever tool touches the database:
 - ``db:<engine>/<database>``, and ``db:<engine>/<database>@<host>`` when the host is known;
-  a SQLite database is named by its file's absolute path and also ``file:<path>``. Engines as
+  a SQLite database is named by its file's absolute path and also ``file:<path>``. A delete or
+  replace (a drop, a clean, a reset, migrations reverted) also names everything in it,
+  ``db:<engine>/<database>/*``, as the SQL clients name ``DROP DATABASE``: its protected tables
+  are taken in, as they are when the database is not told. Engines as
   the SQL clients spell them: ``postgres`` (PostgreSQL, CockroachDB, Redshift), ``mysql``
   (MySQL, MariaDB), ``sqlite``, ``mssql``, ``mongodb``, else the URL's scheme.
 - ``db:<engine>/*`` (``db:*/*`` when the engine is not known either) where the line and the
@@ -71,11 +74,18 @@ class Database:
     name: str = "*"
     host: str | None = None
 
-    def names(self) -> tuple[str, ...]:
+    def names(self, *, whole: bool = False) -> tuple[str, ...]:
+        """``db:<engine>/<name>`` (and ``@<host>``, ``file:<path>``); ``whole``: with everything
+        in it too (``db:postgres/shop/*``), for what drops, empties or reverts the database, as
+        ``DROP DATABASE`` is named, so that its protected tables are taken in: knowing which
+        database it is must not judge it more loosely than not knowing (``db:*/*``)."""
         primary = f"db:{self.engine}/{self.name}"
-        out = [primary]
-        if self.host:
-            out.append(f"{primary}@{self.host}")
+        bases = [primary]
+        if whole and self.name != "*":  # ``db:<engine>/*`` already stands for every table
+            bases.append(f"{primary}/*")
+        out = []
+        for base in bases:  # the database's own names first, then those of what is in it
+            out += [base, f"{base}@{self.host}"] if self.host else [base]
         if self.engine == "sqlite" and self.name.startswith("/"):
             out.append(f"file:{self.name}")
         return tuple(out)
@@ -182,16 +192,23 @@ class Place:
     engine: str = "*"
     notes: tuple[str, ...] = ()
 
-    def names(self) -> tuple[str, ...]:
+    def names(self, *, whole: bool = False) -> tuple[str, ...]:
+        """The names of the place's databases (``whole``: each with everything in it, see
+        :meth:`Database.names`), then its scope."""
         found: list[str] = []
         for database in self.databases or (Database(self.engine),):
-            found += database.names()
+            found += database.names(whole=whole)
         if self.scope is not None:
             found.append(f"db:{self.tool}/{self.scope or '*'}")
         return tuple(dict.fromkeys(found))
 
-    def resource(self) -> Resource:
-        return Resource(self.names(), type="database")
+    def resource(self, *, whole: bool = False) -> Resource:
+        """The place as one resource (``whole``: its databases with everything in them)."""
+        return Resource(self.names(whole=whole), type="database")
+
+
+# Effects on a migration tool's database that may remove any table in it.
+_WIDE_KINDS = frozenset({EffectKind.DELETE, EffectKind.REPLACE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,10 +223,12 @@ class Call:
     directory: str = ""
 
     def effect(self, kind: EffectKind, verb: str, detail: str = "") -> Effect:
-        """An effect of the command on its database(s)."""
+        """An effect of the command on its database(s). A delete or replace (a drop, a clean, a
+        reset, migrations reverted) may take any table with it: the databases are named with
+        everything in them."""
         return Effect(
             effect=kind,
-            resource=self.place.resource(),
+            resource=self.place.resource(whole=kind in _WIDE_KINDS),
             target=local_target(self.ctx),
             service="db",
             command=self.cmd.text or None,

@@ -6,8 +6,13 @@ Each statement must be one of: ``show dbs|collections|...``, ``use DB``, or a ca
 optionally inside ``print(..)``/``printjson(..)``/``console.log(..)``. Arguments must be
 literals (objects, arrays, strings, numbers, ``ObjectId("..")`` and its kin). Anything else --
 a variable (``const c = db.users; c.drop()``), a computed name (``db[n]``), a callback
-(``forEach(n => ..)``), ``?.``, ``with``, an assignment to ``db`` -- is ``unknown``: JavaScript
-can reach the same calls in too many ways to recognise them by pattern.
+(``forEach(n => ..)``), ``?.``, ``with``, any other assignment to ``db`` -- is ``unknown``:
+JavaScript can reach the same calls in too many ways to recognise them by pattern.
+
+Where later statements run: ``use DB`` moves them to ``DB``, and so does ``db =
+db.getSiblingDB("DB")`` (mongosh's ``db`` is an ordinary variable; the assignment itself stays
+unknown, as every other assignment); after any other statement not read, the database they run
+on is not told (``*``): that statement may have pointed ``db`` anywhere.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.registry import evolve
 from keyturn.understand.sql.names import Session
 
 _TOKEN = re.compile(
@@ -92,31 +98,62 @@ class MongoCall:
     collection: str | None
     method: str
     args_empty: bool
+    # The call's arguments, each as its tokens (``renameCollection('archive', true)``: two).
+    arguments: tuple[tuple[_Tok, ...], ...] = ()
 
 
-def read_calls(code: str, database: str) -> tuple[list[MongoCall], str | None, list[str]]:
-    """The calls ``code`` makes, the database ``use`` leaves it in (``None``: no ``use``), and
-    the statements not read (each one is unknown)."""
+@dataclass(frozen=True, slots=True)
+class MongoCode:
+    """What :func:`read_calls` reads of some code: the calls it makes, the database later code
+    runs on (``None``: the one it started on), and each statement not read with the database
+    it ran on."""
+
+    calls: list[MongoCall]
+    database: str | None
+    unread: list[tuple[str, str]]
+
+
+def read_calls(code: str, database: str) -> MongoCode:
+    """The calls ``code`` makes on ``database`` and the databases it switches to."""
     tokens = _tokens(code)
     if tokens is None:
-        return [], None, [code.strip()[:40]]
+        return MongoCode([], "*", [(database, code.strip()[:40])])
     calls: list[MongoCall] = []
-    unread: list[str] = []
-    used: str | None = None
+    unread: list[tuple[str, str]] = []
+    current, moved = database, False
     for statement in _statements(tokens):
         words = [t.text for t in statement]
         if (len(words) == 2 and words[0] == "show" and words[1] in _SHOW) or words == ["it"]:
-            calls.append(MongoCall(used or database, None, "show", True))
+            calls.append(MongoCall(current, None, "show", True))
             continue
         if len(words) == 2 and words[0] == "use" and statement[1].kind == "name":
-            used = words[1]
+            current, moved = words[1], True
             continue
-        found = _chain(_unwrapped(statement), used or database)
+        switched = _sibling(statement)
+        if switched is not None:  # judged where it points; the assignment itself is unknown
+            unread.append((current, " ".join(words)[:40]))
+            current, moved = switched, True
+            continue
+        found = _chain(_unwrapped(statement), current)
         if found is None:
-            unread.append(" ".join(words)[:40])
+            unread.append((current, " ".join(words)[:40]))
+            current, moved = "*", True  # it may have pointed ``db`` anywhere
         else:
             calls += found
-    return calls, used, unread
+    return MongoCode(calls, current if moved else None, unread)
+
+
+_SIBLING = frozenset({"getSiblingDB", "getSisterDB"})
+
+
+def _sibling(statement: list[_Tok]) -> str | None:
+    """The database ``db = db.getSiblingDB("DB")`` points ``db`` to."""
+    words = [t.text for t in statement]
+    if len(words) != 8 or statement[0].kind != "name" or statement[2].kind != "name":
+        return None
+    if words[:4] == ["db", "=", "db", "."] and words[4] in _SIBLING and words[5::2] == ["(", ")"]:
+        return _string(statement[6]) or None
+    return None
 
 
 def _unwrapped(statement: list[_Tok]) -> list[_Tok]:
@@ -168,9 +205,28 @@ def _chain(tokens: Sequence[_Tok], database: str) -> list[MongoCall] | None:
             continue
         if not _literal(args, callback=after_call):
             return None
-        calls.append(MongoCall(database, collection, name, not args or _empty_object(args)))
+        empty = not args or _empty_object(args)
+        calls.append(MongoCall(database, collection, name, empty, _arguments(args)))
         after_call = True
     return calls if calls else None
+
+
+def _arguments(args: Sequence[_Tok]) -> tuple[tuple[_Tok, ...], ...]:
+    """A call's arguments, split at its top-level commas."""
+    out: list[tuple[_Tok, ...]] = []
+    part: list[_Tok] = []
+    depth = 0
+    for t in args:
+        if t.kind == "punct" and t.text in "([{":
+            depth += 1
+        elif t.kind == "punct" and t.text in ")]}":
+            depth -= 1
+        if depth == 0 and t.kind == "punct" and t.text == ",":
+            out.append(tuple(part))
+            part = []
+        else:
+            part.append(t)
+    return (*out, tuple(part)) if part or out else ()
 
 
 def _closing(tokens: Sequence[_Tok], i: int) -> int | None:
@@ -219,27 +275,58 @@ def mongo_effects(
     code: str, s: Session, *, reads: frozenset[str], writes: dict[str, EffectKind]
 ) -> list[Effect]:
     """The effects of mongosh ``code`` run in ``s``: ``reads`` are the methods that only read,
-    ``writes`` map the others known to their effect; any other method is unknown."""
-    calls, used, unread = read_calls(code, s.database)
+    ``writes`` map the others known to their effect; any other method is unknown. ``s`` is left
+    on the database later code runs on."""
+    found = read_calls(code, s.database)
     effects: list[Effect] = []
-    for call in calls:
-        op = f"mongo:{call.method}"
-        session = Session("mongodb", call.database, s.host, s.target)
-        kind = writes.get(call.method)
-        if kind is None and call.method not in reads and call.method != "show":
-            effects.append(session.unknown(f"mongosh method not understood: {call.method}", op))
-            continue
-        if call.collection is None or call.method == "dropDatabase":
-            resource = session.database_resource()
-        else:
-            resource = session.object_resource([call.collection], "collection")
-        if kind is None:
-            effects.append(session.effect(EffectKind.READ, resource, op))
-            continue
-        detail = "every document" if kind is EffectKind.DELETE and call.args_empty else ""
-        effects.append(session.effect(kind, resource, op, detail))
-    if used is not None:
-        s.database = used
-    for text in unread:
-        effects.append(s.unknown(f"mongosh code not understood: {text}"))
+    for call in found.calls:
+        effects += _call_effects(call, s, reads=reads, writes=writes)
+    for database, text in found.unread:
+        where = Session("mongodb", database, s.host, s.target)
+        effects.append(where.unknown(f"mongosh code not understood: {text}"))
+    if found.database is not None:
+        s.database = found.database
     return effects or [s.effect(EffectKind.READ, s.database_resource(), "mongo:read")]
+
+
+def _call_effects(
+    call: MongoCall, s: Session, *, reads: frozenset[str], writes: dict[str, EffectKind]
+) -> list[Effect]:
+    """The effects of one call, on the database it was made on."""
+    op = f"mongo:{call.method}"
+    session = Session("mongodb", call.database, s.host, s.target)
+    kind = writes.get(call.method)
+    if kind is None and call.method not in reads and call.method != "show":
+        return [session.unknown(f"mongosh method not understood: {call.method}", op)]
+    if call.method == "renameCollection" and call.collection is not None:
+        return _rename(call, call.collection, session, op)
+    if call.collection is None or call.method == "dropDatabase":
+        resource = session.database_resource()
+    else:
+        resource = session.object_resource([call.collection], "collection")
+    if kind is None:
+        return [session.effect(EffectKind.READ, resource, op)]
+    detail = "every document" if kind is EffectKind.DELETE and call.args_empty else ""
+    return [session.effect(kind, resource, op, detail)]
+
+
+# JavaScript's falsy literals: ``renameCollection(to, false)`` keeps an existing target.
+_FALSY = frozenset({"false", "0", "null", "undefined", '""', "''"})
+
+
+def _rename(call: MongoCall, collection: str, s: Session, op: str) -> list[Effect]:
+    """``renameCollection(to[, dropTarget])``: as the SQL clients judge ``ALTER TABLE ...
+    RENAME``, an update of the old name that takes its protection away (the old name no longer
+    names the data); with ``dropTarget`` the collection already called ``to`` is dropped."""
+    first = call.arguments[0] if call.arguments else ()
+    target = _string(first[0]) if len(first) == 1 else None
+    if not target:
+        return [s.unknown(f"{op} to a name not written plainly", op)]
+    why = f"renames to {target}: the old name no longer names it"
+    old = s.object_resource([collection], "collection")
+    effects = [evolve(s.effect(EffectKind.UPDATE, old, op, why), removes_protection=True)]
+    drop = [t.text for t in call.arguments[1]] if len(call.arguments) > 1 else []
+    if drop and " ".join(drop) not in _FALSY:
+        new = s.object_resource([target], "collection")
+        effects.append(s.effect(EffectKind.DELETE, new, op, "dropTarget: dropped first"))
+    return effects

@@ -22,9 +22,11 @@ a URI's ``?dbname=``, percent escapes: :mod:`keyturn.understand.sql.conninfo`); 
 (or ``PGSERVICE``) is looked up in the service file, and when that cannot be read the database
 is not told (``*``) and the service is named instead of the host (``...@service=prod``), so that
 ``*prod*`` still tells the environment. psql's several ``-c``/``-f`` share one session (a
-``\\c`` in one holds for the next). What a client runs before the line's SQL -- a start-up file
-the line chose (``PSQLRC``, another ``HOME``), a mysql option file that sets more than the
-connection, ``--login-path`` -- is unknown unless read and harmless.
+``\\c`` in one holds for the next). What a client reads before the line's SQL is judged too:
+psql's start-up files (:mod:`._psql_startup`), mysql's option files (:mod:`._mysql_options`:
+their host and database count, their ``init-command`` is judged); what cannot be read or
+judged there (a start-up file the line moved with ``PSQLRC`` or another ``HOME``, an option
+keyturn does not know, ``--login-path``) is unknown.
 
 ``duckdb`` and ``sqlite-utils`` are not understood (their SQL reads and writes any file and
 loads extensions): unknown, with the database file named.
@@ -47,6 +49,8 @@ from keyturn.understand.shell.commands._argv import (
     with_command,
 )
 from keyturn.understand.shell.commands._home import home_moved
+from keyturn.understand.shell.commands._mysql_options import mysql_options
+from keyturn.understand.shell.commands._psql_startup import psql_start_up
 from keyturn.understand.shell.effects import file_path, unknown_effect, write_effect
 from keyturn.understand.shell.line_writes import one_text_on_line
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
@@ -192,9 +196,9 @@ _PSQL_LONG = frozenset(
 def psql(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``psql [-h HOST] [-d DB|CONNINFO] [-c SQL]... [-f FILE]... [DB [USER]]``.
 
-    All its ``-c``/``-f`` texts run in one session (``\\c`` in one holds for the next). The
-    database of a ``service`` is read from the service file, or is not told. A start-up file
-    the line chose (``PSQLRC``, another ``HOME``) makes it unknown unless ``-X``."""
+    All its ``-c``/``-f`` texts run in one session (``\\c`` in one holds for the next), after
+    its start-up files unless ``-X``. The database of a ``service`` is read from the service
+    file, or is not told."""
     args = parse(cmd, _PSQL)
     conn = Connection("postgres")
     for arg in args.all("h"):
@@ -215,11 +219,10 @@ def psql(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     abbreviated = _abbreviated(args, _PSQL_LONG)
     if abbreviated is not None:
         effects.append(session.unknown(f"psql option --{abbreviated} is a prefix: not judged"))
-    chosen = None if args.has("X", "no-psqlrc") else _start_up_chosen(cmd, ctx, "PSQLRC")
-    if chosen is not None:
-        effects.append(session.unknown(f"psql runs the start-up file {chosen} points to"))
     if dbname is not None and is_dynamic(cmd, dbname):
         session.database = "*"
+    if not args.has("X", "no-psqlrc"):
+        effects += _start_up_sql(cmd, ctx, conn)
     effects += _psql_output_files(args, cmd, ctx)
     for arg in args.all("c", "f"):
         if arg.key == "c":
@@ -233,6 +236,18 @@ def psql(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     if not args.has("c", "f", "l"):
         effects += _stdin_sql(cmd, ctx, conn)
     return with_command(effects, cmd)
+
+
+def _start_up_sql(cmd: SimpleCommand, ctx: ShellContext, conn: Connection) -> list[Effect]:
+    """What psql runs before the line's SQL, in the same session: its start-up files
+    (:mod:`._psql_startup`); the user's one, when the line moved it (``PSQLRC``, another
+    ``HOME``), is unknown."""
+    session = conn.session(ctx)
+    chosen = _start_up_chosen(cmd, ctx, "PSQLRC")
+    found = psql_start_up(cmd, ctx, user=chosen is None)
+    if chosen is not None:
+        found.problems.append(f"psql runs the start-up file {chosen} points to")
+    return found.judge(session, lambda text: conn.run(text, ctx, psql_variables=True))
 
 
 def _psql_output_files(args: Parsed, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
@@ -279,23 +294,20 @@ _MYSQL_UNJUDGED = {
     "login-path": "reads its settings from the encrypted ~/.mylogin.cnf",
     "defaults-group-suffix": "reads other groups of its option files",
 }
-_MYSQL_OPTION_FILES = ("defaults-file", "defaults-extra-file")
+_MYSQL_LONG = frozenset({*_MYSQL.long, *_MYSQL.long_valued, "no-defaults", "no-login-paths"})
 
 
 @command("mysql", "mariadb")
 def mysql(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``mysql [-h HOST] [-D DB] [-e SQL] [DB]`` (MariaDB alike: engine ``mysql``).
 
-    An option file named on the line (``--defaults-file``, ``--defaults-extra-file``) is read:
-    its ``database``/``host`` count and its ``init-command`` is judged; any other setting, an
-    ``!include``, ``--login-path`` or a file not readable is unknown. A start-up option file
-    the line chose (``MYSQL_HOME``, another ``HOME``) is unknown unless ``--no-defaults``."""
+    Its option files are read first (:mod:`._mysql_options`): their ``database``/``host``
+    count unless the line gives its own, and their ``init-command`` is judged; what in them
+    cannot be judged, ``--login-path`` and a prefix of an option are unknown."""
     args = parse(cmd, _MYSQL)
-    conn = Connection("mysql", host=setting(cmd, ctx.env, "MYSQL_HOST"))
-    problems: list[str] = []
-    init: list[str] = []
-    for arg in args.all(*_MYSQL_OPTION_FILES):
-        problems += _option_file(arg.value, ctx, conn, init)
+    options = mysql_options(cmd, ctx, args, program="mysql")
+    host = options.host or setting(cmd, ctx.env, "MYSQL_HOST")
+    conn = Connection("mysql", database=options.database, host=host)
     if args.operands:
         conn.database = args.operands[0].value
     for arg in args.all("D", "h"):
@@ -303,69 +315,20 @@ def mysql(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
             conn.database = arg.value or conn.database
         else:
             conn.host = arg.value or conn.host
+    problems = options.problems
     problems += [f"--{a.key} {_MYSQL_UNJUDGED[a.key]}" for a in args.all(*_MYSQL_UNJUDGED)]
-    abbreviated = _abbreviated(args, {*_MYSQL.long, *_MYSQL.long_valued, "no-defaults"})
+    abbreviated = _abbreviated(args, _MYSQL_LONG)
     if abbreviated is not None:
         problems.append(f"mysql option --{abbreviated} is a prefix: not judged")
-    chosen = None if args.has("no-defaults") else _start_up_chosen(cmd, ctx, "MYSQL_HOME")
-    if chosen is not None:
-        problems.append(f"mysql reads option files from where {chosen} points")
     session = conn.session(ctx)
     effects = [session.unknown(problem) for problem in problems]
-    for text in init:
+    for text in options.init:
         effects += conn.run(text, ctx)
     for arg in args.all("init-command", "e"):
         effects += _text_sql(cmd, arg, ctx, conn)
     if args.has("e"):
         return with_command(effects, cmd)
     return with_command(effects + _stdin_sql(cmd, ctx, conn), cmd)
-
-
-# Option-file settings that change nothing keyturn judges (connection details, output form).
-_HARMLESS_SETTINGS = frozenset(
-    {"user", "password", "port", "socket", "protocol", "default-character-set", "compress"}
-    | {"connect-timeout", "max-allowed-packet", "ssl", "ssl-ca", "ssl-cert", "ssl-key"}
-    | {"ssl-mode", "ssl-verify-server-cert", "skip-ssl", "auto-rehash", "no-auto-rehash"}
-    | {"skip-auto-rehash", "prompt", "safe-updates", "i-am-a-dummy", "batch", "silent"}
-    | {"table", "vertical", "column-names", "skip-column-names", "raw", "force"}
-    | {"show-warnings", "no-beep", "reconnect", "skip-reconnect", "wait", "xml", "html"}
-)
-
-
-def _option_file(path: str, ctx: ShellContext, conn: Connection, init: list[str]) -> list[str]:
-    """Read a MySQL option file into ``conn`` (its ``init-command`` texts into ``init``); what
-    could not be judged, as reasons."""
-    absolute = normalize_path(path, cwd=ctx.cwd)
-    text = one_text_on_line(absolute, ctx)
-    if text is None:
-        return [f"reads options from {absolute}, which could not be read"]
-    problems: list[str] = []
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line or line[0] in "#;[":
-            continue
-        if line.startswith("!"):
-            problems.append(f"{absolute} includes other option files ({line.split()[0]})")
-            continue
-        key, eq, value = line.partition("=")
-        key = key.strip().lower().replace("_", "-").removeprefix("loose-")
-        value = _option_value(value.strip()) if eq else ""
-        if key == "database":
-            conn.database = value or conn.database
-        elif key == "host":
-            conn.host = value or conn.host
-        elif key == "init-command":
-            init.append(value)
-        elif key not in _HARMLESS_SETTINGS:
-            problems.append(f"{absolute} sets {key}, which keyturn does not judge")
-    return problems
-
-
-def _option_value(value: str) -> str:
-    """An option file's value without its quotes (``"DROP TABLE t"``)."""
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-        return value[1:-1].replace("\\" + value[0], value[0])
-    return value.split("#", 1)[0].strip()
 
 
 _SQLITE_VALUED = frozenset({"cmd", "init", "separator", "newline", "nullvalue", "A"})
@@ -466,7 +429,12 @@ def pg_admin(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     return with_command([session.effect(kind, resource, cmd.name)], cmd)
 
 
-_MYSQLADMIN = Spec(short="hPuS", attached="p", long={"host": "h", "port": "P", "user": "u"})
+_MYSQLADMIN = Spec(
+    short="hPuS",
+    attached="p",
+    long={"host": "h", "port": "P", "user": "u"},
+    long_valued=frozenset({"defaults-file", "defaults-extra-file", "defaults-group-suffix"}),
+)
 _Admin = Callable[[Session, list[str]], list[Effect]]
 
 
@@ -503,12 +471,19 @@ _MYSQLADMIN_COMMANDS: dict[str, tuple[_Admin, int]] = {
 
 @command("mysqladmin", "mariadb-admin")
 def mysqladmin(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """``mysqladmin [opts] drop DB | create DB | flush-* | shutdown | status ...``."""
+    """``mysqladmin [opts] drop DB | create DB | flush-* | shutdown | status ...``, on the host
+    the line or its option files (:mod:`._mysql_options`) name."""
     args = parse(cmd, _MYSQLADMIN)
+    options = mysql_options(cmd, ctx, args, program="mysqladmin")
     host = args.last("h")
-    session = Connection("mysql", host=host.value if host else None).session(ctx)
+    found = (host.value if host else None) or options.host or setting(cmd, ctx.env, "MYSQL_HOST")
+    conn = Connection("mysql", host=found)
+    session = conn.session(ctx)
+    effects = [session.unknown(problem) for problem in options.problems]
+    effects += [e for text in options.init for e in conn.run(text, ctx)]
+    if args.has("defaults-group-suffix"):
+        effects.append(session.unknown("--defaults-group-suffix reads other option groups"))
     words = [a.value for a in args.operands]
-    effects: list[Effect] = []
     while words:
         name = words.pop(0).lower()
         if name.startswith(("flush-", "refresh", "reload", "start-", "stop-")):
