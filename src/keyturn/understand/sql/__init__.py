@@ -9,8 +9,9 @@ Why a tokenizer and not a parser: a full parser (sqlglot) costs ~100 ms to impor
 its target objects and whether a ``WHERE`` is present. :mod:`.tokens` respects every quoting
 and comment form; where text could be read two ways (backslashes in MySQL vs PostgreSQL) both
 readings are judged and the effects of both kept, so quoting cannot hide a statement.
-:mod:`.statements` and :mod:`.ddl` classify statements, :mod:`.meta` client meta-commands,
-:mod:`.names` names the resources.
+:mod:`.dialects` says how each engine quotes (any non-ASCII character is a name character, as
+the engines' byte-wise lexers have it). :mod:`.statements` and :mod:`.ddl` classify statements,
+:mod:`.meta` client meta-commands, :mod:`.names` names the resources.
 
 Meanings (decided here, relied on by tests):
 - SELECT/SHOW/EXPLAIN/DESCRIBE/VALUES/TABLE -> read (``SELECT ... FOR UPDATE`` too: its row
@@ -25,15 +26,23 @@ Meanings (decided here, relied on by tests):
   file). ALTER SYSTEM/DATABASE/ROLE ... SET of a setting naming a program or library
   (``archive_command``, ``shared_preload_libraries``...) -> unknown: it runs code on the host.
 - INSERT/COPY FROM/LOAD DATA -> create of the table; upserts and REPLACE/MERGE -> update.
-- UPDATE -> update; DELETE -> delete of the table. Without a WHERE (or with one that is always
-  true, ``WHERE 1=1``) the detail says every row is hit.
+- UPDATE -> update; DELETE -> delete of the table (a multi-table DELETE's aliases are the
+  tables they stand for: :mod:`.row_changes`). Without a WHERE (or with one that is always
+  true, ``WHERE 1=1``) the detail says every row is hit. ``WITH`` names the main statement by
+  the CTE list's shape (:mod:`.ctes`): a CTE may be named ``insert``.
 - DROP TABLE/VIEW/INDEX/... and TRUNCATE -> delete of the object; DROP DATABASE -> delete of
   ``db:<engine>/<name>``; PostgreSQL schemas are ``db:<engine>/<database>/<schema>``.
+  TRUNCATE ... CASCADE, DROP TYPE/DOMAIN/EXTENSION/FUNCTION/... CASCADE and DROP OWNED reach
+  objects they do not name: also named as everything in the database (``db:e/d/*``).
 - ALTER TABLE t DROP COLUMN c -> delete of the column, named ``db:e/d/t/c`` *and* ``db:e/d/t``:
   dropping a column loses the table's data, so protecting the table protects its columns.
-  Other ALTERs (RENAME, DROP CONSTRAINT, ...) -> update.
+  Renaming an object (or moving it to another schema) -> update of the old name that removes
+  its protection (:mod:`.renames`). Other ALTERs (RENAME COLUMN, DROP CONSTRAINT, ...) ->
+  update.
 - CREATE -> create (``CREATE OR REPLACE TABLE`` -> replace; OR REPLACE of a view or function ->
-  update); GRANT/REVOKE -> update. Roles and users are ``db:<engine>/role:<name>``.
+  update); GRANT/REVOKE -> update. Roles and users are ``db:<engine>/role:<name>``. A rule,
+  trigger or event also has the effects of the code it stores (:mod:`.stored_code`); a trigger
+  running a function whose body is not in the text -> unknown.
 - DO/CALL/EXECUTE, COPY ... PROGRAM, psql ``\\!``/``\\i``/``\\gexec`` -> unknown with the reason.
 - BEGIN/COMMIT/SET and similar session statements have no effect of their own; text made only
   of them reads the database.

@@ -1,4 +1,4 @@
-"""Schema statements: DROP, TRUNCATE, CREATE, ALTER, GRANT/REVOKE, RENAME."""
+"""Schema statements: DROP, TRUNCATE, CREATE, ALTER, GRANT/REVOKE (RENAME: :mod:`.renames`)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand.sql.names import Session
 from keyturn.understand.sql.parsing import (
     Tokens,
+    closing,
     is_punct,
     is_word,
     name_at,
@@ -14,9 +15,11 @@ from keyturn.understand.sql.parsing import (
     skip_words,
     top_index,
 )
+from keyturn.understand.sql.renames import new_name, renamed
 
 _ROLE_KINDS = frozenset({"role", "user", "group"})
-_OBJECT_KINDS = frozenset(
+# The object kinds CREATE/DROP/ALTER name (the first of them in the statement is its kind).
+OBJECT_KINDS = frozenset(
     {"table", "view", "index", "database", "schema", "sequence", "function", "procedure"}
     | {"trigger", "type", "extension", "policy", "rule", "domain", "server", "tablespace"}
     | {"publication", "subscription", "collation", "aggregate", "operator", "cast"}
@@ -33,7 +36,7 @@ def object_kind(tokens: Tokens) -> tuple[str | None, int, bool]:
     i, or_replace = 1, False
     while i < len(tokens) and i < 24:
         t = tokens[i]
-        if t.kind == "word" and t.text in _OBJECT_KINDS:
+        if t.kind == "word" and t.text in OBJECT_KINDS:
             return t.text, i + 1, or_replace
         or_replace = or_replace or (t.kind == "word" and t.text == "replace")
         i += 1
@@ -59,35 +62,60 @@ def dropped_resource(s: Session, kind: str, parts: list[str]) -> Resource:
 
 
 def drop(tokens: Tokens, s: Session) -> list[Effect]:
-    """DROP <kind> [IF EXISTS] a, b [CASCADE]: delete of each object."""
+    """DROP <kind> [IF EXISTS] a, b [CASCADE]: delete of each object. CASCADE (not MySQL's,
+    which does nothing) drops what depends on it, unnamed: for a kind other tables' columns
+    or tables depend on (a column of a dropped type goes with it, with its data), each object
+    is also named as everything in its database."""
     kind, i, _ = object_kind(tokens)
     if kind is None:
         return [s.unknown("DROP of an object kind not understood", "DROP")]
     op = f"DROP {kind.upper()}"
     if kind == "owned":  # DROP OWNED BY role: every object the role owns in this database
-        return [s.effect(EffectKind.DELETE, s.database_resource(), op, "every object owned")]
+        every = s.database_resource(whole=True)
+        return [s.effect(EffectKind.DELETE, every, op, "every object the role owns")]
     i = skip_if_exists(tokens, skip_words(tokens, i, {"concurrently"}))
     names, _ = names_list(tokens, i, _DROP_STOP)
     if not names:
         return [s.unknown(f"{op} without a name", op)]
-    detail = "CASCADE: dependent objects too" if top_index(tokens, "cascade") >= 0 else ""
-    return [s.effect(EffectKind.DELETE, dropped_resource(s, kind, p), op, detail) for p in names]
+    cascade = top_index(tokens, "cascade") >= 0
+    detail = "CASCADE: dependent objects too" if cascade else ""
+    wide = cascade and s.engine != "mysql" and kind in _DATA_DEPENDS_ON
+    out = []
+    for parts in names:
+        res = dropped_resource(s, kind, parts)
+        res = s.with_dependents(res, parts) if wide else res
+        out.append(s.effect(EffectKind.DELETE, res, op, detail))
+    return out
+
+
+# Kinds whose DROP ... CASCADE can drop columns or tables it does not name (PostgreSQL): a
+# column of the type, domain or collation; a generated column using the function, operator
+# or cast; what an extension or language brings; a server's foreign tables.
+_DATA_DEPENDS_ON = frozenset(
+    {"type", "domain", "extension", "function", "routine", "operator", "cast", "collation"}
+    | {"server", "language"}
+)
 
 
 def truncate(tokens: Tokens, s: Session) -> list[Effect]:
     """TRUNCATE [TABLE] [IF EXISTS] [ONLY] a, b: delete of every row of each table
-    (ClickHouse and others accept IF EXISTS; it must not be taken for the table's name)."""
+    (ClickHouse and others accept IF EXISTS; it must not be taken for the table's name).
+    CASCADE also empties every table referencing them, unnamed: each table is also named as
+    everything in its database."""
     i = skip_words(tokens, skip_if_exists(tokens, skip_words(tokens, 1, {"table"})), {"only"})
     names, _ = names_list(tokens, i, frozenset({"restart", "continue", "cascade", "restrict"}))
     if not names:
         return [s.unknown("TRUNCATE without a table", "TRUNCATE")]
     detail = "TRUNCATE: every row"
-    if top_index(tokens, "cascade") >= 0:
+    cascade = top_index(tokens, "cascade") >= 0
+    if cascade:
         detail += "; CASCADE: referencing tables too"
-    return [
-        s.effect(EffectKind.DELETE, s.object_resource(p, "table"), "TRUNCATE", detail)
-        for p in names
-    ]
+    out = []
+    for parts in names:
+        res = s.object_resource(parts, "table")
+        res = s.with_dependents(res, parts) if cascade and s.engine != "mysql" else res
+        out.append(s.effect(EffectKind.DELETE, res, "TRUNCATE", detail))
+    return out
 
 
 def create(tokens: Tokens, s: Session) -> list[Effect]:
@@ -142,9 +170,15 @@ def alter(tokens: Tokens, s: Session) -> list[Effect]:
     parts, i = name_at(tokens, i, strings=kind in _ROLE_KINDS)
     if not parts:
         return [s.unknown(f"{op} without a name", op)]
-    if kind != "table":
-        return [s.effect(EffectKind.UPDATE, _resource(s, kind, parts), op)]
-    return _alter_table_actions(tokens, i, parts, s)
+    if kind == "table":
+        return _alter_table_actions(tokens, i, parts, s)
+    if is_punct(tokens, i, "("):  # ALTER FUNCTION f(int) ...: its arguments
+        i = closing(tokens, i) + 1
+    moved = new_name(tokens[i:])
+    if moved is not None:  # a database or schema is renamed with everything in it
+        old = dropped_resource(s, kind, parts)
+        return renamed(s, old, how=moved[0], old_parts=parts, new_parts=moved[1])
+    return [s.effect(EffectKind.UPDATE, _resource(s, kind, parts), op)]
 
 
 # PostgreSQL settings naming a program the server runs or a library it loads: setting one
@@ -175,7 +209,7 @@ def _alter_table_actions(tokens: Tokens, i: int, table: list[str], s: Session) -
         end = i
         while end < len(tokens) and not (tokens[end].depth == base and is_punct(tokens, end, ",")):
             end += 1
-        out.append(_alter_table_action(tokens[i:end], table, s))
+        out += _alter_table_action(tokens[i:end], table, s)
         i = end + 1
     return out or [s.effect(EffectKind.UPDATE, s.object_resource(table, "table"), "ALTER TABLE")]
 
@@ -195,8 +229,17 @@ _DROP_NON_DATA = frozenset(
 )
 
 
-def _alter_table_action(action: Tokens, table: list[str], s: Session) -> Effect:
+def _alter_table_action(action: Tokens, table: list[str], s: Session) -> list[Effect]:
     table_res = s.object_resource(table, "table")
+    moved = new_name(action)
+    if moved is not None:
+        return renamed(s, table_res, how=moved[0], old_parts=table, new_parts=moved[1])
+    return [_alter_table_change(action, table, table_res, s)]
+
+
+def _alter_table_change(
+    action: Tokens, table: list[str], table_res: Resource, s: Session
+) -> Effect:
     verb = action[0].text if action and action[0].kind == "word" else ""
     if verb == "truncate" or (verb == "drop" and is_word(action, 1, "partition")):
         op = f"ALTER TABLE {verb.upper()} PARTITION"
@@ -210,7 +253,7 @@ def _alter_table_action(action: Tokens, table: list[str], s: Session) -> Effect:
             res = s.column_resource(table, column[-1])
             return s.effect(EffectKind.DELETE, res, "ALTER COLUMN USING", "rewrites every value")
     if verb != "drop":
-        detail = "renames" if verb == "rename" else ""
+        detail = "renames a column, constraint or index" if verb == "rename" else ""
         return s.effect(EffectKind.UPDATE, table_res, f"ALTER TABLE {verb.upper()}", detail)
     if is_word(action, 1) and action[1].text in _DROP_NON_DATA:
         what = action[1].text.upper()
@@ -249,18 +292,3 @@ def grant(tokens: Tokens, s: Session) -> list[Effect]:
         for parts in names_list(tokens, to + 1, frozenset({"with", "granted", "cascade"}))[0]:
             out.append(s.effect(EffectKind.UPDATE, s.role_resource(parts[-1]), op))
     return out or [s.effect(EffectKind.UPDATE, s.database_resource(), op)]
-
-
-def rename(tokens: Tokens, s: Session) -> list[Effect]:
-    """MySQL RENAME TABLE a TO b[, ...] / RENAME USER: update of the renamed objects."""
-    kind = "user" if is_word(tokens, 1, "user") else "table"
-    i = skip_words(tokens, 1, {"table", "tables", "user"})
-    out: list[Effect] = []
-    while i < len(tokens):
-        parts, i = name_at(tokens, i, strings=kind == "user")
-        if parts:
-            out.append(s.effect(EffectKind.UPDATE, _resource(s, kind, parts), "RENAME", "renames"))
-        while i < len(tokens) and not is_punct(tokens, i, ","):
-            i += 1
-        i += 1
-    return out or [s.unknown("RENAME of something not understood", "RENAME")]

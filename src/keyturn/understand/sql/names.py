@@ -85,6 +85,14 @@ class Session:
         database, name = self.resolve(parts)
         return [f"db:{self.engine}/{database}/{name}"]
 
+    def with_dependents(self, resource: Resource, parts: Sequence[str]) -> Resource:
+        """``resource`` (the object named by ``parts``) also named as every object of its
+        database (``db:postgres/shop/*``): what a CASCADE reaches, unnamed, beyond it."""
+        database, _ = self.resolve(parts)
+        wide = f"db:{self.engine}/{database}/*"
+        extra = (wide, f"{wide}@{self.host}") if self.host else (wide,)
+        return Resource(names=tuple(dict.fromkeys(resource.names + extra)), type=resource.type)
+
     def role_resource(self, name: str) -> Resource:
         """A role or user of the server."""
         return self._resource(f"db:{self.engine}/role:{name}", "role")
@@ -106,9 +114,16 @@ class Session:
         return database, ".".join(parts)
 
     def effect(
-        self, kind: EffectKind, resource: Resource, operation: str, detail: str = ""
+        self,
+        kind: EffectKind,
+        resource: Resource,
+        operation: str,
+        detail: str = "",
+        *,
+        removes_protection: bool = False,
     ) -> Effect:
-        """An effect of one statement."""
+        """An effect of one statement. ``removes_protection``: the statement takes the
+        resource's protection away (a rename: its name no longer names it)."""
         return Effect(
             effect=kind,
             resource=resource,
@@ -116,6 +131,7 @@ class Session:
             service="db",
             # SQL statements read "sql:DROP TABLE"; other stores name themselves ("redis:DEL")
             operation=operation if ":" in operation else f"sql:{operation}",
+            removes_protection=removes_protection,
             detail=detail,
         )
 

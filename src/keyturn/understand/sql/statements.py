@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.sql import ddl
+from keyturn.understand.sql.ctes import main_statement
 from keyturn.understand.sql.functions import call_effects
 from keyturn.understand.sql.meta import meta_command
 from keyturn.understand.sql.names import Session
@@ -23,9 +24,11 @@ from keyturn.understand.sql.parsing import (
     names_list,
     skip_words,
     top_index,
-    where_always_true,
 )
+from keyturn.understand.sql.renames import rename
+from keyturn.understand.sql.row_changes import delete, update
 from keyturn.understand.sql.sqlite_files import MEMORY, database_file
+from keyturn.understand.sql.stored_code import stored_code
 
 _DML = frozenset({"insert", "update", "delete", "merge", "replace"})
 _STARTS = _DML | {"select", "values", "table", "with"}
@@ -119,12 +122,12 @@ def select(tokens: Tokens, s: Session) -> list[Effect]:
 
 
 def _with(tokens: Tokens, s: Session) -> list[Effect]:
-    """WITH ... <main statement>: the main statement (the CTE bodies are nested DML)."""
-    for i in range(1, len(tokens)):
-        t = tokens[i]
-        if t.depth == tokens[0].depth and t.kind == "word" and t.text in _STARTS - {"with"}:
-            return classify(tokens[i:], s)
-    return [s.unknown("WITH without a statement")]
+    """WITH ... <main statement>: the main statement (the CTE bodies are nested DML). It is
+    found by the CTE list's shape (:mod:`.ctes`): a CTE may be named ``insert``."""
+    at = main_statement(tokens, expressions=s.engine == "clickhouse")
+    if at is not None and (is_punct(tokens, at, "(") or is_word(tokens, at, *_STARTS)):
+        return classify(tokens[at:], s)
+    return [s.unknown("WITH whose statement is not understood")]
 
 
 def _explain(tokens: Tokens, s: Session) -> list[Effect]:
@@ -179,56 +182,6 @@ def _merge(tokens: Tokens, s: Session) -> list[Effect]:
     deletes = any(is_word(tokens, k, "delete") for k in range(2, len(tokens)))
     kind = EffectKind.DELETE if deletes else EffectKind.UPDATE
     return [s.effect(kind, s.object_resource(parts, "table"), "MERGE")]
-
-
-def _row_scope(tokens: Tokens, verb: str, after: int) -> str:
-    where = top_index(tokens, "where", after)
-    if where < 0:
-        return f"{verb} without WHERE: every row"
-    if where_always_true(tokens, where):
-        return f"{verb} with an always-true WHERE: every row"
-    return ""
-
-
-def _update(tokens: Tokens, s: Session) -> list[Effect]:
-    """UPDATE t SET ... [WHERE]: update of each target table; every row without a WHERE."""
-    i = skip_words(tokens, 1, {"only", "low_priority", "ignore", "or", "rollback", "abort"})
-    i = skip_words(tokens, i, {"replace", "fail"})
-    set_at = top_index(tokens, "set", i)
-    targets = [name_at(tokens, i)[0]]
-    base = tokens[0].depth
-    for k in range(i, set_at if set_at >= 0 else len(tokens)):
-        joined = is_word(tokens, k, "join") or is_punct(tokens, k, ",")
-        if joined and tokens[k].depth == base:  # MySQL multi-table UPDATE a, b / a JOIN b
-            targets.append(name_at(tokens, skip_words(tokens, k + 1, {"only"}))[0])
-    targets = [t for t in targets if t]
-    if not targets:
-        return [s.unknown("UPDATE without a table", "UPDATE")]
-    detail = _row_scope(tokens, "UPDATE", max(set_at, i))
-    kind = EffectKind.UPDATE
-    return [s.effect(kind, s.object_resource(t, "table"), "UPDATE", detail) for t in targets]
-
-
-def _delete(tokens: Tokens, s: Session) -> list[Effect]:
-    """DELETE FROM t [WHERE]: delete of each target table; every row without a WHERE."""
-    i = skip_words(tokens, 1, {"low_priority", "quick", "ignore"})
-    stop = frozenset({"using", "where", "from", "returning", "order", "limit", "as", "join"})
-    if is_word(tokens, i, "from"):
-        i = skip_words(tokens, i + 1, {"only"})
-        first, j = name_at(tokens, i)
-        targets = [first]
-        if s.engine == "mysql" and is_punct(tokens, j, ","):  # DELETE FROM a, b USING ...
-            targets += names_list(tokens, j + 1, stop)[0]
-    else:  # MySQL multi-table DELETE a, b FROM ...
-        targets = names_list(tokens, i, stop)[0]
-    targets = [[p for p in t if p != "*"] for t in targets if t]
-    if not targets:
-        return [s.unknown("DELETE without a table", "DELETE")]
-    detail = _row_scope(tokens, "DELETE", i) or "rows matching WHERE"
-    return [
-        s.effect(EffectKind.DELETE, s.object_resource(t, "table"), "DELETE", detail)
-        for t in targets
-    ]
 
 
 def _copy(tokens: Tokens, s: Session) -> list[Effect]:
@@ -408,6 +361,18 @@ def _pragma(tokens: Tokens, s: Session) -> list[Effect]:
     return _read(tokens, s)
 
 
+def _create(tokens: Tokens, s: Session) -> list[Effect]:
+    """CREATE (:func:`.ddl.create`); of a rule, trigger or event, what its code does too."""
+    found = stored_code(tokens, s, classify)
+    return ddl.create(tokens, s) if found is None else found
+
+
+def _alter(tokens: Tokens, s: Session) -> list[Effect]:
+    """ALTER (:func:`.ddl.alter`); of an event, what its code does too."""
+    found = stored_code(tokens, s, classify)
+    return ddl.alter(tokens, s) if found is None else found
+
+
 _Reader = Callable[[Tokens, Session], list[Effect]]
 _READERS: dict[str, _Reader] = {
     **dict.fromkeys(
@@ -428,8 +393,8 @@ _READERS: dict[str, _Reader] = {
     "replace": _replace,
     "upsert": _replace,
     "merge": _merge,
-    "update": _update,
-    "delete": _delete,
+    "update": update,
+    "delete": delete,
     "copy": _copy,
     "load": _load,
     "use": _use,
@@ -439,11 +404,11 @@ _READERS: dict[str, _Reader] = {
     "lock": _lock,
     "drop": ddl.drop,
     "truncate": ddl.truncate,
-    "create": ddl.create,
-    "alter": ddl.alter,
+    "create": _create,
+    "alter": _alter,
     "grant": ddl.grant,
     "revoke": ddl.grant,
-    "rename": ddl.rename,
+    "rename": rename,
     "do": _code("runs a procedural code block"),
     "call": _code("runs a stored procedure"),
     "execute": _code("runs a prepared or dynamic statement"),

@@ -3,8 +3,10 @@
 Handles ``'..'`` (doubled quotes; backslash escapes in MySQL and in PostgreSQL ``E'..'``),
 ``".."``/backtick identifiers, ``--`` and MySQL ``#`` comments, ``/* */`` comments (nested in
 PostgreSQL), MySQL's executable ``/*! .. */`` comments (their inside runs, so it is read as
-code), PostgreSQL dollar quoting, and psql/mysql backslash meta-commands (each its own
-statement). An unterminated quote gives a ``bad`` token: the statement is unknown.
+code), PostgreSQL dollar quoting, SQLite's ``[name]`` and ``$name(...)`` parameters, and
+psql/mysql backslash meta-commands (each its own statement). An unterminated quote gives a
+``bad`` token: the statement is unknown. Which characters make a name, and what each engine
+quotes, is :mod:`.dialects`' (a non-ASCII character is a name character: ``x€$$`` is a name).
 
 Comments end where the engine ends them: PostgreSQL's (and psql's) ``--`` comment at a line
 feed *or* a carriage return (``[^\\n\\r]*`` in its scanner); MySQL's ``--`` is a comment only when
@@ -22,10 +24,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from keyturn.understand.sql.dialects import (
+    Brackets,
+    Dialect,
+    dialect_for,
+    dollar_tag,
+    readings,
+    simple_tokens,
+    sqlite_parameter,
+)
+
+__all__ = ["Dialect", "Token", "dialect_for", "readings", "scan"]
+
 
 @dataclass(frozen=True, slots=True)
 class Token:
-    """``kind``: word (lower-cased), ident (quoted identifier), string, number, punct, meta, bad.
+    """``kind``: word (lower-cased), ident (quoted identifier), string, number, punct, meta,
+    param (a SQLite parameter), bad.
     ``depth``: parenthesis depth; a ``(`` or ``)`` carries the depth outside it."""
 
     kind: str
@@ -33,13 +48,6 @@ class Token:
     depth: int
 
 
-_SIMPLE = re.compile(
-    r"(?P<ws>\s+)"
-    r"|(?P<word>[^\W\d]\w*(?:\$\w*)*)"
-    r"|(?P<number>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)"
-    r"|(?P<punct>::|<=|>=|<>|!=|\|\||[(),.=*<>+\-/%:?])"
-)
-_DOLLAR = re.compile(r"\$(?:[^\W\d]\w*)?\$")
 _EXEC_COMMENT = re.compile(r"/\*M?!\d*")
 
 
@@ -81,14 +89,6 @@ def _block_comment_end(sql: str, i: int, *, nested: bool) -> int:
     return n
 
 
-@dataclass(frozen=True, slots=True)
-class Dialect:
-    backslash: bool  # '...' strings take backslash escapes (MySQL)
-    postgres: bool  # nested comments, dollar quotes, E'' strings
-    hash_comments: bool  # '#' starts a comment (MySQL)
-    mysql: bool = False  # the mysql client's meta-commands; '--' needs a space after it
-
-
 def scan(sql: str, d: Dialect) -> list[list[Token]]:
     """Split ``sql`` into statements of tokens (meta-commands are one-token statements)."""
     statements: list[list[Token]] = []
@@ -102,13 +102,14 @@ def scan(sql: str, d: Dialect) -> list[list[Token]]:
         cur, depth = [], 0
 
     delimiter = ";"
+    simple = simple_tokens(d)
     while i < n:
         c = sql[i]
         if delimiter != ";" and sql.startswith(delimiter, i):
             flush()
             i += len(delimiter)
             continue
-        m = _SIMPLE.match(sql, i)
+        m = simple.match(sql, i)
         if not cur and m is not None and m.group().lower() == "delimiter":
             # the mysql client's DELIMITER line: statements end with another text from here on
             j = sql.find("\n", i)
@@ -162,11 +163,19 @@ def scan(sql: str, d: Dialect) -> list[list[Token]]:
             text, i, ok = _quoted(sql, i, c, backslash=d.backslash and c != "`")
             kind = "string" if c == "'" else "ident"
             cur.append(Token(kind if ok else "bad", text, depth))
-        elif c == "$" and d.postgres and (dm := _DOLLAR.match(sql, i)) is not None:
+        elif c == "$" and d.postgres and (dm := dollar_tag(d).match(sql, i)) is not None:
             end = sql.find(dm.group(), dm.end())
             body = sql[dm.end() : n if end < 0 else end]
             cur.append(Token("string" if end >= 0 else "bad", body, depth))
             i = n if end < 0 else end + len(dm.group())
+        elif c == "[" and d.brackets is not Brackets.NONE:
+            tsql = d.brackets is Brackets.TSQL
+            text, i, ok = _bracketed(sql, i, doubled=tsql)
+            cur.append(Token("ident" if ok else "bad", text, depth))
+        elif d.sqlite_params and c in "$@:#" and (p := sqlite_parameter(sql, i)) is not None:
+            end, ok = p
+            cur.append(Token("param" if ok else "bad", sql[i:end], depth))
+            i = end
         elif c == "(":
             cur.append(Token("punct", "(", depth))
             depth, i = depth + 1, i + 1
@@ -184,15 +193,27 @@ def scan(sql: str, d: Dialect) -> list[list[Token]]:
     return statements
 
 
+def _bracketed(sql: str, i: int, *, doubled: bool) -> tuple[str, int, bool]:
+    """The name in the ``[...]`` opening at ``i``, the index after it, and whether it closed
+    (SQLite ends it at the first ``]``; SQL Server reads ``]]`` as a ``]``)."""
+    if doubled:
+        return _quoted(sql, i, "]", backslash=False)
+    end = sql.find("]", i + 1)
+    if end < 0:
+        return sql[i + 1 :], len(sql), False
+    return sql[i + 1 : end], end + 1, True
+
+
 def _line_comment(sql: str, i: int, d: Dialect) -> bool:
     """Whether a ``--`` (or MySQL ``#``) comment starts at ``i``."""
     if sql.startswith("#", i):
         return d.hash_comments
     if not sql.startswith("--", i):
         return False
-    # MySQL: "--" followed by a space or a control character (or the end); else 1--1 = 1 - -1
+    # MySQL: "--" followed by a space or a control character (or the end); else 1--1 = 1 - -1.
+    # Its lexer tests bytes: a non-ASCII space (a no-break space) is no space there.
     after = sql[i + 2 : i + 3]
-    return not d.mysql or after == "" or after.isspace() or ord(after) < 32 or after == "\x7f"
+    return not d.mysql or after in ("", " ", "\x7f") or ord(after) < 32
 
 
 def _line_comment_end(sql: str, i: int, d: Dialect) -> int:
@@ -305,32 +326,3 @@ def _unicode_escapes(sql: str, text: str, end: int) -> tuple[str, int]:
             out.append(ch)
             j += 1
     return "".join(out), clause.end() if clause else end
-
-
-def dialect_for(engine: str, *, backslash: bool | None = None) -> Dialect:
-    """The quoting rules of ``engine``; ``backslash`` overrides whether strings take escapes."""
-    mysql = engine == "mysql"
-    return Dialect(
-        backslash=mysql if backslash is None else backslash,
-        # unknown engines get PostgreSQL's richer quoting: more text is read as quoted, and the
-        # other backslash reading is judged too (see keyturn.understand.sql)
-        postgres=not mysql and engine != "sqlite",
-        hash_comments=mysql,
-        mysql=mysql,
-    )
-
-
-def readings(sql: str, *, engine: str) -> list[Dialect]:
-    """Every quoting reading of ``sql`` to judge: the engine's own, plus the other backslash
-    reading when backslashes occur (MySQL's NO_BACKSLASH_ESCAPES, PostgreSQL's E-strings), plus
-    the non-PostgreSQL reading for an unknown engine when dollar quotes or comments occur. The
-    effects of all are kept, so a quoting trick cannot hide a statement."""
-    first = dialect_for(engine)
-    out = [first]
-    if "\\" in sql:
-        out.append(dialect_for(engine, backslash=not first.backslash))
-    if engine not in ("postgres", "mysql", "sqlite") and ("$" in sql or "/*" in sql):
-        out.append(Dialect(backslash=False, postgres=False, hash_comments=False))
-    if engine not in ("postgres", "mysql", "sqlite") and "--" in sql:
-        out.append(dialect_for("mysql"))  # the engine may be MySQL: 1--1 is no comment there
-    return out
