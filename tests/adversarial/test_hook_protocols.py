@@ -144,9 +144,12 @@ CASES = [
     Case("gemini-replace-allow-multiple-drops-protection", "gemini", "replace",
          {"file_path": f"{CWD}/main.tf", "old_string": "prevent_destroy = true",
           "new_string": "prevent_destroy = false", "allow_multiple": True}, DENY),
+    # The text stands twice (once in a comment) where one replacement is expected: Gemini's
+    # own tool (smart-edit.ts) takes that as an error and has a model rewrite the edit, so
+    # what lands is not known -- the protection may go.
     Case("gemini-replace-once-changes-the-comment", "gemini", "replace",
          {"file_path": f"{CWD}/main.tf", "old_string": "prevent_destroy = true",
-          "new_string": "prevent_destroy = false"}, ASK),
+          "new_string": "prevent_destroy = false"}, DENY),
     # Gemini's content search under its newer name reads the tree under its directory.
     Case("gemini-grep-search-state-dir", "gemini", "grep_search",
          {"pattern": "BEGIN", "dir_path": "/home/dev/.local"}, DENY),

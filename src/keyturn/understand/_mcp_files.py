@@ -24,6 +24,15 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand._hcl_protection import (
+    TERRAFORM_READ_LIMIT,
+    dropped_protection,
+    is_terraform_file,
+    protection_detail,
+)
+from keyturn.understand._hcl_protection import (  # shared with the agents' own file tools
+    protected_addresses as protected_addresses,
+)
 from keyturn.understand._mcp_family import (
     BuiltinEffects,
     C,
@@ -70,36 +79,12 @@ def _on_paths(kind: EffectKind, *keys: str) -> Handler:
     return handle
 
 
-_RESOURCE_HEADER = re.compile(r'^\s*resource\s+"([^"]+)"\s+"([^"]+)"', re.MULTILINE)
-_PREVENT_DESTROY = re.compile(r"prevent_destroy\s*=\s*true")
-
-
-def protected_addresses(text: str) -> set[str]:
-    """Terraform addresses whose block in ``text`` sets ``prevent_destroy = true``; ``""`` for
-    a fragment that sets it without its ``resource`` header (an unnamed block's protection).
-    Shared with the agents' own file tools (:mod:`keyturn.integrations.hooks.file_tools`)."""
-    found: set[str] = set()
-    headers = list(_RESOURCE_HEADER.finditer(text))
-    for i, header in enumerate(headers):
-        end = headers[i + 1].start() if i + 1 < len(headers) else len(text)
-        if _PREVENT_DESTROY.search(text, header.end(), end):
-            found.add(f"{header.group(1)}.{header.group(2)}")
-    if not headers and _PREVENT_DESTROY.search(text):
-        found.add("")
-    return found
-
-
-# A Terraform file is read whole (up to the largest event a hook takes): a protected block
-# past the usual 1 MB read limit must not drop out of sight.
-TERRAFORM_READ_LIMIT = 16 << 20
-
-
 def file_text(files: FileReader, path: str) -> str | None:
     """The text of the file at the absolute ``path`` as it is now, ``None`` when absent; a
     Terraform file read whole."""
     if not files.exists(path):
         return None
-    if path.endswith(".tf"):
+    if is_terraform_file(path):
         return files.read_text(path, limit=TERRAFORM_READ_LIMIT)
     return files.read_text(path)
 
@@ -109,22 +94,27 @@ def _read(call: McpCall, path: str) -> str | None:
 
 
 def _file_change(
-    call: McpCall, path: str, kind: EffectKind, before: str | None, after: str | None, detail: str
+    call: McpCall,
+    path: str,
+    kind: EffectKind,
+    before: str | None,
+    after: str | None,
+    detail: str,
+    *,
+    fragments: bool = False,
 ) -> Effect:
     """``kind`` on the file at ``path``; a Terraform file whose ``before`` text protected
-    resources (``prevent_destroy = true``) that ``after`` no longer does names them too, and
-    switches their protection off -- as the agents' own Write and Edit tools are judged."""
+    resources (``prevent_destroy = true``) that ``after`` no longer does (as Terraform reads
+    them: :mod:`._hcl_protection`) names them too, and switches their protection off -- as the
+    agents' own Write and Edit tools are judged. ``fragments``: the texts are the edits' own."""
     name = call.file(path)
-    dropped: set[str] = set()
-    if name.endswith(".tf") and before is not None and after is not None:
-        dropped = protected_addresses(before) - protected_addresses(after)
+    dropped = dropped_protection(name, before, after, fragments=fragments)
     effect = call.effect(
         kind, [name, *sorted(a for a in dropped if a)], type_="file", service="file", detail=detail
     )
     if not dropped:
         return effect
-    what = ", ".join(sorted(a or "a resource" for a in dropped))
-    why = "; ".join(x for x in (detail, f"removes prevent_destroy from {what}") if x)
+    why = "; ".join(x for x in (detail, protection_detail(dropped, known=True)) if x)
     return replace(effect, removes_protection=True, detail=why)
 
 
@@ -164,6 +154,7 @@ def _edit_file(call: McpCall) -> BuiltinEffects:
     after = server_edited(before, pairs) if before is not None else None
     if before is None or after is None:  # judge the edits' own texts
         before, after = "\n".join(o for o, _ in pairs), "\n".join(n for _, n in pairs)
+        return own_effects(_file_change(call, path, U, before, after, "", fragments=True))
     return own_effects(_file_change(call, path, U, before, after, ""))
 
 
@@ -231,7 +222,7 @@ def _move_file(call: McpCall) -> BuiltinEffects:
         return missing_argument(call, D, "source", "destination")
     # What the file protected stays protected only if it is still a Terraform file.
     moved = _read(call, source)
-    kept = moved if call.file(destination).endswith(".tf") else ""
+    kept = moved if is_terraform_file(call.file(destination)) else ""
     away = _file_change(call, source, D, moved, kept, "moved away")
     held = call.file(source).rstrip("/") + "/*"
     if held not in away.resource.names:

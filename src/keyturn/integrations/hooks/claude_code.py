@@ -19,7 +19,16 @@ from keyturn.errors import InputError
 
 from .events import ToolCall, ToolCategory
 from .mcp_names import claude_readings, reading_extra
-from .protocol import Answer, Reply, Stance, dumps, held_reason, text, tool_event
+from .protocol import (
+    Answer,
+    Reply,
+    Stance,
+    dumps,
+    held_reason,
+    optional_text,
+    text,
+    tool_event,
+)
 from .search_tools import searched_places
 
 NAME = "claude-code"
@@ -93,16 +102,12 @@ def claude_tool(
             path = text(args, "file_path", where=where)
             return (
                 ToolCategory.WRITE,
-                {"path": path, "content": str(args.get("content") or "")},
+                {"path": path, "content": optional_text(args, "content", where=where)},
                 None,
                 None,
             )
         case "Edit":
-            edit = {
-                "old": args.get("old_string"),
-                "new": args.get("new_string"),
-                "all": bool(args.get("replace_all")),
-            }
+            edit = _edit(args, where=where, at="tool_input")
             return (
                 ToolCategory.EDIT,
                 {"path": text(args, "file_path", where=where), "edits": [edit]},
@@ -111,13 +116,8 @@ def claude_tool(
             )
         case "MultiEdit":
             edits = [
-                {
-                    "old": e.get("old_string"),
-                    "new": e.get("new_string"),
-                    "all": bool(e.get("replace_all")),
-                }
-                for e in args.get("edits") or ()
-                if isinstance(e, dict)
+                _edit(e, where=where, at=f"tool_input.edits[{i}]")
+                for i, e in enumerate(_edit_list(args, where=where))
             ]
             return (
                 ToolCategory.EDIT,
@@ -144,6 +144,25 @@ def claude_tool(
     if tool in INTERNAL_TOOLS:
         return ToolCategory.INTERNAL, dict(args), None, None
     return ToolCategory.UNKNOWN, dict(args), None, None
+
+
+def _edit(args: Mapping[str, Any], *, where: str, at: str) -> dict[str, Any]:
+    """One string replacement (Edit's, or one of MultiEdit's): its texts must be strings."""
+    return {
+        "old": optional_text(args, "old_string", where=where, at=at),
+        "new": optional_text(args, "new_string", where=where, at=at),
+        "all": bool(args.get("replace_all")),
+    }
+
+
+def _edit_list(args: Mapping[str, Any], *, where: str) -> list[Mapping[str, Any]]:
+    """MultiEdit's ``edits``: a list of objects (none when left out)."""
+    edits = args.get("edits")
+    if edits is None:
+        return []
+    if not isinstance(edits, list) or not all(isinstance(e, dict) for e in edits):
+        raise InputError(f"{where}: tool_input.edits: expected a list of objects")
+    return edits
 
 
 def _command(args: Mapping[str, Any], *, where: str) -> str:

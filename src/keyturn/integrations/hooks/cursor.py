@@ -32,6 +32,7 @@ from .protocol import (
     first_text,
     held_reason,
     optional,
+    optional_text,
     text,
 )
 from .search_tools import searched_places
@@ -236,6 +237,15 @@ def _base(word: str) -> str:
     return word.replace("\\", "/").rsplit("/", 1)[-1]
 
 
+def _edits_at(
+    many: list[dict[str, Any]], args: Mapping[str, Any]
+) -> list[tuple[Mapping[str, Any], str]]:
+    """Each edit a Cursor edit call makes, and where it stands in ``tool_input``: the listed
+    ones and the call's own (MultiEdit), or the call's own alone."""
+    listed = [(e, f"tool_input.edits[{i}]") for i, e in enumerate(many)]
+    return [*listed, (args, "tool_input")]
+
+
 def _pre_tool(
     tool: str, args: Mapping[str, Any], *, where: str
 ) -> tuple[ToolCategory, dict[str, Any], str | None, str | None]:
@@ -248,8 +258,9 @@ def _pre_tool(
             return ToolCategory.SHELL, {"command": text(args, "command", where=where)}, None, None
         case "Write":
             path = first_text(args, ("file_path", "path", "target_file"), where=where)
-            content = args.get("contents", args.get("content")) or ""
-            return ToolCategory.WRITE, {"path": path, "content": str(content)}, None, None
+            key = "contents" if "contents" in args else "content"
+            content = optional_text(args, key, where=where)
+            return ToolCategory.WRITE, {"path": path, "content": content}, None, None
         case "StrReplace" | "Edit" | "MultiEdit":
             path = first_text(args, ("file_path", "path", "target_file"), where=where)
             # a list of edits (MultiEdit's, as Claude Code's) is every edit made, not one
@@ -257,11 +268,11 @@ def _pre_tool(
             many = [e for e in given if isinstance(e, dict)] if isinstance(given, list) else []
             edits = [
                 {
-                    "old": e.get("old_string"),
-                    "new": e.get("new_string"),
+                    "old": optional_text(e, "old_string", where=where, at=at),
+                    "new": optional_text(e, "new_string", where=where, at=at),
                     "all": bool(e.get("replace_all")),
                 }
-                for e in ([*many, args] if many else [args])
+                for e, at in _edits_at(many, args)
             ]
             return ToolCategory.EDIT, {"path": path, "edits": edits}, None, None
         case "Delete":

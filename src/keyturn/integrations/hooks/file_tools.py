@@ -2,9 +2,13 @@
 
 Two things make a file write more than an ``update``:
 
-- a Terraform file whose edit drops ``prevent_destroy = true`` from a resource block switches
-  that resource's protection off: the effect carries ``removes_protection`` and names the
-  resource's address too, so a ``protected`` pattern on the address matches;
+- a Terraform file whose edit drops ``prevent_destroy = true`` from a resource block (as
+  Terraform reads it: commented out counts as dropped) switches that resource's protection
+  off: the effect carries ``removes_protection`` and names the resource's address too, so a
+  ``protected`` pattern on the address matches. An edit whose old text is not found in the file
+  exactly once (replaced everywhere: at least once) rewrites it in a way not known -- agents
+  match loosely (Gemini CLI's ``replace`` trims lines, tries a regular expression, then asks a
+  model to fix the edit) -- and so removes the protection of everything the file holds;
 - a write to an agent's own hook settings (or keyturn's policy) could take keyturn out of the
   agent's path, so it is judged as removing a protection keyturn itself knows about
   (landscape §5.3 C1: agents editing their own settings to drop the hook).
@@ -16,9 +20,11 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from keyturn.errors import InputError
 from keyturn.model import Action, ActionKind, Effect, EffectKind, Resource, Target
 from keyturn.understand import FileReader
-from keyturn.understand._mcp_files import file_text, protected_addresses
+from keyturn.understand._hcl_protection import dropped_protection, protection_detail
+from keyturn.understand._mcp_files import file_text
 from keyturn.understand.paths import agent_path
 
 # Paths (suffixes of the absolute path) whose content decides whether keyturn is consulted.
@@ -59,12 +65,19 @@ def guards_keyturn(name: str) -> bool:
 
 
 def change_effects(
-    tool: str, name: str, kind: EffectKind, before: str | None, after: str | None, *, target: Target
+    tool: str,
+    name: str,
+    kind: EffectKind,
+    before: str | None,
+    after: str | None,
+    *,
+    target: Target,
+    fragments: bool = False,
 ) -> list[Effect]:
-    """The effect of turning ``before`` into ``after`` in file ``name``."""
-    dropped: set[str] = set()
-    if name.endswith(".tf") and before is not None and after is not None:
-        dropped = protected_addresses(before) - protected_addresses(after)
+    """The effect of turning ``before`` (None: no file there, or not readable) into ``after``
+    (None: rewritten in a way not known) in file ``name``; ``fragments``: the two are an
+    edit's own old and new texts, not whole files."""
+    dropped = dropped_protection(name, before, after, fragments=fragments)
     names = (name, *sorted(a for a in dropped if a))
     if guards_keyturn(name):
         detail = f"{tool} {_path_of(name)}: changes whether keyturn is consulted"
@@ -81,8 +94,8 @@ def change_effects(
             )
         ]
     if dropped:
-        what = ", ".join(sorted(a or "a resource" for a in dropped))
-        detail = f"{tool} {_path_of(name)}: removes prevent_destroy from {what}"
+        what = protection_detail(dropped, known=after is not None)
+        detail = f"{tool} {_path_of(name)}: {what}"
         return [
             Effect(
                 kind,
@@ -132,28 +145,49 @@ def write_action(
 def edit_action(
     tool: str, name: str, edits: Sequence[Mapping[str, Any]], *, files: FileReader, target: Target
 ) -> Action:
-    """String replacements in one file (``edits``: ``{old, new, all}``): an ``update``."""
+    """String replacements in one file (``edits``: ``{old, new, all}``, a missing text empty):
+    an ``update``. Each old text must be found exactly once (with ``all``: at least once),
+    else what the edit rewrites is not known (module docstring)."""
     path = _path_of(name)
+    pairs = [
+        (_edit_text(e, "old", tool), _edit_text(e, "new", tool), bool(e.get("all"))) for e in edits
+    ]
     before = file_text(files, path)
-    olds = "\n".join(str(e.get("old") or "") for e in edits)
-    news = "\n".join(str(e.get("new") or "") for e in edits)
-    after = before
-    if before is not None:
-        for e in edits:
-            old, new = str(e.get("old") or ""), str(e.get("new") or "")
-            after = after.replace(old, new) if e.get("all") else after.replace(old, new, 1)  # type: ignore[union-attr]
+    if before is None:  # judge the fragments when the file cannot be read
+        olds, news = "\n".join(o for o, _, _ in pairs), "\n".join(n for _, n, _ in pairs)
+        effects = change_effects(
+            tool, name, EffectKind.UPDATE, olds, news, target=target, fragments=True
+        )
     else:
-        before, after = olds, news  # judge the fragments when the file cannot be read
-    effects = change_effects(tool, name, EffectKind.UPDATE, before, after, target=target)
+        after = edited(before, pairs)
+        effects = change_effects(tool, name, EffectKind.UPDATE, before, after, target=target)
     subject = {
         "tool": tool,
         "path": name,
-        "edits": [
-            [_sha(str(e.get("old") or "")), _sha(str(e.get("new") or "")), bool(e.get("all"))]
-            for e in edits
-        ],
+        "edits": [[_sha(old), _sha(new), every] for old, new, every in pairs],
     }
     return _action(f"{tool} {path}", effects, subject, target=target)
+
+
+def edited(text: str, edits: Sequence[tuple[str, str, bool]]) -> str | None:
+    """``text`` after each ``(old, new, all)`` in turn; None when an old text is not found
+    exactly once (``all``: not at all): the agent then fails, or matches loosely somewhere."""
+    for old, new, every in edits:
+        found = text.count(old)
+        if found == 0 or (found > 1 and not every):
+            return None
+        text = text.replace(old, new)
+    return text
+
+
+def _edit_text(edit: Mapping[str, Any], key: str, tool: str) -> str:
+    """An edit's old or new text: a string, or nothing (empty)."""
+    value = edit.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InputError(f"{tool}: an edit's {key} text: expected a string")
+    return value
 
 
 def delete_action(tool: str, name: str, *, target: Target) -> Action:

@@ -24,6 +24,7 @@ from .protocol import (
     first_text,
     held_reason,
     optional,
+    optional_text,
     tool_event,
 )
 from .search_tools import searched_places
@@ -152,12 +153,13 @@ def _builtin(
             return ToolCategory.SHELL, {"command": command, "workdir": workdir}
         case "write_file":
             path = first_text(args, ("file_path", "absolute_path"), where=where)
-            return ToolCategory.WRITE, {"path": path, "content": str(args.get("content") or "")}
+            content = optional_text(args, "content", where=where)
+            return ToolCategory.WRITE, {"path": path, "content": content}
         case "replace" | "edit":
             path = first_text(args, ("file_path", "absolute_path"), where=where)
             edit = {
-                "old": args.get("old_string"),
-                "new": args.get("new_string"),
+                "old": optional_text(args, "old_string", where=where),
+                "new": optional_text(args, "new_string", where=where),
                 # every occurrence: newer releases' allow_multiple, older ones' count above 1
                 "all": bool(args.get("allow_multiple"))
                 or int(args.get("expected_replacements") or 1) > 1,

@@ -11,8 +11,10 @@ rewritten at ``Q`` and ``P`` removed. So:
 - each file is read as it is now (the agent's own file reader), and the hunk applied to it, so
   that a Terraform file that loses ``prevent_destroy = true`` -- by an update, an overwrite, a
   deletion or a move -- names the resources whose protection goes, as a ``Write`` or an
-  ``Edit`` of it does. A file that cannot be read, or a hunk that does not apply to it, is
-  judged on the hunk's own lines.
+  ``Edit`` of it does. A file that cannot be read is judged on the hunk's own lines; a hunk
+  that does not apply to a file that can (Codex then refuses the patch, unless it finds the
+  lines in a way keyturn does not) rewrites it in a way not known: what it protected counts as
+  gone.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dataclasses import dataclass, field
 
 from keyturn.model import Action, ActionKind, Effect, EffectKind, Resource, Target
 from keyturn.understand import FileReader, NoFiles
+from keyturn.understand._hcl_protection import is_terraform_file
 from keyturn.understand._mcp_files import file_text
 
 from .file_tools import change_effects, file_name
@@ -112,14 +115,18 @@ def _hunk_effects(
     if hunk.verb == "Delete":
         return change_effects(tool, name, EffectKind.DELETE, current, "", target=target)
     before, after = _updated(current, hunk.body)
+    fragments = current is None  # judged on the hunk's own lines
     if hunk.move_to is None:
-        return change_effects(tool, name, EffectKind.UPDATE, before, after, target=target)
+        return change_effects(
+            tool, name, EffectKind.UPDATE, before, after, target=target, fragments=fragments
+        )
     # Moved: gone from its old name and written at the new one. The Terraform resources it
     # protected stay protected only if the new name is still a Terraform file.
     destination = file_name(hunk.move_to, cwd=cwd, home=home)
-    gone = current if current is not None else before
-    kept = after if destination.endswith(".tf") else ""
-    moved = change_effects(tool, name, EffectKind.DELETE, gone, kept, target=target)
+    kept = after if is_terraform_file(destination) else ""
+    moved = change_effects(
+        tool, name, EffectKind.DELETE, before, kept, target=target, fragments=fragments
+    )
     there = _read(files, destination)
     kind = EffectKind.CREATE if there is None else EffectKind.UPDATE
     return moved + change_effects(tool, destination, kind, there or "", after, target=target)
@@ -129,15 +136,14 @@ def _read(files: FileReader, name: str) -> str | None:
     return file_text(files, name.removeprefix("file:"))
 
 
-def _updated(current: str | None, body: Sequence[str]) -> tuple[str, str]:
+def _updated(current: str | None, body: Sequence[str]) -> tuple[str, str | None]:
     """``(before, after)`` of an update hunk: the file and the file with the hunk applied, or
-    (when the file cannot be read or the hunk does not apply to it) the hunk's old and new
-    lines."""
-    chunks = _chunks(body)
-    if current is not None and chunks is not None:
-        applied = _apply(current.splitlines(), chunks)
-        if applied is not None:
-            return current, "\n".join(applied) + "\n"
+    ``after`` None when the hunk does not apply to it; the hunk's old and new lines when the
+    file cannot be read."""
+    if current is not None:
+        chunks = _chunks(body)
+        applied = None if chunks is None else _apply(current.splitlines(), chunks)
+        return current, None if applied is None else "\n".join(applied) + "\n"
     old = [text for line in body if (text := _old_line(line)) is not None]
     new = [text for line in body if (text := _new_line(line)) is not None]
     return "\n".join(old), "\n".join(new)
@@ -198,13 +204,34 @@ def _apply(lines: list[str], chunks: Sequence[_Chunk]) -> list[str] | None:
 
 def _seek(lines: Sequence[str], wanted: Sequence[str], start: int) -> int | None:
     """Where ``wanted`` starts in ``lines`` at or after ``start``: exactly, else ignoring
-    trailing, else surrounding whitespace (Codex's ``seek_sequence`` levels)."""
-    for norm in (str, str.rstrip, str.strip):
+    trailing, else surrounding whitespace, else with typographic punctuation made ASCII as
+    well (Codex's ``seek_sequence`` levels)."""
+    for norm in (str, str.rstrip, str.strip, _punctuation_as_ascii):
         normed, target = [norm(x) for x in lines], [norm(w) for w in wanted]
         for i in range(start, len(lines) - len(wanted) + 1):
             if normed[i] == target[0] and normed[i : i + len(wanted)] == target:
                 return i
     return None
+
+
+# Codex's last, most permissive pass (``seek_sequence.rs``, ``normalise``): dashes, curly
+# quotes and odd spaces compared as their ASCII forms, so that a patch written with ``-``
+# finds a line holding ``‑`` (U+2011). Exactly its set: matching more than Codex would judge
+# lines Codex does not change.
+_AS_ASCII = str.maketrans(
+    {
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+        **dict.fromkeys("\u2018\u2019\u201a\u201b", "'"),
+        **dict.fromkeys("\u201c\u201d\u201e\u201f", '"'),
+        **dict.fromkeys(
+            "\xa0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000", " "
+        ),
+    }
+)
+
+
+def _punctuation_as_ascii(line: str) -> str:
+    return line.strip().translate(_AS_ASCII)
 
 
 def _old_line(line: str) -> str | None:

@@ -131,6 +131,18 @@ def text(args: Mapping[str, Any], key: str, *, where: str) -> str:
     return value
 
 
+def optional_text(args: Mapping[str, Any], key: str, *, where: str, at: str = "tool_input") -> str:
+    """A string argument that may be empty or left out (an edit's old or new text, a file's
+    content): ``""`` when absent or null. Anything but a string is bad input: judging its
+    ``str()`` (``1``, ``NaN``) would judge, and bind an approval to, what was not sent."""
+    value = args.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InputError(f"{where}: {at}.{key}: expected a string")
+    return value
+
+
 def first_text(args: Mapping[str, Any], keys: tuple[str, ...], *, where: str) -> str:
     """The first of ``keys`` present as a string (agents renamed fields across versions)."""
     for key in keys:

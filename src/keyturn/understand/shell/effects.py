@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from keyturn.model import Effect, EffectKind, Resource, Target
+from keyturn.understand._hcl_protection import is_terraform_file
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
 from keyturn.understand.shell.words import keeps_run_time_climb, normalize_path
 from keyturn.understand.shell.wrappers import STDIN_WORD
@@ -137,13 +138,20 @@ def file_effect(
     catastrophic: str | None = None,
     service: str = "file",
     run_time: bool | None = None,
+    text: str | None = None,
+    appends: bool = False,
 ) -> Effect:
     """One effect on the files ``paths`` (absolute already), named ``file:<path>``.
 
     A write, delete or replace of a path decided at run time (``rm -rf "$X"``, ``> $LOG``,
     xargs's arguments) is ``unknown``: the path could be ``/`` or climb out with ``..``, so where
     it lands cannot be told (a catastrophic one stays catastrophic). ``run_time`` says so
-    outright; by default a path is run-time when it comes from a word the parser marked so."""
+    outright; by default a path is run-time when it comes from a word the parser marked so.
+
+    A change of a Terraform file whose resources lose ``prevent_destroy`` names them and
+    switches their protection off (:mod:`._terraform_writes`): ``text`` is what the command
+    writes to the one file, when known (added at the end with ``appends``); else its new text
+    is not known, and what it protected counts as gone."""
     paths = list(paths)
     if run_time is None:
         run_time = any(_from_run_time_word(p, cmd) for p in paths)
@@ -151,7 +159,7 @@ def file_effect(
         kind = EffectKind.UNKNOWN
         detail = (detail + "; " if detail else "") + "where it lands is decided at run time"
     names = tuple(dict.fromkeys("file:" + p for p in paths)) or ("file:?",)
-    return Effect(
+    effect = Effect(
         effect=kind,
         resource=Resource(names, type="file"),
         target=local_target(ctx),
@@ -161,6 +169,11 @@ def file_effect(
         catastrophic=catastrophic,
         detail=detail,
     )
+    if kind is EffectKind.READ or not any(is_terraform_file(p) for p in paths):
+        return effect  # the usual case: nothing more is read
+    from keyturn.understand.shell._terraform_writes import with_dropped_protection
+
+    return with_dropped_protection(effect, cmd, ctx, text=text, appends=appends)
 
 
 _WRITES = frozenset({EffectKind.UPDATE, EffectKind.DELETE, EffectKind.REPLACE})
@@ -235,10 +248,11 @@ def write_effect(
     detail: str = "",
     block_detail: str | None = None,
     appends: bool = False,
+    text: str | None = None,
 ) -> Effect:
     """Writing the file ``path`` (absolute already): onto a block device it replaces a filesystem
     (catastrophic, with ``block_detail`` when given); otherwise an update when it appends or the
-    file is there, else a create."""
+    file is there, else a create. ``text``: what is written, when known."""
     from keyturn.understand import NoFiles
 
     if path in _MACHINE_KILLERS:
@@ -270,7 +284,7 @@ def write_effect(
         or ctx.files.exists(path)
     )
     kind = EffectKind.UPDATE if exists else EffectKind.CREATE
-    return file_effect(kind, [path], cmd, ctx, detail=detail)
+    return file_effect(kind, [path], cmd, ctx, detail=detail, text=text, appends=appends)
 
 
 def directory_tree(path: str) -> list[str]:

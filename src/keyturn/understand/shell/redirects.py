@@ -4,6 +4,7 @@ redirect onto a block device destroys a filesystem (catastrophic)."""
 from __future__ import annotations
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand._hcl_protection import is_terraform_file
 from keyturn.understand.shell.effects import file_effect, file_path, write_effect
 from keyturn.understand.shell.registry import Redirect, ShellContext, SimpleCommand
 
@@ -43,4 +44,20 @@ def _one(redirect: Redirect, cmd: SimpleCommand, ctx: ShellContext) -> Effect | 
         detail=f"{verb} {path} ({redirect.op})",
         block_detail=f"redirect onto the block device {path}",
         appends=appends,
+        text=_written(redirect, path, cmd, ctx) if is_terraform_file(path) else None,
     )
+
+
+def _written(redirect: Redirect, path: str, cmd: SimpleCommand, ctx: ShellContext) -> str | None:
+    """What the redirect writes to ``path`` when the command's text decides it (``echo``,
+    ``printf``, ``cat`` of a heredoc) and nothing else on the command writes there: the
+    command's standard output alone (not ``2>``, ``&>``), to the one redirect naming it, by a
+    command that does not name the file itself (``sed … main.tf > main.tf``)."""
+    if redirect.op.lstrip("1") not in (">", ">|", ">>") or not cmd.argv or cmd.stdin_dynamic:
+        return None
+    same = [r for r in cmd.redirects if not r.dynamic and file_path(r.target, ctx) == path]
+    if len(same) != 1 or any(a and file_path(a, ctx) == path for a in cmd.args):
+        return None
+    from keyturn.understand.shell.nested import command_output
+
+    return command_output(cmd, ctx)
