@@ -95,7 +95,7 @@ _HANDLER_VARIABLES = frozenset(
         *KUBE_TOOL_VARIABLES,
         *("TF_CLI_ARGS", "TF_DATA_DIR"),
         *("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"),
-        *("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"),
+        *("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_DATA_PATH"),
         *("AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"),
         # The app, site, project, database or server the platform, migration, warehouse and
         # messaging tools act on (``export HEROKU_APP=prod-app; heroku apps:destroy``).

@@ -22,12 +22,12 @@ import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from keyturn.understand.shell.commands._home import command_home, home_moved
-from keyturn.understand.shell.commands.aws_cli import (
+from keyturn.understand.shell.commands._aws_cli_words import (
     AwsCommandLine,
     RunTimeWords,
     split_command_line,
 )
+from keyturn.understand.shell.commands._home import command_home, home_moved
 from keyturn.understand.shell.line_writes import one_text_on_line, written_text
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 

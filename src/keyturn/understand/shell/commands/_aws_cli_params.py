@@ -5,7 +5,8 @@ prefix only it starts (the CLI's argparse takes abbreviations). Booleans are ``-
 ``--no-flag``; EC2's one-boolean structures (``--disable-api-termination``) are a flag that may
 also take a value (``Value=false``: awscli's ``toplevelbool``); lists take every word up to the
 next option; structures take JSON or the CLI's shorthand (``Key=a,Value=b``); ``file://`` values
-are read through ``ctx.files``.
+are read through ``ctx.files``. Words no option takes are kept (``free``): a streaming
+operation's positional ``outfile`` is one (:mod:`._aws_cli_files`).
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from keyturn.understand.shell.commands.aws_cli import (
+from keyturn.understand.shell.commands._aws_cli_files import added_options, read_file_value
+from keyturn.understand.shell.commands._aws_cli_words import (
     NO_RUN_TIME_WORDS,
     RunTimeWords,
     UnreadableInput,
     as_mapping,
     parse_value,
-    read_file_value,
     resolve_option,
 )
 from keyturn.understand.shell.registry import ShellContext
@@ -86,34 +87,51 @@ def _option_table(model: OperationModel) -> dict[str, _Spec]:
     for alias, option in _RENAMED.items():
         if option in table:
             table[alias] = table[option]
+    for option in added_options(model.service_model.service_name, model.name):
+        table[option] = _Spec(None, "1")  # the CLI's own (``iam … --outfile``)
     return table
 
 
 @dataclass(slots=True)
-class _Given:
+class Given:
+    """One option given: its name (in full when ``known``), what it sets, the words it took."""
+
     option: str
     spec: _Spec
     values: list[str]
+    known: bool = True
 
 
-def _split_options(
-    words: list[str], table: dict[str, _Spec], run_time: RunTimeWords
-) -> tuple[list[_Given], bool]:
-    """The options given, in order, and whether a run-time word may stand for more options.
+@dataclass(frozen=True, slots=True)
+class OptionWords:
+    """An operation's words read: the options ``given``, in order; the words no option takes
+    (``free``: a positional such as ``outfile``; any other the CLI refuses); and whether a word
+    decided at run time may stand for more options (``loose``)."""
 
-    Words an option does not take (after a flag, a second word after a one-word option, before
-    the first option) make the CLI fail with "Unknown options"; they are left out, unless
-    decided at run time. An option the table does not know is left out with its words."""
-    found: list[_Given] = []
+    given: tuple[Given, ...]
+    free: tuple[str, ...]
+    loose: bool
+
+
+def split_options(
+    model: OperationModel, words: list[str], run_time: RunTimeWords = NO_RUN_TIME_WORDS
+) -> OptionWords:
+    """The operation's words split into options and free words. Words an option does not take
+    (after a flag, a second word after a one-word option, before the first option) are free.
+    An option the table does not know takes every word up to the next option. Raises
+    AmbiguousOption for an abbreviation several options share."""
+    table = _option_table(model)
+    found: list[Given] = []
+    free: list[str] = []
     loose = False
-    current: _Given | None = None
+    current: Given | None = None
     for index, word in enumerate(words):
         if run_time.names_option(index, word):
             name, eq, inline = word.partition("=")
             loose = loose or index in run_time.splits
             option = resolve_option(name, table)
             spec = table[option] if option is not None else _Spec(None, "*")
-            current = _Given(option or name, spec, [inline] if eq else [])
+            current = Given(option or name, spec, [inline] if eq else [], option is not None)
             found.append(current)
             if eq or spec.nargs == "0":
                 current = None
@@ -125,25 +143,23 @@ def _split_options(
             current.values.append(word)
             if current.spec.nargs in "1?":
                 current = None
-    return found, loose
+        else:
+            free.append(word)
+    return OptionWords(tuple(found), tuple(free), loose)
 
 
 def options_to_params(
-    model: OperationModel,
-    words: list[str],
-    *,
-    ctx: ShellContext,
-    run_time: RunTimeWords = NO_RUN_TIME_WORDS,
+    model: OperationModel, words: OptionWords, *, ctx: ShellContext
 ) -> Parameters:
     """The parameters of the call (``params`` None when the CLI would not call the API at all:
-    ``--generate-cli-skeleton``). Raises UnreadableInput for an unreadable input file, and
-    AmbiguousOption for an abbreviation several options share."""
+    ``--generate-cli-skeleton``), from its words read by :func:`split_options`. Raises
+    UnreadableInput for an unreadable input file."""
     shape = model.input_shape
     members = dict(shape.members) if shape is not None else {}
-    given, loose = _split_options(words, _option_table(model), run_time)
+    loose = words.loose
     params: dict[str, Any] = {}
     explicit: dict[str, Any] = {}
-    for item in given:
+    for item in words.given:
         if item.option == _SKELETON:
             return Parameters(None, loose)
         if item.option in _INPUT:

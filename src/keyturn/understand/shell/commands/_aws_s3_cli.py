@@ -7,7 +7,11 @@
 - ``rb s3://b`` deletes the bucket, ``--force`` its objects first; ``mb`` creates one;
 - ``sync SRC DST`` writes under DST, and with ``--delete`` deletes what SRC lacks under DST.
 
-``--dryrun`` makes any of them a read. Local paths are named ``file:/abs/path``. Options may be
+``--dryrun`` makes any of them a read. A local path is a file of this machine, judged as ``cp``,
+``mv`` and ``rm`` judge theirs (:func:`~keyturn.understand.shell.effects.file_effect`): in the
+environment given outright, not the AWS profile's; a tree removed from ``/`` or a home directory
+(``mv ~ s3://b/ --recursive``, ``sync s3://b/ ~ --delete``) is catastrophic; a write or delete of
+a path decided at run time is ``unknown``; a start-up file written is held. Options may be
 abbreviated as argparse allows (``--del`` is sync's ``--delete``), read against each command's
 own options (awscli 1.46's ``customizations/s3``, with the sync strategies' ``--delete``,
 ``--exact-timestamps``, ``--size-only``, and v2's ``--copy-props``/``--no-overwrite``).
@@ -18,14 +22,20 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from keyturn.model import Effect, EffectKind, Resource, Target
-from keyturn.understand.shell.commands.aws_cli import (
+from keyturn.understand.shell.commands._aws_cli_words import (
     NO_RUN_TIME_WORDS,
     RunTimeWords,
-    loosened,
     resolve_option,
 )
-from keyturn.understand.shell.effects import home_path
-from keyturn.understand.shell.registry import ShellContext
+from keyturn.understand.shell.commands.aws_cli import loosened
+from keyturn.understand.shell.effects import (
+    directory_tree,
+    file_effect,
+    file_path,
+    removal_effect,
+    write_effect,
+)
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 
 
 def _options(
@@ -78,6 +88,15 @@ class _Location:
     type: str
 
 
+@dataclass(frozen=True, slots=True)
+class _Call:
+    """One ``aws s3`` command being read: the command, its context and the AWS target."""
+
+    cmd: SimpleCommand
+    ctx: ShellContext
+    target: Target
+
+
 def _split(
     words: list[str], options: dict[str, str], run_time: RunTimeWords
 ) -> tuple[list[str], set[str], bool]:
@@ -105,21 +124,21 @@ def _split(
     return paths, flags, loose
 
 
-def _location(path: str, ctx: ShellContext, *, tree: bool) -> _Location:
-    """Names of an S3 URL or local path; ``tree`` names everything under it."""
-    star = "*" if tree else ""
-    if path.startswith("s3://"):
-        bucket, _, key = path[5:].partition("/")
-        if not key and not tree:
-            names = (f"arn:aws:s3:::{bucket}", f"s3://{bucket}")
-            return _Location(names, True, "s3-bucket")
-        names = (f"arn:aws:s3:::{bucket}/{key}{star}", f"s3://{bucket}/{key}{star}")
-        return _Location(names, True, "s3-object")
+def _location(path: str, *, tree: bool) -> _Location:
+    """Names of an S3 URL (``tree``: everything under it), or of stdin/stdout (``-``)."""
     if path == "-":
         return _Location(("stream:stdio",), False, "stream")
-    full = home_path(path, ctx)
-    suffix = "/*" if tree and full != "/" else ("*" if tree else "")
-    return _Location((f"file:{full}{suffix}",), False, "file")
+    star = "*" if tree else ""
+    bucket, _, key = path[5:].partition("/")
+    if not key and not tree:
+        names = (f"arn:aws:s3:::{bucket}", f"s3://{bucket}")
+        return _Location(names, True, "s3-bucket")
+    names = (f"arn:aws:s3:::{bucket}/{key}{star}", f"s3://{bucket}/{key}{star}")
+    return _Location(names, True, "s3-object")
+
+
+def _is_local(path: str) -> bool:
+    return not path.startswith("s3://") and path != "-"
 
 
 def _effect(kind: EffectKind, loc: _Location, target: Target, detail: str) -> Effect:
@@ -136,6 +155,7 @@ def _effect(kind: EffectKind, loc: _Location, target: Target, detail: str) -> Ef
 def s3_effects(
     words: list[str],
     *,
+    cmd: SimpleCommand,
     ctx: ShellContext,
     target: Target,
     run_time: RunTimeWords = NO_RUN_TIME_WORDS,
@@ -148,7 +168,7 @@ def s3_effects(
     if options is None:
         return None
     paths, flags, loose = _split(words[1:], options, run_time.shifted(1))
-    found = _s3_effects(sub, paths, flags, ctx=ctx, target=target)
+    found = _s3_effects(sub, paths, flags, _Call(cmd, ctx, target))
     if found is not None and any(_through_access_point(p) for p in paths):
         note = "through an S3 access point: which bucket it reaches is not known"
         found = [
@@ -170,18 +190,17 @@ def _through_access_point(path: str) -> bool:
     return is_access_point(path[5:]) or is_access_point(path[5:].split("/", 1)[0])
 
 
-def _s3_effects(
-    sub: str, paths: list[str], flags: set[str], *, ctx: ShellContext, target: Target
-) -> list[Effect] | None:
+def _s3_effects(sub: str, paths: list[str], flags: set[str], call: _Call) -> list[Effect] | None:
     recursive = "--recursive" in flags
     if sub in ("ls", "presign"):
+        # The CLI takes a path without ``s3://`` as one in S3 here (``aws s3 ls bucket``).
         loc = (
-            _location(paths[0], ctx, tree=sub == "ls")
+            _location("s3://" + paths[0].removeprefix("s3://"), tree=sub == "ls")
             if paths
             else _Location(("arn:aws:s3:::*", "s3://*"), True, "s3-bucket")
         )
-        return [_effect(EffectKind.READ, loc, target, f"{sub} lists or reads")]
-    found = _changes(sub, paths, flags, ctx=ctx, target=target, recursive=recursive)
+        return [_effect(EffectKind.READ, loc, call.target, f"{sub} lists or reads")]
+    found = _changes(sub, paths, flags, call, recursive=recursive)
     if found is None:
         return None
     if "--dryrun" in flags:
@@ -200,47 +219,75 @@ def _s3_effects(
 
 
 def _changes(
-    sub: str,
-    paths: list[str],
-    flags: set[str],
-    *,
-    ctx: ShellContext,
-    target: Target,
-    recursive: bool,
+    sub: str, paths: list[str], flags: set[str], call: _Call, *, recursive: bool
 ) -> list[Effect] | None:
     if sub in ("rm", "rb", "mb", "website") and len(paths) == 1:
-        return _single(sub, paths[0], flags, ctx=ctx, target=target, recursive=recursive)
+        return _single(sub, paths[0], flags, call.target, recursive=recursive)
     if sub not in ("cp", "mv", "sync") or len(paths) != 2:
         return None
     tree = recursive or sub == "sync"
-    src, dst = _location(paths[0], ctx, tree=tree), _location(paths[1], ctx, tree=tree)
-    if not src.is_s3 and not dst.is_s3:
-        return None
-    effects = [_effect(EffectKind.READ, src, target, f"{sub} reads the source")]
-    if sub == "mv":
-        effects = [_effect(EffectKind.DELETE, src, target, "mv deletes the source")]
-    effects.append(_effect(EffectKind.UPDATE, dst, target, f"{sub} writes, may overwrite"))
+    src, dst = paths
+    if not src.startswith("s3://") and not dst.startswith("s3://"):
+        return None  # the CLI refuses a copy with no S3 side
+    effects = [_source(sub, src, call, tree=tree), _destination(sub, src, dst, call, tree=tree)]
     if sub == "sync" and "--delete" in flags:
-        effects.append(_effect(EffectKind.DELETE, dst, target, "sync --delete removes extras"))
+        detail = "sync --delete removes what the source lacks"
+        if _is_local(dst):
+            path = file_path(dst, call.ctx)
+            effects.append(removal_effect(path, call.cmd, call.ctx, recursive=True, detail=detail))
+        else:
+            effects.append(
+                _effect(EffectKind.DELETE, _location(dst, tree=True), call.target, detail)
+            )
     return effects
 
 
+def _source(sub: str, src: str, call: _Call, *, tree: bool) -> Effect:
+    """What the command does to its source: reads it, or (``mv``) deletes it."""
+    if not _is_local(src):
+        kind = EffectKind.DELETE if sub == "mv" else EffectKind.READ
+        detail = "mv deletes the source" if sub == "mv" else f"{sub} reads the source"
+        return _effect(kind, _location(src, tree=tree), call.target, detail)
+    path = file_path(src, call.ctx)
+    if sub == "mv":
+        detail = "mv deletes the source"
+        return removal_effect(path, call.cmd, call.ctx, recursive=tree, detail=detail)
+    names = directory_tree(path)[-1:] if tree else [path]
+    return file_effect(EffectKind.READ, names, call.cmd, call.ctx, detail=f"{sub} reads the source")
+
+
+def _destination(sub: str, src: str, dst: str, call: _Call, *, tree: bool) -> Effect:
+    """The write of the destination: a local file or tree as ``cp`` writes one."""
+    detail = f"{sub} writes, may overwrite"
+    if not _is_local(dst):
+        return _effect(EffectKind.UPDATE, _location(dst, tree=tree), call.target, detail)
+    path = file_path(dst, call.ctx)
+    if tree:
+        under = directory_tree(path)[-1]
+        return file_effect(EffectKind.UPDATE, [under], call.cmd, call.ctx, detail=detail)
+    key_name = src[5:].partition("/")[2].rsplit("/", 1)[-1] if src.startswith("s3://") else ""
+    into = dst.endswith("/") or dst.rsplit("/", 1)[-1] in (".", "..")
+    if key_name and (into or call.ctx.files.is_dir(path)):
+        path = f"{path.rstrip('/')}/{key_name}"  # into a folder: the key's last part
+    return write_effect(path, call.cmd, call.ctx, detail=detail)
+
+
 def _single(
-    sub: str, path: str, flags: set[str], *, ctx: ShellContext, target: Target, recursive: bool
+    sub: str, path: str, flags: set[str], target: Target, *, recursive: bool
 ) -> list[Effect] | None:
     if not path.startswith("s3://"):
         return None
     if sub == "rm":
-        loc = _location(path, ctx, tree=recursive)
+        loc = _location(path, tree=recursive)
         what = "rm --recursive deletes everything under the prefix" if recursive else "rm"
         return [_effect(EffectKind.DELETE, loc, target, what)]
-    bucket = _location("s3://" + path[5:].split("/", 1)[0], ctx, tree=False)
+    bucket = _location("s3://" + path[5:].split("/", 1)[0], tree=False)
     if sub == "mb":
         return [_effect(EffectKind.CREATE, bucket, target, "mb creates the bucket")]
     if sub == "website":
         return [_effect(EffectKind.UPDATE, bucket, target, "website configures the bucket")]
     effects = [_effect(EffectKind.DELETE, bucket, target, "rb deletes the bucket")]
     if "--force" in flags:
-        objects = _location(bucket.names[1] + "/", ctx, tree=True)
+        objects = _location(bucket.names[1] + "/", tree=True)
         effects.insert(0, _effect(EffectKind.DELETE, objects, target, "rb --force deletes all"))
     return effects
