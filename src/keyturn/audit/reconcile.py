@@ -1,27 +1,56 @@
 """Reconcile what the cloud recorded (CloudTrail) with what keyturn let through.
 
-Each successful mutating CloudTrail event is matched to a used keyturn grant on: a resource
-name (keyturn's names may hold ``*`` for the account or region: they match as patterns), a
-time window around the grant's use, and -- when the event carries them -- the SourceIdentity or
-the ``request`` session tag keyturn sets on brokered credentials. A match marks the event
-**gated** (with its request and approvers); no match marks it **UNGATED**: something went
-around keyturn. Failed calls (``errorCode``) are attempts, not changes; read-only events are
-counted, not flagged. Pure: the CloudTrail interpretation comes from
-``keyturn.understand.cloudtrail``.
+Each successful mutating CloudTrail event is **gated** only when one used keyturn grant
+explains it on everything that was approved:
+
+- the time: from a little before the grant's use until ``window`` after it, and no later than
+  the recording of its outcome (the calls of an action precede its exit status);
+- what ran: a grant used up without its action running (re-judged under a changed policy, or
+  the command changed at the last moment) explains nothing;
+- the effects: each of the event's effects is one the grant was approved for, on that
+  resource (keyturn's names may hold ``*`` for the account or region: they match as patterns)
+  and of a kind that covers it (an approved update explains no delete); a delete is explained
+  once per resource; where the caller gives the policy's accounts of each environment, the
+  event's account is one of the grant's environment;
+- who called: the ``request``/``agent``/``operator`` session tags, the ``keyturn-`` role session
+  name and the SourceIdentity keyturn puts on brokered credentials agree with the grant, and an
+  action ``keyturn exec`` ran made its calls with those credentials
+  (:mod:`keyturn.audit.principals`).
+
+Among the grants that explain an event, one whose action is recorded as run is preferred to
+one with no outcome recorded. Anything else is **UNGATED**: something went around keyturn (the
+note names the nearest grant and why it does not explain the call). When unsure, UNGATED:
+a reconciliation must never hide a bypass. Failed calls (``errorCode``) are attempts, not
+changes; read-only events are counted, not flagged. Pure: the CloudTrail interpretation comes
+from ``keyturn.understand.cloudtrail``.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 from typing import Any
 
-from keyturn.audit.record import AuditKind, parse_time
-from keyturn.model import DESTRUCTIVE_EFFECTS, EffectKind
+from keyturn.audit.grants import GrantEffect, RunState, UsedGrant, used_grants
+from keyturn.audit.principals import principal_mismatch
+from keyturn.model import DESTRUCTIVE_EFFECTS, Effect, EffectKind
+
+__all__ = [
+    "DEFAULT_WINDOW_SECONDS",
+    "SKEW_SECONDS",
+    "Finding",
+    "GrantEffect",
+    "Reconciliation",
+    "UsedGrant",
+    "event_time",
+    "reconcile",
+    "render",
+    "used_grants",
+]
 
 # A grant is matched to calls made from a little before its use (clock skew) until this long
 # after (a long `terraform apply` keeps calling).
@@ -29,18 +58,24 @@ DEFAULT_WINDOW_SECONDS = 3600.0
 SKEW_SECONDS = 300.0
 
 
-@dataclass(frozen=True, slots=True)
-class UsedGrant:
-    """A grant keyturn let be used, with what it was for and who approved it."""
+def _kinds(*kinds: EffectKind) -> frozenset[str]:
+    return frozenset(k.value for k in kinds)
 
-    grant: int
-    request: int
-    digest: str
-    used_at: float
-    agent: str
-    operator: str
-    resources: tuple[str, ...]
-    approvers: tuple[str, ...]
+
+# The approved effect kinds that explain a call of each kind on the same resource. Approving
+# the destruction of X explains any change to X on the way there, and a call on X keyturn
+# cannot name the kind of; nothing weaker explains a delete, and only a create or a replace
+# explains making X.
+_K = EffectKind
+_EXPLAINED_BY: dict[EffectKind, frozenset[str]] = {
+    _K.READ: _kinds(*EffectKind),
+    _K.CREATE: _kinds(_K.CREATE, _K.REPLACE),
+    _K.UPDATE: _kinds(_K.UPDATE, _K.DELETE, _K.REPLACE),
+    _K.DELETE: _kinds(_K.DELETE, _K.REPLACE),
+    _K.REPLACE: _kinds(_K.REPLACE),
+    _K.UNKNOWN: _kinds(_K.UNKNOWN, _K.DELETE, _K.REPLACE),
+}
+_DESTROYING = _kinds(*DESTRUCTIVE_EFFECTS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +91,7 @@ class Finding:
     request: int | None = None
     approvers: tuple[str, ...] = ()
     note: str = ""
+    grant: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -66,6 +102,7 @@ class Finding:
             "resources": list(self.resources),
             "destructive": self.destructive,
             "request": self.request,
+            "grant": self.grant,
             "approvers": list(self.approvers),
             "note": self.note,
         }
@@ -73,41 +110,14 @@ class Finding:
 
 @dataclass(slots=True)
 class Reconciliation:
+    """The findings, in the order of the events, and the read-only calls counted by name."""
+
     findings: list[Finding] = field(default_factory=list)
     read_only: Counter[str] = field(default_factory=Counter)
 
     @property
     def ungated(self) -> list[Finding]:
         return [f for f in self.findings if f.status == "UNGATED"]
-
-
-def used_grants(records: Iterable[dict[str, Any]]) -> list[UsedGrant]:
-    """The grants used, from audit records (decision -> resources, approvals -> approvers)."""
-    resources: dict[str, tuple[str, ...]] = {}
-    approvers: dict[int, tuple[str, ...]] = {}
-    out: list[UsedGrant] = []
-    for rec in records:
-        kind, data = rec.get("kind"), rec.get("data", {})
-        if kind == AuditKind.DECISION:
-            names = tuple(n for e in data.get("effects", []) for n in e.get("resource", []))
-            resources.setdefault(data.get("digest", ""), names)
-        elif kind == AuditKind.REQUEST_APPROVED:
-            approvers[int(data["request"])] = tuple(data.get("approvers", ()))
-        elif kind == AuditKind.GRANT_USED:
-            request = int(data["request"])
-            out.append(
-                UsedGrant(
-                    grant=int(data["grant"]),
-                    request=request,
-                    digest=data.get("digest", ""),
-                    used_at=parse_time(rec["at"]),
-                    agent=data.get("agent", ""),
-                    operator=data.get("operator", ""),
-                    resources=resources.get(data.get("digest", ""), ()),
-                    approvers=approvers.get(request, ()),
-                )
-            )
-    return out
 
 
 def event_time(text: str) -> float:
@@ -126,14 +136,104 @@ def _names_match(ours: Iterable[str], theirs: Iterable[str]) -> bool:
     return any(fnmatchcase(t, o) for o in ours for t in theirs)
 
 
-def _request_hint(identity: dict[str, Any]) -> int | None:
-    """The keyturn request an event's credentials name (session tag ``request`` or a
-    SourceIdentity ending in the request number), if any."""
-    tags = identity.get("session_tags") or identity.get("tags") or {}
-    raw = tags.get("request") if isinstance(tags, dict) else None
-    raw = raw or identity.get("source_identity") or identity.get("sourceIdentity")
-    match = re.search(r"(\d+)$", str(raw)) if raw else None
-    return int(match.group(1)) if match else None
+@dataclass(frozen=True, slots=True)
+class _Event:
+    """A mutating CloudTrail event as the matching reads it."""
+
+    effects: tuple[Effect, ...]
+    identity: dict[str, Any]
+    who: str
+    at: float
+
+    @property
+    def to_explain(self) -> tuple[Effect, ...]:
+        """The effects a grant must explain: the changes (the reads, when there is nothing
+        else: a call CloudTrail says is not read-only)."""
+        changes = tuple(e for e in self.effects if e.effect is not EffectKind.READ)
+        return changes or self.effects
+
+
+@dataclass(slots=True)
+class _Matcher:
+    """Matches events to grants, remembering the deletes each grant already explained."""
+
+    grants: Sequence[UsedGrant]
+    window: float
+    accounts: Mapping[str, Sequence[str]]
+    spent: set[tuple[int, tuple[str, ...]]] = field(default_factory=set)
+
+    def best(self, event: _Event) -> tuple[UsedGrant | None, str]:
+        """The grant that explains ``event`` (one that ran before one with no outcome), or
+        ``None`` and why the nearest grant does not."""
+        found: list[UsedGrant] = []
+        nearest = ""
+        for g in self.grants:
+            why = self._mismatch(g, event)
+            if why is None:
+                found.append(g)
+            elif why and not nearest:
+                nearest = why
+        if not found:
+            return None, nearest
+        chosen = min(found, key=lambda g: (g.run is not RunState.RAN, abs(event.at - g.used_at)))
+        for e in event.to_explain:
+            if e.effect is EffectKind.DELETE:
+                self.spent.add((chosen.grant, e.resource.names))
+        return chosen, ""
+
+    def _mismatch(self, g: UsedGrant, event: _Event) -> str | None:
+        """Why ``g`` does not explain ``event``: ``""`` when it is not even near (another
+        time or resource), a reason when it is, ``None`` when it explains it."""
+        end = g.used_at + self.window
+        if g.ended_at is not None:
+            end = min(end, g.ended_at + SKEW_SECONDS)
+        names = tuple(n for e in event.effects for n in e.resource.names)
+        if not g.used_at - SKEW_SECONDS <= event.at <= end or not _names_match(
+            (n for e in g.effects for n in e.names), names
+        ):
+            return ""
+        label = f"grant {g.grant} of request {g.request}"
+        if g.run is RunState.NOT_RUN:
+            return f"{label} ran nothing ({g.outcome})"
+        for e in event.to_explain:
+            why = self._unexplained(g, e)
+            if why:
+                return f"{label}: {why}"
+        return principal_mismatch(g, event.identity, event.who)
+
+    def _unexplained(self, g: UsedGrant, e: Effect) -> str:
+        """Why no one effect of ``g`` explains the event's effect ``e`` ("" when one does): on
+        its resource, of a kind that covers it, switching protection off if it does, and in
+        an account of its environment."""
+        what = f"{e.effect.value} of {', '.join(e.resource.names)}"
+        fitting = [ge for ge in g.effects if _names_match(ge.names, e.resource.names)]
+        if not fitting:
+            return f"approved nothing on the {what}"
+        approved = ", ".join(sorted({ge.kind for ge in fitting}))
+        fitting = [ge for ge in fitting if ge.kind in _EXPLAINED_BY[e.effect]]
+        if not fitting:
+            return f"approved {approved} of it, not the {what}"
+        if e.removes_protection:
+            fitting = [ge for ge in fitting if _unprotects(ge)]
+            if not fitting:
+                names = ", ".join(e.resource.names)
+                return f"its records do not show it approved switching off {names}'s protection"
+        account = e.target.aws_account
+        envs = ", ".join(sorted({ge.environment for ge in fitting}))
+        fitting = [ge for ge in fitting if not account or self._in_account(ge, account)]
+        if not fitting:
+            return f"approved it in {envs}, whose accounts do not include {account}"
+        if e.effect is EffectKind.DELETE and (g.grant, e.resource.names) in self.spent:
+            return f"its delete already explains an earlier call on {', '.join(e.resource.names)}"
+        return ""
+
+    def _in_account(self, ge: GrantEffect, account: str) -> bool:
+        patterns = self.accounts.get(ge.environment) or ()
+        return not patterns or any(fnmatchcase(account, p) for p in patterns)
+
+
+def _unprotects(ge: GrantEffect) -> bool:
+    return ge.removes_protection or ge.kind in _DESTROYING
 
 
 def reconcile(
@@ -142,26 +242,27 @@ def reconcile(
     *,
     window: float = DEFAULT_WINDOW_SECONDS,
     reader: Any = None,
+    environment_accounts: Mapping[str, Sequence[str]] | None = None,
 ) -> Reconciliation:
     """Match CloudTrail events to used grants. ``reader`` defaults to
     ``keyturn.understand.cloudtrail`` (``cloudtrail_effects``, ``cloudtrail_identity``,
-    ``is_read_only``, ``failed``)."""
+    ``is_read_only``, ``failed``). ``environment_accounts``: the policy's ``aws_accounts`` of
+    each environment; an event in another account is not explained by a grant judged there."""
     if reader is None:
         from keyturn.understand import cloudtrail as reader
+    matcher = _Matcher(grants, window, environment_accounts or {})
     result = Reconciliation()
     for event in events:
         name = f"{str(event.get('eventSource', '')).split('.')[0]}:{event.get('eventName')}"
         if reader.is_read_only(event):
             result.read_only[name] += 1
             continue
-        result.findings.append(_finding(event, name, grants, window=window, reader=reader))
+        result.findings.append(_finding(event, name, matcher, reader=reader))
     return result
 
 
-def _finding(
-    event: dict[str, Any], name: str, grants: list[UsedGrant], *, window: float, reader: Any
-) -> Finding:
-    effects = reader.cloudtrail_effects(event)
+def _finding(event: dict[str, Any], name: str, matcher: _Matcher, *, reader: Any) -> Finding:
+    effects = tuple(reader.cloudtrail_effects(event))
     identity = reader.cloudtrail_identity(event)
     names = tuple(n for e in effects for n in e.resource.names)
     destructive = any(
@@ -181,25 +282,22 @@ def _finding(
     error = reader.failed(event)
     if error:
         return replace(base, status="attempt", note=f"failed ({error}): no change")
-    at = event_time(when)
-    hint = _request_hint(identity)
-    for g in grants:
-        if hint is not None and g.request != hint:
-            continue
-        if g.used_at - SKEW_SECONDS <= at <= g.used_at + window and _names_match(
-            g.resources, names
-        ):
-            return replace(
-                base,
-                status="gated",
-                request=g.request,
-                approvers=g.approvers,
-                note=f"grant {g.grant} used by {g.agent} for {g.operator}",
-            )
-    return base
+    grant, nearest = matcher.best(_Event(effects, identity, who, event_time(when)))
+    if grant is None:
+        return replace(base, note=base.note + (f" (nearest: {nearest})" if nearest else ""))
+    ran = f"ran: {grant.outcome}" if grant.run is RunState.RAN else str(grant.run)
+    return replace(
+        base,
+        status="gated",
+        request=grant.request,
+        approvers=grant.approvers,
+        grant=grant.grant,
+        note=f"grant {grant.grant} used by {grant.agent} for {grant.operator} ({ran})",
+    )
 
 
 def render(result: Reconciliation) -> str:
+    """The reconciliation for people: one line per event, then the counts."""
     lines = []
     for f in result.findings:
         kind = "destructive" if f.destructive else "change"

@@ -13,21 +13,22 @@ number; an export is signed at its head, so its last record is signed.
 
 The records after the last signature are held by the chain and the store's head row only, which
 anyone who can write the database can recompute; but the store keeps other evidence of what
-happened: its requests and grants. Each was recorded when it was made (in the same
-transaction), so a request or grant the log does not mention (:class:`StateEvidence`) shows
-a log emptied, cut or rewritten without them.
+happened: its requests, votes and grants, each written in the same transaction as its record.
+A request or grant the log does not mention shows a log emptied, cut or rewritten without
+them; a record naming another asker, approver, voter, closer or grant holder than the rows
+shows a record rewritten (:mod:`keyturn.audit.evidence`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from keyturn.audit.chain import CHAIN_PREFIX, GENESIS, LEAF_PREFIX
+from keyturn.audit.evidence import StateEvidence, check_state
 from keyturn.audit.record import StoredRecord
 from keyturn.audit.signing import Checkpoint, key_id, signature_valid
 
@@ -52,18 +53,6 @@ class VerifyReport:
                 signed += f" (signed up to record {self.signed_to} at {self.signed_at})"
             return f"audit log verifies: {self.records} record(s), {signed}, head {self.head_chain}"
         return f"audit log does NOT verify: {self.problem}"
-
-
-@dataclass(frozen=True, slots=True)
-class StateEvidence:
-    """What the store's state tables say the log must hold: the ids of the requests (each
-    has its ``request.opened`` record), of the grants issued (``grant.issued``) and of those
-    used (``grant.used``). Read *before* the log's snapshot: each row is written together with
-    its record, so a row read first has its record in a snapshot taken after."""
-
-    requests: frozenset[int] = field(default_factory=frozenset)
-    grants: frozenset[int] = field(default_factory=frozenset)
-    used_grants: frozenset[int] = field(default_factory=frozenset)
 
 
 class _Failure(Exception):
@@ -94,7 +83,8 @@ def verify_log(
     go unseen.
 
     ``head_required``: ``head`` is ``None`` because the store's head row is gone (a store
-    always has one), which fails. ``state``: the requests and grants the log must mention."""
+    always has one), which fails. ``state``: what the store's state tables say the log must
+    hold (:class:`~keyturn.audit.evidence.StateEvidence`)."""
     pending = sorted(checkpoints, key=lambda c: c.seq)
     records = tuple(records)
     try:
@@ -166,38 +156,11 @@ def _check_coverage(count: int, signed_to: int, *, every: int | None, to_head: b
             )
 
 
-# The record kinds that name each id the state tables hold, and the data key naming it.
-_EVIDENCE = (
-    ("request.opened", "request", "requests", "request"),
-    ("grant.issued", "grant", "grants", "grant"),
-    ("grant.used", "grant", "used_grants", "used grant"),
-)
-
-
 def _check_state(records: Sequence[StoredRecord], state: StateEvidence) -> None:
-    """Fail when a request or grant of the store has no record of its making (or use)."""
-    seen: dict[str, set[int]] = {kind: set() for kind, *_ in _EVIDENCE}
-    for rec in records:
-        try:
-            value = json.loads(rec.canonical)
-        except ValueError:
-            continue  # the chain walk already vouched for the bytes; not evidence
-        kind = value.get("kind") if isinstance(value, dict) else None
-        data = value.get("data") if isinstance(value, dict) else None
-        if kind in seen and isinstance(data, dict):
-            for wanted, key, *_ in _EVIDENCE:
-                ident = data.get(key)
-                if kind == wanted and isinstance(ident, int):
-                    seen[kind].add(ident)
-    for kind, _, attribute, what in _EVIDENCE:
-        missing = sorted(getattr(state, attribute) - seen[kind])
-        if missing:
-            shown = ", ".join(map(str, missing[:5])) + (", ..." if len(missing) > 5 else "")
-            raise _Failure(
-                f"the store holds {what} {shown} but the log has no {kind} record of it: "
-                "records were deleted (the log was emptied, cut or rewritten)",
-                None,
-            )
+    """Fail when the log contradicts the store's state tables (:func:`check_state`)."""
+    found = check_state(records, state)
+    if found is not None:
+        raise _Failure(*found)
 
 
 def _walk(

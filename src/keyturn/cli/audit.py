@@ -46,8 +46,8 @@ def run(argv: list[str]) -> int:
     rc.add_argument("files", nargs="+", metavar="FILE")
     rc.add_argument("--window", type=float, default=3600.0, metavar="SECONDS")
     rc.add_argument("--json", action="store_true")
-    for sp in sub.choices.values():
-        add_state_options(sp)
+    for name, sp in sub.choices.items():
+        add_state_options(sp, policy=name == "reconcile")
     args = p.parse_args(argv)
     handler = {
         "verify": _verify,
@@ -226,7 +226,12 @@ def _reconcile(args: Any) -> int:
     for name in args.files:
         events.extend(_cloudtrail_events(name))
     records, damaged = _readable_records(args)
-    result = reconcile(events, used_grants(records), window=args.window)
+    result = reconcile(
+        events,
+        used_grants(records),
+        window=args.window,
+        environment_accounts=_environment_accounts(args),
+    )
     if args.json:
         print(
             json.dumps(
@@ -242,6 +247,28 @@ def _reconcile(args: Any) -> int:
     # Like `audit verify` and `policy lint`: a finding that needs someone's attention is exit 1,
     # so a scheduled reconcile can alert on it.
     return 1 if result.ungated or damaged else 0
+
+
+def _environment_accounts(args: Any) -> dict[str, tuple[str, ...]] | None:
+    """The policy's ``aws_accounts`` of each environment, so that a call in another account
+    is not taken as one a grant judged there. A policy named with ``--policy`` must load; the
+    default one may be absent (then accounts are not compared, and stderr says so)."""
+    from keyturn.policy import load_policy_file
+
+    settings = settings_of(args)
+    if args.policy is None and not settings.policy_path.exists():
+        print(
+            f"keyturn audit reconcile: no policy at {settings.policy_path}: the accounts of "
+            "calls are not compared with the environments' (give --policy)",
+            file=sys.stderr,
+        )
+        return None
+    policy = load_policy_file(settings.policy_path)
+    return {
+        spec.name: spec.aws_accounts.patterns
+        for spec in policy.document.environments
+        if spec.aws_accounts is not None
+    }
 
 
 def _cloudtrail_events(name: str) -> list[dict[str, Any]]:

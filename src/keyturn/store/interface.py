@@ -17,7 +17,7 @@ from keyturn.approval.machine import Transition
 from keyturn.approval.model import ApprovalRequest, Grant, RequestDraft, RequestState, Role
 from keyturn.audit.record import AuditEntry, StoredRecord
 from keyturn.audit.signing import Checkpoint
-from keyturn.audit.verify import StateEvidence
+from keyturn.audit.evidence import StateEvidence
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,12 +177,6 @@ def records_of(store: Store, seqs: Sequence[int]) -> list[StoredRecord]:
 
 
 def state_evidence(store: Store) -> StateEvidence:
-    """The ids of ``store``'s requests and grants, which its audit log must mention (read
-    before the log's snapshot: see :class:`~keyturn.audit.verify.StateEvidence`)."""
-    requests = store.list_requests()
-    grants = [r.grant for r in requests if r.grant is not None]
-    return StateEvidence(
-        requests=frozenset(r.id for r in requests),
-        grants=frozenset(g.id for g in grants),
-        used_grants=frozenset(g.id for g in grants if g.used_at is not None),
-    )
+    """What ``store``'s requests, votes and grants say, which its audit log must agree with
+    (read before the log's snapshot: see :class:`~keyturn.audit.verify.StateEvidence`)."""
+    return StateEvidence.of_requests(store.list_requests())
