@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from keyturn.approval.machine import Transition
 from keyturn.approval.model import ApprovalRequest, Grant, RequestDraft, RequestState, Role
+from keyturn.audit.evidence import StateEvidence
 from keyturn.audit.record import AuditEntry, StoredRecord
 from keyturn.audit.signing import Checkpoint
-from keyturn.audit.evidence import StateEvidence
 
 
 @dataclass(frozen=True, slots=True)
