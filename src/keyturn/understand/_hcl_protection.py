@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+from keyturn.understand._hcl_scan import Token, Unreadable, tokens
 
 __all__ = [
     "TERRAFORM_READ_LIMIT",
@@ -138,154 +139,20 @@ def _settings(text: str, *, json_syntax: bool, fragment: bool) -> list[Setting] 
         return []
     try:
         return _native_settings(text, fragment=fragment)
-    except _Unreadable:
+    except Unreadable:
         return None
 
 
 # -- the native syntax ---------------------------------------------------------------------
 
 
-class _Unreadable(Exception):
-    """The text does not scan or nest as HCL's native syntax."""
-
-
-# One token of HCL's main scanning mode (``hclsyntax/scan_tokens.rl``), after the white space
-# and line comments before it (skipped in the same match: most of a file's text). A heredoc
-# opens with ``<<`` or ``<<-``, an identifier and the end of the line, nothing between.
-_MAIN = re.compile(
-    r"(?>(?:[ \t\r\f\v]+|(?:#|//)[^\n]*)*)"
-    r"(?:(?P<end>\Z)"
-    r"|(?P<nl>\n)"
-    r"|(?P<block>/\*)"
-    r"|(?P<heredoc><<-?(?P<marker>[^\W\d][\w-]*)\r?\n)"
-    r'|(?P<quote>")'
-    r"|(?P<ident>[^\W\d][\w-]*)"
-    r"|(?P<op>==|!=|<=|>=|=>|&&|\|\||\.\.\.)"
-    r"|(?P<eq>=)"
-    r"|(?P<open>[{(\[])"
-    r"|(?P<close>[})\]])"
-    r"|(?P<other>.))"
-)
-# The literal run of a quoted template: anything but a quote, a backslash, a line break or the
-# start of an interpolation (``$${`` and ``%%{`` are escapes for a literal ``${`` / ``%{``).
-_STRING_RUN = re.compile(r'(?:[^"\\$%\n]|\\[^\n]|\$\$\{|%%\{|\$(?!\{)|%(?!\{))*')
+# The opener each closing bracket closes.
 _PAIRS = {"}": "{", ")": "(", "]": "["}
-
-
-# A token: its kind (ident, str, eq, op, open, close, nl, other) and text.
-_Token = tuple[str, str]
-
-
-def _tokens(text: str) -> Iterator[_Token]:
-    """The tokens of ``text`` that tell its structure: comments and white space dropped, each
-    quoted template or heredoc one ``str`` token (its literal text when it interpolates
-    nothing, for block labels)."""
-    pos, scan = 0, _MAIN.match
-    while True:
-        match = scan(text, pos)
-        if match is None:  # not reached: ``other`` takes any character but a line break
-            raise _Unreadable("a character that does not scan")
-        kind = match.lastgroup or "other"
-        pos = match.end()
-        if kind == "end":
-            return
-        if kind == "block":
-            close = text.find("*/", pos)
-            if close < 0:
-                raise _Unreadable("a /* comment is not closed")
-            pos = close + 2
-        elif kind == "heredoc":
-            pos = _heredoc_end(text, pos, match.group("marker"))
-            yield ("str", "")
-            if text[pos - 1] == "\n":  # the marker's line break still ends the statement
-                yield ("nl", "")
-        elif kind == "quote":
-            start = pos
-            pos, literal = _string_end(text, pos)
-            yield ("str", _unescaped(text[start : pos - 1]) if literal else "")
-        else:
-            yield (kind, match.group(kind))
-
-
-# What Go's ``bytes.TrimSpace`` trims (``unicode.IsSpace``): HCL trims a heredoc's line with
-# it before comparing it with the marker. Not Python's ``strip()``, which also takes
-# ``\x1c``-``\x1f``: a line ``\x1cEOF`` would end the heredoc here and not in Terraform.
-_GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
-_GO_SPACE += "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-
-
-def _heredoc_end(text: str, pos: int, marker: str) -> int:
-    """Where the heredoc whose body starts at ``pos`` (a line's start) ends: after the first
-    line that holds its marker and nothing else but white space."""
-    while True:
-        at = text.find(marker, pos)
-        if at < 0:
-            raise _Unreadable(f"the heredoc <<{marker} is not closed")
-        start = text.rfind("\n", pos, at) + 1 or pos
-        newline = text.find("\n", at)
-        stop = len(text) if newline < 0 else newline + 1
-        if text[start:stop].strip(_GO_SPACE) == marker:
-            return stop
-        pos = stop
-
-
-def _string_end(text: str, pos: int) -> tuple[int, bool]:
-    """Where the quoted template whose text starts at ``pos`` ends (after its closing quote),
-    and whether it interpolates nothing. Its ``${…}`` and ``%{…}`` sequences are expressions
-    that may hold braces and strings of their own; a line break or the end of the text before
-    the closing quote is HCL's unterminated template."""
-    literal = True
-    braces: list[int] = []  # per open interpolation, the braces opened in it
-    while True:
-        if not braces:
-            run = _STRING_RUN.match(text, pos)
-            pos = run.end() if run is not None else pos
-            if pos >= len(text) or text[pos] == "\n":
-                raise _Unreadable("a quoted string is not closed on its line")
-            if text[pos] == '"':
-                return pos + 1, literal
-            literal = False
-            braces.append(0)
-            pos += 2  # ``${`` or ``%{``
-            continue
-        pos = _in_interpolation(text, pos, braces)
-
-
-def _in_interpolation(text: str, pos: int, braces: list[int]) -> int:
-    """One step through an interpolation's expression; pops ``braces`` when it closes."""
-    match = _MAIN.match(text, pos)
-    kind = match.lastgroup if match is not None else "end"
-    if match is None or kind == "end":
-        raise _Unreadable("an interpolation is not closed")
-    pos = match.end()
-    if kind == "block":
-        close = text.find("*/", pos)
-        if close < 0:
-            raise _Unreadable("a /* comment is not closed")
-        return close + 2
-    if kind == "heredoc":
-        return _heredoc_end(text, pos, match.group("marker"))
-    if kind == "quote":
-        return _string_end(text, pos)[0]
-    if kind == "open" and match.group(kind) == "{":
-        braces[-1] += 1
-    elif kind == "close" and match.group(kind) == "}":
-        if braces[-1] == 0:
-            braces.pop()
-        else:
-            braces[-1] -= 1
-    return pos
-
-
-def _unescaped(raw: str) -> str:
-    return raw.replace('\\"', '"').replace("\\\\", "\\")
-
-
 # What of a statement is kept: a block's header (a type and a few labels) and the attribute's
 # value up to a bound; the rest of a long expression is not stored (a 16 MB text stays cheap).
 _HEADER_WORDS = 8
 _VALUE_TOKENS = 256
-_CUT: _Token = ("other", "\0")  # where a long value was cut: it is compared with nothing
+_CUT: Token = ("other", "\0")  # where a long value was cut: it is compared with nothing
 _UNCOMPARED = "=\0"
 
 
@@ -299,11 +166,11 @@ class _Frame:
     block: str = ""
     labels: tuple[str, ...] = ()
     parent: _Frame | None = None
-    statement: list[_Token] = field(default_factory=list)
+    statement: list[Token] = field(default_factory=list)
     plain: bool = True  # identifiers and strings only, so far: maybe a block's header
     cut: bool = False  # the rest of the statement is not stored
 
-    def add(self, token: _Token) -> None:
+    def add(self, token: Token) -> None:
         """``token`` added to the statement, as far as it may matter."""
         if self.cut:
             return
@@ -319,7 +186,7 @@ class _Frame:
             return
         self.statement, self.cut = [_CUT], True
 
-    def restart(self) -> list[_Token]:
+    def restart(self) -> list[Token]:
         """The statement read so far; a new one starts."""
         statement = self.statement
         self.statement, self.plain, self.cut = [], True, False
@@ -334,7 +201,7 @@ def _native_settings(text: str, *, fragment: bool) -> list[Setting]:
     root = _Frame("body", block="")
     stack = [root]
     found: list[Setting] = []
-    for token in _tokens(text):
+    for token in tokens(text):
         kind, top = token[0], stack[-1]
         body = top if top.kind == "body" else _body_of(stack)
         if kind == "open":
@@ -352,7 +219,7 @@ def _native_settings(text: str, *, fragment: bool) -> list[Setting]:
         elif top is body:
             _finish(top, found)
     if len(stack) > 1 and not fragment:
-        raise _Unreadable("a block or bracket is not closed")
+        raise Unreadable("a block or bracket is not closed")
     _finish(_body_of(stack), found)
     return found
 
@@ -365,7 +232,7 @@ def _body_of(stack: list[_Frame]) -> _Frame:
     return stack[0]
 
 
-def _is_block_header(statement: list[_Token]) -> bool:
+def _is_block_header(statement: list[Token]) -> bool:
     """``TYPE LABEL…`` before a ``{``: an identifier and then strings or identifiers only."""
     if not statement or statement[0][0] != "ident" or _CUT in statement:
         return False
@@ -377,7 +244,7 @@ def _close(stack: list[_Frame], closer: str, found: list[Setting], *, fragment: 
     top = stack[-1]
     if len(stack) == 1 or _PAIRS[closer] != top.opener:
         if not fragment:
-            raise _Unreadable(f"an unbalanced {closer!r}")
+            raise Unreadable(f"an unbalanced {closer!r}")
         if len(stack) == 1:  # a fragment cut inside a block: its statement ends there
             _finish(top, found)
         return
@@ -414,7 +281,7 @@ def _address(frame: _Frame) -> str | None:
     return None
 
 
-def _value(tokens: list[_Token]) -> str:
+def _value(tokens: list[Token]) -> str:
     """``true`` or ``false`` for a literal (in parentheses or not), else the expression's
     tokens after ``=`` (``=! false``): what it comes to is not told here."""
     if _CUT in tokens:
