@@ -9,8 +9,12 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+# The spec's lexical grammar (GraphQL §2.1): a block string may hold ``\"""`` (an escaped
+# closing quote), and a comment runs to a LineTerminator -- LF, CR or CRLF -- so a bare CR ends
+# it too. A BOM, white space and commas are ignored tokens (skipped by ``findall``).
 _TOKEN = re.compile(
-    r'"""(?:[^"]|"(?!""))*"""|"(?:[^"\\]|\\.)*"|#[^\n]*|\$?[A-Za-z_]\w*|-?\d[\w.]*|\.\.\.|[{}():@!=\[\],]'
+    r'"""(?:\\"""|[^"]|"(?!""))*"""|"(?:[^"\\]|\\.)*"|#[^\n\r]*'
+    r"|\$?[A-Za-z_]\w*|-?\d[\w.]*|\.\.\.|[{}():@!=\[\],]"
 )
 _ID_ARG = re.compile(r"(?:^id$|Id$|_id$|^name$|Name$)")
 
@@ -40,6 +44,12 @@ def mutation_fields(
                 return None
             out += fields
     return out
+
+
+def is_document(document: str) -> bool:
+    """Whether ``document`` holds a definition at all (a selection set): ``DROP TABLE users``
+    or a search text does not, and is no GraphQL a server would run as such."""
+    return bool(_top_level_blocks(_tokens(document)))
 
 
 def _top_level_blocks(toks: list[str]) -> list[tuple[list[str], list[str]]] | None:
