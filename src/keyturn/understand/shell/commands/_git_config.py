@@ -10,11 +10,11 @@
 - ``ext::<command>`` addresses (``git clone 'ext::sh -c …'``) run a command: ``unknown``.
 - Options that take a command (``rebase -x``, ``bisect run``, ``submodule foreach``,
   ``filter-branch --tree-filter``, ``clone -u``...): the command is judged
-  (:func:`option_commands`).
+  (:func:`option_commands`), short ones bundled as git reads them (``-ix CMD``, ``-iOCMD``).
 - The repository's own ``.git/config`` and hooks: what they make the command run
   (:func:`stored_settings`), hooks found where git finds them (``--git-dir``, ``GIT_DIR``, a
-  ``gitdir:`` file, ``core.hooksPath`` in the user's settings too). The user's global settings
-  are otherwise theirs and are not judged.
+  ``gitdir:`` file, a bare repository, ``core.hooksPath`` in the user's settings too). The
+  user's global settings are otherwise theirs and are not judged.
 """
 
 from __future__ import annotations
@@ -25,18 +25,18 @@ from collections.abc import Iterator
 
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.code_settings import git_setting_effects, runs_command
-from keyturn.understand.shell.commands._git_config_file import (
-    parse_settings,
-    repository_root,
-    work_tree_root,
+from keyturn.understand.shell.commands._git_config_file import parse_settings, repository_root
+from keyturn.understand.shell.commands._git_effects import short_values
+from keyturn.understand.shell.commands._git_repository import (
+    GLOBAL_VALUED,
+    common_dir,
+    find_git_dir,
 )
 from keyturn.understand.shell.effects import file_effect, file_path, unknown_effect
 from keyturn.understand.shell.nested import script_file_effects
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
 from keyturn.understand.shell.words import normalize_path
 
-# git options before the subcommand that take the next word as their value.
-GLOBAL_VALUED = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path"})
 _READING = frozenset(
     {"--get", "--get-all", "--get-regexp", "--get-urlmatch", "--get-color", "--get-colorbool"}
     | {"-l", "--list"}
@@ -97,21 +97,6 @@ def _global_options(
         i += 2 if arg in GLOBAL_VALUED else 1
 
 
-def repository_settings(start: str, ctx: ShellContext) -> list[tuple[str, str]]:
-    """The settings in the ``.git/config`` of the repository holding ``start``."""
-    root = repository_root(start, ctx)
-    text = ctx.files.read_text(root + "/.git/config", limit=262_144) if root else None
-    return parse_settings(text or "")
-
-
-def setting_name(key: str) -> tuple[str, str, str]:
-    """``(section, subsection, name)`` of a setting's key, section and name lower-cased as git
-    compares them (``remote.Origin.PUSH`` -> ``("remote", "Origin", "push")``)."""
-    section, _, rest = key.partition(".")
-    subsection, _, name = rest.rpartition(".")
-    return section.lower(), subsection, name.lower()
-
-
 def subcommand_settings(
     sub: str, args: list[str], cmd: SimpleCommand, ctx: ShellContext
 ) -> list[Effect]:
@@ -121,6 +106,7 @@ def subcommand_settings(
     if sub not in ("clone", "init"):
         return []
     effects: list[Effect] = []
+    offset = len(cmd.argv) - len(args)  # where args start in argv
     for i, arg in enumerate(args):
         if arg == "--":
             break
@@ -129,14 +115,21 @@ def subcommand_settings(
             effects += git_setting_effects(
                 "init.templateDir", None if run_time else value, cmd, ctx
             )
-        if sub != "clone":
-            continue
-        value, run_time = _option_value(arg, args, i, ("--config", "-c"), cmd)
-        if value is not None:
-            key, equals, known = value.partition("=")
-            known = known if equals else "true"
-            effects += git_setting_effects(key, None if run_time else known, cmd, ctx)
+        value, run_time = _option_value(arg, args, i, ("--config",), cmd)
+        if value is not None and sub == "clone":
+            effects += _clone_setting(value, run_time, cmd, ctx)
+    if sub == "clone":  # -c bundled as git reads it: ``-qc core.sshCommand=…``
+        for _, value, at_word in short_values(args, wanted="c", valued="obuj"):
+            effects += _clone_setting(value, _run_time(cmd, offset + at_word), cmd, ctx)
     return effects
+
+
+def _clone_setting(
+    value: str, run_time: bool, cmd: SimpleCommand, ctx: ShellContext
+) -> list[Effect]:
+    key, equals, known = value.partition("=")
+    known = known if equals else "true"
+    return git_setting_effects(key, None if run_time else known, cmd, ctx)
 
 
 def _option_value(
@@ -257,14 +250,14 @@ def stored_settings(sub: str, repo: str, cmd: SimpleCommand, ctx: ShellContext) 
     them wins depends on settings not followed here). A repository or hooks folder that cannot
     be told is unknown.
     """
-    found = _git_dir(repo, cmd, ctx)
+    found = find_git_dir(repo, cmd, ctx)
     if found is None:
         return []
     if isinstance(found, Effect):
         return [found]
     git_dir, root = found
     effects: list[Effect] = []
-    common = _common_dir(git_dir, ctx)
+    common = common_dir(git_dir, ctx)
     hooks_dirs: list[str | None] = [common + "/hooks"]
     text = ctx.files.read_text(common + "/config", limit=262_144) or ""
     for key, value in parse_settings(text):
@@ -288,49 +281,6 @@ def stored_settings(sub: str, repo: str, cmd: SimpleCommand, ctx: ShellContext) 
             if not (no_verify and hook in _NO_VERIFY_SKIPS) and ctx.files.exists(path):
                 effects += script_file_effects(path, cmd, ctx, what=f"runs git's {hook} hook")
     return effects
-
-
-def _git_dir(
-    repo: str, cmd: SimpleCommand, ctx: ShellContext
-) -> tuple[str, str | None] | Effect | None:
-    """(the repository's git folder, its work tree's root) for a command run in ``repo``;
-    an unknown effect when it cannot be told; ``None`` when there is none."""
-    given = _given_git_dir(cmd, ctx)
-    if given is not None:
-        if "$" in given or "`" in given:
-            return unknown_effect(cmd, "git's repository is decided at run time", ctx)
-        return normalize_path(given, cwd=ctx.cwd), None
-    root = work_tree_root(repo, ctx)
-    if root is None:
-        return None
-    dot_git = root + "/.git"
-    if ctx.files.is_dir(dot_git):
-        return dot_git, root
-    text = ctx.files.read_text(dot_git, limit=4096) or ""
-    pointer = text.strip()
-    if not pointer.startswith("gitdir:"):
-        return unknown_effect(cmd, f"{dot_git} is a file that does not name a repository", ctx)
-    return normalize_path(pointer.removeprefix("gitdir:").strip(), cwd=root), root
-
-
-def _given_git_dir(cmd: SimpleCommand, ctx: ShellContext) -> str | None:
-    """The repository ``--git-dir`` (before the subcommand) or ``GIT_DIR`` names."""
-    args = cmd.args
-    i, given = 0, None
-    while i < len(args) and args[i].startswith("-"):
-        if args[i] == "--git-dir" and i + 1 < len(args):
-            given = "$" if _run_time(cmd, i + 2) else args[i + 1]
-        elif args[i].startswith("--git-dir="):
-            given = "$" if _run_time(cmd, i + 1) else args[i].removeprefix("--git-dir=")
-        i += 2 if args[i] in GLOBAL_VALUED else 1
-    return given or cmd.assignments.get("GIT_DIR") or ctx.env.get("GIT_DIR")
-
-
-def _common_dir(git_dir: str, ctx: ShellContext) -> str:
-    """The folder a linked work tree's repository shares with the main one (``commondir``):
-    its settings and hooks are there."""
-    pointer = (ctx.files.read_text(git_dir + "/commondir", limit=4096) or "").strip()
-    return normalize_path(pointer, cwd=git_dir) if pointer else git_dir
 
 
 def _hooks_path(value: str, root: str | None, ctx: ShellContext) -> str | None:
@@ -388,24 +338,32 @@ def at(ctx: ShellContext, cwd: str) -> ShellContext:
 
 
 # Subcommand options whose value is a command git runs (locally: a file:// or local-path
-# remote runs its upload-pack/receive-pack here).
+# remote runs its upload-pack/receive-pack here): long names, then short letters read as git's
+# parse-options reads them -- (those that run a command, the other letters taking a value, those
+# taking one only attached) -- so that ``-iO'cmd'``, ``-x'cmd'`` and ``-qu 'cmd'`` are seen.
 _COMMAND_OPTIONS = {
-    "rebase": ("-x", "--exec"),
+    "rebase": ("--exec",),
     "filter-branch": (
         *("--tree-filter", "--index-filter", "--env-filter", "--msg-filter"),
         *("--commit-filter", "--parent-filter", "--tag-name-filter"),
     ),
     "grep": ("--open-files-in-pager",),
-    "clone": ("-u", "--upload-pack"),
+    "clone": ("--upload-pack",),
     "fetch": ("--upload-pack",),
     "pull": ("--upload-pack",),
-    "ls-remote": ("--upload-pack",),
+    "ls-remote": ("--upload-pack", "--exec"),
     "archive": ("--exec",),
     "push": ("--receive-pack", "--exec"),
     "send-email": ("--to-cmd", "--cc-cmd", "--sendmail-cmd"),
     "instaweb": ("--httpd",),
-    "difftool": ("-x", "--extcmd"),
+    "difftool": ("--extcmd",),
     "mergetool": ("--tool-path",),
+}
+_COMMAND_LETTERS = {
+    "rebase": ("x", "sXC", "Sr"),
+    "grep": ("O", "efABCm", "O"),
+    "clone": ("u", "obcj", ""),
+    "difftool": ("x", "t", ""),
 }
 
 
@@ -427,6 +385,8 @@ def option_commands(
             effects += runs_command(value, f"git {sub} {name}", cmd, ctx)
         elif arg in options and i + 1 < len(args):
             effects += runs_command(args[i + 1], f"git {sub} {arg}", cmd, ctx)
-        elif sub == "grep" and arg.startswith("-O") and len(arg) > 2:
-            effects += runs_command(arg[2:], "git grep -O", cmd, ctx)
+    if sub in _COMMAND_LETTERS:
+        wanted, valued, optional = _COMMAND_LETTERS[sub]
+        for letter, value, _ in short_values(args, wanted=wanted, valued=valued, optional=optional):
+            effects += runs_command(value, f"git {sub} -{letter}", cmd, ctx)
     return effects

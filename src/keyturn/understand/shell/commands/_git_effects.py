@@ -2,12 +2,14 @@
 
 An effect on a ref (``git:origin/main``, ``git:local/stash``: a ``git_ref``) or on files of the
 working tree (``file:<repo>/*``, ``file:<path>``), each with ``service="git"`` and the
-subcommand as its operation; and the short name of a ref (``refs/heads/main`` -> ``main``)
-that those names use. Shared by :mod:`.git`, :mod:`._git_push` and :mod:`._git_worktree`, so
-that each names refs and files the same way.
+subcommand as its operation; the short name of a ref (``refs/heads/main`` -> ``main``) that
+those names use; and options read as git's parse-options reads them. Shared by :mod:`.git`,
+:mod:`._git_push` and :mod:`._git_worktree`, so that each names refs and files the same way.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
 
 from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand.shell.effects import file_effect, local_target
@@ -15,11 +17,20 @@ from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 
 
 def git_effect(
-    kind: EffectKind, name: str, cmd: SimpleCommand, ctx: ShellContext, *, detail: str = ""
+    kind: EffectKind,
+    name: str,
+    cmd: SimpleCommand,
+    ctx: ShellContext,
+    *,
+    detail: str = "",
+    also: tuple[str, ...] = (),
 ) -> Effect:
+    """An effect on the ref ``name`` (and the other names ``also`` gives it: ``git:origin/HEAD``
+    is ``git:origin/main`` when ``main`` is checked out)."""
+    names = tuple(dict.fromkeys((name, *also)))
     return Effect(
         effect=kind,
-        resource=Resource((name,), type="git_ref" if name.startswith("git:") else "file"),
+        resource=Resource(names, type="git_ref" if name.startswith("git:") else "file"),
         target=local_target(ctx),
         service="git",
         command=cmd.text,
@@ -71,3 +82,33 @@ def split_options(
         else:
             operands.append(arg)
     return flags, operands, values
+
+
+def short_values(
+    args: Sequence[str], *, wanted: str, valued: str = "", optional: str = ""
+) -> Iterator[tuple[str, str, int]]:
+    """The values of the short options ``wanted`` in ``args``, read as git's parse-options
+    reads them: letters bundle (``-iO…``), a value is the rest of the word (``-xCMD``,
+    ``-ixCMD``) or else the next word (``-ix CMD``, ``-qu CMD``). The first letter that takes
+    a value (``wanted``, ``valued``, or ``optional``: only ever attached) ends the bundle;
+    ``--`` ends the options. Each is ``(letter, value, index of the word holding the value)``."""
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        i += 1
+        if arg == "--":
+            return
+        if arg[:1] != "-" or arg[:2] == "--":
+            continue
+        for pos in range(1, len(arg)):
+            letter, rest = arg[pos], arg[pos + 1 :]
+            if letter not in wanted + valued + optional:
+                continue
+            if rest or letter in optional:
+                if letter in wanted and rest:
+                    yield letter, rest, i - 1
+            elif i < len(args):
+                if letter in wanted:
+                    yield letter, args[i], i
+                i += 1
+            break

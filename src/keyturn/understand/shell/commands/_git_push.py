@@ -1,11 +1,21 @@
-"""``git push``, for the ``git`` handler of :mod:`.git`.
+"""``git push`` and ``git fetch``: refspecs that move refs between repositories, for :mod:`.git`.
 
-Its options (:data:`PUSH`, also read to spell the command's text with ``--force`` first),
-whether settings given before ``push`` may force it (:func:`settings_force`), and what it
-does (:func:`push`): which remote branches it updates, replaces (forced, mirrored) or deletes,
-with the ``remote.<name>.push`` refspecs and ``remote.<name>.mirror`` of the repository's
-``.git/config`` and of ``-c`` standing in for what the command line does not say. Kept apart
-so that :mod:`.git` stays about the subcommands as a whole.
+``push``: its options (:data:`PUSH`, also read to spell the command's text with ``--force``
+first: :func:`canonical`), whether settings given before ``push`` may force it
+(:func:`settings_force`), and what it does (:func:`push`): which remote branches it updates,
+replaces (forced, mirrored) or deletes. The ``remote.<name>.push`` refspecs,
+``remote.<name>.mirror`` and ``push.default`` of the settings git reads
+(:mod:`._git_repository`: the repository it uses, the user's and system's files, ``-c``) stand
+in for what the command line does not say; ``HEAD``, ``@`` and a bare push are the branch
+checked out (also named ``git:<remote>/HEAD``), or any branch when that is not known; ``:`` is
+a push of every branch of the same name. Settings not known (written earlier on the line) make
+the push unknown, and its text says ``--force``.
+
+``fetch`` (:func:`fetch`) reads, unless a refspec's destination is a local ref
+(``+side:main``, ``refs/heads/*:refs/heads/*``, the ``remote.<name>.fetch`` of a mirror
+clone): an update of ``git:local/<branch>``, a replace when forced (``+``, ``-f``), and
+``--prune`` (or ``fetch.prune``/``remote.<name>.prune``) with a wildcard destination deletes
+the local branches the remote does not have.
 """
 
 from __future__ import annotations
@@ -13,12 +23,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from keyturn.model import Effect, EffectKind
-from keyturn.understand.shell.commands._git_config import (
-    given_settings,
-    repository_settings,
+from keyturn.understand.shell.commands._git_config import given_settings
+from keyturn.understand.shell.commands._git_effects import git_effect, short_ref
+from keyturn.understand.shell.commands._git_long_options import expand_abbreviations
+from keyturn.understand.shell.commands._git_repository import (
+    GLOBAL_VALUED,
+    GitSettings,
+    checked_out,
+    git_settings,
+    is_on,
     setting_name,
 )
-from keyturn.understand.shell.commands._git_effects import git_effect, short_ref
+from keyturn.understand.shell.effects import unknown_effect
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
 
@@ -36,6 +52,34 @@ PUSH = OptionSpec(
     },
     long_valued=frozenset({"o", "repo", "receive-pack", "exec"}),
 )
+
+
+def canonical(argv: Sequence[str]) -> tuple[str, ...]:
+    """``git -C x push origin main -f`` -> ``git push --force origin main -C x``."""
+    args = list(argv[1:])
+    sub_at = 0
+    while sub_at < len(args) and args[sub_at].startswith("-"):
+        sub_at += 2 if args[sub_at] in GLOBAL_VALUED else 1
+    if sub_at >= len(args) or args[sub_at] != "push":
+        return tuple(argv)
+    head, rest = args[: sub_at + 1], expand_abbreviations("push", args[sub_at + 1 :])
+    opts = parse_options(rest, PUSH)
+    forced = [f for f in ("force-with-lease", "force-if-includes") if opts.has(f)]
+    # --mirror force-updates every ref on the remote, ``:``/``+:`` every matching one.
+    plus = any(op.startswith("+") for op in opts.operands[1:])
+    if opts.has("f") or plus or opts.has("mirror") or settings_force(head[:-1]):
+        forced.insert(0, "force")
+    flags = [f"--{f}" for f in forced]
+    flags += sorted(
+        ("-" + k if len(k) == 1 else "--" + k)
+        for k in opts.flags
+        if k not in ("f", "force-with-lease", "force-if-includes")
+    )
+    for key in sorted(opts.values):
+        if key not in ("force-with-lease",):
+            flags += [f"--{key}={v}" if len(key) > 1 else f"-{key}{v}" for v in opts.values[key]]
+    # Global options (-C DIR, -c k=v) go last so that "git push --force*" matches every spelling.
+    return (argv[0], head[-1], *flags, *opts.operands, *head[:-1])
 
 
 def settings_force(options: Sequence[str]) -> bool:
@@ -58,55 +102,80 @@ def _forcing_setting(key: str, value: str | None) -> bool:
     if section != "remote":
         return False
     if name == "mirror":
-        return value is None or value.lower() not in _FALSE
+        return is_on(value)
     return name == "push" and (value is None or value.lstrip().startswith("+"))
-
-
-_FALSE = frozenset({"false", "no", "off", "0"})
 
 
 def push(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
     opts = parse_options(args, PUSH)
     if opts.has("n"):
         return [git_effect(EffectKind.READ, "git:local/HEAD", cmd, ctx, detail="dry run")]
-    remote = opts.operands[0] if opts.operands else opts.value("repo") or "origin"
+    settings = git_settings(repo, cmd, ctx, given=given_settings(cmd, ctx))
+    head = checked_out(repo, cmd, ctx)
+    remote = (
+        opts.operands[0] if opts.operands else opts.value("repo") or _push_remote(settings, head)
+    )
     refspecs = list(opts.operands[1:])
     forced = opts.has("f", "force-with-lease", "force-if-includes")
-    configured, mirror = _push_settings(remote, repo, cmd, ctx)
-    if mirror or (not refspecs and any(r is None or r.startswith("+") for r in configured)):
+    configured, mirror = _push_settings(settings, remote)
+    unknown: list[Effect] = []
+    if settings.unknown is not None:
+        reason = f"{settings.unknown}: whether this push mirrors or forces is not known"
+        unknown.append(unknown_effect(cmd, reason, ctx))
+    if (
+        unknown
+        or mirror
+        or (not refspecs and any(r is None or r.startswith("+") for r in configured))
+    ):
         cmd = _spelled_forced(cmd)  # a push the settings force reads as one (docstring)
     if opts.has("mirror") or mirror or (opts.has("all") and forced):
-        return [git_effect(EffectKind.REPLACE, f"git:{remote}/*", cmd, ctx, detail="mirror push")]
+        return [
+            git_effect(EffectKind.REPLACE, f"git:{remote}/*", cmd, ctx, detail="mirror push"),
+            *unknown,
+        ]
     if not refspecs and not opts.has("all", "tags"):
         refspecs = [r if r is not None else "+*" for r in configured]
     if not refspecs:
-        refspecs = ["*"] if opts.has("all", "tags") else ["HEAD"]
-    effects = [_push_one(spec, remote, opts, forced, cmd, ctx) for spec in refspecs]
+        refspecs = ["*"] if opts.has("all", "tags") else _default_refspecs(settings, head)
+    effects = [_push_one(spec, remote, head, opts, forced, cmd, ctx) for spec in refspecs]
     if opts.has("prune"):
         reason = "--prune: deletes every remote branch with no local counterpart"
         effects.append(git_effect(EffectKind.DELETE, f"git:{remote}/*", cmd, ctx, detail=reason))
-    return effects
+    return [*effects, *unknown]
 
 
-def _push_settings(
-    remote: str, repo: str, cmd: SimpleCommand, ctx: ShellContext
-) -> tuple[list[str | None], bool]:
+def _push_settings(settings: GitSettings, remote: str) -> tuple[list[str | None], bool]:
     """The ``remote.<remote>.push`` refspecs (``None``: one not known) and whether
-    ``remote.<remote>.mirror`` is on, from the repository's settings and those given with
-    ``-c`` (which come after, and win)."""
-    refspecs: list[str | None] = []
-    mirror = False
-    settings: list[tuple[str, str | None]] = [*repository_settings(repo, ctx)]
-    settings += given_settings(cmd, ctx)
-    for key, value in settings:
-        section, subsection, name = setting_name(key)
-        if section != "remote" or subsection != remote:
-            continue
-        if name == "push":
-            refspecs.append(value.strip() if value is not None else None)
-        elif name == "mirror":
-            mirror = value is None or value.lower() not in _FALSE
-    return refspecs, mirror
+    ``remote.<remote>.mirror`` is on (the last one set wins)."""
+    configured = [
+        v.strip() if v is not None else None
+        for v in settings.values("remote", "push", subsection=remote)
+    ]
+    mirror = settings.values("remote", "mirror", subsection=remote)[-1:]
+    return configured, any(is_on(v) for v in mirror)
+
+
+def _push_remote(settings: GitSettings, head: str | None) -> str:
+    """Where a push naming no remote goes: the branch's ``pushRemote``, ``remote.pushDefault``,
+    the branch's ``remote``, else ``origin``."""
+    branch = settings.last("branch", "pushremote", subsection=head) if head else ""
+    chosen = branch or settings.last("remote", "pushdefault")
+    if not chosen and head:
+        chosen = settings.last("branch", "remote", subsection=head)
+    return chosen or "origin"
+
+
+def _default_refspecs(settings: GitSettings, head: str | None) -> list[str]:
+    """What a push naming no branch pushes (``push.default``): every branch of the same name
+    (``matching``, or a value not known), else the branch checked out -- and, for
+    ``upstream``, the branch it tracks."""
+    mode = settings.last("push", "default")
+    if mode is None or mode.lower() == "matching":
+        return [":"]
+    merged = settings.last("branch", "merge", subsection=head) if head else ""
+    if mode.lower() in ("upstream", "tracking") and merged:
+        return [f"HEAD:{merged}"]
+    return ["HEAD"]
 
 
 def _spelled_forced(cmd: SimpleCommand) -> SimpleCommand:
@@ -119,16 +188,128 @@ def _spelled_forced(cmd: SimpleCommand) -> SimpleCommand:
 
 
 def _push_one(
-    spec: str, remote: str, opts: Options, forced: bool, cmd: SimpleCommand, ctx: ShellContext
+    spec: str,
+    remote: str,
+    head: str | None,
+    opts: Options,
+    forced: bool,
+    cmd: SimpleCommand,
+    ctx: ShellContext,
 ) -> Effect:
     plus = spec.startswith("+")
     src, colon, dst = spec.lstrip("+").partition(":")
-    branch = short_ref(dst if colon else src)
-    if branch.startswith("HEAD") and colon and dst:
-        branch = short_ref(dst)
-    name = f"git:{remote}/{branch or 'HEAD'}"
+    kind = EffectKind.REPLACE if forced or plus else EffectKind.UPDATE
+    if colon and not src and not dst:  # ``:``/``+:``: every branch both sides have
+        detail = "pushes every branch of the same name" + (" (forced)" if plus or forced else "")
+        return git_effect(kind, f"git:{remote}/*", cmd, ctx, detail=detail)
+    target = dst if colon and dst else src
+    name, also = f"git:{remote}/{short_ref(target) or 'HEAD'}", tuple[str, ...]()
+    if target in ("HEAD", "@", ""):
+        # The branch checked out, by the same name; any branch when that is not known.
+        name, also = f"git:{remote}/HEAD", (f"git:{remote}/{head or '*'}",)
     if opts.has("d") or (colon and not src):
-        return git_effect(EffectKind.DELETE, name, cmd, ctx, detail="deletes the remote branch")
-    if forced or plus:
-        return git_effect(EffectKind.REPLACE, name, cmd, ctx, detail="force push: rewrites history")
-    return git_effect(EffectKind.UPDATE, name, cmd, ctx)
+        detail = "deletes the remote branch"
+        return git_effect(EffectKind.DELETE, name, cmd, ctx, detail=detail, also=also)
+    detail = "force push: rewrites history" if kind is EffectKind.REPLACE else ""
+    return git_effect(kind, name, cmd, ctx, detail=detail, also=also)
+
+
+FETCH = OptionSpec(
+    valued="oj",
+    long={
+        "force": "f",
+        "prune": "p",
+        "prune-tags": "P",
+        "tags": "t",
+        "update-head-ok": "u",
+        "multiple": "m",
+        "no-tags": "n",
+        "jobs": "j",
+        "server-option": "o",
+    },
+    long_valued=frozenset(
+        {"o", "j", "depth", "deepen", "shallow-since", "shallow-exclude", "refmap"}
+        | {"upload-pack", "negotiation-tip", "filter", "recurse-submodules-default"}
+        | {"submodule-prefix"}
+    ),
+)
+
+
+def fetch(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    """``git fetch``: a read, and the local refs its refspecs write (module docstring)."""
+    opts = parse_options(args, FETCH)
+    effects = [git_effect(EffectKind.READ, "git:local/HEAD", cmd, ctx)]
+    if opts.has("dry-run"):
+        return effects
+    settings = git_settings(repo, cmd, ctx, given=given_settings(cmd, ctx))
+    several = opts.has("all", "m")
+    remote = None if several or not opts.operands else opts.operands[0]
+    refspecs = [] if several else _tag_refspecs(list(opts.operands[1:]))
+    if not refspecs:
+        # The remote's own refspecs (every remote's when it is not named one by one).
+        refspecs = [
+            v or "+refs/*:refs/*" for v in settings.values("remote", "fetch", subsection=remote)
+        ]
+        if settings.unknown is not None:
+            reason = f"{settings.unknown}: what this fetch writes is not known"
+            effects.append(unknown_effect(cmd, reason, ctx))
+    if opts.has("t"):
+        refspecs.append("refs/tags/*:refs/tags/*")
+    prune = opts.has("p") or (not opts.has("no-prune") and _prunes(settings, remote))
+    if prune and (opts.has("P") or _prunes(settings, remote, name="prunetags")):
+        refspecs.append("refs/tags/*:refs/tags/*")
+    for spec in refspecs:
+        effects += _fetched_into(spec, forced=opts.has("f"), prune=prune, cmd=cmd, ctx=ctx)
+    return effects
+
+
+def _tag_refspecs(operands: list[str]) -> list[str]:
+    """``tag v1`` among fetch's refspecs is ``refs/tags/v1:refs/tags/v1``."""
+    out: list[str] = []
+    i = 0
+    while i < len(operands):
+        if operands[i] == "tag" and i + 1 < len(operands):
+            out.append(f"refs/tags/{operands[i + 1]}:refs/tags/{operands[i + 1]}")
+            i += 2
+            continue
+        out.append(operands[i])
+        i += 1
+    return out
+
+
+def _prunes(settings: GitSettings, remote: str | None, *, name: str = "prune") -> bool:
+    """Whether ``fetch.<name>`` or ``remote.<remote>.<name>`` (any remote's when none is
+    named) turns pruning on."""
+    own = settings.values("remote", name, subsection=remote)
+    chosen = (
+        own[-1:] if remote is not None and own else [*own, *settings.values("fetch", name)[-1:]]
+    )
+    return any(is_on(v) for v in chosen)
+
+
+def _fetched_into(
+    spec: str, *, forced: bool, prune: bool, cmd: SimpleCommand, ctx: ShellContext
+) -> list[Effect]:
+    """What fetching ``spec`` writes: its destination when it is a local ref (git's
+    ``get_local_ref``: ``refs/…`` as it is, ``heads/``/``tags/``/``remotes/`` under ``refs/``,
+    any other name a branch); remote-tracking refs and ``FETCH_HEAD`` are a fetch's own."""
+    if spec.startswith("^"):
+        return []
+    plus = spec.startswith("+")
+    _, colon, dst = spec.lstrip("+").partition(":")
+    if not colon or not dst or dst.startswith(("refs/remotes/", "remotes/")):
+        return []
+    local = short_ref(dst) if dst.startswith("refs/") else dst.removeprefix("heads/")
+    name = f"git:local/{local}"
+    if plus or forced:
+        effects = [
+            git_effect(EffectKind.REPLACE, name, cmd, ctx, detail="fetch force-updates a local ref")
+        ]
+    else:
+        effects = [
+            git_effect(EffectKind.UPDATE, name, cmd, ctx, detail="fetch updates a local ref")
+        ]
+    if prune and "*" in local:
+        detail = "fetch --prune deletes the local refs the remote does not have"
+        effects.append(git_effect(EffectKind.DELETE, name, cmd, ctx, detail=detail))
+    return effects

@@ -4,8 +4,9 @@
 uncommitted work: a ``delete`` of ``file:<repo>/*`` or of the paths named, and of the hook
 settings files in that tree git changes (:mod:`._git_tree_settings`: the tree's name does not
 say them). ``rm`` deletes the files it names and ``worktree remove`` a whole work tree; ``mv``
-moves what it names; ``commit``, ``merge``, ``rebase`` and the other local writers update
-``git:local/HEAD`` and the working tree (:func:`local_write`).
+moves what it names; ``checkout -b``/``switch -c`` create a branch and ``checkout -B``/``switch
+-C`` reset one (a ``replace``, as ``branch -f``); ``commit``, ``merge``, ``rebase`` and the other
+local writers update ``git:local/HEAD`` and the working tree (:func:`local_write`).
 Kept apart so that :mod:`.git` stays about the subcommands as a whole.
 """
 
@@ -14,7 +15,12 @@ from __future__ import annotations
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._file_operands import destination
 from keyturn.understand.shell.commands._git_config_file import everything_in
-from keyturn.understand.shell.commands._git_effects import git_effect, worktree_effect
+from keyturn.understand.shell.commands._git_effects import (
+    git_effect,
+    short_ref,
+    short_values,
+    worktree_effect,
+)
 from keyturn.understand.shell.commands._git_pathspecs import pathspec_names
 from keyturn.understand.shell.commands._git_tree_settings import (
     Touches,
@@ -128,14 +134,13 @@ def checkout(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) 
         paths = args[args.index("--") + 1 :]
         before = [a for a in args[: args.index("--")] if not a.startswith("-")]
         return [_discard(paths or ["."], repo, cmd, ctx, source=" ".join(before) or None)]
+    made = _branch_made(args, create="b", reset="B", cmd=cmd, ctx=ctx)
+    if made is not None:
+        # A start point other than HEAD is switched to, as a branch is.
+        made_effect, start = made
+        return [made_effect, *_switched(repo, start[:1], cmd, ctx)]
     # ``-`` is the branch checked out before.
     operands = [a for a in args if a == "-" or not a.startswith("-")]
-    if "-b" in args or "-B" in args or "--orphan" in args:
-        created = git_effect(
-            EffectKind.CREATE, f"git:local/{operands[0] if operands else 'HEAD'}", cmd, ctx
-        )
-        # A start point other than HEAD is switched to, as a branch is.
-        return [created, *_switched(repo, operands[1:2], cmd, ctx)]
     pathlike = [
         o
         for o in operands
@@ -197,11 +202,46 @@ def switch(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) ->
                 EffectKind.DELETE, [everything_in(repo, ctx), *reached], cmd, ctx, detail
             ),
         ]
-    if {"-c", "-C", "--create", "--force-create"} & set(args):
-        operands = operands[1:]  # the new branch's name; what follows is its start point
+    made = _branch_made(args, create="c", reset="C", cmd=cmd, ctx=ctx)
+    branch = [made[0]] if made is not None else []
+    if made is not None:
+        operands = made[1]  # the new branch's start point
     if {"-f", "--force", "--discard-changes"} & set(args):
-        return [_forced(repo, operands[0] if operands else "HEAD", cmd, ctx)]
-    return _switched(repo, operands, cmd, ctx)
+        return [*branch, _forced(repo, operands[0] if operands else "HEAD", cmd, ctx)]
+    return [*branch, *_switched(repo, operands, cmd, ctx)]
+
+
+_MADE_LONG = {"--orphan": EffectKind.CREATE, "--create": EffectKind.CREATE}
+_MADE_LONG["--force-create"] = EffectKind.REPLACE
+
+
+def _branch_made(
+    args: list[str], *, create: str, reset: str, cmd: SimpleCommand, ctx: ShellContext
+) -> tuple[Effect, list[str]] | None:
+    """The branch ``checkout -b``/``switch -c`` (``create``) or ``--orphan`` makes, or
+    ``checkout -B``/``switch -C``/``--force-create`` (``reset``) makes or resets to the start
+    point as ``branch -f`` does (a ``replace``), with the operands after it (the start
+    point); ``None`` when none is made. Short options are read bundled, as git reads them
+    (``-fB main``, ``-Bmain``)."""
+    found = next(short_values(args, wanted=create + reset), None)
+    kind, name, taken = EffectKind.CREATE, "", -1
+    if found is not None:
+        letter, name, taken = found
+        kind = EffectKind.REPLACE if letter == reset else EffectKind.CREATE
+    else:
+        for i, arg in enumerate(args):
+            option, equals, value = arg.partition("=")
+            if option in _MADE_LONG:
+                kind, name = _MADE_LONG[option], value
+                if not equals and i + 1 < len(args):
+                    name, taken = args[i + 1], i + 1
+                break
+        else:
+            return None
+    rest = [a for i, a in enumerate(args) if i != taken and (a == "-" or not a.startswith("-"))]
+    detail = "resets the branch to the start point" if kind is EffectKind.REPLACE else ""
+    made = git_effect(kind, f"git:local/{short_ref(name) or 'HEAD'}", cmd, ctx, detail=detail)
+    return made, rest
 
 
 def local_write(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:

@@ -2,7 +2,8 @@
 
 Names:
 - a remote branch ``git:<remote>/<branch>`` (``git:origin/main``; tags ``git:origin/tags/v1``;
-  the branch a bare ``git push`` pushes is ``git:<remote>/HEAD``; ``--mirror``/``--all``
+  the branch ``HEAD``, ``@`` or a bare ``git push`` pushes is ``git:<remote>/HEAD`` and the
+  branch checked out, ``git:<remote>/*`` when that is not known; ``--mirror``/``--all``/``:``
   ``git:<remote>/*``);
 - a local branch ``git:local/<branch>``; the stash ``git:local/stash``; history rewritten by
   ``filter-repo``/``filter-branch`` ``git:local/*``; unreachable objects ``git:local/objects``;
@@ -19,7 +20,10 @@ policy's ``command: "git push --force*"`` matches every spelling.
 
 Settings push too: ``remote.<name>.push`` refspecs stand in for those not given (a ``+`` one
 forces), and ``remote.<name>.mirror`` makes every push a mirror push, whether given with ``-c``
-or stored in the repository's ``.git/config``; the effect's text then says ``--force`` as well.
+or stored in the settings of the repository git uses, the user's or the system's; the effect's
+text then says ``--force`` as well (:mod:`._git_push`). ``fetch`` into local branches updates
+or replaces them, and prunes them with ``--prune``. ``gc`` with a near-now ``gc.pruneExpire``
+deletes unreachable commits as ``--prune=now`` does.
 Abbreviated long options (``--mirr``) are spelled out first
 (:func:`._git_long_options.expand_abbreviations`).
 """
@@ -32,12 +36,10 @@ from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._argv import setting
 from keyturn.understand.shell.commands._git_apply import am, apply
 from keyturn.understand.shell.commands._git_config import (
-    GLOBAL_VALUED as _GLOBAL_VALUED,
-)
-from keyturn.understand.shell.commands._git_config import (
     at,
     command_transports,
     config,
+    given_settings,
     option_commands,
     settings_given,
     stored_settings,
@@ -47,7 +49,9 @@ from keyturn.understand.shell.commands._git_config_file import everything_in
 from keyturn.understand.shell.commands._git_effects import git_effect, short_ref, worktree_effect
 from keyturn.understand.shell.commands._git_long_options import expand_abbreviations
 from keyturn.understand.shell.commands._git_merges import merge, pick, rebase
-from keyturn.understand.shell.commands._git_push import PUSH, push, settings_force
+from keyturn.understand.shell.commands._git_push import canonical, fetch, push
+from keyturn.understand.shell.commands._git_repository import GLOBAL_VALUED as _GLOBAL_VALUED
+from keyturn.understand.shell.commands._git_repository import git_settings, soon
 from keyturn.understand.shell.commands._git_tree_settings import (
     Touches,
     settings_reached,
@@ -142,35 +146,7 @@ def records_work_only(cmd: SimpleCommand, ctx: ShellContext) -> bool:
     return not _reads_elsewhere(cmd.args[: len(cmd.args) - len(rest)], cmd, ctx)
 
 
-def _canonical(argv: Sequence[str]) -> tuple[str, ...]:
-    """``git -C x push origin main -f`` -> ``git push --force origin main -C x``."""
-    args = list(argv[1:])
-    sub_at = 0
-    while sub_at < len(args) and args[sub_at].startswith("-"):
-        sub_at += 2 if args[sub_at] in _GLOBAL_VALUED else 1
-    if sub_at >= len(args) or args[sub_at] != "push":
-        return tuple(argv)
-    head, rest = args[: sub_at + 1], expand_abbreviations("push", args[sub_at + 1 :])
-    opts = parse_options(rest, PUSH)
-    forced = [f for f in ("force-with-lease", "force-if-includes") if opts.has(f)]
-    # --mirror force-updates every ref on the remote: a force push, spelled as one.
-    plus = any(op.startswith("+") for op in opts.operands[1:])
-    if opts.has("f") or plus or opts.has("mirror") or settings_force(head[:-1]):
-        forced.insert(0, "force")
-    flags = [f"--{f}" for f in forced]
-    flags += sorted(
-        ("-" + k if len(k) == 1 else "--" + k)
-        for k in opts.flags
-        if k not in ("f", "force-with-lease", "force-if-includes")
-    )
-    for key in sorted(opts.values):
-        if key not in ("force-with-lease",):
-            flags += [f"--{key}={v}" if len(key) > 1 else f"-{key}{v}" for v in opts.values[key]]
-    # Global options (-C DIR, -c k=v) go last so that "git push --force*" matches every spelling.
-    return (argv[0], head[-1], *flags, *opts.operands, *head[:-1])
-
-
-register_canonical("git", _canonical)
+register_canonical("git", canonical)
 
 
 @command("git")
@@ -298,17 +274,30 @@ def _reflog(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -
 
 
 def _gc(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
-    if any(a.startswith("--prune") and a not in ("--prune", "--no-prune") for a in args):
-        return [
-            git_effect(
-                EffectKind.DELETE,
-                "git:local/objects",
-                cmd,
-                ctx,
-                detail="prunes unreachable commits now",
-            )
-        ]
-    return [git_effect(EffectKind.UPDATE, "git:local/objects", cmd, ctx)]
+    """``git gc``: repacks; ``--prune=<date>`` or a near-now ``gc.pruneExpire`` deletes the
+    unreachable commits, a near-now ``gc.reflogExpire*`` the reflog entries (the way back to
+    them). Settings not known (changed earlier on the line) may be either."""
+    settings = git_settings(repo, cmd, ctx, given=given_settings(cmd, ctx))
+    unknown = settings.unknown is not None
+    given = [a for a in args if a.startswith("--prune=") or a == "--no-prune"]
+    expiry = settings.values("gc", "pruneexpire")[-1:]
+    if given:  # --prune=<date> (any date) prunes; --no-prune alone keeps objects
+        prunes = any(a != "--no-prune" for a in given)
+    else:
+        prunes = unknown or any(soon(v) for v in expiry if v != "")
+    reflog = [
+        v
+        for name in ("reflogexpire", "reflogexpireunreachable")
+        for v in settings.values("gc", name, subsection=None)
+    ]
+    effects: list[Effect] = []
+    if prunes:
+        detail = "prunes unreachable commits now"
+        effects.append(git_effect(EffectKind.DELETE, "git:local/objects", cmd, ctx, detail=detail))
+    if unknown or any(soon(v) for v in reflog if v != ""):
+        detail = "expires reflog entries now (the way back to lost commits)"
+        effects.append(git_effect(EffectKind.DELETE, "git:local/reflog", cmd, ctx, detail=detail))
+    return effects or [git_effect(EffectKind.UPDATE, "git:local/objects", cmd, ctx)]
 
 
 def _prune(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
@@ -373,6 +362,7 @@ def _read(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> 
 _Sub = Callable[[list[str], str, SimpleCommand, ShellContext], list[Effect]]
 _SUBCOMMANDS: dict[str, _Sub] = {
     "push": push,
+    "fetch": fetch,
     "reset": reset,
     "clean": clean,
     "checkout": checkout,
@@ -417,7 +407,6 @@ _READS = frozenset(
         "log",
         "diff",
         "show",
-        "fetch",
         "ls-files",
         "ls-remote",
         "ls-tree",
