@@ -154,6 +154,11 @@ _KINDS: tuple[tuple[str, str], ...] = (
     ),
     (rf"{_HOMES}/\.kube/config", _KUBE_SETTINGS),
     (
+        rf"{_HOMES}/\.kube/kuberc",
+        "kubectl's preferences: they give every call options it does not name (another"
+        " namespace or context, --prune --all) and aliases",
+    ),
+    (
         r".*/\.vscode/(?:settings|tasks)\.json"
         rf"|{_HOMES}/\.config/Code/User/(?:settings|tasks)\.json"
         rf"|{_HOMES}/Library/Application Support/Code/User/(?:settings|tasks)\.json",

@@ -16,7 +16,7 @@ from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.shell.commands._home import command_home
 from keyturn.understand.shell.commands._kube_args import ParsedArgs
 from keyturn.understand.shell.commands._kube_place import place_of
-from keyturn.understand.shell.commands._kubeconfig import Kubeconfig, NotTold
+from keyturn.understand.shell.commands._kubeconfig import Kubeconfig, NotTold, kubeconfig_paths
 from keyturn.understand.shell.effects import file_effect
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 from keyturn.understand.shell.words import normalize_path
@@ -69,7 +69,11 @@ _ELSEWHERE_FLAGS = {
     "helm": ("--kube-apiserver",),
 }
 _ELSEWHERE_VARIABLES = {"helm": ("HELM_KUBEAPISERVER",)}
-KUBE_TOOL_VARIABLES = ("KUBECONFIG", "HELM_KUBECONTEXT", "HELM_NAMESPACE", "HELM_KUBEAPISERVER")
+KUBE_TOOL_VARIABLES = (
+    *("KUBECONFIG", "KUBERC", "HELM_KUBECONTEXT", "HELM_NAMESPACE", "HELM_KUBEAPISERVER"),
+    # Where helm keeps its repositories (``helm repo add`` writes there).
+    *("HELM_REPOSITORY_CONFIG", "HELM_REPOSITORY_CACHE"),
+)
 
 # The environment of a call whose cluster no hint names (no context known, or flags that point
 # elsewhere): a name no policy defines, so judged as the policy's unknown_environment. Leaving
@@ -104,7 +108,8 @@ def kube_call(
 
     kubeconfig = args.value("--kubeconfig") or variable("KUBECONFIG")
     home = None if place.elsewhere or place.home_untold else command_home(cmd, ctx)
-    files = Kubeconfig(None if place.elsewhere else kubeconfig, ctx, home=home)
+    paths = kubeconfig_paths(args.value("--kubeconfig"), variable("KUBECONFIG"))
+    files = Kubeconfig(None if place.elsewhere else paths, ctx, home=home)
     # A switch on the line changed this user's kubeconfig, not the one read there.
     here = place.elsewhere is None and not place.home_untold
     switched = ctx.target if here else Target()

@@ -51,7 +51,7 @@ def _flag_set(values: str, booleans: str, shorts: str) -> FlagSet:
 
 KUBECTL_GLOBAL = _flag_set(
     "as as-group as-uid cache-dir certificate-authority client-certificate client-key cluster "
-    "context kubeconfig log-flush-frequency namespace password profile profile-output "
+    "context kubeconfig kuberc log-flush-frequency namespace password profile profile-output "
     "request-timeout server tls-server-name token user username v vmodule",
     "disable-compression insecure-skip-tls-verify match-server-version warnings-as-errors help",
     "n=namespace s=server v=v h=help",

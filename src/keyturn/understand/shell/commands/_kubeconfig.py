@@ -28,12 +28,12 @@ class NotTold(Exception):
 
 
 class Kubeconfig:
-    """The kubeconfig files a call reads (``--kubeconfig``/``KUBECONFIG``, a list, else
-    ``~/.kube/config`` under ``home``; ``home`` None: not told), each loaded once, when first
-    asked."""
+    """The kubeconfig files a call reads (the one ``--kubeconfig`` names, else the list
+    ``KUBECONFIG`` gives, else ``~/.kube/config`` under ``home``; ``home`` None: not told), each
+    loaded once, when first asked."""
 
-    def __init__(self, kubeconfig: str | None, ctx: ShellContext, *, home: str | None) -> None:
-        paths = [p for p in kubeconfig.split(":") if p] if kubeconfig else []
+    def __init__(self, paths: list[str] | None, ctx: ShellContext, *, home: str | None) -> None:
+        paths = [p for p in paths or () if p]
         if not paths and home is not None:
             paths = [f"{home.rstrip('/')}/.kube/config" if home else ".kube/config"]
         self._paths = paths
@@ -81,6 +81,14 @@ class Kubeconfig:
                     namespace = (entry.get("context") or {}).get("namespace")
                     return str(namespace) if namespace else None
         return None
+
+
+def kubeconfig_paths(explicit: str | None, listed: str | None) -> list[str]:
+    """The kubeconfig files named: ``--kubeconfig``'s value is one path, colons and all (as
+    client-go's explicit path); only the ``KUBECONFIG`` variable is a list."""
+    if explicit:
+        return [explicit]
+    return [p for p in listed.split(":") if p] if listed else []
 
 
 def _load(path: str, ctx: ShellContext) -> dict[str, Any] | None:

@@ -6,6 +6,11 @@ install creates them (``--replace``: replaced); list/status/get/template... read
 namespace and context are read as kubectl reads them, with helm's own ``HELM_KUBECONTEXT``,
 ``HELM_NAMESPACE`` and ``HELM_KUBEAPISERVER``. ``--post-renderer`` names a program helm runs
 on what it renders, dry run or not: judged as that program run (:mod:`._kube_programs`).
+
+Some verbs write local files besides: ``pull`` the chart (into ``-d``, expanded into
+``--untardir`` with ``--untar``), ``package`` its archive (into ``-d``), ``repo add|remove``
+the repository file and ``repo add|update`` the repository cache, ``repo index`` an
+``index.yaml``: ``file:`` effects on those places, beside the read of the cluster.
 """
 
 from __future__ import annotations
@@ -13,10 +18,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.commands._home import command_home
 from keyturn.understand.shell.commands._kube_args import parse_command
 from keyturn.understand.shell.commands._kube_call import KubeCall, kube_call
 from keyturn.understand.shell.commands._kube_flags import HELM_GLOBAL, HELM_VERBS
+from keyturn.understand.shell.commands._kube_place import place_of
 from keyturn.understand.shell.commands._kube_programs import post_renderer_effects
+from keyturn.understand.shell.effects import file_effect, file_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 
 _E = EffectKind
@@ -62,7 +70,7 @@ def helm(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         flags = ", ".join(dict.fromkeys(args.unknown))
         detail = f"helm {verb}: {flags} may take a value or not: its words are not told"
         return [call.effect(_E.UNKNOWN, (f"helm:{call.namespace}/*",), "helm_release", detail)]
-    return _release_effects(call, words) + post_renderer_effects(call)
+    return _release_effects(call, words) + _local_files(call, words) + post_renderer_effects(call)
 
 
 def _release_effects(call: KubeCall, words: tuple[str, ...]) -> list[Effect]:
@@ -102,3 +110,60 @@ def _helm_meaning(call: KubeCall, words: tuple[str, ...]) -> tuple[EffectKind, s
     if verb in _HELM_READS or not verb:
         return _E.READ, f"helm {verb}: reads only"
     return _E.UNKNOWN, f"helm {verb}: not understood"
+
+
+def _local_files(call: KubeCall, words: tuple[str, ...]) -> list[Effect]:
+    """The files ``pull``, ``package`` and ``repo`` write on this machine (a call run
+    elsewhere writes that place's: not named here)."""
+    verb, args = call.verb, call.args
+    if place_of(call.cmd, call.ctx).elsewhere is not None:
+        return []
+    if verb in ("pull", "fetch", "package"):
+        folder = args.value("--destination") or "."
+        untar_dir = args.value("--untardir") or "."
+        if verb != "package" and args.has("--untar"):
+            folder = untar_dir if untar_dir.startswith("/") else f"{folder}/{untar_dir}"
+        tree = file_path(folder, call.ctx).rstrip("/") + "/*"
+        return [_write(call, [tree], f"helm {verb}: writes the chart into {folder}")]
+    sub = words[0] if verb == "repo" and words else ""
+    paths = []
+    if sub in ("add", "remove", "rm"):
+        paths.append(_helm_file(call, "--repository-config", "HELM_REPOSITORY_CONFIG"))
+    if sub in ("add", "update", "up"):
+        paths.append(_helm_file(call, "--repository-cache", "HELM_REPOSITORY_CACHE") + "/*")
+    if sub == "index":
+        paths.append(file_path(words[1] if len(words) > 1 else ".", call.ctx) + "/index.yaml")
+    if not paths:
+        return []
+    return [_write(call, paths, f"helm repo {sub}: writes helm's repository settings")]
+
+
+def _write(call: KubeCall, paths: list[str], detail: str) -> Effect:
+    # An update: helm overwrites an archive or repository file already there.
+    run_time = any(p.startswith("(") for p in paths)
+    return file_effect(
+        EffectKind.UPDATE, paths, call.cmd, call.ctx, detail=detail, run_time=run_time or None
+    )
+
+
+def _helm_file(call: KubeCall, flag: str, variable: str) -> str:
+    """Where helm keeps its repository file (``--repository-config``) or cache: the flag, the
+    variable, else under ``~/.config/helm`` or ``~/.cache/helm`` (``HELM_*_HOME``/``XDG_*``
+    first); ``(not told)`` when the home is not."""
+    cmd, ctx = call.cmd, call.ctx
+
+    def env(name: str) -> str | None:
+        return cmd.assignments.get(name) or ctx.env.get(name)
+
+    given = call.args.value(flag) or env(variable)
+    config = flag == "--repository-config"
+    home = command_home(cmd, ctx)
+    base = env("HELM_CONFIG_HOME" if config else "HELM_CACHE_HOME")
+    xdg = env("XDG_CONFIG_HOME" if config else "XDG_CACHE_HOME")
+    if base is None:
+        base = (xdg or f"{home}/{'.config' if config else '.cache'}") + "/helm"
+    path = given or base + ("/repositories.yaml" if config else "/repository")
+    # A value decided at run time (or a home not told) does not say where helm writes.
+    if (not given and xdg is None and home is None) or any(c in path for c in "($`"):
+        return "(not told)"
+    return file_path(path, ctx)

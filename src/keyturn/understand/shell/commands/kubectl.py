@@ -17,6 +17,9 @@ Choices worth knowing:
   ``default``. The context: ``--context``, else a switch on the line, else the kubeconfig's
   current context (:mod:`._kube_call`); with ``--cluster``/``--server``/``--user`` the
   context's name no longer tells the environment.
+- kubectl's preferences (kuberc) add their defaults and aliases to the call before it is read
+  (:mod:`._kuberc`); ``--kubeconfig`` names one file, ``KUBECONFIG`` a list.
+- ``cluster-info dump --output-directory DIR`` writes files under ``DIR``.
 - ``kubectl config`` writes other than picks (use-context, a context's namespace, deletes) are
   unknown: they may change what a context's name means.
 """
@@ -40,6 +43,8 @@ from keyturn.understand.shell.commands._kube_call import KubeCall, kube_call
 from keyturn.understand.shell.commands._kube_flags import KUBECTL_GLOBAL, KUBECTL_VERBS
 from keyturn.understand.shell.commands._kube_manifests import manifest_objects
 from keyturn.understand.shell.commands._kube_programs import kustomize_program_effects
+from keyturn.understand.shell.commands._kuberc import with_kuberc
+from keyturn.understand.shell.effects import file_effect, file_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 
 _E = EffectKind
@@ -86,9 +91,14 @@ def kubectl(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         # before a heredoc (``kubectl delete -f - <<EOF``): read it as the stdin it names.
         words += ("-",)
     args = parse_command(words, root=KUBECTL_GLOBAL, verbs=KUBECTL_VERBS)
+    # Before anything is read of the call: the kuberc's aliases and defaults may name its
+    # verb, namespace, context or kubeconfig.
+    args, unread = with_kuberc(words, args, cmd, ctx)
     if args.words[:1] and args.words[0] not in _COMMAND_AFTER_DASHES:
         args = replace(args, words=args.words + args.rest, rest=())
     call = kube_call("kubectl", args, cmd, ctx, context_flag="--context")
+    if unread:
+        return [call.effect(_E.UNKNOWN, ("k8s:*",), "", unread)]
     if not call.verb:
         return [call.effect(_E.READ, ("k8s:*",), "", "kubectl without a verb: prints help")]
     if args.unknown:
@@ -138,8 +148,11 @@ def _kubectl_verb(call: KubeCall) -> list[Effect]:
     raw = call.args.value("--raw")
     if raw is not None and verb in _RAW_METHODS:
         return _raw_request(call, _RAW_METHODS[verb], raw)
+    if verb == "alpha" and words[:1] == ("kuberc",) and words[1:2] != ("view",):
+        return [_kuberc_edit(call, words)]
     if verb in _READ_VERBS or (verb == "auth" and words[:1] != ("reconcile",)):
-        return [call.effect(_E.READ, ("k8s:*",), "", f"kubectl {verb}: reads only")]
+        read = call.effect(_E.READ, ("k8s:*",), "", f"kubectl {verb}: reads only")
+        return [read, *_dump_files(call, words)]
     if verb == "config":
         return _config(call, words)
     if verb == "delete":
@@ -360,6 +373,28 @@ def _config(call: KubeCall, words: tuple[str, ...]) -> list[Effect]:
         f"config {sub}: rewrites kubeconfig (may change what a context name means)",
     )
     return [replace(edit, service="file")]
+
+
+def _dump_files(call: KubeCall, words: tuple[str, ...]) -> list[Effect]:
+    """``cluster-info dump --output-directory DIR``: the files it writes there (``nodes.json``,
+    ``NS/pods.json``, ``NS/POD/logs.txt``...), named as the tree, an update (it overwrites
+    them); ``-`` is standard output."""
+    folder = call.args.value("--output-directory")
+    if call.verb != "cluster-info" or words[:1] != ("dump",) or folder in (None, "", "-"):
+        return []
+    tree = file_path(folder, call.ctx).rstrip("/") + "/*"
+    detail = "cluster-info dump: writes the cluster's objects and logs into the directory"
+    return [file_effect(_E.UPDATE, [tree], call.cmd, call.ctx, detail=detail)]
+
+
+def _kuberc_edit(call: KubeCall, words: tuple[str, ...]) -> Effect:
+    """``kubectl alpha kuberc set``: a raw write of the preferences every later call reads
+    (service ``file``), unknown as a rewrite of the kubeconfig is."""
+    path = call.args.value("--kuberc") or call.cmd.assignments.get("KUBERC")
+    path = path or call.ctx.env.get("KUBERC") or f"{call.ctx.home.rstrip('/')}/.kube/kuberc"
+    detail = f"alpha kuberc {' '.join(words[1:2])}: rewrites kubectl's preferences"
+    edit = call.effect(_E.UNKNOWN, (f"file:{file_path(path, call.ctx)}",), "file", detail)
+    return replace(edit, service="file")
 
 
 def _without_assignments(words: tuple[str, ...]) -> list[str]:
