@@ -170,8 +170,34 @@ def merged_profiles(
     return merged
 
 
-def read_profiles(cmd: SimpleCommand, ctx: ShellContext) -> tuple[Profiles, list[SettingsFile]]:
-    """What the two files say, and those of them that could not be read (taken as empty)."""
+def read_profiles(
+    cmd: SimpleCommand, ctx: ShellContext
+) -> tuple[Profiles, tuple[SettingsFile, ...]]:
+    """What the two files say, and those of them that could not be read (taken as empty).
+
+    One command asks several times (its target under each profile order, its settings): the
+    last answers are kept for the very ``cmd`` and ``ctx`` objects they were read for (held
+    here, so their ids cannot be reused), never for equal ones of another call."""
+    key = (id(cmd), id(ctx))
+    kept = _READ.get(key)
+    if kept is not None and kept[0] is cmd and kept[1] is ctx:
+        return kept[2]
+    found = _read_profiles(cmd, ctx)
+    if len(_READ) >= _READ_KEPT:
+        _READ.clear()
+    _READ[key] = (cmd, ctx, found)
+    return found
+
+
+_READ_KEPT = 8
+_READ: dict[
+    tuple[int, int], tuple[SimpleCommand, ShellContext, tuple[Profiles, tuple[SettingsFile, ...]]]
+] = {}
+
+
+def _read_profiles(
+    cmd: SimpleCommand, ctx: ShellContext
+) -> tuple[Profiles, tuple[SettingsFile, ...]]:
     config, credentials = settings_files(cmd, ctx)
     unread: list[SettingsFile] = []
     found: list[Mapping[str, Section]] = []
@@ -185,7 +211,7 @@ def read_profiles(cmd: SimpleCommand, ctx: ShellContext) -> tuple[Profiles, list
     every: dict[str, tuple[Section, ...]] = {}
     for name, values in [*_named_profiles(found[0]), *found[1].items()]:
         every[name] = (*every.get(name, ()), values)
-    return Profiles(profiles, found[0], every), unread
+    return Profiles(profiles, found[0], every), tuple(unread)
 
 
 def profile_chain(profiles: Mapping[str, Section], profile: str) -> list[str]:
