@@ -48,7 +48,8 @@ from keyturn.understand.shell import understand_shell
         ("/srv/app/.npmrc", True),
         ("/home/ann/.yarnrc.yml", True),
         ("/home/ann/.aws/config", True),
-        ("/home/ann/.aws/credentials", False),
+        # botocore merges its profiles into the config's: a credential_process there runs too.
+        ("/home/ann/.aws/credentials", True),
         ("/root/.kube/config", True),
         ("/home/ann/.local/bin/git", True),
         ("/usr/local/bin/terraform", True),

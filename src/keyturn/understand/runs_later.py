@@ -139,7 +139,9 @@ _KINDS: tuple[tuple[str, str], ...] = (
         " node-options, yarnPath)",
     ),
     (
-        rf"{_HOMES}/\.aws/config",
+        # botocore merges the credentials file's profiles into the config's: a
+        # credential_process there runs as well (botocore/session.py, full_config).
+        rf"{_HOMES}/\.aws/(?:config|credentials)",
         "the AWS client's settings: they may name a program every call runs (credential_process)"
         " or change which account a profile's name means",
     ),
