@@ -318,6 +318,10 @@ def test_the_kubeconfig_variable_is_still_a_list(home: Path, tmp_path: Path) -> 
             "/etc/r.yaml",
         ),
         ("kubectl cluster-info dump --output-directory ~/.ssh", "home/.ssh/*"),
+        # ``helm dependency update|build`` fetch the dependencies into the chart's charts/.
+        ("helm dependency update ~/.config/chart", "home/.config/chart/charts/*"),
+        ("helm dep build", "project/Chart.lock"),
+        ("helm dependency update ./c", "home/.cache/helm/repository/*"),
     ],
 )
 def test_local_writes_of_helm_and_cluster_info_dump_are_named(
@@ -335,6 +339,7 @@ def test_local_writes_of_helm_and_cluster_info_dump_are_named(
         "helm pull repo/chart -d ~/.ssh",
         "kubectl cluster-info dump --output-directory ~/.ssh",
         "helm package ./chart -d ~/.config/systemd/user",
+        "helm dependency build ~/.config/chart",
     ],
 )
 def test_those_writes_are_no_longer_plain_reads(line: str, policy: Policy, home: Path) -> None:

@@ -10,7 +10,9 @@ on what it renders, dry run or not: judged as that program run (:mod:`._kube_pro
 Some verbs write local files besides: ``pull`` the chart (into ``-d``, expanded into
 ``--untardir`` with ``--untar``), ``package`` its archive (into ``-d``), ``repo add|remove``
 the repository file and ``repo add|update`` the repository cache, ``repo index`` an
-``index.yaml``: ``file:`` effects on those places, beside the read of the cluster.
+``index.yaml``, ``dependency update|build`` the chart's ``charts/`` and ``Chart.lock`` (and
+``update`` the repository cache): ``file:`` effects on those places, beside the read of the
+cluster.
 """
 
 from __future__ import annotations
@@ -112,9 +114,13 @@ def _helm_meaning(call: KubeCall, words: tuple[str, ...]) -> tuple[EffectKind, s
     return _E.UNKNOWN, f"helm {verb}: not understood"
 
 
+# ``helm dependency`` subcommands that fetch the chart's dependencies into its ``charts/``.
+_FETCHES_CHARTS = frozenset({"update", "up", "build"})
+
+
 def _local_files(call: KubeCall, words: tuple[str, ...]) -> list[Effect]:
-    """The files ``pull``, ``package`` and ``repo`` write on this machine (a call run
-    elsewhere writes that place's: not named here)."""
+    """The files ``pull``, ``package``, ``repo`` and ``dependency update|build`` write on this
+    machine (a call run elsewhere writes that place's: not named here)."""
     verb, args = call.verb, call.args
     if place_of(call.cmd, call.ctx).elsewhere is not None:
         return []
@@ -125,6 +131,13 @@ def _local_files(call: KubeCall, words: tuple[str, ...]) -> list[Effect]:
             folder = untar_dir if untar_dir.startswith("/") else f"{folder}/{untar_dir}"
         tree = file_path(folder, call.ctx).rstrip("/") + "/*"
         return [_write(call, [tree], f"helm {verb}: writes the chart into {folder}")]
+    if verb in ("dependency", "dep", "dependencies") and words and words[0] in _FETCHES_CHARTS:
+        chart = file_path(words[1] if len(words) > 1 else ".", call.ctx).rstrip("/")
+        written = [f"{chart}/charts/*", f"{chart}/Chart.lock"]
+        if words[0] != "build" and not args.has("--skip-refresh"):
+            written.append(_helm_file(call, "--repository-cache", "HELM_REPOSITORY_CACHE") + "/*")
+        detail = f"helm dependency {words[0]}: writes the chart's charts/ and Chart.lock"
+        return [_write(call, written, detail)]
     sub = words[0] if verb == "repo" and words else ""
     paths = []
     if sub in ("add", "remove", "rm"):
