@@ -236,3 +236,35 @@ def test_codex_workdir_must_be_text() -> None:
     payload = event("codex", "Bash", {"command": "ls", "workdir": ["/srv/prod"]})
     with pytest.raises(InputError, match="workdir"):
         importlib.import_module(AGENTS["codex"]).PROTOCOL.read(payload, home=HOME)
+
+
+def _gemini_replace(old: str, new: str, **extra: Any) -> dict[str, Any]:
+    return event(
+        "gemini",
+        "replace",
+        {"file_path": f"{CWD}/main.tf", "old_string": old, "new_string": new, **extra},
+    )
+
+
+def test_gemini_expected_replacements_must_match_the_file(policy: Policy) -> None:
+    """Gemini replaces every occurrence when there are as many as ``expected_replacements``
+    says, and has a model rewrite the edit otherwise: a count that is off is an unknown
+    rewrite of the file, whose protection may then go."""
+    # The comment's and the block's: two, as said: both replaced, the protection goes.
+    both = _gemini_replace(
+        "prevent_destroy = true", "prevent_destroy = false", expected_replacements=2
+    )
+    assert judge(policy, "gemini", both).decision.value == DENY
+    # Said two, there is one (only in the comment): not the edit keyturn can read.
+    off = _gemini_replace("every database keeps", "each database keeps", expected_replacements=2)
+    assert judge(policy, "gemini", off).decision.value == DENY
+    # Said one, there is one: the comment alone changes; the protection stays.
+    once = _gemini_replace("every database keeps", "each database keeps", expected_replacements=1)
+    assert judge(policy, "gemini", once).decision.value != DENY
+
+
+@pytest.mark.parametrize("count", ["2", 0, -1, True, 1.5])
+def test_gemini_expected_replacements_of_the_wrong_type_is_bad_input(count: object) -> None:
+    payload = _gemini_replace("a", "b", expected_replacements=count)
+    with pytest.raises(InputError, match="expected_replacements"):
+        importlib.import_module(AGENTS["gemini"]).PROTOCOL.read(payload, home=HOME)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from keyturn.errors import InputError
 from keyturn.model import Action, ActionKind, Effect, EffectKind, Resource, Target
@@ -150,11 +150,17 @@ def edit_action(
     else what the edit rewrites is not known (module docstring)."""
     path = _path_of(name)
     pairs = [
-        (_edit_text(e, "old", tool), _edit_text(e, "new", tool), bool(e.get("all"))) for e in edits
+        Replacement(
+            _edit_text(e, "old", tool),
+            _edit_text(e, "new", tool),
+            bool(e.get("all")),
+            e.get("count"),
+        )
+        for e in edits
     ]
     before = file_text(files, path)
     if before is None:  # judge the fragments when the file cannot be read
-        olds, news = "\n".join(o for o, _, _ in pairs), "\n".join(n for _, n, _ in pairs)
+        olds, news = "\n".join(r.old for r in pairs), "\n".join(r.new for r in pairs)
         effects = change_effects(
             tool, name, EffectKind.UPDATE, olds, news, target=target, fragments=True
         )
@@ -164,17 +170,31 @@ def edit_action(
     subject = {
         "tool": tool,
         "path": name,
-        "edits": [[_sha(old), _sha(new), every] for old, new, every in pairs],
+        "edits": [
+            [_sha(r.old), _sha(r.new), r.every, *([] if r.times is None else [r.times])]
+            for r in pairs
+        ],
     }
     return _action(f"{tool} {path}", effects, subject, target=target)
 
 
-def edited(text: str, edits: Sequence[tuple[str, str, bool]]) -> str | None:
-    """``text`` after each ``(old, new, all)`` in turn; None when an old text is not found
-    exactly once (``all``: not at all): the agent then fails, or matches loosely somewhere."""
-    for old, new, every in edits:
+class Replacement(NamedTuple):
+    """One string replacement of an edit tool: ``every`` occurrence or one; ``times``: how many
+    the agent said there are (Gemini's ``expected_replacements``), when it said."""
+
+    old: str
+    new: str
+    every: bool = False
+    times: int | None = None
+
+
+def edited(text: str, edits: Sequence[Replacement]) -> str | None:
+    """``text`` after each replacement in turn; None when an old text is not found exactly once
+    (``every``: not at all; with ``times``: not that many times): the agent then fails, or
+    matches loosely somewhere -- Gemini has a model rewrite an edit whose count is off."""
+    for old, new, every, times in edits:
         found = text.count(old)
-        if found == 0 or (found > 1 and not every):
+        if found == 0 or (found > 1 and not every) or (times is not None and found != times):
             return None
         text = text.replace(old, new)
     return text

@@ -157,13 +157,15 @@ def _builtin(
             return ToolCategory.WRITE, {"path": path, "content": content}
         case "replace" | "edit":
             path = first_text(args, ("file_path", "absolute_path"), where=where)
-            edit = {
+            count = _expected_count(args, where=where)
+            edit: dict[str, Any] = {
                 "old": optional_text(args, "old_string", where=where),
                 "new": optional_text(args, "new_string", where=where),
                 # every occurrence: newer releases' allow_multiple, older ones' count above 1
-                "all": bool(args.get("allow_multiple"))
-                or int(args.get("expected_replacements") or 1) > 1,
+                "all": bool(args.get("allow_multiple")) or (count or 1) > 1,
             }
+            if count is not None and not args.get("allow_multiple"):
+                edit["count"] = count  # a different number of occurrences: not this edit
             return ToolCategory.EDIT, {"path": path, "edits": [edit]}
         case "read_file":
             return ToolCategory.READ, {
@@ -209,3 +211,13 @@ def _urls(prompt: str) -> list[str]:
 
 
 PROTOCOL = Gemini()
+
+
+def _expected_count(args: Mapping[str, Any], *, where: str) -> int | None:
+    """``expected_replacements``: a positive whole number, or absent (None)."""
+    value = args.get("expected_replacements")
+    if value is None:
+        return None
+    if type(value) is not int or value < 1:
+        raise InputError(f"{where}.expected_replacements: expected a positive whole number")
+    return value
