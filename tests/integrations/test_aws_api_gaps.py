@@ -20,6 +20,7 @@ from typing import Any
 
 import boto3
 import pytest
+from tests.integrations._moto_rds import db_exists, keyed_session, make_db
 
 from keyturn.aws import ActionRefused, guard, guard_client
 from keyturn.errors import KeyturnError
@@ -68,33 +69,6 @@ def profiles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, moto_url: str) -> 
     # Every client, the ones botocore makes to refresh a role's credentials too, goes to moto.
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_url)
     return tmp_path
-
-
-def keyed_session() -> boto3.Session:
-    """A session given keys in code (``default`` is its profile name, dev in BRIEF)."""
-    return boto3.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name="eu-west-1"
-    )
-
-
-def make_db(moto_url: str, name: str) -> str:
-    rds = keyed_session().client("rds", endpoint_url=moto_url)
-    rds.create_db_instance(
-        DBInstanceIdentifier=name,
-        DBInstanceClass="db.t3.micro",
-        Engine="postgres",
-        MasterUsername="admin",
-        MasterUserPassword="secret-password",
-        AllocatedStorage=20,
-    )
-    return name
-
-
-def db_exists(moto_url: str, name: str) -> bool:
-    rds = keyed_session().client("rds", endpoint_url=moto_url)
-    return any(
-        d["DBInstanceIdentifier"] == name for d in rds.describe_db_instances()["DBInstances"]
-    )
 
 
 def unique(prefix: str) -> str:

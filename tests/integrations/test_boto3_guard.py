@@ -5,47 +5,26 @@ from __future__ import annotations
 
 import time
 
-import boto3
 import pytest
+from tests.integrations._moto_rds import db_exists, keyed_session, make_db
 
 from keyturn.aws import ActionRefused, guard, guard_client
 from keyturn.policy import load_policy
 
 
-def session() -> boto3.Session:
-    return boto3.Session(
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        region_name="eu-west-1",
-    )
-
-
 @pytest.fixture()
 def prod_db(moto_url: str) -> str:
-    rds = session().client("rds", endpoint_url=moto_url)
-    name = f"prod-db-{time.monotonic_ns()}"
-    rds.create_db_instance(
-        DBInstanceIdentifier=name,
-        DBInstanceClass="db.t3.micro",
-        Engine="postgres",
-        MasterUsername="admin",
-        MasterUserPassword="secret-password",
-        AllocatedStorage=20,
-    )
-    return name
-
-
-def exists(moto_url: str, name: str) -> bool:
-    rds = session().client("rds", endpoint_url=moto_url)
-    found = rds.describe_db_instances()["DBInstances"]
-    return any(db["DBInstanceIdentifier"] == name for db in found)
+    return make_db(moto_url, f"prod-db-{time.monotonic_ns()}")
 
 
 def test_protected_delete_is_refused_before_the_server_sees_it(
     moto_url, prod_db, brief_policy_text
 ):
     guarded = guard(
-        session(), policy=load_policy(brief_policy_text), agent="claude-code", operator="olivia"
+        keyed_session(),
+        policy=load_policy(brief_policy_text),
+        agent="claude-code",
+        operator="olivia",
     )
     rds = guarded.client("rds", endpoint_url=moto_url)
     with pytest.raises(ActionRefused) as refused:
@@ -55,12 +34,15 @@ def test_protected_delete_is_refused_before_the_server_sees_it(
     names = refused.value.decision.judgements[0].effect.resource.names
     assert f"arn:aws:rds:eu-west-1:*:db:{prod_db}" in names  # the client's region is known
     assert "protected" in str(refused.value)
-    assert exists(moto_url, prod_db)  # moto still has it: the call never left the process
+    assert db_exists(moto_url, prod_db)  # moto still has it: the call never left the process
 
 
 def test_allowed_describe_passes(moto_url, prod_db, brief_policy_text):
     guarded = guard(
-        session(), policy=load_policy(brief_policy_text), agent="claude-code", operator="olivia"
+        keyed_session(),
+        policy=load_policy(brief_policy_text),
+        agent="claude-code",
+        operator="olivia",
     )
     found = guarded.client("rds", endpoint_url=moto_url).describe_db_instances(
         DBInstanceIdentifier=prod_db
@@ -71,7 +53,7 @@ def test_allowed_describe_passes(moto_url, prod_db, brief_policy_text):
 def test_client_created_before_guarding_needs_the_client_guard(
     moto_url, prod_db, brief_policy_text
 ):
-    plain = session()
+    plain = keyed_session()
     early = plain.client("rds", endpoint_url=moto_url)
     guard(plain, policy=load_policy(brief_policy_text), agent="claude-code", operator="olivia")
     guard_client(
@@ -79,7 +61,7 @@ def test_client_created_before_guarding_needs_the_client_guard(
     )
     with pytest.raises(ActionRefused):
         early.delete_db_instance(DBInstanceIdentifier=prod_db, SkipFinalSnapshot=True)
-    assert exists(moto_url, prod_db)
+    assert db_exists(moto_url, prod_db)
 
 
 def test_a_broken_policy_refuses_to_guard(tmp_path, moto_url):
@@ -88,4 +70,4 @@ def test_a_broken_policy_refuses_to_guard(tmp_path, moto_url):
     bad = tmp_path / "keyturn.yaml"
     bad.write_text("version: 1\ndefault: sometimes\n")
     with pytest.raises(PolicyError):
-        guard(session(), policy=bad)
+        guard(keyed_session(), policy=bad)
