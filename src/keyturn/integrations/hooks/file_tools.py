@@ -20,12 +20,13 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from keyturn.errors import InputError
 from keyturn.model import Action, ActionKind, Effect, EffectKind, Resource, Target
 from keyturn.understand import FileReader
 from keyturn.understand._hcl_protection import dropped_protection, protection_detail
 from keyturn.understand._mcp_files import file_text
 from keyturn.understand.paths import agent_path
+
+from .protocol import optional_text
 
 # Paths (suffixes of the absolute path) whose content decides whether keyturn is consulted.
 _GUARD_FILES = (
@@ -151,8 +152,8 @@ def edit_action(
     path = _path_of(name)
     pairs = [
         Replacement(
-            _edit_text(e, "old", tool),
-            _edit_text(e, "new", tool),
+            optional_text(e, "old", where=tool, at="edit"),
+            optional_text(e, "new", where=tool, at="edit"),
             bool(e.get("all")),
             e.get("count"),
         )
@@ -198,16 +199,6 @@ def edited(text: str, edits: Sequence[Replacement]) -> str | None:
             return None
         text = text.replace(old, new)
     return text
-
-
-def _edit_text(edit: Mapping[str, Any], key: str, tool: str) -> str:
-    """An edit's old or new text: a string, or nothing (empty)."""
-    value = edit.get(key)
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise InputError(f"{tool}: an edit's {key} text: expected a string")
-    return value
 
 
 def delete_action(tool: str, name: str, *, target: Target) -> Action:
