@@ -63,20 +63,21 @@ class EnvironmentResolver:
     def _resolve(self, target: Target, names: tuple[str, ...]) -> str:
         if target.environment:
             return target.environment if target.environment in self._defined else self._unknown
+        # Without hints only resource patterns can tell (hint criteria need a hint).
+        bare = target == _NO_HINTS
+        specs, matches = (self._by_resource, _names_match) if bare else (self._specs, _matches)
         first = None
-        if target == _NO_HINTS:  # only resource patterns can tell (hint criteria need a hint)
-            for spec in self._by_resource:
-                if spec.resources is not None and spec.resources.match_any(names):
-                    if spec.name in self._production:
-                        return spec.name
-                    first = first or spec.name
-            return first or self._unknown
-        for spec in self._specs:
-            if (first is None or spec.name in self._production) and _matches(spec, target, names):
-                if spec.name in self._production:
+        for spec in specs:
+            production = spec.name in self._production
+            if (first is None or production) and matches(spec, target, names):
+                if production:
                     return spec.name
                 first = spec.name
         return first or self._unknown
+
+
+def _names_match(spec: EnvironmentSpec, target: Target, names: tuple[str, ...]) -> bool:
+    return spec.resources is not None and spec.resources.match_any(names)
 
 
 def _matches(spec: EnvironmentSpec, target: Target, names: tuple[str, ...]) -> bool:
