@@ -13,7 +13,9 @@
   ``import``, ``force-unlock``, ``refresh`` -> update; ``workspace delete`` -> delete.
 - ``plan``/``init``/``validate``/``fmt``/``show``/``output``/``version``/``providers``... -> read,
   besides the files they write on this machine (``plan -out=FILE``, ``fmt``'s files,
-  ``providers mirror DIR``...: :mod:`._terraform_files`).
+  ``providers mirror DIR``...: :mod:`._terraform_files`), and besides the data sources of the
+  configuration at hand that act when read while planning (``external`` runs its program):
+  unknown (:mod:`._terraform_plan_reads`).
 
 An address is read as terraform reads it (blanks, comments and a ``resource.`` prefix left out:
 :func:`keyturn.understand.terraform._addresses.canonical_address`) and named as terraform prints
@@ -63,6 +65,7 @@ from keyturn.understand.shell.commands._terraform_files import (
     listed_addresses,
     written_files,
 )
+from keyturn.understand.shell.commands._terraform_plan_reads import PLANNING_COMMANDS, acting_reads
 from keyturn.understand.shell.dispatch import RUN_TIME_HINT
 from keyturn.understand.shell.effects import also_without_aws_hints
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
@@ -231,7 +234,26 @@ def terraform(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
 
 
 def _subcommand(call: _Call) -> list[Effect]:
-    return _meaning(call) + written_files(call.invocation())
+    return _meaning(call) + written_files(call.invocation()) + _planning_reads(call)
+
+
+def _planning_reads(call: _Call) -> list[Effect]:
+    """The data sources that act when read while this command plans (``apply PLANFILE``
+    plans nothing: its plan's JSON shows what it reads)."""
+    if call.sub not in PLANNING_COMMANDS or (call.sub == "apply" and call.words):
+        return []
+    out = []
+    for read in acting_reads(call.cwd, call.ctx):
+        if read.address:
+            names = (read.address, *call.workspace_names)
+            why = f"reads data source {read.address}, which {read.why}: what it does is not known"
+        else:
+            names, why = (
+                call.workspace_names,
+                f"the data sources it reads are not known: {read.why}",
+            )
+        out.append(call.effect(_E.UNKNOWN, names, f"{call.sub} {why}"))
+    return out
 
 
 def _meaning(call: _Call) -> list[Effect]:
