@@ -183,3 +183,48 @@ def test_a_file_terraform_cannot_read_makes_the_reads_unknown() -> None:
         for e in effects("terraform plan", files)
         if e.effect is EffectKind.UNKNOWN
     )
+
+
+@pytest.mark.parametrize(
+    ("config", "acts"),
+    [
+        ('data "helm_template" "x" {\n  name = "a"\n  chart = "b"\n}\n', False),
+        (
+            'data "helm_template" "x" {\n  name = "a"\n  chart = "b"\n'
+            '  postrender {\n    binary_path = "./render.sh"\n  }\n}\n',
+            True,
+        ),
+    ],
+)
+def test_a_helm_template_runs_its_post_renderer(config: str, acts: bool) -> None:
+    """The helm provider's ``helm_template`` data source pipes the rendered chart through its
+    ``postrender`` binary (the provider's documentation)."""
+    found = unknown_names("terraform plan", {f"{CWD}/main.tf": config})
+    assert ("data.helm_template.x" in found) is acts, found
+
+
+def test_a_planned_helm_template_with_a_post_renderer_is_unknown() -> None:
+    from keyturn.understand.terraform import understand_terraform
+
+    plan = {
+        "format_version": "1.2",
+        "resource_changes": [
+            {
+                "address": "data.helm_template.x",
+                "mode": "data",
+                "type": "helm_template",
+                "name": "x",
+                "provider_name": "registry.terraform.io/hashicorp/helm",
+                "change": {
+                    "actions": ["read"],
+                    "before": None,
+                    "after": {"name": "a", "postrender": [{"binary_path": "./render.sh"}]},
+                    "after_unknown": {},
+                },
+            }
+        ],
+    }
+    action = understand_terraform(json.dumps(plan))
+    assert any(
+        e.effect is EffectKind.UNKNOWN and "./render.sh" in (e.detail or "") for e in action.effects
+    ), action.effects

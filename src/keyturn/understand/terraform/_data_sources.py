@@ -10,6 +10,7 @@ reads; reading these does what their provider makes of it:
   ``aws_ecs_task_execution`` runs an ECS task (``RunTask``);
 - ``azapi_resource_action`` (Azure/azapi) calls an action of an Azure resource (``POST``
   unless its ``method`` is ``GET``);
+- ``helm_template`` (hashicorp/helm) with a ``postrender`` block runs that binary;
 - ``http`` (hashicorp/http) sends its request: a method other than ``GET``, ``HEAD`` or
   ``OPTIONS`` changes what the URL names.
 
@@ -121,6 +122,17 @@ def _azure_action(values: dict[str, Any], unknown: dict[str, Any]) -> Acts | Non
     return f"calls Azure action {shown} on {where} on apply", (where,) if where != _LATER else ()
 
 
+def _post_renderer(values: dict[str, Any], unknown: dict[str, Any]) -> Acts | None:
+    """``helm_template`` renders a chart (a read) and pipes it through its ``postrender``
+    binary, which runs on this machine."""
+    blocks = values.get("postrender")
+    block = blocks[0] if isinstance(blocks, list) and blocks else blocks
+    if not block and not unknown.get("postrender"):
+        return None
+    binary = block.get("binary_path") if isinstance(block, dict) else None
+    return f"runs the post-renderer {binary or _LATER} on apply", ()
+
+
 def _http(values: dict[str, Any], unknown: dict[str, Any]) -> Acts:
     """An ``http`` request some part of which is known only on apply."""
     from keyturn.understand.shell.commands._http_request import url_name
@@ -139,6 +151,7 @@ _ACTS: dict[str, Callable[[dict[str, Any], dict[str, Any]], Acts | None]] = {
     "aws_lambda_invocation": _lambda,
     "aws_ecs_task_execution": _ecs_task,
     "azapi_resource_action": _azure_action,
+    "helm_template": _post_renderer,
 }
 ACTING_DATA_TYPES = frozenset(_ACTS)
 

@@ -44,6 +44,7 @@ _WHAT = {
     "aws_ecs_task_execution": "runs an ECS task",
     "azapi_resource_action": "calls an Azure resource action",
     "http": "sends an HTTP request that is no read",
+    "helm_template": "runs its post-renderer on this machine",
 }
 _FILE_LIMIT = 4 << 20
 _MAX_DIRS = 64  # module directories read for one command
@@ -150,6 +151,7 @@ class _Block:
     header: tuple[str, ...]
     parent: _Block | None
     attributes: dict[str, str]
+    post_renders: bool = False  # holds a ``postrender`` block (``helm_template``)
 
 
 def _native_blocks(text: str) -> list[tuple[str, str]] | None:
@@ -187,6 +189,8 @@ def _acts(block: _Block) -> bool:
     data_type = block.header[1]
     if data_type not in ACTING_DATA_TYPES:
         return False
+    if data_type == "helm_template":
+        return block.post_renders
     default = _METHOD_DEFAULTS.get(data_type)
     if default is None:
         return True
@@ -205,6 +209,8 @@ def _blocks(text: str) -> list[_Block]:
         in_body = not stack or stack[-1] is not None
         if kind == "open" and in_body and token[1] == "{" and _is_header(statement):
             block = _Block(tuple(t[1] for t in statement), stack[-1] if stack else None, {})
+            if block.parent is not None and block.header == ("postrender",):
+                block.parent.post_renders = True
             found.append(block)
             stack.append(block)
             statement = []
@@ -274,6 +280,8 @@ def _json_blocks(text: str) -> list[tuple[str, str]] | None:
 
 
 def _json_acts(data_type: str, config: object) -> bool:
+    if data_type == "helm_template":
+        return any("postrender" in body for body in _objects(config))
     default = _METHOD_DEFAULTS.get(data_type)
     if default is None:
         return True
