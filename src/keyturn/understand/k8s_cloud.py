@@ -28,7 +28,7 @@ from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.aws_names import partition_aliases, resource_names
 from keyturn.understand.k8s_retention import retains_on_delete
 
-__all__ = ["CloudName", "cloud_effects", "cloud_names"]
+__all__ = ["CloudKind", "CloudName", "cloud_effects", "cloud_kind", "cloud_names"]
 
 _ACCOUNT = re.compile(r"\d{12}")
 _CROSSPLANE_AWS = (".aws.upbound.io", ".aws.m.upbound.io", ".aws.crossplane.io")
@@ -95,6 +95,29 @@ _ACK_KINDS: dict[tuple[str, str], tuple[str, str]] = {
     ("secretsmanager", "secret"): ("secretsmanager:secret", "name"),
     ("elasticache", "replicationgroup"): ("elasticache:replicationgroup", "replicationGroupID"),
 }
+
+
+@dataclass(frozen=True, slots=True)
+class CloudKind:
+    """The cloud resource kind behind a custom resource kind: ``aws_kind`` (of
+    :mod:`keyturn.understand.aws_names`, empty when the provider's kind is not in the tables),
+    the ARN's ``service``, and whether the object's name is its default external name
+    (Crossplane) or the identifier lives in its spec (ACK)."""
+
+    aws_kind: str
+    service: str
+    named_by_object: bool
+
+
+def cloud_kind(group: str, kind: str) -> CloudKind | None:
+    """The cloud kind behind objects of API ``group`` and lower-case ``kind``; ``None`` for a
+    kind that stands for no cloud resource keyturn knows."""
+    service = group.split(".", 1)[0]
+    if group.endswith(_CROSSPLANE_AWS):
+        return CloudKind(_CROSSPLANE_KINDS.get((service, kind), ""), service, True)
+    if group.endswith(_ACK):
+        return CloudKind(_ACK_KINDS.get((service, kind), ("", ""))[0], service, False)
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,22 +17,32 @@ from keyturn.understand.shell.words import normalize_path
 
 def manifest_objects(call: KubeCall) -> list[tuple[str, str, str | None]] | None:
     """(kind, name, namespace) of each object in the ``-f`` manifests, or ``None``."""
+    docs = manifest_documents(call)
+    if docs is None:
+        return None
+    objects: list[tuple[str, str, str | None]] = []
+    for doc in docs:
+        if not _collect(doc, objects):
+            return None
+    return objects
+
+
+def manifest_documents(call: KubeCall) -> list[Any] | None:
+    """The YAML documents of the ``-f`` manifests as loaded, or ``None`` when any of them
+    cannot be read."""
     sources = call.args.flags.get("--filename")
     if not sources or call.args.value("--kustomize"):
         return None
-    objects: list[tuple[str, str, str | None]] = []
+    docs: list[Any] = []
     for source in sources:
         text = _read_manifest(call, source)
         if text is None:
             return None
         try:
-            docs = list(yaml.safe_load_all(text))
+            docs += yaml.safe_load_all(text)
         except yaml.YAMLError:
             return None
-        for doc in docs:
-            if not _collect(doc, objects):
-                return None
-    return objects
+    return docs
 
 
 def _read_manifest(call: KubeCall, source: str) -> str | None:

@@ -40,6 +40,7 @@ from keyturn.understand.shell.commands._http_meaning import api_segments
 from keyturn.understand.shell.commands._http_request import Request
 from keyturn.understand.shell.commands._kube_args import parse_command
 from keyturn.understand.shell.commands._kube_call import KubeCall, kube_call
+from keyturn.understand.shell.commands._kube_cloud import cloud_deletes
 from keyturn.understand.shell.commands._kube_flags import KUBECTL_GLOBAL, KUBECTL_VERBS
 from keyturn.understand.shell.commands._kube_manifests import manifest_objects
 from keyturn.understand.shell.commands._kube_programs import kustomize_program_effects
@@ -156,7 +157,8 @@ def _kubectl_verb(call: KubeCall) -> list[Effect]:
     if verb == "config":
         return _config(call, words)
     if verb == "delete":
-        return _objects_or_unknown(call, words, _E.DELETE, "delete")
+        deleted = _objects_or_unknown(call, words, _E.DELETE, "delete")
+        return deleted + cloud_deletes(call, words)
     if verb in ("apply", "create", "replace"):
         return _apply_like(call, words)
     if verb in ("drain", "cordon", "uncordon", "taint"):
