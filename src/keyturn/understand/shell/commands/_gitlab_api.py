@@ -18,16 +18,14 @@ update; a document not at hand (a file not read, a value decided at run time) is
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit
 
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.forge_names import with_lower_case
-from keyturn.understand.shell.commands._graphql import mutation_fields
-from keyturn.understand.shell.commands._paas_common import PaasCall, git_settings, read_text
-from keyturn.understand.shell.effects import file_path
+from keyturn.understand.shell.commands._forge_graphql import graphql_document, graphql_meaning
+from keyturn.understand.shell.commands._paas_common import PaasCall, git_settings
 from keyturn.understand.shell.flags import Options
 from keyturn.understand.shell.registry import ShellContext, evolve
 
@@ -149,67 +147,6 @@ def rest_call(method: str, path: str) -> tuple[EffectKind, list[str], str]:
     return kind, [name, f"{name}/*"] if whole else [name], detail
 
 
-_DELETES = re.compile(r"delete|destroy|remove|purge|wipe|erase|drop", re.IGNORECASE)
-
-
 def _graphql(call: GlabCall, opts: Options) -> Effect:
-    document = _document(call, opts)
-    if document is None:
-        return call.effect(_E.UNKNOWN, ["gitlab:graphql"], "a GraphQL document not known now")
-    fields = mutation_fields(document, {})
-    if fields is None:
-        return call.effect(_E.UNKNOWN, ["gitlab:graphql"], "a GraphQL document not understood")
-    if not fields:
-        return call.effect(_E.READ, ["gitlab:graphql"], "graphql query")
-    if any(_DELETES.search(name) for name, _ in fields):
-        # What it deletes is named by ids in the document, not resolved here.
-        return call.effect(_E.UNKNOWN, ["gitlab:graphql"], "graphql mutation that deletes")
-    return call.effect(_E.UPDATE, ["gitlab:graphql"], "graphql mutation")
-
-
-def _document(call: GlabCall, opts: Options) -> str | None:
-    """The GraphQL document the request sends, or ``None`` when it is not known now."""
-    cmd, ctx = call.call.cmd, call.call.ctx
-    dynamic = [cmd.argv[i] for i in cmd.dynamic_words if 0 < i < len(cmd.argv) and cmd.argv[i]]
-    texts: list[str] = []
-    for key in ("f", "F"):
-        for value in opts.values.get(key, ()):
-            name, _, text = value.partition("=")
-            if name != "query":
-                continue
-            if any(word in value for word in dynamic):
-                return None
-            if key == "F" and text.startswith("@"):
-                read = _read(ctx, text[1:], cmd.stdin_text)
-                if read is None:
-                    return None
-                text = read
-            texts.append(text)
-    body = opts.value("input")
-    if body is not None:
-        read = None if any(w in body for w in dynamic) else _read(ctx, body, cmd.stdin_text)
-        query = _query_of(read) if read is not None else None
-        if query is None:
-            return None
-        texts.append(query)
-    return "\n".join(texts)
-
-
-def _read(ctx: ShellContext, path: str, stdin: str | None) -> str | None:
-    if path == "-":
-        return stdin
-    return read_text(ctx, file_path(path, ctx))
-
-
-def _query_of(body: str) -> str | None:
-    """The documents of a JSON request body (one request, or a batch of them); the whole text
-    when it is not JSON; ``None`` for JSON of another shape."""
-    try:
-        data = json.loads(body)
-    except (ValueError, RecursionError):
-        return body
-    requests = data if isinstance(data, list) else [data]
-    queries = [r.get("query") if isinstance(r, dict) else None for r in requests]
-    if not queries or not all(isinstance(q, str) for q in queries):
-        return None
-    return "\n".join(q for q in queries if isinstance(q, str))
+    kind, detail = graphql_meaning(graphql_document(call.call.cmd, call.call.ctx, opts))
+    return call.effect(kind, ["gitlab:graphql"], detail)

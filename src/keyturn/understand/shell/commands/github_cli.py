@@ -15,7 +15,8 @@ Kinds: ``list``, ``view``, ``status``, ``diff``, ``checks``, ``search`` and the 
 ``delete`` deletes; ``create``, ``fork``, ``clone`` create; the rest (``merge``, ``close``,
 ``edit``, ``set``, ``workflow run``...) update. ``pr merge --admin`` bypasses the branch's
 protection rules: it removes protection. ``gh api`` reads or writes by its method (``GET``
-unless ``-X`` says, or fields make it a ``POST``) on the REST path's resource. Aliases,
+unless ``-X`` says, or fields make it a ``POST``) on the REST path's resource; ``gh api
+graphql`` by its document, wherever it comes from (:mod:`._forge_graphql`). Aliases,
 extensions and settings that run commands (``editor``, ``pager``, ``browser``) are unknown.
 """
 
@@ -26,6 +27,7 @@ import re
 from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand.forge_names import with_lower_case
 from keyturn.understand.shell.commands._argv import setting
+from keyturn.understand.shell.commands._forge_graphql import graphql_document, graphql_meaning
 from keyturn.understand.shell.commands._git_config import remote_url
 from keyturn.understand.shell.effects import file_effect, file_path, local_target
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
@@ -222,13 +224,8 @@ def _api(call: _Call, opts: Options, path: str) -> list[Effect]:
     owner_repo = call.repo.removeprefix("github:")
     path = path.strip("/").replace("{owner}/{repo}", owner_repo)
     if path == "graphql":
-        query = " ".join(opts.values.get("f", ()) + opts.values.get("F", ()))
-        if "mutation" not in query:
-            return [call.effect(_E.READ, ["github:graphql"], "graphql query")]
-        if re.search(r"\b(delete|remove|archive)\w*\s*\(", query, re.I):
-            # What it deletes is named by ids in the query's input, not read here.
-            return [call.effect(_E.UNKNOWN, ["github:graphql"], "graphql mutation that deletes")]
-        return [call.effect(_E.UPDATE, ["github:graphql"], "graphql mutation")]
+        kind, detail = graphql_meaning(graphql_document(call.cmd, call.ctx, opts))
+        return [call.effect(kind, ["github:graphql"], detail)]
     parts = path.split("?", 1)[0].split("/")
     if parts[0] == "repos" and len(parts) >= 3:
         names = ["github:" + "/".join(parts[1:])]
