@@ -6,7 +6,9 @@ without one the review is refused 401, which ``failurePolicy: Fail`` turns into 
 object; an agent's or a reviewer's token is refused 403. Each review is understood by
 ``keyturn.understand.kubernetes.understand_admission`` and taken through the same gate as every
 other action, the acting user (``userInfo.username``) as both agent and operator, the token's
-holder (the cluster) as the requester. ``allow`` admits; ``deny`` refuses with code 403 and the
+holder (the cluster) as the requester and part of the action (its digest binds the token's
+name: a grant admits the review of the cluster that asked, not the same review another
+cluster's token sends). ``allow`` admits; ``deny`` refuses with code 403 and the
 reason; ``ask`` refuses with the request id in the message (retrying the same request after
 approval uses the grant, once). A review that cannot be read is answered 400, which the API
 server treats as a webhook failure: with ``failurePolicy: Fail`` the object is refused.
@@ -15,6 +17,7 @@ server treats as a webhook failure: with ``failurePolicy: Fail`` the object is r
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from starlette.requests import Request
@@ -58,6 +61,9 @@ async def admission(request: Request) -> JSONResponse:
     review = parse_json(raw, what="review.json", code="bad_input")
     uid, user = _uid_and_user(review)
     action = await backend.offload(_understand, raw, request.query_params.get("context"))
+    # The cluster that asked is part of the action: a grant its reviewers approved admits its
+    # own review, not the same review another cluster's webhook sends with its token.
+    action = replace(action, subject={**(action.subject or {}), "cluster_token": cluster.name})
     actor = Actor(agent=user, operator=user)
     outcome, opened = await backend.run(
         submit, backend, action, actor=actor, requester=cluster.name, body={}
