@@ -6,6 +6,11 @@ operation any name in its model. The only hand-kept names are the three AWS CLI 
 
 Loading a model is slow (tens of milliseconds, seconds for all of them), so every lookup is
 cached per service and botocore is imported only when an AWS call is actually understood.
+
+Only the models botocore ships are read: a botocore session would also read ``AWS_DATA_PATH``,
+a ``data_path`` in the AWS config file of keyturn's own environment, and ``~/.aws/models``,
+where a planted model could rename an operation, its identifiers or its service's ARN
+namespace, and so how keyturn reads every call of that service.
 """
 
 from __future__ import annotations
@@ -26,10 +31,23 @@ CLI_ALIASES = {"s3api": "s3", "configservice": "config", "deploy": "codedeploy"}
 
 
 @functools.cache
+def _loader() -> Any:
+    """botocore's model loader over its own ``data`` directory only (with the SDK extras
+    botocore ships beside each model): nothing of the environment, the config or the home."""
+    import botocore.loaders
+
+    builtin = botocore.loaders.Loader.BUILTIN_DATA_PATH
+    return botocore.loaders.Loader(extra_search_paths=[builtin], include_default_search_paths=False)
+
+
+@functools.cache
 def _session() -> object:
     import botocore.session
 
-    return botocore.session.get_session()
+    session = botocore.session.Session()
+    # Registered before any lookup: the session would build its own from ``data_path``.
+    session.register_component("data_loader", _loader())
+    return session
 
 
 @functools.cache
@@ -54,9 +72,7 @@ def _metadata_index() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     ``metadata``, which botocore writes at the head of the file, is read (tens of ms); a model
     whose head does not hold both keys is loaded whole.
     """
-    import botocore.loaders
-
-    loader = botocore.loaders.create_loader()
+    loader = _loader()
     by_id: dict[str, str] = {}
     by_prefix: dict[str, list[str]] = {}
     for name in sorted(service_names()):

@@ -32,7 +32,9 @@ from keyturn.model import Resource
 from keyturn.understand.aws_names import partition_aliases
 
 _ID_SUFFIX = re.compile(r"(Identifiers?|Names?|Ids?|IDs?|Arns?|ARNs?|Urls?|URLs?)$", re.I)
-_EXTRA_IDS = frozenset({"bucket", "key", "cluster", "service", "taskdefinition", "resources"})
+_EXTRA_IDS = frozenset(
+    {"bucket", "key", "cluster", "service", "taskdefinition", "resources", "eventdatastore"}
+)
 # Members that look like identifiers but never name the resource acted on.
 _NOT_IDS = frozenset({"clienttoken", "nexttoken", "rolesessionname", "dryrun", "hostname"})
 _GLOBAL = frozenset({"iam", "route53", "organizations", "s3", "cloudfront", "s3control"})
@@ -100,6 +102,14 @@ _ARN: dict[str, dict[str, str]] = {
     "cloudtrail": {
         "name": "arn:aws:cloudtrail:{r}:{a}:trail/{v}",
         "trailname": "arn:aws:cloudtrail:{r}:{a}:trail/{v}",
+        "eventdatastore": "arn:aws:cloudtrail:{r}:{a}:eventdatastore/{v}",
+    },
+    # An EMR cluster is a "job flow" in the older operations (TerminateJobFlows JobFlowIds,
+    # SetTerminationProtection): one resource, whose ARN says ``cluster/j-…`` either way.
+    "emr": {
+        "clusterid": "arn:aws:elasticmapreduce:{r}:{a}:cluster/{v}",
+        "jobflowid": "arn:aws:elasticmapreduce:{r}:{a}:cluster/{v}",
+        "jobflowids": "arn:aws:elasticmapreduce:{r}:{a}:cluster/{v}",
     },
     "autoscaling": {
         "autoscalinggroupname": "arn:aws:autoscaling:{r}:{a}:autoScalingGroup:*:"

@@ -24,7 +24,7 @@ from typing import Any
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.aws.remote_commands import NOT_SPELT, remote_commands
 
-__all__ = ["remote_effects"]
+__all__ = ["remote_effects", "remote_hosts"]
 
 # The calls that run commands on EC2 instances (or managed nodes) picked by their parameters.
 _ON_INSTANCES = frozenset(
@@ -40,15 +40,10 @@ def remote_effects(
     """The effects of the commands ``service:operation`` (canonical names) runs on hosts or
     containers, and of running them where it does; ``[]`` for a call that runs none."""
     qualified = f"{service}:{operation}"
-    texts = remote_commands(service, operation, params)
-    if not texts:
-        return []
     found: list[Effect] = []
-    for text in texts:
+    for text in remote_commands(service, operation, params):
         found += _judged_text(text, qualified, target)
-    if qualified in _ON_INSTANCES:
-        found += _hosts(qualified, params, target)
-    return found
+    return found + remote_hosts(service, operation, params, target=target)
 
 
 def _judged_text(text: str, qualified: str, target: Target) -> list[Effect]:
@@ -71,9 +66,16 @@ def _remote(effect: Effect, qualified: str) -> Effect:
     return replace(effect, detail=detail)
 
 
-def _hosts(qualified: str, params: Mapping[str, Any], target: Target) -> list[Effect]:
-    """An ``update`` of the instances the commands run on: by id, or every instance a
-    ``Targets`` selector picks (named by the selector, which a policy's patterns can see)."""
+def remote_hosts(
+    service: str, operation: str, params: Mapping[str, Any], *, target: Target
+) -> list[Effect]:
+    """An ``update`` of the instances an SSM call runs commands or a session on (``[]`` for
+    another call): by id, or every instance a ``Targets`` selector picks (named by the
+    selector, which a policy's patterns can see). Named whether or not the commands are spelt
+    out: a session typed into, or a document of the account's own, runs on them all the same."""
+    qualified = f"{service}:{operation}"
+    if qualified not in _ON_INSTANCES:
+        return []
     region = target.aws_region or "*"
     account = target.aws_account if (target.aws_account or "").isdigit() else "*"
     every = f"arn:aws:ec2:{region}:{account}:instance/*"

@@ -29,15 +29,44 @@ _PROTECTION_FLAGS = frozenset(
     {
         "deletionprotection",
         "deletionprotectionenabled",
+        "deletionprotected",  # ssm-incidents UpdateDeletionProtection
+        "deletionprotectionstatus",  # bedrock-agent's knowledge-base connector
         "deleteprotection",
         "terminationprotection",
+        "terminationprotected",  # emr SetTerminationProtection (modify-cluster-attributes)
+        "terminationprotectionenabled",  # cloudtrail event data stores, quicksight
         "enableterminationprotection",
+        "managedterminationprotection",  # ecs capacity providers: the ASG's instances
         "disableapitermination",
+        "disableapistop",  # ec2 stop protection
+        # Instances kept from scale-in termination (autoscaling), a task kept from it (ecs),
+        # game sessions (gamelift): off, the group or fleet may terminate them.
+        "protectedfromscalein",
+        "newinstancesprotectedfromscalein",
+        "protectionenabled",
+        "protectionpolicy",
+        "newgamesessionprotectionpolicy",
+        "gameserverprotectionpolicy",
+        # Network Firewall's and Route 53 Resolver's change locks, DynamoDB's replica
+        # disassociation, EFS's replication overwrite protection.
+        "subnetchangeprotection",
+        "firewallpolicychangeprotection",
+        "availabilityzonechangeprotection",
+        "mutationprotection",
+        "disassociationprotectionenabled",
+        "replicationoverwriteprotection",
     }
 )
 _UNPROTECTING_VERBS = frozenset({"Disable", "Delete", "Remove", "Unlock", "Abort"})
-# How a protection switch is said to be off: a boolean, or an enum (Cognito's "INACTIVE").
-_OFF = frozenset({"false", "inactive", "disabled", "off"})
+# How a protection switch is said to be off: a boolean, or an enum (Cognito's "INACTIVE",
+# autoscaling's DeletionProtection "none", GameLift's "NoProtection").
+_OFF = frozenset({"false", "inactive", "disabled", "off", "none", "noprotection", "no_protection"})
+# Switches that let one call go past a protection: S3's governance retention, an FSx SnapLock
+# volume's enterprise retention, AppConfig's deletion protection check.
+_BYPASSES = {
+    "BypassGovernanceRetention": "bypasses the object lock's governance retention",
+    "BypassSnaplockEnterpriseRetention": "bypasses the volume's SnapLock enterprise retention",
+}
 # A parameter giving a resource a new name (``NewDBInstanceIdentifier``, ``NewUserName``).
 _NEW_NAME = re.compile(r"[Nn]ew[A-Za-z0-9]*(?:Identifier|Name)")
 
@@ -60,6 +89,13 @@ def _is_false(value: Any) -> bool:
     return value is False or (isinstance(value, str) and value.strip().lower() in _OFF)
 
 
+def _said(value: Any) -> str:
+    """How an off value is spelt, for the detail (``false``, ``INACTIVE``, ``NoProtection``)."""
+    if isinstance(value, Mapping) and "Value" in value:
+        value = value["Value"]
+    return value if isinstance(value, str) else "false"
+
+
 def _is_true(value: Any) -> bool:
     return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
@@ -76,7 +112,7 @@ def removes_protection(*, verb: str, noun: str, params: Mapping[str, Any]) -> st
         return f"{verb}{noun} removes a protection"
     for key, value in _walk({"": params}):
         if key.lower() in _PROTECTION_FLAGS and _is_false(value):
-            return f"sets {key} to false"
+            return f"sets {key} to {_said(value)}"
         if not isinstance(value, Mapping):
             continue
         # {"Key": "deletion_protection.enabled", "Value": "false"} (ELBv2 attributes), and
@@ -154,7 +190,8 @@ def patch_lifecycle(params: Mapping[str, Any]) -> list[str] | None:
 
 def _s3_protection(params: Mapping[str, Any]) -> str | None:
     """S3's protections switched off: versioning suspended, MFA delete disabled, an object's
-    legal hold lifted, governance-mode retention bypassed."""
+    legal hold lifted, governance-mode retention bypassed; and the other bypasses
+    (``_BYPASSES``, AppConfig's ``DeletionProtectionCheck BYPASS``)."""
     versioning = params.get("VersioningConfiguration")
     if _text(versioning, "Status") == "suspended":
         return "suspends bucket versioning"
@@ -162,9 +199,17 @@ def _s3_protection(params: Mapping[str, Any]) -> str | None:
         return "disables MFA delete on the bucket"
     if _text(params.get("LegalHold"), "Status") == "off":
         return "lifts the object's legal hold"
-    if _is_true(params.get("BypassGovernanceRetention")):
-        return "bypasses the object lock's governance retention"
+    for key, why in _BYPASSES.items():
+        if _is_true(params.get(key)) or _is_true(_nested(params, "OntapConfiguration", key)):
+            return why
+    if _text(params, "DeletionProtectionCheck") == "bypass":
+        return "bypasses the deletion protection check"
     return None
+
+
+def _nested(params: Mapping[str, Any], outer: str, key: str) -> Any:
+    inner = params.get(outer)
+    return inner.get(key) if isinstance(inner, Mapping) else None
 
 
 def _renames(verb: str, params: Mapping[str, Any]) -> str | None:

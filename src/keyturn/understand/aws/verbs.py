@@ -71,6 +71,7 @@ _EXECUTION = frozenset(
         "lambda:UpdateFunctionCode",
         "ecs:ExecuteCommand",
         "ecs:RunTask",
+        "emr:AddJobFlowSteps",  # a step runs any program on the cluster
     }
 )
 _AUDIT_EVASION = frozenset(

@@ -14,7 +14,8 @@ device, a path decided at run time all as for ``>``):
   ``iamvirtmfa`` and ``QueryOutFileArgument``).
 
 Reads, so that what keeps a file from ``cat`` keeps it from the CLI: a ``file://``/``fileb://``
-value (awscli ``paramfile``), ``--cli-input-json``/``--cli-input-yaml`` given so, a streaming
+value (awscli ``paramfile``), one inside shorthand (``Key=k,Value@=file://path``),
+``--cli-input-json``/``--cli-input-yaml`` given so, a streaming
 blob member's value (``s3api put-object --body PATH``: the CLI opens the file it names), and
 ``ec2 get-password-data --priv-launch-key PATH``.
 
@@ -27,6 +28,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.commands._aws_cli_shorthand import paramfile_paths
 from keyturn.understand.shell.commands._aws_cli_words import UnreadableInput
 from keyturn.understand.shell.effects import file_effect, file_path, home_path, write_effect
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
@@ -120,6 +122,9 @@ def _read_paths(model: OperationModel, words: OptionWords, key: tuple[str, str])
                 paths.append(value.split("://", 1)[1])
             elif streams or given.option in read_by_option:
                 paths.append(value)
+            else:
+                # Shorthand's ``Value@=file://path`` (awscli 1.4x): the CLI reads the file.
+                paths += paramfile_paths(value)
     return paths
 
 

@@ -5,7 +5,8 @@ prefix only it starts (the CLI's argparse takes abbreviations). Booleans are ``-
 ``--no-flag``; EC2's one-boolean structures (``--disable-api-termination``) are a flag that may
 also take a value (``Value=false``: awscli's ``toplevelbool``); lists take every word up to the
 next option; structures take JSON or the CLI's shorthand (``Key=a,Value=b``); ``file://`` values
-are read through ``ctx.files``. Words no option takes are kept (``free``): a streaming
+are read through ``ctx.files`` (so are shorthand's ``name@=file://path`` values:
+:mod:`._aws_cli_shorthand`). Words no option takes are kept (``free``): a streaming
 operation's positional ``outfile`` is one (:mod:`._aws_cli_files`).
 """
 
@@ -16,7 +17,9 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from keyturn.model import Effect, Target
 from keyturn.understand.shell.commands._aws_cli_files import added_options, read_file_value
+from keyturn.understand.shell.commands._aws_cli_shorthand import parse_shorthand
 from keyturn.understand.shell.commands._aws_cli_words import (
     NO_RUN_TIME_WORDS,
     RunTimeWords,
@@ -149,11 +152,12 @@ def split_options(
 
 
 def options_to_params(
-    model: OperationModel, words: OptionWords, *, ctx: ShellContext
+    model: OperationModel, words: OptionWords, *, ctx: ShellContext, skip_unreadable: bool = False
 ) -> Parameters:
     """The parameters of the call (``params`` None when the CLI would not call the API at all:
     ``--generate-cli-skeleton``), from its words read by :func:`split_options`. Raises
-    UnreadableInput for an unreadable input file."""
+    UnreadableInput for an unreadable input file, or with ``skip_unreadable`` leaves out the
+    options whose value cannot be read (what the rest of the call names)."""
     shape = model.input_shape
     members = dict(shape.members) if shape is not None else {}
     loose = words.loose
@@ -162,15 +166,48 @@ def options_to_params(
     for item in words.given:
         if item.option == _SKELETON:
             return Parameters(None, loose)
-        if item.option in _INPUT:
-            params.update(_input_document(item.option, item.values, ctx))
-        elif item.spec.member is not None:
-            member = item.spec.member
-            explicit[member] = _convert_option(
-                members[member], item.values, ctx, negated=item.spec.negated
-            )
+        try:
+            if item.option in _INPUT:
+                params.update(_input_document(item.option, item.values, ctx))
+            elif item.spec.member is not None:
+                member = item.spec.member
+                explicit[member] = _convert_option(
+                    members[member], item.values, ctx, negated=item.spec.negated
+                )
+        except UnreadableInput:
+            if not skip_unreadable:
+                raise
     params.update(explicit)
     return Parameters(params, loose)
+
+
+def named_anyway(
+    model: OperationModel, words: OptionWords, *, ctx: ShellContext, target: Target
+) -> list[Effect]:
+    """The effects of the call made of the parameters that can be read (``[]`` when all can):
+    when a ``file://`` value or input document cannot be read, the resources the rest names
+    (``--bucket prod-state --delete file://keys.json``; a ``--db-instance-identifier`` beside
+    ``--cli-input-json file://x``, which the command line's value overrides) are still those
+    the call acts on; the caller makes them ``unknown``. Whatever the unread part names beside
+    them is the caller's service-wide ``unknown``."""
+    from keyturn.errors import InputError
+    from keyturn.understand.aws import aws_effects
+    from keyturn.understand.aws.remote_effects import remote_hosts
+
+    try:
+        options_to_params(model, words, ctx=ctx)
+        return []
+    except UnreadableInput:
+        pass
+    try:
+        parsed = options_to_params(model, words, ctx=ctx, skip_unreadable=True)
+        service = model.service_model.service_name
+        if parsed.params is None:
+            return []
+        found = aws_effects(service, model.name, parsed.params, target=target)
+        return found + remote_hosts(service, model.name, parsed.params, target=target)
+    except (InputError, UnreadableInput):
+        return []
 
 
 def _input_document(option: str, values: list[str], ctx: ShellContext) -> dict[str, Any]:
@@ -223,10 +260,11 @@ def _load(text: str, ctx: ShellContext) -> Any:
 
 
 def convert(text: str, shape: Shape, ctx: ShellContext) -> Any:
-    """One CLI word as a value of ``shape``: JSON, shorthand, or the scalar it spells."""
+    """One CLI word as a value of ``shape``: JSON, shorthand (whose ``name@=file://path``
+    values are the files' text), or the scalar it spells."""
     value = _load(text, ctx)
     if isinstance(value, str) and shape.type_name in ("structure", "map"):
-        value = parse_shorthand(value)
+        value = parse_shorthand(value, lambda ref: read_file_value(ref, ctx))
     elif isinstance(value, str) and shape.type_name == "list":
         value = [v for v in value.split(",") if v]
     return coerce(value, shape)
@@ -235,6 +273,10 @@ def convert(text: str, shape: Shape, ctx: ShellContext) -> Any:
 def coerce(value: Any, shape: Shape) -> Any:
     """Scalars spelled as text, turned into the type the model says (shorthand is all text)."""
     kind = shape.type_name
+    if kind == "list" and isinstance(value, str):
+        # Shorthand's ``Values=prod`` where the model has a list: ``["prod"]`` (awscli's
+        # BackCompatVisitor).
+        return [coerce(value, shape.member)]
     if isinstance(value, str):
         if kind == "boolean" and value.lower() in ("true", "false"):
             return value.lower() == "true"
@@ -254,68 +296,3 @@ def coerce(value: Any, shape: Shape) -> Any:
     if kind == "map" and isinstance(value, dict):
         return {k: coerce(v, shape.value) for k, v in value.items()}
     return value
-
-
-def parse_shorthand(text: str) -> Any:
-    """The CLI's shorthand: ``a=1,b=[x,y],c={d=2}`` -> a dict (simple cases; text otherwise)."""
-    parsed, rest = _parse_pairs(text, 0)
-    return parsed if rest == len(text) and parsed else text
-
-
-def _parse_pairs(text: str, i: int) -> tuple[dict[str, Any], int]:
-    out: dict[str, Any] = {}
-    while i < len(text) and text[i] != "}":
-        eq = text.find("=", i)
-        if eq < 0:
-            return out, i
-        key = text[i:eq].strip()
-        value, i = _parse_value(text, eq + 1)
-        out[key] = value
-        if i < len(text) and text[i] == ",":
-            i += 1
-    return out, i
-
-
-def _parse_value(text: str, i: int) -> tuple[Any, int]:
-    if i < len(text) and text[i] == "{":
-        inner, j = _parse_pairs(text, i + 1)
-        return inner, min(j + 1, len(text))
-    if i < len(text) and text[i] == "[":
-        items: list[Any] = []
-        i += 1
-        while i < len(text) and text[i] != "]":
-            item, i = _parse_value(text, i)
-            items.append(item)
-            if i < len(text) and text[i] == ",":
-                i += 1
-        return items, min(i + 1, len(text))
-    if i < len(text) and text[i] in "\"'":
-        quoted = _quoted(text, i)
-        if quoted is not None:
-            return quoted
-    j = i
-    while j < len(text) and text[j] not in ",]}":
-        j += 1
-    # "Key=a,Value=b" splits on commas only before another "name="; keep commas otherwise.
-    return text[i:j], j
-
-
-def _quoted(text: str, i: int) -> tuple[str, int] | None:
-    """A value in quotes at ``text[i]`` (the CLI's shorthand takes ``"a,b"`` and ``'a b'`` as
-    one value, without its quotes; inside, a backslash escapes the quote and itself), and
-    where it ends; None when the quote is not closed before the value ends."""
-    quote, out, j = text[i], [], i + 1
-    while j < len(text):
-        char = text[j]
-        if char == "\\" and j + 1 < len(text) and text[j + 1] in (quote, "\\"):
-            out.append(text[j + 1])
-            j += 2
-            continue
-        if char == quote:
-            end = j + 1
-            if end == len(text) or text[end] in ",]}":
-                return "".join(out), end
-            return None
-        out.append(char)
-        j += 1
-    return None

@@ -15,7 +15,9 @@ understood by :mod:`keyturn.understand.aws`. Around that:
 - local files the call reads or writes (``file://`` values, ``--body PATH``, a streaming
   operation's ``outfile``) are judged as the shell's own reads and writes are
   (:mod:`._aws_cli_files`); the high-level ``aws s3`` commands are in :mod:`._aws_s3_cli`,
-  the CLI's aliases in :mod:`._aws_cli_aliases`.
+  the CLI's aliases in :mod:`._aws_cli_aliases`, its own ``aws emr`` commands in
+  :mod:`._aws_cli_emr`; what a call runs on hosts (``ssm send-command``) is judged there, as
+  :mod:`._aws_cli_remote` says.
 
 Parameters hidden in files (``--cli-input-json file://x.json``, ``file://`` values) are read
 through ``ctx.files``; one that cannot be read makes the command ``unknown``.
@@ -28,9 +30,7 @@ plain read ``unknown``. botocore is imported only when an ``aws`` command is und
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
 
 from keyturn.errors import InputError
 from keyturn.model import Effect, EffectKind, Resource, Target
@@ -190,6 +190,17 @@ def _line_effects(
         if found is not None and line.loose:
             found = loosened(found, keep_reads=True)
         return _stamp(found, cmd) if found is not None else None
+    if service == "emr":
+        from keyturn.understand.shell.commands._aws_cli_emr import emr_effects
+
+        try:
+            shifted = run_time.shifted(1)
+            custom = emr_effects(rest, cmd=cmd, ctx=ctx, target=target, run_time=shifted)
+        except AmbiguousOption as exc:
+            return [unknown_effect(cmd, target, str(exc), name="arn:aws:elasticmapreduce:*:*:*")]
+        if custom is not None:  # one of the CLI's own emr commands
+            emr, loose = custom
+            return _stamp(loosened(emr, keep_reads=True) if loose or line.loose else emr, cmd)
     return _stamp(_api_effects(cmd, ctx, target, line), cmd)
 
 
@@ -346,51 +357,39 @@ def _api_effects(
     from keyturn.understand.aws.special import is_dry_run
     from keyturn.understand.aws.verbs import classify
     from keyturn.understand.shell.commands._aws_cli_files import local_file_effects
-    from keyturn.understand.shell.commands._aws_cli_params import options_to_params, split_options
+    from keyturn.understand.shell.commands._aws_cli_params import (
+        named_anyway,
+        options_to_params,
+        split_options,
+    )
+    from keyturn.understand.shell.commands._aws_cli_remote import remote_effects
 
     service, operation = line.words[0], line.words[1]
     fallback = f"arn:aws:{service}:*:*:*"
     files: list[Effect] = []
+    named: list[Effect] = []
     try:
         name = resolve_service(service)
-        op = resolve_operation(name, operation)
         fallback = f"arn:aws:{name}:*:*:*"
+        op = resolve_operation(name, operation)
         model = operation_model(name, op)
         words = split_options(model, line.words[2:], line.run_time.shifted(2))
+        # What the call names even when a file it reads for a parameter cannot be read.
+        named = named_anyway(model, words, ctx=ctx, target=target)
         # Before the parameters: a file the CLI reads is read even when its text is not known.
         files = local_file_effects(model, words, cmd, ctx, shown=f"aws {service} {operation}")
         parsed = options_to_params(model, words, ctx=ctx)
         if parsed.params is None:
             return [*files, _cli_read(cmd, target, "--generate-cli-skeleton: nothing is called")]
         effects = aws_effects(name, op, parsed.params, target=target)
-        effects = [*files, *effects, *_remote_effects(name, op, parsed.params, cmd, ctx, target)]
+        effects = [*files, *effects, *remote_effects(name, op, parsed.params, cmd, ctx, target)]
         if line.loose or parsed.loose:
             # ``--dry-run $X``: the last of --dry-run/--no-dry-run wins, and $X may be either.
             reads = classify(name, op).effect is EffectKind.READ
             return loosened(effects, keep_reads=reads and not is_dry_run(parsed.params))
         return effects
     except (InputError, UnreadableInput) as exc:
-        return [*files, unknown_effect(cmd, target, str(exc), name=fallback)]
-
-
-def _remote_effects(
-    service: str,
-    operation: str,
-    params: Mapping[str, Any],
-    cmd: SimpleCommand,
-    ctx: ShellContext,
-    target: Target,
-) -> list[Effect]:
-    """What the shell commands a call runs on hosts or containers do (``ssm send-command``
-    with ``AWS-RunShellScript``, ``ecs execute-command``): judged as the command lines they
-    are; ``unknown`` when the call does not spell them out."""
-    from keyturn.understand.aws.remote_commands import NOT_SPELT, remote_commands
-
-    out: list[Effect] = []
-    for text in remote_commands(service, operation, params):
-        if text == NOT_SPELT or ctx.understand_nested is None:
-            reason = f"runs shell commands on hosts that cannot be judged here: {text}"
-            out.append(unknown_effect(cmd, target, reason, name=f"arn:aws:{service}:*:*:*"))
-        else:
-            out.extend(ctx.understand_nested(text))
-    return out
+        # A call naming no resource is the service-wide ``unknown`` below already.
+        named = [e for e in named if e.resource.type != "aws-service"]
+        found = [replace(e, effect=EffectKind.UNKNOWN, detail=str(exc)) for e in named]
+        return [*files, *found, unknown_effect(cmd, target, str(exc), name=fallback)]
