@@ -37,6 +37,8 @@ _LONG_OPTIONS_TEXT = {
         "strategy-option summary tags unshallow update-shallow upload-pack verbose verify "
         "verify-signatures"
     ),
+    # Every ``git remote`` subcommand's together (``add --mirr=push`` is ``--mirror=push``).
+    "remote": "add delete dry-run fetch master mirror prune push tags track verbose",
     "clone": (
         "also-filter-submodules bare branch bundle-uri checkout config depth dissociate "
         "filter hardlinks ipv4 ipv6 jobs local mirror naked origin progress quiet "

@@ -1,4 +1,4 @@
-"""``git push`` and ``git fetch``: refspecs that move refs between repositories, for :mod:`.git`.
+"""``git push``: refspecs that move refs to another repository, for :mod:`.git`.
 
 ``push``: its options (:data:`PUSH`, also read to spell the command's text with ``--force``
 first: :func:`canonical`), whether settings given before ``push`` may force it
@@ -8,14 +8,10 @@ replaces (forced, mirrored) or deletes. The ``remote.<name>.push`` refspecs,
 (:mod:`._git_repository`: the repository it uses, the user's and system's files, ``-c``) stand
 in for what the command line does not say; ``HEAD``, ``@`` and a bare push are the branch
 checked out (also named ``git:<remote>/HEAD``), or any branch when that is not known; ``:`` is
-a push of every branch of the same name. Settings not known (written earlier on the line) make
-the push unknown, and its text says ``--force``.
-
-``fetch`` (:func:`fetch`) reads, unless a refspec's destination is a local ref
-(``+side:main``, ``refs/heads/*:refs/heads/*``, the ``remote.<name>.fetch`` of a mirror
-clone): an update of ``git:local/<branch>``, a replace when forced (``+``, ``-f``), and
-``--prune`` (or ``fetch.prune``/``remote.<name>.prune``) with a wildcard destination deletes
-the local branches the remote does not have.
+a push of every branch of the same name. Settings not known (written earlier on the line:
+``git config remote.origin.mirror true``, ``git remote add --mirror=push``) make the push
+unknown, its text says ``--force``, and it may be a mirror push: a ``replace`` of every branch
+of the remote. Fetching is :mod:`._git_fetch`.
 """
 
 from __future__ import annotations
@@ -138,6 +134,9 @@ def push(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> l
     if not refspecs:
         refspecs = ["*"] if opts.has("all", "tags") else _default_refspecs(settings, head)
     effects = [_push_one(spec, remote, head, opts, forced, cmd, ctx) for spec in refspecs]
+    if unknown:  # the settings may make it a mirror push: the stricter reading is named
+        detail = "may be a mirror push (settings not known)"
+        effects.append(git_effect(EffectKind.REPLACE, f"git:{remote}/*", cmd, ctx, detail=detail))
     if opts.has("prune"):
         reason = "--prune: deletes every remote branch with no local counterpart"
         effects.append(git_effect(EffectKind.DELETE, f"git:{remote}/*", cmd, ctx, detail=reason))
@@ -212,104 +211,3 @@ def _push_one(
         return git_effect(EffectKind.DELETE, name, cmd, ctx, detail=detail, also=also)
     detail = "force push: rewrites history" if kind is EffectKind.REPLACE else ""
     return git_effect(kind, name, cmd, ctx, detail=detail, also=also)
-
-
-FETCH = OptionSpec(
-    valued="oj",
-    long={
-        "force": "f",
-        "prune": "p",
-        "prune-tags": "P",
-        "tags": "t",
-        "update-head-ok": "u",
-        "multiple": "m",
-        "no-tags": "n",
-        "jobs": "j",
-        "server-option": "o",
-    },
-    long_valued=frozenset(
-        {"o", "j", "depth", "deepen", "shallow-since", "shallow-exclude", "refmap"}
-        | {"upload-pack", "negotiation-tip", "filter", "recurse-submodules-default"}
-        | {"submodule-prefix"}
-    ),
-)
-
-
-def fetch(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
-    """``git fetch``: a read, and the local refs its refspecs write (module docstring)."""
-    opts = parse_options(args, FETCH)
-    effects = [git_effect(EffectKind.READ, "git:local/HEAD", cmd, ctx)]
-    if opts.has("dry-run"):
-        return effects
-    settings = git_settings(repo, cmd, ctx, given=given_settings(cmd, ctx))
-    several = opts.has("all", "m")
-    remote = None if several or not opts.operands else opts.operands[0]
-    refspecs = [] if several else _tag_refspecs(list(opts.operands[1:]))
-    if not refspecs:
-        # The remote's own refspecs (every remote's when it is not named one by one).
-        refspecs = [
-            v or "+refs/*:refs/*" for v in settings.values("remote", "fetch", subsection=remote)
-        ]
-        if settings.unknown is not None:
-            reason = f"{settings.unknown}: what this fetch writes is not known"
-            effects.append(unknown_effect(cmd, reason, ctx))
-    if opts.has("t"):
-        refspecs.append("refs/tags/*:refs/tags/*")
-    prune = opts.has("p") or (not opts.has("no-prune") and _prunes(settings, remote))
-    if prune and (opts.has("P") or _prunes(settings, remote, name="prunetags")):
-        refspecs.append("refs/tags/*:refs/tags/*")
-    for spec in refspecs:
-        effects += _fetched_into(spec, forced=opts.has("f"), prune=prune, cmd=cmd, ctx=ctx)
-    return effects
-
-
-def _tag_refspecs(operands: list[str]) -> list[str]:
-    """``tag v1`` among fetch's refspecs is ``refs/tags/v1:refs/tags/v1``."""
-    out: list[str] = []
-    i = 0
-    while i < len(operands):
-        if operands[i] == "tag" and i + 1 < len(operands):
-            out.append(f"refs/tags/{operands[i + 1]}:refs/tags/{operands[i + 1]}")
-            i += 2
-            continue
-        out.append(operands[i])
-        i += 1
-    return out
-
-
-def _prunes(settings: GitSettings, remote: str | None, *, name: str = "prune") -> bool:
-    """Whether ``fetch.<name>`` or ``remote.<remote>.<name>`` (any remote's when none is
-    named) turns pruning on."""
-    own = settings.values("remote", name, subsection=remote)
-    chosen = (
-        own[-1:] if remote is not None and own else [*own, *settings.values("fetch", name)[-1:]]
-    )
-    return any(is_on(v) for v in chosen)
-
-
-def _fetched_into(
-    spec: str, *, forced: bool, prune: bool, cmd: SimpleCommand, ctx: ShellContext
-) -> list[Effect]:
-    """What fetching ``spec`` writes: its destination when it is a local ref (git's
-    ``get_local_ref``: ``refs/…`` as it is, ``heads/``/``tags/``/``remotes/`` under ``refs/``,
-    any other name a branch); remote-tracking refs and ``FETCH_HEAD`` are a fetch's own."""
-    if spec.startswith("^"):
-        return []
-    plus = spec.startswith("+")
-    _, colon, dst = spec.lstrip("+").partition(":")
-    if not colon or not dst or dst.startswith(("refs/remotes/", "remotes/")):
-        return []
-    local = short_ref(dst) if dst.startswith("refs/") else dst.removeprefix("heads/")
-    name = f"git:local/{local}"
-    if plus or forced:
-        effects = [
-            git_effect(EffectKind.REPLACE, name, cmd, ctx, detail="fetch force-updates a local ref")
-        ]
-    else:
-        effects = [
-            git_effect(EffectKind.UPDATE, name, cmd, ctx, detail="fetch updates a local ref")
-        ]
-    if prune and "*" in local:
-        detail = "fetch --prune deletes the local refs the remote does not have"
-        effects.append(git_effect(EffectKind.DELETE, name, cmd, ctx, detail=detail))
-    return effects

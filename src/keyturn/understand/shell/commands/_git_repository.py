@@ -103,7 +103,7 @@ def git_settings(
     reader.system()
     reader.user()
     found = find_git_dir(repo, cmd, ctx)
-    if _work_tree_moved(cmd, ctx) and _given_git_dir(cmd, ctx) is None:
+    if work_tree_moved(cmd, ctx) and given_git_dir(cmd, ctx) is None:
         # git looks for the repository from the directory it runs in, not the work tree.
         reader.unknown = "git's repository is found elsewhere than its work tree"
     if isinstance(found, Effect):
@@ -232,7 +232,7 @@ def find_git_dir(
     """(the repository's git folder, its work tree's root: ``None`` for a bare one or one
     named outright) for a command run in ``repo``; an unknown effect when it cannot be told;
     ``None`` when there is none."""
-    given = _given_git_dir(cmd, ctx)
+    given = given_git_dir(cmd, ctx)
     if given is not None:
         if _run_time(given):
             return unknown_effect(cmd, "git's repository is decided at run time", ctx)
@@ -270,7 +270,7 @@ def _repository_at(
     return None
 
 
-def _given_git_dir(cmd: SimpleCommand, ctx: ShellContext) -> str | None:
+def given_git_dir(cmd: SimpleCommand, ctx: ShellContext) -> str | None:
     """The repository ``--git-dir`` (before the subcommand) or ``GIT_DIR`` names."""
     args = cmd.args
     i, given = 0, None
@@ -283,7 +283,7 @@ def _given_git_dir(cmd: SimpleCommand, ctx: ShellContext) -> str | None:
     return given or cmd.assignments.get("GIT_DIR") or ctx.env.get("GIT_DIR")
 
 
-def _work_tree_moved(cmd: SimpleCommand, ctx: ShellContext) -> bool:
+def work_tree_moved(cmd: SimpleCommand, ctx: ShellContext) -> bool:
     """Whether the work tree is named apart from where git runs (``--work-tree``,
     ``GIT_WORK_TREE``, ``-c core.worktree``)."""
     args = cmd.args

@@ -21,9 +21,12 @@ policy's ``command: "git push --force*"`` matches every spelling.
 Settings push too: ``remote.<name>.push`` refspecs stand in for those not given (a ``+`` one
 forces), and ``remote.<name>.mirror`` makes every push a mirror push, whether given with ``-c``
 or stored in the settings of the repository git uses, the user's or the system's; the effect's
-text then says ``--force`` as well (:mod:`._git_push`). ``fetch`` into local branches updates
-or replaces them, and prunes them with ``--prune``. ``gc`` with a near-now ``gc.pruneExpire``
-deletes unreachable commits as ``--prune=now`` does.
+text then says ``--force`` as well (:mod:`._git_push`). ``fetch`` and ``pull`` into local
+branches (their refspecs, or the refmap the refs named go through) update or replace them, and
+prune them with ``--prune`` (:mod:`._git_fetch`); branches, remotes and refs are
+:mod:`._git_refs`. A work tree named without a repository (``--work-tree``,
+``GIT_WORK_TREE``) is used with the repository git finds from where it runs, as git does.
+``gc`` with a near-now ``gc.pruneExpire`` deletes unreachable commits as ``--prune=now`` does.
 Abbreviated long options (``--mirr``) are spelled out first
 (:func:`._git_long_options.expand_abbreviations`).
 """
@@ -39,19 +42,31 @@ from keyturn.understand.shell.commands._git_config import (
     at,
     command_transports,
     config,
-    given_settings,
     option_commands,
     settings_given,
     stored_settings,
     subcommand_settings,
 )
 from keyturn.understand.shell.commands._git_config_file import everything_in
-from keyturn.understand.shell.commands._git_effects import git_effect, short_ref, worktree_effect
+from keyturn.understand.shell.commands._git_effects import git_effect, worktree_effect
+from keyturn.understand.shell.commands._git_fetch import fetch, pull
 from keyturn.understand.shell.commands._git_long_options import expand_abbreviations
 from keyturn.understand.shell.commands._git_merges import merge, pick, rebase
-from keyturn.understand.shell.commands._git_push import canonical, fetch, push
+from keyturn.understand.shell.commands._git_push import canonical, push
+from keyturn.understand.shell.commands._git_refs import (
+    branch,
+    gc,
+    prune,
+    reflog,
+    remote,
+    update_ref,
+)
 from keyturn.understand.shell.commands._git_repository import GLOBAL_VALUED as _GLOBAL_VALUED
-from keyturn.understand.shell.commands._git_repository import git_settings, soon
+from keyturn.understand.shell.commands._git_repository import (
+    find_git_dir,
+    given_git_dir,
+    work_tree_moved,
+)
 from keyturn.understand.shell.commands._git_tree_settings import (
     Touches,
     settings_reached,
@@ -78,6 +93,12 @@ def _split_global(cmd: SimpleCommand, ctx: ShellContext) -> tuple[str, list[str]
     """Global options before the subcommand: ``-C DIR`` changes the repository directory, and
     the work tree is where ``--work-tree``, else ``GIT_WORK_TREE``, else a ``-c core.worktree``
     puts it (git's own order). A work tree decided at run time is ``RUN_TIME_HINT``."""
+    _, repo, rest = _located(cmd, ctx)
+    return repo, rest
+
+
+def _located(cmd: SimpleCommand, ctx: ShellContext) -> tuple[str, str, list[str]]:
+    """(the directory git runs in, its work tree, the words from the subcommand on)."""
     args = cmd.args
     repo = ctx.cwd
     flag: str | None = None
@@ -96,12 +117,26 @@ def _split_global(cmd: SimpleCommand, ctx: ShellContext) -> tuple[str, list[str]
             i += 2
             continue
         i += 1
+    runs_in = repo
     tree = flag if flag is not None else setting(cmd, ctx.env, "GIT_WORK_TREE") or configured
     if tree:
         repo = file_path(tree, ctx if repo == ctx.cwd else at(ctx, repo))
         if tree == RUN_TIME_HINT or "$" in tree or "`" in tree:
             repo = RUN_TIME_HINT
-    return repo, list(args[i:])
+    return runs_in, repo, list(args[i:])
+
+
+def _found_from(runs_in: str, repo: str, cmd: SimpleCommand, ctx: ShellContext) -> SimpleCommand:
+    """``cmd`` naming the repository git uses when its work tree is moved (``--work-tree``,
+    ``GIT_WORK_TREE``, ``-c core.worktree``) but no ``--git-dir``/``GIT_DIR`` is given: git
+    then finds the repository from the directory it runs in, not from the work tree, and uses
+    it as ``GIT_DIR`` (git 2.39: ``git --work-tree=DIR rev-parse --git-dir`` says ``.git``)."""
+    if repo == RUN_TIME_HINT or not work_tree_moved(cmd, ctx) or given_git_dir(cmd, ctx):
+        return cmd
+    found = find_git_dir(runs_in, cmd, at(ctx, runs_in))
+    if not isinstance(found, tuple):
+        return cmd  # none, or not known: the settings say so (_git_repository)
+    return evolve(cmd, assignments={**cmd.assignments, "GIT_DIR": found[0]})
 
 
 # What points git at another repository, index, object store or settings than the work tree's
@@ -153,11 +188,13 @@ register_canonical("git", canonical)
 def git(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """Every ``git`` subcommand keyturn knows; others are not understood (unknown). Settings
     given with ``-c``/``--config-env`` and ``ext::`` addresses add what they make git run."""
-    repo, rest = _split_global(cmd, ctx)
+    runs_in, repo, rest = _located(cmd, ctx)
     if rest:
         # Abbreviated long options spelled out, word for word: argv indexes stay as they were.
         rest = [rest[0], *expand_abbreviations(rest[0], rest[1:])]
         cmd = evolve(cmd, argv=(*cmd.argv[: len(cmd.argv) - len(rest)], *rest))
+    elsewhere = _reads_elsewhere(cmd.args[: len(cmd.args) - len(rest)], cmd, ctx)
+    cmd = _found_from(runs_in, repo, cmd, ctx)
     extra = settings_given(cmd, ctx) + command_transports(cmd, ctx)
     if rest:
         extra += stored_settings(rest[0], repo, cmd, ctx)
@@ -168,7 +205,7 @@ def git(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     sub, args = rest[0], rest[1:]
     if repo == RUN_TIME_HINT and sub not in _READS:
         return [unknown_effect(cmd, "git's work tree is decided at run time", ctx), *extra]
-    if _reads_elsewhere(cmd.args[: len(cmd.args) - len(rest)], cmd, ctx):
+    if elsewhere:
         ctx = evolve(ctx, disk_stale=True)
     handler = _SUBCOMMANDS.get(sub)
     if handler is None:
@@ -178,37 +215,6 @@ def git(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
             return [unknown_effect(cmd, f"git {sub!r} is not understood", ctx), *extra]
         return None
     return [*handler(args, repo, cmd, at(ctx, repo)), *extra]
-
-
-def _branch(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
-    opts = parse_options(args, OptionSpec(long={"delete": "d", "move": "m", "force": "f"}))
-    names = list(opts.operands)
-    if opts.has("D", "d"):
-        force = " (unmerged work lost)" if opts.has("D") or opts.has("f") else ""
-        return [
-            git_effect(
-                EffectKind.DELETE,
-                f"git:local/{short_ref(n)}",
-                cmd,
-                ctx,
-                detail="deletes the branch" + force,
-            )
-            for n in names
-        ] or [git_effect(EffectKind.DELETE, "git:local/?", cmd, ctx)]
-    if opts.has("M", "m") and names:
-        return [
-            git_effect(
-                EffectKind.REPLACE if opts.has("M") else EffectKind.UPDATE,
-                f"git:local/{short_ref(names[-1])}",
-                cmd,
-                ctx,
-                detail="renames a branch",
-            )
-        ]
-    if names and not opts.has("l", "a", "r", "list", "v", "contains", "merged"):
-        kind = EffectKind.REPLACE if opts.has("f") else EffectKind.CREATE
-        return [git_effect(kind, f"git:local/{short_ref(names[0])}", cmd, ctx)]
-    return [git_effect(EffectKind.READ, "git:local/*", cmd, ctx)]
 
 
 def _stash(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
@@ -259,53 +265,6 @@ def _rewrite(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) 
     return [git_effect(EffectKind.REPLACE, "git:local/*", cmd, ctx, detail="rewrites history")]
 
 
-def _reflog(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
-    if args[:1] in (["expire"], ["delete"]):
-        return [
-            git_effect(
-                EffectKind.DELETE,
-                "git:local/reflog",
-                cmd,
-                ctx,
-                detail="drops reflog entries (the way back to lost commits)",
-            )
-        ]
-    return [git_effect(EffectKind.READ, "git:local/reflog", cmd, ctx)]
-
-
-def _gc(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
-    """``git gc``: repacks; ``--prune=<date>`` or a near-now ``gc.pruneExpire`` deletes the
-    unreachable commits, a near-now ``gc.reflogExpire*`` the reflog entries (the way back to
-    them). Settings not known (changed earlier on the line) may be either."""
-    settings = git_settings(repo, cmd, ctx, given=given_settings(cmd, ctx))
-    unknown = settings.unknown is not None
-    given = [a for a in args if a.startswith("--prune=") or a == "--no-prune"]
-    expiry = settings.values("gc", "pruneexpire")[-1:]
-    if given:  # --prune=<date> (any date) prunes; --no-prune alone keeps objects
-        prunes = any(a != "--no-prune" for a in given)
-    else:
-        prunes = unknown or any(soon(v) for v in expiry if v != "")
-    reflog = [
-        v
-        for name in ("reflogexpire", "reflogexpireunreachable")
-        for v in settings.values("gc", name, subsection=None)
-    ]
-    effects: list[Effect] = []
-    if prunes:
-        detail = "prunes unreachable commits now"
-        effects.append(git_effect(EffectKind.DELETE, "git:local/objects", cmd, ctx, detail=detail))
-    if unknown or any(soon(v) for v in reflog if v != ""):
-        detail = "expires reflog entries now (the way back to lost commits)"
-        effects.append(git_effect(EffectKind.DELETE, "git:local/reflog", cmd, ctx, detail=detail))
-    return effects or [git_effect(EffectKind.UPDATE, "git:local/objects", cmd, ctx)]
-
-
-def _prune(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
-    if "-n" in args or "--dry-run" in args:
-        return [git_effect(EffectKind.READ, "git:local/objects", cmd, ctx)]
-    return [git_effect(EffectKind.DELETE, "git:local/objects", cmd, ctx)]
-
-
 def _tag(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
     opts = parse_options(args, OptionSpec(valued="mFu", long={"delete": "d", "force": "f"}))
     names = list(opts.operands)
@@ -317,27 +276,6 @@ def _tag(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> l
         kind = EffectKind.REPLACE if opts.has("f") else EffectKind.CREATE
         return [git_effect(kind, f"git:local/tags/{names[0]}", cmd, ctx)]
     return [git_effect(EffectKind.READ, "git:local/tags/*", cmd, ctx)]
-
-
-_REMOTE_READS = frozenset({"", "show", "get-url", "-v", "--verbose"})
-
-
-def _remote(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
-    """``git remote [-v|show|get-url]`` reads; ``remove`` drops a remote with its
-    remote-tracking branches, ``prune`` the stale ones; ``add``, ``rename``, ``set-url``
-    (where pushes go) and the other settings update ``git:local/remotes/<name>``."""
-    words = [a for a in args if not a.startswith("-")]
-    action = words[0] if words else (args[0] if args else "")
-    if action in _REMOTE_READS:
-        return [git_effect(EffectKind.READ, "git:local/remotes/*", cmd, ctx)]
-    names = [f"git:local/remotes/{n}" for n in words[1:2]] or ["git:local/remotes/?"]
-    if action in ("remove", "rm"):
-        detail = "drops the remote and its remote-tracking branches"
-        return [git_effect(EffectKind.DELETE, names[0], cmd, ctx, detail=detail)]
-    if action == "prune" or (action == "update" and "--prune" in args):
-        detail = "deletes remote-tracking branches gone from the remote"
-        return [git_effect(EffectKind.DELETE, names[0] + "/*", cmd, ctx, detail=detail)]
-    return [git_effect(EffectKind.UPDATE, names[0], cmd, ctx, detail=f"remote {action}")]
 
 
 def _create(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
@@ -367,13 +305,13 @@ _SUBCOMMANDS: dict[str, _Sub] = {
     "clean": clean,
     "checkout": checkout,
     "restore": restore,
-    "branch": _branch,
+    "branch": branch,
     "stash": _stash,
     "filter-repo": _rewrite,
     "filter-branch": _rewrite,
-    "reflog": _reflog,
-    "gc": _gc,
-    "prune": _prune,
+    "reflog": reflog,
+    "gc": gc,
+    "prune": prune,
     "tag": _tag,
     "switch": switch,
     "init": _create,
@@ -381,7 +319,9 @@ _SUBCOMMANDS: dict[str, _Sub] = {
     "config": config,
     "rm": rm,
     "worktree": worktree_command,
-    "remote": _remote,
+    "remote": remote,
+    "pull": pull,
+    "update-ref": update_ref,
     "mv": mv,
     "apply": apply,
     "am": am,
@@ -393,7 +333,6 @@ _SUBCOMMANDS: dict[str, _Sub] = {
 for _name in (
     "add",
     "commit",
-    "pull",  # what it merges is fetched when it runs (_git_merges)
     "commit-tree",
     "update-index",
     "notes",
