@@ -133,7 +133,8 @@ def started(args: Sequence[str], cwd: str | None) -> Started | None:
     i = 0
     while i < len(args):
         word = args[i]
-        if word.startswith("-") and len(word) > 1:
+        # A quoted ``'-c ri -r C:\\x'`` is a value (a parameter's name holds no blank).
+        if word.startswith("-") and len(word) > 1 and not re.search(r"\s", word):
             given, _, inline = word[1:].partition(":")
             matches = [p for p in _START_VALUED if p.startswith(given.lower())]
             if matches:
@@ -151,6 +152,9 @@ def started(args: Sequence[str], cwd: str | None) -> Started | None:
     arguments += positional[1:] if "filepath" not in named else positional
     words = [program]
     for argument in arguments:
+        if argument.startswith(("@(", "(")):
+            # An array (``@('/c', 'rd', ...)``): its items.
+            argument = argument.removeprefix("@").removeprefix("(").removesuffix(")")
         for part in argument.split(","):
             words.extend(tokens(part, powershell=False))
     where = named.get("workingdirectory")
@@ -159,14 +163,15 @@ def started(args: Sequence[str], cwd: str | None) -> Started | None:
     return Started(words, moved, writes)
 
 
-_ASSIGNMENT = re.compile(r"^\$(\w+)\s*=\s*(.*)$", re.DOTALL)
-_VARIABLE_USE = re.compile(r"^\$(\w+)(?=$|[\\/])")
+# ``$name = ...`` or ``${name} = ...`` (not ``$env:X``, not ``==``).
+_ASSIGNMENT = re.compile(r"^\$(?:\{(\w+)\}|(\w+))\s*=(?!=)\s*(.*)$", re.DOTALL)
+_VARIABLE_USE = re.compile(r"^\$(?:\{(\w+)\}|(\w+))(?=$|[\\/])")
 
 
 def assignment(statement: str) -> tuple[str, str] | None:
     """``$name = rest`` (a variable, not ``$env:X``): the name, lower-cased, and the rest."""
     match = _ASSIGNMENT.match(statement.strip())
-    return (match.group(1).lower(), match.group(2)) if match else None
+    return ((match.group(1) or match.group(2)).lower(), match.group(3)) if match else None
 
 
 def with_variables(words: list[str], variables: dict[str, str]) -> list[str]:
@@ -174,7 +179,10 @@ def with_variables(words: list[str], variables: dict[str, str]) -> list[str]:
     if not variables:
         return words
     return [
-        _VARIABLE_USE.sub(lambda m: variables.get(m.group(1).lower(), m.group(0)), w) for w in words
+        _VARIABLE_USE.sub(
+            lambda m: variables.get((m.group(1) or m.group(2)).lower(), m.group(0)), w
+        )
+        for w in words
     ]
 
 

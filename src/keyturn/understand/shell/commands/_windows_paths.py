@@ -51,11 +51,20 @@ _VARIABLE = re.compile(
 )
 _PS_HOME = "C:/Windows/System32/WindowsPowerShell/v1.0"
 _DRIVE = re.compile(r"[A-Za-z]:")
-# ``\\?\C:\``, ``\\.\C:\`` (device paths) and ``\\localhost\C$\`` (the drive's admin share) are
-# the drive itself.
-_DEVICE_PATH = re.compile(
-    r"//[?.]/([A-Za-z]:)|//(?:localhost|127\.0\.0\.1)/([A-Za-z])\$", re.IGNORECASE
+# ``\\?\C:\``, ``\\.\C:\`` (device paths) and ``\\localhost\C$\`` (the drive's admin share, also
+# as ``\\?\UNC\localhost\C$``, by any loopback address or the machine's own name) are the drive
+# itself; ``\\localhost\admin$`` is the Windows folder.
+_LOOPBACK = (
+    r"(?:localhost|127(?:\.\d{1,3}){0,3}|\[?(?:0{0,4}:){2,7}0{0,3}1\]?|0--1\.ipv6-literal\.net"
+    r"|%computername%|\$env:computername|\$\{env:computername\})"
 )
+_DEVICE_PATH = re.compile(
+    rf"//[?.]/([A-Za-z]:)|(?://[?.]/UNC/|//){_LOOPBACK}/(?:([A-Za-z])\$|(admin)\$)(?=/|$)",
+    re.IGNORECASE,
+)
+# A device path left (``\\?\GLOBALROOT\Device\HarddiskVolume3``, ``\\?\Volume{GUID}``, another
+# host's ``\\?\UNC\``): which volume or share it is is known only on the machine.
+_OTHER_DEVICE = re.compile(r"//[?.]/")
 
 
 # PowerShell's provider-qualified form of a file path names the same file.
@@ -104,6 +113,8 @@ def run_time_path(word: str, cwd: str | None, *, powershell: bool) -> bool:
     expanded = _DEVICE_PATH.sub("", _expand(word).replace("\\", "/")).replace("%USERNAME%", "")
     if "%" in expanded or expanded.startswith("(") or _SHORT_NAME.search(expanded):
         return True
+    if _OTHER_DEVICE.match(expanded):
+        return True
     if powershell and "$" in expanded.replace("`$", ""):
         return True
     return cwd == RUN_TIME_DIR and not _absolute(expanded)
@@ -119,17 +130,31 @@ def windows_path(word: str, cwd: str | None = None) -> str:
     path = _expand(word).replace("\\", "/")
     device = _DEVICE_PATH.match(path)
     if device is not None:
-        drive = device.group(1) or device.group(2) + ":"
-        path = drive + path[device.end() :]
+        drive = device.group(1) or (device.group(2) or "C") + ":"
+        path = drive + ("/Windows" if device.group(3) else "") + path[device.end() :]
     if not _absolute(path) and cwd is not None and cwd != RUN_TIME_DIR:
         path = cwd.rstrip("/") + "/" + path
     if _DRIVE.match(path):
-        path = path[0].upper() + ":" + posixpath.normpath("/" + path[2:].lstrip("/"))
+        path = path[0].upper() + ":" + _trimmed(posixpath.normpath("/" + path[2:].lstrip("/")))
     elif path.startswith("/") and not path.startswith("//"):
         path = posixpath.normpath(path)
     if len(path) > 3:
         path = path.rstrip("/")
     return path.replace("`$", "$")
+
+
+def _trimmed(path: str) -> str:
+    """A drive path as Windows opens it: a segment's one trailing period is dropped, and the
+    last segment's trailing periods and blanks (``C:\\prod.\\data.`` is ``C:\\prod\\data``)."""
+    segments = path.split("/")
+    for i, segment in enumerate(segments):
+        if not segment.strip("."):
+            continue  # ``...`` is a name
+        if i == len(segments) - 1:
+            segments[i] = segment.rstrip(". ") or segment
+        elif segment.endswith(".") and not segment.endswith(".."):
+            segments[i] = segment[:-1]
+    return "/".join(segments)
 
 
 def windows_catastrophe(path: str) -> str | None:

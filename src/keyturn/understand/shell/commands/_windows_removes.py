@@ -81,6 +81,12 @@ _PS_VALUED = frozenset(
     {
         *("-path", "-pa", "-pat", "-literalpath", "-lp", "-pspath", "-filter", "-include"),
         *("-exclude", "-credential", "-stream"),
+        # The common parameters that take a value (``-ErrorAction SilentlyContinue``, ``-ea 0``):
+        # the value is no path.
+        *("-erroraction", "-ea", "-warningaction", "-wa", "-informationaction", "-infa"),
+        *("-errorvariable", "-ev", "-warningvariable", "-wv", "-informationvariable", "-iv"),
+        *("-outvariable", "-ov", "-outbuffer", "-ob", "-pipelinevariable", "-pv"),
+        *("-progressaction", "-proga"),
     }
 )
 # Programs of cmd (or cmd's own commands), not PowerShell's.

@@ -193,6 +193,8 @@ def _word_start(text: str, i: int) -> bool:
     """Whether the ``(`` at ``i`` starts a group (not a method's arguments: ``$x.Trim(...)``,
     whose parentheses are read through, so a group inside them is still found)."""
     before = text[:i].rstrip()
+    if before.lstrip() in ("&", "."):
+        return True  # the call operator's group: ``&('Remove'+'-Item')``
     return not before or before[-1] in "=,(;|{!+*/%" or before != text[:i]
 
 

@@ -13,8 +13,10 @@ in :mod:`._windows_words`; how a path is named (variables, the working directory
 decided at run time, what is catastrophic) in :mod:`._windows_paths`; deletes in
 :mod:`._windows_removes`, moves, copies and writes in :mod:`._windows_files`; what
 ``powershell.exe`` runs in :mod:`._powershell_host`; pipelines' items, ``$_``, constant
-variables and ``Start-Process`` in :mod:`._powershell_forms`; keyturn's own variables set the
-Windows ways in :mod:`._windows_self`.
+variables and ``Start-Process`` in :mod:`._powershell_forms`; what the text binds names to
+(variables it may change, splats, environment variables, the call operator's computed name) in
+:mod:`._powershell_bindings`; keyturn's own variables set the Windows ways in
+:mod:`._windows_self`.
 """
 
 from __future__ import annotations
@@ -27,6 +29,11 @@ from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._keyturn_vars import (
     variable_effects as keyturn_variable_effects,
 )
+from keyturn.understand.shell.commands._powershell_bindings import (
+    Bindings,
+    called_name,
+    calls_group,
+)
 from keyturn.understand.shell.commands._powershell_forms import (
     BLOCK_RUNNERS,
     FOREACH,
@@ -34,13 +41,11 @@ from keyturn.understand.shell.commands._powershell_forms import (
     Flow,
     assignment,
     bound_blocks,
-    constant,
     expression,
     flow_after,
     remote,
     started,
     string_flow,
-    with_variables,
 )
 from keyturn.understand.shell.commands._powershell_host import host_call
 from keyturn.understand.shell.commands._windows_files import (
@@ -134,8 +139,9 @@ def _script(
     if depth > 8:
         return [unknown_effect(cmd, "Windows commands nested too deeply", ctx)]
     effects: list[Effect] = []
-    variables: dict[str, str] = {}
-    for pipeline in pipelines(text, powershell=powershell):
+    chunks = pipelines(text, powershell=powershell)
+    bindings = Bindings.of(text, [s for p in chunks for s in p], powershell=powershell)
+    for pipeline in chunks:
         flow = UNKNOWN_FLOW
         for statement in pipeline:
             statement, found = redirections(statement, powershell=powershell)
@@ -143,20 +149,19 @@ def _script(
             if not powershell:
                 statement = ungrouped(statement)
             else:
+                bindings.assign_environment(statement)
                 given = assignment(statement)
                 if given is not None:
                     # ``$p = 'C:\\x'`` keeps the value; ``$r = Remove-Item ...`` runs it.
                     name, statement = given
-                    value = constant(statement)
-                    variables.pop(name, None)
-                    if value is not None:
-                        variables[name] = value
-                more, flow = _powershell_statement(statement, flow, variables, cmd, ctx, depth, cwd)
+                    bindings.assign(name, statement)
+                more, flow = _powershell_statement(statement, flow, bindings, cmd, ctx, depth, cwd)
                 effects += more
-                moved = _moved(statement, variables, cwd)
+                moved = _moved(statement, bindings, cwd)
                 cwd = cwd if moved == NO_MOVE else moved
                 continue
             words = command_words(tokens(statement, powershell=False), powershell=False)
+            words = bindings.words(words)[0]
             if not words:
                 continue
             moved = directory_change(words, cwd, powershell=False)
@@ -168,15 +173,15 @@ def _script(
     return effects or [command_effect(EffectKind.READ, cmd, ctx)]
 
 
-def _moved(statement: str, variables: dict[str, str], cwd: str | None) -> str | None:
-    words = with_variables(tokens(statement, powershell=True), variables)
+def _moved(statement: str, bindings: Bindings, cwd: str | None) -> str | None:
+    words = bindings.words(tokens(statement, powershell=True))[0]
     return directory_change(words, cwd, powershell=True) if words else NO_MOVE
 
 
 def _powershell_statement(
     statement: str,
     flow: Flow,
-    variables: dict[str, str],
+    bindings: Bindings,
     cmd: SimpleCommand,
     ctx: ShellContext,
     depth: int,
@@ -184,7 +189,7 @@ def _powershell_statement(
 ) -> tuple[list[Effect], Flow]:
     """One PowerShell statement of a pipeline given what the command before passed on: its
     effects (its blocks and subexpressions included) and what it passes on."""
-    words = with_variables(tokens(statement, powershell=True), variables)
+    words, splats = bindings.words(tokens(statement, powershell=True))
     if not words:
         return [], UNKNOWN_FLOW
     name = words[0].lower()
@@ -195,6 +200,17 @@ def _powershell_statement(
     for block in blocks:
         effects += _script(block, cmd, ctx, powershell=True, depth=depth + 1, cwd=cwd)
     effects += keyturn_settings(statement, cmd, ctx)
+    if splats:
+        reason = f"splats parameters decided at run time ({', '.join(splats)})"
+        effects.append(unknown_effect(cmd, reason, ctx, statement))
+    if calls_group(statement):
+        # ``& ('Remove'+'-Item') ...``, ``& (gcm ri) ...``: the command the group names.
+        called = called_name(statement, blocks[0]) if blocks else None
+        if called is None:
+            reason = "the call operator runs a command decided at run time"
+            return [*effects, unknown_effect(cmd, reason, ctx, statement)], UNKNOWN_FLOW
+        words = [called, *words[2 if name in ("&", ".") else 1 :]]
+        name = called.lower()
     kind = expression(statement)
     if kind is not None:
         if kind == "method":
@@ -226,7 +242,8 @@ def _statement(
     flow: Flow = UNKNOWN_FLOW,
 ) -> list[Effect]:
     name = words[0].lower().replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".exe")
-    args = words[1:]
+    # ``--%`` (stop parsing): PowerShell passes the rest on as written.
+    args = [a for a in words[1:] if not (powershell and a == "--%")]
     if name == "cmd":
         return _cmd(args, cmd, ctx, depth, cwd=cwd)
     if name in ("powershell", "pwsh"):
@@ -317,8 +334,11 @@ def _invoked(
     cwd: str | None,
     flow: Flow,
 ) -> list[Effect]:
-    """``Invoke-Expression TEXT`` (or text piped in): TEXT read as PowerShell when constant."""
-    given = " ".join(a for a in args if not a.lower().startswith("-com"))
+    """``Invoke-Expression TEXT`` (or text piped in): TEXT read as PowerShell when constant;
+    its one parameter, ``-Command``, may be abbreviated and take its value after a colon."""
+    args = [_command_value(a) for a in args]
+    args = [a for a in args if a]
+    given = " ".join(args)
     inner = given if args else flow.text
     if inner is None:
         return [unknown_effect(cmd, "Invoke-Expression of text decided at run time", ctx, text)]
@@ -326,6 +346,14 @@ def _invoked(
     if args and any(a.startswith("(") or re.search(r"(?<!`)\$", a) for a in args):
         effects.append(unknown_effect(cmd, "Invoke-Expression of text decided at run time", ctx))
     return effects
+
+
+def _command_value(word: str) -> str:
+    """An ``Invoke-Expression`` word without its ``-Command``/``-C:`` name."""
+    name, colon, value = word.partition(":")
+    if len(name) > 1 and "-command".startswith(name.lower()):
+        return value if colon else ""
+    return word
 
 
 def _started(
