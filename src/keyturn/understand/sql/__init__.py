@@ -32,8 +32,14 @@ Meanings (decided here, relied on by tests):
   the CTE list's shape (:mod:`.ctes`): a CTE may be named ``insert``.
 - DROP TABLE/VIEW/INDEX/... and TRUNCATE -> delete of the object; DROP DATABASE -> delete of
   ``db:<engine>/<name>``; PostgreSQL schemas are ``db:<engine>/<database>/<schema>``.
-  TRUNCATE ... CASCADE, DROP TYPE/DOMAIN/EXTENSION/FUNCTION/... CASCADE and DROP OWNED reach
-  objects they do not name: also named as everything in the database (``db:e/d/*``).
+  TRUNCATE ... CASCADE, DROP TYPE/DOMAIN/EXTENSION/FUNCTION/... CASCADE, PostgreSQL's DROP
+  TABLE/VIEW ... CASCADE and DROP OWNED reach objects they do not name: also named as
+  everything in the database (``db:e/d/*``).
+- Foreign keys, inheritance and partitions declared earlier in the same text (:mod:`.reach`):
+  a DELETE/UPDATE/REPLACE/TRUNCATE of the parent also names the tables it reaches. The schema
+  is not seen otherwise: a bare DELETE names only its table.
+- ClickHouse's ``ALTER TABLE ... DELETE|UPDATE|DROP/DETACH PARTITION``, ``TRUNCATE DATABASE``,
+  ``DETACH``: :mod:`.clickhouse`.
 - ALTER TABLE t DROP COLUMN c -> delete of the column, named ``db:e/d/t/c`` *and* ``db:e/d/t``:
   dropping a column loses the table's data, so protecting the table protects its columns.
   Renaming an object (or moving it to another schema) -> update of the old name that removes
@@ -42,7 +48,8 @@ Meanings (decided here, relied on by tests):
 - CREATE -> create (``CREATE OR REPLACE TABLE`` -> replace; OR REPLACE of a view or function ->
   update); GRANT/REVOKE -> update. Roles and users are ``db:<engine>/role:<name>``. A rule,
   trigger or event also has the effects of the code it stores (:mod:`.stored_code`); a trigger
-  running a function whose body is not in the text -> unknown.
+  running a function whose body is not in the text -> unknown (one defined earlier in the
+  text: what its body does, :mod:`.procedural`).
 - DO/CALL/EXECUTE, COPY ... PROGRAM, psql ``\\!``/``\\i``/``\\gexec`` -> unknown with the reason.
 - BEGIN/COMMIT/SET and similar session statements have no effect of their own; text made only
   of them reads the database.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from keyturn.model import Effect, EffectKind, Resource
+from keyturn.understand.sql import clickhouse
 from keyturn.understand.sql.names import Session
 from keyturn.understand.sql.parsing import (
     Tokens,
@@ -15,6 +16,7 @@ from keyturn.understand.sql.parsing import (
     skip_words,
     top_index,
 )
+from keyturn.understand.sql.reach import reached
 from keyturn.understand.sql.renames import new_name, renamed
 
 _ROLE_KINDS = frozenset({"role", "user", "group"})
@@ -24,6 +26,7 @@ OBJECT_KINDS = frozenset(
     | {"trigger", "type", "extension", "policy", "rule", "domain", "server", "tablespace"}
     | {"publication", "subscription", "collation", "aggregate", "operator", "cast"}
     | {"statistics", "conversion", "language", "routine", "owned", "system", "mapping"}
+    | {"dictionary"}  # ClickHouse's (a table of keys), PostgreSQL's text search ones
     | _ROLE_KINDS
 )
 _DROP_STOP = frozenset({"cascade", "restrict", "on", "force", "from", "in", "for"})
@@ -73,19 +76,28 @@ def drop(tokens: Tokens, s: Session) -> list[Effect]:
     if kind == "owned":  # DROP OWNED BY role: every object the role owns in this database
         every = s.database_resource(whole=True)
         return [s.effect(EffectKind.DELETE, every, op, "every object the role owns")]
-    i = skip_if_exists(tokens, skip_words(tokens, i, {"concurrently"}))
+    i = _skip_if_empty(tokens, skip_words(tokens, i, {"concurrently"}))
+    i = _skip_if_empty(tokens, skip_if_exists(tokens, i))
     names, _ = names_list(tokens, i, _DROP_STOP)
     if not names:
         return [s.unknown(f"{op} without a name", op)]
     cascade = top_index(tokens, "cascade") >= 0
     detail = "CASCADE: dependent objects too" if cascade else ""
     wide = cascade and s.engine != "mysql" and kind in _DATA_DEPENDS_ON
+    wide = wide or (cascade and kind in _ROW_TYPE_KINDS and s.engine in _ROW_TYPE_ENGINES)
     out = []
     for parts in names:
         res = dropped_resource(s, kind, parts)
-        res = s.with_dependents(res, parts) if wide else res
-        out.append(s.effect(EffectKind.DELETE, res, op, detail))
+        out.append(
+            s.effect(EffectKind.DELETE, s.with_dependents(res, parts) if wide else res, op, detail)
+        )
+        out += reached(s, res, "drop", cascade=cascade) if kind == "table" else []
     return out
+
+
+def _skip_if_empty(tokens: Tokens, i: int) -> int:
+    """ClickHouse's ``DROP TABLE [IF EXISTS] IF EMPTY t``."""
+    return i + 2 if is_word(tokens, i, "if") and is_word(tokens, i + 1, "empty") else i
 
 
 # Kinds whose DROP ... CASCADE can drop columns or tables it does not name (PostgreSQL): a
@@ -95,15 +107,28 @@ _DATA_DEPENDS_ON = frozenset(
     {"type", "domain", "extension", "function", "routine", "operator", "cast", "collation"}
     | {"server", "language"}
 )
+# PostgreSQL only: a table's or view's row type may be another table's column type, and a
+# table may be inherited from (PostgreSQL 15: DROP ... CASCADE drops those columns and tables).
+_ROW_TYPE_KINDS = frozenset({"table", "view"})
+_ROW_TYPE_ENGINES = frozenset({"postgres", "sql"})
 
 
 def truncate(tokens: Tokens, s: Session) -> list[Effect]:
     """TRUNCATE [TABLE] [IF EXISTS] [ONLY] a, b: delete of every row of each table
     (ClickHouse and others accept IF EXISTS; it must not be taken for the table's name).
     CASCADE also empties every table referencing them, unnamed: each table is also named as
-    everything in its database."""
+    everything in its database. ClickHouse's ``TRUNCATE DATABASE d`` and ``TRUNCATE [ALL]
+    TABLES FROM d`` empty every table of ``d``."""
+    whole = _truncated_database(tokens)
+    if whole is not None:
+        parts, _ = name_at(tokens, skip_if_exists(tokens, whole))
+        if not parts:
+            return [s.unknown("TRUNCATE of a database not named", "TRUNCATE DATABASE")]
+        every = s.database_resource(parts[-1], whole=True)
+        return [s.effect(EffectKind.DELETE, every, "TRUNCATE DATABASE", "every row of every table")]
     i = skip_words(tokens, skip_if_exists(tokens, skip_words(tokens, 1, {"table"})), {"only"})
-    names, _ = names_list(tokens, i, frozenset({"restart", "continue", "cascade", "restrict"}))
+    stop = frozenset({"restart", "continue", "cascade", "restrict", "on", "settings", "sync"})
+    names, _ = names_list(tokens, i, stop)
     if not names:
         return [s.unknown("TRUNCATE without a table", "TRUNCATE")]
     detail = "TRUNCATE: every row"
@@ -113,9 +138,21 @@ def truncate(tokens: Tokens, s: Session) -> list[Effect]:
     out = []
     for parts in names:
         res = s.object_resource(parts, "table")
-        res = s.with_dependents(res, parts) if cascade and s.engine != "mysql" else res
-        out.append(s.effect(EffectKind.DELETE, res, "TRUNCATE", detail))
+        wide = s.with_dependents(res, parts) if cascade and s.engine != "mysql" else res
+        out.append(s.effect(EffectKind.DELETE, wide, "TRUNCATE", detail))
+        out += reached(s, res, "truncate", cascade=cascade)
     return out
+
+
+def _truncated_database(tokens: Tokens) -> int | None:
+    """Where the database's name (or IF EXISTS) is in ``TRUNCATE DATABASE`` / ``TRUNCATE [ALL]
+    TABLES FROM``; None for a TRUNCATE of tables."""
+    if is_word(tokens, 1, "database"):
+        return 2
+    at = 2 if is_word(tokens, 1, "all") else 1
+    if is_word(tokens, at, "tables") and is_word(tokens, at + 1, "from"):
+        return at + 2
+    return None
 
 
 def create(tokens: Tokens, s: Session) -> list[Effect]:
@@ -203,6 +240,8 @@ def _runs_code(tokens: Tokens, start: int) -> str | None:
 
 
 def _alter_table_actions(tokens: Tokens, i: int, table: list[str], s: Session) -> list[Effect]:
+    if s.engine == "clickhouse":
+        return clickhouse.alter_table(tokens, i, table, s, _alter_table_action)
     out: list[Effect] = []
     base = tokens[0].depth
     while i < len(tokens):
@@ -234,7 +273,40 @@ def _alter_table_action(action: Tokens, table: list[str], s: Session) -> list[Ef
     moved = new_name(action)
     if moved is not None:
         return renamed(s, table_res, how=moved[0], old_parts=table, new_parts=moved[1])
-    return [_alter_table_change(action, table, table_res, s)]
+    return _partition_moves(action, table_res, s) or [
+        _alter_table_change(action, table, table_res, s)
+    ]
+
+
+def _partition_moves(action: Tokens, table_res: Resource, s: Session) -> list[Effect]:
+    """Rows moved between a table and another (PostgreSQL 15 and MariaDB 10.11 run):
+    ``DETACH PARTITION p`` takes p's rows out of the table (p keeps them); MySQL's
+    ``EXCHANGE PARTITION p WITH TABLE o`` swaps p's rows with all of o's (both replaced);
+    MariaDB's ``CONVERT PARTITION p TO TABLE o`` moves p's rows out into a new table o."""
+    verb = action[0].text if action and action[0].kind == "word" else ""
+    if verb == "detach" and is_word(action, 1, "partition"):
+        why = "the partition's rows leave the table"
+        return [s.effect(EffectKind.DELETE, table_res, "ALTER TABLE DETACH PARTITION", why)]
+    if verb == "convert" and is_word(action, 1, "table"):  # CONVERT TABLE o TO PARTITION p
+        other, _ = name_at(action, 2)
+        if other:
+            op, why = "ALTER TABLE CONVERT TABLE", "the table becomes a partition of another"
+            gone = s.effect(EffectKind.DELETE, s.object_resource(other, "table"), op, why)
+            return [gone, s.effect(EffectKind.UPDATE, table_res, op, "receives its rows")]
+    at = top_index(action, "table")
+    other, _ = name_at(action, at + 1) if at >= 0 else ([], 0)
+    if not other or not is_word(action, 1, "partition"):
+        return []
+    other_res = s.object_resource(other, "table")
+    if verb == "exchange":
+        why = "swaps the partition's rows with the other table's"
+        op = "ALTER TABLE EXCHANGE PARTITION"
+        return [s.effect(EffectKind.REPLACE, r, op, why) for r in (table_res, other_res)]
+    if verb == "convert":
+        op = "ALTER TABLE CONVERT PARTITION"
+        out = s.effect(EffectKind.DELETE, table_res, op, "the partition's rows leave the table")
+        return [out, s.effect(EffectKind.CREATE, other_res, op, "made of the partition's rows")]
+    return []
 
 
 def _alter_table_change(

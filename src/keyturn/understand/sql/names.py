@@ -6,9 +6,9 @@ view, index, schema or other object, ``db:<engine>/<database>/<table>/<column>``
 The database is ``*`` when not known.
 
 Object names are normalised the way the engine resolves them: unquoted identifiers lower-cased,
-PostgreSQL's default ``public`` schema and SQLite's ``main`` dropped, and a MySQL ``db.table``
-naming another database, so that ``DROP TABLE public.Users`` and ``drop table users`` name the
-same resource.
+PostgreSQL's default ``public`` schema and SQLite's ``main`` dropped, and a MySQL or
+ClickHouse ``db.table`` naming another database, so that ``DROP TABLE public.Users`` and
+``drop table users`` name the same resource.
 """
 
 from __future__ import annotations
@@ -19,6 +19,20 @@ from dataclasses import dataclass, field
 from keyturn.model import Effect, EffectKind, Resource, Target
 
 _DEFAULT_SCHEMAS = {"postgres": "public", "redshift": "public", "sqlite": "main"}
+# Engines whose qualified names are database.table (no schemas).
+_TWO_LEVEL = frozenset({"mysql", "clickhouse"})
+
+
+@dataclass(frozen=True, slots=True)
+class Dependent:
+    """A table the text declared to depend on another's rows (:mod:`.reach`): ``how`` is
+    ``fk`` (a foreign key, with its ``ON DELETE``/``ON UPDATE`` actions: ``cascade``, ``set
+    null``, ``set default``, or empty), ``inherits`` or ``partition``."""
+
+    table: Resource
+    how: str
+    on_delete: str = ""
+    on_update: str = ""
 
 
 @dataclass(slots=True)
@@ -38,6 +52,11 @@ class Session:
     attached: dict[str, str] = field(default_factory=dict)
     # Where a relative database file name is (the client's working directory); None: not known.
     directory: str | None = None
+    # Tables the text declared as depending on a table's rows (foreign keys, inheritance,
+    # partitions), by the table's primary name (:mod:`.reach`).
+    dependents: dict[str, list[Dependent]] = field(default_factory=dict)
+    # Routines the text defined: primary name -> (language, body) (:mod:`.procedural`).
+    routines: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def position(self) -> tuple[str, tuple[str, ...], str | None]:
         """Where later statements run: (database, search_path, host)."""
@@ -102,7 +121,7 @@ class Session:
         parts = [p for p in parts if p] or ["*"]
         if len(parts) == 1:
             return self.database, parts[0]
-        if self.engine == "mysql":
+        if self.engine in _TWO_LEVEL:
             return parts[-2], parts[-1]
         if self.engine == "sqlite" and parts[0] in self.attached:  # a.t: in the attached file
             return self.attached[parts[0]], ".".join(parts[1:])

@@ -26,6 +26,7 @@ from keyturn.understand.sql.parsing import (
     top_index,
     where_always_true,
 )
+from keyturn.understand.sql.reach import reached
 
 
 def row_scope(tokens: Tokens, verb: str, after: int) -> str:
@@ -53,8 +54,10 @@ def update(tokens: Tokens, s: Session) -> list[Effect]:
     if not targets:
         return [s.unknown("UPDATE without a table", "UPDATE")]
     detail = row_scope(tokens, "UPDATE", max(set_at, i))
-    kind = EffectKind.UPDATE
-    return [s.effect(kind, s.object_resource(t, "table"), "UPDATE", detail) for t in targets]
+    out = []
+    for res in (s.object_resource(t, "table") for t in targets):
+        out += [s.effect(EffectKind.UPDATE, res, "UPDATE", detail), *reached(s, res, "update")]
+    return out
 
 
 _TARGETS_END = frozenset({"using", "where", "from", "returning", "order", "limit", "as", "join"})
@@ -84,8 +87,10 @@ def delete(tokens: Tokens, s: Session) -> list[Effect]:
         if strict and not references:
             extra.append(s.unknown("DELETE from tables not understood", "DELETE"))
     detail = row_scope(tokens, "DELETE", i) or "rows matching WHERE"
-    res = [s.object_resource(t, "table") for t in targets]
-    return [s.effect(EffectKind.DELETE, r, "DELETE", detail) for r in res] + extra
+    out = []
+    for res in (s.object_resource(t, "table") for t in targets):
+        out += [s.effect(EffectKind.DELETE, res, "DELETE", detail), *reached(s, res, "delete")]
+    return out + extra
 
 
 def _references_after(tokens: Tokens, j: int, engine: str) -> tuple[int, bool]:

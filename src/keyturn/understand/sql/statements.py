@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from keyturn.model import Effect, EffectKind
-from keyturn.understand.sql import ddl
+from keyturn.understand.sql import clickhouse, ddl
 from keyturn.understand.sql.ctes import main_statement
 from keyturn.understand.sql.functions import call_effects
 from keyturn.understand.sql.meta import meta_command
@@ -25,6 +25,8 @@ from keyturn.understand.sql.parsing import (
     skip_words,
     top_index,
 )
+from keyturn.understand.sql.procedural import forget
+from keyturn.understand.sql.reach import reached, record
 from keyturn.understand.sql.renames import rename
 from keyturn.understand.sql.row_changes import delete, update
 from keyturn.understand.sql.sqlite_files import MEMORY, database_file
@@ -163,7 +165,11 @@ def _insert(tokens: Tokens, s: Session) -> list[Effect]:
     upsert = upsert or (conflict >= 0 and top_index(tokens, "update", conflict) >= 0)
     kind = EffectKind.UPDATE if upsert else EffectKind.CREATE
     kind = EffectKind.REPLACE if "overwrite" in words else kind
-    return [s.effect(kind, s.object_resource(parts, "table"), "INSERT", "upsert" * upsert)]
+    res = s.object_resource(parts, "table")
+    # OR REPLACE deletes the old row first: its foreign keys' delete actions run
+    event = "delete" if "replace" in words else "update"
+    effect = s.effect(kind, res, "INSERT", "upsert" * upsert)
+    return [effect, *(reached(s, res, event) if upsert else [])]
 
 
 def _replace(tokens: Tokens, s: Session) -> list[Effect]:
@@ -171,7 +177,9 @@ def _replace(tokens: Tokens, s: Session) -> list[Effect]:
     parts, _ = name_at(tokens, skip_words(tokens, 1, {"low_priority", "delayed", "into"}))
     if not parts:
         return [s.unknown("REPLACE without a table", "REPLACE")]
-    return [s.effect(EffectKind.UPDATE, s.object_resource(parts, "table"), "REPLACE")]
+    res = s.object_resource(parts, "table")
+    # the old row is deleted first: its foreign keys' delete actions run (MariaDB checked)
+    return [s.effect(EffectKind.UPDATE, res, "REPLACE"), *reached(s, res, "delete")]
 
 
 def _merge(tokens: Tokens, s: Session) -> list[Effect]:
@@ -181,7 +189,8 @@ def _merge(tokens: Tokens, s: Session) -> list[Effect]:
         return [s.unknown("MERGE without a table", "MERGE")]
     deletes = any(is_word(tokens, k, "delete") for k in range(2, len(tokens)))
     kind = EffectKind.DELETE if deletes else EffectKind.UPDATE
-    return [s.effect(kind, s.object_resource(parts, "table"), "MERGE")]
+    res = s.object_resource(parts, "table")
+    return [s.effect(kind, res, "MERGE"), *reached(s, res, "delete" if deletes else "update")]
 
 
 def _copy(tokens: Tokens, s: Session) -> list[Effect]:
@@ -324,7 +333,10 @@ def _reset(tokens: Tokens, s: Session) -> list[Effect]:
 def _attach(tokens: Tokens, s: Session) -> list[Effect]:
     """SQLite ``ATTACH [DATABASE] 'file' AS name``: an update of the attached file (it may be
     created), whose tables later statements reach as ``name.t`` -- or unqualified, when main
-    has no table of that name."""
+    has no table of that name. (ClickHouse's ATTACH TABLE: :mod:`.clickhouse`.)"""
+    found = clickhouse.attach(tokens, s)
+    if found is not None:
+        return found
     i = 2 if is_word(tokens, 1, "database") else 1
     at = top_index(tokens, "as", i)
     named = tokens[i : at if at >= 0 else len(tokens)]
@@ -364,12 +376,20 @@ def _pragma(tokens: Tokens, s: Session) -> list[Effect]:
 def _create(tokens: Tokens, s: Session) -> list[Effect]:
     """CREATE (:func:`.ddl.create`); of a rule, trigger or event, what its code does too."""
     found = stored_code(tokens, s, classify)
+    record(tokens, s)
     return ddl.create(tokens, s) if found is None else found
+
+
+def _drop(tokens: Tokens, s: Session) -> list[Effect]:
+    forget(tokens, s)
+    return ddl.drop(tokens, s)
 
 
 def _alter(tokens: Tokens, s: Session) -> list[Effect]:
     """ALTER (:func:`.ddl.alter`); of an event, what its code does too."""
     found = stored_code(tokens, s, classify)
+    forget(tokens, s)
+    record(tokens, s)
     return ddl.alter(tokens, s) if found is None else found
 
 
@@ -402,7 +422,7 @@ _READERS: dict[str, _Reader] = {
     "prepare": _prepare,
     "pragma": _pragma,
     "lock": _lock,
-    "drop": ddl.drop,
+    "drop": _drop,
     "truncate": ddl.truncate,
     "create": _create,
     "alter": _alter,
@@ -426,7 +446,8 @@ _READERS: dict[str, _Reader] = {
         ["refresh", "comment", "security", "reassign", "notify", "import", "flush", "kill"],
         _update_database(""),
     ),
-    **dict.fromkeys(["uninstall", "purge", "checkpoint", "detach"], _update_database("")),
+    **dict.fromkeys(["uninstall", "purge", "checkpoint"], _update_database("")),
+    "detach": clickhouse.detach,
 }
 
 

@@ -6,7 +6,9 @@ What such code does is what the statement that stores it does, so it is judged n
   | (command; ...)}``: the commands run whenever the event happens on ``t``. Their effects,
   and an update of ``t`` (its statements now do something else).
 - ``CREATE [CONSTRAINT|EVENT] TRIGGER ... EXECUTE {FUNCTION|PROCEDURE} f(...)`` (PostgreSQL):
-  the function's body is not in the statement: unknown, and an update of the table.
+  an update of the table, and what ``f``'s body does when the text defined it before
+  (:mod:`.procedural`); else unknown: the body is not at hand. ``CREATE OR REPLACE FUNCTION
+  ... RETURNS trigger``: what its body does too (triggers bound to it run the new body).
 - ``CREATE TRIGGER ... BEGIN stmt; ... END`` (SQLite, MySQL) or ``... FOR EACH ROW stmt``
   (MySQL): the body's statements are judged, and the table is updated. The scanner cuts the
   body at its semicolons, so the statements after the first are judged as statements of their
@@ -32,6 +34,12 @@ from keyturn.understand.sql.parsing import (
     skip_words,
     top_index,
 )
+from keyturn.understand.sql.procedural import (
+    CATALOG_TRIGGERS,
+    judge_code,
+    returns_trigger,
+    routine,
+)
 
 Classify = Callable[[Tokens, Session], list[Effect]]
 
@@ -44,12 +52,29 @@ def stored_code(tokens: Tokens, s: Session, classify: Classify) -> list[Effect] 
         return _event(tokens, event, s, classify)
     if tokens[0].text != "create":
         return None
-    kind, _, _ = ddl.object_kind(tokens)
+    kind, _, or_replace = ddl.object_kind(tokens)
+    if kind in ("function", "procedure"):
+        return _routine(tokens, s, classify, replacing=or_replace)
     if kind == "rule":
         return _rule(tokens, s, classify)
     if kind == "trigger":
         return _trigger(tokens, s, classify)
     return None
+
+
+def _routine(
+    tokens: Tokens, s: Session, classify: Classify, *, replacing: bool
+) -> list[Effect] | None:
+    """Keep a function's body for the triggers that run it; a trigger function replaced is
+    judged by its body now."""
+    found = routine(tokens)
+    if found is None:
+        return None
+    parts, language, body = found
+    s.routines[s.object_resource(parts, "function").name] = (language, body)
+    if not (replacing and returns_trigger(tokens)):
+        return None
+    return ddl.create(tokens, s) + judge_code(body, language, s, classify)
 
 
 def _event_at(tokens: Tokens) -> int:
@@ -99,7 +124,12 @@ def _trigger(tokens: Tokens, s: Session, classify: Classify) -> list[Effect]:
     execute = top_index(tokens, "execute")
     if execute >= 0:
         at = skip_words(tokens, execute + 1, {"function", "procedure"})
-        name = ".".join(name_at(tokens, at)[0]) or "a function"
+        parts = name_at(tokens, at)[0]
+        known = parts and not (len(parts) == 1 and parts[0] in CATALOG_TRIGGERS)
+        code = s.routines.get(s.object_resource(parts, "function").name) if known else None
+        if code is not None:  # defined earlier in the text: what its body does
+            return out + judge_code(code[1], code[0], s, classify)
+        name = ".".join(parts) or "a function"
         why = f"the trigger runs {name}() on others' statements; its body is not at hand"
         return [*out, s.unknown(why, "CREATE TRIGGER")]
     body = _trigger_body(tokens)
