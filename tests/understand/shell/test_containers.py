@@ -492,7 +492,6 @@ def test_compose_up_renewing_anonymous_volumes_loses_them() -> None:
     [
         "docker frobnicate",
         "docker login -u me",
-        "docker context use prod",
         "docker swarm leave --force",
         "docker stack rm app",
         "docker attach web",

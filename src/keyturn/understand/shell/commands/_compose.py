@@ -24,8 +24,10 @@ from keyturn.understand.shell.commands._compose_file import (
 from keyturn.understand.shell.commands._compose_services import (
     depends_on,
     run_service,
+    selected,
     started,
 )
+from keyturn.understand.shell.commands._container_builds import compose_build_reach
 from keyturn.understand.shell.commands._container_call import (
     ContainerCall,
     all_known,
@@ -123,7 +125,7 @@ def compose(
     kind, said = _COMPOSE_SAID[verb]
     renewed = verb == "up" and opts.on("V")
     recreated = _compose_volumes(project, renewed, "anonymous volumes are recreated", call)
-    out = [call.effect(kind, project, said), *recreated]
+    out = [call.effect(kind, project, said), *recreated, *_builds(verb, rest, opts, model, call)]
     if verb not in _RUNS_SERVICES:
         return out
     if isinstance(model, str):
@@ -131,6 +133,34 @@ def compose(
     elif model is not None:
         out += started(call, model, name, opts.operands, deps=not opts.on("no-deps"))
     return out
+
+
+def _builds(
+    verb: str,
+    words: Sequence[str],
+    opts: Options,
+    model: ComposeModel | str | None,
+    call: ContainerCall,
+) -> list[Effect]:
+    """What a build gives the Dockerfiles' RUN steps of this host (:mod:`._container_builds`):
+    ``build`` and ``up --build`` build the services' images, ``up``/``create`` a missing one
+    (the project's update names the images built)."""
+    if verb not in ("build", "up", "create") or not isinstance(model, ComposeModel):
+        return []
+    ssh = (
+        [v for i, w in enumerate(words) for v in _ssh_value(words, i, w)] if verb == "build" else []
+    )
+    deps = opts.on("with-dependencies") if verb == "build" else not opts.on("no-deps")
+    return compose_build_reach(call, model, selected(model, opts.operands, deps=deps), ssh=ssh)
+
+
+def _ssh_value(words: Sequence[str], at: int, word: str) -> list[str]:
+    """``build --ssh VALUE`` / ``--ssh=VALUE``."""
+    if word.startswith("--ssh="):
+        return [word[6:]]
+    if word == "--ssh":
+        return [words[at + 1] if at + 1 < len(words) else ""]
+    return []
 
 
 # ``config``'s options taking a value: ``-o``/``--output`` writes the rendered model to a file.

@@ -41,7 +41,7 @@ def started(
     """The effects of the services ``named`` (none: all) and, with ``deps``, those they
     depend on, each run as its compose file says."""
     out: list[Effect] = []
-    for service in _selected(model, named, deps=deps):
+    for service in selected(model, named, deps=deps):
         out += run_service(call, model, project, service)
     return out
 
@@ -86,7 +86,7 @@ def run_service(
     return out
 
 
-def _selected(model: ComposeModel, named: Sequence[str], *, deps: bool) -> list[str]:
+def selected(model: ComposeModel, named: Sequence[str], *, deps: bool) -> list[str]:
     """The services judged (see the module's docstring), in the file's order."""
     if not named or any(n not in model.services for n in named):
         return list(model.services)

@@ -149,7 +149,7 @@ DEFAULT_CONNECTION = "default-connection"
 _DOCKER_CONFIG = "~/.docker"
 _CONFIG_LIMIT = 1_000_000
 # The daemon named by a settings file the line rewrote in a way not known, or not read alike.
-_CONTEXT_NOT_KNOWN = "(decided at run time)"
+CONTEXT_NOT_KNOWN = "(decided at run time)"
 # docker's own options before the subcommand (docker/cli ``cli/flags/options.go``), to find
 # ``--config``: docker refuses any other one, so nothing runs then.
 _DOCKER_GLOBAL = option_spec(
@@ -186,7 +186,7 @@ def daemon_here(daemon: str | None, cmd: SimpleCommand, ctx: ShellContext) -> bo
     if daemon is None or "://" in daemon or cmd.name not in ("docker", "docker-compose"):
         return False
     digest = hashlib.sha256(daemon.encode()).hexdigest()
-    path = f"{_docker_folder(cmd, ctx)}/contexts/meta/{digest}/meta.json"
+    path = f"{docker_folder(cmd, ctx)}/contexts/meta/{digest}/meta.json"
     text = one_text_on_line(path, ctx, limit=_CONFIG_LIMIT)
     try:
         meta = json.loads(text) if text is not None else None
@@ -198,7 +198,7 @@ def daemon_here(daemon: str | None, cmd: SimpleCommand, ctx: ShellContext) -> bo
     return isinstance(host, str) and host.startswith(("unix://", "npipe://"))
 
 
-def _docker_folder(cmd: SimpleCommand, ctx: ShellContext) -> str:
+def docker_folder(cmd: SimpleCommand, ctx: ShellContext) -> str:
     """The docker CLI's settings folder, absolute: ``docker --config DIR`` (before the
     subcommand; it wins over the variable), else DOCKER_CONFIG, else ``~/.docker``."""
     given = None
@@ -223,18 +223,16 @@ def _podman_default(cmd: SimpleCommand, ctx: ShellContext, *, remote: bool) -> s
     would not read: not told (another machine)."""
     engine = _podman_engine(cmd, ctx)
     if engine is None:
-        return _CONTEXT_NOT_KNOWN
+        return CONTEXT_NOT_KNOWN
     if not remote and engine.get("remote") is not True:
         return None
-    folder = posixpath.dirname(_podman_user_conf(cmd, ctx))
-    path = setting(cmd, ctx.env, "PODMAN_CONNECTIONS_CONF") or f"{folder}/podman-connections.json"
-    known, text = _settings_text(home_path(path, ctx), ctx)
+    known, text = _settings_text(podman_connections_file(cmd, ctx), ctx)
     try:
         connections = json.loads(text) if text is not None else {}
     except (ValueError, RecursionError):
-        return _CONTEXT_NOT_KNOWN  # podman refuses it: nothing runs
+        return CONTEXT_NOT_KNOWN  # podman refuses it: nothing runs
     if not known or not isinstance(connections, dict):
-        return _CONTEXT_NOT_KNOWN
+        return CONTEXT_NOT_KNOWN
     chosen = connections.get("Connection")
     default = chosen.get("Default") if isinstance(chosen, dict) else None
     named = default or engine.get("active_service")
@@ -247,7 +245,7 @@ def _podman_engine(cmd: SimpleCommand, ctx: ShellContext) -> dict[str, object] |
     earlier -- but ``remote = true`` in any of them is kept, the stricter reading; ``None``:
     one is not read here."""
     only = setting(cmd, ctx.env, "CONTAINERS_CONF")
-    paths = [only] if only else [*_PODMAN_SYSTEM_CONFS, _podman_user_conf(cmd, ctx)]
+    paths = [only] if only else [*_PODMAN_SYSTEM_CONFS, podman_user_conf(cmd, ctx)]
     paths.append(setting(cmd, ctx.env, "CONTAINERS_CONF_OVERRIDE") or "")
     engine: dict[str, object] = {}
     for path in filter(None, paths):
@@ -265,7 +263,15 @@ def _podman_engine(cmd: SimpleCommand, ctx: ShellContext) -> dict[str, object] |
     return engine
 
 
-def _podman_user_conf(cmd: SimpleCommand, ctx: ShellContext) -> str:
+def podman_connections_file(cmd: SimpleCommand, ctx: ShellContext) -> str:
+    """podman 5's list of connections and its default: PODMAN_CONNECTIONS_CONF, else
+    ``podman-connections.json`` beside the user's containers.conf."""
+    folder = posixpath.dirname(podman_user_conf(cmd, ctx))
+    path = setting(cmd, ctx.env, "PODMAN_CONNECTIONS_CONF") or f"{folder}/podman-connections.json"
+    return home_path(path, ctx)
+
+
+def podman_user_conf(cmd: SimpleCommand, ctx: ShellContext) -> str:
     """The user's containers.conf: under XDG_CONFIG_HOME, else ``~/.config``."""
     base = setting(cmd, ctx.env, "XDG_CONFIG_HOME") or f"{ctx.home.rstrip('/')}/.config"
     return home_path(f"{base.rstrip('/')}/containers/containers.conf", ctx)
@@ -282,11 +288,11 @@ def _settings_text(path: str, ctx: ShellContext) -> tuple[bool, str | None]:
 
 
 def _current_context(cmd: SimpleCommand, ctx: ShellContext) -> str | None:
-    """``currentContext`` of the docker CLI's ``config.json`` (:func:`_docker_folder`) as the
+    """``currentContext`` of the docker CLI's ``config.json`` (:func:`docker_folder`) as the
     line leaves it; ``None`` for the default context or no file."""
-    known, text = _settings_text(f"{_docker_folder(cmd, ctx)}/config.json", ctx)
+    known, text = _settings_text(f"{docker_folder(cmd, ctx)}/config.json", ctx)
     if text is None:
-        return None if known else _CONTEXT_NOT_KNOWN
+        return None if known else CONTEXT_NOT_KNOWN
     try:
         settings = json.loads(text)
     except (ValueError, RecursionError):

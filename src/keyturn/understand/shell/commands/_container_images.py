@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.commands._container_builds import build_reach
 from keyturn.understand.shell.commands._container_call import (
     ContainerCall,
     mount_fields,
@@ -47,11 +48,13 @@ def build(call: ContainerCall, args: Sequence[str]) -> list[Effect]:
     """``build``: creates each ``-t`` tag (untagged: ``image/*``); ``--push`` publishes them,
     ``--output`` may write this host's files, ``--iidfile``/``--metadata-file`` write one.
     podman's ``-v`` gives the build's steps this host's files as ``run -v`` does; steps allowed
-    to run privileged (``--allow security.insecure``) get the host itself."""
+    to run privileged (``--allow security.insecure``) get the host itself; ``--ssh``,
+    ``--network host`` and ``--secret src=`` give them more of it (:mod:`._container_builds`)."""
     opts = parse_options(args, _BUILD)
     tags = list(opts.values.get("t", ())) or ["*"]
     out = call.each(_E.CREATE, "image", tags, "builds it")
     out += host_access(opts, call, *mounts_of(opts, call))
+    out += build_reach(call, opts)
     entitled = {e.strip() for value in opts.values.get("allow", ()) for e in value.split(",")}
     if "security.insecure" in entitled:
         out.append(call.unknown("--allow security.insecure: its steps may run privileged"))

@@ -47,7 +47,9 @@ build's ``--output``) are file effects. ``exec`` reached here (after global opti
 form is unwrapped as a wrapper, its effects not judged by this session's cloud hints:
 :mod:`._elsewhere`) runs a command not understood: unknown. A change to a name
 decided at run time (``docker rm $C``) is unknown, as for files. Any other form (``login``,
-``swarm``, ``context use``, podman's ``pod``...) is not understood.
+``swarm``, podman's ``pod``...) is not understood. Which daemon is current -- ``context use``,
+podman's ``system connection default`` -- and the contexts themselves:
+:mod:`._container_contexts`.
 """
 
 from __future__ import annotations
@@ -63,6 +65,17 @@ from keyturn.understand.shell.commands._container_call import (
     all_known,
     daemon_of,
     option_spec,
+)
+from keyturn.understand.shell.commands._container_contexts import (
+    connection_add,
+    connection_default,
+    connection_rename,
+    connection_rm,
+    context_export,
+    context_import,
+    context_rm,
+    context_set,
+    context_use,
 )
 from keyturn.understand.shell.commands._container_images import (
     archive,
@@ -148,7 +161,7 @@ def compose_cli(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
 def _verb(words: Sequence[str]) -> tuple[str, int] | None:
     """The verb ``words`` start with (a management form ``container rm`` is the plain ``rm``),
     and how many words it takes."""
-    for size in (2, 1):
+    for size in (3, 2, 1):
         key = " ".join(words[:size])
         key = _SAME_AS.get(key, key)
         if key in _READS or key in _VERBS:
@@ -165,6 +178,7 @@ _READS = {
     **dict.fromkeys(("volume ls", "volume inspect"), "volume/*"),
     **dict.fromkeys(("network ls", "network inspect"), "network/*"),
     **dict.fromkeys(("context ls", "context show", "context inspect"), "context/*"),
+    "system connection list": "context/*",
     "inspect": "*",  # any kind of object
 }
 _CONTAINER_VERBS = (
@@ -182,6 +196,10 @@ _SAME_AS = {
     **{f"{group} remove": f"{group} rm" for group in ("volume", "network")},
     **{f"{group} list": f"{group} ls" for group in ("volume", "network", "context")},
     "container remove": "rm",
+    "context remove": "context rm",
+    "system connection ls": "system connection list",
+    "system connection rm": "system connection remove",
+    "system connection mv": "system connection rename",
     "buildx build": "build",
     "buildx prune": "builder prune",
 }
@@ -226,4 +244,14 @@ _VERBS: dict[str, Meaning] = {
     "network create": network_create,
     "network connect": network_join,
     "network disconnect": network_join,
+    "context use": context_use,
+    "context create": context_set,
+    "context update": context_set,
+    "context rm": context_rm,
+    "context import": context_import,
+    "context export": context_export,
+    "system connection default": connection_default,
+    "system connection add": connection_add,
+    "system connection remove": connection_rm,
+    "system connection rename": connection_rename,
 }

@@ -25,7 +25,8 @@ every service started after loads it). ``nft`` joins its words into one line of 
 separated by ``;`` or newlines (``nft list ruleset \\; flush ruleset`` flushes): a read only
 when every command lists. ``mount`` reads only when it lists (``mount``, ``mount -l``): any
 other form mounts -- ``mount -a`` every fstab entry, ``mount DIR`` DIR's -- and is unknown.
-Signals to processes: :mod:`.signals`. Forms not recognised are unknown.
+Signals to processes: :mod:`.signals`; the kernel's settings (``sysctl``): :mod:`._host_sysctl`.
+Forms not recognised are unknown.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import re
 
 from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand.shell.code_settings import variable_effects
+from keyturn.understand.shell.commands import _host_sysctl  # noqa: F401  (registers sysctl)
 from keyturn.understand.shell.commands._server_target import server_target
 from keyturn.understand.shell.effects import command_effect, local_target, unknown_effect
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options

@@ -7,16 +7,16 @@ with it), ``nvme format``/``sanitize``/``delete-ns``, ``hdparm --security-erase`
 ``--sanitize-block-erase``/``-crypto-scramble``/``-overwrite`` (and its other writing options:
 ``--trim-sector-ranges``, ``--write-sector``...), ``badblocks -w`` (a write test over the whole
 device), ``mdadm --zero-superblock`` and ``--create``, ``pvremove``, ``vgremove``, ``lvremove``
-(a logical volume is a partition to LVM), ``zpool destroy`` and ``labelclear``, ``zfs destroy``
-of a dataset. A ZFS snapshot destroyed (``pool/fs@snap``) and a btrfs subvolume deleted -- the
-subvolume and everything in it, at once -- are named (``zfs:pool/fs@snap``; ``file:<path>`` as
-``rm -r`` names it) and stay ``unknown``. Names: ``file:<device>``, ``lvm:<vg>[/<lv>]``,
-``zfs:<pool>[/<dataset>]``. Their listing forms read; any other form is unknown, as before.
+(a logical volume is a partition to LVM). A btrfs subvolume deleted -- the subvolume and
+everything in it, at once -- is named (``file:<path>`` as ``rm -r`` names it) and stays
+``unknown``. Names: ``file:<device>``, ``lvm:<vg>[/<lv>]``. Their listing forms read; any other
+form is unknown, as before. ZFS (``zpool``, ``zfs``): :mod:`._host_zfs`.
 """
 
 from __future__ import annotations
 
 from keyturn.model import Effect, EffectKind, Resource
+from keyturn.understand.shell.commands import _host_zfs  # noqa: F401  (registers zpool, zfs)
 from keyturn.understand.shell.effects import (
     command_effect,
     file_effect,
@@ -213,56 +213,7 @@ def mdadm(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     return None
 
 
-# --- ZFS, btrfs --------------------------------------------------------------------------------
-
-_ZPOOL_READS = frozenset({"list", "status", "get", "iostat", "history", "events", "help"})
-_ZPOOL_READS |= {"version"}
-
-
-@command("zpool")
-def zpool(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """``zpool destroy POOL`` and ``zpool labelclear DEVICE`` destroy the pool; the listing
-    subcommands read; any other is unknown."""
-    words = _operands(cmd)
-    if not words:
-        return None
-    sub, rest = words[0], words[1:]
-    if sub == "destroy" and rest:
-        reason = f"zpool destroy destroys the pool {rest[0]} and every dataset in it"
-        return [_named(_E.DELETE, [f"zfs:{rest[0]}"], cmd, ctx, catastrophic=reason)]
-    if sub == "labelclear":
-        devices = [w if w.startswith("/") else f"/dev/{w}" for w in rest[:1]]
-        return _destroys(devices, "labelclear wipes the ZFS label of", cmd, ctx)
-    if sub in _ZPOOL_READS:
-        return [_named(_E.READ, [f"zfs:{w}" for w in rest if "=" not in w] or ["zfs:*"], cmd, ctx)]
-    return None
-
-
-_ZFS_READS = frozenset({"list", "get", "help", "version", "diff", "holds", "userspace"})
-
-
-@command("zfs")
-def zfs(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """``zfs destroy DATASET`` destroys it and its data (catastrophic); a snapshot destroyed is
-    named and unknown; ``-n`` (a dry run) and the listing subcommands read."""
-    words = _operands(cmd)
-    if not words:
-        return None
-    sub, rest = words[0], words[1:]
-    if sub in _ZFS_READS:
-        return [_named(_E.READ, [f"zfs:{w}" for w in rest] or ["zfs:*"], cmd, ctx)]
-    if sub != "destroy" or not rest:
-        return None
-    flags = "".join(a[1:] for a in cmd.args if a.startswith("-") and not a.startswith("--"))
-    names = [f"zfs:{rest[0]}"]
-    if "n" in flags:
-        return [_named(_E.READ, names, cmd, ctx, detail="a dry run")]
-    if "@" in rest[0] or "#" in rest[0]:
-        detail = f"destroys the snapshot or bookmark {rest[0]}"
-        return [_named(_E.UNKNOWN, names, cmd, ctx, detail=detail)]
-    reason = f"zfs destroy destroys the dataset {rest[0]} and its data"
-    return [_named(_E.DELETE, names, cmd, ctx, catastrophic=reason)]
-
+# --- btrfs (ZFS: :mod:`._host_zfs`) -----------------------------------------------------------
 
 _BTRFS_GROUPS = (
     *("subvolume", "filesystem", "balance", "device", "scrub", "check", "rescue", "restore"),
