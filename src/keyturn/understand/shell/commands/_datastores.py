@@ -7,7 +7,9 @@ settings), ``db:redis/<n>/<key>`` for a key; ``db:mongodb/<db>`` and
 (see :mod:`.sql_clients`).
 
 A command that writes its result over a key (``SINTERSTORE dst …``, ``GEORADIUS … STORE dst``,
-``SORT key … STORE dst``) replaces that key: what it held is lost.
+``SORT key … STORE dst``) replaces that key: what it held is lost. Commands that rename, copy,
+move, migrate or expire keys, and ``CONFIG SET`` of the server's files: :mod:`._db_redis_keys`.
+Commands on stdin come from a heredoc, constant text piped in, or a ``<`` file read here.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from urllib.parse import urlsplit
 
 from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand.shell.commands._argv import Spec, is_dynamic, parse, with_command
+from keyturn.understand.shell.commands._db_mongo_shell import mongo_shell
+from keyturn.understand.shell.commands._db_redis_keys import config_moves_files, key_effects
+from keyturn.understand.shell.commands._db_stdin import stdin_text
 from keyturn.understand.shell.commands._mongo_code import mongo_effects
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 from keyturn.understand.sql.names import Session
@@ -45,8 +50,7 @@ _REDIS_KEY_WRITES = _words(
     "set setex psetex setnx append incr incrby incrbyfloat decr decrby getset hset hsetnx "
     "hmset hincrby hincrbyfloat lpush rpush lpushx rpushx lset linsert lpop rpop lrem ltrim "
     "sadd srem spop smove zadd zrem zincrby zpopmin zpopmax zremrangebyscore zremrangebyrank "
-    "zremrangebylex expire pexpire expireat pexpireat persist rename renamenx restore xadd "
-    "xdel xtrim setrange setbit pfadd copy move hdel getex lmove rpoplpush geoadd"
+    "zremrangebylex persist xadd xdel xtrim setrange setbit pfadd hdel getex geoadd"
 )
 _REDIS_DELETES = frozenset({"del", "unlink", "getdel"})
 _REDIS_UNKNOWN = {
@@ -95,9 +99,12 @@ def redis_cli(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         return with_command([s.unknown("a Redis command decided at run time")], cmd)
     if words:
         return with_command(_redis_command(words, s), cmd)
-    if cmd.stdin_text is not None:
+    text, problem = stdin_text(cmd, ctx)
+    if problem is not None:
+        return with_command([s.unknown(problem)], cmd)
+    if text is not None:
         effects: list[Effect] = []
-        for line in cmd.stdin_text.splitlines():
+        for line in text.splitlines():
             if line.strip():
                 effects += _redis_command(line.split(), s)
                 _follow_select(line.split(), s)
@@ -122,6 +129,9 @@ def _redis_command(words: list[str], s: Session) -> list[Effect]:
         return [s.effect(EffectKind.DELETE, s.database_resource(), op, "every key")]
     if name in ("replicaof", "slaveof") and [a.lower() for a in args] != ["no", "one"]:
         return [s.effect(EffectKind.DELETE, everything, op, "replaces the data with a primary's")]
+    if name == "config" and config_moves_files(args):
+        why = "moves where the server writes its files: SAVE then writes any file it may"
+        return [s.unknown(why, f"{op} SET")]
     if name == "config":
         sub = args[0].lower() if args else ""
         kind = EffectKind.READ if sub == "get" else EffectKind.UPDATE
@@ -131,6 +141,9 @@ def _redis_command(words: list[str], s: Session) -> list[Effect]:
     if name == "client" and args[:1] and args[0].lower() in _REDIS_CLIENT_CHANGES:
         sub = args[0].upper()
         return [s.effect(EffectKind.UPDATE, everything, f"{op} {sub}", "blocks or ends sessions")]
+    moved = key_effects(name, args, s, op)
+    if moved is not None:
+        return moved
     stored = _stored(name, args)
     if stored:
         return [_replaces(s, key, op) for key in stored]
@@ -144,7 +157,7 @@ def _redis_command(words: list[str], s: Session) -> list[Effect]:
         return [s.effect(EffectKind.UPDATE, _key(s, k), op) for k in args[::2]]
     if name in _REDIS_KEY_WRITES and args:
         return [s.effect(EffectKind.UPDATE, _key(s, args[0]), op)]
-    if name in ("swapdb", "acl", "client", "failover", "bgrewriteaof"):
+    if name in ("acl", "client", "failover", "bgrewriteaof"):
         return [s.effect(EffectKind.UPDATE, everything, op)]
     return [s.unknown(f"Redis command not understood: {name.upper()}", op)]
 
@@ -189,11 +202,6 @@ def _replaces(s: Session, key: str, op: str) -> Effect:
     return s.effect(EffectKind.REPLACE, _key(s, key), op, "writes its result over the key")
 
 
-_MONGO = Spec(
-    short="uphf",
-    long={"username": "u", "password": "p", "host": "h", "file": "f"},
-    long_valued=frozenset({"eval", "port", "authenticationDatabase", "tls", "apiVersion"}),
-)
 _MONGO_READS = _words(
     "find findOne count countDocuments estimatedDocumentCount distinct getIndexes stats "
     "getCollectionNames getCollectionInfos listCollections explain hello isMaster "
@@ -228,32 +236,10 @@ _MONGO_WRITES = {
 
 @command("mongosh", "mongo")
 def mongosh(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """``mongosh [URI|DB] --eval 'JS'``: known calls judged; other code is unknown."""
-    args = parse(cmd, _MONGO)
-    host, database = None, None
-    for operand in args.operands[:1]:
-        if "://" in operand.value:
-            parts = urlsplit(operand.value)
-            host = parts.hostname
-            database = parts.path.strip("/") or None
-        elif not operand.value.endswith(".js"):
-            database = operand.value
-    host = (args.last("h").value if args.has("h") else None) or host  # type: ignore[union-attr]
-    s = Session("mongodb", database or "*", host, ctx.target)
-    code = args.all("eval")
-    if not code:
-        reason = "runs a script file" if args.operands[1:] or args.has("f") else "interactive"
-        text = cmd.stdin_text
-        if text is None:
-            return with_command([s.unknown(f"mongosh {reason}: the code is not known")], cmd)
-        return with_command(_mongo_code(text, s), cmd)
-    effects: list[Effect] = []
-    for arg in code:
-        if is_dynamic(cmd, arg):
-            effects.append(s.unknown("runs code decided at run time"))
-        else:
-            effects += _mongo_code(arg.value, s)
-    return with_command(effects, cmd)
+    """``mongosh [URI|DB] [--eval 'JS']… [FILE.js]…`` (and the legacy ``mongo``): the code the
+    line, its scripts, the start-up file and stdin give (:mod:`._db_mongo_shell`), known
+    calls judged; other code is unknown."""
+    return with_command(mongo_shell(cmd, ctx, _mongo_code), cmd)
 
 
 def _mongo_code(code: str, s: Session) -> list[Effect]:

@@ -1,13 +1,16 @@
 """mongosh code (``--eval``, a heredoc) -> effects, for code the recogniser reads in full.
 
 Each statement must be one of: ``show dbs|collections|...``, ``use DB``, or a call chain on
-``db`` written plainly -- ``db.coll.method(ARGS)``, ``db["coll"]``, ``db.getCollection("c")``,
-``db.getSiblingDB("d")``, then cursor methods (``.sort({..}).limit(5).toArray()``) --
+``db`` written plainly -- ``db.coll.method(ARGS)``, ``db["coll"]``, ``db["method"](ARGS)``,
+``db.getCollection("c")``, ``db.getSiblingDB("d")``, ``db.getMongo().getDB("d")``, then
+cursor methods (``.sort({..}).limit(5).toArray()``) --
 optionally inside ``print(..)``/``printjson(..)``/``console.log(..)``. Arguments must be
 literals (objects, arrays, strings, numbers, ``ObjectId("..")`` and its kin). Anything else --
 a variable (``const c = db.users; c.drop()``), a computed name (``db[n]``), a callback
 (``forEach(n => ..)``), ``?.``, ``with``, any other assignment to ``db`` -- is ``unknown``:
 JavaScript can reach the same calls in too many ways to recognise them by pattern.
+``db.runCommand(CMD)``/``db.adminCommand(CMD)`` are read by the command they send
+(:func:`run_command`).
 
 Where later statements run: ``use DB`` moves them to ``DB``, and so does ``db =
 db.getSiblingDB("DB")`` (mongosh's ``db`` is an ordinary variable; the assignment itself stays
@@ -22,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.commands._db_mongo_commands import command_effects
 from keyturn.understand.shell.registry import evolve
 from keyturn.understand.sql.names import Session
 
@@ -167,7 +171,9 @@ def _unwrapped(statement: list[_Tok]) -> list[_Tok]:
 
 
 def _chain(tokens: Sequence[_Tok], database: str) -> list[MongoCall] | None:
-    """The calls of ``db....`` written plainly; ``None`` when it is anything else."""
+    """The calls of ``db....`` written plainly; ``None`` when it is anything else. A name is
+    ``.name`` or ``["name"]``; followed by ``(`` it is a method (``db["dropDatabase"]()``),
+    else a collection. ``getSiblingDB("d")``, ``getMongo().getDB("d")`` move to ``d``."""
     if not tokens or tokens[0].text != "db" or tokens[0].kind != "name":
         return None
     collection: str | None = None
@@ -175,18 +181,10 @@ def _chain(tokens: Sequence[_Tok], database: str) -> list[MongoCall] | None:
     after_call = False
     i = 1
     while i < len(tokens):
-        t = tokens[i]
-        if t.text == "[" and i + 2 < len(tokens) and tokens[i + 2].text == "]":
-            name = _string(tokens[i + 1])
-            if name is None or after_call:
-                return None
-            collection = name if collection is None else f"{collection}.{name}"
-            i += 3
-            continue
-        if t.text != "." or i + 1 >= len(tokens) or tokens[i + 1].kind != "name":
+        step = _member(tokens, i)
+        if step is None:
             return None
-        name = tokens[i + 1].text
-        i += 2
+        name, i = step
         if i >= len(tokens) or tokens[i].text != "(":
             if after_call:
                 return None  # a property of a result: not read
@@ -197,11 +195,12 @@ def _chain(tokens: Sequence[_Tok], database: str) -> list[MongoCall] | None:
             return None
         args = tokens[i + 1 : end]
         i = end + 1
-        if not after_call and collection is None and name in ("getSiblingDB", "getCollection"):
-            value = _string(args[0]) if len(args) == 1 else None
-            if value is None:
+        if not after_call and collection is None and name in _SWITCHES:
+            switched = _switch(name, args, tokens, i)
+            if switched is None:
                 return None
-            database, collection = (value, None) if name == "getSiblingDB" else (database, value)
+            (moved_to, collection), i = switched
+            database = moved_to or database
             continue
         if not _literal(args, callback=after_call):
             return None
@@ -209,6 +208,39 @@ def _chain(tokens: Sequence[_Tok], database: str) -> list[MongoCall] | None:
         calls.append(MongoCall(database, collection, name, empty, _arguments(args)))
         after_call = True
     return calls if calls else None
+
+
+_SWITCHES = frozenset({"getSiblingDB", "getSisterDB", "getCollection", "getMongo"})
+
+
+def _member(tokens: Sequence[_Tok], i: int) -> tuple[str, int] | None:
+    """The name accessed at ``i`` (``.name`` or ``["name"]``) and where it ends."""
+    t = tokens[i]
+    if t.text == "[" and i + 2 < len(tokens) and tokens[i + 2].text == "]":
+        name = _string(tokens[i + 1])
+        return (name, i + 3) if name is not None else None
+    if t.text == "." and i + 1 < len(tokens) and tokens[i + 1].kind == "name":
+        return tokens[i + 1].text, i + 2
+    return None
+
+
+def _switch(
+    name: str, args: Sequence[_Tok], tokens: Sequence[_Tok], i: int
+) -> tuple[tuple[str, str | None], int] | None:
+    """``getSiblingDB("d")`` -> (d, no collection); ``getCollection("c")`` -> ("", c) (the
+    same database); ``getMongo().getDB("d")`` -> (d, no collection), read up to its end."""
+    if name == "getMongo":
+        step = _member(tokens, i) if not args else None
+        if step is None or step[0] != "getDB" or step[1] >= len(tokens):
+            return None
+        end = _closing(tokens, step[1]) if tokens[step[1]].text == "(" else None
+        if end is None:
+            return None
+        args, i, name = tokens[step[1] + 1 : end], end + 1, "getSiblingDB"
+    value = _string(args[0]) if len(args) == 1 else None
+    if value is None:
+        return None
+    return ((value, None) if name != "getCollection" else ("", value)), i
 
 
 def _arguments(args: Sequence[_Tok]) -> tuple[tuple[_Tok, ...], ...]:
@@ -295,6 +327,8 @@ def _call_effects(
     """The effects of one call, on the database it was made on."""
     op = f"mongo:{call.method}"
     session = Session("mongodb", call.database, s.host, s.target)
+    if call.method in ("runCommand", "adminCommand"):
+        return run_command(call, session, op)
     kind = writes.get(call.method)
     if kind is None and call.method not in reads and call.method != "show":
         return [session.unknown(f"mongosh method not understood: {call.method}", op)]
@@ -330,3 +364,24 @@ def _rename(call: MongoCall, collection: str, s: Session, op: str) -> list[Effec
         new = s.object_resource([target], "collection")
         effects.append(s.effect(EffectKind.DELETE, new, op, "dropTarget: dropped first"))
     return effects
+
+
+def run_command(call: MongoCall, s: Session, op: str) -> list[Effect]:
+    """``db.runCommand(CMD)``/``db.adminCommand(CMD)``: the command is the first key of a
+    literal object or a string (:mod:`._db_mongo_commands` judges it)."""
+    first = call.arguments[0] if call.arguments else ()
+    name, value = _command(first)
+    return command_effects(call.method, name, value, call.collection, s, op)
+
+
+def _command(tokens: tuple[_Tok, ...]) -> tuple[str | None, str | None]:
+    """The command's name and, when it is a plain string, its value: ``{drop: "users"}`` is
+    ("drop", "users"), ``{dropDatabase: 1}`` ("dropDatabase", None), ``"ping"`` ("ping",
+    None)."""
+    if len(tokens) == 1:
+        return _string(tokens[0]), None
+    if len(tokens) < 5 or tokens[0].text != "{" or tokens[2].text != ":":
+        return None, None
+    key = tokens[1].text if tokens[1].kind == "name" else _string(tokens[1])
+    value = _string(tokens[3]) if tokens[4].text in (",", "}") else None
+    return key, value

@@ -6,9 +6,12 @@ Unless ``--no-defaults`` (or ``--defaults-file``, which names the only one), the
 ``--defaults-extra-file``, then ``~/.my.cnf``; later settings win, and the command line wins
 over them all. Of each file only the client's groups count (``[client]``, ``[client-server]``,
 ``[client-mariadb]`` and the program's own: ``[mysql]``/``[mariadb-client]``,
-``[mysqladmin]``/``[mariadb-admin]``; names compared without regard to case, as the client
-does). There ``host`` and ``database`` say where the line's SQL lands
-and ``init-command`` is SQL it runs first (judged); a setting keyturn does not know, a file
+``[mysqladmin]``/``[mariadb-admin]``, ``[mysqldump]``/``[mariadb-dump]``; names compared
+without regard to case, as the client does). There ``host`` and ``database`` say where the
+line's SQL lands and ``init-command`` is SQL it runs first (judged); the dump's own settings
+that write a file or change the server (``result-file``, ``tab``, ``log-error``,
+``delete-master-logs``, ``flush-logs``) are kept in ``settings`` for the caller to judge, and
+those that only shape the dump are harmless to it; a setting keyturn does not know, a file
 that is there but cannot be read, an ``!include`` that cannot be read or an ``!includedir``
 keyturn cannot list (or one the line wrote into) leave the call unknown; a folder it lists is
 read file by file (its ``.cnf`` files, as the client reads them). A system file that is not
@@ -48,7 +51,25 @@ _CLIENT_GROUPS = frozenset({"client", "client-server", "client-mariadb"})
 _PROGRAM_GROUPS = {
     "mysql": frozenset({"mysql", "mariadb-client"}),
     "mysqladmin": frozenset({"mysqladmin", "mariadb-admin"}),
+    "mysqldump": frozenset({"mysqldump", "mariadb-dump"}),
 }
+# mysqldump's settings that write a file or change the server: kept for the caller.
+_DUMP_KEPT = frozenset({"result-file", "tab", "log-error", "delete-master-logs", "flush-logs"})
+# mysqldump's settings that only shape the dump it writes (what it holds, how it reads):
+# ``database`` is a prefix of ``databases``, which mariadb-dump takes with a warning.
+_DUMP_HARMLESS = frozenset(
+    {"add-drop-database", "add-drop-table", "add-drop-trigger", "add-locks", "all-databases"}
+    | {"allow-keywords", "comments", "compact", "complete-insert", "create-options", "database"}
+    | {"databases", "disable-keys", "dump-date", "events", "extended-insert", "hex-blob"}
+    | {"flush-privileges", "ignore-table", "ignore-database", "include-master-host-port"}
+    | {"insert-ignore", "lock-all-tables", "lock-tables", "master-data", "source-data"}
+    | {"net-buffer-length", "no-autocommit", "no-create-db", "no-create-info", "no-data"}
+    | {"opt", "order-by-primary", "quick", "quote-names", "replace", "routines", "set-charset"}
+    | {"single-transaction", "triggers", "tz-utc", "column-statistics", "set-gtid-purged"}
+    | {"no-tablespaces", "dump-slave", "apply-slave-statements", "gtid", "hex-blob", "xml"}
+)
+# Per program: (settings kept for the caller, settings harmless to it).
+_PROGRAM_SETTINGS = {"mysqldump": (_DUMP_KEPT, _DUMP_HARMLESS)}
 # Variables that move where the client looks for its files: not followed.
 _MOVES = ("MYSQL_HOME", "MARIADB_HOME", "MYSQL_GROUP_SUFFIX", "MYSQL_TEST_LOGIN_FILE")
 _MAX_DEPTH = 10  # the client's own limit on nested ``!include``
@@ -73,6 +94,8 @@ class MysqlOptions:
     host: str | None = None
     init: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # The program's own settings the caller judges (``result-file``...): name -> last value.
+    settings: dict[str, str] = field(default_factory=dict)
 
 
 def mysql_options(
@@ -80,7 +103,8 @@ def mysql_options(
 ) -> MysqlOptions:
     """Read the option files this call of ``program`` (``mysql``, ``mysqladmin``) reads, in
     the client's order."""
-    reader = _Reader(ctx, _CLIENT_GROUPS | _PROGRAM_GROUPS[program])
+    kept, harmless = _PROGRAM_SETTINGS.get(program, (frozenset(), frozenset()))
+    reader = _Reader(ctx, _CLIENT_GROUPS | _PROGRAM_GROUPS[program], kept, harmless)
     named = args.all("defaults-file")
     if named:  # the only file read (a later one wins)
         reader.read(named[-1].value, explicit=True)
@@ -124,6 +148,8 @@ class _Reader:
 
     ctx: ShellContext
     groups: frozenset[str]
+    kept: frozenset[str] = frozenset()
+    harmless: frozenset[str] = frozenset()
     found: MysqlOptions = field(default_factory=MysqlOptions)
 
     def read(self, path: str, *, explicit: bool, depth: int = 0) -> None:
@@ -181,6 +207,10 @@ class _Reader:
             self.found.host = value or self.found.host
         elif key == "init-command":
             self.found.init.append(value)
+        elif key in self.kept:
+            self.found.settings[key] = value
+        elif (self.harmless and key.startswith("skip-")) or key in self.harmless:
+            return  # ``skip-X`` only turns a dump setting off
         elif key not in _HARMLESS_SETTINGS:
             self.found.problems.append(f"{origin} sets {key}, which keyturn does not judge")
 

@@ -32,8 +32,10 @@ from keyturn.understand.shell.commands._argv import (
     setting,
     with_command,
 )
+from keyturn.understand.shell.commands._db_admin import service_host
+from keyturn.understand.shell.commands._mysql_options import mysql_options
 from keyturn.understand.shell.commands.sql_clients import Connection, conninfo
-from keyturn.understand.shell.effects import file_effect, write_effect
+from keyturn.understand.shell.effects import directory_tree, file_effect, write_effect
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 from keyturn.understand.shell.words import normalize_path
 from keyturn.understand.sql.names import Session
@@ -89,7 +91,7 @@ _PG_RESTORE = Spec(
 )
 _MYSQL_CONNECTION = {"host": "h", "port": "P", "user": "u", "socket": "S", "password": "p"}
 _MYSQLDUMP = Spec(
-    short="hPuSrw",
+    short="hPuSrwT",
     attached="p",
     long={
         **_MYSQL_CONNECTION,
@@ -97,11 +99,21 @@ _MYSQLDUMP = Spec(
         "where": "w",
         "databases": "B",
         "all-databases": "A",
+        "tab": "T",
+        "flush-logs": "F",
     },
-    long_valued=frozenset("hPuSrw")
-    | {"defaults-file", "defaults-extra-file", "ignore-table", "tab", "default-character-set"}
-    | {"compatible", "set-gtid-purged", "protocol", "plugin-dir", "ssl-ca", "ssl-cert"},
+    long_valued=frozenset("hPuSrwT")
+    | {"defaults-file", "defaults-extra-file", "ignore-table", "default-character-set"}
+    | {"compatible", "set-gtid-purged", "protocol", "plugin-dir", "ssl-ca", "ssl-cert"}
+    | {"log-error", "login-path", "defaults-group-suffix", "default-auth", "ssl-key"},
 )
+# mysqldump's options that load code or read settings keyturn does not follow.
+_MYSQLDUMP_UNJUDGED = {
+    "login-path": "reads its settings from the encrypted ~/.mylogin.cnf",
+    "defaults-group-suffix": "reads other groups of its option files",
+    "plugin-dir": "loads client plugins from a directory",
+    "default-auth": "loads a client authentication plugin",
+}
 _MYSQLIMPORT = Spec(
     short="hPuSc",
     attached="p",
@@ -113,11 +125,11 @@ _MYSQLIMPORT = Spec(
 
 
 def _postgres(cmd: SimpleCommand, ctx: ShellContext, args: Parsed, *, operand: bool) -> Session:
-    """Where a PostgreSQL tool connects: ``PGDATABASE``/``PGHOST``, the database operand (when
-    the tool takes one), ``-d`` (a name or a connection string) and ``-h``. A database decided
-    at run time is ``*``."""
-    conn = Connection("postgres", setting(cmd, ctx.env, "PGDATABASE"))
-    conn.host = setting(cmd, ctx.env, "PGHOST")
+    """Where a PostgreSQL tool connects: the database operand (when the tool takes one), ``-d``
+    (a name or a connection string) and ``-h``, then its service (``service=``,
+    ``PGSERVICE``), ``PGDATABASE`` and ``PGHOST``. A database decided at run time is ``*``."""
+    conn = Connection("postgres")
+    service = None
     chosen = [*(args.operands[:1] if operand else ()), *args.all("d", "h")]
     for arg in chosen:
         if is_dynamic(cmd, arg):
@@ -125,7 +137,8 @@ def _postgres(cmd: SimpleCommand, ctx: ShellContext, args: Parsed, *, operand: b
         elif arg.key == "h":
             conn.host = arg.value or conn.host
         else:
-            conninfo(arg.value, conn)
+            service = conninfo(arg.value, conn) or service
+    service_host(cmd, ctx, conn, service)
     return conn.session(ctx)
 
 
@@ -211,9 +224,15 @@ def _mysql(cmd: SimpleCommand, ctx: ShellContext, args: Parsed) -> Connection:
 
 @command("mysqldump", "mariadb-dump")
 def mysqldump(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """``mysqldump DB [TABLE…]``, ``--databases DB…``, ``--all-databases``: reads."""
+    """``mysqldump DB [TABLE…]``, ``--databases DB…``, ``--all-databases``: reads, on the host
+    the line or its option files (:mod:`._mysql_options`) name; the files it writes (``-r``,
+    ``--tab``, ``--log-error``, from the line or the option files) and what it changes on the
+    server (``--delete-master-logs`` purges the binary logs, ``--flush-logs`` rotates them)."""
     args = parse(cmd, _MYSQLDUMP)
-    conn = _mysql(cmd, ctx, args)
+    options = mysql_options(cmd, ctx, args, program="mysqldump")
+    conn = Connection("mysql", host=options.host or setting(cmd, ctx.env, "MYSQL_HOST"))
+    for arg in args.all("h"):
+        conn.host = arg.value or conn.host
     words = ["*" if is_dynamic(cmd, a) else a.value for a in args.operands]
     if args.has("A") or not words:
         conn.database = "*"
@@ -226,8 +245,43 @@ def mysqldump(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         resources = [s.object_resource([t], "table") for t in words[1:]]
         resources = resources or [s.database_resource()]
     s = conn.session(ctx)
-    reads = [s.effect(_E.READ, r, cmd.name, "dumps") for r in resources]
-    return with_command(reads + _written(cmd, ctx, args, "r"), cmd)
+    problems = options.problems + [
+        f"--{a.key} {_MYSQLDUMP_UNJUDGED[a.key]}" for a in args.all(*_MYSQLDUMP_UNJUDGED)
+    ]
+    effects = [s.unknown(problem) for problem in problems]
+    effects += [e for text in options.init for e in conn.run(text, ctx)]
+    effects += [s.effect(_E.READ, r, cmd.name, "dumps") for r in resources]
+    return with_command(effects + _dump_changes(cmd, ctx, args, options.settings, s), cmd)
+
+
+def _dump_changes(
+    cmd: SimpleCommand, ctx: ShellContext, args: Parsed, settings: dict[str, str], s: Session
+) -> list[Effect]:
+    """What mysqldump writes or changes besides its output on stdout; the line's option wins
+    over the option files'."""
+    effects: list[Effect] = []
+
+    def told(key: str, name: str) -> str | None:
+        found = args.last(key)
+        return found.value if found is not None else settings.get(name)
+
+    result, tab, log = told("r", "result-file"), told("T", "tab"), told("log-error", "log-error")
+    if result not in (None, "", "-"):
+        path = normalize_path(result, cwd=ctx.cwd)
+        effects.append(write_effect(path, cmd, ctx, detail="the dump"))
+    if tab:
+        tree = directory_tree(normalize_path(tab, cwd=ctx.cwd))
+        effects.append(file_effect(_E.UPDATE, tree, cmd, ctx, detail="--tab: a file per table"))
+    if log:
+        path = normalize_path(log, cwd=ctx.cwd)
+        effects.append(write_effect(path, cmd, ctx, detail="--log-error", appends=True))
+    server = Session("mysql", "*", s.host, s.target).database_resource()
+    if args.has("delete-master-logs") or "delete-master-logs" in settings:
+        detail = "--delete-master-logs: purges the server's binary logs"
+        effects.append(s.effect(_E.UPDATE, server, cmd.name, detail))
+    if args.has("F") or "flush-logs" in settings:
+        effects.append(s.effect(_E.UPDATE, server, cmd.name, "--flush-logs: rotates the logs"))
+    return effects
 
 
 @command("mysqlimport", "mariadb-import")

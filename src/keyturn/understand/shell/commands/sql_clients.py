@@ -1,5 +1,6 @@
-"""SQL clients on the command line: ``psql``, ``mysql``/``mariadb``, ``sqlite3``, ``dropdb`` and
-friends, ``mysqladmin``. (``redis-cli`` and ``mongosh`` are in :mod:`._datastores`.)
+"""SQL clients on the command line: ``psql``, ``mysql``/``mariadb``, ``sqlite3``. (``dropdb`` and
+friends and ``mysqladmin`` are in :mod:`._db_admin`; ``redis-cli`` and ``mongosh`` in
+:mod:`._datastores`.)
 
 The SQL a client runs comes from its options (``psql -c``/``-f``, ``mysql -e``, ``sqlite3 DB
 SQL``), from a file (read through ``ctx.files``), or from stdin (a heredoc, ``<`` file, or
@@ -34,7 +35,7 @@ loads extensions): unknown, with the database file named.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from keyturn.model import Effect, EffectKind, Resource
@@ -50,7 +51,7 @@ from keyturn.understand.shell.commands._argv import (
 )
 from keyturn.understand.shell.commands._home import home_moved
 from keyturn.understand.shell.commands._mysql_options import mysql_options
-from keyturn.understand.shell.commands._psql_startup import psql_start_up
+from keyturn.understand.shell.commands._psql_startup import psql_start_up, user_file
 from keyturn.understand.shell.effects import file_path, unknown_effect, write_effect
 from keyturn.understand.shell.line_writes import one_text_on_line
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
@@ -101,7 +102,7 @@ def conninfo(text: str, conn: Connection) -> str | None:
     return info.service
 
 
-def _service(name: str, cmd: SimpleCommand, ctx: ShellContext) -> Conninfo | None:
+def service_settings(name: str, cmd: SimpleCommand, ctx: ShellContext) -> Conninfo | None:
     """The settings of the libpq service ``name`` from the user's service file (or
     ``PGSERVICEFILE``), else the system's (``PGSYSCONFDIR``); ``None`` when not readable."""
     user_file = setting(cmd, ctx.env, "PGSERVICEFILE") or f"{ctx.home}/.pg_service.conf"
@@ -207,7 +208,7 @@ def psql(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     service = conninfo(dbname.value, conn) if dbname is not None else None
     service = service or setting(cmd, ctx.env, "PGSERVICE")
     if service:
-        found = _service(service, cmd, ctx)
+        found = service_settings(service, cmd, ctx)
         # the service's settings, under those the line gives (libpq's order)
         conn.database = conn.database or (found.database if found else None)
         conn.host = conn.host or (found.host if found else f"service={service}")
@@ -240,13 +241,18 @@ def psql(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
 
 def _start_up_sql(cmd: SimpleCommand, ctx: ShellContext, conn: Connection) -> list[Effect]:
     """What psql runs before the line's SQL, in the same session: its start-up files
-    (:mod:`._psql_startup`); the user's one, when the line moved it (``PSQLRC``, another
-    ``HOME``), is unknown."""
+    (:mod:`._psql_startup`, ``PSQLRC``'s included); the user's one, when the line moved it
+    where it cannot be followed (another ``HOME``, a ``PSQLRC`` decided at run time) or to a
+    file not there now, is unknown."""
     session = conn.session(ctx)
-    chosen = _start_up_chosen(cmd, ctx, "PSQLRC")
-    found = psql_start_up(cmd, ctx, user=chosen is None)
-    if chosen is not None:
-        found.problems.append(f"psql runs the start-up file {chosen} points to")
+    user = user_file(cmd, ctx)
+    chosen = None if setting(cmd, ctx.env, "PSQLRC") else _start_up_chosen(cmd, ctx)
+    found = psql_start_up(cmd, ctx, user=user if chosen is None else None)
+    if chosen is not None or user is None:
+        found.problems.append(f"psql runs the start-up file {chosen or 'PSQLRC'} points to")
+    elif setting(cmd, ctx.env, "PSQLRC") and not found.user_found:
+        # PSQLRC names a file not there now: the line or another process may yet put one there
+        found.problems.append(f"psql runs the start-up file PSQLRC points to ({user})")
     return found.judge(session, lambda text: conn.run(text, ctx, psql_variables=True))
 
 
@@ -395,104 +401,3 @@ def database_file_tool(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | 
         names = (*effect.resource.names, "file:" + normalize_path(words[0], cwd=ctx.cwd))
         effect = evolve(effect, resource=Resource(names, type=effect.resource.type))
     return [effect]
-
-
-_PG_ADMIN = Spec(
-    short="hpUdTEOlDcS",
-    long={"host": "h", "port": "p", "username": "U", "maintenance-db": "maintenance-db"},
-    long_valued=frozenset({"maintenance-db", "template", "encoding", "locale", "owner"}),
-)
-_PG_ADMIN_MEANINGS: dict[str, tuple[EffectKind, bool]] = {
-    # program -> (effect, names a role rather than a database)
-    "dropdb": (EffectKind.DELETE, False),
-    "createdb": (EffectKind.CREATE, False),
-    "dropuser": (EffectKind.DELETE, True),
-    "createuser": (EffectKind.CREATE, True),
-}
-
-
-@command(*_PG_ADMIN_MEANINGS)
-def pg_admin(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """``dropdb``/``createdb DB``, ``dropuser``/``createuser ROLE``."""
-    kind, role = _PG_ADMIN_MEANINGS[cmd.name]
-    args = parse(cmd, _PG_ADMIN)
-    conn = Connection("postgres", host=setting(cmd, ctx.env, "PGHOST"))
-    host = args.last("h")
-    conn.host = host.value if host else conn.host
-    names = [a.value for a in args.operands[:1]]
-    if not names and not role:
-        names = [v for v in [setting(cmd, ctx.env, "PGDATABASE")] if v]
-    session = conn.session(ctx)
-    if not names or (args.operands and is_dynamic(cmd, args.operands[0])):
-        return with_command([session.unknown(f"{cmd.name}: which one is not known")], cmd)
-    resource = session.role_resource(names[0]) if role else session.database_resource(names[0])
-    return with_command([session.effect(kind, resource, cmd.name)], cmd)
-
-
-_MYSQLADMIN = Spec(
-    short="hPuS",
-    attached="p",
-    long={"host": "h", "port": "P", "user": "u"},
-    long_valued=frozenset({"defaults-file", "defaults-extra-file", "defaults-group-suffix"}),
-)
-_Admin = Callable[[Session, list[str]], list[Effect]]
-
-
-def _admin_database(kind: EffectKind) -> _Admin:
-    def meaning(s: Session, rest: list[str]) -> list[Effect]:
-        if not rest:
-            return [s.unknown("mysqladmin: which database is not given")]
-        return [s.effect(kind, s.database_resource(rest[0]), f"mysqladmin {kind.value}")]
-
-    return meaning
-
-
-def _admin_server(kind: EffectKind, detail: str) -> _Admin:
-    def meaning(s: Session, rest: list[str]) -> list[Effect]:
-        return [s.effect(kind, s.database_resource(), "mysqladmin", detail)]
-
-    return meaning
-
-
-_MYSQLADMIN_COMMANDS: dict[str, tuple[_Admin, int]] = {
-    # sub-command -> (meaning, how many arguments it takes)
-    "drop": (_admin_database(EffectKind.DELETE), 1),
-    "create": (_admin_database(EffectKind.CREATE), 1),
-    "password": (_admin_server(EffectKind.UPDATE, "changes a password"), 1),
-    "old-password": (_admin_server(EffectKind.UPDATE, "changes a password"), 1),
-    "kill": (_admin_server(EffectKind.UPDATE, "kills sessions"), 1),
-    "shutdown": (_admin_server(EffectKind.UNKNOWN, "stops the server"), 0),
-    **{
-        name: (_admin_server(EffectKind.READ, ""), 0)
-        for name in ("status", "ping", "processlist", "variables", "version", "extended-status")
-    },
-}
-
-
-@command("mysqladmin", "mariadb-admin")
-def mysqladmin(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """``mysqladmin [opts] drop DB | create DB | flush-* | shutdown | status ...``, on the host
-    the line or its option files (:mod:`._mysql_options`) name."""
-    args = parse(cmd, _MYSQLADMIN)
-    options = mysql_options(cmd, ctx, args, program="mysqladmin")
-    host = args.last("h")
-    found = (host.value if host else None) or options.host or setting(cmd, ctx.env, "MYSQL_HOST")
-    conn = Connection("mysql", host=found)
-    session = conn.session(ctx)
-    effects = [session.unknown(problem) for problem in options.problems]
-    effects += [e for text in options.init for e in conn.run(text, ctx)]
-    if args.has("defaults-group-suffix"):
-        effects.append(session.unknown("--defaults-group-suffix reads other option groups"))
-    words = [a.value for a in args.operands]
-    while words:
-        name = words.pop(0).lower()
-        if name.startswith(("flush-", "refresh", "reload", "start-", "stop-")):
-            effects += _admin_server(EffectKind.UPDATE, name)(session, [])
-            continue
-        meaning = _MYSQLADMIN_COMMANDS.get(name)
-        if meaning is None:
-            effects.append(session.unknown(f"mysqladmin {name} not understood"))
-            continue
-        effects += meaning[0](session, words[: meaning[1]])
-        words = words[meaning[1] :]
-    return with_command(effects or [session.unknown("mysqladmin without a command")], cmd)
