@@ -17,6 +17,13 @@ A change is judged on what it leaves (:func:`dropped_protection`), failing close
 - in the new text only a literal ``true`` protects; in the old text anything but a literal
   ``false`` counts (``prevent_destroy = !false``), and an old text that cannot be read is
   searched as text (what it may protect is never taken away).
+
+A write can also take away what *another* file of the module protects
+(:func:`dropped_elsewhere`): Terraform merges an override file (``override.tf``,
+``*_override.tf`` and their JSON and OpenTofu forms) over the module's other files, and a
+``prevent_destroy`` it sets replaces theirs (``internal/configs/module_merge.go``:
+``if or.Managed.PreventDestroySet``); OpenTofu ignores ``X.tf`` (``X.tf.json``) when the
+directory holds ``X.tofu`` (``X.tofu.json``: ``filterTfPathsWithTofuAlternatives``).
 """
 
 from __future__ import annotations
@@ -25,11 +32,13 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from keyturn.understand import FileReader
 from keyturn.understand._hcl_scan import Token, Unreadable, tokens
 
 __all__ = [
     "TERRAFORM_READ_LIMIT",
     "TERRAFORM_SUFFIXES",
+    "dropped_elsewhere",
     "dropped_protection",
     "is_terraform_file",
     "protected_addresses",
@@ -86,6 +95,59 @@ def dropped_protection(
     # A literal true keeps the protection; so does an expression left as it was (``!false``).
     unchanged = {(a, v) for a, v in old or () if v not in ("false", _UNCOMPARED)}
     return held - {a for a, v in new if v == "true" or (a, v) in unchanged}
+
+
+def dropped_elsewhere(path: str, after: str | None, files: FileReader) -> set[str]:
+    """The addresses protected in the module's other files whose protection goes when the file
+    ``path`` comes to hold ``after`` (``None``: not known): an override file's resource blocks
+    that set ``prevent_destroy`` to anything but a literal ``true`` (any of them, when its text
+    is not known or cannot be read), and the text of the ``.tf`` file an OpenTofu file of the
+    same name hides (module docstring)."""
+    folder, _, name = path.rpartition("/")
+    lower = name.lower()
+    if not is_terraform_file(lower):
+        return set()
+    dropped: set[str] = set()
+    for tofu, tf in ((".tofu.json", ".tf.json"), (".tofu", ".tf")):
+        if lower.endswith(tofu):
+            hidden = path[: -len(tofu)] + tf
+            dropped |= dropped_protection(hidden, _read(files, hidden), after)
+            break
+    if not _is_override(lower):
+        return dropped
+    overriding = _set_otherwise(after, json_syntax=_is_json(lower))
+    if overriding == set():
+        return dropped
+    for other in files.list_dir(folder or "/") or ():
+        there = f"{folder}/{other}"
+        if there == path or not is_terraform_file(other):
+            continue
+        held = dropped_protection(there, _read(files, there), None)
+        dropped |= held if overriding is None else held & overriding
+    return dropped
+
+
+def _read(files: FileReader, path: str) -> str | None:
+    return files.read_text(path, limit=TERRAFORM_READ_LIMIT)
+
+
+def _is_override(name: str) -> bool:
+    """Terraform's test (``parser_config_dir.go``): the name less its suffix is ``override``
+    or ends with ``_override``."""
+    for suffix in (".tofu.json", ".tf.json", ".tofu", ".tf"):
+        if name.endswith(suffix):
+            base = name[: -len(suffix)]
+            return base == "override" or base.endswith("_override")
+    return False
+
+
+def _set_otherwise(text: str | None, *, json_syntax: bool) -> set[str] | None:
+    """The addresses whose ``prevent_destroy`` ``text`` sets to anything but a literal
+    ``true``; ``None`` (any) when the text is not known or cannot be read."""
+    found = None if text is None else _settings(text, json_syntax=json_syntax, fragment=False)
+    if found is None:
+        return None
+    return {address for address, value in found if value != "true"}
 
 
 def protection_detail(dropped: set[str], *, known: bool) -> str:

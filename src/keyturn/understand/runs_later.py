@@ -15,10 +15,11 @@ tasks and its start-up files, programs on the search path (``~/.cargo/bin``, ``~
 virtualenv's ``bin``, ``node_modules/.bin``), sudoers and ``ld.so.preload`` and ``ld.so.conf``, the
 system's own rules and hooks (udev's, modprobe's, tmpfiles', logrotate's, apt's, PAM's, motd's, the
 network's; macOS's launchd jobs), the file systems ``mount -a`` mounts (``/etc/fstab``), the
-kernel's settings and controls (``/proc/sys`` as ``sysctl -w`` sets it, ``/sys``), Terraform's CLI
-settings and plugins, pre-commit's hooks, a dev container's definition, Gradle's init scripts,
-IPython's start-up files, the database clients' start-up and option files (``~/.psqlrc``,
-``~/.my.cnf``, ``~/.sqliterc``, ``~/.mongoshrc.js``), the HTTP clients' settings (``~/.curlrc``,
+kernel's settings and controls (``/proc/sys`` as ``sysctl -w`` sets it, ``/sys``), helm's
+repositories, registry logins and plugins, Terraform's CLI settings and plugins, pre-commit's
+hooks, a dev container's definition, Gradle's init scripts, IPython's start-up files, the
+database clients' start-up and option files (``~/.psqlrc``, ``~/.my.cnf``, ``~/.sqliterc``,
+``~/.mongoshrc.js``), the HTTP clients' settings (``~/.curlrc``,
 ``~/.wgetrc``, HTTPie's and xh's config), and Claude Code's skills, subagents, commands, plugins
 and hook scripts (their frontmatter may carry ``hooks:``, and the scripts a settings file names run
 outside keyturn). A write to one of them is ``unknown`` -- at least asked, denied in production --
@@ -179,6 +180,15 @@ _KINDS: tuple[tuple[str, str], ...] = (
         r"|.*/node_modules/\.bin/[^/]+",
         "a program on the search path (or a virtualenv's, or npm scripts'): whoever types its"
         " name runs it",
+    ),
+    (
+        # helmpath's lazypath: the config and data homes on Linux (XDG), macOS and Windows.
+        rf"{_HOMES}/(?:\.config/helm|Library/Preferences/helm|AppData/Roaming/helm)"
+        r"/(?:repositories\.yaml|registry/config\.json)"
+        rf"|{_HOMES}/(?:\.local/share/helm|Library/helm|AppData/Roaming/helm)/plugins/.+",
+        "helm's repositories, registry logins or plugins: they say where every later install"
+        " of a chart by its repository's name comes from, which credential helper runs, or"
+        " are programs helm runs",
     ),
     (
         rf"{_HOMES}/(?:\.terraformrc|AppData/Roaming/terraform\.rc|\.terraform\.d/plugins/.+)",

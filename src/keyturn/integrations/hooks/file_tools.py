@@ -22,7 +22,11 @@ from typing import Any, NamedTuple
 
 from keyturn.model import Action, ActionKind, Effect, EffectKind, Resource, Target
 from keyturn.understand import FileReader
-from keyturn.understand._hcl_protection import dropped_protection, protection_detail
+from keyturn.understand._hcl_protection import (
+    dropped_elsewhere,
+    dropped_protection,
+    protection_detail,
+)
 from keyturn.understand._mcp_files import file_text
 from keyturn.understand.paths import agent_path
 
@@ -74,11 +78,13 @@ def change_effects(
     *,
     target: Target,
     fragments: bool = False,
+    elsewhere: frozenset[str] = frozenset(),
 ) -> list[Effect]:
     """The effect of turning ``before`` (None: no file there, or not readable) into ``after``
     (None: rewritten in a way not known) in file ``name``; ``fragments``: the two are an
-    edit's own old and new texts, not whole files."""
-    dropped = dropped_protection(name, before, after, fragments=fragments)
+    edit's own old and new texts, not whole files; ``elsewhere``: the addresses protected in
+    other files whose protection the change takes away (:func:`dropped_elsewhere`)."""
+    dropped = dropped_protection(name, before, after, fragments=fragments) | elsewhere
     names = (name, *sorted(a for a in dropped if a))
     if guards_keyturn(name):
         detail = f"{tool} {_path_of(name)}: changes whether keyturn is consulted"
@@ -136,8 +142,15 @@ def write_action(
     path = _path_of(name)
     before = file_text(files, path)
     kind = EffectKind.UPDATE if files.exists(path) else EffectKind.CREATE
+    elsewhere = frozenset(dropped_elsewhere(path, content, files))
     effects = change_effects(
-        tool, name, kind, before if before is not None else "", content, target=target
+        tool,
+        name,
+        kind,
+        before if before is not None else "",
+        content,
+        target=target,
+        elsewhere=elsewhere,
     )
     subject = {"tool": tool, "path": name, "content": _sha(content)}
     return _action(f"{tool} {path}", effects, subject, target=target)
@@ -162,12 +175,23 @@ def edit_action(
     before = file_text(files, path)
     if before is None:  # judge the fragments when the file cannot be read
         olds, news = "\n".join(r.old for r in pairs), "\n".join(r.new for r in pairs)
+        elsewhere = frozenset(dropped_elsewhere(path, None, files))
         effects = change_effects(
-            tool, name, EffectKind.UPDATE, olds, news, target=target, fragments=True
+            tool,
+            name,
+            EffectKind.UPDATE,
+            olds,
+            news,
+            target=target,
+            fragments=True,
+            elsewhere=elsewhere,
         )
     else:
         after = edited(before, pairs)
-        effects = change_effects(tool, name, EffectKind.UPDATE, before, after, target=target)
+        elsewhere = frozenset(dropped_elsewhere(path, after, files))
+        effects = change_effects(
+            tool, name, EffectKind.UPDATE, before, after, target=target, elsewhere=elsewhere
+        )
     subject = {
         "tool": tool,
         "path": name,
@@ -201,8 +225,17 @@ def edited(text: str, edits: Sequence[Replacement]) -> str | None:
     return text
 
 
-def delete_action(tool: str, name: str, *, target: Target) -> Action:
-    """A file deletion."""
+def delete_action(
+    tool: str, name: str, *, target: Target, files: FileReader | None = None
+) -> Action:
+    """A file deletion: as ``rm`` of it, a Terraform file's deletion names what it protected
+    (its text read through ``files``; Cursor's Delete tool sends only the path)."""
+    if files is not None:
+        current = file_text(files, _path_of(name))
+        effects = change_effects(tool, name, EffectKind.DELETE, current, "", target=target)
+        return _action(
+            f"{tool} {_path_of(name)}", effects, {"tool": tool, "path": name}, target=target
+        )
     effects = [
         Effect(
             EffectKind.DELETE,

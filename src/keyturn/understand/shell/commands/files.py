@@ -41,6 +41,11 @@ from keyturn.understand.shell.commands._sed_effects import (
     in_place_suffix,
     sed_script_effects,
 )
+from keyturn.understand.shell.commands._tf_removal import (
+    find_removes,
+    globbed_words,
+    with_removed_configuration,
+)
 from keyturn.understand.shell.effects import (
     directory_tree,
     file_effect,
@@ -82,10 +87,16 @@ def rm(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     if not opts.operands:
         return None
     recursive = opts.has("r")
+    globs = globbed_words(cmd)
     effects = []
-    for path in operand_paths(cmd, opts.operands, ctx):
+    for raw, path in zip(opts.operands, operand_paths(cmd, opts.operands, ctx), strict=True):
         detail = ("deletes recursively " if recursive else "deletes ") + path + run_time(cmd)
-        effects.append(removal_effect(path, cmd, ctx, recursive=recursive, detail=detail))
+        effect = removal_effect(path, cmd, ctx, recursive=recursive, detail=detail)
+        effects.append(
+            with_removed_configuration(
+                effect, [path], cmd, ctx, globbed=raw in globs, trees=recursive
+            )
+        )
     return effects
 
 
@@ -123,11 +134,14 @@ def mv(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     if found is None:
         return None
     sources, dest, is_dir = found
+    globs = globbed_words(cmd)
     effects = []
     targets = []
-    for src in operand_paths(cmd, sources, ctx):
+    for raw, src in zip(sources, operand_paths(cmd, sources, ctx), strict=True):
+        moved = file_effect(EffectKind.DELETE, directory_tree(src), cmd, ctx, detail=f"moves {src}")
+        # A folder moved takes its Terraform files (and what they protect) along.
         effects.append(
-            file_effect(EffectKind.DELETE, directory_tree(src), cmd, ctx, detail=f"moves {src}")
+            with_removed_configuration(moved, [src], cmd, ctx, globbed=raw in globs, trees=True)
         )
         if dest == "/dev/null":
             continue
@@ -319,8 +333,11 @@ def rsync(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         )
     if opts.has("remove-source-files") or opts.has("remove-sent-files"):
         # The files sent go: a folder's, everything under it.
-        names = [n for s in sources for n in directory_tree(rsync_place(s, ctx))]
-        effects.append(on_places(EffectKind.DELETE, names, cmd, ctx, detail="removes what it sent"))
+        places = [rsync_place(s, ctx) for s in sources]
+        names = [n for place in places for n in directory_tree(place)]
+        sent = on_places(EffectKind.DELETE, names, cmd, ctx, detail="removes what it sent")
+        here = [p for p in places if p.startswith("/")]
+        effects.append(with_removed_configuration(sent, here, cmd, ctx, globbed=False, trees=True))
     for key in ("log-file", "write-batch", "only-write-batch"):
         for written in opts.values.get(key, ()):
             effects.append(write_effect(file_path(written, ctx), cmd, ctx, detail=f"--{key}"))
@@ -389,22 +406,22 @@ def find(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         if arg == "-delete":
             reasons = [r for p in paths if (r := home_or_root(p, home=ctx.home))]
             reached = hook_settings_reached(args, i, written, ctx)
-            effects.append(
-                file_effect(
-                    EffectKind.DELETE,
-                    paths + under + reached,
-                    cmd,
-                    ctx,
-                    detail="find -delete",
-                    catastrophic=reasons[0] if reasons else None,
-                )
+            deleted = file_effect(
+                EffectKind.DELETE,
+                paths + under + reached,
+                cmd,
+                ctx,
+                detail="find -delete",
+                catastrophic=reasons[0] if reasons else None,
             )
+            effects.append(find_removes(deleted, args, i, written, cmd, ctx))
         elif arg in FIND_EXEC:
             end = next(
                 (j for j in range(i + 1, len(args)) if args[j] in (";", "+", "\\;")), len(args)
             )
             reached = hook_settings_reached(args, i, written, ctx)
-            effects.extend(find_exec(args[i + 1 : end], under + reached, cmd, ctx))
+            ran = find_exec(args[i + 1 : end], under + reached, cmd, ctx)
+            effects.extend(find_removes(e, args, i, written, cmd, ctx, under) for e in ran)
             i = end
         elif arg in FIND_WRITES and i + 1 < len(args):
             effects.append(write_effect(file_path(args[i + 1], ctx), cmd, ctx))
