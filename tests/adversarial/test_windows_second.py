@@ -81,8 +81,8 @@ CASES = [
     Case("ps-var-ref", _ps('$d = "C:\\work"; [ref]$r = [ref]$d; ri -r $d'), ASK),
     # 2. environment variables the text sets; cmd's delayed expansion
     Case("ps-env-set", _ps('$env:TEMP = "C:\\prod\\data"; Remove-Item -r $env:TEMP'), DENY),
-    Case("cmd-set-call", 'cmd /c "set TEMP=C:\\prod\\data&& call rd /s /q %TEMP%"', ASK),
-    Case("cmd-delayed", 'cmd /v:on /c "set X=C:\\prod\\data& rd /s /q !X!"', ASK),
+    Case("cmd-set-call", 'cmd /c "set TEMP=C:\\prod\\data&& call rd /s /q %TEMP%"', DENY),
+    Case("cmd-delayed", 'cmd /v:on /c "set X=C:\\prod\\data& rd /s /q !X!"', DENY),
     # 3. splatting
     Case(
         "ps-splat-table", _ps('$p = @{Path="C:\\prod\\data"; Recurse=$true}; Remove-Item @p'), DENY

@@ -15,15 +15,23 @@ is decided at run time. The call operator with a computed name (``& ('Remove'+'-
 from __future__ import annotations
 
 import re
+import shlex
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from keyturn.understand.shell.commands._powershell_aliases import (
+    block_aliases,
+    definition,
+    meanings,
+)
+from keyturn.understand.shell.commands._powershell_cloud import CloudSession
 from keyturn.understand.shell.commands._powershell_forms import (
     assignment,
     constant,
     with_variables,
 )
+from keyturn.understand.shell.commands._windows_cmd_values import CmdValues
 
 _SCOPE = r"(?:(?:global|script|local|private|using|variable):)?"
 _NAME = rf"\$\{{?{_SCOPE}(\w+)\}}?"
@@ -96,16 +104,6 @@ def unbound(
                 lambda m: _unbound(m, changed, "${%s, set in the text}", values or {}),
                 word,
             )
-        elif changed:
-            word = re.sub(
-                r"%([A-Za-z0-9_()]+)%",
-                lambda m: _unbound(m, changed, "%%%s:set in the text%%", {}),
-                word,
-            )
-        if not powershell:
-            # ``!NAME!`` with delayed expansion on (``cmd /v:on``, or the registry's
-            # DelayedExpansion): the value at run time.
-            word = re.sub(r"!([^!\s]+)!", r"%\1:delayed%", word)
         out.append(word)
     return out
 
@@ -214,7 +212,10 @@ def calls_group(statement: str) -> bool:
 class Bindings:
     """What the names of one cmd or PowerShell text hold as its statements run in order: the
     constant variables and splatting tables set so far, which variables the text may write
-    other ways (``None``: any), and the environment variables it sets."""
+    other ways (``None``: any), the environment variables it sets, the aliases it makes
+    (:mod:`._powershell_aliases`), where its cloud cmdlets go (:mod:`._powershell_cloud`), and
+    cmd's values (:mod:`._windows_cmd_values`). A block's bindings start from those of the text
+    around it (it runs in the same scope)."""
 
     powershell: bool
     unstable: frozenset[str] | None
@@ -223,10 +224,23 @@ class Bindings:
     variables: dict[str, str] = field(default_factory=dict)
     splats: dict[str, list[str]] = field(default_factory=dict)
     environment: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+    inner_aliases: dict[str, list[str]] = field(default_factory=dict)
+    any_alias: bool = False
+    cloud: CloudSession = field(default_factory=CloudSession)
+    cmd: CmdValues = field(default_factory=CmdValues)
 
     @classmethod
-    def of(cls, text: str, statements: Sequence[str], *, powershell: bool) -> Bindings:
-        """The bindings of ``text``, whose top-level statements are ``statements``."""
+    def of(
+        cls,
+        text: str,
+        statements: Sequence[str],
+        *,
+        powershell: bool,
+        outer: Bindings | None = None,
+    ) -> Bindings:
+        """The bindings of ``text``, whose top-level statements are ``statements`` (a block of
+        the text ``outer`` binds)."""
         given = (assignment(s) if powershell else None for s in statements)
         simple = Counter(g[0] for g in given if g is not None)
         unstable = unstable_variables(text, simple) if powershell else frozenset()
@@ -241,7 +255,29 @@ class Bindings:
         stable = frozenset(
             n for n, c in env_simple.items() if c == 1 and env_writes[n] == 1 and powershell
         )
-        return cls(powershell, unstable, changed, stable)
+        found = cls(powershell, unstable, changed, stable)
+        if powershell:
+            found.inner_aliases, found.any_alias = block_aliases(text, statements)
+            found.cloud = CloudSession.of(text, statements)
+        if outer is not None and outer.powershell == powershell:
+            found.inherit(outer)
+        return found
+
+    def inherit(self, outer: Bindings) -> None:
+        """Start from what the text around this block bound (its writes inside the block are
+        the outer text's too, so the constants it kept still hold here)."""
+        self.changed |= outer.changed
+        if self.unstable is not None:
+            kept = {k: v for k, v in outer.variables.items() if k not in self.unstable}
+            self.variables = {**kept, **self.variables}
+        self.splats = {**outer.splats, **self.splats}
+        self.environment = {**outer.environment, **self.environment}
+        self.aliases = {**outer.aliases, **self.aliases}
+        for name, values in outer.inner_aliases.items():
+            self.inner_aliases.setdefault(name, []).extend(values)
+        self.any_alias = self.any_alias or outer.any_alias
+        self.cloud.inherit(outer.cloud)
+        self.cmd = CmdValues(dict(outer.cmd.current), dict(outer.cmd.read))
 
     def assign_environment(self, statement: str) -> None:
         """``$env:NAME = 'constant'`` ran: later uses of ``$env:NAME`` hold the constant."""
@@ -265,12 +301,48 @@ class Bindings:
         if table is not None:
             self.splats[name] = table
 
+    def define_alias(self, words: Sequence[str]) -> bool:
+        """A ``Set-Alias``/``New-Alias`` statement ran: its name runs its command from now on.
+        Whether ``words`` are one."""
+        found = definition(words)
+        if found is not None:
+            self.aliases[found[0]] = found[1]
+        return found is not None
+
+    def commands(self, word: str) -> list[str]:
+        """What a statement's command word may run (its aliases followed)."""
+        if not self.powershell:
+            return [word]
+        return meanings(word, self.aliases, self.inner_aliases, self.any_alias)
+
     def words(self, words: Sequence[str]) -> tuple[list[str], list[str]]:
         """A statement's words with what the text bound put in, and the splats decided at run
         time (taken out)."""
         found = unbound(words, self.changed, powershell=self.powershell, values=self.environment)
         if not self.powershell:
-            return found, []
+            return self.cmd.readings(found, self.changed, call=False)[0], []
         # A constant splatted (``@a``) is passed on as one argument.
         tables = {**{k: [v] for k, v in self.variables.items()}, **self.splats}
         return splatted(with_variables(found, self.variables), tables)
+
+    def cmd_readings(self, words: Sequence[str], *, call: bool) -> list[list[str]]:
+        """A cmd statement's words as cmd expands them (both readings of a ``call``)."""
+        return self.cmd.readings(words, self.changed, call=call)
+
+    def environment_prefix(self) -> str:
+        """The environment variables the text set, as the assignments of a shell line (a value
+        not known stands for one decided at run time), for the programs it runs."""
+        from keyturn.understand.shell.commands._powershell_aws import RUN_TIME
+
+        values: dict[str, str | None] = dict(self.environment)
+        names = sorted(self.changed - {"home"})  # ``$HOME`` is PowerShell's, not the process's
+        if not self.powershell:
+            # cmd's ``set`` runs in order: only what was set so far.
+            values, names = dict(self.cmd.current), sorted(self.cmd.current)
+        out = []
+        for name in names:
+            if not re.fullmatch(r"[A-Za-z_]\w*", name):
+                continue
+            value = values.get(name)
+            out.append(f"{name.upper()}={RUN_TIME if value is None else shlex.quote(value)} ")
+        return "".join(out)

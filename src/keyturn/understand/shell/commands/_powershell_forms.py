@@ -199,10 +199,11 @@ _VALUE_METHODS = frozenset(
 
 
 def expression(statement: str) -> str | None:
-    """``read`` for a statement that is a value (a string, a number, a variable, a group),
+    """``read`` for a statement that is a value (a string, a number, a variable, a group, a
+    script block -- its text is judged on its own),
     ``method`` for one that calls a method (``(Get-Item X).Delete()``), else ``None``."""
     text = statement.strip()
-    if not text or text[0] not in "'\"$([@0123456789":
+    if not text or text[0] not in "'\"$([@{0123456789":
         return None
     called = {m.lower() for m in _METHOD_CALL.findall(text)}
     return "method" if called - _VALUE_METHODS else "read"

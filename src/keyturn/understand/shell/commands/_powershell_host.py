@@ -121,3 +121,11 @@ def host_call(args: Sequence[str]) -> HostCall:
             unknown.append(word)
         i += 1
     return HostCall("interactive", "", tuple(unknown))
+
+
+def command_value(word: str) -> str:
+    """An ``Invoke-Expression`` word without its ``-Command``/``-C:`` name."""
+    name, colon, value = word.partition(":")
+    if len(name) > 1 and "-command".startswith(name.lower()):
+        return value if colon else ""
+    return word

@@ -90,7 +90,10 @@ _PS_VALUED = frozenset(
     }
 )
 # Programs of cmd (or cmd's own commands), not PowerShell's.
-CMD_PROGRAMS = frozenset({"rd", "del", "erase", "format", "robocopy", "setx", "setx.exe"})
+CMD_PROGRAMS = frozenset(
+    {"rd", "del", "erase", "format", "robocopy", "setx", "setx.exe", "reg", "vssadmin", "wmic"}
+    | {"wbadmin", "bcdedit", "cipher", "takeown", "icacls", "forfiles", "schtasks"}
+)
 # Every way PowerShell removes an item (in PowerShell ``rm``, ``del``, ``rd`` are aliases).
 PS_REMOVES = frozenset({"remove-item", "ri", "rm", "del", "erase", "rd", "rmdir"})
 

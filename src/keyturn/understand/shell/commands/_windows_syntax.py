@@ -11,6 +11,7 @@ from the handlers of :mod:`.windows`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 # Where a redirection writes nothing: the null device, another stream.
@@ -92,6 +93,19 @@ def pipelines(text: str, *, powershell: bool) -> list[list[str]]:
             buf.append(char)
     cut(pipeline=True)
     return [p for p in found if p]
+
+
+def pipelines_by_line(
+    text: str, *, powershell: bool, on_line: Callable[[str], None]
+) -> Iterator[list[str]]:
+    """The pipelines of ``text`` in order; cmd reads a line at a time (``on_line`` is told
+    each line when its first pipeline is reached), PowerShell the whole text at once."""
+    if powershell:
+        yield from pipelines(text, powershell=True)
+        return
+    for line in re.sub(r"\^\r?\n", "", text).split("\n"):
+        on_line(line)
+        yield from pipelines(line, powershell=False)
 
 
 class Redirection(NamedTuple):

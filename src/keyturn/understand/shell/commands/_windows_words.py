@@ -121,3 +121,14 @@ def decode_utf16(text: str) -> str | None:
         return base64.b64decode(text, validate=True).decode("utf-16-le")
     except (binascii.Error, ValueError, UnicodeDecodeError):
         return None
+
+
+_WINDOWS_START = re.compile(
+    r"(?i)^\s*(cmd(\.exe)?\s+/[ck]|powershell|pwsh|rd\s|rmdir\s+/|del\s|erase\s|remove-item|"
+    r"ri\s|format\s+[a-z]:|format-volume|clear-disk)"
+)
+
+
+def looks_windows(text: str) -> bool:
+    """Whether a line reads like a cmd or PowerShell command (judged by both parsers)."""
+    return bool(_WINDOWS_START.match(text) or re.search(r"[A-Za-z]:\\", text))

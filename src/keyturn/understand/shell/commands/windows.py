@@ -14,9 +14,10 @@ decided at run time, what is catastrophic) in :mod:`._windows_paths`; deletes in
 :mod:`._windows_removes`, moves, copies and writes in :mod:`._windows_files`; what
 ``powershell.exe`` runs in :mod:`._powershell_host`; pipelines' items, ``$_``, constant
 variables and ``Start-Process`` in :mod:`._powershell_forms`; what the text binds names to
-(variables it may change, splats, environment variables, the call operator's computed name) in
-:mod:`._powershell_bindings`; keyturn's own variables set the Windows ways in
-:mod:`._windows_self`.
+(variables it may change, splats, environment variables, the call operator's computed name,
+aliases, cmd's ``%X%``) in :mod:`._powershell_bindings`; keyturn's own variables set the Windows
+ways in :mod:`._windows_self`; .NET calls in :mod:`._powershell_dotnet`; other commands (cloud
+cmdlets, Windows' programs, programs of other shells) in :mod:`._windows_calls`.
 """
 
 from __future__ import annotations
@@ -29,11 +30,14 @@ from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._keyturn_vars import (
     variable_effects as keyturn_variable_effects,
 )
+from keyturn.understand.shell.commands._powershell_aliases import RUN_TIME_ALIAS
 from keyturn.understand.shell.commands._powershell_bindings import (
     Bindings,
     called_name,
     calls_group,
 )
+from keyturn.understand.shell.commands._powershell_cloud import CMDLETS as CLOUD_CMDLETS
+from keyturn.understand.shell.commands._powershell_dotnet import method_effects
 from keyturn.understand.shell.commands._powershell_forms import (
     BLOCK_RUNNERS,
     FOREACH,
@@ -47,7 +51,8 @@ from keyturn.understand.shell.commands._powershell_forms import (
     started,
     string_flow,
 )
-from keyturn.understand.shell.commands._powershell_host import host_call
+from keyturn.understand.shell.commands._powershell_host import command_value, host_call
+from keyturn.understand.shell.commands._windows_calls import other_command
 from keyturn.understand.shell.commands._windows_files import (
     COPIES,
     MOVES,
@@ -68,7 +73,6 @@ from keyturn.understand.shell.commands._windows_removes import (
     CMD_PROGRAMS,
     CMD_SWITCHES,
     PS_REMOVES,
-    READS,
     remove,
     robocopy,
 )
@@ -77,11 +81,13 @@ from keyturn.understand.shell.commands._windows_syntax import (
     Redirection,
     inner_texts,
     pipelines,
+    pipelines_by_line,
     redirections,
 )
 from keyturn.understand.shell.commands._windows_words import (
     command_words,
     decode_utf16,
+    looks_windows,
     raw_words,
     tokens,
     ungrouped,
@@ -99,16 +105,6 @@ __all__ = [
     "windows_catastrophe",
     "windows_command",
 ]
-
-_WINDOWS_START = re.compile(
-    r"(?i)^\s*(cmd(\.exe)?\s+/[ck]|powershell|pwsh|rd\s|rmdir\s+/|del\s|erase\s|remove-item|"
-    r"ri\s|format\s+[a-z]:|format-volume|clear-disk)"
-)
-
-
-def looks_windows(text: str) -> bool:
-    """Whether a line reads like a cmd or PowerShell command (judged by both parsers)."""
-    return bool(_WINDOWS_START.match(text) or re.search(r"[A-Za-z]:\\", text))
 
 
 def understand_windows_line(text: str, ctx: ShellContext) -> list[Effect]:
@@ -133,15 +129,19 @@ def _script(
     powershell: bool,
     depth: int,
     cwd: str | None = None,
+    outer: Bindings | None = None,
 ) -> list[Effect]:
     """The effects of cmd or PowerShell ``text``, pipeline by pipeline; ``cwd``: where it
-    runs, when known (``cd /d C:\\`` earlier in the text moves the statements after it)."""
+    runs, when known (``cd /d C:\\`` earlier in the text moves the statements after it);
+    ``outer``: the bindings of the text a block of which ``text`` is."""
     if depth > 8:
         return [unknown_effect(cmd, "Windows commands nested too deeply", ctx)]
     effects: list[Effect] = []
     chunks = pipelines(text, powershell=powershell)
-    bindings = Bindings.of(text, [s for p in chunks for s in p], powershell=powershell)
-    for pipeline in chunks:
+    statements = [s for p in chunks for s in p]
+    bindings = Bindings.of(text, statements, powershell=powershell, outer=outer)
+    # cmd reads (and expands ``%X%`` in) a line at a time: each line is told as it is reached.
+    for pipeline in pipelines_by_line(text, powershell=powershell, on_line=bindings.cmd.new_line):
         flow = UNKNOWN_FLOW
         for statement in pipeline:
             statement, found = redirections(statement, powershell=powershell)
@@ -160,16 +160,23 @@ def _script(
                 moved = _moved(statement, bindings, cwd)
                 cwd = cwd if moved == NO_MOVE else moved
                 continue
-            words = command_words(tokens(statement, powershell=False), powershell=False)
-            words = bindings.words(words)[0]
-            if not words:
-                continue
-            moved = directory_change(words, cwd, powershell=False)
-            if moved != NO_MOVE:
-                cwd = moved
-                effects.append(command_effect(EffectKind.READ, cmd, ctx, detail=statement[:100]))
-                continue
-            effects.extend(_statement(words, statement, cmd, ctx, False, depth, cwd=cwd))
+            raw = tokens(statement, powershell=False)
+            plain = command_words(raw, powershell=False)
+            call = bool(raw) and raw[0].lstrip("@(").lower() == "call"
+            readings = bindings.cmd_readings(plain, call=call)
+            for words in [r for i, r in enumerate(readings) if r not in readings[:i]]:
+                if not words:
+                    continue
+                moved = directory_change(words, cwd, powershell=False)
+                if moved != NO_MOVE:
+                    cwd = moved
+                    effects.append(command_effect(EffectKind.READ, cmd, ctx, detail=statement))
+                    continue
+                shown = statement if words == plain else shlex.join(words)
+                effects += _statement(
+                    words, shown, cmd, ctx, False, depth, cwd=cwd, bindings=bindings
+                )
+            bindings.cmd.ran(statement)
     return effects or [command_effect(EffectKind.READ, cmd, ctx)]
 
 
@@ -198,7 +205,9 @@ def _powershell_statement(
         blocks = bound_blocks(blocks, flow)
     effects: list[Effect] = []
     for block in blocks:
-        effects += _script(block, cmd, ctx, powershell=True, depth=depth + 1, cwd=cwd)
+        effects += _script(
+            block, cmd, ctx, powershell=True, depth=depth + 1, cwd=cwd, outer=bindings
+        )
     effects += keyturn_settings(statement, cmd, ctx)
     if splats:
         reason = f"splats parameters decided at run time ({', '.join(splats)})"
@@ -214,8 +223,18 @@ def _powershell_statement(
     kind = expression(statement)
     if kind is not None:
         if kind == "method":
-            effects.append(unknown_effect(cmd, "calls a .NET method", ctx, statement))
+            # ``[IO.Directory]::Delete(...)``, ``[scriptblock]::Create('...')``: see the module.
+            effects += method_effects(
+                statement,
+                bindings.variables,
+                cmd,
+                ctx,
+                cwd=cwd,
+                run=lambda t: _script(t, cmd, ctx, powershell=True, depth=depth + 1, cwd=cwd),
+            )
         return effects, string_flow(statement) or UNKNOWN_FLOW
+    if bindings.define_alias(words):
+        return [*effects, command_effect(EffectKind.READ, cmd, ctx, detail=statement[:100])], flow
     if directory_change(words, cwd, powershell=True) != NO_MOVE:
         return [*effects, command_effect(EffectKind.READ, cmd, ctx, detail=statement[:100])], flow
     if name in ("&", ".") and len(words) > 1 and not words[1].startswith(("(", "{")):
@@ -226,7 +245,15 @@ def _powershell_statement(
         elif name in FOREACH and not blocks:
             effects.append(unknown_effect(cmd, "calls a method on each item", ctx, statement))
         return effects or [command_effect(EffectKind.READ, cmd, ctx)], flow
-    effects += _statement(words, statement, cmd, ctx, True, depth, cwd=cwd, flow=flow)
+    for meaning in bindings.commands(words[0]):
+        # An alias the text made runs its command (one made in a block: either may run).
+        if meaning == RUN_TIME_ALIAS:
+            effects.append(unknown_effect(cmd, f"{words[0]} is an alias set at run time", ctx))
+            continue
+        call_words = [meaning, *words[1:]]
+        effects += _statement(
+            call_words, statement, cmd, ctx, True, depth, cwd=cwd, flow=flow, bindings=bindings
+        )
     return effects, flow_after(words, flow, cwd)
 
 
@@ -240,6 +267,7 @@ def _statement(
     *,
     cwd: str | None = None,
     flow: Flow = UNKNOWN_FLOW,
+    bindings: Bindings | None = None,
 ) -> list[Effect]:
     name = words[0].lower().replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".exe")
     # ``--%`` (stop parsing): PowerShell passes the rest on as written.
@@ -261,7 +289,7 @@ def _statement(
     if name in ("remove-item", "ri"):
         return remove(args, cmd, ctx, powershell=True, files_only=False, cwd=cwd)
     if powershell and name in ("iex", "invoke-expression"):
-        return _invoked(args, text, cmd, ctx, depth, cwd=cwd, flow=flow)
+        return _invoked(args, text, cmd, ctx, depth, cwd=cwd, flow=flow, outer=bindings)
     if powershell and name in ("start-process", "saps", "start"):
         return _started(args, cmd, ctx, depth, cwd=cwd)
     if name in ("format", "format-volume", "clear-disk", "initialize-disk", "diskpart"):
@@ -284,44 +312,18 @@ def _statement(
         return copies(args, cmd, ctx, powershell=powershell, cwd=cwd)
     if name == "setx":
         return setx(args, cmd, ctx)
-    if powershell and name in WRITES:
+    if powershell and name in WRITES and not words[0].lower().endswith(".exe"):
         found = writes(args, cmd, ctx, cwd=cwd)
         if name == "sc":  # sc.exe (services) where sc is no alias (PowerShell 7)
-            found.append(unknown_effect(cmd, "sc may be sc.exe, which controls services", ctx))
+            found += _statement(["sc.exe", *args], text, cmd, ctx, True, depth, cwd=cwd)
         return found
-    if name in READS:
-        return [command_effect(EffectKind.READ, cmd, ctx, detail=text[:100])]
-    if ctx.understand_nested is not None and not powershell:
-        return ctx.understand_nested(text)
-    if ctx.understand_nested is not None and _native_program(name, words):
-        # ``kubectl delete ns prod`` run by PowerShell is the same program run by any shell.
-        return ctx.understand_nested(shlex.join([name, *args]))
-    return [unknown_effect(cmd, f"keyturn does not know what {words[0]!r} does", ctx, text)]
 
+    def run(text: str, where: str | None) -> list[Effect]:
+        return _script(text, cmd, ctx, powershell=False, depth=depth + 1, cwd=where)
 
-# Names PowerShell takes for its own (aliases: ``curl`` is Invoke-WebRequest in Windows
-# PowerShell), or that Windows gives programs other than the Unix ones (``find``, ``sort``).
-_NOT_NATIVE = frozenset(
-    {"cat", "cp", "curl", "diff", "echo", "kill", "ls", "man", "mount", "mv", "ps", "rm"}
-    | {"sleep", "sort", "tee", "type", "wget", "where", "write", "find", "more", "tree"}
-    | {"replace", "expand", "timeout", "hostname", "date", "time", "set", "mkdir", "dir"}
-    | {"start", "net", "sc", "reg", "attrib", "icacls", "cipher", "mklink", "shutdown"}
-)
-# What PowerShell itself evaluates in a word (a variable, a subexpression, an array, a script
-# block, an escape): such an argument is not the text the program receives.
-_EVALUATED = re.compile(r"[$@(){}`;]")
-
-
-def _native_program(name: str, words: list[str]) -> bool:
-    """Whether PowerShell runs ``words`` as an external program whose shell handler keyturn
-    has, with arguments PowerShell passes on as written."""
-    if name in _NOT_NATIVE or "-" in name or not name.replace("_", "").isalnum():
-        return False
-    if any(_EVALUATED.search(w) for w in words[1:]):
-        return False
-    from keyturn.understand.shell.commands._index import MODULES
-
-    return MODULES.get(name) not in (None, "windows", "basic", "files", "interpreters")
+    return other_command(
+        name, words, text, cmd, ctx, powershell=powershell, cwd=cwd, bindings=bindings, run=run
+    )
 
 
 def _invoked(
@@ -333,27 +335,20 @@ def _invoked(
     *,
     cwd: str | None,
     flow: Flow,
+    outer: Bindings | None,
 ) -> list[Effect]:
     """``Invoke-Expression TEXT`` (or text piped in): TEXT read as PowerShell when constant;
     its one parameter, ``-Command``, may be abbreviated and take its value after a colon."""
-    args = [_command_value(a) for a in args]
+    args = [command_value(a) for a in args]
     args = [a for a in args if a]
     given = " ".join(args)
     inner = given if args else flow.text
     if inner is None:
         return [unknown_effect(cmd, "Invoke-Expression of text decided at run time", ctx, text)]
-    effects = _script(inner, cmd, ctx, powershell=True, depth=depth + 1, cwd=cwd)
+    effects = _script(inner, cmd, ctx, powershell=True, depth=depth + 1, cwd=cwd, outer=outer)
     if args and any(a.startswith("(") or re.search(r"(?<!`)\$", a) for a in args):
         effects.append(unknown_effect(cmd, "Invoke-Expression of text decided at run time", ctx))
     return effects
-
-
-def _command_value(word: str) -> str:
-    """An ``Invoke-Expression`` word without its ``-Command``/``-C:`` name."""
-    name, colon, value = word.partition(":")
-    if len(name) > 1 and "-command".startswith(name.lower()):
-        return value if colon else ""
-    return word
 
 
 def _started(
@@ -435,6 +430,8 @@ def powershell_exe(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None
     *("Set-Content", "set-content", "Add-Content", "add-content", "Clear-Content"),
     *("clear-content", "Out-File", "out-file", "Invoke-Expression", "invoke-expression"),
     *("iex", "Start-Process", "start-process", "mi", "rni", "clc", "cpi"),
+    *("reg", "vssadmin", "wmic", "wbadmin", "bcdedit", "cipher", "takeown", "icacls"),
+    *("forfiles", "schtasks", "Stop-Computer", "Restart-Computer", *CLOUD_CMDLETS),
 )
 def windows_command(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """A Windows command typed directly (an agent whose shell is cmd or PowerShell)."""
