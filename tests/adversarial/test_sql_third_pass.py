@@ -36,8 +36,8 @@ behaviour, checked as said:
    body statement not understood (``EXECUTE`` of built text, another language) stays
    unknown; a body not at hand stays unknown. A ``CREATE OR REPLACE FUNCTION ... RETURNS
    trigger`` is judged by its body too: triggers already bound to it run the new body. (A
-   ``DO`` block stays unknown, as the existing tests decide.) The body is used only where it
-   is the one the trigger binds: a function without arguments (``f(int)`` is another
+   ``DO`` block's body is judged the same way: ``test_sql_fourth_pass``.) The body is used
+   only where it is the one the trigger binds: a function without arguments (``f(int)`` is another
    function), not altered or dropped since, not named as one of pg_catalog's trigger
    functions (pg_catalog is searched first; the list is PostgreSQL 15's ``pg_proc``).
 5. Partitions (PostgreSQL 15 and MariaDB 10.11 run): ``ALTER TABLE t DETACH PARTITION p``

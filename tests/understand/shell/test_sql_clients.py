@@ -47,7 +47,8 @@ def effects(command: str, **kw: object) -> list[tuple[EffectKind, tuple[str, ...
         ("PGDATABASE=inv psql -c 'DROP TABLE x'", [(D, ("db:postgres/inv/x",))]),
         (
             "psql app <<EOF\nDROP SCHEMA s CASCADE;\nEOF",
-            [(D, ("db:postgres/app/s", "db:postgres/app/s.*"))],
+            # CASCADE also drops columns and inheriting tables in other schemas
+            [(D, ("db:postgres/app/s", "db:postgres/app/s.*", "db:postgres/app/*"))],
         ),
         # the input redirect is a read of the file as well (keyturn's secrets are read-guarded)
         (

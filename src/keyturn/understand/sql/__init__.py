@@ -33,8 +33,9 @@ Meanings (decided here, relied on by tests):
 - DROP TABLE/VIEW/INDEX/... and TRUNCATE -> delete of the object; DROP DATABASE -> delete of
   ``db:<engine>/<name>``; PostgreSQL schemas are ``db:<engine>/<database>/<schema>``.
   TRUNCATE ... CASCADE, DROP TYPE/DOMAIN/EXTENSION/FUNCTION/... CASCADE, PostgreSQL's DROP
-  TABLE/VIEW ... CASCADE and DROP OWNED reach objects they do not name: also named as
-  everything in the database (``db:e/d/*``).
+  TABLE/VIEW/SCHEMA ... CASCADE and DROP OWNED reach objects they do not name: also named as
+  everything in the database (``db:e/d/*``); so does a write of SQLite's schema table
+  (``sqlite_master`` with ``writable_schema`` on), a delete (:mod:`.guards`).
 - Foreign keys, inheritance and partitions declared earlier in the same text (:mod:`.reach`):
   a DELETE/UPDATE/REPLACE/TRUNCATE of the parent also names the tables it reaches. The schema
   is not seen otherwise: a bare DELETE names only its table.
@@ -46,13 +47,20 @@ Meanings (decided here, relied on by tests):
   its protection (:mod:`.renames`). Other ALTERs (RENAME COLUMN, DROP CONSTRAINT, ...) ->
   update.
 - CREATE -> create (``CREATE OR REPLACE TABLE`` -> replace; OR REPLACE of a view or function ->
-  update); GRANT/REVOKE -> update. Roles and users are ``db:<engine>/role:<name>``. A rule,
+  update); GRANT/REVOKE and ALTER DEFAULT PRIVILEGES -> update. Roles and users are
+  ``db:<engine>/role:<name>``. Switching off a table's own guard (``DISABLE TRIGGER``,
+  ``DROP RULE|TRIGGER|POLICY ... ON t``, ``DISABLE ROW LEVEL SECURITY``, a permissive
+  policy) -> update of the table that removes its protection (:mod:`.guards`). A rule,
   trigger or event also has the effects of the code it stores (:mod:`.stored_code`); a trigger
   running a function whose body is not in the text -> unknown (one defined earlier in the
   text: what its body does, :mod:`.procedural`).
-- DO/CALL/EXECUTE, COPY ... PROGRAM, psql ``\\!``/``\\i``/``\\gexec`` -> unknown with the reason.
+- ``DO`` -> what its body does, unknown where any of it is not understood
+  (:func:`.procedural.do_block`); MySQL's ``DO expr`` -> the functions it calls.
+- CALL/EXECUTE, COPY ... PROGRAM, psql ``\\!``/``\\i``/``\\gexec`` -> unknown with the reason.
 - BEGIN/COMMIT/SET and similar session statements have no effect of their own; text made only
-  of them reads the database.
+  of them reads the database. A server setting (MySQL ``SET GLOBAL x``, ``@@global.x``, a
+  ``PRAGMA`` with a value) -> update; MariaDB's ``SET STATEMENT ... FOR <statement>`` -> the
+  statement's effects (:mod:`.settings`).
 - ``host``: when the server's host is known its name is added to every resource as a second
   name ``<primary>@<host>``, so a policy's ``resources: ["*prod*"]`` can tell the environment.
 - ``psql_variables``: text psql reads as a script (stdin, ``-f``) has its ``:name`` variables

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand.sql import clickhouse
+from keyturn.understand.sql.guards import default_privileges, guarded_table, switched_off
 from keyturn.understand.sql.names import Session
 from keyturn.understand.sql.parsing import (
     Tokens,
@@ -88,11 +89,13 @@ def drop(tokens: Tokens, s: Session) -> list[Effect]:
     out = []
     for parts in names:
         res = dropped_resource(s, kind, parts)
+        # a schema's objects are "s.*": its database is the one of s.* (other.audit.*)
+        held = [*parts, "*"] if kind == "schema" else parts
         out.append(
-            s.effect(EffectKind.DELETE, s.with_dependents(res, parts) if wide else res, op, detail)
+            s.effect(EffectKind.DELETE, s.with_dependents(res, held) if wide else res, op, detail)
         )
         out += reached(s, res, "drop", cascade=cascade) if kind == "table" else []
-    return out
+    return out + guarded_table(tokens, kind, s)
 
 
 def _skip_if_empty(tokens: Tokens, i: int) -> int:
@@ -108,8 +111,9 @@ _DATA_DEPENDS_ON = frozenset(
     | {"server", "language"}
 )
 # PostgreSQL only: a table's or view's row type may be another table's column type, and a
-# table may be inherited from (PostgreSQL 15: DROP ... CASCADE drops those columns and tables).
-_ROW_TYPE_KINDS = frozenset({"table", "view"})
+# table may be inherited from (PostgreSQL 15: DROP ... CASCADE drops those columns and tables);
+# a schema's types and tables too, for tables in other schemas (PostgreSQL 15 run).
+_ROW_TYPE_KINDS = frozenset({"table", "view", "schema"})
 _ROW_TYPE_ENGINES = frozenset({"postgres", "sql"})
 
 
@@ -172,7 +176,8 @@ def create(tokens: Tokens, s: Session) -> list[Effect]:
     effect = EffectKind.CREATE
     if or_replace:
         effect = EffectKind.REPLACE if kind == "table" else EffectKind.UPDATE
-    return [s.effect(effect, _resource(s, kind, parts), op)]
+    guards = guarded_table(tokens, kind, s) if kind == "policy" else []
+    return [s.effect(effect, _resource(s, kind, parts), op), *guards]
 
 
 _ROUTINE_KINDS = frozenset({"function", "procedure", "aggregate", "routine"})
@@ -194,6 +199,9 @@ def _loads_library(tokens: Tokens) -> bool:
 
 def alter(tokens: Tokens, s: Session) -> list[Effect]:
     """ALTER <kind> name ...: update; ALTER TABLE ... DROP COLUMN / DROP PARTITION: delete."""
+    privileges = default_privileges(tokens, s)
+    if privileges is not None:
+        return privileges
     kind, i, _ = object_kind(tokens)
     if kind is None:
         return [s.unknown("ALTER of an object kind not understood", "ALTER")]
@@ -207,6 +215,8 @@ def alter(tokens: Tokens, s: Session) -> list[Effect]:
     parts, i = name_at(tokens, i, strings=kind in _ROLE_KINDS)
     if not parts:
         return [s.unknown(f"{op} without a name", op)]
+    if is_punct(tokens, i, "*"):  # ALTER TABLE t * ...: t and its descendants (PostgreSQL)
+        i += 1
     if kind == "table":
         return _alter_table_actions(tokens, i, parts, s)
     if is_punct(tokens, i, "("):  # ALTER FUNCTION f(int) ...: its arguments
@@ -215,7 +225,8 @@ def alter(tokens: Tokens, s: Session) -> list[Effect]:
     if moved is not None:  # a database or schema is renamed with everything in it
         old = dropped_resource(s, kind, parts)
         return renamed(s, old, how=moved[0], old_parts=parts, new_parts=moved[1])
-    return [s.effect(EffectKind.UPDATE, _resource(s, kind, parts), op)]
+    guards = guarded_table(tokens, kind, s) if kind == "policy" else []
+    return [s.effect(EffectKind.UPDATE, _resource(s, kind, parts), op), *guards]
 
 
 # PostgreSQL settings naming a program the server runs or a library it loads: setting one
@@ -273,6 +284,9 @@ def _alter_table_action(action: Tokens, table: list[str], s: Session) -> list[Ef
     moved = new_name(action)
     if moved is not None:
         return renamed(s, table_res, how=moved[0], old_parts=table, new_parts=moved[1])
+    guard = switched_off(action, table_res, s)
+    if guard is not None:
+        return [guard]
     return _partition_moves(action, table_res, s) or [
         _alter_table_change(action, table, table_res, s)
     ]

@@ -4,8 +4,8 @@ A function's body runs when it is called -- by a trigger, on others' statements,
 function. So the session keeps each body the text defines (``CREATE [OR REPLACE] FUNCTION|
 PROCEDURE f(...) ... AS 'body' LANGUAGE l``); a trigger executing ``f`` is judged by it
 (:mod:`.stored_code`), and so is ``CREATE OR REPLACE`` of a function returning ``trigger``:
-the triggers already bound to it run the new body. (A ``DO`` block stays unknown, as decided
-in :mod:`keyturn.understand.sql`; :func:`judge_code` could read its body the same way.)
+the triggers already bound to it run the new body. A ``DO`` block runs its body now
+(:func:`do_block`).
 
 A body is judged as the statements it holds, each as if it ran now (the scanner cuts it at its
 semicolons; no branch is assumed not taken). PL/pgSQL's own statements are read for what they
@@ -20,10 +20,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from keyturn.model import Effect
+from keyturn.model import Effect, EffectKind
 from keyturn.understand.sql.functions import call_effects
 from keyturn.understand.sql.names import Session
-from keyturn.understand.sql.parsing import Tokens, is_punct, is_word, name_at, top_index
+from keyturn.understand.sql.parsing import (
+    Tokens,
+    is_punct,
+    is_word,
+    name_at,
+    skip_words,
+    top_index,
+)
 from keyturn.understand.sql.tokens import Token, dialect_for, scan
 
 Classify = Callable[[Tokens, Session], list[Effect]]
@@ -152,6 +159,8 @@ def _head(part: list[Token], word: str, s: Session, classify: Classify) -> list[
 
 
 def _simple(tokens: list[Token], word: str, s: Session, classify: Classify) -> list[Effect]:
+    if word == "select":  # SELECT ... INTO [STRICT] v: assigns variables, creates no table
+        tokens = _without_into(tokens)
     if word == "perform":
         return classify([Token("word", "select", tokens[0].depth), *tokens[1:]], s)
     if word == "return" and is_word(tokens, 1, "query"):
@@ -172,6 +181,21 @@ def _simple(tokens: list[Token], word: str, s: Session, classify: Classify) -> l
     if assigned >= 0:
         return call_effects(tokens[assigned:], s)
     return classify(tokens, s)
+
+
+def _without_into(tokens: list[Token]) -> list[Token]:
+    """A PL/pgSQL ``SELECT`` without its ``INTO [STRICT] target[, ...]`` (PostgreSQL docs,
+    plpgsql-statements: in PL/pgSQL it stores the row in variables)."""
+    into = top_index(tokens, "into")
+    if into < 0:
+        return tokens
+    k = skip_words(tokens, into + 1, {"strict"})
+    while True:
+        _, k = name_at(tokens, k)
+        if not is_punct(tokens, k, ","):
+            break
+        k += 1
+    return [*tokens[:into], *tokens[k:]]
 
 
 def _assignment(tokens: list[Token]) -> int:
@@ -200,3 +224,31 @@ def _execute(tokens: list[Token], s: Session, classify: Classify) -> list[Effect
 
 def _built(what: str, s: Session) -> Effect:
     return s.unknown(f"{what} runs SQL text built at run time", "code")
+
+
+def do_block(tokens: Tokens, s: Session, classify: Classify) -> list[Effect]:
+    """``DO [LANGUAGE l] 'body' [LANGUAGE l]`` (PostgreSQL 15 run): the body runs now, in
+    plpgsql unless said; string constants a newline apart are one string. Its effects are
+    named; where any part of it is not understood the block is unknown, with the first
+    reason (a body understood in full is judged by what it does, as a trigger function's).
+    ``DO LANGUAGE sql`` is refused by the server: unknown. MySQL's ``DO expr, ...`` evaluates
+    its expressions: the functions they call."""
+    if s.engine == "mysql":
+        return call_effects(tokens, s)
+    language, body, k = "plpgsql", "", 1
+    while k < len(tokens):
+        if is_word(tokens, k, "language") and k + 1 < len(tokens):
+            language, k = tokens[k + 1].text.lower(), k + 2
+        elif tokens[k].kind == "string":
+            body, k = body + tokens[k].text, k + 1
+        else:
+            return [s.unknown(f"a DO block not understood near {tokens[k].text[:20]!r}", "DO")]
+    if not body or language == "sql":
+        return [s.unknown("a DO block not understood", "DO")]
+    found = judge_code(body, language, s, classify)
+    here = s.database_resource()
+    unread = [e for e in found if e.effect is EffectKind.UNKNOWN and e.resource == here]
+    if not unread:
+        return found
+    why = f"runs a procedural code block not all of it understood: {unread[0].detail}"
+    return [s.unknown(why, "DO"), *(e for e in found if e not in unread)]

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from keyturn.model import Effect, EffectKind
-from keyturn.understand.sql import clickhouse, ddl
+from keyturn.understand.sql import clickhouse, ddl, settings
 from keyturn.understand.sql.ctes import main_statement
 from keyturn.understand.sql.functions import call_effects
+from keyturn.understand.sql.guards import schema_table_writes
 from keyturn.understand.sql.meta import meta_command
 from keyturn.understand.sql.names import Session
 from keyturn.understand.sql.parsing import (
@@ -25,7 +26,7 @@ from keyturn.understand.sql.parsing import (
     skip_words,
     top_index,
 )
-from keyturn.understand.sql.procedural import forget
+from keyturn.understand.sql.procedural import do_block, forget
 from keyturn.understand.sql.reach import reached, record
 from keyturn.understand.sql.renames import rename
 from keyturn.understand.sql.row_changes import delete, update
@@ -59,7 +60,8 @@ def classify(tokens: Tokens, s: Session) -> list[Effect]:
         if reader is None:
             return [s.unknown(f"statement not understood: {first.text.upper()}")]
         out = reader(tokens, s)
-    return out + _nested_dml(tokens, s) + call_effects(_evaluated(tokens), s)
+    out += _nested_dml(tokens, s) + call_effects(_evaluated(tokens), s)
+    return schema_table_writes(out, s)
 
 
 def _evaluated(tokens: Tokens) -> Tokens:
@@ -237,46 +239,8 @@ def _use(tokens: Tokens, s: Session) -> list[Effect]:
 
 
 def _set(tokens: Tokens, s: Session) -> list[Effect]:
-    """SET of a session variable has no effect; MySQL SET GLOBAL/PERSIST/PASSWORD updates.
-    PostgreSQL's ``SET [SESSION|LOCAL] search_path TO a, b`` (or ``SET SCHEMA 'a'``) decides
-    which schema later unqualified names are in."""
-    if s.engine != "mysql":
-        _search_path(tokens, s)
-    if s.engine == "mysql" and is_word(tokens, 1, "global", "persist", "persist_only", "password"):
-        op = f"SET {tokens[1].text.upper()}"
-        if any(is_word(tokens, k, *_FILE_SETTINGS) for k in range(2, min(len(tokens), 4))):
-            return [s.unknown("the server writes its log to the file the setting names", op)]
-        return [s.effect(EffectKind.UPDATE, s.database_resource(), op, "server setting")]
-    return []
-
-
-def _search_path(tokens: Tokens, s: Session) -> None:
-    at = 2 if is_word(tokens, 1, "session", "local") else 1
-    if is_word(tokens, at, "schema"):
-        at += 1
-    elif is_word(tokens, at, "search_path") and (
-        is_word(tokens, at + 1, "to") or is_punct(tokens, at + 1, "=")
-    ):
-        at += 2
-    else:
-        return
-    schemas: list[str] = []
-    for token in tokens[at:]:
-        if token.kind in ("word", "ident"):  # words come lower-cased, quoted ones as written
-            schemas.append(token.text)
-        elif token.kind == "string":  # one string may hold the list: 'audit, "Ops"'
-            for part in (p.strip() for p in token.text.split(",")):
-                quoted = len(part) > 1 and part[0] == part[-1] == '"'
-                schemas += [part[1:-1] if quoted else part.lower()] if part else []
-    if schemas == ["default"]:
-        s.search_path = ()
-    elif schemas:
-        # "$user" is the schema named as the role, which is not known here: any schema.
-        s.search_path = tuple("*" if name == "$user" else name for name in schemas)
-
-
-# MySQL settings naming a file the server writes (a log where a web server would run it).
-_FILE_SETTINGS = ("general_log_file", "slow_query_log_file")
+    """SET (:mod:`.settings`): MariaDB's ``SET STATEMENT ... FOR <statement>`` runs one."""
+    return settings.set_statement(tokens, s, classify)
 
 
 def _lock(tokens: Tokens, s: Session) -> list[Effect]:
@@ -323,13 +287,6 @@ def _update_database(detail: str) -> Callable[[Tokens, Session], list[Effect]]:
     return read
 
 
-def _reset(tokens: Tokens, s: Session) -> list[Effect]:
-    """RESET of a session variable has no effect; MySQL RESET MASTER/REPLICA drops logs."""
-    if s.engine == "mysql":
-        return [s.effect(EffectKind.UPDATE, s.database_resource(), "RESET", "server state")]
-    return []
-
-
 def _attach(tokens: Tokens, s: Session) -> list[Effect]:
     """SQLite ``ATTACH [DATABASE] 'file' AS name``: an update of the attached file (it may be
     created), whose tables later statements reach as ``name.t`` -- or unqualified, when main
@@ -366,18 +323,16 @@ def _install(tokens: Tokens, s: Session) -> list[Effect]:
     return [s.unknown("loads a library into the database server", "INSTALL")]
 
 
-def _pragma(tokens: Tokens, s: Session) -> list[Effect]:
-    """SQLite PRAGMA name / name(arg) reads; PRAGMA name = v sets."""
-    if is_punct(tokens, 2, "=") or is_punct(tokens, 4, "="):
-        return [s.effect(EffectKind.UPDATE, s.database_resource(), "PRAGMA", "sets a pragma")]
-    return _read(tokens, s)
-
-
 def _create(tokens: Tokens, s: Session) -> list[Effect]:
     """CREATE (:func:`.ddl.create`); of a rule, trigger or event, what its code does too."""
     found = stored_code(tokens, s, classify)
     record(tokens, s)
     return ddl.create(tokens, s) if found is None else found
+
+
+def _do(tokens: Tokens, s: Session) -> list[Effect]:
+    """DO: what its body does (:func:`.procedural.do_block`)."""
+    return do_block(tokens, s, classify)
 
 
 def _drop(tokens: Tokens, s: Session) -> list[Effect]:
@@ -405,7 +360,7 @@ _READERS: dict[str, _Reader] = {
         _nothing,
     ),
     **dict.fromkeys(["discard", "deallocate", "close", "listen", "unlisten", "xa"], _nothing),
-    "reset": _reset,
+    "reset": settings.reset,
     "select": select,
     "with": _with,
     "explain": _explain,
@@ -420,7 +375,7 @@ _READERS: dict[str, _Reader] = {
     "use": _use,
     "set": _set,
     "prepare": _prepare,
-    "pragma": _pragma,
+    "pragma": settings.pragma,
     "lock": _lock,
     "drop": _drop,
     "truncate": ddl.truncate,
@@ -429,7 +384,7 @@ _READERS: dict[str, _Reader] = {
     "grant": ddl.grant,
     "revoke": ddl.grant,
     "rename": rename,
-    "do": _code("runs a procedural code block"),
+    "do": _do,
     "call": _code("runs a stored procedure"),
     "execute": _code("runs a prepared or dynamic statement"),
     "exec": _code("runs a prepared or dynamic statement"),

@@ -5,9 +5,11 @@ What such code does is what the statement that stores it does, so it is judged n
 - PostgreSQL ``CREATE RULE r AS ON event TO t [WHERE c] DO [ALSO|INSTEAD] {NOTHING | command
   | (command; ...)}``: the commands run whenever the event happens on ``t``. Their effects,
   and an update of ``t`` (its statements now do something else).
-- ``CREATE [CONSTRAINT|EVENT] TRIGGER ... EXECUTE {FUNCTION|PROCEDURE} f(...)`` (PostgreSQL):
-  an update of the table, and what ``f``'s body does when the text defined it before
-  (:mod:`.procedural`); else unknown: the body is not at hand. ``CREATE OR REPLACE FUNCTION
+- ``CREATE [OR REPLACE] [CONSTRAINT|EVENT] TRIGGER ... EXECUTE {FUNCTION|PROCEDURE} f(...)``
+  (PostgreSQL): an update of the table (``OR REPLACE`` of a trigger or rule removes the
+  table's protection: the old one may have guarded it, :mod:`.guards`), and what ``f``'s
+  body does when the text defined it before (:mod:`.procedural`); else unknown: the body is
+  not at hand. ``CREATE OR REPLACE FUNCTION
   ... RETURNS trigger``: what its body does too (triggers bound to it run the new body).
 - ``CREATE TRIGGER ... BEGIN stmt; ... END`` (SQLite, MySQL) or ``... FOR EACH ROW stmt``
   (MySQL): the body's statements are judged, and the table is updated. The scanner cuts the
@@ -89,11 +91,17 @@ def _event_at(tokens: Tokens) -> int:
 
 
 def _table(tokens: Tokens, s: Session, after: int, op: str, why: str) -> list[Effect]:
-    """An update of the table named at ``after`` (none when none is)."""
+    """An update of the table named at ``after`` (none when none is). ``OR REPLACE`` takes
+    the trigger or rule it replaces away, which may have guarded the table
+    (:mod:`.guards`): it removes the table's protection."""
     parts, _ = name_at(tokens, skip_words(tokens, after, {"only"}))
     if not parts:
         return []
-    return [s.effect(EffectKind.UPDATE, s.object_resource(parts, "table"), op, why)]
+    replacing = ddl.object_kind(tokens)[2]
+    if replacing:
+        why += "; replaces the one of that name, which may have guarded the table"
+    res = s.object_resource(parts, "table")
+    return [s.effect(EffectKind.UPDATE, res, op, why, removes_protection=replacing)]
 
 
 def _rule(tokens: Tokens, s: Session, classify: Classify) -> list[Effect]:
