@@ -12,12 +12,14 @@ from typing import Any
 from keyturn.errors import InputError
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.aws import (
+    automation,
     catalog,
     cloud_control_expiry,
     lifecycle,
     naming,
     partiql,
     special,
+    stack_updates,
 )
 from keyturn.understand.aws.access_points import access_point_bucket, is_access_point
 from keyturn.understand.aws.lifecycle import bucket_objects
@@ -185,6 +187,15 @@ def _drop_qualifiers(call: AwsCall, chosen: list[naming.Identifier]) -> list[nam
         return [naming.Identifier("StackName", (stack,)), *rest]
     if call.service == "iam" and by_member.keys() & {"RoleName", "UserName", "GroupName"}:
         return [c for c in chosen if c.member != "PolicyName"]
+    policy = call.params.get("PolicyArn")
+    versioned = "VersionId" in by_member and "PolicyArn" not in by_member
+    if call.service == "iam" and versioned and isinstance(policy, str) and policy:
+        # A version is the policy's own (SetDefaultPolicyVersion swaps what it grants).
+        return [naming.Identifier("PolicyArn", (policy,)), *chosen]
+    cluster = call.params.get("clusterName")
+    if call.service == "eks" and isinstance(cluster, str) and cluster:
+        # A node group, add-on or Fargate profile is named inside its cluster's path.
+        return [naming.in_cluster(c, cluster) for c in chosen]
     cluster_param = call.params.get("cluster")
     if call.service == "ecs" and "service" in by_member and isinstance(cluster_param, str):
         cluster = cluster_param.rsplit("/", 1)[-1]
@@ -206,6 +217,11 @@ def _s3_resource(bucket: str, key: Any) -> Resource:
 def effects_of(call: AwsCall, target: Target) -> list[Effect]:
     """Every effect of one resolved call under ``target`` (never empty)."""
     found = _call_effects(call, target)
+    # What the SSM runbooks it starts do (:mod:`.automation`); what a stack's new template
+    # may delete or replace (:mod:`.stack_updates`).
+    hinted = call_target(call, target)
+    found += automation.runbook_effects(call.qualified, call.params, hinted)
+    found += stack_updates.stack_update_effects(call.qualified, call.params, hinted)
     bucket = call.params.get("Bucket") if call.service == "s3" else None
     if isinstance(bucket, str) and is_access_point(bucket):
         # Through an access point: which bucket it reaches is not in the call.

@@ -297,10 +297,16 @@ def arn_for(
         account = "" if ec2_kind == "image" else where.account
         return [f"arn:aws:ec2:{region}:{account}:{ec2_kind}/{value}"]
     table = _ARN.get(service, {})
+    if service == "eks" and member.lower() in _EKS_PARTS:
+        table = {}
     for key in sorted(table, key=len, reverse=True):
         if member.lower().endswith(key):
             name = table[key].format(r=region, a=where.account, v=value)
             return _as_stored([name]) if service in _LOWER_CASED else [name]
+    eks_kind = _EKS_PARTS.get(member.lower()) if service == "eks" else None
+    if eks_kind:
+        path = value if "/" in value else f"*/{value}"
+        return [f"arn:aws:eks:{region}:{where.account}:{eks_kind}/{path}/*"]
     if service == "ecs" and member.lower() in ("service", "servicename"):
         path = value if "/" in value else f"*/{value}"
         return [f"arn:aws:ecs:{region}:{where.account}:service/{path}"]
@@ -309,6 +315,26 @@ def arn_for(
     stem = _stem(member) or singular(noun) or member
     namespace = _ARN_NAMESPACE.get(signing_name, signing_name)
     return [f"arn:aws:{namespace}:{region}:{where.account}:{_kebab(stem)}/{value}"]
+
+
+# EKS's resources inside a cluster (``…:nodegroup/CLUSTER/NAME/UUID``): not the cluster, whose
+# ``name`` their parameters' names end with.
+_EKS_PARTS = {
+    "nodegroupname": "nodegroup",
+    "addonname": "addon",
+    "fargateprofilename": "fargateprofile",
+    "podidentityassociationid": "podidentityassociation",
+}
+
+
+def in_cluster(ident: Identifier, cluster: str) -> Identifier:
+    """An EKS identifier of a resource inside ``cluster`` with the cluster in its path."""
+    if ident.member.lower() not in _EKS_PARTS:
+        return ident
+    values = tuple(
+        v if "/" in v or v.startswith("arn:") else f"{cluster}/{v}" for v in ident.values
+    )
+    return Identifier(ident.member, values, ident.many)
 
 
 # Lambda's partial ARN, ``ACCOUNT:function:NAME[:QUALIFIER]``.

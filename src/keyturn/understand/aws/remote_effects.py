@@ -12,7 +12,10 @@ of this one is read (no files, no variables); it runs in a directory the call do
 
 Where it runs is named too: SSM's instances, and the fleet a ``Targets`` selector picks (a tag's
 value, a resource group) which no call lists, so that a policy's ``resources: ["*prod*"]`` sees
-``Key=tag:Name,Values=prod-web``.
+``Key=tag:Name,Values=prod-web``. Each effect on a host's own things (files, services) is also
+named on those instances (``arn:aws:ec2:*:*:instance/i-1/file:/srv``, :func:`named_there`), and
+text that cannot be judged is ``unknown`` on them: the shell's ``aws`` reader names them alike,
+with this same function, so that a protection of an instance holds whichever road reaches it.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from typing import Any
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.aws.remote_commands import NOT_SPELT, remote_commands
 
-__all__ = ["remote_effects", "remote_hosts"]
+__all__ = ["named_there", "remote_effects", "remote_hosts"]
 
 # The calls that run commands on EC2 instances (or managed nodes) picked by their parameters.
 _ON_INSTANCES = frozenset(
@@ -40,30 +43,41 @@ def remote_effects(
     """The effects of the commands ``service:operation`` (canonical names) runs on hosts or
     containers, and of running them where it does; ``[]`` for a call that runs none."""
     qualified = f"{service}:{operation}"
+    hosts = remote_hosts(service, operation, params, target=target)
+    names = [n for e in hosts for n in e.resource.names]
     found: list[Effect] = []
     for text in remote_commands(service, operation, params):
-        found += _judged_text(text, qualified, target)
-    return found + remote_hosts(service, operation, params, target=target)
+        found += _judged_text(text, qualified, target, names)
+    return [*dict.fromkeys(found), *hosts]
 
 
-def _judged_text(text: str, qualified: str, target: Target) -> list[Effect]:
+def _judged_text(text: str, qualified: str, target: Target, hosts: list[str]) -> list[Effect]:
     service = qualified.split(":", 1)[0]
+    everywhere = [*hosts, f"arn:aws:{service}:*:*:*"]
     if text == NOT_SPELT:
         reason = f"runs shell commands on hosts that cannot be judged here: {text}"
-        return [_unknown(qualified, target, reason, name=f"arn:aws:{service}:*:*:*")]
+        return [_unknown(qualified, target, reason, names=everywhere)]
     try:
         from keyturn.understand.shell import understand_shell
     except ImportError:  # the shell understanding is not installed: not judged, so held
         reason = "runs shell commands on hosts, and shell text cannot be understood here"
-        return [_unknown(qualified, target, reason, name=f"arn:aws:{service}:*:*:*")]
+        return [_unknown(qualified, target, reason, names=everywhere)]
     action = understand_shell(text, cwd=_REMOTE_CWD, home=_REMOTE_HOME, env={}, target=target)
-    return [_remote(e, qualified) for e in action.effects]
+    places = [n for n in hosts if n.startswith("arn:")]
+    note = f"run remotely by {qualified}"
+    return [named_there(e, places, note) for e in action.effects]
 
 
-def _remote(effect: Effect, qualified: str) -> Effect:
-    where = f"run remotely by {qualified}"
-    detail = f"{effect.detail}; {where}" if effect.detail else where
-    return replace(effect, detail=detail)
+def named_there(effect: Effect, places: list[str], note: str) -> Effect:
+    """``effect`` also named on each of ``places`` (the instances' ARNs the text runs on) where
+    it acts on a host's own things, with a note of where it runs."""
+    from keyturn.understand.shell.effects import MACHINE_LOCAL
+
+    names = effect.resource.names
+    extra = tuple(f"{place}/{n}" for place in places for n in names if n.startswith(MACHINE_LOCAL))
+    resource = Resource(tuple(dict.fromkeys(names + extra)), effect.resource.type)
+    detail = f"{effect.detail}; {note}" if effect.detail else note
+    return replace(effect, resource=resource, detail=detail)
 
 
 def remote_hosts(
@@ -141,10 +155,10 @@ def _target_pairs(params: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
     return pairs
 
 
-def _unknown(qualified: str, target: Target, reason: str, *, name: str) -> Effect:
+def _unknown(qualified: str, target: Target, reason: str, *, names: list[str]) -> Effect:
     return Effect(
         effect=EffectKind.UNKNOWN,
-        resource=Resource(names=(name,)),
+        resource=Resource(names=tuple(dict.fromkeys(names))),
         target=target,
         service=qualified.split(":", 1)[0],
         operation=qualified,

@@ -231,6 +231,11 @@ def scales_to_zero(service: str, operation: str, params: Mapping[str, Any]) -> b
         ("autoscaling", "UpdateAutoScalingGroup"): ("MaxSize", "DesiredCapacity"),
         ("ecs", "UpdateService"): ("desiredCount",),
     }.get((service, operation), ())
+    if (service, operation) == ("eks", "UpdateNodegroupConfig"):
+        scaling = params.get("scalingConfig")
+        if not isinstance(scaling, Mapping):
+            return False
+        params, keys = scaling, ("maxSize", "desiredSize")
     return any(_as_int(params.get(k)) == 0 for k in keys)
 
 

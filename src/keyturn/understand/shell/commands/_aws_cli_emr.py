@@ -94,7 +94,7 @@ def emr_effects(
     options = _OPTIONS.get(words[0])
     if options is None:
         return None
-    given, loose = _split(words[1:], options, run_time.shifted(1))
+    given, loose = split_custom(words[1:], options, run_time.shifted(1))
     sub = words[0]
     clusters = given.get("--cluster-ids") or given.get("--cluster-id") or ["*"]
     found: list[Effect] = []
@@ -103,16 +103,17 @@ def emr_effects(
             for spelt, on in ((f"--{switch}", True), (f"--no-{switch}", False)):
                 if spelt in given:
                     params = {"JobFlowIds": clusters[:1], member: on != inverted}
-                    found += _api("emr", operation, params, target)
+                    found += api_effects("emr", operation, params, target)
     elif sub == "terminate-clusters":
-        found += _api("emr", "TerminateJobFlows", {"JobFlowIds": clusters}, target)
+        found += api_effects("emr", "TerminateJobFlows", {"JobFlowIds": clusters}, target)
     elif sub == "describe-cluster":
-        found += _api("emr", "DescribeCluster", {"ClusterId": clusters[0]}, target)
+        found += api_effects("emr", "DescribeCluster", {"ClusterId": clusters[0]}, target)
     elif sub in _STEPS:
-        found += _api("emr", "AddJobFlowSteps", {"JobFlowId": clusters[0], "Steps": []}, target)
+        params = {"JobFlowId": clusters[0], "Steps": []}
+        found += api_effects("emr", "AddJobFlowSteps", params, target)
     elif sub == "add-instance-groups":
         params = {"JobFlowId": clusters[0], "InstanceGroups": []}
-        found += _api("emr", "AddInstanceGroups", params, target)
+        found += api_effects("emr", "AddInstanceGroups", params, target)
     elif sub == "create-default-roles":
         found += _default_roles(target)
     else:
@@ -123,12 +124,13 @@ def emr_effects(
     return found, loose
 
 
-def _split(
+def split_custom(
     words: list[str], options: dict[str, str], run_time: RunTimeWords
 ) -> tuple[dict[str, list[str]], bool]:
-    """The options given (by full name) with their words, and whether a word decided at run
-    time may stand for options. An option the command lacks takes nothing (the CLI refuses
-    it)."""
+    """The options of one of the CLI's own commands given (by full name) with their words, and
+    whether a word decided at run time may stand for options. ``options`` maps each option to
+    how many words it takes (``0``, ``1`` or ``+``); an option the command lacks takes nothing
+    (the CLI refuses it). Shared with :mod:`._aws_cli_cloudformation`."""
     given: dict[str, list[str]] = {}
     loose = False
     current: list[str] | None = None
@@ -152,7 +154,10 @@ def _split(
     return given, loose
 
 
-def _api(service: str, operation: str, params: Mapping[str, Any], target: Target) -> list[Effect]:
+def api_effects(
+    service: str, operation: str, params: Mapping[str, Any], target: Target
+) -> list[Effect]:
+    """The effects of the API call one of the CLI's own commands makes."""
     from keyturn.understand.aws import aws_effects
 
     try:
@@ -214,12 +219,13 @@ def _default_roles(target: Target) -> list[Effect]:
     made)."""
     found: list[Effect] = []
     for role, policy in _ROLES.items():
-        found += _api("iam", "CreateRole", {"RoleName": role}, target)
+        found += api_effects("iam", "CreateRole", {"RoleName": role}, target)
         arn = f"arn:aws:iam::aws:policy/service-role/{policy}"
-        found += _api("iam", "AttachRolePolicy", {"RoleName": role, "PolicyArn": arn}, target)
+        attached = {"RoleName": role, "PolicyArn": arn}
+        found += api_effects("iam", "AttachRolePolicy", attached, target)
     profile = {"InstanceProfileName": "EMR_EC2_DefaultRole"}
-    found += _api("iam", "CreateInstanceProfile", profile, target)
+    found += api_effects("iam", "CreateInstanceProfile", profile, target)
     params = {**profile, "RoleName": "EMR_EC2_DefaultRole"}
-    found += _api("iam", "AddRoleToInstanceProfile", params, target)
+    found += api_effects("iam", "AddRoleToInstanceProfile", params, target)
     note = "aws emr create-default-roles"
     return [replace(e, detail=f"{e.detail}; {note}") for e in found]

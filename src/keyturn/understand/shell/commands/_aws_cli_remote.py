@@ -25,7 +25,6 @@ from typing import Any
 
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand import NoFiles
-from keyturn.understand.shell.effects import MACHINE_LOCAL
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
 
 _REMOTE_CWD = "/"
@@ -44,7 +43,7 @@ def remote_effects(
     elsewhere, and the ``update`` of the instances it runs on; ``[]`` for a call that runs
     none."""
     from keyturn.understand.aws.remote_commands import NOT_SPELT, remote_commands
-    from keyturn.understand.aws.remote_effects import remote_hosts
+    from keyturn.understand.aws.remote_effects import named_there, remote_hosts
 
     hosts = remote_hosts(service, operation, params, target=target)
     names = [n for e in hosts for n in e.resource.names]
@@ -69,17 +68,8 @@ def remote_effects(
             runs_via=(*ctx.runs_via, f"ssh:{places[0] if places else operation}"),
         )
         note = f"runs remotely by {service}:{operation}"
-        out += [_named_there(e, places, note) for e in ctx.understand_in(text, there)]
+        out += [named_there(e, places, note) for e in ctx.understand_in(text, there)]
     return [*dict.fromkeys(out), *hosts]
-
-
-def _named_there(effect: Effect, places: list[str], note: str) -> Effect:
-    """``effect`` also named on each of ``places``, with a note of where it runs."""
-    names = effect.resource.names
-    extra = tuple(f"{place}/{n}" for place in places for n in names if n.startswith(MACHINE_LOCAL))
-    resource = Resource(tuple(dict.fromkeys(names + extra)), effect.resource.type)
-    detail = f"{effect.detail}; {note}" if effect.detail else note
-    return evolve(effect, resource=resource, detail=detail)
 
 
 def _unknown(

@@ -16,8 +16,9 @@ understood by :mod:`keyturn.understand.aws`. Around that:
   operation's ``outfile``) are judged as the shell's own reads and writes are
   (:mod:`._aws_cli_files`); the high-level ``aws s3`` commands are in :mod:`._aws_s3_cli`,
   the CLI's aliases in :mod:`._aws_cli_aliases`, its own ``aws emr`` commands in
-  :mod:`._aws_cli_emr`; what a call runs on hosts (``ssm send-command``) is judged there, as
-  :mod:`._aws_cli_remote` says.
+  :mod:`._aws_cli_emr`, its ``aws cloudformation deploy`` in :mod:`._aws_cli_cloudformation`;
+  what a call runs on hosts (``ssm send-command``) is judged there, as :mod:`._aws_cli_remote`
+  says.
 
 Parameters hidden in files (``--cli-input-json file://x.json``, ``file://`` values) are read
 through ``ctx.files``; one that cannot be read makes the command ``unknown``.
@@ -31,6 +32,7 @@ plain read ``unknown``. botocore is imported only when an ``aws`` command is und
 from __future__ import annotations
 
 from dataclasses import replace
+from importlib import import_module
 
 from keyturn.errors import InputError
 from keyturn.model import Effect, EffectKind, Resource, Target
@@ -190,18 +192,26 @@ def _line_effects(
         if found is not None and line.loose:
             found = loosened(found, keep_reads=True)
         return _stamp(found, cmd) if found is not None else None
-    if service == "emr":
-        from keyturn.understand.shell.commands._aws_cli_emr import emr_effects
-
+    if service in _CUSTOM:
+        module, function, namespace = _CUSTOM[service]
+        custom_effects = getattr(import_module(f"{__package__}.{module}"), function)
         try:
             shifted = run_time.shifted(1)
-            custom = emr_effects(rest, cmd=cmd, ctx=ctx, target=target, run_time=shifted)
+            custom = custom_effects(rest, cmd=cmd, ctx=ctx, target=target, run_time=shifted)
         except AmbiguousOption as exc:
-            return [unknown_effect(cmd, target, str(exc), name="arn:aws:elasticmapreduce:*:*:*")]
-        if custom is not None:  # one of the CLI's own emr commands
-            emr, loose = custom
-            return _stamp(loosened(emr, keep_reads=True) if loose or line.loose else emr, cmd)
+            return [unknown_effect(cmd, target, str(exc), name=f"arn:aws:{namespace}:*:*:*")]
+        if custom is not None:  # one of the CLI's own commands (``emr ssh``, ``deploy``)
+            made, loose = custom
+            return _stamp(loosened(made, keep_reads=True) if loose or line.loose else made, cmd)
     return _stamp(_api_effects(cmd, ctx, target, line), cmd)
+
+
+# Services with commands of the CLI's own (no API operation): the module that reads them, its
+# function (``(effects, loose)``, or None for an API operation) and the service's ARN name.
+_CUSTOM = {
+    "emr": ("_aws_cli_emr", "emr_effects", "elasticmapreduce"),
+    "cloudformation": ("_aws_cli_cloudformation", "cloudformation_effects", "cloudformation"),
+}
 
 
 def _kubeconfig_write(cmd: SimpleCommand, ctx: ShellContext, rest: list[str]) -> Effect:
