@@ -277,10 +277,6 @@ def test_writing_the_tofu_file_that_hides_a_protected_tf_file_is_denied(world: W
     assert world.judge("claude-code", "Write", args) == DENY
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs keyturn/understand/shell/_terraform_writes.py to add dropped_elsewhere()",
-)
 def test_shell_writes_of_an_override_file_are_denied(judge_shell: JudgeShell) -> None:
     line = f"cat > override.tf <<'EOF'\n{OVERRIDE_FALSE}EOF"
     assert judge_shell(line, env="dev", files=PROJECT).decision.value == DENY
@@ -301,10 +297,6 @@ def test_a_delete_tool_given_the_files_names_what_the_file_protects(world: World
     assert not any(e.removes_protection for e in other.effects)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs keyturn/integrations/hooks/events.py to pass files= to delete_action",
-)
 def test_cursor_delete_of_a_protected_terraform_file_is_denied(world: World) -> None:
     assert world.judge("cursor", "Delete", {"path": str(world.main)}) == DENY
 

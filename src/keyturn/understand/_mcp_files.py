@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from keyturn.model import Effect, EffectKind
 from keyturn.understand._hcl_protection import (
     TERRAFORM_READ_LIMIT,
+    dropped_elsewhere,
     dropped_protection,
     is_terraform_file,
     protection_detail,
@@ -102,13 +103,15 @@ def _file_change(
     detail: str,
     *,
     fragments: bool = False,
+    elsewhere: set[str] | None = None,
 ) -> Effect:
     """``kind`` on the file at ``path``; a Terraform file whose ``before`` text protected
     resources (``prevent_destroy = true``) that ``after`` no longer does (as Terraform reads
     them: :mod:`._hcl_protection`) names them too, and switches their protection off -- as the
-    agents' own Write and Edit tools are judged. ``fragments``: the texts are the edits' own."""
+    agents' own Write and Edit tools are judged. ``fragments``: the texts are the edits' own;
+    ``elsewhere``: what the change takes away from the module's other files."""
     name = call.file(path)
-    dropped = dropped_protection(name, before, after, fragments=fragments)
+    dropped = dropped_protection(name, before, after, fragments=fragments) | (elsewhere or set())
     effect = call.effect(
         kind, [name, *sorted(a for a in dropped if a)], type_="file", service="file", detail=detail
     )
@@ -131,7 +134,8 @@ def _write_file(call: McpCall) -> BuiltinEffects:
     kind, before = _write_kind(call, path), _read(call, path)
     content = call.arg("content")
     after = content if isinstance(content, str) else ""
-    return own_effects(_file_change(call, path, kind, before or "", after, ""))
+    elsewhere = _elsewhere(call, path, after)
+    return own_effects(_file_change(call, path, kind, before or "", after, "", elsewhere=elsewhere))
 
 
 def _edit_file(call: McpCall) -> BuiltinEffects:
@@ -154,8 +158,19 @@ def _edit_file(call: McpCall) -> BuiltinEffects:
     after = server_edited(before, pairs) if before is not None else None
     if before is None or after is None:  # judge the edits' own texts
         before, after = "\n".join(o for o, _ in pairs), "\n".join(n for _, n in pairs)
-        return own_effects(_file_change(call, path, U, before, after, "", fragments=True))
-    return own_effects(_file_change(call, path, U, before, after, ""))
+        elsewhere = _elsewhere(call, path, None)
+        return own_effects(
+            _file_change(call, path, U, before, after, "", fragments=True, elsewhere=elsewhere)
+        )
+    elsewhere = _elsewhere(call, path, after)
+    return own_effects(_file_change(call, path, U, before, after, "", elsewhere=elsewhere))
+
+
+def _elsewhere(call: McpCall, path: str, after: str | None) -> set[str]:
+    """What the file at ``path`` coming to hold ``after`` (``None``: not known whole) takes
+    away from the module's other files: an override file's ``prevent_destroy``, a ``.tofu``
+    file hiding its ``.tf`` (:func:`dropped_elsewhere`), as the agents' Write tool is judged."""
+    return dropped_elsewhere(call.file(path)[len("file:") :], after, call.files)
 
 
 # What JavaScript's ``trim()`` and ``\s`` take for white space (ECMA-262: WhiteSpace and
@@ -230,12 +245,17 @@ def _move_file(call: McpCall) -> BuiltinEffects:
         # After the path itself (the name shown), before the addresses and the tool's own name.
         resource = replace(away.resource, names=(names[0], held, *names[1:]))
         away = replace(away, resource=resource)
-    return own_effects(
-        away,
-        call.effect(
-            _write_kind(call, destination), [call.file(destination)], type_="file", service="file"
-        ),
+    # Moved onto an override or ``.tofu`` name, it may unprotect what other files protect.
+    there = _file_change(
+        call,
+        destination,
+        _write_kind(call, destination),
+        None,
+        None,
+        "",
+        elsewhere=_elsewhere(call, destination, moved),
     )
+    return own_effects(away, there)
 
 
 # The arguments of the server's tools that hold paths.

@@ -212,7 +212,8 @@ def _understood(
             return _runs_later(patched, home=call.home)
         case ToolCategory.DELETE:
             path = file_name(str(args["path"]), cwd=call.cwd, home=call.home)
-            return delete_action(call.tool, path, target=target)
+            # Read as ``rm`` of it reads it: a Terraform file's deletion names what it protects.
+            return delete_action(call.tool, path, target=target, files=files)
         case ToolCategory.READ:
             paths = [file_name(str(p), cwd=call.cwd, home=call.home) for p in args["paths"]]
             return read_action(

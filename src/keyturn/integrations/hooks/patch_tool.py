@@ -14,7 +14,9 @@ rewritten at ``Q`` and ``P`` removed. So:
   ``Edit`` of it does. A file that cannot be read is judged on the hunk's own lines; a hunk
   that does not apply to a file that can (Codex then refuses the patch, unless it finds the
   lines in a way keyturn does not) rewrites it in a way not known: what it protected counts as
-  gone.
+  gone. A file written may also take away what *another* file protects: an override file
+  (``*** Add File: override.tf``) or a ``.tofu`` file hiding its ``.tf``
+  (:func:`~keyturn.understand._hcl_protection.dropped_elsewhere`).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from dataclasses import dataclass, field
 
 from keyturn.model import Action, ActionKind, Effect, EffectKind, Resource, Target
 from keyturn.understand import FileReader, NoFiles
-from keyturn.understand._hcl_protection import is_terraform_file
+from keyturn.understand._hcl_protection import dropped_elsewhere, is_terraform_file
 from keyturn.understand._mcp_files import file_text
 
 from .file_tools import change_effects, file_name
@@ -111,14 +113,25 @@ def _hunk_effects(
     if hunk.verb in ("Add", "Move"):
         kind = EffectKind.CREATE if current is None else EffectKind.UPDATE
         added = "".join(line[1:] + "\n" for line in hunk.body if line.startswith("+"))
-        return change_effects(tool, name, kind, current or "", added, target=target)
+        elsewhere = _elsewhere(files, name, added)
+        return change_effects(
+            tool, name, kind, current or "", added, target=target, elsewhere=elsewhere
+        )
     if hunk.verb == "Delete":
         return change_effects(tool, name, EffectKind.DELETE, current, "", target=target)
     before, after = _updated(current, hunk.body)
     fragments = current is None  # judged on the hunk's own lines
     if hunk.move_to is None:
+        elsewhere = _elsewhere(files, name, None if fragments else after)
         return change_effects(
-            tool, name, EffectKind.UPDATE, before, after, target=target, fragments=fragments
+            tool,
+            name,
+            EffectKind.UPDATE,
+            before,
+            after,
+            target=target,
+            fragments=fragments,
+            elsewhere=elsewhere,
         )
     # Moved: gone from its old name and written at the new one. The Terraform resources it
     # protected stay protected only if the new name is still a Terraform file.
@@ -129,11 +142,21 @@ def _hunk_effects(
     )
     there = _read(files, destination)
     kind = EffectKind.CREATE if there is None else EffectKind.UPDATE
-    return moved + change_effects(tool, destination, kind, there or "", after, target=target)
+    elsewhere = _elsewhere(files, destination, None if fragments else after)
+    return moved + change_effects(
+        tool, destination, kind, there or "", after, target=target, elsewhere=elsewhere
+    )
 
 
 def _read(files: FileReader, name: str) -> str | None:
     return file_text(files, name.removeprefix("file:"))
+
+
+def _elsewhere(files: FileReader, name: str, after: str | None) -> frozenset[str]:
+    """What the file ``name`` coming to hold ``after`` (``None``: not known whole) takes away
+    from the module's other files: an override file's ``prevent_destroy``, a ``.tofu`` file
+    hiding its ``.tf`` (:func:`dropped_elsewhere`), as the Write tool is judged."""
+    return frozenset(dropped_elsewhere(name.removeprefix("file:"), after, files))
 
 
 def _updated(current: str | None, body: Sequence[str]) -> tuple[str, str | None]:

@@ -7,7 +7,11 @@ same change made through the shell -- ``sed -i``, a redirect, ``cp /dev/null``, 
 ``.tf.json``, ``.tofu`` or ``.tofu.json`` file whose text (on disk, or as the line wrote it
 before) protects resources names their addresses too and carries ``removes_protection``, unless
 the text the command leaves is known (a redirect of ``echo``, ``printf``, a heredoc) and still
-protects them. A new text that is not known protects nothing (fail closed).
+protects them. A new text that is not known protects nothing (fail closed). A write (not a
+delete) also names what it takes away from the module's *other* files: an override file's
+``prevent_destroy``, or the ``.tf`` file a ``.tofu`` of the same name hides
+(:func:`~keyturn.understand._hcl_protection.dropped_elsewhere`): ``cat > override.tf``,
+``cp x main.tofu``.
 
 Only Terraform files are read, so this costs nothing for the others; a change of a file's mode,
 owner or times, and ``terraform fmt``, which keeps the meaning, leave the protection as it is.
@@ -18,6 +22,7 @@ from __future__ import annotations
 from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand._hcl_protection import (
     TERRAFORM_READ_LIMIT,
+    dropped_elsewhere,
     dropped_protection,
     is_terraform_file,
     protection_detail,
@@ -49,9 +54,15 @@ def with_dropped_protection(
     for path in paths:
         if not is_terraform_file(path):
             continue
-        for before in _texts_before(path, ctx):
+        befores = _texts_before(path, ctx)
+        for before in befores:
             after = None if known is None else before + known if appends else known
             dropped |= dropped_protection(path, before, after)
+        if effect.effect is not EffectKind.DELETE:
+            # What the file comes to hold may take away another file's protection: an
+            # override file's ``prevent_destroy``, a ``.tofu`` file hiding its ``.tf``.
+            for after in _afters(befores, known, appends=appends):
+                dropped |= dropped_elsewhere(path, after, ctx.files)
     if not dropped:
         return effect
     names = (*effect.resource.names, *sorted(a for a in dropped if a))
@@ -62,6 +73,16 @@ def with_dropped_protection(
         removes_protection=True,
         detail=f"{effect.detail}; {what}" if effect.detail else what,
     )
+
+
+def _afters(befores: list[str], known: str | None, *, appends: bool) -> list[str | None]:
+    """What a file written with ``known`` (``None``: not known) comes to hold, once for each
+    text it may hold before (an append to a file not there makes it ``known``)."""
+    if known is None:
+        return [None]
+    if not appends:
+        return [known]
+    return [before + known for before in befores] or [known]
 
 
 def _texts_before(path: str, ctx: ShellContext) -> list[str]:

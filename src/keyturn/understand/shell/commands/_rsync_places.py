@@ -38,6 +38,12 @@ RSYNC = OptionSpec(
 )
 
 
+def recursive_rsync(opts: Options) -> bool:
+    """Whether rsync sends folders whole (``-r``, ``-a``): else it skips them, and leaves the
+    destination's tree alone but for the files named."""
+    return opts.has("r", "a", "recursive", "archive")
+
+
 def rsync_backups(
     opts: Options, dest: str, path: str, cmd: SimpleCommand, ctx: ShellContext
 ) -> list[Effect]:

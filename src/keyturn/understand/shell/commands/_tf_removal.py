@@ -173,23 +173,49 @@ def with_removed_configuration(
     for path in found:
         if keep is not None and not keep(path):
             continue
-        for before in _texts(path, ctx):
+        for before in texts_before(path, ctx):
             dropped |= dropped_protection(path, before, None)
     note = "; not every file under it was searched for Terraform configuration" if cut else ""
+    return naming_dropped(effect, dropped, "takes away the Terraform files that protect", note)
+
+
+def naming_dropped(effect: Effect, dropped: set[str], what: str, note: str = "") -> Effect:
+    """``effect`` naming the addresses ``dropped`` (``""``: a resource not told) and switching
+    their protection off, its detail saying ``what`` it does to them; ``note`` is added to
+    the detail either way."""
     if not dropped:
         return evolve(effect, detail=effect.detail + note) if note else effect
     names = (*effect.resource.names, *sorted(a for a in dropped if a))
     protected = ", ".join(sorted(a or "a resource" for a in dropped))
-    what = f"takes away the Terraform files that protect {protected} (prevent_destroy)"
+    said = f"{what} {protected} (prevent_destroy)"
     return evolve(
         effect,
         resource=Resource(tuple(dict.fromkeys(names)), type=effect.resource.type),
         removes_protection=True,
-        detail=f"{effect.detail}; {what}{note}" if effect.detail else what + note,
+        detail=f"{effect.detail}; {said}{note}" if effect.detail else said + note,
     )
 
 
-def _texts(path: str, ctx: ShellContext) -> list[str]:
+def glob_matches(pattern: str, ctx: ShellContext) -> tuple[list[str], bool]:
+    """The paths the absolute glob ``pattern`` matches among the files at hand, as bash
+    expands it; also whether the search stopped short."""
+    walk = _Walk(ctx)
+    return walk.expand(pattern), walk.cut
+
+
+def terraform_files_under(folder: str, ctx: ShellContext) -> tuple[list[str], bool] | None:
+    """The Terraform files under ``folder`` on disk, and whether the search stopped short;
+    ``None`` when ``folder`` is not a directory that can be listed."""
+    if not ctx.files.is_dir(folder) or ctx.files.list_dir(folder) is None:
+        return None
+    walk = _Walk(ctx)
+    walk.tree(folder)
+    return list(walk.found), walk.cut
+
+
+def texts_before(path: str, ctx: ShellContext) -> list[str]:
+    """What the file may hold when the command runs: the disk's text, and the text an earlier
+    command on the line wrote there."""
     texts = []
     disk = ctx.files.read_text(path, limit=TERRAFORM_READ_LIMIT)
     if disk is not None:

@@ -2,7 +2,8 @@
 
 - Listing and testing read the archive. Creating writes it and reads what goes in.
 - Extracting writes into the target directory (``-C``, ``-d``, else the working directory):
-  an ``update`` of everything under it, as the members are not known before the archive is read.
+  an ``update`` of everything under it, as the members are not known before the archive is read
+  (what the Terraform files there protect is named: one may be overwritten or overridden).
 - ``tar --recursive-unlink`` removes each directory the archive names, with all in it, before
   extracting: a delete of the members named, else of everything under the target directory.
 - What removes the originals is a delete of them: ``tar --remove-files``, ``zip -m``, and the
@@ -27,6 +28,8 @@ from collections.abc import Sequence
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.code_settings import runs_command
 from keyturn.understand.shell.commands._tar_options import TAR
+from keyturn.understand.shell.commands._tf_removal import with_removed_configuration
+from keyturn.understand.shell.commands._tf_trees import with_tree_written
 from keyturn.understand.shell.commands._zip_options import ZIP_SHORT, read_zip_argv
 from keyturn.understand.shell.effects import (
     directory_tree,
@@ -304,15 +307,22 @@ def _reads(paths: Sequence[str | None], cmd: SimpleCommand, ctx: ShellContext) -
 
 
 def _extract(base: str, members: list[str], cmd: SimpleCommand, ctx: ShellContext) -> Effect:
-    """Writing an archive's members under ``base`` (all of them unless some are named)."""
+    """Writing an archive's members under ``base`` (all of them unless some are named). What
+    they hold is not known here: a Terraform file under the tree they land in may be
+    overwritten, or overridden by one they bring (:mod:`._tf_trees`)."""
     names = members or [base.rstrip("/") + "/*"]  # "/" gives "/*" too
-    return file_effect(
+    effect = file_effect(
         EffectKind.UPDATE, names, cmd, ctx, detail=f"extracts the archive into {base}"
     )
+    for tree in members or [base]:
+        effect = with_tree_written(effect, tree, ctx, sources=[None])
+    return effect
 
 
 def _removed(
     path: str, cmd: SimpleCommand, ctx: ShellContext, what: str, *, recursive: bool = True
 ) -> Effect:
-    """The original ``path`` removed once its contents went into the archive."""
-    return removal_effect(path, cmd, ctx, recursive=recursive, detail=f"{what} removes {path}")
+    """The original ``path`` removed once its contents went into the archive (a folder's
+    Terraform files with it: :mod:`._tf_removal`)."""
+    removed = removal_effect(path, cmd, ctx, recursive=recursive, detail=f"{what} removes {path}")
+    return with_removed_configuration(removed, [path], cmd, ctx, globbed=False, trees=recursive)

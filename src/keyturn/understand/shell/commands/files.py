@@ -31,6 +31,7 @@ from keyturn.understand.shell.commands._find_actions import (
 from keyturn.understand.shell.commands._rsync_places import (
     RSYNC,
     on_places,
+    recursive_rsync,
     rsync_backups,
     rsync_host,
     rsync_place,
@@ -45,6 +46,11 @@ from keyturn.understand.shell.commands._tf_removal import (
     find_removes,
     globbed_words,
     with_removed_configuration,
+)
+from keyturn.understand.shell.commands._tf_trees import (
+    with_glob_copied,
+    with_rsync_written,
+    with_tree_written,
 )
 from keyturn.understand.shell.effects import (
     directory_tree,
@@ -177,6 +183,7 @@ def copy(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     effects = [file_effect(EffectKind.READ, read, cmd, ctx)]
     links = cmd.name == "cp" and opts.has("s", "l")
     parents = cmd.name == "cp" and opts.has("parents")
+    globs = globbed_words(cmd)
     targets = []
     for raw, src in zip(sources, operand_paths(cmd, sources, ctx), strict=True):
         target = dest.rstrip("/") + "/" + src.rsplit("/", 1)[-1] if is_dir else dest
@@ -186,23 +193,29 @@ def copy(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         if links:
             tree = recursive or opts.has("s")
             effects.append(through_link(target, src, tree=tree, cmd=cmd, ctx=ctx))
+        globbed = raw in globs
         if recursive and (raw == "." or raw.endswith("/.") or opts.has("T")):
             # ``cp -r dir/. dest`` (or ``-T``): dir's contents go into dest itself, whatever
             # dest already holds -- everything under it may be written.
-            effects.append(
-                file_effect(
-                    EffectKind.UPDATE,
-                    [dest.rstrip("/") + "/*"],
-                    cmd,
-                    ctx,
-                    detail=f"copies what {src} holds into {dest}{note}",
-                )
+            into = file_effect(
+                EffectKind.UPDATE,
+                [dest.rstrip("/") + "/*"],
+                cmd,
+                ctx,
+                detail=f"copies what {src} holds into {dest}{note}",
             )
+            effects.append(with_tree_written(into, dest, ctx, sources=[src]))
             continue
-        effects.append(write_effect(target, cmd, ctx, detail=f"copied from {src}{note}"))
+        written = write_effect(target, cmd, ctx, detail=f"copied from {src}{note}")
+        if globbed and is_dir:  # ``cp /tmp/x/* .``: the files it matches, by their names
+            written = with_glob_copied(written, src, dest, ctx, trees=recursive)
+        effects.append(written)
         if recursive:  # a folder copied: what it holds is written under the target
             said = f"copies what {src} holds{note}"
-            effects.append(file_effect(EffectKind.UPDATE, [target + "/*"], cmd, ctx, detail=said))
+            under = file_effect(EffectKind.UPDATE, [target + "/*"], cmd, ctx, detail=said)
+            if not globbed and not (ctx.files.exists(src) and not ctx.files.is_dir(src)):
+                under = with_tree_written(under, target, ctx, sources=[src])
+            effects.append(under)
     return effects + backups(targets, opts, cmd, ctx)
 
 
@@ -299,7 +312,15 @@ def rsync(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     *sources, dest = opts.operands
     path = rsync_place(dest, ctx)
     local = path.startswith("/")
-    effects = [on_places(EffectKind.UPDATE, directory_tree(path), cmd, ctx)]
+    landed = on_places(EffectKind.UPDATE, directory_tree(path), cmd, ctx)
+    if local:
+        # What lands there: Terraform files overwritten, removed or overridden.
+        deletes = any(f.startswith("del") for f in opts.flags)
+        pairs = [(s, rsync_place(s, ctx)) for s in sources]
+        landed = with_rsync_written(
+            landed, pairs, path, ctx, deletes=deletes, trees=recursive_rsync(opts)
+        )
+    effects = [landed]
     if local and opts.has("write-devices"):
         effects.append(write_effect(path, cmd, ctx, detail="rsync --write-devices"))
     effects += rsync_backups(opts, dest, path, cmd, ctx)

@@ -83,6 +83,7 @@ from keyturn.understand.shell.commands._git_worktree import (
     switch,
     worktree_command,
 )
+from keyturn.understand.shell.commands._tf_git import with_git_removals
 from keyturn.understand.shell.dispatch import RUN_TIME_HINT
 from keyturn.understand.shell.effects import file_path, unknown_effect, write_effect
 from keyturn.understand.shell.flags import OptionSpec, parse_options, register_canonical
@@ -375,3 +376,6 @@ _READS = frozenset(
 )
 for _name in _READS:
     _SUBCOMMANDS[_name] = _read
+# Removals of trees and pathspec globs name what the Terraform files they reach protect.
+for _name in ("rm", "mv", "clean", "worktree"):
+    _SUBCOMMANDS[_name] = with_git_removals(_SUBCOMMANDS[_name], cleans=_name == "clean")
