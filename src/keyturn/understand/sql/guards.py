@@ -8,7 +8,9 @@ such a guard off is an update of the *table* that removes its protection, as a r
 (:mod:`.renames`): denied on a protected table, the update it always was elsewhere:
 
 - ``ALTER TABLE t DISABLE TRIGGER|RULE ...`` and ``ENABLE REPLICA TRIGGER|RULE`` (it then
-  fires only in replication sessions), ``DISABLE`` / ``NO FORCE ROW LEVEL SECURITY``;
+  fires only in replication sessions), ``DISABLE`` / ``NO FORCE ROW LEVEL SECURITY``, and
+  PostgreSQL's ``SET UNLOGGED`` (the table is emptied after a crash and not replicated: its
+  rows lose their crash safety and their standbys' copy; ``SET LOGGED`` is a plain update);
 - ``DROP TRIGGER|RULE|POLICY name ON t``; ``CREATE OR REPLACE TRIGGER|RULE`` on ``t`` (the old
   one is gone: :mod:`.stored_code`);
 - ``ALTER POLICY p ON t`` (its expression may now let every row through; a RENAME is a plain
@@ -56,6 +58,10 @@ def switched_off(action: Tokens, table: Resource, s: Session) -> Effect | None:
         what = "its triggers or rules then run only in replication sessions"
     elif words[:4] in (["disable", "row", "level", "security"], ["no", "force", "row", "level"]):
         what = "switches off the table's row-level security"
+    elif words[:2] == ["set", "unlogged"] and s.engine == "postgres":
+        # Emptied after a crash and not replicated: the table loses its crash safety and
+        # its standbys' copy, as a protected table's data should not.
+        what = "made unlogged: emptied after a crash, not replicated to standbys"
     if not what:
         return None
     op = f"ALTER TABLE {' '.join(words[:2]).upper()}"

@@ -2,7 +2,8 @@
 
 ``db:<engine>/<database>`` for a database, ``db:<engine>/<database>/<object>`` for a table,
 view, index, schema or other object, ``db:<engine>/<database>/<table>/<column>`` for a column,
-``db:<engine>/role:<name>`` for roles and users (they belong to the server, not a database).
+``db:<engine>/role:<name>`` for roles and users (they belong to the server, not a database),
+``db:<engine>/server:<part>`` for other parts of the server (MySQL's binary logs).
 The database is ``*`` when not known.
 
 Object names are normalised the way the engine resolves them: unquoted identifiers lower-cased,
@@ -115,6 +116,11 @@ class Session:
     def role_resource(self, name: str) -> Resource:
         """A role or user of the server."""
         return self._resource(f"db:{self.engine}/role:{name}", "role")
+
+    def server_resource(self, part: str) -> Resource:
+        """A part of the server that is in no database, prefixed as roles are so that no
+        database name can be it: ``db:mysql/server:binlogs`` (MySQL's binary logs)."""
+        return self._resource(f"db:{self.engine}/server:{part}", "server")
 
     def resolve(self, parts: Sequence[str]) -> tuple[str, str]:
         """(database, object name) of a qualified name, as the engine resolves it."""

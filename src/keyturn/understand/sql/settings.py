@@ -110,10 +110,29 @@ def _search_path(tokens: Tokens, s: Session) -> None:
 
 
 def reset(tokens: Tokens, s: Session) -> list[Effect]:
-    """RESET of a session variable has no effect; MySQL RESET MASTER/REPLICA drops logs."""
-    if s.engine == "mysql":
-        return [s.effect(EffectKind.UPDATE, s.database_resource(), "RESET", "server state")]
-    return []
+    """RESET of a session variable has no effect; MySQL's ``RESET MASTER`` and ``RESET BINARY
+    LOGS AND GTIDS`` delete the binary logs, its other RESETs (``REPLICA``, ``PERSIST``,
+    ``QUERY CACHE``) change the server's state."""
+    if s.engine != "mysql":
+        return []
+    if is_word(tokens, 1, "master") or is_word(tokens, 1, "binary"):
+        return [_binlogs_deleted(s, "RESET " + tokens[1].text.upper())]
+    return [s.effect(EffectKind.UPDATE, s.database_resource(), "RESET", "server state")]
+
+
+def purge(tokens: Tokens, s: Session) -> list[Effect]:
+    """MySQL's ``PURGE BINARY|MASTER LOGS TO 'f' | BEFORE t`` deletes binary logs; other
+    PURGEs update the database, as before."""
+    if s.engine == "mysql" and (is_word(tokens, 1, "binary") or is_word(tokens, 1, "master")):
+        return [_binlogs_deleted(s, "PURGE BINARY LOGS")]
+    return [s.effect(EffectKind.UPDATE, s.database_resource(), tokens[0].text.upper())]
+
+
+def _binlogs_deleted(s: Session, op: str) -> Effect:
+    """The server's binary logs deleted: point-in-time recovery and replicas that have not
+    read them yet need them."""
+    why = "deletes the server's binary logs (point-in-time recovery, replication)"
+    return s.effect(EffectKind.DELETE, s.server_resource("binlogs"), op, why)
 
 
 # Pragmas whose argument in parentheses names what they read, not a value they set.

@@ -401,7 +401,8 @@ _READERS: dict[str, _Reader] = {
         ["refresh", "comment", "security", "reassign", "notify", "import", "flush", "kill"],
         _update_database(""),
     ),
-    **dict.fromkeys(["uninstall", "purge", "checkpoint"], _update_database("")),
+    **dict.fromkeys(["uninstall", "checkpoint"], _update_database("")),
+    "purge": settings.purge,
     "detach": clickhouse.detach,
 }
 

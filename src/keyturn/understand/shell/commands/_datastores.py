@@ -10,6 +10,9 @@ A command that writes its result over a key (``SINTERSTORE dst …``, ``GEORADIU
 ``SORT key … STORE dst``) replaces that key: what it held is lost. Commands that rename, copy,
 move, migrate or expire keys, and ``CONFIG SET`` of the server's files: :mod:`._db_redis_keys`.
 Commands on stdin come from a heredoc, constant text piped in, or a ``<`` file read here.
+redis-cli's sampling modes (``--scan``, ``--bigkeys``, ``--stat``, ``--latency``…) read;
+``--rdb FILE`` reads every database and writes ``FILE``. ACL users are named as SQL roles
+(``db:redis/role:<user>``): ``ACL DELUSER`` deletes them, ``ACL SETUSER`` changes one.
 """
 
 from __future__ import annotations
@@ -22,7 +25,9 @@ from keyturn.understand.shell.commands._db_mongo_shell import mongo_shell
 from keyturn.understand.shell.commands._db_redis_keys import config_moves_files, key_effects
 from keyturn.understand.shell.commands._db_stdin import stdin_text
 from keyturn.understand.shell.commands._mongo_code import mongo_effects
+from keyturn.understand.shell.effects import write_effect
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
+from keyturn.understand.shell.words import normalize_path
 from keyturn.understand.sql.names import Session
 
 
@@ -33,7 +38,8 @@ def _words(text: str) -> frozenset[str]:
 _REDIS = Spec(
     short="hpnasuri",
     long={"user": "user", "pass": "a", "askpass": "askpass"},
-    long_valued=frozenset({"user", "a", "pattern", "rdb", "eval", "count", "functions-rdb"}),
+    long_valued=frozenset({"user", "a", "pattern", "rdb", "eval", "count", "functions-rdb"})
+    | {"quoted-pattern", "memkeys-samples", "intrinsic-latency", "pipe-timeout"},
     stop_at_operand=True,
 )
 _REDIS_READS = _words(
@@ -67,6 +73,17 @@ _REDIS_UNKNOWN = {
 }
 
 
+# redis-cli's modes that only read (SCAN, INFO, MEMORY USAGE, OBJECT FREQ, PING; redis-cli
+# 7.0.15 run): with one of them the command words on the line are not run (judged anyway).
+_REDIS_READ_MODES = frozenset(
+    {"scan", "bigkeys", "memkeys", "memkeys-samples", "hotkeys", "stat", "latency"}
+    | {"latency-history", "latency-dist", "intrinsic-latency"}
+)
+# Modes that have the server send its whole RDB (``SYNC``) and write it to a local file.
+_REDIS_RDB_MODES = ("rdb", "functions-rdb")
+# ACL sub-commands that only read the users and rules.
+_ACL_READS = frozenset({"list", "users", "getuser", "whoami", "cat", "genpass", "dryrun", "help"})
+
 # CLIENT sub-commands that end or block other sessions (KILL, PAUSE) or change them
 _REDIS_CLIENT_CHANGES = frozenset({"kill", "pause", "unblock", "no-evict", "no-touch"})
 
@@ -97,6 +114,9 @@ def redis_cli(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     s, words, dynamic = _redis_session(cmd, ctx)
     if dynamic:
         return with_command([s.unknown("a Redis command decided at run time")], cmd)
+    modes = _redis_modes(cmd, ctx, s)
+    if modes:
+        return with_command(modes + (_redis_command(words, s) if words else []), cmd)
     if words:
         return with_command(_redis_command(words, s), cmd)
     text, problem = stdin_text(cmd, ctx)
@@ -110,6 +130,43 @@ def redis_cli(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
                 _follow_select(line.split(), s)
         return with_command(effects or [s.unknown("no Redis command")], cmd)
     return with_command([s.unknown("interactive redis-cli: the commands are not known")], cmd)
+
+
+def _redis_modes(cmd: SimpleCommand, ctx: ShellContext, s: Session) -> list[Effect]:
+    """redis-cli's special modes: ``--scan``, ``--bigkeys``… read the database; ``--rdb FILE``
+    reads every database and writes ``FILE`` here. None: no mode (``--pipe`` is not one: its
+    protocol on stdin is judged as commands, or unknown)."""
+    args = parse(cmd, _REDIS)
+    effects: list[Effect] = []
+    if args.has(*_REDIS_READ_MODES):
+        effects.append(s.effect(EffectKind.READ, s.database_resource(), "redis-cli", "samples"))
+    everything = Session("redis", "*", s.host, s.target).database_resource()
+    for arg in args.all(*_REDIS_RDB_MODES):
+        op = f"redis-cli --{arg.key}"
+        effects.append(s.effect(EffectKind.READ, everything, op, "the server's whole RDB"))
+        if is_dynamic(cmd, arg) or not arg.value:
+            effects.append(s.unknown("writes the RDB to a file decided at run time", op))
+        elif arg.value != "-":
+            path = normalize_path(arg.value, cwd=ctx.cwd)
+            effects.append(write_effect(path, cmd, ctx, detail="the server's RDB"))
+    return effects
+
+
+def _acl(args: list[str], s: Session, op: str) -> list[Effect]:
+    """``ACL DELUSER u…`` deletes users, ``ACL SETUSER u rules…`` changes one (named as SQL
+    roles are: ``db:redis/role:u``); the listing sub-commands read; the rest (``LOAD``,
+    ``SAVE``, ``LOG RESET``) change the server."""
+    sub, names = (args[0].lower(), args[1:]) if args else ("", [])
+    everything = Session("redis", "*", s.host, s.target).database_resource()
+    if sub == "deluser":
+        return [
+            s.effect(EffectKind.DELETE, s.role_resource(u), f"{op} DELUSER") for u in names
+        ] or [s.unknown(f"{op} DELUSER without a user", op)]
+    if sub == "setuser" and names:
+        return [s.effect(EffectKind.UPDATE, s.role_resource(names[0]), f"{op} SETUSER")]
+    if sub in _ACL_READS or (sub == "log" and [a.lower() for a in names] != ["reset"]):
+        return [s.effect(EffectKind.READ, everything, f"{op} {sub.upper()}")]
+    return [s.effect(EffectKind.UPDATE, everything, f"{op} {sub.upper()}".strip())]
 
 
 def _follow_select(words: list[str], s: Session) -> None:
@@ -157,7 +214,9 @@ def _redis_command(words: list[str], s: Session) -> list[Effect]:
         return [s.effect(EffectKind.UPDATE, _key(s, k), op) for k in args[::2]]
     if name in _REDIS_KEY_WRITES and args:
         return [s.effect(EffectKind.UPDATE, _key(s, args[0]), op)]
-    if name in ("acl", "client", "failover", "bgrewriteaof"):
+    if name == "acl":
+        return _acl(args, s, op)
+    if name in ("client", "failover", "bgrewriteaof"):
         return [s.effect(EffectKind.UPDATE, everything, op)]
     return [s.unknown(f"Redis command not understood: {name.upper()}", op)]
 

@@ -6,16 +6,17 @@ Unless ``--no-defaults`` (or ``--defaults-file``, which names the only one), the
 ``--defaults-extra-file``, then ``~/.my.cnf``; later settings win, and the command line wins
 over them all. Of each file only the client's groups count (``[client]``, ``[client-server]``,
 ``[client-mariadb]`` and the program's own: ``[mysql]``/``[mariadb-client]``,
-``[mysqladmin]``/``[mariadb-admin]``, ``[mysqldump]``/``[mariadb-dump]``; names compared
-without regard to case, as the client does). There ``host`` and ``database`` say where the
-line's SQL lands and ``init-command`` is SQL it runs first (judged); the dump's own settings
-that write a file or change the server (``result-file``, ``tab``, ``log-error``,
-``delete-master-logs``, ``flush-logs``) are kept in ``settings`` for the caller to judge, and
-those that only shape the dump are harmless to it; a setting keyturn does not know, a file
-that is there but cannot be read, an ``!include`` that cannot be read or an ``!includedir``
-keyturn cannot list (or one the line wrote into) leave the call unknown; a folder it lists is
-read file by file (its ``.cnf`` files, as the client reads them). A system file that is not
-there is not read (the client skips it too).
+``[mysqladmin]``/``[mariadb-admin]``, ``[mysqldump]``/``[mariadb-dump]``,
+``[mysqlimport]``/``[mariadb-import]``; names compared without regard to case, as the client
+does). There ``host`` and ``database`` say where the line's SQL lands and ``init-command`` is
+SQL it runs first (judged); a program's own settings that write a file, change the server or
+empty tables (mysqldump's ``result-file``, ``tab``, ``log-error``, ``delete-master-logs``,
+``flush-logs``; mysqlimport's ``delete``) are kept in ``settings`` for the caller to judge,
+and those that only shape the dump or the import are harmless to it; a setting keyturn does
+not know, a file that is there but cannot be read, an ``!include`` that cannot be read or an
+``!includedir`` keyturn cannot list (or one the line wrote into) leave the call unknown; a
+folder it lists is read file by file (its ``.cnf`` files, as the client reads them). A system
+file that is not there is not read (the client skips it too).
 
 MySQL's client also reads the encrypted ``~/.mylogin.cnf`` (even with ``--no-defaults``):
 when it is there and the line gives no ``-h``, the host is not told. A start-up file the line
@@ -52,6 +53,7 @@ _PROGRAM_GROUPS = {
     "mysql": frozenset({"mysql", "mariadb-client"}),
     "mysqladmin": frozenset({"mysqladmin", "mariadb-admin"}),
     "mysqldump": frozenset({"mysqldump", "mariadb-dump"}),
+    "mysqlimport": frozenset({"mysqlimport", "mariadb-import"}),
 }
 # mysqldump's settings that write a file or change the server: kept for the caller.
 _DUMP_KEPT = frozenset({"result-file", "tab", "log-error", "delete-master-logs", "flush-logs"})
@@ -68,8 +70,22 @@ _DUMP_HARMLESS = frozenset(
     | {"single-transaction", "triggers", "tz-utc", "column-statistics", "set-gtid-purged"}
     | {"no-tablespaces", "dump-slave", "apply-slave-statements", "gtid", "hex-blob", "xml"}
 )
+# mysqlimport's ``delete`` empties each table first: kept for the caller. Its other settings
+# shape how the files are read or how rows meet (``replace`` and ``ignore`` only decide which
+# of two rows with the same key stays: the import is an update either way); ``database`` is
+# ignored (the database is the first operand).
+_IMPORT_KEPT = frozenset({"delete"})
+_IMPORT_HARMLESS = frozenset(
+    {"columns", "database", "fields-terminated-by", "fields-enclosed-by", "fields-escaped-by"}
+    | {"fields-optionally-enclosed-by", "lines-terminated-by", "ignore-lines", "ignore"}
+    | {"ignore-foreign-keys", "local", "lock-tables", "low-priority", "replace", "use-threads"}
+    | {"verbose", "character-sets-dir"}
+)
 # Per program: (settings kept for the caller, settings harmless to it).
-_PROGRAM_SETTINGS = {"mysqldump": (_DUMP_KEPT, _DUMP_HARMLESS)}
+_PROGRAM_SETTINGS = {
+    "mysqldump": (_DUMP_KEPT, _DUMP_HARMLESS),
+    "mysqlimport": (_IMPORT_KEPT, _IMPORT_HARMLESS),
+}
 # Variables that move where the client looks for its files: not followed.
 _MOVES = ("MYSQL_HOME", "MARIADB_HOME", "MYSQL_GROUP_SUFFIX", "MYSQL_TEST_LOGIN_FILE")
 _MAX_DEPTH = 10  # the client's own limit on nested ``!include``
