@@ -9,22 +9,23 @@ lets log in, MCP configurations (``.mcp.json``, ``~/.claude.json``: the agent st
 they name), Python's start-up files (``*.pth``, ``sitecustomize.py`` in site-packages), pip's,
 cargo's and go's settings (the interpreter, compiler or ``-toolexec`` program they name), the
 version managers' hooks (``~/.pyenv/pyenv.d``), git's settings (``core.fsmonitor`` runs at every
-``git status``), direnv's ``.envrc``, npm's and yarn's settings, the AWS and Kubernetes clients'
-settings (``credential_process``, exec plugins, CLI aliases), an editor's workspace settings and
-tasks and its start-up files, programs on the search path (``~/.cargo/bin``, ``~/go/bin``, a
-virtualenv's ``bin``, ``node_modules/.bin``), sudoers and ``ld.so.preload`` and ``ld.so.conf``, the
-system's own rules and hooks (udev's, modprobe's, tmpfiles', logrotate's, apt's, PAM's, motd's, the
-network's; macOS's launchd jobs), the file systems ``mount -a`` mounts (``/etc/fstab``), the
-kernel's settings and controls (``/proc/sys`` as ``sysctl -w`` sets it, ``/sys``), helm's
-repositories, registry logins and plugins, Terraform's CLI settings and plugins, pre-commit's
-hooks, a dev container's definition, Gradle's init scripts, IPython's start-up files, the
-database clients' start-up and option files (``~/.psqlrc``, ``~/.my.cnf``, ``~/.sqliterc``,
-``~/.mongoshrc.js``), the HTTP clients' settings (``~/.curlrc``,
-``~/.wgetrc``, HTTPie's and xh's config), and Claude Code's skills, subagents, commands, plugins
-and hook scripts (their frontmatter may carry ``hooks:``, and the scripts a settings file names run
-outside keyturn). A write to one of them is ``unknown`` -- at least asked, denied in production --
-as installing a crontab already is: keyturn cannot judge code it will not see run. (The agents'
-hook settings themselves are not asked but refused: :mod:`keyturn.policy.selfprotect`.)
+``git status``), direnv's ``.envrc``, npm's and yarn's settings, the AWS, Kubernetes and docker
+clients' settings (``credential_process``, exec plugins, CLI aliases, ``credsStore``) and
+docker's CLI plugins, an editor's workspace settings and tasks and its start-up files, programs
+on the search path (``~/.cargo/bin``, ``~/go/bin``, a virtualenv's ``bin``,
+``node_modules/.bin``), sudoers and ``ld.so.preload`` and ``ld.so.conf``, the system's own rules
+and hooks (udev's, modprobe's, tmpfiles', logrotate's, apt's, PAM's, motd's, the network's;
+macOS's launchd jobs), the file systems ``mount -a`` mounts (``/etc/fstab``), the kernel's
+settings and controls (``/proc/sys`` as ``sysctl -w`` sets it, ``/sys``), helm's repositories,
+registry logins and plugins, Terraform's CLI settings and plugins, pre-commit's hooks, a dev
+container's definition, Gradle's init scripts, IPython's start-up files, the database clients'
+start-up and option files (``~/.psqlrc``, ``~/.my.cnf``, ``~/.sqliterc``, ``~/.mongoshrc.js``),
+the HTTP clients' settings (``~/.curlrc``, ``~/.wgetrc``, HTTPie's and xh's config), and Claude
+Code's skills, subagents, commands, plugins and hook scripts (their frontmatter may carry
+``hooks:``, and the scripts a settings file names run outside keyturn). A write to one of them is
+``unknown`` -- at least asked, denied in production -- as installing a crontab already is: keyturn
+cannot judge code it will not see run. (The agents' hook settings themselves are not asked but
+refused: :mod:`keyturn.policy.selfprotect`.)
 
 Names are compared without case (macOS's and Windows' file systems do not tell ``.BASHRC`` from
 ``.bashrc``; Windows names arrive without trailing dots and stream suffixes,
@@ -32,9 +33,9 @@ Names are compared without case (macOS's and Windows' file systems do not tell `
 (another process's working directory, ``/proc/<pid>/cwd/x``; a directory descriptor,
 ``/dev/fd/3/x``) is ``unknown`` too: it may land on any of these files, or on keyturn's own.
 
-``git config`` and ``kubectl config use-context`` write such settings too, but keyturn reads
-what they set key by key (an effect of the tool's own service); only a raw write of the file,
-or a setting keyturn does not read, is made ``unknown``.
+``git config``, ``kubectl config use-context`` and ``docker context use`` write such settings
+too, but keyturn reads what they set key by key (an effect of the tool's own service); only a
+raw write of the file, or a setting keyturn does not read, is made ``unknown``.
 
 :func:`runs_later` says why a path is such a file; :func:`mark_runs_later` turns the writes of
 an action's effects on such files into ``unknown``. Every understander that writes files (shell
@@ -63,10 +64,15 @@ _KUBE_SETTINGS = (
     "kubectl's settings: they may name a program every call runs (an exec plugin) or change"
     " which cluster a context's name means"
 )
-# Settings files whose own tool keyturn understands key by key: ``git config core.editor vim``
-# and ``kubectl config use-context`` say themselves whether what they set runs a command (an
-# effect of the tool's own service), so only a raw write of the file is made ``unknown``.
-_READ_BY_KEY = {_GIT_SETTINGS: "git", _KUBE_SETTINGS: "k8s"}
+_DOCKER_SETTINGS = (
+    "the docker CLI's settings: they name programs it runs for a registry's credentials"
+    " (credsStore, credHelpers) and folders of plugins it runs (cliPluginsExtraDirs)"
+)
+# Settings files whose own tool keyturn understands key by key: ``git config core.editor vim``,
+# ``kubectl config use-context`` and ``docker context use`` say themselves whether what they
+# set runs a command (an effect of the tool's own service), so only a raw write of the file is
+# made ``unknown``.
+_READ_BY_KEY = {_GIT_SETTINGS: "git", _KUBE_SETTINGS: "k8s", _DOCKER_SETTINGS: "docker"}
 _KINDS: tuple[tuple[str, str], ...] = (
     (
         rf"{_HOMES}/\.(?:bashrc|bash_profile|bash_login|bash_logout|bash_aliases|profile|zshrc"
@@ -160,6 +166,16 @@ _KINDS: tuple[tuple[str, str], ...] = (
         rf"{_HOMES}/\.kube/kuberc",
         "kubectl's preferences: they give every call options it does not name (another"
         " namespace or context, --prune --all) and aliases",
+    ),
+    (
+        # Any ``.docker`` folder: DOCKER_CONFIG often points at one outside a home (CI's).
+        r".*/\.docker/config\.json",
+        _DOCKER_SETTINGS,
+    ),
+    (
+        # The folders docker/cli's plugin manager looks in (``cli-plugins/manager``).
+        r".*/\.docker/cli-plugins/.+|/usr/(?:local/)?(?:lib|libexec)/docker/cli-plugins/.+",
+        "a docker CLI plugin: docker runs it for its subcommand (docker compose, buildx)",
     ),
     (
         r".*/\.vscode/(?:settings|tasks)\.json"

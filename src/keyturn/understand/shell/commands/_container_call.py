@@ -84,9 +84,13 @@ class ContainerCall:
         """What the daemon would do, not understood."""
         return self.on_daemon(unknown_effect(self.cmd, reason, self.ctx))
 
-    def file(self, kind: EffectKind, paths: Sequence[str], detail: str) -> Effect:
-        """An effect on this machine's files (the CLI's side)."""
-        return file_effect(kind, paths, self.cmd, self.ctx, detail=detail)
+    def file(
+        self, kind: EffectKind, paths: Sequence[str], detail: str, service: str = "file"
+    ) -> Effect:
+        """An effect on this machine's files (the CLI's side). ``service="docker"``: a
+        setting the CLI writes itself, judged by its own effect (``currentContext``), not as a
+        raw write of its settings file (:mod:`keyturn.understand.runs_later`)."""
+        return file_effect(kind, paths, self.cmd, self.ctx, detail=detail, service=service)
 
     def daemon_file(self, kind: EffectKind, paths: Sequence[str], detail: str) -> Effect:
         """An effect on the files of the daemon's machine (a bind mount's)."""

@@ -6,11 +6,12 @@ removes the key; checked with docker 28): every later docker command that names 
 to NAME's, which is another machine unless its endpoint is a local socket. So the change is
 named ``docker:context/current`` and on NAME's daemon (``docker:prod/context/current``), and
 lands where that daemon is, as the commands it redirects would; the settings file is an update
-of this host's, so the later commands on the line find the current context not known
-(:func:`._container_call.daemon_of`). podman's ``system connection default NAME`` and ``system
-connection add --default`` likewise: podman 4 writes ``active_service`` in the user's
-containers.conf (root's: ``/etc/containers/containers.conf``; checked with podman 4.3.1),
-podman 5 ``podman-connections.json``; all of them are named.
+of this host's (of docker's service: only ``currentContext`` changes, not the programs the file
+names, :mod:`keyturn.understand.runs_later`), so the later commands on the line find the
+current context not known (:func:`._container_call.daemon_of`). podman's ``system connection
+default NAME`` and ``system connection add --default`` likewise: podman 4 writes
+``active_service`` in the user's containers.conf (root's: ``/etc/containers/containers.conf``;
+checked with podman 4.3.1), podman 5 ``podman-connections.json``; all of them are named.
 
 A context created or updated is named ``docker:context/<name>`` on its endpoint (``--docker
 host=…``; else ``--from`` another context's; a create with neither copies the current one's,
@@ -88,7 +89,7 @@ def context_use(call: ContainerCall, args: Sequence[str]) -> list[Effect] | None
     written = "currentContext: the context every later docker command talks to"
     return [
         _made_current(call, name, name),
-        _here(call).file(_E.UPDATE, [_docker_settings(call)], written),
+        _here(call).file(_E.UPDATE, [_docker_settings(call)], written, service="docker"),
     ]
 
 
@@ -133,7 +134,7 @@ def context_rm(call: ContainerCall, args: Sequence[str]) -> list[Effect] | None:
     out.append(here.file(_E.DELETE, folders, "the contexts' settings"))
     if opts.on("f"):
         reset = "currentContext, when a context removed was the current one"
-        out.append(here.file(_E.UPDATE, [_docker_settings(call)], reset))
+        out.append(here.file(_E.UPDATE, [_docker_settings(call)], reset, service="docker"))
     return out
 
 

@@ -56,8 +56,13 @@ _LONG = {
     "version": "V",
 }
 _DEFAULT_FILE = "/etc/sysctl.conf"
-# Keys whose value the kernel runs as a program (or writes its core files to) later.
-_RUNS_LATER = ("kernel.core_pattern", "kernel.modprobe", "kernel.poweroff_cmd", "kernel.hotplug")
+# Keys whose value the kernel runs as a program (or writes its core files to) later; binfmt_misc's
+# ``register`` names an interpreter it runs for every matching file executed, and an entry's own
+# file (``1``) or ``status`` switches such interpreters on (the kernel's binfmt-misc.rst).
+_RUNS_LATER = (
+    *("kernel.core_pattern", "kernel.modprobe", "kernel.poweroff_cmd", "kernel.hotplug"),
+    "fs.binfmt_misc.*",
+)
 _SYSTEM_FILES = (
     "/etc/sysctl.d, /run/sysctl.d, /usr/local/lib/sysctl.d, /usr/lib/sysctl.d, /lib/sysctl.d"
     " and /etc/sysctl.conf"
@@ -131,7 +136,8 @@ def _names(key: str) -> tuple[str, str]:
 def _setting(key: str, value: str, cmd: SimpleCommand, ctx: ShellContext, where: str) -> Effect:
     dotted, path = _names(key.strip())
     said = f"sets the kernel's {dotted} to {value!r} ({where}; /proc/sys/{path}), at once"
-    if any(fnmatch.fnmatchcase(k, dotted) or k == dotted for k in _RUNS_LATER):
+    # Either side may be a pattern: a key given as one (``kernel.*``), or one of _RUNS_LATER.
+    if any(fnmatch.fnmatchcase(k, dotted) or fnmatch.fnmatchcase(dotted, k) for k in _RUNS_LATER):
         said += ": the kernel runs the program, or writes to the path, it names; not judged"
         kind = _E.UNKNOWN
     else:

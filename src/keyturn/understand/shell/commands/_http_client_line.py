@@ -20,7 +20,7 @@ from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand.shell.commands._argv import Arg, is_dynamic
 from keyturn.understand.shell.commands._argv import with_command as _with_command
 from keyturn.understand.shell.commands._http_meaning import Request, request_effects, url_name
-from keyturn.understand.shell.effects import home_path, local_target
+from keyturn.understand.shell.effects import home_path, local_target, write_effect
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 from keyturn.understand.shell.words import normalize_path
 
@@ -159,6 +159,8 @@ def config_variable(
 
 
 def file_write(path: str, cwd: str, ctx: ShellContext) -> Effect:
+    """A file the client writes (``-o``, ``-O``, a cookie jar, a log). Drafted here without the
+    command, :func:`judge` gives it what other writes get (:func:`_as_written`)."""
     absolute = normalize_path(path, cwd=cwd)
     kind = EffectKind.UPDATE if ctx.files.exists(absolute) else EffectKind.CREATE
     return Effect(
@@ -207,8 +209,20 @@ def unknown(reason: str, ctx: ShellContext, url: str | None = None) -> Effect:
     )
 
 
+def _as_written(effect: Effect, cmd: SimpleCommand, ctx: ShellContext) -> Effect:
+    """A file the client writes (:func:`file_write`) judged as any other write of it
+    (:func:`.effects.write_effect`): a place decided at run time is ``unknown``, a disk is
+    overwritten whole, a Terraform file's protection is gone (what the server sends is not
+    known). The command text is left to :func:`with_command`, which redacts credentials."""
+    if effect.operation != "download" or effect.resource.type != "file":
+        return effect
+    path = effect.resource.names[0].removeprefix("file:")
+    written = write_effect(path, cmd, ctx, detail=effect.detail)
+    return replace(written, operation="download", command=None)
+
+
 def judge(cmd: SimpleCommand, line: ClientLine, ctx: ShellContext) -> list[Effect]:
-    effects = list(line.effects)
+    effects = [_as_written(e, cmd, ctx) for e in line.effects]
     reads = file_reads(line.reads, cmd, ctx)
     if not line.urls:
         return [*effects, unknown(f"{cmd.name} without a URL", ctx), *reads]
