@@ -92,6 +92,28 @@ def named_too(effect: Effect, names: list[str]) -> Effect:
     return evolve(effect, resource=resource)
 
 
+def rewrites_file(
+    path: str, touches: Touches, ctx: ShellContext, *, revision: str = "HEAD", base: str = "HEAD"
+) -> bool | None:
+    """Whether a subcommand changing ``touches`` (one that brings a commit's or the index's
+    files: ``checkout``, ``restore``, ``reset --hard``, a switch) writes other contents over
+    the file ``path`` (or removes it), as the repository's object ids say: ``False`` when git
+    leaves it as it is. ``None`` when that cannot be read -- no repository or objects at hand,
+    a revision not resolved, or an earlier command on the line changed what git will find."""
+    if touches not in _BY_CONTENT or ctx.disk_stale or ctx.committed_earlier:
+        return None
+    root = work_tree_root(posixpath.dirname(path), ctx)
+    relative = under(path, root) if root is not None else None
+    if root is None or relative is None:
+        return None
+    needed = _revisions_needed(touches, (revision, base), committed_earlier=False)
+    entries = ctx.files.git_entries(root, relative, needed)
+    if entries is None or entries.commit(revision) is None:
+        return None
+    found = HookSettings(path, folder=False)
+    return not _unchanged(entries, touches, found, ctx, (root, relative, revision, base))
+
+
 def _spared(
     found: HookSettings, touches: Touches, ctx: ShellContext, revisions: tuple[str, str]
 ) -> bool:

@@ -28,6 +28,7 @@ from keyturn.understand.shell.commands._git_tree_settings import (
     settings_reached,
     whole_work_tree,
 )
+from keyturn.understand.shell.commands._tf_git_rewrites import with_rewritten_configuration
 from keyturn.understand.shell.effects import (
     directory_tree,
     file_path,
@@ -45,15 +46,14 @@ def reset(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> 
         touches = Touches.EVERY_FILE if len(commits) > 1 else Touches.UNLIKE_COMMIT
         revision = commits[0] if commits else "HEAD"
         reached = settings_reached(whole_work_tree(repo, ctx), touches, ctx, revision=revision)
-        return [
-            worktree_effect(
-                EffectKind.DELETE,
-                [everything_in(repo, ctx), *reached],
-                cmd,
-                ctx,
-                "discards uncommitted changes in the working tree",
-            )
-        ]
+        discarded = worktree_effect(
+            EffectKind.DELETE,
+            [everything_in(repo, ctx), *reached],
+            cmd,
+            ctx,
+            "discards uncommitted changes in the working tree",
+        )
+        return [with_rewritten_configuration(discarded, ctx, touches, revision=revision)]
     paths = args[args.index("--") + 1 :] if "--" in args else []
     return [git_effect(EffectKind.UPDATE, "git:local/HEAD", cmd, ctx)] + (
         [
@@ -105,9 +105,10 @@ def _discard(
     touches = Touches.UNLIKE_INDEX if source is None else Touches.UNLIKE_COMMIT
     folders = [n.removesuffix("/*") for n in names]
     reached = settings_reached(folders, touches, ctx, revision=source or "HEAD")
-    return worktree_effect(
+    discarded = worktree_effect(
         EffectKind.DELETE, [*names, *reached], cmd, ctx, "discards uncommitted changes"
     )
+    return with_rewritten_configuration(discarded, ctx, touches, revision=source or "HEAD")
 
 
 def _forced(repo: str, branch: str, cmd: SimpleCommand, ctx: ShellContext) -> Effect:
@@ -116,9 +117,10 @@ def _forced(repo: str, branch: str, cmd: SimpleCommand, ctx: ShellContext) -> Ef
     reached = settings_reached(
         whole_work_tree(repo, ctx), Touches.UNLIKE_COMMIT, ctx, revision=branch
     )
-    return worktree_effect(
+    discarded = worktree_effect(
         EffectKind.DELETE, [everything_in(repo, ctx), *reached], cmd, ctx, "discards local changes"
     )
+    return with_rewritten_configuration(discarded, ctx, Touches.UNLIKE_COMMIT, revision=branch)
 
 
 def _from_file(args: list[str]) -> bool:
@@ -169,10 +171,14 @@ def _switched(
         return [moved]
     folders = whole_work_tree(repo, ctx)
     reached = settings_reached(folders, Touches.SWITCHED, ctx, revision=operands[0])
-    if not reached:
-        return [moved]
     detail = f"switching to {operands[0]} rewrites files it holds otherwise"
-    return [moved, worktree_effect(EffectKind.UPDATE, reached, cmd, ctx, detail)]
+    effects = [moved]
+    if reached:
+        effects.append(worktree_effect(EffectKind.UPDATE, reached, cmd, ctx, detail))
+    # The Terraform files the commit holds otherwise lose the protection their text gives.
+    tree = worktree_effect(EffectKind.UPDATE, [everything_in(repo, ctx)], cmd, ctx, detail)
+    configured = with_rewritten_configuration(tree, ctx, Touches.SWITCHED, revision=operands[0])
+    return [*effects, configured] if configured.removes_protection else effects
 
 
 def restore(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:

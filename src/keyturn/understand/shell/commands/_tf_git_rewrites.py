@@ -1,0 +1,106 @@
+"""The Terraform protection git's rewrites of a whole tree from a commit or the index take away:
+``git checkout v1 -- .``, ``git restore -s v1 infra``, ``git reset --hard v1``, ``git switch
+old``, ``git checkout .``, for the handlers of :mod:`._git_worktree`.
+
+Their effects name a tree (``file:<dir>/*``) or a pathspec glob, and git writes into it what
+the commit (or the index) holds: a ``main.tf`` whose ``prevent_destroy`` is not in that version
+loses it, as with ``cp old.tf main.tf``. Keyturn reads no file's text out of git's objects, only
+their ids (``FileReader.git_entries``), so each protected Terraform file found in the tree is
+judged as :mod:`._git_tree_settings` judges hook settings (checked with git 2.39):
+
+- git is known to leave it as it is (the version brought has the work tree's id; for a switch
+  the two commits hold it alike): nothing is named -- the protection stays.
+- git writes another version over it, or removes it: what that version holds is not read, so
+  the addresses the file protects are named as possibly dropped (``removes_protection``); an
+  override or ``.tofu`` file rewritten so also names what it could override in its module.
+- it cannot be told (no repository or objects at hand, a revision not resolved, an earlier
+  command on the line changed the index or HEAD): from a commit named or switched to
+  (``checkout REV -- .``, ``restore -s REV``, ``reset --hard [REV]``, ``switch REV``) they are
+  named; from the index (``checkout .``, ``restore .``) they are not unless something earlier on
+  the line may have changed the index (``git reset v1 && git checkout .`` writes v1's files):
+  what the index holds was put there by commands judged as they ran, and naming every protected
+  address on each plain ``git checkout .`` would be a false alarm.
+
+A new file the version brings that is not on disk (an ``override.tf`` turning protection off)
+is not seen here: the tree's files are found on disk.
+"""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+
+from keyturn.model import Effect, EffectKind
+from keyturn.understand._hcl_protection import dropped_elsewhere, dropped_protection
+from keyturn.understand.shell.commands._git_tree_settings import Touches, rewrites_file
+from keyturn.understand.shell.commands._tf_removal import (
+    covered_files,
+    naming_dropped,
+    texts_before,
+)
+from keyturn.understand.shell.registry import ShellContext
+
+_GLOB = frozenset("*?[")
+
+
+def with_rewritten_configuration(
+    effect: Effect,
+    ctx: ShellContext,
+    touches: Touches,
+    *,
+    revision: str = "HEAD",
+    base: str = "HEAD",
+) -> Effect:
+    """``effect`` (git rewriting the trees and pathspec globs it names as ``touches`` says,
+    from ``revision``; a switch from ``base``) naming the addresses whose protection the
+    Terraform files it rewrites may take away (module docstring)."""
+    if effect.catastrophic or effect.effect is EffectKind.READ:
+        return effect
+    trees: list[str] = []
+    globs: list[str] = []
+    for name in effect.resource.names:
+        path = name.removeprefix("file:")
+        if path == name:
+            continue  # a ref, not a file
+        if path.endswith("/*"):
+            trees.append(path[:-2] or "/")
+        elif _GLOB & set(path):
+            globs.append(path)
+    if not trees and not globs:
+        return effect  # named files: each one's own effect says what it protected
+
+    def reached(path: str) -> bool:
+        return any(path.startswith(t.rstrip("/") + "/") for t in trees) or any(
+            fnmatchcase(path, g) for g in globs
+        )
+
+    roots = list(dict.fromkeys([*trees, *(_literal_folder(g) for g in globs)]))
+    found, cut = covered_files(roots, ctx, globbed=False, trees=True)
+    dropped: set[str] = set()
+    for path in found:
+        if not reached(path):
+            continue
+        held = {a for text in texts_before(path, ctx) for a in dropped_protection(path, text, None)}
+        held |= dropped_elsewhere(path, None, ctx.files)
+        if held and _may_rewrite(path, touches, ctx, revision, base):
+            dropped |= held
+    note = "; not every file under it was searched for Terraform configuration" if cut else ""
+    source = "the index" if touches is Touches.UNLIKE_INDEX else revision
+    what = f"may write {source}'s version over the Terraform files that protect"
+    return naming_dropped(effect, dropped, what, note if dropped else "")
+
+
+def _may_rewrite(path: str, touches: Touches, ctx: ShellContext, revision: str, base: str) -> bool:
+    """Whether git may write another version over ``path`` (module docstring)."""
+    rewritten = rewrites_file(path, touches, ctx, revision=revision, base=base)
+    if rewritten is not None:
+        return rewritten
+    if touches is Touches.UNLIKE_INDEX:
+        # From the index: named only when something earlier on the line may have changed it.
+        return ctx.disk_stale or ctx.committed_earlier or path in ctx.written
+    return True
+
+
+def _literal_folder(pattern: str) -> str:
+    """The folder a pathspec glob's matches all lie under: up to its first glob character."""
+    first = min(pattern.index(c) for c in _GLOB if c in pattern)
+    return pattern[:first].rpartition("/")[0] or "/"
