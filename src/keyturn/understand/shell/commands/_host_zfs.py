@@ -22,33 +22,12 @@ creates. The listing forms read; any other form is unknown.
 
 from __future__ import annotations
 
-from keyturn.model import Effect, EffectKind, Resource
-from keyturn.understand.shell.effects import file_effect, file_path, local_target
+from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.commands._storage_effects import storage_effect
+from keyturn.understand.shell.effects import file_effect, file_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 
 _E = EffectKind
-
-
-def _named(
-    kind: EffectKind,
-    names: list[str],
-    cmd: SimpleCommand,
-    ctx: ShellContext,
-    *,
-    catastrophic: str | None = None,
-    detail: str = "",
-) -> Effect:
-    """An effect on ZFS objects (``zfs:tank/data``)."""
-    return Effect(
-        effect=kind,
-        resource=Resource(tuple(dict.fromkeys(names)), type="zfs"),
-        target=local_target(ctx),
-        service="zfs",
-        command=cmd.text,
-        operation=" ".join(cmd.argv[:2]),
-        catastrophic=catastrophic,
-        detail=detail or (catastrophic or ""),
-    )
 
 
 def _destroys(devices: list[str], what: str, cmd: SimpleCommand, ctx: ShellContext) -> Effect:
@@ -98,26 +77,30 @@ def zpool(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     flags, rest = _words(cmd.args[cmd.args.index(sub) + 1 :], "oOmRt")
     if sub == "destroy" and rest:
         reason = f"zpool destroy destroys the pool {rest[0]} and every dataset in it"
-        return [_named(_E.DELETE, [f"zfs:{rest[0]}"], cmd, ctx, catastrophic=reason)]
+        return [storage_effect(_E.DELETE, [f"zfs:{rest[0]}"], cmd, ctx, catastrophic=reason)]
     if sub == "labelclear":
         return [_destroys(rest[:1], "labelclear wipes the ZFS label of", cmd, ctx)]
     if sub in _ZPOOL_READS:
         return [
-            _named(_E.READ, [f"zfs:{w}" for w in words[1:] if "=" not in w] or ["zfs:*"], cmd, ctx)
+            storage_effect(
+                _E.READ, [f"zfs:{w}" for w in words[1:] if "=" not in w] or ["zfs:*"], cmd, ctx
+            )
         ]
     if sub == "export" and (rest or "a" in flags):
         names = [f"zfs:{p}" for p in rest] + (["zfs:*"] if "a" in flags else [])
         forced = " (-f: even busy ones)" if "f" in flags else ""
         said = f"disruptive: unmounts every dataset of the pool{forced} and takes it off this host"
-        return [_named(_E.UPDATE, names, cmd, ctx, detail=said)]
+        return [storage_effect(_E.UPDATE, names, cmd, ctx, detail=said)]
     if sub in _ZPOOL_LABELS and len(rest) > _ZPOOL_LABELS[sub]:
         pool = rest[0]
         if "n" in flags:
-            return [_named(_E.READ, [f"zfs:{pool}"], cmd, ctx, detail="-n: a dry run")]
+            return [storage_effect(_E.READ, [f"zfs:{pool}"], cmd, ctx, detail="-n: a dry run")]
         devices = [d for d in rest[_ZPOOL_LABELS[sub] :] if d.split(":")[0] not in _VDEV_WORDS]
         if sub == "replace" and len(rest) == 2:
             devices = rest[1:]  # replaced in place: the same device rewritten
-        change = _named(_E.CREATE if sub == "create" else _E.UPDATE, [f"zfs:{pool}"], cmd, ctx)
+        change = storage_effect(
+            _E.CREATE if sub == "create" else _E.UPDATE, [f"zfs:{pool}"], cmd, ctx
+        )
         return [change, _destroys(devices, f"{sub} writes a ZFS label over", cmd, ctx)]
     return None
 
@@ -137,7 +120,7 @@ def zfs(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     sub = words[0]
     flags, rest = _words(cmd.args[cmd.args.index(sub) + 1 :], "oxVb")
     if sub in _ZFS_READS:
-        return [_named(_E.READ, [f"zfs:{w}" for w in words[1:]] or ["zfs:*"], cmd, ctx)]
+        return [storage_effect(_E.READ, [f"zfs:{w}" for w in words[1:]] or ["zfs:*"], cmd, ctx)]
     if not rest:
         return None
     if sub == "destroy":
@@ -147,13 +130,13 @@ def zfs(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     if sub in ("set", "inherit"):
         return _properties(sub, rest, cmd, ctx)
     if sub in ("snapshot", "snap", "create"):
-        return [_named(_E.CREATE, [f"zfs:{w}" for w in rest], cmd, ctx)]
+        return [storage_effect(_E.CREATE, [f"zfs:{w}" for w in rest], cmd, ctx)]
     if sub in ("receive", "recv"):
         names = [f"zfs:{rest[0]}", f"zfs:{rest[0]}/*"]
         if "F" in flags:
             said = "-F: rolls it back and destroys its snapshots and children not in the stream"
-            return [_named(_E.REPLACE, names, cmd, ctx, detail=said)]
-        return [_named(_E.CREATE, names, cmd, ctx, detail="received from a stream")]
+            return [storage_effect(_E.REPLACE, names, cmd, ctx, detail=said)]
+        return [storage_effect(_E.CREATE, names, cmd, ctx, detail="received from a stream")]
     return None
 
 
@@ -161,22 +144,24 @@ def _destroy(name: str, flags: str, cmd: SimpleCommand, ctx: ShellContext) -> Ef
     """``zfs destroy``: a dry run reads; a snapshot is named, unknown; a dataset catastrophic."""
     names = [f"zfs:{name}"]
     if "n" in flags:
-        return _named(_E.READ, names, cmd, ctx, detail="a dry run")
+        return storage_effect(_E.READ, names, cmd, ctx, detail="a dry run")
     if "@" in name or "#" in name:
         detail = f"destroys the snapshot or bookmark {name}"
-        return _named(_E.UNKNOWN, names, cmd, ctx, detail=detail)
+        return storage_effect(_E.UNKNOWN, names, cmd, ctx, detail=detail)
     reason = f"zfs destroy destroys the dataset {name} and its data"
-    return _named(_E.DELETE, names, cmd, ctx, catastrophic=reason)
+    return storage_effect(_E.DELETE, names, cmd, ctx, catastrophic=reason)
 
 
 def _rollback(snapshot: str, flags: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
     dataset = snapshot.partition("@")[0]
     said = f"discards every change to {dataset} since {snapshot}"
-    out = [_named(_E.REPLACE, [f"zfs:{dataset}"], cmd, ctx, detail=said)]
+    out = [storage_effect(_E.REPLACE, [f"zfs:{dataset}"], cmd, ctx, detail=said)]
     if "r" in flags or "R" in flags:
         later = "the snapshots and bookmarks of it later than " + snapshot
         later += ", and their clones (-R)" if "R" in flags else ""
-        out.append(_named(_E.UNKNOWN, [f"zfs:{dataset}@*"], cmd, ctx, detail=f"destroys {later}"))
+        out.append(
+            storage_effect(_E.UNKNOWN, [f"zfs:{dataset}@*"], cmd, ctx, detail=f"destroys {later}")
+        )
     return out
 
 
@@ -192,5 +177,5 @@ def _properties(sub: str, rest: list[str], cmd: SimpleCommand, ctx: ShellContext
     mounts = [p for p in props if p.lower().startswith("mountpoint")]
     if mounts:
         said += ": mounts the dataset over a directory of this host, which is not judged"
-        return [_named(_E.UNKNOWN, names, cmd, ctx, detail=said)]
-    return [_named(_E.UPDATE, names, cmd, ctx, detail=said)]
+        return [storage_effect(_E.UNKNOWN, names, cmd, ctx, detail=said)]
+    return [storage_effect(_E.UPDATE, names, cmd, ctx, detail=said)]

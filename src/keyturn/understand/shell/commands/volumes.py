@@ -15,13 +15,13 @@ form is unknown, as before. ZFS (``zpool``, ``zfs``): :mod:`._host_zfs`.
 
 from __future__ import annotations
 
-from keyturn.model import Effect, EffectKind, Resource
+from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands import _host_zfs  # noqa: F401  (registers zpool, zfs)
+from keyturn.understand.shell.commands._storage_effects import storage_effect
 from keyturn.understand.shell.effects import (
     command_effect,
     file_effect,
     file_path,
-    local_target,
     removal_effect,
     unknown_effect,
     write_effect,
@@ -30,28 +30,6 @@ from keyturn.understand.shell.flags import OptionSpec, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 
 _E = EffectKind
-
-
-def _named(
-    kind: EffectKind,
-    names: list[str],
-    cmd: SimpleCommand,
-    ctx: ShellContext,
-    *,
-    catastrophic: str | None = None,
-    detail: str = "",
-) -> Effect:
-    """An effect on LVM or ZFS objects (``lvm:vg0/data``, ``zfs:tank/data``)."""
-    return Effect(
-        effect=kind,
-        resource=Resource(tuple(dict.fromkeys(names)), type=names[0].split(":", 1)[0]),
-        target=local_target(ctx),
-        service=names[0].split(":", 1)[0],
-        command=cmd.text,
-        operation=" ".join(cmd.argv[:2]),
-        catastrophic=catastrophic,
-        detail=detail or (catastrophic or ""),
-    )
 
 
 def _destroys(paths: list[str], what: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
@@ -193,7 +171,7 @@ def lvm_remove(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     what = "logical volume" if cmd.name == "lvremove" else "volume group"
     names = [_lvm_name(w) for w in words]
     reason = f"{cmd.name} destroys the {what} {' '.join(n[4:] for n in names)} and its data"
-    return [_named(_E.DELETE, names, cmd, ctx, catastrophic=reason)]
+    return [storage_effect(_E.DELETE, names, cmd, ctx, catastrophic=reason)]
 
 
 _MDADM_READS = frozenset({"--detail", "-D", "--examine", "-E", "--query", "-Q", "--version"})
