@@ -100,7 +100,7 @@ def find_exec(
 
 # Where these come before an action, which files reach it is not told here (the stricter
 # reading: all of them).
-_OPERATORS = frozenset({"-o", "-or", "!", "-not", "(", ")", ","})
+FIND_OPERATORS = frozenset({"-o", "-or", "!", "-not", "(", ")", ","})
 
 
 def hook_settings_reached(
@@ -128,21 +128,22 @@ def _may_reach(args: list[str], action: int, shown: str, depth: int, *, folder: 
     if not _within_depth(args, depth, folder=folder):
         return False
     tests = args[:action]
-    if any(word in _OPERATORS for word in tests):
+    if any(word in FIND_OPERATORS for word in tests):
         return True
     i = 0
     while i + 1 < len(tests):
         test, value = tests[i], tests[i + 1]
         if test in FIND_VALUED or test in ("-wholename", "-iwholename"):
             i += 2
-            if not folder and not _passes(test, value, shown):
+            if not folder and not find_test_passes(test, value, shown):
                 return False
             continue
         i += 1
     return True
 
 
-def _passes(test: str, value: str, shown: str) -> bool:
+def find_test_passes(test: str, value: str, shown: str) -> bool:
+    """Whether the path find shows as ``shown`` passes its test ``test value``."""
     name = shown.rsplit("/", 1)[-1]
     if test == "-name":
         return fnmatchcase(name, value)

@@ -28,6 +28,7 @@ from keyturn.understand._hcl_protection import (
     dropped_protection,
     is_terraform_file,
 )
+from keyturn.understand.shell.commands._find_actions import FIND_OPERATORS, find_test_passes
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
 
 _GLOB = frozenset("*?[")
@@ -36,7 +37,6 @@ _SKIPPED = frozenset({".terraform", ".git", "node_modules"})
 _MAX_ENTRIES = 20_000
 # Tests of find that say which files an action reaches (the others only narrow it further).
 _FIND_NAMES = frozenset({"-name", "-iname", "-path", "-ipath", "-wholename", "-iwholename"})
-_FIND_OPERATORS = frozenset({"-o", "-or", "!", "-not", "(", ")", ","})
 
 
 def globbed_words(cmd: SimpleCommand) -> frozenset[str]:
@@ -233,13 +233,13 @@ def find_keeps(
     ``args[action]`` reaches: those its ``-name``/``-path`` tests before it let through. An
     operator there (``-o``, ``!``, parentheses) lets everything through."""
     tests = list(args[:action])
-    if any(word in _FIND_OPERATORS for word in tests):
+    if any(word in FIND_OPERATORS for word in tests):
         return lambda path: True
     pairs = [(t, v) for t, v in pairwise(tests) if t in _FIND_NAMES]
 
     def keep(path: str) -> bool:
         shown = _as_find_shows(path, roots)
-        return all(_passes(test, value, shown) for test, value in pairs)
+        return all(find_test_passes(test, value, shown) for test, value in pairs)
 
     return keep
 
@@ -250,17 +250,6 @@ def _as_find_shows(path: str, roots: Sequence[tuple[str, str]]) -> str:
         if path.startswith(base + "/"):
             return written.rstrip("/") + path[len(base) :]
     return path
-
-
-def _passes(test: str, value: str, shown: str) -> bool:
-    name = shown.rsplit("/", 1)[-1]
-    if test == "-name":
-        return fnmatchcase(name, value)
-    if test == "-iname":
-        return fnmatchcase(name.casefold(), value.casefold())
-    if test in ("-path", "-wholename"):
-        return fnmatchcase(shown, value)
-    return fnmatchcase(shown.casefold(), value.casefold())
 
 
 def find_removes(
