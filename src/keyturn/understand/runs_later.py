@@ -10,22 +10,23 @@ they name), Python's start-up files (``*.pth``, ``sitecustomize.py`` in site-pac
 cargo's and go's settings (the interpreter, compiler or ``-toolexec`` program they name), the
 version managers' hooks (``~/.pyenv/pyenv.d``), git's settings (``core.fsmonitor`` runs at every
 ``git status``), direnv's ``.envrc``, npm's and yarn's settings, the AWS, Kubernetes and docker
-clients' settings (``credential_process``, exec plugins, CLI aliases, ``credsStore``) and
-docker's CLI plugins, an editor's workspace settings and tasks and its start-up files, programs
-on the search path (``~/.cargo/bin``, ``~/go/bin``, a virtualenv's ``bin``,
-``node_modules/.bin``), sudoers and ``ld.so.preload`` and ``ld.so.conf``, the system's own rules
-and hooks (udev's, modprobe's, tmpfiles', logrotate's, apt's, PAM's, motd's, the network's;
-macOS's launchd jobs), the file systems ``mount -a`` mounts (``/etc/fstab``), the kernel's
-settings and controls (``/proc/sys`` as ``sysctl -w`` sets it, ``/sys``), helm's repositories,
-registry logins and plugins, Terraform's CLI settings and plugins, pre-commit's hooks, a dev
-container's definition, Gradle's init scripts, IPython's start-up files, the database clients'
-start-up and option files (``~/.psqlrc``, ``~/.my.cnf``, ``~/.sqliterc``, ``~/.mongoshrc.js``),
-the HTTP clients' settings (``~/.curlrc``, ``~/.wgetrc``, HTTPie's and xh's config), and Claude
-Code's skills, subagents, commands, plugins and hook scripts (their frontmatter may carry
-``hooks:``, and the scripts a settings file names run outside keyturn). A write to one of them is
-``unknown`` -- at least asked, denied in production -- as installing a crontab already is: keyturn
-cannot judge code it will not see run. (The agents' hook settings themselves are not asked but
-refused: :mod:`keyturn.policy.selfprotect`.)
+clients' settings (``credential_process``, exec plugins, CLI aliases, ``credsStore``) and docker's
+CLI plugins (wherever ``DOCKER_CONFIG`` puts them), podman's settings, logins, registries, storage
+settings, OCI hooks and Quadlet units, the docker daemon's ``daemon.json``, an editor's workspace
+settings and tasks and its start-up files, programs on the search path (``~/.cargo/bin``,
+``~/go/bin``, a virtualenv's ``bin``, ``node_modules/.bin``), sudoers and ``ld.so.preload`` and
+``ld.so.conf``, the system's own rules and hooks (udev's, modprobe's, tmpfiles', logrotate's,
+apt's, PAM's, motd's, the network's; macOS's launchd jobs), the file systems ``mount -a`` mounts
+(``/etc/fstab``), the kernel's settings and controls (``/proc/sys`` as ``sysctl -w`` sets it,
+``/sys``), helm's repositories, registry logins and plugins, Terraform's CLI settings and plugins,
+pre-commit's hooks, a dev container's definition, Gradle's init scripts, IPython's start-up files,
+the database clients' start-up and option files (``~/.psqlrc``, ``~/.my.cnf``, ``~/.sqliterc``,
+``~/.mongoshrc.js``), the HTTP clients' settings (``~/.curlrc``, ``~/.wgetrc``, HTTPie's and xh's
+config), and Claude Code's skills, subagents, commands, plugins and hook scripts (their frontmatter
+may carry ``hooks:``, and the scripts a settings file names run outside keyturn). A write to one of
+them is ``unknown`` -- at least asked, denied in production -- as installing a crontab already is:
+keyturn cannot judge code it will not see run. (The agents' hook settings themselves are not asked
+but refused: :mod:`keyturn.policy.selfprotect`.)
 
 Names are compared without case (macOS's and Windows' file systems do not tell ``.BASHRC`` from
 ``.bashrc``; Windows names arrive without trailing dots and stream suffixes,
@@ -33,9 +34,10 @@ Names are compared without case (macOS's and Windows' file systems do not tell `
 (another process's working directory, ``/proc/<pid>/cwd/x``; a directory descriptor,
 ``/dev/fd/3/x``) is ``unknown`` too: it may land on any of these files, or on keyturn's own.
 
-``git config``, ``kubectl config use-context`` and ``docker context use`` write such settings
-too, but keyturn reads what they set key by key (an effect of the tool's own service); only a
-raw write of the file, or a setting keyturn does not read, is made ``unknown``.
+``git config``, ``kubectl config use-context``, ``docker context use`` and ``podman system
+connection`` write such settings too, but keyturn reads what they set key by key (an effect of
+the tool's own service); only a raw write of the file, or a setting keyturn does not read, is
+made ``unknown``.
 
 :func:`runs_later` says why a path is such a file; :func:`mark_runs_later` turns the writes of
 an action's effects on such files into ``unknown``. Every understander that writes files (shell
@@ -45,6 +47,7 @@ commands, agents' file tools, MCP file tools) passes its effects through it.
 from __future__ import annotations
 
 import functools
+import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import replace
@@ -72,7 +75,21 @@ _DOCKER_SETTINGS = (
 # ``kubectl config use-context`` and ``docker context use`` say themselves whether what they
 # set runs a command (an effect of the tool's own service), so only a raw write of the file is
 # made ``unknown``.
-_READ_BY_KEY = {_GIT_SETTINGS: "git", _KUBE_SETTINGS: "k8s", _DOCKER_SETTINGS: "docker"}
+_PODMAN_SETTINGS = (
+    "podman's settings: they name programs podman runs (the OCI runtime and its runtimes,"
+    " conmon_path, helper_binaries_dir, hooks_dir) or which machine a connection's name means"
+)
+# podman's ``system connection`` writes its connections as the docker context verbs do (an
+# effect of the ``docker`` service, :mod:`._container_contexts`).
+_READ_BY_KEY = {
+    _GIT_SETTINGS: "git",
+    _KUBE_SETTINGS: "k8s",
+    _DOCKER_SETTINGS: "docker",
+    _PODMAN_SETTINGS: "docker",
+}
+# Where the docker CLI keeps its settings and plugins: any ``.docker`` folder; _pattern adds the
+# folder DOCKER_CONFIG names in the agent's environment.
+_DOCKER_FOLDERS = r"(?:.*/\.docker)"
 _KINDS: tuple[tuple[str, str], ...] = (
     (
         rf"{_HOMES}/\.(?:bashrc|bash_profile|bash_login|bash_logout|bash_aliases|profile|zshrc"
@@ -169,13 +186,44 @@ _KINDS: tuple[tuple[str, str], ...] = (
     ),
     (
         # Any ``.docker`` folder: DOCKER_CONFIG often points at one outside a home (CI's).
-        r".*/\.docker/config\.json",
+        rf"{_DOCKER_FOLDERS}/config\.json",
         _DOCKER_SETTINGS,
     ),
     (
         # The folders docker/cli's plugin manager looks in (``cli-plugins/manager``).
-        r".*/\.docker/cli-plugins/.+|/usr/(?:local/)?(?:lib|libexec)/docker/cli-plugins/.+",
+        rf"{_DOCKER_FOLDERS}/cli-plugins/.+|/usr/(?:local/)?(?:lib|libexec)/docker/cli-plugins/.+",
         "a docker CLI plugin: docker runs it for its subcommand (docker compose, buildx)",
+    ),
+    (
+        # containers.conf(5): /usr/share, /etc and the user's (XDG_CONFIG_HOME: any folder),
+        # each with its drop-ins; podman 5's connections beside it (checked with podman 4.3.1:
+        # ``[engine.runtimes]`` made ``podman info`` run the program it names).
+        r".*/containers/(?:containers\.conf|containers(?:\.rootful|\.rootless)?\.conf\.d/.+"
+        r"|containers\.conf\.modules/.+|podman-connections\.json)",
+        _PODMAN_SETTINGS,
+    ),
+    (
+        # containers-auth.json(5): ${XDG_RUNTIME_DIR}/containers, /run/containers/<uid>, the
+        # user's ~/.config/containers; containers-registries.conf(5) and containers-policy.json(5)
+        r".*/containers/(?:[0-9]+/)?auth\.json|.*/containers/registries\.conf(?:\.d/.+)?"
+        r"|.*/containers/(?:policy\.json|registries\.d/.+)",
+        "the container tools' logins and registries (podman's, buildah's, skopeo's): they name"
+        " credential helpers they run (credHelpers) and where every later pull of an image by"
+        " its short name comes from, and which images are trusted",
+    ),
+    (
+        # containers-storage.conf(5) mount_program; oci-hooks(5)'s folders; podman-systemd.unit(5)'s
+        # Quadlet folders (only the system's and the user's: a project may keep such files).
+        r".*/containers/storage\.conf|.*/containers/oci/hooks\.d/.+"
+        rf"|/(?:etc|usr/share|run)/containers/systemd/.+|{_HOMES}/\.config/containers/systemd/.+",
+        "podman's storage settings, OCI hooks or Quadlet units: the programs they name run with"
+        " every container (mount_program, a hook), or become a service at the next"
+        " daemon-reload",
+    ),
+    (
+        rf"/etc/docker/daemon\.json|{_HOMES}/\.config/docker/daemon\.json",
+        "the docker daemon's settings (dockerd(8)): it runs the programs they name as root"
+        " (runtimes' path, authorization-plugins) and pulls through the mirrors they name",
     ),
     (
         r".*/\.vscode/(?:settings|tasks)\.json"
@@ -310,34 +358,60 @@ _UNKNOWN_PLACE = (
 
 
 @functools.lru_cache(maxsize=64)
-def _pattern(home: str) -> re.Pattern[str]:
-    """The files of :data:`_KINDS`, ``home`` counted among the home directories. Lower-cased,
-    and matched against a lower-cased path: without case, and faster than ``re.IGNORECASE``
-    (no escape in the patterns changes meaning with case: ``\\.``, ``[^/]``, ``.+``)."""
+def _pattern(home: str, docker_config: str = "") -> re.Pattern[str]:
+    """The files of :data:`_KINDS`, ``home`` counted among the home directories and
+    ``docker_config`` among docker's folders (:func:`_docker_folder`). Lower-cased, and matched
+    against a lower-cased path: without case, and faster than ``re.IGNORECASE`` (no escape in
+    the patterns changes meaning with case: ``\\.``, ``[^/]``, ``.+``)."""
     homes = f"(?:{_USUAL_HOMES}|{re.escape(home.rstrip('/'))})" if home.strip("/") else _HOMES
+    folder = _docker_folder(docker_config, home)
+    docker = f"(?:.*/\\.docker|{folder})" if folder else _DOCKER_FOLDERS
     return re.compile(
-        "|".join(f"(?P<k{i}>{p.replace(_HOMES, homes).lower()})" for i, (p, _) in enumerate(_KINDS))
+        "|".join(
+            f"(?P<k{i}>{p.replace(_HOMES, homes).replace(_DOCKER_FOLDERS, docker).lower()})"
+            for i, (p, _) in enumerate(_KINDS)
+        )
     )
 
 
-def runs_later(path: str, *, home: str = "") -> str | None:
+def _docker_folder(value: str, home: str) -> str:
+    """The pattern of the folder DOCKER_CONFIG names (empty: none). ``~`` starts at ``home``; a
+    relative one is relative to wherever docker runs, so it is matched under any folder."""
+    if value == "~" or value.startswith("~/"):
+        value = home.rstrip("/") + value[1:]
+    if not value:
+        return ""
+    value = posixpath.normpath(value)
+    if value.startswith("/"):
+        return re.escape(value.rstrip("/"))  # ``/``: the empty folder before ``/config.json``
+    # Relative (``..`` climbs out of a folder not known): under any folder, or wherever docker
+    # runs (``.``: every config.json).
+    rest = "/".join(p for p in value.split("/") if p not in (".", ".."))
+    return f".*/{re.escape(rest)}" if rest else ".*"
+
+
+def runs_later(path: str, *, home: str = "", docker_config: str = "") -> str | None:
     """Why the file at ``path`` (absolute) holds code that runs later, or ``None``. ``home`` is
-    the acting user's home directory, besides the usual places of homes."""
-    found = _pattern(home).fullmatch(path.lower())
+    the acting user's home directory, besides the usual places of homes; ``docker_config`` the
+    value of DOCKER_CONFIG in the agent's environment (the docker CLI's settings folder)."""
+    found = _pattern(home, docker_config).fullmatch(path.lower())
     if found is None or found.lastgroup is None:
         return None
     return _KINDS[int(found.lastgroup[1:])][1]
 
 
-def mark_runs_later(effects: Iterable[Effect], *, home: str = "") -> list[Effect]:
+def mark_runs_later(
+    effects: Iterable[Effect], *, home: str = "", docker_config: str = ""
+) -> list[Effect]:
     """``effects`` with each write of a file that runs later made ``unknown``, saying why; and
-    each write or delete through a link whose place cannot be told."""
+    each write or delete through a link whose place cannot be told. ``docker_config``: as for
+    :func:`runs_later`."""
     out = []
     for effect in effects:
         kind = effect.effect
         note = None
         if kind in _WRITES:
-            why = _why(effect, home)
+            why = _why(effect, home, docker_config)
             if why is not None:
                 note = f"writes {why}; what it will do is not judged"
         if note is None and (kind in _WRITES or kind is EffectKind.DELETE):
@@ -354,10 +428,10 @@ def mark_runs_later(effects: Iterable[Effect], *, home: str = "") -> list[Effect
     return out
 
 
-def _why(effect: Effect, home: str) -> str | None:
+def _why(effect: Effect, home: str, docker_config: str) -> str | None:
     for name in effect.resource.names:
         if name.startswith("file:"):
-            why = runs_later(name[5:], home=home)
+            why = runs_later(name[5:], home=home, docker_config=docker_config)
             if why is not None and _READ_BY_KEY.get(why) != effect.service:
                 return why
     return None

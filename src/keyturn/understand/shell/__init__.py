@@ -125,7 +125,12 @@ def _understood(
         effects = [unknown_effect(None, "nested too deeply to understand", ctx, text=command)]
     # KEYTURN_* set or unset anywhere on the line reconfigures the guard (self-protection).
     effects += keyturn_variable_effects(command, target=base)
-    effects = _dedupe(mark_runs_later(mark_unprotected_deletes(effects), home=ctx.home))
+    # DOCKER_CONFIG in the agent's environment moves the docker CLI's settings and plugins.
+    docker_config = variables.get("DOCKER_CONFIG", "")
+    marked = mark_runs_later(
+        mark_unprotected_deletes(effects), home=ctx.home, docker_config=docker_config
+    )
+    effects = _dedupe(marked)
     effects = with_glob_forms(effects, case_blind=case_blind(command, variables))
     if run.linked or not isinstance(files, NoFiles):
         # A path through a link on disk, or one the line makes, lands where it leads.

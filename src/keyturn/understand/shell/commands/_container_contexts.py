@@ -179,7 +179,9 @@ def _podman_settings(call: ContainerCall) -> list[str]:
 
 
 def _podman_files(call: ContainerCall, said: str) -> Effect:
-    return _here(call).file(_E.UPDATE, _podman_settings(call), said)
+    # podman's own change of its connections (judged by the connection's effect), not a raw
+    # write of its settings, which may name programs it runs (:mod:`keyturn.understand.runs_later`).
+    return _here(call).file(_E.UPDATE, _podman_settings(call), said, service="docker")
 
 
 def connection_default(call: ContainerCall, args: Sequence[str]) -> list[Effect] | None:
