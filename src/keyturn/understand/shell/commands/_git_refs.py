@@ -20,12 +20,15 @@ remotes and the history they keep reachable, for :mod:`.git`.
   local branch at once.
 - ``reflog expire``/``delete`` drop reflog entries (the way back to lost commits); ``gc`` and
   ``prune`` may delete unreachable commits (:func:`gc`).
+- ``read-tree`` makes the index what trees hold (:func:`read_tree`), and with ``-u`` the work
+  tree too.
 """
 
 from __future__ import annotations
 
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._git_config import given_settings
+from keyturn.understand.shell.commands._git_config_file import everything_in
 from keyturn.understand.shell.commands._git_effects import git_effect, short_ref, worktree_effect
 from keyturn.understand.shell.commands._git_fetch import fetched_into, remote_update
 from keyturn.understand.shell.commands._git_repository import (
@@ -35,7 +38,13 @@ from keyturn.understand.shell.commands._git_repository import (
     git_settings,
     soon,
 )
-from keyturn.understand.shell.effects import unknown_effect
+from keyturn.understand.shell.commands._git_tree_settings import (
+    Touches,
+    settings_reached,
+    whole_work_tree,
+)
+from keyturn.understand.shell.commands._tf_git_rewrites import with_rewritten_configuration
+from keyturn.understand.shell.effects import file_path, unknown_effect, write_effect
 from keyturn.understand.shell.flags import OptionSpec, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 
@@ -202,3 +211,92 @@ def prune(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> 
     if "-n" in args or "--dry-run" in args:
         return [git_effect(EffectKind.READ, "git:local/objects", cmd, ctx)]
     return [git_effect(EffectKind.DELETE, "git:local/objects", cmd, ctx)]
+
+
+# read-tree's options (git 2.39 builtin/read-tree.c): letters that bundle, long ones alone, and
+# those taking a value (``--prefix P`` or ``--prefix=P``); ``--recurse-submodules`` takes one
+# only after ``=``.
+_READ_TREE_LETTERS = frozenset("muinvq")
+_READ_TREE_LONG = frozenset(
+    {
+        "reset",
+        "dry-run",
+        "trivial",
+        "aggressive",
+        "quiet",
+        "empty",
+        "sparse-checkout",
+        "no-sparse-checkout",
+        "recurse-submodules",
+        "no-recurse-submodules",
+    }
+)
+_READ_TREE_VALUED = frozenset({"prefix", "index-output", "exclude-per-directory"})
+
+
+def read_tree(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    """``git read-tree [-m|--reset|--prefix=P] [-u] TREE...``: the index (or the file
+    ``--index-output`` names) made what the trees hold; with ``-u`` the work tree too, as
+    ``reset --hard TREE`` does with one tree (``--reset`` discards local changes, ``-m`` refuses
+    them: either way the files end as TREE holds them); ``-m H M`` switches from H to M, as a
+    checkout; three trees merge (what each file becomes is not told); ``--prefix`` writes the
+    tree under a folder. ``-n`` changes nothing. An option not known here is unknown."""
+    flags: set[str] = set()
+    valued: dict[str, str] = {}
+    trees: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        i += 1
+        if arg == "--":
+            trees += args[i:]
+            break
+        if arg.startswith("--"):
+            name, eq, value = arg[2:].partition("=")
+            if name in _READ_TREE_VALUED:
+                if not eq:
+                    if i >= len(args):
+                        return [unknown_effect(cmd, f"read-tree {arg} without a value", ctx)]
+                    value, i = args[i], i + 1
+                valued[name] = value
+            elif name in _READ_TREE_LONG and (not eq or name == "recurse-submodules"):
+                flags.add({"dry-run": "n", "quiet": "q"}.get(name, name))
+            else:
+                return [unknown_effect(cmd, f"read-tree option {arg!r} is not understood", ctx)]
+        elif arg.startswith("-") and len(arg) > 1:
+            if not set(arg[1:]) <= _READ_TREE_LETTERS:
+                return [unknown_effect(cmd, f"read-tree option {arg!r} is not understood", ctx)]
+            flags |= set(arg[1:])
+        else:
+            trees.append(arg)
+    if "n" in flags:
+        return [git_effect(EffectKind.READ, "git:local/HEAD", cmd, ctx, detail="dry run")]
+    output = valued.get("index-output")
+    index = (
+        write_effect(file_path(output, ctx), cmd, ctx)
+        if output
+        else git_effect(EffectKind.UPDATE, "git:local/HEAD", cmd, ctx, detail="the index")
+    )
+    if "u" not in flags:
+        return [index]  # the work tree stays: a later checkout of the index is judged then
+    touches, revision, base = Touches.UNLIKE_COMMIT, trees[-1] if trees else "HEAD", "HEAD"
+    if "prefix" in valued or len(trees) > 2 or not trees:
+        # Files land under another folder, come from a merge, or tracked ones go (--empty):
+        # which ones is not told from the ids, so each protected file counts as rewritten.
+        touches = Touches.EVERY_FILE
+    elif len(trees) == 2:
+        touches, base = Touches.SWITCHED, trees[0]
+    reached = settings_reached(
+        whole_work_tree(repo, ctx), touches, ctx, revision=revision, base=base
+    )
+    written = worktree_effect(
+        EffectKind.DELETE,
+        [everything_in(repo, ctx), *reached],
+        cmd,
+        ctx,
+        "read-tree -u writes the trees' files over the working tree",
+    )
+    return [
+        index,
+        with_rewritten_configuration(written, ctx, touches, revision=revision, base=base),
+    ]

@@ -57,6 +57,7 @@ from keyturn.understand.shell.commands._git_refs import (
     branch,
     gc,
     prune,
+    read_tree,
     reflog,
     remote,
     update_ref,
@@ -84,6 +85,7 @@ from keyturn.understand.shell.commands._git_worktree import (
     worktree_command,
 )
 from keyturn.understand.shell.commands._tf_git import with_git_removals
+from keyturn.understand.shell.commands._tf_git_rewrites import with_rewritten_configuration
 from keyturn.understand.shell.dispatch import RUN_TIME_HINT
 from keyturn.understand.shell.effects import file_path, unknown_effect, write_effect
 from keyturn.understand.shell.flags import OptionSpec, parse_options, register_canonical
@@ -228,38 +230,49 @@ def _stash(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) ->
         return [git_effect(EffectKind.DELETE, "git:local/stash", cmd, ctx, detail="drops a stash")]
     if sub in ("list", "show"):
         return [git_effect(EffectKind.READ, "git:local/stash", cmd, ctx)]
-    reached: list[str] = []
+    # What the work tree is made like: HEAD's files (push), or the stash's changes written over
+    # it (pop/apply: the files the stash holds otherwise than the commit it was made on;
+    # branch: the stash's files, on that commit checked out).
+    touches: Touches | None = Touches.UNLIKE_COMMIT
+    revision, base, tree = "HEAD", "HEAD", everything_in(repo, ctx)
     if sub in ("push", "save") or sub.startswith("-"):
-        # Saving reverts tracked files to HEAD (a hook settings file among them is rewritten);
-        # -u also removes untracked files that are not ignored, -a every untracked file.
+        # Saving reverts tracked files to HEAD (a hook settings file, a prevent_destroy added
+        # and not committed, among them); -u also removes untracked files that are not
+        # ignored, -a every untracked file.
         given = args[1:] if sub in ("push", "save") else args
         saved = {a for a in given if a.startswith("--")}
         saved |= {"-" + c for a in given if a[:1] == "-" and a[1:2] != "-" for c in a[1:]}
-        touches = Touches.UNLIKE_COMMIT
         if saved & {"-a", "--all"}:
             touches = Touches.EVERY_FILE
         elif saved & {"-u", "--include-untracked"}:
             touches = Touches.UNLIKE_COMMIT_AND_UNTRACKED
-        reached = settings_reached(whole_work_tree(repo, ctx), touches, ctx)
-    elif sub in ("pop", "apply"):
-        # Applying writes the stash's changes: those to hook settings are named.
+    elif sub in ("pop", "apply", "branch"):
         named = [a for a in args[1:] if not a.startswith("-")]
-        stash = named[0] if named else "stash@{0}"
-        if stash.isdigit():
-            stash = f"stash@{{{stash}}}"
-        reached = settings_reached(
-            whole_work_tree(repo, ctx), Touches.SWITCHED, ctx, revision=stash, base=stash + "^1"
-        )
+        if sub == "branch":
+            named = named[1:]  # git stash branch NAME [STASH]
+        revision = named[0] if named else "stash@{0}"
+        if revision.isdigit():
+            revision = f"stash@{{{revision}}}"
+        if sub == "branch":
+            base = revision
+        else:
+            touches, base = Touches.SWITCHED, revision + "^1"
+    else:  # create, store, a subcommand not known: the work tree named, nothing probed
+        touches = None
+    stashed = git_effect(EffectKind.UPDATE, "git:local/stash", cmd, ctx)
+    if touches is None:
+        return [stashed, worktree_effect(EffectKind.UPDATE, [tree], cmd, ctx, _STASHED)]
+    reached = settings_reached(
+        whole_work_tree(repo, ctx), touches, ctx, revision=revision, base=base
+    )
+    changed = worktree_effect(EffectKind.UPDATE, [tree, *reached], cmd, ctx, _STASHED)
     return [
-        git_effect(EffectKind.UPDATE, "git:local/stash", cmd, ctx),
-        worktree_effect(
-            EffectKind.UPDATE,
-            [everything_in(repo, ctx), *reached],
-            cmd,
-            ctx,
-            "stash changes the worktree",
-        ),
+        stashed,
+        with_rewritten_configuration(changed, ctx, touches, revision=revision, base=base),
     ]
+
+
+_STASHED = "stash changes the worktree"
 
 
 def _rewrite(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
@@ -323,6 +336,7 @@ _SUBCOMMANDS: dict[str, _Sub] = {
     "remote": remote,
     "pull": pull,
     "update-ref": update_ref,
+    "read-tree": read_tree,
     "mv": mv,
     "apply": apply,
     "am": am,
