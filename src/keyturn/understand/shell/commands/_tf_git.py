@@ -58,6 +58,21 @@ def _with_configuration(
 ) -> Effect:
     if effect.effect is not EffectKind.DELETE or effect.service != "git":
         return effect
+    found = pathspec_reach(effect)
+    if found is None:
+        return effect  # named files: each one's own effect says what it protected
+    roots, reached = found
+
+    def keep(path: str) -> bool:
+        return reached(path) and (spares is None or not spares(path))
+
+    return with_removed_configuration(effect, roots, cmd, ctx, globbed=False, trees=True, keep=keep)
+
+
+def pathspec_reach(effect: Effect) -> tuple[list[str], Callable[[str], bool]] | None:
+    """The folders git's effect reaches (trees and the literal folders of pathspec globs) and
+    which paths under them it reaches; None when it names files one by one (each one's own
+    effect then says what it protected)."""
     trees: list[str] = []
     globs: list[str] = []
     for name in effect.resource.names:
@@ -69,16 +84,14 @@ def _with_configuration(
         elif _GLOB & set(path):
             globs.append(path)
     if not trees and not globs:
-        return effect  # named files: each one's own effect says what it protected
+        return None
 
-    def keep(path: str) -> bool:
-        reached = any(path.startswith(t.rstrip("/") + "/") for t in trees) or any(
+    def reached(path: str) -> bool:
+        return any(path.startswith(t.rstrip("/") + "/") for t in trees) or any(
             fnmatchcase(path, g) for g in globs
         )
-        return reached and (spares is None or not spares(path))
 
-    roots = list(dict.fromkeys([*trees, *(_literal_folder(g) for g in globs)]))
-    return with_removed_configuration(effect, roots, cmd, ctx, globbed=False, trees=True, keep=keep)
+    return list(dict.fromkeys([*trees, *(_literal_folder(g) for g in globs)])), reached
 
 
 def _literal_folder(pattern: str) -> str:

@@ -27,19 +27,16 @@ is not seen here: the tree's files are found on disk.
 
 from __future__ import annotations
 
-from fnmatch import fnmatchcase
-
 from keyturn.model import Effect, EffectKind
 from keyturn.understand._hcl_protection import dropped_elsewhere, dropped_protection
 from keyturn.understand.shell.commands._git_tree_settings import Touches, rewrites_file
+from keyturn.understand.shell.commands._tf_git import pathspec_reach
 from keyturn.understand.shell.commands._tf_removal import (
     covered_files,
     naming_dropped,
     texts_before,
 )
 from keyturn.understand.shell.registry import ShellContext
-
-_GLOB = frozenset("*?[")
 
 
 def with_rewritten_configuration(
@@ -55,25 +52,10 @@ def with_rewritten_configuration(
     Terraform files it rewrites may take away (module docstring)."""
     if effect.catastrophic or effect.effect is EffectKind.READ:
         return effect
-    trees: list[str] = []
-    globs: list[str] = []
-    for name in effect.resource.names:
-        path = name.removeprefix("file:")
-        if path == name:
-            continue  # a ref, not a file
-        if path.endswith("/*"):
-            trees.append(path[:-2] or "/")
-        elif _GLOB & set(path):
-            globs.append(path)
-    if not trees and not globs:
+    reach = pathspec_reach(effect)
+    if reach is None:
         return effect  # named files: each one's own effect says what it protected
-
-    def reached(path: str) -> bool:
-        return any(path.startswith(t.rstrip("/") + "/") for t in trees) or any(
-            fnmatchcase(path, g) for g in globs
-        )
-
-    roots = list(dict.fromkeys([*trees, *(_literal_folder(g) for g in globs)]))
+    roots, reached = reach
     found, cut = covered_files(roots, ctx, globbed=False, trees=True)
     dropped: set[str] = set()
     for path in found:
@@ -98,9 +80,3 @@ def _may_rewrite(path: str, touches: Touches, ctx: ShellContext, revision: str, 
         # From the index: named only when something earlier on the line may have changed it.
         return ctx.disk_stale or ctx.committed_earlier or path in ctx.written
     return True
-
-
-def _literal_folder(pattern: str) -> str:
-    """The folder a pathspec glob's matches all lie under: up to its first glob character."""
-    first = min(pattern.index(c) for c in _GLOB if c in pattern)
-    return pattern[:first].rpartition("/")[0] or "/"
