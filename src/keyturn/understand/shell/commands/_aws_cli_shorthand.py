@@ -82,6 +82,11 @@ class _Parser:
         return params
 
     def keyval(self) -> tuple[str, Any]:
+        key = self.key()
+        return key, self.values()
+
+    def key(self) -> str:
+        """A key, the ``@`` after it (its value read from a file) and the ``=``."""
         start = self.i
         while not self.eof() and self.text[self.i] in _KEY_CHARS:
             self.i += 1
@@ -92,7 +97,7 @@ class _Parser:
             self.i += 1
             self.from_file = True
         self.expect("=", spaces=True)
-        return key, self.values()
+        return key
 
     def values(self) -> Any:
         if self.eof():
@@ -177,16 +182,7 @@ class _Parser:
         self.expect("{", spaces=True)
         found: dict[str, Any] = {}
         while self.current() != "}":
-            start = self.i
-            while not self.eof() and self.text[self.i] in _KEY_CHARS:
-                self.i += 1
-            key = self.text[start : self.i]
-            self.from_file = False
-            self.spaces()
-            if self.current() == "@":
-                self.i += 1
-                self.from_file = True
-            self.expect("=", spaces=True)
+            key = self.key()
             value = self.explicit_value()
             self.spaces()
             if self.current() != "}":
