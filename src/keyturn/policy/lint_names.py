@@ -87,6 +87,11 @@ NAME_FORMS = (
     "influx:",
     "grafana:",
     "sentry:",
+    "sysctl:",
+    "zfs:",
+    "lvm:",
+    "registry:",
+    "task:",
 )
 
 # A shell-style character class ([ab], [0-9], [!x]); not an IPv6 host ([::1]), which has ':'.
