@@ -10,6 +10,7 @@ or ``--cluster``/``--server``/``--user`` point elsewhere, the environment is not
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from keyturn.model import Effect, EffectKind, Resource, Target
@@ -165,3 +166,14 @@ def kubeconfig_write(
     path = normalize_path(path, cwd=ctx.cwd)
     effect = file_effect(EffectKind.UPDATE, [path], cmd, ctx, detail=detail, service="k8s")
     return effect if target is None else replace(effect, target=target)
+
+
+def typed_targets(call: KubeCall, words: Sequence[str]) -> list[tuple[str, str]]:
+    """``TYPE NAME...``, ``TYPE/NAME...`` or ``TYPE[,TYPE]`` with ``-l``/``--all`` -> (type as
+    written, with its group if any, name) pairs; ``*`` for every object the selector picks."""
+    every = call.args.has("--all") or call.args.value("--selector") is not None
+    every = every or call.args.value("--field-selector") is not None
+    if words and "/" not in words[0]:
+        names = list(words[1:]) or (["*"] if every else [])
+        return [(t, n) for t in words[0].split(",") if t for n in names]
+    return [(t, n) for t, _, n in (w.partition("/") for w in words) if t and n]

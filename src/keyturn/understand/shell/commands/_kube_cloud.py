@@ -29,7 +29,7 @@ from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand.aws_names import resource_names
 from keyturn.understand.k8s_cloud import CloudKind, cloud_effects, cloud_kind
 from keyturn.understand.k8s_kinds import normalize_kind
-from keyturn.understand.shell.commands._kube_call import KubeCall
+from keyturn.understand.shell.commands._kube_call import KubeCall, typed_targets
 from keyturn.understand.shell.commands._kube_manifests import manifest_documents
 from keyturn.understand.shell.registry import evolve
 
@@ -42,16 +42,8 @@ def cloud_deletes(call: KubeCall, words: tuple[str, ...] | list[str]) -> list[Ef
     """The AWS resources ``kubectl delete WORDS`` deletes through their controllers."""
     if call.args.flags.get("--filename"):
         return _manifest_deletes(call)
-    every = call.args.has("--all") or call.args.value("--selector") is not None
-    every = every or call.args.value("--field-selector") is not None
-    pairs: list[tuple[str, str]] = []
-    if words and "/" not in words[0]:
-        names = list(words[1:]) or (["*"] if every else [])
-        pairs = [(t, n) for t in words[0].split(",") if t for n in names]
-    else:
-        pairs = [(t, n) for t, _, n in (w.partition("/") for w in words) if t and n]
     out: list[Effect] = []
-    for type_word, name in pairs:
+    for type_word, name in typed_targets(call, words):
         kind_word, _, group = type_word.partition(".")
         head, _, rest = group.partition(".")
         group = rest if _VERSION.fullmatch(head) and rest else group

@@ -39,7 +39,7 @@ from keyturn.understand.shell.commands._http_kubernetes import kubernetes
 from keyturn.understand.shell.commands._http_meaning import api_segments
 from keyturn.understand.shell.commands._http_request import Request
 from keyturn.understand.shell.commands._kube_args import parse_command
-from keyturn.understand.shell.commands._kube_call import KubeCall, kube_call
+from keyturn.understand.shell.commands._kube_call import KubeCall, kube_call, typed_targets
 from keyturn.understand.shell.commands._kube_cloud import cloud_deletes
 from keyturn.understand.shell.commands._kube_flags import KUBECTL_GLOBAL, KUBECTL_VERBS
 from keyturn.understand.shell.commands._kube_manifests import manifest_objects
@@ -190,19 +190,7 @@ def _kubectl_verb(call: KubeCall) -> list[Effect]:
 def _targets(call: KubeCall, words: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
     """``TYPE NAME...``, ``TYPE/NAME...`` or ``TYPE[,TYPE]`` with ``-l``/``--all`` ->
     (kind, name) pairs; ``*`` for every object the selector picks."""
-    pairs: list[tuple[str, str]] = []
-    every = call.args.has("--all") or call.args.value("--selector") is not None
-    every = every or call.args.value("--field-selector") is not None
-    if words and "/" not in words[0]:
-        kinds = [normalize_kind(k) for k in words[0].split(",") if k]
-        names = list(words[1:]) or (["*"] if every else [])
-        pairs = [(k, n) for k in kinds for n in names]
-    else:
-        for word in words:
-            kind, _, name = word.partition("/")
-            if kind and name:
-                pairs.append((normalize_kind(kind), name))
-    return pairs
+    return [(normalize_kind(t), n) for t, n in typed_targets(call, words)]
 
 
 def _names(call: KubeCall, kind: str, name: str) -> tuple[str, ...]:
