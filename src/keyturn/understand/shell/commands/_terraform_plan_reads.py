@@ -25,6 +25,7 @@ import json
 import posixpath
 from dataclasses import dataclass
 
+from keyturn.understand._hcl_protection import TERRAFORM_SUFFIXES
 from keyturn.understand._hcl_scan import Token, Unreadable, tokens
 from keyturn.understand.shell.registry import ShellContext
 from keyturn.understand.terraform._data_sources import ACTING_DATA_TYPES
@@ -32,7 +33,6 @@ from keyturn.understand.terraform._data_sources import ACTING_DATA_TYPES
 __all__ = ["PLANNING_COMMANDS", "ActingRead", "acting_reads"]
 
 PLANNING_COMMANDS = frozenset({"plan", "apply", "destroy", "refresh", "import", "console", "test"})
-_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json")
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # A data source that acts only with a method other than a read, and its method by default.
 _METHOD_DEFAULTS = {"http": "GET", "azapi_resource_action": "POST"}
@@ -70,7 +70,7 @@ def acting_reads(root: str, ctx: ShellContext) -> list[ActingRead]:
             found.append(ActingRead("", f"the line writes the configuration in {directory}"))
         names = ctx.files.list_dir(directory) or ()
         for name in names:
-            if not name.endswith(_SUFFIXES) or files_read >= _MAX_FILES:
+            if not name.endswith(TERRAFORM_SUFFIXES) or files_read >= _MAX_FILES:
                 continue
             files_read += 1
             path = f"{directory.rstrip('/')}/{name}"
@@ -89,7 +89,8 @@ def acting_reads(root: str, ctx: ShellContext) -> list[ActingRead]:
 def _written_on_line(directory: str, ctx: ShellContext) -> bool:
     base = directory.rstrip("/") + "/"
     return any(
-        path.startswith(base) and (path.endswith(_SUFFIXES) or path[len(base) :] in ("*", ""))
+        path.startswith(base)
+        and (path.endswith(TERRAFORM_SUFFIXES) or path[len(base) :] in ("*", ""))
         for path in ctx.written
     )
 
