@@ -120,6 +120,11 @@ def test_two_reviewers_approve_and_the_operator_is_refused(
         page.click("td.summary a")
         expect(page.locator("table.effects")).to_contain_text("aws_vpc.main")
         expect(page.locator("details.diff").first).to_contain_text("depend on it")
+        # Each effect's badge reads as one word: "replace" broken into "replac/e" in the
+        # narrow first column was the page's own misprint of what will happen.
+        for badge in page.locator("table.effects .effect").all():
+            box = badge.bounding_box()
+            assert box is not None and box["height"] < 2 * 12 * 1.2 + 2, badge.inner_text()
         page.screenshot(path=str(SHOTS / "02-request.png"), full_page=True)
         page.fill("#approve-reason", "checked the plan with the team")
         page.click("#approve")
