@@ -45,6 +45,22 @@ def test_help_is_not_an_error(tmp_path: Path) -> None:
     assert "--kiro-agent NAME" in hook_help and "--outcomes" in hook_help
 
 
+def test_help_names_every_verb_and_subcommand_with_what_it_does(tmp_path: Path) -> None:
+    """A new user's ``keyturn --help`` lists each verb with one line on what it does, and the
+    exit codes; ``keyturn policy --help`` its subcommands. A verb added without a line (or a
+    line left for a verb removed) fails here."""
+    from keyturn.cli import SUMMARIES, VERBS
+
+    assert set(SUMMARIES) == set(VERBS)
+    shown = _keyturn("--help", home=tmp_path / "home").stdout.splitlines()
+    for verb, what in SUMMARIES.items():
+        assert any(line.split() == [verb, *what.split()] for line in shown), verb
+    assert any(line.startswith("exit codes: 0 allow, 3 ask, 4 deny") for line in shown)
+    policy_help = _keyturn("policy", "--help", home=tmp_path / "home").stdout
+    for sub in ("lint", "explain", "test"):
+        assert any(line.split()[:1] == [sub] for line in policy_help.splitlines()), sub
+
+
 @pytest.mark.parametrize("verb", [("requests",), ("audit", "verify"), ("token", "list")])
 @pytest.mark.parametrize("under", ["file", "below a file"])
 def test_a_state_directory_that_is_a_file_is_bad_input(

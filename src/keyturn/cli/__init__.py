@@ -35,6 +35,37 @@ VERBS: dict[str, str] = {
 
 USAGE = "usage: keyturn {" + ",".join(sorted(VERBS)) + "} ..."
 
+# What ``keyturn --help`` says of each verb, in the order a new user meets them.
+SUMMARIES: dict[str, str] = {
+    "init": "set up: starter policy, state database, audit signing key",
+    "check": "understand an action, judge it against the policy, print the decision",
+    "exec": "judge a command; run it when allowed or once approved",
+    "hook": "judge an agent's tool call from its hook; 'hook install AGENT' wires it in",
+    "mcp-proxy": "judge every MCP tool call before the upstream server sees it",
+    "requests": "list approval requests, or show one",
+    "approve": "approve a pending request (once per distinct eligible reviewer)",
+    "reject": "reject a pending request (one rejection rejects)",
+    "cancel": "withdraw a pending request",
+    "revoke": "revoke the unused grant of an approved request",
+    "audit": "verify, export, trace or checkpoint the tamper-evident audit log",
+    "policy": "lint the policy, explain what an agent may do, run scenario tests",
+    "token": "create, list and revoke the tokens people and agents act with",
+    "serve": "run the server: JSON API, admission webhook, reviewers' pages",
+    "demo": "replay the December 2025 incident against keyturn (nothing real runs)",
+}
+
+EXIT_CODES = "exit codes: 0 allow, 3 ask, 4 deny, 2 bad usage or input, 1 keyturn's own failure"
+
+
+def _help() -> str:
+    width = max(map(len, SUMMARIES))
+    verbs = "\n".join(f"  {verb:<{width}}  {what}" for verb, what in SUMMARIES.items())
+    return (
+        f"{USAGE}\n\nStands between AI agents and real infrastructure.\n\n"
+        f"commands:\n{verbs}\n\n{EXIT_CODES}\n"
+        "Run 'keyturn VERB --help' for a verb's options."
+    )
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one ``keyturn`` command line; returns the exit code."""
@@ -47,8 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"keyturn: expected a command ({USAGE}; see 'keyturn --help')", file=sys.stderr)
         return EXIT_BAD_INPUT
     if args[0] in ("-h", "--help"):
-        print(USAGE)
-        print("Run 'keyturn VERB --help' for a verb's options.")
+        print(_help())
         return 0
     if args[0] == "--version":
         from keyturn import __version__

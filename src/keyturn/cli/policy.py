@@ -17,6 +17,11 @@ from keyturn.policy import Policy, load_policy_file
 from keyturn.policy.validate import suggest
 
 USAGE = "usage: keyturn policy {lint,explain,test} ..."
+_SUBCOMMANDS = """subcommands:
+  lint     find the holes in a policy file
+  explain  what an agent may do, environment by environment
+  test     run scenario files against the policy
+"""
 
 
 def run(argv: list[str]) -> int:
@@ -24,7 +29,7 @@ def run(argv: list[str]) -> int:
     if not argv:
         raise UsageError(f"expected a subcommand ({USAGE})")
     if argv[0] in ("-h", "--help"):
-        print(USAGE)
+        print(f"{USAGE}\n\n{_SUBCOMMANDS}\nRun 'keyturn policy SUBCOMMAND --help' for its options.")
         return 0
     sub, rest = argv[0], argv[1:]
     handlers = {"lint": _lint, "explain": _explain, "test": _test}
