@@ -44,7 +44,7 @@ _TARGET_FILE_LIMIT = 1_000_000
 
 @dataclass(frozen=True, slots=True)
 class Invocation:
-    """What the file rules need of one terraform call (:class:`.terraform_cli._Call`)."""
+    """What the file rules need of one terraform call (:class:`._terraform_call.TerraformCall`)."""
 
     cmd: SimpleCommand
     ctx: ShellContext

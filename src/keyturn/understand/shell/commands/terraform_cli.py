@@ -55,21 +55,20 @@ twin names the workspace, so the judge does not fill the AWS hints back in.
 from __future__ import annotations
 
 import json
-import shlex
 from dataclasses import replace
 
 from keyturn.errors import InputError
-from keyturn.model import Effect, EffectKind, Resource, Target
-from keyturn.understand.shell.commands._terraform_files import (
-    Invocation,
-    listed_addresses,
-    written_files,
+from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.commands._terraform_call import (
+    TerraformCall,
+    absolute,
+    decided_at_run_time,
+    text_on_line,
 )
+from keyturn.understand.shell.commands._terraform_files import listed_addresses, written_files
 from keyturn.understand.shell.commands._terraform_plan_reads import PLANNING_COMMANDS, acting_reads
-from keyturn.understand.shell.dispatch import RUN_TIME_HINT
 from keyturn.understand.shell.effects import also_without_aws_hints
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
-from keyturn.understand.terraform._addresses import canonical_address
 from keyturn.understand.terraform._names import address_names
 
 _E = EffectKind
@@ -79,143 +78,13 @@ _READS = frozenset(
 )
 _STATE_READS = frozenset({"list", "show", "pull"})
 _WORKSPACE_READS = frozenset({"list", "show", "select"})
-# Options of any terraform command that take a value, which Go's flag package also reads from
-# the next word (``-target ADDR``); the others are booleans (``-destroy``, ``-auto-approve``).
-_VALUED = frozenset(
-    {"target", "replace", "exclude", "var", "var-file", "state", "state-out", "backup"}
-    | {"backup-out", "lock-timeout", "parallelism", "out", "generate-config-out", "config"}
-    | {"provider", "backend-config", "from-module", "plugin-dir", "lockfile", "test-directory"}
-    | {"filter", "junit-xml", "type", "module-depth", "platform", "fs-mirror", "net-mirror"}
-    | {"cloud-run", "target-file", "exclude-file"}
-)
-# Subcommands whose first word names the command terraform runs (``workspace select``).
-_NESTED = frozenset({"state", "workspace", "providers", "metadata"})
-_MAX_WORKSPACE = 256
 _JSON_START = 4096  # enough of a plan file to tell JSON (a "{" after blanks) from the binary
-
-
-class _Call:
-    """One terraform/tofu invocation: its words, flags, workspace and directory."""
-
-    def __init__(self, cmd: SimpleCommand, ctx: ShellContext) -> None:
-        self.cmd, self.ctx, self.tool = cmd, ctx, cmd.name
-        args = list(cmd.args)
-        self.cwd = ctx.cwd
-        while args and args[0].startswith("-chdir="):
-            self.cwd = _absolute(args.pop(0).partition("=")[2], ctx)
-        self.sub = args[0] if args else ""
-        # TF_CLI_ARGS_<command>, then TF_CLI_ARGS, go right after the command's words (``state
-        # rm``), before the line's own arguments: where terraform puts them.
-        nested = 2 if self.sub in _NESTED and args[1:2] and not args[1].startswith("-") else 1
-        command_name = "_".join(["TF_CLI_ARGS", *args[:nested]]).replace("-", "_")
-        extra: list[str] = []
-        self.dynamic_args: list[str] = []
-        for name in ("TF_CLI_ARGS", command_name):
-            value = self._env(name)
-            if _decided_at_run_time(value):
-                self.dynamic_args.append(name)
-            elif value.strip():
-                extra[:0] = _split(value)
-        self.flags, self.words = _parse([*args[1:nested], *extra, *args[nested:]])
-        workspace = self._env("TF_WORKSPACE") or ctx.target.terraform_workspace
-        workspace = workspace or self._selected_workspace()
-        self.target = Target(terraform_workspace=workspace).merged_over(ctx.target)
-        self.workspace = workspace or "default"
-
-    def _env(self, name: str) -> str:
-        return self.cmd.assignments.get(name) or self.ctx.env.get(name) or ""
-
-    def _selected_workspace(self) -> str | None:
-        """The workspace ``terraform workspace select`` left in the data directory."""
-        data_dir = _absolute(self._env("TF_DATA_DIR") or ".terraform", self.ctx, cwd=self.cwd)
-        text, rewritten = _text_on_line(f"{data_dir}/environment", self.ctx, limit=_MAX_WORKSPACE)
-        if rewritten:
-            # ``echo prod > .terraform/environment && terraform destroy``: which workspace the
-            # line leaves selected is not known (the write may not run).
-            return RUN_TIME_HINT
-        return (text.strip() or None) if text else None
-
-    def flag(self, name: str) -> bool:
-        return any(f == name or f.startswith(name + "=") for f in self.flags)
-
-    def values(self, name: str) -> list[str]:
-        return [f.partition("=")[2] for f in self.flags if f.startswith(name + "=")]
-
-    def effect(self, kind: EffectKind, names: tuple[str, ...], detail: str) -> Effect:
-        return Effect(
-            kind,
-            Resource(tuple(dict.fromkeys(names)), "terraform"),
-            self.target,
-            "terraform",
-            command=self.cmd.text or None,
-            operation=f"{self.tool} {self.sub}".strip(),
-            detail=f"{detail}; directory {self.cwd}",
-        )
-
-    @property
-    def workspace_names(self) -> tuple[str, ...]:
-        return (f"terraform:workspace/{self.workspace}", f"terraform:dir:{self.cwd}")
-
-    def invocation(self) -> Invocation:
-        """This call as :mod:`._terraform_files` reads it."""
-        return Invocation(
-            cmd=self.cmd,
-            ctx=self.ctx,
-            sub=self.sub,
-            words=tuple(self.words),
-            values=self.values,
-            flag=self.flag,
-            absolute=lambda path: _absolute(path, self.ctx, cwd=self.cwd),
-            cwd=self.cwd,
-        )
-
-    def addressed(
-        self, kind: EffectKind, addresses: list[str], detail: str, *, extra: tuple[str, ...] = ()
-    ) -> list[Effect]:
-        """One effect on the addresses terraform reads from ``addresses`` (named as it prints
-        them, and their resources), and an unknown for each it does not read as an address."""
-        names, unread = _instance_names(addresses)
-        out = [self.effect(kind, (*names, *extra), detail)] if names or not unread else []
-        for raw in unread:
-            reason = (
-                f"{raw!r} is not an address as terraform reads one (it refuses it, or reads "
-                "it in a way not told here)"
-            )
-            out.append(self.effect(_E.UNKNOWN, (raw[:200], *self.workspace_names), reason))
-        return out
-
-
-def _parse(words: list[str]) -> tuple[list[str], list[str]]:
-    """Flags (``name`` or ``name=value``, dashes off) and the other words, as Go's flag package
-    reads them: ``-name value`` for an option that takes one, ``--name`` as ``-name``."""
-    flags: list[str] = []
-    rest: list[str] = []
-    i = 0
-    while i < len(words):
-        word = words[i]
-        if word == "--":
-            rest.extend(words[i + 1 :])
-            break
-        if word.startswith("-") and word != "-":
-            flag = word.lstrip("-")
-            if "=" not in flag and flag in _VALUED and i + 1 < len(words):
-                i += 1
-                flag += "=" + words[i]
-            flags.append(flag)
-        else:
-            rest.append(word)
-        i += 1
-    return flags, rest
-
-
-def _decided_at_run_time(value: str) -> bool:
-    return value == RUN_TIME_HINT or "$" in value or "`" in value
 
 
 @command("terraform", "tofu")
 def terraform(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """terraform/tofu subcommands, as the module docstring says."""
-    call = _Call(cmd, ctx)
+    call = TerraformCall(cmd, ctx)
     effects = _subcommand(call)
     for name in call.dynamic_args:
         reason = f"{name} is decided at run time: it may add any option (-destroy, -target...)"
@@ -233,11 +102,11 @@ def terraform(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     return effects + [evolve(e, target=named) for e in judged[len(effects) :]]
 
 
-def _subcommand(call: _Call) -> list[Effect]:
+def _subcommand(call: TerraformCall) -> list[Effect]:
     return _meaning(call) + written_files(call.invocation()) + _planning_reads(call)
 
 
-def _planning_reads(call: _Call) -> list[Effect]:
+def _planning_reads(call: TerraformCall) -> list[Effect]:
     """The data sources that act when read while this command plans (``apply PLANFILE``
     plans nothing: its plan's JSON shows what it reads)."""
     if call.sub not in PLANNING_COMMANDS or (call.sub == "apply" and call.words):
@@ -256,7 +125,7 @@ def _planning_reads(call: _Call) -> list[Effect]:
     return out
 
 
-def _meaning(call: _Call) -> list[Effect]:
+def _meaning(call: TerraformCall) -> list[Effect]:
     sub = call.sub
     if sub in ("destroy", "apply"):
         return _apply(call)
@@ -275,7 +144,7 @@ def _meaning(call: _Call) -> list[Effect]:
     return [call.effect(_E.UNKNOWN, call.workspace_names, f"{call.tool} {sub}: not understood")]
 
 
-def _apply(call: _Call) -> list[Effect]:
+def _apply(call: TerraformCall) -> list[Effect]:
     listed, not_read = _listed(call)
     if call.sub == "destroy" or call.flag("destroy"):
         given = [*call.values("target"), *listed]
@@ -306,18 +175,18 @@ def _apply(call: _Call) -> list[Effect]:
     return effects
 
 
-def _plan_file_effects(call: _Call, plan_file: str) -> list[Effect]:
+def _plan_file_effects(call: TerraformCall, plan_file: str) -> list[Effect]:
     """The effects of a saved plan as its JSON (``show -json``) shows them, and an unknown:
     nothing ties that JSON to the binary plan terraform applies (the module docstring)."""
     from keyturn.understand.terraform import understand_terraform
 
     files = call.ctx.files
-    path = _absolute(plan_file, call.ctx, cwd=call.cwd)
+    path = absolute(plan_file, call.ctx, cwd=call.cwd)
     unknown_names = (path, *call.workspace_names)
-    start, _ = _text_on_line(path, call.ctx, limit=_JSON_START)
+    start, _ = text_on_line(path, call.ctx, limit=_JSON_START)
     candidate = path if start and start.lstrip().startswith("{") else f"{path}.json"
     binary = candidate != path and (start is not None or files.exists(path))
-    text, _ = _text_on_line(candidate, call.ctx, limit=512_000_000)
+    text, _ = text_on_line(candidate, call.ctx, limit=512_000_000)
     if not text or not text.lstrip().startswith("{"):
         reason = f"plan file {plan_file}: its JSON (terraform show -json) is not at hand"
         return [call.effect(_E.UNKNOWN, unknown_names, reason)]
@@ -338,32 +207,22 @@ def _plan_file_effects(call: _Call, plan_file: str) -> list[Effect]:
     return [*effects, call.effect(_E.UNKNOWN, unknown_names, reason)]
 
 
-def _text_on_line(path: str, ctx: ShellContext, *, limit: int) -> tuple[str | None, bool]:
-    """The text of ``path`` as the line leaves it (:func:`one_text_on_line`), and whether the
-    line changed it in a way not known (the text is then None)."""
-    from keyturn.understand.shell.line_writes import one_text_on_line, written_text
-
-    text = one_text_on_line(path, ctx, limit=limit)
-    rewritten = text is None and bool(ctx.written) and written_text(ctx.written, path)[0]
-    return text, rewritten
-
-
-def _state_effects(call: _Call) -> list[Effect]:
+def _state_effects(call: TerraformCall) -> list[Effect]:
     """A delete of every managed resource the workspace's local state lists (none when the
     state is elsewhere: a remote backend, or not at hand)."""
     from keyturn.understand.terraform._names import derived_names, service_of
 
     given = call.values("state")
     if given:
-        path = _absolute(given[-1], call.ctx, cwd=call.cwd)
-    elif _decided_at_run_time(call.workspace):
+        path = absolute(given[-1], call.ctx, cwd=call.cwd)
+    elif decided_at_run_time(call.workspace):
         reason = "destroy: which workspace's state it destroys is not known"
         return [call.effect(_E.UNKNOWN, call.workspace_names, reason)]
     elif call.workspace == "default":
         path = f"{call.cwd.rstrip('/')}/terraform.tfstate"
     else:
         path = f"{call.cwd.rstrip('/')}/terraform.tfstate.d/{call.workspace}/terraform.tfstate"
-    text, rewritten = _text_on_line(path, call.ctx, limit=512_000_000)
+    text, rewritten = text_on_line(path, call.ctx, limit=512_000_000)
     if rewritten:
         reason = f"destroy: the line rewrote its state {path} before it; what it lists is not known"
         return [call.effect(_E.UNKNOWN, call.workspace_names, reason)]
@@ -389,28 +248,16 @@ def _state_effects(call: _Call) -> list[Effect]:
     return effects
 
 
-def _addressed(call: _Call, kind: EffectKind, addresses: list[str], detail: str) -> list[Effect]:
-    """:meth:`_Call.addressed`, on the workspace when no address is given."""
+def _addressed(
+    call: TerraformCall, kind: EffectKind, addresses: list[str], detail: str
+) -> list[Effect]:
+    """:meth:`TerraformCall.addressed`, on the workspace when no address is given."""
     if not addresses:
         return [call.effect(kind, call.workspace_names, detail)]
     return call.addressed(kind, addresses, detail)
 
 
-def _instance_names(addresses: list[str]) -> tuple[tuple[str, ...], list[str]]:
-    """The addresses as terraform prints them, each followed by its resource's when it names an
-    instance; and those terraform does not read as an address."""
-    names: list[str] = []
-    unread: list[str] = []
-    for address in addresses:
-        canonical = canonical_address(address)
-        if canonical is None:
-            unread.append(address)
-        else:
-            names.extend(address_names(canonical))
-    return tuple(dict.fromkeys(names)), unread
-
-
-def _listed(call: _Call) -> tuple[list[str], list[Effect]]:
+def _listed(call: TerraformCall) -> tuple[list[str], list[Effect]]:
     """The addresses ``-target-file`` lists, and an unknown for each ``-target-file`` or
     ``-exclude-file`` not read (what it lists may be anything)."""
     invocation = call.invocation()
@@ -423,7 +270,7 @@ def _listed(call: _Call) -> tuple[list[str], list[Effect]]:
     return list(targets.addresses), unknown
 
 
-def _state(call: _Call) -> list[Effect]:
+def _state(call: TerraformCall) -> list[Effect]:
     action = call.words[0] if call.words else ""
     addresses = call.words[1:]
     if action in _STATE_READS:
@@ -444,7 +291,7 @@ def _state(call: _Call) -> list[Effect]:
     return [call.effect(_E.UPDATE, (*addresses, *call.workspace_names), detail)]
 
 
-def _workspace(call: _Call) -> list[Effect]:
+def _workspace(call: TerraformCall) -> list[Effect]:
     action = call.words[0] if call.words else ""
     name = call.words[1] if len(call.words) > 1 else "*"
     if action in _WORKSPACE_READS:
@@ -455,25 +302,3 @@ def _workspace(call: _Call) -> list[Effect]:
     if action == "new":
         return [call.effect(_E.CREATE, (f"terraform:workspace/{name}",), "workspace created")]
     return [call.effect(_E.UNKNOWN, call.workspace_names, f"workspace {action}: not understood")]
-
-
-def _split(text: str) -> list[str]:
-    try:
-        return shlex.split(text, posix=True)
-    except ValueError:  # unbalanced quotes: terraform would refuse; judge the words anyway
-        return text.split()
-
-
-def _absolute(path: str, ctx: ShellContext, *, cwd: str | None = None) -> str:
-    if path.startswith("~"):
-        path = ctx.home.rstrip("/") + path[1:]
-    if not path.startswith("/"):
-        path = f"{(cwd or ctx.cwd).rstrip('/')}/{path}"
-    parts: list[str] = []
-    for part in path.split("/"):
-        if part == "..":
-            if parts:
-                parts.pop()
-        elif part and part != ".":
-            parts.append(part)
-    return "/" + "/".join(parts)
