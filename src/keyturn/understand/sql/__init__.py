@@ -54,6 +54,13 @@ Meanings (decided here, relied on by tests):
   trigger or event also has the effects of the code it stores (:mod:`.stored_code`); a trigger
   running a function whose body is not in the text -> unknown (one defined earlier in the
   text: what its body does, :mod:`.procedural`).
+- Switching guards off for tables not named (:mod:`.guard_switches`): ``DROP EVENT TRIGGER``,
+  ``ALTER EVENT TRIGGER ... DISABLE``, ``session_replication_role = replica`` (``SET``,
+  ``set_config``, ``ALTER ROLE|DATABASE|SYSTEM ... SET``) -> update of the database with
+  everything in it that removes its protection; ``CREATE OR REPLACE`` of a trigger function
+  whose body raises no error -> also unknown; ``ALTER TABLE c ADD ... REFERENCES p ON DELETE
+  CASCADE``, ``INHERIT p``, ``ATTACH PARTITION c`` -> update of ``c`` that removes its
+  protection (another command's ``DELETE FROM p`` reaches it unnamed).
 - ``DO`` -> what its body does, unknown where any of it is not understood
   (:func:`.procedural.do_block`); MySQL's ``DO expr`` -> the functions it calls.
 - CALL/EXECUTE, COPY ... PROGRAM, psql ``\\!``/``\\i``/``\\gexec`` -> unknown with the reason.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand.sql import clickhouse
+from keyturn.understand.sql.guard_switches import linked_rows
 from keyturn.understand.sql.guards import default_privileges, guarded_table, switched_off
 from keyturn.understand.sql.names import Session
 from keyturn.understand.sql.parsing import (
@@ -225,7 +226,7 @@ def alter(tokens: Tokens, s: Session) -> list[Effect]:
     if moved is not None:  # a database or schema is renamed with everything in it
         old = dropped_resource(s, kind, parts)
         return renamed(s, old, how=moved[0], old_parts=parts, new_parts=moved[1])
-    guards = guarded_table(tokens, kind, s) if kind == "policy" else []
+    guards = guarded_table(tokens, kind, s) if kind in ("policy", "trigger") else []
     return [s.effect(EffectKind.UPDATE, _resource(s, kind, parts), op), *guards]
 
 
@@ -287,9 +288,11 @@ def _alter_table_action(action: Tokens, table: list[str], s: Session) -> list[Ef
     guard = switched_off(action, table_res, s)
     if guard is not None:
         return [guard]
-    return _partition_moves(action, table_res, s) or [
-        _alter_table_change(action, table, table_res, s)
-    ]
+    return (
+        linked_rows(action, table_res, s)
+        or _partition_moves(action, table_res, s)
+        or [_alter_table_change(action, table, table_res, s)]
+    )
 
 
 def _partition_moves(action: Tokens, table_res: Resource, s: Session) -> list[Effect]:

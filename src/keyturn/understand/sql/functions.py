@@ -29,6 +29,7 @@ overloads a built-in's name with other argument types; a ``search_path`` put bef
 from __future__ import annotations
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand.sql.guard_switches import config_switch
 from keyturn.understand.sql.names import Session
 from keyturn.understand.sql.parsing import Tokens, is_punct, is_word
 
@@ -260,6 +261,8 @@ def call_effects(tokens: Tokens, s: Session) -> list[Effect]:
         if effect is not None:
             kind, why = effect
             out.append(s.effect(kind, s.database_resource(), f"{name}()", f"calls {name}(): {why}"))
+            if name.lower() == "set_config":
+                out += config_switch(tokens[i + 2 :], s)
         elif not _pure(name, qualifier):
             shown = f"{qualifier}.{name}" if qualifier else name
             why = f"calls {shown}(), a function keyturn does not know: it may change anything"

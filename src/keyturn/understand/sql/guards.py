@@ -34,6 +34,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from keyturn.model import Effect, EffectKind, Resource
+from keyturn.understand.sql.guard_switches import event_trigger
 from keyturn.understand.sql.names import Session
 from keyturn.understand.sql.parsing import (
     Tokens,
@@ -62,10 +63,18 @@ def switched_off(action: Tokens, table: Resource, s: Session) -> Effect | None:
         # Emptied after a crash and not replicated: the table loses its crash safety and
         # its standbys' copy, as a protected table's data should not.
         what = "made unlogged: emptied after a crash, not replicated to standbys"
+    elif words[:1] == ["engine"] and s.engine in ("mysql", "sql") and _in_memory(action):
+        what = "moved to the MEMORY engine: its rows are lost when the server restarts"
     if not what:
         return None
     op = f"ALTER TABLE {' '.join(words[:2]).upper()}"
     return s.effect(EffectKind.UPDATE, table, op, what, removes_protection=True)
+
+
+def _in_memory(action: Tokens) -> bool:
+    """``ENGINE [=] MEMORY|HEAP`` (any quoting; MariaDB 10.11 run: the rows are kept in memory
+    only, and the MariaDB docs say a MEMORY table's rows are lost on restart)."""
+    return any(t.text.lower() in ("memory", "heap") for t in action[1:3] if t.kind != "punct")
 
 
 def guarded_table(tokens: Tokens, kind: str, s: Session) -> list[Effect]:
@@ -73,6 +82,9 @@ def guarded_table(tokens: Tokens, kind: str, s: Session) -> list[Effect]:
     ``kind`` changes (``... ON t``), removing its protection where it may open the table."""
     if kind not in _GUARDS:
         return []
+    database_wide = event_trigger(tokens, s)
+    if database_wide is not None:
+        return database_wide
     verb = tokens[0].text
     on = top_index(tokens, "to" if kind == "rule" and verb == "create" else "on")
     if on < 0:  # MySQL's and SQLite's DROP TRIGGER name no table

@@ -92,9 +92,16 @@ CATALOG_TRIGGERS = frozenset(
 
 
 def returns_trigger(tokens: Tokens) -> bool:
-    """Whether a CREATE FUNCTION says ``RETURNS trigger`` (or ``event_trigger``)."""
+    """Whether a CREATE FUNCTION says ``RETURNS trigger`` (or ``event_trigger``), the type's
+    name also quoted or qualified (``RETURNS pg_catalog."trigger"``: PostgreSQL 15 run)."""
     at = top_index(tokens, "returns")
-    return at >= 0 and is_word(tokens, at + 1, "trigger", "event_trigger")
+    if at < 0:
+        return False
+    k = at + 1
+    if k < len(tokens) and tokens[k].text.lower() == "pg_catalog" and is_punct(tokens, k + 1, "."):
+        k += 2
+    kind = tokens[k].kind if k < len(tokens) else ""
+    return kind in ("word", "ident") and tokens[k].text in ("trigger", "event_trigger")
 
 
 def judge_code(body: str, language: str, s: Session, classify: Classify) -> list[Effect]:

@@ -113,6 +113,19 @@ def _actions(tokens: Tokens, k: int) -> tuple[str, str]:
     return found["delete"], found["update"]
 
 
+def changing_key(tokens: Tokens) -> bool:
+    """Whether ``tokens`` declare a foreign key whose action deletes the referencing rows or
+    wipes their key when the referenced rows go or change (``ON DELETE CASCADE|SET NULL|SET
+    DEFAULT``, ``ON UPDATE SET NULL|SET DEFAULT``; ``ON UPDATE CASCADE`` only follows the new
+    key)."""
+    for k in range(len(tokens)):
+        if is_word(tokens, k, "references"):
+            on_delete, on_update = _actions(tokens, name_at(tokens, k + 1)[1])
+            if on_delete or on_update in ("set null", "set default"):
+                return True
+    return False
+
+
 def _table(s: Session, parts: list[str]) -> Resource:
     return s.object_resource(parts, "table")
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand.sql.guard_switches import set_switches
 from keyturn.understand.sql.names import Session
 from keyturn.understand.sql.parsing import Tokens, is_punct, is_word, name_at, top_index
 
@@ -40,14 +41,15 @@ def set_statement(tokens: Tokens, s: Session, classify: Classify) -> list[Effect
         if at < 0 or at + 1 >= len(tokens):
             return [s.unknown("SET STATEMENT without its statement", "SET STATEMENT")]
         return classify(tokens[at + 1 :], s)
+    switched = [] if s.engine == "mysql" else set_switches(tokens, s)
     if s.engine != "mysql":
         _search_path(tokens, s)
     if s.engine not in _MYSQL_LIKE:
-        return []
+        return switched
     if is_word(tokens, 1, "password"):
         why = "server setting: a password"
         return [s.effect(EffectKind.UPDATE, s.database_resource(), "SET PASSWORD", why)]
-    out: list[Effect] = []
+    out: list[Effect] = switched
     for item in _items(tokens[1:]):
         scope, name = _scope(item)
         if scope is None:

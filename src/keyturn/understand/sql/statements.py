@@ -13,6 +13,7 @@ from keyturn.model import Effect, EffectKind
 from keyturn.understand.sql import clickhouse, ddl, settings
 from keyturn.understand.sql.ctes import main_statement
 from keyturn.understand.sql.functions import call_effects
+from keyturn.understand.sql.guard_switches import alter_switches
 from keyturn.understand.sql.guards import schema_table_writes
 from keyturn.understand.sql.meta import meta_command
 from keyturn.understand.sql.names import Session
@@ -30,7 +31,7 @@ from keyturn.understand.sql.procedural import do_block, forget
 from keyturn.understand.sql.reach import reached, record
 from keyturn.understand.sql.renames import rename
 from keyturn.understand.sql.row_changes import delete, update
-from keyturn.understand.sql.sqlite_files import MEMORY, database_file
+from keyturn.understand.sql.sqlite_statements import attach, vacuum
 from keyturn.understand.sql.stored_code import stored_code
 
 _DML = frozenset({"insert", "update", "delete", "merge", "replace"})
@@ -226,8 +227,14 @@ def _load(tokens: Tokens, s: Session) -> list[Effect]:
     parts, _ = name_at(tokens, skip_words(tokens, into + 1, {"table"}))
     if not parts:
         return [s.unknown("LOAD DATA without a table", "LOAD DATA")]
-    kind = EffectKind.UPDATE if top_index(tokens, "replace") >= 0 else EffectKind.CREATE
-    return [s.effect(kind, s.object_resource(parts, "table"), "LOAD DATA")]
+    replacing = top_index(tokens, "replace") >= 0
+    res = s.object_resource(parts, "table")
+    # REPLACE deletes the old row first: its foreign keys' delete actions run (MariaDB run)
+    reach = reached(s, res, "delete") if replacing else []
+    return [
+        s.effect(EffectKind.UPDATE if replacing else EffectKind.CREATE, res, "LOAD DATA"),
+        *reach,
+    ]
 
 
 def _use(tokens: Tokens, s: Session) -> list[Effect]:
@@ -287,37 +294,6 @@ def _update_database(detail: str) -> Callable[[Tokens, Session], list[Effect]]:
     return read
 
 
-def _attach(tokens: Tokens, s: Session) -> list[Effect]:
-    """SQLite ``ATTACH [DATABASE] 'file' AS name``: an update of the attached file (it may be
-    created), whose tables later statements reach as ``name.t`` -- or unqualified, when main
-    has no table of that name. (ClickHouse's ATTACH TABLE: :mod:`.clickhouse`.)"""
-    found = clickhouse.attach(tokens, s)
-    if found is not None:
-        return found
-    i = 2 if is_word(tokens, 1, "database") else 1
-    at = top_index(tokens, "as", i)
-    named = tokens[i : at if at >= 0 else len(tokens)]
-    alias, _ = name_at(tokens, at + 1) if at >= 0 else ([], 0)
-    path = None
-    if len(named) == 1 and named[0].kind in ("string", "word", "ident"):
-        path = database_file(named[0].text, directory=s.directory)
-    if alias and path != MEMORY:
-        s.attached[alias[-1]] = path or "*"
-        s.search_path = ("main", *s.attached)
-    if path is None:
-        return [s.unknown("attaches a database file that cannot be told", "ATTACH")]
-    if path == MEMORY:
-        return []
-    return [s.effect(EffectKind.UPDATE, s.database_resource(path), "ATTACH", "attaches the file")]
-
-
-def _vacuum(tokens: Tokens, s: Session) -> list[Effect]:
-    """VACUUM: maintenance (an update); ``VACUUM INTO 'file'`` writes a file."""
-    if top_index(tokens, "into") >= 0:
-        return [s.unknown("writes a copy of the database to a file", "VACUUM INTO")]
-    return [s.effect(EffectKind.UPDATE, s.database_resource(), "VACUUM", "maintenance")]
-
-
 def _install(tokens: Tokens, s: Session) -> list[Effect]:
     """MySQL ``INSTALL PLUGIN|SONAME``: loads a library into the server (code on its host)."""
     return [s.unknown("loads a library into the database server", "INSTALL")]
@@ -345,7 +321,7 @@ def _alter(tokens: Tokens, s: Session) -> list[Effect]:
     found = stored_code(tokens, s, classify)
     forget(tokens, s)
     record(tokens, s)
-    return ddl.alter(tokens, s) if found is None else found
+    return ddl.alter(tokens, s) + alter_switches(tokens, s) if found is None else found
 
 
 _Reader = Callable[[Tokens, Session], list[Effect]]
@@ -390,8 +366,8 @@ _READERS: dict[str, _Reader] = {
     "exec": _code("runs a prepared or dynamic statement"),
     "system": _code("runs a shell command from the SQL client"),
     "source": _code("runs SQL from a file"),
-    "attach": _attach,
-    "vacuum": _vacuum,
+    "attach": attach,
+    "vacuum": vacuum,
     "install": _install,
     **dict.fromkeys(
         ["analyze", "analyse", "reindex", "cluster", "optimize", "repair"],

@@ -25,6 +25,7 @@ from collections.abc import Callable
 
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.sql import ddl
+from keyturn.understand.sql.guard_switches import replaced_trigger_function
 from keyturn.understand.sql.names import Session
 from keyturn.understand.sql.parsing import (
     Tokens,
@@ -70,13 +71,18 @@ def _routine(
     """Keep a function's body for the triggers that run it; a trigger function replaced is
     judged by its body now."""
     found = routine(tokens)
+    trigger_code = replacing and returns_trigger(tokens)
     if found is None:
-        return None
+        if not trigger_code:
+            return None
+        why = "replaces a trigger function whose body is not understood"
+        return [*ddl.create(tokens, s), s.unknown(why, "CREATE FUNCTION")]
     parts, language, body = found
     s.routines[s.object_resource(parts, "function").name] = (language, body)
-    if not (replacing and returns_trigger(tokens)):
+    if not trigger_code:
         return None
-    return ddl.create(tokens, s) + judge_code(body, language, s, classify)
+    guard = replaced_trigger_function(".".join(parts), language, body, s)
+    return ddl.create(tokens, s) + guard + judge_code(body, language, s, classify)
 
 
 def _event_at(tokens: Tokens) -> int:
@@ -90,10 +96,12 @@ def _event_at(tokens: Tokens) -> int:
     return -1
 
 
-def _table(tokens: Tokens, s: Session, after: int, op: str, why: str) -> list[Effect]:
+def _table(
+    tokens: Tokens, s: Session, after: int, op: str, why: str, *, removes: bool = False
+) -> list[Effect]:
     """An update of the table named at ``after`` (none when none is). ``OR REPLACE`` takes
     the trigger or rule it replaces away, which may have guarded the table
-    (:mod:`.guards`): it removes the table's protection."""
+    (:mod:`.guards`): it removes the table's protection, as ``removes`` says it does."""
     parts, _ = name_at(tokens, skip_words(tokens, after, {"only"}))
     if not parts:
         return []
@@ -101,14 +109,18 @@ def _table(tokens: Tokens, s: Session, after: int, op: str, why: str) -> list[Ef
     if replacing:
         why += "; replaces the one of that name, which may have guarded the table"
     res = s.object_resource(parts, "table")
-    return [s.effect(EffectKind.UPDATE, res, op, why, removes_protection=replacing)]
+    removes = removes or replacing
+    return [s.effect(EffectKind.UPDATE, res, op, why, removes_protection=removes)]
 
 
 def _rule(tokens: Tokens, s: Session, classify: Classify) -> list[Effect]:
     out = ddl.create(tokens, s)
     to = top_index(tokens, "to")
     if to >= 0:
-        out += _table(tokens, s, to + 1, "CREATE RULE", "its statements now run the rule too")
+        why, instead = "its statements now run the rule too", _writes_instead(tokens, to)
+        if instead:
+            why = "its inserts or updates now do the rule's action instead: they are lost"
+        out += _table(tokens, s, to + 1, "CREATE RULE", why, removes=instead)
     do = top_index(tokens, "do")
     k = skip_words(tokens, do + 1, {"also", "instead"})
     if do < 0 or k >= len(tokens):
@@ -119,6 +131,15 @@ def _rule(tokens: Tokens, s: Session, classify: Classify) -> list[Effect]:
         body = tokens[k + 1 : closing(tokens, k)]
         return out + (classify(body, s) if body else [])
     return out + classify(tokens[k:], s)
+
+
+def _writes_instead(tokens: Tokens, to: int) -> bool:
+    """Whether a rule is ``ON INSERT|UPDATE ... DO INSTEAD``: the table's writes are dropped or
+    sent elsewhere (PostgreSQL 15 run: ``DO INSTEAD NOTHING`` made ``INSERT 0 0``, ``UPDATE
+    0``). ``ON DELETE ... DO INSTEAD`` keeps rows (a guard); ``ON SELECT`` makes an empty
+    table a view (refused for one with rows)."""
+    do = top_index(tokens, "do")
+    return is_word(tokens, to - 1, "insert", "update") and is_word(tokens, do + 1, "instead")
 
 
 def _trigger(tokens: Tokens, s: Session, classify: Classify) -> list[Effect]:
