@@ -431,7 +431,7 @@ UNLISTED = [
     ("cloudflare", "workers_delete"), ("azure", "keyvault"), ("azure", "azmcp_group_delete"),
     ("grafana", "query_clickhouse"), ("grafana", "alerting_manage_routing"),
     ("sentry", "use_sentry"), ("kubernetes", "kubectl_generic"),
-    ("kubernetes", "kubectl_patch"), ("netlify", "netlify-deploy"),
+    ("kubernetes", "kubectl_create"), ("netlify", "netlify-deploy"),
 ]  # fmt: skip
 
 

@@ -1,12 +1,19 @@
 """Built-in meanings of the MongoDB server's Atlas tools (``atlas-*``, ``atlas-local-*``).
 
 Source: ``mongodb-js/mongodb-mcp-server`` ``src/tools/atlas/**`` and ``src/tools/atlasLocal/**``
-(``projectId``, ``clusterName``, ``name``, ``username``, ``organizationId``, ``projectName``,
-``ipAddresses``, ``cidrBlocks``, ``currentIpAddress``, ``action``, ``deploymentName``).
+(``projectId``, ``clusterName``, ``name``, ``username``, ``orgId`` -- ``organizationId`` in older
+versions --, ``projectName``, ``ipAddresses``, ``cidrBlocks``, ``currentIpAddress``, ``action``,
+``deploymentName``); since 3.0 (npm ``mongodb-mcp-server`` 3.0.4, package
+``@mongodb-js/mcp-tools-atlas`` ``dist/tools/{create,update,streams}``) also
+``atlas-create-cluster``, ``atlas-upgrade-cluster``, ``atlas-load-sample-dataset`` and the
+Stream Processing tools (``workspaceName``, ``resource``, ``resourceName``).
 
 Names: ``mongodb-atlas:project/<projectId>``, with ``/cluster/<name>``, ``/user/<name>`` and
 ``/access-list`` under it; a project being created ``mongodb-atlas:org/<orgId>/project/<name>``
-(``*`` when the server picks the organization); a local deployment
+(``*`` when the server picks the organization); a stream processing workspace
+``mongodb-atlas:project/<projectId>/streams/<workspace>``, with ``/processor/<name>`` and
+``/connection/<name>`` under it (a project's PrivateLink and peering connections are
+``…/streams-privatelink/<id>`` and ``…/streams-peering/<id>``); a local deployment
 ``mongodb-atlas:local/<name>``. The tools that create in a project or connect to its clusters
 also add this machine's address to the project's access list (the server's
 ``ensureCurrentIpInAccessList``): an update of ``…/access-list``, as the access-list tool is.
@@ -109,10 +116,85 @@ def _pause_resume(call: McpCall) -> BuiltinEffects:
 
 
 def _create_project(call: McpCall) -> BuiltinEffects:
-    org = call.text_arg("organizationId") or "*"
+    org = call.text_arg("orgId", "organizationId") or "*"
     name = call.text_arg("projectName") or "Atlas Project"  # the server's default name
     names = [f"{_ATLAS}org/{org}/project/{name}"]
     return own_effects(call.effect(C, names, type_="project", service=_SERVICE))
+
+
+def _on_cluster(kind: EffectKind, detail: str) -> Handler:
+    """The cluster ``clusterName`` names in the project (``atlas-upgrade-cluster``)."""
+
+    def handle(call: McpCall) -> BuiltinEffects:
+        project, cluster = _project(call), call.text_arg("clusterName")
+        if project is None or cluster is None:
+            return missing_argument(call, kind, "projectId" if project is None else "clusterName")
+        names = [f"{project}/cluster/{cluster}"]
+        return own_effects(
+            call.effect(kind, names, type_="cluster", service=_SERVICE, detail=detail)
+        )
+
+    return handle
+
+
+def _load_sample(call: McpCall) -> BuiltinEffects:
+    """``atlas-load-sample-dataset``: with ``clusterName`` it loads the sample databases into
+    the cluster; with only ``jobId`` it reads how a load goes."""
+    if call.text_arg("clusterName") is None and call.text_arg("jobId") is not None:
+        return _read(call)
+    return _on_cluster(U, "loads the sample databases into the cluster")(call)
+
+
+def _streams_name(call: McpCall, project: str, resource: object, name: str | None) -> list[str]:
+    """What a Stream Processing call names: a ``workspace`` (with ``…/*``, what it holds), a
+    ``processor`` or ``connection`` in ``workspaceName``, a project's ``privatelink`` or
+    ``peering`` connection; a name not told is ``*``. ``[]``: a kind not known."""
+    workspace = f"{project}/streams/{call.text_arg('workspaceName') or '*'}"
+    if resource == "workspace":
+        return [workspace, f"{workspace}/*"]
+    if resource in ("processor", "connection"):
+        return [f"{workspace}/{resource}/{name or '*'}"]
+    if resource in ("privatelink", "peering"):
+        return [f"{project}/streams-{resource}/{name or '*'}"]
+    return []
+
+
+# manage.js: the kind each action acts on (``resourceName``, or ``peeringId`` for peering).
+_MANAGED = {
+    "start-processor": "processor",
+    "stop-processor": "processor",
+    "modify-processor": "processor",
+    "update-connection": "connection",
+    "update-workspace": "workspace",
+    "accept-peering": "peering",
+    "reject-peering": "peering",
+}
+
+
+def _streams(kind: EffectKind) -> Handler:
+    """``atlas-streams-teardown`` (``resource``, ``resourceName``) deletes what it names;
+    ``atlas-streams-manage`` (``action``) changes it. A deleted workspace takes its processors
+    and connections with it."""
+
+    def handle(call: McpCall) -> BuiltinEffects:
+        project = _project(call)
+        if project is None:
+            return missing_argument(call, kind, "projectId")
+        action = call.arg("action")
+        if kind is D:
+            resource, detail = call.arg("resource"), ""
+        else:
+            resource = _MANAGED.get(action) if isinstance(action, str) else None
+            detail = str(action)
+        key = "peeringId" if kind is not D and resource == "peering" else "resourceName"
+        names = _streams_name(call, project, resource, call.text_arg(key))
+        if not names:
+            what = "resource" if kind is D else "action"
+            return own_effects(call.unknown(f"argument {what!r}: {call.arg(what)!r} not known"))
+        effect = call.effect(kind, names, type_="streams", service=_SERVICE, detail=detail)
+        return own_effects(effect)
+
+    return handle
 
 
 def _local(kind: EffectKind, *, required: bool = True) -> Handler:
@@ -143,6 +225,11 @@ ATLAS_TOOLS: dict[str, Handler] = {
     "atlas-connect-cluster": _in_project(C, "user", None, "a temporary user to connect with"),
     "atlas-create-access-list": _create_access_list,
     "atlas-pause-resume-cluster": _pause_resume,
+    "atlas-create-cluster": _in_project(C, "cluster", "clusterName"),
+    "atlas-upgrade-cluster": _on_cluster(U, "changes the cluster's tier"),
+    "atlas-load-sample-dataset": _load_sample,
+    "atlas-streams-teardown": _streams(D),
+    "atlas-streams-manage": _streams(U),
     "atlas-local-list-deployments": on_tool(R, _SERVICE),
     "atlas-local-connect-deployment": _local(R),
     "atlas-local-create-deployment": _local(C, required=False),

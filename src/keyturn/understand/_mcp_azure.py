@@ -7,8 +7,10 @@ read-only or destructive) and ``core/.../ToolLoading/NamespaceToolLoader.cs`` (h
 tool routes a call).
 
 Why only a subset: the server has several modes and hundreds of commands. In ``all`` mode each
-command is a tool (``azmcp_storage_account_get``) taking the command's options as arguments
-(``subscription``, ``resource-group``, ``account``...). In the default ``namespace`` mode each
+command is a tool taking the command's options as arguments (``subscription``,
+``resource-group``, ``account``...), named ``storage_account_get`` since version 2 (npm
+``@azure/mcp`` 2.0.5's ``tools/list``) and ``azmcp_storage_account_get`` before: both
+spellings are understood. In the default ``namespace`` mode each
 namespace is one tool (``storage``) taking ``intent``, ``command``, ``parameters`` and
 ``learn``; a command it does not know, or ``learn`` with an ``intent`` that is not blank, can
 make the server choose and run a command itself from the intent (MCP sampling), so such a call
@@ -154,6 +156,7 @@ def _namespace_mode(call: McpCall) -> BuiltinEffects:
 
 _TOOLS: dict[str, Handler] = {
     **{f"azmcp_{key}": _all_mode for key in _COMMANDS},
+    **dict.fromkeys(_COMMANDS, _all_mode),
     **dict.fromkeys(NAMESPACE_TOOLS, _namespace_mode),
 }
 

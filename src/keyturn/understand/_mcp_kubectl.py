@@ -5,25 +5,29 @@ lines typed in a terminal would be.
 
 Source: ``Flux159/mcp-server-kubernetes`` ``src/tools/kubectl-delete.ts`` (``resourceType``,
 ``name``, ``namespace``, ``labelSelector``, ``manifest``, ``filename``, ``allNamespaces``,
-``force``, ``gracePeriodSeconds``, ``context``), ``kubectl-apply.ts`` (``manifest``,
-``filename``, ``namespace``, ``dryRun``, ``force``, ``context``), ``kubectl-scale.ts`` (``name``,
-``replicas``, ``resourceType``), ``exec_in_pod.ts`` (``name``, ``command``: an array run without
-a shell, ``container``), ``helm-operations.ts`` (``install_helm_chart``/``upgrade_helm_chart``:
-``name``, ``chart``, ``namespace``, ``repo``, ``valuesFile``, ``createNamespace``,
-``useTemplate``; ``uninstall_helm_chart``). The namespace is ``default`` when not given, as the
-server makes it. The server passes what it is given without checking types and tests switches
-for JavaScript truth: ``allNamespaces: "true"`` deletes in every namespace here too, and a
-text argument given as another truthy value (``namespace: ["prod"]``, which it would pass
-stringified) is unknown, never read as absent. A ``manifest`` is what the server writes to a
-temporary file and passes with ``-f``: here it is the line's standard input (``-f -``), read
-for every object it holds.
+``force``, ``gracePeriodSeconds``, ``context``), ``kubectl-apply.ts`` (``manifest``, ``filename``,
+``namespace``, ``dryRun``, ``force``, ``context``), ``kubectl-scale.ts`` (``name``, ``replicas``,
+``resourceType``), ``exec_in_pod.ts`` (``name``, ``command``: an array run without a shell,
+``container``), ``helm-operations.ts`` (``install_helm_chart``/``upgrade_helm_chart``: ``name``,
+``chart``, ``namespace``, ``repo``, ``valuesFile``, ``createNamespace``, ``useTemplate``;
+``uninstall_helm_chart``), ``kubectl-patch.ts`` (``resourceType``, ``name``, ``patchType``,
+``patchData``: written to a file passed with ``--patch-file``, here given inline with ``-p`` so the
+shell understanding reads it; ``patchFile``; ``dryRun``), ``kubectl-rollout.ts`` (``subCommand``,
+``resourceType``/``name``, ``revision``), ``node-management.ts`` (``operation``
+``cordon``/``uncordon``/``drain``, ``nodeName``, the drain switches). The namespace is ``default``
+when not given, as the server makes it. The server passes what it is given without checking types
+and tests switches for JavaScript truth: ``allNamespaces: "true"`` deletes in every namespace here
+too, and a text argument given as another truthy value (``namespace: ["prod"]``, which it would
+pass stringified) is unknown, never read as absent. A ``manifest`` is what the server writes to a
+temporary file and passes with ``-f``: here it is the line's standard input (``-f -``), read for
+every object it holds.
 ``values`` (an object) only sets the chart's values: not judged. Template mode
 (``useTemplate``) applies objects rendered at run time: unknown.
 
 The reads (``kubectl_get``, ``kubectl_describe``, ``kubectl_logs``, ``explain_resource``,
 ``list_api_resources``, ``ping``) read, unless a text argument is an option (starts with
-``-``). ``kubectl_create``, ``kubectl_patch``, ``kubectl_rollout``, ``kubectl_context``,
-``kubectl_generic``, ``node_management``, ``port_forward`` and the rest are unknown.
+``-``). ``kubectl_create``, ``kubectl_context``, ``kubectl_generic``, ``port_forward``,
+``cleanup`` and the rest are unknown.
 
 Its tool names do not overlap the ``containers/kubernetes-mcp-server`` tools of
 :mod:`._mcp_cloud`, so both servers' tools live in the one ``kubernetes`` family
@@ -32,6 +36,7 @@ Its tool names do not overlap the ``containers/kubernetes-mcp-server`` tools of
 
 from __future__ import annotations
 
+import json
 import shlex
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -166,6 +171,47 @@ def _exec(call: McpCall) -> list[str]:
     return [_line(["kubectl", *args, *_context(call), "--", *command])]
 
 
+def _patch(call: McpCall) -> list[str]:
+    """``kubectl patch TYPE NAME -n NS --type T`` with the patch: ``patchData`` (an object,
+    which the server writes to a file) inline, else ``--patch-file``."""
+    kind, name = _text(call, "resourceType"), _text(call, "name")
+    patch_type = call.arg("patchType")
+    patch_type = patch_type if patch_type in ("strategic", "merge", "json") else "strategic"
+    args = ["patch", kind, name, "-n", _namespace(call), "--type", patch_type]
+    data = call.arg("patchData")
+    if _truthy(data):
+        if not isinstance(data, dict | list):
+            raise _NotALine("argument 'patchData' is not a JSON object")
+        args += ["-p", json.dumps(data)]
+    else:
+        args += ["--patch-file", _text(call, "patchFile")]
+    args += ["--dry-run=client"] if call.arg("dryRun") is True else []
+    return [_line(["kubectl", *args, *_context(call)])]
+
+
+def _rollout(call: McpCall) -> list[str]:
+    sub, kind, name = _text(call, "subCommand"), _text(call, "resourceType"), _text(call, "name")
+    args = ["rollout", sub, f"{kind}/{name}", "-n", _namespace(call)]
+    revision = call.arg("revision")
+    if sub == "undo" and revision is not None:
+        args.append(f"--to-revision={revision}")
+    return [_line(["kubectl", *args, *_context(call)])]
+
+
+def _node(call: McpCall) -> list[str]:
+    """``kubectl cordon|uncordon|drain NODE``: a drain evicts every pod on the node (the server
+    runs it when ``confirmDrain`` or ``dryRun`` is given; judged as run either way)."""
+    operation, node = _text(call, "operation"), _text(call, "nodeName")
+    if operation not in ("cordon", "uncordon", "drain"):
+        raise _NotALine(f"operation {operation!r} not known")
+    args = [operation, node]
+    if operation == "drain":
+        args += ["--force"] if _truthy(call.arg("force")) else []
+        args += ["--delete-local-data"] if _truthy(call.arg("deleteLocalData")) else []
+        args += ["--ignore-daemonsets"] if _truthy(call.arg("ignoreDaemonsets")) else []
+    return [_line(["kubectl", *args])]
+
+
 def _helm(verb: str) -> Callable[[McpCall], list[str]]:
     def lines(call: McpCall) -> list[str]:
         if verb == "install" and _truthy(call.arg("useTemplate")):  # ``if (useTemplate)``
@@ -233,6 +279,9 @@ KUBECTL_TOOLS: dict[str, Handler] = {
     "kubectl_delete": _run(D, _delete),
     "kubectl_apply": _run(U, _apply),
     "kubectl_scale": _run(U, _scale),
+    "kubectl_patch": _run(U, _patch),
+    "kubectl_rollout": _run(U, _rollout),
+    "node_management": _run(U, _node),
     "exec_in_pod": _run(U, _exec),
     "install_helm_chart": _run(C, _helm("install")),
     "upgrade_helm_chart": _run(U, _helm("upgrade")),
