@@ -33,7 +33,7 @@ from typing import Any
 
 from keyturn.model import Effect, EffectKind, Resource, Target
 
-__all__ = ["runbook_effects"]
+__all__ = ["runbook_effects", "runbook_run"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +128,14 @@ def runbook_effects(qualified: str, params: Mapping[str, Any], target: Target) -
         # document of the account's own, which :mod:`.remote_commands` holds as unknown.
         return []
     return _run(qualified, params, *keys, target)
+
+
+def runbook_run(qualified: str, params: Mapping[str, Any], target: Target) -> list[Effect]:
+    """The effects of the runbook ``DocumentName`` run with ``Parameters`` (and ``Targets``
+    picking its resources, ``TargetParameterName`` passing them) on behalf of the call
+    ``qualified``: what a maintenance window or a Config remediation runs later
+    (:mod:`.scheduled_runs`) is judged as this run."""
+    return _run(qualified, params, "DocumentName", "TargetParameterName", target)
 
 
 def _document(value: Any) -> str | None:

@@ -18,6 +18,7 @@ from keyturn.understand.aws import (
     lifecycle,
     naming,
     partiql,
+    scheduled_runs,
     special,
     stack_updates,
 )
@@ -217,10 +218,12 @@ def _s3_resource(bucket: str, key: Any) -> Resource:
 def effects_of(call: AwsCall, target: Target) -> list[Effect]:
     """Every effect of one resolved call under ``target`` (never empty)."""
     found = _call_effects(call, target)
-    # What the SSM runbooks it starts do (:mod:`.automation`); what a stack's new template
-    # may delete or replace (:mod:`.stack_updates`).
+    # What the SSM runbooks it starts do (:mod:`.automation`), now or later (a maintenance
+    # window's task, a Config remediation: :mod:`.scheduled_runs`); what a stack's new
+    # template may delete or replace (:mod:`.stack_updates`).
     hinted = call_target(call, target)
     found += automation.runbook_effects(call.qualified, call.params, hinted)
+    found += scheduled_runs.scheduled_effects(call.qualified, call.params, hinted)
     found += stack_updates.stack_update_effects(call.qualified, call.params, hinted)
     bucket = call.params.get("Bucket") if call.service == "s3" else None
     if isinstance(bucket, str) and is_access_point(bucket):

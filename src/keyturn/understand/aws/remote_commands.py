@@ -19,6 +19,8 @@ import shlex
 from collections.abc import Mapping
 from typing import Any
 
+from keyturn.understand.aws.scheduled_runs import window_command
+
 __all__ = ["NOT_SPELT", "remote_commands"]
 
 # SSM documents that run their ``commands``/``command`` parameter as shell text (by name, or
@@ -67,6 +69,9 @@ def remote_commands(service: str, operation: str, params: Mapping[str, Any]) -> 
     parameters; ``[NOT_SPELT]`` when it runs some that they do not spell out; ``[]`` when it
     runs none this module knows of."""
     qualified = f"{service}:{operation}"
+    scheduled = window_command(qualified, params)
+    if scheduled is not None:  # a maintenance window's Run Command task: that command, later
+        return remote_commands("ssm", "SendCommand", scheduled)
     if qualified == "ecs:ExecuteCommand":
         return _texts(params.get("command"))
     if qualified in ("ecs:RunTask", "ecs:StartTask"):

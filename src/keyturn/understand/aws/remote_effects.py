@@ -26,6 +26,7 @@ from typing import Any
 
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.aws.remote_commands import NOT_SPELT, remote_commands
+from keyturn.understand.aws.scheduled_runs import window_command
 
 __all__ = ["named_there", "remote_effects", "remote_hosts"]
 
@@ -88,8 +89,13 @@ def remote_hosts(
     selector, which a policy's patterns can see). Named whether or not the commands are spelt
     out: a session typed into, or a document of the account's own, runs on them all the same."""
     qualified = f"{service}:{operation}"
-    if qualified not in _ON_INSTANCES:
+    scheduled = window_command(qualified, params)
+    if scheduled is not None:  # a maintenance window's Run Command task runs on its targets
+        params, later = scheduled, " later, on the maintenance window's schedule"
+    elif qualified not in _ON_INSTANCES:
         return []
+    else:
+        later = ""
     region = target.aws_region or "*"
     account = target.aws_account if (target.aws_account or "").isdigit() else "*"
     every = f"arn:aws:ec2:{region}:{account}:instance/*"
@@ -100,7 +106,7 @@ def remote_hosts(
         names += [every, selector]
     if not names:
         return []
-    detail = f"runs commands on these instances ({qualified})"
+    detail = f"runs commands on these instances{later} ({qualified})"
     return [
         Effect(
             effect=EffectKind.UPDATE,

@@ -28,12 +28,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from keyturn.model import Effect, EffectKind, Resource, Target
+from keyturn.understand.aws.stack_sets import STACK_SET_CALLS, stack_set_effects
 from keyturn.understand.aws_names import cloudformation_names, resource_names
 
-__all__ = ["stack_name", "stack_update_effects", "template_parameters"]
+__all__ = ["read_template", "stack_name", "stack_update_effects", "template_parameters"]
 
 # Resource type -> (property holding its physical name, kind for :func:`resource_names`);
 # types whose names CloudFormation makes itself are left out (named by logical id only).
@@ -87,8 +89,13 @@ def stack_name(value: Any) -> str:
 
 
 def stack_update_effects(qualified: str, params: Mapping[str, Any], target: Target) -> list[Effect]:
-    """The changes ``cloudformation:UpdateStack`` may make (see the module's docstring); ``[]``
-    for another call."""
+    """The changes ``cloudformation:UpdateStack`` may make (see the module's docstring), the
+    code ``CreateStack``'s template runs, what a stack set call does in the accounts it
+    reaches (:mod:`.stack_sets`); ``[]`` for another call."""
+    if qualified in STACK_SET_CALLS:
+        return stack_set_effects(qualified, params, target)
+    if qualified == "cloudformation:CreateStack" and "StackName" in params:
+        return _created_code(params, target)
     if qualified != "cloudformation:UpdateStack" or "StackName" not in params:
         return []  # another call; or the API refuses it, judged by its name alone
     stack = stack_name(params.get("StackName"))
@@ -130,6 +137,79 @@ def stack_update_effects(qualified: str, params: Mapping[str, Any], target: Targ
             detail = f"nested stack {logical}: what it holds is not in this template"
             found.append(_effect(EffectKind.UNKNOWN, names, detail, target, rtype))
     return found
+
+
+def _created_code(params: Mapping[str, Any], target: Target) -> list[Effect]:
+    """``CreateStack`` with its template at hand: each custom resource (its Lambda or SNS
+    handler runs code at create time), macro (a ``Transform``, ``Fn::Transform`` or
+    ``AWS::CloudFormation::Macro``: Lambda code that rewrites templates) and nested stack (a
+    template elsewhere) is ``unknown``, as in an update; the stack's own create is the call's."""
+    body = params.get("TemplateBody")
+    template = _template(body) if isinstance(body, str) else None
+    if template is None:
+        return []  # a template from a URL, or one that cannot be read: the create it is
+    stack = stack_name(params.get("StackName"))
+    values = _parameter_values(template, params.get("Parameters"), stack)
+    found: list[Effect] = []
+    for macro in _macros(template.get("Transform")):
+        if macro not in _AWS_TRANSFORMS:
+            detail = f"the template's Transform {macro} runs the macro's code on it at create time"
+            found.append(
+                _effect(
+                    EffectKind.UNKNOWN, (f"cfn:{stack}/*", *_stack_names(stack)), detail, target
+                )
+            )
+    resources = template.get("Resources")
+    for logical, spec in resources.items() if isinstance(resources, Mapping) else ():
+        if not isinstance(spec, Mapping):
+            continue
+        given_type = spec.get("Type")
+        rtype = given_type if isinstance(given_type, str) else ""
+        names = (f"cfn:{stack}/{logical}", *_physical(rtype, spec.get("Properties"), values))
+        if rtype in _RUNS_CODE or rtype.startswith("Custom::") or rtype == _MACRO:
+            detail = f"{rtype} {logical}: runs code the template does not show"
+        elif rtype in _NESTED:
+            detail = f"nested stack {logical}: what it holds is not in this template"
+        elif _transformed(spec):
+            detail = f"{rtype or 'resource'} {logical}: a macro's code rewrites it (Fn::Transform)"
+        else:
+            continue
+        found.append(_effect(EffectKind.UNKNOWN, names, detail, target, rtype))
+    return [replace(e, operation="cloudformation:CreateStack") for e in found]
+
+
+# Transforms AWS hosts itself, which run no code of the account's (AWS::Include brings text
+# from S3, not at hand: left out, so held).
+_AWS_TRANSFORMS = frozenset({"AWS::Serverless-2016-10-31", "AWS::LanguageExtensions"})
+_MACRO = "AWS::CloudFormation::Macro"
+
+
+def _macros(value: Any) -> list[str]:
+    """The macro names a template's ``Transform`` lists (a name, a list of them, or
+    ``{Name, Parameters}``: ``*`` for one not read)."""
+    items = value if isinstance(value, list) else [] if value is None else [value]
+    out = []
+    for item in items:
+        name = item.get("Name") if isinstance(item, Mapping) else item
+        out.append(name if isinstance(name, str) and name else "*")
+    return out
+
+
+def _transformed(value: Any, depth: int = 0) -> bool:
+    """Whether ``Fn::Transform`` (a macro run on this part of the template) is in ``value``."""
+    if depth > 64:
+        return True  # nested past reading: held, as one would be
+    if isinstance(value, Mapping):
+        return "Fn::Transform" in value or any(_transformed(v, depth + 1) for v in value.values())
+    if isinstance(value, list):
+        return any(_transformed(v, depth + 1) for v in value)
+    return False
+
+
+def read_template(text: str) -> Mapping[str, Any] | None:
+    """A template's JSON or YAML, ``!Ref``-style tags read as their long forms; None when it
+    cannot be read."""
+    return _template(text)
 
 
 def template_parameters(text: str) -> list[str]:

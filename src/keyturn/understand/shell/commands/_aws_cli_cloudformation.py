@@ -1,4 +1,5 @@
-"""The AWS CLI's own ``aws cloudformation deploy``, which is no API operation of the model.
+"""The AWS CLI's own ``aws cloudformation deploy``, which is no API operation of the model
+(and its ``package``, read in :mod:`._aws_cli_cfn_package`).
 
 awscli 1.46's ``customizations/cloudformation/deploy.py`` reads the local ``--template-file``
 (a path, not a ``file://`` value), uploads it to ``--s3-bucket`` under ``--s3-prefix`` when one
@@ -51,6 +52,12 @@ def cloudformation_effects(
     """``(effects, loose)`` of ``aws cloudformation deploy …`` (``words`` from the command
     on), else None (an API operation). ``loose``: a word decided at run time may stand for
     options. Raises AmbiguousOption for an abbreviation several options share."""
+    if words[0] == "package":
+        from keyturn.understand.shell.commands._aws_cli_cfn_package import package_effects
+
+        return package_effects(
+            words[1:], cmd=cmd, ctx=ctx, target=target, run_time=run_time.shifted(1)
+        )
     if words[0] != "deploy":
         return None
     given, loose = split_custom(words[1:], _DEPLOY, run_time.shifted(1))
