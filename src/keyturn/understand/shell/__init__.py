@@ -125,10 +125,10 @@ def _understood(
         effects = [unknown_effect(None, "nested too deeply to understand", ctx, text=command)]
     # KEYTURN_* set or unset anywhere on the line reconfigures the guard (self-protection).
     effects += keyturn_variable_effects(command, target=base)
-    # DOCKER_CONFIG in the agent's environment moves the docker CLI's settings and plugins.
-    docker_config = variables.get("DOCKER_CONFIG", "")
+    # DOCKER_CONFIG, REGISTRY_AUTH_FILE... in the agent's environment or set on the line move
+    # the container tools' settings and plugins.
     marked = mark_runs_later(
-        mark_unprotected_deletes(effects), home=ctx.home, docker_config=docker_config
+        mark_unprotected_deletes(effects), home=ctx.home, env={**variables, **run.set_env}
     )
     effects = _dedupe(marked)
     effects = with_glob_forms(effects, case_blind=case_blind(command, variables))

@@ -14,10 +14,17 @@ lands:
 - a tree holding a mount's target (``rm -rf /``) also names the mounted tree.
 
 The host's devices a container is given (``--privileged``: all of ``/dev`` and the kernel's
-``/proc/sysrq-trigger``; ``--device HOST[:CONTAINER]``) are mounts of the host's paths too:
+``/proc/sysrq-trigger``, settings ``/proc/sys`` and controls ``/sys``; ``--device
+HOST[:CONTAINER]``) are mounts of the host's paths too:
 ``mkfs.ext4 /dev/sda`` in a privileged container formats this host's disk, and stays as
 catastrophic as it is here. Otherwise what is catastrophic in the container is so for this
 host only when it lands on this host's root or devices.
+
+A container that shares this host's processes (``--pid=host``) reaches this host's files
+through its first process: ``nsenter -t 1 -m`` enters its mount namespace, ``/proc/1/root/`` is
+its root (given the privileges, as ``--privileged`` does). When the command names either, each
+file it names in the container is also named as this host's (``/proc/N/root/srv`` as
+``/srv``): a rule or protection written for this host's files holds.
 
 Without ``-w`` the working directory is the image's, which the line does not tell: a relative
 path lands nowhere known, and while anything is mounted writable the effect is unknown. The
@@ -34,6 +41,7 @@ On a daemon of another machine, every file is that machine's (:meth:`.ContainerC
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -47,6 +55,9 @@ from keyturn.understand.shell.registry import evolve
 
 # The working directory the container starts in when the line does not say (the image's).
 IMAGE_WORKDIR = "/.image-workdir"
+# What reaches this host's files from a container sharing its processes (the docstring).
+_ENTERS_HOST = re.compile(r"\bnsenter\b|/proc/[0-9]+/root(?![^/\s'\"])")
+_PROCESS_ROOT = re.compile(r"/proc/[0-9]+/root(?=/|$)")
 
 
 def command_effects(
@@ -91,6 +102,7 @@ def command_effects(
         unseen=[*unseen, *(f"--volumes-from {c}" for c in opts.values.get("volumes-from", ()))],
         devices=device_mounts(opts),
         role=role,
+        host_reach=_enters_host(opts, argv),
     )
     found = ctx.understand_in(shlex.join(argv), inside)
     return [call.on_daemon(place.landed(effect)) for effect in found]
@@ -143,6 +155,11 @@ def _json_list(text: str) -> list[object] | None:
     return found if isinstance(found, list) else None
 
 
+def _enters_host(opts: Options, argv: Sequence[str]) -> bool:
+    """Whether the command reaches this host's files through its first process."""
+    return "host" in opts.values.get("pid", ()) and _ENTERS_HOST.search(" ".join(argv)) is not None
+
+
 def _variables(opts: Options) -> dict[str, str]:
     """``-e NAME=VALUE`` (``-e NAME`` passes this shell's value: not known, left out)."""
     pairs = (value.partition("=") for value in opts.values.get("e", ()))
@@ -173,6 +190,7 @@ class _Place:
     unseen: Sequence[str]
     devices: Sequence[Mount] = ()  # the host's devices it is given (:func:`device_mounts`)
     role: str = ""
+    host_reach: bool = False  # it enters this host's first process (the module's docstring)
 
     def landed(self, effect: Effect) -> Effect:
         """``effect`` with each file it names named where it lands (the module's docstring)."""
@@ -189,6 +207,8 @@ class _Place:
                 names.append(_host_name(path, mount))
             else:
                 names.append(f"docker:container/{self.container}/{name}")
+                if self.host_reach:
+                    names.append(_on_host(path))
                 why_unknown = why_unknown or self._unplaced(base)
             if path.endswith("/*"):  # a tree: the mounts whose target is in it, whole
                 held = (m for m in self.mounts if m.inside != base and _under(m.inside, base))
@@ -226,6 +246,12 @@ class _Place:
         if _under(path, IMAGE_WORKDIR) and any(not m.readonly for m in self.mounts):
             return "a path relative to the image's working directory, which this line does not tell"
         return None
+
+
+def _on_host(path: str) -> str:
+    """The container's ``path`` named as this host's file, ``/proc/N/root/x`` as ``/x``."""
+    found = _PROCESS_ROOT.match(path)
+    return f"file:{path[found.end() :] or '/' if found else path}"
 
 
 def _under(path: str, folder: str) -> bool:

@@ -73,7 +73,10 @@ def host_access(
 
 # What ``--privileged`` shows a container of the host: every device (the host's /dev), and
 # the kernel's trigger (/proc is not masked): a write there is a write to the host's.
-_PRIVILEGED_PATHS = ("/dev", "/proc/sysrq-trigger")
+# A privileged container's ``/proc/sys`` and ``/sys`` are writable and the kernel's own (podman
+# run(1): "read-only mount points ... are all disabled"; moby drops its masked and read-only
+# paths): ``echo '|/x' > /proc/sys/kernel/core_pattern`` there sets this host's kernel.
+_PRIVILEGED_PATHS = ("/dev", "/proc/sysrq-trigger", "/proc/sys", "/sys")
 _DEVICE_MODE = re.compile(r"[rwm]+")
 
 

@@ -96,12 +96,16 @@ from keyturn.understand.shell.commands._container_lifecycle import (
     remove,
     run,
 )
+from keyturn.understand.shell.commands._container_settings_read import (
+    programs_named,
+    settings_read,
+)
 from keyturn.understand.shell.commands._container_volumes_networks import (
     network_create,
     network_join,
     volume_create,
 )
-from keyturn.understand.shell.flags import parse_options
+from keyturn.understand.shell.flags import Options, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 
 _E = EffectKind
@@ -132,10 +136,19 @@ _GLOBAL_FLAGS = frozenset(
 
 @command("docker", "podman", "nerdctl")
 def container_cli(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """``docker [GLOBAL OPTIONS] [GROUP] VERB ARGS`` (podman and nerdctl alike)."""
+    """``docker [GLOBAL OPTIONS] [GROUP] VERB ARGS`` (podman and nerdctl alike), with the
+    settings its line points it to and the programs its options name
+    (:mod:`._container_settings_read`)."""
     opts = parse_options(cmd.args, _GLOBAL)
     if not all_known(opts, _GLOBAL, _GLOBAL_FLAGS):
         return None
+    found = _meaning(cmd, ctx, opts)
+    if found is None:
+        return None
+    return [*found, *settings_read(cmd, ctx, opts), *programs_named(cmd, ctx, opts)]
+
+
+def _meaning(cmd: SimpleCommand, ctx: ShellContext, opts: Options) -> list[Effect] | None:
     daemon = daemon_of(opts, cmd, ctx)
     words = opts.rest
     if not words:  # the usage text, or --version
@@ -155,7 +168,8 @@ def container_cli(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
 @command("docker-compose", "podman-compose")
 def compose_cli(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``docker-compose [OPTIONS] VERB ARGS``: ``docker compose``'s meanings."""
-    return compose(cmd, ctx, cmd.args, None, cmd.name)
+    found = compose(cmd, ctx, cmd.args, None, cmd.name)
+    return None if found is None else [*found, *settings_read(cmd, ctx, None)]
 
 
 def _verb(words: Sequence[str]) -> tuple[str, int] | None:
