@@ -11,12 +11,19 @@ settings cannot switch the agent's guard off through them.
 - ``--continue``, ``--abort``, ``--skip``, ``--quit`` go on with (or back from) what the first
   call started, which was judged then.
 
+The Terraform files among those it writes name the addresses their ``prevent_destroy`` protects
+(:mod:`._tf_git_rewrites`): ``git revert C`` of the commit that added the block, ``cherry-pick``
+or ``merge [-X theirs]`` of one that took it out (checked with git 2.39). ``rebase --onto X U``
+drops the commits between U and X, and ``rebase -i`` the ones the todo list drops (chosen at
+run time): a file is then kept only where X holds it as HEAD does.
+
 ``git pull`` is not read: what it merges is fetched when it runs.
 """
 
 from __future__ import annotations
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.commands._git_config_file import everything_in
 from keyturn.understand.shell.commands._git_effects import split_options, worktree_effect
 from keyturn.understand.shell.commands._git_tree_settings import (
     Touches,
@@ -24,6 +31,7 @@ from keyturn.understand.shell.commands._git_tree_settings import (
     whole_work_tree,
 )
 from keyturn.understand.shell.commands._git_worktree import local_write
+from keyturn.understand.shell.commands._tf_git_rewrites import with_rewritten_configuration
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 
 _CONTROL = frozenset({"--continue", "--abort", "--skip", "--quit", "--edit-todo"})
@@ -40,9 +48,11 @@ def merge(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> 
     if flags & _CONTROL:
         return local_write(args, repo, cmd, ctx)
     reached: list[str] = []
+    brought: list[tuple[Touches, str, str]] = []
     for commit in operands or ["@{upstream}"]:
         reached += _reached(repo, ctx, Touches.MERGED, commit)
-    return _with_settings(args, repo, cmd, ctx, reached, "merges")
+        brought.append((Touches.MERGED, commit, "HEAD"))
+    return _with_settings(args, repo, cmd, ctx, reached, "merges", brought)
 
 
 def rebase(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
@@ -50,11 +60,16 @@ def rebase(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) ->
     if flags & _CONTROL or ("--root" in flags and "--onto" not in values):
         return local_write(args, repo, cmd, ctx)
     reached: list[str] = []
+    brought: list[tuple[Touches, str, str]] = []
     if len(operands) > 1:  # ``rebase UPSTREAM BRANCH`` switches to BRANCH first
         reached += _reached(repo, ctx, Touches.SWITCHED, operands[1])
+        brought.append((Touches.SWITCHED, operands[1], "HEAD"))
     onto = values.get("--onto") or (operands[0] if operands else "@{upstream}")
     reached += _reached(repo, ctx, Touches.MERGED, onto)
-    return _with_settings(args, repo, cmd, ctx, reached, "rebases onto")
+    drops = "--onto" in values or bool({"-i", "--interactive", "--root"} & flags)
+    # Commits dropped (module docstring): kept only where onto holds the file as HEAD does.
+    brought.append((Touches.SWITCHED, onto, "HEAD") if drops else (Touches.MERGED, onto, "HEAD"))
+    return _with_settings(args, repo, cmd, ctx, reached, "rebases onto", brought)
 
 
 def pick(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
@@ -63,11 +78,17 @@ def pick(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> l
     if flags & _CONTROL:
         return local_write(args, repo, cmd, ctx)
     parent = values.get("-m") or values.get("--mainline") or "1"
+    reverts = tuple(cmd.args[len(cmd.args) - len(args) - 1 :][:1]) == ("revert",)
     reached: list[str] = []
+    brought: list[tuple[Touches, str, str]] = []
     for commit in operands:
         base = f"{commit}^{parent}" if parent.isdigit() else f"{commit}^1"
         reached += _reached(repo, ctx, Touches.SWITCHED, commit, base=base)
-    return _with_settings(args, repo, cmd, ctx, reached, "applies commits that change")
+        # revert writes what the parent holds (the same files change: the check is alike).
+        brought.append(
+            (Touches.SWITCHED, base, commit) if reverts else (Touches.SWITCHED, commit, base)
+        )
+    return _with_settings(args, repo, cmd, ctx, reached, "applies commits that change", brought)
 
 
 def _reached(
@@ -84,10 +105,18 @@ def _with_settings(
     ctx: ShellContext,
     reached: list[str],
     what: str,
+    brought: list[tuple[Touches, str, str]],
 ) -> list[Effect]:
+    """The local writes, the hook settings ``reached``, and the Terraform protection the
+    versions ``brought`` (``(touches, revision, base)``) may take away."""
     effects = local_write(args, repo, cmd, ctx)
     names = list(dict.fromkeys(reached))
     if names:
         detail = f"{what} other versions of {', '.join(n.rsplit('/', 2)[-2] for n in names[:3])}"
         effects.append(worktree_effect(EffectKind.UPDATE, names, cmd, ctx, detail))
+    tree = worktree_effect(EffectKind.UPDATE, [everything_in(repo, ctx)], cmd, ctx, what)
+    for touches, revision, base in brought:
+        configured = with_rewritten_configuration(tree, ctx, touches, revision=revision, base=base)
+        if configured.removes_protection:
+            effects.append(configured)
     return effects

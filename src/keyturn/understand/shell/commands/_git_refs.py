@@ -240,7 +240,10 @@ def read_tree(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext)
     ``reset --hard TREE`` does with one tree (``--reset`` discards local changes, ``-m`` refuses
     them: either way the files end as TREE holds them); ``-m H M`` switches from H to M, as a
     checkout; three trees merge (what each file becomes is not told); ``--prefix`` writes the
-    tree under a folder. ``-n`` changes nothing. An option not known here is unknown."""
+    tree under a folder. ``-n`` changes nothing. ``--empty`` empties the index alone: with
+    ``-u``, ``-m`` or ``--reset`` git refuses, as it refuses ``-u`` without ``-m``, ``--reset``
+    or ``--prefix`` (git 2.39: exit 128, nothing changed). An option not known here is
+    unknown."""
     flags: set[str] = set()
     valued: dict[str, str] = {}
     trees: list[str] = []
@@ -271,6 +274,13 @@ def read_tree(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext)
             trees.append(arg)
     if "n" in flags:
         return [git_effect(EffectKind.READ, "git:local/HEAD", cmd, ctx, detail="dry run")]
+    merges = bool(flags & {"m", "reset"}) or "prefix" in valued
+    if ("u" in flags and not merges) or (merges and not trees):
+        # git 2.39 refuses (exit 128) before touching the index or a file: "-u is meaningless
+        # without -m, --reset, or --prefix", "you must specify at least one tree to merge"
+        # (``--empty`` names none).
+        detail = "git refuses: -u needs -m, --reset or --prefix, and they need a tree"
+        return [git_effect(EffectKind.READ, "git:local/HEAD", cmd, ctx, detail=detail)]
     output = valued.get("index-output")
     index = (
         write_effect(file_path(output, ctx), cmd, ctx)
@@ -280,9 +290,9 @@ def read_tree(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext)
     if "u" not in flags:
         return [index]  # the work tree stays: a later checkout of the index is judged then
     touches, revision, base = Touches.UNLIKE_COMMIT, trees[-1] if trees else "HEAD", "HEAD"
-    if "prefix" in valued or len(trees) > 2 or not trees:
-        # Files land under another folder, come from a merge, or tracked ones go (--empty):
-        # which ones is not told from the ids, so each protected file counts as rewritten.
+    if "prefix" in valued or len(trees) > 2:
+        # Files land under another folder, or come from a merge: which ones is not told from
+        # the ids, so each protected file counts as rewritten.
         touches = Touches.EVERY_FILE
     elif len(trees) == 2:
         touches, base = Touches.SWITCHED, trees[0]

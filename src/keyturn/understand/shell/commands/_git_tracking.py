@@ -5,7 +5,8 @@ Each answer is ``True``, ``False`` or ``None`` (cannot be told): callers take ``
 reading under which the file is changed.
 
 - Tracked: the file's path is in the index (``.git/index``), found as the index spells an entry
-  (its name's length, the name, a NUL). A version-2 index read whole, with no split or sparse
+  (its name's length, the name, a NUL; a length of 13 reads as a newline through the reader's
+  text, as ``\r`` does). A version-2 index read whole, with no split or sparse
   parts, that holds no such entry says the file is not tracked; any other index says nothing.
 - Ignored: the ignore files git reads, lowest first -- ``core.excludesFile`` (else
   ``$XDG_CONFIG_HOME/git/ignore`` or ``~/.config/git/ignore``), ``.git/info/exclude``, the
@@ -39,7 +40,10 @@ def tracked(root: str, relative: str, ctx: ShellContext, *, folder: bool = False
     if folder:
         return None if relative + "/" in text else _untracked_if_whole(text)
     size = len(relative.encode())
-    if size < 0x80 and f"{chr(size)}{relative}\x00" in text:
+    # The byte before a name is its length; read as text, a 13 (``\r``) comes out as ``\n``
+    # (``infra/main.tf``): both spellings are looked for.
+    marks = {chr(size), "\n"} if size == 0x0D else {chr(size)}
+    if size < 0x80 and any(f"{mark}{relative}\x00" in text for mark in marks):
         return True
     if relative + "\x00" in text:  # a longer name ending so, or an extended entry: unclear
         return None

@@ -10,7 +10,9 @@ when the subcommand changes them, as git decides which files it touches:
 - ``checkout .``, ``restore .`` write the index's version over a file that differs from it.
 - ``stash``, ``reset --hard``, ``checkout -f`` make the index and the work tree what ``HEAD``
   holds: a file that differs from it in either is rewritten; ``stash -u`` also removes untracked
-  files that are not ignored, ``-a`` every untracked file.
+  files that are not ignored, ``-a`` every untracked file. ``stash -k`` makes the work tree what
+  the index holds (as ``checkout .``; with ``-u`` untracked files go too); ``stash --staged``
+  takes the staged changes out: a file the index holds otherwise than ``HEAD`` is rewritten.
 - From another commit (``reset --hard v1``, ``checkout main -- .``, ``switch -f main``) the same
   against that commit; switching branches without ``-f`` writes the files the two commits hold
   differently; ``merge X``/``rebase X`` the files ``X`` changed since the two parted
@@ -53,6 +55,8 @@ class Touches(Enum):
     UNLIKE_INDEX = "tracked files that differ from the index"  # checkout .
     UNLIKE_COMMIT = "files that differ from a commit"  # stash, reset --hard [REV]
     UNLIKE_COMMIT_AND_UNTRACKED = "those, and untracked files that are not ignored"  # stash -u
+    UNLIKE_INDEX_AND_UNTRACKED = "files unlike the index, untracked ones not ignored"  # stash -ku
+    STAGED = "files the index holds otherwise than HEAD"  # stash --staged
     SWITCHED = "files the commit switched to holds otherwise"  # checkout BRANCH
     MERGED = "files the commit merged changed since the two parted"  # merge, rebase
     EVERY_FILE = "every file"  # stash -a
@@ -137,7 +141,7 @@ def _spared(
         return False  # another commit may hold the file, tracked here or not
     if touches in _TRACKED_ONLY:
         return is_tracked is False
-    if touches is Touches.UNLIKE_COMMIT_AND_UNTRACKED:
+    if touches in _AND_UNTRACKED:
         return is_tracked is False and ignored(root, relative, ctx, folder=found.folder) is True
     if is_tracked is True:  # clean never removes a tracked file
         return True
@@ -181,9 +185,14 @@ _BY_CONTENT = frozenset(
         Touches.UNLIKE_INDEX,
         Touches.UNLIKE_COMMIT,
         Touches.UNLIKE_COMMIT_AND_UNTRACKED,
+        Touches.UNLIKE_INDEX_AND_UNTRACKED,
+        Touches.STAGED,
         Touches.SWITCHED,
         Touches.MERGED,
     }
+)
+_AND_UNTRACKED = frozenset(
+    {Touches.UNLIKE_COMMIT_AND_UNTRACKED, Touches.UNLIKE_INDEX_AND_UNTRACKED}
 )
 # What leaves an untracked file alone (git refuses to overwrite one, or never looks at it).
 _TRACKED_ONLY = frozenset(
@@ -191,6 +200,7 @@ _TRACKED_ONLY = frozenset(
         Touches.TRACKED,
         Touches.UNLIKE_INDEX,
         Touches.UNLIKE_COMMIT,
+        Touches.STAGED,
         Touches.SWITCHED,
         Touches.MERGED,
     }
@@ -220,14 +230,16 @@ def _unchanged(
         now = entries.commit(base)
         return now is not None and now == theirs
     index = dict(entries.index)
+    if touches is Touches.STAGED:
+        return theirs == index  # nothing staged there: git leaves the work tree's file alone
     like_index = entries.worktree_beside(revision) == index
-    if touches is Touches.UNLIKE_INDEX:
-        return like_index
-    same = like_index and theirs == index
-    if touches is Touches.UNLIKE_COMMIT_AND_UNTRACKED:
+    same = like_index if touches in _FROM_INDEX else like_index and theirs == index
+    if touches in _AND_UNTRACKED:
         if found.folder:
             return False  # untracked files in it would go too, and they cannot be listed here
         if not index and not theirs:  # untracked: removed unless ignored
             return ignored(root, relative, ctx) is True
-        return same
     return same
+
+
+_FROM_INDEX = frozenset({Touches.UNLIKE_INDEX, Touches.UNLIKE_INDEX_AND_UNTRACKED})

@@ -19,7 +19,8 @@ judged as :mod:`._git_tree_settings` judges hook settings (checked with git 2.39
   named; from the index (``checkout .``, ``restore .``) they are not unless something earlier on
   the line may have changed the index (``git reset v1 && git checkout .`` writes v1's files):
   what the index holds was put there by commands judged as they ran, and naming every protected
-  address on each plain ``git checkout .`` would be a false alarm.
+  address on each plain ``git checkout .`` would be a false alarm. ``git stash -k`` (the work
+  tree made the index's) names them (``index_judged=False``): it was never let through so.
 
 A new file the version brings that is not on disk (an ``override.tf`` turning protection off)
 is not seen here: the tree's files are found on disk.
@@ -46,10 +47,12 @@ def with_rewritten_configuration(
     *,
     revision: str = "HEAD",
     base: str = "HEAD",
+    index_judged: bool = True,
 ) -> Effect:
     """``effect`` (git rewriting the trees and pathspec globs it names as ``touches`` says,
     from ``revision``; a switch from ``base``) naming the addresses whose protection the
-    Terraform files it rewrites may take away (module docstring)."""
+    Terraform files it rewrites may take away (module docstring). ``index_judged``: a rewrite
+    from the index that cannot be read names nothing unless the line changed the index."""
     if effect.catastrophic or effect.effect is EffectKind.READ:
         return effect
     reach = pathspec_reach(effect)
@@ -63,20 +66,26 @@ def with_rewritten_configuration(
             continue
         held = {a for text in texts_before(path, ctx) for a in dropped_protection(path, text, None)}
         held |= dropped_elsewhere(path, None, ctx.files)
-        if held and _may_rewrite(path, touches, ctx, revision, base):
+        if held and _may_rewrite(path, touches, ctx, (revision, base), index_judged):
             dropped |= held
     note = "; not every file under it was searched for Terraform configuration" if cut else ""
-    source = "the index" if touches is Touches.UNLIKE_INDEX else revision
+    source = "the index" if touches in _FROM_INDEX else revision
     what = f"may write {source}'s version over the Terraform files that protect"
     return naming_dropped(effect, dropped, what, note if dropped else "")
 
 
-def _may_rewrite(path: str, touches: Touches, ctx: ShellContext, revision: str, base: str) -> bool:
+_FROM_INDEX = frozenset({Touches.UNLIKE_INDEX, Touches.UNLIKE_INDEX_AND_UNTRACKED})
+
+
+def _may_rewrite(
+    path: str, touches: Touches, ctx: ShellContext, revisions: tuple[str, str], index_judged: bool
+) -> bool:
     """Whether git may write another version over ``path`` (module docstring)."""
+    revision, base = revisions
     rewritten = rewrites_file(path, touches, ctx, revision=revision, base=base)
     if rewritten is not None:
         return rewritten
-    if touches is Touches.UNLIKE_INDEX:
+    if touches is Touches.UNLIKE_INDEX and index_judged:
         # From the index: named only when something earlier on the line may have changed it.
         return ctx.disk_stale or ctx.committed_earlier or path in ctx.written
     return True

@@ -47,9 +47,9 @@ from keyturn.understand.shell.commands._git_config import (
     stored_settings,
     subcommand_settings,
 )
-from keyturn.understand.shell.commands._git_config_file import everything_in
 from keyturn.understand.shell.commands._git_effects import git_effect, worktree_effect
 from keyturn.understand.shell.commands._git_fetch import fetch, pull
+from keyturn.understand.shell.commands._git_leaving import sparse_checkout, submodule
 from keyturn.understand.shell.commands._git_long_options import expand_abbreviations
 from keyturn.understand.shell.commands._git_merges import merge, pick, rebase
 from keyturn.understand.shell.commands._git_push import canonical, push
@@ -68,11 +68,7 @@ from keyturn.understand.shell.commands._git_repository import (
     given_git_dir,
     work_tree_moved,
 )
-from keyturn.understand.shell.commands._git_tree_settings import (
-    Touches,
-    settings_reached,
-    whole_work_tree,
-)
+from keyturn.understand.shell.commands._git_stash import stash
 from keyturn.understand.shell.commands._git_worktree import (
     checkout,
     clean,
@@ -85,7 +81,6 @@ from keyturn.understand.shell.commands._git_worktree import (
     worktree_command,
 )
 from keyturn.understand.shell.commands._tf_git import with_git_removals
-from keyturn.understand.shell.commands._tf_git_rewrites import with_rewritten_configuration
 from keyturn.understand.shell.dispatch import RUN_TIME_HINT
 from keyturn.understand.shell.effects import file_path, unknown_effect, write_effect
 from keyturn.understand.shell.flags import OptionSpec, parse_options, register_canonical
@@ -220,61 +215,6 @@ def git(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     return [*handler(args, repo, cmd, at(ctx, repo)), *extra]
 
 
-def _stash(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
-    sub = args[0] if args else "push"
-    if sub == "clear":
-        return [
-            git_effect(EffectKind.DELETE, "git:local/stash", cmd, ctx, detail="drops every stash")
-        ]
-    if sub == "drop":
-        return [git_effect(EffectKind.DELETE, "git:local/stash", cmd, ctx, detail="drops a stash")]
-    if sub in ("list", "show"):
-        return [git_effect(EffectKind.READ, "git:local/stash", cmd, ctx)]
-    # What the work tree is made like: HEAD's files (push), or the stash's changes written over
-    # it (pop/apply: the files the stash holds otherwise than the commit it was made on;
-    # branch: the stash's files, on that commit checked out).
-    touches: Touches | None = Touches.UNLIKE_COMMIT
-    revision, base, tree = "HEAD", "HEAD", everything_in(repo, ctx)
-    if sub in ("push", "save") or sub.startswith("-"):
-        # Saving reverts tracked files to HEAD (a hook settings file, a prevent_destroy added
-        # and not committed, among them); -u also removes untracked files that are not
-        # ignored, -a every untracked file.
-        given = args[1:] if sub in ("push", "save") else args
-        saved = {a for a in given if a.startswith("--")}
-        saved |= {"-" + c for a in given if a[:1] == "-" and a[1:2] != "-" for c in a[1:]}
-        if saved & {"-a", "--all"}:
-            touches = Touches.EVERY_FILE
-        elif saved & {"-u", "--include-untracked"}:
-            touches = Touches.UNLIKE_COMMIT_AND_UNTRACKED
-    elif sub in ("pop", "apply", "branch"):
-        named = [a for a in args[1:] if not a.startswith("-")]
-        if sub == "branch":
-            named = named[1:]  # git stash branch NAME [STASH]
-        revision = named[0] if named else "stash@{0}"
-        if revision.isdigit():
-            revision = f"stash@{{{revision}}}"
-        if sub == "branch":
-            base = revision
-        else:
-            touches, base = Touches.SWITCHED, revision + "^1"
-    else:  # create, store, a subcommand not known: the work tree named, nothing probed
-        touches = None
-    stashed = git_effect(EffectKind.UPDATE, "git:local/stash", cmd, ctx)
-    if touches is None:
-        return [stashed, worktree_effect(EffectKind.UPDATE, [tree], cmd, ctx, _STASHED)]
-    reached = settings_reached(
-        whole_work_tree(repo, ctx), touches, ctx, revision=revision, base=base
-    )
-    changed = worktree_effect(EffectKind.UPDATE, [tree, *reached], cmd, ctx, _STASHED)
-    return [
-        stashed,
-        with_rewritten_configuration(changed, ctx, touches, revision=revision, base=base),
-    ]
-
-
-_STASHED = "stash changes the worktree"
-
-
 def _rewrite(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
     return [git_effect(EffectKind.REPLACE, "git:local/*", cmd, ctx, detail="rewrites history")]
 
@@ -320,7 +260,7 @@ _SUBCOMMANDS: dict[str, _Sub] = {
     "checkout": checkout,
     "restore": restore,
     "branch": branch,
-    "stash": _stash,
+    "stash": stash,
     "filter-repo": _rewrite,
     "filter-branch": _rewrite,
     "reflog": reflog,
@@ -344,6 +284,7 @@ _SUBCOMMANDS: dict[str, _Sub] = {
     "rebase": rebase,
     "cherry-pick": pick,
     "revert": pick,
+    "sparse-checkout": sparse_checkout,
 }
 for _name in (
     "add",
@@ -351,7 +292,6 @@ for _name in (
     "commit-tree",
     "update-index",
     "notes",
-    "submodule",
     "bisect",  # checks commits out into the working tree
 ):
     _SUBCOMMANDS[_name] = local_write
@@ -390,6 +330,7 @@ _READS = frozenset(
 )
 for _name in _READS:
     _SUBCOMMANDS[_name] = _read
+_SUBCOMMANDS["submodule"] = submodule
 # Removals of trees and pathspec globs name what the Terraform files they reach protect.
 for _name in ("rm", "mv", "clean", "worktree"):
     _SUBCOMMANDS[_name] = with_git_removals(_SUBCOMMANDS[_name], cleans=_name == "clean")
