@@ -21,6 +21,9 @@ import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from keyturn.understand.shell.commands._powershell_s3_files import s3_transfer
+from keyturn.understand.shell.commands._powershell_values import MAX_READINGS, value_items
+
 # A value the text decides at run time, passed on as a shell variable no environment holds:
 # the ``aws`` understanding then names the resource as decided at run time.
 RUN_TIME = '"$__keyturn_powershell_value"'
@@ -196,22 +199,12 @@ def _is_name(word: str) -> bool:
     return len(word) > 1 and word.startswith("-") and not word[1].isdigit()
 
 
-def _values(raw: str) -> list[str] | None:
-    """The items of a constant value (``a,b``, ``@('a','b')``); ``None``: decided at run time."""
-    text = raw.strip()
-    if text.startswith("@(") or text.startswith("("):
-        text = text[text.index("(") + 1 :].removesuffix(")")
-    items = [item.strip().strip("'\"") for item in text.split(",") if item.strip()]
-    if any("$" in item or "(" in item for item in items):
-        return None
-    return items
-
-
 def aws_lines(
     cmdlet: str, args: Sequence[str], session: AwsSession
-) -> tuple[list[str], list[str]] | None:
-    """The ``aws`` command lines ``cmdlet ARGS`` makes the calls of, and what keyturn could not
-    carry over (parameters, credentials); ``None``: no AWS Tools cmdlet."""
+) -> tuple[list[str], list[str], list[tuple[str, bool, bool]]] | None:
+    """The ``aws`` command lines ``cmdlet ARGS`` makes the calls of, what keyturn could not
+    carry over (parameters, credentials), and the local files it reads or writes (S3's
+    transfers: :mod:`._powershell_s3_files`); ``None``: no AWS Tools cmdlet."""
     found = service_of(cmdlet)
     if found is None:
         return None
@@ -223,19 +216,23 @@ def aws_lines(
         value = named.get(key) or (session.profile if key == "profilename" else session.region)
         if value is not None:
             head += [flag, RUN_TIME if value == RUN_TIME or "$" in value else shlex.quote(value)]
+    transfer = s3_transfer(verb, noun, named) if service == "s3" and not positional else None
+    if transfer is not None:
+        lines = [" ".join([*head, call]) for call in transfer.calls]
+        return lines, list(dict.fromkeys(untold + transfer.untold)), transfer.local
     ops = _special(verb, service, noun, named) or operations(verb, service, noun)
     if not ops:
         # Not found: the service's ``unknown``, placed by the profile as any ``aws`` call is.
-        return [" ".join([*head, service, shlex.quote(cmdlet)])], untold
+        return [" ".join([*head, service, shlex.quote(cmdlet)])], untold, []
     lines = []
     for op in ops:
         cli = "s3api" if service == "s3" else service
         if op.startswith("aws "):
             cli, op = op.split()[1], op.split()[2]
-        words, missing = _arguments(service, op, named, positional)
-        lines.append(" ".join([*head, cli, _kebab(op), *words]))
+        readings, missing = _arguments(service, op, named, positional)
+        lines += [" ".join([*head, cli, _kebab(op), *words]) for words in readings]
         untold += missing
-    return lines, list(dict.fromkeys(untold))
+    return lines, list(dict.fromkeys(untold)), []
 
 
 def _special(verb: str, service: str, noun: str, named: dict[str, str]) -> list[str]:
@@ -259,18 +256,18 @@ def _special(verb: str, service: str, noun: str, named: dict[str, str]) -> list[
 
 def _arguments(
     service: str, op: str, named: dict[str, str], positional: list[str]
-) -> tuple[list[str], list[str]]:
-    """The CLI words for the cmdlet's parameters, and the parameters not carried over."""
+) -> tuple[list[list[str]], list[str]]:
+    """The CLI words for the cmdlet's parameters, one list for each reading of their values
+    (``-BucketName a,b``: the call on each), and the parameters not carried over."""
     if op in ("rb", "rm"):
         bucket = named.get("bucketname") or (positional[:1] or [""])[0]
-        values = _values(bucket) if bucket else None
-        url = RUN_TIME if not values else shlex.quote(f"s3://{values[0]}")
-        return [url, "--force" if op == "rb" else "--recursive"], []
+        values = value_items(bucket) if bucket else None
+        urls = [RUN_TIME] if not values else [shlex.quote(f"s3://{v}") for v in values]
+        return [[url, "--force" if op == "rb" else "--recursive"] for url in urls], []
     from keyturn.understand.aws.catalog import operation_model
 
     members = operation_model(service, op).input_shape.members
     by_name = {m.lower(): m for m in members}
-    words: list[str] = []
     missing: list[str] = []
     given = dict(named)
     free = [m for m in operation_model(service, op).input_shape.required_members]
@@ -283,32 +280,38 @@ def _arguments(
         given[free[0].lower()] = ",".join(positional)
         positional = []
     missing += positional
+    readings: list[list[str]] = [[]]
     for key, raw in given.items():
         if key in _TARGET or key in _SWITCHES or key in _VALUED_COMMON or key in _ELSEWHERE:
             continue
         member = _RENAMES.get((service, key)) or by_name.get(key) or by_name.get(key + "s")
-        if member is None or key == "force":
+        if member is None or member not in members or key == "force":
             missing.append(f"-{key}")
             continue
-        words += _member_words(member, members[member].type_name, raw)
-    return words, missing
+        choices = _member_words(member, members[member].type_name, raw)
+        if len(readings) * len(choices) > MAX_READINGS:
+            choices = [[choices[0][0], RUN_TIME]]
+        readings = [words + more for words in readings for more in choices]
+    return readings, missing
 
 
-def _member_words(member: str, kind: str, raw: str) -> list[str]:
+def _member_words(member: str, kind: str, raw: str) -> list[list[str]]:
+    """The CLI words of one member, one list for each reading of its value: a list member
+    takes every item at once, any other one item at a time."""
     flag = "--" + _kebab(member)
     if kind == "boolean":
         value = raw.strip().lower()
         if value in ("$true", "1", "true"):
-            return [flag]
+            return [[flag]]
         if value in ("$false", "0", "false"):
-            return ["--no-" + _kebab(member)]
-        return [flag, RUN_TIME]
-    values = _values(raw)
+            return [["--no-" + _kebab(member)]]
+        return [[flag, RUN_TIME]]
+    values = value_items(raw)
     if values is None:
-        return [flag, RUN_TIME]
+        return [[flag, RUN_TIME]]
     if kind == "list":
-        return [flag, *map(shlex.quote, values)]
-    return [flag, shlex.quote(",".join(values))]
+        return [[flag, *map(shlex.quote, values)]]
+    return [[flag, shlex.quote(value)] for value in values]
 
 
 def _kebab(name: str) -> str:

@@ -10,6 +10,10 @@ text: ``-ProfileName``/``-Region`` and ``Set-AWSCredential``/``Set-DefaultAWSReg
 ``Set-AzContext``/``Select-AzSubscription``/``Connect-AzAccount -Subscription`` and
 ``-DefaultProfile`` (Az; Microsoft's Az.Accounts reference). A session set other than by a
 plain statement of the text (inside a block, from a variable) is decided at run time.
+A parameter's value is read the ways PowerShell may read it (``-Name ("prod"+"-rg")``, ``-Name
+a,b``: :mod:`._powershell_values`), one CLI line for each reading; a cmdlet's name may be
+qualified by its module (``Az.Resources\\Remove-AzResourceGroup``); the Az cmdlets whose
+parameters change the ``az`` command are in :mod:`._powershell_az_protection`.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from keyturn.understand.shell.commands._powershell_aws import (
     aws_lines,
     parameters,
 )
+from keyturn.understand.shell.commands._powershell_az_protection import az_special
+from keyturn.understand.shell.commands._powershell_values import MAX_READINGS, value_items
 
 # Az cmdlet -> (the az words, its parameters' az flags, its positional parameters in order).
 _GROUP = {"resourcegroupname": "-g"}
@@ -139,17 +145,21 @@ def cloud_effects(
     understand: Callable[[str], list[Effect]] | None,
     *,
     prefix: str = "",
-) -> tuple[list[Effect], list[str]] | None:
+) -> tuple[list[Effect], list[str], list[tuple[str, bool, bool]]] | None:
     """The effects of a cloud cmdlet (through ``understand``, the shell's understanding of a
-    line; ``prefix``: the environment the text set, as assignments), and what was not carried
-    over; ``None`` when ``words`` run no cloud cmdlet."""
+    line; ``prefix``: the environment the text set, as assignments), what was not carried
+    over, and the local files it reads or writes (``(path, written, tree)``); ``None`` when
+    ``words`` run no cloud cmdlet. A name qualified by its module (``Az.Resources\\Remove-
+    AzResourceGroup``, ``AWS.Tools.S3\\Remove-S3Bucket``: about_Command_Precedence) is the
+    cmdlet."""
+    words = [words[0].replace("\\", "/").rsplit("/", 1)[-1], *words[1:]]
     name = words[0].lower()
     named, positional = parameters(words[1:])
     constant = {k: _constant(v) for k, v in named.items()}
     if positional:
         constant.setdefault("", _constant(positional[0]))
     if session.aws.set_by(name, constant):
-        return [], []
+        return [], [], []
     if name in _AZ_SESSION:
         given = next(
             (constant[k] for k in ("subscription", "subscriptionid") if k in constant), None
@@ -157,17 +167,18 @@ def cloud_effects(
         given = given or constant.get("subscriptionname") or constant.get("context")
         if name != "connect-azaccount" or given is not None:
             session.subscription = given or constant.get("") or RUN_TIME
-        return [], []
+        return [], [], []
     if understand is None:
         return None
     found = aws_lines(words[0], words[1:], session.aws)
     if found is None:
-        found = _az_line(words[0], named, positional, session)
+        az = _az_line(words[0], named, positional, session)
+        found = None if az is None else (*az, [])
     if found is None:
         return None
-    lines, untold = found
+    lines, untold, local = found
     effects = [e for line in lines for e in understand(prefix + line)]
-    return effects, untold
+    return effects, untold, local
 
 
 def _constant(raw: str) -> str:
@@ -177,22 +188,24 @@ def _constant(raw: str) -> str:
 def _az_line(
     cmdlet: str, named: dict[str, str], positional: list[str], session: CloudSession
 ) -> tuple[list[str], list[str]] | None:
-    """The ``az`` line of an Az (or AzureRM) cmdlet, and the parameters not carried over."""
+    """The ``az`` lines of an Az (or AzureRM) cmdlet (one for each reading of its values:
+    :mod:`._powershell_values`), and the parameters not carried over."""
     verb, dash, noun = cmdlet.lower().partition("-")
     noun = "az" + noun[len("azurerm") :] if noun.startswith("azurerm") else noun
     if not dash or not noun.startswith("az") or len(noun) < 3:
         return None
     key = f"{verb}-{noun}"
     words, flags, order = _AZ.get(key, (shlex.quote(cmdlet), _GROUP, ()))
-    line = ["az", words]
     untold: list[str] = []
     given = dict(named)
     for param, value in zip(order, positional, strict=False):
         given.setdefault(param, value)
     untold += positional[len(order) :]
+    words, flags = az_special(key, given, words, flags)
     subscription = given.pop("subscriptionid", None) or session.subscription
     if "defaultprofile" in given:
         subscription = RUN_TIME
+    options: list[tuple[str, list[str] | None]] = []
     for param, raw in given.items():
         flag = flags.get(param)
         if param in _AZ_COMMON or param == "defaultprofile":
@@ -200,9 +213,21 @@ def _az_line(
         if flag is None:
             untold.append(f"-{param}")
             continue
-        line += [flag, RUN_TIME if _constant(raw) == RUN_TIME else shlex.quote(raw)]
+        options.append((flag, value_items(raw)))
     if subscription is not None:
-        line += ["--subscription", RUN_TIME if "$" in subscription else shlex.quote(subscription)]
+        options.append(("--subscription", None if "$" in subscription else [subscription]))
     if key not in _AZ:
         untold = []  # the az form keyturn does not know: unknown as a whole
-    return [" ".join(line)], untold
+    return [f"az {words} {tail}".rstrip() for tail in _readings(options)], untold
+
+
+def _readings(options: list[tuple[str, list[str] | None]]) -> list[str]:
+    """The flags of one az line for each reading of the values (a value decided at run time
+    stands as such; past :data:`MAX_READINGS` readings, every value with several does)."""
+    lines = [""]
+    for flag, items in options:
+        if items is not None and len(lines) * len(items) > MAX_READINGS:
+            items = None
+        values = [RUN_TIME] if items is None else [shlex.quote(i) for i in items]
+        lines = [f"{line} {flag} {value}".strip() for line in lines for value in values]
+    return lines

@@ -13,6 +13,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from keyturn.model import Effect
+from keyturn.understand.shell.commands._keyturn_vars import (
+    variable_effects as keyturn_variable_effects,
+)
+from keyturn.understand.shell.commands._windows_words import decode_utf16
+from keyturn.understand.shell.effects import unknown_effect
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand
+
 _RUNS = ("command", "commandwithargs", "encodedcommand", "file")
 _SWITCHES = (
     "nologo",
@@ -129,3 +137,32 @@ def command_value(word: str) -> str:
     if len(name) > 1 and "-command".startswith(name.lower()):
         return value if colon else ""
     return word
+
+
+def host_text(
+    args: Sequence[str], cmd: SimpleCommand, ctx: ShellContext, *, at_top: bool
+) -> tuple[list[Effect], str | None]:
+    """What ``powershell.exe ARGS`` runs: the effects of its call itself (parameters not
+    known, keyturn's own variables set in an encoded text) and the PowerShell text it runs
+    (``-EncodedCommand`` decoded, its input when ``at_top``); ``None`` when that text is not
+    at hand (the effects then say why)."""
+    call = host_call(args)
+    effects = [
+        unknown_effect(cmd, f"powershell parameter {w!r} not known", ctx) for w in call.unknown
+    ]
+    text: str | None = call.text
+    if call.kind == "encoded":
+        text = decode_utf16(call.text)
+        if text is None:
+            return [
+                unknown_effect(cmd, "powershell -EncodedCommand that does not decode", ctx)
+            ], None
+        # keyturn's own variables set in text that exists only once decoded.
+        effects += keyturn_variable_effects(text, target=ctx.target)
+    elif call.kind in ("stdin", "interactive"):
+        text = cmd.stdin_text if at_top else None
+    elif call.kind == "file":
+        return [*effects, unknown_effect(cmd, "runs a PowerShell script file", ctx)], None
+    if text is None:
+        return [*effects, unknown_effect(cmd, "an interactive PowerShell", ctx)], None
+    return effects, text

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._powershell_bindings import Bindings
 from keyturn.understand.shell.commands._powershell_cloud import CloudSession, cloud_effects
+from keyturn.understand.shell.commands._windows_files import local_files
 from keyturn.understand.shell.commands._windows_programs import (
     PROGRAMS,
     RunText,
@@ -72,7 +73,8 @@ def other_command(
         session = bindings.cloud if bindings is not None else CloudSession()
         cloud = cloud_effects(words, session, ctx.understand_nested, prefix=prefix)
         if cloud is not None:
-            effects, untold = cloud
+            effects, untold, local = cloud
+            effects += local_files(local, cmd, ctx, cwd=cwd)
             if untold:
                 reason = f"{words[0]}: {', '.join(untold)} not carried over to the call"
                 effects.append(unknown_effect(cmd, reason, ctx, text))

@@ -193,6 +193,27 @@ def redirected(
     return [_written(r.target, cmd, ctx, powershell=powershell, cwd=cwd, tree=False) for r in found]
 
 
+def local_files(
+    paths: Sequence[tuple[str, bool, bool]],
+    cmd: SimpleCommand,
+    ctx: ShellContext,
+    *,
+    cwd: str | None,
+) -> list[Effect]:
+    """The local files a cloud cmdlet reads or writes: ``(path, written, tree)`` each (a tree:
+    the folder and what is under it)."""
+    out = []
+    for raw, write, tree in paths:
+        if write:
+            out.append(_written(raw, cmd, ctx, powershell=True, cwd=cwd, tree=tree))
+            continue
+        names, run_time = file_names(raw, cwd, powershell=True)
+        names += [names[0].rstrip("/") + "/*"] if tree else []
+        detail = f"reads {names[0]}"
+        out.append(file_effect(EffectKind.READ, names, cmd, ctx, detail=detail, run_time=run_time))
+    return out
+
+
 def _wild(raw: str) -> bool:
     return any(c in raw for c in "*?[")
 

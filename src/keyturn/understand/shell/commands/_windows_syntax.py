@@ -209,7 +209,10 @@ def _word_start(text: str, i: int) -> bool:
     before = text[:i].rstrip()
     if before.lstrip() in ("&", "."):
         return True  # the call operator's group: ``&('Remove'+'-Item')``
-    return not before or before[-1] in "=,(;|{!+*/%" or before != text[:i]
+    # Only a member's name (``.Trim``, ``::Delete``) takes arguments in parentheses: after a
+    # cast (``[void](...)``), an operator (``-join(...)``), a command's name (``Write-Output(
+    # ...)``) or a blank, the group runs.
+    return before != text[:i] or re.search(r"(?:\.|::)[\w`]+$", before) is None
 
 
 def _closing(text: str, start: int, opening: str) -> int:

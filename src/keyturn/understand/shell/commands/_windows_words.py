@@ -15,6 +15,7 @@ import base64
 import binascii
 import re
 
+from keyturn.understand.shell.commands._powershell_text import plain_text
 from keyturn.understand.shell.registry import SimpleCommand
 
 CMD_SEPARATORS = re.compile(r"\s*(?:&&|\|\||&|\|)\s*")
@@ -114,6 +115,18 @@ def raw_words(cmd: SimpleCommand, *, powershell: bool = False) -> list[str]:
         else:
             words.extend(tokens(word, powershell=powershell) or [""])
     return words
+
+
+def raw_readings(cmd: SimpleCommand, *, powershell: bool) -> list[list[str]]:
+    """:func:`raw_words`, and in PowerShell also the words with its other dashes and quotes in
+    plain characters and its block comments taken out (:mod:`._powershell_text`), when that
+    reads otherwise: ``Remove-Item “C:\\prod” –Recurse`` typed where PowerShell is the shell."""
+    words = raw_words(cmd, powershell=powershell)
+    if not powershell:
+        return [words]
+    text = " ".join(cmd.raw_argv if len(cmd.raw_argv) == len(cmd.argv) else cmd.argv)
+    plain = plain_text(text)
+    return [words] if plain == text else [words, tokens(plain, powershell=True)]
 
 
 def decode_utf16(text: str) -> str | None:

@@ -17,7 +17,9 @@ variables and ``Start-Process`` in :mod:`._powershell_forms`; what the text bind
 (variables it may change, splats, environment variables, the call operator's computed name,
 aliases, cmd's ``%X%``) in :mod:`._powershell_bindings`; keyturn's own variables set the Windows
 ways in :mod:`._windows_self`; .NET calls in :mod:`._powershell_dotnet`; other commands (cloud
-cmdlets, Windows' programs, programs of other shells) in :mod:`._windows_calls`.
+cmdlets, Windows' programs, programs of other shells) in :mod:`._windows_calls`. PowerShell
+text written with its other dashes and quotes or with block comments is read a second time in
+plain characters (:mod:`._powershell_text`).
 """
 
 from __future__ import annotations
@@ -27,9 +29,6 @@ import shlex
 from collections.abc import Sequence
 
 from keyturn.model import Effect, EffectKind
-from keyturn.understand.shell.commands._keyturn_vars import (
-    variable_effects as keyturn_variable_effects,
-)
 from keyturn.understand.shell.commands._powershell_aliases import RUN_TIME_ALIAS
 from keyturn.understand.shell.commands._powershell_bindings import (
     Bindings,
@@ -51,7 +50,9 @@ from keyturn.understand.shell.commands._powershell_forms import (
     started,
     string_flow,
 )
-from keyturn.understand.shell.commands._powershell_host import command_value, host_call
+from keyturn.understand.shell.commands._powershell_host import command_value, host_text
+from keyturn.understand.shell.commands._powershell_text import plain_text
+from keyturn.understand.shell.commands._powershell_values import joined_groups
 from keyturn.understand.shell.commands._windows_calls import other_command
 from keyturn.understand.shell.commands._windows_files import (
     COPIES,
@@ -86,8 +87,8 @@ from keyturn.understand.shell.commands._windows_syntax import (
 )
 from keyturn.understand.shell.commands._windows_words import (
     command_words,
-    decode_utf16,
     looks_windows,
+    raw_readings,
     raw_words,
     tokens,
     ungrouped,
@@ -136,7 +137,13 @@ def _script(
     ``outer``: the bindings of the text a block of which ``text`` is."""
     if depth > 8:
         return [unknown_effect(cmd, "Windows commands nested too deeply", ctx)]
-    effects: list[Effect] = []
+    # Other dashes and quotes, block comments: read as PowerShell reads them too, on its own.
+    spelled = plain_text(text) if powershell else text
+    effects = (
+        []
+        if spelled == text
+        else _script(spelled, cmd, ctx, powershell=True, depth=depth + 1, cwd=cwd, outer=outer)
+    )
     chunks = pipelines(text, powershell=powershell)
     statements = [s for p in chunks for s in p]
     bindings = Bindings.of(text, statements, powershell=powershell, outer=outer)
@@ -339,13 +346,13 @@ def _invoked(
 ) -> list[Effect]:
     """``Invoke-Expression TEXT`` (or text piped in): TEXT read as PowerShell when constant;
     its one parameter, ``-Command``, may be abbreviated and take its value after a colon."""
-    args = [command_value(a) for a in args]
-    args = [a for a in args if a]
-    given = " ".join(args)
-    inner = given if args else flow.text
+    args = [value for a in args if (value := command_value(a))]
+    inner = " ".join(args) if args else flow.text
     if inner is None:
         return [unknown_effect(cmd, "Invoke-Expression of text decided at run time", ctx, text)]
     effects = _script(inner, cmd, ctx, powershell=True, depth=depth + 1, cwd=cwd, outer=outer)
+    for joined in joined_groups(inner_texts(text)) if args else []:  # ``iex ("a" + "b")``
+        effects += _script(joined, cmd, ctx, powershell=True, depth=depth + 1, cwd=cwd)
     if args and any(a.startswith("(") or re.search(r"(?<!`)\$", a) for a in args):
         effects.append(unknown_effect(cmd, "Invoke-Expression of text decided at run time", ctx))
     return effects
@@ -389,25 +396,9 @@ def _cmd(
 def _powershell(
     args: Sequence[str], cmd: SimpleCommand, ctx: ShellContext, depth: int, *, cwd: str | None
 ) -> list[Effect]:
-    call = host_call(args)
-    effects = [
-        unknown_effect(cmd, f"powershell parameter {w!r} not known", ctx) for w in call.unknown
-    ]
-    text: str | None = call.text
-    if call.kind == "encoded":
-        text = decode_utf16(call.text)
-        if text is None:
-            return [unknown_effect(cmd, "powershell -EncodedCommand that does not decode", ctx)]
-        # keyturn's own variables set in text that exists only once decoded.
-        effects += keyturn_variable_effects(text, target=ctx.target)
-    elif call.kind == "stdin":
-        text = cmd.stdin_text if depth == 0 else None
-    elif call.kind == "file":
-        return [*effects, unknown_effect(cmd, "runs a PowerShell script file", ctx)]
-    elif call.kind == "interactive":
-        text = cmd.stdin_text if depth == 0 else None
+    effects, text = host_text(args, cmd, ctx, at_top=depth == 0)
     if text is None:
-        return [*effects, unknown_effect(cmd, "an interactive PowerShell", ctx)]
+        return effects
     return effects + _script(text, cmd, ctx, powershell=True, depth=depth + 1, cwd=cwd)
 
 
@@ -436,8 +427,11 @@ def powershell_exe(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None
 def windows_command(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """A Windows command typed directly (an agent whose shell is cmd or PowerShell)."""
     powershell = cmd.name.lower() not in CMD_PROGRAMS
-    words = raw_words(cmd, powershell=powershell)
-    return _statement(words, " ".join(words), cmd, ctx, powershell, 0, cwd=ctx.cwd)
+    return [
+        effect
+        for words in raw_readings(cmd, powershell=powershell)
+        for effect in _statement(words, " ".join(words), cmd, ctx, powershell, 0, cwd=ctx.cwd)
+    ]
 
 
 def rd(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
