@@ -196,6 +196,11 @@ def _az_line(
         return None
     key = f"{verb}-{noun}"
     words, flags, order = _AZ.get(key, (shlex.quote(cmdlet), _GROUP, ()))
+    if key not in _AZ and verb == "get":
+        # Get is PowerShell's approved verb for retrieving (about_Approved_Verbs): an Az Get-
+        # cmdlet keyturn has no entry for reads what its noun, name and group say, as the az
+        # line that shows it does (``Get-AzVM -Name web`` as ``az vm show -n web``).
+        words, flags = f"{shlex.quote(noun[2:])} show", _NAMED
     untold: list[str] = []
     given = dict(named)
     for param, value in zip(order, positional, strict=False):
