@@ -50,6 +50,15 @@ INTERNAL_TOOLS = frozenset(
         "KillBash",
         "Skill",
         "SlashCommand",
+        # The task list that replaced TodoWrite, and background tasks' output and stop (the
+        # successors of BashOutput and KillShell): tools-reference.md, sdk-tools.d.ts.
+        "TaskCreate",
+        "TaskGet",
+        "TaskList",
+        "TaskUpdate",
+        "TaskOutput",
+        "TaskStop",
+        "ToolSearch",
     }
 )
 
@@ -139,10 +148,26 @@ def claude_tool(
             return ToolCategory.READ, {"paths": searched_places(tool, args)}, None, None
         case "WebFetch":
             return ToolCategory.FETCH, {"urls": [text(args, "url", where=where)]}, None, None
+        case "Monitor":
+            return _monitor(args, where=where)
         case "WebSearch":
             return ToolCategory.WEB_SEARCH, {"query": args.get("query")}, None, None
     if tool in INTERNAL_TOOLS:
         return ToolCategory.INTERNAL, dict(args), None, None
+    return ToolCategory.UNKNOWN, dict(args), None, None
+
+
+def _monitor(
+    args: Mapping[str, Any], *, where: str
+) -> tuple[ToolCategory, dict[str, Any], str | None, str | None]:
+    """``Monitor`` runs its ``command`` in the background under the Bash tool's permission
+    rules (tools-reference.md "Monitor tool"), so it is judged as that shell line; or it opens
+    the WebSocket ``ws.url`` and reads what arrives. Both, or neither: not understood."""
+    command, socket = args.get("command"), args.get("ws")
+    if command is not None and socket is None:
+        return ToolCategory.SHELL, {"command": text(args, "command", where=where)}, None, None
+    if command is None and isinstance(socket, dict):
+        return ToolCategory.FETCH, {"urls": [text(socket, "url", where=where)]}, None, None
     return ToolCategory.UNKNOWN, dict(args), None, None
 
 

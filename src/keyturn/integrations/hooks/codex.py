@@ -137,4 +137,20 @@ def _shell_call(
     # ``..`` taken lexically); older ones join it as it is and leave ``..`` to the kernel.
     arguments = {**call.arguments, "workdir": tilde_expanded(workdir or "", home=home)}
     extra = {**call.extra, WORKDIR_LINKS: EITHER}
+    interpreter = args.get("shell")
+    if interpreter is not None and _base(interpreter) not in _POSIX_SHELLS:
+        # exec_command's ``shell`` runs the text with another program (``python3 -c``):
+        # judged as a shell line it would be another action.
+        reason = f"{tool} runs its command with shell {interpreter!r}, not a POSIX shell"
+        extra = {**extra, "reason": reason}
+        return replace(call, tool=tool, category=ToolCategory.UNKNOWN, extra=extra)
     return replace(call, tool=tool, arguments=arguments, extra=extra)
+
+
+# The shells whose ``-c``/``-lc`` reads the command as the shell understanding does.
+_POSIX_SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh"})
+
+
+def _base(value: Any) -> str:
+    """A program's name without its folder; "" for anything but a string."""
+    return value.replace("\\", "/").rsplit("/", 1)[-1] if isinstance(value, str) else ""

@@ -83,24 +83,23 @@ FOLLOWED = "followed"
 EITHER = "either"
 
 
-def _runs_later(action: Action, *, home: str) -> Action:
-    """A file tool's action with its writes of files that run later made ``unknown``."""
+def _runs_later(action: Action, *, home: str, env: Mapping[str, str]) -> Action:
+    """A file tool's action with its writes of files that run later made ``unknown`` -- read
+    with the hook's environment, as the shell's writes are (``DOCKER_CONFIG``,
+    ``REGISTRY_AUTH_FILE``, ``CONTAINERS_CONF`` move the container tools' settings) -- and its
+    writes and deletes through a link whose place cannot be told (``/proc/<pid>/cwd/x``)."""
     from keyturn.understand.runs_later import mark_runs_later
 
-    effects = tuple(mark_runs_later(action.effects, home=home))
+    effects = tuple(mark_runs_later(action.effects, home=home, env=env))
     return action if effects == action.effects else replace(action, effects=effects)
 
 
-# Agent tools that name files themselves (a shell or MCP call's understanding follows links).
-_FILE_TOOLS = frozenset(
-    {
-        ToolCategory.WRITE,
-        ToolCategory.EDIT,
-        ToolCategory.PATCH,
-        ToolCategory.DELETE,
-        ToolCategory.READ,
-    }
+# Agent tools that change files (their writes are checked for files that run later).
+_CHANGING_TOOLS = frozenset(
+    {ToolCategory.WRITE, ToolCategory.EDIT, ToolCategory.PATCH, ToolCategory.DELETE}
 )
+# Agent tools that name files themselves (a shell or MCP call's understanding follows links).
+_FILE_TOOLS = _CHANGING_TOOLS | {ToolCategory.READ}
 
 
 def action_for_call(
@@ -132,6 +131,9 @@ def action_for_call(
             sent = [p for h in found for p in (h.path, h.move_to) if p]
         action = action_with_climbs(action, sent, cwd=call.cwd, home=call.home, files=files)
         action = action_with_link_targets(action, files)
+        if call.category in _CHANGING_TOOLS:
+            # After the links: a Write of ``notes -> ~/.bashrc`` writes the shell's start-up file.
+            action = _runs_later(action, home=call.home, env=env)
         # A write through ``x -> /dev/sda`` is the disk's, as on a shell line.
         return replace(action, effects=tuple(with_machine_targets(action.effects)))
     return action
@@ -194,14 +196,12 @@ def _understood(
         case ToolCategory.WRITE:
             path = file_name(str(args["path"]), cwd=call.cwd, home=call.home)
             content = str(args.get("content") or "")
-            written = write_action(call.tool, path, content, files=files, target=target)
-            return _runs_later(written, home=call.home)
+            return write_action(call.tool, path, content, files=files, target=target)
         case ToolCategory.EDIT:
             path = file_name(str(args["path"]), cwd=call.cwd, home=call.home)
-            edited = edit_action(call.tool, path, list(args["edits"]), files=files, target=target)
-            return _runs_later(edited, home=call.home)
+            return edit_action(call.tool, path, list(args["edits"]), files=files, target=target)
         case ToolCategory.PATCH:
-            patched = patch_action(
+            return patch_action(
                 call.tool,
                 str(args["patch"]),
                 cwd=call.cwd,
@@ -209,7 +209,6 @@ def _understood(
                 target=target,
                 files=files,
             )
-            return _runs_later(patched, home=call.home)
         case ToolCategory.DELETE:
             path = file_name(str(args["path"]), cwd=call.cwd, home=call.home)
             # Read as ``rm`` of it reads it: a Terraform file's deletion names what it protects.

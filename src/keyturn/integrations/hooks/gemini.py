@@ -172,10 +172,10 @@ def _builtin(
                 "paths": [first_text(args, ("file_path", "absolute_path"), where=where)]
             }
         case "read_many_files":
-            # Each path may be a directory, read with everything under it.
-            given = [
-                p for p in args.get("paths") or args.get("include") or () if isinstance(p, str)
-            ]
+            # Each path may be a directory, read with everything under it. Current releases
+            # take the places as ``include``; older ones as ``paths``, with ``include`` merged
+            # in as more places: both are read. One string is one place, not its letters.
+            given = [p for key in ("paths", "include") for p in _places(args.get(key))]
             paths = [n for p in given for n in (p, p.rstrip("/") + "/*")]
             return ToolCategory.READ, {"paths": paths}
         case "list_directory" | "glob" | "search_file_content" | "grep" | "grep_search" | "ls":
@@ -201,6 +201,12 @@ def _builtin(
     if tool in _INTERNAL:
         return ToolCategory.INTERNAL, dict(args)
     return ToolCategory.UNKNOWN, dict(args)
+
+
+def _places(value: Any) -> list[str]:
+    """The places a ``read_many_files`` argument names: a list's strings, or one string."""
+    items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return [p for p in items if isinstance(p, str) and p]
 
 
 def _urls(prompt: str) -> list[str]:

@@ -31,6 +31,7 @@ from .protocol import (
     Stance,
     first_text,
     held_reason,
+    optional_text,
     text,
     tool_event,
 )
@@ -201,9 +202,10 @@ def _write(args: Mapping[str, Any], *, where: str) -> tuple[ToolCategory, dict[s
     path = first_text(args, ("path", "file_path"), where=where)
     command = args.get("command") or "create"
     if command == "create":
-        # fs_write's text is "file_text"; the newer write tool's is "content"
-        text_ = args.get("file_text") if args.get("file_text") is not None else args.get("content")
-        return ToolCategory.WRITE, {"path": path, "content": str(text_ or "")}
+        # fs_write's text is "file_text"; the newer write tool's is "content". Anything but a
+        # string is bad input: its ``str()`` is not what would be written.
+        key = "file_text" if args.get("file_text") is not None else "content"
+        return ToolCategory.WRITE, {"path": path, "content": optional_text(args, key, where=where)}
     if command == "str_replace":
         edit = {"old": args.get("old_str"), "new": args.get("new_str"), "all": False}
         return ToolCategory.EDIT, {"path": path, "edits": [edit]}
