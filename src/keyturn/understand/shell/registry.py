@@ -120,6 +120,8 @@ class ShellContext:
     - ``runs_via``: the wrappers of the commands whose text this line is part of (``ssh host
       'kubectl …'``, ``su -c``, ``docker exec c sh -c``), outermost first, as
       :mod:`.wrappers` notes them: where a tool that reads its own settings runs.
+    - ``sql_links``: what SQL clients earlier on the line declared that later ones reach
+      (the one field a handler adds to: a table's foreign keys outlive the command).
     """
 
     cwd: str = "/"
@@ -139,6 +141,13 @@ class ShellContext:
     # stays so (``git commit -am wip && git checkout main``).
     committed_earlier: bool = False
     runs_via: tuple[str, ...] = ()
+    # Links between tables that SQL clients earlier on the line declared, by database server
+    # (:mod:`.commands._sql_line`): the schema outlives the client's session. Shared by the
+    # copies ``evolve`` makes along the line; a new judgement (``dataclasses.replace``) starts
+    # empty, as the line has not run yet.
+    sql_links: dict[tuple[str, ...], Any] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
 
 Handler = Callable[[SimpleCommand, ShellContext], "list[Effect] | None"]

@@ -28,12 +28,14 @@ _TWO_LEVEL = frozenset({"mysql", "clickhouse"})
 class Dependent:
     """A table the text declared to depend on another's rows (:mod:`.reach`): ``how`` is
     ``fk`` (a foreign key, with its ``ON DELETE``/``ON UPDATE`` actions: ``cascade``, ``set
-    null``, ``set default``, or empty), ``inherits`` or ``partition``."""
+    null``, ``set default``, or empty), ``inherits`` or ``partition``; ``where`` it was
+    declared, for the reason."""
 
     table: Resource
     how: str
     on_delete: str = ""
     on_update: str = ""
+    where: str = "in this text"
 
 
 @dataclass(slots=True)
@@ -56,8 +58,18 @@ class Session:
     # Tables the text declared as depending on a table's rows (foreign keys, inheritance,
     # partitions), by the table's primary name (:mod:`.reach`).
     dependents: dict[str, list[Dependent]] = field(default_factory=dict)
+    # SQLite: foreign keys another connection declared, which act only once this connection
+    # turns ``PRAGMA foreign_keys`` on (:func:`.settings.pragma` moves them to ``dependents``).
+    dormant: dict[str, list[Dependent]] = field(default_factory=dict)
     # Routines the text defined: primary name -> (language, body) (:mod:`.procedural`).
     routines: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def wake_foreign_keys(self) -> None:
+        """SQLite's ``PRAGMA foreign_keys`` turned on: the dormant links act from here on."""
+        for name, links in self.dormant.items():
+            known = self.dependents.setdefault(name, [])
+            known += [link for link in links if link not in known]
+        self.dormant.clear()
 
     def position(self) -> tuple[str, tuple[str, ...], str | None]:
         """Where later statements run: (database, search_path, host)."""

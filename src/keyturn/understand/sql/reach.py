@@ -151,7 +151,7 @@ def reached(s: Session, table: Resource, event: str, *, cascade: bool = False) -
             if kind is None or dep.table.name in seen:
                 continue
             seen.add(dep.table.name)
-            why = f"{_why(dep)} {parent.name.rsplit('/', 1)[-1]}, declared in this text"
+            why = f"{_why(dep)} {parent.name.rsplit('/', 1)[-1]}, declared {dep.where}"
             out.append(s.effect(kind, dep.table, f"{happened.upper()} reaches", why))
             todo.append((dep.table, "delete" if kind is EffectKind.DELETE else "update"))
     return out

@@ -13,7 +13,8 @@ a setting of the server is an update of it. The spellings each engine reads (Mar
   which schema later unqualified names are in.
 - SQLite's ``PRAGMA name = v`` and ``PRAGMA name(v)`` set (sqlite3 3.40 run: ``PRAGMA
   journal_mode(OFF)`` does), except for the pragmas whose argument names what they read
-  (``PRAGMA table_info(t)``).
+  (``PRAGMA table_info(t)``). ``PRAGMA foreign_keys = on`` also lets the foreign keys another
+  connection declared act in this one (:attr:`.names.Session.dormant`).
 """
 
 from __future__ import annotations
@@ -151,6 +152,19 @@ def pragma(tokens: Tokens, s: Session) -> list[Effect]:
     sets = sets or (
         is_punct(tokens, after, "(") and bool(parts) and parts[-1] not in _READ_WITH_ARGUMENT
     )
+    if sets and s.dormant and parts and parts[-1].lower() == "foreign_keys":
+        _foreign_keys(tokens[after + 1 : after + 2], s)
     if sets:
         return [s.effect(EffectKind.UPDATE, s.database_resource(), "PRAGMA", "sets a pragma")]
     return [s.effect(EffectKind.READ, s.database_resource(), "PRAGMA")]
+
+
+_OFF = frozenset({"0", "off", "false", "no"})
+
+
+def _foreign_keys(value: Tokens, s: Session) -> None:
+    """``PRAGMA foreign_keys = value``: unless it is off, the keys other connections declared
+    act from here on in this one (sqlite3 3.40 run: a cascade declared by one ``sqlite3`` ran
+    in another only after ``PRAGMA foreign_keys=ON|1|yes|'on'``)."""
+    if not value or value[0].text.lower() not in _OFF:
+        s.wake_foreign_keys()

@@ -23,7 +23,9 @@ a URI's ``?dbname=``, percent escapes: :mod:`keyturn.understand.sql.conninfo`); 
 (or ``PGSERVICE``) is looked up in the service file, and when that cannot be read the database
 is not told (``*``) and the service is named instead of the host (``...@service=prod``), so that
 ``*prod*`` still tells the environment. psql's several ``-c``/``-f`` share one session (a
-``\\c`` in one holds for the next). What a client reads before the line's SQL is judged too:
+``\\c`` in one holds for the next); two client commands do not, but the links between tables
+one declared (a foreign key ``ON DELETE CASCADE``, ``INHERITS``) hold for the next on the same
+server (:mod:`._sql_line`). What a client reads before the line's SQL is judged too:
 psql's start-up files (:mod:`._psql_startup`), mysql's option files (:mod:`._mysql_options`:
 their host and database count, their ``init-command`` is judged); what cannot be read or
 judged there (a start-up file the line moved with ``PSQLRC`` or another ``HOME``, an option
@@ -36,7 +38,6 @@ loads extensions): unknown, with the database file named.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand.shell.commands import _datastores  # noqa: F401  (registers handlers)
@@ -47,43 +48,22 @@ from keyturn.understand.shell.commands._argv import (
     is_dynamic,
     parse,
     setting,
-    with_command,
 )
 from keyturn.understand.shell.commands._home import home_moved
 from keyturn.understand.shell.commands._mysql_options import mysql_options
 from keyturn.understand.shell.commands._psql_startup import psql_start_up, user_file
+from keyturn.understand.shell.commands._sql_line import Connection as Connection  # re-exported
 from keyturn.understand.shell.effects import file_path, unknown_effect, write_effect
 from keyturn.understand.shell.line_writes import one_text_on_line
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
 from keyturn.understand.shell.words import normalize_path
-from keyturn.understand.sql import run_sql
 from keyturn.understand.sql.conninfo import (
     Conninfo,
     parse_conninfo,
     parse_service_file,
     recognized_conninfo,
 )
-from keyturn.understand.sql.names import Session
 from keyturn.understand.sql.sqlite_files import with_database_files
-
-
-@dataclass(slots=True)
-class Connection:
-    """Where a client connects, and the session its statements share (``\\c``, ``USE`` and
-    psql's several ``-c`` carry on from one text to the next)."""
-
-    engine: str
-    database: str | None = None
-    host: str | None = None
-    _session: Session | None = None
-
-    def session(self, ctx: ShellContext) -> Session:
-        if self._session is None:
-            self._session = Session(self.engine, self.database or "*", self.host, ctx.target)
-        return self._session
-
-    def run(self, sql: str, ctx: ShellContext, *, psql_variables: bool = False) -> list[Effect]:
-        return run_sql(sql, self.session(ctx), psql_variables=psql_variables)
 
 
 def conninfo(text: str, conn: Connection) -> str | None:
@@ -215,6 +195,7 @@ def psql(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     elif not conn.database:
         conn.database = setting(cmd, ctx.env, "PGDATABASE")
     conn.host = conn.host or setting(cmd, ctx.env, "PGHOST")
+    conn.port = _value(args.last("p")) or setting(cmd, ctx.env, "PGPORT")
     session = conn.session(ctx)
     effects: list[Effect] = []
     abbreviated = _abbreviated(args, _PSQL_LONG)
@@ -236,7 +217,11 @@ def psql(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         effects.append(session.effect(EffectKind.READ, session.database_resource(), "list"))
     if not args.has("c", "f", "l"):
         effects += _stdin_sql(cmd, ctx, conn)
-    return with_command(effects, cmd)
+    return conn.finish(effects, cmd, ctx)
+
+
+def _value(arg: Arg | None) -> str | None:
+    return arg.value if arg is not None else None
 
 
 def _start_up_sql(cmd: SimpleCommand, ctx: ShellContext, conn: Connection) -> list[Effect]:
@@ -313,7 +298,8 @@ def mysql(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     args = parse(cmd, _MYSQL)
     options = mysql_options(cmd, ctx, args, program="mysql")
     host = options.host or setting(cmd, ctx.env, "MYSQL_HOST")
-    conn = Connection("mysql", database=options.database, host=host)
+    port = _value(args.last("P")) or setting(cmd, ctx.env, "MYSQL_TCP_PORT")
+    conn = Connection("mysql", database=options.database, host=host, port=port)
     if args.operands:
         conn.database = args.operands[0].value
     for arg in args.all("D", "h"):
@@ -333,8 +319,8 @@ def mysql(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     for arg in args.all("init-command", "e"):
         effects += _text_sql(cmd, arg, ctx, conn)
     if args.has("e"):
-        return with_command(effects, cmd)
-    return with_command(effects + _stdin_sql(cmd, ctx, conn), cmd)
+        return conn.finish(effects, cmd, ctx)
+    return conn.finish(effects + _stdin_sql(cmd, ctx, conn), cmd, ctx)
 
 
 _SQLITE_VALUED = frozenset({"cmd", "init", "separator", "newline", "nullvalue", "A"})
@@ -371,6 +357,8 @@ def sqlite(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     session.directory = ctx.cwd
     if not args.has("init") and _start_up_chosen(cmd, ctx) is not None:
         effects.append(session.unknown("sqlite3 runs the .sqliterc of another HOME"))
+    elif not args.has("init"):
+        conn.start_up_keys(ctx)
     for arg in [*args.all("init"), *args.all("cmd"), *operands[1:]]:
         if arg.key == "init":
             text = one_text_on_line(normalize_path(arg.value, cwd=ctx.cwd), ctx)
@@ -380,12 +368,12 @@ def sqlite(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         else:
             effects += sqlite_script(arg.value, ctx, session, origin="")
     if operands[1:]:
-        return with_command(with_database_files(effects, conn.database), cmd)
+        return conn.finish(with_database_files(effects, conn.database), cmd, ctx)
     if cmd.stdin_text is not None:
         effects += sqlite_script(cmd.stdin_text, ctx, session, origin="")
-        return with_command(with_database_files(effects, conn.database), cmd)
+        return conn.finish(with_database_files(effects, conn.database), cmd, ctx)
     effects += _stdin_sql(cmd, ctx, conn)
-    return with_command(with_database_files(effects, conn.database), cmd)
+    return conn.finish(with_database_files(effects, conn.database), cmd, ctx)
 
 
 @command("duckdb", "sqlite-utils")
