@@ -83,6 +83,48 @@ _RUNBOOKS: dict[str, tuple[_Step, ...]] = {
         ("cloudformation:DeleteStack", {"StackName": "VPCCloudFormationStack"}),
         ("cloudformation:DeleteStack", {"StackName": "SelfManagedNodeStacks"}),
     ),
+    # The runbook reference's pages give each parameter and the calls its role must allow. A
+    # runbook given a resource id (DbiResourceId, IAMUserId) finds the name itself: ``*``.
+    "AWSConfigRemediation-DeleteDynamoDbTable": _steps(
+        ("dynamodb:DeleteTable", {"TableName": "TableName"})
+    ),
+    "AWSConfigRemediation-DeleteLambdaFunction": _steps(
+        ("lambda:DeleteFunction", {"FunctionName": "LambdaFunctionName"})
+    ),
+    "AWSConfigRemediation-DeleteRDSInstance": _steps(
+        ("rds:DeleteDBInstance", {"DBInstanceIdentifier": None})
+    ),
+    "AWSConfigRemediation-DeleteRDSCluster": _steps(
+        ("rds:DeleteDBCluster", {"DBClusterIdentifier": None}),
+        ("rds:DeleteDBInstance", {"DBInstanceIdentifier": None}),  # the cluster's instances
+    ),
+    "AWSConfigRemediation-DeleteRDSInstanceSnapshot": _steps(
+        ("rds:DeleteDBSnapshot", {"DBSnapshotIdentifier": "DbSnapshotId"})
+    ),
+    "AWSConfigRemediation-DeleteRDSClusterSnapshot": _steps(
+        ("rds:DeleteDBClusterSnapshot", {"DBClusterSnapshotIdentifier": "DBClusterSnapshotId"})
+    ),
+    "AWSConfigRemediation-DeleteRedshiftCluster": _steps(
+        ("redshift:DeleteCluster", {"ClusterIdentifier": "ClusterIdentifier"})
+    ),
+    "AWSConfigRemediation-DeleteSecret": _steps(
+        ("secretsmanager:DeleteSecret", {"SecretId": "SecretId"})
+    ),
+    "AWSConfigRemediation-DeleteIAMRole": _steps(("iam:DeleteRole", {"RoleName": None})),
+    "AWSConfigRemediation-DeleteIAMUser": _steps(("iam:DeleteUser", {"UserName": None})),
+    "AWSConfigRemediation-DeleteUnusedIAMGroup": _steps(
+        ("iam:DeleteGroup", {"GroupName": "GroupName"})
+    ),
+    "AWSConfigRemediation-DeleteUnusedIAMPolicy": _steps(("iam:DeletePolicy", {"PolicyArn": None})),
+    "AWSConfigRemediation-DeleteUnusedSecurityGroup": _steps(
+        ("ec2:DeleteSecurityGroup", {"GroupId": "GroupId"})
+    ),
+    "AWS-StopRdsInstance": _steps(("rds:StopDBInstance", {"DBInstanceIdentifier": "InstanceId"})),
+    "AWS-RebootRdsInstance": _steps(
+        ("rds:RebootDBInstance", {"DBInstanceIdentifier": "InstanceId"})
+    ),
+    "AWS-DetachEBSVolume": _steps(("ec2:DetachVolume", {"VolumeId": "VolumeId"})),
+    "AWS-ReleaseElasticIP": _steps(("ec2:ReleaseAddress", {"AllocationId": "AllocationId"})),
 }
 # Runbook parameters that are optional: a call on one not given is not made.
 _OPTIONAL = frozenset({"VPCCloudFormationStack", "SelfManagedNodeStacks"})

@@ -19,7 +19,9 @@ from keyturn.understand.aws import (
     naming,
     partiql,
     scheduled_runs,
+    scheduled_targets,
     special,
+    stack_creates,
     stack_updates,
 )
 from keyturn.understand.aws.access_points import access_point_bucket, is_access_point
@@ -225,6 +227,11 @@ def effects_of(call: AwsCall, target: Target) -> list[Effect]:
     found += automation.runbook_effects(call.qualified, call.params, hinted)
     found += scheduled_runs.scheduled_effects(call.qualified, call.params, hinted)
     found += stack_updates.stack_update_effects(call.qualified, call.params, hinted)
+    # What a rule's or schedule's targets run when it fires, where a window's tasks run
+    # (:mod:`.scheduled_targets`); a stack or change set whose template is not at hand, a
+    # change set run (:mod:`.stack_creates`).
+    found += scheduled_targets.target_effects(call.qualified, call.params, hinted)
+    found += stack_creates.stack_create_effects(call.qualified, call.params, hinted)
     bucket = call.params.get("Bucket") if call.service == "s3" else None
     if isinstance(bucket, str) and is_access_point(bucket):
         # Through an access point: which bucket it reaches is not in the call.

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from keyturn.understand.aws.scheduled_runs import window_command
+from keyturn.understand.aws.scheduled_targets import later_commands
 
 __all__ = ["NOT_SPELT", "remote_commands"]
 
@@ -72,6 +73,9 @@ def remote_commands(service: str, operation: str, params: Mapping[str, Any]) -> 
     scheduled = window_command(qualified, params)
     if scheduled is not None:  # a maintenance window's Run Command task: that command, later
         return remote_commands("ssm", "SendCommand", scheduled)
+    later = later_commands(qualified, params)
+    if later:  # an EventBridge rule's or a schedule's Run Command target: those, when it fires
+        return [text for run in later for text in remote_commands("ssm", "SendCommand", run)]
     if qualified == "ecs:ExecuteCommand":
         return _texts(params.get("command"))
     if qualified in ("ecs:RunTask", "ecs:StartTask"):

@@ -27,6 +27,7 @@ from typing import Any
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.aws.remote_commands import NOT_SPELT, remote_commands
 from keyturn.understand.aws.scheduled_runs import window_command
+from keyturn.understand.aws.scheduled_targets import later_commands
 
 __all__ = ["named_there", "remote_effects", "remote_hosts"]
 
@@ -89,6 +90,14 @@ def remote_hosts(
     selector, which a policy's patterns can see). Named whether or not the commands are spelt
     out: a session typed into, or a document of the account's own, runs on them all the same."""
     qualified = f"{service}:{operation}"
+    fired = later_commands(qualified, params)
+    if fired:  # a rule's or a schedule's Run Command targets: on their instances, when it fires
+        detail = f"runs commands on these instances later, when it fires ({qualified})"
+        return [
+            replace(e, operation=qualified, detail=detail)
+            for run in fired
+            for e in remote_hosts("ssm", "SendCommand", run, target=target)
+        ]
     scheduled = window_command(qualified, params)
     if scheduled is not None:  # a maintenance window's Run Command task runs on its targets
         params, later = scheduled, " later, on the maintenance window's schedule"

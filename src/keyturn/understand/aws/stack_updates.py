@@ -147,7 +147,7 @@ def _created_code(params: Mapping[str, Any], target: Target) -> list[Effect]:
     body = params.get("TemplateBody")
     template = _template(body) if isinstance(body, str) else None
     if template is None:
-        return []  # a template from a URL, or one that cannot be read: the create it is
+        return []  # a template from a URL, or one that cannot be read: :mod:`.stack_creates`
     stack = stack_name(params.get("StackName"))
     values = _parameter_values(template, params.get("Parameters"), stack)
     found: list[Effect] = []

@@ -12,8 +12,9 @@ The change set is never shown before it runs: ``deploy`` is judged as the stack 
 (``cloudformation:UpdateStack`` with that template and those parameters:
 :mod:`keyturn.understand.aws.stack_updates` -- the template's resources may be replaced, those
 it leaves out deleted), plus the read of the template and the upload. With
-``--no-execute-changeset`` it only makes the change set (``CreateChangeSet``), which changes
-nothing until it is run: the reviewed road. Options may be abbreviated, as argparse allows.
+``--no-execute-changeset`` it only makes the change set (``CreateChangeSet`` with that template),
+which changes nothing until it is run, the reviewed road: only macros the template names run
+then (:mod:`keyturn.understand.aws.stack_creates`). Options may be abbreviated, as argparse allows.
 """
 
 from __future__ import annotations
@@ -77,6 +78,8 @@ def cloudformation_effects(
         found += api_effects("s3", "PutObject", {"Bucket": bucket, "Key": key}, target)
     if "--no-execute-changeset" in given:
         params: dict[str, Any] = {"StackName": stack, "ChangeSetName": _CHANGE_SET}
+        if text is not None:  # the template it sends: macros in it run as the change set is made
+            params["TemplateBody"] = text
         note = "aws cloudformation deploy --no-execute-changeset: makes a change set only"
         made = api_effects("cloudformation", "CreateChangeSet", params, target)
         return [*found, *_noted(made, note)], loose
