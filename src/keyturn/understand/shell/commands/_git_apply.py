@@ -5,18 +5,21 @@ after ``-p N`` (1 unless given).
 ``apply --check``/``--stat``/``--numstat``/``--summary`` change nothing unless ``--apply`` is
 given; ``apply --cached`` changes the index only. When the patch's text is not at hand (piped in
 from a download, a file not there) it may change any file: the hook settings of the work tree
-are named then (self-protection refuses it where there are some; a person applies it).
+are named then (self-protection refuses it where there are some; a person applies it), and so
+are the addresses every Terraform file of the tree protects with ``prevent_destroy``.
 """
 
 from __future__ import annotations
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.commands._git_aborts import undone
 from keyturn.understand.shell.commands._git_config_file import everything_in, work_tree_root
 from keyturn.understand.shell.commands._git_effects import (
     git_effect,
     split_options,
     worktree_effect,
 )
+from keyturn.understand.shell.commands._git_tree_settings import Touches
 from keyturn.understand.shell.commands._patch_files import (
     patch_effects,
     patch_reads,
@@ -24,6 +27,7 @@ from keyturn.understand.shell.commands._patch_files import (
     patched_files,
     settings_any_patch_reaches,
 )
+from keyturn.understand.shell.commands._tf_git_rewrites import with_rewritten_configuration
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 from keyturn.understand.shell.words import normalize_path
 
@@ -52,6 +56,9 @@ def _applied(
     flags, operands, values = split_options(args, _VALUED)
     moves_head = git_effect(EffectKind.UPDATE, "git:local/HEAD", cmd, ctx)
     if am and flags & _AM_CONTROL:
+        reset = undone("am", flags, repo, cmd, ctx)
+        if reset is not None:
+            return reset
         return [
             moves_head,
             worktree_effect(EffectKind.UPDATE, [everything_in(repo, ctx)], cmd, ctx, "am"),
@@ -68,6 +75,13 @@ def _applied(
         detail = "applies a patch whose text is not at hand"
         changed = [] if index_only else [everything_in(repo, ctx), *reached]
         tree = [worktree_effect(EffectKind.UPDATE, changed, cmd, ctx, detail)] if changed else []
+        # It may take any prevent_destroy out: every protected address of the tree is named.
+        tree = [
+            with_rewritten_configuration(
+                t, ctx, Touches.EVERY_FILE, said="a patch whose text is not at hand"
+            )
+            for t in tree
+        ]
         return [moves_head, *tree, *reads]
     if index_only:
         return [

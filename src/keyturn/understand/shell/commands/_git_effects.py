@@ -45,6 +45,23 @@ def worktree_effect(
     return file_effect(kind, paths, cmd, ctx, detail=detail, service="git")
 
 
+def files_named(
+    kind: EffectKind, paths: list[str], cmd: SimpleCommand, ctx: ShellContext, detail: str
+) -> Effect:
+    """An effect on the files ``paths`` without the judgement of a write of their text
+    (:func:`worktree_effect` has it): for what git leaves as it is, or changes in the index
+    only (``restore --staged``)."""
+    return Effect(
+        effect=kind,
+        resource=Resource(tuple(dict.fromkeys("file:" + p for p in paths)) or ("file:?",), "file"),
+        target=local_target(ctx),
+        service="git",
+        command=cmd.text,
+        operation=cmd.name,
+        detail=detail,
+    )
+
+
 def short_ref(ref: str) -> str:
     for prefix in ("refs/heads/", "refs/"):
         if ref.startswith(prefix):

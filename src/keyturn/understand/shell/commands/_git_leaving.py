@@ -114,7 +114,7 @@ def submodule(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext)
     top = work_tree_root(repo, ctx) or repo.rstrip("/")
     folders = [file_path(p, ctx) for p in paths]
     if "--all" in given or not paths:
-        listed = _submodule_paths(top, ctx)
+        listed = submodule_paths(top, ctx)
         folders = [f"{top}/{p}" for p in listed] if listed is not None else [top]
     names = [n for f in folders for n in directory_tree(f)]
     detail = "submodule deinit empties the submodules' folders"
@@ -128,7 +128,7 @@ def submodule(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext)
     return effects
 
 
-def _submodule_paths(top: str, ctx: ShellContext) -> list[str] | None:
+def submodule_paths(top: str, ctx: ShellContext) -> list[str] | None:
     """The ``path`` of each submodule ``.gitmodules`` lists; ``None`` when it is not read."""
     if ctx.disk_stale:
         return None

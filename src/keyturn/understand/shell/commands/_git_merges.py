@@ -8,8 +8,9 @@ settings cannot switch the agent's guard off through them.
   write theirs (or a conflict).
 - ``cherry-pick C`` and ``revert C`` apply what ``C`` changed from its parent (``-m N``: its Nth
   parent); a range (``A..B``) cannot be told here.
-- ``--continue``, ``--abort``, ``--skip``, ``--quit`` go on with (or back from) what the first
-  call started, which was judged then.
+- ``merge -s ours`` keeps our tree as it is: nothing is brought.
+- ``--continue`` and ``--quit`` go on with what the first call started, which was judged
+  then; ``--abort`` and ``--skip`` reset the work tree (:mod:`._git_aborts`).
 
 The Terraform files among those it writes name the addresses their ``prevent_destroy`` protects
 (:mod:`._tf_git_rewrites`): ``git revert C`` of the commit that added the block, ``cherry-pick``
@@ -23,6 +24,7 @@ run time): a file is then kept only where X holds it as HEAD does.
 from __future__ import annotations
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.commands._git_aborts import undone
 from keyturn.understand.shell.commands._git_config_file import everything_in
 from keyturn.understand.shell.commands._git_effects import split_options, worktree_effect
 from keyturn.understand.shell.commands._git_tree_settings import (
@@ -46,6 +48,10 @@ _VALUED = {
 def merge(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
     flags, operands, _ = split_options(args, _VALUED["merge"])
     if flags & _CONTROL:
+        return undone("merge", flags, repo, cmd, ctx) or local_write(args, repo, cmd, ctx)
+    if _strategies(args) == {"ours"}:
+        # ``-s ours`` keeps our tree exactly and never fast-forwards (git 2.39: "Merge made by
+        # the 'ours' strategy", the work tree as it was): nothing is brought.
         return local_write(args, repo, cmd, ctx)
     reached: list[str] = []
     brought: list[tuple[Touches, str, str]] = []
@@ -57,7 +63,9 @@ def merge(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> 
 
 def rebase(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
     flags, operands, values = split_options(args, _VALUED["rebase"])
-    if flags & _CONTROL or ("--root" in flags and "--onto" not in values):
+    if flags & _CONTROL:
+        return undone("rebase", flags, repo, cmd, ctx) or local_write(args, repo, cmd, ctx)
+    if "--root" in flags and "--onto" not in values:
         return local_write(args, repo, cmd, ctx)
     reached: list[str] = []
     brought: list[tuple[Touches, str, str]] = []
@@ -75,10 +83,11 @@ def rebase(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) ->
 def pick(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
     """``cherry-pick`` and ``revert``: what each commit changed from its parent."""
     flags, operands, values = split_options(args, _VALUED["pick"])
-    if flags & _CONTROL:
-        return local_write(args, repo, cmd, ctx)
-    parent = values.get("-m") or values.get("--mainline") or "1"
     reverts = tuple(cmd.args[len(cmd.args) - len(args) - 1 :][:1]) == ("revert",)
+    if flags & _CONTROL:
+        sub = "revert" if reverts else "cherry-pick"
+        return undone(sub, flags, repo, cmd, ctx) or local_write(args, repo, cmd, ctx)
+    parent = values.get("-m") or values.get("--mainline") or "1"
     reached: list[str] = []
     brought: list[tuple[Touches, str, str]] = []
     for commit in operands:
@@ -120,3 +129,18 @@ def _with_settings(
         if configured.removes_protection:
             effects.append(configured)
     return effects
+
+
+def _strategies(args: list[str]) -> set[str]:
+    """The merge strategies named (``-s X``, ``-sX``, ``--strategy[=]X``); git tries each."""
+    found: set[str] = set()
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg in ("-s", "--strategy"):
+            found.add(args[i + 1] if i + 1 < len(args) else "")
+        elif arg.startswith("--strategy="):
+            found.add(arg.partition("=")[2])
+        elif arg.startswith("-s") and not arg.startswith("--"):
+            found.add(arg[2:])
+    return found

@@ -40,7 +40,10 @@ from keyturn.understand.shell.commands._git_tree_settings import (
     settings_reached,
     whole_work_tree,
 )
-from keyturn.understand.shell.commands._tf_git_rewrites import with_rewritten_configuration
+from keyturn.understand.shell.commands._tf_git_rewrites import (
+    rewritten_files,
+    with_rewritten_configuration,
+)
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 
 _STASHED = "stash changes the worktree"
@@ -95,9 +98,11 @@ def _saved(
         names = [n for s in specs for n in pathspec_names(s, repo, cmd, ctx)]
         folders = [n.removesuffix("/*") for n in names]
     reached = settings_reached(folders, touches, ctx)
-    changed = worktree_effect(EffectKind.UPDATE, [*names, *reached], cmd, ctx, _STASHED)
-    # From the index (-k): the stash never let the index's version through as checkout does.
-    return with_rewritten_configuration(changed, ctx, touches, index_judged=False)
+    # A file named that git leaves as it is (like HEAD and the index) is no false alarm; from
+    # the index (-k): the stash never let the index's version through as checkout does.
+    return rewritten_files(
+        EffectKind.UPDATE, [*names, *reached], cmd, ctx, _STASHED, touches, index_judged=False
+    )
 
 
 def _push_options(args: list[str]) -> tuple[list[str], list[str] | None]:

@@ -23,7 +23,8 @@ Whether a file differs is read from the repository itself (``FileReader.git_entr
 commit's, the index's and the work tree's object ids), and only when nothing earlier on the
 line changed anything: otherwise what git finds is not what the disk shows now. What the reader
 cannot tell (:mod:`._git_tracking`) is read as the change: a file is spared only when it is
-known to be one git leaves alone.
+known to be one git leaves alone. A repository holding replacements (``git replace``, under
+``refs/replace/``) shows other commits than the ones read: nothing is compared there.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from keyturn.understand.shell.commands._hook_settings_files import (
     under,
 )
 from keyturn.understand.shell.registry import ShellContext, evolve
+from keyturn.understand.shell.words import normalize_path
 
 
 class Touches(Enum):
@@ -108,7 +110,7 @@ def rewrites_file(
         return None
     root = work_tree_root(posixpath.dirname(path), ctx)
     relative = under(path, root) if root is not None else None
-    if root is None or relative is None:
+    if root is None or relative is None or replaced(root, ctx):
         return None
     needed = _revisions_needed(touches, (revision, base), committed_earlier=False)
     entries = ctx.files.git_entries(root, relative, needed)
@@ -116,6 +118,28 @@ def rewrites_file(
         return None
     found = HookSettings(path, folder=False)
     return not _unchanged(entries, touches, found, ctx, (root, relative, revision, base))
+
+
+def replaced(root: str, ctx: ShellContext) -> bool:
+    """Whether the repository of the work tree ``root`` may hold replacements (``git replace``:
+    ``refs/replace/*``), or that cannot be told: git then shows other commits than the ones
+    the reader (which applies none) reads."""
+    dot_git = root.rstrip("/") + "/.git"
+    git_dir = dot_git
+    if not ctx.files.is_dir(dot_git):
+        pointer = (ctx.files.read_text(dot_git, limit=4096) or "").strip()
+        if not pointer.startswith("gitdir:"):
+            return True
+        git_dir = normalize_path(pointer.removeprefix("gitdir:").strip(), cwd=root)
+    shared = (ctx.files.read_text(git_dir + "/commondir", limit=4096) or "").strip()
+    common = normalize_path(shared, cwd=git_dir) if shared else git_dir
+    if ctx.files.list_dir(common + "/refs/replace"):
+        return True
+    packed = ctx.files.read_text(common + "/packed-refs", limit=_PACKED_LIMIT)
+    return packed is not None and (" refs/replace/" in packed or len(packed) >= _PACKED_LIMIT)
+
+
+_PACKED_LIMIT = 4_000_000
 
 
 def _spared(
@@ -129,6 +153,8 @@ def _spared(
     relative = under(found.path, root) if root is not None else None
     if root is None or relative is None:
         return False  # no repository seen: what git tracks or ignores cannot be told
+    if touches in _BY_CONTENT and replaced(root, ctx):
+        return False  # the commits git shows are not those the reader reads
     needed = _revisions_needed(touches, revisions, committed_earlier=ctx.committed_earlier)
     entries = ctx.files.git_entries(root, relative, needed) if needed else None
     if ctx.committed_earlier and not _recorded_alike(entries):

@@ -1,12 +1,15 @@
 """The ``git`` subcommands that change or discard the working tree, for the handler of :mod:`.git`.
 
-``reset --hard``, ``clean``, ``checkout``/``restore`` of paths and ``switch --force`` discard
+``reset --hard``/``--merge``, ``clean``, ``checkout``/``restore`` of paths (``--ours``/
+``--theirs``: a conflict's side) and ``switch --force`` discard
 uncommitted work: a ``delete`` of ``file:<repo>/*`` or of the paths named, and of the hook
 settings files in that tree git changes (:mod:`._git_tree_settings`: the tree's name does not
 say them). ``rm`` deletes the files it names and ``worktree remove`` a whole work tree; ``mv``
 moves what it names; ``checkout -b``/``switch -c`` create a branch and ``checkout -B``/``switch
--C`` reset one (a ``replace``, as ``branch -f``); ``commit``, ``merge``, ``rebase`` and the other
-local writers update ``git:local/HEAD`` and the working tree (:func:`local_write`).
+-C`` reset one (a ``replace``, as ``branch -f``); ``reset --keep`` is a switch;
+``restore --staged``/``reset -- PATH`` change the index only; ``commit``, ``merge``,
+``rebase`` and the other local writers update ``git:local/HEAD`` and the working tree
+(:func:`local_write`).
 Kept apart so that :mod:`.git` stays about the subcommands as a whole.
 """
 
@@ -16,6 +19,7 @@ from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._file_operands import destination
 from keyturn.understand.shell.commands._git_config_file import everything_in
 from keyturn.understand.shell.commands._git_effects import (
+    files_named,
     git_effect,
     short_ref,
     short_values,
@@ -28,7 +32,10 @@ from keyturn.understand.shell.commands._git_tree_settings import (
     settings_reached,
     whole_work_tree,
 )
-from keyturn.understand.shell.commands._tf_git_rewrites import with_rewritten_configuration
+from keyturn.understand.shell.commands._tf_git_rewrites import (
+    rewritten_files,
+    with_rewritten_configuration,
+)
 from keyturn.understand.shell.effects import (
     directory_tree,
     file_path,
@@ -54,16 +61,13 @@ def reset(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> 
             "discards uncommitted changes in the working tree",
         )
         return [with_rewritten_configuration(discarded, ctx, touches, revision=revision)]
+    if "--keep" in args:
+        # HEAD moves to the commit and the files the two hold differently are written, local
+        # changes kept (git 2.39: as a switch; it refuses where a changed file differs).
+        return switched(repo, [a for a in args if not a.startswith("-")][:1], cmd, ctx)
     paths = args[args.index("--") + 1 :] if "--" in args else []
-    return [git_effect(EffectKind.UPDATE, "git:local/HEAD", cmd, ctx)] + (
-        [
-            worktree_effect(
-                EffectKind.UPDATE, [file_path(p, ctx) for p in paths], cmd, ctx, "unstages"
-            )
-        ]
-        if paths
-        else []
-    )
+    unstaged = [_unstaged([file_path(p, ctx) for p in paths], cmd, ctx)] if paths else []
+    return [git_effect(EffectKind.UPDATE, "git:local/HEAD", cmd, ctx), *unstaged]
 
 
 def clean(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
@@ -98,17 +102,30 @@ def _discard(
     ctx: ShellContext,
     *,
     source: str | None = None,
+    stages: bool = False,
 ) -> Effect:
     """Discarding the changes of ``paths`` (pathspecs): their tracked files are rewritten from
-    the index (or from the commit ``source``: then any file it holds is written)."""
+    the index (or from the commit ``source``: then any file it holds is written; ``stages``:
+    from a conflict's stages, ``checkout --ours/--theirs/--merge``)."""
     names = [n for p in paths for n in pathspec_names(p, repo, cmd, ctx)]
     touches = Touches.UNLIKE_INDEX if source is None else Touches.UNLIKE_COMMIT
     folders = [n.removesuffix("/*") for n in names]
     reached = settings_reached(folders, touches, ctx, revision=source or "HEAD")
-    discarded = worktree_effect(
-        EffectKind.DELETE, [*names, *reached], cmd, ctx, "discards uncommitted changes"
+    detail = "discards uncommitted changes"
+    if stages:
+        # --ours/--theirs/-m: a conflict's stages, which the reader does not read; what they
+        # hold was not let through as the index's own version was (_tf_git_rewrites).
+        detail = "writes a conflict's version over the files"
+    return rewritten_files(
+        EffectKind.DELETE,
+        [*names, *reached],
+        cmd,
+        ctx,
+        detail,
+        touches,
+        revision=source or "HEAD",
+        index_judged=not stages,
     )
-    return with_rewritten_configuration(discarded, ctx, touches, revision=source or "HEAD")
 
 
 def _forced(repo: str, branch: str, cmd: SimpleCommand, ctx: ShellContext) -> Effect:
@@ -128,19 +145,32 @@ def _from_file(args: list[str]) -> bool:
     return any(a.startswith("--pathspec-from") for a in args)
 
 
+def _from_stages(args: list[str]) -> bool:
+    """Whether paths are written from a conflict's stages (``--ours``/``-2``, ``--theirs``/
+    ``-3``, ``-m``/``--merge``, ``--conflict=STYLE``), as checkout and restore take them."""
+    options = args[: args.index("--")] if "--" in args else args
+    return any(a in _STAGE_OPTIONS or a.startswith("--conflict") for a in options)
+
+
+_STAGE_OPTIONS = frozenset({"--ours", "--theirs", "-2", "-3", "-m", "--merge"})
+
+
 def checkout(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    stages = _from_stages(args)
     if _from_file(args):  # paths from a file: any file of the tree
         before = [a for a in args if not a.startswith("-")]
-        return [_discard([":/"], repo, cmd, ctx, source=before[0] if before else None)]
+        source = before[0] if before else None
+        return [_discard([":/"], repo, cmd, ctx, source=source, stages=stages)]
     if "--" in args:
         paths = args[args.index("--") + 1 :]
         before = [a for a in args[: args.index("--")] if not a.startswith("-")]
-        return [_discard(paths or ["."], repo, cmd, ctx, source=" ".join(before) or None)]
+        source = " ".join(before) or None
+        return [_discard(paths or ["."], repo, cmd, ctx, source=source, stages=stages)]
     made = _branch_made(args, create="b", reset="B", cmd=cmd, ctx=ctx)
     if made is not None:
         # A start point other than HEAD is switched to, as a branch is.
         made_effect, start = made
-        return [made_effect, *_switched(repo, start[:1], cmd, ctx)]
+        return [made_effect, *switched(repo, start[:1], cmd, ctx)]
     # ``-`` is the branch checked out before.
     operands = [a for a in args if a == "-" or not a.startswith("-")]
     pathlike = [
@@ -155,15 +185,14 @@ def checkout(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) 
     if pathlike or len(operands) > 1:
         commit = len(operands) > 1 and operands[0] not in pathlike
         source = operands[0] if commit else None
-        return [_discard(pathlike or operands[1:], repo, cmd, ctx, source=source)]
+        paths = pathlike or operands[1:]
+        return [_discard(paths, repo, cmd, ctx, source=source, stages=stages)]
     if "-f" in args or "--force" in args:
         return [_forced(repo, operands[0] if operands else "HEAD", cmd, ctx)]
-    return _switched(repo, operands, cmd, ctx)
+    return switched(repo, operands, cmd, ctx)
 
 
-def _switched(
-    repo: str, operands: list[str], cmd: SimpleCommand, ctx: ShellContext
-) -> list[Effect]:
+def switched(repo: str, operands: list[str], cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
     """Switching to the commit ``operands[0]`` (none: staying): HEAD moves, and git writes the
     files the two commits hold differently -- hook settings among them are named."""
     moved = git_effect(EffectKind.UPDATE, "git:local/HEAD", cmd, ctx, detail="switches branch")
@@ -188,10 +217,18 @@ def restore(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -
     paths = list(opts.operands) or ["."]
     if opts.has("S") and not opts.has("W"):
         names = [n for p in paths for n in pathspec_names(p, repo, cmd, ctx)]
-        return [worktree_effect(EffectKind.UPDATE, names, cmd, ctx, "unstages")]
+        return [_unstaged(names, cmd, ctx)]
     # From the index, unless a source is named (--staged --worktree: HEAD).
     source = opts.value("s") or ("HEAD" if opts.has("S") else None)
-    return [_discard(paths, repo, cmd, ctx, source=source)]
+    return [_discard(paths, repo, cmd, ctx, source=source, stages=_from_stages(args))]
+
+
+def _unstaged(names: list[str], cmd: SimpleCommand, ctx: ShellContext) -> Effect:
+    """``restore --staged PATHS``, ``reset [REV] -- PATHS``: the index entries of the files
+    named change and the work tree stays (git 2.39): the files are named, as the index's
+    entries for them, without the Terraform judgement of a write of their text."""
+    detail = "unstages: the index changes, the work tree stays"
+    return files_named(EffectKind.UPDATE, names, cmd, ctx, detail)
 
 
 def switch(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
@@ -214,7 +251,7 @@ def switch(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) ->
         operands = made[1]  # the new branch's start point
     if {"-f", "--force", "--discard-changes"} & set(args):
         return [*branch, _forced(repo, operands[0] if operands else "HEAD", cmd, ctx)]
-    return [*branch, *_switched(repo, operands, cmd, ctx)]
+    return [*branch, *switched(repo, operands, cmd, ctx)]
 
 
 _MADE_LONG = {"--orphan": EffectKind.CREATE, "--create": EffectKind.CREATE}

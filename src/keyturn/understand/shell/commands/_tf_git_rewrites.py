@@ -22,14 +22,25 @@ judged as :mod:`._git_tree_settings` judges hook settings (checked with git 2.39
   address on each plain ``git checkout .`` would be a false alarm. ``git stash -k`` (the work
   tree made the index's) names them (``index_judged=False``): it was never let through so.
 
+A Terraform file named outright (``git checkout -- infra/main.tf``, ``git stash push --
+infra/main.tf``) is judged by its own effect (:mod:`.._terraform_writes`), which names what it
+protects whenever it is written: :func:`rewritten_files` leaves it out of that judgement when
+git is known to leave it as it is (its work tree, index and commit versions alike: git 2.39
+rewrites nothing then), so that restoring an unchanged file is no false alarm.
+
 A new file the version brings that is not on disk (an ``override.tf`` turning protection off)
 is not seen here: the tree's files are found on disk.
 """
 
 from __future__ import annotations
 
-from keyturn.model import Effect, EffectKind
-from keyturn.understand._hcl_protection import dropped_elsewhere, dropped_protection
+from keyturn.model import Effect, EffectKind, Resource
+from keyturn.understand._hcl_protection import (
+    dropped_elsewhere,
+    dropped_protection,
+    is_terraform_file,
+)
+from keyturn.understand.shell.commands._git_effects import files_named, worktree_effect
 from keyturn.understand.shell.commands._git_tree_settings import Touches, rewrites_file
 from keyturn.understand.shell.commands._tf_git import pathspec_reach
 from keyturn.understand.shell.commands._tf_removal import (
@@ -37,7 +48,7 @@ from keyturn.understand.shell.commands._tf_removal import (
     naming_dropped,
     texts_before,
 )
-from keyturn.understand.shell.registry import ShellContext
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
 
 
 def with_rewritten_configuration(
@@ -48,11 +59,13 @@ def with_rewritten_configuration(
     revision: str = "HEAD",
     base: str = "HEAD",
     index_judged: bool = True,
+    said: str | None = None,
 ) -> Effect:
     """``effect`` (git rewriting the trees and pathspec globs it names as ``touches`` says,
     from ``revision``; a switch from ``base``) naming the addresses whose protection the
     Terraform files it rewrites may take away (module docstring). ``index_judged``: a rewrite
-    from the index that cannot be read names nothing unless the line changed the index."""
+    from the index that cannot be read names nothing unless the line changed the index;
+    ``said``: how the detail names the version written (else the revision)."""
     if effect.catastrophic or effect.effect is EffectKind.READ:
         return effect
     reach = pathspec_reach(effect)
@@ -69,8 +82,8 @@ def with_rewritten_configuration(
         if held and _may_rewrite(path, touches, ctx, (revision, base), index_judged):
             dropped |= held
     note = "; not every file under it was searched for Terraform configuration" if cut else ""
-    source = "the index" if touches in _FROM_INDEX else revision
-    what = f"may write {source}'s version over the Terraform files that protect"
+    source = said or ("the index's version" if touches in _FROM_INDEX else f"{revision}'s version")
+    what = f"may write {source} over the Terraform files that protect"
     return naming_dropped(effect, dropped, what, note if dropped else "")
 
 
@@ -89,3 +102,44 @@ def _may_rewrite(
         # From the index: named only when something earlier on the line may have changed it.
         return ctx.disk_stale or ctx.committed_earlier or path in ctx.written
     return True
+
+
+def rewritten_files(
+    kind: EffectKind,
+    names: list[str],
+    cmd: SimpleCommand,
+    ctx: ShellContext,
+    detail: str,
+    touches: Touches,
+    *,
+    revision: str = "HEAD",
+    index_judged: bool = True,
+) -> Effect:
+    """The effect of git rewriting the files and trees ``names`` (absolute paths) as
+    ``touches`` says from ``revision``, naming the protection it may take away; a Terraform
+    file named outright that git is known to leave as it is is named without it (module
+    docstring)."""
+    spared = [n for n in names if _left_alone(n, touches, revision, ctx)]
+    kept = [n for n in names if n not in spared]
+    if not spared:
+        effect = worktree_effect(kind, names, cmd, ctx, detail)
+    else:
+        effect = files_named(kind, names, cmd, ctx, detail)
+        if kept:  # the others judged as written
+            judged = worktree_effect(kind, kept, cmd, ctx, detail)
+            names_then = dict.fromkeys([*effect.resource.names, *judged.resource.names])
+            resource = Resource(tuple(names_then), type=effect.resource.type)
+            effect = evolve(judged, resource=resource)
+    return with_rewritten_configuration(
+        effect, ctx, touches, revision=revision, index_judged=index_judged
+    )
+
+
+def _left_alone(path: str, touches: Touches, revision: str, ctx: ShellContext) -> bool:
+    """Whether the Terraform file ``path``, named outright and on disk as it is, is known to be
+    left as it is (its versions read alike); a path decided at run time never is."""
+    if not is_terraform_file(path) or "$" in path or "`" in path or path in ctx.written:
+        return False
+    if not ctx.files.exists(path) or ctx.files.is_dir(path):
+        return False
+    return rewrites_file(path, touches, ctx, revision=revision) is False

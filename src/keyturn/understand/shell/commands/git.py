@@ -28,7 +28,9 @@ prune them with ``--prune`` (:mod:`._git_fetch`); branches, remotes and refs are
 ``GIT_WORK_TREE``) is used with the repository git finds from where it runs, as git does.
 ``gc`` with a near-now ``gc.pruneExpire`` deletes unreachable commits as ``--prune=now`` does.
 Abbreviated long options (``--mirr``) are spelled out first
-(:func:`._git_long_options.expand_abbreviations`).
+(:func:`._git_long_options.expand_abbreviations`). ``bisect``, ``submodule update``,
+``checkout-index`` and the checkout ``filter-branch``/``filter-repo`` end with are
+:mod:`._git_checkouts`; ``--abort``/``--skip`` of merges and picks :mod:`._git_aborts`.
 """
 
 from __future__ import annotations
@@ -38,6 +40,12 @@ from collections.abc import Callable, Sequence
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._argv import setting
 from keyturn.understand.shell.commands._git_apply import am, apply
+from keyturn.understand.shell.commands._git_checkouts import (
+    bisect,
+    checkout_index,
+    rewritten_history,
+    submodule_command,
+)
 from keyturn.understand.shell.commands._git_config import (
     at,
     command_transports,
@@ -49,7 +57,7 @@ from keyturn.understand.shell.commands._git_config import (
 )
 from keyturn.understand.shell.commands._git_effects import git_effect, worktree_effect
 from keyturn.understand.shell.commands._git_fetch import fetch, pull
-from keyturn.understand.shell.commands._git_leaving import sparse_checkout, submodule
+from keyturn.understand.shell.commands._git_leaving import sparse_checkout
 from keyturn.understand.shell.commands._git_long_options import expand_abbreviations
 from keyturn.understand.shell.commands._git_merges import merge, pick, rebase
 from keyturn.understand.shell.commands._git_push import canonical, push
@@ -216,7 +224,13 @@ def git(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
 
 
 def _rewrite(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
-    return [git_effect(EffectKind.REPLACE, "git:local/*", cmd, ctx, detail="rewrites history")]
+    """``filter-branch``/``filter-repo``: history rewritten, and the work tree made the
+    rewritten HEAD's files (:func:`._git_checkouts.rewritten_history`)."""
+    rewritten = git_effect(EffectKind.REPLACE, "git:local/*", cmd, ctx, detail="rewrites history")
+    return [
+        rewritten,
+        *rewritten_history(cmd.args[len(cmd.args) - len(args) - 1], args, repo, cmd, ctx),
+    ]
 
 
 def _tag(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
@@ -285,6 +299,8 @@ _SUBCOMMANDS: dict[str, _Sub] = {
     "cherry-pick": pick,
     "revert": pick,
     "sparse-checkout": sparse_checkout,
+    "bisect": bisect,
+    "checkout-index": checkout_index,
 }
 for _name in (
     "add",
@@ -292,7 +308,6 @@ for _name in (
     "commit-tree",
     "update-index",
     "notes",
-    "bisect",  # checks commits out into the working tree
 ):
     _SUBCOMMANDS[_name] = local_write
 _READS = frozenset(
@@ -330,7 +345,7 @@ _READS = frozenset(
 )
 for _name in _READS:
     _SUBCOMMANDS[_name] = _read
-_SUBCOMMANDS["submodule"] = submodule
+_SUBCOMMANDS["submodule"] = submodule_command
 # Removals of trees and pathspec globs name what the Terraform files they reach protect.
 for _name in ("rm", "mv", "clean", "worktree"):
     _SUBCOMMANDS[_name] = with_git_removals(_SUBCOMMANDS[_name], cleans=_name == "clean")
