@@ -80,7 +80,13 @@ def effects(command: str) -> list[tuple[EffectKind, tuple[str, ...], str | None]
             [
                 (
                     D,
-                    (f"azure:{ARM_ID}",),
+                    (
+                        f"azure:{ARM_ID}",
+                        "azure:r/a",
+                        "azure:vm/a",
+                        "azure:r/vm/a",
+                        "azure:subscriptions/s/vm/a",
+                    ),
                     "vm",
                 )
             ],
@@ -89,7 +95,7 @@ def effects(command: str) -> list[tuple[EffectKind, tuple[str, ...], str | None]
         # An option az knows and keyturn does not (-s): its value is not taken for the verb.
         (
             "az storage blob delete-batch -s cont --account-name acct",
-            [(D, ("azure:storage/blob/*",), "storage")],
+            [(D, ("azure:storage/blob/*", "azure:storage/acct/cont/*"), "storage")],
         ),
     ],
 )

@@ -7,7 +7,8 @@ protected ``azure:`` patterns and names are compared without case (:mod:`keyturn
 
 An ARM id (``--ids``, ``az rest``'s URL) is ``azure:<id>``; one that is a resource group's is
 also ``azure:group/<rg>`` and ``azure:subscriptions/<subscription>/group/<rg>``, as ``az group``
-names it, so a pattern written either way holds.
+names it, and one of a resource is also named as az's group for its type names it
+(:mod:`._az_nested`), so a pattern written either way holds.
 
 ``az rest --method M --url URL`` sends one ARM request: ``DELETE`` deletes what the URL names
 (a lock's URL: the protection of what it locks), ``GET``/``HEAD``/``OPTIONS`` read,
@@ -23,6 +24,7 @@ from collections.abc import Sequence
 from urllib.parse import unquote, urlsplit
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.commands._az_nested import arm_resource_names
 from keyturn.understand.shell.commands._az_scopes import cloud_effect
 from keyturn.understand.shell.registry import ShellContext
 
@@ -45,8 +47,9 @@ _LOCKS = "/providers/microsoft.authorization/locks/"
 
 
 def arm_names(arm_id: str) -> list[str]:
-    """``azure:<id>``, and the ``az group`` names of a resource group's id."""
-    names = [f"azure:{arm_id}"]
+    """``azure:<id>``, the ``az group`` names of a resource group's id, and the az names of a
+    resource's (``azure:vm/keep``...: :func:`._az_nested.arm_resource_names`)."""
+    names = [f"azure:{arm_id}", *arm_resource_names(arm_id)]
     parts = arm_id.strip("/").split("/")
     if len(parts) == 4 and [p.lower() for p in parts[::2]] == ["subscriptions", "resourcegroups"]:
         names += [f"azure:group/{parts[3]}", f"azure:subscriptions/{parts[1]}/group/{parts[3]}"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from keyturn.model import Effect, EffectKind, Resource
+from keyturn.understand.shell.commands._az_nested import lock_scope_names
 from keyturn.understand.shell.registry import ShellContext
 
 
@@ -36,9 +37,13 @@ def cloud_effect(
 def az_lock_delete(
     group: list[str], flags: dict[str, list[str]], rg: str | None, ctx: ShellContext
 ) -> list[Effect]:
-    """Deleting a lock removes the protection of what it locks (the group, or a resource)."""
+    """Deleting a lock removes the protection of what it locks (the group, or a resource).
+    A lock's ``--ids`` holds its scope, named as az names the group or resource there; an id
+    that is not read so leaves the scope open (``azure:*``)."""
     resource = (flags.get("resource") or [""])[-1]
-    names = [f"azure:{arm}" for arm in flags.get("ids", [])]
+    names = []
+    for arm in flags.get("ids", []):
+        names += [f"azure:{arm}", *(lock_scope_names(arm) or ["azure:*"])]
     if resource:
         names += [f"azure:{rg}/{resource}" if rg else f"azure:*/{resource}"]
     elif rg:

@@ -13,8 +13,12 @@ import re
 RELEASE_TRACKS = frozenset({"alpha", "beta", "preview"})
 # Flags that switch a resource's deletion protection off (Cloud SQL, Compute Engine, Bigtable,
 # GKE: --no-deletion-protection; Firestore: --no-delete-protection; Spanner databases:
-# --no-enable-drop-protection), also spelt ``--deletion-protection=false``.
-_PROTECTION_FLAGS = ("deletion-protection", "delete-protection", "enable-drop-protection")
+# --no-enable-drop-protection; GKE, fail closed: --no-enable-deletion-protection), also spelt
+# ``--deletion-protection=false``.
+_PROTECTION_FLAGS = (
+    *("deletion-protection", "delete-protection", "enable-drop-protection"),
+    "enable-deletion-protection",
+)
 
 
 def unprotects(flags: dict[str, list[str]]) -> bool:

@@ -32,7 +32,12 @@ input) and ``az vm run-command invoke --scripts`` -> the command's effects on th
 named there (:mod:`._gcloud_ssh`, :mod:`._az_remote`, :mod:`._cloud_remote`); ``gcloud sql
 import`` -> unknown on the instance, exports -> an update of the bucket object they write
 (:mod:`._gcloud_transfers`); ``az rest`` -> the ARM request it sends (:mod:`._az_names`);
-``gcloud config``/``init`` and ``az account|login|configure|config`` writes -> a write of the
+protections switched off or data deleted without the verb saying so (soft delete, retention,
+legal holds, ``--delete-backup-data``, a Cloud SQL restore over an instance, a lien removed,
+Deployment Manager's ``--delete-policy``: :mod:`._az_protection`, :mod:`._gcloud_protection`);
+what lives in a vault, server, account or instance is also named under it, and an ARM id or
+type as az's group names it (:mod:`._az_nested`); ``gcloud config``/``init`` and ``az
+account|login|configure|config`` writes -> a write of the
 tool's config directory (later calls on the line read no defaults from it); other verbs ->
 update. ``--quiet``/``--yes`` is noted in the detail.
 
@@ -58,6 +63,12 @@ from keyturn.understand.shell.commands._az_defaults import (
     rewrites_az_state,
 )
 from keyturn.understand.shell.commands._az_names import arm_names, group_ids, rest_effects
+from keyturn.understand.shell.commands._az_nested import id_url_names, inner_names
+from keyturn.understand.shell.commands._az_protection import (
+    data_deletes,
+    switched_off,
+    unprotecting,
+)
 from keyturn.understand.shell.commands._az_remote import (
     az_local_writes,
     az_names,
@@ -78,6 +89,16 @@ from keyturn.understand.shell.commands._gcloud_names import (
     RELEASE_TRACKS,
     gcp_names,
     unprotects,
+)
+from keyturn.understand.shell.commands._gcloud_protection import (
+    deployment_deletes,
+    gsutil_unprotects,
+    restored_instances,
+    special_verb,
+    storage_unprotects,
+)
+from keyturn.understand.shell.commands._gcloud_protection import (
+    inner_names as gcloud_inner_names,
 )
 from keyturn.understand.shell.commands._gcloud_ssh import MACHINE_PATHS, ssh_effects
 from keyturn.understand.shell.commands._gcloud_transfers import URI_OPTIONS, transfer_effects
@@ -152,7 +173,9 @@ _GCLOUD_VALUED = frozenset(
     | {"billing-account", "folder", "organization", "impersonate-service-account", "command"}
     | {"verbosity", "page-size", "service", "namespace", "platform", "image", "machine-type"}
     | {"condition", "policy-file", "key", "network", "subnet", "tier", "bucket", "topic"}
-    | {"destination", "output-file", "out-file"}
+    | {"destination", "output-file", "out-file", "delete-policy", "create-policy", "config"}
+    | {"template", "composite-type", "restore-instance", "backup-instance", "backup-id"}
+    | {"soft-delete-duration", "retention-period", "secret"}
     # gcloud's global flags that take a value (``gcloud help``; the hidden ones checked with
     # gcloud 528): ``--trace-token x sql …`` must not read ``x`` as the first group.
     | {"billing-project", "flatten", "access-token-file", "trace-token", "universe-domain"}
@@ -275,6 +298,13 @@ def _gcloud_call(call: _Gcloud) -> list[Effect] | None:
     if transfers is not None:
         return transfers
     path = "/".join(group)
+    special = special_verb(group, verb, flags)  # a restore, a lien removed
+    if special is None and verb.startswith("restore"):
+        return None  # what it overwrites or creates is not told
+    if special is not None and special[0] is EffectKind.REPLACE:
+        path, names = "sql/instances", restored_instances(group, verb, names, flags)
+    if group == ["resource-manager", "liens"] and special is not None:
+        names, path = [call.given or call.project or "*"], "projects"
     if not names:
         # Only the line names a project in place of ``*``: the configuration's is a name
         # besides, never the one name of what is changed.
@@ -283,20 +313,27 @@ def _gcloud_call(call: _Gcloud) -> list[Effect] | None:
     kind = _verb_effect(verb)
     if verb in _IAM_VERBS:
         kind, service = EffectKind.UPDATE, "iam"
-    unprotecting = kind is EffectKind.UPDATE and unprotects(flags)
+    why = storage_unprotects(group, flags) or (
+        "turns deletion protection off" if unprotects(flags) else None
+    )
+    if special is not None:
+        kind, why, removes = special
+        why = why if removes or kind is not EffectKind.UPDATE else None
+    unprotecting = kind is EffectKind.UPDATE and why is not None
     detail = "; ".join(
         d
         for d in (
             "--quiet: no confirmation prompt" if "quiet" in flags else "",
-            "turns deletion protection off" if unprotecting else "",
+            why if unprotecting or special is not None else "",
         )
         if d
     )
-    projectless = group[0] in ("projects", "config")  # named by themselves, in no project
+    projectless = group[0] in ("projects", "config") or path == "projects"
     out = [
         cloud_effect(
             kind,
-            call.named(path, word, projectless=projectless),
+            call.named(path, word, projectless=projectless)
+            + gcloud_inner_names(group, word, flags, call.named),
             ctx,
             service=service,
             operation=op,
@@ -305,6 +342,12 @@ def _gcloud_call(call: _Gcloud) -> list[Effect] | None:
         )
         for word in names
     ]
+    gone = deployment_deletes(group, verb, names, flags)  # --delete-policy delete
+    if gone:
+        reason = "--delete-policy delete: the deployment's resources are deleted"
+        out.append(
+            cloud_effect(EffectKind.DELETE, gone, ctx, service=service, operation=op, detail=reason)
+        )
     return out + _gcloud_local_writes(group, verb, flags, cmd, ctx)
 
 
@@ -360,6 +403,7 @@ def _is_verb(word: str) -> bool:
         or word in _IAM_VERBS
         or word.startswith((*_READ_PREFIXES, "delete-", "create-", "remove-", "set-", "update"))
         or word in ("update", "patch", "resize", "start", "stop", "reset", "restart", "ssh")
+        or word in ("restore", "restore-backup")
         or word in ("connect", "call", "scp", "set", "unset", "enable", "disable", "execute")
     ) and _VERB.match(word) is not None
 
@@ -464,13 +508,23 @@ def gsutil(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     if verb == "rsync" and any(a.startswith("-") and "d" in a for a in rest):
         effects = _storage("rsync", rest, recursive, cmd, ctx, deletes=True)
         return with_command(effects, cmd)
-    if verb in ("acl", "iam", "defacl", "lifecycle", "setmeta", "label", "retention"):
+    if verb in ("acl", "iam", "defacl", "lifecycle", "setmeta", "label", "retention", "versioning"):
         sub = rest[0] if rest else ""
         kind = EffectKind.READ if sub == "get" else EffectKind.UPDATE
         urls = [a for a in rest if a.startswith("gs://")] or ["gs://*"]
         service = "iam" if verb == "iam" else "storage"
         op = f"gsutil {verb} {sub}".strip()
-        return with_command([cloud_effect(kind, urls, ctx, service=service, operation=op)], cmd)
+        why = gsutil_unprotects(verb, rest)  # a retention policy cleared, versioning off
+        effect = cloud_effect(
+            kind,
+            urls,
+            ctx,
+            service=service,
+            operation=op,
+            detail=why or "",
+            removes_protection=bool(why),
+        )
+        return with_command([effect], cmd)
     return with_command(_storage(verb, rest, recursive, cmd, ctx), cmd)
 
 
@@ -547,7 +601,7 @@ def _az_call(
         return az_lock_delete(group, flags, given_rg, ctx)
     rg = given_rg or (defaults.group if group != ["group"] else None)
     remote = az_remote_effects(group, verb, flags, rg, subscriptions, cmd, ctx)
-    if group[:2] == ["deployment", "group"] and verb == "create":
+    if group[:2] in (["deployment", "group"], ["group", "deployment"]) and verb == "create":
         return az_group_deployment(flags, given_rg, ctx)
     path = "/".join(group)
     kind = _verb_effect(verb)
@@ -556,13 +610,18 @@ def _az_call(
     names = flags.get("name") or flags.get("lock-name") or []
     if group == ["group"] and not names and rg:
         names, rg = [rg], None
-    if not names and not flags.get("ids"):
+    by_url = id_url_names(group, cmd.args, rg, subscriptions)  # a key vault object's --id
+    if not names and not flags.get("ids") and not by_url:
         names = ["*"]
-    out = []
     op = f"az {' '.join(group)} {verb}"
+    out = [cloud_effect(kind, by_url, ctx, service=group[0], operation=op)] if by_url else []
     for name in names:
         resource = az_names(path, name, rg, subscriptions)
+        resource += inner_names(group, verb, name, cmd.args, rg, subscriptions)
         out.append(cloud_effect(kind, resource, ctx, service=group[0], operation=op, detail=detail))
     for arm_id in flags.get("ids", []):
         out.append(cloud_effect(kind, arm_names(arm_id), ctx, service=group[0], operation=op))
+    why = switched_off(group, verb, cmd.args)  # soft delete, a legal hold... switched off
+    out = unprotecting(out, why) if why else out
+    out += data_deletes(group, verb, cmd.args, rg, subscriptions, ctx)
     return out + remote + az_local_writes(group, verb, flags, cmd, ctx)

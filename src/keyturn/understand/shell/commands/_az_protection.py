@@ -1,0 +1,148 @@
+"""``az`` calls that switch a resource's protection off, or delete data, without the verb
+``delete`` saying so (flags checked against ``az … -h`` of azure-cli 2.x):
+
+- Soft delete and purge protection off: ``az keyvault update --enable-soft-delete false``
+  (older az; soft delete is now always on), ``--enable-purge-protection false`` (refused by
+  Azure once on, judged as asked), ``--set properties.enableSoftDelete=false``;
+  ``az backup vault backup-properties set --soft-delete-feature-state Disable``; ``az backup
+  vault update --immutability-state Disabled``; ``az dataprotection backup-vault update
+  --soft-delete-state Off`` / ``--immutability-state Disabled``; ``az storage account
+  blob-service-properties update --enable-delete-retention false`` (and
+  ``--enable-container-delete-retention``/``--container-retention``, ``--enable-versioning``),
+  ``file-service-properties update --enable-delete-retention false``.
+- A container's legal hold cleared or its (unlocked) immutability policy deleted (``az storage
+  container legal-hold clear``, ``immutability-policy delete``): the container's protection
+  removed, not a delete of the container.
+- ``az backup protection disable --delete-backup-data true`` deletes the item's recovery points
+  (``azure:backup/vault/VAULT/item/ITEM``, and under the vault's group and subscription).
+- ``az stack group|sub|mg create|delete --action-on-unmanage deleteAll|deleteResources`` deletes
+  the resources the stack no longer manages (``azure:<rg>/*`` for a group's stack, else every
+  resource: ``azure:*``), as Complete mode does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.commands._az_nested import option
+from keyturn.understand.shell.commands._az_scopes import cloud_effect
+from keyturn.understand.shell.registry import ShellContext
+
+_OFF = frozenset({"false", "no", "n", "0", "off", "disable", "disabled"})
+# (group, the options that switch a protection off when given an off value).
+_SWITCHES: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("keyvault",): ("--enable-soft-delete", "--enable-purge-protection"),
+    ("backup", "vault", "backup-properties"): ("--soft-delete-feature-state",),
+    ("backup", "vault"): ("--immutability-state", "--soft-delete-feature-state"),
+    ("dataprotection", "backup-vault"): ("--soft-delete-state", "--immutability-state"),
+    ("storage", "account", "blob-service-properties"): (
+        *("--enable-delete-retention", "--enable-container-delete-retention"),
+        *("--container-retention", "--enable-versioning", "--enable-restore-policy"),
+    ),
+    ("storage", "account", "file-service-properties"): ("--enable-delete-retention",),
+}
+# Generic ``--set``/``--remove`` of a property that is a protection switch.
+_SET_SWITCHES = ("enablesoftdelete", "enablepurgeprotection", "softdeletestate")
+_UNPROTECTING = {
+    ("storage", "container", "legal-hold", "clear"): "clears the container's legal hold",
+    ("storage", "container", "immutability-policy", "delete"): (
+        "deletes the container's immutability policy"
+    ),
+    ("storage", "blob", "immutability-policy", "delete"): "deletes the blob's immutability policy",
+}
+
+
+def switched_off(group: Sequence[str], verb: str, args: Sequence[str]) -> str | None:
+    """Why the call switches a protection off (the option and value), or None."""
+    if verb in ("show", "list", "create") or verb.startswith(("show-", "list-")):
+        return None
+    key = (*group, verb)
+    if key in _UNPROTECTING:
+        return _UNPROTECTING[key]
+    if key == ("storage", "blob", "set-legal-hold") and _off(option(args, "--legal-hold")):
+        return "lifts the blob's legal hold"
+    for spelling in _SWITCHES.get(tuple(group), ()):
+        value = option(args, spelling)
+        if _off(value):
+            return f"{spelling} {value}: switches a protection off"
+    for i, arg in enumerate(args[:-1]):
+        if arg in ("--set", "--remove"):
+            setting = args[i + 1].replace("_", "").lower()
+            field, _, value = setting.partition("=")
+            if field.rsplit(".", 1)[-1] in _SET_SWITCHES and (arg == "--remove" or _off(value)):
+                return f"{arg} {args[i + 1]}: switches a protection off"
+    return None
+
+
+def _off(value: str | None) -> bool:
+    return value is not None and value.strip().lower() in _OFF
+
+
+def unprotecting(effects: list[Effect], why: str) -> list[Effect]:
+    """``effects`` as switching their resources' protection off (an update, not a delete:
+    the policy judges it as the removal of a protection)."""
+    return [
+        replace(
+            e,
+            effect=EffectKind.UPDATE if e.effect is not EffectKind.READ else e.effect,
+            removes_protection=e.effect is not EffectKind.READ,
+            detail="; ".join(d for d in (e.detail, why) if d),
+        )
+        for e in effects
+    ]
+
+
+def data_deletes(
+    group: Sequence[str],
+    verb: str,
+    args: Sequence[str],
+    rg: str | None,
+    subscriptions: Sequence[str],
+    ctx: ShellContext,
+) -> list[Effect]:
+    """The backed-up data or stack-managed resources the call deletes besides its own effect."""
+    op = f"az {' '.join(group)} {verb}"
+    if list(group) == ["backup", "protection"] and verb == "disable":
+        if (option(args, "--delete-backup-data") or "").lower() != "true":
+            return []
+        vault = option(args, "--vault-name", "-v") or "*"
+        item = option(args, "--item-name", "-i") or "*"
+        path = f"backup/vault/{vault}/item/{item}"
+        names = [f"azure:{path}", f"azure:{path}/*"] + ([f"azure:{rg}/{path}/*"] if rg else [])
+        names += [f"azure:subscriptions/{s}/{path}/*" for s in subscriptions]
+        names += [f"azure:{i}" for i in _ids(args)]
+        detail = "--delete-backup-data true: deletes the item's recovery points"
+        return [
+            cloud_effect(
+                EffectKind.DELETE, names, ctx, service="backup", operation=op, detail=detail
+            )
+        ]
+    if group[:1] == ["stack"] and verb in ("create", "delete"):
+        action = (option(args, "--action-on-unmanage", "--aou") or "").lower()
+        if action not in ("deleteall", "deleteresources"):
+            return []
+        if group[1:2] == ["group"]:
+            names = [f"azure:{rg or '*'}/*", f"azure:group/{rg or '*'}"]
+        else:
+            names = [f"azure:subscriptions/{s}/*" for s in subscriptions] + ["azure:*"]
+        detail = "--action-on-unmanage: deletes the resources the stack stops managing"
+        return [
+            cloud_effect(
+                EffectKind.DELETE, names, ctx, service="resources", operation=op, detail=detail
+            )
+        ]
+    return []
+
+
+def _ids(args: Sequence[str]) -> list[str]:
+    """The values of ``--ids`` (several may follow it)."""
+    out: list[str] = []
+    taking = False
+    for arg in args:
+        if arg.startswith("-"):
+            taking = arg == "--ids"
+        elif taking:
+            out.append(arg)
+    return out
