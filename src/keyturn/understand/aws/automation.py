@@ -31,7 +31,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from keyturn.model import Effect, EffectKind, Resource, Target
+from keyturn.model import Effect, Resource, Target
+from keyturn.understand.aws.unknown_calls import unknown_call
 
 __all__ = ["runbook_effects", "runbook_run"]
 
@@ -320,11 +321,5 @@ def _doc_arn(document: str) -> str:
 
 
 def _unknown(qualified: str, target: Target, names: list[str], reason: str) -> Effect:
-    return Effect(
-        effect=EffectKind.UNKNOWN,
-        resource=Resource(names=tuple(dict.fromkeys([*names, "arn:aws:ssm:*:*:*"]))),
-        target=target,
-        service=qualified.split(":", 1)[0],
-        operation=qualified,
-        detail=reason,
-    )
+    # A runbook's calls are made under SSM's name too: the SSM resources are named as well.
+    return unknown_call(qualified, target, [*names, "arn:aws:ssm:*:*:*"], reason)

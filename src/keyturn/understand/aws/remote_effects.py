@@ -28,6 +28,7 @@ from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.aws.remote_commands import NOT_SPELT, remote_commands
 from keyturn.understand.aws.scheduled_runs import window_command
 from keyturn.understand.aws.scheduled_targets import later_commands
+from keyturn.understand.aws.unknown_calls import unknown_call
 
 __all__ = ["named_there", "remote_effects", "remote_hosts"]
 
@@ -171,11 +172,4 @@ def _target_pairs(params: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
 
 
 def _unknown(qualified: str, target: Target, reason: str, *, names: list[str]) -> Effect:
-    return Effect(
-        effect=EffectKind.UNKNOWN,
-        resource=Resource(names=tuple(dict.fromkeys(names))),
-        target=target,
-        service=qualified.split(":", 1)[0],
-        operation=qualified,
-        detail=reason,
-    )
+    return unknown_call(qualified, target, names, reason)

@@ -32,7 +32,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from keyturn.model import Effect, EffectKind, Resource, Target
+from keyturn.model import Effect, Target
+from keyturn.understand.aws.unknown_calls import unknown_call
 
 __all__ = ["scheduled_effects", "window_command"]
 
@@ -159,7 +160,7 @@ def _window_task(qualified: str, params: Mapping[str, Any], target: Target) -> l
             f"changes what a maintenance window task runs, or where ({what}, with parameters "
             "the call does not all show): what it runs then is not known here"
         )
-    return [_unknown(qualified, target, [*places, *_task_names(shown), *own], reason)]
+    return [unknown_call(qualified, target, [*places, *_task_names(shown), *own], reason)]
 
 
 def _window_runbook(
@@ -187,7 +188,7 @@ def _window_runbook(
         # The update keeps the task's parameters, which the call does not show.
         reason = f"runs the runbook {document} later with parameters not in the call"
         names = [*_target_names(params, target), *_task_names(document)]
-        found.append(_unknown(qualified, target, names, reason))
+        found.append(unknown_call(qualified, target, names, reason))
     return found
 
 
@@ -231,12 +232,14 @@ def _remediations(qualified: str, params: Mapping[str, Any], target: Target) -> 
     given = params.get("RemediationConfigurations")
     if not isinstance(given, list):
         reason = "its remediations could not be read: they may run any automation document"
-        return [_unknown(qualified, target, ["arn:aws:config:*:*:config-rule/*"], reason)]
+        return [unknown_call(qualified, target, ["arn:aws:config:*:*:config-rule/*"], reason)]
     found: list[Effect] = []
     for item in given:
         if not isinstance(item, Mapping):
             reason = "a remediation that could not be read: it may run any automation document"
-            found.append(_unknown(qualified, target, ["arn:aws:config:*:*:config-rule/*"], reason))
+            found.append(
+                unknown_call(qualified, target, ["arn:aws:config:*:*:config-rule/*"], reason)
+            )
             continue
         if item.get("Automatic") is not True:
             continue  # manual: runs only when start-remediation-execution asks
@@ -285,15 +288,4 @@ def _remediation_now(qualified: str, params: Mapping[str, Any], target: Target) 
         "not name) on these resources: what it does is not known here"
     )
     names.append(f"arn:aws:config:*:*:config-rule/{rule}")
-    return [_unknown(qualified, target, names, reason)]
-
-
-def _unknown(qualified: str, target: Target, names: list[str], reason: str) -> Effect:
-    return Effect(
-        effect=EffectKind.UNKNOWN,
-        resource=Resource(names=tuple(dict.fromkeys(names))),
-        target=target,
-        service=qualified.split(":", 1)[0],
-        operation=qualified,
-        detail=reason,
-    )
+    return [unknown_call(qualified, target, names, reason)]

@@ -35,6 +35,7 @@ from dataclasses import replace
 from typing import Any
 
 from keyturn.model import Effect, EffectKind, Resource, Target
+from keyturn.understand.aws.unknown_calls import unknown_call
 
 __all__ = ["later_commands", "target_effects"]
 
@@ -58,15 +59,15 @@ def target_effects(qualified: str, params: Mapping[str, Any], target: Target) ->
     if qualified in _SCHEDULES and isinstance(params.get("Target"), Mapping):
         return _fired(qualified, params["Target"], target, "on the schedule")
     if qualified in _SCHEDULES and "Target" in params:
-        return [_unknown(qualified, target, ["arn:aws:scheduler:*:*:*"], _UNREAD)]
+        return [unknown_call(qualified, target, ["arn:aws:scheduler:*:*:*"], _UNREAD)]
     if qualified == "events:PutTargets" and "Targets" in params:
         given = params["Targets"]
         if not isinstance(given, list):
-            return [_unknown(qualified, target, ["arn:aws:events:*:*:*"], _UNREAD)]
+            return [unknown_call(qualified, target, ["arn:aws:events:*:*:*"], _UNREAD)]
         found: list[Effect] = []
         for item in given:
             if not isinstance(item, Mapping):
-                found.append(_unknown(qualified, target, ["arn:aws:events:*:*:*"], _UNREAD))
+                found.append(unknown_call(qualified, target, ["arn:aws:events:*:*:*"], _UNREAD))
                 continue
             found += _fired(qualified, item, target, "when the rule matches")
         return found
@@ -114,7 +115,7 @@ def _fired(qualified: str, item: Mapping[str, Any], target: Target, when: str) -
     arn = item.get("Arn")
     if not isinstance(arn, str) or not arn:
         reason = "a target whose ARN could not be read: it may run anything when it fires"
-        return [_unknown(qualified, target, ["*"], reason)]
+        return [unknown_call(qualified, target, ["*"], reason)]
     note = f"runs later, {when} ({qualified})"
     universal = _universal(arn)
     if universal is not None:
@@ -136,7 +137,7 @@ def _fired(qualified: str, item: Mapping[str, Any], target: Target, when: str) -
         detail = f"receives a message or event from the target; {note}"
         return [_effect(qualified, EffectKind.UPDATE, target, [arn], detail)]
     reason = f"invokes {arn}, whose run is not judged here; {note}"
-    return [_unknown(qualified, target, [arn], reason)]
+    return [unknown_call(qualified, target, [arn], reason)]
 
 
 def _universal(arn: str) -> tuple[str, str] | None:
@@ -160,11 +161,11 @@ def _universal_call(
     params = _input(item)
     if params is None and item.get("Input") is not None:
         reason = f"calls {service}:{action} with an Input that is not a JSON object; {note}"
-        return [_unknown(qualified, target, [arn, f"arn:aws:{service}:*:*:*"], reason)]
+        return [unknown_call(qualified, target, [arn, f"arn:aws:{service}:*:*:*"], reason)]
     name = _sdk_service(service)
     if name is None or not action:
         reason = f"calls {service}:{action}, an API not known here; {note}"
-        return [_unknown(qualified, target, [arn, f"arn:aws:{service}:*:*:*"], reason)]
+        return [unknown_call(qualified, target, [arn, f"arn:aws:{service}:*:*:*"], reason)]
     operation = action[:1].upper() + action[1:]
     return _noted(_inner(qualified, name, operation, params or {}, target), note)
 
@@ -195,7 +196,7 @@ def _inner(
         return effects_of(resolve_call(service, operation, params), target)
     except InputError as exc:  # an operation botocore does not know: not judged, so held
         names = [f"arn:aws:{service}:*:*:*"]
-        return [_unknown(qualified, target, names, f"{service}:{operation}: {exc}")]
+        return [unknown_call(qualified, target, names, f"{service}:{operation}: {exc}")]
 
 
 def _input(item: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -235,7 +236,7 @@ def _window_targets(qualified: str, params: Mapping[str, Any], target: Target) -
         "the maintenance window's tasks (not in the call: their commands, runbooks or code) "
         "run on these targets at its next run"
     )
-    return [_unknown(qualified, target, names, reason)]
+    return [unknown_call(qualified, target, names, reason)]
 
 
 def _noted(effects: list[Effect], note: str) -> list[Effect]:
@@ -253,7 +254,3 @@ def _effect(
         operation=qualified,
         detail=detail,
     )
-
-
-def _unknown(qualified: str, target: Target, names: list[str], reason: str) -> Effect:
-    return _effect(qualified, EffectKind.UNKNOWN, target, names, reason)
