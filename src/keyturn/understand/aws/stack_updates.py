@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -117,14 +117,7 @@ def stack_update_effects(qualified: str, params: Mapping[str, Any], target: Targ
     found = [_effect(EffectKind.UNKNOWN, (f"cfn:{stack}/*", *_stack_names(stack)), detail, target)]
     if template is None:
         return found
-    values = _parameter_values(template, params.get("Parameters"), stack)
-    resources = template.get("Resources")
-    for logical, spec in resources.items() if isinstance(resources, Mapping) else ():
-        if not isinstance(spec, Mapping):
-            continue
-        given_type = spec.get("Type")
-        rtype = given_type if isinstance(given_type, str) else ""
-        names = (f"cfn:{stack}/{logical}", *_physical(rtype, spec.get("Properties"), values))
+    for logical, rtype, names, _ in _resources(template, params, stack):
         detail = (
             f"{rtype or 'resource'} {logical} in the new template: created, updated in place "
             "or replaced (may replace), as its current properties decide"
@@ -149,7 +142,6 @@ def _created_code(params: Mapping[str, Any], target: Target) -> list[Effect]:
     if template is None:
         return []  # a template from a URL, or one that cannot be read: :mod:`.stack_creates`
     stack = stack_name(params.get("StackName"))
-    values = _parameter_values(template, params.get("Parameters"), stack)
     found: list[Effect] = []
     for macro in _macros(template.get("Transform")):
         if macro not in _AWS_TRANSFORMS:
@@ -159,13 +151,7 @@ def _created_code(params: Mapping[str, Any], target: Target) -> list[Effect]:
                     EffectKind.UNKNOWN, (f"cfn:{stack}/*", *_stack_names(stack)), detail, target
                 )
             )
-    resources = template.get("Resources")
-    for logical, spec in resources.items() if isinstance(resources, Mapping) else ():
-        if not isinstance(spec, Mapping):
-            continue
-        given_type = spec.get("Type")
-        rtype = given_type if isinstance(given_type, str) else ""
-        names = (f"cfn:{stack}/{logical}", *_physical(rtype, spec.get("Properties"), values))
+    for logical, rtype, names, spec in _resources(template, params, stack):
         if rtype in _RUNS_CODE or rtype.startswith("Custom::") or rtype == _MACRO:
             detail = f"{rtype} {logical}: runs code the template does not show"
         elif rtype in _NESTED:
@@ -176,6 +162,22 @@ def _created_code(params: Mapping[str, Any], target: Target) -> list[Effect]:
             continue
         found.append(_effect(EffectKind.UNKNOWN, names, detail, target, rtype))
     return [replace(e, operation="cloudformation:CreateStack") for e in found]
+
+
+def _resources(
+    template: Mapping[str, Any], params: Mapping[str, Any], stack: str
+) -> Iterator[tuple[str, str, tuple[str, ...], Mapping[str, Any]]]:
+    """Each resource of ``template``: its logical id, type, names (``cfn:STACK/ID`` and the
+    physical names its properties give, with the call's parameter values) and definition."""
+    values = _parameter_values(template, params.get("Parameters"), stack)
+    resources = template.get("Resources")
+    for logical, spec in resources.items() if isinstance(resources, Mapping) else ():
+        if not isinstance(spec, Mapping):
+            continue
+        given_type = spec.get("Type")
+        rtype = given_type if isinstance(given_type, str) else ""
+        names = (f"cfn:{stack}/{logical}", *_physical(rtype, spec.get("Properties"), values))
+        yield logical, rtype, names, spec
 
 
 # Transforms AWS hosts itself, which run no code of the account's (AWS::Include brings text
