@@ -31,7 +31,6 @@ from pathlib import Path
 import pytest
 from tests.adversarial.test_git_stash_reach import (
     ADDRESS,
-    BARE,
     PROTECTED,
     _action,
     _drops,
@@ -41,33 +40,13 @@ from tests.adversarial.test_git_stash_reach import (
     _run,
     pytestmark,
 )
+from tests.adversarial.test_git_stash_reach import repo as repo  # the fixture, by name
 
 from keyturn.model import EffectKind
 
 __all__ = ["pytestmark"]  # needs git, as the repository it builds
 
 MYSQL = 'resource "aws_db_instance" "main" {\n  engine = "mysql"\n}\n'
-
-
-@pytest.fixture()
-def repo(tmp_path: Path) -> Path:
-    """The repository of test_git_stash_reach: main protects, v1/old bare, unprot bare."""
-    repo = tmp_path / "repo"
-    (repo / "infra").mkdir(parents=True)
-    _git(repo, "init", "-q", "-b", "main")
-    (repo / "infra" / "main.tf").write_text(BARE)
-    (repo / "README.md").write_text("one\n")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-qm", "bare")
-    _git(repo, "tag", "v1")
-    _git(repo, "branch", "old")
-    (repo / "infra" / "main.tf").write_text(PROTECTED)
-    _git(repo, "commit", "-qam", "protect")
-    _git(repo, "checkout", "-qb", "unprot")
-    (repo / "infra" / "main.tf").write_text(BARE)
-    _git(repo, "commit", "-qam", "unprotect")
-    _git(repo, "checkout", "-q", "main")
-    return repo
 
 
 def _unknown_naming(command: str, where: Path) -> bool:

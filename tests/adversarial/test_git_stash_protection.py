@@ -25,11 +25,10 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from tests.adversarial._git_scratch import ADDRESS, BARE, PROTECTED, git, needs_git
 from tests.adversarial.conftest import CWD, HOME
 
 from keyturn.localfiles import LocalFiles
@@ -37,21 +36,7 @@ from keyturn.model import Action, EffectKind
 from keyturn.understand import MemoryFiles
 from keyturn.understand.shell import understand_shell
 
-PROTECTED = (
-    'resource "aws_db_instance" "main" {\n  lifecycle {\n    prevent_destroy = true\n  }\n}\n'
-)
-BARE = 'resource "aws_db_instance" "main" {\n  engine = "postgres"\n}\n'
-ADDRESS = "aws_db_instance.main"
-
-needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-
-
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t", *args],
-        check=True,
-        capture_output=True,
-    )
+_git = git
 
 
 @pytest.fixture()

@@ -25,34 +25,21 @@ after judging it and assert what git did, so the claim is checked on every run:
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from tests.adversarial._git_scratch import ADDRESS, BARE, PROTECTED, git, needs_git
 from tests.adversarial.conftest import HOME
 
 from keyturn.localfiles import LocalFiles
 from keyturn.model import Action, EffectKind
 from keyturn.understand.shell import understand_shell
 
-PROTECTED = (
-    'resource "aws_db_instance" "main" {\n  lifecycle {\n    prevent_destroy = true\n  }\n}\n'
-)
-BARE = 'resource "aws_db_instance" "main" {\n  engine = "postgres"\n}\n'
-ADDRESS = "aws_db_instance.main"
-
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+pytestmark = needs_git
 
 
-def _git(repo: Path, *args: str, check: bool = True) -> int:
-    done = subprocess.run(
-        ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t", *args],
-        check=check,
-        capture_output=True,
-        stdin=subprocess.DEVNULL,
-    )
-    return done.returncode
+_git = git
 
 
 def _run(repo: Path, command: str) -> int:
