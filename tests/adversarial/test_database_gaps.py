@@ -133,7 +133,8 @@ DECISIONS = [
     Case("write-my-cnf", "printf '[mysql]\\ninit-command=DROP TABLE t\\n' > ~/.my.cnf", ASK),
     Case("write-sqliterc", "echo '.shell rm -rf /srv' > ~/.sqliterc", ASK),
     Case("write-mongoshrc", "echo 'db.dropDatabase()' > ~/.mongoshrc.js", ASK),
-    Case("sqlite-other-home", "HOME=/tmp/evil sqlite3 a.db 'SELECT 1'", ASK),
+    # sqlite3 reads the password file's home's .sqliterc, not $HOME's (sqlite3 3.40.1 run).
+    Case("sqlite-other-home", "HOME=/tmp/evil sqlite3 a.db 'SELECT 1'", ALLOW),
     # psql writes its output (-o) and its session log (-L) on this machine.
     Case("psql-output-settings", "psql -d app -o ~/.claude/settings.json -c 'SELECT 1'", DENY),
     Case(

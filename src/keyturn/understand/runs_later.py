@@ -43,7 +43,9 @@ made ``unknown``.
 
 :func:`runs_later` says why a path is such a file; :func:`mark_runs_later` turns the writes of
 an action's effects on such files into ``unknown``. Every understander that writes files (shell
-commands, agents' file tools, MCP file tools) passes its effects through it.
+commands, agents' file tools, MCP file tools) passes its effects through it; a shell line's
+effects pass again once the links on their paths are followed
+(:func:`mark_runs_later_through_links`: ``echo x > notes`` with ``notes -> ~/.bashrc``).
 """
 
 from __future__ import annotations
@@ -52,8 +54,9 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from keyturn.model import Effect, EffectKind
+from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand._container_env_settings import (
     docker_folder_pattern,
     docker_folders,
@@ -69,11 +72,24 @@ from keyturn.understand._host_runs_later_files import (
     READ_BY_KEY,
     USUAL_HOMES,
 )
+from keyturn.understand.links import LineLinks, LinkReader
 from keyturn.understand.paths import unknown_place
 
-__all__ = ["mark_runs_later", "runs_later"]
+if TYPE_CHECKING:
+    from keyturn.understand import FileReader
+
+__all__ = ["mark_runs_later", "mark_runs_later_through_links", "runs_later"]
 
 _WRITES = frozenset({EffectKind.CREATE, EffectKind.UPDATE, EffectKind.REPLACE})
+# Programs that put a new file in the place of a link rather than write through it (GNU coreutils
+# 9.1, sed 4.9: tried): ``mv x notes``, ``ln -sf t notes``, ``install x notes`` and ``sed -i``
+# (without ``--follow-symlinks``) leave what ``notes`` pointed at as it was. A link on the folder
+# still counts (``mv x hooks/pre-commit`` with ``hooks -> .git/hooks`` lands in git's hooks), and
+# so does one to a directory (``mv x dir-link`` moves into it).
+_REPLACE_THE_LINK = frozenset({"mv", "ln", "install", "sed"})
+# The effect ``ln`` names for what its link points at (:func:`.through_link`): written through.
+_THROUGH_THE_NEW_LINK = "what is written through the link"
+_FOLLOWS_LINKS = re.compile(r"(?:^|\s)--fo")  # sed's --follow-symlinks, however abbreviated
 _UNKNOWN_PLACE = (
     "goes through a link whose place cannot be told (another process's working directory or"
     " files, a directory descriptor): it may land on any file"
@@ -190,3 +206,65 @@ def _through_unknown_place(effect: Effect) -> str | None:
         if name.startswith("file:") and unknown_place(name[5:]):
             return name[5:]
     return None
+
+
+def mark_runs_later_through_links(
+    written: Iterable[Effect],
+    linked: Iterable[Effect],
+    *,
+    files: FileReader,
+    made: Mapping[str, str] | None = None,
+    home: str = "",
+    env: Mapping[str, str] | None = None,
+) -> list[Effect]:
+    """``linked`` -- the effects ``written``, one for one, with their files named also where the
+    links on them (on disk, and ``made`` by the line) lead
+    (:func:`keyturn.understand.links.with_link_targets`) -- with each write that lands through a
+    link on a file that runs later made ``unknown``, as the direct write is: ``echo x > notes``
+    or ``cp x notes`` with ``notes -> ~/.bashrc`` writes the shell's start-up file. A program
+    that replaces the link instead (:data:`_REPLACE_THE_LINK`) is judged by the links on its
+    folder only. ``home``, ``env``: as for :func:`mark_runs_later`."""
+    line: LinkReader = LineLinks(files, made) if made else files
+    pairs = list(zip(written, linked, strict=True))
+    # ``ln``'s own effects are named through the links on disk only, as with_link_targets does.
+    seen = [
+        _where_it_lands(before, after, files if before.operation == "ln" else line, files)
+        for before, after in pairs
+    ]
+    marked = mark_runs_later(seen, home=home, env=env)
+    return [
+        mark if view is after else replace(after, effect=mark.effect, detail=mark.detail)
+        for (_, after), view, mark in zip(pairs, seen, marked, strict=True)
+    ]
+
+
+def _where_it_lands(before: Effect, after: Effect, links: LinkReader, files: FileReader) -> Effect:
+    """``after`` (``before`` named through links), less the targets of the links a program that
+    replaces them (``mv x notes``) does not write through."""
+    if after is before or not _replaces_the_link(before):
+        return after
+    passed = {f"file:{p}" for n in before.resource.names if (p := _past_the_link(n, links, files))}
+    kept = tuple(n for n in after.resource.names if n in before.resource.names or n not in passed)
+    return replace(after, resource=Resource(kept, type=after.resource.type))
+
+
+def _past_the_link(name: str, links: LinkReader, files: FileReader) -> str | None:
+    """Where the last link of the file ``name`` leads -- the file is itself a link, to no
+    directory -- when that is not where its folder's links take it; else ``None``."""
+    if not name.startswith("file:/"):
+        return None
+    folder, _, leaf = name[5:].rpartition("/")
+    landed = links.links_followed(name[5:])
+    if landed is None or files.is_dir(landed):
+        return None
+    there = links.links_followed(folder) if folder else None
+    return None if landed == f"{(there or folder).rstrip('/')}/{leaf}" else landed
+
+
+def _replaces_the_link(effect: Effect) -> bool:
+    operation, command = effect.operation or "", effect.command or ""
+    if operation not in _REPLACE_THE_LINK or _THROUGH_THE_NEW_LINK in effect.detail:
+        return False
+    if operation == "sed":  # its in-place edit; a ``w FILE`` opens the file, through the link
+        return effect.effect is EffectKind.UPDATE and _FOLLOWS_LINKS.search(command) is None
+    return True

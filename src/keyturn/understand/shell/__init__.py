@@ -29,7 +29,7 @@ from keyturn.model import Action, ActionKind, Effect, Target
 from keyturn.understand import FileReader, NoFiles
 from keyturn.understand.links import with_link_targets
 from keyturn.understand.paths import is_windows_path
-from keyturn.understand.runs_later import mark_runs_later
+from keyturn.understand.runs_later import mark_runs_later, mark_runs_later_through_links
 from keyturn.understand.shell._drive_mounts import (
     in_windows_shell,
     in_wsl,
@@ -127,14 +127,17 @@ def _understood(
     effects += keyturn_variable_effects(command, target=base)
     # DOCKER_CONFIG, REGISTRY_AUTH_FILE... in the agent's environment or set on the line move
     # the container tools' settings and plugins.
-    marked = mark_runs_later(
-        mark_unprotected_deletes(effects), home=ctx.home, env={**variables, **run.set_env}
-    )
+    run_env = {**variables, **run.set_env}
+    marked = mark_runs_later(mark_unprotected_deletes(effects), home=ctx.home, env=run_env)
     effects = _dedupe(marked)
     effects = with_glob_forms(effects, case_blind=case_blind(command, variables))
     if run.linked or not isinstance(files, NoFiles):
         # A path through a link on disk, or one the line makes, lands where it leads.
-        effects = with_link_targets(effects, files, made=run.linked)
+        linked = with_link_targets(effects, files, made=run.linked)
+        # Judged where it lands, too: ``echo x > notes`` with ``notes -> ~/.bashrc``.
+        effects = mark_runs_later_through_links(
+            effects, linked, files=files, made=run.linked, home=ctx.home, env=run_env
+        )
     # A disk, a kernel trigger or the dynamic loader reached by any name, a link's target too.
     effects = with_machine_targets(effects)
     if in_wsl(variables):

@@ -21,6 +21,8 @@ repositories):
   already there is left alone); ``--force`` as ``checkout -f`` (local changes go, even at the
   same commit); ``--rebase``/``--merge`` rebase or merge the submodule's branch onto it.
   ``--remote`` uses the remote's branch, fetched when it runs: not read, so ``unknown``.
+  Without one of those modes, a ``submodule.<name>.update = !command`` setting runs its
+  command instead (:mod:`._git_submodule_update`).
   A submodule not checked out yet is cloned: nothing of it is on disk to lose.
 - ``checkout-index -f (-a | PATH...)`` writes the index's version over each file, as
   ``checkout -- PATH`` does (``-a``: every file under the folder it runs in); without ``-f`` a
@@ -35,10 +37,12 @@ from __future__ import annotations
 import posixpath
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.commands._git_config import given_settings
 from keyturn.understand.shell.commands._git_config_file import everything_in, work_tree_root
 from keyturn.understand.shell.commands._git_effects import git_effect, worktree_effect
 from keyturn.understand.shell.commands._git_leaving import submodule, submodule_paths
 from keyturn.understand.shell.commands._git_repository import find_git_dir
+from keyturn.understand.shell.commands._git_submodule_update import MODES, update_commands
 from keyturn.understand.shell.commands._git_tree_settings import Touches
 from keyturn.understand.shell.commands._git_worktree import local_write, switched
 from keyturn.understand.shell.commands._tf_git_rewrites import (
@@ -143,7 +147,7 @@ def submodule_update(
     ``update``; module docstring)."""
     paths: list[str] = []
     flags: set[str] = set()
-    mode = "--checkout"
+    mode = ""
     i = 0
     while i < len(args):
         arg = args[i]
@@ -153,7 +157,7 @@ def submodule_update(
             break
         if arg in _UPDATE_VALUED:
             i += 1
-        elif arg in ("--checkout", "--rebase", "--merge"):
+        elif arg in MODES:
             mode = arg
         elif arg.startswith("-"):
             flags.add("--force" if arg == "-f" else arg)
@@ -169,9 +173,11 @@ def submodule_update(
     touches = Touches.SWITCHED
     if "--force" in flags:
         touches = Touches.UNLIKE_COMMIT
-    elif mode != "--checkout":
+    elif mode not in ("", "--checkout"):
         touches = Touches.MERGED
     effects = local_write(args, repo, cmd, ctx)
+    if not mode:  # a submodule.<name>.update setting decides: it may name a command
+        effects += update_commands(repo, cmd, ctx, given=given_settings(cmd, ctx))
     for folder in folders:
         recorded = None if "--remote" in flags else _recorded(top, folder, ctx)
         kind = EffectKind.UPDATE if recorded else EffectKind.UNKNOWN

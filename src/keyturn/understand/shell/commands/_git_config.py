@@ -32,6 +32,7 @@ from keyturn.understand.shell.commands._git_repository import (
     common_dir,
     find_git_dir,
 )
+from keyturn.understand.shell.commands._git_submodule_update import update_setting
 from keyturn.understand.shell.effects import file_effect, file_path, unknown_effect
 from keyturn.understand.shell.nested import script_file_effects
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
@@ -129,7 +130,8 @@ def _clone_setting(
 ) -> list[Effect]:
     key, equals, known = value.partition("=")
     known = known if equals else "true"
-    return git_setting_effects(key, None if run_time else known, cmd, ctx)
+    given = None if run_time else known  # a later ``git submodule update`` included
+    return git_setting_effects(key, given, cmd, ctx) + update_setting(key, given, cmd, ctx)
 
 
 def _option_value(
@@ -205,7 +207,12 @@ def config(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) ->
     if mode == "set" and len(operands) >= 2:
         key, value = operands[0], operands[1]
         run_time = any(cmd.argv[j] == value for j in cmd.dynamic_words)
-        return [changed, *git_setting_effects(key, None if run_time else value, cmd, ctx)]
+        known = None if run_time else value  # what the next ``git submodule update`` runs too
+        return [
+            changed,
+            *git_setting_effects(key, known, cmd, ctx),
+            *update_setting(key, known, cmd, ctx),
+        ]
     return [changed]
 
 

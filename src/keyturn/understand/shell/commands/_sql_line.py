@@ -38,9 +38,10 @@ import re
 from dataclasses import dataclass, replace
 
 from keyturn.model import Effect
-from keyturn.understand.shell.commands._argv import with_command
-from keyturn.understand.shell.line_writes import one_text_on_line
+from keyturn.understand.shell.commands._argv import setting, with_command
+from keyturn.understand.shell.line_writes import one_text_on_line, written_text
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
+from keyturn.understand.shell.words import normalize_path
 from keyturn.understand.sql import run_sql
 from keyturn.understand.sql.names import Dependent, Session
 from keyturn.understand.sql.sqlite_files import MEMORY
@@ -87,15 +88,28 @@ class Connection:
                 _note(session, ctx.sql_links.setdefault(server, {}))
         return with_command(effects, cmd)
 
-    def start_up_keys(self, ctx: ShellContext) -> None:
-        """sqlite3 runs the user's ``~/.sqliterc`` first: one that mentions ``foreign_keys``
-        may turn them on, and the links other commands declared then act (not told more
-        closely: taken as on)."""
+    def sqlite_start_up(self, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+        """sqlite3 runs the user's start-up file first: ``~/.sqliterc`` of the home the
+        password file gives, whatever ``HOME`` says (sqlite3 3.40 run: ``HOME=/x sqlite3``
+        still ran ``/root/.sqliterc``, not ``/x/.sqliterc``); from 3.44 on,
+        ``$XDG_CONFIG_HOME/sqlite3/sqliterc`` (else ``~/.config/sqlite3/sqliterc``) when that
+        is there (its ``find_xdg_file``). One in a folder ``XDG_CONFIG_HOME`` moved is unknown;
+        one that mentions ``foreign_keys`` may turn them on, and the links other commands
+        declared then act (not told more closely: taken as on)."""
         session = self.session(ctx)
+        home = ctx.home.rstrip("/")
+        moved = setting(cmd, ctx.env, "XDG_CONFIG_HOME")
+        if moved is not None and normalize_path(moved, cwd=ctx.cwd) != f"{home}/.config":
+            place = f"{normalize_path(moved, cwd=ctx.cwd).rstrip('/')}/sqlite3/sqliterc"
+            there = ctx.files.exists(place) or written_text(ctx.written, place)[0]
+            if there or ctx.disk_stale or any(mark in moved for mark in "$`"):
+                return [session.unknown("sqlite3 runs the sqliterc XDG_CONFIG_HOME points to")]
         if session.dormant:
-            text = one_text_on_line(f"{ctx.home.rstrip('/')}/.sqliterc", ctx)
-            if text is not None and _FOREIGN_KEYS.search(text):
-                session.wake_foreign_keys()
+            for name in (".config/sqlite3/sqliterc", ".sqliterc"):
+                text = one_text_on_line(f"{home}/{name}", ctx)
+                if text is not None and _FOREIGN_KEYS.search(text):
+                    session.wake_foreign_keys()
+        return []
 
 
 def _server(engine: str, host: str | None, port: str | None, ctx: ShellContext) -> tuple[str, ...]:

@@ -117,10 +117,11 @@ def _file_sql(path: str, ctx: ShellContext, conn: Connection) -> list[Effect]:
     return conn.run(text, ctx, psql_variables=conn.engine == "postgres")
 
 
-def _text_sql(cmd: SimpleCommand, arg: Arg, ctx: ShellContext, conn: Connection) -> list[Effect]:
-    if is_dynamic(cmd, arg):
+def _text_sql(cmd: SimpleCommand, ctx: ShellContext, conn: Connection, *texts: Arg) -> list[Effect]:
+    """The SQL ``texts`` give, run as one text joined with a space (mysql's several ``-e``)."""
+    if any(is_dynamic(cmd, arg) for arg in texts):
         return [conn.session(ctx).unknown("runs SQL text decided at run time")]
-    return conn.run(arg.value, ctx)
+    return conn.run(" ".join(arg.value for arg in texts), ctx)
 
 
 def _abbreviated(args: Parsed, names: Iterable[str]) -> str | None:
@@ -208,7 +209,7 @@ def psql(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     effects += _psql_output_files(args, cmd, ctx)
     for arg in args.all("c", "f"):
         if arg.key == "c":
-            effects += _text_sql(cmd, arg, ctx, conn)
+            effects += _text_sql(cmd, ctx, conn, arg)
         elif arg.value == "-":
             effects += _stdin_sql(cmd, ctx, conn)
         else:
@@ -294,7 +295,9 @@ def mysql(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
 
     Its option files are read first (:mod:`._mysql_options`): their ``database``/``host``
     count unless the line gives its own, and their ``init-command`` is judged; what in them
-    cannot be judged, ``--login-path`` and a prefix of an option are unknown."""
+    cannot be judged, ``--login-path`` and a prefix of an option are unknown. Its several
+    ``-e`` are one SQL text (``-e "DROP TABLE" -e t`` drops ``t``); psql's several ``-c`` are
+    several commands."""
     args = parse(cmd, _MYSQL)
     options = mysql_options(cmd, ctx, args, program="mysql")
     host = options.host or setting(cmd, ctx.env, "MYSQL_HOST")
@@ -316,10 +319,10 @@ def mysql(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     effects = [session.unknown(problem) for problem in problems]
     for text in options.init:
         effects += conn.run(text, ctx)
-    for arg in args.all("init-command", "e"):
-        effects += _text_sql(cmd, arg, ctx, conn)
-    if args.has("e"):
-        return conn.finish(effects, cmd, ctx)
+    for arg in args.all("init-command"):  # run on connecting, before any -e
+        effects += _text_sql(cmd, ctx, conn, arg)
+    if args.has("e"):  # one text, joined with a space (MariaDB 10.11 tried; MySQL's readline.cc)
+        return conn.finish(effects + _text_sql(cmd, ctx, conn, *args.all("e")), cmd, ctx)
     return conn.finish(effects + _stdin_sql(cmd, ctx, conn), cmd, ctx)
 
 
@@ -338,8 +341,9 @@ _SQLITE = Spec(
 def sqlite(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``sqlite3 [OPTIONS] [FILE|URI] [SQL]...``: database = the file's absolute path.
 
-    A start-up file the line chose (another ``HOME``, whose ``.sqliterc`` runs) is unknown
-    unless ``-init`` names the file to run instead."""
+    Its start-up file (unless ``-init`` names the file to run instead) is the password
+    file's home's, whatever ``HOME`` says; one ``XDG_CONFIG_HOME`` points to is unknown
+    (:meth:`Connection.sqlite_start_up`)."""
     from keyturn.understand.shell.commands._sqlite_dot import sqlite_script
     from keyturn.understand.sql.sqlite_files import MEMORY, database_file
 
@@ -355,10 +359,8 @@ def sqlite(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     effects: list[Effect] = []
     session = conn.session(ctx)  # one for the whole line: ``.open`` in one argument holds on
     session.directory = ctx.cwd
-    if not args.has("init") and _start_up_chosen(cmd, ctx) is not None:
-        effects.append(session.unknown("sqlite3 runs the .sqliterc of another HOME"))
-    elif not args.has("init"):
-        conn.start_up_keys(ctx)
+    if not args.has("init"):
+        effects += conn.sqlite_start_up(cmd, ctx)
     for arg in [*args.all("init"), *args.all("cmd"), *operands[1:]]:
         if arg.key == "init":
             text = one_text_on_line(normalize_path(arg.value, cwd=ctx.cwd), ctx)
