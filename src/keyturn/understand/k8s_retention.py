@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["bound_names", "protection_dropped", "retains_on_delete"]
+__all__ = ["bound_names", "protection_dropped", "retains_on_delete", "switches"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +44,14 @@ def _one_of(*values: str) -> Callable[[Any], bool]:
 
 def _is_true(value: Any) -> bool:
     return value is True
+
+
+def _sync_option(*wanted: str) -> Callable[[Any], bool]:
+    """Argo CD's ``argocd.argoproj.io/sync-options``: comma-separated options, blanks trimmed
+    (Argo CD's sync-options documentation); safe when one of ``wanted`` is among them."""
+    return lambda value: (
+        isinstance(value, str) and bool({o.strip() for o in value.split(",")} & set(wanted))
+    )
 
 
 def _no_delete(value: Any) -> bool:
@@ -75,6 +83,29 @@ _SWITCHES = (
         _one_of("keep"),
         keeps_on_delete=False,
     ),
+    # GitOps controllers' own guards (their documentation): Argo CD neither prunes an object
+    # marked ``Prune=false`` (``confirm``: not without a person's confirmation) nor deletes one
+    # marked ``Delete=false`` with its app; Flux does not prune ``prune: disabled``. Taken off,
+    # the next sync deletes what the repository no longer holds. Neither keeps the object on a
+    # delete through the API.
+    _Switch(
+        (*_ANNOTATIONS, "argocd.argoproj.io/sync-options"),
+        "Argo CD Prune=false",
+        _sync_option("Prune=false", "Prune=confirm"),
+        keeps_on_delete=False,
+    ),
+    _Switch(
+        (*_ANNOTATIONS, "argocd.argoproj.io/sync-options"),
+        "Argo CD Delete=false",
+        _sync_option("Delete=false", "Delete=confirm"),
+        keeps_on_delete=False,
+    ),
+    _Switch(
+        (*_ANNOTATIONS, "kustomize.toolkit.fluxcd.io/prune"),
+        "Flux prune",
+        _one_of("disabled"),
+        keeps_on_delete=False,
+    ),
     # The cloud's own deletion protection set through the object (ACK's RDS spec, Crossplane's
     # forProvider): switched off through Kubernetes as surely as through the cloud's API.
     _Switch(("spec", "deletionProtection"), "deletion protection", _is_true, keeps_on_delete=False),
@@ -96,6 +127,12 @@ def protection_dropped(old: Any, new: Any) -> str | None:
         if s.safe(before := _at(old, s.path)) and not s.safe(after := _at(new, s.path))
     ]
     return ", ".join(dropped) or None
+
+
+def switches() -> tuple[tuple[tuple[str, ...], str, Callable[[Any], bool]], ...]:
+    """(path, label, whether a value is safe) of every switch, for readers of a partial write
+    (a patch, a manifest) whose ``old`` object is not at hand."""
+    return tuple((s.path, s.label, s.safe) for s in _SWITCHES)
 
 
 def retains_on_delete(obj: Any) -> bool:

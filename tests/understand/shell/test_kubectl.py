@@ -47,7 +47,7 @@ def kinds(effects: list[Effect]) -> list[EffectKind]:
         ("kubectl rollout restart deployment web", E.UPDATE, "k8s:default/deployment/web"),
         ("kubectl rollout status deploy/web", E.READ, "k8s:default/deployment/web"),
         ("kubectl exec -it web-1 -- sh", E.UNKNOWN, "k8s:default/pod/web-1"),
-        ("kubectl cp shop/web-1:/data ./d", E.UNKNOWN, "k8s:default/pod/web-1"),
+        ("kubectl cp shop/web-1:/data ./d", E.UNKNOWN, "k8s:shop/pod/web-1"),
         ("kubectl get pods -A", E.READ, "k8s:*"),
         ("kubectl logs web-1", E.READ, "k8s:*"),
         ("kubectl create ns team-b", E.CREATE, "k8s:namespace/team-b"),

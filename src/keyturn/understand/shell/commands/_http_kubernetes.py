@@ -4,7 +4,10 @@ A path such as ``/api/v1/namespaces/prod`` or ``/apis/apps/v1/namespaces/x/deplo
 found behind any prefix (Rancher's ``/k8s/clusters/<id>/``, ``kubectl proxy --api-prefix``), is
 named as ``kubectl`` and admission reviews name the object
 (:func:`keyturn.understand.k8s_kinds.object_names`); a collection is ``.../<kind>/*``, and a
-DELETE of one is also named as the namespace it empties (``k8s:namespace/<ns>``).
+DELETE of one is also named as the namespace it empties (``k8s:namespace/<ns>``). A PUT or
+PATCH is read for the protection or finalizers it takes off (:mod:`._kube_patches`, as
+``kubectl patch`` is); a PUT of a namespace's ``finalize`` sets its finalizers, so it is the
+delete it may force through.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from keyturn.understand.k8s_kinds import (
     object_names,
 )
 from keyturn.understand.shell.commands._http_request import READ_METHODS, Request, json_object
+from keyturn.understand.shell.commands._kube_patches import Unprotects, marked, request_unprotects
 
 _K8S_VERBS = {
     "DELETE": EffectKind.DELETE,
@@ -84,6 +88,15 @@ def _kubernetes_object(req: Request, segs: list[str], target: Target) -> list[Ef
         detail = ""
     elif method == "POST" and sub == "eviction":
         effect, detail = EffectKind.DELETE, "evicts the pod"
+    unprotects = Unprotects()
+    if method in ("PUT", "PATCH") and sub in ("", "finalize"):
+        text = None if req.body_unknown else req.body or ""
+        content = next((v for k, v in req.headers if k.strip().lower() == "content-type"), "")
+        unprotects = request_unprotects(method, text, content)
+        if kind == "namespace" and sub == "finalize":
+            # What the body's spec.finalizers leaves out the namespace controller skips: a
+            # namespace being deleted goes there and then (the usual "unstick" recipe).
+            unprotects = Unprotects(unprotects.dropped, finalizers=True)
     if sub.split("/")[0] in _K8S_EXEC:
         effect, detail = EffectKind.UNKNOWN, f"runs commands in the cluster ({sub})"
     if namespace is None and not is_cluster_scoped(kind):
@@ -98,13 +111,12 @@ def _kubernetes_object(req: Request, segs: list[str], target: Target) -> list[Ef
         # A definition takes every object of its kind with it (every kind, for them all).
         wide = custom_resource_names(name) if name != "*" else ("k8s:*", "k8s:namespace/*")
         names = tuple(dict.fromkeys(names + wide))
-    return [
-        Effect(
-            effect=effect or EffectKind.UNKNOWN,
-            resource=Resource(names=names, type=kind),
-            target=target,
-            service="k8s",
-            operation=f"k8s:{method} {kind}" + (f"/{sub}" if sub else ""),
-            detail=detail if effect else f"HTTP method {method} not understood",
-        )
-    ]
+    judged = Effect(
+        effect=effect or EffectKind.UNKNOWN,
+        resource=Resource(names=names, type=kind),
+        target=target,
+        service="k8s",
+        operation=f"k8s:{method} {kind}" + (f"/{sub}" if sub else ""),
+        detail=detail if effect else f"HTTP method {method} not understood",
+    )
+    return marked([judged], unprotects)

@@ -1,6 +1,7 @@
 """helm command lines -> effects on ``helm:<namespace>/<release>`` resources.
 
-uninstall deletes a release's objects, rollback/upgrade update them (``--force``: replaced),
+uninstall deletes a release's objects, rollback/upgrade update them (``--force``,
+``--force-replace``: replaced),
 install creates them (``--replace``: replaced); list/status/get/template... read. A literal
 ``--dry-run`` with no word decided at run time after it turns any of them into a read. The
 namespace and context are read as kubectl reads them, with helm's own ``HELM_KUBECONTEXT``,
@@ -23,6 +24,7 @@ from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._home import command_home
 from keyturn.understand.shell.commands._kube_args import parse_command
 from keyturn.understand.shell.commands._kube_call import KubeCall, kube_call
+from keyturn.understand.shell.commands._kube_credentials import written_kubeconfig_programs
 from keyturn.understand.shell.commands._kube_flags import HELM_GLOBAL, HELM_VERBS
 from keyturn.understand.shell.commands._kube_place import place_of
 from keyturn.understand.shell.commands._kube_programs import post_renderer_effects
@@ -72,7 +74,8 @@ def helm(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         flags = ", ".join(dict.fromkeys(args.unknown))
         detail = f"helm {verb}: {flags} may take a value or not: its words are not told"
         return [call.effect(_E.UNKNOWN, (f"helm:{call.namespace}/*",), "helm_release", detail)]
-    return _release_effects(call, words) + _local_files(call, words) + post_renderer_effects(call)
+    programs = post_renderer_effects(call) + written_kubeconfig_programs(call)
+    return _release_effects(call, words) + _local_files(call, words) + programs
 
 
 def _release_effects(call: KubeCall, words: tuple[str, ...]) -> list[Effect]:
@@ -99,11 +102,14 @@ def _helm_meaning(call: KubeCall, words: tuple[str, ...]) -> tuple[EffectKind, s
     if verb in ("uninstall", "del", "delete", "un"):
         keep = " (--keep-history)" if args.has("--keep-history") else ""
         return _E.DELETE, f"uninstall release: deletes its objects{keep}"
+    # ``--force`` (helm 3) and ``--force-replace`` (helm 4's name for it) update objects by
+    # deleting and recreating them, on rollback as on upgrade (``helm VERB --help``).
+    forced = next((f for f in ("--force", "--force-replace") if args.has(f)), None)
+    if verb in ("rollback", "upgrade") and forced:
+        return _E.REPLACE, f"{verb} {forced}: objects deleted and recreated"
     if verb == "rollback":
         return _E.UPDATE, "rollback"
     if verb == "upgrade":
-        if args.has("--force"):
-            return _E.REPLACE, "upgrade --force: objects deleted and recreated"
         return _E.UPDATE, "upgrade" + (" --install" if args.has("--install") else "")
     if verb == "install":
         if args.has("--replace"):

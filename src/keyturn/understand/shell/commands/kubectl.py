@@ -41,11 +41,17 @@ from keyturn.understand.shell.commands._http_request import Request
 from keyturn.understand.shell.commands._kube_args import parse_command
 from keyturn.understand.shell.commands._kube_call import KubeCall, kube_call, typed_targets
 from keyturn.understand.shell.commands._kube_cloud import cloud_deletes
+from keyturn.understand.shell.commands._kube_credentials import written_kubeconfig_programs
+from keyturn.understand.shell.commands._kube_files import copied_files, dump_files, kuberc_edit
 from keyturn.understand.shell.commands._kube_flags import KUBECTL_GLOBAL, KUBECTL_VERBS
 from keyturn.understand.shell.commands._kube_manifests import manifest_objects
+from keyturn.understand.shell.commands._kube_patches import (
+    manifest_marked,
+    marked,
+    write_unprotects,
+)
 from keyturn.understand.shell.commands._kube_programs import kustomize_program_effects
 from keyturn.understand.shell.commands._kuberc import with_kuberc
-from keyturn.understand.shell.effects import file_effect, file_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
 
 _E = EffectKind
@@ -113,7 +119,7 @@ def kubectl(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         effects = [_as_dry_run(call, e) for e in effects]
     if call.verb == "kustomize":
         effects += kustomize_program_effects(call)
-    return effects
+    return effects + written_kubeconfig_programs(call)
 
 
 # ``kubectl VERB --raw PATH``: the API request it sends.
@@ -150,10 +156,10 @@ def _kubectl_verb(call: KubeCall) -> list[Effect]:
     if raw is not None and verb in _RAW_METHODS:
         return _raw_request(call, _RAW_METHODS[verb], raw)
     if verb == "alpha" and words[:1] == ("kuberc",) and words[1:2] != ("view",):
-        return [_kuberc_edit(call, words)]
+        return [kuberc_edit(call, words)]
     if verb in _READ_VERBS or (verb == "auth" and words[:1] != ("reconcile",)):
         read = call.effect(_E.READ, ("k8s:*",), "", f"kubectl {verb}: reads only")
-        return [read, *_dump_files(call, words)]
+        return [read, *dump_files(call, words)]
     if verb == "config":
         return _config(call, words)
     if verb == "delete":
@@ -169,7 +175,8 @@ def _kubectl_verb(call: KubeCall) -> list[Effect]:
         return _objects_or_unknown(call, words, _E.UPDATE, detail)
     if verb in _UPDATE_VERBS or verb == "set":
         targets = words[1:] if verb == "set" else words
-        return _objects_or_unknown(call, _without_assignments(targets), _E.UPDATE, verb)
+        updated = _objects_or_unknown(call, _without_assignments(targets), _E.UPDATE, verb)
+        return marked(updated, write_unprotects(call))
     if verb == "rollout":
         sub = words[0] if words else ""
         kind = _E.READ if sub in ("status", "history") else _E.UPDATE
@@ -183,7 +190,8 @@ def _kubectl_verb(call: KubeCall) -> list[Effect]:
         return _run_expose(call, words)
     if verb in _EXEC_VERBS:
         names = _exec_names(call, words)
-        return [call.effect(_E.UNKNOWN, names, "pod", f"kubectl {verb}: arbitrary execution")]
+        ran = call.effect(_E.UNKNOWN, names, "pod", f"kubectl {verb}: arbitrary execution")
+        return [ran, *(copied_files(call, words) if verb == "cp" else ())]
     return [call.effect(_E.UNKNOWN, ("k8s:*",), "", f"kubectl {verb}: not understood")]
 
 
@@ -259,7 +267,7 @@ def _apply_like(call: KubeCall, words: tuple[str, ...]) -> list[Effect]:
     if verb in ("replace", "apply") and call.args.has("--force"):
         # apply --force deletes and recreates an object it cannot patch.
         kind, detail = _E.REPLACE, f"{verb} --force: deleted, then recreated"
-    effects = _objects_or_unknown(call, words, kind, detail)
+    effects = manifest_marked(call, _objects_or_unknown(call, words, kind, detail))
     if verb == "apply" and call.args.has("--prune"):
         # Pruning deletes what the manifest leaves out of every namespace it applies to (each
         # object's own, else the call's): their contents.
@@ -331,11 +339,17 @@ def _run_expose(call: KubeCall, words: tuple[str, ...]) -> list[Effect]:
 
 def _exec_names(call: KubeCall, words: tuple[str, ...]) -> tuple[str, ...]:
     if call.verb == "cp":
-        remote = next((w for w in words if ":" in w), "")
-        pod = remote.partition(":")[0].rpartition("/")[2]
-    else:
-        first = words[0] if words else "*"
-        pod = first.partition("/")[2] if "/" in first else first
+        # ``[NAMESPACE/]POD:PATH`` (``kubectl cp --help``): the namespace written there wins.
+        namespace, _, pod = (
+            next((w for w in words if ":" in w), "").partition(":")[0].rpartition("/")
+        )
+        return object_names("pod", pod or "*", namespace or call.namespace)
+    first = words[0] if words else "*"
+    kind, slash, name = first.partition("/")
+    if call.verb == "debug" and slash and normalize_kind(kind) == "node":
+        # ``debug node/N``: a pod with the node's host namespaces and its / mounted.
+        return (f"k8s:node/{name or '*'}",)
+    pod = name if slash else first
     return _names(call, "pod", pod or "*")
 
 
@@ -363,28 +377,6 @@ def _config(call: KubeCall, words: tuple[str, ...]) -> list[Effect]:
         f"config {sub}: rewrites kubeconfig (may change what a context name means)",
     )
     return [replace(edit, service="file")]
-
-
-def _dump_files(call: KubeCall, words: tuple[str, ...]) -> list[Effect]:
-    """``cluster-info dump --output-directory DIR``: the files it writes there (``nodes.json``,
-    ``NS/pods.json``, ``NS/POD/logs.txt``...), named as the tree, an update (it overwrites
-    them); ``-`` is standard output."""
-    folder = call.args.value("--output-directory")
-    if call.verb != "cluster-info" or words[:1] != ("dump",) or folder in (None, "", "-"):
-        return []
-    tree = file_path(folder, call.ctx).rstrip("/") + "/*"
-    detail = "cluster-info dump: writes the cluster's objects and logs into the directory"
-    return [file_effect(_E.UPDATE, [tree], call.cmd, call.ctx, detail=detail)]
-
-
-def _kuberc_edit(call: KubeCall, words: tuple[str, ...]) -> Effect:
-    """``kubectl alpha kuberc set``: a raw write of the preferences every later call reads
-    (service ``file``), unknown as a rewrite of the kubeconfig is."""
-    path = call.args.value("--kuberc") or call.cmd.assignments.get("KUBERC")
-    path = path or call.ctx.env.get("KUBERC") or f"{call.ctx.home.rstrip('/')}/.kube/kuberc"
-    detail = f"alpha kuberc {' '.join(words[1:2])}: rewrites kubectl's preferences"
-    edit = call.effect(_E.UNKNOWN, (f"file:{file_path(path, call.ctx)}",), "file", detail)
-    return replace(edit, service="file")
 
 
 def _without_assignments(words: tuple[str, ...]) -> list[str]:

@@ -1,0 +1,319 @@
+"""What a ``kubectl patch``, ``annotate``, ``edit`` or applied manifest takes off an object: a
+retention switch (:func:`keyturn.understand.k8s_retention.switches`: a reclaim policy off
+``Retain``, ``helm.sh/resource-policy: keep`` or Argo CD's ``Prune=false`` removed...) or its
+finalizers.
+
+An admission review shows the object before and after; a command line shows only the write, so
+the write is read for what it can take off, whatever was there before (fail closed):
+
+- ``patch --type json`` (RFC 6902): a ``remove`` (or ``move`` from) at or above a switch, or an
+  ``add``/``replace`` putting a value that is not safe there (or above it, without it);
+- ``--type merge`` (RFC 7386) and the default ``strategic``: a switch given a value that is
+  not safe, ``null`` (deleted) at or above it, and strategic merge's ``$patch: replace|delete``
+  and ``$retainKeys`` that drop it by leaving it out;
+- ``annotate KEY-`` (deleted) and ``KEY=VALUE``;
+- a manifest (``apply``, ``replace``): a switch it gives a value that is not safe; one it
+  leaves out is not read as dropped (``apply`` keeps what it never set).
+
+Finalizers (``metadata.finalizers``, a namespace's ``spec.finalizers``) removed, or replaced by
+a list that may lack some, let an object being deleted go there and then (the "unstick a
+Terminating namespace" recipe): whether it is being deleted is not told here, so the write is
+judged as the delete it may complete (as :mod:`keyturn.understand.kubernetes` judges it when
+it is). A strategic merge of a list of finalizers only adds (their ``patchStrategy`` is
+``merge``). A patch or edit whose text is not at hand may do either.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import yaml
+
+from keyturn.model import Effect, EffectKind
+from keyturn.understand.k8s_kinds import normalize_kind, object_names
+from keyturn.understand.k8s_retention import switches
+from keyturn.understand.shell.commands._kube_call import KubeCall
+from keyturn.understand.shell.commands._kube_manifests import manifest_documents
+from keyturn.understand.shell.line_writes import one_text_on_line
+from keyturn.understand.shell.words import normalize_path
+
+_FINALIZERS = (("metadata", "finalizers"), ("spec", "finalizers"))
+_UNSET = object()  # a value taken away, or not known
+
+
+@dataclass(frozen=True, slots=True)
+class Unprotects:
+    """What a write takes off: the switches (for people), whether finalizers, and why it is
+    not known (the text of the write not at hand)."""
+
+    dropped: tuple[str, ...] = ()
+    finalizers: bool = False
+    not_known: str | None = None
+
+    @property
+    def any(self) -> bool:
+        return bool(self.dropped or self.finalizers or self.not_known)
+
+    def detail(self) -> str:
+        parts = [f"takes off {', '.join(self.dropped)}"] if self.dropped else []
+        if self.finalizers:
+            parts.append("removes finalizers: forces a pending deletion through")
+        if self.not_known:
+            parts.append(f"{self.not_known}: may take off its protection or finalizers")
+        return "; ".join(parts)
+
+
+def marked(effects: list[Effect], found: Unprotects) -> list[Effect]:
+    """``effects`` (a write's updates) marked with what ``found`` says it takes off: removing
+    protection, and finalizers' removal a delete."""
+    if not found.any:
+        return effects
+    out = []
+    for effect in effects:
+        if effect.effect is EffectKind.UPDATE:
+            kind = EffectKind.DELETE if found.finalizers else effect.effect
+            detail = "; ".join(p for p in (effect.detail, found.detail()) if p)
+            effect = replace(effect, effect=kind, removes_protection=True, detail=detail)
+        out.append(effect)
+    return out
+
+
+def manifest_marked(call: KubeCall, effects: list[Effect]) -> list[Effect]:
+    """``effects`` of ``apply``/``replace -f`` with each object marked with what its manifest
+    takes off (:func:`manifest_unprotects`)."""
+    docs = manifest_documents(call) or []
+    found: dict[str, Unprotects] = {}
+    for doc in _objects(docs):
+        unprotects = manifest_unprotects(doc)
+        metadata = doc.get("metadata") or {}
+        if unprotects.any and isinstance(metadata, dict) and isinstance(doc.get("kind"), str):
+            namespace = metadata.get("namespace") or call.namespace
+            kind = normalize_kind(doc["kind"])
+            for name in object_names(kind, str(metadata.get("name")), str(namespace)):
+                found[name] = unprotects
+    if not found:
+        return effects
+    out = []
+    for effect in effects:
+        hit = next((found[n] for n in effect.resource.names if n in found), None)
+        out += marked([effect], hit) if hit else [effect]
+    return out
+
+
+def _objects(docs: Iterable[Any]) -> Iterable[dict[str, Any]]:
+    for doc in docs:
+        if isinstance(doc, dict) and isinstance(doc.get("items"), list):
+            yield from _objects(doc["items"])
+        elif isinstance(doc, dict):
+            yield doc
+
+
+def write_unprotects(call: KubeCall) -> Unprotects:
+    """What the call's write (``patch``, ``edit``, ``annotate``) takes off; nothing for other
+    verbs."""
+    if call.verb in ("patch", "edit"):
+        return patch_unprotects(call)
+    if call.verb == "annotate":
+        return annotate_unprotects(call)
+    return Unprotects()
+
+
+def patch_unprotects(call: KubeCall) -> Unprotects:
+    """What ``kubectl patch`` (``-p``/``--patch-file``) or ``kubectl edit`` takes off."""
+    if call.verb == "edit":
+        return Unprotects(not_known="edit: the new object is written in an editor")
+    text = _patch_text(call)
+    if text is None:
+        return Unprotects(not_known="patch: its text is not known here")
+    try:
+        body = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return Unprotects()  # kubectl refuses it
+    kind = (call.args.value("--type") or "strategic").lower()
+    if kind == "json":
+        if not isinstance(body, list):
+            return Unprotects()
+        return _json_patch(body)
+    return _merge(body, strategic=kind != "merge", manifest=False)
+
+
+def annotate_unprotects(call: KubeCall) -> Unprotects:
+    """What ``kubectl annotate … KEY-`` or ``KEY=VALUE`` takes off."""
+    annotations: dict[str, Any] = {}
+    for word in call.args.words[1:]:
+        key, eq, value = word.partition("=")
+        if eq and key:
+            annotations[key] = value
+        elif word.endswith("-") and len(word) > 1:
+            annotations[word[:-1]] = None
+    if not annotations:
+        return Unprotects()
+    return _merge({"metadata": {"annotations": annotations}}, strategic=False, manifest=False)
+
+
+def manifest_unprotects(doc: Any) -> Unprotects:
+    """What one object of an applied or replacing manifest takes off."""
+    return _merge(doc, strategic=False, manifest=True)
+
+
+def request_unprotects(method: str, body: str | None, content_type: str) -> Unprotects:
+    """What an API request's body takes off: a PATCH by its content type (``json-patch``,
+    ``merge-patch``, ``strategic-merge-patch``, ``apply-patch`` a manifest), a PUT as a
+    manifest; a body not at hand may do anything."""
+    if method not in ("PATCH", "PUT"):
+        return Unprotects()
+    if body is None:
+        return Unprotects(not_known=f"{method}: its body is not known here")
+    try:
+        parsed = yaml.safe_load(body)
+    except yaml.YAMLError:
+        return Unprotects()
+    kind = content_type.lower()
+    if method == "PUT" or "apply-patch" in kind:
+        return manifest_unprotects(parsed)
+    if "json-patch" in kind:
+        return _json_patch(parsed) if isinstance(parsed, list) else Unprotects()
+    return _merge(parsed, strategic="strategic" in kind, manifest=False)
+
+
+def _patch_text(call: KubeCall) -> str | None:
+    """The patch's text: ``-p`` as written, ``--patch-file`` from the file; None when either
+    is decided at run time or cannot be read."""
+    cmd = call.cmd
+    given = call.args.value("--patch")
+    path = call.args.value("--patch-file")
+    for value in (given, path):
+        if value is not None and any(value in cmd.argv[i] for i in cmd.dynamic_words if value):
+            return None
+    if given is not None:
+        return given
+    if path is None:
+        return None
+    full = path.replace("~", call.ctx.home, 1) if path.startswith("~") else path
+    return one_text_on_line(normalize_path(full, cwd=call.ctx.cwd), call.ctx)
+
+
+def _switches() -> Iterable[tuple[tuple[str, ...], str, Callable[[Any], bool]]]:
+    return switches()
+
+
+def _merge(body: Any, *, strategic: bool, manifest: bool) -> Unprotects:
+    """A merge or strategic merge patch (or a manifest) ``body``."""
+    if not isinstance(body, dict):
+        return Unprotects()
+    dropped = []
+    for path, label, safe in _switches():
+        value = _walk(body, path, strategic=strategic)
+        if value is not None and not safe(None if value is _UNSET else value):
+            dropped.append(f"{label} ({'removed' if value is _UNSET else _shown(value)})")
+    finalizers = False
+    for path in _FINALIZERS:
+        value = _walk(body, path, strategic=strategic)
+        if value is _UNSET:
+            finalizers = True
+        elif isinstance(value, list):
+            # A merge patch replaces the list; a manifest's empty list empties it.
+            finalizers = finalizers or (not strategic and (not manifest or not value))
+    return Unprotects(tuple(dict.fromkeys(dropped)), finalizers)
+
+
+def _walk(body: dict[str, Any], path: tuple[str, ...], *, strategic: bool) -> Any:
+    """The value ``body`` writes at ``path``: ``_UNSET`` when it deletes it (``null`` at or
+    above it, strategic ``$patch``/``$retainKeys``/``$deleteFromPrimitiveList``), None when it
+    leaves it alone."""
+    node: Any = body
+    for i, key in enumerate(path):
+        if not isinstance(node, dict):
+            return None
+        if key in node:
+            node = node[key]
+            if node is None:
+                return _UNSET
+            continue
+        if strategic:
+            retain = node.get("$retainKeys")
+            if node.get("$patch") in ("replace", "delete"):
+                return _UNSET
+            if isinstance(retain, list) and key not in retain:
+                return _UNSET
+            if i == len(path) - 1 and f"$deleteFromPrimitiveList/{key}" in node:
+                return _UNSET
+        return None
+    return node
+
+
+def _json_patch(ops: list[Any]) -> Unprotects:
+    """A JSON patch: each operation's writes read against every switch and finalizer list."""
+    dropped: list[str] = []
+    finalizers = False
+    for op in ops:
+        if not isinstance(op, dict) or not isinstance(op.get("path"), str):
+            continue
+        name = op.get("op")
+        path = _pointer(op["path"])
+        removed = [path] if name == "remove" else []
+        if name == "move" and isinstance(op.get("from"), str):
+            removed.append(_pointer(op["from"]))
+        written = op.get("value") if name in ("add", "replace") else _UNSET
+        if name in ("add", "replace", "move", "copy"):
+            dropped += _json_switches(path, written, removed)
+            finalizers = finalizers or _json_finalizers(name, path, written, removed)
+        elif name == "remove":
+            dropped += _json_switches((), None, removed)
+            finalizers = finalizers or _json_finalizers(name, path, None, removed)
+    return Unprotects(tuple(dict.fromkeys(dropped)), finalizers)
+
+
+def _json_switches(path: tuple[str, ...], value: Any, removed: list[tuple[str, ...]]) -> list[str]:
+    found = []
+    for target, label, safe in _switches():
+        if any(_under(target, r) or _under(r, target) for r in removed):
+            found.append(f"{label} (removed)")
+        elif path and _under(target, path):
+            at = _at(value, target[len(path) :])
+            if at is _UNSET or not safe(at):
+                shown = "not known" if at is _UNSET else "left out" if at is None else _shown(at)
+                found.append(f"{label} ({shown})")
+        elif path and _under(path, target):
+            found.append(f"{label} (changed)")  # an item of a list switch: fail closed
+    return found
+
+
+def _json_finalizers(
+    name: str, path: tuple[str, ...], value: Any, removed: list[tuple[str, ...]]
+) -> bool:
+    for target in _FINALIZERS:
+        if any(_under(target, r) or _under(r, target) for r in removed):
+            return True
+        if path and _under(target, path) and name != "test":
+            return True  # the whole list (or what holds it) written anew
+        if path and _under(path, target) and len(path) > len(target) and name != "add":
+            return True  # an item replaced
+    return False
+
+
+def _under(path: tuple[str, ...], top: tuple[str, ...]) -> bool:
+    """Whether ``path`` is ``top`` or beneath it."""
+    return path[: len(top)] == top
+
+
+def _at(value: Any, rest: tuple[str, ...]) -> Any:
+    for key in rest:
+        if value is _UNSET or not isinstance(value, dict):
+            return _UNSET if value is _UNSET else None
+        value = value.get(key)
+    return value
+
+
+def _pointer(text: str) -> tuple[str, ...]:
+    """A JSON pointer's keys (RFC 6901: ``~1`` is ``/``, ``~0`` is ``~``)."""
+    parts = text.split("/")[1:] if text.startswith("/") else []
+    return tuple(p.replace("~1", "/").replace("~0", "~") for p in parts)
+
+
+def _shown(value: Any) -> str:
+    shown = value if isinstance(value, str) else json.dumps(value, default=str)
+    return shown if len(shown) <= 40 else shown[:37] + "..."
