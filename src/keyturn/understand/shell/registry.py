@@ -121,7 +121,9 @@ class ShellContext:
       'kubectl …'``, ``su -c``, ``docker exec c sh -c``), outermost first, as
       :mod:`.wrappers` notes them: where a tool that reads its own settings runs.
     - ``sql_links``: what SQL clients earlier on the line declared that later ones reach
-      (the one field a handler adds to: a table's foreign keys outlive the command).
+      (a field a handler adds to: a table's foreign keys outlive the command).
+    - ``container_notes``: what container commands earlier on the line made that later ones
+      reach (a volume bound to a host path, a container's bind mounts), the same way.
     """
 
     cwd: str = "/"
@@ -146,6 +148,10 @@ class ShellContext:
     # copies ``evolve`` makes along the line; a new judgement (``dataclasses.replace``) starts
     # empty, as the line has not run yet.
     sql_links: dict[tuple[str, ...], Any] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+    # What container commands earlier on the line made (:mod:`.commands._container_line`).
+    container_notes: dict[tuple[str, ...], Any] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
 

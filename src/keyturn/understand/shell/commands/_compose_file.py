@@ -52,7 +52,7 @@ _MAX_FOLDERS = 64  # folders climbed looking for a compose file
 # A service's lists that later files add to (the others are replaced).
 _APPENDED = frozenset(
     {"volumes", "devices", "cap_add", "volumes_from", "device_cgroup_rules"}
-    | {"post_start", "pre_stop", "env_file", "tmpfs"}
+    | {"post_start", "pre_stop", "env_file", "tmpfs", "security_opt"}
 )
 _MERGED = frozenset({"environment", "healthcheck", "labels", "build", "deploy"})
 

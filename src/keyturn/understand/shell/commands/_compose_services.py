@@ -146,7 +146,8 @@ def _as_run(
         values[key].append(spec)
     if service.get("pid") is not None and _text(service["pid"]) == "host":
         values["pid"] = ["host"]
-    for key, option in (("working_dir", "w"), ("container_name", "name")):
+    values["security-opt"] = [_text(o) for o in _list(service, "security_opt")]
+    for key, option in _RUN_OPTIONS.items():
         if service.get(key) is not None:
             values[option] = [_text(service[key])]
     entrypoint = _words(service.get("entrypoint"))
@@ -155,6 +156,14 @@ def _as_run(
     flags = frozenset({"privileged"} if _true(service.get("privileged")) else ())
     opts = Options(flags, {k: tuple(v) for k, v in values.items() if v}, ())
     return opts, entrypoint[1:], _words(service.get("command")), _checks(service)
+
+
+# A service's single settings that are ``docker run`` options (the host's namespaces shared, its
+# user), beside those read above.
+_RUN_OPTIONS = {
+    **{"working_dir": "w", "container_name": "name", "user": "u", "ipc": "ipc"},
+    **{"network_mode": "network", "cgroup": "cgroupns", "uts": "uts", "userns_mode": "userns"},
+}
 
 
 def _checks(service: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
@@ -195,9 +204,15 @@ def _volume(model: ComposeModel, project: str, volume: Any) -> tuple[str, str, s
         source, colon, rest = text.partition(":")
         if not colon:
             return "v", text, text  # an anonymous volume
+        target, _, options = rest.partition(":")
         if _is_path(source):
-            return "v", f"{_located(source, model)}:{rest}", rest.partition(":")[0]
-        return "v", f"{_volume_name(model, project, source)}:{rest}", rest.partition(":")[0]
+            return "v", f"{_located(source, model)}:{rest}", target
+        bound = _device_options(model, source)
+        if bound:
+            readonly = ["readonly"] if "ro" in options.split(",") else []
+            fields = [f"source={_volume_name(model, project, source)}", f"target={target}"]
+            return "mount", ",".join(["type=volume", *fields, *readonly, *bound]), target
+        return "v", f"{_volume_name(model, project, source)}:{rest}", target
     if not isinstance(volume, dict):
         raise _NotUnderstood("a mount not understood")
     kind = _text(volume.get("type", "volume"))
@@ -205,13 +220,16 @@ def _volume(model: ComposeModel, project: str, volume: Any) -> tuple[str, str, s
     target = _text(volume.get("target", "") or "")
     if kind == "bind" and source:
         source = _located(source, model)
-    elif kind == "volume" and source:
+    device: list[str] = []
+    if kind == "volume" and source:
+        device = _device_options(model, source)
         source = _volume_name(model, project, source)
     if any(c in f"{kind}{source}{target}" for c in ',="'):
         raise _NotUnderstood("a mount not understood")
     fields = [f"type={kind}", *([f"source={source}"] if source else []), f"target={target}"]
     if _true(volume.get("read_only")):
         fields.append("readonly")
+    fields += device
     return "mount", ",".join(fields), target
 
 
@@ -220,11 +238,6 @@ def _volume_name(model: ComposeModel, project: str, key: str) -> str:
     declared = model.volumes.get(key)
     if not isinstance(declared, dict):
         return f"{project}_{key}"
-    options = declared.get("driver_opts")
-    if isinstance(options, dict) and (
-        any(str(k).lower() == "device" for k in options) or "bind" in str(options.get("o", ""))
-    ):
-        raise _NotUnderstood(f"volume {key}'s driver options bind a host path or device")
     named = declared.get("name")
     if named is not None:
         return _text(named)
@@ -232,6 +245,31 @@ def _volume_name(model: ComposeModel, project: str, key: str) -> str:
     if isinstance(external, dict) and external.get("name") is not None:
         return _text(external["name"])
     return key if _true(external) else f"{project}_{key}"
+
+
+def _device_options(model: ComposeModel, key: str) -> list[str]:
+    """The top-level volume ``key``'s driver options that mount a host path (``device``), as
+    ``--mount`` ``volume-opt`` fields (the volume is created so when it is not there yet:
+    :mod:`._container_line`); none when it mounts none. A device not an absolute path, a
+    driver not the local one, or options ``--mount`` cannot carry: not understood."""
+    declared = model.volumes.get(key)
+    options = declared.get("driver_opts") if isinstance(declared, dict) else None
+    if not isinstance(options, dict) or not (
+        any(str(k).lower() == "device" for k in options) or "bind" in str(options.get("o", ""))
+    ):
+        return []
+    why = f"volume {key}'s driver options bind a host path or device"
+    given = {str(k).lower(): _text(v) for k, v in options.items()}
+    driver = declared.get("driver") if isinstance(declared, dict) else None
+    device = given.get("device", "")
+    if (
+        not device.startswith("/")
+        or (driver is not None and _text(driver) != "local")
+        or any(c in f"{k}{v}" for k, v in given.items() for c in ',"')
+        or set(given) - {"type", "o", "device"}
+    ):
+        raise _NotUnderstood(why)
+    return [f"volume-opt={k}={v}" for k, v in given.items()]
 
 
 def _is_path(source: str) -> bool:

@@ -35,6 +35,14 @@ command's words; an image's own entrypoint is taken to run them, as the common
 (``--health-cmd``, compose's ``healthcheck``) runs in the container too, without the
 entrypoint (:func:`health_effects`).
 
+A container given this host's engine socket (``-v /var/run/docker.sock:/var/run/docker.sock``)
+runs what it likes on this host through it: ``docker run -v /srv:/s alpine rm -rf /s/app`` in
+it deletes this host's ``/srv/app``, as the engine reads the paths it is given as its host's.
+So each file its command names is also named as this host's, as written -- which command talks
+to the engine (a script, ``curl --unix-socket``) is not told apart -- and the container getting
+the host stays ``unknown`` (:mod:`._container_mounts`). A writable bind of ``/`` or a home holds
+the socket too, but is judged as the host itself already: its files stay named as mounted.
+
 On a daemon of another machine, every file is that machine's (:meth:`.ContainerCall.on_daemon`).
 """
 
@@ -49,7 +57,12 @@ from dataclasses import dataclass
 from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand import FileReader, GitEntries, NoFiles
 from keyturn.understand.shell.commands._container_call import ContainerCall
-from keyturn.understand.shell.commands._container_mounts import Mount, device_mounts
+from keyturn.understand.shell.commands._container_mounts import (
+    Mount,
+    device_mounts,
+    engine_socket,
+)
+from keyturn.understand.shell.effects import home_or_root
 from keyturn.understand.shell.flags import Options
 from keyturn.understand.shell.registry import evolve
 
@@ -103,6 +116,7 @@ def command_effects(
         devices=device_mounts(opts),
         role=role,
         host_reach=_enters_host(opts, argv),
+        engine_reach=any(_gives_engine(m, ctx.home) for m in mounts),
     )
     found = ctx.understand_in(shlex.join(argv), inside)
     return [call.on_daemon(place.landed(effect)) for effect in found]
@@ -160,6 +174,14 @@ def _enters_host(opts: Options, argv: Sequence[str]) -> bool:
     return "host" in opts.values.get("pid", ()) and _ENTERS_HOST.search(" ".join(argv)) is not None
 
 
+def _gives_engine(mount: Mount, home: str) -> bool:
+    """Whether ``mount`` is there to give the engine's socket: the socket or a folder of
+    sockets (``/var/run``), not the whole root or a home, whose writable bind already gets the
+    host and whose files the command names as the container's own (:func:`_Place.landed`)."""
+    path = mount.host_path
+    return path is not None and engine_socket(path) and not home_or_root(path, home=home)
+
+
 def _variables(opts: Options) -> dict[str, str]:
     """``-e NAME=VALUE`` (``-e NAME`` passes this shell's value: not known, left out)."""
     pairs = (value.partition("=") for value in opts.values.get("e", ()))
@@ -191,6 +213,7 @@ class _Place:
     devices: Sequence[Mount] = ()  # the host's devices it is given (:func:`device_mounts`)
     role: str = ""
     host_reach: bool = False  # it enters this host's first process (the module's docstring)
+    engine_reach: bool = False  # it holds this host's engine socket (the module's docstring)
 
     def landed(self, effect: Effect) -> Effect:
         """``effect`` with each file it names named where it lands (the module's docstring)."""
@@ -203,6 +226,8 @@ class _Place:
             path = name.removeprefix("file:")
             base = path.removesuffix("/*") or "/"
             mount = _mount_of(base, [*self.mounts, *self.devices])
+            if self.engine_reach and not _under(base, IMAGE_WORKDIR):
+                names.append(name)  # as the engine, which mounts this host's paths, reads it
             if mount is not None and not _under(base, IMAGE_WORKDIR):
                 names.append(_host_name(path, mount))
             else:

@@ -12,6 +12,7 @@ container on the other.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Sequence
 
 from keyturn.model import Effect, EffectKind
@@ -22,6 +23,12 @@ from keyturn.understand.shell.commands._container_call import (
     option_spec,
 )
 from keyturn.understand.shell.commands._container_command import command_effects, health_effects
+from keyturn.understand.shell.commands._container_line import (
+    Bound,
+    note_container,
+    noted_binds,
+    on_host,
+)
 from keyturn.understand.shell.commands._container_mounts import host_access, mounts_of
 from keyturn.understand.shell.effects import (
     directory_tree,
@@ -160,6 +167,10 @@ def run(call: ContainerCall, args: Sequence[str]) -> list[Effect] | None:
         path = file_path(cidfile, call.ctx)
         out.append(write_effect(path, call.cmd, call.ctx, detail="the container's id"))
     mounts, unread = mounts_of(opts, call)
+    name = opts.value("name")
+    if name:  # ``docker cp`` later on the line reaches these (:mod:`._container_line`)
+        binds = [Bound(m.inside, m.host_path, m.readonly) for m in mounts if m.host_path]
+        note_container(call, name, binds)
     out += host_access(opts, call, mounts, unread)
     out += command_effects(call, opts, image, opts.rest[1:], mounts)
     return out + health_effects(call, opts, image, mounts)
@@ -180,6 +191,7 @@ def cp(call: ContainerCall, args: Sequence[str]) -> list[Effect] | None:
     out_of, into = _in_container(src), _in_container(dst)
     if out_of and not into:
         out = call.each(_E.READ, "container", [out_of], "copies files out of it")
+        out += _through_binds(call, src, _E.READ)
         if dst == "-":
             return out
         path = home_path(dst, call.ctx)
@@ -188,11 +200,31 @@ def cp(call: ContainerCall, args: Sequence[str]) -> list[Effect] | None:
         return [*out, call.file(_E.UPDATE, directory_tree(path)[1:], said)]
     if into and not out_of:
         out = call.each(_E.UPDATE, "container", [into], "copies files into it")
+        out += _through_binds(call, dst, _E.UPDATE)
         if src == "-":
             return out
         path = home_path(src, call.ctx)
         return [*out, call.file(_E.READ, directory_tree(path), f"copied into container {into}")]
     return None  # two containers or two host paths: refused
+
+
+def _through_binds(call: ContainerCall, word: str, kind: _E) -> list[Effect]:
+    """The container side ``C:path`` of ``cp`` where it lands on this host: in a bind mount
+    the container was created with earlier on the line (:mod:`._container_line`), the host's
+    files there; a relative path in a container with binds: unknown (its working directory is
+    the image's)."""
+    name, _, path = word.partition(":")
+    binds = noted_binds(call, name)
+    if not binds:
+        return []
+    if not path.startswith("/"):
+        return [call.unknown(f"{word}: a path relative to the container's working directory")]
+    found = on_host(posixpath.normpath(path), binds)
+    if found is None:
+        return []
+    bind, host = found
+    said = f"copied {'out of' if kind is _E.READ else 'into'} {word}: this host's {host}"
+    return [call.daemon_file(kind, directory_tree(host), f"{said} (bind of {bind.host_path})")]
 
 
 def _in_container(word: str) -> str | None:

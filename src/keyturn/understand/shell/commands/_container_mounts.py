@@ -1,14 +1,30 @@
 """What of this host a container gets: its bind mounts and named volumes, and whether it
-gets the host itself (see :mod:`.containers`)."""
+gets the host itself (see :mod:`.containers`).
+
+A named volume an earlier command on the line bound to a host folder, or one ``--mount``
+creates so (``volume-opt=device=…``), is a bind of that folder (:mod:`._container_line`).
+``--security-opt systempaths=unconfined`` (podman's ``unmask=``) leaves the kernel's
+``/proc/sys`` and ``/proc/sysrq-trigger`` writable (podman 4.3.1 run: a container so started
+wrote the host's ``vm.swappiness``; without it, "Read-only file system"), and ``--ipc=host``
+gives the host's ``/dev/shm`` (the same podman: a file the container made there was the
+host's): both are mounts of this host's paths."""
 
 from __future__ import annotations
 
 import posixpath
 import re
 from dataclasses import dataclass, replace
+from fnmatch import fnmatchcase
 
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._container_call import ContainerCall, mount_fields
+from keyturn.understand.shell.commands._container_line import (
+    Device,
+    device_of,
+    note_volume,
+    noted_volume,
+    pairs,
+)
 from keyturn.understand.shell.effects import (
     directory_tree,
     home_or_root,
@@ -35,6 +51,7 @@ class Mount:
     volume: str | None
     readonly: bool
     how: str = ""  # the option as written, for people
+    device: Device | None = None  # the driver options ``--mount`` creates the volume with
 
 
 def mounts_of(opts: Options, call: ContainerCall) -> tuple[list[Mount], list[Effect]]:
@@ -49,8 +66,36 @@ def mounts_of(opts: Options, call: ContainerCall) -> tuple[list[Mount], list[Eff
         if isinstance(found, str):
             unknown.append(call.unknown(f"{how} {spec}: {found}"))
         elif found is not None:
-            mounts.append(_located(replace(found, how=f"{how} {spec}"), call.ctx))
+            mount, why = _volume_device(
+                _located(replace(found, how=f"{how} {spec}"), call.ctx), call
+            )
+            mounts.append(mount)
+            unknown += why
     return mounts, unknown
+
+
+def _volume_device(mount: Mount, call: ContainerCall) -> tuple[Mount, list[Effect]]:
+    """A named volume that mounts a host path (:mod:`._container_line`): a bind of it when
+    it binds a folder, and an unknown effect naming the path when the line does not tell
+    which options hold (``--mount`` creates the volume with its own only when it is not
+    there yet) or the path is a disk or file system mounted."""
+    if mount.volume is None or mount.host_path is not None:
+        return mount, []
+    earlier = noted_volume(call, mount.volume)
+    device = earlier or mount.device
+    if device is None:
+        return mount, []
+    if earlier is None:
+        note_volume(call, mount.volume, device)
+    out = []
+    if earlier is None or not device.bind:
+        said = f"{mount.how}: volume {mount.volume} mounts this host's {device.path}" + (
+            "" if earlier else " when it is not there yet (one there keeps its own options)"
+        )
+        out.append(call.daemon_file(_E.UNKNOWN, directory_tree(device.path), said))
+    if device.bind:
+        mount = replace(mount, host_path=device.path, how=f"{mount.how} ({device.how})")
+    return mount, out
 
 
 def host_access(
@@ -62,7 +107,7 @@ def host_access(
     for mount in mounts:
         if mount.host_path is not None:
             out += _bind(mount.host_path, mount.readonly, mount.how, call)
-        elif mount.volume is not None:
+        if mount.volume is not None:
             out += _named_volume(mount.volume, mount.readonly, mount.how, call)
     found = _takeovers(opts)
     if found:
@@ -88,6 +133,9 @@ def device_mounts(opts: Options) -> list[Mount]:
         for path in _PRIVILEGED_PATHS
         if opts.on("privileged")
     ]
+    found += [Mount(p, p, None, False, how=how) for p, how in _unmasked(opts)]
+    if "host" in opts.values.get("ipc", ()):
+        found.append(Mount(_SHM, _SHM, None, False, how="--ipc=host"))
     for spec in opts.values.get("device", ()):
         parts = spec.split(":")
         host = parts[0]
@@ -100,9 +148,44 @@ def device_mounts(opts: Options) -> list[Mount]:
     return found
 
 
+# What the engines leave read-only in a container and ``systempaths=unconfined`` (docker's,
+# podman's) or ``unmask=`` (podman's) makes writable: the host kernel's settings and trigger.
+_SYSTEM_PATHS = ("/proc/sys", "/proc/sysrq-trigger")
+_SHM = "/dev/shm"  # noqa: S108 (the host's shared memory, named: nothing is made there)
+
+
+def _unmasked(opts: Options) -> list[tuple[str, str]]:
+    """The kernel's paths ``--security-opt`` leaves writable, and the option, for people."""
+    found: dict[str, str] = {}
+    for value in opts.values.get("security-opt", ()):
+        key, _, given = value.strip().replace(":", "=", 1).partition("=")
+        key = key.strip().lower()
+        if key == "systempaths" and given.strip().lower() == "unconfined":
+            found.update(dict.fromkeys(_SYSTEM_PATHS, f"--security-opt {value}"))
+        elif key == "unmask":
+            found.update(dict.fromkeys(_unmask_paths(given), f"--security-opt {value}"))
+    return list(found.items())
+
+
+def _unmask_paths(given: str) -> list[str]:
+    """The kernel's paths podman's ``unmask=ALL`` or ``unmask=PATH:PATH`` (globs too) names:
+    each of them matched or held, and a path under one of them."""
+    out = []
+    for path in (p.strip() for p in given.split(":")):
+        if path.upper() == "ALL":
+            return list(_SYSTEM_PATHS)
+        folder = path.rstrip("/") + "/"
+        out += [s for s in _SYSTEM_PATHS if fnmatchcase(s, path) or s.startswith(folder)]
+        out += [path for s in _SYSTEM_PATHS if path.startswith(s + "/")]
+    return list(dict.fromkeys(out))
+
+
 def _takeovers(opts: Options) -> list[str]:
     """The options that give a container the host itself."""
     found = ["--privileged"] if opts.on("privileged") else []
+    # The host kernel's settings writable: ``kernel.core_pattern`` runs a program as root.
+    kernel = (how for path, how in _unmasked(opts) if path.startswith("/proc/sys"))
+    found += list(dict.fromkeys(kernel))
     if "host" in opts.values.get("pid", ()):
         found.append("--pid=host")
     capabilities = {
@@ -150,13 +233,22 @@ def _mount_option(spec: str) -> Mount | str | None:
     readonly = any(fields.get(k) in ("", "true", "1") for k in ("readonly", "ro"))
     if kind in ("tmpfs", "ramfs"):
         return None
+    if '"' in spec or kind not in ("bind", "volume"):
+        return "a mount not understood"
     # A volume option naming a device is a bind in disguise (the local driver mounts it).
-    if '"' in spec or "device=" in spec or kind not in ("bind", "volume"):
+    options = pairs(v for k, v in pairs(spec.split(",")) if k.strip().lower() == "volume-opt")
+    device = device_of(options, "its volume-opt")
+    if isinstance(device, str) or (device is None and "device=" in spec):
         return "a mount not understood"
     if not inside.startswith("/"):
         return "a mount without a target"
+    if device is not None and (kind != "volume" or fields.get("volume-driver", "local") != "local"):
+        return "a mount not understood"
     if kind == "volume":
-        return _volume(source, inside, readonly) if source else None
+        if not source:
+            return "a volume created with a device but no name" if device else None
+        found = _volume(source, inside, readonly)
+        return replace(found, device=device) if isinstance(found, Mount) else found
     return Mount(inside, source, None, readonly) if _is_path(source) else "no source"
 
 
@@ -215,11 +307,16 @@ def _host_itself(path: str, readonly: bool, home: str) -> str | None:
         return "a disk is writable"
     if not readonly and home_or_root(path, home=home):
         return "the root filesystem or a home directory is writable"
-    inside = path.rstrip("/") + "/"
-    if (
-        posixpath.basename(path) in _SOCKET_NAMES
-        or any(s.startswith(inside) for s in _SOCKETS)
-        or _USER_RUNTIME.fullmatch(path)
-    ):
+    if engine_socket(path):
         return "the container engine's socket is mounted"
     return None
+
+
+def engine_socket(path: str) -> bool:
+    """Whether a bind of this host's ``path`` gives a container engine's socket."""
+    inside = path.rstrip("/") + "/"
+    return (
+        posixpath.basename(path) in _SOCKET_NAMES
+        or any(s.startswith(inside) for s in _SOCKETS)
+        or _USER_RUNTIME.fullmatch(path) is not None
+    )
