@@ -211,7 +211,6 @@ def test_claude_monitor_with_both_or_neither_is_unknown(tool_input: dict[str, An
         ("RemoteTrigger", {"action": "run"}),
         ("CronCreate", {"cron": "* * * * *", "prompt": "deploy"}),
         ("Artifact", {"file_path": "/srv/infra/report.html"}),
-        ("ReadMcpResourceTool", {"server": "db", "uri": "db://prod"}),
         ("LSP", {"operation": "hover"}),
         ("SendMessage", {"to": "x", "message": "y"}),
     ],

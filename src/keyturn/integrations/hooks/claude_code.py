@@ -48,8 +48,6 @@ INTERNAL_TOOLS = frozenset(
         "BashOutput",
         "KillShell",
         "KillBash",
-        "Skill",
-        "SlashCommand",
         # The task list that replaced TodoWrite, and background tasks' output and stop (the
         # successors of BashOutput and KillShell): tools-reference.md, sdk-tools.d.ts.
         "TaskCreate",
@@ -152,6 +150,17 @@ def claude_tool(
             return _monitor(args, where=where)
         case "WebSearch":
             return ToolCategory.WEB_SEARCH, {"query": args.get("query")}, None, None
+        case "Skill":  # judged by the commands its file runs (.skill_tool)
+            return (
+                ToolCategory.SKILL,
+                {"skill": args.get("skill"), "args": args.get("args")},
+                None,
+                None,
+            )
+        case "SlashCommand":  # "/name arguments…": the older tool for the same files
+            return ToolCategory.SKILL, _slash_command(args), None, None
+        case "ReadMcpResourceTool" | "ReadMcpResourceDirTool" | "ListMcpResourcesTool":
+            return ToolCategory.MCP_RESOURCE, dict(args), None, None
     if tool in INTERNAL_TOOLS:
         return ToolCategory.INTERNAL, dict(args), None, None
     return ToolCategory.UNKNOWN, dict(args), None, None
@@ -169,6 +178,16 @@ def _monitor(
     if command is None and isinstance(socket, dict):
         return ToolCategory.FETCH, {"urls": [text(socket, "url", where=where)]}, None, None
     return ToolCategory.UNKNOWN, dict(args), None, None
+
+
+def _slash_command(args: Mapping[str, Any]) -> dict[str, Any]:
+    """``SlashCommand``'s ``command`` (``/deploy staging``) as a skill name and its arguments;
+    a command that is not text names no skill (then not understood)."""
+    command = args.get("command")
+    if not isinstance(command, str):
+        return {"skill": None, "args": None}
+    name, _, rest = command.strip().partition(" ")
+    return {"skill": name, "args": rest.strip() or None}
 
 
 def _edit(args: Mapping[str, Any], *, where: str, at: str) -> dict[str, Any]:

@@ -12,7 +12,8 @@ output it does not accept:
 - exit 2 blocks only with a non-empty stderr, and is not a blocking mechanism for
   ``PermissionRequest``, which gets a JSON ``decision`` deny instead.
 
-``apply_patch`` arrives as ``{"command": <patch text>}`` and is read as file effects.
+``apply_patch`` arrives as ``{"command": <patch text>}`` and is read as file effects, as is
+``apply_patch`` sent through the shell tool in the forms Codex applies itself (.shell_patch).
 """
 
 from __future__ import annotations
@@ -66,7 +67,17 @@ class Codex:
                 event=call.event,
             )
         if tool in _SHELL_TOOLS and isinstance(args, dict):
-            return _shell_call(payload, tool=str(tool), args=args, home=home)
+            from .shell_patch import read_patch_shell
+
+            # ``apply_patch`` through the shell tool: Codex applies it as the patch tool does.
+            patched = read_patch_shell(
+                payload,
+                tool=str(tool),
+                args=args,
+                home=home,
+                read=lambda p: self.read(p, home=home),
+            )
+            return patched or _shell_call(payload, tool=str(tool), args=args, home=home)
         return read_claude_style(
             payload, agent=NAME, home=home, events=(PRE_TOOL_USE, PERMISSION_REQUEST)
         )

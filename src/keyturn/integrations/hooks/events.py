@@ -48,6 +48,8 @@ class ToolCategory(StrEnum):
     FETCH = "fetch"  # urls (list)
     WEB_SEARCH = "web_search"  # query
     MCP = "mcp"  # arguments; ToolCall.mcp_server / mcp_tool set
+    MCP_RESOURCE = "mcp_resource"  # server, uri (.mcp_resources)
+    SKILL = "skill"  # skill, args: a skill whose file may run commands (.skill_tool)
     INTERNAL = "internal"  # the agent's own bookkeeping (todo lists, sub-agents, questions)
     UNKNOWN = "unknown"  # arguments as sent
 
@@ -220,6 +222,14 @@ def _understood(
             )
         case ToolCategory.FETCH | ToolCategory.WEB_SEARCH | ToolCategory.INTERNAL:
             return _harmless(call, target=target)
+        case ToolCategory.SKILL:
+            from .skill_tool import skill_action
+
+            return skill_action(call, env=env, files=files, target=target)
+        case ToolCategory.MCP_RESOURCE:
+            from .mcp_resources import resource_action
+
+            return resource_action(call, target=target)
         case ToolCategory.POWERSHELL:
             from keyturn.understand.shell import understand_powershell
 
