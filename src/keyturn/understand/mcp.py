@@ -45,7 +45,7 @@ from keyturn.understand.mcp_mapping import (
     matching_mapping,
     stricter_by_annotations,
 )
-from keyturn.understand.runs_later import mark_runs_later
+from keyturn.understand.runs_later import mark_runs_later, mark_runs_later_through_links
 from keyturn.understand.shell.effects import with_machine_targets
 
 # Names other modules take from here (the built-in servers' meanings, the MCP proxy).
@@ -108,7 +108,11 @@ def understand_mcp(
     if not isinstance(files, NoFiles):
         # ``dir/lnk/../x`` opens where the kernel takes it: from the link's target.
         effects = with_climbs(effects, _strings(args), cwd=cwd, home=home, files=files)
-    effects = with_link_targets(mark_runs_later(effects, home=home), files)
+    marked = mark_runs_later(effects, home=home)
+    # Judged where a link leads, too (``write_file notes`` with ``notes -> ~/.bashrc``).
+    effects = mark_runs_later_through_links(
+        marked, with_link_targets(marked, files), files=files, home=home
+    )
     effects = with_machine_targets(effects)  # through ``x -> /dev/sda``: the disk's write
     subject = {"server": server, "tool": tool, "arguments": _canonical(name, args)}
     return Action(
