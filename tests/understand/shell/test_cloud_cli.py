@@ -49,7 +49,7 @@ def effects(command: str) -> list[tuple[EffectKind, tuple[str, ...], str | None]
         ),
         (
             "gcloud storage rm -r gs://acme-backups/2024",
-            [(D, ("gs://acme-backups/2024",), "storage")],
+            [(D, ("gs://acme-backups/2024", "gs://acme-backups/2024/*"), "storage")],
         ),
         (
             "gcloud projects remove-iam-policy-binding acme --member user:a@x.io"
@@ -57,9 +57,9 @@ def effects(command: str) -> list[tuple[EffectKind, tuple[str, ...], str | None]
             [(U, ("gcp:projects/acme",), "iam")],
         ),
         ("gcloud compute instances list", [(R, ("gcp:compute/instances/*",), "compute")]),
-        ("gsutil -m rm -r gs://bkt/data", [(D, ("gs://bkt/data",), "storage")]),
+        ("gsutil -m rm -r gs://bkt/data", [(D, ("gs://bkt/data", "gs://bkt/data/*"), "storage")]),
         ("gsutil rb gs://bkt", [(D, ("gs://bkt",), "storage")]),
-        ("gsutil rsync -d -r ./out gs://site", [(D, ("gs://site",), "storage")]),
+        ("gsutil rsync -d -r ./out gs://site", [(D, ("gs://site", "gs://site/*"), "storage")]),
         ("gsutil iam ch -d allUsers gs://bkt", [(U, ("gs://bkt",), "iam")]),
         (
             "az group delete --name rg-prod --yes --no-wait",

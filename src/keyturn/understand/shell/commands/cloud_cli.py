@@ -422,7 +422,8 @@ def _storage(
     if deletes:
         destination = [a for a in args if not a.startswith("-")][-1:]
         local = [a for a in destination if _local_path(a)]
-        remote = _remote_storage("rm", destination if not local else [], recursive, cmd, ctx)
+        # rsync -d removes what the source lacks anywhere under the destination: its tree.
+        remote = _remote_storage("rm", destination if not local else [], True, cmd, ctx)
         return (remote if not local else []) + _local_storage(
             verb, args, recursive, cmd, ctx, deletes=True
         )
@@ -447,12 +448,21 @@ def _remote_storage(
         kind = EffectKind.READ if verb != "mv" else kind  # downloading reads the bucket
     detail = "recursive" if recursive else ""
     op = f"{cmd.name} storage {verb}" if cmd.name == "gcloud" else f"gsutil {verb}"
+    # A recursive delete or write reaches every object under the prefix (``rm -r gs://b/x``
+    # deletes ``gs://b/x/*``), named so that a pattern protecting them is reached.
+    tree = recursive and kind in (EffectKind.DELETE, EffectKind.UPDATE)
     return [
         cloud_effect(
-            kind, [u.rstrip("/") or u], ctx, service="storage", operation=op, detail=detail
+            kind, _prefix_names(u, tree), ctx, service="storage", operation=op, detail=detail
         )
         for u in urls
     ]
+
+
+def _prefix_names(url: str, tree: bool) -> list[str]:
+    """``url`` as named (no trailing slash), and the objects under it when ``tree``."""
+    name = url.rstrip("/") or url
+    return [name, f"{name}/*"] if tree and not name.endswith("*") else [name]
 
 
 def _local_path(word: str) -> bool:
