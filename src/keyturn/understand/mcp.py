@@ -105,14 +105,17 @@ def understand_mcp(
     )
     effects = _tool_effects(call, mappings, hints)
     effects += _text_argument_effects(call, consumed=_consumed(call, mappings))
-    if not isinstance(files, NoFiles):
+    on_disk = not isinstance(files, NoFiles)
+    if on_disk:
         # ``dir/lnk/../x`` opens where the kernel takes it: from the link's target.
         effects = with_climbs(effects, _strings(args), cwd=cwd, home=home, files=files)
-    marked = mark_runs_later(effects, home=home)
-    # Judged where a link leads, too (``write_file notes`` with ``notes -> ~/.bashrc``).
-    effects = mark_runs_later_through_links(
-        marked, with_link_targets(marked, files), files=files, home=home
-    )
+    effects = mark_runs_later(effects, home=home)
+    if on_disk:
+        # Judged where a link leads, too (``write_file notes`` with ``notes -> ~/.bashrc``);
+        # without files there is no link to follow, and nothing to judge again.
+        effects = mark_runs_later_through_links(
+            effects, with_link_targets(effects, files), files=files, home=home
+        )
     effects = with_machine_targets(effects)  # through ``x -> /dev/sda``: the disk's write
     subject = {"server": server, "tool": tool, "arguments": _canonical(name, args)}
     return Action(
