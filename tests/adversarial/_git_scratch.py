@@ -8,6 +8,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from tests.adversarial.conftest import HOME
+
+from keyturn.localfiles import LocalFiles
+from keyturn.model import Action
+from keyturn.understand.shell import understand_shell
 
 PROTECTED = (
     'resource "aws_db_instance" "main" {\n  lifecycle {\n    prevent_destroy = true\n  }\n}\n'
@@ -28,3 +33,40 @@ def git(repo: Path, *args: str, check: bool = True) -> int:
         stdin=subprocess.DEVNULL,
     )
     return done.returncode
+
+
+def protected_repo(tmp_path: Path, *, side: str) -> Path:
+    """A repository whose ``infra/main.tf`` protects :data:`ADDRESS` at ``main``'s HEAD
+    (checked out); ``v1`` and ``old`` hold it bare; the branch ``side`` is a child of ``main``:
+    ``same`` differs only in ``README.md``, ``unprot`` takes the block out."""
+    repo = tmp_path / "repo"
+    (repo / "infra").mkdir(parents=True)
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "infra" / "main.tf").write_text(BARE)
+    (repo / "README.md").write_text("one\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "bare")
+    git(repo, "tag", "v1")
+    git(repo, "branch", "old")
+    (repo / "infra" / "main.tf").write_text(PROTECTED)
+    git(repo, "commit", "-qam", "protect")
+    git(repo, "checkout", "-qb", side)
+    if side == "same":
+        (repo / "README.md").write_text("two\n")
+    elif side == "unprot":
+        (repo / "infra" / "main.tf").write_text(BARE)
+    else:
+        raise ValueError(f"no such side branch: {side}")
+    git(repo, "commit", "-qam", side)
+    git(repo, "checkout", "-q", "main")
+    return repo
+
+
+def shell_action(command: str, repo: Path) -> Action:
+    """``command`` understood in ``repo``, reading the disk (git's objects too)."""
+    return understand_shell(command, cwd=str(repo), home=HOME, files=LocalFiles())
+
+
+def drops_protection(action: Action) -> bool:
+    """Whether ``action`` names :data:`ADDRESS` as losing its protection."""
+    return any(e.removes_protection and ADDRESS in e.resource.names for e in action.effects)

@@ -29,11 +29,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.adversarial._git_scratch import drops_protection, shell_action
 from tests.adversarial.test_git_stash_reach import (
     ADDRESS,
     PROTECTED,
-    _action,
-    _drops,
     _git,
     _kept,
     _on_old_with_protection,
@@ -52,7 +51,7 @@ MYSQL = 'resource "aws_db_instance" "main" {\n  engine = "mysql"\n}\n'
 def _unknown_naming(command: str, where: Path) -> bool:
     return any(
         e.effect is EffectKind.UNKNOWN and e.removes_protection and ADDRESS in e.resource.names
-        for e in _action(command, where).effects
+        for e in shell_action(command, where).effects
     )
 
 
@@ -80,7 +79,7 @@ def test_bisect_reset_back_to_a_branch_without_the_block_names_it(repo: Path) ->
     _git(repo, "checkout", "-q", "unprot")
     assert _run(repo, "git bisect start unprot v1") == 0
     assert _kept(repo)  # the commit git picked holds the block
-    assert _drops(_action("git bisect reset", repo))
+    assert drops_protection(shell_action("git bisect reset", repo))
     assert _run(repo, "git bisect reset") == 0
     assert not _kept(repo)
 
@@ -90,7 +89,7 @@ def test_bisect_reset_back_to_a_branch_without_the_block_names_it(repo: Path) ->
 )
 def test_bisect_forms_that_check_nothing_out_name_nothing(command: str, repo: Path) -> None:
     """False-alarm guard: no bisection under way, or ``--no-checkout``: the tree stays."""
-    assert not _drops(_action(command, repo)), command
+    assert not drops_protection(shell_action(command, repo)), command
     _run(repo, command)
     assert _kept(repo)
 
@@ -123,7 +122,7 @@ def test_submodule_update_to_a_commit_without_the_block_names_it(
 ) -> None:
     """Was a plain write: "Submodule path 'mod': checked out" the recorded (bare) commit."""
     sup = _superproject(repo, tmp_path)
-    assert _drops(_action(command, sup)), command
+    assert drops_protection(shell_action(command, sup)), command
     assert _run(sup, command) == 0
     assert not _kept(sup / "mod")
 
@@ -133,10 +132,10 @@ def test_submodule_update_force_discards_a_local_block(repo: Path, tmp_path: Pat
     sup = _superproject(repo, tmp_path)
     _git(sup / "mod", "checkout", "-q", "unprot")
     (sup / "mod" / "infra" / "main.tf").write_text(PROTECTED)
-    assert not _drops(_action("git submodule update", sup))
+    assert not drops_protection(shell_action("git submodule update", sup))
     assert _run(sup, "git submodule update") == 0
     assert _kept(sup / "mod")
-    assert _drops(_action("git submodule update --force", sup))
+    assert drops_protection(shell_action("git submodule update --force", sup))
     assert _run(sup, "git submodule update --force") == 0
     assert not _kept(sup / "mod")
 
@@ -149,7 +148,7 @@ def test_submodule_update_remote_is_unknown(repo: Path, tmp_path: Path) -> None:
 
 def test_submodule_update_without_submodules_names_nothing(repo: Path) -> None:
     """False-alarm guard: no ``.gitmodules``: nothing is updated."""
-    assert not _drops(_action("git submodule update", repo))
+    assert not drops_protection(shell_action("git submodule update", repo))
 
 
 # -- git checkout-index ----------------------------------------------------------------------
@@ -166,7 +165,7 @@ def test_submodule_update_without_submodules_names_nothing(repo: Path) -> None:
 def test_checkout_index_force_names_what_the_index_takes_out(command: str, repo: Path) -> None:
     """Was unknown naming nothing: the index's bare version is written over the block."""
     _on_old_with_protection(repo, staged=False)
-    assert _drops(_action(command, repo)), command
+    assert drops_protection(shell_action(command, repo)), command
     assert _run(repo, command) == 0
     assert not _kept(repo)
 
@@ -175,7 +174,7 @@ def test_checkout_index_without_force_keeps_the_file(repo: Path) -> None:
     """False-alarm guard (passes either way: it was unknown): "infra/main.tf already exists,
     no checkout": without -f a file there stays."""
     _on_old_with_protection(repo, staged=False)
-    assert not _drops(_action("git checkout-index -a", repo))
+    assert not drops_protection(shell_action("git checkout-index -a", repo))
     _run(repo, "git checkout-index -a")
     assert _kept(repo)
 
@@ -183,7 +182,7 @@ def test_checkout_index_without_force_keeps_the_file(repo: Path) -> None:
 def test_checkout_index_of_a_file_like_the_index_names_nothing(repo: Path) -> None:
     """False-alarm guard (passes either way: it was unknown naming nothing): the work tree's
     file is the index's; -f rewrites it with the same text."""
-    assert not _drops(_action("git checkout-index -f -a", repo))
+    assert not drops_protection(shell_action("git checkout-index -f -a", repo))
     _run(repo, "git checkout-index -f -a")
     assert _kept(repo)
 
@@ -205,7 +204,7 @@ def _conflict_resolved_with_the_block(repo: Path, command: str) -> None:
 def test_checkout_ours_during_a_conflict_names_it(command: str, repo: Path) -> None:
     """Was silent: the conflicted index is not read; ours (mysql) is written over the block."""
     _conflict_resolved_with_the_block(repo, "git merge main")
-    assert _drops(_action(command, repo)), command
+    assert drops_protection(shell_action(command, repo)), command
     assert _run(repo, command) == 0
     assert not _kept(repo)
 
@@ -225,7 +224,7 @@ def test_aborting_discards_a_block_written_while_resolving(
     _conflict_resolved_with_the_block(repo, starts)
     if starts == "git merge main":
         _git(repo, "add", "infra/main.tf")
-    assert _drops(_action(aborts, repo)), aborts
+    assert drops_protection(shell_action(aborts, repo)), aborts
     assert _run(repo, aborts) == 0
     assert not _kept(repo)
 
@@ -236,7 +235,7 @@ def test_aborting_discards_a_block_written_while_resolving(
 )
 def test_aborting_nothing_under_way_is_refused(command: str, repo: Path) -> None:
     """False-alarm guard: git refuses (exit 128) and changes nothing."""
-    action = _action(command, repo)
+    action = shell_action(command, repo)
     assert all(e.effect is EffectKind.READ for e in action.effects), command
     assert _run(repo, command) == 128
     assert _kept(repo)
@@ -250,7 +249,7 @@ def test_aborting_nothing_under_way_is_refused(command: str, repo: Path) -> None
 )
 def test_merge_strategy_ours_keeps_the_tree(command: str, repo: Path) -> None:
     """Was a false alarm: "Merge made by the 'ours' strategy", never a fast-forward."""
-    assert not _drops(_action(command, repo)), command
+    assert not drops_protection(shell_action(command, repo)), command
     assert _run(repo, command) == 0
     assert _kept(repo)
 
@@ -267,7 +266,7 @@ def test_unstaging_leaves_the_work_tree(command: str, repo: Path) -> None:
     """Was a false alarm: only the index changes; the staged block stays on disk (``--
     infra``, a folder, named nothing before either: a guard)."""
     _on_old_with_protection(repo, staged=True)
-    assert not _drops(_action(command, repo)), command
+    assert not drops_protection(shell_action(command, repo)), command
     assert _run(repo, command) == 0
     assert _kept(repo)
 
@@ -284,7 +283,7 @@ def test_unstaging_leaves_the_work_tree(command: str, repo: Path) -> None:
 def test_a_file_like_head_and_the_index_is_left_alone(command: str, repo: Path) -> None:
     """Was a false alarm: the file equals its HEAD and index versions; git changes nothing
     ("No local changes to save")."""
-    assert not _drops(_action(command, repo)), command
+    assert not drops_protection(shell_action(command, repo)), command
     _run(repo, command)
     assert _kept(repo)
 
@@ -295,7 +294,7 @@ def test_a_file_like_head_and_the_index_is_left_alone(command: str, repo: Path) 
 def test_a_file_unlike_the_index_is_still_named(command: str, repo: Path) -> None:
     """A miss guard: the block is not staged; git writes the bare version over it."""
     _on_old_with_protection(repo, staged=False)
-    assert _drops(_action(command, repo)), command
+    assert drops_protection(shell_action(command, repo)), command
     assert _run(repo, command) == 0
     assert not _kept(repo)
 
@@ -305,22 +304,22 @@ def test_a_file_unlike_the_index_is_still_named(command: str, repo: Path) -> Non
 
 def test_reset_keep_names_what_the_commit_takes_out(repo: Path) -> None:
     """Was HEAD only: ``reset --keep unprot`` writes unprot's bare main.tf."""
-    assert _drops(_action("git reset --keep unprot", repo))
+    assert drops_protection(shell_action("git reset --keep unprot", repo))
     assert _run(repo, "git reset --keep unprot") == 0
     assert not _kept(repo)
 
 
 def test_worktree_add_force_over_files_is_refused(repo: Path) -> None:
     """False-alarm guard (passes either way): "fatal: 'infra' already exists", exit 128."""
-    assert not _drops(_action("git worktree add --force infra unprot", repo))
+    assert not drops_protection(shell_action("git worktree add --force infra unprot", repo))
     assert _run(repo, "git worktree add --force infra unprot") == 128
     assert _kept(repo)
 
 
 def test_a_patch_not_at_hand_names_the_address(repo: Path) -> None:
     """Was silent: a patch fetched when it runs may take any block out."""
-    assert _drops(_action("curl -s https://example.com/p | git apply", repo))
-    assert _drops(_action("git apply --reject -", repo))
+    assert drops_protection(shell_action("curl -s https://example.com/p | git apply", repo))
+    assert drops_protection(shell_action("git apply --reject -", repo))
 
 
 def test_filter_branch_checks_the_rewritten_head_out(repo: Path) -> None:
@@ -339,6 +338,6 @@ def test_a_replacement_makes_the_commits_unread(repo: Path) -> None:
     """Was silent: with ``refs/replace/<main>`` -> unprot, ``reset --hard`` writes unprot's
     bare file, though main's own commit (which the reader reads) holds the block."""
     _git(repo, "replace", "main", "unprot")
-    assert _drops(_action("git reset --hard", repo))
+    assert drops_protection(shell_action("git reset --hard", repo))
     assert _run(repo, "git reset --hard") == 0
     assert not _kept(repo)

@@ -28,10 +28,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.adversarial._git_scratch import ADDRESS, BARE, PROTECTED, git, needs_git
+from tests.adversarial._git_scratch import (
+    BARE,
+    PROTECTED,
+    drops_protection,
+    git,
+    needs_git,
+    protected_repo,
+    shell_action,
+)
 from tests.adversarial.conftest import CWD, HOME
 
-from keyturn.localfiles import LocalFiles
 from keyturn.model import Action, EffectKind
 from keyturn.understand import MemoryFiles
 from keyturn.understand.shell import understand_shell
@@ -41,30 +48,7 @@ _git = git
 
 @pytest.fixture()
 def repo(tmp_path: Path) -> Path:
-    repo = tmp_path / "repo"
-    (repo / "infra").mkdir(parents=True)
-    _git(repo, "init", "-q", "-b", "main")
-    (repo / "infra" / "main.tf").write_text(BARE)
-    (repo / "README.md").write_text("one\n")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-qm", "bare")
-    _git(repo, "tag", "v1")
-    _git(repo, "branch", "old")
-    (repo / "infra" / "main.tf").write_text(PROTECTED)
-    _git(repo, "commit", "-qam", "protect")
-    _git(repo, "checkout", "-qb", "same")
-    (repo / "README.md").write_text("two\n")
-    _git(repo, "commit", "-qam", "readme")
-    _git(repo, "checkout", "-q", "main")
-    return repo
-
-
-def _action(command: str, repo: Path) -> Action:
-    return understand_shell(command, cwd=str(repo), home=HOME, files=LocalFiles())
-
-
-def _drops(action: Action) -> bool:
-    return any(e.removes_protection and ADDRESS in e.resource.names for e in action.effects)
+    return protected_repo(tmp_path, side="same")
 
 
 def _unknown(action: Action) -> bool:
@@ -88,13 +72,13 @@ _PUSHES = [
 def test_stashing_reverts_a_protection_not_committed(command: str, repo: Path) -> None:
     _git(repo, "checkout", "-q", "old")  # HEAD holds main.tf bare
     (repo / "infra" / "main.tf").write_text(PROTECTED)
-    assert _drops(_action(command, repo)), command
+    assert drops_protection(shell_action(command, repo)), command
 
 
 @needs_git
 @pytest.mark.parametrize("command", ["git stash", "git stash push", "git stash -u"])
 def test_stashing_a_tree_like_head_names_nothing(command: str, repo: Path) -> None:
-    assert not _drops(_action(command, repo)), command
+    assert not drops_protection(shell_action(command, repo)), command
 
 
 # -- git stash pop / apply / branch -----------------------------------------------------------
@@ -116,7 +100,7 @@ def test_applying_a_stash_without_the_block_names_the_address(command: str, repo
     (repo / "infra" / "main.tf").write_text(BARE)
     _git(repo, "stash", "-q")  # the stash takes the block out; the tree has it again
     assert (repo / "infra" / "main.tf").read_text() == PROTECTED
-    assert _drops(_action(command, repo)), command
+    assert drops_protection(shell_action(command, repo)), command
 
 
 @needs_git
@@ -124,7 +108,7 @@ def test_applying_a_stash_without_the_block_names_the_address(command: str, repo
 def test_applying_a_stash_that_leaves_the_file_names_nothing(command: str, repo: Path) -> None:
     (repo / "README.md").write_text("three\n")
     _git(repo, "stash", "-q")
-    assert not _drops(_action(command, repo)), command
+    assert not drops_protection(shell_action(command, repo)), command
 
 
 # -- git read-tree ----------------------------------------------------------------------------
@@ -144,8 +128,8 @@ def test_applying_a_stash_that_leaves_the_file_names_nothing(command: str, repo:
     ],
 )
 def test_read_tree_into_the_work_tree_names_the_address(command: str, repo: Path) -> None:
-    action = _action(command, repo)
-    assert _drops(action), command
+    action = shell_action(command, repo)
+    assert drops_protection(action), command
     assert not _unknown(action), command
 
 
@@ -155,8 +139,8 @@ def test_read_tree_into_the_work_tree_names_the_address(command: str, repo: Path
     ["git read-tree -u --reset main", "git read-tree -m -u same", "git read-tree -u --reset HEAD"],
 )
 def test_read_tree_of_a_tree_that_keeps_the_block_names_nothing(command: str, repo: Path) -> None:
-    action = _action(command, repo)
-    assert not _drops(action), command
+    action = shell_action(command, repo)
+    assert not drops_protection(action), command
     assert not _unknown(action), command
 
 
@@ -165,9 +149,9 @@ def test_read_tree_of_a_tree_that_keeps_the_block_names_nothing(command: str, re
     "command", ["git read-tree v1", "git read-tree -m v1", "git read-tree --empty"]
 )
 def test_read_tree_without_u_updates_only_the_index(command: str, repo: Path) -> None:
-    action = _action(command, repo)
+    action = shell_action(command, repo)
     assert not _unknown(action), command
-    assert not _drops(action), command
+    assert not drops_protection(action), command
     assert any(
         e.effect is EffectKind.UPDATE and "git:local/HEAD" in e.resource.names
         for e in action.effects
@@ -181,13 +165,13 @@ def test_read_tree_without_u_updates_only_the_index(command: str, repo: Path) ->
 
 @needs_git
 def test_read_tree_dry_run_changes_nothing(repo: Path) -> None:
-    action = _action("git read-tree -n -u --reset v1", repo)
+    action = shell_action("git read-tree -n -u --reset v1", repo)
     assert all(e.effect is EffectKind.READ for e in action.effects)
 
 
 @needs_git
 def test_read_tree_index_output_names_the_file_written(repo: Path) -> None:
-    action = _action("git read-tree --index-output=/tmp/idx v1", repo)
+    action = shell_action("git read-tree --index-output=/tmp/idx v1", repo)
     assert any("file:/tmp/idx" in e.resource.names for e in action.effects)
 
 
@@ -215,4 +199,4 @@ _FILES = {f"{CWD}/.git/HEAD": "ref: refs/heads/main\n", f"{CWD}/infra/main.tf": 
 )
 def test_an_unreadable_stash_or_tree_names_the_protected_addresses(command: str) -> None:
     files = MemoryFiles(dict(_FILES))
-    assert _drops(understand_shell(command, cwd=CWD, home=HOME, files=files)), command
+    assert drops_protection(understand_shell(command, cwd=CWD, home=HOME, files=files)), command

@@ -29,12 +29,18 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from tests.adversarial._git_scratch import ADDRESS, BARE, PROTECTED, git, needs_git
-from tests.adversarial.conftest import HOME
+from tests.adversarial._git_scratch import (
+    ADDRESS,
+    BARE,
+    PROTECTED,
+    drops_protection,
+    git,
+    needs_git,
+    protected_repo,
+    shell_action,
+)
 
-from keyturn.localfiles import LocalFiles
-from keyturn.model import Action, EffectKind
-from keyturn.understand.shell import understand_shell
+from keyturn.model import EffectKind
 
 pytestmark = needs_git
 
@@ -66,30 +72,7 @@ def _run(repo: Path, command: str) -> int:
 
 @pytest.fixture()
 def repo(tmp_path: Path) -> Path:
-    repo = tmp_path / "repo"
-    (repo / "infra").mkdir(parents=True)
-    _git(repo, "init", "-q", "-b", "main")
-    (repo / "infra" / "main.tf").write_text(BARE)
-    (repo / "README.md").write_text("one\n")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-qm", "bare")
-    _git(repo, "tag", "v1")
-    _git(repo, "branch", "old")
-    (repo / "infra" / "main.tf").write_text(PROTECTED)
-    _git(repo, "commit", "-qam", "protect")
-    _git(repo, "checkout", "-qb", "unprot")
-    (repo / "infra" / "main.tf").write_text(BARE)
-    _git(repo, "commit", "-qam", "unprotect")
-    _git(repo, "checkout", "-q", "main")
-    return repo
-
-
-def _action(command: str, repo: Path) -> Action:
-    return understand_shell(command, cwd=str(repo), home=HOME, files=LocalFiles())
-
-
-def _drops(action: Action) -> bool:
-    return any(e.removes_protection and ADDRESS in e.resource.names for e in action.effects)
+    return protected_repo(tmp_path, side="unprot")
 
 
 def _kept(repo: Path, name: str = "infra/main.tf") -> bool:
@@ -114,7 +97,7 @@ def _on_old_with_protection(repo: Path, *, staged: bool) -> None:
 def test_keep_index_leaves_a_staged_protection(command: str, repo: Path) -> None:
     """Was a false alarm: -k writes the index's version, which holds the block."""
     _on_old_with_protection(repo, staged=True)
-    assert not _drops(_action(command, repo)), command
+    assert not drops_protection(shell_action(command, repo)), command
     _run(repo, command)
     assert _kept(repo)
 
@@ -132,7 +115,7 @@ def test_a_pathspec_elsewhere_leaves_the_protection(command: str, repo: Path) ->
     """Was a false alarm: only what the pathspec reaches is stashed (``-m`` takes a value)."""
     _on_old_with_protection(repo, staged=False)
     (repo / "README.md").write_text("two\n")
-    assert not _drops(_action(command, repo)), command
+    assert not drops_protection(shell_action(command, repo)), command
     assert _run(repo, command) == 0
     assert _kept(repo)
 
@@ -143,7 +126,7 @@ def test_a_pathspec_elsewhere_leaves_the_protection(command: str, repo: Path) ->
 def test_a_pathspec_reaching_the_file_names_it(command: str, repo: Path) -> None:
     """A miss guard: the pathspec reaches main.tf, reverted to HEAD's bare version."""
     _on_old_with_protection(repo, staged=False)
-    assert _drops(_action(command, repo)), command
+    assert drops_protection(shell_action(command, repo)), command
     assert _run(repo, command) == 0
     assert not _kept(repo)
 
@@ -153,7 +136,7 @@ def test_staged_leaves_a_protection_not_staged(repo: Path) -> None:
     _on_old_with_protection(repo, staged=False)
     (repo / "README.md").write_text("two\n")
     _git(repo, "add", "README.md")
-    assert not _drops(_action("git stash --staged", repo))
+    assert not drops_protection(shell_action("git stash --staged", repo))
     _run(repo, "git stash --staged")
     assert _kept(repo)
 
@@ -161,7 +144,7 @@ def test_staged_leaves_a_protection_not_staged(repo: Path) -> None:
 def test_staged_takes_out_a_staged_protection(repo: Path) -> None:
     """A miss guard: the staged block is taken out of the work tree's file too."""
     _on_old_with_protection(repo, staged=True)
-    assert _drops(_action("git stash -S", repo))
+    assert drops_protection(shell_action("git stash -S", repo))
     _run(repo, "git stash -S")
     assert not _kept(repo)
 
@@ -169,7 +152,7 @@ def test_staged_takes_out_a_staged_protection(repo: Path) -> None:
 def test_keep_index_with_untracked_removes_an_untracked_protection(repo: Path) -> None:
     """A miss guard: -k -u removes the untracked ``extra.tf`` (and what it protects)."""
     (repo / "infra" / "extra.tf").write_text(PROTECTED.replace('"main"', '"extra"'))
-    action = _action("git stash -k -u", repo)
+    action = shell_action("git stash -k -u", repo)
     assert any("aws_db_instance.extra" in e.resource.names for e in action.effects)
     _run(repo, "git stash -k -u")
     assert not (repo / "infra" / "extra.tf").exists()
@@ -192,7 +175,7 @@ def _two_stashes(repo: Path, *, older_drops: bool) -> None:
 def test_an_older_stash_that_leaves_the_file_names_nothing(command: str, repo: Path) -> None:
     """Was a false alarm: stash@{1} (README only) is read from logs/refs/stash."""
     _two_stashes(repo, older_drops=False)
-    assert not _drops(_action(command, repo)), command
+    assert not drops_protection(shell_action(command, repo)), command
     _run(repo, command)
     assert _kept(repo)
 
@@ -201,7 +184,7 @@ def test_an_older_stash_that_leaves_the_file_names_nothing(command: str, repo: P
 def test_an_older_stash_that_drops_the_block_names_it(command: str, repo: Path) -> None:
     """A miss guard: stash@{1} takes the block out."""
     _two_stashes(repo, older_drops=True)
-    assert _drops(_action(command, repo)), command
+    assert drops_protection(shell_action(command, repo)), command
     _run(repo, command)
     assert not _kept(repo)
 
@@ -218,7 +201,7 @@ def test_an_older_stash_that_drops_the_block_names_it(command: str, repo: Path) 
 def test_a_stash_not_read_is_unknown_naming_the_address(command: str, repo: Path) -> None:
     """A date, an entry the reflog lacks, a reflog changed earlier on the line: not read."""
     _two_stashes(repo, older_drops=False)
-    action = _action(command, repo)
+    action = shell_action(command, repo)
     assert any(
         e.effect is EffectKind.UNKNOWN and e.removes_protection and ADDRESS in e.resource.names
         for e in action.effects
@@ -231,8 +214,8 @@ def test_a_stash_not_read_is_unknown_naming_the_address(command: str, repo: Path
 def test_dropping_stashes_leaves_the_work_tree(command: str, repo: Path) -> None:
     """False-alarm guard: the stash is lost, not the work tree's protection."""
     _two_stashes(repo, older_drops=True)
-    action = _action(command, repo)
-    assert not _drops(action)
+    action = shell_action(command, repo)
+    assert not drops_protection(action)
     assert any("git:local/stash" in e.resource.names for e in action.effects)
     _run(repo, command)
     assert _kept(repo)
@@ -252,7 +235,7 @@ def test_dropping_stashes_leaves_the_work_tree(command: str, repo: Path) -> None
 )
 def test_read_tree_forms_git_refuses_change_nothing(command: str, repo: Path) -> None:
     """Was a false alarm: git refuses (exit 128) and leaves index and work tree alone."""
-    action = _action(command, repo)
+    action = shell_action(command, repo)
     assert all(e.effect is EffectKind.READ for e in action.effects), command
     assert _run(repo, command) == 128
     assert _kept(repo)
@@ -260,7 +243,7 @@ def test_read_tree_forms_git_refuses_change_nothing(command: str, repo: Path) ->
 
 def test_clean_spares_a_tracked_file_whose_path_is_13_long(repo: Path) -> None:
     """Was a false alarm: ``infra/main.tf``'s length byte (13) reads as a newline."""
-    assert not _drops(_action("git clean -fd", repo))
+    assert not drops_protection(shell_action("git clean -fd", repo))
     _run(repo, "git clean -fd")
     assert _kept(repo)
 
@@ -281,7 +264,7 @@ def test_clean_spares_a_tracked_file_whose_path_is_13_long(repo: Path) -> None:
 )
 def test_commits_that_take_the_block_out_name_it(command: str, repo: Path) -> None:
     """Each writes the bare main.tf (``revert HEAD`` undoes the commit that added the block)."""
-    assert _drops(_action(command, repo)), command
+    assert drops_protection(shell_action(command, repo)), command
     assert _run(repo, command) == 0
     assert not _kept(repo)
 
@@ -291,14 +274,14 @@ def test_a_diverged_merge_with_theirs_names_it(repo: Path) -> None:
     _git(repo, "checkout", "-q", "-b", "side", "main")
     (repo / "README.md").write_text("side\n")
     _git(repo, "commit", "-qam", "side")
-    assert _drops(_action("git merge -X theirs --no-edit unprot", repo))
+    assert drops_protection(shell_action("git merge -X theirs --no-edit unprot", repo))
     assert _run(repo, "git merge -X theirs --no-edit unprot") == 0
     assert not _kept(repo)
 
 
 def test_merging_an_ancestor_names_nothing(repo: Path) -> None:
     """False-alarm guard: v1 is already merged; nothing changes."""
-    assert not _drops(_action("git merge v1", repo))
+    assert not drops_protection(shell_action("git merge v1", repo))
 
 
 # -- files taken out of the work tree ---------------------------------------------------------
@@ -318,7 +301,7 @@ def test_sparse_checkout_taking_the_file_out_names_it(command: str, repo: Path) 
     (repo / "docs" / "a.md").write_text("a\n")
     _git(repo, "add", ".")
     _git(repo, "commit", "-qm", "docs")
-    assert _drops(_action(command, repo)), command
+    assert drops_protection(shell_action(command, repo)), command
     assert _run(repo, command) == 0
     assert not (repo / "infra" / "main.tf").exists()
 
@@ -326,7 +309,7 @@ def test_sparse_checkout_taking_the_file_out_names_it(command: str, repo: Path) 
 @pytest.mark.parametrize("command", ["git sparse-checkout set infra", "git sparse-checkout list"])
 def test_sparse_checkout_keeping_the_file_names_nothing(command: str, repo: Path) -> None:
     """False-alarm guard: cone mode keeps every file under ``infra``; ``list`` reads."""
-    assert not _drops(_action(command, repo)), command
+    assert not drops_protection(shell_action(command, repo)), command
     _run(repo, command)
     assert _kept(repo)
 
@@ -344,6 +327,6 @@ def test_submodule_deinit_names_what_its_folder_protects(
     _git(sup, "commit", "-qm", "init")
     _git(sup, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(repo), "mod")
     _git(sup, "commit", "-qm", "sub")
-    assert _drops(_action(command, sup)), command
+    assert drops_protection(shell_action(command, sup)), command
     assert _run(sup, command) == 0
     assert not (sup / "mod" / "infra" / "main.tf").exists()

@@ -28,10 +28,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.adversarial._git_scratch import ADDRESS, BARE, PROTECTED, git, needs_git
+from tests.adversarial._git_scratch import (
+    PROTECTED,
+    drops_protection,
+    git,
+    needs_git,
+    protected_repo,
+    shell_action,
+)
 from tests.adversarial.conftest import CWD, HOME
 
-from keyturn.localfiles import LocalFiles
 from keyturn.model import Action
 from keyturn.understand import MemoryFiles
 from keyturn.understand.shell import understand_shell
@@ -43,30 +49,7 @@ _git = git
 def repo(tmp_path: Path) -> Path:
     """``infra/main.tf`` protected at ``main``'s HEAD; ``v1``/``old`` hold it bare; ``same``
     differs from ``main`` only in ``README.md``."""
-    repo = tmp_path / "repo"
-    (repo / "infra").mkdir(parents=True)
-    _git(repo, "init", "-q", "-b", "main")
-    (repo / "infra" / "main.tf").write_text(BARE)
-    (repo / "README.md").write_text("one\n")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-qm", "bare")
-    _git(repo, "tag", "v1")
-    _git(repo, "branch", "old")
-    (repo / "infra" / "main.tf").write_text(PROTECTED)
-    _git(repo, "commit", "-qam", "protect")
-    _git(repo, "checkout", "-qb", "same")
-    (repo / "README.md").write_text("two\n")
-    _git(repo, "commit", "-qam", "readme")
-    _git(repo, "checkout", "-q", "main")
-    return repo
-
-
-def _action(command: str, repo: Path) -> Action:
-    return understand_shell(command, cwd=str(repo), home=HOME, files=LocalFiles())
-
-
-def _drops(action: Action) -> bool:
-    return any(e.removes_protection and ADDRESS in e.resource.names for e in action.effects)
+    return protected_repo(tmp_path, side="same")
 
 
 @needs_git
@@ -95,7 +78,7 @@ def _drops(action: Action) -> bool:
 def test_rewriting_from_a_revision_without_the_block_names_the_address(
     command: str, repo: Path
 ) -> None:
-    assert _drops(_action(command, repo)), command
+    assert drops_protection(shell_action(command, repo)), command
 
 
 @needs_git
@@ -118,7 +101,7 @@ def test_rewriting_from_a_revision_without_the_block_names_the_address(
 def test_rewriting_from_a_revision_that_keeps_the_block_names_nothing(
     command: str, repo: Path
 ) -> None:
-    assert not _drops(_action(command, repo)), command
+    assert not drops_protection(shell_action(command, repo)), command
 
 
 @needs_git
@@ -128,7 +111,7 @@ def test_protection_added_but_not_staged_is_named_when_the_index_lacks_it(
 ) -> None:
     _git(repo, "checkout", "-q", "old")  # HEAD and the index hold main.tf bare
     (repo / "infra" / "main.tf").write_text(PROTECTED)
-    assert _drops(_action(command, repo)), command
+    assert drops_protection(shell_action(command, repo)), command
 
 
 @needs_git
@@ -136,8 +119,8 @@ def test_protection_staged_is_kept_by_checkout_from_the_index(repo: Path) -> Non
     _git(repo, "checkout", "-q", "old")
     (repo / "infra" / "main.tf").write_text(PROTECTED)
     _git(repo, "add", "infra/main.tf")
-    assert not _drops(_action("git checkout .", repo))
-    assert _drops(_action("git reset --hard", repo))  # HEAD's version still lacks it
+    assert not drops_protection(shell_action("git checkout .", repo))
+    assert drops_protection(shell_action("git reset --hard", repo))  # HEAD's version still lacks it
 
 
 # -- no git objects at hand: the decision of the module docstring ---------------------------
@@ -145,7 +128,7 @@ def test_protection_staged_is_kept_by_checkout_from_the_index(repo: Path) -> Non
 _FILES = {f"{CWD}/.git/HEAD": "ref: refs/heads/main\n", f"{CWD}/infra/main.tf": PROTECTED}
 
 
-def _memory_action(command: str) -> Action:
+def _memoryshell_action(command: str) -> Action:
     return understand_shell(command, cwd=CWD, home=HOME, files=MemoryFiles(dict(_FILES)))
 
 
@@ -161,9 +144,9 @@ def _memory_action(command: str) -> Action:
     ],
 )
 def test_an_unreadable_revision_names_the_protected_addresses(command: str) -> None:
-    assert _drops(_memory_action(command)), command
+    assert drops_protection(_memoryshell_action(command)), command
 
 
 @pytest.mark.parametrize("command", ["git checkout .", "git restore .", "git checkout -- infra"])
 def test_the_plain_index_forms_name_nothing_when_the_index_cannot_be_read(command: str) -> None:
-    assert not _drops(_memory_action(command)), command
+    assert not drops_protection(_memoryshell_action(command)), command
