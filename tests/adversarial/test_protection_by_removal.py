@@ -44,6 +44,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.adversarial._tf_protection import (
+    ADDRESS,
+    MAIN_TF,
+    UNPROTECTED_TF,
+    removes,
+    understood_over,
+)
 from tests.adversarial.conftest import CWD, HOME, JudgeShell
 from tests.conftest import BRIEF_POLICY
 
@@ -56,19 +63,8 @@ from keyturn.policy import Policy, load_policy
 from keyturn.understand import MemoryFiles
 from keyturn.understand._hcl_protection import dropped_elsewhere
 from keyturn.understand.runs_later import runs_later
-from keyturn.understand.shell import understand_shell
 
 ALLOW, DENY = "allow", "deny"
-ADDRESS = "aws_db_instance.main"
-MAIN_TF = (
-    'resource "aws_db_instance" "main" {\n'
-    '  identifier = "prod-db"\n'
-    "  lifecycle {\n"
-    "    prevent_destroy = true\n"
-    "  }\n"
-    "}\n"
-)
-UNPROTECTED_TF = 'resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n'
 # The protected resource at the top of the project and in a module under it.
 PROJECT = {
     f"{CWD}/db.tf": MAIN_TF,
@@ -82,18 +78,7 @@ PROJECT = {
 
 
 def understood(line: str, files: dict[str, str] | None = None) -> Action:
-    return understand_shell(
-        line,
-        cwd=CWD,
-        home=HOME,
-        target=Target(environment="dev"),
-        files=MemoryFiles(PROJECT if files is None else files),
-    )
-
-
-def removes(action: Action) -> bool:
-    """Whether an effect of ``action`` names the address and switches its protection off."""
-    return any(e.removes_protection and ADDRESS in e.resource.names for e in action.effects)
+    return understood_over(line, PROJECT if files is None else files)
 
 
 # -- 1. many files at once: globs, trees, find -------------------------------------------

@@ -41,28 +41,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.adversarial.conftest import CWD, HOME, JudgeShell
+from tests.adversarial._tf_protection import (
+    ADDRESS,
+    MAIN_TF,
+    UNPROTECTED_TF,
+    removes,
+    understood_over,
+)
+from tests.adversarial.conftest import CWD, JudgeShell
 from tests.conftest import BRIEF_POLICY
 
 from keyturn.integrations.hooks import AGENTS
 from keyturn.integrations.hooks.events import action_for_call
 from keyturn.localfiles import LocalFiles
-from keyturn.model import Action, Actor, Target
+from keyturn.model import Action, Actor
 from keyturn.policy import Policy, load_policy
-from keyturn.understand import MemoryFiles
 from keyturn.understand.shell import understand_shell
 
 ALLOW, DENY = "allow", "deny"
-ADDRESS = "aws_db_instance.main"
-MAIN_TF = (
-    'resource "aws_db_instance" "main" {\n'
-    '  identifier = "prod-db"\n'
-    "  lifecycle {\n"
-    "    prevent_destroy = true\n"
-    "  }\n"
-    "}\n"
-)
-UNPROTECTED_TF = 'resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n'
 OVERRIDE_FALSE = (
     'resource "aws_db_instance" "main" {\n  lifecycle {\n    prevent_destroy = false\n  }\n}\n'
 )
@@ -77,18 +73,7 @@ PROJECT = {
 
 
 def understood(line: str, files: dict[str, str] | None = None) -> Action:
-    return understand_shell(
-        line,
-        cwd=CWD,
-        home=HOME,
-        target=Target(environment="dev"),
-        files=MemoryFiles(PROJECT if files is None else files),
-    )
-
-
-def removes(action: Action) -> bool:
-    """Whether an effect of ``action`` names the address and switches its protection off."""
-    return any(e.removes_protection and ADDRESS in e.resource.names for e in action.effects)
+    return understood_over(line, PROJECT if files is None else files)
 
 
 # -- 1. override and OpenTofu files, on every surface ---------------------------------------
