@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand.sql import clickhouse
+from keyturn.understand.sql.column_types import retyped_column
 from keyturn.understand.sql.guard_switches import linked_rows
 from keyturn.understand.sql.guards import default_privileges, guarded_table, switched_off
 from keyturn.understand.sql.names import Session
@@ -341,6 +342,9 @@ def _alter_table_change(
         if column:
             res = s.column_resource(table, column[-1])
             return s.effect(EffectKind.DELETE, res, "ALTER COLUMN USING", "rewrites every value")
+    retyped = retyped_column(action, table, s)
+    if retyped is not None:
+        return retyped
     if verb != "drop":
         detail = "renames a column, constraint or index" if verb == "rename" else ""
         return s.effect(EffectKind.UPDATE, table_res, f"ALTER TABLE {verb.upper()}", detail)
