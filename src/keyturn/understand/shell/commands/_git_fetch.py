@@ -12,8 +12,9 @@ remote's ``remote.<name>.fetch`` (git's "opportunistic" update: ``git fetch orig
 that off.
 
 ``git pull`` hands its remote and refspecs to fetch (``git pull origin +side:main`` rewrites the
-local ``main`` before it merges anything), then merges or rebases the branch checked out
-(:func:`._git_worktree.local_write`). Its own options are read by :data:`PULL`, so that
+local ``main`` before it merges anything), then merges or rebases the branch checked out:
+what it fetched is not read, so that is judged as a merge of a commit not read
+(:mod:`._git_pull`). Its own options are read by :data:`PULL`, so that
 ``-s``/``-X`` take their value and ``--rebase`` takes one only after ``=``.
 ``git remote update`` fetches every remote with its own refspecs (``-p``: pruning).
 """
@@ -25,8 +26,8 @@ from collections.abc import Sequence
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._git_config import given_settings
 from keyturn.understand.shell.commands._git_effects import git_effect, short_ref
+from keyturn.understand.shell.commands._git_pull import pull_writes
 from keyturn.understand.shell.commands._git_repository import GitSettings, git_settings, is_on
-from keyturn.understand.shell.commands._git_worktree import local_write
 from keyturn.understand.shell.effects import unknown_effect
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
@@ -89,7 +90,7 @@ def pull(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> l
     if opts.has("dry-run"):
         return [git_effect(EffectKind.READ, "git:local/HEAD", cmd, ctx, detail="dry run")]
     writes = fetched(opts, repo, cmd, ctx, several=opts.has("all"))
-    return [*writes, *local_write(args, repo, cmd, ctx)]
+    return [*writes, *pull_writes(opts, args, repo, cmd, ctx)]
 
 
 def remote_update(

@@ -18,7 +18,8 @@ or ``merge [-X theirs]`` of one that took it out (checked with git 2.39). ``reba
 drops the commits between U and X, and ``rebase -i`` the ones the todo list drops (chosen at
 run time): a file is then kept only where X holds it as HEAD does.
 
-``git pull`` is not read: what it merges is fetched when it runs.
+``git pull`` merges or rebases what its fetch brings, which is not read here (it arrives when it
+runs): :func:`pulled_in` judges it as a merge or rebase of a commit not read (:mod:`._git_pull`).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def merge(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> 
     flags, operands, _ = split_options(args, _VALUED["merge"])
     if flags & _CONTROL:
         return undone("merge", flags, repo, cmd, ctx) or local_write(args, repo, cmd, ctx)
-    if _strategies(args) == {"ours"}:
+    if strategies(args) == {"ours"}:
         # ``-s ours`` keeps our tree exactly and never fast-forwards (git 2.39: "Merge made by
         # the 'ours' strategy", the work tree as it was): nothing is brought.
         return local_write(args, repo, cmd, ctx)
@@ -100,6 +101,27 @@ def pick(args: list[str], repo: str, cmd: SimpleCommand, ctx: ShellContext) -> l
     return _with_settings(args, repo, cmd, ctx, reached, "applies commits that change", brought)
 
 
+def pulled_in(
+    args: list[str],
+    repo: str,
+    cmd: SimpleCommand,
+    ctx: ShellContext,
+    *,
+    revisions: list[str],
+    touches: Touches,
+    said: str | None,
+) -> list[Effect]:
+    """What ``git pull`` writes when it merges or rebases ``revisions`` (``touches``: MERGED,
+    or SWITCHED when commits may be dropped), judged as ``merge``/``rebase`` of them are;
+    ``said``: how the detail names a version not read."""
+    reached: list[str] = []
+    brought: list[tuple[Touches, str, str]] = []
+    for revision in revisions:
+        reached += _reached(repo, ctx, touches, revision)
+        brought.append((touches, revision, "HEAD"))
+    return _with_settings(args, repo, cmd, ctx, reached, "pulls", brought, said=said)
+
+
 def _reached(
     repo: str, ctx: ShellContext, touches: Touches, revision: str, *, base: str = "HEAD"
 ) -> list[str]:
@@ -115,9 +137,12 @@ def _with_settings(
     reached: list[str],
     what: str,
     brought: list[tuple[Touches, str, str]],
+    *,
+    said: str | None = None,
 ) -> list[Effect]:
     """The local writes, the hook settings ``reached``, and the Terraform protection the
-    versions ``brought`` (``(touches, revision, base)``) may take away."""
+    versions ``brought`` (``(touches, revision, base)``) may take away (``said``: how the
+    detail names the version written, else its revision)."""
     effects = local_write(args, repo, cmd, ctx)
     names = list(dict.fromkeys(reached))
     if names:
@@ -125,13 +150,15 @@ def _with_settings(
         effects.append(worktree_effect(EffectKind.UPDATE, names, cmd, ctx, detail))
     tree = worktree_effect(EffectKind.UPDATE, [everything_in(repo, ctx)], cmd, ctx, what)
     for touches, revision, base in brought:
-        configured = with_rewritten_configuration(tree, ctx, touches, revision=revision, base=base)
+        configured = with_rewritten_configuration(
+            tree, ctx, touches, revision=revision, base=base, said=said
+        )
         if configured.removes_protection:
             effects.append(configured)
     return effects
 
 
-def _strategies(args: list[str]) -> set[str]:
+def strategies(args: list[str]) -> set[str]:
     """The merge strategies named (``-s X``, ``-sX``, ``--strategy[=]X``); git tries each."""
     found: set[str] = set()
     for i, arg in enumerate(args):

@@ -31,6 +31,9 @@ Abbreviated long options (``--mirr``) are spelled out first
 (:func:`._git_long_options.expand_abbreviations`). ``bisect``, ``submodule update``,
 ``checkout-index`` and the checkout ``filter-branch``/``filter-repo`` end with are
 :mod:`._git_checkouts`; ``--abort``/``--skip`` of merges and picks :mod:`._git_aborts`.
+``replace`` changes what every later read of the repository sees (:mod:`._git_replace`);
+``--recurse-submodules`` (or ``submodule.recurse``) on checkout, switch, reset and pull checks
+the submodules out too (:mod:`._git_recursion`).
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ from keyturn.understand.shell.commands._git_leaving import sparse_checkout
 from keyturn.understand.shell.commands._git_long_options import expand_abbreviations
 from keyturn.understand.shell.commands._git_merges import merge, pick, rebase
 from keyturn.understand.shell.commands._git_push import canonical, push
+from keyturn.understand.shell.commands._git_recursion import with_submodule_recursion
 from keyturn.understand.shell.commands._git_refs import (
     branch,
     gc,
@@ -70,6 +74,7 @@ from keyturn.understand.shell.commands._git_refs import (
     remote,
     update_ref,
 )
+from keyturn.understand.shell.commands._git_replace import replace
 from keyturn.understand.shell.commands._git_repository import GLOBAL_VALUED as _GLOBAL_VALUED
 from keyturn.understand.shell.commands._git_repository import (
     find_git_dir,
@@ -161,6 +166,9 @@ _ELSEWHERE_VARIABLES = frozenset(
         "GIT_CONFIG_SYSTEM",
         "GIT_CONFIG_COUNT",
         "GIT_CONFIG_PARAMETERS",
+        # Where replacements are read from (default refs/replace/): git 2.39 with
+        # GIT_REPLACE_REF_BASE=refs/x/ and refs/x/<HEAD> -> v1 made ``reset --hard`` write v1.
+        "GIT_REPLACE_REF_BASE",
     }
 )
 _ELSEWHERE_OPTIONS = ("--git-dir", "--work-tree", "--namespace", "--bare", "-c", "--config-env")
@@ -301,6 +309,7 @@ _SUBCOMMANDS: dict[str, _Sub] = {
     "sparse-checkout": sparse_checkout,
     "bisect": bisect,
     "checkout-index": checkout_index,
+    "replace": replace,
 }
 for _name in (
     "add",
@@ -349,3 +358,6 @@ _SUBCOMMANDS["submodule"] = submodule_command
 # Removals of trees and pathspec globs name what the Terraform files they reach protect.
 for _name in ("rm", "mv", "clean", "worktree"):
     _SUBCOMMANDS[_name] = with_git_removals(_SUBCOMMANDS[_name], cleans=_name == "clean")
+# --recurse-submodules checks the submodules out too, at commits not read here.
+for _name in ("checkout", "switch", "restore", "reset", "pull"):
+    _SUBCOMMANDS[_name] = with_submodule_recursion(_SUBCOMMANDS[_name], sub=_name)
