@@ -1,10 +1,11 @@
 """One agent tool call, whatever agent sent it, turned into an :class:`~keyturn.model.Action`.
 
-Each agent protocol module (``claude_code``, ``codex``...) reads its own event shape into a
-:class:`ToolCall`: the tool's :class:`ToolCategory` plus its arguments under the normalised keys
-that category expects (listed on the enum). :func:`action_for_call` then understands it:
+The protocol modules read their events into a :class:`~.tool_calls.ToolCall` (re-exported here
+with its category and the workdir keys); :func:`action_for_call` then understands it:
 
-- shell tools through :func:`keyturn.understand.shell.understand_shell`;
+- shell tools through :func:`keyturn.understand.shell.understand_shell`, in the environment the
+  agent's shell tool gets (:mod:`.shell_env`);
+- Kiro's ``use_aws`` as the ``aws`` command line Kiro runs (:mod:`.use_aws`);
 - MCP tools through :func:`keyturn.understand.mcp.understand_mcp`, with the policy's mappings;
 - file writes and edits as ``file:`` effects (:mod:`.file_tools`), reads and web fetches as
   ``read``;
@@ -13,76 +14,31 @@ that category expects (listed on the enum). :func:`action_for_call` then underst
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from enum import StrEnum
-from typing import Any
+from dataclasses import replace
 
-from keyturn.errors import InputError
-from keyturn.model import (
-    Action,
-    ActionKind,
-    Effect,
-    EffectKind,
-    McpToolMapping,
-    Resource,
-    Target,
-    canonical_json,
-)
+from keyturn.model import Action, McpToolMapping, Target
 from keyturn.understand import FileReader, NoFiles
 
+from .tool_calls import (
+    EITHER,
+    FOLLOWED,
+    WORKDIR_LINKS,
+    ToolCall,
+    ToolCategory,
+    harmless_action,
+    unknown_action,
+)
 
-class ToolCategory(StrEnum):
-    """What a tool does, with the normalised argument keys a :class:`ToolCall` carries."""
-
-    SHELL = "shell"  # command (str); optional workdir
-    POWERSHELL = "powershell"  # command (str)
-    AWS_CLI = "aws_cli"  # service, operation, positional, parameters (CLI names), region, profile
-    WRITE = "write"  # path, content
-    EDIT = "edit"  # path, edits: [{old, new, all}]
-    PATCH = "patch"  # patch (apply_patch text)
-    DELETE = "delete"  # path
-    READ = "read"  # paths (list)
-    FETCH = "fetch"  # urls (list)
-    WEB_SEARCH = "web_search"  # query
-    MCP = "mcp"  # arguments; ToolCall.mcp_server / mcp_tool set
-    MCP_RESOURCE = "mcp_resource"  # server, uri (.mcp_resources)
-    SKILL = "skill"  # skill, args: a skill whose file may run commands (.skill_tool)
-    INTERNAL = "internal"  # the agent's own bookkeeping (todo lists, sub-agents, questions)
-    UNKNOWN = "unknown"  # arguments as sent
-
-
-@dataclass(frozen=True, slots=True)
-class ToolCall:
-    """One tool call, read from an agent's event.
-
-    - ``agent``: the protocol that sent it (``claude-code``...), ``tool``: the name as sent.
-    - ``cwd``/``home``: absolute directories that relative paths and ``~`` resolve against.
-    - ``session``: the agent's session id, when the event carries one.
-    """
-
-    agent: str
-    tool: str
-    category: ToolCategory
-    arguments: Mapping[str, Any]
-    cwd: str
-    home: str
-    session: str | None = None
-    mcp_server: str | None = None
-    mcp_tool: str | None = None
-    event: str = ""
-    extra: Mapping[str, Any] = field(default_factory=dict)
-
-
-# ``ToolCall.extra`` key: how the agent takes a shell call's ``..`` after a link in its working
-# directory -- FOLLOWED: the kernel's way (the link's target's parent, as Kiro canonicalises it);
-# EITHER: depending on its version, that or lexically (Codex), so a workdir the two readings
-# put in different places is unknown. Absent: lexically (Node's ``path.resolve``: Gemini).
-WORKDIR_LINKS = "workdir_links"
-FOLLOWED = "followed"
-EITHER = "either"
+__all__ = [
+    "EITHER",
+    "FOLLOWED",
+    "WORKDIR_LINKS",
+    "ToolCall",
+    "ToolCategory",
+    "action_for_call",
+    "unknown_action",
+]
 
 
 def _runs_later(action: Action, *, home: str, env: Mapping[str, str]) -> Action:
@@ -169,9 +125,11 @@ def _understood(
                 return unknown_action(call, why, target=target)
             return _shell(str(args["command"]), call=call, cwd=cwd, env=env, files=files, t=target)
         case ToolCategory.AWS_CLI:
+            from .use_aws import Ambiguous, aws_command_line
+
             try:
-                line = _aws_command_line(args)
-            except _Ambiguous as exc:
+                line = aws_command_line(args)
+            except Ambiguous as exc:
                 return unknown_action(call, f"use_aws: {exc}", target=target)
             return _shell(line, call=call, cwd=call.cwd, env=env, files=files, t=target)
         case ToolCategory.MCP:
@@ -221,7 +179,7 @@ def _understood(
                 call.tool, paths or [file_name(call.cwd, cwd="/", home="/")], target=target
             )
         case ToolCategory.FETCH | ToolCategory.WEB_SEARCH | ToolCategory.INTERNAL:
-            return _harmless(call, target=target)
+            return harmless_action(call, target=target)
         case ToolCategory.SKILL:
             from .skill_tool import skill_action
 
@@ -255,182 +213,22 @@ def _shell(
     files: FileReader,
     t: Target,
 ) -> Action:
+    """``command`` read in each environment the agent's shell tool may run it in
+    (:mod:`.shell_env`); one action holding every reading's effects, so the strictest
+    decides."""
     from keyturn.understand.shell import understand_shell
 
-    return understand_shell(command, cwd=cwd, home=call.home, env=env, target=t, files=files)
+    from .shell_env import shell_envs
 
-
-def _aws_command_line(args: Mapping[str, Any]) -> str:
-    """Kiro's ``use_aws`` call as the ``aws`` command line Kiro runs, so that the shell's ``aws``
-    understanding (CLI names -> API operation and parameters) judges it.
-
-    Kiro runs ``aws --region R --profile P SERVICE OPERATION POSITIONAL… --name value…``: the
-    global options first, so a ``profile`` or ``region`` among the parameters is the one the CLI
-    keeps (the last, here as there). Its ``positional_args`` are words of the line as they are:
-    the CLI reads an option among them (``--profile prod``, ``--db-instance-identifier x``) as it
-    reads one anywhere else, so they are kept, in Kiro's order. It spells each parameter name
-    in kebab case, so ``DBInstanceIdentifier`` and ``db_instance_identifier`` are both
-    ``--db-instance-identifier``: each name is the operation's own option whose name is the
-    same without case, ``-`` and ``_`` (:func:`_cli_options`). Raises :class:`_Ambiguous` when
-    two names give one option (the CLI keeps whichever Kiro passes last, and that order is not
-    told) or when ``positional_args`` is not a list of words.
-    """
-    import shlex
-
-    service, operation = str(args["service"]), str(args["operation"])
-    words = ["aws"]
-    for key in ("region", "profile"):
-        if args.get(key):
-            words += [f"--{key}", str(args[key])]
-    words += [service, operation]
-    positional = args.get("positional") or []
-    if not isinstance(positional, list) or not all(isinstance(w, str) for w in positional):
-        raise _Ambiguous("positional_args is not a list of strings")
-    words += positional
-    options = _cli_options(service, operation)
-    given: dict[str, str] = {}
-    for key, value in sorted(dict(args.get("parameters") or {}).items()):
-        option = _cli_option(str(key), options)
-        if option in given:
-            raise _Ambiguous(f"parameters {given[option]!r} and {key!r} are both --{option}")
-        given[option] = str(key)
-        flag = "--" + option
-        if value is True or value == "":  # "" is a bare flag, as Kiro passes it
-            words.append(flag)
-        elif value is False:
-            words.append("--no-" + option)
-        elif isinstance(value, list):
-            words += [
-                flag,
-                *(v if isinstance(v, str) else canonical_json(v).decode() for v in value),
-            ]
-        elif isinstance(value, dict):
-            words += [flag, canonical_json(value).decode()]
-        elif value is not None:
-            words += [flag, str(value)]
-    return shlex.join(words)
-
-
-class _Ambiguous(Exception):
-    """A ``use_aws`` call whose parameters give one option twice."""
-
-
-def _squash(name: str) -> str:
-    return name.lower().replace("-", "").replace("_", "")
-
-
-def _cli_options(service: str, operation: str) -> dict[str, str]:
-    """``{squashed name: option}`` for the operation's CLI options (``xform_name(member,
-    "-")``, as the CLI spells them) and the CLI's own; only the CLI's own when the operation is
-    not one keyturn's models know (the aws understanding then says so)."""
-    from keyturn.understand.shell.commands.aws_cli import GLOBAL_FLAGS, GLOBAL_VALUE_OPTIONS
-
-    options = [
-        "cli-input-json",
-        "cli-input-yaml",
-        "generate-cli-skeleton",
-        "starting-token",
-        "page-size",
-        "max-items",
-        *(o[2:] for o in (*GLOBAL_VALUE_OPTIONS, *GLOBAL_FLAGS)),
+    actions = [
+        understand_shell(command, cwd=cwd, home=call.home, env=e, target=t, files=files)
+        for e in shell_envs(call.extra, env)
     ]
-    try:
-        from botocore import xform_name
-
-        from keyturn.understand.aws.catalog import (
-            operation_model,
-            resolve_operation,
-            resolve_service,
-        )
-
-        name = resolve_service(service)
-        shape = operation_model(name, resolve_operation(name, operation)).input_shape
-        options += [xform_name(m, "-") for m in (shape.members if shape is not None else ())]
-    except (InputError, ImportError):
-        pass
-    return {_squash(o): o for o in options}
-
-
-_KEBAB_BOUNDARIES = re.compile(
-    r"[\s_\-]+|(?<=[a-z])(?=[A-Z0-9])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[0-9])(?=[A-Za-z])"
-    r"|(?<=[A-Z])(?=[0-9])"
-)
-
-
-def _cli_option(key: str, options: Mapping[str, str]) -> str:
-    """The option a ``use_aws`` parameter name becomes: Kiro's kebab spelling when it is one of
-    the operation's options, else the option with the same squashed name, else the kebab
-    spelling (which the CLI refuses or reads as ``--no-…``)."""
-    kebab = "-".join(w.lower() for w in _KEBAB_BOUNDARIES.split(key) if w)
-    if kebab in options.values():
-        return kebab
-    return options.get(_squash(key), kebab)
-
-
-def _harmless(call: ToolCall, *, target: Target) -> Action:
-    """Web fetches and searches read from the web; the agent's own bookkeeping tools (todo
-    lists, questions to the user, sub-agents whose own tool calls are hooked) act on nothing
-    outside it. Both are reads of a resource naming the tool."""
-    args = call.arguments
-    if call.category is ToolCategory.FETCH:
-        names = [str(u) for u in args.get("urls") or ()] or [f"web:{call.tool}"]
-        service = "web"
-    elif call.category is ToolCategory.WEB_SEARCH:
-        names, service = ["web:search"], "web"
-    else:
-        names, service = [f"agent:{call.agent}/{call.tool}"], "agent"
-    effects = tuple(
-        Effect(
-            EffectKind.READ,
-            Resource((name,), type=service),
-            target=target,
-            service=service,
-            operation=call.tool,
-            detail=f"{call.tool} {name}",
-        )
-        for name in dict.fromkeys(names)
-    )
-    return Action(
-        ActionKind.SHELL,
-        f"{call.tool} {' '.join(dict.fromkeys(names))}",
-        effects,
-        target=target,
-        subject={"tool": call.tool, "arguments": _digestible(args)},
-    )
-
-
-def unknown_action(call: ToolCall, reason: str, *, target: Target = Target()) -> Action:  # noqa: B008
-    """An action keyturn cannot interpret: one ``unknown`` effect on the tool, with why."""
-    name = f"tool:{call.agent}/{call.tool}"
-    effect = Effect(
-        EffectKind.UNKNOWN,
-        Resource((name,), type="tool"),
-        target=target,
-        service="tool",
-        operation=call.tool,
-        detail=reason,
-    )
-    return Action(
-        ActionKind.SHELL,
-        f"{call.tool} (not understood)",
-        (effect,),
-        target=target,
-        subject={"tool": call.tool, "arguments": _digestible(call.arguments)},
-    )
-
-
-def _digestible(args: Mapping[str, Any]) -> dict[str, Any]:
-    """The arguments as the digest binds them: long values by their SHA-256, so that the
-    approval is bound to the exact content without carrying it."""
-    out: dict[str, Any] = {}
-    for key, value in args.items():
-        text = canonical_json(value).decode() if not isinstance(value, str) else value
-        out[str(key)] = value if len(text) <= 256 else "sha256:" + _sha(text)
-    return out
-
-
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    effects = list(actions[0].effects)
+    for other in actions[1:]:
+        effects += [e for e in other.effects if e not in effects]
+    first = actions[0]
+    return first if len(effects) == len(first.effects) else replace(first, effects=tuple(effects))
 
 
 def _workdir(call: ToolCall, sub: str, *, files: FileReader) -> str | None:

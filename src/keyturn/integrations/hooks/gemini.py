@@ -28,6 +28,7 @@ from .protocol import (
     tool_event,
 )
 from .search_tools import searched_places
+from .shell_env import GEMINI, SHELL_ENV
 
 NAME = "gemini"
 BEFORE_TOOL = "BeforeTool"
@@ -91,6 +92,9 @@ class Gemini:
             )
         category, normal = _builtin(tool, args, home=home, where=where)
         reason = str(normal.pop(_REASON, "")) if category is ToolCategory.UNKNOWN else ""
+        extra: dict[str, Any] = {"reason": reason} if reason else {}
+        if category is ToolCategory.SHELL:  # its shell runs in another environment (.shell_env)
+            extra[SHELL_ENV] = GEMINI
         return ToolCall(
             agent=NAME,
             tool=tool,
@@ -100,7 +104,7 @@ class Gemini:
             home=home,
             session=session,
             event=event,
-            extra={"reason": reason} if reason else {},
+            extra=extra,
         )
 
     def render(self, answer: Answer, *, event: str) -> Reply:

@@ -7,7 +7,7 @@ other exit code is only a warning. So everything short of an allow is exit 2 wit
 Built-in tool names changed between Kiro versions (``execute_bash``/``shell``,
 ``fs_write``/``write``, ``fs_read``/``read``, ``use_aws``/``aws``): both spellings are read.
 ``use_aws`` is judged as the ``aws`` command line Kiro runs (its parameter names in kebab case,
-:func:`.events._aws_command_line`). MCP tools arrive as
+:func:`.use_aws.aws_command_line`). MCP tools arrive as
 ``@server/tool`` (the matcher's form) or ``server___tool``. ``grep`` and ``glob`` read where
 Claude Code's search tools do (:mod:`.search_tools`); ``knowledge`` ``add``/``update`` reads the
 tree it indexes; ``use_subagent``/``delegate`` start agents under their own hooks

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from keyturn.model import Action, ActionKind, Effect, EffectKind, Resource, Target
 
-from .events import ToolCall, _digestible, unknown_action
+from .tool_calls import ToolCall, digestible, unknown_action
 
 READ_TOOLS = frozenset({"ReadMcpResourceTool", "ReadMcpResourceDirTool"})
 LIST_TOOLS = frozenset({"ListMcpResourcesTool"})
@@ -49,5 +49,5 @@ def resource_action(call: ToolCall, *, target: Target) -> Action:
         operation=call.tool,
         detail=f"{call.tool} {name}",
     )
-    subject = {"server": server, "tool": call.tool, "arguments": _digestible(args)}
+    subject = {"server": server, "tool": call.tool, "arguments": digestible(args)}
     return Action(ActionKind.MCP, f"{call.tool} {name}", (effect,), target=target, subject=subject)

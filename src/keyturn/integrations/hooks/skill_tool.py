@@ -13,11 +13,12 @@ session's directory as Claude Code runs them.
 The file is looked up where Claude Code loads skills from (:func:`skill_files`), read as it is
 now. Every file that could be the skill of that name is judged (Claude Code picks one of them
 by an order of precedence: judging them all never misses the one it picks). When none is
-found -- a plugin's skill, a nested one Claude Code loaded after the session started, a file
-that cannot be read -- the call is ``unknown``: Claude Code would find it, and what it runs is
-not known. Two kinds are known to run no command from a file here: Claude Code's bundled
-skills (no file of that name found) and the skills synced from claude.ai, whose commands Claude
-Code never runs on the machine (v2.1.228 and later).
+found -- a nested one Claude Code loaded after the session started, a plugin's skill not in
+its plugin folders (:mod:`.plugin_skills`), a file that cannot be read -- the call is
+``unknown``: Claude Code would find it, and what it runs is not known. Two kinds are known to
+run no command from a file here: Claude Code's bundled skills (no file of that name found) and
+the skills synced from claude.ai, whose commands Claude Code never runs on the machine
+(v2.1.228 and later).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from typing import Any
 from keyturn.model import Action, ActionKind, Effect, Target
 from keyturn.understand import FileReader
 
-from .events import ToolCall, _harmless, unknown_action
+from .tool_calls import ToolCall, harmless_action, unknown_action
 
 # The patterns Claude Code finds the commands with (``@anthropic-ai/claude-code`` 2.1.332's
 # binary, read): a fenced block opened with ```! , and `` !`…` `` where the ``!`` starts the
@@ -66,6 +67,7 @@ class SkillFile:
     path: str
     text: str
     runs_commands: bool = True
+    plugin_root: str | None = None
 
 
 class _NotKnown(Exception):
@@ -85,7 +87,10 @@ def skill_action(
     except _NotKnown as exc:
         return unknown_action(call, f"{call.tool} '{name}': {exc}", target=target)
     if not commands:
-        return _harmless(call, target=target)
+        return harmless_action(call, target=target)
+    # Claude Code writes a plugin's folders into its skill's text itself; the hook's own
+    # CLAUDE_PLUGIN_ROOT/DATA (another plugin's, or none) are not them: left unset, unknown.
+    env = {k: v for k, v in env.items() if k not in ("CLAUDE_PLUGIN_ROOT", "CLAUDE_PLUGIN_DATA")}
     effects: list[Effect] = []
     for command in commands:
         understood = understand_shell(
@@ -93,7 +98,7 @@ def skill_action(
         )
         effects += understood.effects
     if not effects:
-        return _harmless(call, target=target)
+        return harmless_action(call, target=target)
     digest = hashlib.sha256("\x00".join(commands).encode()).hexdigest()
     subject = {"tool": call.tool, "skill": str(name), "args": arguments, "runs": "sha256:" + digest}
     return Action(
@@ -130,7 +135,9 @@ def _commands(
             raise _NotKnown(f"{file.path} runs its commands with {front.get('shell')!r}")
         skill_dir = posixpath.dirname(file.path) if file.path.endswith("/SKILL.md") else None
         commands += [
-            _substituted(c, arguments or "", front, skill_dir=skill_dir, call=call, env=env)
+            _substituted(
+                c, arguments or "", front, skill_dir=skill_dir, file=file, call=call, env=env
+            )
             for c in ran
         ]
     return commands
@@ -185,6 +192,7 @@ def _substituted(
     front: Mapping[str, Any],
     *,
     skill_dir: str | None,
+    file: SkillFile,
     call: ToolCall,
     env: Mapping[str, str],
 ) -> str:
@@ -218,6 +226,7 @@ def _substituted(
     command = _PLACEHOLDER.sub(value, command)
     known = {"CLAUDE_SKILL_DIR": skill_dir, "CLAUDE_SESSION_ID": call.session}
     known["CLAUDE_PROJECT_DIR"] = env.get("CLAUDE_PROJECT_DIR")
+    known["CLAUDE_PLUGIN_ROOT"] = file.plugin_root  # a plugin's skill: its folder
     for key, given in known.items():
         if given:
             command = command.replace("${" + key + "}", given)
@@ -247,11 +256,38 @@ def skill_files(
         folder, _, last = name.rpartition(":")
         for start in starts:
             found += _read(files, f"{start.rstrip('/')}/{folder}/.claude/skills/{last}/SKILL.md")
+        found += _plugin_files(name, home=home, env=env, files=files)
     elif "/" not in name:
         synced = _read(files, f"{home}/.claude/skills/synced/{name}/SKILL.md")
         found += [SkillFile(f.path, f.text, runs_commands=False) for f in synced]
     # One file reached two ways (a base that is also the home) is judged once.
     return list({f.path: f for f in found}.values())
+
+
+def _plugin_files(
+    name: str, *, home: str, env: Mapping[str, str], files: FileReader
+) -> list[SkillFile]:
+    """The files a plugin's skill ``plugin:skill`` may be (:mod:`.plugin_skills`); a root
+    ``SKILL.md`` only when it names that skill or names none."""
+    from .plugin_skills import PluginNotKnown, plugin_roots, plugin_skill_paths, skill_folders
+
+    plugin, _, rest = name.partition(":")
+    found: list[SkillFile] = []
+    try:
+        for root in plugin_roots(plugin, home=home, env=env, files=files):
+            for path in plugin_skill_paths(root, rest, files=files):
+                for file in _read(files, path):
+                    given = frontmatter(file.text).get("name")
+                    if path == f"{root}/SKILL.md" and given not in (None, rest):
+                        continue
+                    found.append(SkillFile(file.path, file.text, plugin_root=root))
+            if ":" not in rest:
+                for folder in skill_folders(root, files=files):
+                    named = _named(files, folder, rest)
+                    found += [SkillFile(f.path, f.text, plugin_root=root) for f in named]
+    except PluginNotKnown as exc:
+        raise _NotKnown(str(exc)) from None
+    return found
 
 
 def _upwards(start: str) -> list[str]:
