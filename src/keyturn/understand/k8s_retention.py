@@ -9,6 +9,20 @@ protection. An UPDATE taking such a switch off its safe value removes the object
 (toggle, then delete), as turning off deletion protection does (BRIEF §4.1):
 :func:`protection_dropped`.
 
+A namespace's Pod Security Admission level (``pod-security.kubernetes.io/enforce``) is a guard of
+the same sort: ``baseline`` or ``restricted`` refuses privileged pods, host namespaces and the
+host's paths, whose containers reach the node (:mod:`~keyturn.understand.k8s_host_access`).
+Labelled ``privileged``, or the label taken off (the cluster's default, ``privileged`` unless the
+API server is configured otherwise, applies), the namespace admits them: an update that removes
+the namespace's protection, as taking a lock off is -- refused on a protected namespace, a
+plain update elsewhere. Only the ``enforce`` level is read (``warn`` and ``audit`` refuse
+nothing).
+
+A whole-object write (``kubectl replace``, an API ``PUT``) sets what it leaves out to nothing,
+so a switch missing from it is taken off as surely as one set off (:func:`left_out`), save
+where the API server puts the safe value back (a PersistentVolume's reclaim policy defaults to
+``Retain``) or the object's kind has no such switch.
+
 Deleting a claim reaches further than the claim: the PersistentVolume bound to a
 PersistentVolumeClaim (and its disk) is deleted with it unless the volume's reclaim policy is
 ``Retain``, which is the volume's, not in the review: the bound object is named as deleted
@@ -21,7 +35,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["bound_names", "protection_dropped", "retains_on_delete", "switches"]
+__all__ = ["bound_names", "left_out", "protection_dropped", "retains_on_delete", "switches"]
+
+
+def _every(_group: str, _kind: str) -> bool:
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +53,9 @@ class _Switch:
     label: str
     safe: Callable[[Any], bool]
     keeps_on_delete: bool = True
+    # Whether an object of (API group, kind) loses the switch when a whole-object write leaves
+    # it out: it may carry it, and the API server does not put a safe value back.
+    lost_when_left_out: Callable[[str, str], bool] = _every
 
 
 def _one_of(*values: str) -> Callable[[Any], bool]:
@@ -60,22 +81,70 @@ def _no_delete(value: Any) -> bool:
     return isinstance(value, list) and not {"*", "Delete"} & {str(v) for v in value}
 
 
+def _never(_group: str, _kind: str) -> bool:
+    return False
+
+
+def _ack(group: str, _kind: str) -> bool:
+    return group.endswith(".services.k8s.aws")
+
+
+def _config_connector(group: str, _kind: str) -> bool:
+    return group.endswith("cnrm.cloud.google.com")
+
+
+def _custom(group: str, _kind: str) -> bool:
+    """A custom resource's group (dotted, not one of Kubernetes' own ``*.k8s.io``); an object
+    whose group is not known (``?``) may be one."""
+    return group == "?" or ("." in group and not group.endswith(".k8s.io"))
+
+
+def _managed(group: str, kind: str) -> bool:
+    """A Crossplane-style managed resource (``deletionPolicy`` defaults to ``Delete``,
+    ``managementPolicies`` to ``["*"]``): a custom resource neither ACK's nor Config
+    Connector's (a VolumeSnapshotContent's ``deletionPolicy`` is required: never left out)."""
+    return _custom(group, kind) and not _ack(group, kind) and not _config_connector(group, kind)
+
+
+def _namespace(group: str, kind: str) -> bool:
+    return group in ("", "?") and kind in ("namespace", "?")
+
+
 _ANNOTATIONS = ("metadata", "annotations")
 _SWITCHES = (
-    _Switch(("spec", "persistentVolumeReclaimPolicy"), "reclaim policy", _one_of("Retain")),
+    # Left out, a PersistentVolume's reclaim policy is defaulted to Retain (the API's
+    # defaulting; "Retain (default for manually created PersistentVolumes)", its reference).
+    _Switch(
+        ("spec", "persistentVolumeReclaimPolicy"),
+        "reclaim policy",
+        _one_of("Retain"),
+        lost_when_left_out=_never,
+    ),
     # VolumeSnapshotContent/VolumeSnapshotClass (Retain) and Crossplane managed resources
     # (Orphan): Delete deletes the snapshot or the external resource with the object.
-    _Switch(("spec", "deletionPolicy"), "deletion policy", _one_of("Retain", "Orphan")),
-    _Switch(("spec", "managementPolicies"), "management policies", _no_delete),
+    _Switch(
+        ("spec", "deletionPolicy"),
+        "deletion policy",
+        _one_of("Retain", "Orphan"),
+        lost_when_left_out=_managed,
+    ),
+    _Switch(
+        ("spec", "managementPolicies"),
+        "management policies",
+        _no_delete,
+        lost_when_left_out=_managed,
+    ),
     _Switch(
         (*_ANNOTATIONS, "services.k8s.aws/deletion-policy"),
         "ACK deletion policy",
         _one_of("retain"),
+        lost_when_left_out=_ack,
     ),
     _Switch(
         (*_ANNOTATIONS, "cnrm.cloud.google.com/deletion-policy"),
         "Config Connector deletion policy",
         _one_of("abandon"),
+        lost_when_left_out=_config_connector,
     ),
     _Switch(
         (*_ANNOTATIONS, "helm.sh/resource-policy"),
@@ -108,12 +177,27 @@ _SWITCHES = (
     ),
     # The cloud's own deletion protection set through the object (ACK's RDS spec, Crossplane's
     # forProvider): switched off through Kubernetes as surely as through the cloud's API.
-    _Switch(("spec", "deletionProtection"), "deletion protection", _is_true, keeps_on_delete=False),
+    _Switch(
+        ("spec", "deletionProtection"),
+        "deletion protection",
+        _is_true,
+        keeps_on_delete=False,
+        lost_when_left_out=_custom,
+    ),
     _Switch(
         ("spec", "forProvider", "deletionProtection"),
         "deletion protection",
         _is_true,
         keeps_on_delete=False,
+        lost_when_left_out=_managed,
+    ),
+    # Pod Security Admission's level for the namespace (the module docstring).
+    _Switch(
+        ("metadata", "labels", "pod-security.kubernetes.io/enforce"),
+        "Pod Security enforce",
+        _one_of("baseline", "restricted"),
+        keeps_on_delete=False,
+        lost_when_left_out=_namespace,
     ),
 )
 
@@ -133,6 +217,19 @@ def switches() -> tuple[tuple[tuple[str, ...], str, Callable[[Any], bool]], ...]
     """(path, label, whether a value is safe) of every switch, for readers of a partial write
     (a patch, a manifest) whose ``old`` object is not at hand."""
     return tuple((s.path, s.label, s.safe) for s in _SWITCHES)
+
+
+def left_out(obj: Any) -> tuple[str, ...]:
+    """The switches (for people) a whole-object write of ``obj`` takes off by leaving them out:
+    missing from it, and lost by an object of its kind (its group from ``apiVersion``; ``?``,
+    any, when it does not say)."""
+    api_version, kind = _at(obj, ("apiVersion",)), _at(obj, ("kind",))
+    group = api_version.rpartition("/")[0] if isinstance(api_version, str) else "?"
+    kind = kind.lower() if isinstance(kind, str) and kind else "?"
+    found = (
+        s.label for s in _SWITCHES if _at(obj, s.path) is None and s.lost_when_left_out(group, kind)
+    )
+    return tuple(dict.fromkeys(found))
 
 
 def retains_on_delete(obj: Any) -> bool:

@@ -322,19 +322,26 @@ _RENDER = (
     f"{_CHART[1]} atomic create-namespace dependency-update disable-openapi-validation "
     "dry-run enable-dns force generate-name hide-notes hide-secret no-hooks "
     "render-subchart-notes replace skip-crds skip-schema-validation wait wait-for-jobs "
-    "rollback-on-failure force-replace force-conflicts server-side take-ownership",
+    "rollback-on-failure force-replace force-conflicts take-ownership",
 )
+# helm 4's ``--server-side``: a boolean on install and template, a string (``true``, ``false``
+# or ``auto``, the next word when not after ``=``) on upgrade and rollback (helm 4's
+# ``pkg/cmd/install.go``, ``upgrade.go``, ``rollback.go``).
 # helm VERB: (flags taking a value, flags taking none, short spellings).
 _HELM_VERBS = {
-    "install": (_RENDER[0], _RENDER[1], "f=values o=output g=generate-name l=labels"),
+    "install": (
+        _RENDER[0],
+        f"{_RENDER[1]} server-side",
+        "f=values o=output g=generate-name l=labels",
+    ),
     "upgrade": (
-        f"{_RENDER[0]} history-max",
+        f"{_RENDER[0]} history-max server-side",
         f"{_RENDER[1]} cleanup-on-fail install reset-then-reuse-values reset-values reuse-values",
         "f=values o=output i=install l=labels",
     ),
     "template": (
         f"{_RENDER[0]} api-versions output-dir show-only",
-        f"{_RENDER[1]} include-crds is-upgrade release-name skip-tests validate",
+        f"{_RENDER[1]} include-crds is-upgrade release-name skip-tests validate server-side",
         "f=values o=output g=generate-name a=api-versions s=show-only",
     ),
     "uninstall": (
@@ -343,9 +350,9 @@ _HELM_VERBS = {
         "",
     ),
     "rollback": (
-        "history-max timeout",
+        "history-max timeout server-side",
         "cleanup-on-fail dry-run force no-hooks recreate-pods wait wait-for-jobs "
-        "rollback-on-failure server-side force-replace force-conflicts",
+        "rollback-on-failure force-replace force-conflicts",
         "",
     ),
     "list": (

@@ -11,9 +11,15 @@ the write is read for what it can take off, whatever was there before (fail clos
 - ``--type merge`` (RFC 7386) and the default ``strategic``: a switch given a value that is
   not safe, ``null`` (deleted) at or above it, and strategic merge's ``$patch: replace|delete``
   and ``$retainKeys`` that drop it by leaving it out;
-- ``annotate KEY-`` (deleted) and ``KEY=VALUE``;
-- a manifest (``apply``, ``replace``): a switch it gives a value that is not safe; one it
-  leaves out is not read as dropped (``apply`` keeps what it never set).
+- ``annotate``/``label`` ``KEY-`` (deleted) and ``KEY=VALUE`` (a namespace's Pod Security
+  ``enforce`` label is a switch too);
+- a manifest (``apply``, ``replace``): a switch it gives a value that is not safe;
+- ``replace`` (and an API ``PUT``) writes the whole object: a switch it leaves out is taken off
+  too (:func:`keyturn.understand.k8s_retention.left_out`) -- kubectl sends the file as the
+  ``PUT`` body, seen with kubectl 1.32 against a recording server. ``apply`` does not: it takes
+  off only what its own earlier apply set (the last-applied configuration, or the fields its
+  manager owns), which a guard added by ``annotate``, helm or a controller is not, so what it
+  leaves out is not read as dropped.
 
 Finalizers (``metadata.finalizers``, a namespace's ``spec.finalizers``) removed, or replaced by
 a list that may lack some, let an object being deleted go there and then (the "unstick a
@@ -34,7 +40,7 @@ import yaml
 
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.k8s_kinds import normalize_kind, object_names
-from keyturn.understand.k8s_retention import switches
+from keyturn.understand.k8s_retention import left_out, switches
 from keyturn.understand.shell.commands._kube_call import KubeCall
 from keyturn.understand.shell.commands._kube_manifests import manifest_documents
 from keyturn.understand.shell.line_writes import one_text_on_line
@@ -52,13 +58,17 @@ class Unprotects:
     dropped: tuple[str, ...] = ()
     finalizers: bool = False
     not_known: str | None = None
+    left_out: tuple[str, ...] = ()  # switches a whole-object write takes off by leaving out
 
     @property
     def any(self) -> bool:
-        return bool(self.dropped or self.finalizers or self.not_known)
+        return bool(self.dropped or self.finalizers or self.not_known or self.left_out)
 
     def detail(self) -> str:
         parts = [f"takes off {', '.join(self.dropped)}"] if self.dropped else []
+        if self.left_out:
+            gone = ", ".join(self.left_out)
+            parts.append(f"writes the whole object: takes off what it leaves out ({gone})")
         if self.finalizers:
             parts.append("removes finalizers: forces a pending deletion through")
         if self.not_known:
@@ -73,8 +83,11 @@ def marked(effects: list[Effect], found: Unprotects) -> list[Effect]:
         return effects
     out = []
     for effect in effects:
-        if effect.effect is EffectKind.UPDATE:
-            kind = EffectKind.DELETE if found.finalizers else effect.effect
+        if effect.effect in (EffectKind.UPDATE, EffectKind.REPLACE):
+            # A replace (``replace --force``: deleted, recreated) stays one: the new object
+            # comes back without what it took off.
+            finalized = found.finalizers and effect.effect is EffectKind.UPDATE
+            kind = EffectKind.DELETE if finalized else effect.effect
             detail = "; ".join(p for p in (effect.detail, found.detail()) if p)
             effect = replace(effect, effect=kind, removes_protection=True, detail=detail)
         out.append(effect)
@@ -83,11 +96,11 @@ def marked(effects: list[Effect], found: Unprotects) -> list[Effect]:
 
 def manifest_marked(call: KubeCall, effects: list[Effect]) -> list[Effect]:
     """``effects`` of ``apply``/``replace -f`` with each object marked with what its manifest
-    takes off (:func:`manifest_unprotects`)."""
+    takes off (:func:`manifest_unprotects`; ``replace`` writes whole objects)."""
     docs = manifest_documents(call) or []
     found: dict[str, Unprotects] = {}
     for doc in _objects(docs):
-        unprotects = manifest_unprotects(doc)
+        unprotects = manifest_unprotects(doc, whole=call.verb == "replace")
         metadata = doc.get("metadata") or {}
         if unprotects.any and isinstance(metadata, dict) and isinstance(doc.get("kind"), str):
             namespace = metadata.get("namespace") or call.namespace
@@ -116,7 +129,7 @@ def write_unprotects(call: KubeCall) -> Unprotects:
     verbs."""
     if call.verb in ("patch", "edit"):
         return patch_unprotects(call)
-    if call.verb == "annotate":
+    if call.verb in ("annotate", "label"):
         return annotate_unprotects(call)
     return Unprotects()
 
@@ -141,22 +154,33 @@ def patch_unprotects(call: KubeCall) -> Unprotects:
 
 
 def annotate_unprotects(call: KubeCall) -> Unprotects:
-    """What ``kubectl annotate … KEY-`` or ``KEY=VALUE`` takes off."""
-    annotations: dict[str, Any] = {}
+    """What ``kubectl annotate|label … KEY-`` or ``KEY=VALUE`` takes off (both send a merge
+    patch of ``metadata.annotations|labels``, ``null`` for ``KEY-``: seen with kubectl 1.32)."""
+    written: dict[str, Any] = {}
     for word in call.args.words[1:]:
         key, eq, value = word.partition("=")
         if eq and key:
-            annotations[key] = value
+            written[key] = value
         elif word.endswith("-") and len(word) > 1:
-            annotations[word[:-1]] = None
-    if not annotations:
+            written[word[:-1]] = None
+    if not written:
         return Unprotects()
-    return _merge({"metadata": {"annotations": annotations}}, strategic=False, manifest=False)
+    field = "labels" if call.verb == "label" else "annotations"
+    return _merge({"metadata": {field: written}}, strategic=False, manifest=False)
 
 
-def manifest_unprotects(doc: Any) -> Unprotects:
-    """What one object of an applied or replacing manifest takes off."""
-    return _merge(doc, strategic=False, manifest=True)
+def manifest_unprotects(doc: Any, *, whole: bool = False) -> Unprotects:
+    """What one object of an applied or replacing manifest takes off; ``whole`` (``replace``,
+    ``PUT``): what it leaves out too."""
+    found = _merge(doc, strategic=False, manifest=True)
+    if not whole or not isinstance(doc, dict):
+        return found
+    gone = tuple(
+        label
+        for label in left_out(doc)
+        if not any(d.startswith(f"{label} (") for d in found.dropped)  # null: said already
+    )
+    return replace(found, left_out=gone)
 
 
 def request_unprotects(method: str, body: str | None, content_type: str) -> Unprotects:
@@ -173,7 +197,7 @@ def request_unprotects(method: str, body: str | None, content_type: str) -> Unpr
         return Unprotects()
     kind = content_type.lower()
     if method == "PUT" or "apply-patch" in kind:
-        return manifest_unprotects(parsed)
+        return manifest_unprotects(parsed, whole=method == "PUT")
     if "json-patch" in kind:
         return _json_patch(parsed) if isinstance(parsed, list) else Unprotects()
     return _merge(parsed, strategic="strategic" in kind, manifest=False)

@@ -7,6 +7,8 @@ install creates them (``--replace``: replaced); list/status/get/template... read
 namespace and context are read as kubectl reads them, with helm's own ``HELM_KUBECONTEXT``,
 ``HELM_NAMESPACE`` and ``HELM_KUBEAPISERVER``. ``--post-renderer`` names a program helm runs
 on what it renders, dry run or not: judged as that program run (:mod:`._kube_programs`).
+helm 4's ``--server-side`` takes ``true|false|auto`` (:mod:`._kube_flags`): that word is never
+read as the release or the chart.
 
 Some verbs write local files besides: ``pull`` the chart (into ``-d``, expanded into
 ``--untardir`` with ``--untar``), ``package`` its archive (into ``-d``), ``repo add|remove``
@@ -25,7 +27,7 @@ from keyturn.understand.shell.commands._home import command_home
 from keyturn.understand.shell.commands._kube_args import parse_command
 from keyturn.understand.shell.commands._kube_call import KubeCall, kube_call
 from keyturn.understand.shell.commands._kube_credentials import written_kubeconfig_programs
-from keyturn.understand.shell.commands._kube_flags import HELM_GLOBAL, HELM_VERBS
+from keyturn.understand.shell.commands._kube_flags import HELM_GLOBAL, HELM_VERBS, command_index
 from keyturn.understand.shell.commands._kube_place import place_of
 from keyturn.understand.shell.commands._kube_programs import post_renderer_effects
 from keyturn.understand.shell.effects import file_effect, file_path
@@ -65,7 +67,7 @@ _HELM_READS = frozenset(
 def helm(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """helm: uninstall -> delete, rollback/upgrade -> update (``--force`` -> replace),
     install -> create (``--replace`` -> replace), list/status/get/template -> read."""
-    args = parse_command(cmd.args, root=HELM_GLOBAL, verbs=HELM_VERBS)
+    args = parse_command(_server_side_joined(cmd.args), root=HELM_GLOBAL, verbs=HELM_VERBS)
     # After ``--`` helm's words go on (``helm uninstall a -- b`` uninstalls b too).
     args = replace(args, words=args.words + args.rest, rest=())
     call = kube_call("helm", args, cmd, ctx, context_flag="--kube-context")
@@ -76,6 +78,30 @@ def helm(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         return [call.effect(_E.UNKNOWN, (f"helm:{call.namespace}/*",), "helm_release", detail)]
     programs = post_renderer_effects(call) + written_kubeconfig_programs(call)
     return _release_effects(call, words) + _local_files(call, words) + programs
+
+
+# What pflag's boolean reads as true or false (``strconv.ParseBool``), and upgrade's ``auto``.
+_SERVER_SIDE_WORDS = frozenset(
+    {"1", "t", "true", "0", "f", "false", "auto", "T", "TRUE", "True", "F", "FALSE", "False"}
+)
+
+
+def _server_side_joined(words: tuple[str, ...]) -> tuple[str, ...]:
+    """On install and template, ``--server-side WORD`` as ``--server-side=WORD`` when WORD is
+    one of its values (upgrade and rollback take the next word anyway). There it is a boolean,
+    and helm 4 takes the word for the release (then refuses a third word, or installs a release
+    named ``false``): read as the flag's, the release is the next word, or ``*`` -- which covers
+    the one helm names -- when none is left. Other verbs take no such flag: left as written."""
+    at = command_index(words, root=HELM_GLOBAL)
+    if at is None or words[at] not in ("install", "template"):
+        return words
+    out: list[str] = []
+    for word in words:
+        if word in _SERVER_SIDE_WORDS and out[-1:] == ["--server-side"]:
+            out[-1] = f"--server-side={word}"
+        else:
+            out.append(word)
+    return tuple(out)
 
 
 def _release_effects(call: KubeCall, words: tuple[str, ...]) -> list[Effect]:
