@@ -18,6 +18,10 @@
 - ``az stack group|sub|mg create|delete --action-on-unmanage deleteAll|deleteResources`` deletes
   the resources the stack no longer manages (``azure:<rg>/*`` for a group's stack, else every
   resource: ``azure:*``), as Complete mode does.
+- ``az stack group|sub|mg create --deny-settings-mode none`` (``--dm``; ``create`` is az's
+  "create or update": there is no ``set``) switches the stack's deny settings off: the
+  resources it manages, which a ``denyDelete`` kept from being deleted, lose that protection
+  (named as above: the stack's resources are not told on the line).
 """
 
 from __future__ import annotations
@@ -123,10 +127,7 @@ def data_deletes(
         action = (option(args, "--action-on-unmanage", "--aou") or "").lower()
         if action not in ("deleteall", "deleteresources"):
             return []
-        if group[1:2] == ["group"]:
-            names = [f"azure:{rg or '*'}/*", f"azure:group/{rg or '*'}"]
-        else:
-            names = [f"azure:subscriptions/{s}/*" for s in subscriptions] + ["azure:*"]
+        names = _stack_scope(group, rg, subscriptions)
         detail = "--action-on-unmanage: deletes the resources the stack stops managing"
         return [
             cloud_effect(
@@ -134,6 +135,43 @@ def data_deletes(
             )
         ]
     return []
+
+
+def deny_settings_off(
+    group: Sequence[str],
+    verb: str,
+    args: Sequence[str],
+    rg: str | None,
+    subscriptions: Sequence[str],
+    ctx: ShellContext,
+) -> list[Effect]:
+    """A deployment stack written with its deny settings off (``--deny-settings-mode none``):
+    the protection of the resources it manages removed."""
+    if group[:1] != ["stack"] or verb not in ("create", "set"):
+        return []
+    mode = option(args, "--deny-settings-mode", "--dm")
+    if mode is None or mode.strip().lower() != "none":
+        return []
+    detail = "--deny-settings-mode none: the stack's resources are no longer kept from deletion"
+    return [
+        cloud_effect(
+            EffectKind.UPDATE,
+            _stack_scope(group, rg, subscriptions),
+            ctx,
+            service="resources",
+            operation=f"az {' '.join(group)} {verb}",
+            detail=detail,
+            removes_protection=True,
+        )
+    ]
+
+
+def _stack_scope(group: Sequence[str], rg: str | None, subscriptions: Sequence[str]) -> list[str]:
+    """What a deployment stack may manage: its group's resources, else (a subscription's or a
+    management group's stack) every resource."""
+    if group[1:2] == ["group"]:
+        return [f"azure:{rg or '*'}/*", f"azure:group/{rg or '*'}"]
+    return [f"azure:subscriptions/{s}/*" for s in subscriptions] + ["azure:*"]
 
 
 def _ids(args: Sequence[str]) -> list[str]:

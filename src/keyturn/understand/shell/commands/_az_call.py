@@ -1,0 +1,145 @@
+"""One ``az`` call: its groups and verb, options, where it lands (its resource group and
+subscription, from the line or az's defaults), and its effects (see :mod:`.cloud_cli` for the
+names and the meanings of the verbs).
+"""
+
+from __future__ import annotations
+
+from itertools import takewhile
+
+from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.commands._argv import with_command
+from keyturn.understand.shell.commands._az_defaults import (
+    AzDefaults,
+    az_defaults,
+    az_state_write,
+    rewrites_az_state,
+)
+from keyturn.understand.shell.commands._az_gcloud_words import (
+    VERB,
+    Flags,
+    last,
+    split_flags,
+    verb_effect,
+)
+from keyturn.understand.shell.commands._az_names import arm_names, group_ids, rest_effects
+from keyturn.understand.shell.commands._az_nested import id_url_names, inner_names
+from keyturn.understand.shell.commands._az_protection import (
+    data_deletes,
+    deny_settings_off,
+    switched_off,
+    unprotecting,
+)
+from keyturn.understand.shell.commands._az_public import exposed, exposing
+from keyturn.understand.shell.commands._az_remote import (
+    az_local_writes,
+    az_names,
+    az_remote_effects,
+)
+from keyturn.understand.shell.commands._az_scopes import (
+    az_group_deployment,
+    az_lock_delete,
+    cloud_effect,
+)
+from keyturn.understand.shell.effects import shell_name
+from keyturn.understand.shell.registry import ShellContext, SimpleCommand
+
+_AZ_VALUED = frozenset(
+    {"name", "resource-group", "subscription", "location", "output", "query", "ids", "mode"}
+    | {"template-file", "template-uri", "parameters", "scripts", "command-id", "resource"}
+    | {"resource-type", "namespace", "parent", "vault-name", "server", "account-name"}
+    | {"lock-name", "image", "size", "sku", "scope", "assignee", "role", "tags", "set"}
+    | {"script", "script-uri", "command", "settings", "protected-settings", "vm-name"}
+    | {"file", "dest", "destination", "path", "method", "url", "uri", "body", "headers"}
+    | {"instance-id", "url-parameters", "uri-parameters"}
+)
+_AZ_SHORT = {"n": "name", "g": "resource-group", "l": "location", "o": "output", "y": "yes"}
+_AZ_SHORT |= {"f": "file", "d": "destination", "m": "method", "u": "url", "b": "body"}
+
+
+def az_effects(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    """``az GROUP... VERB [-n NAME] [-g RG] [--ids ID...]`` (``ctx`` placed as the call
+    lands)."""
+    # az takes no positional names: the words before the first option are the groups and the
+    # verb; a word after an option is that option's value (-s NAME), whether known or not.
+    words = list(takewhile(lambda arg: not arg.startswith("-"), cmd.args))
+    _, flags = split_flags(cmd.args, _AZ_VALUED, _AZ_SHORT)
+    # What az's files say names the resources too (never az's own settings).
+    defaults = AzDefaults() if rewrites_az_state(words) else az_defaults(cmd, ctx)
+    # The subscription is named, so that ``*prod*`` tells by it too: the flag's, else the
+    # profile's default (by its id and its name).
+    given = last(flags, "subscription")
+    subscriptions = [given] if given else list(defaults.subscriptions)
+    found = _az_call(words, flags, defaults, subscriptions, cmd, ctx)
+    if found is None:
+        found = [_az_unknown(flags, subscriptions, cmd, ctx)]
+    if rewrites_az_state(words):
+        # Written first: what follows on the line is not placed by what the disk held.
+        return with_command(az_state_write(words, cmd, ctx) + found, cmd)
+    return with_command(found, cmd)
+
+
+def _az_unknown(
+    flags: Flags, subscriptions: list[str], cmd: SimpleCommand, ctx: ShellContext
+) -> Effect:
+    """Not understood: named by the command, its group and subscription (placed by them, never
+    by the AWS hints of the shell)."""
+    rg = last(flags, "resource-group")
+    place = [f"azure:group/{rg}", f"azure:{rg}/*", *group_ids(rg, subscriptions)] if rg else []
+    place += [f"azure:subscriptions/{s}/*" for s in subscriptions]
+    names = [shell_name(cmd.text), *place]
+    reason = "this form of 'az' is not understood"
+    return cloud_effect(
+        EffectKind.UNKNOWN, names, ctx, service="azure", operation="az", detail=reason
+    )
+
+
+def _az_call(
+    words: list[str],
+    flags: Flags,
+    defaults: AzDefaults,
+    subscriptions: list[str],
+    cmd: SimpleCommand,
+    ctx: ShellContext,
+) -> list[Effect] | None:
+    """The effects of an az call (``words``: its groups and verb)."""
+    if words == ["rest"]:
+        return rest_effects(flags, subscriptions, ctx)
+    if len(words) < 2 or VERB.match(words[-1]) is None:
+        return None
+    group, verb = words[:-1], words[-1]
+    given_rg = last(flags, "resource-group")
+    detail = "--yes: no confirmation prompt" if "yes" in flags else ""
+    # Where a group stands in place of ``*`` (the lock removed, what Complete mode deletes),
+    # only the line's own -g names it: az's default group is only ever a name besides.
+    if group[-1:] == ["lock"] and verb == "delete":
+        return az_lock_delete(group, flags, given_rg, ctx)
+    rg = given_rg or (defaults.group if group != ["group"] else None)
+    remote = az_remote_effects(group, verb, flags, rg, subscriptions, cmd, ctx)
+    if group[:2] in (["deployment", "group"], ["group", "deployment"]) and verb == "create":
+        return az_group_deployment(flags, given_rg, ctx)
+    path = "/".join(group)
+    kind = verb_effect(verb)
+    if verb == "purge":
+        detail = "permanent: cannot be recovered"
+    names = flags.get("name") or flags.get("lock-name") or []
+    if group == ["group"] and not names and rg:
+        names, rg = [rg], None
+    by_url = id_url_names(group, cmd.args, rg, subscriptions)  # a key vault object's --id
+    if not names and not flags.get("ids") and not by_url:
+        names = ["*"]
+    op = f"az {' '.join(group)} {verb}"
+    out = [cloud_effect(kind, by_url, ctx, service=group[0], operation=op)] if by_url else []
+    for name in names:
+        resource = az_names(path, name, rg, subscriptions)
+        resource += inner_names(group, verb, name, cmd.args, rg, subscriptions)
+        out.append(cloud_effect(kind, resource, ctx, service=group[0], operation=op, detail=detail))
+    for arm_id in flags.get("ids", []):
+        out.append(cloud_effect(kind, arm_names(arm_id), ctx, service=group[0], operation=op))
+    why = switched_off(group, verb, cmd.args)  # soft delete, a legal hold... switched off
+    out = unprotecting(out, why) if why else out
+    public = exposed(verb, cmd.args)  # public blob access, every network let in
+    out = exposing(out, public) if public else out
+    out += data_deletes(group, verb, cmd.args, rg, subscriptions, ctx)
+    out += deny_settings_off(group, verb, cmd.args, rg, subscriptions, ctx)
+    return out + remote + az_local_writes(group, verb, flags, cmd, ctx)
