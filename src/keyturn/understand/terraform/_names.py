@@ -151,7 +151,8 @@ def derived_names(resource_type: str, values: Any) -> list[str]:
             names.extend(resource_names(known[0], value))
     elif resource_type in AWSCC_TYPES:
         # The Cloud Control provider's ``id`` is the Cloud Control identifier: named as the
-        # native resource, as Cloud Control's own API names it (``calls._cloud_control_names``).
+        # native resource, as Cloud Control's own API names it
+        # (``aws.call_resources.cloud_control_names``).
         if ident and isinstance(ident, str):
             names.extend(cloudformation_names(AWSCC_TYPES[resource_type], ident))
     elif resource_type == "aws_cloudcontrolapi_resource":
@@ -177,7 +178,7 @@ def _cloud_control_names(values: dict[str, Any]) -> list[str]:
     """``aws_cloudcontrolapi_resource`` reaches any resource by its CloudFormation type and
     identifier: named as the native resource (``AWS::RDS::DBInstance`` ``prod-main`` is the
     RDS instance's ARN) and by its type, which tells the service a ``service:`` rule names,
-    as Cloud Control's own API calls are (``aws.calls._cloud_control_names``)."""
+    as Cloud Control's own API calls are (``aws.call_resources.cloud_control_names``)."""
     type_name, ident = values.get("type_name"), values.get("id")
     if not isinstance(type_name, str) or not type_name:
         return []
