@@ -87,6 +87,18 @@ agents:
 """
 
 
+_PROTECTED_HEADER = (
+    "protected:                        # never deleted or replaced by an agent, nor unprotected\n"
+)
+
+
+def brief_protecting(*names: str) -> str:
+    """The text of :data:`BRIEF_POLICY` with ``names`` added to its ``protected`` list."""
+    assert _PROTECTED_HEADER in BRIEF_POLICY
+    added = "".join(f'  - "{name}"\n' for name in names)
+    return BRIEF_POLICY.replace(_PROTECTED_HEADER, _PROTECTED_HEADER + added)
+
+
 @pytest.fixture()
 def brief_policy_text() -> str:
     """The policy file of BRIEF §4.1, verbatim."""

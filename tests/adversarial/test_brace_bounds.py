@@ -15,22 +15,17 @@ from __future__ import annotations
 
 import pytest
 from tests.adversarial.conftest import ACTOR, CWD, HOME
-from tests.conftest import BRIEF_POLICY
+from tests.conftest import brief_protecting
 
 from keyturn.model import Action, EffectKind, Target
 from keyturn.policy import Policy, load_policy
 from keyturn.understand.shell import understand_shell
 from keyturn.understand.shell.words import MAX_BRACE_WORDS, expand_braces
 
-_HEADER = (
-    "protected:                        # never deleted or replaced by an agent, nor unprotected\n"
-)
-
 
 @pytest.fixture(scope="module")
 def policy() -> Policy:
-    added = '  - "file:/srv/prod/**"\n  - "file:/srv/prod"\n'
-    return load_policy(BRIEF_POLICY.replace(_HEADER, _HEADER + added))
+    return load_policy(brief_protecting("file:/srv/prod/**", "file:/srv/prod"))
 
 
 def _action(line: str) -> Action:

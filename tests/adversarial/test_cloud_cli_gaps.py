@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import pytest
 from tests.adversarial.conftest import ACTOR, CWD, HOME
-from tests.conftest import BRIEF_POLICY
+from tests.conftest import BRIEF_POLICY, brief_protecting
 
 from keyturn.model import Target
 from keyturn.policy import Policy, load_policy
@@ -22,9 +22,6 @@ from keyturn.understand.shell import understand_shell
 from keyturn.understand.shell.commands._aws_cli_params import parse_shorthand
 
 ALLOW, ASK, DENY = "allow", "ask", "deny"
-_HEADER = (
-    "protected:                        # never deleted or replaced by an agent, nor unprotected\n"
-)
 PROTECTED = (
     "gcp:compute/instances/keep",
     "gcp:sql/instances/main",
@@ -46,9 +43,7 @@ class Case(NamedTuple):
 
 @pytest.fixture(scope="module")
 def policy() -> Policy:
-    assert _HEADER in BRIEF_POLICY
-    added = "".join(f'  - "{p}"\n' for p in PROTECTED)
-    return load_policy(BRIEF_POLICY.replace(_HEADER, _HEADER + added))
+    return load_policy(brief_protecting(*PROTECTED))
 
 
 CASES = [

@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 import pytest
 from tests.adversarial.conftest import ACTOR, CWD, HOME
-from tests.conftest import BRIEF_POLICY
+from tests.conftest import BRIEF_POLICY, brief_protecting
 
 from keyturn.model import Target
 from keyturn.policy import Policy, load_policy
@@ -37,9 +37,6 @@ from keyturn.understand import MemoryFiles
 from keyturn.understand.shell import understand_shell
 
 ALLOW, ASK, DENY = "allow", "ask", "deny"
-_HEADER = (
-    "protected:                        # never deleted or replaced by an agent, nor unprotected\n"
-)
 PROTECTED = (
     "azure:keyvault/prod-*",
     "azure:group/prod-rg",
@@ -70,9 +67,7 @@ class Case(NamedTuple):
 
 @pytest.fixture(scope="module")
 def policy() -> Policy:
-    assert _HEADER in BRIEF_POLICY
-    added = "".join(f'  - "{p}"\n' for p in PROTECTED)
-    return load_policy(BRIEF_POLICY.replace(_HEADER, _HEADER + added))
+    return load_policy(brief_protecting(*PROTECTED))
 
 
 # Each was judged looser before the fix: asked (an update or a delete of something not

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from tests.adversarial.conftest import ACTOR, CWD, HOME
-from tests.conftest import BRIEF_POLICY
+from tests.conftest import brief_protecting
 
 from keyturn.localfiles import LocalFiles
 from keyturn.model import Action, Target
@@ -24,9 +24,6 @@ from keyturn.policy import Policy, load_policy
 from keyturn.understand import FileReader, MemoryFiles
 from keyturn.understand.shell import understand_shell
 
-_HEADER = (
-    "protected:                        # never deleted or replaced by an agent, nor unprotected\n"
-)
 DEV = {"AWS_PROFILE": "dev"}
 DELETE_PROD_DB = "rds delete-db-instance --db-instance-identifier prod-db --skip-final-snapshot"
 PROD_ACCOUNT = "111111111111"
@@ -41,9 +38,7 @@ ROLE_IN_PROD = (
 
 @pytest.fixture(scope="module")
 def policy() -> Policy:
-    assert _HEADER in BRIEF_POLICY
-    added = '  - "file:/srv/prod/**"\n  - "file:/srv/prod"\n'
-    return load_policy(BRIEF_POLICY.replace(_HEADER, _HEADER + added))
+    return load_policy(brief_protecting("file:/srv/prod/**", "file:/srv/prod"))
 
 
 def _action(

@@ -37,7 +37,7 @@ from typing import NamedTuple
 
 import pytest
 from tests.adversarial.conftest import CWD, HOME
-from tests.conftest import BRIEF_POLICY
+from tests.conftest import brief_protecting
 
 from keyturn.model import Action, Actor, Target
 from keyturn.policy import Policy, load_policy
@@ -46,9 +46,6 @@ from keyturn.understand.shell import understand_shell
 
 ALLOW, ASK, DENY = "allow", "ask", "deny"
 ACTOR = Actor(agent="codex", operator="bob")
-_HEADER = (
-    "protected:                        # never deleted or replaced by an agent, nor unprotected\n"
-)
 PROTECTED = (
     "azure:storage/account/prodacct",
     "azure:storage/prodacct/*",
@@ -72,9 +69,7 @@ class Case(NamedTuple):
 
 @pytest.fixture(scope="module")
 def policy() -> Policy:
-    assert _HEADER in BRIEF_POLICY
-    added = "".join(f'  - "{p}"\n' for p in PROTECTED)
-    return load_policy(BRIEF_POLICY.replace(_HEADER, _HEADER + added))
+    return load_policy(brief_protecting(*PROTECTED))
 
 
 def _understood(command: str, env: str | None = None, files: Mapping[str, str] = FILES) -> Action:

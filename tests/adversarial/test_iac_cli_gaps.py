@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import pytest
 from tests.adversarial.conftest import ACTOR, CWD, HOME
-from tests.conftest import BRIEF_POLICY
+from tests.conftest import BRIEF_POLICY, brief_protecting
 
 from keyturn.model import Action, Decision, EffectKind, Target
 from keyturn.policy import Policy, load_policy
@@ -29,9 +29,6 @@ from keyturn.understand.shell import understand_shell
 from keyturn.understand.terraform._addresses import canonical_address
 
 ALLOW, ASK, DENY = "allow", "ask", "deny"
-_HEADER = (
-    "protected:                        # never deleted or replaced by an agent, nor unprotected\n"
-)
 _DEV_SECTION = '  dev:\n    aws_profiles: ["dev*", "default"]\n'
 PROTECTED = (
     "gcp:sql/instances/main-db",
@@ -65,9 +62,8 @@ class Case(NamedTuple):
 @pytest.fixture(scope="module")
 def policy() -> Policy:
     """The BRIEF policy, the resources above protected, and dev telling its workspaces."""
-    assert _HEADER in BRIEF_POLICY and _DEV_SECTION in BRIEF_POLICY
-    added = "".join(f'  - "{p}"\n' for p in PROTECTED)
-    text = BRIEF_POLICY.replace(_HEADER, _HEADER + added)
+    assert _DEV_SECTION in BRIEF_POLICY
+    text = brief_protecting(*PROTECTED)
     text = text.replace(_DEV_SECTION, _DEV_SECTION + '    terraform_workspaces: ["dev*"]\n')
     return load_policy(text)
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 from tests.adversarial.conftest import ACTOR, CWD, HOME, assert_kept_out
-from tests.conftest import BRIEF_POLICY
+from tests.conftest import BRIEF_POLICY, brief_protecting
 
 from keyturn.audit.redaction import Redactor
 from keyturn.gate import Gate
@@ -33,9 +33,6 @@ from keyturn.understand.shell import understand_shell
 from keyturn.understand.shell.commands._kube_call import UNTOLD_ENVIRONMENT
 
 ALLOW, ASK, DENY = "allow", "ask", "deny"
-_HEADER = (
-    "protected:                        # never deleted or replaced by an agent, nor unprotected\n"
-)
 _DEV_CONTEXTS = '    kube_contexts: ["kind-*", "dev-*"]\n'
 DEV = {"AWS_PROFILE": "dev"}
 # The servers named by host names that say nothing of the environment (finding 1's probe3).
@@ -49,10 +46,8 @@ SERVERS = {
 
 
 def _policy_text(*, dev_names: bool = False) -> str:
-    assert _HEADER in BRIEF_POLICY and _DEV_CONTEXTS in BRIEF_POLICY
-    text = BRIEF_POLICY.replace(
-        _HEADER, _HEADER + '  - "file:/srv/prod"\n  - "file:/srv/prod/**"\n'
-    )
+    assert _DEV_CONTEXTS in BRIEF_POLICY
+    text = brief_protecting("file:/srv/prod", "file:/srv/prod/**")
     if dev_names:
         text = text.replace(_DEV_CONTEXTS, _DEV_CONTEXTS + '    resources: ["*development*"]\n')
     return text

@@ -8,7 +8,7 @@ import shlex
 from typing import Any
 
 import pytest
-from tests.conftest import BRIEF_POLICY
+from tests.conftest import brief_protecting
 
 from keyturn.errors import InputError
 from keyturn.model import Action, Actor, EffectKind, Target, Verdict
@@ -19,17 +19,13 @@ from keyturn.understand.shell.registry import ShellContext, SimpleCommand, handl
 
 E = EffectKind
 AGENT = "system:serviceaccount:agents:kiro"
-_HEADER = (
-    "protected:                        # never deleted or replaced by an agent, nor unprotected\n"
-)
 _POLICIES: dict[tuple[str, ...], Policy] = {}
 
 
 def policy(*protected: str) -> Policy:
     """The BRIEF policy with ``protected`` added to its protected list."""
     if protected not in _POLICIES:
-        added = "".join(f'  - "{p}"\n' for p in protected)
-        _POLICIES[protected] = load_policy(BRIEF_POLICY.replace(_HEADER, _HEADER + added))
+        _POLICIES[protected] = load_policy(brief_protecting(*protected))
     return _POLICIES[protected]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from tests.conftest import BRIEF_POLICY
+from tests.conftest import BRIEF_POLICY, brief_protecting
 
 from keyturn.model import Actor, Decision, Target
 from keyturn.policy import Policy, load_policy
@@ -14,16 +14,8 @@ from keyturn.understand.shell import understand_shell
 
 JudgeBrief = Callable[..., Decision]
 _LOADED: dict[str, Policy] = {}
-_PROTECTED_HEADER = (
-    "protected:                        # never deleted or replaced by an agent, nor unprotected\n"
-)
-
-
-def protecting(*patterns: str) -> str:
-    """The BRIEF policy with ``patterns`` added at the head of its ``protected`` list."""
-    assert _PROTECTED_HEADER in BRIEF_POLICY
-    added = "".join(f'  - "{p}"\n' for p in patterns)
-    return BRIEF_POLICY.replace(_PROTECTED_HEADER, _PROTECTED_HEADER + added)
+# The BRIEF policy with patterns added to its ``protected`` list.
+protecting = brief_protecting
 
 
 @pytest.fixture()
