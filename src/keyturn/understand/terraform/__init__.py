@@ -32,7 +32,9 @@ A change of a resource that runs code on apply (``aws_lambda_invocation``,
 effect, as does a ``local_file`` whose ``filename`` is known only on apply (a known one is
 named ``file:<path>``); a change that sets a rule deleting data later (an S3 lifecycle rule that
 expires objects, an ECR lifecycle policy, a DynamoDB TTL turned on, a log group's retention
-cut: ``_expiry``) also yields that deletion.
+cut: ``_expiry``) also yields that deletion. A change that opens a store to anyone on the
+internet (an S3 public access block off, a public ACL, policy or IAM member, a database made
+publicly accessible, a container made public: ``_exposure``) removes the store's protection.
 
 ``resource_drift`` is not an action and is ignored; Terraform 1.14+ ``action_invocations`` run
 provider-defined code on apply and are unknown. A plan with no change still yields one read
@@ -56,6 +58,7 @@ from keyturn.understand.aws_names import s3_bucket_names
 from keyturn.understand.terraform._config import Provisioner
 from keyturn.understand.terraform._data_sources import ACTING_DATA_TYPES, read_effects
 from keyturn.understand.terraform._expiry import EXPIRY_TYPES, later_deletions
+from keyturn.understand.terraform._exposure import EXPOSURE_TYPES, exposure_effects
 from keyturn.understand.terraform._local_files import (
     LOCAL_FILE_TYPES,
     applied_file_effects,
@@ -272,6 +275,11 @@ def _change_effects(rc: ResourceChange, target: Target, digest: Any) -> list[Eff
             )
             reason = f"{rc.type} {rc.address}: {how}"
             effects.append(_unprotect(names, "s3-bucket", reason, target, service, operation))
+    if rc.type in EXPOSURE_TYPES:  # opens a store to the world: its protection removed
+        effects = exposure_effects(
+            effects, resource_type=rc.type, address=rc.address, actions=actions,
+            before=before, after=after, after_unknown=change.after_unknown,
+        )  # fmt: skip
     if rc.type in _MAY_BRING_MORE or rc.type.startswith("awscc_"):
         effects.extend(_unseen_effects(rc, actions, kind, before, after, names, target, service))
     moved_from = rc.previous_address

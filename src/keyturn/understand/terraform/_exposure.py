@@ -1,0 +1,205 @@
+"""Planned changes that open a store to anyone on the internet: judged as removing the store's
+protection (``removes_protection``), as the ``gcloud``/``az`` command lines that do it are
+(``shell.commands._gcloud_public``, ``_az_public``). Whoever may read a protected store's data
+from anywhere may copy it away, and closing it again does not bring the data back: refused on
+a protected store, judged as the change it is elsewhere. The change keeps its own effect kind.
+
+What opens a store is read by :mod:`._public_values`. Two shapes of resource:
+
+- a store opened through a resource of its own (an S3 public access block, ACL or policy; a
+  bucket IAM member, binding, policy or ACL; an AMI launch permission): its create, update or
+  replace opening the store -- and the destroy or replace of a public access block, which
+  leaves the bucket unblocked -- also yields an update of the store that removes its
+  protection, named as the plan names that store (``arn:aws:s3:::<bucket>``, ``s3://<bucket>``
+  and ``<bucket>``; ``gs://<bucket>``; an account's block: every bucket, ``arn:aws:s3:::*``);
+- a store opened by its own settings (a database made publicly accessible, a bucket's public
+  access prevention off, an Azure account's public blob or network access on, a container made
+  public): only an update opens it (a new store holds no data yet; a replaced one is destroyed,
+  judged as such already). The change's own effect removes the protection, and the names
+  ``gcloud``/``az`` give the store (``gs://<bucket>``, ``azure:storage/account/<account>``,
+  ``azure:storage/<account>/<container>``) are named by one more such update.
+
+The changed resource's own effect is marked as removing protection too. An opening decided
+only on apply (``after_unknown``) yields an ``unknown`` effect on the store instead. An update
+that keeps an opening the store already had opens nothing new.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import msgspec
+
+from keyturn.model import Effect, EffectKind, Resource, Target
+from keyturn.understand.aws_names import s3_bucket_names
+from keyturn.understand.terraform._plan import decode_value
+from keyturn.understand.terraform._public_values import NEVER_UNKNOWN, READERS, Openings
+
+__all__ = ["EXPOSURE_TYPES", "exposure_effects"]
+
+EXPOSURE_TYPES = frozenset(READERS)
+
+# Types that open a store by their own settings (the rest open the store they apply to).
+_SELF = frozenset(
+    {"aws_s3_bucket", "aws_db_instance", "aws_rds_cluster_instance", "google_storage_bucket"}
+    | {"azurerm_storage_account", "azurerm_storage_container"}
+)
+# Types whose destroy opens the store: the block goes, the bucket is left unblocked.
+_DESTROY_OPENS = frozenset(
+    {"aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block"}
+)
+_E = EffectKind
+
+
+def exposure_effects(
+    effects: list[Effect], *, resource_type: str, address: str, actions: tuple[str, ...],
+    before: Any, after: Any, after_unknown: msgspec.Raw,
+) -> list[Effect]:  # fmt: skip
+    """``effects`` (the change's own first) with what opening a store adds: the own effect
+    marked as removing protection, and an effect on the store opened."""
+    old = before if isinstance(before, dict) else None
+    new = after if isinstance(after, dict) else None
+    found: list[tuple[str | None, tuple[str, ...], str]] = []  # (why or None, store, type)
+    if resource_type in _SELF:
+        if actions == ("update",) and old is not None and new is not None:
+            opened = _newly_open(resource_type, old, new, after_unknown)
+            aliases = _aliases(resource_type, new, old)
+            found += [(why, *aliases) for why in opened]
+    else:
+        if ("create" in actions or "update" in actions) and new is not None:
+            was = old if actions == ("update",) else None
+            opened = _newly_open(resource_type, was, new, after_unknown)
+            store = _store(resource_type, address, new, old)
+            found += [(why, *store) for why in opened]
+        if "delete" in actions and old is not None and resource_type in _DESTROY_OPENS:
+            store = _store(resource_type, address, old, None)
+            found.append(("destroyed: the bucket is left unblocked", *store))
+    if not found:
+        return effects
+    return _marked(effects, found, resource_type, address)
+
+
+def _newly_open(
+    resource_type: str, before: dict[str, Any] | None, after: dict[str, Any],
+    after_unknown: msgspec.Raw,
+) -> list[str | None]:  # fmt: skip
+    """The openings of ``after`` that ``before`` (the same object, for an update) did not
+    have: why each opens, or None when it is decided only on apply."""
+    read = READERS[resource_type]
+    unknown = _Unknown(after_unknown)
+    now: Openings = read(after, unknown)
+    if not now:
+        return []
+    was: Openings = read(before, NEVER_UNKNOWN) if before is not None else {}
+    return [why for key, why in now.items() if was.get(key) is None]
+
+
+class _Unknown:
+    """Whether ``after_unknown`` marks a top-level attribute: decoded only when asked."""
+
+    __slots__ = ("_decoded", "_raw")
+
+    def __init__(self, raw: msgspec.Raw) -> None:
+        self._raw = raw
+        self._decoded: Any = None
+
+    def __call__(self, attr: str) -> bool:
+        if self._decoded is None:
+            value = decode_value(self._raw)
+            self._decoded = value if isinstance(value, dict) else {}
+        return bool(self._decoded.get(attr))
+
+
+def _marked(
+    effects: list[Effect], found: list[tuple[str | None, tuple[str, ...], str]],
+    resource_type: str, address: str,
+) -> list[Effect]:  # fmt: skip
+    own = effects[0]
+    itself = resource_type in _SELF
+    known = [why for why, _, _ in found if why is not None]
+    out = list(effects)
+    if known:
+        detail = "; ".join([own.detail, *(f"opened to the world: {w}" for w in known)])
+        out[0] = replace(own, removes_protection=True, detail=detail)
+    reason = address
+    # One effect per store and kind, however many ways the change opens it.
+    grouped: dict[tuple[tuple[str, ...], str, bool], list[str]] = {}
+    for why, store, store_type in found:
+        if why is None:
+            # Decided only on apply: held, on the store (and the resource, if it is the store).
+            names = tuple(dict.fromkeys((*own.resource.names, *store))) if itself else store
+            grouped.setdefault((names, store_type, False), [])
+        elif store:
+            grouped.setdefault((store, store_type, True), []).append(why)
+    for (names, store_type, opened), whys in grouped.items():
+        if opened:
+            detail = f"protection removed: {reason}: " + "; ".join(whys)
+        else:
+            detail = f"{reason}: known only on apply: it may open the store to anyone"
+        out.append(_effect(own, _E.UPDATE if opened else _E.UNKNOWN, names, store_type, detail,
+                           removes=opened))  # fmt: skip
+    return out
+
+
+def _effect(
+    own: Effect, kind: EffectKind, names: tuple[str, ...], rtype: str, detail: str, *,
+    removes: bool,
+) -> Effect:  # fmt: skip
+    target: Target = own.target
+    return Effect(
+        kind, Resource(names, rtype), target, own.service, operation=own.operation,
+        removes_protection=removes, detail=detail,
+    )  # fmt: skip
+
+
+def _store(
+    resource_type: str, address: str, values: dict[str, Any], other: dict[str, Any] | None
+) -> tuple[tuple[str, ...], str]:
+    """The names and type of the store a resource applies to (read from ``values``, else from
+    ``other``: a value known only on apply), as the plan names that store."""
+    if resource_type == "aws_s3_account_public_access_block":
+        return ("arn:aws:s3:::*", "s3://*"), "s3-bucket"
+    if resource_type == "aws_ami_launch_permission":
+        image = _text(values, other, "image_id")
+        return ((image,) if image else (f"{address} (image)",)), "aws_ami"
+    bucket = _text(values, other, "bucket")
+    names: tuple[str, ...]
+    if resource_type.startswith("google_"):
+        bucket = bucket.removeprefix("b/")
+        names = (bucket, f"gs://{bucket}") if bucket else (f"{address} (bucket)",)
+        return names, "google_storage_bucket"
+    names = (*s3_bucket_names(bucket), bucket) if bucket else (f"{address} (bucket)",)
+    return names, "s3-bucket"
+
+
+def _aliases(
+    resource_type: str, values: dict[str, Any], other: dict[str, Any]
+) -> tuple[tuple[str, ...], str]:
+    """The names the ``gcloud``/``az`` command lines give a store that opens itself, when they
+    differ from the plan's (``()``: the plan's own names are all)."""
+    if resource_type == "google_storage_bucket":
+        name = _text(values, other, "name")
+        return ((f"gs://{name}",) if name else ()), resource_type
+    if resource_type == "azurerm_storage_account":
+        name = _text(values, other, "name")
+        return ((f"azure:storage/account/{name}",) if name else ()), resource_type
+    if resource_type == "azurerm_storage_container":
+        name = _text(values, other, "name")
+        account = (
+            _text(values, other, "storage_account_name")
+            or _text(values, other, "storage_account_id").rsplit("/", 1)[-1]
+        )
+        if not (name and account):
+            return (), resource_type
+        return (f"azure:storage/{account}/{name}", f"azure:storage/{account}/{name}/*"), (
+            resource_type
+        )
+    return (), resource_type
+
+
+def _text(values: dict[str, Any], other: dict[str, Any] | None, attr: str) -> str:
+    value = values.get(attr)
+    if (not isinstance(value, str) or not value) and other is not None:
+        value = other.get(attr)
+    return value if isinstance(value, str) else ""
