@@ -38,7 +38,8 @@ A ``Modify`` that turns ``DeletionPolicy`` from Retain/Snapshot to Delete, or se
 bucket's ``VersioningConfiguration`` from ``Enabled`` to anything else, removes protection
 (the property is the detail's ``Name``, else the first step of its ``Path`` under
 ``/Properties``); when the change set carries no values (``IncludePropertyValues`` unset),
-changing one of those at all counts as removing it (fail closed). A change set with a
+changing one of those at all counts as removing it (fail closed), as does opening a store to
+the world (:mod:`.cloudformation_exposure`). A change set with a
 ``NextToken`` has more pages, and one still being created (``Status`` ``CREATE_PENDING`` or
 ``CREATE_IN_PROGRESS``) lists no changes yet: what they hold is unknown. A ``Details`` entry
 that is not an object, or whose ``Target`` is not one, is bad input.
@@ -59,6 +60,7 @@ from keyturn.model import Action, ActionKind, Effect, EffectKind, Resource, Targ
 from keyturn.understand.aws.naming import Where, queue_arn
 from keyturn.understand.aws_names import cloudformation_names
 from keyturn.understand.cloudformation_expiry import later_deletions
+from keyturn.understand.cloudformation_exposure import bucket_policy_exposure, change_exposure
 
 __all__ = ["understand_change_set"]
 
@@ -208,7 +210,13 @@ def _resource_effects(
         kind, meaning = _modify_meaning(rc, policy, where)
     if action == "Remove" and policy.startswith("Retain"):
         kind, meaning = _E.UPDATE, "removed from stack, retained"
+    changes = [
+        (_property_name(t), str(t.get("Path") or ""), t.get("BeforeValue"), t.get("AfterValue"))
+        for t in (_detail_targets(rc, where) if action == "Modify" else ())
+        if t.get("Attribute") == "Properties"
+    ]
     unprotects = _protection_removed(rc, where) if action == "Modify" else None
+    unprotects = unprotects or change_exposure(rtype, changes)  # a store opened to the world
     details = [meaning]
     if policy:
         details.append(f"policy action {policy}")
@@ -238,17 +246,12 @@ def _resource_effects(
         effects.append(_stack_effect(logical, target, _E.UNKNOWN, _STACK_ACTIONS[action]))
     if _runs_code(rtype) and action in ("Add", "Modify", "Remove", "Dynamic"):
         effects.append(_custom_effect(effects[0], rtype, action))
-    if action == "Modify":
-        changes = [
-            (_property_name(t), str(t.get("Path") or ""), t.get("BeforeValue"), t.get("AfterValue"))
-            for t in _detail_targets(rc, where)
-            if t.get("Attribute") == "Properties"
-        ]
-        effects += [
-            Effect(kind, resource, target, service, operation=f"cloudformation {action}",
-                   detail=detail)
-            for kind, resource, detail in later_deletions(rtype, physical, names, changes)
-        ]  # fmt: skip
+    effects += [
+        Effect(kind, resource, target, service, operation=f"cloudformation {action}",
+               detail=detail)
+        for kind, resource, detail in later_deletions(rtype, physical, names, changes)
+    ]  # fmt: skip
+    effects += bucket_policy_exposure(rc, effects[0], physical, changes)
     return effects
 
 

@@ -33,7 +33,7 @@ from typing import Any
 
 from keyturn.model import Effect, EffectKind, Resource, Target
 
-__all__ = ["STACK_SET_CALLS", "stack_set_effects"]
+__all__ = ["STACK_SET_CALLS", "in_each_place", "instance_stack", "stack_set_effects"]
 
 _ACCOUNT = re.compile(r"\d{12}")
 _REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d+")
@@ -94,6 +94,24 @@ def stack_set_effects(qualified: str, params: Mapping[str, Any], target: Target)
             )
         )
     return found
+
+
+def instance_stack(value: Any) -> str:
+    """The name of the stack set ``value``'s stack in each account: ``StackSet-<name>-*``."""
+    return f"StackSet-{_stack_set_name(value)}-*"
+
+
+def in_each_place(
+    qualified: str, params: Mapping[str, Any], target: Target, effects: list[Effect]
+) -> list[Effect]:
+    """``effects`` (of the stack set's template) in each account and region the call
+    reaches, judged there."""
+    return [
+        replace(effect, target=_there(target, account, region),
+                detail=f"{effect.detail}, in account {account or 'not known'}, region {region}")
+        for account, region in _places(qualified, params)
+        for effect in effects
+    ]  # fmt: skip
 
 
 def _stack_set_name(value: Any) -> str:

@@ -17,7 +17,11 @@ against the stack's current template, which no call shows: the update is judged 
   ``!Ref``/``!Sub`` takes the call's parameter values, the template's defaults and the stack's
   name; a part not known is ``*`` (which a protected pattern's reach sees);
 - an ``unknown`` for each custom resource or association (runs code the template does not
-  show) and nested stack (what it holds is elsewhere), as in a change set.
+  show) and nested stack (what it holds is elsewhere), as in a change set;
+- a store the template opens to the world (a bucket's public access block off or public ACL, a
+  database publicly accessible: its ``replace`` removes its protection; a bucket policy letting
+  anyone in: an ``update`` of its bucket that does), as :mod:`.stack_exposure` tells, which
+  also judges ``CreateStack`` and ``UpdateStackSet`` with a template at hand alike.
 
 A template from a URL or the stack's previous one (``TemplateURL``, ``UsePreviousTemplate``) is
 not at hand: only the stack-wide ``unknown``. So is a template that cannot be read.
@@ -32,6 +36,7 @@ from dataclasses import replace
 from typing import Any
 
 from keyturn.model import Effect, EffectKind, Resource, Target
+from keyturn.understand.aws.stack_exposure import opened_stores, opening, stack_set_opened
 from keyturn.understand.aws.stack_sets import STACK_SET_CALLS, stack_set_effects
 from keyturn.understand.aws_names import cloudformation_names, resource_names
 
@@ -93,7 +98,9 @@ def stack_update_effects(qualified: str, params: Mapping[str, Any], target: Targ
     code ``CreateStack``'s template runs, what a stack set call does in the accounts it
     reaches (:mod:`.stack_sets`); ``[]`` for another call."""
     if qualified in STACK_SET_CALLS:
-        return stack_set_effects(qualified, params, target)
+        return stack_set_effects(qualified, params, target) + stack_set_opened(
+            qualified, params, target
+        )
     if qualified == "cloudformation:CreateStack" and "StackName" in params:
         return _created_code(params, target)
     if qualified != "cloudformation:UpdateStack" or "StackName" not in params:
@@ -117,12 +124,15 @@ def stack_update_effects(qualified: str, params: Mapping[str, Any], target: Targ
     found = [_effect(EffectKind.UNKNOWN, (f"cfn:{stack}/*", *_stack_names(stack)), detail, target)]
     if template is None:
         return found
+    opened = opened_stores(template, params, stack)
     for logical, rtype, names, _ in _resources(template, params, stack):
         detail = (
             f"{rtype or 'resource'} {logical} in the new template: created, updated in place "
             "or replaced (may replace), as its current properties decide"
         )
         found.append(_effect(EffectKind.REPLACE, names, detail, target, rtype))
+        if logical in opened:
+            found[-1:] = opening(found[-1], opened[logical])
         if rtype in _RUNS_CODE or rtype.startswith("Custom::"):
             detail = f"{rtype} {logical}: runs code the template does not show"
             found.append(_effect(EffectKind.UNKNOWN, names, detail, target, rtype))
@@ -151,7 +161,13 @@ def _created_code(params: Mapping[str, Any], target: Target) -> list[Effect]:
                     EffectKind.UNKNOWN, (f"cfn:{stack}/*", *_stack_names(stack)), detail, target
                 )
             )
+    opened = opened_stores(template, params, stack)
     for logical, rtype, names, spec in _resources(template, params, stack):
+        if logical in opened:
+            # The store made open (a ``create``), or the bucket a policy opens (an ``update``):
+            # the stack's own create is the call's.
+            made = _effect(EffectKind.CREATE, names, f"{rtype} {logical} created", target, rtype)
+            found += opening(made, opened[logical])[-1:]
         if rtype in _RUNS_CODE or rtype.startswith("Custom::") or rtype == _MACRO:
             detail = f"{rtype} {logical}: runs code the template does not show"
         elif rtype in _NESTED:
