@@ -15,6 +15,8 @@ from dataclasses import replace
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.aws import (
     automation,
+    event_runs,
+    public_exposure,
     rule_runs,
     scheduled_runs,
     scheduled_targets,
@@ -53,7 +55,12 @@ def effects_of(call: AwsCall, target: Target) -> list[Effect]:
     # A rule changed or enabled fires its existing targets, which the call does not name
     # (:mod:`.rule_runs`).
     found += rule_runs.rule_run_effects(call.qualified, call.params, hinted)
+    # Events sent or replayed fire the targets of the rules they match (:mod:`.event_runs`).
+    found += event_runs.event_run_effects(call.qualified, call.params, hinted)
     found += stack_creates.stack_create_effects(call.qualified, call.params, hinted)
+    if not special.is_dry_run(call.params):
+        # A switch guarding every bucket of the account (or every AMI of the region) off.
+        found += public_exposure.account_wide_exposure(call, hinted)
     return _through_access_points(call, target, found)
 
 
@@ -97,6 +104,9 @@ def _call_effects(call: AwsCall, target: Target) -> list[Effect]:
         removal = special.removes_protection(
             verb=call.meaning.verb, noun=call.meaning.noun, params=params
         )
+        # Opening what it names to anyone on the internet removes its protection as surely
+        # (:mod:`.public_exposure`).
+        removal = removal or public_exposure.exposure(call)
         if removal:
             notes.append(f"removes protection: {removal}")
         if special.scales_to_zero(call.service, call.operation, params):
