@@ -47,9 +47,9 @@ from keyturn.understand.shell.dispatch import (
 )
 from keyturn.understand.shell.effects import unknown_effect, with_machine_targets
 from keyturn.understand.shell.globs import case_blind, with_glob_forms
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, evolve
 from keyturn.understand.shell.sequences import mark_unprotected_deletes
-from keyturn.understand.shell.words import normalize_path
 
 __all__ = ["MAX_DEPTH", "MAX_INPUT", "understand_powershell", "understand_shell"]
 

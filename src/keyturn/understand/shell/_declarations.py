@@ -280,7 +280,7 @@ class DeclarationReading:
 
     def _compound_again(self, text: str, node: Node) -> None:
         """Judge ``NAME=(…)``, a compound assignment bash parses from an expanded value."""
-        from keyturn.understand.shell.parse import MAX_TEXT_NESTING
+        from keyturn.understand.shell._text_parsed_again import MAX_TEXT_NESTING
 
         if not _IDENTIFIER.match(text) or self._nesting >= MAX_TEXT_NESTING:
             self._problem(f"a compound assignment bash parses again ({text[:60]!r})", node)

@@ -19,8 +19,8 @@ from keyturn.understand.shell._wrapper_state import (
     Unwrapped,
     as_shell,
 )
+from keyturn.understand.shell.escapes import decode_ansi_c
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
-from keyturn.understand.shell.words import decode_ansi_c
 
 
 def xargs(state: State) -> Outcome:

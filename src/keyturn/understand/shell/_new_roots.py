@@ -18,8 +18,8 @@ from collections.abc import Sequence
 
 from keyturn.model import Effect, Resource
 from keyturn.understand.shell.effects import unknown_effect
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
-from keyturn.understand.shell.words import normalize_path
 
 ROOT_LABEL = "root:"
 

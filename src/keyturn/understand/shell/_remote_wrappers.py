@@ -18,7 +18,7 @@ from keyturn.understand.shell.commands._kube_args import parse_command
 from keyturn.understand.shell.commands._kube_flags import KUBECTL_GLOBAL, KUBECTL_VERBS
 from keyturn.understand.shell.commands._kube_place import POD_CONTEXT_LABEL
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
-from keyturn.understand.shell.words import basename
+from keyturn.understand.shell.paths import basename
 
 
 def container_exec(state: State) -> Outcome:

@@ -26,8 +26,8 @@ from keyturn.understand.shell._wrapper_state import (
     take_assignments,
 )
 from keyturn.understand.shell.flags import OptionSpec, parse_options
+from keyturn.understand.shell.paths import basename
 from keyturn.understand.shell.registry import Redirect
-from keyturn.understand.shell.words import basename
 
 
 def _su(state: State) -> Outcome:

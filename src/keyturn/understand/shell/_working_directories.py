@@ -21,8 +21,9 @@ from keyturn.understand.shell.dispatch import build_command, foreign_program
 from keyturn.understand.shell.effects import file_path
 from keyturn.understand.shell.nested import script_file
 from keyturn.understand.shell.parse import RawCommand, parse_line
+from keyturn.understand.shell.paths import basename, normalize_path
 from keyturn.understand.shell.registry import Redirect, ShellContext, SimpleCommand, evolve
-from keyturn.understand.shell.words import Word, basename, normalize_path
+from keyturn.understand.shell.words import Word
 from keyturn.understand.shell.wrappers import LOCAL_WRAPPERS, unwrap
 
 # Other working directories a line may be in at once (after ``cd "$D"``, a CDPATH, ``popd``...),

@@ -15,8 +15,8 @@ import shlex
 from dataclasses import dataclass, field
 from enum import Enum
 
+from keyturn.understand.shell.paths import basename
 from keyturn.understand.shell.registry import Redirect, SimpleCommand, evolve
-from keyturn.understand.shell.words import basename
 
 STDIN_WORD = "{stdin}"
 

@@ -31,9 +31,9 @@ from keyturn.understand.shell.effects import (
 )
 from keyturn.understand.shell.flags import OptionSpec, canonical_text, parse_options
 from keyturn.understand.shell.parse import ANY_VARIABLE, RawCommand
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.redirects import redirect_effects
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
-from keyturn.understand.shell.words import normalize_path
 from keyturn.understand.shell.wrappers import unwrap
 
 # Only variables the tools themselves read. Neither kubectl nor helm reads KUBE_CONTEXT,

@@ -14,8 +14,8 @@ from dataclasses import replace
 
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand._hcl_protection import is_terraform_file
+from keyturn.understand.shell.paths import keeps_run_time_climb, normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
-from keyturn.understand.shell.words import keeps_run_time_climb, normalize_path
 from keyturn.understand.shell.wrappers import STDIN_WORD
 
 MAX_NAME = 200

@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from keyturn.model import Effect
 from keyturn.understand.shell.effects import unknown_effect
 from keyturn.understand.shell.line_writes import text_on_line
+from keyturn.understand.shell.paths import basename, normalize_path
 from keyturn.understand.shell.printed_text import EchoRules, echo_rules, printed
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 from keyturn.understand.shell.shebangs import plain_shell_shebang
-from keyturn.understand.shell.words import basename, normalize_path
 
 MAX_OUTPUT = 256_000
 SHELLS = frozenset(

@@ -1,11 +1,15 @@
-"""Shell words: quote removal, ``$'…'``, brace expansion, ``~``/``$HOME`` and path normalisation.
+"""Shell words: one word node -> the value(s) bash passes to the program (:class:`Word`).
 
 tree-sitter-bash gives words as raw source text (``'kubectl delete ns prod'`` keeps its quotes).
-This module turns one word node into the value(s) bash would pass to the program, as far as they
-are decided by the text: quotes removed, escapes resolved, ``$'\\x72m'`` decoded, ``{a,b}``
-expanded, ``~`` and known variables substituted. Whatever depends on run time (an unknown
-variable, a command substitution whose output is not constant, arithmetic) makes the word
-*dynamic*: callers must then not rely on its value.
+:class:`WordEvaluator` turns one word node into the value(s) bash would pass to the program, as
+far as they are decided by the text: quotes removed, escapes resolved, ``$'\\x72m'`` decoded,
+``{a,b}`` expanded, ``~`` and known variables substituted, unquoted expansions split at
+``IFS``. Whatever depends on run time (an unknown variable, a command substitution whose output
+is not constant, arithmetic) makes the word *dynamic*: callers must then not rely on its value.
+
+The text rules it applies are their own modules: brace expansion in :mod:`.brace_expansion`,
+backslash escapes and ``$'…'`` in :mod:`.escapes`; paths in words (``normalize_path``,
+``basename``) in :mod:`.paths`.
 """
 
 from __future__ import annotations
@@ -17,15 +21,17 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from keyturn.understand.paths import posix_path
+from keyturn.understand.shell.brace_expansion import MAX_BRACE_TEXT, expand_braces
+from keyturn.understand.shell.brace_expansion import (
+    MAX_BRACE_WORDS as MAX_BRACE_WORDS,  # re-exported: tests import it here
+)
+from keyturn.understand.shell.escapes import (
+    decode_ansi_c,
+    unescape_double_quoted,
+    unescape_unquoted,
+)
 from keyturn.understand.shell.source import node_text
 
-# Brace expansion is bounded: a word like {a,b}{a,b}... must not blow up memory. bash makes
-# every word, so a word that would make more is decided at run time, never cut short (the words
-# past the bound would go unjudged: ``rm -rf /tmp/{a1,…,a300,/srv/prod}``). The text one line's
-# brace expansions make is bounded too: each effect carries its command's whole text.
-MAX_BRACE_WORDS = 256
-MAX_BRACE_TEXT = 65_536
 _GLOB = re.compile(r"(?<!\\)[*?\[]")
 # A bracket expression holding a quoted or escaped character (``pro[d\]]``, ``pro[d"]"]``): to
 # bash a quoted ``]`` does not close the set, so ``[d\]]`` is one character, ``d`` or ``]``;
@@ -384,208 +390,3 @@ def _plain_expansion_name(node: Node) -> str | None:
     if len(kids) == 3 and kids[1].type == "variable_name":
         return node_text(kids[1])
     return None
-
-
-def unescape_unquoted(text: str) -> str:
-    """Remove backslash escapes from unquoted text (``\\rm`` -> ``rm``)."""
-    out: list[str] = []
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text):
-            if text[i + 1] != "\n":
-                out.append(text[i + 1])
-            i += 2
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
-
-
-def unescape_double_quoted(text: str) -> str:
-    """Inside double quotes a backslash escapes only ``$ ` " \\`` and newline."""
-    return re.sub(r'\\([$`"\\\n])', lambda m: "" if m.group(1) == "\n" else m.group(1), text)
-
-
-_ANSI_SIMPLE = {
-    "a": "\a",
-    "b": "\b",
-    "e": "\x1b",
-    "E": "\x1b",
-    "f": "\f",
-    "n": "\n",
-    "r": "\r",
-    "t": "\t",
-    "v": "\v",
-    "\\": "\\",
-    "'": "'",
-    '"': '"',
-    "?": "?",
-}
-_ANSI_ESCAPE = re.compile(
-    r"\\(?:([abeEfnrtv\\'\"?])|([0-7]{1,3})|x([0-9A-Fa-f]{1,2})|u([0-9A-Fa-f]{1,4})"
-    r"|U([0-9A-Fa-f]{1,8})|c(.))"
-)
-
-
-def decode_ansi_c(body: str) -> str:
-    """Decode the body of a ``$'…'`` string (also used for ``printf``/``echo -e`` escapes)."""
-
-    def one(m: re.Match[str]) -> str:
-        simple, octal, hex2, u4, u8, ctrl = m.groups()
-        if simple:
-            return _ANSI_SIMPLE[simple]
-        if octal:
-            return chr(int(octal, 8) & 0xFF)
-        if hex2 or u4 or u8:
-            code = int(hex2 or u4 or u8, 16)
-            return chr(code) if code <= 0x10FFFF else ""
-        return chr(ord(ctrl) & 0x1F)
-
-    return _ANSI_ESCAPE.sub(one, body)
-
-
-def expand_braces(raw: str) -> list[str] | None:
-    """Bash brace expansion of an unquoted word (``{rm,-rf,/}``, ``a{1..3}``); ``None`` when
-    it makes more than :data:`MAX_BRACE_WORDS` words or :data:`MAX_BRACE_TEXT` characters
-    (bash makes them all: which words is then not judged, see the bound's comment)."""
-    try:
-        results = _expand(raw)
-    except _NotTold:
-        return None
-    if len(results) > MAX_BRACE_WORDS or sum(len(r) for r in results) > MAX_BRACE_TEXT:
-        return None
-    return results
-
-
-class _NotTold(Exception):
-    """An expansion whose words bash reads again (a letter range through ``\\`` or a
-    backquote): which words it makes is not told here."""
-
-
-def _expand(raw: str) -> list[str]:
-    """The expansion, cut one word past the bound (enough to tell it was passed)."""
-    span = _first_brace(raw)
-    if span is None:
-        return [raw]
-    start, end, alternatives = span
-    prefix, suffix = raw[:start], raw[end + 1 :]
-    out: list[str] = []
-    for alt in alternatives:
-        for rest in _expand(prefix + alt + suffix):
-            out.append(rest)
-            if len(out) > MAX_BRACE_WORDS:
-                return out
-    return out
-
-
-def _first_brace(raw: str) -> tuple[int, int, list[str]] | None:
-    i = 0
-    while i < len(raw):
-        if raw[i] == "\\":
-            i += 2
-            continue
-        if raw[i] == "{":
-            found = _brace_body(raw, i)
-            if found is not None:
-                return found
-        i += 1
-    return None
-
-
-def _brace_body(raw: str, start: int) -> tuple[int, int, list[str]] | None:
-    depth, i, parts, last = 0, start, [], start + 1
-    while i < len(raw):
-        ch = raw[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                parts.append(raw[last:i])
-                if len(parts) > 1:
-                    return start, i, parts
-                seq = _sequence(parts[0])
-                return (start, i, seq) if seq else None
-        elif ch == "," and depth == 1:
-            parts.append(raw[last:i])
-            last = i + 1
-        i += 1
-    return None
-
-
-def _sequence(body: str) -> list[str] | None:
-    """A sequence expression's words as bash makes them: ``{1..3}``, ``{+1..3}``, zero-padded
-    ``{01..10}`` (as wide as the wider end), letters (``{a..e..2}``), a step's sign ignored;
-    ``None`` when ``body`` is no sequence. A letter range through the characters between ``Z``
-    and ``a`` (``[``, ``\\``, a backquote…) makes words bash reads again: not told."""
-    m = re.fullmatch(r"([-+]?\d+)\.\.([-+]?\d+)(?:\.\.([-+]?\d+))?", body)
-    if m:
-        a, b = int(m.group(1)), int(m.group(2))
-        step = abs(int(m.group(3) or 1)) or 1
-        rng = range(a, b + 1, step) if a <= b else range(a, b - 1, -step)
-        padded = any(len(e.lstrip("+-")) > 1 and e.lstrip("+-")[0] == "0" for e in m.groups()[:2])
-        width = max(len(m.group(1)), len(m.group(2))) if padded else 0
-        return [f"{n:0{width}d}" for n in rng[: MAX_BRACE_WORDS + 1]]  # past the bound: above
-    m = re.fullmatch(r"([A-Za-z])\.\.([A-Za-z])(?:\.\.([-+]?\d+))?", body)
-    if m:
-        a, b = ord(m.group(1)), ord(m.group(2))
-        step = abs(int(m.group(3) or 1)) or 1
-        rng = range(a, b + 1, step) if a <= b else range(a, b - 1, -step)
-        letters = [chr(n) for n in rng]
-        if not all(c.isalpha() for c in letters):
-            raise _NotTold
-        return letters
-    return None
-
-
-def normalize_path(path: str, *, cwd: str) -> str:
-    """An absolute POSIX path: relative paths against ``cwd``, ``.``/``..``/``//`` resolved, the
-    ``/proc`` links to the root and the working directory followed (:mod:`keyturn.understand.paths`,
-    shared with the MCP and agents' file tools: bash passes a backslash or a drive as it is).
-
-    The trailing ``/*`` of a glob is kept (``/*`` stays ``/*``) so that callers can tell
-    "everything under" from the directory itself.
-
-    A ``..`` after a part decided at run time (``"$X/../f"``, ``$(dirname …)/../lib``) is not
-    resolved: what it climbs out of is not known, and dropping the unknown part with it would
-    name a known path (``<cwd>/f``) the command may never touch. From that part on the path is
-    kept as written (``<cwd>/$X/../f``), which callers read as a place decided at run time
-    (:func:`keeps_run_time_climb`).
-    """
-    parts = path.split("/")
-    unknown = next((i for i, part in enumerate(parts) if _run_time_part(part, first=i == 0)), None)
-    if unknown is None or ".." not in parts[unknown + 1 :]:
-        return posix_path(path, cwd=cwd)
-    known = "/".join(parts[:unknown])
-    base = posix_path(known or ("/" if path.startswith("/") else "."), cwd=cwd)
-    return base.rstrip("/") + "/" + "/".join(parts[unknown:])
-
-
-# What a word decided at run time keeps as written: an expansion (``$X``, ``${X}``, ``$(…)``,
-# ``$((…))``), a backquoted command, a process substitution. A leading ``~-``/``~+``/``~N`` is
-# left as it is only when its directory is not known (the directory stack, an unset OLDPWD).
-_RUN_TIME_TEXT = re.compile(r"[$`]|[<>]\(")
-_RUN_TIME_TILDE = re.compile(r"~[+-]?[0-9]*")
-
-
-def _run_time_part(part: str, *, first: bool) -> bool:
-    if _RUN_TIME_TEXT.search(part):
-        return True
-    return first and part != "~" and _RUN_TIME_TILDE.fullmatch(part) is not None
-
-
-def keeps_run_time_climb(path: str) -> bool:
-    """Whether the normalised ``path`` kept a ``..`` after a part decided at run time (see
-    :func:`normalize_path`): where it lands is decided at run time. A normalised path has no
-    other ``..`` part."""
-    return "/../" in path or path.endswith("/..")
-
-
-def basename(program: str) -> str:
-    """The program's basename: ``/bin/rm`` -> ``rm``, ``C:\\Windows\\cmd.exe`` -> ``cmd.exe``."""
-    name = program.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
-    return name or program

@@ -56,8 +56,8 @@ from keyturn.understand.shell._wrapper_state import (
     take_assignments,
 )
 from keyturn.understand.shell.flags import OptionSpec, parse_options
+from keyturn.understand.shell.paths import basename
 from keyturn.understand.shell.registry import SimpleCommand
-from keyturn.understand.shell.words import basename
 
 __all__ = ["LOCAL_WRAPPERS", "MAX_WRAPPERS", "STDIN_WORD", "Unwrapped", "unwrap", "wrapper_names"]
 

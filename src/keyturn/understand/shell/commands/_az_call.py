@@ -138,7 +138,7 @@ def _az_call(
         out.append(cloud_effect(kind, arm_names(arm_id), ctx, service=group[0], operation=op))
     why = switched_off(group, verb, cmd.args)  # soft delete, a legal hold... switched off
     out = unprotecting(out, why) if why else out
-    public = exposed(verb, cmd.args)  # public blob access, every network let in
+    public = exposed(group, verb, cmd.args)  # public blob access, every network let in
     out = exposing(out, public) if public else out
     out += data_deletes(group, verb, cmd.args, rg, subscriptions, ctx)
     out += deny_settings_off(group, verb, cmd.args, rg, subscriptions, ctx)

@@ -22,6 +22,14 @@
   "create or update": there is no ``set``) switches the stack's deny settings off: the
   resources it manages, which a ``denyDelete`` kept from being deleted, lose that protection
   (named as above: the stack's resources are not told on the line).
+- Deny settings kept on but with exclusions (``--deny-settings-excluded-principals/--ep``,
+  ``--deny-settings-excluded-actions/--ea``, azure-cli 2.91): the principals left out (the
+  agent's own identity, perhaps) may write and delete what the stack manages, and an action left
+  out (``Microsoft.Storage/storageAccounts/delete``) is not denied to anyone -- the protection
+  loosened, judged as ``--deny-settings-mode none`` is. Whether the stack had the same
+  exclusions before is not told by the line: read closed.
+- Options are read as az's parser reads them, a prefix of a long option included
+  (:mod:`._az_options`).
 """
 
 from __future__ import annotations
@@ -31,6 +39,11 @@ from dataclasses import replace
 
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._az_nested import option
+from keyturn.understand.shell.commands._az_options import (
+    given_as,
+    last_value,
+    option_values,
+)
 from keyturn.understand.shell.commands._az_scopes import cloud_effect
 from keyturn.understand.shell.registry import ShellContext
 
@@ -49,6 +62,11 @@ _SWITCHES: dict[tuple[str, ...], tuple[str, ...]] = {
 }
 # Generic ``--set``/``--remove`` of a property that is a protection switch.
 _SET_SWITCHES = ("enablesoftdelete", "enablepurgeprotection", "softdeletestate")
+# A deployment stack's deny-settings exclusions: principals and actions the deny does not hold.
+_EXCLUSIONS = (
+    ("--deny-settings-excluded-principals", ("--deny-settings-excluded-principals", "--ep")),
+    ("--deny-settings-excluded-actions", ("--deny-settings-excluded-actions", "--ea")),
+)
 _UNPROTECTING = {
     ("storage", "container", "legal-hold", "clear"): "clears the container's legal hold",
     ("storage", "container", "immutability-policy", "delete"): (
@@ -65,19 +83,33 @@ def switched_off(group: Sequence[str], verb: str, args: Sequence[str]) -> str | 
     key = (*group, verb)
     if key in _UNPROTECTING:
         return _UNPROTECTING[key]
-    if key == ("storage", "blob", "set-legal-hold") and _off(option(args, "--legal-hold")):
+    if key == ("storage", "blob", "set-legal-hold") and _off(last_value(args, ["--legal-hold"])):
         return "lifts the blob's legal hold"
     for spelling in _SWITCHES.get(tuple(group), ()):
-        value = option(args, spelling)
+        value = last_value(args, [spelling])  # or a prefix of it, as az's parser reads it
         if _off(value):
             return f"{spelling} {value}: switches a protection off"
-    for i, arg in enumerate(args[:-1]):
-        if arg in ("--set", "--remove"):
-            setting = args[i + 1].replace("_", "").lower()
-            field, _, value = setting.partition("=")
-            if field.rsplit(".", 1)[-1] in _SET_SWITCHES and (arg == "--remove" or _off(value)):
-                return f"{arg} {args[i + 1]}: switches a protection off"
+    for spelling in ("--set", "--remove"):
+        for given in _generic_values(args, spelling):
+            field, _, value = given.replace("_", "").lower().partition("=")
+            removing = spelling == "--remove"
+            if field.rsplit(".", 1)[-1] in _SET_SWITCHES and (removing or _off(value)):
+                return f"{spelling} {given}: switches a protection off"
     return None
+
+
+def _generic_values(args: Sequence[str], spelling: str) -> list[str]:
+    """The words a generic ``--set``/``--remove`` takes (several may follow it)."""
+    out: list[str] = []
+    taking = False
+    for arg in args:
+        if arg.startswith("-"):
+            taking, attached = given_as(arg, [spelling])
+            if taking and attached is not None:
+                out.append(attached)
+        elif taking:
+            out.append(arg)
+    return out
 
 
 def _off(value: str | None) -> bool:
@@ -109,7 +141,7 @@ def data_deletes(
     """The backed-up data or stack-managed resources the call deletes besides its own effect."""
     op = f"az {' '.join(group)} {verb}"
     if list(group) == ["backup", "protection"] and verb == "disable":
-        if (option(args, "--delete-backup-data") or "").lower() != "true":
+        if (last_value(args, ["--delete-backup-data"]) or "").lower() != "true":
             return []
         vault = option(args, "--vault-name", "-v") or "*"
         item = option(args, "--item-name", "-i") or "*"
@@ -124,7 +156,7 @@ def data_deletes(
             )
         ]
     if group[:1] == ["stack"] and verb in ("create", "delete"):
-        action = (option(args, "--action-on-unmanage", "--aou") or "").lower()
+        action = (last_value(args, ["--action-on-unmanage", "--aou"]) or "").lower()
         if action not in ("deleteall", "deleteresources"):
             return []
         names = _stack_scope(group, rg, subscriptions)
@@ -149,10 +181,20 @@ def deny_settings_off(
     the protection of the resources it manages removed."""
     if group[:1] != ["stack"] or verb not in ("create", "set"):
         return []
-    mode = option(args, "--deny-settings-mode", "--dm")
-    if mode is None or mode.strip().lower() != "none":
+    mode = last_value(args, ["--deny-settings-mode", "--dm"])
+    excluded = [
+        f"{spelling} {value}"
+        for spelling, aliases in _EXCLUSIONS
+        for value in option_values(args, aliases)
+        if value.strip()
+    ]
+    if mode is not None and mode.strip().lower() == "none":
+        detail = "--deny-settings-mode none: the stack's resources are no longer kept from deletion"
+    elif excluded:
+        detail = f"{'; '.join(excluded)}: left out of the deny settings, free to change or delete"
+        detail += " the stack's resources"
+    else:
         return []
-    detail = "--deny-settings-mode none: the stack's resources are no longer kept from deletion"
     return [
         cloud_effect(
             EffectKind.UPDATE,

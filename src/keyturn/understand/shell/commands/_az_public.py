@@ -17,6 +17,15 @@ Options as ``az … -h`` of azure-cli 2.x gives them (values without case, as az
   ``--public-network-enabled true`` (``acr``), ``--default-action Allow`` (the network rules of
   a storage account, key vault or registry let every address in).
 - ``--anonymous-pull-enabled true``: a registry's images pulled without credentials (``acr``).
+- Other spellings (azure-cli 2.91's ``_params.py``, parsed by the real ``az`` without a login):
+  ``--public-network`` (``eventhubs``/``servicebus namespace``), ``--public`` (``postgres``,
+  ``mysql``, ``mariadb server``), ``--public-access`` (``search service``; ``mysql|postgres
+  flexible-server``, where ``All`` or ``0.0.0.0-255.255.255.255`` lets every address in, as
+  ``all`` does for ``--public-network-access`` of a single server); the short options of some
+  groups: ``az cosmosdb create|update|restore -p`` (``--public-network-access``), ``az sql
+  server create|update -e`` and ``az appconfig create|update -e`` (``--enable-public-network``),
+  ``az private-link association create -a``; and any prefix of a long option, which az's
+  parser takes (:mod:`._az_options`).
 """
 
 from __future__ import annotations
@@ -25,17 +34,35 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.commands._az_options import option_values
 
 _TRUE = frozenset({"true"})
-# (option, the values that open the resource, what it opens).
-_OPENING: tuple[tuple[str, frozenset[str], str], ...] = (
-    ("--allow-blob-public-access", _TRUE, "lets the account's containers be public"),
-    ("--public-access", frozenset({"blob", "container", "file", "filesystem"}), "makes it public"),
-    ("--public-network-access", frozenset({"enabled"}), "opens it to every network"),
-    ("--enable-public-network", _TRUE, "opens it to every network"),
-    ("--public-network-enabled", _TRUE, "opens it to every network"),
-    ("--default-action", frozenset({"allow"}), "lets every network address in"),
-    ("--anonymous-pull-enabled", _TRUE, "lets anyone pull its images"),
+# Every address: ``all`` (a server's firewall rule 0.0.0.0-255.255.255.255, az's ``rdbms``).
+_EVERY_ADDRESS = frozenset({"enabled", "all", "0.0.0.0-255.255.255.255"})
+# (the option's spellings, the values that open the resource, what it opens).
+_OPENING: tuple[tuple[tuple[str, ...], frozenset[str], str], ...] = (
+    (("--allow-blob-public-access",), _TRUE, "lets the account's containers be public"),
+    (
+        ("--public-access",),
+        frozenset({"blob", "container", "file", "filesystem"}) | _EVERY_ADDRESS,
+        "makes it public",
+    ),
+    (
+        ("--public-network-access", "--public-network", "--public"),
+        _EVERY_ADDRESS,
+        "opens it to every network",
+    ),
+    (("--enable-public-network",), _TRUE, "opens it to every network"),
+    (("--public-network-enabled",), _TRUE, "opens it to every network"),
+    (("--default-action",), frozenset({"allow"}), "lets every network address in"),
+    (("--anonymous-pull-enabled",), _TRUE, "lets anyone pull its images"),
+)
+# Short options, each its group's own (``-p`` is a password elsewhere): (group, short, long).
+_SHORT: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (("cosmosdb",), "-p", "--public-network-access"),
+    (("sql", "server"), "-e", "--enable-public-network"),
+    (("appconfig",), "-e", "--enable-public-network"),
+    (("private-link", "association"), "-a", "--public-network-access"),
 )
 # Boolean options az reads as true when given without a value.
 _BARE_TRUE = frozenset(
@@ -44,31 +71,21 @@ _BARE_TRUE = frozenset(
 )
 
 
-def exposed(verb: str, args: Sequence[str]) -> str | None:
+def exposed(group: Sequence[str], verb: str, args: Sequence[str]) -> str | None:
     """Why the call opens its resource to the world (the option and value), or None."""
     if verb in ("show", "list") or verb.startswith(("show-", "list-")):
         return None
-    for spelling, values, what in _OPENING:
-        for value in _values(args, spelling):
+    for spellings, values, what in _OPENING:
+        shorts = [s for g, s, long in _SHORT if long == spellings[0] and _in(group, g)]
+        bare = "true" if spellings[0] in _BARE_TRUE else None
+        for value in option_values(args, [*spellings, *shorts], bare=bare):
             if value.strip().lower() in values:
-                return f"{spelling} {value}: {what}"
+                return f"{spellings[0]} {value}: {what}"
     return None
 
 
-def _values(args: Sequence[str], spelling: str) -> list[str]:
-    """Every value given for ``spelling`` (``--x v``, ``--x=v``; a bare boolean is ``true``)."""
-    out: list[str] = []
-    for i, arg in enumerate(args):
-        head, eq, value = arg.partition("=")
-        if head != spelling:
-            continue
-        if eq:
-            out.append(value)
-        elif i + 1 < len(args) and not args[i + 1].startswith("-"):
-            out.append(args[i + 1])
-        elif spelling in _BARE_TRUE:
-            out.append("true")
-    return out
+def _in(group: Sequence[str], prefix: tuple[str, ...]) -> bool:
+    return tuple(group[: len(prefix)]) == prefix
 
 
 def exposing(effects: list[Effect], why: str) -> list[Effect]:

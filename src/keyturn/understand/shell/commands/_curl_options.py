@@ -27,8 +27,8 @@ from keyturn.understand.shell.commands._http_client_line import (
     word_set,
 )
 from keyturn.understand.shell.effects import unknown_effect
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
-from keyturn.understand.shell.words import normalize_path
 
 # curl's long options that take a value (``curl --help all``, 7.88, plus later additions).
 _CURL_VALUED = word_set(

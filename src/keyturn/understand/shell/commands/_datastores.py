@@ -26,8 +26,8 @@ from keyturn.understand.shell.commands._db_redis_keys import config_moves_files,
 from keyturn.understand.shell.commands._db_stdin import stdin_text
 from keyturn.understand.shell.commands._mongo_code import mongo_effects
 from keyturn.understand.shell.effects import write_effect
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
-from keyturn.understand.shell.words import normalize_path
 from keyturn.understand.sql.names import Session
 
 

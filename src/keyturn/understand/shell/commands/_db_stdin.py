@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from keyturn.understand.shell.line_writes import one_text_on_line
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
-from keyturn.understand.shell.words import normalize_path
 
 __all__ = ["Stdin", "stdin_text"]
 

@@ -15,8 +15,8 @@ from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._file_options import LN
 from keyturn.understand.shell.effects import directory_tree, file_effect, file_path, write_effect
 from keyturn.understand.shell.flags import Options, parse_options
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
-from keyturn.understand.shell.words import normalize_path
 
 
 def operand_paths(

@@ -28,6 +28,7 @@ from keyturn.understand.shell.commands._gcloud_line import (
     GcloudCall,
 )
 from keyturn.understand.shell.commands._gcloud_names import unprotects
+from keyturn.understand.shell.commands._gcloud_policy_files import gcloud_policy_files
 from keyturn.understand.shell.commands._gcloud_protection import (
     deployment_deletes,
     restored_instances,
@@ -38,7 +39,7 @@ from keyturn.understand.shell.commands._gcloud_protection import (
     inner_names as gcloud_inner_names,
 )
 from keyturn.understand.shell.commands._gcloud_public import exposing, gcloud_exposes, public_acl
-from keyturn.understand.shell.commands._gcloud_spanner import ddl_update_effects
+from keyturn.understand.shell.commands._gcloud_spanner import database_group, spanner_effects
 from keyturn.understand.shell.commands._gcloud_ssh import MACHINE_PATHS, ssh_effects
 from keyturn.understand.shell.commands._gcloud_storage import STORAGE_VERBS, storage_effects
 from keyturn.understand.shell.commands._gcloud_transfers import transfer_effects
@@ -98,11 +99,12 @@ def _gcloud_call(call: GcloudCall) -> list[Effect] | None:
     op = f"gcloud {' '.join(call.track + group)} {verb}"
     if verb in _SESSION_VERBS:
         return _session(call, group, verb, words[at + 1 :], op)
-    ddl = ddl_update_effects(
+    sql = spanner_effects(
         group, verb, names, flags, named=call.named, unknown=call.unknown, cmd=cmd, ctx=ctx
     )
-    if ddl is not None:
-        return ddl
+    if sql is not None:
+        return sql
+    group = database_group(group)  # ``spanner databases ddl describe DB``: the database
     transfers = transfer_effects(
         group,
         verb,
@@ -115,6 +117,8 @@ def _gcloud_call(call: GcloudCall) -> list[Effect] | None:
     )
     if transfers is not None:
         return transfers
+    # A policy or ACL set from a file: read for the world let in (the file is not a resource).
+    names, files = gcloud_policy_files(verb, names, flags, cmd, ctx)
     path = "/".join(group)
     special = special_verb(group, verb, flags)  # a restore, a lien removed
     if special is None and verb.startswith("restore"):
@@ -134,6 +138,7 @@ def _gcloud_call(call: GcloudCall) -> list[Effect] | None:
     why = (
         storage_unprotects(group, flags)
         or gcloud_exposes(group, verb, flags)
+        or next((f.public for f in files if f.public), None)
         or ("turns deletion protection off" if unprotects(flags) else None)
     )
     if special is not None:
@@ -162,6 +167,8 @@ def _gcloud_call(call: GcloudCall) -> list[Effect] | None:
         )
         for word in names
     ]
+    named = list(dict.fromkeys(n for e in out for n in e.resource.names))
+    out += [call.unknown(f.unknown, named) for f in files if f.unknown]  # a file not read
     gone = deployment_deletes(group, verb, names, flags)  # --delete-policy delete
     if gone:
         reason = "--delete-policy delete: the deployment's resources are deleted"
@@ -225,4 +232,5 @@ def _is_verb(word: str) -> bool:
         or word in ("update", "patch", "resize", "start", "stop", "reset", "restart", "ssh")
         or word in ("restore", "restore-backup")
         or word in ("connect", "call", "scp", "set", "unset", "enable", "disable", "execute")
+        or word == "execute-sql"  # Spanner's (:mod:`._gcloud_spanner`); others: not understood
     ) and VERB.match(word) is not None

@@ -38,6 +38,8 @@ GCLOUD_VALUED = frozenset(
     | {"add-acl-grant", "remove-acl-grant", "predefined-acl", "canned-acl"}
     | {"add-default-object-acl-grant", "remove-default-object-acl-grant"}
     | {"predefined-default-object-acl"}
+    # Spanner's ``execute-sql`` (its SQL judged: :mod:`._gcloud_spanner`).
+    | {"sql", "query-mode", "database-role", "priority", "read-timestamp", "timeout"}
 )
 # ``-a``: ``--predefined-acl`` of ``gcloud storage`` (its only short flag that takes a value).
 STORAGE_SHORT = {"a": "predefined-acl"}

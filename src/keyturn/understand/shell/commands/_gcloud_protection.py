@@ -6,6 +6,11 @@
   ``--no-default-event-based-hold``; ``gcloud storage objects update --clear-retention``,
   ``--no-event-based-hold``, ``--no-temporary-hold``; ``gsutil retention clear``, ``gsutil
   retention temp|event release``, ``gsutil versioning set off``: the protection removed.
+- Uniform bucket-level access off (``gcloud storage buckets update
+  --no-uniform-bucket-level-access``, ``gsutil ubla|bucketpolicyonly set off``): the guard that
+  keeps object ACLs from granting access is switched off, and the ACLs the objects still carry
+  (which may let anyone in; the line does not tell) count again -- a protection removed, as
+  versioning off is (a bucket created without it changes no protection).
 - ``gcloud resource-manager liens delete``: a lien keeps its project from being deleted, so
   removing one removes the project's protection (``gcp:projects/<project>``).
 - ``gcloud sql instances restore-backup INSTANCE`` and ``gcloud sql backups restore ID
@@ -36,6 +41,11 @@ _STORAGE_OFF = {
     "no-event-based-hold": "releases the object's event-based hold",
     "no-temporary-hold": "releases the object's temporary hold",
 }
+# Uniform bucket-level access makes the objects' ACLs void (Google: it "prevents unintended data
+# exposure from ACLs"); switched off, the ACLs the objects still carry count again.
+_UBLA_OFF = "switches uniform bucket-level access off: the objects' own ACLs count again"
+_UBLA = "uniform-bucket-level-access"
+_FALSE = frozenset({"false", "no", "0", "off"})
 # The parent flag of a nested group and the group path of the parent.
 _PARENTS: dict[tuple[str, ...], tuple[str, str]] = {
     ("sql", "databases"): ("instance", "sql/instances"),
@@ -56,6 +66,8 @@ def storage_unprotects(group: Sequence[str], flags: dict[str, list[str]]) -> str
     if list(group[:1]) != ["storage"]:
         return None
     said = [detail for flag, detail in _STORAGE_OFF.items() if flag in flags]
+    if f"no-{_UBLA}" in flags or any(v.strip().lower() in _FALSE for v in flags.get(_UBLA, [])):
+        said.append(f"--no-{_UBLA}: {_UBLA_OFF}")
     if any(v.strip().lower() in _ZERO for v in flags.get("soft-delete-duration", [])):
         said.append("--soft-delete-duration 0: switches soft delete off")
     return "; ".join(said) or None
@@ -70,6 +82,8 @@ def gsutil_unprotects(verb: str, rest: Sequence[str]) -> str | None:
         return f"gsutil retention {words[0]} release: releases the objects' hold"
     if verb == "versioning" and words[:2] == ["set", "off"]:
         return "gsutil versioning set off: switches object versioning off"
+    if verb in ("ubla", "bucketpolicyonly") and words[:1] == ["set"] and words[1:2] != ["on"]:
+        return f"gsutil {' '.join([verb, *words[:2]])}: {_UBLA_OFF}"  # off, or read closed
     return None
 
 

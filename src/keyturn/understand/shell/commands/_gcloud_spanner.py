@@ -9,6 +9,16 @@ pattern protecting the instance's or the database's contents holds. The SQL laye
 Spanner's own DDL: ``ALTER TABLE t ADD|REPLACE ROW DELETION POLICY (OLDER_THAN(...))`` sets a
 time-to-live that deletes the table's rows as they age, so it is also a delete of the table.
 A DDL text or file decided at run time, or a file not at hand, is unknown on the database.
+
+``gcloud spanner databases execute-sql DB --instance=I --sql='DELETE FROM t'`` is judged the
+same way: its ``--sql`` as SQL run on the database, named as above (gcloud 528's ``--help`` and
+``execute_sql.py``: ``--sql`` is a plain string, never a file; a ``--flags-file`` may give it,
+read before). ``--query-mode=PLAN`` is judged as the statement itself (that a plan of a DML
+changes nothing was not run here, so it is not relied on), and ``--enable-partitioned-dml``
+runs the same DML in parts. ``execute-sql`` of another group is not understood.
+
+``gcloud spanner databases ddl describe DB`` (any ``ddl`` verb but ``update``) acts on the
+database: named as ``gcloud spanner databases describe DB`` names it (:func:`database_group`).
 """
 
 from __future__ import annotations
@@ -20,6 +30,7 @@ from dataclasses import replace
 from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand.shell.commands._az_gcloud_words import Flags
 from keyturn.understand.shell.commands._gcloud_names import resource_name
+from keyturn.understand.shell.commands._gcloud_policy_files import decided_at_run_time
 from keyturn.understand.shell.effects import home_path
 from keyturn.understand.shell.line_writes import one_text_on_line
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
@@ -34,7 +45,7 @@ _ROW_DELETION = re.compile(r"(?i)\bdeletion\b")
 _ALTERS = ("sql:ALTER TABLE ADD", "sql:ALTER TABLE REPLACE")
 
 
-def ddl_update_effects(
+def spanner_effects(
     group: Sequence[str],
     verb: str,
     names: Sequence[str],
@@ -45,8 +56,15 @@ def ddl_update_effects(
     cmd: SimpleCommand,
     ctx: ShellContext,
 ) -> list[Effect] | None:
-    """The effects of the DDL a ``spanner databases ddl update`` runs; None for other calls."""
-    if tuple(group) != ("spanner", "databases", "ddl") or verb != "update":
+    """The effects of the SQL a ``spanner databases ddl update`` or ``execute-sql`` runs; None
+    for other calls."""
+    if verb == "execute-sql" and tuple(group) != ("spanner", "databases"):
+        return [unknown(f"{' '.join(group)} execute-sql: what its SQL does is not read", [])]
+    if tuple(group) == ("spanner", "databases", "ddl") and verb == "update":
+        text, why = _ddl_text(flags, cmd, ctx)
+    elif tuple(group) == ("spanner", "databases") and verb == "execute-sql":
+        text, why = _sql_text(flags, cmd)
+    else:
         return None
     word = names[0] if names else "*"
     database, _ = resource_name(word)
@@ -54,7 +72,6 @@ def ddl_update_effects(
     instance = found.group(1) if found else (flags.get("instance") or ["*"])[-1] or "*"
     inside = named(f"spanner/instances/{instance}/databases", word)
     bases = list(dict.fromkeys(named("spanner/databases", word) + inside))
-    text, why = _ddl_text(flags, cmd, ctx)
     if text is None:
         return [unknown(why, [*bases, *(f"{b}/*" for b in bases)])]
     from keyturn.understand.sql import sql_effects
@@ -65,13 +82,32 @@ def ddl_update_effects(
     return [_under(e, bases, prefix, database) for e in effects]
 
 
+def database_group(group: Sequence[str]) -> list[str]:
+    """The group path that names what a call acts on: ``spanner databases ddl describe DB``
+    reads the database ``DB`` (``ddl`` is not a kind of resource)."""
+    if tuple(group) == ("spanner", "databases", "ddl"):
+        return ["spanner", "databases"]
+    return list(group)
+
+
+def _sql_text(flags: Flags, cmd: SimpleCommand) -> tuple[str | None, str]:
+    """The SQL ``execute-sql`` runs (its last ``--sql``, as argparse keeps it), or None and why
+    it is not known."""
+    texts = flags.get("sql") or []
+    if not texts:
+        return None, "spanner execute-sql without --sql: the SQL it runs is not known"
+    if decided_at_run_time(texts[-1], cmd):
+        return None, "--sql: the SQL is decided at run time"
+    return texts[-1], ""
+
+
 def _ddl_text(flags: Flags, cmd: SimpleCommand, ctx: ShellContext) -> tuple[str | None, str]:
     """The DDL the call runs (``--ddl-file`` wins over ``--ddl``, as gcloud has it), or None
     and why it is not known."""
     paths = flags.get("ddl-file") or []
     if paths:
         path = paths[-1]
-        if not path or _decided_at_run_time(path, cmd):
+        if not path or decided_at_run_time(path, cmd):
             return None, "--ddl-file: which file is decided at run time"
         text = one_text_on_line(home_path(path, ctx), ctx, limit=_LIMIT)
         if text is None:
@@ -80,15 +116,9 @@ def _ddl_text(flags: Flags, cmd: SimpleCommand, ctx: ShellContext) -> tuple[str 
     texts = flags.get("ddl") or []
     if not texts:
         return None, "spanner ddl update without --ddl: the DDL it runs is not known"
-    if any(_decided_at_run_time(t, cmd) for t in texts):
+    if any(decided_at_run_time(t, cmd) for t in texts):
         return None, "--ddl: the DDL is decided at run time"
     return ";\n".join(texts), ""
-
-
-def _decided_at_run_time(value: str, cmd: SimpleCommand) -> bool:
-    """Whether ``value`` comes (even in part) from a word decided at run time."""
-    words = [cmd.argv[i] for i in cmd.dynamic_words if 0 < i < len(cmd.argv)]
-    return any(word and (value in word or word in value) for word in words)
 
 
 def _row_deletions(effects: list[Effect], text: str) -> list[Effect]:

@@ -12,6 +12,7 @@ from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._argv import with_command
 from keyturn.understand.shell.commands._az_gcloud_words import verb_effect
 from keyturn.understand.shell.commands._az_scopes import cloud_effect
+from keyturn.understand.shell.commands._gcloud_policy_files import gsutil_policy_file
 from keyturn.understand.shell.commands._gcloud_protection import gsutil_unprotects
 from keyturn.understand.shell.commands._gcloud_public import exposing, gsutil_exposes
 from keyturn.understand.shell.effects import file_effect, home_path
@@ -20,7 +21,7 @@ from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 STORAGE_VERBS = frozenset({"rm", "cp", "mv", "rsync", "ls", "cat", "du"})
 # gsutil's verbs that read (``get``) or change a bucket's settings.
 _SETTING_VERBS = frozenset({"acl", "iam", "defacl", "lifecycle", "setmeta", "label", "pap"})
-_SETTING_VERBS |= {"retention", "versioning"}
+_SETTING_VERBS |= {"retention", "versioning", "ubla", "bucketpolicyonly"}
 
 
 def storage_effects(
@@ -138,18 +139,34 @@ def gsutil_effects(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None
         urls = [a for a in rest if a.startswith("gs://")] or ["gs://*"]
         service = "iam" if verb == "iam" else "storage"
         op = f"gsutil {verb} {sub}".strip()
-        # A retention policy cleared, versioning off; or the data opened to the world.
-        why = gsutil_unprotects(verb, rest) or gsutil_exposes(verb, rest)
-        effect = cloud_effect(
-            kind,
-            urls,
-            ctx,
-            service=service,
-            operation=op,
-            detail=why or "",
-            removes_protection=bool(why),
-        )
-        return with_command([effect], cmd)
+        # A retention policy cleared, versioning off; or the data opened to the world (by a
+        # predefined ACL, a grant, or the policy or ACL file set).
+        judged = gsutil_policy_file(verb, rest, cmd, ctx)
+        public = judged.public if judged else None
+        why = gsutil_unprotects(verb, rest) or public or gsutil_exposes(verb, rest)
+        effects = [
+            cloud_effect(
+                kind,
+                urls,
+                ctx,
+                service=service,
+                operation=op,
+                detail=why or "",
+                removes_protection=bool(why),
+            )
+        ]
+        if judged and judged.unknown:  # the file not read: whether it opens them is not told
+            effects.append(
+                cloud_effect(
+                    EffectKind.UNKNOWN,
+                    urls,
+                    ctx,
+                    service=service,
+                    operation=op,
+                    detail=judged.unknown,
+                )
+            )
+        return with_command(effects, cmd)
     return with_command(_public(storage_effects(verb, rest, recursive, cmd, ctx), verb, rest), cmd)
 
 

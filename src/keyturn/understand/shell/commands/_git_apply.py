@@ -43,8 +43,8 @@ from keyturn.understand.shell.commands._patch_files import (
 )
 from keyturn.understand.shell.commands._tf_git_rewrites import with_rewritten_configuration
 from keyturn.understand.shell.effects import write_effect
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
-from keyturn.understand.shell.words import normalize_path
 
 _VALUED = frozenset(
     {"--directory", "--include", "--exclude", "--whitespace", "-C", "--patch-format"}

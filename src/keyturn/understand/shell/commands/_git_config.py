@@ -35,8 +35,8 @@ from keyturn.understand.shell.commands._git_repository import (
 from keyturn.understand.shell.commands._git_submodule_update import update_setting
 from keyturn.understand.shell.effects import file_effect, file_path, unknown_effect
 from keyturn.understand.shell.nested import script_file_effects
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
-from keyturn.understand.shell.words import normalize_path
 
 _READING = frozenset(
     {"--get", "--get-all", "--get-regexp", "--get-urlmatch", "--get-color", "--get-colorbool"}

@@ -16,8 +16,8 @@ from __future__ import annotations
 from keyturn.understand.shell.commands._argv import setting
 from keyturn.understand.shell.commands._git_config_file import work_tree_root
 from keyturn.understand.shell.effects import directory_tree, file_path
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
-from keyturn.understand.shell.words import normalize_path
 
 _SHORT_MAGIC = {"/": "top", "!": "exclude", "^": "exclude"}
 _KNOWN_MAGIC = frozenset({"top", "glob", "literal"})  # these keep the rest's own meaning

@@ -26,8 +26,8 @@ from keyturn.model import Effect
 from keyturn.understand.shell.commands._git_config_file import parse_settings
 from keyturn.understand.shell.effects import unknown_effect
 from keyturn.understand.shell.line_writes import written_text
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
-from keyturn.understand.shell.words import normalize_path
 
 _MAX_LEVELS = 32
 _MAX_FILES = 16

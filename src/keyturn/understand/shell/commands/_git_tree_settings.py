@@ -43,8 +43,8 @@ from keyturn.understand.shell.commands._hook_settings_files import (
     hook_settings_in,
     under,
 )
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, evolve
-from keyturn.understand.shell.words import normalize_path
 
 
 class Touches(Enum):

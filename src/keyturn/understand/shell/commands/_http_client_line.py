@@ -21,8 +21,8 @@ from keyturn.understand.shell.commands._argv import Arg, is_dynamic
 from keyturn.understand.shell.commands._argv import with_command as _with_command
 from keyturn.understand.shell.commands._http_meaning import Request, request_effects, url_name
 from keyturn.understand.shell.effects import home_path, local_target, write_effect
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
-from keyturn.understand.shell.words import normalize_path
 
 
 def word_set(text: str) -> frozenset[str]:

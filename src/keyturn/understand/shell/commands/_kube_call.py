@@ -19,8 +19,8 @@ from keyturn.understand.shell.commands._kube_args import ParsedArgs
 from keyturn.understand.shell.commands._kube_place import place_of
 from keyturn.understand.shell.commands._kubeconfig import Kubeconfig, NotTold, kubeconfig_paths
 from keyturn.understand.shell.effects import file_effect
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
-from keyturn.understand.shell.words import normalize_path
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ from keyturn.understand.shell.commands._kube_call import KubeCall
 from keyturn.understand.shell.commands._kube_place import place_of
 from keyturn.understand.shell.commands._kubeconfig import kubeconfig_paths
 from keyturn.understand.shell.line_writes import written_text
-from keyturn.understand.shell.words import normalize_path
+from keyturn.understand.shell.paths import normalize_path
 
 _WHAT = "a kubeconfig written on this line (exec credential plugin)"
 

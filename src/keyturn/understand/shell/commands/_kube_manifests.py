@@ -12,7 +12,7 @@ import yaml
 from keyturn.understand.k8s_kinds import normalize_kind
 from keyturn.understand.shell.commands._kube_call import KubeCall
 from keyturn.understand.shell.line_writes import one_text_on_line
-from keyturn.understand.shell.words import normalize_path
+from keyturn.understand.shell.paths import normalize_path
 
 
 def manifest_objects(call: KubeCall) -> list[tuple[str, str, str | None]] | None:

@@ -44,7 +44,7 @@ from keyturn.understand.k8s_retention import left_out, switches
 from keyturn.understand.shell.commands._kube_call import KubeCall
 from keyturn.understand.shell.commands._kube_manifests import manifest_documents
 from keyturn.understand.shell.line_writes import one_text_on_line
-from keyturn.understand.shell.words import normalize_path
+from keyturn.understand.shell.paths import normalize_path
 
 _FINALIZERS = (("metadata", "finalizers"), ("spec", "finalizers"))
 _UNSET = object()  # a value taken away, or not known

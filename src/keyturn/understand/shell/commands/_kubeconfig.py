@@ -17,8 +17,8 @@ from typing import Any
 import yaml
 
 from keyturn.understand.shell.line_writes import one_text_on_line, written_text
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext
-from keyturn.understand.shell.words import normalize_path
 
 _LIMIT = 1_000_000
 

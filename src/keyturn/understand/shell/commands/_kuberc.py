@@ -30,8 +30,8 @@ from keyturn.understand.shell.commands._kube_args import ParsedArgs, parse_comma
 from keyturn.understand.shell.commands._kube_flags import KUBECTL_GLOBAL, KUBECTL_VERBS, FlagSet
 from keyturn.understand.shell.commands._kube_place import place_of
 from keyturn.understand.shell.line_writes import written_text
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
-from keyturn.understand.shell.words import normalize_path
 
 _LIMIT = 1_000_000
 _GROUP = "kubectl.config.k8s.io/"

@@ -27,8 +27,8 @@ from keyturn.understand.shell.commands._migration_names import (
     parse_url,
     setting,
 )
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
-from keyturn.understand.shell.words import normalize_path
 
 _LIMIT = 262_144
 _ERB = "<%"

@@ -36,8 +36,8 @@ from urllib.parse import urlsplit
 from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand.shell.effects import local_target
 from keyturn.understand.shell.flags import Options
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
-from keyturn.understand.shell.words import normalize_path
 
 _ENGINES = {
     **dict.fromkeys(

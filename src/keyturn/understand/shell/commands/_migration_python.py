@@ -53,8 +53,8 @@ from keyturn.understand.shell.commands._paas_common import parse_args
 from keyturn.understand.shell.effects import command_effect
 from keyturn.understand.shell.flags import OptionSpec, parse_options
 from keyturn.understand.shell.line_writes import written_text
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
-from keyturn.understand.shell.words import normalize_path
 
 _E = EffectKind
 _HELP = frozenset({"help", "version", "--help", "-h", "--version"})

@@ -47,8 +47,8 @@ from keyturn.understand.shell.commands._migration_names import (
     setting,
 )
 from keyturn.understand.shell.effects import command_effect
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
-from keyturn.understand.shell.words import normalize_path
 
 _E = EffectKind
 _LOADS = "loads the schema file over the database: every table is recreated, all data is lost"

@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from keyturn.understand.shell.commands._argv import Parsed, setting
 from keyturn.understand.shell.commands._home import command_home, home_moved
 from keyturn.understand.shell.line_writes import one_text_on_line, written_text
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
-from keyturn.understand.shell.words import normalize_path
 
 __all__ = ["MysqlOptions", "mysql_options"]
 

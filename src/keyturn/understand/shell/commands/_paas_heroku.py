@@ -47,8 +47,8 @@ from keyturn.understand.shell.commands._paas_common import (
 )
 from keyturn.understand.shell.commands._server_target import server_target
 from keyturn.understand.shell.flags import Options, OptionSpec
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
-from keyturn.understand.shell.words import normalize_path
 
 _E = EffectKind
 _LONG = {

@@ -24,8 +24,8 @@ from keyturn.understand.shell.commands._git_tree_settings import (
 )
 from keyturn.understand.shell.effects import file_effect, removal_effect, write_effect
 from keyturn.understand.shell.line_writes import text_on_line
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
-from keyturn.understand.shell.words import normalize_path
 
 MAX_PATCH = 4_000_000
 _NULL = "/dev/null"

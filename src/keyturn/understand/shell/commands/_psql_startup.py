@@ -27,8 +27,8 @@ from keyturn.model import Effect
 from keyturn.understand.shell.commands._argv import setting
 from keyturn.understand.shell.commands._home import command_home
 from keyturn.understand.shell.line_writes import one_text_on_line, written_text
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
-from keyturn.understand.shell.words import normalize_path
 from keyturn.understand.sql.names import Session
 
 __all__ = ["StartUp", "psql_start_up", "user_file"]

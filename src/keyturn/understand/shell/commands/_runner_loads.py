@@ -25,8 +25,8 @@ import tomllib
 from keyturn.model import Effect
 from keyturn.understand.shell.commands._toolchain_settings import settings_text, upward
 from keyturn.understand.shell.effects import unknown_effect
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
-from keyturn.understand.shell.words import normalize_path
 
 # mise's configuration files in a folder (besides ``mise.<env>.toml``, which MISE_ENV picks).
 _MISE_FILES = (

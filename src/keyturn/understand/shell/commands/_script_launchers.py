@@ -28,8 +28,8 @@ from posixpath import basename, dirname
 from keyturn.model import Effect
 from keyturn.understand.shell.commands._django_launcher import MAX_LAUNCHER, is_django_launcher
 from keyturn.understand.shell.line_writes import written_text
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
-from keyturn.understand.shell.words import normalize_path
 
 # Interpreters a launcher may name in its ``#!`` line, by basename (``python3.12``, ``ruby3.3``).
 _PYTHON = re.compile(r"python(?:[23](?:\.\d+)?)?")

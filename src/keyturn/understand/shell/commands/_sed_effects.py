@@ -15,8 +15,8 @@ from keyturn.understand.shell.code_settings import runs_command
 from keyturn.understand.shell.commands._sed_script import read_script
 from keyturn.understand.shell.effects import file_effect, file_path, unknown_effect, write_effect
 from keyturn.understand.shell.flags import Options
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
-from keyturn.understand.shell.words import normalize_path
 
 
 def sed_script_effects(cmd: SimpleCommand, opts: Options, ctx: ShellContext) -> list[Effect]:

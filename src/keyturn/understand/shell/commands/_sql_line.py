@@ -40,8 +40,8 @@ from dataclasses import dataclass, replace
 from keyturn.model import Effect
 from keyturn.understand.shell.commands._argv import setting, with_command
 from keyturn.understand.shell.line_writes import one_text_on_line, written_text
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
-from keyturn.understand.shell.words import normalize_path
 from keyturn.understand.sql import run_sql
 from keyturn.understand.sql.names import Dependent, Session
 from keyturn.understand.sql.sqlite_files import MEMORY

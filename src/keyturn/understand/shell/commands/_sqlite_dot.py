@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlite3
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext
-from keyturn.understand.shell.words import normalize_path
 from keyturn.understand.sql import run_sql
 from keyturn.understand.sql.names import Session
 from keyturn.understand.sql.sqlite_files import MEMORY, database_file

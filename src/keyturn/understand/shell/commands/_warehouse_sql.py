@@ -26,8 +26,8 @@ from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand.shell.commands._argv import Arg, is_dynamic, with_command
 from keyturn.understand.shell.commands._warehouse_dialects import judge_statement, statements
 from keyturn.understand.shell.commands._warehouse_functions import is_pure
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, evolve
-from keyturn.understand.shell.words import normalize_path
 from keyturn.understand.sql import unique_effects
 from keyturn.understand.sql.names import Session
 from keyturn.understand.sql.statements import session_only

@@ -38,8 +38,12 @@ Deployment Manager's ``--delete-policy``, a deployment stack's ``--deny-settings
 :mod:`._az_protection`, :mod:`._gcloud_protection`); a store opened to the world (public access
 prevention off, ``allUsers`` given a role, a public ACL, public blob or network access on)
 -> removes the resource's protection, as strict as any protection removed (:mod:`._az_public`,
-:mod:`._gcloud_public`); ``gcloud spanner databases ddl update`` -> its DDL judged as SQL, the
-tables named under the database (:mod:`._gcloud_spanner`);
+:mod:`._gcloud_public`), and so does a whole policy or ACL set from a file that lets the world in
+(``set-iam-policy``, ``gsutil iam|acl set FILE``, ``--acl-file``: read when at hand, else
+unknown besides the update: :mod:`._gcloud_policy_files`); ``gcloud spanner databases ddl
+update`` and ``execute-sql`` -> their SQL judged as SQL, the tables named under the database
+(:mod:`._gcloud_spanner`); az options read as az's parser reads them, prefixes included
+(:mod:`._az_options`);
 what lives in a vault, server, account or instance is also named under it, and an ARM id or
 type as az's group names it (:mod:`._az_nested`); ``gcloud config``/``init`` and ``az
 account|login|configure|config`` writes -> a write of the

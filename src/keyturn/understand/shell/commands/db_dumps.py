@@ -37,8 +37,8 @@ from keyturn.understand.shell.commands._db_admin import service_host
 from keyturn.understand.shell.commands._mysql_options import mysql_options
 from keyturn.understand.shell.commands.sql_clients import Connection, conninfo
 from keyturn.understand.shell.effects import directory_tree, file_effect, write_effect
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
-from keyturn.understand.shell.words import normalize_path
 from keyturn.understand.sql.names import Session
 
 _E = EffectKind

@@ -68,8 +68,8 @@ from keyturn.understand.shell.flags import (
     parse_options,
     register_canonical,
 )
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
-from keyturn.understand.shell.words import normalize_path
 
 RM = OptionSpec(
     long={

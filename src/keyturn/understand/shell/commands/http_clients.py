@@ -89,8 +89,8 @@ from keyturn.understand.shell.commands._wget_options import (
     wget_saved,
     wget_unknowns,
 )
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
-from keyturn.understand.shell.words import normalize_path
 
 __all__ = ["curl", "httpie", "wget", "with_command"]
 

@@ -25,9 +25,9 @@ from keyturn.understand.shell.nested import (
     script_file,
     shell_script,
 )
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.printed_text import with_echo_rules
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
-from keyturn.understand.shell.words import normalize_path
 
 # The options with which each program only prints its version or its help and exits, as each
 # program has them: ``bash -v`` is ``set -v`` and ``bash -h`` ``set -h``, ``sh -V`` is dash's

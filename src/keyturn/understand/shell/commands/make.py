@@ -46,8 +46,8 @@ from keyturn.understand.shell.commands._runner_files import (
     unknown_run,
 )
 from keyturn.understand.shell.flags import OptionSpec, parse_options
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
-from keyturn.understand.shell.words import normalize_path
 
 _MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
 _MAKE = OptionSpec(

@@ -25,8 +25,8 @@ from urllib.parse import urlsplit
 from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand.shell.commands._argv import Parsed, Spec, is_dynamic, parse, with_command
 from keyturn.understand.shell.effects import directory_tree, file_effect, write_effect
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
-from keyturn.understand.shell.words import normalize_path
 from keyturn.understand.sql.names import Session
 
 _E = EffectKind

@@ -44,8 +44,8 @@ from keyturn.understand.shell.commands._server_target import not_understood, run
 from keyturn.understand.shell.effects import command_effect
 from keyturn.understand.shell.effects import named_in as placed_in
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
-from keyturn.understand.shell.words import normalize_path
 
 _E = EffectKind
 _NOMAD = OptionSpec(

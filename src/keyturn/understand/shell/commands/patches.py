@@ -24,8 +24,8 @@ from keyturn.understand.shell.effects import (
     write_effect,
 )
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
-from keyturn.understand.shell.words import normalize_path
 
 PATCH = OptionSpec(
     valued="pidoBDFVYzrg",

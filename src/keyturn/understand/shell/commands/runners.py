@@ -11,16 +11,17 @@ A runner runs text written in a file beside the command. That text is read throu
   ``yarn workspace``) runs the workspaces' own scripts, not read here: unknown.
 - ``npm install``/``ci``/``add`` (and yarn/pnpm/bun alike): a create of
   ``file:<dir>/node_modules``, plus the project's own install-time scripts (``preinstall`` …
-  ``postprepare``, :data:`_INSTALL_SCRIPTS`) judged (unless ``--ignore-scripts``, said outright:
-  ``--ignore-scripts false`` runs them). The dependencies' own install scripts are code keyturn
-  cannot see; the detail says so. A local package (``npm install ./dir``, ``.``, a ``file:`` or
-  ``link:`` dependency) runs scripts of a folder beside the project: unknown, the project
-  itself (``.``) aside, whose scripts are judged. A global install (``-g``) is unknown: it puts
-  programs on the PATH under names the packages choose; a global removal deletes from the
-  global prefix, not the project (:mod:`._npm_global`). ``npm exec``, ``yarn dlx``, ``pnpm
-  dlx``, ``bun x``: unknown (a package's code), except a well-known CLI whose package is named
-  as the program (``pnpm exec prisma …``, and ``yarn prisma …`` when package.json has no
-  script of that name), judged as that CLI's own command (:mod:`._migration_runners`).
+  ``postprepare``, :data:`._npm_scripts._INSTALL_SCRIPTS`) judged (unless ``--ignore-scripts``,
+  said outright: ``--ignore-scripts false`` runs them). The dependencies' own install scripts
+  are code keyturn cannot see; the detail says so. A local package (``npm install ./dir``,
+  ``.``, a ``file:`` or ``link:`` dependency) runs scripts of a folder beside the project:
+  unknown, the project itself (``.``) aside, whose scripts are judged. A global install
+  (``-g``) is unknown: it puts programs on the PATH under names the packages choose; a global
+  removal deletes from the global prefix, not the project (:mod:`._npm_global`). ``npm exec``,
+  ``yarn dlx``, ``pnpm dlx``, ``bun x``: unknown (a package's code), except a well-known CLI
+  whose package is named as the program (``pnpm exec prisma …``, and ``yarn prisma …`` when
+  package.json has no script of that name), judged as that CLI's own command
+  (:mod:`._migration_runners`).
 - ``npm pack``/``version``/``publish`` run their lifecycle scripts too (``prepack``,
   ``preversion``, ``prepublishOnly``...), judged alike; ``publish`` stays unknown (it sends the
   package away), ``version`` updates ``package.json``.
@@ -32,13 +33,14 @@ A runner runs text written in a file beside the command. That text is read throu
   command runs them) and pnpm's ``.pnpmfile.cjs`` (loaded on install) are unknown too.
 A file or script that is not at hand, or that the line changed before the runner reads it, is
 ``unknown`` with the reason.
+
+This module reads the command line and says what each subcommand does; the scripts it runs
+(by name, lifecycle, install-time) are read and judged in :mod:`._npm_scripts`, and the
+settings files that make the runners run code, and ``npm config set``, in :mod:`._npm_settings`.
 """
 
 from __future__ import annotations
 
-import json
-import posixpath
-import re
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 
@@ -46,28 +48,29 @@ from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand.shell.code_settings import NPM_CODE_SETTINGS, shell_setting_effects
 from keyturn.understand.shell.commands._argv import with_command
 from keyturn.understand.shell.commands._npm_global import global_removal
+from keyturn.understand.shell.commands._npm_scripts import (
+    LIFECYCLE,
+    install_effects,
+    lifecycle_effects,
+    package_scripts,
+    run_script,
+)
+from keyturn.understand.shell.commands._npm_settings import (
+    config_effects,
+    npmrc_settings,
+    yarn_settings,
+)
 from keyturn.understand.shell.commands._runner_files import (
     changed_on_line,
-    judge_text,
     nothing_to_run,
-    on_file,
-    runner_text,
     unknown_run,
     unreadable_run,
 )
 from keyturn.understand.shell.effects import unknown_effect
-from keyturn.understand.shell.flags import Options
-from keyturn.understand.shell.nested import script_file
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
-from keyturn.understand.shell.words import normalize_path
 
 _INSTALL = frozenset({"install", "i", "ci", "add", "isntall", "in", "clean-install", "upgrade"})
-# The project's own scripts an install runs, in order (npm 11: all of them; yarn 1 and pnpm a
-# subset: the union is judged).
-_INSTALL_SCRIPTS = (
-    *("preinstall", "install", "postinstall", "prepublish", "preprepare", "prepare"),
-    "postprepare",
-)
 _RUN = frozenset({"run", "run-script", "rum", "urn"})
 _SCRIPT_SHORTCUTS = {"test": "test", "t": "test", "tst": "test", "start": "start", "stop": "stop"}
 _CODE = frozenset({"exec", "x", "dlx", "create", "init", "node"})
@@ -86,12 +89,6 @@ _WORKSPACE_OPTIONS = frozenset(
     {"--workspace", "--workspaces", "-ws", "--recursive", "--filter", "-F"}
     | {"--filter-prod", "--include-workspace-root"}
 )
-# npm's own commands that run lifecycle scripts of the project (npm docs, "scripts"), in order.
-_LIFECYCLE = {
-    "pack": ("prepack", "prepare", "postpack"),
-    "version": ("preversion", "version", "postversion"),
-    "publish": ("prepublishOnly", "prepack", "prepare", "postpack", "publish", "postpublish"),
-}
 _BOOLEAN_WORDS = frozenset({"true", "false"})
 
 
@@ -142,108 +139,6 @@ def _split_npm(cmd: SimpleCommand, ctx: ShellContext) -> tuple[str, list[str], s
     return directory, words, flags
 
 
-def _scripts(path: str, ctx: ShellContext) -> dict[str, str] | None:
-    """The scripts of ``package.json`` at ``path`` as the line leaves it; ``None`` when it
-    cannot be read (or the line changed it in a way not known)."""
-    data = _package(path, ctx)
-    if data is None:
-        return None
-    scripts = data.get("scripts")
-    return (
-        {k: v for k, v in scripts.items() if isinstance(v, str)}
-        if isinstance(scripts, dict)
-        else {}
-    )
-
-
-def _package(path: str, ctx: ShellContext) -> dict[str, object] | None:
-    """``package.json`` at ``path`` as the line leaves it, or ``None``."""
-    text = runner_text(path, ctx)
-    if text is None:
-        return None
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-    return data if isinstance(data, dict) else {}
-
-
-def _run_script(
-    name: str,
-    extra: Sequence[str],
-    scripts: dict[str, str],
-    path: str,
-    cmd: SimpleCommand,
-    ctx: ShellContext,
-) -> list[Effect]:
-    if name not in scripts:
-        return [unknown_run(f"no script {name!r} in {path}", path, ctx)]
-    effects: list[Effect] = []
-    for step in (f"pre{name}", name, f"post{name}"):
-        if step in scripts:
-            text = scripts[step] + ("".join(f" '{a}'" for a in extra) if step == name else "")
-            effects += _judge_script(text, step, path, cmd, ctx)
-    return effects
-
-
-def _judge_script(
-    text: str, name: str, path: str, cmd: SimpleCommand, ctx: ShellContext
-) -> list[Effect]:
-    """The effects of the script ``name`` of ``package.json`` at ``path``: its text run in the
-    project's directory, with the project's ``node_modules/.bin`` first on the PATH."""
-    directory = posixpath.dirname(path)
-    effects = judge_text(text, f"script {name!r}", path, ctx, cwd=directory)
-    return effects + _bin_runs(text, directory, cmd, ctx)
-
-
-# The words of a script that may name a program (its command words among them).
-_WORD = re.compile(r"[A-Za-z0-9_.+@-]+")
-_MAX_BIN_LOOKUPS = 256
-
-
-def _bin_runs(text: str, directory: str, cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
-    """What a script's words run from ``node_modules/.bin``: npm (yarn, pnpm) puts the
-    ``.bin`` folder of the project and of each folder above it first on the PATH, so a word
-    found there that the script runs as a command is that file, not the system's program. Every
-    word of the script found there is taken as run (a stricter reading than its command words
-    alone): judged as the script file it is."""
-    folders: list[str] = []
-    here = directory
-    while True:
-        folder = f"{here.rstrip('/')}/node_modules/.bin"
-        if ctx.files.is_dir(folder) or any(p.startswith(folder + "/") for p in ctx.written):
-            folders.append(folder)
-        if here in ("/", ""):
-            break
-        here = posixpath.dirname(here)
-    if not folders:
-        return []
-    effects: list[Effect] = []
-    looked = 0
-    for word in dict.fromkeys(_WORD.findall(text)):
-        for folder in folders:
-            looked += 1
-            if looked > _MAX_BIN_LOOKUPS:
-                reason = f"too many words to look up in {folder}: what the script runs is not known"
-                return [*effects, unknown_run(reason, folder, ctx)]
-            program = f"{folder}/{word}"
-            if ctx.files.exists(program) or changed_on_line(program, ctx):
-                effects += _bin_program(program, directory, cmd, ctx)
-                break  # the first folder on the PATH holding it is the one that runs
-    return effects
-
-
-def _bin_program(
-    program: str, directory: str, cmd: SimpleCommand, ctx: ShellContext
-) -> list[Effect]:
-    """A run of ``node_modules/.bin`` file ``program``: its text judged when it is a shell
-    script, else unknown."""
-    script = script_file(program, cmd, ctx, index=0)
-    if script.text is None:
-        return [unknown_run(f"the script runs {program}: {script.reason}", program, ctx)]
-    return judge_text(script.text, program, program, ctx, cwd=directory)
-
-
 @command("npm", "yarn", "pnpm")
 def npm(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """Scripts from package.json judged as shell text; installs create node_modules.
@@ -260,16 +155,6 @@ def npm(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
         return found
     shell = _script_shell(cmd)
     return [*found, *shell_setting_effects(shell, f"{cmd.name}'s --script-shell", cmd, ctx)]
-
-
-def _ignores_scripts(flags: set[str]) -> bool:
-    """Whether ``--ignore-scripts`` is surely on: given, and every time bare or true (npm takes
-    the last one; when several disagree the stricter reading is that scripts run)."""
-    given = [f.partition("=")[2] for f in flags if f.startswith("--ignore-scripts=")]
-    return bool(given) and all(
-        Options(frozenset(), {"ignore-scripts": (value,)}, ()).surely_on("ignore-scripts")
-        for value in given
-    )
 
 
 def _code_settings(
@@ -297,54 +182,14 @@ def _code_settings(
     npmrcs = [f"{directory.rstrip('/')}/.npmrc", f"{ctx.home.rstrip('/')}/.npmrc"]
     npmrcs += [f.partition("=")[2] for f in flags if f.startswith("--userconfig=")]
     for npmrc in dict.fromkeys(npmrcs):
-        effects += _npmrc_settings(npmrc, ctx)
+        effects += npmrc_settings(npmrc, ctx)
     if cmd.name == "yarn":
-        effects += _yarn_settings(directory, ctx)
+        effects += yarn_settings(directory, ctx)
     if cmd.name == "pnpm" and (not words or words[0] in _INSTALL | _REMOVE | {"update", "up"}):
         pnpmfile = f"{directory.rstrip('/')}/.pnpmfile.cjs"
         if ctx.files.exists(pnpmfile) or changed_on_line(pnpmfile, ctx):
             reason = f"pnpm loads {pnpmfile} (its hooks are code) when it installs"
             effects.append(unknown_run(reason, pnpmfile, ctx))
-    return effects
-
-
-def _npmrc_settings(npmrc: str, ctx: ShellContext) -> list[Effect]:
-    """Unknown for each setting in ``npmrc`` that makes npm run or load code (or when the line
-    changed the file in a way not known)."""
-    text = runner_text(npmrc, ctx, limit=65_536)
-    if text is None:
-        return [unreadable_run(npmrc, ctx)] if changed_on_line(npmrc, ctx) else []
-    effects: list[Effect] = []
-    for line in text.splitlines():
-        key = line.partition("=")[0].strip().lower()
-        if key in NPM_CODE_SETTINGS:
-            reason = f"{npmrc} sets {key}, which makes npm run or load code"
-            effects.append(unknown_run(reason, npmrc, ctx))
-    return effects
-
-
-# yarn's settings that name code every yarn command runs: yarn 1's ``yarn-path`` (.yarnrc),
-# yarn 2+'s ``yarnPath`` and ``plugins`` (.yarnrc.yml).
-_YARN_CODE = re.compile(r"^\s*[\"']?(yarn-path|yarnPath|plugins)\b", re.MULTILINE)
-
-
-def _yarn_settings(directory: str, ctx: ShellContext) -> list[Effect]:
-    """Unknown for a ``.yarnrc``/``.yarnrc.yml`` in the project, a folder above it or the home
-    folder that names code yarn runs."""
-    places = [directory]
-    while places[-1] not in ("/", "") and len(places) < 64:
-        places.append(posixpath.dirname(places[-1]))
-    places.append(ctx.home)
-    effects: list[Effect] = []
-    for place in dict.fromkeys(places):
-        for name in (".yarnrc", ".yarnrc.yml"):
-            path = f"{place.rstrip('/')}/{name}"
-            text = runner_text(path, ctx, limit=65_536)
-            if text is None and changed_on_line(path, ctx):
-                effects.append(unreadable_run(path, ctx))
-            elif text is not None and (found := _YARN_CODE.search(text)) is not None:
-                reason = f"{path} sets {found.group(1)}: yarn runs the code it names"
-                effects.append(unknown_run(reason, path, ctx))
     return effects
 
 
@@ -369,7 +214,7 @@ def _npm(
 ) -> list[Effect] | None:
     sub = words[0] if words else ("install" if cmd.name in ("yarn",) else "")
     rest = [w for w in words[1:] if w != "--"]
-    scripts = _scripts(path, ctx)
+    scripts = package_scripts(path, ctx)
     if "workspaces" in flags or (cmd.name == "yarn" and sub in ("workspace", "workspaces")):
         # The scripts of the workspaces' own package.json files run: not read here.
         reason = f"{cmd.name} runs the scripts of workspace packages, not read here"
@@ -389,11 +234,11 @@ def _npm(
         return with_command([unknown_run(reason, path, ctx)], cmd)
     if sub in _INSTALL or (sub == "audit" and rest[:1] == ["fix"]):
         packages = [] if sub == "audit" else rest
-        return with_command(_install(path, packages, flags, scripts, cmd, ctx), cmd)
-    if cmd.name == "npm" and sub in _LIFECYCLE:
-        return with_command(_lifecycle(sub, flags, scripts, path, cmd, ctx), cmd)
+        return with_command(install_effects(path, packages, flags, scripts, cmd, ctx), cmd)
+    if cmd.name == "npm" and sub in LIFECYCLE:
+        return with_command(lifecycle_effects(sub, flags, scripts, path, cmd, ctx), cmd)
     if cmd.name == "npm" and (sub == "set" or (sub in ("config", "c") and rest[:1] != ["get"])):
-        found = _config(rest if sub == "set" else rest[1:], rest[:1], cmd, ctx)
+        found = config_effects(rest if sub == "set" else rest[1:], rest[:1], cmd, ctx)
         if found is not None:
             return with_command(found, cmd)
     if sub in _REMOVE and rest and _global(cmd, flags):
@@ -420,7 +265,7 @@ def _npm(
     if scripts is None:
         return with_command([unreadable_run(path, ctx)], cmd)
     extra = rest[1:] if sub in _RUN else rest
-    return with_command(_run_script(name, extra, scripts, path, cmd, ctx), cmd)
+    return with_command(run_script(name, extra, scripts, path, cmd, ctx), cmd)
 
 
 def _routed(cmd: SimpleCommand, ctx: ShellContext, sub: str) -> list[Effect] | None:
@@ -429,56 +274,6 @@ def _routed(cmd: SimpleCommand, ctx: ShellContext, sub: str) -> list[Effect] | N
     from keyturn.understand.shell.commands._migration_runners import routed_program
 
     return routed_program(cmd, ctx, sub=sub)
-
-
-def _lifecycle(
-    sub: str,
-    flags: set[str],
-    scripts: dict[str, str] | None,
-    path: str,
-    cmd: SimpleCommand,
-    ctx: ShellContext,
-) -> list[Effect]:
-    """``npm pack``/``version``/``publish``: the lifecycle scripts they run, judged."""
-    effects: list[Effect] = [nothing_to_run(path, ctx)]
-    if sub == "version":
-        detail = "the new version is written into package.json"
-        effects = [on_file(EffectKind.UPDATE, path, ctx, operation="npm version", detail=detail)]
-    if sub == "publish":
-        reason = "npm publish sends the package to a registry"
-        effects.append(unknown_run(reason, path, ctx))
-    if _ignores_scripts(flags):
-        return effects
-    if scripts is None:
-        return [*effects, unreadable_run(path, ctx)]
-    for name in _LIFECYCLE[sub]:
-        if name in scripts:
-            effects += _judge_script(scripts[name], name, path, cmd, ctx)
-    return effects
-
-
-def _config(
-    rest: list[str], action: list[str], cmd: SimpleCommand, ctx: ShellContext
-) -> list[Effect] | None:
-    """``npm config set|delete|edit …`` (``rest``: the words after the action; ``action``
-    empty for ``npm set``): an update of the user's ``.npmrc`` (unknown for the global one or
-    an editor), and unknown for a setting that runs or loads code. ``None``: a reading form."""
-    if action and action[0] not in ("set", "delete", "rm", "edit", "fix"):
-        return None
-    located = "global" if {"-g", "--global", "--location=global"} & set(cmd.args) else "user"
-    if "--location=project" in cmd.args:
-        located = "project"
-    if action[:1] == ["edit"] or located == "global":
-        return [unknown_effect(cmd, f"npm config {located} settings changed", ctx)]
-    npmrc = f"{ctx.home.rstrip('/')}/.npmrc" if located == "user" else f"{ctx.cwd}/.npmrc"
-    effects = [
-        on_file(EffectKind.UPDATE, npmrc, ctx, operation="npm config", detail="npm settings")
-    ]
-    for word in (w for w in rest if not w.startswith("-")):
-        key = word.partition("=")[0].strip().lower()
-        if key in NPM_CODE_SETTINGS:
-            effects.append(unknown_effect(cmd, f"npm's {key} setting runs or loads code", ctx))
-    return effects
 
 
 def _global(cmd: SimpleCommand, flags: set[str]) -> bool:
@@ -501,71 +296,3 @@ def _script_name(
     if program != "npm" and sub:
         return sub  # yarn X / pnpm X / bun X run the script X
     return None
-
-
-def _install(
-    path: str,
-    packages: list[str],
-    flags: set[str],
-    scripts: dict[str, str] | None,
-    cmd: SimpleCommand,
-    ctx: ShellContext,
-) -> list[Effect]:
-    directory = posixpath.dirname(path)
-    detail = "the installed packages' own install scripts run too"
-    modules = f"file:{directory}/node_modules"
-    effects = [
-        Effect(
-            effect=EffectKind.CREATE,
-            resource=Resource(names=(modules,), type="file"),
-            target=ctx.target,
-            service="file",
-            operation="install",
-            detail=detail if not _ignores_scripts(flags) else "",
-        )
-    ]
-    if _ignores_scripts(flags):
-        return effects
-    local = [p for p in packages if _local_package(p)]
-    if packages and not any(normalize_path(p, cwd=directory) == directory for p in local):
-        # Named packages from a registry: the project's own scripts are not run for them.
-        return effects + [_local_install(p, path, ctx) for p in local]
-    if scripts is None:
-        return [*effects, unreadable_run(path, ctx)]
-    effects += [_local_install(p, path, ctx) for p in local if p not in (".", "./")]
-    effects += _local_dependencies(path, ctx)
-    for name in _INSTALL_SCRIPTS:
-        if name in scripts:
-            effects += _judge_script(scripts[name], name, path, cmd, ctx)
-    return effects
-
-
-# How a package spec names a folder or archive beside the project (npm's "folder", "tarball
-# file" and ``file:``/``link:`` specs).
-_LOCAL_SPEC = re.compile(r"(?:file:|link:|portal:|\.{1,2}(?:/|\Z)|/|~)")
-
-
-def _local_package(spec: str) -> bool:
-    """Whether the install spec ``spec`` is a local folder or archive (its scripts run)."""
-    aliased = re.search(r"@(?=file:|link:|portal:)", spec)  # ``name@file:../x``
-    return _LOCAL_SPEC.match(spec[aliased.end() :] if aliased else spec) is not None
-
-
-def _local_install(spec: str, path: str, ctx: ShellContext) -> Effect:
-    reason = f"installs the local package {spec[:80]}: its own install scripts run, not read here"
-    return unknown_run(reason, path, ctx)
-
-
-def _local_dependencies(path: str, ctx: ShellContext) -> list[Effect]:
-    """Unknown for each dependency of ``package.json`` at ``path`` that is a local folder
-    (``"e": "file:./evil"``): installing it runs that folder's scripts."""
-    data = _package(path, ctx) or {}
-    effects: list[Effect] = []
-    for group in ("dependencies", "devDependencies", "optionalDependencies"):
-        deps = data.get(group)
-        if not isinstance(deps, dict):
-            continue
-        for name, spec in deps.items():
-            if isinstance(spec, str) and spec.startswith(("file:", "link:", "portal:")):
-                effects.append(_local_install(f"{name}@{spec}", path, ctx))
-    return effects

@@ -55,8 +55,8 @@ from keyturn.understand.shell.commands._psql_startup import psql_start_up, user_
 from keyturn.understand.shell.commands._sql_line import Connection as Connection  # re-exported
 from keyturn.understand.shell.effects import file_path, unknown_effect, write_effect
 from keyturn.understand.shell.line_writes import one_text_on_line
+from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command, evolve
-from keyturn.understand.shell.words import normalize_path
 from keyturn.understand.sql.conninfo import (
     Conninfo,
     parse_conninfo,
