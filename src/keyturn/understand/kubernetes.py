@@ -14,6 +14,10 @@ One admission request is one effect on one object, named ``k8s:<ns>/<kind>/<name
   (or snapshot content) bound to it, which goes with it unless retained;
 - deleting an ACK or Crossplane resource -> also a delete of the cloud resource behind it, by
   its ARN and in its account (:mod:`~keyturn.understand.k8s_cloud`);
+- creating or updating an ACK, Config Connector or Crossplane object so that it opens a store
+  to the world (a public access block off, a public ACL or policy, ``allUsers``, a database
+  publicly accessible...: :mod:`~keyturn.understand.k8s_exposure`) -> the write removes the
+  protection of the object and of the store, which is named too;
 - a pod, or a workload's pod template, with host access (privileged, host namespaces, the
   host's ``/`` mounted...: :mod:`~keyturn.understand.k8s_host_access`) -> also unknown on the
   node: arbitrary execution, as ``kubectl debug node/...`` is;
@@ -49,6 +53,7 @@ import msgspec
 from keyturn.errors import InputError
 from keyturn.model import Action, ActionKind, Effect, EffectKind, Resource, Target
 from keyturn.understand.k8s_cloud import cloud_effects
+from keyturn.understand.k8s_exposure import admission_exposure
 from keyturn.understand.k8s_host_access import host_access, node_names
 from keyturn.understand.k8s_kinds import (
     collection_delete_names,
@@ -116,6 +121,10 @@ def understand_admission(
         detail=detail,
     )
     group = _group(request)
+    # A store the object opens to the world (k8s_exposure): the write removes its protection.
+    effect, exposed = admission_exposure(
+        effect, operation=operation, old=old, new=new, group=group, kind=kind
+    )
     return Action(
         kind=ActionKind.K8S,
         summary=f"kubernetes {operation.lower()} {names[0]}"
@@ -124,6 +133,7 @@ def understand_admission(
             effect,
             *_host_effects(new, effect, subresource),
             *cloud_effects(effect, operation=operation, old=old, new=new, group=group, kind=kind),
+            *exposed,
         ),
         target=target,
         subject=review_subject(

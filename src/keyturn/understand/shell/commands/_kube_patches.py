@@ -21,6 +21,11 @@ the write is read for what it can take off, whatever was there before (fail clos
   manager owns), which a guard added by ``annotate``, helm or a controller is not, so what it
   leaves out is not read as dropped.
 
+A write that opens a cloud-controller object's store to the world (a public access block off, a
+public ACL, ``allUsers``...: :mod:`keyturn.understand.k8s_exposure`) removes the protection of
+the object and of the store, which is named too: a manifest's objects, and a patch of a kind it
+names (:mod:`keyturn.understand.k8s_exposure_patch`). A create counts as well.
+
 Finalizers (``metadata.finalizers``, a namespace's ``spec.finalizers``) removed, or replaced by
 a list that may lack some, let an object being deleted go there and then (the "unstick a
 Terminating namespace" recipe): whether it is being deleted is not told here, so the write is
@@ -39,14 +44,17 @@ from typing import Any
 import yaml
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand.k8s_exposure import Exposure, object_exposure
+from keyturn.understand.k8s_exposure_patch import patched_exposure
 from keyturn.understand.k8s_kinds import normalize_kind, object_names
 from keyturn.understand.k8s_retention import left_out, switches
-from keyturn.understand.shell.commands._kube_call import KubeCall
+from keyturn.understand.shell.commands._kube_call import KubeCall, typed_targets
 from keyturn.understand.shell.commands._kube_manifests import manifest_documents
 from keyturn.understand.shell.line_writes import one_text_on_line
 from keyturn.understand.shell.paths import normalize_path
 
 _FINALIZERS = (("metadata", "finalizers"), ("spec", "finalizers"))
+_WRITES = (EffectKind.UPDATE, EffectKind.REPLACE)
 _UNSET = object()  # a value taken away, or not known
 
 
@@ -59,9 +67,15 @@ class Unprotects:
     finalizers: bool = False
     not_known: str | None = None
     left_out: tuple[str, ...] = ()  # switches a whole-object write takes off by leaving out
+    exposed: Exposure | None = None  # a store the write opens to the world
 
     @property
     def any(self) -> bool:
+        return self.guards or self.exposed is not None
+
+    @property
+    def guards(self) -> bool:
+        """Whether the write takes a retention switch or finalizers off (or may)."""
         return bool(self.dropped or self.finalizers or self.not_known or self.left_out)
 
     def detail(self) -> str:
@@ -81,17 +95,20 @@ def marked(effects: list[Effect], found: Unprotects) -> list[Effect]:
     protection, and finalizers' removal a delete."""
     if not found.any:
         return effects
-    out = []
+    out, stores = [], []
     for effect in effects:
-        if effect.effect in (EffectKind.UPDATE, EffectKind.REPLACE):
+        if found.guards and effect.effect in (EffectKind.UPDATE, EffectKind.REPLACE):
             # A replace (``replace --force``: deleted, recreated) stays one: the new object
             # comes back without what it took off.
             finalized = found.finalizers and effect.effect is EffectKind.UPDATE
             kind = EffectKind.DELETE if finalized else effect.effect
             detail = "; ".join(p for p in (effect.detail, found.detail()) if p)
             effect = replace(effect, effect=kind, removes_protection=True, detail=detail)
+        if found.exposed and effect.effect in (EffectKind.CREATE, *_WRITES):
+            effect = found.exposed.marked(effect)
+            stores += found.exposed.store_effects(effect)
         out.append(effect)
-    return out
+    return out + stores
 
 
 def manifest_marked(call: KubeCall, effects: list[Effect]) -> list[Effect]:
@@ -146,11 +163,13 @@ def patch_unprotects(call: KubeCall) -> Unprotects:
     except yaml.YAMLError:
         return Unprotects()  # kubectl refuses it
     kind = (call.args.value("--type") or "strategic").lower()
+    targets = typed_targets(call, call.args.words[1:])
+    exposed = patched_exposure(body, json_patch=kind == "json", targets=targets)
     if kind == "json":
-        if not isinstance(body, list):
-            return Unprotects()
-        return _json_patch(body)
-    return _merge(body, strategic=kind != "merge", manifest=False)
+        found = _json_patch(body) if isinstance(body, list) else Unprotects()
+    else:
+        found = _merge(body, strategic=kind != "merge", manifest=False)
+    return replace(found, exposed=exposed)
 
 
 def annotate_unprotects(call: KubeCall) -> Unprotects:
@@ -172,7 +191,7 @@ def annotate_unprotects(call: KubeCall) -> Unprotects:
 def manifest_unprotects(doc: Any, *, whole: bool = False) -> Unprotects:
     """What one object of an applied or replacing manifest takes off; ``whole`` (``replace``,
     ``PUT``): what it leaves out too."""
-    found = _merge(doc, strategic=False, manifest=True)
+    found = replace(_merge(doc, strategic=False, manifest=True), exposed=_opens(doc))
     if not whole or not isinstance(doc, dict):
         return found
     gone = tuple(
@@ -181,6 +200,15 @@ def manifest_unprotects(doc: Any, *, whole: bool = False) -> Unprotects:
         if not any(d.startswith(f"{label} (") for d in found.dropped)  # null: said already
     )
     return replace(found, left_out=gone)
+
+
+def _opens(doc: Any) -> Exposure | None:
+    """How the manifest's object opens its store, judged by itself (what the live object had
+    is not at hand)."""
+    api, kind = (doc.get(k) if isinstance(doc, dict) else None for k in ("apiVersion", "kind"))
+    if not isinstance(api, str) or not isinstance(kind, str):
+        return None
+    return object_exposure(doc, old=None, group=api.rpartition("/")[0], kind=kind.lower())
 
 
 def request_unprotects(method: str, body: str | None, content_type: str) -> Unprotects:
