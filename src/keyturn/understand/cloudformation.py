@@ -60,7 +60,11 @@ from keyturn.model import Action, ActionKind, Effect, EffectKind, Resource, Targ
 from keyturn.understand.aws.naming import Where, queue_arn
 from keyturn.understand.aws_names import cloudformation_names
 from keyturn.understand.cloudformation_expiry import later_deletions
-from keyturn.understand.cloudformation_exposure import bucket_policy_exposure, change_exposure
+from keyturn.understand.cloudformation_exposure import (
+    bucket_policy_exposure,
+    change_exposure,
+    restored_exposure,
+)
 
 __all__ = ["understand_change_set"]
 
@@ -252,7 +256,7 @@ def _resource_effects(
         for kind, resource, detail in later_deletions(rtype, physical, names, changes)
     ]  # fmt: skip
     effects += bucket_policy_exposure(rc, effects[0], physical, changes)
-    return effects
+    return restored_exposure(rc, effects)  # a database made public from another's data
 
 
 _STACKS = frozenset({"AWS::CloudFormation::Stack", "AWS::CloudFormation::StackSet"})

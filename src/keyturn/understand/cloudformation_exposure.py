@@ -11,7 +11,17 @@ CloudFormation resource schemas give them (cfn-lint 1.58's registry schemas, rea
   left-out flag is false), or the whole configuration taken away; ``AccessControl``
   ``PublicRead``, ``PublicReadWrite`` or ``AuthenticatedRead`` (the canned ACLs that grant
   everyone, or every AWS account, access);
-- ``AWS::RDS::DBInstance`` ``PubliclyAccessible`` true (an address on the internet);
+- ``AWS::RDS::DBInstance`` and ``AWS::RDS::DBCluster`` (a Multi-AZ DB cluster: the only kind
+  the schema lets be public) ``PubliclyAccessible`` true (an address on the internet);
+- an ``Add`` of such a database made public from another's data -- a snapshot
+  (``DBSnapshotIdentifier``, ``DBClusterSnapshotIdentifier``, a cluster's
+  ``SnapshotIdentifier``), a read replica (``SourceDBInstanceIdentifier``,
+  ``SourceDBClusterIdentifier``, a cluster's ``ReplicationSourceIdentifier``) or a point in
+  time of another (a cluster's ``SourceDBClusterIdentifier``) -- opens the *source*'s data: an
+  ``update`` of the source that removes its protection (:func:`restored_exposure`), read from
+  the change's ``AfterContext``; a source named only by a resource id or a backups ARN, or
+  known only after apply, is ``unknown``. Without ``AfterContext`` (no
+  ``IncludePropertyValues``) an ``Add`` shows no property at all: judged as the create it is;
 - ``AWS::S3::BucketPolicy`` a statement allowing ``Principal`` ``*`` (or ``{"AWS": "*"}``, or
   ``NotPrincipal``) without a ``Condition``: the store is the bucket of its ``Bucket``
   property, which is also its physical id (the schema's primary identifier).
@@ -35,19 +45,22 @@ from dataclasses import replace
 from typing import Any
 
 from keyturn.model import Effect, EffectKind, Resource
-from keyturn.understand.aws_names import s3_bucket_names
+from keyturn.understand.aws_names import partition_aliases, s3_bucket_names
 
 __all__ = [
     "BUCKET_POLICY",
     "bucket_policy_exposure",
     "change_exposure",
     "public_statement",
+    "restored_exposure",
     "template_exposure",
 ]
 
 BUCKET = "AWS::S3::Bucket"
 BUCKET_POLICY = "AWS::S3::BucketPolicy"
 DB_INSTANCE = "AWS::RDS::DBInstance"
+DB_CLUSTER = "AWS::RDS::DBCluster"
+_DATABASES = frozenset({DB_INSTANCE, DB_CLUSTER})
 _BLOCK_FLAGS = ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")
 _PUBLIC_ACLS = frozenset({"publicread", "publicreadwrite", "authenticatedread"})
 _UNSHOWN = "changed, its new value not shown: it may open the store to the world"
@@ -73,7 +86,7 @@ def _changed(rtype: str, prop: str, path: str, before: Any, after: Any) -> str |
         if after is None:
             return f"AccessControl {_UNSHOWN}"
         return f"AccessControl {after}: readable by anyone" if _public_acl(after) else None
-    if rtype == DB_INSTANCE and prop == "PubliclyAccessible":
+    if rtype in _DATABASES and prop == "PubliclyAccessible":
         if after is None:
             return f"PubliclyAccessible {_UNSHOWN}"
         return "PubliclyAccessible true: reachable from the internet" if _true(after) else None
@@ -137,7 +150,7 @@ def _policy_change_exposure(
     touched = [c for c in changes if c[0] in ("PolicyDocument", "Bucket")]
     if rc.get("Action") != "Add" and not touched:
         return None  # the document and the bucket as they were: no new opening
-    after = _mapping(rc.get("AfterContext"))
+    after = _properties(rc.get("AfterContext"))
     if after is not None:
         bucket = after.get("Bucket")
         named = bucket if isinstance(bucket, str) and bucket != _KNOWN_AFTER else ""
@@ -148,6 +161,71 @@ def _policy_change_exposure(
         return None  # an Add without values names no bucket yet: judged as before
     moved = [c[3] for c in touched if c[0] == "Bucket" and isinstance(c[3], str)]
     return (moved[0] if moved else physical, "changed, its new document not shown: it may open it")
+
+
+# (property, kind of source, the ARN its identifier makes) of a database made from another's
+# data, by resource type, as the RDS resource schemas name them.
+_SOURCES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    DB_INSTANCE: (
+        ("DBSnapshotIdentifier", "snapshot", "arn:aws:rds:*:*:snapshot:{}"),
+        ("DBClusterSnapshotIdentifier", "cluster snapshot", "arn:aws:rds:*:*:cluster-snapshot:{}"),
+        ("SourceDBInstanceIdentifier", "instance", "arn:aws:rds:*:*:db:{}"),
+        ("SourceDBClusterIdentifier", "cluster", "arn:aws:rds:*:*:cluster:{}"),
+        ("SourceDbiResourceId", "", ""),
+        ("SourceDBInstanceAutomatedBackupsArn", "", ""),
+    ),
+    DB_CLUSTER: (
+        ("SnapshotIdentifier", "cluster snapshot", "arn:aws:rds:*:*:cluster-snapshot:{}"),
+        ("SourceDBClusterIdentifier", "cluster", "arn:aws:rds:*:*:cluster:{}"),
+        ("ReplicationSourceIdentifier", "replication source", "{}"),
+        ("SourceDbClusterResourceId", "", ""),
+    ),
+}
+
+
+def restored_exposure(rc: Mapping[str, Any], effects: list[Effect]) -> list[Effect]:
+    """``effects`` (the change's own first) with what an ``Add`` of a database made public
+    from another's data adds: the own effect marked as removing protection and an ``update``
+    of each source that removes its protection (``unknown`` where the source, or whether the
+    database is public, is not known from the change)."""
+    sources = _SOURCES.get(str(rc.get("ResourceType")))
+    after = _properties(rc.get("AfterContext")) if sources and rc.get("Action") == "Add" else None
+    if after is None or sources is None:
+        return effects
+    public = after.get("PubliclyAccessible")
+    if public is None or (not _true(public) and public != _KNOWN_AFTER):
+        return effects
+    own, out, known = effects[0], list(effects), []
+    for prop, kind, arn in sources:
+        value = after.get(prop)
+        if not isinstance(value, str) or not value:
+            continue
+        names, why = _source_names(value, arn), f"made from {kind or prop} {value}"
+        sure = bool(kind) and value != _KNOWN_AFTER and _true(public)
+        if not kind:
+            why += ": not a name a policy protects"
+        elif not sure:
+            why += ": what it is, or whether the database is public, known only after apply"
+        known += [why] if sure else []
+        detail = f"publicly accessible, {why}"
+        out.append(
+            replace(own, effect=EffectKind.UPDATE if sure else EffectKind.UNKNOWN,
+                    resource=Resource(names), removes_protection=sure,
+                    detail=("protection removed: " if sure else "") + detail)
+        )  # fmt: skip
+    if known:
+        detail = "; ".join([own.detail, *(f"opened to the world: {w}" for w in known)])
+        out[0] = replace(own, removes_protection=True, detail=detail)
+    return out
+
+
+def _source_names(value: str, arn: str) -> tuple[str, ...]:
+    """A source as policies name it: its ARN (an ARN as given, lower-cased too as RDS keeps
+    identifiers) and the identifier itself."""
+    if value == _KNOWN_AFTER:
+        return (value,)
+    full = value if value.startswith("arn:") or not arn else arn.format(value)
+    return tuple(dict.fromkeys((*partition_aliases(full.lower()), *partition_aliases(full), value)))
 
 
 def public_statement(document: Any, resolve: Callable[[Any], str]) -> str | None:
@@ -224,7 +302,7 @@ def template_exposure(rtype: str, properties: Any, resolve: Callable[[Any], str]
             return "PublicAccessBlockConfiguration not read: it may open the bucket"
         off = [f for f in _BLOCK_FLAGS if not _true(_literal(block.get(f), resolve))]
         return f"PublicAccessBlockConfiguration {', '.join(off)} off" if off else None
-    if rtype == DB_INSTANCE and "PubliclyAccessible" in properties:
+    if rtype in _DATABASES and "PubliclyAccessible" in properties:
         value = str(_literal(properties["PubliclyAccessible"], resolve)).lower()
         if value != "false":
             return f"PubliclyAccessible {value}: reachable from the internet"
@@ -244,6 +322,16 @@ def _public_acl(value: Any) -> bool:
 
 def _true(value: Any) -> bool:
     return value is True or str(value).strip().lower() == "true"
+
+
+def _properties(context: Any) -> Mapping[str, Any] | None:
+    """The resource properties a change's ``AfterContext`` holds. DescribeChangeSet writes the
+    resource as JSON text, its properties under ``Properties`` (the CloudFormation User
+    Guide's "View a change set": ``{"Properties": {...}}``, beside ``DeletionPolicy``...); an
+    object without ``Properties`` is read as the properties themselves."""
+    context = _mapping(context)
+    inner = context.get("Properties") if context is not None else None
+    return inner if isinstance(inner, Mapping) else context
 
 
 def _mapping(value: Any) -> Mapping[str, Any] | None:

@@ -19,6 +19,12 @@ What opens a store is read by :mod:`._public_values`. Two shapes of resource:
   ``gcloud``/``az`` give the store (``gs://<bucket>``, ``azure:storage/account/<account>``,
   ``azure:storage/<account>/<container>``) are named by one more such update.
 
+A database created (or replaced) publicly accessible from another's data -- a snapshot, a
+read replica, a point in time, an S3 backup -- opens the source: an update of the source that
+removes its protection (:mod:`._restored_sources`). A bucket policy destroyed, or changed,
+without a Deny that kept everyone outside a perimeter from reading opens its bucket
+(:func:`._public_values.perimeter_denies`).
+
 The changed resource's own effect is marked as removing protection too. An opening decided
 only on apply (``after_unknown``) yields an ``unknown`` effect on the store instead. An update
 that keeps an opening the store already had opens nothing new.
@@ -34,7 +40,13 @@ import msgspec
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.aws_names import s3_bucket_names
 from keyturn.understand.terraform._plan import decode_value
-from keyturn.understand.terraform._public_values import NEVER_UNKNOWN, READERS, Openings
+from keyturn.understand.terraform._public_values import (
+    NEVER_UNKNOWN,
+    READERS,
+    Openings,
+    perimeter_denies,
+)
+from keyturn.understand.terraform._restored_sources import SOURCE_TYPES, exposed_sources
 
 __all__ = ["EXPOSURE_TYPES", "exposure_effects"]
 
@@ -61,11 +73,16 @@ def exposure_effects(
     old = before if isinstance(before, dict) else None
     new = after if isinstance(after, dict) else None
     found: list[tuple[str | None, tuple[str, ...], str]] = []  # (why or None, store, type)
+    if resource_type in _GUARDED and old is not None:
+        found += _guards_lost(resource_type, address, actions, old, new, _Unknown(after_unknown))
     if resource_type in _SELF:
         if actions == ("update",) and old is not None and new is not None:
             opened = _newly_open(resource_type, old, new, after_unknown)
             aliases = _aliases(resource_type, new, old)
             found += [(why, *aliases) for why in opened]
+        elif resource_type in SOURCE_TYPES and "create" in actions and new is not None:
+            # Made public from another's data: that data is opened (``_restored_sources``).
+            return _sources_opened(effects, address, new, old, _Unknown(after_unknown))
     else:
         if ("create" in actions or "update" in actions) and new is not None:
             was = old if actions == ("update",) else None
@@ -105,10 +122,92 @@ class _Unknown:
         self._decoded: Any = None
 
     def __call__(self, attr: str) -> bool:
+        return bool(self._values().get(attr))
+
+    def within(self, attr: str) -> bool:
+        """Whether anything in ``attr`` is known only on apply: a block with nothing unknown
+        is marked ``[{}]``, which is no unknown."""
+        return _any_true(self._values().get(attr))
+
+    def _values(self) -> dict[str, Any]:
         if self._decoded is None:
             value = decode_value(self._raw)
             self._decoded = value if isinstance(value, dict) else {}
-        return bool(self._decoded.get(attr))
+        decoded: dict[str, Any] = self._decoded
+        return decoded
+
+
+def _any_true(marks: Any, depth: int = 0) -> bool:
+    if marks is True:
+        return True
+    if depth > 32:  # a plan's blocks nest a few levels; deeper is held as unknown
+        return True
+    if isinstance(marks, dict):
+        return any(_any_true(v, depth + 1) for v in marks.values())
+    if isinstance(marks, list):
+        return any(_any_true(v, depth + 1) for v in marks)
+    return False
+
+
+def _sources_opened(
+    effects: list[Effect], address: str, new: dict[str, Any], old: dict[str, Any] | None,
+    unknown: _Unknown,
+) -> list[Effect]:  # fmt: skip
+    """A database created public from a snapshot, a replica, a point in time or an S3 backup:
+    an update of the source removing its protection (``unknown`` where what decides is known
+    only on apply), the change's own effect marked."""
+    sources = exposed_sources(new, old, address=address, unknown=unknown,
+                              unknown_within=unknown.within)  # fmt: skip
+    if not sources:
+        return effects
+    own = effects[0]
+    out = list(effects)
+    known = [s.why for s in sources if s.known]
+    if known:
+        detail = "; ".join([own.detail, *(f"opened to the world: {w}" for w in known)])
+        out[0] = replace(own, removes_protection=True, detail=detail)
+    for source in sources:
+        if source.known:
+            detail = f"protection removed: {address}: publicly accessible, {source.why}"
+        else:
+            detail = f"{address}: {source.why}: it may open another database's data to anyone"
+        kind = _E.UPDATE if source.known else _E.UNKNOWN
+        out.append(_effect(own, kind, source.names, source.type, detail, removes=source.known))
+    return out
+
+
+# Types whose policy may hold Deny statements that keep the world out (``perimeter_denies``).
+_GUARDED = frozenset({"aws_s3_bucket_policy", "aws_s3_bucket"})
+
+
+def _guards_lost(
+    resource_type: str, address: str, actions: tuple[str, ...], old: dict[str, Any],
+    new: dict[str, Any] | None, unknown: _Unknown,
+) -> list[tuple[str | None, tuple[str, ...], str]]:  # fmt: skip
+    """The perimeter Deny statements of a bucket policy that a change takes away: the policy
+    destroyed, or updated or replaced without them. An ``aws_s3_bucket``'s inline policy only
+    on update (its destroy takes the data with it). A new policy known only on apply is read
+    as unknown already (:func:`._public_values._s3_policy`)."""
+    if resource_type == "aws_s3_bucket" and actions != ("update",):
+        return []
+    if "create" not in actions and actions != ("update",) and "delete" not in actions:
+        return []  # forget, no-op, read: the policy stays as it is
+    was = perimeter_denies(old)
+    if not was:
+        return []
+    if new is not None and ("create" in actions or actions == ("update",)):
+        if unknown("policy"):
+            return []
+        now = perimeter_denies(new)
+    else:
+        now = {}
+    lost = [why for key, why in was.items() if key not in now]
+    if not lost:
+        return []
+    if resource_type == "aws_s3_bucket":
+        return [(why, (), resource_type) for why in lost]
+    store = _store(resource_type, address, old, new)
+    return [(why, *store) for why in lost]
 
 
 def _marked(

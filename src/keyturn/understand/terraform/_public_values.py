@@ -15,7 +15,9 @@ Values as the providers' documentation gives them:
   ``public-read``, ``public-read-write`` or ``authenticated-read``, or a grant to the
   ``AllUsers``/``AuthenticatedUsers`` group URI. ``aws_s3_bucket_policy``: a statement that
   allows ``Principal: "*"`` (or ``{"AWS": "*"}``, or any ``NotPrincipal``) with no
-  ``Condition``. ``aws_db_instance``/``aws_rds_cluster_instance``: ``publicly_accessible``.
+  ``Condition``; taken away (:func:`perimeter_denies`), a ``Deny`` for everyone on reading
+  with no condition or only conditions on who or where.
+  ``aws_db_instance``/``aws_rds_cluster_instance``: ``publicly_accessible``.
   ``aws_ami_launch_permission``: ``group = "all"``. (``aws_snapshot_create_volume_permission``
   has only an ``account_id``: it cannot name the public group.)
 - ``google_storage_bucket``: ``public_access_prevention`` other than ``enforced``; bucket IAM
@@ -136,6 +138,76 @@ def _is_anyone(principal: Any) -> bool:
     if isinstance(principal, list):
         return any(p == "*" for p in principal)
     return False
+
+
+# Condition keys that say who may come in, or from where: a Deny for everyone whose every
+# condition is one of these keeps the rest of the world out (a data perimeter). A Deny keyed on
+# anything else (``aws:SecureTransport``, an encryption header, MFA...) refuses some requests
+# of the same principals and keeps nobody out.
+_PERIMETER_KEYS = frozenset(
+    {
+        "aws:sourceip", "aws:vpcsourceip", "aws:sourcevpc", "aws:sourcevpce", "aws:sourcevpcarn",
+        "aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount",
+        "aws:principalarn", "aws:principaltype", "aws:userid", "aws:username",
+        "aws:principalisawsservice", "aws:principalservicename", "aws:sourceaccount",
+        "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths", "aws:calledvia",
+        "aws:viaawsservice",
+    }
+)  # fmt: skip
+# Actions that read a bucket's data or list it: a Deny of one of these guards reading.
+_READING = frozenset({"*", "s3:*", "s3:get*", "s3:getobject", "s3:getobject*", "s3:list*",
+                      "s3:listbucket"})  # fmt: skip
+
+
+def perimeter_denies(values: dict[str, Any]) -> Openings:
+    """The Deny statements of a bucket policy (``policy``) that keep everyone outside a
+    perimeter from reading the bucket -- for everyone (``Principal`` ``*`` or a
+    ``NotPrincipal``), on a reading action (or ``NotAction``), with no condition or only
+    conditions on who or where -- by key (as :func:`_s3_policy` keys statements) -> why."""
+    policy = values.get("policy")
+    statements = _statements(policy) if isinstance(policy, str) and policy else None
+    found: Openings = {}
+    for statement in statements or ():
+        if statement.get("Effect") != "Deny" or not _denies_everyone(statement):
+            continue
+        if not _denies_reading(statement):
+            continue
+        condition = statement.get("Condition")
+        keys = _condition_keys(condition) if condition else set()
+        if keys is None or not keys <= _PERIMETER_KEYS:
+            continue
+        sid = statement.get("Sid") or statement.get("Action")
+        where = f" outside {', '.join(sorted(keys))}" if keys else ""
+        found["guard " + json.dumps(statement, sort_keys=True)] = (
+            f"bucket policy Deny {sid} taken away: it kept everyone{where} from reading"
+        )
+    return found
+
+
+def _denies_everyone(statement: dict[str, Any]) -> bool:
+    return "NotPrincipal" in statement or _is_anyone(statement.get("Principal"))
+
+
+def _denies_reading(statement: dict[str, Any]) -> bool:
+    if "NotAction" in statement:
+        return True  # every action but those named: reading, unless named (held as guarded)
+    actions = statement.get("Action")
+    actions = [actions] if isinstance(actions, str) else actions
+    if not isinstance(actions, list):
+        return False
+    return any(isinstance(a, str) and a.strip().lower() in _READING for a in actions)
+
+
+def _condition_keys(condition: Any) -> set[str] | None:
+    """The (lower-cased) keys a ``Condition`` tests; None when it cannot be read."""
+    if not isinstance(condition, dict):
+        return None
+    keys: set[str] = set()
+    for tests in condition.values():
+        if not isinstance(tests, dict):
+            return None
+        keys.update(str(key).strip().lower() for key in tests)
+    return keys
 
 
 def _publicly_accessible(values: dict[str, Any], unknown: Unknown) -> Openings:
