@@ -34,7 +34,7 @@ from typing import Any, NamedTuple
 
 import pytest
 from tests.adversarial.conftest import CWD, HOME
-from tests.conftest import BRIEF_POLICY
+from tests.conftest import brief_protecting
 
 from keyturn.model import Action, Actor, EffectKind, Target
 from keyturn.policy import Policy, load_policy
@@ -45,9 +45,6 @@ from keyturn.understand.shell import understand_shell
 
 ALLOW, ASK, DENY = "allow", "ask", "deny"
 ACTOR = Actor(agent="codex", operator="bob")
-_HEADER = (
-    "protected:                        # never deleted or replaced by an agent, nor unprotected\n"
-)
 PROTECTED = (
     "arn:aws:s3:::acme-archive",
     "arn:aws:s3:::acme-archive/*",
@@ -124,9 +121,7 @@ class Case(NamedTuple):
 
 @pytest.fixture(scope="module")
 def policy() -> Policy:
-    assert _HEADER in BRIEF_POLICY
-    added = "".join(f'  - "{p}"\n' for p in PROTECTED)
-    return load_policy(BRIEF_POLICY.replace(_HEADER, _HEADER + added))
+    return load_policy(brief_protecting(*PROTECTED))
 
 
 def _understood(command: str, env: str | None = "dev") -> Action:
@@ -595,3 +590,36 @@ def test_events_replayed_run_the_rules_they_go_to(policy: Policy) -> None:
         unknown = [e for e in effects if e.effect is EffectKind.UNKNOWN]
         assert [e.resource.names for e in unknown] == [(expected,)], destination
         assert _judged(base + destination, policy) == ASK
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        'aws s3api put-object --bucket acme-archive --key k --acl "$ACL"',
+        'aws s3api put-bucket-acl --bucket acme-archive --acl="$ACL"',
+        'aws s3api put-bucket-acl --bucket acme-archive --grant-read "$WHO"',
+        'aws s3api put-bucket-policy --bucket acme-archive --policy "$POLICY"',
+        "aws lambda add-permission --function-name payments --statement-id s"
+        ' --action lambda:InvokeFunction --principal "$WHO"',
+    ],
+)
+def test_a_deciding_value_given_at_run_time_may_open_it(command: str, policy: Policy) -> None:
+    """``--acl "$ACL"`` may be ``public-read``, ``--policy "$POLICY"`` any policy: the call may
+    open what it names, so it is judged as an opening (a plain update before, allowed in dev on
+    the protected bucket), as an unreadable public access block already was."""
+    assert _judged(command, policy) == DENY
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        'aws s3api put-object --bucket acme-archive --key "$KEY"',
+        'aws s3api put-object --bucket acme-archive --key k --content-type "$TYPE"',
+        "aws s3api put-bucket-acl --bucket acme-archive --acl private",
+        'aws s3api put-object --bucket other-bucket --key k --acl "$ACL"',
+    ],
+)
+def test_other_values_at_run_time_open_nothing(command: str, policy: Policy) -> None:
+    """False-alarm guard (passes before the change too): a value decided at run time that no
+    check reads (the key, the content type), a private ACL, or an unprotected bucket."""
+    assert _judged(command, policy) == ALLOW

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from keyturn.model import Effect, EffectKind, Resource, Target
@@ -282,6 +282,59 @@ _CHECKS: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
     "ec2:ModifySnapshotAttribute": lambda p: _group_all(p, "GroupNames", "CreateVolumePermission"),
     "ec2:ModifyImageAttribute": lambda p: _group_all(p, "UserGroups", "LaunchPermission"),
 }
+
+
+_ACL_PARAMETERS = frozenset({"ACL", "AccessControlPolicy", *_GRANTS})
+# The parameters each check reads. One whose value is decided at run time (``--acl "$X"``,
+# ``--policy "$(cat p.json)"`` on the shell) may be a public one: the call may open what it
+# names, as an unreadable public access block may.
+_DECIDING: dict[str, frozenset[str]] = {
+    **dict.fromkeys(
+        ("s3:PutPublicAccessBlock", "s3control:PutPublicAccessBlock"),
+        frozenset({"PublicAccessBlockConfiguration"}),
+    ),
+    **dict.fromkeys(
+        (
+            "s3:PutBucketAcl",
+            "s3:PutObjectAcl",
+            "s3:CreateBucket",
+            "s3:PutObject",
+            "s3:CopyObject",
+            "s3:CreateMultipartUpload",
+        ),
+        _ACL_PARAMETERS,
+    ),
+    "s3:PutBucketPolicy": frozenset({"Policy"}),
+    "ecr:SetRepositoryPolicy": frozenset({"policyText"}),
+    "kms:PutKeyPolicy": frozenset({"Policy"}),
+    "kms:CreateKey": frozenset({"Policy"}),
+    "secretsmanager:PutResourcePolicy": frozenset({"ResourcePolicy"}),
+    "iam:UpdateAssumeRolePolicy": frozenset({"PolicyDocument"}),
+    "iam:CreateRole": frozenset({"AssumeRolePolicyDocument"}),
+    "sns:SetTopicAttributes": frozenset({"AttributeName", "AttributeValue"}),
+    "sns:CreateTopic": frozenset({"Attributes"}),
+    "sqs:SetQueueAttributes": frozenset({"Attributes"}),
+    "sqs:CreateQueue": frozenset({"Attributes"}),
+    "lambda:AddPermission": frozenset({"Principal"}),
+    "lambda:AddLayerVersionPermission": frozenset({"Principal"}),
+    "rds:ModifyDBInstance": frozenset({"PubliclyAccessible"}),
+    "rds:ModifyDBSnapshotAttribute": frozenset({"AttributeName", "ValuesToAdd"}),
+    "rds:ModifyDBClusterSnapshotAttribute": frozenset({"AttributeName", "ValuesToAdd"}),
+    "ec2:ModifySnapshotAttribute": frozenset(
+        {"OperationType", "GroupNames", "CreateVolumePermission"}
+    ),
+    "ec2:ModifyImageAttribute": frozenset({"OperationType", "UserGroups", "LaunchPermission"}),
+}
+
+
+def exposure_at_run_time(qualified: str, decided_at_run_time: Iterable[str]) -> str | None:
+    """Why the call ``qualified`` may open what it names when the parameters
+    ``decided_at_run_time`` are not known until it runs (one the check reads may be a public
+    value), or None."""
+    found = sorted(_DECIDING.get(qualified, frozenset()).intersection(decided_at_run_time))
+    if not found:
+        return None
+    return f"{', '.join(found)} decided at run time: it may open it to anyone"
 
 
 def exposure(call: AwsCall) -> str | None:

@@ -103,6 +103,7 @@ class Given:
     spec: _Spec
     values: list[str]
     known: bool = True
+    at_run_time: bool = False  # a value is decided at run time (``--acl "$X"``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +136,7 @@ def split_options(
             option = resolve_option(name, table)
             spec = table[option] if option is not None else _Spec(None, "*")
             current = Given(option or name, spec, [inline] if eq else [], option is not None)
+            current.at_run_time = bool(eq) and index in run_time.dynamic
             found.append(current)
             if eq or spec.nargs == "0":
                 current = None
@@ -144,6 +146,7 @@ def split_options(
         loose = loose or run_time.loose(index, word, bound=bound)
         if current is not None and taken:
             current.values.append(word)
+            current.at_run_time = current.at_run_time or index in run_time.dynamic
             if current.spec.nargs in "1?":
                 current = None
         else:

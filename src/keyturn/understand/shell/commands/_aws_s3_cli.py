@@ -15,6 +15,9 @@ a path decided at run time is ``unknown``; a start-up file written is held. Opti
 abbreviated as argparse allows (``--del`` is sync's ``--delete``), read against each command's
 own options (awscli 1.46's ``customizations/s3``, with the sync strategies' ``--delete``,
 ``--exact-timestamps``, ``--size-only``, and v2's ``--copy-props``/``--no-overwrite``).
+
+An upload or copy into S3 with a public ``--acl`` or ``--grants`` (:mod:`._aws_s3_acl`) opens
+the objects written to anyone: their write removes their protection (``removes_protection``).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from keyturn.understand.shell.commands._aws_cli_words import (
     RunTimeWords,
     resolve_option,
 )
+from keyturn.understand.shell.commands._aws_s3_acl import OptionValue, opened_to_anyone
 from keyturn.understand.shell.commands.aws_cli import loosened
 from keyturn.understand.shell.effects import (
     directory_tree,
@@ -59,6 +63,8 @@ _TRANSFER = _options(
     optional="sse sse-c sse-c-copy-source request-payer",
     many="grants",
 )
+# The commands that write objects to S3 with the ``--acl``/``--grants`` given.
+_WRITING = frozenset({"cp", "mv", "sync"})
 # Each command's options -> how many words they take.
 _COMMAND_OPTIONS: dict[str, dict[str, str]] = {
     "ls": _options(
@@ -90,28 +96,33 @@ class _Location:
 
 @dataclass(frozen=True, slots=True)
 class _Call:
-    """One ``aws s3`` command being read: the command, its context and the AWS target."""
+    """One ``aws s3`` command being read: the command, its context and the AWS target, and why
+    the objects it writes to S3 are open to anyone (``opens``; None: they are not)."""
 
     cmd: SimpleCommand
     ctx: ShellContext
     target: Target
+    opens: str | None = None
 
 
 def _split(
     words: list[str], options: dict[str, str], run_time: RunTimeWords
-) -> tuple[list[str], set[str], bool]:
-    """Paths, options given (by full name), and whether a word decided at run time may stand
-    for options. An option the command does not have is taken as a flag (the CLI refuses it)."""
+) -> tuple[list[str], dict[str, list[OptionValue]], bool]:
+    """Paths, options given (by full name) with their values, and whether a word decided at run
+    time may stand for options. An option the command does not have is taken as a flag (the CLI
+    refuses it)."""
     paths: list[str] = []
-    flags: set[str] = set()
+    given: dict[str, list[OptionValue]] = {}
     loose = False
-    wanted, nargs = 0, "0"
+    option, wanted, nargs = "", 0, "0"
     for index, word in enumerate(words):
         if run_time.names_option(index, word):
-            name, eq, _ = word.partition("=")
+            name, eq, inline = word.partition("=")
             option = resolve_option(name, options) or name
-            flags.add(option)
+            values = given.setdefault(option, [])
             nargs = options.get(option, "0")
+            if eq:
+                values.append(OptionValue(inline, index in run_time.dynamic))
             wanted = 0 if eq else {"0": 0, "1": 1, "?": 1, "2": 2}.get(nargs, len(words))
             loose = loose or index in run_time.splits
             continue
@@ -119,9 +130,10 @@ def _split(
         loose = loose or run_time.loose(index, word, bound=bound)
         if wanted > 0:
             wanted -= 1
+            given[option].append(OptionValue(word, index in run_time.dynamic))
         else:
             paths.append(word)
-    return paths, flags, loose
+    return paths, given, loose
 
 
 def _location(path: str, *, tree: bool) -> _Location:
@@ -167,8 +179,9 @@ def s3_effects(
     options = _COMMAND_OPTIONS.get(sub)
     if options is None:
         return None
-    paths, flags, loose = _split(words[1:], options, run_time.shifted(1))
-    found = _s3_effects(sub, paths, flags, _Call(cmd, ctx, target))
+    paths, given, loose = _split(words[1:], options, run_time.shifted(1))
+    call = _Call(cmd, ctx, target, opened_to_anyone(given) if sub in _WRITING else None)
+    found = _s3_effects(sub, paths, set(given), call)
     if found is not None and any(_through_access_point(p) for p in paths):
         note = "through an S3 access point: which bucket it reaches is not known"
         found = [
@@ -259,6 +272,11 @@ def _source(sub: str, src: str, call: _Call, *, tree: bool) -> Effect:
 def _destination(sub: str, src: str, dst: str, call: _Call, *, tree: bool) -> Effect:
     """The write of the destination: a local file or tree as ``cp`` writes one."""
     detail = f"{sub} writes, may overwrite"
+    if dst.startswith("s3://") and call.opens is not None:
+        # Anyone may copy what was written away: refused on a protected store.
+        opened = f"{detail}; removes protection: {call.opens}"
+        written = _effect(EffectKind.UPDATE, _location(dst, tree=tree), call.target, opened)
+        return replace(written, removes_protection=True)
     if not _is_local(dst):
         return _effect(EffectKind.UPDATE, _location(dst, tree=tree), call.target, detail)
     path = file_path(dst, call.ctx)

@@ -11,7 +11,10 @@ the request's members by name (``-BucketName`` is S3's ``Bucket``), and the line
 shell's own understanding of ``aws`` (:mod:`.aws_cli`): profile, region, protection, all alike.
 ``-ProfileName``/``-Region`` and an earlier ``Set-AWSCredential``/``Set-DefaultAWSRegion`` in
 the text are the CLI's ``--profile``/``--region``. A parameter that is not a member, or a
-cmdlet whose operation is not found, makes the call ``unknown`` on the service.
+cmdlet whose operation is not found, makes the call ``unknown`` on the service. S3's ACL
+parameters (``-CannedACLName``, ``-PublicReadOnly``...) and the flattened public access block
+settings are read as :mod:`._powershell_aws_acl` says; ``S3C`` is S3 Control's prefix
+(``Add-S3CPublicAccessBlock``), taken when the operation is found there.
 """
 
 from __future__ import annotations
@@ -21,6 +24,11 @@ import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from keyturn.understand.shell.commands._powershell_aws_acl import (
+    acl_parameters,
+    flattened,
+    is_acl_switch,
+)
 from keyturn.understand.shell.commands._powershell_s3_files import s3_transfer
 from keyturn.understand.shell.commands._powershell_values import MAX_READINGS, value_items
 
@@ -31,6 +39,7 @@ RUN_TIME = '"$__keyturn_powershell_value"'
 # The AWS Tools noun prefixes of the services most used, and botocore's service names.
 PREFIXES = {
     "S3": "s3",
+    "S3C": "s3control",
     "EC2": "ec2",
     "RDS": "rds",
     "DDB": "dynamodb",
@@ -150,10 +159,20 @@ def service_of(cmdlet: str) -> tuple[str, str, str] | None:
     for prefix in sorted(PREFIXES, key=len, reverse=True):
         if noun.upper().startswith(prefix) and len(noun) > len(prefix):
             rest = noun[len(prefix) :]
+            if prefix in _FOUND_ONLY and not _found(verb.lower(), PREFIXES[prefix], rest):
+                continue  # ``Get-S3CORSConfiguration`` is S3's, not S3 Control's
             exact = noun.startswith(prefix) and (rest[0].isupper() or rest[0].isdigit())
-            if exact or (noun.islower() and operations(verb.lower(), PREFIXES[prefix], rest)):
+            if exact or (noun.islower() and _found(verb.lower(), PREFIXES[prefix], rest)):
                 return verb.lower(), PREFIXES[prefix], rest
     return None
+
+
+# Prefixes that start another one's nouns: taken only when the operation is found under them.
+_FOUND_ONLY = frozenset({"S3C"})
+
+
+def _found(verb: str, service: str, noun: str) -> bool:
+    return bool(_special(verb, service, noun, {}) or operations(verb, service, noun))
 
 
 def operations(verb: str, service: str, noun: str) -> list[str]:
@@ -184,7 +203,7 @@ def parameters(args: Sequence[str]) -> tuple[dict[str, str], list[str]]:
             nxt = args[i + 1] if i + 1 < len(args) else None
             if colon:
                 named[given.lower()] = inline
-            elif given.lower() in _SWITCHES or nxt is None or _is_name(nxt):
+            elif _takes_no_value(given.lower()) or nxt is None or _is_name(nxt):
                 named[given.lower()] = "$true"
             else:
                 named[given.lower()] = nxt
@@ -193,6 +212,11 @@ def parameters(args: Sequence[str]) -> tuple[dict[str, str], list[str]]:
             positional.append(word)
         i += 1
     return named, positional
+
+
+def _takes_no_value(name: str) -> bool:
+    """A switch: whatever word follows it is no value of it."""
+    return name in _SWITCHES or is_acl_switch(name)
 
 
 def _is_name(word: str) -> bool:
@@ -239,10 +263,17 @@ def _special(verb: str, service: str, noun: str, named: dict[str, str]) -> list[
     """S3's cmdlets that are no one operation: ``Remove-S3Bucket -DeleteBucketContent`` empties
     the bucket first (the CLI's ``s3 rb --force``), ``Remove-S3Object`` without one ``-Key``
     deletes many objects (judged as every object of the bucket; with one, ``DeleteObject``),
-    ``Get-S3Object`` lists."""
+    ``Get-S3Object`` lists; and those whose verb stands for no API verb of theirs:
+    ``Set-S3ACL`` sets an object's ACL with ``-Key`` (``PutObjectAcl``), else the bucket's
+    (``PutBucketAcl``); ``Add-S3PublicAccessBlock``/``Add-S3CPublicAccessBlock`` call
+    ``PutPublicAccessBlock``."""
+    noun = noun.lower()
+    if verb == "add" and noun == "publicaccessblock" and service in ("s3", "s3control"):
+        return ["PutPublicAccessBlock"]
     if service != "s3":
         return []
-    noun = noun.lower()
+    if verb == "set" and noun == "acl":
+        return ["PutObjectAcl"] if "key" in named else ["PutBucketAcl"]
     if verb == "remove" and noun == "bucket" and "deletebucketcontent" in named:
         return ["aws s3 rb"]
     if verb == "remove" and noun == "object":
@@ -269,8 +300,8 @@ def _arguments(
     members = operation_model(service, op).input_shape.members
     by_name = {m.lower(): m for m in members}
     missing: list[str] = []
-    given = dict(named)
-    free = [m for m in operation_model(service, op).input_shape.required_members]
+    given, made = flattened(service, acl_parameters(named) if service == "s3" else named, members)
+    free = [m for m in operation_model(service, op).input_shape.required_members if m not in made]
     for key in list(given):
         member = _RENAMES.get((service, key)) or by_name.get(key) or by_name.get(key + "s")
         if member is not None and member in free:
@@ -281,6 +312,9 @@ def _arguments(
         positional = []
     missing += positional
     readings: list[list[str]] = [[]]
+    for member, text in made.items():
+        document = shlex.quote(text) if text else RUN_TIME
+        readings = [[*words, "--" + _kebab(member), document] for words in readings]
     for key, raw in given.items():
         if key in _TARGET or key in _SWITCHES or key in _VALUED_COMMON or key in _ELSEWHERE:
             continue

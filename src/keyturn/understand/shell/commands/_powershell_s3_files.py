@@ -10,9 +10,12 @@ but a transfer between S3 and the local disk (the AWS Tools cmdlet reference):
   ``-DestinationKey``), or downloads it (``-LocalFile F``; ``-KeyPrefix P -LocalFolder D``).
 
 The S3 side is given as the ``aws s3api`` line making the same call (``get-object``,
-``put-object``, ``copy-object``, a prefix named ``P*``); the local side as files read or
-written, named by :mod:`.windows`. A parameter not listed here is not carried over (the call is
-then also ``unknown``); a form not listed is left to the general reading (``unknown``).
+``put-object``, ``copy-object``, a prefix named ``P*``), with the ``--acl`` that
+``-CannedACLName``, ``-PublicReadOnly`` or ``-PublicReadWrite`` give an upload or a copy in S3
+(:mod:`._powershell_aws_acl`: a public one opens what is written to anyone); the local side as
+files read or written, named by :mod:`.windows`. A parameter not listed here is not carried
+over (the call is then also ``unknown``); a form not listed is left to the general reading
+(``unknown``).
 """
 
 from __future__ import annotations
@@ -20,12 +23,13 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass, field
 
+from keyturn.understand.shell.commands._powershell_aws_acl import acl_of
 from keyturn.understand.shell.commands._powershell_values import value_items
 
 # A value the text decides at run time (the same spelling as :mod:`._powershell_aws`'s).
 _RUN_TIME = '"$__keyturn_powershell_value"'
 # Parameters of these cmdlets that change nothing of what is read or written.
-_QUIET = frozenset({"force", "passthru", "recurse", "searchpattern", "cannedacl", "contenttype"})
+_QUIET = frozenset({"force", "passthru", "recurse", "searchpattern", "contenttype"})
 _QUIET |= {"modifiedsincedate", "unmodifiedsincedate", "storageclass", "select"}
 
 
@@ -64,7 +68,8 @@ def s3_transfer(verb: str, noun: str, named: dict[str, str]) -> Transfer | None:
             transfer.local.append((path, False, False))
         else:
             take("content")
-        transfer.calls.append(f"s3api put-object --bucket {bucket} --key {written or _RUN_TIME}")
+        put = f"s3api put-object --bucket {bucket} --key {written or _RUN_TIME}"
+        transfer.calls += _with_acls(put, given)
     elif verb == "copy" and ("localfile" in given or "localfolder" in given):
         key, path = _one(take("key", None)), take("localfile", None)
         if path is None:
@@ -76,13 +81,25 @@ def s3_transfer(verb: str, noun: str, named: dict[str, str]) -> Transfer | None:
         target = _one(take("destinationbucket", None)) if "destinationbucket" in given else bucket
         new_key = _one(take("destinationkey", None)) if "destinationkey" in given else key
         source = _RUN_TIME if _RUN_TIME in (bucket, key) else shlex.quote(f"{bucket}/{key}")
-        transfer.calls.append(
-            f"s3api copy-object --bucket {target} --key {new_key} --copy-source {source}"
-        )
+        copy = f"s3api copy-object --bucket {target} --key {new_key} --copy-source {source}"
+        transfer.calls += _with_acls(copy, given)
     else:
         return None
     transfer.untold = [f"-{k}" for k in given if k not in _QUIET]
     return transfer
+
+
+def _with_acls(line: str, given: dict[str, str]) -> list[str]:
+    """``line`` with each canned ACL the ACL parameters (taken out of ``given``) give it: one
+    line for each, so that every one is judged."""
+    acls: list[str] = []
+    for key in list(given):
+        # ``-ACL`` is no parameter of these cmdlets (it is of ``Set-S3ObjectACL``): left untold.
+        found = acl_of(key, given[key]) if key != "acl" else None
+        if found is not None:
+            del given[key]
+            acls += found
+    return [f"{line} --acl {shlex.quote(acl)}" for acl in dict.fromkeys(acls)] or [line]
 
 
 def _get(bucket: str, key: str, version: str | None) -> str:

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from importlib import import_module
+from typing import TYPE_CHECKING
 
 from keyturn.errors import InputError
 from keyturn.model import Effect, EffectKind, Resource, Target
@@ -62,6 +63,9 @@ from keyturn.understand.shell.commands._aws_cli_words import (
 )
 from keyturn.understand.shell.effects import home_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
+
+if TYPE_CHECKING:
+    from keyturn.understand.shell.commands._aws_cli_params import OptionWords
 
 
 def unknown_effect(cmd: SimpleCommand, target: Target, reason: str, *, name: str) -> Effect:
@@ -310,6 +314,28 @@ def untold(effects: list[Effect]) -> list[Effect]:
 _LOOSE = "a word decided at run time may stand for options (another profile, --no-dry-run...)"
 
 
+def _opened_at_run_time(effects: list[Effect], qualified: str, words: OptionWords) -> list[Effect]:
+    """``effects`` of the call ``qualified``, each change marked as removing protection when a
+    parameter deciding whether it opens what it names to anyone is decided at run time
+    (``s3api put-object --acl "$X"``: ``$X`` may be ``public-read``)."""
+    from keyturn.understand.aws.public_exposure import exposure_at_run_time
+
+    members = {g.spec.member for g in words.given if g.at_run_time and g.spec.member}
+    why = exposure_at_run_time(qualified, members) if members else None
+    if why is None:
+        return effects
+    return [
+        replace(
+            e,
+            removes_protection=True,
+            detail="; ".join(d for d in (e.detail, f"removes protection: {why}") if d),
+        )
+        if e.effect is not EffectKind.READ and e.operation == qualified
+        else e
+        for e in effects
+    ]
+
+
 def loosened(effects: list[Effect], *, keep_reads: bool) -> list[Effect]:
     """``effects`` when a word decided at run time may stand for options: the profile and
     account are not known, and every effect is ``unknown`` but, with ``keep_reads``, a read (a
@@ -391,7 +417,9 @@ def _api_effects(
         parsed = options_to_params(model, words, ctx=ctx)
         if parsed.params is None:
             return [*files, _cli_read(cmd, target, "--generate-cli-skeleton: nothing is called")]
-        effects = aws_effects(name, op, parsed.params, target=target)
+        effects = _opened_at_run_time(
+            aws_effects(name, op, parsed.params, target=target), f"{name}:{op}", words
+        )
         effects = [*files, *effects, *remote_effects(name, op, parsed.params, cmd, ctx, target)]
         if line.loose or parsed.loose:
             # ``--dry-run $X``: the last of --dry-run/--no-dry-run wins, and $X may be either.
