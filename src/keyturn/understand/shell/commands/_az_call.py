@@ -5,6 +5,7 @@ names and the meanings of the verbs).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import takewhile
 
 from keyturn.model import Effect, EffectKind
@@ -41,6 +42,7 @@ from keyturn.understand.shell.commands._az_scopes import (
     az_lock_delete,
     cloud_effect,
 )
+from keyturn.understand.shell.commands._az_spellings import az_spelling
 from keyturn.understand.shell.effects import shell_name
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 
@@ -59,10 +61,31 @@ _AZ_SHORT |= {"f": "file", "d": "destination", "m": "method", "u": "url", "b": "
 
 def az_effects(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
     """``az GROUP... VERB [-n NAME] [-g RG] [--ids ID...]`` (``ctx`` placed as the call
-    lands)."""
+    lands), its options read as az's parser reads them (abbreviations, attached values:
+    :mod:`._az_spellings`), each reading of the line judged, and held when which option a word
+    is depends on options of the command keyturn does not hold."""
     # az takes no positional names: the words before the first option are the groups and the
     # verb; a word after an option is that option's value (-s NAME), whether known or not.
     words = list(takewhile(lambda arg: not arg.startswith("-"), cmd.args))
+    spelt = az_spelling(words, cmd.args)
+    out: list[Effect] = []
+    for args in spelt.readings:
+        reading = replace(cmd, argv=(cmd.argv[0], *args))
+        out += [e for e in _az_reading(words, reading, ctx) if e not in out]
+    if spelt.doubts:
+        reason = (
+            f"{', '.join(spelt.doubts)}: az may read this as another option of the command"
+            " (an abbreviation keyturn cannot tell without the command's own options)"
+        )
+        _, flags = split_flags(spelt.readings[0], _AZ_VALUED, _AZ_SHORT)
+        given = last(flags, "subscription")
+        subscriptions = [given] if given else []
+        out.append(_az_unknown(flags, subscriptions, cmd, ctx, reason=reason))
+    return with_command(out, cmd)
+
+
+def _az_reading(words: list[str], cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
+    """The effects of one reading of an az call (its options in full spellings)."""
     _, flags = split_flags(cmd.args, _AZ_VALUED, _AZ_SHORT)
     # What az's files say names the resources too (never az's own settings).
     defaults = AzDefaults() if rewrites_az_state(words) else az_defaults(cmd, ctx)
@@ -75,12 +98,17 @@ def az_effects(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
         found = [_az_unknown(flags, subscriptions, cmd, ctx)]
     if rewrites_az_state(words):
         # Written first: what follows on the line is not placed by what the disk held.
-        return with_command(az_state_write(words, cmd, ctx) + found, cmd)
-    return with_command(found, cmd)
+        return az_state_write(words, cmd, ctx) + found
+    return found
 
 
 def _az_unknown(
-    flags: Flags, subscriptions: list[str], cmd: SimpleCommand, ctx: ShellContext
+    flags: Flags,
+    subscriptions: list[str],
+    cmd: SimpleCommand,
+    ctx: ShellContext,
+    *,
+    reason: str = "this form of 'az' is not understood",
 ) -> Effect:
     """Not understood: named by the command, its group and subscription (placed by them, never
     by the AWS hints of the shell)."""
@@ -88,7 +116,6 @@ def _az_unknown(
     place = [f"azure:group/{rg}", f"azure:{rg}/*", *group_ids(rg, subscriptions)] if rg else []
     place += [f"azure:subscriptions/{s}/*" for s in subscriptions]
     names = [shell_name(cmd.text), *place]
-    reason = "this form of 'az' is not understood"
     return cloud_effect(
         EffectKind.UNKNOWN, names, ctx, service="azure", operation="az", detail=reason
     )

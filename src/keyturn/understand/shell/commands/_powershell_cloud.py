@@ -30,6 +30,7 @@ from keyturn.understand.shell.commands._powershell_aws import (
     aws_lines,
     parameters,
 )
+from keyturn.understand.shell.commands._powershell_az_parameters import spelt_out
 from keyturn.understand.shell.commands._powershell_az_protection import az_special
 from keyturn.understand.shell.commands._powershell_values import MAX_READINGS, value_items
 
@@ -154,6 +155,9 @@ def cloud_effects(
     cmdlet."""
     words = [words[0].replace("\\", "/").rsplit("/", 1)[-1], *words[1:]]
     name = words[0].lower()
+    known = _az_parameters(name)
+    if known is not None:  # an abbreviated parameter name is the one it stands for
+        words = [words[0], *spelt_out(words[1:], known)]
     named, positional = parameters(words[1:])
     constant = {k: _constant(v) for k, v in named.items()}
     if positional:
@@ -181,6 +185,44 @@ def cloud_effects(
     return effects, untold, local
 
 
+# Parameters of the session cmdlets (Set-AzContext, Select-AzSubscription, Connect-AzAccount)
+# keyturn reads or that share a start with those, and what each means (aliases: Az.Accounts
+# reference).
+_SESSION_PARAMETERS = {
+    **{"subscription": "subscription", "subscriptionid": "subscription"},
+    **{"subscriptionname": "subscription", "tenant": "tenant", "tenantid": "tenant"},
+    **{p: p for p in ("context", "name", "force", "scope", "extendedproperty", "credential")},
+    "serviceprincipal": "serviceprincipal",
+}
+# Parameters the Az special cases read (:mod:`._powershell_az_protection`).
+_SPECIAL_PARAMETERS = {
+    "remove-azkeyvault": ("inremovedstate", "location"),
+    "remove-azresourcelock": ("scope",),
+}
+
+
+def _az_key(cmdlet: str) -> str | None:
+    """``verb-noun`` of an Az (or AzureRM, as Az) cmdlet, lower case; None for another."""
+    verb, dash, noun = cmdlet.lower().partition("-")
+    noun = "az" + noun[len("azurerm") :] if noun.startswith("azurerm") else noun
+    if not dash or not noun.startswith("az") or len(noun) < 3:
+        return None
+    return f"{verb}-{noun}"
+
+
+def _az_parameters(cmdlet: str) -> dict[str, str] | None:
+    """The parameter names keyturn knows an Az cmdlet has, and what each means (those given
+    the same az flag are aliases of one); None: not one it reads."""
+    if cmdlet in _AZ_SESSION:
+        return _SESSION_PARAMETERS
+    key = _az_key(cmdlet)
+    if key is None or (key not in _AZ and not key.startswith("get-")):
+        return None
+    flags = _AZ[key][1] if key in _AZ else _NAMED
+    own = [*_AZ_COMMON, *_SPECIAL_PARAMETERS.get(key, ()), "subscriptionid"]
+    return {**{p: p for p in own}, **flags}
+
+
 def _constant(raw: str) -> str:
     return RUN_TIME if "$" in raw.replace("$true", "").replace("$false", "") else raw
 
@@ -190,11 +232,10 @@ def _az_line(
 ) -> tuple[list[str], list[str]] | None:
     """The ``az`` lines of an Az (or AzureRM) cmdlet (one for each reading of its values:
     :mod:`._powershell_values`), and the parameters not carried over."""
-    verb, dash, noun = cmdlet.lower().partition("-")
-    noun = "az" + noun[len("azurerm") :] if noun.startswith("azurerm") else noun
-    if not dash or not noun.startswith("az") or len(noun) < 3:
+    key = _az_key(cmdlet)
+    if key is None:
         return None
-    key = f"{verb}-{noun}"
+    verb, _, noun = key.partition("-")
     words, flags, order = _AZ.get(key, (shlex.quote(cmdlet), _GROUP, ()))
     if key not in _AZ and verb == "get":
         # Get is PowerShell's approved verb for retrieving (about_Approved_Verbs): an Az Get-

@@ -47,8 +47,11 @@ def _ps_unquoted(word: str) -> str:
     out: list[str] = []
     quote = ""
     escaped = False
-    for char in word:
-        if escaped:
+    doubled = False  # the second of a doubled quote, already written
+    for i, char in enumerate(word):
+        if doubled:
+            doubled = False
+        elif escaped:
             # A backtick escapes the next character outside single quotes: ``Re`move-Item``
             # is Remove-Item (a literal ``$`` stays marked).
             out.append("`$" if char == "$" else char)
@@ -56,7 +59,11 @@ def _ps_unquoted(word: str) -> str:
         elif char == "`" and quote != "'":
             escaped = True
         elif quote:
-            if char == quote:
+            if char == quote and word[i + 1 : i + 2] == quote:
+                # Inside quotes a doubled quote is one literal quote: "{""a"": 1}" is {"a": 1}.
+                out.append(char)
+                doubled = True
+            elif char == quote:
                 quote = ""
             else:
                 out.append("`$" if char == "$" and quote == "'" else char)

@@ -43,7 +43,8 @@ prevention off, ``allUsers`` given a role, a public ACL, public blob or network 
 unknown besides the update: :mod:`._gcloud_policy_files`); ``gcloud spanner databases ddl
 update`` and ``execute-sql`` -> their SQL judged as SQL, the tables named under the database
 (:mod:`._gcloud_spanner`); az options read as az's parser reads them, prefixes included
-(:mod:`._az_options`);
+(:mod:`._az_options`; the naming ones spelt out first, held where az may read an abbreviation
+as another option: :mod:`._az_spellings`);
 what lives in a vault, server, account or instance is also named under it, and an ARM id or
 type as az's group names it (:mod:`._az_nested`); ``gcloud config``/``init`` and ``az
 account|login|configure|config`` writes -> a write of the
