@@ -19,6 +19,7 @@ from keyturn.understand.sql.parsing import (
     skip_words,
     top_index,
 )
+from keyturn.understand.sql.public_grants import opened_by_grant, opened_by_role
 from keyturn.understand.sql.reach import reached
 from keyturn.understand.sql.renames import new_name, renamed
 
@@ -179,6 +180,7 @@ def create(tokens: Tokens, s: Session) -> list[Effect]:
     if or_replace:
         effect = EffectKind.REPLACE if kind == "table" else EffectKind.UPDATE
     guards = guarded_table(tokens, kind, s) if kind == "policy" else []
+    guards += opened_by_role(tokens, kind, s)
     return [s.effect(effect, _resource(s, kind, parts), op), *guards]
 
 
@@ -228,6 +230,7 @@ def alter(tokens: Tokens, s: Session) -> list[Effect]:
         old = dropped_resource(s, kind, parts)
         return renamed(s, old, how=moved[0], old_parts=parts, new_parts=moved[1])
     guards = guarded_table(tokens, kind, s) if kind in ("policy", "trigger") else []
+    guards += opened_by_role(tokens, kind, s)
     return [s.effect(EffectKind.UPDATE, _resource(s, kind, parts), op), *guards]
 
 
@@ -384,4 +387,5 @@ def grant(tokens: Tokens, s: Session) -> list[Effect]:
     if to >= 0:
         for parts in names_list(tokens, to + 1, frozenset({"with", "granted", "cascade"}))[0]:
             out.append(s.effect(EffectKind.UPDATE, s.role_resource(parts[-1]), op))
-    return out or [s.effect(EffectKind.UPDATE, s.database_resource(), op)]
+    out = out or [s.effect(EffectKind.UPDATE, s.database_resource(), op)]
+    return out + opened_by_grant(tokens, s)

@@ -45,6 +45,7 @@ from keyturn.understand.sql.parsing import (
     skip_words,
     top_index,
 )
+from keyturn.understand.sql.public_grants import future_grants
 
 _GUARDS = frozenset({"trigger", "rule", "policy"})
 
@@ -140,10 +141,10 @@ def default_privileges(tokens: Tokens, s: Session) -> list[Effect] | None:
     end = verb if verb >= 0 else len(tokens)
     head = tokens[:end]
     schema = top_index(head, "schema")
-    if schema >= 0:
-        for parts in names_list(head, schema + 1, frozenset({"for"}))[0]:
-            out.append(s.effect(EffectKind.UPDATE, s.schema_resource(parts), op))
-    else:
+    schemas = names_list(head, schema + 1, frozenset({"for"}))[0] if schema >= 0 else []
+    for parts in schemas:
+        out.append(s.effect(EffectKind.UPDATE, s.schema_resource(parts), op))
+    if schema < 0:
         out.append(s.effect(EffectKind.UPDATE, s.database_resource(), op))
     owner = max(top_index(head, "role"), top_index(head, "user"))
     if owner >= 0:
@@ -156,4 +157,4 @@ def default_privileges(tokens: Tokens, s: Session) -> list[Effect] | None:
             out.append(s.effect(EffectKind.UPDATE, s.role_resource(parts[-1]), op))
     elif verb < 0:
         out.append(s.unknown("ALTER DEFAULT PRIVILEGES not understood", op))
-    return out
+    return out + (future_grants(tokens, verb, schemas, s) if verb >= 0 else [])

@@ -25,6 +25,7 @@ from keyturn.model import Effect, EffectKind
 from keyturn.understand.sql.guard_switches import set_switches
 from keyturn.understand.sql.names import Session
 from keyturn.understand.sql.parsing import Tokens, is_punct, is_word, name_at, top_index
+from keyturn.understand.sql.public_grants import password_emptied
 
 Classify = Callable[[Tokens, Session], list[Effect]]
 
@@ -49,7 +50,8 @@ def set_statement(tokens: Tokens, s: Session, classify: Classify) -> list[Effect
         return switched
     if is_word(tokens, 1, "password"):
         why = "server setting: a password"
-        return [s.effect(EffectKind.UPDATE, s.database_resource(), "SET PASSWORD", why)]
+        plain = s.effect(EffectKind.UPDATE, s.database_resource(), "SET PASSWORD", why)
+        return [plain, *password_emptied(tokens, s)]
     out: list[Effect] = switched
     for item in _items(tokens[1:]):
         scope, name = _scope(item)
