@@ -21,7 +21,9 @@ Understood, in both the ``all`` and the ``namespace`` spelling: ``subscription l
 ``group list`` (reads of ``azure:subscriptions/*``, ``azure:group/*``); ``storage account get``,
 ``storage blob container get``, ``storage blob get`` (reads of
 ``azure:storage/account/<account>``, ``azure:storage/container/<container>``,
-``azure:storage/blob/<blob>``); ``storage account create``; ``appconfig account list``,
+``azure:storage/blob/<blob>``); ``storage account create`` (removing the account's protection
+when its options open it to the world, as ``az``'s would: :mod:`._mcp_exposure`);
+``appconfig account list``,
 ``appconfig kv get``/``set``/``delete`` (``azure:appconfig/kv/<account>/<key>`` and the store
 ``azure:appconfig/kv/<account>``, as ``az appconfig kv delete -n <account>`` names it) and
 ``appconfig kv lock set`` (unlocking a setting removes its protection). With a resource group
@@ -36,6 +38,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand._mcp_exposure import azure_opening
 from keyturn.understand._mcp_family import (
     BuiltinEffects,
     C,
@@ -98,6 +101,28 @@ def _kv(kind: EffectKind, detail: str = "") -> _Command:
     return command
 
 
+def _opening(kind: EffectKind, path: Callable[[Mapping[str, Any]], str], command: str) -> _Command:
+    """A command that may open what it names to the world: judged as removing its protection
+    when its options say so, read as ``az``'s are (:func:`~._mcp_exposure.azure_opening`).
+
+    The server's own ``storage account create`` (npm ``@azure/mcp`` 2.0.5) takes no such
+    option and creates (or, over an existing account, updates: an ARM PUT) with
+    ``AllowBlobPublicAccess = false``; an option it is given all the same (a later version,
+    another server of that name) is held as what ``az`` would make of it, never more loosely.
+    """
+    plain = _on(kind, path)
+
+    def command_(call: McpCall, params: Mapping[str, Any]) -> Effect:
+        effect = plain(call, params)
+        why = azure_opening(command, params)
+        if why is None:
+            return effect
+        note = f"removes protection: opened to the world: {why}"
+        return replace(effect, removes_protection=True, detail=note)
+
+    return command_
+
+
 def _lock(call: McpCall, params: Mapping[str, Any]) -> Effect:
     effect = _kv(U)(call, params)
     if params.get("lock") is True:
@@ -109,7 +134,9 @@ _COMMANDS: dict[str, _Command] = {
     "subscription_list": _on(R, lambda p: "subscriptions/*"),
     "group_list": _on(R, lambda p: "group/*"),
     "storage_account_get": _on(R, _named("storage/account", "account")),
-    "storage_account_create": _on(C, _named("storage/account", "account")),
+    "storage_account_create": _opening(
+        C, _named("storage/account", "account"), "storage_account_create"
+    ),
     "storage_blob_container_get": _on(R, _named("storage/container", "container")),
     "storage_blob_get": _on(R, _named("storage/blob", "blob")),
     "appconfig_account_list": _on(R, lambda p: "appconfig/*"),

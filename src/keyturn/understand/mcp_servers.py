@@ -20,7 +20,9 @@ Tool names and arguments come from the servers' own sources:
 - Kubernetes: ``containers/kubernetes-mcp-server`` ``pkg/toolsets/{core,helm}`` (``README.md``
   lists every tool's arguments);
 - AWS: ``awslabs/mcp`` ``src/aws-api-mcp-server`` (``call_aws``: ``cli_command``, a string or a
-  list of strings; ``suggest_aws_commands``: ``query``);
+  list of strings; ``suggest_aws_commands``: ``query``) and ``src/ccapi-mcp-server``
+  (``update_resource``: ``resource_type``, ``identifier``, ``patch_document``; in
+  :mod:`._mcp_cloud_control`);
 - Supabase: ``supabase-community/supabase-mcp`` ``packages/mcp-server-supabase/src/tools/*.ts``
   (``execute_sql``, ``apply_migration``: ``query``; ``project_id``, ``branch_id``...);
 - MongoDB and Atlas: ``mongodb-js/mongodb-mcp-server`` ``src/tools/{mongodb,atlas,atlasLocal}``
@@ -65,8 +67,9 @@ tools are a command line (gcloud, Docker) in :mod:`._mcp_cli` (and Flux159's kub
 :mod:`._mcp_railway_api`), :mod:`._mcp_paas` (Vercel, Netlify), :mod:`._mcp_cloudflare` and
 :mod:`._mcp_azure`, the observability servers in :mod:`._mcp_grafana` and :mod:`._mcp_sentry`,
 and what they share (:class:`BuiltinEffects`, :class:`ServerFamily`, the handler helpers) in
-:mod:`._mcp_family`. This module keeps the order they are tried in, the catch-all fetch family
-that comes last, and the look-ups the rest of keyturn calls.
+:mod:`._mcp_family`, and what opens a store to the world in :mod:`._mcp_exposure`. This module
+keeps the order they are tried in, the catch-all fetch family that comes last, and the look-ups
+the rest of keyturn calls.
 """
 
 from __future__ import annotations
@@ -81,6 +84,7 @@ from keyturn.understand._mcp_azure import AZURE, NAMESPACE_TOOLS
 from keyturn.understand._mcp_cli import DOCKER, GCLOUD
 from keyturn.understand._mcp_cloud import AWS, k8s_names
 from keyturn.understand._mcp_cloud import KUBERNETES as _KUBERNETES_API
+from keyturn.understand._mcp_cloud_control import CLOUD_CONTROL
 from keyturn.understand._mcp_cloudflare import CLOUDFLARE
 from keyturn.understand._mcp_databases import POSTGRES, SQLITE
 from keyturn.understand._mcp_datastores import MYSQL, REDIS
@@ -111,6 +115,7 @@ __all__ = [
     "AWS",
     "AZURE",
     "CLOUDFLARE",
+    "CLOUD_CONTROL",
     "DOCKER",
     "FAMILIES",
     "FETCH",
@@ -272,8 +277,9 @@ KUBERNETES = ServerFamily(
 )
 
 # The more specific names first: "supabase-postgres" is Supabase's, "mongodb-docker" MongoDB's,
-# "terraform-aws" Terraform's; the command-line families (gcloud, Docker) after the data ones,
-# then the hosting platforms and the observability servers ("railway-postgres" is a database's).
+# "terraform-aws" Terraform's, "awslabs.ccapi-mcp-server" Cloud Control's (not the AWS API
+# server's); the command-line families (gcloud, Docker) after the data ones, then the hosting
+# platforms and the observability servers ("railway-postgres" is a database's).
 FAMILIES: tuple[ServerFamily, ...] = (
     FILESYSTEM,
     GITHUB,
@@ -286,6 +292,7 @@ FAMILIES: tuple[ServerFamily, ...] = (
     REDIS,
     KUBERNETES,
     TERRAFORM,
+    CLOUD_CONTROL,
     AWS,
     GCLOUD,
     DOCKER,
