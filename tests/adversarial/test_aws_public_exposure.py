@@ -623,3 +623,30 @@ def test_other_values_at_run_time_open_nothing(command: str, policy: Policy) -> 
     """False-alarm guard (passes before the change too): a value decided at run time that no
     check reads (the key, the content type), a private ACL, or an unprotected bucket."""
     assert _judged(command, policy) == ALLOW
+
+
+@pytest.mark.parametrize(
+    ("patch", "expected"),
+    [
+        ('[{"op":"remove","path":"/PublicAccessBlockConfiguration"}]', DENY),
+        ('[{"op":"replace","path":"/AccessControl","value":"PublicRead"}]', DENY),
+        (
+            '[{"op":"replace","path":"/PublicAccessBlockConfiguration/BlockPublicAcls",'
+            '"value":false}]',
+            DENY,
+        ),
+        ('[{"op":"replace","path":"/Tags","value":[]}]', ALLOW),
+    ],
+)
+def test_a_cloud_control_patch_that_opens_the_bucket_is_refused(
+    patch: str, expected: str, policy: Policy
+) -> None:
+    """``aws cloudcontrol update-resource`` reads its patch as the Cloud Control MCP server's
+    ``update_resource`` does (``tests/adversarial/test_mcp_public_exposure.py``): a public
+    access block taken away or weakened, or a public ACL, opens the protected bucket (a plain
+    update before, allowed in dev); a patch of its tags opens nothing (false-alarm guard)."""
+    command = (
+        "aws cloudcontrol update-resource --type-name AWS::S3::Bucket"
+        f" --identifier acme-archive --patch-document '{patch}'"
+    )
+    assert _judged(command, policy) == expected

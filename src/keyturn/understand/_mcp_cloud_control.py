@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from keyturn.errors import InputError
 from keyturn.model import EffectKind, Target
-from keyturn.understand._mcp_exposure import BUCKET_POLICY, exposing, patch_exposure
+from keyturn.understand._mcp_exposure import exposing
 from keyturn.understand._mcp_family import (
     BuiltinEffects,
     ServerFamily,
@@ -33,6 +33,7 @@ from keyturn.understand._mcp_family import (
     structured,
 )
 from keyturn.understand.aws_names import s3_bucket_names
+from keyturn.understand.cloud_control_exposure import BUCKET_POLICY, patch_exposure
 
 if TYPE_CHECKING:
     from keyturn.understand.mcp import McpCall

@@ -239,6 +239,22 @@ def _group_all(params: Mapping[str, Any], groups: str, permission: str) -> str |
     return None
 
 
+def _cloud_control_patch(params: Mapping[str, Any]) -> str | None:
+    """A Cloud Control ``UpdateResource`` patch that opens the resource (read as the Cloud
+    Control MCP server's ``update_resource`` is). A patch that is no JSON list is refused by
+    the API and changes nothing; one decided at run time is read by :func:`exposure_at_run_time`."""
+    from keyturn.understand.cloud_control_exposure import patch_exposure
+
+    type_name, document = params.get("TypeName"), params.get("PatchDocument")
+    try:
+        operations = json.loads(document) if isinstance(document, str) else document
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(type_name, str) or not isinstance(operations, list):
+        return None
+    return patch_exposure(type_name, operations)
+
+
 def _named(member: str) -> Callable[[Mapping[str, Any]], str | None]:
     return lambda params: public_statement(params.get(member))
 
@@ -281,6 +297,7 @@ _CHECKS: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
     "rds:ModifyDBClusterSnapshotAttribute": _snapshot_restore,
     "ec2:ModifySnapshotAttribute": lambda p: _group_all(p, "GroupNames", "CreateVolumePermission"),
     "ec2:ModifyImageAttribute": lambda p: _group_all(p, "UserGroups", "LaunchPermission"),
+    "cloudcontrol:UpdateResource": _cloud_control_patch,
 }
 
 
@@ -324,6 +341,7 @@ _DECIDING: dict[str, frozenset[str]] = {
         {"OperationType", "GroupNames", "CreateVolumePermission"}
     ),
     "ec2:ModifyImageAttribute": frozenset({"OperationType", "UserGroups", "LaunchPermission"}),
+    "cloudcontrol:UpdateResource": frozenset({"TypeName", "PatchDocument"}),
 }
 
 
