@@ -546,6 +546,13 @@ def test_a_policy_condition_holds_only_with_fixed_callers() -> None:
     assert opened({"StringEqualsIfExists": {"aws:SourceVpce": "vpce-1"}})
     assert opened({"StringLike": {"aws:SourceAccount": "*"}})
     assert opened({"Bool": {"aws:SecureTransport": "true"}})
+    # Operators that fix nothing (true for almost any caller, or when the key is absent), and
+    # a policy variable that equals itself: none holds the statement.
+    assert opened({"Null": {"aws:PrincipalAccount": "false"}})
+    assert opened({"ForAllValues:StringEquals": {"aws:PrincipalOrgID": ["o-1"]}})
+    assert opened({"StringEquals": {"aws:PrincipalAccount": "${aws:PrincipalAccount}"}})
+    assert opened({"NumericGreaterThanEquals": {"aws:SourceAccount": "0"}})
+    assert not opened({"ForAnyValue:StringEquals": {"aws:PrincipalOrgID": ["o-1"]}})
     everyone_but = _doc({"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::1:root"}})
     action = understand_aws("s3", "PutBucketPolicy", {"Bucket": "b", "Policy": everyone_but})
     assert all(e.removes_protection for e in action.effects)
@@ -650,3 +657,90 @@ def test_a_cloud_control_patch_that_opens_the_bucket_is_refused(
         f" --identifier acme-archive --patch-document '{patch}'"
     )
     assert _judged(command, policy) == expected
+
+
+@pytest.mark.parametrize(
+    ("type_name", "identifier", "patch", "expected"),
+    [
+        (
+            "AWS::ECR::Repository",
+            "payments",
+            '[{"op":"remove","path":"/RepositoryPolicyText"}]',
+            DENY,
+        ),
+        ("AWS::KMS::Key", "k-ledger", '[{"op":"replace","path":"/KeyPolicy","value":{}}]', DENY),
+        ("AWS::ECR::Repository", "payments", '[{"op":"replace","path":"/Tags","value":[]}]', ALLOW),
+    ],
+)
+def test_a_cloud_control_patch_of_who_may_reach_another_type_may_open_it(
+    type_name: str, identifier: str, patch: str, expected: str, policy: Policy
+) -> None:
+    """For a type whose openings are not read one by one, a patch of a property that governs
+    access (a repository's or a key's policy) may let anyone in: refused on the protected
+    resource, as ``ecr set-repository-policy`` and ``kms put-key-policy`` with a public policy
+    are (it was a plain update, allowed in dev). A patch of its tags stays an update (guard)."""
+    command = (
+        f"aws cloudcontrol update-resource --type-name {type_name}"
+        f" --identifier {identifier} --patch-document '{patch}'"
+    )
+    assert _judged(command, policy) == expected
+
+
+@pytest.mark.parametrize(
+    ("condition", "opens"),
+    [
+        ({"Bool": {"aws:SecureTransport": "true"}}, True),
+        ({"StringEqualsIfExists": {"aws:SourceVpce": "vpce-1"}}, True),
+        ({"StringEquals": {"aws:SourceVpce": "vpce-1"}}, False),
+    ],
+)
+def test_a_bucket_policy_condition_is_read_alike_on_every_road(
+    condition: dict[str, Any], opens: bool
+) -> None:
+    """The API call, a Terraform plan and a CloudFormation template read a ``Principal: *``
+    statement's condition by one rule: only one fixing who calls keeps it private. The plan
+    and the template skipped any statement with a condition at all, so a policy held by TLS
+    alone was an opening on the API road and none on the other two."""
+    import json
+
+    from keyturn.understand.terraform import understand_terraform
+
+    statement = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"}
+    policy = _doc({**statement, "Resource": "arn:aws:s3:::b/*", "Condition": condition})
+    api = understand_aws("s3", "PutBucketPolicy", {"Bucket": "b", "Policy": policy})
+    change = {"actions": ["create"], "before": None, "after": {"bucket": "b", "policy": policy}}
+    plan = {
+        "format_version": "1.2",
+        "resource_changes": [
+            {"address": "aws_s3_bucket_policy.p", "type": "aws_s3_bucket_policy", "name": "p",
+             "change": {**change, "after_unknown": {}}}
+        ],
+    }  # fmt: skip
+    planned = understand_terraform(json.dumps(plan).encode())
+    template = json.dumps(
+        {"Resources": {"P": {"Type": "AWS::S3::BucketPolicy",
+                             "Properties": {"Bucket": "b", "PolicyDocument": json.loads(policy)}}}}
+    )  # fmt: skip
+    stacked = understand_aws(
+        "cloudformation", "CreateStack", {"StackName": "s", "TemplateBody": template}
+    )
+    for road in (api, planned, stacked):
+        assert any(e.removes_protection for e in road.effects) is opens, road.effects
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [
+        "restore-db-instance-from-db-snapshot --db-snapshot-identifier ledger-snap",
+        "create-db-instance-read-replica --source-db-instance-identifier ledger-main",
+    ],
+)
+def test_a_public_database_made_from_protected_data_is_refused(
+    operation: str, policy: Policy
+) -> None:
+    """A database restored from a protected snapshot, or a replica of a protected database,
+    and reachable from the internet opens that data (the Terraform and CloudFormation roads
+    read it; the API call was a plain create, allowed in dev); private, it is allowed."""
+    command = f"aws rds {operation} --db-instance-identifier scratch"
+    assert _judged(f"{command} --publicly-accessible", policy) == DENY
+    assert _judged(f"{command} --no-publicly-accessible", policy) == ALLOW

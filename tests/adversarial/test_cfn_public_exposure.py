@@ -354,7 +354,7 @@ Resources:
             Principal: "*"
             Action: s3:GetObject
             Resource: "*"
-            Condition: {{Bool: {{aws:SecureTransport: "true"}}}}
+            Condition: {{StringEquals: {{aws:SourceVpce: vpce-1}}}}
 """
 _QUIET_BUCKET = f"""\
 Parameters:

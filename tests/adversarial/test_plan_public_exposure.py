@@ -438,7 +438,7 @@ def test_an_opening_known_only_on_apply_is_unknown(policy: Policy) -> None:
                 "bucket": STATE,
                 "policy": PUBLIC_POLICY.replace(
                     '"Resource"',
-                    '"Condition": {"Bool": {"aws:SecureTransport": "true"}}, "Resource"',
+                    '"Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1"}}, "Resource"',
                 ),
             },
         ),
@@ -522,3 +522,11 @@ def test_a_store_opened_two_ways_is_named_once() -> None:
     assert len(named) == 1
     assert "allow_nested_items_to_be_public" in named[0].detail
     assert "public_network_access_enabled" in named[0].detail
+
+
+def test_an_image_opened_is_named_as_the_image_is() -> None:
+    """An AMI's launch permission for ``all`` names the image as ``aws_ami`` and ``ec2
+    ModifyImageAttribute`` do (``arn:aws:ec2:*::image/ID``), so a policy protecting images by
+    ARN refuses it; it was named by its bare id only."""
+    plan = _plan(_created("aws_ami_launch_permission", {"image_id": "ami-0abc", "group": "all"}))
+    assert "arn:aws:ec2:*::image/ami-0abc" in _unprotecting(plan)

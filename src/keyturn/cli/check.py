@@ -18,6 +18,7 @@ from typing import Any
 from keyturn.audit.redaction import Redactor
 from keyturn.cli._args import POLICY_HELP, ArgumentParser, policy_file
 from keyturn.errors import EXIT_ALLOW, EXIT_ASK, EXIT_DENY, InputError, UsageError
+from keyturn.json_limits import MAX_NESTING, too_deep
 from keyturn.model import Action, ActionKind, Actor, Decision, Verdict
 
 # Inputs larger than this are refused rather than read (a plan of 100,000 resources is ~100 MB).
@@ -198,6 +199,8 @@ def _json_object(text: str | None, *, what: str) -> Mapping[str, Any]:
         raise InputError(f"{what}: not valid JSON ({exc.msg} at column {exc.colno})") from None
     except RecursionError:
         raise InputError(f"{what}: JSON nested too deeply; refusing it") from None
+    if too_deep(value):
+        raise InputError(f"{what}: JSON nested more than {MAX_NESTING} levels; refusing it")
     if not isinstance(value, dict):
         raise InputError(f"{what}: expected a JSON object, got {type(value).__name__}")
     return value

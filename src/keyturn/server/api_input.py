@@ -12,6 +12,7 @@ from starlette.requests import Request
 
 from keyturn.approval.model import MAX_REQUEST_ID
 from keyturn.errors import InputError
+from keyturn.json_limits import MAX_NESTING, too_deep
 from keyturn.server.errors import ApiError
 
 MAX_BODY_BYTES = 64 << 20
@@ -47,6 +48,8 @@ def parse_json(raw: bytes, *, what: str, code: str) -> Any:
     except ValueError as exc:
         why = str(exc) if isinstance(exc, _NotFinite) else "not valid JSON"
         raise ApiError(400, code, f"{what}: {why}") from None
+    if too_deep(value):
+        raise ApiError(400, code, f"{what}: JSON nested more than {MAX_NESTING} levels")
     if _SURROGATE_ESCAPE.search(raw):
         try:
             json.dumps(value, ensure_ascii=False).encode("utf-8")

@@ -15,6 +15,7 @@ property moved elsewhere is taken away.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -42,11 +43,34 @@ def patch_exposure(type_name: str, operations: list[Any]) -> str | None:
     read counts as opening a watched type (fail closed)."""
     watched = _WATCHED.get(type_name)
     if watched is None:
-        return None
+        return _access_patch(operations)
     for operation in operations:
         why = _operation_exposure(type_name, watched, operation)
         if why is not None:
             return why
+    return None
+
+
+# A property of a type read nowhere above whose name says it governs who may reach the
+# resource (a KMS ``KeyPolicy``, an ECR ``RepositoryPolicyText``, a Lambda URL's ``AuthType``, a
+# Redshift cluster's ``PubliclyAccessible``...): what its new value opens is not read here.
+_ACCESS = re.compile(r"(?i)polic|public|access|acl|auth|principal|permission|grant")
+
+
+def _access_patch(operations: list[Any]) -> str | None:
+    """Why a patch of a type :data:`_WATCHED` does not know may open it: an operation on a
+    property that governs access, or the whole document (None: tags, sizes and the like)."""
+    for operation in operations:
+        path = operation.get("path") if isinstance(operation, Mapping) else None
+        source = operation.get("from") if isinstance(operation, Mapping) else None
+        for pointer in (path, source):
+            if not isinstance(pointer, str):
+                continue
+            tokens = _pointer(pointer)
+            if not tokens or tokens == [""] or _ACCESS.search(tokens[0]):
+                return f"{pointer} changed: who may reach it is not read here: it may be anyone"
+        if not isinstance(path, str):
+            return "a patch operation without a path: it may open the resource to the world"
     return None
 
 

@@ -45,6 +45,7 @@ from dataclasses import replace
 from typing import Any
 
 from keyturn.model import Effect, EffectKind, Resource
+from keyturn.understand.aws.public_exposure import holds_to_known_callers
 from keyturn.understand.aws_names import partition_aliases, s3_bucket_names
 
 __all__ = [
@@ -240,8 +241,10 @@ def public_statement(document: Any, resolve: Callable[[Any], str]) -> str | None
     for statement in statements:
         if not isinstance(statement, Mapping):
             return "a policy statement not read: it may let anyone in"
-        if statement.get("Effect") == "Deny" or statement.get("Condition"):
+        if statement.get("Effect") == "Deny":
             continue
+        if holds_to_known_callers(statement.get("Condition")):
+            continue  # held to known callers, as the AWS call's policy would be
         if "NotPrincipal" in statement:
             return "a statement allows NotPrincipal: everyone but those it names"
         try:
@@ -257,20 +260,26 @@ def _everyone(principal: Any, resolve: Callable[[Any], str]) -> str | None:
     """``"*"`` when ``principal`` is everyone, ``"not read"`` when it may be; else None."""
     if principal == "*":
         return '"*"'
-    if isinstance(principal, Mapping) and len(principal) == 1:
+    if not isinstance(principal, Mapping):
+        return None
+    if len(principal) == 1:
         ((key, value),) = principal.items()
-        if key == "Ref" or key.startswith("Fn::"):
+        if isinstance(key, str) and (key == "Ref" or key.startswith("Fn::")):
             return _intrinsic(key, value, resolve)
-        values = value if isinstance(value, list) else [value]
-        if key == "AWS":
-            for item in values:
-                if item == "*":
-                    return '{"AWS": "*"}'
-                function = next(iter(item), "") if isinstance(item, Mapping) else ""
-                if (function == "Ref" or function.startswith("Fn::")) and _intrinsic(
-                    function, item[function], resolve
-                ):
-                    return '{"AWS": not read}'
+    # Every principal kind of the mapping (``{"AWS": "*", "Service": ...}``, ``CanonicalUser``).
+    for key, value in principal.items():
+        if not isinstance(key, str):
+            return "not read"  # a key YAML read as a number or a truth: not a principal kind
+        for item in value if isinstance(value, list) else [value]:
+            if item == "*":
+                return f'{{"{key}": "*"}}'
+            function = next(iter(item), "") if isinstance(item, Mapping) else ""
+            if not isinstance(function, str):
+                return f'{{"{key}": not read}}'
+            if (function == "Ref" or function.startswith("Fn::")) and _intrinsic(
+                function, item[function], resolve
+            ):
+                return f'{{"{key}": not read}}'
     return None
 
 

@@ -334,7 +334,7 @@ def _fields(obj: Any, group: str) -> Mapping[str, Any]:
 def _snake(fields: Mapping[str, Any]) -> dict[str, Any]:
     """The fields with camel-cased keys snake-cased, nested ones too (``blockPublicACLs`` ->
     ``block_public_acls``, ``networkRules.defaultAction`` -> ``network_rules.default_action``)."""
-    return {_CAMEL.sub("_", k).lower(): _snaked(v) for k, v in fields.items()}
+    return {_CAMEL.sub("_", str(k)).lower(): _snaked(v) for k, v in fields.items()}
 
 
 def _snaked(value: Any) -> Any:

@@ -61,6 +61,7 @@ def effects_of(call: AwsCall, target: Target) -> list[Effect]:
     if not special.is_dry_run(call.params):
         # A switch guarding every bucket of the account (or every AMI of the region) off.
         found += public_exposure.account_wide_exposure(call, hinted)
+        found += public_exposure.source_exposure(call, hinted)
     return _through_access_points(call, target, found)
 
 

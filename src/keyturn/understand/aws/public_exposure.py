@@ -38,7 +38,14 @@ from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.aws.call_hints import where_of
 from keyturn.understand.aws.resolved_call import AwsCall, call_effect
 
-__all__ = ["account_wide_exposure", "exposure", "public_statement"]
+__all__ = [
+    "account_wide_exposure",
+    "exposure",
+    "exposure_at_run_time",
+    "holds_to_known_callers",
+    "public_statement",
+    "source_exposure",
+]
 
 _PUBLIC_ACLS = frozenset({"public-read", "public-read-write", "authenticated-read"})
 _PUBLIC_GROUPS = ("/groups/global/allusers", "/groups/global/authenticatedusers")
@@ -107,23 +114,31 @@ def _anyone(principal: Any) -> bool:
     return "*" in _words(principal)
 
 
-def _holds(condition: Any) -> bool:
+# The operators that fix a key to the values given: equality and its ``Like``/``Arn`` forms,
+# and ``IpAddress`` for ``aws:SourceIp``. ``Null``, ``Bool``, numbers and dates, negations,
+# ``…IfExists`` and ``ForAllValues:`` (true when the key is absent) fix nothing.
+_FIXING_OPERATORS = frozenset(
+    {"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"} | {"ipaddress"}
+)
+
+
+def holds_to_known_callers(condition: Any) -> bool:
     """Whether a statement's ``Condition`` keeps it to known callers: some operator that is not
     negated nor ``...IfExists`` (true when the key is absent) fixes a key of
     ``_HOLDING_KEYS`` to values with no wildcard (an ``aws:SourceIp`` to a narrow range)."""
     if not isinstance(condition, Mapping):
         return False
     for operator, tests in condition.items():
-        op = str(operator).lower()
-        if "not" in op or op.endswith("ifexists") or not isinstance(tests, Mapping):
+        op = str(operator).lower().removeprefix("foranyvalue:")
+        if op not in _FIXING_OPERATORS or not isinstance(tests, Mapping):
             continue
         for key, value in tests.items():
             values = value if isinstance(value, list) else [value]
             if str(key).lower() not in _HOLDING_KEYS or not values:
                 continue
             texts = [v for v in values if isinstance(v, str)]
-            if len(texts) != len(values) or any("*" in v or "?" in v for v in texts):
-                continue
+            if len(texts) != len(values) or any(c in v for v in texts for c in "*?$"):
+                continue  # a wildcard, or a policy variable (``${aws:PrincipalAccount}``)
             if str(key).lower() == "aws:sourceip" and not all(map(_narrow, texts)):
                 continue
             return True
@@ -141,7 +156,7 @@ def _narrow(cidr: str) -> bool:
 def public_statement(document: Any) -> str | None:
     """Why a resource policy (text or parsed) lets anyone in, or None (also when it cannot be
     read): an ``Allow`` for principal ``*`` (or ``NotPrincipal``: everyone but those listed)
-    whose condition, if any, does not hold it to known callers (:func:`_holds`)."""
+    whose condition, if any, does not hold it to known callers (:func:`holds_to_known_callers`)."""
     policy = _policy(document)
     if policy is None:
         return None
@@ -153,7 +168,9 @@ def public_statement(document: Any) -> str | None:
             continue
         if "NotPrincipal" in statement:
             return "a policy statement allows everyone but the NotPrincipal it lists"
-        if _anyone(statement.get("Principal")) and not _holds(statement.get("Condition")):
+        if _anyone(statement.get("Principal")) and not holds_to_known_callers(
+            statement.get("Condition")
+        ):
             sid = statement.get("Sid")
             named = f" {sid}" if isinstance(sid, str) and sid else ""
             return f"policy statement{named} allows principal * (anyone on the internet)"
@@ -292,7 +309,19 @@ _CHECKS: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
         p, ("SourceArn", "SourceAccount", "PrincipalOrgID")
     ),
     "lambda:AddLayerVersionPermission": lambda p: _lambda_permission(p, ("OrganizationId",)),
-    "rds:ModifyDBInstance": _publicly_accessible,
+    **dict.fromkeys(
+        (
+            "rds:ModifyDBInstance",
+            "rds:ModifyDBCluster",
+            # A database made from another's data (a snapshot, a replica, a point in time, an
+            # S3 backup) and reachable from the internet: that data opened.
+            "rds:RestoreDBInstanceFromDBSnapshot",
+            "rds:RestoreDBInstanceToPointInTime",
+            "rds:RestoreDBInstanceFromS3",
+            "rds:CreateDBInstanceReadReplica",
+        ),
+        _publicly_accessible,
+    ),
     "rds:ModifyDBSnapshotAttribute": _snapshot_restore,
     "rds:ModifyDBClusterSnapshotAttribute": _snapshot_restore,
     "ec2:ModifySnapshotAttribute": lambda p: _group_all(p, "GroupNames", "CreateVolumePermission"),
@@ -334,7 +363,17 @@ _DECIDING: dict[str, frozenset[str]] = {
     "sqs:CreateQueue": frozenset({"Attributes"}),
     "lambda:AddPermission": frozenset({"Principal"}),
     "lambda:AddLayerVersionPermission": frozenset({"Principal"}),
-    "rds:ModifyDBInstance": frozenset({"PubliclyAccessible"}),
+    **dict.fromkeys(
+        (
+            "rds:ModifyDBInstance",
+            "rds:ModifyDBCluster",
+            "rds:RestoreDBInstanceFromDBSnapshot",
+            "rds:RestoreDBInstanceToPointInTime",
+            "rds:RestoreDBInstanceFromS3",
+            "rds:CreateDBInstanceReadReplica",
+        ),
+        frozenset({"PubliclyAccessible"}),
+    ),
     "rds:ModifyDBSnapshotAttribute": frozenset({"AttributeName", "ValuesToAdd"}),
     "rds:ModifyDBClusterSnapshotAttribute": frozenset({"AttributeName", "ValuesToAdd"}),
     "ec2:ModifySnapshotAttribute": frozenset(
@@ -390,4 +429,31 @@ def account_wide_exposure(call: AwsCall, target: Target) -> list[Effect]:
         type=kind,
     )
     note = f"removes protection: {why}: {whom} may be opened to anyone"
+    return [call_effect(call, EffectKind.UPDATE, resource, target, [note], removes=True)]
+
+
+# Calls that copy another database's data into a new one, by the parameter naming the source
+# when the call's own resource names do not (a snapshot restore names its snapshot already).
+_SOURCES = {
+    "rds:CreateDBInstanceReadReplica": "SourceDBInstanceIdentifier",
+    "rds:RestoreDBInstanceToPointInTime": "SourceDBInstanceIdentifier",
+}
+
+
+def source_exposure(call: AwsCall, target: Target) -> list[Effect]:
+    """For a database made publicly accessible from another's data (a replica, a point in
+    time): an ``update`` of the source that removes its protection, its data being opened."""
+    member = _SOURCES.get(call.qualified)
+    source = call.params.get(member) if member else None
+    why = exposure(call) if isinstance(source, str) and source else None
+    if why is None or not isinstance(source, str):
+        return []
+    where = where_of(target)
+    arn = (
+        source
+        if source.startswith("arn:")
+        else f"arn:aws:rds:{where.region}:{where.account}:db:{source}"
+    )
+    resource = Resource(names=tuple(dict.fromkeys((arn, arn.lower()))), type="rds-db")
+    note = f"removes protection: {why}: a copy of this database's data"
     return [call_effect(call, EffectKind.UPDATE, resource, target, [note], removes=True)]

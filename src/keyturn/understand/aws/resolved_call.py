@@ -67,7 +67,10 @@ def resolve_call(service: str, operation: str, params: Mapping[str, Any] | None)
         params = {}
     if not isinstance(params, Mapping):
         raise InputError(f"aws: {name}:{op}: parameters must be a JSON object")
-    safe = json_safe(params, where=f"{name}:{op}")
+    try:
+        safe = json_safe(params, where=f"{name}:{op}")
+    except RecursionError:
+        raise InputError(f"aws: {name}:{op}: parameters nested too deeply") from None
     return AwsCall(service=name, operation=op, params=safe, meaning=classify(name, op))
 
 

@@ -261,7 +261,9 @@ def _store(
         return ("arn:aws:s3:::*", "s3://*"), "s3-bucket"
     if resource_type == "aws_ami_launch_permission":
         image = _text(values, other, "image_id")
-        return ((image,) if image else (f"{address} (image)",)), "aws_ami"
+        if not image:
+            return (f"{address} (image)",), "aws_ami"
+        return (f"arn:aws:ec2:*::image/{image}", image), "aws_ami"  # as aws_ami is named
     bucket = _text(values, other, "bucket")
     names: tuple[str, ...]
     if resource_type.startswith("google_"):

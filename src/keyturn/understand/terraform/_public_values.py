@@ -35,6 +35,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from keyturn.understand.aws.public_exposure import holds_to_known_callers
+
 Unknown = Callable[[str], bool]
 Openings = dict[str, str | None]
 
@@ -85,7 +87,9 @@ def _s3_acl(values: dict[str, Any], unknown: Unknown) -> Openings:
         permission = grant.get("permission") or grant.get("permissions")
         for grantee in _blocks_of(grant.get("grantee")) or (grant,):
             uri = grantee.get("uri")
-            if uri in _PUBLIC_GROUP_URIS:
+            if uri is not None and not isinstance(uri, str):
+                found.setdefault("acl", None)  # a grantee not read: it may be anyone
+            elif uri in _PUBLIC_GROUP_URIS:
                 who = str(uri).rsplit("/", 1)[-1]
                 found[f"grant {who} {permission}"] = f"ACL grants {permission} to {who}"
     if unknown("acl") or unknown("access_control_policy") or unknown("grant"):
@@ -123,7 +127,11 @@ def _statements(policy: Any) -> list[dict[str, Any]] | None:
 
 
 def _allows_anyone(statement: dict[str, Any]) -> bool:
-    if statement.get("Effect") != "Allow" or statement.get("Condition"):
+    """An ``Allow`` of everyone that no condition holds to known callers (read as the AWS
+    call's policy is: :func:`~keyturn.understand.aws.public_exposure.holds_to_known_callers`)."""
+    if str(statement.get("Effect", "")).lower() != "allow":
+        return False
+    if holds_to_known_callers(statement.get("Condition")):
         return False
     if "NotPrincipal" in statement:
         return True  # everyone but those named

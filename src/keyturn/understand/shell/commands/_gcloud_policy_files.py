@@ -116,23 +116,33 @@ def _parsed(text: str) -> Any:
         return _UNREAD
 
 
-def _strings(document: Any, depth: int = 0) -> Iterator[str | None]:
-    """Every key and scalar of ``document`` as text; None for one that is not plain data."""
-    if depth > 64:
-        yield None
-    elif isinstance(document, dict):
-        for key, value in document.items():
-            yield from _strings(key, depth + 1)
-            yield from _strings(value, depth + 1)
-    elif isinstance(document, list):
-        for item in document:
-            yield from _strings(item, depth + 1)
-    elif isinstance(document, str):
-        yield document
-    elif document is None or isinstance(document, (bool, int, float)):
-        yield str(document)
-    else:
-        yield None
+# How many keys and values of a policy document are looked at: YAML's aliases let a file of a
+# few hundred bytes stand for billions of them (a list of aliases of a list of aliases...).
+_MAX_NODES = 100_000
+
+
+def _strings(document: Any) -> Iterator[str | None]:
+    """Every key and scalar of ``document`` as text; None for one that is not plain data, and
+    once the document is too deep or too large to look through (it is then not told)."""
+    stack: list[tuple[Any, int]] = [(document, 0)]
+    seen = 0
+    while stack:
+        node, depth = stack.pop()
+        seen += 1
+        if depth > 64 or seen > _MAX_NODES:
+            yield None
+            return
+        if isinstance(node, dict):
+            for key, value in node.items():
+                stack += [(value, depth + 1), (key, depth + 1)]
+        elif isinstance(node, list):
+            stack += [(item, depth + 1) for item in reversed(node)]
+        elif isinstance(node, str):
+            yield node
+        elif node is None or isinstance(node, (bool, int, float)):
+            yield str(node)
+        else:
+            yield None
 
 
 def decided_at_run_time(value: str, cmd: SimpleCommand) -> bool:
