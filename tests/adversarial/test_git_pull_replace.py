@@ -364,3 +364,21 @@ def test_reset_in_a_repository_holding_replacements_names_the_address(tmp_path: 
     repo = protected_repo(tmp_path, side="same")
     git(repo, "replace", "HEAD", "v1")
     assert drops_protection(shell_action("git reset --hard", repo))
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("git replace --conv", EffectKind.REPLACE),
+        ("git replace --convert", EffectKind.REPLACE),
+        ("git replace --del HEAD", EffectKind.UPDATE),
+        ("git replace --li", EffectKind.READ),
+    ],
+)
+def test_git_replace_options_are_read_abbreviated(
+    tmp_path: Path, line: str, kind: EffectKind
+) -> None:
+    """git takes any unambiguous prefix of a long option: ``--conv`` is
+    ``--convert-graft-file``, which makes replacements (it was read as a listing: a read)."""
+    repo = protected_repo(tmp_path, side="same")
+    assert [e.effect for e in shell_action(line, repo).effects] == [kind]

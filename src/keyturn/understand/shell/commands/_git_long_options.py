@@ -102,6 +102,7 @@ _LONG_OPTIONS_TEXT = {
         "quiet recurse-submodules refresh soft"
     ),
     "gc": "aggressive auto cruft force keep-largest-pack prune quiet",
+    "replace": "convert-graft-file delete edit force format graft list raw",
     "prune": "dry-run exclude-promisor-objects expire progress verbose",
     "grep": (
         "after-context all-match and basic-regexp before-context break cached color "
