@@ -193,3 +193,40 @@ def test_gemini_shell_is_read_as_every_release_gives_it() -> None:
     assert (current["GIT_CONFIG_KEY_3"], current["GIT_CONFIG_VALUE_3"]) == ("core.hooksPath", "")
     assert shell_envs(extra, {"GIT_CONFIG_COUNT": "x"})[1]["GIT_CONFIG_COUNT"] == "NaN"
     assert shell_envs({}, hook) == [hook]
+
+
+# -- plugin skills: what a second reading found -------------------------------------------------
+
+
+def test_a_relative_config_dir_leaves_the_plugin_unknown(home: Path) -> None:
+    """``CLAUDE_CONFIG_DIR=cfg`` is read from Claude Code's own working directory, which the
+    hook does not know: the harmless copy under ``~/.claude`` may not be the one it loads."""
+    write(cached(home) / "skills/ship/SKILL.md", "!`git status`\n")
+    done = skill(home, "deployer:ship", CLAUDE_CONFIG_DIR="cfg")
+    assert kinds(done) == [EffectKind.UNKNOWN], done.effects
+
+
+def test_a_root_skill_named_in_another_case_is_judged(home: Path) -> None:
+    """A plugin whose root ``SKILL.md`` says ``name: Ship`` is the skill ``ship`` (names are
+    compared without case, as for skill folders): its delete is not hidden by a harmless
+    command of the same name."""
+    write(cached(home) / "SKILL.md", WIPE.replace("---\ndesc", "---\nname: Ship\ndesc"))
+    write(cached(home) / "commands/ship.md", "!`git status`\n")
+    assert EffectKind.DELETE in kinds(skill(home, "deployer:ship"))
+
+
+def test_a_skill_folder_listed_in_the_manifest_is_judged(home: Path) -> None:
+    """``"skills": ["./extra/ship"]`` lists the skill's own folder (as anthropics/skills'
+    marketplace does): its ``SKILL.md`` is read, not only the skills under it."""
+    root = cached(home)
+    write(root / ".claude-plugin/plugin.json", json.dumps({"skills": ["./extra/ship"]}))
+    write(root / "extra/ship/SKILL.md", WIPE)
+    write(root / "skills/ship/SKILL.md", "!`git status`\n")
+    assert EffectKind.DELETE in kinds(skill(home, "deployer:ship"))
+
+
+def test_a_deeply_nested_plugin_list_is_unknown_not_a_crash(home: Path) -> None:
+    """The understanding raised ``RecursionError`` here (the hook's catch-all still refused);
+    the list is now not valid JSON to keyturn, and the skill unknown."""
+    write(home / ".claude/plugins/installed_plugins.json", "[" * 100_000 + "]" * 100_000)
+    assert kinds(skill(home, "deployer:ship")) == [EffectKind.UNKNOWN]

@@ -81,8 +81,12 @@ def skill_folders(root: str, *, files: FileReader) -> list[str]:
 
 def _plugin_dirs(*, home: str, env: Mapping[str, str]) -> list[str]:
     configs = [home.rstrip("/") + "/.claude"]
-    if env.get("CLAUDE_CONFIG_DIR", "").startswith("/"):
-        configs.append(env["CLAUDE_CONFIG_DIR"].rstrip("/"))
+    config = env.get("CLAUDE_CONFIG_DIR", "")
+    if config and not config.startswith("/"):
+        # Claude Code reads it from its own working directory, which the hook does not know.
+        raise PluginNotKnown("$CLAUDE_CONFIG_DIR is not an absolute path")
+    if config:
+        configs.append(config.rstrip("/"))
     dirs = [f"{c}/{name}" for c in configs for name in ("plugins", "cowork_plugins")]
     cache = env.get("CLAUDE_CODE_PLUGIN_CACHE_DIR")
     if cache:
@@ -148,7 +152,7 @@ def _json(path: str, files: FileReader) -> Any:
         raise PluginNotKnown(f"{path} cannot be read")
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise PluginNotKnown(f"{path} is not valid JSON") from None
 
 

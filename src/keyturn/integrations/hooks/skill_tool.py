@@ -278,12 +278,12 @@ def _plugin_files(
             for path in plugin_skill_paths(root, rest, files=files):
                 for file in _read(files, path):
                     given = frontmatter(file.text).get("name")
-                    if path == f"{root}/SKILL.md" and given not in (None, rest):
+                    if path == f"{root}/SKILL.md" and not _may_name(given, rest):
                         continue
                     found.append(SkillFile(file.path, file.text, plugin_root=root))
             if ":" not in rest:
                 for folder in skill_folders(root, files=files):
-                    named = _named(files, folder, rest)
+                    named = _named(files, folder, rest) + _listed_skill(files, folder, rest)
                     found += [SkillFile(f.path, f.text, plugin_root=root) for f in named]
     except PluginNotKnown as exc:
         raise _NotKnown(str(exc)) from None
@@ -324,4 +324,23 @@ def _named(files: FileReader, folder: str, name: str) -> list[SkillFile]:
             given = frontmatter(file.text).get("name")
             if isinstance(given, str) and given.strip().lower() == name.lower():
                 found.append(file)
+    return found
+
+
+def _may_name(given: object, skill: str) -> bool:
+    """Whether a root ``SKILL.md`` whose ``name:`` is ``given`` may be the skill ``skill``:
+    compared as :func:`_named` compares, without case or surrounding blanks (more files
+    judged, never fewer); a name that is no text may be anything."""
+    return not isinstance(given, str) or given.strip().lower() == skill.strip().lower()
+
+
+def _listed_skill(files: FileReader, folder: str, skill: str) -> list[SkillFile]:
+    """A manifest may list a skill's own folder (``"skills": ["./extra/ship"]``): its
+    ``SKILL.md`` when the folder's name or the file's ``name:`` is ``skill`` (without case)."""
+    found = []
+    for file in _read(files, f"{folder}/SKILL.md"):
+        given = frontmatter(file.text).get("name")
+        by_name = isinstance(given, str) and given.strip().lower() == skill.strip().lower()
+        if by_name or folder.rstrip("/").rsplit("/", 1)[-1].lower() == skill.lower():
+            found.append(file)
     return found
