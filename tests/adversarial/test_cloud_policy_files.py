@@ -478,3 +478,31 @@ def test_ubla_get_reads() -> None:
     """``gsutil ubla get`` reads the setting (before: an update of the bucket)."""
     [effect] = _understood("gsutil ubla get gs://acme-archive").effects
     assert (effect.effect.value, effect.removes_protection) == ("read", False)
+
+
+def _spanner_names(sql: str) -> list[tuple[str, tuple[str, ...]]]:
+    command = f'gcloud spanner databases execute-sql db1 --instance=i1 --sql="{sql}"'
+    return [(e.effect.value, e.resource.names) for e in _understood(command, "dev").effects]
+
+
+@pytest.mark.parametrize(
+    "sql",
+    ["INSERT OR UPDATE INTO Singers (id) VALUES (1)", "INSERT OR UPDATE Singers (id) VALUES (1)"],
+)
+def test_spanner_insert_or_update_is_an_upsert_of_the_table(sql: str) -> None:
+    """Spanner's ``INSERT OR UPDATE [INTO] t`` named a table called ``update`` (a create of
+    it), not the upsert of ``singers`` it is."""
+    found = _spanner_names(sql)
+    assert [kind for kind, _ in found] == ["update"], found
+    assert "gcp:spanner/databases/db1/singers" in found[0][1]
+
+
+@pytest.mark.parametrize(
+    "sql", ["DELETE FROM \\`Singers\\` WHERE true", "DELETE FROM SINGERS WHERE true"]
+)
+def test_spanner_table_names_are_one_whatever_their_case(sql: str) -> None:
+    """Spanner's table names match without regard to case, quoted or not: ``\\`Singers\\```
+    and ``SINGERS`` are the ``singers`` a policy names (a quoted name kept its case, so a
+    protection written ``…/singers`` missed it)."""
+    found = _spanner_names(sql)
+    assert found and "gcp:spanner/databases/db1/singers" in found[-1][1], found

@@ -104,3 +104,9 @@ def test_postgres_rounds_and_cuts_on_a_type_change() -> None:
         finally:
             conn.execute("DROP TABLE IF EXISTS kt_retyped")
     assert row == (2, "2024-01-01", 2)
+
+
+def test_mariadb_if_exists_is_not_read_as_the_column() -> None:
+    """MariaDB's ``MODIFY COLUMN IF EXISTS c`` names the column ``c``, not one called ``if``."""
+    found = kinds_and_names("ALTER TABLE payments MODIFY COLUMN IF EXISTS amount INT", "mysql")
+    assert found == [(D, "db:mysql/app/payments/amount")]

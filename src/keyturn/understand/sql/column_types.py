@@ -16,7 +16,14 @@ from __future__ import annotations
 
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.sql.names import Session
-from keyturn.understand.sql.parsing import Tokens, is_word, name_at, skip_words, top_index
+from keyturn.understand.sql.parsing import (
+    Tokens,
+    is_word,
+    name_at,
+    skip_if_exists,
+    skip_words,
+    top_index,
+)
 
 # Target types every value of any type converts to without loss, per engine.
 _HOLDS_EVERYTHING = {
@@ -37,14 +44,14 @@ def retyped_column(action: Tokens, table: list[str], s: Session) -> Effect | Non
     if s.engine in _WIDEN_ONLY:
         return None
     if verb == "alter":
-        column, after = name_at(action, skip_words(action, 1, {"column"}))
+        column, after = name_at(action, skip_if_exists(action, skip_words(action, 1, {"column"})))
         at = top_index(action, "type", after)
         if not column or at < 0:
             return None
         target = at + 1
         operation = "ALTER COLUMN TYPE"
     elif verb in ("modify", "change"):
-        column, after = name_at(action, skip_words(action, 1, {"column"}))
+        column, after = name_at(action, skip_if_exists(action, skip_words(action, 1, {"column"})))
         if not column:
             return None
         if verb == "change":  # CHANGE old new TYPE: the new name comes first

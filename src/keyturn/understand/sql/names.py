@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 from keyturn.model import Effect, EffectKind, Resource, Target
 
 _DEFAULT_SCHEMAS = {"postgres": "public", "redshift": "public", "sqlite": "main"}
+# Engines whose names match without regard to case, quoted or not (Spanner's GoogleSQL:
+# "table names are case-insensitive", its lexical structure reference).
+_CASELESS = frozenset({"spanner"})
 # Engines whose qualified names are database.table (no schemas).
 _TWO_LEVEL = frozenset({"mysql", "clickhouse"})
 
@@ -140,6 +143,8 @@ class Session:
     def resolve(self, parts: Sequence[str]) -> tuple[str, str]:
         """(database, object name) of a qualified name, as the engine resolves it."""
         parts = [p for p in parts if p] or ["*"]
+        if self.engine in _CASELESS:  # quoted or not, one name: written lower-cased
+            parts = [p.lower() for p in parts]
         if len(parts) == 1:
             return self.database, parts[0]
         if self.engine in _TWO_LEVEL:

@@ -158,12 +158,14 @@ def _insert(tokens: Tokens, s: Session) -> list[Effect]:
     """INSERT INTO t: create of rows; upserts and INSERT OR REPLACE: update; OVERWRITE: replace."""
     mods = {"low_priority", "delayed", "high_priority", "ignore", "or", "replace", "rollback"}
     mods |= {"abort", "fail", "overwrite", "into", "table"}
+    if is_word(tokens, 1, "or") and is_word(tokens, 2, "update"):
+        mods |= {"update"}  # Spanner's INSERT OR UPDATE [INTO] t: an upsert
     i = skip_words(tokens, 1, mods)
     words = {tokens[k].text for k in range(1, i)}
     parts, _ = name_at(tokens, i)
     if not parts:
         return [s.unknown("INSERT without a table", "INSERT")]
-    upsert = "replace" in words or top_index(tokens, "duplicate") >= 0
+    upsert = bool(words & {"replace", "update"}) or top_index(tokens, "duplicate") >= 0
     conflict = top_index(tokens, "conflict")
     upsert = upsert or (conflict >= 0 and top_index(tokens, "update", conflict) >= 0)
     kind = EffectKind.UPDATE if upsert else EffectKind.CREATE
