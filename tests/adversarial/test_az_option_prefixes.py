@@ -25,7 +25,7 @@ import pytest
 from tests.adversarial.conftest import CWD, HOME
 from tests.conftest import brief_protecting
 
-from keyturn.model import Action, Actor, Target
+from keyturn.model import Action, Actor, EffectKind, Target
 from keyturn.policy import Policy, load_policy
 from keyturn.understand.shell import understand_shell
 
@@ -307,3 +307,22 @@ def test_an_ambiguous_cmdlet_parameter_stays_held() -> None:
     ``-ResourceId`` (PowerShell refuses it): not carried over, held as before."""
     effects = _action(_ps("Remove-AzVM -Res rg1 -Name web -Force"), "dev").effects
     assert any(e.effect.value == "unknown" and "-res" in e.detail for e in effects)
+
+
+_VAULT = (
+    "https://management.azure.com/subscriptions/111/resourceGroups/prod-rg/providers/"
+    "Microsoft.KeyVault/vaults/prod-kv?api-version=2022-07-01"
+)
+
+
+@pytest.mark.parametrize("line", [f"az rest -mdelete -u {_VAULT}", f"az rest -mDELETE -u{_VAULT}"])
+def test_az_rest_reads_a_short_option_with_its_value_attached(line: str) -> None:
+    """argparse takes ``-mdelete`` as ``--method delete``: the call deletes the vault (it was
+    read as a GET of it, and allowed)."""
+    assert {e.effect for e in _action(line, "dev").effects} == {EffectKind.DELETE}
+
+
+def test_aks_credentials_written_to_an_attached_file() -> None:
+    """``-f/etc/passwd`` is ``--file /etc/passwd``: that file is written, not the kubeconfig."""
+    names = _names(_action("az aks get-credentials -n c -g rg -f/etc/passwd", "dev"))
+    assert "file:/etc/passwd" in names

@@ -90,6 +90,9 @@ _SHORT_IN_GROUPS: tuple[tuple[tuple[str, ...], frozenset[str]], ...] = (
     (("cosmosdb",), frozenset({"-a"})),
     (("backup",), frozenset({"-v", "-i", "-c"})),
     (("storage",), frozenset({"-c", "-s", "-d", "-f"})),
+    # ``az rest -mdelete -u URL``: argparse takes ``-mdelete`` as ``--method delete``.
+    (("rest",), frozenset({"-m", "-u", "-b"})),
+    (("aks",), frozenset({"-f"})),
 )
 _MAX_READINGS = 16
 
