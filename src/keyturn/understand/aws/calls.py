@@ -23,6 +23,7 @@ from keyturn.understand.aws import (
     special,
     stack_creates,
     stack_updates,
+    wide_exposure,
 )
 from keyturn.understand.aws.access_points import access_point_bucket, is_access_point
 from keyturn.understand.aws.call_hints import arn_hints, call_target, where_of
@@ -60,8 +61,8 @@ def effects_of(call: AwsCall, target: Target) -> list[Effect]:
     found += stack_creates.stack_create_effects(call.qualified, call.params, hinted)
     if not special.is_dry_run(call.params):
         # A switch guarding every bucket of the account (or every AMI of the region) off.
-        found += public_exposure.account_wide_exposure(call, hinted)
-        found += public_exposure.source_exposure(call, hinted)
+        found += wide_exposure.account_wide_exposure(call, hinted)
+        found += wide_exposure.source_exposure(call, hinted)
     return _through_access_points(call, target, found)
 
 

@@ -10,7 +10,7 @@ What opens a resource (parameter names and values as botocore's service models g
 - S3's public access block switched off: ``DeletePublicAccessBlock``, or
   ``PutPublicAccessBlock`` with any of its four settings not true (an omitted one is false:
   the call replaces the whole configuration), of a bucket or (``s3control``) of the account,
-  which opens every bucket in it (:func:`account_wide_exposure`); EC2's
+  which opens every bucket in it (:mod:`.wide_exposure`); EC2's
   ``DisableImageBlockPublicAccess`` / ``DisableSnapshotBlockPublicAccess`` alike;
 - a public canned ACL (``public-read``, ``public-read-write``, ``authenticated-read``: any AWS
   account is as good as anyone) or a grant to the ``AllUsers``/``AuthenticatedUsers`` groups, on
@@ -22,34 +22,31 @@ What opens a resource (parameter names and values as botocore's service models g
   be read is left as the verb judges it;
 - ``lambda AddPermission`` / ``AddLayerVersionPermission`` for principal ``*`` with no source
   account, source ARN or organisation to hold it;
-- an RDS instance made publicly accessible; an RDS (cluster) snapshot's ``restore`` attribute
-  given ``all``; an EBS snapshot's ``createVolumePermission`` or an AMI's ``launchPermission``
-  given the group ``all``.
+- an RDS instance or cluster made publicly accessible, also one restored or replicated from
+  another's data (whose source :mod:`.wide_exposure` names); an RDS (cluster) snapshot's
+  ``restore`` attribute given ``all``; an EBS snapshot's ``createVolumePermission`` or an AMI's
+  ``launchPermission`` given the group ``all``;
+- a Cloud Control ``UpdateResource`` patch that does one of these
+  (:mod:`keyturn.understand.cloud_control_exposure`).
+
+A parameter deciding one of these that is given at run time may be a public value
+(:mod:`.run_time_exposure`).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from keyturn.model import Effect, EffectKind, Resource, Target
-from keyturn.understand.aws.call_hints import where_of
-from keyturn.understand.aws.resolved_call import AwsCall, call_effect
+from keyturn.understand.aws.resolved_call import AwsCall
 
-__all__ = [
-    "account_wide_exposure",
-    "exposure",
-    "exposure_at_run_time",
-    "holds_to_known_callers",
-    "public_statement",
-    "source_exposure",
-]
+__all__ = ["GRANTS", "exposure", "holds_to_known_callers", "public_statement"]
 
 _PUBLIC_ACLS = frozenset({"public-read", "public-read-write", "authenticated-read"})
 _PUBLIC_GROUPS = ("/groups/global/allusers", "/groups/global/authenticatedusers")
-_GRANTS = ("GrantFullControl", "GrantRead", "GrantReadACP", "GrantWrite", "GrantWriteACP")
+GRANTS = ("GrantFullControl", "GrantRead", "GrantReadACP", "GrantWrite", "GrantWriteACP")
 _BLOCK_SETTINGS = (
     "BlockPublicAcls",
     "IgnorePublicAcls",
@@ -182,7 +179,7 @@ def _acl(params: Mapping[str, Any]) -> str | None:
     acl = params.get("ACL")
     if isinstance(acl, str) and acl.strip().lower() in _PUBLIC_ACLS:
         return f"ACL {acl}: anyone may reach it"
-    for name in _GRANTS:
+    for name in GRANTS:
         grant = params.get(name)
         if isinstance(grant, str) and any(g in grant.lower() for g in _PUBLIC_GROUPS):
             return f"{name} {grant}: grants every user (or every AWS account) access"
@@ -330,130 +327,7 @@ _CHECKS: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
 }
 
 
-_ACL_PARAMETERS = frozenset({"ACL", "AccessControlPolicy", *_GRANTS})
-# The parameters each check reads. One whose value is decided at run time (``--acl "$X"``,
-# ``--policy "$(cat p.json)"`` on the shell) may be a public one: the call may open what it
-# names, as an unreadable public access block may.
-_DECIDING: dict[str, frozenset[str]] = {
-    **dict.fromkeys(
-        ("s3:PutPublicAccessBlock", "s3control:PutPublicAccessBlock"),
-        frozenset({"PublicAccessBlockConfiguration"}),
-    ),
-    **dict.fromkeys(
-        (
-            "s3:PutBucketAcl",
-            "s3:PutObjectAcl",
-            "s3:CreateBucket",
-            "s3:PutObject",
-            "s3:CopyObject",
-            "s3:CreateMultipartUpload",
-        ),
-        _ACL_PARAMETERS,
-    ),
-    "s3:PutBucketPolicy": frozenset({"Policy"}),
-    "ecr:SetRepositoryPolicy": frozenset({"policyText"}),
-    "kms:PutKeyPolicy": frozenset({"Policy"}),
-    "kms:CreateKey": frozenset({"Policy"}),
-    "secretsmanager:PutResourcePolicy": frozenset({"ResourcePolicy"}),
-    "iam:UpdateAssumeRolePolicy": frozenset({"PolicyDocument"}),
-    "iam:CreateRole": frozenset({"AssumeRolePolicyDocument"}),
-    "sns:SetTopicAttributes": frozenset({"AttributeName", "AttributeValue"}),
-    "sns:CreateTopic": frozenset({"Attributes"}),
-    "sqs:SetQueueAttributes": frozenset({"Attributes"}),
-    "sqs:CreateQueue": frozenset({"Attributes"}),
-    "lambda:AddPermission": frozenset({"Principal"}),
-    "lambda:AddLayerVersionPermission": frozenset({"Principal"}),
-    **dict.fromkeys(
-        (
-            "rds:ModifyDBInstance",
-            "rds:ModifyDBCluster",
-            "rds:RestoreDBInstanceFromDBSnapshot",
-            "rds:RestoreDBInstanceToPointInTime",
-            "rds:RestoreDBInstanceFromS3",
-            "rds:CreateDBInstanceReadReplica",
-        ),
-        frozenset({"PubliclyAccessible"}),
-    ),
-    "rds:ModifyDBSnapshotAttribute": frozenset({"AttributeName", "ValuesToAdd"}),
-    "rds:ModifyDBClusterSnapshotAttribute": frozenset({"AttributeName", "ValuesToAdd"}),
-    "ec2:ModifySnapshotAttribute": frozenset(
-        {"OperationType", "GroupNames", "CreateVolumePermission"}
-    ),
-    "ec2:ModifyImageAttribute": frozenset({"OperationType", "UserGroups", "LaunchPermission"}),
-    "cloudcontrol:UpdateResource": frozenset({"TypeName", "PatchDocument"}),
-}
-
-
-def exposure_at_run_time(qualified: str, decided_at_run_time: Iterable[str]) -> str | None:
-    """Why the call ``qualified`` may open what it names when the parameters
-    ``decided_at_run_time`` are not known until it runs (one the check reads may be a public
-    value), or None."""
-    found = sorted(_DECIDING.get(qualified, frozenset()).intersection(decided_at_run_time))
-    if not found:
-        return None
-    return f"{', '.join(found)} decided at run time: it may open it to anyone"
-
-
 def exposure(call: AwsCall) -> str | None:
     """Why ``call`` opens what it names to anyone on the internet, or None."""
     check = _CHECKS.get(call.qualified)
     return check(call.params) if check is not None else None
-
-
-# Account- or region-wide switches: every resource of the kind they guard, by a wide name.
-_EVERY_BUCKET = (("arn:aws:s3:::*", "s3://*"), "s3-bucket", "every bucket in the account")
-_WIDE = {
-    "s3control:DeletePublicAccessBlock": _EVERY_BUCKET,
-    "s3control:PutPublicAccessBlock": _EVERY_BUCKET,
-    "ec2:DisableImageBlockPublicAccess": (("arn:aws:ec2:{region}::image/*",), "", "every AMI"),
-    "ec2:DisableSnapshotBlockPublicAccess": (
-        ("arn:aws:ec2:{region}:{account}:snapshot/*",),
-        "",
-        "every EBS snapshot",
-    ),
-}
-
-
-def account_wide_exposure(call: AwsCall, target: Target) -> list[Effect]:
-    """For a switch that guards a whole account or region (S3's account public access block,
-    EC2's block public access for AMIs and snapshots): an ``update`` that removes the protection
-    of every resource it guards, by a wide name a protected pattern is reached through."""
-    wide = _WIDE.get(call.qualified)
-    why = exposure(call) if wide is not None else None
-    if why is None or wide is None:
-        return []
-    where = where_of(target)
-    names, kind, whom = wide
-    resource = Resource(
-        names=tuple(n.format(region=where.region, account=where.account) for n in names),
-        type=kind,
-    )
-    note = f"removes protection: {why}: {whom} may be opened to anyone"
-    return [call_effect(call, EffectKind.UPDATE, resource, target, [note], removes=True)]
-
-
-# Calls that copy another database's data into a new one, by the parameter naming the source
-# when the call's own resource names do not (a snapshot restore names its snapshot already).
-_SOURCES = {
-    "rds:CreateDBInstanceReadReplica": "SourceDBInstanceIdentifier",
-    "rds:RestoreDBInstanceToPointInTime": "SourceDBInstanceIdentifier",
-}
-
-
-def source_exposure(call: AwsCall, target: Target) -> list[Effect]:
-    """For a database made publicly accessible from another's data (a replica, a point in
-    time): an ``update`` of the source that removes its protection, its data being opened."""
-    member = _SOURCES.get(call.qualified)
-    source = call.params.get(member) if member else None
-    why = exposure(call) if isinstance(source, str) and source else None
-    if why is None or not isinstance(source, str):
-        return []
-    where = where_of(target)
-    arn = (
-        source
-        if source.startswith("arn:")
-        else f"arn:aws:rds:{where.region}:{where.account}:db:{source}"
-    )
-    resource = Resource(names=tuple(dict.fromkeys((arn, arn.lower()))), type="rds-db")
-    note = f"removes protection: {why}: a copy of this database's data"
-    return [call_effect(call, EffectKind.UPDATE, resource, target, [note], removes=True)]

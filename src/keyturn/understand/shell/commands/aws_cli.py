@@ -318,7 +318,7 @@ def _opened_at_run_time(effects: list[Effect], qualified: str, words: OptionWord
     """``effects`` of the call ``qualified``, each change marked as removing protection when a
     parameter deciding whether it opens what it names to anyone is decided at run time
     (``s3api put-object --acl "$X"``: ``$X`` may be ``public-read``)."""
-    from keyturn.understand.aws.public_exposure import exposure_at_run_time
+    from keyturn.understand.aws.run_time_exposure import exposure_at_run_time
 
     members = {g.spec.member for g in words.given if g.at_run_time and g.spec.member}
     why = exposure_at_run_time(qualified, members) if members else None

@@ -1,0 +1,71 @@
+"""The stores an opening reaches besides the resources its call names: every bucket of an
+account whose public access block is switched off (or every AMI and snapshot of a region), and
+the database a public replica or point-in-time restore copies its data from.
+"""
+
+from __future__ import annotations
+
+from keyturn.model import Effect, EffectKind, Resource, Target
+from keyturn.understand.aws.call_hints import where_of
+from keyturn.understand.aws.public_exposure import exposure
+from keyturn.understand.aws.resolved_call import AwsCall, call_effect
+
+__all__ = ["account_wide_exposure", "source_exposure"]
+
+# Account- or region-wide switches: every resource of the kind they guard, by a wide name.
+_EVERY_BUCKET = (("arn:aws:s3:::*", "s3://*"), "s3-bucket", "every bucket in the account")
+_WIDE = {
+    "s3control:DeletePublicAccessBlock": _EVERY_BUCKET,
+    "s3control:PutPublicAccessBlock": _EVERY_BUCKET,
+    "ec2:DisableImageBlockPublicAccess": (("arn:aws:ec2:{region}::image/*",), "", "every AMI"),
+    "ec2:DisableSnapshotBlockPublicAccess": (
+        ("arn:aws:ec2:{region}:{account}:snapshot/*",),
+        "",
+        "every EBS snapshot",
+    ),
+}
+
+
+def account_wide_exposure(call: AwsCall, target: Target) -> list[Effect]:
+    """For a switch that guards a whole account or region (S3's account public access block,
+    EC2's block public access for AMIs and snapshots): an ``update`` that removes the protection
+    of every resource it guards, by a wide name a protected pattern is reached through."""
+    wide = _WIDE.get(call.qualified)
+    why = exposure(call) if wide is not None else None
+    if why is None or wide is None:
+        return []
+    where = where_of(target)
+    names, kind, whom = wide
+    resource = Resource(
+        names=tuple(n.format(region=where.region, account=where.account) for n in names),
+        type=kind,
+    )
+    note = f"removes protection: {why}: {whom} may be opened to anyone"
+    return [call_effect(call, EffectKind.UPDATE, resource, target, [note], removes=True)]
+
+
+# Calls that copy another database's data into a new one, by the parameter naming the source
+# when the call's own resource names do not (a snapshot restore names its snapshot already).
+_SOURCES = {
+    "rds:CreateDBInstanceReadReplica": "SourceDBInstanceIdentifier",
+    "rds:RestoreDBInstanceToPointInTime": "SourceDBInstanceIdentifier",
+}
+
+
+def source_exposure(call: AwsCall, target: Target) -> list[Effect]:
+    """For a database made publicly accessible from another's data (a replica, a point in
+    time): an ``update`` of the source that removes its protection, its data being opened."""
+    member = _SOURCES.get(call.qualified)
+    source = call.params.get(member) if member else None
+    why = exposure(call) if isinstance(source, str) and source else None
+    if why is None or not isinstance(source, str):
+        return []
+    where = where_of(target)
+    arn = (
+        source
+        if source.startswith("arn:")
+        else f"arn:aws:rds:{where.region}:{where.account}:db:{source}"
+    )
+    resource = Resource(names=tuple(dict.fromkeys((arn, arn.lower()))), type="rds-db")
+    note = f"removes protection: {why}: a copy of this database's data"
+    return [call_effect(call, EffectKind.UPDATE, resource, target, [note], removes=True)]
