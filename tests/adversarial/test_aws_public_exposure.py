@@ -744,3 +744,20 @@ def test_a_public_database_made_from_protected_data_is_refused(
     command = f"aws rds {operation} --db-instance-identifier scratch"
     assert _judged(f"{command} --publicly-accessible", policy) == DENY
     assert _judged(f"{command} --no-publicly-accessible", policy) == ALLOW
+
+
+def test_a_cloud_control_patch_of_a_bucket_policy_names_its_bucket(policy: Policy) -> None:
+    """An ``AWS::S3::BucketPolicy``'s identifier is its bucket: a patch letting anyone in
+    opens that bucket (the opening was found but named only the policy, so it was allowed on
+    the protected bucket); a patch keeping the policy private stays allowed (guard)."""
+    public = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}
+    private = {**public, "Principal": {"AWS": "arn:aws:iam::111111111111:root"}}
+    for statement, expected in ((public, DENY), (private, ALLOW)):
+        patch = json.dumps(
+            [{"op": "replace", "path": "/PolicyDocument", "value": {"Statement": [statement]}}]
+        )
+        command = (
+            "aws cloudcontrol update-resource --type-name AWS::S3::BucketPolicy"
+            f" --identifier acme-archive --patch-document '{patch}'"
+        )
+        assert _judged(command, policy) == expected

@@ -63,6 +63,7 @@ def effects_of(call: AwsCall, target: Target) -> list[Effect]:
         # A switch guarding every bucket of the account (or every AMI of the region) off.
         found += wide_exposure.account_wide_exposure(call, hinted)
         found += wide_exposure.source_exposure(call, hinted)
+        found += wide_exposure.policy_bucket_exposure(call, hinted)
     return _through_access_points(call, target, found)
 
 

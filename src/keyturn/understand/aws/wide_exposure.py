@@ -1,6 +1,7 @@
 """The stores an opening reaches besides the resources its call names: every bucket of an
 account whose public access block is switched off (or every AMI and snapshot of a region), and
-the database a public replica or point-in-time restore copies its data from.
+the database a public replica or point-in-time restore copies its data from, and the bucket a
+Cloud Control patch of its policy opens.
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.aws.call_hints import where_of
 from keyturn.understand.aws.public_exposure import exposure
 from keyturn.understand.aws.resolved_call import AwsCall, call_effect
+from keyturn.understand.aws_names import s3_bucket_names
+from keyturn.understand.cloud_control_exposure import BUCKET_POLICY
 
-__all__ = ["account_wide_exposure", "source_exposure"]
+__all__ = ["account_wide_exposure", "policy_bucket_exposure", "source_exposure"]
 
 # Account- or region-wide switches: every resource of the kind they guard, by a wide name.
 _EVERY_BUCKET = (("arn:aws:s3:::*", "s3://*"), "s3-bucket", "every bucket in the account")
@@ -68,4 +71,20 @@ def source_exposure(call: AwsCall, target: Target) -> list[Effect]:
     )
     resource = Resource(names=tuple(dict.fromkeys((arn, arn.lower()))), type="rds-db")
     note = f"removes protection: {why}: a copy of this database's data"
+    return [call_effect(call, EffectKind.UPDATE, resource, target, [note], removes=True)]
+
+
+def policy_bucket_exposure(call: AwsCall, target: Target) -> list[Effect]:
+    """A Cloud Control patch of an ``AWS::S3::BucketPolicy`` that opens it: an ``update`` of
+    the bucket the policy is on (its identifier is the bucket's name), which removes the
+    bucket's protection -- the patch's own effect names only the policy."""
+    params = call.params
+    bucket = params.get("Identifier")
+    if call.qualified != "cloudcontrol:UpdateResource" or params.get("TypeName") != BUCKET_POLICY:
+        return []
+    why = exposure(call) if isinstance(bucket, str) and bucket else None
+    if why is None or not isinstance(bucket, str):
+        return []
+    resource = Resource(names=s3_bucket_names(bucket), type="s3-bucket")
+    note = f"removes protection: {why}: the policy of this bucket"
     return [call_effect(call, EffectKind.UPDATE, resource, target, [note], removes=True)]
