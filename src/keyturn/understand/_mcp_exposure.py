@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand.openings import opening
 
 __all__ = ["azure_opening", "exposing"]
 
@@ -32,12 +32,7 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 def exposing(effects: list[Effect], why: str) -> list[Effect]:
     """``effects`` (but reads and unknowns) as opening their store: protection removed."""
-    return [
-        replace(e, removes_protection=True, detail="; ".join(d for d in (e.detail, why) if d))
-        if e.effect not in (EffectKind.READ, EffectKind.UNKNOWN)
-        else e
-        for e in effects
-    ]
+    return opening(effects, why, where=lambda e: e.effect is not EffectKind.UNKNOWN)
 
 
 # -- Azure -------------------------------------------------------------------------------------

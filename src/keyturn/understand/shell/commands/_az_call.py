@@ -9,6 +9,7 @@ from dataclasses import replace
 from itertools import takewhile
 
 from keyturn.model import Effect, EffectKind
+from keyturn.understand.openings import opening
 from keyturn.understand.shell.commands._argv import with_command
 from keyturn.understand.shell.commands._az_defaults import (
     AzDefaults,
@@ -31,7 +32,7 @@ from keyturn.understand.shell.commands._az_protection import (
     switched_off,
     unprotecting,
 )
-from keyturn.understand.shell.commands._az_public import exposed, exposing
+from keyturn.understand.shell.commands._az_public import exposed
 from keyturn.understand.shell.commands._az_remote import (
     az_local_writes,
     az_names,
@@ -166,7 +167,7 @@ def _az_call(
     why = switched_off(group, verb, cmd.args)  # soft delete, a legal hold... switched off
     out = unprotecting(out, why) if why else out
     public = exposed(group, verb, cmd.args)  # public blob access, every network let in
-    out = exposing(out, public) if public else out
+    out = opening(out, public) if public else out
     out += data_deletes(group, verb, cmd.args, rg, subscriptions, ctx)
     out += deny_settings_off(group, verb, cmd.args, rg, subscriptions, ctx)
     return out + remote + az_local_writes(group, verb, flags, cmd, ctx)

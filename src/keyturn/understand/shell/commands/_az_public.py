@@ -31,9 +31,7 @@ Options as ``az … -h`` of azure-cli 2.x gives them (values without case, as az
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
-from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.commands._az_options import option_values
 
 _TRUE = frozenset({"true"})
@@ -86,13 +84,3 @@ def exposed(group: Sequence[str], verb: str, args: Sequence[str]) -> str | None:
 
 def _in(group: Sequence[str], prefix: tuple[str, ...]) -> bool:
     return tuple(group[: len(prefix)]) == prefix
-
-
-def exposing(effects: list[Effect], why: str) -> list[Effect]:
-    """``effects`` (but reads) as opening their resources: their protection removed."""
-    return [
-        replace(e, removes_protection=True, detail="; ".join(d for d in (e.detail, why) if d))
-        if e.effect is not EffectKind.READ
-        else e
-        for e in effects
-    ]

@@ -22,10 +22,10 @@ elsewhere. (Flags as ``gcloud … --help`` of gcloud 528 and ``gsutil help`` giv
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from itertools import pairwise
 
-from keyturn.model import Effect, EffectKind
+from keyturn.model import Effect
+from keyturn.understand.openings import opening
 from keyturn.understand.shell.commands._az_gcloud_words import Flags
 
 _PUBLIC_MEMBERS = frozenset({"allusers", "allauthenticatedusers"})
@@ -118,9 +118,10 @@ def _grants(rest: Sequence[str], *, removing: str, valued: Sequence[str]) -> lis
 def exposing(effects: list[Effect], why: str) -> list[Effect]:
     """``effects`` on Cloud Storage (``gs://`` names) that write, as opening the data to the
     world: they remove the resources' protection."""
-    return [
-        replace(e, removes_protection=True, detail="; ".join(d for d in (e.detail, why) if d))
-        if e.effect is not EffectKind.READ and any(n.startswith("gs://") for n in e.resource.names)
-        else e
-        for e in effects
-    ]
+    return opening(
+        effects, why, where=lambda e: any(n.startswith("gs://") for n in e.resource.names)
+    )
+
+
+def _on_cloud_storage(effect: Effect) -> bool:
+    return any(n.startswith("gs://") for n in effect.resource.names)

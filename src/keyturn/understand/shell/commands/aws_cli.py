@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 
 from keyturn.errors import InputError
 from keyturn.model import Effect, EffectKind, Resource, Target
+from keyturn.understand.openings import opening
 from keyturn.understand.shell.commands._aws_cli_profiles import (
     UNKNOWN_ACCOUNT as UNKNOWN_ACCOUNT,
 )
@@ -324,16 +325,7 @@ def _opened_at_run_time(effects: list[Effect], qualified: str, words: OptionWord
     why = exposure_at_run_time(qualified, members) if members else None
     if why is None:
         return effects
-    return [
-        replace(
-            e,
-            removes_protection=True,
-            detail="; ".join(d for d in (e.detail, f"removes protection: {why}") if d),
-        )
-        if e.effect is not EffectKind.READ and e.operation == qualified
-        else e
-        for e in effects
-    ]
+    return opening(effects, f"removes protection: {why}", where=lambda e: e.operation == qualified)
 
 
 def loosened(effects: list[Effect], *, keep_reads: bool) -> list[Effect]:
