@@ -1,7 +1,7 @@
 """HCL's native syntax scanned into the tokens that tell its structure, as
 ``hclsyntax/scan_tokens.rl`` scans it: white space and comments (``#``, ``//``, ``/* */``)
 dropped, each quoted template or heredoc one string token (its ``${…}`` and ``%{…}``
-interpolations skipped with the braces and strings they hold), for :mod:`._hcl_protection`.
+interpolations skipped with the braces and strings they hold), for :mod:`._hcl_settings`.
 """
 
 from __future__ import annotations

@@ -12,42 +12,18 @@ those words not known (:attr:`~._kube_args.ParsedArgs.unknown`).
 The kubectl tables are kubectl 1.32's own (``kubectl options`` and ``kubectl VERB [SUB] --help``,
 a verb's sub-commands merged: none of them reads a flag differently from another). Flags with
 an optional value (``--dry-run``, ``--validate``, ``--cascade``) take one only after ``=`` and are
-listed with the booleans. The helm tables are helm 3's and 4's documented flags.
+listed with the booleans. The helm tables are helm 3's and 4's documented flags, in
+:mod:`._helm_flags`; the parse both tools share is :mod:`._cobra_flags`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True, slots=True)
-class FlagSet:
-    """The flags a tool's verb takes: long names taking a value, long names taking none (or an
-    optional one after ``=``), and short spellings (``-n`` -> ``--namespace``)."""
-
-    values: frozenset[str]
-    booleans: frozenset[str]
-    aliases: Mapping[str, str]
-
-    def merged(self, other: FlagSet) -> FlagSet:
-        """Both sets of flags (a verb's own and the tool's global ones)."""
-        return FlagSet(
-            self.values | other.values,
-            self.booleans | other.booleans,
-            {**self.aliases, **other.aliases},
-        )
-
-
-def _flag_set(values: str, booleans: str, shorts: str) -> FlagSet:
-    """A FlagSet from blank-separated long names (without ``--``) and ``x=long`` shorts."""
-    aliases = dict(pair.split("=") for pair in shorts.split())
-    return FlagSet(
-        frozenset(f"--{n}" for n in values.split()),
-        frozenset(f"--{n}" for n in booleans.split()),
-        {f"-{short}": f"--{long}" for short, long in aliases.items()},
-    )
-
+# FlagSet, command_index and helm's tables are re-exported: the tools import them from here.
+from keyturn.understand.shell.commands._cobra_flags import FlagSet as FlagSet
+from keyturn.understand.shell.commands._cobra_flags import _flag_set
+from keyturn.understand.shell.commands._cobra_flags import command_index as command_index
+from keyturn.understand.shell.commands._helm_flags import HELM_GLOBAL as HELM_GLOBAL
+from keyturn.understand.shell.commands._helm_flags import HELM_VERBS as HELM_VERBS
 
 KUBECTL_GLOBAL = _flag_set(
     "as as-group as-uid cache-dir certificate-authority client-certificate client-key cluster "
@@ -303,137 +279,3 @@ KUBECTL_VERBS = {
 }
 for _verb in ("api-versions", "completion", "options", "alpha", "help"):
     KUBECTL_VERBS.setdefault(_verb, KUBECTL_GLOBAL)
-
-HELM_GLOBAL = _flag_set(
-    "burst-limit color colour content-cache kube-apiserver kube-as-group kube-as-user "
-    "kube-ca-file kube-context kube-tls-server-name kube-token kubeconfig namespace qps "
-    "registry-config repository-cache repository-config",
-    "debug kube-insecure-skip-tls-verify help",
-    "n=namespace h=help",
-)
-# What every verb that fetches a chart takes, and every verb that renders one.
-_CHART = (
-    "ca-file cert-file key-file keyring password repo username version",
-    "devel insecure-skip-tls-verify pass-credentials plain-http verify",
-)
-_RENDER = (
-    f"{_CHART[0]} set set-file set-json set-literal set-string values description "
-    "name-template output post-renderer post-renderer-args timeout labels kube-version",
-    f"{_CHART[1]} atomic create-namespace dependency-update disable-openapi-validation "
-    "dry-run enable-dns force generate-name hide-notes hide-secret no-hooks "
-    "render-subchart-notes replace skip-crds skip-schema-validation wait wait-for-jobs "
-    "rollback-on-failure force-replace force-conflicts take-ownership",
-)
-# helm 4's ``--server-side``: a boolean on install and template, a string (``true``, ``false``
-# or ``auto``, the next word when not after ``=``) on upgrade and rollback (helm 4's
-# ``pkg/cmd/install.go``, ``upgrade.go``, ``rollback.go``).
-# helm VERB: (flags taking a value, flags taking none, short spellings).
-_HELM_VERBS = {
-    "install": (
-        _RENDER[0],
-        f"{_RENDER[1]} server-side",
-        "f=values o=output g=generate-name l=labels",
-    ),
-    "upgrade": (
-        f"{_RENDER[0]} history-max server-side",
-        f"{_RENDER[1]} cleanup-on-fail install reset-then-reuse-values reset-values reuse-values",
-        "f=values o=output i=install l=labels",
-    ),
-    "template": (
-        f"{_RENDER[0]} api-versions output-dir show-only",
-        f"{_RENDER[1]} include-crds is-upgrade release-name skip-tests validate server-side",
-        "f=values o=output g=generate-name a=api-versions s=show-only",
-    ),
-    "uninstall": (
-        "cascade description timeout",
-        "dry-run ignore-not-found keep-history no-hooks wait",
-        "",
-    ),
-    "rollback": (
-        "history-max timeout server-side",
-        "cleanup-on-fail dry-run force no-hooks recreate-pods wait wait-for-jobs "
-        "rollback-on-failure force-replace force-conflicts",
-        "",
-    ),
-    "list": (
-        "filter max offset output selector time-format",
-        "all all-namespaces date deployed failed no-headers pending reverse short superseded "
-        "uninstalled uninstalling",
-        "f=filter m=max o=output l=selector a=all A=all-namespaces d=date r=reverse q=short",
-    ),
-    "status": ("output revision", "show-desc show-resources", "o=output"),
-    "get": ("revision output template", "all", "o=output a=all"),
-    "history": ("max output", "", "o=output"),
-    "show": (f"{_CHART[0]} jsonpath", _CHART[1], ""),
-    "pull": (f"{_CHART[0]} destination untardir", f"{_CHART[1]} prov untar", "d=destination"),
-    "push": (
-        "ca-file cert-file key-file username password",
-        "insecure-skip-tls-verify plain-http",
-        "",
-    ),
-    "repo": (
-        "ca-file cert-file key-file password username timeout output url merge",
-        "allow-deprecated-repos force-update no-update pass-credentials password-stdin "
-        "insecure-skip-tls-verify fail-on-repo-update-fail",
-        "o=output",
-    ),
-    "search": (
-        "max-col-width output version endpoint",
-        "devel regexp versions fail-on-no-result list-repo-url",
-        "o=output r=regexp l=versions",
-    ),
-    "package": (
-        "app-version destination key keyring passphrase-file version",
-        "dependency-update sign",
-        "d=destination u=dependency-update",
-    ),
-    "lint": (
-        "set set-file set-json set-literal set-string values kube-version",
-        "quiet strict with-subcharts skip-schema-validation",
-        "f=values",
-    ),
-    "dependency": ("keyring", "skip-refresh verify", ""),
-    "test": ("filter timeout", "logs hide-notes", ""),
-    "create": ("starter", "", "p=starter"),
-    "verify": ("keyring", "", ""),
-    "version": ("template", "short client", ""),
-    "registry": (
-        "ca-file cert-file key-file username password",
-        "password-stdin insecure plain-http",
-        "u=username p=password",
-    ),
-    "plugin": ("version", "", ""),
-}
-_HELM_SAME = {
-    "un": "uninstall",
-    "del": "uninstall",
-    "delete": "uninstall",
-    "ls": "list",
-    "hist": "history",
-    "inspect": "show",
-    "fetch": "pull",
-    "dep": "dependency",
-}
-HELM_VERBS = {verb: _flag_set(*spec).merged(HELM_GLOBAL) for verb, spec in _HELM_VERBS.items()}
-HELM_VERBS.update({alias: HELM_VERBS[verb] for alias, verb in _HELM_SAME.items()})
-for _verb in ("env", "completion", "help"):
-    HELM_VERBS.setdefault(_verb, HELM_GLOBAL)
-
-
-def command_index(args: tuple[str, ...] | list[str], *, root: FlagSet) -> int | None:
-    """The index in ``args`` of the verb cobra runs, or None: the first word that is neither a
-    flag nor the word after a flag not among ``root``'s booleans (cobra's ``stripFlags``: any
-    other ``--flag`` or ``-f`` without ``=`` is taken to have its value in the next word)."""
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if arg == "--":
-            return None
-        if arg.startswith("-") and "=" not in arg and (arg.startswith("--") or len(arg) == 2):
-            long = root.aliases.get(arg, arg)
-            i += 1 if long in root.booleans else 2
-            continue
-        if arg and not arg.startswith("-"):
-            return i
-        i += 1
-    return None

@@ -41,7 +41,7 @@ _PREFIX = "KEYTURN_"
 def keyturn_variables(cmd: SimpleCommand, ctx: ShellContext, names: list[str]) -> list[Effect]:
     """``update`` effects on the keyturn variables ``cmd`` sets or unsets through a name that
     is not written out; ``names``: the words bash reads as variable names
-    (``basic._evaluated_words``)."""
+    (``_builtin_evaluation._evaluated_words``)."""
     if cmd.name not in _SETTING:
         return []
     if cmd.name in ("unset", *_DECLARING) and any(_FUNCTIONS.fullmatch(a) for a in cmd.args):

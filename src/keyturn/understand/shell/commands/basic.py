@@ -8,7 +8,8 @@ Some of them write or run after all: ``sort -o FILE``, ``uniq IN OUT``, ``less -
 reading tools: :mod:`._reader_options`), and the bash builtins that take a variable name or an
 arithmetic expression (``let``, ``printf -v``, ``read``, ``test -v``, ``declare``): bash expands
 an array subscript in them once more, so ``let 'a[$(rm -rf /)]=1'`` runs ``rm``
-(:func:`_expanded_again`).
+(:mod:`._builtin_evaluation`). Which programs are handled here, and how their words are read,
+is :mod:`._basic_programs`.
 
 awk, a reader whose program may run commands, has a module of its own (:mod:`.awk`).
 """
@@ -19,6 +20,20 @@ import re
 
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.shell.code_settings import runs_command
+from keyturn.understand.shell.commands._basic_programs import (
+    _FILE_READERS,
+    _GREP,
+    _HARMLESS,
+    _PATTERN_READERS,
+    _TREE_READERS,
+)
+from keyturn.understand.shell.commands._builtin_evaluation import (
+    _REEVALUATING,
+    _evaluated_words,
+    _expanded_again,
+    _may_evaluate,
+    _reached_indirectly,
+)
 from keyturn.understand.shell.commands._reader_options import reader_option_effects, reader_spec
 from keyturn.understand.shell.commands._reader_writes import reader_writes
 from keyturn.understand.shell.commands._variable_names import keyturn_variables
@@ -32,193 +47,6 @@ from keyturn.understand.shell.effects import (
 )
 from keyturn.understand.shell.flags import Options, OptionSpec, parse_options
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand, command
-
-# Programs that read the files named by their operands; the letters are options taking a value.
-_FILE_READERS: dict[str, str] = {
-    "ls": "IwT",
-    "cat": "",
-    "tac": "s",
-    "nl": "bdfhilnsvw",
-    "head": "nc",
-    "tail": "ncsF",
-    "wc": "",
-    "stat": "fc",
-    "file": "fmeFP",
-    "du": "dBtX",
-    "sort": "kotSTy",
-    "uniq": "fsw",
-    "diff": "CUWIFSxXL",
-    "cmp": "inIs",
-    "comm": "",
-    "tree": "LIPo",
-    "less": "bhjkoOpPtTxyz",
-    "more": "n",
-    "md5sum": "",
-    "sha1sum": "",
-    "sha256sum": "",
-    "sha512sum": "",
-    "cksum": "",
-    "strings": "nte",
-    "od": "AjNtw",
-    "hexdump": "eNns",
-    "xxd": "clgso",
-    "readlink": "",
-    "realpath": "",
-    "basename": "s",
-    "dirname": "",
-    "column": "cstoN",
-    "cut": "bcdf",
-    "paste": "d",
-    "fold": "w",
-    "fmt": "wpg",
-    "expand": "t",
-    "bat": "lLmrH",
-    "lsattr": "",
-    "getfacl": "",
-    "base64": "w",
-    "base32": "w",
-    "zcat": "",
-    "bzcat": "",
-    "xzcat": "",
-}
-# Programs whose first operand is a pattern or expression, the rest files.
-_PATTERN_READERS: dict[str, str] = {
-    "grep": "efmABCd",
-    "egrep": "efmABCd",
-    "fgrep": "efmABCd",
-    "rg": "efmABCgtTjM",
-    "ag": "ABCGgm",
-    "jq": "f",
-    "yq": "",
-}
-# How grep spells the options that make it read a directory tree (``-r``, ``--recursive``,
-# ``-d recurse``) and those taking a value (an abbreviation resolves among them all).
-_GREP = OptionSpec(
-    valued="efmABCdD",
-    long={
-        "recursive": "r",
-        "dereference-recursive": "R",
-        "directories": "d",
-        "devices": "D",
-        "regexp": "e",
-        "file": "f",
-        "max-count": "m",
-        "after-context": "A",
-        "before-context": "B",
-        "context": "C",
-    },
-    long_valued=frozenset({"d", "D", "e", "f", "m", "A", "B", "C", "include", "exclude"})
-    | frozenset({"exclude-dir", "exclude-from", "label", "color", "colour", "binary-files"}),
-)
-# Readers that search a directory they are given, and the working directory when given none
-# (``rg``, ``ag``), whatever their options.
-_TREE_READERS = frozenset({"rg", "ag"})
-# Programs that touch no named resource and change nothing.
-_HARMLESS = [
-    "tr",  # its operands are sets of characters, never files: it reads its input alone
-    "echo",
-    "printf",
-    "pwd",
-    "which",
-    "whereis",
-    "type",
-    "whoami",
-    "id",
-    "uname",
-    "hostname",
-    "date",
-    "cal",
-    "true",
-    "false",
-    "test",
-    "[",
-    "[[",
-    "sleep",
-    "ps",
-    "pgrep",
-    "pidof",
-    "top",
-    "htop",
-    "uptime",
-    "free",
-    "df",
-    "lsblk",
-    "lscpu",
-    "lsof",
-    "env",
-    "printenv",
-    "groups",
-    "history",
-    "seq",
-    "yes",
-    "read",
-    "wait",
-    "jobs",
-    "fg",
-    "bg",
-    "hash",
-    "locale",
-    "tty",
-    "man",
-    "help",
-    "info",
-    ":",
-    "shift",
-    "set",
-    "shopt",
-    "declare",
-    "typeset",
-    "local",
-    "export",
-    "readonly",
-    "getopts",
-    "let",
-    "umask",
-    "ulimit",
-    "return",
-    "break",
-    "continue",
-    "exit",
-    "logout",
-    "popd",
-    "dirs",
-    "clear",
-    "reset",
-    "nproc",
-    "arch",
-    "findmnt",
-    "blkid",
-    "ifconfig",
-    "ss",
-    "netstat",
-    "dig",
-    "nslookup",
-    "host",
-    "ping",
-    "tput",
-    "stty",
-    "time",
-    "times",
-    "unalias",
-    "unset",
-]
-
-
-# Builtins that evaluate a value again (``a=(…)`` under ``-a``/``-A``, a subscript, ``-n``).
-_REEVALUATING = frozenset({"declare", "typeset", "local", "readonly"})
-
-
-def _reached_indirectly(cmd: SimpleCommand) -> bool:
-    """Whether bash ran the builtin through ``builtin``/``command``, a quoted or escaped name or
-    a variable: then it parsed a plain command, not a declaration."""
-    if any(w.split(":")[0] in ("builtin", "command") for w in cmd.wrappers):
-        return True
-    return bool(cmd.raw_argv) and cmd.raw_argv[0] != cmd.name
-
-
-def _may_evaluate(cmd: SimpleCommand) -> bool:
-    """Whether a word of the declaration holds what bash would evaluate again."""
-    return any(c in a for a in cmd.args if not a.startswith(("-", "+")) for c in "([$`")
 
 
 @command(*_HARMLESS)
@@ -273,72 +101,6 @@ _MAN = OptionSpec(
     ),
 )
 _HASH = OptionSpec(valued="pt")
-
-
-# The builtins whose words bash evaluates once more, and how to find those words: arithmetic
-# expressions (``let``) and variable names, which may carry an array subscript (``printf -v``,
-# ``read``, ``test -v``, ``declare``). A subscript is arithmetic, and bash expands ``$(…)``,
-# backquotes and ``${…}`` in it: ``let 'a[$(rm -rf /)]=1'`` runs ``rm`` though it is quoted.
-_READ_BUILTIN = OptionSpec(valued="adinNptu", stop_at_operand=True)
-_PRINTF_BUILTIN = OptionSpec(valued="v", stop_at_operand=True)
-_WAIT_BUILTIN = OptionSpec(valued="p", stop_at_operand=True)
-_DECLARING = frozenset({"declare", "typeset", "local", "export", "readonly"})
-_EVALUATING = frozenset(
-    {"let", "test", "[", "[[", "printf", "read", "getopts", "wait", "unset", *_DECLARING}
-)
-# ``[[ A -eq B ]]`` evaluates both sides as arithmetic (``[``/``test`` want plain integers).
-_ARITHMETIC_TESTS = frozenset({"-eq", "-ne", "-lt", "-le", "-gt", "-ge"})
-_SUBSTITUTION = re.compile(r"\$[({]|`")
-_END = "KEYTURN_EXPANDED_AGAIN"
-
-
-def _evaluated_words(cmd: SimpleCommand) -> list[str]:
-    """The words of a builtin that bash evaluates once more (see above)."""
-    name, args = cmd.name, list(cmd.args)
-    if name not in _EVALUATING:
-        return []
-    if name == "let":
-        return args
-    if name in ("test", "[", "[["):
-        named = [args[i + 1] for i, arg in enumerate(args[:-1]) if arg in ("-v", "-R")]
-        if name == "[[":
-            named += [
-                w
-                for i, op in enumerate(args)
-                if op in _ARITHMETIC_TESTS
-                for w in args[i - 1 : i + 2 : 2]
-            ]
-        return named
-    if name == "getopts":
-        return args[1:2]
-    if name == "unset":
-        return [a for a in args if not a.startswith("-")]  # ``unset 'a[$(…)]'``
-    if name in _DECLARING:
-        integer = any(a.startswith(("-", "+")) and "i" in a for a in args)
-        words = [a for a in args if not a.startswith(("-", "+"))]
-        return words if integer else [w.partition("=")[0] for w in words]
-    spec = {"read": _READ_BUILTIN, "printf": _PRINTF_BUILTIN, "wait": _WAIT_BUILTIN}[name]
-    opts = parse_options(args, spec)
-    names = list(opts.values.get("v" if name == "printf" else "p", ()))
-    if name == "read":
-        names = [*opts.values.get("a", ()), *opts.rest]
-    return names
-
-
-def _expanded_again(words: list[str], cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
-    """What the substitutions in ``words`` run when bash expands them once more: judged as
-    the text of an unquoted here-document (expanded as they would be), unknown for backquotes
-    or without a way to judge nested commands."""
-    effects: list[Effect] = []
-    for word in words:
-        if not _SUBSTITUTION.search(word):
-            continue
-        if "`" in word or ctx.understand_nested is None:
-            reason = f"bash expands {word[:80]!r} once more and runs what it holds"
-            effects.append(unknown_effect(cmd, reason, ctx))
-        if "$" in word and ctx.understand_nested is not None:
-            effects.extend(ctx.understand_nested(f": <<{_END}\n{word}\n{_END}"))
-    return effects
 
 
 @command("alias")
