@@ -11,6 +11,15 @@ An ``eventName`` carrying its API version (Lambda's ``DeleteFunction20150331``) 
 operation without it, and an ``eventSource`` several services share (``es``: Elasticsearch and
 OpenSearch) is tried as each of them.
 
+S3's records keep its REST request as S3 received it (:func:`request_params`): a header under
+its own name, its values a list (``"x-amz-acl": ["public-read"]``), the XML body under its root
+element (``AccessControlPolicy.AccessControlList.Grant``, a grantee's ``xsi:type``,
+``PublicAccessBlockConfiguration`` with its ``xmlns``), the bucket policy parsed as
+``bucketPolicy``, and the sub-resource the call is on as an empty marker (``"acl": [""]``,
+``"policy": [""]``). botocore's model names where each member travels, which maps them back.
+S3 also records S3 Control's calls (an access point's, the account's public access block),
+and names some calls otherwise (``PutBucketPublicAccessBlock``, ``PutAccountPublicAccessBlock``).
+
 A record that is not an API call botocore knows (a console sign-in) gives an ``unknown``
 effect with the reason; a record that is not a record at all raises InputError.
 """
@@ -38,8 +47,23 @@ __all__ = [
 # ``DeleteDistribution2020_05_31``. Left on, the call would be an unknown one on "anything in
 # the account" instead of the delete of the function it names.
 _API_VERSION = re.compile(r"(?:\d{8}(?:v\d+)?|\d{4}_\d{2}_\d{2})\Z")
-# CloudTrail's names for parameters whose camelCase is not the member's name.
-_RENAMED = {("s3", "bucketname"): "Bucket"}
+# CloudTrail's names for parameters whose camelCase is not the member's name (a bucket policy
+# S3 records parsed, as ``bucketPolicy``, beside the ``"policy": [""]`` of its sub-resource).
+_RENAMED = {("s3", "bucketname"): "Bucket", ("s3", "bucketpolicy"): "Policy"}
+# S3's event names for calls botocore names otherwise: the bucket's public access block, and
+# the account's (S3 Control's, recorded by S3 too). Left unread, switching either off was an
+# ``unknown`` on "anything in the account", which named no bucket.
+_EVENT_NAMES = {
+    "PutBucketPublicAccessBlock": ("s3", "PutPublicAccessBlock"),
+    "DeleteBucketPublicAccessBlock": ("s3", "DeletePublicAccessBlock"),
+    "GetBucketPublicAccessBlock": ("s3", "GetPublicAccessBlock"),
+    "PutAccountPublicAccessBlock": ("s3control", "PutPublicAccessBlock"),
+    "DeleteAccountPublicAccessBlock": ("s3control", "DeletePublicAccessBlock"),
+    "GetAccountPublicAccessBlock": ("s3control", "GetPublicAccessBlock"),
+}
+# Where a REST member travels outside the body: CloudTrail gives it under the header's or the
+# query's name, its values as a list.
+_REST_LOCATIONS = frozenset({"header", "querystring", "uri"})
 
 
 def cloudtrail_records(document: Any, *, source: str = "cloudtrail") -> list[Mapping[str, Any]]:
@@ -89,9 +113,10 @@ def cloudtrail_effects(record: Mapping[str, Any]) -> list[Effect]:
     name = _text(record, "eventName", required=True) or ""
     target = cloudtrail_target(record)
     prefix = source.removesuffix(".amazonaws.com")
-    for service in _services(prefix):
+    renamed = _EVENT_NAMES.get(name) if prefix in ("s3", "s3-control") else None
+    for service in (renamed[0],) if renamed else _services(prefix):
         try:
-            operation = catalog.resolve_operation(service, name)
+            operation = catalog.resolve_operation(service, renamed[1] if renamed else name)
         except InputError:
             try:  # Lambda's and CloudFront's names carry their API version
                 operation = catalog.resolve_operation(service, _API_VERSION.sub("", name))
@@ -129,12 +154,22 @@ def _services(prefix: str) -> Iterator[str]:
     # The index behind services_for_endpoint, read only when the first answers failed.
     _, by_prefix = catalog._metadata_index()
     yield from (s for s in by_prefix.get(prefix.lower(), ()) if s not in seen)
+    if prefix.lower() == "s3":  # S3 Control's calls are S3's events (after S3's own names)
+        yield "s3control"
 
 
 def request_params(value: Any, shape: Any, service: str) -> dict[str, Any]:
-    """CloudTrail's camelCase ``requestParameters`` as the operation's input parameters."""
+    """CloudTrail's camelCase ``requestParameters`` as the operation's input parameters (an S3
+    or S3 Control call's REST request as its members: :func:`_structure`)."""
     if not isinstance(value, Mapping) or shape is None:
         return {}
+    # A REST-XML body whose root element is the request itself (S3 Control's
+    # ``PutAccessPointPolicyRequest``, ``CreateAccessPointRequest``): its members beside the
+    # headers' and the path's.
+    root = getattr(shape, "serialization", {}).get("name")
+    body = value.get(root) if isinstance(root, str) else None
+    if isinstance(body, Mapping):
+        value = {**{k: v for k, v in value.items() if k != root}, **body}
     mapped = _structure(value, shape, service)
     return mapped if isinstance(mapped, dict) else {}
 
@@ -142,11 +177,20 @@ def request_params(value: Any, shape: Any, service: str) -> dict[str, Any]:
 def _structure(value: Mapping[str, Any], shape: Any, service: str) -> dict[str, Any]:
     members = getattr(shape, "members", {})
     by_lower = {m.lower(): m for m in members}
+    # A member by the name it travels under: a header (``x-amz-acl``), a query or path part, an
+    # XML element or attribute (``AccessControlList``, ``xsi:type``).
+    by_wire = {
+        str(wire).lower(): m
+        for m, s in members.items()
+        if isinstance(wire := getattr(s, "serialization", {}).get("name"), str)
+    }
     out: dict[str, Any] = {}
     for key, item in value.items():
         low = str(key).lower()
-        member = _RENAMED.get((service, low)) or by_lower.get(low)
+        member = _RENAMED.get((service, low)) or by_lower.get(low) or by_wire.get(low)
         if member is not None:
+            if _marker(item, members[member]):
+                continue  # the sub-resource the call is on (``"acl": [""]``), not a value
             out[member] = _convert(item, members[member], service)
         elif low.endswith("set") and isinstance(item, Mapping):
             # EC2's query-protocol lists: instancesSet.items[].instanceId -> InstanceIds.
@@ -167,12 +211,28 @@ def _set_items(value: Mapping[str, Any]) -> tuple[str, list[Any]] | None:
     return key, [i[key] for i in items if isinstance(i, Mapping)]
 
 
+def _marker(value: Any, shape: Any) -> bool:
+    """An S3 sub-resource's empty marker (``[""]``) where the member holds no list."""
+    return value == [""] and getattr(shape, "type_name", "") != "list"
+
+
 def _convert(value: Any, shape: Any, service: str) -> Any:
     kind = getattr(shape, "type_name", "")
     if kind == "structure" and isinstance(value, Mapping):
         return _structure(value, shape, service)
-    if kind == "list" and isinstance(value, list):
-        return [_convert(v, shape.member, service) for v in value]
+    if kind == "list":
+        # An XML list as S3 records it: its items under their element's name (``{"Grant":
+        # [...]}``), one item alone when there is only one.
+        item = getattr(shape.member, "serialization", {}).get("name")
+        if isinstance(value, Mapping) and isinstance(item, str) and item in value:
+            value = value[item]
+            value = value if isinstance(value, list) else [value]
+        if isinstance(value, list):
+            return [_convert(v, shape.member, service) for v in value]
+        return value
+    located = getattr(shape, "serialization", {}).get("location") in _REST_LOCATIONS
+    if located and isinstance(value, list) and len(value) == 1:
+        return value[0]  # a header's values, as S3 records them: one value, as botocore takes
     return value
 
 

@@ -84,7 +84,7 @@ from keyturn.understand._mcp_azure import AZURE, NAMESPACE_TOOLS
 from keyturn.understand._mcp_cli import DOCKER, GCLOUD
 from keyturn.understand._mcp_cloud import AWS, k8s_names
 from keyturn.understand._mcp_cloud import KUBERNETES as _KUBERNETES_API
-from keyturn.understand._mcp_cloud_control import CLOUD_CONTROL
+from keyturn.understand._mcp_cloud_control import CFN_MCP, CLOUD_CONTROL
 from keyturn.understand._mcp_cloudflare import CLOUDFLARE
 from keyturn.understand._mcp_databases import POSTGRES, SQLITE
 from keyturn.understand._mcp_datastores import MYSQL, REDIS
@@ -114,6 +114,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AWS",
     "AZURE",
+    "CFN_MCP",
     "CLOUDFLARE",
     "CLOUD_CONTROL",
     "DOCKER",
@@ -292,6 +293,7 @@ FAMILIES: tuple[ServerFamily, ...] = (
     REDIS,
     KUBERNETES,
     TERRAFORM,
+    CFN_MCP,
     CLOUD_CONTROL,
     AWS,
     GCLOUD,

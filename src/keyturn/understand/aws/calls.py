@@ -14,7 +14,9 @@ from dataclasses import replace
 
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.aws import (
+    access_points,
     automation,
+    cloud_control_openings,
     event_runs,
     public_exposure,
     rule_runs,
@@ -64,6 +66,10 @@ def effects_of(call: AwsCall, target: Target) -> list[Effect]:
         found += wide_exposure.account_wide_exposure(call, hinted)
         found += wide_exposure.source_exposure(call, hinted)
         found += wide_exposure.policy_bucket_exposure(call, hinted)
+        # An access point opened to anyone, and the bucket behind it (:mod:`.access_points`).
+        found += access_points.policy_exposure(call, hinted)
+        # Stores that already exist a Cloud Control create opens (:mod:`.cloud_control_openings`).
+        found += cloud_control_openings.opened_stores(call, hinted)
     return _through_access_points(call, target, found)
 
 

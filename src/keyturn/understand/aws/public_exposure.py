@@ -16,10 +16,11 @@ What opens a resource (parameter names and values as botocore's service models g
   account is as good as anyone) or a grant to the ``AllUsers``/``AuthenticatedUsers`` groups, on
   a bucket or object (``PutBucketAcl``, ``PutObjectAcl``, ``CreateBucket``, ``PutObject``,
   ``CopyObject``, ``CreateMultipartUpload``);
-- a resource policy that lets anyone in (:func:`public_statement`): S3 bucket policies, ECR
-  repository policies, SNS topic and SQS queue policies (their ``Policy`` attribute), KMS key
-  policies, Secrets Manager resource policies, an IAM role's trust policy; a policy that cannot
-  be read is left as the verb judges it;
+- a resource policy that lets anyone in (:func:`public_statement`): S3 bucket policies, S3
+  access point policies (also Object Lambda and Multi-Region ones, whose bucket
+  :mod:`.access_points` holds for review), ECR repository policies, SNS topic and SQS queue
+  policies (their ``Policy`` attribute), KMS key policies, Secrets Manager resource policies,
+  an IAM role's trust policy; a policy that cannot be read is left as the verb judges it;
 - ``lambda AddPermission`` / ``AddLayerVersionPermission`` for principal ``*`` with no source
   account, source ARN or organisation to hold it;
 - an RDS instance or cluster made publicly accessible, also one restored or replicated from
@@ -27,7 +28,8 @@ What opens a resource (parameter names and values as botocore's service models g
   ``restore`` attribute given ``all``; an EBS snapshot's ``createVolumePermission`` or an AMI's
   ``launchPermission`` given the group ``all``;
 - a Cloud Control ``UpdateResource`` patch that does one of these
-  (:mod:`keyturn.understand.cloud_control_exposure`).
+  (:mod:`keyturn.understand.cloud_control_exposure`), or a ``CreateResource`` whose properties
+  do (:mod:`.cloud_control_openings`, which names the stores that already exist it opens).
 
 A parameter deciding one of these that is given at run time may be a public value
 (:mod:`.run_time_exposure`).
@@ -42,7 +44,13 @@ from typing import Any
 
 from keyturn.understand.aws.resolved_call import AwsCall
 
-__all__ = ["GRANTS", "exposure", "holds_to_known_callers", "public_statement"]
+__all__ = [
+    "GRANTS",
+    "exposure",
+    "holds_to_known_callers",
+    "lambda_permission",
+    "public_statement",
+]
 
 _PUBLIC_ACLS = frozenset({"public-read", "public-read-write", "authenticated-read"})
 _PUBLIC_GROUPS = ("/groups/global/allusers", "/groups/global/authenticatedusers")
@@ -209,13 +217,20 @@ def _attribute_policy(attributes: Any) -> str | None:
     return public_statement(attributes.get("Policy"))
 
 
+def _details_policy(details: Any) -> str | None:
+    """A Multi-Region access point's ``Details.Policy``, when it lets anyone in."""
+    return public_statement(details.get("Policy")) if isinstance(details, Mapping) else None
+
+
 def _topic_attribute(params: Mapping[str, Any]) -> str | None:
     if params.get("AttributeName") != "Policy":
         return None
     return public_statement(params.get("AttributeValue"))
 
 
-def _lambda_permission(params: Mapping[str, Any], holders: tuple[str, ...]) -> str | None:
+def lambda_permission(params: Mapping[str, Any], holders: tuple[str, ...]) -> str | None:
+    """Why a Lambda permission (``AddPermission``'s parameters, or an ``AWS::Lambda::Permission``'s
+    properties) lets anyone invoke: principal ``*`` with none of ``holders`` to hold it."""
     if not _anyone(params.get("Principal")):
         return None
     if any(isinstance(params.get(h), str) and params[h] for h in holders):
@@ -269,6 +284,14 @@ def _cloud_control_patch(params: Mapping[str, Any]) -> str | None:
     return patch_exposure(type_name, operations)
 
 
+def _cloud_control_create(params: Mapping[str, Any]) -> str | None:
+    """A Cloud Control ``CreateResource`` whose properties open a store: the one it makes, or
+    one it attaches access to (:mod:`.cloud_control_openings` names those)."""
+    from keyturn.understand.aws.cloud_control_openings import desired_exposure
+
+    return desired_exposure(params)
+
+
 def _named(member: str) -> Callable[[Mapping[str, Any]], str | None]:
     return lambda params: public_statement(params.get(member))
 
@@ -292,6 +315,10 @@ _CHECKS: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
         _acl,
     ),
     "s3:PutBucketPolicy": _named("Policy"),
+    # An access point's policy (:mod:`.access_points` names what it opens).
+    "s3control:PutAccessPointPolicy": _named("Policy"),
+    "s3control:PutAccessPointPolicyForObjectLambda": _named("Policy"),
+    "s3control:PutMultiRegionAccessPointPolicy": lambda p: _details_policy(p.get("Details")),
     "ecr:SetRepositoryPolicy": _named("policyText"),
     "kms:PutKeyPolicy": _named("Policy"),
     "kms:CreateKey": _named("Policy"),
@@ -302,10 +329,10 @@ _CHECKS: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
     "sns:CreateTopic": lambda p: _attribute_policy(p.get("Attributes")),
     "sqs:SetQueueAttributes": lambda p: _attribute_policy(p.get("Attributes")),
     "sqs:CreateQueue": lambda p: _attribute_policy(p.get("Attributes")),
-    "lambda:AddPermission": lambda p: _lambda_permission(
+    "lambda:AddPermission": lambda p: lambda_permission(
         p, ("SourceArn", "SourceAccount", "PrincipalOrgID")
     ),
-    "lambda:AddLayerVersionPermission": lambda p: _lambda_permission(p, ("OrganizationId",)),
+    "lambda:AddLayerVersionPermission": lambda p: lambda_permission(p, ("OrganizationId",)),
     **dict.fromkeys(
         (
             "rds:ModifyDBInstance",
@@ -324,6 +351,7 @@ _CHECKS: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
     "ec2:ModifySnapshotAttribute": lambda p: _group_all(p, "GroupNames", "CreateVolumePermission"),
     "ec2:ModifyImageAttribute": lambda p: _group_all(p, "UserGroups", "LaunchPermission"),
     "cloudcontrol:UpdateResource": _cloud_control_patch,
+    "cloudcontrol:CreateResource": _cloud_control_create,
 }
 
 

@@ -35,6 +35,9 @@ _DECIDING: dict[str, frozenset[str]] = {
         _ACL_PARAMETERS,
     ),
     "s3:PutBucketPolicy": frozenset({"Policy"}),
+    "s3control:PutAccessPointPolicy": frozenset({"Policy"}),
+    "s3control:PutAccessPointPolicyForObjectLambda": frozenset({"Policy"}),
+    "s3control:PutMultiRegionAccessPointPolicy": frozenset({"Details"}),
     "ecr:SetRepositoryPolicy": frozenset({"policyText"}),
     "kms:PutKeyPolicy": frozenset({"Policy"}),
     "kms:CreateKey": frozenset({"Policy"}),
@@ -65,6 +68,7 @@ _DECIDING: dict[str, frozenset[str]] = {
     ),
     "ec2:ModifyImageAttribute": frozenset({"OperationType", "UserGroups", "LaunchPermission"}),
     "cloudcontrol:UpdateResource": frozenset({"TypeName", "PatchDocument"}),
+    "cloudcontrol:CreateResource": frozenset({"TypeName", "DesiredState"}),
 }
 
 
