@@ -54,7 +54,8 @@ Meanings (decided here, relied on by tests):
   trigger or event also has the effects of the code it stores (:mod:`.stored_code`); a trigger
   running a function whose body is not in the text -> unknown (one defined earlier in the
   text: what its body does, :mod:`.procedural`).
-- Opening tables to everyone (:mod:`.public_grants`): a GRANT to ``PUBLIC``, MySQL's
+- Opening tables to everyone (:mod:`.public_grants`): a GRANT to ``PUBLIC``, IAM's
+  ``allUsers`` (BigQuery; what each object kind opens: :mod:`.grant_objects`), MySQL's
   anonymous account or an account with no password, ``ALTER DEFAULT PRIVILEGES ... TO
   PUBLIC``, a role made ``BYPASSRLS``/``SUPERUSER``, an account's password emptied -> update
   of the tables it reaches (every table of the schema, database or server when they are not

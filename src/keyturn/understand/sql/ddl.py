@@ -5,6 +5,7 @@ from __future__ import annotations
 from keyturn.model import Effect, EffectKind, Resource
 from keyturn.understand.sql import clickhouse
 from keyturn.understand.sql.column_types import retyped_column
+from keyturn.understand.sql.grant_objects import granted_names, grantee_roles
 from keyturn.understand.sql.guard_switches import linked_rows
 from keyturn.understand.sql.guards import default_privileges, guarded_table, switched_off
 from keyturn.understand.sql.names import Session
@@ -362,30 +363,17 @@ def _alter_table_change(
     return s.effect(EffectKind.DELETE, res, "ALTER TABLE DROP COLUMN", "the column's data")
 
 
-_GRANT_KINDS = frozenset(
-    {"table", "sequence", "database", "schema", "function", "procedure", "routine", "all"}
-    | {"tables", "sequences", "functions", "procedures", "routines", "in", "foreign"}
-    | {"server", "language", "large", "object", "tablespace", "type", "domain", "data"}
-    | {"wrapper"}
-)
-
-
 def grant(tokens: Tokens, s: Session) -> list[Effect]:
-    """GRANT/REVOKE: update of the objects and of the roles whose rights change."""
+    """GRANT/REVOKE: update of the objects and of the roles whose rights change (what the
+    objects and grantees are: :mod:`.grant_objects`)."""
     op = tokens[0].text.upper()
     on = top_index(tokens, "on")
     to = max(top_index(tokens, "to"), top_index(tokens, "from"))
     out: list[Effect] = []
     if on >= 0:
-        kind_words = skip_words(tokens, on + 1, _GRANT_KINDS)
-        kind = "database" if is_word(tokens, on + 1, "database") else "object"
-        if is_word(tokens, kind_words - 1, "schema") and kind_words - 1 > on + 1:
-            kind = "schema"
-        stop = frozenset({"to", "from"})
-        for parts in names_list(tokens, kind_words, stop)[0]:
-            out.append(s.effect(EffectKind.UPDATE, _resource(s, kind, parts), op))
+        kind, names = granted_names(tokens, on, to if to > on else len(tokens), s.engine)
+        out += [s.effect(EffectKind.UPDATE, _resource(s, kind, parts), op) for parts in names]
     if to >= 0:
-        for parts in names_list(tokens, to + 1, frozenset({"with", "granted", "cascade"}))[0]:
-            out.append(s.effect(EffectKind.UPDATE, s.role_resource(parts[-1]), op))
+        out += [s.effect(EffectKind.UPDATE, r, op) for r in grantee_roles(tokens, to + 1, s)]
     out = out or [s.effect(EffectKind.UPDATE, s.database_resource(), op)]
     return out + opened_by_grant(tokens, s)

@@ -66,9 +66,9 @@ class Session:
     dormant: dict[str, list[Dependent]] = field(default_factory=dict)
     # Routines the text defined: primary name -> (language, body) (:mod:`.procedural`).
     routines: dict[str, tuple[str, str]] = field(default_factory=dict)
-    # MySQL accounts the text left with no password (user names): a grant to one is open to
-    # anyone who knows the name (:mod:`.public_grants`).
-    passwordless: set[str] = field(default_factory=set)
+    # MySQL accounts the text left with no password, as (user, host): a grant to one is open
+    # to anyone who knows the name (:mod:`.public_grants`).
+    passwordless: set[tuple[str, str]] = field(default_factory=set)
 
     def wake_foreign_keys(self) -> None:
         """SQLite's ``PRAGMA foreign_keys`` turned on: the dormant links act from here on."""

@@ -10,6 +10,13 @@ Spanner's own DDL: ``ALTER TABLE t ADD|REPLACE ROW DELETION POLICY (OLDER_THAN(.
 time-to-live that deletes the table's rows as they age, so it is also a delete of the table.
 A DDL text or file decided at run time, or a file not at hand, is unknown on the database.
 
+Read as gcloud 528 reads them (``command_lib/spanner/flags.py``, ``ddl_parser.py``): an empty
+``--ddl-file=`` is no file (``if args.ddl_file``), so the ``--ddl`` texts run; each ``--ddl``
+is split into statements by itself, so each is judged by itself (one text's open ``/*``
+cannot hide the next), in one session. A ``--ddl=`` (or a file) with no statement in it is
+still sent, as a request with none: what the server makes of it is not known, so it is
+unknown on the database, never a call that does nothing.
+
 ``gcloud spanner databases execute-sql DB --instance=I --sql='DELETE FROM t'`` is judged the
 same way: its ``--sql`` as SQL run on the database, named as above (gcloud 528's ``--help`` and
 ``execute_sql.py``: ``--sql`` is a plain string, never a file; a ``--flags-file`` may give it,
@@ -43,6 +50,7 @@ _INSTANCE_IN_PATH = re.compile(r"(?:^|/)instances/([^/]+)/databases/[^/]+/?\Z")
 # A row deletion policy (Spanner's TTL) added or replaced: the rows it matches are deleted.
 _ROW_DELETION = re.compile(r"(?i)\bdeletion\b")
 _ALTERS = ("sql:ALTER TABLE ADD", "sql:ALTER TABLE REPLACE")
+_NOTHING = "sql:session"  # the SQL understanding's "no effectful statement"
 
 
 def spanner_effects(
@@ -61,9 +69,10 @@ def spanner_effects(
     if verb == "execute-sql" and tuple(group) != ("spanner", "databases"):
         return [unknown(f"{' '.join(group)} execute-sql: what its SQL does is not read", [])]
     if tuple(group) == ("spanner", "databases", "ddl") and verb == "update":
-        text, why = _ddl_text(flags, cmd, ctx)
+        texts, why = _ddl_texts(flags, cmd, ctx)
     elif tuple(group) == ("spanner", "databases") and verb == "execute-sql":
         text, why = _sql_text(flags, cmd)
+        texts = None if text is None else [text]
     else:
         return None
     word = names[0] if names else "*"
@@ -72,14 +81,31 @@ def spanner_effects(
     instance = found.group(1) if found else (flags.get("instance") or ["*"])[-1] or "*"
     inside = named(f"spanner/instances/{instance}/databases", word)
     bases = list(dict.fromkeys(named("spanner/databases", word) + inside))
-    if text is None:
-        return [unknown(why, [*bases, *(f"{b}/*" for b in bases)])]
-    from keyturn.understand.sql import sql_effects
-
-    effects = sql_effects(text, engine="spanner", database=database, target=ctx.target)
-    effects += _row_deletions(effects, text)
+    whole = [*bases, *(f"{b}/*" for b in bases)]
+    if texts is None:
+        return [unknown(why, whole)]
+    effects = _run(texts, database, ctx)
+    if verb == "update" and all(e.operation == _NOTHING for e in effects):
+        # gcloud sends the request with no statement (or none that changes anything): what
+        # the server makes of it is not known, never "nothing happens"
+        return [unknown("spanner ddl update: the DDL sent holds no statement", whole)]
+    effects += _row_deletions(effects, "\n".join(texts))
     prefix = f"db:spanner/{database}"
     return [_under(e, bases, prefix, database) for e in effects]
+
+
+def _run(texts: list[str], database: str, ctx: ShellContext) -> list[Effect]:
+    """The effects of the SQL texts run one after another on the database: each ``--ddl`` is
+    split into statements by itself (gcloud's ``SplitDdlIntoStatements``), so one text's open
+    comment or quote does not swallow the next; one session, so what one text declares (an
+    interleaved table, a foreign key) holds for the next."""
+    from keyturn.understand.sql import run_sql, unique_effects
+    from keyturn.understand.sql.names import Session
+
+    session = Session(engine="spanner", database=database or "*", host=None, target=ctx.target)
+    found = [e for text in texts for e in run_sql(text, session)]
+    changes = [e for e in found if e.operation != _NOTHING]
+    return unique_effects(changes) or found[:1]
 
 
 def database_group(group: Sequence[str]) -> list[str]:
@@ -101,24 +127,27 @@ def _sql_text(flags: Flags, cmd: SimpleCommand) -> tuple[str | None, str]:
     return texts[-1], ""
 
 
-def _ddl_text(flags: Flags, cmd: SimpleCommand, ctx: ShellContext) -> tuple[str | None, str]:
-    """The DDL the call runs (``--ddl-file`` wins over ``--ddl``, as gcloud has it), or None
-    and why it is not known."""
+def _ddl_texts(flags: Flags, cmd: SimpleCommand, ctx: ShellContext) -> tuple[list[str] | None, str]:
+    """The DDL texts the call runs, or None and why they are not known. As gcloud 528's
+    ``GetDDLsFromArgs`` has it: a ``--ddl-file`` (the last) wins over every ``--ddl``, but an
+    empty one (``--ddl-file=``) is no file, and the ``--ddl`` texts run."""
     paths = flags.get("ddl-file") or []
-    if paths:
+    if paths and paths[-1] and decided_at_run_time(paths[-1], cmd):
+        return None, "--ddl-file: which file is decided at run time"
+    if paths and paths[-1]:
         path = paths[-1]
-        if not path or decided_at_run_time(path, cmd):
-            return None, "--ddl-file: which file is decided at run time"
         text = one_text_on_line(home_path(path, ctx), ctx, limit=_LIMIT)
         if text is None:
             return None, f"--ddl-file {path}: the DDL file is not at hand"
-        return text, ""
+        return [text], ""
+    if paths and decided_at_run_time(paths[-1], cmd):
+        return None, "--ddl-file: which file is decided at run time"
     texts = flags.get("ddl") or []
-    if not texts:
+    if not texts and not paths:
         return None, "spanner ddl update without --ddl: the DDL it runs is not known"
     if any(decided_at_run_time(t, cmd) for t in texts):
         return None, "--ddl: the DDL is decided at run time"
-    return ";\n".join(texts), ""
+    return list(texts) or [""], ""
 
 
 def _row_deletions(effects: list[Effect], text: str) -> list[Effect]:
