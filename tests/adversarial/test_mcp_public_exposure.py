@@ -19,7 +19,8 @@ Which of the mapped cloud servers' tools can open a store, and how that was conf
   given all the same (a later version, another server of that name) is read as ``az`` would
   read it, so never judged more loosely than ``az storage account create`` with it. The tools
   that do take ``public-network-access`` (``fileshares_fileshare_create|update``,
-  ``redis_create``, ``sql_server_create``) are not mapped: ``unknown``.
+  ``redis_create``, ``sql_server_create``) and the other openings it offers are mapped and
+  tested in ``test_mcp_powershell_exposure.py``.
 - awslabs ``ccapi-mcp-server`` (its last wheel on PyPI, 1.0.18 -- every release yanked since,
   "superseded by awslabs.aws-iac-mcp-server", still run where pinned -- unpacked and read:
   ``server.py``, ``impl/tools/resource_operations.py``, ``cloud_control_utils.validate_patch``):
@@ -629,13 +630,6 @@ UNKNOWN = [
         CCAPI,
         "update_resource",
         {"identifier": "prod-data", "patch_document": [{"op": "remove", "path": "/AccessControl"}]},
-        DENY,
-    ),
-    Case(
-        "azure-fileshare-public-network",
-        AZURE,
-        "fileshares_fileshare_update",
-        {"name": "share1", "public-network-access": "Enabled"},
         DENY,
     ),
     Case(

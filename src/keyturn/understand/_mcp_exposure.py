@@ -10,7 +10,15 @@ mapped on their own read their arguments here, with the rules of the surface the
 - the Azure MCP server's commands take ``az``'s options by name (``allow-blob-public-access``,
   ``public-network-access``, ``default-action``, ``public-access``...): read by
   :func:`~keyturn.understand.shell.commands._az_public.exposed`, as ``az`` is
-  (:func:`azure_opening`);
+  (:func:`azure_opening`), and with the values the server's own commands take where they
+  differ (npm ``@azure/mcp`` 2.0.5, ``tools/list``; ``microsoft/mcp``'s services):
+  ``redis_create``'s ``public-network-access`` is a boolean (``true`` deploys the cache with
+  ``publicNetworkAccess: Enabled``), ``compute_disk_update``'s ``network-access-policy
+  AllowAll`` lets a disk be exported or uploaded from any network,
+  ``storagesync_service_update``'s ``incoming-traffic-policy AllowAllTraffic`` lets every
+  network reach the sync service, and a SQL server's firewall rule over a range wider than a
+  ``/8`` (``0.0.0.0``-``255.255.255.255``) lets in every address (:func:`firewall_opening`:
+  as wide as an ``aws:SourceIp`` condition that no longer holds a statement);
 - a Cloud Control ``UpdateResource`` patch, read by
   :func:`keyturn.understand.cloud_control_exposure.patch_exposure` as the ``aws cloudcontrol
   update-resource`` call is (:mod:`._mcp_cloud_control`).
@@ -18,6 +26,7 @@ mapped on their own read their arguments here, with the rules of the surface the
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -25,7 +34,7 @@ from typing import Any
 from keyturn.model import Effect, EffectKind
 from keyturn.understand.openings import opening
 
-__all__ = ["azure_opening", "exposing"]
+__all__ = ["azure_opening", "exposing", "firewall_opening", "untold_opening"]
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
@@ -67,7 +76,57 @@ def azure_opening(command: str, params: Mapping[str, Any]) -> str | None:
         if (word := _word(value)) is not None
     ]
     group, _, verb = command.replace("_", " ").rpartition(" ")
-    return exposed(group.split(), verb, args)
+    return exposed(group.split(), verb, args) or _server_opening(params)
+
+
+# The server's own options and the values (lower case) that open what they name: (option,
+# values, what it opens). ``true``: a boolean option (``redis_create``).
+_SERVER_OPENING: tuple[tuple[str, frozenset[str], str], ...] = (
+    ("--public-network-access", frozenset({"true", "enabled"}), "opens it to every network"),
+    (
+        "--network-access-policy",
+        frozenset({"allowall"}),
+        "lets it be exported or uploaded from every network",
+    ),
+    ("--incoming-traffic-policy", frozenset({"allowalltraffic"}), "lets every network in"),
+)
+
+
+def _server_opening(params: Mapping[str, Any]) -> str | None:
+    for key, value in params.items():
+        word = _word(value)
+        for option, values, what in _SERVER_OPENING:
+            if word is not None and _option(str(key)) == option and word.lower() in values:
+                return f"{option} {word}: {what}"
+    return None
+
+
+def untold_opening(params: Mapping[str, Any], option: str) -> str | None:
+    """Why a create that sends no ``option`` (``public-network-access``) may open what it
+    makes, or over what exists puts back, to every network: the service's default decides;
+    None when the option is given (read by :func:`azure_opening`)."""
+    if any(_option(str(key)) == f"--{option}" for key in params):
+        return None
+    return f"--{option} not told: the service's default decides, which may let every network in"
+
+
+# A range holding more addresses than a /8 lets in every address, as a ``/7`` or wider
+# ``aws:SourceIp`` no longer holds a statement to known callers (:mod:`..aws.public_exposure`).
+_WIDEST = 2**24
+
+
+def firewall_opening(start: str | None, end: str | None) -> str | None:
+    """Why a firewall rule from ``start`` to ``end`` (IPv4 addresses, as Azure SQL's are) opens
+    the server to the world, ``""`` when it does not; None when the range is not readable (an
+    address missing, or not an IPv4 one: the call is then not understood)."""
+    try:
+        low = ipaddress.IPv4Address((start or "").strip())
+        high = ipaddress.IPv4Address((end or "").strip())
+    except ValueError:
+        return None
+    if int(high) - int(low) + 1 > _WIDEST:
+        return f"firewall rule {low}-{high}: lets in every address"
+    return ""
 
 
 # -- Cloud Control patches ---------------------------------------------------------------------

@@ -12,8 +12,9 @@ shell's own understanding of ``aws`` (:mod:`.aws_cli`): profile, region, protect
 ``-ProfileName``/``-Region`` and an earlier ``Set-AWSCredential``/``Set-DefaultAWSRegion`` in
 the text are the CLI's ``--profile``/``--region``. A parameter that is not a member, or a
 cmdlet whose operation is not found, makes the call ``unknown`` on the service. S3's ACL
-parameters (``-CannedACLName``, ``-PublicReadOnly``...) and the flattened public access block
-settings are read as :mod:`._powershell_aws_acl` says; ``S3C`` is S3 Control's prefix
+parameters (``-CannedACLName``, ``-PublicReadOnly``..., and the ACL a ``-HeaderCollection`` or
+a ``-Grant`` sends) and the flattened public access block settings are read as
+:mod:`._powershell_aws_acl` says; ``S3C`` is S3 Control's prefix
 (``Add-S3CPublicAccessBlock``), taken when the operation is found there.
 """
 
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 
 from keyturn.understand.shell.commands._powershell_aws_acl import (
     acl_parameters,
+    carried_acls,
     flattened,
     is_acl_switch,
 )
@@ -206,12 +208,27 @@ def parameters(args: Sequence[str]) -> tuple[dict[str, str], list[str]]:
             elif _takes_no_value(given.lower()) or nxt is None or _is_name(nxt):
                 named[given.lower()] = "$true"
             else:
-                named[given.lower()] = nxt
-                i += 1
+                end = _table_end(args, i + 1)
+                named[given.lower()] = " ".join(args[i + 1 : end])
+                i = end - 1
         else:
             positional.append(word)
         i += 1
     return named, positional
+
+
+def _table_end(args: Sequence[str], start: int) -> int:
+    """Where the value word at ``start`` ends: a hashtable written with spaces
+    (``@{ 'x-amz-acl' = 'public-read' }``) reaches here as several words, all of one value
+    (else the rest would be read as positional words, and what the table sets lost)."""
+    if not args[start].startswith("@{"):
+        return start + 1
+    depth = 0
+    for end in range(start, len(args)):
+        depth += args[end].count("{") - args[end].count("}")
+        if depth <= 0:
+            return end + 1
+    return len(args)
 
 
 def _takes_no_value(name: str) -> bool:
@@ -234,6 +251,8 @@ def aws_lines(
         return None
     verb, service, noun = found
     named, positional = parameters(args)
+    if service == "s3":
+        named = carried_acls(named)  # an ACL sent as a header or a grant object
     head = ["aws"]
     untold = [f"-{k}" for k in named if k in _ELSEWHERE] + session.elsewhere
     for key, flag in _TARGET.items():

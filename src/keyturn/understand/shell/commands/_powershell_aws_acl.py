@@ -10,6 +10,15 @@
   it names, and an ACL or grant (``-GrantRead``...) decided at run time as the worst it may be
   (``public-read``, a grant to ``AllUsers``): what the call writes may be opened to anyone, so
   it is judged as opening it (fail closed);
+- the ACL a request sets in other ways: ``-HeaderCollection`` (``Write-S3Object``,
+  ``Copy-S3Object``: each entry a header of the request, so ``x-amz-acl`` is its canned ACL
+  and ``x-amz-grant-read``... its grants), and the ``S3Grant`` objects of ``-Grant``
+  (``Write-S3Object``, ``Copy-S3Object``) and ``-AccessControlList_Grant`` (``Set-S3ACL``).
+  A grant to the ``AllUsers`` or ``AuthenticatedUsers`` group is read as the canned ACL giving
+  that group the same (``public-read``, ``public-read-write``, ``authenticated-read``), and a
+  table or grant decided at run time as the worst it may be; the parameter itself is still
+  not carried over (what else its headers or grants do is not read: the call also stays
+  ``unknown``), so reading it never makes the call looser than before (:func:`carried_acls`);
 - ``-PublicAccessBlockConfiguration_BlockPublicAcl <Boolean>`` and its three siblings
   (``Add-S3PublicAccessBlock``, ``Add-S3CPublicAccessBlock``) are the members of the request's
   ``PublicAccessBlockConfiguration`` (``BlockPublicAcls``..., named in the singular): a member
@@ -91,6 +100,70 @@ def acl_parameters(named: Mapping[str, str]) -> dict[str, str]:
     if acls:
         out["acl"] = ",".join(dict.fromkeys(acls))  # more than one: the call judged on each
     return out
+
+
+# Parameters that carry an ACL besides the canned one: request headers, and S3Grant objects.
+_HEADERS = "headercollection"
+_SHORTEST_HEADERS = len("header")
+_GRANT_OBJECTS = frozenset({"grant", "accesscontrollist_grant", "accesscontrollist_grants"})
+_ACL_HEADER = "x-amz-acl"
+_GRANT_HEADER = "x-amz-grant-"
+# What PowerShell computes inside a table or grant: a variable, a subexpression, a call.
+_COMPUTED = ("$", "(")
+_ALL_USERS = "/groups/global/allusers"
+_AUTHENTICATED = "/groups/global/authenticatedusers"
+
+
+def carried_acls(named: Mapping[str, str]) -> dict[str, str]:
+    """``named`` with the canned ACLs that ``-HeaderCollection`` and the S3Grant parameters
+    give the request added to ``-CannedACLName`` (read by :func:`acl_of` as any canned ACL
+    is). Those parameters are kept as they are: what else they set stays not carried over."""
+    acls: list[str] = []
+    for key, raw in named.items():
+        if len(key) >= _SHORTEST_HEADERS and _HEADERS.startswith(key):
+            acls += _header_acls(raw)
+        elif key in _GRANT_OBJECTS:
+            acls += _grant_acls(raw, raw)
+    if not acls:
+        return dict(named)
+    out = dict(named)
+    given = [out[_CANNED]] if _CANNED in out else []
+    out[_CANNED] = ",".join([*given, *dict.fromkeys(acls)])
+    return out
+
+
+def _header_acls(raw: str) -> list[str]:
+    """The canned ACLs a ``-HeaderCollection`` table gives the request (``x-amz-acl``, a
+    ``x-amz-grant-*`` to a public group); a table decided at run time: the worst."""
+    text = raw.strip()
+    if any(c in text for c in _COMPUTED) or not (text.startswith("@{") and text.endswith("}")):
+        return [_WORST_ACL]
+    acls: list[str] = []
+    for entry in text[2:-1].replace("\n", ";").split(";"):
+        name, equals, value = entry.partition("=")
+        name, value = name.strip().strip("'\"").lower(), value.strip().strip("'\"")
+        if not equals:
+            continue
+        if name == _ACL_HEADER:
+            acls.append(value.lower())
+        elif name.startswith(_GRANT_HEADER):
+            acls += _grant_acls(value, name)
+    return acls
+
+
+def _grant_acls(grant: str, permission: str) -> list[str]:
+    """The canned ACL giving a public group what ``grant`` (an S3Grant's text or a grant
+    header's value) gives it: ``[]`` for a grant to someone named; decided at run time: the
+    worst. Writing (the objects, or their ACL) or full control is ``public-read-write``."""
+    text = grant.lower()
+    if any(c in text for c in _COMPUTED):
+        return [_WORST_ACL]
+    writes = any(w in permission.lower() for w in ("write", "full"))
+    if _ALL_USERS in text:
+        return ["public-read-write" if writes else "public-read"]
+    if _AUTHENTICATED in text:
+        return ["authenticated-read"]
+    return []
 
 
 def flattened(
