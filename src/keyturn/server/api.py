@@ -47,6 +47,7 @@ from keyturn.server.auth import Principal
 from keyturn.server.decide import action_of
 from keyturn.server.details import body_view, bound_to_view, details_of, save_details
 from keyturn.server.errors import ApiError
+from keyturn.server.limits import check_claim
 from keyturn.server.responses import JSONResponse
 
 # Names the web UI and the admission webhook take from here.
@@ -70,6 +71,7 @@ def actor_of(body: dict[str, Any], principal: Principal) -> Actor:
     for key, value in fields.items():
         if value is not None and not isinstance(value, str):
             raise InputError(f"actor.{key}: expected a string")
+        check_claim(value, f"actor.{key}")
     if principal.role is Role.AGENT:
         if fields["agent"] not in (None, "", principal.name):
             raise ApiError(

@@ -16,6 +16,7 @@ from keyturn.server.app import Backend, backend_of
 from keyturn.server.auth import Principal
 from keyturn.server.details import load_details
 from keyturn.server.errors import ApiError
+from keyturn.server.limits import check_reason
 from keyturn.server.responses import JSONResponse
 from keyturn.server.wait import current, wait_decided
 
@@ -86,6 +87,7 @@ async def act_on_request(
         )
     if verb == "revoke" and not reason.strip():
         raise InputError("reason: a revocation needs a reason")
+    check_reason(reason)
     await own_request(backend, principal, request_id)
     # A reason is typed by a person, who may paste a token into it: kept as the audit keeps
     # any other text, its secrets replaced.

@@ -39,7 +39,8 @@ from keyturn.errors import AuthError
 from keyturn.gate import Gate
 from keyturn.server.auth import FailureLimiter, Principal, Session, SessionSigner, bearer_of
 from keyturn.server.durable import AuditWriter
-from keyturn.server.errors import EXCEPTION_HANDLERS, ApiError
+from keyturn.server.errors import EXCEPTION_HANDLERS, ApiError, internal_error_response
+from keyturn.server.limits import BodyLimit, bounded_ids
 from keyturn.server.notify import Notifier
 from keyturn.server.wait import Changes
 from keyturn.store.interface import Store
@@ -208,14 +209,26 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        started = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 names = {k for k, _ in message.get("headers", [])}
                 extra = [(k, v) for k, v in SECURITY_HEADERS if k not in names]
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            # Starlette answers an error nothing handled outside every middleware, so its 500
+            # would go without these headers: answered here, with them. The error goes on up
+            # to be logged; the outer handler sees the answer started and sends nothing more.
+            if not started:
+                await internal_error_response()(scope, receive, send_with_headers)
+            raise
 
 
 def create_app(
@@ -253,15 +266,19 @@ def create_app(
             await notifier.stop()
             backend.close()
 
-    routes = [
-        *api.routes(),
-        Route("/k8s/admission", admission.admission, methods=["POST"]),
-        openapi_route(),
-        *web.routes(),
-        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
-    ]
+    routes = bounded_ids(
+        [
+            *api.routes(),
+            Route("/k8s/admission", admission.admission, methods=["POST"]),
+            openapi_route(),
+            *web.routes(),
+            Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+        ]
+    )
     app = Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS, lifespan=lifespan)
     app.state.backend = backend
+    # Added first, so inside SecurityHeaders: its early 413 gets the headers too.
+    app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
     return app
 

@@ -131,7 +131,7 @@ class SessionSigner:
         if not cookie or "." not in cookie:
             return None
         payload, _, mac = cookie.rpartition(".")
-        if not hmac.compare_digest(mac, self._mac(payload)):
+        if not _same(mac, self._mac(payload)):
             return None
         try:
             raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
@@ -147,4 +147,10 @@ class SessionSigner:
 
 def csrf_ok(session: Session, submitted: str | None) -> bool:
     """Whether a form's CSRF field matches the session's (constant time)."""
-    return bool(submitted) and hmac.compare_digest(session.csrf, submitted or "")
+    return bool(submitted) and _same(session.csrf, submitted or "")
+
+
+def _same(mine: str, theirs: str) -> bool:
+    """``hmac.compare_digest`` of two texts as UTF-8: given two ``str``, it raises on any
+    character beyond ASCII, and a cookie or form field holding one was a server error."""
+    return hmac.compare_digest(mine.encode(), theirs.encode(errors="surrogatepass"))

@@ -100,6 +100,11 @@ async def http_error(request: Request, exc: Exception) -> Response:
 async def internal_error(request: Request, exc: Exception) -> Response:
     # The log gets the traceback; the client gets nothing it could use to probe the server.
     log.exception("%s %s: internal error", request.method, request.url.path)
+    return internal_error_response()
+
+
+def internal_error_response() -> JSONResponse:
+    """The answer to an error nothing handled: it says nothing of the error."""
     return error_response(500, "internal_error", _server_side(500))
 
 
