@@ -17,6 +17,7 @@ from keyturn.understand.shell.commands._az_defaults import (
     az_state_write,
     rewrites_az_state,
 )
+from keyturn.understand.shell.commands._az_firewall import network_rules
 from keyturn.understand.shell.commands._az_gcloud_words import (
     VERB,
     Flags,
@@ -56,6 +57,10 @@ _AZ_VALUED = frozenset(
     | {"file", "dest", "destination", "path", "method", "url", "uri", "body", "headers"}
     | {"instance-id", "url-parameters", "uri-parameters"}
 )
+# Groups whose resource is also named as another spelling names it: the storagesync
+# extension's ``storage-sync-service`` is the service ``azure:storagesync/NAME`` (as the Azure
+# MCP server's ``storagesync service`` names it).
+_ALSO_NAMED = {"storagesync/storage-sync-service": "storagesync"}
 _AZ_SHORT = {"n": "name", "g": "resource-group", "l": "location", "o": "output", "y": "yes"}
 _AZ_SHORT |= {"f": "file", "d": "destination", "m": "method", "u": "url", "b": "body"}
 
@@ -161,9 +166,13 @@ def _az_call(
     for name in names:
         resource = az_names(path, name, rg, subscriptions)
         resource += inner_names(group, verb, name, cmd.args, rg, subscriptions)
+        if path in _ALSO_NAMED:  # the same resource as another az group (or MCP) names it
+            resource += az_names(_ALSO_NAMED[path], name, rg, subscriptions)
         out.append(cloud_effect(kind, resource, ctx, service=group[0], operation=op, detail=detail))
     for arm_id in flags.get("ids", []):
         out.append(cloud_effect(kind, arm_names(arm_id), ctx, service=group[0], operation=op))
+    # A firewall rule or an address let into a store: named as the store, opening it when wide.
+    out = network_rules(group, verb, cmd.args, rg, subscriptions, out)
     why = switched_off(group, verb, cmd.args)  # soft delete, a legal hold... switched off
     out = unprotecting(out, why) if why else out
     public = exposed(group, verb, cmd.args)  # public blob access, every network let in

@@ -26,12 +26,25 @@ Options as ``az … -h`` of azure-cli 2.x gives them (values without case, as az
   server create|update -e`` and ``az appconfig create|update -e`` (``--enable-public-network``),
   ``az private-link association create -a``; and any prefix of a long option, which az's
   parser takes (:mod:`._az_options`).
+- ``--network-access-policy AllowAll`` (``az disk|snapshot create|update``): the disk exported
+  or uploaded from every network, as the Azure MCP server's ``compute_disk_update`` is held
+  (:mod:`keyturn.understand._mcp_exposure`); ``--incoming-traffic-policy AllowAllTraffic``
+  (``az storagesync [storage-sync-service] create|update``, the extension's options): every
+  network let into the sync service; ``--firewall-state Disabled`` (``az dls account update``):
+  the account's firewall rules switched off, every address let in.
+- A range given to ``--public-access`` or ``--public-network-access`` (``az postgres|mysql
+  flexible-server create --public-access 1.0.0.0-255.255.255.255``, az's ``rdbms``: "IP
+  address ranges must be dash-separated") wider than a ``/8`` lets in every address
+  (:func:`~keyturn.understand._mcp_exposure.firewall_opening`; ``0.0.0.0`` alone is Azure's
+  "allow Azure services"). Firewall rules and the addresses added to a store's network rules:
+  :mod:`._az_firewall`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from keyturn.understand._mcp_exposure import firewall_opening
 from keyturn.understand.shell.commands._az_options import option_values
 
 _TRUE = frozenset({"true"})
@@ -54,7 +67,16 @@ _OPENING: tuple[tuple[tuple[str, ...], frozenset[str], str], ...] = (
     (("--public-network-enabled",), _TRUE, "opens it to every network"),
     (("--default-action",), frozenset({"allow"}), "lets every network address in"),
     (("--anonymous-pull-enabled",), _TRUE, "lets anyone pull its images"),
+    (
+        ("--network-access-policy",),
+        frozenset({"allowall"}),
+        "lets it be exported or uploaded from every network",
+    ),
+    (("--incoming-traffic-policy",), frozenset({"allowalltraffic"}), "lets every network in"),
+    (("--firewall-state",), frozenset({"disabled"}), "switches its firewall off: every address in"),
 )
+# Options whose value may be a range of addresses (``START-END``) let in.
+_RANGES = frozenset({"--public-access", "--public-network-access"})
 # Short options, each its group's own (``-p`` is a password elsewhere): (group, short, long).
 _SHORT: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("cosmosdb",), "-p", "--public-network-access"),
@@ -79,7 +101,16 @@ def exposed(group: Sequence[str], verb: str, args: Sequence[str]) -> str | None:
         for value in option_values(args, [*spellings, *shorts], bare=bare):
             if value.strip().lower() in values:
                 return f"{spellings[0]} {value}: {what}"
+            if spellings[0] in _RANGES and (wide := _wide_range(value)):
+                return f"{spellings[0]} {value}: {wide}"
     return None
+
+
+def _wide_range(value: str) -> str | None:
+    """Why a ``START-END`` range of IPv4 addresses lets in every address (None when it does
+    not, or is not such a range: another value of the option)."""
+    start, dash, end = value.partition("-")
+    return firewall_opening(start, end) or None if dash else None
 
 
 def _in(group: Sequence[str], prefix: tuple[str, ...]) -> bool:
