@@ -363,7 +363,9 @@ def test_a_record_forged_in_the_database_is_named_not_a_500(server: Server, tmp_
 
 
 def test_policy_for_everyone(server: Server) -> None:
-    for who in ("kiro", "alice", "admin"):
+    """Everyone gets the digest; only reviewers and admins the source path and reviewers."""
+    assert set(server.get("/v1/policy", "kiro").json()) == {"digest"}
+    for who in ("alice", "admin"):
         body = server.get("/v1/policy", who).json()
         assert body["digest"].startswith("sha256:") and body["reviewers"]["sre"] == [
             "alice",

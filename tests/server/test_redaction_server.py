@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from starlette.testclient import TestClient
 from tests.server.conftest import Receiver, Server, until
 
 from keyturn.server.details import SENSITIVE, terraform_details
@@ -50,10 +51,13 @@ def test_no_secret_in_answers_requests_pages_audit_or_webhooks(
     assert SECRET not in audit.text
     assert notifying_server.get("/v1/audit/verify", "admin").json()["ok"] is True
 
-    browser = notifying_server.client
+    # The server's public address is https (a TLS proxy in front): the reviewer's browser
+    # reaches it over https, so its session cookie is Secure and travels only there.
+    browser = TestClient(notifying_server.client.app, base_url="https://keyturn.example")
     assert (
         browser.post("/login", data={"token": notifying_server.tokens["alice"]}).status_code == 200
     )
+    assert "__Host-keyturn_session" in browser.cookies
     page = browser.get(f"/requests/{request_id}")
     assert page.status_code == 200 and "redacted" in page.text
     assert SECRET not in page.text

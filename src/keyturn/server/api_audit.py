@@ -1,5 +1,6 @@
 """``/v1/audit`` and ``/v1/policy``: read, verify and trace the audit log; the policy in force
-and its lint findings. Reviewers and admins only (the policy's digest: any token)."""
+and its lint findings. Reviewers and admins only (the policy's digest: any token but a
+cluster's)."""
 
 from __future__ import annotations
 
@@ -89,9 +90,18 @@ async def audit_trace(request: Request) -> JSONResponse:
 
 
 async def policy_info(request: Request) -> JSONResponse:
+    """``GET /v1/policy``: the digest of the policy in force for every token; for reviewers
+    and admins also where the server reads it and who reviews.
+
+    An agent needs the digest alone (to tell which policy judged it; its decisions carry the
+    same digest). The file's path on the server and the reviewers' names would tell a hostile
+    agent where to aim and whom to work on, and none of keyturn's clients or hooks reads
+    them."""
     backend = backend_of(request)
-    await backend.authenticate(request)
+    principal = await backend.authenticate(request)
     policy = backend.policy
+    if principal.role not in (Role.REVIEWER, Role.ADMIN):
+        return JSONResponse({"digest": policy.digest})
     return JSONResponse(
         {
             "digest": policy.digest,

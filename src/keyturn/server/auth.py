@@ -5,7 +5,9 @@
   constant time (``hmac.compare_digest``).
 - Failed token attempts are rate-limited per client address: after ``max_failures`` within
   ``window`` seconds that address gets 429 until the window passes, so guessing is hopeless
-  even for short tokens someone pasted by hand.
+  even for short tokens someone pasted by hand. Only addresses that failed within the window
+  are kept, at most ``max_clients`` of them (the longest quiet dropped first): a client
+  spraying made-up addresses cannot grow the server's memory without bound.
 - The session cookie carries the holder's token id, name, role, a CSRF secret and an expiry,
   signed with HMAC-SHA256 under the install's session secret. Each use re-checks that the token
   is still live, so revoking a token ends its sessions.
@@ -20,7 +22,7 @@ import json
 import secrets
 import threading
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -49,19 +51,22 @@ class Principal:
 
 
 class FailureLimiter:
-    """Counts failed authentications per client; refuses a client over the limit."""
+    """Counts failed authentications per client; refuses a client over the limit. Keeps only
+    clients that failed within the window, at most ``max_clients``, ordered by last failure."""
 
     def __init__(
         self,
         *,
         max_failures: int = 20,
         window: float = 60.0,
+        max_clients: int = 10_000,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._max = max_failures
         self._window = window
+        self._max_clients = max_clients
         self._clock = clock
-        self._failures: dict[str, deque[float]] = {}
+        self._failures: OrderedDict[str, deque[float]] = OrderedDict()
         self._lock = threading.Lock()
 
     def check(self, client: str) -> None:
@@ -75,13 +80,32 @@ class FailureLimiter:
 
     def failed(self, client: str) -> None:
         with self._lock:
-            self._recent(client).append(self._clock())
+            now = self._clock()
+            q = self._recent(client)
+            q.append(now)
+            self._failures[client] = q
+            self._failures.move_to_end(client)
+            # Entries are in order of last failure: drop from the front those whose window
+            # has passed, and beyond max_clients the longest quiet (an address that fails on
+            # stays at the back; evicting it takes max_clients other addresses failing since).
+            cutoff = now - self._window
+            while self._failures:
+                first, times = next(iter(self._failures.items()))
+                if times[-1] >= cutoff and len(self._failures) <= self._max_clients:
+                    break
+                del self._failures[first]
 
     def _recent(self, client: str) -> deque[float]:
-        q = self._failures.setdefault(client, deque())
+        """``client``'s failures within the window (a fresh, unkept queue when none): a check
+        alone never adds an entry, so clients that never fail cost nothing."""
+        q = self._failures.get(client)
+        if q is None:
+            return deque(maxlen=self._max)
         cutoff = self._clock() - self._window
         while q and q[0] < cutoff:
             q.popleft()
+        if not q:
+            del self._failures[client]
         return q
 
 

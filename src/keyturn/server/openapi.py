@@ -257,15 +257,15 @@ def document() -> dict[str, Any]:
         },
         "/v1/policy": {
             "get": _op(
-                "The policy in force",
+                "The policy in force (its source and reviewers: reviewers and admins)",
                 _json(
                     obj(
-                        ["digest", "source", "reviewers"],
+                        ["digest"],
                         digest=STR,
                         source=STR,
                         reviewers={"type": "object"},
                     ),
-                    "The policy",
+                    "The policy: its digest; for reviewers and admins its source and reviewers",
                 ),
             )
         },

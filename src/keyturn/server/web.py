@@ -1,7 +1,8 @@
 """The reviewers' pages, rendered on the server (Jinja2, no front-end build, no scripts).
 
 Sign in posts a token once; the answer is a session cookie (HttpOnly, SameSite=Strict, Secure
-over https, signed with the install's secret) that carries no token. Every state-changing
+and ``__Host-`` over https, signed with the install's secret) that carries no token; signing
+out ends the session in the store (:mod:`.sessions`). Every state-changing
 form carries the session's CSRF token; sign-in, before there is a session, refuses a post the
 browser says came from another site (:func:`cross_site`). Pages: the queue of pending
 requests, one request (effects per resource with protected flags and deciding rules, the
@@ -30,9 +31,10 @@ from keyturn.approval.display import ranked_effects, request_headline, shorten, 
 from keyturn.approval.machine import may_revoke
 from keyturn.approval.model import MAX_REQUEST_ID, ApprovalRequest, RequestState, Role
 from keyturn.errors import ApprovalError, InputError, NotFoundError
+from keyturn.server import sessions
 from keyturn.server.api import act_on_request, audit_page, verify_report
 from keyturn.server.app import Backend, backend_of
-from keyturn.server.auth import SESSION_COOKIE, SESSION_SECONDS, Principal, Session, csrf_ok
+from keyturn.server.auth import Principal, Session, csrf_ok
 from keyturn.server.details import load_details
 from keyturn.server.errors import ApiError
 from keyturn.server.notify import redact
@@ -109,12 +111,12 @@ templates.env.filters["sh"] = _quoted
 
 
 async def session_of(request: Request) -> Session | None:
-    """The signed-in holder, when the cookie is valid and its token still live."""
+    """The signed-in holder: a valid cookie, its token still live, not signed out."""
     backend = backend_of(request)
-    session = backend.sessions.read(request.cookies.get(SESSION_COOKIE), now=backend.clock())
+    session = backend.sessions.read(sessions.session_cookie(request), now=backend.clock())
     if session is None:
         return None
-    held = await backend.run(backend.holds_session, session)
+    held = await backend.run(sessions.session_live, backend, session)
     return session if held else None
 
 
@@ -185,19 +187,13 @@ async def login(request: Request) -> Response:
         )
     cookie, _ = backend.sessions.issue(principal, now=backend.clock())
     response = RedirectResponse("/", status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        cookie,
-        max_age=SESSION_SECONDS,
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-        path="/",
-    )
+    sessions.set_cookie(response, request, cookie)
     return response
 
 
 async def logout(request: Request) -> Response:
+    """Sign out: the session ends in the store (a copy of the cookie stops working), then in
+    the browser."""
     session = await session_of(request)
     form = await request.form()
     if session is not None and not csrf_ok(session, str(form.get("csrf") or "")):
@@ -207,8 +203,10 @@ async def logout(request: Request) -> Response:
             {"session": session, "error": "the form has expired; reload and try again"},
             status=403,
         )
+    if session is not None:
+        await sessions.sign_out(request, session)
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    sessions.clear_cookies(response, request)
     return response
 
 
@@ -394,17 +392,19 @@ async def notifications_view(request: Request) -> Response:
 
 
 def routes() -> list[Route]:
-    """The pages' routes."""
-    return [
-        Route("/", queue, methods=["GET"], name="web_queue"),
-        Route("/login", login_form, methods=["GET"]),
-        Route("/login", login, methods=["POST"]),
-        Route("/logout", logout, methods=["POST"]),
-        Route("/history", history, methods=["GET"]),
-        Route("/audit", audit_view, methods=["GET"]),
-        Route("/admin/notifications", notifications_view, methods=["GET"]),
-        Route("/requests/{request_id:int}", show, methods=["GET"], name="web_request"),
-        Route("/requests/{request_id:int}/approve", _voter("approve"), methods=["POST"]),
-        Route("/requests/{request_id:int}/reject", _voter("reject"), methods=["POST"]),
-        Route("/requests/{request_id:int}/revoke", _voter("revoke"), methods=["POST"]),
-    ]
+    """The pages' routes (their answers over https carry HSTS)."""
+    return sessions.secure_routes(
+        [
+            Route("/", queue, methods=["GET"], name="web_queue"),
+            Route("/login", login_form, methods=["GET"]),
+            Route("/login", login, methods=["POST"]),
+            Route("/logout", logout, methods=["POST"]),
+            Route("/history", history, methods=["GET"]),
+            Route("/audit", audit_view, methods=["GET"]),
+            Route("/admin/notifications", notifications_view, methods=["GET"]),
+            Route("/requests/{request_id:int}", show, methods=["GET"], name="web_request"),
+            Route("/requests/{request_id:int}/approve", _voter("approve"), methods=["POST"]),
+            Route("/requests/{request_id:int}/reject", _voter("reject"), methods=["POST"]),
+            Route("/requests/{request_id:int}/revoke", _voter("revoke"), methods=["POST"]),
+        ]
+    )

@@ -169,6 +169,17 @@ class Store(ABC):
     def details(self, digest: str) -> str | None:
         """The text kept for ``digest``, or ``None``."""
 
+    # -- the pages' sessions ----------------------------------------------------------------------
+
+    @abstractmethod
+    def end_session(self, *, session_id: str, expires_at: float, now: float) -> None:
+        """Record that the session ``session_id`` was signed out; kept until ``expires_at``
+        (when its cookie stops working anyway). Ends older than ``now`` may be dropped."""
+
+    @abstractmethod
+    def session_ended(self, session_id: str) -> bool:
+        """Whether ``session_id`` was signed out (through any server on this store)."""
+
 
 def records_of(store: Store, seqs: Sequence[int]) -> list[StoredRecord]:
     """The stored records with these numbers (for tests and trace)."""
