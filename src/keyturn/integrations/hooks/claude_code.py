@@ -29,6 +29,7 @@ from .protocol import (
     text,
     tool_event,
 )
+from .remote_agents import claude_elsewhere
 from .search_tools import searched_places
 
 NAME = "claude-code"
@@ -69,6 +70,10 @@ def read_claude_style(
     head = tool_event(payload, where=where, events=events)
     event, tool, args, cwd, session = head.event, head.tool, head.args, head.cwd, head.session
     category, normal, server, name = claude_tool(tool, args, where=where)
+    extra = reading_extra(claude_readings(tool)) if category is ToolCategory.MCP else {}
+    elsewhere = claude_elsewhere(tool, args) if category is ToolCategory.INTERNAL else None
+    if elsewhere:  # a sub-agent whose tool calls this hook never sees (.remote_agents)
+        category, extra = ToolCategory.UNKNOWN, {"reason": elsewhere}
     return ToolCall(
         agent=agent,
         tool=tool,
@@ -80,7 +85,7 @@ def read_claude_style(
         mcp_server=server,
         mcp_tool=name,
         event=event,
-        extra=reading_extra(claude_readings(tool)) if category is ToolCategory.MCP else {},
+        extra=extra,
     )
 
 

@@ -67,6 +67,8 @@ class Codex:
                 event=call.event,
             )
         if tool in _SHELL_TOOLS and isinstance(args, dict):
+            if _two_commands(args):
+                return _not_one_command(payload, tool=str(tool), args=args, home=home)
             from .shell_patch import read_patch_shell
 
             # ``apply_patch`` through the shell tool: Codex applies it as the patch tool does.
@@ -156,6 +158,39 @@ def _shell_call(
         extra = {**extra, "reason": reason}
         return replace(call, tool=tool, category=ToolCategory.UNKNOWN, extra=extra)
     return replace(call, tool=tool, arguments=arguments, extra=extra)
+
+
+def _two_commands(args: dict[str, Any]) -> bool:
+    """Whether a shell call names two different commands: ``cmd`` (what ``exec_command`` runs)
+    and ``command`` (what the other shell tools run). A release that passes the model's
+    arguments through unrenamed passes both; judging the one the tool does not run would let
+    the other through (``{"cmd": "rm -rf …", "command": "ls"}``)."""
+    return (
+        args.get("cmd") is not None
+        and args.get("command") is not None
+        and (args["cmd"] != args["command"])
+    )
+
+
+def _not_one_command(
+    payload: Mapping[str, Any], *, tool: str, args: dict[str, Any], home: str
+) -> ToolCall:
+    """The call :func:`_two_commands` finds, as not understood."""
+    from .protocol import tool_event
+
+    head = tool_event(payload, where=f"{NAME} event", events=(PRE_TOOL_USE, PERMISSION_REQUEST))
+    reason = f"{tool} sends 'cmd' and 'command' naming different commands: which runs is not known"
+    return ToolCall(
+        agent=NAME,
+        tool=tool,
+        category=ToolCategory.UNKNOWN,
+        arguments=dict(args),
+        cwd=head.cwd,
+        home=home,
+        session=head.session,
+        event=head.event,
+        extra={"reason": reason},
+    )
 
 
 # The shells whose ``-c``/``-lc`` reads the command as the shell understanding does.

@@ -36,7 +36,7 @@ import sys
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -70,20 +70,16 @@ class DaemonError(KeyturnError):
     code = "hook_daemon"
 
 
-@dataclass(frozen=True, slots=True)
-class _Stamp:
-    """What identifies a policy file's version cheaply; its bytes' digest when it changes."""
-
-    device: int
-    inode: int
-    size: int
-    mtime_ns: int
+# What tells a policy file's version cheaply (its bytes' digest when it changes): device, inode,
+# size, mtime and ctime. The ctime too, which no one can set: a write that puts the mtime back
+# (``cp -p``, ``touch -r``, ``rsync -t --inplace``) must not leave the daemon on the old policy.
+_Stamp = tuple[int, int, int, int, int]
 
 
 class PolicyCache:
     """Policies by (path, guarded paths), reloaded when the file changes.
 
-    Each call stats the file; when (device, inode, size, mtime_ns) differ from the cached
+    Each call stats the file; when its :data:`_Stamp` differs from the cached
     version the bytes are read and hashed, and the policy is parsed again only if the SHA-256
     differs. A file that cannot be read goes to :func:`keyturn.policy.load_policy_file`, which
     raises the in-process hook's own error; a policy that does not load is never cached.
@@ -101,7 +97,7 @@ class PolicyCache:
         key = (path, tuple(guarded_paths))
         try:
             info = os.stat(path)
-            stamp = _Stamp(info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+            stamp = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
             with self._lock:
                 cached = self._entries.get(key)
             if cached is not None and cached[0] == stamp:

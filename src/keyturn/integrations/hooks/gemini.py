@@ -27,6 +27,7 @@ from .protocol import (
     optional_text,
     tool_event,
 )
+from .remote_agents import gemini_elsewhere
 from .search_tools import searched_places
 from .shell_env import GEMINI, SHELL_ENV
 
@@ -39,7 +40,6 @@ _INTERNAL = frozenset(
         "ask_user",
         "exit_plan_mode",
         "enter_plan_mode",
-        "delegate_to_agent",
     }
 )
 
@@ -92,6 +92,7 @@ class Gemini:
             )
         category, normal = _builtin(tool, args, home=home, where=where)
         reason = str(normal.pop(_REASON, "")) if category is ToolCategory.UNKNOWN else ""
+        reason = gemini_elsewhere(tool, args) or reason  # a delegation (.remote_agents)
         extra: dict[str, Any] = {"reason": reason} if reason else {}
         if category is ToolCategory.SHELL:  # its shell runs in another environment (.shell_env)
             extra[SHELL_ENV] = GEMINI

@@ -28,10 +28,11 @@ from keyturn.model import Action, ActionKind, Effect
 
 Reading = tuple[str, str]
 
-# Gemini CLI shortens a qualified name longer than 63 characters to its first 28, "___" and
-# its last 32 (``generateValidName``): the tool's name is then partly gone.
+# Gemini CLI shortens a qualified name longer than 63 characters (``generateValidName``): to its
+# first 28, "___" and its last 32 in older releases; to its first 30, "..." and its last 30 in
+# current ones (0.6x, ``mcp-tool.js``). The tool's name is then partly gone.
 _GEMINI_MAX = 63
-_GEMINI_CUT = 28
+_GEMINI_CUTS = ((28, "___"), (30, "..."))
 
 
 def readings(rest: str, separator: str) -> list[Reading]:
@@ -59,7 +60,7 @@ def gemini_readings(tool: str) -> list[Reading]:
 
 def gemini_truncated(tool: str) -> bool:
     """Whether Gemini CLI may have shortened this name (so no split gives the real tool)."""
-    return len(tool) == _GEMINI_MAX and tool[_GEMINI_CUT : _GEMINI_CUT + 3] == "___"
+    return len(tool) == _GEMINI_MAX and any(tool[at : at + 3] == cut for at, cut in _GEMINI_CUTS)
 
 
 def kiro_readings(tool: str) -> list[Reading]:
