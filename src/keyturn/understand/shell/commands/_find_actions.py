@@ -1,4 +1,4 @@
-"""``find``'s expression words, for the ``find`` handler of :mod:`.files`.
+"""``find``'s expression words, for the ``find`` handler (:mod:`._find`).
 
 The tests and actions that take a value (skipped, so that a value is never read as an action),
 the ``-exec`` family and what the command it runs does on each root, and the actions that

@@ -1,4 +1,4 @@
-"""rsync's options and places, for the ``rsync`` handler of :mod:`.files`.
+"""rsync's options and places, for the ``rsync`` handler (:mod:`._rsync`).
 
 The options rsync takes with a value; how a path word is named where it is (``/abs/path``
 here, ``ssh:host/file:path`` over the remote shell, ``rsync:host/module/path`` for a daemon)

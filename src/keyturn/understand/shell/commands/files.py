@@ -5,12 +5,14 @@ Effects are on ``file:/absolute/path`` names; a recursive operation on a directo
 ``wipefs``, ``dd``/``shred`` onto a block device are catastrophic (denied everywhere); so are the
 partition tools' writes (:mod:`.disks`).
 A path decided at run time keeps its written form and says so in ``detail``.
+
+``rsync`` (:mod:`._rsync`) and ``find`` (:mod:`._find`) have modules of their own, imported
+here so that they register with the other file commands.
 """
 
 from __future__ import annotations
 
 from keyturn.model import Effect, EffectKind
-from keyturn.understand.shell.code_settings import runs_command
 from keyturn.understand.shell.commands._file_operands import (
     backups,
     destination,
@@ -20,36 +22,19 @@ from keyturn.understand.shell.commands._file_operands import (
     through_link,
 )
 from keyturn.understand.shell.commands._file_options import CP, INSTALL, LN, MKFS_PROGRAMS, MV
-from keyturn.understand.shell.commands._find_actions import (
-    FIND_EXEC,
-    FIND_VALUED,
-    FIND_WRITES,
-    find_exec,
-    find_leading_options,
-    hook_settings_reached,
-)
-from keyturn.understand.shell.commands._rsync_places import (
-    RSYNC,
-    on_places,
-    recursive_rsync,
-    rsync_backups,
-    rsync_host,
-    rsync_place,
-    rsync_shell,
-)
+from keyturn.understand.shell.commands._find import find as find  # registers find
+from keyturn.understand.shell.commands._rsync import rsync as rsync  # registers rsync
 from keyturn.understand.shell.commands._sed_effects import (
     backup_paths,
     in_place_suffix,
     sed_script_effects,
 )
 from keyturn.understand.shell.commands._tf_removal import (
-    find_removes,
     globbed_words,
     with_removed_configuration,
 )
 from keyturn.understand.shell.commands._tf_trees import (
     with_glob_copied,
-    with_rsync_written,
     with_tree_written,
 )
 from keyturn.understand.shell.effects import (
@@ -58,7 +43,6 @@ from keyturn.understand.shell.effects import (
     file_path,
     home_or_root,
     is_block_device,
-    named_in,
     removal_effect,
     unknown_effect,
     write_effect,
@@ -299,72 +283,6 @@ def ln(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     return effects + backups([made.link for made in links], opts, cmd, ctx)
 
 
-@command("rsync")
-def rsync(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """``rsync``: reads the sources (recursively with ``-r``/``-a``) and writes the destination;
-    ``--delete*`` deletes what is not in the source. A ``[user@]host:path`` is named where it
-    is (``ssh:host/file:path``); ``--rsync-path`` runs there, ``-e`` here (an ssh whose
-    options run commands, ``ProxyCommand``..., is unknown); ``--write-devices`` writes into a
-    device as ``cp`` would."""
-    opts = parse_options(cmd.args, RSYNC)
-    if len(opts.operands) < 2:
-        return None
-    *sources, dest = opts.operands
-    path = rsync_place(dest, ctx)
-    local = path.startswith("/")
-    landed = on_places(EffectKind.UPDATE, directory_tree(path), cmd, ctx)
-    if local:
-        # What lands there: Terraform files overwritten, removed or overridden.
-        deletes = any(f.startswith("del") for f in opts.flags)
-        pairs = [(s, rsync_place(s, ctx)) for s in sources]
-        landed = with_rsync_written(
-            landed, pairs, path, ctx, deletes=deletes, trees=recursive_rsync(opts)
-        )
-    effects = [landed]
-    if local and opts.has("write-devices"):
-        effects.append(write_effect(path, cmd, ctx, detail="rsync --write-devices"))
-    effects += rsync_backups(opts, dest, path, cmd, ctx)
-    recursive = opts.has("r", "a", "recursive", "archive")
-    for source in sources:
-        where = rsync_place(source, ctx)
-        names = directory_tree(where) if recursive else [where]
-        effects.append(on_places(EffectKind.READ, names, cmd, ctx, detail="rsync's source"))
-    for shell in opts.values.get("e", ()):  # ``-e CMD``: the remote shell rsync runs here
-        effects.extend(rsync_shell(shell, cmd, ctx))
-    hosts = {rsync_host(op) for op in opts.operands} - {None}
-    for remote in opts.values.get("rsync-path", ()):  # run on the other side, by the shell
-        found = runs_command(remote, "rsync --rsync-path", cmd, ctx)
-        places = [f"ssh:{h}" for h in sorted(h for h in hosts if h)]
-        effects.extend(named_in(e, places) for e in found)
-    if opts.has("M"):
-        effects.append(unknown_effect(cmd, "rsync --remote-option passes options on", ctx))
-    for written in opts.values.get("log-file", ()):
-        effects.append(write_effect(file_path(written, ctx), cmd, ctx))
-    if any(f.startswith("del") for f in opts.flags):
-        wrecked = home_or_root(path, home=ctx.home) if local else None
-        effects.append(
-            on_places(
-                EffectKind.DELETE,
-                [path.rstrip("/") + "/*"],
-                cmd,
-                ctx,
-                detail="deletes files at the destination not in the source",
-                catastrophic=f"rsync --delete onto / or a home: {wrecked}" if wrecked else None,
-            )
-        )
-    if opts.has("remove-source-files") or opts.has("remove-sent-files"):
-        # The files sent go: a folder's, everything under it.
-        places = [rsync_place(s, ctx) for s in sources]
-        names = [n for place in places for n in directory_tree(place)]
-        sent = on_places(EffectKind.DELETE, names, cmd, ctx, detail="removes what it sent")
-        here = [p for p in places if p.startswith("/")]
-        effects.append(with_removed_configuration(sent, here, cmd, ctx, globbed=False, trees=True))
-    for key in ("log-file", "write-batch", "only-write-batch"):
-        for written in opts.values.get(key, ()):
-            effects.append(write_effect(file_path(written, ctx), cmd, ctx, detail=f"--{key}"))
-    return effects
-
-
 @command("sed", "perl-i")
 def sed(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     """``sed -i`` updates the files it edits; plain ``sed`` reads. What the script itself runs
@@ -402,52 +320,3 @@ def tee(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
     if not paths:
         return [file_effect(EffectKind.READ, ["/dev/stdin"], cmd, ctx)]
     return [write_effect(p, cmd, ctx) for p in paths]
-
-
-@command("find")
-def find(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None:
-    """``find``: reads; ``-delete`` deletes under its roots; ``-exec CMD {} ;`` runs CMD on them.
-    The agents' hook settings files under a root that the action may reach are named too
-    (``find . -name settings.json -delete``): ``<root>/*`` does not say them."""
-    args = list(cmd.args[find_leading_options(cmd.args) :])
-    roots: list[str] = []
-    while args and not args[0].startswith(("-", "(", "!")):
-        roots.append(args.pop(0))
-    paths = operand_paths(cmd, roots or ["."], ctx)
-    under = [p.rstrip("/") + "/*" if p != "/" else "/*" for p in paths]
-    written = list(zip(roots or ["."], paths, strict=True))
-    effects = [file_effect(EffectKind.READ, paths, cmd, ctx)]
-    if "-files0-from" in args:  # the start paths are in a file: what is acted on is not said
-        effects.append(
-            unknown_effect(cmd, "find -files0-from reads its start paths from a file", ctx)
-        )
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if arg == "-delete":
-            reasons = [r for p in paths if (r := home_or_root(p, home=ctx.home))]
-            reached = hook_settings_reached(args, i, written, ctx)
-            deleted = file_effect(
-                EffectKind.DELETE,
-                paths + under + reached,
-                cmd,
-                ctx,
-                detail="find -delete",
-                catastrophic=reasons[0] if reasons else None,
-            )
-            effects.append(find_removes(deleted, args, i, written, cmd, ctx))
-        elif arg in FIND_EXEC:
-            end = next(
-                (j for j in range(i + 1, len(args)) if args[j] in (";", "+", "\\;")), len(args)
-            )
-            reached = hook_settings_reached(args, i, written, ctx)
-            ran = find_exec(args[i + 1 : end], under + reached, cmd, ctx)
-            effects.extend(find_removes(e, args, i, written, cmd, ctx, under) for e in ran)
-            i = end
-        elif arg in FIND_WRITES and i + 1 < len(args):
-            effects.append(write_effect(file_path(args[i + 1], ctx), cmd, ctx))
-            i += 1
-        elif arg in FIND_VALUED:
-            i += 1
-        i += 1
-    return effects
