@@ -122,8 +122,13 @@ def bucket_policy_exposure(
 ) -> list[Effect]:
     """The bucket a bucket policy's change opens to the world (or may), as an ``update`` of it
     that removes its protection, beside ``effect`` (the change's own, on the policy); ``[]``
-    for another change or resource."""
-    if rc.get("ResourceType") != BUCKET_POLICY or rc.get("Action") not in ("Add", "Modify"):
+    for another change or resource. Another type that attaches access to a store (a topic's
+    policy, a Lambda permission...): :mod:`keyturn.understand.aws.attached_changes`."""
+    if rc.get("ResourceType") != BUCKET_POLICY:
+        from keyturn.understand.aws.attached_changes import attached_change_exposure
+
+        return attached_change_exposure(rc, effect, changes)
+    if rc.get("Action") not in ("Add", "Modify"):
         return []
     opened = _policy_change_exposure(rc, physical, changes)
     if opened is None:

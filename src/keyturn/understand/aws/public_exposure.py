@@ -16,11 +16,14 @@ What opens a resource (parameter names and values as botocore's service models g
   account is as good as anyone) or a grant to the ``AllUsers``/``AuthenticatedUsers`` groups, on
   a bucket or object (``PutBucketAcl``, ``PutObjectAcl``, ``CreateBucket``, ``PutObject``,
   ``CopyObject``, ``CreateMultipartUpload``);
-- a resource policy that lets anyone in (:func:`public_statement`): S3 bucket policies, S3
-  access point policies (also Object Lambda and Multi-Region ones, whose bucket
-  :mod:`.access_points` holds for review), ECR repository policies, SNS topic and SQS queue
-  policies (their ``Policy`` attribute), KMS key policies, Secrets Manager resource policies,
-  an IAM role's trust policy; a policy that cannot be read is left as the verb judges it;
+- a resource policy that lets anyone in (:func:`public_statement`): S3 bucket policies (also
+  an Outposts bucket's), S3 access point policies (also Object Lambda and Multi-Region ones,
+  whose bucket :mod:`.access_points` holds for review), S3 table bucket policies, ECR
+  repository policies, SNS topic and SQS queue policies (their ``Policy`` attribute), KMS key
+  policies, Secrets Manager, Kinesis and MSK resource policies, CloudWatch Logs' resource
+  policy (whose log groups :mod:`.wide_exposure` names), an event bus's policy (or its
+  ``Principal: *`` not held by a ``Condition``), an IAM role's trust policy; a policy that
+  cannot be read is left as the verb judges it;
 - ``lambda AddPermission`` / ``AddLayerVersionPermission`` for principal ``*`` with no source
   account, source ARN or organisation to hold it;
 - an RDS instance or cluster made publicly accessible, also one restored or replicated from
@@ -292,6 +295,14 @@ def _cloud_control_create(params: Mapping[str, Any]) -> str | None:
     return desired_exposure(params)
 
 
+def _bus_permission(params: Mapping[str, Any]) -> str | None:
+    """``events PutPermission``: its ``Policy``, or its ``Principal`` (``*`` not held by its
+    ``Condition``: :func:`~.cloud_control_attached.bus_principal`)."""
+    from keyturn.understand.aws.cloud_control_attached import bus_principal
+
+    return public_statement(params["Policy"]) if "Policy" in params else bus_principal(params)
+
+
 def _named(member: str) -> Callable[[Mapping[str, Any]], str | None]:
     return lambda params: public_statement(params.get(member))
 
@@ -319,7 +330,13 @@ _CHECKS: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
     "s3control:PutAccessPointPolicy": _named("Policy"),
     "s3control:PutAccessPointPolicyForObjectLambda": _named("Policy"),
     "s3control:PutMultiRegionAccessPointPolicy": lambda p: _details_policy(p.get("Details")),
+    "s3control:PutBucketPolicy": _named("Policy"),  # an Outposts bucket's
+    "s3tables:PutTableBucketPolicy": _named("resourcePolicy"),
     "ecr:SetRepositoryPolicy": _named("policyText"),
+    "kinesis:PutResourcePolicy": _named("Policy"),
+    "kafka:PutClusterPolicy": _named("Policy"),
+    "logs:PutResourcePolicy": _named("policyDocument"),
+    "events:PutPermission": _bus_permission,
     "kms:PutKeyPolicy": _named("Policy"),
     "kms:CreateKey": _named("Policy"),
     "secretsmanager:PutResourcePolicy": _named("ResourcePolicy"),

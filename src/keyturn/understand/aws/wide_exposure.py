@@ -1,6 +1,7 @@
 """The stores an opening reaches besides the resources its call names: every bucket of an
-account whose public access block is switched off (or every AMI and snapshot of a region), and
-the database a public replica or point-in-time restore copies its data from, and the bucket a
+account whose public access block is switched off (or every AMI and snapshot of a region), the
+log groups CloudWatch Logs' resource policy (an account's, not a group's) opens, and the
+database a public replica or point-in-time restore copies its data from, and the bucket a
 Cloud Control patch of its policy opens.
 """
 
@@ -32,7 +33,10 @@ _WIDE = {
 def account_wide_exposure(call: AwsCall, target: Target) -> list[Effect]:
     """For a switch that guards a whole account or region (S3's account public access block,
     EC2's block public access for AMIs and snapshots): an ``update`` that removes the protection
-    of every resource it guards, by a wide name a protected pattern is reached through."""
+    of every resource it guards, by a wide name a protected pattern is reached through. (The
+    account's CloudWatch Logs resource policy: :func:`_log_groups`.)"""
+    if call.qualified == "logs:PutResourcePolicy":
+        return _log_groups(call, target)
     wide = _WIDE.get(call.qualified)
     why = exposure(call) if wide is not None else None
     if why is None or wide is None:
@@ -45,6 +49,26 @@ def account_wide_exposure(call: AwsCall, target: Target) -> list[Effect]:
     )
     note = f"removes protection: {why}: {whom} may be opened to anyone"
     return [call_effect(call, EffectKind.UPDATE, resource, target, [note], removes=True)]
+
+
+def _log_groups(call: AwsCall, target: Target) -> list[Effect]:
+    """``logs PutResourcePolicy`` letting anyone in: an ``update`` that removes the protection
+    of each log group its open statements' ``Resource`` names (every log group of the account
+    for ``*``), which the call names only when given one ``resourceArn``."""
+    from keyturn.understand.aws.cloud_control_attached import logs_stores
+
+    why = exposure(call)
+    if why is None:
+        return []
+    where = where_of(target)
+    every = f"arn:aws:logs:{where.region}:{where.account}:log-group:*"
+    named = call.params.get("resourceArn")
+    groups = [g for g in logs_stores(call.params.get("policyDocument"), every) if g != named]
+    note = f"removes protection: {why}: a log group the account's resource policy opens"
+    return [
+        call_effect(call, EffectKind.UPDATE, Resource(names=(g,)), target, [note], removes=True)
+        for g in groups
+    ]
 
 
 # Calls that copy another database's data into a new one, by the parameter naming the source
