@@ -45,19 +45,25 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 import pytest
-from tests.adversarial.conftest import CWD, HOME
-from tests.conftest import brief_protecting
+from tests.adversarial._judging import (
+    ALLOW,
+    ASK,
+    DENY,
+    decision_of,
+    each_case,
+    policy_protecting,
+    shown,
+    understood_call,
+    understood_line,
+)
+from tests.adversarial.conftest import CWD
 
-from keyturn.model import Action, ActionKind, Actor, EffectKind, Target
-from keyturn.policy import Policy, load_policy
-from keyturn.understand import MemoryFiles
+from keyturn.model import Action, ActionKind, EffectKind, Target
+from keyturn.policy import Policy
 from keyturn.understand.aws import understand_aws
 from keyturn.understand.cloudtrail import cloudtrail_effects
 from keyturn.understand.mcp_call import McpCall
-from keyturn.understand.shell import understand_shell
 
-ALLOW, ASK, DENY = "allow", "ask", "deny"
-ACTOR = Actor(agent="codex", operator="bob")
 PROTECTED = (
     "arn:aws:s3:::acme-archive",
     "arn:aws:s3:::acme-archive/*",
@@ -90,17 +96,7 @@ PRIVATE: dict[str, Any] = {
 FILES = {f"{CWD}/open.json": json.dumps(OPEN), f"{CWD}/private.json": json.dumps(PRIVATE)}
 
 
-@pytest.fixture(scope="module")
-def policy() -> Policy:
-    return load_policy(brief_protecting(*PROTECTED))
-
-
-def _judge(action: Action, policy: Policy) -> str:
-    return policy.judge(action, actor=ACTOR).decision.value
-
-
-def _shown(action: Action) -> list[tuple[str, tuple[str, ...], bool]]:
-    return [(e.effect.value, e.resource.names, e.removes_protection) for e in action.effects]
+policy = policy_protecting(*PROTECTED)
 
 
 # -- 1. CloudTrail's S3 records -----------------------------------------------------------------
@@ -205,20 +201,20 @@ RECORD_GUARDS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("case", RECORD_ESCAPES, ids=[c.id for c in RECORD_ESCAPES])
+@each_case(RECORD_ESCAPES)
 def test_a_recorded_s3_opening_is_judged_as_the_call(case: Record, policy: Policy) -> None:
     """S3's REST request reaches the same exposure check as botocore's parameters: each
     opening of the protected bucket is refused (before: a plain update, or ``unknown``)."""
     action = _recorded(_record(case.name, case.params))
-    assert _judge(action, policy) == case.expected, (case.id, _shown(action))
+    assert decision_of(action, policy) == case.expected, (case.id, shown(action))
 
 
-@pytest.mark.parametrize("case", RECORD_GUARDS, ids=[c.id for c in RECORD_GUARDS])
+@each_case(RECORD_GUARDS)
 def test_a_recorded_s3_call_that_opens_nothing_stays_allowed(case: Record, policy: Policy) -> None:
     """False-alarm guards (allowed before the change too): a private ACL or policy, or a public
     ACL on a bucket nobody protects."""
     action = _recorded(_record(case.name, case.params))
-    assert _judge(action, policy) == case.expected, (case.id, _shown(action))
+    assert decision_of(action, policy) == case.expected, (case.id, shown(action))
 
 
 def test_a_recorded_call_names_what_the_api_call_names() -> None:
@@ -261,8 +257,7 @@ def test_the_account_block_record_reaches_every_bucket() -> None:
 
 
 def _shell(command: str, env: str = "dev") -> Action:
-    return understand_shell(command, cwd=CWD, home=HOME, env={}, files=MemoryFiles(dict(FILES)),
-                            target=Target(environment=env))  # fmt: skip
+    return understood_line(command, env, FILES)
 
 
 @pytest.mark.parametrize(
@@ -293,7 +288,7 @@ def test_a_public_access_point_policy_opens_it_and_its_bucket(
     protected) and the data of the bucket it fronts, which the call does not name: ``unknown``
     on every bucket. Before: an update of ``access-point-policy/NAME``, allowed in dev."""
     action = _shell(command)
-    assert _judge(action, policy) == expected, _shown(action)
+    assert decision_of(action, policy) == expected, shown(action)
     unknown = [e.resource.names for e in action.effects if e.effect is EffectKind.UNKNOWN]
     assert unknown == [("arn:aws:s3:::*", "s3://*")]
 
@@ -304,7 +299,7 @@ def test_a_private_access_point_policy_stays_an_update(policy: Policy) -> None:
         f"aws s3control put-access-point-policy --account-id {ACCOUNT} --name ledger-ap"
         " --policy file://private.json"
     )
-    assert _judge(_shell(command), policy) == ALLOW
+    assert decision_of(_shell(command), policy) == ALLOW
 
 
 def test_a_multi_region_access_point_policy_holds_its_buckets(policy: Policy) -> None:
@@ -317,7 +312,7 @@ def test_a_multi_region_access_point_policy_holds_its_buckets(policy: Policy) ->
         {"AccountId": ACCOUNT, "ClientToken": "t", "Details": details},
         target=Target(environment="dev"),
     )
-    assert _judge(action, policy) == ASK, _shown(action)
+    assert decision_of(action, policy) == ASK, shown(action)
     private = {"Name": "global", "Policy": json.dumps(PRIVATE)}
     kept = understand_aws(
         "s3control",
@@ -325,7 +320,7 @@ def test_a_multi_region_access_point_policy_holds_its_buckets(policy: Policy) ->
         {"AccountId": ACCOUNT, "ClientToken": "t", "Details": private},
         target=Target(environment="dev"),
     )
-    assert _judge(kept, policy) == ALLOW
+    assert decision_of(kept, policy) == ALLOW
 
 
 def test_a_recorded_access_point_policy_is_s3_controls(policy: Policy) -> None:
@@ -347,7 +342,7 @@ def test_a_recorded_access_point_policy_is_s3_controls(policy: Policy) -> None:
     assert {e.operation for e in action.effects} == {"s3control:PutAccessPointPolicy"}
     point = f"arn:aws:s3:eu-west-1:{ACCOUNT}:accesspoint/ledger-ap"
     assert any(point in e.resource.names and e.removes_protection for e in action.effects)
-    assert _judge(action, policy) == DENY
+    assert decision_of(action, policy) == DENY
 
 
 # -- 3. Cloud Control CreateResource of what attaches access to a store -------------------------
@@ -409,22 +404,22 @@ CREATE_GUARDS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("case", CREATE_ESCAPES, ids=[c.id for c in CREATE_ESCAPES])
+@each_case(CREATE_ESCAPES)
 def test_a_cloud_control_create_that_opens_a_store_is_refused(case: Create, policy: Policy) -> None:
     """The create attaches access to a store that already exists: an update of that store
     removing its protection (before: a create of the type alone, allowed in dev)."""
     action = _shell(_create(case.type_name, case.state))
-    assert _judge(action, policy) == case.expected, (case.id, _shown(action))
+    assert decision_of(action, policy) == case.expected, (case.id, shown(action))
 
 
-@pytest.mark.parametrize("case", CREATE_GUARDS, ids=[c.id for c in CREATE_GUARDS])
+@each_case(CREATE_GUARDS)
 def test_a_cloud_control_create_that_opens_nothing_stays_allowed(
     case: Create, policy: Policy
 ) -> None:
     """False-alarm guards (allowed before the change too): a private policy, a permission held
     to a source account, a private restore, a public policy on a bucket nobody protects."""
     action = _shell(_create(case.type_name, case.state))
-    assert _judge(action, policy) == case.expected, (case.id, _shown(action))
+    assert decision_of(action, policy) == case.expected, (case.id, shown(action))
 
 
 def test_the_create_names_the_store_as_its_own_call_does() -> None:
@@ -485,7 +480,6 @@ def test_the_cfn_servers_create_resource_is_judged_through_its_family(
     """The family is among the built-in ones, ahead of the AWS API server's (whose pattern
     ``awslabs.*`` names also match): a bucket policy opening a protected bucket, created
     through the server, is refused in dev."""
-    from keyturn.understand.mcp import understand_mcp
     from keyturn.understand.mcp_servers import family_for
 
     assert family_for(server) == "cfn"
@@ -494,7 +488,5 @@ def test_the_cfn_servers_create_resource_is_judged_through_its_family(
         "properties": {"Bucket": "acme-archive", "PolicyDocument": OPEN},
         "region": "eu-west-1",
     }
-    action = understand_mcp(
-        server, "create_resource", arguments, target=Target(environment="dev"), cwd=CWD, home=HOME
-    )
-    assert _judge(action, policy) == "deny"
+    action = understood_call(server, "create_resource", arguments, "dev")
+    assert decision_of(action, policy) == "deny"

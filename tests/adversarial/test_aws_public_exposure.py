@@ -33,18 +33,23 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 import pytest
-from tests.adversarial.conftest import CWD, HOME
-from tests.conftest import brief_protecting
+from tests.adversarial._judging import (
+    ALLOW,
+    ASK,
+    DENY,
+    decision_of,
+    each_case,
+    policy_protecting,
+    shown,
+    understood_line,
+)
+from tests.adversarial.conftest import CWD
 
-from keyturn.model import Action, Actor, EffectKind, Target
-from keyturn.policy import Policy, load_policy
-from keyturn.understand import MemoryFiles
+from keyturn.model import Action, EffectKind
+from keyturn.policy import Policy
 from keyturn.understand.aws import understand_aws
 from keyturn.understand.cloudtrail import cloudtrail_effects
-from keyturn.understand.shell import understand_shell
 
-ALLOW, ASK, DENY = "allow", "ask", "deny"
-ACTOR = Actor(agent="codex", operator="bob")
 PROTECTED = (
     "arn:aws:s3:::acme-archive",
     "arn:aws:s3:::acme-archive/*",
@@ -119,24 +124,15 @@ class Case(NamedTuple):
     expected: str
 
 
-@pytest.fixture(scope="module")
-def policy() -> Policy:
-    return load_policy(brief_protecting(*PROTECTED))
+policy = policy_protecting(*PROTECTED)
 
 
 def _understood(command: str, env: str | None = "dev") -> Action:
-    return understand_shell(
-        command,
-        cwd=CWD,
-        home=HOME,
-        env={},
-        target=Target(environment=env),
-        files=MemoryFiles(dict(FILES)),
-    )
+    return understood_line(command, env, FILES)
 
 
 def _judged(command: str, policy: Policy, env: str | None = "dev") -> str:
-    return policy.judge(_understood(command, env), actor=ACTOR).decision.value
+    return decision_of(_understood(command, env), policy)
 
 
 def _q(text: str) -> str:
@@ -415,24 +411,18 @@ GUARDS = [
 ]
 
 
-@pytest.mark.parametrize("case", ESCAPES, ids=[c.id for c in ESCAPES])
+@each_case(ESCAPES)
 def test_exposure_is_refused_on_a_protected_resource(case: Case, policy: Policy) -> None:
     """Each was allowed before the fix (a plain update in dev); refused now: the protection
     of a protected resource removed."""
-    effects = [
-        (e.effect.value, e.resource.names, e.removes_protection)
-        for e in _understood(case.command).effects
-    ]
+    effects = shown(_understood(case.command))
     assert _judged(case.command, policy) == case.expected, (case.id, effects)
 
 
-@pytest.mark.parametrize("case", GUARDS, ids=[c.id for c in GUARDS])
+@each_case(GUARDS)
 def test_public_exposure_guard(case: Case, policy: Policy) -> None:
     """False-alarm guards: judged so before the fix too."""
-    effects = [
-        (e.effect.value, e.resource.names, e.removes_protection)
-        for e in _understood(case.command).effects
-    ]
+    effects = shown(_understood(case.command))
     assert _judged(case.command, policy) == case.expected, (case.id, effects)
 
 

@@ -34,18 +34,21 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import pytest
-from tests.adversarial.conftest import CWD, HOME
-from tests.conftest import brief_protecting
+from tests.adversarial._judging import (
+    ALLOW,
+    ASK,
+    DENY,
+    decision_of,
+    each_case,
+    policy_protecting,
+    protecting,
+    understood_call,
+    understood_line,
+)
 
-from keyturn.model import Action, Actor, EffectKind, Target
-from keyturn.policy import Policy, load_policy
-from keyturn.understand import MemoryFiles
-from keyturn.understand.mcp import understand_mcp
-from keyturn.understand.shell import understand_shell
+from keyturn.model import Action, EffectKind
+from keyturn.policy import Policy
 
-ALLOW, ASK, DENY = "allow", "ask", "deny"
-ACTOR = Actor(agent="codex", operator="bob")
 # Each protected as the Azure MCP server's commands (and ``az``'s own groups) name it.
 PROTECTED = (
     "azure:sql/server/prodsql",
@@ -70,28 +73,15 @@ class Case(NamedTuple):
     expected: str
 
 
-@pytest.fixture(scope="module")
-def policy() -> Policy:
-    return load_policy(brief_protecting(*PROTECTED))
+policy = policy_protecting(*PROTECTED)
 
 
 def _understood(command: str) -> Action:
-    return understand_shell(
-        command,
-        cwd=CWD,
-        home=HOME,
-        env={},
-        target=Target(environment="dev"),
-        files=MemoryFiles({}),
-    )
+    return understood_line(command, "dev")
 
 
 def _seen(action: Action) -> list[tuple[str, bool, tuple[str, ...]]]:
     return [(e.effect.value, e.removes_protection, e.resource.names) for e in action.effects]
-
-
-def _judged(action: Action, policy: Policy) -> str:
-    return policy.judge(action, actor=ACTOR).decision.value
 
 
 # -- Allowed before (a plain create or update in dev), refused now ------------------------------
@@ -305,30 +295,30 @@ UNREADABLE = [
 ]
 
 
-@pytest.mark.parametrize("case", ESCAPES, ids=[c.id for c in ESCAPES])
+@each_case(ESCAPES)
 def test_an_az_line_opening_a_store_to_every_network_is_refused(case: Case, policy: Policy) -> None:
     """Allowed in dev before (a plain create or update); now the store's protection is removed
     and refused."""
     action = _understood(case.command)
     assert any(opened for _, opened, _ in _seen(action)), _seen(action)
-    assert _judged(action, policy) == case.expected, (case.id, _seen(action))
+    assert decision_of(action, policy) == case.expected, (case.id, _seen(action))
 
 
-@pytest.mark.parametrize("case", NARROW, ids=[c.id for c in NARROW])
+@each_case(NARROW)
 def test_a_narrow_rule_is_the_create_or_update_it_is(case: Case, policy: Policy) -> None:
     """False-alarm guard (allowed before too): nothing opened, never stricter."""
     action = _understood(case.command)
     assert not any(opened for _, opened, _ in _seen(action)), _seen(action)
-    assert _judged(action, policy) == case.expected, (case.id, _seen(action))
+    assert decision_of(action, policy) == case.expected, (case.id, _seen(action))
 
 
-@pytest.mark.parametrize("case", UNREADABLE, ids=[c.id for c in UNREADABLE])
+@each_case(UNREADABLE)
 def test_an_unreadable_range_is_unknown(case: Case, policy: Policy) -> None:
     """Allowed before (a plain create or update); now ``unknown``: the range may be every
     address (refused on a protected store, asked elsewhere)."""
     action = _understood(case.command)
     assert EffectKind.UNKNOWN.value in {kind for kind, _, _ in _seen(action)}, _seen(action)
-    assert _judged(action, policy) == case.expected, (case.id, _seen(action))
+    assert decision_of(action, policy) == case.expected, (case.id, _seen(action))
 
 
 def test_the_rule_is_named_as_the_mcp_server_names_it() -> None:
@@ -338,14 +328,12 @@ def test_the_rule_is_named_as_the_mcp_server_names_it() -> None:
     [(kind, opened, names)] = _seen(
         _understood(f"az sql server firewall-rule create -s prodsql -n all {EVERY}")
     )
-    mcp = understand_mcp(
+    mcp = understood_call(
         "azure",
         "sql_server_firewall-rule_create",
         {"server": "prodsql", "firewall-rule-name": "all", "start-ip-address": "0.0.0.0"}
         | {"end-ip-address": "255.255.255.255"},
-        target=Target(environment="dev"),
-        cwd=CWD,
-        home=HOME,
+        "dev",
     )
     [mcp_effect] = mcp.effects
     assert (kind, opened) == (mcp_effect.effect.value, mcp_effect.removes_protection)
@@ -370,7 +358,7 @@ def test_a_mysql_flexible_rule_is_named_by_its_rule_and_its_server() -> None:
 def test_a_rule_without_its_server_may_be_on_any() -> None:
     """No server on the line (az's configured default): the rule may be on any server, so a
     protected one is refused all the same (before: allowed)."""
-    policy = load_policy(brief_protecting(*PROTECTED))
+    policy = protecting(*PROTECTED)
     action = _understood(f"az sql server firewall-rule create -g rg -n all {EVERY}")
     assert "azure:sql/server/*" in action.effects[0].resource.names
-    assert _judged(action, policy) == DENY
+    assert decision_of(action, policy) == DENY

@@ -32,25 +32,28 @@ import json
 from typing import Any
 
 import pytest
-from tests.adversarial.conftest import CWD, HOME
+from tests.adversarial._judging import (
+    ALLOW,
+    ASK,
+    DENY,
+    decision_of,
+    policy_protecting,
+    shown,
+    understood_line,
+)
+from tests.adversarial.conftest import CWD
 from tests.conftest import BRIEF_POLICY
 
-from keyturn.model import Action, Actor, Effect, Target
+from keyturn.model import Action, Target
 from keyturn.policy import Policy, load_policy
-from keyturn.understand import MemoryFiles
 from keyturn.understand.aws import understand_aws
 from keyturn.understand.cloudformation import understand_change_set
-from keyturn.understand.shell import understand_shell
 
-ALLOW, ASK, DENY = "allow", "ask", "deny"
-ACTOR = Actor(agent="codex", operator="bob")
 PROD = "111111111111"
 STATE = "acme-terraform-state"  # protected by the BRIEF policy (with its prefix)
 
 
-@pytest.fixture(scope="module")
-def policy() -> Policy:
-    return load_policy(BRIEF_POLICY)
+policy = policy_protecting()  # the BRIEF policy as it is
 
 
 # --- change sets -------------------------------------------------------------------------------
@@ -179,14 +182,6 @@ CHANGE_SET_GUARDS: list[tuple[str, dict[str, Any]]] = [
 ]  # fmt: skip
 
 
-def _judged(action: Action, policy: Policy) -> str:
-    return policy.judge(action, actor=ACTOR).decision.value
-
-
-def _shown(effects: tuple[Effect, ...] | list[Effect]) -> list[tuple[str, Any, bool]]:
-    return [(e.effect.value, e.resource.names, e.removes_protection) for e in effects]
-
-
 @pytest.mark.parametrize(
     ("case", "change"), CHANGE_SET_ESCAPES, ids=[c for c, _ in CHANGE_SET_ESCAPES]
 )
@@ -196,7 +191,7 @@ def test_a_change_set_opening_a_protected_store_is_refused(
     """Asked before the fix (an update in production); refused now: the protection of a
     protected store removed, or (values not shown) perhaps removed."""
     action = _change_set(change)
-    assert _judged(action, policy) == DENY, (case, _shown(action.effects))
+    assert decision_of(action, policy) == DENY, (case, shown(action))
     opened = [e for e in action.effects if e.removes_protection]
     assert opened and all(e.effect.value == "update" for e in opened), case
 
@@ -210,7 +205,7 @@ def test_a_change_set_keeping_a_store_closed_is_asked(
     """False-alarm guard: asked before the fix too (an update in production), and nothing is
     said to remove protection."""
     action = _change_set(change)
-    assert _judged(action, policy) == ASK, (case, _shown(action.effects))
+    assert decision_of(action, policy) == ASK, (case, shown(action))
     assert not any(e.removes_protection for e in action.effects), case
 
 
@@ -229,7 +224,7 @@ def test_a_replaced_bucket_that_is_opened_keeps_its_kind(policy: Policy) -> None
     change = _modify(BUCKET, STATE, _block("BlockPublicAcls", "true", "false"), Replacement="True")
     [effect] = _change_set(change).effects
     assert (effect.effect.value, effect.removes_protection) == ("replace", True)
-    assert _judged(_change_set(change), policy) == DENY
+    assert decision_of(_change_set(change), policy) == DENY
 
 
 @pytest.mark.parametrize("env", ["dev", "staging", "production"])
@@ -269,10 +264,10 @@ def test_opening_is_as_strict_as_removing_a_protection(
             physical = change["PhysicalResourceId"].format(b=b, d=d)
             return change | {"PhysicalResourceId": physical}
 
-        opened = _judged(_change_set(filled(opening), env=env), policy)
-        removed = _judged(_change_set(filled(unprotecting), env=env), policy)
+        opened = decision_of(_change_set(filled(opening), env=env), policy)
+        removed = decision_of(_change_set(filled(unprotecting), env=env), policy)
         assert opened == removed, (bucket, env)
-    assert _judged(_change_set(filled(opening), env="dev"), policy) == ALLOW
+    assert decision_of(_change_set(filled(opening), env="dev"), policy) == ALLOW
 
 
 # --- stacks with their template at hand ----------------------------------------------------------
@@ -390,7 +385,7 @@ _FILES = {
 
 
 def _shell(command: str) -> Action:
-    return understand_shell(command, cwd=CWD, home=HOME, env={}, files=MemoryFiles(_FILES))
+    return understood_line(command, None, _FILES)
 
 
 _CREATE = "aws --profile dev cloudformation create-stack --stack-name web --template-body "
@@ -427,7 +422,7 @@ def test_a_stack_template_opening_a_protected_store_is_refused(
 ) -> None:
     """Allowed before the fix (dev); refused now."""
     action = _shell(command)
-    assert _judged(action, policy) == DENY, (case, _shown(action.effects))
+    assert decision_of(action, policy) == DENY, (case, shown(action))
     assert any(e.removes_protection for e in action.effects), case
 
 
@@ -438,7 +433,7 @@ def test_a_stack_template_keeping_protected_stores_closed_is_judged_as_before(
 ) -> None:
     """False-alarm guard: judged so before the fix too."""
     action = _shell(command)
-    assert _judged(action, policy) == expected, (case, _shown(action.effects))
+    assert decision_of(action, policy) == expected, (case, shown(action))
 
 
 def test_stack_template_exposures_are_named_as_the_store() -> None:
@@ -480,9 +475,9 @@ def test_a_stack_set_template_opening_a_protected_store_is_refused() -> None:
     opened = [e for e in action.effects if e.removes_protection]
     assert {e.target.aws_account for e in opened} == {"222222222222", "333333333333"}
     assert all(f"arn:aws:s3:::{STATE}" in e.resource.names for e in opened)
-    assert _judged(action, policy) == DENY
+    assert decision_of(action, policy) == DENY
     quiet = understand_aws(
         "cloudformation", "UpdateStackSet", params | {"TemplateBody": _ROLE_POLICY}
     )
     assert not any(e.removes_protection for e in quiet.effects)
-    assert _judged(quiet, policy) == ASK  # false-alarm guard: as before the fix
+    assert decision_of(quiet, policy) == ASK  # false-alarm guard: as before the fix

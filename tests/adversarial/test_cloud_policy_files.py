@@ -62,16 +62,21 @@ import json
 from typing import NamedTuple
 
 import pytest
-from tests.adversarial.conftest import CWD, HOME
-from tests.conftest import brief_protecting
+from tests.adversarial._judging import (
+    ALLOW,
+    ASK,
+    DENY,
+    decision_of,
+    each_case,
+    policy_protecting,
+    shown,
+    understood_line,
+)
+from tests.adversarial.conftest import CWD
 
-from keyturn.model import Action, Actor, Target
-from keyturn.policy import Policy, load_policy
-from keyturn.understand import MemoryFiles
-from keyturn.understand.shell import understand_shell
+from keyturn.model import Action
+from keyturn.policy import Policy
 
-ALLOW, ASK, DENY = "allow", "ask", "deny"
-ACTOR = Actor(agent="codex", operator="bob")
 PROTECTED = (
     "gs://acme-archive",
     "gs://acme-archive/*",
@@ -123,33 +128,21 @@ class Case(NamedTuple):
     env: str | None = None  # as ``keyturn check --env``
 
 
-@pytest.fixture(scope="module")
-def policy() -> Policy:
-    return load_policy(brief_protecting(*PROTECTED))
+policy = policy_protecting(*PROTECTED)
 
 
 def _understood(
     command: str, env: str | None = None, files: dict[str, str] | None = None
 ) -> Action:
-    return understand_shell(
-        command,
-        cwd=CWD,
-        home=HOME,
-        env={},
-        target=Target(environment=env),
-        files=MemoryFiles(dict(FILES if files is None else files)),
-    )
+    return understood_line(command, env, FILES if files is None else files)
 
 
 def _judged(command: str, policy: Policy, env: str | None = None) -> str:
-    return policy.judge(_understood(command, env), actor=ACTOR).decision.value
+    return decision_of(_understood(command, env), policy)
 
 
 def _shown(command: str, env: str | None = None) -> list[tuple[str, tuple[str, ...], bool]]:
-    return [
-        (e.effect.value, e.resource.names, e.removes_protection)
-        for e in _understood(command, env).effects
-    ]
+    return shown(_understood(command, env))
 
 
 # Each was judged looser before the fix (asked, or allowed in dev): refused or held now.
@@ -385,20 +378,20 @@ NOW_BETTER = [
 ]
 
 
-@pytest.mark.parametrize("case", ESCAPES, ids=[c.id for c in ESCAPES])
+@each_case(ESCAPES)
 def test_exposure_or_unseen_change_is_held(case: Case, policy: Policy) -> None:
     """Each was judged looser before the fix: asked (a plain update, an unknown
     ``execute-sql``), or allowed in dev (a policy file not read)."""
     assert _judged(case.command, policy, case.env) == case.expected, (case.id, _shown(case.command))
 
 
-@pytest.mark.parametrize("case", GUARDS, ids=[c.id for c in GUARDS])
+@each_case(GUARDS)
 def test_policy_file_guard(case: Case, policy: Policy) -> None:
     """False-alarm guards: judged so before the fix too."""
     assert _judged(case.command, policy, case.env) == case.expected, (case.id, _shown(case.command))
 
 
-@pytest.mark.parametrize("case", NOW_BETTER, ids=[c.id for c in NOW_BETTER])
+@each_case(NOW_BETTER)
 def test_judged_as_sql(case: Case, policy: Policy) -> None:
     """Judged as its SQL in dev (before: not understood, asked)."""
     assert _judged(case.command, policy, case.env) == case.expected, (case.id, _shown(case.command))

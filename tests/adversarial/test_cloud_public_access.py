@@ -36,16 +36,21 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 import pytest
-from tests.adversarial.conftest import CWD, HOME
-from tests.conftest import brief_protecting
+from tests.adversarial._judging import (
+    ALLOW,
+    ASK,
+    DENY,
+    decision_of,
+    each_case,
+    policy_protecting,
+    shown,
+    understood_line,
+)
+from tests.adversarial.conftest import CWD
 
-from keyturn.model import Action, Actor, Target
-from keyturn.policy import Policy, load_policy
-from keyturn.understand import MemoryFiles
-from keyturn.understand.shell import understand_shell
+from keyturn.model import Action
+from keyturn.policy import Policy
 
-ALLOW, ASK, DENY = "allow", "ask", "deny"
-ACTOR = Actor(agent="codex", operator="bob")
 PROTECTED = (
     "azure:storage/account/prodacct",
     "azure:storage/prodacct/*",
@@ -67,24 +72,15 @@ class Case(NamedTuple):
     env: str | None = None  # as ``keyturn check --env``
 
 
-@pytest.fixture(scope="module")
-def policy() -> Policy:
-    return load_policy(brief_protecting(*PROTECTED))
+policy = policy_protecting(*PROTECTED)
 
 
 def _understood(command: str, env: str | None = None, files: Mapping[str, str] = FILES) -> Action:
-    return understand_shell(
-        command,
-        cwd=CWD,
-        home=HOME,
-        env={},
-        target=Target(environment=env),
-        files=MemoryFiles(dict(files)),
-    )
+    return understood_line(command, env, files)
 
 
 def _judged(command: str, policy: Policy, env: str | None = None) -> str:
-    return policy.judge(_understood(command, env), actor=ACTOR).decision.value
+    return decision_of(_understood(command, env), policy)
 
 
 # Each was judged looser before the fix: asked (a plain update, or an update of the database
@@ -288,25 +284,19 @@ GUARDS = [
 ]
 
 
-@pytest.mark.parametrize("case", ESCAPES, ids=[c.id for c in ESCAPES])
+@each_case(ESCAPES)
 def test_exposure_or_unseen_change_is_refused(case: Case, policy: Policy) -> None:
     """Each was asked before the fix (a plain update; the Spanner DDL an update of
     ``gcp:spanner/databases/ddl/db1``, and in dev allowed); refused now: the protection of a
     protected store removed, or its tables dropped."""
-    effects = [
-        (e.effect.value, e.resource.names, e.removes_protection)
-        for e in _understood(case.command, case.env).effects
-    ]
+    effects = shown(_understood(case.command, case.env))
     assert _judged(case.command, policy, case.env) == case.expected, (case.id, effects)
 
 
-@pytest.mark.parametrize("case", GUARDS, ids=[c.id for c in GUARDS])
+@each_case(GUARDS)
 def test_public_access_guard(case: Case, policy: Policy) -> None:
     """False-alarm guards: judged so before the fix too."""
-    effects = [
-        (e.effect.value, e.resource.names, e.removes_protection)
-        for e in _understood(case.command, case.env).effects
-    ]
+    effects = shown(_understood(case.command, case.env))
     assert _judged(case.command, policy, case.env) == case.expected, (case.id, effects)
 
 

@@ -42,11 +42,16 @@ import json
 from typing import Any
 
 import pytest
+from tests.adversarial._judging import (
+    decision_of,
+    policy_protecting,
+    protecting,
+    unprotected,
+)
 from tests.adversarial.conftest import ACTOR
-from tests.conftest import brief_protecting
 
 from keyturn.model import Action, EffectKind, Target
-from keyturn.policy import Policy, load_policy
+from keyturn.policy import Policy
 from keyturn.understand.cloudformation import understand_change_set
 from keyturn.understand.terraform import understand_terraform
 
@@ -55,17 +60,7 @@ STATE = "acme-terraform-state"
 SNAPSHOT_ARN = "arn:aws:rds:*:*:snapshot:prod-main-final"
 
 
-@pytest.fixture(scope="module")
-def policy() -> Policy:
-    return load_policy(brief_protecting(SNAPSHOT_ARN))
-
-
-def _verdict(policy: Policy, action: Action) -> str:
-    return policy.judge(action, actor=ACTOR).decision.value
-
-
-def _unprotected(action: Action) -> set[str]:
-    return {n for e in action.effects if e.removes_protection for n in e.resource.names}
+policy = policy_protecting(SNAPSHOT_ARN)
 
 
 def _plan(*changes: dict[str, Any]) -> Action:
@@ -130,10 +125,10 @@ def test_a_database_made_public_from_protected_data_is_refused(
     source's protection is removed now, and refused. The change keeps its own kind."""
     before = {"identifier": "reports", "publicly_accessible": False} if len(actions) > 1 else None
     action = _plan(_db(actions, after, before=before))
-    assert source in _unprotected(action), [e.canonical() for e in action.effects]
+    assert source in unprotected(action), [e.canonical() for e in action.effects]
     assert action.effects[0].removes_protection
     assert action.effects[0].effect in (EffectKind.CREATE, EffectKind.REPLACE)
-    assert _verdict(policy, action) == "deny", case
+    assert decision_of(action, policy, ACTOR) == "deny", case
 
 
 def test_the_source_is_named_as_rds_names_it() -> None:
@@ -194,8 +189,8 @@ def test_a_database_that_opens_no_source_is_the_create_it_is(
     one source the provider uses) are judged as before: allowed in dev, nothing held."""
     action = _plan(change)
     assert not any(e.effect is EffectKind.UNKNOWN for e in action.effects), case
-    assert not (_unprotected(action) & {SNAPSHOT_ARN, "arn:aws:rds:*:*:db:prod-main"}), case
-    assert _verdict(policy, action) == "allow", case
+    assert not (unprotected(action) & {SNAPSHOT_ARN, "arn:aws:rds:*:*:db:prod-main"}), case
+    assert decision_of(action, policy, ACTOR) == "allow", case
 
 
 # --- a bucket policy's perimeter taken away --------------------------------------------------
@@ -246,8 +241,8 @@ def test_a_bucket_policys_perimeter_taken_away_is_refused(
     """Allowed before the fix (a delete or update of a policy resource in dev); the bucket
     the Deny kept the world out of loses its protection now: refused."""
     action = _plan(change)
-    assert f"arn:aws:s3:::{STATE}" in _unprotected(action), [e.canonical() for e in action.effects]
-    assert _verdict(policy, action) == "deny", case
+    assert f"arn:aws:s3:::{STATE}" in unprotected(action), [e.canonical() for e in action.effects]
+    assert decision_of(action, policy, ACTOR) == "deny", case
 
 
 PERIMETER_KEPT = [
@@ -273,8 +268,8 @@ def test_a_deny_that_kept_nobody_out_removes_nothing(
     one of deletes or of one role, a perimeter kept, a policy of Allows only, a forgotten one:
     nothing opened, judged as before."""
     action = _plan(change)
-    assert not _unprotected(action), (case, [e.canonical() for e in action.effects])
-    assert _verdict(policy, action) == "allow", case
+    assert not unprotected(action), (case, [e.canonical() for e in action.effects])
+    assert decision_of(action, policy, ACTOR) == "allow", case
 
 
 # --- CloudFormation ----------------------------------------------------------------------------
@@ -318,11 +313,11 @@ def test_a_change_set_adding_a_public_database_from_protected_data_is_refused(
     case: str, change: dict[str, Any], source: str
 ) -> None:
     """Allowed before the fix (an ``Add`` in dev): the source's protection removed now."""
-    policy = load_policy(brief_protecting(SNAPSHOT_ARN, "arn:aws:rds:*:*:cluster:prod-*"))
+    policy = protecting(SNAPSHOT_ARN, "arn:aws:rds:*:*:cluster:prod-*")
     action = _change_set(change)
-    assert source in _unprotected(action), [e.canonical() for e in action.effects]
+    assert source in unprotected(action), [e.canonical() for e in action.effects]
     assert action.effects[0].effect is EffectKind.CREATE
-    assert _verdict(policy, action) == "deny", case
+    assert decision_of(action, policy, ACTOR) == "deny", case
 
 
 def test_a_change_set_source_known_only_after_apply_is_unknown() -> None:
@@ -350,8 +345,8 @@ def test_a_change_set_adding_a_database_that_opens_no_source_is_a_create(
 ) -> None:
     """False-alarm guard: judged as the create it is (allowed in dev), as before."""
     action = _change_set(change)
-    assert not _unprotected(action)
-    assert _verdict(policy, action) == "allow"
+    assert not unprotected(action)
+    assert decision_of(action, policy, ACTOR) == "allow"
 
 
 def _modify_public(rtype: str) -> dict[str, Any]:
@@ -366,11 +361,11 @@ def _modify_public(rtype: str) -> dict[str, Any]:
 def test_a_multi_az_cluster_made_public_removes_its_protection() -> None:
     """``AWS::RDS::DBCluster`` ``PubliclyAccessible`` turned on is judged as a DBInstance's:
     before the fix an update (allowed in dev), refused now where the cluster is protected."""
-    policy = load_policy(brief_protecting("arn:aws:rds:*:*:cluster:prod-*"))
+    policy = protecting("arn:aws:rds:*:*:cluster:prod-*")
     action = _change_set(_modify_public(_CLUSTER))
     assert action.effects[0].removes_protection
-    assert "arn:aws:rds:*:*:cluster:prod-multiaz" in _unprotected(action)
-    assert _verdict(policy, action) == "deny"
+    assert "arn:aws:rds:*:*:cluster:prod-multiaz" in unprotected(action)
+    assert decision_of(action, policy, ACTOR) == "deny"
 
 
 def test_a_bucket_policy_add_as_change_sets_write_it_is_read() -> None:
@@ -384,6 +379,6 @@ def test_a_bucket_policy_add_as_change_sets_write_it_is_read() -> None:
                 "AfterContext": json.dumps({"Properties": properties})}  # fmt: skip
 
     quiet = _change_set(added(_READER))
-    assert not _unprotected(quiet), [e.canonical() for e in quiet.effects]
+    assert not unprotected(quiet), [e.canonical() for e in quiet.effects]
     opened = _change_set(added(_READER | {"Principal": "*"}))
-    assert f"arn:aws:s3:::{STATE}" in _unprotected(opened)
+    assert f"arn:aws:s3:::{STATE}" in unprotected(opened)

@@ -58,11 +58,11 @@ import json
 from typing import Any
 
 import pytest
+from tests.adversarial._judging import protecting, unprotected
 from tests.adversarial.conftest import CWD, HOME
-from tests.conftest import brief_protecting
 
 from keyturn.model import Action, Actor, Effect, EffectKind, Target, Verdict
-from keyturn.policy import Policy, load_policy
+from keyturn.policy import Policy
 from keyturn.understand import MemoryFiles
 from keyturn.understand.kubernetes import understand_admission
 from keyturn.understand.shell import understand_shell
@@ -74,15 +74,12 @@ PROTECTED = (
     "azure:storage/account/prodacct",
     "azure:storage/prodacct/*",
 )
-_POLICY: list[Policy] = []
 
 
 def policy() -> Policy:
     """The BRIEF policy (``arn:aws:s3:::acme-terraform-state*`` and ``arn:aws:rds:*:*:db:prod-*``
     protected) with a Google bucket and an Azure account protected too."""
-    if not _POLICY:
-        _POLICY.append(load_policy(brief_protecting(*PROTECTED)))
-    return _POLICY[0]
+    return protecting(*PROTECTED)
 
 
 def review(
@@ -117,11 +114,6 @@ def shell(command: str, files: dict[str, str] | None = None) -> Action:
     return understand_shell(
         command, cwd=CWD, home=HOME, files=MemoryFiles(files), target=Target(environment="dev")
     )
-
-
-def opened(action: Action) -> set[str]:
-    """The names of every effect that removes protection."""
-    return {n for e in action.effects if e.removes_protection for n in e.resource.names}
 
 
 def own(action: Action) -> Effect:
@@ -175,7 +167,7 @@ def test_an_ack_bucket_opened_to_the_world_is_refused_on_its_protected_bucket(
     old = ack_bucket(publicAccessBlock=CLOSED) if operation == "UPDATE" else None
     action = review(operation, ack_bucket(**spec), old)
     assert own(action).removes_protection and own(action).effect.value == operation.lower()
-    assert STATE in opened(action)
+    assert STATE in unprotected(action)
     assert verdict(action) is Verdict.DENY
 
 
@@ -208,7 +200,7 @@ def test_an_ack_bucket_opened_to_the_world_is_refused_on_its_protected_bucket(
 def test_a_bucket_that_stays_closed_is_an_ordinary_write(spec: dict[str, Any]) -> None:
     """False-alarm guard: what keeps the bucket closed removes nothing."""
     action = review("CREATE", ack_bucket(**spec))
-    assert not opened(action)
+    assert not unprotected(action)
     assert verdict(action) is Verdict.ALLOW
 
 
@@ -216,13 +208,13 @@ def test_an_update_that_keeps_an_opening_opens_nothing_new() -> None:
     """False-alarm guard: the old object was open already (tagging a public bucket)."""
     public = ack_bucket(acl="public-read")
     action = review("UPDATE", {**public, "spec": {**public["spec"], "tagging": {}}}, public)
-    assert not opened(action)
+    assert not unprotected(action)
 
 
 def test_a_dry_run_opens_nothing() -> None:
     """False-alarm guard: a dry run is a read."""
     action = review("CREATE", ack_bucket(acl="public-read"), dryRun=True)
-    assert own(action).effect is E.READ and not opened(action)
+    assert own(action).effect is E.READ and not unprotected(action)
 
 
 def test_an_ack_database_made_publicly_accessible_is_refused() -> None:
@@ -231,9 +223,9 @@ def test_an_ack_database_made_publicly_accessible_is_refused() -> None:
         return obj("rds.services.k8s.aws/v1alpha1", "DBInstance", "main", spec)
 
     action = review("UPDATE", db(True), db(False))
-    assert "arn:aws:rds:*:*:db:prod-main" in opened(action)
+    assert "arn:aws:rds:*:*:db:prod-main" in unprotected(action)
     assert verdict(action) is Verdict.DENY
-    assert not opened(review("UPDATE", db(False), db(False)))
+    assert not unprotected(review("UPDATE", db(False), db(False)))
 
 
 def xp(
@@ -282,7 +274,7 @@ def test_a_crossplane_block_acl_or_policy_opens_the_bucket_it_applies_to(
 ) -> None:
     action = review("CREATE", resource)
     assert own(action).removes_protection and own(action).effect is E.CREATE
-    assert STATE in opened(action)
+    assert STATE in unprotected(action)
     assert verdict(action) is Verdict.DENY
 
 
@@ -309,7 +301,7 @@ def test_a_crossplane_database_made_public_is_refused_by_its_external_name() -> 
         annotations=annotations,
     )
     action = review("CREATE", new)
-    assert "arn:aws:rds:*:*:db:prod-orders" in opened(action)
+    assert "arn:aws:rds:*:*:db:prod-orders" in unprotected(action)
     assert verdict(action) is Verdict.DENY
 
 
@@ -323,9 +315,9 @@ def test_config_connector_public_access_prevention_inherited_is_refused() -> Non
         )
 
     action = review("UPDATE", bucket("inherited"), bucket("enforced"))
-    assert "gs://acme-archive" in opened(action)
+    assert "gs://acme-archive" in unprotected(action)
     assert verdict(action) is Verdict.DENY
-    assert not opened(review("UPDATE", bucket("enforced"), bucket("enforced")))
+    assert not unprotected(review("UPDATE", bucket("enforced"), bucket("enforced")))
 
 
 @pytest.mark.parametrize("member", ["allUsers", "allAuthenticatedUsers"])
@@ -338,7 +330,7 @@ def test_config_connector_iam_member_for_everyone_on_a_bucket_is_refused(member:
     action = review(
         "CREATE", obj("iam.cnrm.cloud.google.com/v1beta1", "IAMPolicyMember", "m", spec)
     )
-    assert "gs://acme-archive" in opened(action)
+    assert "gs://acme-archive" in unprotected(action)
     assert verdict(action) is Verdict.DENY
 
 
@@ -352,7 +344,7 @@ def test_a_named_iam_member_is_an_ordinary_write() -> None:
     action = review(
         "CREATE", obj("iam.cnrm.cloud.google.com/v1beta1", "IAMPolicyMember", "m", spec)
     )
-    assert not opened(action)
+    assert not unprotected(action)
 
 
 def test_crossplane_gcp_bucket_iam_member_for_everyone_is_refused() -> None:
@@ -363,7 +355,7 @@ def test_crossplane_gcp_bucket_iam_member_for_everyone_is_refused() -> None:
         api="storage.gcp.upbound.io/v1beta2",
     )
     action = review("CREATE", member)
-    assert "gs://acme-archive" in opened(action)
+    assert "gs://acme-archive" in unprotected(action)
     assert verdict(action) is Verdict.DENY
 
 
@@ -374,7 +366,7 @@ def test_an_azure_account_opened_is_refused(setting: dict[str, Any]) -> None:
     api = "storage.azure.upbound.io/v1beta1"
     closed = xp("Account", "prodacct", {"allowNestedItemsToBePublic": False}, api=api)
     action = review("UPDATE", xp("Account", "prodacct", setting, api=api), closed)
-    assert "azure:storage/account/prodacct" in opened(action)
+    assert "azure:storage/account/prodacct" in unprotected(action)
     assert verdict(action) is Verdict.DENY
 
 
@@ -390,7 +382,7 @@ def test_an_azure_container_made_public_is_refused(access: str, opens: bool) -> 
         api="storage.azure.upbound.io/v1beta1",
     )
     action = review("CREATE", container)
-    assert ("azure:storage/prodacct/data" in opened(action)) is opens
+    assert ("azure:storage/prodacct/data" in unprotected(action)) is opens
     assert (verdict(action) is Verdict.DENY) is opens
 
 
@@ -432,21 +424,21 @@ ACK_CLOSED = ACK_PUBLIC.replace("acl: public-read", "acl: private")
 def test_a_manifest_that_opens_a_protected_bucket_is_refused(command: str, manifest: str) -> None:
     action = shell(command, {"b.yaml": manifest})
     assert own(action).removes_protection
-    assert STATE in opened(action)
+    assert STATE in unprotected(action)
     assert verdict(action) is Verdict.DENY
 
 
 def test_a_manifest_that_keeps_the_bucket_closed_is_an_ordinary_apply() -> None:
     """False-alarm guard."""
     action = shell("kubectl apply -f b.yaml", {"b.yaml": ACK_CLOSED})
-    assert not opened(action)
+    assert not unprotected(action)
     assert verdict(action) is Verdict.ALLOW
 
 
 def test_a_patch_making_a_crossplane_database_public_is_refused() -> None:
     patch = json.dumps({"spec": {"forProvider": {"publiclyAccessible": True}}})
     action = shell(f"kubectl patch instance.rds.aws.upbound.io prod-db --type merge -p '{patch}'")
-    assert "arn:aws:rds:*:*:db:prod-db" in opened(action)
+    assert "arn:aws:rds:*:*:db:prod-db" in unprotected(action)
     assert verdict(action) is Verdict.DENY
 
 

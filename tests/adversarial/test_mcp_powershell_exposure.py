@@ -38,18 +38,22 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-import pytest
-from tests.adversarial.conftest import CWD, HOME
-from tests.conftest import brief_protecting
+from tests.adversarial._judging import (
+    ALLOW,
+    ASK,
+    DENY,
+    decision_of,
+    each_case,
+    policy_protecting,
+    understood_call,
+    understood_line,
+)
+from tests.adversarial.conftest import CWD
 
-from keyturn.model import Action, Actor, EffectKind, Target
-from keyturn.policy import Policy, load_policy
-from keyturn.understand import MemoryFiles
-from keyturn.understand.mcp import probe_mcp, understand_mcp
-from keyturn.understand.shell import understand_powershell
+from keyturn.model import Action, EffectKind
+from keyturn.policy import Policy
+from keyturn.understand.mcp import probe_mcp
 
-ALLOW, ASK, DENY = "allow", "ask", "deny"
-ACTOR = Actor(agent="codex", operator="bob")
 PROTECTED = (
     "azure:sql/server/prodsql",
     "azure:redis/prodcache",
@@ -78,39 +82,19 @@ class PsCase(NamedTuple):
     expected: str
 
 
-@pytest.fixture(scope="module")
-def policy() -> Policy:
-    return load_policy(brief_protecting(*PROTECTED))
+policy = policy_protecting(*PROTECTED)
 
 
 def _mcp(case: McpCase) -> Action:
-    return understand_mcp(
-        case.server,
-        case.tool,
-        case.arguments,
-        target=Target(environment="dev"),
-        cwd=CWD,
-        home=HOME,
-    )
+    return understood_call(case.server, case.tool, case.arguments, "dev")
 
 
 def _ps(script: str) -> Action:
-    return understand_powershell(
-        script,
-        cwd=CWD,
-        home=HOME,
-        env={},
-        target=Target(environment="dev"),
-        files=MemoryFiles({}),
-    )
+    return understood_line(script, "dev", powershell=True)
 
 
 def _seen(action: Action) -> list[tuple[str, bool, tuple[str, ...]]]:
     return [(e.effect.value, e.removes_protection, e.resource.names) for e in action.effects]
-
-
-def _judged(action: Action, policy: Policy) -> str:
-    return policy.judge(action, actor=ACTOR).decision.value
 
 
 # -- Azure MCP: asked before (the command was not mapped: unknown), refused now ----------------
@@ -329,16 +313,16 @@ AZURE_UNKNOWN = [
 ]
 
 
-@pytest.mark.parametrize("case", AZURE_ESCAPES, ids=[c.id for c in AZURE_ESCAPES])
+@each_case(AZURE_ESCAPES)
 def test_an_azure_command_opening_a_store_is_refused(case: McpCase, policy: Policy) -> None:
     """Asked before (the command was ``unknown``); now the store's protection is removed and
     refused even in dev."""
     action = _mcp(case)
     assert any(opened for _, opened, _ in _seen(action)), _seen(action)
-    assert _judged(action, policy) == case.expected, (case.id, _seen(action))
+    assert decision_of(action, policy) == case.expected, (case.id, _seen(action))
 
 
-@pytest.mark.parametrize("case", AZURE_MAPPED, ids=[c.id for c in AZURE_MAPPED])
+@each_case(AZURE_MAPPED)
 def test_an_azure_command_keeping_a_store_closed_is_its_update(
     case: McpCase, policy: Policy
 ) -> None:
@@ -350,15 +334,15 @@ def test_an_azure_command_keeping_a_store_closed_is_its_update(
         o and any(n.startswith(PROTECTED[:5]) for n in names) for _, o, names in _seen(action)
     )
     assert not protected_and_opened, _seen(action)
-    assert _judged(action, policy) == case.expected, (case.id, _seen(action))
+    assert decision_of(action, policy) == case.expected, (case.id, _seen(action))
 
 
-@pytest.mark.parametrize("case", AZURE_UNKNOWN, ids=[c.id for c in AZURE_UNKNOWN])
+@each_case(AZURE_UNKNOWN)
 def test_an_unmapped_or_unreadable_azure_call_stays_unknown(case: McpCase, policy: Policy) -> None:
     """False-alarm guard (``unknown`` before too): never looser than asking."""
     action = _mcp(case)
     assert {kind for kind, _, _ in _seen(action)} == {EffectKind.UNKNOWN.value}, _seen(action)
-    assert _judged(action, policy) == case.expected
+    assert decision_of(action, policy) == case.expected
 
 
 def test_the_firewall_rule_names_its_server_as_az_names_it() -> None:
@@ -485,7 +469,7 @@ PS_GUARDS = [
 ]
 
 
-@pytest.mark.parametrize("case", PS_ESCAPES, ids=[c.id for c in PS_ESCAPES])
+@each_case(PS_ESCAPES)
 def test_an_s3_header_or_grant_opening_a_store_is_refused(case: PsCase, policy: Policy) -> None:
     """Asked before (``-HeaderCollection``/``-Grant`` not carried over: ``unknown``); now the
     object or bucket written is opened, refused on the protected bucket even in dev. The
@@ -493,16 +477,16 @@ def test_an_s3_header_or_grant_opening_a_store_is_refused(case: PsCase, policy: 
     action = _ps(case.script)
     opened = [names for _, o, names in _seen(action) if o]
     assert any(n.startswith("arn:aws:s3:::acme-archive") for ns in opened for n in ns), opened
-    assert _judged(action, policy) == case.expected, (case.id, _seen(action))
+    assert decision_of(action, policy) == case.expected, (case.id, _seen(action))
 
 
-@pytest.mark.parametrize("case", PS_GUARDS, ids=[c.id for c in PS_GUARDS])
+@each_case(PS_GUARDS)
 def test_s3_powershell_guard(case: PsCase, policy: Policy) -> None:
     """Judged so before the change too: a pin, not a test of the fix."""
     action = _ps(case.script)
     if case.expected == ASK:
         assert not any(o for _, o, _ in _seen(action)), _seen(action)
-    assert _judged(action, policy) == case.expected, (case.id, _seen(action))
+    assert decision_of(action, policy) == case.expected, (case.id, _seen(action))
 
 
 def test_a_table_written_with_spaces_is_one_value() -> None:

@@ -39,17 +39,22 @@ import json
 from typing import Any, NamedTuple
 
 import pytest
-from tests.adversarial.conftest import CWD, HOME
-from tests.conftest import brief_protecting
+from tests.adversarial._judging import (
+    ALLOW,
+    ASK,
+    DENY,
+    decision_of,
+    each_case,
+    policy_protecting,
+    understood_call,
+)
 
-from keyturn.model import Action, Actor, EffectKind, Target
-from keyturn.policy import Policy, load_policy
-from keyturn.understand.mcp import probe_mcp, understand_mcp
+from keyturn.model import Action, EffectKind
+from keyturn.policy import Policy
+from keyturn.understand.mcp import probe_mcp
 
 pytest.importorskip("keyturn.understand.shell")
 
-ALLOW, ASK, DENY = "allow", "ask", "deny"
-ACTOR = Actor(agent="codex", operator="bob")
 PROTECTED = (
     "arn:aws:s3:::prod-data",
     "arn:aws:s3:::prod-data/*",
@@ -85,24 +90,15 @@ class Case(NamedTuple):
     env: str | None = None  # as ``keyturn check --env``
 
 
-@pytest.fixture(scope="module")
-def policy() -> Policy:
-    return load_policy(brief_protecting(*PROTECTED))
+policy = policy_protecting(*PROTECTED)
 
 
 def _understood(case: Case) -> Action:
-    return understand_mcp(
-        case.server,
-        case.tool,
-        case.arguments,
-        target=Target(environment=case.env),
-        cwd=CWD,
-        home=HOME,
-    )
+    return understood_call(case.server, case.tool, case.arguments, case.env)
 
 
 def _judged(case: Case, policy: Policy) -> str:
-    return policy.judge(_understood(case), actor=ACTOR).decision.value
+    return decision_of(_understood(case), policy)
 
 
 def _seen(case: Case) -> list[tuple[str, bool, tuple[str, ...]]]:
@@ -522,7 +518,7 @@ GUARDS = [
 ]
 
 
-@pytest.mark.parametrize("case", THROUGH_LINES, ids=[c.id for c in THROUGH_LINES])
+@each_case(THROUGH_LINES)
 def test_a_command_line_tool_that_opens_a_store_is_refused(case: Case, policy: Policy) -> None:
     """Guard of the wiring (judged so before this change too): the ``aws``/``gcloud`` line an
     MCP tool runs is read by the shell's readers, whose exposure rules hold through it: the
@@ -531,7 +527,7 @@ def test_a_command_line_tool_that_opens_a_store_is_refused(case: Case, policy: P
     assert _judged(case, policy) == case.expected, (case.id, _seen(case))
 
 
-@pytest.mark.parametrize("case", ESCAPES, ids=[c.id for c in ESCAPES])
+@each_case(ESCAPES)
 def test_a_mapped_tool_that_opens_a_store_is_refused(case: Case, policy: Policy) -> None:
     """Each was judged looser before: the Azure account's create asked (a plain create in dev:
     asked by the protected pattern, never refused); Cloud Control's ``update_resource`` was
@@ -540,7 +536,7 @@ def test_a_mapped_tool_that_opens_a_store_is_refused(case: Case, policy: Policy)
     assert _judged(case, policy) == case.expected, (case.id, _seen(case))
 
 
-@pytest.mark.parametrize("case", GUARDS, ids=[c.id for c in GUARDS])
+@each_case(GUARDS)
 def test_exposure_guard(case: Case, policy: Policy) -> None:
     """Nothing opened, or not a protected store: the update (or create, or read) it is, asked
     where the environment is not told. False-alarm guards, except the Cloud Control ones: they
@@ -656,7 +652,7 @@ UNKNOWN = [
 ]
 
 
-@pytest.mark.parametrize("case", UNKNOWN, ids=[c.id for c in UNKNOWN])
+@each_case(UNKNOWN)
 def test_an_unmapped_or_unreadable_call_stays_unknown(case: Case, policy: Policy) -> None:
     """False-alarm guard (``unknown`` before the change too): what a call does that keyturn
     cannot read from it (Cloud Control's create, whose properties the server keeps under a

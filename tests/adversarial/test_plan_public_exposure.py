@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
+from tests.adversarial._judging import decision_of, each_case, policy_protecting, unprotected
 from tests.adversarial.conftest import ACTOR
 from tests.conftest import BRIEF_POLICY
 
@@ -43,10 +44,10 @@ DEV = Target(environment="dev")
 PROD = Target(environment="production")
 STATE = "acme-terraform-state"  # protected by the BRIEF policy: arn:aws:s3:::acme-terraform-state*
 EXTRA_PROTECTED = (
-    '  - "gs://acme-archive"\n'
-    '  - "azure:storage/account/prodacct"\n'
-    '  - "azure:storage/prodacct/*"\n'
-    '  - "ami-0prod0000000000001"\n'
+    "gs://acme-archive",
+    "azure:storage/account/prodacct",
+    "azure:storage/prodacct/*",
+    "ami-0prod0000000000001",
 )
 PUBLIC_POLICY = json.dumps(
     {
@@ -72,12 +73,7 @@ BLOCKED = {
 }
 
 
-@pytest.fixture(scope="module")
-def policy() -> Policy:
-    anchor = '  - "k8s:namespace/payments"\n'
-    text = BRIEF_POLICY.replace(anchor, anchor + EXTRA_PROTECTED)
-    assert text != BRIEF_POLICY
-    return load_policy(text)
+policy = policy_protecting(*EXTRA_PROTECTED)
 
 
 def _plan(*changes: dict[str, Any], target: Target = DEV) -> Action:
@@ -98,14 +94,6 @@ def _rc(
         "name": "x",
         "change": change,
     }
-
-
-def _verdict(policy: Policy, action: Action) -> str:
-    return policy.judge(action, actor=ACTOR).decision.value
-
-
-def _unprotecting(action: Action) -> set[str]:
-    return {n for e in action.effects if e.removes_protection for n in e.resource.names}
 
 
 def _own(action: Action) -> Effect:
@@ -314,15 +302,15 @@ OPENING = [
 ]
 
 
-@pytest.mark.parametrize("case", OPENING, ids=lambda c: c.id)
+@each_case(OPENING)
 def test_opening_a_protected_store_is_refused(case: Case, policy: Policy) -> None:
     """The change removes the protection of the store it opens: refused where the store is
     protected, even in ``dev``; the change keeps its own effect kind, marked too."""
     action = _plan(case.change)
-    assert case.store in _unprotecting(action), [e.canonical() for e in action.effects]
+    assert case.store in unprotected(action), [e.canonical() for e in action.effects]
     assert _own(action).removes_protection
     assert _own(action).effect is not EffectKind.UNKNOWN
-    assert _verdict(policy, action) == "deny"
+    assert decision_of(action, policy, ACTOR) == "deny"
 
 
 def _elsewhere(change: dict[str, Any]) -> dict[str, Any]:
@@ -344,13 +332,13 @@ def _elsewhere(change: dict[str, Any]) -> dict[str, Any]:
 ELSEWHERE = [c for c in OPENING if c.id != "s3-account-block-off"]
 
 
-@pytest.mark.parametrize("case", ELSEWHERE, ids=lambda c: c.id)
+@each_case(ELSEWHERE)
 def test_opening_a_store_elsewhere_is_the_change_it_is(case: Case, policy: Policy) -> None:
     """On a store no policy protects, the change is judged as the update (or create, delete)
     it is: allowed in ``dev`` (the verdict is a false-alarm guard; the marking is not)."""
     action = _plan(_elsewhere(case.change))
-    assert _unprotecting(action)
-    assert _verdict(policy, action) == "allow"
+    assert unprotected(action)
+    assert decision_of(action, policy, ACTOR) == "allow"
 
 
 def test_exposure_is_as_strict_as_removing_a_protection(policy: Policy) -> None:
@@ -360,7 +348,9 @@ def test_exposure_is_as_strict_as_removing_a_protection(policy: Policy) -> None:
         db = DB | {"identifier": identifier, "deletion_protection": True}
         opened = _plan(_update("aws_db_instance", db, publicly_accessible=True), target=PROD)
         unlocked = _plan(_update("aws_db_instance", db, deletion_protection=False), target=PROD)
-        assert _verdict(policy, opened) == _verdict(policy, unlocked) == expected
+        assert (
+            decision_of(opened, policy, ACTOR) == decision_of(unlocked, policy, ACTOR) == expected
+        )
 
 
 def test_a_policy_protecting_the_opening_resource_by_address_refuses_it() -> None:
@@ -369,7 +359,7 @@ def test_a_policy_protecting_the_opening_resource_by_address_refuses_it() -> Non
         BRIEF_POLICY.replace('  - "aws_db_instance.main"\n', '  - "aws_s3_bucket_policy.x"\n')
     )
     change = _created("aws_s3_bucket_policy", {"bucket": "scratch", "policy": PUBLIC_POLICY})
-    assert own.judge(_plan(change), actor=ACTOR).decision.value == "deny"
+    assert decision_of(_plan(change), own, ACTOR) == "deny"
 
 
 def test_an_opening_known_only_on_apply_is_unknown(policy: Policy) -> None:
@@ -417,7 +407,7 @@ def test_an_opening_known_only_on_apply_is_unknown(policy: Policy) -> None:
         action = _plan(change)
         unknown = [e for e in action.effects if e.effect is EffectKind.UNKNOWN]
         assert unknown, change["type"]
-        assert _verdict(policy, action) == "deny", change["type"]
+        assert decision_of(action, policy, ACTOR) == "deny", change["type"]
 
 
 @pytest.mark.parametrize(
@@ -471,7 +461,7 @@ def test_a_change_that_opens_nothing_new_removes_nothing(change: dict[str, Any])
     Condition or a Deny, a forgotten block, an ACL resource destroyed (the provider leaves the
     ACL as it is) remove no protection."""
     action = _plan(change)
-    assert not _unprotecting(action), [e.canonical() for e in action.effects]
+    assert not unprotected(action), [e.canonical() for e in action.effects]
     assert all(e.effect is not EffectKind.UNKNOWN for e in action.effects)
 
 
@@ -504,7 +494,7 @@ def test_a_synthetic_plan_without_the_attributes_opens_nothing() -> None:
         ),
     ]
     action = _plan(*changes)
-    assert not _unprotecting(action)
+    assert not unprotected(action)
     assert all(e.effect is not EffectKind.UNKNOWN for e in action.effects)
 
 
@@ -529,4 +519,4 @@ def test_an_image_opened_is_named_as_the_image_is() -> None:
     ModifyImageAttribute`` do (``arn:aws:ec2:*::image/ID``), so a policy protecting images by
     ARN refuses it; it was named by its bare id only."""
     plan = _plan(_created("aws_ami_launch_permission", {"image_id": "ami-0abc", "group": "all"}))
-    assert "arn:aws:ec2:*::image/ami-0abc" in _unprotecting(plan)
+    assert "arn:aws:ec2:*::image/ami-0abc" in unprotected(plan)

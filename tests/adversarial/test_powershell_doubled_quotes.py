@@ -9,16 +9,11 @@ as a plain update, and allowed on a protected bucket in dev.
 from __future__ import annotations
 
 import pytest
-from tests.adversarial.conftest import CWD, HOME
-from tests.conftest import brief_protecting
+from tests.adversarial._judging import decision_of, protecting, understood_line
 
-from keyturn.model import Actor, Target
-from keyturn.policy import load_policy
-from keyturn.understand import MemoryFiles
-from keyturn.understand.shell import understand_powershell
 from keyturn.understand.shell.commands._windows_words import tokens
 
-_POLICY = load_policy(brief_protecting("arn:aws:s3:::acme-archive", "arn:aws:s3:::acme-archive/*"))
+_POLICY = protecting("arn:aws:s3:::acme-archive", "arn:aws:s3:::acme-archive/*")
 _PUBLIC = (
     '{""Version"":""2012-10-17"",""Statement"":[{""Effect"":""Allow"",""Principal"":""*"",'
     '""Action"":""s3:GetObject"",""Resource"":""arn:aws:s3:::acme-archive/*""}]}'
@@ -42,15 +37,7 @@ def test_a_doubled_quote_is_one_literal_quote(text: str, word: str) -> None:
 
 
 def _decision(script: str) -> str:
-    action = understand_powershell(
-        script,
-        cwd=CWD,
-        home=HOME,
-        env={},
-        target=Target(environment="dev"),
-        files=MemoryFiles({}),
-    )
-    return _POLICY.judge(action, actor=Actor(agent="codex", operator="bob")).decision.value
+    return decision_of(understood_line(script, "dev", powershell=True), _POLICY)
 
 
 def test_a_public_policy_written_with_doubled_quotes_is_refused() -> None:

@@ -36,17 +36,19 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import pytest
-from tests.adversarial.conftest import CWD, HOME
-from tests.conftest import brief_protecting
+from tests.adversarial._judging import (
+    ALLOW,
+    ASK,
+    DENY,
+    decision_of,
+    each_case,
+    policy_protecting,
+    understood_line,
+)
 
-from keyturn.model import Action, Actor, EffectKind, Target
-from keyturn.policy import Policy, load_policy
-from keyturn.understand import MemoryFiles
-from keyturn.understand.shell import understand_powershell, understand_shell
+from keyturn.model import Action, EffectKind
+from keyturn.policy import Policy
 
-ALLOW, ASK, DENY = "allow", "ask", "deny"
-ACTOR = Actor(agent="codex", operator="bob")
 GROUPS = "http://acs.amazonaws.com/groups/global"
 ALL_USERS = f"{GROUPS}/AllUsers"
 AUTHENTICATED = f"{GROUPS}/AuthenticatedUsers"
@@ -59,14 +61,11 @@ class Case(NamedTuple):
     expected: str
 
 
-@pytest.fixture(scope="module")
-def policy() -> Policy:
-    protected = (
-        "arn:aws:s3:::acme-archive",
-        "arn:aws:s3:::acme-archive/*",
-        "arn:aws:rds:*:*:db:ledger",
-    )
-    return load_policy(brief_protecting(*protected))
+policy = policy_protecting(
+    "arn:aws:s3:::acme-archive",
+    "arn:aws:s3:::acme-archive/*",
+    "arn:aws:rds:*:*:db:ledger",
+)
 
 
 def _ps(text: str) -> str:
@@ -78,21 +77,12 @@ POWERSHELL_TOOL = "PS> "
 
 
 def _action(command: str) -> Action:
-    understand = understand_shell
-    if command.startswith(POWERSHELL_TOOL):
-        understand, command = understand_powershell, command.removeprefix(POWERSHELL_TOOL)
-    return understand(
-        command,
-        cwd=CWD,
-        home=HOME,
-        env={},
-        target=Target(environment="dev"),
-        files=MemoryFiles({}),
-    )
+    powershell = command.startswith(POWERSHELL_TOOL)
+    return understood_line(command.removeprefix(POWERSHELL_TOOL), "dev", powershell=powershell)
 
 
 def _judged(command: str, policy: Policy) -> str:
-    return policy.judge(_action(command), actor=ACTOR).decision.value
+    return decision_of(_action(command), policy)
 
 
 # Allowed (a plain update in dev) or held before the fix; refused now.
@@ -325,21 +315,21 @@ UNDERSTOOD = [
 ]
 
 
-@pytest.mark.parametrize("case", ESCAPES, ids=[c.id for c in ESCAPES])
+@each_case(ESCAPES)
 def test_opened_to_the_world_is_refused(case: Case, policy: Policy) -> None:
     """Allowed or held before the fix (see the module's docstring for what each relies on)."""
     effects = [(e.effect.value, e.resource.names, e.detail) for e in _action(case.command).effects]
     assert _judged(case.command, policy) == case.expected, (case.command, effects)
 
 
-@pytest.mark.parametrize("case", GUARDS, ids=[c.id for c in GUARDS])
+@each_case(GUARDS)
 def test_guards(case: Case, policy: Policy) -> None:
     """False-alarm guards: judged so before the fix too."""
     effects = [(e.effect.value, e.resource.names, e.detail) for e in _action(case.command).effects]
     assert _judged(case.command, policy) == case.expected, (case.command, effects)
 
 
-@pytest.mark.parametrize("case", UNDERSTOOD, ids=[c.id for c in UNDERSTOOD])
+@each_case(UNDERSTOOD)
 def test_understood_now(case: Case, policy: Policy) -> None:
     """Held before as not understood; the AWS Tools cmdlet reference (module docstring) says
     which request members the parameters set, and none of these opens the store."""
