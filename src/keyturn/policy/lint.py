@@ -10,15 +10,27 @@ from collections.abc import Callable
 
 from keyturn.model import DESTRUCTIVE_EFFECTS, EffectKind, Verdict, person_key
 from keyturn.policy.engine import Policy
+from keyturn.policy.lint_breadth import protected_too_broad
 from keyturn.policy.lint_credentials import read_role_is_write_role, role_in_other_environment
 from keyturn.policy.lint_environments import (
     looks_like_production,
     production_lookalikes,
     unplaced_not_production,
 )
+from keyturn.policy.lint_mcp import mcp_mapping_shadowed, mcp_mapping_weakens
 from keyturn.policy.lint_names import NAME_FORMS, protected_pattern_problem, rule_resource_problems
 from keyturn.policy.lint_parts import Finding, Problem, Severity, covers
-from keyturn.policy.lint_reviewers import hook_agent_reviewers
+from keyturn.policy.lint_placement import (
+    catch_all_placement,
+    dead_placement,
+    production_placed_elsewhere,
+)
+from keyturn.policy.lint_review import (
+    default_one_approval,
+    unknown_allowed_elsewhere,
+    unknown_on_one_approval,
+)
+from keyturn.policy.lint_reviewers import hook_agent_reviewers, machine_reviewers
 from keyturn.policy.lint_settings import long_grant_ttl, self_modification
 from keyturn.policy.matching import GlobSet
 from keyturn.policy.rules import AgentRules, sections_for
@@ -49,6 +61,16 @@ def lint(policy: Policy) -> list[Finding]:
         *_each_finding(policy, "unsafe-self-modification", self_modification),
         *_each_finding(policy, "long-grant-ttl", long_grant_ttl),
         *_each_finding(policy, "reviewer-is-agent", hook_agent_reviewers),
+        *_each_finding(policy, "reviewer-is-agent", machine_reviewers),
+        *_each_finding(policy, "one-approval-for-destructive", default_one_approval),
+        *_each_finding(policy, "one-approval-for-destructive", unknown_on_one_approval),
+        *_each_finding(policy, "unknown-allowed", unknown_allowed_elsewhere),
+        *_each_finding(policy, "environment-catch-all", catch_all_placement),
+        *_each_finding(policy, "production-placed-elsewhere", production_placed_elsewhere),
+        *_each_finding(policy, "environment-matches-nothing", dead_placement),
+        *_each_finding(policy, "protected-too-broad", protected_too_broad),
+        *_each_finding(policy, "mcp-mapping-weakens", mcp_mapping_weakens),
+        *_each_finding(policy, "mcp-mapping-shadowed", mcp_mapping_shadowed),
     ]
     unique = {(f.code, f.line, f.message): f for f in findings}
     return sorted(unique.values(), key=lambda f: (f.severity is not Severity.ERROR, f.line))

@@ -8,6 +8,12 @@ and only its separator or its case: a type it does not know may well exist.
 
 S3 adds two slips: a bucket ARN ending in ``/`` (no name does) and capitals in a bucket name
 (bucket names are lower-case).
+
+The fields before the resource have theirs (:func:`field_problem`): the AWS understanding writes
+the partition ``aws`` in every region -- the mainland-China region of the December 2025 incident
+too -- so ``arn:aws-cn:…`` misses every CLI and API call; a region or account left empty where
+the service's names carry one (``arn:aws:rds:::db:x``) matches only calls that do not name it;
+and an account is twelve digits.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from functools import cache
 
 from keyturn.policy.matching import is_literal
 
-__all__ = ["arn_problem", "s3_problem"]
+__all__ = ["arn_problem", "field_problem", "s3_problem"]
 
 # arn:PARTITION:SERVICE:REGION:ACCOUNT:TYPE<sep>..., the service, type and separator literal.
 _ARN = re.compile(
@@ -31,6 +37,10 @@ _BESIDE_THE_TABLE = (
     "arn:aws:ssm:{r}:{a}:parameter/{v}",
     "arn:aws:ecs:{r}:{a}:service/{v}",
 )
+# The resource type at the start of an ARN's last field (``db`` of ``db:x``, ``table`` of
+# ``table/x``); none for the services whose names have no type (``arn:aws:sqs:r:a:queue``).
+_TYPE = re.compile(r"(?P<type>[A-Za-z-]+)[:/]")
+_ACCOUNT = re.compile(r"\d{12}|aws\Z")  # ``aws``: AWS-managed IAM policies (arn:aws:iam::aws:…)
 _S3 = re.compile(r"(?P<prefix>arn:[^:*?]*:s3:::|s3://)(?P<bucket>[^/]*)(?P<rest>.*)\Z", re.DOTALL)
 
 
@@ -48,9 +58,79 @@ def _separators() -> dict[str, dict[str, str]]:
     return layouts
 
 
+@cache
+def _fields() -> dict[str, dict[str, frozenset[tuple[bool, bool]]]]:
+    """service -> resource type ("" for none) -> the ways its names carry a region and an
+    account (an EC2 image is named both with and without the account: either matches)."""
+    from keyturn.understand.aws.naming import arn_templates
+
+    layouts: dict[str, dict[str, set[tuple[bool, bool]]]] = {"s3": {"": {(False, False)}}}
+    for template in (*arn_templates(), *_BESIDE_THE_TABLE):
+        _, _, service, region, account, rest = template.split(":", 5)
+        kind = _TYPE.match(rest)
+        types = layouts.setdefault(service, {})
+        types.setdefault(kind["type"] if kind else "", set()).add((region != "", account != ""))
+    return {s: {t: frozenset(ways) for t, ways in types.items()} for s, types in layouts.items()}
+
+
 def arn_problem(pattern: str) -> str | None:
     """Why the ARN ``pattern`` names no resource: a resource type the service writes with the
-    other separator (``db/`` for RDS's ``db:``) or in another case; or ``None``."""
+    other separator (``db/`` for RDS's ``db:``) or in another case, or a field before it that
+    names do not have (:func:`field_problem`); or ``None``."""
+    return _type_problem(pattern) or field_problem(pattern)
+
+
+def field_problem(pattern: str) -> str | None:
+    """Why the partition, region or account of the ARN ``pattern`` misses the names keyturn
+    writes: a partition other than ``aws``, an empty region or account where the service's
+    names carry one (or one given where they have none), an account that is not 12 digits."""
+    parts = pattern.split(":", 5)
+    if len(parts) < 6 or not all(map(is_literal, parts[1:3])):
+        return None  # a * before the service may span fields: nothing to tell
+    _, partition, service, region, account, rest = parts
+    if partition != "aws":
+        return (
+            f"has partition '{partition}': keyturn names what AWS calls change arn:aws:… in "
+            "every partition and region (only a Terraform plan's own ARN keeps its partition), "
+            f"so it misses the AWS CLI and API: write arn:aws:{service}:…"
+        )
+    layout = _layout(service, rest)
+    if layout is None:
+        return None
+    regional, owned = layout
+    for what, value, carried in (("region", region, regional), ("account", account, owned)):
+        if not is_literal(value):
+            continue
+        if carried and value == "":
+            return (
+                f"has no {what}: {service} names carry one ('*' when the call does not tell), "
+                f"so it misses every call that names its {what}"
+            )
+        if not carried and value != "":
+            return f"has {what} '{value}': {service} names have none (write '::')"
+    if is_literal(account) and account and not _ACCOUNT.match(account):
+        return f"has account '{account}': AWS account IDs are 12 digits"
+    return None
+
+
+def _layout(service: str, rest: str) -> tuple[bool, bool] | None:
+    """Whether names of ``service`` whose last field is ``rest`` carry a region and account:
+    by the resource type, else by the service when all its types agree; ``None`` if unknown."""
+    types = _fields().get(service)
+    if not types:
+        return None
+    kind = _TYPE.match(rest)
+    if kind and kind["type"] in types:
+        ways = types[kind["type"]]
+    elif not kind and "" in types:
+        ways = types[""]
+    else:
+        ways = frozenset().union(*types.values())
+    return next(iter(ways)) if len(ways) == 1 else None
+
+
+def _type_problem(pattern: str) -> str | None:
+    """The separator or case of the resource type (see :func:`arn_problem`)."""
     match = _ARN.match(pattern)
     if match is None:
         return s3_problem(pattern)
