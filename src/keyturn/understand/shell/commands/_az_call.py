@@ -25,6 +25,7 @@ from keyturn.understand.shell.commands._az_gcloud_words import (
     split_flags,
     verb_effect,
 )
+from keyturn.understand.shell.commands._az_generic_set import generic_opening
 from keyturn.understand.shell.commands._az_names import arm_names, group_ids, rest_effects
 from keyturn.understand.shell.commands._az_nested import id_url_names, inner_names
 from keyturn.understand.shell.commands._az_protection import (
@@ -33,11 +34,16 @@ from keyturn.understand.shell.commands._az_protection import (
     switched_off,
     unprotecting,
 )
-from keyturn.understand.shell.commands._az_public import exposed
+from keyturn.understand.shell.commands._az_public import exposed, reads_only
 from keyturn.understand.shell.commands._az_remote import (
     az_local_writes,
     az_names,
     az_remote_effects,
+)
+from keyturn.understand.shell.commands._az_run_time import (
+    az_loose,
+    az_opened_at_run_time,
+    az_run_time,
 )
 from keyturn.understand.shell.commands._az_scopes import (
     az_group_deployment,
@@ -87,7 +93,8 @@ def az_effects(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
         given = last(flags, "subscription")
         subscriptions = [given] if given else []
         out.append(_az_unknown(flags, subscriptions, cmd, ctx, reason=reason))
-    return with_command(out, cmd)
+    # A word decided at run time that may stand for options: any option, any resource.
+    return with_command(az_loose(out, cmd), cmd)
 
 
 def _az_reading(words: list[str], cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
@@ -175,7 +182,14 @@ def _az_call(
     out = network_rules(group, verb, cmd.args, rg, subscriptions, out)
     why = switched_off(group, verb, cmd.args)  # soft delete, a legal hold... switched off
     out = unprotecting(out, why) if why else out
-    public = exposed(group, verb, cmd.args)  # public blob access, every network let in
+    # Public blob access, every network let in: by an option, a property ``--set``, or a
+    # value of either decided at run time (``--public-network-access "$X"``: it may open it).
+    public = exposed(group, verb, cmd.args) or (
+        None
+        if reads_only(verb)
+        else generic_opening(cmd.args)
+        or az_opened_at_run_time(group, verb, cmd.args, az_run_time(cmd))
+    )
     out = opening(out, public) if public else out
     out += data_deletes(group, verb, cmd.args, rg, subscriptions, ctx)
     out += deny_settings_off(group, verb, cmd.args, rg, subscriptions, ctx)

@@ -55,7 +55,7 @@ from keyturn.understand.shell.commands._az_nested import arm_resource_names
 from keyturn.understand.shell.commands._az_options import given_as, last_value, option_values
 from keyturn.understand.shell.commands._az_remote import az_names
 
-__all__ = ["network_rules"]
+__all__ = ["cidr_opening", "network_rules"]
 
 _START = ("--start-ip-address",)
 _END = ("--end-ip-address",)
@@ -317,6 +317,12 @@ def _words_opening(option: str, words: list[str], *, keyed: bool) -> str | None:
             return f"{option} {address}: {why}"
         unreadable = unreadable or why is None
     return None if unreadable else ""
+
+
+def cidr_opening(text: str) -> str | None:
+    """Why an address or CIDR range (``0.0.0.0/0``) lets in every address (``""``: it does
+    not; None: not an address or range). Shared with gcloud's authorized networks."""
+    return _cidr(text)
 
 
 def _cidr(text: str) -> str | None:

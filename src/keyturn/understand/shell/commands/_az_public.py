@@ -93,17 +93,32 @@ _BARE_TRUE = frozenset(
 
 def exposed(group: Sequence[str], verb: str, args: Sequence[str]) -> str | None:
     """Why the call opens its resource to the world (the option and value), or None."""
-    if verb in ("show", "list") or verb.startswith(("show-", "list-")):
+    if reads_only(verb):
         return None
     for spellings, values, what in _OPENING:
-        shorts = [s for g, s, long in _SHORT if long == spellings[0] and _in(group, g)]
         bare = "true" if spellings[0] in _BARE_TRUE else None
-        for value in option_values(args, [*spellings, *shorts], bare=bare):
+        for value in option_values(args, _with_shorts(group, spellings), bare=bare):
             if value.strip().lower() in values:
                 return f"{spellings[0]} {value}: {what}"
             if spellings[0] in _RANGES and (wide := _wide_range(value)):
                 return f"{spellings[0]} {value}: {wide}"
     return None
+
+
+def opening_options(group: Sequence[str]) -> list[tuple[str, ...]]:
+    """The spellings (long first, then the group's short ones) of each option that can open a
+    resource of ``group`` (:mod:`._az_run_time` reads which are given at run time)."""
+    return [_with_shorts(group, spellings) for spellings, _, _ in _OPENING]
+
+
+def reads_only(verb: str) -> bool:
+    """Whether ``verb`` only reads (``show``, ``list-keys``...): it opens nothing."""
+    return verb in ("show", "list") or verb.startswith(("show-", "list-"))
+
+
+def _with_shorts(group: Sequence[str], spellings: tuple[str, ...]) -> tuple[str, ...]:
+    shorts = [s for g, s, long in _SHORT if long == spellings[0] and _in(group, g)]
+    return (*spellings, *shorts)
 
 
 def _wide_range(value: str) -> str | None:

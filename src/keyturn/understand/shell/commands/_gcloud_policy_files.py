@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from keyturn.understand.shell.commands._az_gcloud_words import Flags
+from keyturn.understand.shell.commands._gcloud_networks import authorized_networks
 from keyturn.understand.shell.effects import home_path
 from keyturn.understand.shell.line_writes import one_text_on_line, written_text
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
@@ -155,9 +156,12 @@ def gcloud_policy_files(
     verb: str, names: Sequence[str], flags: Flags, cmd: SimpleCommand, ctx: ShellContext
 ) -> tuple[list[str], list[FileJudgement]]:
     """The resources a gcloud call names (``set-iam-policy``'s policy file left out: it is not
-    one) and what its policy and ACL files do."""
+    one, nor a list of networks: :mod:`._gcloud_networks`) and what its policy and ACL files
+    and the networks it lets in do."""
     judged: list[FileJudgement] = []
-    out = list(names)
+    out, networks = authorized_networks(names, cmd.args)
+    if networks:
+        judged.append(FileJudgement(public=networks))
     if verb == "set-iam-policy":
         if len(out) >= 2:
             path, out = out[-1], out[:-1]

@@ -17,6 +17,13 @@ elsewhere. (Flags as ``gcloud … --help`` of gcloud 528 and ``gsutil help`` giv
   ``authenticatedRead``; ``--add-acl-grant``/``--add-default-object-acl-grant`` for
   ``entity=allUsers``; ``gsutil acl|defacl set public-read``, ``gsutil acl|defacl ch -u|-g
   AllUsers:R``, ``gsutil cp|mv|rsync -a public-read`` (the objects written are public).
+- Any of these given a value decided at run time (``--member="$WHO"``, ``--predefined-acl=$A``,
+  ``gsutil iam ch "$M":objectViewer``, ``gsutil acl ch -u "$U":R``, ``gsutil cp -a "$A"``): the
+  value may be ``allUsers`` or ``publicRead``, so the call may open the resource, and is judged
+  as opening it, as the AWS CLI's ``put-bucket-acl --acl "$X"`` is
+  (:mod:`keyturn.understand.aws.run_time_exposure`). Told by the text the shell leaves for it
+  (``$X``, ``$(cmd)``: the shell reader keeps what it cannot decide as written); a role or an
+  entity written out that is not the world (``user:ann@example.com:$ROLE``) opens nothing.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from itertools import pairwise
 from keyturn.model import Effect
 from keyturn.understand.openings import opening
 from keyturn.understand.shell.commands._az_gcloud_words import Flags
+from keyturn.understand.shell.commands._az_generic_set import RUN_TIME_TEXT
 
 _PUBLIC_MEMBERS = frozenset({"allusers", "allauthenticatedusers"})
 # Predefined ACLs that let anyone (or any Google account) in, spelt without case, ``-`` or ``_``
@@ -38,21 +46,39 @@ _PAP_OFF = ("no-public-access-prevention", "clear-pap", "clear-public-access-pre
 _ON = frozenset({"", "true", "enforced"})
 
 
+_MAY = "decided at run time, it may grant anyone on the internet access"
+
+
 def _plain(word: str) -> str:
     return word.strip().lower().replace("-", "").replace("_", "")
+
+
+def _public_member(member: str) -> bool:
+    """Whether ``member`` is (or, decided at run time, may be) the world."""
+    return _plain(member) in _PUBLIC_MEMBERS or RUN_TIME_TEXT.search(member) is not None
+
+
+def _public_acl_name(value: str) -> bool:
+    """Whether the predefined ACL ``value`` is (or, decided at run time, may be) public."""
+    return _plain(value) in _PUBLIC_ACLS or RUN_TIME_TEXT.search(value) is not None
+
+
+def _why(given: str, value: str, what: str) -> str:
+    return f"{given}: {_MAY if RUN_TIME_TEXT.search(value) else what}"
 
 
 def public_acl(flags: Flags) -> str | None:
     """Why the flags make what the call writes public (a predefined ACL or a grant), or None."""
     for flag in _ACL_FLAGS:
         for value in flags.get(flag, []):
-            if _plain(value) in _PUBLIC_ACLS:
-                return f"--{flag}={value}: makes the data public"
+            if _public_acl_name(value):
+                return _why(f"--{flag}={value}", value, "makes the data public")
     for flag in _GRANT_FLAGS:
         for value in flags.get(flag, []):
             fields = dict(part.partition("=")[::2] for part in value.split(","))
-            if _plain(fields.get("entity", "")) in _PUBLIC_MEMBERS:
-                return f"--{flag}={value}: makes the data public"
+            entity = fields.get("entity", "")
+            if _public_member(entity) or (RUN_TIME_TEXT.search(value) and "entity" not in fields):
+                return _why(f"--{flag}={value}", value, "makes the data public")
     return None
 
 
@@ -60,8 +86,8 @@ def gcloud_exposes(group: Sequence[str], verb: str, flags: Flags) -> str | None:
     """Why a gcloud call opens its resource to the world, or None."""
     if verb.startswith("add-") and verb.endswith("-policy-binding"):
         for member in flags.get("member", []):
-            if _plain(member) in _PUBLIC_MEMBERS:
-                return f"--member={member}: grants anyone on the internet access"
+            if _public_member(member):
+                return _why(f"--member={member}", member, "grants anyone on the internet access")
     if list(group[:1]) != ["storage"] or verb in ("describe", "list"):
         return None
     for flag in _PAP_OFF:
@@ -81,21 +107,39 @@ def gsutil_exposes(verb: str, rest: Sequence[str]) -> str | None:
     if verb == "pap" and sub == "set" and len(words) > 1 and words[1].lower() != "enforced":
         return f"gsutil pap set {words[1]}: switches public access prevention off"
     if verb == "iam" and sub == "ch":
-        for grant in _grants(rest, removing="-d", valued=("-e",)):
-            if _plain(grant.partition(":")[0]) in _PUBLIC_MEMBERS:
-                return f"gsutil iam ch {grant}: grants anyone on the internet access"
+        grants = _grants(rest, removing="-d", valued=("-e",))
+        for at, grant in enumerate(grants):
+            # The last word may be the URL (``$BUCKET``): a grant has its ``:ROLE``.
+            last = at == len(grants) - 1 and ":" not in grant and not _any_url(rest)
+            if _public_grant(grant) and not (last and RUN_TIME_TEXT.search(grant)):
+                return _why(f"gsutil iam ch {grant}", grant, "grants anyone on the internet access")
     given = words[1] if len(words) > 1 else ""
     if verb in ("acl", "defacl") and sub == "set" and _plain(given) in _PUBLIC_ACLS:
         return f"gsutil {verb} set {given}: makes the data public"
     if verb in ("acl", "defacl") and sub == "ch":
         for flag, value in pairwise(rest):
-            if flag in ("-u", "-g") and _plain(value.partition(":")[0]) in _PUBLIC_MEMBERS:
-                return f"gsutil {verb} ch {flag} {value}: makes the data public"
+            if flag in ("-u", "-g") and _public_grant(value):
+                return _why(f"gsutil {verb} ch {flag} {value}", value, "makes the data public")
     if verb in ("cp", "mv", "rsync"):
         for flag, value in pairwise(rest):
-            if flag == "-a" and _plain(value) in _PUBLIC_ACLS:
-                return f"gsutil {verb} -a {value}: the objects written are public"
+            if flag == "-a" and _public_acl_name(value):
+                what = "the objects written are public"
+                return _why(f"gsutil {verb} -a {value}", value, what)
     return None
+
+
+def _any_url(rest: Sequence[str]) -> bool:
+    return any(w.startswith("gs://") for w in rest)
+
+
+def _public_grant(grant: str) -> bool:
+    """Whether a ``MEMBER:ROLE`` grant gives the world a role: its member is the world, or
+    holds text decided at run time (the member is all but the last ``:ROLE``; a grant of one
+    part decided at run time may be ``allUsers:objectViewer`` whole)."""
+    member, colon, _ = grant.rpartition(":")
+    if _plain(grant.partition(":")[0]) in _PUBLIC_MEMBERS:
+        return True
+    return RUN_TIME_TEXT.search(member if colon else grant) is not None
 
 
 def _grants(rest: Sequence[str], *, removing: str, valued: Sequence[str]) -> list[str]:
