@@ -14,6 +14,13 @@ protection (``removes_protection``):
   such store in every account and region the call reaches (:mod:`.stack_sets`), named in the
   instances' stacks (``cfn:StackSet-<name>-*/<LogicalId>``).
 
+Another resource that attaches access to stores which may already exist (a topic's or a
+queue's policy, a Lambda permission, an event bus's statement, a secret's policy, an access
+point...: :mod:`.cloud_control_attached`) letting anyone in opens them as a bucket policy opens
+its bucket: one ``update`` of the stores it names that removes their protection
+(:mod:`.stack_attached`), or ``unknown`` on every bucket behind an Object Lambda or
+Multi-Region access point, which the template does not name.
+
 A bucket policy's bucket is its ``Bucket`` property: a ``!Ref`` to a bucket of the template
 names that bucket (its ``BucketName`` when given, else ``cfn:<stack>/<LogicalId>``), another
 value is read as :mod:`.stack_updates` reads names, a part not known being ``*`` (which a
@@ -24,9 +31,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from keyturn.model import Effect, EffectKind, Resource, Target
+from keyturn.understand.aws.stack_attached import attached_store
 from keyturn.understand.aws.stack_sets import in_each_place, instance_stack
 from keyturn.understand.aws_names import resource_names
 from keyturn.understand.cloudformation_exposure import (
@@ -37,7 +45,16 @@ from keyturn.understand.cloudformation_exposure import (
 
 __all__ = ["Store", "opened_stores", "opening", "stack_set_opened"]
 
-Store = tuple[tuple[str, ...], str]  # the store's names, why it is open
+
+class Store(NamedTuple):
+    """A store a template's resource opens: its names and why; ``attached`` when the resource
+    attaches access to it (a policy or a permission put on it), ``known`` False when the stores
+    are not named (every bucket behind an access point: ``unknown``)."""
+
+    names: tuple[str, ...]
+    why: str
+    attached: bool = False
+    known: bool = True
 
 
 def opened_stores(
@@ -54,13 +71,18 @@ def opened_stores(
 
     listed = {logical: (rtype, names, spec) for logical, rtype, names, spec in
               _resources(template, params, stack)}  # fmt: skip
+    named = {logical: names for logical, (_, names, _) in listed.items()}
     found: dict[str, Store] = {}
     for logical, (rtype, names, spec) in listed.items():
         properties = spec.get("Properties")
         if rtype != BUCKET_POLICY:
             why = template_exposure(rtype, properties, resolve)
             if why is not None:
-                found[logical] = (names, f"opened to the world: {why}")
+                found[logical] = Store(names, f"opened to the world: {why}")
+            attached = attached_store(rtype, properties, named, resolve)
+            if attached is not None:
+                stores = (names[0], *attached.names)  # the resource, and the stores it opens
+                found[logical] = Store(stores, attached.why, attached=True, known=attached.known)
             continue
         if not isinstance(properties, Mapping):
             continue  # a policy without its properties: CloudFormation refuses it
@@ -71,21 +93,25 @@ def opened_stores(
         bucket = properties.get("Bucket")
         ref = bucket.get("Ref") if isinstance(bucket, Mapping) else None
         if isinstance(ref, str) and ref in listed:
-            found[logical] = (listed[ref][1], why)
+            found[logical] = Store(listed[ref][1], why)
         else:
-            found[logical] = ((names[0], *resource_names("s3:bucket", resolve(bucket))), why)
+            found[logical] = Store((names[0], *resource_names("s3:bucket", resolve(bucket))), why)
     return found
 
 
 def opening(effect: Effect, store: Store) -> list[Effect]:
     """``effect`` on a resource that opens ``store``: itself removing the store's protection
-    when it is the store; a bucket policy's with an ``update`` of its bucket that does."""
-    names, why = store
-    if effect.resource.type != BUCKET_POLICY:
+    when it is the store; a bucket policy's (or another resource's that attaches access) with
+    an ``update`` of the stores it opens that does (``unknown`` where they are not named), the
+    last of the list."""
+    names, why = store.names, store.why
+    if effect.resource.type != BUCKET_POLICY and not store.attached:
         return [replace(effect, removes_protection=True, detail=f"{effect.detail}; {why}")]
-    bucket = Resource(tuple(dict.fromkeys(names)), "AWS::S3::Bucket")
+    rtype = "AWS::S3::Bucket" if effect.resource.type == BUCKET_POLICY else ""
+    stores = Resource(tuple(dict.fromkeys(names)), rtype)
+    kind = EffectKind.UPDATE if store.known else EffectKind.UNKNOWN
     update = replace(
-        effect, effect=EffectKind.UPDATE, resource=bucket, removes_protection=True, detail=why
+        effect, effect=kind, resource=stores, removes_protection=store.known, detail=why
     )
     return [effect, update]
 
@@ -102,14 +128,14 @@ def stack_set_opened(qualified: str, params: Mapping[str, Any], target: Target) 
     stack = instance_stack(params.get("StackSetName"))
     found = [
         Effect(
-            effect=EffectKind.UPDATE,
-            resource=Resource(tuple(dict.fromkeys(names))),
+            effect=EffectKind.UPDATE if store.known else EffectKind.UNKNOWN,
+            resource=Resource(tuple(dict.fromkeys(store.names))),
             target=target,
             service="cloudformation",
             operation=qualified,
-            removes_protection=True,
-            detail=why,
+            removes_protection=store.known,
+            detail=store.why,
         )
-        for names, why in opened_stores(template, params, stack).values()
+        for store in opened_stores(template, params, stack).values()
     ]
     return in_each_place(qualified, params, target, found)

@@ -19,6 +19,11 @@ What opens a store is read by :mod:`._public_values`. Two shapes of resource:
   ``gcloud``/``az`` give the store (``gs://<bucket>``, ``azure:storage/account/<account>``,
   ``azure:storage/<account>/<container>``) are named by one more such update.
 
+A policy or a permission put on a store that may already exist (a topic's, queue's, secret's,
+key's, repository's policy, a Lambda permission, an event bus's, an access point's...) opens
+the store it names (:mod:`._attached`), which also reads the policies a store's own values hold
+(a topic's ``policy``, a role's ``assume_role_policy``...), judged as a store that opens itself.
+
 A database created (or replaced) publicly accessible from another's data -- a snapshot, a
 read replica, a point in time, an S3 backup -- opens the source: an update of the source that
 removes its protection (:mod:`._restored_sources`). A bucket policy destroyed, or changed,
@@ -39,6 +44,7 @@ import msgspec
 
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.aws_names import s3_bucket_names
+from keyturn.understand.terraform._attached import ATTACHED, SELF, attached_effects
 from keyturn.understand.terraform._plan import decode_value
 from keyturn.understand.terraform._public_values import (
     NEVER_UNKNOWN,
@@ -50,12 +56,15 @@ from keyturn.understand.terraform._restored_sources import SOURCE_TYPES, exposed
 
 __all__ = ["EXPOSURE_TYPES", "exposure_effects"]
 
-EXPOSURE_TYPES = frozenset(READERS)
+# What opens each store: these readers, and the policies held in a store's own values.
+_READERS = READERS | SELF
+EXPOSURE_TYPES = frozenset(_READERS) | frozenset(ATTACHED)
 
 # Types that open a store by their own settings (the rest open the store they apply to).
 _SELF = frozenset(
     {"aws_s3_bucket", "aws_db_instance", "aws_rds_cluster_instance", "google_storage_bucket"}
     | {"azurerm_storage_account", "azurerm_storage_container"}
+    | SELF.keys()
 )
 # Types whose destroy opens the store: the block goes, the bucket is left unblocked.
 _DESTROY_OPENS = frozenset(
@@ -72,6 +81,10 @@ def exposure_effects(
     marked as removing protection, and an effect on the store opened."""
     old = before if isinstance(before, dict) else None
     new = after if isinstance(after, dict) else None
+    if resource_type in ATTACHED:  # access put on a store that may already exist
+        return attached_effects(effects, resource_type=resource_type, address=address,
+                                actions=actions, before=old, after=new,
+                                unknown=_Unknown(after_unknown))  # fmt: skip
     found: list[tuple[str | None, tuple[str, ...], str]] = []  # (why or None, store, type)
     if resource_type in _GUARDED and old is not None:
         found += _guards_lost(resource_type, address, actions, old, new, _Unknown(after_unknown))
@@ -103,7 +116,7 @@ def _newly_open(
 ) -> list[str | None]:  # fmt: skip
     """The openings of ``after`` that ``before`` (the same object, for an update) did not
     have: why each opens, or None when it is decided only on apply."""
-    read = READERS[resource_type]
+    read = _READERS[resource_type]
     unknown = _Unknown(after_unknown)
     now: Openings = read(after, unknown)
     if not now:

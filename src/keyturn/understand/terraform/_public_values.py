@@ -27,6 +27,9 @@ Values as the providers' documentation gives them:
   before provider 3.0) or ``public_network_access_enabled`` true, network rules whose
   ``default_action`` is ``Allow``; ``azurerm_storage_container``: ``container_access_type``
   ``blob`` or ``container``.
+
+The policy documents of other AWS stores, or put on them (:mod:`._attached`), are read as a
+bucket policy is: :func:`public_statements`.
 """
 
 from __future__ import annotations
@@ -98,18 +101,26 @@ def _s3_acl(values: dict[str, Any], unknown: Unknown) -> Openings:
 
 
 def _s3_policy(values: dict[str, Any], unknown: Unknown) -> Openings:
-    policy = values.get("policy")
+    return public_statements(values, "policy", unknown, label="bucket policy")
+
+
+def public_statements(
+    values: dict[str, Any], attr: str, unknown: Unknown, *, label: str = "policy"
+) -> Openings:
+    """The statements of the policy document in ``attr`` that let anyone in, keyed by their
+    JSON (``attr``: known only on apply, or a document that cannot be read)."""
+    policy = values.get(attr)
     if policy is None or policy == "":
-        return {"policy": None} if unknown("policy") else {}
+        return {attr: None} if unknown(attr) else {}
     statements = _statements(policy)
     if statements is None:
-        return {"policy": None}  # not a policy keyturn can read: it may open the bucket
+        return {attr: None}  # not a policy keyturn can read: it may open the store
     found: Openings = {}
     for statement in statements:
         if _allows_anyone(statement):
             what = statement.get("Sid") or statement.get("Action") or "access"
-            key = "policy " + json.dumps(statement, sort_keys=True)
-            found[key] = f"bucket policy allows anyone (Principal *) {what} with no Condition"
+            key = f"{attr} " + json.dumps(statement, sort_keys=True)
+            found[key] = f"{label} allows anyone (Principal *) {what} with no Condition"
     return found
 
 
