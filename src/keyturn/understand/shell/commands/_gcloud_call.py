@@ -21,6 +21,7 @@ from keyturn.understand.shell.commands._az_gcloud_words import (
 )
 from keyturn.understand.shell.commands._az_scopes import cloud_effect
 from keyturn.understand.shell.commands._gcloud_config import config_writes, reads_config
+from keyturn.understand.shell.commands._gcloud_creates import create_openings
 from keyturn.understand.shell.commands._gcloud_flags_file import expand_flags_files
 from keyturn.understand.shell.commands._gcloud_line import (
     GCLOUD_VALUED,
@@ -39,6 +40,7 @@ from keyturn.understand.shell.commands._gcloud_protection import (
     inner_names as gcloud_inner_names,
 )
 from keyturn.understand.shell.commands._gcloud_public import exposing, gcloud_exposes, public_acl
+from keyturn.understand.shell.commands._gcloud_run_time import loose_words, loosen
 from keyturn.understand.shell.commands._gcloud_spanner import database_group, spanner_effects
 from keyturn.understand.shell.commands._gcloud_ssh import MACHINE_PATHS, ssh_effects
 from keyturn.understand.shell.commands._gcloud_storage import STORAGE_VERBS, storage_effects
@@ -69,9 +71,17 @@ def gcloud_effects(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
         found = _gcloud_call(call)
         if found is None and call.words[:1] != ["init"]:
             found = [call.unknown("this form of 'gcloud' is not understood")]
-        return with_command(writes + (found or []) + _not_read(call, found, not_read), cmd)
+        made = writes + (found or []) + _not_read(call, found, not_read)
+        return with_command(_loose(made, cmd), cmd)
     found = _gcloud_call(call) or [call.unknown("this form of 'gcloud' is not understood")]
-    return with_command(found + _not_read(call, found, not_read), cmd)
+    return with_command(_loose(found + _not_read(call, found, not_read), cmd), cmd)
+
+
+def _loose(effects: list[Effect], cmd: SimpleCommand) -> list[Effect]:
+    """``effects``, each change ``unknown`` when a word decided at run time before ``--`` may
+    stand for options (:mod:`._gcloud_run_time`)."""
+    cut = cmd.args.index("--") if "--" in cmd.args else len(cmd.args)
+    return loosen(effects) if loose_words(cmd, before=cut) else effects
 
 
 def _not_read(call: GcloudCall, found: list[Effect] | None, reasons: list[str]) -> list[Effect]:
@@ -169,6 +179,19 @@ def _gcloud_call(call: GcloudCall) -> list[Effect] | None:
     ]
     named = list(dict.fromkeys(n for e in out for n in e.resource.names))
     out += [call.unknown(f.unknown, named) for f in files if f.unknown]  # a file not read
+    # A replica or an instance of an existing cluster let in from everywhere: that data opened.
+    for existing, opened in create_openings(group, verb, flags, cmd.args, named=call.named):
+        out.append(
+            cloud_effect(
+                EffectKind.UPDATE,
+                existing,
+                ctx,
+                service=service,
+                operation=op,
+                detail=opened,
+                removes_protection=True,
+            )
+        )
     gone = deployment_deletes(group, verb, names, flags)  # --delete-policy delete
     if gone:
         reason = "--delete-policy delete: the deployment's resources are deleted"

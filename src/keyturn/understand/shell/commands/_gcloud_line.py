@@ -24,6 +24,8 @@ GCLOUD_VALUED = frozenset(
     | {"destination", "output-file", "out-file", "delete-policy", "create-policy", "config"}
     | {"template", "composite-type", "restore-instance", "backup-instance", "backup-id"}
     | {"soft-delete-duration", "retention-period", "secret"}
+    # The primary a replica copies (:mod:`._gcloud_creates`), not a second instance created.
+    | {"master-instance-name"}
     # gcloud's global flags that take a value (``gcloud help``; the hidden ones checked with
     # gcloud 528): ``--trace-token x sql …`` must not read ``x`` as the first group.
     | {"billing-project", "flatten", "access-token-file", "trace-token", "universe-domain"}
