@@ -107,7 +107,7 @@ def _understood(
     ctx = ShellContext(
         cwd=normalize_path(cwd, cwd="/"), home=home, env=variables, target=base, files=files
     )
-    run = Run()
+    run = Run.for_line(command, files_at_hand=not isinstance(files, NoFiles))
     try:
         if powershell:
             from keyturn.understand.shell.commands.windows import understand_powershell_text

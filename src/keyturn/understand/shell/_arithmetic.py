@@ -79,7 +79,10 @@ class ArithmeticReading:
     def _arithmetic_names(self, text: str, node: Node) -> None:
         """Judge the known values of the variables arithmetic ``text`` names, and of those their
         values name in turn: bash evaluates each, expanding what a subscript in it holds."""
-        pending = _IDENTIFIER.findall(text)
+        # Each name once, at its last place (the first taken): a later one is seen already,
+        # and nested arithmetic repeats a long text's names once per level around it.
+        pending = list(dict.fromkeys(reversed(_IDENTIFIER.findall(text))))
+        pending.reverse()
         seen: set[str] = set()
         while pending and len(seen) < MAX_ARITHMETIC_NAMES:
             name = pending.pop()

@@ -60,14 +60,30 @@ from keyturn.understand.shell.words import Word
 MAX_INPUT = 65_536
 MAX_DEPTH = 8
 MAX_NESTED_LINES = 200
+# The lines nested in one line (``bash -c "$x"``, ``eval``, ``ssh``, ``find -exec``...), all
+# together, may be this many times as long as it, plus NESTED_TEXT_FLOOR characters (plus
+# MAX_INPUT when files are at hand: a script run from disk may be as long as a line). A variable
+# or a loop repeats a line's text: ``x='…8 KB…'; bash -c "$x"; bash -c "$x"; …`` had 200 lines
+# of 8 KB each judged, seconds of work for a 16 KB line. Past the allowance, unknown.
+NESTED_TEXT_PER_CHARACTER = 2
+NESTED_TEXT_FLOOR = 8_192
 
 
 @dataclass(slots=True)
 class Run:
     """One understanding: the subject (normalised commands) and the nested-work budget."""
 
+    @classmethod
+    def for_line(cls, command: str, *, files_at_hand: bool) -> Run:
+        """A run for ``command``, with the nested text it may lead to
+        (:data:`NESTED_TEXT_PER_CHARACTER`)."""
+        floor = NESTED_TEXT_FLOOR + (MAX_INPUT if files_at_hand else 0)
+        return cls(nested_text_left=NESTED_TEXT_PER_CHARACTER * len(command) + floor)
+
     subject: list[Any] = field(default_factory=list)
     nested_lines: int = 0
+    # Characters of nested lines still to be judged (:data:`NESTED_TEXT_PER_CHARACTER`).
+    nested_text_left: int = NESTED_TEXT_FLOOR
     # Target hints the line switches to (field -> value), seen anywhere in it, and the
     # variables behind those set by assignment (handlers such as the AWS CLI read them).
     switched: dict[str, str] = field(default_factory=dict)
@@ -213,6 +229,10 @@ class Run:
         self.nested_lines += 1
         if ctx.depth >= MAX_DEPTH or self.nested_lines > MAX_NESTED_LINES:
             reason = f"shell commands nested more than {MAX_DEPTH} deep"
+            return [unknown_effect(None, reason, ctx, text)]
+        self.nested_text_left -= len(text)
+        if self.nested_text_left < 0:
+            reason = "shell commands nested in the line are too long in all to judge"
             return [unknown_effect(None, reason, ctx, text)]
         found = self.line(text, evolve(ctx, depth=ctx.depth + 1))
         # KEYTURN_* set or unset in a line that only exists once decoded or read (a base64

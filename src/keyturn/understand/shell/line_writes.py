@@ -46,12 +46,14 @@ def note_writes(
     if not touched:
         return ctx
     written: dict[str, str | None] = dict(ctx.written)
+    written.update(dict.fromkeys(touched, CHANGED))
     for path in touched:
-        written[path] = CHANGED
         if path.endswith("/*") or any(c in path for c in "*?["):
-            # A tree or a glob: the files noted before that it covers are changed too.
-            for noted in list(written):
-                if _covers(path, noted):
+            # A tree or a glob: the files noted before that it covers are changed too. (Those
+            # ``cmd`` touched are changed already: a command with many globs -- ``rm a* b*
+            # …`` -- would otherwise look at each of them once per glob.)
+            for noted in ctx.written:
+                if written[noted] is not CHANGED and _covers(path, noted):
                     written[noted] = CHANGED
     for redirect in cmd.redirects:
         op = redirect.op.lstrip("1")

@@ -79,8 +79,11 @@ def run_time_names(nodes: Iterable[Node]) -> frozenset[str]:
         elif kind == "declaration_command" and declares_computed(node):
             filled.add(ANY)  # export $(…), declare -n: any name may stand for any value
     # ``y=$x`` copies x's run-time text (a few rounds: copies of copies)
+    names = _NamesIn([value for _, value in copies])
     for _ in range(4):
-        grown = {name for name, value in copies if _names_in(value) & filled} - filled
+        mentions = names.mentioning(filled)
+        grown = {name for (name, _), named in zip(copies, mentions, strict=True) if named}
+        grown -= filled
         if not grown:
             break
         filled |= grown
@@ -143,15 +146,64 @@ def _stored_by(command: Node) -> set[str]:
     return set(named or ([] if program == "printf" else [_DEFAULT_STORE[program]]))
 
 
-def _names_in(node: Node) -> set[str]:
-    """The variables a word expands (``$x``, ``${x}``, ``${x:-…}``)."""
-    found: set[str] = set()
-    stack = [node]
-    while stack:
-        part = stack.pop()
-        if part.type in ("simple_expansion", "expansion"):
-            for child in part.named_children:
-                if child.type == "variable_name":
-                    found.add(node_text(child))
-        stack.extend(part.children)
-    return found
+class _NamesIn:
+    """The variables each of some words expands (``$x``, ``${x}``, ``${x:-…}``), anywhere in it.
+
+    A copy's value may hold another copy (``a=$((b=$((c=…))))``): each word's nodes are read
+    once, in one walk of all of them, rather than once more for every copy around them, which
+    made a line of nested copies take time growing with its length squared."""
+
+    def __init__(self, words: list[Node]) -> None:
+        # The nodes in post-order (each after every node in it): the names its own expansion
+        # names, and where its parent is (-1: one of ``words``, or outside them).
+        self._own: list[frozenset[str]] = []
+        self._parent: list[int] = []
+        self._words: list[int] = []
+        index: dict[int, int] = {}
+        for word in words:
+            if word.id not in index:
+                self._walk(word, index)
+            self._words.append(index[word.id])
+
+    def _walk(self, word: Node, index: dict[int, int]) -> None:
+        # (node, where its parent's children gather, whether its own children were put)
+        stack: list[tuple[Node, int, bool]] = [(word, -1, False)]
+        gathered: list[list[int]] = []  # each open node's children's places, innermost last
+        while stack:
+            node, parent, expanded = stack.pop()
+            if not expanded and node.id in index:  # a word read already, inside this one
+                gathered[parent].append(index[node.id])
+                continue
+            if not expanded:
+                stack.append((node, parent, True))
+                gathered.append([])
+                here = len(gathered) - 1
+                stack.extend((child, here, False) for child in reversed(node.children))
+                continue
+            place = len(self._own)
+            index[node.id] = place
+            self._own.append(_own_names(node))
+            self._parent.append(-1)
+            for child in gathered.pop():
+                self._parent[child] = place
+            if parent >= 0:
+                gathered[parent].append(place)
+
+    def mentioning(self, names: set[str]) -> list[bool]:
+        """For each word, whether it expands one of ``names``."""
+        found = [False] * len(self._own)
+        for place, own in enumerate(self._own):
+            if found[place] or (own and not own.isdisjoint(names)):
+                found[place] = True
+                parent = self._parent[place]
+                if parent >= 0:
+                    found[parent] = True
+        return [found[place] for place in self._words]
+
+
+def _own_names(part: Node) -> frozenset[str]:
+    if part.type not in ("simple_expansion", "expansion"):
+        return frozenset()
+    return frozenset(
+        node_text(child) for child in part.named_children if child.type == "variable_name"
+    )
