@@ -57,6 +57,25 @@ def unknown_effect(
     )
 
 
+def changes_unknown(
+    effects: Sequence[Effect], reason: str, *, keep_reads: bool = True, reach: Sequence[str] = ()
+) -> list[Effect]:
+    """``effects`` with every change ``unknown`` for ``reason`` (told once in its detail) and
+    also named ``reach``; with ``keep_reads``, a read as it is (an operation that only reads
+    does so whatever a word decided at run time adds to it). What a cloud CLI's call becomes
+    when such a word may stand for options (the AWS CLI's, az's, gcloud's and gsutil's)."""
+    out: list[Effect] = []
+    for e in effects:
+        if keep_reads and e.effect is EffectKind.READ:
+            out.append(e)
+            continue
+        detail = e.detail if reason in e.detail else "; ".join(d for d in (e.detail, reason) if d)
+        names = tuple(dict.fromkeys((*e.resource.names, *reach)))
+        resource = e.resource if names == e.resource.names else Resource(names, e.resource.type)
+        out.append(replace(e, effect=EffectKind.UNKNOWN, detail=detail, resource=resource))
+    return out
+
+
 def command_effect(
     kind: EffectKind, cmd: SimpleCommand, ctx: ShellContext, *, detail: str = ""
 ) -> Effect:

@@ -21,6 +21,7 @@ from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.openings import opening
 from keyturn.understand.shell.commands._aws_cli_profiles import decided_at_run_time
 from keyturn.understand.shell.commands._aws_cli_words import AwsCommandLine, UnreadableInput
+from keyturn.understand.shell.effects import changes_unknown
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
 
 if TYPE_CHECKING:
@@ -59,15 +60,10 @@ def loosened(effects: list[Effect], *, keep_reads: bool) -> list[Effect]:
     """``effects`` when a word decided at run time may stand for options: the profile and
     account are not known, and every effect is ``unknown`` but, with ``keep_reads``, a read (a
     read-only operation stays one whatever its options)."""
-    out: list[Effect] = []
-    for e in effects:
-        target = decided_at_run_time(e.target)
-        if keep_reads and e.effect is EffectKind.READ:
-            out.append(replace(e, target=target))
-        else:
-            detail = e.detail if _LOOSE in e.detail else f"{e.detail}; {_LOOSE}".lstrip("; ")
-            out.append(replace(e, effect=EffectKind.UNKNOWN, target=target, detail=detail))
-    return out
+    return [
+        replace(e, target=decided_at_run_time(e.target))
+        for e in changes_unknown(effects, _LOOSE, keep_reads=keep_reads)
+    ]
 
 
 def _cli_read(cmd: SimpleCommand, target: Target, detail: str) -> Effect:

@@ -18,9 +18,8 @@ an option is that option's value (az's options that take a value take the next w
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
-from keyturn.model import Effect, EffectKind
+from keyturn.model import Effect
 from keyturn.understand.shell.commands._aws_cli_words import (
     RunTimeWords,
     could_start_option,
@@ -33,6 +32,7 @@ from keyturn.understand.shell.commands._az_generic_set import (
 )
 from keyturn.understand.shell.commands._az_options import given_as
 from keyturn.understand.shell.commands._az_public import opening_options, reads_only
+from keyturn.understand.shell.effects import changes_unknown
 from keyturn.understand.shell.registry import SimpleCommand
 
 __all__ = ["az_loose", "az_opened_at_run_time", "az_run_time"]
@@ -80,14 +80,7 @@ def az_loose(effects: list[Effect], cmd: SimpleCommand) -> list[Effect]:
     words = run_time_words(cmd)
     if not words.dynamic or not any(_loose(cmd.args, i, words) for i in words.dynamic):
         return effects
-    return [
-        e
-        if e.effect is EffectKind.READ or _LOOSE in e.detail
-        else replace(
-            e, effect=EffectKind.UNKNOWN, detail="; ".join(d for d in (e.detail, _LOOSE) if d)
-        )
-        for e in effects
-    ]
+    return changes_unknown(effects, _LOOSE)
 
 
 def _loose(args: Sequence[str], i: int, words: RunTimeWords) -> bool:

@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 
-from keyturn.model import Effect, EffectKind, Resource
+from keyturn.model import Effect
+from keyturn.understand.shell.effects import changes_unknown
 from keyturn.understand.shell.registry import SimpleCommand
 
 __all__ = ["LOOSE", "loose_words", "loosen", "with_globs"]
@@ -89,22 +89,7 @@ def may_split(raw: str) -> bool:
 def loosen(effects: list[Effect], *, reach: Sequence[str] = ()) -> list[Effect]:
     """``effects``, each change ``unknown`` (``LOOSE`` in its detail) and also named ``reach``;
     a read as it is."""
-    out = []
-    for e in effects:
-        if e.effect is EffectKind.READ:
-            out.append(e)
-            continue
-        names = tuple(dict.fromkeys((*e.resource.names, *reach)))
-        detail = e.detail if LOOSE in e.detail else "; ".join(d for d in (e.detail, LOOSE) if d)
-        out.append(
-            replace(
-                e,
-                effect=EffectKind.UNKNOWN,
-                detail=detail,
-                resource=Resource(names=names, type=e.resource.type),  # wide_starts told anew
-            )
-        )
-    return out
+    return changes_unknown(effects, LOOSE, reach=reach)
 
 
 def with_globs(names: Sequence[str]) -> list[str]:
