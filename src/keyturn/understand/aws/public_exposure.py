@@ -49,6 +49,7 @@ from keyturn.understand.aws.resolved_call import AwsCall
 
 __all__ = [
     "GRANTS",
+    "PUBLIC_DATABASE_CALLS",
     "exposure",
     "holds_to_known_callers",
     "lambda_permission",
@@ -307,6 +308,17 @@ def _named(member: str) -> Callable[[Mapping[str, Any]], str | None]:
     return lambda params: public_statement(params.get(member))
 
 
+# The calls whose ``PubliclyAccessible`` opens a database: its own, and a database made from
+# another's data (a snapshot, a replica, a point in time, an S3 backup), which opens that data.
+PUBLIC_DATABASE_CALLS = (
+    "rds:ModifyDBInstance",
+    "rds:ModifyDBCluster",
+    "rds:RestoreDBInstanceFromDBSnapshot",
+    "rds:RestoreDBInstanceToPointInTime",
+    "rds:RestoreDBInstanceFromS3",
+    "rds:CreateDBInstanceReadReplica",
+)
+
 _CHECKS: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
     "s3:DeletePublicAccessBlock": lambda _: "deletes the bucket's public access block",
     "s3:PutPublicAccessBlock": _public_access_block,
@@ -350,19 +362,7 @@ _CHECKS: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
         p, ("SourceArn", "SourceAccount", "PrincipalOrgID")
     ),
     "lambda:AddLayerVersionPermission": lambda p: lambda_permission(p, ("OrganizationId",)),
-    **dict.fromkeys(
-        (
-            "rds:ModifyDBInstance",
-            "rds:ModifyDBCluster",
-            # A database made from another's data (a snapshot, a replica, a point in time, an
-            # S3 backup) and reachable from the internet: that data opened.
-            "rds:RestoreDBInstanceFromDBSnapshot",
-            "rds:RestoreDBInstanceToPointInTime",
-            "rds:RestoreDBInstanceFromS3",
-            "rds:CreateDBInstanceReadReplica",
-        ),
-        _publicly_accessible,
-    ),
+    **dict.fromkeys(PUBLIC_DATABASE_CALLS, _publicly_accessible),
     "rds:ModifyDBSnapshotAttribute": _snapshot_restore,
     "rds:ModifyDBClusterSnapshotAttribute": _snapshot_restore,
     "ec2:ModifySnapshotAttribute": lambda p: _group_all(p, "GroupNames", "CreateVolumePermission"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from keyturn.understand.aws.public_exposure import GRANTS
+from keyturn.understand.aws.public_exposure import GRANTS, PUBLIC_DATABASE_CALLS
 
 __all__ = ["exposure_at_run_time"]
 
@@ -56,17 +56,7 @@ _DECIDING: dict[str, frozenset[str]] = {
     "sqs:CreateQueue": frozenset({"Attributes"}),
     "lambda:AddPermission": frozenset({"Principal"}),
     "lambda:AddLayerVersionPermission": frozenset({"Principal"}),
-    **dict.fromkeys(
-        (
-            "rds:ModifyDBInstance",
-            "rds:ModifyDBCluster",
-            "rds:RestoreDBInstanceFromDBSnapshot",
-            "rds:RestoreDBInstanceToPointInTime",
-            "rds:RestoreDBInstanceFromS3",
-            "rds:CreateDBInstanceReadReplica",
-        ),
-        frozenset({"PubliclyAccessible"}),
-    ),
+    **dict.fromkeys(PUBLIC_DATABASE_CALLS, frozenset({"PubliclyAccessible"})),
     "rds:ModifyDBSnapshotAttribute": frozenset({"AttributeName", "ValuesToAdd"}),
     "rds:ModifyDBClusterSnapshotAttribute": frozenset({"AttributeName", "ValuesToAdd"}),
     "ec2:ModifySnapshotAttribute": frozenset(
