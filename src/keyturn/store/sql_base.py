@@ -31,6 +31,8 @@ class SqlBase(Store):
         # lock of that queue alone (taken briefly, never while writing).
         self._queued_appends: list[Any] = []
         self._queue_lock = threading.Lock()
+        # Whether this store has made sure its side tables exist (_ensure_side_tables).
+        self._side_tables_ready = False
 
     # -- backend hooks ---------------------------------------------------------------------------
 
@@ -91,16 +93,35 @@ class SqlBase(Store):
 
     # -- details --------------------------------------------------------------------------------
 
-    # Created on first use rather than by a migration: the details are a server's view, not part
-    # of the approval state, and a store that never served one never needs the table.
+    # The side tables -- the reviewers' details here, the ended sessions in sql_sessions -- are
+    # created on first use rather than by a migration: they are the pages' state, not the
+    # approval state, a store that never served a page never needs them, and the schema version
+    # stays what the approval state needs.
     _DETAILS_TABLE = (
         "CREATE TABLE IF NOT EXISTS keyturn_request_details "
         "(digest TEXT PRIMARY KEY, body TEXT NOT NULL)"
     )
 
+    def _side_tables(self) -> tuple[str, ...]:
+        """The statements creating the side tables (each ``CREATE TABLE IF NOT EXISTS``)."""
+        return (self._DETAILS_TABLE,)
+
+    def _ensure_side_tables(self) -> None:
+        """Creates the side tables once per store, under the migrations' lock: two servers
+        creating one table at the same moment would otherwise collide in PostgreSQL's catalog
+        (``IF NOT EXISTS`` does not serialise them), failing one request; and after the first
+        time, reads and writes no longer pay for the statement or take a write lock for it."""
+        with self._lock:
+            if self._side_tables_ready:
+                return
+            with self._migrating() as cur:
+                for statement in self._side_tables():
+                    self._x(cur, statement.format(**self.ddl_words))
+            self._side_tables_ready = True
+
     def keep_details(self, *, digest: str, text: str) -> None:
+        self._ensure_side_tables()
         with self._lock, self._write() as cur:
-            self._x(cur, self._DETAILS_TABLE)
             found = self._x(
                 cur, "SELECT 1 FROM keyturn_request_details WHERE digest = ?", (digest,)
             ).fetchone()
@@ -112,9 +133,8 @@ class SqlBase(Store):
                 )
 
     def details(self, digest: str) -> str | None:
-        # A write transaction: the first reader may have to create the table.
-        with self._lock, self._write() as cur:
-            self._x(cur, self._DETAILS_TABLE)
+        self._ensure_side_tables()
+        with self._lock, self._read() as cur:
             row = self._x(
                 cur, "SELECT body FROM keyturn_request_details WHERE digest = ?", (digest,)
             ).fetchone()

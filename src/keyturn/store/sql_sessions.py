@@ -18,17 +18,18 @@ _TABLE = "keyturn_ended_sessions"
 class SqlSessions(SqlBase):
     """The ended-session table of the SQL store. Not for direct use."""
 
-    # Created on first use rather than by a migration, as the reviewers' details are: it is the
-    # pages' state, not the approval state, and a store that never served a page never needs
-    # it. The schema version therefore stays what the approval state needs.
+    # A side table, created on first use as the reviewers' details are (SqlBase._side_tables).
     _ENDED_TABLE = (
         f"CREATE TABLE IF NOT EXISTS {_TABLE} "
         "(session_id TEXT PRIMARY KEY, expires_at {real} NOT NULL)"
     )
 
+    def _side_tables(self) -> tuple[str, ...]:
+        return (*super()._side_tables(), self._ENDED_TABLE)
+
     def end_session(self, *, session_id: str, expires_at: float, now: float) -> None:
+        self._ensure_side_tables()
         with self._lock, self._write() as cur:
-            self._x(cur, self._ENDED_TABLE.format(**self.ddl_words))
             self._x(cur, f"DELETE FROM {_TABLE} WHERE expires_at <= ?", (now,))  # noqa: S608
             found = self._x(
                 cur,
@@ -43,10 +44,8 @@ class SqlSessions(SqlBase):
                 )
 
     def session_ended(self, session_id: str) -> bool:
-        # A read: no sign-out yet means no table, and no session has ended.
+        self._ensure_side_tables()
         with self._lock, self._read() as cur:
-            if not self._has_table(cur, _TABLE):
-                return False
             row = self._x(
                 cur,
                 f"SELECT 1 FROM {_TABLE} WHERE session_id = ?",  # noqa: S608
