@@ -35,6 +35,8 @@ expires objects, an ECR lifecycle policy, a DynamoDB TTL turned on, a log group'
 cut: ``_expiry``) also yields that deletion. A change that opens a store to anyone on the
 internet (an S3 public access block off, a public ACL, policy or IAM member, a database made
 publicly accessible, a container made public: ``_exposure``) removes the store's protection.
+The Cloud Control provider's ``awscc_*`` resources are read as the CloudFormation types they
+are generated from, over their snake_case values (names, protection, exposure: ``_awscc``).
 
 ``resource_drift`` is not an action and is ignored; Terraform 1.14+ ``action_invocations`` run
 provider-defined code on apply and are unknown. A plan with no change still yields one read

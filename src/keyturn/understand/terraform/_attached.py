@@ -55,10 +55,13 @@ from keyturn.understand.aws.cloud_control_attached import (
     ATTACHING,
     bus_principal,
     logs_stores,
+    native_params,
 )
 from keyturn.understand.aws.public_exposure import lambda_permission
 from keyturn.understand.aws.stack_attached import EVERY_BUCKET, native_names
-from keyturn.understand.aws_names import resource_names
+from keyturn.understand.aws_names import _awscc_type, _snake, resource_names
+from keyturn.understand.terraform._awscc import SELF as AWSCC_SELF
+from keyturn.understand.terraform._awscc import attached_reader
 from keyturn.understand.terraform._public_values import (
     NEVER_UNKNOWN,
     Openings,
@@ -213,7 +216,17 @@ SELF: dict[str, Reader] = {
     "aws_elasticsearch_domain": _document("access_policies"),
     "aws_glacier_vault": _document("access_policy"),
     "aws_iam_role": _document("assume_role_policy"),
-}
+} | AWSCC_SELF
+
+# The Cloud Control provider's types that attach access (``awscc_s3_bucket_policy``...): each
+# read as its CloudFormation type is, its store named by the snake_case of that type's property.
+_AWSCC_ATTACHED: dict[str, str] = {_awscc_type(t): t for t in ATTACHING}
+ATTACHED |= {
+    awscc: _like(cfn, attached_reader(cfn), _snake(ATTACHING[cfn].stores),
+                 default=ATTACHING[cfn].default)
+    for awscc, cfn in _AWSCC_ATTACHED.items()
+}  # fmt: skip
+_LOG_POLICIES = frozenset({"aws_cloudwatch_log_resource_policy", "awscc_logs_resource_policy"})
 
 
 def attached_effects(
@@ -264,7 +277,7 @@ def _stores(
 ) -> list[tuple[str, ...]]:
     """The names of each store the values attach access to (the wide name of every one of the
     kind where the values name them only on apply)."""
-    if resource_type == "aws_cloudwatch_log_resource_policy":
+    if resource_type in _LOG_POLICIES:
         where = where_of(own.target)
         every = f"arn:aws:logs:{where.region}:{where.account}:log-group:*"
         if unknown("policy_document"):
@@ -274,6 +287,13 @@ def _stores(
     if not spec.store:
         return []
     value = values.get(spec.store)
+    if isinstance(value, list):  # topics, queues: each one named
+        each = [
+            _names(resource_type, spec, v, values, own) for v in value if isinstance(v, str) and v
+        ]
+        if len(each) < len(value) or not each:  # one named only on apply: one the plan makes
+            each.append((f"{own.resource.names[0]} (store)",))
+        return each
     if not isinstance(value, str) or not value:
         if unknown(spec.store) or spec.default == "":
             # Named only on apply: a store the plan makes, holding no data yet.
@@ -288,9 +308,12 @@ def _names(
     """A store as the service's own call names it, as the plan names its kind, and as given."""
     if not spec.call[0]:
         return (value,) if value.startswith("arn:") else (_object_lambda_point(value, values, own),)
-    if resource_type == "aws_lambda_layer_version_permission":
+    params: dict[str, Any]
+    if resource_type in _AWSCC_ATTACHED:
+        params = native_params(_AWSCC_ATTACHED[resource_type], value)
+    elif resource_type == "aws_lambda_layer_version_permission":
         number = values.get("version_number")
-        params: dict[str, Any] = {"LayerName": value}
+        params = {"LayerName": value}
         if isinstance(number, int) and not isinstance(number, bool):
             params["VersionNumber"] = number
     else:

@@ -15,6 +15,8 @@ import msgspec
 
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.aws_names import s3_bucket_names
+from keyturn.understand.terraform._awscc import access_changed
+from keyturn.understand.terraform._awscc import protection_removed as awscc_protection_removed
 from keyturn.understand.terraform._data_sources import ACTING_DATA_TYPES, read_effects
 from keyturn.understand.terraform._expiry import EXPIRY_TYPES, later_deletions
 from keyturn.understand.terraform._exposure import EXPOSURE_TYPES, exposure_effects
@@ -96,7 +98,9 @@ def _change_effects(rc: ResourceChange, target: Target, digest: Any) -> list[Eff
         resource = Resource(tuple(dict.fromkeys(names + objects)), rc.type)
     unprotects = None
     if kind is _E.UPDATE or kind is _E.REPLACE:
-        unprotects = protection_removed(before, after)
+        unprotects = protection_removed(before, after) or awscc_protection_removed(
+            rc.type, before, after
+        )
         if unprotects:
             meaning += f"; protection removed: {unprotects}"
     effects = [
@@ -161,6 +165,12 @@ def _unseen_effects(
         rc.type, mode=rc.mode, actions=actions, before=before, after=after
     )
     found += later_deletions(rc.type, rc.address, kind, before, after, names)
+    if kind is _E.UPDATE and rc.type.startswith("awscc_") and rc.type not in EXPOSURE_TYPES:
+        unknown = decode_value(rc.change.after_unknown)
+        marked = unknown if isinstance(unknown, dict) else {}
+        why = access_changed(rc.type, before, after, lambda attr: bool(marked.get(attr)))
+        if why is not None:  # who may reach it: not read for this type, so held
+            found.append((_E.UNKNOWN, Resource(names, rc.type), why))
     return [
         Effect(effect, resource, target, service, operation=operation, detail=_detail(rc, detail))
         for effect, resource, detail in found

@@ -32,7 +32,8 @@ without a Deny that kept everyone outside a perimeter from reading opens its buc
 
 The changed resource's own effect is marked as removing protection too. An opening decided
 only on apply (``after_unknown``) yields an ``unknown`` effect on the store instead. An update
-that keeps an opening the store already had opens nothing new.
+that keeps an opening the store already had opens nothing new. The Cloud Control provider's
+``awscc_*`` types are read as the CloudFormation types they are (:mod:`._awscc`).
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ import msgspec
 from keyturn.model import Effect, EffectKind, Resource, Target
 from keyturn.understand.aws_names import s3_bucket_names
 from keyturn.understand.terraform._attached import ATTACHED, SELF, attached_effects
+from keyturn.understand.terraform._awscc import READ_TYPES as AWSCC_READERS
+from keyturn.understand.terraform._awscc import SOURCE_TYPES as AWSCC_SOURCES
+from keyturn.understand.terraform._awscc import sources_opened
 from keyturn.understand.terraform._plan import decode_value
 from keyturn.understand.terraform._public_values import (
     NEVER_UNKNOWN,
@@ -57,7 +61,7 @@ from keyturn.understand.terraform._restored_sources import SOURCE_TYPES, exposed
 __all__ = ["EXPOSURE_TYPES", "exposure_effects"]
 
 # What opens each store: these readers, and the policies held in a store's own values.
-_READERS = READERS | SELF
+_READERS = READERS | SELF | AWSCC_READERS
 EXPOSURE_TYPES = frozenset(_READERS) | frozenset(ATTACHED)
 
 # Types that open a store by their own settings (the rest open the store they apply to).
@@ -65,6 +69,7 @@ _SELF = frozenset(
     {"aws_s3_bucket", "aws_db_instance", "aws_rds_cluster_instance", "google_storage_bucket"}
     | {"azurerm_storage_account", "azurerm_storage_container"}
     | SELF.keys()
+    | AWSCC_READERS.keys()
 )
 # Types whose destroy opens the store: the block goes, the bucket is left unblocked.
 _DESTROY_OPENS = frozenset(
@@ -96,6 +101,8 @@ def exposure_effects(
         elif resource_type in SOURCE_TYPES and "create" in actions and new is not None:
             # Made public from another's data: that data is opened (``_restored_sources``).
             return _sources_opened(effects, address, new, old, _Unknown(after_unknown))
+        elif resource_type in AWSCC_SOURCES and "create" in actions and new is not None:
+            return sources_opened(resource_type, effects, new, _Unknown(after_unknown))
     else:
         if ("create" in actions or "update" in actions) and new is not None:
             was = old if actions == ("update",) else None

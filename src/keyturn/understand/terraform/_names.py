@@ -5,7 +5,8 @@ type (an ``aws_db_instance``'s identifier gives ``arn:aws:rds:*:*:db:<identifier
 ``kubernetes_namespace``'s ``metadata.name`` (or a ``kubectl_manifest``'s ``kind`` and
 ``name``, a ``kustomization_resource``'s JSON ``manifest``) gives ``k8s:namespace/<name>``;
 an ``aws_s3_object`` is ``arn:aws:s3:::<bucket>/<key>``, as the AWS CLI names it; an
-``awscc_*`` resource is named from its ``id`` as the CloudFormation type it is generated from;
+``awscc_*`` resource is named from its ``id``, its physical name (``bucket_name``...) and its
+own ARN as the CloudFormation type it is generated from (:mod:`._awscc`);
 a ``local_file`` is ``file:<filename>``), so a policy pattern written for any surface matches
 a plan too. An ARN of another partition (``arn:aws-cn:...``) is also named in the ``aws`` one.
 
@@ -24,7 +25,6 @@ from typing import Any
 
 from keyturn.model import Target
 from keyturn.understand.aws_names import (
-    AWSCC_TYPES,
     TERRAFORM_TYPES,
     cloudformation_names,
     partition_aliases,
@@ -36,6 +36,7 @@ from keyturn.understand.k8s_kinds import (
     normalize_kind,
     object_names,
 )
+from keyturn.understand.terraform._awscc import awscc_names
 from keyturn.understand.terraform._local_files import LOCAL_FILE_TYPES, local_file_names
 
 # Prefix of a resource type after "aws_" -> the service a ``service:`` rule names.
@@ -149,12 +150,11 @@ def derived_names(resource_type: str, values: Any) -> list[str]:
         value = values.get(known[1])
         if value and isinstance(value, str):
             names.extend(resource_names(known[0], value))
-    elif resource_type in AWSCC_TYPES:
+    elif resource_type.startswith("awscc_"):
         # The Cloud Control provider's ``id`` is the Cloud Control identifier: named as the
         # native resource, as Cloud Control's own API names it
-        # (``aws.call_resources.cloud_control_names``).
-        if ident and isinstance(ident, str):
-            names.extend(cloudformation_names(AWSCC_TYPES[resource_type], ident))
+        # (``aws.call_resources.cloud_control_names``); a create by its physical name.
+        names.extend(awscc_names(resource_type, values))
     elif resource_type == "aws_cloudcontrolapi_resource":
         names.extend(_cloud_control_names(values))
     elif resource_type in LOCAL_FILE_TYPES:
