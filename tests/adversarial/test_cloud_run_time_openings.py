@@ -174,13 +174,14 @@ ESCAPES = [
     Case("gsutil-acl-ch-user-var", 'gsutil acl ch -u "$U":R gs://prod', DENY),
     Case("gsutil-defacl-ch-group-var", 'gsutil defacl ch -g "$G":R gs://prod', DENY),
     Case("gsutil-cp-canned-acl-var", 'gsutil cp -a "$A" report.pdf gs://prod/report.pdf', DENY),
+    # az: --tags may be given no value, so the word after it may be read as any option.
+    Case("az-tags-quoted-var", 'az storage account update -n prod --tags "$T"', DENY),
 ]
 
 # False-alarm guards: judged so before the change too. A value decided at run time for an
 # option that cannot open anything; a grant to a named user whatever its role; a binding or
 # grant removed; what is read; a narrow network; an opening option given a closing value.
 GUARDS = [
-    Case("az-tags-quoted-var", 'az storage account update -n prod --tags "$T"', ALLOW),
     Case("az-sku-var", 'az storage account update -n prod --sku "$SKU"', ALLOW),
     Case("az-set-tag-var", 'az storage account update -n prod --set "tags.env=$E"', ALLOW),
     Case(

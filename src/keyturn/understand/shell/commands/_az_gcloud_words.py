@@ -18,6 +18,8 @@ DELETE_VERBS = frozenset({"delete", "purge", "remove", "rm", "destroy", "rb", "a
 CREATE_VERBS = frozenset({"create", "add", "mb", "deploy", "submit", "import"})
 IAM_VERBS = frozenset({"add-iam-policy-binding", "remove-iam-policy-binding", "set-iam-policy"})
 VERB = re.compile(r"[a-z][a-z0-9-]*\Z")
+# A word argparse reads as a value even though it starts with ``-``: a negative number.
+_NEGATIVE_NUMBER = re.compile(r"-\d+\Z|-\d*\.\d+\Z")
 
 Flags = dict[str, list[str]]
 
@@ -45,7 +47,7 @@ def split_flags(
         if word.startswith("-") and len(word) > 1:
             name, eq, value = word.lstrip("-").partition("=")
             name = short.get(name, name) if not word.startswith("--") else name
-            if not eq and name in valued and i + 1 < len(argv):
+            if not eq and name in valued and i + 1 < len(argv) and not option_like(argv[i + 1]):
                 value, i = argv[i + 1], i + 1
             flags.setdefault(name, []).append(value)
             if name == "ids":  # az --ids takes several
@@ -56,6 +58,14 @@ def split_flags(
             words.append(word)
         i += 1
     return words, flags
+
+
+def option_like(word: str) -> bool:
+    """Whether argparse (az's and gcloud's parser) reads ``word`` as an option wherever it
+    stands, quoted or not: it starts with ``-`` and is not ``-`` alone nor a negative number.
+    Never an option's value: ``--tags --name=prod`` is ``--tags`` (given no value) and
+    ``--name prod``, where a single-valued option so followed is refused."""
+    return word.startswith("-") and len(word) > 1 and _NEGATIVE_NUMBER.match(word) is None
 
 
 def last(flags: Flags, name: str) -> str | None:

@@ -5,14 +5,19 @@ only when the line runs: ``az storage account update -n prod --public-network-ac
 ``$X`` may be ``Enabled``: the call may open the store, and is judged as opening it (removing
 its protection: refused on a protected store, judged as any update elsewhere), as the AWS CLI's
 ``put-bucket-acl --acl "$X"`` is (:mod:`keyturn.understand.aws.run_time_exposure`). An option
-that opens nothing (``--tags "$T"``) is left as it is.
+that opens nothing (``--sku "$S"``) is left as it is.
 
 A word decided at run time that may stand for options itself -- unquoted, so that bash splits
 it into several words (``--tags $T`` where ``T='x --public-network-access Enabled'``), or
-quoted where az reads an option rather than a value (``-n prod "$OPTS"``) -- may be any option
-of the command, one naming another resource among them: every change of the call is then
-``unknown``, as the AWS CLI's is (:func:`~._aws_cli_call.loosened`). A quoted word right after
-an option is that option's value (az's options that take a value take the next word).
+quoted where az reads an option rather than a value -- may be any option of the command, one
+naming another resource among them: every change of the call is then ``unknown``, as the AWS
+CLI's is (:func:`~._aws_cli_call.loosened`). argparse reads a word starting with ``-`` as an
+option wherever it stands, so a quoted word is a value only where az must take one: right
+after an option that takes a value, at least one (an option there makes az refuse the line).
+Everywhere else it may be an option: not after an option's value (``-n prod "$OPTS"``), nor
+after a flag (``--yes "$T"``), nor after an option whose value az may leave out (azure-cli's
+``--tags``, nargs ``*``: ``--tags "$T"`` with ``T=--name=prod`` gives ``--tags`` nothing and
+names ``prod``). Options keyturn does not list are taken to take one value, as most do.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from keyturn.understand.shell.commands._aws_cli_words import (
     could_start_option,
     run_time_words,
 )
+from keyturn.understand.shell.commands._az_gcloud_words import option_like
 from keyturn.understand.shell.commands._az_generic_set import (
     GENERIC,
     RUN_TIME_TEXT,
@@ -37,6 +43,17 @@ from keyturn.understand.shell.registry import SimpleCommand
 
 __all__ = ["az_loose", "az_opened_at_run_time", "az_run_time"]
 
+# Options az reads without a value (its global flags, the commands' confirmation and waiting):
+# a word after one is read on its own. A prefix of one (``--y``) may be it.
+_NO_VALUE_LONG = (
+    *("--yes", "--no-wait", "--force-string", "--debug", "--verbose", "--only-show-errors"),
+    "--help",
+)
+_NO_VALUE_SHORT = frozenset({"-y", "-h"})
+# Options whose value az may leave out: azure-cli's ``tags_type`` (nargs ``*``, reused under
+# other names such as ``--artifact-tags``) and ``tag_type`` (nargs ``?``).
+_OPTIONAL_VALUE = ("--tags", "--tag")
+_OPTIONAL_VALUE_ENDINGS = ("-tags", "-tag")
 _LOOSE = (
     "a word decided at run time may stand for options of the command (public network access"
     " switched on, another resource named...)"
@@ -94,8 +111,23 @@ def _loose(args: Sequence[str], i: int, words: RunTimeWords) -> bool:
     word = args[i]
     if word.startswith("--") and "=" in word:
         return any(c in word.partition("=")[0] for c in "$`{")  # ``--$NAME=x``
-    after_option = i > 0 and args[i - 1].startswith("-") and "=" not in args[i - 1]
-    return not after_option and could_start_option(word)
+    return not _value_required(args, i) and could_start_option(word)
+
+
+def _value_required(args: Sequence[str], i: int) -> bool:
+    """Whether az must take word ``i`` of ``args`` as the value of the option before it: that
+    option is written without ``=`` and takes a value, at least one (argparse refuses the line
+    when an option follows instead). Not after a flag (``--yes "$T"``: ``T=--name=prod``
+    names another resource) nor after an option whose value may be left out (``--tags "$T"``,
+    nargs ``*``: ``--tags`` is then given none)."""
+    before = args[i - 1] if i > 0 else ""
+    if not option_like(before) or "=" in before:
+        return False
+    if before.startswith("--"):
+        return not any(
+            spelling.startswith(before) for spelling in _NO_VALUE_LONG + _OPTIONAL_VALUE
+        ) and not before.endswith(_OPTIONAL_VALUE_ENDINGS)
+    return before not in _NO_VALUE_SHORT
 
 
 def _values(args: Sequence[str], spellings: Sequence[str], *, many: bool = False) -> list[int]:

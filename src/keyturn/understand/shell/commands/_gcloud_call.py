@@ -28,7 +28,7 @@ from keyturn.understand.shell.commands._gcloud_line import (
     STORAGE_SHORT,
     GcloudCall,
 )
-from keyturn.understand.shell.commands._gcloud_names import unprotects
+from keyturn.understand.shell.commands._gcloud_names import unprotects, with_wildcard_sets
 from keyturn.understand.shell.commands._gcloud_policy_files import gcloud_policy_files
 from keyturn.understand.shell.commands._gcloud_protection import (
     deployment_deletes,
@@ -79,8 +79,10 @@ def gcloud_effects(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect]:
 
 def _loose(effects: list[Effect], cmd: SimpleCommand) -> list[Effect]:
     """``effects``, each change ``unknown`` when a word decided at run time before ``--`` may
-    stand for options (:mod:`._gcloud_run_time`)."""
+    stand for options (:mod:`._gcloud_run_time`); a Cloud Storage URL's wildcard set also named
+    as the one character it matches (:func:`._gcloud_names.with_wildcard_sets`)."""
     cut = cmd.args.index("--") if "--" in cmd.args else len(cmd.args)
+    effects = with_wildcard_sets(effects)
     return loosen(effects) if loose_words(cmd, before=cut) else effects
 
 

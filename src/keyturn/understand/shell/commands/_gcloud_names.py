@@ -4,11 +4,21 @@
 does, and ``projects/acme-prod/zones/z/instances/web-1`` (or the API's URL of it) is the
 instance ``web-1`` of project ``acme-prod``: both are named as the short form is, so that a
 pattern written for one holds for the other.
+
+A Cloud Storage URL's ``[…]`` is a wildcard set, as ``*`` and ``?`` are (gcloud storage's and
+gsutil's URI wildcards: ``[CHARACTERS]``, ``[CHARACTER_RANGE]``, in a bucket's name too):
+``gsutil rm -r "gs://prod-[d]ata"`` deletes ``gs://prod-data``. Such a URL is also named with
+each set as ``?``, the one character it matches, so that it reaches what a protected pattern
+names as ``gs://prod-d?ta`` does (the policy reads ``*`` and ``?`` only), quoted or not.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
+from keyturn.model import Effect, Resource
+from keyturn.understand.shell.registry import evolve
 
 RELEASE_TRACKS = frozenset({"alpha", "beta", "preview"})
 # Flags that switch a resource's deletion protection off (Cloud SQL, Compute Engine, Bigtable,
@@ -64,3 +74,22 @@ def gcp_names(
     if configuration and not named_project:
         names.append(f"gcp:configurations/{configuration}/{path}/{name}")
     return names
+
+
+# A wildcard set: ``[`` then an optional ``!``/``^``, a ``]`` taken as a member when first, and
+# the members up to the closing ``]``.
+_WILDCARD_SET = re.compile(r"\[[!^]?\]?[^\]]*\]")
+
+
+def with_wildcard_sets(effects: Sequence[Effect]) -> list[Effect]:
+    """``effects``, each ``gs://`` name holding a wildcard set also named with each set as
+    ``?`` (``gs://prod-[d]ata`` also ``gs://prod-d?ta``)."""
+    out = []
+    for effect in effects:
+        names = effect.resource.names
+        sets = [_WILDCARD_SET.sub("?", n) for n in names if n.startswith("gs://") and "[" in n]
+        added = tuple(dict.fromkeys((*names, *sets)))
+        if added != names:
+            effect = evolve(effect, resource=Resource(added, type=effect.resource.type))
+        out.append(effect)
+    return out

@@ -20,6 +20,7 @@ from keyturn.understand.shell.commands._argv import with_command
 from keyturn.understand.shell.commands._az_gcloud_words import verb_effect
 from keyturn.understand.shell.commands._az_generic_set import RUN_TIME_TEXT
 from keyturn.understand.shell.commands._az_scopes import cloud_effect
+from keyturn.understand.shell.commands._gcloud_names import with_wildcard_sets
 from keyturn.understand.shell.commands._gcloud_policy_files import gsutil_policy_file
 from keyturn.understand.shell.commands._gcloud_protection import gsutil_unprotects
 from keyturn.understand.shell.commands._gcloud_public import exposing, gsutil_exposes
@@ -201,7 +202,7 @@ def gsutil_effects(cmd: SimpleCommand, ctx: ShellContext) -> list[Effect] | None
     line = read_gsutil_line(list(cmd.args))
     if line is None:
         return None
-    effects = _gsutil_call(line.verb, line.rest, cmd, ctx)
+    effects = with_wildcard_sets(_gsutil_call(line.verb, line.rest, cmd, ctx))
     header = header_opening(line)  # ``-h x-goog-acl:public-read``: what it writes is public
     if header:
         effects = exposing(effects, header)
