@@ -197,18 +197,18 @@ def cloudformation_names(resource_type: str, physical_id: str) -> tuple[str, ...
     return resource_names(kind, physical_id) if kind else ()
 
 
-def _snake(word: str) -> str:
+def snake_case(word: str) -> str:
     """``DBInstance`` -> ``db_instance``, ``SecurityGroup`` -> ``security_group``."""
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", word).lower()
 
 
-def _awscc_type(resource_type: str) -> str:
+def awscc_type(resource_type: str) -> str:
     """The Terraform ``awscc`` provider's type of a CloudFormation type: it is generated from
     the CloudFormation registry, ``AWS::RDS::DBInstance`` -> ``awscc_rds_db_instance``."""
     _, service, noun = resource_type.split("::")
-    return f"awscc_{service.lower()}_{_snake(noun)}"
+    return f"awscc_{service.lower()}_{snake_case(noun)}"
 
 
 # Terraform ``awscc_*`` (Cloud Control provider) type -> its CloudFormation type, for the types
 # named above: its ``id`` is the Cloud Control identifier, which CloudFormation names alike.
-AWSCC_TYPES: dict[str, str] = {_awscc_type(t): t for t in CLOUDFORMATION_TYPES}
+AWSCC_TYPES: dict[str, str] = {awscc_type(t): t for t in CLOUDFORMATION_TYPES}

@@ -59,7 +59,7 @@ from keyturn.understand.aws.cloud_control_attached import (
 )
 from keyturn.understand.aws.public_exposure import lambda_permission
 from keyturn.understand.aws.stack_attached import EVERY_BUCKET, native_names
-from keyturn.understand.aws_names import _awscc_type, _snake, resource_names
+from keyturn.understand.aws_names import awscc_type, resource_names, snake_case
 from keyturn.understand.terraform._awscc import SELF as AWSCC_SELF
 from keyturn.understand.terraform._awscc import attached_reader
 from keyturn.understand.terraform._public_values import (
@@ -220,9 +220,9 @@ SELF: dict[str, Reader] = {
 
 # The Cloud Control provider's types that attach access (``awscc_s3_bucket_policy``...): each
 # read as its CloudFormation type is, its store named by the snake_case of that type's property.
-_AWSCC_ATTACHED: dict[str, str] = {_awscc_type(t): t for t in ATTACHING}
+_AWSCC_ATTACHED: dict[str, str] = {awscc_type(t): t for t in ATTACHING}
 ATTACHED |= {
-    awscc: _like(cfn, attached_reader(cfn), _snake(ATTACHING[cfn].stores),
+    awscc: _like(cfn, attached_reader(cfn), snake_case(ATTACHING[cfn].stores),
                  default=ATTACHING[cfn].default)
     for awscc, cfn in _AWSCC_ATTACHED.items()
 }  # fmt: skip

@@ -42,22 +42,22 @@ from keyturn.understand.aws.cloud_control_attached import ATTACHING
 from keyturn.understand.aws.stack_updates import _PHYSICAL
 from keyturn.understand.aws_names import (
     AWSCC_TYPES,
-    _awscc_type,
-    _snake,
+    awscc_type,
     cloudformation_names,
     partition_aliases,
     resource_names,
+    snake_case,
 )
 from keyturn.understand.cloud_control_exposure import patch_exposure
 from keyturn.understand.cloudformation_exposure import change_exposure, restored_exposure
-from keyturn.understand.terraform._expiry import _camel_word
-from keyturn.understand.terraform._protection import _first_block
+from keyturn.understand.terraform._expiry import camel_word
+from keyturn.understand.terraform._protection import first_block
 from keyturn.understand.terraform._public_values import (
     READERS,
     Openings,
     Reader,
     Unknown,
-    _blocks,
+    access_block_openings,
     public_statements,
 )
 
@@ -76,7 +76,7 @@ __all__ = [
 
 # awscc type -> its CloudFormation type, for every type a CloudFormation reader knows.
 CFN_TYPES: dict[str, str] = AWSCC_TYPES | {
-    _awscc_type(t): t for t in (*_PHYSICAL, *ATTACHING, "AWS::RDS::DBCluster")
+    awscc_type(t): t for t in (*_PHYSICAL, *ATTACHING, "AWS::RDS::DBCluster")
 }
 # A value a change set does not know yet: what the CloudFormation readers hold as such.
 _KNOWN_AFTER = "{{changeSet:KNOWN_AFTER_APPLY}}"
@@ -97,7 +97,7 @@ class CfnProperties(Mapping[str, Any]):
         self.read: set[str] = set()
 
     def __getitem__(self, key: str) -> Any:
-        attr = _snake(key) if isinstance(key, str) else key
+        attr = snake_case(key) if isinstance(key, str) else key
         self.read.add(attr)
         if attr not in self._values or self._values[attr] is None:
             if self._unknown is not None and self._unknown(attr):
@@ -106,7 +106,7 @@ class CfnProperties(Mapping[str, Any]):
         return _cfn_value(self._values[attr])
 
     def __iter__(self) -> Iterator[str]:
-        return (_camel_word(str(k)) for k, v in self._values.items() if v is not None)
+        return (camel_word(str(k)) for k, v in self._values.items() if v is not None)
 
     def __len__(self) -> int:
         return sum(1 for v in self._values.values() if v is not None)
@@ -129,7 +129,7 @@ def awscc_names(resource_type: str, values: dict[str, Any]) -> list[str]:
     if cfn is not None and isinstance(ident, str) and ident:
         names.extend(cloudformation_names(cfn, ident))
     physical = _PHYSICAL.get(cfn or "")
-    value = values.get(_snake(physical[0])) if physical else None
+    value = values.get(snake_case(physical[0])) if physical else None
     if physical and isinstance(value, str) and value:
         names.extend(resource_names(physical[1], value))
     noun = resource_type.removeprefix("awscc_").partition("_")[2]
@@ -144,8 +144,8 @@ def protection_removed(resource_type: str, before: Any, after: Any) -> str | Non
     bucket's ``versioning_configuration.status`` no longer ``Enabled`` (unknown counts)."""
     if resource_type != "awscc_s3_bucket" or not isinstance(before, dict):
         return None
-    was = _first_block(before, "versioning_configuration").get("status")
-    now = _first_block(after if isinstance(after, dict) else {}, "versioning_configuration")
+    was = first_block(before, "versioning_configuration").get("status")
+    now = first_block(after if isinstance(after, dict) else {}, "versioning_configuration")
     return "versioning suspended" if was == "Enabled" and now.get("status") != "Enabled" else None
 
 
@@ -157,7 +157,7 @@ def _bucket(values: dict[str, Any], unknown: Unknown) -> Openings:
     if unknown("public_access_block_configuration"):
         found["block"] = None
     elif isinstance(block, dict):
-        found |= _blocks(block, lambda _: False)  # a flag left out is false
+        found |= access_block_openings(block, lambda _: False)  # a flag left out is false
     else:
         found["block"] = "public_access_block_configuration taken away"
     acl = values.get("access_control")
@@ -248,6 +248,6 @@ def access_changed(resource_type: str, before: Any, after: Any, unknown: Unknown
         for attr in dict.fromkeys((*before, *now))
         if isinstance(attr, str) and (before.get(attr) != now.get(attr) or unknown(attr))
     ]
-    operations = [{"op": "replace", "path": "/" + _camel_word(attr)} for attr in changed]
+    operations = [{"op": "replace", "path": "/" + camel_word(attr)} for attr in changed]
     why = patch_exposure(CFN_TYPES.get(resource_type, resource_type), operations)
     return None if why is None else f"{resource_type}: {why}"

@@ -113,13 +113,13 @@ def _camel(value: Any) -> Any:
     """A snake_case tree (``expiration_in_days``) in CloudFormation's CamelCase keys
     (``ExpirationInDays``), so that the CloudFormation reading of the rules applies."""
     if isinstance(value, dict):
-        return {_camel_word(str(k)): _camel(v) for k, v in value.items()}
+        return {camel_word(str(k)): _camel(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_camel(v) for v in value]
     return value
 
 
-def _camel_word(key: str) -> str:
+def camel_word(key: str) -> str:
     return "".join(word[:1].upper() + word[1:] for word in key.split("_"))
 
 

@@ -69,8 +69,8 @@ def protection_removed(before: Any, after: Any) -> str | None:
     # 0, or known only on apply: the automated backups may go.
     if _positive(kept) and not _positive(after.get("backup_retention_period", kept)):
         return "backup_retention_period set to 0: automated backups deleted"
-    if _first_block(before, "versioning").get("enabled") is True and (
-        _first_block(after, "versioning").get("enabled") is not True
+    if first_block(before, "versioning").get("enabled") is True and (
+        first_block(after, "versioning").get("enabled") is not True
     ):
         return "versioning turned off"
     return None
@@ -86,9 +86,9 @@ def versioning_removed(before: Any, after: Any, *, destroyed: bool) -> str | Non
     is destroyed or replaced, which suspends versioning."""
     if not isinstance(before, dict):
         return None
-    was = _first_block(before, "versioning_configuration")
+    was = first_block(before, "versioning_configuration")
     now = {} if destroyed or not isinstance(after, dict) else after
-    now = _first_block(now, "versioning_configuration")
+    now = first_block(now, "versioning_configuration")
     how = "destroyed: versioning suspended" if destroyed else "versioning suspended"
     if was.get("status") == "Enabled" and now.get("status") != "Enabled":
         return how
@@ -97,7 +97,7 @@ def versioning_removed(before: Any, after: Any, *, destroyed: bool) -> str | Non
     return None
 
 
-def _first_block(values: Any, attr: str) -> dict[str, Any]:
+def first_block(values: Any, attr: str) -> dict[str, Any]:
     """The nested block ``attr`` of ``values`` (a list of one object in a plan), or ``{}``."""
     block = values.get(attr) if isinstance(values, dict) else None
     if isinstance(block, list):

@@ -67,7 +67,7 @@ _GOOGLE_PUBLIC = frozenset({"allusers", "allauthenticatedusers"})
 _GOOGLE_PUBLIC_ACLS = frozenset({"publicread", "publicreadwrite", "authenticatedread"})
 
 
-def _blocks(values: dict[str, Any], unknown: Unknown) -> Openings:
+def access_block_openings(values: dict[str, Any], unknown: Unknown) -> Openings:
     found: Openings = {}
     for flag in _BLOCK_FLAGS:
         if values.get(flag) is not True:
@@ -356,8 +356,8 @@ Reader = Callable[[dict[str, Any], Unknown], Openings]
 
 # Resource type -> what in its values opens the store.
 READERS: dict[str, Reader] = {
-    "aws_s3_bucket_public_access_block": _blocks,
-    "aws_s3_account_public_access_block": _blocks,
+    "aws_s3_bucket_public_access_block": access_block_openings,
+    "aws_s3_account_public_access_block": access_block_openings,
     "aws_s3_bucket_acl": _s3_acl,
     "aws_s3_bucket_policy": _s3_policy,
     "aws_s3_bucket": _s3_bucket_inline,
