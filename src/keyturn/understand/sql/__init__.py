@@ -57,7 +57,8 @@ Meanings (decided here, relied on by tests):
 - Opening tables to everyone (:mod:`.public_grants`): a GRANT to ``PUBLIC``, IAM's
   ``allUsers`` (BigQuery; what each object kind opens: :mod:`.grant_objects`), MySQL's
   anonymous account or an account with no password, ``ALTER DEFAULT PRIVILEGES ... TO
-  PUBLIC``, a role made ``BYPASSRLS``/``SUPERUSER``, an account's password emptied -> update
+  PUBLIC``, a role made ``BYPASSRLS``/``SUPERUSER``, an account's password emptied, a new
+  account other hosts reach with no password (not one only ``localhost`` reaches) -> update
   of the tables it reaches (every table of the schema, database or server when they are not
   named) that removes their protection.
 - Switching guards off for tables not named (:mod:`.guard_switches`): ``DROP EVENT TRIGGER``,
@@ -89,6 +90,7 @@ from __future__ import annotations
 from keyturn.model import Effect, Target
 from keyturn.understand.sql.names import Session
 from keyturn.understand.sql.parsing import Tokens
+from keyturn.understand.sql.public_grants import left_open
 from keyturn.understand.sql.statements import classify, session_only
 from keyturn.understand.sql.tokens import readings, scan
 
@@ -133,6 +135,7 @@ def run_sql(sql: str, session: Session, *, psql_variables: bool = False) -> list
                 effects += classify(statement, session)
                 if psql_variables:
                     effects += _variables(statement, session)
+            effects += left_open(session)  # once the text may have given them a password
             ends.append(session.position())
     except RecursionError:
         return [session.unknown("SQL nested too deeply to read")]

@@ -69,6 +69,8 @@ class Session:
     # MySQL accounts the text left with no password, as (user, host): a grant to one is open
     # to anyone who knows the name (:mod:`.public_grants`).
     passwordless: set[tuple[str, str]] = field(default_factory=set)
+    # Of those, the ones the text created for other hosts: open if still so at its end.
+    created_open: set[tuple[str, str]] = field(default_factory=set)
 
     def wake_foreign_keys(self) -> None:
         """SQLite's ``PRAGMA foreign_keys`` turned on: the dormant links act from here on."""

@@ -33,6 +33,20 @@ Who counts as everyone:
   before, which the text does not say: every table of the server. A grant to a named account
   whose password the text does not show is not held: it is as any grant to a role. (Renaming
   an account to ``''@'%'`` keeps its password: MariaDB run, no one got in without it.)
+  MariaDB's ``IDENTIFIED VIA a OR b`` logs in by either (``VIA unix_socket OR
+  mysql_native_password`` let a TCP client in with none: MariaDB run).
+- A new MySQL account with no password that other machines reach (``CREATE [OR REPLACE]
+  USER [IF NOT EXISTS] x``: no host is ``%``, MariaDB run; ``'%'``, ``'10.%'``, a host name;
+  ``ACCOUNT LOCK`` too, one ``ALTER USER ... ACCOUNT UNLOCK`` from open), even with no grant
+  in the text: whatever it is granted later (a grant in another command, to ``PUBLIC``, a
+  role) is open to anyone who knows its name: every table of the server, as an emptied
+  password. One only the server's own machine reaches (``localhost``, ``127.0.0.1``,
+  ``::1``) is not held until the text grants it something (then the grant is, above). Held
+  once the whole text has run: a password it gives the account later closes it.
+- Not PostgreSQL's ``PASSWORD NULL`` or ``PASSWORD ''``: the role has no password, and
+  password authentication always fails for it (PostgreSQL docs, "CREATE ROLE"; PostgreSQL 15
+  run: ``''`` gave "empty string is not a valid password, clearing password"). Whether a role
+  logs in without one is ``pg_hba.conf``'s ``trust``, not the text: the role's plain change.
 
 What they open:
 
@@ -117,12 +131,29 @@ def _is_public(token: Token, s: Session) -> bool:
 
 def _password_empty(item: Tokens) -> bool:
     """Whether an account's ``IDENTIFIED ...`` clause (from its ``IDENTIFIED`` on) leaves it
-    with no password: an empty password or hash, or a password plugin given none. A password
+    with no password. MariaDB's ``VIA a OR b``: any one way logs in (MariaDB run: ``VIA
+    unix_socket OR mysql_native_password`` let a TCP client in with no password), so any one
+    left with none does."""
+    alternatives: list[Tokens] = []
+    begin = 1
+    for k in range(1, len(item) + 1):
+        if k == len(item) or (is_word(item, k, "or") and item[k].depth == item[0].depth):
+            alternatives.append(item[begin:k])
+            begin = k + 1
+    return any(_no_password(way) for way in alternatives)
+
+
+def _no_password(way: Tokens) -> bool:
+    """Whether one way of logging in (``BY ...``, ``[VIA|WITH] plugin [USING|AS|BY ...]``)
+    has no password: an empty password or hash, or a password plugin given none. A password
     in ``"..."`` is a string to MySQL (MariaDB run: ``IDENTIFIED BY ""`` left none), and a
-    plugin may be quoted (``VIA 'mysql_native_password'`` alone left none)."""
-    plugin = skip_words(item, 1, {"via", "with"})
-    named = 1 < plugin < len(item) and item[plugin].text.lower() in _PASSWORD_PLUGINS
-    quoted = [t for k, t in enumerate(item) if t.kind in _QUOTED and not (named and k == plugin)]
+    plugin may be quoted (``VIA 'mysql_native_password'`` alone left none). MySQL's ``BY
+    RANDOM PASSWORD`` makes one."""
+    if any(is_word(way, k, "by") and is_word(way, k + 1, "random") for k in range(len(way))):
+        return False
+    plugin = skip_words(way, 0, {"via", "with"})
+    named = plugin < len(way) and way[plugin].text.lower() in _PASSWORD_PLUGINS
+    quoted = [t for k, t in enumerate(way) if t.kind in _QUOTED and not (named and k == plugin)]
     if quoted:
         return any(t.text == "" for t in quoted)
     return named
@@ -245,19 +276,54 @@ def _options_end(tokens: Tokens) -> int:
 
 
 _EMPTIED = "empties the account's password: anyone who knows its name reaches its grants"
+_CREATED_OPEN = (
+    "an account other hosts reach, with no password: anyone who knows its name logs in,"
+    " and what it is granted later is not told"
+)
+# The hosts that are the database server's own machine (MySQL's ``localhost`` is its socket).
+_LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 def _accounts(tokens: Tokens, start: int, op: str, s: Session) -> list[Effect]:
     """MySQL's ``CREATE USER`` / ``ALTER USER`` accounts: remembered when left with no
-    password; an existing one's password emptied opens what it was granted."""
+    password; an existing one's password emptied opens what it was granted, a new one other
+    hosts reach with none opens what it will be."""
     out: list[Effect] = []
     created = op.startswith("CREATE")
     for item in grantee_items(tokens, start):
         identified = top_index(item, "identified")
-        if not created and identified >= 0 and _password_empty(item[identified:]):
+        emptied = identified >= 0 and _password_empty(item[identified:])
+        if emptied and not created:
             out.append(_opened(s, _server(s), op, _EMPTIED))
+        elif created and (emptied or identified < 0) and _reached_from_elsewhere(item, s):
+            account = _account(item)
+            if account is None:  # not read: no later statement can be seen to close it
+                out.append(_opened(s, _server(s), op, _CREATED_OPEN))
+            else:
+                s.created_open.add(account)
         _note_password(item, s, created=created)
     return out
+
+
+def left_open(s: Session) -> list[Effect]:
+    """At the end of a text: the accounts it created with no password for other hosts and did
+    not give one later (``CREATE USER x@'%'; ALTER USER x@'%' IDENTIFIED BY 'pw'`` leaves
+    none open)."""
+    still = s.created_open & s.passwordless
+    s.created_open.clear()
+    return [_opened(s, _server(s), "CREATE USER", _CREATED_OPEN)] if still else []
+
+
+def _reached_from_elsewhere(item: Tokens, s: Session) -> bool:
+    """Whether ``item`` is a MySQL account (the engine's, or written ``user@host``) that a
+    machine other than the server connects from: ``%`` (also when no host is written,
+    MariaDB run), ``10.%``, a host name. Read closed: only the loopback names are the server's
+    own; an account not read is taken as any host's."""
+    k = grantee_at(item)
+    if s.engine != "mysql" and not is_punct(item, k + 1, "@"):
+        return False  # another engine's user (Snowflake's ``CREATE USER x PASSWORD = ...``)
+    account = _account(item)
+    return account is None or account[1] not in _LOOPBACK_HOSTS
 
 
 def password_emptied(tokens: Tokens, s: Session) -> list[Effect]:
