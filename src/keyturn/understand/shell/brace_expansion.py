@@ -9,6 +9,7 @@ it; the line as a whole is expanded again with it when the grammar cannot read i
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 # Brace expansion is bounded: a word like {a,b}{a,b}... must not blow up memory. bash makes
 # every word, so a word that would make more is decided at run time, never cut short (the words
@@ -37,57 +38,59 @@ class _NotTold(Exception):
 
 
 def _expand(raw: str) -> list[str]:
-    """The expansion, cut one word past the bound (enough to tell it was passed)."""
+    """The expansion, cut one word (or one word's text) past the bound (enough to tell it was
+    passed)."""
     span = _first_brace(raw)
     if span is None:
         return [raw]
     start, end, alternatives = span
     prefix, suffix = raw[:start], raw[end + 1 :]
     out: list[str] = []
+    text = 0
     for alt in alternatives:
         for rest in _expand(prefix + alt + suffix):
             out.append(rest)
-            if len(out) > MAX_BRACE_WORDS:
+            text += len(rest)
+            if len(out) > MAX_BRACE_WORDS or text > MAX_BRACE_TEXT:
                 return out
     return out
 
 
+# What the brace scan looks at: an escaped character (skipped whole), a brace, a comma.
+_BRACE_MARKS = re.compile(r"\\.|[{},]", re.DOTALL)
+# What a sequence expression's body may be at all (:func:`_sequence` reads it).
+_SEQUENCE_SHAPE = re.compile(
+    r"[-+]?\d+\.\.[-+]?\d+(?:\.\.[-+]?\d+)?|[A-Za-z]\.\.[A-Za-z](?:\.\.[-+]?\d+)?"
+)
+
+
 def _first_brace(raw: str) -> tuple[int, int, list[str]] | None:
-    i = 0
-    while i < len(raw):
-        if raw[i] == "\\":
-            i += 2
-            continue
-        if raw[i] == "{":
-            found = _brace_body(raw, i)
-            if found is not None:
-                return found
-        i += 1
-    return None
-
-
-def _brace_body(raw: str, start: int) -> tuple[int, int, list[str]] | None:
-    depth, i, parts, last = 0, start, [], start + 1
-    while i < len(raw):
-        ch = raw[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                parts.append(raw[last:i])
-                if len(parts) > 1:
-                    return start, i, parts
-                seq = _sequence(parts[0])
-                return (start, i, seq) if seq else None
-        elif ch == "," and depth == 1:
-            parts.append(raw[last:i])
-            last = i + 1
-        i += 1
-    return None
+    """The leftmost brace that expands (two alternatives or more, or a sequence): its start,
+    its end and its words. Each brace is matched to its end in one pass with a stack, the
+    commas at its own level noted on the way: scanning ahead from every ``{`` made a word of
+    unclosed braces (``{a,{a,{a,…``) take time as the square of its length."""
+    opened: list[tuple[int, list[int]]] = []  # (start, its commas), innermost last
+    found: tuple[int, int, list[int]] | None = None
+    for mark in _BRACE_MARKS.finditer(raw):
+        char = mark.group()
+        if char == "{":
+            opened.append((mark.start(), []))
+        elif char == "," and opened:
+            opened[-1][1].append(mark.start())
+        elif char == "}" and opened:
+            start, commas = opened.pop()
+            end = mark.start()
+            if found is not None and found[0] < start:
+                continue  # (an inner brace closes first: the outer one may expand too)
+            if commas or _SEQUENCE_SHAPE.fullmatch(raw, start + 1, end):
+                found = (start, end, commas)
+    if found is None:
+        return None
+    start, end, commas = found
+    if commas:
+        return start, end, [raw[a + 1 : b] for a, b in pairwise([start, *commas, end])]
+    seq = _sequence(raw[start + 1 : end])
+    return (start, end, seq) if seq else None
 
 
 def _sequence(body: str) -> list[str] | None:

@@ -25,14 +25,15 @@ heredocs, arithmetic and declarations in :mod:`._simple_commands`, :mod:`._redir
 :mod:`._arithmetic` and :mod:`._declarations`; the text it parses again (backquotes left in a
 word, values evaluated again) in :mod:`._text_parsed_again` (methods it inherits); the
 grammar's node types and the text rules it applies in :mod:`._syntax`; the records it gives
-back in :mod:`._records`; the short way for a line of plain words in :mod:`._plain_line`.
+back in :mod:`._records`; the short way for a line of plain words in :mod:`._plain_line`; the
+bounds on the grammar's own work (a line it would take seconds over) in :mod:`._parse_bounds`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from tree_sitter import Language, Node, Parser
+from tree_sitter import Language, Node
 
 from keyturn.understand.shell._compound_statements import (
     MAX_LOOP_PASSES,
@@ -50,6 +51,7 @@ from keyturn.understand.shell._line_scan import (
     function_names,
     integer_names,
 )
+from keyturn.understand.shell._parse_bounds import bounded_parse, refusal
 from keyturn.understand.shell._plain_line import plain_command
 from keyturn.understand.shell._records import (
     TERMINAL,
@@ -91,6 +93,8 @@ __all__ = [
 ]
 
 MAX_COMMANDS = 2000
+# A line the grammar's work on was cut short (:mod:`._parse_bounds`): judged as far as read.
+PARSE_CUT_SHORT = "too hard to parse: only the start of the line understood"
 # Rewritings of one line to read as bash reads it (:mod:`._grammar_gaps`), at most.
 MAX_REWRITES = 16
 
@@ -163,14 +167,19 @@ def parse_tree(
 
     ``rewrites``: how many times the line was already rewritten to read as bash reads it."""
     source = command.encode("utf-8", "surrogatepass")
+    refused = refusal(source)  # (text on which the grammar's own work would blow up)
+    if refused is not None:
+        return ParsedLine(items=[Problem(refused, command[:200])], has_error=True)
     # The grammar sees an ASCII shadow of the line (its scanner crashes on some characters);
     # node texts are read from the real line (keyturn.understand.shell.source).
-    root = Parser(_LANGUAGE).parse(shadow(source)).root_node
+    tree, cut = bounded_parse(_LANGUAGE, shadow(source))
+    root = tree.root_node
     with reading(source):
         # A backslash-newline inside a word, ``time``/``!`` before ``{ …; }``: the grammar
         # reads them otherwise than bash; the line is parsed again as bash reads it. Each
         # rewriting removes text or blanks it, so there are few; past the bound, as it is.
-        as_bash = rewritten(source, root) if rewrites < MAX_REWRITES else None
+        # A parse cut short is not made again: what it read is judged, the rest unknown.
+        as_bash = rewritten(source, root) if rewrites < MAX_REWRITES and not cut else None
         if as_bash is not None:
             return parse_tree(
                 as_bash.decode("utf-8", "surrogatepass"),
@@ -222,7 +231,10 @@ def parse_tree(
             walker.judge_prompt_expansions(root)
         line = ParsedLine(items=walker.items, has_error=root.has_error, assigned=assigned)
         snippet = error_snippet(root) if root.has_error else ""
-    if root.has_error:
+    if cut:
+        line.has_error = True
+        line.items.append(Problem(PARSE_CUT_SHORT, command[:200]))
+    elif root.has_error:
         line.items.append(Problem(f"could not parse: {snippet}", command[:200]))
         # A brace command past the bound stays as written: not parsed, so held as unknown.
         retry = BRACE_COMMAND.sub(

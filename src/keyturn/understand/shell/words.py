@@ -35,8 +35,10 @@ from keyturn.understand.shell.source import node_text
 _GLOB = re.compile(r"(?<!\\)[*?\[]")
 # A bracket expression holding a quoted or escaped character (``pro[d\]]``, ``pro[d"]"]``): to
 # bash a quoted ``]`` does not close the set, so ``[d\]]`` is one character, ``d`` or ``]``;
-# once the quotes are gone the text no longer tells which ``]`` closes it.
-_QUOTE_IN_BRACKETS = re.compile(r"(?<!\\)\[[^\]/]*?[\\\"']")
+# once the quotes are gone the text no longer tells which ``]`` closes it. (Found from the
+# ``[`` nearest before the quote: the search from every ``[`` to the end made a word of
+# ``[`` with no ``]`` (``[[ [[ [[ …``) take time as the square of its length.)
+_QUOTE_IN_BRACKETS = re.compile(r"(?<!\\)\[[^\]/\[\\\"']*[\\\"']")
 # ``~user``, and the directory stack's ``~N``, ``~+N``, ``~-N`` (run time: ``pushd`` made it).
 _TILDE_USER = re.compile(r"~[A-Za-z_][A-Za-z0-9_.-]*")
 _DIRECTORY_STACK = re.compile(r"~[+-]?[0-9]+")
