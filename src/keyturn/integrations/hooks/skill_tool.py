@@ -166,15 +166,21 @@ def _blank_span(text: str) -> Any:
 
 def frontmatter(text: str) -> dict[str, Any]:
     """The YAML between a first line ``---`` and the next; ``{}`` when there is none or it does
-    not parse (Claude Code then loads the skill with no fields set)."""
+    not parse (Claude Code then loads the skill with no fields set). Raises :class:`_NotKnown`
+    for YAML refused for its aliases or nesting (:mod:`keyturn.yaml_limits`), which Claude Code
+    may still read."""
     import yaml
+
+    from keyturn.yaml_limits import RefusedYaml, load
 
     lines = text.replace("\r\n", "\n").split("\n")
     if not lines or lines[0].strip() != "---":
         return {}
     try:
         end = next(i for i, line in enumerate(lines[1:], 1) if line.strip() == "---")
-        data = yaml.safe_load("\n".join(lines[1:end]))
+        data = load("\n".join(lines[1:end]))
+    except RefusedYaml as why:
+        raise _NotKnown(f"its frontmatter is not read here ({why})") from None
     except (StopIteration, yaml.YAMLError):
         return {}
     return data if isinstance(data, dict) else {}

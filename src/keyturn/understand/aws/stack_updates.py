@@ -263,8 +263,10 @@ def _template(text: str) -> Mapping[str, Any] | None:
     except ValueError:
         import yaml
 
+        from keyturn.yaml_limits import load
+
         try:
-            found = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader, tags inert
+            found = load(text, _Loader)  # a safe loader, tags inert; an alias bomb refused
         except (yaml.YAMLError, RecursionError):
             return None
     except RecursionError:

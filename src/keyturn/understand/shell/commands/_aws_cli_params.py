@@ -221,9 +221,9 @@ def _input_document(option: str, values: list[str], ctx: ShellContext) -> dict[s
         text = read_file_value(text, ctx)
     try:
         if option == "--cli-input-yaml":
-            import yaml
+            from keyturn.yaml_limits import load
 
-            doc = yaml.safe_load(text)
+            doc = load(text)
         else:
             doc = json.loads(text)
     except (ValueError, ImportError) as exc:

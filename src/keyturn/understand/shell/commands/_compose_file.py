@@ -35,6 +35,7 @@ from keyturn.understand.shell.effects import file_path
 from keyturn.understand.shell.flags import Options
 from keyturn.understand.shell.line_writes import one_text_on_line, written_text
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
+from keyturn.yaml_limits import load_all
 
 _DEFAULT_FILES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
 _OVERRIDE_FILES = (
@@ -258,7 +259,7 @@ def _document(path: str, cmd: SimpleCommand, ctx: ShellContext) -> dict[str, Any
         return f"{path} could not be read, or the line changed it in a way not known"
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        documents = [d for d in yaml.load_all(text, Loader=loader) if d is not None]
+        documents = [d for d in load_all(text, loader) if d is not None]
     except (yaml.YAMLError, RecursionError, ValueError):
         return f"{path} is not YAML compose reads here"
     if len(documents) > 1 or (documents and not isinstance(documents[0], dict)):

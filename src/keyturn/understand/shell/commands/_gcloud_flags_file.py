@@ -66,8 +66,10 @@ def _file_flags(
         return []
     import yaml
 
+    from keyturn.yaml_limits import load
+
     try:
-        document = yaml.load(text, Loader=_loader())  # noqa: S506 -- a SafeLoader (below)
+        document = load(text, _loader())  # a SafeLoader (below)
     except (yaml.YAMLError, RecursionError, ValueError):
         reasons.append(f"{FLAG} {path}: not YAML gcloud reads")
         return []

@@ -111,8 +111,10 @@ def _parsed(text: str) -> Any:
         pass
     import yaml
 
+    from keyturn.yaml_limits import load
+
     try:
-        return yaml.safe_load(text)
+        return load(text)
     except (yaml.YAMLError, RecursionError, ValueError):
         return _UNREAD
 

@@ -27,6 +27,7 @@ from keyturn.understand.shell.commands._kube_place import place_of
 from keyturn.understand.shell.commands._kubeconfig import kubeconfig_paths
 from keyturn.understand.shell.line_writes import written_text
 from keyturn.understand.shell.paths import normalize_path
+from keyturn.yaml_limits import RefusedYaml, load_all
 
 _WHAT = "a kubeconfig written on this line (exec credential plugin)"
 
@@ -52,22 +53,26 @@ def written_kubeconfig_programs(call: KubeCall) -> list[Effect]:
             # home kubeconfig so, and any other writer of it is judged as a write of that
             # file (it runs later: :mod:`keyturn.understand.runs_later`).
             continue
-        if text is None:
+        commands = _exec_commands(text) if text is not None else None
+        if commands is None:  # the text not known, or refused: any program may run
             unknown = runs_command(None, _WHAT, cmd, ctx)
             effects += [replace(e, operation="kubeconfig exec plugin") for e in unknown]
             continue
-        for words in _exec_commands(text):
+        for words in commands:
             effects += runs_command(shlex.join(words), _WHAT, cmd, ctx)
     return effects
 
 
-def _exec_commands(text: str) -> list[list[str]]:
+def _exec_commands(text: str) -> list[list[str]] | None:
     """Each user's ``exec`` command with its arguments (every user: which one the context
-    picks is beside the point when the file is the agent's)."""
+    picks is beside the point when the file is the agent's); None when the YAML is refused
+    for its aliases or nesting (:mod:`keyturn.yaml_limits`), which kubectl may still read."""
     try:
-        document: Any = next(iter(yaml.safe_load_all(text)), None)
+        document: Any = next(load_all(text), None)
+    except RefusedYaml:
+        return None
     except (yaml.YAMLError, RecursionError):
-        return []
+        return []  # kubectl fails on it too
     users = document.get("users") if isinstance(document, dict) else None
     found = []
     for entry in users if isinstance(users, list) else ():

@@ -13,6 +13,7 @@ from keyturn.understand.k8s_kinds import normalize_kind
 from keyturn.understand.shell.commands._kube_call import KubeCall
 from keyturn.understand.shell.line_writes import one_text_on_line
 from keyturn.understand.shell.paths import normalize_path
+from keyturn.yaml_limits import load_all
 
 
 def manifest_objects(call: KubeCall) -> list[tuple[str, str, str | None]] | None:
@@ -39,7 +40,7 @@ def manifest_documents(call: KubeCall) -> list[Any] | None:
         if text is None:
             return None
         try:
-            docs += yaml.safe_load_all(text)
+            docs += load_all(text)
         except yaml.YAMLError:
             return None
     return docs

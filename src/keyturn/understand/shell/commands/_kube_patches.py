@@ -31,7 +31,8 @@ a list that may lack some, let an object being deleted go there and then (the "u
 Terminating namespace" recipe): whether it is being deleted is not told here, so the write is
 judged as the delete it may complete (as :mod:`keyturn.understand.kubernetes` judges it when
 it is). A strategic merge of a list of finalizers only adds (their ``patchStrategy`` is
-``merge``). A patch or edit whose text is not at hand may do either.
+``merge``). A patch or edit whose text is not at hand may do either; so may one whose YAML is
+refused for its aliases or nesting (:mod:`keyturn.yaml_limits`), which kubectl may still send.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from keyturn.understand.shell.commands._kube_call import KubeCall, typed_targets
 from keyturn.understand.shell.commands._kube_manifests import manifest_documents
 from keyturn.understand.shell.line_writes import one_text_on_line
 from keyturn.understand.shell.paths import normalize_path
+from keyturn.yaml_limits import RefusedYaml, load
 
 _FINALIZERS = (("metadata", "finalizers"), ("spec", "finalizers"))
 _WRITES = (EffectKind.UPDATE, EffectKind.REPLACE)
@@ -159,7 +161,9 @@ def patch_unprotects(call: KubeCall) -> Unprotects:
     if text is None:
         return Unprotects(not_known="patch: its text is not known here")
     try:
-        body = yaml.safe_load(text)
+        body = load(text)
+    except RefusedYaml as why:
+        return Unprotects(not_known=f"patch: its text is not read here ({why})")
     except yaml.YAMLError:
         return Unprotects()  # kubectl refuses it
     kind = (call.args.value("--type") or "strategic").lower()
@@ -220,7 +224,9 @@ def request_unprotects(method: str, body: str | None, content_type: str) -> Unpr
     if body is None:
         return Unprotects(not_known=f"{method}: its body is not known here")
     try:
-        parsed = yaml.safe_load(body)
+        parsed = load(body)
+    except RefusedYaml as why:
+        return Unprotects(not_known=f"{method}: its body is not read here ({why})")
     except yaml.YAMLError:
         return Unprotects()
     kind = content_type.lower()

@@ -19,6 +19,7 @@ import yaml
 from keyturn.understand.shell.line_writes import one_text_on_line, written_text
 from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext
+from keyturn.yaml_limits import load_all
 
 _LIMIT = 1_000_000
 
@@ -101,7 +102,7 @@ def _load(path: str, ctx: ShellContext) -> dict[str, Any] | None:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         # The first document only, as kubectl reads it; a later one is never parsed.
-        document = next(iter(yaml.load_all(text, Loader=loader)), None)
+        document = next(load_all(text, loader), None)
     except (yaml.YAMLError, RecursionError):
         return None
     if document is None:

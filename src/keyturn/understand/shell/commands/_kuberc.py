@@ -32,6 +32,7 @@ from keyturn.understand.shell.commands._kube_place import place_of
 from keyturn.understand.shell.line_writes import written_text
 from keyturn.understand.shell.paths import normalize_path
 from keyturn.understand.shell.registry import ShellContext, SimpleCommand
+from keyturn.yaml_limits import load_all
 
 _LIMIT = 1_000_000
 _GROUP = "kubectl.config.k8s.io/"
@@ -126,7 +127,7 @@ def _explicit_path(args: tuple[str, ...]) -> str | None:
 def _document(text: str, path: str) -> dict[str, Any] | None:
     """The first Preference of the file's documents (kubectl skips any other kind)."""
     try:
-        documents = list(yaml.safe_load_all(text))
+        documents = list(load_all(text))
     except (yaml.YAMLError, RecursionError):
         raise _NotFollowed(f"kuberc {path} is not YAML read here") from None
     for document in documents:

@@ -149,9 +149,11 @@ def rails_databases(
 def _rails_configs(ctx: ShellContext, env: str | None) -> list[tuple[str, Database]]:
     import yaml
 
+    from keyturn.yaml_limits import load
+
     _, text = read(ctx, "config/database.yml")
     try:
-        data = yaml.safe_load(text) if text else None
+        data = load(text) if text else None
     except yaml.YAMLError:
         return []
     if not isinstance(data, dict):

@@ -203,8 +203,12 @@ def _contexts(call: PaasCall, opts: Options) -> list[str]:
 def _config_context(text: str | None) -> str | None:
     import yaml
 
+    from keyturn.yaml_limits import RefusedYaml, load
+
     try:
-        data = yaml.safe_load(text) if text else None
+        data = load(text) if text else None
+    except RefusedYaml:
+        return "*"  # refused for its aliases or nesting (doctl may read it): any account
     except yaml.YAMLError:
         return None
     found = data.get("context") if isinstance(data, dict) else None

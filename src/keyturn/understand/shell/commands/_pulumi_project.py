@@ -81,8 +81,10 @@ def find_project(directory: str, ctx: ShellContext) -> PulumiProject | None:
 def _parsed(path: str, text: str) -> PulumiProject:
     import yaml
 
+    from keyturn.yaml_limits import load
+
     try:
-        document = yaml.safe_load(text)
+        document = load(text)
     except (yaml.YAMLError, RecursionError):
         return PulumiProject(path, not_known=f"{path} cannot be read as YAML")
     if not isinstance(document, dict):

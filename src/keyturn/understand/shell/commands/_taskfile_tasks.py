@@ -80,8 +80,10 @@ def parse_taskfile(text: str) -> dict[str, Any] | None:
     """The Taskfile's top level, when it is a mapping with a ``tasks`` mapping."""
     import yaml
 
+    from keyturn.yaml_limits import load
+
     try:
-        data = yaml.safe_load(text)
+        data = load(text)
     except yaml.YAMLError:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("tasks"), dict):
