@@ -25,11 +25,25 @@ of the kind by a wide name (held as ``unknown`` when the properties are decided 
   ``EventBusName`` is given: ``Principal: *`` without a ``Condition`` lets every account put
   events on it) or policy (``AWS::EventsV2::ResourcePolicy``);
 - CloudWatch Logs: the account's resource policy (``AWS::Logs::ResourcePolicy``), which names
-  no store but the log groups of its statements' ``Resource`` (every log group for ``*``).
+  no store but the log groups of its statements' ``Resource`` (every log group for ``*``);
+- a CloudTrail channel's, event data store's or dashboard's policy
+  (``AWS::CloudTrail::ResourcePolicy``), a Bedrock guardrail's (``AWS::Bedrock::ResourcePolicy``)
+  or knowledge base's (``AWS::Bedrock::KnowledgeBasePolicy``: no native call sets it yet, named
+  as ``bedrock-agent`` names the knowledge base);
+- an OpenSearch Serverless data access policy (``AWS::OpenSearchServerless::AccessPolicy``): not
+  a policy document but a list of rule sets, each letting its ``Principal`` list into the
+  collections its ``Rules`` name (``collection/NAME``, ``index/NAME/...``); its native call
+  names no collection, so they are named as ``BatchGetCollection`` names them
+  (:func:`aoss_collections`);
+- a VPC endpoint service's permissions (``AWS::EC2::VPCEndpointServicePermissions``):
+  ``AllowedPrincipals`` holding ``*`` lets every AWS account connect to the service.
 
 Not here, because their create opens nothing that already exists: a KMS key's policy and an
 ECR repository's (properties of the key and the repository, ``AWS::ECR::RepositoryPolicy``
-is no CloudFormation type), an OpenSearch domain's access policies.
+is no CloudFormation type), an OpenSearch domain's access policies. An ECR registry's policy
+(``AWS::ECR::RegistryPolicy``) only lets others replicate or cache images into the registry,
+and names no repository; Glue's and DynamoDB's resource policies are no CloudFormation types
+of their own (a table's ``ResourcePolicy`` is its own property).
 """
 
 from __future__ import annotations
@@ -42,14 +56,18 @@ from typing import Any
 
 __all__ = [
     "ACCESS_POINT",
+    "AOSS_ACCESS",
     "ATTACHING",
     "Attaching",
+    "aoss_collections",
     "bus_principal",
     "logs_stores",
     "native_params",
 ]
 
 ACCESS_POINT = "AWS::S3::AccessPoint"
+# Its store property is the policy itself, which names the collections (:func:`native_params`).
+AOSS_ACCESS = "AWS::OpenSearchServerless::AccessPolicy"
 _EVERY_BUCKET = ("arn:aws:s3:::*", "s3://*")
 
 
@@ -142,6 +160,74 @@ def bus_principal(params: Mapping[str, Any]) -> str | None:
     return 'Principal "*" without a Condition: every AWS account may put events on the bus'
 
 
+def _allowed_principals(state: Mapping[str, Any]) -> str | None:
+    """A VPC endpoint service's ``AllowedPrincipals`` holding ``*`` (or a value not read)."""
+    principals = state.get("AllowedPrincipals")
+    if principals is None:
+        return None  # no one allowed
+    listed = principals if isinstance(principals, list) else [principals]
+    if all(isinstance(p, str) and "*" not in p for p in listed):
+        return None  # named accounts, users or roles
+    return 'AllowedPrincipals "*": every AWS account may connect to the endpoint service'
+
+
+_NOT_READ = "a data access policy not read: it may let anyone in"
+
+
+def _rule_sets(policy: Any) -> list[Any] | None:
+    """An OpenSearch Serverless data access policy's rule sets (JSON text or a list), or None."""
+    if isinstance(policy, str):
+        try:
+            policy = json.loads(policy)
+        except (ValueError, RecursionError):
+            return None
+    if isinstance(policy, Mapping):
+        policy = [policy]
+    return policy if isinstance(policy, list) else None
+
+
+def _open_rule_sets(policy: Any) -> list[Any] | None:
+    """The rule sets letting anyone in (a ``Principal`` holding ``*``, or one not read); None
+    when the policy is not read."""
+    sets = _rule_sets(policy)
+    if sets is None:
+        return None
+    found: list[Any] = []
+    for rule_set in sets:
+        principals = rule_set.get("Principal") if isinstance(rule_set, Mapping) else None
+        listed = principals if isinstance(principals, list) else [principals]
+        if not all(isinstance(p, str) and p and "*" not in p for p in listed):
+            found.append(rule_set)
+    return found
+
+
+def _data_access(state: Mapping[str, Any]) -> str | None:
+    """An OpenSearch Serverless data access policy with a rule set for anyone."""
+    found = _open_rule_sets(state.get("Policy"))
+    if found is None:
+        return _NOT_READ
+    return 'a rule set for Principal "*": anyone may reach the collections' if found else None
+
+
+def aoss_collections(policy: Any) -> list[str]:
+    """The collections an OpenSearch Serverless data access policy opens to anyone: named by
+    its open rule sets' ``Rules`` (``collection/NAME``, ``index/NAME/...``), ``*`` for a
+    policy or a rule not read."""
+    found = _open_rule_sets(policy)
+    if found is None:
+        return ["*"]
+    names: list[str] = []
+    for rule_set in found:
+        rules = rule_set.get("Rules") if isinstance(rule_set, Mapping) else None
+        for rule in rules if isinstance(rules, list) else [None]:
+            given = rule.get("Resource") if isinstance(rule, Mapping) else None
+            for resource in given if isinstance(given, list) else [given]:
+                parts = resource.split("/") if isinstance(resource, str) else []
+                known = len(parts) > 1 and parts[0] in ("collection", "index") and parts[1]
+                names.append(parts[1] if known else "*")
+    return list(dict.fromkeys(names))
+
+
 _BUCKETS = ("s3", "PutBucketPolicy", "Bucket")
 _TOPICS = ("sns", "SetTopicAttributes", "TopicArn")
 _QUEUES = ("sqs", "SetQueueAttributes", "QueueUrl")
@@ -200,6 +286,25 @@ ATTACHING: dict[str, Attaching] = {
     "AWS::Logs::ResourcePolicy": Attaching(
         _policy("PolicyDocument"), "", ("logs", "PutResourcePolicy", "resourceArn"),
         (f"arn:aws:logs:{_R}:log-group:*",)),
+    "AWS::CloudTrail::ResourcePolicy": Attaching(
+        _policy("ResourcePolicy"), "ResourceArn",
+        ("cloudtrail", "PutResourcePolicy", "ResourceArn"),
+        tuple(f"arn:aws:cloudtrail:{_R}:{kind}/*"
+              for kind in ("channel", "eventdatastore", "dashboard"))),
+    "AWS::Bedrock::ResourcePolicy": Attaching(
+        _policy("PolicyDocument"), "ResourceArn", ("bedrock", "PutResourcePolicy", "resourceArn"),
+        (f"arn:aws:bedrock:{_R}:guardrail/*", f"arn:aws:bedrock:{_R}:guardrail-profile/*")),
+    "AWS::Bedrock::KnowledgeBasePolicy": Attaching(
+        _policy("PolicyDocument"), "KnowledgeBaseId",
+        ("bedrock-agent", "GetKnowledgeBase", "knowledgeBaseId"),
+        (f"arn:aws:bedrock:{_R}:knowledge-base/*",)),
+    AOSS_ACCESS: Attaching(_data_access, "Policy",
+                           ("opensearchserverless", "BatchGetCollection", "names"),
+                           (f"arn:aws:aoss:{_R}:collection/*",)),
+    "AWS::EC2::VPCEndpointServicePermissions": Attaching(
+        _allowed_principals, "ServiceId",
+        ("ec2", "ModifyVpcEndpointServicePermissions", "ServiceId"),
+        (f"arn:aws:ec2:{_R}:vpc-endpoint-service/*", f"arn:aws:ec2:{_R}:vpc-endpoint/vpce-svc-*")),
 }  # fmt: skip
 
 # A layer version's ARN: ``arn:aws:lambda:R:A:layer:NAME:VERSION``.
@@ -207,8 +312,11 @@ _LAYER_VERSION = re.compile(r"(arn:aws[a-z-]*:lambda:[^:]*:\d*:layer:[^:]+):(\d+
 
 
 def native_params(type_name: str, store: str) -> dict[str, Any]:
-    """The native call's parameters naming ``store`` (a layer version: its layer and number)."""
+    """The native call's parameters naming ``store`` (a layer version: its layer and number;
+    an OpenSearch Serverless data access policy: the collections it opens)."""
     member = ATTACHING[type_name].call[2]
+    if type_name == AOSS_ACCESS:  # ``store``: the policy, naming the collections it opens
+        return {member: aoss_collections(store)}
     if type_name == "AWS::Lambda::LayerVersionPermission":
         version = _LAYER_VERSION.fullmatch(store)
         if version is not None:

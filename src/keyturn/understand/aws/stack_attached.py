@@ -30,6 +30,7 @@ from keyturn.model import Target
 from keyturn.understand.aws.call_hints import call_target, where_of
 from keyturn.understand.aws.cloud_control_attached import (
     ACCESS_POINT,
+    AOSS_ACCESS,
     ATTACHING,
     logs_stores,
     native_params,
@@ -125,8 +126,10 @@ def _named(
     text = value if isinstance(value, str) else resolve(value)
     if not text:
         return ()
-    call = ATTACHING[rtype].call
-    return tuple(dict.fromkeys((*native_names(call, native_params(rtype, text)), text)))
+    named = native_names(ATTACHING[rtype].call, native_params(rtype, text))
+    if rtype == AOSS_ACCESS:
+        return named  # the text is the policy naming the collections, not a store's name
+    return tuple(dict.fromkeys((*named, text)))
 
 
 def _object_lambda_point(
