@@ -16,32 +16,32 @@ Three gaps, each of which would split or hide the command bash runs:
   missing its name, so ``rm -rf /e$()tc`` read as a syntax error, not as ``rm -rf /etc``.
 
 :func:`rewritten` gives the line as bash reads it when a gap is in it; the line is then
-parsed again (:func:`keyturn.understand.shell.parse.parse_tree`).
+parsed again (:func:`keyturn.understand.shell.parse.parse_tree`), and a line is parsed whole
+each time: so each kind of gap is closed everywhere in one pass, runs of them too (``! ! ! {
+…; }``, ``$D/$E/$F/``), which the grammar misreads one after the other. A run is followed
+here only as far as the grammar is known to read it; what is past that is left to the next
+pass, as before. (Not ``$($( ))``: once the inner one is removed the grammar may read the
+outer one as empty or not, by what else the line holds; a pass for each.)
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Callable
 
 from tree_sitter import Node
 
+from keyturn.understand.shell._prefix_words import prefix_keywords
 from keyturn.understand.shell._syntax import descendants, escaped, quoted_heredoc
-from keyturn.understand.shell.source import node_text
 
-# What may follow ``time``/``coproc``/``!`` as the start of a compound command (or of another
-# such prefix) -- a word the grammar then reads as an argument or a command name.
-_COMPOUND_OPENERS = frozenset(
-    {"{", "!", "if", "for", "while", "until", "case", "select", "[[", "((", "time", "coproc"}
-)
-# Nodes the grammar makes of a compound command right after ``time``/``coproc [NAME]``.
-_COMPOUND_NODES = frozenset({"subshell", "compound_statement"})
 # Where a backslash-newline is text, not a line continuation.
 _LITERAL_NODES = frozenset({"raw_string", "ansi_c_string", "comment"})
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-_TIME_OPTIONS = frozenset({"-p", "--"})
 # An expansion right after punctuation (``$D/$E``, ``"$D"/$E``): where the grammar may split a
 # word.
 _MAY_SPLIT = re.compile(rb"[^\s\w$\\\"{(=]\$[A-Za-z0-9_@*#?!-]")
+# The byte before an expansion where the grammar may split its word (as in ``_MAY_SPLIT``).
+_SPLITS_AFTER = re.compile(rb"[^\s\w$\\\"{(=]")
 # Nodes whose ``$`` opens the expansion they are.
 _EXPANSIONS = frozenset(
     {"simple_expansion", "expansion", "command_substitution", "arithmetic_expansion"}
@@ -70,7 +70,7 @@ def rewritten(source: bytes, root: Node) -> bytes | None:
             return braced
     if not _MAY_PREFIX.search(source):
         return None  # most lines: no walk of the tree
-    blanks = _prefix_keywords(root)
+    blanks = prefix_keywords(root)
     if not blanks:
         return None
     out = bytearray(source)
@@ -79,12 +79,28 @@ def rewritten(source: bytes, root: Node) -> bytes | None:
     return bytes(out)
 
 
+def _replaced(source: bytes, spans: list[tuple[int, int, bytes]]) -> bytes:
+    """``source`` with each ``(start, end, text)`` of ``spans`` replaced, in one pass over the
+    line (a span within one replaced already is left to the next)."""
+    out: list[bytes] = []
+    last = 0
+    for start, end, text in sorted(spans):
+        if start < last:
+            continue
+        out += (source[last:start], text)
+        last = end
+    out.append(source[last:])
+    return b"".join(out)
+
+
 def _split_expansions_braced(source: bytes, root: Node) -> bytes | None:
     """``source`` with each expansion the grammar split off its word braced: in ``$D/$E/`` it
     ends the word at ``/$`` and makes ``E/`` a word of its own (two arguments, the second a
     literal), where bash reads one word, ``$D``, ``/``, ``$E``, ``/``. ``$E`` becomes ``${E}``
-    (``$1`` ``${1}``, ``$@`` ``${@}``), which the grammar reads as bash does."""
-    spans: list[tuple[int, int]] = []
+    (``$1`` ``${1}``, ``$@`` ``${@}``), which the grammar reads as bash does. Braced too: the
+    expansions after punctuation in the rest of the word (``$F`` of ``$D/$E/$F/``), where the
+    grammar, once ``${E}`` is read, may split the word again; to bash ``${F}`` is ``$F``."""
+    spans: dict[int, int] = {}
     for node in descendants(root, limit=200_000):
         # The grammar's stray ``$`` token (not one opening an expansion) before a name.
         if node.type != "$" or node.parent is None or node.parent.type in _EXPANSIONS:
@@ -92,13 +108,37 @@ def _split_expansions_braced(source: bytes, root: Node) -> bytes | None:
         end = node.end_byte
         name = _SPLIT_NAME.match(source, end)
         if name is not None and not escaped(source, node.start_byte):
-            spans.append((end, name.end()))
+            spans[end] = name.end()
+            spans.update(_expansions_after(source, _rest_of_word(node)))
     if not spans:
         return None
-    out = bytearray(source)
-    for start, stop in sorted(spans, reverse=True):
-        out[start:stop] = b"{" + source[start:stop] + b"}"
-    return bytes(out)
+    return _replaced(source, [(s, e, b"{" + source[s:e] + b"}") for s, e in spans.items()])
+
+
+def _rest_of_word(stray: Node) -> Node | None:
+    """The grammar's word that starts right after the stray ``$`` (``E/$F/`` of ``$D/$E/$F/``:
+    the concatenation after the one the ``$`` ends), if it is one."""
+    parent = stray.parent
+    after = stray.next_sibling or (parent.next_sibling if parent is not None else None)
+    if after is None or after.start_byte != stray.end_byte or after.type != "concatenation":
+        return None
+    return after
+
+
+def _expansions_after(source: bytes, word: Node | None) -> dict[int, int]:
+    """The names (start -> end) of the simple expansions ``$NAME`` right after punctuation in
+    ``word``, which the grammar may split off it."""
+    names: dict[int, int] = {}
+    for part in word.children if word is not None else ():
+        start = part.start_byte + 1
+        if (
+            part.type == "simple_expansion"
+            and _SPLITS_AFTER.match(source, part.start_byte - 1)
+            and _SPLIT_NAME.fullmatch(source, start, part.end_byte)
+            and not escaped(source, part.start_byte)
+        ):
+            names[start] = part.end_byte
+    return names
 
 
 def _empty_substitutions_removed(source: bytes, root: Node) -> bytes | None:
@@ -112,12 +152,7 @@ def _empty_substitutions_removed(source: bytes, root: Node) -> bytes | None:
             continue
         whole_word = node.parent is None or node.parent.type in ("command_name", "command")
         spans.append((node.start_byte, node.end_byte, b"" if whole_word else b'""'))
-    if not spans:
-        return None
-    out = bytearray(source)
-    for start, end, text in sorted(spans, reverse=True):
-        out[start:end] = text
-    return bytes(out)
+    return _replaced(source, spans) if spans else None
 
 
 def _is_empty(substitution: Node) -> bool:
@@ -139,70 +174,31 @@ def _continuations_joined(source: bytes, root: Node) -> bytes | None:
             literal += [
                 (c.start_byte, c.end_byte) for c in node.children if c.type == "heredoc_body"
             ]
-    drop: list[int] = []
+    within_literal = _covering(literal)
+    drop: list[tuple[int, int, bytes]] = []
     at = source.find(b"\\\n")
     while at >= 0:
         # (``\\<newline>`` is an escaped backslash, then a newline.)
-        if not escaped(source, at) and not any(s <= at < e for s, e in literal):
-            drop.append(at)
+        if not escaped(source, at) and not within_literal(at):
+            drop.append((at, at + 2, b""))
         at = source.find(b"\\\n", at + 2)
-    if not drop:
-        return None
-    out = bytearray()
-    last = 0
-    for at in drop:
-        out += source[last:at]
-        last = at + 2
-    return bytes(out + source[last:])
+    return _replaced(source, drop) if drop else None
 
 
-def _prefix_keywords(root: Node) -> list[tuple[int, int]]:
-    """Byte ranges of ``time [-p]``, ``coproc [NAME]`` and ``!`` standing before a compound
-    command the grammar did not read as one."""
-    blanks: list[tuple[int, int]] = []
-    for node in descendants(root, limit=200_000):
-        if node.type == "negated_command":
-            inner = node.named_children[0] if node.named_children else None
-            if inner is not None and node.children[0].type == "!" and _opens_compound(inner):
-                blanks.append((node.children[0].start_byte, node.children[0].end_byte))
-        elif node.type == "command":
-            span = _prefix_of(node)
-            if span is not None:
-                blanks.append(span)
-    return blanks
+def _covering(ranges: list[tuple[int, int]]) -> Callable[[int], bool]:
+    """Whether an offset is in one of ``ranges`` (``[start, end)``), told by a binary search
+    of their union: a line may hold thousands of each."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for start, end in sorted(ranges):
+        if ends and start <= ends[-1]:
+            ends[-1] = max(ends[-1], end)
+        else:
+            starts.append(start)
+            ends.append(end)
 
+    def covers(at: int) -> bool:
+        i = bisect_right(starts, at) - 1
+        return i >= 0 and at < ends[i]
 
-def _opens_compound(command: Node) -> bool:
-    """Whether the grammar's ``command`` is a compound command's opening word taken for a
-    command name (``{`` after ``!``)."""
-    name = command.child_by_field_name("name")
-    return (
-        command.type == "command"
-        and name is not None
-        and name.start_byte == command.start_byte
-        and node_text(name) in _COMPOUND_OPENERS
-    )
-
-
-def _prefix_of(command: Node) -> tuple[int, int] | None:
-    """The range of ``time [-p]`` / ``coproc [NAME]`` when ``command`` is one of them (as the
-    grammar misreads it) standing before a compound command."""
-    kids = [c for c in command.named_children if c.type != "comment"]
-    if not kids or kids[0].type != "command_name" or kids[0].start_byte != command.start_byte:
-        return None
-    keyword = node_text(kids[0])
-    if keyword not in ("time", "coproc"):
-        return None
-    rest = kids[1:]
-    if keyword == "time":
-        while rest and node_text(rest[0]) in _TIME_OPTIONS:
-            rest = rest[1:]
-    elif len(rest) >= 2 and _NAME.match(node_text(rest[0])) and _starts_compound(rest[1]):
-        rest = rest[1:]  # ``coproc NAME { …; }``: NAME names the coprocess
-    if not rest or not _starts_compound(rest[0]):
-        return None
-    return command.start_byte, rest[0].start_byte
-
-
-def _starts_compound(node: Node) -> bool:
-    return node.type in _COMPOUND_NODES or node_text(node) in _COMPOUND_OPENERS
+    return covers
