@@ -177,11 +177,13 @@ CASES = [
                  assume_role_policy_document=_statement({"AWS": "*"})), DENY),
     # A type not read: an attribute governing access changed is held.
     Case("unread-type-access-attribute-changed",
-         _update("awscc_lambda_url", {"id": "scratch-url", "auth_type": "AWS_IAM"},
-                 auth_type="NONE"), ASK),
+         _update("awscc_ecr_public_repository",
+                 {"id": "scratch", "repository_policy_text": "{}"},
+                 repository_policy_text='{"Version": "2012-10-17", "Statement": []}'), ASK),
     Case("unread-type-other-attribute-changed",
-         _update("awscc_lambda_url", {"id": "scratch-url", "invoke_mode": "BUFFERED"},
-                 invoke_mode="RESPONSE_STREAM"), ALLOW),
+         _update("awscc_ecr_public_repository",
+                 {"id": "scratch", "repository_catalog_data": {"about_text": "a"}},
+                 repository_catalog_data={"about_text": "b"}), ALLOW),
 ]  # fmt: skip
 
 

@@ -40,11 +40,17 @@ from keyturn.understand.aws.stack_exposure import opened_stores, opening, stack_
 from keyturn.understand.aws.stack_sets import STACK_SET_CALLS, stack_set_effects
 from keyturn.understand.aws_names import cloudformation_names, resource_names
 
-__all__ = ["read_template", "stack_name", "stack_update_effects", "template_parameters"]
+__all__ = [
+    "PHYSICAL_NAMES",
+    "read_template",
+    "stack_name",
+    "stack_update_effects",
+    "template_parameters",
+]
 
 # Resource type -> (property holding its physical name, kind for :func:`resource_names`);
 # types whose names CloudFormation makes itself are left out (named by logical id only).
-_PHYSICAL: dict[str, tuple[str, str]] = {
+PHYSICAL_NAMES: dict[str, tuple[str, str]] = {
     "AWS::S3::Bucket": ("BucketName", "s3:bucket"),
     "AWS::RDS::DBInstance": ("DBInstanceIdentifier", "rds:db"),
     "AWS::RDS::DBCluster": ("DBClusterIdentifier", "rds:cluster"),
@@ -320,7 +326,7 @@ def _parameter_values(template: Mapping[str, Any], given: Any, stack: str) -> di
 
 def _physical(rtype: str, properties: Any, values: Mapping[str, str]) -> tuple[str, ...]:
     """The names the template gives the resource (none when CloudFormation names it)."""
-    spec = _PHYSICAL.get(rtype)
+    spec = PHYSICAL_NAMES.get(rtype)
     if spec is None or not isinstance(properties, Mapping) or spec[0] not in properties:
         return ()
     name = _text(properties[spec[0]], values)

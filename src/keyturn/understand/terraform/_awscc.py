@@ -24,6 +24,17 @@ view of the plan's values that answers to the property names those readers ask f
   topic and queue policies...: :func:`attached_reader`, every type of
   :mod:`keyturn.understand.aws.cloud_control_attached`).
 
+More read as their ``aws_*`` counterparts are, which no CloudFormation reader reads: a
+Redshift cluster made ``publicly_accessible`` (its other access attributes, such as its
+``namespace_resource_policy``, held by the rule below: :data:`PARTLY_READ`); a Lambda function
+URL (``awscc_lambda_url``) with ``auth_type`` ``NONE`` opens the function its
+``target_function_arn`` names, on create too (:data:`OPENERS`); an OpenSearch domain's open
+``access_policies`` read apart when it has no ``vpc_options`` (its endpoint on the internet), so
+that a domain taken out of its VPC opens it; a database created from a snapshot or another
+database whose ``publicly_accessible`` is known only on apply holds that source (``unknown``).
+An ``awscc_ecr_public_repository`` is public by design (anyone may pull from it): a new one
+holds no image, and its ``repository_policy_text`` (who may push) is held by the rule below.
+
 A type none of those read is judged as Cloud Control's ``UpdateResource`` of it is
 (:func:`keyturn.understand.cloud_control_exposure.patch_exposure`): an update changing an
 attribute whose name says it governs who may reach the resource (policy, public, access,
@@ -39,7 +50,7 @@ from typing import Any
 
 from keyturn.model import Effect
 from keyturn.understand.aws.cloud_control_attached import ATTACHING
-from keyturn.understand.aws.stack_updates import _PHYSICAL
+from keyturn.understand.aws.stack_updates import PHYSICAL_NAMES
 from keyturn.understand.aws_names import (
     AWSCC_TYPES,
     awscc_type,
@@ -58,16 +69,20 @@ from keyturn.understand.terraform._public_values import (
     Reader,
     Unknown,
     access_block_openings,
+    function_url,
     public_statements,
 )
 
 __all__ = [
     "CFN_TYPES",
+    "OPENERS",
+    "PARTLY_READ",
     "READ_TYPES",
     "SELF",
     "SOURCE_TYPES",
     "CfnProperties",
     "access_changed",
+    "access_changed_besides",
     "attached_reader",
     "awscc_names",
     "protection_removed",
@@ -76,7 +91,7 @@ __all__ = [
 
 # awscc type -> its CloudFormation type, for every type a CloudFormation reader knows.
 CFN_TYPES: dict[str, str] = AWSCC_TYPES | {
-    awscc_type(t): t for t in (*_PHYSICAL, *ATTACHING, "AWS::RDS::DBCluster")
+    awscc_type(t): t for t in (*PHYSICAL_NAMES, *ATTACHING, "AWS::RDS::DBCluster")
 }
 # A value a change set does not know yet: what the CloudFormation readers hold as such.
 _KNOWN_AFTER = "{{changeSet:KNOWN_AFTER_APPLY}}"
@@ -128,7 +143,7 @@ def awscc_names(resource_type: str, values: dict[str, Any]) -> list[str]:
     ident = values.get("id")
     if cfn is not None and isinstance(ident, str) and ident:
         names.extend(cloudformation_names(cfn, ident))
-    physical = _PHYSICAL.get(cfn or "")
+    physical = PHYSICAL_NAMES.get(cfn or "")
     value = values.get(snake_case(physical[0])) if physical else None
     if physical and isinstance(value, str) and value:
         names.extend(resource_names(physical[1], value))
@@ -181,17 +196,42 @@ def _document(attr: str) -> Reader:
     return read
 
 
+def _domain(values: dict[str, Any], unknown: Unknown) -> Openings:
+    """An OpenSearch domain's ``access_policies`` letting anyone in, keyed apart when it has no
+    ``vpc_options`` (its endpoint on the internet): a domain taken out of its VPC opens it. An
+    open policy inside a VPC still counts, as the ``aws_opensearch_domain``'s does."""
+    found = _document("access_policies")(values, unknown)
+    vpc = values.get("vpc_options")
+    if not found or (isinstance(vpc, dict) and vpc.get("subnet_ids")):
+        return found
+    where = None if unknown("vpc_options") else "no vpc_options: its endpoint is on the internet"
+    return {
+        f"{key} outside a VPC": None if why is None or where is None else f"{why}; {where}"
+        for key, why in found.items()
+    }
+
+
 # Types whose own settings open them (on update: a new store holds no data yet).
 READ_TYPES: dict[str, Reader] = {
     "awscc_s3_bucket": _bucket,
     "awscc_rds_db_instance": READERS["aws_db_instance"],
     "awscc_rds_db_cluster": READERS["aws_db_instance"],
+    "awscc_redshift_cluster": READERS["aws_redshift_cluster"],
+}
+# Read types whose other attributes may govern access too (``namespace_resource_policy``...):
+# those still held as :func:`access_changed` holds a type read nowhere.
+PARTLY_READ: dict[str, frozenset[str]] = {
+    "awscc_redshift_cluster": frozenset({"publicly_accessible"}),
+}
+# Types that open another store, as the ``aws_*`` one does: the attribute naming that store.
+OPENERS: dict[str, tuple[Reader, str]] = {
+    "awscc_lambda_url": (function_url("auth_type", "target_function_arn"), "target_function_arn"),
 }
 # Stores whose own values hold the policy that may open them (the CloudFormation schemas).
 SELF: dict[str, Reader] = {
     "awscc_kms_key": _document("key_policy"),
     "awscc_iam_role": _document("assume_role_policy_document"),
-    "awscc_opensearchservice_domain": _document("access_policies"),
+    "awscc_opensearchservice_domain": _domain,
     "awscc_ecr_repository": _document("repository_policy_text"),
     "awscc_backup_backup_vault": _document("access_policy"),
     "awscc_efs_file_system": _document("file_system_policy"),
@@ -224,16 +264,24 @@ def sources_opened(
     """A database created publicly accessible from a snapshot, a replica or another's point in
     time opens that source: read as a change set's ``Add`` of it (its own effect marked, an
     ``update`` of each source removing its protection, ``unknown`` where a source is known
-    only on apply). Read only when ``publicly_accessible`` is known to be true: the provider
-    leaves an optional value unset known only on apply."""
-    if values.get("publicly_accessible") is not True:
-        return effects
+    only on apply). The provider leaves an optional value unset known only on apply, so a
+    database whose ``publicly_accessible`` is so (RDS makes it public in a default VPC with an
+    internet gateway) holds only the sources it names: each ``unknown``."""
+    public = values.get("publicly_accessible")
+    if public is not True:
+        if public is not None or not unknown("publicly_accessible"):
+            return effects
+        unknown = _only("publicly_accessible", unknown)  # an unset source is no source
     change = {
         "ResourceType": CFN_TYPES[resource_type],
         "Action": "Add",
         "AfterContext": CfnProperties(values, unknown),
     }
     return restored_exposure(change, effects)
+
+
+def _only(attr: str, unknown: Unknown) -> Unknown:
+    return lambda name: name == attr and unknown(name)
 
 
 def access_changed(resource_type: str, before: Any, after: Any, unknown: Unknown) -> str | None:
@@ -251,3 +299,17 @@ def access_changed(resource_type: str, before: Any, after: Any, unknown: Unknown
     operations = [{"op": "replace", "path": "/" + camel_word(attr)} for attr in changed]
     why = patch_exposure(CFN_TYPES.get(resource_type, resource_type), operations)
     return None if why is None else f"{resource_type}: {why}"
+
+
+def access_changed_besides(
+    resource_type: str, before: Any, after: Any, unknown: Unknown
+) -> str | None:
+    """:func:`access_changed` for a type of :data:`PARTLY_READ`, over the attributes its own
+    reading does not read."""
+    read = PARTLY_READ[resource_type]
+    if not isinstance(before, dict):
+        return None
+    now = after if isinstance(after, dict) else {}
+    rest = {k: v for k, v in before.items() if k not in read}
+    later = {k: v for k, v in now.items() if k not in read}
+    return access_changed(resource_type, rest, later, lambda a: a not in read and unknown(a))

@@ -23,12 +23,14 @@ A policy or a permission put on a store that may already exist (a topic's, queue
 key's, repository's policy, a Lambda permission, an event bus's, an access point's...) opens
 the store it names (:mod:`._attached`), which also reads the policies a store's own values hold
 (a topic's ``policy``, a role's ``assume_role_policy``...), judged as a store that opens itself.
+A Lambda function URL that asks no signature (``aws_lambda_function_url``, ``awscc_lambda_url``)
+opens the function it names (``arn:aws:lambda:*:*:function:<name>``), read here.
 
 A database created (or replaced) publicly accessible from another's data -- a snapshot, a
 read replica, a point in time, an S3 backup -- opens the source: an update of the source that
-removes its protection (:mod:`._restored_sources`). A bucket policy destroyed, or changed,
-without a Deny that kept everyone outside a perimeter from reading opens its bucket
-(:func:`._public_values.perimeter_denies`).
+removes its protection (:mod:`._restored_sources`). A bucket policy (``aws_s3_bucket_policy``,
+``awscc_s3_bucket_policy``) destroyed, or changed, without a Deny that kept everyone outside a
+perimeter from reading opens its bucket (:func:`._public_values.perimeter_denies`).
 
 The changed resource's own effect is marked as removing protection too. An opening decided
 only on apply (``after_unknown``) yields an ``unknown`` effect on the store instead. An update
@@ -38,17 +40,21 @@ that keeps an opening the store already had opens nothing new. The Cloud Control
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from typing import Any
 
 import msgspec
 
 from keyturn.model import Effect, EffectKind, Resource, Target
-from keyturn.understand.aws_names import s3_bucket_names
+from keyturn.understand.aws.stack_attached import native_names
+from keyturn.understand.aws_names import resource_names, s3_bucket_names
 from keyturn.understand.terraform._attached import ATTACHED, SELF, attached_effects
+from keyturn.understand.terraform._awscc import OPENERS as AWSCC_OPENERS
+from keyturn.understand.terraform._awscc import PARTLY_READ as AWSCC_PARTLY_READ
 from keyturn.understand.terraform._awscc import READ_TYPES as AWSCC_READERS
 from keyturn.understand.terraform._awscc import SOURCE_TYPES as AWSCC_SOURCES
-from keyturn.understand.terraform._awscc import sources_opened
+from keyturn.understand.terraform._awscc import access_changed_besides, sources_opened
 from keyturn.understand.terraform._plan import decode_value
 from keyturn.understand.terraform._public_values import (
     NEVER_UNKNOWN,
@@ -61,12 +67,13 @@ from keyturn.understand.terraform._restored_sources import SOURCE_TYPES, exposed
 __all__ = ["EXPOSURE_TYPES", "exposure_effects"]
 
 # What opens each store: these readers, and the policies held in a store's own values.
-_READERS = READERS | SELF | AWSCC_READERS
+_READERS = READERS | SELF | AWSCC_READERS | {t: read for t, (read, _) in AWSCC_OPENERS.items()}
 EXPOSURE_TYPES = frozenset(_READERS) | frozenset(ATTACHED)
 
 # Types that open a store by their own settings (the rest open the store they apply to).
 _SELF = frozenset(
     {"aws_s3_bucket", "aws_db_instance", "aws_rds_cluster_instance", "google_storage_bucket"}
+    | {"aws_redshift_cluster"}
     | {"azurerm_storage_account", "azurerm_storage_container"}
     | SELF.keys()
     | AWSCC_READERS.keys()
@@ -75,6 +82,10 @@ _SELF = frozenset(
 _DESTROY_OPENS = frozenset(
     {"aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block"}
 )
+# Function URLs: the attribute naming the function each opens.
+_FUNCTION_URLS = {"aws_lambda_function_url": "function_name"} | {
+    t: attr for t, (_, attr) in AWSCC_OPENERS.items()
+}
 _E = EffectKind
 
 
@@ -86,13 +97,20 @@ def exposure_effects(
     marked as removing protection, and an effect on the store opened."""
     old = before if isinstance(before, dict) else None
     new = after if isinstance(after, dict) else None
-    if resource_type in ATTACHED:  # access put on a store that may already exist
-        return attached_effects(effects, resource_type=resource_type, address=address,
-                                actions=actions, before=old, after=new,
-                                unknown=_Unknown(after_unknown))  # fmt: skip
     found: list[tuple[str | None, tuple[str, ...], str]] = []  # (why or None, store, type)
     if resource_type in _GUARDED and old is not None:
         found += _guards_lost(resource_type, address, actions, old, new, _Unknown(after_unknown))
+    if resource_type in ATTACHED:  # access put on a store that may already exist
+        effects = attached_effects(effects, resource_type=resource_type, address=address,
+                                   actions=actions, before=old, after=new,
+                                   unknown=_Unknown(after_unknown))  # fmt: skip
+        return _marked(effects, found, resource_type, address) if found else effects
+    if resource_type in AWSCC_PARTLY_READ and actions == ("update",):
+        held = access_changed_besides(resource_type, old, new, _Unknown(after_unknown))
+        if held is not None:  # another attribute that governs access: not read, so held
+            own = effects[0]
+            effects = [*effects, _effect(own, _E.UNKNOWN, own.resource.names, resource_type,
+                                         f"{address}: {held}", removes=False)]  # fmt: skip
     if resource_type in _SELF:
         if actions == ("update",) and old is not None and new is not None:
             opened = _newly_open(resource_type, old, new, after_unknown)
@@ -197,7 +215,16 @@ def _sources_opened(
 
 
 # Types whose policy may hold Deny statements that keep the world out (``perimeter_denies``).
-_GUARDED = frozenset({"aws_s3_bucket_policy", "aws_s3_bucket"})
+_GUARDED = frozenset({"aws_s3_bucket_policy", "aws_s3_bucket", "awscc_s3_bucket_policy"})
+
+
+def _as_bucket_policy(values: dict[str, Any]) -> dict[str, Any]:
+    """An ``awscc_s3_bucket_policy``'s values as the ``aws`` provider's: its
+    ``policy_document`` (JSON text, or an object) as ``policy``."""
+    document = values.get("policy_document")
+    if isinstance(document, dict | list):
+        document = json.dumps(document)
+    return {"bucket": values.get("bucket"), "policy": document}
 
 
 def _guards_lost(
@@ -210,13 +237,17 @@ def _guards_lost(
     as unknown already (:func:`._public_values._s3_policy`)."""
     if resource_type == "aws_s3_bucket" and actions != ("update",):
         return []
+    document = "policy"
+    if resource_type == "awscc_s3_bucket_policy":
+        old, new = _as_bucket_policy(old), None if new is None else _as_bucket_policy(new)
+        document = "policy_document"
     if "create" not in actions and actions != ("update",) and "delete" not in actions:
         return []  # forget, no-op, read: the policy stays as it is
     was = perimeter_denies(old)
     if not was:
         return []
     if new is not None and ("create" in actions or actions == ("update",)):
-        if unknown("policy"):
+        if unknown(document):
             return []
         now = perimeter_denies(new)
     else:
@@ -279,6 +310,15 @@ def _store(
     ``other``: a value known only on apply), as the plan names that store."""
     if resource_type == "aws_s3_account_public_access_block":
         return ("arn:aws:s3:::*", "s3://*"), "s3-bucket"
+    if resource_type in _FUNCTION_URLS:
+        function = _text(values, other, _FUNCTION_URLS[resource_type])
+        if not function:
+            return (f"{address} (function)",), "lambda-function"
+        params = {"FunctionName": function, "Qualifier": _text(values, other, "qualifier")}
+        call = ("lambda", "CreateFunctionUrlConfig", "FunctionName")
+        native = native_names(call, {k: v for k, v in params.items() if v})
+        return tuple(dict.fromkeys((*native, *resource_names("lambda:function", function),
+                                    function))), "lambda-function"  # fmt: skip
     if resource_type == "aws_ami_launch_permission":
         image = _text(values, other, "image_id")
         if not image:

@@ -17,7 +17,9 @@ Values as the providers' documentation gives them:
   allows ``Principal: "*"`` (or ``{"AWS": "*"}``, or any ``NotPrincipal``) with no
   ``Condition``; taken away (:func:`perimeter_denies`), a ``Deny`` for everyone on reading
   with no condition or only conditions on who or where.
-  ``aws_db_instance``/``aws_rds_cluster_instance``: ``publicly_accessible``.
+  ``aws_db_instance``/``aws_rds_cluster_instance``/``aws_redshift_cluster``:
+  ``publicly_accessible``. ``aws_lambda_function_url``: ``authorization_type`` ``NONE`` (anyone
+  on the internet may invoke the function it names, as a permission for ``*`` lets them).
   ``aws_ami_launch_permission``: ``group = "all"``. (``aws_snapshot_create_volume_permission``
   has only an ``account_id``: it cannot name the public group.)
 - ``google_storage_bucket``: ``public_access_prevention`` other than ``enforced``; bucket IAM
@@ -235,6 +237,21 @@ def _publicly_accessible(values: dict[str, Any], unknown: Unknown) -> Openings:
     return {"publicly_accessible": None} if unknown("publicly_accessible") else {}
 
 
+def function_url(attr: str, function: str) -> Reader:
+    """A Lambda function URL whose ``attr`` (its auth type) is ``NONE``: no signature asked.
+    Its ``function`` left out (the provider requires it) may be any function: unknown."""
+
+    def read(values: dict[str, Any], unknown: Unknown) -> Openings:
+        if values.get(attr) == "NONE":
+            named = values.get(function)
+            if not (isinstance(named, str) and named) and not unknown(function):
+                return {"auth": None}
+            return {"auth": f"function URL {attr} NONE: anyone on the internet may invoke it"}
+        return {"auth": None} if unknown(attr) else {}
+
+    return read
+
+
 def _launch_permission(values: dict[str, Any], unknown: Unknown) -> Openings:
     if values.get("group") == "all":
         return {"group": 'launch permission for group "all": anyone may launch (copy) it'}
@@ -363,6 +380,8 @@ READERS: dict[str, Reader] = {
     "aws_s3_bucket": _s3_bucket_inline,
     "aws_db_instance": _publicly_accessible,
     "aws_rds_cluster_instance": _publicly_accessible,
+    "aws_redshift_cluster": _publicly_accessible,
+    "aws_lambda_function_url": function_url("authorization_type", "function_name"),
     "aws_ami_launch_permission": _launch_permission,
     "google_storage_bucket": _pap,
     "google_storage_bucket_iam_member": _google_members,
