@@ -117,6 +117,9 @@ def test_a_manifest_bomb_through_the_kubernetes_mcp_server_is_not_read() -> None
     action = understood_call("kubernetes", "resources_create_or_update", arguments, None)
     _held(action)
     assert "k8s:dev/configmap/cm" not in _unknown(action)
+    assert any("refused" in e.detail and "aliases" in e.detail for e in action.effects), shown(
+        action
+    )
 
 
 # -- Docker Compose -------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from keyturn.understand._mcp_family import (
     own_effects,
 )
 from keyturn.understand.k8s_kinds import is_cluster_scoped, normalize_kind, object_names
-from keyturn.yaml_limits import load_all
+from keyturn.yaml_limits import RefusedYaml, load_all
 
 if TYPE_CHECKING:
     from keyturn.understand.mcp import McpCall
@@ -104,6 +104,8 @@ def _create_or_update(call: McpCall) -> BuiltinEffects:
         return missing_argument(call, U, "resource")
     try:
         docs = [d for d in load_all(text) if d is not None]
+    except RefusedYaml as refused:
+        return own_effects(call.unknown(f"resource text refused: {refused}"))
     except yaml.YAMLError:
         return own_effects(call.unknown("resource text is neither YAML nor JSON"))
     override = call.text_arg("namespace")
