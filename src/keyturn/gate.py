@@ -20,8 +20,9 @@ from keyturn.approval.model import ApprovalRequest, Grant, RequestDraft, Request
 from keyturn.audit.record import AuditEntry, AuditKind
 from keyturn.audit.redaction import Redactor
 from keyturn.errors import ApprovalError
-from keyturn.model import Action, Actor, Decision, Effect, Target, Verdict
-from keyturn.policy.environments import EnvironmentResolver
+from keyturn.gate_audit import _actor_json, _decision_entry
+from keyturn.gate_environments import with_hinted_environments as with_hinted_environments
+from keyturn.model import Action, Actor, Decision, Verdict
 
 if TYPE_CHECKING:
     from keyturn.policy import Policy
@@ -78,59 +79,6 @@ def judge(action: Action, *, policy: Policy, actor: Actor) -> Decision:
     """Judge an understood action against the policy (pure; records nothing), an environment
     given outright judged beside the one the hints tell (:func:`with_hinted_environments`)."""
     return policy.judge(with_hinted_environments(action, policy=policy), actor=actor)
-
-
-def with_hinted_environments(action: Action, *, policy: Policy) -> Action:
-    """``action``, each effect placed in an environment outright -- ``--env``, the
-    ``environment`` of a decision request, the target of an understood action -- placed again
-    where its own hints put it, when they tell another environment the policy defines. The
-    copy names that environment, so the decision, the strictest of its effects, is the stricter
-    of the two: a given environment is one more hint and never judges a change looser than
-    where it lands (``--env dev`` with ``kubectl --context prod-eu delete``).
-
-    An effect's own hints are those its understanding put on it (a ``--context`` or
-    ``--profile`` flag, the profile an ``aws`` call runs under, a payload's account, workspace
-    or context) and its resource names the policy's ``environments`` match; not the action's
-    surroundings it would otherwise inherit (the operator's ``AWS_PROFILE`` does not place a
-    local ``touch``, and ``keyturn exec --env`` replaces the credentials the command gets).
-    What the hints leave untold (none, or none an environment matches) stays where the caller
-    says; a given name the policy does not define is already judged in its
-    ``unknown_environment``. Deterministic for one policy, so a retry has the same digest.
-    """
-    defined = frozenset(policy.environment_names)
-    copies: dict[Effect, None] = {}
-    present = set(action.effects)
-    for effect in action.effects:
-        given = effect.target.environment or action.target.environment
-        if given not in defined:
-            continue
-        bare = replace(effect, target=replace(effect.target, environment=None))
-        hinted = policy.environment_of(bare, action_target=_NO_HINTS, memo=False)
-        if hinted == given or not _told(policy, bare, hinted):
-            continue
-        copy = replace(effect, target=replace(effect.target, environment=hinted))
-        if copy not in present:
-            copies[copy] = None
-    if not copies:
-        return action
-    return replace(action, effects=(*action.effects, *copies))
-
-
-_NO_HINTS = Target()
-# The environment a probe resolver names when nothing matches: no environment's name.
-_UNTOLD = "\x00untold"
-
-
-def _told(policy: Policy, effect: Effect, hinted: str) -> bool:
-    """Whether ``effect``'s hints tell ``hinted``, rather than leave it to the policy's
-    ``unknown_environment`` (which may also be an environment hints can match: production)."""
-    if hinted != policy.unknown_environment:
-        return True
-    specs = policy.document.environments
-    if not any(spec.name == hinted for spec in specs):
-        return False
-    probe = EnvironmentResolver(specs, unknown_environment=_UNTOLD)
-    return probe.resolve(effect.target, effect.resource.names, memo=False) != _UNTOLD
 
 
 class Gate:
@@ -399,48 +347,3 @@ class Gate:
             data={"digest": action.digest, "summary": action.summary, **data},
         )
         self.store.append_audit([entry])
-
-
-def _actor_json(actor: Actor, requester: str | None) -> dict[str, str | None]:
-    return {
-        "agent": actor.agent,
-        "operator": actor.operator,
-        "session": actor.session,
-        "requester": requester,
-    }
-
-
-def _decision_entry(
-    decision: Decision, *, requester: str, now: float, redacted: tuple[str, ...] = ()
-) -> AuditEntry:
-    """The audit record of a decision: enough to trace it without the policy at hand, and
-    what kinds of secret were redacted from it (when any were)."""
-    entry = AuditEntry(
-        kind=AuditKind.DECISION,
-        at=now,
-        actor=_actor_json(decision.actor, requester),
-        data={
-            "digest": decision.digest,
-            "policy_digest": decision.policy_digest,
-            "kind": decision.action.kind.value,
-            "summary": decision.action.summary,
-            "decision": decision.decision.value,
-            "approvals_required": decision.approvals_required,
-            "reviewer_groups": list(decision.reviewers),
-            "effects": [
-                {
-                    "effect": j.effect.effect.value,
-                    "resource": list(j.effect.resource.names),
-                    "environment": j.environment,
-                    "decision": j.decision.value,
-                    "rule": j.rule,
-                    "reason": j.reason,
-                }
-                for j in decision.judgements
-            ],
-            "reasons": list(decision.reasons),
-        },
-    )
-    if redacted:
-        entry.data["redacted"] = list(redacted)
-    return entry

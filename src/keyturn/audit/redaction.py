@@ -17,23 +17,35 @@ The gate judges first and redacts after: a verdict never depends on what was red
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import hmac
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 import msgspec
 
+from keyturn.audit.redaction_repeats import (
+    _known_pattern,
+    _swap,
+    _swaps,
+    _understood_secrets,
+)
+from keyturn.audit.redaction_texts import (
+    _MARKER,
+    LONG_TEXT,
+    _action_strings,
+    _may_hold_secret,
+    _once_per_text,
+)
+from keyturn.audit.secret_members import _secret_key, secret_members
 from keyturn.audit.secret_text import long_text_spans, text_spans
 from keyturn.audit.secrets import (
     Span,
     piped_secrets,
     reads_secret_on_input,
-    secret_name,
     word_spans,
 )
 from keyturn.model import Action, Decision, Effect, Resource
@@ -41,78 +53,6 @@ from keyturn.model import Action, Decision, Effect, Resource
 __all__ = ["Redactor"]
 
 DOMAIN = b"keyturn.redaction/1\x00"
-_MARKER = re.compile(r"<redacted:[0-9a-f]{16}>")
-# Texts longer than this are searched by the in-word shapes only (linear, in the regex engine):
-# a file's content given to an MCP tool is not a command line to split into words.
-LONG_TEXT = 4096
-# Lower-case text every secret shape of :mod:`keyturn.audit.secrets` needs (a name part, a
-# program, a token prefix): a text with none of them has nothing to redact. Substring tests, as
-# a regular expression's alternation costs a hundred times more on every judged action.
-_TRIGGERS = (
-    *("pass", "pwd", "secret", "token", "key", "cred", "auth", "sas", "sig", "pat"),
-    *("bearer", "basic", "private", "identified", "login", "configure", "vault"),
-    *(" bao ", "/bao ", " mc ", "/mc ", " -a ", "mysql", "mariadb", "redis-cli", "sqlcmd"),
-    *("bcp", "mongo", "curl", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "xox", "k_live_"),
-    *("k_test_", "sk-", "npm_", "aiza", "eyj", "kt_"),
-    *("variable", "config:set", "env:set", " heroku ", "/heroku ", "cqlsh", "rabbitmqadmin"),
-    *("influx", "env add"),
-    *("cookie", "plaintext", "securestring", "ldap", "smbclient", "zip", "7z", "rabbitmqctl"),
-    *("hooks.", "webhooks", "openssl", "<redacted>"),
-    # Reading a password on the input (``| sudo -S``, ``chpasswd``, ``--data-file=-``), redis'
-    # ``ACL SETUSER``, and the key names of :data:`_ARGUMENT_SECRETS`.
-    *("sudo", "chpasswd", "stdin", "data-file", "setuser", "pin", "otp", "jwt", "session", "pw"),
-    # Tools whose password or token options are short (``az sql … -p``, ``vercel -t``,
-    # ``supabase -p``, ``etcdctl --user u:p``).
-    *(" az ", "/az ", "etcdctl", "vercel", " vc ", "/vc ", "supabase"),
-)
-
-
-def _may_hold_secret(text: str) -> bool:
-    low = f" {text.lower()} "
-    return any(t in low for t in _TRIGGERS) or ("://" in low and "@" in low)
-
-
-def _once_per_text(edit: Callable[[str], str], found: list[str]) -> Callable[[str], str]:
-    """``edit`` run once per distinct text: a line's effects share its command text (a brace
-    expansion gives hundreds of effects, each with the whole expanded line), and every pass is
-    a search of that text. A repeat notes again what the first pass added to ``found``
-    (:meth:`Redactor._effect` tells a changed effect by what it adds there)."""
-    done: dict[str, tuple[str, tuple[str, ...]]] = {}
-
-    def edited(text: str) -> str:
-        hit = done.get(text)
-        if hit is None:
-            before = len(found)
-            hit = done[text] = (edit(text), tuple(found[before:]))
-        else:
-            found.extend(hit[1])
-        return hit[0]
-
-    return edited
-
-
-def _strings(value: Any) -> Iterator[str]:
-    """Every string in a JSON value, keys included."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, Mapping):
-        for key, item in value.items():
-            if isinstance(key, str):
-                yield key
-            yield from _strings(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _strings(item)
-
-
-def _action_strings(action: Action) -> Iterator[str]:
-    yield action.summary
-    for e in action.effects:
-        yield from e.resource.names
-        yield e.command or ""
-        yield e.detail
-        yield e.catastrophic or ""
-    yield from _strings(action.subject)
 
 
 class Redactor:
@@ -388,135 +328,3 @@ class Redactor:
 
 # JSON held as text is parsed for its structure up to this length (longer: searched as text).
 MAX_EMBEDDED = 1 << 18
-
-# What a command's understanding writes in place of a credential it recognised (curl's
-# ``--oauth2-bearer <redacted>``, an object URL's ``?<redacted>``).
-_UNDERSTOOD = "<redacted>"
-# An effect command with more of them than this is not matched back (bounded work per text).
-_MAX_UNDERSTOOD = 8
-
-
-def _understood_secrets(action: Action) -> set[str]:
-    """The secrets a command's understanding recognised and replaced by ``<redacted>`` in an
-    effect's command, taken back from the text as typed: the command's words in the subject,
-    or the summary. The redactor's own shapes may not know them (``--oauth2-bearer``, ``-b``),
-    yet the summary and the subject hold them in clear."""
-    commands = [e.command for e in action.effects if e.command and _UNDERSTOOD in e.command]
-    if not commands:
-        return set()
-    raws = [action.summary]
-    entries = action.subject.get("commands") if isinstance(action.subject, Mapping) else None
-    for entry in entries if isinstance(entries, list) else ():
-        argv = entry.get("argv") if isinstance(entry, Mapping) else None
-        if isinstance(argv, list) and all(isinstance(w, str) for w in argv):
-            raws.append(" ".join(argv))
-    raws = [r for r in raws if r and len(r) <= LONG_TEXT]
-    secrets: set[str] = set()
-    for command in dict.fromkeys(commands):
-        parts = command.split(_UNDERSTOOD)
-        if len(parts) - 1 > _MAX_UNDERSTOOD or len(command) > LONG_TEXT:
-            continue
-        for raw in raws:
-            taken = _taken_out(raw, parts)
-            if taken is not None:
-                secrets.update(t for t in taken if not _MARKER.fullmatch(t))
-                break
-    return secrets
-
-
-def _taken_out(raw: str, parts: Sequence[str]) -> list[str] | None:
-    """What stands in ``raw`` between the ``parts`` of a text they were cut from, each gap
-    the shortest that fits (one pass, no backtracking: a hostile line costs linear time);
-    ``None`` when ``raw`` is not that text."""
-    if not raw.startswith(parts[0]) or not raw.endswith(parts[-1]):
-        return None
-    at, end = len(parts[0]), len(raw) - len(parts[-1])
-    taken = []
-    for part in parts[1:-1]:
-        found = raw.find(part, at + 1, end) if part else at + 1
-        if found == -1 or found > end:
-            return None
-        taken.append(raw[at:found])
-        at = found + len(part)
-    if end <= at:
-        return None
-    taken.append(raw[at:end])
-    return taken
-
-
-def _swaps(pairs: Sequence[tuple[Effect, Effect]]) -> list[tuple[str, str]]:
-    """Each text an effect's redaction changed, with what replaced it, longest first."""
-    out: dict[str, str] = {}
-    for original, redacted in pairs:
-        if original is redacted:
-            continue
-        texts = [
-            *zip(original.resource.names, redacted.resource.names, strict=True),
-            (original.command or "", redacted.command or ""),
-            (original.detail, redacted.detail),
-            (original.catastrophic or "", redacted.catastrophic or ""),
-        ]
-        out.update((a, b) for a, b in texts if a and a != b)
-    return sorted(out.items(), key=lambda ab: len(ab[0]), reverse=True)
-
-
-def _swap(text: str, swaps: Sequence[tuple[str, str]]) -> str:
-    for original, redacted in swaps:
-        if original in text:
-            text = text.replace(original, redacted)
-    return text
-
-
-# A secret shorter than this is replaced where a shape finds it, not everywhere it appears
-# (``mysql -proot`` must not blank every ``/root`` of the line's other effects).
-MIN_REPEATED = 6
-
-
-def _known_pattern(seen: set[str]) -> re.Pattern[str] | None:
-    """A pattern matching each secret of ``seen``, wherever it stands (``-pSECRET`` too)."""
-    values = sorted((v for v in seen if len(v) >= MIN_REPEATED), key=len, reverse=True)
-    if not values:
-        return None
-    return re.compile("|".join(re.escape(v) for v in values))
-
-
-# Keys that name a member, and the keys of its value, in lists of name/value pairs (ECS and
-# Kubernetes environment variables, CloudFormation parameters, an MCP tool's settings).
-_PAIR_NAMES = ("name", "Name", "key", "Key", "ParameterKey", "parameterKey", "OptionName")
-_PAIR_NAMES_MORE = ("field", "Field")
-_PAIR_VALUES = ("value", "Value", "ParameterValue", "parameterValue", "val", "Val")
-# A Kubernetes object's annotation that repeats the whole object as ``kubectl apply`` saw it.
-_LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
-
-
-def secret_members(value: Mapping[str, Any]) -> frozenset[str]:
-    """The keys of ``value`` whose values are secret by the mapping's own shape."""
-    keys: set[str] = set()
-    for name in (*_PAIR_NAMES, *_PAIR_NAMES_MORE):
-        named = value.get(name)
-        if isinstance(named, str) and named and _secret_key(named):
-            keys.update(k for k in _PAIR_VALUES if k in value)
-    kind = value.get("Type", value.get("type"))
-    if isinstance(kind, str) and kind.lower() == "securestring":
-        keys.update(k for k in ("Value", "value") if k in value)
-    if value.get("kind") == "Secret" and str(value.get("apiVersion", "v1")) == "v1":
-        keys.update(k for k in ("data", "stringData") if k in value)
-    # The object again, as JSON text: a Secret's data in clear among it.
-    applied = value.get(_LAST_APPLIED)
-    if isinstance(applied, str) and '"Secret"' in applied:
-        keys.add(_LAST_APPLIED)
-    return frozenset(keys)
-
-
-# Key names a tool's arguments use for a credential that :func:`secret_name` (shared with
-# shell variables and options, where ``--session`` or ``-pin`` mean other things) leaves alone.
-_ARGUMENT_SECRETS = frozenset({"pin", "otp", "jwt", "bearer", "session", "sessionid", "pw"})
-
-
-@functools.lru_cache(maxsize=4096)
-def _secret_key(key: str) -> bool:
-    """Whether a JSON member called ``key`` holds a secret (any case, ``-``/``_``, plurals)."""
-    if secret_name(key) or (key.endswith(("s", "S")) and secret_name(key[:-1])):
-        return True
-    bare = re.sub(r"[-_\s]", "", key).lower()
-    return bare in _ARGUMENT_SECRETS or bare.removesuffix("s") in _ARGUMENT_SECRETS

@@ -4,7 +4,7 @@ Per effect, in order: the built-in catastrophic set (deny), protection (deny), t
 rules: a matching ``deny`` wins, else a matching ``ask`` (the one asking most approvals), else a
 matching ``allow``, else ``default``. ``unknown`` effects are at least ``ask`` and ``deny`` in
 production unless an ask rule naming ``unknown`` matches. The action's decision is the strictest
-of its effects.
+of its effects. The decision on one effect is :mod:`.engine_decisions`' (the base class).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import hashlib
 from collections.abc import Iterable, Mapping
 
 from keyturn.model import (
-    DESTRUCTIVE_EFFECTS,
     Action,
     ActionKind,
     Actor,
@@ -28,21 +27,14 @@ from keyturn.model import (
     canonical_json,
 )
 from keyturn.policy import builtin
+from keyturn.policy.engine_decisions import EffectDecisions
 from keyturn.policy.environments import EnvironmentResolver
 from keyturn.policy.matching import GlobSet, is_literal
 from keyturn.policy.outcome import Outcome, ask_outcome
-from keyturn.policy.plan import SlotPlan
 from keyturn.policy.protection import Protection
-from keyturn.policy.rules import AgentRules, CompiledRule, SharedParts, agent_key, sections_for
-from keyturn.policy.schema import Credentials, PolicyDocument, Rule, Settings
-from keyturn.policy.selfprotect import (
-    GUARDED_PREFIXES,
-    SELF_PROTECTION_RULE,
-    SelfProtection,
-    may_reach_cluster_gate,
-    warn_opt_out,
-)
-from keyturn.policy.through_services import stricter_through_services
+from keyturn.policy.rules import AgentRules, SharedParts, agent_key, sections_for
+from keyturn.policy.schema import Credentials, PolicyDocument, Settings
+from keyturn.policy.selfprotect import SelfProtection, warn_opt_out
 from keyturn.policy.windows_names import is_drive_name, with_folded_names
 
 _NO_HINTS = Target()
@@ -50,11 +42,7 @@ _AGENT_CACHE_LIMIT = 1024
 _BULK_EFFECTS = 1024
 
 
-_DELETE, _REPLACE, _UNKNOWN = EffectKind.DELETE, EffectKind.REPLACE, EffectKind.UNKNOWN
-_READ = EffectKind.READ
-
-
-class Policy:
+class Policy(EffectDecisions):
     """A loaded, validated and compiled policy. Immutable once built; safe to share.
 
     ``guarded_paths``: absolute paths of keyturn's own files (the policy file, the state
@@ -348,184 +336,12 @@ class Policy:
             env = self.environment_of(effect, action_target=action_target, memo=memo)
         return Judgement(effect, env, *self._decide(matched, agent, kind, env))
 
-    # -- the decision on one effect --------------------------------------------------------------
-
-    def _decide(self, effect: Effect, agent: str, kind: ActionKind, env: str) -> Outcome:
-        names = effect.resource.names
-        protection = self._protection
-        if protection is None:
-            protected, shown = False, names
-        else:
-            # ``shown``: the names as the patterns are matched (file names in lower case).
-            protected, shown = protection.reach(effect)
-        # The built-in rules can only decide an effect that is flagged catastrophic, a
-        # destructive, protection-removing or not understood one on a protected resource (what
-        # keyturn cannot read may be a delete: no approval may release it), a destructive one
-        # whose protection went earlier, or one naming a file or an environment variable (the
-        # catastrophic paths and keyturn's own files and settings have no other names): most
-        # effects skip the call.
-        if (
-            effect.catastrophic
-            or (
-                (protected or effect.protected_by)
-                and (effect.effect in DESTRUCTIVE_EFFECTS or effect.removes_protection)
-            )
-            or (protected and effect.effect is _UNKNOWN)
-            or names[0].startswith(GUARDED_PREFIXES)
-            or (len(names) > 1 and any(n.startswith(GUARDED_PREFIXES) for n in names))
-            or (
-                names[0].startswith("k8s:")
-                and effect.effect is not _READ
-                and may_reach_cluster_gate(effect)
-            )
-        ):
-            builtin_verdict = self._builtins(effect, protected=protected, names=shown)
-            if builtin_verdict is not None:
-                return builtin_verdict
-        rules = self._agents.get(agent) or self.rules_for(agent)
-        per_kind = rules.plans.get(env) or rules.plans[None]
-        plan = per_kind[effect.effect]
-        outcome = self._by_rules(effect, kind, env, plan, rules, protected=protected)
-        held = self._held_services
-        if held is not None and outcome.decision is not Verdict.DENY:
-            outcome = stricter_through_services(effect, outcome, held, kind, plan, protected)
-        return outcome
-
-    def _by_rules(
-        self,
-        effect: Effect,
-        kind: ActionKind,
-        env: str,
-        plan: SlotPlan,
-        rules: AgentRules,
-        *,
-        protected: bool,
-    ) -> Outcome:
-        """What the agent's rules (and the default) decide on ``effect``."""
-        starts = effect.resource.wide_starts
-        best = plan.winning_rank(effect, kind)
-        if starts and effect.resource.open_names:
-            best = plan.reaching_rank(effect, kind, best)
-        ranked = plan.ranked
-        if best < plan.deny_end:
-            return ranked[best].outcomes[protected]
-        if effect.effect is EffectKind.UNKNOWN:
-            chosen = ranked[best].rule if best < plan.ask_end else None
-            env_key = env if env in self._env_set else None
-            return self._unknown(
-                effect, kind=kind, env=env, ask=chosen, rules=rules, env_key=env_key
-            )
-        if best < len(ranked):
-            return ranked[best].outcomes[protected]
-        return self._defaults[protected]
-
-    def _builtins(
-        self, effect: Effect, *, protected: bool, names: tuple[str, ...]
-    ) -> Outcome | None:
-        """The built-in rules; ``protected``: whether a ``protected`` pattern names it;
-        ``names``: the effect's names as the protected patterns are matched against (its
-        file names in lower case)."""
-        destructive = effect.effect in DESTRUCTIVE_EFFECTS
-        # catastrophic_reason looks no further than these two: spare the call otherwise.
-        if destructive or effect.catastrophic:
-            reason = builtin.catastrophic_reason(effect)
-            if reason is not None:
-                return Outcome(Verdict.DENY, builtin.CATASTROPHIC_RULE, f"catastrophic: {reason}")
-        guard = self._self_protection
-        if guard is not None:
-            reason = guard.reason(effect)
-            if reason is not None:
-                return Outcome(Verdict.DENY, SELF_PROTECTION_RULE, reason)
-        unknown = effect.effect is _UNKNOWN
-        protection = self._protection
-        if (
-            protected
-            and protection is not None
-            and (destructive or unknown or effect.removes_protection)
-        ):
-            found = protection.outcome(names, destructive=destructive, unknown=unknown)
-            if found is not None:
-                return found
-        if destructive and effect.protected_by:
-            return Outcome(
-                Verdict.DENY,
-                builtin.PROTECTION_REMOVED_RULE,
-                f"its protection was removed earlier ({effect.protected_by})",
-                protected=True,
-            )
-        return None
-
-    def _unknown(
-        self,
-        effect: Effect,
-        *,
-        kind: ActionKind,
-        env: str,
-        ask: Rule | None,
-        rules: AgentRules,
-        env_key: str | None,
-    ) -> Outcome:
-        """``unknown``: at least ask; deny in production unless an ask rule names ``unknown``."""
-        named = _largest_ask(
-            tuple(
-                c
-                for c in rules.candidates(Verdict.ASK, effect.effect, env_key)
-                if c.rule.names_unknown
-            ),
-            effect,
-            kind,
-        )
-        explicit = None if named is None else named.rule
-        what = effect.detail or "keyturn cannot tell what this does"
-        if env in self.production_environments:
-            if explicit is None:
-                return Outcome(
-                    Verdict.DENY,
-                    builtin.UNKNOWN_IN_PRODUCTION_RULE,
-                    f"not understood, in production: {what}",
-                )
-            return ask_outcome(
-                explicit.rule_id, explicit.reason, explicit.approvals, explicit.reviewers
-            )
-        chosen = explicit or ask
-        if chosen is not None:
-            return ask_outcome(chosen.rule_id, chosen.reason, chosen.approvals, chosen.reviewers)
-        allow = _first(rules.candidates(Verdict.ALLOW, effect.effect, env_key), effect, kind)
-        if self.default is Verdict.DENY and allow is None:
-            return Outcome(Verdict.DENY, "default", f"not understood: {what}; default is deny")
-        return ask_outcome(
-            builtin.UNKNOWN_AT_LEAST_ASK_RULE,
-            f"not understood, needs review: {what}",
-            1,
-            self._all_groups,
-        )
-
     def _default(self, *, protected: bool) -> Outcome:
         default = self.default
         reason = f"no rule matches; the policy's default is {default.value}"
         if default is Verdict.ASK:
             return ask_outcome("default", reason, 1, self._all_groups, protected=protected)
         return Outcome(default, "default", reason, protected=protected)
-
-
-def _first(
-    candidates: tuple[CompiledRule, ...], effect: Effect, kind: ActionKind
-) -> CompiledRule | None:
-    for c in candidates:
-        if c.matches(effect, kind):
-            return c
-    return None
-
-
-def _largest_ask(
-    candidates: tuple[CompiledRule, ...], effect: Effect, kind: ActionKind
-) -> CompiledRule | None:
-    """The matching ask rule asking the most approvals (the first on a tie)."""
-    best: CompiledRule | None = None
-    for c in candidates:
-        if (best is None or c.rule.approvals > best.rule.approvals) and c.matches(effect, kind):
-            best = c
-    return best
 
 
 _KIND_WORD = {kind: kind.value for kind in EffectKind}  # ``.value`` is a slow descriptor

@@ -21,13 +21,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
-from keyturn.approval.display import ranked_effects, request_headline, shorten, visible_html
+from keyturn.approval.display import ranked_effects, request_headline, shorten
 from keyturn.approval.machine import may_revoke
 from keyturn.approval.model import MAX_REQUEST_ID, ApprovalRequest, RequestState, Role
 from keyturn.errors import ApprovalError, InputError, NotFoundError
@@ -39,65 +38,9 @@ from keyturn.server.details import load_details
 from keyturn.server.errors import ApiError
 from keyturn.server.notify import redact
 from keyturn.server.wait import current
+from keyturn.server.web_filters import _age, _argv, _brief, _css, _join, _quoted, _shown, _when
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-
-
-def _age(seconds: float) -> str:
-    s = max(0, int(seconds))
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if s >= size:
-            return f"{s // size}{unit}"
-    return f"{s}s"
-
-
-def _when(epoch: float | None) -> str:
-    from datetime import UTC, datetime
-
-    if epoch is None:
-        return "-"
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-
-
-def _shown(value: Any) -> Any:
-    """Every ``{{ ... }}`` output: what is already markup (built by the filters below from
-    shown parts) as it is, anything else escaped with its hidden characters spelled out."""
-    if isinstance(value, Markup):
-        return value
-    return visible_html("None" if value is None else value)
-
-
-def _join(items: Any, separator: str = "") -> Markup:
-    """Jinja's ``join``, each item shown as :func:`_shown` shows a value (the built-in one
-    returns markup, which ``finalize`` would let through unchecked)."""
-    return escape(separator).join(_shown(item) for item in items)
-
-
-def _css(value: Any) -> str:
-    """A value used in a class name (``env-production``): letters, digits, ``-`` and ``_``
-    only, so that no value can borrow another value's look (``production verdict-allow``)."""
-    return "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_" for c in str(value))
-
-
-def _brief(value: Any, limit: int = 200) -> str:
-    """A long text for a list, cut in the middle saying how much was cut (the page of the
-    request shows it whole)."""
-    return shorten("" if value is None else str(value), limit)
-
-
-def _argv(argv: Any) -> str:
-    """A parsed command as a shell would read it back: each argument quoted where needed, so
-    that ``["rm", "-rf /tmp/x /"]`` and ``["rm", "-rf", "/tmp/x", "/"]`` look different."""
-    import shlex
-
-    return shlex.join(str(a) for a in argv or ())
-
-
-def _quoted(value: Any) -> str:
-    import shlex
-
-    return shlex.quote(str(value))
-
 
 templates.env.finalize = _shown
 templates.env.filters["age"] = _age
