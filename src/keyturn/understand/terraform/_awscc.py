@@ -44,7 +44,6 @@ is ``unknown``, never a pass.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -69,6 +68,7 @@ from keyturn.understand.terraform._public_values import (
     Reader,
     Unknown,
     access_block_openings,
+    as_policy_text,
     function_url,
     public_statements,
 )
@@ -188,10 +188,7 @@ def _document(attr: str) -> Reader:
     """A policy document in ``attr`` (its JSON text, or an object) letting anyone in."""
 
     def read(values: dict[str, Any], unknown: Unknown) -> Openings:
-        document = values.get(attr)
-        if isinstance(document, dict | list):
-            values = {attr: json.dumps(document)}
-        return public_statements(values, attr, unknown)
+        return public_statements({attr: as_policy_text(values.get(attr))}, attr, unknown)
 
     return read
 

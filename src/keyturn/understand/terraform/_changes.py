@@ -19,7 +19,7 @@ from keyturn.understand.terraform._awscc import access_changed
 from keyturn.understand.terraform._awscc import protection_removed as awscc_protection_removed
 from keyturn.understand.terraform._data_sources import ACTING_DATA_TYPES, read_effects
 from keyturn.understand.terraform._expiry import EXPIRY_TYPES, later_deletions
-from keyturn.understand.terraform._exposure import EXPOSURE_TYPES, exposure_effects
+from keyturn.understand.terraform._exposure import EXPOSURE_TYPES, AfterUnknown, exposure_effects
 from keyturn.understand.terraform._local_files import (
     LOCAL_FILE_TYPES,
     applied_file_effects,
@@ -166,9 +166,7 @@ def _unseen_effects(
     )
     found += later_deletions(rc.type, rc.address, kind, before, after, names)
     if kind is _E.UPDATE and rc.type.startswith("awscc_") and rc.type not in EXPOSURE_TYPES:
-        unknown = decode_value(rc.change.after_unknown)
-        marked = unknown if isinstance(unknown, dict) else {}
-        why = access_changed(rc.type, before, after, lambda attr: bool(marked.get(attr)))
+        why = access_changed(rc.type, before, after, AfterUnknown(rc.change.after_unknown))
         if why is not None:  # who may reach it: not read for this type, so held
             found.append((_E.UNKNOWN, Resource(names, rc.type), why))
     return [

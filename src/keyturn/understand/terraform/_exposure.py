@@ -40,7 +40,6 @@ that keeps an opening the store already had opens nothing new. The Cloud Control
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from typing import Any
 
@@ -60,11 +59,12 @@ from keyturn.understand.terraform._public_values import (
     NEVER_UNKNOWN,
     READERS,
     Openings,
+    as_policy_text,
     perimeter_denies,
 )
 from keyturn.understand.terraform._restored_sources import SOURCE_TYPES, exposed_sources
 
-__all__ = ["EXPOSURE_TYPES", "exposure_effects"]
+__all__ = ["EXPOSURE_TYPES", "AfterUnknown", "exposure_effects"]
 
 # What opens each store: these readers, and the policies held in a store's own values.
 _READERS = READERS | SELF | AWSCC_READERS | {t: read for t, (read, _) in AWSCC_OPENERS.items()}
@@ -97,34 +97,35 @@ def exposure_effects(
     marked as removing protection, and an effect on the store opened."""
     old = before if isinstance(before, dict) else None
     new = after if isinstance(after, dict) else None
+    unknown = AfterUnknown(after_unknown)  # decoded once, if at all
     found: list[tuple[str | None, tuple[str, ...], str]] = []  # (why or None, store, type)
     if resource_type in _GUARDED and old is not None:
-        found += _guards_lost(resource_type, address, actions, old, new, _Unknown(after_unknown))
+        found += _guards_lost(resource_type, address, actions, old, new, unknown)
     if resource_type in ATTACHED:  # access put on a store that may already exist
         effects = attached_effects(effects, resource_type=resource_type, address=address,
                                    actions=actions, before=old, after=new,
-                                   unknown=_Unknown(after_unknown))  # fmt: skip
+                                   unknown=unknown)  # fmt: skip
         return _marked(effects, found, resource_type, address) if found else effects
     if resource_type in AWSCC_PARTLY_READ and actions == ("update",):
-        held = access_changed_besides(resource_type, old, new, _Unknown(after_unknown))
+        held = access_changed_besides(resource_type, old, new, unknown)
         if held is not None:  # another attribute that governs access: not read, so held
             own = effects[0]
             effects = [*effects, _effect(own, _E.UNKNOWN, own.resource.names, resource_type,
                                          f"{address}: {held}", removes=False)]  # fmt: skip
     if resource_type in _SELF:
         if actions == ("update",) and old is not None and new is not None:
-            opened = _newly_open(resource_type, old, new, after_unknown)
+            opened = _newly_open(resource_type, old, new, unknown)
             aliases = _aliases(resource_type, new, old)
             found += [(why, *aliases) for why in opened]
         elif resource_type in SOURCE_TYPES and "create" in actions and new is not None:
             # Made public from another's data: that data is opened (``_restored_sources``).
-            return _sources_opened(effects, address, new, old, _Unknown(after_unknown))
+            return _sources_opened(effects, address, new, old, unknown)
         elif resource_type in AWSCC_SOURCES and "create" in actions and new is not None:
-            return sources_opened(resource_type, effects, new, _Unknown(after_unknown))
+            return sources_opened(resource_type, effects, new, unknown)
     else:
         if ("create" in actions or "update" in actions) and new is not None:
             was = old if actions == ("update",) else None
-            opened = _newly_open(resource_type, was, new, after_unknown)
+            opened = _newly_open(resource_type, was, new, unknown)
             store = _store(resource_type, address, new, old)
             found += [(why, *store) for why in opened]
         if "delete" in actions and old is not None and resource_type in _DESTROY_OPENS:
@@ -137,12 +138,11 @@ def exposure_effects(
 
 def _newly_open(
     resource_type: str, before: dict[str, Any] | None, after: dict[str, Any],
-    after_unknown: msgspec.Raw,
+    unknown: AfterUnknown,
 ) -> list[str | None]:  # fmt: skip
     """The openings of ``after`` that ``before`` (the same object, for an update) did not
     have: why each opens, or None when it is decided only on apply."""
     read = _READERS[resource_type]
-    unknown = _Unknown(after_unknown)
     now: Openings = read(after, unknown)
     if not now:
         return []
@@ -150,7 +150,7 @@ def _newly_open(
     return [why for key, why in now.items() if was.get(key) is None]
 
 
-class _Unknown:
+class AfterUnknown:
     """Whether ``after_unknown`` marks a top-level attribute: decoded only when asked."""
 
     __slots__ = ("_decoded", "_raw")
@@ -189,7 +189,7 @@ def _any_true(marks: Any, depth: int = 0) -> bool:
 
 def _sources_opened(
     effects: list[Effect], address: str, new: dict[str, Any], old: dict[str, Any] | None,
-    unknown: _Unknown,
+    unknown: AfterUnknown,
 ) -> list[Effect]:  # fmt: skip
     """A database created public from a snapshot, a replica, a point in time or an S3 backup:
     an update of the source removing its protection (``unknown`` where what decides is known
@@ -221,15 +221,12 @@ _GUARDED = frozenset({"aws_s3_bucket_policy", "aws_s3_bucket", "awscc_s3_bucket_
 def _as_bucket_policy(values: dict[str, Any]) -> dict[str, Any]:
     """An ``awscc_s3_bucket_policy``'s values as the ``aws`` provider's: its
     ``policy_document`` (JSON text, or an object) as ``policy``."""
-    document = values.get("policy_document")
-    if isinstance(document, dict | list):
-        document = json.dumps(document)
-    return {"bucket": values.get("bucket"), "policy": document}
+    return {"bucket": values.get("bucket"), "policy": as_policy_text(values.get("policy_document"))}
 
 
 def _guards_lost(
     resource_type: str, address: str, actions: tuple[str, ...], old: dict[str, Any],
-    new: dict[str, Any] | None, unknown: _Unknown,
+    new: dict[str, Any] | None, unknown: AfterUnknown,
 ) -> list[tuple[str | None, tuple[str, ...], str]]:  # fmt: skip
     """The perimeter Deny statements of a bucket policy that a change takes away: the policy
     destroyed, or updated or replaced without them. An ``aws_s3_bucket``'s inline policy only
