@@ -44,6 +44,7 @@ is ``unknown``, never a pass.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -68,7 +69,6 @@ from keyturn.understand.terraform._public_values import (
     Reader,
     Unknown,
     access_block_openings,
-    as_policy_text,
     function_url,
     public_statements,
 )
@@ -83,6 +83,7 @@ __all__ = [
     "CfnProperties",
     "access_changed",
     "access_changed_besides",
+    "as_policy_text",
     "attached_reader",
     "awscc_names",
     "protection_removed",
@@ -182,6 +183,12 @@ def _bucket(values: dict[str, Any], unknown: Unknown) -> Openings:
         why = change_exposure("AWS::S3::Bucket", [("AccessControl", "", None, acl)])
         found |= {"acl": why} if why else {}
     return found
+
+
+def as_policy_text(document: Any) -> Any:
+    """A policy document as the ``aws`` provider gives it, JSON text: the ``awscc`` provider
+    gives one as an object (``policy_document``...) where its schema types it so."""
+    return json.dumps(document) if isinstance(document, dict | list) else document
 
 
 def _document(attr: str) -> Reader:

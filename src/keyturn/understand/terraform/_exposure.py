@@ -53,13 +53,16 @@ from keyturn.understand.terraform._awscc import OPENERS as AWSCC_OPENERS
 from keyturn.understand.terraform._awscc import PARTLY_READ as AWSCC_PARTLY_READ
 from keyturn.understand.terraform._awscc import READ_TYPES as AWSCC_READERS
 from keyturn.understand.terraform._awscc import SOURCE_TYPES as AWSCC_SOURCES
-from keyturn.understand.terraform._awscc import access_changed_besides, sources_opened
+from keyturn.understand.terraform._awscc import (
+    access_changed_besides,
+    as_policy_text,
+    sources_opened,
+)
 from keyturn.understand.terraform._plan import decode_value
 from keyturn.understand.terraform._public_values import (
     NEVER_UNKNOWN,
     READERS,
     Openings,
-    as_policy_text,
     perimeter_denies,
 )
 from keyturn.understand.terraform._restored_sources import SOURCE_TYPES, exposed_sources

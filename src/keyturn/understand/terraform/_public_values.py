@@ -106,12 +106,6 @@ def _s3_policy(values: dict[str, Any], unknown: Unknown) -> Openings:
     return public_statements(values, "policy", unknown, label="bucket policy")
 
 
-def as_policy_text(document: Any) -> Any:
-    """A policy document as the ``aws`` provider gives it, JSON text: the ``awscc`` provider
-    gives one as an object (``policy_document``...) where its schema types it so."""
-    return json.dumps(document) if isinstance(document, dict | list) else document
-
-
 def public_statements(
     values: dict[str, Any], attr: str, unknown: Unknown, *, label: str = "policy"
 ) -> Openings:
