@@ -22,9 +22,9 @@ from typing import Any
 import msgspec
 
 # The name helpers: Resource uses two, and the public ones are re-exported (imported from here).
-from keyturn.model_names import _open_names, _wide_starts
 from keyturn.model_names import brackets_as_one_character as brackets_as_one_character
 from keyturn.model_names import name_key as name_key
+from keyturn.model_names import names_left_open, wide_starts_of
 from keyturn.model_names import path_brackets as path_brackets
 from keyturn.model_names import person_key as person_key
 
@@ -117,9 +117,9 @@ class Resource:
     def __post_init__(self) -> None:
         if not self.names or not all(isinstance(n, str) and n for n in self.names):
             raise ValueError("a resource needs at least one non-empty name")
-        starts = _wide_starts(self.names)
+        starts = wide_starts_of(self.names)
         object.__setattr__(self, "wide_starts", starts)
-        object.__setattr__(self, "open_names", _open_names(self.names) if starts else ())
+        object.__setattr__(self, "open_names", names_left_open(self.names) if starts else ())
 
     @property
     def name(self) -> str:

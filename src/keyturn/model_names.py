@@ -61,7 +61,9 @@ def brackets_as_one_character(name: str) -> str:
     return _BRACKET_SET.sub("?", name) if path_brackets(name) else name
 
 
-def _wide_starts(names: tuple[str, ...]) -> tuple[str, ...]:
+def wide_starts_of(names: tuple[str, ...]) -> tuple[str, ...]:
+    """What each name that holds a wildcard (``*``, ``?``, a path's bracket set) starts with
+    before it: :attr:`~keyturn.model.Resource.wide_starts`."""
     starts = []
     for name in names:
         cut, mark = name.find("*"), name.find("?")
@@ -78,7 +80,7 @@ def _wide_starts(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(starts)
 
 
-def _open_names(names: tuple[str, ...]) -> tuple[str, ...]:
+def names_left_open(names: tuple[str, ...]) -> tuple[str, ...]:
     """The names that stand for several resources by what they leave open below or inside
     them (``file:/srv/*``, ``k8s:*/pod/*``, ``arn:aws:s3:::b/*``). An ARN whose only open
     fields are its region and account (``arn:aws:rds:*:*:db:main``: the call did not say) is

@@ -37,11 +37,12 @@ from keyturn.understand.shell._syntax import descendants, escaped, quoted_heredo
 
 # Where a backslash-newline is text, not a line continuation.
 _LITERAL_NODES = frozenset({"raw_string", "ansi_c_string", "comment"})
+# The byte before an expansion where the grammar may split its word: punctuation.
+_SPLIT_BEFORE = rb"[^\s\w$\\\"{(=]"
+_SPLITS_AFTER = re.compile(_SPLIT_BEFORE)
 # An expansion right after punctuation (``$D/$E``, ``"$D"/$E``): where the grammar may split a
 # word.
-_MAY_SPLIT = re.compile(rb"[^\s\w$\\\"{(=]\$[A-Za-z0-9_@*#?!-]")
-# The byte before an expansion where the grammar may split its word (as in ``_MAY_SPLIT``).
-_SPLITS_AFTER = re.compile(rb"[^\s\w$\\\"{(=]")
+_MAY_SPLIT = re.compile(_SPLIT_BEFORE + rb"\$[A-Za-z0-9_@*#?!-]")
 # Nodes whose ``$`` opens the expansion they are.
 _EXPANSIONS = frozenset(
     {"simple_expansion", "expansion", "command_substitution", "arithmetic_expansion"}
